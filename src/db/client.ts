@@ -1,0 +1,39 @@
+/**
+ * All D1 access goes through `database()`. Today there is one database; this
+ * is where sharding by store (or region) plugs in, and where read replicas
+ * (Sessions API with bookmarks) will be chosen for storefront reads.
+ */
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "./schema";
+
+export type Database = ReturnType<typeof drizzle<typeof schema>>;
+
+const cache = new WeakMap<D1Database, Database>();
+
+export function database(env: { DB: D1Database }): Database {
+  let db = cache.get(env.DB);
+  if (!db) {
+    db = drizzle(env.DB, { schema });
+    cache.set(env.DB, db);
+  }
+  return db;
+}
+
+/** D1 reports constraint failures only in the message text; these name what failed. */
+export function constraintFailed(err: unknown, what: string): boolean {
+  const msg = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+  return msg.includes("constraint failed") && msg.includes(what);
+}
+
+/** `db.batch` wants a non-empty tuple; statement lists built in code are arrays. */
+export function nonEmpty<T>(items: T[]): [T, ...T[]] {
+  if (items.length === 0) throw new Error("empty batch");
+  return items as [T, ...T[]];
+}
+
+/** D1 allows 100 bound parameters per statement: split multi-row inserts by this. */
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

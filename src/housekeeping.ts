@@ -1,0 +1,17 @@
+/** Hourly clean-up of records that only matter for a while. */
+import { lt } from "drizzle-orm";
+import { database } from "./db/client";
+import { consumedMessages, idempotencyKeys } from "./db/schema";
+import type { Env } from "./env";
+import { IDEMPOTENCY_TTL_MS } from "./http/idempotency";
+
+/** Receipts outlive any redelivery: queues give up long before this. */
+const RECEIPT_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export async function housekeeping(env: Env, now = Date.now()): Promise<void> {
+  const db = database(env);
+  await db.batch([
+    db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, now - IDEMPOTENCY_TTL_MS)),
+    db.delete(consumedMessages).where(lt(consumedMessages.consumedAt, now - RECEIPT_TTL_MS)),
+  ]);
+}

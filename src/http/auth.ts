@@ -1,0 +1,98 @@
+/**
+ * Bearer API keys. The key's SHA-256 is looked up in D1 (keys are 190 bits
+ * of randomness, so a fast hash is enough; no password stretching needed)
+ * and the answer is kept in this isolate for a short while, so a busy
+ * storefront does not pay a D1 round trip per request for authentication.
+ * A revoked key therefore stops working everywhere within KEY_CACHE_MS.
+ */
+import { eq } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import { can, type Permission, type Role } from "../auth/roles";
+import { database } from "../db/client";
+import { apiKeys } from "../db/schema";
+import { sha256Hex } from "../lib/ids";
+import type { AppEnv } from "../env";
+import { ApiError, forbidden } from "./problem";
+
+export type Principal = {
+  /** The api key id (`key_...`), or `bootstrap` for the BOOTSTRAP_ADMIN_KEY secret. */
+  id: string;
+  role: Role;
+  /** "*" for every store, else the stores this key may act for. */
+  stores: "*" | readonly string[];
+};
+
+declare module "hono" {
+  interface ContextVariableMap {
+    principal: Principal;
+  }
+}
+
+export const KEY_CACHE_MS = 30_000;
+const NEGATIVE_CACHE_MS = 5_000;
+const keyCache = new Map<string, { principal: Principal | null; expires: number }>();
+
+/** Called when a key is revoked, so this isolate stops honouring it at once. */
+export function forgetKey(keyHash: string): void {
+  keyCache.delete(keyHash);
+}
+
+const unauthorized = (detail: string) =>
+  new ApiError(401, "unauthorized", "Unauthorized", detail, {}, { "www-authenticate": 'Bearer realm="edge-oms"' });
+
+function timingSafeEqualHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+async function resolve(env: AppEnv["Bindings"], keyHash: string): Promise<Principal | null> {
+  const bootstrap = env.BOOTSTRAP_ADMIN_KEY;
+  if (bootstrap && timingSafeEqualHex(keyHash, await sha256Hex(bootstrap))) {
+    return { id: "bootstrap", role: "admin", stores: "*" };
+  }
+  const now = Date.now();
+  const hit = keyCache.get(keyHash);
+  if (hit && hit.expires > now) return hit.principal;
+  const row = await database(env)
+    .select({ id: apiKeys.id, role: apiKeys.role, storeIds: apiKeys.storeIds, revokedAt: apiKeys.revokedAt })
+    .from(apiKeys)
+    .where(eq(apiKeys.keyHash, keyHash))
+    .get();
+  const principal =
+    row && row.revokedAt === null
+      ? { id: row.id, role: row.role as Role, stores: row.storeIds.includes("*") ? ("*" as const) : row.storeIds }
+      : null;
+  if (keyCache.size > 10_000) keyCache.clear();
+  keyCache.set(keyHash, { principal, expires: now + (principal ? KEY_CACHE_MS : NEGATIVE_CACHE_MS) });
+  return principal;
+}
+
+export const authenticate = createMiddleware<AppEnv>(async function authenticate(c, next) {
+  const header = c.req.header("authorization");
+  if (!header) throw unauthorized("Send an API key as `Authorization: Bearer <key>`");
+  const m = /^Bearer\s+(\S{8,200})\s*$/i.exec(header);
+  if (!m) throw unauthorized("The Authorization header must be `Bearer <key>`");
+  const principal = await resolve(c.env, await sha256Hex(m[1]!));
+  if (!principal) throw unauthorized("The API key is not valid or has been revoked");
+  c.set("principal", principal);
+  await next();
+});
+
+export function requirePermission(permission: Permission) {
+  return createMiddleware<AppEnv>(async function requirePermission(c, next) {
+    const p = c.get("principal");
+    if (!can(p.role, permission)) throw forbidden(`The ${p.role} role may not ${permission}`);
+    await next();
+  });
+}
+
+export function seesStore(p: Principal, storeId: string): boolean {
+  return p.stores === "*" || p.stores.includes(storeId);
+}
+
+/** For acting on a store the caller named: out of scope is a 403 (nothing leaks; they chose the id). */
+export function assertStoreInScope(p: Principal, storeId: string): void {
+  if (!seesStore(p, storeId)) throw forbidden(`This key may not act for store ${storeId}`);
+}

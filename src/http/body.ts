@@ -1,0 +1,35 @@
+/**
+ * Guards every request body before a route sees it: JSON only (415), at most
+ * MAX_BODY_BYTES (413), well-formed (400). Routes then validate the shape
+ * (422) with their zod schemas.
+ */
+import { createMiddleware } from "hono/factory";
+import type { AppEnv } from "../env";
+import { ApiError } from "./problem";
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+const tooLarge = () =>
+  new ApiError(413, "payload_too_large", "Payload too large", `Bodies are limited to ${MAX_BODY_BYTES} bytes`);
+
+export const jsonBodies = createMiddleware<AppEnv>(async function jsonBodies(c, next) {
+  const method = c.req.method;
+  if (method !== "POST" && method !== "PUT" && method !== "PATCH") return next();
+  const declared = Number(c.req.header("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const type = c.req.header("content-type") ?? "";
+  const text = await c.req.text();
+  if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) throw tooLarge();
+  if (text.length === 0 && !type) {
+    throw new ApiError(415, "unsupported_media_type", "Unsupported media type", "Send a JSON body with Content-Type: application/json");
+  }
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
+    throw new ApiError(415, "unsupported_media_type", "Unsupported media type", "Send the body as application/json");
+  }
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "malformed_json", "Malformed JSON", "The body is not valid JSON");
+  }
+  await next();
+});

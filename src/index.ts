@@ -1,0 +1,31 @@
+/** The Worker: the HTTP app, the queue consumers and the cron jobs, plus the Durable Object classes. */
+import { app } from "./app";
+import type { Env, OutboxMessage } from "./env";
+import { housekeeping } from "./housekeeping";
+import { consumeBatch } from "./outbox/consume";
+import { sweepOutbox } from "./outbox/sweep";
+
+export { OrderObject } from "./orders/order-object";
+
+/** Cron expressions from wrangler.toml, and what each one runs. */
+export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
+  "* * * * *": (env, t) => sweepOutbox(env, t),
+  "17 * * * *": (env, t) => housekeeping(env, t),
+};
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch, env) {
+    await consumeBatch(batch, env);
+  },
+
+  async scheduled(controller, env) {
+    const job = CRONS[controller.cron];
+    if (!job) {
+      console.error(`no job for cron "${controller.cron}"`);
+      return;
+    }
+    await job(env, controller.scheduledTime);
+  },
+} satisfies ExportedHandler<Env, OutboxMessage>;

@@ -1,0 +1,39 @@
+/**
+ * Prefixed, time-sortable ids (`ord_01J...`): a 48-bit millisecond timestamp
+ * then 80 random bits, both in Crockford base32, so ids sort by creation
+ * time and a listing ordered by id is ordered by age.
+ */
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+export type IdPrefix = "ord" | "evt" | "obx" | "st" | "prd" | "key" | "wh" | "dlq";
+
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  let time = "";
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  let rand = "";
+  for (let i = 0; i < 16; i++) rand += ALPHABET[bytes[i]! % 32];
+  return `${prefix}_${time}${rand}`;
+}
+
+/** A random secret of `length` base62 characters (API keys, customer tokens). */
+export function randomToken(length = 32): string {
+  const chars = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  // 248 is the largest multiple of 62 below 256: rejecting the rest keeps every character equally likely.
+  let out = "";
+  while (out.length < length) {
+    for (const b of crypto.getRandomValues(new Uint8Array(length * 2))) {
+      if (b < 248 && out.length < length) out += chars[b % 62];
+    }
+  }
+  return out;
+}
+
+export async function sha256Hex(input: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(input));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

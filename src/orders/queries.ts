@@ -1,0 +1,76 @@
+/** Reads of orders for the API. Store scope is part of every query, so an order outside it is simply not found. */
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { database } from "../db/client";
+import { orderEvents, orderLines, orders } from "../db/schema";
+import type { Env } from "../env";
+import type { Principal } from "../http/auth";
+import { decodeCursor, encodeCursor } from "../http/route";
+import { validationFailed } from "../http/problem";
+import type { z } from "@hono/zod-openapi";
+import type { ListOrdersQuery } from "./schemas";
+
+function scope(p: Principal): SQL | undefined {
+  return p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]);
+}
+
+export async function getOrder(env: Env, p: Principal, id: string) {
+  const db = database(env);
+  // One round trip for the order and its lines.
+  const [order, lines] = await db.batch([
+    db.select().from(orders).where(and(eq(orders.id, id), scope(p))),
+    db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)),
+  ]);
+  return order[0] ? { order: order[0], lines } : null;
+}
+
+/** Substring match; `%` and `_` typed by a user are literal characters, not wildcards. */
+const contains = (col: AnyColumn, text: string) =>
+  sql`${col} LIKE ${`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`;
+
+export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListOrdersQuery>) {
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  if (after === null || (after !== undefined && !after.startsWith("ord_"))) {
+    throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+  }
+  const where = and(
+    scope(p),
+    q.store_id ? eq(orders.storeId, q.store_id) : undefined,
+    q.status ? inArray(orders.status, q.status) : undefined,
+    q.channel ? eq(orders.channel, q.channel) : undefined,
+    q.created_from ? gte(orders.createdAt, Date.parse(q.created_from)) : undefined,
+    q.created_to ? lt(orders.createdAt, Date.parse(q.created_to)) : undefined,
+    q.include_archived === "true" ? undefined : isNull(orders.archivedAt),
+    q.q ? or(contains(orders.customerName, q.q), contains(orders.customerEmail, q.q), contains(orders.externalId, q.q)) : undefined,
+    // Ids sort by creation time, so "newest first" pages by id.
+    after ? lt(orders.id, after) : undefined,
+  );
+  const rows = await database(env)
+    .select()
+    .from(orders)
+    .where(where)
+    .orderBy(desc(orders.id))
+    .limit(q.limit + 1)
+    .all();
+  const page = rows.slice(0, q.limit);
+  return { page, next: rows.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null };
+}
+
+export async function listOrderEvents(env: Env, p: Principal, id: string, cursor: string | undefined, limit: number) {
+  const after = cursor === undefined ? 0 : Number(decodeCursor(cursor));
+  if (!Number.isSafeInteger(after) || after < 0) {
+    throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+  }
+  const db = database(env);
+  const [order, events] = await db.batch([
+    db.select({ id: orders.id }).from(orders).where(and(eq(orders.id, id), scope(p))),
+    db
+      .select()
+      .from(orderEvents)
+      .where(and(eq(orderEvents.orderId, id), gt(orderEvents.seq, after)))
+      .orderBy(asc(orderEvents.seq))
+      .limit(limit + 1),
+  ]);
+  if (!order[0]) return null;
+  const page = events.slice(0, limit);
+  return { page, next: events.length > limit ? encodeCursor(String(page[page.length - 1]!.seq)) : null };
+}

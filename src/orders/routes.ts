@@ -1,0 +1,184 @@
+/** The order API: intake, reads and transitions. Thin: validation is in schemas, rules in the domain files. */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { assertStoreInScope } from "../http/auth";
+import { idempotencyKeyOf, replay, requestHash } from "../http/idempotency";
+import { ApiError, notFound, validationFailed } from "../http/problem";
+import { apiRoute, jsonBody, jsonResponse, ListQuery, listOf, problems } from "../http/route";
+import { database } from "../db/client";
+import { can } from "../auth/roles";
+import { sendOutbox } from "../outbox/send";
+import { createOrder } from "./create-order";
+import { isOrderEvent, REASON_REQUIRED } from "./lifecycle";
+import { getOrder, listOrderEvents, listOrders } from "./queries";
+import {
+  CreateOrderBody,
+  ListOrdersQuery,
+  Order,
+  OrderEventSchema,
+  OrderIdParam,
+  OrderSummary,
+  TransitionBody,
+} from "./schemas";
+import { etag, orderEvent, orderSummary, orderWithLines, parseIfMatch } from "./serialize";
+
+export const orderRoutes = new OpenAPIHono<AppEnv>();
+
+const IdempotencyHeader = z.object({
+  "idempotency-key": z.string().optional().openapi({ description: "Retry-safe creation: same key and body replay the first response" }),
+});
+
+orderRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/orders",
+    permission: "orders:create",
+    tags: ["Orders"],
+    summary: "Create an order",
+    description:
+      "Amounts are decimal strings in the currency's major unit. The same `(store_id, external_id)` never makes a second order (409 with the existing `order_id`).",
+    request: { headers: IdempotencyHeader, body: jsonBody(CreateOrderBody) },
+    responses: {
+      201: jsonResponse(Order, "The order, received"),
+      ...problems(404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const input = c.req.valid("json");
+    const principal = c.get("principal");
+    assertStoreInScope(principal, input.store_id);
+    const key = idempotencyKeyOf(c);
+    const idem = key
+      ? { principalId: principal.id, key, requestHash: await requestHash(c), method: "POST", path: "/v1/orders" }
+      : null;
+    const result = await createOrder(c.env, input, principal.id, idem);
+    if (!result.ok) {
+      switch (result.code) {
+        case "invalid":
+          throw validationFailed(result.errors);
+        case "unknown_store":
+          throw validationFailed([{ field: "store_id", message: "no such store" }]);
+        case "duplicate_external_id":
+          throw new ApiError(
+            409,
+            "duplicate_external_id",
+            "Order already exists",
+            `Store ${input.store_id} already has an order with external_id ${input.external_id}`,
+            { order_id: result.orderId },
+            result.orderId ? { location: `/v1/orders/${result.orderId}` } : {},
+          );
+        case "idempotency_conflict":
+          // The stored first response, byte for byte; its type is the 201's by construction.
+          return (await replay(database(c.env), idem!.principalId, idem!.key, idem!.requestHash)) as never;
+      }
+    }
+    c.executionCtx.waitUntil(sendOutbox(c.env, result.outbox).catch((err) => console.warn("intake outbox send failed; the sweep resends", err)));
+    return c.json(result.body, 201, result.headers);
+  },
+);
+
+orderRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/orders/{id}",
+    permission: "orders:read",
+    tags: ["Orders"],
+    summary: "Get an order with its lines",
+    request: { params: OrderIdParam },
+    responses: { 200: jsonResponse(Order, "The order"), ...problems(404) },
+  }),
+  async (c) => {
+    const found = await getOrder(c.env, c.get("principal"), c.req.valid("param").id);
+    if (!found) throw notFound("order");
+    return c.json(orderWithLines(found.order, found.lines), 200, { etag: etag(found.order.version) });
+  },
+);
+
+orderRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/orders",
+    permission: "orders:read",
+    tags: ["Orders"],
+    summary: "List orders, newest first",
+    request: { query: ListOrdersQuery },
+    responses: { 200: jsonResponse(listOf(OrderSummary, "OrderList"), "A page of orders"), ...problems() },
+  }),
+  async (c) => {
+    const { page, next } = await listOrders(c.env, c.get("principal"), c.req.valid("query"));
+    return c.json({ data: page.map(orderSummary), next_cursor: next }, 200);
+  },
+);
+
+orderRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/orders/{id}/events",
+    permission: "orders:read",
+    tags: ["Orders"],
+    summary: "The order's timeline, oldest first",
+    request: { params: OrderIdParam, query: z.object(ListQuery) },
+    responses: { 200: jsonResponse(listOf(OrderEventSchema, "OrderEventList"), "A page of events"), ...problems(404) },
+  }),
+  async (c) => {
+    const { cursor, limit } = c.req.valid("query");
+    const found = await listOrderEvents(c.env, c.get("principal"), c.req.valid("param").id, cursor, limit);
+    if (!found) throw notFound("order");
+    return c.json({ data: found.page.map(orderEvent), next_cursor: found.next }, 200);
+  },
+);
+
+orderRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/orders/{id}/transitions",
+    // Reading is the floor; each event also needs `orders:transition:<event>`, checked below.
+    permission: "orders:read",
+    tags: ["Orders"],
+    summary: "Move an order through its lifecycle",
+    description:
+      "Runs through the order's Durable Object, one change at a time. An unknown or illegal event is a 409 listing `allowed_events`; a stale `If-Match` is a 412. Needs `orders:transition:<event>`.",
+    request: {
+      params: OrderIdParam,
+      headers: z.object({ "if-match": z.string().optional().openapi({ description: 'The version from the ETag, e.g. "3"' }) }),
+      body: jsonBody(TransitionBody),
+    },
+    responses: { 200: jsonResponse(OrderSummary, "The order after the change"), ...problems(404, 409, 412, 413, 415, 422) },
+  }),
+  async (c) => {
+    const principal = c.get("principal");
+    const { event, reason } = c.req.valid("json");
+    const { id } = c.req.valid("param");
+    if (isOrderEvent(event) && !can(principal.role, `orders:transition:${event}`)) {
+      throw new ApiError(403, "forbidden", "Forbidden", `The ${principal.role} role may not ${event} orders`);
+    }
+    if (isOrderEvent(event) && REASON_REQUIRED.has(event) && !reason) {
+      throw validationFailed([{ field: "reason", message: `is required to ${event} an order` }]);
+    }
+    const expectedVersion = parseIfMatch(c.req.header("if-match"));
+    if (expectedVersion === "invalid") {
+      throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the order, e.g. "3"' }], 400);
+    }
+    const stub = c.env.ORDER.get(c.env.ORDER.idFromName(id));
+    const result = await stub.transition({
+      orderId: id,
+      event,
+      reason: reason ?? null,
+      actor: principal.id,
+      stores: principal.stores,
+      expectedVersion,
+    });
+    if (result.ok) return c.json(orderSummary(result.order), 200, { etag: etag(result.order.version) });
+    if (result.code === "not_found") throw notFound("order");
+    if (result.code === "version_mismatch") {
+      throw new ApiError(412, "version_mismatch", "Precondition failed", `The order is at version ${result.version}`, {
+        current_version: result.version,
+      }, { etag: etag(result.version) });
+    }
+    throw new ApiError(409, result.reason, "Transition not allowed", result.message, {
+      status: result.status,
+      version: result.version,
+      allowed_events: result.allowed,
+    });
+  },
+);

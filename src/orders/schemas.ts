@@ -1,0 +1,176 @@
+/**
+ * The order API's shapes. Inputs are validated here once; types are inferred
+ * from these schemas, and the OpenAPI document is generated from them.
+ */
+import { z } from "@hono/zod-openapi";
+import { isCountry } from "../lib/countries";
+import { isCurrency, toMinor } from "../lib/money";
+import { ListQuery, Rfc3339 } from "../http/route";
+import { ORDER_EVENTS, ORDER_STATUSES } from "./lifecycle";
+
+export const PAYMENT_STATUSES = ["unpaid", "authorized", "paid", "partially_refunded", "refunded", "voided"] as const;
+
+export const Amount = z
+  .string()
+  .openapi({ description: "Decimal string in the currency's major unit", example: "19.90" });
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+export const Currency = z
+  .string()
+  .refine(isCurrency, { message: "must be an ISO 4217 currency code such as USD" })
+  .openapi({ example: "USD" });
+
+export const Address = z
+  .object({
+    name: text(200),
+    line1: text(200),
+    line2: z.string().trim().max(200).nullish(),
+    city: text(100),
+    region: z.string().trim().max(100).nullish(),
+    postal_code: text(20),
+    country: z
+      .string()
+      .refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code such as US" })
+      .openapi({ example: "US" }),
+  })
+  .openapi("Address");
+
+export const Customer = z
+  .object({
+    name: text(200),
+    email: z.email().max(254).nullish(),
+    phone: z.string().trim().regex(/^\+?[0-9 ()\-.]{4,32}$/, "must be a phone number").nullish(),
+  })
+  .openapi("Customer");
+
+export const LineInput = z.object({
+  sku: text(64),
+  name: text(200).optional().openapi({ description: "Defaults to the catalogue name of the SKU" }),
+  quantity: z.number().int().min(1).max(100_000),
+  unit_price: Amount,
+});
+
+const AMOUNT_FIELDS = ["shipping_amount", "discount_amount", "tax_amount"] as const;
+
+export const CreateOrderBody = z
+  .object({
+    store_id: text(64),
+    channel: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "must be a lowercase slug such as web, pos or shopify")
+      .openapi({ example: "web" }),
+    external_id: text(128).optional().openapi({ description: "The order's id in the channel; unique per store" }),
+    customer: Customer,
+    shipping_address: Address,
+    lines: z.array(LineInput).min(1).max(250),
+    currency: Currency,
+    shipping_amount: Amount.optional(),
+    discount_amount: Amount.optional(),
+    tax_amount: Amount.optional(),
+    note: z.string().trim().max(2000).optional(),
+    payment_status: z.enum(PAYMENT_STATUSES).default("unpaid"),
+  })
+  .superRefine((body, ctx) => {
+    // Amounts can only be checked against the currency's exponent once both are known.
+    if (!isCurrency(body.currency)) return;
+    const check = (value: string | undefined, path: (string | number)[]) => {
+      if (value === undefined) return;
+      const r = toMinor(value, body.currency);
+      if (!r.ok) ctx.addIssue({ code: "custom", path, message: r.message });
+    };
+    body.lines.forEach((l, i) => check(l.unit_price, ["lines", i, "unit_price"]));
+    for (const f of AMOUNT_FIELDS) check(body[f], [f]);
+  })
+  .openapi("CreateOrder");
+export type CreateOrderInput = z.infer<typeof CreateOrderBody>;
+
+export const OrderLine = z
+  .object({
+    line_no: z.number().int(),
+    sku: z.string(),
+    name: z.string(),
+    type: z.enum(["goods", "service"]),
+    quantity: z.number().int(),
+    unit_price: Amount,
+    total_amount: Amount,
+  })
+  .openapi("OrderLine");
+
+export const OrderSummary = z
+  .object({
+    id: z.string().openapi({ example: "ord_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
+    store_id: z.string(),
+    channel: z.string(),
+    external_id: z.string().nullable(),
+    status: z.enum(ORDER_STATUSES),
+    version: z.number().int(),
+    allowed_events: z.array(z.enum(ORDER_EVENTS)).openapi({ description: "Events that are legal in the current status" }),
+    status_reason: z.string().nullable(),
+    payment_status: z.enum(PAYMENT_STATUSES),
+    requires_shipping: z.boolean(),
+    customer: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),
+    shipping_address: Address,
+    currency: z.string(),
+    subtotal_amount: Amount,
+    shipping_amount: Amount,
+    discount_amount: Amount,
+    tax_amount: Amount,
+    total_amount: Amount,
+    note: z.string().nullable(),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+    approved_at: Rfc3339.nullable(),
+    held_at: Rfc3339.nullable(),
+    processing_at: Rfc3339.nullable(),
+    shipped_at: Rfc3339.nullable(),
+    delivered_at: Rfc3339.nullable(),
+    completed_at: Rfc3339.nullable(),
+    cancelled_at: Rfc3339.nullable(),
+    archived_at: Rfc3339.nullable(),
+  })
+  .openapi("OrderSummary");
+
+export const Order = OrderSummary.extend({ lines: z.array(OrderLine) }).openapi("Order");
+
+export const OrderEventSchema = z
+  .object({
+    id: z.string(),
+    seq: z.number().int().openapi({ description: "The order's version after this event" }),
+    type: z.string(),
+    from_status: z.enum(ORDER_STATUSES).nullable(),
+    to_status: z.enum(ORDER_STATUSES),
+    actor: z.string(),
+    reason: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    created_at: Rfc3339,
+  })
+  .openapi("OrderEvent");
+
+export const TransitionBody = z
+  .object({
+    event: z.string().min(1).max(40).openapi({ enum: [...ORDER_EVENTS], example: "approve" }),
+    reason: z.string().trim().min(1).max(500).optional(),
+  })
+  .openapi("Transition");
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1).max(values.length));
+
+export const ListOrdersQuery = z.object({
+  ...ListQuery,
+  status: csv(ORDER_STATUSES).optional().openapi({ description: "One status, or several comma-separated" }),
+  store_id: z.string().max(64).optional(),
+  channel: z.string().max(32).optional(),
+  created_from: z.iso.datetime({ offset: true }).optional(),
+  created_to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Exclusive upper bound" }),
+  q: z.string().trim().min(1).max(100).optional().openapi({ description: "Search customer name, email or external id" }),
+  include_archived: z.enum(["true", "false"]).optional().openapi({ description: "Archived orders are left out unless true" }),
+});
+
+export const OrderIdParam = z.object({
+  id: z.string().regex(/^ord_[0-9A-Z]{26}$/, "must be an order id").openapi({ param: { name: "id", in: "path" } }),
+});

@@ -1,0 +1,97 @@
+/** Rows to API shapes: minor units back to decimal strings, epoch ms to RFC 3339. */
+import type { z } from "@hono/zod-openapi";
+import type { orderEvents, orderLines, orders } from "../db/schema";
+import { fromMinor } from "../lib/money";
+import { allowedEvents, type OrderStatus } from "./lifecycle";
+import type { Order, OrderEventSchema, OrderLine, OrderSummary } from "./schemas";
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+export type OrderEventRow = typeof orderEvents.$inferSelect;
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export function orderSummary(o: OrderRow): z.infer<typeof OrderSummary> {
+  const money = (minor: number) => fromMinor(minor, o.currency);
+  const status = o.status as OrderStatus;
+  const addr = o.shippingAddress;
+  return {
+    id: o.id,
+    store_id: o.storeId,
+    channel: o.channel,
+    external_id: o.externalId,
+    status,
+    version: o.version,
+    allowed_events: allowedEvents({ status, requiresShipping: o.requiresShipping }),
+    status_reason: o.statusReason,
+    payment_status: o.paymentStatus as z.infer<typeof OrderSummary>["payment_status"],
+    requires_shipping: o.requiresShipping,
+    customer: { name: o.customerName, email: o.customerEmail, phone: o.customerPhone },
+    shipping_address: {
+      name: addr.name ?? "",
+      line1: addr.line1 ?? "",
+      line2: addr.line2 ?? null,
+      city: addr.city ?? "",
+      region: addr.region ?? null,
+      postal_code: addr.postal_code ?? "",
+      country: addr.country ?? "",
+    },
+    currency: o.currency,
+    subtotal_amount: money(o.subtotalAmount),
+    shipping_amount: money(o.shippingAmount),
+    discount_amount: money(o.discountAmount),
+    tax_amount: money(o.taxAmount),
+    total_amount: money(o.totalAmount),
+    note: o.note,
+    created_at: iso(o.createdAt),
+    updated_at: iso(o.updatedAt),
+    approved_at: isoOrNull(o.approvedAt),
+    held_at: isoOrNull(o.heldAt),
+    processing_at: isoOrNull(o.processingAt),
+    shipped_at: isoOrNull(o.shippedAt),
+    delivered_at: isoOrNull(o.deliveredAt),
+    completed_at: isoOrNull(o.completedAt),
+    cancelled_at: isoOrNull(o.cancelledAt),
+    archived_at: isoOrNull(o.archivedAt),
+  };
+}
+
+export function orderLine(l: OrderLineRow, currency: string): z.infer<typeof OrderLine> {
+  return {
+    line_no: l.lineNo,
+    sku: l.sku,
+    name: l.name,
+    type: l.type,
+    quantity: l.quantity,
+    unit_price: fromMinor(l.unitPrice, currency),
+    total_amount: fromMinor(l.totalAmount, currency),
+  };
+}
+
+export function orderWithLines(o: OrderRow, lines: OrderLineRow[]): z.infer<typeof Order> {
+  return { ...orderSummary(o), lines: lines.map((l) => orderLine(l, o.currency)) };
+}
+
+export function orderEvent(e: OrderEventRow): z.infer<typeof OrderEventSchema> {
+  return {
+    id: e.id,
+    seq: e.seq,
+    type: e.type,
+    from_status: e.fromStatus as OrderStatus | null,
+    to_status: e.toStatus as OrderStatus,
+    actor: e.actor,
+    reason: e.reason,
+    data: e.data ?? null,
+    created_at: iso(e.createdAt),
+  };
+}
+
+/** ETags carry the order's version: `If-Match: "3"` guards a change against a stale read. */
+export const etag = (version: number) => `"${version}"`;
+
+export function parseIfMatch(header: string | undefined): number | null | "invalid" {
+  if (header === undefined) return null;
+  const m = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(header);
+  return m ? Number(m[1]) : "invalid";
+}

@@ -1,0 +1,144 @@
+/** Stores: the merchant's shops. Creating one needs an admin key for every store. */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { database } from "../db/client";
+import { stores } from "../db/schema";
+import type { AppEnv } from "../env";
+import { seesStore, type Principal } from "../http/auth";
+import { idempotent } from "../http/idempotency";
+import { forbidden, notFound, validationFailed } from "../http/problem";
+import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
+import { newId } from "../lib/ids";
+import { Currency } from "../orders/schemas";
+import { iso } from "../orders/serialize";
+
+const TimeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be an IANA time zone such as Europe/Berlin" },
+);
+
+const Store = z
+  .object({ id: z.string(), name: z.string(), currency: z.string(), timezone: z.string(), created_at: Rfc3339, updated_at: Rfc3339 })
+  .openapi("Store");
+const CreateStore = z
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC") })
+  .openapi("CreateStore");
+const UpdateStore = z
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
+  .openapi("UpdateStore");
+const StoreIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+type StoreRow = typeof stores.$inferSelect;
+const storeBody = (s: StoreRow) => ({
+  id: s.id,
+  name: s.name,
+  currency: s.currency,
+  timezone: s.timezone,
+  created_at: iso(s.createdAt),
+  updated_at: iso(s.updatedAt),
+});
+
+async function visibleStore(env: AppEnv["Bindings"], p: Principal, id: string) {
+  if (!seesStore(p, id)) return null;
+  return (await database(env).select().from(stores).where(eq(stores.id, id)).get()) ?? null;
+}
+
+export const storeRoutes = new OpenAPIHono<AppEnv>();
+
+storeRoutes.post("/v1/stores", idempotent());
+storeRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/stores",
+    permission: "stores:manage",
+    tags: ["Stores"],
+    summary: "Create a store",
+    request: { body: jsonBody(CreateStore) },
+    responses: { 201: jsonResponse(Store, "The store"), ...problems(413, 415, 422) },
+  }),
+  async (c) => {
+    if (c.get("principal").stores !== "*") throw forbidden("Only an admin key for every store may create stores");
+    const body = c.req.valid("json");
+    const now = Date.now();
+    const row = { id: newId("st", now), ...body, createdAt: now, updatedAt: now };
+    await database(c.env).insert(stores).values(row);
+    return c.json(storeBody(row), 201, { location: `/v1/stores/${row.id}` });
+  },
+);
+
+storeRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/stores",
+    permission: "stores:read",
+    tags: ["Stores"],
+    summary: "List the stores this key may see",
+    request: { query: z.object(ListQuery) },
+    responses: { 200: jsonResponse(listOf(Store, "StoreList"), "A page of stores"), ...problems() },
+  }),
+  async (c) => {
+    const { cursor, limit } = c.req.valid("query");
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (after === null) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const p = c.get("principal");
+    const rows = await database(c.env)
+      .select()
+      .from(stores)
+      .where(and(p.stores === "*" ? undefined : inArray(stores.id, [...p.stores]), after ? lt(stores.id, after) : undefined))
+      .orderBy(desc(stores.id))
+      .limit(limit + 1)
+      .all();
+    const page = rows.slice(0, limit);
+    return c.json({ data: page.map(storeBody), next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+  },
+);
+
+storeRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/stores/{id}",
+    permission: "stores:read",
+    tags: ["Stores"],
+    summary: "Get a store",
+    request: { params: StoreIdParam },
+    responses: { 200: jsonResponse(Store, "The store"), ...problems(404) },
+  }),
+  async (c) => {
+    const row = await visibleStore(c.env, c.get("principal"), c.req.valid("param").id);
+    if (!row) throw notFound("store");
+    return c.json(storeBody(row), 200);
+  },
+);
+
+storeRoutes.openapi(
+  apiRoute({
+    method: "patch",
+    path: "/v1/stores/{id}",
+    permission: "stores:manage",
+    tags: ["Stores"],
+    summary: "Update a store",
+    request: { params: StoreIdParam, body: jsonBody(UpdateStore) },
+    responses: { 200: jsonResponse(Store, "The store"), ...problems(404, 413, 415, 422) },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    if (!seesStore(c.get("principal"), id)) throw notFound("store");
+    const [row] = await database(c.env)
+      .update(stores)
+      .set({ ...c.req.valid("json"), updatedAt: Date.now() })
+      .where(eq(stores.id, id))
+      .returning();
+    if (!row) throw notFound("store");
+    return c.json(storeBody(row), 200);
+  },
+);
+

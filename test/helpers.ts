@@ -1,0 +1,74 @@
+/** Test helpers: call the Worker in-process, set up a store with keys and products. */
+import { exports } from "cloudflare:workers";
+
+export const ADMIN = "test_bootstrap_admin_key";
+
+type Init = { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string> };
+
+export async function api(path: string, init: Init = {}) {
+  const headers: Record<string, string> = { ...init.headers };
+  const key = init.key === undefined ? ADMIN : init.key;
+  if (key) headers.authorization = `Bearer ${key}`;
+  let body: string | undefined;
+  if (init.body !== undefined) {
+    body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await exports.default.fetch(`http://oms.test${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, headers: res.headers, body: json };
+}
+
+let seq = 0;
+export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
+
+export async function createStore(name = unique("store"), currency = "USD") {
+  const r = await api("/v1/stores", { body: { name, currency } });
+  if (r.status !== 201) throw new Error(`store: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as { id: string; currency: string };
+}
+
+export async function createKey(role: string, storeIds: string[]) {
+  const r = await api("/v1/api-keys", { body: { name: `${role} key`, role, store_ids: storeIds } });
+  if (r.status !== 201) throw new Error(`key: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.key as string;
+}
+
+export async function createProduct(storeId: string, sku: string, fields: Record<string, unknown> = {}) {
+  const r = await api("/v1/products", { body: { store_id: storeId, sku, name: `Product ${sku}`, price: "10.00", ...fields } });
+  if (r.status !== 201) throw new Error(`product: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export function orderBody(storeId: string, overrides: Record<string, unknown> = {}) {
+  return {
+    store_id: storeId,
+    channel: "web",
+    customer: { name: "Ada Lovelace", email: "ada@example.com", phone: "+44 20 7946 0958" },
+    shipping_address: { name: "Ada Lovelace", line1: "12 St James's Square", city: "London", postal_code: "SW1Y 4JH", country: "GB" },
+    lines: [{ sku: "TEA-1", quantity: 2, unit_price: "19.90" }],
+    currency: "USD",
+    shipping_amount: "4.50",
+    ...overrides,
+  };
+}
+
+export async function createOrder(storeId: string, overrides: Record<string, unknown> = {}, key: string = ADMIN) {
+  const r = await api("/v1/orders", { body: orderBody(storeId, overrides), key });
+  if (r.status !== 201) throw new Error(`order: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+export async function transition(id: string, event: string, opts: { reason?: string; key?: string; ifMatch?: string } = {}) {
+  return api(`/v1/orders/${id}/transitions`, {
+    body: { event, ...(opts.reason ? { reason: opts.reason } : {}) },
+    key: opts.key,
+    headers: opts.ifMatch ? { "if-match": opts.ifMatch } : {},
+  });
+}
