@@ -1,0 +1,58 @@
+// Runs this project's wrangler on a Node it supports. Wrangler needs Node >= 22;
+// the system node may be older, so use the `node` devDependency when it is.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+export function nodeBinary() {
+  const major = Number(process.versions.node.split(".")[0]);
+  if (major >= 22) return process.execPath;
+  for (const candidate of [join(ROOT, "node_modules/node/bin/node"), join(ROOT, "node_modules/.bin/node")]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error(`wrangler needs Node >= 22 (this is ${process.version}) and node_modules/node is missing: run npm install`);
+}
+
+export function wranglerEntry() {
+  const entry = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+  if (!existsSync(entry)) throw new Error("wrangler is not installed: run npm install");
+  return entry;
+}
+
+/** Environment for wrangler children: no metrics, no prompts, colour only when we have a terminal. */
+export function wranglerEnv(extra = {}) {
+  return { ...process.env, WRANGLER_SEND_METRICS: "false", ...extra };
+}
+
+/**
+ * Spawns `wrangler <args>`. Returns the ChildProcess. stdin is closed so
+ * wrangler never waits on a prompt (it takes the default answer instead).
+ */
+export function spawnWrangler(args, { env = {}, stdio = ["ignore", "inherit", "inherit"] } = {}) {
+  return spawn(nodeBinary(), [wranglerEntry(), ...args], { cwd: ROOT, env: wranglerEnv(env), stdio });
+}
+
+/**
+ * Runs `wrangler <args>` to completion with its output captured.
+ * Resolves to { code, signal, stdout, stderr }; `onSpawn` receives the child (to forward signals).
+ */
+export function runWrangler(args, { env = {}, onSpawn } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawnWrangler(args, { env: { CI: "true", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    onSpawn?.(child);
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+}
+
+/** `--persist-to <dir>` when a state directory was chosen, else wrangler's default (.wrangler/state). */
+export function persistArgs(persistDir) {
+  return persistDir ? ["--persist-to", persistDir] : [];
+}

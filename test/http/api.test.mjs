@@ -1,0 +1,290 @@
+// Black-box tests of the real system over HTTP: `scripts/start.mjs` (migrations,
+// seed, wrangler dev with its queue consumers, cron firing) on a free port with
+// a throwaway state directory. Run with `npm run test:http`.
+import assert from "node:assert/strict";
+import { after, afterEach, before, describe, test } from "node:test";
+import { DEMO_KEYS, startServer } from "./server.mjs";
+
+const CHANNEL_KEY = DEMO_KEYS.find((k) => k.role === "channel").key;
+const AUDITOR_KEY = DEMO_KEYS.find((k) => k.role === "auditor").key;
+const STORE = "st_demo";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+let seq = 0;
+const unique = (prefix) => `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
+
+function orderBody(overrides = {}) {
+  return {
+    store_id: STORE,
+    channel: "web",
+    customer: { name: "Ada Lovelace", email: "ada@example.com", phone: "+1 212 555 0100" },
+    shipping_address: { name: "Ada Lovelace", line1: "350 Fifth Avenue", city: "New York", region: "NY", postal_code: "10118", country: "US" },
+    lines: [
+      { sku: "TEA-1", quantity: 2, unit_price: "12.50" },
+      { sku: "SETUP-1", quantity: 1, unit_price: "25.00" },
+    ],
+    currency: "USD",
+    shipping_amount: "4.50",
+    ...overrides,
+  };
+}
+
+let server;
+let api;
+let failed = false;
+
+before(async () => {
+  server = await startServer();
+  api = server.api;
+}, { timeout: 180_000 });
+
+afterEach((t) => {
+  if (t.passed === false) failed = true;
+});
+
+after(async () => {
+  if (!server) return;
+  if (failed) console.log(`---- server output (last lines) ----\n${server.logTail(120)}`);
+  await server.stop();
+});
+
+async function createOrder(overrides = {}, key = CHANNEL_KEY, headers = {}) {
+  const r = await api("/v1/orders", { body: orderBody(overrides), key, headers });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r;
+}
+
+describe("service basics", () => {
+  test("GET /healthz answers ok", async () => {
+    const r = await api("/healthz", { key: null });
+    assert.equal(r.status, 200);
+    assert.equal(r.body.status, "ok");
+  });
+
+  test("the OpenAPI document and the docs page are served", async () => {
+    const spec = await api("/openapi.json", { key: null });
+    assert.equal(spec.status, 200);
+    assert.equal(spec.body.openapi, "3.1.0");
+    assert.ok(spec.body.paths["/v1/orders"], "the spec lists /v1/orders");
+    const docs = await api("/docs", { key: null });
+    assert.equal(docs.status, 200);
+    assert.match(docs.text, /swagger-ui-bundle\.js/);
+    const bundle = await fetch(`${server.base}/docs/vendor/swagger-ui-bundle.js`);
+    assert.equal(bundle.status, 200, "the vendored Swagger UI is served (postinstall copies it into public/)");
+    await bundle.arrayBuffer();
+  });
+
+  test("the API refuses requests without a valid key (401 problem+json)", async () => {
+    const none = await api("/v1/orders", { key: null });
+    assert.equal(none.status, 401);
+    assert.match(none.headers.get("content-type"), /application\/problem\+json/);
+    assert.equal(none.body.code, "unauthorized");
+    assert.match(none.headers.get("www-authenticate") ?? "", /^Bearer/);
+    const wrong = await api("/v1/orders", { key: "oms_not_a_real_key_at_all" });
+    assert.equal(wrong.status, 401);
+  });
+});
+
+describe("admin key", () => {
+  test("creates a store, a product and a scoped key that works", async () => {
+    const store = await api("/v1/stores", { body: { name: unique("Berlin shop"), currency: "EUR", timezone: "Europe/Berlin" } });
+    assert.equal(store.status, 201, JSON.stringify(store.body));
+    assert.match(store.body.id, /^st_/);
+    assert.equal(store.headers.get("location"), `/v1/stores/${store.body.id}`);
+
+    const product = await api("/v1/products", {
+      body: { store_id: store.body.id, sku: "BAG-1", name: "Canvas bag", price: "9.90", weight_grams: 200 },
+    });
+    assert.equal(product.status, 201, JSON.stringify(product.body));
+    assert.equal(product.body.price, "9.90");
+    assert.equal(product.body.currency, "EUR");
+
+    const key = await api("/v1/api-keys", { body: { name: "Berlin storefront", role: "channel", store_ids: [store.body.id] } });
+    assert.equal(key.status, 201, JSON.stringify(key.body));
+    assert.match(key.body.key, /^oms_/);
+    assert.equal(key.body.key_prefix, key.body.key.slice(0, 10));
+
+    const order = await api("/v1/orders", {
+      key: key.body.key,
+      body: orderBody({ store_id: store.body.id, currency: "EUR", lines: [{ sku: "BAG-1", quantity: 1, unit_price: "9.90" }] }),
+    });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    assert.equal(order.body.lines[0].name, "Canvas bag");
+
+    // The new key is scoped to its store: the demo store is out of reach.
+    const elsewhere = await api("/v1/orders", { key: key.body.key, body: orderBody() });
+    assert.equal(elsewhere.status, 403);
+  });
+
+  test("sees the seeded demo data", async () => {
+    const stores = await api("/v1/stores?limit=200");
+    assert.equal(stores.status, 200);
+    const demo = stores.body.data.find((s) => s.id === STORE);
+    assert.ok(demo, "st_demo is seeded");
+    assert.equal(demo.currency, "USD");
+    assert.equal(demo.timezone, "America/New_York");
+
+    const products = await api(`/v1/products?store_id=${STORE}&limit=200`, { key: CHANNEL_KEY });
+    assert.equal(products.status, 200, JSON.stringify(products.body));
+    const bySku = Object.fromEntries(products.body.data.map((p) => [p.sku, p]));
+    assert.deepEqual(Object.keys(bySku).sort(), ["FILTER-1", "KETTLE-1", "MUG-1", "SETUP-1", "TEA-1"]);
+    assert.equal(bySku["TEA-1"].price, "12.50");
+    assert.equal(bySku["TEA-1"].weight_grams, 120);
+    assert.equal(bySku["SETUP-1"].type, "service");
+  });
+});
+
+describe("orders through the demo keys", () => {
+  let order;
+
+  test("the demo channel key creates an order for st_demo and gets it back", async () => {
+    const r = await createOrder();
+    order = r.body;
+    assert.match(order.id, /^ord_[0-9A-Z]{26}$/);
+    assert.equal(r.headers.get("location"), `/v1/orders/${order.id}`);
+    assert.equal(r.headers.get("etag"), '"1"');
+    assert.equal(order.status, "received");
+    assert.equal(order.version, 1);
+    assert.equal(order.subtotal_amount, "50.00");
+    assert.equal(order.total_amount, "54.50");
+    assert.equal(order.requires_shipping, true);
+    assert.deepEqual(
+      order.lines.map((l) => [l.sku, l.name, l.type, l.total_amount]),
+      [
+        ["TEA-1", "Sencha green tea 100g", "goods", "25.00"],
+        ["SETUP-1", "Kettle installation", "service", "25.00"],
+      ],
+    );
+
+    const got = await api(`/v1/orders/${order.id}`, { key: CHANNEL_KEY });
+    assert.equal(got.status, 200);
+    assert.equal(got.headers.get("etag"), '"1"');
+    assert.deepEqual(got.body, order);
+  });
+
+  test("the demo auditor approves it (If-Match), the channel key may not", async () => {
+    const denied = await api(`/v1/orders/${order.id}/transitions`, { key: CHANNEL_KEY, body: { event: "approve" } });
+    assert.equal(denied.status, 403);
+
+    const stale = await api(`/v1/orders/${order.id}/transitions`, {
+      key: AUDITOR_KEY,
+      body: { event: "approve" },
+      headers: { "if-match": '"7"' },
+    });
+    assert.equal(stale.status, 412);
+
+    const r = await api(`/v1/orders/${order.id}/transitions`, {
+      key: AUDITOR_KEY,
+      body: { event: "approve" },
+      headers: { "if-match": '"1"' },
+    });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.equal(r.body.status, "approved");
+    assert.equal(r.body.version, 2);
+    assert.equal(r.headers.get("etag"), '"2"');
+    assert.ok(r.body.approved_at);
+
+    const again = await api(`/v1/orders/${order.id}/transitions`, { key: AUDITOR_KEY, body: { event: "approve" } });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.code, "illegal_transition");
+
+    const events = await api(`/v1/orders/${order.id}/events`, { key: AUDITOR_KEY });
+    assert.equal(events.status, 200);
+    assert.deepEqual(events.body.data.map((e) => e.to_status), ["received", "approved"]);
+  });
+
+  test("lists orders with filters", async () => {
+    const ext = unique("POS");
+    const pos = (await createOrder({ channel: "pos", external_id: ext, customer: { name: "Grace Hopper", email: "grace@example.com" } })).body;
+
+    const approved = await api(`/v1/orders?store_id=${STORE}&status=approved`, { key: AUDITOR_KEY });
+    assert.equal(approved.status, 200);
+    assert.ok(approved.body.data.some((o) => o.id === order.id));
+    assert.ok(approved.body.data.every((o) => o.status === "approved"));
+    assert.ok(!approved.body.data.some((o) => o.id === pos.id));
+
+    const byChannel = await api(`/v1/orders?channel=pos&status=received,on_hold`, { key: AUDITOR_KEY });
+    assert.equal(byChannel.status, 200);
+    assert.ok(byChannel.body.data.some((o) => o.id === pos.id));
+    assert.ok(byChannel.body.data.every((o) => o.channel === "pos"));
+
+    const search = await api(`/v1/orders?q=${encodeURIComponent(ext)}`, { key: CHANNEL_KEY });
+    assert.deepEqual(search.body.data.map((o) => o.id), [pos.id]);
+
+    // Newest first, paged by cursor.
+    const page1 = await api(`/v1/orders?store_id=${STORE}&limit=1`, { key: CHANNEL_KEY });
+    assert.equal(page1.body.data.length, 1);
+    assert.equal(page1.body.data[0].id, pos.id);
+    assert.ok(page1.body.next_cursor);
+    const page2 = await api(`/v1/orders?store_id=${STORE}&limit=1&cursor=${page1.body.next_cursor}`, { key: CHANNEL_KEY });
+    assert.equal(page2.body.data.length, 1);
+    assert.ok(page2.body.data[0].id < pos.id);
+
+    const bad = await api(`/v1/orders?status=lost`, { key: CHANNEL_KEY });
+    assert.equal(bad.status, 400);
+  });
+
+  test("an Idempotency-Key replays the first response; another body under it is a 422", async () => {
+    const key = unique("idem");
+    const body = orderBody({ external_id: unique("WEB") });
+    const first = await api("/v1/orders", { key: CHANNEL_KEY, body, headers: { "idempotency-key": key } });
+    assert.equal(first.status, 201, JSON.stringify(first.body));
+    assert.equal(first.headers.get("idempotent-replayed"), null);
+
+    const replay = await api("/v1/orders", { key: CHANNEL_KEY, body, headers: { "idempotency-key": key } });
+    assert.equal(replay.status, 201);
+    assert.equal(replay.headers.get("idempotent-replayed"), "true");
+    assert.equal(replay.text, first.text);
+    assert.equal(replay.headers.get("location"), first.headers.get("location"));
+
+    const other = await api("/v1/orders", {
+      key: CHANNEL_KEY,
+      body: { ...body, note: "a different request" },
+      headers: { "idempotency-key": key },
+    });
+    assert.equal(other.status, 422);
+    assert.equal(other.body.code, "idempotency_key_reused");
+
+    const listed = await api(`/v1/orders?q=${encodeURIComponent(body.external_id)}`, { key: CHANNEL_KEY });
+    assert.equal(listed.body.data.length, 1, "one order, however many retries");
+  });
+});
+
+describe("background work", () => {
+  test("the fulfilment queue consumer marks the new order's outbox row delivered", { timeout: 90_000 }, async () => {
+    const { body: order } = await createOrder();
+    const deadline = Date.now() + 45_000;
+    let rows = [];
+    while (Date.now() < deadline) {
+      rows = await server.d1(`SELECT topic, type, delivered_at FROM outbox WHERE order_id = '${order.id}'`);
+      if (rows.length > 0 && rows.every((r) => r.delivered_at !== null)) break;
+      await sleep(1_000);
+    }
+    assert.ok(rows.length > 0, "intake wrote an outbox row");
+    assert.deepEqual(
+      rows.map((r) => [r.topic, r.type]),
+      [["fulfilment", "order.received"]],
+    );
+    assert.ok(rows.every((r) => r.delivered_at !== null), `outbox rows still owed after 45s: ${JSON.stringify(rows)}`);
+    const receipts = await server.d1(`SELECT consumer FROM consumed_messages WHERE order_id = '${order.id}'`);
+    assert.deepEqual(receipts.map((r) => r.consumer), ["fulfilment"]);
+  });
+
+  test("cron triggers run through /cdn-cgi/local/scheduled", async () => {
+    for (const cron of ["*+*+*+*+*", encodeURIComponent("17 * * * *")]) {
+      const res = await fetch(`${server.base}/cdn-cgi/local/scheduled?cron=${cron}`);
+      assert.equal(res.status, 200, `cron ${cron}`);
+      assert.equal((await res.text()).trim(), "ok");
+    }
+  });
+});
+
+describe("shutdown", () => {
+  test("SIGTERM to start.mjs stops wrangler and exits 0", { timeout: 60_000 }, async () => {
+    const s = server;
+    server = null;
+    const { exit, groupLeft } = await s.stop();
+    assert.deepEqual(exit, { code: 0, signal: null });
+    assert.equal(groupLeft, false, "no process of the server's group is left");
+  });
+});
