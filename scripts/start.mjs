@@ -12,6 +12,7 @@
 // throwaway directory); OMS_NO_CRON=1 to not fire crons.
 // SIGINT/SIGTERM stop wrangler and then this script, with exit code 0.
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { cronMatches, msToNextMinute, parseCron, readCrons } from "./cron.mjs";
 import { DEMO_KEYS, DEMO_STORE, seed } from "./seed.mjs";
@@ -80,6 +81,16 @@ function readDevVars(path) {
   return vars;
 }
 const adminKey = readDevVars(devVars).BOOTSTRAP_ADMIN_KEY;
+
+// Refuse early if the port is taken: otherwise /healthz could be answered by someone else.
+await new Promise((resolveFree) => {
+  const probe = createServer();
+  probe.once("error", (err) => {
+    console.error(`[start] cannot listen on 127.0.0.1:${port} (${err.code}); is another server running? Set PORT to use another port.`);
+    process.exit(1);
+  });
+  probe.listen(port, "127.0.0.1", () => probe.close(resolveFree));
+});
 
 // ---- 2 and 3. migrations and seed ----------------------------------------
 

@@ -260,14 +260,13 @@ describe("background work", () => {
       if (rows.length > 0 && rows.every((r) => r.delivered_at !== null)) break;
       await sleep(1_000);
     }
-    assert.ok(rows.length > 0, "intake wrote an outbox row");
-    assert.deepEqual(
-      rows.map((r) => [r.topic, r.type]),
-      [["fulfilment", "order.received"]],
+    assert.ok(
+      rows.some((r) => r.topic === "fulfilment" && r.type === "order.received"),
+      `intake wrote a fulfilment outbox row: ${JSON.stringify(rows)}`,
     );
     assert.ok(rows.every((r) => r.delivered_at !== null), `outbox rows still owed after 45s: ${JSON.stringify(rows)}`);
     const receipts = await server.d1(`SELECT consumer FROM consumed_messages WHERE order_id = '${order.id}'`);
-    assert.deepEqual(receipts.map((r) => r.consumer), ["fulfilment"]);
+    assert.ok(receipts.some((r) => r.consumer === "fulfilment"), `the fulfilment consumer left a receipt: ${JSON.stringify(receipts)}`);
   });
 
   test("cron triggers run through /cdn-cgi/local/scheduled", async () => {
