@@ -9,7 +9,8 @@
 //
 // Environment: PORT (default 8787); OMS_PERSIST_DIR to keep the local D1,
 // Durable Objects and queues somewhere other than .wrangler/state (tests use a
-// throwaway directory); OMS_NO_CRON=1 to not fire crons.
+// throwaway directory); OMS_NO_CRON=1 to not fire crons; OMS_STOP_ON_STDIN_CLOSE=1
+// to stop when stdin reaches its end (for supervisors that pipe stdin).
 // SIGINT/SIGTERM stop wrangler and then this script, with exit code 0.
 import { copyFileSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -35,11 +36,12 @@ let child = null; // the wrangler process running now (migrations, seed or dev)
 let stopping = false;
 let cronTimer = null;
 
-function stop(signal, exitCode = 0) {
+/** Stops wrangler (with `signal`), then exits with `exitCode`. */
+function stop(reason, { signal = "SIGTERM", exitCode = 0 } = {}) {
   if (stopping) return;
   stopping = true;
   clearTimeout(cronTimer);
-  log(`${signal}: stopping`);
+  log(`${reason}: stopping`);
   const running = child;
   if (!running || running.exitCode !== null || running.signalCode !== null) process.exit(exitCode);
   running.kill(signal);
@@ -51,9 +53,21 @@ function stop(signal, exitCode = 0) {
   force.unref();
   running.once("exit", () => process.exit(exitCode));
 }
-process.on("SIGINT", () => stop("SIGINT"));
-process.on("SIGTERM", () => stop("SIGTERM"));
-process.on("SIGHUP", () => stop("SIGHUP"));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => stop(signal, { signal }));
+
+// Whoever reads our output is gone (a closed pipe): stop rather than run on unseen.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err) => {
+    if (err.code === "EPIPE") stop("output closed");
+  });
+}
+// A supervisor (the HTTP tests) can hand us a stdin pipe: when it dies, however it
+// dies, the pipe closes and we stop, so no server outlives its test run.
+if (process.env.OMS_STOP_ON_STDIN_CLOSE) {
+  process.stdin.on("end", () => stop("stdin closed"));
+  process.stdin.on("error", () => stop("stdin closed"));
+  process.stdin.resume();
+}
 
 const track = (c) => {
   child = c;
@@ -150,7 +164,7 @@ try {
   await waitUntilReady();
 } catch (err) {
   console.error(`[start] ${err.message}`);
-  stop("SIGTERM", 1);
+  stop("not ready", { exitCode: 1 });
 }
 
 // ---- 5. crons -------------------------------------------------------------

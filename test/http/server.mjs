@@ -37,11 +37,20 @@ export async function startServer({ readyTimeoutMs = 150_000 } = {}) {
   let output = "";
 
   // Its own process group (detached), so stopping can reach wrangler and workerd too.
+  // stdin is a pipe that only closes when this process ends (even by SIGKILL):
+  // start.mjs then stops wrangler, so a killed test run leaves no server behind.
   const child = spawn(process.execPath, [join(ROOT, "scripts/start.mjs")], {
     cwd: ROOT,
     detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PORT: String(port), OMS_PERSIST_DIR: stateDir, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1" },
+    stdio: ["pipe", "pipe", "pipe"],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      OMS_PERSIST_DIR: stateDir,
+      OMS_STOP_ON_STDIN_CLOSE: "1",
+      WRANGLER_SEND_METRICS: "false",
+      NO_COLOR: "1",
+    },
   });
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   let exitInfo = null;
