@@ -16,11 +16,11 @@ export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<
 export default {
   fetch: app.fetch,
 
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     await consumeBatch(batch, env);
   },
 
-  async scheduled(controller, env) {
+  async scheduled(controller, env, _ctx) {
     const job = CRONS[controller.cron];
     if (!job) {
       console.error(`no job for cron "${controller.cron}"`);

@@ -8,3 +8,12 @@ declare global {
     }
   }
 }
+
+declare global {
+  namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: typeof import("../src/index");
+      durableNamespaces: "OrderObject";
+    }
+  }
+}

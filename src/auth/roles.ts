@@ -14,6 +14,8 @@ export type Permission =
   | "orders:create"
   | "orders:read"
   | `orders:transition:${OrderEvent}`
+  /** Any transition at all: what the transitions route needs before it knows the event. */
+  | "orders:transition"
   | "stores:read"
   | "stores:manage"
   | "products:read"
@@ -44,14 +46,20 @@ const TABLE: Record<Role, readonly Permission[]> = {
   partner: [],
 };
 
-const SETS = Object.fromEntries(ROLES.map((r) => [r, new Set(TABLE[r])])) as Record<Role, Set<Permission>>;
+const SETS = Object.fromEntries(
+  ROLES.map((r) => {
+    const set = new Set<Permission>(TABLE[r]);
+    if (TABLE[r].some((p) => p.startsWith("orders:transition:"))) set.add("orders:transition");
+    return [r, set];
+  }),
+) as Record<Role, Set<Permission>>;
 
 export function can(role: Role, permission: Permission): boolean {
   return SETS[role].has(permission);
 }
 
 export function permissionsOf(role: Role): readonly Permission[] {
-  return TABLE[role];
+  return [...SETS[role]];
 }
 
 /** Roles that act for one store only: a key of these roles must name exactly one store. */

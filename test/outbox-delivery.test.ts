@@ -1,0 +1,184 @@
+/**
+ * The outbox: every side effect is written with its change and leaves through
+ * a queue; consumers dedupe on the outbox id, so at-least-once delivery is
+ * exactly-once in effect; the cron sweep and the order object's alarm resend
+ * what is still owed.
+ */
+import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import type { OutboxMessage } from "../src/env";
+import { newId } from "../src/lib/ids";
+import { eq, sql } from "drizzle-orm";
+import { database } from "../src/db/client";
+import { stores } from "../src/db/schema";
+import { consumeMessage, registerHandler, retryDelaySeconds } from "../src/outbox/consume";
+import { sweepOutbox, SWEEP_GRACE_MS } from "../src/outbox/sweep";
+import worker from "../src/index";
+import { createOrder, createStore, transition } from "./helpers";
+
+let store: { id: string };
+beforeAll(async () => {
+  store = await createStore();
+});
+
+const outboxRow = (id: string) =>
+  env.DB.prepare("SELECT attempts, last_sent_at, delivered_at FROM outbox WHERE id = ?").bind(id).first<{
+    attempts: number;
+    last_sent_at: number | null;
+    delivered_at: number | null;
+  }>();
+
+const receipts = (id: string) =>
+  env.DB.prepare("SELECT COUNT(*) AS n FROM consumed_messages WHERE message_id = ?").bind(id).first<{ n: number }>().then((r) => r!.n);
+
+async function owedRow(orderId: string | null, type = "order.test", createdAt = Date.now() - SWEEP_GRACE_MS - 1000) {
+  const id = newId("obx");
+  await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'fulfilment', ?, '{}', ?, 0)")
+    .bind(id, orderId, type, createdAt)
+    .run();
+  const message: OutboxMessage = { id, type, order_id: orderId, payload: {}, created_at: createdAt };
+  return message;
+}
+
+// A stage's handler, as the audit and allocation stages will register theirs: its D1 write commits with the receipt.
+let handled = 0;
+registerHandler("fulfilment", "order.counted", async () => {
+  handled++;
+  return [database(env).update(stores).set({ name: sql`${stores.name} || '+'` }).where(eq(stores.id, store.id))];
+});
+
+describe("from intake to the queue consumer", () => {
+  it("a new order's outbox row is delivered by the real queue and marked delivered", async () => {
+    const order = await createOrder(store.id);
+    const row = await env.DB.prepare("SELECT id FROM outbox WHERE order_id = ?").bind(order.id).first<{ id: string }>();
+    await vi.waitFor(async () => expect((await outboxRow(row!.id))!.delivered_at).not.toBeNull(), { timeout: 10_000, interval: 50 });
+    expect(await receipts(row!.id)).toBe(1);
+  });
+
+  it("a transition's rows are sent by the order object after its commit", async () => {
+    const order = await createOrder(store.id);
+    await transition(order.id, "approve");
+    const rows = await env.DB.prepare("SELECT id FROM outbox WHERE order_id = ? AND type = 'order.approved'").bind(order.id).all<{ id: string }>();
+    expect(rows.results).toHaveLength(2);
+    for (const r of rows.results) {
+      await vi.waitFor(async () => expect((await outboxRow(r.id))!.delivered_at).not.toBeNull(), { timeout: 10_000, interval: 50 });
+    }
+  });
+});
+
+describe("consumers dedupe on the outbox id", () => {
+  it("a message seen twice has its effect once", async () => {
+    const before = handled;
+    const m = await owedRow(null, "order.counted");
+    expect(await consumeMessage(env, "fulfilment", m)).toBe("done");
+    expect(await consumeMessage(env, "fulfilment", m)).toBe("duplicate");
+    expect(handled - before).toBe(1);
+    expect(await receipts(m.id)).toBe(1);
+    const name = await env.DB.prepare("SELECT name FROM stores WHERE id = ?").bind(store.id).first<{ name: string }>();
+    expect(name!.name.endsWith("+")).toBe(true);
+    expect(name!.name.endsWith("++")).toBe(false);
+  });
+
+  it("the same message delivered twice at once commits once", async () => {
+    const m = await owedRow(null);
+    const results = await Promise.all([consumeMessage(env, "fulfilment", m), consumeMessage(env, "fulfilment", m), consumeMessage(env, "fulfilment", m)]);
+    expect(results.filter((r) => r === "done")).toHaveLength(1);
+    expect(await receipts(m.id)).toBe(1);
+  });
+
+  it("each consumer keeps its own receipts: notifications and fulfilment both handle one order event", async () => {
+    const m = await owedRow(null);
+    expect(await consumeMessage(env, "fulfilment", m)).toBe("done");
+    expect(await consumeMessage(env, "notifications", m)).toBe("done");
+    expect(await receipts(m.id)).toBe(2);
+  });
+
+  it("a queue batch with a duplicate acks both and records one receipt", async () => {
+    const m = await owedRow(null);
+    const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", [
+      { id: "q1", timestamp: new Date(), attempts: 1, body: m },
+      { id: "q2", timestamp: new Date(), attempts: 1, body: m },
+    ]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.outcome).toBe("ok");
+    expect(result.explicitAcks.sort()).toEqual(["q1", "q2"]);
+    expect(result.retryMessages).toEqual([]);
+    expect(await receipts(m.id)).toBe(1);
+    expect((await outboxRow(m.id))!.delivered_at).not.toBeNull();
+  });
+
+  it("a failing handler asks for a retry with backoff and leaves no receipt", async () => {
+    registerHandler("fulfilment", "order.flaky", async () => {
+      throw new Error("downstream unavailable");
+    });
+    const m = await owedRow(null, "order.flaky");
+    const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", [{ id: "q3", timestamp: new Date(), attempts: 3, body: m }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.retryMessages.map((r) => r.msgId)).toEqual(["q3"]);
+    expect([1, 2, 3, 4, 10].map(retryDelaySeconds)).toEqual([10, 20, 40, 80, 600]);
+    expect(await receipts(m.id)).toBe(0);
+    expect((await outboxRow(m.id))!.delivered_at).toBeNull();
+  });
+
+  it("messages that exhaust their retries are kept as dead letters", async () => {
+    const m = await owedRow(null, "order.flaky");
+    const batch = createMessageBatch<OutboxMessage>("oms-dead-letters", [{ id: "q4", timestamp: new Date(), attempts: 1, body: m }]);
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).ackAll).toBe(true);
+    const dead = await env.DB.prepare("SELECT queue, body FROM dead_letters WHERE message_id = ?").bind(m.id).first<{ queue: string; body: string }>();
+    expect(dead).toMatchObject({ queue: "oms-dead-letters" });
+    expect(JSON.parse(dead!.body)).toMatchObject({ id: m.id, type: "order.flaky" });
+  });
+});
+
+describe("what is owed is resent", () => {
+  it("the sweep resends rows past the grace period, with backoff, and the consumer delivers them", async () => {
+    const m = await owedRow(null);
+    const fresh = await owedRow(null, "order.test", Date.now());
+    const now = Date.now();
+    const first = await sweepOutbox(env, now);
+    expect(first.resent).toBeGreaterThanOrEqual(1);
+    expect(await outboxRow(m.id)).toMatchObject({ attempts: 1, last_sent_at: now });
+    expect(await outboxRow(fresh.id)).toMatchObject({ attempts: 0, last_sent_at: null });
+    // Within the backoff window the row is not sent again.
+    await sweepOutbox(env, now + 1000);
+    expect((await outboxRow(m.id))!.attempts).toBe(1);
+    await vi.waitFor(async () => expect((await outboxRow(m.id))!.delivered_at).not.toBeNull(), { timeout: 10_000, interval: 50 });
+    // Delivered rows are never resent.
+    await sweepOutbox(env, now + 3_600_000);
+    expect((await outboxRow(m.id))!.attempts).toBe(1);
+  });
+
+  it("the minute cron runs the sweep; an unknown cron does nothing", async () => {
+    const m = await owedRow(null);
+    const ctx = createExecutionContext();
+    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
+    expect((await outboxRow(m.id))!.attempts).toBe(1);
+    await worker.scheduled(createScheduledController({ cron: "0 0 1 1 *" }), env, ctx);
+  });
+
+  it("the order object's alarm resends its order's owed rows (and running it twice is harmless)", async () => {
+    const order = await createOrder(store.id);
+    const m = await owedRow(order.id);
+    const stub = env.ORDER.get(env.ORDER.idFromName(order.id));
+    await runInDurableObject(stub, async (_instance, state) => {
+      await state.storage.put({ orderId: order.id, flushAttempt: 0 });
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await vi.waitFor(async () => expect((await outboxRow(m.id))!.delivered_at).not.toBeNull(), { timeout: 10_000, interval: 50 });
+    await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now() + 60_000));
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await receipts(m.id)).toBe(1);
+  });
+});
+
+it("exports the worker's handlers", () => {
+  expect(typeof exports.default.fetch).toBe("function");
+});
