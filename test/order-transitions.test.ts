@@ -63,7 +63,7 @@ describe("every (state, event) pair", () => {
           } else {
             expect(r.status, `${event} from ${status}`).toBe(409);
             expect(r.headers.get("content-type")).toBe("application/problem+json");
-            expect(r.body).toMatchObject({ status: status, allowed_events: allowed, version: order.version });
+            expect(r.body).toMatchObject({ status: 409, order_status: status, allowed_events: allowed, version: order.version });
             const after = await api(`/v1/orders/${order.id}`);
             expect(after.body.version).toBe(order.version);
           }
@@ -108,7 +108,7 @@ describe("a transition", () => {
     const order = await createOrder(store.id);
     const r = await transition(order.id, "teleport");
     expect(r.status).toBe(409);
-    expect(r.body).toMatchObject({ code: "unknown_event", allowed_events: ["approve", "hold", "reject", "cancel"], status: "received" });
+    expect(r.body).toMatchObject({ code: "unknown_event", allowed_events: ["approve", "hold", "reject", "cancel"], status: 409, order_status: "received" });
   });
 
   it("goods cannot be delivered before they ship; the guard says why", async () => {

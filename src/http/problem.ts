@@ -20,6 +20,8 @@ export type ProblemBody = {
   [extension: string]: unknown;
 };
 
+const STANDARD_MEMBERS = new Set(["type", "title", "status", "code", "detail", "instance"]);
+
 export class ApiError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
@@ -40,7 +42,8 @@ export class ApiError extends Error {
       code: this.code,
       ...(this.detail ? { detail: this.detail } : {}),
       ...(instance ? { instance } : {}),
-      ...this.extensions,
+      // Extensions never shadow the standard members.
+      ...Object.fromEntries(Object.entries(this.extensions).filter(([k]) => !STANDARD_MEMBERS.has(k))),
     };
   }
 }

@@ -176,7 +176,7 @@ orderRoutes.openapi(
       }, { etag: etag(result.version) });
     }
     throw new ApiError(409, result.reason, "Transition not allowed", result.message, {
-      status: result.status,
+      order_status: result.status,
       version: result.version,
       allowed_events: result.allowed,
     });
