@@ -3,6 +3,7 @@
  * from anywhere become problem+json here, once.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import { apiKeyRoutes } from "./api-keys/routes";
 import type { AppEnv } from "./env";
@@ -14,6 +15,8 @@ import { API_ROUTES } from "./http/route";
 import { orderRoutes } from "./orders/routes";
 import { productRoutes } from "./products/routes";
 import { storeRoutes } from "./stores/routes";
+import { auditRoutes } from "./audit/routes";
+import { orderChangeRoutes } from "./orders/change-routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -32,6 +35,8 @@ app.route("/", orderRoutes);
 app.route("/", storeRoutes);
 app.route("/", productRoutes);
 app.route("/", apiKeyRoutes);
+app.route("/", orderChangeRoutes);
+app.route("/", auditRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",
@@ -73,6 +78,10 @@ app.notFound((c) => {
 
 app.onError((err, c) => {
   if (err instanceof ApiError) return problemResponse(c, err);
+  // Hono's own validators speak HTTPException (e.g. a body that is not JSON).
+  if (err instanceof HTTPException && err.status < 500) {
+    return problemResponse(c, new ApiError(err.status as 400, err.status === 415 ? "unsupported_media_type" : "bad_request", "Bad request", err.message));
+  }
   console.error(`unhandled error on ${c.req.method} ${c.req.path} (request ${c.get("requestId")})`, err);
   return problemResponse(
     c,

@@ -7,6 +7,9 @@ import { sweepOutbox } from "./outbox/sweep";
 
 export { OrderObject } from "./orders/order-object";
 
+// Stages that act on outbox messages register their handlers when loaded.
+import "./audit/consumers";
+
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
   "* * * * *": (env, t) => sweepOutbox(env, t),

@@ -28,8 +28,13 @@ export async function api(path: string, init: Init = {}) {
 let seq = 0;
 export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${(seq++).toString(36)}`;
 
-export async function createStore(name = unique("store"), currency = "USD") {
-  const r = await api("/v1/stores", { body: { name, currency } });
+/**
+ * A store for a test. Its new orders are not audited automatically unless
+ * asked: the audit runs from the queue, and tests of the lifecycle itself
+ * should not race it.
+ */
+export async function createStore(name = unique("store"), currency = "USD", options: { autoAudit?: boolean } = {}) {
+  const r = await api("/v1/stores", { body: { name, currency, auto_audit: options.autoAudit ?? false } });
   if (r.status !== 201) throw new Error(`store: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body as { id: string; currency: string };
 }

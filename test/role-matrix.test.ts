@@ -61,6 +61,28 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       const created = await api("/v1/api-keys", { body: { name: "doomed", role: "analyst", store_ids: [store.id] } });
       return { path: path.replace("{id}", created.body.id) };
     }
+    case "PATCH /v1/orders/{id}":
+      return { path: path.replace("{id}", (await createOrder(store.id)).id), body: { note: "Ring twice" } };
+    case "POST /v1/orders/{id}/payment":
+      return { path: path.replace("{id}", (await createOrder(store.id)).id), body: { payment_status: "paid" } };
+    case "GET /v1/orders/{id}/audits":
+    case "POST /v1/orders/{id}/audit":
+      return { path: path.replace("{id}", (await createOrder(store.id)).id) };
+    case "POST /v1/audit/dry-run":
+      return { path, body: { order_id: (await createOrder(store.id)).id } };
+    case "GET /v1/review-queue":
+      return { path };
+    case "GET /v1/stores/{id}/audit-rules":
+    case "GET /v1/stores/{id}/blocklist":
+      return { path: path.replace("{id}", store.id) };
+    case "PUT /v1/stores/{id}/audit-rules":
+      return { path: path.replace("{id}", store.id), body: { rules: [{ kind: "address" }, { kind: "price", params: { tolerance_percent: 5 } }] } };
+    case "POST /v1/stores/{id}/blocklist":
+      return { path: path.replace("{id}", store.id), body: { kind: "email", email: `${unique("blocked")}@example.com` } };
+    case "DELETE /v1/stores/{id}/blocklist/{entry_id}": {
+      const entry = await api(`/v1/stores/${store.id}/blocklist`, { body: { kind: "phone", phone: `+1 415 555 ${String(Math.random()).slice(2, 6)}` } });
+      return { path: path.replace("{id}", store.id).replace("{entry_id}", entry.body.id) };
+    }
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

@@ -20,7 +20,20 @@ export type Permission =
   | "stores:manage"
   | "products:read"
   | "products:manage"
-  | "api_keys:manage";
+  | "api_keys:manage"
+  /** Change an order's address, contact, lines or amounts (then it is audited again). */
+  | "orders:edit"
+  /** Report a payment status change (a storefront or payment integration). */
+  | "orders:payment"
+  /** Make a link to the customer's own order page. */
+  | "orders:customer_link"
+  | "audit:read"
+  /** Run the audit again, or dry-run it. */
+  | "audit:run"
+  /** Change a store's audit rules. */
+  | "audit:manage"
+  | "blocklist:manage"
+  | "notifications:read";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
 
@@ -34,14 +47,44 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "products:read",
     "products:manage",
     "api_keys:manage",
+    "orders:edit",
+    "orders:payment",
+    "orders:customer_link",
+    "audit:read",
+    "audit:run",
+    "audit:manage",
+    "blocklist:manage",
+    "notifications:read",
   ],
-  auditor: ["orders:read", ...transitions("approve", "hold", "reject", "cancel"), "stores:read", "products:read"],
+  auditor: [
+    "orders:read",
+    ...transitions("approve", "hold", "reject", "cancel"),
+    "orders:edit",
+    "orders:customer_link",
+    "audit:read",
+    "audit:run",
+    "blocklist:manage",
+    "notifications:read",
+    "stores:read",
+    "products:read",
+  ],
   warehouse: ["orders:read", ...transitions("process", "ship"), "stores:read", "products:read"],
   logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read"],
-  support: ["orders:read", ...transitions("hold", "cancel", "complete"), "stores:read", "products:read"],
-  analyst: ["orders:read", "stores:read", "products:read"],
-  // A storefront integration: pushes its store's orders and may cancel them on the customer's behalf.
-  channel: ["orders:create", "orders:read", ...transitions("cancel"), "products:read"],
+  support: [
+    "orders:read",
+    ...transitions("hold", "cancel", "complete"),
+    "orders:edit",
+    "orders:payment",
+    "orders:customer_link",
+    "audit:read",
+    "blocklist:manage",
+    "notifications:read",
+    "stores:read",
+    "products:read",
+  ],
+  analyst: ["orders:read", "audit:read", "stores:read", "products:read"],
+  // A storefront integration: pushes its store's orders, reports payment, and may cancel on the customer's behalf.
+  channel: ["orders:create", "orders:read", "orders:payment", ...transitions("cancel"), "products:read"],
   // Logistics and 3PL partners reach us through signed webhooks, not the JSON API.
   partner: [],
 };

@@ -11,6 +11,10 @@ export const stores = sqliteTable("stores", {
   name: text("name").notNull(),
   currency: text("currency").notNull(),
   timezone: text("timezone").notNull().default("UTC"),
+  /** Default language of customer messages (BCP 47, e.g. "en", "zh-CN"); an order's own locale wins. */
+  language: text("language").notNull().default("en"),
+  /** Audit new orders as they arrive. Off: orders wait in `received` for staff to decide (edits and payments still audit). */
+  autoAudit: integer("auto_audit", { mode: "boolean" }).notNull().default(true),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
@@ -85,6 +89,12 @@ export const orders = sqliteTable(
     taxAmount: integer("tax_amount").notNull(),
     totalAmount: integer("total_amount").notNull(),
     note: text("note"),
+    /** The customer's language for messages and the order page. */
+    locale: text("locale"),
+    /** The total the channel computed, if it sent one: the audit checks it against ours. */
+    channelTotalAmount: integer("channel_total_amount"),
+    /** Hold reason codes the customer confirmed on the order page ("the address is right as it is"). */
+    confirmations: text("confirmations", { mode: "json" }).$type<string[]>().notNull().default([]),
     /** Reason of the latest hold or cancellation, for lists; the full story is in order_events. */
     statusReason: text("status_reason"),
     createdAt: integer("created_at").notNull(),
@@ -207,4 +217,95 @@ export const idempotencyKeys = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.principalId, t.key] }), index("idempotency_created_idx").on(t.createdAt)],
+);
+
+/** A store's audit rules, as data. Every change bumps `version`, which each audit result records. */
+export const auditRuleSets = sqliteTable("audit_rule_sets", {
+  storeId: text("store_id").primaryKey().references(() => stores.id),
+  version: integer("version").notNull(),
+  rules: text("rules", { mode: "json" }).$type<unknown[]>().notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/** Every audit of an order: what the rules found and what was decided, with the rule set version. */
+export const auditResults = sqliteTable(
+  "audit_results",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull().references(() => orders.id),
+    /** The order version the audit looked at. */
+    orderVersion: integer("order_version").notNull(),
+    ruleSetVersion: integer("rule_set_version").notNull(),
+    outcome: text("outcome", { enum: ["approve", "hold", "reject", "wait"] }).notNull(),
+    findings: text("findings", { mode: "json" }).$type<unknown[]>().notNull(),
+    trigger: text("trigger").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("audit_results_order_idx").on(t.orderId, t.createdAt)],
+);
+
+/** Why an order is on hold right now, one row per reason code: the review queue filters on it. */
+export const orderHoldReasons = sqliteTable(
+  "order_hold_reasons",
+  {
+    orderId: text("order_id").notNull().references(() => orders.id),
+    code: text("code").notNull(),
+    message: text("message").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.code] }), index("order_hold_reasons_code_idx").on(t.code, t.createdAt)],
+);
+
+/** Customers a store refuses to serve, matched on a normalised email, phone or address. */
+export const blocklistEntries = sqliteTable(
+  "blocklist_entries",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull().references(() => stores.id),
+    kind: text("kind", { enum: ["email", "phone", "address"] }).notNull(),
+    value: text("value").notNull(),
+    note: text("note"),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("blocklist_store_kind_value_uq").on(t.storeId, t.kind, t.value)],
+);
+
+/** Messages to customers, one per outbox message and channel, with their delivery status. */
+export const notifications = sqliteTable(
+  "notifications",
+  {
+    id: text("id").primaryKey(),
+    /** The outbox message that caused it: one notification per message, however often it is delivered. */
+    messageId: text("message_id").notNull(),
+    orderId: text("order_id").notNull(),
+    storeId: text("store_id").notNull(),
+    template: text("template").notNull(),
+    language: text("language").notNull(),
+    channel: text("channel", { enum: ["email"] }).notNull(),
+    recipient: text("recipient"),
+    subject: text("subject").notNull(),
+    body: text("body").notNull(),
+    status: text("status", { enum: ["sent", "skipped", "failed"] }).notNull(),
+    provider: text("provider").notNull(),
+    providerRef: text("provider_ref"),
+    error: text("error"),
+    attempts: integer("attempts").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("notifications_message_uq").on(t.messageId, t.channel), index("notifications_order_idx").on(t.orderId)],
+);
+
+/** Links to the customer's order page. Only a hash is stored; each link expires. */
+export const customerTokens = sqliteTable(
+  "customer_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    orderId: text("order_id").notNull().references(() => orders.id),
+    expiresAt: integer("expires_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("customer_tokens_order_idx").on(t.orderId)],
 );

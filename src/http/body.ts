@@ -17,7 +17,10 @@ export const jsonBodies = createMiddleware<AppEnv>(async function jsonBodies(c, 
   if (method !== "POST" && method !== "PUT" && method !== "PATCH") return next();
   const declared = Number(c.req.header("content-length") ?? "0");
   if (declared > MAX_BODY_BYTES) throw tooLarge();
-  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(c.req.header("content-type") ?? "")) {
+  const type = c.req.header("content-type");
+  // A POST with no body at all (an action like "audit again"): routes that need a body see `{}` and say what is missing.
+  if (!type && !c.req.raw.body) return next();
+  if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type ?? "")) {
     throw new ApiError(415, "unsupported_media_type", "Unsupported media type", "Send the body as application/json");
   }
   const text = await c.req.text();

@@ -5,7 +5,7 @@
  */
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-export type IdPrefix = "ord" | "evt" | "obx" | "st" | "prd" | "key" | "wh" | "dlq";
+export type IdPrefix = "ord" | "evt" | "obx" | "st" | "prd" | "key" | "wh" | "dlq" | "blk" | "aud" | "ntf";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

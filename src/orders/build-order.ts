@@ -18,7 +18,7 @@ export type NewOrder = {
 
 export type BuildResult = { ok: true; value: NewOrder } | { ok: false; errors: FieldError[] };
 
-function minor(amount: string | undefined, currency: string): number {
+export function minor(amount: string | undefined, currency: string): number {
   if (amount === undefined) return 0;
   const r = toMinor(amount, currency);
   // The schema has already checked every amount against its currency.
@@ -26,21 +26,21 @@ function minor(amount: string | undefined, currency: string): number {
   return r.minor;
 }
 
-export function buildOrder(
-  input: CreateOrderInput,
+/** Prices lines in minor units and names and types them from the catalogue. */
+export function priceLines(
+  orderId: string,
+  input: CreateOrderInput["lines"],
+  currency: string,
   catalogue: ReadonlyMap<string, CatalogueEntry | null>,
-  actor: string,
-  now: number,
-): BuildResult {
-  const errors: FieldError[] = [];
-  const id = newId("ord", now);
-  const lines = input.lines.map((l, i) => {
-    const unitPrice = minor(l.unit_price, input.currency);
+  errors: FieldError[],
+): NewOrder["lines"] {
+  return input.map((l, i) => {
+    const unitPrice = minor(l.unit_price, currency);
     const total = unitPrice * l.quantity;
     if (!Number.isSafeInteger(total)) errors.push({ field: `lines.${i}`, message: "line total is too large" });
     const known = catalogue.get(l.sku) ?? null;
     return {
-      orderId: id,
+      orderId,
       lineNo: i + 1,
       sku: l.sku,
       name: l.name ?? known?.name ?? l.sku,
@@ -51,15 +51,43 @@ export function buildOrder(
       totalAmount: total,
     };
   });
+}
+
+export type Totals = { subtotal: number; shipping: number; discount: number; tax: number; total: number };
+
+/** total = subtotal + shipping + tax - discount (tax exclusive); a discount may not exceed the rest. */
+export function computeTotals(
+  lines: readonly { totalAmount: number }[],
+  amounts: { shipping: number; discount: number; tax: number },
+  errors: FieldError[],
+): Totals {
   const subtotal = lines.reduce((s, l) => s + l.totalAmount, 0);
-  const shipping = minor(input.shipping_amount, input.currency);
-  const discount = minor(input.discount_amount, input.currency);
-  const tax = minor(input.tax_amount, input.currency);
-  const total = subtotal + shipping + tax - discount;
+  const total = subtotal + amounts.shipping + amounts.tax - amounts.discount;
   if (total < 0) {
     errors.push({ field: "discount_amount", message: "discount is larger than the order's subtotal, shipping and tax" });
   }
-  if (subtotal + shipping + tax > MAX_MINOR) errors.push({ field: "lines", message: "order total is too large" });
+  if (subtotal + amounts.shipping + amounts.tax > MAX_MINOR) errors.push({ field: "lines", message: "order total is too large" });
+  return { subtotal, ...amounts, total };
+}
+
+export function buildOrder(
+  input: CreateOrderInput,
+  catalogue: ReadonlyMap<string, CatalogueEntry | null>,
+  actor: string,
+  now: number,
+): BuildResult {
+  const errors: FieldError[] = [];
+  const id = newId("ord", now);
+  const lines = priceLines(id, input.lines, input.currency, catalogue, errors);
+  const t = computeTotals(
+    lines,
+    {
+      shipping: minor(input.shipping_amount, input.currency),
+      discount: minor(input.discount_amount, input.currency),
+      tax: minor(input.tax_amount, input.currency),
+    },
+    errors,
+  );
   if (errors.length) return { ok: false, errors };
 
   const a = input.shipping_address;
@@ -88,12 +116,15 @@ export function buildOrder(
           country: a.country,
         },
         currency: input.currency,
-        subtotalAmount: subtotal,
-        shippingAmount: shipping,
-        discountAmount: discount,
-        taxAmount: tax,
-        totalAmount: total,
+        subtotalAmount: t.subtotal,
+        shippingAmount: t.shipping,
+        discountAmount: t.discount,
+        taxAmount: t.tax,
+        totalAmount: t.total,
         note: input.note ?? null,
+        locale: input.locale ?? null,
+        channelTotalAmount: input.total_amount === undefined ? null : minor(input.total_amount, input.currency),
+        confirmations: [],
         statusReason: null,
         createdAt: now,
         updatedAt: now,

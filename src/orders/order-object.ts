@@ -1,35 +1,34 @@
 /**
  * One OrderObject per order (addressed by `idFromName(orderId)`): the only
  * writer of that order's state. It keeps no order data of its own (D1 holds
- * the facts); it serializes transitions, owns the order's timers, and hands
- * the outbox rows of each change to the queues.
+ * the facts); it serializes changes, owns the order's timers, and hands the
+ * outbox rows of each change to the queues.
  *
  * Invariants:
- * - transitions run one at a time (the `tail` chain), even though each one
- *   awaits D1, which would otherwise let a second request interleave;
+ * - changes run one at a time (the `tail` chain), even though each awaits
+ *   D1, which would otherwise let a second request interleave;
  * - every change is one D1 batch: the event row (seq = new version), its
- *   outbox rows, then the order update guarded by `version`. The unique
- *   (order_id, seq) makes a stale writer's whole batch fail, so the log is
- *   gapless and matches the order;
+ *   outbox rows and other writes, then the order update guarded by
+ *   `version`. The unique (order_id, seq) makes a stale writer's whole batch
+ *   fail, so the log is gapless and matches the order;
  * - expected failures are returned as values: error classes do not survive RPC.
  */
 import { DurableObject } from "cloudflare:workers";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { orderEvents, orderHoldReasons, orderLines, orders, outbox } from "../db/schema";
 import { constraintFailed, database } from "../db/client";
-import { orderEvents, orders, outbox } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutbox } from "../outbox/send";
 import { outboxRowsFor, type OutboxRow } from "../outbox/topics";
-import {
-  allowedEvents,
-  decide,
-  isOrderEvent,
-  MILESTONE,
-  type OrderEvent,
-  type OrderStatus,
-} from "./lifecycle";
+import { planAudit, type AuditPlan } from "../audit/run-audit";
+import { planEdit, type EditInput } from "./edit-order";
+import { allowedEvents, decide, isOrderEvent, MILESTONE, type OrderEvent, type OrderStatus } from "./lifecycle";
 import type { OrderRow } from "./serialize";
+import type { FieldError } from "../http/problem";
+
+type Scope = "*" | readonly string[];
 
 export type TransitionCommand = {
   orderId: string;
@@ -37,40 +36,103 @@ export type TransitionCommand = {
   reason: string | null;
   actor: string;
   /** The caller's store scope: an order outside it is reported as not found. */
-  stores: "*" | readonly string[];
+  stores: Scope;
   /** From If-Match: the version the caller last saw, or null to skip the check. */
   expectedVersion: number | null;
   data?: Record<string, unknown>;
 };
 
-export type TransitionResult =
-  | { ok: true; order: OrderRow }
-  | { ok: false; code: "not_found" }
-  | { ok: false; code: "version_mismatch"; version: number }
-  | {
-      ok: false;
-      code: "refused";
-      /** Stable problem code: unknown_event, illegal_transition, or a guard's veto. */
-      reason: string;
-      message: string;
-      status: OrderStatus;
-      version: number;
-      allowed: OrderEvent[];
-    };
+type Refused = {
+  ok: false;
+  code: "refused";
+  /** Stable problem code: unknown_event, illegal_transition, not_editable, or a guard's veto. */
+  reason: string;
+  message: string;
+  status: OrderStatus;
+  version: number;
+  allowed: OrderEvent[];
+};
+type NotFound = { ok: false; code: "not_found" };
+type VersionMismatch = { ok: false; code: "version_mismatch"; version: number };
 
-type Snapshot = { id: string; storeId: string; status: OrderStatus; version: number; requiresShipping: boolean };
+export type TransitionResult = { ok: true; order: OrderRow } | NotFound | VersionMismatch | Refused;
+
+export type AuditSummary = { id: string; outcome: AuditPlan["decision"]["outcome"]; findings: AuditPlan["decision"]["findings"]; ruleSetVersion: number };
+
+export type AuditCommand = {
+  orderId: string;
+  /** What asked for the audit: intake, payment, edit, manual... */
+  trigger: string;
+  actor: string;
+  stores: Scope;
+  /** Audit only if the order is still at this version (the outbox message's), else it was handled already. */
+  atVersion: number | null;
+};
+export type AuditResult = { ok: true; order: OrderRow; audit: AuditSummary } | NotFound | { ok: false; code: "skipped"; message: string };
+
+export type EditCommand = {
+  orderId: string;
+  actor: string;
+  stores: Scope;
+  expectedVersion: number | null;
+  /** A customer may only fix what the audit asked them to; staff may edit any of it. */
+  source: "staff" | "customer";
+  changes: EditInput;
+};
+export type EditResult =
+  | { ok: true; order: OrderRow; audit: AuditSummary | null }
+  | NotFound
+  | VersionMismatch
+  | Refused
+  | { ok: false; code: "invalid"; errors: FieldError[] };
+
+type Snapshot = { id: string; storeId: string; status: OrderStatus; version: number; requiresShipping: boolean; heldAt: number | null };
+
+/** One state change: what the event records and what the batch writes besides the order update. */
+export type Change = {
+  type: string;
+  to: OrderStatus;
+  reason: string | null;
+  data?: Record<string, unknown> | null;
+  /** Columns to set on the order besides status, version and timestamps. */
+  patch?: Partial<typeof orders.$inferInsert>;
+  /** Sets the order's status_reason; by default a change of status sets it from `reason` (holds, cancellations) or clears it. */
+  statusReason?: string | null;
+  /** Replaces the order's hold reasons; undefined keeps them. */
+  holdReasons?: { code: string; message: string }[];
+  extra?: BatchItem<"sqlite">[];
+  /** Outbox rows; by default those owed by the new status when it changes, none otherwise. */
+  outbox?: OutboxRow[];
+};
 
 /** Retries of an outbox send that failed here, before the cron sweep takes over. */
 const FLUSH_RETRY_MS = [5_000, 30_000, 120_000];
+
+const inScope = (stores: Scope, storeId: string) => stores === "*" || stores.includes(storeId);
 
 export class OrderObject extends DurableObject<Env> {
   private snapshot: Snapshot | null = null;
   private tail: Promise<unknown> = Promise.resolve();
 
-  transition(cmd: TransitionCommand): Promise<TransitionResult> {
-    const run = this.tail.then(() => this.apply(cmd));
+  /** Runs `fn` after every change already queued here: one change at a time. */
+  private serialized<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn);
     this.tail = run.catch(() => undefined);
     return run;
+  }
+
+  transition(cmd: TransitionCommand): Promise<TransitionResult> {
+    return this.serialized(() => this.applyTransition(cmd));
+  }
+
+  /** Runs the store's audit rules and applies the outcome: approve, hold (with reasons), reject, or wait. */
+  audit(cmd: AuditCommand): Promise<AuditResult> {
+    return this.serialized(() => this.runAudit(cmd));
+  }
+
+  /** Changes address, contact, lines or amounts, then audits the order again. */
+  edit(cmd: EditCommand): Promise<EditResult> {
+    return this.serialized(() => this.applyEdit(cmd));
   }
 
   private async load(orderId: string): Promise<Snapshot | null> {
@@ -81,6 +143,7 @@ export class OrderObject extends DurableObject<Env> {
         status: orders.status,
         version: orders.version,
         requiresShipping: orders.requiresShipping,
+        heldAt: orders.heldAt,
       })
       .from(orders)
       .where(eq(orders.id, orderId))
@@ -88,77 +151,152 @@ export class OrderObject extends DurableObject<Env> {
     return row ? { ...row, status: row.status as OrderStatus } : null;
   }
 
-  private async apply(cmd: TransitionCommand): Promise<TransitionResult> {
+  private async snapshotOf(orderId: string): Promise<Snapshot | null> {
+    if (this.snapshot?.id === orderId) return this.snapshot;
+    this.snapshot = await this.load(orderId);
+    return this.snapshot;
+  }
+
+  /** The order with its lines and current hold reasons, in one round trip; refreshes the snapshot. */
+  private async loadFull(orderId: string) {
+    const db = database(this.env);
+    const [order, lines, holds] = await db.batch([
+      db.select().from(orders).where(eq(orders.id, orderId)),
+      db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
+      db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
+    ]);
+    if (!order[0]) return null;
+    this.snapshot = { ...order[0], status: order[0].status as OrderStatus };
+    return { order: order[0], lines, holds };
+  }
+
+  private refusal(snap: Snapshot, reason: string, message: string): Refused {
+    return { ok: false, code: "refused", reason, message, status: snap.status, version: snap.version, allowed: allowedEvents(snap) };
+  }
+
+  /**
+   * Writes one change as one batch. Resolves to the updated row, or to null
+   * when the order moved on under a stale snapshot (the batch was refused
+   * whole); the caller then reloads and decides again.
+   */
+  private async commit(snap: Snapshot, actor: string, change: Change): Promise<OrderRow | null> {
+    const now = Date.now();
+    const version = snap.version + 1;
+    const statusChanges = change.to !== snap.status;
+    const rows = change.outbox ?? (statusChanges ? outboxRowsFor(snap.id, change.to, now, { event: change.type, version, reason: change.reason }) : []);
+    const milestone = statusChanges ? MILESTONE[change.to] : undefined;
+    // Hold reasons follow the status unless the change says otherwise: none once an order leaves on_hold.
+    const holdReasons = change.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);
+    const db = database(this.env);
+    const statements: BatchItem<"sqlite">[] = [
+      db.insert(orderEvents).values({
+        id: newId("evt", now),
+        orderId: snap.id,
+        seq: version,
+        type: change.type,
+        fromStatus: snap.status,
+        toStatus: change.to,
+        actor,
+        reason: change.reason,
+        data: change.data ?? null,
+        createdAt: now,
+      }),
+      ...(rows.length ? [db.insert(outbox).values(rows)] : []),
+      ...(holdReasons ? [db.delete(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id))] : []),
+      ...(holdReasons?.length ? [db.insert(orderHoldReasons).values(holdReasons.map((r) => ({ orderId: snap.id, ...r, createdAt: now })))] : []),
+      ...(change.extra ?? []),
+    ];
+    const update = db
+      .update(orders)
+      .set({
+        ...change.patch,
+        status: change.to,
+        version,
+        updatedAt: now,
+        ...(change.statusReason !== undefined
+          ? { statusReason: change.statusReason }
+          : statusChanges
+            ? { statusReason: change.to === "on_hold" || change.to === "cancelled" ? change.reason : null }
+            : {}),
+        ...(milestone ? { [milestone]: now } : {}),
+      })
+      .where(and(eq(orders.id, snap.id), eq(orders.version, snap.version)))
+      .returning();
+    let updated: OrderRow[];
+    try {
+      const results = await db.batch([statements[0]!, ...statements.slice(1), update]);
+      updated = results[results.length - 1] as OrderRow[];
+    } catch (err) {
+      if (constraintFailed(err, "order_events.order_id, order_events.seq")) {
+        this.snapshot = null;
+        return null;
+      }
+      throw err;
+    }
+    const row = updated[0];
+    if (!row) throw new Error(`order ${snap.id} changed without an event at version ${snap.version}`);
+    this.snapshot = { ...snap, status: change.to, version, heldAt: row.heldAt };
+    if (rows.length) this.ctx.waitUntil(this.flush(snap.id, rows));
+    return row;
+  }
+
+  private async applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
     // Two rounds at most: the second only after our snapshot proved stale.
     for (let round = 0; round < 2; round++) {
-      const snap = this.snapshot?.id === cmd.orderId ? this.snapshot : await this.load(cmd.orderId);
-      if (!snap || (cmd.stores !== "*" && !cmd.stores.includes(snap.storeId))) return { ok: false, code: "not_found" };
-      this.snapshot = snap;
-
-      const refuse = (reason: string, message: string) => ({
-        ok: false as const,
-        code: "refused" as const,
-        reason,
-        message,
-        status: snap.status,
-        version: snap.version,
-        allowed: allowedEvents(snap),
-      });
-      if (!isOrderEvent(cmd.event)) return refuse("unknown_event", `unknown event "${cmd.event}"`);
+      const snap = await this.snapshotOf(cmd.orderId);
+      if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
+      if (!isOrderEvent(cmd.event)) return this.refusal(snap, "unknown_event", `unknown event "${cmd.event}"`);
       if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) {
         return { ok: false, code: "version_mismatch", version: snap.version };
       }
       const decision = decide(snap, cmd.event);
-      if (!decision.ok) return refuse(decision.code, decision.message);
-
+      if (!decision.ok) return this.refusal(snap, decision.code, decision.message);
       const now = Date.now();
-      const version = snap.version + 1;
-      const rows = outboxRowsFor(cmd.orderId, decision.to, now, { event: cmd.event, version, reason: cmd.reason });
-      const milestone = MILESTONE[decision.to];
-      const db = database(this.env);
-      let updated: OrderRow[];
-      try {
-        [, , updated] = await db.batch([
-          db.insert(orderEvents).values({
-            id: newId("evt", now),
-            orderId: cmd.orderId,
-            seq: version,
-            type: cmd.event,
-            fromStatus: decision.from,
-            toStatus: decision.to,
-            actor: cmd.actor,
-            reason: cmd.reason,
-            data: cmd.data ?? null,
-            createdAt: now,
-          }),
-          db.insert(outbox).values(rows),
-          db
-            .update(orders)
-            .set({
-              status: decision.to,
-              version,
-              updatedAt: now,
-              statusReason: decision.to === "on_hold" || decision.to === "cancelled" ? cmd.reason : null,
-              ...(milestone ? { [milestone]: now } : {}),
-            })
-            .where(and(eq(orders.id, cmd.orderId), eq(orders.version, snap.version)))
-            .returning(),
-        ]);
-      } catch (err) {
-        if (constraintFailed(err, "order_events.order_id, order_events.seq")) {
-          this.snapshot = null;
-          continue;
-        }
-        throw err;
-      }
-      const row = updated[0];
-      if (!row) throw new Error(`order ${cmd.orderId} changed without an event at version ${snap.version}`);
-      this.snapshot = { ...snap, status: decision.to, version };
-      this.ctx.waitUntil(this.flush(cmd.orderId, rows));
-      return { ok: true, order: row };
+      const row = await this.commit(snap, cmd.actor, {
+        type: cmd.event,
+        to: decision.to,
+        reason: cmd.reason,
+        // How long a held order waited for this decision: the auditors' latency.
+        data: { ...cmd.data, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: now - snap.heldAt } : {}) },
+        ...(decision.to === "on_hold" ? { holdReasons: [{ code: "manual", message: cmd.reason ?? "held by staff" }] } : {}),
+      });
+      if (row) return { ok: true, order: row };
     }
     const snap = await this.load(cmd.orderId);
     return { ok: false, code: "version_mismatch", version: snap?.version ?? 0 };
+  }
+
+  private async runAudit(cmd: AuditCommand): Promise<AuditResult> {
+    for (let round = 0; round < 2; round++) {
+      const full = await this.loadFull(cmd.orderId);
+      if (!full || !inScope(cmd.stores, full.order.storeId)) return { ok: false, code: "not_found" };
+      if (cmd.atVersion !== null && full.order.version !== cmd.atVersion) {
+        return { ok: false, code: "skipped", message: `the order is at version ${full.order.version}, not ${cmd.atVersion}` };
+      }
+      const plan = await planAudit(this.env, full, cmd.trigger, full.holds.map((h) => h.code));
+      if (!plan.change) return { ok: false, code: "skipped", message: plan.skipped };
+      const row = await this.commit(this.snapshot!, cmd.actor, plan.change);
+      if (row) return { ok: true, order: row, audit: plan.summary };
+    }
+    return { ok: false, code: "skipped", message: "the order kept changing; audit again" };
+  }
+
+  private async applyEdit(cmd: EditCommand): Promise<EditResult> {
+    const full = await this.loadFull(cmd.orderId);
+    if (!full || !inScope(cmd.stores, full.order.storeId)) return { ok: false, code: "not_found" };
+    const snap = this.snapshot!;
+    if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) {
+      return { ok: false, code: "version_mismatch", version: snap.version };
+    }
+    const plan = await planEdit(this.env, full, full.holds, cmd);
+    if (!plan.ok) {
+      return plan.code === "invalid" ? { ok: false, code: "invalid", errors: plan.errors } : this.refusal(snap, plan.code, plan.message);
+    }
+    const edited = await this.commit(snap, cmd.actor, plan.change);
+    if (!edited) return { ok: false, code: "version_mismatch", version: (await this.load(cmd.orderId))?.version ?? 0 };
+    // The edit may have fixed what held the order: audit it again at once, in the same turn.
+    const audited = await this.runAudit({ orderId: cmd.orderId, trigger: `edit:${cmd.source}`, actor: "system:audit", stores: "*", atVersion: edited.version });
+    return audited.ok ? { ok: true, order: audited.order, audit: audited.audit } : { ok: true, order: edited, audit: null };
   }
 
   private async flush(orderId: string, rows: OutboxRow[]): Promise<void> {
@@ -195,3 +333,4 @@ export class OrderObject extends DurableObject<Env> {
     }
   }
 }
+

@@ -4,6 +4,7 @@ import type { AppEnv } from "../env";
 import { assertStoreInScope } from "../http/auth";
 import { idempotencyKeyOf, replay, requestHash } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
+import { problemFor } from "./refusals";
 import { apiRoute, jsonBody, jsonResponse, ListQuery, listOf, problems } from "../http/route";
 import { database } from "../db/client";
 import { can } from "../auth/roles";
@@ -169,16 +170,6 @@ orderRoutes.openapi(
       expectedVersion,
     });
     if (result.ok) return c.json(orderSummary(result.order), 200, { etag: etag(result.order.version) });
-    if (result.code === "not_found") throw notFound("order");
-    if (result.code === "version_mismatch") {
-      throw new ApiError(412, "version_mismatch", "Precondition failed", `The order is at version ${result.version}`, {
-        current_version: result.version,
-      }, { etag: etag(result.version) });
-    }
-    throw new ApiError(409, result.reason, "Transition not allowed", result.message, {
-      order_status: result.status,
-      version: result.version,
-      allowed_events: result.allowed,
-    });
+    throw problemFor(result);
   },
 );

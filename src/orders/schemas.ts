@@ -51,7 +51,12 @@ export const LineInput = z.object({
   unit_price: Amount,
 });
 
-const AMOUNT_FIELDS = ["shipping_amount", "discount_amount", "tax_amount"] as const;
+const AMOUNT_FIELDS = ["shipping_amount", "discount_amount", "tax_amount", "total_amount"] as const;
+
+export const Locale = z
+  .string()
+  .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language tag such as en or zh-CN")
+  .openapi({ example: "zh-CN" });
 
 export const CreateOrderBody = z
   .object({
@@ -70,6 +75,8 @@ export const CreateOrderBody = z
     tax_amount: Amount.optional(),
     note: z.string().trim().max(2000).optional(),
     payment_status: z.enum(PAYMENT_STATUSES).default("unpaid"),
+    locale: Locale.optional().openapi({ description: "The customer's language for messages; defaults to the store's" }),
+    total_amount: Amount.optional().openapi({ description: "The channel's own total, if it has one: the audit checks it against the computed total" }),
   })
   .superRefine((body, ctx) => {
     // Amounts can only be checked against the currency's exponent once both are known.
@@ -118,6 +125,7 @@ export const OrderSummary = z
     tax_amount: Amount,
     total_amount: Amount,
     note: z.string().nullable(),
+    locale: z.string().nullable(),
     created_at: Rfc3339,
     updated_at: Rfc3339,
     approved_at: Rfc3339.nullable(),
@@ -174,3 +182,19 @@ export const ListOrdersQuery = z.object({
 export const OrderIdParam = z.object({
   id: z.string().regex(/^ord_[0-9A-Z]{26}$/, "must be an order id").openapi({ param: { name: "id", in: "path" } }),
 });
+
+export const EditOrderBody = z
+  .object({
+    customer: Customer.partial().optional(),
+    shipping_address: Address.optional().openapi({ description: "Replaces the whole address" }),
+    lines: z.array(LineInput).min(1).max(250).optional().openapi({ description: "Replaces every line; totals are recomputed" }),
+    shipping_amount: Amount.optional(),
+    discount_amount: Amount.optional(),
+    tax_amount: Amount.optional(),
+    note: z.string().trim().max(2000).nullable().optional(),
+    payment_status: z.enum(PAYMENT_STATUSES).optional(),
+    reason: z.string().trim().min(1).max(500).optional().openapi({ description: "Why, for the timeline" }),
+  })
+  .refine((b) => Object.keys(b).some((k) => k !== "reason"), { message: "give at least one field to change" })
+  .openapi("EditOrder");
+export type EditOrderInput = z.infer<typeof EditOrderBody>;

@@ -44,6 +44,7 @@ export function orderSummary(o: OrderRow): z.infer<typeof OrderSummary> {
     tax_amount: money(o.taxAmount),
     total_amount: money(o.totalAmount),
     note: o.note,
+    locale: o.locale,
     created_at: iso(o.createdAt),
     updated_at: iso(o.updatedAt),
     approved_at: isoOrNull(o.approvedAt),

@@ -10,6 +10,7 @@ import { forbidden, notFound, validationFailed } from "../http/problem";
 import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
 import { newId } from "../lib/ids";
 import { Currency } from "../orders/schemas";
+import { LANGUAGES } from "../notifications/templates";
 import { iso } from "../orders/serialize";
 
 const TimeZone = z.string().refine(
@@ -24,14 +25,27 @@ const TimeZone = z.string().refine(
   { message: "must be an IANA time zone such as Europe/Berlin" },
 );
 
+const Language = z.enum(LANGUAGES).openapi({ description: "Default language of customer messages" });
+
+const AutoAudit = z.boolean().openapi({ description: "Audit new orders automatically (default); off: staff decide each order" });
+
 const Store = z
-  .object({ id: z.string(), name: z.string(), currency: z.string(), timezone: z.string(), created_at: Rfc3339, updated_at: Rfc3339 })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    currency: z.string(),
+    timezone: z.string(),
+    language: z.string(),
+    auto_audit: z.boolean(),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+  })
   .openapi("Store");
 const CreateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC") })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true) })
   .openapi("CreateStore");
 const UpdateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
   .openapi("UpdateStore");
@@ -43,6 +57,8 @@ const storeBody = (s: StoreRow) => ({
   name: s.name,
   currency: s.currency,
   timezone: s.timezone,
+  language: s.language,
+  auto_audit: s.autoAudit,
   created_at: iso(s.createdAt),
   updated_at: iso(s.updatedAt),
 });
@@ -69,7 +85,8 @@ storeRoutes.openapi(
     if (c.get("principal").stores !== "*") throw forbidden("Only an admin key for every store may create stores");
     const body = c.req.valid("json");
     const now = Date.now();
-    const row = { id: newId("st", now), ...body, createdAt: now, updatedAt: now };
+    const { auto_audit, ...rest } = body;
+    const row = { id: newId("st", now), ...rest, autoAudit: auto_audit, createdAt: now, updatedAt: now };
     await database(c.env).insert(stores).values(row);
     return c.json(storeBody(row), 201, { location: `/v1/stores/${row.id}` });
   },
@@ -134,7 +151,7 @@ storeRoutes.openapi(
     if (!seesStore(c.get("principal"), id)) throw notFound("store");
     const [row] = await database(c.env)
       .update(stores)
-      .set({ ...c.req.valid("json"), updatedAt: Date.now() })
+      .set((({ auto_audit, ...rest }) => ({ ...rest, ...(auto_audit === undefined ? {} : { autoAudit: auto_audit }), updatedAt: Date.now() }))(c.req.valid("json")))
       .where(eq(stores.id, id))
       .returning();
     if (!row) throw notFound("store");

@@ -1,0 +1,98 @@
+/**
+ * Gathers what the rules need to know beyond the order itself, in one D1
+ * round trip: the store's rule set, the catalogue entries of its SKUs (read
+ * fresh, not from the intake cache), recent orders of the same customer and
+ * blocklist matches; then stock, where inventory is kept.
+ */
+import { and, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
+import { database } from "../db/client";
+import { auditRuleSets, blocklistEntries, orderLines, orders, products, stores } from "../db/schema";
+import type { Env } from "../env";
+import { DEFAULT_RULES, normaliseRules, RULE_KINDS, type RuleConfig } from "./rule-set";
+import { normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
+import { stockLookup } from "./stock";
+import { contentsKey, type AuditContext, type AuditOrder, type CatalogueFacts } from "./types";
+
+export type Gathered = { ctx: AuditContext; rules: RuleConfig[]; ruleSetVersion: number; autoAudit: boolean };
+
+export async function loadRules(env: Env, storeId: string): Promise<{ rules: RuleConfig[]; version: number }> {
+  const row = await database(env).select().from(auditRuleSets).where(eq(auditRuleSets.storeId, storeId)).get();
+  return row ? { rules: normaliseRules(row.rules as never), version: row.version } : { rules: DEFAULT_RULES, version: 0 };
+}
+
+export async function gather(env: Env, { order, lines }: AuditOrder, now = Date.now()): Promise<Gathered> {
+  const db = database(env);
+  const skus = [...new Set(lines.map((l) => l.sku))].slice(0, 90);
+  const email = order.customerEmail ? normaliseEmail(order.customerEmail) : null;
+  const phone = order.customerPhone ? normalisePhone(order.customerPhone) : null;
+  const address = normaliseAddress(order.shippingAddress);
+  // The longest duplicate window any store may set; the rule narrows it to the store's own.
+  const since = order.createdAt - 30 * 24 * 3_600_000;
+  const sameCustomer = [
+    email ? sql`lower(${orders.customerEmail}) = ${email}` : undefined,
+    order.customerPhone ? eq(orders.customerPhone, order.customerPhone) : undefined,
+  ].filter(Boolean);
+
+  const [storeRows, ruleRows, catalogueRows, recentRows, blockedRows] = await db.batch([
+    db.select({ autoAudit: stores.autoAudit }).from(stores).where(eq(stores.id, order.storeId)),
+    db.select().from(auditRuleSets).where(eq(auditRuleSets.storeId, order.storeId)),
+    db
+      .select({ sku: products.sku, name: products.name, type: products.type, active: products.active, price: products.price, currency: products.currency })
+      .from(products)
+      .where(and(eq(products.storeId, order.storeId), inArray(products.sku, skus.length ? skus : [""]))),
+    db
+      .select({ id: orders.id, createdAt: orders.createdAt, sku: orderLines.sku, quantity: orderLines.quantity })
+      .from(orders)
+      .innerJoin(orderLines, eq(orderLines.orderId, orders.id))
+      .where(
+        and(
+          eq(orders.storeId, order.storeId),
+          ne(orders.id, order.id),
+          ne(orders.status, "cancelled"),
+          gte(orders.createdAt, since),
+          sameCustomer.length ? or(...sameCustomer) : sql`0`,
+        ),
+      )
+      .limit(2000),
+    db
+      .select({ kind: blocklistEntries.kind, value: blocklistEntries.value })
+      .from(blocklistEntries)
+      .where(
+        and(
+          eq(blocklistEntries.storeId, order.storeId),
+          or(
+            email ? and(eq(blocklistEntries.kind, "email"), eq(blocklistEntries.value, email)) : undefined,
+            phone ? and(eq(blocklistEntries.kind, "phone"), eq(blocklistEntries.value, phone)) : undefined,
+            and(eq(blocklistEntries.kind, "address"), eq(blocklistEntries.value, address)),
+          ),
+        ),
+      ),
+  ]);
+
+  const ruleSet = ruleRows[0];
+  const rules = ruleSet ? normaliseRules(ruleSet.rules as never) : DEFAULT_RULES;
+  const catalogue = new Map<string, CatalogueFacts | null>(skus.map((s) => [s, null]));
+  for (const r of catalogueRows) catalogue.set(r.sku, { name: r.name, type: r.type, active: r.active, price: r.price, currency: r.currency });
+
+  const byOrder = new Map<string, { id: string; createdAt: number; lines: { sku: string; quantity: number }[] }>();
+  for (const r of recentRows) {
+    const o = byOrder.get(r.id) ?? { id: r.id, createdAt: r.createdAt, lines: [] };
+    o.lines.push({ sku: r.sku, quantity: r.quantity });
+    byOrder.set(r.id, o);
+  }
+  const wantsStock = rules.some((r) => r.kind === "stock" && r.enabled) && RULE_KINDS.stock;
+  const stock = wantsStock ? await stockLookup()(env, order.storeId, skus) : null;
+
+  return {
+    rules,
+    ruleSetVersion: ruleSet?.version ?? 0,
+    autoAudit: storeRows[0]?.autoAudit ?? true,
+    ctx: {
+      catalogue,
+      recentOrders: [...byOrder.values()].map((o) => ({ id: o.id, createdAt: o.createdAt, contents: contentsKey(o.lines) })),
+      blocked: blockedRows,
+      stock,
+      now,
+    },
+  };
+}

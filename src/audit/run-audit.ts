@@ -1,0 +1,115 @@
+/**
+ * Turns an audit into a change of the order: gather the facts, evaluate the
+ * rules, and map the outcome onto the lifecycle. Approve and reject are the
+ * ordinary events; a hold lists its reasons (replacing the previous ones);
+ * an unpaid order waits where it is and is audited again when paid.
+ */
+import { database } from "../db/client";
+import { auditResults } from "../db/schema";
+import type { Env } from "../env";
+import { newId } from "../lib/ids";
+import { outboxRowsFor } from "../outbox/topics";
+import type { Change } from "../orders/order-object";
+import type { OrderLineRow, OrderRow } from "../orders/serialize";
+import { blockingFindings, evaluate, type AuditDecision } from "./evaluate";
+import { gather } from "./gather";
+import type { Finding } from "./types";
+
+export type AuditPlan = {
+  decision: AuditDecision;
+  summary: { id: string; outcome: AuditDecision["outcome"]; findings: Finding[]; ruleSetVersion: number };
+};
+
+const AUDITABLE = new Set(["received", "on_hold"]);
+
+/** One reason per code (two unknown SKUs are one reason with both messages). */
+export function holdReasonsOf(findings: readonly Finding[]): { code: string; message: string }[] {
+  const byCode = new Map<string, string[]>();
+  for (const f of findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f.message]);
+  return [...byCode].map(([code, messages]) => ({ code, message: messages.join("; ").slice(0, 1000) }));
+}
+
+const sameCodes = (a: readonly string[], b: readonly { code: string }[]) =>
+  a.length === b.length && b.every((r) => a.includes(r.code));
+
+const summaryOf = (findings: readonly Finding[]) => findings.map((f) => f.message).join("; ").slice(0, 500);
+
+export async function planAudit(
+  env: Env,
+  subject: { order: OrderRow; lines: OrderLineRow[] },
+  trigger: string,
+  currentHolds: readonly string[],
+): Promise<(AuditPlan & { change: Change }) | { change: null; skipped: string }> {
+  const { order } = subject;
+  if (!AUDITABLE.has(order.status)) return { change: null, skipped: `an order that is ${order.status} is not audited` };
+  const started = Date.now();
+  const { ctx, rules, ruleSetVersion, autoAudit } = await gather(env, subject, started);
+  if (trigger === "intake" && !autoAudit) return { change: null, skipped: "the store decides new orders by hand" };
+  const decision = evaluate(subject, ctx, rules);
+  const id = newId("evt", started);
+  const summary = { id, outcome: decision.outcome, findings: decision.findings, ruleSetVersion };
+  const record = database(env)
+    .insert(auditResults)
+    .values({
+      id,
+      orderId: order.id,
+      orderVersion: order.version,
+      ruleSetVersion,
+      outcome: decision.outcome,
+      findings: decision.findings,
+      trigger,
+      durationMs: Date.now() - started,
+      createdAt: started,
+    });
+  const data = { audit_id: id, outcome: decision.outcome, trigger, rule_set_version: ruleSetVersion, codes: decision.findings.map((f) => f.code) };
+  const status = order.status as "received" | "on_hold";
+  const blocking = blockingFindings(decision);
+
+  switch (decision.outcome) {
+    case "approve":
+      return { decision, summary, change: { type: "approve", to: "approved", reason: null, data, extra: [record] } };
+    case "reject": {
+      const reason = summaryOf(decision.findings.filter((f) => f.severity === "reject"));
+      return { decision, summary, change: { type: "reject", to: "cancelled", reason, data, extra: [record] } };
+    }
+    case "hold": {
+      const reasons = holdReasonsOf(blocking);
+      const reason = summaryOf(blocking);
+      return {
+        decision,
+        summary,
+        change: {
+          type: status === "received" ? "hold" : "audit",
+          to: "on_hold",
+          reason,
+          statusReason: reason,
+          data,
+          holdReasons: reasons,
+          extra: [record],
+          // Staying on hold for other reasons is news for the customer; for the same reasons it is not.
+          ...(status === "on_hold" && sameCodes(currentHolds, reasons) ? { outbox: [] } : {}),
+          ...(status === "on_hold" && !sameCodes(currentHolds, reasons)
+            ? { outbox: outboxRowsFor(order.id, "on_hold", started, { event: "audit", version: order.version + 1, reason }) }
+            : {}),
+        },
+      };
+    }
+    case "wait": {
+      const waiting = decision.findings.filter((f) => f.severity === "wait");
+      const reason = summaryOf(waiting);
+      return {
+        decision,
+        summary,
+        change: {
+          type: "audit",
+          to: status,
+          reason,
+          data,
+          extra: [record],
+          // A held order that now only waits for payment no longer needs a person: its reasons say so.
+          ...(status === "on_hold" ? { holdReasons: holdReasonsOf(waiting), statusReason: reason } : {}),
+        },
+      };
+    }
+  }
+}

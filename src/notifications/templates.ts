@@ -1,0 +1,1 @@
+export const LANGUAGES = ["en", "zh-CN"] as const;

@@ -1,0 +1,79 @@
+/** Changes to an order's content through its object: staff edits and payment reports. Each is audited again. */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { validationFailed } from "../http/problem";
+import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
+import { AuditSummarySchema, auditSummary } from "../audit/schemas";
+import { problemFor } from "./refusals";
+import { EditOrderBody, OrderIdParam, OrderSummary, PAYMENT_STATUSES } from "./schemas";
+import { etag, orderSummary, parseIfMatch } from "./serialize";
+
+export const orderChangeRoutes = new OpenAPIHono<AppEnv>();
+
+const IfMatch = z.object({ "if-match": z.string().optional().openapi({ description: 'The version from the ETag, e.g. "3"' }) });
+const ChangedOrder = z.object({ order: OrderSummary, audit: AuditSummarySchema.nullable() }).openapi("ChangedOrder");
+
+function expectedVersion(header: string | undefined) {
+  const v = parseIfMatch(header);
+  if (v === "invalid") throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the order, e.g. "3"' }], 400);
+  return v;
+}
+
+orderChangeRoutes.openapi(
+  apiRoute({
+    method: "patch",
+    path: "/v1/orders/{id}",
+    permission: "orders:edit",
+    tags: ["Orders"],
+    summary: "Edit an order's address, contact, lines or amounts",
+    description:
+      "Lines and amounts can change while the order is received or on hold; the address and contact until it is processing. Totals are recomputed and the order is audited again at once; the answer carries that audit.",
+    request: { params: OrderIdParam, headers: IfMatch, body: jsonBody(EditOrderBody) },
+    responses: { 200: jsonResponse(ChangedOrder, "The order after the edit and its new audit"), ...problems(404, 409, 412, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const { id } = c.req.valid("param");
+    const result = await c.env.ORDER.get(c.env.ORDER.idFromName(id)).edit({
+      orderId: id,
+      actor: p.id,
+      stores: p.stores,
+      expectedVersion: expectedVersion(c.req.header("if-match")),
+      source: "staff",
+      changes: c.req.valid("json"),
+    });
+    if (!result.ok) throw problemFor(result);
+    return c.json({ order: orderSummary(result.order), audit: result.audit && auditSummary(result.audit) }, 200, { etag: etag(result.order.version) });
+  },
+);
+
+orderChangeRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/orders/{id}/payment",
+    permission: "orders:payment",
+    tags: ["Orders"],
+    summary: "Report the order's payment status",
+    description: "An order waiting for payment is audited again when it is paid.",
+    request: {
+      params: OrderIdParam,
+      headers: IfMatch,
+      body: jsonBody(z.object({ payment_status: z.enum(PAYMENT_STATUSES), reason: z.string().trim().min(1).max(500).optional() }).openapi("PaymentUpdate")),
+    },
+    responses: { 200: jsonResponse(ChangedOrder, "The order after the update"), ...problems(404, 409, 412, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const { id } = c.req.valid("param");
+    const result = await c.env.ORDER.get(c.env.ORDER.idFromName(id)).edit({
+      orderId: id,
+      actor: p.id,
+      stores: p.stores,
+      expectedVersion: expectedVersion(c.req.header("if-match")),
+      source: "staff",
+      changes: c.req.valid("json"),
+    });
+    if (!result.ok) throw problemFor(result);
+    return c.json({ order: orderSummary(result.order), audit: result.audit && auditSummary(result.audit) }, 200, { etag: etag(result.order.version) });
+  },
+);

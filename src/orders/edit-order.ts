@@ -1,0 +1,121 @@
+/**
+ * Plans an edit of an order: staff correcting an address, lines or amounts,
+ * a channel reporting payment, a customer fixing or confirming what held
+ * their order. Validation against the order's current state happens here,
+ * inside the order's object, so it sees exactly the state it will change.
+ */
+import { eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { chunk, database } from "../db/client";
+import { orderLines } from "../db/schema";
+import type { Env } from "../env";
+import type { FieldError } from "../http/problem";
+import { toMinor } from "../lib/money";
+import { lookupSkus } from "../products/catalogue";
+import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../audit/customer-actions";
+import { computeTotals, priceLines } from "./build-order";
+import type { Change } from "./order-object";
+import type { EditOrderInput } from "./schemas";
+import type { OrderLineRow, OrderRow } from "./serialize";
+
+/** What an edit may carry: the API's edit body, or a customer's confirmation from the order page. */
+export type EditInput = EditOrderInput & { confirm?: boolean };
+
+export type EditPlan =
+  | { ok: true; change: Change }
+  | { ok: false; code: "invalid"; errors: FieldError[] }
+  | { ok: false; code: "not_editable"; message: string };
+
+const CONTENT_STATUSES = new Set(["received", "on_hold"]);
+const ADDRESS_STATUSES = new Set(["received", "on_hold", "approved"]);
+const TERMINAL = new Set(["completed", "cancelled"]);
+
+export async function planEdit(
+  env: Env,
+  { order, lines }: { order: OrderRow; lines: OrderLineRow[] },
+  holds: readonly { code: string }[],
+  cmd: { source: "staff" | "customer"; changes: EditInput; actor: string },
+): Promise<EditPlan> {
+  const c = cmd.changes;
+  const refuse = (message: string): EditPlan => ({ ok: false, code: "not_editable", message });
+  const fields = Object.keys(c).filter((k) => k !== "reason" && k !== "confirm" && c[k as keyof EditInput] !== undefined);
+  const touchesContent = ["lines", "shipping_amount", "discount_amount", "tax_amount", "note"].some((f) => fields.includes(f));
+  const touchesAddress = fields.includes("shipping_address") || fields.includes("customer");
+
+  if (TERMINAL.has(order.status)) return refuse(`an order that is ${order.status} cannot be changed`);
+  if (touchesContent && !CONTENT_STATUSES.has(order.status)) return refuse(`lines, amounts and note are fixed once an order is ${order.status}`);
+  if (touchesAddress && !ADDRESS_STATUSES.has(order.status)) return refuse(`the address and contact are fixed once an order is ${order.status}`);
+
+  if (cmd.source === "customer") {
+    // A customer fixes only what the audit asked of them, and only while it holds the order.
+    const actions = new Set(holds.map((h) => CUSTOMER_FIXABLE[h.code]).filter(Boolean));
+    if (order.status !== "on_hold" || actions.size === 0) return refuse("there is nothing on this order for you to fix");
+    if (touchesContent || fields.includes("payment_status")) return refuse("only the address and contact can be changed here");
+    if (fields.includes("shipping_address") && !actions.has("fix_address")) return refuse("the address is not what holds this order");
+    if (fields.includes("customer") && !actions.has("fix_contact")) return refuse("the contact details are not what hold this order");
+    if (c.confirm && !holds.every((h) => CONFIRMABLE.has(h.code))) return refuse("this order needs a correction, not a confirmation");
+  }
+
+  const errors: FieldError[] = [];
+  const patch: Change["patch"] = {};
+  const extra: BatchItem<"sqlite">[] = [];
+  if (c.shipping_address) {
+    const a = c.shipping_address;
+    patch.shippingAddress = { name: a.name, line1: a.line1, line2: a.line2 ?? null, city: a.city, region: a.region ?? null, postal_code: a.postal_code, country: a.country };
+  }
+  if (c.customer) {
+    if (c.customer.name !== undefined) patch.customerName = c.customer.name;
+    if (c.customer.email !== undefined) patch.customerEmail = c.customer.email ?? null;
+    if (c.customer.phone !== undefined) patch.customerPhone = c.customer.phone ?? null;
+  }
+  // What the customer confirmed was about the old address or contact.
+  if (touchesAddress) patch.confirmations = [];
+  if (c.confirm) patch.confirmations = [...new Set([...order.confirmations, ...holds.map((h) => h.code).filter((code) => CONFIRMABLE.has(code))])];
+  if (c.note !== undefined) patch.note = c.note;
+  if (c.payment_status) patch.paymentStatus = c.payment_status;
+
+  if (touchesContent) {
+    const amount = (field: "shipping_amount" | "discount_amount" | "tax_amount", current: number) => {
+      const v = c[field];
+      if (v === undefined) return current;
+      const r = toMinor(v, order.currency);
+      if (!r.ok) errors.push({ field, message: r.message });
+      return r.ok ? r.minor : current;
+    };
+    const amounts = {
+      shipping: amount("shipping_amount", order.shippingAmount),
+      discount: amount("discount_amount", order.discountAmount),
+      tax: amount("tax_amount", order.taxAmount),
+    };
+    let newLines = lines;
+    if (c.lines) {
+      c.lines.forEach((l, i) => {
+        const r = toMinor(l.unit_price, order.currency);
+        if (!r.ok) errors.push({ field: `lines.${i}.unit_price`, message: r.message });
+      });
+      if (errors.length) return { ok: false, code: "invalid", errors };
+      const catalogue = await lookupSkus(env, order.storeId, c.lines.map((l) => l.sku));
+      newLines = priceLines(order.id, c.lines, order.currency, catalogue, errors);
+      const db = database(env);
+      extra.push(db.delete(orderLines).where(eq(orderLines.orderId, order.id)));
+      for (const part of chunk(newLines, 12)) extra.push(db.insert(orderLines).values(part));
+      patch.requiresShipping = newLines.some((l) => l.type === "goods");
+    }
+    const t = computeTotals(newLines, amounts, errors);
+    Object.assign(patch, { subtotalAmount: t.subtotal, shippingAmount: t.shipping, discountAmount: t.discount, taxAmount: t.tax, totalAmount: t.total });
+  }
+  if (errors.length) return { ok: false, code: "invalid", errors };
+
+  const type = c.confirm ? "customer_confirmed" : fields.length === 1 && fields[0] === "payment_status" ? "payment_updated" : "edited";
+  return {
+    ok: true,
+    change: {
+      type,
+      to: order.status as Change["to"],
+      reason: c.reason ?? null,
+      data: { source: cmd.source, fields: c.confirm ? ["confirmations"] : fields, ...(c.payment_status ? { payment_status: c.payment_status } : {}) },
+      patch,
+      extra,
+    },
+  };
+}
