@@ -18,5 +18,7 @@ export default defineConfig({
   test: {
     setupFiles: ["./test/setup.ts"],
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    // Some tests wait for the real local queue to deliver (about a second a hop).
+    testTimeout: 20_000,
   },
 });

@@ -17,6 +17,8 @@ import { productRoutes } from "./products/routes";
 import { storeRoutes } from "./stores/routes";
 import { auditRoutes } from "./audit/routes";
 import { orderChangeRoutes } from "./orders/change-routes";
+import { notificationRoutes } from "./notifications/routes";
+import { customerRoutes } from "./customer/routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -37,6 +39,8 @@ app.route("/", productRoutes);
 app.route("/", apiKeyRoutes);
 app.route("/", orderChangeRoutes);
 app.route("/", auditRoutes);
+app.route("/", notificationRoutes);
+app.route("/", customerRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -10,6 +10,13 @@ export interface Env {
   NOTIFICATIONS_QUEUE: Queue<OutboxMessage>;
   /** Secret: the first admin key, used to create stores and scoped keys. */
   BOOTSTRAP_ADMIN_KEY?: string;
+  /** Where customers reach this system: links in their messages point here. */
+  PUBLIC_URL?: string;
+  /** Customer messages: "local" (recorded only, readable through the API) or "http" (an HTTP email API). */
+  NOTIFY_PROVIDER?: string;
+  NOTIFY_HTTP_ENDPOINT?: string;
+  NOTIFY_HTTP_API_KEY?: string;
+  NOTIFY_FROM?: string;
 }
 
 /** The body of every queue message: one outbox row. `id` is what consumers dedupe on. */

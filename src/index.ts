@@ -9,6 +9,7 @@ export { OrderObject } from "./orders/order-object";
 
 // Stages that act on outbox messages register their handlers when loaded.
 import "./audit/consumers";
+import "./notifications/notify-customer";
 
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {

@@ -15,6 +15,11 @@ export const stores = sqliteTable("stores", {
   language: text("language").notNull().default("en"),
   /** Audit new orders as they arrive. Off: orders wait in `received` for staff to decide (edits and payments still audit). */
   autoAudit: integer("auto_audit", { mode: "boolean" }).notNull().default(true),
+  /** Which order milestones the customer is told about (outbox message types, e.g. "order.shipped"). */
+  notifyOn: text("notify_on", { mode: "json" })
+    .$type<string[]>()
+    .notNull()
+    .default(["order.on_hold", "order.approved", "order.shipped", "order.delivered", "order.completed", "order.cancelled"]),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });

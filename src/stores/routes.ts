@@ -10,7 +10,7 @@ import { forbidden, notFound, validationFailed } from "../http/problem";
 import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
 import { newId } from "../lib/ids";
 import { Currency } from "../orders/schemas";
-import { LANGUAGES } from "../notifications/templates";
+import { LANGUAGES, TEMPLATES } from "../notifications/templates";
 import { iso } from "../orders/serialize";
 
 const TimeZone = z.string().refine(
@@ -29,6 +29,18 @@ const Language = z.enum(LANGUAGES).openapi({ description: "Default language of c
 
 const AutoAudit = z.boolean().openapi({ description: "Audit new orders automatically (default); off: staff decide each order" });
 
+const NotifyOn = z
+  .array(z.enum(Object.keys(TEMPLATES) as [string, ...string[]]))
+  .max(20)
+  .openapi({ description: "The order milestones the customer is told about" });
+
+/** API fields to columns: the snake_case names that differ. */
+const columns = ({ auto_audit, notify_on, ...rest }: { auto_audit?: boolean; notify_on?: string[] } & Record<string, unknown>) => ({
+  ...rest,
+  ...(auto_audit === undefined ? {} : { autoAudit: auto_audit }),
+  ...(notify_on === undefined ? {} : { notifyOn: [...new Set(notify_on)] }),
+});
+
 const Store = z
   .object({
     id: z.string(),
@@ -37,15 +49,16 @@ const Store = z
     timezone: z.string(),
     language: z.string(),
     auto_audit: z.boolean(),
+    notify_on: z.array(z.string()),
     created_at: Rfc3339,
     updated_at: Rfc3339,
   })
   .openapi("Store");
 const CreateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true) })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true), notify_on: NotifyOn.optional() })
   .openapi("CreateStore");
 const UpdateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit, notify_on: NotifyOn })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
   .openapi("UpdateStore");
@@ -59,6 +72,7 @@ const storeBody = (s: StoreRow) => ({
   timezone: s.timezone,
   language: s.language,
   auto_audit: s.autoAudit,
+  notify_on: s.notifyOn,
   created_at: iso(s.createdAt),
   updated_at: iso(s.updatedAt),
 });
@@ -85,10 +99,11 @@ storeRoutes.openapi(
     if (c.get("principal").stores !== "*") throw forbidden("Only an admin key for every store may create stores");
     const body = c.req.valid("json");
     const now = Date.now();
-    const { auto_audit, ...rest } = body;
-    const row = { id: newId("st", now), ...rest, autoAudit: auto_audit, createdAt: now, updatedAt: now };
-    await database(c.env).insert(stores).values(row);
-    return c.json(storeBody(row), 201, { location: `/v1/stores/${row.id}` });
+    const [row] = await database(c.env)
+      .insert(stores)
+      .values({ id: newId("st", now), ...columns(body), name: body.name, currency: body.currency, createdAt: now, updatedAt: now })
+      .returning();
+    return c.json(storeBody(row!), 201, { location: `/v1/stores/${row!.id}` });
   },
 );
 
@@ -151,7 +166,7 @@ storeRoutes.openapi(
     if (!seesStore(c.get("principal"), id)) throw notFound("store");
     const [row] = await database(c.env)
       .update(stores)
-      .set((({ auto_audit, ...rest }) => ({ ...rest, ...(auto_audit === undefined ? {} : { autoAudit: auto_audit }), updatedAt: Date.now() }))(c.req.valid("json")))
+      .set({ ...columns(c.req.valid("json")), updatedAt: Date.now() })
       .where(eq(stores.id, id))
       .returning();
     if (!row) throw notFound("store");

@@ -8,20 +8,21 @@ import { z } from "@hono/zod-openapi";
 import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../customer-actions";
 import type { RawFinding, RuleKind } from "../types";
 
-type CountryFormat = { postal: RegExp; phone: RegExp; regionRequired: boolean; example: string };
+type CountryFormat = { postal: RegExp; phone: RegExp; dial: string; regionRequired: boolean; example: string };
 
 // Phone patterns take the number with spaces, dots, dashes and brackets removed.
 const FORMATS: Record<string, CountryFormat> = {
-  US: { postal: /^\d{5}(-\d{4})?$/, phone: /^(\+1|1)?[2-9]\d{2}[2-9]\d{6}$/, regionRequired: true, example: "94105 or 94105-1234" },
-  CN: { postal: /^\d{6}$/, phone: /^(\+86)?(1[3-9]\d{9}|0\d{2,3}\d{7,8})$/, regionRequired: true, example: "200001" },
+  US: { dial: "+1", postal: /^\d{5}(-\d{4})?$/, phone: /^(\+1|1)?[2-9]\d{2}[2-9]\d{6}$/, regionRequired: true, example: "94105 or 94105-1234" },
+  CN: { dial: "+86", postal: /^\d{6}$/, phone: /^(\+86)?(1[3-9]\d{9}|0\d{2,3}\d{7,8})$/, regionRequired: true, example: "200001" },
   GB: {
+    dial: "+44",
     postal: /^(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})$/i,
     phone: /^(\+44|0)\d{9,10}$/,
     regionRequired: false,
     example: "SW1A 1AA",
   },
-  DE: { postal: /^\d{5}$/, phone: /^(\+49|0)\d{6,13}$/, regionRequired: false, example: "10115" },
-  JP: { postal: /^\d{3}-?\d{4}$/, phone: /^(\+81|0)\d{9,10}$/, regionRequired: true, example: "100-0001" },
+  DE: { dial: "+49", postal: /^\d{5}$/, phone: /^(\+49|0)\d{6,13}$/, regionRequired: false, example: "10115" },
+  JP: { dial: "+81", postal: /^\d{3}-?\d{4}$/, phone: /^(\+81|0)\d{9,10}$/, regionRequired: true, example: "100-0001" },
 };
 
 const Params = z.object({
@@ -67,7 +68,9 @@ function contact(order: { customerEmail: string | null; customerPhone: string | 
   }
   const format = FORMATS[order.shippingAddress.country ?? ""];
   const phone = order.customerPhone?.replace(/[\s().\-]/g, "");
-  if (params.check_phone_format && format && phone && !format.phone.test(phone)) {
+  // A number in the destination's own format, or any well-formed international number (a US customer may ship to Germany).
+  const valid = !phone || !format || (phone.startsWith("+") && !phone.startsWith(format.dial) ? /^\+[1-9]\d{7,14}$/.test(phone) : format.phone.test(phone));
+  if (params.check_phone_format && !valid) {
     out.push({
       code: "phone_invalid",
       message: `"${order.customerPhone}" does not look like a ${order.shippingAddress.country} phone number`,

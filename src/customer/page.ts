@@ -1,0 +1,239 @@
+/**
+ * The customer's order page, server-rendered: it works without JavaScript,
+ * reads well on a phone, and speaks the customer's language. Everything
+ * interpolated goes through hono/html, which escapes it.
+ */
+import { html, raw } from "hono/html";
+import type { HtmlEscapedString } from "hono/utils/html";
+import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../audit/customer-actions";
+import type { Language } from "../notifications/templates";
+import { fromMinor } from "../lib/money";
+import type { OrderEventRow, OrderLineRow, OrderRow } from "../orders/serialize";
+
+type Text = Record<string, string>;
+const TEXT: Record<Language, Text> = {
+  en: {
+    title: "Your order",
+    order: "Order",
+    status_received: "Received",
+    status_on_hold: "Needs your attention",
+    status_approved: "Confirmed",
+    status_processing: "Being prepared",
+    status_shipped: "On its way",
+    status_delivered: "Delivered",
+    status_completed: "Completed",
+    status_cancelled: "Cancelled",
+    review: "We are checking a few details of your order. There is nothing you need to do.",
+    help: "Before we can send your order, please help us with:",
+    fix_address: "Correct the delivery address",
+    fix_contact: "Correct your contact details",
+    confirm: "Everything is correct, confirm my order",
+    confirm_hint: "If the details above are right as they are, confirm them:",
+    save: "Save and continue",
+    name: "Name",
+    line1: "Address",
+    line2: "Address line 2 (optional)",
+    city: "City",
+    region: "State / province / prefecture",
+    postal_code: "Postal code",
+    country: "Country (2 letters, e.g. US)",
+    email: "Email",
+    phone: "Phone",
+    items: "Items",
+    subtotal: "Subtotal",
+    shipping: "Shipping",
+    discount: "Discount",
+    tax: "Tax",
+    total: "Total",
+    ship_to: "Delivery address",
+    history: "History",
+    done_address: "Thank you, your address was updated.",
+    done_contact: "Thank you, your contact details were updated.",
+    done_confirm: "Thank you for confirming.",
+    conflict: "Your order changed while you were looking at it. Here is how it stands now.",
+    invalid: "Please check the highlighted fields.",
+    not_found: "This link has expired or is not valid. Please use the latest message from the shop, or contact them.",
+    ev_received: "Order received",
+    ev_approve: "Order confirmed",
+    ev_hold: "Waiting for a check",
+    ev_reject: "Order cancelled",
+    ev_cancel: "Order cancelled",
+    ev_process: "Being prepared",
+    ev_ship: "Shipped",
+    ev_deliver: "Delivered",
+    ev_complete: "Completed",
+    ev_edited: "Order details updated",
+    ev_customer_confirmed: "You confirmed your order",
+    ev_payment_updated: "Payment updated",
+  },
+  "zh-CN": {
+    title: "您的订单",
+    order: "订单",
+    status_received: "已收到",
+    status_on_hold: "需要您确认",
+    status_approved: "已确认",
+    status_processing: "备货中",
+    status_shipped: "运输中",
+    status_delivered: "已送达",
+    status_completed: "已完成",
+    status_cancelled: "已取消",
+    review: "我们正在核对订单的一些信息，您无需任何操作。",
+    help: "发货前，请协助我们处理以下问题：",
+    fix_address: "修改收货地址",
+    fix_contact: "修改联系方式",
+    confirm: "信息无误，确认订单",
+    confirm_hint: "如果以上信息正确无误，请确认：",
+    save: "保存并继续",
+    name: "收货人",
+    line1: "详细地址",
+    line2: "地址第二行（可选）",
+    city: "城市",
+    region: "省 / 州",
+    postal_code: "邮政编码",
+    country: "国家或地区（两位代码，如 CN）",
+    email: "电子邮箱",
+    phone: "电话",
+    items: "商品",
+    subtotal: "小计",
+    shipping: "运费",
+    discount: "优惠",
+    tax: "税费",
+    total: "合计",
+    ship_to: "收货地址",
+    history: "订单记录",
+    done_address: "谢谢，收货地址已更新。",
+    done_contact: "谢谢，联系方式已更新。",
+    done_confirm: "谢谢您的确认。",
+    conflict: "您查看期间订单已有变化，以下是最新状态。",
+    invalid: "请检查标出的内容。",
+    not_found: "此链接已失效或无效。请使用商家最新发送的消息，或联系商家。",
+    ev_received: "已收到订单",
+    ev_approve: "订单已确认",
+    ev_hold: "等待核对",
+    ev_reject: "订单已取消",
+    ev_cancel: "订单已取消",
+    ev_process: "备货中",
+    ev_ship: "已发货",
+    ev_deliver: "已送达",
+    ev_complete: "已完成",
+    ev_edited: "订单信息已更新",
+    ev_customer_confirmed: "您已确认订单",
+    ev_payment_updated: "付款状态已更新",
+  },
+};
+
+export const t = (lang: Language, key: string) => TEXT[lang][key] ?? TEXT.en[key] ?? key;
+
+const STYLE = `
+  *{box-sizing:border-box} body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"PingFang SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f8fa}
+  main{max-width:40rem;margin:0 auto;padding:1rem} section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem;margin:0 0 1rem}
+  h1{font-size:1.4rem;margin:.5rem 0} h2{font-size:1.1rem;margin:0 0 .5rem} .status{display:inline-block;padding:.2rem .6rem;border-radius:1rem;background:#ddf4ff;font-weight:600}
+  .attention{background:#fff8c5} .cancelled{background:#ffebe9} .flash{background:#dafbe1;border-color:#4ac26b} .warn{background:#fff8c5;border-color:#d4a72c}
+  label{display:block;margin:.5rem 0 .2rem;font-weight:600} input{width:100%;padding:.6rem;font-size:1rem;border:1px solid #8c959f;border-radius:6px}
+  input[aria-invalid=true]{border-color:#cf222e;background:#ffebe9} .err{color:#cf222e;font-size:.9rem}
+  button{margin-top:1rem;width:100%;padding:.8rem;font-size:1rem;border:0;border-radius:6px;background:#1f883d;color:#fff;font-weight:600}
+  table{width:100%;border-collapse:collapse} td{padding:.3rem 0;vertical-align:top} td.n{text-align:right;white-space:nowrap} tr.total td{font-weight:700;border-top:1px solid #d0d7de}
+  ol{padding-left:1.2rem;margin:0} li{margin:.2rem 0} small{color:#59636e}
+`;
+
+export function layout(lang: Language, title: string, body: HtmlEscapedString | Promise<HtmlEscapedString>) {
+  return html`<!doctype html>
+<html lang="${lang}">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
+<title>${title}</title><style>${raw(STYLE)}</style></head>
+<body><main>${body}</main></body></html>`;
+}
+
+export type PageModel = {
+  lang: Language;
+  token: string;
+  storeName: string;
+  order: OrderRow;
+  lines: OrderLineRow[];
+  events: OrderEventRow[];
+  holds: { code: string; message: string }[];
+  flash?: "done_address" | "done_contact" | "done_confirm" | "conflict" | null;
+  /** Field errors of a form that was sent back, keyed by field name. */
+  errors?: Record<string, string>;
+  /** What the customer typed, to show again beside the errors. */
+  values?: Record<string, string>;
+};
+
+const CUSTOMER_EVENTS = new Set(["received", "approve", "hold", "reject", "cancel", "process", "ship", "deliver", "complete", "edited", "customer_confirmed", "payment_updated"]);
+
+function field(m: PageModel, name: string, value: string | null | undefined, opts: { type?: string; required?: boolean } = {}) {
+  const error = m.errors?.[name];
+  const shown = m.values?.[name] ?? value ?? "";
+  return html`<label for="${name}">${t(m.lang, name)}</label>
+<input id="${name}" name="${name}" type="${opts.type ?? "text"}" value="${shown}" ${opts.required === false ? "" : raw("required")} aria-invalid="${error ? "true" : "false"}">
+${error ? html`<div class="err">${error}</div>` : ""}`;
+}
+
+export function orderPage(m: PageModel) {
+  const { lang, order: o } = m;
+  const money = (v: number) => `${fromMinor(v, o.currency)} ${o.currency}`;
+  const actions = new Set(m.holds.map((h) => CUSTOMER_FIXABLE[h.code]).filter(Boolean));
+  const canConfirm = o.status === "on_hold" && m.holds.length > 0 && m.holds.every((h) => CONFIRMABLE.has(h.code));
+  const a = o.shippingAddress;
+  const statusClass = o.status === "on_hold" ? "attention" : o.status === "cancelled" ? "cancelled" : "";
+  const base = `/o/${m.token}`;
+
+  const attention =
+    o.status !== "on_hold"
+      ? ""
+      : actions.size === 0
+        ? html`<section class="warn"><p>${t(lang, "review")}</p></section>`
+        : html`<section class="warn">
+  <h2>${t(lang, "help")}</h2>
+  <ul>${m.holds.filter((h) => CUSTOMER_FIXABLE[h.code]).map((h) => html`<li>${h.message}</li>`)}</ul>
+  ${m.errors ? html`<p class="err">${t(lang, "invalid")}</p>` : ""}
+</section>
+${actions.has("fix_address")
+  ? html`<section><h2>${t(lang, "fix_address")}</h2>
+  <form method="post" action="${base}/address">
+    <input type="hidden" name="version" value="${o.version}">
+    ${field(m, "name", a.name)}${field(m, "line1", a.line1)}${field(m, "line2", a.line2, { required: false })}
+    ${field(m, "city", a.city)}${field(m, "region", a.region, { required: false })}${field(m, "postal_code", a.postal_code)}${field(m, "country", a.country)}
+    <button type="submit">${t(lang, "save")}</button>
+  </form></section>`
+  : ""}
+${actions.has("fix_contact")
+  ? html`<section><h2>${t(lang, "fix_contact")}</h2>
+  <form method="post" action="${base}/contact">
+    <input type="hidden" name="version" value="${o.version}">
+    ${field(m, "email", o.customerEmail, { type: "email", required: false })}${field(m, "phone", o.customerPhone, { type: "tel", required: false })}
+    <button type="submit">${t(lang, "save")}</button>
+  </form></section>`
+  : ""}
+${canConfirm
+  ? html`<section><p>${t(lang, "confirm_hint")}</p>
+  <form method="post" action="${base}/confirm"><input type="hidden" name="version" value="${o.version}">
+  <button type="submit" name="confirm" value="1">${t(lang, "confirm")}</button></form></section>`
+  : ""}`;
+
+  return layout(
+    lang,
+    `${t(lang, "order")} ${o.externalId ? `#${o.externalId}` : o.id} · ${m.storeName}`,
+    html`<header><small>${m.storeName}</small>
+<h1>${t(lang, "order")} ${o.externalId ? `#${o.externalId}` : o.id}</h1>
+<span class="status ${statusClass}" data-status="${o.status}">${t(lang, `status_${o.status}`)}</span></header>
+${m.flash ? html`<section class="${m.flash === "conflict" ? "warn" : "flash"}" role="status"><p>${t(lang, m.flash)}</p></section>` : ""}
+${attention}
+<section><h2>${t(lang, "items")}</h2><table>
+${m.lines.map((l) => html`<tr><td>${l.quantity} × ${l.name}</td><td class="n">${money(l.totalAmount)}</td></tr>`)}
+<tr><td>${t(lang, "subtotal")}</td><td class="n">${money(o.subtotalAmount)}</td></tr>
+${o.shippingAmount ? html`<tr><td>${t(lang, "shipping")}</td><td class="n">${money(o.shippingAmount)}</td></tr>` : ""}
+${o.discountAmount ? html`<tr><td>${t(lang, "discount")}</td><td class="n">−${money(o.discountAmount)}</td></tr>` : ""}
+${o.taxAmount ? html`<tr><td>${t(lang, "tax")}</td><td class="n">${money(o.taxAmount)}</td></tr>` : ""}
+<tr class="total"><td>${t(lang, "total")}</td><td class="n">${money(o.totalAmount)}</td></tr>
+</table></section>
+<section><h2>${t(lang, "ship_to")}</h2><p>${a.name}<br>${a.line1}${a.line2 ? html`<br>${a.line2}` : ""}<br>${a.postal_code} ${a.city}${a.region ? `, ${a.region}` : ""}<br>${a.country}</p></section>
+<section><h2>${t(lang, "history")}</h2><ol>
+${m.events.filter((e) => CUSTOMER_EVENTS.has(e.type)).map((e) => html`<li><time datetime="${new Date(e.createdAt).toISOString()}">${new Date(e.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC</time> · ${t(lang, `ev_${e.type}`)}</li>`)}
+</ol></section>`,
+  );
+}
+
+export function notFoundPage(lang: Language) {
+  return layout(lang, t(lang, "title"), html`<section class="warn"><p>${t(lang, "not_found")}</p></section>`);
+}

@@ -1,0 +1,100 @@
+/**
+ * The customer's own order page, `/o/:token`: no login, the token is the
+ * key. While the order is held for its address or contact, the customer
+ * corrects or confirms them here, which goes through the order's object like
+ * any other change (with the version they saw) and re-runs the audit.
+ */
+import { Hono, type Context } from "hono";
+import { asc, eq } from "drizzle-orm";
+import { z } from "@hono/zod-openapi";
+import { database } from "../db/client";
+import { orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
+import type { AppEnv, Env } from "../env";
+import { pickLanguage, type Language } from "../notifications/templates";
+import { Address } from "../orders/schemas";
+import type { EditInput } from "../orders/edit-order";
+import { notFoundPage, orderPage, type PageModel } from "./page";
+import { orderForToken } from "./tokens";
+
+export const customerRoutes = new Hono<AppEnv>();
+
+async function model(env: Env, orderId: string, token: string, langParam: string | undefined) {
+  const db = database(env);
+  const [o, lines, events, holds] = await db.batch([
+    db.select({ order: orders, storeName: stores.name, storeLanguage: stores.language }).from(orders).innerJoin(stores, eq(stores.id, orders.storeId)).where(eq(orders.id, orderId)),
+    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
+    db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)),
+    db.select({ code: orderHoldReasons.code, message: orderHoldReasons.message }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
+  ]);
+  const row = o[0]!;
+  const lang = pickLanguage(langParam ?? row.order.locale, row.storeLanguage);
+  return { lang, token, storeName: row.storeName, order: row.order, lines, events, holds } satisfies PageModel;
+}
+
+const langOf = (c: { req: { query: (k: string) => string | undefined; header: (k: string) => string | undefined } }): Language =>
+  pickLanguage(c.req.query("lang") ?? null, c.req.header("accept-language")?.split(",")[0] ?? "en");
+
+customerRoutes.get("/o/:token", async (c) => {
+  const token = c.req.param("token");
+  const orderId = await orderForToken(c.env, token);
+  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
+  const flash = c.req.query("done");
+  const m = await model(c.env, orderId, token, c.req.query("lang"));
+  return c.html(
+    orderPage({ ...m, flash: flash === "address" || flash === "contact" || flash === "confirm" ? (`done_${flash}` as const) : flash === "conflict" ? "conflict" : null }),
+    200,
+    { "cache-control": "no-store", "referrer-policy": "no-referrer" },
+  );
+});
+
+const AddressForm = Address;
+const ContactForm = z.object({
+  email: z.email().max(254).or(z.literal("")).transform((v) => v || null),
+  phone: z.string().trim().regex(/^\+?[0-9 ()\-.]{4,32}$/, "must be a phone number").or(z.literal("")).transform((v) => v || null),
+});
+
+type Kind = "address" | "contact" | "confirm";
+
+async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
+  const token = c.req.param("token");
+  const orderId = await orderForToken(c.env, token);
+  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
+  const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === "string" ? v.trim() : ""]));
+  const version = Number(form.version);
+  let changes: EditInput;
+  if (kind === "confirm") {
+    changes = { confirm: true };
+  } else {
+    const parsed =
+      kind === "address"
+        ? AddressForm.safeParse({ ...form, line2: form.line2 || null, region: form.region || null, country: (form.country ?? "").toUpperCase() })
+        : ContactForm.safeParse(form);
+    if (!parsed.success) {
+      const m = await model(c.env, orderId, token, c.req.query("lang"));
+      const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
+      return c.html(orderPage({ ...m, errors, values: form }), 422);
+    }
+    changes = kind === "address" ? { shipping_address: parsed.data as never } : { customer: parsed.data as never };
+  }
+  const result = await c.env.ORDER.get(c.env.ORDER.idFromName(orderId)).edit({
+    orderId,
+    actor: "customer",
+    stores: "*",
+    expectedVersion: Number.isSafeInteger(version) ? version : null,
+    source: "customer",
+    changes,
+  });
+  const lang = c.req.query("lang");
+  const back = (done: string) => c.redirect(`/o/${token}?done=${done}${lang ? `&lang=${encodeURIComponent(lang)}` : ""}`, 303);
+  if (result.ok) return back(kind);
+  if (result.code === "invalid") {
+    const m = await model(c.env, orderId, token, lang);
+    return c.html(orderPage({ ...m, errors: Object.fromEntries(result.errors.map((e) => [e.field.split(".").pop()!, e.message])), values: form }), 422);
+  }
+  // Someone (an auditor, another tab) changed the order first, or there is no longer anything to fix: show it as it is.
+  return back("conflict");
+}
+
+customerRoutes.post("/o/:token/address", (c) => submit(c, "address"));
+customerRoutes.post("/o/:token/contact", (c) => submit(c, "contact"));
+customerRoutes.post("/o/:token/confirm", (c) => submit(c, "confirm"));

@@ -1,0 +1,80 @@
+/**
+ * The notifications consumer: for each order milestone the store announces,
+ * render the message in the customer's language, send it through the
+ * configured provider, and record it with its delivery status. The record
+ * (unique per outbox message) commits with the consumer's receipt; the
+ * provider gets the message id as idempotency key, so a send retried after a
+ * crash is not a second email.
+ */
+import { asc, eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { database } from "../db/client";
+import { notifications, orderHoldReasons, orders, stores } from "../db/schema";
+import type { Env, OutboxMessage } from "../env";
+import { newId } from "../lib/ids";
+import { fromMinor } from "../lib/money";
+import { registerHandler } from "../outbox/consume";
+import { mintCustomerLink } from "../customer/tokens";
+import { providerFor } from "./providers";
+import { pickLanguage, render, TEMPLATES } from "./templates";
+
+export async function notifyCustomer(env: Env, message: OutboxMessage): Promise<BatchItem<"sqlite">[]> {
+  if (!message.order_id) return [];
+  const db = database(env);
+  const [orderRows, holdRows] = await db.batch([
+    db
+      .select({ order: orders, store: { name: stores.name, language: stores.language, notifyOn: stores.notifyOn } })
+      .from(orders)
+      .innerJoin(stores, eq(stores.id, orders.storeId))
+      .where(eq(orders.id, message.order_id)),
+    db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, message.order_id)).orderBy(asc(orderHoldReasons.code)),
+  ]);
+  const row = orderRows[0];
+  if (!row || !row.store.notifyOn.includes(message.type)) return [];
+  const { order, store } = row;
+  const language = pickLanguage(order.locale, store.language);
+  const link = await mintCustomerLink(db, env, order.id);
+  const payload = message.payload as { reason?: string | null; tracking?: { number: string; url?: string | null; carrier?: string | null } };
+  const rendered = render(message.type, language, {
+    store: store.name,
+    customer: order.customerName,
+    orderRef: order.externalId ? `#${order.externalId}` : order.id,
+    total: `${fromMinor(order.totalAmount, order.currency)} ${order.currency}`,
+    link: link.url,
+    reasons: holdRows.map((h) => h.message),
+    reason: payload.reason ?? order.statusReason,
+    tracking: payload.tracking ? { number: payload.tracking.number, url: payload.tracking.url ?? null, carrier: payload.tracking.carrier ?? null } : null,
+  });
+  if (!rendered) return [];
+
+  const provider = providerFor(env);
+  const base = {
+    id: newId("ntf"),
+    messageId: message.id,
+    orderId: order.id,
+    storeId: order.storeId,
+    template: message.type,
+    language,
+    channel: "email" as const,
+    recipient: order.customerEmail,
+    subject: rendered.subject,
+    body: rendered.text,
+    provider: provider.name,
+    attempts: 1,
+    createdAt: Date.now(),
+  };
+  if (!order.customerEmail) {
+    return [db.insert(notifications).values({ ...base, status: "skipped", error: "the order has no email address" }).onConflictDoNothing()];
+  }
+  // Throws for a failure worth retrying: the queue redelivers, nothing is recorded yet.
+  const sent = await provider.send({ id: message.id, to: order.customerEmail, subject: rendered.subject, text: rendered.text });
+  return [
+    link.statement,
+    db
+      .insert(notifications)
+      .values({ ...base, status: sent.ok ? "sent" : "failed", providerRef: sent.ok ? sent.providerRef : null, error: sent.ok ? null : sent.error })
+      .onConflictDoNothing(),
+  ];
+}
+
+for (const type of Object.keys(TEMPLATES)) registerHandler("notifications", type, notifyCustomer);
