@@ -14,7 +14,7 @@ export async function api(path: string, init: Init = {}) {
     body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
     headers["content-type"] ??= "application/json";
   }
-  const res = await exports.default.fetch(`http://oms.test${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+  const res = await exports.default.fetch(`http://oms.test${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" });
   const text = await res.text();
   let json: any = null;
   try {

@@ -70,6 +70,10 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", (await createOrder(store.id)).id) };
     case "POST /v1/audit/dry-run":
       return { path, body: { order_id: (await createOrder(store.id)).id } };
+    case "GET /v1/notifications":
+      return { path };
+    case "POST /v1/orders/{id}/customer-link":
+      return { path: path.replace("{id}", (await createOrder(store.id)).id) };
     case "GET /v1/review-queue":
       return { path };
     case "GET /v1/stores/{id}/audit-rules":

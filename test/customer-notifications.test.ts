@@ -1,0 +1,96 @@
+/**
+ * Telling the customer: each milestone the store announces becomes one
+ * recorded message in the customer's language with a link to their order
+ * page, however often the queue delivers it.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { consumeMessage } from "../src/outbox/consume";
+import { api, createKey, createOrder, createStore, orderBody, transition, unique } from "./helpers";
+
+let store: { id: string };
+beforeAll(async () => {
+  store = await createStore(unique("Tea House"));
+});
+
+async function messagesFor(orderId: string, count: number) {
+  let data: any[] = [];
+  await vi.waitFor(
+    async () => {
+      data = (await api(`/v1/notifications?order_id=${orderId}`)).body.data;
+      expect(data.length).toBeGreaterThanOrEqual(count);
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+  return data;
+}
+
+describe("customer messages", () => {
+  it("a hold asks the customer, in their language, with a working link to the order page", async () => {
+    const o = await createOrder(store.id, { locale: "zh-CN", external_id: unique("cn") });
+    await transition(o.id, "hold", { reason: "请确认收货地址" });
+    const [m] = await messagesFor(o.id, 1);
+    expect(m).toMatchObject({ template: "order.on_hold", language: "zh-CN", channel: "email", recipient: "ada@example.com", status: "sent", provider: "local" });
+    expect(m.subject).toContain("请确认您的订单");
+    expect(m.body).toContain("请确认收货地址");
+    const link = /http:\/\/127\.0\.0\.1:8787(\/o\/[0-9A-Za-z]{32})/.exec(m.body)![1]!;
+    const page = await api(link, { key: null });
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(page.body).toContain('lang="zh-CN"');
+    expect(page.body).toContain("需要您确认");
+  });
+
+  it("announces approval, shipping, delivery, completion and cancellation; not reception", async () => {
+    const o = await createOrder(store.id);
+    for (const e of ["approve", "process", "ship", "deliver", "complete"]) expect((await transition(o.id, e)).status).toBe(200);
+    const sent = await messagesFor(o.id, 4);
+    expect(sent.map((m) => m.template).sort()).toEqual(["order.approved", "order.completed", "order.delivered", "order.shipped"]);
+    expect(sent.every((m) => m.language === "en")).toBe(true);
+    const c = await createOrder(store.id);
+    await transition(c.id, "cancel", { reason: "out of stock" });
+    const [cancelled] = await messagesFor(c.id, 1);
+    expect(cancelled.body).toContain("cancelled: out of stock");
+  });
+
+  it("one message per milestone, however often it is delivered", async () => {
+    const o = await createOrder(store.id);
+    await transition(o.id, "approve");
+    await messagesFor(o.id, 1);
+    const row = await env.DB.prepare("SELECT id, type, payload, created_at FROM outbox WHERE order_id = ? AND topic = 'notifications'").bind(o.id).first<any>();
+    const message = { id: row.id, type: row.type, order_id: o.id, payload: JSON.parse(row.payload), created_at: row.created_at };
+    expect(await consumeMessage(env, "notifications", message)).toBe("duplicate");
+    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM notifications WHERE message_id = ?").bind(row.id).first<{ n: number }>();
+    expect(n!.n).toBe(1);
+  });
+
+  it("records a skipped message for a customer without email, and nothing for milestones the store does not announce", async () => {
+    const quiet = await createStore();
+    const patched = await api(`/v1/stores/${quiet.id}`, { method: "PATCH", body: { notify_on: ["order.on_hold"] } });
+    expect(patched.body.notify_on).toEqual(["order.on_hold"]);
+    expect((await api(`/v1/stores/${quiet.id}`, { method: "PATCH", body: { notify_on: ["order.exploded"] } })).status).toBe(422);
+    const o = await createOrder(quiet.id, { customer: { name: "No Mail", phone: "+44 20 7946 0958" } });
+    await transition(o.id, "approve");
+    await transition(o.id, "hold", { reason: "check" });
+    const [m] = await messagesFor(o.id, 1);
+    expect(m).toMatchObject({ template: "order.on_hold", status: "skipped", recipient: null, error: "the order has no email address" });
+    // The approval was delivered to the consumer, and deliberately produced no message.
+    const approved = await env.DB.prepare("SELECT delivered_at FROM outbox WHERE order_id = ? AND topic = 'notifications' AND type = 'order.approved'").bind(o.id).first<any>();
+    expect(approved.delivered_at).not.toBeNull();
+    expect((await api(`/v1/notifications?order_id=${o.id}`)).body.data).toHaveLength(1);
+  });
+
+  it("support makes a fresh link by hand; other stores' messages stay invisible", async () => {
+    const o = await createOrder(store.id);
+    const support = await createKey("support", [store.id]);
+    const link = await api(`/v1/orders/${o.id}/customer-link`, { method: "POST", key: support });
+    expect(link.status).toBe(201);
+    expect(link.body.url).toMatch(/\/o\/[0-9A-Za-z]{32}$/);
+    expect(Date.parse(link.body.expires_at)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
+    expect((await api(new URL(link.body.url).pathname, { key: null })).status).toBe(200);
+    const other = await createStore();
+    const stranger = await createKey("support", [other.id]);
+    expect((await api(`/v1/orders/${o.id}/customer-link`, { method: "POST", key: stranger })).status).toBe(404);
+    expect((await api(`/v1/notifications?order_id=${o.id}`, { key: stranger })).body.data).toEqual([]);
+  });
+});
