@@ -1,0 +1,93 @@
+// The customer's order page in a real browser (Debian's Chromium driven by
+// playwright-core), on a phone-sized screen: a held order's customer opens
+// the link from their message, corrects the postcode and sees the order
+// confirmed. Needs /usr/bin/chromium (`apt-get install -y chromium`); without
+// it the test is skipped, unless OMS_REQUIRE_BROWSER=1 (as in CI).
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { DEMO_KEYS, startServer } from "./server.mjs";
+
+const CHROMIUM = "/usr/bin/chromium";
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser && process.env.OMS_REQUIRE_BROWSER === "1") throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+const CHANNEL_KEY = DEMO_KEYS.find((k) => k.role === "channel").key;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+let server;
+let browser;
+
+before(async () => {
+  if (!haveBrowser) return;
+  const { chromium } = await import("playwright-core");
+  [server, browser] = await Promise.all([
+    startServer(),
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+    }),
+  ]);
+}, { timeout: 180_000 });
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test("a customer fixes their postcode on a phone and the order is confirmed", { skip: !haveBrowser && "no Chromium here", timeout: 120_000 }, async () => {
+  const created = await server.api("/v1/orders", {
+    key: CHANNEL_KEY,
+    body: {
+      store_id: "st_demo",
+      channel: "web",
+      external_id: `browser-${Date.now()}`,
+      payment_status: "paid",
+      customer: { name: "Li Wei", email: "li.wei@example.com" },
+      shipping_address: { name: "Li Wei", line1: "350 Fifth Avenue", city: "New York", region: "NY", postal_code: "1011", country: "US" },
+      lines: [{ sku: "TEA-1", quantity: 2, unit_price: "12.50" }],
+      currency: "USD",
+    },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id;
+
+  // The audit runs from the queue: wait (bounded) for the hold and its message to the customer.
+  let message;
+  for (let i = 0; i < 100 && !message; i++) {
+    const sent = await server.api(`/v1/notifications?order_id=${id}`);
+    message = sent.body.data?.find((m) => m.template === "order.on_hold");
+    if (!message) await sleep(200);
+  }
+  assert.ok(message, "the customer was asked to check the order");
+  const path = /\/o\/[0-9A-Za-z]{32}/.exec(message.body)[0];
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.base}${path}`);
+  assert.equal(await page.locator("[data-status]").getAttribute("data-status"), "on_hold");
+  assert.match(await page.locator("body").innerText(), /"1011" is not a US postal code/);
+
+  await page.fill("#postal_code", "10118");
+  await Promise.all([page.waitForURL(/done=address/), page.click("form[action$='/address'] button")]);
+  assert.equal(await page.locator("[data-status]").getAttribute("data-status"), "approved");
+  assert.match(await page.locator("[role=status]").innerText(), /your address was updated/);
+
+  const dir = join(tmpdir(), "oms-screens");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, "customer-page.png"), fullPage: true });
+
+  // The page fits the phone: nothing wider than the screen (measured with scripts on, in a second tab).
+  const measuring = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const probe = await measuring.newPage();
+  await probe.goto(`${server.base}${path}`);
+  const overflow = await probe.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `page is ${overflow}px wider than the screen`);
+  await measuring.close();
+
+  const order = await server.api(`/v1/orders/${id}`);
+  assert.equal(order.body.status, "approved");
+  assert.equal(order.body.shipping_address.postal_code, "10118");
+  await context.close();
+});
