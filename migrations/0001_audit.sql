@@ -78,4 +78,5 @@ ALTER TABLE `orders` ADD `channel_total_amount` integer;--> statement-breakpoint
 ALTER TABLE `orders` ADD `confirmations` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 ALTER TABLE `stores` ADD `language` text DEFAULT 'en' NOT NULL;--> statement-breakpoint
 ALTER TABLE `stores` ADD `auto_audit` integer DEFAULT true NOT NULL;--> statement-breakpoint
+ALTER TABLE `stores` ADD `finance_review` text;--> statement-breakpoint
 ALTER TABLE `stores` ADD `notify_on` text DEFAULT '["order.on_hold","order.approved","order.shipped","order.delivered","order.completed","order.cancelled"]' NOT NULL;

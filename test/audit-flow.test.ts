@@ -214,6 +214,50 @@ describe("auditors", () => {
   });
 });
 
+describe("two-level review", () => {
+  it("an approval above the store's threshold takes a customer-service check, then a finance check by someone else", async () => {
+    const s = await createStore(unique("two-level"), "USD", { autoAudit: true });
+    await createProduct(s.id, "TEA-1", { price: "12.50" });
+    const on = await api(`/v1/stores/${s.id}`, { method: "PATCH", body: { finance_review: { thresholds: { USD: "100.00" } } } });
+    expect(on.body.finance_review).toEqual({ thresholds: { USD: "100.00" } });
+    expect((await api(`/v1/stores/${s.id}`, { method: "PATCH", body: { finance_review: { thresholds: { USD: "1.001" } } } })).status).toBe(422);
+    const cs = await createKey("auditor", [s.id]);
+    const finance = await createKey("admin", [s.id]);
+
+    const created = await api("/v1/orders", {
+      body: orderBody(s.id, { payment_status: "paid", note: "big order", customer: { name: "Big", email: `${unique("big")}@example.com` }, lines: [{ sku: "TEA-1", quantity: 10, unit_price: "12.50" }] }),
+    });
+    let held: any;
+    await vi.waitFor(async () => {
+      held = (await api(`/v1/orders/${created.body.id}`)).body;
+      expect(held.status).toBe("on_hold");
+    }, { timeout: 10_000, interval: 50 });
+
+    const first = await transition(held.id, "approve", { key: cs });
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ status: "on_hold", status_reason: "Waiting for the finance check" });
+    const queue = await api(`/v1/review-queue?reason=finance_review&store_id=${s.id}`, { key: cs });
+    expect(queue.body.data.map((i: any) => i.order.id)).toEqual([held.id]);
+
+    const again = await transition(held.id, "approve", { key: cs });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe("finance_check_required");
+    const done = await transition(held.id, "approve", { key: finance });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe("approved");
+    const log = (await events(held.id)).slice(-2);
+    expect(log.map((e) => [e.type, e.data?.level ?? null])).toEqual([
+      ["review_passed", "customer_service"],
+      ["approve", null],
+    ]);
+
+    // Under the threshold, one approval is enough.
+    const small = await api("/v1/orders", { body: orderBody(s.id, { payment_status: "paid", note: "small", customer: { name: "S", email: `${unique("s")}@example.com` }, lines: [{ sku: "TEA-1", quantity: 1, unit_price: "12.50" }] }) });
+    await vi.waitFor(async () => expect((await api(`/v1/orders/${small.body.id}`)).body.status).toBe("on_hold"), { timeout: 10_000, interval: 50 });
+    expect((await transition(small.body.id, "approve", { key: cs })).body.status).toBe("approved");
+  });
+});
+
 describe("rules as data", () => {
   it("a store's rules are versioned, validated, and recorded on each audit", async () => {
     const s = await createStore(unique("rules"), "USD", { autoAudit: true });

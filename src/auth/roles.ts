@@ -33,6 +33,8 @@ export type Permission =
   /** Change a store's audit rules. */
   | "audit:manage"
   | "blocklist:manage"
+  /** The second step of two-level review: the finance check. */
+  | "orders:review:finance"
   | "notifications:read";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
@@ -55,6 +57,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "audit:manage",
     "blocklist:manage",
     "notifications:read",
+    "orders:review:finance",
   ],
   auditor: [
     "orders:read",

@@ -15,6 +15,8 @@ export const stores = sqliteTable("stores", {
   language: text("language").notNull().default("en"),
   /** Audit new orders as they arrive. Off: orders wait in `received` for staff to decide (edits and payments still audit). */
   autoAudit: integer("auto_audit", { mode: "boolean" }).notNull().default(true),
+  /** Two-level review: order totals per currency above which an approval takes two people; null when off. */
+  financeReview: text("finance_review", { mode: "json" }).$type<Record<string, string> | null>(),
   /** Which order milestones the customer is told about (outbox message types, e.g. "order.shipped"). */
   notifyOn: text("notify_on", { mode: "json" })
     .$type<string[]>()

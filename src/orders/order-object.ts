@@ -14,9 +14,10 @@
  * - expected failures are returned as values: error classes do not survive RPC.
  */
 import { DurableObject } from "cloudflare:workers";
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { orderEvents, orderHoldReasons, orderLines, orders, outbox } from "../db/schema";
+import { orderEvents, orderHoldReasons, orderLines, orders, outbox, stores } from "../db/schema";
+import { FINANCE_REVIEW, reviewStep } from "../audit/two-level-review";
 import { constraintFailed, database } from "../db/client";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
@@ -40,6 +41,8 @@ export type TransitionCommand = {
   /** From If-Match: the version the caller last saw, or null to skip the check. */
   expectedVersion: number | null;
   data?: Record<string, unknown>;
+  /** The caller may do the finance check of two-level review. */
+  mayDoFinanceCheck?: boolean;
 };
 
 type Refused = {
@@ -252,6 +255,23 @@ export class OrderObject extends DurableObject<Env> {
       const decision = decide(snap, cmd.event);
       if (!decision.ok) return this.refusal(snap, decision.code, decision.message);
       const now = Date.now();
+      if (cmd.event === "approve" && snap.status === "on_hold") {
+        const review = await this.reviewStep(snap, cmd);
+        if (review.step === "refused") return this.refusal(snap, review.code, review.message);
+        if (review.step === "service_check") {
+          const message = "Waiting for the finance check";
+          const row = await this.commit(snap, cmd.actor, {
+            type: "review_passed",
+            to: "on_hold",
+            reason: cmd.reason,
+            statusReason: message,
+            data: { level: "customer_service", held_ms: snap.heldAt ? now - snap.heldAt : null },
+            holdReasons: [{ code: FINANCE_REVIEW, message }],
+          });
+          if (row) return { ok: true, order: row };
+          continue;
+        }
+      }
       const row = await this.commit(snap, cmd.actor, {
         type: cmd.event,
         to: decision.to,
@@ -264,6 +284,35 @@ export class OrderObject extends DurableObject<Env> {
     }
     const snap = await this.load(cmd.orderId);
     return { ok: false, code: "version_mismatch", version: snap?.version ?? 0 };
+  }
+
+  /** For approving a held order: which step of two-level review this is, if the store uses it. */
+  private async reviewStep(snap: Snapshot, cmd: TransitionCommand) {
+    const db = database(this.env);
+    const [rows, holds, passed] = await db.batch([
+      db
+        .select({ total: orders.totalAmount, currency: orders.currency, thresholds: stores.financeReview })
+        .from(orders)
+        .innerJoin(stores, eq(stores.id, orders.storeId))
+        .where(eq(orders.id, snap.id)),
+      db.select({ code: orderHoldReasons.code }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id)),
+      db
+        .select({ actor: orderEvents.actor })
+        .from(orderEvents)
+        .where(and(eq(orderEvents.orderId, snap.id), eq(orderEvents.type, "review_passed")))
+        .orderBy(desc(orderEvents.seq))
+        .limit(1),
+    ]);
+    const o = rows[0]!;
+    return reviewStep({
+      thresholds: o.thresholds,
+      totalAmount: o.total,
+      currency: o.currency,
+      holdCodes: holds.map((h) => h.code),
+      serviceCheckedBy: passed[0]?.actor ?? null,
+      actor: cmd.actor,
+      mayDoFinanceCheck: cmd.mayDoFinanceCheck ?? false,
+    });
   }
 
   private async runAudit(cmd: AuditCommand): Promise<AuditResult> {

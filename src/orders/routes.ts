@@ -168,6 +168,7 @@ orderRoutes.openapi(
       actor: principal.id,
       stores: principal.stores,
       expectedVersion,
+      mayDoFinanceCheck: can(principal.role, "orders:review:finance"),
     });
     if (result.ok) return c.json(orderSummary(result.order), 200, { etag: etag(result.order.version) });
     throw problemFor(result);

@@ -10,6 +10,7 @@ import { forbidden, notFound, validationFailed } from "../http/problem";
 import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
 import { newId } from "../lib/ids";
 import { Currency } from "../orders/schemas";
+import { isCurrency, toMinor } from "../lib/money";
 import { LANGUAGES, TEMPLATES } from "../notifications/templates";
 import { iso } from "../orders/serialize";
 
@@ -34,9 +35,28 @@ const NotifyOn = z
   .max(20)
   .openapi({ description: "The order milestones the customer is told about" });
 
+const FinanceReview = z
+  .object({
+    thresholds: z
+      .record(z.string(), z.string())
+      .superRefine((t, ctx) => {
+        for (const [currency, amount] of Object.entries(t)) {
+          if (!isCurrency(currency)) ctx.addIssue({ code: "custom", path: [currency], message: "not an ISO 4217 currency" });
+          else if (!toMinor(amount, currency).ok) ctx.addIssue({ code: "custom", path: [currency], message: "not an amount in this currency" });
+        }
+      }),
+  })
+  .openapi({ description: "Two-level review: approving a held order above these totals takes a customer-service check and then a finance check by someone else" });
+
 /** API fields to columns: the snake_case names that differ. */
-const columns = ({ auto_audit, notify_on, ...rest }: { auto_audit?: boolean; notify_on?: string[] } & Record<string, unknown>) => ({
+const columns = ({
+  auto_audit,
+  notify_on,
+  finance_review,
+  ...rest
+}: { auto_audit?: boolean; notify_on?: string[]; finance_review?: { thresholds: Record<string, string> } | null } & Record<string, unknown>) => ({
   ...rest,
+  ...(finance_review === undefined ? {} : { financeReview: finance_review?.thresholds ?? null }),
   ...(auto_audit === undefined ? {} : { autoAudit: auto_audit }),
   ...(notify_on === undefined ? {} : { notifyOn: [...new Set(notify_on)] }),
 });
@@ -50,15 +70,16 @@ const Store = z
     language: z.string(),
     auto_audit: z.boolean(),
     notify_on: z.array(z.string()),
+    finance_review: FinanceReview.nullable(),
     created_at: Rfc3339,
     updated_at: Rfc3339,
   })
   .openapi("Store");
 const CreateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true), notify_on: NotifyOn.optional() })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true), notify_on: NotifyOn.optional(), finance_review: FinanceReview.nullable().optional() })
   .openapi("CreateStore");
 const UpdateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit, notify_on: NotifyOn })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit, notify_on: NotifyOn, finance_review: FinanceReview.nullable() })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
   .openapi("UpdateStore");
@@ -73,6 +94,7 @@ const storeBody = (s: StoreRow) => ({
   language: s.language,
   auto_audit: s.autoAudit,
   notify_on: s.notifyOn,
+  finance_review: s.financeReview ? { thresholds: s.financeReview } : null,
   created_at: iso(s.createdAt),
   updated_at: iso(s.updatedAt),
 });
