@@ -78,5 +78,7 @@ ALTER TABLE `orders` ADD `channel_total_amount` integer;--> statement-breakpoint
 ALTER TABLE `orders` ADD `confirmations` text DEFAULT '[]' NOT NULL;--> statement-breakpoint
 ALTER TABLE `stores` ADD `language` text DEFAULT 'en' NOT NULL;--> statement-breakpoint
 ALTER TABLE `stores` ADD `auto_audit` integer DEFAULT true NOT NULL;--> statement-breakpoint
+ALTER TABLE `stores` ADD `complete_after_days` integer DEFAULT 7 NOT NULL;--> statement-breakpoint
+ALTER TABLE `stores` ADD `archive_after_days` integer DEFAULT 30 NOT NULL;--> statement-breakpoint
 ALTER TABLE `stores` ADD `finance_review` text;--> statement-breakpoint
 ALTER TABLE `stores` ADD `notify_on` text DEFAULT '["order.on_hold","order.approved","order.shipped","order.delivered","order.completed","order.cancelled"]' NOT NULL;

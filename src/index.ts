@@ -2,6 +2,7 @@
 import { app } from "./app";
 import type { Env, OutboxMessage } from "./env";
 import { housekeeping } from "./housekeeping";
+import { archiveOrders } from "./orders/archive-orders";
 import { consumeBatch } from "./outbox/consume";
 import { sweepOutbox } from "./outbox/sweep";
 
@@ -15,6 +16,7 @@ import "./notifications/notify-customer";
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
   "* * * * *": (env, t) => sweepOutbox(env, t),
   "17 * * * *": (env, t) => housekeeping(env, t),
+  "30 3 * * *": (env, t) => archiveOrders(env, t),
 };
 
 export default {

@@ -168,12 +168,15 @@ describe("what is owed is resent", () => {
     const m = await owedRow(order.id);
     const stub = env.ORDER.get(env.ORDER.idFromName(order.id));
     await runInDurableObject(stub, async (_instance, state) => {
-      await state.storage.put({ orderId: order.id, flushAttempt: 0 });
+      await state.storage.put({ orderId: order.id, flushAttempt: 0, flushAt: Date.now() - 1 });
       await state.storage.setAlarm(Date.now() + 60_000);
     });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     await vi.waitFor(async () => expect((await outboxRow(m.id))!.delivered_at).not.toBeNull(), { timeout: 10_000, interval: 50 });
-    await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now() + 60_000));
+    await runInDurableObject(stub, async (_i, state) => {
+      await state.storage.put("flushAt", Date.now() - 1);
+      await state.storage.setAlarm(Date.now() + 60_000);
+    });
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await receipts(m.id)).toBe(1);
   });

@@ -50,6 +50,9 @@ const TEXT: Record<Language, Text> = {
     done_address: "Thank you, your address was updated.",
     done_contact: "Thank you, your contact details were updated.",
     done_confirm: "Thank you for confirming.",
+    received_hint: "Has everything arrived in good order?",
+    received: "Yes, I received my order",
+    done_received: "Thank you! Your order is complete.",
     conflict: "Your order changed while you were looking at it. Here is how it stands now.",
     invalid: "Please check the highlighted fields.",
     not_found: "This link has expired or is not valid. Please use the latest message from the shop, or contact them.",
@@ -104,6 +107,9 @@ const TEXT: Record<Language, Text> = {
     done_address: "谢谢，收货地址已更新。",
     done_contact: "谢谢，联系方式已更新。",
     done_confirm: "谢谢您的确认。",
+    received_hint: "商品是否已完好收到？",
+    received: "确认收货",
+    done_received: "谢谢！订单已完成。",
     conflict: "您查看期间订单已有变化，以下是最新状态。",
     invalid: "请检查标出的内容。",
     not_found: "此链接已失效或无效。请使用商家最新发送的消息，或联系商家。",
@@ -152,7 +158,7 @@ export type PageModel = {
   lines: OrderLineRow[];
   events: OrderEventRow[];
   holds: { code: string; message: string }[];
-  flash?: "done_address" | "done_contact" | "done_confirm" | "conflict" | null;
+  flash?: "done_address" | "done_contact" | "done_confirm" | "done_received" | "conflict" | null;
   /** Field errors of a form that was sent back, keyed by field name. */
   errors?: Record<string, string>;
   /** What the customer typed, to show again beside the errors. */
@@ -219,6 +225,11 @@ ${canConfirm
 <span class="status ${statusClass}" data-status="${o.status}">${t(lang, `status_${o.status}`)}</span></header>
 ${m.flash ? html`<section class="${m.flash === "conflict" ? "warn" : "flash"}" role="status"><p>${t(lang, m.flash)}</p></section>` : ""}
 ${attention}
+${o.status === "delivered"
+  ? html`<section><p>${t(lang, "received_hint")}</p>
+  <form method="post" action="${base}/received"><input type="hidden" name="version" value="${o.version}">
+  <button type="submit">${t(lang, "received")}</button></form></section>`
+  : ""}
 <section><h2>${t(lang, "items")}</h2><table>
 ${m.lines.map((l) => html`<tr><td>${l.quantity} × ${l.name}</td><td class="n">${money(l.totalAmount)}</td></tr>`)}
 <tr><td>${t(lang, "subtotal")}</td><td class="n">${money(o.subtotalAmount)}</td></tr>

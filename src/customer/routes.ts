@@ -41,7 +41,10 @@ customerRoutes.get("/o/:token", async (c) => {
   const flash = c.req.query("done");
   const m = await model(c.env, orderId, token, c.req.query("lang"));
   return c.html(
-    orderPage({ ...m, flash: flash === "address" || flash === "contact" || flash === "confirm" ? (`done_${flash}` as const) : flash === "conflict" ? "conflict" : null }),
+    orderPage({
+      ...m,
+      flash: flash === "address" || flash === "contact" || flash === "confirm" || flash === "received" ? (`done_${flash}` as const) : flash === "conflict" ? "conflict" : null,
+    }),
     200,
     { "cache-control": "no-store", "referrer-policy": "no-referrer" },
   );
@@ -94,6 +97,24 @@ async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
   // Someone (an auditor, another tab) changed the order first, or there is no longer anything to fix: show it as it is.
   return back("conflict");
 }
+
+/** Confirming receipt completes a delivered order now instead of at the end of the store's window. */
+customerRoutes.post("/o/:token/received", async (c) => {
+  const token = c.req.param("token");
+  const orderId = await orderForToken(c.env, token);
+  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
+  const version = Number((await c.req.parseBody()).version);
+  const result = await c.env.ORDER.get(c.env.ORDER.idFromName(orderId)).transition({
+    orderId,
+    event: "complete",
+    reason: "the customer confirmed receipt",
+    actor: "customer",
+    stores: "*",
+    expectedVersion: Number.isSafeInteger(version) ? version : null,
+  });
+  const lang = c.req.query("lang");
+  return c.redirect(`/o/${token}?done=${result.ok ? "received" : "conflict"}${lang ? `&lang=${encodeURIComponent(lang)}` : ""}`, 303);
+});
 
 customerRoutes.post("/o/:token/address", (c) => submit(c, "address"));
 customerRoutes.post("/o/:token/contact", (c) => submit(c, "contact"));

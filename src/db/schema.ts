@@ -15,6 +15,10 @@ export const stores = sqliteTable("stores", {
   language: text("language").notNull().default("en"),
   /** Audit new orders as they arrive. Off: orders wait in `received` for staff to decide (edits and payments still audit). */
   autoAudit: integer("auto_audit", { mode: "boolean" }).notNull().default(true),
+  /** A delivered order completes by itself after this many days (the customer can confirm receipt sooner). */
+  completeAfterDays: integer("complete_after_days").notNull().default(7),
+  /** Completed and cancelled orders leave the working lists (archived, frozen) after this many days. */
+  archiveAfterDays: integer("archive_after_days").notNull().default(30),
   /** Two-level review: order totals per currency above which an approval takes two people; null when off. */
   financeReview: text("finance_review", { mode: "json" }).$type<Record<string, string> | null>(),
   /** Which order milestones the customer is told about (outbox message types, e.g. "order.shipped"). */

@@ -108,6 +108,10 @@ export type Change = {
   outbox?: OutboxRow[];
 };
 
+type Timer = "flushAt" | "completeAt";
+const TIMERS: Timer[] = ["flushAt", "completeAt"];
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Retries of an outbox send that failed here, before the cron sweep takes over. */
 const FLUSH_RETRY_MS = [5_000, 30_000, 120_000];
 
@@ -280,7 +284,11 @@ export class OrderObject extends DurableObject<Env> {
         data: { ...cmd.data, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: now - snap.heldAt } : {}) },
         ...(decision.to === "on_hold" ? { holdReasons: [{ code: "manual", message: cmd.reason ?? "held by staff" }] } : {}),
       });
-      if (row) return { ok: true, order: row };
+      if (row) {
+        if (decision.to === "delivered") await this.scheduleCompletion(row);
+        else if (snap.status === "delivered") await this.setTimer("completeAt", null);
+        return { ok: true, order: row };
+      }
     }
     const snap = await this.load(cmd.orderId);
     return { ok: false, code: "version_mismatch", version: snap?.version ?? 0 };
@@ -354,14 +362,58 @@ export class OrderObject extends DurableObject<Env> {
     } catch (err) {
       console.warn(`outbox send for ${orderId} failed; retrying from the alarm`, err);
       await this.ctx.storage.put({ orderId, flushAttempt: 0 });
-      await this.ctx.storage.setAlarm(Date.now() + FLUSH_RETRY_MS[0]!);
+      await this.setTimer("flushAt", Date.now() + FLUSH_RETRY_MS[0]!);
     }
   }
 
-  /** Resends this order's owed outbox rows. Alarms fire at least once: resending is safe, consumers dedupe. */
+  /**
+   * The order's timers live in this object's storage (`flushAt`, `completeAt`),
+   * and the one alarm is set to the earliest of them.
+   */
+  private async setTimer(name: Timer, at: number | null): Promise<void> {
+    if (at === null) await this.ctx.storage.delete(name);
+    else await this.ctx.storage.put(name, at);
+    const times = (await this.ctx.storage.get<number>(TIMERS)) as Map<string, number>;
+    const next = Math.min(...[...times.values()].filter((t) => typeof t === "number"));
+    if (Number.isFinite(next)) await this.ctx.storage.setAlarm(next);
+    else await this.ctx.storage.deleteAlarm();
+  }
+
+  /** A delivered order completes by itself after the store's window, unless it moves on first. */
+  private async scheduleCompletion(order: OrderRow): Promise<void> {
+    const store = await database(this.env).select({ days: stores.completeAfterDays }).from(stores).where(eq(stores.id, order.storeId)).get();
+    await this.ctx.storage.put("orderId", order.id);
+    await this.setTimer("completeAt", (order.deliveredAt ?? Date.now()) + (store?.days ?? 7) * DAY_MS);
+  }
+
+  /**
+   * Runs what is due. Alarms fire at least once and may overlap a request:
+   * each timer's work is safe to repeat (a resend is deduped by consumers; a
+   * completion is a transition, serialized and refused once done).
+   */
   override async alarm(): Promise<void> {
     const orderId = await this.ctx.storage.get<string>("orderId");
     if (!orderId) return;
+    const now = Date.now();
+    const flushAt = await this.ctx.storage.get<number>("flushAt");
+    const completeAt = await this.ctx.storage.get<number>("completeAt");
+    if (completeAt !== undefined && completeAt <= now) {
+      const r = await this.transition({
+        orderId,
+        event: "complete",
+        reason: "completed automatically after delivery",
+        actor: "system:timer",
+        stores: "*",
+        expectedVersion: null,
+      });
+      if (!r.ok && r.code !== "refused" && r.code !== "not_found") throw new Error(`auto-complete of ${orderId} failed: ${r.code}`);
+      await this.setTimer("completeAt", null);
+    }
+    if (flushAt !== undefined && flushAt <= now) await this.resend(orderId);
+  }
+
+  /** Resends this order's owed outbox rows, with backoff; after the last retry here the cron sweep takes over. */
+  private async resend(orderId: string): Promise<void> {
     const attempt = (await this.ctx.storage.get<number>("flushAttempt")) ?? 0;
     const owed = await database(this.env)
       .select()
@@ -371,15 +423,12 @@ export class OrderObject extends DurableObject<Env> {
     try {
       if (owed.length) await sendOutbox(this.env, owed);
       await this.ctx.storage.delete("flushAttempt");
+      await this.setTimer("flushAt", null);
     } catch (err) {
       const delay = FLUSH_RETRY_MS[attempt + 1];
-      // After the last retry here, the cron sweep keeps resending.
-      if (delay !== undefined) {
-        await this.ctx.storage.put("flushAttempt", attempt + 1);
-        await this.ctx.storage.setAlarm(Date.now() + delay);
-      }
+      await this.ctx.storage.put("flushAttempt", attempt + 1);
+      await this.setTimer("flushAt", delay === undefined ? null : Date.now() + delay);
       console.warn(`outbox resend for ${orderId} failed (attempt ${attempt + 1})`, err);
     }
   }
 }
-

@@ -35,6 +35,8 @@ const NotifyOn = z
   .max(20)
   .openapi({ description: "The order milestones the customer is told about" });
 
+const Days = z.number().int().min(0).max(365);
+
 const FinanceReview = z
   .object({
     thresholds: z
@@ -53,9 +55,19 @@ const columns = ({
   auto_audit,
   notify_on,
   finance_review,
+  complete_after_days,
+  archive_after_days,
   ...rest
-}: { auto_audit?: boolean; notify_on?: string[]; finance_review?: { thresholds: Record<string, string> } | null } & Record<string, unknown>) => ({
+}: {
+  auto_audit?: boolean;
+  notify_on?: string[];
+  finance_review?: { thresholds: Record<string, string> } | null;
+  complete_after_days?: number;
+  archive_after_days?: number;
+} & Record<string, unknown>) => ({
   ...rest,
+  ...(complete_after_days === undefined ? {} : { completeAfterDays: complete_after_days }),
+  ...(archive_after_days === undefined ? {} : { archiveAfterDays: archive_after_days }),
   ...(finance_review === undefined ? {} : { financeReview: finance_review?.thresholds ?? null }),
   ...(auto_audit === undefined ? {} : { autoAudit: auto_audit }),
   ...(notify_on === undefined ? {} : { notifyOn: [...new Set(notify_on)] }),
@@ -71,15 +83,17 @@ const Store = z
     auto_audit: z.boolean(),
     notify_on: z.array(z.string()),
     finance_review: FinanceReview.nullable(),
+    complete_after_days: z.number().int(),
+    archive_after_days: z.number().int(),
     created_at: Rfc3339,
     updated_at: Rfc3339,
   })
   .openapi("Store");
 const CreateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true), notify_on: NotifyOn.optional(), finance_review: FinanceReview.nullable().optional() })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true), notify_on: NotifyOn.optional(), finance_review: FinanceReview.nullable().optional(), complete_after_days: Days.optional(), archive_after_days: Days.optional() })
   .openapi("CreateStore");
 const UpdateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit, notify_on: NotifyOn, finance_review: FinanceReview.nullable() })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit, notify_on: NotifyOn, finance_review: FinanceReview.nullable(), complete_after_days: Days, archive_after_days: Days })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
   .openapi("UpdateStore");
@@ -95,6 +109,8 @@ const storeBody = (s: StoreRow) => ({
   auto_audit: s.autoAudit,
   notify_on: s.notifyOn,
   finance_review: s.financeReview ? { thresholds: s.financeReview } : null,
+  complete_after_days: s.completeAfterDays,
+  archive_after_days: s.archiveAfterDays,
   created_at: iso(s.createdAt),
   updated_at: iso(s.updatedAt),
 });
