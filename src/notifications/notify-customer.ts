@@ -34,7 +34,9 @@ export async function notifyCustomer(env: Env, message: OutboxMessage): Promise<
   const { order, store } = row;
   const language = pickLanguage(order.locale, store.language);
   const link = await mintCustomerLink(db, env, order.id);
-  const payload = message.payload as { reason?: string | null; tracking?: { number: string; url?: string | null; carrier?: string | null } };
+  // A shipment's tracking travels in the transition's data (see logistics).
+  const payload = message.payload as { reason?: string | null; data?: { tracking?: { number: string; url?: string | null; carrier?: string | null } } | null };
+  const tracking = payload.data?.tracking;
   const rendered = render(message.type, language, {
     store: store.name,
     customer: order.customerName,
@@ -43,7 +45,7 @@ export async function notifyCustomer(env: Env, message: OutboxMessage): Promise<
     link: link.url,
     reasons: holdRows.map((h) => h.message),
     reason: payload.reason ?? order.statusReason,
-    tracking: payload.tracking ? { number: payload.tracking.number, url: payload.tracking.url ?? null, carrier: payload.tracking.carrier ?? null } : null,
+    tracking: tracking ? { number: tracking.number, url: tracking.url ?? null, carrier: tracking.carrier ?? null } : null,
   });
   if (!rendered) return [];
 

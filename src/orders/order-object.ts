@@ -190,7 +190,9 @@ export class OrderObject extends DurableObject<Env> {
     const now = Date.now();
     const version = snap.version + 1;
     const statusChanges = change.to !== snap.status;
-    const rows = change.outbox ?? (statusChanges ? outboxRowsFor(snap.id, change.to, now, { event: change.type, version, reason: change.reason }) : []);
+    const rows =
+      change.outbox ??
+      (statusChanges ? outboxRowsFor(snap.id, change.to, now, { event: change.type, version, reason: change.reason, data: change.data ?? null }) : []);
     const milestone = statusChanges ? MILESTONE[change.to] : undefined;
     // Hold reasons follow the status unless the change says otherwise: none once an order leaves on_hold.
     const holdReasons = change.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);
