@@ -56,6 +56,26 @@ export const TEMPLATES: Record<string, Record<Language, Template>> = {
       text: `${f.customer}，您好：\n\n您的订单 ${f.orderRef} 已发货。${trackingLine(f, "运单号")}\n\n查看订单：${f.link}\n\n${f.store}`,
     }),
   },
+  "shipment.out_for_delivery": {
+    en: (f) => ({
+      subject: `${f.store}: order ${f.orderRef} arrives today`,
+      text: `Hello ${f.customer},\n\nYour parcel for order ${f.orderRef} is out for delivery.${trackingLine(f, "Tracking")}\n\n${f.link}\n\n${f.store}`,
+    }),
+    "zh-CN": (f) => ({
+      subject: `${f.store}：订单 ${f.orderRef} 今日派送`,
+      text: `${f.customer}，您好：\n\n订单 ${f.orderRef} 的包裹正在派送中。${trackingLine(f, "运单号")}\n\n${f.link}\n\n${f.store}`,
+    }),
+  },
+  "shipment.exception": {
+    en: (f) => ({
+      subject: `${f.store}: a problem with the delivery of ${f.orderRef}`,
+      text: `Hello ${f.customer},\n\nThe carrier reported a problem delivering order ${f.orderRef}${f.reason ? `: ${f.reason}` : "."} We are on it and will keep you posted.${trackingLine(f, "Tracking")}\n\n${f.link}\n\n${f.store}`,
+    }),
+    "zh-CN": (f) => ({
+      subject: `${f.store}：订单 ${f.orderRef} 派送异常`,
+      text: `${f.customer}，您好：\n\n承运商报告订单 ${f.orderRef} 派送异常${f.reason ? `：${f.reason}` : "。"}我们正在处理，并会及时告知您。${trackingLine(f, "运单号")}\n\n${f.link}\n\n${f.store}`,
+    }),
+  },
   "order.delivered": {
     en: (f) => ({
       subject: `${f.store}: order ${f.orderRef} delivered`,

@@ -81,4 +81,4 @@ ALTER TABLE `stores` ADD `auto_audit` integer DEFAULT true NOT NULL;--> statemen
 ALTER TABLE `stores` ADD `complete_after_days` integer DEFAULT 7 NOT NULL;--> statement-breakpoint
 ALTER TABLE `stores` ADD `archive_after_days` integer DEFAULT 30 NOT NULL;--> statement-breakpoint
 ALTER TABLE `stores` ADD `finance_review` text;--> statement-breakpoint
-ALTER TABLE `stores` ADD `notify_on` text DEFAULT '["order.on_hold","order.approved","order.shipped","order.delivered","order.completed","order.cancelled"]' NOT NULL;
+ALTER TABLE `stores` ADD `notify_on` text DEFAULT '["order.on_hold","order.approved","order.shipped","shipment.out_for_delivery","shipment.exception","order.delivered","order.completed","order.cancelled"]' NOT NULL;
