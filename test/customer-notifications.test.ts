@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { consumeMessage } from "../src/outbox/consume";
-import { api, createKey, createOrder, createStore, orderBody, transition, unique } from "./helpers";
+import { api, createKey, createOrder, createStore, transition, unique } from "./helpers";
 
 let store: { id: string };
 beforeAll(async () => {

@@ -12,7 +12,8 @@ import type { AppEnv } from "../env";
 import { forgetKey, type Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { forbidden, notFound, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
+import { cursorKey, pageOf } from "../http/pagination";
+import { apiRoute, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
 import { newId, randomToken, sha256Hex } from "../lib/ids";
 import { iso } from "../orders/serialize";
 
@@ -116,8 +117,7 @@ apiKeyRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (after === null) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(q.cursor);
     const p = c.get("principal");
     const rows = await database(c.env)
       .select()
@@ -127,8 +127,8 @@ apiKeyRoutes.openapi(
       .all();
     // Store scope is a JSON array per key, so it is filtered here: keys are few.
     const visible = rows.filter((k) => within(p, k.storeIds));
-    const page = visible.slice(0, q.limit);
-    return c.json({ data: page.map(keyBody), next_cursor: visible.length > q.limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+    const page = pageOf(visible, q.limit, (k) => k.id);
+    return c.json({ ...page, data: page.data.map(keyBody) }, 200);
   },
 );
 

@@ -7,7 +7,8 @@ import type { AppEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
+import { cursorKey, pageOf } from "../http/pagination";
+import { apiRoute, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
 import { newId } from "../lib/ids";
 import { lookupSkus } from "../products/catalogue";
 import { buildOrder } from "../orders/build-order";
@@ -124,8 +125,7 @@ auditRoutes.openapi(
     const { id } = c.req.valid("param");
     await visibleStore(c.env, c.get("principal"), id);
     const { cursor, limit } = c.req.valid("query");
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (after === null) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(cursor);
     const rows = await database(c.env)
       .select()
       .from(blocklistEntries)
@@ -133,8 +133,8 @@ auditRoutes.openapi(
       .orderBy(asc(blocklistEntries.id))
       .limit(limit + 1)
       .all();
-    const page = rows.slice(0, limit);
-    return c.json({ data: page.map(blockBody), next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+    const page = pageOf(rows, limit, (b) => b.id);
+    return c.json({ ...page, data: page.data.map(blockBody) }, 200);
   },
 );
 
@@ -333,9 +333,9 @@ auditRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const p = c.get("principal");
-    const raw = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    const m = raw === undefined ? undefined : /^(\d+):(ord_[0-9A-Z]{26})$/.exec(raw ?? "");
-    if (m === null) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const QUEUE_KEY = /^(\d+):(ord_[0-9A-Z]{26})$/;
+    const raw = cursorKey(q.cursor, (k) => QUEUE_KEY.test(k));
+    const m = raw === undefined ? undefined : QUEUE_KEY.exec(raw);
     const heldAt = sql`coalesce(${orders.heldAt}, ${orders.createdAt})`;
     const newest = q.order === "newest";
     const after = m
@@ -362,17 +362,16 @@ auditRoutes.openapi(
       .limit(q.limit + 1)
       .all();
     const now = Date.now();
-    const page = rows.slice(0, q.limit);
-    const last = page.at(-1);
+    const page = pageOf(rows, q.limit, ({ order }) => `${order.heldAt ?? order.createdAt}:${order.id}`);
     return c.json(
       {
-        data: page.map(({ order, reasons }) => ({
+        data: page.data.map(({ order, reasons }) => ({
           order: orderSummary(order),
           reasons: JSON.parse(reasons) as { code: string; message: string }[],
           held_since: order.heldAt === null ? null : iso(order.heldAt),
           held_for_ms: now - (order.heldAt ?? order.createdAt),
         })),
-        next_cursor: rows.length > q.limit && last ? encodeCursor(`${last.order.heldAt ?? last.order.createdAt}:${last.order.id}`) : null,
+        next_cursor: page.next_cursor,
       },
       200,
     );

@@ -81,16 +81,4 @@ export function listOf<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
 }
 
-/** Cursors are opaque to clients: the last row's sort key, base64url-encoded. */
-export function encodeCursor(key: string): string {
-  return btoa(key).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-export function decodeCursor(cursor: string): string | null {
-  try {
-    const key = atob(cursor.replace(/-/g, "+").replace(/_/g, "/"));
-    return /^[\x20-\x7e]{1,100}$/.test(key) ? key : null;
-  } catch {
-    return null;
-  }
-}
+export { decodeCursor, encodeCursor } from "./pagination";

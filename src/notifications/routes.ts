@@ -5,8 +5,9 @@ import { database } from "../db/client";
 import { notifications, orders } from "../db/schema";
 import type { AppEnv } from "../env";
 import { seesStore } from "../http/auth";
-import { notFound, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
+import { notFound } from "../http/problem";
+import { cursorKey, pageOf } from "../http/pagination";
+import { apiRoute, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
 import { mintCustomerLink } from "../customer/tokens";
 import { OrderIdParam } from "../orders/schemas";
 import { iso } from "../orders/serialize";
@@ -45,8 +46,7 @@ notificationRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const p = c.get("principal");
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (after === null) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(q.cursor);
     const rows = await database(c.env)
       .select()
       .from(notifications)
@@ -61,10 +61,10 @@ notificationRoutes.openapi(
       .orderBy(desc(notifications.id))
       .limit(q.limit + 1)
       .all();
-    const page = rows.slice(0, q.limit);
+    const page = pageOf(rows, q.limit, (n) => n.id);
     return c.json(
       {
-        data: page.map((n) => ({
+        data: page.data.map((n) => ({
           id: n.id,
           order_id: n.orderId,
           store_id: n.storeId,
@@ -80,7 +80,7 @@ notificationRoutes.openapi(
           error: n.error,
           created_at: iso(n.createdAt),
         })),
-        next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null,
+        next_cursor: page.next_cursor,
       },
       200,
     );

@@ -1,22 +1,26 @@
 /** Changes to an order's content through its object: staff edits and payment reports. Each is audited again. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { EditInput } from "./edit-order";
 import type { AppEnv } from "../env";
-import { validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { AuditSummarySchema, auditSummary } from "../audit/schemas";
-import { problemFor } from "./refusals";
+import { ifMatchVersion, problemFor } from "./refusals";
 import { EditOrderBody, OrderIdParam, OrderSummary, PAYMENT_STATUSES } from "./schemas";
-import { etag, orderSummary, parseIfMatch } from "./serialize";
+import { etag, orderSummary } from "./serialize";
 
 export const orderChangeRoutes = new OpenAPIHono<AppEnv>();
 
 const IfMatch = z.object({ "if-match": z.string().optional().openapi({ description: 'The version from the ETag, e.g. "3"' }) });
 const ChangedOrder = z.object({ order: OrderSummary, audit: AuditSummarySchema.nullable() }).openapi("ChangedOrder");
 
-function expectedVersion(header: string | undefined) {
-  const v = parseIfMatch(header);
-  if (v === "invalid") throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the order, e.g. "3"' }], 400);
-  return v;
+/** Sends the change to the order's object (with If-Match) and answers with the order and its new audit. */
+async function editThroughObject(c: Context<AppEnv>, id: string, changes: EditInput) {
+  const p = c.get("principal");
+  const expectedVersion = ifMatchVersion(c.req.header("if-match"));
+  const result = await c.env.ORDER.get(c.env.ORDER.idFromName(id)).edit({ orderId: id, actor: p.id, stores: p.stores, expectedVersion, source: "staff", changes });
+  if (!result.ok) throw problemFor(result);
+  return c.json({ order: orderSummary(result.order), audit: result.audit && auditSummary(result.audit) }, 200, { etag: etag(result.order.version) });
 }
 
 orderChangeRoutes.openapi(
@@ -31,20 +35,7 @@ orderChangeRoutes.openapi(
     request: { params: OrderIdParam, headers: IfMatch, body: jsonBody(EditOrderBody) },
     responses: { 200: jsonResponse(ChangedOrder, "The order after the edit and its new audit"), ...problems(404, 409, 412, 413, 415, 422) },
   }),
-  async (c) => {
-    const p = c.get("principal");
-    const { id } = c.req.valid("param");
-    const result = await c.env.ORDER.get(c.env.ORDER.idFromName(id)).edit({
-      orderId: id,
-      actor: p.id,
-      stores: p.stores,
-      expectedVersion: expectedVersion(c.req.header("if-match")),
-      source: "staff",
-      changes: c.req.valid("json"),
-    });
-    if (!result.ok) throw problemFor(result);
-    return c.json({ order: orderSummary(result.order), audit: result.audit && auditSummary(result.audit) }, 200, { etag: etag(result.order.version) });
-  },
+  (c) => editThroughObject(c, c.req.valid("param").id, c.req.valid("json")),
 );
 
 orderChangeRoutes.openapi(
@@ -62,18 +53,5 @@ orderChangeRoutes.openapi(
     },
     responses: { 200: jsonResponse(ChangedOrder, "The order after the update"), ...problems(404, 409, 412, 413, 415, 422) },
   }),
-  async (c) => {
-    const p = c.get("principal");
-    const { id } = c.req.valid("param");
-    const result = await c.env.ORDER.get(c.env.ORDER.idFromName(id)).edit({
-      orderId: id,
-      actor: p.id,
-      stores: p.stores,
-      expectedVersion: expectedVersion(c.req.header("if-match")),
-      source: "staff",
-      changes: c.req.valid("json"),
-    });
-    if (!result.ok) throw problemFor(result);
-    return c.json({ order: orderSummary(result.order), audit: result.audit && auditSummary(result.audit) }, 200, { etag: etag(result.order.version) });
-  },
+  (c) => editThroughObject(c, c.req.valid("param").id, c.req.valid("json")),
 );

@@ -4,8 +4,7 @@ import { database } from "../db/client";
 import { orderEvents, orderLines, orders } from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
-import { decodeCursor, encodeCursor } from "../http/route";
-import { validationFailed } from "../http/problem";
+import { cursorKey, pageOf } from "../http/pagination";
 import type { z } from "@hono/zod-openapi";
 import type { ListOrdersQuery } from "./schemas";
 
@@ -28,10 +27,7 @@ const contains = (col: AnyColumn, text: string) =>
   sql`${col} LIKE ${`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`;
 
 export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListOrdersQuery>) {
-  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-  if (after === null || (after !== undefined && !after.startsWith("ord_"))) {
-    throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
-  }
+  const after = cursorKey(q.cursor, (k) => k.startsWith("ord_"));
   const where = and(
     scope(p),
     q.store_id ? eq(orders.storeId, q.store_id) : undefined,
@@ -51,15 +47,11 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     .orderBy(desc(orders.id))
     .limit(q.limit + 1)
     .all();
-  const page = rows.slice(0, q.limit);
-  return { page, next: rows.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null };
+  return pageOf(rows, q.limit, (o) => o.id);
 }
 
 export async function listOrderEvents(env: Env, p: Principal, id: string, cursor: string | undefined, limit: number) {
-  const after = cursor === undefined ? 0 : Number(decodeCursor(cursor));
-  if (!Number.isSafeInteger(after) || after < 0) {
-    throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
-  }
+  const after = Number(cursorKey(cursor, (k) => /^\d{1,9}$/.test(k)) ?? 0);
   const db = database(env);
   const [order, events] = await db.batch([
     db.select({ id: orders.id }).from(orders).where(and(eq(orders.id, id), scope(p))),
@@ -71,6 +63,5 @@ export async function listOrderEvents(env: Env, p: Principal, id: string, cursor
       .limit(limit + 1),
   ]);
   if (!order[0]) return null;
-  const page = events.slice(0, limit);
-  return { page, next: events.length > limit ? encodeCursor(String(page[page.length - 1]!.seq)) : null };
+  return pageOf(events, limit, (e) => String(e.seq));
 }

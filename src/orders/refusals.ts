@@ -1,13 +1,20 @@
 /** The order object's refusals, as HTTP problems: one mapping for every route that asks it for a change. */
 import { ApiError, notFound, validationFailed, type FieldError } from "../http/problem";
 import type { OrderEvent, OrderStatus } from "./lifecycle";
-import { etag } from "./serialize";
+import { etag, parseIfMatch } from "./serialize";
 
 type Refusal =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "version_mismatch"; version: number }
   | { ok: false; code: "refused"; reason: string; message: string; status: OrderStatus; version: number; allowed: OrderEvent[] }
   | { ok: false; code: "invalid"; errors: FieldError[] };
+
+/** The version an `If-Match` header names: null without one, a 400 for one that is not an order ETag. */
+export function ifMatchVersion(header: string | undefined): number | null {
+  const v = parseIfMatch(header);
+  if (v === "invalid") throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the order, e.g. "3"' }], 400);
+  return v;
+}
 
 export function problemFor(r: Refusal): ApiError {
   switch (r.code) {

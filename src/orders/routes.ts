@@ -4,7 +4,7 @@ import type { AppEnv } from "../env";
 import { assertStoreInScope } from "../http/auth";
 import { idempotencyKeyOf, replay, requestHash } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
-import { problemFor } from "./refusals";
+import { ifMatchVersion, problemFor } from "./refusals";
 import { apiRoute, jsonBody, jsonResponse, ListQuery, listOf, problems } from "../http/route";
 import { database } from "../db/client";
 import { can } from "../auth/roles";
@@ -21,7 +21,7 @@ import {
   OrderSummary,
   TransitionBody,
 } from "./schemas";
-import { etag, orderEvent, orderSummary, orderWithLines, parseIfMatch } from "./serialize";
+import { etag, orderEvent, orderSummary, orderWithLines } from "./serialize";
 
 export const orderRoutes = new OpenAPIHono<AppEnv>();
 
@@ -106,8 +106,8 @@ orderRoutes.openapi(
     responses: { 200: jsonResponse(listOf(OrderSummary, "OrderList"), "A page of orders"), ...problems() },
   }),
   async (c) => {
-    const { page, next } = await listOrders(c.env, c.get("principal"), c.req.valid("query"));
-    return c.json({ data: page.map(orderSummary), next_cursor: next }, 200);
+    const page = await listOrders(c.env, c.get("principal"), c.req.valid("query"));
+    return c.json({ ...page, data: page.data.map(orderSummary) }, 200);
   },
 );
 
@@ -125,7 +125,7 @@ orderRoutes.openapi(
     const { cursor, limit } = c.req.valid("query");
     const found = await listOrderEvents(c.env, c.get("principal"), c.req.valid("param").id, cursor, limit);
     if (!found) throw notFound("order");
-    return c.json({ data: found.page.map(orderEvent), next_cursor: found.next }, 200);
+    return c.json({ ...found, data: found.data.map(orderEvent) }, 200);
   },
 );
 
@@ -156,10 +156,7 @@ orderRoutes.openapi(
     if (isOrderEvent(event) && REASON_REQUIRED.has(event) && !reason) {
       throw validationFailed([{ field: "reason", message: `is required to ${event} an order` }]);
     }
-    const expectedVersion = parseIfMatch(c.req.header("if-match"));
-    if (expectedVersion === "invalid") {
-      throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the order, e.g. "3"' }], 400);
-    }
+    const expectedVersion = ifMatchVersion(c.req.header("if-match"));
     const stub = c.env.ORDER.get(c.env.ORDER.idFromName(id));
     const result = await stub.transition({
       orderId: id,

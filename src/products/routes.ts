@@ -7,7 +7,8 @@ import type { AppEnv } from "../env";
 import { assertStoreInScope, seesStore, type Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
+import { cursorKey, pageOf } from "../http/pagination";
+import { apiRoute, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
 import { newId } from "../lib/ids";
 import { fromMinor, toMinor } from "../lib/money";
 import { Amount } from "../orders/schemas";
@@ -144,8 +145,7 @@ productRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (after === null) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(q.cursor);
     const p = c.get("principal");
     const rows = await database(c.env)
       .select()
@@ -162,8 +162,8 @@ productRoutes.openapi(
       .orderBy(desc(products.id))
       .limit(q.limit + 1)
       .all();
-    const page = rows.slice(0, q.limit);
-    return c.json({ data: page.map(productBody), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+    const page = pageOf(rows, q.limit, (p) => p.id);
+    return c.json({ ...page, data: page.data.map(productBody) }, 200);
   },
 );
 

@@ -6,8 +6,9 @@ import { stores } from "../db/schema";
 import type { AppEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
-import { forbidden, notFound, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
+import { forbidden, notFound } from "../http/problem";
+import { cursorKey, pageOf } from "../http/pagination";
+import { apiRoute, jsonBody, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
 import { newId } from "../lib/ids";
 import { Currency } from "../orders/schemas";
 import { isCurrency, toMinor } from "../lib/money";
@@ -157,8 +158,7 @@ storeRoutes.openapi(
   }),
   async (c) => {
     const { cursor, limit } = c.req.valid("query");
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (after === null) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(cursor);
     const p = c.get("principal");
     const rows = await database(c.env)
       .select()
@@ -167,8 +167,8 @@ storeRoutes.openapi(
       .orderBy(desc(stores.id))
       .limit(limit + 1)
       .all();
-    const page = rows.slice(0, limit);
-    return c.json({ data: page.map(storeBody), next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+    const page = pageOf(rows, limit, (s) => s.id);
+    return c.json({ ...page, data: page.data.map(storeBody) }, 200);
   },
 );
 
