@@ -11,6 +11,8 @@ import { jsonBodies } from "./http/body";
 import { docsPage } from "./http/docs";
 import { ApiError, fieldErrors, problemResponse, validationFailed } from "./http/problem";
 import { API_ROUTES } from "./http/route";
+import { stockRoutes } from "./inventory/stock-routes";
+import { warehouseRoutes } from "./inventory/warehouse-routes";
 import { orderRoutes } from "./orders/routes";
 import { productRoutes } from "./products/routes";
 import { storeRoutes } from "./stores/routes";
@@ -32,6 +34,8 @@ app.route("/", orderRoutes);
 app.route("/", storeRoutes);
 app.route("/", productRoutes);
 app.route("/", apiKeyRoutes);
+app.route("/", warehouseRoutes);
+app.route("/", stockRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

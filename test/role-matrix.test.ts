@@ -9,14 +9,17 @@ import { ORDER_EVENTS } from "../src/orders/lifecycle";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
+import { stockedWarehouse } from "./processing-helpers";
 
 let store: { id: string };
 let product: { id: string };
+let warehouse: { id: string };
 const keys = {} as Record<Role, string>;
 
 beforeAll(async () => {
   store = await createStore();
   product = await createProduct(store.id, "TEA-1");
+  warehouse = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", "TEA-1", 10_000]] });
   for (const role of ROLES) keys[role] = await createKey(role, role === "channel" ? [store.id] : ["*"]);
 });
 
@@ -61,6 +64,35 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       const created = await api("/v1/api-keys", { body: { name: "doomed", role: "analyst", store_ids: [store.id] } });
       return { path: path.replace("{id}", created.body.id) };
     }
+    // Inventory
+    case "POST /v1/warehouses":
+      return { path, body: { name: unique("wh"), country: "US" } };
+    case "GET /v1/warehouses":
+      return { path };
+    case "GET /v1/warehouses/{id}":
+    case "GET /v1/warehouses/{id}/zones":
+    case "GET /v1/warehouses/{id}/bins":
+    case "GET /v1/warehouses/{id}/stock":
+    case "GET /v1/warehouses/{id}/movements":
+    case "GET /v1/warehouses/{id}/costs":
+    case "GET /v1/warehouses/{id}/stock-check":
+      return { path: path.replace("{id}", warehouse.id) };
+    case "PATCH /v1/warehouses/{id}":
+      return { path: path.replace("{id}", warehouse.id), body: { weight_tolerance_pct: 5 } };
+    case "POST /v1/warehouses/{id}/zones":
+      return { path: path.replace("{id}", warehouse.id), body: { code: unique("Z").slice(-20), name: "zone" } };
+    case "POST /v1/warehouses/{id}/bins":
+      return { path: path.replace("{id}", warehouse.id), body: { code: unique("B").slice(-20) } };
+    case "POST /v1/warehouses/{id}/receipts":
+      return { path: path.replace("{id}", warehouse.id), body: { lines: [{ sku: "TEA-1", bin: "A-01", quantity: 1, unit_cost: "1.00" }] } };
+    case "POST /v1/warehouses/{id}/adjustments":
+      return { path: path.replace("{id}", warehouse.id), body: { bin: "A-01", sku: "TEA-1", delta: 1, reason: "matrix" } };
+    case "POST /v1/warehouses/{id}/transfers":
+      return { path: path.replace("{id}", warehouse.id), body: { sku: "TEA-1", quantity: 1, from_bin: "A-01", to_warehouse_id: warehouse.id, to_bin: "A-02" } };
+    case "POST /v1/warehouses/{id}/counts":
+      return { path: path.replace("{id}", warehouse.id), body: { lines: [{ bin: "A-02", sku: "MATRIX", counted: 1 }] } };
+    case "GET /v1/stock":
+      return { path: `${path}?sku=TEA-1` };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

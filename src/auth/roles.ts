@@ -20,7 +20,22 @@ export type Permission =
   | "stores:manage"
   | "products:read"
   | "products:manage"
-  | "api_keys:manage";
+  | "api_keys:manage"
+  // Processing (stage 3). Warehouse-scoped keys see only their warehouses' stock, bins and shipments.
+  | "warehouses:read"
+  | "warehouses:manage"
+  | "inventory:read"
+  | "inventory:write"
+  | "routing:read"
+  | "routing:manage"
+  | "fulfilment:read"
+  | "fulfilment:allocate"
+  | "shipments:read"
+  | "shipments:merge"
+  | "shipments:intercept"
+  | "picking:execute"
+  | "service_tasks:read"
+  | "service_tasks:manage";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
 
@@ -34,12 +49,64 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "products:read",
     "products:manage",
     "api_keys:manage",
+    "warehouses:read",
+    "warehouses:manage",
+    "inventory:read",
+    "inventory:write",
+    "routing:read",
+    "routing:manage",
+    "fulfilment:read",
+    "fulfilment:allocate",
+    "shipments:read",
+    "shipments:merge",
+    "shipments:intercept",
+    "picking:execute",
+    "service_tasks:read",
+    "service_tasks:manage",
   ],
-  auditor: ["orders:read", ...transitions("approve", "hold", "reject", "cancel"), "stores:read", "products:read"],
-  warehouse: ["orders:read", ...transitions("process", "ship"), "stores:read", "products:read"],
-  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read"],
-  support: ["orders:read", ...transitions("hold", "cancel", "complete"), "stores:read", "products:read"],
-  analyst: ["orders:read", "stores:read", "products:read"],
+  auditor: ["orders:read", ...transitions("approve", "hold", "reject", "cancel"), "stores:read", "products:read", "fulfilment:read"],
+  // Stock and floor work in the key's warehouses; merging and re-running allocation are warehouse decisions.
+  warehouse: [
+    "orders:read",
+    ...transitions("process", "ship"),
+    "stores:read",
+    "products:read",
+    "warehouses:read",
+    "inventory:read",
+    "inventory:write",
+    "routing:read",
+    "fulfilment:read",
+    "fulfilment:allocate",
+    "shipments:read",
+    "shipments:merge",
+    "shipments:intercept",
+    "picking:execute",
+  ],
+  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read", "warehouses:read", "fulfilment:read", "shipments:read"],
+  // Support stops shipments for customers and runs the service team's tasks.
+  support: [
+    "orders:read",
+    ...transitions("hold", "cancel", "complete"),
+    "stores:read",
+    "products:read",
+    "warehouses:read",
+    "fulfilment:read",
+    "shipments:read",
+    "shipments:intercept",
+    "service_tasks:read",
+    "service_tasks:manage",
+  ],
+  analyst: [
+    "orders:read",
+    "stores:read",
+    "products:read",
+    "warehouses:read",
+    "inventory:read",
+    "routing:read",
+    "fulfilment:read",
+    "shipments:read",
+    "service_tasks:read",
+  ],
   // A storefront integration: pushes its store's orders and may cancel them on the customer's behalf.
   channel: ["orders:create", "orders:read", ...transitions("cancel"), "products:read"],
   // Logistics and 3PL partners reach us through signed webhooks, not the JSON API.

@@ -11,7 +11,9 @@
  *   outbox rows, then the order update guarded by `version`. The unique
  *   (order_id, seq) makes a stale writer's whole batch fail, so the log is
  *   gapless and matches the order;
- * - expected failures are returned as values: error classes do not survive RPC.
+ * - expected failures are returned as values: error classes do not survive RPC;
+ * - a command may carry an `effect` (see ./effects.ts): another stage's
+ *   writes that commit in the same batch, or not at all.
  */
 import { DurableObject } from "cloudflare:workers";
 import { and, eq, isNull } from "drizzle-orm";
@@ -29,6 +31,7 @@ import {
   type OrderEvent,
   type OrderStatus,
 } from "./lifecycle";
+import { effectBuilder, type EffectWrites, type TransitionEffect } from "./effects";
 import type { OrderRow } from "./serialize";
 
 export type TransitionCommand = {
@@ -41,6 +44,8 @@ export type TransitionCommand = {
   /** From If-Match: the version the caller last saw, or null to skip the check. */
   expectedVersion: number | null;
   data?: Record<string, unknown>;
+  /** Writes of another stage to commit atomically with this change; refused (not thrown) if they cannot. */
+  effect?: TransitionEffect;
 };
 
 export type TransitionResult =
@@ -50,7 +55,7 @@ export type TransitionResult =
   | {
       ok: false;
       code: "refused";
-      /** Stable problem code: unknown_event, illegal_transition, or a guard's veto. */
+      /** Stable problem code: unknown_event, illegal_transition, a guard's veto, or an effect's refusal. */
       reason: string;
       message: string;
       status: OrderStatus;
@@ -113,9 +118,21 @@ export class OrderObject extends DurableObject<Env> {
 
       const now = Date.now();
       const version = snap.version + 1;
-      const rows = outboxRowsFor(cmd.orderId, decision.to, now, { event: cmd.event, version, reason: cmd.reason });
-      const milestone = MILESTONE[decision.to];
       const db = database(this.env);
+      const builder = cmd.effect ? effectBuilder(cmd.effect.kind) : null;
+      const effect: EffectWrites = builder
+        ? await builder.build(
+            db,
+            { orderId: cmd.orderId, storeId: snap.storeId, event: cmd.event, from: decision.from, to: decision.to, version, actor: cmd.actor, now },
+            cmd.effect!.data,
+          )
+        : { statements: [] };
+      const rows = [
+        ...outboxRowsFor(cmd.orderId, decision.to, now, { event: cmd.event, version, reason: cmd.reason }),
+        ...(effect.outbox ?? []),
+      ];
+      const data = cmd.data || effect.eventData ? { ...cmd.data, ...effect.eventData } : null;
+      const milestone = MILESTONE[decision.to];
       let updated: OrderRow[];
       try {
         [, , updated] = await db.batch([
@@ -128,7 +145,7 @@ export class OrderObject extends DurableObject<Env> {
             toStatus: decision.to,
             actor: cmd.actor,
             reason: cmd.reason,
-            data: cmd.data ?? null,
+            data,
             createdAt: now,
           }),
           db.insert(outbox).values(rows),
@@ -143,12 +160,15 @@ export class OrderObject extends DurableObject<Env> {
             })
             .where(and(eq(orders.id, cmd.orderId), eq(orders.version, snap.version)))
             .returning(),
+          ...effect.statements,
         ]);
       } catch (err) {
         if (constraintFailed(err, "order_events.order_id, order_events.seq")) {
           this.snapshot = null;
           continue;
         }
+        const refused = builder?.refusal?.(err);
+        if (refused) return refuse(refused.reason, refused.message);
         throw err;
       }
       const row = updated[0];
