@@ -11,6 +11,8 @@ import { jsonBodies } from "./http/body";
 import { docsPage } from "./http/docs";
 import { ApiError, fieldErrors, problemResponse, validationFailed } from "./http/problem";
 import { API_ROUTES } from "./http/route";
+import { allocationRoutes } from "./fulfilment/allocation-routes";
+import { shipmentRoutes } from "./fulfilment/shipment-routes";
 import { stockRoutes } from "./inventory/stock-routes";
 import { warehouseRoutes } from "./inventory/warehouse-routes";
 import { orderRoutes } from "./orders/routes";
@@ -36,6 +38,8 @@ app.route("/", productRoutes);
 app.route("/", apiKeyRoutes);
 app.route("/", warehouseRoutes);
 app.route("/", stockRoutes);
+app.route("/", allocationRoutes);
+app.route("/", shipmentRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

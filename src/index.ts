@@ -2,6 +2,8 @@
 import { app } from "./app";
 import type { Env, OutboxMessage } from "./env";
 import { housekeeping } from "./housekeeping";
+import { retryBackorders } from "./fulfilment/allocate-order";
+import "./fulfilment/handlers";
 import { consumeBatch } from "./outbox/consume";
 import { sweepOutbox } from "./outbox/sweep";
 
@@ -9,7 +11,7 @@ export { OrderObject } from "./orders/order-object";
 
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
-  "* * * * *": (env, t) => sweepOutbox(env, t),
+  "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t)]),
   "17 * * * *": (env, t) => housekeeping(env, t),
 };
 

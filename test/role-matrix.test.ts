@@ -9,11 +9,12 @@ import { ORDER_EVENTS } from "../src/orders/lifecycle";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
-import { stockedWarehouse } from "./processing-helpers";
+import { allocatedOrder, approvedOrder, stockedWarehouse } from "./processing-helpers";
 
 let store: { id: string };
 let product: { id: string };
 let warehouse: { id: string };
+let shipmentId: string;
 const keys = {} as Record<Role, string>;
 
 beforeAll(async () => {
@@ -21,6 +22,7 @@ beforeAll(async () => {
   product = await createProduct(store.id, "TEA-1");
   warehouse = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", "TEA-1", 10_000]] });
   for (const role of ROLES) keys[role] = await createKey(role, role === "channel" ? [store.id] : ["*"]);
+  shipmentId = (await allocatedOrder(store.id, { lines: [{ sku: "TEA-1", quantity: 1, unit_price: "1.00" }] })).allocation.shipments[0].id;
 });
 
 /** A request each route would accept from a role allowed to make it. */
@@ -93,6 +95,21 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", warehouse.id), body: { lines: [{ bin: "A-02", sku: "MATRIX", counted: 1 }] } };
     case "GET /v1/stock":
       return { path: `${path}?sku=TEA-1` };
+    // Allocation and shipments
+    case "GET /v1/stores/{id}/routing-policy":
+      return { path: path.replace("{id}", store.id) };
+    case "PUT /v1/stores/{id}/routing-policy":
+      return { path: path.replace("{id}", store.id), body: { default_warehouses: [warehouse.id] } };
+    case "POST /v1/allocations/dry-run":
+      return { path, body: { store_id: store.id, destination: { country: "US" }, lines: [{ sku: "TEA-1", quantity: 1 }] } };
+    case "GET /v1/orders/{id}/allocation":
+      return { path: path.replace("{id}", (await createOrder(store.id)).id) };
+    case "POST /v1/orders/{id}/allocation":
+      return { path: path.replace("{id}", (await approvedOrder(store.id)).id), body: {} };
+    case "GET /v1/shipments":
+      return { path };
+    case "GET /v1/shipments/{id}":
+      return { path: path.replace("{id}", shipmentId) };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

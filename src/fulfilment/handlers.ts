@@ -1,0 +1,22 @@
+/**
+ * Processing's queue handlers. `order.approved` starts processing: service
+ * lines become tasks, goods are allocated (which fires `process`).
+ * `order.cancelled` releases stock and intercepts shipments on the floor.
+ * Both are idempotent (see allocateOrder and releaseOrderWrites): the
+ * consumer dedupes receipts, and a re-run after a failure changes nothing twice.
+ */
+import { registerHandler } from "../outbox/consume";
+import "./allocation-effect";
+import { allocateOrder } from "./allocate-order";
+import { releaseOrderWrites } from "./release-order";
+
+registerHandler("fulfilment", "order.approved", async function allocateApproved(env, message) {
+  if (!message.order_id) return [];
+  await allocateOrder(env, message.order_id);
+  return [];
+});
+
+registerHandler("fulfilment", "order.cancelled", async function releaseCancelled(env, message) {
+  if (!message.order_id) return [];
+  return releaseOrderWrites(env, message.order_id);
+});

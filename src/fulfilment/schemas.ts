@@ -1,0 +1,144 @@
+/** The processing API's shapes: routing policy, allocation (and its dry run), shipments. */
+import { z } from "@hono/zod-openapi";
+import { SHIPMENT_STATUSES } from "../db/schema";
+import { ListQuery, Rfc3339 } from "../http/route";
+import { isCountry } from "../lib/countries";
+import { RoutingPolicySchema } from "./routing-policy";
+
+export const StoreIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const ShipmentIdParam = z.object({
+  id: z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id").openapi({ param: { name: "id", in: "path" }, example: "shp_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
+});
+
+export const StoredRoutingPolicy = RoutingPolicySchema.extend({
+  store_id: z.string(),
+  is_default: z.boolean().openapi({ description: "True when the store has no policy of its own yet" }),
+  updated_at: Rfc3339.nullable(),
+}).openapi("StoredRoutingPolicy");
+
+const Verdict = z.object({
+  warehouse_id: z.string(),
+  name: z.string().nullable(),
+  rank: z.number().int().nullable(),
+  chosen: z.boolean(),
+  can_fill: z.enum(["all", "some", "none"]),
+  reasons: z.array(z.string()),
+});
+export const ExplanationSchema = z
+  .object({ rule: z.string().nullable(), priority: z.array(z.string()), summary: z.string(), warehouses: z.array(Verdict) })
+  .openapi("AllocationExplanation");
+
+export const DryRunBody = z
+  .object({
+    order_id: z.string().regex(/^ord_[0-9A-Z]{26}$/, "must be an order id").optional().openapi({ description: "Plan for this order's goods lines" }),
+    store_id: z.string().min(1).max(64).optional(),
+    destination: z
+      .object({
+        country: z.string().refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code" }),
+        region: z.string().trim().min(1).max(100).nullish(),
+      })
+      .optional(),
+    lines: z
+      .array(z.object({ sku: z.string().trim().min(1).max(64), quantity: z.number().int().min(1).max(100_000) }))
+      .min(1)
+      .max(250)
+      .optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.order_id !== undefined) {
+      if (b.store_id || b.destination || b.lines) ctx.addIssue({ code: "custom", path: ["order_id"], message: "give either order_id, or store_id, destination and lines" });
+      return;
+    }
+    for (const f of ["store_id", "destination", "lines"] as const) {
+      if (b[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "is required without order_id" });
+    }
+  })
+  .openapi("AllocationDryRun");
+
+export const PlanResult = z
+  .object({
+    ok: z.boolean(),
+    reason: z.string().nullable(),
+    message: z.string().nullable(),
+    shipments: z.array(
+      z.object({
+        warehouse_id: z.string(),
+        carrier: z.string().nullable(),
+        items: z.array(z.object({ line_no: z.number().int(), sku: z.string(), bin_id: z.string(), bin: z.string(), quantity: z.number().int() })),
+      }),
+    ),
+    shortages: z.array(z.object({ sku: z.string(), requested: z.number().int(), available: z.number().int() })),
+    explanation: ExplanationSchema,
+  })
+  .openapi("AllocationPlan");
+
+export const ShipmentItem = z
+  .object({
+    id: z.string(),
+    order_id: z.string(),
+    line_no: z.number().int(),
+    sku: z.string(),
+    bin_id: z.string(),
+    bin: z.string(),
+    quantity: z.number().int(),
+    reserved: z.number().int(),
+    picked: z.number().int(),
+    short: z.number().int(),
+    packed: z.number().int(),
+    cancelled: z.boolean(),
+  })
+  .openapi("ShipmentItem");
+
+export const Shipment = z
+  .object({
+    id: z.string(),
+    store_id: z.string(),
+    order_id: z.string(),
+    order_ids: z.array(z.string()).openapi({ description: "Every order with items in it (more than one after a merge)" }),
+    warehouse_id: z.string(),
+    status: z.enum(SHIPMENT_STATUSES),
+    carrier: z.string().nullable(),
+    merged_into: z.string().nullable(),
+    hold_until: Rfc3339,
+    wave_id: z.string().nullable(),
+    intercepted: z.boolean(),
+    intercept_reason: z.string().nullable(),
+    dispatch_status: z.enum(["queued", "sent", "accepted", "rejected"]).nullable(),
+    dispatch_note: z.string().nullable(),
+    expected_weight_grams: z.number().int().nullable(),
+    packages: z.array(z.record(z.string(), z.unknown())).nullable(),
+    weight_override_reason: z.string().nullable(),
+    ready_for_label: z.boolean(),
+    open_exceptions: z.number().int(),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+    items: z.array(ShipmentItem),
+  })
+  .openapi("Shipment");
+
+export const Allocation = z
+  .object({
+    order_id: z.string(),
+    status: z.enum(["none", "allocated", "backordered", "released"]),
+    reason: z.string().nullable(),
+    attempts: z.number().int(),
+    last_attempt_at: Rfc3339.nullable(),
+    explanation: ExplanationSchema.nullable(),
+    shipments: z.array(Shipment),
+  })
+  .openapi("Allocation");
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1).max(values.length));
+
+export const ListShipmentsQuery = z.object({
+  ...ListQuery,
+  warehouse_id: z.string().max(64).optional(),
+  store_id: z.string().max(64).optional(),
+  order_id: z.string().max(64).optional(),
+  status: csv(SHIPMENT_STATUSES).optional().openapi({ description: "One status, or several comma-separated" }),
+  intercepted: z.enum(["true", "false"]).optional(),
+});
