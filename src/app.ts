@@ -12,6 +12,7 @@ import { docsPage } from "./http/docs";
 import { ApiError, fieldErrors, problemResponse, validationFailed } from "./http/problem";
 import { API_ROUTES } from "./http/route";
 import { allocationRoutes } from "./fulfilment/allocation-routes";
+import { serviceTaskRoutes } from "./fulfilment/service-task-routes";
 import { shipmentRoutes } from "./fulfilment/shipment-routes";
 import { stockRoutes } from "./inventory/stock-routes";
 import { warehouseRoutes } from "./inventory/warehouse-routes";
@@ -40,6 +41,7 @@ app.route("/", warehouseRoutes);
 app.route("/", stockRoutes);
 app.route("/", allocationRoutes);
 app.route("/", shipmentRoutes);
+app.route("/", serviceTaskRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -3,7 +3,9 @@
  * permission gets a 403 problem; a role with it never does. The route list
  * comes from the app itself, so a new route without a sample here fails.
  */
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createServiceTasks } from "../src/fulfilment/service-tasks";
 import { can, ROLES, type Role } from "../src/auth/roles";
 import { ORDER_EVENTS } from "../src/orders/lifecycle";
 import { API_ROUTES } from "../src/http/route";
@@ -20,10 +22,19 @@ const keys = {} as Record<Role, string>;
 beforeAll(async () => {
   store = await createStore();
   product = await createProduct(store.id, "TEA-1");
+  await createProduct(store.id, "SVC-1", { type: "service" });
   warehouse = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", "TEA-1", 10_000]] });
   for (const role of ROLES) keys[role] = await createKey(role, role === "channel" ? [store.id] : ["*"]);
   shipmentId = (await allocatedOrder(store.id, { lines: [{ sku: "TEA-1", quantity: 1, unit_price: "1.00" }] })).allocation.shipments[0].id;
 });
+
+/** An open task of a fresh approved service order. */
+async function serviceTask(): Promise<string> {
+  const o = await approvedOrder(store.id, { lines: [{ sku: "SVC-1", quantity: 1, unit_price: "5.00" }] });
+  await createServiceTasks(env, o.id);
+  const row = await env.DB.prepare("SELECT id FROM service_tasks WHERE order_id = ?").bind(o.id).first<{ id: string }>();
+  return row!.id;
+}
 
 /** A request each route would accept from a role allowed to make it. */
 async function sample(method: string, path: string, role: Role): Promise<{ path: string; body?: unknown; lifecycleMayRefuse?: boolean }> {
@@ -110,6 +121,13 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path };
     case "GET /v1/shipments/{id}":
       return { path: path.replace("{id}", shipmentId) };
+    // Service tasks
+    case "GET /v1/service-tasks":
+      return { path };
+    case "GET /v1/service-tasks/{id}":
+      return { path: path.replace("{id}", await serviceTask()) };
+    case "POST /v1/service-tasks/{id}/transitions":
+      return { path: path.replace("{id}", await serviceTask()), body: { event: "assign", assignee: "tech:matrix" } };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

@@ -1,6 +1,7 @@
 /**
  * Processing's queue handlers. `order.approved` starts processing: service
- * lines become tasks, goods are allocated (which fires `process`).
+ * lines become tasks (a service-only order processes when one is assigned),
+ * goods are allocated (which fires `process`).
  * `order.cancelled` releases stock and intercepts shipments on the floor.
  * Both are idempotent (see allocateOrder and releaseOrderWrites): the
  * consumer dedupes receipts, and a re-run after a failure changes nothing twice.
@@ -9,9 +10,11 @@ import { registerHandler } from "../outbox/consume";
 import "./allocation-effect";
 import { allocateOrder } from "./allocate-order";
 import { releaseOrderWrites } from "./release-order";
+import { createServiceTasks } from "./service-tasks";
 
 registerHandler("fulfilment", "order.approved", async function allocateApproved(env, message) {
   if (!message.order_id) return [];
+  await createServiceTasks(env, message.order_id);
   await allocateOrder(env, message.order_id);
   return [];
 });

@@ -1,9 +1,10 @@
 /** The processing API's shapes: routing policy, allocation (and its dry run), shipments. */
 import { z } from "@hono/zod-openapi";
-import { SHIPMENT_STATUSES } from "../db/schema";
+import { SERVICE_TASK_STATUSES, SHIPMENT_STATUSES } from "../db/schema";
 import { ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
 import { RoutingPolicySchema } from "./routing-policy";
+import { TASK_EVENTS } from "./service-task-lifecycle";
 
 export const StoreIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 export const ShipmentIdParam = z.object({
@@ -141,4 +142,48 @@ export const ListShipmentsQuery = z.object({
   order_id: z.string().max(64).optional(),
   status: csv(SHIPMENT_STATUSES).optional().openapi({ description: "One status, or several comma-separated" }),
   intercepted: z.enum(["true", "false"]).optional(),
+});
+
+export const ServiceTaskIdParam = z.object({
+  id: z.string().regex(/^svc_[0-9A-Z]{26}$/, "must be a service task id").openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const ServiceTask = z
+  .object({
+    id: z.string(),
+    order_id: z.string(),
+    store_id: z.string(),
+    line_no: z.number().int(),
+    sku: z.string(),
+    name: z.string(),
+    quantity: z.number().int(),
+    status: z.enum(SERVICE_TASK_STATUSES),
+    assignee: z.string().nullable(),
+    note: z.string().nullable(),
+    version: z.number().int(),
+    allowed_events: z.array(z.enum(TASK_EVENTS)),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+    assigned_at: Rfc3339.nullable(),
+    started_at: Rfc3339.nullable(),
+    done_at: Rfc3339.nullable(),
+  })
+  .openapi("ServiceTask");
+
+export const TaskTransitionBody = z
+  .object({
+    event: z.enum(TASK_EVENTS),
+    assignee: z.string().trim().min(1).max(100).optional().openapi({ description: "Who does the work (required to assign)", example: "tech:maria" }),
+    note: z.string().trim().min(1).max(2000).optional(),
+  })
+  .refine((b) => b.event !== "assign" || b.assignee !== undefined, { message: "is required to assign a task", path: ["assignee"] })
+  .refine((b) => b.event === "assign" || b.assignee === undefined, { message: "is only given to assign a task", path: ["assignee"] })
+  .openapi("ServiceTaskTransition");
+
+export const ListTasksQuery = z.object({
+  ...ListQuery,
+  status: csv(SERVICE_TASK_STATUSES).optional(),
+  assignee: z.string().max(100).optional(),
+  order_id: z.string().max(64).optional(),
+  store_id: z.string().max(64).optional(),
 });
