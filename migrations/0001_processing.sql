@@ -96,6 +96,7 @@ CREATE TABLE `shipment_items` (
 	`cancelled_at` integer,
 	`created_at` integer NOT NULL,
 	CONSTRAINT "shipment_items_reserved_nonneg" CHECK("shipment_items"."reserved_qty" >= 0),
+	CONSTRAINT "shipment_items_counts_nonneg" CHECK("shipment_items"."picked_qty" >= 0 AND "shipment_items"."short_qty" >= 0 AND "shipment_items"."packed_qty" >= 0),
 	CONSTRAINT "shipment_items_within_quantity" CHECK("shipment_items"."reserved_qty" + "shipment_items"."picked_qty" + "shipment_items"."short_qty" <= "shipment_items"."quantity"),
 	CONSTRAINT "shipment_items_packed_within_picked" CHECK("shipment_items"."packed_qty" <= "shipment_items"."picked_qty")
 );

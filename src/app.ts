@@ -12,6 +12,7 @@ import { docsPage } from "./http/docs";
 import { ApiError, fieldErrors, problemResponse, validationFailed } from "./http/problem";
 import { API_ROUTES } from "./http/route";
 import { allocationRoutes } from "./fulfilment/allocation-routes";
+import { floorRoutes } from "./fulfilment/floor-routes";
 import { serviceTaskRoutes } from "./fulfilment/service-task-routes";
 import { shipmentRoutes } from "./fulfilment/shipment-routes";
 import { stockRoutes } from "./inventory/stock-routes";
@@ -42,6 +43,7 @@ app.route("/", stockRoutes);
 app.route("/", allocationRoutes);
 app.route("/", shipmentRoutes);
 app.route("/", serviceTaskRoutes);
+app.route("/", floorRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -1,7 +1,7 @@
 /** Helpers for the processing stage's tests: warehouses with bins and stock, approved and allocated orders. */
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
-import { api, createOrder, transition, unique } from "./helpers";
+import { api, createOrder, createStore, transition, unique } from "./helpers";
 
 export async function createWarehouse(fields: Record<string, unknown> = {}) {
   const r = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", region: "NJ", ...fields } });
@@ -89,3 +89,28 @@ export async function waitFor<T>(fn: () => Promise<T>, timeout = 10_000) {
 }
 
 export const line = (sku: string, quantity: number, unit_price = "10.00") => ({ sku, quantity, unit_price });
+
+/**
+ * A shipment of its own store and warehouse, brought to `stage` on the floor:
+ * pending (allocated), waved (in a wave), picked, scanned (ready to pack) or intercepted.
+ */
+export async function floorShipment(stage: "pending" | "waved" | "picked" | "scanned" | "intercepted") {
+  const sku = unique("FLOOR");
+  const wh = await stockedWarehouse({ bins: ["F-01"], stock: [["F-01", sku, 5]] });
+  const store = await createStore();
+  await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
+  const { allocation } = await allocatedOrder(store.id, { lines: [line(sku, 1)] });
+  const shipmentId: string = allocation.shipments[0].id;
+  const out = { shipmentId, warehouseId: wh.id, sku, waveId: "", itemId: allocation.shipments[0].items[0].id as string };
+  if (stage === "pending") return out;
+  if (stage === "intercepted") {
+    await api(`/v1/shipments/${shipmentId}/intercept`, { body: { reason: "test" } });
+    return out;
+  }
+  out.waveId = (await api("/v1/waves", { body: { warehouse_id: wh.id, group_by: "carrier" } })).body.data[0].id;
+  if (stage === "waved") return out;
+  await api(`/v1/waves/${out.waveId}/picks`, { body: { item_id: out.itemId, scanned: sku, quantity: 1 } });
+  if (stage === "picked") return out;
+  await api(`/v1/shipments/${shipmentId}/pack-scans`, { body: { code: sku } });
+  return out;
+}

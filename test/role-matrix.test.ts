@@ -11,7 +11,7 @@ import { ORDER_EVENTS } from "../src/orders/lifecycle";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
-import { allocatedOrder, approvedOrder, stockedWarehouse } from "./processing-helpers";
+import { allocatedOrder, approvedOrder, floorShipment, stockedWarehouse } from "./processing-helpers";
 
 let store: { id: string };
 let product: { id: string };
@@ -128,6 +128,28 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", await serviceTask()) };
     case "POST /v1/service-tasks/{id}/transitions":
       return { path: path.replace("{id}", await serviceTask()), body: { event: "assign", assignee: "tech:matrix" } };
+    // Warehouse floor
+    case "POST /v1/waves":
+      return { path, body: { warehouse_id: warehouse.id, group_by: "zone" } };
+    case "GET /v1/waves":
+    case "GET /v1/warehouse-events":
+      return { path };
+    case "GET /v1/waves/{id}":
+      return { path: path.replace("{id}", (await floorShipment("waved")).waveId) };
+    case "POST /v1/waves/{id}/picks": {
+      const s = await floorShipment("waved");
+      return { path: path.replace("{id}", s.waveId), body: { item_id: s.itemId, scanned: s.sku, quantity: 1 } };
+    }
+    case "POST /v1/shipments/{id}/pack-scans": {
+      const s = await floorShipment("picked");
+      return { path: path.replace("{id}", s.shipmentId), body: { code: s.sku } };
+    }
+    case "POST /v1/shipments/{id}/pack":
+      return { path: path.replace("{id}", (await floorShipment("scanned")).shipmentId), body: { packages: [{ length_mm: 10, width_mm: 10, height_mm: 10, weight_grams: 5 }] } };
+    case "POST /v1/shipments/{id}/intercept":
+      return { path: path.replace("{id}", (await floorShipment("pending")).shipmentId), body: { reason: "matrix" } };
+    case "POST /v1/shipments/{id}/interception/resolve":
+      return { path: path.replace("{id}", (await floorShipment("intercepted")).shipmentId), body: { action: "release" } };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

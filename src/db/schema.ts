@@ -487,6 +487,7 @@ export const shipmentItems = sqliteTable(
     index("shipment_items_shipment_idx").on(t.shipmentId),
     index("shipment_items_order_idx").on(t.orderId),
     check("shipment_items_reserved_nonneg", sql`${t.reservedQty} >= 0`),
+    check("shipment_items_counts_nonneg", sql`${t.pickedQty} >= 0 AND ${t.shortQty} >= 0 AND ${t.packedQty} >= 0`),
     check("shipment_items_within_quantity", sql`${t.reservedQty} + ${t.pickedQty} + ${t.shortQty} <= ${t.quantity}`),
     check("shipment_items_packed_within_picked", sql`${t.packedQty} <= ${t.pickedQty}`),
   ],

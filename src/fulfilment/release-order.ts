@@ -15,6 +15,7 @@ import { allocations, serviceTasks, shipmentItems, shipments, stockLevels, outbo
 import type { Env } from "../env";
 import { insertMovementsSelect } from "../inventory/stock";
 import { newId } from "../lib/ids";
+import { interceptOrderWrites } from "./intercept-shipment";
 
 /** Releases what `items` (a WHERE on shipment_items) still hold in their bins, with a movement each. */
 export function releaseItemsWrites(db: ReturnType<typeof database>, itemFilter: ReturnType<typeof sql>, actor: string, reason: string, refType: string, now: number): BatchItem<"sqlite">[] {
@@ -56,10 +57,7 @@ export async function releaseOrderWrites(env: Env, orderId: string, actor = "sys
       .where(
         sql`status = 'pending' AND id IN ${touched} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`,
       ),
-    db
-      .update(shipments)
-      .set({ interceptedAt: now, interceptReason: "order cancelled", updatedAt: now })
-      .where(sql`status IN ('picking', 'packed') AND intercepted_at IS NULL AND id IN ${touched}`),
+    ...interceptOrderWrites(db, orderId, "order cancelled", now),
     db.update(allocations).set({ status: "released", updatedAt: now }).where(eq(allocations.orderId, orderId)),
     db
       .update(serviceTasks)

@@ -187,3 +187,121 @@ export const ListTasksQuery = z.object({
   order_id: z.string().max(64).optional(),
   store_id: z.string().max(64).optional(),
 });
+
+export const WaveIdParam = z.object({
+  id: z.string().regex(/^wv_[0-9A-Z]{26}$/, "must be a wave id").openapi({ param: { name: "id", in: "path" } }),
+});
+const DurationMs = z.number().int().min(0).max(3_600_000).optional().openapi({ description: "How long the step took, as measured by the device" });
+
+export const CreateWaves = z
+  .object({
+    warehouse_id: z.string().min(1).max(64),
+    group_by: z.enum(["carrier", "zone", "single_item"]),
+    max_shipments: z.number().int().min(1).max(200).default(20).openapi({ description: "Shipments per wave at most" }),
+    max_waves: z.number().int().min(1).max(50).default(10),
+  })
+  .openapi("CreateWaves");
+
+export const PickLine = z
+  .object({
+    item_id: z.string(),
+    shipment_id: z.string(),
+    order_id: z.string(),
+    sku: z.string(),
+    bin_id: z.string(),
+    bin: z.string(),
+    zone: z.string().nullable(),
+    pick_sequence: z.number().int(),
+    quantity: z.number().int(),
+    to_pick: z.number().int(),
+    picked: z.number().int(),
+    short: z.number().int(),
+    cancelled: z.boolean().openapi({ description: "The order was cancelled: do not pick (restock if picked)" }),
+    intercepted: z.boolean(),
+  })
+  .openapi("PickLine");
+
+export const Wave = z
+  .object({
+    id: z.string(),
+    warehouse_id: z.string(),
+    group_by: z.enum(["carrier", "zone", "single_item"]),
+    group_key: z.string(),
+    status: z.enum(["open", "picked"]),
+    created_by: z.string(),
+    created_at: Rfc3339,
+    completed_at: Rfc3339.nullable(),
+    shipment_ids: z.array(z.string()),
+    pick_list: z.array(PickLine).openapi({ description: "Along the picking path" }),
+  })
+  .openapi("Wave");
+
+export const ListWavesQuery = z.object({
+  ...ListQuery,
+  warehouse_id: z.string().max(64).optional(),
+  status: z.enum(["open", "picked"]).optional(),
+});
+
+export const PickBody = z
+  .object({
+    item_id: z.string().min(1).max(64),
+    scanned: z.string().trim().min(1).max(64).openapi({ description: "The SKU or barcode the scanner read" }),
+    quantity: z.number().int().min(0).max(100_000),
+    short: z.boolean().default(false).openapi({ description: "Fewer units than asked were found: the rest are missing, not to be picked later" }),
+    duration_ms: DurationMs,
+  })
+  .refine((b) => b.quantity > 0 || b.short, { message: "must be positive unless the pick is short", path: ["quantity"] })
+  .openapi("Pick");
+
+export const PickResultSchema = z
+  .object({
+    item_id: z.string(),
+    picked: z.number().int(),
+    short: z.number().int(),
+    remaining: z.number().int(),
+    wave_status: z.enum(["open", "picked"]),
+    exception_id: z.string().nullable(),
+  })
+  .openapi("PickResult");
+
+export const PackScanBody = z.object({ code: z.string().trim().min(1).max(64), duration_ms: DurationMs }).openapi("PackScan");
+export const PackScanResult = z
+  .object({ item_id: z.string(), sku: z.string(), packed: z.number().int(), picked: z.number().int(), remaining: z.number().int().openapi({ description: "Units of the shipment still to scan" }) })
+  .openapi("PackScanResult");
+
+const mm = z.number().int().min(1).max(10_000);
+export const PackBody = z
+  .object({
+    packages: z.array(z.object({ length_mm: mm, width_mm: mm, height_mm: mm, weight_grams: z.number().int().min(1).max(1_000_000) })).min(1).max(50),
+    weight_override_reason: z.string().trim().min(1).max(500).optional().openapi({ description: "Accept a weight outside the tolerance, saying why" }),
+    accept_short: z.boolean().default(false).openapi({ description: "Ship what was picked although the shipment was short-picked" }),
+    duration_ms: DurationMs,
+  })
+  .openapi("Pack");
+
+export const InterceptBody = z.object({ reason: z.string().trim().min(1).max(500) }).openapi("Intercept");
+export const ResolveBody = z
+  .object({ action: z.enum(["release", "restock"]), note: z.string().trim().min(1).max(500).optional() })
+  .openapi("ResolveInterception");
+
+export const WarehouseEvent = z
+  .object({
+    id: z.number().int(),
+    warehouse_id: z.string(),
+    shipment_id: z.string().nullable(),
+    wave_id: z.string().nullable(),
+    kind: z.enum(["pick", "short_pick", "pack_scan", "pack", "weigh", "intercept", "resolve", "restock"]),
+    worker: z.string(),
+    duration_ms: z.number().int().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    created_at: Rfc3339,
+  })
+  .openapi("WarehouseEvent");
+
+export const ListWarehouseEventsQuery = z.object({
+  ...ListQuery,
+  warehouse_id: z.string().max(64).optional(),
+  worker: z.string().max(100).optional(),
+  shipment_id: z.string().max(64).optional(),
+  kind: csv(["pick", "short_pick", "pack_scan", "pack", "weigh", "intercept", "resolve", "restock"]).optional(),
+});

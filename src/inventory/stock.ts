@@ -66,6 +66,24 @@ export function addOnHand(db: Database, at: { warehouseId: string; binId: string
     .returning();
 }
 
+/** Adds `qty` on hand and reserved (goods arriving in OUTBOUND, already promised to a shipment). */
+export function addHeld(db: Database, at: { warehouseId: string; binId: string; sku: string }, qty: number, now: number) {
+  return db
+    .insert(stockLevels)
+    .values({ ...at, onHand: qty, reserved: qty, updatedAt: now })
+    .onConflictDoUpdate({
+      target: [stockLevels.binId, stockLevels.sku],
+      set: { onHand: sql`${stockLevels.onHand} + ${qty}`, reserved: sql`${stockLevels.reserved} + ${qty}`, updatedAt: now },
+    });
+}
+
+/** The warehouse's OUTBOUND bin, where picked goods wait. */
+export async function outboundBin(db: Database, warehouseId: string): Promise<BinRef> {
+  const bin = await db.select().from(bins).where(and(eq(bins.warehouseId, warehouseId), eq(bins.kind, "outbound"))).get();
+  if (!bin) throw new Error(`warehouse ${warehouseId} has no outbound bin`);
+  return bin;
+}
+
 /**
  * Changes an existing row by deltas. The row must exist (rows are never
  * deleted, so callers check once by reading); the CHECKs refuse going below zero.
