@@ -12,6 +12,12 @@ CREATE TABLE `allocations` (
 );
 --> statement-breakpoint
 CREATE INDEX `allocations_status_idx` ON `allocations` (`status`,`last_attempt_at`);--> statement-breakpoint
+CREATE TABLE `batch_assertions` (
+	`name` text NOT NULL,
+	`ok` integer NOT NULL,
+	CONSTRAINT "batch_assertion_failed" CHECK("batch_assertions"."ok" = 1)
+);
+--> statement-breakpoint
 CREATE TABLE `bins` (
 	`id` text PRIMARY KEY NOT NULL,
 	`warehouse_id` text NOT NULL,

@@ -114,3 +114,14 @@ export async function floorShipment(stage: "pending" | "waved" | "picked" | "sca
   await api(`/v1/shipments/${shipmentId}/pack-scans`, { body: { code: sku } });
   return out;
 }
+
+/** Two pending shipments to the same customer and address, in a store and warehouse of their own. */
+export async function mergeablePair() {
+  const sku = unique("PAIR");
+  const wh = await stockedWarehouse({ bins: ["P-01"], stock: [["P-01", sku, 5]] });
+  const store = await createStore();
+  await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
+  const a = await allocatedOrder(store.id, { lines: [line(sku, 1)] });
+  const b = await allocatedOrder(store.id, { lines: [line(sku, 1)] });
+  return [a.allocation.shipments[0].id as string, b.allocation.shipments[0].id as string] as const;
+}

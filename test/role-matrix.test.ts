@@ -11,7 +11,7 @@ import { ORDER_EVENTS } from "../src/orders/lifecycle";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
-import { allocatedOrder, approvedOrder, floorShipment, stockedWarehouse } from "./processing-helpers";
+import { allocatedOrder, approvedOrder, floorShipment, mergeablePair, stockedWarehouse } from "./processing-helpers";
 
 let store: { id: string };
 let product: { id: string };
@@ -128,6 +128,13 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", await serviceTask()) };
     case "POST /v1/service-tasks/{id}/transitions":
       return { path: path.replace("{id}", await serviceTask()), body: { event: "assign", assignee: "tech:matrix" } };
+    case "POST /v1/shipments/merge":
+      return { path, body: { shipment_ids: [...(await mergeablePair())] } };
+    case "POST /v1/shipments/{id}/unmerge": {
+      const pair = await mergeablePair();
+      await api("/v1/shipments/merge", { body: { shipment_ids: [...pair] } });
+      return { path: path.replace("{id}", pair[0]), body: {} };
+    }
     // Warehouse floor
     case "POST /v1/waves":
       return { path, body: { warehouse_id: warehouse.id, group_by: "zone" } };

@@ -529,6 +529,8 @@ export const fulfilmentExceptions = sqliteTable(
   (t) => [index("fulfilment_exceptions_shipment_idx").on(t.shipmentId)],
 );
 
+export const WAREHOUSE_EVENT_KINDS = ["pick", "short_pick", "pack_scan", "pack", "weigh", "intercept", "resolve", "restock", "merge", "unmerge"] as const;
+
 /** Every pick, pack scan, pack and weigh on the floor, with who did it and how long it took. */
 export const warehouseEvents = sqliteTable(
   "warehouse_events",
@@ -537,7 +539,7 @@ export const warehouseEvents = sqliteTable(
     warehouseId: text("warehouse_id").notNull(),
     shipmentId: text("shipment_id"),
     waveId: text("wave_id"),
-    kind: text("kind", { enum: ["pick", "short_pick", "pack_scan", "pack", "weigh", "intercept", "resolve", "restock"] }).notNull(),
+    kind: text("kind", { enum: WAREHOUSE_EVENT_KINDS }).notNull(),
     worker: text("worker").notNull(),
     durationMs: integer("duration_ms"),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
@@ -585,4 +587,16 @@ export const inboundWebhooks = sqliteTable(
     receivedAt: integer("received_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.source, t.eventId] })],
+);
+
+/**
+ * Never holds a row. `assertInBatch` inserts into it only when a condition
+ * is violated, and the CHECK then fails the whole D1 batch: a guard that
+ * D1 batches (which have no interactive transactions) can evaluate inside
+ * themselves, after the reads they depend on.
+ */
+export const batchAssertions = sqliteTable(
+  "batch_assertions",
+  { name: text("name").notNull(), ok: integer("ok").notNull() },
+  (t) => [check("batch_assertion_failed", sql`${t.ok} = 1`)],
 );

@@ -16,6 +16,7 @@ import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { ALLOCATE_EFFECT, type AllocateEffectData } from "./allocation-effect";
 import { mergeKeyOf } from "./merge-key";
+import { mergeByPolicy } from "./merge-shipments";
 import { planAllocation } from "./plan-allocation";
 import type { Explanation, Shortage } from "./routing-policy";
 
@@ -73,7 +74,12 @@ export async function allocateOrder(env: Env, orderId: string, actor = "system:a
       expectedVersion: null,
       effect: { kind: ALLOCATE_EFFECT, data },
     });
-    if (result.ok) return { status: "allocated", shipmentIds: data.shipments.map((s) => s.id) };
+    if (result.ok) {
+      const ids = data.shipments.map((s) => s.id);
+      // Best effort: a merge that fails leaves two shipments, which is still correct.
+      if (policy.merge_hold_minutes > 0) await mergeByPolicy(env, ids).catch((err) => console.warn(`merge policy failed for ${orderId}`, err));
+      return { status: "allocated", shipmentIds: ids };
+    }
     if (result.code === "refused" && result.reason === "insufficient_stock") {
       last = { plan: { reason: "contention", message: result.message, shortages: [], explanation: plan.explanation } };
       continue;

@@ -1,6 +1,6 @@
 /** The processing API's shapes: routing policy, allocation (and its dry run), shipments. */
 import { z } from "@hono/zod-openapi";
-import { SERVICE_TASK_STATUSES, SHIPMENT_STATUSES } from "../db/schema";
+import { SERVICE_TASK_STATUSES, SHIPMENT_STATUSES, WAREHOUSE_EVENT_KINDS } from "../db/schema";
 import { ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
 import { RoutingPolicySchema } from "./routing-policy";
@@ -134,6 +134,16 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
     .string()
     .transform((s) => s.split(",").filter(Boolean))
     .pipe(z.array(z.enum(values)).min(1).max(values.length));
+
+export const MergeBody = z
+  .object({
+    shipment_ids: z
+      .array(z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id"))
+      .min(2)
+      .max(20)
+      .refine((ids) => new Set(ids).size === ids.length, { message: "must not repeat a shipment" }),
+  })
+  .openapi("MergeShipments");
 
 export const ListShipmentsQuery = z.object({
   ...ListQuery,
@@ -290,7 +300,7 @@ export const WarehouseEvent = z
     warehouse_id: z.string(),
     shipment_id: z.string().nullable(),
     wave_id: z.string().nullable(),
-    kind: z.enum(["pick", "short_pick", "pack_scan", "pack", "weigh", "intercept", "resolve", "restock"]),
+    kind: z.enum(WAREHOUSE_EVENT_KINDS),
     worker: z.string(),
     duration_ms: z.number().int().nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),
@@ -303,5 +313,5 @@ export const ListWarehouseEventsQuery = z.object({
   warehouse_id: z.string().max(64).optional(),
   worker: z.string().max(100).optional(),
   shipment_id: z.string().max(64).optional(),
-  kind: csv(["pick", "short_pick", "pack_scan", "pack", "weigh", "intercept", "resolve", "restock"]).optional(),
+  kind: csv(WAREHOUSE_EVENT_KINDS).optional(),
 });
