@@ -14,6 +14,7 @@ import { API_ROUTES } from "./http/route";
 import { allocationRoutes } from "./fulfilment/allocation-routes";
 import { floorRoutes } from "./fulfilment/floor-routes";
 import { serviceTaskRoutes } from "./fulfilment/service-task-routes";
+import { thirdPartyWebhookRoutes } from "./fulfilment/tpl-webhook-routes";
 import { shipmentRoutes } from "./fulfilment/shipment-routes";
 import { stockRoutes } from "./inventory/stock-routes";
 import { warehouseRoutes } from "./inventory/warehouse-routes";
@@ -44,6 +45,7 @@ app.route("/", allocationRoutes);
 app.route("/", shipmentRoutes);
 app.route("/", serviceTaskRoutes);
 app.route("/", floorRoutes);
+app.route("/", thirdPartyWebhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

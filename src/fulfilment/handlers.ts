@@ -9,6 +9,7 @@
 import { database } from "../db/client";
 import { registerHandler } from "../outbox/consume";
 import "./allocation-effect";
+import "./dispatch-3pl";
 import { allocateOrder } from "./allocate-order";
 import { interceptOrderWrites } from "./intercept-shipment";
 import { releaseOrderWrites } from "./release-order";
