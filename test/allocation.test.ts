@@ -121,6 +121,12 @@ describe("on approval", () => {
     expect(nope.body.code).toBe("not_approved");
     expect((await allocate("ord_00000000000000000000000000")).status).toBe(404);
     expect((await allocate("nope")).status).toBe(400);
+    expect((await api("/v1/orders/ord_00000000000000000000000000/allocation")).status).toBe(404);
+    expect((await api("/v1/orders/nope/allocation")).status).toBe(400);
+    expect((await api(`/v1/orders/${fresh.id}/allocation`)).body).toMatchObject({ status: "none", attempts: 0, explanation: null, shipments: [] });
+    const otherStore = await createKey("analyst", [store.id]);
+    expect((await api(`/v1/orders/${fresh.id}/allocation`, { key: otherStore })).status).toBe(404);
+    expect((await allocate(fresh.id, otherStore)).status).toBe(403);
   });
 });
 

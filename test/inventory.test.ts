@@ -99,6 +99,9 @@ describe("receiving and cost", () => {
     expect(await level(wh.id, "TEA-1")).toEqual({ on_hand: 30, reserved: 0 });
     const costs = await api(`/v1/warehouses/${wh.id}/costs?sku=TEA-1`);
     expect(costs.body.data).toMatchObject([{ sku: "TEA-1", avg_unit_cost: "6.00", currency: "USD" }]);
+    expect((await api(`/v1/warehouses/${wh.id}/costs?after=TEA-1`)).body.data).toEqual([]);
+    expect((await api(`/v1/warehouses/${wh.id}/costs?sku=${"x".repeat(65)}`)).status).toBe(400);
+    expect((await api("/v1/warehouses/wh_missing/costs")).status).toBe(404);
     const moves = await api(`/v1/warehouses/${wh.id}/movements?kind=receive`);
     expect(moves.body.data.map((m: any) => [m.kind, m.on_hand_delta, m.unit_cost])).toEqual([
       ["receive", 5, "2.00"],

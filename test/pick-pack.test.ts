@@ -202,6 +202,9 @@ describe("waves", () => {
     expect((await api(`/v1/waves?warehouse_id=${wh.id}`, { key: otherFloor })).body.data).toEqual([]);
     expect((await api(`/v1/warehouse-events?shipment_id=${shipment.id}`, { key: otherFloor })).body.data).toEqual([]);
     expect((await api("/v1/waves/wv_00000000000000000000000000")).status).toBe(404);
+    expect((await api("/v1/waves/nope")).status).toBe(400);
+    expect((await pick("nope", { item_id: l.item_id, scanned: SKU.mug, quantity: 1 })).status).toBe(400);
+    expect((await api("/v1/shipments/nope/pack", { body: { packages: [box(1)] } })).status).toBe(400);
   });
 });
 

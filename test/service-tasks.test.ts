@@ -110,6 +110,8 @@ describe("refusals", () => {
     expect((await api(`/v1/service-tasks/${task.id}`)).body).toMatchObject({ status: "open", version: 1 });
     expect((await move("svc_00000000000000000000000000", { event: "cancel" })).status).toBe(404);
     expect((await move("nope", { event: "cancel" })).status).toBe(400);
+    expect((await api("/v1/service-tasks/svc_00000000000000000000000000")).status).toBe(404);
+    expect((await api("/v1/service-tasks/nope")).status).toBe(400);
     expect((await api("/v1/service-tasks?status=lost")).status).toBe(400);
     expect((await api(`/v1/service-tasks?cursor=${btoa("ord_1")}`)).status).toBe(400);
   });
