@@ -12,6 +12,13 @@ import { jsonBodies } from "./http/body";
 import { docsPage } from "./http/docs";
 import { ApiError, fieldErrors, problemResponse, validationFailed } from "./http/problem";
 import { API_ROUTES } from "./http/route";
+import { allocationRoutes } from "./fulfilment/allocation-routes";
+import { floorRoutes } from "./fulfilment/floor-routes";
+import { serviceTaskRoutes } from "./fulfilment/service-task-routes";
+import { thirdPartyWebhookRoutes } from "./fulfilment/tpl-webhook-routes";
+import { shipmentRoutes } from "./fulfilment/shipment-routes";
+import { stockRoutes } from "./inventory/stock-routes";
+import { warehouseRoutes } from "./inventory/warehouse-routes";
 import { orderRoutes } from "./orders/routes";
 import { productRoutes } from "./products/routes";
 import { storeRoutes } from "./stores/routes";
@@ -41,6 +48,13 @@ app.route("/", orderChangeRoutes);
 app.route("/", auditRoutes);
 app.route("/", notificationRoutes);
 app.route("/", customerRoutes);
+app.route("/", warehouseRoutes);
+app.route("/", stockRoutes);
+app.route("/", allocationRoutes);
+app.route("/", shipmentRoutes);
+app.route("/", serviceTaskRoutes);
+app.route("/", floorRoutes);
+app.route("/", thirdPartyWebhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

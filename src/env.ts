@@ -8,6 +8,8 @@ export interface Env {
   ORDER: DurableObjectNamespace<OrderObject>;
   FULFILMENT_QUEUE: Queue<OutboxMessage>;
   NOTIFICATIONS_QUEUE: Queue<OutboxMessage>;
+  /** Outbound partner webhooks (3PL dispatches), signed per Standard Webhooks. */
+  WEBHOOKS_QUEUE: Queue<OutboxMessage>;
   /** Secret: the first admin key, used to create stores and scoped keys. */
   BOOTSTRAP_ADMIN_KEY?: string;
   /** Where customers reach this system: links in their messages point here. */

@@ -3,6 +3,8 @@ import { app } from "./app";
 import type { Env, OutboxMessage } from "./env";
 import { housekeeping } from "./housekeeping";
 import { archiveOrders } from "./orders/archive-orders";
+import { retryBackorders } from "./fulfilment/allocate-order";
+import "./fulfilment/handlers";
 import { consumeBatch } from "./outbox/consume";
 import { sweepOutbox } from "./outbox/sweep";
 
@@ -14,7 +16,7 @@ import "./notifications/notify-customer";
 
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
-  "* * * * *": (env, t) => sweepOutbox(env, t),
+  "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t)]),
   "17 * * * *": (env, t) => housekeeping(env, t),
   "30 3 * * *": (env, t) => archiveOrders(env, t),
 };

@@ -3,22 +3,38 @@
  * permission gets a 403 problem; a role with it never does. The route list
  * comes from the app itself, so a new route without a sample here fails.
  */
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createServiceTasks } from "../src/fulfilment/service-tasks";
 import { can, ROLES, type Role } from "../src/auth/roles";
 import { ORDER_EVENTS } from "../src/orders/lifecycle";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
+import { allocatedOrder, approvedOrder, floorShipment, mergeablePair, stockedWarehouse } from "./processing-helpers";
 
 let store: { id: string };
 let product: { id: string };
+let warehouse: { id: string };
+let shipmentId: string;
 const keys = {} as Record<Role, string>;
 
 beforeAll(async () => {
   store = await createStore();
   product = await createProduct(store.id, "TEA-1");
+  await createProduct(store.id, "SVC-1", { type: "service" });
+  warehouse = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", "TEA-1", 10_000]] });
   for (const role of ROLES) keys[role] = await createKey(role, role === "channel" ? [store.id] : ["*"]);
+  shipmentId = (await allocatedOrder(store.id, { lines: [{ sku: "TEA-1", quantity: 1, unit_price: "1.00" }] })).allocation.shipments[0].id;
 });
+
+/** An open task of a fresh approved service order. */
+async function serviceTask(): Promise<string> {
+  const o = await approvedOrder(store.id, { lines: [{ sku: "SVC-1", quantity: 1, unit_price: "5.00" }] });
+  await createServiceTasks(env, o.id);
+  const row = await env.DB.prepare("SELECT id FROM service_tasks WHERE order_id = ?").bind(o.id).first<{ id: string }>();
+  return row!.id;
+}
 
 /** A request each route would accept from a role allowed to make it. */
 async function sample(method: string, path: string, role: Role): Promise<{ path: string; body?: unknown; lifecycleMayRefuse?: boolean }> {
@@ -87,6 +103,86 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       const entry = await api(`/v1/stores/${store.id}/blocklist`, { body: { kind: "phone", phone: `+1 415 555 ${String(Math.random()).slice(2, 6)}` } });
       return { path: path.replace("{id}", store.id).replace("{entry_id}", entry.body.id) };
     }
+    // Inventory
+    case "POST /v1/warehouses":
+      return { path, body: { name: unique("wh"), country: "US" } };
+    case "GET /v1/warehouses":
+      return { path };
+    case "GET /v1/warehouses/{id}":
+    case "GET /v1/warehouses/{id}/zones":
+    case "GET /v1/warehouses/{id}/bins":
+    case "GET /v1/warehouses/{id}/stock":
+    case "GET /v1/warehouses/{id}/movements":
+    case "GET /v1/warehouses/{id}/costs":
+    case "GET /v1/warehouses/{id}/stock-check":
+      return { path: path.replace("{id}", warehouse.id) };
+    case "PATCH /v1/warehouses/{id}":
+      return { path: path.replace("{id}", warehouse.id), body: { weight_tolerance_pct: 5 } };
+    case "POST /v1/warehouses/{id}/zones":
+      return { path: path.replace("{id}", warehouse.id), body: { code: unique("Z").slice(-20), name: "zone" } };
+    case "POST /v1/warehouses/{id}/bins":
+      return { path: path.replace("{id}", warehouse.id), body: { code: unique("B").slice(-20) } };
+    case "POST /v1/warehouses/{id}/receipts":
+      return { path: path.replace("{id}", warehouse.id), body: { lines: [{ sku: "TEA-1", bin: "A-01", quantity: 1, unit_cost: "1.00" }] } };
+    case "POST /v1/warehouses/{id}/adjustments":
+      return { path: path.replace("{id}", warehouse.id), body: { bin: "A-01", sku: "TEA-1", delta: 1, reason: "matrix" } };
+    case "POST /v1/warehouses/{id}/transfers":
+      return { path: path.replace("{id}", warehouse.id), body: { sku: "TEA-1", quantity: 1, from_bin: "A-01", to_warehouse_id: warehouse.id, to_bin: "A-02" } };
+    case "POST /v1/warehouses/{id}/counts":
+      return { path: path.replace("{id}", warehouse.id), body: { lines: [{ bin: "A-02", sku: "MATRIX", counted: 1 }] } };
+    case "GET /v1/stock":
+      return { path: `${path}?sku=TEA-1` };
+    // Allocation and shipments
+    case "GET /v1/stores/{id}/routing-policy":
+      return { path: path.replace("{id}", store.id) };
+    case "PUT /v1/stores/{id}/routing-policy":
+      return { path: path.replace("{id}", store.id), body: { default_warehouses: [warehouse.id] } };
+    case "POST /v1/allocations/dry-run":
+      return { path, body: { store_id: store.id, destination: { country: "US" }, lines: [{ sku: "TEA-1", quantity: 1 }] } };
+    case "GET /v1/orders/{id}/allocation":
+      return { path: path.replace("{id}", (await createOrder(store.id)).id) };
+    case "POST /v1/orders/{id}/allocation":
+      return { path: path.replace("{id}", (await approvedOrder(store.id)).id), body: {} };
+    case "GET /v1/shipments":
+      return { path };
+    case "GET /v1/shipments/{id}":
+      return { path: path.replace("{id}", shipmentId) };
+    // Service tasks
+    case "GET /v1/service-tasks":
+      return { path };
+    case "GET /v1/service-tasks/{id}":
+      return { path: path.replace("{id}", await serviceTask()) };
+    case "POST /v1/service-tasks/{id}/transitions":
+      return { path: path.replace("{id}", await serviceTask()), body: { event: "assign", assignee: "tech:matrix" } };
+    case "POST /v1/shipments/merge":
+      return { path, body: { shipment_ids: [...(await mergeablePair())] } };
+    case "POST /v1/shipments/{id}/unmerge": {
+      const pair = await mergeablePair();
+      await api("/v1/shipments/merge", { body: { shipment_ids: [...pair] } });
+      return { path: path.replace("{id}", pair[0]), body: {} };
+    }
+    // Warehouse floor
+    case "POST /v1/waves":
+      return { path, body: { warehouse_id: warehouse.id, group_by: "zone" } };
+    case "GET /v1/waves":
+    case "GET /v1/warehouse-events":
+      return { path };
+    case "GET /v1/waves/{id}":
+      return { path: path.replace("{id}", (await floorShipment("waved")).waveId) };
+    case "POST /v1/waves/{id}/picks": {
+      const s = await floorShipment("waved");
+      return { path: path.replace("{id}", s.waveId), body: { item_id: s.itemId, scanned: s.sku, quantity: 1 } };
+    }
+    case "POST /v1/shipments/{id}/pack-scans": {
+      const s = await floorShipment("picked");
+      return { path: path.replace("{id}", s.shipmentId), body: { code: s.sku } };
+    }
+    case "POST /v1/shipments/{id}/pack":
+      return { path: path.replace("{id}", (await floorShipment("scanned")).shipmentId), body: { packages: [{ length_mm: 10, width_mm: 10, height_mm: 10, weight_grams: 5 }] } };
+    case "POST /v1/shipments/{id}/intercept":
+      return { path: path.replace("{id}", (await floorShipment("pending")).shipmentId), body: { reason: "matrix" } };
+    case "POST /v1/shipments/{id}/interception/resolve":
+      return { path: path.replace("{id}", (await floorShipment("intercepted")).shipmentId), body: { action: "release" } };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

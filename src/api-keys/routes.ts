@@ -7,7 +7,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, isNull, lt } from "drizzle-orm";
 import { ROLES, SINGLE_STORE_ROLES } from "../auth/roles";
 import { database } from "../db/client";
-import { apiKeys, stores } from "../db/schema";
+import { apiKeys, stores, warehouses } from "../db/schema";
 import type { AppEnv } from "../env";
 import { forgetKey, type Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
@@ -23,6 +23,7 @@ const ApiKey = z
     name: z.string(),
     role: z.enum(ROLES),
     store_ids: z.array(z.string()),
+    warehouse_ids: z.array(z.string()),
     key_prefix: z.string().openapi({ description: "The first characters of the key, to tell keys apart" }),
     created_by: z.string(),
     created_at: Rfc3339,
@@ -37,6 +38,12 @@ const CreateApiKey = z
     name: z.string().trim().min(1).max(100),
     role: z.enum(ROLES),
     store_ids: z.array(z.string().min(1).max(64)).min(1).max(100).openapi({ description: 'Store ids, or ["*"] for every store' }),
+    warehouse_ids: z
+      .array(z.string().min(1).max(64))
+      .min(1)
+      .max(100)
+      .default(["*"])
+      .openapi({ description: 'Warehouses the key may see and work in, or ["*"] (the default) for every warehouse' }),
   })
   .openapi("CreateApiKey");
 const KeyIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
@@ -47,14 +54,17 @@ const keyBody = (k: KeyRow) => ({
   name: k.name,
   role: k.role as (typeof ROLES)[number],
   store_ids: k.storeIds,
+  warehouse_ids: k.warehouseIds,
   key_prefix: k.keyPrefix,
   created_by: k.createdBy,
   created_at: iso(k.createdAt),
   revoked_at: k.revokedAt === null ? null : iso(k.revokedAt),
 });
 
-const within = (p: Principal, storeIds: readonly string[]) =>
-  p.stores === "*" || (!storeIds.includes("*") && storeIds.every((s) => p.stores.includes(s)));
+const withinScope = (mine: "*" | readonly string[], ids: readonly string[]) =>
+  mine === "*" || (!ids.includes("*") && ids.every((s) => mine.includes(s)));
+const within = (p: Principal, storeIds: readonly string[], warehouseIds: readonly string[] = ["*"]) =>
+  withinScope(p.stores, storeIds) && withinScope(p.warehouses, warehouseIds);
 
 export const apiKeyRoutes = new OpenAPIHono<AppEnv>();
 
@@ -80,12 +90,22 @@ apiKeyRoutes.openapi(
     if (SINGLE_STORE_ROLES.has(body.role) && (storeIds.length !== 1 || storeIds[0] === "*")) {
       throw validationFailed([{ field: "store_ids", message: `a ${body.role} key acts for exactly one store` }]);
     }
-    if (!within(p, storeIds)) throw forbidden("A key cannot grant stores beyond its own");
+    const warehouseIds = [...new Set(body.warehouse_ids)];
+    if (warehouseIds.includes("*") && warehouseIds.length > 1) {
+      throw validationFailed([{ field: "warehouse_ids", message: '"*" stands alone' }]);
+    }
+    if (!withinScope(p.stores, storeIds)) throw forbidden("A key cannot grant stores beyond its own");
+    if (!withinScope(p.warehouses, warehouseIds)) throw forbidden("A key cannot grant warehouses beyond its own");
     const db = database(c.env);
     if (!storeIds.includes("*")) {
       const found = await db.select({ id: stores.id }).from(stores).where(inArray(stores.id, storeIds)).all();
       const missing = storeIds.filter((s) => !found.some((f) => f.id === s));
       if (missing.length) throw validationFailed([{ field: "store_ids", message: `no such store: ${missing.join(", ")}` }]);
+    }
+    if (!warehouseIds.includes("*")) {
+      const found = await db.select({ id: warehouses.id }).from(warehouses).where(inArray(warehouses.id, warehouseIds)).all();
+      const missing = warehouseIds.filter((w) => !found.some((f) => f.id === w));
+      if (missing.length) throw validationFailed([{ field: "warehouse_ids", message: `no such warehouse: ${missing.join(", ")}` }]);
     }
     const now = Date.now();
     const key = `oms_${randomToken(40)}`;
@@ -94,6 +114,7 @@ apiKeyRoutes.openapi(
       name: body.name,
       role: body.role,
       storeIds,
+      warehouseIds,
       keyHash: await sha256Hex(key),
       keyPrefix: key.slice(0, 10),
       createdBy: p.id,
@@ -126,7 +147,7 @@ apiKeyRoutes.openapi(
       .orderBy(desc(apiKeys.id))
       .all();
     // Store scope is a JSON array per key, so it is filtered here: keys are few.
-    const visible = rows.filter((k) => within(p, k.storeIds));
+    const visible = rows.filter((k) => within(p, k.storeIds, k.warehouseIds));
     const page = pageOf(visible, q.limit, (k) => k.id);
     return c.json({ ...page, data: page.data.map(keyBody) }, 200);
   },
@@ -147,7 +168,7 @@ apiKeyRoutes.openapi(
     const db = database(c.env);
     const { id } = c.req.valid("param");
     const existing = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
-    if (!existing || !within(c.get("principal"), existing.storeIds)) throw notFound("API key");
+    if (!existing || !within(c.get("principal"), existing.storeIds, existing.warehouseIds)) throw notFound("API key");
     const [row] = await db
       .update(apiKeys)
       .set({ revokedAt: existing.revokedAt ?? Date.now() })

@@ -35,7 +35,22 @@ export type Permission =
   | "blocklist:manage"
   /** The second step of two-level review: the finance check. */
   | "orders:review:finance"
-  | "notifications:read";
+  | "notifications:read"
+  // Processing (stage 3). Warehouse-scoped keys see only their warehouses' stock, bins and shipments.
+  | "warehouses:read"
+  | "warehouses:manage"
+  | "inventory:read"
+  | "inventory:write"
+  | "routing:read"
+  | "routing:manage"
+  | "fulfilment:read"
+  | "fulfilment:allocate"
+  | "shipments:read"
+  | "shipments:merge"
+  | "shipments:intercept"
+  | "picking:execute"
+  | "service_tasks:read"
+  | "service_tasks:manage";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
 
@@ -58,6 +73,20 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "blocklist:manage",
     "notifications:read",
     "orders:review:finance",
+    "warehouses:read",
+    "warehouses:manage",
+    "inventory:read",
+    "inventory:write",
+    "routing:read",
+    "routing:manage",
+    "fulfilment:read",
+    "fulfilment:allocate",
+    "shipments:read",
+    "shipments:merge",
+    "shipments:intercept",
+    "picking:execute",
+    "service_tasks:read",
+    "service_tasks:manage",
   ],
   auditor: [
     "orders:read",
@@ -70,9 +99,27 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "notifications:read",
     "stores:read",
     "products:read",
+    "fulfilment:read",
   ],
-  warehouse: ["orders:read", ...transitions("process", "ship"), "stores:read", "products:read"],
-  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read"],
+  // Stock and floor work in the key's warehouses; merging and re-running allocation are warehouse decisions.
+  warehouse: [
+    "orders:read",
+    ...transitions("process", "ship"),
+    "stores:read",
+    "products:read",
+    "warehouses:read",
+    "inventory:read",
+    "inventory:write",
+    "routing:read",
+    "fulfilment:read",
+    "fulfilment:allocate",
+    "shipments:read",
+    "shipments:merge",
+    "shipments:intercept",
+    "picking:execute",
+  ],
+  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read", "warehouses:read", "fulfilment:read", "shipments:read"],
+  // Support fixes orders for customers, stops shipments and runs the service team's tasks.
   support: [
     "orders:read",
     ...transitions("hold", "cancel", "complete"),
@@ -84,8 +131,25 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "notifications:read",
     "stores:read",
     "products:read",
+    "warehouses:read",
+    "fulfilment:read",
+    "shipments:read",
+    "shipments:intercept",
+    "service_tasks:read",
+    "service_tasks:manage",
   ],
-  analyst: ["orders:read", "audit:read", "stores:read", "products:read"],
+  analyst: [
+    "orders:read",
+    "audit:read",
+    "stores:read",
+    "products:read",
+    "warehouses:read",
+    "inventory:read",
+    "routing:read",
+    "fulfilment:read",
+    "shipments:read",
+    "service_tasks:read",
+  ],
   // A storefront integration: pushes its store's orders, reports payment, and may cancel on the customer's behalf.
   channel: ["orders:create", "orders:read", "orders:payment", ...transitions("cancel"), "products:read"],
   // Logistics and 3PL partners reach us through signed webhooks, not the JSON API.

@@ -4,7 +4,8 @@
  * next to an ISO 4217 currency. Migrations in `migrations/` are generated
  * from this file (`npm run db:generate`); never edit an applied migration.
  */
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const stores = sqliteTable("stores", {
   id: text("id").primaryKey(),
@@ -48,6 +49,8 @@ export const apiKeys = sqliteTable(
     role: text("role").notNull(),
     /** JSON array of store ids, or ["*"] for every store. */
     storeIds: text("store_ids", { mode: "json" }).$type<string[]>().notNull(),
+    /** JSON array of warehouse ids, or ["*"] for every warehouse: what warehouse staff may see and work in. */
+    warehouseIds: text("warehouse_ids", { mode: "json" }).$type<string[]>().notNull().default(["*"]),
     keyHash: text("key_hash").notNull(),
     /** The first characters of the key, so a person can tell keys apart. */
     keyPrefix: text("key_prefix").notNull(),
@@ -69,6 +72,8 @@ export const products = sqliteTable(
     price: integer("price").notNull(),
     currency: text("currency").notNull(),
     weightGrams: integer("weight_grams").notNull().default(0),
+    /** What a scanner reads off the item (EAN/UPC/...), accepted at pick and pack as well as the SKU. */
+    barcode: text("barcode"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -76,14 +81,166 @@ export const products = sqliteTable(
   (t) => [uniqueIndex("products_store_sku_uq").on(t.storeId, t.sku)],
 );
 
+/**
+ * A place that holds stock: our own, or a third-party logistics provider
+ * (3PL) that we dispatch to by signed webhook and that confirms shipments
+ * back through /webhooks/3pl/:id, signed with the same secret.
+ */
 export const warehouses = sqliteTable("warehouses", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
   kind: text("kind", { enum: ["own", "third_party"] }).notNull().default("own"),
   country: text("country").notNull(),
   region: text("region"),
+  /** The currency stock costs are kept in. */
+  currency: text("currency").notNull().default("USD"),
+  active: integer("active", { mode: "boolean" }).notNull().default(true),
+  /** Packing accepts a measured weight within max(pct of expected, grams) of the catalogue weight. */
+  weightTolerancePct: integer("weight_tolerance_pct").notNull().default(5),
+  weightToleranceGrams: integer("weight_tolerance_grams").notNull().default(20),
+  /** 3PL only: where dispatches are POSTed, and the Standard Webhooks secret (whsec_...) for both directions. */
+  webhookUrl: text("webhook_url"),
+  webhookSecret: text("webhook_secret"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull().default(0),
+});
+
+export const zones = sqliteTable(
+  "zones",
+  {
+    id: text("id").primaryKey(),
+    warehouseId: text("warehouse_id").notNull().references(() => warehouses.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("zones_wh_code_uq").on(t.warehouseId, t.code)],
+);
+
+/**
+ * A bin location. `pick_sequence` is its place on the walking path: pick
+ * lists are sorted by it. Every warehouse has one `outbound` bin (OUTBOUND)
+ * where picked goods wait for packing and shipping. Bins are never deleted
+ * (only deactivated), so a stock row's bin always exists.
+ */
+export const bins = sqliteTable(
+  "bins",
+  {
+    id: text("id").primaryKey(),
+    warehouseId: text("warehouse_id").notNull().references(() => warehouses.id),
+    zoneId: text("zone_id").references(() => zones.id),
+    code: text("code").notNull(),
+    kind: text("kind", { enum: ["storage", "outbound"] }).notNull().default("storage"),
+    pickSequence: integer("pick_sequence").notNull().default(0),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("bins_wh_code_uq").on(t.warehouseId, t.code)],
+);
+
+/**
+ * Stock per (bin, sku). Rows are never deleted. The CHECKs are what make
+ * reservation race-free: a batch that would reserve more than is on hand,
+ * or take on-hand below what is reserved, fails as a whole (D1 rolls the
+ * batch back), so concurrent allocations can never oversell. SKUs are the
+ * merchant's, shared by its stores.
+ */
+export const stockLevels = sqliteTable(
+  "stock_levels",
+  {
+    binId: text("bin_id").notNull().references(() => bins.id),
+    sku: text("sku").notNull(),
+    warehouseId: text("warehouse_id").notNull().references(() => warehouses.id),
+    onHand: integer("on_hand").notNull().default(0),
+    reserved: integer("reserved").notNull().default(0),
+    available: integer("available").generatedAlwaysAs(sql`on_hand - reserved`, { mode: "virtual" }),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.binId, t.sku] }),
+    index("stock_levels_wh_sku_idx").on(t.warehouseId, t.sku),
+    check("stock_levels_on_hand_nonneg", sql`${t.onHand} >= 0`),
+    check("stock_levels_reserved_nonneg", sql`${t.reserved} >= 0`),
+    check("stock_levels_reserved_within_on_hand", sql`${t.reserved} <= ${t.onHand}`),
+  ],
+);
+
+export const MOVEMENT_KINDS = [
+  "receive",
+  "adjust",
+  "transfer_out",
+  "transfer_in",
+  "count",
+  "reserve",
+  "release",
+  "pick",
+  "restock",
+  "ship",
+  "return",
+] as const;
+export type MovementKind = (typeof MOVEMENT_KINDS)[number];
+
+/**
+ * The append-only stock ledger: every change of a stock row is a movement
+ * written in the same batch, so summing the deltas per (bin, sku) gives the
+ * levels back (checked by GET /v1/warehouses/:id/stock-check).
+ */
+export const stockMovements = sqliteTable(
+  "stock_movements",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    warehouseId: text("warehouse_id").notNull(),
+    binId: text("bin_id").notNull(),
+    sku: text("sku").notNull(),
+    kind: text("kind", { enum: MOVEMENT_KINDS }).notNull(),
+    onHandDelta: integer("on_hand_delta").notNull(),
+    reservedDelta: integer("reserved_delta").notNull(),
+    /** Receipts: the unit cost in the warehouse's currency (minor units). */
+    unitCost: integer("unit_cost"),
+    actor: text("actor").notNull(),
+    reason: text("reason"),
+    /** What caused it: a receipt, adjustment, transfer, count, order or shipment id. */
+    refType: text("ref_type"),
+    refId: text("ref_id"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("stock_movements_wh_sku_idx").on(t.warehouseId, t.sku, t.id), index("stock_movements_ref_idx").on(t.refId)],
+);
+
+/** Moving average unit cost per (warehouse, sku), recomputed on every receipt and transfer in. */
+export const stockCosts = sqliteTable(
+  "stock_costs",
+  {
+    warehouseId: text("warehouse_id").notNull(),
+    sku: text("sku").notNull(),
+    /** Minor units of `currency`, rounded to the nearest unit at each receipt. */
+    avgUnitCost: integer("avg_unit_cost").notNull(),
+    currency: text("currency").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.warehouseId, t.sku] })],
+);
+
+/** A stocktake: what was counted where, what the system expected, and the variance booked. */
+export const stockCounts = sqliteTable("stock_counts", {
+  id: text("id").primaryKey(),
+  warehouseId: text("warehouse_id").notNull(),
+  actor: text("actor").notNull(),
+  reason: text("reason"),
   createdAt: integer("created_at").notNull(),
 });
+
+export const stockCountLines = sqliteTable(
+  "stock_count_lines",
+  {
+    countId: text("count_id").notNull(),
+    binId: text("bin_id").notNull(),
+    sku: text("sku").notNull(),
+    expected: integer("expected").notNull(),
+    counted: integer("counted").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.countId, t.binId, t.sku] })],
+);
 
 export const orders = sqliteTable(
   "orders",
@@ -182,7 +339,7 @@ export const outbox = sqliteTable(
   {
     id: text("id").primaryKey(),
     orderId: text("order_id"),
-    topic: text("topic", { enum: ["fulfilment", "notifications"] }).notNull(),
+    topic: text("topic", { enum: ["fulfilment", "notifications", "webhooks"] }).notNull(),
     type: text("type").notNull(),
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     createdAt: integer("created_at").notNull(),
@@ -328,4 +485,239 @@ export const customerTokens = sqliteTable(
     createdAt: integer("created_at").notNull(),
   },
   (t) => [index("customer_tokens_order_idx").on(t.orderId)],
+);
+
+/** A store's routing policy, as data (see src/fulfilment/routing-policy.ts for its shape and meaning). */
+export const routingPolicies = sqliteTable("routing_policies", {
+  storeId: text("store_id").primaryKey().references(() => stores.id),
+  policy: text("policy", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+  updatedBy: text("updated_by").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * The outcome of allocating an order's goods: allocated (shipments exist),
+ * backordered (retried by the cron and by hand) or released (cancelled),
+ * with the policy's explanation of each warehouse it considered.
+ */
+export const allocations = sqliteTable(
+  "allocations",
+  {
+    orderId: text("order_id").primaryKey().references(() => orders.id),
+    storeId: text("store_id").notNull(),
+    status: text("status", { enum: ["allocated", "backordered", "released"] }).notNull(),
+    reason: text("reason"),
+    explanation: text("explanation", { mode: "json" }).$type<unknown>().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    lastAttemptAt: integer("last_attempt_at").notNull(),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("allocations_status_idx").on(t.status, t.lastAttemptAt)],
+);
+
+/**
+ * pending -> picking -> packed here; labelled, shipped, in_transit,
+ * out_for_delivery, delivered, exception and returned belong to logistics.
+ * `merged` shipments gave their items to `merged_into`; `cancelled` ones
+ * lost all their items to cancellations.
+ */
+export const SHIPMENT_STATUSES = [
+  "pending",
+  "picking",
+  "packed",
+  "labelled",
+  "shipped",
+  "in_transit",
+  "out_for_delivery",
+  "delivered",
+  "exception",
+  "returned",
+  "cancelled",
+  "merged",
+] as const;
+export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
+
+export const shipments = sqliteTable(
+  "shipments",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull(),
+    /** The order it was allocated for; a merged shipment also carries other orders' items. */
+    orderId: text("order_id").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    status: text("status", { enum: SHIPMENT_STATUSES }).notNull(),
+    carrier: text("carrier"),
+    /** Same store, customer and address: shipments with equal keys may be merged. */
+    mergeKey: text("merge_key").notNull(),
+    mergedInto: text("merged_into"),
+    /** Not released to picking before this time (the merge policy's hold window). */
+    holdUntil: integer("hold_until").notNull(),
+    waveId: text("wave_id"),
+    /** Set by a cancellation or address change after release to the warehouse; blocks packing until resolved. */
+    interceptedAt: integer("intercepted_at"),
+    interceptReason: text("intercept_reason"),
+    /** 3PL only: queued -> sent -> accepted | rejected. */
+    dispatchStatus: text("dispatch_status", { enum: ["queued", "sent", "accepted", "rejected"] }),
+    dispatchNote: text("dispatch_note"),
+    expectedWeightGrams: integer("expected_weight_grams"),
+    packages: text("packages", { mode: "json" }).$type<Record<string, unknown>[]>(),
+    weightOverrideReason: text("weight_override_reason"),
+    packedAt: integer("packed_at"),
+    /** Packed and verified: the logistics stage may print its label. */
+    readyForLabelAt: integer("ready_for_label_at"),
+    shippedAt: integer("shipped_at"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    index("shipments_wh_status_idx").on(t.warehouseId, t.status, t.id),
+    index("shipments_merge_idx").on(t.storeId, t.mergeKey, t.status),
+    index("shipments_order_idx").on(t.orderId),
+  ],
+);
+
+/**
+ * One order line's quantity reserved at one bin. `reserved_qty` is what is
+ * still held in the bin; picking moves it to `picked_qty` (the goods are now
+ * in the OUTBOUND bin), a short pick to `short_qty`. The CHECKs stop two
+ * racing operations from both consuming the same reservation.
+ */
+export const shipmentItems = sqliteTable(
+  "shipment_items",
+  {
+    id: text("id").primaryKey(),
+    shipmentId: text("shipment_id").notNull(),
+    /** The shipment it was allocated to: where an unmerge sends it back. */
+    originShipmentId: text("origin_shipment_id").notNull(),
+    orderId: text("order_id").notNull(),
+    lineNo: integer("line_no").notNull(),
+    sku: text("sku").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    binId: text("bin_id").notNull(),
+    quantity: integer("quantity").notNull(),
+    reservedQty: integer("reserved_qty").notNull(),
+    pickedQty: integer("picked_qty").notNull().default(0),
+    shortQty: integer("short_qty").notNull().default(0),
+    packedQty: integer("packed_qty").notNull().default(0),
+    /** The item's order was cancelled: it is skipped by picking and packing, and restocked if picked. */
+    cancelledAt: integer("cancelled_at"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("shipment_items_shipment_idx").on(t.shipmentId),
+    index("shipment_items_order_idx").on(t.orderId),
+    check("shipment_items_reserved_nonneg", sql`${t.reservedQty} >= 0`),
+    check("shipment_items_counts_nonneg", sql`${t.pickedQty} >= 0 AND ${t.shortQty} >= 0 AND ${t.packedQty} >= 0`),
+    check("shipment_items_within_quantity", sql`${t.reservedQty} + ${t.pickedQty} + ${t.shortQty} <= ${t.quantity}`),
+    check("shipment_items_packed_within_picked", sql`${t.packedQty} <= ${t.pickedQty}`),
+  ],
+);
+
+/** A batch of shipments released to the floor together, grouped by carrier, zone or single-item orders. */
+export const waves = sqliteTable(
+  "waves",
+  {
+    id: text("id").primaryKey(),
+    warehouseId: text("warehouse_id").notNull(),
+    groupBy: text("group_by", { enum: ["carrier", "zone", "single_item"] }).notNull(),
+    groupKey: text("group_key").notNull(),
+    status: text("status", { enum: ["open", "picked"] }).notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    completedAt: integer("completed_at"),
+  },
+  (t) => [index("waves_wh_idx").on(t.warehouseId, t.id)],
+);
+
+/** Problems found on the floor (short picks, 3PL rejections) that someone must resolve. */
+export const fulfilmentExceptions = sqliteTable(
+  "fulfilment_exceptions",
+  {
+    id: text("id").primaryKey(),
+    shipmentId: text("shipment_id").notNull(),
+    itemId: text("item_id"),
+    kind: text("kind", { enum: ["short_pick", "dispatch_rejected"] }).notNull(),
+    quantity: integer("quantity").notNull().default(0),
+    note: text("note"),
+    status: text("status", { enum: ["open", "resolved"] }).notNull(),
+    resolution: text("resolution"),
+    createdBy: text("created_by").notNull(),
+    resolvedBy: text("resolved_by"),
+    createdAt: integer("created_at").notNull(),
+    resolvedAt: integer("resolved_at"),
+  },
+  (t) => [index("fulfilment_exceptions_shipment_idx").on(t.shipmentId)],
+);
+
+export const WAREHOUSE_EVENT_KINDS = ["pick", "short_pick", "pack_scan", "pack", "weigh", "intercept", "resolve", "restock", "merge", "unmerge"] as const;
+
+/** Every pick, pack scan, pack and weigh on the floor, with who did it and how long it took. */
+export const warehouseEvents = sqliteTable(
+  "warehouse_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    warehouseId: text("warehouse_id").notNull(),
+    shipmentId: text("shipment_id"),
+    waveId: text("wave_id"),
+    kind: text("kind", { enum: WAREHOUSE_EVENT_KINDS }).notNull(),
+    worker: text("worker").notNull(),
+    durationMs: integer("duration_ms"),
+    data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("warehouse_events_wh_idx").on(t.warehouseId, t.id), index("warehouse_events_worker_idx").on(t.worker, t.id)],
+);
+
+export const SERVICE_TASK_STATUSES = ["open", "assigned", "in_progress", "done", "cancelled"] as const;
+
+/** A service line of an order, for the service team: assigned to a person, started, done. */
+export const serviceTasks = sqliteTable(
+  "service_tasks",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    storeId: text("store_id").notNull(),
+    lineNo: integer("line_no").notNull(),
+    sku: text("sku").notNull(),
+    name: text("name").notNull(),
+    quantity: integer("quantity").notNull(),
+    status: text("status", { enum: SERVICE_TASK_STATUSES }).notNull(),
+    assignee: text("assignee"),
+    note: text("note"),
+    version: integer("version").notNull().default(1),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    assignedAt: integer("assigned_at"),
+    startedAt: integer("started_at"),
+    doneAt: integer("done_at"),
+  },
+  (t) => [
+    uniqueIndex("service_tasks_order_line_uq").on(t.orderId, t.lineNo),
+    index("service_tasks_store_status_idx").on(t.storeId, t.status, t.id),
+  ],
+);
+
+/** Inbound partner webhooks already handled, by the partner's event id: a redelivery changes nothing. */
+export const inboundWebhooks = sqliteTable(
+  "inbound_webhooks",
+  {
+    source: text("source").notNull(),
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.source, t.eventId] })],
+);
+
+/**
+ * Never holds a row. `assertInBatch` inserts into it only when a condition
+ * is violated, and the CHECK then fails the whole D1 batch: a guard that
+ * D1 batches (which have no interactive transactions) can evaluate inside
+ * themselves, after the reads they depend on.
+ */
+export const batchAssertions = sqliteTable(
+  "batch_assertions",
+  { name: text("name").notNull(), ok: integer("ok").notNull() },
+  (t) => [check("batch_assertion_failed", sql`${t.ok} = 1`)],
 );

@@ -20,6 +20,8 @@ export type Principal = {
   role: Role;
   /** "*" for every store, else the stores this key may act for. */
   stores: "*" | readonly string[];
+  /** "*" for every warehouse, else the warehouses this key may see and work in. */
+  warehouses: "*" | readonly string[];
 };
 
 declare module "hono" {
@@ -50,19 +52,24 @@ function timingSafeEqualHex(a: string, b: string): boolean {
 async function resolve(env: AppEnv["Bindings"], keyHash: string): Promise<Principal | null> {
   const bootstrap = env.BOOTSTRAP_ADMIN_KEY;
   if (bootstrap && timingSafeEqualHex(keyHash, await sha256Hex(bootstrap))) {
-    return { id: "bootstrap", role: "admin", stores: "*" };
+    return { id: "bootstrap", role: "admin", stores: "*", warehouses: "*" };
   }
   const now = Date.now();
   const hit = keyCache.get(keyHash);
   if (hit && hit.expires > now) return hit.principal;
   const row = await database(env)
-    .select({ id: apiKeys.id, role: apiKeys.role, storeIds: apiKeys.storeIds, revokedAt: apiKeys.revokedAt })
+    .select({ id: apiKeys.id, role: apiKeys.role, storeIds: apiKeys.storeIds, warehouseIds: apiKeys.warehouseIds, revokedAt: apiKeys.revokedAt })
     .from(apiKeys)
     .where(eq(apiKeys.keyHash, keyHash))
     .get();
   const principal =
     row && row.revokedAt === null
-      ? { id: row.id, role: row.role as Role, stores: row.storeIds.includes("*") ? ("*" as const) : row.storeIds }
+      ? {
+          id: row.id,
+          role: row.role as Role,
+          stores: row.storeIds.includes("*") ? ("*" as const) : row.storeIds,
+          warehouses: row.warehouseIds.includes("*") ? ("*" as const) : row.warehouseIds,
+        }
       : null;
   if (keyCache.size > 10_000) keyCache.clear();
   keyCache.set(keyHash, { principal, expires: now + (principal ? KEY_CACHE_MS : NEGATIVE_CACHE_MS) });
@@ -90,6 +97,10 @@ export function requirePermission(permission: Permission) {
 
 export function seesStore(p: Principal, storeId: string): boolean {
   return p.stores === "*" || p.stores.includes(storeId);
+}
+
+export function seesWarehouse(p: Principal, warehouseId: string): boolean {
+  return p.warehouses === "*" || p.warehouses.includes(warehouseId);
 }
 
 /** For acting on a store the caller named: out of scope is a 403 (nothing leaks; they chose the id). */

@@ -11,7 +11,9 @@
  *   outbox rows and other writes, then the order update guarded by
  *   `version`. The unique (order_id, seq) makes a stale writer's whole batch
  *   fail, so the log is gapless and matches the order;
- * - expected failures are returned as values: error classes do not survive RPC.
+ * - expected failures are returned as values: error classes do not survive RPC;
+ * - a transition command may carry an `effect` (see ./effects.ts): another
+ *   stage's writes that commit in the same batch, or not at all.
  */
 import { DurableObject } from "cloudflare:workers";
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
@@ -27,6 +29,7 @@ import { planAudit, type AuditPlan } from "../audit/run-audit";
 import { planEdit, type EditInput } from "./edit-order";
 import { allowedEvents, decide, isOrderEvent, MILESTONE, type OrderEvent, type OrderStatus } from "./lifecycle";
 import type { OrderRow } from "./serialize";
+import { effectBuilder, type EffectWrites, type TransitionEffect } from "./effects";
 import type { FieldError } from "../http/problem";
 
 type Scope = "*" | readonly string[];
@@ -43,6 +46,8 @@ export type TransitionCommand = {
   data?: Record<string, unknown>;
   /** The caller may do the finance check of two-level review. */
   mayDoFinanceCheck?: boolean;
+  /** Writes of another stage to commit atomically with this change; refused (not thrown) if they cannot. */
+  effect?: TransitionEffect;
 };
 
 type Refused = {
@@ -104,6 +109,9 @@ export type Change = {
   /** Replaces the order's hold reasons; undefined keeps them. */
   holdReasons?: { code: string; message: string }[];
   extra?: BatchItem<"sqlite">[];
+  /** Writes after the order update (a transition effect's), and how their failure reads as a refusal. */
+  after?: BatchItem<"sqlite">[];
+  refusal?: (err: unknown) => { reason: string; message: string } | null;
   /** Outbox rows; by default those owed by the new status when it changes, none otherwise. */
   outbox?: OutboxRow[];
 };
@@ -186,7 +194,7 @@ export class OrderObject extends DurableObject<Env> {
    * when the order moved on under a stale snapshot (the batch was refused
    * whole); the caller then reloads and decides again.
    */
-  private async commit(snap: Snapshot, actor: string, change: Change): Promise<OrderRow | null> {
+  private async commit(snap: Snapshot, actor: string, change: Change): Promise<OrderRow | null | { refused: { reason: string; message: string } }> {
     const now = Date.now();
     const version = snap.version + 1;
     const statusChanges = change.to !== snap.status;
@@ -233,13 +241,15 @@ export class OrderObject extends DurableObject<Env> {
       .returning();
     let updated: OrderRow[];
     try {
-      const results = await db.batch([statements[0]!, ...statements.slice(1), update]);
-      updated = results[results.length - 1] as OrderRow[];
+      const results = await db.batch([statements[0]!, ...statements.slice(1), update, ...(change.after ?? [])]);
+      updated = results[statements.length] as OrderRow[];
     } catch (err) {
       if (constraintFailed(err, "order_events.order_id, order_events.seq")) {
         this.snapshot = null;
         return null;
       }
+      const refused = change.refusal?.(err);
+      if (refused) return { refused };
       throw err;
     }
     const row = updated[0];
@@ -247,6 +257,13 @@ export class OrderObject extends DurableObject<Env> {
     this.snapshot = { ...snap, status: change.to, version, heldAt: row.heldAt };
     if (rows.length) this.ctx.waitUntil(this.flush(snap.id, rows));
     return row;
+  }
+
+  /** For changes that carry no effect, so cannot be refused by one. */
+  private async committed(snap: Snapshot, actor: string, change: Change): Promise<OrderRow | null> {
+    const r = await this.commit(snap, actor, change);
+    if (r && "refused" in r) throw new Error(`unexpected refusal: ${r.refused.reason}`);
+    return r;
   }
 
   private async applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
@@ -266,7 +283,7 @@ export class OrderObject extends DurableObject<Env> {
         if (review.step === "refused") return this.refusal(snap, review.code, review.message);
         if (review.step === "service_check") {
           const message = "Waiting for the finance check";
-          const row = await this.commit(snap, cmd.actor, {
+          const row = await this.committed(snap, cmd.actor, {
             type: "review_passed",
             to: "on_hold",
             reason: cmd.reason,
@@ -278,14 +295,30 @@ export class OrderObject extends DurableObject<Env> {
           continue;
         }
       }
-      const row = await this.commit(snap, cmd.actor, {
+      const db = database(this.env);
+      const builder = cmd.effect ? effectBuilder(cmd.effect.kind) : null;
+      const effect: EffectWrites = builder
+        ? await builder.build(
+            db,
+            { orderId: cmd.orderId, storeId: snap.storeId, event: cmd.event, from: decision.from, to: decision.to, version: snap.version + 1, actor: cmd.actor, now },
+            cmd.effect!.data,
+          )
+        : { statements: [] };
+      const result = await this.commit(snap, cmd.actor, {
         type: cmd.event,
         to: decision.to,
         reason: cmd.reason,
         // How long a held order waited for this decision: the auditors' latency.
-        data: { ...cmd.data, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: now - snap.heldAt } : {}) },
+        data: { ...cmd.data, ...effect.eventData, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: now - snap.heldAt } : {}) },
         ...(decision.to === "on_hold" ? { holdReasons: [{ code: "manual", message: cmd.reason ?? "held by staff" }] } : {}),
+        ...(effect.outbox?.length
+          ? { outbox: [...outboxRowsFor(snap.id, decision.to, now, { event: cmd.event, version: snap.version + 1, reason: cmd.reason, data: cmd.data ?? null }), ...effect.outbox] }
+          : {}),
+        after: effect.statements,
+        ...(builder?.refusal ? { refusal: builder.refusal } : {}),
       });
+      if (result && "refused" in result) return this.refusal(snap, result.refused.reason, result.refused.message);
+      const row = result;
       if (row) {
         if (decision.to === "delivered") await this.scheduleCompletion(row);
         else if (snap.status === "delivered") await this.setTimer("completeAt", null);
@@ -334,7 +367,7 @@ export class OrderObject extends DurableObject<Env> {
       }
       const plan = await planAudit(this.env, full, cmd.trigger, full.holds.map((h) => h.code));
       if (!plan.change) return { ok: false, code: "skipped", message: plan.skipped };
-      const row = await this.commit(this.snapshot!, cmd.actor, plan.change);
+      const row = await this.committed(this.snapshot!, cmd.actor, plan.change);
       if (row) return { ok: true, order: row, audit: plan.summary };
     }
     return { ok: false, code: "skipped", message: "the order kept changing; audit again" };
@@ -351,7 +384,7 @@ export class OrderObject extends DurableObject<Env> {
     if (!plan.ok) {
       return plan.code === "invalid" ? { ok: false, code: "invalid", errors: plan.errors } : this.refusal(snap, plan.code, plan.message);
     }
-    const edited = await this.commit(snap, cmd.actor, plan.change);
+    const edited = await this.committed(snap, cmd.actor, plan.change);
     if (!edited) return { ok: false, code: "version_mismatch", version: (await this.load(cmd.orderId))?.version ?? 0 };
     // The edit may have fixed what held the order: audit it again at once, in the same turn.
     const audited = await this.runAudit({ orderId: cmd.orderId, trigger: `edit:${cmd.source}`, actor: "system:audit", stores: "*", atVersion: edited.version });

@@ -17,7 +17,7 @@ import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
 
-export type Consumer = "fulfilment" | "notifications";
+export type Consumer = "fulfilment" | "notifications" | "webhooks";
 
 /** A handler does its (idempotent) work and returns D1 writes to commit with the receipt. */
 export type Handler = (env: Env, message: OutboxMessage) => Promise<BatchItem<"sqlite">[]>;
@@ -31,6 +31,7 @@ export function registerHandler(consumer: Consumer, type: string, handler: Handl
 const QUEUE_CONSUMER: Record<string, Consumer> = {
   "oms-fulfilment": "fulfilment",
   "oms-notifications": "notifications",
+  "oms-webhooks": "webhooks",
 };
 
 export const DEAD_LETTER_QUEUE = "oms-dead-letters";

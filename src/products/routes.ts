@@ -25,6 +25,7 @@ const Product = z
     price: Amount,
     currency: z.string(),
     weight_grams: z.number().int(),
+    barcode: z.string().nullable(),
     active: z.boolean(),
     created_at: Rfc3339,
     updated_at: Rfc3339,
@@ -36,6 +37,11 @@ const fields = {
   type: z.enum(["goods", "service"]),
   price: Amount.openapi({ description: "In the store's currency" }),
   weight_grams: z.number().int().min(0).max(1_000_000),
+  barcode: z
+    .string()
+    .regex(/^[0-9A-Za-z\-.]{4,64}$/, "must be 4 to 64 letters, digits, - or .")
+    .nullable()
+    .openapi({ description: "What scanners read off the item (EAN, UPC...); picking and packing accept it as well as the SKU" }),
   active: z.boolean(),
 };
 const CreateProduct = z
@@ -45,6 +51,7 @@ const CreateProduct = z
     ...fields,
     type: fields.type.default("goods"),
     weight_grams: fields.weight_grams.default(0),
+    barcode: fields.barcode.default(null),
     active: fields.active.default(true),
   })
   .openapi("CreateProduct");
@@ -71,6 +78,7 @@ const productBody = (p: ProductRow) => ({
   price: fromMinor(p.price, p.currency),
   currency: p.currency,
   weight_grams: p.weightGrams,
+  barcode: p.barcode,
   active: p.active,
   created_at: iso(p.createdAt),
   updated_at: iso(p.updatedAt),
@@ -116,6 +124,7 @@ productRoutes.openapi(
       price: priceIn(body.price, store.currency),
       currency: store.currency,
       weightGrams: body.weight_grams,
+      barcode: body.barcode,
       active: body.active,
       createdAt: now,
       updatedAt: now,

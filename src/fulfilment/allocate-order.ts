@@ -1,0 +1,133 @@
+/**
+ * Allocation of an approved order's goods: plan, then fire `process` on the
+ * order's Durable Object with the reservation as its effect, so "processing"
+ * and "stock reserved" commit together or not at all. When the reservation
+ * loses a race (another order took the stock), re-plan on fresh stock; when
+ * no plan is possible, the order stays approved and is recorded as
+ * backordered (the minute cron and POST /v1/orders/:id/allocation retry it).
+ *
+ * Idempotent: an order that is no longer approved is left alone, so a
+ * redelivered `order.approved` or a retry after a crash does nothing twice.
+ */
+import { and, asc, eq, lt, sql } from "drizzle-orm";
+import { database } from "../db/client";
+import { allocations, orderLines, orders } from "../db/schema";
+import type { Env } from "../env";
+import { newId } from "../lib/ids";
+import { ALLOCATE_EFFECT, type AllocateEffectData } from "./allocation-effect";
+import { mergeKeyOf } from "./merge-key";
+import { mergeByPolicy } from "./merge-shipments";
+import { planAllocation } from "./plan-allocation";
+import type { Explanation, Shortage } from "./routing-policy";
+
+export type AllocateResult =
+  | { status: "allocated"; shipmentIds: string[] }
+  | { status: "backordered"; reason: string; message: string; shortages: Shortage[] }
+  | { status: "skipped"; reason: "not_found" | "not_approved" | "no_goods" };
+
+/** Re-plans after a lost race, before giving up as contention (the cron retries later). */
+const MAX_ROUNDS = 4;
+
+export async function allocateOrder(env: Env, orderId: string, actor = "system:allocation"): Promise<AllocateResult> {
+  const db = database(env);
+  const [orderRows, lines] = await db.batch([
+    db.select().from(orders).where(eq(orders.id, orderId)),
+    db.select().from(orderLines).where(and(eq(orderLines.orderId, orderId), eq(orderLines.type, "goods"))).orderBy(asc(orderLines.lineNo)),
+  ]);
+  const order = orderRows[0];
+  if (!order) return { status: "skipped", reason: "not_found" };
+  if (order.status !== "approved") return { status: "skipped", reason: "not_approved" };
+  if (lines.length === 0) return { status: "skipped", reason: "no_goods" };
+
+  const demand = lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
+  const destination = { country: order.shippingAddress.country ?? "", region: order.shippingAddress.region ?? null };
+  const mergeKey = await mergeKeyOf(order);
+  const stub = env.ORDER.get(env.ORDER.idFromName(orderId));
+
+  let last: { plan: { reason: string; message: string; shortages: Shortage[]; explanation: Explanation } } | null = null;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const { plan, policy, candidates } = await planAllocation(env, { storeId: order.storeId, destination, lines: demand });
+    if (!plan.ok) {
+      await recordBackorder(env, order.id, order.storeId, plan.reason, plan.explanation);
+      return { status: "backordered", reason: plan.reason, message: plan.message, shortages: plan.shortages };
+    }
+    const now = Date.now();
+    const kinds = new Map(candidates.map((w) => [w.id, w.kind]));
+    const data: AllocateEffectData = {
+      mergeKey,
+      holdUntil: now + policy.merge_hold_minutes * 60_000,
+      explanation: plan.explanation,
+      shipments: plan.shipments.map((s) => ({
+        id: newId("shp", now),
+        warehouseId: s.warehouseId,
+        thirdParty: kinds.get(s.warehouseId) === "third_party",
+        carrier: s.carrier,
+        items: s.items.map((i) => ({ id: newId("si", now), lineNo: i.lineNo, sku: i.sku, binId: i.binId, quantity: i.quantity })),
+      })),
+    };
+    const result = await stub.transition({
+      orderId,
+      event: "process",
+      reason: null,
+      actor,
+      stores: "*",
+      expectedVersion: null,
+      effect: { kind: ALLOCATE_EFFECT, data },
+    });
+    if (result.ok) {
+      const ids = data.shipments.map((s) => s.id);
+      // Best effort: a merge that fails leaves two shipments, which is still correct.
+      if (policy.merge_hold_minutes > 0) await mergeByPolicy(env, ids).catch((err) => console.warn(`merge policy failed for ${orderId}`, err));
+      return { status: "allocated", shipmentIds: ids };
+    }
+    if (result.code === "refused" && result.reason === "insufficient_stock") {
+      last = { plan: { reason: "contention", message: result.message, shortages: [], explanation: plan.explanation } };
+      continue;
+    }
+    // Cancelled, held or processed by someone else meanwhile: nothing to allocate.
+    return { status: "skipped", reason: result.code === "not_found" ? "not_found" : "not_approved" };
+  }
+  await recordBackorder(env, order.id, order.storeId, "contention", last!.plan.explanation);
+  return { status: "backordered", reason: "contention", message: last!.plan.message, shortages: [] };
+}
+
+/**
+ * Records (or updates) a backorder. Never overwrites an allocation that
+ * committed meanwhile (a concurrent run of the same order may have won).
+ */
+async function recordBackorder(env: Env, orderId: string, storeId: string, reason: string, explanation: Explanation): Promise<void> {
+  const now = Date.now();
+  await database(env)
+    .insert(allocations)
+    .values({ orderId, storeId, status: "backordered", reason, explanation, attempts: 1, lastAttemptAt: now, createdAt: now, updatedAt: now })
+    .onConflictDoUpdate({
+      target: allocations.orderId,
+      set: { reason, explanation, attempts: sql`${allocations.attempts} + 1`, lastAttemptAt: now, updatedAt: now },
+      setWhere: eq(allocations.status, "backordered"),
+    });
+}
+
+/** Backoff between automatic retries of one backorder: 1, 2, 4... minutes, capped at an hour. */
+export const backorderDelayMs = (attempts: number) => Math.min(3_600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
+
+/** The minute cron: retries backorders whose backoff has passed, oldest attempt first. */
+export async function retryBackorders(env: Env, now = Date.now(), limit = 25): Promise<{ retried: number; allocated: number }> {
+  const due = await database(env)
+    .select({ orderId: allocations.orderId, attempts: allocations.attempts, lastAttemptAt: allocations.lastAttemptAt })
+    .from(allocations)
+    .where(and(eq(allocations.status, "backordered"), lt(allocations.lastAttemptAt, now - 60_000)))
+    .orderBy(asc(allocations.lastAttemptAt))
+    .limit(limit * 4)
+    .all();
+  const ready = due.filter((r) => r.lastAttemptAt + backorderDelayMs(r.attempts) <= now).slice(0, limit);
+  let allocated = 0;
+  for (const r of ready) {
+    const result = await allocateOrder(env, r.orderId, "system:backorder-retry");
+    if (result.status === "allocated") allocated++;
+    // An order no longer approved (cancelled, processed by hand) stops being a backorder.
+    if (result.status === "skipped") {
+      await database(env).update(allocations).set({ status: "released", updatedAt: now }).where(and(eq(allocations.orderId, r.orderId), eq(allocations.status, "backordered")));
+    }
+  }
+  return { retried: ready.length, allocated };
+}

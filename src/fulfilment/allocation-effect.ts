@@ -1,0 +1,117 @@
+/**
+ * The `fulfilment.allocate` transition effect: the writes that make an
+ * order's `process` transition mean "stock allocated". In the order's one
+ * batch: each item's reservation (a guarded increment of `reserved`), its
+ * `reserve` movement, the shipments and their items, the allocation record,
+ * and an outbox dispatch per third-party shipment. If another order took
+ * the stock this plan counted on, a stock CHECK fails the whole batch and
+ * the transition is refused with `insufficient_stock`: nothing is written,
+ * and the caller re-plans.
+ */
+import { sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { chunk, type Database } from "../db/client";
+import { allocations, shipmentItems, shipments } from "../db/schema";
+import { changeLevel, insertMovements, isStockShortage } from "../inventory/stock";
+import { newId } from "../lib/ids";
+import { registerEffect, type EffectContext } from "../orders/effects";
+import type { OutboxRow } from "../outbox/topics";
+import type { Explanation } from "./routing-policy";
+
+export const ALLOCATE_EFFECT = "fulfilment.allocate";
+
+export type AllocateEffectData = {
+  mergeKey: string;
+  holdUntil: number;
+  explanation: Explanation;
+  shipments: {
+    id: string;
+    warehouseId: string;
+    thirdParty: boolean;
+    carrier: string | null;
+    items: { id: string; lineNo: number; sku: string; binId: string; quantity: number }[];
+  }[];
+};
+
+export function allocationWrites(db: Database, ctx: EffectContext, data: AllocateEffectData) {
+  const { orderId, storeId, now, actor } = ctx;
+  const statements: BatchItem<"sqlite">[] = [];
+  const items = data.shipments.flatMap((s) => s.items.map((i) => ({ ...i, shipmentId: s.id, warehouseId: s.warehouseId })));
+  for (const i of items) statements.push(changeLevel(db, { binId: i.binId, sku: i.sku }, { reserved: i.quantity }, now));
+  statements.push(
+    ...insertMovements(
+      db,
+      items.map((i) => ({
+        warehouseId: i.warehouseId,
+        binId: i.binId,
+        sku: i.sku,
+        kind: "reserve" as const,
+        onHandDelta: 0,
+        reservedDelta: i.quantity,
+        actor,
+        reason: null,
+        refType: "order",
+        refId: orderId,
+        createdAt: now,
+      })),
+    ),
+  );
+  const shipmentRows = data.shipments.map((s) => ({
+    id: s.id,
+    storeId,
+    orderId,
+    warehouseId: s.warehouseId,
+    status: "pending" as const,
+    carrier: s.carrier,
+    mergeKey: data.mergeKey,
+    holdUntil: data.holdUntil,
+    dispatchStatus: s.thirdParty ? ("queued" as const) : null,
+    createdAt: now,
+    updatedAt: now,
+  }));
+  statements.push(...chunk(shipmentRows, 8).map((part) => db.insert(shipments).values(part)));
+  const itemRows = items.map((i) => ({
+    id: i.id,
+    shipmentId: i.shipmentId,
+    originShipmentId: i.shipmentId,
+    orderId,
+    lineNo: i.lineNo,
+    sku: i.sku,
+    warehouseId: i.warehouseId,
+    binId: i.binId,
+    quantity: i.quantity,
+    reservedQty: i.quantity,
+    createdAt: now,
+  }));
+  statements.push(...chunk(itemRows, 8).map((part) => db.insert(shipmentItems).values(part)));
+  statements.push(
+    db
+      .insert(allocations)
+      .values({ orderId, storeId, status: "allocated", reason: null, explanation: data.explanation, attempts: 1, lastAttemptAt: now, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({
+        target: allocations.orderId,
+        set: { status: "allocated", reason: null, explanation: data.explanation, attempts: sql`${allocations.attempts} + 1`, lastAttemptAt: now, updatedAt: now },
+      }),
+  );
+  const outbox: OutboxRow[] = data.shipments
+    .filter((s) => s.thirdParty)
+    .map((s) => ({
+      id: newId("obx", now),
+      orderId,
+      topic: "webhooks" as const,
+      type: "shipment.dispatch",
+      payload: { shipment_id: s.id, warehouse_id: s.warehouseId },
+      createdAt: now,
+    }));
+  return {
+    statements,
+    outbox,
+    eventData: { shipments: data.shipments.map((s) => ({ id: s.id, warehouse_id: s.warehouseId, units: s.items.reduce((n, i) => n + i.quantity, 0) })) },
+  };
+}
+
+registerEffect(ALLOCATE_EFFECT, {
+  build: (db, ctx, data) => allocationWrites(db, ctx, data as AllocateEffectData),
+  refusal: (err) =>
+    isStockShortage(err) ? { reason: "insufficient_stock", message: "another order took stock this allocation counted on" } : null,
+});

@@ -1,0 +1,133 @@
+/**
+ * Pick confirmation, one pick-list line at a time. The scanned code must be
+ * the line's SKU (or its barcode). Picked units leave their bin for the
+ * warehouse's OUTBOUND bin, still reserved for the shipment (two `pick`
+ * movements). A short pick (`short: true`, fewer units than asked) books the
+ * missing units off the bin (an `adjust` movement: they are not there) and
+ * opens an exception. The item's CHECKs make a pick that races a
+ * cancellation (which zeroes `reserved_qty`) fail whole instead of picking
+ * released stock.
+ */
+import { and, eq, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { constraintFailed, database } from "../db/client";
+import { fulfilmentExceptions, shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
+import { addHeld, changeLevel, insertMovements, isStockShortage, outboundBin, type MovementInput } from "../inventory/stock";
+import { newId } from "../lib/ids";
+import { skuForScan } from "./scan";
+
+type Env = { DB: D1Database };
+
+export type PickInput = { item_id: string; scanned: string; quantity: number; short?: boolean | undefined; duration_ms?: number | undefined };
+export type PickResult =
+  | { ok: true; itemId: string; picked: number; short: number; remaining: number; waveStatus: "open" | "picked"; exceptionId: string | null }
+  | { ok: false; code: "not_found" }
+  | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "nothing_to_pick" | "conflict"; message: string };
+
+export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, input: PickInput, worker: string): Promise<PickResult> {
+  const db = database(env);
+  const row = await db
+    .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId })
+    .from(shipmentItems)
+    .innerJoin(shipments, eq(shipments.id, shipmentItems.shipmentId))
+    .where(eq(shipmentItems.id, input.item_id))
+    .get();
+  if (!row || row.waveId !== wave.id) return { ok: false, code: "not_found" };
+  const item = row.item;
+  if (item.cancelledAt !== null) return { ok: false, code: "item_cancelled", message: "the item's order was cancelled: do not pick it" };
+  if (item.reservedQty === 0) return { ok: false, code: "nothing_to_pick", message: "this line is already picked" };
+  const scannedSku = await skuForScan(db, row.storeId, input.scanned, [item.sku]);
+  if (scannedSku !== item.sku) return { ok: false, code: "wrong_item", message: `scanned ${input.scanned}, the line is ${item.sku}` };
+  if (input.quantity > item.reservedQty) return { ok: false, code: "over_pick", message: `only ${item.reservedQty} left to pick on this line` };
+
+  const q = input.quantity;
+  const shortQty = input.short ? item.reservedQty - q : 0;
+  const now = Date.now();
+  const outbound = await outboundBin(db, item.warehouseId);
+  const ref = { actor: worker, refType: "shipment", refId: item.shipmentId, createdAt: now };
+  const moves: MovementInput[] = [];
+  const statements: BatchItem<"sqlite">[] = [
+    db
+      .update(shipmentItems)
+      .set({
+        reservedQty: sql`${shipmentItems.reservedQty} - ${q + shortQty}`,
+        pickedQty: sql`${shipmentItems.pickedQty} + ${q}`,
+        shortQty: sql`${shipmentItems.shortQty} + ${shortQty}`,
+      })
+      .where(eq(shipmentItems.id, item.id))
+      .returning(),
+  ];
+  if (q > 0) {
+    statements.push(
+      changeLevel(db, { binId: item.binId, sku: item.sku }, { onHand: -q, reserved: -q }, now),
+      addHeld(db, { warehouseId: item.warehouseId, binId: outbound.id, sku: item.sku }, q, now),
+    );
+    moves.push(
+      { warehouseId: item.warehouseId, binId: item.binId, sku: item.sku, kind: "pick", onHandDelta: -q, reservedDelta: -q, reason: `wave ${wave.id}`, ...ref },
+      { warehouseId: item.warehouseId, binId: outbound.id, sku: item.sku, kind: "pick", onHandDelta: q, reservedDelta: q, reason: `wave ${wave.id}`, ...ref },
+    );
+  }
+  const exceptionId = shortQty > 0 ? newId("exc", now) : null;
+  if (shortQty > 0) {
+    statements.push(
+      changeLevel(db, { binId: item.binId, sku: item.sku }, { onHand: -shortQty, reserved: -shortQty }, now),
+      db.insert(fulfilmentExceptions).values({
+        id: exceptionId!,
+        shipmentId: item.shipmentId,
+        itemId: item.id,
+        kind: "short_pick",
+        quantity: shortQty,
+        note: `${shortQty} of ${item.sku} not found in the bin`,
+        status: "open",
+        createdBy: worker,
+        createdAt: now,
+      }),
+    );
+    moves.push({ warehouseId: item.warehouseId, binId: item.binId, sku: item.sku, kind: "adjust", onHandDelta: -shortQty, reservedDelta: -shortQty, reason: `short pick on wave ${wave.id}`, ...ref });
+  }
+  statements.push(
+    ...insertMovements(db, moves),
+    db.insert(warehouseEvents).values({
+      warehouseId: item.warehouseId,
+      shipmentId: item.shipmentId,
+      waveId: wave.id,
+      kind: shortQty > 0 ? "short_pick" : "pick",
+      worker,
+      durationMs: input.duration_ms ?? null,
+      data: { item_id: item.id, sku: item.sku, bin_id: item.binId, quantity: q, short: shortQty },
+      createdAt: now,
+    }),
+    // The wave is picked once none of its live items has anything left to pick.
+    db
+      .update(waves)
+      .set({ status: "picked", completedAt: now })
+      .where(
+        and(
+          eq(waves.id, wave.id),
+          eq(waves.status, "open"),
+          sql`NOT EXISTS (SELECT 1 FROM shipment_items si JOIN shipments s ON s.id = si.shipment_id WHERE s.wave_id = ${wave.id} AND si.reserved_qty > 0 AND si.cancelled_at IS NULL)`,
+        ),
+      )
+      .returning({ status: waves.status }),
+  );
+  let results: unknown[];
+  try {
+    results = await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  } catch (err) {
+    if (constraintFailed(err, "shipment_items_") || isStockShortage(err)) {
+      return { ok: false, code: "conflict", message: "the line changed meanwhile (picked or cancelled by someone else); reload the pick list" };
+    }
+    throw err;
+  }
+  const [after] = results[0] as (typeof shipmentItems.$inferSelect)[];
+  const done = results.at(-1) as { status: string }[];
+  return {
+    ok: true,
+    itemId: item.id,
+    picked: after!.pickedQty,
+    short: after!.shortQty,
+    remaining: after!.reservedQty,
+    waveStatus: done.length ? "picked" : "open",
+    exceptionId,
+  };
+}

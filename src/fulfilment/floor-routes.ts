@@ -1,0 +1,327 @@
+/** Warehouse floor work: waves and pick lists, pick confirmation, pack scans, packing, interceptions, and the work log. */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { database } from "../db/client";
+import { shipments, warehouseEvents, waves } from "../db/schema";
+import type { AppEnv } from "../env";
+import type { Principal } from "../http/auth";
+import { idempotent } from "../http/idempotency";
+import { ApiError, notFound, validationFailed } from "../http/problem";
+import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { visibleWarehouse, warehouseOr404, warehouseScope } from "../inventory/scope";
+import { iso } from "../orders/serialize";
+import { confirmPick } from "./confirm-pick";
+import { createWaves, pickList, type WaveRow } from "./create-waves";
+import { interceptShipment, resolveInterception } from "./intercept-shipment";
+import { packShipment, scanForPack } from "./pack-shipment";
+import {
+  CreateWaves,
+  InterceptBody,
+  ListWarehouseEventsQuery,
+  ListWavesQuery,
+  PackBody,
+  PackScanBody,
+  PackScanResult,
+  PickBody,
+  PickResultSchema,
+  ResolveBody,
+  Shipment,
+  ShipmentIdParam,
+  WarehouseEvent,
+  Wave,
+  WaveIdParam,
+} from "./schemas";
+import { getShipment, shipmentScope, type ShipmentRow } from "./shipment-queries";
+
+export const floorRoutes = new OpenAPIHono<AppEnv>();
+
+const refused = (r: { code: string; message: string; extra?: Record<string, unknown> }) => new ApiError(409, r.code, "Refused", r.message, r.extra ?? {});
+
+async function waveOr404(env: AppEnv["Bindings"], p: Principal, id: string): Promise<WaveRow> {
+  const w = await database(env).select().from(waves).where(and(eq(waves.id, id), warehouseScope(p, waves.warehouseId))).get();
+  if (!w) throw notFound("wave");
+  return w;
+}
+
+async function shipmentRowOr404(env: AppEnv["Bindings"], p: Principal, id: string): Promise<ShipmentRow> {
+  const s = await database(env).select().from(shipments).where(and(eq(shipments.id, id), shipmentScope(p))).get();
+  if (!s) throw notFound("shipment");
+  return s;
+}
+
+async function waveBody(env: AppEnv["Bindings"], w: WaveRow) {
+  const lines = await pickList(env, w.id);
+  const ids = await database(env).select({ id: shipments.id }).from(shipments).where(eq(shipments.waveId, w.id)).all();
+  return {
+    id: w.id,
+    warehouse_id: w.warehouseId,
+    group_by: w.groupBy,
+    group_key: w.groupKey,
+    status: w.status,
+    created_by: w.createdBy,
+    created_at: iso(w.createdAt),
+    completed_at: w.completedAt === null ? null : iso(w.completedAt),
+    shipment_ids: ids.map((r) => r.id).sort(),
+    pick_list: lines.map((l) => ({
+      item_id: l.itemId,
+      shipment_id: l.shipmentId,
+      order_id: l.orderId,
+      sku: l.sku,
+      bin_id: l.binId,
+      bin: l.binCode,
+      zone: l.zone,
+      pick_sequence: l.pickSequence,
+      quantity: l.quantity,
+      to_pick: l.toPick,
+      picked: l.picked,
+      short: l.short,
+      cancelled: l.cancelled !== null,
+      intercepted: l.intercepted !== null,
+    })),
+  };
+}
+
+floorRoutes.post("/v1/waves", idempotent());
+floorRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/waves",
+    permission: "picking:execute",
+    tags: ["Warehouse floor"],
+    summary: "Release pending shipments to the floor in waves",
+    description:
+      "Groups the warehouse's pending shipments (past their merge hold, not intercepted) by carrier, zone, or single-item shipments, oldest first. 201 with the waves made; 200 with none when nothing is ready.",
+    request: { body: jsonBody(CreateWaves) },
+    responses: {
+      201: jsonResponse(z.object({ data: z.array(Wave) }).openapi("WaveList"), "The waves released"),
+      200: jsonResponse(z.object({ data: z.array(Wave) }), "Nothing was ready to release"),
+      ...problems(409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    const p = c.get("principal");
+    const wh = await visibleWarehouse(c.env, p, body.warehouse_id);
+    if (!wh) throw validationFailed([{ field: "warehouse_id", message: "no such warehouse" }]);
+    if (wh.kind === "third_party") throw new ApiError(409, "third_party", "Refused", "A third-party warehouse picks its own dispatches");
+    const made = await createWaves(c.env, wh, { groupBy: body.group_by, maxShipments: body.max_shipments, maxWaves: body.max_waves }, p.id);
+    const data = await Promise.all(made.map((m) => waveBody(c.env, m.wave)));
+    return c.json({ data }, data.length ? 201 : 200);
+  },
+);
+
+floorRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/waves",
+    permission: "shipments:read",
+    tags: ["Warehouse floor"],
+    summary: "List waves, newest first",
+    request: { query: ListWavesQuery },
+    responses: { 200: jsonResponse(listOf(Wave.omit({ pick_list: true, shipment_ids: true }), "WaveSummaryList"), "A page of waves"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (after === null || (after !== undefined && !after.startsWith("wv_"))) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const rows = await database(c.env)
+      .select()
+      .from(waves)
+      .where(
+        and(
+          warehouseScope(c.get("principal"), waves.warehouseId),
+          q.warehouse_id ? eq(waves.warehouseId, q.warehouse_id) : undefined,
+          q.status ? eq(waves.status, q.status) : undefined,
+          after ? lt(waves.id, after) : undefined,
+        ),
+      )
+      .orderBy(desc(waves.id))
+      .limit(q.limit + 1)
+      .all();
+    const page = rows.slice(0, q.limit);
+    return c.json(
+      {
+        data: page.map((w) => ({
+          id: w.id,
+          warehouse_id: w.warehouseId,
+          group_by: w.groupBy,
+          group_key: w.groupKey,
+          status: w.status,
+          created_by: w.createdBy,
+          created_at: iso(w.createdAt),
+          completed_at: w.completedAt === null ? null : iso(w.completedAt),
+        })),
+        next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null,
+      },
+      200,
+    );
+  },
+);
+
+floorRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/waves/{id}",
+    permission: "shipments:read",
+    tags: ["Warehouse floor"],
+    summary: "A wave with its pick list along the picking path",
+    request: { params: WaveIdParam },
+    responses: { 200: jsonResponse(Wave, "The wave"), ...problems(404) },
+  }),
+  async (c) => c.json(await waveBody(c.env, await waveOr404(c.env, c.get("principal"), c.req.valid("param").id)), 200),
+);
+
+floorRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/waves/{id}/picks",
+    permission: "picking:execute",
+    tags: ["Warehouse floor"],
+    summary: "Confirm a pick-list line by scan",
+    description:
+      "The scanned code must be the line's SKU or barcode (409 `wrong_item`). `short: true` with fewer units than asked records a short pick: the missing units are booked off the bin and an exception is opened.",
+    request: { params: WaveIdParam, body: jsonBody(PickBody) },
+    responses: { 200: jsonResponse(PickResultSchema, "The line after the pick"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const wave = await waveOr404(c.env, p, c.req.valid("param").id);
+    const r = await confirmPick(c.env, wave, c.req.valid("json"), p.id);
+    if (!r.ok) {
+      if (r.code === "not_found") throw validationFailed([{ field: "item_id", message: "is not a line of this wave" }]);
+      throw refused(r);
+    }
+    return c.json({ item_id: r.itemId, picked: r.picked, short: r.short, remaining: r.remaining, wave_status: r.waveStatus, exception_id: r.exceptionId }, 200);
+  },
+);
+
+floorRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/shipments/{id}/pack-scans",
+    permission: "picking:execute",
+    tags: ["Warehouse floor"],
+    summary: "Scan one unit into the package",
+    description: "An item not in the shipment (`wrong_item`) or scanned more often than picked (`already_scanned`) is refused (409).",
+    request: { params: ShipmentIdParam, body: jsonBody(PackScanBody) },
+    responses: { 200: jsonResponse(PackScanResult, "The item after the scan"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
+    const r = await scanForPack(c.env, s, c.req.valid("json"), p.id);
+    if (!r.ok) throw refused(r);
+    return c.json({ item_id: r.itemId, sku: r.sku, packed: r.packed, picked: r.picked, remaining: r.remaining }, 200);
+  },
+);
+
+floorRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/shipments/{id}/pack",
+    permission: "picking:execute",
+    tags: ["Warehouse floor"],
+    summary: "Pack and weigh: the shipment becomes ready for its label",
+    description:
+      "Every picked unit must have been scanned (409 `missing_items`); the measured weight must be within the warehouse's tolerance of the catalogue weight (409 `weight_mismatch`) unless `weight_override_reason` says why.",
+    request: { params: ShipmentIdParam, body: jsonBody(PackBody) },
+    responses: { 200: jsonResponse(Shipment, "The packed shipment"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
+    const wh = await warehouseOr404(c.env, p, s.warehouseId);
+    const r = await packShipment(c.env, s, wh, c.req.valid("json"), p.id);
+    if (!r.ok) throw refused(r);
+    return c.json((await getShipment(c.env, p, s.id))!, 200);
+  },
+);
+
+floorRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/shipments/{id}/intercept",
+    permission: "shipments:intercept",
+    tags: ["Warehouse floor"],
+    summary: "Stop a shipment before it is packed or shipped",
+    request: { params: ShipmentIdParam, body: jsonBody(InterceptBody) },
+    responses: { 200: jsonResponse(Shipment, "The intercepted shipment"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
+    const r = await interceptShipment(c.env, s, c.req.valid("json").reason, p.id);
+    if (!r.ok) throw refused(r);
+    return c.json((await getShipment(c.env, p, s.id))!, 200);
+  },
+);
+
+floorRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/shipments/{id}/interception/resolve",
+    permission: "picking:execute",
+    tags: ["Warehouse floor"],
+    summary: "Resolve an interception: restock cancelled goods, or release the shipment",
+    request: { params: ShipmentIdParam, body: jsonBody(ResolveBody) },
+    responses: { 200: jsonResponse(Shipment, "The shipment after resolution"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
+    const r = await resolveInterception(c.env, s, c.req.valid("json"), p.id);
+    if (!r.ok) throw refused(r);
+    return c.json((await getShipment(c.env, p, s.id))!, 200);
+  },
+);
+
+floorRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/warehouse-events",
+    permission: "shipments:read",
+    tags: ["Warehouse floor"],
+    summary: "The floor's work log: every pick, pack scan, pack and weigh with worker and duration",
+    request: { query: ListWarehouseEventsQuery },
+    responses: { 200: jsonResponse(listOf(WarehouseEvent, "WarehouseEventList"), "A page of events, newest first"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const after = q.cursor === undefined ? undefined : Number(decodeCursor(q.cursor));
+    if (after !== undefined && (!Number.isSafeInteger(after) || after <= 0)) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const rows = await database(c.env)
+      .select()
+      .from(warehouseEvents)
+      .where(
+        and(
+          warehouseScope(c.get("principal"), warehouseEvents.warehouseId),
+          q.warehouse_id ? eq(warehouseEvents.warehouseId, q.warehouse_id) : undefined,
+          q.worker ? eq(warehouseEvents.worker, q.worker) : undefined,
+          q.shipment_id ? eq(warehouseEvents.shipmentId, q.shipment_id) : undefined,
+          q.kind ? inArray(warehouseEvents.kind, q.kind) : undefined,
+          after !== undefined ? lt(warehouseEvents.id, after) : undefined,
+        ),
+      )
+      .orderBy(desc(warehouseEvents.id))
+      .limit(q.limit + 1)
+      .all();
+    const page = rows.slice(0, q.limit);
+    return c.json(
+      {
+        data: page.map((e) => ({
+          id: e.id,
+          warehouse_id: e.warehouseId,
+          shipment_id: e.shipmentId,
+          wave_id: e.waveId,
+          kind: e.kind,
+          worker: e.worker,
+          duration_ms: e.durationMs,
+          data: e.data ?? null,
+          created_at: iso(e.createdAt),
+        })),
+        next_cursor: rows.length > q.limit ? encodeCursor(String(page.at(-1)!.id)) : null,
+      },
+      200,
+    );
+  },
+);

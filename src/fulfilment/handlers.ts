@@ -1,0 +1,34 @@
+/**
+ * Processing's queue handlers. `order.approved` starts processing: service
+ * lines become tasks (a service-only order processes when one is assigned),
+ * goods are allocated (which fires `process`).
+ * `order.cancelled` releases stock and intercepts shipments on the floor.
+ * Both are idempotent (see allocateOrder and releaseOrderWrites): the
+ * consumer dedupes receipts, and a re-run after a failure changes nothing twice.
+ */
+import { database } from "../db/client";
+import { registerHandler } from "../outbox/consume";
+import "./allocation-effect";
+import "./dispatch-3pl";
+import { allocateOrder } from "./allocate-order";
+import { interceptOrderWrites } from "./intercept-shipment";
+import { releaseOrderWrites } from "./release-order";
+import { createServiceTasks } from "./service-tasks";
+
+registerHandler("fulfilment", "order.approved", async function allocateApproved(env, message) {
+  if (!message.order_id) return [];
+  await createServiceTasks(env, message.order_id);
+  await allocateOrder(env, message.order_id);
+  return [];
+});
+
+registerHandler("fulfilment", "order.cancelled", async function releaseCancelled(env, message) {
+  if (!message.order_id) return [];
+  return releaseOrderWrites(env, message.order_id);
+});
+
+// The order core has no address change yet; when it emits one, shipments on the floor stop until someone checks them.
+registerHandler("fulfilment", "order.address_changed", async function interceptReaddressed(env, message) {
+  if (!message.order_id) return [];
+  return interceptOrderWrites(database(env), message.order_id, "address changed", Date.now());
+});

@@ -1,0 +1,124 @@
+/**
+ * Interception: a shipment already released to the floor is stopped (the
+ * order was cancelled, its address changed, or someone asked) and cannot be
+ * packed until resolved. `restock` puts the picked goods of cancelled
+ * orders back in their bins (a `restock` movement out of OUTBOUND and one
+ * into the bin) and cancels the shipment if nothing live is left; `release`
+ * lets work continue. A shipment that was packed goes back to picking, so
+ * its contents are scanned and weighed again.
+ */
+import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { constraintFailed, database } from "../db/client";
+import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
+import { addOnHand, changeLevel, insertMovements, isStockShortage, outboundBin, type MovementInput } from "../inventory/stock";
+import type { ShipmentRow } from "./shipment-queries";
+
+type Env = { DB: D1Database };
+type Result = { ok: true } | { ok: false; code: string; message: string };
+
+const INTERCEPTABLE = ["pending", "picking", "packed"] as const;
+
+export async function interceptShipment(env: Env, s: ShipmentRow, reason: string, actor: string): Promise<Result> {
+  if (s.dispatchStatus !== null) return { ok: false, code: "third_party", message: "a third-party warehouse holds these goods: its dispatch is stopped by cancelling the order" };
+  if (!(INTERCEPTABLE as readonly string[]).includes(s.status)) return { ok: false, code: "not_interceptable", message: `a ${s.status} shipment can no longer be intercepted here` };
+  if (s.interceptedAt !== null) return { ok: false, code: "already_intercepted", message: `already intercepted: ${s.interceptReason}` };
+  const db = database(env);
+  const now = Date.now();
+  const [updated] = await db.batch([
+    db
+      .update(shipments)
+      .set({ interceptedAt: now, interceptReason: reason, updatedAt: now })
+      .where(and(eq(shipments.id, s.id), isNull(shipments.interceptedAt), inArray(shipments.status, [...INTERCEPTABLE])))
+      .returning({ id: shipments.id }),
+    db.insert(warehouseEvents).select(
+      sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, 'intercept', ${actor}, NULL, ${JSON.stringify({ reason })}, ${now}
+        WHERE EXISTS (SELECT 1 FROM shipments WHERE id = ${s.id} AND intercepted_at = ${now})`,
+    ),
+  ]);
+  return updated.length ? { ok: true } : { ok: false, code: "conflict", message: "the shipment changed meanwhile; reload it" };
+}
+
+/** Writes that intercept an order's shipments on the floor (for cancellations and address changes). */
+export function interceptOrderWrites(db: ReturnType<typeof database>, orderId: string, reason: string, now: number): BatchItem<"sqlite">[] {
+  return [
+    db
+      .update(shipments)
+      .set({ interceptedAt: now, interceptReason: reason, updatedAt: now })
+      .where(sql`status IN ('picking', 'packed') AND intercepted_at IS NULL AND dispatch_status IS NULL AND id IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId})`),
+  ];
+}
+
+export async function resolveInterception(
+  env: Env,
+  s: ShipmentRow,
+  input: { action: "release" | "restock"; note?: string | undefined },
+  actor: string,
+): Promise<Result & { status?: string }> {
+  if (s.interceptedAt === null) return { ok: false, code: "not_intercepted", message: "the shipment is not intercepted" };
+  const db = database(env);
+  const items = await db.select().from(shipmentItems).where(eq(shipmentItems.shipmentId, s.id)).all();
+  const toRestock = items.filter((i) => i.cancelledAt !== null && i.pickedQty > 0);
+  const live = items.filter((i) => i.cancelledAt === null);
+  if (input.action === "release" && toRestock.length) {
+    return { ok: false, code: "must_restock", message: "picked goods of a cancelled order are in this shipment: restock them first" };
+  }
+  if (input.action === "release" && live.length === 0) {
+    return { ok: false, code: "must_restock", message: "every order in this shipment was cancelled: restock it" };
+  }
+  const now = Date.now();
+  const statements: BatchItem<"sqlite">[] = [];
+  const moves: MovementInput[] = [];
+  if (toRestock.length) {
+    const outbound = await outboundBin(db, s.warehouseId);
+    const ref = { actor, reason: "restocked after interception", refType: "shipment", refId: s.id, createdAt: now };
+    for (const i of toRestock) {
+      const p = i.pickedQty;
+      statements.push(
+        // picked_qty - p below zero fails a CHECK: a second restock racing this one cannot put goods back twice.
+        db.update(shipmentItems).set({ pickedQty: sql`${shipmentItems.pickedQty} - ${p}`, packedQty: 0 }).where(eq(shipmentItems.id, i.id)),
+        changeLevel(db, { binId: outbound.id, sku: i.sku }, { onHand: -p, reserved: -p }, now),
+        addOnHand(db, { warehouseId: s.warehouseId, binId: i.binId, sku: i.sku }, p, now),
+      );
+      moves.push(
+        { warehouseId: s.warehouseId, binId: outbound.id, sku: i.sku, kind: "restock", onHandDelta: -p, reservedDelta: -p, ...ref },
+        { warehouseId: s.warehouseId, binId: i.binId, sku: i.sku, kind: "restock", onHandDelta: p, reservedDelta: 0, ...ref },
+      );
+    }
+  }
+  const status = live.length === 0 ? "cancelled" : s.status === "packed" ? "picking" : s.status;
+  if (status === "picking" && s.status === "packed") {
+    // Packed contents changed or must be checked again: scan and weigh anew.
+    statements.push(db.update(shipmentItems).set({ packedQty: 0 }).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))));
+  }
+  statements.push(
+    ...insertMovements(db, moves),
+    db
+      .update(shipments)
+      .set({
+        interceptedAt: null,
+        interceptReason: null,
+        status,
+        ...(s.status === "packed" ? { packedAt: null, readyForLabelAt: null, packages: null, expectedWeightGrams: null, weightOverrideReason: null } : {}),
+        updatedAt: now,
+      })
+      .where(and(eq(shipments.id, s.id), isNotNull(shipments.interceptedAt))),
+    db.insert(warehouseEvents).values({
+      warehouseId: s.warehouseId,
+      shipmentId: s.id,
+      waveId: s.waveId,
+      kind: toRestock.length ? "restock" : "resolve",
+      worker: actor,
+      durationMs: null,
+      data: { action: input.action, note: input.note ?? null, restocked: toRestock.map((i) => ({ sku: i.sku, bin_id: i.binId, units: i.pickedQty })), status },
+      createdAt: now,
+    }),
+  );
+  try {
+    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  } catch (err) {
+    if (constraintFailed(err, "shipment_items_") || isStockShortage(err)) return { ok: false, code: "conflict", message: "the shipment changed meanwhile; reload it" };
+    throw err;
+  }
+  return { ok: true, status };
+}

@@ -1,0 +1,149 @@
+/**
+ * Packing. Every picked unit is scanned against the shipment (an item that
+ * is not in it, or one already fully scanned, is refused); then the packer
+ * gives the packages with their dimensions and measured weights, which must
+ * be within the warehouse's tolerance of the catalogue weight of what was
+ * picked (or carry an override reason). Then the shipment is packed and
+ * ready for its label, which the logistics stage prints. An intercepted
+ * shipment cannot be packed.
+ */
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { constraintFailed, database } from "../db/client";
+import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents } from "../db/schema";
+import type { WarehouseRow } from "../inventory/scope";
+import { skuForScan } from "./scan";
+import type { ShipmentRow } from "./shipment-queries";
+
+type Env = { DB: D1Database };
+type Refusal = { ok: false; code: string; message: string; extra?: Record<string, unknown> };
+
+const blocked = (s: ShipmentRow): Refusal | null =>
+  s.interceptedAt !== null
+    ? { ok: false, code: "intercepted", message: `the shipment is intercepted (${s.interceptReason}); resolve the interception first` }
+    : s.status !== "picking"
+      ? { ok: false, code: "not_packable", message: `a ${s.status} shipment cannot be packed` }
+      : null;
+
+export async function scanForPack(
+  env: Env,
+  s: ShipmentRow,
+  input: { code: string; duration_ms?: number | undefined },
+  worker: string,
+): Promise<{ ok: true; itemId: string; sku: string; packed: number; picked: number; remaining: number } | Refusal> {
+  const refusal = blocked(s);
+  if (refusal) return refusal;
+  const db = database(env);
+  const items = await db.select().from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))).all();
+  const sku = await skuForScan(db, s.storeId, input.code, items.map((i) => i.sku));
+  if (!sku) return { ok: false, code: "wrong_item", message: `${input.code} is not in this shipment` };
+  const item = items.find((i) => i.sku === sku && i.packedQty < i.pickedQty);
+  if (!item) return { ok: false, code: "already_scanned", message: `every picked ${sku} is already scanned` };
+  const now = Date.now();
+  try {
+    const [updated] = await db.batch([
+      // packed_qty <= picked_qty is a CHECK: two packers scanning the last unit at once cannot both count it.
+      db.update(shipmentItems).set({ packedQty: sql`${shipmentItems.packedQty} + 1` }).where(eq(shipmentItems.id, item.id)).returning(),
+      db.insert(warehouseEvents).values({
+        warehouseId: s.warehouseId,
+        shipmentId: s.id,
+        waveId: s.waveId,
+        kind: "pack_scan",
+        worker,
+        durationMs: input.duration_ms ?? null,
+        data: { item_id: item.id, sku, code: input.code },
+        createdAt: now,
+      }),
+    ]);
+    const remaining = items.reduce((n, i) => n + i.pickedQty - i.packedQty, 0) - 1;
+    return { ok: true, itemId: item.id, sku, packed: updated[0]!.packedQty, picked: updated[0]!.pickedQty, remaining };
+  } catch (err) {
+    if (constraintFailed(err, "shipment_items_packed_within_picked")) return { ok: false, code: "already_scanned", message: `every picked ${sku} is already scanned` };
+    throw err;
+  }
+}
+
+export type PackInput = {
+  packages: { length_mm: number; width_mm: number; height_mm: number; weight_grams: number }[];
+  weight_override_reason?: string | undefined;
+  accept_short?: boolean | undefined;
+  duration_ms?: number | undefined;
+};
+
+export type PackResult = { ok: true; expected: number; measured: number; tolerance: number } | Refusal;
+
+/** Pure: the accepted weight window around the catalogue weight. */
+export function weightTolerance(expectedGrams: number, pct: number, grams: number): number {
+  return Math.max(Math.round((expectedGrams * pct) / 100), grams);
+}
+
+export async function packShipment(env: Env, s: ShipmentRow, wh: WarehouseRow, input: PackInput, worker: string): Promise<PackResult> {
+  const refusal = blocked(s);
+  if (refusal) return refusal;
+  const db = database(env);
+  const [items, openExceptions] = await db.batch([
+    db.select().from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
+    db.select({ id: fulfilmentExceptions.id }).from(fulfilmentExceptions).where(and(eq(fulfilmentExceptions.shipmentId, s.id), eq(fulfilmentExceptions.status, "open"))),
+  ]);
+  const unpicked = items.filter((i) => i.reservedQty > 0);
+  if (unpicked.length) return { ok: false, code: "not_picked", message: `still to pick: ${unpicked.map((i) => `${i.reservedQty} x ${i.sku}`).join(", ")}` };
+  const missing = items.filter((i) => i.packedQty < i.pickedQty);
+  if (missing.length) {
+    return { ok: false, code: "missing_items", message: `not scanned yet: ${missing.map((i) => `${i.pickedQty - i.packedQty} x ${i.sku}`).join(", ")}`, extra: { missing: missing.map((i) => ({ item_id: i.id, sku: i.sku, units: i.pickedQty - i.packedQty })) } };
+  }
+  if (items.every((i) => i.pickedQty === 0)) return { ok: false, code: "empty", message: "nothing was picked for this shipment" };
+  if (openExceptions.length && !input.accept_short) {
+    return { ok: false, code: "short_picked", message: "the shipment was short-picked; pack it with accept_short: true to ship what is there" };
+  }
+
+  const skus = [...new Set(items.map((i) => i.sku))];
+  const catalogue = await db.select({ sku: products.sku, weight: products.weightGrams }).from(products).where(and(eq(products.storeId, s.storeId), inArray(products.sku, skus.slice(0, 90)))).all();
+  const weightOf = new Map(catalogue.map((p) => [p.sku, p.weight]));
+  const expected = items.reduce((g, i) => g + (weightOf.get(i.sku) ?? 0) * i.pickedQty, 0);
+  const measured = input.packages.reduce((g, p) => g + p.weight_grams, 0);
+  const tolerance = weightTolerance(expected, wh.weightTolerancePct, wh.weightToleranceGrams);
+  if (Math.abs(measured - expected) > tolerance && !input.weight_override_reason) {
+    return {
+      ok: false,
+      code: "weight_mismatch",
+      message: `measured ${measured} g, expected ${expected} g (± ${tolerance} g); check the contents or give weight_override_reason`,
+      extra: { expected_grams: expected, measured_grams: measured, tolerance_grams: tolerance },
+    };
+  }
+
+  const now = Date.now();
+  const packedNow = sql`EXISTS (SELECT 1 FROM shipments WHERE id = ${s.id} AND packed_at = ${now})`;
+  const event = (kind: "weigh" | "pack", data: Record<string, unknown>, durationMs: number | null) =>
+    // Recorded only if this pack is the one that committed (an interception may have won the race).
+    db.insert(warehouseEvents).select(
+      sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, ${kind}, ${worker}, ${durationMs}, ${JSON.stringify(data)}, ${now} WHERE ${packedNow}`,
+    );
+  const statements: BatchItem<"sqlite">[] = [
+    db
+      .update(shipments)
+      .set({
+        status: "packed",
+        packages: input.packages,
+        expectedWeightGrams: expected,
+        weightOverrideReason: input.weight_override_reason ?? null,
+        packedAt: now,
+        readyForLabelAt: now,
+        updatedAt: now,
+      })
+      .where(and(eq(shipments.id, s.id), eq(shipments.status, "picking"), isNull(shipments.interceptedAt))),
+    ...input.packages.map((p, i) => event("weigh", { package: i + 1, weight_grams: p.weight_grams, expected_grams: expected, within_tolerance: Math.abs(measured - expected) <= tolerance }, null)),
+    event("pack", { packages: input.packages.length, measured_grams: measured, expected_grams: expected, override: input.weight_override_reason ?? null }, input.duration_ms ?? null),
+  ];
+  if (openExceptions.length) {
+    statements.push(
+      db
+        .update(fulfilmentExceptions)
+        .set({ status: "resolved", resolution: "shipped short", resolvedBy: worker, resolvedAt: now })
+        .where(and(eq(fulfilmentExceptions.shipmentId, s.id), eq(fulfilmentExceptions.status, "open"), packedNow)),
+    );
+  }
+  await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const after = await db.select({ packedAt: shipments.packedAt }).from(shipments).where(eq(shipments.id, s.id)).get();
+  if (after?.packedAt !== now) return { ok: false, code: "conflict", message: "the shipment changed while packing (intercepted?); reload it" };
+  return { ok: true, expected, measured, tolerance };
+}

@@ -1,0 +1,144 @@
+/**
+ * What a 3PL tells us about a dispatch, already verified and parsed:
+ * accepted (it is picking), rejected (the reservation is released and an
+ * exception opened for someone to re-route), or shipped (packages and
+ * tracking numbers; the goods leave the ledger with `ship` movements). Each
+ * event commits in one batch with its dedupe record, and asserts inside the
+ * batch that the shipment is still in a state the event may follow, so a
+ * redelivered or out-of-order event changes nothing.
+ */
+import { z } from "@hono/zod-openapi";
+import { and, eq, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { assertInBatch, assertionFailed } from "../db/assert";
+import { constraintFailed, database } from "../db/client";
+import { fulfilmentExceptions, inboundWebhooks, shipmentItems, shipments, stockLevels } from "../db/schema";
+import type { Env } from "../env";
+import { insertMovementsSelect } from "../inventory/stock";
+import { newId } from "../lib/ids";
+import { releaseItemsWrites } from "./release-order";
+
+const ShipmentRef = z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id");
+export const ThirdPartyEvent = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("dispatch.accepted"), data: z.object({ shipment_id: ShipmentRef }) }),
+    z.object({ type: z.literal("dispatch.rejected"), data: z.object({ shipment_id: ShipmentRef, reason: z.string().trim().min(1).max(500) }) }),
+    z.object({
+      type: z.literal("shipment.shipped"),
+      data: z.object({
+        shipment_id: ShipmentRef,
+        packages: z
+          .array(
+            z.object({
+              tracking_number: z.string().trim().min(1).max(100),
+              carrier: z.string().trim().min(1).max(64),
+              weight_grams: z.number().int().min(1).max(1_000_000).optional(),
+            }),
+          )
+          .min(1)
+          .max(50),
+      }),
+    }),
+  ])
+  .openapi("ThirdPartyEvent");
+export type ThirdPartyEventInput = z.infer<typeof ThirdPartyEvent>;
+
+export type InboundResult =
+  | { ok: true; duplicate: boolean; shipmentId: string; shipOrder: string | null }
+  | { ok: false; code: "unknown_shipment" | "wrong_state"; message: string };
+
+export async function receive3plEvent(env: Env, warehouseId: string, eventId: string, event: ThirdPartyEventInput, actor: string): Promise<InboundResult> {
+  const db = database(env);
+  const source = `3pl:${warehouseId}`;
+  const id = event.data.shipment_id;
+  const s = await db.select().from(shipments).where(and(eq(shipments.id, id), eq(shipments.warehouseId, warehouseId))).get();
+  if (!s || s.dispatchStatus === null) return { ok: false, code: "unknown_shipment", message: `no dispatch ${id} at this warehouse` };
+  // A redelivered "shipped" still asks whether the order can ship: the first delivery may have failed right after its commit.
+  const shipOrder = event.type === "shipment.shipped" ? s.orderId : null;
+  const seen = await db.select().from(inboundWebhooks).where(and(eq(inboundWebhooks.source, source), eq(inboundWebhooks.eventId, eventId))).get();
+  if (seen) return { ok: true, duplicate: true, shipmentId: id, shipOrder };
+
+  const now = Date.now();
+  const expect = (dispatch: string[], status: string[]) =>
+    assertInBatch(
+      db,
+      `3pl ${event.type}`,
+      sql`NOT EXISTS (SELECT 1 FROM shipments WHERE id = ${id} AND dispatch_status IN (${sql.join(dispatch.map((d) => sql`${d}`), sql`, `)}) AND status IN (${sql.join(status.map((x) => sql`${x}`), sql`, `)}))`,
+    );
+  const statements: BatchItem<"sqlite">[] = [db.insert(inboundWebhooks).values({ source, eventId, type: event.type, receivedAt: now })];
+  const mine = sql`shipment_id = ${id} AND cancelled_at IS NULL`;
+  switch (event.type) {
+    case "dispatch.accepted":
+      statements.push(
+        expect(["queued", "sent"], ["pending"]),
+        db.update(shipments).set({ dispatchStatus: "accepted", status: "picking", updatedAt: now }).where(eq(shipments.id, id)),
+      );
+      break;
+    case "dispatch.rejected":
+      statements.push(
+        expect(["queued", "sent", "accepted"], ["pending", "picking"]),
+        ...releaseItemsWrites(db, mine, actor, `rejected by the 3PL: ${event.data.reason}`, "shipment", now),
+        db.update(shipments).set({ dispatchStatus: "rejected", dispatchNote: event.data.reason, status: "exception", updatedAt: now }).where(eq(shipments.id, id)),
+        db.insert(fulfilmentExceptions).values({
+          id: newId("exc", now),
+          shipmentId: id,
+          itemId: null,
+          kind: "dispatch_rejected",
+          quantity: 0,
+          note: event.data.reason,
+          status: "open",
+          createdBy: actor,
+          createdAt: now,
+        }),
+      );
+      break;
+    case "shipment.shipped":
+      statements.push(
+        expect(["sent", "accepted"], ["pending", "picking"]),
+        ...shipItemsWrites(db, mine, actor, now),
+        db
+          .update(shipments)
+          .set({ status: "shipped", dispatchStatus: "accepted", packages: event.data.packages, shippedAt: now, updatedAt: now })
+          .where(eq(shipments.id, id)),
+      );
+      break;
+  }
+  try {
+    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  } catch (err) {
+    if (constraintFailed(err, "inbound_webhooks")) return { ok: true, duplicate: true, shipmentId: id, shipOrder };
+    if (assertionFailed(err)) return { ok: false, code: "wrong_state", message: `shipment ${id} is ${s.status} (dispatch ${s.dispatchStatus}): ${event.type} does not follow` };
+    throw err;
+  }
+  return { ok: true, duplicate: false, shipmentId: id, shipOrder };
+}
+
+/**
+ * The 3PL picked and shipped in one go: what is still reserved for the
+ * items leaves their bins (a `ship` movement each), and counts as picked
+ * and packed. Movements first: they read the reservations the later
+ * statements clear.
+ */
+function shipItemsWrites(db: ReturnType<typeof database>, itemFilter: SQL, actor: string, now: number): BatchItem<"sqlite">[] {
+  return [
+    insertMovementsSelect(
+      db,
+      sql`SELECT warehouse_id, bin_id, sku, 'ship', -reserved_qty, -reserved_qty, NULL, ${actor}, 'shipped by the 3PL', 'shipment', shipment_id, ${now}
+        FROM shipment_items WHERE (${itemFilter}) AND reserved_qty > 0`,
+    ),
+    db
+      .update(stockLevels)
+      .set({
+        onHand: sql`on_hand - (SELECT SUM(si.reserved_qty) FROM shipment_items si
+          WHERE (${itemFilter}) AND si.reserved_qty > 0 AND si.bin_id = stock_levels.bin_id AND si.sku = stock_levels.sku)`,
+        reserved: sql`reserved - (SELECT SUM(si.reserved_qty) FROM shipment_items si
+          WHERE (${itemFilter}) AND si.reserved_qty > 0 AND si.bin_id = stock_levels.bin_id AND si.sku = stock_levels.sku)`,
+        updatedAt: now,
+      })
+      .where(sql`(stock_levels.bin_id, stock_levels.sku) IN (SELECT bin_id, sku FROM shipment_items WHERE (${itemFilter}) AND reserved_qty > 0)`),
+    db
+      .update(shipmentItems)
+      .set({ pickedQty: sql`picked_qty + reserved_qty`, packedQty: sql`picked_qty + reserved_qty`, reservedQty: 0 })
+      .where(sql`(${itemFilter}) AND reserved_qty > 0`),
+  ];
+}

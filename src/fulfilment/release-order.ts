@@ -1,0 +1,77 @@
+/**
+ * What a cancelled order undoes in processing, as writes for the
+ * `order.cancelled` consumer to commit with its receipt: stock still
+ * reserved for its items is released (a `release` movement each), its items
+ * are marked cancelled, shipments left with nothing are cancelled, shipments
+ * already on the floor (picking, packed) are intercepted so nobody packs
+ * them, third-party dispatches are told to stop, and open service tasks are
+ * cancelled. Every statement works from the rows as they are when the batch
+ * runs, so a redelivery or a pick racing the cancel cannot double-release.
+ */
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { database } from "../db/client";
+import { allocations, serviceTasks, shipmentItems, shipments, stockLevels, outbox } from "../db/schema";
+import type { Env } from "../env";
+import { insertMovementsSelect } from "../inventory/stock";
+import { newId } from "../lib/ids";
+import { interceptOrderWrites } from "./intercept-shipment";
+
+/** Releases what `items` (a WHERE on shipment_items) still hold in their bins, with a movement each. */
+export function releaseItemsWrites(db: ReturnType<typeof database>, itemFilter: ReturnType<typeof sql>, actor: string, reason: string, refType: string, now: number): BatchItem<"sqlite">[] {
+  return [
+    insertMovementsSelect(
+      db,
+      sql`SELECT warehouse_id, bin_id, sku, 'release', 0, -reserved_qty, NULL, ${actor}, ${reason}, ${refType}, order_id, ${now}
+        FROM shipment_items WHERE (${itemFilter}) AND reserved_qty > 0`,
+    ),
+    db
+      .update(stockLevels)
+      .set({
+        reserved: sql`reserved - (SELECT SUM(si.reserved_qty) FROM shipment_items si
+          WHERE (${itemFilter}) AND si.reserved_qty > 0 AND si.bin_id = stock_levels.bin_id AND si.sku = stock_levels.sku)`,
+        updatedAt: now,
+      })
+      .where(sql`(stock_levels.bin_id, stock_levels.sku) IN (SELECT bin_id, sku FROM shipment_items WHERE (${itemFilter}) AND reserved_qty > 0)`),
+    db.update(shipmentItems).set({ reservedQty: 0 }).where(sql`(${itemFilter}) AND reserved_qty > 0`),
+  ];
+}
+
+export async function releaseOrderWrites(env: Env, orderId: string, actor = "system:cancellation"): Promise<BatchItem<"sqlite">[]> {
+  const db = database(env);
+  const now = Date.now();
+  const mine = sql`order_id = ${orderId} AND cancelled_at IS NULL`;
+  const touched = sql`(SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId})`;
+  // 3PL shipments already dispatched are told to stop (their outbox rows go out with the sweep).
+  const dispatched = await db
+    .select({ id: shipments.id, warehouseId: shipments.warehouseId })
+    .from(shipments)
+    .where(and(eq(shipments.orderId, orderId), inArray(shipments.dispatchStatus, ["queued", "sent", "accepted"]), inArray(shipments.status, ["pending", "picking"])))
+    .all();
+  return [
+    ...releaseItemsWrites(db, mine, actor, "order cancelled", "order", now),
+    db.update(shipmentItems).set({ cancelledAt: now }).where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
+    db
+      .update(shipments)
+      .set({ status: "cancelled", updatedAt: now })
+      .where(
+        sql`status = 'pending' AND id IN ${touched} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`,
+      ),
+    ...interceptOrderWrites(db, orderId, "order cancelled", now),
+    db.update(allocations).set({ status: "released", updatedAt: now }).where(eq(allocations.orderId, orderId)),
+    db
+      .update(serviceTasks)
+      .set({ status: "cancelled", updatedAt: now, version: sql`${serviceTasks.version} + 1` })
+      .where(and(eq(serviceTasks.orderId, orderId), inArray(serviceTasks.status, ["open", "assigned", "in_progress"]))),
+    ...dispatched.map((s) =>
+      db.insert(outbox).values({
+        id: newId("obx", now),
+        orderId,
+        topic: "webhooks",
+        type: "shipment.cancel",
+        payload: { shipment_id: s.id, warehouse_id: s.warehouseId, reason: "order cancelled" },
+        createdAt: now,
+      }),
+    ),
+  ];
+}

@@ -1,0 +1,317 @@
+/** The processing API's shapes: routing policy, allocation (and its dry run), shipments. */
+import { z } from "@hono/zod-openapi";
+import { SERVICE_TASK_STATUSES, SHIPMENT_STATUSES, WAREHOUSE_EVENT_KINDS } from "../db/schema";
+import { ListQuery, Rfc3339 } from "../http/route";
+import { isCountry } from "../lib/countries";
+import { RoutingPolicySchema } from "./routing-policy";
+import { TASK_EVENTS } from "./service-task-lifecycle";
+
+export const StoreIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const ShipmentIdParam = z.object({
+  id: z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id").openapi({ param: { name: "id", in: "path" }, example: "shp_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
+});
+
+export const StoredRoutingPolicy = RoutingPolicySchema.extend({
+  store_id: z.string(),
+  is_default: z.boolean().openapi({ description: "True when the store has no policy of its own yet" }),
+  updated_at: Rfc3339.nullable(),
+}).openapi("StoredRoutingPolicy");
+
+const Verdict = z.object({
+  warehouse_id: z.string(),
+  name: z.string().nullable(),
+  rank: z.number().int().nullable(),
+  chosen: z.boolean(),
+  can_fill: z.enum(["all", "some", "none"]),
+  reasons: z.array(z.string()),
+});
+export const ExplanationSchema = z
+  .object({ rule: z.string().nullable(), priority: z.array(z.string()), summary: z.string(), warehouses: z.array(Verdict) })
+  .openapi("AllocationExplanation");
+
+export const DryRunBody = z
+  .object({
+    order_id: z.string().regex(/^ord_[0-9A-Z]{26}$/, "must be an order id").optional().openapi({ description: "Plan for this order's goods lines" }),
+    store_id: z.string().min(1).max(64).optional(),
+    destination: z
+      .object({
+        country: z.string().refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code" }),
+        region: z.string().trim().min(1).max(100).nullish(),
+      })
+      .optional(),
+    lines: z
+      .array(z.object({ sku: z.string().trim().min(1).max(64), quantity: z.number().int().min(1).max(100_000) }))
+      .min(1)
+      .max(250)
+      .optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (b.order_id !== undefined) {
+      if (b.store_id || b.destination || b.lines) ctx.addIssue({ code: "custom", path: ["order_id"], message: "give either order_id, or store_id, destination and lines" });
+      return;
+    }
+    for (const f of ["store_id", "destination", "lines"] as const) {
+      if (b[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "is required without order_id" });
+    }
+  })
+  .openapi("AllocationDryRun");
+
+export const PlanResult = z
+  .object({
+    ok: z.boolean(),
+    reason: z.string().nullable(),
+    message: z.string().nullable(),
+    shipments: z.array(
+      z.object({
+        warehouse_id: z.string(),
+        carrier: z.string().nullable(),
+        items: z.array(z.object({ line_no: z.number().int(), sku: z.string(), bin_id: z.string(), bin: z.string(), quantity: z.number().int() })),
+      }),
+    ),
+    shortages: z.array(z.object({ sku: z.string(), requested: z.number().int(), available: z.number().int() })),
+    explanation: ExplanationSchema,
+  })
+  .openapi("AllocationPlan");
+
+export const ShipmentItem = z
+  .object({
+    id: z.string(),
+    order_id: z.string(),
+    line_no: z.number().int(),
+    sku: z.string(),
+    bin_id: z.string(),
+    bin: z.string(),
+    quantity: z.number().int(),
+    reserved: z.number().int(),
+    picked: z.number().int(),
+    short: z.number().int(),
+    packed: z.number().int(),
+    cancelled: z.boolean(),
+  })
+  .openapi("ShipmentItem");
+
+export const Shipment = z
+  .object({
+    id: z.string(),
+    store_id: z.string(),
+    order_id: z.string(),
+    order_ids: z.array(z.string()).openapi({ description: "Every order with items in it (more than one after a merge)" }),
+    warehouse_id: z.string(),
+    status: z.enum(SHIPMENT_STATUSES),
+    carrier: z.string().nullable(),
+    merged_into: z.string().nullable(),
+    hold_until: Rfc3339,
+    wave_id: z.string().nullable(),
+    intercepted: z.boolean(),
+    intercept_reason: z.string().nullable(),
+    dispatch_status: z.enum(["queued", "sent", "accepted", "rejected"]).nullable(),
+    dispatch_note: z.string().nullable(),
+    expected_weight_grams: z.number().int().nullable(),
+    packages: z.array(z.record(z.string(), z.unknown())).nullable(),
+    weight_override_reason: z.string().nullable(),
+    ready_for_label: z.boolean(),
+    open_exceptions: z.number().int(),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+    items: z.array(ShipmentItem),
+  })
+  .openapi("Shipment");
+
+export const Allocation = z
+  .object({
+    order_id: z.string(),
+    status: z.enum(["none", "allocated", "backordered", "released"]),
+    reason: z.string().nullable(),
+    attempts: z.number().int(),
+    last_attempt_at: Rfc3339.nullable(),
+    explanation: ExplanationSchema.nullable(),
+    shipments: z.array(Shipment),
+  })
+  .openapi("Allocation");
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1).max(values.length));
+
+export const MergeBody = z
+  .object({
+    shipment_ids: z
+      .array(z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id"))
+      .min(2)
+      .max(20)
+      .refine((ids) => new Set(ids).size === ids.length, { message: "must not repeat a shipment" }),
+  })
+  .openapi("MergeShipments");
+
+export const ListShipmentsQuery = z.object({
+  ...ListQuery,
+  warehouse_id: z.string().max(64).optional(),
+  store_id: z.string().max(64).optional(),
+  order_id: z.string().max(64).optional(),
+  status: csv(SHIPMENT_STATUSES).optional().openapi({ description: "One status, or several comma-separated" }),
+  intercepted: z.enum(["true", "false"]).optional(),
+});
+
+export const ServiceTaskIdParam = z.object({
+  id: z.string().regex(/^svc_[0-9A-Z]{26}$/, "must be a service task id").openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const ServiceTask = z
+  .object({
+    id: z.string(),
+    order_id: z.string(),
+    store_id: z.string(),
+    line_no: z.number().int(),
+    sku: z.string(),
+    name: z.string(),
+    quantity: z.number().int(),
+    status: z.enum(SERVICE_TASK_STATUSES),
+    assignee: z.string().nullable(),
+    note: z.string().nullable(),
+    version: z.number().int(),
+    allowed_events: z.array(z.enum(TASK_EVENTS)),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+    assigned_at: Rfc3339.nullable(),
+    started_at: Rfc3339.nullable(),
+    done_at: Rfc3339.nullable(),
+  })
+  .openapi("ServiceTask");
+
+export const TaskTransitionBody = z
+  .object({
+    event: z.enum(TASK_EVENTS),
+    assignee: z.string().trim().min(1).max(100).optional().openapi({ description: "Who does the work (required to assign)", example: "tech:maria" }),
+    note: z.string().trim().min(1).max(2000).optional(),
+  })
+  .refine((b) => b.event !== "assign" || b.assignee !== undefined, { message: "is required to assign a task", path: ["assignee"] })
+  .refine((b) => b.event === "assign" || b.assignee === undefined, { message: "is only given to assign a task", path: ["assignee"] })
+  .openapi("ServiceTaskTransition");
+
+export const ListTasksQuery = z.object({
+  ...ListQuery,
+  status: csv(SERVICE_TASK_STATUSES).optional(),
+  assignee: z.string().max(100).optional(),
+  order_id: z.string().max(64).optional(),
+  store_id: z.string().max(64).optional(),
+});
+
+export const WaveIdParam = z.object({
+  id: z.string().regex(/^wv_[0-9A-Z]{26}$/, "must be a wave id").openapi({ param: { name: "id", in: "path" } }),
+});
+const DurationMs = z.number().int().min(0).max(3_600_000).optional().openapi({ description: "How long the step took, as measured by the device" });
+
+export const CreateWaves = z
+  .object({
+    warehouse_id: z.string().min(1).max(64),
+    group_by: z.enum(["carrier", "zone", "single_item"]),
+    max_shipments: z.number().int().min(1).max(200).default(20).openapi({ description: "Shipments per wave at most" }),
+    max_waves: z.number().int().min(1).max(50).default(10),
+  })
+  .openapi("CreateWaves");
+
+export const PickLine = z
+  .object({
+    item_id: z.string(),
+    shipment_id: z.string(),
+    order_id: z.string(),
+    sku: z.string(),
+    bin_id: z.string(),
+    bin: z.string(),
+    zone: z.string().nullable(),
+    pick_sequence: z.number().int(),
+    quantity: z.number().int(),
+    to_pick: z.number().int(),
+    picked: z.number().int(),
+    short: z.number().int(),
+    cancelled: z.boolean().openapi({ description: "The order was cancelled: do not pick (restock if picked)" }),
+    intercepted: z.boolean(),
+  })
+  .openapi("PickLine");
+
+export const Wave = z
+  .object({
+    id: z.string(),
+    warehouse_id: z.string(),
+    group_by: z.enum(["carrier", "zone", "single_item"]),
+    group_key: z.string(),
+    status: z.enum(["open", "picked"]),
+    created_by: z.string(),
+    created_at: Rfc3339,
+    completed_at: Rfc3339.nullable(),
+    shipment_ids: z.array(z.string()),
+    pick_list: z.array(PickLine).openapi({ description: "Along the picking path" }),
+  })
+  .openapi("Wave");
+
+export const ListWavesQuery = z.object({
+  ...ListQuery,
+  warehouse_id: z.string().max(64).optional(),
+  status: z.enum(["open", "picked"]).optional(),
+});
+
+export const PickBody = z
+  .object({
+    item_id: z.string().min(1).max(64),
+    scanned: z.string().trim().min(1).max(64).openapi({ description: "The SKU or barcode the scanner read" }),
+    quantity: z.number().int().min(0).max(100_000),
+    short: z.boolean().default(false).openapi({ description: "Fewer units than asked were found: the rest are missing, not to be picked later" }),
+    duration_ms: DurationMs,
+  })
+  .refine((b) => b.quantity > 0 || b.short, { message: "must be positive unless the pick is short", path: ["quantity"] })
+  .openapi("Pick");
+
+export const PickResultSchema = z
+  .object({
+    item_id: z.string(),
+    picked: z.number().int(),
+    short: z.number().int(),
+    remaining: z.number().int(),
+    wave_status: z.enum(["open", "picked"]),
+    exception_id: z.string().nullable(),
+  })
+  .openapi("PickResult");
+
+export const PackScanBody = z.object({ code: z.string().trim().min(1).max(64), duration_ms: DurationMs }).openapi("PackScan");
+export const PackScanResult = z
+  .object({ item_id: z.string(), sku: z.string(), packed: z.number().int(), picked: z.number().int(), remaining: z.number().int().openapi({ description: "Units of the shipment still to scan" }) })
+  .openapi("PackScanResult");
+
+const mm = z.number().int().min(1).max(10_000);
+export const PackBody = z
+  .object({
+    packages: z.array(z.object({ length_mm: mm, width_mm: mm, height_mm: mm, weight_grams: z.number().int().min(1).max(1_000_000) })).min(1).max(50),
+    weight_override_reason: z.string().trim().min(1).max(500).optional().openapi({ description: "Accept a weight outside the tolerance, saying why" }),
+    accept_short: z.boolean().default(false).openapi({ description: "Ship what was picked although the shipment was short-picked" }),
+    duration_ms: DurationMs,
+  })
+  .openapi("Pack");
+
+export const InterceptBody = z.object({ reason: z.string().trim().min(1).max(500) }).openapi("Intercept");
+export const ResolveBody = z
+  .object({ action: z.enum(["release", "restock"]), note: z.string().trim().min(1).max(500).optional() })
+  .openapi("ResolveInterception");
+
+export const WarehouseEvent = z
+  .object({
+    id: z.number().int(),
+    warehouse_id: z.string(),
+    shipment_id: z.string().nullable(),
+    wave_id: z.string().nullable(),
+    kind: z.enum(WAREHOUSE_EVENT_KINDS),
+    worker: z.string(),
+    duration_ms: z.number().int().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    created_at: Rfc3339,
+  })
+  .openapi("WarehouseEvent");
+
+export const ListWarehouseEventsQuery = z.object({
+  ...ListQuery,
+  warehouse_id: z.string().max(64).optional(),
+  worker: z.string().max(100).optional(),
+  shipment_id: z.string().max(64).optional(),
+  kind: csv(WAREHOUSE_EVENT_KINDS).optional(),
+});

@@ -1,0 +1,140 @@
+/**
+ * Reads of shipments for the API. Store scope and warehouse scope are both
+ * part of every query: a shipment the key may not see is simply not found.
+ */
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { chunk, database } from "../db/client";
+import { bins, fulfilmentExceptions, shipmentItems, shipments } from "../db/schema";
+import type { Principal } from "../http/auth";
+import { validationFailed } from "../http/problem";
+import { decodeCursor, encodeCursor } from "../http/route";
+import { warehouseScope } from "../inventory/scope";
+import { iso } from "../orders/serialize";
+import type { z } from "@hono/zod-openapi";
+import type { ListShipmentsQuery, Shipment } from "./schemas";
+
+export type ShipmentRow = typeof shipments.$inferSelect;
+export type ShipmentItemRow = typeof shipmentItems.$inferSelect;
+type Env = { DB: D1Database };
+
+export function shipmentScope(p: Principal): SQL | undefined {
+  return and(p.stores === "*" ? undefined : inArray(shipments.storeId, [...p.stores]), warehouseScope(p, shipments.warehouseId));
+}
+
+type Detail = { items: (ShipmentItemRow & { bin: string })[]; openExceptions: number };
+
+async function details(env: Env, ids: readonly string[]): Promise<Map<string, Detail>> {
+  const out = new Map<string, Detail>(ids.map((id) => [id, { items: [], openExceptions: 0 }]));
+  if (!ids.length) return out;
+  const db = database(env);
+  for (const part of chunk([...ids], 90)) {
+    const [items, exc] = await db.batch([
+      db
+        .select({ item: shipmentItems, bin: bins.code })
+        .from(shipmentItems)
+        .innerJoin(bins, eq(bins.id, shipmentItems.binId))
+        .where(inArray(shipmentItems.shipmentId, part))
+        .orderBy(asc(shipmentItems.lineNo), asc(shipmentItems.id)),
+      db
+        .select({ shipmentId: fulfilmentExceptions.shipmentId, n: sql<number>`COUNT(*)`.mapWith(Number) })
+        .from(fulfilmentExceptions)
+        .where(and(inArray(fulfilmentExceptions.shipmentId, part), eq(fulfilmentExceptions.status, "open")))
+        .groupBy(fulfilmentExceptions.shipmentId),
+    ]);
+    for (const r of items) out.get(r.item.shipmentId)!.items.push({ ...r.item, bin: r.bin });
+    for (const e of exc) out.get(e.shipmentId)!.openExceptions = e.n;
+  }
+  return out;
+}
+
+export function shipmentBody(s: ShipmentRow, d: Detail): z.infer<typeof Shipment> {
+  return {
+    id: s.id,
+    store_id: s.storeId,
+    order_id: s.orderId,
+    order_ids: [...new Set([s.orderId, ...d.items.map((i) => i.orderId)])],
+    warehouse_id: s.warehouseId,
+    status: s.status,
+    carrier: s.carrier,
+    merged_into: s.mergedInto,
+    hold_until: iso(s.holdUntil),
+    wave_id: s.waveId,
+    intercepted: s.interceptedAt !== null,
+    intercept_reason: s.interceptReason,
+    dispatch_status: s.dispatchStatus,
+    dispatch_note: s.dispatchNote,
+    expected_weight_grams: s.expectedWeightGrams,
+    packages: s.packages,
+    weight_override_reason: s.weightOverrideReason,
+    ready_for_label: s.readyForLabelAt !== null,
+    open_exceptions: d.openExceptions,
+    created_at: iso(s.createdAt),
+    updated_at: iso(s.updatedAt),
+    items: d.items.map((i) => ({
+      id: i.id,
+      order_id: i.orderId,
+      line_no: i.lineNo,
+      sku: i.sku,
+      bin_id: i.binId,
+      bin: i.bin,
+      quantity: i.quantity,
+      reserved: i.reservedQty,
+      picked: i.pickedQty,
+      short: i.shortQty,
+      packed: i.packedQty,
+      cancelled: i.cancelledAt !== null,
+    })),
+  };
+}
+
+export async function withDetails(env: Env, rows: ShipmentRow[]) {
+  const d = await details(env, rows.map((r) => r.id));
+  return rows.map((r) => shipmentBody(r, d.get(r.id)!));
+}
+
+export async function getShipment(env: Env, p: Principal, id: string) {
+  const row = await database(env).select().from(shipments).where(and(eq(shipments.id, id), shipmentScope(p))).get();
+  return row ? (await withDetails(env, [row]))[0]! : null;
+}
+
+/** The shipments holding an order's items (after a merge, that can be another order's shipment). */
+export async function shipmentsOfOrder(env: Env, p: Principal, orderId: string) {
+  const rows = await database(env)
+    .select()
+    .from(shipments)
+    .where(
+      and(
+        sql`(${shipments.orderId} = ${orderId} OR ${shipments.id} IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId}))`,
+        shipmentScope(p),
+      ),
+    )
+    .orderBy(asc(shipments.id))
+    .all();
+  return withDetails(env, rows);
+}
+
+export async function listShipments(env: Env, p: Principal, q: z.infer<typeof ListShipmentsQuery>) {
+  const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+  if (after === null || (after !== undefined && !after.startsWith("shp_"))) {
+    throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+  }
+  const rows = await database(env)
+    .select()
+    .from(shipments)
+    .where(
+      and(
+        shipmentScope(p),
+        q.warehouse_id ? eq(shipments.warehouseId, q.warehouse_id) : undefined,
+        q.store_id ? eq(shipments.storeId, q.store_id) : undefined,
+        q.order_id ? sql`${shipments.id} IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${q.order_id})` : undefined,
+        q.status ? inArray(shipments.status, q.status) : undefined,
+        q.intercepted === "true" ? isNotNull(shipments.interceptedAt) : q.intercepted === "false" ? isNull(shipments.interceptedAt) : undefined,
+        after ? lt(shipments.id, after) : undefined,
+      ),
+    )
+    .orderBy(desc(shipments.id))
+    .limit(q.limit + 1)
+    .all();
+  const page = rows.slice(0, q.limit);
+  return { data: await withDetails(env, page), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null };
+}

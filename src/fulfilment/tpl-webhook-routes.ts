@@ -1,0 +1,57 @@
+/**
+ * POST /webhooks/3pl/:warehouseId — a third-party warehouse's answers to our
+ * dispatches. Not a bearer-key route: each request is signed per Standard
+ * Webhooks with the warehouse's own secret (raw body HMAC, constant-time
+ * compare, 5-minute timestamp tolerance) and deduplicated by `webhook-id`.
+ */
+import { Hono } from "hono";
+import { eq } from "drizzle-orm";
+import { database } from "../db/client";
+import { warehouses } from "../db/schema";
+import type { AppEnv } from "../env";
+import { MAX_BODY_BYTES } from "../http/body";
+import { ApiError, fieldErrors, notFound, validationFailed } from "../http/problem";
+import { verify } from "../lib/standard-webhooks";
+import { receive3plEvent, ThirdPartyEvent } from "./receive-3pl-event";
+import { shipOrderIfComplete } from "./ship-order";
+
+export const thirdPartyWebhookRoutes = new Hono<AppEnv>();
+
+const unauthorized = (detail: string) => new ApiError(401, "invalid_signature", "Invalid signature", detail);
+
+thirdPartyWebhookRoutes.post("/webhooks/3pl/:warehouseId", async function thirdPartyWebhook(c) {
+  const warehouseId = c.req.param("warehouseId");
+  if (!/^wh_[0-9A-Za-z_]{1,60}$/.test(warehouseId)) throw notFound("warehouse");
+  if (Number(c.req.header("content-length") ?? "0") > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", "Payload too large");
+  const raw = await c.req.text();
+  if (raw.length > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", "Payload too large");
+  const wh = await database(c.env).select().from(warehouses).where(eq(warehouses.id, warehouseId)).get();
+  if (!wh || wh.kind !== "third_party" || !wh.webhookSecret) throw notFound("warehouse");
+
+  const eventId = c.req.header("webhook-id");
+  const verdict = await verify(wh.webhookSecret, { id: eventId, timestamp: c.req.header("webhook-timestamp"), signature: c.req.header("webhook-signature") }, raw);
+  if (!verdict.ok) {
+    throw unauthorized(
+      verdict.reason === "missing_headers"
+        ? "Send webhook-id, webhook-timestamp and webhook-signature"
+        : verdict.reason === "stale_timestamp"
+          ? "webhook-timestamp is more than 5 minutes from now"
+          : "webhook-signature does not match the body",
+    );
+  }
+  if (eventId!.length > 200) throw validationFailed([{ field: "webhook-id", message: "is longer than 200 characters" }], 400);
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ApiError(400, "malformed_json", "Malformed JSON", "The body is not valid JSON");
+  }
+  const parsed = ThirdPartyEvent.safeParse(json);
+  if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
+
+  const actor = `3pl:${wh.id}`;
+  const r = await receive3plEvent(c.env, wh.id, eventId!, parsed.data, actor);
+  if (!r.ok) throw r.code === "unknown_shipment" ? new ApiError(404, r.code, "Unknown shipment", r.message) : new ApiError(409, r.code, "Out of order", r.message);
+  const shipped = r.shipOrder ? await shipOrderIfComplete(c.env, r.shipOrder, actor) : false;
+  return c.json({ status: r.duplicate ? "duplicate" : "processed", shipment_id: r.shipmentId, order_shipped: shipped }, 200);
+});

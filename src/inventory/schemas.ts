@@ -1,0 +1,269 @@
+/** The inventory API's shapes: warehouses, zones, bins, stock, the ledger and the operations that write it. */
+import { z } from "@hono/zod-openapi";
+import { MOVEMENT_KINDS } from "../db/schema";
+import { isCountry } from "../lib/countries";
+import { ListQuery, Rfc3339 } from "../http/route";
+import { Amount, Currency } from "../orders/schemas";
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+/** Bin and zone codes: what is printed on the shelf label. */
+export const Code = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-/]{0,31}$/, "must be 1 to 32 letters, digits, . _ - or /")
+  .openapi({ example: "A-01-03" });
+export const Sku = text(64).openapi({ example: "TEA-1" });
+const Quantity = z.number().int().min(1).max(1_000_000);
+
+export const WarehouseIdParam = z.object({
+  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "wh_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
+});
+
+export const Warehouse = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(["own", "third_party"]),
+    country: z.string(),
+    region: z.string().nullable(),
+    currency: z.string(),
+    active: z.boolean(),
+    weight_tolerance_pct: z.number().int(),
+    weight_tolerance_grams: z.number().int(),
+    webhook_url: z.string().nullable(),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+  })
+  .openapi("Warehouse");
+
+export const CreatedWarehouse = Warehouse.extend({
+  webhook_secret: z
+    .string()
+    .nullable()
+    .openapi({ description: "3PL only: the Standard Webhooks secret, shown only in this response (null in a replay)" }),
+}).openapi("CreatedWarehouse");
+
+const WebhookUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(500)
+  .openapi({ description: "3PL only: where dispatches are POSTed", example: "https://3pl.example/oms/dispatch" });
+
+const warehouseFields = {
+  name: text(200),
+  region: z.string().trim().min(1).max(100).nullable(),
+  active: z.boolean(),
+  weight_tolerance_pct: z.number().int().min(0).max(100),
+  weight_tolerance_grams: z.number().int().min(0).max(100_000),
+  webhook_url: WebhookUrl,
+};
+
+export const CreateWarehouse = z
+  .object({
+    name: warehouseFields.name,
+    kind: z.enum(["own", "third_party"]).default("own"),
+    country: z.string().refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code such as US" }),
+    region: warehouseFields.region.optional(),
+    currency: Currency.default("USD").openapi({ description: "The currency stock costs are kept in" }),
+    weight_tolerance_pct: warehouseFields.weight_tolerance_pct.default(5),
+    weight_tolerance_grams: warehouseFields.weight_tolerance_grams.default(20),
+    webhook_url: WebhookUrl.optional(),
+  })
+  .refine((b) => (b.kind === "third_party") === (b.webhook_url !== undefined), {
+    message: "a third_party warehouse needs a webhook_url; an own warehouse has none",
+    path: ["webhook_url"],
+  })
+  .openapi("CreateWarehouse");
+
+export const UpdateWarehouse = z
+  .object(warehouseFields)
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
+  .openapi("UpdateWarehouse");
+
+export const Zone = z
+  .object({ id: z.string(), warehouse_id: z.string(), code: z.string(), name: z.string(), created_at: Rfc3339 })
+  .openapi("Zone");
+export const CreateZone = z.object({ code: Code, name: text(200) }).openapi("CreateZone");
+
+export const Bin = z
+  .object({
+    id: z.string(),
+    warehouse_id: z.string(),
+    zone_id: z.string().nullable(),
+    zone_code: z.string().nullable(),
+    code: z.string(),
+    kind: z.enum(["storage", "outbound"]),
+    pick_sequence: z.number().int(),
+    active: z.boolean(),
+    created_at: Rfc3339,
+  })
+  .openapi("Bin");
+export const CreateBin = z
+  .object({
+    code: Code,
+    zone: Code.optional().openapi({ description: "The zone's code" }),
+    pick_sequence: z.number().int().min(0).max(1_000_000_000).default(0).openapi({ description: "Place on the picking path; pick lists follow it" }),
+  })
+  .openapi("CreateBin");
+
+export const StockLevel = z
+  .object({
+    warehouse_id: z.string(),
+    bin_id: z.string(),
+    bin: z.string(),
+    sku: z.string(),
+    on_hand: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+    updated_at: Rfc3339,
+  })
+  .openapi("StockLevel");
+
+export const StockQuery = z.object({
+  ...ListQuery,
+  sku: z.string().max(64).optional(),
+  bin: z.string().max(32).optional(),
+});
+
+export const StockSummaryQuery = z.object({ sku: Sku });
+export const StockSummary = z
+  .object({
+    sku: z.string(),
+    warehouses: z.array(
+      z.object({ warehouse_id: z.string(), on_hand: z.number().int(), reserved: z.number().int(), available: z.number().int() }),
+    ),
+    on_hand: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+  })
+  .openapi("StockSummary");
+
+export const Movement = z
+  .object({
+    id: z.number().int(),
+    warehouse_id: z.string(),
+    bin_id: z.string(),
+    sku: z.string(),
+    kind: z.enum(MOVEMENT_KINDS),
+    on_hand_delta: z.number().int(),
+    reserved_delta: z.number().int(),
+    unit_cost: Amount.nullable(),
+    actor: z.string(),
+    reason: z.string().nullable(),
+    ref_type: z.string().nullable(),
+    ref_id: z.string().nullable(),
+    created_at: Rfc3339,
+  })
+  .openapi("StockMovement");
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1).max(values.length));
+
+export const MovementsQuery = z.object({
+  ...ListQuery,
+  sku: z.string().max(64).optional(),
+  kind: csv(MOVEMENT_KINDS).optional().openapi({ description: "One kind, or several comma-separated" }),
+  ref_id: z.string().max(64).optional(),
+});
+
+export const CreateReceipt = z
+  .object({
+    reference: z.string().trim().min(1).max(100).optional().openapi({ description: "The supplier's delivery note or PO number" }),
+    lines: z
+      .array(
+        z.object({
+          sku: Sku,
+          bin: Code.openapi({ description: "The bin it was put away to" }),
+          quantity: Quantity,
+          unit_cost: Amount.openapi({ description: "In the warehouse's currency" }),
+        }),
+      )
+      .min(1)
+      .max(100),
+  })
+  .openapi("CreateReceipt");
+
+export const Receipt = z
+  .object({
+    id: z.string(),
+    warehouse_id: z.string(),
+    reference: z.string().nullable(),
+    levels: z.array(StockLevel.omit({ updated_at: true })),
+    costs: z.array(z.object({ sku: z.string(), avg_unit_cost: Amount, currency: z.string() })),
+  })
+  .openapi("Receipt");
+
+export const CreateAdjustment = z
+  .object({
+    bin: Code,
+    sku: Sku,
+    delta: z
+      .number()
+      .int()
+      .min(-1_000_000)
+      .max(1_000_000)
+      .refine((d) => d !== 0, { message: "must not be 0" })
+      .openapi({ description: "Units to add (positive) or remove (negative)" }),
+    reason: text(500),
+  })
+  .openapi("CreateAdjustment");
+
+export const CreateTransfer = z
+  .object({
+    sku: Sku,
+    quantity: Quantity,
+    from_bin: Code,
+    to_warehouse_id: z.string().min(1).max(64).openapi({ description: "May be this warehouse (a move between bins)" }),
+    to_bin: Code,
+    reason: text(500).optional(),
+  })
+  .openapi("CreateTransfer");
+
+export const Transfer = z
+  .object({ id: z.string(), sku: z.string(), quantity: z.number().int(), from: StockLevel.omit({ updated_at: true }), to: StockLevel.omit({ updated_at: true }) })
+  .openapi("Transfer");
+
+export const CreateCount = z
+  .object({
+    reason: text(500).optional(),
+    lines: z
+      .array(z.object({ bin: Code, sku: Sku, counted: z.number().int().min(0).max(1_000_000) }))
+      .min(1)
+      .max(100),
+  })
+  .openapi("CreateCount");
+
+export const StockCount = z
+  .object({
+    id: z.string(),
+    warehouse_id: z.string(),
+    reason: z.string().nullable(),
+    lines: z.array(
+      z.object({ bin: z.string(), sku: z.string(), expected: z.number().int(), counted: z.number().int(), variance: z.number().int() }),
+    ),
+    created_at: Rfc3339,
+  })
+  .openapi("StockCount");
+
+export const Cost = z
+  .object({ warehouse_id: z.string(), sku: z.string(), avg_unit_cost: Amount, currency: z.string(), updated_at: Rfc3339 })
+  .openapi("StockCost");
+
+export const StockCheck = z
+  .object({
+    warehouse_id: z.string(),
+    ok: z.boolean(),
+    checked: z.number().int().openapi({ description: "Stock rows compared with the ledger" }),
+    mismatches: z.array(
+      z.object({
+        bin_id: z.string(),
+        sku: z.string(),
+        level: z.object({ on_hand: z.number().int(), reserved: z.number().int() }),
+        ledger: z.object({ on_hand: z.number().int(), reserved: z.number().int() }),
+      }),
+    ),
+  })
+  .openapi("StockCheck");

@@ -1,0 +1,265 @@
+/** Warehouses and their layout: zones and bin locations. Thin: shapes in schemas.ts. */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, asc, desc, eq, lt } from "drizzle-orm";
+import { constraintFailed, database } from "../db/client";
+import { bins, warehouses, zones } from "../db/schema";
+import type { AppEnv } from "../env";
+import { idempotent } from "../http/idempotency";
+import { ApiError, forbidden, validationFailed } from "../http/problem";
+import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems } from "../http/route";
+import { newId } from "../lib/ids";
+import { iso } from "../orders/serialize";
+import { Bin, CreateBin, CreatedWarehouse, CreateWarehouse, CreateZone, UpdateWarehouse, Warehouse, WarehouseIdParam, Zone } from "./schemas";
+import { warehouseOr404, warehouseScope, type WarehouseRow } from "./scope";
+
+/** Every warehouse has this outbound bin: picked goods wait here for packing and shipping. */
+export const OUTBOUND_BIN = "OUTBOUND";
+
+const warehouseBody = (w: WarehouseRow) => ({
+  id: w.id,
+  name: w.name,
+  kind: w.kind,
+  country: w.country,
+  region: w.region,
+  currency: w.currency,
+  active: w.active,
+  weight_tolerance_pct: w.weightTolerancePct,
+  weight_tolerance_grams: w.weightToleranceGrams,
+  webhook_url: w.webhookUrl,
+  created_at: iso(w.createdAt),
+  updated_at: iso(w.updatedAt),
+});
+const zoneBody = (z: typeof zones.$inferSelect) => ({ id: z.id, warehouse_id: z.warehouseId, code: z.code, name: z.name, created_at: iso(z.createdAt) });
+const binBody = (b: typeof bins.$inferSelect, zoneCode: string | null) => ({
+  id: b.id,
+  warehouse_id: b.warehouseId,
+  zone_id: b.zoneId,
+  zone_code: zoneCode,
+  code: b.code,
+  kind: b.kind,
+  pick_sequence: b.pickSequence,
+  active: b.active,
+  created_at: iso(b.createdAt),
+});
+
+/** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
+function webhookSecret(): string {
+  return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
+}
+
+export const warehouseRoutes = new OpenAPIHono<AppEnv>();
+
+warehouseRoutes.post("/v1/warehouses", idempotent({ redact: (b) => ({ ...b, webhook_secret: null }) }));
+warehouseRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/warehouses",
+    permission: "warehouses:manage",
+    tags: ["Warehouses"],
+    summary: "Create a warehouse (own or third-party)",
+    description: "Creates its OUTBOUND bin too. A third-party warehouse gets a webhook secret, shown only in this response.",
+    request: { body: jsonBody(CreateWarehouse) },
+    responses: { 201: jsonResponse(CreatedWarehouse, "The warehouse"), ...problems(413, 415, 422) },
+  }),
+  async (c) => {
+    if (c.get("principal").warehouses !== "*") throw forbidden("Only a key for every warehouse may create warehouses");
+    const body = c.req.valid("json");
+    const now = Date.now();
+    const row: WarehouseRow = {
+      id: newId("wh", now),
+      name: body.name,
+      kind: body.kind,
+      country: body.country,
+      region: body.region ?? null,
+      currency: body.currency,
+      active: true,
+      weightTolerancePct: body.weight_tolerance_pct,
+      weightToleranceGrams: body.weight_tolerance_grams,
+      webhookUrl: body.webhook_url ?? null,
+      webhookSecret: body.kind === "third_party" ? webhookSecret() : null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const db = database(c.env);
+    await db.batch([
+      db.insert(warehouses).values(row),
+      db.insert(bins).values({ id: newId("bin", now), warehouseId: row.id, zoneId: null, code: OUTBOUND_BIN, kind: "outbound", pickSequence: 0, active: true, createdAt: now }),
+    ]);
+    return c.json({ ...warehouseBody(row), webhook_secret: row.webhookSecret }, 201, { location: `/v1/warehouses/${row.id}` });
+  },
+);
+
+warehouseRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/warehouses",
+    permission: "warehouses:read",
+    tags: ["Warehouses"],
+    summary: "List the warehouses this key may see",
+    request: { query: z.object(ListQuery) },
+    responses: { 200: jsonResponse(listOf(Warehouse, "WarehouseList"), "A page of warehouses"), ...problems() },
+  }),
+  async (c) => {
+    const { cursor, limit } = c.req.valid("query");
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    if (after === null) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const rows = await database(c.env)
+      .select()
+      .from(warehouses)
+      .where(and(warehouseScope(c.get("principal"), warehouses.id), after ? lt(warehouses.id, after) : undefined))
+      .orderBy(desc(warehouses.id))
+      .limit(limit + 1)
+      .all();
+    const page = rows.slice(0, limit);
+    return c.json({ data: page.map(warehouseBody), next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+  },
+);
+
+warehouseRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/warehouses/{id}",
+    permission: "warehouses:read",
+    tags: ["Warehouses"],
+    summary: "Get a warehouse",
+    request: { params: WarehouseIdParam },
+    responses: { 200: jsonResponse(Warehouse, "The warehouse"), ...problems(404) },
+  }),
+  async (c) => c.json(warehouseBody(await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id)), 200),
+);
+
+warehouseRoutes.openapi(
+  apiRoute({
+    method: "patch",
+    path: "/v1/warehouses/{id}",
+    permission: "warehouses:manage",
+    tags: ["Warehouses"],
+    summary: "Update a warehouse",
+    description: "An inactive warehouse is left out of allocation; its stock stays where it is.",
+    request: { params: WarehouseIdParam, body: jsonBody(UpdateWarehouse) },
+    responses: { 200: jsonResponse(Warehouse, "The warehouse"), ...problems(404, 413, 415, 422) },
+  }),
+  async (c) => {
+    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const { weight_tolerance_pct, weight_tolerance_grams, webhook_url, ...rest } = c.req.valid("json");
+    if (webhook_url !== undefined && wh.kind !== "third_party") {
+      throw validationFailed([{ field: "webhook_url", message: "only a third_party warehouse has a webhook_url" }]);
+    }
+    const [row] = await database(c.env)
+      .update(warehouses)
+      .set({
+        ...rest,
+        ...(weight_tolerance_pct !== undefined ? { weightTolerancePct: weight_tolerance_pct } : {}),
+        ...(weight_tolerance_grams !== undefined ? { weightToleranceGrams: weight_tolerance_grams } : {}),
+        ...(webhook_url !== undefined ? { webhookUrl: webhook_url } : {}),
+        updatedAt: Date.now(),
+      })
+      .where(eq(warehouses.id, wh.id))
+      .returning();
+    return c.json(warehouseBody(row!), 200);
+  },
+);
+
+warehouseRoutes.post("/v1/warehouses/:id/zones", idempotent());
+warehouseRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/warehouses/{id}/zones",
+    permission: "warehouses:manage",
+    tags: ["Warehouses"],
+    summary: "Add a zone",
+    request: { params: WarehouseIdParam, body: jsonBody(CreateZone) },
+    responses: { 201: jsonResponse(Zone, "The zone"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const body = c.req.valid("json");
+    const now = Date.now();
+    const row = { id: newId("zn", now), warehouseId: wh.id, code: body.code, name: body.name, createdAt: now };
+    try {
+      await database(c.env).insert(zones).values(row);
+    } catch (err) {
+      if (constraintFailed(err, "zones.warehouse_id, zones.code")) throw new ApiError(409, "duplicate_code", "Zone exists", `Zone ${body.code} already exists here`);
+      throw err;
+    }
+    return c.json(zoneBody(row), 201);
+  },
+);
+
+warehouseRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/warehouses/{id}/zones",
+    permission: "warehouses:read",
+    tags: ["Warehouses"],
+    summary: "List a warehouse's zones",
+    request: { params: WarehouseIdParam },
+    responses: { 200: jsonResponse(z.object({ data: z.array(Zone) }).openapi("ZoneList"), "Its zones"), ...problems(404) },
+  }),
+  async (c) => {
+    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const rows = await database(c.env).select().from(zones).where(eq(zones.warehouseId, wh.id)).orderBy(asc(zones.code)).all();
+    return c.json({ data: rows.map(zoneBody) }, 200);
+  },
+);
+
+warehouseRoutes.post("/v1/warehouses/:id/bins", idempotent());
+warehouseRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/warehouses/{id}/bins",
+    permission: "warehouses:manage",
+    tags: ["Warehouses"],
+    summary: "Add a bin location",
+    request: { params: WarehouseIdParam, body: jsonBody(CreateBin) },
+    responses: { 201: jsonResponse(Bin, "The bin"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const body = c.req.valid("json");
+    const db = database(c.env);
+    const zone = body.zone ? await db.select().from(zones).where(and(eq(zones.warehouseId, wh.id), eq(zones.code, body.zone))).get() : null;
+    if (body.zone && !zone) throw validationFailed([{ field: "zone", message: `no zone ${body.zone} in this warehouse` }]);
+    const now = Date.now();
+    const row = {
+      id: newId("bin", now),
+      warehouseId: wh.id,
+      zoneId: zone?.id ?? null,
+      code: body.code,
+      kind: "storage" as const,
+      pickSequence: body.pick_sequence,
+      active: true,
+      createdAt: now,
+    };
+    try {
+      await db.insert(bins).values(row);
+    } catch (err) {
+      if (constraintFailed(err, "bins.warehouse_id, bins.code")) throw new ApiError(409, "duplicate_code", "Bin exists", `Bin ${body.code} already exists here`);
+      throw err;
+    }
+    return c.json(binBody(row, zone?.code ?? null), 201);
+  },
+);
+
+warehouseRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/warehouses/{id}/bins",
+    permission: "warehouses:read",
+    tags: ["Warehouses"],
+    summary: "List a warehouse's bins in picking-path order",
+    request: { params: WarehouseIdParam },
+    responses: { 200: jsonResponse(z.object({ data: z.array(Bin) }).openapi("BinList"), "Its bins"), ...problems(404) },
+  }),
+  async (c) => {
+    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const rows = await database(c.env)
+      .select({ bin: bins, zoneCode: zones.code })
+      .from(bins)
+      .leftJoin(zones, eq(zones.id, bins.zoneId))
+      .where(eq(bins.warehouseId, wh.id))
+      .orderBy(asc(bins.pickSequence), asc(bins.code))
+      .all();
+    return c.json({ data: rows.map((r) => binBody(r.bin, r.zoneCode)) }, 200);
+  },
+);
