@@ -1,4 +1,5 @@
 /** The Worker: the HTTP app, the queue consumers and the cron jobs, plus the Durable Object classes. */
+import { ROLLUP_CRON, runRollups } from "./analytics/run-rollups";
 import { app } from "./app";
 import type { Env, OutboxMessage } from "./env";
 import { housekeeping } from "./housekeeping";
@@ -11,6 +12,7 @@ export { OrderObject } from "./orders/order-object";
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
   "* * * * *": (env, t) => sweepOutbox(env, t),
   "17 * * * *": (env, t) => housekeeping(env, t),
+  [ROLLUP_CRON]: (env, t) => runRollups(env, { now: t }),
 };
 
 export default {
