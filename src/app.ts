@@ -4,6 +4,8 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
+import { analyticsRoutes } from "./analytics/routes";
+import { slaRoutes } from "./analytics/sla-routes";
 import { apiKeyRoutes } from "./api-keys/routes";
 import type { AppEnv } from "./env";
 import { authenticate } from "./http/auth";
@@ -32,6 +34,8 @@ app.route("/", orderRoutes);
 app.route("/", storeRoutes);
 app.route("/", productRoutes);
 app.route("/", apiKeyRoutes);
+app.route("/", analyticsRoutes);
+app.route("/", slaRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

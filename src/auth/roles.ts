@@ -20,7 +20,9 @@ export type Permission =
   | "stores:manage"
   | "products:read"
   | "products:manage"
-  | "api_keys:manage";
+  | "api_keys:manage"
+  /** Rollup reports and CSV exports (src/analytics). */
+  | "reports:read";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
 
@@ -34,12 +36,13 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "products:read",
     "products:manage",
     "api_keys:manage",
+    "reports:read",
   ],
   auditor: ["orders:read", ...transitions("approve", "hold", "reject", "cancel"), "stores:read", "products:read"],
   warehouse: ["orders:read", ...transitions("process", "ship"), "stores:read", "products:read"],
   logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read"],
   support: ["orders:read", ...transitions("hold", "cancel", "complete"), "stores:read", "products:read"],
-  analyst: ["orders:read", "stores:read", "products:read"],
+  analyst: ["orders:read", "stores:read", "products:read", "reports:read"],
   // A storefront integration: pushes its store's orders and may cancel them on the customer's behalf.
   channel: ["orders:create", "orders:read", ...transitions("cancel"), "products:read"],
   // Logistics and 3PL partners reach us through signed webhooks, not the JSON API.
