@@ -121,6 +121,17 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     await expectRollupsMatchRawData();
   });
 
+  it("keep New York's repeated 01:00 of 2025-11-02 as two hours, and that day 25 hours long", async () => {
+    const hours = (await rollupRows("rollup_order_hours", ["st_roll_nyc"], "hour_start")).filter((h) => h.day === "2025-11-02");
+    const labels = [...new Set(hours.map((h) => h.hour_label))];
+    expect(labels).toContain("2025-11-02T01:00-04:00");
+    expect(labels).toContain("2025-11-02T01:00-05:00");
+    expect(labels.length).toBeLessThanOrEqual(25);
+    const starts = [...new Set(hours.map((h) => h.hour_start as number))];
+    expect(Math.min(...starts)).toBeGreaterThanOrEqual(Date.parse("2025-11-02T04:00:00Z"));
+    expect(Math.max(...starts)).toBeLessThan(Date.parse("2025-11-03T05:00:00Z"));
+  });
+
   it("equal a direct SQL computation for the UTC store", async () => {
     const direct = await env.DB.prepare(`
       SELECT o.store_id, date(e.created_at / 1000, 'unixepoch') AS day, o.channel, '' AS warehouse_id, o.currency,
