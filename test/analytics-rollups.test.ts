@@ -206,14 +206,13 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     await refoldUnit(
       env.DB,
       {
-        timezone: tz,
         storeIds: ["st_roll_nyc"],
         firstDay: "2025-11-02",
         lastDay: "2025-11-02",
+        // Deliberately wrong offsets: if anything were written, the rows would change.
+        zones: [{ timezone: tz, storeIds: ["st_roll_nyc"], start, end, segments: offsetSegments("UTC", start, end) }],
         start,
         end,
-        // Deliberately wrong offsets: if anything were written, the rows would change.
-        segments: offsetSegments("UTC", start, end),
         slas: new Map([["st_roll_nyc", DEFAULT_SLA]]),
         guard: leaseGuard("not-the-holder"),
       },

@@ -11,29 +11,32 @@ const configs: StoreConfigs = new Map([
 ]);
 
 describe("planUnits", () => {
-  it("groups by time zone, splits at gaps and at maxDays, and names the stores of each run", () => {
+  it("splits days at gaps and at maxDays, and puts the stores of each run in their time zones", () => {
     const units = planUnits(
       [
         { store_id: "st_ny1", day: "2026-03-07" },
         { store_id: "st_ny2", day: "2026-03-08" },
+        { store_id: "st_in", day: "2026-03-08" },
         { store_id: "st_ny1", day: "2026-03-09" },
         { store_id: "st_ny1", day: "2026-03-12" },
-        { store_id: "st_in", day: "2026-03-08" },
         { store_id: "st_unknown", day: "2026-03-08" },
       ],
       configs,
       2,
     );
-    expect(units.map((u) => [u.timezone, u.firstDay, u.lastDay, u.storeIds, u.buckets.length])).toEqual([
-      ["America/New_York", "2026-03-07", "2026-03-08", ["st_ny1", "st_ny2"], 2],
-      ["America/New_York", "2026-03-09", "2026-03-09", ["st_ny1"], 1],
-      ["America/New_York", "2026-03-12", "2026-03-12", ["st_ny1"], 1],
-      ["Asia/Kolkata", "2026-03-08", "2026-03-08", ["st_in"], 1],
+    expect(units.map((u) => [u.firstDay, u.lastDay, u.storeIds, u.zones.map((z) => [z.timezone, z.storeIds]), u.buckets.length])).toEqual([
+      ["2026-03-07", "2026-03-08", ["st_in", "st_ny1", "st_ny2"], [["Asia/Kolkata", ["st_in"]], ["America/New_York", ["st_ny1", "st_ny2"]]], 3],
+      ["2026-03-09", "2026-03-09", ["st_ny1"], [["America/New_York", ["st_ny1"]]], 1],
+      ["2026-03-12", "2026-03-12", ["st_ny1"], [["America/New_York", ["st_ny1"]]], 1],
     ]);
     const [first] = units;
-    expect(first!.start).toBe(Date.parse("2026-03-07T05:00:00Z"));
-    expect(first!.end).toBe(Date.parse("2026-03-09T04:00:00Z"));
-    expect(first!.segments.map((s) => s.offsetMs / 3_600_000)).toEqual([-5, -4]);
+    const [kolkata, newYork] = first!.zones;
+    expect(newYork!.start).toBe(Date.parse("2026-03-07T05:00:00Z"));
+    expect(newYork!.end).toBe(Date.parse("2026-03-09T04:00:00Z"));
+    expect(newYork!.segments.map((s) => s.offsetMs / 3_600_000)).toEqual([-5, -4]);
+    expect(kolkata!.start).toBe(Date.parse("2026-03-06T18:30:00Z"));
+    expect(first!.start).toBe(kolkata!.start);
+    expect(first!.end).toBe(newYork!.end);
   });
 });
 

@@ -1,52 +1,61 @@
 /**
  * Recomputes dirty buckets. Dirty (store, day) pairs are grouped into units
- * (stores of one time zone over at most `maxDays` consecutive local days) so
- * that one pass over a time range of events serves many stores; each unit is
- * one D1 batch: every fold's replacement rows, then the removal of the dirty
- * marks it served. A unit may refold a (store, day) that was not dirty:
- * recomputing a clean bucket changes nothing.
+ * (the stores dirty over at most `maxDays` consecutive local days, whatever
+ * their time zones) so that one pass over a time range of events serves
+ * them all; each unit is one D1 batch: every fold's replacement rows, then
+ * the removal of the dirty marks it served. A unit may refold a (store, day)
+ * that was not dirty: recomputing a clean bucket changes nothing.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { all, batch, statement } from "./d1";
 import type { StoreConfigs } from "./apply-store-config";
 import { FOLDS, type FoldUnit } from "./folds";
-import { storeIn } from "./folds/fold";
+import { storeIn, type ZonePart } from "./folds/fold";
 import type { Sla } from "./sla";
 import { addDays, dayStart, daysBetween, offsetSegments } from "./time-zones";
 
 export type DirtyBucket = { store_id: string; day: string };
 export type PlannedUnit = Omit<FoldUnit, "guard"> & { buckets: DirtyBucket[] };
 
-/** Pure: dirty buckets to units of work. */
+/** Pure: dirty buckets to units of work. Buckets of stores without a configuration are left for later. */
 export function planUnits(dirty: readonly DirtyBucket[], configs: StoreConfigs, maxDays: number): PlannedUnit[] {
-  const byZone = new Map<string, DirtyBucket[]>();
-  for (const b of dirty) {
-    const tz = configs.get(b.store_id)?.timezone;
-    if (!tz) continue;
-    byZone.set(tz, [...(byZone.get(tz) ?? []), b]);
-  }
+  const known = dirty.filter((b) => configs.has(b.store_id));
+  const days = [...new Set(known.map((b) => b.day))].sort();
   const units: PlannedUnit[] = [];
-  for (const [timezone, buckets] of byZone) {
-    const days = [...new Set(buckets.map((b) => b.day))].sort();
-    let run: string[] = [];
-    const flush = () => {
-      if (!run.length) return;
-      const firstDay = run[0]!;
-      const lastDay = run.at(-1)!;
-      const inRun = buckets.filter((b) => b.day >= firstDay && b.day <= lastDay);
-      const storeIds = [...new Set(inRun.map((b) => b.store_id))].sort();
+  let run: string[] = [];
+  const flush = () => {
+    if (!run.length) return;
+    const firstDay = run[0]!;
+    const lastDay = run.at(-1)!;
+    const buckets = known.filter((b) => b.day >= firstDay && b.day <= lastDay);
+    const storeIds = [...new Set(buckets.map((b) => b.store_id))].sort();
+    const byZone = new Map<string, string[]>();
+    for (const id of storeIds) {
+      const tz = configs.get(id)!.timezone;
+      byZone.set(tz, [...(byZone.get(tz) ?? []), id]);
+    }
+    const zones: ZonePart[] = [...byZone].map(([timezone, ids]) => {
       const start = dayStart(timezone, firstDay);
       const end = dayStart(timezone, addDays(lastDay, 1));
-      const slas = new Map<string, Sla>(storeIds.map((s) => [s, configs.get(s)!.sla]));
-      units.push({ timezone, storeIds, firstDay, lastDay, start, end, segments: offsetSegments(timezone, start, end), slas, buckets: inRun });
-      run = [];
-    };
-    for (const day of days) {
-      if (run.length && (run.length >= maxDays || daysBetween(run.at(-1)!, day) !== 1)) flush();
-      run.push(day);
-    }
-    flush();
+      return { timezone, storeIds: ids, start, end, segments: offsetSegments(timezone, start, end) };
+    });
+    units.push({
+      storeIds,
+      firstDay,
+      lastDay,
+      zones,
+      start: Math.min(...zones.map((z) => z.start)),
+      end: Math.max(...zones.map((z) => z.end)),
+      slas: new Map<string, Sla>(storeIds.map((id) => [id, configs.get(id)!.sla])),
+      buckets,
+    });
+    run = [];
+  };
+  for (const day of days) {
+    if (run.length && (run.length >= maxDays || daysBetween(run.at(-1)!, day) !== 1)) flush();
+    run.push(day);
   }
+  flush();
   return units;
 }
 

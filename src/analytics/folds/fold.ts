@@ -19,16 +19,26 @@ import type { Sla } from "../sla";
 import type { Segment } from "../time-zones";
 import { localDaySql } from "../bucket-sql";
 
-export type FoldUnit = {
+/** The stores of one time zone in a unit, and the instants of the unit's days in that zone. */
+export type ZonePart = {
   timezone: string;
   storeIds: readonly string[];
-  /** Inclusive local days. */
-  firstDay: string;
-  lastDay: string;
-  /** [start, end): the UTC instants of those local days. */
+  /** [start, end): the UTC instants of the unit's local days in this zone. */
   start: number;
   end: number;
   segments: readonly Segment[];
+};
+
+export type FoldUnit = {
+  /** Every store of the unit. */
+  storeIds: readonly string[];
+  /** Inclusive local days, the same calendar days for every store. */
+  firstDay: string;
+  lastDay: string;
+  zones: readonly ZonePart[];
+  /** The union of the zones' ranges: what one pass over the events' time index covers. */
+  start: number;
+  end: number;
   slas: ReadonlyMap<string, Sla>;
   /** A SQL condition that holds while this run owns the lease. */
   guard: SQL;
@@ -53,17 +63,26 @@ export function deleteUnitRows(d1: D1Database, table: string, unit: FoldUnit) {
 
 /**
  * The order events of the unit's stores in its time range, joined to their
- * orders as `e` and `o`. CROSS JOIN makes SQLite walk the events' time index
- * first: a range of time is narrow, while a store's orders span all of it.
+ * orders (`o`) and to the unit's zone table `z` (store_id, zone index, and
+ * that zone's [zone_start, zone_end)). CROSS JOIN fixes the loop order:
+ * events first, by their time index (a range of time is narrow, while a
+ * store's orders span all of it), so stores in every zone share one pass.
  */
-export const EVENTS_WITH_ORDERS = sql`order_events e CROSS JOIN orders o ON o.id = e.order_id`;
+export function eventsOfUnit(unit: FoldUnit): SQL {
+  const zones = JSON.stringify(unit.zones.flatMap((z, i) => z.storeIds.map((s) => [s, i, z.start, z.end])));
+  return sql`order_events e CROSS JOIN orders o ON o.id = e.order_id
+    CROSS JOIN (SELECT json_extract(value, '$[0]') AS store_id, json_extract(value, '$[1]') AS zone,
+        json_extract(value, '$[2]') AS zone_start, json_extract(value, '$[3]') AS zone_end
+      FROM json_each(${zones})) z ON z.store_id = o.store_id`;
+}
 
 export function unitEventsWhere(unit: FoldUnit): SQL {
-  return sql`e.created_at >= ${unit.start} AND e.created_at < ${unit.end} AND ${storeIn(sql`o.store_id`, unit.storeIds)}`;
+  return sql`e.created_at >= ${unit.start} AND e.created_at < ${unit.end}
+    AND e.created_at >= z.zone_start AND e.created_at < z.zone_end`;
 }
 
 /** The local day of an event of the unit. */
-export const eventDay = (unit: FoldUnit) => localDaySql(sql`e.created_at`, unit.segments);
+export const eventDay = (unit: FoldUnit) => localDaySql(sql`e.created_at`, unit.zones);
 
 /** Inserts JSON-array rows through json_each: one bound parameter per statement, chunked to stay well under D1's limits. */
 export function insertJsonRows(

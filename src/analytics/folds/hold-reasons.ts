@@ -6,7 +6,7 @@
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
-import { deleteUnitRows, eventDay, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
+import { deleteUnitRows, eventDay, eventsOfUnit, unitEventsWhere, type Fold } from "./fold";
 
 /** Long free-text reasons are cut: the rollup groups by reason, the full text stays in order_events. */
 export const REASON_MAX = 200;
@@ -19,7 +19,7 @@ export const holdReasons: Fold = {
       deleteUnitRows(d1, "rollup_reason_days", unit),
       statement(d1, sql`INSERT INTO rollup_reason_days (store_id, day, event, reason, count)
         SELECT o.store_id, ${eventDay(unit)}, e.type, substr(COALESCE(e.reason, ''), 1, ${sql.raw(String(REASON_MAX))}), COUNT(*)
-        FROM ${EVENTS_WITH_ORDERS}
+        FROM ${eventsOfUnit(unit)}
         WHERE ${unitEventsWhere(unit)} AND e.type IN ('hold', 'reject', 'cancel') AND ${unit.guard}
         GROUP BY o.store_id, 2, e.type, 4`),
     ];

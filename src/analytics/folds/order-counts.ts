@@ -10,7 +10,7 @@
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { hourLabelSql, hourStartSql } from "../bucket-sql";
-import { deleteUnitRows, eventDay, EVENTS_WITH_ORDERS, storeIn, unitEventsWhere, type Fold } from "./fold";
+import { deleteUnitRows, eventDay, eventsOfUnit, storeIn, unitEventsWhere, type Fold } from "./fold";
 
 const MEASURES = [
   "received",
@@ -42,7 +42,7 @@ export const orderCounts: Fold = {
       deleteUnitRows(d1, "rollup_order_hours", unit),
       deleteUnitRows(d1, "rollup_order_days", unit),
       statement(d1, sql`INSERT INTO rollup_order_hours (store_id, day, hour_start, hour_label, channel, warehouse_id, currency, ${measureList})
-        SELECT o.store_id, ${eventDay(unit)}, ${hourStartSql(at, unit.segments)}, ${hourLabelSql(at, unit.segments)}, o.channel, '', o.currency,
+        SELECT o.store_id, ${eventDay(unit)}, ${hourStartSql(at, unit.zones)}, ${hourLabelSql(at, unit.zones)}, o.channel, '', o.currency,
           SUM(e.type = 'received'),
           SUM(e.to_status = 'approved'),
           SUM(e.to_status = 'on_hold'),
@@ -58,7 +58,7 @@ export const orderCounts: Fold = {
           SUM(CASE WHEN e.type = 'received' THEN o.tax_amount ELSE 0 END),
           SUM(CASE WHEN e.type = 'received' THEN o.total_amount ELSE 0 END),
           SUM(CASE WHEN e.to_status = 'cancelled' THEN o.total_amount ELSE 0 END)
-        FROM ${EVENTS_WITH_ORDERS}
+        FROM ${eventsOfUnit(unit)}
         WHERE ${unitEventsWhere(unit)} AND ${unit.guard}
         GROUP BY o.store_id, 2, 3, 4, o.channel, o.currency`),
       statement(d1, sql`INSERT INTO rollup_order_days (store_id, day, channel, warehouse_id, currency, ${measureList})

@@ -16,7 +16,7 @@ import { sql } from "drizzle-orm";
 import { all } from "../d1";
 import { summarize } from "../percentiles";
 import { SPAN_OF_EVENT, type Sla, type Span } from "../sla";
-import { deleteUnitRows, eventDay, EVENTS_WITH_ORDERS, insertJsonRows, unitEventsWhere, type Fold } from "./fold";
+import { deleteUnitRows, eventDay, eventsOfUnit, insertJsonRows, unitEventsWhere, type Fold } from "./fold";
 
 export type Sample = {
   store_id: string;
@@ -72,7 +72,7 @@ export const processingTimes: Fold = {
           WHEN 'ship' THEN (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve')
           WHEN 'deliver' THEN (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'ship')
         END AS started_at
-      FROM ${EVENTS_WITH_ORDERS}
+      FROM ${eventsOfUnit(unit)}
       WHERE ${unitEventsWhere(unit)} AND e.type IN ('approve', 'ship', 'deliver', 'complete')
         AND NOT (e.type = 'approve' AND EXISTS (
           SELECT 1 FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve'))`);

@@ -8,7 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
-import { deleteUnitRows, eventDay, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
+import { deleteUnitRows, eventDay, eventsOfUnit, unitEventsWhere, type Fold } from "./fold";
 
 export const skuSales: Fold = {
   name: "sku-sales",
@@ -24,7 +24,7 @@ export const skuSales: Fold = {
           ${when("e.to_status = 'cancelled'", "quantity")}, ${when("e.to_status = 'cancelled'", "total_amount")},
           ${when("e.to_status = 'shipped'", "quantity")}, ${when("e.to_status = 'shipped'", "total_amount")},
           NULL
-        FROM ${EVENTS_WITH_ORDERS} JOIN order_lines l ON l.order_id = e.order_id
+        FROM ${eventsOfUnit(unit)} JOIN order_lines l ON l.order_id = e.order_id
         WHERE ${unitEventsWhere(unit)} AND (e.type = 'received' OR e.to_status IN ('cancelled', 'shipped')) AND ${unit.guard}
         GROUP BY o.store_id, 2, l.sku, o.currency`),
     ];

@@ -10,7 +10,7 @@
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
-import { deleteUnitRows, eventDay, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
+import { deleteUnitRows, eventDay, eventsOfUnit, unitEventsWhere, type Fold } from "./fold";
 
 export const staffActions: Fold = {
   name: "staff-actions",
@@ -24,7 +24,7 @@ export const staffActions: Fold = {
           e.type, COUNT(*),
           COALESCE(SUM(e.created_at - p.created_at), 0),
           COALESCE(MAX(e.created_at - p.created_at), 0)
-        FROM ${EVENTS_WITH_ORDERS}
+        FROM ${eventsOfUnit(unit)}
           LEFT JOIN order_events p ON p.order_id = e.order_id AND p.seq = e.seq - 1
           LEFT JOIN api_keys k ON k.id = e.actor
         WHERE ${unitEventsWhere(unit)} AND e.type <> 'received' AND ${unit.guard}
