@@ -17,7 +17,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { statement } from "../d1";
 import type { Sla } from "../sla";
 import type { Segment } from "../time-zones";
-import { localDaySql } from "../bucket-sql";
+import { dayNumberSql, inStores, offsetSql } from "../bucket-sql";
 
 /** The stores of one time zone in a unit, and the instants of the unit's days in that zone. */
 export type ZonePart = {
@@ -52,9 +52,7 @@ export type Fold = {
 };
 
 /** `store_id IN (...)` with one bound parameter, whatever the number of stores. */
-export function storeIn(column: SQL, storeIds: readonly string[]): SQL {
-  return sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(storeIds)}))`;
-}
+export const storeIn = inStores;
 
 export function deleteUnitRows(d1: D1Database, table: string, unit: FoldUnit) {
   return statement(d1, sql`DELETE FROM ${sql.identifier(table)}
@@ -63,26 +61,26 @@ export function deleteUnitRows(d1: D1Database, table: string, unit: FoldUnit) {
 
 /**
  * The order events of the unit's stores in its time range, joined to their
- * orders (`o`) and to the unit's zone table `z` (store_id, zone index, and
- * that zone's [zone_start, zone_end)). CROSS JOIN fixes the loop order:
- * events first, by their time index (a range of time is narrow, while a
- * store's orders span all of it), so stores in every zone share one pass.
+ * orders, as `e` and `o`. CROSS JOIN fixes the loop order: events first, by
+ * their time index (a range of time is narrow, while a store's orders span
+ * all of it), so the stores of every zone share one pass.
  */
-export function eventsOfUnit(unit: FoldUnit): SQL {
-  const zones = JSON.stringify(unit.zones.flatMap((z, i) => z.storeIds.map((s) => [s, i, z.start, z.end])));
-  return sql`order_events e CROSS JOIN orders o ON o.id = e.order_id
-    CROSS JOIN (SELECT json_extract(value, '$[0]') AS store_id, json_extract(value, '$[1]') AS zone,
-        json_extract(value, '$[2]') AS zone_start, json_extract(value, '$[3]') AS zone_end
-      FROM json_each(${zones})) z ON z.store_id = o.store_id`;
-}
+export const EVENTS_WITH_ORDERS = sql`order_events e CROSS JOIN orders o ON o.id = e.order_id`;
 
 export function unitEventsWhere(unit: FoldUnit): SQL {
-  return sql`e.created_at >= ${unit.start} AND e.created_at < ${unit.end}
-    AND e.created_at >= z.zone_start AND e.created_at < z.zone_end`;
+  const within = sql`e.created_at >= ${unit.start} AND e.created_at < ${unit.end}`;
+  if (unit.zones.length === 1) return sql`${within} AND ${inStores(sql`o.store_id`, unit.storeIds)}`;
+  const zones = unit.zones.map(
+    (z) => sql`(${inStores(sql`o.store_id`, z.storeIds)} AND e.created_at >= ${z.start} AND e.created_at < ${z.end})`,
+  );
+  return sql`${within} AND (${sql.join(zones, sql` OR `)})`;
 }
 
-/** The local day of an event of the unit. */
-export const eventDay = (unit: FoldUnit) => localDaySql(sql`e.created_at`, unit.zones);
+/** The offset of each event of the unit in its store's zone. */
+export const eventOffset = (unit: FoldUnit) => offsetSql(sql`e.created_at`, sql`o.store_id`, unit.zones);
+
+/** The local day number of each event of the unit: group by it, then turn it into a date with dayOfNumberSql. */
+export const eventDayNumber = (unit: FoldUnit) => dayNumberSql(sql`e.created_at`, eventOffset(unit));
 
 /** Inserts JSON-array rows through json_each: one bound parameter per statement, chunked to stay well under D1's limits. */
 export function insertJsonRows(

@@ -6,7 +6,8 @@
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
-import { deleteUnitRows, eventDay, eventsOfUnit, unitEventsWhere, type Fold } from "./fold";
+import { dayOfNumberSql } from "../bucket-sql";
+import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
 
 /** Long free-text reasons are cut: the rollup groups by reason, the full text stays in order_events. */
 export const REASON_MAX = 200;
@@ -18,10 +19,15 @@ export const holdReasons: Fold = {
     return [
       deleteUnitRows(d1, "rollup_reason_days", unit),
       statement(d1, sql`INSERT INTO rollup_reason_days (store_id, day, event, reason, count)
-        SELECT o.store_id, ${eventDay(unit)}, e.type, substr(COALESCE(e.reason, ''), 1, ${sql.raw(String(REASON_MAX))}), COUNT(*)
-        FROM ${eventsOfUnit(unit)}
-        WHERE ${unitEventsWhere(unit)} AND e.type IN ('hold', 'reject', 'cancel') AND ${unit.guard}
-        GROUP BY o.store_id, 2, e.type, 4`),
+        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, event, reason, n
+        FROM (
+          SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, e.type AS event,
+            substr(COALESCE(e.reason, ''), 1, ${sql.raw(String(REASON_MAX))}) AS reason, COUNT(*) AS n
+          FROM ${EVENTS_WITH_ORDERS}
+          WHERE ${unitEventsWhere(unit)} AND e.type IN ('hold', 'reject', 'cancel')
+          GROUP BY o.store_id, day_number, e.type, reason
+        )
+        WHERE ${unit.guard}`),
     ];
   },
 };

@@ -9,8 +9,8 @@
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
-import { hourLabelSql, hourStartSql } from "../bucket-sql";
-import { deleteUnitRows, eventDay, eventsOfUnit, storeIn, unitEventsWhere, type Fold } from "./fold";
+import { hourDaySql, hourLabelSql, hourStartSql } from "../bucket-sql";
+import { deleteUnitRows, eventOffset, EVENTS_WITH_ORDERS, storeIn, unitEventsWhere, type Fold } from "./fold";
 
 const MEASURES = [
   "received",
@@ -38,29 +38,36 @@ export const orderCounts: Fold = {
   tables: ["rollup_order_hours", "rollup_order_days"],
   async refold(d1, unit) {
     const at = sql`e.created_at`;
+    const off = eventOffset(unit);
+    const hs = sql`hour_start`;
+    const zoneOff = sql`off`;
     return [
       deleteUnitRows(d1, "rollup_order_hours", unit),
       deleteUnitRows(d1, "rollup_order_days", unit),
       statement(d1, sql`INSERT INTO rollup_order_hours (store_id, day, hour_start, hour_label, channel, warehouse_id, currency, ${measureList})
-        SELECT o.store_id, ${eventDay(unit)}, ${hourStartSql(at, unit.zones)}, ${hourLabelSql(at, unit.zones)}, o.channel, '', o.currency,
-          SUM(e.type = 'received'),
-          SUM(e.to_status = 'approved'),
-          SUM(e.to_status = 'on_hold'),
-          SUM(e.to_status = 'processing'),
-          SUM(e.to_status = 'shipped'),
-          SUM(e.to_status = 'delivered'),
-          SUM(e.to_status = 'completed'),
-          SUM(e.to_status = 'cancelled'),
-          SUM(e.type = 'reject'),
-          SUM(CASE WHEN e.type = 'received' THEN o.subtotal_amount ELSE 0 END),
-          SUM(CASE WHEN e.type = 'received' THEN o.discount_amount ELSE 0 END),
-          SUM(CASE WHEN e.type = 'received' THEN o.shipping_amount ELSE 0 END),
-          SUM(CASE WHEN e.type = 'received' THEN o.tax_amount ELSE 0 END),
-          SUM(CASE WHEN e.type = 'received' THEN o.total_amount ELSE 0 END),
-          SUM(CASE WHEN e.to_status = 'cancelled' THEN o.total_amount ELSE 0 END)
-        FROM ${eventsOfUnit(unit)}
-        WHERE ${unitEventsWhere(unit)} AND ${unit.guard}
-        GROUP BY o.store_id, 2, 3, 4, o.channel, o.currency`),
+        SELECT store_id, ${hourDaySql(hs, zoneOff)}, hour_start, ${hourLabelSql(hs, zoneOff, unit.zones)}, channel, '', currency, ${measureList}
+        FROM (
+          SELECT o.store_id AS store_id, ${off} AS off, ${hourStartSql(at, off)} AS hour_start, o.channel AS channel, o.currency AS currency,
+            SUM(e.type = 'received') AS received,
+            SUM(e.to_status = 'approved') AS approved,
+            SUM(e.to_status = 'on_hold') AS held,
+            SUM(e.to_status = 'processing') AS processing,
+            SUM(e.to_status = 'shipped') AS shipped,
+            SUM(e.to_status = 'delivered') AS delivered,
+            SUM(e.to_status = 'completed') AS completed,
+            SUM(e.to_status = 'cancelled') AS cancelled,
+            SUM(e.type = 'reject') AS rejected,
+            SUM(CASE WHEN e.type = 'received' THEN o.subtotal_amount ELSE 0 END) AS gross_amount,
+            SUM(CASE WHEN e.type = 'received' THEN o.discount_amount ELSE 0 END) AS discount_amount,
+            SUM(CASE WHEN e.type = 'received' THEN o.shipping_amount ELSE 0 END) AS shipping_amount,
+            SUM(CASE WHEN e.type = 'received' THEN o.tax_amount ELSE 0 END) AS tax_amount,
+            SUM(CASE WHEN e.type = 'received' THEN o.total_amount ELSE 0 END) AS net_amount,
+            SUM(CASE WHEN e.to_status = 'cancelled' THEN o.total_amount ELSE 0 END) AS cancelled_amount
+          FROM ${EVENTS_WITH_ORDERS}
+          WHERE ${unitEventsWhere(unit)}
+          GROUP BY o.store_id, off, hour_start, o.channel, o.currency
+        )
+        WHERE ${unit.guard}`),
       statement(d1, sql`INSERT INTO rollup_order_days (store_id, day, channel, warehouse_id, currency, ${measureList})
         SELECT store_id, day, channel, warehouse_id, currency, ${measureSums}
         FROM rollup_order_hours

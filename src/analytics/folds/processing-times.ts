@@ -16,7 +16,8 @@ import { sql } from "drizzle-orm";
 import { all } from "../d1";
 import { summarize } from "../percentiles";
 import { SPAN_OF_EVENT, type Sla, type Span } from "../sla";
-import { deleteUnitRows, eventDay, eventsOfUnit, insertJsonRows, unitEventsWhere, type Fold } from "./fold";
+import { DAY_MS } from "../bucket-sql";
+import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, insertJsonRows, unitEventsWhere, type Fold } from "./fold";
 
 export type Sample = {
   store_id: string;
@@ -63,8 +64,8 @@ export const processingTimes: Fold = {
   name: "processing-times",
   tables: ["rollup_durations", "rollup_sla_breaches"],
   async refold(d1, unit) {
-    const samples = await all<Sample>(d1, sql`
-      SELECT o.store_id AS store_id, o.id AS order_id, o.channel AS channel, ${eventDay(unit)} AS day, e.type AS type,
+    const rows = await all<Omit<Sample, "day"> & { day_number: number }>(d1, sql`
+      SELECT o.store_id AS store_id, o.id AS order_id, o.channel AS channel, ${eventDayNumber(unit)} AS day_number, e.type AS type,
         e.created_at AS ended_at,
         CASE e.type
           WHEN 'approve' THEN o.created_at
@@ -72,15 +73,16 @@ export const processingTimes: Fold = {
           WHEN 'ship' THEN (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve')
           WHEN 'deliver' THEN (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'ship')
         END AS started_at
-      FROM ${eventsOfUnit(unit)}
+      FROM ${EVENTS_WITH_ORDERS}
       WHERE ${unitEventsWhere(unit)} AND e.type IN ('approve', 'ship', 'deliver', 'complete')
         AND NOT (e.type = 'approve' AND EXISTS (
           SELECT 1 FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve'))`);
-    const { rows, breaches } = durationRows(samples, unit.slas);
+    const samples = rows.map(({ day_number, ...r }) => ({ ...r, day: new Date(day_number * DAY_MS).toISOString().slice(0, 10) }));
+    const { rows: durations, breaches } = durationRows(samples, unit.slas);
     return [
       deleteUnitRows(d1, "rollup_durations", unit),
       deleteUnitRows(d1, "rollup_sla_breaches", unit),
-      ...insertJsonRows(d1, "rollup_durations", DURATION_COLUMNS, rows, unit.guard),
+      ...insertJsonRows(d1, "rollup_durations", DURATION_COLUMNS, durations, unit.guard),
       ...insertJsonRows(d1, "rollup_sla_breaches", BREACH_COLUMNS, breaches, unit.guard),
     ];
   },

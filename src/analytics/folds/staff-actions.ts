@@ -10,7 +10,8 @@
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
-import { deleteUnitRows, eventDay, eventsOfUnit, unitEventsWhere, type Fold } from "./fold";
+import { dayOfNumberSql } from "../bucket-sql";
+import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
 
 export const staffActions: Fold = {
   name: "staff-actions",
@@ -19,16 +20,20 @@ export const staffActions: Fold = {
     return [
       deleteUnitRows(d1, "rollup_staff_days", unit),
       statement(d1, sql`INSERT INTO rollup_staff_days (store_id, day, actor, role, metric, count, latency_sum_ms, latency_max_ms)
-        SELECT o.store_id, ${eventDay(unit)}, e.actor,
-          COALESCE(k.role, CASE WHEN e.actor = 'bootstrap' THEN 'admin' ELSE 'system' END),
-          e.type, COUNT(*),
-          COALESCE(SUM(e.created_at - p.created_at), 0),
-          COALESCE(MAX(e.created_at - p.created_at), 0)
-        FROM ${eventsOfUnit(unit)}
-          LEFT JOIN order_events p ON p.order_id = e.order_id AND p.seq = e.seq - 1
-          LEFT JOIN api_keys k ON k.id = e.actor
-        WHERE ${unitEventsWhere(unit)} AND e.type <> 'received' AND ${unit.guard}
-        GROUP BY o.store_id, 2, e.actor, e.type`),
+        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, actor, role, metric, n, latency_sum, latency_max
+        FROM (
+          SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, e.actor AS actor,
+            COALESCE(k.role, CASE WHEN e.actor = 'bootstrap' THEN 'admin' ELSE 'system' END) AS role,
+            e.type AS metric, COUNT(*) AS n,
+            COALESCE(SUM(e.created_at - p.created_at), 0) AS latency_sum,
+            COALESCE(MAX(e.created_at - p.created_at), 0) AS latency_max
+          FROM ${EVENTS_WITH_ORDERS}
+            LEFT JOIN order_events p ON p.order_id = e.order_id AND p.seq = e.seq - 1
+            LEFT JOIN api_keys k ON k.id = e.actor
+          WHERE ${unitEventsWhere(unit)} AND e.type <> 'received'
+          GROUP BY o.store_id, day_number, e.actor, e.type
+        )
+        WHERE ${unit.guard}`),
     ];
   },
 };
