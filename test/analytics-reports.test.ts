@@ -262,6 +262,50 @@ describe("processing times and SLA breaches", () => {
     expect(csvObjects(csv.body).map((r) => r.order_id)).toEqual(after.map((b) => b.order_id));
   });
 
+  it("lists the open orders past their SLA right now, against each store's targets", async () => {
+    const targets: Record<string, Record<string, number | null>> = {
+      // Set by the previous test.
+      [utc.id]: { received_to_approved: 1_800_000, approved_to_shipped: null, shipped_to_delivered: 86_400_000, received_to_completed: null },
+      [ny.id]: { received_to_approved: 86_400_000, approved_to_shipped: 172_800_000, shipped_to_delivered: null, received_to_completed: null },
+    };
+    const now = Date.now();
+    const raw = await env.DB.prepare("SELECT * FROM orders WHERE store_id IN (?, ?)").bind(utc.id, ny.id).all<any>();
+    const expected: string[] = [];
+    for (const o of raw.results) {
+      const t = targets[o.store_id]!;
+      const late = (span: string, since: number | null) => since !== null && t[span] !== null && since + t[span]! < now;
+      if (["received", "on_hold"].includes(o.status) && late("received_to_approved", o.created_at)) expected.push(`${o.id} received_to_approved`);
+      if (["approved", "processing"].includes(o.status) && o.requires_shipping && late("approved_to_shipped", o.approved_at)) {
+        expected.push(`${o.id} approved_to_shipped`);
+      }
+      if (o.status === "shipped" && late("shipped_to_delivered", o.shipped_at)) expected.push(`${o.id} shipped_to_delivered`);
+    }
+    expect(expected.length).toBeGreaterThan(20);
+    const seen: any[] = [];
+    let cursor: string | null = null;
+    do {
+      const r: any = await api(`/v1/reports/overdue-orders?${q({ store_id: `${utc.id},${ny.id}`, limit: "40", ...(cursor ? { cursor } : {}) })}`, {
+        key: analyst,
+      });
+      expect(r.status).toBe(200);
+      seen.push(...r.body.data);
+      cursor = r.body.next_cursor;
+    } while (cursor);
+    expect(seen.map((o) => `${o.order_id} ${o.span}`).sort()).toEqual(expected.sort());
+    expect(seen.map((o) => Date.parse(o.since))).toEqual([...seen.map((o) => Date.parse(o.since))].sort((a, b) => a - b));
+    expect(seen.every((o) => o.overdue_ms > 0)).toBe(true);
+    expect(seen.filter((o) => o.store_id === ny.id).every((o) => /-0[45]:00$/.test(o.since))).toBe(true);
+    // Today's API orders are far inside their targets.
+    expect(seen.some((o) => apiOrders.some((a) => a.id === o.order_id))).toBe(false);
+
+    const shipping = await api(`/v1/reports/overdue-orders?${q({ store_id: ny.id, span: "approved_to_shipped", format: "csv" })}`, { key: analyst });
+    expect(csvObjects(shipping.body).map((o) => o.order_id).sort()).toEqual(
+      expected.filter((e) => e.endsWith("approved_to_shipped") && raw.results.find((o) => o.id === e.split(" ")[0])!.store_id === ny.id).map((e) => e.split(" ")[0]).sort(),
+    );
+    const scoped = await api(`/v1/reports/overdue-orders?${q({ store_id: utc.id })}`, { key: analystNy });
+    expect(scoped.body.data).toEqual([]);
+  });
+
   it("a store without its own SLA reports the defaults", async () => {
     const r = await api(`/v1/stores/${ny.id}/sla`, { key: analyst });
     expect(r.status).toBe(200);
@@ -372,6 +416,8 @@ describe("bad input is a 400 (query) or 422 (body) problem naming the field", ()
     ["/v1/reports/processing-times?from=2026-03-01&to=2026-03-02&span=forever", "span.0"],
     ["/v1/reports/sla-breaches?from=2026-03-01&to=2026-03-02&cursor=%25%25", "cursor"],
     ["/v1/reports/reasons?from=2026-03-01&to=2026-03-02&event=approve", "event.0"],
+    ["/v1/reports/overdue-orders?span=soon", "span.0"],
+    ["/v1/reports/overdue-orders?cursor=WyJhIl0", "cursor"],
     ["/v1/reports/order-export?status=lost", "status.0"],
     ["/v1/reports/order-export?created_from=tuesday", "created_from"],
   ];
@@ -407,6 +453,33 @@ describe("bad input is a 400 (query) or 422 (body) problem naming the field", ()
     expect((await api(`/v1/stores/${ny.id}/sla`, { method: "PUT", body: "{", headers: { "content-type": "application/json" } })).status).toBe(400);
     expect((await api("/v1/stores/st_nope/sla", { method: "PUT", body: sla })).status).toBe(404);
     expect((await api("/v1/stores/st_nope/sla")).status).toBe(404);
+  });
+});
+
+describe("rebuild", () => {
+  it("needs confirm, an admin key for every store, and a free lease; then the next runs restore every row", async () => {
+    const before = await api(`/v1/reports/orders?${q({ ...WINDOW, group_by: "day,store,channel", limit: "1000" })}`, { key: analyst });
+    expect((await api("/v1/reports/rebuild", { body: {} })).status).toBe(422);
+    expect((await api("/v1/reports/rebuild", { body: { confirm: "yes" } })).status).toBe(422);
+    expect((await api("/v1/reports/rebuild", { body: { confirm: true }, key: analyst })).status).toBe(403);
+    const scopedAdmin = await createKey("admin", [ny.id]);
+    expect((await api("/v1/reports/rebuild", { body: { confirm: true }, key: scopedAdmin })).status).toBe(403);
+
+    await env.DB.prepare("UPDATE rollup_state SET lease_owner = 'busy', lease_until = ? WHERE id = 1").bind(Date.now() + 60_000).run();
+    const busy = await api("/v1/reports/rebuild", { body: { confirm: true } });
+    expect(busy.status).toBe(409);
+    expect(busy.body.code).toBe("rollup_running");
+    await env.DB.prepare("UPDATE rollup_state SET lease_owner = NULL, lease_until = 0 WHERE id = 1").run();
+
+    const r = await api("/v1/reports/rebuild", { body: { confirm: true } });
+    expect(r.status).toBe(202);
+    expect(r.body).toEqual({ status: "rebuild_requested" });
+    const emptied = await api(`/v1/reports/orders?${q({ ...WINDOW, group_by: "day,store,channel", limit: "1000" })}`, { key: analyst });
+    expect(emptied.body.data).toEqual([]);
+    expect(emptied.body.freshness.as_of).toBeNull();
+    await caughtUp();
+    const after = await api(`/v1/reports/orders?${q({ ...WINDOW, group_by: "day,store,channel", limit: "1000" })}`, { key: analyst });
+    expect(after.body.data).toEqual(before.body.data);
   });
 });
 

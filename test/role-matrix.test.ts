@@ -65,8 +65,11 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
     case "GET /v1/reports/skus":
       return { path: `${path}?from=2026-01-01&to=2026-01-31${path.endsWith("sla-breaches") ? "" : "&group_by=day"}` };
     case "GET /v1/reports/freshness":
+    case "GET /v1/reports/overdue-orders":
     case "GET /v1/reports/order-export":
       return { path };
+    case "POST /v1/reports/rebuild":
+      return { path, body: { confirm: true } };
     case "GET /v1/stores/{id}/sla":
       return { path: path.replace("{id}", store.id) };
     case "PUT /v1/stores/{id}/sla":

@@ -7,8 +7,10 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import type { Principal } from "../http/auth";
-import { apiRoute, problems } from "../http/route";
+import { ApiError, forbidden } from "../http/problem";
+import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { csvResponse } from "./csv";
+import { rebuildRollups } from "./run-rollups";
 import { freshness } from "./freshness";
 import { ORDER_COLUMNS, orderExportPages } from "./order-export";
 import type { GroupedQuery } from "./report-query";
@@ -18,6 +20,8 @@ import {
   OrderExportQuery,
   OrdersReport,
   OrdersReportQuery,
+  OverdueOrders,
+  OverdueOrdersQuery,
   ProcessingTimesQuery,
   ProcessingTimesReport,
   ReasonsReport,
@@ -29,6 +33,7 @@ import {
   StaffReport,
   StaffReportQuery,
 } from "./schemas";
+import { listOverdue, OVERDUE_COLUMNS } from "./overdue-orders";
 import { BREACH_COLUMNS, listBreaches } from "./sla-breach-list";
 
 export const analyticsRoutes = new OpenAPIHono<AppEnv>();
@@ -150,6 +155,37 @@ analyticsRoutes.openapi(
 analyticsRoutes.openapi(
   apiRoute({
     method: "get",
+    path: "/v1/reports/overdue-orders",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Orders past their SLA right now",
+    description:
+      "Open orders whose current span (awaiting approval, shipping, delivery or completion) has run past the store's target, longest waiting first. Live, not a rollup.",
+    request: { query: OverdueOrdersQuery },
+    responses: { 200: jsonOrCsv(OverdueOrders, "A page of overdue orders"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const base = { stores: c.get("principal").stores, now: Date.now(), storeIds: q.store_id, spans: q.span };
+    if (q.format === "csv") {
+      async function* pages() {
+        let cursor: string | undefined;
+        do {
+          const page = await listOverdue(c.env.DB, { ...base, cursor, limit: 1000 });
+          yield page.data.map((o) => OVERDUE_COLUMNS.map((k) => o[k as keyof typeof o]));
+          cursor = page.next ?? undefined;
+        } while (cursor);
+      }
+      return (await csvResponse(`overdue-orders-${new Date(base.now).toISOString().slice(0, 10)}.csv`, OVERDUE_COLUMNS, pages())) as never;
+    }
+    const page = await listOverdue(c.env.DB, { ...base, cursor: q.cursor, limit: q.limit });
+    return c.json({ data: page.data as z.infer<typeof OverdueOrders>["data"], next_cursor: page.next }, 200);
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
     path: "/v1/reports/staff",
     permission: "reports:read",
     tags: ["Reports"],
@@ -229,5 +265,30 @@ analyticsRoutes.openapi(
     const q = c.req.valid("query");
     const stamp = new Date().toISOString().slice(0, 10);
     return (await csvResponse(`orders-${stamp}.csv`, ORDER_COLUMNS, orderExportPages(c.env, c.get("principal"), q))) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/reports/rebuild",
+    permission: "reports:rebuild",
+    tags: ["Reports"],
+    summary: "Recompute every rollup from raw data",
+    description:
+      "Empties the rollup tables and rewinds the watermark; the following cron runs recompute everything (watch /v1/reports/freshness). Reports are incomplete until then. Needs a key for every store, and `{\"confirm\": true}`.",
+    request: { body: jsonBody(z.object({ confirm: z.literal(true) }).strict().openapi("RebuildRollups")) },
+    responses: {
+      202: jsonResponse(z.object({ status: z.literal("rebuild_requested") }).openapi("RebuildRequested"), "The rollups will be rebuilt"),
+      ...problems(409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    c.req.valid("json");
+    if (c.get("principal").stores !== "*") throw forbidden("Only a key for every store may rebuild the rollups");
+    if (!(await rebuildRollups(c.env))) {
+      throw new ApiError(409, "rollup_running", "A rollup run is in progress", "Try again when it has finished", {}, { "retry-after": "30" });
+    }
+    return c.json({ status: "rebuild_requested" as const }, 202);
   },
 );

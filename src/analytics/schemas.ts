@@ -78,6 +78,14 @@ export const SlaBreachesQuery = z
   })
   .superRefine(checkRange);
 
+export const OverdueOrdersQuery = z.object({
+  store_id: common.store_id,
+  span: list(z.enum(SPANS), SPANS.length).optional(),
+  format: common.format,
+  cursor: common.cursor,
+  limit: common.limit,
+});
+
 export const StaffReportQuery = z
   .object({
     ...common,
@@ -177,6 +185,22 @@ export const SlaBreachRow = z
   })
   .openapi("SlaBreach");
 export const SlaBreachesReport = page(SlaBreachRow, "SlaBreachesReport");
+
+export const OverdueOrder = z
+  .object({
+    order_id: z.string(),
+    store_id: z.string(),
+    channel: z.string(),
+    status: z.string(),
+    span: z.enum(SPANS),
+    since: z.string().openapi({ description: "When the span's clock started, in the store's local time" }),
+    target_ms: z.number().int(),
+    overdue_ms: z.number().int().openapi({ description: "How far past the target the order is now" }),
+  })
+  .openapi("OverdueOrder");
+export const OverdueOrders = z
+  .object({ data: z.array(OverdueOrder), next_cursor: z.string().nullable() })
+  .openapi("OverdueOrders");
 
 export const StaffReportRow = z
   .object({

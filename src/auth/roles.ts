@@ -22,7 +22,9 @@ export type Permission =
   | "products:manage"
   | "api_keys:manage"
   /** Rollup reports and CSV exports (src/analytics). */
-  | "reports:read";
+  | "reports:read"
+  /** Drop and recompute every rollup. */
+  | "reports:rebuild";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
 
@@ -37,6 +39,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "products:manage",
     "api_keys:manage",
     "reports:read",
+    "reports:rebuild",
   ],
   auditor: ["orders:read", ...transitions("approve", "hold", "reject", "cancel"), "stores:read", "products:read"],
   warehouse: ["orders:read", ...transitions("process", "ship"), "stores:read", "products:read"],
