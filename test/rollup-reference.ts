@@ -107,13 +107,6 @@ export function expectedOrderDays(hours: Record<string, any>[]) {
   return sortRows([...out.values()]);
 }
 
-const SPAN_BY_EVENT: Record<string, string> = {
-  approve: "received_to_approved",
-  ship: "approved_to_shipped",
-  deliver: "shipped_to_delivered",
-  complete: "received_to_completed",
-};
-
 export function expectedDurations(raw: Raw, targets: (storeId: string, span: string) => number | null) {
   const samples: { store_id: string; order_id: string; channel: string; day: string; span: string; start: number; end: number }[] = [];
   const byOrder = new Map<string, Event[]>();

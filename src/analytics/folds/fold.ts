@@ -1,6 +1,6 @@
 /**
- * A fold recomputes its rollup rows for a unit of work, a set of stores
- * sharing one time zone over consecutive local days, from raw data, and
+ * A fold recomputes its rollup rows for a unit of work (a set of stores over
+ * consecutive local days, each store in its own time zone) from raw data, and
  * returns the statements that replace them: a DELETE of every row of those
  * (store, day) pairs, then INSERTs. Replacing instead of adding is what makes
  * a rollup run idempotent: refolding a bucket twice, late, or from scratch
