@@ -5,6 +5,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
+import { analyticsRoutes } from "./analytics/routes";
+import { slaRoutes } from "./analytics/sla-routes";
 import { apiKeyRoutes } from "./api-keys/routes";
 import type { AppEnv } from "./env";
 import { authenticate } from "./http/auth";
@@ -55,6 +57,8 @@ app.route("/", shipmentRoutes);
 app.route("/", serviceTaskRoutes);
 app.route("/", floorRoutes);
 app.route("/", thirdPartyWebhookRoutes);
+app.route("/", analyticsRoutes);
+app.route("/", slaRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

@@ -1,4 +1,5 @@
 /** The Worker: the HTTP app, the queue consumers and the cron jobs, plus the Durable Object classes. */
+import { ROLLUP_CRON, runRollups } from "./analytics/run-rollups";
 import { app } from "./app";
 import type { Env, OutboxMessage } from "./env";
 import { housekeeping } from "./housekeeping";
@@ -19,6 +20,7 @@ export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<
   "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t)]),
   "17 * * * *": (env, t) => housekeeping(env, t),
   "30 3 * * *": (env, t) => archiveOrders(env, t),
+  [ROLLUP_CRON]: (env, t) => runRollups(env, { now: t }),
 };
 
 export default {

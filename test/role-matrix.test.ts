@@ -73,6 +73,26 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path, body: { name: "k", role: "analyst", store_ids: [store.id] } };
     case "GET /v1/api-keys":
       return { path };
+    case "GET /v1/reports/orders":
+    case "GET /v1/reports/processing-times":
+    case "GET /v1/reports/sla-breaches":
+    case "GET /v1/reports/staff":
+    case "GET /v1/reports/reasons":
+    case "GET /v1/reports/skus":
+      return { path: `${path}?from=2026-01-01&to=2026-01-31${path.endsWith("sla-breaches") ? "" : "&group_by=day"}` };
+    case "GET /v1/reports/freshness":
+    case "GET /v1/reports/overdue-orders":
+    case "GET /v1/reports/order-export":
+      return { path };
+    case "POST /v1/reports/rebuild":
+      return { path, body: { confirm: true } };
+    case "GET /v1/stores/{id}/sla":
+      return { path: path.replace("{id}", store.id) };
+    case "PUT /v1/stores/{id}/sla":
+      return {
+        path: path.replace("{id}", store.id),
+        body: { received_to_approved_minutes: 60, approved_to_shipped_minutes: null, shipped_to_delivered_minutes: null, received_to_completed_minutes: null },
+      };
     case "DELETE /v1/api-keys/{id}": {
       const created = await api("/v1/api-keys", { body: { name: "doomed", role: "analyst", store_ids: [store.id] } });
       return { path: path.replace("{id}", created.body.id) };

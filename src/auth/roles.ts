@@ -50,7 +50,11 @@ export type Permission =
   | "shipments:intercept"
   | "picking:execute"
   | "service_tasks:read"
-  | "service_tasks:manage";
+  | "service_tasks:manage"
+  /** Rollup reports and CSV exports (src/analytics). */
+  | "reports:read"
+  /** Drop and recompute every rollup. */
+  | "reports:rebuild";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
 
@@ -87,6 +91,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "picking:execute",
     "service_tasks:read",
     "service_tasks:manage",
+    "reports:read",
+    "reports:rebuild",
   ],
   auditor: [
     "orders:read",
@@ -140,6 +146,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
   ],
   analyst: [
     "orders:read",
+    "reports:read",
     "audit:read",
     "stores:read",
     "products:read",

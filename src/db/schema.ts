@@ -290,6 +290,8 @@ export const orders = sqliteTable(
     index("orders_store_id_idx").on(t.storeId, t.id),
     index("orders_status_id_idx").on(t.status, t.id),
     index("orders_created_idx").on(t.createdAt),
+    // Analytics scans orders changed since its watermark.
+    index("orders_updated_idx").on(t.updatedAt),
   ],
 );
 
@@ -326,7 +328,11 @@ export const orderEvents = sqliteTable(
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("order_events_order_seq_uq").on(t.orderId, t.seq)],
+  (t) => [
+    uniqueIndex("order_events_order_seq_uq").on(t.orderId, t.seq),
+    // Analytics refolds a time range of events.
+    index("order_events_created_idx").on(t.createdAt),
+  ],
 );
 
 /**
@@ -720,4 +726,199 @@ export const batchAssertions = sqliteTable(
   "batch_assertions",
   { name: text("name").notNull(), ok: integer("ok").notNull() },
   (t) => [check("batch_assertion_failed", sql`${t.ok} = 1`)],
+);
+// ---- Analytics (src/analytics) ---------------------------------------------
+// Rollup tables are derived: every row can be recomputed from the tables
+// above, and is, whenever its (store, local day) is marked dirty. `day` is the
+// store's local date (YYYY-MM-DD) in the time zone the rollups were built with
+// (see analyticsStores). A dimension whose source does not exist yet is stored
+// as "" (warehouse_id today): a stable key that later folds fill in.
+
+/** Per store, the SLA targets in milliseconds; null means no target. A store without a row uses the defaults. */
+export const storeSlas = sqliteTable("store_slas", {
+  storeId: text("store_id").primaryKey().references(() => stores.id),
+  receivedToApprovedMs: integer("received_to_approved_ms"),
+  approvedToShippedMs: integer("approved_to_shipped_ms"),
+  shippedToDeliveredMs: integer("shipped_to_delivered_ms"),
+  receivedToCompletedMs: integer("received_to_completed_ms"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** One row: the watermark of the change scan, the lease of the running rollup job, the last run's figures. */
+export const rollupState = sqliteTable("rollup_state", {
+  id: integer("id").primaryKey(),
+  /** Orders with updated_at <= watermark have been scanned and their buckets marked. */
+  watermark: integer("watermark").notNull(),
+  leaseOwner: text("lease_owner"),
+  leaseUntil: integer("lease_until").notNull(),
+  lastRunAt: integer("last_run_at"),
+  lastRun: text("last_run", { mode: "json" }).$type<Record<string, unknown>>(),
+});
+
+/** The configuration (time zone, SLA) each store's rollups were built with; a change rebuilds that store. */
+export const rollupStores = sqliteTable("rollup_stores", {
+  storeId: text("store_id").primaryKey(),
+  timezone: text("timezone").notNull(),
+  config: text("config").notNull(),
+  appliedAt: integer("applied_at").notNull(),
+});
+
+/** (store, local day) buckets whose raw data changed and that the next runs recompute. */
+export const rollupDirty = sqliteTable(
+  "rollup_dirty",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    markedAt: integer("marked_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.day] }), index("rollup_dirty_day_idx").on(t.day)],
+);
+
+const orderMeasures = () => ({
+  received: integer("received").notNull(),
+  approved: integer("approved").notNull(),
+  held: integer("held").notNull(),
+  processing: integer("processing").notNull(),
+  shipped: integer("shipped").notNull(),
+  delivered: integer("delivered").notNull(),
+  completed: integer("completed").notNull(),
+  cancelled: integer("cancelled").notNull(),
+  rejected: integer("rejected").notNull(),
+  /** Amounts of the orders received in the bucket, in minor units of `currency`. */
+  grossAmount: integer("gross_amount").notNull(),
+  discountAmount: integer("discount_amount").notNull(),
+  shippingAmount: integer("shipping_amount").notNull(),
+  taxAmount: integer("tax_amount").notNull(),
+  netAmount: integer("net_amount").notNull(),
+  /** Totals of the orders cancelled in the bucket. */
+  cancelledAmount: integer("cancelled_amount").notNull(),
+});
+
+/** Order flow per local hour. `hour_start` is the UTC instant the local hour begins (unique across DST). */
+export const rollupOrderHours = sqliteTable(
+  "rollup_order_hours",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    hourStart: integer("hour_start").notNull(),
+    /** The local hour with its offset, e.g. 2026-11-01T01:00-05:00. */
+    hourLabel: text("hour_label").notNull(),
+    channel: text("channel").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    currency: text("currency").notNull(),
+    ...orderMeasures(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.hourStart, t.channel, t.warehouseId, t.currency] }),
+    index("rollup_order_hours_day_idx").on(t.day),
+  ],
+);
+
+/** Order flow per local day: the sum of the day's hours, kept so long ranges read few rows. */
+export const rollupOrderDays = sqliteTable(
+  "rollup_order_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    channel: text("channel").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    currency: text("currency").notNull(),
+    ...orderMeasures(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.channel, t.warehouseId, t.currency] }),
+    index("rollup_order_days_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * Durations between milestones, per local day of the later milestone. `channel`
+ * "*" rows cover all channels, so a store's day has exact percentiles both ways;
+ * `histogram` (log-scale bins, JSON) merges across rows for approximate ones.
+ */
+export const rollupDurations = sqliteTable(
+  "rollup_durations",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    span: text("span").notNull(),
+    channel: text("channel").notNull(),
+    count: integer("count").notNull(),
+    sumMs: integer("sum_ms").notNull(),
+    maxMs: integer("max_ms").notNull(),
+    p50Ms: integer("p50_ms").notNull(),
+    p90Ms: integer("p90_ms").notNull(),
+    breaches: integer("breaches").notNull(),
+    histogram: text("histogram").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.span, t.channel] }), index("rollup_durations_day_idx").on(t.day)],
+);
+
+/** Each milestone an order reached later than its store's SLA allowed. */
+export const rollupSlaBreaches = sqliteTable(
+  "rollup_sla_breaches",
+  {
+    orderId: text("order_id").notNull(),
+    span: text("span").notNull(),
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    channel: text("channel").notNull(),
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    targetMs: integer("target_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.span] }), index("rollup_sla_breaches_store_day_idx").on(t.storeId, t.day)],
+);
+
+/** What each person (API key) did per day: one row per action (`metric`), with how long the order had waited for it. */
+export const rollupStaffDays = sqliteTable(
+  "rollup_staff_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    actor: text("actor").notNull(),
+    role: text("role").notNull(),
+    metric: text("metric").notNull(),
+    count: integer("count").notNull(),
+    latencySumMs: integer("latency_sum_ms").notNull(),
+    latencyMaxMs: integer("latency_max_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.actor, t.metric] }), index("rollup_staff_days_day_idx").on(t.day)],
+);
+
+/** Holds, rejections and cancellations per reason given. */
+export const rollupReasonDays = sqliteTable(
+  "rollup_reason_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    event: text("event").notNull(),
+    reason: text("reason").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.event, t.reason] }), index("rollup_reason_days_day_idx").on(t.day)],
+);
+
+/** Units and revenue per SKU (line totals, before order-level discounts). Cost stays null until inventory provides it. */
+export const rollupSkuDays = sqliteTable(
+  "rollup_sku_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    sku: text("sku").notNull(),
+    currency: text("currency").notNull(),
+    unitsOrdered: integer("units_ordered").notNull(),
+    revenueOrdered: integer("revenue_ordered").notNull(),
+    unitsCancelled: integer("units_cancelled").notNull(),
+    revenueCancelled: integer("revenue_cancelled").notNull(),
+    unitsShipped: integer("units_shipped").notNull(),
+    revenueShipped: integer("revenue_shipped").notNull(),
+    costShipped: integer("cost_shipped"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.warehouseId, t.sku, t.currency] }),
+    index("rollup_sku_days_day_idx").on(t.day),
+  ],
 );

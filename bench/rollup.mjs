@@ -1,0 +1,333 @@
+// Rollup bench: how long the analytics rollups take to fold N generated
+// orders from scratch, how long an incremental run takes after new orders
+// arrive, and how fast the reports answer.
+//
+//   node bench/rollup.mjs [--orders 100000] [--stores 20] [--days 60] [--requests 100] [--keep]
+//
+// Everything runs locally against a throwaway state directory and talks only
+// to 127.0.0.1: migrations, the generated orders loaded with
+// `wrangler d1 execute --file` (chunked), then `wrangler dev`, whose rollup
+// cron is fired through /cdn-cgi/local/scheduled until the rollups have
+// caught up. Writes bench/rollup-results.json and prints a table.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { nodeBinary, ROOT, runWrangler, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
+import { generateOrders } from "./lib/generate-orders.mjs";
+
+const { values: args } = parseArgs({
+  options: {
+    orders: { type: "string", default: "100000" },
+    stores: { type: "string", default: "20" },
+    days: { type: "string", default: "60" },
+    requests: { type: "string", default: "100" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const ORDERS = Number(args.orders);
+const STORES = Number(args.stores);
+const DAYS = Number(args.days);
+const REQUESTS = Number(args.requests);
+const ROLLUP_CRON = "*/5 * * * *";
+const ROLLUP_LAG_MS = 60_000;
+const DEADLINE = Date.now() + 45 * 60_000;
+const ADMIN_KEY = `oms_bench_admin_${Math.random().toString(36).slice(2)}`;
+
+const log = (msg) => console.log(`[bench] ${msg}`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+function checkDeadline() {
+  if (Date.now() > DEADLINE) throw new Error("bench took longer than 45 minutes; giving up");
+}
+
+const dir = mkdtempSync(join(tmpdir(), "oms-rollup-bench-"));
+const state = join(dir, "state");
+let dev = null;
+
+function cleanup() {
+  if (dev && dev.exitCode === null) {
+    try {
+      process.kill(-dev.pid, "SIGTERM");
+    } catch {
+      // gone
+    }
+  }
+  if (!args.keep) rmSync(dir, { recursive: true, force: true });
+}
+process.on("exit", cleanup);
+for (const s of ["SIGINT", "SIGTERM"]) process.on(s, () => process.exit(130));
+
+async function wrangler(argv) {
+  const r = await runWrangler([...argv, "--persist-to", state]);
+  if (r.code !== 0) throw new Error(`wrangler ${argv.join(" ")} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+// ---- data -------------------------------------------------------------------
+
+const ZONES = [
+  ["UTC", "USD"],
+  ["America/New_York", "USD"],
+  ["Europe/Berlin", "EUR"],
+  ["Asia/Kolkata", "INR"],
+  ["America/Los_Angeles", "USD"],
+  ["Australia/Sydney", "AUD"],
+  ["Asia/Tokyo", "JPY"],
+  ["Europe/London", "GBP"],
+];
+const stores = Array.from({ length: STORES }, (_, i) => {
+  const [timezone, currency] = ZONES[i % ZONES.length];
+  return { id: `st_bench_${String(i).padStart(3, "0")}`, name: `Bench store ${i}`, timezone, currency };
+});
+const keys = [
+  ["key_bench_auditor_1", "auditor"],
+  ["key_bench_auditor_2", "auditor"],
+  ["key_bench_warehouse_1", "warehouse"],
+  ["key_bench_logistics_1", "logistics"],
+  ["key_bench_channel_1", "channel"],
+];
+
+const lit = (v) => (v === null || v === undefined ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
+function inserts(table, rows, perStatement) {
+  if (!rows.length) return "";
+  const cols = Object.keys(rows[0]);
+  let out = "";
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const values = rows.slice(i, i + perStatement).map((r) => `(${cols.map((c) => lit(r[c])).join(",")})`);
+    out += `INSERT INTO ${table} (${cols.join(",")}) VALUES ${values.join(",")};\n`;
+  }
+  return out;
+}
+
+async function loadData(end) {
+  const now = Date.now();
+  const head =
+    inserts("stores", stores.map((s) => ({ ...s, created_at: now, updated_at: now })), 50) +
+    inserts(
+      "api_keys",
+      keys.map(([id, role]) => ({
+        id, name: id, role, store_ids: '["*"]', key_hash: `bench-${id}`, key_prefix: "oms_bench", created_by: "bench", created_at: now,
+      })),
+      50,
+    );
+  const headFile = join(dir, "head.sql");
+  writeFileSync(headFile, head);
+  await wrangler(["d1", "execute", "DB", "--local", "--file", headFile]);
+
+  const gen = generateOrders({
+    seed: 2026,
+    count: ORDERS,
+    start: end - DAYS * 86_400_000,
+    end,
+    stores,
+    currencies: ["EUR", "USD", "JPY"],
+    actors: {
+      audit: ["key_bench_auditor_1", "key_bench_auditor_2", "bootstrap"],
+      warehouse: ["key_bench_warehouse_1"],
+      logistics: ["key_bench_logistics_1", "carrier:webhook"],
+      system: ["key_bench_channel_1", "system:timer"],
+    },
+  });
+  const CHUNK = 10_000;
+  let counts = { orders: 0, lines: 0, events: 0 };
+  for (let part = 0; ; part++) {
+    const batch = [];
+    for (let i = 0; i < CHUNK; i++) {
+      const next = gen.next();
+      if (next.done) break;
+      batch.push(next.value);
+    }
+    if (!batch.length) break;
+    const orders = batch.map((g) => g.order);
+    const lines = batch.flatMap((g) => g.lines);
+    const events = batch.flatMap((g) => g.events);
+    counts = { orders: counts.orders + orders.length, lines: counts.lines + lines.length, events: counts.events + events.length };
+    const file = join(dir, `orders-${part}.sql`);
+    writeFileSync(file, inserts("orders", orders, 100) + inserts("order_lines", lines, 300) + inserts("order_events", events, 200));
+    const t = Date.now();
+    await wrangler(["d1", "execute", "DB", "--local", "--file", file]);
+    rmSync(file);
+    log(`loaded ${counts.orders} orders (${((Date.now() - t) / 1000).toFixed(1)}s for this chunk)`);
+    checkDeadline();
+  }
+  return counts;
+}
+
+// ---- server -----------------------------------------------------------------
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startDev(port) {
+  const argv = [
+    wranglerEntry(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--log-level", "warn",
+    "--show-interactive-dev-session=false", "--var", `BOOTSTRAP_ADMIN_KEY:${ADMIN_KEY}`,
+  ];
+  dev = spawn(nodeBinary(), argv, { cwd: ROOT, env: wranglerEnv({ NO_COLOR: "1" }), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  dev.stdout.on("data", (d) => (output += d));
+  dev.stderr.on("data", (d) => (output += d));
+  const base = `http://127.0.0.1:${port}`;
+  for (const until = Date.now() + 120_000; Date.now() < until; ) {
+    if (dev.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
+    try {
+      if ((await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2000) })).ok) return base;
+    } catch {
+      // not yet
+    }
+    await sleep(300);
+  }
+  throw new Error(`wrangler dev did not become healthy:\n${output.slice(-3000)}`);
+}
+
+async function get(base, path, init = {}) {
+  const res = await fetch(`${base}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${ADMIN_KEY}`, ...init.headers },
+    signal: AbortSignal.timeout(120_000),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${path}: ${res.status} ${text.slice(0, 500)}`);
+  return { res, text };
+}
+
+async function fireRollup(base) {
+  const t = Date.now();
+  const res = await fetch(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(ROLLUP_CRON)}`, { signal: AbortSignal.timeout(300_000) });
+  await res.text();
+  return Date.now() - t;
+}
+
+/** Fires the rollup cron until every change older than the lag is folded; returns { ms, runs }. */
+async function rollUntilCaughtUp(base, upTo) {
+  const started = Date.now();
+  let runs = 0;
+  for (;;) {
+    checkDeadline();
+    await fireRollup(base);
+    runs++;
+    const f = JSON.parse((await get(base, "/v1/reports/freshness")).text);
+    if (f.pending_buckets === 0 && f.as_of && Date.parse(f.as_of) >= upTo) return { ms: Date.now() - started, runs };
+  }
+}
+
+const pct = (sorted, p) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
+
+async function latency(base, name, path, n = REQUESTS) {
+  const times = [];
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    const { text } = await get(base, path);
+    times.push(performance.now() - t);
+    bytes = text.length;
+  }
+  times.sort((a, b) => a - b);
+  return { name, path, requests: n, p50_ms: +pct(times, 50).toFixed(1), p99_ms: +pct(times, 99).toFixed(1), max_ms: +times.at(-1).toFixed(1), bytes };
+}
+
+// ---- run --------------------------------------------------------------------
+
+try {
+  const t0 = Date.now();
+  await wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+  log("migrations applied");
+  // Data ends well before now, so all of it is older than the rollup lag.
+  const end = Date.now() - 5 * 60_000;
+  const tLoad = Date.now();
+  const counts = await loadData(end);
+  const loadMs = Date.now() - tLoad;
+  log(`loaded ${counts.orders} orders, ${counts.lines} lines, ${counts.events} events in ${(loadMs / 1000).toFixed(1)}s`);
+
+  const base = await startDev(await freePort());
+  log(`wrangler dev on ${base}`);
+  const full = await rollUntilCaughtUp(base, end);
+  log(`full rollup: ${(full.ms / 1000).toFixed(1)}s over ${full.runs} cron runs`);
+
+  const again = await fireRollup(base);
+  log(`a run with nothing to do: ${again}ms`);
+
+  // Incremental: new orders through the API, half approved, then one run once they are older than the lag.
+  const NEW = 300;
+  const created = [];
+  for (let i = 0; i < NEW; i++) {
+    const s = stores[i % stores.length];
+    const body = {
+      store_id: s.id, channel: "web", currency: s.currency,
+      customer: { name: `Late ${i}` },
+      shipping_address: { name: `Late ${i}`, line1: "1 Main St", city: "Springfield", postal_code: "12345", country: "US" },
+      lines: [{ sku: "SKU-001", quantity: 1, unit_price: s.currency === "JPY" ? "1500" : "15.00" }],
+    };
+    const { text } = await get(base, "/v1/orders", { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+    created.push(JSON.parse(text).id);
+  }
+  for (const id of created.slice(0, NEW / 2)) {
+    await get(base, `/v1/orders/${id}/transitions`, { method: "POST", body: '{"event":"approve"}', headers: { "content-type": "application/json" } });
+  }
+  const lastWrite = Date.now();
+  log(`${NEW} new orders and ${NEW / 2} approvals through the API; waiting out the ${ROLLUP_LAG_MS / 1000}s rollup lag`);
+  await sleep(ROLLUP_LAG_MS + 2_000);
+  const incremental = await rollUntilCaughtUp(base, lastWrite);
+  log(`incremental rollup: ${incremental.ms}ms over ${incremental.runs} run(s)`);
+
+  const from = new Date(end - 30 * 86_400_000).toISOString().slice(0, 10);
+  const to = new Date(end).toISOString().slice(0, 10);
+  const wide = new Date(end - (DAYS + 1) * 86_400_000).toISOString().slice(0, 10);
+  const reports = [];
+  for (const [name, path, n] of [
+    ["orders by day and store, 30 days", `/v1/reports/orders?from=${from}&to=${to}&group_by=day,store&limit=1000`],
+    ["orders by hour, one store, 7 days", `/v1/reports/orders?from=${new Date(end - 7 * 86_400_000).toISOString().slice(0, 10)}&to=${to}&group_by=hour&store_id=st_bench_001&limit=1000`],
+    ["orders totals per store, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=store`],
+    ["processing times merged, all days", `/v1/reports/processing-times?from=${wide}&to=${to}`],
+    ["processing times by day and store, 30 days", `/v1/reports/processing-times?from=${from}&to=${to}&group_by=day,store&limit=1000`],
+    ["staff by day, 30 days", `/v1/reports/staff?from=${from}&to=${to}&group_by=day&limit=1000`],
+    ["skus, 30 days", `/v1/reports/skus?from=${from}&to=${to}&limit=1000`],
+    ["sla breaches page, all days", `/v1/reports/sla-breaches?from=${wide}&to=${to}&limit=100`],
+    ["orders by day and store as CSV, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=day,store&format=csv`, Math.min(REQUESTS, 20)],
+    ["order export CSV, one store (all its orders)", `/v1/reports/order-export?store_id=st_bench_002`, 3],
+  ]) {
+    checkDeadline();
+    const r = await latency(base, name, path, n);
+    reports.push(r);
+    log(`${name}: p50 ${r.p50_ms}ms p99 ${r.p99_ms}ms (${r.bytes} bytes)`);
+  }
+
+  const results = {
+    measured_at: new Date().toISOString(),
+    machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
+    data: { ...counts, stores: STORES, days: DAYS },
+    load_ms: loadMs,
+    full_rollup: { ms: full.ms, cron_runs: full.runs, orders_per_second: Math.round(counts.orders / (full.ms / 1000)) },
+    idle_run_ms: again,
+    incremental_rollup: { new_orders: NEW, approvals: NEW / 2, ms: incremental.ms, cron_runs: incremental.runs },
+    reports,
+    total_ms: Date.now() - t0,
+  };
+  writeFileSync(join(ROOT, "bench/rollup-results.json"), `${JSON.stringify(results, null, 2)}\n`);
+
+  console.log("");
+  console.log(`Rollups, ${counts.orders} orders (${counts.events} events) in ${STORES} stores over ${DAYS} days`);
+  console.log(`  full rollup from scratch   ${(full.ms / 1000).toFixed(1)} s  (${full.runs} cron runs, ${results.full_rollup.orders_per_second} orders/s)`);
+  console.log(`  run with nothing to do     ${again} ms`);
+  console.log(`  incremental after ${NEW} new orders + ${NEW / 2} approvals   ${incremental.ms} ms (${incremental.runs} run(s))`);
+  console.log("");
+  console.log(`  ${"report".padEnd(48)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"n".padStart(5)} ${"bytes".padStart(9)}`);
+  for (const r of reports) {
+    console.log(`  ${r.name.padEnd(48)} ${String(r.p50_ms).padStart(8)} ${String(r.p99_ms).padStart(8)} ${String(r.requests).padStart(5)} ${String(r.bytes).padStart(9)}`);
+  }
+  console.log("\n  written to bench/rollup-results.json");
+  process.exit(0);
+} catch (err) {
+  console.error(`[bench] ${err.stack ?? err}`);
+  process.exit(1);
+}

@@ -1,0 +1,95 @@
+/**
+ * Rollups are bucketed by each store's local day and judged by its SLA, so
+ * they depend on the store's configuration. rollup_stores records the
+ * configuration each store's rollups were built with; when the store's time
+ * zone or SLA changes, its rollup rows are dropped and every day it has data
+ * for is marked dirty, all in one batch, so the next runs rebuild it under
+ * the new configuration.
+ */
+import { sql } from "drizzle-orm";
+import type { SQL } from "drizzle-orm";
+import { all, batch, first, statement } from "./d1";
+import { FOLDS } from "./folds";
+import { insertJsonRows } from "./folds/fold";
+import { DEFAULT_SLA, type Sla } from "./sla";
+import { addDays, isTimeZone, localDay } from "./time-zones";
+
+export type StoreConfig = { timezone: string; sla: Sla };
+export type StoreConfigs = Map<string, StoreConfig>;
+
+type Row = {
+  id: string;
+  timezone: string;
+  has_sla: number;
+  received_to_approved_ms: number | null;
+  approved_to_shipped_ms: number | null;
+  shipped_to_delivered_ms: number | null;
+  received_to_completed_ms: number | null;
+  applied: string | null;
+};
+
+function configOf(row: Row): StoreConfig {
+  let timezone = row.timezone;
+  if (!isTimeZone(timezone)) {
+    console.error(`store ${row.id}: time zone "${timezone}" is unknown to this runtime; rolling up in UTC`);
+    timezone = "UTC";
+  }
+  const sla = row.has_sla
+    ? {
+        received_to_approved: row.received_to_approved_ms,
+        approved_to_shipped: row.approved_to_shipped_ms,
+        shipped_to_delivered: row.shipped_to_delivered_ms,
+        received_to_completed: row.received_to_completed_ms,
+      }
+    : DEFAULT_SLA;
+  return { timezone, sla };
+}
+
+/** Every local day from the store's first order to its latest change. */
+async function daysWithData(d1: D1Database, storeId: string, timezone: string): Promise<string[]> {
+  const r = await first<{ lo: number | null; hi: number | null }>(
+    d1,
+    sql`SELECT MIN(created_at) AS lo, MAX(updated_at) AS hi FROM orders WHERE store_id = ${storeId}`,
+  );
+  if (!r || r.lo === null || r.hi === null) return [];
+  const days: string[] = [];
+  for (let d = localDay(timezone, r.lo), last = localDay(timezone, r.hi); d <= last; d = addDays(d, 1)) days.push(d);
+  return days;
+}
+
+export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number): Promise<{ configs: StoreConfigs; rebuilt: string[] }> {
+  const rows = await all<Row>(d1, sql`
+    SELECT s.id, s.timezone, l.store_id IS NOT NULL AS has_sla,
+      l.received_to_approved_ms, l.approved_to_shipped_ms, l.shipped_to_delivered_ms, l.received_to_completed_ms,
+      r.config AS applied
+    FROM stores s LEFT JOIN store_slas l ON l.store_id = s.id LEFT JOIN rollup_stores r ON r.store_id = s.id`);
+  const configs: StoreConfigs = new Map();
+  const fresh: unknown[][] = [];
+  const rebuilt: string[] = [];
+  for (const row of rows) {
+    const config = configOf(row);
+    const text = JSON.stringify(config);
+    configs.set(row.id, config);
+    if (row.applied === text) continue;
+    if (row.applied === null) {
+      // Never rolled up: nothing to drop, and the change scan marks its days.
+      fresh.push([row.id, config.timezone, text, now]);
+      continue;
+    }
+    const days = await daysWithData(d1, row.id, config.timezone);
+    const tables = [...FOLDS.flatMap((f) => f.tables), "rollup_dirty"];
+    await batch(d1, [
+      ...tables.map((t) => statement(d1, sql`DELETE FROM ${sql.identifier(t)} WHERE store_id = ${row.id} AND ${guard}`)),
+      ...insertJsonRows(d1, "rollup_dirty", ["store_id", "day", "marked_at"], days.map((d) => [row.id, d, now]), guard, {
+        orIgnore: true,
+      }),
+      statement(d1, sql`UPDATE rollup_stores SET timezone = ${config.timezone}, config = ${text}, applied_at = ${now}
+        WHERE store_id = ${row.id} AND ${guard}`),
+    ]);
+    rebuilt.push(row.id);
+  }
+  if (fresh.length) {
+    await batch(d1, insertJsonRows(d1, "rollup_stores", ["store_id", "timezone", "config", "applied_at"], fresh, guard, { orIgnore: true }));
+  }
+  return { configs, rebuilt };
+}

@@ -1,0 +1,33 @@
+/**
+ * Holds, rejections and cancellations per local day and the reason given.
+ * Today the reason is the text staff typed; when the audit rules (issue 3)
+ * record findings with reason codes, a fold over those findings adds the
+ * codes alongside.
+ */
+import { sql } from "drizzle-orm";
+import { statement } from "../d1";
+import { dayOfNumberSql } from "../bucket-sql";
+import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
+
+/** Long free-text reasons are cut: the rollup groups by reason, the full text stays in order_events. */
+export const REASON_MAX = 200;
+
+export const holdReasons: Fold = {
+  name: "hold-reasons",
+  tables: ["rollup_reason_days"],
+  async refold(d1, unit) {
+    return [
+      deleteUnitRows(d1, "rollup_reason_days", unit),
+      statement(d1, sql`INSERT INTO rollup_reason_days (store_id, day, event, reason, count)
+        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, event, reason, n
+        FROM (
+          SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, e.type AS event,
+            substr(COALESCE(e.reason, ''), 1, ${sql.raw(String(REASON_MAX))}) AS reason, COUNT(*) AS n
+          FROM ${EVENTS_WITH_ORDERS}
+          WHERE ${unitEventsWhere(unit)} AND e.type IN ('hold', 'reject', 'cancel')
+          GROUP BY o.store_id, day_number, e.type, reason
+        )
+        WHERE ${unit.guard}`),
+    ];
+  },
+};

@@ -1,0 +1,11 @@
+/** Every rollup fold, in the order their statements run. A new source of facts is one more file and one more entry here. */
+import type { Fold } from "./fold";
+import { holdReasons } from "./hold-reasons";
+import { orderCounts } from "./order-counts";
+import { processingTimes } from "./processing-times";
+import { skuSales } from "./sku-sales";
+import { staffActions } from "./staff-actions";
+
+export const FOLDS: readonly Fold[] = [orderCounts, processingTimes, staffActions, holdReasons, skuSales];
+
+export type { Fold, FoldUnit } from "./fold";

@@ -1,0 +1,89 @@
+/**
+ * Processing time between milestones, per local day of the later milestone:
+ *
+ *   received_to_approved   order received -> its first approval
+ *   approved_to_shipped    last approval before shipping -> ship
+ *   shipped_to_delivered   ship -> deliver (service orders are never shipped: no sample)
+ *   received_to_completed  order received -> complete
+ *
+ * Every sample is read from order_events, which only grow: once a span's end
+ * event exists its duration and day never change, so a bucket recomputed at
+ * any later time holds the same samples. p50/p90/max are exact per
+ * (store, day, span, channel) and per (store, day, span, "*"); the samples
+ * over the store's SLA target are listed in rollup_sla_breaches.
+ */
+import { sql } from "drizzle-orm";
+import { all } from "../d1";
+import { summarize } from "../percentiles";
+import { SPAN_OF_EVENT, type Sla, type Span } from "../sla";
+import { DAY_MS } from "../bucket-sql";
+import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, insertJsonRows, unitEventsWhere, type Fold } from "./fold";
+
+export type Sample = {
+  store_id: string;
+  order_id: string;
+  channel: string;
+  day: string;
+  type: string;
+  started_at: number | null;
+  ended_at: number;
+};
+
+export const ALL_CHANNELS = "*";
+
+const DURATION_COLUMNS = ["store_id", "day", "span", "channel", "count", "sum_ms", "max_ms", "p50_ms", "p90_ms", "breaches", "histogram"];
+const BREACH_COLUMNS = ["order_id", "span", "store_id", "day", "channel", "started_at", "ended_at", "duration_ms", "target_ms"];
+
+/** Pure: samples to rollup rows (as column arrays) and SLA breaches. */
+export function durationRows(samples: readonly Sample[], slas: ReadonlyMap<string, Sla>) {
+  const groups = new Map<string, { key: [string, string, Span, string]; values: number[]; breaches: number }>();
+  const breaches: unknown[][] = [];
+  for (const s of samples) {
+    const span = SPAN_OF_EVENT[s.type];
+    if (!span || s.started_at === null) continue;
+    const ms = s.ended_at - s.started_at;
+    const target = slas.get(s.store_id)?.[span] ?? null;
+    const late = target !== null && ms > target;
+    if (late) breaches.push([s.order_id, span, s.store_id, s.day, s.channel, s.started_at, s.ended_at, ms, target]);
+    for (const channel of [s.channel, ALL_CHANNELS]) {
+      const id = JSON.stringify([s.store_id, s.day, span, channel]);
+      let g = groups.get(id);
+      if (!g) groups.set(id, (g = { key: [s.store_id, s.day, span, channel], values: [], breaches: 0 }));
+      g.values.push(ms);
+      if (late) g.breaches++;
+    }
+  }
+  const rows = [...groups.values()].map((g) => {
+    const x = summarize(g.values);
+    return [...g.key, x.count, x.sumMs, x.maxMs, x.p50Ms, x.p90Ms, g.breaches, JSON.stringify(x.histogram)];
+  });
+  return { rows, breaches };
+}
+
+export const processingTimes: Fold = {
+  name: "processing-times",
+  tables: ["rollup_durations", "rollup_sla_breaches"],
+  async refold(d1, unit) {
+    const rows = await all<Omit<Sample, "day"> & { day_number: number }>(d1, sql`
+      SELECT o.store_id AS store_id, o.id AS order_id, o.channel AS channel, ${eventDayNumber(unit)} AS day_number, e.type AS type,
+        e.created_at AS ended_at,
+        CASE e.type
+          WHEN 'approve' THEN o.created_at
+          WHEN 'complete' THEN o.created_at
+          WHEN 'ship' THEN (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve')
+          WHEN 'deliver' THEN (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'ship')
+        END AS started_at
+      FROM ${EVENTS_WITH_ORDERS}
+      WHERE ${unitEventsWhere(unit)} AND e.type IN ('approve', 'ship', 'deliver', 'complete')
+        AND NOT (e.type = 'approve' AND EXISTS (
+          SELECT 1 FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve'))`);
+    const samples = rows.map(({ day_number, ...r }) => ({ ...r, day: new Date(day_number * DAY_MS).toISOString().slice(0, 10) }));
+    const { rows: durations, breaches } = durationRows(samples, unit.slas);
+    return [
+      deleteUnitRows(d1, "rollup_durations", unit),
+      deleteUnitRows(d1, "rollup_sla_breaches", unit),
+      ...insertJsonRows(d1, "rollup_durations", DURATION_COLUMNS, durations, unit.guard),
+      ...insertJsonRows(d1, "rollup_sla_breaches", BREACH_COLUMNS, breaches, unit.guard),
+    ];
+  },
+};

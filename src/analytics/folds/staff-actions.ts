@@ -1,0 +1,39 @@
+/**
+ * What each person did per day, per action: the order events they fired
+ * (approve, hold and reject are the audit decisions), with latency = how
+ * long the order had been waiting in its previous state when they acted.
+ * The actor is the API key; its role comes from api_keys ("admin" for the
+ * bootstrap key, "system" for actors that are not keys).
+ *
+ * Picks, packs, weighing overrides and exceptions (issues 3-5) become more
+ * metrics in the same table, from folds over their own tables.
+ */
+import { sql } from "drizzle-orm";
+import { statement } from "../d1";
+import { dayOfNumberSql } from "../bucket-sql";
+import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
+
+export const staffActions: Fold = {
+  name: "staff-actions",
+  tables: ["rollup_staff_days"],
+  async refold(d1, unit) {
+    return [
+      deleteUnitRows(d1, "rollup_staff_days", unit),
+      statement(d1, sql`INSERT INTO rollup_staff_days (store_id, day, actor, role, metric, count, latency_sum_ms, latency_max_ms)
+        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, actor, role, metric, n, latency_sum, latency_max
+        FROM (
+          SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, e.actor AS actor,
+            COALESCE(k.role, CASE WHEN e.actor = 'bootstrap' THEN 'admin' ELSE 'system' END) AS role,
+            e.type AS metric, COUNT(*) AS n,
+            COALESCE(SUM(e.created_at - p.created_at), 0) AS latency_sum,
+            COALESCE(MAX(e.created_at - p.created_at), 0) AS latency_max
+          FROM ${EVENTS_WITH_ORDERS}
+            LEFT JOIN order_events p ON p.order_id = e.order_id AND p.seq = e.seq - 1
+            LEFT JOIN api_keys k ON k.id = e.actor
+          WHERE ${unitEventsWhere(unit)} AND e.type <> 'received'
+          GROUP BY o.store_id, day_number, e.actor, e.type
+        )
+        WHERE ${unit.guard}`),
+    ];
+  },
+};

@@ -1,0 +1,71 @@
+/**
+ * The change scan: finds the orders changed since the watermark and marks
+ * the (store, local day) buckets their changes touch as dirty, then moves
+ * the watermark, in one batch. A changed order touches the day it was
+ * received (facts bucketed by intake) and the days of its new events (every
+ * state change writes its event and bumps orders.updated_at in one batch,
+ * both stamped with the same instant).
+ *
+ * Work per call is bounded: at most about `limit` orders, cut at an
+ * updated_at boundary so no order with that timestamp is left behind.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { batch, statement } from "./d1";
+import type { StoreConfigs } from "./apply-store-config";
+import { insertJsonRows } from "./folds/fold";
+import { localDay } from "./time-zones";
+
+/** Slots of 15 minutes: every zone in use offsets by whole quarter hours, so a slot never straddles a local midnight. */
+const SLOT_MS = 900_000;
+
+export type MarkResult = { watermark: number; orders: number; buckets: number; unknownStores: string[] };
+
+/** Pure: (store, slot) pairs to the (store, day) buckets they fall in. Both ends of a slot are checked, to be safe for odd offsets. */
+export function bucketsOf(slots: readonly { store_id: string; slot: number }[], configs: StoreConfigs) {
+  const buckets = new Map<string, [string, string]>();
+  const unknown = new Set<string>();
+  for (const { store_id, slot } of slots) {
+    const config = configs.get(store_id);
+    if (!config) {
+      unknown.add(store_id);
+      continue;
+    }
+    for (const t of [slot * SLOT_MS, slot * SLOT_MS + SLOT_MS - 1]) {
+      const day = localDay(config.timezone, t);
+      buckets.set(`${store_id}\n${day}`, [store_id, day]);
+    }
+  }
+  return { buckets: [...buckets.values()], unknownStores: [...unknown] };
+}
+
+export async function markChanges(
+  d1: D1Database,
+  configs: StoreConfigs,
+  { from, to, limit, guard, now }: { from: number; to: number; limit: number; guard: SQL; now: number },
+): Promise<MarkResult> {
+  const boundary = await statement(d1, sql`
+    SELECT updated_at FROM orders WHERE updated_at > ${from} AND updated_at <= ${to}
+    ORDER BY updated_at LIMIT 1 OFFSET ${limit}`).first<{ updated_at: number }>();
+  const upTo = boundary?.updated_at ?? to;
+  const [counted, found] = await batch(d1, [
+    statement(d1, sql`SELECT COUNT(*) AS n FROM orders WHERE updated_at > ${from} AND updated_at <= ${upTo}`),
+    statement(d1, sql`
+      SELECT o.store_id AS store_id, o.created_at / ${SLOT_MS} AS slot
+      FROM orders o WHERE o.updated_at > ${from} AND o.updated_at <= ${upTo}
+      UNION
+      SELECT o.store_id, e.created_at / ${SLOT_MS}
+      FROM orders o JOIN order_events e ON e.order_id = o.id
+      WHERE o.updated_at > ${from} AND o.updated_at <= ${upTo} AND e.created_at > ${from}`),
+  ]);
+  const slots = found!.results as { store_id: string; slot: number }[];
+  const { buckets, unknownStores } = bucketsOf(slots, configs);
+  // A store created after this run read the configurations: leave the watermark for the next run.
+  if (unknownStores.length) return { watermark: from, orders: 0, buckets: 0, unknownStores };
+  await batch(d1, [
+    ...insertJsonRows(d1, "rollup_dirty", ["store_id", "day", "marked_at"], buckets.map(([s, d]) => [s, d, now]), guard, {
+      orIgnore: true,
+    }),
+    statement(d1, sql`UPDATE rollup_state SET watermark = max(watermark, ${upTo}) WHERE id = 1 AND ${guard}`),
+  ]);
+  return { watermark: upTo, orders: (counted!.results[0] as { n: number }).n, buckets: buckets.length, unknownStores };
+}

@@ -1,0 +1,64 @@
+/**
+ * The order list as CSV: the same filters and store scope as GET /v1/orders
+ * (it pages through `listOrders`, newest first), one row per order, times in
+ * the store's time zone.
+ */
+import type { z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { Env } from "../env";
+import type { Principal } from "../http/auth";
+import { fromMinor } from "../lib/money";
+import { listOrders } from "../orders/queries";
+import type { OrderRow } from "../orders/serialize";
+import { all } from "./d1";
+import type { OrderExportQuery } from "./schemas";
+import { isTimeZone, localIso } from "./time-zones";
+
+export const ORDER_COLUMNS = [
+  "id", "store_id", "channel", "external_id", "status", "status_reason", "payment_status", "requires_shipping",
+  "customer_name", "customer_email", "customer_phone", "ship_to_city", "ship_to_postal_code", "ship_to_country",
+  "currency", "subtotal_amount", "shipping_amount", "discount_amount", "tax_amount", "total_amount", "line_count", "units",
+  "created_at", "approved_at", "held_at", "processing_at", "shipped_at", "delivered_at", "completed_at", "cancelled_at", "archived_at", "note",
+];
+
+const PAGE = 200;
+
+export async function* orderExportPages(env: Env, p: Principal, q: z.infer<typeof OrderExportQuery>) {
+  const zones = new Map<string, string>();
+  let cursor: string | undefined;
+  do {
+    const { data: page, next_cursor: next } = await listOrders(env, p, { ...q, limit: PAGE, cursor });
+    const missing = [...new Set(page.map((o) => o.storeId))].filter((s) => !zones.has(s));
+    if (missing.length) {
+      const rows = await all<{ id: string; timezone: string }>(
+        env.DB,
+        sql`SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(${JSON.stringify(missing)}))`,
+      );
+      for (const r of rows) zones.set(r.id, isTimeZone(r.timezone) ? r.timezone : "UTC");
+    }
+    const lines = page.length
+      ? await all<{ order_id: string; n: number; units: number }>(
+          env.DB,
+          sql`SELECT order_id, COUNT(*) AS n, SUM(quantity) AS units FROM order_lines
+            WHERE order_id IN (SELECT value FROM json_each(${JSON.stringify(page.map((o) => o.id))})) GROUP BY order_id`,
+        )
+      : [];
+    const counts = new Map(lines.map((l) => [l.order_id, l]));
+    yield page.map((o) => orderCells(o, zones.get(o.storeId) ?? "UTC", counts.get(o.id)));
+    cursor = next ?? undefined;
+  } while (cursor);
+}
+
+function orderCells(o: OrderRow, tz: string, lines: { n: number; units: number } | undefined): unknown[] {
+  const at = (ms: number | null) => (ms === null ? null : localIso(tz, ms));
+  const money = (minor: number) => fromMinor(minor, o.currency);
+  const a = o.shippingAddress;
+  return [
+    o.id, o.storeId, o.channel, o.externalId, o.status, o.statusReason, o.paymentStatus, o.requiresShipping,
+    o.customerName, o.customerEmail, o.customerPhone, a.city ?? null, a.postal_code ?? null, a.country ?? null,
+    o.currency, money(o.subtotalAmount), money(o.shippingAmount), money(o.discountAmount), money(o.taxAmount), money(o.totalAmount),
+    lines?.n ?? 0, lines?.units ?? 0,
+    at(o.createdAt), at(o.approvedAt), at(o.heldAt), at(o.processingAt), at(o.shippedAt), at(o.deliveredAt), at(o.completedAt),
+    at(o.cancelledAt), at(o.archivedAt), o.note,
+  ];
+}

@@ -1,0 +1,95 @@
+/**
+ * Recomputes dirty buckets. Dirty (store, day) pairs are grouped into units
+ * (the stores dirty over at most `maxDays` consecutive local days, whatever
+ * their time zones) so that one pass over a time range of events serves
+ * them all; each unit is one D1 batch: every fold's replacement rows, then
+ * the removal of the dirty marks it served. A unit may refold a (store, day)
+ * that was not dirty: recomputing a clean bucket changes nothing.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { all, batch, statement } from "./d1";
+import type { StoreConfigs } from "./apply-store-config";
+import { FOLDS, type FoldUnit } from "./folds";
+import { storeIn, type ZonePart } from "./folds/fold";
+import type { Sla } from "./sla";
+import { addDays, dayStart, daysBetween, offsetSegments } from "./time-zones";
+
+export type DirtyBucket = { store_id: string; day: string };
+export type PlannedUnit = Omit<FoldUnit, "guard"> & { buckets: DirtyBucket[] };
+
+/** Pure: dirty buckets to units of work. Buckets of stores without a configuration are left for later. */
+export function planUnits(dirty: readonly DirtyBucket[], configs: StoreConfigs, maxDays: number): PlannedUnit[] {
+  const known = dirty.filter((b) => configs.has(b.store_id));
+  const days = [...new Set(known.map((b) => b.day))].sort();
+  const units: PlannedUnit[] = [];
+  let run: string[] = [];
+  const flush = () => {
+    if (!run.length) return;
+    const firstDay = run[0]!;
+    const lastDay = run.at(-1)!;
+    const buckets = known.filter((b) => b.day >= firstDay && b.day <= lastDay);
+    const storeIds = [...new Set(buckets.map((b) => b.store_id))].sort();
+    const byZone = new Map<string, string[]>();
+    for (const id of storeIds) {
+      const tz = configs.get(id)!.timezone;
+      byZone.set(tz, [...(byZone.get(tz) ?? []), id]);
+    }
+    const zones: ZonePart[] = [...byZone].map(([timezone, ids]) => {
+      const start = dayStart(timezone, firstDay);
+      const end = dayStart(timezone, addDays(lastDay, 1));
+      return { timezone, storeIds: ids, start, end, segments: offsetSegments(timezone, start, end) };
+    });
+    units.push({
+      storeIds,
+      firstDay,
+      lastDay,
+      zones,
+      start: Math.min(...zones.map((z) => z.start)),
+      end: Math.max(...zones.map((z) => z.end)),
+      slas: new Map<string, Sla>(storeIds.map((id) => [id, configs.get(id)!.sla])),
+      buckets,
+    });
+    run = [];
+  };
+  for (const day of days) {
+    if (run.length && (run.length >= maxDays || daysBetween(run.at(-1)!, day) !== 1)) flush();
+    run.push(day);
+  }
+  flush();
+  return units;
+}
+
+export async function refoldUnit(d1: D1Database, unit: FoldUnit, served: readonly DirtyBucket[]): Promise<void> {
+  const statements = (await Promise.all(FOLDS.map((f) => f.refold(d1, unit)))).flat();
+  const keys = JSON.stringify(served.map((b) => [b.store_id, b.day]));
+  statements.push(
+    statement(d1, sql`DELETE FROM rollup_dirty
+      WHERE (store_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${keys}))
+        AND ${unit.guard}`),
+  );
+  await batch(d1, statements);
+}
+
+export async function refoldDirty(
+  d1: D1Database,
+  configs: StoreConfigs,
+  { guard, deadline, maxDays, pick = 1000 }: { guard: SQL; deadline: number; maxDays: number; pick?: number },
+): Promise<{ units: number; buckets: number }> {
+  let units = 0;
+  let buckets = 0;
+  const known = [...configs.keys()];
+  // At least one unit per run, even when the scan used up the budget: every run makes progress.
+  while (units === 0 || Date.now() < deadline) {
+    const dirty = await all<DirtyBucket>(d1, sql`SELECT store_id, day FROM rollup_dirty
+      WHERE ${storeIn(sql`store_id`, known)} ORDER BY day, store_id LIMIT ${pick}`);
+    if (!dirty.length) break;
+    for (const unit of planUnits(dirty, configs, maxDays)) {
+      if (units > 0 && Date.now() >= deadline) return { units, buckets };
+      const { buckets: served, ...rest } = unit;
+      await refoldUnit(d1, { ...rest, guard }, served);
+      units++;
+      buckets += served.length;
+    }
+  }
+  return { units, buckets };
+}

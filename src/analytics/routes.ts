@@ -1,0 +1,294 @@
+/**
+ * The reports API: rollups as JSON pages or, with `format=csv`, one streamed
+ * CSV; the order list as CSV; rollup freshness. Thin: queries live in
+ * report-query.ts and reports.ts, shapes in schemas.ts.
+ */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
+import type { Principal } from "../http/auth";
+import { ApiError, forbidden } from "../http/problem";
+import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
+import { csvResponse } from "./csv";
+import { rebuildRollups } from "./run-rollups";
+import { freshness } from "./freshness";
+import { ORDER_COLUMNS, orderExportPages } from "./order-export";
+import type { GroupedQuery } from "./report-query";
+import { ordersReport, processingTimesReport, reasonsReport, reportPage, reportPages, skuReport, staffReport, type Report } from "./reports";
+import {
+  Freshness,
+  OrderExportQuery,
+  OrdersReport,
+  OrdersReportQuery,
+  OverdueOrders,
+  OverdueOrdersQuery,
+  ProcessingTimesQuery,
+  ProcessingTimesReport,
+  ReasonsReport,
+  ReasonsReportQuery,
+  SkuReport,
+  SkuReportQuery,
+  SlaBreachesQuery,
+  SlaBreachesReport,
+  StaffReport,
+  StaffReportQuery,
+} from "./schemas";
+import { listOverdue, OVERDUE_COLUMNS } from "./overdue-orders";
+import { BREACH_COLUMNS, listBreaches } from "./sla-breach-list";
+
+export const analyticsRoutes = new OpenAPIHono<AppEnv>();
+
+const jsonOrCsv = <T extends z.ZodType>(schema: T, description: string) =>
+  ({
+    description,
+    content: {
+      "application/json": { schema },
+      "text/csv": { schema: z.string().openapi({ description: "With format=csv: every row, streamed" }) },
+    },
+  }) as const;
+
+const TIMES =
+  "Days are each store's local calendar days (its time zone); `from` and `to` are inclusive. Rollups lag live data by a few minutes: see `freshness`.";
+
+type Base = {
+  from: string;
+  to: string;
+  store_id?: string[] | undefined;
+  format: "json" | "csv";
+  cursor?: string | undefined;
+  limit: number;
+  group_by?: string[] | undefined;
+};
+
+function groupedQuery(p: Principal, q: Base, filters: Record<string, string[] | undefined>): GroupedQuery {
+  return {
+    stores: p.stores,
+    from: q.from,
+    to: q.to,
+    group: new Set(q.group_by ?? []),
+    filters: { store_id: q.store_id, ...filters },
+    cursor: q.cursor,
+    limit: q.limit,
+  };
+}
+
+/** JSON page or the whole report as CSV. */
+async function answer(c: Context<AppEnv>, report: Report, q: Base, filters: Record<string, string[] | undefined>) {
+  const p = c.get("principal");
+  const query = groupedQuery(p, q, filters);
+  if (q.format === "csv") {
+    const columns = report.columns(query.group);
+    return csvResponse(`${report.name}-${q.from}-${q.to}.csv`, columns, reportPages(c.env.DB, report, query, columns));
+  }
+  const [page, fresh] = await Promise.all([reportPage(c.env.DB, report, query), freshness(c.env.DB, p.stores)]);
+  return c.json({ data: page.data, next_cursor: page.next, freshness: fresh }, 200);
+}
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/orders",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Order flow and amounts",
+    description: `Orders received, approved, held, cancelled, shipped, delivered and completed (each counted when it happened), and the amounts of the orders received, per currency, grouped by day or hour, store, channel and warehouse. ${TIMES}`,
+    request: { query: OrdersReportQuery },
+    responses: { 200: jsonOrCsv(OrdersReport, "A page of rows"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return answer(c, ordersReport, q, { channel: q.channel, currency: q.currency }) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/processing-times",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Time between milestones",
+    description: `p50, p90 and max of received->approved, approved->shipped, shipped->delivered and received->completed, per day of the later milestone, with SLA breaches. Exact for one store's day; merged rows (several days, stores or channels) estimate p50/p90 within 4.4% (\`exact: false\`). ${TIMES}`,
+    request: { query: ProcessingTimesQuery },
+    responses: { 200: jsonOrCsv(ProcessingTimesReport, "A page of rows"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return answer(c, processingTimesReport, q, { channel: q.channel, span: q.span }) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/sla-breaches",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Orders that missed their store's SLA",
+    description: `Each milestone reached later than the store's target (see /v1/stores/{id}/sla), by day of the milestone. ${TIMES}`,
+    request: { query: SlaBreachesQuery },
+    responses: { 200: jsonOrCsv(SlaBreachesReport, "A page of breaches"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const p = c.get("principal");
+    const base = { stores: p.stores, from: q.from, to: q.to, storeIds: q.store_id, channels: q.channel, spans: q.span };
+    if (q.format === "csv") {
+      async function* pages() {
+        let cursor: string | undefined;
+        do {
+          const page = await listBreaches(c.env.DB, { ...base, cursor, limit: 1000 });
+          yield page.data.map((b) => BREACH_COLUMNS.map((k) => b[k as keyof typeof b]));
+          cursor = page.next ?? undefined;
+        } while (cursor);
+      }
+      return (await csvResponse(`sla-breaches-${q.from}-${q.to}.csv`, BREACH_COLUMNS, pages())) as never;
+    }
+    const [page, fresh] = await Promise.all([
+      listBreaches(c.env.DB, { ...base, cursor: q.cursor, limit: q.limit }),
+      freshness(c.env.DB, p.stores),
+    ]);
+    return c.json({ data: page.data as z.infer<typeof SlaBreachesReport>["data"], next_cursor: page.next, freshness: fresh }, 200);
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/overdue-orders",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Orders past their SLA right now",
+    description:
+      "Open orders whose current span (awaiting approval, shipping, delivery or completion) has run past the store's target, longest waiting first. Live, not a rollup.",
+    request: { query: OverdueOrdersQuery },
+    responses: { 200: jsonOrCsv(OverdueOrders, "A page of overdue orders"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const base = { stores: c.get("principal").stores, now: Date.now(), storeIds: q.store_id, spans: q.span };
+    if (q.format === "csv") {
+      async function* pages() {
+        let cursor: string | undefined;
+        do {
+          const page = await listOverdue(c.env.DB, { ...base, cursor, limit: 1000 });
+          yield page.data.map((o) => OVERDUE_COLUMNS.map((k) => o[k as keyof typeof o]));
+          cursor = page.next ?? undefined;
+        } while (cursor);
+      }
+      return (await csvResponse(`overdue-orders-${new Date(base.now).toISOString().slice(0, 10)}.csv`, OVERDUE_COLUMNS, pages())) as never;
+    }
+    const page = await listOverdue(c.env.DB, { ...base, cursor: q.cursor, limit: q.limit });
+    return c.json({ data: page.data as z.infer<typeof OverdueOrders>["data"], next_cursor: page.next }, 200);
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/staff",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "What each person did",
+    description: `Per API key (person or integration) and role: actions taken (approve, hold and reject are audit decisions) and how long orders had waited for them. ${TIMES}`,
+    request: { query: StaffReportQuery },
+    responses: { 200: jsonOrCsv(StaffReport, "A page of rows"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return answer(c, staffReport, q, { actor: q.actor, role: q.role, metric: q.metric }) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/reasons",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Holds, rejections and cancellations by reason",
+    description: `Counted per reason given. ${TIMES}`,
+    request: { query: ReasonsReportQuery },
+    responses: { 200: jsonOrCsv(ReasonsReport, "A page of rows"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return answer(c, reasonsReport, q, { event: q.event }) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/skus",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Units and revenue per SKU",
+    description: `Ordered, cancelled and shipped units and line revenue per SKU and currency. Cost and margin are null until inventory records costs. ${TIMES}`,
+    request: { query: SkuReportQuery },
+    responses: { 200: jsonOrCsv(SkuReport, "A page of rows"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return answer(c, skuReport, q, { sku: q.sku, currency: q.currency }) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/freshness",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "How current the rollups are",
+    responses: { 200: { description: "Watermark and pending work", content: { "application/json": { schema: Freshness } } }, ...problems() },
+  }),
+  async (c) => c.json(await freshness(c.env.DB, c.get("principal").stores), 200),
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/order-export",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "The order list as CSV",
+    description:
+      "Every order matching the filters of GET /v1/orders (newest first), streamed as text/csv. Times are in each store's time zone, money in the order's currency.",
+    request: { query: OrderExportQuery },
+    responses: {
+      200: { description: "CSV, one row per order", content: { "text/csv": { schema: z.string() } } },
+      ...problems(),
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const stamp = new Date().toISOString().slice(0, 10);
+    return (await csvResponse(`orders-${stamp}.csv`, ORDER_COLUMNS, orderExportPages(c.env, c.get("principal"), q))) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/reports/rebuild",
+    permission: "reports:rebuild",
+    tags: ["Reports"],
+    summary: "Recompute every rollup from raw data",
+    description:
+      "Empties the rollup tables and rewinds the watermark; the following cron runs recompute everything (watch /v1/reports/freshness). Reports are incomplete until then. Needs a key for every store, and `{\"confirm\": true}`.",
+    request: { body: jsonBody(z.object({ confirm: z.literal(true) }).strict().openapi("RebuildRollups")) },
+    responses: {
+      202: jsonResponse(z.object({ status: z.literal("rebuild_requested") }).openapi("RebuildRequested"), "The rollups will be rebuilt"),
+      ...problems(409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    c.req.valid("json");
+    if (c.get("principal").stores !== "*") throw forbidden("Only a key for every store may rebuild the rollups");
+    if (!(await rebuildRollups(c.env))) {
+      throw new ApiError(409, "rollup_running", "A rollup run is in progress", "Try again when it has finished", {}, { "retry-after": "30" });
+    }
+    return c.json({ status: "rebuild_requested" as const }, 202);
+  },
+);

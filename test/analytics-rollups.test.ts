@@ -1,0 +1,253 @@
+/**
+ * The rollup cron against thousands of generated orders in four time zones
+ * and several currencies: its rows equal a computation from raw data; running
+ * it again, late or concurrently changes nothing; a full rebuild gives the
+ * same rows; a store's time zone or SLA change rebuilds that store.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { asOf, generateOrders, type GeneratedOrder } from "../bench/lib/generate-orders.mjs";
+import { leaseGuard } from "../src/analytics/lease";
+import { refoldUnit } from "../src/analytics/refold-dirty";
+import { rebuildRollups, ROLLUP_LAG_MS, runRollups } from "../src/analytics/run-rollups";
+import { DEFAULT_SLA, type Span } from "../src/analytics/sla";
+import { dayStart, offsetSegments } from "../src/analytics/time-zones";
+import {
+  comparable,
+  expectedDurations,
+  expectedOrderDays,
+  expectedOrderHours,
+  expectedReasons,
+  expectedSkus,
+  expectedStaff,
+  rawData,
+} from "./rollup-reference";
+import { rollUntilCaughtUp, rollupRows, rollupState, writeActorKeys, writeOrders, writeStores, type TestStore } from "./rollup-fixtures";
+
+const STORES: TestStore[] = [
+  { id: "st_roll_utc", name: "UTC shop", currency: "USD", timezone: "UTC" },
+  { id: "st_roll_nyc", name: "New York shop", currency: "USD", timezone: "America/New_York" },
+  { id: "st_roll_kol", name: "Kolkata shop", currency: "INR", timezone: "Asia/Kolkata" },
+  { id: "st_roll_ber", name: "Berlin shop", currency: "EUR", timezone: "Europe/Berlin" },
+];
+const STORE_IDS = STORES.map((s) => s.id);
+const KEYS = [
+  { id: "key_roll_aud_1", role: "auditor" },
+  { id: "key_roll_aud_2", role: "auditor" },
+  { id: "key_roll_wh_1", role: "warehouse" },
+  { id: "key_roll_log_1", role: "logistics" },
+  { id: "key_roll_chan_1", role: "channel" },
+];
+// Six weeks across both autumn DST changes (Berlin 2025-10-26, New York 2025-11-02).
+const START = Date.parse("2025-10-15T00:00:00Z");
+const MIDWAY = Date.parse("2025-11-05T12:00:00Z");
+const END = Date.parse("2025-11-25T00:00:00Z");
+
+let generated: GeneratedOrder[];
+/** SLA targets the reference judges breaches by; tests that change a store's SLA change this too. */
+const slaTargets = new Map<string, Partial<Record<Span, number | null>>>();
+const target = (storeId: string, span: string) => ({ ...DEFAULT_SLA, ...slaTargets.get(storeId) })[span as Span] ?? null;
+
+async function snapshot() {
+  return {
+    hours: await rollupRows("rollup_order_hours", STORE_IDS, "store_id, hour_start, channel, currency"),
+    days: await rollupRows("rollup_order_days", STORE_IDS, "store_id, day, channel, currency"),
+    durations: await rollupRows("rollup_durations", STORE_IDS, "store_id, day, span, channel"),
+    breaches: await rollupRows("rollup_sla_breaches", STORE_IDS, "order_id, span"),
+    staff: await rollupRows("rollup_staff_days", STORE_IDS, "store_id, day, actor, metric"),
+    reasons: await rollupRows("rollup_reason_days", STORE_IDS, "store_id, day, event, reason"),
+    skus: await rollupRows("rollup_sku_days", STORE_IDS, "store_id, day, sku, currency"),
+  };
+}
+
+/** Every rollup table equals the reference computed from the raw rows now in D1. */
+async function expectRollupsMatchRawData() {
+  const raw = await rawData(STORE_IDS);
+  const got = await snapshot();
+  const hours = expectedOrderHours(raw);
+  expect(comparable(got.hours)).toEqual(hours);
+  expect(comparable(got.days)).toEqual(expectedOrderDays(hours));
+  const durations = expectedDurations(raw, target);
+  expect(comparable(got.durations, ["histogram"])).toEqual(durations.rows);
+  expect(comparable(got.breaches)).toEqual(durations.breaches);
+  expect(comparable(got.staff)).toEqual(expectedStaff(raw));
+  expect(comparable(got.reasons)).toEqual(expectedReasons(raw));
+  expect(comparable(got.skus)).toEqual(expectedSkus(raw));
+  return got;
+}
+
+beforeAll(async () => {
+  await writeStores(STORES);
+  await writeActorKeys(KEYS);
+  generated = [
+    ...generateOrders({
+      seed: 6,
+      count: 3000,
+      start: START,
+      end: END,
+      stores: STORES,
+      currencies: ["EUR", "JPY", "KWD"],
+      actors: {
+        audit: ["key_roll_aud_1", "key_roll_aud_2", "bootstrap"],
+        warehouse: ["key_roll_wh_1"],
+        logistics: ["key_roll_log_1", "carrier:webhook"],
+        system: ["key_roll_chan_1", "system:timer"],
+      },
+    }),
+  ];
+});
+
+describe("rollups from generated orders", { timeout: 120_000 }, () => {
+  it("the data covers every stage, store, currency and both DST changes", () => {
+    const statuses = new Set(generated.map((g) => g.order.status));
+    expect([...statuses].sort()).toEqual(["approved", "cancelled", "completed", "delivered", "on_hold", "processing", "received", "shipped"]);
+    expect(new Set(generated.map((g) => g.order.store_id)).size).toBe(4);
+    expect(new Set(generated.map((g) => g.order.currency)).size).toBeGreaterThanOrEqual(5);
+    expect(generated.flatMap((g) => g.events).length).toBeGreaterThan(12_000);
+  });
+
+  it("fold in two waves, the second changing old orders, and equal the raw-data computation each time", async () => {
+    await writeOrders(generated.map((g) => asOf(g, MIDWAY)).filter((g) => g !== null));
+    await rollUntilCaughtUp(MIDWAY + ROLLUP_LAG_MS);
+    expect((await rollupState()).watermark).toBe(MIDWAY);
+    const first = await expectRollupsMatchRawData();
+    expect(first.days.length).toBeGreaterThan(100);
+    expect(first.breaches.length).toBeGreaterThan(10);
+
+    // Orders received before MIDWAY move on after it: their old buckets and the new ones must both be right.
+    await writeOrders(generated);
+    const runs = await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
+    expect(runs).toBeGreaterThanOrEqual(1);
+    await expectRollupsMatchRawData();
+  });
+
+  it("keep New York's repeated 01:00 of 2025-11-02 as two hours, and that day 25 hours long", async () => {
+    const hours = (await rollupRows("rollup_order_hours", ["st_roll_nyc"], "hour_start")).filter((h) => h.day === "2025-11-02");
+    const labels = [...new Set(hours.map((h) => h.hour_label))];
+    expect(labels).toContain("2025-11-02T01:00-04:00");
+    expect(labels).toContain("2025-11-02T01:00-05:00");
+    expect(labels.length).toBeLessThanOrEqual(25);
+    const starts = [...new Set(hours.map((h) => h.hour_start as number))];
+    expect(Math.min(...starts)).toBeGreaterThanOrEqual(Date.parse("2025-11-02T04:00:00Z"));
+    expect(Math.max(...starts)).toBeLessThan(Date.parse("2025-11-03T05:00:00Z"));
+  });
+
+  it("equal a direct SQL computation for the UTC store", async () => {
+    const direct = await env.DB.prepare(`
+      SELECT o.store_id, date(e.created_at / 1000, 'unixepoch') AS day, o.channel, '' AS warehouse_id, o.currency,
+        SUM(e.type = 'received') AS received, SUM(e.to_status = 'approved') AS approved, SUM(e.to_status = 'on_hold') AS held,
+        SUM(e.to_status = 'processing') AS processing, SUM(e.to_status = 'shipped') AS shipped,
+        SUM(e.to_status = 'delivered') AS delivered, SUM(e.to_status = 'completed') AS completed,
+        SUM(e.to_status = 'cancelled') AS cancelled, SUM(e.type = 'reject') AS rejected,
+        SUM(IIF(e.type = 'received', o.subtotal_amount, 0)) AS gross_amount, SUM(IIF(e.type = 'received', o.discount_amount, 0)) AS discount_amount,
+        SUM(IIF(e.type = 'received', o.shipping_amount, 0)) AS shipping_amount, SUM(IIF(e.type = 'received', o.tax_amount, 0)) AS tax_amount,
+        SUM(IIF(e.type = 'received', o.total_amount, 0)) AS net_amount, SUM(IIF(e.to_status = 'cancelled', o.total_amount, 0)) AS cancelled_amount
+      FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.store_id = 'st_roll_utc'
+      GROUP BY 1, 2, 3, 5 ORDER BY 1, 2, 3, 5`).all();
+    const rolled = await rollupRows("rollup_order_days", ["st_roll_utc"], "store_id, day, channel, currency");
+    expect(rolled).toEqual(direct.results);
+    const totals = await env.DB.prepare(
+      "SELECT COUNT(*) AS n, SUM(total_amount) AS net FROM orders WHERE store_id = 'st_roll_utc' AND currency = 'USD'",
+    ).first();
+    const summed = await env.DB.prepare(
+      "SELECT SUM(received) AS n, SUM(net_amount) AS net FROM rollup_order_days WHERE store_id = 'st_roll_utc' AND currency = 'USD'",
+    ).first();
+    expect(summed).toEqual(totals);
+  });
+
+  it("running again, twice, or with a late scheduled time changes nothing", async () => {
+    const before = await snapshot();
+    const state = await rollupState();
+    await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
+    await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
+    // A cron delivered late carries an old scheduled time: the watermark never moves back.
+    expect(await rollUntilCaughtUp(MIDWAY)).toBe(1);
+    expect((await rollupState()).watermark).toBe(state.watermark);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a full rebuild from raw data gives identical rows", async () => {
+    const before = await snapshot();
+    expect(await rebuildRollups(env)).toBe(true);
+    expect((await snapshot()).days).toEqual([]);
+    await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("bounded runs (tiny budget, small scan steps) reach the same rows over more runs", async () => {
+    const before = await snapshot();
+    expect(await rebuildRollups(env)).toBe(true);
+    let runs = 0;
+    for (;;) {
+      const r = await runRollups(env, { now: END + ROLLUP_LAG_MS, budgetMs: 1, scanLimit: 400, maxDaysPerUnit: 2 });
+      runs++;
+      if (r.status === "caught_up") break;
+      expect(r.status).toBe("partial");
+      expect(runs).toBeLessThan(500);
+    }
+    expect(runs).toBeGreaterThan(5);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a run finds the lease taken and does nothing; once it expires the next run works", async () => {
+    await env.DB.prepare("UPDATE rollup_state SET lease_owner = 'someone-else', lease_until = ? WHERE id = 1").bind(Date.now() + 60_000).run();
+    expect(await runRollups(env, { now: END + ROLLUP_LAG_MS })).toEqual({ status: "busy" });
+    expect(await rebuildRollups(env)).toBe(false);
+    await env.DB.prepare("UPDATE rollup_state SET lease_until = ? WHERE id = 1").bind(Date.now() - 1).run();
+    expect((await runRollups(env, { now: END + ROLLUP_LAG_MS })).status).toBe("caught_up");
+  });
+
+  it("a run that lost its lease writes nothing", async () => {
+    const before = await snapshot();
+    const tz = "America/New_York";
+    const start = dayStart(tz, "2025-11-02");
+    const end = dayStart(tz, "2025-11-03");
+    await env.DB.prepare("INSERT INTO rollup_dirty (store_id, day, marked_at) VALUES ('st_roll_nyc', '2025-11-02', 0)").run();
+    await refoldUnit(
+      env.DB,
+      {
+        storeIds: ["st_roll_nyc"],
+        firstDay: "2025-11-02",
+        lastDay: "2025-11-02",
+        // Deliberately wrong offsets: if anything were written, the rows would change.
+        zones: [{ timezone: tz, storeIds: ["st_roll_nyc"], start, end, segments: offsetSegments("UTC", start, end) }],
+        start,
+        end,
+        slas: new Map([["st_roll_nyc", DEFAULT_SLA]]),
+        guard: leaseGuard("not-the-holder"),
+      },
+      [{ store_id: "st_roll_nyc", day: "2025-11-02" }],
+    );
+    expect(await snapshot()).toEqual(before);
+    expect((await rollupState()).dirty).toBe(1);
+    await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("a store's new time zone rebuilds that store in it", async () => {
+    await env.DB.prepare("UPDATE stores SET timezone = 'Pacific/Chatham' WHERE id = 'st_roll_kol'").run();
+    await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
+    const got = await expectRollupsMatchRawData();
+    // Chatham is UTC+13:45 in November: its local hours start at :15 past a UTC hour.
+    const chatham = got.hours.filter((h) => h.store_id === "st_roll_kol");
+    expect(chatham.length).toBeGreaterThan(0);
+    expect(chatham.every((h) => (h.hour_start as number) % 3_600_000 === 15 * 60_000)).toBe(true);
+    expect(chatham.every((h) => String(h.hour_label).endsWith("+13:45"))).toBe(true);
+    await env.DB.prepare("UPDATE stores SET timezone = 'Asia/Kolkata' WHERE id = 'st_roll_kol'").run();
+    await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
+    await expectRollupsMatchRawData();
+  });
+
+  it("a store's new SLA re-judges its breaches", async () => {
+    const before = (await snapshot()).breaches.filter((b) => b.store_id === "st_roll_ber").length;
+    await env.DB.prepare(
+      "INSERT INTO store_slas (store_id, received_to_approved_ms, approved_to_shipped_ms, shipped_to_delivered_ms, received_to_completed_ms, updated_at) VALUES ('st_roll_ber', 3600000, NULL, 86400000, NULL, 0)",
+    ).run();
+    slaTargets.set("st_roll_ber", { received_to_approved: 3_600_000, approved_to_shipped: null, shipped_to_delivered: 86_400_000, received_to_completed: null });
+    await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
+    const got = await expectRollupsMatchRawData();
+    const berlin = got.breaches.filter((b) => b.store_id === "st_roll_ber");
+    expect(berlin.length).not.toBe(before);
+    expect(new Set(berlin.map((b) => b.span))).toEqual(new Set(["received_to_approved", "shipped_to_delivered"]));
+  });
+});
