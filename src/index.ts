@@ -14,6 +14,11 @@ export { OrderObject } from "./orders/order-object";
 // Stages that act on outbox messages register their handlers when loaded.
 import "./audit/consumers";
 import "./notifications/notify-customer";
+import { useStockLookup } from "./audit/stock";
+import { availableAcrossWarehouses } from "./inventory/availability";
+
+// The audit's stock rule asks the inventory kept by the processing stage.
+useStockLookup(availableAcrossWarehouses);
 
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
