@@ -1,0 +1,615 @@
+// `npm run bench`: throughput and latency of the order API on local `wrangler dev`,
+// each scenario next to a floor measured in the same run (see bench/README.md).
+//
+//   BENCH_DURATION     seconds per scenario (default 10)
+//   BENCH_CONNECTIONS  autocannon connections (default 16)
+//   BENCH_WARMUP       seconds of unmeasured load before each scenario (default 2; 0 to skip)
+//   BENCH_REF          a git revision to bench (e.g. HEAD) instead of the working tree
+//
+// Writes bench/results.json. Exit code 0 even when a target is missed; 1 when
+// the bench itself could not run (a server did not start, setup failed).
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem, platform, arch, release } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { cpuMeter } from "./lib/cpu.mjs";
+import { freePort, HOST, liveGroups, nodeBinary, ROOT, runWrangler, sleep, spawnWrangler, stop, stopAll, waitReady } from "./lib/procs.mjs";
+
+const BENCH = join(ROOT, "bench");
+const STATE = join(BENCH, ".state");
+const RESULTS = join(BENCH, "results.json");
+
+function intEnv(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`[bench] ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+const DURATION = intEnv("BENCH_DURATION", 10, 1, 600);
+const CONNECTIONS = intEnv("BENCH_CONNECTIONS", 16, 1, 1000);
+const WARMUP = intEnv("BENCH_WARMUP", 2, 0, 60);
+const REF = process.env.BENCH_REF || null; // a git revision to bench instead of the working tree
+const NOISY_CORES = 0.25; // "cpu others" (cores used by processes outside the bench) above which a run is called noisy
+const SETTLE_MS = 1_500; // between scenarios: lets queue consumers drain the previous one's outbox
+
+const TARGETS = {
+  createThroughput: 0.7, // create-order req/s >= 70% of the D1-insert floor
+  createP99: 2, // create-order p99 <= 2x the D1-insert floor's p99
+  transitionThroughput: 0.6, // transition req/s >= 60% of the DO+batch floor
+};
+
+const log = (msg) => console.log(`[bench] ${msg}`);
+
+// ---- stopping on every way out ----------------------------------------------
+
+let current = null; // the running autocannon instance, if any
+let interrupted = false;
+for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+  process.on(sig, async () => {
+    if (interrupted) return;
+    interrupted = true;
+    console.error(`\n[bench] ${sig}: stopping the servers`);
+    current?.stop();
+    await stopAll();
+    process.exit(130);
+  });
+}
+
+// A bound on the whole run: startup, setup and 7 runs, with room to spare.
+const DEADLINE_MS = (240 + 7 * (DURATION + WARMUP + 5)) * 1000;
+setTimeout(async () => {
+  console.error(`[bench] still running after ${DEADLINE_MS / 1000}s: giving up`);
+  current?.stop();
+  await stopAll();
+  process.exit(1);
+}, DEADLINE_MS).unref();
+
+// ---- HTTP helpers for setup -------------------------------------------------
+
+async function call(base, path, { method, body, key } = {}) {
+  const headers = {};
+  if (key) headers.authorization = `Bearer ${key}`;
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(`${base}${path}`, {
+    method: method ?? (body !== undefined ? "POST" : "GET"),
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await res.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, body: json };
+}
+
+async function must(base, path, init, expected) {
+  const r = await call(base, path, init);
+  if (r.status !== expected) {
+    throw new Error(`setup: ${init?.method ?? (init?.body ? "POST" : "GET")} ${path} answered ${r.status}, expected ${expected}: ${JSON.stringify(r.body).slice(0, 500)}`);
+  }
+  return r.body;
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time. */
+async function pool(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+const RUN_TAG = `${Date.now().toString(36)}-${randomBytes(3).toString("hex")}`;
+let orderSeq = 0;
+
+/**
+ * A new order's body: a unique external_id, and a customer of its own, as in
+ * real traffic (the same customer on every order would make the intake audit
+ * hold each one as a possible duplicate of the others, a different path).
+ */
+function orderBody(storeId) {
+  const n = orderSeq++;
+  return {
+    store_id: storeId,
+    channel: "web",
+    external_id: `bench-${RUN_TAG}-${n.toString(36)}`,
+    customer: { name: `Ada Lovelace ${n}`, email: `ada.${RUN_TAG}.${n}@example.com`, phone: `+44 20 ${String(10_000_000 + n).slice(-8)}` },
+    shipping_address: { name: "Ada Lovelace", line1: "12 St James's Square", city: "London", postal_code: "SW1Y 4JH", country: "GB" },
+    lines: [
+      { sku: "BENCH-1", quantity: 2, unit_price: "10.00" },
+      { sku: "BENCH-2", quantity: 1, unit_price: "10.00" },
+    ],
+    currency: "USD",
+    shipping_amount: "4.50",
+  };
+}
+
+// ---- servers ----------------------------------------------------------------
+
+/**
+ * A copy of the main worker (wrangler.toml, src, migrations, public) to run
+ * from: `wrangler dev` rebuilds and reloads on every source change and has no
+ * flag to stop watching, so an edit made while the bench runs would otherwise
+ * swap the code (or break it against the migrated schema) mid-measurement.
+ * Imports still resolve to the project's node_modules (the copy is inside it).
+ */
+let measuredCode = null;
+
+function snapshotMain() {
+  measuredCode = sourceInfo();
+  log(
+    REF
+      ? `main worker: code of ${REF} (${measuredCode.commit?.slice(0, 12) ?? "?"})`
+      : `main worker: working tree (HEAD ${measuredCode.commit?.slice(0, 12) ?? "?"}${measuredCode.uncommitted_changes ? " plus uncommitted changes" : ""})`,
+  );
+  const dir = join(STATE, "main-src");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const code = ["wrangler.toml", "tsconfig.json", "src", "migrations"];
+  if (REF) {
+    // A commit's code instead of the working tree's (public/ is not all in git: copied by npm install).
+    const tar = execFileSync("git", ["archive", "--format=tar", REF, "--", ...code], { cwd: ROOT, maxBuffer: 256 * 2 ** 20 });
+    execFileSync("tar", ["-x", "-C", dir], { input: tar });
+  } else {
+    for (const entry of code) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
+  }
+  cpSync(join(ROOT, "public"), join(dir, "public"), { recursive: true });
+  return join(dir, "wrangler.toml");
+}
+
+async function startServer({ name, configArgs, extraDevArgs = [], readyPath }) {
+  const persist = join(STATE, name);
+  const logFile = join(STATE, `${name}.log`);
+  rmSync(persist, { recursive: true, force: true });
+  rmSync(logFile, { force: true });
+  const t0 = Date.now();
+  await runWrangler(["d1", "migrations", "apply", "DB", "--local", ...configArgs, "--persist-to", persist], logFile);
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const child = spawnWrangler(
+    [
+      "dev",
+      ...configArgs,
+      "--ip", HOST,
+      "--port", String(port),
+      "--inspector-port", String(inspectorPort),
+      "--inspector-ip", HOST,
+      "--log-level", "warn",
+      "--show-interactive-dev-session=false",
+      "--persist-to", persist,
+      ...extraDevArgs,
+    ],
+    logFile,
+  );
+  const base = `http://${HOST}:${port}`;
+  await waitReady(`${base}${readyPath}`, child, logFile);
+  log(`${name} ready at ${base} in ${((Date.now() - t0) / 1000).toFixed(1)}s (state ${persist}, log ${logFile})`);
+  return { name, base, port, child, logFile };
+}
+
+// ---- autocannon -------------------------------------------------------------
+
+/** One autocannon run of `duration` seconds against `base` with the bench's load settings. */
+function cannon(base, opts, duration) {
+  return new Promise((resolve, reject) => {
+    const inst = autocannon(
+      {
+        url: base,
+        connections: CONNECTIONS,
+        pipelining: 1,
+        duration,
+        timeout: 10,
+        ...opts,
+      },
+      (err, result) => {
+        current = null;
+        if (err) reject(err);
+        else resolve(result);
+      },
+    );
+    current = inst;
+  });
+}
+
+/** Keeps the first few non-2xx answers of a scenario, to show what went wrong. */
+function sampler() {
+  const samples = [];
+  return {
+    samples,
+    onResponse(status, body) {
+      if ((status < 200 || status > 299) && samples.length < 5) samples.push({ status, body: String(body ?? "").slice(0, 300) });
+    },
+  };
+}
+
+/**
+ * Warmup, then the measured run. `make()` returns fresh autocannon options (and
+ * the sampler of failed answers), so the two runs start from the same state.
+ */
+async function scenario(label, base, make, { afterWarmup } = {}) {
+  if (interrupted) return null;
+  if (WARMUP > 0) {
+    await cannon(base, make().opts, WARMUP);
+    await sleep(500);
+    if (afterWarmup) await afterWarmup();
+  }
+  const { opts, samples } = make();
+  const meter = cpuMeter(liveGroups());
+  const r = await cannon(base, opts, DURATION);
+  const cpu = meter.end();
+  const failed = r.non2xx + r.errors; // autocannon's errors include timeouts
+  const row = {
+    scenario: label,
+    rps: r.requests.average,
+    total: r.requests.total,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    latency_avg: r.latency.average,
+    latency_max: r.latency.max,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    failed,
+    status_codes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count])),
+    error_samples: samples,
+    cpu, // in cores: the whole machine, the bench (autocannon + its servers), everything else
+  };
+  log(
+    `${label.padEnd(22)} ${fmt(row.rps, 1).padStart(8)} req/s  p50 ${fmt(row.p50)} ms  p99 ${fmt(row.p99)} ms  non-2xx ${r.non2xx}` +
+      (r.errors ? `  errors ${r.errors} (timeouts ${r.timeouts})` : "") +
+      (cpu.machine === null ? "" : `  cpu ${fmt(cpu.machine, 2)}/${cpu.cores} (others ${fmt(cpu.other, 2)})`) +
+      (failed ? "   <-- FAILURES" : ""),
+  );
+  await sleep(SETTLE_MS);
+  return row;
+}
+
+const fmt = (n, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? "-" : Number(n).toFixed(digits));
+
+// ---- the scenarios ------------------------------------------------------------
+
+const json = { "content-type": "application/json" };
+
+function helloFloor() {
+  const s = sampler();
+  return { samples: s.samples, opts: { method: "GET", requests: [{ path: "/hello", onResponse: s.onResponse }] } };
+}
+
+function insertFloor(storeId) {
+  const s = sampler();
+  return {
+    samples: s.samples,
+    opts: {
+      method: "POST",
+      headers: json,
+      // The same body as create-order, so both pay the same for sending and parsing it.
+      requests: [{ path: "/d1-insert", setupRequest: (req) => ({ ...req, body: JSON.stringify(orderBody(storeId)) }), onResponse: s.onResponse }],
+    },
+  };
+}
+
+/** Each connection gets its own key (its own Durable Object), as each transition connection gets its own order. */
+function doFloor(keys) {
+  const s = sampler();
+  let nextClient = 0;
+  return {
+    samples: s.samples,
+    opts: {
+      method: "POST",
+      headers: json,
+      requests: [{ path: `/do-batch/${keys[0]}`, body: JSON.stringify({ event: "hold" }) }],
+      setupClient(client) {
+        const key = keys[nextClient++ % keys.length];
+        client.setRequests([{ path: `/do-batch/${key}`, body: JSON.stringify({ event: "hold" }), onResponse: s.onResponse }]);
+      },
+    },
+  };
+}
+
+function createOrders(storeId, channelKey) {
+  const s = sampler();
+  return {
+    samples: s.samples,
+    opts: {
+      method: "POST",
+      headers: { ...json, authorization: `Bearer ${channelKey}` },
+      requests: [{ path: "/v1/orders", setupRequest: (req) => ({ ...req, body: JSON.stringify(orderBody(storeId)) }), onResponse: s.onResponse }],
+    },
+  };
+}
+
+function getOrders(ids, adminKey) {
+  const s = sampler();
+  let i = 0;
+  return {
+    samples: s.samples,
+    opts: {
+      method: "GET",
+      headers: { authorization: `Bearer ${adminKey}` },
+      requests: [{ setupRequest: (req) => ({ ...req, path: `/v1/orders/${ids[i++ % ids.length]}` }), onResponse: s.onResponse }],
+    },
+  };
+}
+
+function listOrders(adminKey) {
+  const s = sampler();
+  return {
+    samples: s.samples,
+    opts: {
+      method: "GET",
+      headers: { authorization: `Bearer ${adminKey}` },
+      requests: [{ path: "/v1/orders?limit=50", onResponse: s.onResponse }],
+    },
+  };
+}
+
+/**
+ * Transitions without conflicts: each connection owns one approved order
+ * (handed out in setupClient, one per connection) and alternates hold
+ * (approved -> on_hold) and approve (on_hold -> approved) on it. The next
+ * event is picked from the status the last answer reported, so a failed
+ * request cannot knock a connection out of step for the rest of the run.
+ */
+function transitions(orderIds, status, adminKey) {
+  const s = sampler();
+  let nextClient = 0;
+  const hold = JSON.stringify({ event: "hold", reason: "bench" });
+  const approve = JSON.stringify({ event: "approve" });
+  return {
+    samples: s.samples,
+    opts: {
+      method: "POST",
+      headers: { ...json, authorization: `Bearer ${adminKey}` },
+      requests: [{ path: `/v1/orders/${orderIds[0]}/transitions`, body: hold }],
+      setupClient(client) {
+        const id = orderIds[nextClient++ % orderIds.length];
+        client.setRequests([
+          {
+            path: `/v1/orders/${id}/transitions`,
+            setupRequest: (req) => ({ ...req, body: status.get(id) === "on_hold" ? approve : hold }),
+            onResponse: (code, body) => {
+              s.onResponse(code, body);
+              try {
+                // The order's status: `status` of a 200; on a refusal (problem+json, where `status`
+                // is the HTTP code) the current one is `order_status`.
+                const parsed = JSON.parse(body);
+                const st = code >= 200 && code < 300 ? parsed.status : (parsed.order_status ?? parsed.status);
+                if (typeof st === "string") status.set(id, st);
+              } catch {
+                // leave the known status
+              }
+            },
+          },
+        ]);
+      },
+    },
+  };
+}
+
+// ---- main ---------------------------------------------------------------------
+
+async function main() {
+  mkdirSync(STATE, { recursive: true });
+  const started = Date.now();
+  const adminKey = `bench_admin_${randomBytes(16).toString("hex")}`;
+  log(`node ${process.version} (wrangler on ${nodeBinary() === process.execPath ? "this node" : nodeBinary()}), ${cpus().length} CPUs; ` +
+    `${CONNECTIONS} connections, ${DURATION}s per scenario${WARMUP ? ` after ${WARMUP}s warmup` : ""}`);
+
+  log("starting the main worker and the floor worker (migrations, then wrangler dev)");
+  const [mainSrv, floorSrv] = await Promise.all([
+    startServer({ name: "main", configArgs: ["--config", snapshotMain()], extraDevArgs: ["--var", `BOOTSTRAP_ADMIN_KEY:${adminKey}`], readyPath: "/healthz" }),
+    startServer({ name: "floor", configArgs: ["--config", "bench/floor/wrangler.toml"], readyPath: "/hello" }),
+  ]);
+
+  // Setup on the main worker: a store, products, a channel key.
+  const admin = { key: adminKey };
+  const store = await must(mainSrv.base, "/v1/stores", { ...admin, body: { name: `Bench store ${RUN_TAG}`, currency: "USD" } }, 201);
+  for (const sku of ["BENCH-1", "BENCH-2"]) {
+    await must(mainSrv.base, "/v1/products", { ...admin, body: { store_id: store.id, sku, name: `Bench ${sku}`, price: "10.00", type: "goods" } }, 201);
+  }
+  const channelKey = (await must(mainSrv.base, "/v1/api-keys", { ...admin, body: { name: "bench channel", role: "channel", store_ids: [store.id] } }, 201)).key;
+  if (!channelKey) throw new Error("setup: the api-keys response had no key");
+  log(`setup: store ${store.id}, products BENCH-1 and BENCH-2, a channel key`);
+
+  // Orders for the read and transition scenarios, created before anything is measured.
+  const makeOrder = () => must(mainSrv.base, "/v1/orders", { key: channelKey, body: orderBody(store.id) }, 201).then((o) => o.id);
+  const readIds = await pool(Array.from({ length: 100 }), 8, makeOrder);
+  const transitionIds = await pool(Array.from({ length: Math.max(CONNECTIONS * 2, 32) }), 8, makeOrder);
+  // Approve them. The intake audit (a queue consumer) may have decided an order first: a 409 is fine,
+  // the statuses are read back below and each connection starts from its order's real status.
+  await pool(transitionIds, 8, async (id) => {
+    const r = await call(mainSrv.base, `/v1/orders/${id}/transitions`, { ...admin, body: { event: "approve" } });
+    if (r.status !== 200 && r.status !== 409) throw new Error(`setup: approving ${id} answered ${r.status}: ${JSON.stringify(r.body).slice(0, 300)}`);
+  });
+  const status = new Map();
+  /** Reads every transition order's status (after setup, and again after the warmup cut requests off mid-flight). */
+  const resync = () =>
+    pool(transitionIds, 8, async (id) => {
+      const r = await call(mainSrv.base, `/v1/orders/${id}`, admin).catch((err) => ({ status: 0, body: err.message }));
+      if (r.status === 200) status.set(id, r.body.status);
+      else log(`could not read ${id} (${r.status}); its connection finds its status from the first answer`);
+    });
+  await resync();
+  // Orders the audit cancelled (or that could not be read) are left out; two connections must never share one.
+  const cycleIds = transitionIds.filter((id) => ["approved", "on_hold"].includes(status.get(id)));
+  if (cycleIds.length < transitionIds.length) {
+    log(`warning: ${transitionIds.length - cycleIds.length} of ${transitionIds.length} transition orders are neither approved nor on hold; left out`);
+  }
+  if (cycleIds.length < CONNECTIONS) throw new Error(`setup: only ${cycleIds.length} orders can cycle hold/approve, ${CONNECTIONS} needed`);
+  const floorKeys = Array.from({ length: CONNECTIONS }, (_, i) => `c${i}`);
+  await must(floorSrv.base, "/seed-counters", { body: { ids: floorKeys } }, 201);
+  log(`setup: ${readIds.length} orders to read, ${transitionIds.length} approved orders to transition`);
+  await sleep(SETTLE_MS);
+
+  // Each floor runs right before the scenarios compared with it, so a change in
+  // the machine's load during the run skews a pair less. (The idle server costs nothing.)
+  const floors = {};
+  const scenarios = {};
+  floors.hello = await scenario("floor: hello", floorSrv.base, helloFloor);
+  floors.insert = await scenario("floor: D1 insert", floorSrv.base, () => insertFloor(store.id));
+  scenarios.create = await scenario("create order", mainSrv.base, () => createOrders(store.id, channelKey));
+  scenarios.get = await scenario("get order", mainSrv.base, () => getOrders(readIds, adminKey));
+  scenarios.list = await scenario("list orders (limit 50)", mainSrv.base, () => listOrders(adminKey));
+  floors.doBatch = await scenario("floor: DO + D1 batch", floorSrv.base, () => doFloor(floorKeys));
+  // Requests cut off when the warmup stopped may still have changed an order: re-read every status before measuring.
+  scenarios.transition = await scenario("transition", mainSrv.base, () => transitions(cycleIds, status, adminKey), { afterWarmup: resync });
+  await Promise.all([stop(mainSrv.child), stop(floorSrv.child)]);
+  if (interrupted) return;
+
+  report({ floors, scenarios, started });
+}
+
+function report({ floors, scenarios, started }) {
+  const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch" };
+  const rows = [];
+  for (const [k, f] of Object.entries(floors)) rows.push({ ...f, vs: null, rpsRatio: null, p99Ratio: null });
+  for (const [k, s] of Object.entries(scenarios)) {
+    const f = floors[floorOf[k]];
+    rows.push({ ...s, vs: f.scenario, rpsRatio: s.rps / f.rps, p99Ratio: f.p99 ? s.p99 / f.p99 : null });
+  }
+
+  const c = scenarios.create;
+  const fi = floors.insert;
+  const t = scenarios.transition;
+  const fd = floors.doBatch;
+  const targets = [
+    {
+      target: `create-order throughput >= ${TARGETS.createThroughput * 100}% of the D1-insert floor`,
+      measured: `${fmt((c.rps / fi.rps) * 100)}% (${fmt(c.rps, 1)} vs ${fmt(fi.rps, 1)} req/s)`,
+      ratio: c.rps / fi.rps,
+      pass: c.rps >= TARGETS.createThroughput * fi.rps,
+    },
+    {
+      target: `create-order p99 <= ${TARGETS.createP99}x the D1-insert floor's p99`,
+      measured: `${fmt(c.p99 / fi.p99, 2)}x (${fmt(c.p99)} vs ${fmt(fi.p99)} ms)`,
+      ratio: c.p99 / fi.p99,
+      pass: c.p99 <= TARGETS.createP99 * fi.p99,
+    },
+    {
+      target: `transition throughput >= ${TARGETS.transitionThroughput * 100}% of the DO + batch floor`,
+      measured: `${fmt((t.rps / fd.rps) * 100)}% (${fmt(t.rps, 1)} vs ${fmt(fd.rps, 1)} req/s)`,
+      ratio: t.rps / fd.rps,
+      pass: t.rps >= TARGETS.transitionThroughput * fd.rps,
+    },
+  ];
+  const failing = rows.filter((r) => r.failed > 0);
+
+  // Table.
+  const head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "floor", "req/s vs floor", "p99 vs floor", "cpu others"];
+  const body = rows.map((r) => [
+    (r.failed ? "!! " : "") + r.scenario,
+    fmt(r.rps, 1),
+    fmt(r.p50),
+    fmt(r.p99),
+    r.errors ? `${r.non2xx} +${r.errors} err` : String(r.non2xx),
+    r.vs ? r.vs.replace(/^floor: /, "") : "-",
+    r.rpsRatio === null ? "-" : `${fmt(r.rpsRatio * 100)}%`,
+    r.p99Ratio === null ? "-" : `${fmt(r.p99Ratio, 2)}x`,
+    r.cpu?.other == null ? "-" : fmt(r.cpu.other, 2),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) => cells.map((cell, i) => (i === 0 || i === 5 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+  console.log("");
+  console.log(line(head));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const b of body) console.log(line(b));
+  console.log("");
+  console.log("Targets (reported, not enforced):");
+  for (const t of targets) console.log(`  ${t.pass ? "PASS" : "MISS"}  ${t.target}: ${t.measured}`);
+  const noisy = rows.filter((r) => r.cpu?.other != null && r.cpu.other >= NOISY_CORES);
+  if (noisy.length) {
+    console.log("");
+    console.log(
+      `Note: other processes used >= ${NOISY_CORES} of ${cpus().length} CPUs during ${noisy.map((r) => `${r.scenario} (${fmt(r.cpu.other, 2)})`).join(", ")}; ` +
+        "those numbers are noisy, rerun on a quieter machine to compare.",
+    );
+  }
+  if (failing.length) {
+    console.log("");
+    console.log("!".repeat(78));
+    console.log(`!! ${failing.length} scenario(s) had failed requests; their numbers do not measure the happy path:`);
+    for (const r of failing) {
+      console.log(`!!   ${r.scenario}: ${r.non2xx} non-2xx, ${r.errors} errors (${r.timeouts} timeouts); status codes ${JSON.stringify(r.status_codes)}`);
+      for (const s of r.error_samples) console.log(`!!     ${s.status} ${s.body.replace(/\s+/g, " ")}`);
+    }
+    console.log("!".repeat(78));
+  }
+
+  const results = {
+    timestamp: new Date().toISOString(),
+    elapsed_s: Math.round((Date.now() - started) / 100) / 10,
+    machine: {
+      cpus: cpus().length,
+      cpu_model: cpus()[0]?.model ?? null,
+      total_mem_gb: Math.round(totalmem() / 2 ** 30),
+      platform: `${platform()} ${release()} ${arch()}`,
+      node: process.version,
+      wrangler: readJsonSafe(join(ROOT, "node_modules/wrangler/package.json")).version ?? null,
+      autocannon: readJsonSafe(join(ROOT, "node_modules/autocannon/package.json")).version ?? null,
+    },
+    settings: { duration_s: DURATION, connections: CONNECTIONS, warmup_s: WARMUP, pipelining: 1 },
+    code: measuredCode,
+    floors,
+    scenarios: Object.fromEntries(
+      Object.entries(scenarios).map(([k, s]) => {
+        const f = floors[floorOf[k]];
+        return [k, { ...s, floor: floorOf[k], rps_vs_floor: s.rps / f.rps, p99_vs_floor: f.p99 ? s.p99 / f.p99 : null }];
+      }),
+    ),
+    targets,
+    all_requests_ok: failing.length === 0,
+    noisy_scenarios: noisy.map((r) => r.scenario),
+  };
+  writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
+  console.log("");
+  log(`wrote ${RESULTS} (${results.elapsed_s}s in all)`);
+}
+
+/** Which code was measured: the commit, and whether the working tree differed from it. */
+function sourceInfo() {
+  const git = (...args) => {
+    try {
+      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    } catch {
+      return null;
+    }
+  };
+  if (REF) return { ref: REF, commit: git("rev-parse", REF), working_tree: false };
+  const dirty = git("status", "--porcelain", "--", "wrangler.toml", "src", "migrations");
+  return { ref: null, commit: git("rev-parse", "HEAD"), working_tree: true, uncommitted_changes: dirty === null ? null : dirty !== "" };
+}
+
+function readJsonSafe(path) {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+try {
+  await main();
+  await stopAll();
+  process.exit(0);
+} catch (err) {
+  console.error(`[bench] failed: ${err?.stack ?? err}`);
+  current?.stop();
+  await stopAll();
+  process.exit(1);
+}
