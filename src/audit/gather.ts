@@ -6,14 +6,14 @@
  */
 import { and, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { auditRuleSets, blocklistEntries, orderLines, orders, products, stores } from "../db/schema";
+import { auditRuleSets, blocklistEntries, orderLines, orders, products } from "../db/schema";
 import type { Env } from "../env";
 import { DEFAULT_RULES, normaliseRules, RULE_KINDS, type RuleConfig } from "./rule-set";
 import { normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
 import { stockLookup } from "./stock";
 import { contentsKey, type AuditContext, type AuditOrder, type CatalogueFacts } from "./types";
 
-export type Gathered = { ctx: AuditContext; rules: RuleConfig[]; ruleSetVersion: number; autoAudit: boolean };
+export type Gathered = { ctx: AuditContext; rules: RuleConfig[]; ruleSetVersion: number };
 
 export async function loadRules(env: Env, storeId: string): Promise<{ rules: RuleConfig[]; version: number }> {
   const row = await database(env).select().from(auditRuleSets).where(eq(auditRuleSets.storeId, storeId)).get();
@@ -29,12 +29,12 @@ export async function gather(env: Env, { order, lines }: AuditOrder, now = Date.
   // The longest duplicate window any store may set; the rule narrows it to the store's own.
   const since = order.createdAt - 30 * 24 * 3_600_000;
   const sameCustomer = [
-    email ? sql`lower(${orders.customerEmail}) = ${email}` : undefined,
+    // Both match indexes on (store_id, email NOCASE) and (store_id, phone).
+    email ? sql`${orders.customerEmail} = ${email} COLLATE NOCASE` : undefined,
     order.customerPhone ? eq(orders.customerPhone, order.customerPhone) : undefined,
   ].filter(Boolean);
 
-  const [storeRows, ruleRows, catalogueRows, recentRows, blockedRows] = await db.batch([
-    db.select({ autoAudit: stores.autoAudit }).from(stores).where(eq(stores.id, order.storeId)),
+  const [ruleRows, catalogueRows, recentRows, blockedRows] = await db.batch([
     db.select().from(auditRuleSets).where(eq(auditRuleSets.storeId, order.storeId)),
     db
       .select({ sku: products.sku, name: products.name, type: products.type, active: products.active, price: products.price, currency: products.currency })
@@ -86,7 +86,6 @@ export async function gather(env: Env, { order, lines }: AuditOrder, now = Date.
   return {
     rules,
     ruleSetVersion: ruleSet?.version ?? 0,
-    autoAudit: storeRows[0]?.autoAudit ?? true,
     ctx: {
       catalogue,
       recentOrders: [...byOrder.values()].map((o) => ({ id: o.id, createdAt: o.createdAt, contents: contentsKey(o.lines) })),

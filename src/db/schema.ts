@@ -290,6 +290,9 @@ export const orders = sqliteTable(
     index("orders_store_id_idx").on(t.storeId, t.id),
     index("orders_status_id_idx").on(t.status, t.id),
     index("orders_created_idx").on(t.createdAt),
+    // The audit looks up a customer's recent orders (duplicates) by email or phone.
+    index("orders_store_email_idx").on(t.storeId, sql`${t.customerEmail} COLLATE NOCASE`),
+    index("orders_store_phone_idx").on(t.storeId, t.customerPhone),
     // Analytics scans orders changed since its watermark.
     index("orders_updated_idx").on(t.updatedAt),
   ],
