@@ -19,6 +19,7 @@ import { warehouseRoutes } from "./inventory/warehouse-routes";
 import { orderRoutes } from "./orders/routes";
 import { productRoutes } from "./products/routes";
 import { storeRoutes } from "./stores/routes";
+import { trackingWebhookRoutes } from "./logistics/webhooks/routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -42,6 +43,8 @@ app.route("/", stockRoutes);
 app.route("/", allocationRoutes);
 app.route("/", shipmentRoutes);
 app.route("/", serviceTaskRoutes);
+// Partners authenticate by signature, not API key: outside /v1.
+app.route("/", trackingWebhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

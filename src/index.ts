@@ -4,6 +4,7 @@ import type { Env, OutboxMessage } from "./env";
 import { housekeeping } from "./housekeeping";
 import { retryBackorders } from "./fulfilment/allocate-order";
 import "./fulfilment/handlers";
+import "./logistics/handlers";
 import { consumeBatch } from "./outbox/consume";
 import { sweepOutbox } from "./outbox/sweep";
 
