@@ -20,6 +20,9 @@ import { orderRoutes } from "./orders/routes";
 import { productRoutes } from "./products/routes";
 import { storeRoutes } from "./stores/routes";
 import { trackingWebhookRoutes } from "./logistics/webhooks/routes";
+import { carrierRoutes } from "./logistics/carrier-routes";
+import { labelRoutes } from "./logistics/label-routes";
+import { trackingRoutes } from "./logistics/tracking-routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -43,6 +46,9 @@ app.route("/", stockRoutes);
 app.route("/", allocationRoutes);
 app.route("/", shipmentRoutes);
 app.route("/", serviceTaskRoutes);
+app.route("/", carrierRoutes);
+app.route("/", labelRoutes);
+app.route("/", trackingRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 

@@ -130,7 +130,7 @@ export async function packedOrder(storeId: string, opts: { quantity?: number; ad
   await api(`/v1/stores/${storeId}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
   const { order, allocation } = await allocatedOrder(storeId, {
     lines: [{ sku, quantity: opts.quantity ?? 1, unit_price: "10.00" }],
-    ...(opts.address ? { shipping_address: { name: "Maya Chen", line1: "350 5th Ave", city: "New York", region: "NY", postal_code: "10118", country: "US", ...opts.address } } : {}),
+    shipping_address: { name: "Maya Chen", line1: "350 5th Ave", city: "New York", region: "NY", postal_code: "10118", country: "US", ...opts.address },
   });
   const shipmentId = allocation.shipments[0].id as string;
   await packShipment(shipmentId, [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: opts.weightGrams ?? 800 }]);

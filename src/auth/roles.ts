@@ -35,9 +35,30 @@ export type Permission =
   | "shipments:intercept"
   | "picking:execute"
   | "service_tasks:read"
-  | "service_tasks:manage";
+  | "service_tasks:manage"
+  // Logistics (stage 4). Labels and handover follow the key's warehouse scope, like other shipment work.
+  | "carriers:read"
+  | "carriers:manage"
+  | "labels:create"
+  | "labels:read"
+  | "shipments:handover"
+  | "tracking:read"
+  | "logistics_exceptions:read"
+  | "logistics_exceptions:resolve";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
+
+/** Everything of the logistics stage: carriers, labels, handover, tracking and its exceptions. */
+const LOGISTICS: readonly Permission[] = [
+  "carriers:read",
+  "carriers:manage",
+  "labels:create",
+  "labels:read",
+  "shipments:handover",
+  "tracking:read",
+  "logistics_exceptions:read",
+  "logistics_exceptions:resolve",
+];
 
 const TABLE: Record<Role, readonly Permission[]> = {
   admin: [
@@ -63,6 +84,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "picking:execute",
     "service_tasks:read",
     "service_tasks:manage",
+    ...LOGISTICS,
   ],
   auditor: ["orders:read", ...transitions("approve", "hold", "reject", "cancel"), "stores:read", "products:read", "fulfilment:read"],
   // Stock and floor work in the key's warehouses; merging and re-running allocation are warehouse decisions.
@@ -81,8 +103,13 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "shipments:merge",
     "shipments:intercept",
     "picking:execute",
+    // The packing station prints the label; the dock hands over is logistics' call.
+    "carriers:read",
+    "labels:create",
+    "labels:read",
+    "tracking:read",
   ],
-  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read", "warehouses:read", "fulfilment:read", "shipments:read"],
+  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read", "warehouses:read", "fulfilment:read", "shipments:read", ...LOGISTICS],
   // Support stops shipments for customers and runs the service team's tasks.
   support: [
     "orders:read",
@@ -95,6 +122,10 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "shipments:intercept",
     "service_tasks:read",
     "service_tasks:manage",
+    // Where is my parcel: support answers customers.
+    "tracking:read",
+    "labels:read",
+    "logistics_exceptions:read",
   ],
   analyst: [
     "orders:read",
@@ -106,6 +137,9 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "fulfilment:read",
     "shipments:read",
     "service_tasks:read",
+    "carriers:read",
+    "tracking:read",
+    "logistics_exceptions:read",
   ],
   // A storefront integration: pushes its store's orders and may cancel them on the customer's behalf.
   channel: ["orders:create", "orders:read", ...transitions("cancel"), "products:read"],
