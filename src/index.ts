@@ -5,6 +5,7 @@ import { housekeeping } from "./housekeeping";
 import { retryBackorders } from "./fulfilment/allocate-order";
 import "./fulfilment/handlers";
 import "./logistics/handlers";
+import { flagStaleTracking } from "./logistics/flag-stale-tracking";
 import { consumeBatch } from "./outbox/consume";
 import { sweepOutbox } from "./outbox/sweep";
 
@@ -13,7 +14,7 @@ export { OrderObject } from "./orders/order-object";
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
   "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t)]),
-  "17 * * * *": (env, t) => housekeeping(env, t),
+  "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t)]),
 };
 
 export default {
