@@ -78,6 +78,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
   const shipmentId = target.shipmentId;
   const orderIds = await ordersOfShipment(env, shipmentId);
 
+  let triedHandover = false;
   for (let round = 0; round < 5; round++) {
     const [trRows, sRows] = await db.batch([
       db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
@@ -85,8 +86,11 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
     ]);
     const tr = trRows[0]!;
     // The carrier has the parcel although nobody pressed "hand over": it left with the carrier.
-    if (sRows[0]?.status === "labelled" && ev.status !== "pre_transit") {
-      await handOver(env, shipmentId, TRACKING_ACTOR);
+    if (sRows[0]?.status === "labelled" && ev.status !== "pre_transit" && !triedHandover) {
+      triedHandover = true;
+      const h = await handOver(env, shipmentId, TRACKING_ACTOR);
+      // Refused (e.g. OUTBOUND does not hold what was packed): the event still joins the tracking; a person hands over.
+      if (!h.ok && h.code !== "conflict") console.warn(`tracking ${ev.id}: implicit handover of ${shipmentId} refused: ${h.code}`);
       continue;
     }
     const now = Date.now();
