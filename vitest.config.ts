@@ -31,5 +31,7 @@ export default defineConfig({
   test: {
     setupFiles: ["./test/setup.ts"],
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
+    // Walks of every route (role matrix, junk fuzz) grow with the API; on a busy 2-core machine 5 s is too tight.
+    testTimeout: 30_000,
   },
 });
