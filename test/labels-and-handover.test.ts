@@ -295,6 +295,49 @@ describe("an HTTP carrier, configured by endpoint and key", () => {
   });
 });
 
+describe("voiding a label", () => {
+  it("cancels at the carrier, forgets the label and reopens the shipment for a new one", async () => {
+    const s = await createStore();
+    const config = { carriers: [{ ...sandboxLike("ups"), adapter: { type: "http", endpoint: "https://ups.example/api", key_secret: "CARRIER_KEY_TEST" } }] };
+    expect((await api(`/v1/stores/${s.id}/logistics`, { method: "PUT", body: config })).status).toBe(200);
+    const { shipmentId } = await packedOrder(s.id);
+    const calls: string[] = [];
+    const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      calls.push(`${init?.method} ${String(input)}`);
+      if (String(input).endsWith("/cancel")) return new Response("already in a truck", { status: 409 });
+      return Response.json({ id: "car_9", tracking_number: `1Z${Date.now()}`, label: { content_type: "application/pdf", data: btoa("%PDF-1.7 x") } }, { status: 201 });
+    }) as typeof globalThis.fetch;
+    expect((await createLabel(env, ADMIN, shipmentId, {}, { fetch })).ok).toBe(true);
+    const { voidLabel } = await import("../src/logistics/void-label");
+    // The carrier refuses: nothing changes here.
+    expect(await voidLabel(env, ADMIN, shipmentId, { fetch })).toMatchObject({ ok: false, code: "carrier_refused" });
+    expect((await api(`/v1/shipments/${shipmentId}`)).body.status).toBe("labelled");
+    expect(calls.at(-1)).toBe("POST https://ups.example/api/shipments/car_9/cancel");
+
+    const { shipmentId: sandboxed } = await packedOrder(store.id);
+    const first = await api(`/v1/shipments/${sandboxed}/label`, { body: {} });
+    const voided = await api(`/v1/shipments/${sandboxed}/label`, { method: "DELETE" });
+    expect(voided.status).toBe(200);
+    expect(voided.body).toEqual({ shipment_id: sandboxed, status: "packed", voided_tracking_number: first.body.tracking_number });
+    expect(await count("shipment_tracking", "shipment_id = ?", sandboxed)).toBe(0);
+    expect((await api(`/v1/shipments/${sandboxed}/label.pdf`)).status).toBe(404);
+    expect((await api(`/v1/shipments/${sandboxed}/label`, { method: "DELETE" })).body.code).toBe("not_labelled");
+    const second = await api(`/v1/shipments/${sandboxed}/label`, { body: { carrier: "sandbox", service: "express" } });
+    expect(second.status).toBe(201);
+    expect(second.body.tracking_number).not.toBe(first.body.tracking_number);
+    expect((await api(`/v1/shipments/${sandboxed}/handover`, { body: {} })).status).toBe(200);
+    expect((await api(`/v1/shipments/${sandboxed}/label`, { method: "DELETE" })).body.code).toBe("already_shipped");
+  });
+
+  it("will not hand over a parcel whose orders were all cancelled after labelling", async () => {
+    const { shipmentId } = await packedOrder(store.id);
+    expect((await api(`/v1/shipments/${shipmentId}/label`, { body: {} })).status).toBe(201);
+    await env.DB.prepare("UPDATE shipment_items SET cancelled_at = ? WHERE shipment_id = ?").bind(Date.now(), shipmentId).run();
+    expect(await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).toMatchObject({ status: 409, body: { code: "nothing_to_ship" } });
+    expect((await api(`/v1/shipments/${shipmentId}/label`, { method: "DELETE" })).status).toBe(200);
+  });
+});
+
 describe("handover", () => {
   it("ships the shipment, takes its goods out of OUTBOUND with ship movements, and ships the order with its tracking", async () => {
     const { order, shipmentId, sku, warehouse } = await packedOrder(store.id, { quantity: 3 });

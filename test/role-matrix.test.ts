@@ -188,6 +188,8 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
     case "GET /v1/shipments/{id}/label.pdf":
     case "GET /v1/shipments/{id}/tracking":
       return { path: path.replace("{id}", labelled.shipmentId) };
+    case "DELETE /v1/shipments/{id}/label":
+      return { path: path.replace("{id}", can(role, "labels:create") ? (await labelledShipment()).shipmentId : labelled.shipmentId) };
     case "POST /v1/shipments/{id}/handover":
       return { path: path.replace("{id}", can(role, "shipments:handover") ? (await labelledShipment()).shipmentId : labelled.shipmentId), body: {} };
     case "GET /v1/orders/{id}/tracking":

@@ -19,7 +19,7 @@ import { settleOrder } from "./settle-order";
 export type HandOverResult =
   | { ok: true; shipmentId: string; handedOverAt: number; ordersShipped: string[] }
   | { ok: false; code: "not_found" }
-  | { ok: false; code: "not_labelled" | "intercepted" | "already_shipped" | "stock_mismatch" | "conflict"; message: string };
+  | { ok: false; code: "not_labelled" | "intercepted" | "already_shipped" | "nothing_to_ship" | "stock_mismatch" | "conflict"; message: string };
 
 const stockMismatch = (skus: string[]) => ({
   ok: false as const,
@@ -41,6 +41,8 @@ export async function handOver(env: Env, shipmentId: string, actor: string): Pro
     return { ok: false, code: "already_shipped", message: `the shipment is already ${s.status}` };
   }
   if (s.status !== "labelled" || !tr) return { ok: false, code: "not_labelled", message: `a ${s.status} shipment has no label to hand over; create its label first` };
+  const live = await db.select({ n: sql<number>`COUNT(*)`.mapWith(Number) }).from(shipmentItems).where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt))).get();
+  if (!live?.n) return { ok: false, code: "nothing_to_ship", message: "every item's order was cancelled: void the label and restock the goods" };
 
   const now = Date.now();
   const token = `handover:${randomToken(16)}`;

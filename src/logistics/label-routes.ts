@@ -12,6 +12,7 @@ import { shipmentScope } from "../fulfilment/shipment-queries";
 import { adapterFor } from "./carriers/adapter-for";
 import { createLabel } from "./create-label";
 import { handOver } from "./hand-over";
+import { voidLabel } from "./void-label";
 import { loadLogisticsConfig } from "./load-logistics-config";
 import { Handover, Label, LabelBody, ShipmentIdParam } from "./schemas";
 import { explanationBody, labelBody } from "./serialize";
@@ -110,6 +111,25 @@ labelRoutes.openapi(
       "content-disposition": `inline; filename="label-${row.t.trackingNumber}.pdf"`,
       "cache-control": "private, max-age=3600",
     });
+  },
+);
+
+labelRoutes.openapi(
+  apiRoute({
+    method: "delete",
+    path: "/v1/shipments/{id}/label",
+    permission: "labels:create",
+    tags: ["Logistics"],
+    summary: "Void a label not yet handed over (labelled -> packed); the carrier cancels it first",
+    request: { params: ShipmentIdParam },
+    responses: { 200: jsonResponse(z.object({ shipment_id: z.string(), status: z.literal("packed"), voided_tracking_number: z.string() }).openapi("VoidedLabel"), "Voided"), ...problems(404, 409, 502) },
+  }),
+  async (c) => {
+    const id = c.req.valid("param").id;
+    const r = await voidLabel(c.env, c.get("principal"), id);
+    if (r.ok) return c.json({ shipment_id: id, status: "packed" as const, voided_tracking_number: r.trackingNumber }, 200);
+    if (r.code === "not_found") throw notFound("shipment");
+    throw new ApiError(r.code.startsWith("carrier_") ? 502 : 409, r.code, "Label not voided", r.message);
   },
 );
 
