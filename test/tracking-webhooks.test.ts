@@ -340,7 +340,11 @@ describe("the verifiers alone", () => {
 describe("the endpoint", () => {
   it("is 404 for an unknown partner and 405 for other methods", async () => {
     const body = fixture(SAMPLES.easypost.inTransit.file);
-    expect((await postWebhook("fedex-direct", body, {})).status).toBe(404);
+    for (const name of ["fedex-direct", "constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      const r = await postWebhook(name, body, {});
+      expect(r.status, name).toBe(404);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+    }
     const { exports } = await import("cloudflare:workers");
     const get = await exports.default.fetch("http://oms.test/webhooks/tracking/easypost");
     expect(get.status).toBe(405);

@@ -4,4 +4,8 @@ import { easypost } from "./easypost";
 import type { TrackingPartner } from "./partner";
 import { shippo } from "./shippo";
 
-export const TRACKING_PARTNERS: Readonly<Record<string, TrackingPartner>> = { easypost, aftership, shippo };
+export const TRACKING_PARTNERS: ReadonlyMap<string, TrackingPartner> = new Map([
+  ["easypost", easypost],
+  ["aftership", aftership],
+  ["shippo", shippo],
+]);

@@ -21,7 +21,8 @@ export const trackingWebhookRoutes = new Hono<AppEnv>();
 const tooLarge = () => new ApiError(413, "payload_too_large", "Payload too large", `Bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
 
 trackingWebhookRoutes.post("/webhooks/tracking/:partner", async function receiveTrackingWebhook(c) {
-  const partner = TRACKING_PARTNERS[c.req.param("partner")];
+  // A Map, not an object: "constructor" or "__proto__" in the URL must be an unknown partner, not Object's own.
+  const partner = TRACKING_PARTNERS.get(c.req.param("partner"));
   if (!partner) throw new ApiError(404, "not_found", "Not found", `No tracking partner "${c.req.param("partner")}"`);
   if (Number(c.req.header("content-length") ?? "0") > MAX_WEBHOOK_BYTES) throw tooLarge();
   const body = new Uint8Array(await c.req.arrayBuffer());
