@@ -12,7 +12,8 @@ import { easypost } from "../src/logistics/webhooks/easypost";
 import { shippo } from "../src/logistics/webhooks/shippo";
 import { aftership } from "../src/logistics/webhooks/aftership";
 import type { Env } from "../src/env";
-import { createStore } from "./helpers";
+import { createLabel } from "../src/logistics/create-label";
+import { api, createStore } from "./helpers";
 import {
   bytes,
   deliverSigned,
@@ -269,6 +270,28 @@ describe.each(PARTNERS)("%s signatures", (partner) => {
     const r = await deliverSigned(partner, derived(partner, "inTransit", trackingNumber));
     expect(r.status).toBe(200);
     expect(await processed(r.body.id)).toMatchObject({ outcome: "unmatched", shipment_id: null });
+  });
+
+  it("applies an event that came before its label once the label is recorded", async () => {
+    const trackingNumber = freshTrackingNumber();
+    const early = await deliverSigned(partner, derived(partner, "inTransit", trackingNumber));
+    expect(await processed(early.body.id)).toMatchObject({ outcome: "unmatched" });
+    const { order, shipmentId } = await packedOrder(store.id);
+    const fetch = (async () =>
+      Response.json({ id: `car_${trackingNumber}`, tracking_number: trackingNumber, label: { content_type: "application/pdf", data: btoa("%PDF-1.7 x") } }, { status: 201 })) as unknown as typeof globalThis.fetch;
+    const config = (await api(`/v1/stores/${store.id}/logistics`)).body.config;
+    config.carriers[0].adapter = { type: "http", endpoint: "https://carrier.example", key_secret: "CARRIER_KEY_TEST" };
+    expect((await api(`/v1/stores/${store.id}/logistics`, { method: "PUT", body: config })).status).toBe(200);
+    try {
+      const r = await createLabel(env as Env, { id: "test", role: "admin", stores: "*", warehouses: "*" }, shipmentId, {}, { fetch });
+      expect(r.ok).toBe(true);
+      await waitFor(async () => expect(await trackingRows("id = ?", early.body.id)).toMatchObject([{ outcome: "applied", shipment_id: shipmentId }]));
+      expect(await shipmentStatus(shipmentId)).toMatchObject({ tracking_status: "in_transit" });
+      await waitFor(async () => expect(await orderStatus(order.id)).toBe("shipped"));
+    } finally {
+      // Back to the sandbox default for the other tests of this store.
+      await env.DB.prepare("DELETE FROM store_logistics WHERE store_id = ?").bind(store.id).run();
+    }
   });
 
   it("answers a valid signature over a broken body with 400/422 problems and stores nothing", async () => {

@@ -19,6 +19,7 @@ import { adapterFor, type AdapterDeps } from "./carriers/adapter-for";
 import type { LabelAddress } from "./label-pdf";
 import { defaultCarrierPolicy } from "./default-carrier-policy";
 import { loadLogisticsConfig } from "./load-logistics-config";
+import { rematchTrackingEvents } from "./rematch-tracking-events";
 import { toBase64 } from "./webhooks/signatures";
 
 export type TrackingRow = typeof shipmentTracking.$inferSelect;
@@ -138,5 +139,7 @@ export async function createLabel(
     if (!cancelled.ok) console.error(`label ${label.trackingNumber} for ${s.id} was bought but not recorded, and cancelling it failed: ${cancelled.message}`);
     return { ok: false, code: "conflict", message: "the shipment changed while the label was bought (intercepted or labelled by someone else); the label was cancelled" };
   }
+  // Partners may have reported this parcel before we recorded its label.
+  await rematchTrackingEvents(env, row.trackingNumber, now);
   return { ok: true, tracking: row };
 }
