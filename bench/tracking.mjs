@@ -44,8 +44,10 @@ const CONNECTIONS = intEnv("BENCH_CONNECTIONS", 16, 1, 500);
 const WARMUP = intEnv("BENCH_WARMUP", 2, 0, 60);
 const ROUNDS = intEnv("BENCH_ROUNDS", 3, 1, 10);
 
-// The fixtures' test secrets (../shared/fixtures/README.md).
-const SECRETS = {
+// The fixtures' test secrets (../shared/fixtures/README.md). Exported with the
+// scenarios below so `bench/run.mjs` can start its server with them and run the
+// same scenarios (`wrangler dev ... ${TRACKING_VARS.join(" ")}`).
+export const SECRETS = {
   EASYPOST_WEBHOOK_SECRET: "fixture-s\u00e9cret",
   AFTERSHIP_WEBHOOK_SECRET: "as_fixture_webhook_secret",
   SHIPPO_WEBHOOK_TOKEN: "shippo_fixture_url_token",
@@ -59,7 +61,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 let server = null;
 let current = null;
-const state = mkdtempSync(join(tmpdir(), "oms-bench-tracking-"));
+let state = null;
 
 function stopServer() {
   if (server && server.exitCode === null && server.signalCode === null) {
@@ -69,17 +71,20 @@ function stopServer() {
       server.kill("SIGTERM");
     }
   }
-  rmSync(state, { recursive: true, force: true });
+  if (state) rmSync(state, { recursive: true, force: true });
+  state = null;
 }
-for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
-  process.on(sig, () => {
-    console.error(`\n[bench] ${sig}: stopping`);
-    current?.stop();
-    stopServer();
-    process.exit(130);
-  });
+function stopOnEveryWayOut() {
+  for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(sig, () => {
+      console.error(`\n[bench] ${sig}: stopping`);
+      current?.stop();
+      stopServer();
+      process.exit(130);
+    });
+  }
+  process.on("exit", stopServer);
 }
-process.on("exit", stopServer);
 
 /** Stops the server and waits for it (and so for its local D1) to be gone. */
 async function stopAndWait() {
@@ -156,6 +161,17 @@ function signedRequest(p) {
   return { method: "POST", path: p.path, body, headers: { "content-type": "application/json", ...p.headers(body) } };
 }
 
+export const TRACKING_VARS = Object.entries(SECRETS).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+
+/** autocannon `requests` per scenario: each partner (a new signed event per request), and a replayed event. */
+export function trackingScenarios() {
+  const replay = signedRequest(PARTNERS.aftership);
+  return {
+    ...Object.fromEntries(Object.entries(PARTNERS).map(([name, p]) => [`tracking_${name}`, [{ setupRequest: (req) => ({ ...req, ...signedRequest(p) }) }]])),
+    tracking_replay: [replay],
+  };
+}
+
 // ---- measuring ---------------------------------------------------------------
 
 function run(base, { requests, duration }) {
@@ -188,13 +204,14 @@ async function scenario(base, name, requests) {
 }
 
 async function main() {
+  stopOnEveryWayOut();
+  state = mkdtempSync(join(tmpdir(), "oms-bench-tracking-"));
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
   log(`migrations into ${state}`);
   const migrated = await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
   if (migrated.code !== 0) throw new Error(`migrations failed:\n${migrated.stderr || migrated.stdout}`);
-  const vars = Object.entries(SECRETS).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
-  server = spawn(nodeBinary(), [wranglerEntry(), "dev", "--ip", HOST, "--port", String(port), "--persist-to", state, "--log-level", "warn", ...vars], {
+  server = spawn(nodeBinary(), [wranglerEntry(), "dev", "--ip", HOST, "--port", String(port), "--persist-to", state, "--log-level", "warn", ...TRACKING_VARS], {
     cwd: ROOT,
     env: wranglerEnv({ CI: "true" }),
     stdio: ["ignore", "inherit", "inherit"],
@@ -203,12 +220,12 @@ async function main() {
   await waitReady(base);
   log(`wrangler dev on ${base}; ${DURATION}s per scenario, ${CONNECTIONS} connections, ${WARMUP}s warm-up`);
 
-  const replay = signedRequest(PARTNERS.aftership);
+  const tracking = trackingScenarios();
+  const [replay] = tracking.tracking_replay;
   await fetch(`${base}${replay.path}`, { method: "POST", headers: replay.headers, body: replay.body });
   const scenarios = {
     floor: [{ method: "GET", path: "/healthz" }],
-    ...Object.fromEntries(Object.entries(PARTNERS).map(([name, p]) => [name, [{ setupRequest: (req) => ({ ...req, ...signedRequest(p) }) }]])),
-    replay: [replay],
+    ...Object.fromEntries(Object.entries(tracking).map(([k, v]) => [k.replace("tracking_", ""), v])),
   };
   // Interleaved rounds: a burst of load from elsewhere on the machine hits one round of every scenario, not all of one.
   const rounds = Object.fromEntries(Object.keys(scenarios).map((k) => [k, []]));
@@ -239,7 +256,8 @@ async function main() {
   log(`wrote ${RESULTS}`);
 }
 
-main()
+const direct = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
+if (direct) main()
   .then(() => {
     stopServer();
     process.exit(0);
