@@ -203,6 +203,23 @@ describe("the logistics team's views", () => {
     expect((await exceptionsOf(shipmentId)).map((e) => e.status)).toEqual(["resolved", "open"]);
   });
 
+  it("shows one shipment's tracking, and answers bad ids and unknown shipments with problems", async () => {
+    const { shipmentId, trackingNumber } = await shippedParcel();
+    await aftershipSays(trackingNumber, "InTransit", "InTransit_003", "2025-06-17T10:00:00Z");
+    await aftershipSays(trackingNumber, "InTransit", "InTransit_002", "2025-06-16T10:00:00Z");
+    const r = await api(`/v1/shipments/${shipmentId}/tracking`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ shipment_id: shipmentId, shipment_status: "in_transit", tracking_status: "in_transit", tracking_status_at: "2025-06-17T10:00:00.000Z", open_exceptions: [] });
+    expect(r.body.label).toMatchObject({ tracking_number: trackingNumber, handed_over_at: expect.any(String) });
+    expect(r.body.timeline.map((e: any) => `${e.occurred_at}:${e.outcome}`)).toEqual(["2025-06-16T10:00:00.000Z:kept", "2025-06-17T10:00:00.000Z:applied"]);
+    expect((await api("/v1/shipments/nope/tracking")).status).toBe(400);
+    expect((await api("/v1/shipments/shp_00000000000000000000000000/tracking")).status).toBe(404);
+    expect((await api("/v1/shipments/shp_00000000000000000000000000/label")).status).toBe(404);
+    expect((await api("/v1/orders/ord_00000000000000000000000000/tracking")).status).toBe(404);
+    const { shipmentId: unlabelled } = await packedOrder(store.id);
+    expect((await api(`/v1/shipments/${unlabelled}/tracking`)).body).toMatchObject({ label: null, tracking_status: null, timeline: [] });
+  });
+
   it("reports events for numbers we never issued to unscoped keys only, and pages the list", async () => {
     const unknown = freshTrackingNumber();
     await aftershipSays(unknown, "InTransit", "InTransit_003", "2025-06-17T10:00:00Z");
