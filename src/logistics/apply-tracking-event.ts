@@ -84,7 +84,12 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
       db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
       db.select({ status: shipments.status }).from(shipments).where(eq(shipments.id, shipmentId)),
     ]);
-    const tr = trRows[0]!;
+    const tr = trRows[0];
+    if (!tr) {
+      // The label was voided meanwhile: nothing carries this number now.
+      await db.update(trackingEvents).set({ outcome: "unmatched", processedAt: Date.now() }).where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt)));
+      return { outcome: "unmatched", shipmentId: null };
+    }
     // The carrier has the parcel although nobody pressed "hand over": it left with the carrier.
     if (sRows[0]?.status === "labelled" && ev.status !== "pre_transit" && !triedHandover) {
       triedHandover = true;
