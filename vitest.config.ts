@@ -1,24 +1,37 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { readFixtures } from "./test/read-fixtures.mjs";
 
 // Tests run inside workerd with the real local D1, Durable Objects and Queues
 // from wrangler.toml. The migrations are read here (Node) and applied inside
 // the runtime by test/setup.ts, so every test file starts from the real schema.
 const migrations = await readD1Migrations("./migrations");
 
+// The partners' sample webhooks, exact bytes (signatures cover the bytes as stored).
+const fixtures = readFixtures("../shared/fixtures");
+
+// The fixtures' test secrets (see ../shared/fixtures/README.md); never real ones.
+const webhookSecrets = {
+  EASYPOST_WEBHOOK_SECRET: "fixture-sécret",
+  AFTERSHIP_WEBHOOK_SECRET: "as_fixture_webhook_secret",
+  SHIPPO_WEBHOOK_TOKEN: "shippo_fixture_url_token",
+  SHIPPO_WEBHOOK_SECRET: "shippo_fixture_hmac_secret",
+  CARRIER_KEY_TEST: "carrier_test_key",
+};
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: migrations, BOOTSTRAP_ADMIN_KEY: "test_bootstrap_admin_key" },
+        bindings: { TEST_MIGRATIONS: migrations, TEST_FIXTURES: fixtures, BOOTSTRAP_ADMIN_KEY: "test_bootstrap_admin_key", ...webhookSecrets },
       },
     }),
   ],
   test: {
     setupFiles: ["./test/setup.ts"],
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-    // Some tests wait for the real local queue to deliver (about a second a hop).
-    testTimeout: 20_000,
+    // Walks of every route (role matrix, junk fuzz) grow with the API, and some tests wait for the real local queue.
+    testTimeout: 30_000,
   },
 });

@@ -28,6 +28,10 @@ import { auditRoutes } from "./audit/routes";
 import { orderChangeRoutes } from "./orders/change-routes";
 import { notificationRoutes } from "./notifications/routes";
 import { customerRoutes } from "./customer/routes";
+import { trackingWebhookRoutes } from "./logistics/webhooks/routes";
+import { carrierRoutes } from "./logistics/carrier-routes";
+import { labelRoutes } from "./logistics/label-routes";
+import { trackingRoutes } from "./logistics/tracking-routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -59,6 +63,11 @@ app.route("/", floorRoutes);
 app.route("/", thirdPartyWebhookRoutes);
 app.route("/", analyticsRoutes);
 app.route("/", slaRoutes);
+app.route("/", carrierRoutes);
+app.route("/", labelRoutes);
+app.route("/", trackingRoutes);
+// Partners authenticate by signature, not API key: outside /v1.
+app.route("/", trackingWebhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

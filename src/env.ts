@@ -10,6 +10,8 @@ export interface Env {
   NOTIFICATIONS_QUEUE: Queue<OutboxMessage>;
   /** Outbound partner webhooks (3PL dispatches), signed per Standard Webhooks. */
   WEBHOOKS_QUEUE: Queue<OutboxMessage>;
+  /** Inbound tracking events waiting to be applied to their shipments. */
+  LOGISTICS_QUEUE: Queue<OutboxMessage>;
   /** Secret: the first admin key, used to create stores and scoped keys. */
   BOOTSTRAP_ADMIN_KEY?: string;
   /** Where customers reach this system: links in their messages point here. */
@@ -19,6 +21,18 @@ export interface Env {
   NOTIFY_HTTP_ENDPOINT?: string;
   NOTIFY_HTTP_API_KEY?: string;
   NOTIFY_FROM?: string;
+  /** Secrets of the tracking partners' webhooks (see docs/logistics.md). Unset: that partner's endpoint refuses everything. */
+  EASYPOST_WEBHOOK_SECRET?: string;
+  /** The previous EasyPost secret while rotating (both are accepted). */
+  EASYPOST_WEBHOOK_SECRET_PREVIOUS?: string;
+  AFTERSHIP_WEBHOOK_SECRET?: string;
+  AFTERSHIP_WEBHOOK_SECRET_PREVIOUS?: string;
+  /** Shippo's self-serve option: the `?token=` in the webhook URL. */
+  SHIPPO_WEBHOOK_TOKEN?: string;
+  /** Shippo's HMAC (provisioned by Shippo on request): `Shippo-Auth-Signature: t=..,v1=..`. */
+  SHIPPO_WEBHOOK_SECRET?: string;
+  /** API keys of HTTP carrier adapters, named by each carrier's `key_secret` in the store's logistics config. */
+  [carrierKey: `CARRIER_KEY_${string}`]: string | undefined;
 }
 
 /** The body of every queue message: one outbox row. `id` is what consumers dedupe on. */

@@ -6,6 +6,8 @@ import { housekeeping } from "./housekeeping";
 import { archiveOrders } from "./orders/archive-orders";
 import { retryBackorders } from "./fulfilment/allocate-order";
 import "./fulfilment/handlers";
+import "./logistics/handlers";
+import { flagStaleTracking } from "./logistics/flag-stale-tracking";
 import { consumeBatch } from "./outbox/consume";
 import { sweepOutbox } from "./outbox/sweep";
 
@@ -23,7 +25,7 @@ useStockLookup(availableAcrossWarehouses);
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
   "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t)]),
-  "17 * * * *": (env, t) => housekeeping(env, t),
+  "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t)]),
   "30 3 * * *": (env, t) => archiveOrders(env, t),
   [ROLLUP_CRON]: (env, t) => runRollups(env, { now: t }),
 };

@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[];
+      /** ../shared/fixtures/*.json, file name -> base64 of the exact bytes. */
+      TEST_FIXTURES: Record<string, string>;
     }
   }
 }

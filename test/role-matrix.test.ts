@@ -12,11 +12,16 @@ import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
 import { allocatedOrder, approvedOrder, floorShipment, mergeablePair, stockedWarehouse } from "./processing-helpers";
+import { packedOrder } from "./logistics-helpers";
+import { newId } from "../src/lib/ids";
 
 let store: { id: string };
 let product: { id: string };
 let warehouse: { id: string };
 let shipmentId: string;
+/** Logistics samples get their own store: packing test orders changes its routing policy. */
+let logStore: { id: string };
+let labelled: { shipmentId: string; orderId: string };
 const keys = {} as Record<Role, string>;
 
 beforeAll(async () => {
@@ -26,7 +31,49 @@ beforeAll(async () => {
   warehouse = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", "TEA-1", 10_000]] });
   for (const role of ROLES) keys[role] = await createKey(role, role === "channel" ? [store.id] : ["*"]);
   shipmentId = (await allocatedOrder(store.id, { lines: [{ sku: "TEA-1", quantity: 1, unit_price: "1.00" }] })).allocation.shipments[0].id;
+  logStore = await createStore();
+  labelled = await labelledShipment();
 });
+
+/** A packed shipment with a sandbox label, ready to hand over. */
+async function labelledShipment() {
+  const { order, shipmentId: id } = await packedOrder(logStore.id);
+  const r = await api(`/v1/shipments/${id}/label`, { body: {} });
+  if (r.status !== 201) throw new Error(`label: ${r.status} ${JSON.stringify(r.body)}`);
+  return { shipmentId: id, orderId: order.id as string };
+}
+
+/** An open delivery exception on the labelled shipment. */
+async function openException(): Promise<string> {
+  const id = newId("lex");
+  await env.DB.prepare(
+    "INSERT INTO logistics_exceptions (id, shipment_id, order_id, store_id, kind, detail, status, open_key, created_at) VALUES (?, ?, ?, ?, 'exception', 'matrix', 'open', ?, ?)",
+  )
+    .bind(id, labelled.shipmentId, labelled.orderId, logStore.id, `matrix:${id}`, Date.now())
+    .run();
+  return id;
+}
+
+const SANDBOX_CONFIG = {
+  carriers: [
+    {
+      code: "sandbox",
+      name: "Sandbox Post",
+      adapter: { type: "sandbox" },
+      services: [
+        {
+          code: "standard",
+          name: "Standard",
+          transit_days: { min: 3, max: 5 },
+          zones: [{ code: "world", countries: ["*"] }],
+          max_weight_grams: 30000,
+          max_dimensions_mm: { length: 1200, width: 800, height: 800 },
+          rates: [{ zone: "world", max_weight_grams: 30000, price: "5.00" }],
+        },
+      ],
+    },
+  ],
+};
 
 /** An open task of a fresh approved service order. */
 async function serviceTask(): Promise<string> {
@@ -203,6 +250,30 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", (await floorShipment("pending")).shipmentId), body: { reason: "matrix" } };
     case "POST /v1/shipments/{id}/interception/resolve":
       return { path: path.replace("{id}", (await floorShipment("intercepted")).shipmentId), body: { action: "release" } };
+    // Logistics
+    case "GET /v1/stores/{id}/logistics":
+      return { path: path.replace("{id}", logStore.id) };
+    case "PUT /v1/stores/{id}/logistics":
+      return { path: path.replace("{id}", logStore.id), body: SANDBOX_CONFIG };
+    case "POST /v1/carrier-choices/dry-run":
+      return { path, body: { store_id: logStore.id, destination: { country: "US" }, packages: [{ weight_grams: 500, length_mm: 100, width_mm: 100, height_mm: 100 }] } };
+    case "POST /v1/shipments/{id}/label":
+      return { path: path.replace("{id}", can(role, "labels:create") ? (await packedOrder(logStore.id)).shipmentId : labelled.shipmentId), body: {} };
+    case "GET /v1/shipments/{id}/label":
+    case "GET /v1/shipments/{id}/label.pdf":
+    case "GET /v1/shipments/{id}/tracking":
+      return { path: path.replace("{id}", labelled.shipmentId) };
+    case "DELETE /v1/shipments/{id}/label":
+      return { path: path.replace("{id}", can(role, "labels:create") ? (await labelledShipment()).shipmentId : labelled.shipmentId) };
+    case "POST /v1/shipments/{id}/handover":
+      return { path: path.replace("{id}", can(role, "shipments:handover") ? (await labelledShipment()).shipmentId : labelled.shipmentId), body: {} };
+    case "GET /v1/orders/{id}/tracking":
+      return { path: path.replace("{id}", labelled.orderId) };
+    case "GET /v1/tracking-events":
+    case "GET /v1/logistics/exceptions":
+      return { path };
+    case "POST /v1/logistics/exceptions/{id}/resolve":
+      return { path: path.replace("{id}", await openException()), body: { resolution: "matrix" } };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

@@ -54,9 +54,30 @@ export type Permission =
   /** Rollup reports and CSV exports (src/analytics). */
   | "reports:read"
   /** Drop and recompute every rollup. */
-  | "reports:rebuild";
+  | "reports:rebuild"
+  // Logistics (stage 4). Labels and handover follow the key's warehouse scope, like other shipment work.
+  | "carriers:read"
+  | "carriers:manage"
+  | "labels:create"
+  | "labels:read"
+  | "shipments:handover"
+  | "tracking:read"
+  | "logistics_exceptions:read"
+  | "logistics_exceptions:resolve";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
+
+/** Everything of the logistics stage: carriers, labels, handover, tracking and its exceptions. */
+const LOGISTICS: readonly Permission[] = [
+  "carriers:read",
+  "carriers:manage",
+  "labels:create",
+  "labels:read",
+  "shipments:handover",
+  "tracking:read",
+  "logistics_exceptions:read",
+  "logistics_exceptions:resolve",
+];
 
 const TABLE: Record<Role, readonly Permission[]> = {
   admin: [
@@ -93,6 +114,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "service_tasks:manage",
     "reports:read",
     "reports:rebuild",
+    ...LOGISTICS,
   ],
   auditor: [
     "orders:read",
@@ -123,8 +145,13 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "shipments:merge",
     "shipments:intercept",
     "picking:execute",
+    // The packing station prints the label; the dock hands over is logistics' call.
+    "carriers:read",
+    "labels:create",
+    "labels:read",
+    "tracking:read",
   ],
-  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read", "warehouses:read", "fulfilment:read", "shipments:read"],
+  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read", "warehouses:read", "fulfilment:read", "shipments:read", ...LOGISTICS],
   // Support fixes orders for customers, stops shipments and runs the service team's tasks.
   support: [
     "orders:read",
@@ -143,6 +170,10 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "shipments:intercept",
     "service_tasks:read",
     "service_tasks:manage",
+    // Where is my parcel: support answers customers.
+    "tracking:read",
+    "labels:read",
+    "logistics_exceptions:read",
   ],
   analyst: [
     "orders:read",
@@ -156,6 +187,9 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "fulfilment:read",
     "shipments:read",
     "service_tasks:read",
+    "carriers:read",
+    "tracking:read",
+    "logistics_exceptions:read",
   ],
   // A storefront integration: pushes its store's orders, reports payment, and may cancel on the customer's behalf.
   channel: ["orders:create", "orders:read", "orders:payment", ...transitions("cancel"), "products:read"],

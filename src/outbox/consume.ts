@@ -17,7 +17,7 @@ import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
 
-export type Consumer = "fulfilment" | "notifications" | "webhooks";
+export type Consumer = "fulfilment" | "notifications" | "webhooks" | "logistics";
 
 /** A handler does its (idempotent) work and returns D1 writes to commit with the receipt. */
 export type Handler = (env: Env, message: OutboxMessage) => Promise<BatchItem<"sqlite">[]>;
@@ -32,6 +32,7 @@ const QUEUE_CONSUMER: Record<string, Consumer> = {
   "oms-fulfilment": "fulfilment",
   "oms-notifications": "notifications",
   "oms-webhooks": "webhooks",
+  "oms-logistics": "logistics",
 };
 
 export const DEAD_LETTER_QUEUE = "oms-dead-letters";

@@ -1,0 +1,211 @@
+/**
+ * The logistics queue's work on a stored tracking event: find its shipment
+ * by tracking number, put the event in the shipment's timeline, and move the
+ * shipment's tracking state by `advanceTracking` (forward only). A change is
+ * one batch guarded by the tracking row's version: the guarded update names
+ * this event in `last_event_id`, and every other statement of the batch
+ * (the event's outcome, the shipment status, an exception, the customer's
+ * message) commits only if that update won. A lost race re-reads and
+ * decides again. Then the shipment's orders are settled (delivered when all
+ * their parcels are).
+ *
+ * Idempotent: an event is processed once (`processed_at`); a redelivery only
+ * settles the orders again, which is itself idempotent.
+ */
+import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { database, nonEmpty } from "../db/client";
+import { logisticsExceptions, outbox, shipments, shipmentTracking, trackingEvents, type TrackingStatus } from "../db/schema";
+import type { Env } from "../env";
+import { newId } from "../lib/ids";
+import { sendOutbox } from "../outbox/send";
+import type { OutboxRow } from "../outbox/topics";
+import { handOver } from "./hand-over";
+import { raiseException, type ExceptionKind } from "./logistics-exceptions";
+import { ordersOfShipment } from "./order-shipments";
+import { settleOrder } from "./settle-order";
+import { advanceTracking, RAISES_EXCEPTION, SHIPMENT_STATUS_FOR } from "./tracking-status";
+
+export const TRACKING_ACTOR = "system:tracking";
+
+export type ApplyOutcome = { outcome: "applied" | "kept" | "unmatched" | "missing"; shipmentId: string | null; reason?: string };
+
+type EventRow = typeof trackingEvents.$inferSelect;
+type TrackingRow = typeof shipmentTracking.$inferSelect;
+
+const normaliseCarrier = (c: string | null | undefined) => (c ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/**
+ * The shipment an event is about. Carriers recycle tracking numbers, so among
+ * labels with this number: those of the event's carrier if any match (partners
+ * name carriers differently, so a mismatch alone does not exclude), then the
+ * most recently labelled.
+ */
+export async function findShipmentFor(env: { DB: D1Database }, trackingNumber: string, carrier: string | null): Promise<TrackingRow | null> {
+  const candidates = await database(env)
+    .select()
+    .from(shipmentTracking)
+    .where(eq(shipmentTracking.trackingNumber, trackingNumber))
+    .orderBy(desc(shipmentTracking.labelledAt))
+    .limit(20)
+    .all();
+  const same = candidates.filter((c) => normaliseCarrier(c.carrier) === normaliseCarrier(carrier));
+  return (same.length ? same : candidates)[0] ?? null;
+}
+
+/** The customer's message owed when a shipment reaches this status without the order's status changing. */
+const SHIPMENT_MESSAGE: Partial<Record<TrackingStatus, string>> = {
+  out_for_delivery: "shipment.out_for_delivery",
+  failed_attempt: "shipment.exception",
+  exception: "shipment.exception",
+  returned_to_sender: "shipment.exception",
+};
+
+export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<ApplyOutcome> {
+  const db = database(env);
+  const ev = await db.select().from(trackingEvents).where(eq(trackingEvents.id, eventRowId)).get();
+  if (!ev) return { outcome: "missing", shipmentId: null };
+  if (ev.processedAt !== null) {
+    if (ev.shipmentId) await settleShipment(env, ev.shipmentId);
+    return { outcome: ev.outcome ?? "kept", shipmentId: ev.shipmentId, reason: "already processed" };
+  }
+  const target = await findShipmentFor(env, ev.trackingNumber, ev.carrier);
+  if (!target) {
+    // Reported (GET /v1/tracking-events?outcome=unmatched), not an error: labels bought elsewhere, or a partner's test event.
+    await db.update(trackingEvents).set({ outcome: "unmatched", processedAt: Date.now() }).where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt)));
+    return { outcome: "unmatched", shipmentId: null };
+  }
+  const shipmentId = target.shipmentId;
+  const orderIds = await ordersOfShipment(env, shipmentId);
+
+  let triedHandover = false;
+  for (let round = 0; round < 5; round++) {
+    const [trRows, sRows] = await db.batch([
+      db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
+      db.select({ status: shipments.status }).from(shipments).where(eq(shipments.id, shipmentId)),
+    ]);
+    const tr = trRows[0];
+    if (!tr) {
+      // The label was voided meanwhile: nothing carries this number now.
+      await db.update(trackingEvents).set({ outcome: "unmatched", processedAt: Date.now() }).where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt)));
+      return { outcome: "unmatched", shipmentId: null };
+    }
+    // The carrier has the parcel although nobody pressed "hand over": it left with the carrier.
+    if (sRows[0]?.status === "labelled" && ev.status !== "pre_transit" && !triedHandover) {
+      triedHandover = true;
+      const h = await handOver(env, shipmentId, TRACKING_ACTOR);
+      // Refused (e.g. OUTBOUND does not hold what was packed): the event still joins the tracking; a person hands over.
+      if (!h.ok && h.code !== "conflict") console.warn(`tracking ${ev.id}: implicit handover of ${shipmentId} refused: ${h.code}`);
+      continue;
+    }
+    const now = Date.now();
+    const advance = advanceTracking({ status: tr.status, statusAt: tr.statusAt, peak: tr.peakRank }, { status: ev.status, occurredAt: ev.occurredAt });
+    if (!advance.apply) {
+      await db.batch([
+        db
+          .update(trackingEvents)
+          .set({ shipmentId, outcome: "kept", processedAt: now })
+          .where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt))),
+        // Hearing anything about the parcel resets the staleness clock.
+        db.update(shipmentTracking).set({ lastUpdateAt: sql`max(${shipmentTracking.lastUpdateAt}, ${now})` }).where(eq(shipmentTracking.shipmentId, shipmentId)),
+        ...(advance.reason === "conflicting_terminal"
+          ? orderIds.map((orderId) =>
+              raiseException(db, {
+                shipmentId,
+                orderId,
+                storeId: tr.storeId,
+                kind: "conflicting_status",
+                detail: `${ev.partner} reports ${ev.status} (${ev.partnerStatus}) after ${tr.status}`,
+                trackingEventId: ev.id,
+                now,
+              }),
+            )
+          : []),
+      ]);
+      await settleShipment(env, shipmentId);
+      return { outcome: "kept", shipmentId, reason: advance.reason };
+    }
+
+    const next = advance.next;
+    const won = sql`EXISTS (SELECT 1 FROM ${shipmentTracking} WHERE ${shipmentTracking.shipmentId} = ${shipmentId} AND ${shipmentTracking.lastEventId} = ${ev.id})`;
+    const tracking = { number: tr.trackingNumber, url: tr.trackingUrl, carrier: tr.carrier };
+    // The customer hears of a status once, however many scans or partners repeat it.
+    const changed = next.status !== tr.status;
+    const messageType = changed ? SHIPMENT_MESSAGE[next.status!] : undefined;
+    const messages: OutboxRow[] = messageType
+      ? orderIds.map((orderId) => ({
+          id: newId("obx", now),
+          orderId,
+          topic: "notifications" as const,
+          type: messageType,
+          payload: { reason: ev.message ?? ev.partnerStatus, data: { tracking, shipment_id: shipmentId, status: next.status } },
+          createdAt: now,
+        }))
+      : [];
+    const statements: BatchItem<"sqlite">[] = [
+      db
+        .update(shipmentTracking)
+        .set({
+          status: next.status,
+          statusAt: next.statusAt,
+          peakRank: next.peak,
+          lastUpdateAt: now,
+          version: tr.version + 1,
+          lastEventId: ev.id,
+          ...(next.status === "delivered" ? { deliveredAt: ev.occurredAt } : {}),
+        })
+        .where(and(eq(shipmentTracking.shipmentId, shipmentId), eq(shipmentTracking.version, tr.version)))
+        .returning({ version: shipmentTracking.version }),
+      db
+        .update(trackingEvents)
+        .set({ shipmentId, outcome: "applied", processedAt: now })
+        .where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt), won)),
+      db
+        .update(shipments)
+        .set({ status: SHIPMENT_STATUS_FOR[next.status!], updatedAt: now })
+        .where(and(eq(shipments.id, shipmentId), inArray(shipments.status, ["shipped", "in_transit", "out_for_delivery", "exception"]), won)),
+      ...messages.map((m) =>
+        db.insert(outbox).select(sql`SELECT ${m.id}, ${m.orderId}, ${m.topic}, ${m.type}, ${JSON.stringify(m.payload)}, ${now}, 0, NULL, NULL WHERE ${won}`),
+      ),
+      // News clears staleness; a delivery also settles the trouble before it (a return stays for a person).
+      db
+        .update(logisticsExceptions)
+        .set({ status: "resolved", openKey: null, resolvedBy: TRACKING_ACTOR, resolvedAt: now, resolution: `tracking: ${next.status}` })
+        .where(
+          and(
+            eq(logisticsExceptions.shipmentId, shipmentId),
+            eq(logisticsExceptions.status, "open"),
+            inArray(logisticsExceptions.kind, next.status === "delivered" ? ["stale_tracking", "failed_attempt", "exception"] : ["stale_tracking"]),
+            won,
+          ),
+        ),
+      ...(changed && RAISES_EXCEPTION.has(next.status!)
+        ? orderIds.map((orderId) =>
+            raiseException(
+              db,
+              {
+                shipmentId,
+                orderId,
+                storeId: tr.storeId,
+                kind: next.status as ExceptionKind,
+                detail: [ev.partnerStatus, ev.message, ev.location].filter(Boolean).join(" · "),
+                trackingEventId: ev.id,
+                now,
+              },
+              won,
+            ),
+          )
+        : []),
+    ];
+    const [updated] = (await db.batch(nonEmpty(statements))) as [{ version: number }[], ...unknown[]];
+    if (updated.length === 0) continue; // another event moved the shipment first: decide again on its state
+    if (messages.length) await sendOutbox(env, messages).catch((err) => console.warn("shipment message send failed; the sweep resends it", err));
+    await settleShipment(env, shipmentId);
+    return { outcome: "applied", shipmentId };
+  }
+  throw new Error(`tracking event ${ev.id}: shipment ${shipmentId} kept changing; retry later`);
+}
+
+async function settleShipment(env: Env, shipmentId: string): Promise<void> {
+  for (const orderId of await ordersOfShipment(env, shipmentId)) await settleOrder(env, orderId, TRACKING_ACTOR);
+}

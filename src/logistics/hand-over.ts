@@ -1,0 +1,117 @@
+/**
+ * Handover: a labelled shipment leaves with the carrier. In one batch, guarded
+ * so a race (an interception, a second click, a tracking scan) commits once or
+ * not at all: the shipment becomes `shipped`, its tracking row records the
+ * handover, and the packed goods leave the warehouse's OUTBOUND bin (`ship`
+ * movements taking them off hand and out of reserved). Then every order with
+ * goods in it is settled (shipped when all its parcels are).
+ */
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { database, nonEmpty } from "../db/client";
+import { bins, shipmentItems, shipments, shipmentTracking, stockLevels } from "../db/schema";
+import type { Env } from "../env";
+import { isStockShortage, insertMovementsSelect } from "../inventory/stock";
+import { randomToken } from "../lib/ids";
+import { ordersOfShipment } from "./order-shipments";
+import { settleOrder } from "./settle-order";
+
+export type HandOverResult =
+  | { ok: true; shipmentId: string; handedOverAt: number; ordersShipped: string[] }
+  | { ok: false; code: "not_found" }
+  | { ok: false; code: "not_labelled" | "intercepted" | "already_shipped" | "nothing_to_ship" | "stock_mismatch" | "conflict"; message: string };
+
+const stockMismatch = (skus: string[]) => ({
+  ok: false as const,
+  code: "stock_mismatch" as const,
+  message: `the OUTBOUND bin holds fewer units of ${skus.join(", ")} than were packed; count it before handing over`,
+});
+
+export async function handOver(env: Env, shipmentId: string, actor: string): Promise<HandOverResult> {
+  const db = database(env);
+  const [rows, trackingRows] = await db.batch([
+    db.select().from(shipments).where(eq(shipments.id, shipmentId)),
+    db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
+  ]);
+  const s = rows[0];
+  const tr = trackingRows[0];
+  if (!s) return { ok: false, code: "not_found" };
+  if (s.interceptedAt !== null) return { ok: false, code: "intercepted", message: `the shipment was intercepted: ${s.interceptReason ?? "no reason given"}` };
+  if (tr?.handedOverAt != null || ["shipped", "in_transit", "out_for_delivery", "delivered", "exception", "returned"].includes(s.status)) {
+    return { ok: false, code: "already_shipped", message: `the shipment is already ${s.status}` };
+  }
+  if (s.status !== "labelled" || !tr) return { ok: false, code: "not_labelled", message: `a ${s.status} shipment has no label to hand over; create its label first` };
+  const live = await db.select({ n: sql<number>`COUNT(*)`.mapWith(Number) }).from(shipmentItems).where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt))).get();
+  if (!live?.n) return { ok: false, code: "nothing_to_ship", message: "every item's order was cancelled: void the label and restock the goods" };
+
+  const now = Date.now();
+  const token = `handover:${randomToken(16)}`;
+  // Every statement after the first two commits only if this handover is the one that won.
+  const won = sql`EXISTS (SELECT 1 FROM ${shipmentTracking} WHERE ${shipmentTracking.shipmentId} = ${shipmentId} AND ${shipmentTracking.lastEventId} = ${token})`;
+  const outbound = db.select({ id: bins.id }).from(bins).where(and(eq(bins.warehouseId, s.warehouseId), eq(bins.kind, "outbound")));
+  const items = await db
+    .select({ sku: shipmentItems.sku, packed: sql<number>`SUM(${shipmentItems.packedQty})`.mapWith(Number) })
+    .from(shipmentItems)
+    .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt), gt(shipmentItems.packedQty, 0)))
+    .groupBy(shipmentItems.sku)
+    .all();
+
+  if (items.length) {
+    const levels = await db
+      .select({ sku: stockLevels.sku, onHand: stockLevels.onHand, reserved: stockLevels.reserved })
+      .from(stockLevels)
+      .where(and(sql`${stockLevels.binId} IN ${outbound}`, sql`${stockLevels.sku} IN ${items.map((i) => i.sku)}`))
+      .all();
+    const short = items.filter((i) => {
+      const l = levels.find((x) => x.sku === i.sku);
+      return !l || l.onHand < i.packed || l.reserved < i.packed;
+    });
+    if (short.length) return stockMismatch(short.map((i) => i.sku));
+  }
+
+  const statements: BatchItem<"sqlite">[] = [
+    db
+      .update(shipments)
+      .set({ status: "shipped", shippedAt: now, updatedAt: now })
+      .where(and(eq(shipments.id, shipmentId), eq(shipments.status, "labelled"), isNull(shipments.interceptedAt))),
+    db
+      .update(shipmentTracking)
+      .set({ handedOverAt: now, handedOverBy: actor, lastUpdateAt: now, version: sql`${shipmentTracking.version} + 1`, lastEventId: token })
+      .where(
+        and(
+          eq(shipmentTracking.shipmentId, shipmentId),
+          eq(shipmentTracking.version, tr.version),
+          isNull(shipmentTracking.handedOverAt),
+          sql`EXISTS (SELECT 1 FROM ${shipments} WHERE ${shipments.id} = ${shipmentId} AND ${shipments.status} = 'shipped' AND ${shipments.shippedAt} = ${now})`,
+        ),
+      ),
+  ];
+  for (const i of items) {
+    // The movement reads the bin inside the batch; it is written before the level changes, only if this handover won.
+    statements.push(
+      insertMovementsSelect(
+        db,
+        sql`SELECT ${s.warehouseId}, b.id, ${i.sku}, 'ship', ${-i.packed}, ${-i.packed}, NULL, ${actor}, NULL, 'shipment', ${shipmentId}, ${now}
+            FROM ${bins} b WHERE b.warehouse_id = ${s.warehouseId} AND b.kind = 'outbound' AND ${won}`,
+      ),
+      db
+        .update(stockLevels)
+        .set({ onHand: sql`${stockLevels.onHand} - ${i.packed}`, reserved: sql`${stockLevels.reserved} - ${i.packed}`, updatedAt: now })
+        .where(and(eq(stockLevels.sku, i.sku), sql`${stockLevels.binId} IN ${outbound}`, won)),
+    );
+  }
+  try {
+    await db.batch(nonEmpty(statements));
+  } catch (err) {
+    if (isStockShortage(err)) return stockMismatch(items.map((i) => i.sku));
+    throw err;
+  }
+  const after = await db.select({ lastEventId: shipmentTracking.lastEventId }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)).get();
+  if (after?.lastEventId !== token) return { ok: false, code: "conflict", message: "the shipment changed meanwhile (handed over or intercepted); reload it" };
+
+  const ordersShipped: string[] = [];
+  for (const orderId of await ordersOfShipment(env, shipmentId)) {
+    if ((await settleOrder(env, orderId, actor)).shipped) ordersShipped.push(orderId);
+  }
+  return { ok: true, shipmentId, handedOverAt: now, ordersShipped };
+}

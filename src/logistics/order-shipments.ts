@@ -1,0 +1,47 @@
+/**
+ * Which shipments carry an order's goods. After a merge, a shipment carries
+ * items of several orders, and an order's items may sit in another order's
+ * shipment, so the answer comes from the items, not from `shipments.order_id`.
+ * Cancelled items and merged-away or cancelled shipments do not count.
+ */
+import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { database } from "../db/client";
+import { shipmentItems, shipments, shipmentTracking } from "../db/schema";
+
+type Env = { DB: D1Database };
+
+export async function liveShipmentsOfOrder(env: Env, orderId: string) {
+  return database(env)
+    .select({ shipment: shipments, tracking: shipmentTracking })
+    .from(shipments)
+    .leftJoin(shipmentTracking, eq(shipmentTracking.shipmentId, shipments.id))
+    .where(
+      and(
+        notInArray(shipments.status, ["cancelled", "merged"]),
+        inArray(
+          shipments.id,
+          database(env)
+            .selectDistinct({ id: shipmentItems.shipmentId })
+            .from(shipmentItems)
+            .where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
+        ),
+      ),
+    )
+    .orderBy(shipments.id)
+    .all();
+}
+
+/** The orders with live items in a shipment (one, or several after a merge). */
+export async function ordersOfShipment(env: Env, shipmentId: string): Promise<string[]> {
+  const rows = await database(env)
+    .selectDistinct({ orderId: shipmentItems.orderId })
+    .from(shipmentItems)
+    .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt)))
+    .all();
+  const own = await database(env).select({ orderId: shipments.orderId }).from(shipments).where(eq(shipments.id, shipmentId)).get();
+  return [...new Set([...rows.map((r) => r.orderId), ...(own && rows.length === 0 ? [own.orderId] : [])])].sort();
+}
+
+export const HANDED_OVER = ["shipped", "in_transit", "out_for_delivery", "delivered", "exception", "returned"] as const;
+export const handedOver = (status: string) => (HANDED_OVER as readonly string[]).includes(status);
+export const sqlHandedOver = sql.raw(`(${HANDED_OVER.map((s) => `'${s}'`).join(", ")})`);

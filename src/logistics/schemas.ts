@@ -1,0 +1,193 @@
+/** The logistics API's shapes: carrier config, carrier choice, labels, tracking, exceptions. */
+import { z } from "@hono/zod-openapi";
+import { LOGISTICS_EXCEPTION_KINDS, SHIPMENT_STATUSES, TRACKING_OUTCOMES, TRACKING_STATUSES } from "../db/schema";
+import { ListQuery, Rfc3339 } from "../http/route";
+import { isCountry } from "../lib/countries";
+import { LogisticsConfigSchema } from "./carrier-config";
+
+export { ShipmentIdParam, StoreIdParam } from "../fulfilment/schemas";
+
+export const StoredLogisticsConfig = z
+  .object({
+    store_id: z.string(),
+    is_default: z.boolean().openapi({ description: "True while the store has no config of its own (the sandbox carrier)" }),
+    updated_at: Rfc3339.nullable(),
+    config: LogisticsConfigSchema,
+  })
+  .openapi("StoredLogisticsConfig");
+
+const Verdict = z.object({
+  carrier: z.string(),
+  service: z.string(),
+  name: z.string(),
+  eligible: z.boolean(),
+  zone: z.string().nullable(),
+  price: z.string().nullable().openapi({ description: "For all packages, in the store's currency; null when not eligible" }),
+  transit_days: z.object({ min: z.number().int(), max: z.number().int() }),
+  chosen: z.boolean(),
+  reasons: z.array(z.string()),
+});
+export const ChoiceExplanationSchema = z
+  .object({ strategy: z.string(), rule: z.string().nullable(), summary: z.string(), currency: z.string(), services: z.array(Verdict) })
+  .openapi("CarrierChoiceExplanation");
+
+const Code = z.string().trim().min(1).max(40);
+const PackageIn = z.object({
+  weight_grams: z.number().int().min(1).max(1_000_000),
+  length_mm: z.number().int().min(1).max(10_000),
+  width_mm: z.number().int().min(1).max(10_000),
+  height_mm: z.number().int().min(1).max(10_000),
+});
+
+export const CarrierChoiceDryRun = z
+  .object({
+    shipment_id: z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id").optional().openapi({ description: "Choose for this packed shipment" }),
+    store_id: z.string().min(1).max(64).optional(),
+    destination: z
+      .object({ country: z.string().refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code" }), region: z.string().trim().min(1).max(100).nullish() })
+      .optional(),
+    packages: z.array(PackageIn).min(1).max(50).optional(),
+    skus: z.array(z.string().trim().min(1).max(64)).max(250).default([]),
+    preferred_carrier: Code.nullish(),
+    carrier: Code.optional().openapi({ description: "Check this carrier and service instead of choosing (both or neither)" }),
+    service: Code.optional(),
+  })
+  .superRefine((b, ctx) => {
+    if ((b.carrier === undefined) !== (b.service === undefined)) ctx.addIssue({ code: "custom", path: [b.carrier === undefined ? "carrier" : "service"], message: "give carrier and service together" });
+    if (b.shipment_id !== undefined) {
+      for (const f of ["store_id", "destination", "packages"] as const) if (b[f] !== undefined) ctx.addIssue({ code: "custom", path: [f], message: "give either shipment_id, or store_id, destination and packages" });
+      return;
+    }
+    for (const f of ["store_id", "destination", "packages"] as const) if (b[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "is required without shipment_id" });
+  })
+  .openapi("CarrierChoiceDryRun");
+
+export const CarrierChoiceResult = z
+  .object({
+    ok: z.boolean(),
+    carrier: z.string().nullable(),
+    service: z.string().nullable(),
+    zone: z.string().nullable(),
+    price: z.string().nullable(),
+    transit_days: z.object({ min: z.number().int(), max: z.number().int() }).nullable(),
+    reason: z.string().nullable(),
+    message: z.string().nullable(),
+    explanation: ChoiceExplanationSchema,
+  })
+  .openapi("CarrierChoice");
+
+export const LabelBody = z
+  .object({
+    carrier: Code.optional().openapi({ description: "Use this carrier and service (both or neither); otherwise the store's policy chooses" }),
+    service: Code.optional(),
+  })
+  .refine((b) => (b.carrier === undefined) === (b.service === undefined), { message: "give carrier and service together", path: ["service"] })
+  .openapi("CreateLabel");
+
+export const Label = z
+  .object({
+    shipment_id: z.string(),
+    order_id: z.string(),
+    carrier: z.string(),
+    service: z.string(),
+    adapter: z.string(),
+    tracking_number: z.string(),
+    tracking_url: z.string().nullable(),
+    rate: z.string(),
+    currency: z.string(),
+    packages: z.number().int(),
+    label_url: z.string().openapi({ description: "GET it for the printable 4x6 PDF" }),
+    labelled_by: z.string(),
+    labelled_at: Rfc3339,
+    handed_over_at: Rfc3339.nullable(),
+    explanation: z.unknown().openapi({ description: "Why this carrier and service (the policy's explanation at labelling time)" }),
+  })
+  .openapi("Label");
+
+export const Handover = z
+  .object({
+    shipment_id: z.string(),
+    status: z.literal("shipped"),
+    handed_over_at: Rfc3339,
+    orders_shipped: z.array(z.string()).openapi({ description: "Orders whose last parcel this was: now shipped" }),
+  })
+  .openapi("Handover");
+
+export const TrackingEvent = z
+  .object({
+    id: z.string(),
+    partner: z.string(),
+    event_id: z.string(),
+    tracking_number: z.string(),
+    carrier: z.string().nullable(),
+    status: z.enum(TRACKING_STATUSES),
+    partner_status: z.string(),
+    message: z.string().nullable(),
+    location: z.string().nullable(),
+    occurred_at: Rfc3339,
+    received_at: Rfc3339,
+    shipment_id: z.string().nullable(),
+    outcome: z.enum(TRACKING_OUTCOMES).nullable().openapi({ description: "applied, kept (timeline only) or unmatched; null while queued" }),
+  })
+  .openapi("TrackingEvent");
+
+export const LogisticsException = z
+  .object({
+    id: z.string(),
+    shipment_id: z.string(),
+    order_id: z.string(),
+    store_id: z.string(),
+    kind: z.enum(LOGISTICS_EXCEPTION_KINDS),
+    detail: z.string().nullable(),
+    tracking_event_id: z.string().nullable(),
+    status: z.enum(["open", "resolved"]),
+    created_at: Rfc3339,
+    resolved_by: z.string().nullable(),
+    resolved_at: Rfc3339.nullable(),
+    resolution: z.string().nullable(),
+  })
+  .openapi("LogisticsException");
+
+export const ShipmentTracking = z
+  .object({
+    shipment_id: z.string(),
+    order_id: z.string(),
+    store_id: z.string(),
+    shipment_status: z.enum(SHIPMENT_STATUSES),
+    label: Label.nullable(),
+    tracking_status: z.enum(TRACKING_STATUSES).nullable(),
+    tracking_status_at: Rfc3339.nullable(),
+    last_update_at: Rfc3339.nullable(),
+    delivered_at: Rfc3339.nullable(),
+    timeline: z.array(TrackingEvent).openapi({ description: "Every event about the parcel, by when it happened (late ones included)" }),
+    open_exceptions: z.array(LogisticsException),
+  })
+  .openapi("ShipmentTracking");
+
+const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1).max(values.length));
+
+export const ListTrackingEventsQuery = z.object({
+  ...ListQuery,
+  outcome: z.enum(["applied", "kept", "unmatched", "pending"]).optional().openapi({ description: "pending: stored, not yet processed" }),
+  partner: z.enum(["easypost", "aftership", "shippo"]).optional(),
+  tracking_number: z.string().max(100).optional(),
+});
+
+export const ListExceptionsQuery = z.object({
+  ...ListQuery,
+  status: z.enum(["open", "resolved"]).optional(),
+  kind: csv(LOGISTICS_EXCEPTION_KINDS).optional().openapi({ description: "One kind, or several comma-separated" }),
+  store_id: z.string().max(64).optional(),
+  order_id: z.string().max(64).optional(),
+  shipment_id: z.string().max(64).optional(),
+});
+
+export const ExceptionIdParam = z.object({
+  id: z.string().regex(/^lex_[0-9A-Z]{26}$/, "must be a logistics exception id").openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const ResolveBody = z.object({ resolution: z.string().trim().min(1).max(2000) }).openapi("ResolveLogisticsException");

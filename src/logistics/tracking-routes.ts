@@ -1,0 +1,171 @@
+/** Reads of tracking (a shipment's or an order's parcels, the raw events) and the logistics exceptions queue. */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { and, asc, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { database } from "../db/client";
+import { logisticsExceptions, shipments, shipmentTracking, trackingEvents } from "../db/schema";
+import type { AppEnv } from "../env";
+import type { Principal } from "../http/auth";
+import { ApiError, notFound, validationFailed } from "../http/problem";
+import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { getOrder } from "../orders/queries";
+import { OrderIdParam } from "../orders/schemas";
+import { iso } from "../orders/serialize";
+import { shipmentScope } from "../fulfilment/shipment-queries";
+import { listExceptions, resolveException } from "./logistics-exceptions";
+import { liveShipmentsOfOrder } from "./order-shipments";
+import {
+  ExceptionIdParam,
+  ListExceptionsQuery,
+  ListTrackingEventsQuery,
+  LogisticsException,
+  ResolveBody,
+  ShipmentIdParam,
+  ShipmentTracking,
+  TrackingEvent,
+} from "./schemas";
+import { exceptionBody, labelBody, trackingEventBody } from "./serialize";
+import { z } from "@hono/zod-openapi";
+
+export const trackingRoutes = new OpenAPIHono<AppEnv>();
+
+const isoOrNull = (ms: number | null | undefined) => (ms == null ? null : iso(ms));
+
+async function trackingOf(env: AppEnv["Bindings"], s: typeof shipments.$inferSelect) {
+  const db = database(env);
+  const [t, events, exceptions] = await db.batch([
+    db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, s.id)),
+    db.select().from(trackingEvents).where(eq(trackingEvents.shipmentId, s.id)).orderBy(asc(trackingEvents.occurredAt), asc(trackingEvents.id)).limit(500),
+    db.select().from(logisticsExceptions).where(and(eq(logisticsExceptions.shipmentId, s.id), eq(logisticsExceptions.status, "open"))).orderBy(asc(logisticsExceptions.id)),
+  ]);
+  const tr = t[0];
+  return {
+    shipment_id: s.id,
+    order_id: s.orderId,
+    store_id: s.storeId,
+    shipment_status: s.status,
+    label: tr ? labelBody(tr) : null,
+    tracking_status: tr?.status ?? null,
+    tracking_status_at: isoOrNull(tr?.statusAt),
+    last_update_at: isoOrNull(tr?.lastUpdateAt),
+    delivered_at: isoOrNull(tr?.deliveredAt),
+    timeline: events.map(trackingEventBody),
+    open_exceptions: exceptions.map(exceptionBody),
+  };
+}
+
+trackingRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/shipments/{id}/tracking",
+    permission: "tracking:read",
+    tags: ["Logistics"],
+    summary: "A shipment's label, tracking status, timeline and open exceptions",
+    request: { params: ShipmentIdParam },
+    responses: { 200: jsonResponse(ShipmentTracking, "Its tracking"), ...problems(404) },
+  }),
+  async (c) => {
+    const s = await database(c.env).select().from(shipments).where(and(eq(shipments.id, c.req.valid("param").id), shipmentScope(c.get("principal")))).get();
+    if (!s) throw notFound("shipment");
+    return c.json(await trackingOf(c.env, s), 200);
+  },
+);
+
+trackingRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/orders/{id}/tracking",
+    permission: "tracking:read",
+    tags: ["Logistics"],
+    summary: "Every parcel of an order: labels, tracking, timelines and open delivery exceptions",
+    request: { params: OrderIdParam },
+    responses: { 200: jsonResponse(z.object({ order_id: z.string(), shipments: z.array(ShipmentTracking) }).openapi("OrderTracking"), "Its parcels"), ...problems(404) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const id = c.req.valid("param").id;
+    const order = await getOrder(c.env, p, id);
+    if (!order) throw notFound("order");
+    const visible = (await liveShipmentsOfOrder(c.env, id)).filter((s) => seesShipment(p, s.shipment));
+    return c.json({ order_id: id, shipments: await Promise.all(visible.map((s) => trackingOf(c.env, s.shipment))) }, 200);
+  },
+);
+
+function seesShipment(p: Principal, s: typeof shipments.$inferSelect) {
+  return (p.stores === "*" || p.stores.includes(s.storeId)) && (p.warehouses === "*" || p.warehouses.includes(s.warehouseId));
+}
+
+trackingRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/tracking-events",
+    permission: "tracking:read",
+    tags: ["Logistics"],
+    summary: "Tracking events received from partners, newest first (e.g. ?outcome=unmatched: numbers we never issued)",
+    description: "Events not matched to a shipment belong to no store, so keys scoped to some stores see only matched events of their stores.",
+    request: { query: ListTrackingEventsQuery },
+    responses: { 200: jsonResponse(listOf(TrackingEvent, "TrackingEventList"), "A page of events"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const p = c.get("principal");
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (after === null || (after !== undefined && !after.startsWith("tev_"))) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const db = database(c.env);
+    const rows = await db
+      .select({ e: trackingEvents })
+      .from(trackingEvents)
+      .leftJoin(shipments, eq(shipments.id, trackingEvents.shipmentId))
+      .where(
+        and(
+          p.stores === "*" ? undefined : inArray(shipments.storeId, [...p.stores]),
+          q.outcome === "pending" ? isNull(trackingEvents.processedAt) : q.outcome ? eq(trackingEvents.outcome, q.outcome) : undefined,
+          q.partner ? eq(trackingEvents.partner, q.partner) : undefined,
+          q.tracking_number ? eq(trackingEvents.trackingNumber, q.tracking_number) : undefined,
+          after ? lt(trackingEvents.id, after) : undefined,
+        ),
+      )
+      .orderBy(desc(trackingEvents.id))
+      .limit(q.limit + 1)
+      .all();
+    const page = rows.slice(0, q.limit);
+    return c.json({ data: page.map((r) => trackingEventBody(r.e)), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.e.id) : null }, 200);
+  },
+);
+
+trackingRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/logistics/exceptions",
+    permission: "logistics_exceptions:read",
+    tags: ["Logistics"],
+    summary: "Delivery exceptions (failed attempts, carrier exceptions, returns, parcels without news), newest first",
+    request: { query: ListExceptionsQuery },
+    responses: { 200: jsonResponse(listOf(LogisticsException, "LogisticsExceptionList"), "A page of exceptions"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (after === null || (after !== undefined && !after.startsWith("lex_"))) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const rows = await listExceptions(c.env, c.get("principal"), q, after);
+    const page = rows.slice(0, q.limit);
+    return c.json({ data: page.map(exceptionBody), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+  },
+);
+
+trackingRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/logistics/exceptions/{id}/resolve",
+    permission: "logistics_exceptions:resolve",
+    tags: ["Logistics"],
+    summary: "Resolve a delivery exception, saying how",
+    request: { params: ExceptionIdParam, body: jsonBody(ResolveBody) },
+    responses: { 200: jsonResponse(LogisticsException, "Resolved"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const r = await resolveException(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").resolution);
+    if (r.ok) return c.json(exceptionBody(r.row), 200);
+    if (r.code === "not_found") throw notFound("exception");
+    throw new ApiError(409, "already_resolved", "Already resolved", `resolved by ${r.row.resolvedBy}: ${r.row.resolution}`);
+  },
+);

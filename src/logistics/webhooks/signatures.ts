@@ -1,0 +1,80 @@
+/**
+ * HMAC-SHA256 over raw bytes and constant-time comparison, for the partners'
+ * signature schemes. Invariants: the MAC is always computed over the exact
+ * bytes received (never a re-serialisation), and a received MAC is decoded
+ * and compared as bytes with `crypto.subtle.timingSafeEqual` after a length
+ * check, so neither its encoding's case nor the position of the first wrong
+ * byte changes the time taken.
+ */
+
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
+  const id = btoa(String.fromCharCode(...secret));
+  let key = keys.get(id);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    if (keys.size > 100) keys.clear();
+    keys.set(id, key);
+  }
+  return key;
+}
+
+export async function hmacSha256(secret: Uint8Array, data: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(secret), data));
+}
+
+export const utf8 = (s: string) => new TextEncoder().encode(s);
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** Lowercase or uppercase hex to bytes; null if it is not hex. */
+export function fromHex(hex: string): Uint8Array | null {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return null;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Standard base64 (with or without padding) to bytes; null if it is not base64. */
+export function fromBase64(b64: string): Uint8Array | null {
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64)) return null;
+  try {
+    return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/** Constant time for equal lengths; different lengths are unequal at once (the length of a MAC is no secret). */
+export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  return crypto.subtle.timingSafeEqual(a, b);
+}
+
+/** True when `received` equals HMAC-SHA256 of `data` under any of the secrets (rotation). */
+export async function macMatches(secrets: readonly Uint8Array[], data: Uint8Array, received: Uint8Array | null): Promise<boolean> {
+  if (!received) return false;
+  let ok = false;
+  // Every secret is tried (no early exit), so timing does not tell which one matched.
+  for (const s of secrets) ok = timingSafeEqual(await hmacSha256(s, data), received) || ok;
+  return ok;
+}
