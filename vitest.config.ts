@@ -1,5 +1,4 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { existsSync } from "node:fs";
 import { defineConfig } from "vitest/config";
 import { readFixtures } from "./test/read-fixtures.mjs";
 
@@ -11,7 +10,7 @@ const migrations = await readD1Migrations("./migrations");
 // The partners' sample webhooks, exact bytes (signatures cover the bytes as stored):
 // from ../shared/fixtures when it is beside the repository, else the copy in
 // test/fixtures/partners (taken byte for byte, kept as binary by .gitattributes).
-const fixtures = readFixtures(existsSync("../shared/fixtures/signatures.json") ? "../shared/fixtures" : "./test/fixtures/partners");
+const fixtures = readFixtures("../shared/fixtures", "./test/fixtures/partners");
 
 // The fixtures' test secrets (see ../shared/fixtures/README.md); never real ones.
 const webhookSecrets = {

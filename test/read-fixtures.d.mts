@@ -1,2 +1,2 @@
-/** File name -> base64 of the file's exact bytes, for every .json in `dir` (empty if `dir` is missing). */
-export function readFixtures(dir: string): Record<string, string>;
+/** File name -> base64 of each .json file's exact bytes, from the first of `dirs` that holds the fixtures (empty if none does). */
+export function readFixtures(...dirs: string[]): Record<string, string>;

@@ -4,8 +4,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export function readFixtures(dir) {
-  if (!existsSync(dir)) return {};
+/** The fixtures of the first of `dirs` that has them. */
+export function readFixtures(...dirs) {
+  const dir = dirs.find((d) => existsSync(join(d, "signatures.json")));
+  if (!dir) return {};
   return Object.fromEntries(
     readdirSync(dir)
       .filter((f) => f.endsWith(".json"))
