@@ -293,7 +293,8 @@ describe("role x route matrix", () => {
           expect(r.body.code).toBe("forbidden");
         }
       }
-    });
+      // Some samples build a whole shipment on the floor for each role.
+    }, 30_000);
   }
 
   it("each transition event needs its own permission", async () => {

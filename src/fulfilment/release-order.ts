@@ -18,11 +18,19 @@ import { newId } from "../lib/ids";
 import { interceptOrderWrites } from "./intercept-shipment";
 
 /** Releases what `items` (a WHERE on shipment_items) still hold in their bins, with a movement each. */
-export function releaseItemsWrites(db: ReturnType<typeof database>, itemFilter: ReturnType<typeof sql>, actor: string, reason: string, refType: string, now: number): BatchItem<"sqlite">[] {
+export function releaseItemsWrites(
+  db: ReturnType<typeof database>,
+  itemFilter: ReturnType<typeof sql>,
+  actor: string,
+  reason: string,
+  refType: "order" | "shipment",
+  now: number,
+): BatchItem<"sqlite">[] {
+  const refId = refType === "order" ? sql`order_id` : sql`shipment_id`;
   return [
     insertMovementsSelect(
       db,
-      sql`SELECT warehouse_id, bin_id, sku, 'release', 0, -reserved_qty, NULL, ${actor}, ${reason}, ${refType}, order_id, ${now}
+      sql`SELECT warehouse_id, bin_id, sku, 'release', 0, -reserved_qty, NULL, ${actor}, ${reason}, ${refType}, ${refId}, ${now}
         FROM shipment_items WHERE (${itemFilter}) AND reserved_qty > 0`,
     ),
     db
