@@ -15,22 +15,12 @@ import { cpus, totalmem, platform, arch, release } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { cpuMeter } from "./lib/cpu.mjs";
-import { freePort, HOST, liveGroups, nodeBinary, ROOT, runWrangler, sleep, spawnWrangler, stop, stopAll, waitReady } from "./lib/procs.mjs";
+import { freePort, HOST, intEnv, liveGroups, nodeBinary, ROOT, runWrangler, sleep, spawnWrangler, stop, stopAll, waitReady } from "./lib/procs.mjs";
 
 const BENCH = join(ROOT, "bench");
 const STATE = join(BENCH, ".state");
 const RESULTS = join(BENCH, "results.json");
 
-function intEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`[bench] ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
 const DURATION = intEnv("BENCH_DURATION", 10, 1, 600);
 const CONNECTIONS = intEnv("BENCH_CONNECTIONS", 16, 1, 1000);
 const WARMUP = intEnv("BENCH_WARMUP", 2, 0, 60);

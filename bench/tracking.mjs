@@ -24,21 +24,15 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { nodeBinary, ROOT, runWrangler, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { intEnv } from "./lib/procs.mjs";
 
 const HOST = "127.0.0.1";
-const FIXTURES = join(ROOT, "..", "shared", "fixtures");
+// The partners' sample webhooks: ../shared/fixtures beside the repository, else the repository's byte-exact copy.
+const SHARED_FIXTURES = join(ROOT, "..", "shared", "fixtures");
+const FIXTURES = existsSync(join(SHARED_FIXTURES, "signatures.json")) ? SHARED_FIXTURES : join(ROOT, "test", "fixtures", "partners");
 const RESULTS = join(ROOT, "bench", "tracking-results.json");
 
-function intEnv(name, fallback, min, max) {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    console.error(`[bench] ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
-    process.exit(2);
-  }
-  return n;
-}
 const DURATION = intEnv("BENCH_DURATION", 8, 1, 300);
 const CONNECTIONS = intEnv("BENCH_CONNECTIONS", 16, 1, 500);
 const WARMUP = intEnv("BENCH_WARMUP", 2, 0, 60);

@@ -10,6 +10,7 @@ import { can, ROLES, type Role } from "../src/auth/roles";
 import { ORDER_EVENTS } from "../src/orders/lifecycle";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";
+import { DEFAULT_CONFIG } from "../src/logistics/carrier-config";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
 import { allocatedOrder, approvedOrder, floorShipment, mergeablePair, stockedWarehouse } from "./processing-helpers";
 import { packedOrder } from "./logistics-helpers";
@@ -54,26 +55,6 @@ async function openException(): Promise<string> {
   return id;
 }
 
-const SANDBOX_CONFIG = {
-  carriers: [
-    {
-      code: "sandbox",
-      name: "Sandbox Post",
-      adapter: { type: "sandbox" },
-      services: [
-        {
-          code: "standard",
-          name: "Standard",
-          transit_days: { min: 3, max: 5 },
-          zones: [{ code: "world", countries: ["*"] }],
-          max_weight_grams: 30000,
-          max_dimensions_mm: { length: 1200, width: 800, height: 800 },
-          rates: [{ zone: "world", max_weight_grams: 30000, price: "5.00" }],
-        },
-      ],
-    },
-  ],
-};
 
 /** An open task of a fresh approved service order. */
 async function serviceTask(): Promise<string> {
@@ -254,7 +235,7 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
     case "GET /v1/stores/{id}/logistics":
       return { path: path.replace("{id}", logStore.id) };
     case "PUT /v1/stores/{id}/logistics":
-      return { path: path.replace("{id}", logStore.id), body: SANDBOX_CONFIG };
+      return { path: path.replace("{id}", logStore.id), body: DEFAULT_CONFIG };
     case "POST /v1/carrier-choices/dry-run":
       return { path, body: { store_id: logStore.id, destination: { country: "US" }, packages: [{ weight_grams: 500, length_mm: 100, width_mm: 100, height_mm: 100 }] } };
     case "POST /v1/shipments/{id}/label":

@@ -20,6 +20,18 @@ export function nodeBinary() {
   throw new Error(`wrangler needs Node >= 22 (this is ${process.version}); run the bench with \`npm run bench\``);
 }
 
+/** An integer setting from the environment, within bounds; a bad value stops the bench with a clear message. */
+export function intEnv(name, fallback, min, max) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    console.error(`[bench] ${name} must be an integer from ${min} to ${max}, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A port nothing listens on right now, on 127.0.0.1 (the OS picks it). */
