@@ -32,6 +32,7 @@ import { trackingWebhookRoutes } from "./logistics/webhooks/routes";
 import { carrierRoutes } from "./logistics/carrier-routes";
 import { labelRoutes } from "./logistics/label-routes";
 import { trackingRoutes } from "./logistics/tracking-routes";
+import { afterSalesRoutes } from "./after-sales/routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -66,6 +67,7 @@ app.route("/", slaRoutes);
 app.route("/", carrierRoutes);
 app.route("/", labelRoutes);
 app.route("/", trackingRoutes);
+app.route("/", afterSalesRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 

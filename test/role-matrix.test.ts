@@ -64,6 +64,18 @@ async function serviceTask(): Promise<string> {
   return row!.id;
 }
 
+/** A delivered order of the matrix store, and an open after-sales request on it. */
+async function deliveredOrder(): Promise<string> {
+  const o = await createOrder(store.id, { payment_status: "paid" });
+  for (const event of ["approve", "process", "ship", "deliver"]) await api(`/v1/orders/${o.id}/transitions`, { body: { event } });
+  return o.id;
+}
+async function afterSalesRequest(): Promise<string> {
+  const r = await api(`/v1/orders/${await deliveredOrder()}/after-sales`, { body: { kind: "refund", reason: "matrix" } });
+  if (r.status !== 201) throw new Error(`after-sales: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
+}
+
 /** A request each route would accept from a role allowed to make it. */
 async function sample(method: string, path: string, role: Role): Promise<{ path: string; body?: unknown; lifecycleMayRefuse?: boolean }> {
   switch (`${method} ${path}`) {
@@ -255,6 +267,17 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path };
     case "POST /v1/logistics/exceptions/{id}/resolve":
       return { path: path.replace("{id}", await openException()), body: { resolution: "matrix" } };
+    // After-sales
+    case "POST /v1/orders/{id}/after-sales":
+      return { path: path.replace("{id}", await deliveredOrder()), body: { kind: "claim", reason: "matrix" } };
+    case "GET /v1/orders/{id}/after-sales":
+      return { path: path.replace("{id}", await deliveredOrder()) };
+    case "GET /v1/after-sales":
+      return { path };
+    case "GET /v1/after-sales/{id}":
+      return { path: path.replace("{id}", await afterSalesRequest()) };
+    case "POST /v1/after-sales/{id}/transitions":
+      return { path: path.replace("{id}", await afterSalesRequest()), body: { event: "accept" } };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

@@ -17,7 +17,7 @@ function subject(o: Partial<OrderRow> = {}, lines: Partial<OrderLineRow>[] = [{}
       shippingAddress: { name: "Ada", line1: "1 Market St", line2: null, city: "San Francisco", region: "CA", postal_code: "94105", country: "US" },
       currency: "USD", subtotalAmount: subtotal, shippingAmount: 0, discountAmount: 0, taxAmount: 0, totalAmount: subtotal, note: null, locale: null,
       channelTotalAmount: null, confirmations: [], statusReason: null, createdAt: NOW, updatedAt: NOW, approvedAt: null, heldAt: null, processingAt: null,
-      shippedAt: null, deliveredAt: null, completedAt: null, cancelledAt: null, archivedAt: null,
+      shippedAt: null, deliveredAt: null, completedAt: null, cancelledAt: null, archivedAt: null, openAfterSales: 0,
       ...o,
     },
   };

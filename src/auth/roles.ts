@@ -63,7 +63,13 @@ export type Permission =
   | "shipments:handover"
   | "tracking:read"
   | "logistics_exceptions:read"
-  | "logistics_exceptions:resolve";
+  | "logistics_exceptions:resolve"
+  // After-sales (stage 5): returns, exchanges, refunds and claims.
+  | "after_sales:read"
+  /** Open a request for the customer (support, or a storefront's own returns page). */
+  | "after_sales:open"
+  /** Accept, reject, resolve or withdraw a request. */
+  | "after_sales:decide";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
 
@@ -115,6 +121,9 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "reports:read",
     "reports:rebuild",
     ...LOGISTICS,
+    "after_sales:read",
+    "after_sales:open",
+    "after_sales:decide",
   ],
   auditor: [
     "orders:read",
@@ -174,6 +183,10 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "tracking:read",
     "labels:read",
     "logistics_exceptions:read",
+    // Returns, exchanges, refunds and claims are support's work.
+    "after_sales:read",
+    "after_sales:open",
+    "after_sales:decide",
   ],
   analyst: [
     "orders:read",
@@ -190,9 +203,11 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "carriers:read",
     "tracking:read",
     "logistics_exceptions:read",
+    "after_sales:read",
   ],
   // A storefront integration: pushes its store's orders, reports payment, and may cancel on the customer's behalf.
-  channel: ["orders:create", "orders:read", "orders:payment", ...transitions("cancel"), "products:read"],
+  // Its returns page opens after-sales requests and follows them; deciding them is support's.
+  channel: ["orders:create", "orders:read", "orders:payment", ...transitions("cancel"), "products:read", "after_sales:open", "after_sales:read"],
   // Logistics and 3PL partners reach us through signed webhooks, not the JSON API.
   partner: [],
 };

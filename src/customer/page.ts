@@ -9,6 +9,10 @@ import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../audit/customer-actions";
 import type { Language } from "../notifications/templates";
 import { fromMinor } from "../lib/money";
 import type { OrderEventRow, OrderLineRow, OrderRow } from "../orders/serialize";
+import type { OrderStatus } from "../orders/lifecycle";
+import { AFTER_SALES_KINDS } from "../db/schema";
+import { OPEN_REQUEST_STATUSES, ORDER_STATUSES_FOR_AFTER_SALES } from "../after-sales/after-sales-rules";
+import type { AfterSalesRow } from "../after-sales/plan-after-sales";
 
 type Text = Record<string, string>;
 const TEXT: Record<Language, Text> = {
@@ -68,6 +72,34 @@ const TEXT: Record<Language, Text> = {
     ev_edited: "Order details updated",
     ev_customer_confirmed: "You confirmed your order",
     ev_payment_updated: "Payment updated",
+    ev_after_sales_opened: "You opened a request",
+    ev_after_sales_accepted: "Your request was accepted",
+    ev_after_sales_rejected: "Your request was declined",
+    ev_after_sales_resolved: "Your request was resolved",
+    ev_after_sales_withdrawn: "Request withdrawn",
+    after_sales: "Something wrong with your order?",
+    after_sales_hint: "Ask for a return, an exchange, a refund, or tell us what went wrong.",
+    kind: "What would you like?",
+    kind_return: "Return items",
+    kind_exchange: "Exchange items",
+    kind_refund: "A refund",
+    kind_claim: "Report a problem (lost, damaged, missing)",
+    which_items: "Which items, and how many?",
+    reason: "What happened?",
+    send_request: "Send my request",
+    your_requests: "Your requests",
+    rq_open: "Received, we are looking at it",
+    rq_accepted: "Accepted",
+    rq_resolved: "Resolved",
+    rq_rejected: "Declined",
+    rq_withdrawn: "Withdrawn",
+    res_refund: "Refunded",
+    res_replacement: "Replacement sent",
+    res_repair: "Repaired",
+    res_no_action: "Closed",
+    withdraw: "Withdraw this request",
+    done_after_sales: "Thank you, we received your request and will get back to you.",
+    done_withdrawn: "Your request was withdrawn.",
   },
   "zh-CN": {
     title: "您的订单",
@@ -125,6 +157,34 @@ const TEXT: Record<Language, Text> = {
     ev_edited: "订单信息已更新",
     ev_customer_confirmed: "您已确认订单",
     ev_payment_updated: "付款状态已更新",
+    ev_after_sales_opened: "您提交了售后申请",
+    ev_after_sales_accepted: "售后申请已受理",
+    ev_after_sales_rejected: "售后申请未通过",
+    ev_after_sales_resolved: "售后申请已处理",
+    ev_after_sales_withdrawn: "售后申请已撤回",
+    after_sales: "订单有问题？",
+    after_sales_hint: "申请退货、换货、退款，或告诉我们遇到的问题。",
+    kind: "您需要",
+    kind_return: "退货",
+    kind_exchange: "换货",
+    kind_refund: "仅退款",
+    kind_claim: "反映问题（丢件、破损、少件）",
+    which_items: "哪些商品，数量多少？",
+    reason: "发生了什么？",
+    send_request: "提交申请",
+    your_requests: "您的售后申请",
+    rq_open: "已收到，处理中",
+    rq_accepted: "已受理",
+    rq_resolved: "已处理",
+    rq_rejected: "未通过",
+    rq_withdrawn: "已撤回",
+    res_refund: "已退款",
+    res_replacement: "已补发",
+    res_repair: "已维修",
+    res_no_action: "已关闭",
+    withdraw: "撤回此申请",
+    done_after_sales: "谢谢，我们已收到您的申请，会尽快回复。",
+    done_withdrawn: "您的申请已撤回。",
   },
 };
 
@@ -136,6 +196,9 @@ const STYLE = `
   h1{font-size:1.4rem;margin:.5rem 0} h2{font-size:1.1rem;margin:0 0 .5rem} .status{display:inline-block;padding:.2rem .6rem;border-radius:1rem;background:#ddf4ff;font-weight:600}
   .attention{background:#fff8c5} .cancelled{background:#ffebe9} .flash{background:#dafbe1;border-color:#4ac26b} .warn{background:#fff8c5;border-color:#d4a72c}
   label{display:block;margin:.5rem 0 .2rem;font-weight:600} input{width:100%;padding:.6rem;font-size:1rem;border:1px solid #8c959f;border-radius:6px}
+  select,textarea{width:100%;padding:.6rem;font-size:1rem;border:1px solid #8c959f;border-radius:6px;background:#fff;font-family:inherit} input.qty{width:5rem}
+  .row{display:flex;align-items:center;justify-content:space-between;gap:.5rem;margin:.3rem 0} .row label{margin:0;font-weight:400}
+  button.secondary{background:#fff;color:#1f2328;border:1px solid #8c959f}
   input[aria-invalid=true]{border-color:#cf222e;background:#ffebe9} .err{color:#cf222e;font-size:.9rem}
   button{margin-top:1rem;width:100%;padding:.8rem;font-size:1rem;border:0;border-radius:6px;background:#1f883d;color:#fff;font-weight:600}
   table{width:100%;border-collapse:collapse} td{padding:.3rem 0;vertical-align:top} td.n{text-align:right;white-space:nowrap} tr.total td{font-weight:700;border-top:1px solid #d0d7de}
@@ -158,14 +221,18 @@ export type PageModel = {
   lines: OrderLineRow[];
   events: OrderEventRow[];
   holds: { code: string; message: string }[];
-  flash?: "done_address" | "done_contact" | "done_confirm" | "done_received" | "conflict" | null;
+  requests: AfterSalesRow[];
+  flash?: "done_address" | "done_contact" | "done_confirm" | "done_received" | "done_after_sales" | "done_withdrawn" | "conflict" | null;
   /** Field errors of a form that was sent back, keyed by field name. */
   errors?: Record<string, string>;
   /** What the customer typed, to show again beside the errors. */
   values?: Record<string, string>;
 };
 
-const CUSTOMER_EVENTS = new Set(["received", "approve", "hold", "reject", "cancel", "process", "ship", "deliver", "complete", "edited", "customer_confirmed", "payment_updated"]);
+const CUSTOMER_EVENTS = new Set([
+  "received", "approve", "hold", "reject", "cancel", "process", "ship", "deliver", "complete", "edited", "customer_confirmed", "payment_updated",
+  "after_sales_opened", "after_sales_accepted", "after_sales_rejected", "after_sales_resolved", "after_sales_withdrawn",
+]);
 
 function field(m: PageModel, name: string, value: string | null | undefined, opts: { type?: string; required?: boolean } = {}) {
   const error = m.errors?.[name];
@@ -173,6 +240,41 @@ function field(m: PageModel, name: string, value: string | null | undefined, opt
   return html`<label for="${name}">${t(m.lang, name)}</label>
 <input id="${name}" name="${name}" type="${opts.type ?? "text"}" value="${shown}" ${opts.required === false ? "" : raw("required")} aria-invalid="${error ? "true" : "false"}">
 ${error ? html`<div class="err">${error}</div>` : ""}`;
+}
+
+/** The customer's requests, and a form to open one while none is open: returns, exchanges, refunds and claims. */
+function afterSalesSection(m: PageModel) {
+  const { lang, order: o } = m;
+  if (o.archivedAt !== null || !ORDER_STATUSES_FOR_AFTER_SALES.has(o.status as OrderStatus)) return "";
+  const base = `/o/${m.token}`;
+  const anyOpen = m.requests.some((r) => OPEN_REQUEST_STATUSES.has(r.status));
+  const err = (name: string) => (m.errors?.[name] ? html`<div class="err">${m.errors[name]}</div>` : "");
+  const list = m.requests.length
+    ? html`<section><h2>${t(lang, "your_requests")}</h2>
+${m.requests.map(
+  (r) => html`<div data-request="${r.id}" data-request-status="${r.status}"><p><strong>${t(lang, `kind_${r.kind}`)}</strong> · ${t(lang, `rq_${r.status}`)}${r.resolution ? html` · ${t(lang, `res_${r.resolution}`)}${r.refundAmount !== null ? ` ${fromMinor(r.refundAmount, r.currency)} ${r.currency}` : ""}` : ""}<br>
+<small>${r.reason}</small>${r.note ? html`<br>${r.note}` : ""}</p>
+${OPEN_REQUEST_STATUSES.has(r.status)
+  ? html`<form method="post" action="${base}/after-sales/${r.id}/withdraw"><input type="hidden" name="version" value="${r.version}"><button type="submit" class="secondary">${t(lang, "withdraw")}</button></form>`
+  : ""}</div>`,
+)}</section>`
+    : "";
+  const form = anyOpen
+    ? ""
+    : html`<section><h2>${t(lang, "after_sales")}</h2><p>${t(lang, "after_sales_hint")}</p>
+<form method="post" action="${base}/after-sales">
+  <label for="kind">${t(lang, "kind")}</label>
+  <select id="kind" name="kind">${AFTER_SALES_KINDS.map((k) => html`<option value="${k}" ${m.values?.kind === k ? raw("selected") : ""}>${t(lang, `kind_${k}`)}</option>`)}</select>
+  <label>${t(lang, "which_items")}</label>
+  ${m.lines.map(
+    (l) => html`<div class="row"><label for="qty_${l.lineNo}">${l.name}</label><input class="qty" id="qty_${l.lineNo}" name="qty_${l.lineNo}" type="number" min="0" max="${l.quantity}" value="${m.values?.[`qty_${l.lineNo}`] ?? "0"}" aria-invalid="${m.errors?.[`qty_${l.lineNo}`] ? "true" : "false"}"></div>${err(`qty_${l.lineNo}`)}`,
+  )}
+  ${err("lines")}
+  <label for="reason">${t(lang, "reason")}</label>
+  <textarea id="reason" name="reason" rows="4" required aria-invalid="${m.errors?.reason ? "true" : "false"}">${m.values?.reason ?? ""}</textarea>${err("reason")}
+  <button type="submit">${t(lang, "send_request")}</button>
+</form></section>`;
+  return html`${list}${form}`;
 }
 
 export function orderPage(m: PageModel) {
@@ -225,7 +327,7 @@ ${canConfirm
 <span class="status ${statusClass}" data-status="${o.status}">${t(lang, `status_${o.status}`)}</span></header>
 ${m.flash ? html`<section class="${m.flash === "conflict" ? "warn" : "flash"}" role="status"><p>${t(lang, m.flash)}</p></section>` : ""}
 ${attention}
-${o.status === "delivered"
+${o.status === "delivered" && o.openAfterSales === 0
   ? html`<section><p>${t(lang, "received_hint")}</p>
   <form method="post" action="${base}/received"><input type="hidden" name="version" value="${o.version}">
   <button type="submit">${t(lang, "received")}</button></form></section>`
@@ -239,6 +341,7 @@ ${o.taxAmount ? html`<tr><td>${t(lang, "tax")}</td><td class="n">${money(o.taxAm
 <tr class="total"><td>${t(lang, "total")}</td><td class="n">${money(o.totalAmount)}</td></tr>
 </table></section>
 <section><h2>${t(lang, "ship_to")}</h2><p>${a.name}<br>${a.line1}${a.line2 ? html`<br>${a.line2}` : ""}<br>${a.postal_code} ${a.city}${a.region ? `, ${a.region}` : ""}<br>${a.country}</p></section>
+${afterSalesSection(m)}
 <section><h2>${t(lang, "history")}</h2><ol>
 ${m.events.filter((e) => CUSTOMER_EVENTS.has(e.type)).map((e) => html`<li><time datetime="${new Date(e.createdAt).toISOString()}">${new Date(e.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC</time> · ${t(lang, `ev_${e.type}`)}</li>`)}
 </ol></section>`,

@@ -8,31 +8,36 @@ import { Hono, type Context } from "hono";
 import { asc, eq } from "drizzle-orm";
 import { z } from "@hono/zod-openapi";
 import { database } from "../db/client";
-import { orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
+import { afterSalesRequests, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import type { AppEnv, Env } from "../env";
 import { pickLanguage, type Language } from "../notifications/templates";
 import { Address } from "../orders/schemas";
 import type { EditInput } from "../orders/edit-order";
 import { notFoundPage, orderPage, type PageModel } from "./page";
 import { orderForToken } from "./tokens";
+import { AFTER_SALES_KINDS } from "../db/schema";
+import { runAfterSales } from "../after-sales/run-after-sales";
 
 export const customerRoutes = new Hono<AppEnv>();
 
 async function model(env: Env, orderId: string, token: string, langParam: string | undefined) {
   const db = database(env);
-  const [o, lines, events, holds] = await db.batch([
+  const [o, lines, events, holds, requests] = await db.batch([
     db.select({ order: orders, storeName: stores.name, storeLanguage: stores.language }).from(orders).innerJoin(stores, eq(stores.id, orders.storeId)).where(eq(orders.id, orderId)),
     db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
     db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)),
     db.select({ code: orderHoldReasons.code, message: orderHoldReasons.message }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
+    db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(asc(afterSalesRequests.id)),
   ]);
   const row = o[0]!;
   const lang = pickLanguage(langParam ?? row.order.locale, row.storeLanguage);
-  return { lang, token, storeName: row.storeName, order: row.order, lines, events, holds } satisfies PageModel;
+  return { lang, token, storeName: row.storeName, order: row.order, lines, events, holds, requests } satisfies PageModel;
 }
 
 const langOf = (c: { req: { query: (k: string) => string | undefined; header: (k: string) => string | undefined } }): Language =>
   pickLanguage(c.req.query("lang") ?? null, c.req.header("accept-language")?.split(",")[0] ?? "en");
+
+const FLASHES = new Set(["address", "contact", "confirm", "received", "after_sales", "withdrawn"]);
 
 customerRoutes.get("/o/:token", async (c) => {
   const token = c.req.param("token");
@@ -43,7 +48,7 @@ customerRoutes.get("/o/:token", async (c) => {
   return c.html(
     orderPage({
       ...m,
-      flash: flash === "address" || flash === "contact" || flash === "confirm" || flash === "received" ? (`done_${flash}` as const) : flash === "conflict" ? "conflict" : null,
+      flash: FLASHES.has(flash ?? "") ? (`done_${flash}` as PageModel["flash"]) : flash === "conflict" ? "conflict" : null,
     }),
     200,
     { "cache-control": "no-store", "referrer-policy": "no-referrer" },
@@ -57,6 +62,12 @@ const ContactForm = z.object({
 });
 
 type Kind = "address" | "contact" | "confirm";
+
+/** Back to the order page with what happened (Post/Redirect/Get), keeping the language the customer chose. */
+function back(c: Context, token: string, done: string) {
+  const lang = c.req.query("lang");
+  return c.redirect(`/o/${token}?done=${done}${lang ? `&lang=${encodeURIComponent(lang)}` : ""}`, 303);
+}
 
 async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
   const token = c.req.param("token");
@@ -88,14 +99,13 @@ async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
     changes,
   });
   const lang = c.req.query("lang");
-  const back = (done: string) => c.redirect(`/o/${token}?done=${done}${lang ? `&lang=${encodeURIComponent(lang)}` : ""}`, 303);
-  if (result.ok) return back(kind);
+  if (result.ok) return back(c, token, kind);
   if (result.code === "invalid") {
     const m = await model(c.env, orderId, token, lang);
     return c.html(orderPage({ ...m, errors: Object.fromEntries(result.errors.map((e) => [e.field.split(".").pop()!, e.message])), values: form }), 422);
   }
   // Someone (an auditor, another tab) changed the order first, or there is no longer anything to fix: show it as it is.
-  return back("conflict");
+  return back(c, token, "conflict");
 }
 
 /** Confirming receipt completes a delivered order now instead of at the end of the store's window. */
@@ -112,8 +122,51 @@ customerRoutes.post("/o/:token/received", async (c) => {
     stores: "*",
     expectedVersion: Number.isSafeInteger(version) ? version : null,
   });
+  return back(c, token, result.ok ? "received" : "conflict");
+});
+
+const AfterSalesForm = z.object({
+  kind: z.enum(AFTER_SALES_KINDS),
+  reason: z.string().trim().min(1, "tell us what is wrong").max(2000),
+});
+
+/** The customer asks for a return, exchange, refund or claim; quantities come as qty_<line number>. */
+customerRoutes.post("/o/:token/after-sales", async (c) => {
+  const token = c.req.param("token");
+  const orderId = await orderForToken(c.env, token);
+  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
   const lang = c.req.query("lang");
-  return c.redirect(`/o/${token}?done=${result.ok ? "received" : "conflict"}${lang ? `&lang=${encodeURIComponent(lang)}` : ""}`, 303);
+  const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === "string" ? v.trim() : ""]));
+  const m = await model(c.env, orderId, token, lang);
+  const again = (errors: Record<string, string>) => c.html(orderPage({ ...m, errors, values: form }), 422);
+  const parsed = AfterSalesForm.safeParse(form);
+  if (!parsed.success) return again(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
+  const lines: { sku: string; quantity: number }[] = [];
+  for (const l of m.lines) {
+    const q = Number(form[`qty_${l.lineNo}`] || "0");
+    if (!Number.isSafeInteger(q) || q < 0 || q > l.quantity) return again({ [`qty_${l.lineNo}`]: `0 to ${l.quantity}` });
+    if (q > 0) lines.push({ sku: l.sku, quantity: q });
+  }
+  const r = await runAfterSales(c.env, orderId, "customer", "*", { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines });
+  if (r.ok) return back(c, token, "after_sales");
+  if (r.code === "refused" && r.reason === "invalid") return again({ [r.field === "lines" ? "lines" : "reason"]: r.message });
+  return back(c, token, "conflict");
+});
+
+/** The customer takes their request back (the parcel turned up, they changed their mind). */
+customerRoutes.post("/o/:token/after-sales/:requestId/withdraw", async (c) => {
+  const token = c.req.param("token");
+  const orderId = await orderForToken(c.env, token);
+  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
+  const version = Number((await c.req.parseBody()).version);
+  const r = await runAfterSales(c.env, orderId, "customer", "*", {
+    type: "decide",
+    requestId: c.req.param("requestId"),
+    expectedVersion: Number.isSafeInteger(version) ? version : null,
+    decision: { event: "withdraw", note: null, resolution: null, refundAmount: null },
+  });
+  // A request of another order is not found through this order's token.
+  return back(c, token, r.ok ? "withdrawn" : "conflict");
 });
 
 customerRoutes.post("/o/:token/address", (c) => submit(c, "address"));

@@ -1,7 +1,7 @@
 /** The processing API's shapes: routing policy, allocation (and its dry run), shipments. */
 import { z } from "@hono/zod-openapi";
 import { SERVICE_TASK_STATUSES, SHIPMENT_STATUSES, WAREHOUSE_EVENT_KINDS } from "../db/schema";
-import { ListQuery, Rfc3339 } from "../http/route";
+import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
 import { RoutingPolicySchema } from "./routing-policy";
 import { TASK_EVENTS } from "./service-task-lifecycle";
@@ -128,12 +128,6 @@ export const Allocation = z
     shipments: z.array(Shipment),
   })
   .openapi("Allocation");
-
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .transform((s) => s.split(",").filter(Boolean))
-    .pipe(z.array(z.enum(values)).min(1).max(values.length));
 
 export const MergeBody = z
   .object({

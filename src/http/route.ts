@@ -77,6 +77,13 @@ export const ListQuery = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
 };
 
+/** A query parameter of one value or several comma-separated ones, each from `values`: `?status=open,accepted`. */
+export const csv = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((s) => s.split(",").filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1).max(values.length));
+
 export function listOf<T extends z.ZodType>(item: T, name: string) {
   return z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
 }

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { MOVEMENT_KINDS } from "../db/schema";
 import { isCountry } from "../lib/countries";
-import { ListQuery, Rfc3339 } from "../http/route";
+import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { Amount, Currency } from "../orders/schemas";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -155,12 +155,6 @@ export const Movement = z
     created_at: Rfc3339,
   })
   .openapi("StockMovement");
-
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .transform((s) => s.split(",").filter(Boolean))
-    .pipe(z.array(z.enum(values)).min(1).max(values.length));
 
 export const MovementsQuery = z.object({
   ...ListQuery,

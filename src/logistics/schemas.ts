@@ -1,7 +1,7 @@
 /** The logistics API's shapes: carrier config, carrier choice, labels, tracking, exceptions. */
 import { z } from "@hono/zod-openapi";
 import { LOGISTICS_EXCEPTION_KINDS, SHIPMENT_STATUSES, TRACKING_OUTCOMES, TRACKING_STATUSES } from "../db/schema";
-import { ListQuery, Rfc3339 } from "../http/route";
+import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
 import { LogisticsConfigSchema } from "./carrier-config";
 
@@ -163,12 +163,6 @@ export const ShipmentTracking = z
     open_exceptions: z.array(LogisticsException),
   })
   .openapi("ShipmentTracking");
-
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .transform((s) => s.split(",").filter(Boolean))
-    .pipe(z.array(z.enum(values)).min(1).max(values.length));
 
 export const ListTrackingEventsQuery = z.object({
   ...ListQuery,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { httpEmailProvider, localProvider, providerFor } from "./providers";
-import { LANGUAGES, pickLanguage, render, TEMPLATES, type MessageFacts } from "./templates";
+import { AFTER_SALES_TEMPLATES, LANGUAGES, pickLanguage, render, TEMPLATES, type MessageFacts } from "./templates";
 
 const facts: MessageFacts = {
   store: "Tea House",
@@ -15,7 +15,7 @@ const facts: MessageFacts = {
 
 describe("templates", () => {
   it("exist for every milestone in every language, and carry the link", () => {
-    for (const [template, byLanguage] of Object.entries(TEMPLATES)) {
+    for (const [template, byLanguage] of Object.entries({ ...TEMPLATES, ...AFTER_SALES_TEMPLATES })) {
       for (const lang of LANGUAGES) {
         const r = byLanguage[lang](facts);
         expect(r.subject, `${template} ${lang}`).toContain("#1001");
@@ -30,6 +30,16 @@ describe("templates", () => {
     expect(render("order.shipped", "en", facts)!.text).toContain("Tracking: 9400136208303389427536 (https://t.example/9400)");
     expect(render("order.shipped", "zh-CN", facts)!.text).toContain("运单号: 9400136208303389427536");
     expect(render("order.unknown", "en", facts)).toBeNull();
+  });
+
+  it("after-sales answers name the request and how it was resolved", () => {
+    const refund = { ...facts, request: { kind: "return", resolution: "refund", refund: "19.90 USD" }, reason: "Thanks for sending it back" };
+    expect(render("after_sales.resolved", "en", refund)!.text).toContain("Your return for order #1001 is resolved: we refunded (19.90 USD).");
+    expect(render("after_sales.resolved", "en", refund)!.text).toContain("Note: Thanks for sending it back");
+    expect(render("after_sales.resolved", "zh-CN", refund)!.text).toContain("退货申请已处理：已退款（19.90 USD）");
+    const rejected = { ...facts, request: { kind: "claim", resolution: null, refund: null }, reason: "The seal was intact" };
+    expect(render("after_sales.rejected", "en", rejected)!.text).toContain("cannot accept your claim for order #1001.\n\nWhy: The seal was intact");
+    expect(render("after_sales.opened", "zh-CN", rejected)!.subject).toBe("Tea House：已收到订单 #1001 的售后申诉");
   });
 
   it("picks the order's language, then the store's, then English", () => {

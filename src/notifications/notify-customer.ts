@@ -16,7 +16,7 @@ import { fromMinor } from "../lib/money";
 import { registerHandler } from "../outbox/consume";
 import { mintCustomerLink } from "../customer/tokens";
 import { providerFor } from "./providers";
-import { pickLanguage, render, TEMPLATES } from "./templates";
+import { AFTER_SALES_TEMPLATES, pickLanguage, render, TEMPLATES } from "./templates";
 
 export async function notifyCustomer(env: Env, message: OutboxMessage): Promise<BatchItem<"sqlite">[]> {
   if (!message.order_id) return [];
@@ -30,13 +30,20 @@ export async function notifyCustomer(env: Env, message: OutboxMessage): Promise<
     db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, message.order_id)).orderBy(asc(orderHoldReasons.code)),
   ]);
   const row = orderRows[0];
-  if (!row || !row.store.notifyOn.includes(message.type)) return [];
+  if (!row || !(message.type in AFTER_SALES_TEMPLATES || row.store.notifyOn.includes(message.type))) return [];
   const { order, store } = row;
   const language = pickLanguage(order.locale, store.language);
   const link = await mintCustomerLink(db, env, order.id);
   // A shipment's tracking travels in the transition's data (see logistics).
-  const payload = message.payload as { reason?: string | null; data?: { tracking?: { number: string; url?: string | null; carrier?: string | null } } | null };
+  const payload = message.payload as {
+    reason?: string | null;
+    data?: {
+      tracking?: { number: string; url?: string | null; carrier?: string | null };
+      after_sales?: { kind: string; resolution: string | null; refund_amount: string | null; currency?: string };
+    } | null;
+  };
   const tracking = payload.data?.tracking;
+  const request = payload.data?.after_sales;
   const rendered = render(message.type, language, {
     store: store.name,
     customer: order.customerName,
@@ -46,6 +53,7 @@ export async function notifyCustomer(env: Env, message: OutboxMessage): Promise<
     reasons: holdRows.map((h) => h.message),
     reason: payload.reason ?? order.statusReason,
     tracking: tracking ? { number: tracking.number, url: tracking.url ?? null, carrier: tracking.carrier ?? null } : null,
+    request: request ? { kind: request.kind, resolution: request.resolution, refund: request.refund_amount ? `${request.refund_amount} ${order.currency}` : null } : null,
   });
   if (!rendered) return [];
 
@@ -79,4 +87,4 @@ export async function notifyCustomer(env: Env, message: OutboxMessage): Promise<
   ];
 }
 
-for (const type of Object.keys(TEMPLATES)) registerHandler("notifications", type, notifyCustomer);
+for (const type of [...Object.keys(TEMPLATES), ...Object.keys(AFTER_SALES_TEMPLATES)]) registerHandler("notifications", type, notifyCustomer);

@@ -16,6 +16,8 @@ export type MessageFacts = {
   reasons: readonly string[];
   reason: string | null;
   tracking: { number: string; url: string | null; carrier: string | null } | null;
+  /** The after-sales request a message answers: its kind, and how it was resolved. */
+  request?: { kind: string; resolution: string | null; refund: string | null } | null;
 };
 
 type Rendered = { subject: string; text: string };
@@ -108,6 +110,61 @@ export const TEMPLATES: Record<string, Record<Language, Template>> = {
   },
 };
 
+const KIND_EN: Record<string, string> = { return: "return", exchange: "exchange", refund: "refund request", claim: "claim" };
+const KIND_ZH: Record<string, string> = { return: "退货申请", exchange: "换货申请", refund: "退款申请", claim: "售后申诉" };
+const RESOLUTION_EN: Record<string, string> = { refund: "refunded", replacement: "sent a replacement", repair: "repaired it", no_action: "closed it without further action" };
+const RESOLUTION_ZH: Record<string, string> = { refund: "已退款", replacement: "已补发", repair: "已维修", no_action: "已处理完毕" };
+const kindEn = (f: MessageFacts) => KIND_EN[f.request?.kind ?? ""] ?? "request";
+const kindZh = (f: MessageFacts) => KIND_ZH[f.request?.kind ?? ""] ?? "售后申请";
+const noteLine = (f: MessageFacts, label: string) => (f.reason ? `\n\n${label}: ${f.reason}` : "");
+
+/**
+ * Answers to a customer's own after-sales request. A customer who asked is
+ * always answered, so these are not milestones a store turns on or off.
+ */
+export const AFTER_SALES_TEMPLATES: Record<string, Record<Language, Template>> = {
+  "after_sales.opened": {
+    en: (f) => ({
+      subject: `${f.store}: we received your ${kindEn(f)} for ${f.orderRef}`,
+      text: `Hello ${f.customer},\n\nWe received your ${kindEn(f)} for order ${f.orderRef} and will get back to you shortly.\n\n${f.link}\n\n${f.store}`,
+    }),
+    "zh-CN": (f) => ({
+      subject: `${f.store}：已收到订单 ${f.orderRef} 的${kindZh(f)}`,
+      text: `${f.customer}，您好：\n\n我们已收到您对订单 ${f.orderRef} 的${kindZh(f)}，会尽快处理并回复您。\n\n${f.link}\n\n${f.store}`,
+    }),
+  },
+  "after_sales.accepted": {
+    en: (f) => ({
+      subject: `${f.store}: your ${kindEn(f)} for ${f.orderRef} is accepted`,
+      text: `Hello ${f.customer},\n\nYour ${kindEn(f)} for order ${f.orderRef} is accepted.${noteLine(f, "Next steps")}\n\n${f.link}\n\n${f.store}`,
+    }),
+    "zh-CN": (f) => ({
+      subject: `${f.store}：订单 ${f.orderRef} 的${kindZh(f)}已受理`,
+      text: `${f.customer}，您好：\n\n您对订单 ${f.orderRef} 的${kindZh(f)}已受理。${noteLine(f, "后续步骤")}\n\n${f.link}\n\n${f.store}`,
+    }),
+  },
+  "after_sales.rejected": {
+    en: (f) => ({
+      subject: `${f.store}: about your ${kindEn(f)} for ${f.orderRef}`,
+      text: `Hello ${f.customer},\n\nWe are sorry, we cannot accept your ${kindEn(f)} for order ${f.orderRef}.${noteLine(f, "Why")}\n\n${f.link}\n\n${f.store}`,
+    }),
+    "zh-CN": (f) => ({
+      subject: `${f.store}：关于订单 ${f.orderRef} 的${kindZh(f)}`,
+      text: `${f.customer}，您好：\n\n很抱歉，您对订单 ${f.orderRef} 的${kindZh(f)}未能通过。${noteLine(f, "原因")}\n\n${f.link}\n\n${f.store}`,
+    }),
+  },
+  "after_sales.resolved": {
+    en: (f) => ({
+      subject: `${f.store}: your ${kindEn(f)} for ${f.orderRef} is resolved`,
+      text: `Hello ${f.customer},\n\nYour ${kindEn(f)} for order ${f.orderRef} is resolved: we ${RESOLUTION_EN[f.request?.resolution ?? ""] ?? "resolved it"}${f.request?.refund ? ` (${f.request.refund})` : ""}.${noteLine(f, "Note")}\n\n${f.link}\n\n${f.store}`,
+    }),
+    "zh-CN": (f) => ({
+      subject: `${f.store}：订单 ${f.orderRef} 的${kindZh(f)}已处理`,
+      text: `${f.customer}，您好：\n\n您对订单 ${f.orderRef} 的${kindZh(f)}已处理：${RESOLUTION_ZH[f.request?.resolution ?? ""] ?? "已处理"}${f.request?.refund ? `（${f.request.refund}）` : ""}。${noteLine(f, "备注")}\n\n${f.link}\n\n${f.store}`,
+    }),
+  },
+};
+
 /** The order's own language if we have it, else the store's, else English; "zh" means zh-CN. */
 export function pickLanguage(orderLocale: string | null, storeLanguage: string): Language {
   for (const tag of [orderLocale, storeLanguage]) {
@@ -122,5 +179,5 @@ export function pickLanguage(orderLocale: string | null, storeLanguage: string):
 }
 
 export function render(template: string, language: Language, facts: MessageFacts): Rendered | null {
-  return TEMPLATES[template]?.[language](facts) ?? null;
+  return (TEMPLATES[template] ?? AFTER_SALES_TEMPLATES[template])?.[language](facts) ?? null;
 }

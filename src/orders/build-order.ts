@@ -136,6 +136,7 @@ export function buildOrder(
         completedAt: null,
         cancelledAt: null,
         archivedAt: null,
+        openAfterSales: 0,
       },
       lines,
       event: {

@@ -72,6 +72,12 @@ describe("the transition table", () => {
     expect(decide({ status: "shipped", requiresShipping: true }, "deliver")).toMatchObject({ ok: true });
   });
 
+  it("does not complete while an after-sales request is open", () => {
+    expect(decide({ status: "delivered", requiresShipping: true, openAfterSales: 1 }, "complete")).toMatchObject({ ok: false, code: "after_sales_open", allowed: [] });
+    expect(allowedEvents({ status: "delivered", requiresShipping: true, openAfterSales: 2 })).not.toContain("complete");
+    expect(decide({ status: "delivered", requiresShipping: true, openAfterSales: 0 }, "complete")).toMatchObject({ ok: true, to: "completed" });
+  });
+
   it("names the illegal move", () => {
     expect(decide({ status: "cancelled", requiresShipping: true }, "approve")).toEqual({
       ok: false,

@@ -22,7 +22,12 @@ export const ORDER_EVENTS = ["approve", "hold", "reject", "cancel", "process", "
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 /** What a guard may look at: facts of the order that the transition table cannot express. */
-export type OrderFacts = { status: OrderStatus; requiresShipping: boolean };
+export type OrderFacts = {
+  status: OrderStatus;
+  requiresShipping: boolean;
+  /** After-sales requests still open (src/after-sales): the order does not complete while there are any. */
+  openAfterSales?: number;
+};
 
 type Transition = {
   from: readonly OrderStatus[];
@@ -50,7 +55,12 @@ export const TRANSITIONS: Record<OrderEvent, Transition> = {
         ? { code: "not_shipped", message: "an order with goods is delivered only after it has shipped" }
         : null,
   },
-  complete: { from: ["delivered"], to: "completed" },
+  complete: {
+    from: ["delivered"],
+    to: "completed",
+    guard: (o) =>
+      o.openAfterSales ? { code: "after_sales_open", message: "an after-sales request is open on this order: resolve, reject or withdraw it first" } : null,
+  },
 };
 
 export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(["completed", "cancelled"]);

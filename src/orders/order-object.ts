@@ -18,6 +18,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, asc, desc, eq, isNull } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { orderEvents, orderHoldReasons, orderLines, orders, outbox, stores } from "../db/schema";
 import { FINANCE_REVIEW, reviewStep } from "../audit/two-level-review";
 import { constraintFailed, database } from "../db/client";
@@ -31,6 +32,8 @@ import { allowedEvents, decide, isOrderEvent, MILESTONE, type OrderEvent, type O
 import type { OrderRow } from "./serialize";
 import { effectBuilder, type EffectWrites, type TransitionEffect } from "./effects";
 import type { FieldError } from "../http/problem";
+import { planAfterSales, type AfterSalesAction, type AfterSalesPlan, type AfterSalesRow } from "../after-sales/plan-after-sales";
+import { resumeDelay } from "../after-sales/after-sales-rules";
 
 type Scope = "*" | readonly string[];
 
@@ -94,7 +97,20 @@ export type EditResult =
   | Refused
   | { ok: false; code: "invalid"; errors: FieldError[] };
 
-type Snapshot = { id: string; storeId: string; status: OrderStatus; version: number; requiresShipping: boolean; heldAt: number | null };
+export type AfterSalesCommand = { orderId: string; actor: string; stores: Scope; action: AfterSalesAction };
+export type AfterSalesResult =
+  | { ok: true; order: OrderRow; request: AfterSalesRow }
+  | Exclude<AfterSalesPlan, { ok: true }>;
+
+type Snapshot = {
+  id: string;
+  storeId: string;
+  status: OrderStatus;
+  version: number;
+  requiresShipping: boolean;
+  heldAt: number | null;
+  openAfterSales: number;
+};
 
 /** One state change: what the event records and what the batch writes besides the order update. */
 export type Change = {
@@ -103,7 +119,7 @@ export type Change = {
   reason: string | null;
   data?: Record<string, unknown> | null;
   /** Columns to set on the order besides status, version and timestamps. */
-  patch?: Partial<typeof orders.$inferInsert>;
+  patch?: SQLiteUpdateSetSource<typeof orders>;
   /** Sets the order's status_reason; by default a change of status sets it from `reason` (holds, cancellations) or clears it. */
   statusReason?: string | null;
   /** Replaces the order's hold reasons; undefined keeps them. */
@@ -150,6 +166,11 @@ export class OrderObject extends DurableObject<Env> {
     return this.serialized(() => this.applyEdit(cmd));
   }
 
+  /** Opens an after-sales request on the order, or decides one; either holds or releases the order's completion. */
+  afterSales(cmd: AfterSalesCommand): Promise<AfterSalesResult> {
+    return this.serialized(() => this.applyAfterSales(cmd));
+  }
+
   private async load(orderId: string): Promise<Snapshot | null> {
     const row = await database(this.env)
       .select({
@@ -159,6 +180,7 @@ export class OrderObject extends DurableObject<Env> {
         version: orders.version,
         requiresShipping: orders.requiresShipping,
         heldAt: orders.heldAt,
+        openAfterSales: orders.openAfterSales,
       })
       .from(orders)
       .where(eq(orders.id, orderId))
@@ -254,7 +276,7 @@ export class OrderObject extends DurableObject<Env> {
     }
     const row = updated[0];
     if (!row) throw new Error(`order ${snap.id} changed without an event at version ${snap.version}`);
-    this.snapshot = { ...snap, status: change.to, version, heldAt: row.heldAt };
+    this.snapshot = { ...snap, status: change.to, version, heldAt: row.heldAt, openAfterSales: row.openAfterSales };
     if (rows.length) this.ctx.waitUntil(this.flush(snap.id, rows));
     return row;
   }
@@ -321,7 +343,10 @@ export class OrderObject extends DurableObject<Env> {
       const row = result;
       if (row) {
         if (decision.to === "delivered") await this.scheduleCompletion(row);
-        else if (snap.status === "delivered") await this.setTimer("completeAt", null);
+        else if (snap.status === "delivered") {
+          await this.ctx.storage.delete("completePausedMs");
+          await this.setTimer("completeAt", null);
+        }
         return { ok: true, order: row };
       }
     }
@@ -391,6 +416,24 @@ export class OrderObject extends DurableObject<Env> {
     return audited.ok ? { ok: true, order: audited.order, audit: audited.audit } : { ok: true, order: edited, audit: null };
   }
 
+  private async applyAfterSales(cmd: AfterSalesCommand): Promise<AfterSalesResult> {
+    for (let round = 0; round < 2; round++) {
+      const plan = await planAfterSales(this.env, cmd.orderId, cmd.actor, cmd.action);
+      if (!plan.ok) return plan;
+      if (!inScope(cmd.stores, plan.order.storeId)) return { ok: false, code: "not_found" };
+      const o = plan.order;
+      const snap: Snapshot = { ...o, status: o.status as OrderStatus };
+      const row = await this.committed(snap, cmd.actor, plan.change);
+      if (!row) continue;
+      if (row.status === "delivered") {
+        if (cmd.action.type === "open" && row.openAfterSales === 1) await this.pauseCompletion();
+        else if (plan.closes && row.openAfterSales === 0) await this.resumeCompletion(row);
+      }
+      return { ok: true, order: row, request: plan.request };
+    }
+    return { ok: false, code: "version_mismatch", version: (await this.load(cmd.orderId))?.version ?? 0 };
+  }
+
   private async flush(orderId: string, rows: OutboxRow[]): Promise<void> {
     try {
       await sendOutbox(this.env, rows);
@@ -414,11 +457,36 @@ export class OrderObject extends DurableObject<Env> {
     else await this.ctx.storage.deleteAlarm();
   }
 
-  /** A delivered order completes by itself after the store's window, unless it moves on first. */
+  /**
+   * A delivered order completes by itself after the store's window, unless it
+   * moves on first. While an after-sales request is open the clock is paused:
+   * the time left waits in `completePausedMs` until the last request closes.
+   */
   private async scheduleCompletion(order: OrderRow): Promise<void> {
-    const store = await database(this.env).select({ days: stores.completeAfterDays }).from(stores).where(eq(stores.id, order.storeId)).get();
+    const window = await this.completionWindow(order.storeId);
     await this.ctx.storage.put("orderId", order.id);
-    await this.setTimer("completeAt", (order.deliveredAt ?? Date.now()) + (store?.days ?? 7) * DAY_MS);
+    if (order.openAfterSales > 0) await this.ctx.storage.put("completePausedMs", window);
+    else await this.setTimer("completeAt", (order.deliveredAt ?? Date.now()) + window);
+  }
+
+  private async completionWindow(storeId: string): Promise<number> {
+    const store = await database(this.env).select({ days: stores.completeAfterDays }).from(stores).where(eq(stores.id, storeId)).get();
+    return (store?.days ?? 7) * DAY_MS;
+  }
+
+  private async pauseCompletion(): Promise<void> {
+    const completeAt = await this.ctx.storage.get<number>("completeAt");
+    if (completeAt === undefined) return;
+    await this.ctx.storage.put("completePausedMs", Math.max(0, completeAt - Date.now()));
+    await this.setTimer("completeAt", null);
+  }
+
+  /** The last open request closed: the clock runs again with the time it had left (at least a day, see resumeDelay). */
+  private async resumeCompletion(order: OrderRow): Promise<void> {
+    const paused = (await this.ctx.storage.get<number>("completePausedMs")) ?? (await this.completionWindow(order.storeId));
+    await this.ctx.storage.delete("completePausedMs");
+    await this.ctx.storage.put("orderId", order.id);
+    await this.setTimer("completeAt", Date.now() + resumeDelay(paused));
   }
 
   /**

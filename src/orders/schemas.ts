@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { isCountry } from "../lib/countries";
 import { isCurrency, toMinor } from "../lib/money";
-import { ListQuery, Rfc3339 } from "../http/route";
+import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { ORDER_EVENTS, ORDER_STATUSES } from "./lifecycle";
 
 export const PAYMENT_STATUSES = ["unpaid", "authorized", "paid", "partially_refunded", "refunded", "voided"] as const;
@@ -115,6 +115,7 @@ export const OrderSummary = z
     allowed_events: z.array(z.enum(ORDER_EVENTS)).openapi({ description: "Events that are legal in the current status" }),
     status_reason: z.string().nullable(),
     payment_status: z.enum(PAYMENT_STATUSES),
+    open_after_sales: z.number().int().openapi({ description: "After-sales requests still open; the order does not complete while there are any" }),
     requires_shipping: z.boolean(),
     customer: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),
     shipping_address: Address,
@@ -161,12 +162,6 @@ export const TransitionBody = z
     reason: z.string().trim().min(1).max(500).optional(),
   })
   .openapi("Transition");
-
-const csv = <T extends string>(values: readonly [T, ...T[]]) =>
-  z
-    .string()
-    .transform((s) => s.split(",").filter(Boolean))
-    .pipe(z.array(z.enum(values)).min(1).max(values.length));
 
 export const ListOrdersQuery = z.object({
   ...ListQuery,

@@ -1,0 +1,205 @@
+/**
+ * After-sales: customers' returns, exchanges, refunds and claims, opened by
+ * support or a storefront for the customer (the customer opens their own on
+ * the order page), and worked by support through a small lifecycle. Writes
+ * go through the order's object; reads come straight from D1.
+ */
+import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { database } from "../db/client";
+import { afterSalesRequests, orders } from "../db/schema";
+import type { AppEnv } from "../env";
+import { idempotent } from "../http/idempotency";
+import { ApiError, notFound, validationFailed } from "../http/problem";
+import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { fromMinor, toMinor } from "../lib/money";
+import { OrderIdParam } from "../orders/schemas";
+import { etag, iso, parseIfMatch } from "../orders/serialize";
+import type { AfterSalesResult } from "../orders/order-object";
+import { allowedRequestEvents } from "./after-sales-rules";
+import type { AfterSalesRow } from "./plan-after-sales";
+import { runAfterSales } from "./run-after-sales";
+import { AfterSalesIdParam, AfterSalesRequest, AfterSalesTransitionBody, ListAfterSalesQuery, OpenAfterSalesBody } from "./schemas";
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export const afterSalesBody = (r: AfterSalesRow): z.infer<typeof AfterSalesRequest> => ({
+  id: r.id,
+  order_id: r.orderId,
+  store_id: r.storeId,
+  kind: r.kind,
+  status: r.status,
+  reason: r.reason,
+  lines: r.lines,
+  opened_by: r.openedBy,
+  resolution: r.resolution,
+  refund_amount: r.refundAmount === null ? null : fromMinor(r.refundAmount, r.currency),
+  currency: r.currency,
+  note: r.note,
+  decided_by: r.decidedBy,
+  version: r.version,
+  allowed_events: allowedRequestEvents(r.status),
+  created_at: iso(r.createdAt),
+  updated_at: iso(r.updatedAt),
+  accepted_at: isoOrNull(r.acceptedAt),
+  closed_at: isoOrNull(r.closedAt),
+});
+
+function problemOf(r: Exclude<AfterSalesResult, { ok: true }>): ApiError {
+  switch (r.code) {
+    case "not_found":
+      return notFound("order");
+    case "request_not_found":
+      return notFound("after-sales request");
+    case "version_mismatch":
+      return new ApiError(412, "version_mismatch", "Precondition failed", `The request is at version ${r.version}`, { current_version: r.version }, { etag: etag(r.version) });
+    case "refused":
+      if (r.reason === "invalid") return validationFailed([{ field: r.field ?? "body", message: r.message }]);
+      return new ApiError(409, r.reason, "Not allowed now", r.message, {
+        ...(r.requestStatus ? { request_status: r.requestStatus } : {}),
+        ...(r.allowed ? { allowed_events: r.allowed } : {}),
+      });
+  }
+}
+
+export const afterSalesRoutes = new OpenAPIHono<AppEnv>();
+
+afterSalesRoutes.post("/v1/orders/:id/after-sales", idempotent());
+afterSalesRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/orders/{id}/after-sales",
+    permission: "after_sales:open",
+    tags: ["After-sales"],
+    summary: "Open a return, exchange, refund or claim for the customer",
+    description:
+      "The order must have shipped. While a request is open or accepted, the order does not complete: a delivered order's completion clock pauses and resumes (with at least a day left) when the last request closes. The customer is told it was received. `Idempotency-Key` is honoured.",
+    request: { params: OrderIdParam, body: jsonBody(OpenAfterSalesBody) },
+    responses: { 201: jsonResponse(AfterSalesRequest, "The request, open"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const body = c.req.valid("json");
+    const r = await runAfterSales(c.env, c.req.valid("param").id, p.id, p.stores, { type: "open", kind: body.kind, reason: body.reason, lines: body.lines });
+    if (!r.ok) throw problemOf(r);
+    return c.json(afterSalesBody(r.request), 201, { etag: etag(r.request.version), location: `/v1/after-sales/${r.request.id}` });
+  },
+);
+
+afterSalesRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/orders/{id}/after-sales",
+    permission: "after_sales:read",
+    tags: ["After-sales"],
+    summary: "An order's after-sales requests, oldest first",
+    request: { params: OrderIdParam },
+    responses: { 200: jsonResponse(z.object({ data: z.array(AfterSalesRequest) }).openapi("OrderAfterSales"), "Its requests"), ...problems(404) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const id = c.req.valid("param").id;
+    const db = database(c.env);
+    const [order, rows] = await db.batch([
+      db.select({ id: orders.id }).from(orders).where(and(eq(orders.id, id), p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]))),
+      db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, id)).orderBy(afterSalesRequests.id),
+    ]);
+    if (!order[0]) throw notFound("order");
+    return c.json({ data: rows.map(afterSalesBody) }, 200);
+  },
+);
+
+afterSalesRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/after-sales",
+    permission: "after_sales:read",
+    tags: ["After-sales"],
+    summary: "List after-sales requests, newest first",
+    description: "`?status=open,accepted` is support's work queue.",
+    request: { query: ListAfterSalesQuery },
+    responses: { 200: jsonResponse(listOf(AfterSalesRequest, "AfterSalesList"), "A page of requests"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    if (after === null || (after !== undefined && !after.startsWith("as_"))) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const p = c.get("principal");
+    const rows = await database(c.env)
+      .select()
+      .from(afterSalesRequests)
+      .where(
+        and(
+          p.stores === "*" ? undefined : inArray(afterSalesRequests.storeId, [...p.stores]),
+          q.status ? inArray(afterSalesRequests.status, q.status) : undefined,
+          q.kind ? inArray(afterSalesRequests.kind, q.kind) : undefined,
+          q.store_id ? eq(afterSalesRequests.storeId, q.store_id) : undefined,
+          q.order_id ? eq(afterSalesRequests.orderId, q.order_id) : undefined,
+          after ? lt(afterSalesRequests.id, after) : undefined,
+        ),
+      )
+      .orderBy(desc(afterSalesRequests.id))
+      .limit(q.limit + 1)
+      .all();
+    const page = rows.slice(0, q.limit);
+    return c.json({ data: page.map(afterSalesBody), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+  },
+);
+
+afterSalesRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/after-sales/{id}",
+    permission: "after_sales:read",
+    tags: ["After-sales"],
+    summary: "Get an after-sales request",
+    request: { params: AfterSalesIdParam },
+    responses: { 200: jsonResponse(AfterSalesRequest, "The request"), ...problems(404) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const r = await database(c.env).select().from(afterSalesRequests).where(eq(afterSalesRequests.id, c.req.valid("param").id)).get();
+    if (!r || (p.stores !== "*" && !p.stores.includes(r.storeId))) throw notFound("after-sales request");
+    return c.json(afterSalesBody(r), 200, { etag: etag(r.version) });
+  },
+);
+
+afterSalesRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/after-sales/{id}/transitions",
+    permission: "after_sales:decide",
+    tags: ["After-sales"],
+    summary: "Accept, reject, resolve or withdraw a request",
+    description:
+      "`reject` needs a `note` for the customer; `resolve` needs a `resolution`, and a `refund` resolution a `refund_amount` no larger than what is left to refund (the order's payment status becomes `partially_refunded` or `refunded`). A stale `If-Match` is a 412.",
+    request: { params: AfterSalesIdParam, headers: z.object({ "if-match": z.string().optional() }), body: jsonBody(AfterSalesTransitionBody) },
+    responses: { 200: jsonResponse(AfterSalesRequest, "The request after the change"), ...problems(404, 409, 412, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const expectedVersion = parseIfMatch(c.req.header("if-match"));
+    if (expectedVersion === "invalid") throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the request, e.g. "2"' }], 400);
+    const found = await database(c.env)
+      .select({ orderId: afterSalesRequests.orderId, storeId: afterSalesRequests.storeId, currency: afterSalesRequests.currency })
+      .from(afterSalesRequests)
+      .where(eq(afterSalesRequests.id, c.req.valid("param").id))
+      .get();
+    if (!found || (p.stores !== "*" && !p.stores.includes(found.storeId))) throw notFound("after-sales request");
+    const body = c.req.valid("json");
+    let refundAmount: number | null = null;
+    if (body.refund_amount !== undefined) {
+      const parsed = toMinor(body.refund_amount, found.currency);
+      if (!parsed.ok) throw validationFailed([{ field: "refund_amount", message: parsed.message }]);
+      refundAmount = parsed.minor;
+    }
+    const r = await runAfterSales(c.env, found.orderId, p.id, p.stores, {
+      type: "decide",
+      requestId: c.req.valid("param").id,
+      expectedVersion,
+      decision: { event: body.event, note: body.note ?? null, resolution: body.resolution ?? null, refundAmount },
+    });
+    if (!r.ok) throw problemOf(r);
+    return c.json(afterSalesBody(r.request), 200, { etag: etag(r.request.version) });
+  },
+);

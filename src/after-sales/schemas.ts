@@ -1,0 +1,68 @@
+/** The after-sales API's shapes. */
+import { z } from "@hono/zod-openapi";
+import { AFTER_SALES_KINDS, AFTER_SALES_RESOLUTIONS, AFTER_SALES_STATUSES } from "../db/schema";
+import { csv, ListQuery } from "../http/route";
+import { Amount } from "../orders/schemas";
+import { AFTER_SALES_EVENTS } from "./after-sales-rules";
+
+const RequestLine = z.object({
+  sku: z.string().trim().min(1).max(64),
+  quantity: z.number().int().min(1).max(100_000),
+});
+
+export const OpenAfterSalesBody = z
+  .object({
+    kind: z.enum(AFTER_SALES_KINDS).openapi({ description: "return: send items back; exchange: for another size or colour; refund: money back without a return; claim: lost, damaged or missing" }),
+    reason: z.string().trim().min(1).max(2000).openapi({ description: "What is wrong, in the customer's words" }),
+    lines: z
+      .array(RequestLine)
+      .max(250)
+      .default([])
+      .openapi({ description: "The items and quantities it is about; required for returns and exchanges, optional otherwise" }),
+  })
+  .openapi("OpenAfterSalesRequest");
+
+export const AfterSalesTransitionBody = z
+  .object({
+    event: z.enum(AFTER_SALES_EVENTS),
+    note: z.string().trim().min(1).max(2000).optional().openapi({ description: "What to tell the customer; required to reject" }),
+    resolution: z.enum(AFTER_SALES_RESOLUTIONS).optional().openapi({ description: "How it was resolved; required to resolve" }),
+    refund_amount: Amount.optional().openapi({ description: "With a refund resolution: how much, in the order's currency" }),
+  })
+  .openapi("AfterSalesTransition");
+
+export const AfterSalesRequest = z
+  .object({
+    id: z.string(),
+    order_id: z.string(),
+    store_id: z.string(),
+    kind: z.enum(AFTER_SALES_KINDS),
+    status: z.enum(AFTER_SALES_STATUSES),
+    reason: z.string(),
+    lines: z.array(RequestLine),
+    opened_by: z.string(),
+    resolution: z.enum(AFTER_SALES_RESOLUTIONS).nullable(),
+    refund_amount: Amount.nullable(),
+    currency: z.string(),
+    note: z.string().nullable(),
+    decided_by: z.string().nullable(),
+    version: z.number().int(),
+    allowed_events: z.array(z.enum(AFTER_SALES_EVENTS)),
+    created_at: z.string(),
+    updated_at: z.string(),
+    accepted_at: z.string().nullable(),
+    closed_at: z.string().nullable(),
+  })
+  .openapi("AfterSalesRequest");
+
+export const AfterSalesIdParam = z.object({
+  id: z.string().regex(/^as_[0-9A-Z]{26}$/, "must be an after-sales request id").openapi({ param: { name: "id", in: "path" } }),
+});
+
+export const ListAfterSalesQuery = z.object({
+  ...ListQuery,
+  status: csv(AFTER_SALES_STATUSES).optional().openapi({ description: "One status, or several comma-separated; `open,accepted` is the work queue" }),
+  kind: csv(AFTER_SALES_KINDS).optional(),
+  store_id: z.string().max(64).optional(),
+  order_id: z.string().max(64).optional(),
+});
