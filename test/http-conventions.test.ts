@@ -41,6 +41,15 @@ describe("routing", () => {
     }
     expect(spec.body.components.schemas.CreateOrder.properties.lines).toBeDefined();
     expect(spec.body.components.securitySchemes.bearer).toMatchObject({ type: "http", scheme: "bearer" });
+    // Partners' webhooks are signed, not keyed: documented with their own schemes.
+    const tracking = spec.body.paths["/webhooks/tracking/{partner}"].post;
+    expect(tracking.security).toEqual([{ easypostSignature: [] }, { aftershipSignature: [] }, { shippoSignature: [] }, { shippoToken: [] }]);
+    expect(tracking.parameters[0].schema.enum).toEqual(["easypost", "aftership", "shippo"]);
+    expect(Object.keys(tracking.responses)).toEqual(expect.arrayContaining(["200", "401", "503"]));
+    expect(spec.body.components.securitySchemes.aftershipSignature).toMatchObject({ type: "apiKey", in: "header", name: "aftership-hmac-sha256" });
+    const tpl = spec.body.paths["/webhooks/3pl/{warehouseId}"].post;
+    expect(tpl.security).toEqual([{ standardWebhooks: [] }]);
+    expect(tpl.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/ThirdPartyEvent");
     const docs = await api("/docs", { key: null });
     expect(docs.status).toBe(200);
     expect(docs.body).toContain("/docs/vendor/swagger-ui-bundle.js");

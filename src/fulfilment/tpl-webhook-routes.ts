@@ -4,18 +4,59 @@
  * Webhooks with the warehouse's own secret (raw body HMAC, constant-time
  * compare, 5-minute timestamp tolerance) and deduplicated by `webhook-id`.
  */
-import { Hono } from "hono";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { warehouses } from "../db/schema";
 import type { AppEnv } from "../env";
 import { MAX_BODY_BYTES } from "../http/body";
 import { ApiError, fieldErrors, notFound, validationFailed } from "../http/problem";
+import { webhookProblems } from "../http/route";
 import { verify } from "../lib/standard-webhooks";
 import { receive3plEvent, ThirdPartyEvent } from "./receive-3pl-event";
 import { shipOrderIfComplete } from "./ship-order";
 
-export const thirdPartyWebhookRoutes = new Hono<AppEnv>();
+export const thirdPartyWebhookRoutes = new OpenAPIHono<AppEnv>();
+
+thirdPartyWebhookRoutes.openAPIRegistry.registerComponent("securitySchemes", "standardWebhooks", {
+  type: "apiKey",
+  in: "header",
+  name: "webhook-signature",
+  description:
+    "Standard Webhooks: `v1,` + base64 HMAC-SHA256 of `webhook-id.webhook-timestamp.body`, keyed with the warehouse's `whsec_` secret (shown once when the 3PL warehouse is created). `webhook-timestamp` must be within 5 minutes.",
+});
+
+// Documented here, verified in the handler: the signature covers the raw body.
+thirdPartyWebhookRoutes.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/webhooks/3pl/{warehouseId}",
+  tags: ["Webhooks"],
+  summary: "Receive a third-party warehouse's answer to a dispatch",
+  description:
+    "A 3PL accepts or rejects a dispatched shipment, then reports it shipped with its parcels' tracking numbers. When every shipment of the order has shipped, the order is `shipped`. A redelivery (same `webhook-id`) answers `duplicate` and changes nothing; an event that does not fit the shipment's state is a 409.",
+  security: [{ standardWebhooks: [] }],
+  request: {
+    params: z.object({ warehouseId: z.string().openapi({ param: { name: "warehouseId", in: "path" }, example: "wh_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }) }),
+    headers: z.object({
+      "webhook-id": z.string().max(200).openapi({ description: "The event's id: the dedupe key" }),
+      "webhook-timestamp": z.string().openapi({ description: "Unix seconds when it was signed" }),
+    }),
+    body: { required: true, content: { "application/json": { schema: ThirdPartyEvent } } },
+  },
+  responses: {
+    200: {
+      description: "Processed, or a duplicate",
+      content: {
+        "application/json": {
+          schema: z
+            .object({ status: z.enum(["processed", "duplicate"]), shipment_id: z.string(), order_shipped: z.boolean() })
+            .openapi("ThirdPartyWebhookReceipt"),
+        },
+      },
+    },
+    ...webhookProblems(400, 401, 404, 409, 413, 422),
+  },
+});
 
 const unauthorized = (detail: string) => new ApiError(401, "invalid_signature", "Invalid signature", detail);
 

@@ -45,6 +45,13 @@ export function problems(...statuses: number[]) {
   );
 }
 
+/** The problems of a signed webhook endpoint: no bearer key, so no 401/403 by default. */
+export function webhookProblems(...statuses: number[]) {
+  return Object.fromEntries(
+    statuses.map((s) => [s, { description: PROBLEM_TEXT[s] ?? "Problem", content: { "application/problem+json": { schema: ProblemSchema } } }]),
+  );
+}
+
 export type RouteSpec = { method: string; path: string; permission: Permission };
 export const API_ROUTES: RouteSpec[] = [];
 

@@ -6,8 +6,9 @@
  * partner gets its 2xx at once; applying it to the shipment continues from
  * the logistics queue, so a partner never retries because we were slow.
  */
-import { Hono } from "hono";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
+import { webhookProblems } from "../../http/route";
 import { ApiError, validationFailed } from "../../http/problem";
 import { sendOutbox } from "../../outbox/send";
 import { ingestTrackingEvent } from "../ingest-tracking-event";
@@ -16,7 +17,56 @@ import { TRACKING_PARTNERS } from "./partners";
 /** AfterShip bodies carry every checkpoint; a long journey stays far below this. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
-export const trackingWebhookRoutes = new Hono<AppEnv>();
+export const trackingWebhookRoutes = new OpenAPIHono<AppEnv>();
+
+// Documented, not validated by the OpenAPI layer: the signature is over the
+// raw bytes, so the handler reads them itself before anything parses the body.
+for (const [name, scheme] of [
+  ["easypostSignature", { name: "X-Hmac-Signature", description: "EasyPost: `hmac-sha256-hex=` + hex HMAC-SHA256 of the raw body, keyed with the webhook secret (NFKD-normalised). Secret: `EASYPOST_WEBHOOK_SECRET` (and `_PREVIOUS` while rotating)." }],
+  ["aftershipSignature", { name: "aftership-hmac-sha256", description: "AfterShip: base64 HMAC-SHA256 of the raw body with the webhook secret. Secret: `AFTERSHIP_WEBHOOK_SECRET` (and `_PREVIOUS`)." }],
+  ["shippoSignature", { name: "Shippo-Auth-Signature", description: "Shippo, when provisioned: `t=<unix>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>`, at most 5 minutes old. Secret: `SHIPPO_WEBHOOK_SECRET`." }],
+] as const) {
+  trackingWebhookRoutes.openAPIRegistry.registerComponent("securitySchemes", name, { type: "apiKey", in: "header", ...scheme });
+}
+trackingWebhookRoutes.openAPIRegistry.registerComponent("securitySchemes", "shippoToken", {
+  type: "apiKey",
+  in: "query",
+  name: "token",
+  description: "Shippo's self-serve scheme: the secret token in the webhook URL. Secret: `SHIPPO_WEBHOOK_TOKEN`.",
+});
+
+trackingWebhookRoutes.openAPIRegistry.registerPath({
+  method: "post",
+  path: "/webhooks/tracking/{partner}",
+  tags: ["Webhooks"],
+  summary: "Receive a tracking partner's webhook",
+  description: [
+    "For carriers' tracking partners, not API keys. Each partner signs with its own scheme (see the security schemes); a bad or missing signature is a 401, a partner without a configured secret a 503.",
+    "Bodies are the partners' own documented formats: EasyPost `Event` with `description: tracker.updated`, AfterShip's tracking webhook (`event: tracking_update`), Shippo `track_updated`. Other event types are acknowledged and ignored.",
+    "Statuses map onto one vocabulary (pre_transit, in_transit, out_for_delivery, available_for_pickup, delivered, failed_attempt, exception, returned_to_sender); an unknown status is an exception. A redelivered event (same partner event id) answers `duplicate: true` and changes nothing. The reply comes as soon as the event is stored; applying it to the shipment continues from the queue.",
+  ].join("\n\n"),
+  security: [{ easypostSignature: [] }, { aftershipSignature: [] }, { shippoSignature: [] }, { shippoToken: [] }],
+  request: {
+    params: z.object({ partner: z.enum(["easypost", "aftership", "shippo"]).openapi({ param: { name: "partner", in: "path" } }) }),
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({}).passthrough().openapi({ description: "The partner's event, byte for byte as it signed it" }) } },
+    },
+  },
+  responses: {
+    200: {
+      description: "Stored (or a duplicate, or an event type we do not track)",
+      content: {
+        "application/json": {
+          schema: z
+            .object({ received: z.literal(true), duplicate: z.boolean().optional(), id: z.string().optional(), ignored: z.string().optional() })
+            .openapi("TrackingWebhookReceipt"),
+        },
+      },
+    },
+    ...webhookProblems(400, 401, 404, 405, 413, 422, 503),
+  },
+});
 
 const tooLarge = () => new ApiError(413, "payload_too_large", "Payload too large", `Bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
 
