@@ -125,6 +125,49 @@ describe("consumers dedupe on the outbox id", () => {
     expect((await outboxRow(m.id))!.delivered_at).toBeNull();
   });
 
+  it("a queue batch commits its messages together; a failing handler or a bad write holds back only its own message", async () => {
+    // A handler whose write breaks a constraint (a second row with an existing primary key): the shared commit fails.
+    registerHandler("fulfilment", "order.conflicting", async () => [
+      database(env).insert(stores).values({ id: store.id, name: "dup", currency: "USD", timezone: "UTC", createdAt: 0, updatedAt: 0 }),
+    ]);
+    const before = handled;
+    const [a, b, done, bad, flaky] = [
+      await owedRow(null, "order.counted"),
+      await owedRow(null, "order.counted"),
+      await owedRow(null, "order.counted"),
+      await owedRow(null, "order.conflicting"),
+      await owedRow(null, "order.flaky"),
+    ];
+    await consumeMessage(env, "fulfilment", done);
+    const batch = createMessageBatch<OutboxMessage>(
+      "oms-fulfilment",
+      [a, b, b, done, bad, flaky].map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(["m0", "m1", "m2", "m3"]);
+    expect(result.retryMessages.map((r) => r.msgId).sort()).toEqual(["m4", "m5"]);
+    // a, b (once) and the earlier `done`: three handler runs, each committed once.
+    expect(handled - before).toBe(3);
+    for (const m of [a, b, done]) expect(await receipts(m.id)).toBe(1);
+    for (const m of [bad, flaky]) expect(await receipts(m.id)).toBe(0);
+    expect((await outboxRow(bad.id))!.delivered_at).toBeNull();
+  });
+
+  it("a clean queue batch is one commit for all its messages", async () => {
+    const ms = await Promise.all(Array.from({ length: 5 }, () => owedRow(null, "order.counted")));
+    const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", ms.map((body, i) => ({ id: `c${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(5);
+    const stamps = await env.DB.prepare(`SELECT DISTINCT consumed_at FROM consumed_messages WHERE message_id IN (${ms.map(() => "?").join(",")})`)
+      .bind(...ms.map((m) => m.id))
+      .all();
+    // One batch, one clock reading: every receipt carries the same time.
+    expect(stamps.results).toHaveLength(1);
+  });
+
   it("messages that exhaust their retries are kept as dead letters", async () => {
     const m = await owedRow(null, "order.flaky");
     const batch = createMessageBatch<OutboxMessage>("oms-dead-letters", [{ id: "q4", timestamp: new Date(), attempts: 1, body: m }]);

@@ -10,7 +10,7 @@
  * act on them (audit, allocation, notifications). A message nobody handles
  * yet is still receipted, so the outbox shows it was delivered.
  */
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database, type Database } from "../db/client";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
@@ -40,39 +40,94 @@ export const DEAD_LETTER_QUEUE = "oms-dead-letters";
 /** Backoff for a failed message: 10s, 20s, 40s... capped at 10 minutes. */
 export const retryDelaySeconds = (attempts: number) => Math.min(600, 10 * 2 ** Math.max(0, attempts - 1));
 
-async function alreadyConsumed(db: Database, consumer: Consumer, id: string): Promise<boolean> {
-  const row = await db
+/** Which of these messages this consumer has receipted already: one read for a whole queue batch. */
+async function consumedAlready(db: Database, consumer: Consumer, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
     .select({ id: consumedMessages.messageId })
     .from(consumedMessages)
-    .where(and(eq(consumedMessages.consumer, consumer), eq(consumedMessages.messageId, id)))
-    .get();
-  return row !== undefined;
+    .where(and(eq(consumedMessages.consumer, consumer), inArray(consumedMessages.messageId, [...ids])))
+    .all();
+  return new Set(rows.map((r) => r.id));
 }
 
-/** Handles one message; resolves to "done" or "duplicate", throws to ask for a retry. */
-export async function consumeMessage(env: Env, consumer: Consumer, message: OutboxMessage): Promise<"done" | "duplicate"> {
-  const db = database(env);
-  if (await alreadyConsumed(db, consumer, message.id)) return "duplicate";
-  const handler = handlers.get(`${consumer}:${message.type}`);
-  const writes = handler ? await handler(env, message) : [];
-  const now = Date.now();
+/** The receipt, the outbox row's delivery mark, then the handler's own writes: what one message commits. */
+function receiptWrites(db: Database, consumer: Consumer, message: OutboxMessage, writes: BatchItem<"sqlite">[], now: number): BatchItem<"sqlite">[] {
+  return [
+    db.insert(consumedMessages).values({ consumer, messageId: message.id, type: message.type, orderId: message.order_id, consumedAt: now }),
+    db.update(outbox).set({ deliveredAt: now }).where(eq(outbox.id, message.id)),
+    ...writes,
+  ];
+}
+
+async function commitOne(db: Database, consumer: Consumer, message: OutboxMessage, writes: BatchItem<"sqlite">[]): Promise<"done" | "duplicate"> {
+  const [first, ...rest] = receiptWrites(db, consumer, message, writes, Date.now());
   try {
-    await db.batch([
-      db.insert(consumedMessages).values({
-        consumer,
-        messageId: message.id,
-        type: message.type,
-        orderId: message.order_id,
-        consumedAt: now,
-      }),
-      db.update(outbox).set({ deliveredAt: now }).where(eq(outbox.id, message.id)),
-      ...writes,
-    ]);
+    await db.batch([first!, ...rest]);
   } catch (err) {
     if (constraintFailed(err, "consumed_messages")) return "duplicate";
     throw err;
   }
   return "done";
+}
+
+const handle = (env: Env, consumer: Consumer, message: OutboxMessage) => handlers.get(`${consumer}:${message.type}`)?.(env, message) ?? Promise.resolve([]);
+
+/** Handles one message; resolves to "done" or "duplicate", throws to ask for a retry. */
+export async function consumeMessage(env: Env, consumer: Consumer, message: OutboxMessage): Promise<"done" | "duplicate"> {
+  const db = database(env);
+  if ((await consumedAlready(db, consumer, [message.id])).size) return "duplicate";
+  return commitOne(db, consumer, message, await handle(env, consumer, message));
+}
+
+/**
+ * Handles a queue batch. Receipts are looked up with one read, handlers run
+ * side by side, and every handled message's receipt and writes commit in one
+ * D1 batch: one write transaction for the whole queue batch instead of one
+ * per message, which is what keeps the consumers from crowding out intake on
+ * D1's single writer. If that shared commit fails (a concurrent redelivery's
+ * receipt, one handler's constraint), each message commits on its own, so
+ * one bad message never holds back the others.
+ */
+export async function consumeMessages(env: Env, consumer: Consumer, messages: readonly OutboxMessage[]): Promise<("done" | "duplicate" | { error: unknown })[]> {
+  const db = database(env);
+  const seen = await consumedAlready(db, consumer, [...new Set(messages.map((m) => m.id))]);
+  const firstOfId = new Set<string>();
+  type Handled = "duplicate" | { error: unknown } | { message: OutboxMessage; writes: BatchItem<"sqlite">[] };
+  const isReady = (h: Handled): h is { message: OutboxMessage; writes: BatchItem<"sqlite">[] } => typeof h === "object" && "message" in h;
+  const handled = await Promise.all(
+    messages.map(async (m): Promise<Handled> => {
+      // Already receipted, or the same message twice in one batch: a duplicate.
+      if (seen.has(m.id) || firstOfId.has(m.id)) return "duplicate";
+      firstOfId.add(m.id);
+      try {
+        return { message: m, writes: await handle(env, consumer, m) };
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
+  const ready = handled.filter(isReady);
+  if (ready.length > 1) {
+    const now = Date.now();
+    const [first, ...rest] = ready.flatMap((h) => receiptWrites(db, consumer, h.message, h.writes, now));
+    try {
+      await db.batch([first!, ...rest]);
+      return handled.map((h) => (isReady(h) ? "done" : h));
+    } catch {
+      // Fall through: commit each alone to find out which one failed.
+    }
+  }
+  return Promise.all(
+    handled.map(async (h) => {
+      if (!isReady(h)) return h;
+      try {
+        return await commitOne(db, consumer, h.message, h.writes);
+      } catch (error) {
+        return { error };
+      }
+    }),
+  );
 }
 
 export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env): Promise<void> {
@@ -83,17 +138,16 @@ export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env)
     batch.retryAll();
     return;
   }
-  await Promise.all(
-    batch.messages.map(async (m) => {
-      try {
-        await consumeMessage(env, consumer, m.body);
-        m.ack();
-      } catch (err) {
-        console.warn(`${consumer} failed on ${m.body.type} ${m.body.id} (attempt ${m.attempts})`, err);
-        m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
-      }
-    }),
-  );
+  const results = await consumeMessages(env, consumer, batch.messages.map((m) => m.body));
+  batch.messages.forEach((m, i) => {
+    const r = results[i]!;
+    if (typeof r === "object") {
+      console.warn(`${consumer} failed on ${m.body.type} ${m.body.id} (attempt ${m.attempts})`, r.error);
+      m.retry({ delaySeconds: retryDelaySeconds(m.attempts) });
+    } else {
+      m.ack();
+    }
+  });
 }
 
 /** Messages that used up their retries are kept for an operator; the outbox row stays owed. */
