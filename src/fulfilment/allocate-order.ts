@@ -10,6 +10,7 @@
  * redelivered `order.approved` or a retry after a crash does nothing twice.
  */
 import { and, asc, eq, lt, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client";
 import { allocations, orderLines, orders } from "../db/schema";
 import type { Env } from "../env";
@@ -28,7 +29,11 @@ export type AllocateResult =
 /** Re-plans after a lost race, before giving up as contention (the cron retries later). */
 const MAX_ROUNDS = 4;
 
-export async function allocateOrder(env: Env, orderId: string, actor = "system:allocation"): Promise<AllocateResult> {
+/**
+ * `deferred`: when given, a backorder's write is added to it instead of run,
+ * so a queue consumer commits it with its receipt (one D1 write, not two).
+ */
+export async function allocateOrder(env: Env, orderId: string, actor = "system:allocation", deferred?: BatchItem<"sqlite">[]): Promise<AllocateResult> {
   const db = database(env);
   const [orderRows, lines] = await db.batch([
     db.select().from(orders).where(eq(orders.id, orderId)),
@@ -48,7 +53,7 @@ export async function allocateOrder(env: Env, orderId: string, actor = "system:a
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const { plan, policy, candidates } = await planAllocation(env, { storeId: order.storeId, destination, lines: demand });
     if (!plan.ok) {
-      await recordBackorder(env, order.id, order.storeId, plan.reason, plan.explanation);
+      await recordBackorder(env, order.id, order.storeId, plan.reason, plan.explanation, deferred);
       return { status: "backordered", reason: plan.reason, message: plan.message, shortages: plan.shortages };
     }
     const now = Date.now();
@@ -87,7 +92,7 @@ export async function allocateOrder(env: Env, orderId: string, actor = "system:a
     // Cancelled, held or processed by someone else meanwhile: nothing to allocate.
     return { status: "skipped", reason: result.code === "not_found" ? "not_found" : "not_approved" };
   }
-  await recordBackorder(env, order.id, order.storeId, "contention", last!.plan.explanation);
+  await recordBackorder(env, order.id, order.storeId, "contention", last!.plan.explanation, deferred);
   return { status: "backordered", reason: "contention", message: last!.plan.message, shortages: [] };
 }
 
@@ -95,9 +100,9 @@ export async function allocateOrder(env: Env, orderId: string, actor = "system:a
  * Records (or updates) a backorder. Never overwrites an allocation that
  * committed meanwhile (a concurrent run of the same order may have won).
  */
-async function recordBackorder(env: Env, orderId: string, storeId: string, reason: string, explanation: Explanation): Promise<void> {
+async function recordBackorder(env: Env, orderId: string, storeId: string, reason: string, explanation: Explanation, deferred?: BatchItem<"sqlite">[]): Promise<void> {
   const now = Date.now();
-  await database(env)
+  const write = database(env)
     .insert(allocations)
     .values({ orderId, storeId, status: "backordered", reason, explanation, attempts: 1, lastAttemptAt: now, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({
@@ -105,6 +110,8 @@ async function recordBackorder(env: Env, orderId: string, storeId: string, reaso
       set: { reason, explanation, attempts: sql`${allocations.attempts} + 1`, lastAttemptAt: now, updatedAt: now },
       setWhere: eq(allocations.status, "backordered"),
     });
+  if (deferred) deferred.push(write);
+  else await write;
 }
 
 /** Backoff between automatic retries of one backorder: 1, 2, 4... minutes, capped at an hour. */

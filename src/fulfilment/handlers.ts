@@ -6,6 +6,7 @@
  * Both are idempotent (see allocateOrder and releaseOrderWrites): the
  * consumer dedupes receipts, and a re-run after a failure changes nothing twice.
  */
+import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client";
 import { registerHandler } from "../outbox/consume";
 import "./allocation-effect";
@@ -18,8 +19,10 @@ import { createServiceTasks } from "./service-tasks";
 registerHandler("fulfilment", "order.approved", async function allocateApproved(env, message) {
   if (!message.order_id) return [];
   await createServiceTasks(env, message.order_id);
-  await allocateOrder(env, message.order_id);
-  return [];
+  // A backorder is recorded with this message's receipt.
+  const writes: BatchItem<"sqlite">[] = [];
+  await allocateOrder(env, message.order_id, undefined, writes);
+  return writes;
 });
 
 registerHandler("fulfilment", "order.cancelled", async function releaseCancelled(env, message) {
