@@ -29,17 +29,31 @@ export type AllocateResult =
 /** Re-plans after a lost race, before giving up as contention (the cron retries later). */
 const MAX_ROUNDS = 4;
 
+export type LoadedOrder = { order: typeof orders.$inferSelect | undefined; lines: (typeof orderLines.$inferSelect)[] };
+
+/** The order and all its lines in one round trip: what allocation and service tasks start from. */
+export async function loadOrder(env: Env, orderId: string): Promise<LoadedOrder> {
+  const db = database(env);
+  const [orderRows, lines] = await db.batch([
+    db.select().from(orders).where(eq(orders.id, orderId)),
+    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
+  ]);
+  return { order: orderRows[0], lines };
+}
+
 /**
  * `deferred`: when given, a backorder's write is added to it instead of run,
  * so a queue consumer commits it with its receipt (one D1 write, not two).
  */
-export async function allocateOrder(env: Env, orderId: string, actor = "system:allocation", deferred?: BatchItem<"sqlite">[]): Promise<AllocateResult> {
-  const db = database(env);
-  const [orderRows, lines] = await db.batch([
-    db.select().from(orders).where(eq(orders.id, orderId)),
-    db.select().from(orderLines).where(and(eq(orderLines.orderId, orderId), eq(orderLines.type, "goods"))).orderBy(asc(orderLines.lineNo)),
-  ]);
-  const order = orderRows[0];
+export async function allocateOrder(
+  env: Env,
+  orderId: string,
+  actor = "system:allocation",
+  deferred?: BatchItem<"sqlite">[],
+  loaded?: LoadedOrder,
+): Promise<AllocateResult> {
+  const { order, lines: all } = loaded ?? (await loadOrder(env, orderId));
+  const lines = all.filter((l) => l.type === "goods");
   if (!order) return { status: "skipped", reason: "not_found" };
   if (order.status !== "approved") return { status: "skipped", reason: "not_approved" };
   if (lines.length === 0) return { status: "skipped", reason: "no_goods" };

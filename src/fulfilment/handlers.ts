@@ -11,17 +11,18 @@ import { database } from "../db/client";
 import { registerHandler } from "../outbox/consume";
 import "./allocation-effect";
 import "./dispatch-3pl";
-import { allocateOrder } from "./allocate-order";
+import { allocateOrder, loadOrder } from "./allocate-order";
 import { interceptOrderWrites } from "./intercept-shipment";
 import { releaseOrderWrites } from "./release-order";
 import { createServiceTasks } from "./service-tasks";
 
 registerHandler("fulfilment", "order.approved", async function allocateApproved(env, message) {
   if (!message.order_id) return [];
-  await createServiceTasks(env, message.order_id);
-  // A backorder is recorded with this message's receipt.
+  // One read of the order for both; new tasks and a backorder commit with this message's receipt.
+  const loaded = await loadOrder(env, message.order_id);
   const writes: BatchItem<"sqlite">[] = [];
-  await allocateOrder(env, message.order_id, undefined, writes);
+  await createServiceTasks(env, message.order_id, loaded, writes);
+  await allocateOrder(env, message.order_id, undefined, writes, loaded);
   return writes;
 });
 

@@ -21,51 +21,39 @@ import {
   type RoutingPolicy,
 } from "./routing-policy";
 
-export async function loadPolicy(db: Database, storeId: string): Promise<{ policy: RoutingPolicy; stored: boolean }> {
-  const row = await db.select({ policy: routingPolicies.policy }).from(routingPolicies).where(eq(routingPolicies.storeId, storeId)).get();
+const policyQuery = (db: Database, storeId: string) =>
+  db.select({ policy: routingPolicies.policy }).from(routingPolicies).where(eq(routingPolicies.storeId, storeId));
+
+function policyOf(row: { policy: unknown } | undefined): { policy: RoutingPolicy; stored: boolean } {
   if (!row) return { policy: DEFAULT_POLICY, stored: false };
   const parsed = RoutingPolicySchema.safeParse(row.policy);
   // Policies are validated on write; one that no longer parses (an older shape) falls back rather than blocking orders.
   return parsed.success ? { policy: parsed.data, stored: true } : { policy: DEFAULT_POLICY, stored: false };
 }
 
-export async function loadCandidates(db: Database): Promise<CandidateWarehouse[]> {
-  return db
-    .select({ id: warehouses.id, name: warehouses.name, kind: warehouses.kind, country: warehouses.country, region: warehouses.region, active: warehouses.active })
-    .from(warehouses)
-    .all();
+export async function loadPolicy(db: Database, storeId: string): Promise<{ policy: RoutingPolicy; stored: boolean }> {
+  return policyOf((await policyQuery(db, storeId))[0]);
 }
 
-export async function loadStock(db: Database, warehouseIds: readonly string[], skus: readonly string[]): Promise<BinStock[]> {
-  if (!warehouseIds.length || !skus.length) return [];
-  const wanted = new Set(warehouseIds);
-  const parts = await Promise.all(
-    chunk([...new Set(skus)], 90).map((part) =>
-      db
-        .select({
-          warehouseId: stockLevels.warehouseId,
-          binId: stockLevels.binId,
-          binCode: bins.code,
-          pickSequence: bins.pickSequence,
-          sku: stockLevels.sku,
-          available: sql<number>`${stockLevels.onHand} - ${stockLevels.reserved}`.mapWith(Number),
-        })
-        .from(stockLevels)
-        .innerJoin(bins, eq(bins.id, stockLevels.binId))
-        .where(
-          and(
-            inArray(stockLevels.sku, part),
-            eq(bins.kind, "storage"),
-            eq(bins.active, true),
-            gt(sql`${stockLevels.onHand} - ${stockLevels.reserved}`, 0),
-          ),
-        )
-        .all(),
-    ),
+const candidatesQuery = (db: Database) =>
+  db.select({ id: warehouses.id, name: warehouses.name, kind: warehouses.kind, country: warehouses.country, region: warehouses.region, active: warehouses.active }).from(warehouses);
+
+/** Sellable stock of these SKUs in every warehouse's active storage bins, a query per 90 SKUs (D1's bound-parameter limit). */
+const stockQueries = (db: Database, skus: readonly string[]) =>
+  chunk([...new Set(skus)], 90).map((part) =>
+    db
+      .select({
+        warehouseId: stockLevels.warehouseId,
+        binId: stockLevels.binId,
+        binCode: bins.code,
+        pickSequence: bins.pickSequence,
+        sku: stockLevels.sku,
+        available: sql<number>`${stockLevels.onHand} - ${stockLevels.reserved}`.mapWith(Number),
+      })
+      .from(stockLevels)
+      .innerJoin(bins, eq(bins.id, stockLevels.binId))
+      .where(and(inArray(stockLevels.sku, part), eq(bins.kind, "storage"), eq(bins.active, true), gt(sql`${stockLevels.onHand} - ${stockLevels.reserved}`, 0))),
   );
-  // Filtered here rather than in SQL: SKUs and warehouses together could pass D1's 100 bound parameters.
-  return parts.flat().filter((s) => wanted.has(s.warehouseId));
-}
 
 export type PlanRequest = { storeId: string; destination: Destination; lines: DemandLine[] };
 
@@ -75,8 +63,10 @@ export async function planAllocation(
   policyImpl: AllocationPolicy = defaultAllocationPolicy,
 ): Promise<{ plan: AllocationPlan; policy: RoutingPolicy; candidates: CandidateWarehouse[] }> {
   const db = database(env);
-  const [{ policy }, candidates] = await Promise.all([loadPolicy(db, req.storeId), loadCandidates(db)]);
-  const active = candidates.filter((w) => w.active).map((w) => w.id);
-  const stock = await loadStock(db, active, req.lines.map((l) => l.sku));
+  // One round trip: the policy, the warehouses and the stock (of all warehouses, kept to the active ones here).
+  const [policyRows, candidates, ...stockParts] = await db.batch([policyQuery(db, req.storeId), candidatesQuery(db), ...stockQueries(db, req.lines.map((l) => l.sku))]);
+  const { policy } = policyOf(policyRows[0]);
+  const active = new Set(candidates.filter((w) => w.active).map((w) => w.id));
+  const stock: BinStock[] = stockParts.flat().filter((s) => active.has(s.warehouseId));
   return { plan: policyImpl.plan({ destination: req.destination, lines: req.lines, warehouses: candidates, stock, policy }), policy, candidates };
 }

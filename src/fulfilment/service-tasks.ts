@@ -6,6 +6,7 @@
  * tasks every time, so a step that failed once is taken by the next change.
  */
 import { and, asc, eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client";
 import { orderLines, orders, serviceTasks } from "../db/schema";
 import type { Env } from "../env";
@@ -15,17 +16,30 @@ import { decideTask, orderStepForTasks, type TaskEvent, type TaskStatus } from "
 
 export type TaskRow = typeof serviceTasks.$inferSelect;
 
-/** Idempotent: a task per service line, created once however often the approval is delivered. */
-export async function createServiceTasks(env: Env, orderId: string): Promise<number> {
+/**
+ * Opens a task for each service line of an approved order, once however
+ * often the approval is delivered. With
+ * `loaded` (the order and all its lines, read by the caller) it reads nothing;
+ * with `deferred` the insert is added there for the caller's batch.
+ */
+export async function createServiceTasks(
+  env: Env,
+  orderId: string,
+  loaded?: { order: { storeId: string; status: string } | undefined; lines: (typeof orderLines.$inferSelect)[] },
+  deferred?: BatchItem<"sqlite">[],
+): Promise<number> {
   const db = database(env);
-  const [orderRows, lines] = await db.batch([
-    db.select({ storeId: orders.storeId, status: orders.status }).from(orders).where(eq(orders.id, orderId)),
-    db.select().from(orderLines).where(and(eq(orderLines.orderId, orderId), eq(orderLines.type, "service"))).orderBy(asc(orderLines.lineNo)),
-  ]);
-  const order = orderRows[0];
+  const { order, lines } = loaded
+    ? { order: loaded.order, lines: loaded.lines.filter((l) => l.type === "service") }
+    : await db
+        .batch([
+          db.select({ storeId: orders.storeId, status: orders.status }).from(orders).where(eq(orders.id, orderId)),
+          db.select().from(orderLines).where(and(eq(orderLines.orderId, orderId), eq(orderLines.type, "service"))).orderBy(asc(orderLines.lineNo)),
+        ])
+        .then(([o, l]) => ({ order: o[0], lines: l }));
   if (!order || order.status === "cancelled" || lines.length === 0) return 0;
   const now = Date.now();
-  await db
+  const insert = db
     .insert(serviceTasks)
     .values(
       lines.map((l) => ({
@@ -42,6 +56,8 @@ export async function createServiceTasks(env: Env, orderId: string): Promise<num
       })),
     )
     .onConflictDoNothing();
+  if (deferred) deferred.push(insert);
+  else await insert;
   return lines.length;
 }
 
