@@ -360,6 +360,9 @@ describe("who may", () => {
     expect((await api(`/v1/after-sales/${byChannel.body.id}`, { key: outsider })).status).toBe(404);
     expect((await api(`/v1/orders/${o.id}/after-sales`, { key: outsider })).status).toBe(404);
     expect((await open(o.id, { kind: "refund", reason: "x" }, { key: outsider })).status).toBe(404);
+    // Nothing about another store's order leaks, not even why it could not take a request.
+    const notShipped = await createOrder(store.id);
+    expect((await open(notShipped.id, { kind: "refund", reason: "x" }, { key: outsider })).status).toBe(404);
     expect((await decide(byChannel.body.id, { event: "accept" }, { key: outsider })).status).toBe(404);
     expect((await api(`/v1/after-sales?order_id=${o.id}`, { key: outsider })).body.data).toEqual([]);
 

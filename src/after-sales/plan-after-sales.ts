@@ -55,7 +55,8 @@ const facts = (r: AfterSalesRow, currency: string) => ({
   refund_amount: r.refundAmount === null ? null : fromMinor(r.refundAmount, currency),
 });
 
-export async function planAfterSales(env: Env, orderId: string, actor: string, action: AfterSalesAction): Promise<AfterSalesPlan> {
+/** `stores`: the caller's scope; an order outside it is not found, before anything else is said about it. */
+export async function planAfterSales(env: Env, orderId: string, actor: string, stores: "*" | readonly string[], action: AfterSalesAction): Promise<AfterSalesPlan> {
   const db = database(env);
   const [orderRows, lines, requests] = await db.batch([
     db.select().from(orders).where(eq(orders.id, orderId)),
@@ -63,7 +64,7 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, a
     db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(asc(afterSalesRequests.id)),
   ]);
   const order = orderRows[0];
-  if (!order) return { ok: false, code: "not_found" };
+  if (!order || (stores !== "*" && !stores.includes(order.storeId))) return { ok: false, code: "not_found" };
   const now = Date.now();
   const status = order.status as OrderStatus;
   const refused = (r: { code: string; message: string; field?: string; allowed?: string[] }, requestStatus?: string): AfterSalesPlan => ({

@@ -418,9 +418,8 @@ export class OrderObject extends DurableObject<Env> {
 
   private async applyAfterSales(cmd: AfterSalesCommand): Promise<AfterSalesResult> {
     for (let round = 0; round < 2; round++) {
-      const plan = await planAfterSales(this.env, cmd.orderId, cmd.actor, cmd.action);
+      const plan = await planAfterSales(this.env, cmd.orderId, cmd.actor, cmd.stores, cmd.action);
       if (!plan.ok) return plan;
-      if (!inScope(cmd.stores, plan.order.storeId)) return { ok: false, code: "not_found" };
       const o = plan.order;
       const snap: Snapshot = { ...o, status: o.status as OrderStatus };
       const row = await this.committed(snap, cmd.actor, plan.change);
