@@ -677,7 +677,7 @@ export const WAREHOUSE_EVENT_KINDS = [
   "unmerge",
 ] as const;
 
-/** Every pick, pack scan, pack and weigh on the floor, with who did it and how long it took. */
+/** Every pick, pack scan, wrong scan, pack and weigh on the floor, with who did it and how long it took. */
 export const warehouseEvents = sqliteTable(
   "warehouse_events",
   {
