@@ -14,8 +14,26 @@ import { rebuildRollups } from "./run-rollups";
 import { freshness } from "./freshness";
 import { ORDER_COLUMNS, orderExportPages } from "./order-export";
 import type { GroupedQuery } from "./report-query";
-import { ordersReport, processingTimesReport, reasonsReport, reportPage, reportPages, skuReport, staffReport, type Report } from "./reports";
 import {
+  auditFindingsReport,
+  carriersReport,
+  floorReport,
+  ordersReport,
+  processingTimesReport,
+  reasonsReport,
+  reportPage,
+  reportPages,
+  skuReport,
+  staffReport,
+  type Report,
+} from "./reports";
+import {
+  AuditFindingsQuery,
+  AuditFindingsReport,
+  CarriersReport,
+  CarriersReportQuery,
+  FloorReport,
+  FloorReportQuery,
   Freshness,
   OrderExportQuery,
   OrdersReport,
@@ -224,13 +242,64 @@ analyticsRoutes.openapi(
     permission: "reports:read",
     tags: ["Reports"],
     summary: "Units and revenue per SKU",
-    description: `Ordered, cancelled and shipped units and line revenue per SKU and currency. Cost and margin are null until inventory records costs. ${TIMES}`,
+    description: `Ordered, cancelled and shipped units and line revenue per SKU and currency, per warehouse of the allocation. Cost is what the ship movements recorded (the moving average when the goods left); cost and margin are null when nothing shipped or a cost is unknown (never received at a cost, kept in another currency, not allocated). ${TIMES}`,
     request: { query: SkuReportQuery },
     responses: { 200: jsonOrCsv(SkuReport, "A page of rows"), ...problems() },
   }),
   async (c) => {
     const q = c.req.valid("query");
     return answer(c, skuReport, q, { sku: q.sku, currency: q.currency }) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/floor",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "The warehouse floor's work per person",
+    description: `Per person (API key) and role, optionally per warehouse: picks, short picks, pack scans, scan mismatches, packs and weighing overrides, average pick and pack times, and error rates. ${TIMES}`,
+    request: { query: FloorReportQuery },
+    responses: { 200: jsonOrCsv(FloorReport, "A page of rows"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return answer(c, floorReport, q, { worker: q.worker, role: q.role }) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/audit-findings",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Audit findings by reason code",
+    description: `Audits per outcome and finding code with its severity, by day of the audit. Audits that found nothing have code null. ${TIMES}`,
+    request: { query: AuditFindingsQuery },
+    responses: { 200: jsonOrCsv(AuditFindingsReport, "A page of rows"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return answer(c, auditFindingsReport, q, { outcome: q.outcome, code: q.code, severity: q.severity }) as never;
+  },
+);
+
+analyticsRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/carriers",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Carrier performance",
+    description: `Per carrier and service: parcels handed over and delivered, on-time rate against the transit days the service promised when chosen (calendar days in the store's time zone), transit times, and delivery exceptions by kind. ${TIMES}`,
+    request: { query: CarriersReportQuery },
+    responses: { 200: jsonOrCsv(CarriersReport, "A page of rows"), ...problems() },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    return answer(c, carriersReport, q, { carrier: q.carrier, service: q.service }) as never;
   },
 );
 
