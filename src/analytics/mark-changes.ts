@@ -47,7 +47,9 @@ export async function markChanges(
     SELECT updated_at FROM orders WHERE updated_at > ${from} AND updated_at <= ${to}
     ORDER BY updated_at LIMIT 1 OFFSET ${limit}`).first<{ updated_at: number }>();
   const upTo = boundary?.updated_at ?? to;
-  const [counted, found] = await batch(d1, [
+  // Each source is its own statement: D1 caps the terms of one compound SELECT.
+  const sources = FOLDS.flatMap((f) => (f.changedSlots ? [statement(d1, f.changedSlots(from, upTo))] : []));
+  const [counted, found, ...more] = await batch(d1, [
     statement(d1, sql`SELECT COUNT(*) AS n FROM orders WHERE updated_at > ${from} AND updated_at <= ${upTo}`),
     statement(d1, sql`
       SELECT o.store_id AS store_id, o.created_at / ${SLOT_MS} AS slot
@@ -55,11 +57,10 @@ export async function markChanges(
       UNION
       SELECT o.store_id, e.created_at / ${SLOT_MS}
       FROM orders o JOIN order_events e ON e.order_id = o.id
-      WHERE o.updated_at > ${from} AND o.updated_at <= ${upTo} AND e.created_at > ${from}${sql.join(
-        FOLDS.flatMap((f) => (f.changedSlots ? [sql` UNION ${f.changedSlots(from, upTo)}`] : [])),
-      )}`),
+      WHERE o.updated_at > ${from} AND o.updated_at <= ${upTo} AND e.created_at > ${from}`),
+    ...sources,
   ]);
-  const slots = found!.results as { store_id: string; slot: number }[];
+  const slots = [found!, ...more].flatMap((r) => r.results as { store_id: string; slot: number }[]);
   const { buckets, unknownStores } = bucketsOf(slots, configs);
   // A store created after this run read the configurations: leave the watermark for the next run.
   if (unknownStores.length) return { watermark: from, orders: 0, buckets: 0, unknownStores };

@@ -38,7 +38,7 @@ export const auditFindings: Fold = {
     ];
   },
   changedSlots(from, to) {
-    return sql`SELECT o.store_id, a.created_at / ${SLOT_MS}
+    return sql`SELECT o.store_id AS store_id, a.created_at / ${SLOT_MS} AS slot
       FROM audit_results a CROSS JOIN orders o ON o.id = a.order_id
       WHERE a.created_at > ${from} AND a.created_at <= ${to}`;
   },

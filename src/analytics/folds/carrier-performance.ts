@@ -107,7 +107,7 @@ export const carrierPerformance: Fold = {
   },
   changedSlots(from, to) {
     const updated = sql`last_update_at > ${from} AND last_update_at <= ${to}`;
-    return sql`SELECT store_id, handed_over_at / ${SLOT_MS} FROM shipment_tracking WHERE ${updated} AND handed_over_at IS NOT NULL
+    return sql`SELECT store_id, handed_over_at / ${SLOT_MS} AS slot FROM shipment_tracking WHERE ${updated} AND handed_over_at IS NOT NULL
       UNION SELECT store_id, delivered_at / ${SLOT_MS} FROM shipment_tracking WHERE ${updated} AND delivered_at IS NOT NULL
       UNION SELECT store_id, created_at / ${SLOT_MS} FROM logistics_exceptions WHERE created_at > ${from} AND created_at <= ${to}`;
   },

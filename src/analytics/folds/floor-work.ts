@@ -66,7 +66,7 @@ export const floorWork: Fold = {
     ];
   },
   changedSlots(from, to) {
-    return sql`SELECT s.store_id, w.created_at / ${SLOT_MS}
+    return sql`SELECT s.store_id AS store_id, w.created_at / ${SLOT_MS} AS slot
       FROM warehouse_events w CROSS JOIN shipments s ON s.id = w.shipment_id
       WHERE w.created_at > ${from} AND w.created_at <= ${to}`;
   },

@@ -55,8 +55,8 @@ export type Fold = {
   refold(d1: D1Database, unit: FoldUnit): Promise<D1PreparedStatement[]>;
   /**
    * For facts whose changes do not bump orders.updated_at (or that move
-   * buckets the order scan does not mark): a query of (store_id, slot) rows,
-   * slot = instant / SLOT_MS, naming the buckets touched by what changed in
+   * buckets the order scan does not mark): a query of `store_id, slot` rows
+   * (slot = instant / SLOT_MS) naming the buckets touched by what changed in
    * (from, to]. The scan marks them dirty with the orders' buckets.
    */
   changedSlots?(from: number, to: number): SQL;

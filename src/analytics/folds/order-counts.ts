@@ -81,7 +81,7 @@ export const orderCounts: Fold = {
   },
   // Allocation (the process event) gives an order its warehouse: every bucket the order counts in moves, not only today's.
   changedSlots(from, to) {
-    return sql`SELECT o.store_id, e.created_at / ${SLOT_MS}
+    return sql`SELECT o.store_id AS store_id, e.created_at / ${SLOT_MS} AS slot
       FROM order_events p CROSS JOIN order_events e ON e.order_id = p.order_id CROSS JOIN orders o ON o.id = p.order_id
       WHERE p.created_at > ${from} AND p.created_at <= ${to} AND p.type = 'process'`;
   },
