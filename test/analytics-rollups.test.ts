@@ -289,6 +289,39 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     await expectRollupsMatchRawData();
   });
 
+  it("an allocation days after an order's other events moves all of them to its warehouse, including days nobody else touched", async () => {
+    await writeStores([{ id: "st_roll_alloc", name: "Allocation shop", currency: "USD", timezone: "UTC" }]);
+    const day = (d: number, h = 12) => Date.parse(`2025-12-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00Z`);
+    const event = (seq: number, type: string, to: string, at: number) =>
+      env.DB.prepare("INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_alloc', ?, ?, NULL, ?, 'bootstrap', ?)").bind(
+        `evt_roll_alloc_${seq}`, seq, type, to, at,
+      );
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
+          subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
+        VALUES ('ord_roll_alloc', 'st_roll_alloc', 'web', 'approved', 2, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?, ?)`).bind(day(1), day(2)),
+      env.DB.prepare("INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_alloc', 1, 'SKU-A', 'A', 'goods', 2, 500, 1000)"),
+      event(1, "received", "received", day(1)),
+      event(2, "approve", "approved", day(2)),
+    ]);
+    // Scanned up to the 3rd, then allocated on the 5th, then scanned again: the way a live system sees it.
+    await rollUntilCaughtUp(day(3));
+    const approvedOn2 = async () =>
+      (await rollupRows("rollup_order_days", ["st_roll_alloc"], "day")).filter((r) => r.day === "2025-12-02").map((r) => [r.warehouse_id, r.approved]);
+    expect(await approvedOn2()).toEqual([["", 1]]);
+    // Allocated on the 5th: the approval of the 2nd (a day no other change marks) now counts under the warehouse.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE orders SET status = 'processing', version = 3, updated_at = ? WHERE id = 'ord_roll_alloc'").bind(day(5)),
+      event(3, "process", "processing", day(5)),
+      env.DB.prepare(`INSERT INTO shipment_items (id, shipment_id, origin_shipment_id, order_id, line_no, sku, warehouse_id, bin_id, quantity, reserved_qty, created_at)
+        VALUES ('si_roll_alloc', 'shp_roll_alloc', 'shp_roll_alloc', 'ord_roll_alloc', 1, 'SKU-A', 'wh_roll_east', 'bin_x', 2, 2, ?)`).bind(day(5)),
+    ]);
+    await rollUntilCaughtUp(day(20));
+    expect(await approvedOn2()).toEqual([["wh_roll_east", 1]]);
+    const skus = await rollupRows("rollup_sku_days", ["st_roll_alloc"], "day");
+    expect(skus.map((r) => [r.day, r.warehouse_id, r.units_ordered, r.revenue_ordered])).toEqual([["2025-12-01", "wh_roll_east", 2, 1000]]);
+  });
+
   it("a store's new SLA re-judges its breaches", async () => {
     const before = (await snapshot()).breaches.filter((b) => b.store_id === "st_roll_ber").length;
     await env.DB.prepare(
