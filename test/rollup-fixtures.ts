@@ -1,7 +1,7 @@
 /** Rollup test data: generated orders written straight into D1, and the rollup cron driven to completion. */
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { ROLLUP_CRON, ROLLUP_LAG_MS } from "../src/analytics/run-rollups";
+import { ROLLUP_CRON, ROLLUP_LAG_MS, runRollups } from "../src/analytics/run-rollups";
 import worker from "../src/index";
 import type { FactTable, GeneratedOrder } from "../bench/lib/generate-orders.mjs";
 
@@ -114,6 +114,16 @@ export async function rollUntilCaughtUp(scheduledTime = Date.now(), maxRuns = 50
     if (s.watermark >= target && s.dirty === 0 && s.lastRun?.status === "caught_up") return run;
   }
   throw new Error(`rollups did not catch up in ${maxRuns} runs: ${JSON.stringify(await rollupState())}`);
+}
+
+/** Runs the rollups without lag until nothing is left, waiting out a run that holds the lease. */
+export async function caughtUp() {
+  for (let i = 0; i < 100; i++) {
+    const r = await runRollups(env, { lagMs: 0 });
+    if (r.status === "caught_up") return;
+    if (r.status === "busy") await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error("rollups did not catch up");
 }
 
 /** Every row of a rollup table for the given stores, in a stable order. */
