@@ -20,21 +20,6 @@ import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
 import { actorRoleSql, dayNumberIn, deleteUnitRows, SLOT_MS, unitRangeWhere, type Fold } from "./fold";
 
-export const FLOOR_METRICS = [
-  "pick",
-  "short_pick",
-  "pack_scan",
-  "scan_mismatch",
-  "pack",
-  "weight_override",
-  "weigh",
-  "intercept",
-  "resolve",
-  "restock",
-  "merge",
-  "unmerge",
-] as const;
-
 const at = sql`w.created_at`;
 const store = sql`s.store_id`;
 
