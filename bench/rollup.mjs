@@ -5,8 +5,10 @@
 //   node bench/rollup.mjs [--orders 100000] [--stores 20] [--days 60] [--requests 100] [--keep]
 //
 // Everything runs locally against a throwaway state directory and talks only
-// to 127.0.0.1: migrations, the generated orders loaded with
-// `wrangler d1 execute --file` (chunked), then `wrangler dev`, whose rollup
+// to 127.0.0.1: migrations, the generated orders and what processing and
+// logistics recorded for them (allocations, floor work, ship costs, audits,
+// tracking) loaded with `wrangler d1 execute --file` (chunked), then
+// `wrangler dev`, whose rollup
 // cron is fired through /cdn-cgi/local/scheduled until the rollups have
 // caught up. Writes bench/rollup-results.json and prints a table.
 import { spawn } from "node:child_process";
@@ -87,7 +89,18 @@ const keys = [
   ["key_bench_warehouse_1", "warehouse"],
   ["key_bench_logistics_1", "logistics"],
   ["key_bench_channel_1", "channel"],
+  ["key_bench_floor_1", "warehouse"],
+  ["key_bench_floor_2", "warehouse"],
+  ["key_bench_floor_3", "warehouse"],
 ];
+const warehouses = [
+  { id: "wh_bench_us_east", currency: "USD" },
+  { id: "wh_bench_us_west", currency: "USD" },
+  { id: "wh_bench_eu", currency: "EUR" },
+  { id: "wh_bench_jp", currency: "JPY" },
+];
+// What processing and logistics record, in insert order (bench/lib/generate-facts.mjs).
+const FACT_TABLES = ["shipments", "shipment_items", "stock_movements", "warehouse_events", "audit_results", "shipment_tracking", "logistics_exceptions"];
 
 const lit = (v) => (v === null || v === undefined ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
 function inserts(table, rows, perStatement) {
@@ -111,7 +124,8 @@ async function loadData(end) {
         id, name: id, role, store_ids: '["*"]', key_hash: `bench-${id}`, key_prefix: "oms_bench", created_by: "bench", created_at: now,
       })),
       50,
-    );
+    ) +
+    inserts("warehouses", warehouses.map((w) => ({ id: w.id, name: w.id, country: "US", currency: w.currency, created_at: now })), 50);
   const headFile = join(dir, "head.sql");
   writeFileSync(headFile, head);
   await wrangler(["d1", "execute", "DB", "--local", "--file", headFile]);
@@ -129,9 +143,10 @@ async function loadData(end) {
       logistics: ["key_bench_logistics_1", "carrier:webhook"],
       system: ["key_bench_channel_1", "system:timer"],
     },
+    fulfilment: { warehouses, workers: ["key_bench_floor_1", "key_bench_floor_2", "key_bench_floor_3"] },
   });
   const CHUNK = 10_000;
-  let counts = { orders: 0, lines: 0, events: 0 };
+  let counts = { orders: 0, lines: 0, events: 0, facts: 0 };
   for (let part = 0; ; part++) {
     const batch = [];
     for (let i = 0; i < CHUNK; i++) {
@@ -143,9 +158,15 @@ async function loadData(end) {
     const orders = batch.map((g) => g.order);
     const lines = batch.flatMap((g) => g.lines);
     const events = batch.flatMap((g) => g.events);
-    counts = { orders: counts.orders + orders.length, lines: counts.lines + lines.length, events: counts.events + events.length };
+    const facts = FACT_TABLES.map((table) => [table, batch.flatMap((g) => g.facts[table] ?? [])]);
+    const factCount = facts.reduce((n, [, rows]) => n + rows.length, 0);
+    counts = { orders: counts.orders + orders.length, lines: counts.lines + lines.length, events: counts.events + events.length, facts: counts.facts + factCount };
     const file = join(dir, `orders-${part}.sql`);
-    writeFileSync(file, inserts("orders", orders, 100) + inserts("order_lines", lines, 300) + inserts("order_events", events, 200));
+    writeFileSync(
+      file,
+      inserts("orders", orders, 100) + inserts("order_lines", lines, 300) + inserts("order_events", events, 200) +
+        facts.map(([table, rows]) => inserts(table, rows, 100)).join(""),
+    );
     const t = Date.now();
     await wrangler(["d1", "execute", "DB", "--local", "--file", file]);
     rmSync(file);
@@ -247,7 +268,7 @@ try {
   const tLoad = Date.now();
   const counts = await loadData(end);
   const loadMs = Date.now() - tLoad;
-  log(`loaded ${counts.orders} orders, ${counts.lines} lines, ${counts.events} events in ${(loadMs / 1000).toFixed(1)}s`);
+  log(`loaded ${counts.orders} orders, ${counts.lines} lines, ${counts.events} events, ${counts.facts} fact rows in ${(loadMs / 1000).toFixed(1)}s`);
 
   const base = await startDev(await freePort());
   log(`wrangler dev on ${base}`);
@@ -292,6 +313,11 @@ try {
     ["processing times by day and store, 30 days", `/v1/reports/processing-times?from=${from}&to=${to}&group_by=day,store&limit=1000`],
     ["staff by day, 30 days", `/v1/reports/staff?from=${from}&to=${to}&group_by=day&limit=1000`],
     ["skus, 30 days", `/v1/reports/skus?from=${from}&to=${to}&limit=1000`],
+    ["skus by warehouse with cost and margin, 30 days", `/v1/reports/skus?from=${from}&to=${to}&group_by=warehouse&limit=1000`],
+    ["orders by warehouse, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=warehouse`],
+    ["floor work per person and warehouse, 30 days", `/v1/reports/floor?from=${from}&to=${to}&group_by=warehouse&limit=1000`],
+    ["audit findings by code, all days", `/v1/reports/audit-findings?from=${wide}&to=${to}&limit=1000`],
+    ["carriers by day, 30 days", `/v1/reports/carriers?from=${from}&to=${to}&group_by=day&limit=1000`],
     ["sla breaches page, all days", `/v1/reports/sla-breaches?from=${wide}&to=${to}&limit=100`],
     ["orders by day and store as CSV, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=day,store&format=csv`, Math.min(REQUESTS, 20)],
     ["order export CSV, one store (all its orders)", `/v1/reports/order-export?store_id=st_bench_002`, 3],
@@ -316,7 +342,7 @@ try {
   writeFileSync(join(ROOT, "bench/rollup-results.json"), `${JSON.stringify(results, null, 2)}\n`);
 
   console.log("");
-  console.log(`Rollups, ${counts.orders} orders (${counts.events} events) in ${STORES} stores over ${DAYS} days`);
+  console.log(`Rollups, ${counts.orders} orders (${counts.events} events, ${counts.facts} fact rows) in ${STORES} stores over ${DAYS} days`);
   console.log(`  full rollup from scratch   ${(full.ms / 1000).toFixed(1)} s  (${full.runs} cron runs, ${results.full_rollup.orders_per_second} orders/s)`);
   console.log(`  run with nothing to do     ${again} ms`);
   console.log(`  incremental after ${NEW} new orders + ${NEW / 2} approvals   ${incremental.ms} ms (${incremental.runs} run(s))`);

@@ -6,54 +6,11 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateOrders } from "../bench/lib/generate-orders.mjs";
-import { runRollups } from "../src/analytics/run-rollups";
 import { localDay } from "../src/analytics/time-zones";
 import { fromMinor } from "../src/lib/money";
-import { api, createKey, createOrder, createProduct, createStore, transition } from "./helpers";
-import { writeOrders } from "./rollup-fixtures";
-
-/** RFC 4180, enough for the tests: quoted fields, doubled quotes, CRLF. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\r" && text[i + 1] === "\n") {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = "";
-      i++;
-    } else cell += ch;
-  }
-  return rows;
-}
-
-const csvObjects = (text: string) => {
-  const [header, ...rows] = parseCsv(text);
-  return rows.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]])));
-};
-
-async function caughtUp() {
-  for (let i = 0; i < 100; i++) {
-    const r = await runRollups(env, { lagMs: 0 });
-    if (r.status === "caught_up") return;
-    if (r.status === "busy") await new Promise((res) => setTimeout(res, 50));
-  }
-  throw new Error("rollups did not catch up");
-}
+import { api, createKey, createOrder, createProduct, createStore, expectInvalidQuery, transition } from "./helpers";
+import { csvObjects, parseCsv } from "./csv-parse";
+import { caughtUp, writeOrders } from "./rollup-fixtures";
 
 const WINDOW = { from: "2026-03-01", to: "2026-03-20" };
 const START = Date.parse("2026-03-01T06:00:00Z");
@@ -423,11 +380,7 @@ describe("bad input is a 400 (query) or 422 (body) problem naming the field", ()
   ];
   for (const [path, field] of cases) {
     it(`${path} -> 400 naming ${field}`, async () => {
-      const r = await api(path, { key: analyst });
-      expect(r.status, JSON.stringify(r.body)).toBe(400);
-      expect(r.headers.get("content-type")).toBe("application/problem+json");
-      expect(r.body.code).toBe("invalid_parameters");
-      expect(r.body.errors.map((e: any) => e.field)).toContain(field === "cursor" ? field : `query.${field}`);
+      expectInvalidQuery(await api(path, { key: analyst }), field);
     });
   }
 

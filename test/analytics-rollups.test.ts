@@ -14,7 +14,10 @@ import { DEFAULT_SLA, type Span } from "../src/analytics/sla";
 import { dayStart, offsetSegments } from "../src/analytics/time-zones";
 import {
   comparable,
+  expectedAudits,
+  expectedCarriers,
   expectedDurations,
+  expectedFloor,
   expectedOrderDays,
   expectedOrderHours,
   expectedReasons,
@@ -22,7 +25,16 @@ import {
   expectedStaff,
   rawData,
 } from "./rollup-reference";
-import { rollUntilCaughtUp, rollupRows, rollupState, writeActorKeys, writeOrders, writeStores, type TestStore } from "./rollup-fixtures";
+import {
+  rollUntilCaughtUp,
+  rollupRows,
+  rollupState,
+  writeActorKeys,
+  writeOrders,
+  writeStores,
+  writeWarehouses,
+  type TestStore,
+} from "./rollup-fixtures";
 
 const STORES: TestStore[] = [
   { id: "st_roll_utc", name: "UTC shop", currency: "USD", timezone: "UTC" },
@@ -37,6 +49,14 @@ const KEYS = [
   { id: "key_roll_wh_1", role: "warehouse" },
   { id: "key_roll_log_1", role: "logistics" },
   { id: "key_roll_chan_1", role: "channel" },
+  { id: "key_roll_floor_1", role: "warehouse" },
+  { id: "key_roll_floor_2", role: "warehouse" },
+];
+// Costs are kept in USD and EUR: orders in other currencies have no known cost.
+const WAREHOUSES = [
+  { id: "wh_roll_east", currency: "USD" },
+  { id: "wh_roll_west", currency: "USD" },
+  { id: "wh_roll_eu", currency: "EUR" },
 ];
 // Six weeks across both autumn DST changes (Berlin 2025-10-26, New York 2025-11-02).
 const START = Date.parse("2025-10-15T00:00:00Z");
@@ -50,13 +70,16 @@ const target = (storeId: string, span: string) => ({ ...DEFAULT_SLA, ...slaTarge
 
 async function snapshot() {
   return {
-    hours: await rollupRows("rollup_order_hours", STORE_IDS, "store_id, hour_start, channel, currency"),
-    days: await rollupRows("rollup_order_days", STORE_IDS, "store_id, day, channel, currency"),
+    hours: await rollupRows("rollup_order_hours", STORE_IDS, "store_id, hour_start, channel, warehouse_id, currency"),
+    days: await rollupRows("rollup_order_days", STORE_IDS, "store_id, day, channel, warehouse_id, currency"),
     durations: await rollupRows("rollup_durations", STORE_IDS, "store_id, day, span, channel"),
     breaches: await rollupRows("rollup_sla_breaches", STORE_IDS, "order_id, span"),
     staff: await rollupRows("rollup_staff_days", STORE_IDS, "store_id, day, actor, metric"),
     reasons: await rollupRows("rollup_reason_days", STORE_IDS, "store_id, day, event, reason"),
-    skus: await rollupRows("rollup_sku_days", STORE_IDS, "store_id, day, sku, currency"),
+    skus: await rollupRows("rollup_sku_days", STORE_IDS, "store_id, day, warehouse_id, sku, currency"),
+    floor: await rollupRows("rollup_floor_days", STORE_IDS, "store_id, day, warehouse_id, worker, metric"),
+    audits: await rollupRows("rollup_audit_days", STORE_IDS, "store_id, day, outcome, code, severity"),
+    carriers: await rollupRows("rollup_carrier_days", STORE_IDS, "store_id, day, carrier, service"),
   };
 }
 
@@ -73,12 +96,16 @@ async function expectRollupsMatchRawData() {
   expect(comparable(got.staff)).toEqual(expectedStaff(raw));
   expect(comparable(got.reasons)).toEqual(expectedReasons(raw));
   expect(comparable(got.skus)).toEqual(expectedSkus(raw));
+  expect(comparable(got.floor)).toEqual(expectedFloor(raw));
+  expect(comparable(got.audits)).toEqual(expectedAudits(raw));
+  expect(comparable(got.carriers)).toEqual(expectedCarriers(raw));
   return got;
 }
 
 beforeAll(async () => {
   await writeStores(STORES);
   await writeActorKeys(KEYS);
+  await writeWarehouses(WAREHOUSES);
   generated = [
     ...generateOrders({
       seed: 6,
@@ -93,6 +120,7 @@ beforeAll(async () => {
         logistics: ["key_roll_log_1", "carrier:webhook"],
         system: ["key_roll_chan_1", "system:timer"],
       },
+      fulfilment: { warehouses: WAREHOUSES, workers: ["key_roll_floor_1", "key_roll_floor_2", "bootstrap"] },
     }),
   ];
 });
@@ -104,6 +132,24 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect(new Set(generated.map((g) => g.order.store_id)).size).toBe(4);
     expect(new Set(generated.map((g) => g.order.currency)).size).toBeGreaterThanOrEqual(5);
     expect(generated.flatMap((g) => g.events).length).toBeGreaterThan(12_000);
+    // And what processing and logistics recorded: split allocations, lines split across warehouses, unknown costs, every floor
+    // action and exception kind, audits of every outcome, parcels without a promise.
+    const facts = (table: keyof NonNullable<GeneratedOrder["facts"]>) => generated.flatMap((g) => g.facts?.[table] ?? []);
+    const shipmentsPerOrder = new Map<unknown, number>();
+    for (const s of facts("shipments")) shipmentsPerOrder.set(s.order_id, (shipmentsPerOrder.get(s.order_id) ?? 0) + 1);
+    expect([...shipmentsPerOrder.values()].filter((n) => n > 1).length).toBeGreaterThan(50);
+    const lineWarehouses = new Map<string, Set<unknown>>();
+    for (const i of facts("shipment_items")) {
+      const key = `${i.order_id}#${i.line_no}`;
+      lineWarehouses.set(key, (lineWarehouses.get(key) ?? new Set()).add(i.warehouse_id));
+    }
+    expect([...lineWarehouses.values()].filter((w) => w.size > 1).length).toBeGreaterThan(20);
+    expect(facts("stock_movements").some((m) => m.unit_cost === null)).toBe(true);
+    expect(new Set(facts("warehouse_events").map((w) => w.kind))).toEqual(new Set(["pick", "short_pick", "scan_mismatch", "pack_scan", "weigh", "pack"]));
+    expect(facts("warehouse_events").some((w) => w.kind === "pack" && JSON.parse(String(w.data)).override !== null)).toBe(true);
+    expect(new Set(facts("logistics_exceptions").map((x) => x.kind)).size).toBe(5);
+    expect(new Set(facts("audit_results").map((a) => a.outcome))).toEqual(new Set(["approve", "hold", "reject", "wait"]));
+    expect(facts("shipment_tracking").some((t) => !String(t.explanation).includes('"chosen"'))).toBe(true);
   });
 
   it("fold in two waves, the second changing old orders, and equal the raw-data computation each time", async () => {
@@ -113,6 +159,9 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     const first = await expectRollupsMatchRawData();
     expect(first.days.length).toBeGreaterThan(100);
     expect(first.breaches.length).toBeGreaterThan(10);
+    expect(new Set(first.days.map((d) => d.warehouse_id))).toEqual(new Set(["", ...WAREHOUSES.map((w) => w.id)]));
+    expect(first.skus.some((r) => r.cost_shipped !== null && (r.cost_shipped as number) > 0)).toBe(true);
+    expect(first.carriers.some((r) => (r.on_time as number) > 0) && first.carriers.some((r) => (r.late as number) > 0)).toBe(true);
 
     // Orders received before MIDWAY move on after it: their old buckets and the new ones must both be right.
     await writeOrders(generated);
@@ -134,7 +183,9 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
 
   it("equal a direct SQL computation for the UTC store", async () => {
     const direct = await env.DB.prepare(`
-      SELECT o.store_id, date(e.created_at / 1000, 'unixepoch') AS day, o.channel, '' AS warehouse_id, o.currency,
+      SELECT o.store_id, date(e.created_at / 1000, 'unixepoch') AS day, o.channel,
+        COALESCE((SELECT i.warehouse_id FROM shipment_items i WHERE i.order_id = o.id GROUP BY i.warehouse_id
+          ORDER BY SUM(i.quantity) DESC, i.warehouse_id LIMIT 1), '') AS warehouse_id, o.currency,
         SUM(e.type = 'received') AS received, SUM(e.to_status = 'approved') AS approved, SUM(e.to_status = 'on_hold') AS held,
         SUM(e.to_status = 'processing') AS processing, SUM(e.to_status = 'shipped') AS shipped,
         SUM(e.to_status = 'delivered') AS delivered, SUM(e.to_status = 'completed') AS completed,
@@ -143,8 +194,8 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
         SUM(IIF(e.type = 'received', o.shipping_amount, 0)) AS shipping_amount, SUM(IIF(e.type = 'received', o.tax_amount, 0)) AS tax_amount,
         SUM(IIF(e.type = 'received', o.total_amount, 0)) AS net_amount, SUM(IIF(e.to_status = 'cancelled', o.total_amount, 0)) AS cancelled_amount
       FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.store_id = 'st_roll_utc'
-      GROUP BY 1, 2, 3, 5 ORDER BY 1, 2, 3, 5`).all();
-    const rolled = await rollupRows("rollup_order_days", ["st_roll_utc"], "store_id, day, channel, currency");
+      GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`).all();
+    const rolled = await rollupRows("rollup_order_days", ["st_roll_utc"], "store_id, day, channel, warehouse_id, currency");
     expect(rolled).toEqual(direct.results);
     const totals = await env.DB.prepare(
       "SELECT COUNT(*) AS n, SUM(total_amount) AS net FROM orders WHERE store_id = 'st_roll_utc' AND currency = 'USD'",
@@ -236,6 +287,39 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     await env.DB.prepare("UPDATE stores SET timezone = 'Asia/Kolkata' WHERE id = 'st_roll_kol'").run();
     await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
     await expectRollupsMatchRawData();
+  });
+
+  it("an allocation days after an order's other events moves all of them to its warehouse, including days nobody else touched", async () => {
+    await writeStores([{ id: "st_roll_alloc", name: "Allocation shop", currency: "USD", timezone: "UTC" }]);
+    const day = (d: number, h = 12) => Date.parse(`2025-12-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00Z`);
+    const event = (seq: number, type: string, to: string, at: number) =>
+      env.DB.prepare("INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_alloc', ?, ?, NULL, ?, 'bootstrap', ?)").bind(
+        `evt_roll_alloc_${seq}`, seq, type, to, at,
+      );
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
+          subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
+        VALUES ('ord_roll_alloc', 'st_roll_alloc', 'web', 'approved', 2, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?, ?)`).bind(day(1), day(2)),
+      env.DB.prepare("INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_alloc', 1, 'SKU-A', 'A', 'goods', 2, 500, 1000)"),
+      event(1, "received", "received", day(1)),
+      event(2, "approve", "approved", day(2)),
+    ]);
+    // Scanned up to the 3rd, then allocated on the 5th, then scanned again: the way a live system sees it.
+    await rollUntilCaughtUp(day(3));
+    const approvedOn2 = async () =>
+      (await rollupRows("rollup_order_days", ["st_roll_alloc"], "day")).filter((r) => r.day === "2025-12-02").map((r) => [r.warehouse_id, r.approved]);
+    expect(await approvedOn2()).toEqual([["", 1]]);
+    // Allocated on the 5th: the approval of the 2nd (a day no other change marks) now counts under the warehouse.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE orders SET status = 'processing', version = 3, updated_at = ? WHERE id = 'ord_roll_alloc'").bind(day(5)),
+      event(3, "process", "processing", day(5)),
+      env.DB.prepare(`INSERT INTO shipment_items (id, shipment_id, origin_shipment_id, order_id, line_no, sku, warehouse_id, bin_id, quantity, reserved_qty, created_at)
+        VALUES ('si_roll_alloc', 'shp_roll_alloc', 'shp_roll_alloc', 'ord_roll_alloc', 1, 'SKU-A', 'wh_roll_east', 'bin_x', 2, 2, ?)`).bind(day(5)),
+    ]);
+    await rollUntilCaughtUp(day(20));
+    expect(await approvedOn2()).toEqual([["wh_roll_east", 1]]);
+    const skus = await rollupRows("rollup_sku_days", ["st_roll_alloc"], "day");
+    expect(skus.map((r) => [r.day, r.warehouse_id, r.units_ordered, r.revenue_ordered])).toEqual([["2025-12-01", "wh_roll_east", 2, 1000]]);
   });
 
   it("a store's new SLA re-judges its breaches", async () => {

@@ -1,5 +1,6 @@
-/** Test helpers: call the Worker in-process, set up a store with keys and products. */
+/** Test helpers: call the Worker in-process, set up a store with keys and products, check problems. */
 import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
 
 export const ADMIN = "test_bootstrap_admin_key";
 
@@ -76,4 +77,12 @@ export async function transition(id: string, event: string, opts: { reason?: str
     key: opts.key,
     headers: opts.ifMatch ? { "if-match": opts.ifMatch } : {},
   });
+}
+
+/** A 400 invalid_parameters problem that names `field` (a query field, or "cursor"). */
+export function expectInvalidQuery(r: Awaited<ReturnType<typeof api>>, field: string) {
+  expect(r.status, JSON.stringify(r.body)).toBe(400);
+  expect(r.headers.get("content-type")).toBe("application/problem+json");
+  expect(r.body.code).toBe("invalid_parameters");
+  expect(r.body.errors.map((e: any) => e.field)).toContain(field === "cursor" ? field : `query.${field}`);
 }

@@ -349,7 +349,8 @@ describe("handover", () => {
     expect((await api(`/v1/shipments/${shipmentId}`)).body.status).toBe("shipped");
     expect(await level(warehouse.id, sku)).toEqual({ on_hand: 47, reserved: 0 });
     const moves = await api(`/v1/warehouses/${warehouse.id}/movements?kind=ship`);
-    expect(moves.body.data).toMatchObject([{ sku, on_hand_delta: -3, reserved_delta: -3, ref_type: "shipment", ref_id: shipmentId }]);
+    // At the moving-average cost of the moment (received at 1.00): the cost of what shipped never changes afterwards.
+    expect(moves.body.data).toMatchObject([{ sku, on_hand_delta: -3, reserved_delta: -3, unit_cost: "1.00", ref_type: "shipment", ref_id: shipmentId }]);
     expect((await ledgerOk(warehouse.id)).ok).toBe(true);
 
     const o = await api(`/v1/orders/${order.id}`);

@@ -99,7 +99,12 @@ describe("pick, pack, weigh", () => {
 
     const log = await api(`/v1/warehouse-events?shipment_id=${shipment.id}&limit=50`, { key: floor });
     const kinds = log.body.data.map((e: any) => e.kind).reverse();
-    expect(kinds).toEqual(["pick", "pick", "pack_scan", "pack_scan", "pack_scan", "weigh", "weigh", "pack"]);
+    // Both wrong scans (the pick and the pack) are in the log as scan mismatches, in order.
+    expect(kinds).toEqual(["scan_mismatch", "pick", "pick", "scan_mismatch", "pack_scan", "pack_scan", "pack_scan", "weigh", "weigh", "pack"]);
+    expect(log.body.data.filter((e: any) => e.kind === "scan_mismatch").map((e: any) => e.data).reverse()).toEqual([
+      { stage: "pick", code: SKU.tea, expected: SKU.mug },
+      { stage: "pack", code: "NOT-HERE" },
+    ]);
     expect(log.body.data.every((e: any) => e.worker.startsWith("key_"))).toBe(true);
     expect(log.body.data.find((e: any) => e.kind === "pack").duration_ms).toBe(15000);
     expect((await api(`/v1/warehouse-events?worker=${log.body.data[0].worker}&kind=pick`, { key: floor })).body.data.length).toBeGreaterThanOrEqual(2);

@@ -119,6 +119,9 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
     case "GET /v1/reports/staff":
     case "GET /v1/reports/reasons":
     case "GET /v1/reports/skus":
+    case "GET /v1/reports/floor":
+    case "GET /v1/reports/audit-findings":
+    case "GET /v1/reports/carriers":
       return { path: `${path}?from=2026-01-01&to=2026-01-31${path.endsWith("sla-breaches") ? "" : "&group_by=day"}` };
     case "GET /v1/reports/freshness":
     case "GET /v1/reports/overdue-orders":

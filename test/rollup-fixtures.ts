@@ -1,9 +1,9 @@
 /** Rollup test data: generated orders written straight into D1, and the rollup cron driven to completion. */
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
-import { ROLLUP_CRON, ROLLUP_LAG_MS } from "../src/analytics/run-rollups";
+import { ROLLUP_CRON, ROLLUP_LAG_MS, runRollups } from "../src/analytics/run-rollups";
 import worker from "../src/index";
-import type { GeneratedOrder } from "../bench/lib/generate-orders.mjs";
+import type { FactTable, GeneratedOrder } from "../bench/lib/generate-orders.mjs";
 
 export type TestStore = { id: string; name: string; currency: string; timezone: string };
 
@@ -24,17 +24,48 @@ function insertJson(table: string, columns: string[], rows: object[], onConflict
   );
 }
 
-/** Inserts orders, or brings existing ones up to date (new events, new state), the way the order object would. */
+const upsert = (columns: readonly string[], key: string) =>
+  `ON CONFLICT(${key}) DO UPDATE SET ${columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(", ")}`;
+
+/** Fact tables in insert order; rows that change in place (shipments, items, tracking) are brought up to date, the others only grow. */
+const FACT_TABLES: [FactTable, string | null][] = [
+  ["shipments", "id"],
+  ["shipment_items", "id"],
+  ["stock_movements", null],
+  ["warehouse_events", null],
+  ["audit_results", null],
+  ["shipment_tracking", "shipment_id"],
+  ["logistics_exceptions", null],
+];
+
+/** Inserts orders, or brings existing ones up to date (new events, new state), the way the order object would; with their facts. */
 export async function writeOrders(generated: readonly GeneratedOrder[]) {
-  const updates = ORDER_COLUMNS.filter((c) => c !== "id").map((c) => `${c} = excluded.${c}`).join(", ");
   for (let i = 0; i < generated.length; i += 400) {
     const part = generated.slice(i, i + 400);
+    const facts = FACT_TABLES.flatMap(([table, key]) => {
+      const rows = part.flatMap((g) => g.facts?.[table] ?? []);
+      if (!rows.length) return [];
+      const columns = Object.keys(rows[0]!);
+      return [insertJson(table, columns, rows, key ? upsert(columns, key) : "ON CONFLICT DO NOTHING")];
+    });
     await env.DB.batch([
-      insertJson("orders", ORDER_COLUMNS, part.map((g) => g.order), `ON CONFLICT(id) DO UPDATE SET ${updates}`),
+      insertJson("orders", ORDER_COLUMNS, part.map((g) => g.order), upsert(ORDER_COLUMNS, "id")),
       insertJson("order_lines", LINE_COLUMNS, part.flatMap((g) => g.lines), "ON CONFLICT DO NOTHING"),
-      insertJson("order_events", EVENT_COLUMNS, part.flatMap((g) => g.events), "ON CONFLICT DO NOTHING"),
+      // The process event gains its allocation data in the wave that sees it; events are otherwise immutable.
+      insertJson("order_events", EVENT_COLUMNS, part.flatMap((g) => g.events), "ON CONFLICT(id) DO UPDATE SET data = excluded.data"),
+      ...facts,
     ]);
   }
+}
+
+/** Warehouses the generated allocations use: the currency their stock costs are kept in matters to margins. */
+export async function writeWarehouses(warehouses: readonly { id: string; currency: string }[]) {
+  const now = Date.now();
+  await env.DB.batch(
+    warehouses.map((w) =>
+      env.DB.prepare("INSERT INTO warehouses (id, name, country, currency, created_at) VALUES (?, ?, 'US', ?, ?)").bind(w.id, w.id, w.currency, now),
+    ),
+  );
 }
 
 export async function writeStores(stores: readonly TestStore[]) {
@@ -83,6 +114,16 @@ export async function rollUntilCaughtUp(scheduledTime = Date.now(), maxRuns = 50
     if (s.watermark >= target && s.dirty === 0 && s.lastRun?.status === "caught_up") return run;
   }
   throw new Error(`rollups did not catch up in ${maxRuns} runs: ${JSON.stringify(await rollupState())}`);
+}
+
+/** Runs the rollups without lag until nothing is left, waiting out a run that holds the lease. */
+export async function caughtUp() {
+  for (let i = 0; i < 100; i++) {
+    const r = await runRollups(env, { lagMs: 0 });
+    if (r.status === "caught_up") return;
+    if (r.status === "busy") await new Promise((res) => setTimeout(res, 50));
+  }
+  throw new Error("rollups did not catch up");
 }
 
 /** Every row of a rollup table for the given stores, in a stable order. */

@@ -8,7 +8,8 @@ import { env } from "cloudflare:workers";
 
 type Order = Record<string, any>;
 type Event = { order_id: string; seq: number; type: string; to_status: string; actor: string; reason: string | null; created_at: number };
-type Line = { order_id: string; sku: string; quantity: number; total_amount: number };
+type Line = { order_id: string; line_no: number; sku: string; quantity: number; total_amount: number };
+type Item = { id: string; order_id: string; line_no: number; shipment_id: string; warehouse_id: string; sku: string; quantity: number };
 
 const offsetCache = new Map<string, Intl.DateTimeFormat>();
 /** Offset from Intl's "GMT-05:00" names: a route independent of src/analytics/time-zones.ts. */
@@ -36,16 +37,21 @@ export function localParts(tz: string, t: number) {
 
 export async function rawData(storeIds: readonly string[]) {
   const ids = JSON.stringify(storeIds);
-  const [orders, events, lines, stores, keys] = await env.DB.batch<any>([
-    env.DB.prepare("SELECT * FROM orders WHERE store_id IN (SELECT value FROM json_each(?))").bind(ids),
-    env.DB.prepare(
-      "SELECT e.* FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.store_id IN (SELECT value FROM json_each(?)) ORDER BY e.order_id, e.seq",
-    ).bind(ids),
-    env.DB.prepare(
-      "SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.store_id IN (SELECT value FROM json_each(?))",
-    ).bind(ids),
-    env.DB.prepare("SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(?))").bind(ids),
+  const ofStores = (sql: string) => env.DB.prepare(sql).bind(ids);
+  const [orders, events, lines, stores, keys, items, moves, warehouses, shipments, floor, audits, tracking, exceptions] = await env.DB.batch<any>([
+    ofStores("SELECT * FROM orders WHERE store_id IN (SELECT value FROM json_each(?))"),
+    ofStores("SELECT e.* FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.store_id IN (SELECT value FROM json_each(?)) ORDER BY e.order_id, e.seq"),
+    ofStores("SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.store_id IN (SELECT value FROM json_each(?))"),
+    ofStores("SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(?))"),
     env.DB.prepare("SELECT id, role FROM api_keys"),
+    ofStores("SELECT i.* FROM shipment_items i JOIN orders o ON o.id = i.order_id WHERE o.store_id IN (SELECT value FROM json_each(?))"),
+    env.DB.prepare("SELECT * FROM stock_movements WHERE kind = 'ship'"),
+    env.DB.prepare("SELECT id, currency FROM warehouses"),
+    ofStores("SELECT id, store_id FROM shipments WHERE store_id IN (SELECT value FROM json_each(?))"),
+    env.DB.prepare("SELECT * FROM warehouse_events"),
+    ofStores("SELECT a.* FROM audit_results a JOIN orders o ON o.id = a.order_id WHERE o.store_id IN (SELECT value FROM json_each(?))"),
+    ofStores("SELECT * FROM shipment_tracking WHERE store_id IN (SELECT value FROM json_each(?))"),
+    ofStores("SELECT * FROM logistics_exceptions WHERE store_id IN (SELECT value FROM json_each(?))"),
   ]);
   return {
     orders: new Map<string, Order>(orders!.results.map((o: Order) => [o.id, o])),
@@ -53,6 +59,14 @@ export async function rawData(storeIds: readonly string[]) {
     lines: lines!.results as Line[],
     tz: new Map<string, string>(stores!.results.map((s: any) => [s.id, s.timezone])),
     roles: new Map<string, string>(keys!.results.map((k: any) => [k.id, k.role])),
+    items: items!.results as Item[],
+    shipMoves: moves!.results as Record<string, any>[],
+    warehouseCurrency: new Map<string, string>(warehouses!.results.map((w: any) => [w.id, w.currency])),
+    shipmentStore: new Map<string, string>(shipments!.results.map((s: any) => [s.id, s.store_id])),
+    floor: floor!.results as Record<string, any>[],
+    audits: audits!.results as Record<string, any>[],
+    tracking: tracking!.results as Record<string, any>[],
+    exceptions: exceptions!.results as Record<string, any>[],
   };
 }
 
@@ -68,15 +82,32 @@ function add(map: Map<string, Record<string, any>>, key: Record<string, any>, me
 const canonical = (r: Record<string, unknown>) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]));
 const sortRows = <T extends Record<string, any>>(rows: T[]) => rows.sort((a, b) => (canonical(a) < canonical(b) ? -1 : 1));
 
+/** The order's warehouse: where its allocation put most units, the smallest id on a tie, "" without one. */
+function warehousesOfOrders(raw: Raw) {
+  const units = new Map<string, Map<string, number>>();
+  for (const i of raw.items) {
+    const m = units.get(i.order_id) ?? new Map<string, number>();
+    m.set(i.warehouse_id, (m.get(i.warehouse_id) ?? 0) + i.quantity);
+    units.set(i.order_id, m);
+  }
+  const out = new Map<string, string>();
+  for (const [orderId, m] of units) {
+    const [best] = [...m].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+    out.set(orderId, best![0]);
+  }
+  return out;
+}
+
 export function expectedOrderHours(raw: Raw) {
   const out = new Map<string, Record<string, any>>();
+  const warehouseOf = warehousesOfOrders(raw);
   for (const e of raw.events) {
     const o = raw.orders.get(e.order_id)!;
     const { day, hourStart, label } = localParts(raw.tz.get(o.store_id)!, e.created_at);
     const received = e.type === "received" ? 1 : 0;
     add(
       out,
-      { store_id: o.store_id, day, hour_start: hourStart, hour_label: label, channel: o.channel, warehouse_id: "", currency: o.currency },
+      { store_id: o.store_id, day, hour_start: hourStart, hour_label: label, channel: o.channel, warehouse_id: warehouseOf.get(o.id) ?? "", currency: o.currency },
       {
         received,
         approved: +(e.to_status === "approved"),
@@ -191,31 +222,151 @@ export function expectedReasons(raw: Raw) {
   return sortRows([...out.values()]);
 }
 
+/**
+ * A line's parts: one per allocation item (units as allocated, revenue pro
+ * rata by cumulative floor, so the parts add up to the line), or the whole
+ * line under "" when it has none.
+ */
+function lineParts(raw: Raw) {
+  const itemsOf = new Map<string, Item[]>();
+  for (const i of raw.items) {
+    const key = `${i.order_id}#${i.line_no}`;
+    itemsOf.set(key, [...(itemsOf.get(key) ?? []), i]);
+  }
+  return (l: Line) => {
+    const items = (itemsOf.get(`${l.order_id}#${l.line_no}`) ?? []).sort((a, b) => (a.id < b.id ? -1 : 1));
+    if (!items.length) return [{ warehouse_id: "", units: l.quantity, revenue: l.total_amount, item: null as Item | null }];
+    let cum = 0;
+    return items.map((item) => {
+      const before = Math.floor((l.total_amount * cum) / l.quantity);
+      cum += item.quantity;
+      return { warehouse_id: item.warehouse_id, units: item.quantity, revenue: Math.floor((l.total_amount * cum) / l.quantity) - before, item };
+    });
+  };
+}
+
+/** Unit cost of what a shipment took of a SKU, from its ship movements, in the order's currency; null when unknown. */
+function shippedUnitCosts(raw: Raw) {
+  const moves = new Map<string, Record<string, any>[]>();
+  for (const m of raw.shipMoves) moves.set(`${m.ref_id}#${m.sku}`, [...(moves.get(`${m.ref_id}#${m.sku}`) ?? []), m]);
+  return (item: Item | null, currency: string): number | null => {
+    if (!item || raw.warehouseCurrency.get(item.warehouse_id) !== currency) return null;
+    const ms = moves.get(`${item.shipment_id}#${item.sku}`) ?? [];
+    if (!ms.length || ms.some((m) => m.unit_cost === null)) return null;
+    const units = ms.reduce((n, m) => n - m.on_hand_delta, 0);
+    return Math.round(ms.reduce((n, m) => n - m.on_hand_delta * m.unit_cost, 0) / units);
+  };
+}
+
 export function expectedSkus(raw: Raw) {
   const out = new Map<string, Record<string, any>>();
+  const unknownCost = new Set<string>();
   const linesOf = new Map<string, Line[]>();
   for (const l of raw.lines) linesOf.set(l.order_id, [...(linesOf.get(l.order_id) ?? []), l]);
+  const partsOf = lineParts(raw);
+  const costOf = shippedUnitCosts(raw);
   for (const e of raw.events) {
     const kind = e.type === "received" ? "ordered" : e.to_status === "cancelled" ? "cancelled" : e.to_status === "shipped" ? "shipped" : null;
     if (!kind) continue;
     const o = raw.orders.get(e.order_id)!;
     const day = localParts(raw.tz.get(o.store_id)!, e.created_at).day;
     for (const l of linesOf.get(e.order_id) ?? []) {
-      add(
-        out,
-        { store_id: o.store_id, day, warehouse_id: "", sku: l.sku, currency: o.currency },
-        {
-          units_ordered: kind === "ordered" ? l.quantity : 0,
-          revenue_ordered: kind === "ordered" ? l.total_amount : 0,
-          units_cancelled: kind === "cancelled" ? l.quantity : 0,
-          revenue_cancelled: kind === "cancelled" ? l.total_amount : 0,
-          units_shipped: kind === "shipped" ? l.quantity : 0,
-          revenue_shipped: kind === "shipped" ? l.total_amount : 0,
-        },
-      );
+      for (const p of partsOf(l)) {
+        const key = { store_id: o.store_id, day, warehouse_id: p.warehouse_id, sku: l.sku, currency: o.currency };
+        const unitCost = kind === "shipped" ? costOf(p.item, o.currency) : 0;
+        if (unitCost === null) unknownCost.add(JSON.stringify(key));
+        add(out, key, {
+          units_ordered: kind === "ordered" ? p.units : 0,
+          revenue_ordered: kind === "ordered" ? p.revenue : 0,
+          units_cancelled: kind === "cancelled" ? p.units : 0,
+          revenue_cancelled: kind === "cancelled" ? p.revenue : 0,
+          units_shipped: kind === "shipped" ? p.units : 0,
+          revenue_shipped: kind === "shipped" ? p.revenue : 0,
+          cost_shipped: kind === "shipped" ? p.units * (unitCost ?? 0) : 0,
+        });
+      }
     }
   }
-  return sortRows([...out.values()].map((r) => ({ ...r, cost_shipped: null })));
+  return sortRows(
+    [...out.entries()].map(([id, r]) => ({ ...r, cost_shipped: r.units_shipped === 0 || unknownCost.has(id) ? null : r.cost_shipped })),
+  );
+}
+
+export function expectedFloor(raw: Raw) {
+  const out = new Map<string, Record<string, any>>();
+  const maxes = new Map<string, number>();
+  const count = (key: Record<string, unknown>, units: number, duration: number | null) => {
+    add(out, key, { count: 1, units, duration_n: duration === null ? 0 : 1, duration_sum_ms: duration ?? 0 });
+    const id = JSON.stringify(key);
+    maxes.set(id, Math.max(maxes.get(id) ?? 0, duration ?? 0));
+  };
+  for (const w of raw.floor) {
+    const storeId = raw.shipmentStore.get(w.shipment_id);
+    if (!storeId) continue;
+    const data = w.data ? JSON.parse(w.data) : {};
+    const role = raw.roles.get(w.worker) ?? (w.worker === "bootstrap" ? "admin" : "system");
+    const base = { store_id: storeId, day: localParts(raw.tz.get(storeId)!, w.created_at).day, warehouse_id: w.warehouse_id, worker: w.worker, role };
+    const picked = w.kind === "pick" || w.kind === "short_pick";
+    count({ ...base, metric: picked ? "pick" : w.kind }, picked ? data.quantity : w.kind === "pack" ? data.packages : 0, w.duration_ms);
+    if (w.kind === "short_pick") count({ ...base, metric: "short_pick" }, data.short, null);
+    if (w.kind === "pack" && data.override !== null && data.override !== undefined) count({ ...base, metric: "weight_override" }, 1, null);
+  }
+  return sortRows([...out.entries()].map(([id, r]) => ({ ...r, duration_max_ms: maxes.get(id)! })));
+}
+
+export function expectedAudits(raw: Raw) {
+  const out = new Map<string, Record<string, any>>();
+  for (const a of raw.audits) {
+    const storeId = raw.orders.get(a.order_id)!.store_id;
+    const day = localParts(raw.tz.get(storeId)!, a.created_at).day;
+    const findings: { code: string; severity: string }[] = JSON.parse(a.findings);
+    const groups = new Map<string, number>();
+    for (const f of findings.length ? findings : [{ code: "", severity: "" }]) {
+      const id = JSON.stringify([f.code, f.severity]);
+      groups.set(id, (groups.get(id) ?? 0) + (findings.length ? 1 : 0));
+    }
+    for (const [id, n] of groups) {
+      const [code, severity] = JSON.parse(id);
+      add(out, { store_id: storeId, day, outcome: a.outcome, code, severity }, { audits: 1, findings: n });
+    }
+  }
+  return sortRows([...out.values()]);
+}
+
+const KINDS = ["failed_attempt", "exception", "returned_to_sender", "stale_tracking", "conflicting_status"];
+
+export function expectedCarriers(raw: Raw) {
+  const out = new Map<string, Record<string, any>>();
+  const maxes = new Map<string, number>();
+  const zero = Object.fromEntries(["shipped", "delivered", "on_time", "late", "transit_n", "transit_sum_ms", ...KINDS].map((k) => [k, 0]));
+  const bump = (storeId: string, t: number, carrier: string, service: string, measures: Record<string, number>) => {
+    const key = { store_id: storeId, day: localParts(raw.tz.get(storeId)!, t).day, carrier, service };
+    add(out, key, { ...zero, ...measures });
+    return JSON.stringify(key);
+  };
+  const dayNumber = (storeId: string, t: number) => Date.parse(localParts(raw.tz.get(storeId)!, t).day) / 86_400_000;
+  for (const t of raw.tracking) {
+    if (t.handed_over_at !== null) bump(t.store_id, t.handed_over_at, t.carrier, t.service, { shipped: 1 });
+    if (t.delivered_at === null) continue;
+    const chosen = (JSON.parse(t.explanation).services ?? []).find((s: any) => s.chosen && s.carrier === t.carrier && s.service === t.service);
+    const measures: Record<string, number> = { delivered: 1 };
+    if (t.handed_over_at !== null) {
+      measures.transit_n = 1;
+      measures.transit_sum_ms = t.delivered_at - t.handed_over_at;
+      if (chosen) {
+        const onTime = dayNumber(t.store_id, t.delivered_at) - dayNumber(t.store_id, t.handed_over_at) <= chosen.transit_days.max;
+        measures[onTime ? "on_time" : "late"] = 1;
+      }
+    }
+    const id = bump(t.store_id, t.delivered_at, t.carrier, t.service, measures);
+    maxes.set(id, Math.max(maxes.get(id) ?? 0, measures.transit_sum_ms ?? 0));
+  }
+  const trackingOf = new Map(raw.tracking.map((t) => [t.shipment_id, t]));
+  for (const x of raw.exceptions) {
+    const t = trackingOf.get(x.shipment_id);
+    bump(x.store_id, x.created_at, t?.carrier ?? "", t?.service ?? "", { [x.kind]: 1 });
+  }
+  return sortRows([...out.entries()].map(([id, r]) => ({ ...r, transit_max_ms: maxes.get(id) ?? 0 })));
 }
 
 /** Rollup rows without the columns the reference does not model, in the reference's order. */

@@ -110,7 +110,7 @@ describe("the 3PL's answers", () => {
     expect((await api(`/v1/shipments/${shipment.id}`)).body).toMatchObject({ status: "shipped", packages, items: [{ reserved: 0, picked: 2, packed: 2 }] });
     expect(await level(tpl.id, sku)).toEqual({ on_hand: before.on_hand - 2, reserved: before.reserved - 2 });
     const moves = await api(`/v1/warehouses/${tpl.id}/movements?ref_id=${shipment.id}&kind=ship`);
-    expect(moves.body.data).toMatchObject([{ on_hand_delta: -2, reserved_delta: -2, actor: `3pl:${tpl.id}` }]);
+    expect(moves.body.data).toMatchObject([{ on_hand_delta: -2, reserved_delta: -2, unit_cost: "1.00", actor: `3pl:${tpl.id}` }]);
     expect((await ledgerOk(tpl.id)).ok).toBe(true);
     const o = (await api(`/v1/orders/${order.id}`)).body;
     expect(o.status).toBe("shipped");

@@ -11,10 +11,22 @@ export type GeneratedOrder = {
     to_status: string;
     actor: string;
     reason: string | null;
-    data: null;
+    data: string | null;
     created_at: number;
   }[];
+  /** With the `fulfilment` option: what processing and logistics recorded (generate-facts.mjs). */
+  plan?: unknown;
+  facts?: Partial<Record<FactTable, Record<string, string | number | null>[]>>;
 };
+
+export type FactTable =
+  | "shipments"
+  | "shipment_items"
+  | "stock_movements"
+  | "warehouse_events"
+  | "audit_results"
+  | "shipment_tracking"
+  | "logistics_exceptions";
 
 export function prng(seed: number): () => number;
 
@@ -28,6 +40,7 @@ export function generateOrders(options: {
   actors: { audit: string[]; warehouse: string[]; logistics: string[]; system: string[] };
   currencies?: string[];
   skus?: number;
+  fulfilment?: { warehouses: { id: string; currency: string }[]; workers: string[] };
 }): Generator<GeneratedOrder>;
 
 export function applyEvents(order: GeneratedOrder["order"], events: GeneratedOrder["events"]): GeneratedOrder["order"];

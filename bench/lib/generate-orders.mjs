@@ -6,6 +6,8 @@
 //
 // Pure and seeded: the same options give the same rows, in Node and in workerd.
 
+import { factRows, planFacts } from "./generate-facts.mjs";
+
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const HOUR = 3_600_000;
 
@@ -59,7 +61,10 @@ const MILESTONE = {
  *
  * options: seed, count, start, end (epoch ms), stores [{ id, currency }],
  * channels, actors { audit, warehouse, logistics, system } (lists of key ids),
- * currencies (other currencies some orders are in).
+ * currencies (other currencies some orders are in), and optionally
+ * fulfilment { warehouses [{ id, currency }], workers [key ids] }: then each
+ * order also carries `plan` and `facts`, what processing and logistics
+ * recorded for it (generate-facts.mjs), as of `end`.
  */
 export function* generateOrders({
   seed = 1,
@@ -71,6 +76,7 @@ export function* generateOrders({
   actors,
   currencies = ["EUR", "JPY"],
   skus = 40,
+  fulfilment = null,
 }) {
   const rand = prng(seed);
   for (let n = 0; n < count; n++) {
@@ -195,7 +201,13 @@ export function* generateOrders({
       cancelled_at: null,
       archived_at: null,
     };
-    yield { order: applyEvents(order, events), lines, events };
+    const generated = { order: applyEvents(order, events), lines, events };
+    if (!fulfilment) {
+      yield generated;
+      continue;
+    }
+    const plan = planFacts(generated, { ...fulfilment, index: n, seed });
+    yield { ...generated, plan, facts: factRows(plan, end) };
   }
 }
 
@@ -213,11 +225,12 @@ export function applyEvents(order, events) {
   return o;
 }
 
-/** The order as it stood at `t`, or null if it did not exist yet. */
-export function asOf({ order, lines, events }, t) {
+/** The order (and its facts, if planned) as it stood at `t`, or null if it did not exist yet. */
+export function asOf({ order, lines, events, plan }, t) {
   if (order.created_at > t) return null;
   const seen = events.filter((e) => e.created_at <= t);
   const base = { ...order, status: "received", version: 1, updated_at: order.created_at, status_reason: null };
   for (const m of Object.values(MILESTONE)) base[m] = null;
-  return { order: applyEvents(base, seen), lines, events: seen };
+  const now = { order: applyEvents(base, seen), lines, events: seen };
+  return plan ? { ...now, plan, facts: factRows(plan, t) } : now;
 }

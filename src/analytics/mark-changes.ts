@@ -4,7 +4,8 @@
  * the watermark, in one batch. A changed order touches the day it was
  * received (facts bucketed by intake) and the days of its new events (every
  * state change writes its event and bumps orders.updated_at in one batch,
- * both stamped with the same instant).
+ * both stamped with the same instant), plus what each fold's own change
+ * source (`changedSlots`: floor work, audits, tracking) names.
  *
  * Work per call is bounded: at most about `limit` orders, cut at an
  * updated_at boundary so no order with that timestamp is left behind.
@@ -12,11 +13,10 @@
 import { sql, type SQL } from "drizzle-orm";
 import { batch, statement } from "./d1";
 import type { StoreConfigs } from "./apply-store-config";
-import { insertJsonRows } from "./folds/fold";
+import { FOLDS } from "./folds";
+import { insertJsonRows, SLOT_MS } from "./folds/fold";
 import { localDay } from "./time-zones";
 
-/** Slots of 15 minutes: every zone in use offsets by whole quarter hours, so a slot never straddles a local midnight. */
-const SLOT_MS = 900_000;
 
 export type MarkResult = { watermark: number; orders: number; buckets: number; unknownStores: string[] };
 
@@ -47,7 +47,9 @@ export async function markChanges(
     SELECT updated_at FROM orders WHERE updated_at > ${from} AND updated_at <= ${to}
     ORDER BY updated_at LIMIT 1 OFFSET ${limit}`).first<{ updated_at: number }>();
   const upTo = boundary?.updated_at ?? to;
-  const [counted, found] = await batch(d1, [
+  // Each source is its own statement: D1 caps the terms of one compound SELECT.
+  const sources = FOLDS.flatMap((f) => (f.changedSlots ? [statement(d1, f.changedSlots(from, upTo))] : []));
+  const [counted, found, ...more] = await batch(d1, [
     statement(d1, sql`SELECT COUNT(*) AS n FROM orders WHERE updated_at > ${from} AND updated_at <= ${upTo}`),
     statement(d1, sql`
       SELECT o.store_id AS store_id, o.created_at / ${SLOT_MS} AS slot
@@ -56,8 +58,9 @@ export async function markChanges(
       SELECT o.store_id, e.created_at / ${SLOT_MS}
       FROM orders o JOIN order_events e ON e.order_id = o.id
       WHERE o.updated_at > ${from} AND o.updated_at <= ${upTo} AND e.created_at > ${from}`),
+    ...sources,
   ]);
-  const slots = found!.results as { store_id: string; slot: number }[];
+  const slots = [found!, ...more].flatMap((r) => r.results as { store_id: string; slot: number }[]);
   const { buckets, unknownStores } = bucketsOf(slots, configs);
   // A store created after this run read the configurations: leave the watermark for the next run.
   if (unknownStores.length) return { watermark: from, orders: 0, buckets: 0, unknownStores };

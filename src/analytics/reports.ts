@@ -1,10 +1,12 @@
 /**
  * The grouped reports: which rollup table each reads, its dimensions and
  * measures, and how a row is presented (money as decimal strings in the
- * row's currency, local days and hours of the store, warehouse "" as null).
+ * row's currency, local days and hours of the store, warehouse and codes ""
+ * as null, rates as numbers with 4 decimals and null without a denominator).
  * The same presentation feeds the JSON pages and the CSV columns.
  */
 import { sql } from "drizzle-orm";
+import { LOGISTICS_EXCEPTION_KINDS } from "../db/schema";
 import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { all } from "./d1";
@@ -215,8 +217,9 @@ export const skuReport: Report = {
     ],
     measures: {
       ...sums([...SKU_UNITS, ...SKU_REVENUE]),
-      // A cost only when every row behind it has one: a partial sum would understate it.
-      cost_shipped: "CASE WHEN COUNT(cost_shipped) = COUNT(*) THEN SUM(cost_shipped) END",
+      // A cost only when something shipped and every row that shipped has one: a partial sum would understate it.
+      cost_shipped:
+        "CASE WHEN SUM(units_shipped) = 0 OR SUM(units_shipped > 0 AND cost_shipped IS NULL) > 0 THEN NULL ELSE SUM(COALESCE(cost_shipped, 0)) END",
     },
     filters: { sku: "sku", currency: "currency" },
   },
@@ -252,6 +255,173 @@ export const skuReport: Report = {
         margin_shipped: cost === null ? null : money(n(r.revenue_shipped) - cost, r.currency),
       };
     });
+  },
+};
+
+/** A share as a number with 4 decimals; null without a denominator. */
+const rate = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 10_000) / 10_000 : null);
+const avg = (sum: unknown, count: unknown) => (n(count) > 0 ? Math.round(n(sum) / n(count)) : null);
+/** SUM of `column` over the rows of one metric (the floor table has a row per metric). */
+const ofMetric = (metric: string, column: string) => `SUM(CASE WHEN metric = '${metric}' THEN ${column} ELSE 0 END)`;
+
+const FLOOR_OTHER = ["intercept", "resolve", "restock", "merge", "unmerge"];
+
+const FLOOR_COLUMNS = [
+  "worker",
+  "role",
+  "picks",
+  "units_picked",
+  "short_picks",
+  "units_short",
+  "pack_scans",
+  "scan_mismatches",
+  "packs",
+  "packages",
+  "weight_overrides",
+  "other_actions",
+  "avg_pick_ms",
+  "avg_pack_ms",
+  "short_pick_rate",
+  "scan_mismatch_rate",
+  "weight_override_rate",
+];
+
+export const floorReport: Report = {
+  name: "floor",
+  spec: {
+    table: () => "rollup_floor_days",
+    dims: [
+      { name: "day", column: "day" },
+      { name: "store", column: "store_id" },
+      { name: "warehouse", column: "warehouse_id" },
+      { name: "worker", column: "worker", always: true },
+      { name: "role", column: "role", always: true },
+    ],
+    measures: {
+      picks: ofMetric("pick", "count"),
+      units_picked: ofMetric("pick", "units"),
+      pick_ms: ofMetric("pick", "duration_sum_ms"),
+      pick_timed: ofMetric("pick", "duration_n"),
+      short_picks: ofMetric("short_pick", "count"),
+      units_short: ofMetric("short_pick", "units"),
+      pack_scans: ofMetric("pack_scan", "count"),
+      scan_mismatches: ofMetric("scan_mismatch", "count"),
+      packs: ofMetric("pack", "count"),
+      packages: ofMetric("pack", "units"),
+      pack_ms: ofMetric("pack", "duration_sum_ms"),
+      pack_timed: ofMetric("pack", "duration_n"),
+      weight_overrides: ofMetric("weight_override", "count"),
+      other_actions: `SUM(CASE WHEN metric IN (${FLOOR_OTHER.map((m) => `'${m}'`).join(", ")}) THEN count ELSE 0 END)`,
+    },
+    filters: { worker: "worker", role: "role" },
+  },
+  columns(group) {
+    return [...groupColumns(this.spec, group), ...FLOOR_COLUMNS];
+  },
+  async present(_d1, { rows }, group) {
+    return rows.map((r) => {
+      const [picks, scans, mismatches, packs] = [n(r.picks), n(r.pack_scans), n(r.scan_mismatches), n(r.packs)];
+      return {
+        ...groupValues(r, group),
+        worker: r.worker,
+        role: r.role,
+        picks,
+        units_picked: n(r.units_picked),
+        short_picks: n(r.short_picks),
+        units_short: n(r.units_short),
+        pack_scans: scans,
+        scan_mismatches: mismatches,
+        packs,
+        packages: n(r.packages),
+        weight_overrides: n(r.weight_overrides),
+        other_actions: n(r.other_actions),
+        avg_pick_ms: avg(r.pick_ms, r.pick_timed),
+        avg_pack_ms: avg(r.pack_ms, r.pack_timed),
+        short_pick_rate: rate(n(r.short_picks), picks),
+        // Every pick confirmation and pack scan is a scan; a mismatch is a scan refused.
+        scan_mismatch_rate: rate(mismatches, picks + scans + mismatches),
+        weight_override_rate: rate(n(r.weight_overrides), packs),
+      };
+    });
+  },
+};
+
+
+export const auditFindingsReport: Report = {
+  name: "audit-findings",
+  spec: {
+    table: () => "rollup_audit_days",
+    dims: [
+      { name: "day", column: "day" },
+      { name: "store", column: "store_id" },
+      { name: "outcome", column: "outcome", always: true },
+      { name: "code", column: "code", always: true },
+      { name: "severity", column: "severity", always: true },
+    ],
+    measures: { audits: "SUM(audits)", findings: "SUM(findings)" },
+    filters: { outcome: "outcome", code: "code", severity: "severity" },
+  },
+  columns(group) {
+    return [...groupColumns(this.spec, group), "outcome", "code", "severity", "audits", "findings"];
+  },
+  async present(_d1, { rows }, group) {
+    return rows.map((r) => ({
+      ...groupValues(r, group),
+      outcome: r.outcome,
+      code: r.code === "" ? null : r.code,
+      severity: r.severity === "" ? null : r.severity,
+      audits: n(r.audits),
+      findings: n(r.findings),
+    }));
+  },
+};
+
+const CARRIER_SUMS = ["shipped", "delivered", "on_time", "late", ...LOGISTICS_EXCEPTION_KINDS] as const;
+
+export const carriersReport: Report = {
+  name: "carriers",
+  spec: {
+    table: () => "rollup_carrier_days",
+    dims: [
+      { name: "day", column: "day" },
+      { name: "store", column: "store_id" },
+      { name: "carrier", column: "carrier", always: true },
+      { name: "service", column: "service", always: true },
+    ],
+    measures: { ...sums([...CARRIER_SUMS, "transit_n", "transit_sum_ms"]), transit_max_ms: "MAX(transit_max_ms)" },
+    filters: { carrier: "carrier", service: "service" },
+  },
+  columns(group) {
+    return [
+      ...groupColumns(this.spec, group),
+      "carrier",
+      "service",
+      "shipped",
+      "delivered",
+      "on_time",
+      "late",
+      "on_time_rate",
+      "avg_transit_ms",
+      "max_transit_ms",
+      "exceptions",
+      ...LOGISTICS_EXCEPTION_KINDS.map((k) => `exceptions_${k}`),
+    ];
+  },
+  async present(_d1, { rows }, group) {
+    return rows.map((r) => ({
+      ...groupValues(r, group),
+      carrier: r.carrier,
+      service: r.service,
+      shipped: n(r.shipped),
+      delivered: n(r.delivered),
+      on_time: n(r.on_time),
+      late: n(r.late),
+      on_time_rate: rate(n(r.on_time), n(r.on_time) + n(r.late)),
+      avg_transit_ms: avg(r.transit_sum_ms, r.transit_n),
+      max_transit_ms: n(r.transit_n) > 0 ? n(r.transit_max_ms) : null,
+      exceptions: LOGISTICS_EXCEPTION_KINDS.reduce((total, k) => total + n(r[k]), 0),
+      ...Object.fromEntries(LOGISTICS_EXCEPTION_KINDS.map((k) => [`exceptions_${k}`, n(r[k])])),
+    }));
   },
 };
 

@@ -14,8 +14,26 @@ import { rebuildRollups } from "./run-rollups";
 import { freshness } from "./freshness";
 import { ORDER_COLUMNS, orderExportPages } from "./order-export";
 import type { GroupedQuery } from "./report-query";
-import { ordersReport, processingTimesReport, reasonsReport, reportPage, reportPages, skuReport, staffReport, type Report } from "./reports";
 import {
+  auditFindingsReport,
+  carriersReport,
+  floorReport,
+  ordersReport,
+  processingTimesReport,
+  reasonsReport,
+  reportPage,
+  reportPages,
+  skuReport,
+  staffReport,
+  type Report,
+} from "./reports";
+import {
+  AuditFindingsQuery,
+  AuditFindingsReport,
+  CarriersReport,
+  CarriersReportQuery,
+  FloorReport,
+  FloorReportQuery,
   Freshness,
   OrderExportQuery,
   OrdersReport,
@@ -84,39 +102,56 @@ async function answer(c: Context<AppEnv>, report: Report, q: Base, filters: Reco
   return c.json({ data: page.data, next_cursor: page.next, freshness: fresh }, 200);
 }
 
-analyticsRoutes.openapi(
-  apiRoute({
-    method: "get",
-    path: "/v1/reports/orders",
-    permission: "reports:read",
-    tags: ["Reports"],
-    summary: "Order flow and amounts",
-    description: `Orders received, approved, held, cancelled, shipped, delivered and completed (each counted when it happened), and the amounts of the orders received, per currency, grouped by day or hour, store, channel and warehouse. ${TIMES}`,
-    request: { query: OrdersReportQuery },
-    responses: { 200: jsonOrCsv(OrdersReport, "A page of rows"), ...problems() },
-  }),
-  async (c) => {
-    const q = c.req.valid("query");
-    return answer(c, ordersReport, q, { channel: q.channel, currency: q.currency }) as never;
-  },
-);
+/**
+ * A grouped report's route: GET, `reports:read`, its query schema, a JSON
+ * page or the CSV, and the report's own filters taken from the query.
+ */
+function groupedReportRoute<Q extends z.ZodObject>(config: {
+  path: `/v1/reports/${string}`;
+  summary: string;
+  description: string;
+  query: Q;
+  rows: z.ZodType;
+  report: Report;
+  filters: (q: z.output<Q>) => Record<string, string[] | undefined>;
+}) {
+  analyticsRoutes.openapi(
+    apiRoute({
+      method: "get",
+      path: config.path,
+      permission: "reports:read",
+      tags: ["Reports"],
+      summary: config.summary,
+      description: `${config.description} ${TIMES}`,
+      request: { query: config.query },
+      responses: { 200: jsonOrCsv(config.rows, "A page of rows"), ...problems() },
+    }),
+    async (c) => {
+      const q = c.req.valid("query" as never) as z.output<Q>;
+      return answer(c, config.report, q as Base, config.filters(q)) as never;
+    },
+  );
+}
 
-analyticsRoutes.openapi(
-  apiRoute({
-    method: "get",
-    path: "/v1/reports/processing-times",
-    permission: "reports:read",
-    tags: ["Reports"],
-    summary: "Time between milestones",
-    description: `p50, p90 and max of received->approved, approved->shipped, shipped->delivered and received->completed, per day of the later milestone, with SLA breaches. Exact for one store's day; merged rows (several days, stores or channels) estimate p50/p90 within 4.4% (\`exact: false\`). ${TIMES}`,
-    request: { query: ProcessingTimesQuery },
-    responses: { 200: jsonOrCsv(ProcessingTimesReport, "A page of rows"), ...problems() },
-  }),
-  async (c) => {
-    const q = c.req.valid("query");
-    return answer(c, processingTimesReport, q, { channel: q.channel, span: q.span }) as never;
-  },
-);
+groupedReportRoute({
+  path: "/v1/reports/orders",
+  summary: "Order flow and amounts",
+  description: `Orders received, approved, held, cancelled, shipped, delivered and completed (each counted when it happened), and the amounts of the orders received, per currency, grouped by day or hour, store, channel and warehouse.`,
+  query: OrdersReportQuery,
+  rows: OrdersReport,
+  report: ordersReport,
+  filters: (q) => ({ channel: q.channel, currency: q.currency }),
+});
+
+groupedReportRoute({
+  path: "/v1/reports/processing-times",
+  summary: "Time between milestones",
+  description: `p50, p90 and max of received->approved, approved->shipped, shipped->delivered and received->completed, per day of the later milestone, with SLA breaches. Exact for one store's day; merged rows (several days, stores or channels) estimate p50/p90 within 4.4% (\`exact: false\`).`,
+  query: ProcessingTimesQuery,
+  rows: ProcessingTimesReport,
+  report: processingTimesReport,
+  filters: (q) => ({ channel: q.channel, span: q.span }),
+});
 
 analyticsRoutes.openapi(
   apiRoute({
@@ -183,56 +218,65 @@ analyticsRoutes.openapi(
   },
 );
 
-analyticsRoutes.openapi(
-  apiRoute({
-    method: "get",
-    path: "/v1/reports/staff",
-    permission: "reports:read",
-    tags: ["Reports"],
-    summary: "What each person did",
-    description: `Per API key (person or integration) and role: actions taken (approve, hold and reject are audit decisions) and how long orders had waited for them. ${TIMES}`,
-    request: { query: StaffReportQuery },
-    responses: { 200: jsonOrCsv(StaffReport, "A page of rows"), ...problems() },
-  }),
-  async (c) => {
-    const q = c.req.valid("query");
-    return answer(c, staffReport, q, { actor: q.actor, role: q.role, metric: q.metric }) as never;
-  },
-);
+groupedReportRoute({
+  path: "/v1/reports/staff",
+  summary: "What each person did",
+  description: `Per API key (person or integration) and role: actions taken (approve, hold and reject are audit decisions) and how long orders had waited for them.`,
+  query: StaffReportQuery,
+  rows: StaffReport,
+  report: staffReport,
+  filters: (q) => ({ actor: q.actor, role: q.role, metric: q.metric }),
+});
 
-analyticsRoutes.openapi(
-  apiRoute({
-    method: "get",
-    path: "/v1/reports/reasons",
-    permission: "reports:read",
-    tags: ["Reports"],
-    summary: "Holds, rejections and cancellations by reason",
-    description: `Counted per reason given. ${TIMES}`,
-    request: { query: ReasonsReportQuery },
-    responses: { 200: jsonOrCsv(ReasonsReport, "A page of rows"), ...problems() },
-  }),
-  async (c) => {
-    const q = c.req.valid("query");
-    return answer(c, reasonsReport, q, { event: q.event }) as never;
-  },
-);
+groupedReportRoute({
+  path: "/v1/reports/reasons",
+  summary: "Holds, rejections and cancellations by reason",
+  description: `Counted per reason given.`,
+  query: ReasonsReportQuery,
+  rows: ReasonsReport,
+  report: reasonsReport,
+  filters: (q) => ({ event: q.event }),
+});
 
-analyticsRoutes.openapi(
-  apiRoute({
-    method: "get",
-    path: "/v1/reports/skus",
-    permission: "reports:read",
-    tags: ["Reports"],
-    summary: "Units and revenue per SKU",
-    description: `Ordered, cancelled and shipped units and line revenue per SKU and currency. Cost and margin are null until inventory records costs. ${TIMES}`,
-    request: { query: SkuReportQuery },
-    responses: { 200: jsonOrCsv(SkuReport, "A page of rows"), ...problems() },
-  }),
-  async (c) => {
-    const q = c.req.valid("query");
-    return answer(c, skuReport, q, { sku: q.sku, currency: q.currency }) as never;
-  },
-);
+groupedReportRoute({
+  path: "/v1/reports/skus",
+  summary: "Units and revenue per SKU",
+  description: `Ordered, cancelled and shipped units and line revenue per SKU and currency, per warehouse of the allocation. Cost is what the ship movements recorded (the moving average when the goods left); cost and margin are null when nothing shipped or a cost is unknown (never received at a cost, kept in another currency, not allocated).`,
+  query: SkuReportQuery,
+  rows: SkuReport,
+  report: skuReport,
+  filters: (q) => ({ sku: q.sku, currency: q.currency }),
+});
+
+groupedReportRoute({
+  path: "/v1/reports/floor",
+  summary: "The warehouse floor's work per person",
+  description: `Per person (API key) and role, optionally per warehouse: picks, short picks, pack scans, scan mismatches, packs and weighing overrides, average pick and pack times, and error rates.`,
+  query: FloorReportQuery,
+  rows: FloorReport,
+  report: floorReport,
+  filters: (q) => ({ worker: q.worker, role: q.role }),
+});
+
+groupedReportRoute({
+  path: "/v1/reports/audit-findings",
+  summary: "Audit findings by reason code",
+  description: `Audits per outcome and finding code with its severity, by day of the audit. Audits that found nothing have code null.`,
+  query: AuditFindingsQuery,
+  rows: AuditFindingsReport,
+  report: auditFindingsReport,
+  filters: (q) => ({ outcome: q.outcome, code: q.code, severity: q.severity }),
+});
+
+groupedReportRoute({
+  path: "/v1/reports/carriers",
+  summary: "Carrier performance",
+  description: `Per carrier and service: parcels handed over and delivered, on-time rate against the transit days the service promised when chosen (calendar days in the store's time zone), transit times, and delivery exceptions by kind.`,
+  query: CarriersReportQuery,
+  rows: CarriersReport,
+  report: carriersReport,
+  filters: (q) => ({ carrier: q.carrier, service: q.service }),
+});
 
 analyticsRoutes.openapi(
   apiRoute({

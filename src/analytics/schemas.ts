@@ -6,6 +6,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import { Rfc3339 } from "../http/route";
+import { SEVERITIES } from "../audit/types";
+import { LOGISTICS_EXCEPTION_KINDS } from "../db/schema";
 import { ListOrdersQuery } from "../orders/schemas";
 import { SPANS } from "./sla";
 import { daysBetween, isDay } from "./time-zones";
@@ -109,6 +111,35 @@ export const SkuReportQuery = z
   })
   .superRefine(checkRange);
 
+export const FloorReportQuery = z
+  .object({
+    ...common,
+    group_by: groupBy(["day", "store", "warehouse"]),
+    worker: list(Id, 50).optional().openapi({ description: "API key ids of the people on the floor" }),
+    role: list(z.string().min(1).max(32), 20).optional(),
+  })
+  .superRefine(checkRange);
+
+export const AUDIT_OUTCOMES = ["approve", "hold", "reject", "wait"] as const;
+export const AuditFindingsQuery = z
+  .object({
+    ...common,
+    group_by: groupBy(["day", "store"]),
+    outcome: list(z.enum(AUDIT_OUTCOMES), AUDIT_OUTCOMES.length).optional(),
+    code: list(z.string().min(1).max(64), 50).optional().openapi({ description: "Finding codes, e.g. address_unverified" }),
+    severity: list(z.enum(SEVERITIES), SEVERITIES.length).optional(),
+  })
+  .superRefine(checkRange);
+
+export const CarriersReportQuery = z
+  .object({
+    ...common,
+    group_by: groupBy(["day", "store"]),
+    carrier: list(z.string().min(1).max(64), 50).optional(),
+    service: list(z.string().min(1).max(64), 50).optional(),
+  })
+  .superRefine(checkRange);
+
 export const OrderExportQuery = ListOrdersQuery.omit({ cursor: true, limit: true });
 
 const Money = z.string().openapi({ description: "Decimal string in the row's currency", example: "1234.50" });
@@ -118,7 +149,7 @@ const group = {
   hour_start: Rfc3339.optional().openapi({ description: "The instant that hour began (when grouped by hour)" }),
   store_id: z.string().optional(),
   channel: z.string().optional(),
-  warehouse_id: z.string().nullable().optional().openapi({ description: "null: not assigned to a warehouse (no allocation data yet)" }),
+  warehouse_id: z.string().nullable().optional().openapi({ description: "null: not allocated to a warehouse (yet)" }),
 };
 
 export const Freshness = z
@@ -231,11 +262,67 @@ export const SkuReportRow = z
     revenue_cancelled: Money,
     units_shipped: z.number().int(),
     revenue_shipped: Money,
-    cost_shipped: Money.nullable().openapi({ description: "null until inventory records costs" }),
+    cost_shipped: Money.nullable().openapi({ description: "Cost of the units shipped, from the ship movements; null when nothing shipped or a cost is unknown" }),
     margin_shipped: Money.nullable(),
   })
   .openapi("SkuReportRow");
 export const SkuReport = page(SkuReportRow, "SkuReport");
+
+const Rate = z.number().min(0).max(1).nullable();
+
+export const FloorReportRow = z
+  .object({
+    ...group,
+    worker: z.string().openapi({ description: "API key id of the person (bootstrap: the bootstrap admin key)" }),
+    role: z.string(),
+    picks: z.number().int().openapi({ description: "Pick lines confirmed, short ones included" }),
+    units_picked: z.number().int(),
+    short_picks: z.number().int(),
+    units_short: z.number().int(),
+    pack_scans: z.number().int(),
+    scan_mismatches: z.number().int().openapi({ description: "Pick or pack scans refused as the wrong item" }),
+    packs: z.number().int(),
+    packages: z.number().int(),
+    weight_overrides: z.number().int().openapi({ description: "Packs accepted outside the weight tolerance, with a reason" }),
+    other_actions: z.number().int().openapi({ description: "Interceptions resolved, restocks, merges and unmerges" }),
+    avg_pick_ms: z.number().int().nullable().openapi({ description: "Over the picks that reported a duration" }),
+    avg_pack_ms: z.number().int().nullable(),
+    short_pick_rate: Rate.openapi({ description: "short_picks / picks" }),
+    scan_mismatch_rate: Rate.openapi({ description: "scan_mismatches / (picks + pack_scans + scan_mismatches)" }),
+    weight_override_rate: Rate.openapi({ description: "weight_overrides / packs" }),
+  })
+  .openapi("FloorReportRow");
+export const FloorReport = page(FloorReportRow, "FloorReport");
+
+export const AuditFindingsRow = z
+  .object({
+    ...group,
+    outcome: z.enum(AUDIT_OUTCOMES),
+    code: z.string().nullable().openapi({ description: "The finding's reason code; null: audits that found nothing" }),
+    severity: z.enum(SEVERITIES).nullable(),
+    audits: z.number().int().openapi({ description: "Audits that raised the code" }),
+    findings: z.number().int(),
+  })
+  .openapi("AuditFindingsRow");
+export const AuditFindingsReport = page(AuditFindingsRow, "AuditFindingsReport");
+
+export const CarriersReportRow = z
+  .object({
+    ...group,
+    carrier: z.string(),
+    service: z.string().openapi({ description: '"" for exceptions of parcels without a label' }),
+    shipped: z.number().int().openapi({ description: "Parcels handed over" }),
+    delivered: z.number().int(),
+    on_time: z.number().int().openapi({ description: "Delivered within the transit days the service promised when chosen" }),
+    late: z.number().int(),
+    on_time_rate: Rate.openapi({ description: "on_time / (on_time + late); deliveries without a promise are not judged" }),
+    avg_transit_ms: z.number().int().nullable().openapi({ description: "Handover to delivery" }),
+    max_transit_ms: z.number().int().nullable(),
+    exceptions: z.number().int(),
+    ...Object.fromEntries(LOGISTICS_EXCEPTION_KINDS.map((k) => [`exceptions_${k}`, z.number().int()])),
+  })
+  .openapi("CarriersReportRow");
+export const CarriersReport = page(CarriersReportRow, "CarriersReport");
 
 const SlaMinutes = z.number().int().min(1).max(525_600).nullable();
 export const SlaBody = z

@@ -195,7 +195,7 @@ export const stockMovements = sqliteTable(
     kind: text("kind", { enum: MOVEMENT_KINDS }).notNull(),
     onHandDelta: integer("on_hand_delta").notNull(),
     reservedDelta: integer("reserved_delta").notNull(),
-    /** Receipts: the unit cost in the warehouse's currency (minor units). */
+    /** Receipts and transfers in: the unit cost paid; ship movements: the moving average at the time the goods left. Minor units of the warehouse's currency. */
     unitCost: integer("unit_cost"),
     actor: text("actor").notNull(),
     reason: text("reason"),
@@ -431,7 +431,11 @@ export const auditResults = sqliteTable(
     durationMs: integer("duration_ms").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("audit_results_order_idx").on(t.orderId, t.createdAt)],
+  (t) => [
+    index("audit_results_order_idx").on(t.orderId, t.createdAt),
+    // Analytics folds and scans audits by time.
+    index("audit_results_created_idx").on(t.createdAt),
+  ],
 );
 
 /** Why an order is on hold right now, one row per reason code: the review queue filters on it. */
@@ -661,9 +665,21 @@ export const fulfilmentExceptions = sqliteTable(
   (t) => [index("fulfilment_exceptions_shipment_idx").on(t.shipmentId)],
 );
 
-export const WAREHOUSE_EVENT_KINDS = ["pick", "short_pick", "pack_scan", "pack", "weigh", "intercept", "resolve", "restock", "merge", "unmerge"] as const;
+export const WAREHOUSE_EVENT_KINDS = [
+  "pick",
+  "short_pick",
+  "pack_scan",
+  "scan_mismatch",
+  "pack",
+  "weigh",
+  "intercept",
+  "resolve",
+  "restock",
+  "merge",
+  "unmerge",
+] as const;
 
-/** Every pick, pack scan, pack and weigh on the floor, with who did it and how long it took. */
+/** Every pick, pack scan, wrong scan, pack and weigh on the floor, with who did it and how long it took. */
 export const warehouseEvents = sqliteTable(
   "warehouse_events",
   {
@@ -677,7 +693,12 @@ export const warehouseEvents = sqliteTable(
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [index("warehouse_events_wh_idx").on(t.warehouseId, t.id), index("warehouse_events_worker_idx").on(t.worker, t.id)],
+  (t) => [
+    index("warehouse_events_wh_idx").on(t.warehouseId, t.id),
+    index("warehouse_events_worker_idx").on(t.worker, t.id),
+    // Analytics folds and scans the floor's work by time.
+    index("warehouse_events_created_idx").on(t.createdAt),
+  ],
 );
 
 export const SERVICE_TASK_STATUSES = ["open", "assigned", "in_progress", "done", "cancelled"] as const;
@@ -736,8 +757,8 @@ export const batchAssertions = sqliteTable(
 // Rollup tables are derived: every row can be recomputed from the tables
 // above, and is, whenever its (store, local day) is marked dirty. `day` is the
 // store's local date (YYYY-MM-DD) in the time zone the rollups were built with
-// (see analyticsStores). A dimension whose source does not exist yet is stored
-// as "" (warehouse_id today): a stable key that later folds fill in.
+// (see analyticsStores). A dimension without a value is stored as ""
+// (warehouse_id of an order not allocated yet): a stable key.
 
 /** Per store, the SLA targets in milliseconds; null means no target. A store without a row uses the defaults. */
 export const storeSlas = sqliteTable("store_slas", {
@@ -905,7 +926,12 @@ export const rollupReasonDays = sqliteTable(
   (t) => [primaryKey({ columns: [t.storeId, t.day, t.event, t.reason] }), index("rollup_reason_days_day_idx").on(t.day)],
 );
 
-/** Units and revenue per SKU (line totals, before order-level discounts). Cost stays null until inventory provides it. */
+/**
+ * Units and revenue per SKU (line totals, before order-level discounts) and
+ * warehouse (the allocation's, "" when not allocated). Cost is that recorded
+ * on the ship movements of what shipped; null when nothing shipped or a cost
+ * is unknown.
+ */
 export const rollupSkuDays = sqliteTable(
   "rollup_sku_days",
   {
@@ -925,6 +951,89 @@ export const rollupSkuDays = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.storeId, t.day, t.warehouseId, t.sku, t.currency] }),
     index("rollup_sku_days_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * The warehouse floor's work per person, warehouse and day: one row per
+ * `metric` (pick, short_pick, pack_scan, scan_mismatch, pack, weight_override,
+ * and the other warehouse event kinds), from warehouse_events. `units` is
+ * what the metric moved (units picked or short, packages packed); durations
+ * are those the floor reported (`duration_n` of `count` had one).
+ */
+export const rollupFloorDays = sqliteTable(
+  "rollup_floor_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    worker: text("worker").notNull(),
+    role: text("role").notNull(),
+    metric: text("metric").notNull(),
+    count: integer("count").notNull(),
+    units: integer("units").notNull(),
+    durationN: integer("duration_n").notNull(),
+    durationSumMs: integer("duration_sum_ms").notNull(),
+    durationMaxMs: integer("duration_max_ms").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.warehouseId, t.worker, t.metric] }),
+    index("rollup_floor_days_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * Audit findings per reason code, outcome and severity, per local day of the
+ * audit (audit_results). `code` "" counts audits that found nothing.
+ */
+export const rollupAuditDays = sqliteTable(
+  "rollup_audit_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    outcome: text("outcome").notNull(),
+    code: text("code").notNull(),
+    severity: text("severity").notNull(),
+    /** Audits that raised the code (once each, however often it was raised). */
+    audits: integer("audits").notNull(),
+    findings: integer("findings").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.outcome, t.code, t.severity] }),
+    index("rollup_audit_days_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * Carrier performance per carrier service and local day: parcels handed
+ * over, parcels delivered (judged on time or late against the transit days
+ * the service promised when it was chosen), transit time, and delivery
+ * exceptions by kind (the day each was raised).
+ */
+export const rollupCarrierDays = sqliteTable(
+  "rollup_carrier_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    carrier: text("carrier").notNull(),
+    service: text("service").notNull(),
+    shipped: integer("shipped").notNull(),
+    delivered: integer("delivered").notNull(),
+    onTime: integer("on_time").notNull(),
+    late: integer("late").notNull(),
+    /** Delivered parcels with a handover time: the transit sums are over these. */
+    transitN: integer("transit_n").notNull(),
+    transitSumMs: integer("transit_sum_ms").notNull(),
+    transitMaxMs: integer("transit_max_ms").notNull(),
+    failedAttempt: integer("failed_attempt").notNull(),
+    exception: integer("exception").notNull(),
+    returnedToSender: integer("returned_to_sender").notNull(),
+    staleTracking: integer("stale_tracking").notNull(),
+    conflictingStatus: integer("conflicting_status").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.carrier, t.service] }),
+    index("rollup_carrier_days_day_idx").on(t.day),
   ],
 );
 
@@ -991,7 +1100,14 @@ export const shipmentTracking = sqliteTable(
     handedOverAt: integer("handed_over_at"),
     deliveredAt: integer("delivered_at"),
   },
-  (t) => [index("shipment_tracking_number_idx").on(t.trackingNumber), index("shipment_tracking_status_idx").on(t.status, t.lastUpdateAt)],
+  (t) => [
+    index("shipment_tracking_number_idx").on(t.trackingNumber),
+    index("shipment_tracking_status_idx").on(t.status, t.lastUpdateAt),
+    // Analytics: the change scan reads what changed, the carrier fold what was handed over or delivered in a range of time.
+    index("shipment_tracking_updated_idx").on(t.lastUpdateAt),
+    index("shipment_tracking_handed_over_idx").on(t.handedOverAt),
+    index("shipment_tracking_delivered_idx").on(t.deliveredAt),
+  ],
 );
 
 /** The printable label (a PDF, base64), apart from the tracking row that every webhook reads. */
@@ -1067,6 +1183,8 @@ export const logisticsExceptions = sqliteTable(
     uniqueIndex("logistics_exceptions_open_uq").on(t.openKey),
     index("logistics_exceptions_status_idx").on(t.status, t.id),
     index("logistics_exceptions_order_idx").on(t.orderId),
+    // Analytics folds and scans exceptions by the time they were raised.
+    index("logistics_exceptions_created_idx").on(t.createdAt),
   ],
 );
 

@@ -14,7 +14,7 @@ import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
 import { addHeld, changeLevel, insertMovements, isStockShortage, outboundBin, type MovementInput } from "../inventory/stock";
 import { newId } from "../lib/ids";
-import { skuForScan } from "./scan";
+import { recordScanMismatch, skuForScan } from "./scan";
 
 type Env = { DB: D1Database };
 
@@ -37,7 +37,15 @@ export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, inp
   if (item.cancelledAt !== null) return { ok: false, code: "item_cancelled", message: "the item's order was cancelled: do not pick it" };
   if (item.reservedQty === 0) return { ok: false, code: "nothing_to_pick", message: "this line is already picked" };
   const scannedSku = await skuForScan(db, row.storeId, input.scanned, [item.sku]);
-  if (scannedSku !== item.sku) return { ok: false, code: "wrong_item", message: `scanned ${input.scanned}, the line is ${item.sku}` };
+  if (scannedSku !== item.sku) {
+    await recordScanMismatch(
+      db,
+      { warehouseId: item.warehouseId, shipmentId: item.shipmentId, waveId: wave.id },
+      { stage: "pick", code: input.scanned, expected: item.sku, durationMs: input.duration_ms },
+      worker,
+    );
+    return { ok: false, code: "wrong_item", message: `scanned ${input.scanned}, the line is ${item.sku}` };
+  }
   if (input.quantity > item.reservedQty) return { ok: false, code: "over_pick", message: `only ${item.reservedQty} left to pick on this line` };
 
   const q = input.quantity;

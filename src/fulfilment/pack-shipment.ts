@@ -12,7 +12,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents } from "../db/schema";
 import type { WarehouseRow } from "../inventory/scope";
-import { skuForScan } from "./scan";
+import { recordScanMismatch, skuForScan } from "./scan";
 import type { ShipmentRow } from "./shipment-queries";
 
 type Env = { DB: D1Database };
@@ -36,7 +36,10 @@ export async function scanForPack(
   const db = database(env);
   const items = await db.select().from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))).all();
   const sku = await skuForScan(db, s.storeId, input.code, items.map((i) => i.sku));
-  if (!sku) return { ok: false, code: "wrong_item", message: `${input.code} is not in this shipment` };
+  if (!sku) {
+    await recordScanMismatch(db, { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId }, { stage: "pack", code: input.code, durationMs: input.duration_ms }, worker);
+    return { ok: false, code: "wrong_item", message: `${input.code} is not in this shipment` };
+  }
   const item = items.find((i) => i.sku === sku && i.packedQty < i.pickedQty);
   if (!item) return { ok: false, code: "already_scanned", message: `every picked ${sku} is already scanned` };
   const now = Date.now();

@@ -14,7 +14,7 @@ import { assertInBatch, assertionFailed } from "../db/assert";
 import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, inboundWebhooks, shipmentItems, shipments, stockLevels } from "../db/schema";
 import type { Env } from "../env";
-import { insertMovementsSelect } from "../inventory/stock";
+import { currentUnitCost, insertMovementsSelect } from "../inventory/stock";
 import { newId } from "../lib/ids";
 import { releaseItemsWrites } from "./release-order";
 
@@ -123,7 +123,8 @@ function shipItemsWrites(db: ReturnType<typeof database>, itemFilter: SQL, actor
   return [
     insertMovementsSelect(
       db,
-      sql`SELECT warehouse_id, bin_id, sku, 'ship', -reserved_qty, -reserved_qty, NULL, ${actor}, 'shipped by the 3PL', 'shipment', shipment_id, ${now}
+      sql`SELECT warehouse_id, bin_id, sku, 'ship', -reserved_qty, -reserved_qty, ${currentUnitCost(sql`shipment_items.warehouse_id`, sql`shipment_items.sku`)},
+          ${actor}, 'shipped by the 3PL', 'shipment', shipment_id, ${now}
         FROM shipment_items WHERE (${itemFilter}) AND reserved_qty > 0`,
     ),
     db

@@ -54,6 +54,16 @@ export function insertMovementsSelect(db: Database, select: SQL) {
   return db.insert(stockMovements).select(sql`SELECT NULL, * FROM (${select})`);
 }
 
+/**
+ * The moving-average unit cost of (warehouse, sku) as it stands when the
+ * statement runs, or NULL where none was ever recorded: what a movement that
+ * takes goods out (a ship) records, so the cost of what left never changes
+ * afterwards, whatever later receipts do to the average.
+ */
+export function currentUnitCost(warehouseId: SQL, sku: SQL): SQL {
+  return sql`(SELECT ${stockCosts.avgUnitCost} FROM ${stockCosts} WHERE ${stockCosts.warehouseId} = ${warehouseId} AND ${stockCosts.sku} = ${sku})`;
+}
+
 /** Adds `qty` on hand (creating the row if needed); the returned row is the new level. */
 export function addOnHand(db: Database, at: { warehouseId: string; binId: string; sku: string }, qty: number, now: number) {
   return db

@@ -3,15 +3,16 @@
  * so a race (an interception, a second click, a tracking scan) commits once or
  * not at all: the shipment becomes `shipped`, its tracking row records the
  * handover, and the packed goods leave the warehouse's OUTBOUND bin (`ship`
- * movements taking them off hand and out of reserved). Then every order with
- * goods in it is settled (shipped when all its parcels are).
+ * movements taking them off hand and out of reserved, at the moving-average
+ * cost of the moment). Then every order with goods in it is settled
+ * (shipped when all its parcels are).
  */
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database, nonEmpty } from "../db/client";
 import { bins, shipmentItems, shipments, shipmentTracking, stockLevels } from "../db/schema";
 import type { Env } from "../env";
-import { isStockShortage, insertMovementsSelect } from "../inventory/stock";
+import { currentUnitCost, isStockShortage, insertMovementsSelect } from "../inventory/stock";
 import { randomToken } from "../lib/ids";
 import { ordersOfShipment } from "./order-shipments";
 import { settleOrder } from "./settle-order";
@@ -91,7 +92,7 @@ export async function handOver(env: Env, shipmentId: string, actor: string): Pro
     statements.push(
       insertMovementsSelect(
         db,
-        sql`SELECT ${s.warehouseId}, b.id, ${i.sku}, 'ship', ${-i.packed}, ${-i.packed}, NULL, ${actor}, NULL, 'shipment', ${shipmentId}, ${now}
+        sql`SELECT ${s.warehouseId}, b.id, ${i.sku}, 'ship', ${-i.packed}, ${-i.packed}, ${currentUnitCost(sql`${s.warehouseId}`, sql`${i.sku}`)}, ${actor}, NULL, 'shipment', ${shipmentId}, ${now}
             FROM ${bins} b WHERE b.warehouse_id = ${s.warehouseId} AND b.kind = 'outbound' AND ${won}`,
       ),
       db

@@ -10,8 +10,9 @@
  * rollup lease, so a run that lost its lease (it stalled past the expiry and
  * another took over) writes nothing.
  *
- * A new source of facts (shipments, picks, stock costs) plugs in as one more
- * fold in folds/index.ts, with its own tables keyed by (store_id, day).
+ * A new source of facts plugs in as one more fold in folds/index.ts, with
+ * its own tables keyed by (store_id, day) and, when its changes do not bump
+ * orders.updated_at, its own change source (`changedSlots`).
  */
 import { sql, type SQL } from "drizzle-orm";
 import { statement } from "../d1";
@@ -44,11 +45,21 @@ export type FoldUnit = {
   guard: SQL;
 };
 
+/** The change scan's granularity: every zone in use offsets by whole quarter hours, so a slot never straddles a local midnight. */
+export const SLOT_MS = 900_000;
+
 export type Fold = {
   name: string;
   /** Tables whose rows this fold owns, all keyed by (store_id, day). */
   tables: readonly string[];
   refold(d1: D1Database, unit: FoldUnit): Promise<D1PreparedStatement[]>;
+  /**
+   * For facts whose changes do not bump orders.updated_at (or that move
+   * buckets the order scan does not mark): a query of `store_id, slot` rows
+   * (slot = instant / SLOT_MS) naming the buckets touched by what changed in
+   * (from, to]. The scan marks them dirty with the orders' buckets.
+   */
+  changedSlots?(from: number, to: number): SQL;
 };
 
 /** `store_id IN (...)` with one bound parameter, whatever the number of stores. */
@@ -67,20 +78,39 @@ export function deleteUnitRows(d1: D1Database, table: string, unit: FoldUnit) {
  */
 export const EVENTS_WITH_ORDERS = sql`order_events e CROSS JOIN orders o ON o.id = e.order_id`;
 
-export function unitEventsWhere(unit: FoldUnit): SQL {
-  const within = sql`e.created_at >= ${unit.start} AND e.created_at < ${unit.end}`;
-  if (unit.zones.length === 1) return sql`${within} AND ${inStores(sql`o.store_id`, unit.storeIds)}`;
-  const zones = unit.zones.map(
-    (z) => sql`(${inStores(sql`o.store_id`, z.storeIds)} AND e.created_at >= ${z.start} AND e.created_at < ${z.end})`,
-  );
+/** Rows whose instant `at` falls in the unit's local days of the store `store` belongs to. */
+export function unitRangeWhere(unit: FoldUnit, at: SQL, store: SQL): SQL {
+  const within = sql`${at} >= ${unit.start} AND ${at} < ${unit.end}`;
+  if (unit.zones.length === 1) return sql`${within} AND ${inStores(store, unit.storeIds)}`;
+  const zones = unit.zones.map((z) => sql`(${inStores(store, z.storeIds)} AND ${at} >= ${z.start} AND ${at} < ${z.end})`);
   return sql`${within} AND (${sql.join(zones, sql` OR `)})`;
 }
+
+/** The local day number of an instant of the unit (rows filtered by unitRangeWhere): group by it, then dayOfNumberSql. */
+export const dayNumberIn = (unit: FoldUnit, at: SQL, store: SQL) => dayNumberSql(at, offsetSql(at, store, unit.zones));
+
+export const unitEventsWhere = (unit: FoldUnit) => unitRangeWhere(unit, sql`e.created_at`, sql`o.store_id`);
 
 /** The offset of each event of the unit in its store's zone. */
 export const eventOffset = (unit: FoldUnit) => offsetSql(sql`e.created_at`, sql`o.store_id`, unit.zones);
 
-/** The local day number of each event of the unit: group by it, then turn it into a date with dayOfNumberSql. */
-export const eventDayNumber = (unit: FoldUnit) => dayNumberSql(sql`e.created_at`, eventOffset(unit));
+/** The local day number of each event of the unit. */
+export const eventDayNumber = (unit: FoldUnit) => dayNumberIn(unit, sql`e.created_at`, sql`o.store_id`);
+
+/**
+ * The warehouse an order counts under: the one its allocation put most of
+ * its units in (ties: the smallest warehouse id), "" while it has none
+ * (not processed yet, services only, cancelled before allocation).
+ * shipment_items rows are written with the order's `process` event and never
+ * deleted or moved between warehouses, so the answer is fixed from then on.
+ */
+export const orderWarehouseSql = (orderId: SQL) =>
+  sql`COALESCE((SELECT si.warehouse_id FROM shipment_items si WHERE si.order_id = ${orderId}
+    GROUP BY si.warehouse_id ORDER BY SUM(si.quantity) DESC, si.warehouse_id LIMIT 1), '')`;
+
+/** The role of an actor: its API key's, "admin" for the bootstrap key, "system" for actors that are not keys (timers, webhooks). */
+export const actorRoleSql = (actor: SQL) =>
+  sql`COALESCE((SELECT k.role FROM api_keys k WHERE k.id = ${actor}), CASE WHEN ${actor} = 'bootstrap' THEN 'admin' ELSE 'system' END)`;
 
 /** Inserts JSON-array rows through json_each: one bound parameter per statement, chunked to stay well under D1's limits. */
 export function insertJsonRows(

@@ -1,8 +1,8 @@
 /**
  * Holds, rejections and cancellations per local day and the reason given.
- * Today the reason is the text staff typed; when the audit rules (issue 3)
- * record findings with reason codes, a fold over those findings adds the
- * codes alongside.
+ * The reason is the text given with the event (typed by staff, or the
+ * audit's summary of its findings); the audit's reason codes are counted
+ * alongside, per code and outcome, by audit-findings.ts.
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";

@@ -1,4 +1,7 @@
 /** Every rollup fold, in the order their statements run. A new source of facts is one more file and one more entry here. */
+import { auditFindings } from "./audit-findings";
+import { carrierPerformance } from "./carrier-performance";
+import { floorWork } from "./floor-work";
 import type { Fold } from "./fold";
 import { holdReasons } from "./hold-reasons";
 import { orderCounts } from "./order-counts";
@@ -6,6 +9,6 @@ import { processingTimes } from "./processing-times";
 import { skuSales } from "./sku-sales";
 import { staffActions } from "./staff-actions";
 
-export const FOLDS: readonly Fold[] = [orderCounts, processingTimes, staffActions, holdReasons, skuSales];
+export const FOLDS: readonly Fold[] = [orderCounts, processingTimes, staffActions, holdReasons, skuSales, floorWork, auditFindings, carrierPerformance];
 
 export type { Fold, FoldUnit } from "./fold";

@@ -4,13 +4,16 @@
  * the amounts of the orders received, per store, channel, warehouse and
  * currency. The day rows are summed from the hour rows in the same batch.
  *
- * Warehouse is "" for now: orders carry no warehouse until allocation
- * (issue 3/4) records one; a shipment-based fold will then fill it in.
+ * Warehouse: an order counts, in every bucket it touches, under the
+ * warehouse its allocation put most of its units in (orderWarehouseSql),
+ * from the moment it is allocated; until then, and for orders never
+ * allocated, under "". Allocation is the `process` event, so the change
+ * source below re-marks every day the order has events in when it happens.
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { hourDaySql, hourLabelSql, hourStartSql } from "../bucket-sql";
-import { deleteUnitRows, eventOffset, EVENTS_WITH_ORDERS, storeIn, unitEventsWhere, type Fold } from "./fold";
+import { deleteUnitRows, eventOffset, EVENTS_WITH_ORDERS, orderWarehouseSql, SLOT_MS, storeIn, unitEventsWhere, type Fold } from "./fold";
 
 const MEASURES = [
   "received",
@@ -45,9 +48,10 @@ export const orderCounts: Fold = {
       deleteUnitRows(d1, "rollup_order_hours", unit),
       deleteUnitRows(d1, "rollup_order_days", unit),
       statement(d1, sql`INSERT INTO rollup_order_hours (store_id, day, hour_start, hour_label, channel, warehouse_id, currency, ${measureList})
-        SELECT store_id, ${hourDaySql(hs, zoneOff)}, hour_start, ${hourLabelSql(hs, zoneOff, unit.zones)}, channel, '', currency, ${measureList}
+        SELECT store_id, ${hourDaySql(hs, zoneOff)}, hour_start, ${hourLabelSql(hs, zoneOff, unit.zones)}, channel, warehouse_id, currency, ${measureList}
         FROM (
-          SELECT o.store_id AS store_id, ${off} AS off, ${hourStartSql(at, off)} AS hour_start, o.channel AS channel, o.currency AS currency,
+          SELECT o.store_id AS store_id, ${off} AS off, ${hourStartSql(at, off)} AS hour_start, o.channel AS channel,
+            ${orderWarehouseSql(sql`o.id`)} AS warehouse_id, o.currency AS currency,
             SUM(e.type = 'received') AS received,
             SUM(e.to_status = 'approved') AS approved,
             SUM(e.to_status = 'on_hold') AS held,
@@ -65,7 +69,7 @@ export const orderCounts: Fold = {
             SUM(CASE WHEN e.to_status = 'cancelled' THEN o.total_amount ELSE 0 END) AS cancelled_amount
           FROM ${EVENTS_WITH_ORDERS}
           WHERE ${unitEventsWhere(unit)}
-          GROUP BY o.store_id, off, hour_start, o.channel, o.currency
+          GROUP BY o.store_id, off, hour_start, o.channel, warehouse_id, o.currency
         )
         WHERE ${unit.guard}`),
       statement(d1, sql`INSERT INTO rollup_order_days (store_id, day, channel, warehouse_id, currency, ${measureList})
@@ -74,5 +78,11 @@ export const orderCounts: Fold = {
         WHERE ${storeIn(sql`store_id`, unit.storeIds)} AND day BETWEEN ${unit.firstDay} AND ${unit.lastDay} AND ${unit.guard}
         GROUP BY store_id, day, channel, warehouse_id, currency`),
     ];
+  },
+  // Allocation (the process event) gives an order its warehouse: every bucket the order counts in moves, not only today's.
+  changedSlots(from, to) {
+    return sql`SELECT o.store_id AS store_id, e.created_at / ${SLOT_MS} AS slot
+      FROM order_events p CROSS JOIN order_events e ON e.order_id = p.order_id CROSS JOIN orders o ON o.id = p.order_id
+      WHERE p.created_at > ${from} AND p.created_at <= ${to} AND p.type = 'process'`;
   },
 };

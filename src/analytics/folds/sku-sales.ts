@@ -1,37 +1,67 @@
 /**
- * Units and revenue per SKU and local day: ordered (lines of orders received
- * that day), cancelled (lines of orders cancelled that day) and shipped
- * (lines of orders shipped that day). Revenue is the line total, before
- * order-level discounts. Warehouse is "" and cost null until inventory
- * (issue 3) records the warehouse and moving-average cost of what shipped;
- * margin is then revenue_shipped - cost_shipped.
+ * Units and revenue per SKU, warehouse and local day: ordered (lines of
+ * orders received that day), cancelled (lines of orders cancelled that day)
+ * and shipped (lines of orders shipped that day). Revenue is the line total,
+ * before order-level discounts.
+ *
+ * Warehouse: each line is split over the allocation items that hold it
+ * (shipment_items: one per warehouse bin the line was reserved in), units as
+ * allocated and revenue pro rata, exactly (item i of a line gets
+ * floor(total * C_i / q) - floor(total * C_(i-1) / q), C = units allocated up
+ * to and including it, in item id order), so the parts add up to the line.
+ * A line without items (not allocated yet, services) is one part, "".
+ *
+ * Cost: a shipped part costs its units at the unit cost recorded on the ship
+ * movements of its shipment and SKU (the moving average when the goods left,
+ * so a refold always finds the same cost). Unknown, and the row's cost_shipped
+ * NULL, when a movement has no cost (shipped before costs were recorded, a
+ * SKU never received at a cost), the warehouse keeps costs in another
+ * currency than the order's, or the part was never allocated. A row that
+ * shipped nothing has cost NULL as well: there is no margin to speak of.
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
 import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
 
+/** 0 ordered, 1 cancelled, 2 shipped. */
+const KINDS = ["ordered", "cancelled", "shipped"] as const;
+
+/** The unit cost, in the order's currency, of what a shipment took of a SKU out of stock; NULL when unknown. */
+const shippedUnitCost = sql`(SELECT CASE WHEN COUNT(*) > 0 AND COUNT(m.unit_cost) = COUNT(*) THEN
+      CAST(ROUND(SUM(-m.on_hand_delta * m.unit_cost) * 1.0 / NULLIF(SUM(-m.on_hand_delta), 0)) AS INTEGER) END
+    FROM stock_movements m WHERE m.ref_id = si.shipment_id AND m.kind = 'ship' AND m.sku = si.sku
+      AND (SELECT w.currency FROM warehouses w WHERE w.id = si.warehouse_id) = o.currency)`;
+
 export const skuSales: Fold = {
   name: "sku-sales",
   tables: ["rollup_sku_days"],
   async refold(d1, unit) {
-    const when = (cond: string, col: string, as: string) => sql.raw(`SUM(CASE WHEN ${cond} THEN l.${col} ELSE 0 END) AS ${as}`);
+    const sum = (kind: number, value: string) => sql.raw(`SUM(CASE WHEN kind = ${kind} THEN ${value} ELSE 0 END)`);
+    const measures = KINDS.flatMap((_, k) => [sum(k, "units"), sum(k, "revenue")]);
     return [
       deleteUnitRows(d1, "rollup_sku_days", unit),
       statement(d1, sql`INSERT INTO rollup_sku_days (store_id, day, warehouse_id, sku, currency, units_ordered, revenue_ordered,
           units_cancelled, revenue_cancelled, units_shipped, revenue_shipped, cost_shipped)
-        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, '', sku, currency, units_ordered, revenue_ordered,
-          units_cancelled, revenue_cancelled, units_shipped, revenue_shipped, NULL
+        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, warehouse_id, sku, currency, ${sql.join(measures, sql`, `)},
+          CASE WHEN SUM(kind = 2) = 0 OR SUM(kind = 2 AND unit_cost IS NULL) > 0 THEN NULL ELSE SUM(CASE WHEN kind = 2 THEN units * unit_cost ELSE 0 END) END
         FROM (
-          SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, l.sku AS sku, o.currency AS currency,
-            ${when("e.type = 'received'", "quantity", "units_ordered")}, ${when("e.type = 'received'", "total_amount", "revenue_ordered")},
-            ${when("e.to_status = 'cancelled'", "quantity", "units_cancelled")}, ${when("e.to_status = 'cancelled'", "total_amount", "revenue_cancelled")},
-            ${when("e.to_status = 'shipped'", "quantity", "units_shipped")}, ${when("e.to_status = 'shipped'", "total_amount", "revenue_shipped")}
-          FROM ${EVENTS_WITH_ORDERS} JOIN order_lines l ON l.order_id = e.order_id
-          WHERE ${unitEventsWhere(unit)} AND (e.type = 'received' OR e.to_status IN ('cancelled', 'shipped'))
-          GROUP BY o.store_id, day_number, l.sku, o.currency
+          SELECT store_id, day_number, warehouse_id, sku, currency, kind, units, unit_cost,
+            CASE WHEN cum IS NULL THEN total ELSE total * cum / quantity - total * (cum - units) / quantity END AS revenue
+          FROM (
+            SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, l.sku AS sku, o.currency AS currency,
+              CASE WHEN e.type = 'received' THEN 0 WHEN e.to_status = 'cancelled' THEN 1 ELSE 2 END AS kind,
+              COALESCE(si.warehouse_id, '') AS warehouse_id, COALESCE(si.quantity, l.quantity) AS units,
+              l.quantity AS quantity, l.total_amount AS total,
+              (SELECT SUM(x.quantity) FROM shipment_items x WHERE x.order_id = si.order_id AND x.line_no = si.line_no AND x.id <= si.id) AS cum,
+              CASE WHEN e.to_status = 'shipped' THEN ${shippedUnitCost} END AS unit_cost
+            FROM ${EVENTS_WITH_ORDERS} JOIN order_lines l ON l.order_id = e.order_id
+              LEFT JOIN shipment_items si ON si.order_id = l.order_id AND si.line_no = l.line_no
+            WHERE ${unitEventsWhere(unit)} AND (e.type = 'received' OR e.to_status IN ('cancelled', 'shipped'))
+          )
         )
-        WHERE ${unit.guard}`),
+        WHERE ${unit.guard}
+        GROUP BY store_id, day_number, warehouse_id, sku, currency`),
     ];
   },
 };

@@ -5,13 +5,13 @@
  * The actor is the API key; its role comes from api_keys ("admin" for the
  * bootstrap key, "system" for actors that are not keys).
  *
- * Picks, packs, weighing overrides and exceptions (issues 3-5) become more
- * metrics in the same table, from folds over their own tables.
+ * The warehouse floor's work (picks, packs, scan mismatches, weighing
+ * overrides) is folded apart, per warehouse: floor-work.ts.
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
-import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
+import { actorRoleSql, deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
 
 export const staffActions: Fold = {
   name: "staff-actions",
@@ -23,13 +23,12 @@ export const staffActions: Fold = {
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, actor, role, metric, n, latency_sum, latency_max
         FROM (
           SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, e.actor AS actor,
-            COALESCE(k.role, CASE WHEN e.actor = 'bootstrap' THEN 'admin' ELSE 'system' END) AS role,
+            ${actorRoleSql(sql`e.actor`)} AS role,
             e.type AS metric, COUNT(*) AS n,
             COALESCE(SUM(e.created_at - p.created_at), 0) AS latency_sum,
             COALESCE(MAX(e.created_at - p.created_at), 0) AS latency_max
           FROM ${EVENTS_WITH_ORDERS}
             LEFT JOIN order_events p ON p.order_id = e.order_id AND p.seq = e.seq - 1
-            LEFT JOIN api_keys k ON k.id = e.actor
           WHERE ${unitEventsWhere(unit)} AND e.type <> 'received'
           GROUP BY o.store_id, day_number, e.actor, e.type
         )
