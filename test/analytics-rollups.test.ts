@@ -322,6 +322,33 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect(skus.map((r) => [r.day, r.warehouse_id, r.units_ordered, r.revenue_ordered])).toEqual([["2025-12-01", "wh_roll_east", 2, 1000]]);
   });
 
+  it("events that keep the order's status (edits, after-sales requests) are no milestone: nothing counts twice", async () => {
+    await writeStores([{ id: "st_roll_same", name: "Same-status shop", currency: "USD", timezone: "UTC" }]);
+    const at = (h: number) => Date.parse(`2025-12-24T${String(h).padStart(2, "0")}:00:00Z`);
+    const event = (seq: number, type: string, from: string | null, to: string) =>
+      env.DB.prepare("INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_same', ?, ?, ?, ?, 'bootstrap', ?)").bind(
+        `evt_roll_same_${seq}`, seq, type, from, to, at(seq),
+      );
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
+          subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
+        VALUES ('ord_roll_same', 'st_roll_same', 'web', 'shipped', 7, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?, ?)`).bind(at(1), at(7)),
+      env.DB.prepare("INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_same', 1, 'SKU-S', 'S', 'goods', 2, 500, 1000)"),
+      event(1, "received", null, "received"),
+      event(2, "approve", "received", "approved"),
+      event(3, "edited", "approved", "approved"),
+      event(4, "process", "approved", "processing"),
+      event(5, "ship", "processing", "shipped"),
+      event(6, "after_sales_opened", "shipped", "shipped"),
+      event(7, "after_sales_resolved", "shipped", "shipped"),
+    ]);
+    await rollUntilCaughtUp(Date.parse("2025-12-30T00:00:00Z"));
+    const [day] = await rollupRows("rollup_order_days", ["st_roll_same"], "day");
+    expect(day).toMatchObject({ received: 1, approved: 1, processing: 1, shipped: 1 });
+    const skus = await rollupRows("rollup_sku_days", ["st_roll_same"], "day");
+    expect(skus.map((r) => [r.units_ordered, r.units_shipped])).toEqual([[2, 2]]);
+  });
+
   it("a store's new SLA re-judges its breaches", async () => {
     const before = (await snapshot()).breaches.filter((b) => b.store_id === "st_roll_ber").length;
     await env.DB.prepare(

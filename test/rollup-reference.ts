@@ -7,7 +7,9 @@
 import { env } from "cloudflare:workers";
 
 type Order = Record<string, any>;
-type Event = { order_id: string; seq: number; type: string; to_status: string; actor: string; reason: string | null; created_at: number };
+type Event = { order_id: string; seq: number; type: string; from_status: string | null; to_status: string; actor: string; reason: string | null; created_at: number };
+/** The event moved the order into `status`: events that keep the status (an edit, an after-sales request) are no milestone. */
+const entered = (e: Event, status: string) => e.to_status === status && e.from_status !== status;
 type Line = { order_id: string; line_no: number; sku: string; quantity: number; total_amount: number };
 type Item = { id: string; order_id: string; line_no: number; shipment_id: string; warehouse_id: string; sku: string; quantity: number };
 
@@ -110,20 +112,20 @@ export function expectedOrderHours(raw: Raw) {
       { store_id: o.store_id, day, hour_start: hourStart, hour_label: label, channel: o.channel, warehouse_id: warehouseOf.get(o.id) ?? "", currency: o.currency },
       {
         received,
-        approved: +(e.to_status === "approved"),
-        held: +(e.to_status === "on_hold"),
-        processing: +(e.to_status === "processing"),
-        shipped: +(e.to_status === "shipped"),
-        delivered: +(e.to_status === "delivered"),
-        completed: +(e.to_status === "completed"),
-        cancelled: +(e.to_status === "cancelled"),
+        approved: +entered(e, "approved"),
+        held: +entered(e, "on_hold"),
+        processing: +entered(e, "processing"),
+        shipped: +entered(e, "shipped"),
+        delivered: +entered(e, "delivered"),
+        completed: +entered(e, "completed"),
+        cancelled: +entered(e, "cancelled"),
         rejected: +(e.type === "reject"),
         gross_amount: received * o.subtotal_amount,
         discount_amount: received * o.discount_amount,
         shipping_amount: received * o.shipping_amount,
         tax_amount: received * o.tax_amount,
         net_amount: received * o.total_amount,
-        cancelled_amount: e.to_status === "cancelled" ? o.total_amount : 0,
+        cancelled_amount: entered(e, "cancelled") ? o.total_amount : 0,
       },
     );
   }
@@ -266,7 +268,7 @@ export function expectedSkus(raw: Raw) {
   const partsOf = lineParts(raw);
   const costOf = shippedUnitCosts(raw);
   for (const e of raw.events) {
-    const kind = e.type === "received" ? "ordered" : e.to_status === "cancelled" ? "cancelled" : e.to_status === "shipped" ? "shipped" : null;
+    const kind = e.type === "received" ? "ordered" : entered(e, "cancelled") ? "cancelled" : entered(e, "shipped") ? "shipped" : null;
     if (!kind) continue;
     const o = raw.orders.get(e.order_id)!;
     const day = localParts(raw.tz.get(o.store_id)!, e.created_at).day;

@@ -53,20 +53,20 @@ export const orderCounts: Fold = {
           SELECT o.store_id AS store_id, ${off} AS off, ${hourStartSql(at, off)} AS hour_start, o.channel AS channel,
             ${orderWarehouseSql(sql`o.id`)} AS warehouse_id, o.currency AS currency,
             SUM(e.type = 'received') AS received,
-            SUM(e.to_status = 'approved') AS approved,
-            SUM(e.to_status = 'on_hold') AS held,
-            SUM(e.to_status = 'processing') AS processing,
-            SUM(e.to_status = 'shipped') AS shipped,
-            SUM(e.to_status = 'delivered') AS delivered,
-            SUM(e.to_status = 'completed') AS completed,
-            SUM(e.to_status = 'cancelled') AS cancelled,
+            SUM((e.to_status = 'approved' AND e.from_status IS NOT e.to_status)) AS approved,
+            SUM((e.to_status = 'on_hold' AND e.from_status IS NOT e.to_status)) AS held,
+            SUM((e.to_status = 'processing' AND e.from_status IS NOT e.to_status)) AS processing,
+            SUM((e.to_status = 'shipped' AND e.from_status IS NOT e.to_status)) AS shipped,
+            SUM((e.to_status = 'delivered' AND e.from_status IS NOT e.to_status)) AS delivered,
+            SUM((e.to_status = 'completed' AND e.from_status IS NOT e.to_status)) AS completed,
+            SUM((e.to_status = 'cancelled' AND e.from_status IS NOT e.to_status)) AS cancelled,
             SUM(e.type = 'reject') AS rejected,
             SUM(CASE WHEN e.type = 'received' THEN o.subtotal_amount ELSE 0 END) AS gross_amount,
             SUM(CASE WHEN e.type = 'received' THEN o.discount_amount ELSE 0 END) AS discount_amount,
             SUM(CASE WHEN e.type = 'received' THEN o.shipping_amount ELSE 0 END) AS shipping_amount,
             SUM(CASE WHEN e.type = 'received' THEN o.tax_amount ELSE 0 END) AS tax_amount,
             SUM(CASE WHEN e.type = 'received' THEN o.total_amount ELSE 0 END) AS net_amount,
-            SUM(CASE WHEN e.to_status = 'cancelled' THEN o.total_amount ELSE 0 END) AS cancelled_amount
+            SUM(CASE WHEN (e.to_status = 'cancelled' AND e.from_status IS NOT e.to_status) THEN o.total_amount ELSE 0 END) AS cancelled_amount
           FROM ${EVENTS_WITH_ORDERS}
           WHERE ${unitEventsWhere(unit)}
           GROUP BY o.store_id, off, hour_start, o.channel, warehouse_id, o.currency

@@ -57,7 +57,7 @@ export const skuSales: Fold = {
               CASE WHEN e.to_status = 'shipped' THEN ${shippedUnitCost} END AS unit_cost
             FROM ${EVENTS_WITH_ORDERS} JOIN order_lines l ON l.order_id = e.order_id
               LEFT JOIN shipment_items si ON si.order_id = l.order_id AND si.line_no = l.line_no
-            WHERE ${unitEventsWhere(unit)} AND (e.type = 'received' OR e.to_status IN ('cancelled', 'shipped'))
+            WHERE ${unitEventsWhere(unit)} AND (e.type = 'received' OR (e.to_status IN ('cancelled', 'shipped') AND e.from_status IS NOT e.to_status))
           )
         )
         WHERE ${unit.guard}
