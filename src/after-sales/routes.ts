@@ -11,7 +11,8 @@ import { afterSalesRequests, orders } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { cursorKey, pageOf } from "../http/pagination";
 import { fromMinor, toMinor } from "../lib/money";
 import { OrderIdParam } from "../orders/schemas";
 import { etag, iso, parseIfMatch } from "../orders/serialize";
@@ -122,8 +123,7 @@ afterSalesRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (after === null || (after !== undefined && !after.startsWith("as_"))) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(q.cursor, (k) => k.startsWith("as_"));
     const p = c.get("principal");
     const rows = await database(c.env)
       .select()
@@ -141,8 +141,8 @@ afterSalesRoutes.openapi(
       .orderBy(desc(afterSalesRequests.id))
       .limit(q.limit + 1)
       .all();
-    const page = rows.slice(0, q.limit);
-    return c.json({ data: page.map(afterSalesBody), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+    const page = pageOf(rows, q.limit, (r) => r.id);
+    return c.json({ data: page.data.map(afterSalesBody), next_cursor: page.next_cursor }, 200);
   },
 );
 

@@ -8,6 +8,7 @@ import type { Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { cursorKey } from "../http/pagination";
 import { visibleWarehouse, warehouseOr404, warehouseScope } from "../inventory/scope";
 import { iso } from "../orders/serialize";
 import { confirmPick } from "./confirm-pick";
@@ -122,8 +123,7 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (after === null || (after !== undefined && !after.startsWith("wv_"))) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(q.cursor, (k) => k.startsWith("wv_"));
     const rows = await database(c.env)
       .select()
       .from(waves)

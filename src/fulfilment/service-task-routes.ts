@@ -5,7 +5,8 @@ import { database } from "../db/client";
 import { serviceTasks } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, notFound, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { cursorKey, pageOf } from "../http/pagination";
 import { etag, iso, parseIfMatch } from "../orders/serialize";
 import { ListTasksQuery, ServiceTask, ServiceTaskIdParam, TaskTransitionBody } from "./schemas";
 import { allowedTaskEvents } from "./service-task-lifecycle";
@@ -46,8 +47,7 @@ serviceTaskRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (after === null || (after !== undefined && !after.startsWith("svc_"))) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(q.cursor, (k) => k.startsWith("svc_"));
     const p = c.get("principal");
     const rows = await database(c.env)
       .select()
@@ -65,8 +65,8 @@ serviceTaskRoutes.openapi(
       .orderBy(desc(serviceTasks.id))
       .limit(q.limit + 1)
       .all();
-    const page = rows.slice(0, q.limit);
-    return c.json({ data: page.map(taskBody), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+    const page = pageOf(rows, q.limit, (r) => r.id);
+    return c.json({ data: page.data.map(taskBody), next_cursor: page.next_cursor }, 200);
   },
 );
 

@@ -6,7 +6,8 @@ import { logisticsExceptions, shipments, shipmentTracking, trackingEvents } from
 import type { AppEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { ApiError, notFound, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { cursorKey, pageOf } from "../http/pagination";
 import { getOrder } from "../orders/queries";
 import { OrderIdParam } from "../orders/schemas";
 import { iso } from "../orders/serialize";
@@ -108,8 +109,7 @@ trackingRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const p = c.get("principal");
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (after === null || (after !== undefined && !after.startsWith("tev_"))) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(q.cursor, (k) => k.startsWith("tev_"));
     const db = database(c.env);
     const rows = await db
       .select({ e: trackingEvents })
@@ -127,8 +127,8 @@ trackingRoutes.openapi(
       .orderBy(desc(trackingEvents.id))
       .limit(q.limit + 1)
       .all();
-    const page = rows.slice(0, q.limit);
-    return c.json({ data: page.map((r) => trackingEventBody(r.e)), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.e.id) : null }, 200);
+    const page = pageOf(rows, q.limit, (r) => r.e.id);
+    return c.json({ data: page.data.map((r) => trackingEventBody(r.e)), next_cursor: page.next_cursor }, 200);
   },
 );
 
@@ -144,11 +144,10 @@ trackingRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    if (after === null || (after !== undefined && !after.startsWith("lex_"))) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const after = cursorKey(q.cursor, (k) => k.startsWith("lex_"));
     const rows = await listExceptions(c.env, c.get("principal"), q, after);
-    const page = rows.slice(0, q.limit);
-    return c.json({ data: page.map(exceptionBody), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
+    const page = pageOf(rows, q.limit, (r) => r.id);
+    return c.json({ data: page.data.map(exceptionBody), next_cursor: page.next_cursor }, 200);
   },
 );
 
