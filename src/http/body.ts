@@ -19,7 +19,8 @@ export const jsonBodies = createMiddleware<AppEnv>(async function jsonBodies(c, 
   if (declared > MAX_BODY_BYTES) throw tooLarge();
   const type = c.req.header("content-type");
   // A POST with no body at all (an action like "audit again"): routes that need a body see `{}` and say what is missing.
-  if (!type && !c.req.raw.body) return next();
+  // Over HTTP an empty body still comes as a stream, with `content-length: 0`.
+  if (!type && (!c.req.raw.body || c.req.header("content-length") === "0")) return next();
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type ?? "")) {
     throw new ApiError(415, "unsupported_media_type", "Unsupported media type", "Send the body as application/json");
   }

@@ -248,6 +248,15 @@ describe("orders through the demo keys", () => {
     const listed = await api(`/v1/orders?q=${encodeURIComponent(body.external_id)}`, { key: CHANNEL_KEY });
     assert.equal(listed.body.data.length, 1, "one order, however many retries");
   });
+
+  test("an action POSTed with no body over HTTP (content-length: 0) is taken; a body that is not JSON is a 415", async () => {
+    const o = (await createOrder()).body;
+    const link = await api(`/v1/orders/${o.id}/customer-link`, { method: "POST" });
+    assert.equal(link.status, 201, JSON.stringify(link.body));
+    assert.match(link.body.url, /\/o\/[0-9A-Za-z]{32}$/);
+    const text = await api(`/v1/orders/${o.id}/customer-link`, { body: "link please", headers: { "content-type": "text/plain" } });
+    assert.equal(text.status, 415);
+  });
 });
 
 describe("background work", () => {

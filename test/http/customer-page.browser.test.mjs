@@ -91,3 +91,60 @@ test("a customer fixes their postcode on a phone and the order is confirmed", { 
   assert.equal(order.body.shipping_address.postal_code, "10118");
   await context.close();
 });
+
+test("a customer asks to return an item on a phone, sees the request, then withdraws it", { skip: !haveBrowser && "no Chromium here", timeout: 120_000 }, async () => {
+  const created = await server.api("/v1/orders", {
+    key: CHANNEL_KEY,
+    body: {
+      store_id: "st_demo",
+      channel: "web",
+      external_id: `browser-return-${Date.now()}`,
+      payment_status: "paid",
+      customer: { name: "Ada Lovelace", email: "ada.return@example.com" },
+      shipping_address: { name: "Ada Lovelace", line1: "350 Fifth Avenue", city: "New York", region: "NY", postal_code: "10118", country: "US" },
+      lines: [{ sku: "TEA-1", quantity: 2, unit_price: "12.50" }],
+      currency: "USD",
+    },
+  });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const id = created.body.id;
+  // The audit approves and allocation may process it from the queue; staff take it the rest of the way.
+  const next = { received: "approve", approved: "process", processing: "ship", shipped: "deliver" };
+  let status = "received";
+  for (let i = 0; i < 100 && status !== "delivered"; i++) {
+    status = (await server.api(`/v1/orders/${id}`)).body.status;
+    if (status === "received" || !next[status]) {
+      await sleep(200);
+      continue;
+    }
+    await server.api(`/v1/orders/${id}/transitions`, { body: { event: next[status] } });
+  }
+  assert.equal(status, "delivered");
+  const link = await server.api(`/v1/orders/${id}/customer-link`, { method: "POST" });
+  assert.equal(link.status, 201, JSON.stringify(link.body));
+  const path = new URL(link.body.url).pathname;
+
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(`${server.base}${path}`);
+  assert.equal(await page.locator(`form[action$='/received']`).count(), 1);
+  await page.selectOption("#kind", "return");
+  await page.fill("#qty_1", "1");
+  await page.fill("#reason", "One tin arrived dented");
+  await Promise.all([page.waitForURL(/done=after_sales/), page.click("form[action$='/after-sales'] button")]);
+  assert.match(await page.locator("[role=status]").innerText(), /we received your request/);
+  assert.equal(await page.locator("[data-request-status=open]").count(), 1);
+  // While the request is open the order does not complete: no receipt button, no second request form.
+  assert.equal(await page.locator(`form[action$='/received']`).count(), 0);
+  assert.equal(await page.locator(`form[action$='/after-sales']`).count(), 0);
+
+  const requests = (await server.api(`/v1/orders/${id}/after-sales`)).body.data;
+  assert.deepEqual(requests.map((r) => [r.kind, r.status, r.opened_by, r.lines]), [["return", "open", "customer", [{ sku: "TEA-1", quantity: 1 }]]]);
+  assert.equal((await server.api(`/v1/orders/${id}`)).body.open_after_sales, 1);
+
+  await Promise.all([page.waitForURL(/done=withdrawn/), page.click("form[action*='/withdraw'] button")]);
+  assert.equal(await page.locator("[data-request-status=withdrawn]").count(), 1);
+  assert.equal(await page.locator(`form[action$='/received']`).count(), 1);
+  assert.equal((await server.api(`/v1/orders/${id}`)).body.open_after_sales, 0);
+  await context.close();
+});
