@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { BarcodeFormat, BitArray, Code128Reader, DecodeHintType } from "@zxing/library";
 import { decodePDFRawStream, PDFArray, PDFDocument, type PDFRawStream } from "pdf-lib";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { code128Bars } from "../src/logistics/barcode";
 import { isValidS10 } from "../src/logistics/carriers/tracking-number";
 import { createLabel } from "../src/logistics/create-label";
@@ -335,6 +335,27 @@ describe("voiding a label", () => {
     await env.DB.prepare("UPDATE shipment_items SET cancelled_at = ? WHERE shipment_id = ?").bind(Date.now(), shipmentId).run();
     expect(await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).toMatchObject({ status: 409, body: { code: "nothing_to_ship" } });
     expect((await api(`/v1/shipments/${shipmentId}/label`, { method: "DELETE" })).status).toBe(200);
+  });
+});
+
+describe("a cancelled order's labelled parcel", () => {
+  it("is intercepted at the dock: the handover refuses it, the label is voided, the goods go back to their bin", async () => {
+    const { order, shipmentId, sku, warehouse } = await packedOrder(store.id, { quantity: 2 });
+    expect((await api(`/v1/shipments/${shipmentId}/label`, { body: {} })).status).toBe(201);
+    expect((await api(`/v1/orders/${order.id}/transitions`, { body: { event: "cancel", reason: "customer changed their mind" } })).status).toBe(200);
+    // The cancellation's consumer intercepts what is still in the building, labelled parcels included.
+    await vi.waitFor(async () => expect((await api(`/v1/shipments/${shipmentId}`)).body.intercepted).toBe(true), { timeout: 10_000, interval: 50 });
+    expect((await api(`/v1/shipments/${shipmentId}`)).body).toMatchObject({ status: "labelled", intercept_reason: "order cancelled" });
+    expect((await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).status).toBe(409);
+    const early = await api(`/v1/shipments/${shipmentId}/interception/resolve`, { body: { action: "restock" } });
+    expect(early).toMatchObject({ status: 409, body: { code: "label_active" } });
+
+    expect((await api(`/v1/shipments/${shipmentId}/label`, { method: "DELETE" })).status).toBe(200);
+    const restocked = await api(`/v1/shipments/${shipmentId}/interception/resolve`, { body: { action: "restock" } });
+    expect(restocked.status, JSON.stringify(restocked.body)).toBe(200);
+    expect((await api(`/v1/shipments/${shipmentId}`)).body.status).toBe("cancelled");
+    expect(await level(warehouse.id, sku)).toEqual({ on_hand: 50, reserved: 0 });
+    expect((await ledgerOk(warehouse.id)).ok).toBe(true);
   });
 });
 

@@ -39,13 +39,20 @@ export async function interceptShipment(env: Env, s: ShipmentRow, reason: string
   return updated.length ? { ok: true } : { ok: false, code: "conflict", message: "the shipment changed meanwhile; reload it" };
 }
 
-/** Writes that intercept an order's shipments on the floor (for cancellations and address changes). */
+/**
+ * Writes that intercept an order's shipments on the floor (for cancellations
+ * and address changes), up to a labelled parcel waiting at the dock: the
+ * handover refuses it, its label can still be voided, and the goods go back
+ * through the interception's restock.
+ */
 export function interceptOrderWrites(db: ReturnType<typeof database>, orderId: string, reason: string, now: number): BatchItem<"sqlite">[] {
   return [
     db
       .update(shipments)
       .set({ interceptedAt: now, interceptReason: reason, updatedAt: now })
-      .where(sql`status IN ('picking', 'packed') AND intercepted_at IS NULL AND dispatch_status IS NULL AND id IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId})`),
+      .where(
+        sql`status IN ('picking', 'packed', 'labelled') AND intercepted_at IS NULL AND dispatch_status IS NULL AND id IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId})`,
+      ),
   ];
 }
 
@@ -56,6 +63,7 @@ export async function resolveInterception(
   actor: string,
 ): Promise<Result & { status?: string }> {
   if (s.interceptedAt === null) return { ok: false, code: "not_intercepted", message: "the shipment is not intercepted" };
+  if (s.status === "labelled") return { ok: false, code: "label_active", message: "the parcel still has a label: void it first (DELETE /v1/shipments/{id}/label)" };
   const db = database(env);
   const items = await db.select().from(shipmentItems).where(eq(shipmentItems.shipmentId, s.id)).all();
   const toRestock = items.filter((i) => i.cancelledAt !== null && i.pickedQty > 0);
