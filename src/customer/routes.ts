@@ -8,14 +8,13 @@ import { Hono, type Context } from "hono";
 import { asc, eq } from "drizzle-orm";
 import { z } from "@hono/zod-openapi";
 import { database } from "../db/client";
-import { afterSalesRequests, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
+import { AFTER_SALES_KINDS, afterSalesRequests, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import type { AppEnv, Env } from "../env";
 import { pickLanguage, type Language } from "../notifications/templates";
 import { Address } from "../orders/schemas";
 import type { EditInput } from "../orders/edit-order";
 import { notFoundPage, orderPage, type PageModel } from "./page";
 import { orderForToken } from "./tokens";
-import { AFTER_SALES_KINDS } from "../db/schema";
 import { runAfterSales } from "../after-sales/run-after-sales";
 
 export const customerRoutes = new Hono<AppEnv>();
