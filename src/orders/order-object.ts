@@ -16,7 +16,7 @@
  *   stage's writes that commit in the same batch, or not at all.
  */
 import { DurableObject } from "cloudflare:workers";
-import { and, asc, desc, eq, isNull } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import { orderEvents, orderHoldReasons, orderLines, orders, outbox, stores } from "../db/schema";
@@ -34,6 +34,7 @@ import { effectBuilder, type EffectWrites, type TransitionEffect } from "./effec
 import type { FieldError } from "../http/problem";
 import { planAfterSales, type AfterSalesAction, type AfterSalesPlan, type AfterSalesRow } from "../after-sales/plan-after-sales";
 import { resumeDelay } from "../after-sales/after-sales-rules";
+import { financeReviewOf } from "../stores/finance-review-cache";
 
 type Scope = "*" | readonly string[];
 
@@ -110,6 +111,10 @@ type Snapshot = {
   requiresShipping: boolean;
   heldAt: number | null;
   openAfterSales: number;
+  totalAmount: number;
+  currency: string;
+  /** The order waits for two-level review's finance check (a `finance_review` hold reason). */
+  financePending: boolean;
 };
 
 /** One state change: what the event records and what the batch writes besides the order update. */
@@ -181,6 +186,9 @@ export class OrderObject extends DurableObject<Env> {
         requiresShipping: orders.requiresShipping,
         heldAt: orders.heldAt,
         openAfterSales: orders.openAfterSales,
+        totalAmount: orders.totalAmount,
+        currency: orders.currency,
+        financePending: sql<number>`EXISTS (SELECT 1 FROM ${orderHoldReasons} WHERE ${orderHoldReasons.orderId} = ${orders.id} AND ${orderHoldReasons.code} = ${FINANCE_REVIEW})`.mapWith(Boolean),
       })
       .from(orders)
       .where(eq(orders.id, orderId))
@@ -203,7 +211,7 @@ export class OrderObject extends DurableObject<Env> {
       db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
     ]);
     if (!order[0]) return null;
-    this.snapshot = { ...order[0], status: order[0].status as OrderStatus };
+    this.snapshot = { ...order[0], status: order[0].status as OrderStatus, financePending: holds.some((h) => h.code === FINANCE_REVIEW) };
     return { order: order[0], lines, holds };
   }
 
@@ -276,7 +284,16 @@ export class OrderObject extends DurableObject<Env> {
     }
     const row = updated[0];
     if (!row) throw new Error(`order ${snap.id} changed without an event at version ${snap.version}`);
-    this.snapshot = { ...snap, status: change.to, version, heldAt: row.heldAt, openAfterSales: row.openAfterSales };
+    this.snapshot = {
+      ...snap,
+      status: change.to,
+      version,
+      heldAt: row.heldAt,
+      openAfterSales: row.openAfterSales,
+      totalAmount: row.totalAmount,
+      currency: row.currency,
+      financePending: holdReasons ? holdReasons.some((h) => h.code === FINANCE_REVIEW) : snap.financePending,
+    };
     if (rows.length) this.ctx.waitUntil(this.flush(snap.id, rows));
     return row;
   }
@@ -354,33 +371,26 @@ export class OrderObject extends DurableObject<Env> {
     return { ok: false, code: "version_mismatch", version: snap?.version ?? 0 };
   }
 
-  /** For approving a held order: which step of two-level review this is, if the store uses it. */
+  /**
+   * For approving a held order: which step of two-level review this is, if the
+   * store uses it. Without a pending finance check the snapshot and the
+   * store's cached thresholds decide, with no read; a pending one reads who
+   * did the customer-service check, so the same person cannot do both.
+   */
   private async reviewStep(snap: Snapshot, cmd: TransitionCommand) {
+    const facts = { totalAmount: snap.totalAmount, currency: snap.currency, actor: cmd.actor, mayDoFinanceCheck: cmd.mayDoFinanceCheck ?? false };
+    if (!snap.financePending) {
+      return reviewStep({ ...facts, thresholds: await financeReviewOf(this.env, snap.storeId), holdCodes: [], serviceCheckedBy: null });
+    }
     const db = database(this.env);
-    const [rows, holds, passed] = await db.batch([
-      db
-        .select({ total: orders.totalAmount, currency: orders.currency, thresholds: stores.financeReview })
-        .from(orders)
-        .innerJoin(stores, eq(stores.id, orders.storeId))
-        .where(eq(orders.id, snap.id)),
-      db.select({ code: orderHoldReasons.code }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id)),
-      db
-        .select({ actor: orderEvents.actor })
-        .from(orderEvents)
-        .where(and(eq(orderEvents.orderId, snap.id), eq(orderEvents.type, "review_passed")))
-        .orderBy(desc(orderEvents.seq))
-        .limit(1),
-    ]);
-    const o = rows[0]!;
-    return reviewStep({
-      thresholds: o.thresholds,
-      totalAmount: o.total,
-      currency: o.currency,
-      holdCodes: holds.map((h) => h.code),
-      serviceCheckedBy: passed[0]?.actor ?? null,
-      actor: cmd.actor,
-      mayDoFinanceCheck: cmd.mayDoFinanceCheck ?? false,
-    });
+    const passed = await db
+      .select({ actor: orderEvents.actor })
+      .from(orderEvents)
+      .where(and(eq(orderEvents.orderId, snap.id), eq(orderEvents.type, "review_passed")))
+      .orderBy(desc(orderEvents.seq))
+      .limit(1)
+      .get();
+    return reviewStep({ ...facts, thresholds: null, holdCodes: [FINANCE_REVIEW], serviceCheckedBy: passed?.actor ?? null });
   }
 
   private async runAudit(cmd: AuditCommand): Promise<AuditResult> {
@@ -421,7 +431,8 @@ export class OrderObject extends DurableObject<Env> {
       const plan = await planAfterSales(this.env, cmd.orderId, cmd.actor, cmd.stores, cmd.action);
       if (!plan.ok) return plan;
       const o = plan.order;
-      const snap: Snapshot = { ...o, status: o.status as OrderStatus };
+      // After-sales orders have shipped: they left on_hold behind, and its reasons with it.
+      const snap: Snapshot = { ...o, status: o.status as OrderStatus, financePending: false };
       const row = await this.committed(snap, cmd.actor, plan.change);
       if (!row) continue;
       if (row.status === "delivered") {

@@ -1,5 +1,6 @@
 /** Stores: the merchant's shops. Creating one needs an admin key for every store. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { forgetFinanceReview } from "./finance-review-cache";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { stores } from "../db/schema";
@@ -208,6 +209,7 @@ storeRoutes.openapi(
       .where(eq(stores.id, id))
       .returning();
     if (!row) throw notFound("store");
+    forgetFinanceReview(id);
     return c.json(storeBody(row), 200);
   },
 );
