@@ -244,8 +244,9 @@ describe("two-level review", () => {
     expect(again.status).toBe(409);
     expect(again.body.code).toBe("finance_check_required");
     // The object forgets what it cached (as when it is evicted): the pending finance check is read back with the order.
-    await runInDurableObject(env.ORDER.get(env.ORDER.idFromName(held.id)), (instance: any) => {
-      instance.snapshot = null;
+    const stub: DurableObjectStub = env.ORDER.get(env.ORDER.idFromName(held.id));
+    await runInDurableObject(stub, (instance: object) => {
+      Reflect.set(instance, "snapshot", null);
     });
     expect((await transition(held.id, "approve", { key: cs })).body.code).toBe("finance_check_required");
     const done = await transition(held.id, "approve", { key: finance });

@@ -5,7 +5,11 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { consumeMessage } from "../src/outbox/consume";
+import type { OutboxMessage } from "../src/env";
+import { newId } from "../src/lib/ids";
+import worker from "../src/index";
 import { api, createKey, createOrder, createStore, transition, unique } from "./helpers";
 
 let store: { id: string };
@@ -78,6 +82,44 @@ describe("customer messages", () => {
     const approved = await env.DB.prepare("SELECT delivered_at FROM outbox WHERE order_id = ? AND topic = 'notifications' AND type = 'order.approved'").bind(o.id).first<any>();
     expect(approved.delivered_at).not.toBeNull();
     expect((await api(`/v1/notifications?order_id=${o.id}`)).body.data).toHaveLength(1);
+  });
+
+  it("a queue batch of several orders' messages gives each customer their own order's message", async () => {
+    const quiet = await createStore();
+    await api(`/v1/stores/${quiet.id}`, { method: "PATCH", body: { notify_on: ["order.on_hold"] } });
+    const held = await createOrder(store.id, { customer: { name: "Held Harry", email: "harry@example.com" } });
+    const approved = await createOrder(store.id, { customer: { name: "Approved Amy", email: "amy@example.com" }, external_id: unique("amy") });
+    const unannounced = await createOrder(quiet.id, { customer: { name: "Quiet Quinn", email: "quinn@example.com" } });
+    // Written as the objects would, but not sent: this test hands them to the consumer as one batch.
+    const rows = [
+      [held.id, "order.on_hold", { reason: "Check the flat number" }],
+      [approved.id, "order.approved", {}],
+      [unannounced.id, "order.approved", {}],
+    ] as const;
+    const messages = [];
+    for (const [orderId, type, payload] of rows) {
+      const id = newId("obx");
+      await env.DB.prepare("INSERT INTO order_hold_reasons (order_id, code, message, created_at) SELECT ?, 'manual', 'Check the flat number', ? WHERE ? = 'order.on_hold'")
+        .bind(orderId, Date.now(), type)
+        .run();
+      await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'notifications', ?, ?, ?, 0)")
+        .bind(id, orderId, type, JSON.stringify(payload), Date.now())
+        .run();
+      messages.push({ id, type, order_id: orderId, payload, created_at: Date.now() });
+    }
+    const batch = createMessageBatch<OutboxMessage>("oms-notifications", messages.map((body, i) => ({ id: `n${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(3);
+    const [harry] = (await api(`/v1/notifications?order_id=${held.id}`)).body.data;
+    expect(harry).toMatchObject({ template: "order.on_hold", recipient: "harry@example.com" });
+    expect(harry.body).toContain("Hello Held Harry");
+    expect(harry.body).toContain("- Check the flat number");
+    const [amy] = (await api(`/v1/notifications?order_id=${approved.id}`)).body.data;
+    expect(amy).toMatchObject({ template: "order.approved", recipient: "amy@example.com" });
+    expect(amy.body).toContain("Hello Approved Amy");
+    expect(amy.body).not.toContain("flat number");
+    expect((await api(`/v1/notifications?order_id=${unannounced.id}`)).body.data).toEqual([]);
   });
 
   it("support makes a fresh link by hand; other stores' messages stay invisible", async () => {

@@ -6,31 +6,65 @@
  * provider gets the message id as idempotency key, so a send retried after a
  * crash is not a second email.
  */
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { database } from "../db/client";
+import { chunk, database } from "../db/client";
 import { notifications, orderHoldReasons, orders, stores } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
-import { registerHandler } from "../outbox/consume";
+import { registerHandler, type BatchContext } from "../outbox/consume";
 import { mintCustomerLink } from "../customer/tokens";
 import { providerFor } from "./providers";
 import { AFTER_SALES_TEMPLATES, pickLanguage, render, TEMPLATES } from "./templates";
 
-export async function notifyCustomer(env: Env, message: OutboxMessage): Promise<BatchItem<"sqlite">[]> {
+type Facts = {
+  order: typeof orders.$inferSelect;
+  store: { name: string; language: string; notifyOn: string[] };
+  holds: { message: string }[];
+};
+
+/** The orders, stores and hold reasons of every message in the batch: one D1 round trip for all of them. */
+async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<string, Facts>> {
+  const db = database(env);
+  const ids = [...new Set(orderIds)];
+  const out = new Map<string, Facts>();
+  if (ids.length === 0) return out;
+  const parts = chunk(ids, 90);
+  const results = await db.batch([
+    ...parts.map((part) =>
+      db
+        .select({ order: orders, store: { name: stores.name, language: stores.language, notifyOn: stores.notifyOn } })
+        .from(orders)
+        .innerJoin(stores, eq(stores.id, orders.storeId))
+        .where(inArray(orders.id, part)),
+    ),
+    ...parts.map((part) =>
+      db
+        .select({ orderId: orderHoldReasons.orderId, message: orderHoldReasons.message })
+        .from(orderHoldReasons)
+        .where(inArray(orderHoldReasons.orderId, part))
+        .orderBy(asc(orderHoldReasons.orderId), asc(orderHoldReasons.code)),
+    ),
+  ] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const rows = results.slice(0, parts.length).flat() as { order: Facts["order"]; store: Facts["store"] }[];
+  const holds = results.slice(parts.length).flat() as { orderId: string; message: string }[];
+  for (const r of rows) out.set(r.order.id, { ...r, holds: [] });
+  for (const h of holds) out.get(h.orderId)?.holds.push({ message: h.message });
+  return out;
+}
+
+const isNotification = (type: string) => type in TEMPLATES || type in AFTER_SALES_TEMPLATES;
+
+export async function notifyCustomer(env: Env, message: OutboxMessage, batch: BatchContext): Promise<BatchItem<"sqlite">[]> {
   if (!message.order_id) return [];
   const db = database(env);
-  const [orderRows, holdRows] = await db.batch([
-    db
-      .select({ order: orders, store: { name: stores.name, language: stores.language, notifyOn: stores.notifyOn } })
-      .from(orders)
-      .innerJoin(stores, eq(stores.id, orders.storeId))
-      .where(eq(orders.id, message.order_id)),
-    db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, message.order_id)).orderBy(asc(orderHoldReasons.code)),
-  ]);
-  const row = orderRows[0];
+  const facts = await batch.once("notify-customer:facts", () =>
+    loadFacts(env, batch.messages.filter((m) => m.order_id && isNotification(m.type)).map((m) => m.order_id!)),
+  );
+  const row = facts.get(message.order_id);
   if (!row || !(message.type in AFTER_SALES_TEMPLATES || row.store.notifyOn.includes(message.type))) return [];
+  const holdRows = row.holds;
   const { order, store } = row;
   const language = pickLanguage(order.locale, store.language);
   const link = await mintCustomerLink(db, env, order.id);

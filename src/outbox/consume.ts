@@ -20,7 +20,29 @@ import { newId } from "../lib/ids";
 export type Consumer = "fulfilment" | "notifications" | "webhooks" | "logistics";
 
 /** A handler does its (idempotent) work and returns D1 writes to commit with the receipt. */
-export type Handler = (env: Env, message: OutboxMessage) => Promise<BatchItem<"sqlite">[]>;
+export type Handler = (env: Env, message: OutboxMessage, batch: BatchContext) => Promise<BatchItem<"sqlite">[]>;
+
+/**
+ * The queue batch a message came in. `once` runs a load a single time for the
+ * whole batch (the first handler to ask starts it, the others await it), so a
+ * handler can read for every message of the batch in one round trip.
+ */
+export type BatchContext = {
+  messages: readonly OutboxMessage[];
+  once<T>(key: string, load: () => Promise<T>): Promise<T>;
+};
+
+function batchContext(messages: readonly OutboxMessage[]): BatchContext {
+  const loads = new Map<string, Promise<unknown>>();
+  return {
+    messages,
+    once<T>(key: string, load: () => Promise<T>): Promise<T> {
+      let p = loads.get(key) as Promise<T> | undefined;
+      if (!p) loads.set(key, (p = load()));
+      return p;
+    },
+  };
+}
 
 const handlers = new Map<string, Handler>();
 
@@ -71,13 +93,14 @@ async function commitOne(db: Database, consumer: Consumer, message: OutboxMessag
   return "done";
 }
 
-const handle = (env: Env, consumer: Consumer, message: OutboxMessage) => handlers.get(`${consumer}:${message.type}`)?.(env, message) ?? Promise.resolve([]);
+const handle = (env: Env, consumer: Consumer, message: OutboxMessage, batch: BatchContext) =>
+  handlers.get(`${consumer}:${message.type}`)?.(env, message, batch) ?? Promise.resolve([]);
 
 /** Handles one message; resolves to "done" or "duplicate", throws to ask for a retry. */
 export async function consumeMessage(env: Env, consumer: Consumer, message: OutboxMessage): Promise<"done" | "duplicate"> {
   const db = database(env);
   if ((await consumedAlready(db, consumer, [message.id])).size) return "duplicate";
-  return commitOne(db, consumer, message, await handle(env, consumer, message));
+  return commitOne(db, consumer, message, await handle(env, consumer, message, batchContext([message])));
 }
 
 /**
@@ -93,6 +116,7 @@ export async function consumeMessages(env: Env, consumer: Consumer, messages: re
   const db = database(env);
   const seen = await consumedAlready(db, consumer, [...new Set(messages.map((m) => m.id))]);
   const firstOfId = new Set<string>();
+  const context = batchContext(messages.filter((m) => !seen.has(m.id)));
   type Handled = "duplicate" | { error: unknown } | { message: OutboxMessage; writes: BatchItem<"sqlite">[] };
   const isReady = (h: Handled): h is { message: OutboxMessage; writes: BatchItem<"sqlite">[] } => typeof h === "object" && "message" in h;
   const handled = await Promise.all(
@@ -101,7 +125,7 @@ export async function consumeMessages(env: Env, consumer: Consumer, messages: re
       if (seen.has(m.id) || firstOfId.has(m.id)) return "duplicate";
       firstOfId.add(m.id);
       try {
-        return { message: m, writes: await handle(env, consumer, m) };
+        return { message: m, writes: await handle(env, consumer, m, context) };
       } catch (error) {
         return { error };
       }
