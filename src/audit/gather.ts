@@ -1,19 +1,19 @@
 /**
  * Gathers what the rules need to know beyond the order itself, in one D1
- * round trip: the store's rule set, the catalogue entries of its SKUs (read
+ * round trip: whether the store audits new orders at all, its rule set, the catalogue entries of its SKUs (read
  * fresh, not from the intake cache), recent orders of the same customer and
  * blocklist matches; then stock, where inventory is kept.
  */
 import { and, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { auditRuleSets, blocklistEntries, orderLines, orders, products } from "../db/schema";
+import { auditRuleSets, blocklistEntries, orderLines, orders, products, stores } from "../db/schema";
 import type { Env } from "../env";
 import { DEFAULT_RULES, normaliseRules, RULE_KINDS, type RuleConfig } from "./rule-set";
 import { normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
 import { stockLookup } from "./stock";
 import { contentsKey, type AuditContext, type AuditOrder, type CatalogueFacts } from "./types";
 
-export type Gathered = { ctx: AuditContext; rules: RuleConfig[]; ruleSetVersion: number };
+export type Gathered = { ctx: AuditContext; rules: RuleConfig[]; ruleSetVersion: number; autoAudit: boolean };
 
 export async function loadRules(env: Env, storeId: string): Promise<{ rules: RuleConfig[]; version: number }> {
   const row = await database(env).select().from(auditRuleSets).where(eq(auditRuleSets.storeId, storeId)).get();
@@ -34,7 +34,8 @@ export async function gather(env: Env, { order, lines }: AuditOrder, now = Date.
     order.customerPhone ? eq(orders.customerPhone, order.customerPhone) : undefined,
   ].filter(Boolean);
 
-  const [ruleRows, catalogueRows, recentRows, blockedRows] = await db.batch([
+  const [storeRows, ruleRows, catalogueRows, recentRows, blockedRows] = await db.batch([
+    db.select({ autoAudit: stores.autoAudit }).from(stores).where(eq(stores.id, order.storeId)),
     db.select().from(auditRuleSets).where(eq(auditRuleSets.storeId, order.storeId)),
     db
       .select({ sku: products.sku, name: products.name, type: products.type, active: products.active, price: products.price, currency: products.currency })
@@ -86,6 +87,7 @@ export async function gather(env: Env, { order, lines }: AuditOrder, now = Date.
   return {
     rules,
     ruleSetVersion: ruleSet?.version ?? 0,
+    autoAudit: storeRows[0]?.autoAudit ?? true,
     ctx: {
       catalogue,
       recentOrders: [...byOrder.values()].map((o) => ({ id: o.id, createdAt: o.createdAt, contents: contentsKey(o.lines) })),

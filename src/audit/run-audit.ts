@@ -5,8 +5,7 @@
  * an unpaid order waits where it is and is audited again when paid.
  */
 import { database } from "../db/client";
-import { eq } from "drizzle-orm";
-import { auditResults, stores } from "../db/schema";
+import { auditResults } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { outboxRowsFor } from "../outbox/topics";
@@ -44,12 +43,9 @@ export async function planAudit(
   const { order } = subject;
   if (!AUDITABLE.has(order.status)) return { change: null, skipped: `an order that is ${order.status} is not audited` };
   const started = Date.now();
-  // A store that decides new orders by hand pays one small read for them, not the whole gathering.
-  if (trigger === "intake") {
-    const store = await database(env).select({ autoAudit: stores.autoAudit }).from(stores).where(eq(stores.id, order.storeId)).get();
-    if (store && !store.autoAudit) return { change: null, skipped: "the store decides new orders by hand" };
-  }
-  const { ctx, rules, ruleSetVersion } = await gather(env, subject, started);
+  const { ctx, rules, ruleSetVersion, autoAudit } = await gather(env, subject, started);
+  // Intake's consumer already skips stores that decide new orders by hand; this catches messages that did not say the store.
+  if (trigger === "intake" && !autoAudit) return { change: null, skipped: "the store decides new orders by hand" };
   const decision = evaluate(subject, ctx, rules);
   const id = newId("evt", started);
   const summary = { id, outcome: decision.outcome, findings: decision.findings, ruleSetVersion };

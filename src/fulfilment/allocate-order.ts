@@ -9,9 +9,9 @@
  * Idempotent: an order that is no longer approved is left alone, so a
  * redelivered `order.approved` or a retry after a crash does nothing twice.
  */
-import { and, asc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { database } from "../db/client";
+import { chunk, database } from "../db/client";
 import { allocations, orderLines, orders } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
@@ -39,6 +39,22 @@ export async function loadOrder(env: Env, orderId: string): Promise<LoadedOrder>
     db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
   ]);
   return { order: orderRows[0], lines };
+}
+
+/** loadOrder for several orders at once (a queue batch's): still one round trip. */
+export async function loadOrders(env: Env, orderIds: readonly string[]): Promise<Map<string, LoadedOrder>> {
+  const ids = [...new Set(orderIds)];
+  const out = new Map<string, LoadedOrder>(ids.map((id) => [id, { order: undefined, lines: [] }]));
+  if (ids.length === 0) return out;
+  const db = database(env);
+  const parts = chunk(ids, 90);
+  const results = await db.batch([
+    ...parts.map((part) => db.select().from(orders).where(inArray(orders.id, part))),
+    ...parts.map((part) => db.select().from(orderLines).where(inArray(orderLines.orderId, part)).orderBy(asc(orderLines.orderId), asc(orderLines.lineNo))),
+  ] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  for (const o of results.slice(0, parts.length).flat() as (typeof orders.$inferSelect)[]) out.get(o.id)!.order = o;
+  for (const l of results.slice(parts.length).flat() as (typeof orderLines.$inferSelect)[]) out.get(l.orderId)!.lines.push(l);
+  return out;
 }
 
 /**

@@ -11,15 +11,18 @@ import { database } from "../db/client";
 import { registerHandler } from "../outbox/consume";
 import "./allocation-effect";
 import "./dispatch-3pl";
-import { allocateOrder, loadOrder } from "./allocate-order";
+import { allocateOrder, loadOrders } from "./allocate-order";
 import { interceptOrderWrites } from "./intercept-shipment";
 import { releaseOrderWrites } from "./release-order";
 import { createServiceTasks } from "./service-tasks";
 
-registerHandler("fulfilment", "order.approved", async function allocateApproved(env, message) {
+registerHandler("fulfilment", "order.approved", async function allocateApproved(env, message, batch) {
   if (!message.order_id) return [];
-  // One read of the order for both; new tasks and a backorder commit with this message's receipt.
-  const loaded = await loadOrder(env, message.order_id);
+  // One read of the batch's approved orders for service tasks and allocation; new tasks and a backorder commit with the receipt.
+  const approved = await batch.once("fulfilment:approved-orders", () =>
+    loadOrders(env, batch.messages.filter((m) => m.type === "order.approved" && m.order_id).map((m) => m.order_id!)),
+  );
+  const loaded = approved.get(message.order_id)!;
   const writes: BatchItem<"sqlite">[] = [];
   await createServiceTasks(env, message.order_id, loaded, writes);
   await allocateOrder(env, message.order_id, undefined, writes, loaded);
