@@ -4,20 +4,38 @@
  * was created at. A redelivered message finds the order moved on and does
  * nothing.
  */
-import { eq } from "drizzle-orm";
-import { database } from "../db/client";
+import { inArray } from "drizzle-orm";
+import { chunk, database } from "../db/client";
 import { stores } from "../db/schema";
+import type { Env, OutboxMessage } from "../env";
 import { registerHandler } from "../outbox/consume";
 
-registerHandler("fulfilment", "order.received", async (env, message) => {
+/** Which of these stores audit new orders: one read for a queue batch's intake messages. */
+async function autoAuditOf(env: Env, storeIds: readonly string[]): Promise<Map<string, boolean>> {
+  const ids = [...new Set(storeIds)];
+  if (ids.length === 0) return new Map();
+  const rows = (
+    await Promise.all(chunk(ids, 90).map((part) => database(env).select({ id: stores.id, autoAudit: stores.autoAudit }).from(stores).where(inArray(stores.id, part)).all()))
+  ).flat();
+  return new Map(rows.map((r) => [r.id, r.autoAudit]));
+}
+
+const storeOf = (message: OutboxMessage) => {
+  const id = (message.payload as { store_id?: unknown } | null)?.store_id;
+  return typeof id === "string" ? id : null;
+};
+
+registerHandler("fulfilment", "order.received", async (env, message, batch) => {
   const orderId = message.order_id;
   if (!orderId) return [];
-  // A store that decides new orders by hand has nothing to audit at intake: one read here spares
-  // waking the order's object (the object checks again, for messages without a store).
-  const storeId = (message.payload as { store_id?: unknown } | null)?.store_id;
-  if (typeof storeId === "string") {
-    const store = await database(env).select({ autoAudit: stores.autoAudit }).from(stores).where(eq(stores.id, storeId)).get();
-    if (store && !store.autoAudit) return [];
+  // A store that decides new orders by hand has nothing to audit at intake: one read per queue batch here spares
+  // waking each order's object (the object checks again, for messages that do not name their store).
+  const storeId = storeOf(message);
+  if (storeId) {
+    const auto = await batch.once("audit:auto-audit", () =>
+      autoAuditOf(env, batch.messages.filter((m) => m.type === "order.received").map(storeOf).filter((id): id is string => id !== null)),
+    );
+    if (auto.get(storeId) === false) return [];
   }
   const result = await env.ORDER.get(env.ORDER.idFromName(orderId)).audit({
     orderId,
