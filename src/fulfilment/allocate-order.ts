@@ -18,7 +18,7 @@ import { newId } from "../lib/ids";
 import { ALLOCATE_EFFECT, type AllocateEffectData } from "./allocation-effect";
 import { mergeKeyOf } from "./merge-key";
 import { mergeByPolicy } from "./merge-shipments";
-import { planAllocation } from "./plan-allocation";
+import { planAllocation, type PlanningFacts } from "./plan-allocation";
 import type { Explanation, Shortage } from "./routing-policy";
 
 export type AllocateResult =
@@ -67,6 +67,7 @@ export async function allocateOrder(
   actor = "system:allocation",
   deferred?: BatchItem<"sqlite">[],
   loaded?: LoadedOrder,
+  facts?: PlanningFacts,
 ): Promise<AllocateResult> {
   const { order, lines: all } = loaded ?? (await loadOrder(env, orderId));
   const lines = all.filter((l) => l.type === "goods");
@@ -81,7 +82,8 @@ export async function allocateOrder(
 
   let last: { plan: { reason: string; message: string; shortages: Shortage[]; explanation: Explanation } } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const { plan, policy, candidates } = await planAllocation(env, { storeId: order.storeId, destination, lines: demand });
+    // The first plan may use facts read for the whole queue batch; a retry after contention reads afresh.
+    const { plan, policy, candidates } = await planAllocation(env, { storeId: order.storeId, destination, lines: demand }, undefined, round === 0 ? facts : undefined);
     if (!plan.ok) {
       await recordBackorder(env, order.id, order.storeId, plan.reason, plan.explanation, deferred);
       return { status: "backordered", reason: plan.reason, message: plan.message, shortages: plan.shortages };

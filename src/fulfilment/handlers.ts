@@ -12,6 +12,7 @@ import { registerHandler } from "../outbox/consume";
 import "./allocation-effect";
 import "./dispatch-3pl";
 import { allocateOrder, loadOrders } from "./allocate-order";
+import { loadPlanningFacts } from "./plan-allocation";
 import { interceptOrderWrites } from "./intercept-shipment";
 import { releaseOrderWrites } from "./release-order";
 import { createServiceTasks } from "./service-tasks";
@@ -23,9 +24,14 @@ registerHandler("fulfilment", "order.approved", async function allocateApproved(
     loadOrders(env, batch.messages.filter((m) => m.type === "order.approved" && m.order_id).map((m) => m.order_id!)),
   );
   const loaded = approved.get(message.order_id)!;
+  // The policies, warehouses and stock for all of them, once: each plan is checked again when its reservation commits.
+  const facts = await batch.once("fulfilment:planning", () => {
+    const all = [...approved.values()].filter((o) => o.order?.status === "approved");
+    return loadPlanningFacts(env, all.map((o) => o.order!.storeId), all.flatMap((o) => o.lines.filter((l) => l.type === "goods").map((l) => l.sku)));
+  });
   const writes: BatchItem<"sqlite">[] = [];
   await createServiceTasks(env, message.order_id, loaded, writes);
-  await allocateOrder(env, message.order_id, undefined, writes, loaded);
+  await allocateOrder(env, message.order_id, undefined, writes, loaded, facts);
   return writes;
 });
 

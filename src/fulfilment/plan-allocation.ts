@@ -6,6 +6,7 @@
  * catch that when the reservation commits, and allocation re-plans.
  */
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, type Database } from "../db/client";
 import { bins, routingPolicies, stockLevels, warehouses } from "../db/schema";
 import { defaultAllocationPolicy } from "./default-allocation-policy";
@@ -57,16 +58,41 @@ const stockQueries = (db: Database, skus: readonly string[]) =>
 
 export type PlanRequest = { storeId: string; destination: Destination; lines: DemandLine[] };
 
+/** What plans are made from: the stores' policies, every warehouse, and sellable stock in active warehouses. */
+export type PlanningFacts = { policies: ReadonlyMap<string, RoutingPolicy>; candidates: CandidateWarehouse[]; stock: BinStock[] };
+
+/** Planning facts for several stores and SKUs at once (a queue batch's approvals): one round trip. */
+export async function loadPlanningFacts(env: { DB: D1Database }, storeIds: readonly string[], skus: readonly string[]): Promise<PlanningFacts> {
+  const db = database(env);
+  const stores = [...new Set(storeIds)];
+  const policyParts = chunk(stores, 90);
+  const results = await db.batch([
+    candidatesQuery(db),
+    ...policyParts.map((part) => db.select({ storeId: routingPolicies.storeId, policy: routingPolicies.policy }).from(routingPolicies).where(inArray(routingPolicies.storeId, part))),
+    ...stockQueries(db, skus),
+  ] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const candidates = results[0] as CandidateWarehouse[];
+  const stored = new Map((results.slice(1, 1 + policyParts.length).flat() as { storeId: string; policy: unknown }[]).map((r) => [r.storeId, r]));
+  const policies = new Map(stores.map((id) => [id, policyOf(stored.get(id)).policy]));
+  const active = new Set(candidates.filter((w) => w.active).map((w) => w.id));
+  const stock = (results.slice(1 + policyParts.length).flat() as BinStock[]).filter((s) => active.has(s.warehouseId));
+  return { policies, candidates, stock };
+}
+
+/**
+ * Plans an order's allocation. With `facts` (read for a whole queue batch)
+ * it reads nothing; a plan made on them may be stale by the time it commits,
+ * which the reservation's CHECKs catch like any other stale plan.
+ */
 export async function planAllocation(
   env: { DB: D1Database },
   req: PlanRequest,
   policyImpl: AllocationPolicy = defaultAllocationPolicy,
+  facts?: PlanningFacts,
 ): Promise<{ plan: AllocationPlan; policy: RoutingPolicy; candidates: CandidateWarehouse[] }> {
-  const db = database(env);
-  // One round trip: the policy, the warehouses and the stock (of all warehouses, kept to the active ones here).
-  const [policyRows, candidates, ...stockParts] = await db.batch([policyQuery(db, req.storeId), candidatesQuery(db), ...stockQueries(db, req.lines.map((l) => l.sku))]);
-  const { policy } = policyOf(policyRows[0]);
-  const active = new Set(candidates.filter((w) => w.active).map((w) => w.id));
-  const stock: BinStock[] = stockParts.flat().filter((s) => active.has(s.warehouseId));
-  return { plan: policyImpl.plan({ destination: req.destination, lines: req.lines, warehouses: candidates, stock, policy }), policy, candidates };
+  const skus = new Set(req.lines.map((l) => l.sku));
+  const f = facts?.policies.has(req.storeId) ? facts : await loadPlanningFacts(env, [req.storeId], [...skus]);
+  const policy = f.policies.get(req.storeId)!;
+  const stock = f.stock.filter((s) => skus.has(s.sku));
+  return { plan: policyImpl.plan({ destination: req.destination, lines: req.lines, warehouses: f.candidates, stock, policy }), policy, candidates: f.candidates };
 }
