@@ -50,6 +50,16 @@ async function shipmentRowOr404(env: AppEnv["Bindings"], p: Principal, id: strin
   return s;
 }
 
+type Refusable = { ok: true } | { ok: false; code: string; message: string; extra?: Record<string, unknown> };
+
+/** A shipment action: find the shipment in the key's scope, act as the key, answer with the shipment as it is now (a refusal is a 409). */
+async function actOnShipment(env: AppEnv["Bindings"], p: Principal, id: string, act: (s: ShipmentRow) => Promise<Refusable>) {
+  const s = await shipmentRowOr404(env, p, id);
+  const r = await act(s);
+  if (!r.ok) throw refused(r);
+  return (await getShipment(env, p, s.id))!;
+}
+
 async function waveBody(env: AppEnv["Bindings"], w: WaveRow) {
   const lines = await pickList(env, w.id);
   const ids = await database(env).select({ id: shipments.id }).from(shipments).where(eq(shipments.waveId, w.id)).all();
@@ -229,11 +239,8 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
-    const wh = await warehouseOr404(c.env, p, s.warehouseId);
-    const r = await packShipment(c.env, s, wh, c.req.valid("json"), p.id);
-    if (!r.ok) throw refused(r);
-    return c.json((await getShipment(c.env, p, s.id))!, 200);
+    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) => packShipment(c.env, s, await warehouseOr404(c.env, p, s.warehouseId), c.req.valid("json"), p.id));
+    return c.json(packed, 200);
   },
 );
 
@@ -249,10 +256,7 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
-    const r = await interceptShipment(c.env, s, c.req.valid("json").reason, p.id);
-    if (!r.ok) throw refused(r);
-    return c.json((await getShipment(c.env, p, s.id))!, 200);
+    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => interceptShipment(c.env, s, c.req.valid("json").reason, p.id)), 200);
   },
 );
 
@@ -268,10 +272,7 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
-    const r = await resolveInterception(c.env, s, c.req.valid("json"), p.id);
-    if (!r.ok) throw refused(r);
-    return c.json((await getShipment(c.env, p, s.id))!, 200);
+    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => resolveInterception(c.env, s, c.req.valid("json"), p.id)), 200);
   },
 );
 
