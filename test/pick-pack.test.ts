@@ -197,7 +197,12 @@ describe("waves", () => {
     expect((await api(`/v1/shipments/${shipment.id}/interception/resolve`, { body: { action: "burn" } })).status).toBe(422);
     expect(await count("warehouse_events")).toBe(before);
     for (const qs of ["status=done", `cursor=${btoa("ord_1")}`]) expect((await api(`/v1/waves?${qs}`)).status, qs).toBe(400);
-    expect((await api(`/v1/warehouse-events?cursor=${btoa("x")}`)).status).toBe(400);
+    for (const bad of ["x", "0", "-3", "1.5"]) expect((await api(`/v1/warehouse-events?cursor=${btoa(bad)}`)).status, bad).toBe(400);
+    // The work log pages newest first by its numeric id.
+    const first = (await api("/v1/warehouse-events?limit=2")).body;
+    const second = (await api(`/v1/warehouse-events?limit=2&cursor=${first.next_cursor}`)).body;
+    expect(first.data).toHaveLength(2);
+    expect(second.data[0].id).toBeLessThan(first.data[1].id);
 
     expect((await api(`/v1/waves/${wave.id}`, { key: otherFloor })).status).toBe(404);
     expect((await pick(wave.id, { item_id: l.item_id, scanned: SKU.mug, quantity: 1 }, otherFloor)).status).toBe(404);

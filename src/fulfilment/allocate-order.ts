@@ -11,7 +11,7 @@
  */
 import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, database } from "../db/client";
+import { chunk, database, nonEmpty } from "../db/client";
 import { allocations, orderLines, orders } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
@@ -31,31 +31,25 @@ const MAX_ROUNDS = 4;
 
 export type LoadedOrder = { order: typeof orders.$inferSelect | undefined; lines: (typeof orderLines.$inferSelect)[] };
 
-/** The order and all its lines in one round trip: what allocation and service tasks start from. */
-export async function loadOrder(env: Env, orderId: string): Promise<LoadedOrder> {
-  const db = database(env);
-  const [orderRows, lines] = await db.batch([
-    db.select().from(orders).where(eq(orders.id, orderId)),
-    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
-  ]);
-  return { order: orderRows[0], lines };
-}
-
-/** loadOrder for several orders at once (a queue batch's): still one round trip. */
+/** The orders and all their lines in one round trip (a queue batch's): what allocation and service tasks start from. */
 export async function loadOrders(env: Env, orderIds: readonly string[]): Promise<Map<string, LoadedOrder>> {
   const ids = [...new Set(orderIds)];
   const out = new Map<string, LoadedOrder>(ids.map((id) => [id, { order: undefined, lines: [] }]));
   if (ids.length === 0) return out;
   const db = database(env);
   const parts = chunk(ids, 90);
-  const results = await db.batch([
-    ...parts.map((part) => db.select().from(orders).where(inArray(orders.id, part))),
-    ...parts.map((part) => db.select().from(orderLines).where(inArray(orderLines.orderId, part)).orderBy(asc(orderLines.orderId), asc(orderLines.lineNo))),
-  ] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const results = await db.batch(
+    nonEmpty<BatchItem<"sqlite">>([
+      ...parts.map((part) => db.select().from(orders).where(inArray(orders.id, part))),
+      ...parts.map((part) => db.select().from(orderLines).where(inArray(orderLines.orderId, part)).orderBy(asc(orderLines.orderId), asc(orderLines.lineNo))),
+    ]),
+  );
   for (const o of results.slice(0, parts.length).flat() as (typeof orders.$inferSelect)[]) out.get(o.id)!.order = o;
   for (const l of results.slice(parts.length).flat() as (typeof orderLines.$inferSelect)[]) out.get(l.orderId)!.lines.push(l);
   return out;
 }
+
+export const loadOrder = async (env: Env, orderId: string): Promise<LoadedOrder> => (await loadOrders(env, [orderId])).get(orderId)!;
 
 /**
  * `deferred`: when given, a backorder's write is added to it instead of run,

@@ -7,8 +7,8 @@ import type { AppEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, listOf, problems } from "../http/route";
-import { cursorKey } from "../http/pagination";
+import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { cursorKey, pageOf } from "../http/pagination";
 import { visibleWarehouse, warehouseOr404, warehouseScope } from "../inventory/scope";
 import { iso } from "../orders/serialize";
 import { confirmPick } from "./confirm-pick";
@@ -148,10 +148,10 @@ floorRoutes.openapi(
       .orderBy(desc(waves.id))
       .limit(q.limit + 1)
       .all();
-    const page = rows.slice(0, q.limit);
+    const page = pageOf(rows, q.limit, (w) => w.id);
     return c.json(
       {
-        data: page.map((w) => ({
+        data: page.data.map((w) => ({
           id: w.id,
           warehouse_id: w.warehouseId,
           group_by: w.groupBy,
@@ -161,7 +161,7 @@ floorRoutes.openapi(
           created_at: iso(w.createdAt),
           completed_at: w.completedAt === null ? null : iso(w.completedAt),
         })),
-        next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null,
+        next_cursor: page.next_cursor,
       },
       200,
     );
@@ -288,8 +288,8 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const after = q.cursor === undefined ? undefined : Number(decodeCursor(q.cursor));
-    if (after !== undefined && (!Number.isSafeInteger(after) || after <= 0)) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
+    const key = cursorKey(q.cursor, (k) => /^[1-9][0-9]{0,15}$/.test(k) && Number.isSafeInteger(Number(k)));
+    const after = key === undefined ? undefined : Number(key);
     const rows = await database(c.env)
       .select()
       .from(warehouseEvents)
@@ -306,10 +306,10 @@ floorRoutes.openapi(
       .orderBy(desc(warehouseEvents.id))
       .limit(q.limit + 1)
       .all();
-    const page = rows.slice(0, q.limit);
+    const page = pageOf(rows, q.limit, (e) => String(e.id));
     return c.json(
       {
-        data: page.map((e) => ({
+        data: page.data.map((e) => ({
           id: e.id,
           warehouse_id: e.warehouseId,
           shipment_id: e.shipmentId,
@@ -320,7 +320,7 @@ floorRoutes.openapi(
           data: e.data ?? null,
           created_at: iso(e.createdAt),
         })),
-        next_cursor: rows.length > q.limit ? encodeCursor(String(page.at(-1)!.id)) : null,
+        next_cursor: page.next_cursor,
       },
       200,
     );

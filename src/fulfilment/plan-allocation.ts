@@ -7,7 +7,7 @@
  */
 import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, database, type Database } from "../db/client";
+import { chunk, database, nonEmpty, type Database } from "../db/client";
 import { bins, routingPolicies, stockLevels, warehouses } from "../db/schema";
 import { defaultAllocationPolicy } from "./default-allocation-policy";
 import {
@@ -66,11 +66,13 @@ export async function loadPlanningFacts(env: { DB: D1Database }, storeIds: reado
   const db = database(env);
   const stores = [...new Set(storeIds)];
   const policyParts = chunk(stores, 90);
-  const results = await db.batch([
-    candidatesQuery(db),
-    ...policyParts.map((part) => db.select({ storeId: routingPolicies.storeId, policy: routingPolicies.policy }).from(routingPolicies).where(inArray(routingPolicies.storeId, part))),
-    ...stockQueries(db, skus),
-  ] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const results = await db.batch(
+    nonEmpty<BatchItem<"sqlite">>([
+      candidatesQuery(db),
+      ...policyParts.map((part) => db.select({ storeId: routingPolicies.storeId, policy: routingPolicies.policy }).from(routingPolicies).where(inArray(routingPolicies.storeId, part))),
+      ...stockQueries(db, skus),
+    ]),
+  );
   const candidates = results[0] as CandidateWarehouse[];
   const stored = new Map((results.slice(1, 1 + policyParts.length).flat() as { storeId: string; policy: unknown }[]).map((r) => [r.storeId, r]));
   const policies = new Map(stores.map((id) => [id, policyOf(stored.get(id)).policy]));

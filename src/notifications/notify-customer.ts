@@ -8,7 +8,7 @@
  */
 import { asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, database } from "../db/client";
+import { chunk, database, nonEmpty } from "../db/client";
 import { notifications, orderHoldReasons, orders, stores } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
@@ -31,22 +31,24 @@ async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<str
   const out = new Map<string, Facts>();
   if (ids.length === 0) return out;
   const parts = chunk(ids, 90);
-  const results = await db.batch([
-    ...parts.map((part) =>
-      db
-        .select({ order: orders, store: { name: stores.name, language: stores.language, notifyOn: stores.notifyOn } })
-        .from(orders)
-        .innerJoin(stores, eq(stores.id, orders.storeId))
-        .where(inArray(orders.id, part)),
-    ),
-    ...parts.map((part) =>
-      db
-        .select({ orderId: orderHoldReasons.orderId, message: orderHoldReasons.message })
-        .from(orderHoldReasons)
-        .where(inArray(orderHoldReasons.orderId, part))
-        .orderBy(asc(orderHoldReasons.orderId), asc(orderHoldReasons.code)),
-    ),
-  ] as unknown as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const results = await db.batch(
+    nonEmpty<BatchItem<"sqlite">>([
+      ...parts.map((part) =>
+        db
+          .select({ order: orders, store: { name: stores.name, language: stores.language, notifyOn: stores.notifyOn } })
+          .from(orders)
+          .innerJoin(stores, eq(stores.id, orders.storeId))
+          .where(inArray(orders.id, part)),
+      ),
+      ...parts.map((part) =>
+        db
+          .select({ orderId: orderHoldReasons.orderId, message: orderHoldReasons.message })
+          .from(orderHoldReasons)
+          .where(inArray(orderHoldReasons.orderId, part))
+          .orderBy(asc(orderHoldReasons.orderId), asc(orderHoldReasons.code)),
+      ),
+    ]),
+  );
   const rows = results.slice(0, parts.length).flat() as { order: Facts["order"]; store: Facts["store"] }[];
   const holds = results.slice(parts.length).flat() as { orderId: string; message: string }[];
   for (const r of rows) out.set(r.order.id, { ...r, holds: [] });

@@ -12,7 +12,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { constraintFailed, database, type Database } from "../db/client";
+import { constraintFailed, database, nonEmpty, type Database } from "../db/client";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
@@ -83,9 +83,8 @@ function receiptWrites(db: Database, consumer: Consumer, message: OutboxMessage,
 }
 
 async function commitOne(db: Database, consumer: Consumer, message: OutboxMessage, writes: BatchItem<"sqlite">[]): Promise<"done" | "duplicate"> {
-  const [first, ...rest] = receiptWrites(db, consumer, message, writes, Date.now());
   try {
-    await db.batch([first!, ...rest]);
+    await db.batch(nonEmpty(receiptWrites(db, consumer, message, writes, Date.now())));
   } catch (err) {
     if (constraintFailed(err, "consumed_messages")) return "duplicate";
     throw err;
@@ -134,9 +133,8 @@ export async function consumeMessages(env: Env, consumer: Consumer, messages: re
   const ready = handled.filter(isReady);
   if (ready.length > 1) {
     const now = Date.now();
-    const [first, ...rest] = ready.flatMap((h) => receiptWrites(db, consumer, h.message, h.writes, now));
     try {
-      await db.batch([first!, ...rest]);
+      await db.batch(nonEmpty(ready.flatMap((h) => receiptWrites(db, consumer, h.message, h.writes, now))));
       return handled.map((h) => (isReady(h) ? "done" : h));
     } catch {
       // Fall through: commit each alone to find out which one failed.
