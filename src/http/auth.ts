@@ -49,9 +49,16 @@ function timingSafeEqualHex(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** The bootstrap secret's hash, computed once per isolate (and again if the secret changes). */
+let bootstrapHash: { secret: string; hash: Promise<string> } | null = null;
+function bootstrapHashOf(secret: string): Promise<string> {
+  if (bootstrapHash?.secret !== secret) bootstrapHash = { secret, hash: sha256Hex(secret) };
+  return bootstrapHash.hash;
+}
+
 async function resolve(env: AppEnv["Bindings"], keyHash: string): Promise<Principal | null> {
   const bootstrap = env.BOOTSTRAP_ADMIN_KEY;
-  if (bootstrap && timingSafeEqualHex(keyHash, await sha256Hex(bootstrap))) {
+  if (bootstrap && timingSafeEqualHex(keyHash, await bootstrapHashOf(bootstrap))) {
     return { id: "bootstrap", role: "admin", stores: "*", warehouses: "*" };
   }
   const now = Date.now();

@@ -8,6 +8,7 @@ import type { AppEnv } from "../env";
 import { ApiError } from "./problem";
 
 export const MAX_BODY_BYTES = 256 * 1024;
+const utf8 = new TextEncoder();
 
 const tooLarge = () =>
   new ApiError(413, "payload_too_large", "Payload too large", `Bodies are limited to ${MAX_BODY_BYTES} bytes`);
@@ -25,11 +26,15 @@ export const jsonBodies = createMiddleware<AppEnv>(async function jsonBodies(c, 
     throw new ApiError(415, "unsupported_media_type", "Unsupported media type", "Send the body as application/json");
   }
   const text = await c.req.text();
-  if (new TextEncoder().encode(text).byteLength > MAX_BODY_BYTES) throw tooLarge();
+  // A UTF-16 unit is at most 3 UTF-8 bytes: only a body near the limit needs counting.
+  if (text.length * 3 > MAX_BODY_BYTES && utf8.encode(text).byteLength > MAX_BODY_BYTES) throw tooLarge();
+  let parsed: unknown;
   try {
-    JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch {
     throw new ApiError(400, "malformed_json", "Malformed JSON", "The body is not valid JSON");
   }
+  // Parsed once: the route's validator reads this instead of parsing the text again.
+  c.req.bodyCache.json = Promise.resolve(parsed);
   await next();
 });

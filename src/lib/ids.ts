@@ -36,7 +36,13 @@ export function randomToken(length = 32): string {
   return out;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
+const utf8 = new TextEncoder();
+
+/** Hashes every API key, idempotent body and customer link on their hot paths, hence the table. */
 export async function sha256Hex(input: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(input));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8.encode(input)));
+  let out = "";
+  for (const b of digest) out += HEX[b];
+  return out;
 }
