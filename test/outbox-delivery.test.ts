@@ -168,6 +168,25 @@ describe("consumers dedupe on the outbox id", () => {
     expect(stamps.results).toHaveLength(1);
   });
 
+  it("a full queue batch (100 messages, the configured maximum) is looked up and committed whole", async () => {
+    const before = handled;
+    const ms = await Promise.all(Array.from({ length: 100 }, () => owedRow(null, "order.counted")));
+    // One of them delivered already, past the first 90 ids the receipt lookup asks about at once.
+    await consumeMessage(env, "fulfilment", ms[95]!);
+    const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", ms.map((body, i) => ({ id: `f${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toHaveLength(100);
+    expect(result.retryMessages).toEqual([]);
+    expect(handled - before).toBe(100);
+    const owed = await env.DB.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL AND id IN (${ms.map(() => "?").join(",")})`)
+      .bind(...ms.map((m) => m.id))
+      .first<{ n: number }>();
+    expect(owed!.n).toBe(0);
+    for (const m of [ms[0]!, ms[95]!, ms[99]!]) expect(await receipts(m.id)).toBe(1);
+  });
+
   it("messages that exhaust their retries are kept as dead letters", async () => {
     const m = await owedRow(null, "order.flaky");
     const batch = createMessageBatch<OutboxMessage>("oms-dead-letters", [{ id: "q4", timestamp: new Date(), attempts: 1, body: m }]);

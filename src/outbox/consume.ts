@@ -12,7 +12,7 @@
  */
 import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { constraintFailed, database, nonEmpty, type Database } from "../db/client";
+import { chunk, constraintFailed, database, nonEmpty, type Database } from "../db/client";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
@@ -64,13 +64,12 @@ export const retryDelaySeconds = (attempts: number) => Math.min(600, 10 * 2 ** M
 
 /** Which of these messages this consumer has receipted already: one read for a whole queue batch. */
 async function consumedAlready(db: Database, consumer: Consumer, ids: readonly string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .select({ id: consumedMessages.messageId })
-    .from(consumedMessages)
-    .where(and(eq(consumedMessages.consumer, consumer), inArray(consumedMessages.messageId, [...ids])))
-    .all();
-  return new Set(rows.map((r) => r.id));
+  const parts = chunk([...ids], 90); // D1 binds at most 100 parameters a statement; a queue batch can hold 100 messages
+  if (!parts.length) return new Set();
+  const found = await db.batch(
+    nonEmpty(parts.map((part) => db.select({ id: consumedMessages.messageId }).from(consumedMessages).where(and(eq(consumedMessages.consumer, consumer), inArray(consumedMessages.messageId, part))))),
+  );
+  return new Set(found.flat().map((r) => r.id));
 }
 
 /** The receipt, the outbox row's delivery mark, then the handler's own writes: what one message commits. */
