@@ -15,6 +15,7 @@ import { cpus, totalmem, platform, arch, release } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { cpuMeter } from "./lib/cpu.mjs";
+import { outboxWatcher } from "./lib/outbox-watch.mjs";
 import { freePort, HOST, intEnv, liveGroups, nodeBinary, ROOT, runWrangler, sleep, spawnWrangler, stop, stopAll, waitReady } from "./lib/procs.mjs";
 
 const BENCH = join(ROOT, "bench");
@@ -26,7 +27,11 @@ const CONNECTIONS = intEnv("BENCH_CONNECTIONS", 16, 1, 1000);
 const WARMUP = intEnv("BENCH_WARMUP", 2, 0, 60);
 const REF = process.env.BENCH_REF || null; // a git revision to bench instead of the working tree
 const NOISY_CORES = 0.25; // "cpu others" (cores used by processes outside the bench) above which a run is called noisy
-const SETTLE_MS = 1_500; // between scenarios: lets queue consumers drain the previous one's outbox
+const SETTLE_MS = 1_500; // after a floor scenario (the floor has no queues)
+// After a main-server scenario the bench waits until its outbox is drained (every message consumed).
+// Consumers take a batch when it is full or after 1 s, so a drain within KEPT_UP_S means they kept pace.
+const KEPT_UP_S = 3;
+const DRAIN_TIMEOUT_MS = 90_000;
 
 const TARGETS = {
   createThroughput: 0.7, // create-order req/s >= 70% of the D1-insert floor
@@ -190,7 +195,7 @@ async function startServer({ name, configArgs, extraDevArgs = [], readyPath }) {
   const base = `http://${HOST}:${port}`;
   await waitReady(`${base}${readyPath}`, child, logFile);
   log(`${name} ready at ${base} in ${((Date.now() - t0) / 1000).toFixed(1)}s (state ${persist}, log ${logFile})`);
-  return { name, base, port, child, logFile };
+  return { name, base, port, child, logFile, persist };
 }
 
 // ---- autocannon -------------------------------------------------------------
@@ -231,12 +236,17 @@ function sampler() {
 /**
  * Warmup, then the measured run. `make()` returns fresh autocannon options (and
  * the sampler of failed answers), so the two runs start from the same state.
+ * With `outbox` (the main server's), the queue consumers' work counts too: the
+ * measured run starts only once the warmup's outbox is drained, and the row
+ * records how much was owed when the run ended and how long the consumers
+ * took to finish it, so a scenario cannot look fast by leaving work behind.
  */
-async function scenario(label, base, make, { afterWarmup } = {}) {
+async function scenario(label, base, make, { afterWarmup, outbox } = {}) {
   if (interrupted) return null;
   if (WARMUP > 0) {
     await cannon(base, make().opts, WARMUP);
     await sleep(500);
+    if (outbox) await outbox.drain(DRAIN_TIMEOUT_MS);
     if (afterWarmup) await afterWarmup();
   }
   const { opts, samples } = make();
@@ -260,13 +270,23 @@ async function scenario(label, base, make, { afterWarmup } = {}) {
     error_samples: samples,
     cpu, // in cores: the whole machine, the bench (autocannon + its servers), everything else
   };
+  if (outbox) {
+    row.owed_at_end = outbox.owed();
+    const d = await outbox.drain(DRAIN_TIMEOUT_MS);
+    row.drain_s = d.seconds;
+    row.owed_left = d.left;
+    row.kept_up = d.left === 0 && d.seconds <= KEPT_UP_S;
+    // Requests per second counting the time the consumers needed to catch up.
+    row.sustained_rps = d.left === 0 ? (row.rps * DURATION) / (DURATION + d.seconds) : null;
+  }
   log(
     `${label.padEnd(22)} ${fmt(row.rps, 1).padStart(8)} req/s  p50 ${fmt(row.p50)} ms  p99 ${fmt(row.p99)} ms  non-2xx ${r.non2xx}` +
       (r.errors ? `  errors ${r.errors} (timeouts ${r.timeouts})` : "") +
       (cpu.machine === null ? "" : `  cpu ${fmt(cpu.machine, 2)}/${cpu.cores} (others ${fmt(cpu.other, 2)})`) +
-      (failed ? "   <-- FAILURES" : ""),
+      (failed ? "   <-- FAILURES" : "") +
+      (outbox ? `  outbox: ${row.owed_at_end} owed at the end, drained in ${fmt(row.drain_s, 1)} s` + (row.owed_left ? ` (gave up, ${row.owed_left} left)  <-- CONSUMERS STUCK` : "") : ""),
   );
-  await sleep(SETTLE_MS);
+  if (!outbox) await sleep(SETTLE_MS);
   return row;
 }
 
@@ -407,6 +427,8 @@ async function main() {
     startServer({ name: "floor", configArgs: ["--config", "bench/floor/wrangler.toml"], readyPath: "/hello" }),
   ]);
 
+  const outbox = outboxWatcher(mainSrv.persist);
+
   // Setup on the main worker: a store, products, a channel key.
   const admin = { key: adminKey };
   const store = await must(mainSrv.base, "/v1/stores", { ...admin, body: { name: `Bench store ${RUN_TAG}`, currency: "USD" } }, 201);
@@ -452,7 +474,7 @@ async function main() {
   const floorKeys = Array.from({ length: CONNECTIONS }, (_, i) => `c${i}`);
   await must(floorSrv.base, "/seed-counters", { body: { ids: floorKeys } }, 201);
   log(`setup: ${readIds.length} orders to read, ${transitionIds.length} approved orders to transition`);
-  await sleep(SETTLE_MS);
+  await outbox.drain(DRAIN_TIMEOUT_MS);
 
   // Each floor runs right before the scenarios compared with it, so a change in
   // the machine's load during the run skews a pair less. (The idle server costs nothing.)
@@ -460,19 +482,27 @@ async function main() {
   const scenarios = {};
   floors.hello = await scenario("floor: hello", floorSrv.base, helloFloor);
   floors.insert = await scenario("floor: D1 insert", floorSrv.base, () => insertFloor(store.id));
-  scenarios.create = await scenario("create order", mainSrv.base, () => createOrders(store.id, channelKey));
-  await sleep(SETTLE_MS);
-  scenarios.createManual = await scenario("create order, no auto-audit", mainSrv.base, () => createOrders(manualStore.id, manualKey));
-  scenarios.get = await scenario("get order", mainSrv.base, () => getOrders(readIds, adminKey));
-  scenarios.list = await scenario("list orders (limit 50)", mainSrv.base, () => listOrders(adminKey));
+  scenarios.create = await scenario("create order", mainSrv.base, () => createOrders(store.id, channelKey), { outbox });
+  scenarios.createManual = await scenario("create order, no auto-audit", mainSrv.base, () => createOrders(manualStore.id, manualKey), { outbox });
+  scenarios.get = await scenario("get order", mainSrv.base, () => getOrders(readIds, adminKey), { outbox });
+  scenarios.list = await scenario("list orders (limit 50)", mainSrv.base, () => listOrders(adminKey), { outbox });
   floors.doBatch = await scenario("floor: DO + D1 batch", floorSrv.base, () => doFloor(floorKeys));
   // Requests cut off when the warmup stopped may still have changed an order: re-read every status before measuring.
-  scenarios.transition = await scenario("transition", mainSrv.base, () => transitions(cycleIds, status, adminKey), { afterWarmup: resync });
+  scenarios.transition = await scenario("transition", mainSrv.base, () => transitions(cycleIds, status, adminKey), { afterWarmup: resync, outbox });
+  outbox.close();
   await Promise.all([stop(mainSrv.child), stop(floorSrv.child)]);
   if (interrupted) return;
 
   report({ floors, scenarios, started });
 }
+
+/** A throughput counts only if the queue consumers kept pace with it. */
+const keptUp = (s) =>
+  s.kept_up
+    ? `; consumers caught up ${fmt(s.drain_s, 1)} s after the run`
+    : s.owed_left
+      ? `; consumers never caught up (${s.owed_left} messages left): does not count`
+      : `; consumers needed ${fmt(s.drain_s, 1)} s to catch up (over ${KEPT_UP_S} s): does not count`;
 
 function report({ floors, scenarios, started }) {
   const floorOf = { create: "insert", createManual: "insert", get: "insert", list: "insert", transition: "doBatch" };
@@ -491,9 +521,9 @@ function report({ floors, scenarios, started }) {
   const targets = [
     {
       target: `create-order throughput >= ${TARGETS.createThroughput * 100}% of the D1-insert floor`,
-      measured: `${fmt((c.rps / fi.rps) * 100)}% (${fmt(c.rps, 1)} vs ${fmt(fi.rps, 1)} req/s)`,
+      measured: `${fmt((c.rps / fi.rps) * 100)}% (${fmt(c.rps, 1)} vs ${fmt(fi.rps, 1)} req/s)${keptUp(c)}`,
       ratio: c.rps / fi.rps,
-      pass: c.rps >= TARGETS.createThroughput * fi.rps,
+      pass: c.rps >= TARGETS.createThroughput * fi.rps && c.kept_up,
     },
     {
       target: `create-order p99 <= ${TARGETS.createP99}x the D1-insert floor's p99`,
@@ -503,9 +533,9 @@ function report({ floors, scenarios, started }) {
     },
     {
       target: `  the same, no auto-audit: throughput >= ${TARGETS.createThroughput * 100}% of the floor`,
-      measured: `${fmt((cm.rps / fi.rps) * 100)}% (${fmt(cm.rps, 1)} vs ${fmt(fi.rps, 1)} req/s)`,
+      measured: `${fmt((cm.rps / fi.rps) * 100)}% (${fmt(cm.rps, 1)} vs ${fmt(fi.rps, 1)} req/s)${keptUp(cm)}`,
       ratio: cm.rps / fi.rps,
-      pass: cm.rps >= TARGETS.createThroughput * fi.rps,
+      pass: cm.rps >= TARGETS.createThroughput * fi.rps && cm.kept_up,
     },
     {
       target: `  the same, no auto-audit: p99 <= ${TARGETS.createP99}x the floor's p99`,
@@ -515,15 +545,15 @@ function report({ floors, scenarios, started }) {
     },
     {
       target: `transition throughput >= ${TARGETS.transitionThroughput * 100}% of the DO + batch floor`,
-      measured: `${fmt((t.rps / fd.rps) * 100)}% (${fmt(t.rps, 1)} vs ${fmt(fd.rps, 1)} req/s)`,
+      measured: `${fmt((t.rps / fd.rps) * 100)}% (${fmt(t.rps, 1)} vs ${fmt(fd.rps, 1)} req/s)${keptUp(t)}`,
       ratio: t.rps / fd.rps,
-      pass: t.rps >= TARGETS.transitionThroughput * fd.rps,
+      pass: t.rps >= TARGETS.transitionThroughput * fd.rps && t.kept_up,
     },
   ];
   const failing = rows.filter((r) => r.failed > 0);
 
   // Table.
-  const head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "floor", "req/s vs floor", "p99 vs floor", "cpu others"];
+  const head = ["scenario", "req/s", "p50 ms", "p99 ms", "non-2xx", "floor", "req/s vs floor", "p99 vs floor", "drain s", "sustained", "cpu others"];
   const body = rows.map((r) => [
     (r.failed ? "!! " : "") + r.scenario,
     fmt(r.rps, 1),
@@ -533,6 +563,8 @@ function report({ floors, scenarios, started }) {
     r.vs ? r.vs.replace(/^floor: /, "") : "-",
     r.rpsRatio === null ? "-" : `${fmt(r.rpsRatio * 100)}%`,
     r.p99Ratio === null ? "-" : `${fmt(r.p99Ratio, 2)}x`,
+    r.drain_s == null ? "-" : fmt(r.drain_s, 1) + (r.owed_left ? "!" : ""),
+    r.sustained_rps == null ? "-" : fmt(r.sustained_rps, 1),
     r.cpu?.other == null ? "-" : fmt(r.cpu.other, 2),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
