@@ -249,7 +249,8 @@ export class OrderObject extends DurableObject<Env> {
         createdAt: now,
       }),
       ...(rows.length ? [db.insert(outbox).values(rows)] : []),
-      ...(holdReasons ? [db.delete(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id))] : []),
+      // Only a held order has hold reasons (leaving on_hold clears them), so only its need deleting.
+      ...(holdReasons && snap.status === "on_hold" ? [db.delete(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id))] : []),
       ...(holdReasons?.length ? [db.insert(orderHoldReasons).values(holdReasons.map((r) => ({ orderId: snap.id, ...r, createdAt: now })))] : []),
       ...(change.extra ?? []),
     ];
