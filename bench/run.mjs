@@ -56,8 +56,8 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-// A bound on the whole run: startup, setup and 7 runs, with room to spare.
-const DEADLINE_MS = (240 + 7 * (DURATION + WARMUP + 5)) * 1000;
+// A bound on the whole run: startup, setup and 8 runs (each with its drain), with room to spare.
+const DEADLINE_MS = (240 + 8 * (DURATION + WARMUP + 15)) * 1000;
 setTimeout(async () => {
   console.error(`[bench] still running after ${DEADLINE_MS / 1000}s: giving up`);
   current?.stop();
@@ -314,6 +314,12 @@ function insertFloor(storeId) {
   };
 }
 
+/** Every request wakes a Durable Object that did not exist before, as the intake audit does for each new order. */
+function newDoFloor() {
+  const s = sampler();
+  return { samples: s.samples, opts: { method: "POST", headers: json, requests: [{ path: "/do-new", body: "{}", onResponse: s.onResponse }] } };
+}
+
 /** Each connection gets its own key (its own Durable Object), as each transition connection gets its own order. */
 function doFloor(keys) {
   const s = sampler();
@@ -482,6 +488,7 @@ async function main() {
   const scenarios = {};
   floors.hello = await scenario("floor: hello", floorSrv.base, helloFloor);
   floors.insert = await scenario("floor: D1 insert", floorSrv.base, () => insertFloor(store.id));
+  floors.newDo = await scenario("floor: new DO + batch", floorSrv.base, newDoFloor);
   scenarios.create = await scenario("create order", mainSrv.base, () => createOrders(store.id, channelKey), { outbox });
   scenarios.createManual = await scenario("create order, no auto-audit", mainSrv.base, () => createOrders(manualStore.id, manualKey), { outbox });
   scenarios.get = await scenario("get order", mainSrv.base, () => getOrders(readIds, adminKey), { outbox });

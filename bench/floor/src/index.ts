@@ -8,6 +8,9 @@
  *   POST /do-batch/:key   one Durable Object RPC whose method runs one D1
  *                         batch of two statements, an insert and an update
  *                                                         (floor for a transition)
+ *   POST /do-new          the same batch in a Durable Object that did not exist
+ *                         before (a new key each request), inserting its counter:
+ *                         what waking one object per new order costs (reference)
  *   POST /seed-counters   setup only: the rows /do-batch updates
  */
 import { DurableObject } from "cloudflare:workers";
@@ -15,6 +18,7 @@ import { DurableObject } from "cloudflare:workers";
 export interface Env {
   DB: D1Database;
   FLOOR: DurableObjectNamespace<FloorObject>;
+  FRESH: DurableObjectNamespace<FreshObject>;
 }
 
 const json = (body: unknown, status = 200) =>
@@ -51,6 +55,18 @@ export class FloorObject extends DurableObject<Env> {
   }
 }
 
+/** A batch like bump's, for an object's first call: the counter is inserted, not updated. */
+export class FreshObject extends DurableObject<Env> {
+  async start(counterId: string): Promise<{ version: number }> {
+    const now = Date.now();
+    const [, inserted] = await this.env.DB.batch<{ version: number }>([
+      this.env.DB.prepare("INSERT INTO events (id, counter_id, seq, created_at) VALUES (?, ?, 1, ?)").bind(crypto.randomUUID(), counterId, now),
+      this.env.DB.prepare("INSERT INTO counters (id, version, updated_at) VALUES (?, 1, ?) RETURNING version").bind(counterId, now),
+    ]);
+    return { version: inserted!.results[0]!.version };
+  }
+}
+
 export default {
   async fetch(request, env): Promise<Response> {
     const url = new URL(request.url);
@@ -75,6 +91,13 @@ export default {
       const stub = env.FLOOR.get(env.FLOOR.idFromName(key));
       const result = await stub.bump(key, typeof body.event === "string" ? body.event : "bump");
       return json({ id: key, version: result.version });
+    }
+
+    if (path === "/do-new" && request.method === "POST") {
+      await readJson(request);
+      const key = crypto.randomUUID();
+      const result = await env.FRESH.get(env.FRESH.idFromName(key)).start(key);
+      return json({ id: key, version: result.version }, 201);
     }
 
     if (path === "/seed-counters" && request.method === "POST") {
