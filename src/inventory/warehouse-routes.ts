@@ -1,6 +1,6 @@
 /** Warehouses and their layout: zones and bin locations. Thin: shapes in schemas.ts. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, asc, desc, eq, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
 import { constraintFailed, database } from "../db/client";
 import { bins, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -8,9 +8,13 @@ import { idempotent } from "../http/idempotency";
 import { ApiError, forbidden, validationFailed } from "../http/problem";
 import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems } from "../http/route";
 import { newId } from "../lib/ids";
+import { cursorKey, pageOf } from "../http/pagination";
 import { iso } from "../orders/serialize";
 import { Bin, CreateBin, CreatedWarehouse, CreateWarehouse, CreateZone, UpdateWarehouse, Warehouse, WarehouseIdParam, Zone } from "./schemas";
 import { warehouseOr404, warehouseScope, type WarehouseRow } from "./scope";
+
+/** A bins-list cursor: the zero-padded pick sequence and the code of the last bin seen. */
+const BIN_KEY = /^(\d{10}):(.+)$/;
 
 /** Every warehouse has this outbound bin: picked goods wait here for packing and shipping. */
 export const OUTBOUND_BIN = "OUTBOUND";
@@ -248,18 +252,30 @@ warehouseRoutes.openapi(
     permission: "warehouses:read",
     tags: ["Warehouses"],
     summary: "List a warehouse's bins in picking-path order",
-    request: { params: WarehouseIdParam },
-    responses: { 200: jsonResponse(z.object({ data: z.array(Bin) }).openapi("BinList"), "Its bins"), ...problems(404) },
+    description: "Paged by `cursor` and `limit`: a big warehouse has thousands of bins.",
+    request: { params: WarehouseIdParam, query: z.object(ListQuery) },
+    responses: { 200: jsonResponse(listOf(Bin, "BinList"), "Its bins"), ...problems(400, 404) },
   }),
   async (c) => {
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const { cursor, limit } = c.req.valid("query");
+    // Path order is (pick_sequence, code); the cursor is both, the sequence zero-padded so keys sort as the path does.
+    const after = cursorKey(cursor, (k) => BIN_KEY.test(k));
+    const [, seq, code] = after ? BIN_KEY.exec(after)! : [];
     const rows = await database(c.env)
       .select({ bin: bins, zoneCode: zones.code })
       .from(bins)
       .leftJoin(zones, eq(zones.id, bins.zoneId))
-      .where(eq(bins.warehouseId, wh.id))
+      .where(
+        and(
+          eq(bins.warehouseId, wh.id),
+          after ? or(gt(bins.pickSequence, Number(seq)), and(eq(bins.pickSequence, Number(seq)), gt(bins.code, code!))) : undefined,
+        ),
+      )
       .orderBy(asc(bins.pickSequence), asc(bins.code))
+      .limit(limit + 1)
       .all();
-    return c.json({ data: rows.map((r) => binBody(r.bin, r.zoneCode)) }, 200);
+    const page = pageOf(rows, limit, (r) => `${String(r.bin.pickSequence).padStart(10, "0")}:${r.bin.code}`);
+    return c.json({ data: page.data.map((r) => binBody(r.bin, r.zoneCode)), next_cursor: page.next_cursor }, 200);
   },
 );
