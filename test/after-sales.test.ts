@@ -373,6 +373,62 @@ describe("who may", () => {
   });
 });
 
+describe("the store's return window", () => {
+  it("set per store (0 is final sale, null no limit); bad values are refused and change nothing", async () => {
+    const s = await createStore(unique("window"));
+    expect((await api(`/v1/stores/${s.id}`)).body.return_window_days).toBeNull();
+    for (const bad of [-1, 366, 1.5, "30"]) {
+      const r = await api(`/v1/stores/${s.id}`, { method: "PATCH", body: { return_window_days: bad } });
+      expect(r.status, String(bad)).toBe(422);
+      expect(r.body.errors[0].field).toBe("return_window_days");
+    }
+    expect((await api(`/v1/stores/${s.id}`)).body.return_window_days).toBeNull();
+    expect((await api(`/v1/stores/${s.id}`, { method: "PATCH", body: { return_window_days: 0 } })).body.return_window_days).toBe(0);
+    expect((await api(`/v1/stores/${s.id}`, { method: "PATCH", body: { return_window_days: null } })).body.return_window_days).toBeNull();
+    const created = await api("/v1/stores", { body: { name: unique("window-new"), currency: "EUR", return_window_days: 14 } });
+    expect(created.body.return_window_days).toBe(14);
+  });
+
+  it("past it, a storefront or customer cannot open a return or exchange (409, nothing written); refunds, claims and support still can", async () => {
+    await api(`/v1/stores/${store.id}`, { method: "PATCH", body: { return_window_days: 0 } });
+    try {
+      const o = await orderAt();
+      const channel = await createKey("channel", [store.id]);
+      const support = await createKey("support", [store.id]);
+      const cup = { reason: "Changed my mind", lines: [{ sku: "CUP-1", quantity: 1 }] };
+      for (const kind of ["return", "exchange"]) {
+        const late = await open(o.id, { kind, ...cup }, { key: channel });
+        expect(late.status).toBe(409);
+        expect(late.headers.get("content-type")).toContain("application/problem+json");
+        expect(late.body.code).toBe("return_window_closed");
+      }
+      expect(await requestsOf(o.id)).toHaveLength(0);
+      expect((await api(`/v1/orders/${o.id}`)).body.version).toBe(o.version);
+
+      const link = new URL((await api(`/v1/orders/${o.id}/customer-link`, { method: "POST" })).body.url).pathname;
+      const byCustomer = await api(`${link}/after-sales`, {
+        key: null,
+        body: new URLSearchParams({ kind: "return", reason: "Too big", qty_1: "1", qty_2: "0" }).toString(),
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+      });
+      expect(byCustomer.status).toBe(422);
+      expect(byCustomer.body).toContain("The time to return or exchange this order has passed");
+      expect(await requestsOf(o.id)).toHaveLength(0);
+
+      expect((await open(o.id, { kind: "claim", reason: "Arrived broken" }, { key: channel })).status).toBe(201);
+      const goodwill = await open(o.id, { kind: "return", ...cup }, { key: support });
+      expect(goodwill.status).toBe(201);
+      expect(goodwill.body.kind).toBe("return");
+
+      // A parcel still on its way: the window has not started.
+      const onTheWay = await orderAt(["approve", "process", "ship"]);
+      expect((await open(onTheWay.id, { kind: "return", ...cup }, { key: channel })).status).toBe(201);
+    } finally {
+      await api(`/v1/stores/${store.id}`, { method: "PATCH", body: { return_window_days: null } });
+    }
+  });
+});
+
 describe("the work queue", () => {
   it("lists by status and kind, newest first, a page at a time", async () => {
     const s = await createStore(unique("queue"));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowedRequestEvents, checkOpen, decide, refundedSoFar, resumeDelay, RESUME_AT_LEAST_MS, type OrderFactsForAfterSales } from "./after-sales-rules";
+import { allowedRequestEvents, checkOpen, decide, refundedSoFar, resumeDelay, RESUME_AT_LEAST_MS, type OrderFactsForAfterSales, type ReturnWindow } from "./after-sales-rules";
 
 const order: OrderFactsForAfterSales = {
   status: "delivered",
@@ -13,30 +13,53 @@ const order: OrderFactsForAfterSales = {
   ],
 };
 
+/** A store without a return window: the rules that do not depend on it. */
+const open: ReturnWindow = { days: null, deliveredAt: null, now: 0, lateAllowed: false };
+
 describe("opening", () => {
   it("needs a shipped, unarchived order", () => {
     for (const status of ["received", "on_hold", "approved", "processing", "cancelled"] as const) {
-      expect(checkOpen({ ...order, status }, "refund", [], [])).toMatchObject({ ok: false, code: "not_after_sales" });
+      expect(checkOpen({ ...order, status }, "refund", [], [], open)).toMatchObject({ ok: false, code: "not_after_sales" });
     }
-    for (const status of ["shipped", "delivered", "completed"] as const) expect(checkOpen({ ...order, status }, "refund", [], []).ok).toBe(true);
-    expect(checkOpen({ ...order, archived: true }, "refund", [], [])).toMatchObject({ ok: false, code: "order_archived" });
+    for (const status of ["shipped", "delivered", "completed"] as const) expect(checkOpen({ ...order, status }, "refund", [], [], open).ok).toBe(true);
+    expect(checkOpen({ ...order, archived: true }, "refund", [], [], open)).toMatchObject({ ok: false, code: "order_archived" });
   });
 
   it("returns and exchanges name their units; refunds and claims may be about the whole order", () => {
-    expect(checkOpen(order, "return", [], [])).toMatchObject({ ok: false, field: "lines" });
-    expect(checkOpen(order, "exchange", [], [])).toMatchObject({ ok: false, field: "lines" });
-    expect(checkOpen(order, "claim", [], [])).toEqual({ ok: true, lines: [] });
+    expect(checkOpen(order, "return", [], [], open)).toMatchObject({ ok: false, field: "lines" });
+    expect(checkOpen(order, "exchange", [], [], open)).toMatchObject({ ok: false, field: "lines" });
+    expect(checkOpen(order, "claim", [], [], open)).toEqual({ ok: true, lines: [] });
   });
 
   it("never asks about more units than were ordered, across the order's live requests", () => {
-    expect(checkOpen(order, "return", [{ sku: "TEA", quantity: 1 }, { sku: "TEA", quantity: 1 }], [])).toEqual({ ok: true, lines: [{ sku: "TEA", quantity: 2 }] });
-    expect(checkOpen(order, "return", [{ sku: "TEA", quantity: 3 }], [])).toMatchObject({ ok: false, field: "lines" });
-    expect(checkOpen(order, "return", [{ sku: "MUG", quantity: 1 }], [])).toMatchObject({ ok: false, message: "MUG is not on this order" });
+    expect(checkOpen(order, "return", [{ sku: "TEA", quantity: 1 }, { sku: "TEA", quantity: 1 }], [], open)).toEqual({ ok: true, lines: [{ sku: "TEA", quantity: 2 }] });
+    expect(checkOpen(order, "return", [{ sku: "TEA", quantity: 3 }], [], open)).toMatchObject({ ok: false, field: "lines" });
+    expect(checkOpen(order, "return", [{ sku: "MUG", quantity: 1 }], [], open)).toMatchObject({ ok: false, message: "MUG is not on this order" });
     const prior = [{ status: "resolved" as const, lines: [{ sku: "TEA", quantity: 2 }], refundAmount: null }];
-    expect(checkOpen(order, "return", [{ sku: "TEA", quantity: 1 }], prior)).toMatchObject({ ok: false, field: "lines" });
+    expect(checkOpen(order, "return", [{ sku: "TEA", quantity: 1 }], prior, open)).toMatchObject({ ok: false, field: "lines" });
     // Rejected and withdrawn requests give their units back.
     const gone = [{ status: "rejected" as const, lines: [{ sku: "TEA", quantity: 2 }], refundAmount: null }, { status: "withdrawn" as const, lines: [{ sku: "TEA", quantity: 2 }], refundAmount: null }];
-    expect(checkOpen(order, "return", [{ sku: "TEA", quantity: 2 }], gone).ok).toBe(true);
+    expect(checkOpen(order, "return", [{ sku: "TEA", quantity: 2 }], gone, open).ok).toBe(true);
+  });
+
+  it("returns and exchanges close the store's window after delivery; refunds, claims and staff are not bound by it", () => {
+    const day = 24 * 60 * 60 * 1000;
+    const deliveredAt = Date.UTC(2026, 10, 1);
+    const tea = [{ sku: "TEA", quantity: 1 }];
+    const at = (now: number, more: Partial<ReturnWindow> = {}): ReturnWindow => ({ days: 30, deliveredAt, now, lateAllowed: false, ...more });
+    // The last moment of the 30th day is in time; the next is not.
+    expect(checkOpen(order, "return", tea, [], at(deliveredAt + 30 * day)).ok).toBe(true);
+    const late = checkOpen(order, "exchange", tea, [], at(deliveredAt + 30 * day + 1));
+    expect(late).toMatchObject({ ok: false, code: "return_window_closed" });
+    expect(late.ok === false && late.message).toContain("2026-12-01");
+    expect(checkOpen(order, "return", tea, [], at(deliveredAt + 31 * day))).toMatchObject({ ok: false, code: "return_window_closed" });
+    for (const kind of ["refund", "claim"] as const) expect(checkOpen(order, kind, [], [], at(deliveredAt + 400 * day)).ok).toBe(true);
+    expect(checkOpen(order, "return", tea, [], at(deliveredAt + 31 * day, { lateAllowed: true })).ok).toBe(true);
+    // No limit, or not delivered yet (the clock has not started): always in time.
+    expect(checkOpen(order, "return", tea, [], at(deliveredAt + 999 * day, { days: null })).ok).toBe(true);
+    expect(checkOpen({ ...order, status: "shipped" }, "return", tea, [], at(deliveredAt + 999 * day, { deliveredAt: null })).ok).toBe(true);
+    // A window of 0 days: final sale, nothing can be returned once delivered.
+    expect(checkOpen(order, "return", tea, [], at(deliveredAt + 1, { days: 0 }))).toMatchObject({ ok: false, code: "return_window_closed" });
   });
 });
 

@@ -50,6 +50,21 @@ export type OrderFactsForAfterSales = {
   paymentStatus: string;
   lines: readonly { sku: string; quantity: number }[];
 };
+/**
+ * The store's return window: returns and exchanges may be asked for up to
+ * `days` after delivery (null: no limit). The clock starts at delivery, so a
+ * parcel still on its way is always in time. Staff who decide requests may
+ * open one later (`lateAllowed`), as a goodwill gesture; customers may not.
+ */
+export type ReturnWindow = { days: number | null; deliveredAt: number | null; now: number; lateAllowed: boolean };
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** When the window closes, or null when it does not (no limit, or not delivered yet). */
+export function returnWindowClosesAt(w: Pick<ReturnWindow, "days" | "deliveredAt">): number | null {
+  return w.days === null || w.deliveredAt === null ? null : w.deliveredAt + w.days * DAY_MS;
+}
+
 /** The order's other requests, as far as the rules care. */
 export type PriorRequest = { status: AfterSalesStatus; lines: readonly RequestLine[]; refundAmount: number | null };
 
@@ -65,18 +80,28 @@ function claimedUnits(prior: readonly PriorRequest[]): Map<string, number> {
 
 /**
  * May this request be opened? The order must have shipped and not be
- * archived; returns and exchanges name units; no SKU can be asked about more
- * times than it was ordered, across all the order's live requests.
+ * archived; returns and exchanges name units and fall within the store's
+ * return window; no SKU can be asked about more times than it was ordered,
+ * across all the order's live requests.
  */
 export function checkOpen(
   order: OrderFactsForAfterSales,
   kind: AfterSalesKind,
   lines: readonly RequestLine[],
   prior: readonly PriorRequest[],
+  window: ReturnWindow,
 ): { ok: true; lines: RequestLine[] } | Refusal {
   if (order.archived) return { ok: false, code: "order_archived", message: "The order is archived; after-sales requests are closed" };
   if (!ORDER_STATUSES_FOR_AFTER_SALES.has(order.status)) {
     return { ok: false, code: "not_after_sales", message: `The order is ${order.status}: after-sales requests open once it has shipped` };
+  }
+  const closesAt = returnWindowClosesAt(window);
+  if (NEEDS_LINES.has(kind) && closesAt !== null && window.now > closesAt && !window.lateAllowed) {
+    return {
+      ok: false,
+      code: "return_window_closed",
+      message: `Returns and exchanges for this order closed on ${new Date(closesAt).toISOString().slice(0, 10)}, ${window.days} days after delivery; a refund or a claim can still be asked for`,
+    };
   }
   if (NEEDS_LINES.has(kind) && lines.length === 0) {
     return { ok: false, code: "invalid", field: "lines", message: `a ${kind} names the items and quantities it is about` };

@@ -9,7 +9,7 @@
  */
 import { and, asc, eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { afterSalesRequests, orderLines, orders } from "../db/schema";
+import { afterSalesRequests, orderLines, orders, stores as storeTable } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
@@ -22,7 +22,8 @@ import { checkOpen, decide, OPEN_REQUEST_STATUSES, refundedSoFar, type AfterSale
 export type AfterSalesRow = typeof afterSalesRequests.$inferSelect;
 
 export type AfterSalesAction =
-  | { type: "open"; kind: AfterSalesKind; reason: string; lines: RequestLine[] }
+  /** `lateAllowed`: the opener may go past the store's return window (staff who decide requests). */
+  | { type: "open"; kind: AfterSalesKind; reason: string; lines: RequestLine[]; lateAllowed: boolean }
   | { type: "decide"; requestId: string; expectedVersion: number | null; decision: Decision };
 
 export type AfterSalesPlan =
@@ -59,11 +60,11 @@ const facts = (r: AfterSalesRow, currency: string) => ({
 export async function planAfterSales(env: Env, orderId: string, actor: string, stores: "*" | readonly string[], action: AfterSalesAction): Promise<AfterSalesPlan> {
   const db = database(env);
   const [orderRows, lines, requests] = await db.batch([
-    db.select().from(orders).where(eq(orders.id, orderId)),
+    db.select({ order: orders, returnWindowDays: storeTable.returnWindowDays }).from(orders).innerJoin(storeTable, eq(storeTable.id, orders.storeId)).where(eq(orders.id, orderId)),
     db.select({ sku: orderLines.sku, quantity: orderLines.quantity }).from(orderLines).where(eq(orderLines.orderId, orderId)),
     db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(asc(afterSalesRequests.id)),
   ]);
-  const order = orderRows[0];
+  const order = orderRows[0]?.order;
   if (!order || (stores !== "*" && !stores.includes(order.storeId))) return { ok: false, code: "not_found" };
   const now = Date.now();
   const status = order.status as OrderStatus;
@@ -83,6 +84,7 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
       action.kind,
       action.lines,
       requests,
+      { days: orderRows[0]!.returnWindowDays, deliveredAt: order.deliveredAt, now, lateAllowed: action.lateAllowed },
     );
     if (!check.ok) return refused(check);
     const request: AfterSalesRow = {

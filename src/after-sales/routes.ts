@@ -9,6 +9,7 @@ import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { afterSalesRequests, orders } from "../db/schema";
 import type { AppEnv } from "../env";
+import { can } from "../auth/roles";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
@@ -81,7 +82,14 @@ afterSalesRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const body = c.req.valid("json");
-    const r = await runAfterSales(c.env, c.req.valid("param").id, p.id, p.stores, { type: "open", kind: body.kind, reason: body.reason, lines: body.lines });
+    const r = await runAfterSales(c.env, c.req.valid("param").id, p.id, p.stores, {
+      type: "open",
+      kind: body.kind,
+      reason: body.reason,
+      lines: body.lines,
+      // Support may take a return after the store's window, as a goodwill gesture; a storefront may not.
+      lateAllowed: can(p.role, "after_sales:decide"),
+    });
     if (!r.ok) throw problemOf(r);
     return c.json(afterSalesBody(r.request), 201, { etag: etag(r.request.version), location: `/v1/after-sales/${r.request.id}` });
   },

@@ -58,6 +58,7 @@ const TEXT: Record<Language, Text> = {
     received: "Yes, I received my order",
     done_received: "Thank you! Your order is complete.",
     conflict: "Your order changed while you were looking at it. Here is how it stands now.",
+    return_window_closed: "The time to return or exchange this order has passed. You can still ask for a refund or make a claim.",
     invalid: "Please check the highlighted fields.",
     not_found: "This link has expired or is not valid. Please use the latest message from the shop, or contact them.",
     ev_received: "Order received",
@@ -143,6 +144,7 @@ const TEXT: Record<Language, Text> = {
     received: "确认收货",
     done_received: "谢谢！订单已完成。",
     conflict: "您查看期间订单已有变化，以下是最新状态。",
+    return_window_closed: "此订单的退换货期限已过。您仍可申请退款或提出索赔。",
     invalid: "请检查标出的内容。",
     not_found: "此链接已失效或无效。请使用商家最新发送的消息，或联系商家。",
     ev_received: "已收到订单",
@@ -264,7 +266,7 @@ ${OPEN_REQUEST_STATUSES.has(r.status)
     : html`<section><h2>${t(lang, "after_sales")}</h2><p>${t(lang, "after_sales_hint")}</p>
 <form method="post" action="${base}/after-sales">
   <label for="kind">${t(lang, "kind")}</label>
-  <select id="kind" name="kind">${AFTER_SALES_KINDS.map((k) => html`<option value="${k}" ${m.values?.kind === k ? raw("selected") : ""}>${t(lang, `kind_${k}`)}</option>`)}</select>
+  <select id="kind" name="kind" aria-invalid="${m.errors?.kind ? "true" : "false"}">${AFTER_SALES_KINDS.map((k) => html`<option value="${k}" ${m.values?.kind === k ? raw("selected") : ""}>${t(lang, `kind_${k}`)}</option>`)}</select>${err("kind")}
   <label>${t(lang, "which_items")}</label>
   ${m.lines.map(
     (l) => html`<div class="row"><label for="qty_${l.lineNo}">${l.name}</label><input class="qty" id="qty_${l.lineNo}" name="qty_${l.lineNo}" type="number" min="0" max="${l.quantity}" value="${m.values?.[`qty_${l.lineNo}`] ?? "0"}" aria-invalid="${m.errors?.[`qty_${l.lineNo}`] ? "true" : "false"}"></div>${err(`qty_${l.lineNo}`)}`,

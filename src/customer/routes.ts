@@ -13,7 +13,7 @@ import type { AppEnv, Env } from "../env";
 import { pickLanguage, type Language } from "../notifications/templates";
 import { Address } from "../orders/schemas";
 import type { EditInput } from "../orders/edit-order";
-import { notFoundPage, orderPage, type PageModel } from "./page";
+import { notFoundPage, orderPage, t, type PageModel } from "./page";
 import { orderForToken } from "./tokens";
 import { runAfterSales } from "../after-sales/run-after-sales";
 
@@ -146,9 +146,10 @@ customerRoutes.post("/o/:token/after-sales", async (c) => {
     if (!Number.isSafeInteger(q) || q < 0 || q > l.quantity) return again({ [`qty_${l.lineNo}`]: `0 to ${l.quantity}` });
     if (q > 0) lines.push({ sku: l.sku, quantity: q });
   }
-  const r = await runAfterSales(c.env, orderId, "customer", "*", { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines });
+  const r = await runAfterSales(c.env, orderId, "customer", "*", { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines, lateAllowed: false });
   if (r.ok) return back(c, token, "after_sales");
   if (r.code === "refused" && r.reason === "invalid") return again({ [r.field === "lines" ? "lines" : "reason"]: r.message });
+  if (r.code === "refused" && r.reason === "return_window_closed") return again({ kind: t(m.lang, "return_window_closed") });
   return back(c, token, "conflict");
 });
 

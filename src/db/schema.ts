@@ -18,6 +18,8 @@ export const stores = sqliteTable("stores", {
   autoAudit: integer("auto_audit", { mode: "boolean" }).notNull().default(true),
   /** A delivered order completes by itself after this many days (the customer can confirm receipt sooner). */
   completeAfterDays: integer("complete_after_days").notNull().default(7),
+  /** Customers may ask to return or exchange goods for this many days after delivery; null: no limit. Staff may still open one later. */
+  returnWindowDays: integer("return_window_days"),
   /** Completed and cancelled orders leave the working lists (archived, frozen) after this many days. */
   archiveAfterDays: integer("archive_after_days").notNull().default(30),
   /** Two-level review: order totals per currency above which an approval takes two people; null when off. */

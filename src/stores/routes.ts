@@ -38,6 +38,9 @@ const NotifyOn = z
   .openapi({ description: "The order milestones the customer is told about" });
 
 const Days = z.number().int().min(0).max(365);
+const ReturnWindowDays = Days.nullable().openapi({
+  description: "Days after delivery in which customers may ask to return or exchange goods (0: final sale); null, the default: no limit. Support may still open one later.",
+});
 
 const FinanceReview = z
   .object({
@@ -59,6 +62,7 @@ const columns = ({
   finance_review,
   complete_after_days,
   archive_after_days,
+  return_window_days,
   ...rest
 }: {
   auto_audit?: boolean;
@@ -66,10 +70,12 @@ const columns = ({
   finance_review?: { thresholds: Record<string, string> } | null;
   complete_after_days?: number;
   archive_after_days?: number;
+  return_window_days?: number | null;
 } & Record<string, unknown>) => ({
   ...rest,
   ...(complete_after_days === undefined ? {} : { completeAfterDays: complete_after_days }),
   ...(archive_after_days === undefined ? {} : { archiveAfterDays: archive_after_days }),
+  ...(return_window_days === undefined ? {} : { returnWindowDays: return_window_days }),
   ...(finance_review === undefined ? {} : { financeReview: finance_review?.thresholds ?? null }),
   ...(auto_audit === undefined ? {} : { autoAudit: auto_audit }),
   ...(notify_on === undefined ? {} : { notifyOn: [...new Set(notify_on)] }),
@@ -87,15 +93,16 @@ const Store = z
     finance_review: FinanceReview.nullable(),
     complete_after_days: z.number().int(),
     archive_after_days: z.number().int(),
+    return_window_days: z.number().int().nullable(),
     created_at: Rfc3339,
     updated_at: Rfc3339,
   })
   .openapi("Store");
 const CreateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true), notify_on: NotifyOn.optional(), finance_review: FinanceReview.nullable().optional(), complete_after_days: Days.optional(), archive_after_days: Days.optional() })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true), notify_on: NotifyOn.optional(), finance_review: FinanceReview.nullable().optional(), complete_after_days: Days.optional(), archive_after_days: Days.optional(), return_window_days: ReturnWindowDays.optional() })
   .openapi("CreateStore");
 const UpdateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit, notify_on: NotifyOn, finance_review: FinanceReview.nullable(), complete_after_days: Days, archive_after_days: Days })
+  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit, notify_on: NotifyOn, finance_review: FinanceReview.nullable(), complete_after_days: Days, archive_after_days: Days, return_window_days: ReturnWindowDays })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
   .openapi("UpdateStore");
@@ -113,6 +120,7 @@ const storeBody = (s: StoreRow) => ({
   finance_review: s.financeReview ? { thresholds: s.financeReview } : null,
   complete_after_days: s.completeAfterDays,
   archive_after_days: s.archiveAfterDays,
+  return_window_days: s.returnWindowDays,
   created_at: iso(s.createdAt),
   updated_at: iso(s.updatedAt),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE `stores` ADD `return_window_days` integer;
