@@ -61,7 +61,7 @@ export type ReturnWindow = { days: number | null; deliveredAt: number | null; no
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** When the window closes, or null when it does not (no limit, or not delivered yet). */
-export function returnWindowClosesAt(w: Pick<ReturnWindow, "days" | "deliveredAt">): number | null {
+function returnWindowClosesAt(w: Pick<ReturnWindow, "days" | "deliveredAt">): number | null {
   return w.days === null || w.deliveredAt === null ? null : w.deliveredAt + w.days * DAY_MS;
 }
 
