@@ -158,13 +158,13 @@ function snapshotMain() {
   mkdirSync(dir, { recursive: true });
   const code = ["wrangler.toml", "tsconfig.json", "src", "migrations"];
   if (REF) {
-    // A commit's code instead of the working tree's (public/ is not all in git: copied by npm install).
+    // A commit's code instead of the working tree's, plus what `npm install` generates and git does not hold.
     const tar = execFileSync("git", ["archive", "--format=tar", REF, "--", ...code], { cwd: ROOT, maxBuffer: 256 * 2 ** 20 });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
+    cpSync(join(ROOT, "src/http/swagger-ui.generated.ts"), join(dir, "src/http/swagger-ui.generated.ts"));
   } else {
     for (const entry of code) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   }
-  cpSync(join(ROOT, "public"), join(dir, "public"), { recursive: true });
   return join(dir, "wrangler.toml");
 }
 

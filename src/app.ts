@@ -11,7 +11,7 @@ import { apiKeyRoutes } from "./api-keys/routes";
 import type { AppEnv } from "./env";
 import { authenticate } from "./http/auth";
 import { jsonBodies } from "./http/body";
-import { docsPage } from "./http/docs";
+import { docsRoutes } from "./http/docs";
 import { ApiError, fieldErrors, problemResponse, validationFailed } from "./http/problem";
 import { API_ROUTES } from "./http/route";
 import { allocationRoutes } from "./fulfilment/allocation-routes";
@@ -86,7 +86,7 @@ app.doc31("/openapi.json", {
   },
   servers: [{ url: "/" }],
 });
-app.get("/docs", (c) => c.html(docsPage("/openapi.json")));
+app.route("/", docsRoutes);
 app.get("/healthz", async (c) => {
   await c.env.DB.prepare("SELECT 1").first();
   return c.json({ status: "ok", time: new Date().toISOString() });

@@ -54,6 +54,26 @@ describe("routing", () => {
     expect(docs.status).toBe(200);
     expect(docs.body).toContain("/docs/vendor/swagger-ui-bundle.js");
   });
+
+  it("serves Swagger UI from the Worker itself: the page's script and stylesheet, cacheable, and nothing else under /docs/vendor", async () => {
+    const page = await api("/docs", { key: null });
+    const [script, style] = [/src="(\/docs\/vendor\/swagger-ui-bundle\.js[^"]*)"/, /href="(\/docs\/vendor\/swagger-ui\.css[^"]*)"/].map((re) => re.exec(page.body)?.[1]);
+    expect(script).toMatch(/\?v=\d+\.\d+\.\d+$/);
+    const js = await api(script!, { key: null });
+    expect(js.status).toBe(200);
+    expect(js.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect(js.headers.get("cache-control")).toContain("immutable");
+    expect(js.body).toContain("SwaggerUIBundle");
+    const css = await api(style!, { key: null });
+    expect(css.status).toBe(200);
+    expect(css.headers.get("content-type")).toMatch(/^text\/css/);
+    expect(css.body.length).toBeGreaterThan(10_000);
+    for (const path of ["/docs/vendor/package.json", "/docs/vendor/__proto__", "/docs/vendor/toString"]) {
+      const r = await api(path, { key: null });
+      expect(r.status, path).toBe(404);
+      expect(r.headers.get("content-type")).toMatch(/problem\+json/);
+    }
+  });
 });
 
 describe("listing orders", () => {
