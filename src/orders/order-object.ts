@@ -24,7 +24,7 @@ import { FINANCE_REVIEW, reviewStep } from "../audit/two-level-review";
 import { constraintFailed, database } from "../db/client";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
-import { sendOutbox } from "../outbox/send";
+import { sendOutbox, sendOutboxSoon } from "../outbox/send";
 import { outboxRowsFor, type OutboxRow } from "../outbox/topics";
 import { planAudit, type AuditPlan } from "../audit/run-audit";
 import { planEdit, type EditInput } from "./edit-order";
@@ -445,9 +445,10 @@ export class OrderObject extends DurableObject<Env> {
     return { ok: false, code: "version_mismatch", version: (await this.load(cmd.orderId))?.version ?? 0 };
   }
 
+  /** Hands the rows over; if the send this object led fails, the alarm retries (rows that joined another's gathering are the sweep's). */
   private async flush(orderId: string, rows: OutboxRow[]): Promise<void> {
     try {
-      await sendOutbox(this.env, rows);
+      await sendOutboxSoon(this.env, rows);
     } catch (err) {
       console.warn(`outbox send for ${orderId} failed; retrying from the alarm`, err);
       await this.ctx.storage.put({ orderId, flushAttempt: 0 });

@@ -8,7 +8,7 @@ import { ifMatchVersion, problemFor } from "./refusals";
 import { apiRoute, jsonBody, jsonResponse, ListQuery, listOf, problems } from "../http/route";
 import { database } from "../db/client";
 import { can } from "../auth/roles";
-import { sendOutbox } from "../outbox/send";
+import { sendOutboxSoon } from "../outbox/send";
 import { createOrder } from "./create-order";
 import { isOrderEvent, REASON_REQUIRED } from "./lifecycle";
 import { getOrder, listOrderEvents, listOrders } from "./queries";
@@ -73,7 +73,7 @@ orderRoutes.openapi(
           return (await replay(database(c.env), idem!.principalId, idem!.key, idem!.requestHash)) as never;
       }
     }
-    c.executionCtx.waitUntil(sendOutbox(c.env, result.outbox).catch((err) => console.warn("intake outbox send failed; the sweep resends", err)));
+    c.executionCtx.waitUntil(sendOutboxSoon(c.env, result.outbox).catch((err) => console.warn("intake outbox send failed; the sweep resends", err)));
     return c.json(result.body, 201, result.headers);
   },
 );

@@ -2,6 +2,13 @@
  * Hands outbox rows to their queues. Sending is best effort by design: a row
  * stays owed until a consumer marks it delivered, and the sweep resends what
  * is owed, so a failed or lost send here delays a side effect but never loses it.
+ *
+ * The hot paths (intake, each order object's commit, tracking webhooks) send
+ * through `sendOutboxSoon`: rows handed over within a few milliseconds in the
+ * same Worker instance leave together, one `sendBatch` per queue. Each send is
+ * a round trip to the queue service; under load a storefront's burst of
+ * orders would otherwise pay one each, for messages whose consumers take them
+ * in batches anyway.
  */
 import type { Env, OutboxMessage } from "../env";
 import type { outbox } from "../db/schema";
@@ -39,4 +46,32 @@ export async function sendOutbox(env: Env, rows: readonly Sendable[]): Promise<s
     }),
   );
   return sent;
+}
+
+/** How long the first row waits for company, and the most rows one gathering takes. */
+export const COALESCE_MS = 5;
+const GATHER_MAX = 100;
+
+let gathering: Sendable[] | null = null;
+
+/**
+ * Sends `rows` together with whatever else this instance hands over within
+ * COALESCE_MS. The caller that opens a gathering does the sending and gets
+ * its outcome; a caller whose rows joined an open gathering gets a promise
+ * that resolves at once. (Waiting on another request's I/O is not allowed
+ * in a Worker: that request may end first.) Joined rows whose send fails
+ * are resent by the sweep, like any row whose send was lost.
+ */
+export function sendOutboxSoon(env: Env, rows: readonly Sendable[]): Promise<unknown> {
+  if (rows.length === 0) return Promise.resolve();
+  if (gathering && gathering.length + rows.length <= GATHER_MAX) {
+    gathering.push(...rows);
+    return Promise.resolve();
+  }
+  const mine = [...rows];
+  gathering = mine;
+  return new Promise((resolve) => setTimeout(resolve, COALESCE_MS)).then(() => {
+    if (gathering === mine) gathering = null;
+    return sendOutbox(env, mine);
+  });
 }

@@ -10,7 +10,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { webhookProblems } from "../../http/route";
 import { ApiError, validationFailed } from "../../http/problem";
-import { sendOutbox } from "../../outbox/send";
+import { sendOutboxSoon } from "../../outbox/send";
 import { ingestTrackingEvent } from "../ingest-tracking-event";
 import { TRACKING_PARTNERS } from "./partners";
 
@@ -103,7 +103,7 @@ trackingWebhookRoutes.post("/webhooks/tracking/:partner", async function receive
   const stored = await ingestTrackingEvent(c.env, partner.name, parsed.update, text, now);
   if (stored.duplicate) return c.json({ received: true, duplicate: true }, 200);
   // Best effort: if this send is lost, the outbox sweep sends the row later.
-  c.executionCtx.waitUntil(sendOutbox(c.env, [stored.outbox]).catch((err) => console.warn("tracking event send failed; the sweep resends it", err)));
+  c.executionCtx.waitUntil(sendOutboxSoon(c.env, [stored.outbox]).catch((err) => console.warn("tracking event send failed; the sweep resends it", err)));
   return c.json({ received: true, duplicate: false, id: stored.id }, 200);
 });
 
