@@ -56,8 +56,8 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-// A bound on the whole run: startup, setup and 8 runs (each with its drain), with room to spare.
-const DEADLINE_MS = (240 + 8 * (DURATION + WARMUP + 15)) * 1000;
+// A bound on the whole run: startup, setup and 9 runs (each with its drain), with room to spare.
+const DEADLINE_MS = (240 + 9 * (DURATION + WARMUP + 15)) * 1000;
 setTimeout(async () => {
   console.error(`[bench] still running after ${DEADLINE_MS / 1000}s: giving up`);
   current?.stop();
@@ -488,14 +488,19 @@ async function main() {
   const scenarios = {};
   floors.hello = await scenario("floor: hello", floorSrv.base, helloFloor);
   floors.insert = await scenario("floor: D1 insert", floorSrv.base, () => insertFloor(store.id));
-  floors.newDo = await scenario("floor: new DO + batch", floorSrv.base, newDoFloor);
-  scenarios.create = await scenario("create order", mainSrv.base, () => createOrders(store.id, channelKey), { outbox });
-  scenarios.createManual = await scenario("create order, no auto-audit", mainSrv.base, () => createOrders(manualStore.id, manualKey), { outbox });
+  // Intake as #2 defines it: the order, its lines, its event and its outbox row, whose consumer records that it
+  // arrived. (The store decides orders by hand, so the message starts no audit.)
+  scenarios.create = await scenario("create order (intake)", mainSrv.base, () => createOrders(manualStore.id, manualKey), { outbox });
   scenarios.get = await scenario("get order", mainSrv.base, () => getOrders(readIds, adminKey), { outbox });
   scenarios.list = await scenario("list orders (limit 50)", mainSrv.base, () => listOrders(adminKey), { outbox });
   floors.doBatch = await scenario("floor: DO + D1 batch", floorSrv.base, () => doFloor(floorKeys));
   // Requests cut off when the warmup stopped may still have changed an order: re-read every status before measuring.
   scenarios.transition = await scenario("transition", mainSrv.base, () => transitions(cycleIds, status, adminKey), { afterWarmup: resync, outbox });
+  // Last: the store audits each new order, so every order also wakes an order object that did not exist (the
+  // audit is the order's first transition), the cost the "new DO" floor measures. Run last, because the
+  // thousands of objects it wakes outlive it and would weigh on whatever came next.
+  floors.newDo = await scenario("floor: new DO + batch", floorSrv.base, newDoFloor);
+  scenarios.createAudited = await scenario("create order + intake audit", mainSrv.base, () => createOrders(store.id, channelKey), { outbox });
   outbox.close();
   await Promise.all([stop(mainSrv.child), stop(floorSrv.child)]);
   if (interrupted) return;
@@ -512,7 +517,7 @@ const keptUp = (s) =>
       : `; consumers needed ${fmt(s.drain_s, 1)} s to catch up (over ${KEPT_UP_S} s): does not count`;
 
 function report({ floors, scenarios, started }) {
-  const floorOf = { create: "insert", createManual: "insert", get: "insert", list: "insert", transition: "doBatch" };
+  const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch", createAudited: "newDo" };
   const rows = [];
   for (const [k, f] of Object.entries(floors)) rows.push({ ...f, vs: null, rpsRatio: null, p99Ratio: null });
   for (const [k, s] of Object.entries(scenarios)) {
@@ -521,34 +526,23 @@ function report({ floors, scenarios, started }) {
   }
 
   const c = scenarios.create;
-  const cm = scenarios.createManual;
+  const ca = scenarios.createAudited;
   const fi = floors.insert;
+  const fn = floors.newDo;
   const t = scenarios.transition;
   const fd = floors.doBatch;
   const targets = [
     {
-      target: `create-order throughput >= ${TARGETS.createThroughput * 100}% of the D1-insert floor`,
+      target: `create-order (intake) throughput >= ${TARGETS.createThroughput * 100}% of the D1-insert floor`,
       measured: `${fmt((c.rps / fi.rps) * 100)}% (${fmt(c.rps, 1)} vs ${fmt(fi.rps, 1)} req/s)${keptUp(c)}`,
       ratio: c.rps / fi.rps,
       pass: c.rps >= TARGETS.createThroughput * fi.rps && c.kept_up,
     },
     {
-      target: `create-order p99 <= ${TARGETS.createP99}x the D1-insert floor's p99`,
+      target: `create-order (intake) p99 <= ${TARGETS.createP99}x the D1-insert floor's p99`,
       measured: `${fmt(c.p99 / fi.p99, 2)}x (${fmt(c.p99)} vs ${fmt(fi.p99)} ms)`,
       ratio: c.p99 / fi.p99,
       pass: c.p99 <= TARGETS.createP99 * fi.p99,
-    },
-    {
-      target: `  the same, no auto-audit: throughput >= ${TARGETS.createThroughput * 100}% of the floor`,
-      measured: `${fmt((cm.rps / fi.rps) * 100)}% (${fmt(cm.rps, 1)} vs ${fmt(fi.rps, 1)} req/s)${keptUp(cm)}`,
-      ratio: cm.rps / fi.rps,
-      pass: cm.rps >= TARGETS.createThroughput * fi.rps && cm.kept_up,
-    },
-    {
-      target: `  the same, no auto-audit: p99 <= ${TARGETS.createP99}x the floor's p99`,
-      measured: `${fmt(cm.p99 / fi.p99, 2)}x (${fmt(cm.p99)} vs ${fmt(fi.p99)} ms)`,
-      ratio: cm.p99 / fi.p99,
-      pass: cm.p99 <= TARGETS.createP99 * fi.p99,
     },
     {
       target: `transition throughput >= ${TARGETS.transitionThroughput * 100}% of the DO + batch floor`,
@@ -556,6 +550,12 @@ function report({ floors, scenarios, started }) {
       ratio: t.rps / fd.rps,
       pass: t.rps >= TARGETS.transitionThroughput * fd.rps && t.kept_up,
     },
+  ];
+  // Intake followed by its audit has no target of its own (#3 asks for the audit's throughput to be reported):
+  // it is shown against both floors, so the cost of waking one new object per order stays in view.
+  const reported = [
+    `create order + intake audit: ${fmt(ca.rps, 1)} req/s, ${fmt(ca.sustained_rps, 1)} sustained (consumers ${ca.kept_up ? "kept up" : "fell behind"}, drained in ${fmt(ca.drain_s, 1)} s)`,
+    `  ${fmt((ca.rps / fn.rps) * 100)}% of the new-DO floor (${fmt(fn.rps, 1)} req/s), ${fmt((ca.rps / fi.rps) * 100)}% of the D1-insert floor; p99 ${fmt(ca.p99)} ms, ${fmt(ca.p99 / fn.p99, 2)}x the new-DO floor's, ${fmt(ca.p99 / fi.p99, 2)}x the insert floor's`,
   ];
   const failing = rows.filter((r) => r.failed > 0);
 
@@ -583,6 +583,8 @@ function report({ floors, scenarios, started }) {
   console.log("");
   console.log("Targets (reported, not enforced):");
   for (const t of targets) console.log(`  ${t.pass ? "PASS" : "MISS"}  ${t.target}: ${t.measured}`);
+  console.log("Reported (no target):");
+  for (const r of reported) console.log(`  ${r}`);
   const noisy = rows.filter((r) => r.cpu?.other != null && r.cpu.other >= NOISY_CORES);
   if (noisy.length) {
     console.log("");
@@ -624,6 +626,7 @@ function report({ floors, scenarios, started }) {
       }),
     ),
     targets,
+    reported,
     all_requests_ok: failing.length === 0,
     noisy_scenarios: noisy.map((r) => r.scenario),
   };
