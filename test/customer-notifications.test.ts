@@ -122,6 +122,48 @@ describe("customer messages", () => {
     expect((await api(`/v1/notifications?order_id=${unannounced.id}`)).body.data).toEqual([]);
   });
 
+  it("a big queue batch commits its messages and links as multi-row inserts: each customer still gets their own working link", async () => {
+    const count = 40;
+    const placed = await Promise.all(
+      Array.from({ length: count }, (_, i) => createOrder(store.id, { customer: { name: `Batch Customer ${i}`, email: `batch.${i}@example.com` }, external_id: unique(`batch-${i}`) })),
+    );
+    const messages = [];
+    for (const order of placed) {
+      const id = newId("obx");
+      await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'notifications', 'order.approved', '{}', ?, 0)")
+        .bind(id, order.id, Date.now())
+        .run();
+      messages.push({ id, type: "order.approved", order_id: order.id, payload: {}, created_at: Date.now() });
+    }
+    const batches: number[] = [];
+    // Counts the statements of each D1 batch, and runs it on the real D1.
+    const run = env.DB.batch.bind(env.DB);
+    const spy = vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
+      batches.push(statements.length);
+      return run(statements);
+    });
+    try {
+      const batch = createMessageBatch<OutboxMessage>("oms-notifications", messages.map((body, i) => ({ id: `b${i}`, timestamp: new Date(), attempts: 1, body })));
+      const ctx = createExecutionContext();
+      await worker.queue(batch, env, ctx);
+      expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(count);
+    } finally {
+      spy.mockRestore();
+    }
+    // One commit: 3 receipt inserts, 1 delivery mark, then 40 notifications and 40 links in a handful of statements (not 80).
+    const commit = Math.max(...batches);
+    expect(commit).toBeLessThanOrEqual(3 + 1 + Math.ceil(count / 5) + Math.ceil(count / 25));
+    for (const i of [0, 17, count - 1]) {
+      const [message] = (await api(`/v1/notifications?order_id=${placed[i]!.id}`)).body.data;
+      expect(message).toMatchObject({ template: "order.approved", recipient: `batch.${i}@example.com`, status: "sent" });
+      expect(message.body).toContain(`Batch Customer ${i}`);
+      const link = /\/o\/[0-9A-Za-z]{32}/.exec(message.body)![0];
+      const page = await api(link, { key: null });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain(placed[i]!.external_id);
+    }
+  });
+
   it("support makes a fresh link by hand; other stores' messages stay invisible", async () => {
     const o = await createOrder(store.id);
     const support = await createKey("support", [store.id]);

@@ -11,14 +11,16 @@ import { randomToken, sha256Hex } from "../lib/ids";
 
 export const TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-/** A new link: the statement that stores it (for the caller's batch) and the URL to send. */
+/** A new link: the row that stores it (for the caller's batch), that row's statement, and the URL to send. */
 export async function mintCustomerLink(db: Database, env: Env, orderId: string, now = Date.now()) {
   const token = randomToken(32);
   const expiresAt = now + TOKEN_TTL_MS;
+  const row = { tokenHash: await sha256Hex(token), orderId, expiresAt, createdAt: now };
   return {
     url: `${(env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "")}/o/${token}`,
     expiresAt,
-    statement: db.insert(customerTokens).values({ tokenHash: await sha256Hex(token), orderId, expiresAt, createdAt: now }),
+    row,
+    statement: db.insert(customerTokens).values(row),
   };
 }
 

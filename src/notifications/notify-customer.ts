@@ -9,11 +9,11 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, nonEmpty } from "../db/client";
-import { notifications, orderHoldReasons, orders, stores } from "../db/schema";
+import { customerTokens, notifications, orderHoldReasons, orders, stores } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
-import { registerHandler, type BatchContext } from "../outbox/consume";
+import { insertRow, registerHandler, type BatchContext, type Write } from "../outbox/consume";
 import { mintCustomerLink } from "../customer/tokens";
 import { providerFor } from "./providers";
 import { AFTER_SALES_TEMPLATES, pickLanguage, render, TEMPLATES } from "./templates";
@@ -58,7 +58,7 @@ async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<str
 
 const isNotification = (type: string) => type in TEMPLATES || type in AFTER_SALES_TEMPLATES;
 
-export async function notifyCustomer(env: Env, message: OutboxMessage, batch: BatchContext): Promise<BatchItem<"sqlite">[]> {
+export async function notifyCustomer(env: Env, message: OutboxMessage, batch: BatchContext): Promise<Write[]> {
   if (!message.order_id) return [];
   const db = database(env);
   const facts = await batch.once("notify-customer:facts", () =>
@@ -109,17 +109,19 @@ export async function notifyCustomer(env: Env, message: OutboxMessage, batch: Ba
     attempts: 1,
     createdAt: Date.now(),
   };
+  // Rows, not statements: a queue batch's notifications and links commit as a few multi-row inserts.
   if (!order.customerEmail) {
-    return [db.insert(notifications).values({ ...base, status: "skipped", error: "the order has no email address" }).onConflictDoNothing()];
+    return [insertRow(notifications, { ...base, status: "skipped", error: "the order has no email address" }, { onConflictDoNothing: true })];
   }
   // Throws for a failure worth retrying: the queue redelivers, nothing is recorded yet.
   const sent = await provider.send({ id: message.id, to: order.customerEmail, subject: rendered.subject, text: rendered.text });
   return [
-    link.statement,
-    db
-      .insert(notifications)
-      .values({ ...base, status: sent.ok ? "sent" : "failed", providerRef: sent.ok ? sent.providerRef : null, error: sent.ok ? null : sent.error })
-      .onConflictDoNothing(),
+    insertRow(customerTokens, link.row),
+    insertRow(
+      notifications,
+      { ...base, status: sent.ok ? "sent" : "failed", providerRef: sent.ok ? sent.providerRef : null, error: sent.ok ? null : sent.error },
+      { onConflictDoNothing: true },
+    ),
   ];
 }
 

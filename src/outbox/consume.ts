@@ -10,8 +10,9 @@
  * act on them (audit, allocation, notifications). A message nobody handles
  * yet is still receipted, so the outbox shows it was delivered.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { chunk, constraintFailed, database, nonEmpty, type Database } from "../db/client";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
@@ -19,8 +20,50 @@ import { newId } from "../lib/ids";
 
 export type Consumer = "fulfilment" | "notifications" | "webhooks" | "logistics";
 
+/**
+ * A row for the queue batch's multi-row inserts: the rows of one table (and
+ * conflict rule) from every message of the batch share statements, so a
+ * hundred notifications commit as a few statements, not a hundred. They are
+ * written after the batch's other statements: only for rows that no other
+ * write of the batch depends on.
+ */
+export type RowWrite = { kind: "row"; table: SQLiteTable; row: Record<string, unknown>; onConflictDoNothing: boolean };
+export type Write = BatchItem<"sqlite"> | RowWrite;
+
+export function insertRow<T extends SQLiteTable>(table: T, row: T["$inferInsert"], options: { onConflictDoNothing?: boolean } = {}): RowWrite {
+  return { kind: "row", table, row, onConflictDoNothing: options.onConflictDoNothing ?? false };
+}
+
+const isRowWrite = (w: Write): w is RowWrite => (w as { kind?: unknown }).kind === "row";
+
+/** The statements of these writes: each statement as it is, then the rows as multi-row inserts per table. */
+function statementsOf(db: Database, writes: readonly Write[]): BatchItem<"sqlite">[] {
+  const statements: BatchItem<"sqlite">[] = [];
+  const rows = new Map<SQLiteTable, Map<boolean, Record<string, unknown>[]>>();
+  for (const w of writes) {
+    if (!isRowWrite(w)) {
+      statements.push(w);
+      continue;
+    }
+    const byRule = rows.get(w.table) ?? new Map<boolean, Record<string, unknown>[]>();
+    rows.set(w.table, byRule);
+    byRule.set(w.onConflictDoNothing, [...(byRule.get(w.onConflictDoNothing) ?? []), w.row]);
+  }
+  for (const [table, byRule] of rows) {
+    // Drizzle binds every column of every row: as many rows a statement as keep it under D1's 100 parameters.
+    const perStatement = Math.max(1, Math.floor(100 / Object.keys(getTableColumns(table)).length));
+    for (const [ignoreConflicts, list] of byRule) {
+      for (const part of chunk(list, perStatement)) {
+        const insert = db.insert(table).values(part as never);
+        statements.push(ignoreConflicts ? insert.onConflictDoNothing() : insert);
+      }
+    }
+  }
+  return statements;
+}
+
 /** A handler does its (idempotent) work and returns D1 writes to commit with the receipt. */
-export type Handler = (env: Env, message: OutboxMessage, batch: BatchContext) => Promise<BatchItem<"sqlite">[]>;
+export type Handler = (env: Env, message: OutboxMessage, batch: BatchContext) => Promise<Write[]>;
 
 /**
  * The queue batch a message came in. `once` runs a load a single time for the
@@ -73,11 +116,11 @@ async function consumedAlready(db: Database, consumer: Consumer, ids: readonly s
 }
 
 /** The receipt, the outbox row's delivery mark, then the handler's own writes: what one message commits. */
-function receiptWrites(db: Database, consumer: Consumer, message: OutboxMessage, writes: BatchItem<"sqlite">[], now: number): BatchItem<"sqlite">[] {
+function receiptWrites(db: Database, consumer: Consumer, message: OutboxMessage, writes: Write[], now: number): BatchItem<"sqlite">[] {
   return [
     db.insert(consumedMessages).values({ consumer, messageId: message.id, type: message.type, orderId: message.order_id, consumedAt: now }),
     db.update(outbox).set({ deliveredAt: now }).where(eq(outbox.id, message.id)),
-    ...writes,
+    ...statementsOf(db, writes),
   ];
 }
 
@@ -87,17 +130,17 @@ function receiptWrites(db: Database, consumer: Consumer, message: OutboxMessage,
  * statements would be 2 per message; on D1's single writer the statement
  * count is what a big batch pays for.
  */
-function batchWrites(db: Database, consumer: Consumer, ready: { message: OutboxMessage; writes: BatchItem<"sqlite">[] }[], now: number) {
+function batchWrites(db: Database, consumer: Consumer, ready: { message: OutboxMessage; writes: Write[] }[], now: number) {
   const receipts = ready.map(({ message: m }) => ({ consumer, messageId: m.id, type: m.type, orderId: m.order_id, consumedAt: now }));
   return nonEmpty<BatchItem<"sqlite">>([
     // 5 columns a receipt: 19 rows keep a statement under D1's 100 bound parameters.
     ...chunk(receipts, 19).map((part) => db.insert(consumedMessages).values(part)),
     ...chunk(receipts.map((r) => r.messageId), 90).map((ids) => db.update(outbox).set({ deliveredAt: now }).where(inArray(outbox.id, ids))),
-    ...ready.flatMap((h) => h.writes),
+    ...statementsOf(db, ready.flatMap((h) => h.writes)),
   ]);
 }
 
-async function commitOne(db: Database, consumer: Consumer, message: OutboxMessage, writes: BatchItem<"sqlite">[]): Promise<"done" | "duplicate"> {
+async function commitOne(db: Database, consumer: Consumer, message: OutboxMessage, writes: Write[]): Promise<"done" | "duplicate"> {
   try {
     await db.batch(nonEmpty(receiptWrites(db, consumer, message, writes, Date.now())));
   } catch (err) {
@@ -131,8 +174,8 @@ export async function consumeMessages(env: Env, consumer: Consumer, messages: re
   const seen = await consumedAlready(db, consumer, [...new Set(messages.map((m) => m.id))]);
   const firstOfId = new Set<string>();
   const context = batchContext(messages.filter((m) => !seen.has(m.id)));
-  type Handled = "duplicate" | { error: unknown } | { message: OutboxMessage; writes: BatchItem<"sqlite">[] };
-  const isReady = (h: Handled): h is { message: OutboxMessage; writes: BatchItem<"sqlite">[] } => typeof h === "object" && "message" in h;
+  type Handled = "duplicate" | { error: unknown } | { message: OutboxMessage; writes: Write[] };
+  const isReady = (h: Handled): h is { message: OutboxMessage; writes: Write[] } => typeof h === "object" && "message" in h;
   const handled = await Promise.all(
     messages.map(async (m): Promise<Handled> => {
       // Already receipted, or the same message twice in one batch: a duplicate.
