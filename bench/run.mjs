@@ -5,6 +5,7 @@
 //   BENCH_CONNECTIONS  autocannon connections (default 16)
 //   BENCH_WARMUP       seconds of unmeasured load before each scenario (default 2; 0 to skip)
 //   BENCH_REF          a git revision to bench (e.g. HEAD) instead of the working tree
+//   BENCH_ROUNDS       rounds of each target's floor and scenario, run in turn (default 3)
 //
 // Writes bench/results.json. Exit code 0 even when a target is missed; 1 when
 // the bench itself could not run (a server did not start, setup failed).
@@ -25,6 +26,9 @@ const RESULTS = join(BENCH, "results.json");
 const DURATION = intEnv("BENCH_DURATION", 10, 1, 600);
 const CONNECTIONS = intEnv("BENCH_CONNECTIONS", 16, 1, 1000);
 const WARMUP = intEnv("BENCH_WARMUP", 2, 0, 60);
+// The machine's speed drifts by 10% or more from one 10-second run to the next, so a target's floor and
+// scenario run in turn, ROUNDS times, and the target is judged on the median round.
+const ROUNDS = intEnv("BENCH_ROUNDS", 3, 1, 9);
 const REF = process.env.BENCH_REF || null; // a git revision to bench instead of the working tree
 const NOISY_CORES = 0.25; // "cpu others" (cores used by processes outside the bench) above which a run is called noisy
 const SETTLE_MS = 1_500; // after a floor scenario (the floor has no queues)
@@ -56,8 +60,8 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-// A bound on the whole run: startup, setup and 9 runs (each with its drain), with room to spare.
-const DEADLINE_MS = (240 + 9 * (DURATION + WARMUP + 15)) * 1000;
+// A bound on the whole run: startup, setup and every run (each with its drain), with room to spare.
+const DEADLINE_MS = (240 + (5 + 4 * ROUNDS) * (DURATION + WARMUP + 15)) * 1000;
 setTimeout(async () => {
   console.error(`[bench] still running after ${DEADLINE_MS / 1000}s: giving up`);
   current?.stop();
@@ -290,6 +294,34 @@ async function scenario(label, base, make, { afterWarmup, outbox } = {}) {
   return row;
 }
 
+/**
+ * A floor and the scenario judged against it, in turn, ROUNDS times. The
+ * median round (by the ratio of the two) stands for the pair, and every
+ * round's ratio is kept, so the spread is in view.
+ */
+async function pairRounds(runFloor, runScenario) {
+  const rounds = [];
+  for (let i = 0; i < ROUNDS && !interrupted; i++) {
+    const floor = await runFloor();
+    const s = await runScenario();
+    if (!floor || !s) return null;
+    rounds.push({ floor, scenario: s, ratio: s.rps / floor.rps, p99_ratio: floor.p99 ? s.p99 / floor.p99 : null });
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const mid = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
+  const summary = {
+    ratios: rounds.map((r) => r.ratio),
+    p99_ratios: rounds.map((r) => r.p99_ratio),
+    median_ratio: mid.ratio,
+    median_p99_ratio: median(rounds.map((r) => r.p99_ratio)),
+    all_kept_up: rounds.every((r) => r.scenario.kept_up !== false),
+  };
+  return {
+    floor: { ...mid.floor, rounds: rounds.map((r) => r.floor.rps) },
+    scenario: { ...mid.scenario, rounds: rounds.map((r) => r.scenario.rps), ...summary },
+  };
+}
+
 const fmt = (n, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? "-" : Number(n).toFixed(digits));
 
 // ---- the scenarios ------------------------------------------------------------
@@ -487,15 +519,25 @@ async function main() {
   const floors = {};
   const scenarios = {};
   floors.hello = await scenario("floor: hello", floorSrv.base, helloFloor);
-  floors.insert = await scenario("floor: D1 insert", floorSrv.base, () => insertFloor(store.id));
   // Intake as #2 defines it: the order, its lines, its event and its outbox row, whose consumer records that it
   // arrived. (The store decides orders by hand, so the message starts no audit.)
-  scenarios.create = await scenario("create order (intake)", mainSrv.base, () => createOrders(manualStore.id, manualKey), { outbox });
+  const intake = await pairRounds(
+    () => scenario("floor: D1 insert", floorSrv.base, () => insertFloor(store.id)),
+    () => scenario("create order (intake)", mainSrv.base, () => createOrders(manualStore.id, manualKey), { outbox }),
+  );
+  if (!intake) return;
+  floors.insert = intake.floor;
+  scenarios.create = intake.scenario;
   scenarios.get = await scenario("get order", mainSrv.base, () => getOrders(readIds, adminKey), { outbox });
   scenarios.list = await scenario("list orders (limit 50)", mainSrv.base, () => listOrders(adminKey), { outbox });
-  floors.doBatch = await scenario("floor: DO + D1 batch", floorSrv.base, () => doFloor(floorKeys));
   // Requests cut off when the warmup stopped may still have changed an order: re-read every status before measuring.
-  scenarios.transition = await scenario("transition", mainSrv.base, () => transitions(cycleIds, status, adminKey), { afterWarmup: resync, outbox });
+  const transition = await pairRounds(
+    () => scenario("floor: DO + D1 batch", floorSrv.base, () => doFloor(floorKeys)),
+    () => scenario("transition", mainSrv.base, () => transitions(cycleIds, status, adminKey), { afterWarmup: resync, outbox }),
+  );
+  if (!transition) return;
+  floors.doBatch = transition.floor;
+  scenarios.transition = transition.scenario;
   // Last: the store audits each new order, so every order also wakes an order object that did not exist (the
   // audit is the order's first transition), the cost the "new DO" floor measures. Run last, because the
   // thousands of objects it wakes outlive it and would weigh on whatever came next.
@@ -531,24 +573,26 @@ function report({ floors, scenarios, started }) {
   const fn = floors.newDo;
   const t = scenarios.transition;
   const fd = floors.doBatch;
+  const rounds = (x) => (x.ratios.length > 1 ? `; median of ${x.ratios.length} rounds: ${x.ratios.map((r) => `${fmt(r * 100)}%`).join(", ")}` : "");
+  const p99Rounds = (x) => (x.p99_ratios.length > 1 ? `; median of ${x.p99_ratios.length} rounds: ${x.p99_ratios.map((r) => `${fmt(r, 2)}x`).join(", ")}` : "");
   const targets = [
     {
       target: `create-order (intake) throughput >= ${TARGETS.createThroughput * 100}% of the D1-insert floor`,
-      measured: `${fmt((c.rps / fi.rps) * 100)}% (${fmt(c.rps, 1)} vs ${fmt(fi.rps, 1)} req/s)${keptUp(c)}`,
-      ratio: c.rps / fi.rps,
-      pass: c.rps >= TARGETS.createThroughput * fi.rps && c.kept_up,
+      measured: `${fmt(c.median_ratio * 100)}% (${fmt(c.rps, 1)} vs ${fmt(fi.rps, 1)} req/s)${rounds(c)}${keptUp(c)}${c.all_kept_up ? "" : "; in another round the consumers did not keep up: does not count"}`,
+      ratio: c.median_ratio,
+      pass: c.median_ratio >= TARGETS.createThroughput && c.all_kept_up,
     },
     {
       target: `create-order (intake) p99 <= ${TARGETS.createP99}x the D1-insert floor's p99`,
-      measured: `${fmt(c.p99 / fi.p99, 2)}x (${fmt(c.p99)} vs ${fmt(fi.p99)} ms)`,
-      ratio: c.p99 / fi.p99,
-      pass: c.p99 <= TARGETS.createP99 * fi.p99,
+      measured: `${fmt(c.median_p99_ratio, 2)}x (${fmt(c.p99)} vs ${fmt(fi.p99)} ms)${p99Rounds(c)}`,
+      ratio: c.median_p99_ratio,
+      pass: c.median_p99_ratio <= TARGETS.createP99,
     },
     {
       target: `transition throughput >= ${TARGETS.transitionThroughput * 100}% of the DO + batch floor`,
-      measured: `${fmt((t.rps / fd.rps) * 100)}% (${fmt(t.rps, 1)} vs ${fmt(fd.rps, 1)} req/s)${keptUp(t)}`,
-      ratio: t.rps / fd.rps,
-      pass: t.rps >= TARGETS.transitionThroughput * fd.rps && t.kept_up,
+      measured: `${fmt(t.median_ratio * 100)}% (${fmt(t.rps, 1)} vs ${fmt(fd.rps, 1)} req/s)${rounds(t)}${keptUp(t)}${t.all_kept_up ? "" : "; in another round the consumers did not keep up: does not count"}`,
+      ratio: t.median_ratio,
+      pass: t.median_ratio >= TARGETS.transitionThroughput && t.all_kept_up,
     },
   ];
   // Intake followed by its audit has no target of its own (#3 asks for the audit's throughput to be reported):
