@@ -47,7 +47,9 @@ function statementsOf(db: Database, writes: readonly Write[]): BatchItem<"sqlite
     }
     const byRule = rows.get(w.table) ?? new Map<boolean, Record<string, unknown>[]>();
     rows.set(w.table, byRule);
-    byRule.set(w.onConflictDoNothing, [...(byRule.get(w.onConflictDoNothing) ?? []), w.row]);
+    const list = byRule.get(w.onConflictDoNothing) ?? [];
+    byRule.set(w.onConflictDoNothing, list);
+    list.push(w.row);
   }
   for (const [table, byRule] of rows) {
     // Drizzle binds every column of every row: as many rows a statement as keep it under D1's 100 parameters.
