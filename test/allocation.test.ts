@@ -6,6 +6,10 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import type { OutboxMessage } from "../src/env";
+import { newId } from "../src/lib/ids";
+import worker from "../src/index";
 import { retryBackorders } from "../src/fulfilment/allocate-order";
 import { api, createKey, createOrder, createStore, transition, unique } from "./helpers";
 import { allocate, approvedOrder, count, ledgerOk, level, line, receive, stockedWarehouse, waitFor } from "./processing-helpers";
@@ -76,6 +80,33 @@ describe("on approval", () => {
     expect(verdicts[east.id]).toMatchObject({ rank: 1, chosen: false, can_fill: "none" });
     expect(verdicts[west.id]).toMatchObject({ rank: 2, chosen: true, can_fill: "all" });
     expect(c.body.explanation.rule).toBe("east coast");
+  });
+
+  it("a queue batch of approvals with no stock records each backorder again, and never over an allocation that committed meanwhile", async () => {
+    const sku = unique("NONE");
+    const wh = await stockedWarehouse({ bins: ["A-01"], stock: [["A-01", sku, 1]] });
+    const s = await createStore();
+    await api(`/v1/stores/${s.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
+    // 24 orders for 2 units each: the queue's consumer backorders them all (1 unit is on hand).
+    const short = await Promise.all(Array.from({ length: 24 }, () => approvedOrder(s.id, order([line(sku, 2)]))));
+    const allocation = (id: string) => api(`/v1/orders/${id}/allocation`).then((r) => r.body);
+    for (const o of short) await waitFor(async () => expect(await allocation(o.id)).toMatchObject({ status: "backordered", attempts: 1 }));
+    // One of them is allocated meanwhile (stock arrived; someone allocated it by hand).
+    await receive(wh.id, [{ sku, bin: "A-01", quantity: 1 }]);
+    expect((await allocate(short[0]!.id)).body.status).toBe("allocated");
+    const allocated = await allocation(short[0]!.id);
+    // The approvals delivered again under new outbox ids (as after a re-approval), as one queue batch.
+    const messages = short.map((o) => ({ id: newId("obx"), type: "order.approved", order_id: o.id, payload: {}, created_at: Date.now() }));
+    for (const m of messages) {
+      await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'fulfilment', ?, '{}', ?, 0)").bind(m.id, m.order_id, m.type, m.created_at).run();
+    }
+    const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", messages.map((body, i) => ({ id: `a${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env, ctx);
+    expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(messages.length);
+    for (const o of short.slice(1)) expect(await allocation(o.id)).toMatchObject({ status: "backordered", reason: "insufficient_stock", attempts: 2 });
+    // The allocation that committed meanwhile is left as it was.
+    expect(await allocation(short[0]!.id)).toEqual(allocated);
   });
 
   it("backorders when stock is short, keeps the order approved, and allocates after a receipt", async () => {
