@@ -307,13 +307,15 @@ async function pairRounds(runFloor, runScenario) {
     if (!floor || !s) return null;
     rounds.push({ floor, scenario: s, ratio: s.rps / floor.rps, p99_ratio: floor.p99 ? s.p99 / floor.p99 : null });
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const mid = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
+  // With an even number of rounds, the median leans to the worse side: the lower throughput, the higher p99.
+  const lower = Math.floor((rounds.length - 1) / 2);
+  const upper = Math.ceil((rounds.length - 1) / 2);
+  const mid = [...rounds].sort((a, b) => a.ratio - b.ratio)[lower];
   const summary = {
     ratios: rounds.map((r) => r.ratio),
     p99_ratios: rounds.map((r) => r.p99_ratio),
     median_ratio: mid.ratio,
-    median_p99_ratio: median(rounds.map((r) => r.p99_ratio)),
+    median_p99_ratio: rounds.map((r) => r.p99_ratio).sort((a, b) => a - b)[upper],
     all_kept_up: rounds.every((r) => r.scenario.kept_up !== false),
   };
   return {
