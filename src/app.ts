@@ -25,7 +25,7 @@ import { orderRoutes } from "./orders/routes";
 import { productRoutes } from "./products/routes";
 import { storeRoutes } from "./stores/routes";
 import { auditRoutes } from "./audit/routes";
-import { orderChangeRoutes } from "./orders/change-routes";
+import { orderChangeRoutes } from "./edits/routes";
 import { notificationRoutes } from "./notifications/routes";
 import { customerRoutes } from "./customer/routes";
 import { trackingWebhookRoutes } from "./logistics/webhooks/routes";

@@ -1,5 +1,5 @@
 /** Bindings of the Worker, as declared in wrangler.toml (and secrets in .dev.vars). */
-import type { OrderObject } from "./orders/order-object";
+import type { OrderObject } from "./index";
 import type { Principal } from "./http/auth";
 import type { Database } from "./db/client";
 

@@ -1,23 +1,45 @@
-/** The Worker: the HTTP app, the queue consumers and the cron jobs, plus the Durable Object classes. */
+/**
+ * The Worker: the HTTP app, the queue consumers and the cron jobs, plus the
+ * Durable Object class. The wiring of the stages is here, explicitly: the
+ * order object's stages (what plans changes of an order, what its guards
+ * need to know, what a change sets off in the same batch), the queue
+ * handlers per consumer and message type, and the crons.
+ */
 import { ROLLUP_CRON, runRollups } from "./analytics/run-rollups";
 import { app } from "./app";
 import type { Env, OutboxMessage } from "./env";
 import { housekeeping } from "./housekeeping";
 import { archiveOrders } from "./orders/archive-orders";
+import { orderObject } from "./orders/order-object";
+import type { Stages } from "./orders/stage";
+import { AFTER_SALES_STAGE, afterSalesStage } from "./after-sales/run-after-sales";
+import { AUDIT_STAGE, auditStage } from "./audit/audit-stage";
+import { EDIT_STAGE, editStage } from "./edits/edit-stage";
+import { ALLOCATION_STAGE, allocationStage } from "./fulfilment/allocation-effect";
+import { fulfilmentStage } from "./fulfilment/fulfilment-stage";
 import { retryBackorders } from "./fulfilment/allocate-order";
-import "./fulfilment/handlers";
-import "./logistics/handlers";
+import { logisticsStage } from "./logistics/logistics-stage";
 import { flagStaleTracking } from "./logistics/flag-stale-tracking";
 import { consumeBatch } from "./outbox/consume";
 import { sweepOutbox } from "./outbox/sweep";
-
-export { OrderObject } from "./orders/order-object";
-
-// Stages that act on outbox messages register their handlers when loaded.
+import "./fulfilment/handlers";
+import "./logistics/handlers";
 import "./audit/consumers";
 import "./notifications/notify-customer";
 import { useStockLookup } from "./audit/stock";
 import { availableAcrossWarehouses } from "./inventory/availability";
+
+/** The stages of the order object, by the names their callers use. */
+const STAGES: Stages = {
+  [AUDIT_STAGE]: auditStage,
+  [EDIT_STAGE]: editStage,
+  [AFTER_SALES_STAGE]: afterSalesStage,
+  [ALLOCATION_STAGE]: allocationStage,
+  fulfilment: fulfilmentStage,
+  logistics: logisticsStage,
+};
+
+export class OrderObject extends orderObject(STAGES) {}
 
 // The audit's stock rule asks the inventory kept by the processing stage.
 useStockLookup(availableAcrossWarehouses);

@@ -175,10 +175,4 @@ export function decide(
 export const refundedSoFar = (prior: readonly PriorRequest[]) =>
   prior.reduce((sum, r) => sum + (r.status === "resolved" && r.refundAmount ? r.refundAmount : 0), 0);
 
-/**
- * When the last open request closes on a delivered order, the completion
- * timer resumes with the time it had left, but never less than this: the
- * customer gets a day to read the outcome before the order closes.
- */
-export const RESUME_AT_LEAST_MS = 24 * 60 * 60 * 1000;
-export const resumeDelay = (pausedMs: number) => Math.max(pausedMs, RESUME_AT_LEAST_MS);
+export { RESUME_AT_LEAST_MS, resumeDelay } from "../orders/completion";

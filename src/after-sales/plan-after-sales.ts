@@ -14,8 +14,7 @@ import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
 import type { OrderStatus } from "../orders/lifecycle";
-import type { Change } from "../orders/order-object";
-import type { OrderRow } from "../orders/serialize";
+import type { OrderRow, Proposal } from "../orders/stage";
 import type { OutboxRow } from "../outbox/topics";
 import { checkOpen, decide, OPEN_REQUEST_STATUSES, refundedSoFar, type AfterSalesKind, type Decision, type RequestLine } from "./after-sales-rules";
 
@@ -27,7 +26,7 @@ export type AfterSalesAction =
   | { type: "decide"; requestId: string; expectedVersion: number | null; decision: Decision };
 
 export type AfterSalesPlan =
-  | { ok: true; order: OrderRow; change: Change; request: AfterSalesRow; closes: boolean }
+  | { ok: true; order: OrderRow; change: Proposal; request: AfterSalesRow; closes: boolean }
   | { ok: false; code: "not_found" | "request_not_found" }
   | { ok: false; code: "version_mismatch"; version: number }
   | { ok: false; code: "refused"; reason: string; message: string; field?: string; allowed?: string[]; requestStatus?: string };
@@ -114,12 +113,12 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
       request,
       closes: false,
       change: {
+        event: "after_sales",
         type: "after_sales_opened",
-        to: status,
         reason: action.reason,
         data: payload.data.after_sales,
         patch: { openAfterSales: sql`${orders.openAfterSales} + 1` },
-        extra: [db.insert(afterSalesRequests).values(request)],
+        writes: [db.insert(afterSalesRequests).values(request)],
         outbox: message(orderId, "after_sales_opened", now, payload),
       },
     };
@@ -151,15 +150,15 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
     request,
     closes: outcome.closes,
     change: {
+      event: "after_sales",
       type,
-      to: status,
       reason: d.note,
       data: payload.data.after_sales,
       patch: {
         ...(outcome.closes ? { openAfterSales: sql`${orders.openAfterSales} - 1` } : {}),
         ...(outcome.paymentStatus ? { paymentStatus: outcome.paymentStatus } : {}),
       },
-      extra: [
+      writes: [
         db
           .update(afterSalesRequests)
           .set(request)

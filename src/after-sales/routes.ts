@@ -15,12 +15,12 @@ import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
 import { cursorKey, pageOf } from "../http/pagination";
 import { fromMinor, toMinor } from "../lib/money";
+import { problemFor } from "../orders/refusals";
 import { OrderIdParam } from "../orders/schemas";
 import { etag, iso, parseIfMatch } from "../orders/serialize";
-import type { AfterSalesResult } from "../orders/order-object";
 import { allowedRequestEvents } from "./after-sales-rules";
 import type { AfterSalesRow } from "./plan-after-sales";
-import { runAfterSales } from "./run-after-sales";
+import { type AfterSalesResult, runAfterSales } from "./run-after-sales";
 import { AfterSalesIdParam, AfterSalesRequest, AfterSalesTransitionBody, ListAfterSalesQuery, OpenAfterSalesBody } from "./schemas";
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -55,7 +55,13 @@ function problemOf(r: Exclude<AfterSalesResult, { ok: true }>): ApiError {
       return notFound("after-sales request");
     case "version_mismatch":
       return new ApiError(412, "version_mismatch", "Precondition failed", `The request is at version ${r.version}`, { current_version: r.version }, { etag: etag(r.version) });
+    case "invalid":
+      return validationFailed(r.errors);
+    case "skipped":
+      return new ApiError(409, "skipped", "Not allowed now", r.message);
     case "refused":
+      // The order's own lifecycle refused it (an archived order): the order's problem.
+      if ("status" in r) return problemFor(r);
       if (r.reason === "invalid") return validationFailed([{ field: r.field ?? "body", message: r.message }]);
       return new ApiError(409, r.reason, "Not allowed now", r.message, {
         ...(r.requestStatus ? { request_status: r.requestStatus } : {}),
@@ -91,7 +97,7 @@ afterSalesRoutes.openapi(
       lateAllowed: can(p.role, "after_sales:decide"),
     });
     if (!r.ok) throw problemOf(r);
-    return c.json(afterSalesBody(r.request), 201, { etag: etag(r.request.version), location: `/v1/after-sales/${r.request.id}` });
+    return c.json(afterSalesBody(r.result), 201, { etag: etag(r.result.version), location: `/v1/after-sales/${r.result.id}` });
   },
 );
 
@@ -208,6 +214,6 @@ afterSalesRoutes.openapi(
       decision: { event: body.event, note: body.note ?? null, resolution: body.resolution ?? null, refundAmount },
     });
     if (!r.ok) throw problemOf(r);
-    return c.json(afterSalesBody(r.request), 200, { etag: etag(r.request.version) });
+    return c.json(afterSalesBody(r.result), 200, { etag: etag(r.result.version) });
   },
 );

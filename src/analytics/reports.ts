@@ -6,7 +6,7 @@
  * The same presentation feeds the JSON pages and the CSV columns.
  */
 import { sql } from "drizzle-orm";
-import { LOGISTICS_EXCEPTION_KINDS } from "../db/schema";
+import { CARRIER_EXCEPTION_KINDS } from "../db/schema";
 import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { all } from "./d1";
@@ -376,7 +376,7 @@ export const auditFindingsReport: Report = {
   },
 };
 
-const CARRIER_SUMS = ["shipped", "delivered", "on_time", "late", ...LOGISTICS_EXCEPTION_KINDS] as const;
+const CARRIER_SUMS = ["shipped", "delivered", "on_time", "late", ...CARRIER_EXCEPTION_KINDS] as const;
 
 export const carriersReport: Report = {
   name: "carriers",
@@ -404,7 +404,7 @@ export const carriersReport: Report = {
       "avg_transit_ms",
       "max_transit_ms",
       "exceptions",
-      ...LOGISTICS_EXCEPTION_KINDS.map((k) => `exceptions_${k}`),
+      ...CARRIER_EXCEPTION_KINDS.map((k) => `exceptions_${k}`),
     ];
   },
   async present(_d1, { rows }, group) {
@@ -419,8 +419,8 @@ export const carriersReport: Report = {
       on_time_rate: rate(n(r.on_time), n(r.on_time) + n(r.late)),
       avg_transit_ms: avg(r.transit_sum_ms, r.transit_n),
       max_transit_ms: n(r.transit_n) > 0 ? n(r.transit_max_ms) : null,
-      exceptions: LOGISTICS_EXCEPTION_KINDS.reduce((total, k) => total + n(r[k]), 0),
-      ...Object.fromEntries(LOGISTICS_EXCEPTION_KINDS.map((k) => [`exceptions_${k}`, n(r[k])])),
+      exceptions: CARRIER_EXCEPTION_KINDS.reduce((total, k) => total + n(r[k]), 0),
+      ...Object.fromEntries(CARRIER_EXCEPTION_KINDS.map((k) => [`exceptions_${k}`, n(r[k])])),
     }));
   },
 };

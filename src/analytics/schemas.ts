@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 import { Rfc3339 } from "../http/route";
 import { SEVERITIES } from "../audit/types";
-import { LOGISTICS_EXCEPTION_KINDS } from "../db/schema";
+import { CARRIER_EXCEPTION_KINDS } from "../db/schema";
 import { ListOrdersQuery } from "../orders/schemas";
 import { SPANS } from "./sla";
 import { daysBetween, isDay } from "./time-zones";
@@ -319,7 +319,7 @@ export const CarriersReportRow = z
     avg_transit_ms: z.number().int().nullable().openapi({ description: "Handover to delivery" }),
     max_transit_ms: z.number().int().nullable(),
     exceptions: z.number().int(),
-    ...Object.fromEntries(LOGISTICS_EXCEPTION_KINDS.map((k) => [`exceptions_${k}`, z.number().int()])),
+    ...Object.fromEntries(CARRIER_EXCEPTION_KINDS.map((k) => [`exceptions_${k}`, z.number().int()])),
   })
   .openapi("CarriersReportRow");
 export const CarriersReport = page(CarriersReportRow, "CarriersReport");

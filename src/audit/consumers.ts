@@ -9,6 +9,7 @@ import { chunk, database } from "../db/client";
 import { stores } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { registerHandler } from "../outbox/consume";
+import { auditOrder } from "./audit-stage";
 
 /** Which of these stores audit new orders: one read for a queue batch's intake messages. */
 async function autoAuditOf(env: Env, storeIds: readonly string[]): Promise<Map<string, boolean>> {
@@ -37,13 +38,7 @@ registerHandler("fulfilment", "order.received", async (env, message, batch) => {
     );
     if (auto.get(storeId) === false) return [];
   }
-  const result = await env.ORDER.get(env.ORDER.idFromName(orderId)).audit({
-    orderId,
-    trigger: "intake",
-    actor: "system:audit",
-    stores: "*",
-    atVersion: 1,
-  });
+  const result = await auditOrder(env, { orderId, trigger: "intake", actor: "system:audit", stores: "*", atVersion: 1 });
   if (!result.ok && result.code === "not_found") console.warn(`audit: order ${orderId} not found`);
   return [];
 });

@@ -15,6 +15,8 @@ import { buildOrder } from "../orders/build-order";
 import { CreateOrderBody, OrderIdParam, OrderSummary } from "../orders/schemas";
 import { iso, orderSummary } from "../orders/serialize";
 import { problemFor } from "../orders/refusals";
+import { can } from "../auth/roles";
+import { auditOrder } from "./audit-stage";
 import { evaluate } from "./evaluate";
 import { gather, loadRules } from "./gather";
 import { normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
@@ -240,10 +242,10 @@ auditRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const { id } = c.req.valid("param");
-    const r = await c.env.ORDER.get(c.env.ORDER.idFromName(id)).audit({ orderId: id, trigger: "manual", actor: p.id, stores: p.stores, atVersion: null });
-    if (r.ok) return c.json({ order: orderSummary(r.order), audit: auditSummary(r.audit) }, 200);
-    if (r.code === "not_found") throw problemFor(r);
-    throw new ApiError(409, "not_auditable", "The order is not awaiting audit", r.message);
+    const r = await auditOrder(c.env, { orderId: id, trigger: "manual", actor: p.id, stores: p.stores, atVersion: null, mayDoFinanceCheck: can(p.role, "orders:review:finance") });
+    if (r.ok) return c.json({ order: orderSummary(r.order), audit: auditSummary(r.result) }, 200);
+    if (r.code === "skipped") throw new ApiError(409, "not_auditable", "The order is not awaiting audit", r.message);
+    throw problemFor(r);
   },
 );
 

@@ -9,7 +9,7 @@ import { auditResults } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { outboxRowsFor } from "../outbox/topics";
-import type { Change } from "../orders/order-object";
+import type { Proposal } from "../orders/stage";
 import type { OrderLineRow, OrderRow } from "../orders/serialize";
 import { blockingFindings, evaluate, type AuditDecision } from "./evaluate";
 import { gather } from "./gather";
@@ -39,7 +39,7 @@ export async function planAudit(
   subject: { order: OrderRow; lines: OrderLineRow[] },
   trigger: string,
   currentHolds: readonly string[],
-): Promise<(AuditPlan & { change: Change }) | { change: null; skipped: string }> {
+): Promise<(AuditPlan & { change: Proposal }) | { change: null; skipped: string }> {
   const { order } = subject;
   if (!AUDITABLE.has(order.status)) return { change: null, skipped: `an order that is ${order.status} is not audited` };
   const started = Date.now();
@@ -68,10 +68,10 @@ export async function planAudit(
 
   switch (decision.outcome) {
     case "approve":
-      return { decision, summary, change: { type: "approve", to: "approved", reason: null, data, extra: [record] } };
+      return { decision, summary, change: { event: "approve", reason: null, data, writes: [record] } };
     case "reject": {
       const reason = summaryOf(decision.findings.filter((f) => f.severity === "reject"));
-      return { decision, summary, change: { type: "reject", to: "cancelled", reason, data, extra: [record] } };
+      return { decision, summary, change: { event: "reject", reason, data, writes: [record] } };
     }
     case "hold": {
       const reasons = holdReasonsOf(blocking);
@@ -80,13 +80,12 @@ export async function planAudit(
         decision,
         summary,
         change: {
-          type: status === "received" ? "hold" : "audit",
-          to: "on_hold",
+          event: status === "received" ? "hold" : "audit",
           reason,
           statusReason: reason,
           data,
           holdReasons: reasons,
-          extra: [record],
+          writes: [record],
           // Staying on hold for other reasons is news for the customer; for the same reasons it is not.
           ...(status === "on_hold" && sameCodes(currentHolds, reasons) ? { outbox: [] } : {}),
           ...(status === "on_hold" && !sameCodes(currentHolds, reasons)
@@ -102,11 +101,10 @@ export async function planAudit(
         decision,
         summary,
         change: {
-          type: "audit",
-          to: status,
+          event: "audit",
           reason,
           data,
-          extra: [record],
+          writes: [record],
           // A held order that now only waits for payment no longer needs a person: its reasons say so.
           ...(status === "on_hold" ? { holdReasons: holdReasonsOf(waiting), statusReason: reason } : {}),
         },

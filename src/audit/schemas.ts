@@ -1,6 +1,6 @@
 /** The audit API's shapes. */
 import { z } from "@hono/zod-openapi";
-import type { AuditSummary } from "../orders/order-object";
+import type { AuditSummary } from "./audit-stage";
 import { Rfc3339 } from "../http/route";
 import { SEVERITIES } from "./types";
 

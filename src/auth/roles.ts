@@ -89,7 +89,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
   admin: [
     "orders:create",
     "orders:read",
-    ...transitions("approve", "hold", "reject", "cancel", "process", "ship", "deliver", "complete"),
+    ...transitions("approve", "hold", "reject", "cancel", "process", "ship", "fulfil_externally", "deliver", "complete"),
     "stores:read",
     "stores:manage",
     "products:read",
@@ -141,7 +141,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
   // Stock and floor work in the key's warehouses; merging and re-running allocation are warehouse decisions.
   warehouse: [
     "orders:read",
-    ...transitions("process", "ship"),
+    ...transitions("process", "ship", "fulfil_externally"),
     "stores:read",
     "products:read",
     "warehouses:read",

@@ -12,7 +12,9 @@ import { AFTER_SALES_KINDS, afterSalesRequests, orderEvents, orderHoldReasons, o
 import type { AppEnv, Env } from "../env";
 import { pickLanguage, type Language } from "../notifications/templates";
 import { Address } from "../orders/schemas";
-import type { EditInput } from "../orders/edit-order";
+import type { EditInput } from "../edits/plan-edit";
+import { editOrder } from "../edits/edit-stage";
+import { orderStub } from "../orders/order-object";
 import { notFoundPage, orderPage, t, type PageModel } from "./page";
 import { orderForToken } from "./tokens";
 import { runAfterSales } from "../after-sales/run-after-sales";
@@ -89,7 +91,7 @@ async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
     }
     changes = kind === "address" ? { shipping_address: parsed.data as never } : { customer: parsed.data as never };
   }
-  const result = await c.env.ORDER.get(c.env.ORDER.idFromName(orderId)).edit({
+  const result = await editOrder(c.env, {
     orderId,
     actor: "customer",
     stores: "*",
@@ -113,7 +115,7 @@ customerRoutes.post("/o/:token/received", async (c) => {
   const orderId = await orderForToken(c.env, token);
   if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
   const version = Number((await c.req.parseBody()).version);
-  const result = await c.env.ORDER.get(c.env.ORDER.idFromName(orderId)).transition({
+  const result = await orderStub(c.env, orderId).transition({
     orderId,
     event: "complete",
     reason: "the customer confirmed receipt",
@@ -148,7 +150,7 @@ customerRoutes.post("/o/:token/after-sales", async (c) => {
   }
   const r = await runAfterSales(c.env, orderId, "customer", "*", { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines, lateAllowed: false });
   if (r.ok) return back(c, token, "after_sales");
-  if (r.code === "refused" && r.reason === "invalid") return again({ [r.field === "lines" ? "lines" : "reason"]: r.message });
+  if (r.code === "refused" && r.reason === "invalid") return again({ ["field" in r && r.field === "lines" ? "lines" : "reason"]: r.message });
   if (r.code === "refused" && r.reason === "return_window_closed") return again({ kind: t(m.lang, "return_window_closed") });
   return back(c, token, "conflict");
 });

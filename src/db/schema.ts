@@ -544,6 +544,7 @@ export const SHIPMENT_STATUSES = [
   "picking",
   "packed",
   "labelled",
+  "intercepted",
   "shipped",
   "in_transit",
   "out_for_delivery",
@@ -552,6 +553,8 @@ export const SHIPMENT_STATUSES = [
   "returned",
   "cancelled",
   "merged",
+  "rejected",
+  "closed",
 ] as const;
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 
@@ -571,9 +574,10 @@ export const shipments = sqliteTable(
     /** Not released to picking before this time (the merge policy's hold window). */
     holdUntil: integer("hold_until").notNull(),
     waveId: text("wave_id"),
-    /** Set by a cancellation or address change after release to the warehouse; blocks packing until resolved. */
+    /** When and why it was intercepted (status `intercepted`), and the status it was stopped at: where work resumes once released. */
     interceptedAt: integer("intercepted_at"),
     interceptReason: text("intercept_reason"),
+    interceptedFrom: text("intercepted_from", { enum: ["pending", "picking", "packed", "labelled"] }),
     /** 3PL only: queued -> sent -> accepted | rejected. */
     dispatchStatus: text("dispatch_status", { enum: ["queued", "sent", "accepted", "rejected"] }),
     dispatchNote: text("dispatch_note"),
@@ -1156,7 +1160,10 @@ export const trackingEvents = sqliteTable(
   ],
 );
 
-export const LOGISTICS_EXCEPTION_KINDS = ["failed_attempt", "exception", "returned_to_sender", "stale_tracking", "conflicting_status"] as const;
+/** What a carrier's tracking or silence raises: counted per carrier by the analytics. */
+export const CARRIER_EXCEPTION_KINDS = ["failed_attempt", "exception", "returned_to_sender", "stale_tracking", "conflicting_status"] as const;
+/** `recall`: a parcel left although its order was cancelled or it was intercepted; someone must get it back. */
+export const LOGISTICS_EXCEPTION_KINDS = [...CARRIER_EXCEPTION_KINDS, "recall"] as const;
 
 /**
  * Delivery problems for the logistics team: raised by tracking events and by

@@ -15,7 +15,7 @@ import { chunk, database, nonEmpty } from "../db/client";
 import { allocations, orderLines, orders } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
-import { ALLOCATE_EFFECT, type AllocateEffectData } from "./allocation-effect";
+import { type AllocateEffectData, processWithAllocation } from "./allocation-effect";
 import { mergeKeyOf } from "./merge-key";
 import { mergeByPolicy } from "./merge-shipments";
 import { planAllocation, type PlanningFacts } from "./plan-allocation";
@@ -51,18 +51,18 @@ export async function loadOrders(env: Env, orderIds: readonly string[]): Promise
 
 export const loadOrder = async (env: Env, orderId: string): Promise<LoadedOrder> => (await loadOrders(env, [orderId])).get(orderId)!;
 
-/**
- * `deferred`: when given, a backorder's write is added to it instead of run,
- * so a queue consumer commits it with its receipt (one D1 write, not two).
- */
-export async function allocateOrder(
-  env: Env,
-  orderId: string,
-  actor = "system:allocation",
-  deferred?: BatchItem<"sqlite">[],
-  loaded?: LoadedOrder,
-  facts?: PlanningFacts,
-): Promise<AllocateResult> {
+export type AllocateOptions = {
+  actor?: string;
+  /** When given, a backorder's write is added here instead of run, so a queue consumer commits it with its receipt (one D1 write, not two). */
+  deferred?: BatchItem<"sqlite">[];
+  /** The order and its lines, read by the caller (a queue batch's). */
+  loaded?: LoadedOrder;
+  /** Policies, warehouses and stock read for a whole queue batch: the first plan may use them. */
+  facts?: PlanningFacts;
+};
+
+export async function allocateOrder(env: Env, orderId: string, options: AllocateOptions = {}): Promise<AllocateResult> {
+  const { actor = "system:allocation", deferred, loaded, facts } = options;
   const { order, lines: all } = loaded ?? (await loadOrder(env, orderId));
   const lines = all.filter((l) => l.type === "goods");
   if (!order) return { status: "skipped", reason: "not_found" };
@@ -72,7 +72,6 @@ export async function allocateOrder(
   const demand = lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
   const destination = { country: order.shippingAddress.country ?? "", region: order.shippingAddress.region ?? null };
   const mergeKey = await mergeKeyOf(order);
-  const stub = env.ORDER.get(env.ORDER.idFromName(orderId));
 
   let last: { plan: { reason: string; message: string; shortages: Shortage[]; explanation: Explanation } } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
@@ -96,15 +95,7 @@ export async function allocateOrder(
         items: s.items.map((i) => ({ id: newId("si", now), lineNo: i.lineNo, sku: i.sku, binId: i.binId, quantity: i.quantity })),
       })),
     };
-    const result = await stub.transition({
-      orderId,
-      event: "process",
-      reason: null,
-      actor,
-      stores: "*",
-      expectedVersion: null,
-      effect: { kind: ALLOCATE_EFFECT, data },
-    });
+    const result = await processWithAllocation(env, orderId, data, actor);
     if (result.ok) {
       const ids = data.shipments.map((s) => s.id);
       // Best effort: a merge that fails leaves two shipments, which is still correct.
@@ -155,7 +146,7 @@ export async function retryBackorders(env: Env, now = Date.now(), limit = 25): P
   const ready = due.filter((r) => r.lastAttemptAt + backorderDelayMs(r.attempts) <= now).slice(0, limit);
   let allocated = 0;
   for (const r of ready) {
-    const result = await allocateOrder(env, r.orderId, "system:backorder-retry");
+    const result = await allocateOrder(env, r.orderId, { actor: "system:backorder-retry" });
     if (result.status === "allocated") allocated++;
     // An order no longer approved (cancelled, processed by hand) stops being a backorder.
     if (result.status === "skipped") {

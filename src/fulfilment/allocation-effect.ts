@@ -1,5 +1,5 @@
 /**
- * The `fulfilment.allocate` transition effect: the writes that make an
+ * Allocation as a stage of the order object: the writes that make an
  * order's `process` transition mean "stock allocated". In the order's one
  * batch: each item's reservation (a guarded increment of `reserved`), its
  * `reserve` movement, the shipments and their items, the allocation record,
@@ -14,11 +14,14 @@ import { chunk, type Database } from "../db/client";
 import { allocations, shipmentItems, shipments } from "../db/schema";
 import { changeLevel, insertMovements, isStockShortage } from "../inventory/stock";
 import { newId } from "../lib/ids";
-import { registerEffect, type EffectContext } from "../orders/effects";
+import type { Env } from "../env";
+import { orderStub } from "../orders/order-object";
+import type { ChangeResult, OrderStage } from "../orders/stage";
 import type { OutboxRow } from "../outbox/topics";
 import type { Explanation } from "./routing-policy";
+import { newShipment } from "./shipment-lifecycle";
 
-export const ALLOCATE_EFFECT = "fulfilment.allocate";
+export const ALLOCATION_STAGE = "allocation";
 
 export type AllocateEffectData = {
   mergeKey: string;
@@ -33,7 +36,9 @@ export type AllocateEffectData = {
   }[];
 };
 
-export function allocationWrites(db: Database, ctx: EffectContext, data: AllocateEffectData) {
+type Context = { orderId: string; storeId: string; actor: string; now: number };
+
+export function allocationWrites(db: Database, ctx: Context, data: AllocateEffectData) {
   const { orderId, storeId, now, actor } = ctx;
   const statements: BatchItem<"sqlite">[] = [];
   const items = data.shipments.flatMap((s) => s.items.map((i) => ({ ...i, shipmentId: s.id, warehouseId: s.warehouseId })));
@@ -56,19 +61,20 @@ export function allocationWrites(db: Database, ctx: EffectContext, data: Allocat
       })),
     ),
   );
-  const shipmentRows = data.shipments.map((s) => ({
-    id: s.id,
-    storeId,
-    orderId,
-    warehouseId: s.warehouseId,
-    status: "pending" as const,
-    carrier: s.carrier,
+  const shipmentRows = data.shipments.map((s) =>
+    newShipment({
+      id: s.id,
+      storeId,
+      orderId,
+      warehouseId: s.warehouseId,
+      carrier: s.carrier,
     mergeKey: data.mergeKey,
     holdUntil: data.holdUntil,
-    dispatchStatus: s.thirdParty ? ("queued" as const) : null,
-    createdAt: now,
-    updatedAt: now,
-  }));
+      dispatchStatus: s.thirdParty ? ("queued" as const) : null,
+      createdAt: now,
+      updatedAt: now,
+    }),
+  );
   statements.push(...chunk(shipmentRows, 8).map((part) => db.insert(shipments).values(part)));
   const itemRows = items.map((i) => ({
     id: i.id,
@@ -110,8 +116,22 @@ export function allocationWrites(db: Database, ctx: EffectContext, data: Allocat
   };
 }
 
-registerEffect(ALLOCATE_EFFECT, {
-  build: (db, ctx, data) => allocationWrites(db, ctx, data as AllocateEffectData),
-  refusal: (err) =>
-    isStockShortage(err) ? { reason: "insufficient_stock", message: "another order took stock this allocation counted on" } : null,
-});
+const insufficientStock = (err: unknown) =>
+  isStockShortage(err) ? { reason: "insufficient_stock", message: "another order took stock this allocation counted on" } : null;
+
+/** Proposes `process` with the plan's reservation; the stock CHECKs refuse it whole if another order took the stock first. */
+export const allocationStage: OrderStage<AllocateEffectData, string[]> = {
+  async plan(ctx, data) {
+    const w = allocationWrites(ctx.db, { orderId: ctx.order.id, storeId: ctx.order.storeId, actor: ctx.actor, now: ctx.now }, data);
+    return {
+      ok: true,
+      result: data.shipments.map((s) => s.id),
+      proposal: { event: "process", reason: null, data: w.eventData, after: w.statements, extraOutbox: w.outbox, refusal: insufficientStock },
+    };
+  },
+};
+
+/** Allocates the order with this plan, through its object: `process` and the reservation commit together or not at all. */
+export function processWithAllocation(env: Env, orderId: string, data: AllocateEffectData, actor: string): Promise<ChangeResult<string[]>> {
+  return orderStub(env, orderId).change({ orderId, stage: ALLOCATION_STAGE, input: data, actor, stores: "*", expectedVersion: null }) as unknown as Promise<ChangeResult<string[]>>;
+}

@@ -182,7 +182,7 @@ allocationRoutes.openapi(
     const { id } = c.req.valid("param");
     const found = await getOrder(c.env, p, id);
     if (!found) throw notFound("order");
-    const result = await allocateOrder(c.env, id, p.id);
+    const result = await allocateOrder(c.env, id, { actor: p.id });
     if (result.status === "skipped") {
       const existing = await allocationBody(c.env, p, id);
       if (existing.status === "allocated") return c.json(existing, 200);

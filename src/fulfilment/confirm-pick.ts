@@ -22,18 +22,19 @@ export type PickInput = { item_id: string; scanned: string; quantity: number; sh
 export type PickResult =
   | { ok: true; itemId: string; picked: number; short: number; remaining: number; waveStatus: "open" | "picked"; exceptionId: string | null }
   | { ok: false; code: "not_found" }
-  | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "nothing_to_pick" | "conflict"; message: string };
+  | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "intercepted" | "nothing_to_pick" | "conflict"; message: string };
 
 export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, input: PickInput, worker: string): Promise<PickResult> {
   const db = database(env);
   const row = await db
-    .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId })
+    .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId, status: shipments.status, interceptReason: shipments.interceptReason })
     .from(shipmentItems)
     .innerJoin(shipments, eq(shipments.id, shipmentItems.shipmentId))
     .where(eq(shipmentItems.id, input.item_id))
     .get();
   if (!row || row.waveId !== wave.id) return { ok: false, code: "not_found" };
   const item = row.item;
+  if (row.status === "intercepted") return { ok: false, code: "intercepted", message: `the shipment is intercepted (${row.interceptReason}): do not pick it` };
   if (item.cancelledAt !== null) return { ok: false, code: "item_cancelled", message: "the item's order was cancelled: do not pick it" };
   if (item.reservedQty === 0) return { ok: false, code: "nothing_to_pick", message: "this line is already picked" };
   const scannedSku = await skuForScan(db, row.storeId, input.scanned, [item.sku]);

@@ -1,6 +1,6 @@
 /**
  * Releases pending shipments of one warehouse to the floor in waves. Only
- * shipments past their merge hold window, not intercepted and not already
+ * shipments past their merge hold window (pending: not intercepted) and not already
  * in a wave are taken; each wave claims its shipments with a conditional
  * update, so two people releasing waves at once never share a shipment.
  */
@@ -9,6 +9,7 @@ import { chunk, database } from "../db/client";
 import { bins, shipmentItems, shipments, waves, zones } from "../db/schema";
 import type { WarehouseRow } from "../inventory/scope";
 import { newId } from "../lib/ids";
+import { moveShipments } from "./shipment-lifecycle";
 import { defaultWavePolicy, pickPath, type WaveCandidate, type WaveGroupBy, type WavePolicy } from "./wave-policy";
 
 type Env = { DB: D1Database };
@@ -31,7 +32,6 @@ export async function createWaves(
         eq(shipments.warehouseId, wh.id),
         eq(shipments.status, "pending"),
         isNull(shipments.waveId),
-        isNull(shipments.interceptedAt),
         lte(shipments.holdUntil, now),
       ),
     )
@@ -55,11 +55,9 @@ export async function createWaves(
     const wave: WaveRow = { id: newId("wv", now), warehouseId: wh.id, groupBy: opts.groupBy, groupKey: g.key, status: "open", createdBy: actor, createdAt: now, completedAt: null };
     const [, claimed] = await db.batch([
       db.insert(waves).values(wave),
-      db
-        .update(shipments)
-        .set({ status: "picking", waveId: wave.id, updatedAt: now })
-        .where(and(inArray(shipments.id, g.shipmentIds), eq(shipments.status, "pending"), isNull(shipments.waveId), isNull(shipments.interceptedAt)))
-        .returning({ id: shipments.id }),
+      moveShipments(db, { event: "release", where: and(inArray(shipments.id, g.shipmentIds), isNull(shipments.waveId))!, set: { waveId: wave.id }, now }).returning({
+        id: shipments.id,
+      }),
     ]);
     if (claimed.length === 0) {
       // Someone else released them first: no empty waves.

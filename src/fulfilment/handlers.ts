@@ -2,19 +2,17 @@
  * Processing's queue handlers. `order.approved` starts processing: service
  * lines become tasks (a service-only order processes when one is assigned),
  * goods are allocated (which fires `process`).
- * `order.cancelled` releases stock and intercepts shipments on the floor.
+ * (A cancellation releases stock and stops the floor in its own batch: see ./fulfilment-stage.ts.)
  * Both are idempotent (see allocateOrder and releaseOrderWrites): the
  * consumer dedupes receipts, and a re-run after a failure changes nothing twice.
  */
 import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client";
 import { registerHandler } from "../outbox/consume";
-import "./allocation-effect";
 import "./dispatch-3pl";
 import { allocateOrder, loadOrders } from "./allocate-order";
 import { loadPlanningFacts } from "./plan-allocation";
 import { interceptOrderWrites } from "./intercept-shipment";
-import { releaseOrderWrites } from "./release-order";
 import { createServiceTasks } from "./service-tasks";
 
 registerHandler("fulfilment", "order.approved", async function allocateApproved(env, message, batch) {
@@ -31,13 +29,8 @@ registerHandler("fulfilment", "order.approved", async function allocateApproved(
   });
   const writes: BatchItem<"sqlite">[] = [];
   await createServiceTasks(env, message.order_id, loaded, writes);
-  await allocateOrder(env, message.order_id, undefined, writes, loaded, facts);
+  await allocateOrder(env, message.order_id, { deferred: writes, loaded, facts });
   return writes;
-});
-
-registerHandler("fulfilment", "order.cancelled", async function releaseCancelled(env, message) {
-  if (!message.order_id) return [];
-  return releaseOrderWrites(env, message.order_id);
 });
 
 // The order core has no address change yet; when it emits one, shipments on the floor stop until someone checks them.

@@ -4,55 +4,54 @@
  * packed until resolved. `restock` puts the picked goods of cancelled
  * orders back in their bins (a `restock` movement out of OUTBOUND and one
  * into the bin) and cancels the shipment if nothing live is left; `release`
- * lets work continue. A shipment that was packed goes back to picking, so
- * its contents are scanned and weighed again.
+ * lets work continue where it stopped. A shipment that was packed goes back
+ * to picking, so its contents are scanned and weighed again.
  */
 import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
 import { addOnHand, changeLevel, insertMovements, isStockShortage, outboundBin, type MovementInput } from "../inventory/stock";
+import { canMove, moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
 
 type Env = { DB: D1Database };
 type Result = { ok: true } | { ok: false; code: string; message: string };
 
-const INTERCEPTABLE = ["pending", "picking", "packed"] as const;
-
 export async function interceptShipment(env: Env, s: ShipmentRow, reason: string, actor: string): Promise<Result> {
   if (s.dispatchStatus !== null) return { ok: false, code: "third_party", message: "a third-party warehouse holds these goods: its dispatch is stopped by cancelling the order" };
-  if (!(INTERCEPTABLE as readonly string[]).includes(s.status)) return { ok: false, code: "not_interceptable", message: `a ${s.status} shipment can no longer be intercepted here` };
-  if (s.interceptedAt !== null) return { ok: false, code: "already_intercepted", message: `already intercepted: ${s.interceptReason}` };
+  if (s.status === "intercepted") return { ok: false, code: "already_intercepted", message: `already intercepted: ${s.interceptReason}` };
+  if (!canMove("intercept", s.status)) return { ok: false, code: "not_interceptable", message: `a ${s.status} shipment can no longer be intercepted here` };
   const db = database(env);
   const now = Date.now();
   const [updated] = await db.batch([
-    db
-      .update(shipments)
-      .set({ interceptedAt: now, interceptReason: reason, updatedAt: now })
-      .where(and(eq(shipments.id, s.id), isNull(shipments.interceptedAt), inArray(shipments.status, [...INTERCEPTABLE])))
-      .returning({ id: shipments.id }),
+    moveShipments(db, { event: "intercept", where: eq(shipments.id, s.id), set: stopped(reason, now), now }).returning({ id: shipments.id }),
     db.insert(warehouseEvents).select(
       sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, 'intercept', ${actor}, NULL, ${JSON.stringify({ reason })}, ${now}
-        WHERE EXISTS (SELECT 1 FROM shipments WHERE id = ${s.id} AND intercepted_at = ${now})`,
+        WHERE EXISTS (SELECT 1 FROM shipments WHERE id = ${s.id} AND status = 'intercepted' AND intercepted_at = ${now})`,
     ),
   ]);
   return updated.length ? { ok: true } : { ok: false, code: "conflict", message: "the shipment changed meanwhile; reload it" };
 }
 
+/** The columns an interception sets: when, why, and where work stopped (the status before, as the update reads it). */
+const stopped = (reason: string, now: number) => ({ interceptedAt: now, interceptReason: reason, interceptedFrom: sql`${sql.identifier("status")}` as never });
+
 /**
- * Writes that intercept an order's shipments on the floor (for cancellations
- * and address changes), up to a labelled parcel waiting at the dock: the
- * handover refuses it, its label can still be voided, and the goods go back
- * through the interception's restock.
+ * Writes that intercept an order's shipments on our own floor (for
+ * cancellations and address changes), up to a labelled parcel waiting at
+ * the dock: the handover refuses it, its label can still be voided, and the
+ * goods go back through the interception's restock. Pending shipments are
+ * left to the caller: nothing was picked for them.
  */
 export function interceptOrderWrites(db: ReturnType<typeof database>, orderId: string, reason: string, now: number): BatchItem<"sqlite">[] {
   return [
-    db
-      .update(shipments)
-      .set({ interceptedAt: now, interceptReason: reason, updatedAt: now })
-      .where(
-        sql`status IN ('picking', 'packed', 'labelled') AND intercepted_at IS NULL AND dispatch_status IS NULL AND id IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId})`,
-      ),
+    moveShipments(db, {
+      event: "intercept",
+      where: sql`status IN ('picking', 'packed', 'labelled') AND dispatch_status IS NULL AND id IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId})`,
+      set: stopped(reason, now),
+      now,
+    }),
   ];
 }
 
@@ -62,8 +61,8 @@ export async function resolveInterception(
   input: { action: "release" | "restock"; note?: string | undefined },
   actor: string,
 ): Promise<Result & { status?: string }> {
-  if (s.interceptedAt === null) return { ok: false, code: "not_intercepted", message: "the shipment is not intercepted" };
-  if (s.status === "labelled") return { ok: false, code: "label_active", message: "the parcel still has a label: void it first (DELETE /v1/shipments/{id}/label)" };
+  if (s.status !== "intercepted") return { ok: false, code: "not_intercepted", message: "the shipment is not intercepted" };
+  if (s.interceptedFrom === "labelled") return { ok: false, code: "label_active", message: "the parcel still has a label: void it first (DELETE /v1/shipments/{id}/label)" };
   const db = database(env);
   const items = await db.select().from(shipmentItems).where(eq(shipmentItems.shipmentId, s.id)).all();
   const toRestock = items.filter((i) => i.cancelledAt !== null && i.pickedQty > 0);
@@ -94,23 +93,23 @@ export async function resolveInterception(
       );
     }
   }
-  const status = live.length === 0 ? "cancelled" : s.status === "packed" ? "picking" : s.status;
-  if (status === "picking" && s.status === "packed") {
-    // Packed contents changed or must be checked again: scan and weigh anew.
+  const from = s.interceptedFrom ?? "pending";
+  // A parcel that was packed is scanned and weighed again; nothing left alive: the shipment is done.
+  const status = live.length === 0 ? "cancelled" : from === "pending" ? "pending" : "picking";
+  if (status === "picking" && from === "packed") {
     statements.push(db.update(shipmentItems).set({ packedQty: 0 }).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))));
   }
+  const cleared = {
+    interceptedAt: null,
+    interceptReason: null,
+    interceptedFrom: null,
+    ...(from === "packed" ? { packedAt: null, readyForLabelAt: null, packages: null, expectedWeightGrams: null, weightOverrideReason: null } : {}),
+  };
   statements.push(
     ...insertMovements(db, moves),
-    db
-      .update(shipments)
-      .set({
-        interceptedAt: null,
-        interceptReason: null,
-        status,
-        ...(s.status === "packed" ? { packedAt: null, readyForLabelAt: null, packages: null, expectedWeightGrams: null, weightOverrideReason: null } : {}),
-        updatedAt: now,
-      })
-      .where(and(eq(shipments.id, s.id), isNotNull(shipments.interceptedAt))),
+    status === "cancelled"
+      ? moveShipments(db, { event: "cancel", where: eq(shipments.id, s.id), set: cleared, now })
+      : moveShipments(db, { event: "resume", where: eq(shipments.id, s.id), to: status, set: cleared, now }),
     db.insert(warehouseEvents).values({
       warehouseId: s.warehouseId,
       shipmentId: s.id,

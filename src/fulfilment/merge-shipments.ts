@@ -14,6 +14,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { assertInBatch, assertionFailed } from "../db/assert";
 import { database } from "../db/client";
 import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
+import { moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
 
 type Env = { DB: D1Database };
@@ -48,7 +49,7 @@ export async function mergeShipments(env: Env, ids: readonly string[], actor: st
     await db.batch([
       assertInBatch(db, "merge: still pending", releasedSql(rows.map((r) => r.id))),
       db.update(shipmentItems).set({ shipmentId: target.id }).where(inArray(shipmentItems.shipmentId, otherIds)),
-      db.update(shipments).set({ status: "merged", mergedInto: target.id, updatedAt: now }).where(inArray(shipments.id, otherIds)),
+      moveShipments(db, { event: "merge", where: inArray(shipments.id, otherIds), set: { mergedInto: target.id }, now }),
       db.update(shipments).set({ updatedAt: now }).where(eq(shipments.id, target.id)),
       db.insert(warehouseEvents).values({ warehouseId: target.warehouseId, shipmentId: target.id, waveId: null, kind: "merge", worker: actor, durationMs: null, data: { merged: otherIds }, createdAt: now }),
     ]);
@@ -75,21 +76,14 @@ export async function unmergeShipment(env: Env, target: ShipmentRow, actor: stri
       .set({ shipmentId: sql`${shipmentItems.originShipmentId}` })
       .where(and(eq(shipmentItems.shipmentId, target.id), ne(shipmentItems.originShipmentId, target.id))),
     // Back to pending, unless every item of it was cancelled while merged.
-    db
-      .update(shipments)
-      .set({
-        status: sql`CASE WHEN EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL) THEN 'pending' ELSE 'cancelled' END`,
-        mergedInto: null,
-        updatedAt: now,
-      })
-      .where(inArray(shipments.id, ids)),
-    db
-      .update(shipments)
-      .set({
-        status: sql`CASE WHEN EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL) THEN 'pending' ELSE 'cancelled' END`,
-        updatedAt: now,
-      })
-      .where(eq(shipments.id, target.id)),
+    moveShipments(db, {
+      event: "unmerge",
+      where: inArray(shipments.id, ids),
+      to: sql`CASE WHEN EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL) THEN 'pending' ELSE 'cancelled' END`,
+      set: { mergedInto: null },
+      now,
+    }),
+    moveShipments(db, { event: "cancel", where: sql`${shipments.id} = ${target.id} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`, now }),
     db.insert(warehouseEvents).values({ warehouseId: target.warehouseId, shipmentId: target.id, waveId: null, kind: "unmerge", worker: actor, durationMs: null, data: { unmerged: ids }, createdAt: now }),
   ];
   try {

@@ -13,13 +13,14 @@ import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents } from "../db/schema";
 import type { WarehouseRow } from "../inventory/scope";
 import { recordScanMismatch, skuForScan } from "./scan";
+import { moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
 
 type Env = { DB: D1Database };
 type Refusal = { ok: false; code: string; message: string; extra?: Record<string, unknown> };
 
 const blocked = (s: ShipmentRow): Refusal | null =>
-  s.interceptedAt !== null
+  s.status === "intercepted"
     ? { ok: false, code: "intercepted", message: `the shipment is intercepted (${s.interceptReason}); resolve the interception first` }
     : s.status !== "picking"
       ? { ok: false, code: "not_packable", message: `a ${s.status} shipment cannot be packed` }
@@ -122,18 +123,12 @@ export async function packShipment(env: Env, s: ShipmentRow, wh: WarehouseRow, i
       sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, ${kind}, ${worker}, ${durationMs}, ${JSON.stringify(data)}, ${now} WHERE ${packedNow}`,
     );
   const statements: BatchItem<"sqlite">[] = [
-    db
-      .update(shipments)
-      .set({
-        status: "packed",
-        packages: input.packages,
-        expectedWeightGrams: expected,
-        weightOverrideReason: input.weight_override_reason ?? null,
-        packedAt: now,
-        readyForLabelAt: now,
-        updatedAt: now,
-      })
-      .where(and(eq(shipments.id, s.id), eq(shipments.status, "picking"), isNull(shipments.interceptedAt))),
+    moveShipments(db, {
+      event: "pack",
+      where: eq(shipments.id, s.id),
+      set: { packages: input.packages, expectedWeightGrams: expected, weightOverrideReason: input.weight_override_reason ?? null, packedAt: now, readyForLabelAt: now },
+      now,
+    }),
     ...input.packages.map((p, i) => event("weigh", { package: i + 1, weight_grams: p.weight_grams, expected_grams: expected, within_tolerance: Math.abs(measured - expected) <= tolerance }, null)),
     event("pack", { packages: input.packages.length, measured_grams: measured, expected_grams: expected, override: input.weight_override_reason ?? null }, input.duration_ms ?? null),
   ];

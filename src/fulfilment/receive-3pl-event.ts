@@ -1,8 +1,9 @@
 /**
  * What a 3PL tells us about a dispatch, already verified and parsed:
- * accepted (it is picking), rejected (the reservation is released and an
- * exception opened for someone to re-route), or shipped (packages and
- * tracking numbers; the goods leave the ledger with `ship` movements). Each
+ * accepted (it is picking), rejected (the reservation is released, the
+ * shipment is `rejected` and an exception opened for someone to re-route),
+ * or shipped (packages and tracking numbers; the goods leave the ledger with
+ * `ship` movements). Each
  * event commits in one batch with its dedupe record, and asserts inside the
  * batch that the shipment is still in a state the event may follow, so a
  * redelivered or out-of-order event changes nothing.
@@ -14,9 +15,11 @@ import { assertInBatch, assertionFailed } from "../db/assert";
 import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, inboundWebhooks, shipmentItems, shipments, stockLevels } from "../db/schema";
 import type { Env } from "../env";
-import { currentUnitCost, insertMovementsSelect } from "../inventory/stock";
+import { changeLevel, currentUnitCost, insertMovements, insertMovementsSelect, type MovementInput } from "../inventory/stock";
+import { raiseException } from "../logistics/logistics-exceptions";
 import { newId } from "../lib/ids";
 import { releaseItemsWrites } from "./release-order";
+import { moveShipments } from "./shipment-lifecycle";
 
 const ShipmentRef = z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id");
 export const ThirdPartyEvent = z
@@ -44,7 +47,7 @@ export const ThirdPartyEvent = z
 export type ThirdPartyEventInput = z.infer<typeof ThirdPartyEvent>;
 
 export type InboundResult =
-  | { ok: true; duplicate: boolean; shipmentId: string; shipOrder: string | null }
+  | { ok: true; duplicate: boolean; shipmentId: string; shipOrder: string | null; late?: boolean }
   | { ok: false; code: "unknown_shipment" | "wrong_state"; message: string };
 
 export async function receive3plEvent(env: Env, warehouseId: string, eventId: string, event: ThirdPartyEventInput, actor: string): Promise<InboundResult> {
@@ -59,6 +62,8 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
   if (seen) return { ok: true, duplicate: true, shipmentId: id, shipOrder };
 
   const now = Date.now();
+  // News about a dispatch we stopped (the order was cancelled): recorded, never applied silently.
+  if (s.status === "cancelled" || s.status === "intercepted") return lateNews(env, { s, source, eventId, event, actor, now });
   const expect = (dispatch: string[], status: string[]) =>
     assertInBatch(
       db,
@@ -67,18 +72,16 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
     );
   const statements: BatchItem<"sqlite">[] = [db.insert(inboundWebhooks).values({ source, eventId, type: event.type, receivedAt: now })];
   const mine = sql`shipment_id = ${id} AND cancelled_at IS NULL`;
+  const here = eq(shipments.id, id);
   switch (event.type) {
     case "dispatch.accepted":
-      statements.push(
-        expect(["queued", "sent"], ["pending"]),
-        db.update(shipments).set({ dispatchStatus: "accepted", status: "picking", updatedAt: now }).where(eq(shipments.id, id)),
-      );
+      statements.push(expect(["queued", "sent"], ["pending"]), moveShipments(db, { event: "accept", where: here, set: { dispatchStatus: "accepted" }, now }));
       break;
     case "dispatch.rejected":
       statements.push(
         expect(["queued", "sent", "accepted"], ["pending", "picking"]),
         ...releaseItemsWrites(db, mine, actor, `rejected by the 3PL: ${event.data.reason}`, "shipment", now),
-        db.update(shipments).set({ dispatchStatus: "rejected", dispatchNote: event.data.reason, status: "exception", updatedAt: now }).where(eq(shipments.id, id)),
+        moveShipments(db, { event: "reject", where: here, set: { dispatchStatus: "rejected", dispatchNote: event.data.reason }, now }),
         db.insert(fulfilmentExceptions).values({
           id: newId("exc", now),
           shipmentId: id,
@@ -96,10 +99,7 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
       statements.push(
         expect(["sent", "accepted"], ["pending", "picking"]),
         ...shipItemsWrites(db, mine, actor, now),
-        db
-          .update(shipments)
-          .set({ status: "shipped", dispatchStatus: "accepted", packages: event.data.packages, shippedAt: now, updatedAt: now })
-          .where(eq(shipments.id, id)),
+        moveShipments(db, { event: "ship_3pl", where: here, set: { dispatchStatus: "accepted", packages: event.data.packages, shippedAt: now }, now }),
       );
       break;
   }
@@ -111,6 +111,59 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
     throw err;
   }
   return { ok: true, duplicate: false, shipmentId: id, shipOrder };
+}
+
+/**
+ * A 3PL's news about a dispatch we had stopped. An acceptance or a refusal
+ * changes nothing (the stock was released with the cancel); a shipment that
+ * left anyway is booked as it happened: the units leave the 3PL's bins
+ * (`ship` movements, from what was still reserved and from free stock),
+ * the shipment is handed over (`late_hand_over`), and a `recall` exception
+ * asks someone to get the parcel back. Recorded once: the dedupe record is
+ * in the same batch.
+ */
+async function lateNews(
+  env: Env,
+  a: { s: typeof shipments.$inferSelect; source: string; eventId: string; event: ThirdPartyEventInput; actor: string; now: number },
+): Promise<InboundResult> {
+  const { s, event, actor, now } = a;
+  const db = database(env);
+  const statements: BatchItem<"sqlite">[] = [db.insert(inboundWebhooks).values({ source: a.source, eventId: a.eventId, type: event.type, receivedAt: now })];
+  if (event.type === "shipment.shipped") {
+    const items = await db.select().from(shipmentItems).where(eq(shipmentItems.shipmentId, s.id)).all();
+    const moves: MovementInput[] = [];
+    for (const i of items) {
+      const units = i.quantity - i.shortQty - i.pickedQty;
+      if (units <= 0) continue;
+      statements.push(
+        changeLevel(db, { binId: i.binId, sku: i.sku }, { onHand: -units, reserved: -i.reservedQty }, now),
+        db.update(shipmentItems).set({ reservedQty: 0, pickedQty: sql`${shipmentItems.pickedQty} + ${units}`, packedQty: sql`${shipmentItems.pickedQty} + ${units}` }).where(eq(shipmentItems.id, i.id)),
+      );
+      moves.push({ warehouseId: i.warehouseId, binId: i.binId, sku: i.sku, kind: "ship", onHandDelta: -units, reservedDelta: -i.reservedQty, reason: "shipped by the 3PL after the order was cancelled", actor, refType: "shipment", refId: s.id, createdAt: now });
+    }
+    statements.push(
+      ...insertMovements(db, moves),
+      moveShipments(db, { event: "late_hand_over", where: eq(shipments.id, s.id), set: { packages: event.data.packages, shippedAt: now, dispatchStatus: "accepted" }, now }),
+      ...[...new Set([s.orderId, ...items.map((i) => i.orderId)])].map((orderId) =>
+        raiseException(db, {
+          shipmentId: s.id,
+          orderId,
+          storeId: s.storeId,
+          kind: "recall",
+          detail: `the 3PL shipped it after the order was cancelled (${event.data.packages.map((p) => `${p.carrier} ${p.tracking_number}`).join(", ")}): recall it`,
+          trackingEventId: null,
+          now,
+        }),
+      ),
+    );
+  }
+  try {
+    await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  } catch (err) {
+    if (constraintFailed(err, "inbound_webhooks")) return { ok: true, duplicate: true, shipmentId: s.id, shipOrder: null };
+    throw err;
+  }
+  return { ok: true, duplicate: false, shipmentId: s.id, shipOrder: null, late: true };
 }
 
 /**

@@ -1,21 +1,23 @@
 /**
- * What a cancelled order undoes in processing, as writes for the
- * `order.cancelled` consumer to commit with its receipt: stock still
- * reserved for its items is released (a `release` movement each), its items
- * are marked cancelled, shipments left with nothing are cancelled, shipments
- * already on the floor (picking, packed) are intercepted so nobody packs
- * them, third-party dispatches are told to stop, and open service tasks are
+ * What a cancelled order undoes in processing, written in the cancel's own
+ * batch: stock still reserved for its items is released (a `release`
+ * movement each), its items are marked cancelled, shipments left with
+ * nothing are cancelled, shipments already on the floor (picking, packed,
+ * labelled) are intercepted so nobody packs, labels or hands them over,
+ * third-party dispatches are told to stop, and open service tasks are
  * cancelled. Every statement works from the rows as they are when the batch
- * runs, so a redelivery or a pick racing the cancel cannot double-release.
+ * runs, so a pick racing the cancel cannot double-release.
  */
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client";
-import { allocations, serviceTasks, shipmentItems, shipments, stockLevels, outbox } from "../db/schema";
+import { allocations, serviceTasks, shipmentItems, shipments, stockLevels } from "../db/schema";
 import type { Env } from "../env";
 import { insertMovementsSelect } from "../inventory/stock";
 import { newId } from "../lib/ids";
+import type { OutboxRow } from "../outbox/topics";
 import { interceptOrderWrites } from "./intercept-shipment";
+import { moveShipments } from "./shipment-lifecycle";
 
 /** Releases what `items` (a WHERE on shipment_items) still hold in their bins, with a movement each. */
 export function releaseItemsWrites(
@@ -45,41 +47,47 @@ export function releaseItemsWrites(
   ];
 }
 
-export async function releaseOrderWrites(env: Env, orderId: string, actor = "system:cancellation"): Promise<BatchItem<"sqlite">[]> {
+/**
+ * What a cancellation writes, in the cancel's own batch (see ./fulfilment-stage.ts).
+ * Shipments left with nothing alive are cancelled: pending ones (nothing was
+ * picked) and third-party ones (the 3PL is told to stop, by a message that
+ * leaves with the cancel's commit); our own shipments already on the floor
+ * are intercepted, so the next floor request is refused.
+ */
+export async function releaseOrderWrites(env: Env, orderId: string, actor = "system:cancellation"): Promise<{ writes: BatchItem<"sqlite">[]; outbox: OutboxRow[] }> {
   const db = database(env);
   const now = Date.now();
   const mine = sql`order_id = ${orderId} AND cancelled_at IS NULL`;
   const touched = sql`(SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId})`;
-  // 3PL shipments already dispatched are told to stop (their outbox rows go out with the sweep).
+  // 3PL shipments already dispatched are told to stop.
   const dispatched = await db
     .select({ id: shipments.id, warehouseId: shipments.warehouseId })
     .from(shipments)
-    .where(and(eq(shipments.orderId, orderId), inArray(shipments.dispatchStatus, ["queued", "sent", "accepted"]), inArray(shipments.status, ["pending", "picking"])))
+    .where(and(eq(shipments.orderId, orderId), inArray(shipments.dispatchStatus, ["sent", "accepted"]), inArray(shipments.status, ["pending", "picking"])))
     .all();
-  return [
-    ...releaseItemsWrites(db, mine, actor, "order cancelled", "order", now),
-    db.update(shipmentItems).set({ cancelledAt: now }).where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
-    db
-      .update(shipments)
-      .set({ status: "cancelled", updatedAt: now })
-      .where(
-        sql`status = 'pending' AND id IN ${touched} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`,
-      ),
-    ...interceptOrderWrites(db, orderId, "order cancelled", now),
-    db.update(allocations).set({ status: "released", updatedAt: now }).where(eq(allocations.orderId, orderId)),
-    db
-      .update(serviceTasks)
-      .set({ status: "cancelled", updatedAt: now, version: sql`${serviceTasks.version} + 1` })
-      .where(and(eq(serviceTasks.orderId, orderId), inArray(serviceTasks.status, ["open", "assigned", "in_progress"]))),
-    ...dispatched.map((s) =>
-      db.insert(outbox).values({
-        id: newId("obx", now),
-        orderId,
-        topic: "webhooks",
-        type: "shipment.cancel",
-        payload: { shipment_id: s.id, warehouse_id: s.warehouseId, reason: "order cancelled" },
-        createdAt: now,
+  return {
+    writes: [
+      ...releaseItemsWrites(db, mine, actor, "order cancelled", "order", now),
+      db.update(shipmentItems).set({ cancelledAt: now }).where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
+      moveShipments(db, {
+        event: "cancel",
+        where: sql`(status = 'pending' OR dispatch_status IS NOT NULL) AND id IN ${touched} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`,
+        now,
       }),
-    ),
-  ];
+      ...interceptOrderWrites(db, orderId, "order cancelled", now),
+      db.update(allocations).set({ status: "released", updatedAt: now }).where(eq(allocations.orderId, orderId)),
+      db
+        .update(serviceTasks)
+        .set({ status: "cancelled", updatedAt: now, version: sql`${serviceTasks.version} + 1` })
+        .where(and(eq(serviceTasks.orderId, orderId), inArray(serviceTasks.status, ["open", "assigned", "in_progress"]))),
+    ],
+    outbox: dispatched.map((s) => ({
+      id: newId("obx", now),
+      orderId,
+      topic: "webhooks" as const,
+      type: "shipment.cancel",
+      payload: { shipment_id: s.id, warehouse_id: s.warehouseId, reason: "order cancelled" },
+      createdAt: now,
+    })),
+  };
 }

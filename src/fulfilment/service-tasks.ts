@@ -12,6 +12,8 @@ import { orderLines, orders, serviceTasks } from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { newId } from "../lib/ids";
+import { settleOrder } from "../logistics/settle-order";
+import { orderStub } from "../orders/order-object";
 import { decideTask, orderStepForTasks, type TaskEvent, type TaskStatus } from "./service-task-lifecycle";
 
 export type TaskRow = typeof serviceTasks.$inferSelect;
@@ -104,7 +106,11 @@ export async function changeTask(env: Env, p: Principal, id: string, change: Tas
   return { ok: true, task: row };
 }
 
-/** Moves a service-only order along with its tasks. Orders with goods are moved by allocation and shipping instead. */
+/**
+ * Moves the order along with its tasks: a service-only order is processed
+ * when its first task is assigned; any order with services is delivered
+ * (through settleOrder, which also asks its parcels) once the work is done.
+ */
 export async function advanceOrder(env: Env, orderId: string, actor: string): Promise<string | null> {
   const db = database(env);
   const [orderRows, tasks] = await db.batch([
@@ -112,17 +118,14 @@ export async function advanceOrder(env: Env, orderId: string, actor: string): Pr
     db.select({ status: serviceTasks.status }).from(serviceTasks).where(eq(serviceTasks.orderId, orderId)),
   ]);
   const order = orderRows[0];
-  if (!order || order.requiresShipping) return null;
+  if (!order) return null;
   const step = orderStepForTasks(order.status, tasks.map((t) => t.status));
-  if (!step) return null;
-  const stub = env.ORDER.get(env.ORDER.idFromName(orderId));
-  const r = await stub.transition({
-    orderId,
-    event: step,
-    reason: step === "deliver" ? "service performed" : "service task assigned",
-    actor,
-    stores: "*",
-    expectedVersion: null,
-  });
-  return r.ok ? step : null;
+  if (step === "process" && !order.requiresShipping) {
+    const r = await orderStub(env, orderId).transition({ orderId, event: "process", reason: "service task assigned", actor, stores: "*", expectedVersion: null });
+    return r.ok ? step : null;
+  }
+  if (step === "deliver" || (order.status === "shipped" && tasks.every((t) => t.status === "done" || t.status === "cancelled"))) {
+    return (await settleOrder(env, orderId, actor)).delivered ? "deliver" : null;
+  }
+  return null;
 }

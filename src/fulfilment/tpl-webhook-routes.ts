@@ -14,7 +14,7 @@ import { ApiError, fieldErrors, notFound, validationFailed } from "../http/probl
 import { webhookProblems } from "../http/route";
 import { verify } from "../lib/standard-webhooks";
 import { receive3plEvent, ThirdPartyEvent } from "./receive-3pl-event";
-import { shipOrderIfComplete } from "./ship-order";
+import { settleOrder } from "../logistics/settle-order";
 
 export const thirdPartyWebhookRoutes = new OpenAPIHono<AppEnv>();
 
@@ -93,6 +93,6 @@ thirdPartyWebhookRoutes.post("/webhooks/3pl/:warehouseId", async function thirdP
   const actor = `3pl:${wh.id}`;
   const r = await receive3plEvent(c.env, wh.id, eventId!, parsed.data, actor);
   if (!r.ok) throw r.code === "unknown_shipment" ? new ApiError(404, r.code, "Unknown shipment", r.message) : new ApiError(409, r.code, "Out of order", r.message);
-  const shipped = r.shipOrder ? await shipOrderIfComplete(c.env, r.shipOrder, actor) : false;
+  const shipped = r.shipOrder ? (await settleOrder(c.env, r.shipOrder, actor)).shipped : false;
   return c.json({ status: r.duplicate ? "duplicate" : "processed", shipment_id: r.shipmentId, order_shipped: shipped }, 200);
 });

@@ -20,6 +20,7 @@ import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutbox } from "../outbox/send";
 import type { OutboxRow } from "../outbox/topics";
+import { moveShipments } from "../fulfilment/shipment-lifecycle";
 import { handOver } from "./hand-over";
 import { raiseException, type ExceptionKind } from "./logistics-exceptions";
 import { ordersOfShipment } from "./order-shipments";
@@ -82,7 +83,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
   for (let round = 0; round < 5; round++) {
     const [trRows, sRows] = await db.batch([
       db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
-      db.select({ status: shipments.status }).from(shipments).where(eq(shipments.id, shipmentId)),
+      db.select({ status: shipments.status, interceptedFrom: shipments.interceptedFrom }).from(shipments).where(eq(shipments.id, shipmentId)),
     ]);
     const tr = trRows[0];
     if (!tr) {
@@ -90,10 +91,11 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
       await db.update(trackingEvents).set({ outcome: "unmatched", processedAt: Date.now() }).where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt)));
       return { outcome: "unmatched", shipmentId: null };
     }
-    // The carrier has the parcel although nobody pressed "hand over": it left with the carrier.
-    if (sRows[0]?.status === "labelled" && ev.status !== "pre_transit" && !triedHandover) {
+    // The carrier has the parcel although nobody pressed "hand over": it left with the carrier (even one stopped at the dock).
+    const atDock = sRows[0]?.status === "labelled" || (sRows[0]?.status === "intercepted" && sRows[0].interceptedFrom === "labelled");
+    if (atDock && ev.status !== "pre_transit" && !triedHandover) {
       triedHandover = true;
-      const h = await handOver(env, shipmentId, TRACKING_ACTOR);
+      const h = await handOver(env, shipmentId, TRACKING_ACTOR, { late: true });
       // Refused (e.g. OUTBOUND does not hold what was packed): the event still joins the tracking; a person hands over.
       if (!h.ok && h.code !== "conflict") console.warn(`tracking ${ev.id}: implicit handover of ${shipmentId} refused: ${h.code}`);
       continue;
@@ -160,10 +162,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
         .update(trackingEvents)
         .set({ shipmentId, outcome: "applied", processedAt: now })
         .where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt), won)),
-      db
-        .update(shipments)
-        .set({ status: SHIPMENT_STATUS_FOR[next.status!], updatedAt: now })
-        .where(and(eq(shipments.id, shipmentId), inArray(shipments.status, ["shipped", "in_transit", "out_for_delivery", "exception"]), won)),
+      moveShipments(db, { event: "track", where: and(eq(shipments.id, shipmentId), won)!, to: SHIPMENT_STATUS_FOR[next.status!], now }),
       ...messages.map((m) =>
         db.insert(outbox).select(sql`SELECT ${m.id}, ${m.orderId}, ${m.topic}, ${m.type}, ${JSON.stringify(m.payload)}, ${now}, 0, NULL, NULL WHERE ${won}`),
       ),

@@ -13,6 +13,7 @@ import { constraintFailed, database } from "../db/client";
 import { orders, shipmentItems, shipmentLabels, shipments, shipmentTracking, stores, warehouses } from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
+import { moveShipments } from "../fulfilment/shipment-lifecycle";
 import { shipmentScope } from "../fulfilment/shipment-queries";
 import type { CarrierChoice, ChoiceExplanation, PackageFacts } from "./carrier-policy";
 import { adapterFor, type AdapterDeps } from "./carriers/adapter-for";
@@ -54,7 +55,7 @@ export async function createLabel(
   if (!s) return { ok: false, code: "not_found" };
   const existing = await db.select({ n: shipmentTracking.trackingNumber }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, s.id)).get();
   if (existing) return { ok: false, code: "already_labelled", message: `the shipment already has label ${existing.n}` };
-  if (s.interceptedAt !== null) return { ok: false, code: "intercepted", message: `the shipment was intercepted: ${s.interceptReason ?? "no reason given"}` };
+  if (s.status === "intercepted") return { ok: false, code: "intercepted", message: `the shipment was intercepted: ${s.interceptReason ?? "no reason given"}` };
   const packages = packagesOf(s);
   if (s.status !== "packed" || s.readyForLabelAt === null || packages.length === 0) {
     return { ok: false, code: "not_packed", message: `a ${s.status} shipment is not ready for a label: it must be packed and weighed first` };
@@ -126,10 +127,7 @@ export async function createLabel(
   const mine = sql`(SELECT ${shipments.id} FROM ${shipments} WHERE ${shipments.id} = ${s.id} AND ${shipments.status} = 'labelled' AND ${shipments.updatedAt} = ${now} AND ${shipments.carrier} = ${carrier.code})`;
   try {
     await db.batch([
-      db
-        .update(shipments)
-        .set({ status: "labelled", carrier: carrier.code, updatedAt: now })
-        .where(and(eq(shipments.id, s.id), eq(shipments.status, "packed"), isNull(shipments.interceptedAt))),
+      moveShipments(db, { event: "label", where: eq(shipments.id, s.id), set: { carrier: carrier.code }, now }),
       db.insert(shipmentTracking).values({ ...row, shipmentId: mine }),
       db.insert(shipmentLabels).values({ shipmentId: mine, contentType: "application/pdf", data: toBase64(label.label), createdAt: now }),
     ]);

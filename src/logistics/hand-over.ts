@@ -6,6 +6,11 @@
  * movements taking them off hand and out of reserved, at the moving-average
  * cost of the moment). Then every order with goods in it is settled
  * (shipped when all its parcels are).
+ *
+ * A parcel stopped at the dock (intercepted with its label) is refused; but
+ * when the carrier scans it anyway (`late`: the tracking says it left), the
+ * handover is recorded as it happened, stock and all, with a `recall`
+ * exception so that someone gets it back.
  */
 import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
@@ -14,6 +19,8 @@ import { bins, shipmentItems, shipments, shipmentTracking, stockLevels } from ".
 import type { Env } from "../env";
 import { currentUnitCost, isStockShortage, insertMovementsSelect } from "../inventory/stock";
 import { randomToken } from "../lib/ids";
+import { handedOver, moveShipments } from "../fulfilment/shipment-lifecycle";
+import { raiseException } from "./logistics-exceptions";
 import { ordersOfShipment } from "./order-shipments";
 import { settleOrder } from "./settle-order";
 
@@ -28,7 +35,7 @@ const stockMismatch = (skus: string[]) => ({
   message: `the OUTBOUND bin holds fewer units of ${skus.join(", ")} than were packed; count it before handing over`,
 });
 
-export async function handOver(env: Env, shipmentId: string, actor: string): Promise<HandOverResult> {
+export async function handOver(env: Env, shipmentId: string, actor: string, options: { late?: boolean } = {}): Promise<HandOverResult> {
   const db = database(env);
   const [rows, trackingRows] = await db.batch([
     db.select().from(shipments).where(eq(shipments.id, shipmentId)),
@@ -37,13 +44,14 @@ export async function handOver(env: Env, shipmentId: string, actor: string): Pro
   const s = rows[0];
   const tr = trackingRows[0];
   if (!s) return { ok: false, code: "not_found" };
-  if (s.interceptedAt !== null) return { ok: false, code: "intercepted", message: `the shipment was intercepted: ${s.interceptReason ?? "no reason given"}` };
-  if (tr?.handedOverAt != null || ["shipped", "in_transit", "out_for_delivery", "delivered", "exception", "returned"].includes(s.status)) {
+  const late = options.late === true && s.status === "intercepted" && s.interceptedFrom === "labelled";
+  if (s.status === "intercepted" && !late) return { ok: false, code: "intercepted", message: `the shipment was intercepted: ${s.interceptReason ?? "no reason given"}` };
+  if (tr?.handedOverAt != null || handedOver(s.status)) {
     return { ok: false, code: "already_shipped", message: `the shipment is already ${s.status}` };
   }
-  if (s.status !== "labelled" || !tr) return { ok: false, code: "not_labelled", message: `a ${s.status} shipment has no label to hand over; create its label first` };
+  if ((s.status !== "labelled" && !late) || !tr) return { ok: false, code: "not_labelled", message: `a ${s.status} shipment has no label to hand over; create its label first` };
   const live = await db.select({ n: sql<number>`COUNT(*)`.mapWith(Number) }).from(shipmentItems).where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt))).get();
-  if (!live?.n) return { ok: false, code: "nothing_to_ship", message: "every item's order was cancelled: void the label and restock the goods" };
+  if (!live?.n && !late) return { ok: false, code: "nothing_to_ship", message: "every item's order was cancelled: void the label and restock the goods" };
 
   const now = Date.now();
   const token = `handover:${randomToken(16)}`;
@@ -53,7 +61,8 @@ export async function handOver(env: Env, shipmentId: string, actor: string): Pro
   const items = await db
     .select({ sku: shipmentItems.sku, packed: sql<number>`SUM(${shipmentItems.packedQty})`.mapWith(Number) })
     .from(shipmentItems)
-    .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt), gt(shipmentItems.packedQty, 0)))
+    // What is in the parcel leaves with it; a late handover takes the cancelled orders' packed goods too.
+    .where(and(eq(shipmentItems.shipmentId, shipmentId), late ? undefined : isNull(shipmentItems.cancelledAt), gt(shipmentItems.packedQty, 0)))
     .groupBy(shipmentItems.sku)
     .all();
 
@@ -71,10 +80,9 @@ export async function handOver(env: Env, shipmentId: string, actor: string): Pro
   }
 
   const statements: BatchItem<"sqlite">[] = [
-    db
-      .update(shipments)
-      .set({ status: "shipped", shippedAt: now, updatedAt: now })
-      .where(and(eq(shipments.id, shipmentId), eq(shipments.status, "labelled"), isNull(shipments.interceptedAt))),
+    late
+      ? moveShipments(db, { event: "late_hand_over", where: and(eq(shipments.id, shipmentId), eq(shipments.interceptedFrom, "labelled"))!, set: { shippedAt: now }, now })
+      : moveShipments(db, { event: "hand_over", where: eq(shipments.id, shipmentId), set: { shippedAt: now }, now }),
     db
       .update(shipmentTracking)
       .set({ handedOverAt: now, handedOverBy: actor, lastUpdateAt: now, version: sql`${shipmentTracking.version} + 1`, lastEventId: token })
@@ -100,6 +108,25 @@ export async function handOver(env: Env, shipmentId: string, actor: string): Pro
         .set({ onHand: sql`${stockLevels.onHand} - ${i.packed}`, reserved: sql`${stockLevels.reserved} - ${i.packed}`, updatedAt: now })
         .where(and(eq(stockLevels.sku, i.sku), sql`${stockLevels.binId} IN ${outbound}`, won)),
     );
+  }
+  if (late) {
+    for (const orderId of await ordersOfShipment(env, shipmentId)) {
+      statements.push(
+        raiseException(
+          db,
+          {
+            shipmentId,
+            orderId,
+            storeId: s.storeId,
+            kind: "recall",
+            detail: `the carrier has the parcel although it was intercepted (${s.interceptReason ?? "no reason given"}): recall it`,
+            trackingEventId: null,
+            now,
+          },
+          won,
+        ),
+      );
+    }
   }
   try {
     await db.batch(nonEmpty(statements));

@@ -2,7 +2,8 @@
  * Which shipments carry an order's goods. After a merge, a shipment carries
  * items of several orders, and an order's items may sit in another order's
  * shipment, so the answer comes from the items, not from `shipments.order_id`.
- * Cancelled items and merged-away or cancelled shipments do not count.
+ * Cancelled items, and shipments that no longer count (cancelled, merged
+ * away, rejected by a 3PL, closed outside the system), do not.
  */
 import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import { database } from "../db/client";
@@ -17,7 +18,7 @@ export async function liveShipmentsOfOrder(env: Env, orderId: string) {
     .leftJoin(shipmentTracking, eq(shipmentTracking.shipmentId, shipments.id))
     .where(
       and(
-        notInArray(shipments.status, ["cancelled", "merged"]),
+        notInArray(shipments.status, ["cancelled", "merged", "rejected", "closed"]),
         inArray(
           shipments.id,
           database(env)
@@ -42,6 +43,4 @@ export async function ordersOfShipment(env: Env, shipmentId: string): Promise<st
   return [...new Set([...rows.map((r) => r.orderId), ...(own && rows.length === 0 ? [own.orderId] : [])])].sort();
 }
 
-export const HANDED_OVER = ["shipped", "in_transit", "out_for_delivery", "delivered", "exception", "returned"] as const;
-export const handedOver = (status: string) => (HANDED_OVER as readonly string[]).includes(status);
-export const sqlHandedOver = sql.raw(`(${HANDED_OVER.map((s) => `'${s}'`).join(", ")})`);
+export { handedOver } from "../fulfilment/shipment-lifecycle";

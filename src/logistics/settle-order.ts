@@ -1,32 +1,41 @@
 /**
- * Moves an order along with its shipments, through its Durable Object:
- * `ship` once every live shipment is handed over, `deliver` once every one
- * is delivered. Recomputed from all the shipments every time it runs, and a
+ * Moves an order along with its shipments and service tasks, through its
+ * Durable Object: `ship` once every live shipment is handed over (to our
+ * carrier or by a 3PL), `deliver` once every one is delivered and every
+ * service task is done. The lifecycle's guards decide (they read the same
+ * facts); this only spares waking the object when nothing can move. A
  * transition the order no longer allows is simply not taken, so it is
- * idempotent: run it after any shipment change, and again on a redelivery.
+ * idempotent: run it after any shipment or task change, and again on a
+ * redelivery.
  */
+import { and, eq, ne } from "drizzle-orm";
 import { database } from "../db/client";
-import { orders } from "../db/schema";
+import { orders, serviceTasks } from "../db/schema";
 import type { Env } from "../env";
-import { eq } from "drizzle-orm";
-import { handedOver, liveShipmentsOfOrder } from "./order-shipments";
+import { handedOver } from "../fulfilment/shipment-lifecycle";
+import { orderStub } from "../orders/order-object";
+import { liveShipmentsOfOrder } from "./order-shipments";
 
 export type SettleResult = { shipped: boolean; delivered: boolean };
 
 export async function settleOrder(env: Env, orderId: string, actor: string): Promise<SettleResult> {
   const out = { shipped: false, delivered: false };
-  const order = await database(env).select({ status: orders.status, requiresShipping: orders.requiresShipping }).from(orders).where(eq(orders.id, orderId)).get();
-  if (!order || !order.requiresShipping) return out;
-  const live = await liveShipmentsOfOrder(env, orderId);
-  if (live.length === 0) return out;
-  const stub = env.ORDER.get(env.ORDER.idFromName(orderId));
+  const db = database(env);
+  const [orderRows, openTasks] = await db.batch([
+    db.select({ status: orders.status, requiresShipping: orders.requiresShipping }).from(orders).where(eq(orders.id, orderId)),
+    db.select({ id: serviceTasks.id }).from(serviceTasks).where(and(eq(serviceTasks.orderId, orderId), ne(serviceTasks.status, "done"), ne(serviceTasks.status, "cancelled"))).limit(1),
+  ]);
+  const order = orderRows[0];
+  if (!order) return out;
+  const live = order.requiresShipping ? await liveShipmentsOfOrder(env, orderId) : [];
+  if (order.requiresShipping && live.length === 0) return out;
+  const stub = orderStub(env, orderId);
   let status = order.status;
 
-  if (status === "processing" && live.every((s) => handedOver(s.shipment.status))) {
+  if (status === "processing" && order.requiresShipping && live.every((s) => handedOver(s.shipment.status))) {
     // The customer's message names the last parcel handed over; every parcel is listed too.
     const latest = [...live].sort((a, b) => (a.tracking?.handedOverAt ?? 0) - (b.tracking?.handedOverAt ?? 0)).at(-1)!;
-    const tracking = (s: (typeof live)[number]) =>
-      s.tracking ? { number: s.tracking.trackingNumber, url: s.tracking.trackingUrl, carrier: s.tracking.carrier } : null;
+    const tracking = (s: (typeof live)[number]) => (s.tracking ? { number: s.tracking.trackingNumber, url: s.tracking.trackingUrl, carrier: s.tracking.carrier } : null);
     const r = await stub.transition({
       orderId,
       event: "ship",
@@ -47,15 +56,16 @@ export async function settleOrder(env: Env, orderId: string, actor: string): Pro
       console.warn(`order ${orderId} not shipped: ${r.reason} (${r.message})`);
     }
   }
-  if (status === "shipped" && live.every((s) => s.shipment.status === "delivered")) {
+  const deliverable = order.requiresShipping ? status === "shipped" && live.every((s) => s.shipment.status === "delivered") : status === "processing";
+  if (deliverable && openTasks.length === 0) {
     const r = await stub.transition({
       orderId,
       event: "deliver",
-      reason: null,
+      reason: order.requiresShipping ? null : "service performed",
       actor,
       stores: "*",
       expectedVersion: null,
-      data: { shipment_ids: live.map((s) => s.shipment.id) },
+      data: order.requiresShipping ? { shipment_ids: live.map((s) => s.shipment.id) } : {},
     });
     if (r.ok) out.delivered = true;
     else if (r.code === "refused") console.warn(`order ${orderId} not delivered: ${r.reason} (${r.message})`);

@@ -4,13 +4,14 @@
  * is the step that can fail and costs money if skipped; then, in one batch
  * guarded on the shipment still being `labelled`, the label and its tracking
  * row go and the shipment is `packed` again (an intercepted one stays
- * intercepted), ready for a new label.
+ * intercepted, now as a packed parcel), ready for a new label.
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { shipmentLabels, shipments, shipmentTracking } from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
+import { moveShipments } from "../fulfilment/shipment-lifecycle";
 import { shipmentScope } from "../fulfilment/shipment-queries";
 import { adapterFor, type AdapterDeps } from "./carriers/adapter-for";
 import { loadLogisticsConfig } from "./load-logistics-config";
@@ -31,7 +32,11 @@ export async function voidLabel(env: Env, p: Principal, shipmentId: string, deps
   if (!row) return { ok: false, code: "not_found" };
   const t = row.t;
   if (!t) return { ok: false, code: "not_labelled", message: `a ${row.s.status} shipment has no label` };
-  if (t.handedOverAt !== null || row.s.status !== "labelled") return { ok: false, code: "already_shipped", message: "the parcel is with the carrier; a handed-over label cannot be voided" };
+  // A parcel intercepted at the dock keeps its label until someone voids it: it is then stopped as a packed parcel.
+  const stoppedLabelled = row.s.status === "intercepted" && row.s.interceptedFrom === "labelled";
+  if (t.handedOverAt !== null || (row.s.status !== "labelled" && !stoppedLabelled)) {
+    return { ok: false, code: "already_shipped", message: "the parcel is with the carrier; a handed-over label cannot be voided" };
+  }
 
   const { config } = await loadLogisticsConfig(db, t.storeId);
   const carrier = config.carriers.find((c) => c.code === t.carrier);
@@ -41,13 +46,16 @@ export async function voidLabel(env: Env, p: Principal, shipmentId: string, deps
     if (!cancelled.ok) return { ok: false, code: cancelled.code === "not_available" ? "carrier_unavailable" : cancelled.code, message: cancelled.message };
   }
   const now = Date.now();
-  const reopened = sql`EXISTS (SELECT 1 FROM ${shipments} WHERE ${shipments.id} = ${shipmentId} AND ${shipments.status} = 'packed' AND ${shipments.updatedAt} = ${now})`;
+  const reopened = sql`EXISTS (SELECT 1 FROM ${shipments} WHERE ${shipments.id} = ${shipmentId} AND ${shipments.updatedAt} = ${now}
+    AND (${shipments.status} = 'packed' OR (${shipments.status} = 'intercepted' AND ${shipments.interceptedFrom} = 'packed')))`;
   const [updated] = await db.batch([
-    db
-      .update(shipments)
-      .set({ status: "packed", updatedAt: now })
-      .where(and(eq(shipments.id, shipmentId), eq(shipments.status, "labelled")))
-      .returning({ id: shipments.id }),
+    stoppedLabelled
+      ? db
+          .update(shipments)
+          .set({ interceptedFrom: "packed", updatedAt: now })
+          .where(and(eq(shipments.id, shipmentId), eq(shipments.status, "intercepted"), eq(shipments.interceptedFrom, "labelled")))
+          .returning({ id: shipments.id })
+      : moveShipments(db, { event: "void_label", where: eq(shipments.id, shipmentId), now }).returning({ id: shipments.id }),
     db.delete(shipmentLabels).where(and(eq(shipmentLabels.shipmentId, shipmentId), reopened)),
     db.delete(shipmentTracking).where(and(eq(shipmentTracking.shipmentId, shipmentId), isNull(shipmentTracking.handedOverAt), reopened)),
   ]);

@@ -7,135 +7,60 @@
  * Invariants:
  * - changes run one at a time (the `tail` chain), even though each awaits
  *   D1, which would otherwise let a second request interleave;
+ * - every change, whoever asks, is decided by the lifecycle table
+ *   (`decide` in ./lifecycle.ts) over the facts its guards need, and the
+ *   status written is the decision's `to`: stages propose events, never
+ *   statuses;
  * - every change is one D1 batch: the event row (seq = new version), its
- *   outbox rows and other writes, then the order update guarded by
+ *   outbox rows and the stages' writes, then the order update guarded by
  *   `version`. The unique (order_id, seq) makes a stale writer's whole batch
  *   fail, so the log is gapless and matches the order;
- * - expected failures are returned as values: error classes do not survive RPC;
- * - a transition command may carry an `effect` (see ./effects.ts): another
- *   stage's writes that commit in the same batch, or not at all.
+ * - expected failures are returned as values: error classes do not survive RPC.
+ *
+ * The stages are handed in by `src/index.ts` (`orderObject(stages)`); this
+ * module imports none of them.
  */
 import { DurableObject } from "cloudflare:workers";
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
-import { orderEvents, orderHoldReasons, orderLines, orders, outbox, stores } from "../db/schema";
-import { FINANCE_REVIEW, reviewStep } from "../audit/two-level-review";
 import { constraintFailed, database } from "../db/client";
+import { orderEvents, orderHoldReasons, orderLines, orders, outbox, stores } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutbox, sendOutboxSoon } from "../outbox/send";
-import { outboxRowsFor, type OutboxRow } from "../outbox/topics";
-import { planAudit, type AuditPlan } from "../audit/run-audit";
-import { planEdit, type EditInput } from "./edit-order";
-import { allowedEvents, decide, isOrderEvent, MILESTONE, type OrderEvent, type OrderStatus } from "./lifecycle";
-import type { OrderRow } from "./serialize";
-import { effectBuilder, type EffectWrites, type TransitionEffect } from "./effects";
-import type { FieldError } from "../http/problem";
-import { planAfterSales, type AfterSalesAction, type AfterSalesPlan, type AfterSalesRow } from "../after-sales/plan-after-sales";
-import { resumeDelay } from "../after-sales/after-sales-rules";
+import { type OutboxRow, outboxRowsFor } from "../outbox/topics";
 import { financeReviewOf } from "../stores/finance-review-cache";
-
-type Scope = "*" | readonly string[];
-
-export type TransitionCommand = {
-  orderId: string;
-  event: string;
-  reason: string | null;
-  actor: string;
-  /** The caller's store scope: an order outside it is reported as not found. */
-  stores: Scope;
-  /** From If-Match: the version the caller last saw, or null to skip the check. */
-  expectedVersion: number | null;
-  data?: Record<string, unknown>;
-  /** The caller may do the finance check of two-level review. */
-  mayDoFinanceCheck?: boolean;
-  /** Writes of another stage to commit atomically with this change; refused (not thrown) if they cannot. */
-  effect?: TransitionEffect;
-};
-
-type Refused = {
-  ok: false;
-  code: "refused";
-  /** Stable problem code: unknown_event, illegal_transition, not_editable, or a guard's veto. */
-  reason: string;
-  message: string;
-  status: OrderStatus;
-  version: number;
-  allowed: OrderEvent[];
-};
-type NotFound = { ok: false; code: "not_found" };
-type VersionMismatch = { ok: false; code: "version_mismatch"; version: number };
-
-export type TransitionResult = { ok: true; order: OrderRow } | NotFound | VersionMismatch | Refused;
-
-export type AuditSummary = { id: string; outcome: AuditPlan["decision"]["outcome"]; findings: AuditPlan["decision"]["findings"]; ruleSetVersion: number };
-
-export type AuditCommand = {
-  orderId: string;
-  /** What asked for the audit: intake, payment, edit, manual... */
-  trigger: string;
-  actor: string;
-  stores: Scope;
-  /** Audit only if the order is still at this version (the outbox message's), else it was handled already. */
-  atVersion: number | null;
-};
-export type AuditResult = { ok: true; order: OrderRow; audit: AuditSummary } | NotFound | { ok: false; code: "skipped"; message: string };
-
-export type EditCommand = {
-  orderId: string;
-  actor: string;
-  stores: Scope;
-  expectedVersion: number | null;
-  /** A customer may only fix what the audit asked them to; staff may edit any of it. */
-  source: "staff" | "customer";
-  changes: EditInput;
-};
-export type EditResult =
-  | { ok: true; order: OrderRow; audit: AuditSummary | null }
-  | NotFound
-  | VersionMismatch
-  | Refused
-  | { ok: false; code: "invalid"; errors: FieldError[] };
-
-export type AfterSalesCommand = { orderId: string; actor: string; stores: Scope; action: AfterSalesAction };
-export type AfterSalesResult =
-  | { ok: true; order: OrderRow; request: AfterSalesRow }
-  | Exclude<AfterSalesPlan, { ok: true }>;
-
-type Snapshot = {
-  id: string;
-  storeId: string;
-  status: OrderStatus;
-  version: number;
-  requiresShipping: boolean;
-  heldAt: number | null;
-  openAfterSales: number;
-  totalAmount: number;
-  currency: string;
-  /** The order waits for two-level review's finance check (a `finance_review` hold reason). */
-  financePending: boolean;
-};
-
-/** One state change: what the event records and what the batch writes besides the order update. */
-export type Change = {
-  type: string;
-  to: OrderStatus;
-  reason: string | null;
-  data?: Record<string, unknown> | null;
-  /** Columns to set on the order besides status, version and timestamps. */
-  patch?: SQLiteUpdateSetSource<typeof orders>;
-  /** Sets the order's status_reason; by default a change of status sets it from `reason` (holds, cancellations) or clears it. */
-  statusReason?: string | null;
-  /** Replaces the order's hold reasons; undefined keeps them. */
-  holdReasons?: { code: string; message: string }[];
-  extra?: BatchItem<"sqlite">[];
-  /** Writes after the order update (a transition effect's), and how their failure reads as a refusal. */
-  after?: BatchItem<"sqlite">[];
-  refusal?: (err: unknown) => { reason: string; message: string } | null;
-  /** Outbox rows; by default those owed by the new status when it changes, none otherwise. */
-  outbox?: OutboxRow[];
-};
+import {
+  allowedEvents,
+  type Decision,
+  decide,
+  type FactKind,
+  factsNeeded,
+  type GuardFacts,
+  isOrderEvent,
+  type LifecycleEvent,
+  MILESTONE,
+  type OrderStatus,
+  type VetoDetail,
+} from "./lifecycle";
+import { resumeDelay } from "./completion";
+import { FINANCE_REVIEW } from "./review";
+import type {
+  ChangeCommand,
+  ChangeResult,
+  Effects,
+  FullOrder,
+  OrderRow,
+  OrderSnapshot,
+  PlanContext,
+  Proposal,
+  Refused,
+  Scope,
+  Stages,
+  TransitionCommand,
+  TransitionResult,
+  VersionMismatch,
+} from "./stage";
 
 type Timer = "flushAt" | "completeAt";
 const TIMERS: Timer[] = ["flushAt", "completeAt"];
@@ -146,8 +71,39 @@ const FLUSH_RETRY_MS = [5_000, 30_000, 120_000];
 
 const inScope = (stores: Scope, storeId: string) => stores === "*" || stores.includes(storeId);
 
-export class OrderObject extends DurableObject<Env> {
-  private snapshot: Snapshot | null = null;
+const snapshotOf = (o: OrderRow, financePending: boolean): OrderSnapshot => ({
+  id: o.id,
+  storeId: o.storeId,
+  status: o.status as OrderStatus,
+  version: o.version,
+  requiresShipping: o.requiresShipping,
+  heldAt: o.heldAt,
+  openAfterSales: o.openAfterSales,
+  totalAmount: o.totalAmount,
+  currency: o.currency,
+  paymentStatus: o.paymentStatus,
+  archived: o.archivedAt !== null,
+  financePending,
+});
+
+type Committed = { row: OrderRow } | { stale: true } | { refused: { reason: string; message: string } };
+
+/** The first approval of two-level review: the order stays held, now for the finance check. */
+function reviewPassed(p: Proposal, heldMs: number | null): Proposal {
+  const message = "Waiting for the finance check";
+  return {
+    ...p,
+    event: "pass_review",
+    type: "review_passed",
+    statusReason: message,
+    data: { ...p.data, level: "customer_service", held_ms: heldMs },
+    holdReasons: [{ code: FINANCE_REVIEW, message }],
+  };
+}
+
+export abstract class OrderKernel extends DurableObject<Env> {
+  protected abstract readonly stages: Stages;
+  private snapshot: OrderSnapshot | null = null;
   private tail: Promise<unknown> = Promise.resolve();
 
   /** Runs `fn` after every change already queued here: one change at a time. */
@@ -157,53 +113,36 @@ export class OrderObject extends DurableObject<Env> {
     return run;
   }
 
+  /** Fires one of the lifecycle's events by name (staff, integrations, the shipments, the timers). */
   transition(cmd: TransitionCommand): Promise<TransitionResult> {
     return this.serialized(() => this.applyTransition(cmd));
   }
 
-  /** Runs the store's audit rules and applies the outcome: approve, hold (with reasons), reject, or wait. */
-  audit(cmd: AuditCommand): Promise<AuditResult> {
-    return this.serialized(() => this.runAudit(cmd));
+  /** A change planned by a stage (audit, edit, after-sales, allocation...) from the order and the stage's input. */
+  change(cmd: ChangeCommand): Promise<ChangeResult> {
+    return this.serialized(() => this.applyChange(cmd));
   }
 
-  /** Changes address, contact, lines or amounts, then audits the order again. */
-  edit(cmd: EditCommand): Promise<EditResult> {
-    return this.serialized(() => this.applyEdit(cmd));
-  }
-
-  /** Opens an after-sales request on the order, or decides one; either holds or releases the order's completion. */
-  afterSales(cmd: AfterSalesCommand): Promise<AfterSalesResult> {
-    return this.serialized(() => this.applyAfterSales(cmd));
-  }
-
-  private async load(orderId: string): Promise<Snapshot | null> {
+  private async load(orderId: string): Promise<OrderSnapshot | null> {
     const row = await database(this.env)
       .select({
-        id: orders.id,
-        storeId: orders.storeId,
-        status: orders.status,
-        version: orders.version,
-        requiresShipping: orders.requiresShipping,
-        heldAt: orders.heldAt,
-        openAfterSales: orders.openAfterSales,
-        totalAmount: orders.totalAmount,
-        currency: orders.currency,
+        order: orders,
         financePending: sql<number>`EXISTS (SELECT 1 FROM ${orderHoldReasons} WHERE ${orderHoldReasons.orderId} = ${orders.id} AND ${orderHoldReasons.code} = ${FINANCE_REVIEW})`.mapWith(Boolean),
       })
       .from(orders)
       .where(eq(orders.id, orderId))
       .get();
-    return row ? { ...row, status: row.status as OrderStatus } : null;
+    return row ? snapshotOf(row.order, row.financePending) : null;
   }
 
-  private async snapshotOf(orderId: string): Promise<Snapshot | null> {
+  private async current(orderId: string): Promise<OrderSnapshot | null> {
     if (this.snapshot?.id === orderId) return this.snapshot;
     this.snapshot = await this.load(orderId);
     return this.snapshot;
   }
 
   /** The order with its lines and current hold reasons, in one round trip; refreshes the snapshot. */
-  private async loadFull(orderId: string) {
+  private async loadFull(orderId: string): Promise<FullOrder | null> {
     const db = database(this.env);
     const [order, lines, holds] = await db.batch([
       db.select().from(orders).where(eq(orders.id, orderId)),
@@ -211,238 +150,251 @@ export class OrderObject extends DurableObject<Env> {
       db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
     ]);
     if (!order[0]) return null;
-    this.snapshot = { ...order[0], status: order[0].status as OrderStatus, financePending: holds.some((h) => h.code === FINANCE_REVIEW) };
+    this.snapshot = snapshotOf(order[0], holds.some((h) => h.code === FINANCE_REVIEW));
     return { order: order[0], lines, holds };
   }
 
-  private refusal(snap: Snapshot, reason: string, message: string): Refused {
-    return { ok: false, code: "refused", reason, message, status: snap.status, version: snap.version, allowed: allowedEvents(snap) };
+  /** What the guards of `event` need, read only for events that have such guards. */
+  private async guardFacts(snap: OrderSnapshot, event: LifecycleEvent, caller: { actor: string; mayDoFinanceCheck?: boolean | undefined }): Promise<GuardFacts> {
+    const facts: GuardFacts = { ...snap };
+    const kinds = factsNeeded(snap.status, event);
+    await Promise.all(kinds.map((k) => this.loadFacts(k, snap, facts, caller)));
+    return facts;
+  }
+
+  private async loadFacts(kind: FactKind, snap: OrderSnapshot, facts: GuardFacts, caller: { actor: string; mayDoFinanceCheck?: boolean | undefined }) {
+    if (kind === "review") {
+      if (snap.status === "on_hold") facts.review = await this.reviewFacts(snap, caller);
+      return;
+    }
+    for (const stage of Object.values(this.stages)) {
+      const load = stage.facts?.[kind];
+      if (!load) continue;
+      if (kind === "shipments") facts.shipments = await (load as NonNullable<NonNullable<typeof stage.facts>["shipments"]>)(this.env, snap);
+      else facts.tasks = await (load as NonNullable<NonNullable<typeof stage.facts>["tasks"]>)(this.env, snap);
+      return;
+    }
   }
 
   /**
-   * Writes one change as one batch. Resolves to the updated row, or to null
-   * when the order moved on under a stale snapshot (the batch was refused
-   * whole); the caller then reloads and decides again.
+   * Two-level review's facts. Without a pending finance check the snapshot
+   * and the store's cached thresholds decide, with no read; a pending one
+   * reads who did the customer-service check, so the same person cannot do both.
    */
-  private async commit(snap: Snapshot, actor: string, change: Change): Promise<OrderRow | null | { refused: { reason: string; message: string } }> {
-    const now = Date.now();
-    const version = snap.version + 1;
-    const statusChanges = change.to !== snap.status;
-    const rows =
-      change.outbox ??
-      (statusChanges ? outboxRowsFor(snap.id, change.to, now, { event: change.type, version, reason: change.reason, data: change.data ?? null }) : []);
-    const milestone = statusChanges ? MILESTONE[change.to] : undefined;
-    // Hold reasons follow the status unless the change says otherwise: none once an order leaves on_hold.
-    const holdReasons = change.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);
-    const db = database(this.env);
-    const statements: BatchItem<"sqlite">[] = [
-      db.insert(orderEvents).values({
-        id: newId("evt", now),
-        orderId: snap.id,
-        seq: version,
-        type: change.type,
-        fromStatus: snap.status,
-        toStatus: change.to,
-        actor,
-        reason: change.reason,
-        data: change.data ?? null,
-        createdAt: now,
-      }),
-      ...(rows.length ? [db.insert(outbox).values(rows)] : []),
-      // Only a held order has hold reasons (leaving on_hold clears them), so only its need deleting.
-      ...(holdReasons && snap.status === "on_hold" ? [db.delete(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id))] : []),
-      ...(holdReasons?.length ? [db.insert(orderHoldReasons).values(holdReasons.map((r) => ({ orderId: snap.id, ...r, createdAt: now })))] : []),
-      ...(change.extra ?? []),
-    ];
-    const update = db
-      .update(orders)
-      .set({
-        ...change.patch,
-        status: change.to,
-        version,
-        updatedAt: now,
-        ...(change.statusReason !== undefined
-          ? { statusReason: change.statusReason }
-          : statusChanges
-            ? { statusReason: change.to === "on_hold" || change.to === "cancelled" ? change.reason : null }
-            : {}),
-        ...(milestone ? { [milestone]: now } : {}),
-      })
-      .where(and(eq(orders.id, snap.id), eq(orders.version, snap.version)))
-      .returning();
-    let updated: OrderRow[];
-    try {
-      const results = await db.batch([statements[0]!, ...statements.slice(1), update, ...(change.after ?? [])]);
-      updated = results[statements.length] as OrderRow[];
-    } catch (err) {
-      if (constraintFailed(err, "order_events.order_id, order_events.seq")) {
-        this.snapshot = null;
-        return null;
-      }
-      const refused = change.refusal?.(err);
-      if (refused) return { refused };
-      throw err;
-    }
-    const row = updated[0];
-    if (!row) throw new Error(`order ${snap.id} changed without an event at version ${snap.version}`);
-    this.snapshot = {
-      ...snap,
-      status: change.to,
-      version,
-      heldAt: row.heldAt,
-      openAfterSales: row.openAfterSales,
-      totalAmount: row.totalAmount,
-      currency: row.currency,
-      financePending: holdReasons ? holdReasons.some((h) => h.code === FINANCE_REVIEW) : snap.financePending,
-    };
-    if (rows.length) this.ctx.waitUntil(this.flush(snap.id, rows));
-    return row;
-  }
-
-  /** For changes that carry no effect, so cannot be refused by one. */
-  private async committed(snap: Snapshot, actor: string, change: Change): Promise<OrderRow | null> {
-    const r = await this.commit(snap, actor, change);
-    if (r && "refused" in r) throw new Error(`unexpected refusal: ${r.refused.reason}`);
-    return r;
-  }
-
-  private async applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
-    // Two rounds at most: the second only after our snapshot proved stale.
-    for (let round = 0; round < 2; round++) {
-      const snap = await this.snapshotOf(cmd.orderId);
-      if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
-      if (!isOrderEvent(cmd.event)) return this.refusal(snap, "unknown_event", `unknown event "${cmd.event}"`);
-      if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) {
-        return { ok: false, code: "version_mismatch", version: snap.version };
-      }
-      const decision = decide(snap, cmd.event);
-      if (!decision.ok) return this.refusal(snap, decision.code, decision.message);
-      const now = Date.now();
-      if (cmd.event === "approve" && snap.status === "on_hold") {
-        const review = await this.reviewStep(snap, cmd);
-        if (review.step === "refused") return this.refusal(snap, review.code, review.message);
-        if (review.step === "service_check") {
-          const message = "Waiting for the finance check";
-          const row = await this.committed(snap, cmd.actor, {
-            type: "review_passed",
-            to: "on_hold",
-            reason: cmd.reason,
-            statusReason: message,
-            data: { level: "customer_service", held_ms: snap.heldAt ? now - snap.heldAt : null },
-            holdReasons: [{ code: FINANCE_REVIEW, message }],
-          });
-          if (row) return { ok: true, order: row };
-          continue;
-        }
-      }
-      const db = database(this.env);
-      const builder = cmd.effect ? effectBuilder(cmd.effect.kind) : null;
-      const effect: EffectWrites = builder
-        ? await builder.build(
-            db,
-            { orderId: cmd.orderId, storeId: snap.storeId, event: cmd.event, from: decision.from, to: decision.to, version: snap.version + 1, actor: cmd.actor, now },
-            cmd.effect!.data,
-          )
-        : { statements: [] };
-      const result = await this.commit(snap, cmd.actor, {
-        type: cmd.event,
-        to: decision.to,
-        reason: cmd.reason,
-        // How long a held order waited for this decision: the auditors' latency.
-        data: { ...cmd.data, ...effect.eventData, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: now - snap.heldAt } : {}) },
-        ...(decision.to === "on_hold" ? { holdReasons: [{ code: "manual", message: cmd.reason ?? "held by staff" }] } : {}),
-        ...(effect.outbox?.length
-          ? { outbox: [...outboxRowsFor(snap.id, decision.to, now, { event: cmd.event, version: snap.version + 1, reason: cmd.reason, data: cmd.data ?? null }), ...effect.outbox] }
-          : {}),
-        after: effect.statements,
-        ...(builder?.refusal ? { refusal: builder.refusal } : {}),
-      });
-      if (result && "refused" in result) return this.refusal(snap, result.refused.reason, result.refused.message);
-      const row = result;
-      if (row) {
-        if (decision.to === "delivered") await this.scheduleCompletion(row);
-        else if (snap.status === "delivered") {
-          await this.ctx.storage.delete("completePausedMs");
-          await this.setTimer("completeAt", null);
-        }
-        return { ok: true, order: row };
-      }
-    }
-    const snap = await this.load(cmd.orderId);
-    return { ok: false, code: "version_mismatch", version: snap?.version ?? 0 };
-  }
-
-  /**
-   * For approving a held order: which step of two-level review this is, if the
-   * store uses it. Without a pending finance check the snapshot and the
-   * store's cached thresholds decide, with no read; a pending one reads who
-   * did the customer-service check, so the same person cannot do both.
-   */
-  private async reviewStep(snap: Snapshot, cmd: TransitionCommand) {
-    const facts = { totalAmount: snap.totalAmount, currency: snap.currency, actor: cmd.actor, mayDoFinanceCheck: cmd.mayDoFinanceCheck ?? false };
-    if (!snap.financePending) {
-      return reviewStep({ ...facts, thresholds: await financeReviewOf(this.env, snap.storeId), holdCodes: [], serviceCheckedBy: null });
-    }
-    const db = database(this.env);
-    const passed = await db
+  private async reviewFacts(snap: OrderSnapshot, caller: { actor: string; mayDoFinanceCheck?: boolean | undefined }) {
+    const base = { totalAmount: snap.totalAmount, currency: snap.currency, actor: caller.actor, mayDoFinanceCheck: caller.mayDoFinanceCheck ?? false };
+    if (!snap.financePending) return { ...base, thresholds: await financeReviewOf(this.env, snap.storeId), holdCodes: [], serviceCheckedBy: null };
+    const passed = await database(this.env)
       .select({ actor: orderEvents.actor })
       .from(orderEvents)
       .where(and(eq(orderEvents.orderId, snap.id), eq(orderEvents.type, "review_passed")))
       .orderBy(desc(orderEvents.seq))
       .limit(1)
       .get();
-    return reviewStep({ ...facts, thresholds: null, holdCodes: [FINANCE_REVIEW], serviceCheckedBy: passed?.actor ?? null });
+    return { ...base, thresholds: null, holdCodes: [FINANCE_REVIEW], serviceCheckedBy: passed?.actor ?? null };
   }
 
-  private async runAudit(cmd: AuditCommand): Promise<AuditResult> {
-    for (let round = 0; round < 2; round++) {
-      const full = await this.loadFull(cmd.orderId);
-      if (!full || !inScope(cmd.stores, full.order.storeId)) return { ok: false, code: "not_found" };
-      if (cmd.atVersion !== null && full.order.version !== cmd.atVersion) {
-        return { ok: false, code: "skipped", message: `the order is at version ${full.order.version}, not ${cmd.atVersion}` };
+  private refusal(snap: OrderSnapshot, facts: GuardFacts, d: { code: string; message: string; extra?: VetoDetail | undefined }): Refused {
+    return {
+      ok: false,
+      code: "refused",
+      reason: d.code,
+      message: d.message,
+      status: snap.status,
+      version: snap.version,
+      allowed: allowedEvents(facts),
+      ...(d.extra ? { extra: d.extra } : {}),
+    };
+  }
+
+  /** The stages' effects on a decided change (stock released by a cancellation, the floor stopped...). */
+  private async effectsOf(
+    snap: OrderSnapshot,
+    d: Extract<Decision, { ok: true }>,
+    p: Proposal,
+    facts: GuardFacts,
+    caller: { actor: string },
+    input: Record<string, unknown>,
+  ): Promise<Effects[]> {
+    const db = database(this.env);
+    const ctx = { env: this.env, db, order: snap, event: d.event, from: d.from, to: d.to, version: snap.version + 1, actor: caller.actor, reason: p.reason, now: Date.now(), input, facts };
+    const out: Effects[] = [];
+    for (const stage of Object.values(this.stages)) {
+      const effect = stage.effects?.[d.event];
+      if (effect) out.push(await effect(ctx));
+    }
+    return out;
+  }
+
+  /**
+   * Decides the proposal over the table and commits it with the stages'
+   * effects. Resolves to the committed row; to a refusal (the table's, or an
+   * effect's failure mapped by its `refusal`); or to "stale" when the order
+   * moved on under the snapshot, and the caller reloads and decides again.
+   */
+  private async decideAndCommit(
+    snap: OrderSnapshot,
+    proposal: Proposal,
+    caller: { actor: string; mayDoFinanceCheck?: boolean | undefined },
+    input: Record<string, unknown>,
+  ): Promise<{ row: OrderRow } | { stale: true } | Refused> {
+    const facts = await this.guardFacts(snap, proposal.event, caller);
+    const d = decide(facts, proposal.event);
+    if (!d.ok) return this.refusal(snap, facts, d);
+    const heldMs = snap.status === "on_hold" && snap.heldAt ? Date.now() - snap.heldAt : null;
+    const p = d.event === "pass_review" && proposal.event !== "pass_review" ? reviewPassed(proposal, heldMs) : proposal;
+    const effects = await this.effectsOf(snap, d, p, facts, caller, input);
+    const r = await this.commit(snap, d, p, effects, caller.actor);
+    if ("refused" in r) return this.refusal(snap, facts, { code: r.refused.reason, message: r.refused.message });
+    if ("row" in r) await this.followTimers(snap, r.row);
+    return r;
+  }
+
+  /** Writes one decided change as one batch. */
+  private async commit(snap: OrderSnapshot, d: Extract<Decision, { ok: true }>, p: Proposal, effects: Effects[], actor: string): Promise<Committed> {
+    const now = Date.now();
+    const version = snap.version + 1;
+    const to = d.to;
+    const type = p.type ?? d.event;
+    const statusChanges = to !== snap.status;
+    const eventData = Object.assign({}, p.data, ...effects.map((e) => e.eventData ?? {}));
+    const data = Object.keys(eventData).length || p.data ? eventData : null;
+    const owed = statusChanges ? outboxRowsFor(snap.id, to, now, { event: type, version, reason: p.reason, data: p.data ?? null }) : [];
+    const rows: OutboxRow[] = [...(p.outbox ?? owed), ...(p.extraOutbox ?? []), ...effects.flatMap((e) => e.outbox ?? [])];
+    const milestone = statusChanges ? MILESTONE[to] : undefined;
+    // Hold reasons follow the status unless the change says otherwise: none once an order leaves on_hold.
+    const holdReasons = p.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);
+    const db = database(this.env);
+    const statements: BatchItem<"sqlite">[] = [
+      db.insert(orderEvents).values({ id: newId("evt", now), orderId: snap.id, seq: version, type, fromStatus: snap.status, toStatus: to, actor, reason: p.reason, data, createdAt: now }),
+      ...(rows.length ? [db.insert(outbox).values(rows)] : []),
+      // Only a held order has hold reasons (leaving on_hold clears them), so only its need deleting.
+      ...(holdReasons && snap.status === "on_hold" ? [db.delete(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id))] : []),
+      ...(holdReasons?.length ? [db.insert(orderHoldReasons).values(holdReasons.map((r) => ({ orderId: snap.id, ...r, createdAt: now })))] : []),
+      ...(p.writes ?? []),
+      ...effects.flatMap((e) => e.writes ?? []),
+    ];
+    const update = db
+      .update(orders)
+      .set({
+        ...p.patch,
+        status: to,
+        version,
+        updatedAt: now,
+        ...(p.statusReason !== undefined
+          ? { statusReason: p.statusReason }
+          : statusChanges
+            ? { statusReason: to === "on_hold" || to === "cancelled" ? p.reason : null }
+            : {}),
+        ...(milestone ? { [milestone]: now } : {}),
+      })
+      .where(and(eq(orders.id, snap.id), eq(orders.version, snap.version)))
+      .returning();
+    const after = [...(p.after ?? []), ...effects.flatMap((e) => e.after ?? [])];
+    let updated: OrderRow[];
+    try {
+      const results = await db.batch([statements[0]!, ...statements.slice(1), update, ...after]);
+      updated = results[statements.length] as OrderRow[];
+    } catch (err) {
+      if (constraintFailed(err, "order_events.order_id, order_events.seq")) {
+        this.snapshot = null;
+        return { stale: true };
       }
-      const plan = await planAudit(this.env, full, cmd.trigger, full.holds.map((h) => h.code));
-      if (!plan.change) return { ok: false, code: "skipped", message: plan.skipped };
-      const row = await this.committed(this.snapshot!, cmd.actor, plan.change);
-      if (row) return { ok: true, order: row, audit: plan.summary };
+      for (const refusal of [p.refusal, ...effects.map((e) => e.refusal)]) {
+        const refused = refusal?.(err);
+        if (refused) return { refused };
+      }
+      throw err;
     }
-    return { ok: false, code: "skipped", message: "the order kept changing; audit again" };
+    const row = updated[0];
+    if (!row) throw new Error(`order ${snap.id} changed without an event at version ${snap.version}`);
+    this.snapshot = snapshotOf(row, holdReasons ? holdReasons.some((h) => h.code === FINANCE_REVIEW) : snap.financePending);
+    if (rows.length) this.ctx.waitUntil(this.flush(snap.id, rows));
+    return { row };
   }
 
-  private async applyEdit(cmd: EditCommand): Promise<EditResult> {
-    const full = await this.loadFull(cmd.orderId);
-    if (!full || !inScope(cmd.stores, full.order.storeId)) return { ok: false, code: "not_found" };
-    const snap = this.snapshot!;
-    if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) {
-      return { ok: false, code: "version_mismatch", version: snap.version };
-    }
-    const plan = await planEdit(this.env, full, full.holds, cmd);
-    if (!plan.ok) {
-      return plan.code === "invalid" ? { ok: false, code: "invalid", errors: plan.errors } : this.refusal(snap, plan.code, plan.message);
-    }
-    const edited = await this.committed(snap, cmd.actor, plan.change);
-    if (!edited) return { ok: false, code: "version_mismatch", version: (await this.load(cmd.orderId))?.version ?? 0 };
-    // The edit may have fixed what held the order: audit it again at once, in the same turn.
-    const audited = await this.runAudit({ orderId: cmd.orderId, trigger: `edit:${cmd.source}`, actor: "system:audit", stores: "*", atVersion: edited.version });
-    return audited.ok ? { ok: true, order: audited.order, audit: audited.audit } : { ok: true, order: edited, audit: null };
-  }
-
-  private async applyAfterSales(cmd: AfterSalesCommand): Promise<AfterSalesResult> {
+  private async applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
+    // Two rounds at most: the second only after our snapshot proved stale.
     for (let round = 0; round < 2; round++) {
-      const plan = await planAfterSales(this.env, cmd.orderId, cmd.actor, cmd.stores, cmd.action);
+      const snap = await this.current(cmd.orderId);
+      if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
+      if (!isOrderEvent(cmd.event)) return this.refusal(snap, snap, { code: "unknown_event", message: `unknown event "${cmd.event}"` });
+      if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) return { ok: false, code: "version_mismatch", version: snap.version };
+      const event = cmd.event;
+      const r = await this.decideAndCommit(
+        snap,
+        {
+          event,
+          reason: cmd.reason,
+          // How long a held order waited for this decision: the auditors' latency.
+          data: { ...cmd.data, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: Date.now() - snap.heldAt } : {}) },
+          ...(event === "hold" ? { holdReasons: [{ code: "manual", message: cmd.reason ?? "held by staff" }] } : {}),
+        },
+        cmd,
+        cmd.data ?? {},
+      );
+      if ("row" in r) return { ok: true, order: r.row };
+      if ("stale" in r) continue;
+      return r;
+    }
+    return this.versionNow(cmd.orderId);
+  }
+
+  private async applyChange(cmd: ChangeCommand): Promise<ChangeResult> {
+    const stage = this.stages[cmd.stage]?.plan ? this.stages[cmd.stage]! : null;
+    if (!stage) throw new Error(`no stage "${cmd.stage}" plans order changes`);
+    for (let round = 0; round < 2; round++) {
+      const snap = await this.current(cmd.orderId);
+      if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
+      if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) return { ok: false, code: "version_mismatch", version: snap.version };
+      let full: Promise<FullOrder | null> | null = null;
+      const ctx: PlanContext = {
+        env: this.env,
+        db: database(this.env),
+        order: snap,
+        actor: cmd.actor,
+        stores: cmd.stores,
+        now: Date.now(),
+        full: async () => {
+          full ??= this.loadFull(cmd.orderId);
+          const f = await full;
+          if (!f) throw new Error(`order ${cmd.orderId} vanished`);
+          return f;
+        },
+        refuse: (reason, message) => this.refusal(this.snapshot ?? snap, this.snapshot ?? snap, { code: reason, message }),
+      };
+      const plan = await stage.plan!(ctx, cmd.input);
       if (!plan.ok) return plan;
-      const o = plan.order;
-      // After-sales orders have shipped: they left on_hold behind, and its reasons with it.
-      const snap: Snapshot = { ...o, status: o.status as OrderStatus, financePending: false };
-      const row = await this.committed(snap, cmd.actor, plan.change);
-      if (!row) continue;
-      if (row.status === "delivered") {
-        if (cmd.action.type === "open" && row.openAfterSales === 1) await this.pauseCompletion();
-        else if (plan.closes && row.openAfterSales === 0) await this.resumeCompletion(row);
-      }
-      return { ok: true, order: row, request: plan.request };
+      // A stage that read the whole order refreshed the snapshot: commit on what it read.
+      const base = this.snapshot?.id === snap.id ? this.snapshot : snap;
+      const r = await this.decideAndCommit(base, plan.proposal, cmd, {});
+      if ("stale" in r) continue;
+      if (!("row" in r)) return r;
+      const next = plan.proposal.then?.(r.row);
+      const then = next ? await this.applyChange({ orderId: cmd.orderId, stage: next.stage, input: next.input, actor: next.actor, stores: "*", expectedVersion: r.row.version }) : undefined;
+      return { ok: true, order: r.row, result: plan.result, ...(then ? { then } : {}) };
     }
-    return { ok: false, code: "version_mismatch", version: (await this.load(cmd.orderId))?.version ?? 0 };
+    return this.versionNow(cmd.orderId);
+  }
+
+  private async versionNow(orderId: string): Promise<VersionMismatch> {
+    return { ok: false, code: "version_mismatch", version: (await this.load(orderId))?.version ?? 0 };
+  }
+
+  /**
+   * The completion timer follows the order: set on delivery, dropped when it
+   * leaves delivered, paused while an after-sales request is open and
+   * resumed when the last one closes.
+   */
+  private async followTimers(before: OrderSnapshot, row: OrderRow): Promise<void> {
+    if (row.status === "delivered" && before.status !== "delivered") return this.scheduleCompletion(row);
+    if (before.status === "delivered" && row.status !== "delivered") {
+      await this.ctx.storage.delete("completePausedMs");
+      return this.setTimer("completeAt", null);
+    }
+    if (row.status !== "delivered") return;
+    if (before.openAfterSales === 0 && row.openAfterSales > 0) await this.pauseCompletion();
+    else if (before.openAfterSales > 0 && row.openAfterSales === 0) await this.resumeCompletion(row);
   }
 
   /** Hands the rows over; if the send this object led fails, the alarm retries (rows that joined another's gathering are the sweep's). */
@@ -493,7 +445,7 @@ export class OrderObject extends DurableObject<Env> {
     await this.setTimer("completeAt", null);
   }
 
-  /** The last open request closed: the clock runs again with the time it had left (at least a day, see resumeDelay). */
+  /** The last open request closed: the clock runs again with the time it had left, and at least a day. */
   private async resumeCompletion(order: OrderRow): Promise<void> {
     const paused = (await this.ctx.storage.get<number>("completePausedMs")) ?? (await this.completionWindow(order.storeId));
     await this.ctx.storage.delete("completePausedMs");
@@ -513,14 +465,7 @@ export class OrderObject extends DurableObject<Env> {
     const flushAt = await this.ctx.storage.get<number>("flushAt");
     const completeAt = await this.ctx.storage.get<number>("completeAt");
     if (completeAt !== undefined && completeAt <= now) {
-      const r = await this.transition({
-        orderId,
-        event: "complete",
-        reason: "completed automatically after delivery",
-        actor: "system:timer",
-        stores: "*",
-        expectedVersion: null,
-      });
+      const r = await this.transition({ orderId, event: "complete", reason: "completed automatically after delivery", actor: "system:timer", stores: "*", expectedVersion: null });
       if (!r.ok && r.code !== "refused" && r.code !== "not_found") throw new Error(`auto-complete of ${orderId} failed: ${r.code}`);
       await this.setTimer("completeAt", null);
     }
@@ -546,4 +491,16 @@ export class OrderObject extends DurableObject<Env> {
       console.warn(`outbox resend for ${orderId} failed (attempt ${attempt + 1})`, err);
     }
   }
+}
+
+/** The order object with its stages: `src/index.ts` exports `class OrderObject extends orderObject(STAGES) {}`. */
+export function orderObject(stages: Stages) {
+  return class extends OrderKernel {
+    protected readonly stages = stages;
+  };
+}
+
+/** The order's object, by order id: the one way the rest of the system reaches it. */
+export function orderStub(env: Env, orderId: string) {
+  return env.ORDER.get(env.ORDER.idFromName(orderId));
 }

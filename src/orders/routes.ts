@@ -10,6 +10,7 @@ import { database } from "../db/client";
 import { can } from "../auth/roles";
 import { sendOutboxSoon } from "../outbox/send";
 import { createOrder } from "./create-order";
+import { orderStub } from "./order-object";
 import { isOrderEvent, REASON_REQUIRED } from "./lifecycle";
 import { getOrder, listOrderEvents, listOrders } from "./queries";
 import {
@@ -148,7 +149,7 @@ orderRoutes.openapi(
   }),
   async (c) => {
     const principal = c.get("principal");
-    const { event, reason } = c.req.valid("json");
+    const { event, reason, stock } = c.req.valid("json");
     const { id } = c.req.valid("param");
     if (isOrderEvent(event) && !can(principal.role, `orders:transition:${event}`)) {
       throw new ApiError(403, "forbidden", "Forbidden", `The ${principal.role} role may not ${event} orders`);
@@ -157,8 +158,7 @@ orderRoutes.openapi(
       throw validationFailed([{ field: "reason", message: `is required to ${event} an order` }]);
     }
     const expectedVersion = ifMatchVersion(c.req.header("if-match"));
-    const stub = c.env.ORDER.get(c.env.ORDER.idFromName(id));
-    const result = await stub.transition({
+    const result = await orderStub(c.env, id).transition({
       orderId: id,
       event,
       reason: reason ?? null,
@@ -166,6 +166,7 @@ orderRoutes.openapi(
       stores: principal.stores,
       expectedVersion,
       mayDoFinanceCheck: can(principal.role, "orders:review:finance"),
+      ...(stock ? { data: { stock } } : {}),
     });
     if (result.ok) return c.json(orderSummary(result.order), 200, { etag: etag(result.order.version) });
     throw problemFor(result);

@@ -160,7 +160,12 @@ export const TransitionBody = z
   .object({
     event: z.string().min(1).max(40).openapi({ enum: [...ORDER_EVENTS], example: "approve" }),
     reason: z.string().trim().min(1).max(500).optional(),
+    stock: z.enum(["consume", "release"]).optional().openapi({
+      description:
+        "For `fulfil_externally` only: `consume` (default) books the units still reserved or picked out of the warehouse, as shipped from it; `release` gives them back (the goods went from elsewhere)",
+    }),
   })
+  .refine((b) => b.stock === undefined || b.event === "fulfil_externally", { message: "stock is only for fulfil_externally", path: ["stock"] })
   .openapi("Transition");
 
 export const ListOrdersQuery = z.object({

@@ -23,7 +23,7 @@ export function orderSummary(o: OrderRow): z.infer<typeof OrderSummary> {
     external_id: o.externalId,
     status,
     version: o.version,
-    allowed_events: allowedEvents({ status, requiresShipping: o.requiresShipping, openAfterSales: o.openAfterSales }),
+    allowed_events: allowedEvents({ status, requiresShipping: o.requiresShipping, openAfterSales: o.openAfterSales, paymentStatus: o.paymentStatus, archived: o.archivedAt !== null }),
     open_after_sales: o.openAfterSales,
     status_reason: o.statusReason,
     payment_status: o.paymentStatus as z.infer<typeof OrderSummary>["payment_status"],

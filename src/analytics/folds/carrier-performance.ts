@@ -21,7 +21,7 @@
  * days of the handover and the delivery, not of the update.
  */
 import { sql } from "drizzle-orm";
-import { LOGISTICS_EXCEPTION_KINDS } from "../../db/schema";
+import { CARRIER_EXCEPTION_KINDS } from "../../db/schema";
 import { all } from "../d1";
 import { daysBetween, localDay } from "../time-zones";
 import { deleteUnitRows, insertJsonRows, SLOT_MS, storeIn, type Fold, type FoldUnit } from "./fold";
@@ -36,7 +36,7 @@ export type Parcel = {
 };
 export type RaisedException = { store_id: string; carrier: string; service: string; kind: string; created_at: number };
 
-const COUNTS = ["shipped", "delivered", "on_time", "late", "transit_n", "transit_sum_ms", "transit_max_ms", ...LOGISTICS_EXCEPTION_KINDS] as const;
+const COUNTS = ["shipped", "delivered", "on_time", "late", "transit_n", "transit_sum_ms", "transit_max_ms", ...CARRIER_EXCEPTION_KINDS] as const;
 const COLUMNS = ["store_id", "day", "carrier", "service", ...COUNTS];
 
 /** Pure: parcels and exceptions to rows (column arrays), for the days in [firstDay, lastDay] of each store's zone. */
@@ -77,7 +77,7 @@ export function carrierRows(
   }
   for (const x of exceptions) {
     const n = bucket(x.store_id, x.created_at, x.carrier, x.service);
-    if (n && (LOGISTICS_EXCEPTION_KINDS as readonly string[]).includes(x.kind)) n[x.kind as (typeof LOGISTICS_EXCEPTION_KINDS)[number]]++;
+    if (n && (CARRIER_EXCEPTION_KINDS as readonly string[]).includes(x.kind)) n[x.kind as (typeof CARRIER_EXCEPTION_KINDS)[number]]++;
   }
   return [...rows.values()].map((r) => [...r.key, ...COUNTS.map((c) => r.n[c])]);
 }

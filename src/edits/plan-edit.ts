@@ -13,16 +13,15 @@ import type { FieldError } from "../http/problem";
 import { toMinor } from "../lib/money";
 import { lookupSkus } from "../products/catalogue";
 import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../audit/customer-actions";
-import { computeTotals, priceLines } from "./build-order";
-import type { Change } from "./order-object";
-import type { EditOrderInput } from "./schemas";
-import type { OrderLineRow, OrderRow } from "./serialize";
+import { computeTotals, priceLines } from "../orders/build-order";
+import type { EditOrderInput } from "../orders/schemas";
+import type { OrderLineRow, OrderPatch, OrderRow, Proposal } from "../orders/stage";
 
 /** What an edit may carry: the API's edit body, or a customer's confirmation from the order page. */
 export type EditInput = EditOrderInput & { confirm?: boolean };
 
 export type EditPlan =
-  | { ok: true; change: Change }
+  | { ok: true; change: Proposal }
   | { ok: false; code: "invalid"; errors: FieldError[] }
   | { ok: false; code: "not_editable"; message: string };
 
@@ -57,7 +56,7 @@ export async function planEdit(
   }
 
   const errors: FieldError[] = [];
-  const patch: Change["patch"] = {};
+  const patch: OrderPatch = {};
   const extra: BatchItem<"sqlite">[] = [];
   if (c.shipping_address) {
     const a = c.shipping_address;
@@ -110,12 +109,12 @@ export async function planEdit(
   return {
     ok: true,
     change: {
+      event: "edit",
       type,
-      to: order.status as Change["to"],
       reason: c.reason ?? null,
       data: { source: cmd.source, fields: c.confirm ? ["confirmations"] : fields, ...(c.payment_status ? { payment_status: c.payment_status } : {}) },
       patch,
-      extra,
+      writes: extra,
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FINANCE_REVIEW, reviewStep, type ReviewFacts } from "./two-level-review";
+import { FINANCE_REVIEW, reviewStep, type ReviewFacts } from "./review";
 
 const facts = (over: Partial<ReviewFacts> = {}): ReviewFacts => ({
   thresholds: { USD: "500.00" },

@@ -1,13 +1,14 @@
 /** Changes to an order's content through its object: staff edits and payment reports. Each is audited again. */
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { EditInput } from "./edit-order";
+import type { EditInput } from "./plan-edit";
 import type { AppEnv } from "../env";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { AuditSummarySchema, auditSummary } from "../audit/schemas";
-import { ifMatchVersion, problemFor } from "./refusals";
-import { EditOrderBody, OrderIdParam, OrderSummary, PAYMENT_STATUSES } from "./schemas";
-import { etag, orderSummary } from "./serialize";
+import { ifMatchVersion, problemFor } from "../orders/refusals";
+import { EditOrderBody, OrderIdParam, OrderSummary, PAYMENT_STATUSES } from "../orders/schemas";
+import { etag, orderSummary } from "../orders/serialize";
+import { editedOrder, editOrder } from "./edit-stage";
 
 export const orderChangeRoutes = new OpenAPIHono<AppEnv>();
 
@@ -18,9 +19,10 @@ const ChangedOrder = z.object({ order: OrderSummary, audit: AuditSummarySchema.n
 async function editThroughObject(c: Context<AppEnv>, id: string, changes: EditInput) {
   const p = c.get("principal");
   const expectedVersion = ifMatchVersion(c.req.header("if-match"));
-  const result = await c.env.ORDER.get(c.env.ORDER.idFromName(id)).edit({ orderId: id, actor: p.id, stores: p.stores, expectedVersion, source: "staff", changes });
+  const result = await editOrder(c.env, { orderId: id, actor: p.id, stores: p.stores, expectedVersion, source: "staff", changes });
   if (!result.ok) throw problemFor(result);
-  return c.json({ order: orderSummary(result.order), audit: result.audit && auditSummary(result.audit) }, 200, { etag: etag(result.order.version) });
+  const { order, audit } = editedOrder(result);
+  return c.json({ order: orderSummary(order), audit: audit && auditSummary(audit) }, 200, { etag: etag(order.version) });
 }
 
 orderChangeRoutes.openapi(

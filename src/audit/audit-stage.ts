@@ -1,0 +1,56 @@
+/**
+ * The audit as a stage of the order object: from the whole order and what
+ * asked for it (intake, a payment, an edit, a person), the store's rules
+ * propose approve, hold (with reasons), reject, or stay as it is (waiting
+ * for payment, or held for the same reasons). The lifecycle table judges
+ * the proposal like any other: an approval of a held order above the
+ * store's threshold becomes two-level review's first check.
+ */
+import type { Env } from "../env";
+import { orderStub } from "../orders/order-object";
+import type { ChangeResult, OrderStage, Scope } from "../orders/stage";
+import { type AuditPlan, planAudit } from "./run-audit";
+
+export const AUDIT_STAGE = "audit";
+
+export type AuditSummary = AuditPlan["summary"];
+export type AuditInput = {
+  /** What asked for the audit: intake, payment, edit, manual... */
+  trigger: string;
+  /** Audit only if the order is still at this version (the outbox message's), else it was handled already. */
+  atVersion: number | null;
+};
+
+export const auditStage: OrderStage<AuditInput, AuditSummary> = {
+  async plan(ctx, input) {
+    const full = await ctx.full();
+    if (input.atVersion !== null && full.order.version !== input.atVersion) {
+      return { ok: false, code: "skipped", message: `the order is at version ${full.order.version}, not ${input.atVersion}` };
+    }
+    const plan = await planAudit(
+      ctx.env,
+      full,
+      input.trigger,
+      full.holds.map((h) => h.code),
+    );
+    if (!plan.change) return { ok: false, code: "skipped", message: plan.skipped };
+    return { ok: true, proposal: plan.change, result: plan.summary };
+  },
+};
+
+/** Runs the store's audit rules on the order, through its object. */
+export function auditOrder(
+  env: Env,
+  cmd: AuditInput & { orderId: string; actor: string; stores: Scope; mayDoFinanceCheck?: boolean },
+): Promise<ChangeResult<AuditSummary>> {
+  const { orderId, actor, stores, mayDoFinanceCheck, trigger, atVersion } = cmd;
+  return orderStub(env, orderId).change({
+    orderId,
+    stage: AUDIT_STAGE,
+    input: { trigger, atVersion },
+    actor,
+    stores,
+    expectedVersion: null,
+    mayDoFinanceCheck: mayDoFinanceCheck ?? false,
+  }) as unknown as Promise<ChangeResult<AuditSummary>>;
+}

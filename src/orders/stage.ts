@@ -1,0 +1,188 @@
+/**
+ * The one seam between the order kernel and the stages around it. A stage
+ * (audit, edit, after-sales, allocation, fulfilment) may:
+ *
+ * - `plan` a change from the order as it is and its own input, returning a
+ *   `Proposal` (an event of the lifecycle table, plus the stage's own
+ *   writes) or a refusal; the kernel decides the event over the table and
+ *   commits it, or returns the table's refusal;
+ * - provide `facts` the lifecycle's guards need (the fulfilment stage knows
+ *   the order's shipments and service tasks);
+ * - add `effects` to changes decided for other reasons (a cancellation
+ *   releases stock and stops the floor in the same batch).
+ *
+ * The kernel imports no stage: `src/index.ts` hands the stages to the order
+ * object (`orderObject(stages)`), explicitly, in one place.
+ *
+ * Expected failures are values (`ok: false`), never exceptions: error
+ * classes do not survive the Durable Object RPC boundary.
+ */
+import type { BatchItem } from "drizzle-orm/batch";
+import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
+import type { Database } from "../db/client";
+import type { orderHoldReasons, orderLines, orders } from "../db/schema";
+import type { Env } from "../env";
+import type { FieldError } from "../http/problem";
+import type { OutboxRow } from "../outbox/topics";
+import type { FactKind, GuardFacts, LifecycleEvent, OrderEvent, OrderStatus, VetoDetail } from "./lifecycle";
+
+export type Scope = "*" | readonly string[];
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderLineRow = typeof orderLines.$inferSelect;
+export type HoldReason = { code: string; message: string };
+
+/** What the order object keeps of its order between changes: a cache of D1, trusted while the version guard agrees. */
+export type OrderSnapshot = {
+  id: string;
+  storeId: string;
+  status: OrderStatus;
+  version: number;
+  requiresShipping: boolean;
+  heldAt: number | null;
+  openAfterSales: number;
+  totalAmount: number;
+  currency: string;
+  paymentStatus: string;
+  archived: boolean;
+  /** The order waits for two-level review's finance check (a `finance_review` hold reason). */
+  financePending: boolean;
+};
+
+/** The whole order, its lines and its current hold reasons, read in one round trip. */
+export type FullOrder = { order: OrderRow; lines: OrderLineRow[]; holds: (typeof orderHoldReasons.$inferSelect)[] };
+
+/** Columns a change may set besides the ones the kernel owns (status, version, timestamps). */
+export type OrderPatch = Omit<SQLiteUpdateSetSource<typeof orders>, "id" | "status" | "version" | "updatedAt">;
+
+/** A change a stage proposes. The event decides legality and the new status; the rest is what it writes. */
+export type Proposal = {
+  event: LifecycleEvent;
+  /** The timeline's name for the change when more precise than the event (`after_sales_opened`, `payment_updated`). */
+  type?: string;
+  reason: string | null;
+  data?: Record<string, unknown> | null;
+  patch?: OrderPatch;
+  /** The order's status_reason; by default a change of status sets it from `reason` (holds, cancellations) or clears it. */
+  statusReason?: string | null;
+  /** Replaces the order's hold reasons; undefined keeps them (and leaving on_hold clears them). */
+  holdReasons?: HoldReason[];
+  /** Written before the order's guarded update. */
+  writes?: BatchItem<"sqlite">[];
+  /** Written after it: effects whose failure (a stock CHECK) must read as a refusal, see `refusal`. */
+  after?: BatchItem<"sqlite">[];
+  refusal?: (err: unknown) => { reason: string; message: string } | null;
+  /** Replaces the outbox rows the new status owes (by default: those of ../outbox/topics.ts when the status changes). */
+  outbox?: OutboxRow[];
+  /** Sent besides the rows the new status owes. */
+  extraOutbox?: OutboxRow[];
+  /** Another change to run in the same turn once this one is committed (an edit is audited again at once). */
+  then?: (order: OrderRow) => { stage: string; input: unknown; actor: string };
+};
+
+export type NotFound = { ok: false; code: "not_found" };
+export type VersionMismatch = { ok: false; code: "version_mismatch"; version: number };
+export type Refused = {
+  ok: false;
+  code: "refused";
+  /** Stable problem code: unknown_event, illegal_transition, or a guard's or stage's veto. */
+  reason: string;
+  message: string;
+  status: OrderStatus;
+  version: number;
+  allowed: OrderEvent[];
+  extra?: VetoDetail;
+};
+export type Invalid = { ok: false; code: "invalid"; errors: FieldError[] };
+export type Skipped = { ok: false; code: "skipped"; message: string };
+/** A stage's refusal before the kernel fills in the order's status, version and allowed events. */
+export type StageRefusal = { ok: false; code: "refused"; reason: string; message: string; extra?: VetoDetail };
+
+export type Plan<R, F = never> = { ok: true; proposal: Proposal; result: R } | NotFound | VersionMismatch | StageRefusal | Invalid | Skipped | F;
+
+export type PlanContext = {
+  env: Env;
+  db: Database;
+  order: OrderSnapshot;
+  actor: string;
+  stores: Scope;
+  now: number;
+  /** The whole order with lines and hold reasons, read once for this change. */
+  full(): Promise<FullOrder>;
+  /** A refusal that tells the caller the order's status, version and allowed events. */
+  refuse(reason: string, message: string): Refused;
+};
+
+export type EffectContext = {
+  env: Env;
+  db: Database;
+  order: OrderSnapshot;
+  event: LifecycleEvent;
+  from: OrderStatus;
+  to: OrderStatus;
+  /** The order's version after the change. */
+  version: number;
+  actor: string;
+  reason: string | null;
+  now: number;
+  /** What the caller said besides the event (e.g. `stock` for fulfil_externally). */
+  input: Record<string, unknown>;
+  /** The facts the event's guards were decided on (its shipments, for a cancellation). */
+  facts: GuardFacts;
+};
+
+export type Effects = {
+  writes?: BatchItem<"sqlite">[];
+  after?: BatchItem<"sqlite">[];
+  outbox?: OutboxRow[];
+  /** Merged into the order event's data, so the timeline says what the effect did. */
+  eventData?: Record<string, unknown>;
+  refusal?: (err: unknown) => { reason: string; message: string } | null;
+};
+
+export type FactLoaders = { [K in Exclude<FactKind, "review">]?: (env: Env, order: OrderSnapshot) => Promise<NonNullable<GuardFacts[K]>> };
+
+export type OrderStage<I = never, R = unknown, F = never> = {
+  plan?(ctx: PlanContext, input: I): Promise<Plan<R, F>>;
+  facts?: FactLoaders;
+  effects?: Partial<Record<LifecycleEvent, (ctx: EffectContext) => Promise<Effects> | Effects>>;
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: stages differ in input and result; each stage's own caller restores its types.
+export type Stages = Record<string, OrderStage<any, any, any>>;
+
+export type TransitionCommand = {
+  orderId: string;
+  event: string;
+  reason: string | null;
+  actor: string;
+  /** The caller's store scope: an order outside it is reported as not found. */
+  stores: Scope;
+  /** From If-Match: the version the caller last saw, or null to skip the check. */
+  expectedVersion: number | null;
+  /** Recorded in the event's data, and given to the effects (e.g. `stock` for fulfil_externally). */
+  data?: Record<string, unknown>;
+  /** The caller may do the finance check of two-level review. */
+  mayDoFinanceCheck?: boolean;
+};
+
+export type TransitionResult = { ok: true; order: OrderRow } | NotFound | VersionMismatch | Refused;
+
+export type ChangeCommand = {
+  orderId: string;
+  /** The stage (by the name `src/index.ts` gave it) that plans the change. */
+  stage: string;
+  input: unknown;
+  actor: string;
+  stores: Scope;
+  expectedVersion: number | null;
+  mayDoFinanceCheck?: boolean;
+};
+
+export type ChangeResult<R = unknown, F = never> =
+  | { ok: true; order: OrderRow; result: R; then?: ChangeResult }
+  | NotFound
+  | VersionMismatch
+  | Refused
+  | Invalid
+  | Skipped
+  | F;
