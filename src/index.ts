@@ -20,14 +20,12 @@ import { fulfilmentStage } from "./fulfilment/fulfilment-stage";
 import { retryBackorders } from "./fulfilment/allocate-order";
 import { logisticsStage } from "./logistics/logistics-stage";
 import { flagStaleTracking } from "./logistics/flag-stale-tracking";
-import { consumeBatch } from "./outbox/consume";
 import { sweepOutbox } from "./outbox/sweep";
-import "./fulfilment/handlers";
-import "./logistics/handlers";
-import "./audit/consumers";
-import "./notifications/notify-customer";
-import { useStockLookup } from "./audit/stock";
-import { availableAcrossWarehouses } from "./inventory/availability";
+import { consumeBatch, type HandlerTable } from "./outbox/consume";
+import { auditHandlers } from "./audit/consumers";
+import { fulfilmentHandlers } from "./fulfilment/handlers";
+import { logisticsHandlers } from "./logistics/handlers";
+import { notificationHandlers } from "./notifications/notify-customer";
 
 /** The stages of the order object, by the names their callers use. */
 const STAGES: Stages = {
@@ -41,8 +39,13 @@ const STAGES: Stages = {
 
 export class OrderObject extends orderObject(STAGES) {}
 
-// The audit's stock rule asks the inventory kept by the processing stage.
-useStockLookup(availableAcrossWarehouses);
+/** What each queue consumer does with each message type ("consumer:type"). */
+export const QUEUE_HANDLERS: HandlerTable = {
+  ...auditHandlers,
+  ...fulfilmentHandlers,
+  ...logisticsHandlers,
+  ...notificationHandlers,
+};
 
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
@@ -56,7 +59,7 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env, _ctx) {
-    await consumeBatch(batch, env);
+    await consumeBatch(batch, env, QUEUE_HANDLERS);
   },
 
   async scheduled(controller, env, _ctx) {

@@ -7,6 +7,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { consumeMessage } from "../src/outbox/consume";
+import { QUEUE_HANDLERS } from "../src/index";
 import { api, createKey, createProduct, createStore, orderBody, transition, unique } from "./helpers";
 
 let store: { id: string };
@@ -111,7 +112,7 @@ describe("automatic audit", () => {
 
     const auto = await createAndWait(paid(), (o) => o.status === "approved");
     const message = { id: `obx_redelivered_${auto.id}`, type: "order.received", order_id: auto.id, payload: {}, created_at: Date.now() };
-    expect(await consumeMessage(env, "fulfilment", message)).toBe("done");
+    expect(await consumeMessage(env, "fulfilment", message, QUEUE_HANDLERS)).toBe("done");
     expect((await events(auto.id)).length).toBe(2);
   });
 });

@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { consumeMessage } from "../src/outbox/consume";
+import { QUEUE_HANDLERS } from "../src/index";
 import type { OutboxMessage } from "../src/env";
 import { newId } from "../src/lib/ids";
 import worker from "../src/index";
@@ -63,7 +64,7 @@ describe("customer messages", () => {
     await messagesFor(o.id, 1);
     const row = await env.DB.prepare("SELECT id, type, payload, created_at FROM outbox WHERE order_id = ? AND topic = 'notifications'").bind(o.id).first<any>();
     const message = { id: row.id, type: row.type, order_id: o.id, payload: JSON.parse(row.payload), created_at: row.created_at };
-    expect(await consumeMessage(env, "notifications", message)).toBe("duplicate");
+    expect(await consumeMessage(env, "notifications", message, QUEUE_HANDLERS)).toBe("duplicate");
     const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM notifications WHERE message_id = ?").bind(row.id).first<{ n: number }>();
     expect(n!.n).toBe(1);
   });

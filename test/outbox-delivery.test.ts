@@ -12,7 +12,8 @@ import { newId } from "../src/lib/ids";
 import { eq, sql } from "drizzle-orm";
 import { database } from "../src/db/client";
 import { stores } from "../src/db/schema";
-import { consumeMessage, registerHandler, retryDelaySeconds } from "../src/outbox/consume";
+import { consumeBatch, consumeMessage, type HandlerTable, outboxWrite, retryDelaySeconds } from "../src/outbox/consume";
+import { QUEUE_HANDLERS } from "../src/index";
 import { sweepOutbox, SWEEP_GRACE_MS } from "../src/outbox/sweep";
 import worker from "../src/index";
 import { createOrder, createStore, transition } from "./helpers";
@@ -41,12 +42,26 @@ async function owedRow(orderId: string | null, type = "order.test", createdAt = 
   return message;
 }
 
-// A stage's handler, as the audit and allocation stages will register theirs: its D1 write commits with the receipt.
+// Stages' handlers as the table in src/index.ts lists them, and a few of the test's own: a handler's D1 write commits with the receipt.
 let handled = 0;
-registerHandler("fulfilment", "order.counted", async () => {
-  handled++;
-  return [database(env).update(stores).set({ name: sql`${stores.name} || '+'` }).where(eq(stores.id, store.id))];
-});
+const handlers: HandlerTable = {
+  ...QUEUE_HANDLERS,
+  "fulfilment:order.counted": async () => {
+    handled++;
+    return [database(env).update(stores).set({ name: sql`${stores.name} || '+'` }).where(eq(stores.id, store.id))];
+  },
+  "fulfilment:order.flaky": async () => {
+    throw new Error("downstream unavailable");
+  },
+  // A write that breaks a constraint (a second row with an existing primary key): the shared commit fails.
+  "fulfilment:order.conflicting": async () => [
+    database(env).insert(stores).values({ id: store.id, name: "dup", currency: "USD", timezone: "UTC", createdAt: 0, updatedAt: 0 }),
+  ],
+  // A handler that sets off a next step: its outbox row commits with the receipt and leaves at once.
+  "fulfilment:order.chained": async (_env, message) => [
+    outboxWrite({ id: `${message.id}_next`, orderId: null, topic: "fulfilment", type: "order.next_step", payload: {}, createdAt: Date.now() }),
+  ],
+};
 
 describe("from intake to the queue consumer", () => {
   it("a new order's outbox row is delivered by the real queue and marked delivered", async () => {
@@ -71,8 +86,8 @@ describe("consumers dedupe on the outbox id", () => {
   it("a message seen twice has its effect once", async () => {
     const before = handled;
     const m = await owedRow(null, "order.counted");
-    expect(await consumeMessage(env, "fulfilment", m)).toBe("done");
-    expect(await consumeMessage(env, "fulfilment", m)).toBe("duplicate");
+    expect(await consumeMessage(env, "fulfilment", m, handlers)).toBe("done");
+    expect(await consumeMessage(env, "fulfilment", m, handlers)).toBe("duplicate");
     expect(handled - before).toBe(1);
     expect(await receipts(m.id)).toBe(1);
     const name = await env.DB.prepare("SELECT name FROM stores WHERE id = ?").bind(store.id).first<{ name: string }>();
@@ -82,15 +97,15 @@ describe("consumers dedupe on the outbox id", () => {
 
   it("the same message delivered twice at once commits once", async () => {
     const m = await owedRow(null);
-    const results = await Promise.all([consumeMessage(env, "fulfilment", m), consumeMessage(env, "fulfilment", m), consumeMessage(env, "fulfilment", m)]);
+    const results = await Promise.all([consumeMessage(env, "fulfilment", m, handlers), consumeMessage(env, "fulfilment", m, handlers), consumeMessage(env, "fulfilment", m, handlers)]);
     expect(results.filter((r) => r === "done")).toHaveLength(1);
     expect(await receipts(m.id)).toBe(1);
   });
 
   it("each consumer keeps its own receipts: notifications and fulfilment both handle one order event", async () => {
     const m = await owedRow(null);
-    expect(await consumeMessage(env, "fulfilment", m)).toBe("done");
-    expect(await consumeMessage(env, "notifications", m)).toBe("done");
+    expect(await consumeMessage(env, "fulfilment", m, handlers)).toBe("done");
+    expect(await consumeMessage(env, "notifications", m, handlers)).toBe("done");
     expect(await receipts(m.id)).toBe(2);
   });
 
@@ -101,7 +116,7 @@ describe("consumers dedupe on the outbox id", () => {
       { id: "q2", timestamp: new Date(), attempts: 1, body: m },
     ]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await consumeBatch(batch, env, handlers);
     const result = await getQueueResult(batch, ctx);
     expect(result.outcome).toBe("ok");
     expect(result.explicitAcks.sort()).toEqual(["q1", "q2"]);
@@ -111,13 +126,10 @@ describe("consumers dedupe on the outbox id", () => {
   });
 
   it("a failing handler asks for a retry with backoff and leaves no receipt", async () => {
-    registerHandler("fulfilment", "order.flaky", async () => {
-      throw new Error("downstream unavailable");
-    });
     const m = await owedRow(null, "order.flaky");
     const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", [{ id: "q3", timestamp: new Date(), attempts: 3, body: m }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await consumeBatch(batch, env, handlers);
     const result = await getQueueResult(batch, ctx);
     expect(result.retryMessages.map((r) => r.msgId)).toEqual(["q3"]);
     expect([1, 2, 3, 4, 10].map(retryDelaySeconds)).toEqual([10, 20, 40, 80, 600]);
@@ -126,10 +138,6 @@ describe("consumers dedupe on the outbox id", () => {
   });
 
   it("a queue batch commits its messages together; a failing handler or a bad write holds back only its own message", async () => {
-    // A handler whose write breaks a constraint (a second row with an existing primary key): the shared commit fails.
-    registerHandler("fulfilment", "order.conflicting", async () => [
-      database(env).insert(stores).values({ id: store.id, name: "dup", currency: "USD", timezone: "UTC", createdAt: 0, updatedAt: 0 }),
-    ]);
     const before = handled;
     const [a, b, done, bad, flaky] = [
       await owedRow(null, "order.counted"),
@@ -138,13 +146,13 @@ describe("consumers dedupe on the outbox id", () => {
       await owedRow(null, "order.conflicting"),
       await owedRow(null, "order.flaky"),
     ];
-    await consumeMessage(env, "fulfilment", done);
+    await consumeMessage(env, "fulfilment", done, handlers);
     const batch = createMessageBatch<OutboxMessage>(
       "oms-fulfilment",
       [a, b, b, done, bad, flaky].map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
     );
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await consumeBatch(batch, env, handlers);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["m0", "m1", "m2", "m3"]);
     expect(result.retryMessages.map((r) => r.msgId).sort()).toEqual(["m4", "m5"]);
@@ -155,11 +163,21 @@ describe("consumers dedupe on the outbox id", () => {
     expect((await outboxRow(bad.id))!.delivered_at).toBeNull();
   });
 
+  it("an outbox row a handler writes is committed with its receipt and sent at once, not left for the sweep", async () => {
+    const m = await owedRow(null, "order.chained");
+    expect(await consumeMessage(env, "fulfilment", m, handlers)).toBe("done");
+    const next = `${m.id}_next`;
+    // The real queue's consumer receipts it within its batch timeout; the sweep would wait 30 s before resending.
+    await vi.waitFor(async () => expect((await outboxRow(next))?.delivered_at).toBeTruthy(), { timeout: 10_000, interval: 50 });
+    expect((await outboxRow(next))!.attempts).toBe(0);
+    expect(await receipts(next)).toBe(1);
+  });
+
   it("a clean queue batch is one commit for all its messages", async () => {
     const ms = await Promise.all(Array.from({ length: 5 }, () => owedRow(null, "order.counted")));
     const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", ms.map((body, i) => ({ id: `c${i}`, timestamp: new Date(), attempts: 1, body })));
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await consumeBatch(batch, env, handlers);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(5);
     const stamps = await env.DB.prepare(`SELECT DISTINCT consumed_at FROM consumed_messages WHERE message_id IN (${ms.map(() => "?").join(",")})`)
       .bind(...ms.map((m) => m.id))
@@ -172,10 +190,10 @@ describe("consumers dedupe on the outbox id", () => {
     const before = handled;
     const ms = await Promise.all(Array.from({ length: 100 }, () => owedRow(null, "order.counted")));
     // One of them delivered already, past the first 90 ids the receipt lookup asks about at once.
-    await consumeMessage(env, "fulfilment", ms[95]!);
+    await consumeMessage(env, "fulfilment", ms[95]!, handlers);
     const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", ms.map((body, i) => ({ id: `f${i}`, timestamp: new Date(), attempts: 1, body })));
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await consumeBatch(batch, env, handlers);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks).toHaveLength(100);
     expect(result.retryMessages).toEqual([]);
@@ -191,7 +209,7 @@ describe("consumers dedupe on the outbox id", () => {
     const m = await owedRow(null, "order.flaky");
     const batch = createMessageBatch<OutboxMessage>("oms-dead-letters", [{ id: "q4", timestamp: new Date(), attempts: 1, body: m }]);
     const ctx = createExecutionContext();
-    await worker.queue(batch, env, ctx);
+    await consumeBatch(batch, env, handlers);
     expect((await getQueueResult(batch, ctx)).ackAll).toBe(true);
     const dead = await env.DB.prepare("SELECT queue, body FROM dead_letters WHERE message_id = ?").bind(m.id).first<{ queue: string; body: string }>();
     expect(dead).toMatchObject({ queue: "oms-dead-letters" });

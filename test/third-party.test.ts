@@ -10,6 +10,7 @@ import type { OutboxMessage } from "../src/env";
 import { transport } from "../src/fulfilment/dispatch-3pl";
 import { signedHeaders, verify } from "../src/lib/standard-webhooks";
 import { consumeMessage } from "../src/outbox/consume";
+import { QUEUE_HANDLERS } from "../src/index";
 import { api, createStore, transition, unique } from "./helpers";
 import { allocatedOrder, count, createBin, createWarehouse, ledgerOk, level, line, receive, waitFor } from "./processing-helpers";
 
@@ -83,12 +84,12 @@ describe("dispatch", () => {
     const shipmentId = allocation.shipments[0].id;
     const row = await env.DB.prepare("SELECT id, order_id, type, payload, created_at FROM outbox WHERE order_id = ? AND topic = 'webhooks'").bind(order.id).first<any>();
     const message: OutboxMessage = { id: row.id, type: row.type, order_id: row.order_id, payload: JSON.parse(row.payload), created_at: row.created_at };
-    await expect(consumeMessage(env as any, "webhooks", message)).rejects.toThrow(/answered 500/);
+    await expect(consumeMessage(env as any, "webhooks", message, QUEUE_HANDLERS)).rejects.toThrow(/answered 500/);
     expect(await count("consumed_messages", "message_id = ?", message.id)).toBe(0);
     expect((await api(`/v1/shipments/${shipmentId}`)).body.dispatch_status).toBe("queued");
     answer = 200;
     // The real queue is retrying the same message too; whichever delivers first, it is delivered once.
-    expect(["done", "duplicate"]).toContain(await consumeMessage(env as any, "webhooks", message));
+    expect(["done", "duplicate"]).toContain(await consumeMessage(env as any, "webhooks", message, QUEUE_HANDLERS));
     expect((await api(`/v1/shipments/${shipmentId}`)).body.dispatch_status).toBe("sent");
     // Every attempt carried the same webhook-id, so the 3PL can dedupe our retries.
     expect(new Set(dispatchesFor(shipmentId).map((d) => d.headers["webhook-id"]))).toEqual(new Set([message.id]));
@@ -141,7 +142,7 @@ describe("the 3PL's answers", () => {
     expect(row).not.toBeNull();
     // Written with the cancellation's receipt, it leaves with the next sweep; deliver it now.
     const message: OutboxMessage = { id: row.id, type: row.type, order_id: row.order_id, payload: JSON.parse(row.payload), created_at: row.created_at };
-    expect(await consumeMessage(env as any, "webhooks", message)).toBe("done");
+    expect(await consumeMessage(env as any, "webhooks", message, QUEUE_HANDLERS)).toBe("done");
     const cancel = sent.map((c) => JSON.parse(c.body)).find((b) => b.type === "shipment.cancel" && b.data.shipment_id === shipment.id);
     expect(cancel.data).toMatchObject({ order_id: order.id, reason: "order cancelled" });
   });

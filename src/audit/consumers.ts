@@ -8,7 +8,7 @@ import { inArray } from "drizzle-orm";
 import { chunk, database } from "../db/client";
 import { stores } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
-import { registerHandler } from "../outbox/consume";
+import type { Handler } from "../outbox/consume";
 import { auditOrder } from "./audit-stage";
 
 /** Which of these stores audit new orders: one read for a queue batch's intake messages. */
@@ -26,7 +26,7 @@ const storeOf = (message: OutboxMessage) => {
   return typeof id === "string" ? id : null;
 };
 
-registerHandler("fulfilment", "order.received", async (env, message, batch) => {
+const auditNewOrder: Handler = async function auditNewOrder(env, message, batch) {
   const orderId = message.order_id;
   if (!orderId) return [];
   // A store that decides new orders by hand has nothing to audit at intake: one read per queue batch here spares
@@ -41,4 +41,6 @@ registerHandler("fulfilment", "order.received", async (env, message, batch) => {
   const result = await auditOrder(env, { orderId, trigger: "intake", actor: "system:audit", stores: "*", atVersion: 1 });
   if (!result.ok && result.code === "not_found") console.warn(`audit: order ${orderId} not found`);
   return [];
-});
+};
+
+export const auditHandlers = { "fulfilment:order.received": auditNewOrder } as const;

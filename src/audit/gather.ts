@@ -10,7 +10,7 @@ import { auditRuleSets, blocklistEntries, orderLines, orders, products, stores }
 import type { Env } from "../env";
 import { DEFAULT_RULES, normaliseRules, RULE_KINDS, type RuleConfig } from "./rule-set";
 import { normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
-import { stockLookup } from "./stock";
+import { availableAcrossWarehouses } from "../inventory/availability";
 import { contentsKey, type AuditContext, type AuditOrder, type CatalogueFacts } from "./types";
 
 export type Gathered = { ctx: AuditContext; rules: RuleConfig[]; ruleSetVersion: number; autoAudit: boolean };
@@ -82,7 +82,7 @@ export async function gather(env: Env, { order, lines }: AuditOrder, now = Date.
     byOrder.set(r.id, o);
   }
   const wantsStock = rules.some((r) => r.kind === "stock" && r.enabled) && RULE_KINDS.stock;
-  const stock = wantsStock ? await stockLookup()(env, order.storeId, skus) : null;
+  const stock = wantsStock ? await availableAcrossWarehouses(env, skus) : null;
 
   return {
     rules,

@@ -11,7 +11,7 @@ import { database } from "../db/client";
 import { orderLines, orders, shipmentItems, shipments, warehouses } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { signedHeaders } from "../lib/standard-webhooks";
-import { registerHandler } from "../outbox/consume";
+import type { Handler } from "../outbox/consume";
 
 /** How webhooks leave; replaced in tests with a fake 3PL. */
 export const transport = { fetch: (req: Request): Promise<Response> => fetch(req) };
@@ -59,7 +59,7 @@ export async function dispatchDocument(env: Env, shipmentId: string) {
   };
 }
 
-registerHandler("webhooks", "shipment.dispatch", async function dispatchTo3pl(env, message) {
+export const dispatchTo3pl: Handler = async function dispatchTo3pl(env, message) {
   const shipmentId = String(message.payload.shipment_id ?? "");
   const doc = await dispatchDocument(env, shipmentId);
   // Cancelled (or never written) before it could go out: nothing to dispatch.
@@ -68,10 +68,10 @@ registerHandler("webhooks", "shipment.dispatch", async function dispatchTo3pl(en
   await post(url, secret, message, doc.data);
   const db = database(env);
   return [db.update(shipments).set({ dispatchStatus: "sent", updatedAt: Date.now() }).where(and(eq(shipments.id, shipmentId), eq(shipments.dispatchStatus, "queued")))];
-});
+};
 
-registerHandler("webhooks", "shipment.cancel", async function cancelAt3pl(env, message) {
+export const cancelAt3pl: Handler = async function cancelAt3pl(env, message) {
   const { url, secret } = await target(env, String(message.payload.warehouse_id ?? ""));
   await post(url, secret, message, { shipment_id: message.payload.shipment_id, order_id: message.order_id, reason: message.payload.reason ?? null });
   return [];
-});
+};

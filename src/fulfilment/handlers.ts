@@ -8,14 +8,14 @@
  */
 import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client";
-import { registerHandler } from "../outbox/consume";
-import "./dispatch-3pl";
+import type { Handler } from "../outbox/consume";
+import { cancelAt3pl, dispatchTo3pl } from "./dispatch-3pl";
 import { allocateOrder, loadOrders } from "./allocate-order";
 import { loadPlanningFacts } from "./plan-allocation";
 import { interceptOrderWrites } from "./intercept-shipment";
 import { createServiceTasks } from "./service-tasks";
 
-registerHandler("fulfilment", "order.approved", async function allocateApproved(env, message, batch) {
+const allocateApproved: Handler = async function allocateApproved(env, message, batch) {
   if (!message.order_id) return [];
   // One read of the batch's approved orders for service tasks and allocation; new tasks and a backorder commit with the receipt.
   const approved = await batch.once("fulfilment:approved-orders", () =>
@@ -31,10 +31,17 @@ registerHandler("fulfilment", "order.approved", async function allocateApproved(
   await createServiceTasks(env, message.order_id, loaded, writes);
   await allocateOrder(env, message.order_id, { deferred: writes, loaded, facts });
   return writes;
-});
+};
 
 // The order core has no address change yet; when it emits one, shipments on the floor stop until someone checks them.
-registerHandler("fulfilment", "order.address_changed", async function interceptReaddressed(env, message) {
+const interceptReaddressed: Handler = async function interceptReaddressed(env, message) {
   if (!message.order_id) return [];
   return interceptOrderWrites(database(env), message.order_id, "address changed", Date.now());
-});
+};
+
+export const fulfilmentHandlers = {
+  "fulfilment:order.approved": allocateApproved,
+  "fulfilment:order.address_changed": interceptReaddressed,
+  "webhooks:shipment.dispatch": dispatchTo3pl,
+  "webhooks:shipment.cancel": cancelAt3pl,
+} as const;

@@ -7,9 +7,8 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { bins, stockLevels, warehouses } from "../db/schema";
-import type { StockLookup } from "../audit/stock";
 
-export const availableAcrossWarehouses: StockLookup = async (env, _storeId, skus) => {
+export async function availableAcrossWarehouses(env: { DB: D1Database }, skus: readonly string[]): Promise<ReadonlyMap<string, number> | null> {
   const db = database(env);
   const [any, rows] = await db.batch([
     db.select({ one: sql<number>`1` }).from(stockLevels).limit(1),
@@ -23,4 +22,4 @@ export const availableAcrossWarehouses: StockLookup = async (env, _storeId, skus
   ]);
   if (any.length === 0) return null;
   return new Map(rows.map((r) => [r.sku, Number(r.available)]));
-};
+}

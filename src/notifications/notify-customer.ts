@@ -13,7 +13,7 @@ import { customerTokens, notifications, orderHoldReasons, orders, stores } from 
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
-import { insertRow, registerHandler, type BatchContext, type Write } from "../outbox/consume";
+import { insertRow, type BatchContext, type Handler, type Write } from "../outbox/consume";
 import { mintCustomerLink } from "../customer/tokens";
 import { providerFor } from "./providers";
 import { AFTER_SALES_TEMPLATES, pickLanguage, render, TEMPLATES } from "./templates";
@@ -125,4 +125,7 @@ export async function notifyCustomer(env: Env, message: OutboxMessage, batch: Ba
   ];
 }
 
-for (const type of [...Object.keys(TEMPLATES), ...Object.keys(AFTER_SALES_TEMPLATES)]) registerHandler("notifications", type, notifyCustomer);
+/** Every message type with a template is the notifications consumer's. */
+export const notificationHandlers: Record<`notifications:${string}`, Handler> = Object.fromEntries(
+  [...Object.keys(TEMPLATES), ...Object.keys(AFTER_SALES_TEMPLATES)].map((type) => [`notifications:${type}`, notifyCustomer]),
+);

@@ -6,9 +6,10 @@
  * acknowledged without effect; two deliveries at once race on the receipt's
  * primary key and exactly one batch commits.
  *
- * Handlers are registered per consumer and message type by the stages that
- * act on them (audit, allocation, notifications). A message nobody handles
- * yet is still receipted, so the outbox shows it was delivered.
+ * Handlers come from one table (`QUEUE_HANDLERS` in src/index.ts), keyed
+ * "consumer:type", listing what each stage does with each message. A
+ * message nobody handles yet is still receipted, so the outbox shows it was
+ * delivered.
  */
 import { and, eq, getTableColumns, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
@@ -17,6 +18,8 @@ import { chunk, constraintFailed, database, nonEmpty, type Database } from "../d
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
+import { sendOutboxSoon } from "./send";
+import type { OutboxRow } from "./topics";
 
 export type Consumer = "fulfilment" | "notifications" | "webhooks" | "logistics";
 
@@ -35,6 +38,21 @@ export function insertRow<T extends SQLiteTable>(table: T, row: T["$inferInsert"
 }
 
 const isRowWrite = (w: Write): w is RowWrite => (w as { kind?: unknown }).kind === "row";
+
+/** An outbox row a handler writes (a next step it sets off): committed with the receipt, then sent at once, not left to the sweep. */
+export function outboxWrite(row: OutboxRow): RowWrite {
+  return insertRow(outbox, row);
+}
+
+/** The outbox rows among these writes, to send once they are committed. */
+const outboxRowsOf = (writes: readonly Write[]): OutboxRow[] =>
+  writes.filter((w): w is RowWrite => isRowWrite(w) && w.table === outbox).map((w) => w.row as OutboxRow);
+
+/** Best effort, like every send: a row not sent now stays owed and the sweep sends it. */
+async function sendCommitted(env: Env, writes: readonly Write[]): Promise<void> {
+  const rows = outboxRowsOf(writes);
+  if (rows.length) await sendOutboxSoon(env, rows).catch((err) => console.warn("outbox rows of a consumer not sent; the sweep resends them", err));
+}
 
 /** The statements of these writes: each statement as it is, then the rows as multi-row inserts per table. */
 function statementsOf(db: Database, writes: readonly Write[]): BatchItem<"sqlite">[] {
@@ -89,11 +107,8 @@ function batchContext(messages: readonly OutboxMessage[]): BatchContext {
   };
 }
 
-const handlers = new Map<string, Handler>();
-
-export function registerHandler(consumer: Consumer, type: string, handler: Handler): void {
-  handlers.set(`${consumer}:${type}`, handler);
-}
+/** What each consumer does with each message type: `"fulfilment:order.approved": allocateApproved`. */
+export type HandlerTable = Readonly<Record<`${Consumer}:${string}`, Handler>>;
 
 const QUEUE_CONSUMER: Record<string, Consumer> = {
   "oms-fulfilment": "fulfilment",
@@ -142,24 +157,26 @@ function batchWrites(db: Database, consumer: Consumer, ready: { message: OutboxM
   ]);
 }
 
-async function commitOne(db: Database, consumer: Consumer, message: OutboxMessage, writes: Write[]): Promise<"done" | "duplicate"> {
+async function commitOne(env: Env, consumer: Consumer, message: OutboxMessage, writes: Write[]): Promise<"done" | "duplicate"> {
+  const db = database(env);
   try {
     await db.batch(nonEmpty(receiptWrites(db, consumer, message, writes, Date.now())));
   } catch (err) {
     if (constraintFailed(err, "consumed_messages")) return "duplicate";
     throw err;
   }
+  await sendCommitted(env, writes);
   return "done";
 }
 
-const handle = (env: Env, consumer: Consumer, message: OutboxMessage, batch: BatchContext) =>
-  handlers.get(`${consumer}:${message.type}`)?.(env, message, batch) ?? Promise.resolve([]);
+const handle = (handlers: HandlerTable, env: Env, consumer: Consumer, message: OutboxMessage, batch: BatchContext) =>
+  handlers[`${consumer}:${message.type}`]?.(env, message, batch) ?? Promise.resolve([]);
 
 /** Handles one message; resolves to "done" or "duplicate", throws to ask for a retry. */
-export async function consumeMessage(env: Env, consumer: Consumer, message: OutboxMessage): Promise<"done" | "duplicate"> {
+export async function consumeMessage(env: Env, consumer: Consumer, message: OutboxMessage, handlers: HandlerTable): Promise<"done" | "duplicate"> {
   const db = database(env);
   if ((await consumedAlready(db, consumer, [message.id])).size) return "duplicate";
-  return commitOne(db, consumer, message, await handle(env, consumer, message, batchContext([message])));
+  return commitOne(env, consumer, message, await handle(handlers, env, consumer, message, batchContext([message])));
 }
 
 /**
@@ -171,7 +188,12 @@ export async function consumeMessage(env: Env, consumer: Consumer, message: Outb
  * receipt, one handler's constraint), each message commits on its own, so
  * one bad message never holds back the others.
  */
-export async function consumeMessages(env: Env, consumer: Consumer, messages: readonly OutboxMessage[]): Promise<("done" | "duplicate" | { error: unknown })[]> {
+export async function consumeMessages(
+  env: Env,
+  consumer: Consumer,
+  messages: readonly OutboxMessage[],
+  handlers: HandlerTable,
+): Promise<("done" | "duplicate" | { error: unknown })[]> {
   const db = database(env);
   const seen = await consumedAlready(db, consumer, [...new Set(messages.map((m) => m.id))]);
   const firstOfId = new Set<string>();
@@ -184,7 +206,7 @@ export async function consumeMessages(env: Env, consumer: Consumer, messages: re
       if (seen.has(m.id) || firstOfId.has(m.id)) return "duplicate";
       firstOfId.add(m.id);
       try {
-        return { message: m, writes: await handle(env, consumer, m, context) };
+        return { message: m, writes: await handle(handlers, env, consumer, m, context) };
       } catch (error) {
         return { error };
       }
@@ -194,6 +216,7 @@ export async function consumeMessages(env: Env, consumer: Consumer, messages: re
   if (ready.length > 1) {
     try {
       await db.batch(batchWrites(db, consumer, ready, Date.now()));
+      await sendCommitted(env, ready.flatMap((h) => h.writes));
       return handled.map((h) => (isReady(h) ? "done" : h));
     } catch {
       // Fall through: commit each alone to find out which one failed.
@@ -203,7 +226,7 @@ export async function consumeMessages(env: Env, consumer: Consumer, messages: re
     handled.map(async (h) => {
       if (!isReady(h)) return h;
       try {
-        return await commitOne(db, consumer, h.message, h.writes);
+        return await commitOne(env, consumer, h.message, h.writes);
       } catch (error) {
         return { error };
       }
@@ -211,7 +234,7 @@ export async function consumeMessages(env: Env, consumer: Consumer, messages: re
   );
 }
 
-export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env): Promise<void> {
+export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env);
   const consumer = QUEUE_CONSUMER[batch.queue];
   if (!consumer) {
@@ -219,7 +242,12 @@ export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env)
     batch.retryAll();
     return;
   }
-  const results = await consumeMessages(env, consumer, batch.messages.map((m) => m.body));
+  const results = await consumeMessages(
+    env,
+    consumer,
+    batch.messages.map((m) => m.body),
+    handlers,
+  );
   batch.messages.forEach((m, i) => {
     const r = results[i]!;
     if (typeof r === "object") {
