@@ -6,16 +6,8 @@
  * whole table.
  */
 
-export const ORDER_STATUSES = [
-  "received",
-  "on_hold",
-  "approved",
-  "processing",
-  "shipped",
-  "delivered",
-  "completed",
-  "cancelled",
-] as const;
+import { ORDER_STATUSES } from "../db/schema/orders";
+export { ORDER_STATUSES };
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 export const ORDER_EVENTS = ["approve", "hold", "reject", "cancel", "process", "ship", "deliver", "complete"] as const;

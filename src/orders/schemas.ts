@@ -7,8 +7,9 @@ import { isCountry } from "../lib/countries";
 import { isCurrency, toMinor } from "../lib/money";
 import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { ORDER_EVENTS, ORDER_STATUSES } from "./lifecycle";
+import { PAYMENT_STATUSES } from "../db/schema/orders";
 
-export const PAYMENT_STATUSES = ["unpaid", "authorized", "paid", "partially_refunded", "refunded", "voided"] as const;
+export { PAYMENT_STATUSES };
 
 export const Amount = z
   .string()
