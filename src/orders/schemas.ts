@@ -87,7 +87,7 @@ export const CreateOrderBody = z
       const r = toMinor(value, body.currency);
       if (!r.ok) ctx.addIssue({ code: "custom", path, message: r.message });
     };
-    body.lines.forEach((l, i) => check(l.unit_price, ["lines", i, "unit_price"]));
+    for (const [i, l] of body.lines.entries()) check(l.unit_price, ["lines", i, "unit_price"]);
     for (const f of AMOUNT_FIELDS) check(body[f], [f]);
   })
   .openapi("CreateOrder");
