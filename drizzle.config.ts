@@ -4,7 +4,7 @@ import { defineConfig } from "drizzle-kit";
 // (`wrangler d1 migrations apply`) locally, in tests and on deploy.
 export default defineConfig({
   dialect: "sqlite",
-  schema: "./src/db/schema.ts",
+  schema: "./src/db/schema/index.ts",
   out: "./migrations",
   migrations: { prefix: "index" },
 });

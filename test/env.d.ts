@@ -1,21 +1,13 @@
 import type { D1Migration } from "cloudflare:test";
-import type { Env as WorkerEnv } from "../src/env";
 
+// The Worker's own bindings (and Cloudflare.GlobalProps) come from the
+// generated worker-configuration.d.ts; these are the ones only tests have.
 declare global {
   namespace Cloudflare {
-    interface Env extends WorkerEnv {
+    interface Env {
       TEST_MIGRATIONS: D1Migration[];
       /** ../shared/fixtures/*.json, file name -> base64 of the exact bytes. */
       TEST_FIXTURES: Record<string, string>;
-    }
-  }
-}
-
-declare global {
-  namespace Cloudflare {
-    interface GlobalProps {
-      mainModule: typeof import("../src/index");
-      durableNamespaces: "OrderObject";
     }
   }
 }

@@ -32,7 +32,7 @@ function insertableColumns(table: SQLiteTable): [string, Column][] {
   return cols;
 }
 
-function valueOf(col: Column, given: unknown): unknown {
+function columnValue(col: Column, given: unknown): unknown {
   let value = given;
   if (value === undefined) {
     if (col.default !== null && col.default !== undefined) value = col.default;
@@ -57,7 +57,7 @@ export function insertQuery<T extends SQLiteTable>(table: T, rows: readonly Inse
     sqlOf.set(cacheKey, text);
   }
   const params: unknown[] = [];
-  for (const row of rows) for (const [key, col] of cols) params.push(valueOf(col, (row as Record<string, unknown>)[key]));
+  for (const row of rows) for (const [key, col] of cols) params.push(columnValue(col, (row as Record<string, unknown>)[key]));
   return { sql: text, params };
 }
 

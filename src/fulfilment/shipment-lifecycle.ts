@@ -10,7 +10,7 @@
  * One definition of "handed over" (`HANDED_OVER`) serves the carrier path
  * and the 3PL path alike, and the order's guards see shipments by `phase`.
  *
- * Invariant: no other module sets `shipments.status` (test/kernel-structure.test.mjs).
+ * Invariant: no other module sets `shipments.status` (test/structure/one-writer.test.mjs).
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";

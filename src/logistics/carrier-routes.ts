@@ -35,12 +35,12 @@ function configErrors(config: LogisticsConfig, currency: string, env: AppEnv["Bi
     if (c.adapter.type === "http" && !env[c.adapter.key_secret as `CARRIER_KEY_${string}`]) {
       errors.push({ field: `carriers.${i}.adapter.key_secret`, message: `no Worker secret ${c.adapter.key_secret} is set` });
     }
-    c.services.forEach((s, j) =>
+    c.services.forEach((s, j) => {
       s.rates.forEach((r, k) => {
         const m = toMinor(r.price, currency);
         if (!m.ok) errors.push({ field: `carriers.${i}.services.${j}.rates.${k}.price`, message: m.message });
-      }),
-    );
+      });
+    });
   });
   return errors;
 }

@@ -57,7 +57,7 @@ export function httpEmailProvider(config: HttpProviderConfig, fetcher: typeof fe
 export function providerFor(env: { NOTIFY_PROVIDER?: string; NOTIFY_HTTP_ENDPOINT?: string; NOTIFY_HTTP_API_KEY?: string; NOTIFY_FROM?: string }): NotificationProvider {
   if (env.NOTIFY_PROVIDER === "http") {
     if (!env.NOTIFY_HTTP_ENDPOINT || !env.NOTIFY_HTTP_API_KEY) throw new Error("NOTIFY_PROVIDER=http needs NOTIFY_HTTP_ENDPOINT and NOTIFY_HTTP_API_KEY");
-    return httpEmailProvider({ endpoint: env.NOTIFY_HTTP_ENDPOINT, apiKey: env.NOTIFY_HTTP_API_KEY, from: env.NOTIFY_FROM ?? "orders@example.com" });
+    return httpEmailProvider({ endpoint: env.NOTIFY_HTTP_ENDPOINT, apiKey: env.NOTIFY_HTTP_API_KEY, from: env.NOTIFY_FROM || "orders@example.com" });
   }
   return localProvider;
 }

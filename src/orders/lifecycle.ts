@@ -15,7 +15,7 @@
  * lists an event that would be refused.
  *
  * Invariant: the order object writes `orders.status` only to the `to` of a
- * decision made here (see ./order-object.ts; test/kernel-structure.test.mjs
+ * decision made here (see ./order-object.ts; test/structure/one-writer.test.mjs
  * checks that nothing else writes it).
  */
 import { ORDER_STATUSES, type OrderStatus } from "./statuses";

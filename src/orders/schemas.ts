@@ -7,8 +7,9 @@ import { isCountry } from "../lib/countries";
 import { isCurrency, toMinor } from "../lib/money";
 import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { ORDER_EVENTS, ORDER_STATUSES } from "./lifecycle";
+import { PAYMENT_STATUSES } from "../db/schema/orders";
 
-export const PAYMENT_STATUSES = ["unpaid", "authorized", "paid", "partially_refunded", "refunded", "voided"] as const;
+export { PAYMENT_STATUSES };
 
 export const Amount = z
   .string()
@@ -86,7 +87,7 @@ export const CreateOrderBody = z
       const r = toMinor(value, body.currency);
       if (!r.ok) ctx.addIssue({ code: "custom", path, message: r.message });
     };
-    body.lines.forEach((l, i) => check(l.unit_price, ["lines", i, "unit_price"]));
+    for (const [i, l] of body.lines.entries()) check(l.unit_price, ["lines", i, "unit_price"]);
     for (const f of AMOUNT_FIELDS) check(body[f], [f]);
   })
   .openapi("CreateOrder");

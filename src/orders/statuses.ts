@@ -1,3 +1,4 @@
-/** The order's statuses (the lifecycle's states); see ./lifecycle.ts for the moves between them. */
-export const ORDER_STATUSES = ["received", "on_hold", "approved", "processing", "shipped", "delivered", "completed", "cancelled"] as const;
+/** The order's statuses (the lifecycle's states), kept with the orders table; see ./lifecycle.ts for the moves between them. */
+export { ORDER_STATUSES } from "../db/schema/orders";
+import type { ORDER_STATUSES } from "../db/schema/orders";
 export type OrderStatus = (typeof ORDER_STATUSES)[number];

@@ -1,0 +1,287 @@
+/**
+ * Analytics (src/analytics). Rollup tables are derived: every row can be
+ * recomputed from the other modules' tables, and is, whenever its (store,
+ * local day) is marked dirty. `day` is the store's local date (YYYY-MM-DD) in
+ * the time zone the rollups were built with (see rollupStores). A dimension
+ * without a value is stored as "" (warehouse_id of an order not allocated
+ * yet): a stable key.
+ */
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { stores } from "./stores";
+
+/** Per store, the SLA targets in milliseconds; null means no target. A store without a row uses the defaults. */
+export const storeSlas = sqliteTable("store_slas", {
+  storeId: text("store_id").primaryKey().references(() => stores.id),
+  receivedToApprovedMs: integer("received_to_approved_ms"),
+  approvedToShippedMs: integer("approved_to_shipped_ms"),
+  shippedToDeliveredMs: integer("shipped_to_delivered_ms"),
+  receivedToCompletedMs: integer("received_to_completed_ms"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** One row: the watermark of the change scan, the lease of the running rollup job, the last run's figures. */
+export const rollupState = sqliteTable("rollup_state", {
+  id: integer("id").primaryKey(),
+  /** Orders with updated_at <= watermark have been scanned and their buckets marked. */
+  watermark: integer("watermark").notNull(),
+  leaseOwner: text("lease_owner"),
+  leaseUntil: integer("lease_until").notNull(),
+  lastRunAt: integer("last_run_at"),
+  lastRun: text("last_run", { mode: "json" }).$type<Record<string, unknown>>(),
+});
+
+/** The configuration (time zone, SLA) each store's rollups were built with; a change rebuilds that store. */
+export const rollupStores = sqliteTable("rollup_stores", {
+  storeId: text("store_id").primaryKey(),
+  timezone: text("timezone").notNull(),
+  config: text("config").notNull(),
+  appliedAt: integer("applied_at").notNull(),
+});
+
+/** (store, local day) buckets whose raw data changed and that the next runs recompute. */
+export const rollupDirty = sqliteTable(
+  "rollup_dirty",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    markedAt: integer("marked_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.day] }), index("rollup_dirty_day_idx").on(t.day)],
+);
+
+const orderMeasures = () => ({
+  received: integer("received").notNull(),
+  approved: integer("approved").notNull(),
+  held: integer("held").notNull(),
+  processing: integer("processing").notNull(),
+  shipped: integer("shipped").notNull(),
+  delivered: integer("delivered").notNull(),
+  completed: integer("completed").notNull(),
+  cancelled: integer("cancelled").notNull(),
+  rejected: integer("rejected").notNull(),
+  /** Amounts of the orders received in the bucket, in minor units of `currency`. */
+  grossAmount: integer("gross_amount").notNull(),
+  discountAmount: integer("discount_amount").notNull(),
+  shippingAmount: integer("shipping_amount").notNull(),
+  taxAmount: integer("tax_amount").notNull(),
+  netAmount: integer("net_amount").notNull(),
+  /** Totals of the orders cancelled in the bucket. */
+  cancelledAmount: integer("cancelled_amount").notNull(),
+});
+
+/** Order flow per local hour. `hour_start` is the UTC instant the local hour begins (unique across DST). */
+export const rollupOrderHours = sqliteTable(
+  "rollup_order_hours",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    hourStart: integer("hour_start").notNull(),
+    /** The local hour with its offset, e.g. 2026-11-01T01:00-05:00. */
+    hourLabel: text("hour_label").notNull(),
+    channel: text("channel").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    currency: text("currency").notNull(),
+    ...orderMeasures(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.hourStart, t.channel, t.warehouseId, t.currency] }),
+    index("rollup_order_hours_day_idx").on(t.day),
+  ],
+);
+
+/** Order flow per local day: the sum of the day's hours, kept so long ranges read few rows. */
+export const rollupOrderDays = sqliteTable(
+  "rollup_order_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    channel: text("channel").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    currency: text("currency").notNull(),
+    ...orderMeasures(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.channel, t.warehouseId, t.currency] }),
+    index("rollup_order_days_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * Durations between milestones, per local day of the later milestone. `channel`
+ * "*" rows cover all channels, so a store's day has exact percentiles both ways;
+ * `histogram` (log-scale bins, JSON) merges across rows for approximate ones.
+ */
+export const rollupDurations = sqliteTable(
+  "rollup_durations",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    span: text("span").notNull(),
+    channel: text("channel").notNull(),
+    count: integer("count").notNull(),
+    sumMs: integer("sum_ms").notNull(),
+    maxMs: integer("max_ms").notNull(),
+    p50Ms: integer("p50_ms").notNull(),
+    p90Ms: integer("p90_ms").notNull(),
+    breaches: integer("breaches").notNull(),
+    histogram: text("histogram").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.span, t.channel] }), index("rollup_durations_day_idx").on(t.day)],
+);
+
+/** Each milestone an order reached later than its store's SLA allowed. */
+export const rollupSlaBreaches = sqliteTable(
+  "rollup_sla_breaches",
+  {
+    orderId: text("order_id").notNull(),
+    span: text("span").notNull(),
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    channel: text("channel").notNull(),
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    targetMs: integer("target_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orderId, t.span] }), index("rollup_sla_breaches_store_day_idx").on(t.storeId, t.day)],
+);
+
+/** What each person (API key) did per day: one row per action (`metric`), with how long the order had waited for it. */
+export const rollupStaffDays = sqliteTable(
+  "rollup_staff_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    actor: text("actor").notNull(),
+    role: text("role").notNull(),
+    metric: text("metric").notNull(),
+    count: integer("count").notNull(),
+    latencySumMs: integer("latency_sum_ms").notNull(),
+    latencyMaxMs: integer("latency_max_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.actor, t.metric] }), index("rollup_staff_days_day_idx").on(t.day)],
+);
+
+/** Holds, rejections and cancellations per reason given. */
+export const rollupReasonDays = sqliteTable(
+  "rollup_reason_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    event: text("event").notNull(),
+    reason: text("reason").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.event, t.reason] }), index("rollup_reason_days_day_idx").on(t.day)],
+);
+
+/**
+ * Units and revenue per SKU (line totals, before order-level discounts) and
+ * warehouse (the allocation's, "" when not allocated). Cost is that recorded
+ * on the ship movements of what shipped; null when nothing shipped or a cost
+ * is unknown.
+ */
+export const rollupSkuDays = sqliteTable(
+  "rollup_sku_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    sku: text("sku").notNull(),
+    currency: text("currency").notNull(),
+    unitsOrdered: integer("units_ordered").notNull(),
+    revenueOrdered: integer("revenue_ordered").notNull(),
+    unitsCancelled: integer("units_cancelled").notNull(),
+    revenueCancelled: integer("revenue_cancelled").notNull(),
+    unitsShipped: integer("units_shipped").notNull(),
+    revenueShipped: integer("revenue_shipped").notNull(),
+    costShipped: integer("cost_shipped"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.warehouseId, t.sku, t.currency] }),
+    index("rollup_sku_days_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * The warehouse floor's work per person, warehouse and day: one row per
+ * `metric` (pick, short_pick, pack_scan, scan_mismatch, pack, weight_override,
+ * and the other warehouse event kinds), from warehouse_events. `units` is
+ * what the metric moved (units picked or short, packages packed); durations
+ * are those the floor reported (`duration_n` of `count` had one).
+ */
+export const rollupFloorDays = sqliteTable(
+  "rollup_floor_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    warehouseId: text("warehouse_id").notNull(),
+    worker: text("worker").notNull(),
+    role: text("role").notNull(),
+    metric: text("metric").notNull(),
+    count: integer("count").notNull(),
+    units: integer("units").notNull(),
+    durationN: integer("duration_n").notNull(),
+    durationSumMs: integer("duration_sum_ms").notNull(),
+    durationMaxMs: integer("duration_max_ms").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.warehouseId, t.worker, t.metric] }),
+    index("rollup_floor_days_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * Audit findings per reason code, outcome and severity, per local day of the
+ * audit (audit_results). `code` "" counts audits that found nothing.
+ */
+export const rollupAuditDays = sqliteTable(
+  "rollup_audit_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    outcome: text("outcome").notNull(),
+    code: text("code").notNull(),
+    severity: text("severity").notNull(),
+    /** Audits that raised the code (once each, however often it was raised). */
+    audits: integer("audits").notNull(),
+    findings: integer("findings").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.outcome, t.code, t.severity] }),
+    index("rollup_audit_days_day_idx").on(t.day),
+  ],
+);
+
+/**
+ * Carrier performance per carrier service and local day: parcels handed
+ * over, parcels delivered (judged on time or late against the transit days
+ * the service promised when it was chosen), transit time, and delivery
+ * exceptions by kind (the day each was raised).
+ */
+export const rollupCarrierDays = sqliteTable(
+  "rollup_carrier_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    carrier: text("carrier").notNull(),
+    service: text("service").notNull(),
+    shipped: integer("shipped").notNull(),
+    delivered: integer("delivered").notNull(),
+    onTime: integer("on_time").notNull(),
+    late: integer("late").notNull(),
+    /** Delivered parcels with a handover time: the transit sums are over these. */
+    transitN: integer("transit_n").notNull(),
+    transitSumMs: integer("transit_sum_ms").notNull(),
+    transitMaxMs: integer("transit_max_ms").notNull(),
+    failedAttempt: integer("failed_attempt").notNull(),
+    exception: integer("exception").notNull(),
+    returnedToSender: integer("returned_to_sender").notNull(),
+    staleTracking: integer("stale_tracking").notNull(),
+    conflictingStatus: integer("conflicting_status").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.day, t.carrier, t.service] }),
+    index("rollup_carrier_days_day_idx").on(t.day),
+  ],
+);

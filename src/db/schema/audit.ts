@@ -1,0 +1,50 @@
+/** The order audit's rules, results and blocklist (src/audit). */
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { orders } from "./orders";
+import { stores } from "./stores";
+
+/** A store's audit rules, as data. Every change bumps `version`, which each audit result records. */
+export const auditRuleSets = sqliteTable("audit_rule_sets", {
+  storeId: text("store_id").primaryKey().references(() => stores.id),
+  version: integer("version").notNull(),
+  rules: text("rules", { mode: "json" }).$type<unknown[]>().notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/** Every audit of an order: what the rules found and what was decided, with the rule set version. */
+export const auditResults = sqliteTable(
+  "audit_results",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull().references(() => orders.id),
+    /** The order version the audit looked at. */
+    orderVersion: integer("order_version").notNull(),
+    ruleSetVersion: integer("rule_set_version").notNull(),
+    outcome: text("outcome", { enum: ["approve", "hold", "reject", "wait"] }).notNull(),
+    findings: text("findings", { mode: "json" }).$type<unknown[]>().notNull(),
+    trigger: text("trigger").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("audit_results_order_idx").on(t.orderId, t.createdAt),
+    // Analytics folds and scans audits by time.
+    index("audit_results_created_idx").on(t.createdAt),
+  ],
+);
+
+/** Customers a store refuses to serve, matched on a normalised email, phone or address. */
+export const blocklistEntries = sqliteTable(
+  "blocklist_entries",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id").notNull().references(() => stores.id),
+    kind: text("kind", { enum: ["email", "phone", "address"] }).notNull(),
+    value: text("value").notNull(),
+    note: text("note"),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("blocklist_store_kind_value_uq").on(t.storeId, t.kind, t.value)],
+);
