@@ -28,7 +28,7 @@ async function advance(id: string, events: string[]) {
   return (await api(`/v1/orders/${id}`)).body;
 }
 /** A paid order of two teas and a cup, moved on to `events`' end (delivered by default). */
-async function orderAt(events = ["approve", "process", "ship", "deliver"], overrides: Record<string, unknown> = {}) {
+async function orderAt(events = ["approve", "process", "fulfil_externally", "deliver"], overrides: Record<string, unknown> = {}) {
   const o = await createOrder(store.id, { lines: LINES, payment_status: "paid", ...overrides });
   return advance(o.id, events);
 }
@@ -160,7 +160,7 @@ describe("opening a request", () => {
   });
 
   it("a request opened while the parcel is on its way holds the order from delivery on", async () => {
-    const o = await orderAt(["approve", "process", "ship"]);
+    const o = await orderAt(["approve", "process", "fulfil_externally"]);
     const r = (await open(o.id, { kind: "claim", reason: "Tracking has not moved for a week" })).body;
     await advance(o.id, ["deliver"]);
     const t = await timers(o.id);
@@ -171,7 +171,7 @@ describe("opening a request", () => {
   });
 
   it("a completed order can still take a request; it does not reopen the order", async () => {
-    const o = await orderAt(["approve", "process", "ship", "deliver", "complete"]);
+    const o = await orderAt(["approve", "process", "fulfil_externally", "deliver", "complete"]);
     const r = await open(o.id, { kind: "return", reason: "Changed my mind", lines: [{ sku: "TEA-1", quantity: 2 }] });
     expect(r.status).toBe(201);
     expect((await api(`/v1/orders/${o.id}`)).body).toMatchObject({ status: "completed", open_after_sales: 1 });
@@ -421,7 +421,7 @@ describe("the store's return window", () => {
       expect(goodwill.body.kind).toBe("return");
 
       // A parcel still on its way: the window has not started.
-      const onTheWay = await orderAt(["approve", "process", "ship"]);
+      const onTheWay = await orderAt(["approve", "process", "fulfil_externally"]);
       expect((await open(onTheWay.id, { kind: "return", ...cup }, { key: channel })).status).toBe(201);
     } finally {
       await api(`/v1/stores/${store.id}`, { method: "PATCH", body: { return_window_days: null } });
@@ -435,7 +435,7 @@ describe("the work queue", () => {
     const made: string[] = [];
     for (let i = 0; i < 3; i++) {
       const o = await createOrder(s.id, { lines: LINES, payment_status: "paid" });
-      await advance(o.id, ["approve", "process", "ship", "deliver"]);
+      await advance(o.id, ["approve", "process", "fulfil_externally", "deliver"]);
       made.push((await open(o.id, { kind: i === 2 ? "claim" : "refund", reason: `case ${i}` })).body.id);
     }
     await decide(made[0]!, { event: "reject", note: "no" });

@@ -34,7 +34,7 @@ describe("concurrent transitions on one order", () => {
     await transition(order.id, "process");
     const [cancel, ship] = await Promise.all([
       transition(order.id, "cancel", { reason: "customer changed mind" }),
-      transition(order.id, "ship"),
+      transition(order.id, "fulfil_externally"),
     ]);
     const statuses = [cancel.status, ship.status].sort();
     expect(statuses).toEqual([200, 409]);

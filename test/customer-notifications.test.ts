@@ -48,7 +48,7 @@ describe("customer messages", () => {
 
   it("announces approval, shipping, delivery, completion and cancellation; not reception", async () => {
     const o = await createOrder(store.id);
-    for (const e of ["approve", "process", "ship", "deliver", "complete"]) expect((await transition(o.id, e)).status).toBe(200);
+    for (const e of ["approve", "process", "fulfil_externally", "deliver", "complete"]) expect((await transition(o.id, e)).status).toBe(200);
     const sent = await messagesFor(o.id, 4);
     expect(sent.map((m) => m.template).sort()).toEqual(["order.approved", "order.completed", "order.delivered", "order.shipped"]);
     expect(sent.every((m) => m.language === "en")).toBe(true);

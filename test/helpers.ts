@@ -1,6 +1,6 @@
 /** Test helpers: call the Worker in-process, set up a store with keys and products, check problems. */
 import { exports } from "cloudflare:workers";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 
 export const ADMIN = "test_bootstrap_admin_key";
 
@@ -85,4 +85,27 @@ export function expectInvalidQuery(r: Awaited<ReturnType<typeof api>>, field: st
   expect(r.headers.get("content-type")).toBe("application/problem+json");
   expect(r.body.code).toBe("invalid_parameters");
   expect(r.body.errors.map((e: any) => e.field)).toContain(field === "cursor" ? field : `query.${field}`);
+}
+
+/** The service tasks the approval opens for an order's service lines (from the queue: waited for). */
+export async function serviceTasksOf(orderId: string, count = 1) {
+  let tasks: { id: string; status: string }[] = [];
+  await vi.waitFor(
+    async () => {
+      tasks = (await api(`/v1/service-tasks?order_id=${orderId}`)).body.data;
+      expect(tasks.length).toBeGreaterThanOrEqual(count);
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+  return tasks;
+}
+
+/** The service team does the work: each task assigned, started and completed (the last one delivers the order). */
+export async function performServiceTasks(orderId: string) {
+  for (const t of await serviceTasksOf(orderId)) {
+    for (const body of [{ event: "assign", assignee: "tech:test" }, { event: "start" }, { event: "complete" }]) {
+      const r = await api(`/v1/service-tasks/${t.id}/transitions`, { body });
+      if (r.status !== 200) throw new Error(`task ${body.event}: ${r.status} ${JSON.stringify(r.body)}`);
+    }
+  }
 }

@@ -191,7 +191,7 @@ describe("label refusals", () => {
     expect((await api(`/v1/shipments/${shipmentId}/label.pdf`)).status).toBe(404);
     expect(await count("shipment_tracking", "shipment_id IN (?, ?)", pending, shipmentId)).toBe(0);
 
-    await env.DB.prepare("UPDATE shipments SET intercepted_at = 1, intercept_reason = 'order cancelled' WHERE id = ?").bind(shipmentId).run();
+    await env.DB.prepare("UPDATE shipments SET intercepted_at = 1, intercept_reason = 'order cancelled', intercepted_from = status, status = 'intercepted' WHERE id = ?").bind(shipmentId).run();
     expect((await api(`/v1/shipments/${shipmentId}/label`, { body: {} })).body.code).toBe("intercepted");
     const { shipmentId: other } = await packedOrder(store.id);
     const first = await api(`/v1/shipments/${other}/label`, { body: {}, headers: { "idempotency-key": `lbl-${other}` } });
@@ -280,14 +280,14 @@ describe("an HTTP carrier, configured by endpoint and key", () => {
     const { shipmentId: racing } = await packedOrder(s.id);
     const race = fakeCarrier(async (c) => {
       if (c.url.endsWith("/cancel")) return new Response(null, { status: 204 });
-      await env.DB.prepare("UPDATE shipments SET intercepted_at = ?, intercept_reason = 'order cancelled' WHERE id = ?").bind(Date.now(), racing).run();
+      await env.DB.prepare("UPDATE shipments SET intercepted_at = ?, intercept_reason = 'order cancelled', intercepted_from = status, status = 'intercepted' WHERE id = ?").bind(Date.now(), racing).run();
       return created(`1Z${Date.now()}R`);
     });
     expect(await createLabel(env, ADMIN, racing, {}, { fetch: race.fetch })).toMatchObject({ ok: false, code: "conflict" });
     expect(race.calls.map((c) => c.url)).toEqual(["https://ups.example/api/shipments", "https://ups.example/api/shipments/car_123/cancel"]);
     expect(await count("shipment_tracking", "shipment_id = ?", racing)).toBe(0);
     expect(await count("shipment_labels", "shipment_id = ?", racing)).toBe(0);
-    expect((await api(`/v1/shipments/${racing}`)).body.status).toBe("packed");
+    expect((await api(`/v1/shipments/${racing}`)).body.status).toBe("intercepted");
 
     const down = fakeCarrier(() => new Response("maintenance", { status: 503 }));
     const { shipmentId: third } = await packedOrder(s.id);
@@ -343,9 +343,8 @@ describe("a cancelled order's labelled parcel", () => {
     const { order, shipmentId, sku, warehouse } = await packedOrder(store.id, { quantity: 2 });
     expect((await api(`/v1/shipments/${shipmentId}/label`, { body: {} })).status).toBe(201);
     expect((await api(`/v1/orders/${order.id}/transitions`, { body: { event: "cancel", reason: "customer changed their mind" } })).status).toBe(200);
-    // The cancellation's consumer intercepts what is still in the building, labelled parcels included.
-    await vi.waitFor(async () => expect((await api(`/v1/shipments/${shipmentId}`)).body.intercepted).toBe(true), { timeout: 10_000, interval: 50 });
-    expect((await api(`/v1/shipments/${shipmentId}`)).body).toMatchObject({ status: "labelled", intercept_reason: "order cancelled" });
+    // The cancellation intercepts what is still in the building, labelled parcels included, in its own batch.
+    expect((await api(`/v1/shipments/${shipmentId}`)).body).toMatchObject({ status: "intercepted", intercepted_from: "labelled", intercept_reason: "order cancelled" });
     expect((await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).status).toBe(409);
     const early = await api(`/v1/shipments/${shipmentId}/interception/resolve`, { body: { action: "restock" } });
     expect(early).toMatchObject({ status: 409, body: { code: "label_active" } });

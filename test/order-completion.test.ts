@@ -17,7 +17,7 @@ beforeAll(async () => {
 
 async function delivered() {
   const o = await createOrder(store.id);
-  for (const e of ["approve", "process", "ship", "deliver"]) expect((await transition(o.id, e)).status).toBe(200);
+  for (const e of ["approve", "process", "fulfil_externally", "deliver"]) expect((await transition(o.id, e)).status).toBe(200);
   return (await api(`/v1/orders/${o.id}`)).body;
 }
 

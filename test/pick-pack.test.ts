@@ -226,13 +226,13 @@ describe("interception", () => {
     const [first, secondLine] = wave.pick_list;
     await pick(wave.id, { item_id: first.item_id, scanned: sku, quantity: 2 });
     expect((await transition(order.id, "cancel", { reason: "customer cancelled" })).status).toBe(200);
-    await waitFor(async () => expect((await api(`/v1/shipments/${shipment.id}`)).body.intercepted).toBe(true));
+    // In the cancel's own batch: the very next floor request already sees it.
     const s = (await api(`/v1/shipments/${shipment.id}`)).body;
-    expect(s).toMatchObject({ status: "picking", intercept_reason: "order cancelled" });
+    expect(s).toMatchObject({ status: "intercepted", intercepted: true, intercepted_from: "picking", intercept_reason: "order cancelled" });
     // The unpicked line's reservation is released at once; the picked units wait in OUTBOUND.
     expect(await level(wh.id, `${sku}-2`)).toEqual({ on_hand: 5, reserved: 0 });
     expect(await level(wh.id, sku)).toEqual({ on_hand: 5, reserved: 2 });
-    expect((await pick(wave.id, { item_id: secondLine.item_id, scanned: `${sku}-2`, quantity: 1 })).body.code).toBe("item_cancelled");
+    expect((await pick(wave.id, { item_id: secondLine.item_id, scanned: `${sku}-2`, quantity: 1 })).body.code).toBe("intercepted");
     expect((await scan(shipment.id, sku)).body.code).toBe("intercepted");
     expect((await pack(shipment.id, { packages: [box(10)] })).body.code).toBe("intercepted");
     expect((await api(`/v1/shipments/${shipment.id}/interception/resolve`, { body: { action: "release" }, key: floor })).body.code).toBe("must_restock");
@@ -257,7 +257,7 @@ describe("interception", () => {
     const support = (await api("/v1/api-keys", { body: { name: "support", role: "support", store_ids: [store.id] } })).body.key;
     const held = await api(`/v1/shipments/${shipment.id}/intercept`, { body: { reason: "customer called: check the address" }, key: support });
     expect(held.status).toBe(200);
-    expect(held.body).toMatchObject({ status: "packed", intercepted: true, intercept_reason: "customer called: check the address" });
+    expect(held.body).toMatchObject({ status: "intercepted", intercepted_from: "packed", intercepted: true, intercept_reason: "customer called: check the address" });
     expect((await api(`/v1/shipments/${shipment.id}/intercept`, { body: { reason: "again" } })).body.code).toBe("already_intercepted");
     // Support may stop a shipment but resolving is floor work.
     expect((await api(`/v1/shipments/${shipment.id}/interception/resolve`, { body: { action: "release" }, key: support })).status).toBe(403);

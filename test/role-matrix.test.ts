@@ -67,7 +67,7 @@ async function serviceTask(): Promise<string> {
 /** A delivered order of the matrix store, and an open after-sales request on it. */
 async function deliveredOrder(): Promise<string> {
   const o = await createOrder(store.id, { payment_status: "paid" });
-  for (const event of ["approve", "process", "ship", "deliver"]) await api(`/v1/orders/${o.id}/transitions`, { body: { event } });
+  for (const event of ["approve", "process", "fulfil_externally", "deliver"]) await api(`/v1/orders/${o.id}/transitions`, { body: { event } });
   return o.id;
 }
 async function afterSalesRequest(): Promise<string> {

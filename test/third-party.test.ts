@@ -129,7 +129,7 @@ describe("the 3PL's answers", () => {
     const r = await inbound({ type: "dispatch.rejected", data: { shipment_id: shipment.id, reason: "SKU blocked for quality check" } });
     expect(r.status).toBe(200);
     const s = (await api(`/v1/shipments/${shipment.id}`)).body;
-    expect(s).toMatchObject({ status: "exception", dispatch_status: "rejected", dispatch_note: "SKU blocked for quality check", open_exceptions: 1 });
+    expect(s).toMatchObject({ status: "rejected", dispatch_status: "rejected", dispatch_note: "SKU blocked for quality check", open_exceptions: 1 });
     expect(await level(tpl.id, sku)).toEqual({ on_hand: before.on_hand, reserved: before.reserved - 2 });
     expect((await ledgerOk(tpl.id)).ok).toBe(true);
   });

@@ -10,7 +10,7 @@
 // stream of generate-orders.mjs is untouched); `factRows(plan, t)` gives the
 // rows as they stood at time t, so a test can load the past and then the
 // present, the way the tables fill up and change in a live system.
-import { prng } from "./generate-orders.mjs";
+import { prng } from "./prng.mjs";
 
 const HOUR = 3_600_000;
 const SERVICES = [

@@ -7,21 +7,12 @@
 // Pure and seeded: the same options give the same rows, in Node and in workerd.
 
 import { factRows, planFacts } from "./generate-facts.mjs";
+import { prng } from "./prng.mjs";
+
+export { prng };
 
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const HOUR = 3_600_000;
-
-/** mulberry32: small, fast, good enough for test data. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Ids shaped like src/lib/ids.ts: 10 chars of time, 16 of randomness, so they sort by creation. */
 function idFor(prefix, ms, rand) {

@@ -103,6 +103,7 @@ export const Shipment = z
     hold_until: Rfc3339,
     wave_id: z.string().nullable(),
     intercepted: z.boolean(),
+    intercepted_from: z.enum(["pending", "picking", "packed", "labelled"]).nullable().openapi({ description: "Where an intercepted shipment was stopped: work resumes there once the interception is released" }),
     intercept_reason: z.string().nullable(),
     dispatch_status: z.enum(["queued", "sent", "accepted", "rejected"]).nullable(),
     dispatch_note: z.string().nullable(),

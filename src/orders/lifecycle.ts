@@ -11,8 +11,9 @@
  * Guards are pure functions of `GuardFacts`. Facts that cost a read
  * (shipments, service tasks, the review's thresholds) are loaded only for
  * the events whose guards need them; where they were not loaded (a list of
- * orders), a guard says what to assume (`unknown`), so `allowedEvents` never
- * lists an event that would be refused.
+ * orders), a guard says what to assume (`unknown`): "deny" where the facts
+ * usually decide (a goods order ships when its parcels do), "allow" where a
+ * person may well take the step and is told why not otherwise.
  *
  * Invariant: the order object writes `orders.status` only to the `to` of a
  * decision made here (see ./order-object.ts; test/structure/one-writer.test.mjs
@@ -149,14 +150,23 @@ const noLiveLabel: Guard = {
   },
 };
 
-/** A goods order is delivered when its parcels are, and it ships first. */
+/** Goods are delivered only after they shipped; services straight from processing (the work was done). */
+const goodsShipFirst: Guard = {
+  name: "goods_ship_first",
+  check: (f) => (f.status === "processing" && f.requiresShipping ? veto("not_shipped", "an order with goods is delivered only after it has shipped") : null),
+};
+
+/**
+ * A goods order is delivered when its parcels are. Listed as allowed without
+ * the facts: a person records the delivery of an order fulfilled elsewhere,
+ * and is told which parcels are still on their way otherwise.
+ */
 const shipmentsDelivered: Guard = {
   name: "shipments_delivered",
   needs: "shipments",
-  unknown: "deny",
+  unknown: "allow",
   check: (f) => {
     if (!f.requiresShipping) return null;
-    if (f.status === "processing") return veto("not_shipped", "an order with goods is delivered only after it has shipped");
     const open = live(f).filter((s) => s.phase !== "delivered");
     return open.length
       ? veto("shipments_not_delivered", `not delivered yet: ${named(open)}; record the delivery on the shipment (POST /v1/shipments/{id}/tracking-events)`, {
@@ -209,7 +219,7 @@ export const TRANSITIONS: Record<LifecycleEvent, Transition> = {
   process: { from: ["approved"], to: "processing", guards: [paymentStands] },
   ship: { from: ["processing"], to: "shipped", guards: [hasGoods, shipmentsHandedOver] },
   fulfil_externally: { from: ["processing"], to: "shipped", guards: [hasGoods, noLiveLabel] },
-  deliver: { from: ["shipped", "processing"], to: "delivered", guards: [shipmentsDelivered, tasksDone] },
+  deliver: { from: ["shipped", "processing"], to: "delivered", guards: [goodsShipFirst, shipmentsDelivered, tasksDone] },
   complete: { from: ["delivered"], to: "completed", guards: [noOpenAfterSales] },
   // In place: the status stays.
   audit: { from: ["received", "on_hold"], to: "same" },

@@ -109,7 +109,7 @@ test("a customer asks to return an item on a phone, sees the request, then withd
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const id = created.body.id;
   // The audit approves and allocation may process it from the queue; staff take it the rest of the way.
-  const next = { received: "approve", approved: "process", processing: "ship", shipped: "deliver" };
+  const next = { received: "approve", approved: "process", processing: "fulfil_externally", shipped: "deliver" };
   let status = "received";
   for (let i = 0; i < 100 && status !== "delivered"; i++) {
     status = (await server.api(`/v1/orders/${id}`)).body.status;
