@@ -82,7 +82,8 @@ export async function changeTask(env: Env, p: Principal, id: string, change: Tas
   if (!decision.ok) return { ok: false, code: "refused", status: task.status, allowed: decision.allowed };
   if (change.event !== "cancel" && change.event !== "unassign") {
     const order = await db.select({ status: orders.status }).from(orders).where(eq(orders.id, task.orderId)).get();
-    if (!order || !["approved", "processing"].includes(order.status)) return { ok: false, code: "order_not_ready", orderStatus: order?.status ?? "unknown" };
+    // An order with goods and a service may have shipped before the installer comes.
+    if (!order || !["approved", "processing", "shipped"].includes(order.status)) return { ok: false, code: "order_not_ready", orderStatus: order?.status ?? "unknown" };
   }
   const now = Date.now();
   const stamp = STAMP[decision.to];

@@ -77,7 +77,7 @@ export type Guard = {
   /** Facts this guard reads (loaded for it by the order object). */
   needs?: FactKind;
   /** Without its facts (a list of orders): "allow" when the guard rarely vetoes, "deny" when the facts usually decide. */
-  unknown?: "allow" | "deny";
+  unknown?: "allow" | "deny" | ((f: GuardFacts) => "allow" | "deny");
   check(f: GuardFacts): Verdict;
 };
 
@@ -180,7 +180,8 @@ const shipmentsDelivered: Guard = {
 const tasksDone: Guard = {
   name: "service_tasks_done",
   needs: "tasks",
-  unknown: "deny",
+  // A service order is delivered by its tasks; a shipped goods order rarely has one (and is told which, if so).
+  unknown: (f) => (f.requiresShipping ? "allow" : "deny"),
   check: (f) => {
     const open = (f.tasks ?? []).filter((t) => !t.done);
     return open.length ? veto("service_not_done", `service tasks still open: ${named(open)}`, { tasks: listed(open) }) : null;
@@ -247,7 +248,8 @@ export function factsNeeded(status: OrderStatus, event: LifecycleEvent): FactKin
 function verdictOf(f: GuardFacts, t: Transition): Verdict {
   for (const g of t.guards ?? []) {
     if (g.needs && f[g.needs] === undefined) {
-      if (g.unknown === "deny") return veto("unknown", `${g.name} needs facts that were not read`);
+      const assume = typeof g.unknown === "function" ? g.unknown(f) : g.unknown;
+      if (assume === "deny") return veto("unknown", `${g.name} needs facts that were not read`);
       continue;
     }
     const v = g.check(f);

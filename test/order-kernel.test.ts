@@ -1,0 +1,299 @@
+/**
+ * The order and its parcels cannot drift apart: a goods order ships and is
+ * delivered from its shipments; a cancellation reaches the floor in its own
+ * batch; a fulfilment done elsewhere is an explicit event with its stock
+ * movements; late partner news (a 3PL shipping after our cancel, a carrier
+ * scanning a parcel stopped at the dock) is booked with a recall exception;
+ * an order with a service is delivered only when the work is done.
+ */
+import { env, exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { transport } from "../src/fulfilment/dispatch-3pl";
+import { signedHeaders } from "../src/lib/standard-webhooks";
+import { api, createProduct, createStore, performServiceTasks, serviceTasksOf, transition, unique } from "./helpers";
+import { deliverSigned, FIXTURE_TRACKING_NUMBER, fixture, freshTrackingNumber, labelDirectly, orderStatus, packShipment, processed, rewrite, shipmentStatus } from "./logistics-helpers";
+import { allocatedOrder, count, createBin, createWarehouse, floorShipment, ledgerOk, level, line, receive, stockedWarehouse, waitFor } from "./processing-helpers";
+
+// Outbound 3PL webhooks go to a fake 3PL that answers 200.
+const sentTo3pl: { type: string; shipment_id: string }[] = [];
+transport.fetch = async (req: Request) => {
+  const body = JSON.parse(await req.text());
+  sentTo3pl.push({ type: body.type, shipment_id: body.data.shipment_id });
+  return new Response("ok", { status: 200 });
+};
+
+/** A store shipping from one own warehouse with a fresh SKU in stock. */
+async function shop(units = 10) {
+  const sku = unique("KRN");
+  const wh = await stockedWarehouse({ bins: ["K-01"], stock: [["K-01", sku, units]] });
+  const store = await createStore();
+  await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
+  return { sku, wh, store };
+}
+
+const recalls = (orderId: string) => count("logistics_exceptions", "order_id = ? AND kind = 'recall' AND status = 'open'", orderId);
+
+/** A carrier's in-transit (or delivered) scan of a parcel, signed and posted as EasyPost sends it, and applied. */
+async function carrierScan(trackingNumber: string, kind: "in-transit" | "delivered" = "in-transit") {
+  const file = kind === "in-transit" ? "easypost-tracker-updated-in-transit.json" : "easypost-tracker-updated-delivered.json";
+  const id = kind === "in-transit" ? "evt_8c4e2a1f4b6d11f0a9e3b5c7d9f1a2c4" : "evt_e1d7a3b54b8f11f0b2c4d6e8f0a1b3c5";
+  const body = rewrite(fixture(file), [id, `evt_${crypto.randomUUID().replace(/-/g, "")}`], [FIXTURE_TRACKING_NUMBER, trackingNumber]);
+  const r = await deliverSigned("easypost", body);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return processed(r.body.id);
+}
+
+describe("a goods order follows its shipments", () => {
+  it("refuses ship, deliver and complete by hand while its shipment is pending, naming it; the floor still works the parcel", async () => {
+    const { sku, store } = await shop();
+    const { order, allocation } = await allocatedOrder(store.id, { lines: [line(sku, 2)] });
+    const shipmentId = allocation.shipments[0].id;
+    const before = (await api(`/v1/orders/${order.id}`)).body;
+    expect(before.allowed_events).toEqual(["cancel", "fulfil_externally"]);
+
+    const ship = await transition(order.id, "ship");
+    expect(ship.status).toBe(409);
+    expect(ship.headers.get("content-type")).toBe("application/problem+json");
+    expect(ship.body).toMatchObject({ code: "shipments_not_handed_over", order_status: "processing", shipments: [{ id: shipmentId, status: "pending" }] });
+    expect(ship.body.detail).toContain(shipmentId);
+    expect((await transition(order.id, "deliver")).body.code).toBe("not_shipped");
+    expect((await transition(order.id, "complete")).body.code).toBe("illegal_transition");
+    const after = (await api(`/v1/orders/${order.id}`)).body;
+    expect(after).toMatchObject({ status: "processing", version: before.version });
+    expect((await api(`/v1/shipments/${shipmentId}`)).body.status).toBe("pending");
+  });
+
+  it("ships with its last parcel and is delivered with it; a deliver by hand before that names the parcel on its way", async () => {
+    const { store } = await shop();
+    const { order, shipmentId } = await (async () => {
+      const { packedOrder } = await import("./logistics-helpers");
+      return packedOrder(store.id);
+    })();
+    const tn = freshTrackingNumber();
+    await labelDirectly(shipmentId, tn);
+    expect((await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).body.orders_shipped).toEqual([order.id]);
+    expect(await orderStatus(order.id)).toBe("shipped");
+    const early = await transition(order.id, "deliver");
+    expect(early.body).toMatchObject({ code: "shipments_not_delivered", shipments: [{ id: shipmentId, status: "shipped" }] });
+    await carrierScan(tn, "delivered");
+    await waitFor(async () => expect(await orderStatus(order.id)).toBe("delivered"));
+  });
+});
+
+describe("fulfilled outside the system", () => {
+  it("closes the pending shipment and books its reserved units out of the warehouse, in one change", async () => {
+    const { sku, wh, store } = await shop(10);
+    const { order, allocation } = await allocatedOrder(store.id, { lines: [line(sku, 3)] });
+    const shipmentId = allocation.shipments[0].id;
+    expect(await level(wh.id, sku)).toEqual({ on_hand: 10, reserved: 3 });
+    const r = await api(`/v1/orders/${order.id}/transitions`, { body: { event: "fulfil_externally", reason: "sent from the shop counter" } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.status).toBe("shipped");
+    expect((await api(`/v1/shipments/${shipmentId}`)).body.status).toBe("closed");
+    expect(await level(wh.id, sku)).toEqual({ on_hand: 7, reserved: 0 });
+    expect((await ledgerOk(wh.id)).ok).toBe(true);
+    const events = (await api(`/v1/orders/${order.id}/events`)).body.data;
+    expect(events.at(-1)).toMatchObject({ type: "fulfil_externally", to_status: "shipped", data: { stock: "consume", shipments_closed: [shipmentId] } });
+    // Nothing is left for the floor: a wave finds nothing to release.
+    expect((await api("/v1/waves", { body: { warehouse_id: wh.id, group_by: "carrier" } })).body.data).toEqual([]);
+    // The order is delivered by hand (no parcel of ours to wait for), then completes.
+    expect((await transition(order.id, "deliver")).status).toBe(200);
+  });
+
+  it("with stock: release, gives the reservation back and puts picked units back in their bin", async () => {
+    const fs = await floorShipment("picked");
+    const order = (await api(`/v1/shipments/${fs.shipmentId}`)).body.order_id;
+    expect(await level(fs.warehouseId, fs.sku)).toEqual({ on_hand: 5, reserved: 1 });
+    const r = await api(`/v1/orders/${order}/transitions`, { body: { event: "fulfil_externally", stock: "release" } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect((await api(`/v1/shipments/${fs.shipmentId}`)).body.status).toBe("closed");
+    const bins = (await api(`/v1/warehouses/${fs.warehouseId}/stock?sku=${fs.sku}`)).body.data;
+    expect(bins.map((b: any) => [b.bin, b.on_hand, b.reserved])).toEqual([
+      ["F-01", 5, 0],
+      ["OUTBOUND", 0, 0],
+    ]);
+    expect((await ledgerOk(fs.warehouseId)).ok).toBe(true);
+  });
+
+  it("is refused while a bought label is live, and `stock` is for this event only (422, nothing written)", async () => {
+    const { store } = await shop();
+    const { packedOrder } = await import("./logistics-helpers");
+    const { order, shipmentId } = await packedOrder(store.id);
+    await labelDirectly(shipmentId, freshTrackingNumber());
+    const r = await transition(order.id, "fulfil_externally");
+    expect(r.body).toMatchObject({ code: "label_active", shipments: [{ id: shipmentId, status: "labelled" }] });
+    const bad = await api(`/v1/orders/${order.id}/transitions`, { body: { event: "cancel", stock: "release" } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: any) => e.field)).toContain("stock");
+    expect(await orderStatus(order.id)).toBe("processing");
+  });
+
+  it("is refused to roles that do not fulfil, and to another store's key as a 404", async () => {
+    const { sku, store } = await shop();
+    const { order } = await allocatedOrder(store.id, { lines: [line(sku, 1)] });
+    const auditor = (await api("/v1/api-keys", { body: { name: "aud", role: "auditor", store_ids: [store.id] } })).body.key;
+    expect((await transition(order.id, "fulfil_externally", { key: auditor })).status).toBe(403);
+    const other = await createStore();
+    const stranger = (await api("/v1/api-keys", { body: { name: "wh", role: "warehouse", store_ids: [other.id] } })).body.key;
+    expect((await transition(order.id, "fulfil_externally", { key: stranger })).status).toBe(404);
+    expect(await orderStatus(order.id)).toBe("processing");
+  });
+});
+
+describe("a cancellation reaches the floor in its own batch", () => {
+  it("the very next pack of the cancelled order's parcel is refused, without waiting for a queue", async () => {
+    const fs = await floorShipment("scanned");
+    const order = (await api(`/v1/shipments/${fs.shipmentId}`)).body.order_id;
+    expect((await transition(order, "cancel", { reason: "customer changed their mind" })).status).toBe(200);
+    const pack = await api(`/v1/shipments/${fs.shipmentId}/pack`, { body: { packages: [{ length_mm: 100, width_mm: 100, height_mm: 100, weight_grams: 100 }] } });
+    expect(pack).toMatchObject({ status: 409, body: { code: "intercepted" } });
+  });
+
+  it("a handover fired at the moment of the cancel: either the parcel stays (intercepted) or it left and a recall is open; never shipped silently", async () => {
+    const { packedOrder } = await import("./logistics-helpers");
+    const { store } = await shop();
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const { order, shipmentId, sku, warehouse } = await packedOrder(store.id);
+      await labelDirectly(shipmentId, freshTrackingNumber());
+      const [cancel, handover] = await Promise.all([
+        transition(order.id, "cancel", { reason: "race" }),
+        api(`/v1/shipments/${shipmentId}/handover`, { body: {} }),
+      ]);
+      const s = (await api(`/v1/shipments/${shipmentId}`)).body;
+      const o = await orderStatus(order.id);
+      if (handover.status === 200) {
+        // The parcel left: either the order shipped with it (the cancel came too late), or the cancel won the order and a recall is open.
+        expect(s.status).toBe("shipped");
+        if (cancel.status === 200) {
+          expect(o).toBe("cancelled");
+          expect(await recalls(order.id)).toBe(1);
+          outcomes.add("left, recall");
+        } else {
+          expect(cancel.body.code).toMatch(/already_handed_over|illegal_transition/);
+          expect(o).toBe("shipped");
+          outcomes.add("left, shipped");
+        }
+        expect(await level(warehouse.id, sku)).toEqual({ on_hand: 49, reserved: 0 });
+      } else {
+        expect(handover.body.code).toBe("intercepted");
+        expect(cancel.status).toBe(200);
+        expect(s).toMatchObject({ status: "intercepted", intercepted_from: "labelled" });
+        expect(await recalls(order.id)).toBe(0);
+        outcomes.add("stopped");
+      }
+      expect((await ledgerOk(warehouse.id)).ok).toBe(true);
+    }
+    expect(outcomes.size).toBeGreaterThan(0);
+  });
+
+  it("refuses to cancel once every parcel is with the carrier; with one of two gone, cancels and opens a recall for it", async () => {
+    const [a, b] = [unique("PRT"), unique("PRT")];
+    const east = await stockedWarehouse({ fields: { region: "NJ" }, bins: ["E-01"], stock: [["E-01", a, 5]] });
+    const west = await stockedWarehouse({ fields: { region: "CA" }, bins: ["W-01"], stock: [["W-01", b, 5]] });
+    const store = await createStore();
+    await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [east.id, west.id] } });
+    const { order, allocation } = await allocatedOrder(store.id, { lines: [line(a, 1), line(b, 1)] });
+    const [first, second] = allocation.shipments.map((s: any) => s.id as string);
+    await packShipment(first);
+    await labelDirectly(first, freshTrackingNumber());
+    expect((await api(`/v1/shipments/${first}/handover`, { body: {} })).status).toBe(200);
+    const r = await transition(order.id, "cancel", { reason: "customer found it cheaper" });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect((await api(`/v1/shipments/${second}`)).body.status).toBe("cancelled");
+    expect(await recalls(order.id)).toBe(1);
+    const exc = (await api(`/v1/logistics/exceptions?order_id=${order.id}`)).body.data;
+    expect(exc).toMatchObject([{ shipment_id: first, kind: "recall", status: "open" }]);
+
+    // Every parcel with the carrier: the order ships; a cancel is refused with why.
+    const { packedOrder } = await import("./logistics-helpers");
+    const gone = await packedOrder(store.id);
+    await labelDirectly(gone.shipmentId, freshTrackingNumber());
+    await env.DB.prepare("UPDATE shipments SET status = 'shipped' WHERE id = ?").bind(gone.shipmentId).run();
+    const refused = await transition(gone.order.id, "cancel", { reason: "too late" });
+    expect(refused.body).toMatchObject({ code: "already_handed_over", allowed_events: ["ship", "fulfil_externally"] });
+  });
+});
+
+describe("late partner news is booked, never dropped", () => {
+  it("a carrier scan of a parcel stopped at the dock: it left, stock and all, with a recall for the logistics team", async () => {
+    const { store } = await shop();
+    const { packedOrder } = await import("./logistics-helpers");
+    const { order, shipmentId, sku, warehouse } = await packedOrder(store.id, { quantity: 2 });
+    const tn = freshTrackingNumber();
+    await labelDirectly(shipmentId, tn);
+    expect((await transition(order.id, "cancel", { reason: "fraud suspected" })).status).toBe(200);
+    expect((await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).body.code).toBe("intercepted");
+    await carrierScan(tn);
+    expect(await shipmentStatus(shipmentId)).toMatchObject({ status: "in_transit" });
+    expect(await level(warehouse.id, sku)).toEqual({ on_hand: 48, reserved: 0 });
+    expect((await ledgerOk(warehouse.id)).ok).toBe(true);
+    expect(await recalls(order.id)).toBe(1);
+    expect(await orderStatus(order.id)).toBe("cancelled");
+  });
+
+  describe("a 3PL", () => {
+    let tpl: { id: string; webhook_secret: string | null };
+    let store: { id: string };
+    let sku: string;
+    beforeAll(async () => {
+      sku = unique("K3PL");
+      tpl = await createWarehouse({ kind: "third_party", webhook_url: "https://3pl.example/oms", country: "DE", region: null });
+      await createBin(tpl.id, "STOCK");
+      await receive(tpl.id, [{ sku, bin: "STOCK", quantity: 10 }]);
+      store = await createStore();
+      await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [tpl.id] } });
+    });
+
+    async function inbound(event: unknown) {
+      const body = JSON.stringify(event);
+      const id = unique("evt");
+      const headers = { "content-type": "application/json", ...(await signedHeaders(tpl.webhook_secret!, id, body)) };
+      const res = await exports.default.fetch(`http://oms.test/webhooks/3pl/${tpl.id}`, { method: "POST", headers, body });
+      return { status: res.status, body: (await res.json()) as any };
+    }
+
+    it("hears our cancel at once, and a shipment it reports after it is booked out of its bin with a recall", async () => {
+      const { order, allocation } = await allocatedOrder(store.id, { lines: [line(sku, 2)] });
+      const shipmentId = allocation.shipments[0].id;
+      await waitFor(async () => expect((await api(`/v1/shipments/${shipmentId}`)).body.dispatch_status).toBe("sent"));
+      expect((await inbound({ type: "dispatch.accepted", data: { shipment_id: shipmentId } })).status).toBe(200);
+      expect((await transition(order.id, "cancel", { reason: "customer cancelled" })).status).toBe(200);
+      expect((await api(`/v1/shipments/${shipmentId}`)).body.status).toBe("cancelled");
+      // The cancel's message left with its commit: the 3PL has it well before the minute's sweep.
+      await waitFor(async () => expect(sentTo3pl.filter((m) => m.type === "shipment.cancel" && m.shipment_id === shipmentId)).toHaveLength(1), 5_000);
+      expect(await level(tpl.id, sku)).toMatchObject({ reserved: 0 });
+      const onHand = (await level(tpl.id, sku)).on_hand;
+
+      const late = await inbound({ type: "shipment.shipped", data: { shipment_id: shipmentId, packages: [{ tracking_number: "1Z999", carrier: "ups" }] } });
+      expect(late).toMatchObject({ status: 200, body: { status: "processed", order_shipped: false } });
+      expect((await api(`/v1/shipments/${shipmentId}`)).body.status).toBe("shipped");
+      expect(await level(tpl.id, sku)).toEqual({ on_hand: onHand - 2, reserved: 0 });
+      expect((await ledgerOk(tpl.id)).ok).toBe(true);
+      expect(await recalls(order.id)).toBe(1);
+      expect(await orderStatus(order.id)).toBe("cancelled");
+    });
+  });
+});
+
+describe("goods with a service", () => {
+  it("is delivered only when the parcel has arrived and the installation is done", async () => {
+    const { sku, store } = await shop();
+    await createProduct(store.id, "INSTALL", { type: "service" });
+    const { order, allocation } = await allocatedOrder(store.id, { lines: [line(sku, 1), line("INSTALL", 1)] });
+    await serviceTasksOf(order.id);
+    const shipmentId = allocation.shipments[0].id;
+    await packShipment(shipmentId);
+    const tn = freshTrackingNumber();
+    await labelDirectly(shipmentId, tn);
+    expect((await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).status).toBe(200);
+    await carrierScan(tn, "delivered");
+    expect(await shipmentStatus(shipmentId)).toMatchObject({ status: "delivered" });
+    // The parcel is there; the installer has not been.
+    expect(await orderStatus(order.id)).toBe("shipped");
+    const byHand = await transition(order.id, "deliver");
+    expect(byHand.body).toMatchObject({ code: "service_not_done", tasks: [{ status: "open" }] });
+    await performServiceTasks(order.id);
+    expect(await orderStatus(order.id)).toBe("delivered");
+  });
+});
