@@ -19,3 +19,13 @@ declare global {
     }
   }
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    modelRuns: number;
+    modelSeed: number;
+    modelPath: string;
+    modelInvariants: string;
+    modelTrace: boolean;
+  }
+}
