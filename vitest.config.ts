@@ -42,6 +42,7 @@ export default defineConfig({
       modelPath: process.env.MODEL_PATH ?? "",
       modelInvariants: process.env.MODEL_INVARIANTS ?? "1,2,3,4,5",
       modelTrace: process.env.MODEL_TRACE === "1",
+      modelImmediate: process.env.MODEL_IMMEDIATE !== "0",
     },
   },
 });

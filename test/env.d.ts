@@ -27,5 +27,6 @@ declare module "vitest" {
     modelPath: string;
     modelInvariants: string;
     modelTrace: boolean;
+    modelImmediate: boolean;
   }
 }
