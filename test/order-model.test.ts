@@ -31,7 +31,7 @@
  * replay one shrunk case), MODEL_INVARIANTS (e.g. "2,3,4" to leave some out),
  * MODEL_IMMEDIATE=0 (check 1 and 5 on settled states only), MODEL_TRACE=1 (print every schedule);
  * passed in through vitest.config.ts `provide`. `npm run test:model` runs 20,000.
- * Measured on the shared 2-core machine: 1,000 schedules in 4.7-6.3 minutes,
+ * Measured on the shared 2-core machine: 1,000 schedules in 364 s (other work shared the cores),
  * about two thirds of it setting up (orders approved and allocated, shipments
  * brought to their stage through the API; a label and a handover cost ~30-40 ms each).
  */
