@@ -35,5 +35,14 @@ export default defineConfig({
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     // Walks of every route (role matrix, junk fuzz) grow with the API, and some tests wait for the real local queue.
     testTimeout: 30_000,
+    // The model test (test/order-model.test.ts) reads its run count, seed, replay path and invariants from here.
+    provide: {
+      modelRuns: Number(process.env.MODEL_RUNS ?? 1000),
+      modelSeed: Number(process.env.MODEL_SEED ?? 20261202),
+      modelPath: process.env.MODEL_PATH ?? "",
+      modelInvariants: process.env.MODEL_INVARIANTS ?? "1,2,3,4,5",
+      modelTrace: process.env.MODEL_TRACE === "1",
+      modelImmediate: process.env.MODEL_IMMEDIATE !== "0",
+    },
   },
 });

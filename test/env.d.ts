@@ -11,3 +11,14 @@ declare global {
     }
   }
 }
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    modelRuns: number;
+    modelSeed: number;
+    modelPath: string;
+    modelInvariants: string;
+    modelTrace: boolean;
+    modelImmediate: boolean;
+  }
+}

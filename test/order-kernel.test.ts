@@ -176,7 +176,8 @@ describe("a cancellation reaches the floor in its own batch", () => {
         }
         expect(await level(warehouse.id, sku)).toEqual({ on_hand: 49, reserved: 0 });
       } else {
-        expect(handover.body.code).toBe("intercepted");
+        // Refused up front, or its guarded batch lost to the cancel's interception.
+        expect(["intercepted", "conflict"]).toContain(handover.body.code);
         expect(cancel.status).toBe(200);
         expect(s).toMatchObject({ status: "intercepted", intercepted_from: "labelled" });
         expect(await recalls(order.id)).toBe(0);
