@@ -9,6 +9,7 @@ import { auditResults } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { outboxRowsFor } from "../outbox/topics";
+import { TRANSITIONS } from "../orders/lifecycle";
 import type { Proposal } from "../orders/stage";
 import type { OrderLineRow, OrderRow } from "../orders/serialize";
 import { blockingFindings, evaluate, type AuditDecision } from "./evaluate";
@@ -20,7 +21,8 @@ export type AuditPlan = {
   summary: { id: string; outcome: AuditDecision["outcome"]; findings: Finding[]; ruleSetVersion: number };
 };
 
-const AUDITABLE = new Set(["received", "on_hold"]);
+/** Orders the rules are evaluated for: those an `audit` change may take (the table decides what the outcome may do). */
+const AUDITABLE: ReadonlySet<string> = new Set(TRANSITIONS.audit.from);
 
 /** One reason per code (two unknown SKUs are one reason with both messages). */
 export function holdReasonsOf(findings: readonly Finding[]): { code: string; message: string }[] {

@@ -29,7 +29,7 @@ export const editStage: OrderStage<EditStageInput, null> = {
       proposal: {
         ...plan.change,
         // The edit may have fixed what held the order.
-        then: (row) => ({ stage: AUDIT_STAGE, input: { trigger: `edit:${input.source}`, atVersion: row.version }, actor: "system:audit" }),
+        followUp: (row) => ({ stage: AUDIT_STAGE, input: { trigger: `edit:${input.source}`, atVersion: row.version }, actor: "system:audit" }),
       },
     };
   },
@@ -37,7 +37,7 @@ export const editStage: OrderStage<EditStageInput, null> = {
 
 export type EditOutcome = ChangeResult<null>;
 
-/** Edits the order through its object; `then` in the answer is the audit that followed. */
+/** Edits the order through its object; `followUp` in the answer is the audit that followed. */
 export function editOrder(
   env: Env,
   cmd: EditStageInput & { orderId: string; actor: string; stores: Scope; expectedVersion: number | null },
@@ -48,5 +48,5 @@ export function editOrder(
 
 /** The order after an edit and the audit that followed it (the audit's order when it ran). */
 export function editedOrder(r: Extract<EditOutcome, { ok: true }>): { order: typeof r.order; audit: AuditSummary | null } {
-  return r.then?.ok ? { order: r.then.order, audit: r.then.result as AuditSummary } : { order: r.order, audit: null };
+  return r.followUp?.ok ? { order: r.followUp.order, audit: r.followUp.result as AuditSummary } : { order: r.order, audit: null };
 }

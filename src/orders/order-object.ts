@@ -370,9 +370,9 @@ export abstract class OrderKernel extends DurableObject<Env> {
       const r = await this.decideAndCommit(base, plan.proposal, cmd, {});
       if ("stale" in r) continue;
       if (!("row" in r)) return r;
-      const next = plan.proposal.then?.(r.row);
-      const then = next ? await this.applyChange({ orderId: cmd.orderId, stage: next.stage, input: next.input, actor: next.actor, stores: "*", expectedVersion: r.row.version }) : undefined;
-      return { ok: true, order: r.row, result: plan.result, ...(then ? { then } : {}) };
+      const next = plan.proposal.followUp?.(r.row);
+      const followUp = next ? await this.applyChange({ orderId: cmd.orderId, stage: next.stage, input: next.input, actor: next.actor, stores: "*", expectedVersion: r.row.version }) : undefined;
+      return { ok: true, order: r.row, result: plan.result, ...(followUp ? { followUp } : {}) };
     }
     return this.versionNow(cmd.orderId);
   }

@@ -76,7 +76,7 @@ export type Proposal = {
   /** Sent besides the rows the new status owes. */
   extraOutbox?: OutboxRow[];
   /** Another change to run in the same turn once this one is committed (an edit is audited again at once). */
-  then?: (order: OrderRow) => { stage: string; input: unknown; actor: string };
+  followUp?: (order: OrderRow) => { stage: string; input: unknown; actor: string };
 };
 
 export type NotFound = { ok: false; code: "not_found" };
@@ -179,7 +179,7 @@ export type ChangeCommand = {
 };
 
 export type ChangeResult<R = unknown, F = never> =
-  | { ok: true; order: OrderRow; result: R; then?: ChangeResult }
+  | { ok: true; order: OrderRow; result: R; followUp?: ChangeResult }
   | NotFound
   | VersionMismatch
   | Refused
