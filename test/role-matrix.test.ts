@@ -263,6 +263,8 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", can(role, "labels:create") ? (await labelledShipment()).shipmentId : labelled.shipmentId) };
     case "POST /v1/shipments/{id}/handover":
       return { path: path.replace("{id}", can(role, "shipments:handover") ? (await labelledShipment()).shipmentId : labelled.shipmentId), body: {} };
+    case "POST /v1/shipments/{id}/tracking-events":
+      return { path: path.replace("{id}", can(role, "tracking:record") ? (await labelledShipment()).shipmentId : labelled.shipmentId), body: { status: "in_transit" } };
     case "GET /v1/orders/{id}/tracking":
       return { path: path.replace("{id}", labelled.orderId) };
     case "GET /v1/tracking-events":

@@ -62,6 +62,8 @@ export type Permission =
   | "labels:read"
   | "shipments:handover"
   | "tracking:read"
+  /** Record a tracking event by hand (a carrier without webhooks, a delivery confirmed by phone). */
+  | "tracking:record"
   | "logistics_exceptions:read"
   | "logistics_exceptions:resolve"
   // After-sales (stage 5): returns, exchanges, refunds and claims.
@@ -81,6 +83,7 @@ const LOGISTICS: readonly Permission[] = [
   "labels:read",
   "shipments:handover",
   "tracking:read",
+  "tracking:record",
   "logistics_exceptions:read",
   "logistics_exceptions:resolve",
 ];

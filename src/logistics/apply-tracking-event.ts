@@ -9,6 +9,11 @@
  * decides again. Then the shipment's orders are settled (delivered when all
  * their parcels are).
  *
+ * Partners' events (from the logistics queue) and events a person records
+ * (synchronously, POST /v1/shipments/{id}/tracking-events) take this same
+ * path; a recorded event names its shipment instead of being matched by
+ * number, and its recorder is the actor of what it causes.
+ *
  * Idempotent: an event is processed once (`processed_at`); a redelivery only
  * settles the orders again, which is itself idempotent.
  */
@@ -62,15 +67,24 @@ const SHIPMENT_MESSAGE: Partial<Record<TrackingStatus, string>> = {
   returned_to_sender: "shipment.exception",
 };
 
-export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<ApplyOutcome> {
+export type ApplyOptions = {
+  /** Who the handover, the order's changes and cleared exceptions are booked to: the partners' system actor unless a person recorded the event. */
+  actor?: string;
+};
+
+export async function applyTrackingEvent(env: Env, eventRowId: string, options: ApplyOptions = {}): Promise<ApplyOutcome> {
+  const actor = options.actor ?? TRACKING_ACTOR;
   const db = database(env);
   const ev = await db.select().from(trackingEvents).where(eq(trackingEvents.id, eventRowId)).get();
   if (!ev) return { outcome: "missing", shipmentId: null };
   if (ev.processedAt !== null) {
-    if (ev.shipmentId) await settleShipment(env, ev.shipmentId);
+    if (ev.shipmentId) await settleShipment(env, ev.shipmentId, actor);
     return { outcome: ev.outcome ?? "kept", shipmentId: ev.shipmentId, reason: "already processed" };
   }
-  const target = await findShipmentFor(env, ev.trackingNumber, ev.carrier);
+  // An event recorded on a shipment is about that one, whichever other label recycled its number.
+  const target = ev.shipmentId
+    ? ((await db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, ev.shipmentId)).get()) ?? null)
+    : await findShipmentFor(env, ev.trackingNumber, ev.carrier);
   if (!target) {
     // Reported (GET /v1/tracking-events?outcome=unmatched), not an error: labels bought elsewhere, or a partner's test event.
     await db.update(trackingEvents).set({ outcome: "unmatched", processedAt: Date.now() }).where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt)));
@@ -95,7 +109,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
     const atDock = sRows[0]?.status === "labelled" || (sRows[0]?.status === "intercepted" && sRows[0].interceptedFrom === "labelled");
     if (atDock && ev.status !== "pre_transit" && !triedHandover) {
       triedHandover = true;
-      const h = await handOver(env, shipmentId, TRACKING_ACTOR, { late: true });
+      const h = await handOver(env, shipmentId, actor, { late: true });
       // Refused (e.g. OUTBOUND does not hold what was packed): the event still joins the tracking; a person hands over.
       if (!h.ok && h.code !== "conflict") console.warn(`tracking ${ev.id}: implicit handover of ${shipmentId} refused: ${h.code}`);
       continue;
@@ -124,7 +138,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
             )
           : []),
       ]);
-      await settleShipment(env, shipmentId);
+      await settleShipment(env, shipmentId, actor);
       return { outcome: "kept", shipmentId, reason: advance.reason };
     }
 
@@ -169,7 +183,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
       // News clears staleness; a delivery also settles the trouble before it (a return stays for a person).
       db
         .update(logisticsExceptions)
-        .set({ status: "resolved", openKey: null, resolvedBy: TRACKING_ACTOR, resolvedAt: now, resolution: `tracking: ${next.status}` })
+        .set({ status: "resolved", openKey: null, resolvedBy: actor, resolvedAt: now, resolution: `tracking: ${next.status}` })
         .where(
           and(
             eq(logisticsExceptions.shipmentId, shipmentId),
@@ -199,12 +213,12 @@ export async function applyTrackingEvent(env: Env, eventRowId: string): Promise<
     const [updated] = (await db.batch(nonEmpty(statements))) as [{ version: number }[], ...unknown[]];
     if (updated.length === 0) continue; // another event moved the shipment first: decide again on its state
     if (messages.length) await sendOutbox(env, messages).catch((err) => console.warn("shipment message send failed; the sweep resends it", err));
-    await settleShipment(env, shipmentId);
+    await settleShipment(env, shipmentId, actor);
     return { outcome: "applied", shipmentId };
   }
   throw new Error(`tracking event ${ev.id}: shipment ${shipmentId} kept changing; retry later`);
 }
 
-async function settleShipment(env: Env, shipmentId: string): Promise<void> {
-  for (const orderId of await ordersOfShipment(env, shipmentId)) await settleOrder(env, orderId, TRACKING_ACTOR);
+async function settleShipment(env: Env, shipmentId: string, actor: string): Promise<void> {
+  for (const orderId of await ordersOfShipment(env, shipmentId)) await settleOrder(env, orderId, actor);
 }

@@ -4,6 +4,9 @@
  * new, then the event itself with ON CONFLICT DO NOTHING. D1 runs batches
  * one at a time, so of two deliveries of the same event exactly one stores
  * it and owes its processing; the other is a replay and changes nothing.
+ *
+ * A partner's event finds its shipment by tracking number when it is
+ * applied; an event a person records names its shipment (`shipmentId`).
  */
 import { sql } from "drizzle-orm";
 import { database } from "../db/client";
@@ -16,7 +19,18 @@ export const TRACKING_RECEIVED = "tracking.received";
 
 export type Ingested = { duplicate: false; id: string; outbox: OutboxRow } | { duplicate: true };
 
-export async function ingestTrackingEvent(env: { DB: D1Database }, partner: string, u: TrackingUpdate, rawBody: string, now = Date.now()): Promise<Ingested> {
+export type IngestSpec = {
+  partner: string;
+  update: TrackingUpdate;
+  /** Kept as received (a partner's raw body; what a person entered). */
+  rawBody: string;
+  /** The shipment the event is about, when the sender knows it (a person recording it); otherwise matched by tracking number. */
+  shipmentId?: string;
+  now?: number;
+};
+
+export async function ingestTrackingEvent(env: { DB: D1Database }, spec: IngestSpec): Promise<Ingested> {
+  const { partner, update: u, rawBody, now = Date.now() } = spec;
   const db = database(env);
   const id = newId("tev", now);
   const row: OutboxRow = { id: newId("obx", now), orderId: null, topic: "logistics", type: TRACKING_RECEIVED, payload: { tracking_event_id: id }, createdAt: now };
@@ -40,6 +54,7 @@ export async function ingestTrackingEvent(env: { DB: D1Database }, partner: stri
         occurredAt: u.occurredAt,
         receivedAt: now,
         body: rawBody,
+        shipmentId: spec.shipmentId ?? null,
       })
       .onConflictDoNothing()
       .returning({ id: trackingEvents.id }),

@@ -4,6 +4,7 @@ import { LOGISTICS_EXCEPTION_KINDS, SHIPMENT_STATUSES, TRACKING_OUTCOMES, TRACKI
 import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
 import { LogisticsConfigSchema } from "./carrier-config";
+import { MANUAL_PARTNER } from "./tracking-status";
 
 export { ShipmentIdParam, StoreIdParam } from "../fulfilment/schemas";
 
@@ -167,7 +168,7 @@ export const ShipmentTracking = z
 export const ListTrackingEventsQuery = z.object({
   ...ListQuery,
   outcome: z.enum(["applied", "kept", "unmatched", "pending"]).optional().openapi({ description: "pending: stored, not yet processed" }),
-  partner: z.enum(["easypost", "aftership", "shippo"]).optional(),
+  partner: z.enum(["easypost", "aftership", "shippo", MANUAL_PARTNER]).optional().openapi({ description: "manual: recorded by a person (POST /v1/shipments/{id}/tracking-events)" }),
   tracking_number: z.string().max(100).optional(),
 });
 
@@ -185,3 +186,36 @@ export const ExceptionIdParam = z.object({
 });
 
 export const ResolveBody = z.object({ resolution: z.string().trim().min(1).max(2000) }).openapi("ResolveLogisticsException");
+
+/** How far ahead of our clock a recorded `occurred_at` may be (a phone's or a scanner's clock runs a little fast). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** What a person records when a carrier has no webhook (or confirmed a delivery by phone). */
+export const RecordTrackingEventBody = z
+  .object({
+    status: z.enum(TRACKING_STATUSES).exclude(["pre_transit"]).openapi({ description: "What happened to the parcel, in our tracking vocabulary" }),
+    occurred_at: z.iso
+      .datetime({ offset: true })
+      .refine((s) => Date.parse(s) <= Date.now() + CLOCK_SKEW_MS, { message: "must not be in the future" })
+      .optional()
+      .openapi({ description: "When it happened (RFC 3339); now if not given. A time older than the parcel's current status is kept in the timeline, not applied." }),
+    message: z.string().trim().min(1).max(500).optional().openapi({ description: "What the carrier or the customer said; shown in the timeline and the customer's message" }),
+    location: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict()
+  .openapi("RecordTrackingEvent");
+
+export const RecordedTrackingEvent = z
+  .object({
+    event: TrackingEvent,
+    duplicate: z.boolean().openapi({ description: "True when this request repeated an event already recorded (nothing was applied twice)" }),
+    outcome: z.enum(["applied", "kept"]),
+    reason: z
+      .string()
+      .nullable()
+      .openapi({ description: "Why a kept event did not move the parcel: late, regression, unchanged, after_terminal, conflicting_terminal (raises an exception), or already_recorded" }),
+    shipment_status: z.enum(SHIPMENT_STATUSES),
+    tracking_status: z.enum(TRACKING_STATUSES).nullable(),
+    orders: z.array(z.object({ id: z.string(), status: z.string() })).openapi({ description: "The orders with goods in the parcel, as they are now (delivered with their last parcel)" }),
+  })
+  .openapi("RecordedTrackingEvent");

@@ -1,10 +1,11 @@
-/** Reads of tracking (a shipment's or an order's parcels, the raw events) and the logistics exceptions queue. */
+/** Tracking: reads (a shipment's or an order's parcels, the raw events), events recorded by hand, and the logistics exceptions queue. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, inArray, isNull, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { logisticsExceptions, shipments, shipmentTracking, trackingEvents } from "../db/schema";
 import type { AppEnv } from "../env";
 import type { Principal } from "../http/auth";
+import { idempotencyKeyOf, idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
 import { cursorKey, pageOf } from "../http/pagination";
@@ -13,12 +14,15 @@ import { OrderIdParam } from "../orders/schemas";
 import { iso } from "../orders/serialize";
 import { shipmentScope } from "../fulfilment/shipment-queries";
 import { listExceptions, resolveException } from "./logistics-exceptions";
+import { recordTrackingEvent } from "./record-tracking-event";
 import { liveShipmentsOfOrder } from "./order-shipments";
 import {
   ExceptionIdParam,
   ListExceptionsQuery,
   ListTrackingEventsQuery,
   LogisticsException,
+  RecordedTrackingEvent,
+  RecordTrackingEventBody,
   ResolveBody,
   ShipmentIdParam,
   ShipmentTracking,
@@ -88,6 +92,43 @@ trackingRoutes.openapi(
     if (!order) throw notFound("order");
     const visible = (await liveShipmentsOfOrder(c.env, id)).filter((s) => seesShipment(p, s.shipment));
     return c.json({ order_id: id, shipments: await Promise.all(visible.map((s) => trackingOf(c.env, s.shipment))) }, 200);
+  },
+);
+
+trackingRoutes.post("/v1/shipments/:id/tracking-events", idempotent());
+trackingRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/shipments/{id}/tracking-events",
+    permission: "tracking:record",
+    tags: ["Logistics"],
+    summary: "Record what happened to a parcel by hand (a carrier without webhooks, a delivery confirmed by phone)",
+    description:
+      "Stored as a tracking event of partner `manual` and applied at once, as a partner's would be: forward only (a late or older event is kept in the timeline, with the reason), exceptions raised or cleared, the customer told, the order delivered with its last parcel. A labelled parcel not yet handed over is handed over by it. `Idempotency-Key` replays the first answer; without one, the same event with the same `occurred_at` is recorded once.",
+    request: { params: ShipmentIdParam, body: jsonBody(RecordTrackingEventBody) },
+    responses: {
+      201: jsonResponse(RecordedTrackingEvent, "Recorded, and applied or kept"),
+      200: jsonResponse(RecordedTrackingEvent, "Already recorded: the same event, not applied twice"),
+      ...problems(404, 409, 413, 415, 422),
+    },
+  }),
+  async (c) => {
+    const id = c.req.valid("param").id;
+    const r = await recordTrackingEvent(c.env, { principal: c.get("principal"), shipmentId: id, input: c.req.valid("json"), idempotencyKey: idempotencyKeyOf(c) });
+    if (!r.ok) {
+      if (r.code === "not_found") throw notFound("shipment");
+      throw new ApiError(409, r.code, "Not labelled", r.message);
+    }
+    const body = {
+      event: trackingEventBody(r.event),
+      duplicate: r.duplicate,
+      outcome: r.outcome,
+      reason: r.reason,
+      shipment_status: r.shipmentStatus,
+      tracking_status: r.trackingStatus,
+      orders: r.orders,
+    };
+    return r.duplicate ? c.json(body, 200) : c.json(body, 201, { location: `/v1/shipments/${id}/tracking` });
   },
 );
 

@@ -28,6 +28,9 @@ import { TRACKING_STATUSES, type TrackingStatus } from "../db/schema";
 
 export { TRACKING_STATUSES, type TrackingStatus };
 
+/** The partner name of events a person records (POST /v1/shipments/{id}/tracking-events): no webhook answers to it. */
+export const MANUAL_PARTNER = "manual";
+
 export const TERMINAL: ReadonlySet<TrackingStatus> = new Set(["delivered", "returned_to_sender"]);
 export const TROUBLE: ReadonlySet<TrackingStatus> = new Set(["failed_attempt", "exception"]);
 

@@ -100,7 +100,7 @@ trackingWebhookRoutes.post("/webhooks/tracking/:partner", async function receive
   if (parsed.kind === "invalid") throw validationFailed(parsed.errors);
   if (parsed.kind === "ignored") return c.json({ received: true, ignored: parsed.reason }, 200);
 
-  const stored = await ingestTrackingEvent(c.env, partner.name, parsed.update, text, now);
+  const stored = await ingestTrackingEvent(c.env, { partner: partner.name, update: parsed.update, rawBody: text, now });
   if (stored.duplicate) return c.json({ received: true, duplicate: true }, 200);
   // Best effort: if this send is lost, the outbox sweep sends the row later.
   c.executionCtx.waitUntil(sendOutboxSoon(c.env, [stored.outbox]).catch((err) => console.warn("tracking event send failed; the sweep resends it", err)));
