@@ -109,9 +109,11 @@ export async function recordTrackingEvent(env: Env, spec: RecordSpec): Promise<R
   if (!stored.duplicate) await db.update(outbox).set({ deliveredAt: Date.now() }).where(eq(outbox.id, stored.outbox.id));
 
   const orderIds = await ordersOfShipment(env, spec.shipmentId);
-  const [events, after, orderRows] = await db.batch([
+  // Two reads, not a join: both columns are named `status`, and D1's batch results are keyed by column name.
+  const [events, shipmentNow, trackingNow, orderRows] = await db.batch([
     db.select().from(trackingEvents).where(eq(trackingEvents.id, eventRowId)),
-    db.select({ status: shipments.status, trackingStatus: shipmentTracking.status }).from(shipments).leftJoin(shipmentTracking, eq(shipmentTracking.shipmentId, shipments.id)).where(eq(shipments.id, spec.shipmentId)),
+    db.select({ status: shipments.status }).from(shipments).where(eq(shipments.id, spec.shipmentId)),
+    db.select({ status: shipmentTracking.status }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, spec.shipmentId)),
     db.select({ id: orders.id, status: orders.status }).from(orders).where(inArray(orders.id, orderIds.length ? orderIds : [""])),
   ]);
   return {
@@ -120,8 +122,8 @@ export async function recordTrackingEvent(env: Env, spec: RecordSpec): Promise<R
     event: events[0]!,
     outcome: applied.outcome,
     reason: applied.reason === "already processed" ? "already_recorded" : (applied.reason ?? null),
-    shipmentStatus: after[0]!.status,
-    trackingStatus: after[0]!.trackingStatus,
+    shipmentStatus: shipmentNow[0]!.status,
+    trackingStatus: trackingNow[0]?.status ?? null,
     orders: orderRows,
   };
 }
