@@ -6,7 +6,7 @@ import { logisticsExceptions, shipments, shipmentTracking, trackingEvents } from
 import type { AppEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { idempotencyKeyOf, idempotent } from "../http/idempotency";
-import { ApiError, notFound, validationFailed } from "../http/problem";
+import { ApiError, notFound } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
 import { cursorKey, pageOf } from "../http/pagination";
 import { getOrder } from "../orders/queries";
