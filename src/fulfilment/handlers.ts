@@ -13,6 +13,7 @@ import { cancelAt3pl, dispatchTo3pl } from "./dispatch-3pl";
 import { allocateOrder, loadOrders } from "./allocate-order";
 import { loadPlanningFacts } from "./plan-allocation";
 import { interceptOrderWrites } from "./intercept-shipment";
+import { rerouteRejected } from "./reroute-shipment";
 import { createServiceTasks } from "./service-tasks";
 
 const allocateApproved: Handler = async function allocateApproved(env, message, batch) {
@@ -42,6 +43,7 @@ const interceptReaddressed: Handler = async function interceptReaddressed(env, m
 export const fulfilmentHandlers = {
   "fulfilment:order.approved": allocateApproved,
   "fulfilment:order.address_changed": interceptReaddressed,
+  "fulfilment:shipment.rejected": rerouteRejected,
   "webhooks:shipment.dispatch": dispatchTo3pl,
   "webhooks:shipment.cancel": cancelAt3pl,
 } as const;

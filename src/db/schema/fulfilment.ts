@@ -162,7 +162,12 @@ export const fulfilmentExceptions = sqliteTable(
     quantity: integer("quantity").notNull().default(0),
     note: text("note"),
     status: text("status", { enum: ["open", "resolved"] }).notNull(),
+    /** How it was resolved: `rerouted`, `dismissed`, or `shipped short` (packing resolves short picks). */
     resolution: text("resolution"),
+    /** What the person resolving it said (a dismissal must say why). */
+    resolutionNote: text("resolution_note"),
+    /** A re-routed rejection: the shipments born for its goods. */
+    reroutedTo: text("rerouted_to", { mode: "json" }).$type<string[]>(),
     createdBy: text("created_by").notNull(),
     resolvedBy: text("resolved_by"),
     createdAt: integer("created_at").notNull(),
