@@ -204,7 +204,12 @@ describe("re-routing by hand", () => {
       from_status: "processing",
       to_status: "processing",
       reason: "ship it from New Jersey",
-      data: { exception_id: e.id, from_shipment: { id: s.shipmentId, warehouse_id: s.tpl.id }, excluded_warehouses: [s.tpl.id], shipments: [{ id: newId, warehouse_id: s.own!.id, units: 2 }] },
+      data: {
+        exception_id: e.id,
+        from_shipment: { id: s.shipmentId, warehouse_id: s.tpl.id },
+        excluded_warehouses: [s.tpl.id],
+        shipments: [{ id: newId, warehouse_id: s.own!.id, units: 2 }],
+      },
     });
     const moves = await api(`/v1/warehouses/${s.own!.id}/movements?kind=reserve`);
     expect(moves.body.data).toMatchObject([{ sku: s.sku, reserved_delta: 2, ref_id: s.order.id }]);
@@ -327,9 +332,7 @@ describe("re-routing by policy (reroute_on_reject)", () => {
     const s = await scenario({ own: 0, policy: { reroute_on_reject: true } });
     const e = await rejectAt(s.tpl, s.shipmentId);
     // The message the rejection wrote has been handled (its outbox row delivered), and changed nothing.
-    await waitFor(async () =>
-      expect(await count("outbox", "type = 'shipment.rejected' AND order_id = ? AND delivered_at IS NOT NULL", s.order.id)).toBe(1),
-    );
+    await waitFor(async () => expect(await count("outbox", "type = 'shipment.rejected' AND order_id = ? AND delivered_at IS NOT NULL", s.order.id)).toBe(1));
     expect((await api(`/v1/fulfilment-exceptions/${e.id}`)).body.status).toBe("open");
     expect(await shipmentsOf(s.order.id)).toBe(1);
     await ledgersOk(s.tpl, s.own);
@@ -338,9 +341,7 @@ describe("re-routing by policy (reroute_on_reject)", () => {
   it("with the policy off, a rejection waits for a person", async () => {
     const s = await scenario({ own: 5 });
     const e = await rejectAt(s.tpl, s.shipmentId);
-    await waitFor(async () =>
-      expect(await count("outbox", "type = 'shipment.rejected' AND order_id = ? AND delivered_at IS NOT NULL", s.order.id)).toBe(1),
-    );
+    await waitFor(async () => expect(await count("outbox", "type = 'shipment.rejected' AND order_id = ? AND delivered_at IS NOT NULL", s.order.id)).toBe(1));
     expect((await api(`/v1/fulfilment-exceptions/${e.id}`)).body.status).toBe("open");
     expect(await level(s.own!.id, s.sku)).toEqual({ on_hand: 5, reserved: 0 });
   });
@@ -356,7 +357,13 @@ describe("dismissing", () => {
     expect((await api(`/v1/fulfilment-exceptions/${e.id}`)).body.status).toBe("open");
     const r = await resolve(e.id, { action: "dismiss", note: "fulfilled from the shop's own stock" });
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ status: "resolved", resolution: "dismissed", resolution_note: "fulfilled from the shop's own stock", rerouted_to: null, resolved_by: "bootstrap" });
+    expect(r.body).toMatchObject({
+      status: "resolved",
+      resolution: "dismissed",
+      resolution_note: "fulfilled from the shop's own stock",
+      rerouted_to: null,
+      resolved_by: "bootstrap",
+    });
     expect(r.body.resolved_at).toEqual(expect.any(String));
     expect((await resolve(e.id, { action: "dismiss", note: "again" })).body.code).toBe("already_resolved");
     const late = await resolve(e.id, { action: "reroute" });

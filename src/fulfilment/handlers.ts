@@ -2,6 +2,8 @@
  * Processing's queue handlers. `order.approved` starts processing: service
  * lines become tasks (a service-only order processes when one is assigned),
  * goods are allocated (which fires `process`).
+ * `shipment.rejected` (a 3PL refused a dispatch) re-routes its goods where
+ * the store's routing policy says so (see ./reroute-shipment.ts).
  * (A cancellation releases stock and stops the floor in its own batch: see ./fulfilment-stage.ts.)
  * Both are idempotent (see allocateOrder and releaseOrderWrites): the
  * consumer dedupes receipts, and a re-run after a failure changes nothing twice.

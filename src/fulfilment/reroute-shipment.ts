@@ -61,11 +61,18 @@ export async function rerouteShipment(env: Env, cmd: RerouteCommand): Promise<Re
   const { exception: e, shipment: s } = found;
   if (e.status !== "open") return { ok: false, code: "already_resolved", message: `resolved by ${e.resolvedBy} (${e.resolution})` };
   if (e.kind !== "dispatch_rejected" || s.status !== "rejected") {
-    return { ok: false, code: "not_reroutable", message: `only a dispatch a 3PL rejected can be re-routed; this is a ${e.kind} exception on a ${s.status} shipment (dismiss it instead)` };
+    return {
+      ok: false,
+      code: "not_reroutable",
+      message: `only a dispatch a 3PL rejected can be re-routed; this is a ${e.kind} exception on a ${s.status} shipment (dismiss it instead)`,
+    };
   }
   const [[order], items, rejected] = await db.batch([
     db.select({ status: orders.status, storeId: orders.storeId, address: orders.shippingAddress }).from(orders).where(eq(orders.id, s.orderId)),
-    db.select().from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
+    db
+      .select()
+      .from(shipmentItems)
+      .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
     // Every warehouse that has rejected this order's goods, this one included.
     db
       .selectDistinct({ warehouseId: shipments.warehouseId })
@@ -95,7 +102,11 @@ export async function rerouteShipment(env: Env, cmd: RerouteCommand): Promise<Re
 
   let lost = "";
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const facts = await loadPlanningFacts(env, [order.storeId], lines.map((l) => l.sku));
+    const facts = await loadPlanningFacts(
+      env,
+      [order.storeId],
+      lines.map((l) => l.sku),
+    );
     // The excluded warehouses take no part: the policy sees them as unavailable.
     const candidates = facts.candidates.map((w) => (excluded.includes(w.id) ? { ...w, active: false } : w));
     const stock = facts.stock.filter((b) => !excluded.includes(b.warehouseId));
@@ -133,7 +144,14 @@ export async function rerouteShipment(env: Env, cmd: RerouteCommand): Promise<Re
     if (r.code === "not_found") return r;
     throw new Error(`re-route of ${e.id} failed: ${r.code}`);
   }
-  return { ok: false, code: "cannot_reroute", reason: "contention", message: lost, shortages: [], explanation: { rule: null, priority: [], warehouses: [], summary: "other orders kept taking the stock: try again" } };
+  return {
+    ok: false,
+    code: "cannot_reroute",
+    reason: "contention",
+    message: lost,
+    shortages: [],
+    explanation: { rule: null, priority: [], warehouses: [], summary: "other orders kept taking the stock: try again" },
+  };
 }
 
 /** Whether the store's routing policy re-routes rejections by itself. */

@@ -61,9 +61,7 @@ export const rerouteStage: OrderStage<RerouteInput, string[]> = {
           shipments: placed.eventData.shipments,
           summary: input.explanation.summary,
         },
-        writes: [
-          assertInBatch(db, "fulfilment exception open", sql`NOT EXISTS (SELECT 1 FROM fulfilment_exceptions WHERE id = ${input.exceptionId} AND status = 'open')`),
-        ],
+        writes: [assertInBatch(db, "fulfilment exception open", sql`NOT EXISTS (SELECT 1 FROM fulfilment_exceptions WHERE id = ${input.exceptionId} AND status = 'open')`)],
         // After the order's update: a stock CHECK failure then refuses the change whole.
         after: [
           ...placed.statements,
