@@ -129,7 +129,7 @@ export async function rerouteShipment(env: Env, cmd: RerouteCommand): Promise<Re
         id: newId("shp", now),
         warehouseId: p.warehouseId,
         thirdParty: kinds.get(p.warehouseId) === "third_party",
-        carrier: p.carrier ?? s.carrier,
+        carrier: p.carrier,
         items: p.items.map((i) => ({ id: newId("si", now), lineNo: i.lineNo, sku: i.sku, binId: i.binId, quantity: i.quantity })),
       })),
     };
