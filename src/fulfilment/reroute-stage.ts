@@ -13,9 +13,9 @@
  *   CHECK and the whole change is refused (`insufficient_stock`): nothing
  *   is written, and the caller plans again.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import { assertInBatch, assertionFailed } from "../db/assert";
-import { fulfilmentExceptions } from "../db/schema";
+import { fulfilmentExceptions, shipmentItems } from "../db/schema";
 import type { Env } from "../env";
 import { isStockShortage } from "../inventory/stock";
 import { orderStub } from "../orders/order-object";
@@ -69,6 +69,11 @@ export const rerouteStage: OrderStage<RerouteInput, string[]> = {
             .update(fulfilmentExceptions)
             .set({ status: "resolved", resolution: "rerouted", resolutionNote: input.note, reroutedTo: ids, resolvedBy: actor, resolvedAt: now })
             .where(and(eq(fulfilmentExceptions.id, input.exceptionId), eq(fulfilmentExceptions.status, "open"))),
+          // The goods now travel in the new shipments: the refused one owes nothing more, and the order ships without it.
+          db
+            .update(shipmentItems)
+            .set({ cancelledAt: now })
+            .where(and(eq(shipmentItems.shipmentId, input.fromShipmentId), isNull(shipmentItems.cancelledAt))),
         ],
         extraOutbox: placed.outbox,
         refusal: refusalOf,
