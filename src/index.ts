@@ -17,6 +17,7 @@ import { AUDIT_STAGE, auditStage } from "./audit/audit-stage";
 import { EDIT_STAGE, editStage } from "./edits/edit-stage";
 import { ALLOCATION_STAGE, allocationStage } from "./fulfilment/allocation-effect";
 import { fulfilmentStage } from "./fulfilment/fulfilment-stage";
+import { REROUTE_STAGE, rerouteStage } from "./fulfilment/reroute-stage";
 import { retryBackorders } from "./fulfilment/allocate-order";
 import { logisticsStage } from "./logistics/logistics-stage";
 import { flagStaleTracking } from "./logistics/flag-stale-tracking";
@@ -33,6 +34,7 @@ const STAGES: Stages = {
   [EDIT_STAGE]: editStage,
   [AFTER_SALES_STAGE]: afterSalesStage,
   [ALLOCATION_STAGE]: allocationStage,
+  [REROUTE_STAGE]: rerouteStage,
   fulfilment: fulfilmentStage,
   logistics: logisticsStage,
 };

@@ -107,7 +107,6 @@ describe("a transition", () => {
       { topic: "fulfilment", type: "order.received" },
       { topic: "fulfilment", type: "order.approved" },
       { topic: "notifications", type: "order.approved" },
-      { topic: "fulfilment", type: "order.cancelled" },
       { topic: "notifications", type: "order.cancelled" },
     ]);
   });

@@ -55,6 +55,16 @@ async function openException(): Promise<string> {
   return id;
 }
 
+/** An open floor exception on the matrix store's shipment (as a short pick would leave). */
+async function openFulfilmentException(): Promise<string> {
+  const id = newId("exc");
+  await env.DB.prepare(
+    "INSERT INTO fulfilment_exceptions (id, shipment_id, item_id, kind, quantity, note, status, created_by, created_at) VALUES (?, ?, NULL, 'short_pick', 1, 'matrix', 'open', 'matrix', ?)",
+  )
+    .bind(id, shipmentId, Date.now())
+    .run();
+  return id;
+}
 
 /** An open task of a fresh approved service order. */
 async function serviceTask(): Promise<string> {
@@ -210,6 +220,12 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path };
     case "GET /v1/shipments/{id}":
       return { path: path.replace("{id}", shipmentId) };
+    case "GET /v1/fulfilment-exceptions":
+      return { path };
+    case "GET /v1/fulfilment-exceptions/{id}":
+      return { path: path.replace("{id}", await openFulfilmentException()) };
+    case "POST /v1/fulfilment-exceptions/{id}/resolve":
+      return { path: path.replace("{id}", await openFulfilmentException()), body: { action: "dismiss", note: "matrix" } };
     // Service tasks
     case "GET /v1/service-tasks":
       return { path };

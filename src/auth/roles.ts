@@ -49,6 +49,10 @@ export type Permission =
   | "shipments:merge"
   | "shipments:intercept"
   | "picking:execute"
+  /** The floor's exceptions (short picks, dispatches a 3PL rejected). */
+  | "fulfilment_exceptions:read"
+  /** Re-route a rejected dispatch, or dismiss an exception. */
+  | "fulfilment_exceptions:resolve"
   | "service_tasks:read"
   | "service_tasks:manage"
   /** Rollup reports and CSV exports (src/analytics). */
@@ -119,6 +123,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "shipments:merge",
     "shipments:intercept",
     "picking:execute",
+    "fulfilment_exceptions:read",
+    "fulfilment_exceptions:resolve",
     "service_tasks:read",
     "service_tasks:manage",
     "reports:read",
@@ -157,13 +163,16 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "shipments:merge",
     "shipments:intercept",
     "picking:execute",
+    // Re-routing goods a 3PL refused is a warehouse decision, like re-running allocation.
+    "fulfilment_exceptions:read",
+    "fulfilment_exceptions:resolve",
     // The packing station prints the label; the dock hands over is logistics' call.
     "carriers:read",
     "labels:create",
     "labels:read",
     "tracking:read",
   ],
-  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read", "warehouses:read", "fulfilment:read", "shipments:read", ...LOGISTICS],
+  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read", "warehouses:read", "fulfilment:read", "shipments:read", "fulfilment_exceptions:read", ...LOGISTICS],
   // Support fixes orders for customers, stops shipments and runs the service team's tasks.
   support: [
     "orders:read",
@@ -180,6 +189,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "fulfilment:read",
     "shipments:read",
     "shipments:intercept",
+    "fulfilment_exceptions:read",
     "service_tasks:read",
     "service_tasks:manage",
     // Where is my parcel: support answers customers.
@@ -202,6 +212,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "routing:read",
     "fulfilment:read",
     "shipments:read",
+    "fulfilment_exceptions:read",
     "service_tasks:read",
     "carriers:read",
     "tracking:read",

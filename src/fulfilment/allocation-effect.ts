@@ -23,10 +23,10 @@ import { newShipment } from "./shipment-lifecycle";
 
 export const ALLOCATION_STAGE = "allocation";
 
-export type AllocateEffectData = {
+/** Shipments to create for an order, each with its items at their bins. */
+export type PlacedShipments = {
   mergeKey: string;
   holdUntil: number;
-  explanation: Explanation;
   shipments: {
     id: string;
     warehouseId: string;
@@ -36,9 +36,18 @@ export type AllocateEffectData = {
   }[];
 };
 
+export type AllocateEffectData = PlacedShipments & { explanation: Explanation };
+
 type Context = { orderId: string; storeId: string; actor: string; now: number };
 
-export function allocationWrites(db: Database, ctx: Context, data: AllocateEffectData) {
+/**
+ * New shipments for an order's goods, as one batch's statements: each
+ * item's reservation (a guarded increment, refused by the stock CHECKs if
+ * the stock is gone) and its `reserve` movement, the shipments (born
+ * pending) and their items, and a `shipment.dispatch` outbox row per
+ * third-party shipment. Shared by allocation and by re-routing a rejection.
+ */
+export function placementWrites(db: Database, ctx: Context, data: PlacedShipments) {
   const { orderId, storeId, now, actor } = ctx;
   const statements: BatchItem<"sqlite">[] = [];
   const items = data.shipments.flatMap((s) => s.items.map((i) => ({ ...i, shipmentId: s.id, warehouseId: s.warehouseId })));
@@ -68,8 +77,8 @@ export function allocationWrites(db: Database, ctx: Context, data: AllocateEffec
       orderId,
       warehouseId: s.warehouseId,
       carrier: s.carrier,
-    mergeKey: data.mergeKey,
-    holdUntil: data.holdUntil,
+      mergeKey: data.mergeKey,
+      holdUntil: data.holdUntil,
       dispatchStatus: s.thirdParty ? ("queued" as const) : null,
       createdAt: now,
       updatedAt: now,
@@ -90,15 +99,6 @@ export function allocationWrites(db: Database, ctx: Context, data: AllocateEffec
     createdAt: now,
   }));
   statements.push(...chunk(itemRows, 8).map((part) => db.insert(shipmentItems).values(part)));
-  statements.push(
-    db
-      .insert(allocations)
-      .values({ orderId, storeId, status: "allocated", reason: null, explanation: data.explanation, attempts: 1, lastAttemptAt: now, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({
-        target: allocations.orderId,
-        set: { status: "allocated", reason: null, explanation: data.explanation, attempts: sql`${allocations.attempts} + 1`, lastAttemptAt: now, updatedAt: now },
-      }),
-  );
   const outbox: OutboxRow[] = data.shipments
     .filter((s) => s.thirdParty)
     .map((s) => ({
@@ -116,7 +116,23 @@ export function allocationWrites(db: Database, ctx: Context, data: AllocateEffec
   };
 }
 
-const insufficientStock = (err: unknown) =>
+/** Allocation's writes: the shipments and their reservations, and the allocation record. */
+export function allocationWrites(db: Database, ctx: Context, data: AllocateEffectData) {
+  const { orderId, storeId, now } = ctx;
+  const placed = placementWrites(db, ctx, data);
+  placed.statements.push(
+    db
+      .insert(allocations)
+      .values({ orderId, storeId, status: "allocated", reason: null, explanation: data.explanation, attempts: 1, lastAttemptAt: now, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({
+        target: allocations.orderId,
+        set: { status: "allocated", reason: null, explanation: data.explanation, attempts: sql`${allocations.attempts} + 1`, lastAttemptAt: now, updatedAt: now },
+      }),
+  );
+  return placed;
+}
+
+export const insufficientStock = (err: unknown) =>
   isStockShortage(err) ? { reason: "insufficient_stock", message: "another order took stock this allocation counted on" } : null;
 
 /** Proposes `process` with the plan's reservation; the stock CHECKs refuse it whole if another order took the stock first. */

@@ -78,7 +78,8 @@ async function fulfilExternally(ctx: EffectContext): Promise<Effects> {
   const { db, now, actor } = ctx;
   const orderId = ctx.order.id;
   const consume = ctx.input.stock !== "release";
-  const onFloor: ShipmentStatus[] = ["pending", "picking", "packed", "intercepted"];
+  // A shipment a 3PL refused still owes its goods: they were fulfilled elsewhere too (its stock was released with the refusal).
+  const onFloor: ShipmentStatus[] = ["pending", "picking", "packed", "intercepted", "rejected"];
   const items = await db
     .select({ item: shipmentItems, status: shipments.status, dispatchStatus: shipments.dispatchStatus })
     .from(shipmentItems)

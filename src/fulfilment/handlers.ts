@@ -2,6 +2,8 @@
  * Processing's queue handlers. `order.approved` starts processing: service
  * lines become tasks (a service-only order processes when one is assigned),
  * goods are allocated (which fires `process`).
+ * `shipment.rejected` (a 3PL refused a dispatch) re-routes its goods where
+ * the store's routing policy says so (see ./reroute-shipment.ts).
  * (A cancellation releases stock and stops the floor in its own batch: see ./fulfilment-stage.ts.)
  * Both are idempotent (see allocateOrder and releaseOrderWrites): the
  * consumer dedupes receipts, and a re-run after a failure changes nothing twice.
@@ -13,6 +15,7 @@ import { cancelAt3pl, dispatchTo3pl } from "./dispatch-3pl";
 import { allocateOrder, loadOrders } from "./allocate-order";
 import { loadPlanningFacts } from "./plan-allocation";
 import { interceptOrderWrites } from "./intercept-shipment";
+import { rerouteRejected } from "./reroute-shipment";
 import { createServiceTasks } from "./service-tasks";
 
 const allocateApproved: Handler = async function allocateApproved(env, message, batch) {
@@ -42,6 +45,7 @@ const interceptReaddressed: Handler = async function interceptReaddressed(env, m
 export const fulfilmentHandlers = {
   "fulfilment:order.approved": allocateApproved,
   "fulfilment:order.address_changed": interceptReaddressed,
+  "fulfilment:shipment.rejected": rerouteRejected,
   "webhooks:shipment.dispatch": dispatchTo3pl,
   "webhooks:shipment.cancel": cancelAt3pl,
 } as const;

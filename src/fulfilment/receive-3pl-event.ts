@@ -1,7 +1,9 @@
 /**
  * What a 3PL tells us about a dispatch, already verified and parsed:
  * accepted (it is picking), rejected (the reservation is released, the
- * shipment is `rejected` and an exception opened for someone to re-route),
+ * shipment is `rejected`, an exception opened for someone to re-route, and
+ * a `shipment.rejected` message owed that re-routes at once where the
+ * store's policy says so: see ./reroute-shipment.ts),
  * or shipped (packages and tracking numbers; the goods leave the ledger with
  * `ship` movements). Each
  * event commits in one batch with its dedupe record, and asserts inside the
@@ -13,11 +15,12 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { assertInBatch, assertionFailed } from "../db/assert";
 import { constraintFailed, database } from "../db/client";
-import { fulfilmentExceptions, inboundWebhooks, shipmentItems, shipments, stockLevels } from "../db/schema";
+import { fulfilmentExceptions, inboundWebhooks, outbox, shipmentItems, shipments, stockLevels } from "../db/schema";
 import type { Env } from "../env";
 import { changeLevel, currentUnitCost, insertMovements, insertMovementsSelect, type MovementInput } from "../inventory/stock";
 import { raiseException } from "../logistics/logistics-exceptions";
 import { newId } from "../lib/ids";
+import type { OutboxRow } from "../outbox/topics";
 import { releaseItemsWrites } from "./release-order";
 import { moveShipments } from "./shipment-lifecycle";
 
@@ -47,7 +50,7 @@ export const ThirdPartyEvent = z
 export type ThirdPartyEventInput = z.infer<typeof ThirdPartyEvent>;
 
 export type InboundResult =
-  | { ok: true; duplicate: boolean; shipmentId: string; shipOrder: string | null; late?: boolean }
+  | { ok: true; duplicate: boolean; shipmentId: string; shipOrder: string | null; late?: boolean; outbox?: OutboxRow[] }
   | { ok: false; code: "unknown_shipment" | "wrong_state"; message: string };
 
 export async function receive3plEvent(env: Env, warehouseId: string, eventId: string, event: ThirdPartyEventInput, actor: string): Promise<InboundResult> {
@@ -72,18 +75,29 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
     );
   const statements: BatchItem<"sqlite">[] = [db.insert(inboundWebhooks).values({ source, eventId, type: event.type, receivedAt: now })];
   const mine = sql`shipment_id = ${id} AND cancelled_at IS NULL`;
+  const owed: OutboxRow[] = [];
   const here = eq(shipments.id, id);
   switch (event.type) {
     case "dispatch.accepted":
       statements.push(expect(["queued", "sent"], ["pending"]), moveShipments(db, { event: "accept", where: here, set: { dispatchStatus: "accepted" }, now }));
       break;
-    case "dispatch.rejected":
+    case "dispatch.rejected": {
+      const exceptionId = newId("exc", now);
+      // Re-routing (by policy, or left to a person) starts from this message, committed with the rejection.
+      owed.push({
+        id: newId("obx", now),
+        orderId: s.orderId,
+        topic: "fulfilment",
+        type: "shipment.rejected",
+        payload: { shipment_id: id, exception_id: exceptionId, store_id: s.storeId, warehouse_id: warehouseId },
+        createdAt: now,
+      });
       statements.push(
         expect(["queued", "sent", "accepted"], ["pending", "picking"]),
         ...releaseItemsWrites(db, mine, actor, `rejected by the 3PL: ${event.data.reason}`, "shipment", now),
         moveShipments(db, { event: "reject", where: here, set: { dispatchStatus: "rejected", dispatchNote: event.data.reason }, now }),
         db.insert(fulfilmentExceptions).values({
-          id: newId("exc", now),
+          id: exceptionId,
           shipmentId: id,
           itemId: null,
           kind: "dispatch_rejected",
@@ -93,8 +107,10 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
           createdBy: actor,
           createdAt: now,
         }),
+        db.insert(outbox).values(owed),
       );
       break;
+    }
     case "shipment.shipped":
       statements.push(
         expect(["sent", "accepted"], ["pending", "picking"]),
@@ -110,7 +126,7 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
     if (assertionFailed(err)) return { ok: false, code: "wrong_state", message: `shipment ${id} is ${s.status} (dispatch ${s.dispatchStatus}): ${event.type} does not follow` };
     throw err;
   }
-  return { ok: true, duplicate: false, shipmentId: id, shipOrder };
+  return { ok: true, duplicate: false, shipmentId: id, shipOrder, ...(owed.length ? { outbox: owed } : {}) };
 }
 
 /**

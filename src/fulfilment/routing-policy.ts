@@ -49,6 +49,13 @@ export const RoutingPolicySchema = z
       .default(0)
       .openapi({ description: "New shipments wait this long before picking, and merge with others to the same customer and address meanwhile" }),
     default_carrier: z.string().trim().min(1).max(64).nullable().default(null),
+    reroute_on_reject: z
+      .boolean()
+      .default(false)
+      .openapi({
+        description:
+          "When a third-party warehouse rejects a dispatch, re-route its goods at once with this policy (excluding every warehouse that rejected the order's goods). When no warehouse can take them, the exception stays open for a person (GET /v1/fulfilment-exceptions).",
+      }),
   })
   .openapi("RoutingPolicy");
 

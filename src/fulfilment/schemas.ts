@@ -1,6 +1,6 @@
 /** The processing API's shapes: routing policy, allocation (and its dry run), shipments. */
 import { z } from "@hono/zod-openapi";
-import { SERVICE_TASK_STATUSES, SHIPMENT_STATUSES, WAREHOUSE_EVENT_KINDS } from "../db/schema";
+import { FULFILMENT_EXCEPTION_KINDS, SERVICE_TASK_STATUSES, SHIPMENT_STATUSES, WAREHOUSE_EVENT_KINDS } from "../db/schema";
 import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
 import { RoutingPolicySchema } from "./routing-policy";
@@ -310,3 +310,48 @@ export const ListWarehouseEventsQuery = z.object({
   shipment_id: z.string().max(64).optional(),
   kind: csv(WAREHOUSE_EVENT_KINDS).optional(),
 });
+
+export const FulfilmentExceptionIdParam = z.object({
+  id: z.string().regex(/^exc_[0-9A-Z]{26}$/, "must be a fulfilment exception id").openapi({ param: { name: "id", in: "path" }, example: "exc_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
+});
+
+export const FulfilmentException = z
+  .object({
+    id: z.string(),
+    kind: z.enum(FULFILMENT_EXCEPTION_KINDS).openapi({ description: "short_pick: units not found in the bin; dispatch_rejected: a 3PL refused the shipment" }),
+    status: z.enum(["open", "resolved"]),
+    shipment_id: z.string(),
+    order_id: z.string(),
+    store_id: z.string(),
+    warehouse_id: z.string(),
+    item_id: z.string().nullable(),
+    quantity: z.number().int().openapi({ description: "Units short (short_pick)" }),
+    note: z.string().nullable().openapi({ description: "What happened: the 3PL's reason, or what was not found" }),
+    resolution: z.string().nullable().openapi({ description: "`rerouted`, `dismissed`, or `shipped short` (packing resolved it)" }),
+    resolution_note: z.string().nullable(),
+    rerouted_to: z.array(z.string()).nullable().openapi({ description: "The shipments born for the re-routed goods" }),
+    created_by: z.string(),
+    created_at: Rfc3339,
+    resolved_by: z.string().nullable(),
+    resolved_at: Rfc3339.nullable(),
+  })
+  .openapi("FulfilmentException");
+
+export const ListFulfilmentExceptionsQuery = z.object({
+  ...ListQuery,
+  status: z.enum(["open", "resolved"]).optional(),
+  kind: csv(FULFILMENT_EXCEPTION_KINDS).optional().openapi({ description: "One kind, or several comma-separated" }),
+  warehouse_id: z.string().max(64).optional(),
+  store_id: z.string().max(64).optional(),
+  order_id: z.string().max(64).optional().openapi({ description: "Exceptions on shipments holding this order's goods" }),
+});
+
+export const ResolveFulfilmentExceptionBody = z
+  .object({
+    action: z.enum(["reroute", "dismiss"]).openapi({
+      description: "reroute: ship the rejected goods from other warehouses, by the store's routing policy (dispatch_rejected only); dismiss: close it, saying why",
+    }),
+    note: z.string().trim().min(1).max(500).optional(),
+  })
+  .refine((b) => b.action !== "dismiss" || b.note !== undefined, { message: "is required to dismiss an exception: say why", path: ["note"] })
+  .openapi("ResolveFulfilmentException");

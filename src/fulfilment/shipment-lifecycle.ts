@@ -70,9 +70,10 @@ const PHASE: Record<ShipmentStatus, ShipmentPhase> = {
   exception: "carrier",
   delivered: "delivered",
   returned: "returned",
+  // A 3PL refused it: its goods are still owed, until they are re-routed (the items then leave it) or the order is cancelled.
+  rejected: "floor",
   cancelled: "closed",
   merged: "closed",
-  rejected: "closed",
   closed: "closed",
 };
 

@@ -15,6 +15,7 @@ import { webhookProblems } from "../http/route";
 import { verify } from "../lib/standard-webhooks";
 import { receive3plEvent, ThirdPartyEvent } from "./receive-3pl-event";
 import { settleOrder } from "../logistics/settle-order";
+import { sendOutboxSoon } from "../outbox/send";
 
 export const thirdPartyWebhookRoutes = new OpenAPIHono<AppEnv>();
 
@@ -93,6 +94,7 @@ thirdPartyWebhookRoutes.post("/webhooks/3pl/:warehouseId", async function thirdP
   const actor = `3pl:${wh.id}`;
   const r = await receive3plEvent(c.env, wh.id, eventId!, parsed.data, actor);
   if (!r.ok) throw r.code === "unknown_shipment" ? new ApiError(404, r.code, "Unknown shipment", r.message) : new ApiError(409, r.code, "Out of order", r.message);
+  if (r.outbox) c.executionCtx.waitUntil(sendOutboxSoon(c.env, r.outbox).catch((err) => console.warn("3pl event's outbox send failed; the sweep resends it", err)));
   const shipped = r.shipOrder ? (await settleOrder(c.env, r.shipOrder, actor)).shipped : false;
   return c.json({ status: r.duplicate ? "duplicate" : "processed", shipment_id: r.shipmentId, order_shipped: shipped }, 200);
 });

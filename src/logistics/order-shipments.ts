@@ -3,7 +3,8 @@
  * items of several orders, and an order's items may sit in another order's
  * shipment, so the answer comes from the items, not from `shipments.order_id`.
  * Cancelled items, and shipments that no longer count (cancelled, merged
- * away, rejected by a 3PL, closed outside the system), do not.
+ * away, closed outside the system), do not; one a 3PL refused does, until
+ * its goods are re-routed.
  */
 import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import { database } from "../db/client";
@@ -18,7 +19,7 @@ export async function liveShipmentsOfOrder(env: Env, orderId: string) {
     .leftJoin(shipmentTracking, eq(shipmentTracking.shipmentId, shipments.id))
     .where(
       and(
-        notInArray(shipments.status, ["cancelled", "merged", "rejected", "closed"]),
+        notInArray(shipments.status, ["cancelled", "merged", "closed"]),
         inArray(
           shipments.id,
           database(env)

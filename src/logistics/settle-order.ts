@@ -52,7 +52,8 @@ export async function settleOrder(env: Env, orderId: string, actor: string): Pro
     if (r.ok) {
       out.shipped = true;
       status = "shipped";
-    } else if (r.code === "refused") {
+    } else if (r.code === "refused" && r.reason !== "illegal_transition") {
+      // Another settle (a second parcel's scan) moving it first is no news; a guard's veto is.
       console.warn(`order ${orderId} not shipped: ${r.reason} (${r.message})`);
     }
   }
@@ -68,7 +69,7 @@ export async function settleOrder(env: Env, orderId: string, actor: string): Pro
       data: order.requiresShipping ? { shipment_ids: live.map((s) => s.shipment.id) } : {},
     });
     if (r.ok) out.delivered = true;
-    else if (r.code === "refused") console.warn(`order ${orderId} not delivered: ${r.reason} (${r.message})`);
+    else if (r.code === "refused" && r.reason !== "illegal_transition") console.warn(`order ${orderId} not delivered: ${r.reason} (${r.message})`);
   }
   return out;
 }

@@ -58,7 +58,7 @@ export type GuardFacts = {
 export type ShipmentFact = {
   id: string;
   status: string;
-  /** floor: in the warehouse (pending to labelled, or intercepted); carrier: handed over, on its way; delivered; returned; closed: no longer counts (cancelled, merged, rejected, closed outside the system). */
+  /** floor: not handed over (pending to labelled, intercepted, or refused by a 3PL and not re-routed yet); carrier: handed over, on its way; delivered; returned; closed: no longer counts (cancelled, merged away, closed outside the system). */
   phase: "floor" | "carrier" | "delivered" | "returned" | "closed";
   /** A carrier label is bought and not handed over. */
   labelled: boolean;

@@ -87,6 +87,8 @@ const snapshotOf = (o: OrderRow, financePending: boolean): OrderSnapshot => ({
 });
 
 type Committed = { row: OrderRow } | { stale: true } | { refused: { reason: string; message: string } };
+/** Who asks for a change: their id for the timeline, and whether they may do two-level review's finance check. */
+type Caller = { actor: string; mayDoFinanceCheck?: boolean | undefined };
 
 /** The first approval of two-level review: the order stays held, now for the finance check. */
 function reviewPassed(p: Proposal, heldMs: number | null): Proposal {
@@ -155,25 +157,22 @@ export abstract class OrderKernel extends DurableObject<Env> {
   }
 
   /** What the guards of `event` need, read only for events that have such guards. */
-  private async guardFacts(snap: OrderSnapshot, event: LifecycleEvent, caller: { actor: string; mayDoFinanceCheck?: boolean | undefined }): Promise<GuardFacts> {
+  private async guardFacts(snap: OrderSnapshot, event: LifecycleEvent, caller: Caller): Promise<GuardFacts> {
     const facts: GuardFacts = { ...snap };
     const kinds = factsNeeded(snap.status, event);
     await Promise.all(kinds.map((k) => this.loadFacts(k, snap, facts, caller)));
     return facts;
   }
 
-  private async loadFacts(kind: FactKind, snap: OrderSnapshot, facts: GuardFacts, caller: { actor: string; mayDoFinanceCheck?: boolean | undefined }) {
+  private async loadFacts(kind: FactKind, snap: OrderSnapshot, facts: GuardFacts, caller: Caller) {
     if (kind === "review") {
       if (snap.status === "on_hold") facts.review = await this.reviewFacts(snap, caller);
       return;
     }
-    for (const stage of Object.values(this.stages)) {
-      const load = stage.facts?.[kind];
-      if (!load) continue;
-      if (kind === "shipments") facts.shipments = await (load as NonNullable<NonNullable<typeof stage.facts>["shipments"]>)(this.env, snap);
-      else facts.tasks = await (load as NonNullable<NonNullable<typeof stage.facts>["tasks"]>)(this.env, snap);
-      return;
-    }
+    // One stage knows each kind of fact (the fulfilment stage: shipments and service tasks).
+    const known = Object.values(this.stages).find((stage) => stage.facts?.[kind])?.facts;
+    if (kind === "shipments") facts.shipments = await known?.shipments?.(this.env, snap);
+    else facts.tasks = await known?.tasks?.(this.env, snap);
   }
 
   /**
@@ -181,7 +180,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
    * and the store's cached thresholds decide, with no read; a pending one
    * reads who did the customer-service check, so the same person cannot do both.
    */
-  private async reviewFacts(snap: OrderSnapshot, caller: { actor: string; mayDoFinanceCheck?: boolean | undefined }) {
+  private async reviewFacts(snap: OrderSnapshot, caller: Caller) {
     const base = { totalAmount: snap.totalAmount, currency: snap.currency, actor: caller.actor, mayDoFinanceCheck: caller.mayDoFinanceCheck ?? false };
     if (!snap.financePending) return { ...base, thresholds: await financeReviewOf(this.env, snap.storeId), holdCodes: [], serviceCheckedBy: null };
     const passed = await database(this.env)
@@ -213,7 +212,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
     d: Extract<Decision, { ok: true }>,
     p: Proposal,
     facts: GuardFacts,
-    caller: { actor: string },
+    caller: Caller,
     input: Record<string, unknown>,
   ): Promise<Effects[]> {
     const db = database(this.env);
@@ -235,7 +234,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   private async decideAndCommit(
     snap: OrderSnapshot,
     proposal: Proposal,
-    caller: { actor: string; mayDoFinanceCheck?: boolean | undefined },
+    caller: Caller,
     input: Record<string, unknown>,
   ): Promise<{ row: OrderRow } | { stale: true } | Refused> {
     const facts = await this.guardFacts(snap, proposal.event, caller);

@@ -19,7 +19,8 @@ const TOPICS: Record<OrderStatus, readonly Topic[]> = {
   shipped: ["notifications"],
   delivered: ["notifications"],
   completed: ["notifications"],
-  cancelled: ["fulfilment", "notifications"], // release stock, intercept, tell the customer
+  // The warehouse's part (release stock, intercept, tell 3PLs) is in the cancel's own batch; the customer is told.
+  cancelled: ["notifications"],
 };
 
 export function outboxRowsFor(

@@ -151,6 +151,8 @@ export const waves = sqliteTable(
   (t) => [index("waves_wh_idx").on(t.warehouseId, t.id)],
 );
 
+export const FULFILMENT_EXCEPTION_KINDS = ["short_pick", "dispatch_rejected"] as const;
+
 /** Problems found on the floor (short picks, 3PL rejections) that someone must resolve. */
 export const fulfilmentExceptions = sqliteTable(
   "fulfilment_exceptions",
@@ -158,11 +160,16 @@ export const fulfilmentExceptions = sqliteTable(
     id: text("id").primaryKey(),
     shipmentId: text("shipment_id").notNull(),
     itemId: text("item_id"),
-    kind: text("kind", { enum: ["short_pick", "dispatch_rejected"] }).notNull(),
+    kind: text("kind", { enum: FULFILMENT_EXCEPTION_KINDS }).notNull(),
     quantity: integer("quantity").notNull().default(0),
     note: text("note"),
     status: text("status", { enum: ["open", "resolved"] }).notNull(),
+    /** How it was resolved: `rerouted`, `dismissed`, or `shipped short` (packing resolves short picks). */
     resolution: text("resolution"),
+    /** What the person resolving it said (a dismissal must say why). */
+    resolutionNote: text("resolution_note"),
+    /** A re-routed rejection: the shipments born for its goods. */
+    reroutedTo: text("rerouted_to", { mode: "json" }).$type<string[]>(),
     createdBy: text("created_by").notNull(),
     resolvedBy: text("resolved_by"),
     createdAt: integer("created_at").notNull(),
