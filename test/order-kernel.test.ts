@@ -254,6 +254,18 @@ describe("late partner news is booked, never dropped", () => {
       return { status: res.status, body: (await res.json()) as any };
     }
 
+    it("a parcel it shipped is tracked like ours: the carrier's delivery delivers the order", async () => {
+      const { order, allocation } = await allocatedOrder(store.id, { lines: [line(sku, 1)] });
+      const shipmentId = allocation.shipments[0].id;
+      await waitFor(async () => expect((await api(`/v1/shipments/${shipmentId}`)).body.dispatch_status).toBe("sent"));
+      const tn = freshTrackingNumber();
+      const shipped = await inbound({ type: "shipment.shipped", data: { shipment_id: shipmentId, packages: [{ tracking_number: tn, carrier: "usps" }] } });
+      expect(shipped).toMatchObject({ status: 200, body: { order_shipped: true } });
+      await carrierScan(tn, "delivered");
+      expect(await shipmentStatus(shipmentId)).toMatchObject({ status: "delivered", tracking_status: "delivered" });
+      await waitFor(async () => expect(await orderStatus(order.id)).toBe("delivered"));
+    });
+
     it("hears our cancel at once, and a shipment it reports after it is booked out of its bin with a recall", async () => {
       const { order, allocation } = await allocatedOrder(store.id, { lines: [line(sku, 2)] });
       const shipmentId = allocation.shipments[0].id;

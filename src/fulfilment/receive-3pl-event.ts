@@ -15,7 +15,7 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { assertInBatch, assertionFailed } from "../db/assert";
 import { constraintFailed, database } from "../db/client";
-import { fulfilmentExceptions, inboundWebhooks, outbox, shipmentItems, shipments, stockLevels } from "../db/schema";
+import { fulfilmentExceptions, inboundWebhooks, outbox, shipmentItems, shipments, shipmentTracking, stockLevels } from "../db/schema";
 import type { Env } from "../env";
 import { changeLevel, currentUnitCost, insertMovements, insertMovementsSelect, type MovementInput } from "../inventory/stock";
 import { raiseException } from "../logistics/logistics-exceptions";
@@ -116,6 +116,7 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
         expect(["sent", "accepted"], ["pending", "picking"]),
         ...shipItemsWrites(db, mine, actor, now),
         moveShipments(db, { event: "ship_3pl", where: here, set: { dispatchStatus: "accepted", packages: event.data.packages, shippedAt: now }, now }),
+        trackingOf3pl(db, { shipment: s, packages: event.data.packages, actor, now }),
       );
       break;
   }
@@ -127,6 +128,28 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
     throw err;
   }
   return { ok: true, duplicate: false, shipmentId: id, shipOrder, ...(owed.length ? { outbox: owed } : {}) };
+}
+
+type Package = { tracking_number: string; carrier: string };
+
+/**
+ * A parcel a 3PL handed to its carrier becomes trackable like our own: its
+ * (first) tracking number is recorded as handed over, so the carrier's
+ * webhooks, or a person recording its delivery, move it on and the order is
+ * delivered from it. The rate is the 3PL's business (0 here, in the store's
+ * currency).
+ */
+function trackingOf3pl(db: ReturnType<typeof database>, a: { shipment: typeof shipments.$inferSelect; packages: Package[]; actor: string; now: number }) {
+  const { shipment: s, packages, actor, now } = a;
+  const first = packages[0]!;
+  return db
+    .insert(shipmentTracking)
+    .select(
+      sql`SELECT ${s.id}, ${s.storeId}, ${s.orderId}, ${first.carrier}, '3pl', 'external', ${first.tracking_number}, ${first.tracking_number}, NULL, 0, st.currency,
+          ${packages.length}, ${JSON.stringify({ source: "3pl", warehouse_id: s.warehouseId, packages })}, NULL, NULL, 0, ${now}, 1, NULL, ${actor}, ${now}, ${actor}, ${now}, NULL
+        FROM stores st WHERE st.id = ${s.storeId}`,
+    )
+    .onConflictDoNothing();
 }
 
 /**
@@ -160,6 +183,7 @@ async function lateNews(
     statements.push(
       ...insertMovements(db, moves),
       moveShipments(db, { event: "late_hand_over", where: eq(shipments.id, s.id), set: { packages: event.data.packages, shippedAt: now, dispatchStatus: "accepted" }, now }),
+      trackingOf3pl(db, { shipment: s, packages: event.data.packages, actor, now }),
       ...[...new Set([s.orderId, ...items.map((i) => i.orderId)])].map((orderId) =>
         raiseException(db, {
           shipmentId: s.id,
