@@ -294,7 +294,7 @@ auditRoutes.openapi(
     } else {
       const input = body.order!;
       if (!seesStore(p, input.store_id)) throw notFound("store");
-      const built = buildOrder(input, await lookupSkus(c.env, input.store_id, input.lines.map((l) => l.sku)), p.id, Date.now());
+      const built = buildOrder(input, { catalogue: await lookupSkus(c.env, input.store_id, input.lines.map((l) => l.sku)), actor: p.id, now: Date.now() });
       if (!built.ok) throw validationFailed(built.errors.map((e) => ({ ...e, field: `order.${e.field}` })));
       subject = { order: built.value.order, lines: built.value.lines };
     }

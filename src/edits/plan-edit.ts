@@ -94,7 +94,7 @@ export async function planEdit(
       });
       if (errors.length) return { ok: false, code: "invalid", errors };
       const catalogue = await lookupSkus(env, order.storeId, c.lines.map((l) => l.sku));
-      newLines = priceLines(order.id, c.lines, order.currency, catalogue, errors);
+      newLines = priceLines(c.lines, { orderId: order.id, currency: order.currency, catalogue, errors });
       const db = database(env);
       extra.push(db.delete(orderLines).where(eq(orderLines.orderId, order.id)));
       for (const part of chunk(newLines, 12)) extra.push(db.insert(orderLines).values(part));
