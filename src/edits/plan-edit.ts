@@ -32,9 +32,9 @@ const TERMINAL = new Set(["completed", "cancelled"]);
 export async function planEdit(
   env: Env,
   { order, lines }: { order: OrderRow; lines: OrderLineRow[] },
-  holds: readonly { code: string }[],
-  cmd: { source: "staff" | "customer"; changes: EditInput; actor: string },
+  cmd: { holds: readonly { code: string }[]; source: "staff" | "customer"; changes: EditInput; actor: string },
 ): Promise<EditPlan> {
+  const { holds } = cmd;
   const c = cmd.changes;
   const refuse = (message: string): EditPlan => ({ ok: false, code: "not_editable", message });
   const fields = Object.keys(c).filter((k) => k !== "reason" && k !== "confirm" && c[k as keyof EditInput] !== undefined);
