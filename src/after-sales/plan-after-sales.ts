@@ -56,7 +56,12 @@ const facts = (r: AfterSalesRow, currency: string) => ({
 });
 
 /** `stores`: the caller's scope; an order outside it is not found, before anything else is said about it. */
-export async function planAfterSales(env: Env, orderId: string, actor: string, stores: "*" | readonly string[], action: AfterSalesAction): Promise<AfterSalesPlan> {
+export async function planAfterSales(
+  env: Env,
+  orderId: string,
+  opts: { actor: string; stores: "*" | readonly string[]; action: AfterSalesAction },
+): Promise<AfterSalesPlan> {
+  const { actor, stores, action } = opts;
   const db = database(env);
   const [orderRows, lines, requests] = await db.batch([
     db.select({ order: orders, returnWindowDays: storeTable.returnWindowDays }).from(orders).innerJoin(storeTable, eq(storeTable.id, orders.storeId)).where(eq(orders.id, orderId)),
@@ -80,10 +85,12 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
   if (action.type === "open") {
     const check = checkOpen(
       { status, archived: order.archivedAt !== null, currency: order.currency, totalAmount: order.totalAmount, paymentStatus: order.paymentStatus, lines },
-      action.kind,
-      action.lines,
-      requests,
-      { days: orderRows[0]!.returnWindowDays, deliveredAt: order.deliveredAt, now, lateAllowed: action.lateAllowed },
+      {
+        kind: action.kind,
+        lines: action.lines,
+        prior: requests,
+        window: { days: orderRows[0]!.returnWindowDays, deliveredAt: order.deliveredAt, now, lateAllowed: action.lateAllowed },
+      },
     );
     if (!check.ok) return refused(check);
     const request: AfterSalesRow = {
@@ -128,7 +135,7 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
   if (!current) return { ok: false, code: "request_not_found" };
   if (action.expectedVersion !== null && action.expectedVersion !== current.version) return { ok: false, code: "version_mismatch", version: current.version };
   const d = action.decision;
-  const outcome = decide(current.status, d, order, refundedSoFar(requests));
+  const outcome = decide(current.status, d, { order, refundedBefore: refundedSoFar(requests) });
   if (!outcome.ok) return refused(outcome, current.status);
   const type = `after_sales_${PAST[d.event]}`;
   const request: AfterSalesRow = {

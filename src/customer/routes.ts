@@ -148,7 +148,7 @@ customerRoutes.post("/o/:token/after-sales", async (c) => {
     if (!Number.isSafeInteger(q) || q < 0 || q > l.quantity) return again({ [`qty_${l.lineNo}`]: `0 to ${l.quantity}` });
     if (q > 0) lines.push({ sku: l.sku, quantity: q });
   }
-  const r = await runAfterSales(c.env, orderId, "customer", "*", { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines, lateAllowed: false });
+  const r = await runAfterSales(c.env, orderId, { actor: "customer", stores: "*", action: { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines, lateAllowed: false } });
   if (r.ok) return back(c, token, "after_sales");
   if (r.code === "refused" && r.reason === "invalid") return again({ ["field" in r && r.field === "lines" ? "lines" : "reason"]: r.message });
   if (r.code === "refused" && r.reason === "return_window_closed") return again({ kind: t(m.lang, "return_window_closed") });
@@ -161,11 +161,15 @@ customerRoutes.post("/o/:token/after-sales/:requestId/withdraw", async (c) => {
   const orderId = await orderForToken(c.env, token);
   if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
   const version = Number((await c.req.parseBody()).version);
-  const r = await runAfterSales(c.env, orderId, "customer", "*", {
-    type: "decide",
-    requestId: c.req.param("requestId"),
-    expectedVersion: Number.isSafeInteger(version) ? version : null,
-    decision: { event: "withdraw", note: null, resolution: null, refundAmount: null },
+  const r = await runAfterSales(c.env, orderId, {
+    actor: "customer",
+    stores: "*",
+    action: {
+      type: "decide",
+      requestId: c.req.param("requestId"),
+      expectedVersion: Number.isSafeInteger(version) ? version : null,
+      decision: { event: "withdraw", note: null, resolution: null, refundAmount: null },
+    },
   });
   // A request of another order is not found through this order's token.
   return back(c, token, r.ok ? "withdrawn" : "conflict");
