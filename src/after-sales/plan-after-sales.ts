@@ -40,7 +40,7 @@ const MESSAGES: Record<string, string> = {
 };
 const PAST: Record<Decision["event"], string> = { accept: "accepted", reject: "rejected", resolve: "resolved", withdraw: "withdrawn" };
 
-function message(orderId: string, type: string, now: number, payload: Record<string, unknown>): OutboxRow[] {
+function message(orderId: string, { type, now, payload }: { type: string; now: number; payload: Record<string, unknown> }): OutboxRow[] {
   const template = MESSAGES[type];
   return template ? [{ id: newId("obx", now), orderId, topic: "notifications", type: template, payload, createdAt: now }] : [];
 }
@@ -72,7 +72,7 @@ export async function planAfterSales(
   if (!order || (stores !== "*" && !stores.includes(order.storeId))) return { ok: false, code: "not_found" };
   const now = Date.now();
   const status = order.status as OrderStatus;
-  const refused = (r: { code: string; message: string; field?: string; allowed?: string[] }, requestStatus?: string): AfterSalesPlan => ({
+  const refused = (r: { code: string; message: string; field?: string; allowed?: string[] }, { requestStatus }: { requestStatus?: string } = {}): AfterSalesPlan => ({
     ok: false,
     code: "refused",
     reason: r.code,
@@ -126,7 +126,7 @@ export async function planAfterSales(
         data: payload.data.after_sales,
         patch: { openAfterSales: sql`${orders.openAfterSales} + 1` },
         writes: [db.insert(afterSalesRequests).values(request)],
-        outbox: message(orderId, "after_sales_opened", now, payload),
+        outbox: message(orderId, { type: "after_sales_opened", now, payload }),
       },
     };
   }
@@ -136,7 +136,7 @@ export async function planAfterSales(
   if (action.expectedVersion !== null && action.expectedVersion !== current.version) return { ok: false, code: "version_mismatch", version: current.version };
   const d = action.decision;
   const outcome = decide(current.status, d, { order, refundedBefore: refundedSoFar(requests) });
-  if (!outcome.ok) return refused(outcome, current.status);
+  if (!outcome.ok) return refused(outcome, { requestStatus: current.status });
   const type = `after_sales_${PAST[d.event]}`;
   const request: AfterSalesRow = {
     ...current,
@@ -171,7 +171,7 @@ export async function planAfterSales(
           .set(request)
           .where(and(eq(afterSalesRequests.id, current.id), eq(afterSalesRequests.version, current.version))),
       ],
-      outbox: message(orderId, type, now, payload),
+      outbox: message(orderId, { type, now, payload }),
     },
   };
 }
