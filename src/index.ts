@@ -53,7 +53,7 @@ export const QUEUE_HANDLERS: HandlerTable = {
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
   "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t)]),
   "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t)]),
-  "30 3 * * *": (env, t) => archiveOrders(env, t),
+  "30 3 * * *": (env, t) => archiveOrders(env, { now: t }),
   [ROLLUP_CRON]: (env, t) => runRollups(env, { now: t }),
 };
 

@@ -86,11 +86,9 @@ function claimedUnits(prior: readonly PriorRequest[]): Map<string, number> {
  */
 export function checkOpen(
   order: OrderFactsForAfterSales,
-  kind: AfterSalesKind,
-  lines: readonly RequestLine[],
-  prior: readonly PriorRequest[],
-  window: ReturnWindow,
+  opts: { kind: AfterSalesKind; lines: readonly RequestLine[]; prior: readonly PriorRequest[]; window: ReturnWindow },
 ): { ok: true; lines: RequestLine[] } | Refusal {
+  const { kind, lines, prior, window } = opts;
   if (order.archived) return { ok: false, code: "order_archived", message: "The order is archived; after-sales requests are closed" };
   if (!ORDER_STATUSES_FOR_AFTER_SALES.has(order.status)) {
     return { ok: false, code: "not_after_sales", message: `The order is ${order.status}: after-sales requests open once it has shipped` };
@@ -144,9 +142,9 @@ export type DecisionOutcome = {
 export function decide(
   status: AfterSalesStatus,
   d: Decision,
-  order: Pick<OrderFactsForAfterSales, "totalAmount" | "paymentStatus">,
-  refundedBefore: number,
+  opts: { order: Pick<OrderFactsForAfterSales, "totalAmount" | "paymentStatus">; refundedBefore: number },
 ): DecisionOutcome | (Refusal & { allowed?: AfterSalesEvent[] }) {
+  const { order, refundedBefore } = opts;
   const t = REQUEST_TRANSITIONS[d.event];
   if (!t.from.includes(status)) {
     return { ok: false, code: "illegal_transition", message: `cannot ${d.event} a request that is ${status}`, allowed: allowedRequestEvents(status) };

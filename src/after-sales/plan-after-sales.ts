@@ -40,7 +40,7 @@ const MESSAGES: Record<string, string> = {
 };
 const PAST: Record<Decision["event"], string> = { accept: "accepted", reject: "rejected", resolve: "resolved", withdraw: "withdrawn" };
 
-function message(orderId: string, type: string, now: number, payload: Record<string, unknown>): OutboxRow[] {
+function message(orderId: string, { type, now, payload }: { type: string; now: number; payload: Record<string, unknown> }): OutboxRow[] {
   const template = MESSAGES[type];
   return template ? [{ id: newId("obx", now), orderId, topic: "notifications", type: template, payload, createdAt: now }] : [];
 }
@@ -56,7 +56,12 @@ const facts = (r: AfterSalesRow, currency: string) => ({
 });
 
 /** `stores`: the caller's scope; an order outside it is not found, before anything else is said about it. */
-export async function planAfterSales(env: Env, orderId: string, actor: string, stores: "*" | readonly string[], action: AfterSalesAction): Promise<AfterSalesPlan> {
+export async function planAfterSales(
+  env: Env,
+  orderId: string,
+  opts: { actor: string; stores: "*" | readonly string[]; action: AfterSalesAction },
+): Promise<AfterSalesPlan> {
+  const { actor, stores, action } = opts;
   const db = database(env);
   const [orderRows, lines, requests] = await db.batch([
     db.select({ order: orders, returnWindowDays: storeTable.returnWindowDays }).from(orders).innerJoin(storeTable, eq(storeTable.id, orders.storeId)).where(eq(orders.id, orderId)),
@@ -67,7 +72,7 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
   if (!order || (stores !== "*" && !stores.includes(order.storeId))) return { ok: false, code: "not_found" };
   const now = Date.now();
   const status = order.status as OrderStatus;
-  const refused = (r: { code: string; message: string; field?: string; allowed?: string[] }, requestStatus?: string): AfterSalesPlan => ({
+  const refused = (r: { code: string; message: string; field?: string; allowed?: string[] }, { requestStatus }: { requestStatus?: string } = {}): AfterSalesPlan => ({
     ok: false,
     code: "refused",
     reason: r.code,
@@ -80,10 +85,12 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
   if (action.type === "open") {
     const check = checkOpen(
       { status, archived: order.archivedAt !== null, currency: order.currency, totalAmount: order.totalAmount, paymentStatus: order.paymentStatus, lines },
-      action.kind,
-      action.lines,
-      requests,
-      { days: orderRows[0]!.returnWindowDays, deliveredAt: order.deliveredAt, now, lateAllowed: action.lateAllowed },
+      {
+        kind: action.kind,
+        lines: action.lines,
+        prior: requests,
+        window: { days: orderRows[0]!.returnWindowDays, deliveredAt: order.deliveredAt, now, lateAllowed: action.lateAllowed },
+      },
     );
     if (!check.ok) return refused(check);
     const request: AfterSalesRow = {
@@ -119,7 +126,7 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
         data: payload.data.after_sales,
         patch: { openAfterSales: sql`${orders.openAfterSales} + 1` },
         writes: [db.insert(afterSalesRequests).values(request)],
-        outbox: message(orderId, "after_sales_opened", now, payload),
+        outbox: message(orderId, { type: "after_sales_opened", now, payload }),
       },
     };
   }
@@ -128,8 +135,8 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
   if (!current) return { ok: false, code: "request_not_found" };
   if (action.expectedVersion !== null && action.expectedVersion !== current.version) return { ok: false, code: "version_mismatch", version: current.version };
   const d = action.decision;
-  const outcome = decide(current.status, d, order, refundedSoFar(requests));
-  if (!outcome.ok) return refused(outcome, current.status);
+  const outcome = decide(current.status, d, { order, refundedBefore: refundedSoFar(requests) });
+  if (!outcome.ok) return refused(outcome, { requestStatus: current.status });
   const type = `after_sales_${PAST[d.event]}`;
   const request: AfterSalesRow = {
     ...current,
@@ -164,7 +171,7 @@ export async function planAfterSales(env: Env, orderId: string, actor: string, s
           .set(request)
           .where(and(eq(afterSalesRequests.id, current.id), eq(afterSalesRequests.version, current.version))),
       ],
-      outbox: message(orderId, type, now, payload),
+      outbox: message(orderId, { type, now, payload }),
     },
   };
 }

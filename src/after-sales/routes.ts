@@ -4,24 +4,31 @@
  * the order page), and worked by support through a small lifecycle. Writes
  * go through the order's object; reads come straight from D1.
  */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
-import { database } from "../db/client";
-import { afterSalesRequests, orders } from "../db/schema";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { can } from "../auth/roles";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
-import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
-import { cursorKey, pageOf } from "../http/pagination";
-import { fromMinor, toMinor } from "../lib/money";
+import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
+import { fromMinor } from "../lib/money";
 import { problemFor } from "../orders/refusals";
 import { OrderIdParam } from "../orders/schemas";
 import { etag, iso, parseIfMatch } from "../orders/serialize";
 import { allowedRequestEvents } from "./after-sales-rules";
 import type { AfterSalesRow } from "./plan-after-sales";
+import { decideAfterSales } from "./decide-after-sales";
+import { getAfterSales, listAfterSales, listOrderAfterSales } from "./list-after-sales";
 import { type AfterSalesResult, runAfterSales } from "./run-after-sales";
-import { AfterSalesIdParam, AfterSalesRequest, AfterSalesTransitionBody, ListAfterSalesQuery, OpenAfterSalesBody } from "./schemas";
+import {
+  AfterSalesIdParam,
+  AfterSalesIfMatch,
+  AfterSalesList,
+  AfterSalesRequest,
+  AfterSalesTransitionBody,
+  ListAfterSalesQuery,
+  OpenAfterSalesBody,
+  OrderAfterSales,
+} from "./schemas";
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
@@ -88,13 +95,17 @@ afterSalesRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const body = c.req.valid("json");
-    const r = await runAfterSales(c.env, c.req.valid("param").id, p.id, p.stores, {
-      type: "open",
-      kind: body.kind,
-      reason: body.reason,
-      lines: body.lines,
-      // Support may take a return after the store's window, as a goodwill gesture; a storefront may not.
-      lateAllowed: can(p.role, "after_sales:decide"),
+    const r = await runAfterSales(c.env, c.req.valid("param").id, {
+      actor: p.id,
+      stores: p.stores,
+      action: {
+        type: "open",
+        kind: body.kind,
+        reason: body.reason,
+        lines: body.lines,
+        // Support may take a return after the store's window, as a goodwill gesture; a storefront may not.
+        lateAllowed: can(p.role, "after_sales:decide"),
+      },
     });
     if (!r.ok) throw problemOf(r);
     return c.json(afterSalesBody(r.result), 201, { etag: etag(r.result.version), location: `/v1/after-sales/${r.result.id}` });
@@ -109,17 +120,11 @@ afterSalesRoutes.openapi(
     tags: ["After-sales"],
     summary: "An order's after-sales requests, oldest first",
     request: { params: OrderIdParam },
-    responses: { 200: jsonResponse(z.object({ data: z.array(AfterSalesRequest) }).openapi("OrderAfterSales"), "Its requests"), ...problems(404) },
+    responses: { 200: jsonResponse(OrderAfterSales, "Its requests"), ...problems(404) },
   }),
   async (c) => {
-    const p = c.get("principal");
-    const id = c.req.valid("param").id;
-    const db = database(c.env);
-    const [order, rows] = await db.batch([
-      db.select({ id: orders.id }).from(orders).where(and(eq(orders.id, id), p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]))),
-      db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, id)).orderBy(afterSalesRequests.id),
-    ]);
-    if (!order[0]) throw notFound("order");
+    const rows = await listOrderAfterSales(c.env, c.req.valid("param").id, { principal: c.get("principal") });
+    if (!rows) throw notFound("order");
     return c.json({ data: rows.map(afterSalesBody) }, 200);
   },
 );
@@ -133,29 +138,10 @@ afterSalesRoutes.openapi(
     summary: "List after-sales requests, newest first",
     description: "`?status=open,accepted` is support's work queue.",
     request: { query: ListAfterSalesQuery },
-    responses: { 200: jsonResponse(listOf(AfterSalesRequest, "AfterSalesList"), "A page of requests"), ...problems() },
+    responses: { 200: jsonResponse(AfterSalesList, "A page of requests"), ...problems() },
   }),
   async (c) => {
-    const q = c.req.valid("query");
-    const after = cursorKey(q.cursor, (k) => k.startsWith("as_"));
-    const p = c.get("principal");
-    const rows = await database(c.env)
-      .select()
-      .from(afterSalesRequests)
-      .where(
-        and(
-          p.stores === "*" ? undefined : inArray(afterSalesRequests.storeId, [...p.stores]),
-          q.status ? inArray(afterSalesRequests.status, q.status) : undefined,
-          q.kind ? inArray(afterSalesRequests.kind, q.kind) : undefined,
-          q.store_id ? eq(afterSalesRequests.storeId, q.store_id) : undefined,
-          q.order_id ? eq(afterSalesRequests.orderId, q.order_id) : undefined,
-          after ? lt(afterSalesRequests.id, after) : undefined,
-        ),
-      )
-      .orderBy(desc(afterSalesRequests.id))
-      .limit(q.limit + 1)
-      .all();
-    const page = pageOf(rows, q.limit, (r) => r.id);
+    const page = await listAfterSales(c.env, c.get("principal"), c.req.valid("query"));
     return c.json({ data: page.data.map(afterSalesBody), next_cursor: page.next_cursor }, 200);
   },
 );
@@ -171,9 +157,8 @@ afterSalesRoutes.openapi(
     responses: { 200: jsonResponse(AfterSalesRequest, "The request"), ...problems(404) },
   }),
   async (c) => {
-    const p = c.get("principal");
-    const r = await database(c.env).select().from(afterSalesRequests).where(eq(afterSalesRequests.id, c.req.valid("param").id)).get();
-    if (!r || (p.stores !== "*" && !p.stores.includes(r.storeId))) throw notFound("after-sales request");
+    const r = await getAfterSales(c.env, c.get("principal"), c.req.valid("param").id);
+    if (!r) throw notFound("after-sales request");
     return c.json(afterSalesBody(r), 200, { etag: etag(r.version) });
   },
 );
@@ -187,32 +172,14 @@ afterSalesRoutes.openapi(
     summary: "Accept, reject, resolve or withdraw a request",
     description:
       "`reject` needs a `note` for the customer; `resolve` needs a `resolution`, and a `refund` resolution a `refund_amount` no larger than what is left to refund (the order's payment status becomes `partially_refunded` or `refunded`). A stale `If-Match` is a 412.",
-    request: { params: AfterSalesIdParam, headers: z.object({ "if-match": z.string().optional() }), body: jsonBody(AfterSalesTransitionBody) },
+    request: { params: AfterSalesIdParam, headers: AfterSalesIfMatch, body: jsonBody(AfterSalesTransitionBody) },
     responses: { 200: jsonResponse(AfterSalesRequest, "The request after the change"), ...problems(404, 409, 412, 413, 415, 422) },
   }),
   async (c) => {
     const p = c.get("principal");
     const expectedVersion = parseIfMatch(c.req.header("if-match"));
     if (expectedVersion === "invalid") throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the request, e.g. "2"' }], 400);
-    const found = await database(c.env)
-      .select({ orderId: afterSalesRequests.orderId, storeId: afterSalesRequests.storeId, currency: afterSalesRequests.currency })
-      .from(afterSalesRequests)
-      .where(eq(afterSalesRequests.id, c.req.valid("param").id))
-      .get();
-    if (!found || (p.stores !== "*" && !p.stores.includes(found.storeId))) throw notFound("after-sales request");
-    const body = c.req.valid("json");
-    let refundAmount: number | null = null;
-    if (body.refund_amount !== undefined) {
-      const parsed = toMinor(body.refund_amount, found.currency);
-      if (!parsed.ok) throw validationFailed([{ field: "refund_amount", message: parsed.message }]);
-      refundAmount = parsed.minor;
-    }
-    const r = await runAfterSales(c.env, found.orderId, p.id, p.stores, {
-      type: "decide",
-      requestId: c.req.valid("param").id,
-      expectedVersion,
-      decision: { event: body.event, note: body.note ?? null, resolution: body.resolution ?? null, refundAmount },
-    });
+    const r = await decideAfterSales(c.env, c.req.valid("param").id, { principal: p, expectedVersion, body: c.req.valid("json") });
     if (!r.ok) throw problemOf(r);
     return c.json(afterSalesBody(r.result), 200, { etag: etag(r.result.version) });
   },

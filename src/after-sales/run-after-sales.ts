@@ -18,7 +18,7 @@ type AfterSalesRefusal = Exclude<AfterSalesPlan, { ok: true }>;
 
 export const afterSalesStage: OrderStage<AfterSalesAction, AfterSalesRow, AfterSalesRefusal> = {
   async plan(ctx, action) {
-    const plan = await planAfterSales(ctx.env, ctx.order.id, ctx.actor, ctx.stores, action);
+    const plan = await planAfterSales(ctx.env, ctx.order.id, { actor: ctx.actor, stores: ctx.stores, action });
     if (!plan.ok) return plan;
     return { ok: true, proposal: plan.change, result: plan.request };
   },
@@ -26,6 +26,7 @@ export const afterSalesStage: OrderStage<AfterSalesAction, AfterSalesRow, AfterS
 
 export type AfterSalesResult = ChangeResult<AfterSalesRow, AfterSalesRefusal>;
 
-export function runAfterSales(env: Env, orderId: string, actor: string, stores: Principal["stores"], action: AfterSalesAction): Promise<AfterSalesResult> {
+export function runAfterSales(env: Env, orderId: string, opts: { actor: string; stores: Principal["stores"]; action: AfterSalesAction }): Promise<AfterSalesResult> {
+  const { actor, stores, action } = opts;
   return orderStub(env, orderId).change({ orderId, stage: AFTER_SALES_STAGE, input: action, actor, stores, expectedVersion: null }) as unknown as Promise<AfterSalesResult>;
 }

@@ -1,7 +1,7 @@
 /** The after-sales API's shapes. */
 import { z } from "@hono/zod-openapi";
 import { AFTER_SALES_KINDS, AFTER_SALES_RESOLUTIONS, AFTER_SALES_STATUSES } from "../db/schema";
-import { csv, ListQuery } from "../http/route";
+import { csv, ListQuery, listOf } from "../http/route";
 import { Amount } from "../orders/schemas";
 import { AFTER_SALES_EVENTS } from "./after-sales-rules";
 
@@ -55,6 +55,13 @@ export const AfterSalesRequest = z
   })
   .openapi("AfterSalesRequest");
 
+export const OrderAfterSales = z.object({ data: z.array(AfterSalesRequest) }).openapi("OrderAfterSales");
+
+export const AfterSalesList = listOf(AfterSalesRequest, "AfterSalesList");
+
+/** The request's version from its ETag; a request has its own version, apart from its order's. */
+export const AfterSalesIfMatch = z.object({ "if-match": z.string().optional() });
+
 export const AfterSalesIdParam = z.object({
   id: z.string().regex(/^as_[0-9A-Z]{26}$/, "must be an after-sales request id").openapi({ param: { name: "id", in: "path" } }),
 });
@@ -66,3 +73,5 @@ export const ListAfterSalesQuery = z.object({
   store_id: z.string().max(64).optional(),
   order_id: z.string().max(64).optional(),
 });
+export type ListAfterSalesFilter = z.infer<typeof ListAfterSalesQuery>;
+export type AfterSalesTransitionInput = z.infer<typeof AfterSalesTransitionBody>;

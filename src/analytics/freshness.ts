@@ -6,7 +6,7 @@ import { batch, statement } from "./d1";
 import { storeScope } from "./report-query";
 
 export async function freshness(d1: D1Database, stores: Principal["stores"]) {
-  const scope = storeScope(stores, undefined);
+  const scope = storeScope(stores);
   const [state, pending] = await batch(d1, [
     statement(d1, sql`SELECT watermark, last_run_at FROM rollup_state WHERE id = 1`),
     statement(d1, sql`SELECT COUNT(*) AS n FROM rollup_dirty${scope ? sql` WHERE ${scope}` : sql``}`),

@@ -24,7 +24,7 @@ export async function acquireLease(d1: D1Database, owner: string, now: number): 
   return (taken?.results[0] as { watermark: number } | undefined) ?? null;
 }
 
-export async function releaseLease(d1: D1Database, owner: string, now: number, lastRun: Record<string, unknown>): Promise<void> {
+export async function releaseLease(d1: D1Database, owner: string, { now, lastRun }: { now: number; lastRun: Record<string, unknown> }): Promise<void> {
   await run(d1, sql`UPDATE rollup_state SET lease_owner = NULL, lease_until = 0, last_run_at = ${now}, last_run = ${JSON.stringify(lastRun)}
     WHERE id = 1 AND lease_owner = ${owner}`);
 }

@@ -40,7 +40,7 @@ const literal = (n: number | null) => sql.raw(n === null ? "NULL" : String(Math.
 export async function listOverdue(d1: D1Database, q: OverdueQuery) {
   const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, 3);
   const spans = (Object.keys(OPEN) as Span[]).filter((s) => !q.spans || q.spans.includes(s));
-  const scope = storeScope(q.stores, q.storeIds, "o.store_id");
+  const scope = storeScope(q.stores, { wanted: q.storeIds, column: "o.store_id" });
   const parts: SQL[] = spans.map((span) => {
     const open = OPEN[span];
     const column = sql.raw(`s.${span}_ms`);

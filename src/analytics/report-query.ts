@@ -57,7 +57,7 @@ const inList = (column: string, values: readonly string[]) =>
   sql`${sql.raw(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 
 /** The caller's stores, narrowed by a store_id filter. A filter outside the key's stores finds nothing. */
-export function storeScope(stores: Principal["stores"], wanted: readonly string[] | undefined, column = "store_id"): SQL | undefined {
+export function storeScope(stores: Principal["stores"], { wanted, column = "store_id" }: { wanted?: readonly string[]; column?: string } = {}): SQL | undefined {
   if (stores === "*") return wanted ? inList(column, wanted) : undefined;
   return inList(column, wanted ? wanted.filter((s) => stores.includes(s)) : [...stores]);
 }
@@ -94,7 +94,7 @@ export async function queryGrouped(d1: D1Database, spec: GroupedSpec, q: Grouped
   const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, dims.length);
   const conditions = [
     sql`day BETWEEN ${q.from} AND ${q.to}`,
-    storeScope(q.stores, q.filters.store_id),
+    storeScope(q.stores, { wanted: q.filters.store_id }),
     ...Object.entries(spec.filters).map(([param, column]) => {
       const wanted = q.filters[param];
       return wanted ? inList(column, wanted) : undefined;

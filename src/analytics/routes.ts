@@ -3,7 +3,7 @@
  * CSV; the order list as CSV; rollup freshness. Thin: queries live in
  * report-query.ts and reports.ts, shapes in schemas.ts.
  */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import type { Principal } from "../http/auth";
@@ -32,6 +32,8 @@ import {
   AuditFindingsReport,
   CarriersReport,
   CarriersReportQuery,
+  CsvRows,
+  CsvText,
   FloorReport,
   FloorReportQuery,
   Freshness,
@@ -44,6 +46,8 @@ import {
   ProcessingTimesReport,
   ReasonsReport,
   ReasonsReportQuery,
+  RebuildRequested,
+  RebuildRollups,
   SkuReport,
   SkuReportQuery,
   SlaBreachesQuery,
@@ -61,7 +65,7 @@ const jsonOrCsv = <T extends z.ZodType>(schema: T, description: string) =>
     description,
     content: {
       "application/json": { schema },
-      "text/csv": { schema: z.string().openapi({ description: "With format=csv: every row, streamed" }) },
+      "text/csv": { schema: CsvRows },
     },
   }) as const;
 
@@ -91,7 +95,7 @@ function groupedQuery(p: Principal, q: Base, filters: Record<string, string[] | 
 }
 
 /** JSON page or the whole report as CSV. */
-async function answer(c: Context<AppEnv>, report: Report, q: Base, filters: Record<string, string[] | undefined>) {
+async function answer(c: Context<AppEnv>, report: Report, { q, filters }: { q: Base; filters: Record<string, string[] | undefined> }) {
   const p = c.get("principal");
   const query = groupedQuery(p, q, filters);
   if (q.format === "csv") {
@@ -128,7 +132,7 @@ function groupedReportRoute<Q extends z.ZodObject>(config: {
     }),
     async (c) => {
       const q = c.req.valid("query" as never) as z.output<Q>;
-      return answer(c, config.report, q as Base, config.filters(q)) as never;
+      return answer(c, config.report, { q: q as Base, filters: config.filters(q) }) as never;
     },
   );
 }
@@ -301,7 +305,7 @@ analyticsRoutes.openapi(
       "Every order matching the filters of GET /v1/orders (newest first), streamed as text/csv. Times are in each store's time zone, money in the order's currency.",
     request: { query: OrderExportQuery },
     responses: {
-      200: { description: "CSV, one row per order", content: { "text/csv": { schema: z.string() } } },
+      200: { description: "CSV, one row per order", content: { "text/csv": { schema: CsvText } } },
       ...problems(),
     },
   }),
@@ -321,9 +325,9 @@ analyticsRoutes.openapi(
     summary: "Recompute every rollup from raw data",
     description:
       "Empties the rollup tables and rewinds the watermark; the following cron runs recompute everything (watch /v1/reports/freshness). Reports are incomplete until then. Needs a key for every store, and `{\"confirm\": true}`.",
-    request: { body: jsonBody(z.object({ confirm: z.literal(true) }).strict().openapi("RebuildRollups")) },
+    request: { body: jsonBody(RebuildRollups) },
     responses: {
-      202: jsonResponse(z.object({ status: z.literal("rebuild_requested") }).openapi("RebuildRequested"), "The rollups will be rebuilt"),
+      202: jsonResponse(RebuildRequested, "The rollups will be rebuilt"),
       ...problems(409, 413, 415, 422),
     },
   }),

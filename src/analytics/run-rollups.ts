@@ -98,7 +98,7 @@ export async function runRollups(env: Env, options: RollupOptions = {}): Promise
     };
     return result;
   } finally {
-    await releaseLease(d1, owner, Date.now(), result ?? { status: "failed", duration_ms: Date.now() - started });
+    await releaseLease(d1, owner, { now: Date.now(), lastRun: result ?? { status: "failed", duration_ms: Date.now() - started } });
   }
 }
 
@@ -116,6 +116,6 @@ export async function rebuildRollups(env: Env): Promise<boolean> {
     ...tables.map((t) => statement(d1, sql`DELETE FROM ${sql.identifier(t)} WHERE ${guard}`)),
     statement(d1, sql`UPDATE rollup_state SET watermark = 0 WHERE id = 1 AND ${guard}`),
   ]);
-  await releaseLease(d1, owner, Date.now(), { status: "rebuild_requested" });
+  await releaseLease(d1, owner, { now: Date.now(), lastRun: { status: "rebuild_requested" } });
   return true;
 }

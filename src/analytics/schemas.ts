@@ -339,3 +339,12 @@ export const StoreSla = SlaBody.extend({
   is_default: z.boolean().openapi({ description: "true: the store has not set its own targets" }),
   updated_at: Rfc3339.nullable(),
 }).openapi("StoreSla");
+
+/** A report's rows as CSV (format=csv), streamed. */
+export const CsvRows = z.string().openapi({ description: "With format=csv: every row, streamed" });
+export const CsvText = z.string();
+
+export const RebuildRollups = z.object({ confirm: z.literal(true) }).strict().openapi("RebuildRollups");
+export const RebuildRequested = z.object({ status: z.literal("rebuild_requested") }).openapi("RebuildRequested");
+
+export const StoreIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });

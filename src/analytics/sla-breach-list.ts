@@ -37,7 +37,7 @@ export async function listBreaches(d1: D1Database, q: BreachQuery) {
   const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, 3);
   const conditions = [
     sql`b.day BETWEEN ${q.from} AND ${q.to}`,
-    storeScope(q.stores, q.storeIds, "b.store_id"),
+    storeScope(q.stores, { wanted: q.storeIds, column: "b.store_id" }),
     q.channels ? sql`b.channel IN (SELECT value FROM json_each(${json(q.channels)}))` : undefined,
     q.spans ? sql`b.span IN (SELECT value FROM json_each(${json(q.spans)}))` : undefined,
     after ? sql`(b.day, b.order_id, b.span) > ${rowValue(after)}` : undefined,

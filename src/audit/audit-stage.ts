@@ -27,12 +27,7 @@ export const auditStage: OrderStage<AuditInput, AuditSummary> = {
     if (input.atVersion !== null && full.order.version !== input.atVersion) {
       return { ok: false, code: "skipped", message: `the order is at version ${full.order.version}, not ${input.atVersion}` };
     }
-    const plan = await planAudit(
-      ctx.env,
-      full,
-      input.trigger,
-      full.holds.map((h) => h.code),
-    );
+    const plan = await planAudit(ctx.env, full, { trigger: input.trigger, currentHolds: full.holds.map((h) => h.code) });
     if (!plan.change) return { ok: false, code: "skipped", message: plan.skipped };
     return { ok: true, proposal: plan.change, result: plan.summary };
   },

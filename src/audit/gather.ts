@@ -20,7 +20,7 @@ export async function loadRules(env: Env, storeId: string): Promise<{ rules: Rul
   return row ? { rules: normaliseRules(row.rules as never), version: row.version } : { rules: DEFAULT_RULES, version: 0 };
 }
 
-export async function gather(env: Env, { order, lines }: AuditOrder, now = Date.now()): Promise<Gathered> {
+export async function gather(env: Env, { order, lines }: AuditOrder, { now = Date.now() }: { now?: number } = {}): Promise<Gathered> {
   const db = database(env);
   const skus = [...new Set(lines.map((l) => l.sku))].slice(0, 90);
   const email = order.customerEmail ? normaliseEmail(order.customerEmail) : null;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { evaluate } from "./evaluate";
-import { DEFAULT_RULES, normaliseRules, RULE_KINDS, RuleSetBody, type RuleConfig } from "./rule-set";
+import { DEFAULT_RULES, normaliseRules, RULE_KINDS, type RuleConfig } from "./rule-set";
+import { RuleSetBody } from "./schemas";
 import type { AuditContext, AuditOrder, CatalogueFacts } from "./types";
 import type { OrderLineRow, OrderRow } from "../orders/serialize";
 

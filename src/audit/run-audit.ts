@@ -39,13 +39,13 @@ const summaryOf = (findings: readonly Finding[]) => findings.map((f) => f.messag
 export async function planAudit(
   env: Env,
   subject: { order: OrderRow; lines: OrderLineRow[] },
-  trigger: string,
-  currentHolds: readonly string[],
+  opts: { trigger: string; currentHolds: readonly string[] },
 ): Promise<(AuditPlan & { change: Proposal }) | { change: null; skipped: string }> {
+  const { trigger, currentHolds } = opts;
   const { order } = subject;
   if (!AUDITABLE.has(order.status)) return { change: null, skipped: `an order that is ${order.status} is not audited` };
   const started = Date.now();
-  const { ctx, rules, ruleSetVersion, autoAudit } = await gather(env, subject, started);
+  const { ctx, rules, ruleSetVersion, autoAudit } = await gather(env, subject, { now: started });
   // Intake's consumer already skips stores that decide new orders by hand; this catches messages that did not say the store.
   if (trigger === "intake" && !autoAudit) return { change: null, skipped: "the store decides new orders by hand" };
   const decision = evaluate(subject, ctx, rules);

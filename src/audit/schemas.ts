@@ -1,7 +1,9 @@
 /** The audit API's shapes. */
 import { z } from "@hono/zod-openapi";
 import type { AuditSummary } from "./audit-stage";
-import { Rfc3339 } from "../http/route";
+import { ListQuery, listOf, Rfc3339 } from "../http/route";
+import { CreateOrderBody, OrderSummary } from "../orders/schemas";
+import { RULE_KINDS } from "./rule-set";
 import { SEVERITIES } from "./types";
 
 export const FindingSchema = z
@@ -31,6 +33,110 @@ export const AuditResultSchema = AuditSummarySchema.extend({
   duration_ms: z.number().int(),
   created_at: Rfc3339,
 }).openapi("AuditResult");
+
+export const RuleConfigSchema = z
+  .object({
+    kind: z.string().openapi({ enum: Object.keys(RULE_KINDS), example: "price" }),
+    enabled: z.boolean().default(true),
+    severity: z.enum(SEVERITIES).optional().openapi({ description: "Defaults to the kind's own severity" }),
+    params: z.record(z.string(), z.unknown()).default({}),
+  })
+  .openapi("AuditRule");
+
+export const RuleSetBody = z
+  .object({ rules: z.array(RuleConfigSchema).max(50) })
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    body.rules.forEach((r, i) => {
+      const kind = RULE_KINDS[r.kind];
+      if (!kind) {
+        ctx.addIssue({ code: "custom", path: ["rules", i, "kind"], message: `unknown rule kind; one of ${Object.keys(RULE_KINDS).join(", ")}` });
+        return;
+      }
+      if (seen.has(r.kind)) ctx.addIssue({ code: "custom", path: ["rules", i, "kind"], message: "each kind appears once" });
+      seen.add(r.kind);
+      const parsed = kind.params.safeParse(r.params);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          ctx.addIssue({ code: "custom", path: ["rules", i, "params", ...issue.path.map((p) => (typeof p === "symbol" ? String(p) : p))], message: issue.message });
+        }
+      }
+    });
+  })
+  .openapi("AuditRuleSet");
+
+export const StoreParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+
+export const RuleSetSchema = z
+  .object({
+    store_id: z.string(),
+    version: z.number().int().openapi({ description: "0 while the store uses the default rules" }),
+    rules: z.array(RuleConfigSchema.extend({ description: z.string() })),
+    kinds: z.array(z.string()).openapi({ description: "Every rule kind this system knows" }),
+  })
+  .openapi("StoreAuditRules");
+
+export const BlockEntry = z
+  .object({ id: z.string(), store_id: z.string(), kind: z.enum(["email", "phone", "address"]), value: z.string(), note: z.string().nullable(), created_by: z.string(), created_at: Rfc3339 })
+  .openapi("BlocklistEntry");
+export const NewBlockEntry = z
+  .object({
+    kind: z.enum(["email", "phone", "address"]),
+    email: z.email().optional(),
+    phone: z.string().trim().min(4).max(32).optional(),
+    address: z.object({ line1: z.string().trim().min(1).max(200), postal_code: z.string().trim().min(1).max(20), country: z.string().length(2) }).optional(),
+    note: z.string().trim().max(500).optional(),
+  })
+  .superRefine((b, ctx) => {
+    if (!b[b.kind]) ctx.addIssue({ code: "custom", path: [b.kind], message: `give the ${b.kind} to block` });
+  })
+  .openapi("NewBlocklistEntry");
+export type NewBlockEntryInput = z.infer<typeof NewBlockEntry>;
+export const BlocklistQuery = z.object(ListQuery);
+export const BlocklistPage = listOf(BlockEntry, "BlocklistPage");
+export const BlockEntryParam = StoreParam.extend({ entry_id: z.string().min(1).max(64).openapi({ param: { name: "entry_id", in: "path" } }) });
+
+export const AuditHistory = z.object({ data: z.array(AuditResultSchema) }).openapi("AuditHistory");
+
+export const AuditRun = z.object({ order: OrderSummary, audit: AuditSummarySchema }).openapi("AuditRun");
+
+export const DryRunBody = z
+  .object({
+    order_id: z.string().regex(/^ord_[0-9A-Z]{26}$/).optional().openapi({ description: "Audit an existing order as it is now" }),
+    order: CreateOrderBody.optional().openapi({ description: "Or a payload, as it would be created" }),
+    rules: RuleSetBody.shape.rules.optional().openapi({ description: "Rules to try instead of the store's" }),
+  })
+  .refine((b) => (b.order_id === undefined) !== (b.order === undefined), { message: "give exactly one of order_id and order" })
+  .superRefine((b, ctx) => {
+    if (!b.rules) return;
+    const r = RuleSetBody.safeParse({ rules: b.rules });
+    if (!r.success) for (const i of r.error.issues) ctx.addIssue({ code: "custom", path: i.path.map((p) => (typeof p === "symbol" ? String(p) : p)), message: i.message });
+  })
+  .openapi("AuditDryRun");
+export type DryRunInput = z.infer<typeof DryRunBody>;
+
+export const AuditExplanation = z
+  .object({ outcome: z.enum(["approve", "hold", "reject", "wait"]), rule_set_version: z.number().int().nullable(), findings: z.array(FindingSchema) })
+  .openapi("AuditExplanation");
+
+export const QueueItem = z
+  .object({
+    order: OrderSummary,
+    reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+    held_since: Rfc3339.nullable(),
+    held_for_ms: z.number().int(),
+  })
+  .openapi("ReviewQueueItem");
+
+export const ReviewQueueQuery = z.object({
+  ...ListQuery,
+  store_id: z.string().max(64).optional(),
+  reason: z.string().regex(/^[a-z_]{1,64}$/).optional().openapi({ description: "A hold reason code, e.g. postal_code_invalid" }),
+  order: z.enum(["oldest", "newest"]).default("oldest"),
+});
+export type ReviewQueueFilter = z.infer<typeof ReviewQueueQuery>;
+
+export const ReviewQueue = listOf(QueueItem, "ReviewQueue");
 
 type FindingLike = AuditSummary["findings"][number];
 

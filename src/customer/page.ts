@@ -236,9 +236,9 @@ const CUSTOMER_EVENTS = new Set([
   "after_sales_opened", "after_sales_accepted", "after_sales_rejected", "after_sales_resolved", "after_sales_withdrawn",
 ]);
 
-function field(m: PageModel, name: string, value: string | null | undefined, opts: { type?: string; required?: boolean } = {}) {
+function field(m: PageModel, name: string, opts: { value: string | null | undefined; type?: string; required?: boolean }) {
   const error = m.errors?.[name];
-  const shown = m.values?.[name] ?? value ?? "";
+  const shown = m.values?.[name] ?? opts.value ?? "";
   return html`<label for="${name}">${t(m.lang, name)}</label>
 <input id="${name}" name="${name}" type="${opts.type ?? "text"}" value="${shown}" ${opts.required === false ? "" : raw("required")} aria-invalid="${error ? "true" : "false"}">
 ${error ? html`<div class="err">${error}</div>` : ""}`;
@@ -302,8 +302,8 @@ ${actions.has("fix_address")
   ? html`<section><h2>${t(lang, "fix_address")}</h2>
   <form method="post" action="${base}/address">
     <input type="hidden" name="version" value="${o.version}">
-    ${field(m, "name", a.name)}${field(m, "line1", a.line1)}${field(m, "line2", a.line2, { required: false })}
-    ${field(m, "city", a.city)}${field(m, "region", a.region, { required: false })}${field(m, "postal_code", a.postal_code)}${field(m, "country", a.country)}
+    ${field(m, "name", { value: a.name })}${field(m, "line1", { value: a.line1 })}${field(m, "line2", { value: a.line2, required: false })}
+    ${field(m, "city", { value: a.city })}${field(m, "region", { value: a.region, required: false })}${field(m, "postal_code", { value: a.postal_code })}${field(m, "country", { value: a.country })}
     <button type="submit">${t(lang, "save")}</button>
   </form></section>`
   : ""}
@@ -311,7 +311,7 @@ ${actions.has("fix_contact")
   ? html`<section><h2>${t(lang, "fix_contact")}</h2>
   <form method="post" action="${base}/contact">
     <input type="hidden" name="version" value="${o.version}">
-    ${field(m, "email", o.customerEmail, { type: "email", required: false })}${field(m, "phone", o.customerPhone, { type: "tel", required: false })}
+    ${field(m, "email", { value: o.customerEmail, type: "email", required: false })}${field(m, "phone", { value: o.customerPhone, type: "tel", required: false })}
     <button type="submit">${t(lang, "save")}</button>
   </form></section>`
   : ""}

@@ -5,35 +5,18 @@
  * any other change (with the version they saw) and re-runs the audit.
  */
 import { Hono, type Context } from "hono";
-import { asc, eq } from "drizzle-orm";
-import { z } from "@hono/zod-openapi";
-import { database } from "../db/client";
-import { AFTER_SALES_KINDS, afterSalesRequests, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
-import type { AppEnv, Env } from "../env";
+import type { AppEnv } from "../env";
 import { pickLanguage, type Language } from "../notifications/templates";
-import { Address } from "../orders/schemas";
 import type { EditInput } from "../edits/plan-edit";
 import { editOrder } from "../edits/edit-stage";
 import { orderStub } from "../orders/order-object";
+import { loadOrderPage } from "./load-order-page";
 import { notFoundPage, orderPage, t, type PageModel } from "./page";
+import { AddressForm, AfterSalesForm, ContactForm } from "./schemas";
 import { orderForToken } from "./tokens";
 import { runAfterSales } from "../after-sales/run-after-sales";
 
 export const customerRoutes = new Hono<AppEnv>();
-
-async function model(env: Env, orderId: string, token: string, langParam: string | undefined) {
-  const db = database(env);
-  const [o, lines, events, holds, requests] = await db.batch([
-    db.select({ order: orders, storeName: stores.name, storeLanguage: stores.language }).from(orders).innerJoin(stores, eq(stores.id, orders.storeId)).where(eq(orders.id, orderId)),
-    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
-    db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)),
-    db.select({ code: orderHoldReasons.code, message: orderHoldReasons.message }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
-    db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(asc(afterSalesRequests.id)),
-  ]);
-  const row = o[0]!;
-  const lang = pickLanguage(langParam ?? row.order.locale, row.storeLanguage);
-  return { lang, token, storeName: row.storeName, order: row.order, lines, events, holds, requests } satisfies PageModel;
-}
 
 const langOf = (c: { req: { query: (k: string) => string | undefined; header: (k: string) => string | undefined } }): Language =>
   pickLanguage(c.req.query("lang") ?? null, c.req.header("accept-language")?.split(",")[0] ?? "en");
@@ -45,7 +28,7 @@ customerRoutes.get("/o/:token", async (c) => {
   const orderId = await orderForToken(c.env, token);
   if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
   const flash = c.req.query("done");
-  const m = await model(c.env, orderId, token, c.req.query("lang"));
+  const m = await loadOrderPage(c.env, orderId, { token, lang: c.req.query("lang") });
   return c.html(
     orderPage({
       ...m,
@@ -54,12 +37,6 @@ customerRoutes.get("/o/:token", async (c) => {
     200,
     { "cache-control": "no-store", "referrer-policy": "no-referrer" },
   );
-});
-
-const AddressForm = Address;
-const ContactForm = z.object({
-  email: z.email().max(254).or(z.literal("")).transform((v) => v || null),
-  phone: z.string().trim().regex(/^\+?[0-9 ()\-.]{4,32}$/, "must be a phone number").or(z.literal("")).transform((v) => v || null),
 });
 
 type Kind = "address" | "contact" | "confirm";
@@ -85,7 +62,7 @@ async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
         ? AddressForm.safeParse({ ...form, line2: form.line2 || null, region: form.region || null, country: (form.country ?? "").toUpperCase() })
         : ContactForm.safeParse(form);
     if (!parsed.success) {
-      const m = await model(c.env, orderId, token, c.req.query("lang"));
+      const m = await loadOrderPage(c.env, orderId, { token, lang: c.req.query("lang") });
       const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
       return c.html(orderPage({ ...m, errors, values: form }), 422);
     }
@@ -102,7 +79,7 @@ async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
   const lang = c.req.query("lang");
   if (result.ok) return back(c, token, kind);
   if (result.code === "invalid") {
-    const m = await model(c.env, orderId, token, lang);
+    const m = await loadOrderPage(c.env, orderId, { token, lang });
     return c.html(orderPage({ ...m, errors: Object.fromEntries(result.errors.map((e) => [e.field.split(".").pop()!, e.message])), values: form }), 422);
   }
   // Someone (an auditor, another tab) changed the order first, or there is no longer anything to fix: show it as it is.
@@ -126,11 +103,6 @@ customerRoutes.post("/o/:token/received", async (c) => {
   return back(c, token, result.ok ? "received" : "conflict");
 });
 
-const AfterSalesForm = z.object({
-  kind: z.enum(AFTER_SALES_KINDS),
-  reason: z.string().trim().min(1, "tell us what is wrong").max(2000),
-});
-
 /** The customer asks for a return, exchange, refund or claim; quantities come as qty_<line number>. */
 customerRoutes.post("/o/:token/after-sales", async (c) => {
   const token = c.req.param("token");
@@ -138,7 +110,7 @@ customerRoutes.post("/o/:token/after-sales", async (c) => {
   if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
   const lang = c.req.query("lang");
   const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === "string" ? v.trim() : ""]));
-  const m = await model(c.env, orderId, token, lang);
+  const m = await loadOrderPage(c.env, orderId, { token, lang });
   const again = (errors: Record<string, string>) => c.html(orderPage({ ...m, errors, values: form }), 422);
   const parsed = AfterSalesForm.safeParse(form);
   if (!parsed.success) return again(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
@@ -148,7 +120,7 @@ customerRoutes.post("/o/:token/after-sales", async (c) => {
     if (!Number.isSafeInteger(q) || q < 0 || q > l.quantity) return again({ [`qty_${l.lineNo}`]: `0 to ${l.quantity}` });
     if (q > 0) lines.push({ sku: l.sku, quantity: q });
   }
-  const r = await runAfterSales(c.env, orderId, "customer", "*", { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines, lateAllowed: false });
+  const r = await runAfterSales(c.env, orderId, { actor: "customer", stores: "*", action: { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines, lateAllowed: false } });
   if (r.ok) return back(c, token, "after_sales");
   if (r.code === "refused" && r.reason === "invalid") return again({ ["field" in r && r.field === "lines" ? "lines" : "reason"]: r.message });
   if (r.code === "refused" && r.reason === "return_window_closed") return again({ kind: t(m.lang, "return_window_closed") });
@@ -161,11 +133,15 @@ customerRoutes.post("/o/:token/after-sales/:requestId/withdraw", async (c) => {
   const orderId = await orderForToken(c.env, token);
   if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
   const version = Number((await c.req.parseBody()).version);
-  const r = await runAfterSales(c.env, orderId, "customer", "*", {
-    type: "decide",
-    requestId: c.req.param("requestId"),
-    expectedVersion: Number.isSafeInteger(version) ? version : null,
-    decision: { event: "withdraw", note: null, resolution: null, refundAmount: null },
+  const r = await runAfterSales(c.env, orderId, {
+    actor: "customer",
+    stores: "*",
+    action: {
+      type: "decide",
+      requestId: c.req.param("requestId"),
+      expectedVersion: Number.isSafeInteger(version) ? version : null,
+      decision: { event: "withdraw", note: null, resolution: null, refundAmount: null },
+    },
   });
   // A request of another order is not found through this order's token.
   return back(c, token, r.ok ? "withdrawn" : "conflict");

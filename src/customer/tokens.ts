@@ -12,7 +12,7 @@ import { randomToken, sha256Hex } from "../lib/ids";
 export const TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** A new link: the row that stores it (for the caller's batch), that row's statement, and the URL to send. */
-export async function mintCustomerLink(db: Database, env: Env, orderId: string, now = Date.now()) {
+export async function mintCustomerLink(env: Env, orderId: string, { db, now = Date.now() }: { db: Database; now?: number }) {
   const token = randomToken(32);
   const expiresAt = now + TOKEN_TTL_MS;
   const row = { tokenHash: await sha256Hex(token), orderId, expiresAt, createdAt: now };
@@ -25,7 +25,7 @@ export async function mintCustomerLink(db: Database, env: Env, orderId: string, 
 }
 
 /** The order a token opens, or null for an unknown or expired token. */
-export async function orderForToken(env: Env, token: string, now = Date.now()): Promise<string | null> {
+export async function orderForToken(env: Env, token: string, { now = Date.now() }: { now?: number } = {}): Promise<string | null> {
   if (!/^[0-9A-Za-z]{32}$/.test(token)) return null;
   const row = await database(env)
     .select({ orderId: customerTokens.orderId })

@@ -21,12 +21,14 @@ const built = buildOrder(
     currency: "GBP",
     payment_status: "paid",
   } as Parameters<typeof buildOrder>[0],
-  new Map([
-    ["TEA-1", { name: "Tea", type: "goods" as const, active: true }],
-    ["SVC-1", { name: "Gift wrap", type: "service" as const, active: true }],
-  ]),
-  "key_test",
-  Date.UTC(2026, 10, 26, 12),
+  {
+    catalogue: new Map([
+      ["TEA-1", { name: "Tea", type: "goods" as const, active: true }],
+      ["SVC-1", { name: "Gift wrap", type: "service" as const, active: true }],
+    ]),
+    actor: "key_test",
+    now: Date.UTC(2026, 10, 26, 12),
+  },
 );
 if (!built.ok) throw new Error("fixture order does not build");
 const { order, lines, event } = built.value;

@@ -21,7 +21,7 @@ export type EditStageInput = {
 export const editStage: OrderStage<EditStageInput, null> = {
   async plan(ctx, input) {
     const full = await ctx.full();
-    const plan = await planEdit(ctx.env, full, full.holds, { source: input.source, changes: input.changes, actor: ctx.actor });
+    const plan = await planEdit(ctx.env, full, { holds: full.holds, source: input.source, changes: input.changes, actor: ctx.actor });
     if (!plan.ok) return plan.code === "invalid" ? plan : ctx.refuse(plan.code, plan.message);
     return {
       ok: true,

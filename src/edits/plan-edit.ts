@@ -32,9 +32,9 @@ const TERMINAL = new Set(["completed", "cancelled"]);
 export async function planEdit(
   env: Env,
   { order, lines }: { order: OrderRow; lines: OrderLineRow[] },
-  holds: readonly { code: string }[],
-  cmd: { source: "staff" | "customer"; changes: EditInput; actor: string },
+  cmd: { holds: readonly { code: string }[]; source: "staff" | "customer"; changes: EditInput; actor: string },
 ): Promise<EditPlan> {
+  const { holds } = cmd;
   const c = cmd.changes;
   const refuse = (message: string): EditPlan => ({ ok: false, code: "not_editable", message });
   const fields = Object.keys(c).filter((k) => k !== "reason" && k !== "confirm" && c[k as keyof EditInput] !== undefined);
@@ -94,7 +94,7 @@ export async function planEdit(
       });
       if (errors.length) return { ok: false, code: "invalid", errors };
       const catalogue = await lookupSkus(env, order.storeId, c.lines.map((l) => l.sku));
-      newLines = priceLines(order.id, c.lines, order.currency, catalogue, errors);
+      newLines = priceLines(c.lines, { orderId: order.id, currency: order.currency, catalogue, errors });
       const db = database(env);
       extra.push(db.delete(orderLines).where(eq(orderLines.orderId, order.id)));
       for (const part of chunk(newLines, 12)) extra.push(db.insert(orderLines).values(part));

@@ -51,7 +51,7 @@ export function placementWrites(db: Database, ctx: Context, data: PlacedShipment
   const { orderId, storeId, now, actor } = ctx;
   const statements: BatchItem<"sqlite">[] = [];
   const items = data.shipments.flatMap((s) => s.items.map((i) => ({ ...i, shipmentId: s.id, warehouseId: s.warehouseId })));
-  for (const i of items) statements.push(changeLevel(db, { binId: i.binId, sku: i.sku }, { reserved: i.quantity }, now));
+  for (const i of items) statements.push(changeLevel(db, { binId: i.binId, sku: i.sku }, { delta: { reserved: i.quantity }, now }));
   statements.push(
     ...insertMovements(
       db,

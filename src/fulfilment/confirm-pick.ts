@@ -68,8 +68,8 @@ export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, inp
   ];
   if (q > 0) {
     statements.push(
-      changeLevel(db, { binId: item.binId, sku: item.sku }, { onHand: -q, reserved: -q }, now),
-      addHeld(db, { warehouseId: item.warehouseId, binId: outbound.id, sku: item.sku }, q, now),
+      changeLevel(db, { binId: item.binId, sku: item.sku }, { delta: { onHand: -q, reserved: -q }, now }),
+      addHeld(db, { warehouseId: item.warehouseId, binId: outbound.id, sku: item.sku }, { qty: q, now }),
     );
     moves.push(
       { warehouseId: item.warehouseId, binId: item.binId, sku: item.sku, kind: "pick", onHandDelta: -q, reservedDelta: -q, reason: `wave ${wave.id}`, ...ref },
@@ -79,7 +79,7 @@ export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, inp
   const exceptionId = shortQty > 0 ? newId("exc", now) : null;
   if (shortQty > 0) {
     statements.push(
-      changeLevel(db, { binId: item.binId, sku: item.sku }, { onHand: -shortQty, reserved: -shortQty }, now),
+      changeLevel(db, { binId: item.binId, sku: item.sku }, { delta: { onHand: -shortQty, reserved: -shortQty }, now }),
       db.insert(fulfilmentExceptions).values({
         id: exceptionId!,
         shipmentId: item.shipmentId,

@@ -104,14 +104,14 @@ async function fulfilExternally(ctx: EffectContext): Promise<Effects> {
     const take = consume && dispatchStatus === null;
     const out = outbound.get(i.warehouseId);
     if (r > 0) {
-      writes.push(changeLevel(db, { binId: i.binId, sku: i.sku }, take ? { onHand: -r, reserved: -r } : { reserved: -r }, now));
+      writes.push(changeLevel(db, { binId: i.binId, sku: i.sku }, { delta: take ? { onHand: -r, reserved: -r } : { reserved: -r }, now }));
       moves.push({ warehouseId: i.warehouseId, binId: i.binId, sku: i.sku, kind: take ? "ship" : "release", onHandDelta: take ? -r : 0, reservedDelta: -r, reason, ...ref });
     }
     if (p > 0 && out) {
-      writes.push(changeLevel(db, { binId: out, sku: i.sku }, { onHand: -p, reserved: -p }, now));
+      writes.push(changeLevel(db, { binId: out, sku: i.sku }, { delta: { onHand: -p, reserved: -p }, now }));
       if (take) moves.push({ warehouseId: i.warehouseId, binId: out, sku: i.sku, kind: "ship", onHandDelta: -p, reservedDelta: -p, reason, ...ref });
       else {
-        writes.push(addOnHand(db, { warehouseId: i.warehouseId, binId: i.binId, sku: i.sku }, p, now));
+        writes.push(addOnHand(db, { warehouseId: i.warehouseId, binId: i.binId, sku: i.sku }, { qty: p, now }));
         moves.push(
           { warehouseId: i.warehouseId, binId: out, sku: i.sku, kind: "restock", onHandDelta: -p, reservedDelta: -p, reason, ...ref },
           { warehouseId: i.warehouseId, binId: i.binId, sku: i.sku, kind: "restock", onHandDelta: p, reservedDelta: 0, reason, ...ref },

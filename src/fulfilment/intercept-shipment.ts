@@ -84,8 +84,8 @@ export async function resolveInterception(
       statements.push(
         // picked_qty - p below zero fails a CHECK: a second restock racing this one cannot put goods back twice.
         db.update(shipmentItems).set({ pickedQty: sql`${shipmentItems.pickedQty} - ${p}`, packedQty: 0 }).where(eq(shipmentItems.id, i.id)),
-        changeLevel(db, { binId: outbound.id, sku: i.sku }, { onHand: -p, reserved: -p }, now),
-        addOnHand(db, { warehouseId: s.warehouseId, binId: i.binId, sku: i.sku }, p, now),
+        changeLevel(db, { binId: outbound.id, sku: i.sku }, { delta: { onHand: -p, reserved: -p }, now }),
+        addOnHand(db, { warehouseId: s.warehouseId, binId: i.binId, sku: i.sku }, { qty: p, now }),
       );
       moves.push(
         { warehouseId: s.warehouseId, binId: outbound.id, sku: i.sku, kind: "restock", onHandDelta: -p, reservedDelta: -p, ...ref },

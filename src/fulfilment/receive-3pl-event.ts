@@ -175,7 +175,7 @@ async function lateNews(
       const units = i.quantity - i.shortQty - i.pickedQty;
       if (units <= 0) continue;
       statements.push(
-        changeLevel(db, { binId: i.binId, sku: i.sku }, { onHand: -units, reserved: -i.reservedQty }, now),
+        changeLevel(db, { binId: i.binId, sku: i.sku }, { delta: { onHand: -units, reserved: -i.reservedQty }, now }),
         db.update(shipmentItems).set({ reservedQty: 0, pickedQty: sql`${shipmentItems.pickedQty} + ${units}`, packedQty: sql`${shipmentItems.pickedQty} + ${units}` }).where(eq(shipmentItems.id, i.id)),
       );
       moves.push({ warehouseId: i.warehouseId, binId: i.binId, sku: i.sku, kind: "ship", onHandDelta: -units, reservedDelta: -i.reservedQty, reason: "shipped by the 3PL after the order was cancelled", actor, refType: "shipment", refId: s.id, createdAt: now });

@@ -35,8 +35,7 @@ const shortage = (what: string) => ({
 export async function adjustStock(
   env: { DB: D1Database },
   wh: WarehouseRow,
-  input: { bin: string; sku: string; delta: number; reason: string },
-  actor: string,
+  { input, actor }: { input: { bin: string; sku: string; delta: number; reason: string }; actor: string },
 ): Promise<StockChangeResult<{ id: string; level: Level; bin: BinRef }>> {
   const db = database(env);
   const bin = (await binsByCode(db, wh.id, [input.bin])).get(input.bin);
@@ -49,7 +48,7 @@ export async function adjustStock(
   const at = { warehouseId: wh.id, binId: bin!.id, sku: input.sku };
   try {
     const [level] = await db.batch([
-      input.delta > 0 ? addOnHand(db, at, input.delta, now) : changeLevel(db, at, { onHand: input.delta }, now),
+      input.delta > 0 ? addOnHand(db, at, { qty: input.delta, now }) : changeLevel(db, at, { delta: { onHand: input.delta }, now }),
       ...insertMovements(db, [
         { ...at, kind: "adjust", onHandDelta: input.delta, reservedDelta: 0, actor, reason: input.reason, refType: "adjustment", refId: id, createdAt: now },
       ]),
@@ -71,9 +70,7 @@ export type TransferInput = { sku: string; quantity: number; from_bin: string; t
 export async function transferStock(
   env: { DB: D1Database },
   from: WarehouseRow,
-  to: WarehouseRow,
-  input: TransferInput,
-  actor: string,
+  { to, input, actor }: { to: WarehouseRow; input: TransferInput; actor: string },
 ): Promise<StockChangeResult<{ id: string; from: Level; to: Level; fromBin: BinRef; toBin: BinRef }>> {
   const db = database(env);
   const fromBin = (await binsByCode(db, from.id, [input.from_bin])).get(input.from_bin);
@@ -95,9 +92,9 @@ export async function transferStock(
   const common = { actor, reason: input.reason ?? null, refType: "transfer", refId: id, createdAt: now };
   try {
     const results = await db.batch([
-      changeLevel(db, src, { onHand: -input.quantity }, now),
-      ...(moveCost ? [foldCost(db, to.id, input.sku, input.quantity, sourceCost.avgUnitCost, to.currency, now)] : []),
-      addOnHand(db, dst, input.quantity, now),
+      changeLevel(db, src, { delta: { onHand: -input.quantity }, now }),
+      ...(moveCost ? [foldCost(db, { warehouseId: to.id, sku: input.sku }, { qty: input.quantity, unitCost: sourceCost.avgUnitCost, currency: to.currency, now })] : []),
+      addOnHand(db, dst, { qty: input.quantity, now }),
       ...insertMovements(db, [
         { ...src, kind: "transfer_out", onHandDelta: -input.quantity, reservedDelta: 0, ...common },
         { ...dst, kind: "transfer_in", onHandDelta: input.quantity, reservedDelta: 0, unitCost: moveCost ? sourceCost.avgUnitCost : null, ...common },

@@ -21,8 +21,7 @@ export type CountLine = { bin: string; sku: string; expected: number; counted: n
 export async function countStock(
   env: { DB: D1Database },
   wh: WarehouseRow,
-  input: CountInput,
-  actor: string,
+  { input, actor }: { input: CountInput; actor: string },
 ): Promise<StockChangeResult<{ id: string; createdAt: number; lines: CountLine[] }>> {
   const db = database(env);
   const binMap = await binsByCode(db, wh.id, input.lines.map((l) => l.bin));

@@ -25,7 +25,7 @@ export type ReceiveResult =
     }
   | { ok: false; errors: FieldError[] };
 
-export async function receiveStock(env: { DB: D1Database }, wh: WarehouseRow, input: ReceiveInput, actor: string): Promise<ReceiveResult> {
+export async function receiveStock(env: { DB: D1Database }, wh: WarehouseRow, { input, actor }: { input: ReceiveInput; actor: string }): Promise<ReceiveResult> {
   const db = database(env);
   const binMap = await binsByCode(db, wh.id, input.lines.map((l) => l.bin));
   const errors: FieldError[] = [];
@@ -46,8 +46,8 @@ export async function receiveStock(env: { DB: D1Database }, wh: WarehouseRow, in
   input.lines.forEach((l, i) => {
     const bin = binMap.get(l.bin)!;
     // The cost first: it reads the on-hand quantity the new units are averaged with.
-    statements.push(foldCost(db, wh.id, l.sku, l.quantity, costs[i]!, wh.currency, now));
-    statements.push(addOnHand(db, { warehouseId: wh.id, binId: bin.id, sku: l.sku }, l.quantity, now));
+    statements.push(foldCost(db, { warehouseId: wh.id, sku: l.sku }, { qty: l.quantity, unitCost: costs[i]!, currency: wh.currency, now }));
+    statements.push(addOnHand(db, { warehouseId: wh.id, binId: bin.id, sku: l.sku }, { qty: l.quantity, now }));
     movements.push({
       warehouseId: wh.id,
       binId: bin.id,

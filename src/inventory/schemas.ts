@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { MOVEMENT_KINDS } from "../db/schema";
 import { isCountry } from "../lib/countries";
-import { csv, ListQuery, Rfc3339 } from "../http/route";
+import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
 import { Amount, Currency } from "../orders/schemas";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -261,3 +261,15 @@ export const StockCheck = z
     ),
   })
   .openapi("StockCheck");
+
+export const WarehouseListQuery = z.object(ListQuery);
+export const WarehouseList = listOf(Warehouse, "WarehouseList");
+export const ZoneList = z.object({ data: z.array(Zone) }).openapi("ZoneList");
+export const BinListQuery = z.object(ListQuery);
+export const BinList = listOf(Bin, "BinList");
+
+export const Adjustment = z.object({ id: z.string(), level: StockLevel.omit({ updated_at: true }) }).openapi("Adjustment");
+export const StockLevelList = listOf(StockLevel, "StockLevelList");
+export const MovementList = listOf(Movement, "MovementList");
+export const CostsQuery = z.object({ sku: z.string().max(64).optional(), after: z.string().max(64).optional() });
+export const CostList = z.object({ data: z.array(Cost) }).openapi("CostList");

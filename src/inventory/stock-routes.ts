@@ -1,12 +1,12 @@
 /** Stock: levels, the ledger, costs, and the operations that move stock (receive, adjust, transfer, count). */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { bins, stockCosts, stockLevels, stockMovements } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { ApiError, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, listOf, problems } from "../http/route";
+import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, problems } from "../http/route";
 import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { adjustStock, transferStock, type StockChangeResult } from "./adjust-stock";
@@ -14,17 +14,19 @@ import { checkLedger } from "./check-ledger";
 import { countStock } from "./count-stock";
 import { receiveStock } from "./receive-stock";
 import {
-  Cost,
+  Adjustment,
+  CostList,
+  CostsQuery,
   CreateAdjustment,
   CreateCount,
   CreateReceipt,
   CreateTransfer,
-  Movement,
+  MovementList,
   MovementsQuery,
   Receipt,
   StockCheck,
   StockCount,
-  StockLevel,
+  StockLevelList,
   StockQuery,
   StockSummary,
   StockSummaryQuery,
@@ -60,7 +62,7 @@ stockRoutes.openapi(
   async (c) => {
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
     const body = c.req.valid("json");
-    const r = await receiveStock(c.env, wh, body, c.get("principal").id);
+    const r = await receiveStock(c.env, wh, { input: body, actor: c.get("principal").id });
     if (!r.ok) throw validationFailed(r.errors);
     return c.json(
       {
@@ -85,11 +87,11 @@ stockRoutes.openapi(
     summary: "Adjust on-hand stock in a bin (with a reason)",
     description: "Never below zero or below what is reserved for orders (409 `insufficient_stock`).",
     request: { params: WarehouseIdParam, body: jsonBody(CreateAdjustment) },
-    responses: { 201: jsonResponse(z.object({ id: z.string(), level: StockLevel.omit({ updated_at: true }) }).openapi("Adjustment"), "The new level"), ...problems(404, 409, 413, 415, 422) },
+    responses: { 201: jsonResponse(Adjustment, "The new level"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
-    const v = unwrap(await adjustStock(c.env, wh, c.req.valid("json"), c.get("principal").id));
+    const v = unwrap(await adjustStock(c.env, wh, { input: c.req.valid("json"), actor: c.get("principal").id }));
     return c.json({ id: v.id, level: levelBody(v.level, v.bin.code) }, 201);
   },
 );
@@ -112,7 +114,7 @@ stockRoutes.openapi(
     const body = c.req.valid("json");
     const to = body.to_warehouse_id === from.id ? from : await visibleWarehouse(c.env, p, body.to_warehouse_id);
     if (!to) throw validationFailed([{ field: "to_warehouse_id", message: "no such warehouse" }]);
-    const v = unwrap(await transferStock(c.env, from, to, body, p.id));
+    const v = unwrap(await transferStock(c.env, from, { to, input: body, actor: p.id }));
     return c.json({ id: v.id, sku: body.sku, quantity: body.quantity, from: levelBody(v.from, v.fromBin.code), to: levelBody(v.to, v.toBin.code) }, 201);
   },
 );
@@ -132,7 +134,7 @@ stockRoutes.openapi(
   async (c) => {
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
     const body = c.req.valid("json");
-    const v = unwrap(await countStock(c.env, wh, body, c.get("principal").id));
+    const v = unwrap(await countStock(c.env, wh, { input: body, actor: c.get("principal").id }));
     return c.json({ id: v.id, warehouse_id: wh.id, reason: body.reason ?? null, lines: v.lines, created_at: iso(v.createdAt) }, 201);
   },
 );
@@ -145,7 +147,7 @@ stockRoutes.openapi(
     tags: ["Inventory"],
     summary: "Stock per bin and SKU: on hand, reserved, available",
     request: { params: WarehouseIdParam, query: StockQuery },
-    responses: { 200: jsonResponse(listOf(StockLevel, "StockLevelList"), "A page of stock rows"), ...problems(404) },
+    responses: { 200: jsonResponse(StockLevelList, "A page of stock rows"), ...problems(404) },
   }),
   async (c) => {
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
@@ -217,7 +219,7 @@ stockRoutes.openapi(
     tags: ["Inventory"],
     summary: "The stock ledger, newest first",
     request: { params: WarehouseIdParam, query: MovementsQuery },
-    responses: { 200: jsonResponse(listOf(Movement, "MovementList"), "A page of movements"), ...problems(404) },
+    responses: { 200: jsonResponse(MovementList, "A page of movements"), ...problems(404) },
   }),
   async (c) => {
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
@@ -271,8 +273,8 @@ stockRoutes.openapi(
     permission: "inventory:read",
     tags: ["Inventory"],
     summary: "Moving average unit cost per SKU in this warehouse",
-    request: { params: WarehouseIdParam, query: z.object({ sku: z.string().max(64).optional(), after: z.string().max(64).optional() }) },
-    responses: { 200: jsonResponse(z.object({ data: z.array(Cost) }).openapi("CostList"), "Up to 200 SKUs after `after`"), ...problems(404) },
+    request: { params: WarehouseIdParam, query: CostsQuery },
+    responses: { 200: jsonResponse(CostList, "Up to 200 SKUs after `after`"), ...problems(404) },
   }),
   async (c) => {
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);

@@ -65,7 +65,7 @@ export function currentUnitCost(warehouseId: SQL, sku: SQL): SQL {
 }
 
 /** Adds `qty` on hand (creating the row if needed); the returned row is the new level. */
-export function addOnHand(db: Database, at: { warehouseId: string; binId: string; sku: string }, qty: number, now: number) {
+export function addOnHand(db: Database, at: { warehouseId: string; binId: string; sku: string }, { qty, now }: { qty: number; now: number }) {
   return db
     .insert(stockLevels)
     .values({ ...at, onHand: qty, reserved: 0, updatedAt: now })
@@ -77,7 +77,7 @@ export function addOnHand(db: Database, at: { warehouseId: string; binId: string
 }
 
 /** Adds `qty` on hand and reserved (goods arriving in OUTBOUND, already promised to a shipment). */
-export function addHeld(db: Database, at: { warehouseId: string; binId: string; sku: string }, qty: number, now: number) {
+export function addHeld(db: Database, at: { warehouseId: string; binId: string; sku: string }, { qty, now }: { qty: number; now: number }) {
   return db
     .insert(stockLevels)
     .values({ ...at, onHand: qty, reserved: qty, updatedAt: now })
@@ -98,7 +98,7 @@ export async function outboundBin(db: Database, warehouseId: string): Promise<Bi
  * Changes an existing row by deltas. The row must exist (rows are never
  * deleted, so callers check once by reading); the CHECKs refuse going below zero.
  */
-export function changeLevel(db: Database, at: { binId: string; sku: string }, delta: { onHand?: number; reserved?: number }, now: number) {
+export function changeLevel(db: Database, at: { binId: string; sku: string }, { delta, now }: { delta: { onHand?: number; reserved?: number }; now: number }) {
   return db
     .update(stockLevels)
     .set({
@@ -116,7 +116,11 @@ export function changeLevel(db: Database, at: { binId: string; sku: string }, de
  * where on_hand is read inside the statement, so it must run before the
  * statement that adds the units.
  */
-export function foldCost(db: Database, warehouseId: string, sku: string, qty: number, unitCost: number, currency: string, now: number) {
+export function foldCost(
+  db: Database,
+  { warehouseId, sku }: { warehouseId: string; sku: string },
+  { qty, unitCost, currency, now }: { qty: number; unitCost: number; currency: string; now: number },
+) {
   const onHand = sql`(SELECT COALESCE(SUM(${stockLevels.onHand}), 0) FROM ${stockLevels} WHERE ${stockLevels.warehouseId} = ${warehouseId} AND ${stockLevels.sku} = ${sku})`;
   return db
     .insert(stockCosts)

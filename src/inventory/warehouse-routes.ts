@@ -1,16 +1,31 @@
 /** Warehouses and their layout: zones and bin locations. Thin: shapes in schemas.ts. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
 import { constraintFailed, database } from "../db/client";
 import { bins, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { ApiError, forbidden, validationFailed } from "../http/problem";
-import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, ListQuery, listOf, problems } from "../http/route";
+import { apiRoute, decodeCursor, encodeCursor, jsonBody, jsonResponse, problems } from "../http/route";
 import { newId } from "../lib/ids";
 import { cursorKey, pageOf } from "../http/pagination";
 import { iso } from "../orders/serialize";
-import { Bin, CreateBin, CreatedWarehouse, CreateWarehouse, CreateZone, UpdateWarehouse, Warehouse, WarehouseIdParam, Zone } from "./schemas";
+import {
+  Bin,
+  BinList,
+  BinListQuery,
+  CreateBin,
+  CreatedWarehouse,
+  CreateWarehouse,
+  CreateZone,
+  UpdateWarehouse,
+  Warehouse,
+  WarehouseIdParam,
+  WarehouseList,
+  WarehouseListQuery,
+  Zone,
+  ZoneList,
+} from "./schemas";
 import { warehouseOr404, warehouseScope, type WarehouseRow } from "./scope";
 
 /** A bins-list cursor: the zero-padded pick sequence and the code of the last bin seen. */
@@ -100,8 +115,8 @@ warehouseRoutes.openapi(
     permission: "warehouses:read",
     tags: ["Warehouses"],
     summary: "List the warehouses this key may see",
-    request: { query: z.object(ListQuery) },
-    responses: { 200: jsonResponse(listOf(Warehouse, "WarehouseList"), "A page of warehouses"), ...problems() },
+    request: { query: WarehouseListQuery },
+    responses: { 200: jsonResponse(WarehouseList, "A page of warehouses"), ...problems() },
   }),
   async (c) => {
     const { cursor, limit } = c.req.valid("query");
@@ -198,7 +213,7 @@ warehouseRoutes.openapi(
     tags: ["Warehouses"],
     summary: "List a warehouse's zones",
     request: { params: WarehouseIdParam },
-    responses: { 200: jsonResponse(z.object({ data: z.array(Zone) }).openapi("ZoneList"), "Its zones"), ...problems(404) },
+    responses: { 200: jsonResponse(ZoneList, "Its zones"), ...problems(404) },
   }),
   async (c) => {
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
@@ -253,8 +268,8 @@ warehouseRoutes.openapi(
     tags: ["Warehouses"],
     summary: "List a warehouse's bins in picking-path order",
     description: "Paged by `cursor` and `limit`: a big warehouse has thousands of bins.",
-    request: { params: WarehouseIdParam, query: z.object(ListQuery) },
-    responses: { 200: jsonResponse(listOf(Bin, "BinList"), "Its bins"), ...problems(400, 404) },
+    request: { params: WarehouseIdParam, query: BinListQuery },
+    responses: { 200: jsonResponse(BinList, "Its bins"), ...problems(400, 404) },
   }),
   async (c) => {
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);

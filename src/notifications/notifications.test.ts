@@ -57,9 +57,14 @@ describe("providers", () => {
 
   it("the HTTP email provider posts the message with its id as idempotency key", async () => {
     const calls: { url: string; init: RequestInit }[] = [];
-    const provider = httpEmailProvider({ endpoint: "https://mail.example/send", apiKey: "k", from: "shop@example.com" }, async (url, init) => {
-      calls.push({ url: String(url), init: init! });
-      return Response.json({ id: "msg_42" });
+    const provider = httpEmailProvider({
+      endpoint: "https://mail.example/send",
+      apiKey: "k",
+      from: "shop@example.com",
+      fetcher: async (url, init) => {
+        calls.push({ url: String(url), init: init! });
+        return Response.json({ id: "msg_42" });
+      },
     });
     expect(await provider.send(message)).toEqual({ ok: true, providerRef: "msg_42" });
     expect(calls[0]!.url).toBe("https://mail.example/send");
@@ -70,12 +75,17 @@ describe("providers", () => {
   });
 
   it("retries what may pass (429, 5xx, network) and records what will not (4xx)", async () => {
-    const answering = (status: number) => httpEmailProvider({ endpoint: "https://m", apiKey: "k", from: "f" }, async () => new Response("nope", { status }));
+    const answering = (status: number) => httpEmailProvider({ endpoint: "https://m", apiKey: "k", from: "f", fetcher: async () => new Response("nope", { status }) });
     await expect(answering(503).send(message)).rejects.toThrow("503");
     await expect(answering(429).send(message)).rejects.toThrow("429");
     expect(await answering(422).send(message)).toMatchObject({ ok: false, permanent: true, error: expect.stringContaining("422") });
-    const offline = httpEmailProvider({ endpoint: "https://m", apiKey: "k", from: "f" }, async () => {
-      throw new TypeError("network down");
+    const offline = httpEmailProvider({
+      endpoint: "https://m",
+      apiKey: "k",
+      from: "f",
+      fetcher: async () => {
+        throw new TypeError("network down");
+      },
     });
     await expect(offline.send(message)).rejects.toThrow("network down");
   });

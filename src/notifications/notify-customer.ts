@@ -69,7 +69,7 @@ export async function notifyCustomer(env: Env, message: OutboxMessage, batch: Ba
   const holdRows = row.holds;
   const { order, store } = row;
   const language = pickLanguage(order.locale, store.language);
-  const link = await mintCustomerLink(db, env, order.id);
+  const link = await mintCustomerLink(env, order.id, { db });
   // A shipment's tracking travels in the transition's data (see logistics).
   const payload = message.payload as {
     reason?: string | null;

@@ -30,7 +30,7 @@ export const localProvider: NotificationProvider = {
 
 export type HttpProviderConfig = { endpoint: string; apiKey: string; from: string };
 
-export function httpEmailProvider(config: HttpProviderConfig, fetcher: typeof fetch = fetch): NotificationProvider {
+export function httpEmailProvider({ fetcher = fetch, ...config }: HttpProviderConfig & { fetcher?: typeof fetch }): NotificationProvider {
   return {
     name: "http",
     async send(m) {

@@ -1,37 +1,15 @@
 /** What customers were told (the local provider's outbox, and the delivery record of every provider), and customer links. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
-import { database } from "../db/client";
-import { notifications, orders } from "../db/schema";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { seesStore } from "../http/auth";
 import { notFound } from "../http/problem";
-import { cursorKey, pageOf } from "../http/pagination";
-import { apiRoute, jsonResponse, ListQuery, listOf, problems, Rfc3339 } from "../http/route";
-import { mintCustomerLink } from "../customer/tokens";
+import { apiRoute, jsonResponse, problems } from "../http/route";
 import { OrderIdParam } from "../orders/schemas";
 import { iso } from "../orders/serialize";
+import { createCustomerLink } from "./create-customer-link";
+import { listNotifications } from "./list-notifications";
+import { CustomerLink, ListNotificationsQuery, NotificationList } from "./schemas";
 
 export const notificationRoutes = new OpenAPIHono<AppEnv>();
-
-const Notification = z
-  .object({
-    id: z.string(),
-    order_id: z.string(),
-    store_id: z.string(),
-    template: z.string().openapi({ example: "order.on_hold" }),
-    language: z.string(),
-    channel: z.enum(["email"]),
-    recipient: z.string().nullable(),
-    subject: z.string(),
-    body: z.string(),
-    status: z.enum(["sent", "skipped", "failed"]),
-    provider: z.string(),
-    provider_ref: z.string().nullable(),
-    error: z.string().nullable(),
-    created_at: Rfc3339,
-  })
-  .openapi("Notification");
 
 notificationRoutes.openapi(
   apiRoute({
@@ -40,28 +18,11 @@ notificationRoutes.openapi(
     permission: "notifications:read",
     tags: ["Notifications"],
     summary: "Messages sent (or recorded) for customers, newest first",
-    request: { query: z.object({ ...ListQuery, order_id: z.string().max(64).optional(), store_id: z.string().max(64).optional() }) },
-    responses: { 200: jsonResponse(listOf(Notification, "NotificationList"), "A page of messages"), ...problems() },
+    request: { query: ListNotificationsQuery },
+    responses: { 200: jsonResponse(NotificationList, "A page of messages"), ...problems() },
   }),
   async (c) => {
-    const q = c.req.valid("query");
-    const p = c.get("principal");
-    const after = cursorKey(q.cursor);
-    const rows = await database(c.env)
-      .select()
-      .from(notifications)
-      .where(
-        and(
-          p.stores === "*" ? undefined : inArray(notifications.storeId, [...p.stores]),
-          q.order_id ? eq(notifications.orderId, q.order_id) : undefined,
-          q.store_id ? eq(notifications.storeId, q.store_id) : undefined,
-          after ? lt(notifications.id, after) : undefined,
-        ),
-      )
-      .orderBy(desc(notifications.id))
-      .limit(q.limit + 1)
-      .all();
-    const page = pageOf(rows, q.limit, (n) => n.id);
+    const page = await listNotifications(c.env, c.get("principal"), c.req.valid("query"));
     return c.json(
       {
         data: page.data.map((n) => ({
@@ -95,15 +56,11 @@ notificationRoutes.openapi(
     tags: ["Notifications"],
     summary: "A fresh link to the customer's order page, to send by hand",
     request: { params: OrderIdParam },
-    responses: { 201: jsonResponse(z.object({ url: z.string(), expires_at: Rfc3339 }).openapi("CustomerLink"), "The link"), ...problems(404) },
+    responses: { 201: jsonResponse(CustomerLink, "The link"), ...problems(404) },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
-    const db = database(c.env);
-    const order = await db.select({ storeId: orders.storeId }).from(orders).where(eq(orders.id, id)).get();
-    if (!order || !seesStore(c.get("principal"), order.storeId)) throw notFound("order");
-    const link = await mintCustomerLink(db, c.env, id);
-    await link.statement;
+    const link = await createCustomerLink(c.env, c.req.valid("param").id, { principal: c.get("principal") });
+    if (!link) throw notFound("order");
     return c.json({ url: link.url, expires_at: iso(link.expiresAt) }, 201);
   },
 );

@@ -13,7 +13,7 @@ const BATCH = 500;
 /** A run stops after this many batches; the next run carries on. */
 const MAX_BATCHES = 40;
 
-export async function archiveOrders(env: Env, now = Date.now()): Promise<{ archived: number }> {
+export async function archiveOrders(env: Env, { now = Date.now() }: { now?: number } = {}): Promise<{ archived: number }> {
   const db = database(env);
   let archived = 0;
   for (let i = 0; i < MAX_BATCHES; i++) {

@@ -26,7 +26,7 @@ const catalogue = new Map([
 
 describe("buildOrder", () => {
   it("computes totals in minor units and names lines from the catalogue", () => {
-    const r = buildOrder(input(), catalogue, "key_1", 1_700_000_000_000);
+    const r = buildOrder(input(), { catalogue, actor: "key_1", now: 1_700_000_000_000 });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     const { order, lines, event } = r.value;
@@ -51,30 +51,28 @@ describe("buildOrder", () => {
   });
 
   it("marks a service-only order as not requiring shipping, and unknown SKUs as goods", () => {
-    const services = buildOrder(input({ lines: [{ sku: "S", quantity: 1, unit_price: "1" }] }), catalogue, "a", 1);
+    const services = buildOrder(input({ lines: [{ sku: "S", quantity: 1, unit_price: "1" }] }), { catalogue, actor: "a", now: 1 });
     expect(services.ok && services.value.order.requiresShipping).toBe(false);
-    const unknown = buildOrder(input({ lines: [{ sku: "NEW", quantity: 1, unit_price: "1", name: "Mystery" }] }), catalogue, "a", 1);
+    const unknown = buildOrder(input({ lines: [{ sku: "NEW", quantity: 1, unit_price: "1", name: "Mystery" }] }), { catalogue, actor: "a", now: 1 });
     expect(unknown.ok && unknown.value.lines[0]).toMatchObject({ name: "Mystery", type: "goods" });
-    const nameless = buildOrder(input({ lines: [{ sku: "NEW", quantity: 1, unit_price: "1" }] }), catalogue, "a", 1);
+    const nameless = buildOrder(input({ lines: [{ sku: "NEW", quantity: 1, unit_price: "1" }] }), { catalogue, actor: "a", now: 1 });
     expect(nameless.ok && nameless.value.lines[0]!.name).toBe("NEW");
   });
 
   it("prefers the name the channel sent over the catalogue's", () => {
-    const r = buildOrder(input({ lines: [{ sku: "A", name: "Tea (gift wrap)", quantity: 1, unit_price: "1" }] }), catalogue, "a", 1);
+    const r = buildOrder(input({ lines: [{ sku: "A", name: "Tea (gift wrap)", quantity: 1, unit_price: "1" }] }), { catalogue, actor: "a", now: 1 });
     expect(r.ok && r.value.lines[0]!.name).toBe("Tea (gift wrap)");
   });
 
   it("refuses a discount larger than what it discounts", () => {
-    const r = buildOrder(input({ discount_amount: "1000.00" }), catalogue, "a", 1);
+    const r = buildOrder(input({ discount_amount: "1000.00" }), { catalogue, actor: "a", now: 1 });
     expect(r).toEqual({ ok: false, errors: [{ field: "discount_amount", message: expect.stringContaining("larger") }] });
   });
 
   it("uses the currency's exponent", () => {
     const r = buildOrder(
       input({ currency: "JPY", lines: [{ sku: "A", quantity: 2, unit_price: "1500" }], shipping_amount: "500", discount_amount: "0", tax_amount: "0" }),
-      catalogue,
-      "a",
-      1,
+      { catalogue, actor: "a", now: 1 },
     );
     expect(r.ok && r.value.order.totalAmount).toBe(3500);
   });

@@ -28,12 +28,10 @@ export function minor(amount: string | undefined, currency: string): number {
 
 /** Prices lines in minor units and names and types them from the catalogue. */
 export function priceLines(
-  orderId: string,
   input: CreateOrderInput["lines"],
-  currency: string,
-  catalogue: ReadonlyMap<string, CatalogueEntry | null>,
-  errors: FieldError[],
+  opts: { orderId: string; currency: string; catalogue: ReadonlyMap<string, CatalogueEntry | null>; errors: FieldError[] },
 ): NewOrder["lines"] {
+  const { orderId, currency, catalogue, errors } = opts;
   return input.map((l, i) => {
     const unitPrice = minor(l.unit_price, currency);
     const total = unitPrice * l.quantity;
@@ -72,13 +70,12 @@ export function computeTotals(
 
 export function buildOrder(
   input: CreateOrderInput,
-  catalogue: ReadonlyMap<string, CatalogueEntry | null>,
-  actor: string,
-  now: number,
+  opts: { catalogue: ReadonlyMap<string, CatalogueEntry | null>; actor: string; now: number },
 ): BuildResult {
+  const { catalogue, actor, now } = opts;
   const errors: FieldError[] = [];
   const id = newId("ord", now);
-  const lines = priceLines(id, input.lines, input.currency, catalogue, errors);
+  const lines = priceLines(input.lines, { orderId: id, currency: input.currency, catalogue, errors });
   const t = computeTotals(
     lines,
     {

@@ -33,12 +33,12 @@ const LINES_PER_INSERT = 12;
 export async function createOrder(
   env: Env,
   input: CreateOrderInput,
-  actor: string,
-  idempotency: IdempotencyContext | null,
+  opts: { actor: string; idempotency: IdempotencyContext | null },
 ): Promise<CreateOrderResult> {
+  const { actor, idempotency } = opts;
   const now = Date.now();
   const catalogue = await lookupSkus(env, input.store_id, input.lines.map((l) => l.sku));
-  const built = buildOrder(input, catalogue, actor, now);
+  const built = buildOrder(input, { catalogue, actor, now });
   if (!built.ok) return { ok: false, code: "invalid", errors: built.errors };
   const { order, lines, event } = built.value;
 

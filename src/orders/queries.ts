@@ -50,7 +50,8 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
   return pageOf(rows, q.limit, (o) => o.id);
 }
 
-export async function listOrderEvents(env: Env, p: Principal, id: string, cursor: string | undefined, limit: number) {
+export async function listOrderEvents(env: Env, id: string, opts: { principal: Principal; cursor?: string; limit: number }) {
+  const { principal: p, cursor, limit } = opts;
   const after = Number(cursorKey(cursor, (k) => /^\d{1,9}$/.test(k)) ?? 0);
   const db = database(env);
   const [order, events] = await db.batch([

@@ -1,11 +1,11 @@
 /** The order API: intake, reads and transitions. Thin: validation is in schemas, rules in the domain files. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { assertStoreInScope } from "../http/auth";
 import { idempotencyKeyOf, replay, requestHash } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { ifMatchVersion, problemFor } from "./refusals";
-import { apiRoute, jsonBody, jsonResponse, ListQuery, listOf, problems } from "../http/route";
+import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { database } from "../db/client";
 import { can } from "../auth/roles";
 import { sendOutboxSoon } from "../outbox/send";
@@ -15,20 +15,20 @@ import { isOrderEvent, REASON_REQUIRED } from "./lifecycle";
 import { getOrder, listOrderEvents, listOrders } from "./queries";
 import {
   CreateOrderBody,
+  IdempotencyHeader,
+  IfMatchHeader,
   ListOrdersQuery,
   Order,
-  OrderEventSchema,
+  OrderEventList,
+  OrderEventsQuery,
   OrderIdParam,
+  OrderList,
   OrderSummary,
   TransitionBody,
 } from "./schemas";
 import { etag, orderEvent, orderSummary, orderWithLines } from "./serialize";
 
 export const orderRoutes = new OpenAPIHono<AppEnv>();
-
-const IdempotencyHeader = z.object({
-  "idempotency-key": z.string().optional().openapi({ description: "Retry-safe creation: same key and body replay the first response" }),
-});
 
 orderRoutes.openapi(
   apiRoute({
@@ -53,7 +53,7 @@ orderRoutes.openapi(
     const idem = key
       ? { principalId: principal.id, key, requestHash: await requestHash(c), method: "POST", path: "/v1/orders" }
       : null;
-    const result = await createOrder(c.env, input, principal.id, idem);
+    const result = await createOrder(c.env, input, { actor: principal.id, idempotency: idem });
     if (!result.ok) {
       switch (result.code) {
         case "invalid":
@@ -104,7 +104,7 @@ orderRoutes.openapi(
     tags: ["Orders"],
     summary: "List orders, newest first",
     request: { query: ListOrdersQuery },
-    responses: { 200: jsonResponse(listOf(OrderSummary, "OrderList"), "A page of orders"), ...problems() },
+    responses: { 200: jsonResponse(OrderList, "A page of orders"), ...problems() },
   }),
   async (c) => {
     const page = await listOrders(c.env, c.get("principal"), c.req.valid("query"));
@@ -119,12 +119,12 @@ orderRoutes.openapi(
     permission: "orders:read",
     tags: ["Orders"],
     summary: "The order's timeline, oldest first",
-    request: { params: OrderIdParam, query: z.object(ListQuery) },
-    responses: { 200: jsonResponse(listOf(OrderEventSchema, "OrderEventList"), "A page of events"), ...problems(404) },
+    request: { params: OrderIdParam, query: OrderEventsQuery },
+    responses: { 200: jsonResponse(OrderEventList, "A page of events"), ...problems(404) },
   }),
   async (c) => {
     const { cursor, limit } = c.req.valid("query");
-    const found = await listOrderEvents(c.env, c.get("principal"), c.req.valid("param").id, cursor, limit);
+    const found = await listOrderEvents(c.env, c.req.valid("param").id, { principal: c.get("principal"), cursor, limit });
     if (!found) throw notFound("order");
     return c.json({ ...found, data: found.data.map(orderEvent) }, 200);
   },
@@ -142,7 +142,7 @@ orderRoutes.openapi(
       "Runs through the order's Durable Object, one change at a time. An unknown or illegal event is a 409 listing `allowed_events`; a stale `If-Match` is a 412. Needs `orders:transition:<event>`.",
     request: {
       params: OrderIdParam,
-      headers: z.object({ "if-match": z.string().optional().openapi({ description: 'The version from the ETag, e.g. "3"' }) }),
+      headers: IfMatchHeader,
       body: jsonBody(TransitionBody),
     },
     responses: { 200: jsonResponse(OrderSummary, "The order after the change"), ...problems(404, 409, 412, 413, 415, 422) },

@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { isCountry } from "../lib/countries";
 import { isCurrency, toMinor } from "../lib/money";
-import { csv, ListQuery, Rfc3339 } from "../http/route";
+import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
 import { ORDER_EVENTS, ORDER_STATUSES } from "./lifecycle";
 import { PAYMENT_STATUSES } from "../db/schema/orders";
 
@@ -143,6 +143,8 @@ export const OrderSummary = z
 
 export const Order = OrderSummary.extend({ lines: z.array(OrderLine) }).openapi("Order");
 
+export const OrderList = listOf(OrderSummary, "OrderList");
+
 export const OrderEventSchema = z
   .object({
     id: z.string(),
@@ -156,6 +158,10 @@ export const OrderEventSchema = z
     created_at: Rfc3339,
   })
   .openapi("OrderEvent");
+
+export const OrderEventList = listOf(OrderEventSchema, "OrderEventList");
+
+export const OrderEventsQuery = z.object(ListQuery);
 
 export const TransitionBody = z
   .object({
@@ -179,6 +185,14 @@ export const ListOrdersQuery = z.object({
   q: z.string().trim().min(1).max(100).optional().openapi({ description: "Search customer name, email or external id" }),
   include_archived: z.enum(["true", "false"]).optional().openapi({ description: "Archived orders are left out unless true" }),
 });
+
+/** Retry-safe creation: the key the first response is stored under. */
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z.string().optional().openapi({ description: "Retry-safe creation: same key and body replay the first response" }),
+});
+
+/** The optimistic-concurrency header of every change to an order, shared by each route that asks the order's object for one. */
+export const IfMatchHeader = z.object({ "if-match": z.string().optional().openapi({ description: 'The version from the ETag, e.g. "3"' }) });
 
 export const OrderIdParam = z.object({
   id: z.string().regex(/^ord_[0-9A-Z]{26}$/, "must be an order id").openapi({ param: { name: "id", in: "path" } }),

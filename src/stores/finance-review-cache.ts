@@ -15,7 +15,7 @@ export const FINANCE_REVIEW_CACHE_MS = 30_000;
 type Thresholds = Record<string, string> | null;
 const cache = new Map<string, { thresholds: Thresholds; expires: number }>();
 
-export async function financeReviewOf(env: { DB: D1Database }, storeId: string, now = Date.now()): Promise<Thresholds> {
+export async function financeReviewOf(env: { DB: D1Database }, storeId: string, { now = Date.now() }: { now?: number } = {}): Promise<Thresholds> {
   const hit = cache.get(storeId);
   if (hit && hit.expires > now) return hit.thresholds;
   const row = await database(env).select({ thresholds: stores.financeReview }).from(stores).where(eq(stores.id, storeId)).get();

@@ -1,0 +1,46 @@
+/** Reads of after-sales requests, straight from D1; a request outside the key's stores is not found. */
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { database } from "../db/client";
+import { afterSalesRequests, orders } from "../db/schema";
+import type { Env } from "../env";
+import type { Principal } from "../http/auth";
+import { cursorKey, pageOf } from "../http/pagination";
+import type { ListAfterSalesFilter } from "./schemas";
+
+/** The order's requests, oldest first; null when the order is not visible. */
+export async function listOrderAfterSales(env: Env, orderId: string, opts: { principal: Principal }) {
+  const p = opts.principal;
+  const db = database(env);
+  const [order, rows] = await db.batch([
+    db.select({ id: orders.id }).from(orders).where(and(eq(orders.id, orderId), p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]))),
+    db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(afterSalesRequests.id),
+  ]);
+  return order[0] ? rows : null;
+}
+
+/** Newest first; `status=open,accepted` is support's work queue. */
+export async function listAfterSales(env: Env, p: Principal, q: ListAfterSalesFilter) {
+  const after = cursorKey(q.cursor, (k) => k.startsWith("as_"));
+  const rows = await database(env)
+    .select()
+    .from(afterSalesRequests)
+    .where(
+      and(
+        p.stores === "*" ? undefined : inArray(afterSalesRequests.storeId, [...p.stores]),
+        q.status ? inArray(afterSalesRequests.status, q.status) : undefined,
+        q.kind ? inArray(afterSalesRequests.kind, q.kind) : undefined,
+        q.store_id ? eq(afterSalesRequests.storeId, q.store_id) : undefined,
+        q.order_id ? eq(afterSalesRequests.orderId, q.order_id) : undefined,
+        after ? lt(afterSalesRequests.id, after) : undefined,
+      ),
+    )
+    .orderBy(desc(afterSalesRequests.id))
+    .limit(q.limit + 1)
+    .all();
+  return pageOf(rows, q.limit, (r) => r.id);
+}
+
+export async function getAfterSales(env: Env, p: Principal, id: string) {
+  const r = await database(env).select().from(afterSalesRequests).where(eq(afterSalesRequests.id, id)).get();
+  return !r || (p.stores !== "*" && !p.stores.includes(r.storeId)) ? null : r;
+}

@@ -1,0 +1,59 @@
+/** A new key: "*" stands alone, single-store roles act for one store, and no key grants beyond its own stores or warehouses. */
+import { inArray } from "drizzle-orm";
+import { SINGLE_STORE_ROLES } from "../auth/roles";
+import { database } from "../db/client";
+import { apiKeys, stores, warehouses } from "../db/schema";
+import type { Env } from "../env";
+import type { Principal } from "../http/auth";
+import type { FieldError } from "../http/problem";
+import { newId, randomToken, sha256Hex } from "../lib/ids";
+import type { CreateApiKeyInput } from "./schemas";
+import { withinScope } from "./scope";
+
+export type KeyRow = typeof apiKeys.$inferSelect;
+
+export type CreateApiKeyResult =
+  | { ok: true; row: KeyRow; key: string }
+  | { ok: false; code: "invalid"; errors: FieldError[] }
+  | { ok: false; code: "forbidden"; message: string };
+
+export async function createApiKey(env: Env, body: CreateApiKeyInput, opts: { principal: Principal }): Promise<CreateApiKeyResult> {
+  const p = opts.principal;
+  const invalid = (field: string, message: string): CreateApiKeyResult => ({ ok: false, code: "invalid", errors: [{ field, message }] });
+  const storeIds = [...new Set(body.store_ids)];
+  if (storeIds.includes("*") && storeIds.length > 1) return invalid("store_ids", '"*" stands alone');
+  if (SINGLE_STORE_ROLES.has(body.role) && (storeIds.length !== 1 || storeIds[0] === "*")) {
+    return invalid("store_ids", `a ${body.role} key acts for exactly one store`);
+  }
+  const warehouseIds = [...new Set(body.warehouse_ids)];
+  if (warehouseIds.includes("*") && warehouseIds.length > 1) return invalid("warehouse_ids", '"*" stands alone');
+  if (!withinScope(p.stores, storeIds)) return { ok: false, code: "forbidden", message: "A key cannot grant stores beyond its own" };
+  if (!withinScope(p.warehouses, warehouseIds)) return { ok: false, code: "forbidden", message: "A key cannot grant warehouses beyond its own" };
+  const db = database(env);
+  if (!storeIds.includes("*")) {
+    const found = await db.select({ id: stores.id }).from(stores).where(inArray(stores.id, storeIds)).all();
+    const missing = storeIds.filter((s) => !found.some((f) => f.id === s));
+    if (missing.length) return invalid("store_ids", `no such store: ${missing.join(", ")}`);
+  }
+  if (!warehouseIds.includes("*")) {
+    const found = await db.select({ id: warehouses.id }).from(warehouses).where(inArray(warehouses.id, warehouseIds)).all();
+    const missing = warehouseIds.filter((w) => !found.some((f) => f.id === w));
+    if (missing.length) return invalid("warehouse_ids", `no such warehouse: ${missing.join(", ")}`);
+  }
+  const now = Date.now();
+  const key = `oms_${randomToken(40)}`;
+  const row: KeyRow = {
+    id: newId("key", now),
+    name: body.name,
+    role: body.role,
+    storeIds,
+    warehouseIds,
+    keyHash: await sha256Hex(key),
+    keyPrefix: key.slice(0, 10),
+    createdBy: p.id,
+    createdAt: now,
+    revokedAt: null,
+  };
+  await db.insert(apiKeys).values(row);
+  return { ok: true, row, key };
+}

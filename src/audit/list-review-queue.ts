@@ -1,0 +1,42 @@
+/** The auditors' review queue: held orders with every reason they are held for, paged by when they were held. */
+import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { database } from "../db/client";
+import { orders } from "../db/schema";
+import type { Env } from "../env";
+import type { Principal } from "../http/auth";
+import { cursorKey, pageOf } from "../http/pagination";
+import type { ReviewQueueFilter } from "./schemas";
+
+const QUEUE_KEY = /^(\d+):(ord_[0-9A-Z]{26})$/;
+
+export async function listReviewQueue(env: Env, p: Principal, q: ReviewQueueFilter) {
+  const raw = cursorKey(q.cursor, (k) => QUEUE_KEY.test(k));
+  const m = raw === undefined ? undefined : QUEUE_KEY.exec(raw);
+  const heldAt = sql`coalesce(${orders.heldAt}, ${orders.createdAt})`;
+  const newest = q.order === "newest";
+  const after = m
+    ? newest
+      ? or(sql`${heldAt} < ${Number(m[1])}`, and(sql`${heldAt} = ${Number(m[1])}`, sql`${orders.id} < ${m[2]}`))
+      : or(sql`${heldAt} > ${Number(m[1])}`, and(sql`${heldAt} = ${Number(m[1])}`, sql`${orders.id} > ${m[2]}`))
+    : undefined;
+  const rows = await database(env)
+    .select({
+      order: orders,
+      reasons: sql<string>`(SELECT json_group_array(json_object('code', code, 'message', message)) FROM order_hold_reasons r WHERE r.order_id = ${orders.id})`,
+    })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.status, "on_hold"),
+        p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]),
+        q.store_id ? eq(orders.storeId, q.store_id) : undefined,
+        q.reason ? sql`EXISTS (SELECT 1 FROM order_hold_reasons r WHERE r.order_id = ${orders.id} AND r.code = ${q.reason})` : undefined,
+        after,
+      ),
+    )
+    .orderBy(newest ? sql`${heldAt} DESC, ${orders.id} DESC` : sql`${heldAt} ASC, ${orders.id} ASC`)
+    .limit(q.limit + 1)
+    .all();
+  const page = pageOf(rows, q.limit, ({ order }) => `${order.heldAt ?? order.createdAt}:${order.id}`);
+  return { data: page.data.map(({ order, reasons }) => ({ order, reasons: JSON.parse(reasons) as { code: string; message: string }[] })), next_cursor: page.next_cursor };
+}

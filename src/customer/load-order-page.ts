@@ -1,0 +1,23 @@
+/** What the customer's order page shows: the order, its lines, timeline, holds and after-sales requests, in one round trip. */
+import { asc, eq } from "drizzle-orm";
+import { database } from "../db/client";
+import { afterSalesRequests, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
+import type { Env } from "../env";
+import { pickLanguage } from "../notifications/templates";
+import type { PageModel } from "./page";
+
+/** `lang`: the language the customer picked, else the order's locale, else the store's language. */
+export async function loadOrderPage(env: Env, orderId: string, opts: { token: string; lang?: string }) {
+  const { token, lang: langParam } = opts;
+  const db = database(env);
+  const [o, lines, events, holds, requests] = await db.batch([
+    db.select({ order: orders, storeName: stores.name, storeLanguage: stores.language }).from(orders).innerJoin(stores, eq(stores.id, orders.storeId)).where(eq(orders.id, orderId)),
+    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
+    db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)),
+    db.select({ code: orderHoldReasons.code, message: orderHoldReasons.message }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
+    db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(asc(afterSalesRequests.id)),
+  ]);
+  const row = o[0]!;
+  const lang = pickLanguage(langParam ?? row.order.locale, row.storeLanguage);
+  return { lang, token, storeName: row.storeName, order: row.order, lines, events, holds, requests } satisfies PageModel;
+}

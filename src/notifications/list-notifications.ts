@@ -1,0 +1,27 @@
+/** What customers were told, newest first, within the key's stores. */
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { database } from "../db/client";
+import { notifications } from "../db/schema";
+import type { Env } from "../env";
+import type { Principal } from "../http/auth";
+import { cursorKey, pageOf } from "../http/pagination";
+import type { ListNotificationsFilter } from "./schemas";
+
+export async function listNotifications(env: Env, p: Principal, q: ListNotificationsFilter) {
+  const after = cursorKey(q.cursor);
+  const rows = await database(env)
+    .select()
+    .from(notifications)
+    .where(
+      and(
+        p.stores === "*" ? undefined : inArray(notifications.storeId, [...p.stores]),
+        q.order_id ? eq(notifications.orderId, q.order_id) : undefined,
+        q.store_id ? eq(notifications.storeId, q.store_id) : undefined,
+        after ? lt(notifications.id, after) : undefined,
+      ),
+    )
+    .orderBy(desc(notifications.id))
+    .limit(q.limit + 1)
+    .all();
+  return pageOf(rows, q.limit, (n) => n.id);
+}

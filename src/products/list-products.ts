@@ -1,0 +1,28 @@
+/** The catalogue, newest first, within the key's stores. */
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { database } from "../db/client";
+import { products } from "../db/schema";
+import type { Env } from "../env";
+import type { Principal } from "../http/auth";
+import { cursorKey, pageOf } from "../http/pagination";
+import type { ListProductsFilter } from "./schemas";
+
+export async function listProducts(env: Env, p: Principal, q: ListProductsFilter) {
+  const after = cursorKey(q.cursor);
+  const rows = await database(env)
+    .select()
+    .from(products)
+    .where(
+      and(
+        p.stores === "*" ? undefined : inArray(products.storeId, [...p.stores]),
+        q.store_id ? eq(products.storeId, q.store_id) : undefined,
+        q.sku ? eq(products.sku, q.sku) : undefined,
+        q.active ? eq(products.active, q.active === "true") : undefined,
+        after ? lt(products.id, after) : undefined,
+      ),
+    )
+    .orderBy(desc(products.id))
+    .limit(q.limit + 1)
+    .all();
+  return pageOf(rows, q.limit, (p) => p.id);
+}

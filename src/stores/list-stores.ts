@@ -1,0 +1,24 @@
+/** Reads of stores within the key's scope: a store outside it is not found. */
+import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { database } from "../db/client";
+import { stores } from "../db/schema";
+import type { Env } from "../env";
+import { seesStore, type Principal } from "../http/auth";
+import { cursorKey, pageOf } from "../http/pagination";
+
+export async function listStores(env: Env, p: Principal, page: { cursor?: string; limit: number }) {
+  const after = cursorKey(page.cursor);
+  const rows = await database(env)
+    .select()
+    .from(stores)
+    .where(and(p.stores === "*" ? undefined : inArray(stores.id, [...p.stores]), after ? lt(stores.id, after) : undefined))
+    .orderBy(desc(stores.id))
+    .limit(page.limit + 1)
+    .all();
+  return pageOf(rows, page.limit, (s) => s.id);
+}
+
+export async function getStore(env: Env, p: Principal, id: string) {
+  if (!seesStore(p, id)) return null;
+  return (await database(env).select().from(stores).where(eq(stores.id, id)).get()) ?? null;
+}

@@ -1,0 +1,50 @@
+/** Creating and changing a store: API fields become columns, and a change forgets the store's cached finance thresholds. */
+import { eq } from "drizzle-orm";
+import { database } from "../db/client";
+import { stores } from "../db/schema";
+import type { Env } from "../env";
+import { newId } from "../lib/ids";
+import { forgetFinanceReview } from "./finance-review-cache";
+import type { CreateStoreInput, UpdateStoreInput } from "./schemas";
+
+export type StoreRow = typeof stores.$inferSelect;
+
+/** API fields to columns: the snake_case names that differ. */
+const columns = ({
+  auto_audit,
+  notify_on,
+  finance_review,
+  complete_after_days,
+  archive_after_days,
+  return_window_days,
+  ...rest
+}: CreateStoreInput | UpdateStoreInput) => ({
+  ...rest,
+  ...(complete_after_days === undefined ? {} : { completeAfterDays: complete_after_days }),
+  ...(archive_after_days === undefined ? {} : { archiveAfterDays: archive_after_days }),
+  ...(return_window_days === undefined ? {} : { returnWindowDays: return_window_days }),
+  ...(finance_review === undefined ? {} : { financeReview: finance_review?.thresholds ?? null }),
+  ...(auto_audit === undefined ? {} : { autoAudit: auto_audit }),
+  ...(notify_on === undefined ? {} : { notifyOn: [...new Set(notify_on)] }),
+});
+
+export async function createStore(env: Env, body: CreateStoreInput): Promise<StoreRow> {
+  const now = Date.now();
+  const [row] = await database(env)
+    .insert(stores)
+    .values({ id: newId("st", now), ...columns(body), name: body.name, currency: body.currency, createdAt: now, updatedAt: now })
+    .returning();
+  return row!;
+}
+
+/** The store after the change, or null when there is no such store. */
+export async function updateStore(env: Env, id: string, changes: UpdateStoreInput): Promise<StoreRow | null> {
+  const [row] = await database(env)
+    .update(stores)
+    .set({ ...columns(changes), updatedAt: Date.now() })
+    .where(eq(stores.id, id))
+    .returning();
+  if (!row) return null;
+  forgetFinanceReview(id);
+  return row;
+}
