@@ -1,5 +1,5 @@
 /** Warehouse floor work: waves and pick lists, pick confirmation, pack scans, packing, interceptions, and the work log. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { shipments, warehouseEvents, waves } from "../db/schema";
@@ -20,6 +20,7 @@ import {
   InterceptBody,
   ListWarehouseEventsQuery,
   ListWavesQuery,
+  NoWavesReleased,
   PackBody,
   PackScanBody,
   PackScanResult,
@@ -31,6 +32,7 @@ import {
   WarehouseEvent,
   Wave,
   WaveIdParam,
+  WaveList,
 } from "./schemas";
 import { getShipment, shipmentScope, type ShipmentRow } from "./shipment-queries";
 
@@ -104,8 +106,8 @@ floorRoutes.openapi(
       "Groups the warehouse's pending shipments (past their merge hold, not intercepted) by carrier, zone, or single-item shipments, oldest first. 201 with the waves made; 200 with none when nothing is ready.",
     request: { body: jsonBody(CreateWaves) },
     responses: {
-      201: jsonResponse(z.object({ data: z.array(Wave) }).openapi("WaveList"), "The waves released"),
-      200: jsonResponse(z.object({ data: z.array(Wave) }), "Nothing was ready to release"),
+      201: jsonResponse(WaveList, "The waves released"),
+      200: jsonResponse(NoWavesReleased, "Nothing was ready to release"),
       ...problems(409, 413, 415, 422),
     },
   }),

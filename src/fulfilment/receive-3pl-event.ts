@@ -10,7 +10,6 @@
  * batch that the shipment is still in a state the event may follow, so a
  * redelivered or out-of-order event changes nothing.
  */
-import { z } from "@hono/zod-openapi";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { assertInBatch, assertionFailed } from "../db/assert";
@@ -22,32 +21,8 @@ import { raiseException } from "../logistics/logistics-exceptions";
 import { newId } from "../lib/ids";
 import type { OutboxRow } from "../outbox/topics";
 import { releaseItemsWrites } from "./release-order";
+import type { ThirdPartyEventInput } from "./schemas";
 import { moveShipments } from "./shipment-lifecycle";
-
-const ShipmentRef = z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id");
-export const ThirdPartyEvent = z
-  .discriminatedUnion("type", [
-    z.object({ type: z.literal("dispatch.accepted"), data: z.object({ shipment_id: ShipmentRef }) }),
-    z.object({ type: z.literal("dispatch.rejected"), data: z.object({ shipment_id: ShipmentRef, reason: z.string().trim().min(1).max(500) }) }),
-    z.object({
-      type: z.literal("shipment.shipped"),
-      data: z.object({
-        shipment_id: ShipmentRef,
-        packages: z
-          .array(
-            z.object({
-              tracking_number: z.string().trim().min(1).max(100),
-              carrier: z.string().trim().min(1).max(64),
-              weight_grams: z.number().int().min(1).max(1_000_000).optional(),
-            }),
-          )
-          .min(1)
-          .max(50),
-      }),
-    }),
-  ])
-  .openapi("ThirdPartyEvent");
-export type ThirdPartyEventInput = z.infer<typeof ThirdPartyEvent>;
 
 export type InboundResult =
   | { ok: true; duplicate: boolean; shipmentId: string; shipOrder: string | null; late?: boolean; outbox?: OutboxRow[] }

@@ -355,3 +355,42 @@ export const ResolveFulfilmentExceptionBody = z
   })
   .refine((b) => b.action !== "dismiss" || b.note !== undefined, { message: "is required to dismiss an exception: say why", path: ["note"] })
   .openapi("ResolveFulfilmentException");
+
+/** A 3PL's event about one of our dispatches (POST /webhooks/3pl/{warehouseId}). */
+const ShipmentRef = z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id");
+export const ThirdPartyEvent = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("dispatch.accepted"), data: z.object({ shipment_id: ShipmentRef }) }),
+    z.object({ type: z.literal("dispatch.rejected"), data: z.object({ shipment_id: ShipmentRef, reason: z.string().trim().min(1).max(500) }) }),
+    z.object({
+      type: z.literal("shipment.shipped"),
+      data: z.object({
+        shipment_id: ShipmentRef,
+        packages: z
+          .array(
+            z.object({
+              tracking_number: z.string().trim().min(1).max(100),
+              carrier: z.string().trim().min(1).max(64),
+              weight_grams: z.number().int().min(1).max(1_000_000).optional(),
+            }),
+          )
+          .min(1)
+          .max(50),
+      }),
+    }),
+  ])
+  .openapi("ThirdPartyEvent");
+export type ThirdPartyEventInput = z.infer<typeof ThirdPartyEvent>;
+export const ThirdPartyWebhookParams = z.object({ warehouseId: z.string().openapi({ param: { name: "warehouseId", in: "path" }, example: "wh_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }) });
+export const ThirdPartyWebhookHeaders = z.object({
+  "webhook-id": z.string().max(200).openapi({ description: "The event's id: the dedupe key" }),
+  "webhook-timestamp": z.string().openapi({ description: "Unix seconds when it was signed" }),
+});
+export const ThirdPartyWebhookReceipt = z
+  .object({ status: z.enum(["processed", "duplicate"]), shipment_id: z.string(), order_shipped: z.boolean() })
+  .openapi("ThirdPartyWebhookReceipt");
+
+export const WaveList = z.object({ data: z.array(Wave) }).openapi("WaveList");
+/** The same shape as WaveList, left inline in the document (the 200 of POST /v1/waves). */
+export const NoWavesReleased = z.object({ data: z.array(Wave) });
+export const TaskIfMatch = z.object({ "if-match": z.string().optional() });
