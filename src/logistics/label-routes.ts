@@ -1,5 +1,5 @@
 /** Labels (buy, read, print) and handover of a shipment to its carrier. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { shipmentLabels, shipments, shipmentTracking } from "../db/schema";
@@ -14,7 +14,7 @@ import { createLabel } from "./create-label";
 import { handOver } from "./hand-over";
 import { voidLabel } from "./void-label";
 import { loadLogisticsConfig } from "./load-logistics-config";
-import { Handover, Label, LabelBody, ShipmentIdParam } from "./schemas";
+import { Handover, HandoverBody, Label, LabelBody, LabelPdf, ShipmentIdParam, VoidedLabel } from "./schemas";
 import { explanationBody, labelBody } from "./serialize";
 import { fromBase64 } from "./webhooks/signatures";
 
@@ -85,7 +85,7 @@ labelRoutes.openapi(
     tags: ["Logistics"],
     summary: "The printable 4x6 label (PDF, one page per package)",
     request: { params: ShipmentIdParam },
-    responses: { 200: { description: "The label", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...problems(404, 502) },
+    responses: { 200: { description: "The label", content: { "application/pdf": { schema: LabelPdf } } }, ...problems(404, 502) },
   }),
   async (c) => {
     const db = database(c.env);
@@ -122,7 +122,7 @@ labelRoutes.openapi(
     tags: ["Logistics"],
     summary: "Void a label not yet handed over (labelled -> packed); the carrier cancels it first",
     request: { params: ShipmentIdParam },
-    responses: { 200: jsonResponse(z.object({ shipment_id: z.string(), status: z.literal("packed"), voided_tracking_number: z.string() }).openapi("VoidedLabel"), "Voided"), ...problems(404, 409, 502) },
+    responses: { 200: jsonResponse(VoidedLabel, "Voided"), ...problems(404, 409, 502) },
   }),
   async (c) => {
     const id = c.req.valid("param").id;
@@ -141,7 +141,7 @@ labelRoutes.openapi(
     tags: ["Logistics"],
     summary: "Hand a labelled shipment to its carrier (labelled -> shipped)",
     description: "The packed goods leave the OUTBOUND bin. When every parcel of an order is handed over, the order is shipped (and the customer told, with tracking).",
-    request: { params: ShipmentIdParam, body: jsonBody(z.object({}).strict().openapi("HandoverBody")) },
+    request: { params: ShipmentIdParam, body: jsonBody(HandoverBody) },
     responses: { 200: jsonResponse(Handover, "Handed over"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {

@@ -21,6 +21,7 @@ import {
   ListExceptionsQuery,
   ListTrackingEventsQuery,
   LogisticsException,
+  OrderTracking,
   RecordedTrackingEvent,
   RecordTrackingEventBody,
   ResolveBody,
@@ -29,7 +30,6 @@ import {
   TrackingEvent,
 } from "./schemas";
 import { exceptionBody, labelBody, trackingEventBody } from "./serialize";
-import { z } from "@hono/zod-openapi";
 
 export const trackingRoutes = new OpenAPIHono<AppEnv>();
 
@@ -83,7 +83,7 @@ trackingRoutes.openapi(
     tags: ["Logistics"],
     summary: "Every parcel of an order: labels, tracking, timelines and open delivery exceptions",
     request: { params: OrderIdParam },
-    responses: { 200: jsonResponse(z.object({ order_id: z.string(), shipments: z.array(ShipmentTracking) }).openapi("OrderTracking"), "Its parcels"), ...problems(404) },
+    responses: { 200: jsonResponse(OrderTracking, "Its parcels"), ...problems(404) },
   }),
   async (c) => {
     const p = c.get("principal");
