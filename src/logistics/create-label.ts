@@ -45,10 +45,8 @@ export function packagesOf(s: typeof shipments.$inferSelect): PackageFacts[] {
 
 export async function createLabel(
   env: Env,
-  p: Principal,
   shipmentId: string,
-  input: { carrier?: string | undefined; service?: string | undefined },
-  deps: AdapterDeps = {},
+  { principal: p, input, deps = {} }: { principal: Principal; input: { carrier?: string | undefined; service?: string | undefined }; deps?: AdapterDeps },
 ): Promise<LabelResult> {
   const db = database(env);
   const s = await db.select().from(shipments).where(and(eq(shipments.id, shipmentId), shipmentScope(p))).get();

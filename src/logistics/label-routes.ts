@@ -47,7 +47,7 @@ labelRoutes.openapi(
   async (c) => {
     const id = c.req.valid("param").id;
     const b = c.req.valid("json");
-    const r = await createLabel(c.env, c.get("principal"), id, { carrier: b.carrier, service: b.service });
+    const r = await createLabel(c.env, id, { principal: c.get("principal"), input: { carrier: b.carrier, service: b.service } });
     if (r.ok) return c.json(labelBody(r.tracking), 201, { location: `/v1/shipments/${id}/label` });
     if (r.code === "not_found") throw notFound("shipment");
     const extra = "explanation" in r ? { explanation: explanationBody(r.explanation, r.currency) } : {};
@@ -126,7 +126,7 @@ labelRoutes.openapi(
   }),
   async (c) => {
     const id = c.req.valid("param").id;
-    const r = await voidLabel(c.env, c.get("principal"), id);
+    const r = await voidLabel(c.env, id, { principal: c.get("principal") });
     if (r.ok) return c.json({ shipment_id: id, status: "packed" as const, voided_tracking_number: r.trackingNumber }, 200);
     if (r.code === "not_found") throw notFound("shipment");
     throw new ApiError(r.code.startsWith("carrier_") ? 502 : 409, r.code, "Label not voided", r.message);
