@@ -24,7 +24,7 @@ export type PickResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "intercepted" | "nothing_to_pick" | "conflict"; message: string };
 
-export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, input: PickInput, worker: string): Promise<PickResult> {
+export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, { input, worker }: { input: PickInput; worker: string }): Promise<PickResult> {
   const db = database(env);
   const row = await db
     .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId, status: shipments.status, interceptReason: shipments.interceptReason })

@@ -198,7 +198,7 @@ floorRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const wave = await waveOr404(c.env, p, c.req.valid("param").id);
-    const r = await confirmPick(c.env, wave, c.req.valid("json"), p.id);
+    const r = await confirmPick(c.env, wave, { input: c.req.valid("json"), worker: p.id });
     if (!r.ok) {
       if (r.code === "not_found") throw validationFailed([{ field: "item_id", message: "is not a line of this wave" }]);
       throw refused(r);
@@ -221,7 +221,7 @@ floorRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
-    const r = await scanForPack(c.env, s, c.req.valid("json"), p.id);
+    const r = await scanForPack(c.env, s, { input: c.req.valid("json"), worker: p.id });
     if (!r.ok) throw refused(r);
     return c.json({ item_id: r.itemId, sku: r.sku, packed: r.packed, picked: r.picked, remaining: r.remaining }, 200);
   },
@@ -241,7 +241,7 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) => packShipment(c.env, s, await warehouseOr404(c.env, p, s.warehouseId), c.req.valid("json"), p.id));
+    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) => packShipment(c.env, s, { warehouse: await warehouseOr404(c.env, p, s.warehouseId), input: c.req.valid("json"), worker: p.id }));
     return c.json(packed, 200);
   },
 );
@@ -258,7 +258,7 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => interceptShipment(c.env, s, c.req.valid("json").reason, p.id)), 200);
+    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => interceptShipment(c.env, s, { reason: c.req.valid("json").reason, actor: p.id })), 200);
   },
 );
 
@@ -274,7 +274,7 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => resolveInterception(c.env, s, c.req.valid("json"), p.id)), 200);
+    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => resolveInterception(c.env, s, { input: c.req.valid("json"), actor: p.id })), 200);
   },
 );
 

@@ -39,7 +39,7 @@ const allocateApproved: Handler = async function allocateApproved(env, message, 
 // The order core has no address change yet; when it emits one, shipments on the floor stop until someone checks them.
 const interceptReaddressed: Handler = async function interceptReaddressed(env, message) {
   if (!message.order_id) return [];
-  return interceptOrderWrites(database(env), message.order_id, "address changed", Date.now());
+  return interceptOrderWrites(database(env), message.order_id, { reason: "address changed", now: Date.now() });
 };
 
 export const fulfilmentHandlers = {

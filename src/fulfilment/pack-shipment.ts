@@ -29,8 +29,7 @@ const blocked = (s: ShipmentRow): Refusal | null =>
 export async function scanForPack(
   env: Env,
   s: ShipmentRow,
-  input: { code: string; duration_ms?: number | undefined },
-  worker: string,
+  { input, worker }: { input: { code: string; duration_ms?: number | undefined }; worker: string },
 ): Promise<{ ok: true; itemId: string; sku: string; packed: number; picked: number; remaining: number } | Refusal> {
   const refusal = blocked(s);
   if (refusal) return refusal;
@@ -81,7 +80,7 @@ export function weightTolerance(expectedGrams: number, pct: number, grams: numbe
   return Math.max(Math.round((expectedGrams * pct) / 100), grams);
 }
 
-export async function packShipment(env: Env, s: ShipmentRow, wh: WarehouseRow, input: PackInput, worker: string): Promise<PackResult> {
+export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, input, worker }: { warehouse: WarehouseRow; input: PackInput; worker: string }): Promise<PackResult> {
   const refusal = blocked(s);
   if (refusal) return refusal;
   const db = database(env);

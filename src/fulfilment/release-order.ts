@@ -74,7 +74,7 @@ export async function releaseOrderWrites(env: Env, orderId: string, actor = "sys
         where: sql`(status = 'pending' OR dispatch_status IS NOT NULL) AND id IN ${touched} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`,
         now,
       }),
-      ...interceptOrderWrites(db, orderId, "order cancelled", now),
+      ...interceptOrderWrites(db, orderId, { reason: "order cancelled", now }),
       db.update(allocations).set({ status: "released", updatedAt: now }).where(eq(allocations.orderId, orderId)),
       db
         .update(serviceTasks)
