@@ -28,7 +28,11 @@ export type InboundResult =
   | { ok: true; duplicate: boolean; shipmentId: string; shipOrder: string | null; late?: boolean; outbox?: OutboxRow[] }
   | { ok: false; code: "unknown_shipment" | "wrong_state"; message: string };
 
-export async function receive3plEvent(env: Env, warehouseId: string, eventId: string, event: ThirdPartyEventInput, actor: string): Promise<InboundResult> {
+export async function receive3plEvent(
+  env: Env,
+  event: ThirdPartyEventInput,
+  { warehouseId, eventId, actor }: { warehouseId: string; eventId: string; actor: string },
+): Promise<InboundResult> {
   const db = database(env);
   const source = `3pl:${warehouseId}`;
   const id = event.data.shipment_id;
@@ -69,7 +73,7 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
       });
       statements.push(
         expect(["queued", "sent", "accepted"], ["pending", "picking"]),
-        ...releaseItemsWrites(db, mine, actor, `rejected by the 3PL: ${event.data.reason}`, "shipment", now),
+        ...releaseItemsWrites(db, mine, { actor, reason: `rejected by the 3PL: ${event.data.reason}`, refType: "shipment", now }),
         moveShipments(db, { event: "reject", where: here, set: { dispatchStatus: "rejected", dispatchNote: event.data.reason }, now }),
         db.insert(fulfilmentExceptions).values({
           id: exceptionId,
@@ -89,7 +93,7 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
     case "shipment.shipped":
       statements.push(
         expect(["sent", "accepted"], ["pending", "picking"]),
-        ...shipItemsWrites(db, mine, actor, now),
+        ...shipItemsWrites(db, mine, { actor, now }),
         moveShipments(db, { event: "ship_3pl", where: here, set: { dispatchStatus: "accepted", packages: event.data.packages, shippedAt: now }, now }),
         trackingOf3pl(db, { shipment: s, packages: event.data.packages, actor, now }),
       );
@@ -187,7 +191,7 @@ async function lateNews(
  * and packed. Movements first: they read the reservations the later
  * statements clear.
  */
-function shipItemsWrites(db: ReturnType<typeof database>, itemFilter: SQL, actor: string, now: number): BatchItem<"sqlite">[] {
+function shipItemsWrites(db: ReturnType<typeof database>, itemFilter: SQL, { actor, now }: { actor: string; now: number }): BatchItem<"sqlite">[] {
   return [
     insertMovementsSelect(
       db,

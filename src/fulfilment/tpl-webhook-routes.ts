@@ -88,7 +88,7 @@ thirdPartyWebhookRoutes.post("/webhooks/3pl/:warehouseId", async function thirdP
   if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
 
   const actor = `3pl:${wh.id}`;
-  const r = await receive3plEvent(c.env, wh.id, eventId!, parsed.data, actor);
+  const r = await receive3plEvent(c.env, parsed.data, { warehouseId: wh.id, eventId: eventId!, actor });
   if (!r.ok) throw r.code === "unknown_shipment" ? new ApiError(404, r.code, "Unknown shipment", r.message) : new ApiError(409, r.code, "Out of order", r.message);
   if (r.outbox) c.executionCtx.waitUntil(sendOutboxSoon(c.env, r.outbox).catch((err) => console.warn("3pl event's outbox send failed; the sweep resends it", err)));
   const shipped = r.shipOrder ? (await settleOrder(c.env, r.shipOrder, actor)).shipped : false;
