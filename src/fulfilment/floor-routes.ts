@@ -117,7 +117,7 @@ floorRoutes.openapi(
     const wh = await visibleWarehouse(c.env, p, body.warehouse_id);
     if (!wh) throw validationFailed([{ field: "warehouse_id", message: "no such warehouse" }]);
     if (wh.kind === "third_party") throw new ApiError(409, "third_party", "Refused", "A third-party warehouse picks its own dispatches");
-    const made = await createWaves(c.env, wh, { groupBy: body.group_by, maxShipments: body.max_shipments, maxWaves: body.max_waves }, p.id);
+    const made = await createWaves(c.env, wh, { groupBy: body.group_by, maxShipments: body.max_shipments, maxWaves: body.max_waves, actor: p.id });
     const data = await Promise.all(made.map((m) => waveBody(c.env, m.wave)));
     return c.json({ data }, data.length ? 201 : 200);
   },
