@@ -31,7 +31,7 @@ const allocateApproved: Handler = async function allocateApproved(env, message, 
     return loadPlanningFacts(env, all.map((o) => o.order!.storeId), all.flatMap((o) => o.lines.filter((l) => l.type === "goods").map((l) => l.sku)));
   });
   const writes: BatchItem<"sqlite">[] = [];
-  await createServiceTasks(env, message.order_id, loaded, writes);
+  await createServiceTasks(env, message.order_id, { loaded, deferred: writes });
   await allocateOrder(env, message.order_id, { deferred: writes, loaded, facts });
   return writes;
 };

@@ -89,8 +89,7 @@ export async function loadPlanningFacts(env: { DB: D1Database }, storeIds: reado
 export async function planAllocation(
   env: { DB: D1Database },
   req: PlanRequest,
-  policyImpl: AllocationPolicy = defaultAllocationPolicy,
-  facts?: PlanningFacts,
+  { allocationPolicy: policyImpl = defaultAllocationPolicy, facts }: { allocationPolicy?: AllocationPolicy; facts?: PlanningFacts | undefined } = {},
 ): Promise<{ plan: AllocationPlan; policy: RoutingPolicy; candidates: CandidateWarehouse[] }> {
   const skus = new Set(req.lines.map((l) => l.sku));
   const f = facts?.policies.has(req.storeId) ? facts : await loadPlanningFacts(env, [req.storeId], [...skus]);

@@ -27,8 +27,7 @@ export type TaskRow = typeof serviceTasks.$inferSelect;
 export async function createServiceTasks(
   env: Env,
   orderId: string,
-  loaded?: { order: { storeId: string; status: string } | undefined; lines: (typeof orderLines.$inferSelect)[] },
-  deferred?: BatchItem<"sqlite">[],
+  { loaded, deferred }: { loaded?: { order: { storeId: string; status: string } | undefined; lines: (typeof orderLines.$inferSelect)[] }; deferred?: BatchItem<"sqlite">[] } = {},
 ): Promise<number> {
   const db = database(env);
   const { order, lines } = loaded

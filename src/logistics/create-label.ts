@@ -136,6 +136,6 @@ export async function createLabel(
     return { ok: false, code: "conflict", message: "the shipment changed while the label was bought (intercepted or labelled by someone else); the label was cancelled" };
   }
   // Partners may have reported this parcel before we recorded its label.
-  await rematchTrackingEvents(env, row.trackingNumber, now);
+  await rematchTrackingEvents(env, row.trackingNumber, { now });
   return { ok: true, tracking: row };
 }
