@@ -108,7 +108,7 @@ serviceTaskRoutes.openapi(
     const expectedVersion = parseIfMatch(c.req.header("if-match"));
     if (expectedVersion === "invalid") throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the task, e.g. "3"' }], 400);
     const body = c.req.valid("json");
-    const r = await changeTask(c.env, c.get("principal"), c.req.valid("param").id, { ...body, expectedVersion });
+    const r = await changeTask(c.env, c.req.valid("param").id, { principal: c.get("principal"), change: { ...body, expectedVersion } });
     if (r.ok) return c.json(taskBody(r.task), 200, { etag: etag(r.task.version) });
     switch (r.code) {
       case "not_found":
