@@ -37,13 +37,12 @@ export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, { i
   if (row.status === "intercepted") return { ok: false, code: "intercepted", message: `the shipment is intercepted (${row.interceptReason}): do not pick it` };
   if (item.cancelledAt !== null) return { ok: false, code: "item_cancelled", message: "the item's order was cancelled: do not pick it" };
   if (item.reservedQty === 0) return { ok: false, code: "nothing_to_pick", message: "this line is already picked" };
-  const scannedSku = await skuForScan(db, row.storeId, input.scanned, [item.sku]);
+  const scannedSku = await skuForScan(db, input.scanned, { storeId: row.storeId, skus: [item.sku] });
   if (scannedSku !== item.sku) {
     await recordScanMismatch(
       db,
-      { warehouseId: item.warehouseId, shipmentId: item.shipmentId, waveId: wave.id },
       { stage: "pick", code: input.scanned, expected: item.sku, durationMs: input.duration_ms },
-      worker,
+      { at: { warehouseId: item.warehouseId, shipmentId: item.shipmentId, waveId: wave.id }, worker },
     );
     return { ok: false, code: "wrong_item", message: `scanned ${input.scanned}, the line is ${item.sku}` };
   }

@@ -35,9 +35,9 @@ export async function scanForPack(
   if (refusal) return refusal;
   const db = database(env);
   const items = await db.select().from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))).all();
-  const sku = await skuForScan(db, s.storeId, input.code, items.map((i) => i.sku));
+  const sku = await skuForScan(db, input.code, { storeId: s.storeId, skus: items.map((i) => i.sku) });
   if (!sku) {
-    await recordScanMismatch(db, { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId }, { stage: "pack", code: input.code, durationMs: input.duration_ms }, worker);
+    await recordScanMismatch(db, { stage: "pack", code: input.code, durationMs: input.duration_ms }, { at: { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId }, worker });
     return { ok: false, code: "wrong_item", message: `${input.code} is not in this shipment` };
   }
   const item = items.find((i) => i.sku === sku && i.packedQty < i.pickedQty);
