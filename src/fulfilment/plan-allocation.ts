@@ -12,7 +12,6 @@ import { bins, routingPolicies, stockLevels, warehouses } from "../db/schema";
 import { defaultAllocationPolicy } from "./default-allocation-policy";
 import {
   DEFAULT_POLICY,
-  RoutingPolicySchema,
   type AllocationPlan,
   type AllocationPolicy,
   type BinStock,
@@ -21,6 +20,7 @@ import {
   type Destination,
   type RoutingPolicy,
 } from "./routing-policy";
+import { RoutingPolicySchema } from "./schemas";
 
 const policyQuery = (db: Database, storeId: string) =>
   db.select({ policy: routingPolicies.policy }).from(routingPolicies).where(eq(routingPolicies.storeId, storeId));
