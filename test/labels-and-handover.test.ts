@@ -271,7 +271,7 @@ describe("an HTTP carrier, configured by endpoint and key", () => {
     expect((await api(`/v1/stores/${s.id}/logistics`, { method: "PUT", body: config })).status).toBe(200);
     const ok = fakeCarrier(() => created(`1Z${Date.now()}`));
     const { shipmentId } = await packedOrder(s.id);
-    const r = await createLabel(env, ADMIN, shipmentId, {}, { fetch: ok.fetch });
+    const r = await createLabel(env, shipmentId, { principal: ADMIN, input: {}, deps: { fetch: ok.fetch } });
     expect(r).toMatchObject({ ok: true, tracking: { carrier: "ups", adapter: "http", carrierRef: "car_123", rateAmount: 650 } });
     expect(ok.calls[0]!.headers.authorization).toBe("Bearer carrier_test_key");
     expect((await pdfOf(shipmentId)).bytes).toEqual(PDF);
@@ -283,7 +283,7 @@ describe("an HTTP carrier, configured by endpoint and key", () => {
       await env.DB.prepare("UPDATE shipments SET intercepted_at = ?, intercept_reason = 'order cancelled', intercepted_from = status, status = 'intercepted' WHERE id = ?").bind(Date.now(), racing).run();
       return created(`1Z${Date.now()}R`);
     });
-    expect(await createLabel(env, ADMIN, racing, {}, { fetch: race.fetch })).toMatchObject({ ok: false, code: "conflict" });
+    expect(await createLabel(env, racing, { principal: ADMIN, input: {}, deps: { fetch: race.fetch } })).toMatchObject({ ok: false, code: "conflict" });
     expect(race.calls.map((c) => c.url)).toEqual(["https://ups.example/api/shipments", "https://ups.example/api/shipments/car_123/cancel"]);
     expect(await count("shipment_tracking", "shipment_id = ?", racing)).toBe(0);
     expect(await count("shipment_labels", "shipment_id = ?", racing)).toBe(0);
@@ -291,7 +291,7 @@ describe("an HTTP carrier, configured by endpoint and key", () => {
 
     const down = fakeCarrier(() => new Response("maintenance", { status: 503 }));
     const { shipmentId: third } = await packedOrder(s.id);
-    expect(await createLabel(env, ADMIN, third, {}, { fetch: down.fetch })).toMatchObject({ ok: false, code: "carrier_unavailable" });
+    expect(await createLabel(env, third, { principal: ADMIN, input: {}, deps: { fetch: down.fetch } })).toMatchObject({ ok: false, code: "carrier_unavailable" });
   });
 });
 
@@ -307,10 +307,10 @@ describe("voiding a label", () => {
       if (String(input).endsWith("/cancel")) return new Response("already in a truck", { status: 409 });
       return Response.json({ id: "car_9", tracking_number: `1Z${Date.now()}`, label: { content_type: "application/pdf", data: btoa("%PDF-1.7 x") } }, { status: 201 });
     }) as typeof globalThis.fetch;
-    expect((await createLabel(env, ADMIN, shipmentId, {}, { fetch })).ok).toBe(true);
+    expect((await createLabel(env, shipmentId, { principal: ADMIN, input: {}, deps: { fetch } })).ok).toBe(true);
     const { voidLabel } = await import("../src/logistics/void-label");
     // The carrier refuses: nothing changes here.
-    expect(await voidLabel(env, ADMIN, shipmentId, { fetch })).toMatchObject({ ok: false, code: "carrier_refused" });
+    expect(await voidLabel(env, shipmentId, { principal: ADMIN, deps: { fetch } })).toMatchObject({ ok: false, code: "carrier_refused" });
     expect((await api(`/v1/shipments/${shipmentId}`)).body.status).toBe("labelled");
     expect(calls.at(-1)).toBe("POST https://ups.example/api/shipments/car_9/cancel");
 

@@ -76,9 +76,9 @@ export async function allocateOrder(env: Env, orderId: string, options: Allocate
   let last: { plan: { reason: string; message: string; shortages: Shortage[]; explanation: Explanation } } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     // The first plan may use facts read for the whole queue batch; a retry after contention reads afresh.
-    const { plan, policy, candidates } = await planAllocation(env, { storeId: order.storeId, destination, lines: demand }, undefined, round === 0 ? facts : undefined);
+    const { plan, policy, candidates } = await planAllocation(env, { storeId: order.storeId, destination, lines: demand }, { facts: round === 0 ? facts : undefined });
     if (!plan.ok) {
-      await recordBackorder(env, order.id, order.storeId, plan.reason, plan.explanation, deferred);
+      await recordBackorder(env, order.id, { storeId: order.storeId, reason: plan.reason, explanation: plan.explanation, deferred });
       return { status: "backordered", reason: plan.reason, message: plan.message, shortages: plan.shortages };
     }
     const now = Date.now();
@@ -95,7 +95,7 @@ export async function allocateOrder(env: Env, orderId: string, options: Allocate
         items: s.items.map((i) => ({ id: newId("si", now), lineNo: i.lineNo, sku: i.sku, binId: i.binId, quantity: i.quantity })),
       })),
     };
-    const result = await processWithAllocation(env, orderId, data, actor);
+    const result = await processWithAllocation(env, orderId, { data, actor });
     if (result.ok) {
       const ids = data.shipments.map((s) => s.id);
       // Best effort: a merge that fails leaves two shipments, which is still correct.
@@ -109,7 +109,7 @@ export async function allocateOrder(env: Env, orderId: string, options: Allocate
     // Cancelled, held or processed by someone else meanwhile: nothing to allocate.
     return { status: "skipped", reason: result.code === "not_found" ? "not_found" : "not_approved" };
   }
-  await recordBackorder(env, order.id, order.storeId, "contention", last!.plan.explanation, deferred);
+  await recordBackorder(env, order.id, { storeId: order.storeId, reason: "contention", explanation: last!.plan.explanation, deferred });
   return { status: "backordered", reason: "contention", message: last!.plan.message, shortages: [] };
 }
 
@@ -117,7 +117,11 @@ export async function allocateOrder(env: Env, orderId: string, options: Allocate
  * Records (or updates) a backorder. Never overwrites an allocation that
  * committed meanwhile (a concurrent run of the same order may have won).
  */
-async function recordBackorder(env: Env, orderId: string, storeId: string, reason: string, explanation: Explanation, deferred?: BatchItem<"sqlite">[]): Promise<void> {
+async function recordBackorder(
+  env: Env,
+  orderId: string,
+  { storeId, reason, explanation, deferred }: { storeId: string; reason: string; explanation: Explanation; deferred?: BatchItem<"sqlite">[] | undefined },
+): Promise<void> {
   const now = Date.now();
   const write = database(env)
     .insert(allocations)

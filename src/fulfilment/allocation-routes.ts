@@ -12,8 +12,8 @@ import { OrderIdParam } from "../orders/schemas";
 import { iso } from "../orders/serialize";
 import { allocateOrder } from "./allocate-order";
 import { loadPolicy, planAllocation } from "./plan-allocation";
-import { RoutingPolicySchema, type AllocationPlan, type Explanation } from "./routing-policy";
-import { Allocation, DryRunBody, PlanResult, StoredRoutingPolicy, StoreIdParam } from "./schemas";
+import type { AllocationPlan, Explanation } from "./routing-policy";
+import { Allocation, DryRunBody, PlanResult, RoutingPolicySchema, StoredRoutingPolicy, StoreIdParam } from "./schemas";
 import { shipmentsOfOrder } from "./shipment-queries";
 
 export const allocationRoutes = new OpenAPIHono<AppEnv>();

@@ -24,7 +24,7 @@ export type PickResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "intercepted" | "nothing_to_pick" | "conflict"; message: string };
 
-export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, input: PickInput, worker: string): Promise<PickResult> {
+export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, { input, worker }: { input: PickInput; worker: string }): Promise<PickResult> {
   const db = database(env);
   const row = await db
     .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId, status: shipments.status, interceptReason: shipments.interceptReason })
@@ -37,13 +37,12 @@ export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, inp
   if (row.status === "intercepted") return { ok: false, code: "intercepted", message: `the shipment is intercepted (${row.interceptReason}): do not pick it` };
   if (item.cancelledAt !== null) return { ok: false, code: "item_cancelled", message: "the item's order was cancelled: do not pick it" };
   if (item.reservedQty === 0) return { ok: false, code: "nothing_to_pick", message: "this line is already picked" };
-  const scannedSku = await skuForScan(db, row.storeId, input.scanned, [item.sku]);
+  const scannedSku = await skuForScan(db, input.scanned, { storeId: row.storeId, skus: [item.sku] });
   if (scannedSku !== item.sku) {
     await recordScanMismatch(
       db,
-      { warehouseId: item.warehouseId, shipmentId: item.shipmentId, waveId: wave.id },
       { stage: "pick", code: input.scanned, expected: item.sku, durationMs: input.duration_ms },
-      worker,
+      { at: { warehouseId: item.warehouseId, shipmentId: item.shipmentId, waveId: wave.id }, worker },
     );
     return { ok: false, code: "wrong_item", message: `scanned ${input.scanned}, the line is ${item.sku}` };
   }

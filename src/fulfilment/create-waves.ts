@@ -18,10 +18,9 @@ export type WaveRow = typeof waves.$inferSelect;
 export async function createWaves(
   env: Env,
   wh: WarehouseRow,
-  opts: { groupBy: WaveGroupBy; maxShipments: number; maxWaves: number },
-  actor: string,
-  policy: WavePolicy = defaultWavePolicy,
+  opts: { groupBy: WaveGroupBy; maxShipments: number; maxWaves: number; actor: string; policy?: WavePolicy },
 ): Promise<{ wave: WaveRow; shipmentIds: string[] }[]> {
+  const { actor, policy = defaultWavePolicy } = opts;
   const db = database(env);
   const now = Date.now();
   const pending = await db

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { defaultAllocationPolicy, rankWarehouses } from "./default-allocation-policy";
-import { DEFAULT_POLICY, RoutingPolicySchema, type BinStock, type CandidateWarehouse } from "./routing-policy";
+import { DEFAULT_POLICY, type BinStock, type CandidateWarehouse } from "./routing-policy";
+import { RoutingPolicySchema } from "./schemas";
 
 const wh = (id: string, country = "US", region: string | null = null, active = true): CandidateWarehouse => ({
   id,

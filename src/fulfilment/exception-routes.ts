@@ -23,7 +23,7 @@ exceptionRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const after = cursorKey(q.cursor, (k) => k.startsWith("exc_"));
-    const page = pageOf(await listFulfilmentExceptions(c.env, c.get("principal"), q, after), q.limit, (r) => r.e.id);
+    const page = pageOf(await listFulfilmentExceptions(c.env, q, { principal: c.get("principal"), after }), q.limit, (r) => r.e.id);
     return c.json({ data: page.data.map(exceptionBody), next_cursor: page.next_cursor }, 200);
   },
 );
@@ -74,7 +74,7 @@ exceptionRoutes.openapi(
     responses: { 200: jsonResponse(FulfilmentException, "Resolved"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {
-    const r = await resolveFulfilmentException(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json"));
+    const r = await resolveFulfilmentException(c.env, c.req.valid("param").id, { principal: c.get("principal"), body: c.req.valid("json") });
     if (!r.ok) throw problemOf(r);
     return c.json(exceptionBody(r.exception), 200);
   },

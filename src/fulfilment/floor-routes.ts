@@ -1,5 +1,5 @@
 /** Warehouse floor work: waves and pick lists, pick confirmation, pack scans, packing, interceptions, and the work log. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { shipments, warehouseEvents, waves } from "../db/schema";
@@ -20,6 +20,7 @@ import {
   InterceptBody,
   ListWarehouseEventsQuery,
   ListWavesQuery,
+  NoWavesReleased,
   PackBody,
   PackScanBody,
   PackScanResult,
@@ -31,6 +32,7 @@ import {
   WarehouseEvent,
   Wave,
   WaveIdParam,
+  WaveList,
 } from "./schemas";
 import { getShipment, shipmentScope, type ShipmentRow } from "./shipment-queries";
 
@@ -104,8 +106,8 @@ floorRoutes.openapi(
       "Groups the warehouse's pending shipments (past their merge hold, not intercepted) by carrier, zone, or single-item shipments, oldest first. 201 with the waves made; 200 with none when nothing is ready.",
     request: { body: jsonBody(CreateWaves) },
     responses: {
-      201: jsonResponse(z.object({ data: z.array(Wave) }).openapi("WaveList"), "The waves released"),
-      200: jsonResponse(z.object({ data: z.array(Wave) }), "Nothing was ready to release"),
+      201: jsonResponse(WaveList, "The waves released"),
+      200: jsonResponse(NoWavesReleased, "Nothing was ready to release"),
       ...problems(409, 413, 415, 422),
     },
   }),
@@ -115,7 +117,7 @@ floorRoutes.openapi(
     const wh = await visibleWarehouse(c.env, p, body.warehouse_id);
     if (!wh) throw validationFailed([{ field: "warehouse_id", message: "no such warehouse" }]);
     if (wh.kind === "third_party") throw new ApiError(409, "third_party", "Refused", "A third-party warehouse picks its own dispatches");
-    const made = await createWaves(c.env, wh, { groupBy: body.group_by, maxShipments: body.max_shipments, maxWaves: body.max_waves }, p.id);
+    const made = await createWaves(c.env, wh, { groupBy: body.group_by, maxShipments: body.max_shipments, maxWaves: body.max_waves, actor: p.id });
     const data = await Promise.all(made.map((m) => waveBody(c.env, m.wave)));
     return c.json({ data }, data.length ? 201 : 200);
   },
@@ -196,7 +198,7 @@ floorRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const wave = await waveOr404(c.env, p, c.req.valid("param").id);
-    const r = await confirmPick(c.env, wave, c.req.valid("json"), p.id);
+    const r = await confirmPick(c.env, wave, { input: c.req.valid("json"), worker: p.id });
     if (!r.ok) {
       if (r.code === "not_found") throw validationFailed([{ field: "item_id", message: "is not a line of this wave" }]);
       throw refused(r);
@@ -219,7 +221,7 @@ floorRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
-    const r = await scanForPack(c.env, s, c.req.valid("json"), p.id);
+    const r = await scanForPack(c.env, s, { input: c.req.valid("json"), worker: p.id });
     if (!r.ok) throw refused(r);
     return c.json({ item_id: r.itemId, sku: r.sku, packed: r.packed, picked: r.picked, remaining: r.remaining }, 200);
   },
@@ -239,7 +241,7 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) => packShipment(c.env, s, await warehouseOr404(c.env, p, s.warehouseId), c.req.valid("json"), p.id));
+    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) => packShipment(c.env, s, { warehouse: await warehouseOr404(c.env, p, s.warehouseId), input: c.req.valid("json"), worker: p.id }));
     return c.json(packed, 200);
   },
 );
@@ -256,7 +258,7 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => interceptShipment(c.env, s, c.req.valid("json").reason, p.id)), 200);
+    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => interceptShipment(c.env, s, { reason: c.req.valid("json").reason, actor: p.id })), 200);
   },
 );
 
@@ -272,7 +274,7 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => resolveInterception(c.env, s, c.req.valid("json"), p.id)), 200);
+    return c.json(await actOnShipment(c.env, p, c.req.valid("param").id, (s) => resolveInterception(c.env, s, { input: c.req.valid("json"), actor: p.id })), 200);
   },
 );
 

@@ -44,7 +44,11 @@ export function exceptionBody({ e, s }: Row): z.infer<typeof FulfilmentException
   };
 }
 
-export async function listFulfilmentExceptions(env: Env, p: Principal, q: z.infer<typeof ListFulfilmentExceptionsQuery>, after: string | undefined): Promise<Row[]> {
+export async function listFulfilmentExceptions(
+  env: Env,
+  q: z.infer<typeof ListFulfilmentExceptionsQuery>,
+  { principal: p, after }: { principal: Principal; after: string | undefined },
+): Promise<Row[]> {
   return database(env)
     .select(columns)
     .from(fulfilmentExceptions)
@@ -78,7 +82,11 @@ export async function getFulfilmentException(env: Env, p: Principal, id: string)
 export type ResolveResult = { ok: true; exception: Row } | Exclude<RerouteResult, { ok: true }>;
 
 /** Resolves an exception the key can see, as asked; refusals are values for the route to map. */
-export async function resolveFulfilmentException(env: Env, p: Principal, id: string, body: z.infer<typeof ResolveFulfilmentExceptionBody>): Promise<ResolveResult> {
+export async function resolveFulfilmentException(
+  env: Env,
+  id: string,
+  { principal: p, body }: { principal: Principal; body: z.infer<typeof ResolveFulfilmentExceptionBody> },
+): Promise<ResolveResult> {
   const found = await getFulfilmentException(env, p, id);
   if (!found) return { ok: false, code: "not_found" };
   const note = body.note ?? null;

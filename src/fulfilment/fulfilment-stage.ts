@@ -55,7 +55,7 @@ async function taskFacts(env: Env, order: OrderSnapshot): Promise<TaskFact[]> {
 async function cancelEffects(ctx: EffectContext): Promise<Effects> {
   // A received order has nothing in the warehouse yet; from approved on it may have tasks, a backorder or shipments.
   if (ctx.from === "received") return {};
-  const { writes, outbox } = await releaseOrderWrites(ctx.env, ctx.order.id, ctx.actor);
+  const { writes, outbox } = await releaseOrderWrites(ctx.env, ctx.order.id, { actor: ctx.actor });
   return { writes, outbox };
 }
 

@@ -31,7 +31,7 @@ const allocateApproved: Handler = async function allocateApproved(env, message, 
     return loadPlanningFacts(env, all.map((o) => o.order!.storeId), all.flatMap((o) => o.lines.filter((l) => l.type === "goods").map((l) => l.sku)));
   });
   const writes: BatchItem<"sqlite">[] = [];
-  await createServiceTasks(env, message.order_id, loaded, writes);
+  await createServiceTasks(env, message.order_id, { loaded, deferred: writes });
   await allocateOrder(env, message.order_id, { deferred: writes, loaded, facts });
   return writes;
 };
@@ -39,7 +39,7 @@ const allocateApproved: Handler = async function allocateApproved(env, message, 
 // The order core has no address change yet; when it emits one, shipments on the floor stop until someone checks them.
 const interceptReaddressed: Handler = async function interceptReaddressed(env, message) {
   if (!message.order_id) return [];
-  return interceptOrderWrites(database(env), message.order_id, "address changed", Date.now());
+  return interceptOrderWrites(database(env), message.order_id, { reason: "address changed", now: Date.now() });
 };
 
 export const fulfilmentHandlers = {

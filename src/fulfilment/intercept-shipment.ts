@@ -18,7 +18,7 @@ import type { ShipmentRow } from "./shipment-queries";
 type Env = { DB: D1Database };
 type Result = { ok: true } | { ok: false; code: string; message: string };
 
-export async function interceptShipment(env: Env, s: ShipmentRow, reason: string, actor: string): Promise<Result> {
+export async function interceptShipment(env: Env, s: ShipmentRow, { reason, actor }: { reason: string; actor: string }): Promise<Result> {
   if (s.dispatchStatus !== null) return { ok: false, code: "third_party", message: "a third-party warehouse holds these goods: its dispatch is stopped by cancelling the order" };
   if (s.status === "intercepted") return { ok: false, code: "already_intercepted", message: `already intercepted: ${s.interceptReason}` };
   if (!canMove("intercept", s.status)) return { ok: false, code: "not_interceptable", message: `a ${s.status} shipment can no longer be intercepted here` };
@@ -44,7 +44,7 @@ const stopped = (reason: string, now: number) => ({ interceptedAt: now, intercep
  * goods go back through the interception's restock. Pending shipments are
  * left to the caller: nothing was picked for them.
  */
-export function interceptOrderWrites(db: ReturnType<typeof database>, orderId: string, reason: string, now: number): BatchItem<"sqlite">[] {
+export function interceptOrderWrites(db: ReturnType<typeof database>, orderId: string, { reason, now }: { reason: string; now: number }): BatchItem<"sqlite">[] {
   return [
     moveShipments(db, {
       event: "intercept",
@@ -58,8 +58,7 @@ export function interceptOrderWrites(db: ReturnType<typeof database>, orderId: s
 export async function resolveInterception(
   env: Env,
   s: ShipmentRow,
-  input: { action: "release" | "restock"; note?: string | undefined },
-  actor: string,
+  { input, actor }: { input: { action: "release" | "restock"; note?: string | undefined }; actor: string },
 ): Promise<Result & { status?: string }> {
   if (s.status !== "intercepted") return { ok: false, code: "not_intercepted", message: "the shipment is not intercepted" };
   if (s.interceptedFrom === "labelled") return { ok: false, code: "label_active", message: "the parcel still has a label: void it first (DELETE /v1/shipments/{id}/label)" };

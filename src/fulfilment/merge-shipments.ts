@@ -99,7 +99,7 @@ export async function unmergeShipment(env: Env, target: ShipmentRow, actor: stri
  * The merge policy: a new shipment joins the oldest held shipment with its
  * merge key in the same warehouse, if one is still inside its hold window.
  */
-export async function mergeByPolicy(env: Env, shipmentIds: readonly string[], now = Date.now()): Promise<string[]> {
+export async function mergeByPolicy(env: Env, shipmentIds: readonly string[], { now = Date.now() }: { now?: number } = {}): Promise<string[]> {
   const db = database(env);
   const merged: string[] = [];
   for (const id of shipmentIds) {

@@ -29,16 +29,15 @@ const blocked = (s: ShipmentRow): Refusal | null =>
 export async function scanForPack(
   env: Env,
   s: ShipmentRow,
-  input: { code: string; duration_ms?: number | undefined },
-  worker: string,
+  { input, worker }: { input: { code: string; duration_ms?: number | undefined }; worker: string },
 ): Promise<{ ok: true; itemId: string; sku: string; packed: number; picked: number; remaining: number } | Refusal> {
   const refusal = blocked(s);
   if (refusal) return refusal;
   const db = database(env);
   const items = await db.select().from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))).all();
-  const sku = await skuForScan(db, s.storeId, input.code, items.map((i) => i.sku));
+  const sku = await skuForScan(db, input.code, { storeId: s.storeId, skus: items.map((i) => i.sku) });
   if (!sku) {
-    await recordScanMismatch(db, { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId }, { stage: "pack", code: input.code, durationMs: input.duration_ms }, worker);
+    await recordScanMismatch(db, { stage: "pack", code: input.code, durationMs: input.duration_ms }, { at: { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId }, worker });
     return { ok: false, code: "wrong_item", message: `${input.code} is not in this shipment` };
   }
   const item = items.find((i) => i.sku === sku && i.packedQty < i.pickedQty);
@@ -81,7 +80,7 @@ export function weightTolerance(expectedGrams: number, pct: number, grams: numbe
   return Math.max(Math.round((expectedGrams * pct) / 100), grams);
 }
 
-export async function packShipment(env: Env, s: ShipmentRow, wh: WarehouseRow, input: PackInput, worker: string): Promise<PackResult> {
+export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, input, worker }: { warehouse: WarehouseRow; input: PackInput; worker: string }): Promise<PackResult> {
   const refusal = blocked(s);
   if (refusal) return refusal;
   const db = database(env);

@@ -12,7 +12,6 @@ import { bins, routingPolicies, stockLevels, warehouses } from "../db/schema";
 import { defaultAllocationPolicy } from "./default-allocation-policy";
 import {
   DEFAULT_POLICY,
-  RoutingPolicySchema,
   type AllocationPlan,
   type AllocationPolicy,
   type BinStock,
@@ -21,6 +20,7 @@ import {
   type Destination,
   type RoutingPolicy,
 } from "./routing-policy";
+import { RoutingPolicySchema } from "./schemas";
 
 const policyQuery = (db: Database, storeId: string) =>
   db.select({ policy: routingPolicies.policy }).from(routingPolicies).where(eq(routingPolicies.storeId, storeId));
@@ -89,8 +89,7 @@ export async function loadPlanningFacts(env: { DB: D1Database }, storeIds: reado
 export async function planAllocation(
   env: { DB: D1Database },
   req: PlanRequest,
-  policyImpl: AllocationPolicy = defaultAllocationPolicy,
-  facts?: PlanningFacts,
+  { allocationPolicy: policyImpl = defaultAllocationPolicy, facts }: { allocationPolicy?: AllocationPolicy; facts?: PlanningFacts | undefined } = {},
 ): Promise<{ plan: AllocationPlan; policy: RoutingPolicy; candidates: CandidateWarehouse[] }> {
   const skus = new Set(req.lines.map((l) => l.sku));
   const f = facts?.policies.has(req.storeId) ? facts : await loadPlanningFacts(env, [req.storeId], [...skus]);

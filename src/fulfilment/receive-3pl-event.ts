@@ -10,7 +10,6 @@
  * batch that the shipment is still in a state the event may follow, so a
  * redelivered or out-of-order event changes nothing.
  */
-import { z } from "@hono/zod-openapi";
 import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { assertInBatch, assertionFailed } from "../db/assert";
@@ -22,38 +21,18 @@ import { raiseException } from "../logistics/logistics-exceptions";
 import { newId } from "../lib/ids";
 import type { OutboxRow } from "../outbox/topics";
 import { releaseItemsWrites } from "./release-order";
+import type { ThirdPartyEventInput } from "./schemas";
 import { moveShipments } from "./shipment-lifecycle";
-
-const ShipmentRef = z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id");
-export const ThirdPartyEvent = z
-  .discriminatedUnion("type", [
-    z.object({ type: z.literal("dispatch.accepted"), data: z.object({ shipment_id: ShipmentRef }) }),
-    z.object({ type: z.literal("dispatch.rejected"), data: z.object({ shipment_id: ShipmentRef, reason: z.string().trim().min(1).max(500) }) }),
-    z.object({
-      type: z.literal("shipment.shipped"),
-      data: z.object({
-        shipment_id: ShipmentRef,
-        packages: z
-          .array(
-            z.object({
-              tracking_number: z.string().trim().min(1).max(100),
-              carrier: z.string().trim().min(1).max(64),
-              weight_grams: z.number().int().min(1).max(1_000_000).optional(),
-            }),
-          )
-          .min(1)
-          .max(50),
-      }),
-    }),
-  ])
-  .openapi("ThirdPartyEvent");
-export type ThirdPartyEventInput = z.infer<typeof ThirdPartyEvent>;
 
 export type InboundResult =
   | { ok: true; duplicate: boolean; shipmentId: string; shipOrder: string | null; late?: boolean; outbox?: OutboxRow[] }
   | { ok: false; code: "unknown_shipment" | "wrong_state"; message: string };
 
-export async function receive3plEvent(env: Env, warehouseId: string, eventId: string, event: ThirdPartyEventInput, actor: string): Promise<InboundResult> {
+export async function receive3plEvent(
+  env: Env,
+  event: ThirdPartyEventInput,
+  { warehouseId, eventId, actor }: { warehouseId: string; eventId: string; actor: string },
+): Promise<InboundResult> {
   const db = database(env);
   const source = `3pl:${warehouseId}`;
   const id = event.data.shipment_id;
@@ -94,7 +73,7 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
       });
       statements.push(
         expect(["queued", "sent", "accepted"], ["pending", "picking"]),
-        ...releaseItemsWrites(db, mine, actor, `rejected by the 3PL: ${event.data.reason}`, "shipment", now),
+        ...releaseItemsWrites(db, mine, { actor, reason: `rejected by the 3PL: ${event.data.reason}`, refType: "shipment", now }),
         moveShipments(db, { event: "reject", where: here, set: { dispatchStatus: "rejected", dispatchNote: event.data.reason }, now }),
         db.insert(fulfilmentExceptions).values({
           id: exceptionId,
@@ -114,7 +93,7 @@ export async function receive3plEvent(env: Env, warehouseId: string, eventId: st
     case "shipment.shipped":
       statements.push(
         expect(["sent", "accepted"], ["pending", "picking"]),
-        ...shipItemsWrites(db, mine, actor, now),
+        ...shipItemsWrites(db, mine, { actor, now }),
         moveShipments(db, { event: "ship_3pl", where: here, set: { dispatchStatus: "accepted", packages: event.data.packages, shippedAt: now }, now }),
         trackingOf3pl(db, { shipment: s, packages: event.data.packages, actor, now }),
       );
@@ -212,7 +191,7 @@ async function lateNews(
  * and packed. Movements first: they read the reservations the later
  * statements clear.
  */
-function shipItemsWrites(db: ReturnType<typeof database>, itemFilter: SQL, actor: string, now: number): BatchItem<"sqlite">[] {
+function shipItemsWrites(db: ReturnType<typeof database>, itemFilter: SQL, { actor, now }: { actor: string; now: number }): BatchItem<"sqlite">[] {
   return [
     insertMovementsSelect(
       db,

@@ -23,10 +23,7 @@ import { moveShipments } from "./shipment-lifecycle";
 export function releaseItemsWrites(
   db: ReturnType<typeof database>,
   itemFilter: ReturnType<typeof sql>,
-  actor: string,
-  reason: string,
-  refType: "order" | "shipment",
-  now: number,
+  { actor, reason, refType, now }: { actor: string; reason: string; refType: "order" | "shipment"; now: number },
 ): BatchItem<"sqlite">[] {
   const refId = refType === "order" ? sql`order_id` : sql`shipment_id`;
   return [
@@ -54,7 +51,11 @@ export function releaseItemsWrites(
  * leaves with the cancel's commit); our own shipments already on the floor
  * are intercepted, so the next floor request is refused.
  */
-export async function releaseOrderWrites(env: Env, orderId: string, actor = "system:cancellation"): Promise<{ writes: BatchItem<"sqlite">[]; outbox: OutboxRow[] }> {
+export async function releaseOrderWrites(
+  env: Env,
+  orderId: string,
+  { actor = "system:cancellation" }: { actor?: string } = {},
+): Promise<{ writes: BatchItem<"sqlite">[]; outbox: OutboxRow[] }> {
   const db = database(env);
   const now = Date.now();
   const mine = sql`order_id = ${orderId} AND cancelled_at IS NULL`;
@@ -67,14 +68,14 @@ export async function releaseOrderWrites(env: Env, orderId: string, actor = "sys
     .all();
   return {
     writes: [
-      ...releaseItemsWrites(db, mine, actor, "order cancelled", "order", now),
+      ...releaseItemsWrites(db, mine, { actor, reason: "order cancelled", refType: "order", now }),
       db.update(shipmentItems).set({ cancelledAt: now }).where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
       moveShipments(db, {
         event: "cancel",
         where: sql`(status = 'pending' OR dispatch_status IS NOT NULL) AND id IN ${touched} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`,
         now,
       }),
-      ...interceptOrderWrites(db, orderId, "order cancelled", now),
+      ...interceptOrderWrites(db, orderId, { reason: "order cancelled", now }),
       db.update(allocations).set({ status: "released", updatedAt: now }).where(eq(allocations.orderId, orderId)),
       db
         .update(serviceTasks)

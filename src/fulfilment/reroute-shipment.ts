@@ -110,7 +110,7 @@ export async function rerouteShipment(env: Env, cmd: RerouteCommand): Promise<Re
     // The excluded warehouses take no part: the policy sees them as unavailable.
     const candidates = facts.candidates.map((w) => (excluded.includes(w.id) ? { ...w, active: false } : w));
     const stock = facts.stock.filter((b) => !excluded.includes(b.warehouseId));
-    const { plan } = await planAllocation(env, { storeId: order.storeId, destination, lines }, undefined, { ...facts, candidates, stock });
+    const { plan } = await planAllocation(env, { storeId: order.storeId, destination, lines }, { facts: { ...facts, candidates, stock } });
     const explanation = withExclusions(plan.explanation, excluded);
     if (!plan.ok) return { ok: false, code: "cannot_reroute", reason: plan.reason, message: plan.message, shortages: plan.shortages, explanation };
     const now = Date.now();

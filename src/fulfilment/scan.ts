@@ -3,7 +3,7 @@ import { and, eq, or } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { products, warehouseEvents } from "../db/schema";
 
-export async function skuForScan(db: Database, storeId: string, code: string, skus: readonly string[]): Promise<string | null> {
+export async function skuForScan(db: Database, code: string, { storeId, skus }: { storeId: string; skus: readonly string[] }): Promise<string | null> {
   if (skus.includes(code)) return code;
   const rows = await db
     .select({ sku: products.sku })
@@ -20,9 +20,8 @@ export async function skuForScan(db: Database, storeId: string, code: string, sk
  */
 export async function recordScanMismatch(
   db: Database,
-  at: { warehouseId: string; shipmentId: string; waveId: string | null },
   input: { stage: "pick" | "pack"; code: string; expected?: string; durationMs?: number | undefined },
-  worker: string,
+  { at, worker }: { at: { warehouseId: string; shipmentId: string; waveId: string | null }; worker: string },
 ): Promise<void> {
   await db.insert(warehouseEvents).values({
     ...at,

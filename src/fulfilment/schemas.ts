@@ -3,13 +3,63 @@ import { z } from "@hono/zod-openapi";
 import { FULFILMENT_EXCEPTION_KINDS, SERVICE_TASK_STATUSES, SHIPMENT_STATUSES, WAREHOUSE_EVENT_KINDS } from "../db/schema";
 import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
-import { RoutingPolicySchema } from "./routing-policy";
 import { TASK_EVENTS } from "./service-task-lifecycle";
 
 export const StoreIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
 export const ShipmentIdParam = z.object({
   id: z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id").openapi({ param: { name: "id", in: "path" }, example: "shp_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
 });
+
+const WarehouseIds = z.array(z.string().min(1).max(64)).max(50);
+
+export const RoutingRule = z
+  .object({
+    name: z.string().trim().min(1).max(100).optional(),
+    countries: z
+      .array(z.string().refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code" }))
+      .min(1)
+      .max(250)
+      .optional()
+      .openapi({ description: "Destination countries this rule applies to (any when absent)" }),
+    regions: z
+      .array(z.string().trim().min(1).max(100))
+      .min(1)
+      .max(500)
+      .optional()
+      .openapi({ description: "Destination regions (state, province...), compared without case (any when absent)" }),
+    warehouses: WarehouseIds.min(1).openapi({ description: "Warehouses in priority order" }),
+    carrier: z.string().trim().min(1).max(64).optional().openapi({ description: "Carrier for shipments routed by this rule" }),
+  })
+  .openapi("RoutingRule");
+
+export const RoutingPolicySchema = z
+  .object({
+    rules: z.array(RoutingRule).max(100).default([]).openapi({ description: "The first rule matching the destination decides the warehouse priority" }),
+    default_warehouses: WarehouseIds.default([]).openapi({
+      description: "Priority when no rule matches; empty means every active warehouse, nearest first (same region, then same country)",
+    }),
+    ship_complete: z
+      .enum(["prefer", "require"])
+      .default("prefer")
+      .openapi({ description: "prefer: one warehouse that has everything, else split; require: never split (wait for stock)" }),
+    max_shipments: z.number().int().min(1).max(10).default(3).openapi({ description: "Most shipments one order may be split into" }),
+    merge_hold_minutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .default(0)
+      .openapi({ description: "New shipments wait this long before picking, and merge with others to the same customer and address meanwhile" }),
+    default_carrier: z.string().trim().min(1).max(64).nullable().default(null),
+    reroute_on_reject: z
+      .boolean()
+      .default(false)
+      .openapi({
+        description:
+          "When a third-party warehouse rejects a dispatch, re-route its goods at once with this policy (excluding every warehouse that rejected the order's goods). When no warehouse can take them, the exception stays open for a person (GET /v1/fulfilment-exceptions).",
+      }),
+  })
+  .openapi("RoutingPolicy");
 
 export const StoredRoutingPolicy = RoutingPolicySchema.extend({
   store_id: z.string(),
@@ -355,3 +405,42 @@ export const ResolveFulfilmentExceptionBody = z
   })
   .refine((b) => b.action !== "dismiss" || b.note !== undefined, { message: "is required to dismiss an exception: say why", path: ["note"] })
   .openapi("ResolveFulfilmentException");
+
+/** A 3PL's event about one of our dispatches (POST /webhooks/3pl/{warehouseId}). */
+const ShipmentRef = z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id");
+export const ThirdPartyEvent = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("dispatch.accepted"), data: z.object({ shipment_id: ShipmentRef }) }),
+    z.object({ type: z.literal("dispatch.rejected"), data: z.object({ shipment_id: ShipmentRef, reason: z.string().trim().min(1).max(500) }) }),
+    z.object({
+      type: z.literal("shipment.shipped"),
+      data: z.object({
+        shipment_id: ShipmentRef,
+        packages: z
+          .array(
+            z.object({
+              tracking_number: z.string().trim().min(1).max(100),
+              carrier: z.string().trim().min(1).max(64),
+              weight_grams: z.number().int().min(1).max(1_000_000).optional(),
+            }),
+          )
+          .min(1)
+          .max(50),
+      }),
+    }),
+  ])
+  .openapi("ThirdPartyEvent");
+export type ThirdPartyEventInput = z.infer<typeof ThirdPartyEvent>;
+export const ThirdPartyWebhookParams = z.object({ warehouseId: z.string().openapi({ param: { name: "warehouseId", in: "path" }, example: "wh_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }) });
+export const ThirdPartyWebhookHeaders = z.object({
+  "webhook-id": z.string().max(200).openapi({ description: "The event's id: the dedupe key" }),
+  "webhook-timestamp": z.string().openapi({ description: "Unix seconds when it was signed" }),
+});
+export const ThirdPartyWebhookReceipt = z
+  .object({ status: z.enum(["processed", "duplicate"]), shipment_id: z.string(), order_shipped: z.boolean() })
+  .openapi("ThirdPartyWebhookReceipt");
+
+export const WaveList = z.object({ data: z.array(Wave) }).openapi("WaveList");
+/** The same shape as WaveList, left inline in the document (the 200 of POST /v1/waves). */
+export const NoWavesReleased = z.object({ data: z.array(Wave) });
+export const TaskIfMatch = z.object({ "if-match": z.string().optional() });

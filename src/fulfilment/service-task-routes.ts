@@ -1,5 +1,5 @@
 /** The service team's tasks: list, read, and move through their lifecycle. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { serviceTasks } from "../db/schema";
@@ -8,7 +8,7 @@ import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
 import { cursorKey, pageOf } from "../http/pagination";
 import { etag, iso, parseIfMatch } from "../orders/serialize";
-import { ListTasksQuery, ServiceTask, ServiceTaskIdParam, TaskTransitionBody } from "./schemas";
+import { ListTasksQuery, ServiceTask, ServiceTaskIdParam, TaskIfMatch, TaskTransitionBody } from "./schemas";
 import { allowedTaskEvents } from "./service-task-lifecycle";
 import { changeTask, type TaskRow } from "./service-tasks";
 
@@ -99,7 +99,7 @@ serviceTaskRoutes.openapi(
       "The first assignment of a service-only order moves the order to `processing`; when every task that is not cancelled is done, the order is `delivered`. A stale `If-Match` is a 412.",
     request: {
       params: ServiceTaskIdParam,
-      headers: z.object({ "if-match": z.string().optional() }),
+      headers: TaskIfMatch,
       body: jsonBody(TaskTransitionBody),
     },
     responses: { 200: jsonResponse(ServiceTask, "The task after the change"), ...problems(404, 409, 412, 413, 415, 422) },
@@ -108,7 +108,7 @@ serviceTaskRoutes.openapi(
     const expectedVersion = parseIfMatch(c.req.header("if-match"));
     if (expectedVersion === "invalid") throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the task, e.g. "3"' }], 400);
     const body = c.req.valid("json");
-    const r = await changeTask(c.env, c.get("principal"), c.req.valid("param").id, { ...body, expectedVersion });
+    const r = await changeTask(c.env, c.req.valid("param").id, { principal: c.get("principal"), change: { ...body, expectedVersion } });
     if (r.ok) return c.json(taskBody(r.task), 200, { etag: etag(r.task.version) });
     switch (r.code) {
       case "not_found":

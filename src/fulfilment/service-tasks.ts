@@ -27,8 +27,7 @@ export type TaskRow = typeof serviceTasks.$inferSelect;
 export async function createServiceTasks(
   env: Env,
   orderId: string,
-  loaded?: { order: { storeId: string; status: string } | undefined; lines: (typeof orderLines.$inferSelect)[] },
-  deferred?: BatchItem<"sqlite">[],
+  { loaded, deferred }: { loaded?: { order: { storeId: string; status: string } | undefined; lines: (typeof orderLines.$inferSelect)[] }; deferred?: BatchItem<"sqlite">[] } = {},
 ): Promise<number> {
   const db = database(env);
   const { order, lines } = loaded
@@ -73,7 +72,7 @@ export type TaskChangeResult =
 
 const STAMP: Partial<Record<TaskStatus, "assignedAt" | "startedAt" | "doneAt">> = { assigned: "assignedAt", in_progress: "startedAt", done: "doneAt" };
 
-export async function changeTask(env: Env, p: Principal, id: string, change: TaskChange): Promise<TaskChangeResult> {
+export async function changeTask(env: Env, id: string, { principal: p, change }: { principal: Principal; change: TaskChange }): Promise<TaskChangeResult> {
   const db = database(env);
   const task = await db.select().from(serviceTasks).where(eq(serviceTasks.id, id)).get();
   if (!task || (p.stores !== "*" && !p.stores.includes(task.storeId))) return { ok: false, code: "not_found" };

@@ -4,7 +4,7 @@
  * Webhooks with the warehouse's own secret (raw body HMAC, constant-time
  * compare, 5-minute timestamp tolerance) and deduplicated by `webhook-id`.
  */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { warehouses } from "../db/schema";
@@ -13,7 +13,8 @@ import { MAX_BODY_BYTES } from "../http/body";
 import { ApiError, fieldErrors, notFound, validationFailed } from "../http/problem";
 import { webhookProblems } from "../http/route";
 import { verify } from "../lib/standard-webhooks";
-import { receive3plEvent, ThirdPartyEvent } from "./receive-3pl-event";
+import { receive3plEvent } from "./receive-3pl-event";
+import { ThirdPartyEvent, ThirdPartyWebhookHeaders, ThirdPartyWebhookParams, ThirdPartyWebhookReceipt } from "./schemas";
 import { settleOrder } from "../logistics/settle-order";
 import { sendOutboxSoon } from "../outbox/send";
 
@@ -37,11 +38,8 @@ thirdPartyWebhookRoutes.openAPIRegistry.registerPath({
     "A 3PL accepts or rejects a dispatched shipment, then reports it shipped with its parcels' tracking numbers. When every shipment of the order has shipped, the order is `shipped`. A redelivery (same `webhook-id`) answers `duplicate` and changes nothing; an event that does not fit the shipment's state is a 409.",
   security: [{ standardWebhooks: [] }],
   request: {
-    params: z.object({ warehouseId: z.string().openapi({ param: { name: "warehouseId", in: "path" }, example: "wh_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }) }),
-    headers: z.object({
-      "webhook-id": z.string().max(200).openapi({ description: "The event's id: the dedupe key" }),
-      "webhook-timestamp": z.string().openapi({ description: "Unix seconds when it was signed" }),
-    }),
+    params: ThirdPartyWebhookParams,
+    headers: ThirdPartyWebhookHeaders,
     body: { required: true, content: { "application/json": { schema: ThirdPartyEvent } } },
   },
   responses: {
@@ -49,9 +47,7 @@ thirdPartyWebhookRoutes.openAPIRegistry.registerPath({
       description: "Processed, or a duplicate",
       content: {
         "application/json": {
-          schema: z
-            .object({ status: z.enum(["processed", "duplicate"]), shipment_id: z.string(), order_shipped: z.boolean() })
-            .openapi("ThirdPartyWebhookReceipt"),
+          schema: ThirdPartyWebhookReceipt,
         },
       },
     },
@@ -92,7 +88,7 @@ thirdPartyWebhookRoutes.post("/webhooks/3pl/:warehouseId", async function thirdP
   if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
 
   const actor = `3pl:${wh.id}`;
-  const r = await receive3plEvent(c.env, wh.id, eventId!, parsed.data, actor);
+  const r = await receive3plEvent(c.env, parsed.data, { warehouseId: wh.id, eventId: eventId!, actor });
   if (!r.ok) throw r.code === "unknown_shipment" ? new ApiError(404, r.code, "Unknown shipment", r.message) : new ApiError(409, r.code, "Out of order", r.message);
   if (r.outbox) c.executionCtx.waitUntil(sendOutboxSoon(c.env, r.outbox).catch((err) => console.warn("3pl event's outbox send failed; the sweep resends it", err)));
   const shipped = r.shipOrder ? (await settleOrder(c.env, r.shipOrder, actor)).shipped : false;

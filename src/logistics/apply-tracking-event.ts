@@ -109,7 +109,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
     const atDock = sRows[0]?.status === "labelled" || (sRows[0]?.status === "intercepted" && sRows[0].interceptedFrom === "labelled");
     if (atDock && ev.status !== "pre_transit" && !triedHandover) {
       triedHandover = true;
-      const h = await handOver(env, shipmentId, actor, { late: true });
+      const h = await handOver(env, shipmentId, { actor, late: true });
       // Refused (e.g. OUTBOUND does not hold what was packed): the event still joins the tracking; a person hands over.
       if (!h.ok && h.code !== "conflict") console.warn(`tracking ${ev.id}: implicit handover of ${shipmentId} refused: ${h.code}`);
       continue;

@@ -45,10 +45,8 @@ export function packagesOf(s: typeof shipments.$inferSelect): PackageFacts[] {
 
 export async function createLabel(
   env: Env,
-  p: Principal,
   shipmentId: string,
-  input: { carrier?: string | undefined; service?: string | undefined },
-  deps: AdapterDeps = {},
+  { principal: p, input, deps = {} }: { principal: Principal; input: { carrier?: string | undefined; service?: string | undefined }; deps?: AdapterDeps },
 ): Promise<LabelResult> {
   const db = database(env);
   const s = await db.select().from(shipments).where(and(eq(shipments.id, shipmentId), shipmentScope(p))).get();
@@ -138,6 +136,6 @@ export async function createLabel(
     return { ok: false, code: "conflict", message: "the shipment changed while the label was bought (intercepted or labelled by someone else); the label was cancelled" };
   }
   // Partners may have reported this parcel before we recorded its label.
-  await rematchTrackingEvents(env, row.trackingNumber, now);
+  await rematchTrackingEvents(env, row.trackingNumber, { now });
   return { ok: true, tracking: row };
 }

@@ -35,7 +35,8 @@ const stockMismatch = (skus: string[]) => ({
   message: `the OUTBOUND bin holds fewer units of ${skus.join(", ")} than were packed; count it before handing over`,
 });
 
-export async function handOver(env: Env, shipmentId: string, actor: string, options: { late?: boolean } = {}): Promise<HandOverResult> {
+export async function handOver(env: Env, shipmentId: string, options: { actor: string; late?: boolean }): Promise<HandOverResult> {
+  const { actor } = options;
   const db = database(env);
   const [rows, trackingRows] = await db.batch([
     db.select().from(shipments).where(eq(shipments.id, shipmentId)),

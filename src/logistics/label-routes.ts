@@ -1,5 +1,5 @@
 /** Labels (buy, read, print) and handover of a shipment to its carrier. */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { shipmentLabels, shipments, shipmentTracking } from "../db/schema";
@@ -14,7 +14,7 @@ import { createLabel } from "./create-label";
 import { handOver } from "./hand-over";
 import { voidLabel } from "./void-label";
 import { loadLogisticsConfig } from "./load-logistics-config";
-import { Handover, Label, LabelBody, ShipmentIdParam } from "./schemas";
+import { Handover, HandoverBody, Label, LabelBody, LabelPdf, ShipmentIdParam, VoidedLabel } from "./schemas";
 import { explanationBody, labelBody } from "./serialize";
 import { fromBase64 } from "./webhooks/signatures";
 
@@ -47,7 +47,7 @@ labelRoutes.openapi(
   async (c) => {
     const id = c.req.valid("param").id;
     const b = c.req.valid("json");
-    const r = await createLabel(c.env, c.get("principal"), id, { carrier: b.carrier, service: b.service });
+    const r = await createLabel(c.env, id, { principal: c.get("principal"), input: { carrier: b.carrier, service: b.service } });
     if (r.ok) return c.json(labelBody(r.tracking), 201, { location: `/v1/shipments/${id}/label` });
     if (r.code === "not_found") throw notFound("shipment");
     const extra = "explanation" in r ? { explanation: explanationBody(r.explanation, r.currency) } : {};
@@ -85,7 +85,7 @@ labelRoutes.openapi(
     tags: ["Logistics"],
     summary: "The printable 4x6 label (PDF, one page per package)",
     request: { params: ShipmentIdParam },
-    responses: { 200: { description: "The label", content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } } }, ...problems(404, 502) },
+    responses: { 200: { description: "The label", content: { "application/pdf": { schema: LabelPdf } } }, ...problems(404, 502) },
   }),
   async (c) => {
     const db = database(c.env);
@@ -122,11 +122,11 @@ labelRoutes.openapi(
     tags: ["Logistics"],
     summary: "Void a label not yet handed over (labelled -> packed); the carrier cancels it first",
     request: { params: ShipmentIdParam },
-    responses: { 200: jsonResponse(z.object({ shipment_id: z.string(), status: z.literal("packed"), voided_tracking_number: z.string() }).openapi("VoidedLabel"), "Voided"), ...problems(404, 409, 502) },
+    responses: { 200: jsonResponse(VoidedLabel, "Voided"), ...problems(404, 409, 502) },
   }),
   async (c) => {
     const id = c.req.valid("param").id;
-    const r = await voidLabel(c.env, c.get("principal"), id);
+    const r = await voidLabel(c.env, id, { principal: c.get("principal") });
     if (r.ok) return c.json({ shipment_id: id, status: "packed" as const, voided_tracking_number: r.trackingNumber }, 200);
     if (r.code === "not_found") throw notFound("shipment");
     throw new ApiError(r.code.startsWith("carrier_") ? 502 : 409, r.code, "Label not voided", r.message);
@@ -141,7 +141,7 @@ labelRoutes.openapi(
     tags: ["Logistics"],
     summary: "Hand a labelled shipment to its carrier (labelled -> shipped)",
     description: "The packed goods leave the OUTBOUND bin. When every parcel of an order is handed over, the order is shipped (and the customer told, with tracking).",
-    request: { params: ShipmentIdParam, body: jsonBody(z.object({}).strict().openapi("HandoverBody")) },
+    request: { params: ShipmentIdParam, body: jsonBody(HandoverBody) },
     responses: { 200: jsonResponse(Handover, "Handed over"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {
@@ -149,7 +149,7 @@ labelRoutes.openapi(
     const p = c.get("principal");
     const visible = await database(c.env).select({ id: shipments.id }).from(shipments).where(and(eq(shipments.id, id), shipmentScope(p))).get();
     if (!visible) throw notFound("shipment");
-    const r = await handOver(c.env, id, p.id);
+    const r = await handOver(c.env, id, { actor: p.id });
     if (r.ok) return c.json({ shipment_id: id, status: "shipped" as const, handed_over_at: iso(r.handedOverAt), orders_shipped: r.ordersShipped }, 200);
     if (r.code === "not_found") throw notFound("shipment");
     throw new ApiError(409, r.code, "Not handed over", r.message);

@@ -46,7 +46,7 @@ export type ListExceptionsQuery = {
   limit: number;
 };
 
-export async function listExceptions(env: { DB: D1Database }, p: Principal, q: ListExceptionsQuery, after: string | undefined) {
+export async function listExceptions(env: { DB: D1Database }, q: ListExceptionsQuery, { principal: p, after }: { principal: Principal; after: string | undefined }) {
   const rows = await database(env)
     .select()
     .from(logisticsExceptions)
@@ -69,7 +69,7 @@ export async function listExceptions(env: { DB: D1Database }, p: Principal, q: L
 
 export type ResolveResult = { ok: true; row: ExceptionRow } | { ok: false; code: "not_found" } | { ok: false; code: "already_resolved"; row: ExceptionRow };
 
-export async function resolveException(env: { DB: D1Database }, p: Principal, id: string, resolution: string): Promise<ResolveResult> {
+export async function resolveException(env: { DB: D1Database }, id: string, { principal: p, resolution }: { principal: Principal; resolution: string }): Promise<ResolveResult> {
   const db = database(env);
   const row = await db.select().from(logisticsExceptions).where(eq(logisticsExceptions.id, id)).get();
   if (!row || (p.stores !== "*" && !p.stores.includes(row.storeId))) return { ok: false, code: "not_found" };

@@ -21,7 +21,7 @@ import { TRACKING_RECEIVED } from "./ingest-tracking-event";
 
 export const REMATCH_WINDOW_MS = 2 * 86_400_000;
 
-export async function rematchTrackingEvents(env: Env, trackingNumber: string, now = Date.now()): Promise<number> {
+export async function rematchTrackingEvents(env: Env, trackingNumber: string, { now = Date.now() }: { now?: number } = {}): Promise<number> {
   const db = database(env);
   const waiting = await db
     .select({ id: trackingEvents.id })

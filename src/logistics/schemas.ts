@@ -219,3 +219,16 @@ export const RecordedTrackingEvent = z
     orders: z.array(z.object({ id: z.string(), status: z.string() })).openapi({ description: "The orders with goods in the parcel, as they are now (delivered with their last parcel)" }),
   })
   .openapi("RecordedTrackingEvent");
+
+export const LabelPdf = z.string().openapi({ format: "binary" });
+export const VoidedLabel = z.object({ shipment_id: z.string(), status: z.literal("packed"), voided_tracking_number: z.string() }).openapi("VoidedLabel");
+export const HandoverBody = z.object({}).strict().openapi("HandoverBody");
+export const OrderTracking = z.object({ order_id: z.string(), shipments: z.array(ShipmentTracking) }).openapi("OrderTracking");
+
+/** A carrier HTTP API's answer to POST {endpoint}/shipments (see ./carriers/http-carrier.ts). */
+export const CarrierCreatedShipment = z.object({
+  id: z.string().min(1).max(200),
+  tracking_number: z.string().trim().min(1).max(100),
+  tracking_url: z.url().max(500).nullish(),
+  label: z.object({ content_type: z.literal("application/pdf"), data: z.string().min(1) }),
+});

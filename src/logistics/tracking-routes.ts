@@ -21,6 +21,7 @@ import {
   ListExceptionsQuery,
   ListTrackingEventsQuery,
   LogisticsException,
+  OrderTracking,
   RecordedTrackingEvent,
   RecordTrackingEventBody,
   ResolveBody,
@@ -29,7 +30,6 @@ import {
   TrackingEvent,
 } from "./schemas";
 import { exceptionBody, labelBody, trackingEventBody } from "./serialize";
-import { z } from "@hono/zod-openapi";
 
 export const trackingRoutes = new OpenAPIHono<AppEnv>();
 
@@ -83,7 +83,7 @@ trackingRoutes.openapi(
     tags: ["Logistics"],
     summary: "Every parcel of an order: labels, tracking, timelines and open delivery exceptions",
     request: { params: OrderIdParam },
-    responses: { 200: jsonResponse(z.object({ order_id: z.string(), shipments: z.array(ShipmentTracking) }).openapi("OrderTracking"), "Its parcels"), ...problems(404) },
+    responses: { 200: jsonResponse(OrderTracking, "Its parcels"), ...problems(404) },
   }),
   async (c) => {
     const p = c.get("principal");
@@ -186,7 +186,7 @@ trackingRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const after = cursorKey(q.cursor, (k) => k.startsWith("lex_"));
-    const rows = await listExceptions(c.env, c.get("principal"), q, after);
+    const rows = await listExceptions(c.env, q, { principal: c.get("principal"), after });
     const page = pageOf(rows, q.limit, (r) => r.id);
     return c.json({ data: page.data.map(exceptionBody), next_cursor: page.next_cursor }, 200);
   },
@@ -203,7 +203,7 @@ trackingRoutes.openapi(
     responses: { 200: jsonResponse(LogisticsException, "Resolved"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {
-    const r = await resolveException(c.env, c.get("principal"), c.req.valid("param").id, c.req.valid("json").resolution);
+    const r = await resolveException(c.env, c.req.valid("param").id, { principal: c.get("principal"), resolution: c.req.valid("json").resolution });
     if (r.ok) return c.json(exceptionBody(r.row), 200);
     if (r.code === "not_found") throw notFound("exception");
     throw new ApiError(409, "already_resolved", "Already resolved", `resolved by ${r.row.resolvedBy}: ${r.row.resolution}`);

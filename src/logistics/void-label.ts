@@ -21,7 +21,7 @@ export type VoidResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "not_labelled" | "already_shipped" | "conflict" | "carrier_unavailable" | "carrier_refused"; message: string };
 
-export async function voidLabel(env: Env, p: Principal, shipmentId: string, deps: AdapterDeps = {}): Promise<VoidResult> {
+export async function voidLabel(env: Env, shipmentId: string, { principal: p, deps = {} }: { principal: Principal; deps?: AdapterDeps }): Promise<VoidResult> {
   const db = database(env);
   const row = await db
     .select({ s: shipments, t: shipmentTracking })

@@ -9,18 +9,11 @@
  * errors are the carrier being unavailable (worth a retry). `fetch` is
  * injectable so the adapter is tested without a network.
  */
-import { z } from "@hono/zod-openapi";
+import { CarrierCreatedShipment } from "../schemas";
 import { fromBase64 } from "../webhooks/signatures";
 import { trackingUrlFrom, type AdapterResult, type CarrierAdapter } from "./carrier-adapter";
 
 export const TIMEOUT_MS = 10_000;
-
-const Created = z.object({
-  id: z.string().min(1).max(200),
-  tracking_number: z.string().trim().min(1).max(100),
-  tracking_url: z.url().max(500).nullish(),
-  label: z.object({ content_type: z.literal("application/pdf"), data: z.string().min(1) }),
-});
 
 export type HttpCarrierConfig = { endpoint: string; key: string | undefined; trackingUrlTemplate?: string | undefined; fetch?: typeof fetch };
 
@@ -54,7 +47,7 @@ export function httpCarrier(cfg: HttpCarrierConfig): CarrierAdapter {
         body: JSON.stringify({ reference: req.reference, service: req.service.code, from: req.from, to: req.to, packages: req.packages }),
       });
       if (!r.ok) return r;
-      const body = Created.safeParse(await r.value.json().catch(() => null));
+      const body = CarrierCreatedShipment.safeParse(await r.value.json().catch(() => null));
       const pdf = body.success ? fromBase64(body.data.label.data) : null;
       if (!body.success || !pdf || pdf.length < 5 || new TextDecoder().decode(pdf.subarray(0, 5)) !== "%PDF-") {
         return { ok: false, code: "carrier_refused", message: "the carrier's answer is not a shipment with a PDF label" };

@@ -4,10 +4,10 @@
  * matched without case, as Headers do). Dedupe on `event_id`; order by the
  * latest checkpoint's time.
  */
-import { z } from "@hono/zod-openapi";
 import { fieldErrors } from "../../http/problem";
 import type { TrackingStatus } from "../tracking-status";
 import { clip, joinLocation, parseTime, secretsOf, type Parsed, type TrackingPartner } from "./partner";
+import { AfterShipBody, type AfterShipCheckpointInput } from "./schemas";
 import { fromBase64, macMatches, utf8 } from "./signatures";
 
 /** Subtags under Exception that mean the parcel is going or has gone back to the sender. */
@@ -38,32 +38,7 @@ export function mapAfterShip(tag: string, subtag: string | null, returnToSender:
   }
 }
 
-const Checkpoint = z.object({
-  checkpoint_time: z.string().nullish(),
-  created_at: z.string().nullish(),
-  message: z.string().nullish(),
-  city: z.string().nullish(),
-  state: z.string().nullish(),
-  country_region: z.string().nullish(),
-  location: z.string().nullish(),
-});
-const Body = z.object({
-  event: z.string(),
-  event_id: z.string().min(1).max(200),
-  ts: z.number().nullish(),
-  msg: z.object({
-    tracking_number: z.string().trim().min(1).max(100),
-    slug: z.string().nullish(),
-    tag: z.string().min(1).max(100),
-    subtag: z.string().nullish(),
-    subtag_message: z.string().nullish(),
-    return_to_sender: z.boolean().nullish(),
-    updated_at: z.string().nullish(),
-    checkpoints: z.array(Checkpoint).nullish(),
-  }),
-});
-
-const checkpointTime = (c: z.infer<typeof Checkpoint>) => parseTime(c.checkpoint_time) ?? parseTime(c.created_at);
+const checkpointTime = (c: AfterShipCheckpointInput) => parseTime(c.checkpoint_time) ?? parseTime(c.created_at);
 
 export const aftership: TrackingPartner = {
   name: "aftership",
@@ -80,7 +55,7 @@ export const aftership: TrackingPartner = {
   parse(body, receivedAt): Parsed {
     const event = (body as { event?: unknown } | null)?.event;
     if (typeof event === "string" && event !== "tracking_update") return { kind: "ignored", reason: `event ${event}` };
-    const r = Body.safeParse(body);
+    const r = AfterShipBody.safeParse(body);
     if (!r.success) return { kind: "invalid", errors: fieldErrors(r.error) };
     const { event_id, msg, ts } = r.data;
     const checkpoints = (msg.checkpoints ?? []).filter((c) => checkpointTime(c) !== null);

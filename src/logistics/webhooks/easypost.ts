@@ -4,10 +4,10 @@
  * the webhook secret NFKD-normalised then UTF-8 encoded (as EasyPost's own
  * SDKs do). Dedupe on the Event `id`; order by the newest tracking detail.
  */
-import { z } from "@hono/zod-openapi";
 import { fieldErrors } from "../../http/problem";
 import type { TrackingStatus } from "../tracking-status";
 import { clip, joinLocation, parseTime, secretsOf, type Parsed, type TrackingPartner } from "./partner";
+import { EasyPostBody } from "./schemas";
 import { fromHex, macMatches, utf8 } from "./signatures";
 
 const PREFIX = "hmac-sha256-hex=";
@@ -35,22 +35,6 @@ export function mapEasyPost(status: string, detail: string | null): TrackingStat
   }
 }
 
-const Location = z.object({ city: z.string().nullish(), state: z.string().nullish(), country: z.string().nullish() }).nullish();
-const Body = z.object({
-  id: z.string().min(1).max(200),
-  description: z.string(),
-  result: z.object({
-    tracking_code: z.string().trim().min(1).max(100),
-    carrier: z.string().nullish(),
-    status: z.string().min(1).max(100),
-    status_detail: z.string().nullish(),
-    updated_at: z.string().nullish(),
-    tracking_details: z
-      .array(z.object({ message: z.string().nullish(), datetime: z.string().nullish(), tracking_location: Location }))
-      .nullish(),
-  }),
-});
-
 export const easypost: TrackingPartner = {
   name: "easypost",
 
@@ -67,7 +51,7 @@ export const easypost: TrackingPartner = {
   parse(body, receivedAt): Parsed {
     const description = (body as { description?: unknown } | null)?.description;
     if (typeof description === "string" && !description.startsWith("tracker.")) return { kind: "ignored", reason: `event ${description}` };
-    const r = Body.safeParse(body);
+    const r = EasyPostBody.safeParse(body);
     if (!r.success) return { kind: "invalid", errors: fieldErrors(r.error) };
     const { id, result } = r.data;
     // Tracking details are oldest first; the newest one is what this event reports.

@@ -6,13 +6,14 @@
  * partner gets its 2xx at once; applying it to the shipment continues from
  * the logistics queue, so a partner never retries because we were slow.
  */
-import { OpenAPIHono, z } from "@hono/zod-openapi";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
 import { webhookProblems } from "../../http/route";
 import { ApiError, validationFailed } from "../../http/problem";
 import { sendOutboxSoon } from "../../outbox/send";
 import { ingestTrackingEvent } from "../ingest-tracking-event";
 import { TRACKING_PARTNERS } from "./partners";
+import { TrackingWebhookBody, TrackingWebhookParams, TrackingWebhookReceipt } from "./schemas";
 
 /** AfterShip bodies carry every checkpoint; a long journey stays far below this. */
 export const MAX_WEBHOOK_BYTES = 1024 * 1024;
@@ -47,10 +48,10 @@ trackingWebhookRoutes.openAPIRegistry.registerPath({
   ].join("\n\n"),
   security: [{ easypostSignature: [] }, { aftershipSignature: [] }, { shippoSignature: [] }, { shippoToken: [] }],
   request: {
-    params: z.object({ partner: z.enum(["easypost", "aftership", "shippo"]).openapi({ param: { name: "partner", in: "path" } }) }),
+    params: TrackingWebhookParams,
     body: {
       required: true,
-      content: { "application/json": { schema: z.object({}).passthrough().openapi({ description: "The partner's event, byte for byte as it signed it" }) } },
+      content: { "application/json": { schema: TrackingWebhookBody } },
     },
   },
   responses: {
@@ -58,9 +59,7 @@ trackingWebhookRoutes.openAPIRegistry.registerPath({
       description: "Stored (or a duplicate, or an event type we do not track)",
       content: {
         "application/json": {
-          schema: z
-            .object({ received: z.literal(true), duplicate: z.boolean().optional(), id: z.string().optional(), ignored: z.string().optional() })
-            .openapi("TrackingWebhookReceipt"),
+          schema: TrackingWebhookReceipt,
         },
       },
     },

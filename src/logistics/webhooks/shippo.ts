@@ -7,10 +7,10 @@
  * within TOLERANCE_S of now (replays of old signed bodies are refused).
  * There is no event id: dedupe on `data.tracking_status.object_id`.
  */
-import { z } from "@hono/zod-openapi";
 import { fieldErrors } from "../../http/problem";
 import type { TrackingStatus } from "../tracking-status";
 import { clip, joinLocation, parseTime, type Parsed, type TrackingPartner, type Verification } from "./partner";
+import { ShippoBody } from "./schemas";
 import { concatBytes, fromHex, macMatches, timingSafeEqual, utf8 } from "./signatures";
 
 export const TOLERANCE_S = 300;
@@ -60,19 +60,6 @@ async function verifyHmac(secret: string, header: string | null, body: Uint8Arra
   return ok ? { ok: true } : { ok: false, code: "invalid_signature", detail: "Shippo-Auth-Signature does not match the body" };
 }
 
-const Status = z.object({
-  object_id: z.string().min(1).max(200),
-  status: z.string().min(1).max(100),
-  status_details: z.string().nullish(),
-  status_date: z.string().nullish(),
-  substatus: z.object({ code: z.string().nullish() }).nullish(),
-  location: z.object({ city: z.string().nullish(), state: z.string().nullish(), country: z.string().nullish() }).nullish(),
-});
-const Body = z.object({
-  event: z.string(),
-  data: z.object({ carrier: z.string().nullish(), tracking_number: z.string().trim().min(1).max(100), tracking_status: Status }),
-});
-
 export const shippo: TrackingPartner = {
   name: "shippo",
 
@@ -92,7 +79,7 @@ export const shippo: TrackingPartner = {
   parse(body, receivedAt): Parsed {
     const event = (body as { event?: unknown } | null)?.event;
     if (typeof event === "string" && event !== "track_updated") return { kind: "ignored", reason: `event ${event}` };
-    const r = Body.safeParse(body);
+    const r = ShippoBody.safeParse(body);
     if (!r.success) return { kind: "invalid", errors: fieldErrors(r.error) };
     const { data } = r.data;
     const s = data.tracking_status;
