@@ -71,8 +71,21 @@ const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 dev = spawn(
   nodeBinary(),
-  [wranglerEntry(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--log-level", "warn", "--persist-to", state,
-    "--var", `BOOTSTRAP_ADMIN_KEY:${ADMIN}`, "--show-interactive-dev-session=false"],
+  [
+    wranglerEntry(),
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--log-level",
+    "warn",
+    "--persist-to",
+    state,
+    "--var",
+    `BOOTSTRAP_ADMIN_KEY:${ADMIN}`,
+    "--show-interactive-dev-session=false",
+  ],
   { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" }, stdio: ["ignore", "inherit", "inherit"], detached: true },
 );
 for (let deadline = Date.now() + 120_000; ; ) {
@@ -101,9 +114,11 @@ async function api(path, { method, body } = {}) {
 async function pool(items, c, fn) {
   const started = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(c, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(c, items.length) }, async () => {
+      while (next < items.length) await fn(items[next++]);
+    }),
+  );
   return performance.now() - started;
 }
 
@@ -136,7 +151,11 @@ const someLines = (i) => Array.from({ length: 1 + (i % 3) }, (_, k) => ({ sku: S
 
 async function createOrders(storeId, n, lines = someLines) {
   const ids = [];
-  await pool(Array.from({ length: n }, (_, i) => i), C, async (i) => ids.push((await api("/v1/orders", { body: orderBody(storeId, i, lines(i)) })).id));
+  await pool(
+    Array.from({ length: n }, (_, i) => i),
+    C,
+    async (i) => ids.push((await api("/v1/orders", { body: orderBody(storeId, i, lines(i)) })).id),
+  );
   return ids;
 }
 
@@ -151,7 +170,12 @@ async function countStatus(storeId, status) {
   return n;
 }
 
-const results = { at: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, params: { N, C, DURATION_S, RACE_ORDERS, RACE_UNITS }, scenarios: {} };
+const results = {
+  at: new Date().toISOString(),
+  machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+  params: { N, C, DURATION_S, RACE_ORDERS, RACE_UNITS },
+  scenarios: {},
+};
 
 // ---- 1. pipeline -----------------------------------------------------------
 {
@@ -231,7 +255,14 @@ const results = { at: new Date().toISOString(), machine: { cpus: cpus().length, 
 // ---- 4. dry-run ------------------------------------------------------------
 {
   const { store } = await setup("bench dry-run", 1_000_000);
-  const body = JSON.stringify({ store_id: store.id, destination: { country: "US", region: "NJ" }, lines: [{ sku: "TEA-1", quantity: 2 }, { sku: "MUG-1", quantity: 1 }] });
+  const body = JSON.stringify({
+    store_id: store.id,
+    destination: { country: "US", region: "NJ" },
+    lines: [
+      { sku: "TEA-1", quantity: 2 },
+      { sku: "MUG-1", quantity: 1 },
+    ],
+  });
   const r = await autocannon({
     url: `${base}/v1/allocations/dry-run`,
     method: "POST",

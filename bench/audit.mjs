@@ -53,9 +53,11 @@ async function main() {
 
   const t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: CLIENTS }, async () => {
-    while (next < N) await call(base, "/v1/orders", body(next++));
-  }));
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      while (next < N) await call(base, "/v1/orders", body(next++));
+    }),
+  );
   const created = performance.now();
   log(`created ${N} orders in ${((created - t0) / 1000).toFixed(1)} s`);
 

@@ -117,15 +117,30 @@ function inserts(table, rows, perStatement) {
 async function loadData(end) {
   const now = Date.now();
   const head =
-    inserts("stores", stores.map((s) => ({ ...s, created_at: now, updated_at: now })), 50) +
+    inserts(
+      "stores",
+      stores.map((s) => ({ ...s, created_at: now, updated_at: now })),
+      50,
+    ) +
     inserts(
       "api_keys",
       keys.map(([id, role]) => ({
-        id, name: id, role, store_ids: '["*"]', key_hash: `bench-${id}`, key_prefix: "oms_bench", created_by: "bench", created_at: now,
+        id,
+        name: id,
+        role,
+        store_ids: '["*"]',
+        key_hash: `bench-${id}`,
+        key_prefix: "oms_bench",
+        created_by: "bench",
+        created_at: now,
       })),
       50,
     ) +
-    inserts("warehouses", warehouses.map((w) => ({ id: w.id, name: w.id, country: "US", currency: w.currency, created_at: now })), 50);
+    inserts(
+      "warehouses",
+      warehouses.map((w) => ({ id: w.id, name: w.id, country: "US", currency: w.currency, created_at: now })),
+      50,
+    );
   const headFile = join(dir, "head.sql");
   writeFileSync(headFile, head);
   await wrangler(["d1", "execute", "DB", "--local", "--file", headFile]);
@@ -164,8 +179,7 @@ async function loadData(end) {
     const file = join(dir, `orders-${part}.sql`);
     writeFileSync(
       file,
-      inserts("orders", orders, 100) + inserts("order_lines", lines, 300) + inserts("order_events", events, 200) +
-        facts.map(([table, rows]) => inserts(table, rows, 100)).join(""),
+      inserts("orders", orders, 100) + inserts("order_lines", lines, 300) + inserts("order_events", events, 200) + facts.map(([table, rows]) => inserts(table, rows, 100)).join(""),
     );
     const t = Date.now();
     await wrangler(["d1", "execute", "DB", "--local", "--file", file]);
@@ -191,8 +205,19 @@ function freePort() {
 
 async function startDev(port) {
   const argv = [
-    wranglerEntry(), "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", state, "--log-level", "warn",
-    "--show-interactive-dev-session=false", "--var", `BOOTSTRAP_ADMIN_KEY:${ADMIN_KEY}`,
+    wranglerEntry(),
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--persist-to",
+    state,
+    "--log-level",
+    "warn",
+    "--show-interactive-dev-session=false",
+    "--var",
+    `BOOTSTRAP_ADMIN_KEY:${ADMIN_KEY}`,
   ];
   dev = spawn(nodeBinary(), argv, { cwd: ROOT, env: wranglerEnv({ NO_COLOR: "1" }), stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
@@ -284,7 +309,9 @@ try {
   for (let i = 0; i < NEW; i++) {
     const s = stores[i % stores.length];
     const body = {
-      store_id: s.id, channel: "web", currency: s.currency,
+      store_id: s.id,
+      channel: "web",
+      currency: s.currency,
       customer: { name: `Late ${i}` },
       shipping_address: { name: `Late ${i}`, line1: "1 Main St", city: "Springfield", postal_code: "12345", country: "US" },
       lines: [{ sku: "SKU-001", quantity: 1, unit_price: s.currency === "JPY" ? "1500" : "15.00" }],
@@ -307,7 +334,10 @@ try {
   const reports = [];
   for (const [name, path, n] of [
     ["orders by day and store, 30 days", `/v1/reports/orders?from=${from}&to=${to}&group_by=day,store&limit=1000`],
-    ["orders by hour, one store, 7 days", `/v1/reports/orders?from=${new Date(end - 7 * 86_400_000).toISOString().slice(0, 10)}&to=${to}&group_by=hour&store_id=st_bench_001&limit=1000`],
+    [
+      "orders by hour, one store, 7 days",
+      `/v1/reports/orders?from=${new Date(end - 7 * 86_400_000).toISOString().slice(0, 10)}&to=${to}&group_by=hour&store_id=st_bench_001&limit=1000`,
+    ],
     ["orders totals per store, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=store`],
     ["processing times merged, all days", `/v1/reports/processing-times?from=${wide}&to=${to}`],
     ["processing times by day and store, 30 days", `/v1/reports/processing-times?from=${from}&to=${to}&group_by=day,store&limit=1000`],

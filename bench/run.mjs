@@ -185,13 +185,19 @@ async function startServer({ name, configArgs, extraDevArgs = [], readyPath }) {
     [
       "dev",
       ...configArgs,
-      "--ip", HOST,
-      "--port", String(port),
-      "--inspector-port", String(inspectorPort),
-      "--inspector-ip", HOST,
-      "--log-level", "warn",
+      "--ip",
+      HOST,
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--inspector-ip",
+      HOST,
+      "--log-level",
+      "warn",
       "--show-interactive-dev-session=false",
-      "--persist-to", persist,
+      "--persist-to",
+      persist,
       ...extraDevArgs,
     ],
     logFile,
@@ -288,7 +294,9 @@ async function scenario(label, base, make, { afterWarmup, outbox } = {}) {
       (r.errors ? `  errors ${r.errors} (timeouts ${r.timeouts})` : "") +
       (cpu.machine === null ? "" : `  cpu ${fmt(cpu.machine, 2)}/${cpu.cores} (others ${fmt(cpu.other, 2)})`) +
       (failed ? "   <-- FAILURES" : "") +
-      (outbox ? `  outbox: ${row.owed_at_end} owed at the end, drained in ${fmt(row.drain_s, 1)} s` + (row.owed_left ? ` (gave up, ${row.owed_left} left)  <-- CONSUMERS STUCK` : "") : ""),
+      (outbox
+        ? `  outbox: ${row.owed_at_end} owed at the end, drained in ${fmt(row.drain_s, 1)} s` + (row.owed_left ? ` (gave up, ${row.owed_left} left)  <-- CONSUMERS STUCK` : "")
+        : ""),
   );
   if (!outbox) await sleep(SETTLE_MS);
   return row;
@@ -458,8 +466,10 @@ async function main() {
   mkdirSync(STATE, { recursive: true });
   const started = Date.now();
   const adminKey = `bench_admin_${randomBytes(16).toString("hex")}`;
-  log(`node ${process.version} (wrangler on ${nodeBinary() === process.execPath ? "this node" : nodeBinary()}), ${cpus().length} CPUs; ` +
-    `${CONNECTIONS} connections, ${DURATION}s per scenario${WARMUP ? ` after ${WARMUP}s warmup` : ""}`);
+  log(
+    `node ${process.version} (wrangler on ${nodeBinary() === process.execPath ? "this node" : nodeBinary()}), ${cpus().length} CPUs; ` +
+      `${CONNECTIONS} connections, ${DURATION}s per scenario${WARMUP ? ` after ${WARMUP}s warmup` : ""}`,
+  );
 
   log("starting the main worker and the floor worker (migrations, then wrangler dev)");
   const [mainSrv, floorSrv] = await Promise.all([

@@ -192,7 +192,9 @@ async function scenario(base, name, requests) {
   const r = summary(await run(base, { requests, duration: DURATION }));
   // Other processes on a small machine move these numbers more than code does: keep the load next to them.
   r.load_average_1m = Math.round(loadavg()[0] * 100) / 100;
-  log(`${name.padEnd(10)} ${String(r.req_per_s).padStart(7)} req/s  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  non-2xx ${r.non_2xx}  errors ${r.errors}  load ${r.load_average_1m}`);
+  log(
+    `${name.padEnd(10)} ${String(r.req_per_s).padStart(7)} req/s  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  non-2xx ${r.non_2xx}  errors ${r.errors}  load ${r.load_average_1m}`,
+  );
   await sleep(2000); // lets the queue consumers catch up before the next scenario
   return r;
 }
@@ -229,14 +231,24 @@ async function main() {
   }
   const median = (rs) => [...rs].sort((a, b) => a.req_per_s - b.req_per_s)[Math.floor((rs.length - 1) / 2)];
   const results = Object.fromEntries(Object.entries(rounds).map(([k, rs]) => [k, { ...median(rs), rounds_req_per_s: rs.map((r) => r.req_per_s) }]));
-  for (const [name, r] of Object.entries(results)) log(`median ${name.padEnd(10)} ${String(r.req_per_s).padStart(7)} req/s  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  (rounds: ${r.rounds_req_per_s.join(", ")})`);
+  for (const [name, r] of Object.entries(results))
+    log(`median ${name.padEnd(10)} ${String(r.req_per_s).padStart(7)} req/s  p50 ${r.latency_ms.p50} ms  p99 ${r.latency_ms.p99} ms  (rounds: ${r.rounds_req_per_s.join(", ")})`);
 
   // What was stored, and how much of it the consumers had applied 5 s after the load stopped.
   await sleep(5000);
   await stopAndWait();
-  const counted = await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", state, "--json", "--command",
-    "SELECT partner, COUNT(*) AS stored, SUM(processed_at IS NOT NULL) AS processed FROM tracking_events GROUP BY partner ORDER BY partner"]);
-  const stored = counted.code === 0 ? JSON.parse(counted.stdout)[0]?.results ?? null : null;
+  const counted = await runWrangler([
+    "d1",
+    "execute",
+    "DB",
+    "--local",
+    "--persist-to",
+    state,
+    "--json",
+    "--command",
+    "SELECT partner, COUNT(*) AS stored, SUM(processed_at IS NOT NULL) AS processed FROM tracking_events GROUP BY partner ORDER BY partner",
+  ]);
+  const stored = counted.code === 0 ? (JSON.parse(counted.stdout)[0]?.results ?? null) : null;
   const out = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? null, node: process.version },
@@ -251,13 +263,14 @@ async function main() {
 }
 
 const direct = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;
-if (direct) main()
-  .then(() => {
-    stopServer();
-    process.exit(0);
-  })
-  .catch((err) => {
-    console.error(`[bench] ${err.stack || err}`);
-    stopServer();
-    process.exit(1);
-  });
+if (direct)
+  main()
+    .then(() => {
+      stopServer();
+      process.exit(0);
+    })
+    .catch((err) => {
+      console.error(`[bench] ${err.stack || err}`);
+      stopServer();
+      process.exit(1);
+    });

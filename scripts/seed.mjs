@@ -47,45 +47,46 @@ export const DEMO_KEYS = [
 export const sha256Hex = (text) => createHash("sha256").update(text).digest("hex");
 
 const q = (v) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
-const insert = (table, row) =>
-  `INSERT OR IGNORE INTO ${table} (${Object.keys(row).join(", ")}) VALUES (${Object.values(row).map(q).join(", ")});`;
+const insert = (table, row) => `INSERT OR IGNORE INTO ${table} (${Object.keys(row).join(", ")}) VALUES (${Object.values(row).map(q).join(", ")});`;
 
 /** The seed as SQL; `now` (epoch ms) stamps rows created by this run. */
 export function seedSql(now = Date.now()) {
   const s = DEMO_STORE;
   const w = DEMO_WAREHOUSE;
-  return [
-    insert("stores", { id: s.id, name: s.name, currency: s.currency, timezone: s.timezone, created_at: now, updated_at: now }),
-    ...DEMO_PRODUCTS.map((p) =>
-      insert("products", {
-        id: p.id,
-        store_id: s.id,
-        sku: p.sku,
-        name: p.name,
-        type: p.type,
-        price: p.price,
-        currency: s.currency,
-        weight_grams: p.weightGrams,
-        active: 1,
-        created_at: now,
-        updated_at: now,
-      }),
-    ),
-    insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, created_at: now }),
-    ...DEMO_KEYS.map((k) =>
-      insert("api_keys", {
-        id: k.id,
-        name: k.name,
-        role: k.role,
-        store_ids: JSON.stringify(k.storeIds),
-        key_hash: sha256Hex(k.key),
-        key_prefix: k.key.slice(0, 10),
-        created_by: "seed",
-        created_at: now,
-        revoked_at: null,
-      }),
-    ),
-  ].join("\n") + "\n";
+  return (
+    [
+      insert("stores", { id: s.id, name: s.name, currency: s.currency, timezone: s.timezone, created_at: now, updated_at: now }),
+      ...DEMO_PRODUCTS.map((p) =>
+        insert("products", {
+          id: p.id,
+          store_id: s.id,
+          sku: p.sku,
+          name: p.name,
+          type: p.type,
+          price: p.price,
+          currency: s.currency,
+          weight_grams: p.weightGrams,
+          active: 1,
+          created_at: now,
+          updated_at: now,
+        }),
+      ),
+      insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, created_at: now }),
+      ...DEMO_KEYS.map((k) =>
+        insert("api_keys", {
+          id: k.id,
+          name: k.name,
+          role: k.role,
+          store_ids: JSON.stringify(k.storeIds),
+          key_hash: sha256Hex(k.key),
+          key_prefix: k.key.slice(0, 10),
+          created_by: "seed",
+          created_at: now,
+          revoked_at: null,
+        }),
+      ),
+    ].join("\n") + "\n"
+  );
 }
 
 /** Applies the seed to the local D1 (in `persistDir`, or wrangler's default state). */

@@ -129,13 +129,7 @@ if (stopping) await new Promise(() => {}); // the signal handler exits
 
 // ---- 4. wrangler dev ------------------------------------------------------
 
-const devArgs = [
-  "dev",
-  "--ip", "127.0.0.1",
-  "--port", String(port),
-  "--show-interactive-dev-session=false",
-  ...persistArgs(persistDir),
-];
+const devArgs = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false", ...persistArgs(persistDir)];
 log(`wrangler ${devArgs.join(" ")}`);
 const dev = spawnWrangler(devArgs, { stdio: ["ignore", "inherit", "inherit"] });
 track(dev);
@@ -169,14 +163,16 @@ try {
 
 // ---- 5. crons -------------------------------------------------------------
 
-const crons = readCrons(readFileSync(join(ROOT, "wrangler.toml"), "utf8")).map((expr) => {
-  try {
-    return parseCron(expr);
-  } catch (err) {
-    console.error(`[start] ${err.message}; it will not be fired locally`);
-    return null;
-  }
-}).filter(Boolean);
+const crons = readCrons(readFileSync(join(ROOT, "wrangler.toml"), "utf8"))
+  .map((expr) => {
+    try {
+      return parseCron(expr);
+    } catch (err) {
+      console.error(`[start] ${err.message}; it will not be fired locally`);
+      return null;
+    }
+  })
+  .filter(Boolean);
 
 async function fire(cron, minute) {
   const url = `${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron.expr)}&time=${minute}`;
@@ -194,10 +190,13 @@ function scheduleNextMinute() {
   if (stopping) return;
   const now = Date.now();
   const minute = now + msToNextMinute(now);
-  cronTimer = setTimeout(() => {
-    for (const cron of crons) if (cronMatches(cron, minute)) void fire(cron, minute);
-    scheduleNextMinute();
-  }, minute - now + 20);
+  cronTimer = setTimeout(
+    () => {
+      for (const cron of crons) if (cronMatches(cron, minute)) void fire(cron, minute);
+      scheduleNextMinute();
+    },
+    minute - now + 20,
+  );
 }
 
 if (!stopping) {

@@ -83,8 +83,7 @@ app.doc31("/openapi.json", {
   info: {
     title: "Edge OMS API",
     version: "1.0.0",
-    description:
-      "Order processing for online merchants. Errors are RFC 9457 problem+json with a stable `code`. Money is a decimal string in the currency's major unit.",
+    description: "Order processing for online merchants. Errors are RFC 9457 problem+json with a stable `code`. Money is a decimal string in the currency's major unit.",
   },
   servers: [{ url: "/" }],
 });
@@ -103,10 +102,7 @@ app.notFound((c) => {
   const path = new URL(c.req.url).pathname;
   const allow = [...new Set(patterns.filter((p) => p.regex.test(path)).map((p) => p.method))];
   if (allow.length) {
-    return problemResponse(
-      c,
-      new ApiError(405, "method_not_allowed", "Method not allowed", `Use ${allow.join(", ")}`, {}, { allow: allow.join(", ") }),
-    );
+    return problemResponse(c, new ApiError(405, "method_not_allowed", "Method not allowed", `Use ${allow.join(", ")}`, {}, { allow: allow.join(", ") }));
   }
   return problemResponse(c, new ApiError(404, "not_found", "Not found", `No route for ${c.req.method} ${path}`));
 });
@@ -118,8 +114,5 @@ app.onError((err, c) => {
     return problemResponse(c, new ApiError(err.status as 400, err.status === 415 ? "unsupported_media_type" : "bad_request", "Bad request", err.message));
   }
   console.error(`unhandled error on ${c.req.method} ${c.req.path} (request ${c.get("requestId")})`, err);
-  return problemResponse(
-    c,
-    new ApiError(500, "internal_error", "Internal error", `Something failed on our side; quote request ${c.get("requestId")}`),
-  );
+  return problemResponse(c, new ApiError(500, "internal_error", "Internal error", `Something failed on our side; quote request ${c.get("requestId")}`));
 });

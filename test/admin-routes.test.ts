@@ -3,7 +3,10 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, createOrder, createProduct, createStore, unique } from "./helpers";
 
-const count = (table: string) => env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>().then((r) => r!.n);
+const count = (table: string) =>
+  env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table}`)
+    .first<{ n: number }>()
+    .then((r) => r!.n);
 
 describe("stores", () => {
   it("creates, reads, lists and updates a store", async () => {

@@ -239,10 +239,7 @@ describe("races", () => {
   it("two staff deciding the same request at once: one decision lands", async () => {
     const o = await orderAt();
     const r = (await open(o.id, { kind: "refund", reason: "Late" })).body;
-    const [a, b] = await Promise.all([
-      decide(r.id, { event: "reject", note: "Arrived on time" }),
-      decide(r.id, { event: "resolve", resolution: "refund", refund_amount: "5.00" }),
-    ]);
+    const [a, b] = await Promise.all([decide(r.id, { event: "reject", note: "Arrived on time" }), decide(r.id, { event: "resolve", resolution: "refund", refund_amount: "5.00" })]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const loser = a.status === 409 ? a : b;
     expect(loser.body).toMatchObject({ code: "illegal_transition", allowed_events: [] });
@@ -279,7 +276,17 @@ describe("bad input writes nothing", () => {
         [{ kind: "exchange", reason: "x", lines: [] }, "lines"],
         [{ kind: "return", reason: "x", lines: [{ sku: "NOPE", quantity: 1 }] }, "lines"],
         [{ kind: "return", reason: "x", lines: [{ sku: "TEA-1", quantity: 3 }] }, "lines"],
-        [{ kind: "return", reason: "x", lines: [{ sku: "TEA-1", quantity: 2 }, { sku: "TEA-1", quantity: 1 }] }, "lines"],
+        [
+          {
+            kind: "return",
+            reason: "x",
+            lines: [
+              { sku: "TEA-1", quantity: 2 },
+              { sku: "TEA-1", quantity: 1 },
+            ],
+          },
+          "lines",
+        ],
         [{ kind: "upgrade", reason: "x" }, "kind"],
         [{ kind: "refund", reason: "   " }, "reason"],
         [{ kind: "refund" }, "reason"],

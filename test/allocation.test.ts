@@ -27,7 +27,13 @@ const order = (lines: unknown[], address: Record<string, unknown> = {}) => ({
 describe("on approval", () => {
   it("allocates through the queue: processing, stock reserved, shipment with bins, explanation", async () => {
     const sku = unique("TEA");
-    const wh = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", sku, 1], ["A-02", sku, 5]] });
+    const wh = await stockedWarehouse({
+      bins: ["A-01", "A-02"],
+      stock: [
+        ["A-01", sku, 1],
+        ["A-02", sku, 5],
+      ],
+    });
     await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
     const o = await approvedOrder(store.id, order([line(sku, 3)]));
     await waitFor(async () => expect((await api(`/v1/orders/${o.id}`)).body.status).toBe("processing"));
@@ -54,7 +60,14 @@ describe("on approval", () => {
   it("splits across warehouses by the region rule, and prefers a lower-ranked warehouse that ships complete", async () => {
     const [a, b] = [unique("A"), unique("B")];
     const east = await stockedWarehouse({ fields: { region: "NJ" }, bins: ["E-01"], stock: [["E-01", a, 2]] });
-    const west = await stockedWarehouse({ fields: { region: "CA" }, bins: ["W-01"], stock: [["W-01", a, 1], ["W-01", b, 1]] });
+    const west = await stockedWarehouse({
+      fields: { region: "CA" },
+      bins: ["W-01"],
+      stock: [
+        ["W-01", a, 1],
+        ["W-01", b, 1],
+      ],
+    });
     const s = await createStore();
     const put = await api(`/v1/stores/${s.id}/routing-policy`, {
       method: "PUT",
@@ -98,9 +111,14 @@ describe("on approval", () => {
     // The approvals delivered again under new outbox ids (as after a re-approval), as one queue batch.
     const messages = short.map((o) => ({ id: newId("obx"), type: "order.approved", order_id: o.id, payload: {}, created_at: Date.now() }));
     for (const m of messages) {
-      await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'fulfilment', ?, '{}', ?, 0)").bind(m.id, m.order_id, m.type, m.created_at).run();
+      await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'fulfilment', ?, '{}', ?, 0)")
+        .bind(m.id, m.order_id, m.type, m.created_at)
+        .run();
     }
-    const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", messages.map((body, i) => ({ id: `a${i}`, timestamp: new Date(), attempts: 1, body })));
+    const batch = createMessageBatch<OutboxMessage>(
+      "oms-fulfilment",
+      messages.map((body, i) => ({ id: `a${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(messages.length);

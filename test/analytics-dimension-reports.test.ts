@@ -169,8 +169,21 @@ describe("carriers report", () => {
     const csv = await api(`/v1/reports/carriers?${q({ ...ALL, carrier: "ups", format: "csv" })}`, { key: analyst });
     const [header] = parseCsv(csv.body);
     expect(header).toEqual([
-      "carrier", "service", "shipped", "delivered", "on_time", "late", "on_time_rate", "avg_transit_ms", "max_transit_ms", "exceptions",
-      "exceptions_failed_attempt", "exceptions_exception", "exceptions_returned_to_sender", "exceptions_stale_tracking", "exceptions_conflicting_status",
+      "carrier",
+      "service",
+      "shipped",
+      "delivered",
+      "on_time",
+      "late",
+      "on_time_rate",
+      "avg_transit_ms",
+      "max_transit_ms",
+      "exceptions",
+      "exceptions_failed_attempt",
+      "exceptions_exception",
+      "exceptions_returned_to_sender",
+      "exceptions_stale_tracking",
+      "exceptions_conflicting_status",
     ]);
     expect(new Set(csvObjects(csv.body).map((r) => r.carrier))).toEqual(new Set(["ups"]));
   });

@@ -25,16 +25,7 @@ import {
   expectedStaff,
   rawData,
 } from "./rollup-reference";
-import {
-  rollUntilCaughtUp,
-  rollupRows,
-  rollupState,
-  writeActorKeys,
-  writeOrders,
-  writeStores,
-  writeWarehouses,
-  type TestStore,
-} from "./rollup-fixtures";
+import { rollUntilCaughtUp, rollupRows, rollupState, writeActorKeys, writeOrders, writeStores, writeWarehouses, type TestStore } from "./rollup-fixtures";
 
 const STORES: TestStore[] = [
   { id: "st_roll_utc", name: "UTC shop", currency: "USD", timezone: "UTC" },
@@ -197,12 +188,8 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
       GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`).all();
     const rolled = await rollupRows("rollup_order_days", ["st_roll_utc"], "store_id, day, channel, warehouse_id, currency");
     expect(rolled).toEqual(direct.results);
-    const totals = await env.DB.prepare(
-      "SELECT COUNT(*) AS n, SUM(total_amount) AS net FROM orders WHERE store_id = 'st_roll_utc' AND currency = 'USD'",
-    ).first();
-    const summed = await env.DB.prepare(
-      "SELECT SUM(received) AS n, SUM(net_amount) AS net FROM rollup_order_days WHERE store_id = 'st_roll_utc' AND currency = 'USD'",
-    ).first();
+    const totals = await env.DB.prepare("SELECT COUNT(*) AS n, SUM(total_amount) AS net FROM orders WHERE store_id = 'st_roll_utc' AND currency = 'USD'").first();
+    const summed = await env.DB.prepare("SELECT SUM(received) AS n, SUM(net_amount) AS net FROM rollup_order_days WHERE store_id = 'st_roll_utc' AND currency = 'USD'").first();
     expect(summed).toEqual(totals);
   });
 
@@ -241,10 +228,14 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
   });
 
   it("a run finds the lease taken and does nothing; once it expires the next run works", async () => {
-    await env.DB.prepare("UPDATE rollup_state SET lease_owner = 'someone-else', lease_until = ? WHERE id = 1").bind(Date.now() + 60_000).run();
+    await env.DB.prepare("UPDATE rollup_state SET lease_owner = 'someone-else', lease_until = ? WHERE id = 1")
+      .bind(Date.now() + 60_000)
+      .run();
     expect(await runRollups(env, { now: END + ROLLUP_LAG_MS })).toEqual({ status: "busy" });
     expect(await rebuildRollups(env)).toBe(false);
-    await env.DB.prepare("UPDATE rollup_state SET lease_until = ? WHERE id = 1").bind(Date.now() - 1).run();
+    await env.DB.prepare("UPDATE rollup_state SET lease_until = ? WHERE id = 1")
+      .bind(Date.now() - 1)
+      .run();
     expect((await runRollups(env, { now: END + ROLLUP_LAG_MS })).status).toBe("caught_up");
   });
 
@@ -293,14 +284,16 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     await writeStores([{ id: "st_roll_alloc", name: "Allocation shop", currency: "USD", timezone: "UTC" }]);
     const day = (d: number, h = 12) => Date.parse(`2025-12-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00Z`);
     const event = (seq: number, type: string, to: string, at: number) =>
-      env.DB.prepare("INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_alloc', ?, ?, NULL, ?, 'bootstrap', ?)").bind(
-        `evt_roll_alloc_${seq}`, seq, type, to, at,
-      );
+      env.DB.prepare(
+        "INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_alloc', ?, ?, NULL, ?, 'bootstrap', ?)",
+      ).bind(`evt_roll_alloc_${seq}`, seq, type, to, at);
     await env.DB.batch([
       env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
           subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
         VALUES ('ord_roll_alloc', 'st_roll_alloc', 'web', 'approved', 2, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?, ?)`).bind(day(1), day(2)),
-      env.DB.prepare("INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_alloc', 1, 'SKU-A', 'A', 'goods', 2, 500, 1000)"),
+      env.DB.prepare(
+        "INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_alloc', 1, 'SKU-A', 'A', 'goods', 2, 500, 1000)",
+      ),
       event(1, "received", "received", day(1)),
       event(2, "approve", "approved", day(2)),
     ]);
@@ -327,13 +320,20 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     const at = (h: number) => Date.parse(`2025-12-24T${String(h).padStart(2, "0")}:00:00Z`);
     const event = (seq: number, type: string, from: string | null, to: string) =>
       env.DB.prepare("INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_same', ?, ?, ?, ?, 'bootstrap', ?)").bind(
-        `evt_roll_same_${seq}`, seq, type, from, to, at(seq),
+        `evt_roll_same_${seq}`,
+        seq,
+        type,
+        from,
+        to,
+        at(seq),
       );
     await env.DB.batch([
       env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
           subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
         VALUES ('ord_roll_same', 'st_roll_same', 'web', 'shipped', 7, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?, ?)`).bind(at(1), at(7)),
-      env.DB.prepare("INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_same', 1, 'SKU-S', 'S', 'goods', 2, 500, 1000)"),
+      env.DB.prepare(
+        "INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_same', 1, 'SKU-S', 'S', 'goods', 2, 500, 1000)",
+      ),
       event(1, "received", null, "received"),
       event(2, "approve", "received", "approved"),
       event(3, "edited", "approved", "approved"),

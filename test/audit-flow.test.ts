@@ -104,10 +104,13 @@ describe("automatic audit", () => {
     const manual = await createStore(unique("manual"));
     const created = await api("/v1/orders", { body: orderBody(manual.id, { payment_status: "paid" }) });
     const outboxId = (await env.DB.prepare("SELECT id FROM outbox WHERE order_id = ?").bind(created.body.id).first<{ id: string }>())!.id;
-    await vi.waitFor(async () => {
-      const row = await env.DB.prepare("SELECT delivered_at FROM outbox WHERE id = ?").bind(outboxId).first<{ delivered_at: number | null }>();
-      expect(row!.delivered_at).not.toBeNull();
-    }, { timeout: 10_000, interval: 50 });
+    await vi.waitFor(
+      async () => {
+        const row = await env.DB.prepare("SELECT delivered_at FROM outbox WHERE id = ?").bind(outboxId).first<{ delivered_at: number | null }>();
+        expect(row!.delivered_at).not.toBeNull();
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     expect((await events(created.body.id)).map((e) => e.type)).toEqual(["received"]);
 
     const auto = await createAndWait(paid(), (o) => o.status === "approved");
@@ -119,7 +122,10 @@ describe("automatic audit", () => {
 
 describe("auditors", () => {
   it("edit a held order's address; the audit runs again at once and approves it", async () => {
-    const held = await createAndWait(paid({ shipping_address: { name: "Ada", line1: "1 Market St", city: "SF", postal_code: "94105", country: "US" } }), (o) => o.status === "on_hold");
+    const held = await createAndWait(
+      paid({ shipping_address: { name: "Ada", line1: "1 Market St", city: "SF", postal_code: "94105", country: "US" } }),
+      (o) => o.status === "on_hold",
+    );
     expect(held.status_reason).toContain("state, province or prefecture");
     const r = await api(`/v1/orders/${held.id}`, {
       method: "PATCH",
@@ -173,7 +179,10 @@ describe("auditors", () => {
   });
 
   it("an auditor's approval races an address edit: exactly one applies", async () => {
-    const held = await createAndWait(paid({ shipping_address: { name: "A", line1: "1 Rd", city: "SF", region: "CA", postal_code: "941", country: "US" } }), (o) => o.status === "on_hold");
+    const held = await createAndWait(
+      paid({ shipping_address: { name: "A", line1: "1 Rd", city: "SF", region: "CA", postal_code: "941", country: "US" } }),
+      (o) => o.status === "on_hold",
+    );
     const [decision, edit] = await Promise.all([
       transition(held.id, "approve", { key: auditor, ifMatch: `"${held.version}"` }),
       api(`/v1/orders/${held.id}`, {
@@ -191,7 +200,12 @@ describe("auditors", () => {
 
   it("re-run the audit by hand; an approved order is not audited again", async () => {
     const held = await createAndWait(paid({ note: "x" }), (o) => o.status === "on_hold");
-    await api(`/v1/stores/${store.id}/audit-rules`, { method: "PUT", body: { rules: (await api(`/v1/stores/${store.id}/audit-rules`)).body.rules.map((r: any) => ({ ...r, description: undefined, ...(r.kind === "note" ? { severity: "info" } : {}) })) } });
+    await api(`/v1/stores/${store.id}/audit-rules`, {
+      method: "PUT",
+      body: {
+        rules: (await api(`/v1/stores/${store.id}/audit-rules`)).body.rules.map((r: any) => ({ ...r, description: undefined, ...(r.kind === "note" ? { severity: "info" } : {}) })),
+      },
+    });
     const rerun = await api(`/v1/orders/${held.id}/audit`, { method: "POST", key: auditor });
     expect(rerun.status).toBe(200);
     expect(rerun.body).toMatchObject({ order: { status: "approved" }, audit: { outcome: "approve", findings: [{ code: "buyer_note", severity: "info" }] } });
@@ -227,13 +241,21 @@ describe("two-level review", () => {
     const finance = await createKey("admin", [s.id]);
 
     const created = await api("/v1/orders", {
-      body: orderBody(s.id, { payment_status: "paid", note: "big order", customer: { name: "Big", email: `${unique("big")}@example.com` }, lines: [{ sku: "TEA-1", quantity: 10, unit_price: "12.50" }] }),
+      body: orderBody(s.id, {
+        payment_status: "paid",
+        note: "big order",
+        customer: { name: "Big", email: `${unique("big")}@example.com` },
+        lines: [{ sku: "TEA-1", quantity: 10, unit_price: "12.50" }],
+      }),
     });
     let held: any;
-    await vi.waitFor(async () => {
-      held = (await api(`/v1/orders/${created.body.id}`)).body;
-      expect(held.status).toBe("on_hold");
-    }, { timeout: 10_000, interval: 50 });
+    await vi.waitFor(
+      async () => {
+        held = (await api(`/v1/orders/${created.body.id}`)).body;
+        expect(held.status).toBe("on_hold");
+      },
+      { timeout: 10_000, interval: 50 },
+    );
 
     const first = await transition(held.id, "approve", { key: cs });
     expect(first.status).toBe(200);
@@ -260,7 +282,14 @@ describe("two-level review", () => {
     ]);
 
     // Under the threshold, one approval is enough.
-    const small = await api("/v1/orders", { body: orderBody(s.id, { payment_status: "paid", note: "small", customer: { name: "S", email: `${unique("s")}@example.com` }, lines: [{ sku: "TEA-1", quantity: 1, unit_price: "12.50" }] }) });
+    const small = await api("/v1/orders", {
+      body: orderBody(s.id, {
+        payment_status: "paid",
+        note: "small",
+        customer: { name: "S", email: `${unique("s")}@example.com` },
+        lines: [{ sku: "TEA-1", quantity: 1, unit_price: "12.50" }],
+      }),
+    });
     await vi.waitFor(async () => expect((await api(`/v1/orders/${small.body.id}`)).body.status).toBe("on_hold"), { timeout: 10_000, interval: 50 });
     expect((await transition(small.body.id, "approve", { key: cs })).body.status).toBe("approved");
   });

@@ -14,10 +14,13 @@ async function audited(quantity: number) {
     body: orderBody(store.id, { payment_status: "paid", customer: { name: "K", email: `${unique("k")}@example.com` }, lines: [{ sku: "KETTLE", quantity, unit_price: "69.00" }] }),
   });
   let order: any;
-  await vi.waitFor(async () => {
-    order = (await api(`/v1/orders/${created.body.id}`)).body;
-    expect(order.status).not.toBe("received");
-  }, { timeout: 10_000, interval: 50 });
+  await vi.waitFor(
+    async () => {
+      order = (await api(`/v1/orders/${created.body.id}`)).body;
+      expect(order.status).not.toBe("received");
+    },
+    { timeout: 10_000, interval: 50 },
+  );
   return order;
 }
 

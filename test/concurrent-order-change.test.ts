@@ -32,10 +32,7 @@ describe("concurrent transitions on one order", () => {
     const order = await createOrder(store.id);
     await transition(order.id, "approve");
     await transition(order.id, "process");
-    const [cancel, ship] = await Promise.all([
-      transition(order.id, "cancel", { reason: "customer changed mind" }),
-      transition(order.id, "fulfil_externally"),
-    ]);
+    const [cancel, ship] = await Promise.all([transition(order.id, "cancel", { reason: "customer changed mind" }), transition(order.id, "fulfil_externally")]);
     const statuses = [cancel.status, ship.status].sort();
     expect(statuses).toEqual([200, 409]);
     const loser = cancel.status === 409 ? cancel : ship;
@@ -48,9 +45,7 @@ describe("concurrent transitions on one order", () => {
   it("24 conflicting transitions guarded by the same If-Match: exactly one winner, the rest 412", async () => {
     const order = await createOrder(store.id);
     const events = ["approve", "hold", "reject", "cancel"];
-    const results = await Promise.all(
-      Array.from({ length: 24 }, (_, i) => transition(order.id, events[i % 4]!, { reason: "race", ifMatch: '"1"' })),
-    );
+    const results = await Promise.all(Array.from({ length: 24 }, (_, i) => transition(order.id, events[i % 4]!, { reason: "race", ifMatch: '"1"' })));
     const winners = results.filter((r) => r.status === 200);
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.status === 412)).toHaveLength(23);
@@ -62,9 +57,7 @@ describe("concurrent transitions on one order", () => {
 
   it("30 unguarded hold/approve requests at once: each applies or is refused, none is lost or doubled", async () => {
     const order = await createOrder(store.id);
-    const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => transition(order.id, i % 2 ? "approve" : "hold", { reason: "race" })),
-    );
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => transition(order.id, i % 2 ? "approve" : "hold", { reason: "race" })));
     const applied = results.filter((r) => r.status === 200);
     expect(results.every((r) => r.status === 200 || r.status === 409)).toBe(true);
     // Every applied change got its own version: no two winners for one version.

@@ -108,7 +108,10 @@ describe("customer messages", () => {
         .run();
       messages.push({ id, type, order_id: orderId, payload, created_at: Date.now() });
     }
-    const batch = createMessageBatch<OutboxMessage>("oms-notifications", messages.map((body, i) => ({ id: `n${i}`, timestamp: new Date(), attempts: 1, body })));
+    const batch = createMessageBatch<OutboxMessage>(
+      "oms-notifications",
+      messages.map((body, i) => ({ id: `n${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const ctx = createExecutionContext();
     await worker.queue(batch, env, ctx);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(3);
@@ -126,7 +129,9 @@ describe("customer messages", () => {
   it("a big queue batch commits its messages and links as multi-row inserts: each customer still gets their own working link", async () => {
     const count = 40;
     const placed = await Promise.all(
-      Array.from({ length: count }, (_, i) => createOrder(store.id, { customer: { name: `Batch Customer ${i}`, email: `batch.${i}@example.com` }, external_id: unique(`batch-${i}`) })),
+      Array.from({ length: count }, (_, i) =>
+        createOrder(store.id, { customer: { name: `Batch Customer ${i}`, email: `batch.${i}@example.com` }, external_id: unique(`batch-${i}`) }),
+      ),
     );
     const messages = [];
     for (const order of placed) {
@@ -144,7 +149,10 @@ describe("customer messages", () => {
       return run(statements);
     });
     try {
-      const batch = createMessageBatch<OutboxMessage>("oms-notifications", messages.map((body, i) => ({ id: `b${i}`, timestamp: new Date(), attempts: 1, body })));
+      const batch = createMessageBatch<OutboxMessage>(
+        "oms-notifications",
+        messages.map((body, i) => ({ id: `b${i}`, timestamp: new Date(), attempts: 1, body })),
+      );
       const ctx = createExecutionContext();
       await worker.queue(batch, env, ctx);
       expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(count);

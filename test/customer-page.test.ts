@@ -18,13 +18,21 @@ const form = (path: string, fields: Record<string, string>) =>
 
 async function heldOrder(over: Record<string, unknown>) {
   const created = await api("/v1/orders", {
-    body: orderBody(store.id, { payment_status: "paid", customer: { name: "Ada", email: `${unique("a")}@example.com` }, lines: [{ sku: "TEA-1", quantity: 1, unit_price: "12.50" }], ...over }),
+    body: orderBody(store.id, {
+      payment_status: "paid",
+      customer: { name: "Ada", email: `${unique("a")}@example.com` },
+      lines: [{ sku: "TEA-1", quantity: 1, unit_price: "12.50" }],
+      ...over,
+    }),
   });
   let order: any;
-  await vi.waitFor(async () => {
-    order = (await api(`/v1/orders/${created.body.id}`)).body;
-    expect(order.status).toBe("on_hold");
-  }, { timeout: 10_000, interval: 50 });
+  await vi.waitFor(
+    async () => {
+      order = (await api(`/v1/orders/${created.body.id}`)).body;
+      expect(order.status).toBe("on_hold");
+    },
+    { timeout: 10_000, interval: 50 },
+  );
   const link = await api(`/v1/orders/${order.id}/customer-link`, { method: "POST" });
   return { order, path: new URL(link.body.url).pathname };
 }

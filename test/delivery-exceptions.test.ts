@@ -52,7 +52,10 @@ async function shippedParcel(s = store) {
 }
 
 const exceptionsOf = (shipmentId: string) =>
-  env.DB.prepare("SELECT * FROM logistics_exceptions WHERE shipment_id = ? ORDER BY id").bind(shipmentId).all<Record<string, any>>().then((r) => r.results);
+  env.DB.prepare("SELECT * FROM logistics_exceptions WHERE shipment_id = ? ORDER BY id")
+    .bind(shipmentId)
+    .all<Record<string, any>>()
+    .then((r) => r.results);
 const messagesOf = (orderId: string) =>
   env.DB.prepare("SELECT type, payload FROM outbox WHERE order_id = ? AND type LIKE 'shipment.%' ORDER BY id")
     .bind(orderId)
@@ -179,7 +182,12 @@ describe("the logistics team's views", () => {
     const view = await api(`/v1/orders/${orderId}/tracking`);
     expect(view.status).toBe(200);
     expect(view.body.shipments).toHaveLength(1);
-    expect(view.body.shipments[0]).toMatchObject({ shipment_id: shipmentId, shipment_status: "exception", tracking_status: "failed_attempt", label: { tracking_number: trackingNumber } });
+    expect(view.body.shipments[0]).toMatchObject({
+      shipment_id: shipmentId,
+      shipment_status: "exception",
+      tracking_status: "failed_attempt",
+      label: { tracking_number: trackingNumber },
+    });
     expect(view.body.shipments[0].open_exceptions.map((e: any) => e.id)).toEqual([id]);
     expect(view.body.shipments[0].timeline.map((e: any) => e.status)).toEqual(["failed_attempt"]);
 
@@ -193,7 +201,10 @@ describe("the logistics team's views", () => {
     const resolved = await api(`/v1/logistics/exceptions/${id}/resolve`, { body: { resolution: "customer collects at the post office" }, key: logistics });
     expect(resolved.status).toBe(200);
     expect(resolved.body).toMatchObject({ status: "resolved", resolution: "customer collects at the post office" });
-    expect(await api(`/v1/logistics/exceptions/${id}/resolve`, { body: { resolution: "again" }, key: logistics })).toMatchObject({ status: 409, body: { code: "already_resolved" } });
+    expect(await api(`/v1/logistics/exceptions/${id}/resolve`, { body: { resolution: "again" }, key: logistics })).toMatchObject({
+      status: 409,
+      body: { code: "already_resolved" },
+    });
     expect((await api("/v1/logistics/exceptions/lex_nope/resolve", { body: { resolution: "x" } })).status).toBe(400);
     expect((await api("/v1/logistics/exceptions?kind=weather")).status).toBe(400);
     expect((await api("/v1/logistics/exceptions?cursor=zzz")).status).toBe(400);
@@ -209,7 +220,13 @@ describe("the logistics team's views", () => {
     await aftershipSays(trackingNumber, "InTransit", "InTransit_002", "2025-06-16T10:00:00Z");
     const r = await api(`/v1/shipments/${shipmentId}/tracking`);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ shipment_id: shipmentId, shipment_status: "in_transit", tracking_status: "in_transit", tracking_status_at: "2025-06-17T10:00:00.000Z", open_exceptions: [] });
+    expect(r.body).toMatchObject({
+      shipment_id: shipmentId,
+      shipment_status: "in_transit",
+      tracking_status: "in_transit",
+      tracking_status_at: "2025-06-17T10:00:00.000Z",
+      open_exceptions: [],
+    });
     expect(r.body.label).toMatchObject({ tracking_number: trackingNumber, handed_over_at: expect.any(String) });
     expect(r.body.timeline.map((e: any) => `${e.occurred_at}:${e.outcome}`)).toEqual(["2025-06-16T10:00:00.000Z:kept", "2025-06-17T10:00:00.000Z:applied"]);
     expect((await api("/v1/shipments/nope/tracking")).status).toBe(400);

@@ -75,7 +75,11 @@ describe("warehouses, zones and bins", () => {
     }
     expect((await api(`/v1/warehouses/${wh.id}/zones`, { body: { code: "B" } })).status).toBe(422);
     const bins = await api(`/v1/warehouses/${wh.id}/bins`);
-    expect(bins.body.data.map((b: any) => [b.code, b.zone_code])).toEqual([["OUTBOUND", null], ["A-01", "A"], ["A-02", "A"]]);
+    expect(bins.body.data.map((b: any) => [b.code, b.zone_code])).toEqual([
+      ["OUTBOUND", null],
+      ["A-01", "A"],
+      ["A-02", "A"],
+    ]);
     expect((await api(`/v1/warehouses/${wh.id}/zones`)).body.data.map((z: any) => z.code)).toEqual(["A"]);
     expect((await api("/v1/warehouses/wh_missing/bins", { body: { code: "X" } })).status).toBe(404);
   });
@@ -83,7 +87,14 @@ describe("warehouses, zones and bins", () => {
   it("bins are listed a page at a time in path order, by cursor", async () => {
     const wh = await createWarehouse();
     // Equal sequences fall back to the code; a sequence of 9 sorts before 10 (the cursor pads it).
-    for (const [code, seq] of [["C-2", 10], ["C-1", 10], ["B-1", 9], ["D-1", 100], ["A-1", 10]] as const) await createBin(wh.id, code, { pick_sequence: seq });
+    for (const [code, seq] of [
+      ["C-2", 10],
+      ["C-1", 10],
+      ["B-1", 9],
+      ["D-1", 100],
+      ["A-1", 10],
+    ] as const)
+      await createBin(wh.id, code, { pick_sequence: seq });
     const seen: string[] = [];
     let cursor: string | null = null;
     let pages = 0;
@@ -147,7 +158,12 @@ describe("receiving and cost", () => {
       { lines: [{ sku: "X", bin: "A-01", quantity: 0, unit_cost: "1.00" }] },
       { lines: [{ sku: "X", bin: "A-01", quantity: 1, unit_cost: -1 }] },
       { lines: [] },
-      { lines: [{ sku: "X", bin: "A-01", quantity: 1, unit_cost: "1.00" }, { sku: "Y", bin: "B-9", quantity: 1, unit_cost: "1.00" }] },
+      {
+        lines: [
+          { sku: "X", bin: "A-01", quantity: 1, unit_cost: "1.00" },
+          { sku: "Y", bin: "B-9", quantity: 1, unit_cost: "1.00" },
+        ],
+      },
     ];
     for (const body of cases) {
       const r = await api(`/v1/warehouses/${wh.id}/receipts`, { body });
@@ -196,7 +212,10 @@ describe("adjustments, transfers and counts", () => {
     }
     expect(await count("stock_movements", "warehouse_id = ?", wh.id)).toBe(before);
     const moves = await api(`/v1/warehouses/${wh.id}/movements?kind=adjust`);
-    expect(moves.body.data.map((m: any) => [m.sku, m.on_hand_delta, m.reason])).toEqual([["NEW", 4, "found"], ["MUG", -2, "broken"]]);
+    expect(moves.body.data.map((m: any) => [m.sku, m.on_hand_delta, m.reason])).toEqual([
+      ["NEW", 4, "found"],
+      ["MUG", -2, "broken"],
+    ]);
   });
 
   it("transfers between warehouses, carrying the average cost; refuses more than is there", async () => {
@@ -204,7 +223,9 @@ describe("adjustments, transfers and counts", () => {
     await receive(a.id, [{ sku: "KETTLE", bin: "A-01", quantity: 10, unit_cost: "20.00" }]);
     const b = await stockedWarehouse({ bins: ["B-01"], stock: [] });
     await receive(b.id, [{ sku: "KETTLE", bin: "B-01", quantity: 10, unit_cost: "30.00" }]);
-    const r = await api(`/v1/warehouses/${a.id}/transfers`, { body: { sku: "KETTLE", quantity: 10, from_bin: "A-01", to_warehouse_id: b.id, to_bin: "B-01", reason: "rebalance" } });
+    const r = await api(`/v1/warehouses/${a.id}/transfers`, {
+      body: { sku: "KETTLE", quantity: 10, from_bin: "A-01", to_warehouse_id: b.id, to_bin: "B-01", reason: "rebalance" },
+    });
     expect(r.status).toBe(201);
     expect(r.body.from).toMatchObject({ warehouse_id: a.id, on_hand: 0 });
     expect(r.body.to).toMatchObject({ warehouse_id: b.id, on_hand: 20 });
@@ -230,9 +251,22 @@ describe("adjustments, transfers and counts", () => {
   });
 
   it("a stocktake books each variance as a count movement and reports it", async () => {
-    const wh = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", "TEA", 10], ["A-02", "TEA", 4]] });
+    const wh = await stockedWarehouse({
+      bins: ["A-01", "A-02"],
+      stock: [
+        ["A-01", "TEA", 10],
+        ["A-02", "TEA", 4],
+      ],
+    });
     const r = await api(`/v1/warehouses/${wh.id}/counts`, {
-      body: { reason: "monthly", lines: [{ bin: "A-01", sku: "TEA", counted: 8 }, { bin: "A-02", sku: "TEA", counted: 4 }, { bin: "A-02", sku: "MUG", counted: 2 }] },
+      body: {
+        reason: "monthly",
+        lines: [
+          { bin: "A-01", sku: "TEA", counted: 8 },
+          { bin: "A-02", sku: "TEA", counted: 4 },
+          { bin: "A-02", sku: "MUG", counted: 2 },
+        ],
+      },
     });
     expect(r.status).toBe(201);
     expect(r.body.lines).toEqual([
@@ -241,9 +275,19 @@ describe("adjustments, transfers and counts", () => {
       { bin: "A-02", sku: "MUG", expected: 0, counted: 2, variance: 2 },
     ]);
     const moves = await api(`/v1/warehouses/${wh.id}/movements?kind=count`);
-    expect(moves.body.data.map((m: any) => [m.sku, m.on_hand_delta])).toEqual([["MUG", 2], ["TEA", -2]]);
+    expect(moves.body.data.map((m: any) => [m.sku, m.on_hand_delta])).toEqual([
+      ["MUG", 2],
+      ["TEA", -2],
+    ]);
     expect(await level(wh.id, "TEA")).toEqual({ on_hand: 12, reserved: 0 });
-    const dup = await api(`/v1/warehouses/${wh.id}/counts`, { body: { lines: [{ bin: "A-01", sku: "TEA", counted: 1 }, { bin: "A-01", sku: "TEA", counted: 2 }] } });
+    const dup = await api(`/v1/warehouses/${wh.id}/counts`, {
+      body: {
+        lines: [
+          { bin: "A-01", sku: "TEA", counted: 1 },
+          { bin: "A-01", sku: "TEA", counted: 2 },
+        ],
+      },
+    });
     expect(dup.status).toBe(422);
     expect((await api(`/v1/warehouses/${wh.id}/counts`, { body: { lines: [{ bin: "A-01", sku: "TEA", counted: -1 }] } })).status).toBe(422);
     expect((await api(`/v1/warehouses/${wh.id}/counts`, { body: { lines: [{ bin: "OUTBOUND", sku: "TEA", counted: 1 }] } })).status).toBe(422);
@@ -254,7 +298,13 @@ describe("adjustments, transfers and counts", () => {
 
 describe("the ledger", () => {
   it("recomputes to the levels, and a level changed behind its back shows up as a mismatch", async () => {
-    const wh = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", "X", 7], ["A-02", "Y", 3]] });
+    const wh = await stockedWarehouse({
+      bins: ["A-01", "A-02"],
+      stock: [
+        ["A-01", "X", 7],
+        ["A-02", "Y", 3],
+      ],
+    });
     await api(`/v1/warehouses/${wh.id}/adjustments`, { body: { bin: "A-01", sku: "X", delta: -1, reason: "r" } });
     const ok = await ledgerOk(wh.id);
     expect(ok).toEqual({ warehouse_id: wh.id, ok: true, checked: 2, mismatches: [] });
@@ -265,10 +315,21 @@ describe("the ledger", () => {
   });
 
   it("stock and movement lists page with cursors and filter; the SKU summary spans warehouses", async () => {
-    const wh = await stockedWarehouse({ bins: ["A-01", "A-02", "A-03"], stock: [["A-01", "P", 1], ["A-02", "P", 2], ["A-03", "Q", 3]] });
+    const wh = await stockedWarehouse({
+      bins: ["A-01", "A-02", "A-03"],
+      stock: [
+        ["A-01", "P", 1],
+        ["A-02", "P", 2],
+        ["A-03", "Q", 3],
+      ],
+    });
     const first = await api(`/v1/warehouses/${wh.id}/stock?limit=2`);
     const second = await api(`/v1/warehouses/${wh.id}/stock?limit=2&cursor=${first.body.next_cursor}`);
-    expect([...first.body.data, ...second.body.data].map((l: any) => [l.bin, l.sku])).toEqual([["A-01", "P"], ["A-02", "P"], ["A-03", "Q"]]);
+    expect([...first.body.data, ...second.body.data].map((l: any) => [l.bin, l.sku])).toEqual([
+      ["A-01", "P"],
+      ["A-02", "P"],
+      ["A-03", "Q"],
+    ]);
     expect(second.body.next_cursor).toBeNull();
     expect((await api(`/v1/warehouses/${wh.id}/stock?sku=P&bin=A-02`)).body.data).toMatchObject([{ on_hand: 2 }]);
     const m1 = await api(`/v1/warehouses/${wh.id}/movements?limit=1`);
@@ -281,10 +342,12 @@ describe("the ledger", () => {
     const other = await stockedWarehouse({ bins: ["Z-01"], stock: [["Z-01", "P", 10]] });
     const sum = await api("/v1/stock?sku=P");
     const mine = sum.body.warehouses.filter((w: any) => [wh.id, other.id].includes(w.warehouse_id));
-    expect(mine).toEqual(expect.arrayContaining([
-      { warehouse_id: wh.id, on_hand: 3, reserved: 0, available: 3 },
-      { warehouse_id: other.id, on_hand: 10, reserved: 0, available: 10 },
-    ]));
+    expect(mine).toEqual(
+      expect.arrayContaining([
+        { warehouse_id: wh.id, on_hand: 3, reserved: 0, available: 3 },
+        { warehouse_id: other.id, on_hand: 10, reserved: 0, available: 10 },
+      ]),
+    );
     expect((await api("/v1/stock")).status).toBe(400);
   });
 });

@@ -75,7 +75,16 @@ describe("labels from the sandbox carrier (a store without a config of its own)"
     const { order, shipmentId } = await packedOrder(store.id);
     const r = await api(`/v1/shipments/${shipmentId}/label`, { body: {} });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(r.body).toMatchObject({ shipment_id: shipmentId, order_id: order.id, carrier: "sandbox", service: "standard", adapter: "sandbox", rate: "5.00", currency: "USD", packages: 1 });
+    expect(r.body).toMatchObject({
+      shipment_id: shipmentId,
+      order_id: order.id,
+      carrier: "sandbox",
+      service: "standard",
+      adapter: "sandbox",
+      rate: "5.00",
+      currency: "USD",
+      packages: 1,
+    });
     expect(isValidS10(r.body.tracking_number)).toBe(true);
     expect(r.body.explanation.summary).toBe("sandbox/standard for 5.00 USD, 3-5 days: cheapest of 2 eligible");
     expect(r.body.explanation.services).toHaveLength(2);
@@ -97,7 +106,13 @@ describe("labels from the sandbox carrier (a store without a config of its own)"
   it("prints a page per package, and a name the font cannot draw does not break the label", async () => {
     const { shipmentId } = await packedOrder(store.id, { address: { name: "陈美 Mäya Çhen" } });
     await env.DB.prepare("UPDATE shipments SET packages = ? WHERE id = ?")
-      .bind(JSON.stringify([{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 400 }, { length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 2500 }]), shipmentId)
+      .bind(
+        JSON.stringify([
+          { length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 400 },
+          { length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 2500 },
+        ]),
+        shipmentId,
+      )
       .run();
     const r = await api(`/v1/shipments/${shipmentId}/label`, { body: {} });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -123,7 +138,12 @@ describe("a store's carriers as data", () => {
     expect(before.body.config.carriers[0].code).toBe("sandbox");
     const { shipmentId, sku } = await packedOrder(s.id);
     const config = {
-      carriers: [sandboxLike("acme"), sandboxLike("zip", { services: [{ ...sandboxLike("zip").services[0], code: "air", transit_days: { min: 1, max: 1 }, rates: [{ zone: "us", max_weight_grams: 20000, price: "9.00" }] }] })],
+      carriers: [
+        sandboxLike("acme"),
+        sandboxLike("zip", {
+          services: [{ ...sandboxLike("zip").services[0], code: "air", transit_days: { min: 1, max: 1 }, rates: [{ zone: "us", max_weight_grams: 20000, price: "9.00" }] }],
+        }),
+      ],
       selection: { strategy: "cheapest", fixed: [{ name: "this SKU flies", skus: [sku], carrier: "zip", service: "air" }] },
       stale_tracking_days: 3,
     };
@@ -158,9 +178,19 @@ describe("a store's carriers as data", () => {
     });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ ok: true, carrier: "sandbox", service: "standard", price: "19.00" });
-    expect(r.body.explanation.services.find((s: any) => s.service === "express")).toMatchObject({ eligible: false, price: null, reasons: ["25000 g is over the 20000 g limit", "no rate for 25000 g in zone world"] });
+    expect(r.body.explanation.services.find((s: any) => s.service === "express")).toMatchObject({
+      eligible: false,
+      price: null,
+      reasons: ["25000 g is over the 20000 g limit", "no rate for 25000 g in zone world"],
+    });
     const forced = await api("/v1/carrier-choices/dry-run", {
-      body: { store_id: store.id, destination: { country: "US" }, packages: [{ weight_grams: 25000, length_mm: 1, width_mm: 1, height_mm: 1 }], carrier: "sandbox", service: "express" },
+      body: {
+        store_id: store.id,
+        destination: { country: "US" },
+        packages: [{ weight_grams: 25000, length_mm: 1, width_mm: 1, height_mm: 1 }],
+        carrier: "sandbox",
+        service: "express",
+      },
     });
     expect(forced.body).toMatchObject({ ok: false, reason: "forced_not_eligible" });
     for (const body of [{}, { shipment_id: "shp_x" }, { store_id: store.id }, { store_id: store.id, destination: { country: "XX" }, packages: [] }, { carrier: "sandbox" }]) {
@@ -191,7 +221,9 @@ describe("label refusals", () => {
     expect((await api(`/v1/shipments/${shipmentId}/label.pdf`)).status).toBe(404);
     expect(await count("shipment_tracking", "shipment_id IN (?, ?)", pending, shipmentId)).toBe(0);
 
-    await env.DB.prepare("UPDATE shipments SET intercepted_at = 1, intercept_reason = 'order cancelled', intercepted_from = status, status = 'intercepted' WHERE id = ?").bind(shipmentId).run();
+    await env.DB.prepare("UPDATE shipments SET intercepted_at = 1, intercept_reason = 'order cancelled', intercepted_from = status, status = 'intercepted' WHERE id = ?")
+      .bind(shipmentId)
+      .run();
     expect((await api(`/v1/shipments/${shipmentId}/label`, { body: {} })).body.code).toBe("intercepted");
     const { shipmentId: other } = await packedOrder(store.id);
     const first = await api(`/v1/shipments/${other}/label`, { body: {}, headers: { "idempotency-key": `lbl-${other}` } });
@@ -234,7 +266,12 @@ describe("an HTTP carrier, configured by endpoint and key", () => {
   function fakeCarrier(answer: (call: Call) => Response | Promise<Response>) {
     const calls: Call[] = [];
     const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-      const call = { url: String(input), method: init?.method ?? "GET", headers: (init?.headers ?? {}) as Record<string, string>, body: init?.body ? JSON.parse(String(init.body)) : null };
+      const call = {
+        url: String(input),
+        method: init?.method ?? "GET",
+        headers: (init?.headers ?? {}) as Record<string, string>,
+        body: init?.body ? JSON.parse(String(init.body)) : null,
+      };
       calls.push(call);
       return answer(call);
     }) as typeof globalThis.fetch;
@@ -243,25 +280,59 @@ describe("an HTTP carrier, configured by endpoint and key", () => {
   const created = (n = "1Z999AA10123456784") => Response.json({ id: "car_123", tracking_number: n, label: { content_type: "application/pdf", data: b64(PDF) } }, { status: 201 });
 
   it("creates, fetches and cancels with the key and our shipment id as idempotency key", async () => {
-    const fake = fakeCarrier((c) => (c.url.endsWith("/label") ? new Response(PDF, { headers: { "content-type": "application/pdf" } }) : c.url.endsWith("/cancel") ? new Response(null, { status: 204 }) : created()));
+    const fake = fakeCarrier((c) =>
+      c.url.endsWith("/label")
+        ? new Response(PDF, { headers: { "content-type": "application/pdf" } })
+        : c.url.endsWith("/cancel")
+          ? new Response(null, { status: 204 })
+          : created(),
+    );
     const a = httpCarrier({ endpoint: "https://api.carrier.example/v2/", key: "k_live", trackingUrlTemplate: "https://t.example/{tracking_number}", fetch: fake.fetch });
-    const r = await a.createShipment({ shipmentId: "shp_1", reference: "ord_1 shp_1", service: { code: "ground", name: "Ground" }, from: { name: "WH", lines: [], country: "US" }, to: { name: "Ada", lines: ["1 Main St"], country: "US" }, packages: [{ weight_grams: 800, length_mm: 1, width_mm: 1, height_mm: 1 }] });
+    const r = await a.createShipment({
+      shipmentId: "shp_1",
+      reference: "ord_1 shp_1",
+      service: { code: "ground", name: "Ground" },
+      from: { name: "WH", lines: [], country: "US" },
+      to: { name: "Ada", lines: ["1 Main St"], country: "US" },
+      packages: [{ weight_grams: 800, length_mm: 1, width_mm: 1, height_mm: 1 }],
+    });
     expect(r).toMatchObject({ ok: true, value: { carrierRef: "car_123", trackingNumber: "1Z999AA10123456784", trackingUrl: "https://t.example/1Z999AA10123456784" } });
-    expect(fake.calls[0]).toMatchObject({ url: "https://api.carrier.example/v2/shipments", method: "POST", headers: { authorization: "Bearer k_live", "idempotency-key": "shp_1" }, body: { service: "ground", reference: "ord_1 shp_1" } });
+    expect(fake.calls[0]).toMatchObject({
+      url: "https://api.carrier.example/v2/shipments",
+      method: "POST",
+      headers: { authorization: "Bearer k_live", "idempotency-key": "shp_1" },
+      body: { service: "ground", reference: "ord_1 shp_1" },
+    });
     expect(await a.getLabel("car_123")).toEqual({ ok: true, value: PDF });
     expect(await a.cancel("car_123")).toEqual({ ok: true, value: null });
-    expect(fake.calls.map((c) => `${c.method} ${c.url}`).slice(1)).toEqual(["GET https://api.carrier.example/v2/shipments/car_123/label", "POST https://api.carrier.example/v2/shipments/car_123/cancel"]);
+    expect(fake.calls.map((c) => `${c.method} ${c.url}`).slice(1)).toEqual([
+      "GET https://api.carrier.example/v2/shipments/car_123/label",
+      "POST https://api.carrier.example/v2/shipments/car_123/cancel",
+    ]);
   });
 
   it("tells a refusal from an outage, and never trusts a malformed answer", async () => {
-    const req = { shipmentId: "s", reference: "r", service: { code: "g", name: "G" }, from: { name: null, lines: [], country: "US" }, to: { name: null, lines: [], country: "US" }, packages: [] };
+    const req = {
+      shipmentId: "s",
+      reference: "r",
+      service: { code: "g", name: "G" },
+      from: { name: null, lines: [], country: "US" },
+      to: { name: null, lines: [], country: "US" },
+      packages: [],
+    };
     const answer = async (res: () => Response | Promise<Response>) => httpCarrier({ endpoint: "https://c.example", key: "k", fetch: fakeCarrier(res).fetch }).createShipment(req);
-    expect(await answer(() => new Response("address invalid", { status: 422 }))).toMatchObject({ ok: false, code: "carrier_refused", message: "the carrier answered 422: address invalid" });
+    expect(await answer(() => new Response("address invalid", { status: 422 }))).toMatchObject({
+      ok: false,
+      code: "carrier_refused",
+      message: "the carrier answered 422: address invalid",
+    });
     expect(await answer(() => new Response("down", { status: 503 }))).toMatchObject({ ok: false, code: "carrier_unavailable" });
     expect(await answer(() => new Response("slow down", { status: 429 }))).toMatchObject({ ok: false, code: "carrier_unavailable" });
     expect(await answer(() => Promise.reject(new TypeError("network down")))).toMatchObject({ ok: false, code: "carrier_unavailable" });
     expect(await answer(() => Response.json({ id: "x" }))).toMatchObject({ ok: false, code: "carrier_refused" });
-    expect(await answer(() => Response.json({ id: "x", tracking_number: "1", label: { content_type: "application/pdf", data: b64(new TextEncoder().encode("<html>")) } }))).toMatchObject({ ok: false, code: "carrier_refused" });
+    expect(
+      await answer(() => Response.json({ id: "x", tracking_number: "1", label: { content_type: "application/pdf", data: b64(new TextEncoder().encode("<html>")) } })),
+    ).toMatchObject({ ok: false, code: "carrier_refused" });
     expect(await httpCarrier({ endpoint: "https://c.example", key: undefined }).createShipment(req)).toMatchObject({ ok: false, code: "carrier_unavailable" });
   });
 
@@ -280,7 +351,9 @@ describe("an HTTP carrier, configured by endpoint and key", () => {
     const { shipmentId: racing } = await packedOrder(s.id);
     const race = fakeCarrier(async (c) => {
       if (c.url.endsWith("/cancel")) return new Response(null, { status: 204 });
-      await env.DB.prepare("UPDATE shipments SET intercepted_at = ?, intercept_reason = 'order cancelled', intercepted_from = status, status = 'intercepted' WHERE id = ?").bind(Date.now(), racing).run();
+      await env.DB.prepare("UPDATE shipments SET intercepted_at = ?, intercept_reason = 'order cancelled', intercepted_from = status, status = 'intercepted' WHERE id = ?")
+        .bind(Date.now(), racing)
+        .run();
       return created(`1Z${Date.now()}R`);
     });
     expect(await createLabel(env, racing, { principal: ADMIN, input: {}, deps: { fetch: race.fetch } })).toMatchObject({ ok: false, code: "conflict" });
@@ -397,7 +470,12 @@ describe("handover", () => {
     const west = await stockedWarehouse({ fields: { region: "CA" }, bins: ["W-01"], stock: [["W-01", b, 5]] });
     const s = await createStore();
     await api(`/v1/stores/${s.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [east.id, west.id] } });
-    const { order, allocation } = await allocatedOrder(s.id, { lines: [{ sku: a, quantity: 1, unit_price: "1.00" }, { sku: b, quantity: 1, unit_price: "1.00" }] });
+    const { order, allocation } = await allocatedOrder(s.id, {
+      lines: [
+        { sku: a, quantity: 1, unit_price: "1.00" },
+        { sku: b, quantity: 1, unit_price: "1.00" },
+      ],
+    });
     expect(allocation.shipments).toHaveLength(2);
     const [first, second] = allocation.shipments.map((x: any) => x.id as string);
     for (const id of [first, second]) {
@@ -418,7 +496,9 @@ describe("handover", () => {
   it("refuses when OUTBOUND holds fewer units than were packed, and changes nothing", async () => {
     const { shipmentId } = await packedOrder(store.id);
     await labelDirectly(shipmentId, `EXT${Date.now()}`);
-    await env.DB.prepare("UPDATE shipment_items SET packed_qty = packed_qty + 5, picked_qty = picked_qty + 5, quantity = quantity + 5 WHERE shipment_id = ?").bind(shipmentId).run();
+    await env.DB.prepare("UPDATE shipment_items SET packed_qty = packed_qty + 5, picked_qty = picked_qty + 5, quantity = quantity + 5 WHERE shipment_id = ?")
+      .bind(shipmentId)
+      .run();
     expect(await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).toMatchObject({ status: 409, body: { code: "stock_mismatch" } });
     expect((await api(`/v1/shipments/${shipmentId}`)).body.status).toBe("labelled");
   });

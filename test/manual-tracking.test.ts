@@ -165,7 +165,11 @@ describe("refused, and nothing written", () => {
       const r = await record(shipmentId, body);
       expect(r.status, JSON.stringify(body)).toBe(422);
       expect(r.headers.get("content-type")).toBe("application/problem+json");
-      if (field) expect(r.body.errors.map((e: any) => e.field), JSON.stringify(r.body)).toContain(field);
+      if (field)
+        expect(
+          r.body.errors.map((e: any) => e.field),
+          JSON.stringify(r.body),
+        ).toContain(field);
     }
     const malformed = await record(shipmentId, '{"status": "delivered"');
     expect(malformed.status).toBe(400);
@@ -201,7 +205,9 @@ describe("refused, and nothing written", () => {
     }
     const stranger = await createKey("logistics", [(await createStore()).id]);
     expect((await record(shipmentId, { status: "delivered" }, { key: stranger })).status).toBe(404);
-    const elsewhere = (await api("/v1/api-keys", { body: { name: "dock", role: "logistics", store_ids: ["*"], warehouse_ids: [(await stockedWarehouse({ bins: ["X-01"], stock: [] })).id] } })).body.key;
+    const elsewhere = (
+      await api("/v1/api-keys", { body: { name: "dock", role: "logistics", store_ids: ["*"], warehouse_ids: [(await stockedWarehouse({ bins: ["X-01"], stock: [] })).id] } })
+    ).body.key;
     expect((await record(shipmentId, { status: "delivered" }, { key: elsewhere })).status).toBe(404);
     expect(await eventsOf(shipmentId)).toBe(0);
 

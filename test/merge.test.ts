@@ -36,7 +36,10 @@ describe("by hand", () => {
     const merged = await merge([sb, sa]);
     expect(merged.status).toBe(200);
     expect(merged.body).toMatchObject({ id: sa, status: "pending", order_ids: [a.order.id, b.order.id] });
-    expect(merged.body.items.map((i: any) => [i.order_id, i.quantity])).toEqual([[a.order.id, 1], [b.order.id, 2]]);
+    expect(merged.body.items.map((i: any) => [i.order_id, i.quantity])).toEqual([
+      [a.order.id, 1],
+      [b.order.id, 2],
+    ]);
     expect((await api(`/v1/shipments/${sb}`)).body).toMatchObject({ status: "merged", merged_into: sa, items: [] });
     // Each order still finds its goods.
     expect((await api(`/v1/orders/${b.order.id}/allocation`)).body.shipments.map((x: any) => x.id)).toEqual([sa, sb]);
@@ -44,7 +47,10 @@ describe("by hand", () => {
     const unmerged = await api(`/v1/shipments/${sa}/unmerge`, { method: "POST", body: {} });
     expect(unmerged.status).toBe(200);
     expect(unmerged.body.map((x: any) => [x.id, x.status, x.items.map((i: any) => i.order_id)])).toEqual(
-      [[sa, "pending", [a.order.id]], [sb, "pending", [b.order.id]]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      [
+        [sa, "pending", [a.order.id]],
+        [sb, "pending", [b.order.id]],
+      ].sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
     );
     expect((await api(`/v1/shipments/${sb}`)).body.merged_into).toBeNull();
     const events = await api(`/v1/warehouse-events?shipment_id=${sa}&kind=merge,unmerge`);
@@ -89,7 +95,10 @@ describe("by hand", () => {
     await waitFor(async () => expect((await level(wh.id, sku)).reserved).toBe(before.reserved - 3));
     const host = (await api(`/v1/shipments/${sa}`)).body;
     expect(host.status).toBe("pending");
-    expect(host.items.map((i: any) => [i.order_id, i.cancelled, i.reserved])).toEqual([[a.order.id, false, 1], [b.order.id, true, 0]]);
+    expect(host.items.map((i: any) => [i.order_id, i.cancelled, i.reserved])).toEqual([
+      [a.order.id, false, 1],
+      [b.order.id, true, 0],
+    ]);
     const un = await api(`/v1/shipments/${sa}/unmerge`, { method: "POST", body: {} });
     expect(Object.fromEntries(un.body.map((x: any) => [x.id, x.status]))).toEqual({ [sa]: "pending", [sb]: "cancelled" });
   });
@@ -116,7 +125,12 @@ describe("by policy", () => {
     await env.DB.prepare("UPDATE shipments SET hold_until = 0 WHERE store_id = ?").bind(s.id).run();
     const waves = await api("/v1/waves", { body: { warehouse_id: wh.id, group_by: "carrier" } });
     const wave = waves.body.data.find((w: any) => w.shipment_ids.includes(sa));
-    expect(wave.pick_list.filter((l: any) => l.shipment_id === sa).map((l: any) => l.order_id).sort()).toEqual([a.order.id, b.order.id].sort());
+    expect(
+      wave.pick_list
+        .filter((l: any) => l.shipment_id === sa)
+        .map((l: any) => l.order_id)
+        .sort(),
+    ).toEqual([a.order.id, b.order.id].sort());
   });
 });
 

@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
 
 async function countRows(table: string, where = "1=1", ...binds: unknown[]) {
-  const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`).bind(...binds).first<{ n: number }>();
+  const row = await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)
+    .bind(...binds)
+    .first<{ n: number }>();
   return row!.n;
 }
 
@@ -104,9 +106,7 @@ describe("duplicates and retries", () => {
 
   it("parallel deliveries of one external order make exactly one order", async () => {
     const ext = unique("ext");
-    const results = await Promise.all(
-      Array.from({ length: 12 }, () => api("/v1/orders", { body: orderBody(store.id, { external_id: ext }) })),
-    );
+    const results = await Promise.all(Array.from({ length: 12 }, () => api("/v1/orders", { body: orderBody(store.id, { external_id: ext }) })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(11);
@@ -144,9 +144,7 @@ describe("duplicates and retries", () => {
   it("parallel retries with one Idempotency-Key create one order and all see it", async () => {
     const key = unique("idem");
     const body = orderBody(store.id);
-    const results = await Promise.all(
-      Array.from({ length: 15 }, () => api("/v1/orders", { body, headers: { "idempotency-key": key } })),
-    );
+    const results = await Promise.all(Array.from({ length: 15 }, () => api("/v1/orders", { body, headers: { "idempotency-key": key } })));
     expect(results.map((r) => r.status)).toEqual(Array(15).fill(201));
     const ids = new Set(results.map((r) => r.body.id));
     expect(ids.size).toBe(1);

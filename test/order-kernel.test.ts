@@ -11,7 +11,18 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { transport } from "../src/fulfilment/dispatch-3pl";
 import { signedHeaders } from "../src/lib/standard-webhooks";
 import { api, createProduct, createStore, performServiceTasks, serviceTasksOf, transition, unique } from "./helpers";
-import { deliverSigned, FIXTURE_TRACKING_NUMBER, fixture, freshTrackingNumber, labelDirectly, orderStatus, packShipment, processed, rewrite, shipmentStatus } from "./logistics-helpers";
+import {
+  deliverSigned,
+  FIXTURE_TRACKING_NUMBER,
+  fixture,
+  freshTrackingNumber,
+  labelDirectly,
+  orderStatus,
+  packShipment,
+  processed,
+  rewrite,
+  shipmentStatus,
+} from "./logistics-helpers";
 import { allocatedOrder, count, createBin, createWarehouse, floorShipment, ledgerOk, level, line, receive, stockedWarehouse, waitFor } from "./processing-helpers";
 
 // Outbound 3PL webhooks go to a fake 3PL that answers 200.
@@ -156,10 +167,7 @@ describe("a cancellation reaches the floor in its own batch", () => {
     for (let i = 0; i < 6; i++) {
       const { order, shipmentId, sku, warehouse } = await packedOrder(store.id);
       await labelDirectly(shipmentId, freshTrackingNumber());
-      const [cancel, handover] = await Promise.all([
-        transition(order.id, "cancel", { reason: "race" }),
-        api(`/v1/shipments/${shipmentId}/handover`, { body: {} }),
-      ]);
+      const [cancel, handover] = await Promise.all([transition(order.id, "cancel", { reason: "race" }), api(`/v1/shipments/${shipmentId}/handover`, { body: {} })]);
       const s = (await api(`/v1/shipments/${shipmentId}`)).body;
       const o = await orderStatus(order.id);
       if (handover.status === 200) {

@@ -61,7 +61,11 @@ const ALLOWED_STEPS: readonly [from: readonly string[], to: readonly string[], w
   [["shipped", "in_transit", "out_for_delivery"], ["exception", "returned"], "a failed attempt, a carrier exception, returned to sender"],
   [["exception"], ["in_transit", "out_for_delivery", "delivered", "returned"], "a second delivery attempt"],
   [["intercepted"], ["pending", "picking", "packed", "cancelled"], "an interception resolved: work resumes where it stopped, or nothing is left"],
-  [["intercepted", "cancelled"], ["shipped", "in_transit", "out_for_delivery", "delivered", "exception", "returned"], "it left although stopped (a carrier's scan at the dock, a 3PL after our cancel): booked, with a recall"],
+  [
+    ["intercepted", "cancelled"],
+    ["shipped", "in_transit", "out_for_delivery", "delivered", "exception", "returned"],
+    "it left although stopped (a carrier's scan at the dock, a 3PL after our cancel): booked, with a recall",
+  ],
 ];
 /** Before handover, a shipment may also leave to any of these. */
 const EXITS_BEFORE_HANDOVER = ["cancelled", "merged", "intercepted", "closed", "rejected"];
@@ -124,8 +128,18 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant("intercept" as const), ship: idx }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("resolve" as const), ship: idx, action: fc.constantFrom("release" as const, "restock" as const) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("voidLabel" as const), ship: idx }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant("track" as const), ship: idx, status: fc.constantFrom("in_transit" as const, "out_for_delivery" as const, "delivered" as const) }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant("tpl" as const), ship: idx, type: fc.constantFrom("dispatch.accepted" as const, "dispatch.rejected" as const, "shipment.shipped" as const) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ k: fc.constant("track" as const), ship: idx, status: fc.constantFrom("in_transit" as const, "out_for_delivery" as const, "delivered" as const) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("tpl" as const),
+      ship: idx,
+      type: fc.constantFrom("dispatch.accepted" as const, "dispatch.rejected" as const, "shipment.shipped" as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("afterSales" as const), order: idx, kind: fc.constantFrom("claim" as const, "return" as const) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("alarm" as const), order: idx }) },
 );
@@ -136,10 +150,10 @@ type Placement = "own" | "tpl" | "split";
 const STAGES = ["pending", "picking", "packed", "labelled", "shipped"] as const;
 type Stage = (typeof STAGES)[number];
 const scheduleArb = fc.record({
-  orders: fc.array(
-    fc.record({ at: fc.constantFrom<Placement>("own", "own", "tpl", "split"), qty: fc.integer({ min: 1, max: 2 }), stage: fc.constantFrom<Stage>(...STAGES) }),
-    { minLength: 1, maxLength: 2 },
-  ),
+  orders: fc.array(fc.record({ at: fc.constantFrom<Placement>("own", "own", "tpl", "split"), qty: fc.integer({ min: 1, max: 2 }), stage: fc.constantFrom<Stage>(...STAGES) }), {
+    minLength: 1,
+    maxLength: 2,
+  }),
   rounds: fc.array(fc.array(commandArb, { minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 5 }),
 });
 type Schedule = { orders: { at: Placement; qty: number; stage: Stage }[]; rounds: Command[][] };
@@ -168,7 +182,18 @@ afterAll(() => {
 });
 
 type Ship = { id: string; alias: string; status: string; tpl: boolean; waveId: string | null; intercepted: boolean; tracking: string | null };
-type Item = { id: string; alias: string; shipmentId: string; sku: string; reserved: number; picked: number; packed: number; cancelled: boolean; waveId: string | null; shipStatus: string };
+type Item = {
+  id: string;
+  alias: string;
+  shipmentId: string;
+  sku: string;
+  reserved: number;
+  picked: number;
+  packed: number;
+  cancelled: boolean;
+  waveId: string | null;
+  shipStatus: string;
+};
 
 class Run {
   trace: string[] = [];
@@ -211,26 +236,28 @@ class Run {
     await Promise.all([ownStock.length ? receive(wh.id, ownStock) : null, tplStock.length ? receive(tpl.id, tplStock) : null]);
     this.orderIds = lines.map(() => "");
     // The orders are set up side by side (each one's steps in order); their indices, not timing, name them.
-    await Promise.all(lines.map(async (l, i) => {
-      const created = await api("/v1/orders", {
-        body: {
-          store_id: store.id,
-          channel: "web",
-          customer: { name: "Ada Lovelace", email: `ada+${unique("m")}@example.com` },
-          shipping_address: { name: "Ada Lovelace", line1: "350 5th Ave", city: "New York", region: "NY", postal_code: "10118", country: "US" },
-          lines: l,
-          currency: "USD",
-        },
-      });
-      if (created.status !== 201) throw new Error(`setup order: ${created.status} ${JSON.stringify(created.body)}`);
-      const id = created.body.id as string;
-      this.orderIds[i] = id;
-      this.orderAlias.set(id, `o${i}`);
-      const approved = await transition(id, "approve");
-      if (approved.status !== 200) throw new Error(`setup approve: ${approved.status} ${JSON.stringify(approved.body)}`);
-      const r = await allocate(id);
-      if (r.status !== 200 || r.body.status !== "allocated") throw new Error(`setup allocate: ${r.status} ${JSON.stringify(r.body)}`);
-    }));
+    await Promise.all(
+      lines.map(async (l, i) => {
+        const created = await api("/v1/orders", {
+          body: {
+            store_id: store.id,
+            channel: "web",
+            customer: { name: "Ada Lovelace", email: `ada+${unique("m")}@example.com` },
+            shipping_address: { name: "Ada Lovelace", line1: "350 5th Ave", city: "New York", region: "NY", postal_code: "10118", country: "US" },
+            lines: l,
+            currency: "USD",
+          },
+        });
+        if (created.status !== 201) throw new Error(`setup order: ${created.status} ${JSON.stringify(created.body)}`);
+        const id = created.body.id as string;
+        this.orderIds[i] = id;
+        this.orderAlias.set(id, `o${i}`);
+        const approved = await transition(id, "approve");
+        if (approved.status !== 200) throw new Error(`setup approve: ${approved.status} ${JSON.stringify(approved.body)}`);
+        const r = await allocate(id);
+        if (r.status !== 200 || r.body.status !== "allocated") throw new Error(`setup allocate: ${r.status} ${JSON.stringify(r.body)}`);
+      }),
+    );
     await this.stage();
     await this.settle();
     await this.observe("setup");
@@ -248,17 +275,22 @@ class Run {
     };
     await must("wave", api("/v1/waves", { body: { warehouse_id: this.own, group_by: "carrier", max_shipments: 50 } }));
     const { ships, items } = await this.snapshot();
-    await Promise.all(this.schedule.orders.map(async (o, i) => {
-      const s = ships.find((x) => x.alias === `o${i}/own`);
-      if (!s || rank(o.stage) < rank("packed")) return;
-      for (const it of items.filter((x) => x.shipmentId === s.id)) {
-        await must("pick", api(`/v1/waves/${it.waveId}/picks`, { body: { item_id: it.id, scanned: it.sku, quantity: it.reserved } }));
-        for (let u = 0; u < it.reserved; u++) await must("pack-scan", api(`/v1/shipments/${s.id}/pack-scans`, { body: { code: it.sku } }));
-      }
-      await must("pack", api(`/v1/shipments/${s.id}/pack`, { body: { packages: [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 800 }], weight_override_reason: "model check" } }));
-      if (rank(o.stage) >= rank("labelled")) await must("label", api(`/v1/shipments/${s.id}/label`, { body: {} }));
-      if (rank(o.stage) >= rank("shipped")) await must("handover", api(`/v1/shipments/${s.id}/handover`, { body: {} }));
-    }));
+    await Promise.all(
+      this.schedule.orders.map(async (o, i) => {
+        const s = ships.find((x) => x.alias === `o${i}/own`);
+        if (!s || rank(o.stage) < rank("packed")) return;
+        for (const it of items.filter((x) => x.shipmentId === s.id)) {
+          await must("pick", api(`/v1/waves/${it.waveId}/picks`, { body: { item_id: it.id, scanned: it.sku, quantity: it.reserved } }));
+          for (let u = 0; u < it.reserved; u++) await must("pack-scan", api(`/v1/shipments/${s.id}/pack-scans`, { body: { code: it.sku } }));
+        }
+        await must(
+          "pack",
+          api(`/v1/shipments/${s.id}/pack`, { body: { packages: [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 800 }], weight_override_reason: "model check" } }),
+        );
+        if (rank(o.stage) >= rank("labelled")) await must("label", api(`/v1/shipments/${s.id}/label`, { body: {} }));
+        if (rank(o.stage) >= rank("shipped")) await must("handover", api(`/v1/shipments/${s.id}/handover`, { body: {} }));
+      }),
+    );
   }
 
   private inOrders() {
@@ -278,7 +310,15 @@ class Run {
     const ships: Ship[] = shipRows.results
       .map((r) => {
         const isTpl = r.warehouse_id === tpl.id;
-        return { id: r.id, alias: `${this.orderAlias.get(r.order_id)}/${isTpl ? "3pl" : "own"}`, status: r.status, tpl: isTpl, waveId: r.wave_id, intercepted: r.status === "intercepted", tracking: r.tracking_number };
+        return {
+          id: r.id,
+          alias: `${this.orderAlias.get(r.order_id)}/${isTpl ? "3pl" : "own"}`,
+          status: r.status,
+          tpl: isTpl,
+          waveId: r.wave_id,
+          intercepted: r.status === "intercepted",
+          tracking: r.tracking_number,
+        };
       })
       .sort((a, b) => a.alias.localeCompare(b.alias));
     const alias = new Map(ships.map((s) => [s.id, s] as const));
@@ -299,7 +339,9 @@ class Run {
         shipStatus: alias.get(r.shipment_id)?.status ?? "?",
       }))
       .sort((a, b) => a.alias.localeCompare(b.alias));
-    const orderRows = await env.DB.prepare(`SELECT id, status, version FROM orders WHERE id IN (${q})`).bind(...this.orderIds).all<Record<string, any>>();
+    const orderRows = await env.DB.prepare(`SELECT id, status, version FROM orders WHERE id IN (${q})`)
+      .bind(...this.orderIds)
+      .all<Record<string, any>>();
     const orders = new Map(orderRows.results.map((r) => [r.id as string, r.status as string]));
     return { ships, items, orders };
   }
@@ -366,57 +408,99 @@ class Run {
       case "wave":
         return { label: "release a wave", run: () => api("/v1/waves", { body: { warehouse_id: this.own, group_by: "carrier", max_shipments: 50 } }) };
       case "pick": {
-        const it = pick(prefer(snap.items.filter((i) => i.waveId), (i) => i.reserved > 0), cmd.item);
+        const it = pick(
+          prefer(
+            snap.items.filter((i) => i.waveId),
+            (i) => i.reserved > 0,
+          ),
+          cmd.item,
+        );
         if (!it) return none("pick");
-        return { label: `pick ${it.alias} x${Math.max(it.reserved, 1)}`, run: () => api(`/v1/waves/${it.waveId}/picks`, { body: { item_id: it.id, scanned: it.sku, quantity: Math.max(it.reserved, 1) } }) };
+        return {
+          label: `pick ${it.alias} x${Math.max(it.reserved, 1)}`,
+          run: () => api(`/v1/waves/${it.waveId}/picks`, { body: { item_id: it.id, scanned: it.sku, quantity: Math.max(it.reserved, 1) } }),
+        };
       }
       case "packScan": {
-        const it = pick(prefer(snap.items.filter((i) => !snap.ships.find((s) => s.id === i.shipmentId)?.tpl), (i) => i.picked > i.packed), cmd.item);
+        const it = pick(
+          prefer(
+            snap.items.filter((i) => !snap.ships.find((s) => s.id === i.shipmentId)?.tpl),
+            (i) => i.picked > i.packed,
+          ),
+          cmd.item,
+        );
         if (!it) return none("pack-scan");
         const ship = snap.ships.find((s) => s.id === it.shipmentId)!;
         return { label: `pack-scan ${it.alias} in ${ship.alias}`, run: () => api(`/v1/shipments/${it.shipmentId}/pack-scans`, { body: { code: it.sku } }) };
       }
       case "pack": {
-        const s = pick(prefer(own, (x) => x.status === "picking"), cmd.ship);
+        const s = pick(
+          prefer(own, (x) => x.status === "picking"),
+          cmd.ship,
+        );
         if (!s) return none("pack");
         return {
           label: `pack ${s.alias}`,
-          run: () => api(`/v1/shipments/${s.id}/pack`, { body: { packages: [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 800 }], weight_override_reason: "model check" } }),
+          run: () =>
+            api(`/v1/shipments/${s.id}/pack`, {
+              body: { packages: [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 800 }], weight_override_reason: "model check" },
+            }),
         };
       }
       case "label": {
-        const s = pick(prefer(own, (x) => x.status === "packed"), cmd.ship);
+        const s = pick(
+          prefer(own, (x) => x.status === "packed"),
+          cmd.ship,
+        );
         if (!s) return none("label");
         return { label: `label ${s.alias}`, run: () => api(`/v1/shipments/${s.id}/label`, { body: {} }) };
       }
       case "handover": {
-        const s = pick(prefer(own, (x) => x.status === "labelled"), cmd.ship);
+        const s = pick(
+          prefer(own, (x) => x.status === "labelled"),
+          cmd.ship,
+        );
         if (!s) return none("handover");
         return { label: `handover ${s.alias}`, run: () => api(`/v1/shipments/${s.id}/handover`, { body: {} }) };
       }
       case "intercept": {
-        const s = pick(prefer(snap.ships, (x) => !x.intercepted && BEFORE_HANDOVER.includes(x.status)), cmd.ship);
+        const s = pick(
+          prefer(snap.ships, (x) => !x.intercepted && BEFORE_HANDOVER.includes(x.status)),
+          cmd.ship,
+        );
         if (!s) return none("intercept");
         return { label: `intercept ${s.alias}`, run: () => api(`/v1/shipments/${s.id}/intercept`, { body: { reason: "model check" } }) };
       }
       case "resolve": {
-        const s = pick(prefer(snap.ships, (x) => x.intercepted), cmd.ship);
+        const s = pick(
+          prefer(snap.ships, (x) => x.intercepted),
+          cmd.ship,
+        );
         if (!s) return none("resolve");
         return { label: `resolve ${s.alias} ${cmd.action}`, run: () => api(`/v1/shipments/${s.id}/interception/resolve`, { body: { action: cmd.action } }) };
       }
       case "voidLabel": {
-        const s = pick(prefer(own, (x) => x.status === "labelled"), cmd.ship);
+        const s = pick(
+          prefer(own, (x) => x.status === "labelled"),
+          cmd.ship,
+        );
         if (!s) return none("void label");
         return { label: `void label ${s.alias}`, run: () => api(`/v1/shipments/${s.id}/label`, { method: "DELETE" }) };
       }
       case "track": {
-        const s = pick(snap.ships.filter((x) => x.tracking && !x.tpl), cmd.ship);
+        const s = pick(
+          snap.ships.filter((x) => x.tracking && !x.tpl),
+          cmd.ship,
+        );
         if (!s) return none(`track ${cmd.status}`);
         const at = new Date(Date.now() + 1000 * ++this.trackSeq).toISOString();
         return { label: `tracking ${s.alias} ${cmd.status}`, run: () => this.track(s.tracking!, cmd.status, at) };
       }
       case "tpl": {
-        const s = pick(snap.ships.filter((x) => x.tpl), cmd.ship);
+        const s = pick(
+          snap.ships.filter((x) => x.tpl),
+          cmd.ship,
+        );
         if (!s) return none(`3pl ${cmd.type}`);
         return { label: `3pl ${cmd.type} ${s.alias}`, run: () => this.tplEvent(s.id, cmd.type) };
       }
@@ -534,7 +618,9 @@ class Run {
         .all<Record<string, any>>();
       for (const r of rows.results) {
         const alias = this.last?.ships.find((s) => s.id === r.shipment_id)?.alias ?? r.shipment_id;
-        this.failures.push(`invariant 5 (${when}): ${this.orderAlias.get(r.order_id)} is ${r.order_status} but its shipment ${alias} is ${r.status}${r.shipped_at === null ? " (never handed over)" : ""}`);
+        this.failures.push(
+          `invariant 5 (${when}): ${this.orderAlias.get(r.order_id)} is ${r.order_status} but its shipment ${alias} is ${r.status}${r.shipped_at === null ? " (never handed over)" : ""}`,
+        );
       }
     }
   }
@@ -545,9 +631,12 @@ class Run {
     if (CHECKED.has(3)) {
       for (const wh of this.warehouseIds) {
         const r = await api(`/v1/warehouses/${wh}/stock-check`);
-        if (r.status !== 200 || r.body.ok !== true) this.failures.push(`invariant 3: stock-check of ${wh === tpl.id ? "the 3PL" : "own"} warehouse: ${r.status} ${JSON.stringify(r.body).slice(0, 800)}`);
+        if (r.status !== 200 || r.body.ok !== true)
+          this.failures.push(`invariant 3: stock-check of ${wh === tpl.id ? "the 3PL" : "own"} warehouse: ${r.status} ${JSON.stringify(r.body).slice(0, 800)}`);
       }
-      const neg = await env.DB.prepare(`SELECT bin_id, sku, on_hand, reserved FROM stock_levels WHERE warehouse_id IN (?, ?) AND (on_hand < 0 OR reserved < 0 OR reserved > on_hand)`)
+      const neg = await env.DB.prepare(
+        `SELECT bin_id, sku, on_hand, reserved FROM stock_levels WHERE warehouse_id IN (?, ?) AND (on_hand < 0 OR reserved < 0 OR reserved > on_hand)`,
+      )
         .bind(...this.warehouseIds)
         .all();
       for (const r of neg.results) this.failures.push(`invariant 3: stock level out of bounds ${JSON.stringify(r)}`);

@@ -31,7 +31,10 @@ const outboxRow = (id: string) =>
   }>();
 
 const receipts = (id: string) =>
-  env.DB.prepare("SELECT COUNT(*) AS n FROM consumed_messages WHERE message_id = ?").bind(id).first<{ n: number }>().then((r) => r!.n);
+  env.DB.prepare("SELECT COUNT(*) AS n FROM consumed_messages WHERE message_id = ?")
+    .bind(id)
+    .first<{ n: number }>()
+    .then((r) => r!.n);
 
 async function owedRow(orderId: string | null, type = "order.test", createdAt = Date.now() - SWEEP_GRACE_MS - 1000) {
   const id = newId("obx");
@@ -48,15 +51,18 @@ const handlers: HandlerTable = {
   ...QUEUE_HANDLERS,
   "fulfilment:order.counted": async () => {
     handled++;
-    return [database(env).update(stores).set({ name: sql`${stores.name} || '+'` }).where(eq(stores.id, store.id))];
+    return [
+      database(env)
+        .update(stores)
+        .set({ name: sql`${stores.name} || '+'` })
+        .where(eq(stores.id, store.id)),
+    ];
   },
   "fulfilment:order.flaky": async () => {
     throw new Error("downstream unavailable");
   },
   // A write that breaks a constraint (a second row with an existing primary key): the shared commit fails.
-  "fulfilment:order.conflicting": async () => [
-    database(env).insert(stores).values({ id: store.id, name: "dup", currency: "USD", timezone: "UTC", createdAt: 0, updatedAt: 0 }),
-  ],
+  "fulfilment:order.conflicting": async () => [database(env).insert(stores).values({ id: store.id, name: "dup", currency: "USD", timezone: "UTC", createdAt: 0, updatedAt: 0 })],
   // A handler that sets off a next step: its outbox row commits with the receipt and leaves at once.
   "fulfilment:order.chained": async (_env, message) => [
     outboxWrite({ id: `${message.id}_next`, orderId: null, topic: "fulfilment", type: "order.next_step", payload: {}, createdAt: Date.now() }),
@@ -97,7 +103,11 @@ describe("consumers dedupe on the outbox id", () => {
 
   it("the same message delivered twice at once commits once", async () => {
     const m = await owedRow(null);
-    const results = await Promise.all([consumeMessage(env, "fulfilment", m, handlers), consumeMessage(env, "fulfilment", m, handlers), consumeMessage(env, "fulfilment", m, handlers)]);
+    const results = await Promise.all([
+      consumeMessage(env, "fulfilment", m, handlers),
+      consumeMessage(env, "fulfilment", m, handlers),
+      consumeMessage(env, "fulfilment", m, handlers),
+    ]);
     expect(results.filter((r) => r === "done")).toHaveLength(1);
     expect(await receipts(m.id)).toBe(1);
   });
@@ -175,7 +185,10 @@ describe("consumers dedupe on the outbox id", () => {
 
   it("a clean queue batch is one commit for all its messages", async () => {
     const ms = await Promise.all(Array.from({ length: 5 }, () => owedRow(null, "order.counted")));
-    const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", ms.map((body, i) => ({ id: `c${i}`, timestamp: new Date(), attempts: 1, body })));
+    const batch = createMessageBatch<OutboxMessage>(
+      "oms-fulfilment",
+      ms.map((body, i) => ({ id: `c${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const ctx = createExecutionContext();
     await consumeBatch(batch, env, handlers);
     expect((await getQueueResult(batch, ctx)).explicitAcks).toHaveLength(5);
@@ -191,7 +204,10 @@ describe("consumers dedupe on the outbox id", () => {
     const ms = await Promise.all(Array.from({ length: 100 }, () => owedRow(null, "order.counted")));
     // One of them delivered already, past the first 90 ids the receipt lookup asks about at once.
     await consumeMessage(env, "fulfilment", ms[95]!, handlers);
-    const batch = createMessageBatch<OutboxMessage>("oms-fulfilment", ms.map((body, i) => ({ id: `f${i}`, timestamp: new Date(), attempts: 1, body })));
+    const batch = createMessageBatch<OutboxMessage>(
+      "oms-fulfilment",
+      ms.map((body, i) => ({ id: `f${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
     const ctx = createExecutionContext();
     await consumeBatch(batch, env, handlers);
     const result = await getQueueResult(batch, ctx);

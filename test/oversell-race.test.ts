@@ -15,7 +15,13 @@ import { ledgerOk, level, line, stockedWarehouse, waitFor } from "./processing-h
 describe("concurrent orders for the last units", () => {
   it("60 orders racing for 7 units across two warehouses never oversell", async () => {
     const sku = unique("LAST");
-    const a = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", sku, 3], ["A-02", sku, 2]] });
+    const a = await stockedWarehouse({
+      bins: ["A-01", "A-02"],
+      stock: [
+        ["A-01", sku, 3],
+        ["A-02", sku, 2],
+      ],
+    });
     const b = await stockedWarehouse({ bins: ["B-01"], stock: [["B-01", sku, 2]] });
     const store = await createStore();
     await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [a.id, b.id] } });
@@ -32,9 +38,9 @@ describe("concurrent orders for the last units", () => {
 
     // Let the queue's deliveries finish: every order has an allocation record or is processing.
     await waitFor(async () => {
-      const pending = await env.DB.prepare(
-        `SELECT COUNT(*) AS n FROM orders o WHERE o.store_id = ? AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.order_id = o.id)`,
-      ).bind(store.id).first<{ n: number }>();
+      const pending = await env.DB.prepare(`SELECT COUNT(*) AS n FROM orders o WHERE o.store_id = ? AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.order_id = o.id)`)
+        .bind(store.id)
+        .first<{ n: number }>();
       expect(pending!.n).toBe(0);
     }, 20_000);
     await new Promise((r) => setTimeout(r, 1500));
@@ -55,7 +61,9 @@ describe("concurrent orders for the last units", () => {
               (SELECT COUNT(*) FROM order_events WHERE order_id = o.id AND type = 'process') AS processed,
               (SELECT status FROM allocations WHERE order_id = o.id) AS allocation
          FROM orders o WHERE o.store_id = ?`,
-    ).bind(store.id).all<{ id: string; status: string; wanted: number; reserved: number; processed: number; allocation: string }>();
+    )
+      .bind(store.id)
+      .all<{ id: string; status: string; wanted: number; reserved: number; processed: number; allocation: string }>();
     const won = rows.results.filter((r) => r.status === "processing");
     const lost = rows.results.filter((r) => r.status !== "processing");
     // Winners got exactly what they ordered, once; losers hold nothing and wait as backorders.
@@ -74,7 +82,13 @@ describe("concurrent orders for the last units", () => {
 
   it("a batch that would over-reserve fails whole: D1 rolls back the other statements too", async () => {
     const sku = unique("CHK");
-    const wh = await stockedWarehouse({ bins: ["A-01", "A-02"], stock: [["A-01", sku, 1], ["A-02", sku, 1]] });
+    const wh = await stockedWarehouse({
+      bins: ["A-01", "A-02"],
+      stock: [
+        ["A-01", sku, 1],
+        ["A-02", sku, 1],
+      ],
+    });
     const bins = await env.DB.prepare("SELECT bin_id FROM stock_levels WHERE warehouse_id = ? AND sku = ? ORDER BY bin_id").bind(wh.id, sku).all<{ bin_id: string }>();
     const [b1, b2] = bins.results.map((r) => r.bin_id);
     const attempt = env.DB.batch([

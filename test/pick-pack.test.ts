@@ -58,7 +58,10 @@ const box = (weight_grams: number) => ({ length_mm: 300, width_mm: 200, height_m
 describe("pick, pack, weigh", () => {
   it("walks the bin path, picks by barcode or SKU, packs by scan and weighs within tolerance", async () => {
     const { shipment, wave } = await wavedOrder([line(SKU.mug, 1), line(SKU.tea, 2)]);
-    expect(wave.pick_list.map((l: any) => [l.bin, l.sku, l.to_pick])).toEqual([["A-01", SKU.mug, 1], ["A-02", SKU.tea, 2]]);
+    expect(wave.pick_list.map((l: any) => [l.bin, l.sku, l.to_pick])).toEqual([
+      ["A-01", SKU.mug, 1],
+      ["A-02", SKU.tea, 2],
+    ]);
     expect((await api(`/v1/shipments/${shipment.id}`)).body.status).toBe("picking");
     const [mugLine, teaLine] = wave.pick_list;
 
@@ -101,7 +104,12 @@ describe("pick, pack, weigh", () => {
     const kinds = log.body.data.map((e: any) => e.kind).reverse();
     // Both wrong scans (the pick and the pack) are in the log as scan mismatches, in order.
     expect(kinds).toEqual(["scan_mismatch", "pick", "pick", "scan_mismatch", "pack_scan", "pack_scan", "pack_scan", "weigh", "weigh", "pack"]);
-    expect(log.body.data.filter((e: any) => e.kind === "scan_mismatch").map((e: any) => e.data).reverse()).toEqual([
+    expect(
+      log.body.data
+        .filter((e: any) => e.kind === "scan_mismatch")
+        .map((e: any) => e.data)
+        .reverse(),
+    ).toEqual([
       { stage: "pick", code: SKU.tea, expected: SKU.mug },
       { stage: "pack", code: "NOT-HERE" },
     ]);
@@ -177,7 +185,12 @@ describe("waves", () => {
   it("refuses bad requests with 422/400 and hides other warehouses' waves (404)", async () => {
     const { shipment, wave } = await wavedOrder([line(SKU.mug, 1)]);
     const before = await count("warehouse_events");
-    for (const body of [{ warehouse_id: wh.id, group_by: "colour" }, { warehouse_id: wh.id, group_by: "zone", max_shipments: 0 }, { group_by: "zone" }, { warehouse_id: "wh_missing", group_by: "zone" }]) {
+    for (const body of [
+      { warehouse_id: wh.id, group_by: "colour" },
+      { warehouse_id: wh.id, group_by: "zone", max_shipments: 0 },
+      { group_by: "zone" },
+      { warehouse_id: "wh_missing", group_by: "zone" },
+    ]) {
       expect((await api("/v1/waves", { body })).status, JSON.stringify(body)).toBe(422);
     }
     const l = wave.pick_list[0];
@@ -221,7 +234,10 @@ describe("waves", () => {
 describe("interception", () => {
   it("a cancellation after release to the floor intercepts the shipment; restocking puts picked goods back", async () => {
     const sku = unique("ICX");
-    await receive(wh.id, [{ sku, bin: "A-01", quantity: 5 }, { sku: `${sku}-2`, bin: "B-01", quantity: 5 }]);
+    await receive(wh.id, [
+      { sku, bin: "A-01", quantity: 5 },
+      { sku: `${sku}-2`, bin: "B-01", quantity: 5 },
+    ]);
     const { order, shipment, wave } = await wavedOrder([line(sku, 2), line(`${sku}-2`, 1)]);
     const [first, secondLine] = wave.pick_list;
     await pick(wave.id, { item_id: first.item_id, scanned: sku, quantity: 2 });
@@ -242,7 +258,10 @@ describe("interception", () => {
     expect(restocked.body).toMatchObject({ status: "cancelled", intercepted: false });
     expect(await level(wh.id, sku)).toEqual({ on_hand: 5, reserved: 0 });
     const bins = (await api(`/v1/warehouses/${wh.id}/stock?sku=${sku}`)).body.data;
-    expect(bins.map((b: any) => [b.bin, b.on_hand, b.reserved])).toEqual([["A-01", 5, 0], ["OUTBOUND", 0, 0]]);
+    expect(bins.map((b: any) => [b.bin, b.on_hand, b.reserved])).toEqual([
+      ["A-01", 5, 0],
+      ["OUTBOUND", 0, 0],
+    ]);
     const moves = await api(`/v1/warehouses/${wh.id}/movements?sku=${sku}&kind=restock`);
     expect(moves.body.data).toHaveLength(2);
     expect((await ledgerOk(wh.id)).ok).toBe(true);

@@ -43,7 +43,11 @@ export async function stockedWarehouse(opts: {
     const spec = typeof b === "string" ? { code: b } : b;
     await createBin(wh.id, spec.code, { pick_sequence: spec.pick_sequence ?? (i + 1) * 10, ...(spec.zone ? { zone: spec.zone } : {}) });
   }
-  if (opts.stock.length) await receive(wh.id, opts.stock.map(([bin, sku, quantity]) => ({ bin, sku, quantity })));
+  if (opts.stock.length)
+    await receive(
+      wh.id,
+      opts.stock.map(([bin, sku, quantity]) => ({ bin, sku, quantity })),
+    );
   return wh;
 }
 

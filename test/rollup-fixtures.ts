@@ -8,10 +8,36 @@ import type { FactTable, GeneratedOrder } from "../bench/lib/generate-orders.mjs
 export type TestStore = { id: string; name: string; currency: string; timezone: string };
 
 const ORDER_COLUMNS = [
-  "id", "store_id", "channel", "external_id", "status", "version", "payment_status", "requires_shipping", "customer_name",
-  "customer_email", "customer_phone", "shipping_address", "currency", "subtotal_amount", "shipping_amount", "discount_amount",
-  "tax_amount", "total_amount", "note", "status_reason", "created_at", "updated_at", "approved_at", "held_at", "processing_at",
-  "shipped_at", "delivered_at", "completed_at", "cancelled_at", "archived_at",
+  "id",
+  "store_id",
+  "channel",
+  "external_id",
+  "status",
+  "version",
+  "payment_status",
+  "requires_shipping",
+  "customer_name",
+  "customer_email",
+  "customer_phone",
+  "shipping_address",
+  "currency",
+  "subtotal_amount",
+  "shipping_amount",
+  "discount_amount",
+  "tax_amount",
+  "total_amount",
+  "note",
+  "status_reason",
+  "created_at",
+  "updated_at",
+  "approved_at",
+  "held_at",
+  "processing_at",
+  "shipped_at",
+  "delivered_at",
+  "completed_at",
+  "cancelled_at",
+  "archived_at",
 ];
 const LINE_COLUMNS = ["order_id", "line_no", "sku", "name", "type", "quantity", "unit_price", "total_amount"];
 const EVENT_COLUMNS = ["id", "order_id", "seq", "type", "from_status", "to_status", "actor", "reason", "data", "created_at"];
@@ -19,13 +45,14 @@ const EVENT_COLUMNS = ["id", "order_id", "seq", "type", "from_status", "to_statu
 /** `INSERT ... SELECT` from a JSON array of objects: one bound parameter per statement. */
 function insertJson(table: string, columns: string[], rows: object[], onConflict: string) {
   const values = columns.map((c) => `json_extract(value, '$.${c}')`).join(", ");
-  return env.DB.prepare(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${values} FROM json_each(?1) WHERE true ${onConflict}`).bind(
-    JSON.stringify(rows),
-  );
+  return env.DB.prepare(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${values} FROM json_each(?1) WHERE true ${onConflict}`).bind(JSON.stringify(rows));
 }
 
 const upsert = (columns: readonly string[], key: string) =>
-  `ON CONFLICT(${key}) DO UPDATE SET ${columns.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(", ")}`;
+  `ON CONFLICT(${key}) DO UPDATE SET ${columns
+    .filter((c) => c !== key)
+    .map((c) => `${c} = excluded.${c}`)
+    .join(", ")}`;
 
 /** Fact tables in insert order; rows that change in place (shipments, items, tracking) are brought up to date, the others only grow. */
 const FACT_TABLES: [FactTable, string | null][] = [
@@ -49,10 +76,25 @@ export async function writeOrders(generated: readonly GeneratedOrder[]) {
       return [insertJson(table, columns, rows, key ? upsert(columns, key) : "ON CONFLICT DO NOTHING")];
     });
     await env.DB.batch([
-      insertJson("orders", ORDER_COLUMNS, part.map((g) => g.order), upsert(ORDER_COLUMNS, "id")),
-      insertJson("order_lines", LINE_COLUMNS, part.flatMap((g) => g.lines), "ON CONFLICT DO NOTHING"),
+      insertJson(
+        "orders",
+        ORDER_COLUMNS,
+        part.map((g) => g.order),
+        upsert(ORDER_COLUMNS, "id"),
+      ),
+      insertJson(
+        "order_lines",
+        LINE_COLUMNS,
+        part.flatMap((g) => g.lines),
+        "ON CONFLICT DO NOTHING",
+      ),
       // The process event gains its allocation data in the wave that sees it; events are otherwise immutable.
-      insertJson("order_events", EVENT_COLUMNS, part.flatMap((g) => g.events), "ON CONFLICT(id) DO UPDATE SET data = excluded.data"),
+      insertJson(
+        "order_events",
+        EVENT_COLUMNS,
+        part.flatMap((g) => g.events),
+        "ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+      ),
       ...facts,
     ]);
   }
@@ -62,9 +104,7 @@ export async function writeOrders(generated: readonly GeneratedOrder[]) {
 export async function writeWarehouses(warehouses: readonly { id: string; currency: string }[]) {
   const now = Date.now();
   await env.DB.batch(
-    warehouses.map((w) =>
-      env.DB.prepare("INSERT INTO warehouses (id, name, country, currency, created_at) VALUES (?, ?, 'US', ?, ?)").bind(w.id, w.id, w.currency, now),
-    ),
+    warehouses.map((w) => env.DB.prepare("INSERT INTO warehouses (id, name, country, currency, created_at) VALUES (?, ?, 'US', ?, ?)").bind(w.id, w.id, w.currency, now)),
   );
 }
 
@@ -72,9 +112,7 @@ export async function writeStores(stores: readonly TestStore[]) {
   const now = Date.now();
   await env.DB.batch(
     stores.map((s) =>
-      env.DB.prepare("INSERT INTO stores (id, name, currency, timezone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)").bind(
-        s.id, s.name, s.currency, s.timezone, now, now,
-      ),
+      env.DB.prepare("INSERT INTO stores (id, name, currency, timezone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)").bind(s.id, s.name, s.currency, s.timezone, now, now),
     ),
   );
 }
@@ -84,9 +122,13 @@ export async function writeActorKeys(keys: readonly { id: string; role: string }
   const now = Date.now();
   await env.DB.batch(
     keys.map((k) =>
-      env.DB.prepare(
-        "INSERT INTO api_keys (id, name, role, store_ids, key_hash, key_prefix, created_by, created_at) VALUES (?, ?, ?, '[\"*\"]', ?, 'oms_test', 'test', ?)",
-      ).bind(k.id, `${k.role} ${k.id}`, k.role, `hash-${k.id}-${Math.random()}`, now),
+      env.DB.prepare("INSERT INTO api_keys (id, name, role, store_ids, key_hash, key_prefix, created_by, created_at) VALUES (?, ?, ?, '[\"*\"]', ?, 'oms_test', 'test', ?)").bind(
+        k.id,
+        `${k.role} ${k.id}`,
+        k.role,
+        `hash-${k.id}-${Math.random()}`,
+        now,
+      ),
     ),
   );
 }

@@ -81,7 +81,12 @@ function add(map: Map<string, Record<string, any>>, key: Record<string, any>, me
   map.set(id, row);
 }
 
-const canonical = (r: Record<string, unknown>) => JSON.stringify(Object.keys(r).sort().map((k) => [k, r[k]]));
+const canonical = (r: Record<string, unknown>) =>
+  JSON.stringify(
+    Object.keys(r)
+      .sort()
+      .map((k) => [k, r[k]]),
+  );
 const sortRows = <T extends Record<string, any>>(rows: T[]) => rows.sort((a, b) => (canonical(a) < canonical(b) ? -1 : 1));
 
 /** The order's warehouse: where its allocation put most units, the smallest id on a tie, "" without one. */
@@ -166,8 +171,15 @@ export function expectedDurations(raw: Raw, targets: (storeId: string, span: str
     const late = target !== null && ms > target;
     if (late) {
       breaches.push({
-        order_id: s.order_id, span: s.span, store_id: s.store_id, day: s.day, channel: s.channel,
-        started_at: s.start, ended_at: s.end, duration_ms: ms, target_ms: target,
+        order_id: s.order_id,
+        span: s.span,
+        store_id: s.store_id,
+        day: s.day,
+        channel: s.channel,
+        started_at: s.start,
+        ended_at: s.end,
+        duration_ms: ms,
+        target_ms: target,
       });
     }
     for (const channel of [s.channel, "*"]) {
@@ -289,9 +301,7 @@ export function expectedSkus(raw: Raw) {
       }
     }
   }
-  return sortRows(
-    [...out.entries()].map(([id, r]) => ({ ...r, cost_shipped: r.units_shipped === 0 || unknownCost.has(id) ? null : r.cost_shipped })),
-  );
+  return sortRows([...out.entries()].map(([id, r]) => ({ ...r, cost_shipped: r.units_shipped === 0 || unknownCost.has(id) ? null : r.cost_shipped })));
 }
 
 export function expectedFloor(raw: Raw) {

@@ -48,8 +48,7 @@ async function inbound(event: unknown, opts: { id?: string; secret?: string; now
   return { status: res.status, body: (await res.json()) as any, headers: res.headers };
 }
 
-const dispatchesFor = (shipmentId: string) =>
-  sent.filter((c) => JSON.parse(c.body).data.shipment_id === shipmentId).map((c) => ({ ...c, json: JSON.parse(c.body) }));
+const dispatchesFor = (shipmentId: string) => sent.filter((c) => JSON.parse(c.body).data.shipment_id === shipmentId).map((c) => ({ ...c, json: JSON.parse(c.body) }));
 
 async function dispatched() {
   const { order, allocation } = await allocatedOrder(store.id, { lines: [line(sku, 2)] });
@@ -163,7 +162,12 @@ describe("the 3PL's answers", () => {
     const own = await createWarehouse();
     expect((await inbound(event, { warehouse: own.id })).status).toBe(404);
     expect((await inbound("{not json")).status).toBe(400);
-    for (const bad of [{ type: "dispatch.lost", data: { shipment_id: shipment.id } }, { type: "dispatch.rejected", data: { shipment_id: shipment.id } }, { type: "shipment.shipped", data: { shipment_id: shipment.id, packages: [] } }, {}]) {
+    for (const bad of [
+      { type: "dispatch.lost", data: { shipment_id: shipment.id } },
+      { type: "dispatch.rejected", data: { shipment_id: shipment.id } },
+      { type: "shipment.shipped", data: { shipment_id: shipment.id, packages: [] } },
+      {},
+    ]) {
       const r = await inbound(bad);
       expect(r.status, JSON.stringify(bad)).toBe(422);
     }

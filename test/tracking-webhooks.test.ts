@@ -108,7 +108,16 @@ describe("one parcel's story, with the partners' exact sample bodies", () => {
     const stored = await processed(ep.body.id);
     // The raw body is kept exactly as it came.
     expect(stored.body).toBe(text(fixture(SAMPLES.easypost.inTransit.file)));
-    expect(stored).toMatchObject({ partner: "easypost", event_id: SAMPLES.easypost.inTransit.id, tracking_number: FIXTURE_TRACKING_NUMBER, carrier: "usps", status: "in_transit", partner_status: "in_transit/arrived_at_facility", outcome: "applied", shipment_id: shipmentId });
+    expect(stored).toMatchObject({
+      partner: "easypost",
+      event_id: SAMPLES.easypost.inTransit.id,
+      tracking_number: FIXTURE_TRACKING_NUMBER,
+      carrier: "usps",
+      status: "in_transit",
+      partner_status: "in_transit/arrived_at_facility",
+      outcome: "applied",
+      shipment_id: shipmentId,
+    });
     expect(stored.occurred_at).toBe(Date.parse("2025-06-16T07:15:00Z"));
     // The carrier scanned it before anyone pressed "hand over": it left, and the order with it.
     expect(await shipmentStatus(shipmentId)).toMatchObject({ status: "in_transit", tracking_status: "in_transit" });
@@ -186,7 +195,7 @@ describe.each(PARTNERS)("%s signatures", (partner) => {
     const attempts: [Uint8Array, Record<string, string>, string?][] = [
       [body, {}],
       [changed, good],
-      [body, await sign[partner](body, ...(partner === "shippo" ? [Math.floor(Date.now() / 1000), "another secret"] : ["another secret"]) as [any, any])],
+      [body, await sign[partner](body, ...((partner === "shippo" ? [Math.floor(Date.now() / 1000), "another secret"] : ["another secret"]) as [any, any]))],
       // The last character changed (hex and base64 alike; hex compares without case, so never just re-cased).
       [body, { [name]: `${value.slice(0, -1)}${value.slice(-1).toLowerCase() === "0" ? "1" : "0"}` }],
       [body, { [name]: "" }],
@@ -278,7 +287,10 @@ describe.each(PARTNERS)("%s signatures", (partner) => {
     expect(await processed(early.body.id)).toMatchObject({ outcome: "unmatched" });
     const { order, shipmentId } = await packedOrder(store.id);
     const fetch = (async () =>
-      Response.json({ id: `car_${trackingNumber}`, tracking_number: trackingNumber, label: { content_type: "application/pdf", data: btoa("%PDF-1.7 x") } }, { status: 201 })) as unknown as typeof globalThis.fetch;
+      Response.json(
+        { id: `car_${trackingNumber}`, tracking_number: trackingNumber, label: { content_type: "application/pdf", data: btoa("%PDF-1.7 x") } },
+        { status: 201 },
+      )) as unknown as typeof globalThis.fetch;
     const config = (await api(`/v1/stores/${store.id}/logistics`)).body.config;
     config.carriers[0].adapter = { type: "http", endpoint: "https://carrier.example", key_secret: "CARRIER_KEY_TEST" };
     expect((await api(`/v1/stores/${store.id}/logistics`, { method: "PUT", body: config })).status).toBe(200);
@@ -324,10 +336,17 @@ describe.each(PARTNERS)("%s signatures", (partner) => {
 });
 
 describe("the verifiers alone", () => {
-  const req = (body: Uint8Array, headers: Record<string, string>, url = "https://oms.example.com/webhooks/tracking/x") => ({ body, headers: new Headers(headers), url: new URL(url) });
+  const req = (body: Uint8Array, headers: Record<string, string>, url = "https://oms.example.com/webhooks/tracking/x") => ({
+    body,
+    headers: new Headers(headers),
+    url: new URL(url),
+  });
 
   it("accept the fixtures' precomputed signatures, and Shippo's only with its clock at the signing time", async () => {
-    for (const [partner, verifier] of [["easypost", easypost], ["aftership", aftership]] as const) {
+    for (const [partner, verifier] of [
+      ["easypost", easypost],
+      ["aftership", aftership],
+    ] as const) {
       for (const k of ["inTransit", "delivered"] as const) {
         const file = SAMPLES[partner][k].file;
         expect(await verifier.verify(req(fixture(file), header(file)), env as Env, Date.now()), file).toEqual({ ok: true });

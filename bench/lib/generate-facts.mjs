@@ -55,7 +55,9 @@ export function planFacts({ order, lines, events }, { warehouses, workers, index
     if (!["approve", "hold", "reject"].includes(e.type) || rand() < 0.3) continue;
     const findings =
       e.type === "approve"
-        ? rand() < 0.3 ? [{ code: "first_order", severity: "info" }] : []
+        ? rand() < 0.3
+          ? [{ code: "first_order", severity: "info" }]
+          : []
         : Array.from({ length: 1 + Math.floor(rand() * 2) }, () => ({
             code: pick(rand, e.type === "hold" ? HOLD_CODES : REJECT_CODES),
             severity: e.type === "hold" ? "hold" : "reject",
@@ -102,8 +104,13 @@ export function planFacts({ order, lines, events }, { warehouses, workers, index
   let w = 0;
   const floor = (frac, kind, shipment, fields = {}) =>
     plan.floor.push({
-      id: index * 64 + w++, at: processed + Math.max(1, Math.floor(span * frac)), kind, shipment,
-      worker: pick(rand, workers), duration_ms: rand() < 0.8 ? 1000 + Math.floor(rand() * 60_000) : null, data: fields,
+      id: index * 64 + w++,
+      at: processed + Math.max(1, Math.floor(span * frac)),
+      kind,
+      shipment,
+      worker: pick(rand, workers),
+      duration_ms: rand() < 0.8 ? 1000 + Math.floor(rand() * 60_000) : null,
+      data: fields,
     });
   plan.items.forEach((it, j) => {
     const frac = 0.1 + (0.4 * j) / plan.items.length;
@@ -143,57 +150,126 @@ export function factRows(plan, t) {
     for (const s of plan.shipments) {
       const status = seen(s.delivered) ? "delivered" : seen(s.handedOver) ? "shipped" : seen(s.labelled) ? "labelled" : "pending";
       add("shipments", {
-        id: s.id, store_id: o.store_id, order_id: o.id, warehouse_id: s.warehouse.id, status, carrier: s.svc.carrier,
-        merge_key: `mk_${o.id}`, hold_until: plan.processed, shipped_at: upTo(s.handedOver), created_at: plan.processed,
+        id: s.id,
+        store_id: o.store_id,
+        order_id: o.id,
+        warehouse_id: s.warehouse.id,
+        status,
+        carrier: s.svc.carrier,
+        merge_key: `mk_${o.id}`,
+        hold_until: plan.processed,
+        shipped_at: upTo(s.handedOver),
+        created_at: plan.processed,
         updated_at: Math.max(plan.processed, upTo(s.labelled) ?? 0, upTo(s.handedOver) ?? 0, upTo(s.delivered) ?? 0),
       });
       if (!seen(s.labelled)) continue;
       const chosen = s.promised ? [{ carrier: s.svc.carrier, service: s.svc.service, transit_days: { min: 1, max: s.svc.max }, chosen: true }] : [];
       add("shipment_tracking", {
-        shipment_id: s.id, store_id: o.store_id, order_id: o.id, carrier: s.svc.carrier, service: s.svc.service, adapter: "sandbox",
-        carrier_ref: `ref_${s.id}`, tracking_number: `TN${s.id}`, tracking_url: null, rate_amount: 995, currency: o.currency, package_count: 1,
+        shipment_id: s.id,
+        store_id: o.store_id,
+        order_id: o.id,
+        carrier: s.svc.carrier,
+        service: s.svc.service,
+        adapter: "sandbox",
+        carrier_ref: `ref_${s.id}`,
+        tracking_number: `TN${s.id}`,
+        tracking_url: null,
+        rate_amount: 995,
+        currency: o.currency,
+        package_count: 1,
         explanation: JSON.stringify({ strategy: "cheapest", rule: null, summary: "", services: chosen }),
         status: seen(s.delivered) ? "delivered" : seen(s.handedOver) ? "in_transit" : null,
-        status_at: upTo(s.delivered) ?? upTo(s.handedOver), peak_rank: seen(s.delivered) ? 9 : seen(s.handedOver) ? 2 : 0,
-        last_update_at: Math.max(s.labelled, upTo(s.handedOver) ?? 0, upTo(s.delivered) ?? 0), version: 1, last_event_id: null,
-        labelled_by: "bootstrap", labelled_at: s.labelled, handed_over_by: seen(s.handedOver) ? "bootstrap" : null,
-        handed_over_at: upTo(s.handedOver), delivered_at: upTo(s.delivered),
+        status_at: upTo(s.delivered) ?? upTo(s.handedOver),
+        peak_rank: seen(s.delivered) ? 9 : seen(s.handedOver) ? 2 : 0,
+        last_update_at: Math.max(s.labelled, upTo(s.handedOver) ?? 0, upTo(s.delivered) ?? 0),
+        version: 1,
+        last_event_id: null,
+        labelled_by: "bootstrap",
+        labelled_at: s.labelled,
+        handed_over_by: seen(s.handedOver) ? "bootstrap" : null,
+        handed_over_at: upTo(s.handedOver),
+        delivered_at: upTo(s.delivered),
       });
     }
     for (const it of plan.items) {
       const shipped = seen(it.shipment.handedOver);
       add("shipment_items", {
-        id: it.id, shipment_id: it.shipment.id, origin_shipment_id: it.shipment.id, order_id: o.id, line_no: it.line.line_no,
-        sku: it.line.sku, warehouse_id: it.shipment.warehouse.id, bin_id: `bin_${it.shipment.warehouse.id}_A`, quantity: it.quantity,
-        reserved_qty: shipped ? 0 : it.quantity, picked_qty: shipped ? it.quantity : 0, short_qty: 0, packed_qty: shipped ? it.quantity : 0,
-        cancelled_at: null, created_at: plan.processed,
+        id: it.id,
+        shipment_id: it.shipment.id,
+        origin_shipment_id: it.shipment.id,
+        order_id: o.id,
+        line_no: it.line.line_no,
+        sku: it.line.sku,
+        warehouse_id: it.shipment.warehouse.id,
+        bin_id: `bin_${it.shipment.warehouse.id}_A`,
+        quantity: it.quantity,
+        reserved_qty: shipped ? 0 : it.quantity,
+        picked_qty: shipped ? it.quantity : 0,
+        short_qty: 0,
+        packed_qty: shipped ? it.quantity : 0,
+        cancelled_at: null,
+        created_at: plan.processed,
       });
     }
   }
   for (const m of plan.movements.filter((m) => seen(m.at))) {
     add("stock_movements", {
-      id: m.id, warehouse_id: m.item.shipment.warehouse.id, bin_id: `bin_${m.item.shipment.warehouse.id}_OUT`, sku: m.item.line.sku, kind: "ship",
-      on_hand_delta: -m.item.quantity, reserved_delta: -m.item.quantity, unit_cost: m.unit_cost, actor: "bootstrap", reason: null,
-      ref_type: "shipment", ref_id: m.item.shipment.id, created_at: m.at,
+      id: m.id,
+      warehouse_id: m.item.shipment.warehouse.id,
+      bin_id: `bin_${m.item.shipment.warehouse.id}_OUT`,
+      sku: m.item.line.sku,
+      kind: "ship",
+      on_hand_delta: -m.item.quantity,
+      reserved_delta: -m.item.quantity,
+      unit_cost: m.unit_cost,
+      actor: "bootstrap",
+      reason: null,
+      ref_type: "shipment",
+      ref_id: m.item.shipment.id,
+      created_at: m.at,
     });
   }
   for (const f of plan.floor.filter((f) => seen(f.at))) {
     add("warehouse_events", {
-      id: f.id, warehouse_id: f.shipment.warehouse.id, shipment_id: f.shipment.id, wave_id: null, kind: f.kind, worker: f.worker,
-      duration_ms: f.duration_ms, data: JSON.stringify(f.data), created_at: f.at,
+      id: f.id,
+      warehouse_id: f.shipment.warehouse.id,
+      shipment_id: f.shipment.id,
+      wave_id: null,
+      kind: f.kind,
+      worker: f.worker,
+      duration_ms: f.duration_ms,
+      data: JSON.stringify(f.data),
+      created_at: f.at,
     });
   }
   for (const x of plan.exceptions.filter((x) => seen(x.at))) {
     add("logistics_exceptions", {
-      id: x.id, shipment_id: x.shipment.id, order_id: o.id, store_id: o.store_id, kind: x.kind, detail: null, tracking_event_id: null,
-      status: "open", open_key: null, created_at: x.at, resolved_by: null, resolved_at: null, resolution: null,
+      id: x.id,
+      shipment_id: x.shipment.id,
+      order_id: o.id,
+      store_id: o.store_id,
+      kind: x.kind,
+      detail: null,
+      tracking_event_id: null,
+      status: "open",
+      open_key: null,
+      created_at: x.at,
+      resolved_by: null,
+      resolved_at: null,
+      resolution: null,
     });
   }
   for (const a of plan.audits.filter((a) => seen(a.at))) {
     add("audit_results", {
-      id: a.id, order_id: o.id, order_version: 1, rule_set_version: 1, outcome: a.outcome,
+      id: a.id,
+      order_id: o.id,
+      order_version: 1,
+      rule_set_version: 1,
+      outcome: a.outcome,
       findings: JSON.stringify(a.findings.map((f) => ({ rule: f.code, code: f.code, severity: f.severity, message: f.code, customerAction: null, confirmable: false }))),
-      trigger: "intake", duration_ms: 5, created_at: a.at,
+      trigger: "intake",
+      duration_ms: 5,
+      created_at: a.at,
     });
   }
   return out;

@@ -19,14 +19,7 @@ export type GeneratedOrder = {
   facts?: Partial<Record<FactTable, Record<string, string | number | null>[]>>;
 };
 
-export type FactTable =
-  | "shipments"
-  | "shipment_items"
-  | "stock_movements"
-  | "warehouse_events"
-  | "audit_results"
-  | "shipment_tracking"
-  | "logistics_exceptions";
+export type FactTable = "shipments" | "shipment_items" | "stock_movements" | "warehouse_events" | "audit_results" | "shipment_tracking" | "logistics_exceptions";
 
 export function prng(seed: number): () => number;
 

@@ -21,7 +21,8 @@ describe("opening", () => {
     for (const status of ["received", "on_hold", "approved", "processing", "cancelled"] as const) {
       expect(checkOpen({ ...order, status }, { kind: "refund", lines: [], prior: [], window: open })).toMatchObject({ ok: false, code: "not_after_sales" });
     }
-    for (const status of ["shipped", "delivered", "completed"] as const) expect(checkOpen({ ...order, status }, { kind: "refund", lines: [], prior: [], window: open }).ok).toBe(true);
+    for (const status of ["shipped", "delivered", "completed"] as const)
+      expect(checkOpen({ ...order, status }, { kind: "refund", lines: [], prior: [], window: open }).ok).toBe(true);
     expect(checkOpen({ ...order, archived: true }, { kind: "refund", lines: [], prior: [], window: open })).toMatchObject({ ok: false, code: "order_archived" });
   });
 
@@ -32,13 +33,26 @@ describe("opening", () => {
   });
 
   it("never asks about more units than were ordered, across the order's live requests", () => {
-    expect(checkOpen(order, { kind: "return", lines: [{ sku: "TEA", quantity: 1 }, { sku: "TEA", quantity: 1 }], prior: [], window: open })).toEqual({ ok: true, lines: [{ sku: "TEA", quantity: 2 }] });
+    expect(
+      checkOpen(order, {
+        kind: "return",
+        lines: [
+          { sku: "TEA", quantity: 1 },
+          { sku: "TEA", quantity: 1 },
+        ],
+        prior: [],
+        window: open,
+      }),
+    ).toEqual({ ok: true, lines: [{ sku: "TEA", quantity: 2 }] });
     expect(checkOpen(order, { kind: "return", lines: [{ sku: "TEA", quantity: 3 }], prior: [], window: open })).toMatchObject({ ok: false, field: "lines" });
     expect(checkOpen(order, { kind: "return", lines: [{ sku: "MUG", quantity: 1 }], prior: [], window: open })).toMatchObject({ ok: false, message: "MUG is not on this order" });
     const prior = [{ status: "resolved" as const, lines: [{ sku: "TEA", quantity: 2 }], refundAmount: null }];
     expect(checkOpen(order, { kind: "return", lines: [{ sku: "TEA", quantity: 1 }], prior: prior, window: open })).toMatchObject({ ok: false, field: "lines" });
     // Rejected and withdrawn requests give their units back.
-    const gone = [{ status: "rejected" as const, lines: [{ sku: "TEA", quantity: 2 }], refundAmount: null }, { status: "withdrawn" as const, lines: [{ sku: "TEA", quantity: 2 }], refundAmount: null }];
+    const gone = [
+      { status: "rejected" as const, lines: [{ sku: "TEA", quantity: 2 }], refundAmount: null },
+      { status: "withdrawn" as const, lines: [{ sku: "TEA", quantity: 2 }], refundAmount: null },
+    ];
     expect(checkOpen(order, { kind: "return", lines: [{ sku: "TEA", quantity: 2 }], prior: gone, window: open }).ok).toBe(true);
   });
 
@@ -69,7 +83,11 @@ describe("deciding", () => {
     expect(allowedRequestEvents("open")).toEqual(["accept", "reject", "resolve", "withdraw"]);
     expect(allowedRequestEvents("accepted")).toEqual(["resolve", "withdraw"]);
     for (const closed of ["resolved", "rejected", "withdrawn"] as const) expect(allowedRequestEvents(closed)).toEqual([]);
-    expect(decide("accepted", { event: "accept", ...none }, { order: order, refundedBefore: 0 })).toMatchObject({ ok: false, code: "illegal_transition", allowed: ["resolve", "withdraw"] });
+    expect(decide("accepted", { event: "accept", ...none }, { order: order, refundedBefore: 0 })).toMatchObject({
+      ok: false,
+      code: "illegal_transition",
+      allowed: ["resolve", "withdraw"],
+    });
     expect(decide("open", { event: "accept", ...none }, { order: order, refundedBefore: 0 })).toEqual({ ok: true, to: "accepted", closes: false, paymentStatus: null });
     expect(decide("accepted", { event: "withdraw", ...none }, { order: order, refundedBefore: 0 })).toEqual({ ok: true, to: "withdrawn", closes: true, paymentStatus: null });
   });
@@ -77,7 +95,10 @@ describe("deciding", () => {
   it("a rejection says why; a resolution says how; only a refund carries an amount", () => {
     expect(decide("open", { event: "reject", ...none }, { order: order, refundedBefore: 0 })).toMatchObject({ ok: false, field: "note" });
     expect(decide("open", { event: "resolve", ...none }, { order: order, refundedBefore: 0 })).toMatchObject({ ok: false, field: "resolution" });
-    expect(decide("open", { event: "resolve", ...none, resolution: "repair", refundAmount: 100 }, { order: order, refundedBefore: 0 })).toMatchObject({ ok: false, field: "refund_amount" });
+    expect(decide("open", { event: "resolve", ...none, resolution: "repair", refundAmount: 100 }, { order: order, refundedBefore: 0 })).toMatchObject({
+      ok: false,
+      field: "refund_amount",
+    });
     expect(decide("open", { event: "accept", ...none, resolution: "refund" }, { order: order, refundedBefore: 0 })).toMatchObject({ ok: false, field: "resolution" });
   });
 

@@ -170,7 +170,6 @@ export function decide(
 }
 
 /** What was refunded on the order so far, through resolved requests. */
-export const refundedSoFar = (prior: readonly PriorRequest[]) =>
-  prior.reduce((sum, r) => sum + (r.status === "resolved" && r.refundAmount ? r.refundAmount : 0), 0);
+export const refundedSoFar = (prior: readonly PriorRequest[]) => prior.reduce((sum, r) => sum + (r.status === "resolved" && r.refundAmount ? r.refundAmount : 0), 0);
 
 export { RESUME_AT_LEAST_MS, resumeDelay } from "../orders/completion";

@@ -12,7 +12,10 @@ export async function listOrderAfterSales(env: Env, orderId: string, opts: { pri
   const p = opts.principal;
   const db = database(env);
   const [order, rows] = await db.batch([
-    db.select({ id: orders.id }).from(orders).where(and(eq(orders.id, orderId), p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]))),
+    db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.id, orderId), p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]))),
     db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(afterSalesRequests.id),
   ]);
   return order[0] ? rows : null;

@@ -56,11 +56,7 @@ const facts = (r: AfterSalesRow, currency: string) => ({
 });
 
 /** `stores`: the caller's scope; an order outside it is not found, before anything else is said about it. */
-export async function planAfterSales(
-  env: Env,
-  orderId: string,
-  opts: { actor: string; stores: "*" | readonly string[]; action: AfterSalesAction },
-): Promise<AfterSalesPlan> {
+export async function planAfterSales(env: Env, orderId: string, opts: { actor: string; stores: "*" | readonly string[]; action: AfterSalesAction }): Promise<AfterSalesPlan> {
   const { actor, stores, action } = opts;
   const db = database(env);
   const [orderRows, lines, requests] = await db.batch([

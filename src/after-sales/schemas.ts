@@ -12,13 +12,11 @@ const RequestLine = z.object({
 
 export const OpenAfterSalesBody = z
   .object({
-    kind: z.enum(AFTER_SALES_KINDS).openapi({ description: "return: send items back; exchange: for another size or colour; refund: money back without a return; claim: lost, damaged or missing" }),
+    kind: z
+      .enum(AFTER_SALES_KINDS)
+      .openapi({ description: "return: send items back; exchange: for another size or colour; refund: money back without a return; claim: lost, damaged or missing" }),
     reason: z.string().trim().min(1).max(2000).openapi({ description: "What is wrong, in the customer's words" }),
-    lines: z
-      .array(RequestLine)
-      .max(250)
-      .default([])
-      .openapi({ description: "The items and quantities it is about; required for returns and exchanges, optional otherwise" }),
+    lines: z.array(RequestLine).max(250).default([]).openapi({ description: "The items and quantities it is about; required for returns and exchanges, optional otherwise" }),
   })
   .openapi("OpenAfterSalesRequest");
 
@@ -63,7 +61,10 @@ export const AfterSalesList = listOf(AfterSalesRequest, "AfterSalesList");
 export const AfterSalesIfMatch = z.object({ "if-match": z.string().optional() });
 
 export const AfterSalesIdParam = z.object({
-  id: z.string().regex(/^as_[0-9A-Z]{26}$/, "must be an after-sales request id").openapi({ param: { name: "id", in: "path" } }),
+  id: z
+    .string()
+    .regex(/^as_[0-9A-Z]{26}$/, "must be an after-sales request id")
+    .openapi({ param: { name: "id", in: "path" } }),
 });
 
 export const ListAfterSalesQuery = z.object({

@@ -47,10 +47,7 @@ function configOf(row: Row): StoreConfig {
 
 /** Every local day from the store's first order to its latest change. */
 async function daysWithData(d1: D1Database, storeId: string, timezone: string): Promise<string[]> {
-  const r = await first<{ lo: number | null; hi: number | null }>(
-    d1,
-    sql`SELECT MIN(created_at) AS lo, MAX(updated_at) AS hi FROM orders WHERE store_id = ${storeId}`,
-  );
+  const r = await first<{ lo: number | null; hi: number | null }>(d1, sql`SELECT MIN(created_at) AS lo, MAX(updated_at) AS hi FROM orders WHERE store_id = ${storeId}`);
   if (!r || r.lo === null || r.hi === null) return [];
   const days: string[] = [];
   for (let d = localDay(timezone, r.lo), last = localDay(timezone, r.hi); d <= last; d = addDays(d, 1)) days.push(d);
@@ -58,11 +55,14 @@ async function daysWithData(d1: D1Database, storeId: string, timezone: string): 
 }
 
 export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number): Promise<{ configs: StoreConfigs; rebuilt: string[] }> {
-  const rows = await all<Row>(d1, sql`
+  const rows = await all<Row>(
+    d1,
+    sql`
     SELECT s.id, s.timezone, l.store_id IS NOT NULL AS has_sla,
       l.received_to_approved_ms, l.approved_to_shipped_ms, l.shipped_to_delivered_ms, l.received_to_completed_ms,
       r.config AS applied
-    FROM stores s LEFT JOIN store_slas l ON l.store_id = s.id LEFT JOIN rollup_stores r ON r.store_id = s.id`);
+    FROM stores s LEFT JOIN store_slas l ON l.store_id = s.id LEFT JOIN rollup_stores r ON r.store_id = s.id`,
+  );
   const configs: StoreConfigs = new Map();
   const fresh: unknown[][] = [];
   const rebuilt: string[] = [];
@@ -80,11 +80,21 @@ export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number)
     const tables = [...FOLDS.flatMap((f) => f.tables), "rollup_dirty"];
     await batch(d1, [
       ...tables.map((t) => statement(d1, sql`DELETE FROM ${sql.identifier(t)} WHERE store_id = ${row.id} AND ${guard}`)),
-      ...insertJsonRows(d1, "rollup_dirty", ["store_id", "day", "marked_at"], days.map((d) => [row.id, d, now]), guard, {
-        orIgnore: true,
-      }),
-      statement(d1, sql`UPDATE rollup_stores SET timezone = ${config.timezone}, config = ${text}, applied_at = ${now}
-        WHERE store_id = ${row.id} AND ${guard}`),
+      ...insertJsonRows(
+        d1,
+        "rollup_dirty",
+        ["store_id", "day", "marked_at"],
+        days.map((d) => [row.id, d, now]),
+        guard,
+        {
+          orIgnore: true,
+        },
+      ),
+      statement(
+        d1,
+        sql`UPDATE rollup_stores SET timezone = ${config.timezone}, config = ${text}, applied_at = ${now}
+        WHERE store_id = ${row.id} AND ${guard}`,
+      ),
     ]);
     rebuilt.push(row.id);
   }

@@ -28,11 +28,7 @@ export function csvLine(cells: readonly unknown[]): string {
  * The first page is read before the response starts, so a failing query is
  * still an HTTP error; a failure later can only cut the stream short.
  */
-export async function csvResponse(
-  filename: string,
-  header: readonly string[],
-  pages: AsyncIterator<readonly (readonly unknown[])[]>,
-): Promise<Response> {
+export async function csvResponse(filename: string, header: readonly string[], pages: AsyncIterator<readonly (readonly unknown[])[]>): Promise<Response> {
   const encoder = new TextEncoder();
   let pending: IteratorResult<readonly (readonly unknown[])[]> | null = await pages.next();
   const body = new ReadableStream<Uint8Array>(

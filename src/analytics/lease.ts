@@ -18,13 +18,19 @@ export function leaseGuard(owner: string): SQL {
 export async function acquireLease(d1: D1Database, owner: string, now: number): Promise<{ watermark: number } | null> {
   const [, taken] = await batch(d1, [
     statement(d1, sql`INSERT OR IGNORE INTO rollup_state (id, watermark, lease_owner, lease_until) VALUES (1, 0, NULL, 0)`),
-    statement(d1, sql`UPDATE rollup_state SET lease_owner = ${owner}, lease_until = ${now + LEASE_MS}
-      WHERE id = 1 AND (lease_owner IS NULL OR lease_until < ${now}) RETURNING watermark`),
+    statement(
+      d1,
+      sql`UPDATE rollup_state SET lease_owner = ${owner}, lease_until = ${now + LEASE_MS}
+      WHERE id = 1 AND (lease_owner IS NULL OR lease_until < ${now}) RETURNING watermark`,
+    ),
   ]);
   return (taken?.results[0] as { watermark: number } | undefined) ?? null;
 }
 
 export async function releaseLease(d1: D1Database, owner: string, { now, lastRun }: { now: number; lastRun: Record<string, unknown> }): Promise<void> {
-  await run(d1, sql`UPDATE rollup_state SET lease_owner = NULL, lease_until = 0, last_run_at = ${now}, last_run = ${JSON.stringify(lastRun)}
-    WHERE id = 1 AND lease_owner = ${owner}`);
+  await run(
+    d1,
+    sql`UPDATE rollup_state SET lease_owner = NULL, lease_until = 0, last_run_at = ${now}, last_run = ${JSON.stringify(lastRun)}
+    WHERE id = 1 AND lease_owner = ${owner}`,
+  );
 }

@@ -17,10 +17,7 @@ const ms = (min: number | null) => (min === null ? null : min * MINUTE_MS);
 export async function getStoreSla(env: Env, p: Principal, storeId: string): Promise<z.infer<typeof StoreSla> | null> {
   if (!seesStore(p, storeId)) return null;
   const db = database(env);
-  const [store, row] = await db.batch([
-    db.select({ id: stores.id }).from(stores).where(eq(stores.id, storeId)),
-    db.select().from(storeSlas).where(eq(storeSlas.storeId, storeId)),
-  ]);
+  const [store, row] = await db.batch([db.select({ id: stores.id }).from(stores).where(eq(stores.id, storeId)), db.select().from(storeSlas).where(eq(storeSlas.storeId, storeId))]);
   if (!store[0]) return null;
   const sla = slaOf(row[0]);
   return {
@@ -35,11 +32,7 @@ export async function getStoreSla(env: Env, p: Principal, storeId: string): Prom
 }
 
 /** Replaces all four targets; the targets as stored, or null when the store is not visible. */
-export async function setStoreSla(
-  env: Env,
-  storeId: string,
-  opts: { principal: Principal; targets: z.infer<typeof SlaBody> },
-): Promise<z.infer<typeof StoreSla> | null> {
+export async function setStoreSla(env: Env, storeId: string, opts: { principal: Principal; targets: z.infer<typeof SlaBody> }): Promise<z.infer<typeof StoreSla> | null> {
   const p = opts.principal;
   if (!(await getStoreSla(env, p, storeId))) return null;
   const b = opts.targets;

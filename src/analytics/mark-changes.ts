@@ -17,7 +17,6 @@ import { FOLDS } from "./folds";
 import { insertJsonRows, SLOT_MS } from "./folds/fold";
 import { localDay } from "./time-zones";
 
-
 export type MarkResult = { watermark: number; orders: number; buckets: number; unknownStores: string[] };
 
 /** Pure: (store, slot) pairs to the (store, day) buckets they fall in. Both ends of a slot are checked, to be safe for odd offsets. */
@@ -43,21 +42,27 @@ export async function markChanges(
   configs: StoreConfigs,
   { from, to, limit, guard, now }: { from: number; to: number; limit: number; guard: SQL; now: number },
 ): Promise<MarkResult> {
-  const boundary = await statement(d1, sql`
+  const boundary = await statement(
+    d1,
+    sql`
     SELECT updated_at FROM orders WHERE updated_at > ${from} AND updated_at <= ${to}
-    ORDER BY updated_at LIMIT 1 OFFSET ${limit}`).first<{ updated_at: number }>();
+    ORDER BY updated_at LIMIT 1 OFFSET ${limit}`,
+  ).first<{ updated_at: number }>();
   const upTo = boundary?.updated_at ?? to;
   // Each source is its own statement: D1 caps the terms of one compound SELECT.
   const sources = FOLDS.flatMap((f) => (f.changedSlots ? [statement(d1, f.changedSlots(from, upTo))] : []));
   const [counted, found, ...more] = await batch(d1, [
     statement(d1, sql`SELECT COUNT(*) AS n FROM orders WHERE updated_at > ${from} AND updated_at <= ${upTo}`),
-    statement(d1, sql`
+    statement(
+      d1,
+      sql`
       SELECT o.store_id AS store_id, o.created_at / ${SLOT_MS} AS slot
       FROM orders o WHERE o.updated_at > ${from} AND o.updated_at <= ${upTo}
       UNION
       SELECT o.store_id, e.created_at / ${SLOT_MS}
       FROM orders o JOIN order_events e ON e.order_id = o.id
-      WHERE o.updated_at > ${from} AND o.updated_at <= ${upTo} AND e.created_at > ${from}`),
+      WHERE o.updated_at > ${from} AND o.updated_at <= ${upTo} AND e.created_at > ${from}`,
+    ),
     ...sources,
   ]);
   const slots = [found!, ...more].flatMap((r) => r.results as { store_id: string; slot: number }[]);
@@ -65,9 +70,16 @@ export async function markChanges(
   // A store created after this run read the configurations: leave the watermark for the next run.
   if (unknownStores.length) return { watermark: from, orders: 0, buckets: 0, unknownStores };
   await batch(d1, [
-    ...insertJsonRows(d1, "rollup_dirty", ["store_id", "day", "marked_at"], buckets.map(([s, d]) => [s, d, now]), guard, {
-      orIgnore: true,
-    }),
+    ...insertJsonRows(
+      d1,
+      "rollup_dirty",
+      ["store_id", "day", "marked_at"],
+      buckets.map(([s, d]) => [s, d, now]),
+      guard,
+      {
+        orIgnore: true,
+      },
+    ),
     statement(d1, sql`UPDATE rollup_state SET watermark = max(watermark, ${upTo}) WHERE id = 1 AND ${guard}`),
   ]);
   return { watermark: upTo, orders: (counted!.results[0] as { n: number }).n, buckets: buckets.length, unknownStores };

@@ -15,10 +15,38 @@ import type { OrderExportQuery } from "./schemas";
 import { isTimeZone, localIso } from "./time-zones";
 
 export const ORDER_COLUMNS = [
-  "id", "store_id", "channel", "external_id", "status", "status_reason", "payment_status", "requires_shipping",
-  "customer_name", "customer_email", "customer_phone", "ship_to_city", "ship_to_postal_code", "ship_to_country",
-  "currency", "subtotal_amount", "shipping_amount", "discount_amount", "tax_amount", "total_amount", "line_count", "units",
-  "created_at", "approved_at", "held_at", "processing_at", "shipped_at", "delivered_at", "completed_at", "cancelled_at", "archived_at", "note",
+  "id",
+  "store_id",
+  "channel",
+  "external_id",
+  "status",
+  "status_reason",
+  "payment_status",
+  "requires_shipping",
+  "customer_name",
+  "customer_email",
+  "customer_phone",
+  "ship_to_city",
+  "ship_to_postal_code",
+  "ship_to_country",
+  "currency",
+  "subtotal_amount",
+  "shipping_amount",
+  "discount_amount",
+  "tax_amount",
+  "total_amount",
+  "line_count",
+  "units",
+  "created_at",
+  "approved_at",
+  "held_at",
+  "processing_at",
+  "shipped_at",
+  "delivered_at",
+  "completed_at",
+  "cancelled_at",
+  "archived_at",
+  "note",
 ];
 
 const PAGE = 200;
@@ -30,10 +58,7 @@ export async function* orderExportPages(env: Env, p: Principal, q: z.infer<typeo
     const { data: page, next_cursor: next } = await listOrders(env, p, { ...q, limit: PAGE, cursor });
     const missing = [...new Set(page.map((o) => o.storeId))].filter((s) => !zones.has(s));
     if (missing.length) {
-      const rows = await all<{ id: string; timezone: string }>(
-        env.DB,
-        sql`SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(${JSON.stringify(missing)}))`,
-      );
+      const rows = await all<{ id: string; timezone: string }>(env.DB, sql`SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(${JSON.stringify(missing)}))`);
       for (const r of rows) zones.set(r.id, isTimeZone(r.timezone) ? r.timezone : "UTC");
     }
     const lines = page.length
@@ -54,11 +79,37 @@ function orderCells(o: OrderRow, tz: string, lines: { n: number; units: number }
   const money = (minor: number) => fromMinor(minor, o.currency);
   const a = o.shippingAddress;
   return [
-    o.id, o.storeId, o.channel, o.externalId, o.status, o.statusReason, o.paymentStatus, o.requiresShipping,
-    o.customerName, o.customerEmail, o.customerPhone, a.city ?? null, a.postal_code ?? null, a.country ?? null,
-    o.currency, money(o.subtotalAmount), money(o.shippingAmount), money(o.discountAmount), money(o.taxAmount), money(o.totalAmount),
-    lines?.n ?? 0, lines?.units ?? 0,
-    at(o.createdAt), at(o.approvedAt), at(o.heldAt), at(o.processingAt), at(o.shippedAt), at(o.deliveredAt), at(o.completedAt),
-    at(o.cancelledAt), at(o.archivedAt), o.note,
+    o.id,
+    o.storeId,
+    o.channel,
+    o.externalId,
+    o.status,
+    o.statusReason,
+    o.paymentStatus,
+    o.requiresShipping,
+    o.customerName,
+    o.customerEmail,
+    o.customerPhone,
+    a.city ?? null,
+    a.postal_code ?? null,
+    a.country ?? null,
+    o.currency,
+    money(o.subtotalAmount),
+    money(o.shippingAmount),
+    money(o.discountAmount),
+    money(o.taxAmount),
+    money(o.totalAmount),
+    lines?.n ?? 0,
+    lines?.units ?? 0,
+    at(o.createdAt),
+    at(o.approvedAt),
+    at(o.heldAt),
+    at(o.processingAt),
+    at(o.shippedAt),
+    at(o.deliveredAt),
+    at(o.completedAt),
+    at(o.cancelledAt),
+    at(o.archivedAt),
+    o.note,
   ];
 }

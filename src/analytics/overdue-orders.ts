@@ -48,7 +48,10 @@ export async function listOverdue(d1: D1Database, q: OverdueQuery) {
         ${span} AS span, ${sql.raw(open.since)} AS since,
         CASE WHEN s.store_id IS NULL THEN ${literal(DEFAULT_SLA[span])} ELSE ${column} END AS target_ms, st.timezone AS timezone
       FROM orders o LEFT JOIN store_slas s ON s.store_id = o.store_id JOIN stores st ON st.id = o.store_id
-      WHERE o.status IN (${sql.join(open.statuses.map((x) => sql`${x}`), sql`, `)}) AND o.archived_at IS NULL
+      WHERE o.status IN (${sql.join(
+        open.statuses.map((x) => sql`${x}`),
+        sql`, `,
+      )}) AND o.archived_at IS NULL
         ${open.extra ? sql.raw(`AND ${open.extra}`) : sql``} ${scope ? sql`AND ${scope}` : sql``}`;
   });
   if (!parts.length) return { data: [], next: null };

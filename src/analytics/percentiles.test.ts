@@ -36,9 +36,7 @@ describe("histogram percentiles", () => {
 
   it("merged from several buckets, estimate the percentiles of all the values within the bin error", () => {
     const rand = prng(42);
-    const buckets = Array.from({ length: 30 }, () =>
-      Array.from({ length: 50 + Math.floor(rand() * 200) }, () => Math.round(Math.exp(8 + rand() * 10))),
-    );
+    const buckets = Array.from({ length: 30 }, () => Array.from({ length: 50 + Math.floor(rand() * 200) }, () => Math.round(Math.exp(8 + rand() * 10))));
     const merged = new Map<number, number>();
     for (const values of buckets) {
       for (const [bin, c] of Object.entries(summarize(values).histogram)) merged.set(Number(bin), (merged.get(Number(bin)) ?? 0) + c);

@@ -25,7 +25,16 @@ describe("planUnits", () => {
       2,
     );
     expect(units.map((u) => [u.firstDay, u.lastDay, u.storeIds, u.zones.map((z) => [z.timezone, z.storeIds]), u.buckets.length])).toEqual([
-      ["2026-03-07", "2026-03-08", ["st_in", "st_ny1", "st_ny2"], [["Asia/Kolkata", ["st_in"]], ["America/New_York", ["st_ny1", "st_ny2"]]], 3],
+      [
+        "2026-03-07",
+        "2026-03-08",
+        ["st_in", "st_ny1", "st_ny2"],
+        [
+          ["Asia/Kolkata", ["st_in"]],
+          ["America/New_York", ["st_ny1", "st_ny2"]],
+        ],
+        3,
+      ],
       ["2026-03-09", "2026-03-09", ["st_ny1"], [["America/New_York", ["st_ny1"]]], 1],
       ["2026-03-12", "2026-03-12", ["st_ny1"], [["America/New_York", ["st_ny1"]]], 1],
     ]);

@@ -63,9 +63,12 @@ export async function refoldUnit(d1: D1Database, unit: FoldUnit, served: readonl
   const statements = (await Promise.all(FOLDS.map((f) => f.refold(d1, unit)))).flat();
   const keys = JSON.stringify(served.map((b) => [b.store_id, b.day]));
   statements.push(
-    statement(d1, sql`DELETE FROM rollup_dirty
+    statement(
+      d1,
+      sql`DELETE FROM rollup_dirty
       WHERE (store_id, day) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${keys}))
-        AND ${unit.guard}`),
+        AND ${unit.guard}`,
+    ),
   );
   await batch(d1, statements);
 }
@@ -80,8 +83,11 @@ export async function refoldDirty(
   const known = [...configs.keys()];
   // At least one unit per run, even when the scan used up the budget: every run makes progress.
   while (units === 0 || Date.now() < deadline) {
-    const dirty = await all<DirtyBucket>(d1, sql`SELECT store_id, day FROM rollup_dirty
-      WHERE ${storeIn(sql`store_id`, known)} ORDER BY day, store_id LIMIT ${pick}`);
+    const dirty = await all<DirtyBucket>(
+      d1,
+      sql`SELECT store_id, day FROM rollup_dirty
+      WHERE ${storeIn(sql`store_id`, known)} ORDER BY day, store_id LIMIT ${pick}`,
+    );
     if (!dirty.length) break;
     for (const unit of planUnits(dirty, configs, maxDays)) {
       if (units > 0 && Date.now() >= deadline) return { units, buckets };

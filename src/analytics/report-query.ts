@@ -53,8 +53,7 @@ export type GroupedResult = {
   page: { dims: readonly Dim[]; where: SQL; keys: SQL; first: unknown[] | null; last: unknown[] | null };
 };
 
-const inList = (column: string, values: readonly string[]) =>
-  sql`${sql.raw(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
+const inList = (column: string, values: readonly string[]) => sql`${sql.raw(column)} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`;
 
 /** The caller's stores, narrowed by a store_id filter. A filter outside the key's stores finds nothing. */
 export function storeScope(stores: Principal["stores"], { wanted, column = "store_id" }: { wanted?: readonly string[]; column?: string } = {}): SQL | undefined {
@@ -64,7 +63,10 @@ export function storeScope(stores: Principal["stores"], { wanted, column = "stor
 
 export function encodeKey(values: readonly unknown[]): string {
   const bytes = new TextEncoder().encode(JSON.stringify(values));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 }
 
 export function decodeKey(cursor: string, length: number): (string | number)[] {
@@ -76,17 +78,17 @@ export function decodeKey(cursor: string, length: number): (string | number)[] {
   } catch {
     throw bad();
   }
-  if (
-    !Array.isArray(values) ||
-    values.length !== length ||
-    !values.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))
-  ) {
+  if (!Array.isArray(values) || values.length !== length || !values.every((v) => typeof v === "string" || (typeof v === "number" && Number.isFinite(v)))) {
     throw bad();
   }
   return values as (string | number)[];
 }
 
-export const rowValue = (values: readonly unknown[]) => sql`(${sql.join(values.map((v) => sql`${v}`), sql`, `)})`;
+export const rowValue = (values: readonly unknown[]) =>
+  sql`(${sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  )})`;
 
 export async function queryGrouped(d1: D1Database, spec: GroupedSpec, q: GroupedQuery): Promise<GroupedResult> {
   const dims = spec.dims.filter((d) => d.always || q.group.has(d.name));

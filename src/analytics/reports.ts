@@ -218,8 +218,7 @@ export const skuReport: Report = {
     measures: {
       ...sums([...SKU_UNITS, ...SKU_REVENUE]),
       // A cost only when something shipped and every row that shipped has one: a partial sum would understate it.
-      cost_shipped:
-        "CASE WHEN SUM(units_shipped) = 0 OR SUM(units_shipped > 0 AND cost_shipped IS NULL) > 0 THEN NULL ELSE SUM(COALESCE(cost_shipped, 0)) END",
+      cost_shipped: "CASE WHEN SUM(units_shipped) = 0 OR SUM(units_shipped > 0 AND cost_shipped IS NULL) > 0 THEN NULL ELSE SUM(COALESCE(cost_shipped, 0)) END",
     },
     filters: { sku: "sku", currency: "currency" },
   },
@@ -345,7 +344,6 @@ export const floorReport: Report = {
     });
   },
 };
-
 
 export const auditFindingsReport: Report = {
   name: "audit-findings",

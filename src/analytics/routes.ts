@@ -69,8 +69,7 @@ const jsonOrCsv = <T extends z.ZodType>(schema: T, description: string) =>
     },
   }) as const;
 
-const TIMES =
-  "Days are each store's local calendar days (its time zone); `from` and `to` are inclusive. Rollups lag live data by a few minutes: see `freshness`.";
+const TIMES = "Days are each store's local calendar days (its time zone); `from` and `to` are inclusive. Rollups lag live data by a few minutes: see `freshness`.";
 
 type Base = {
   from: string;
@@ -183,10 +182,7 @@ analyticsRoutes.openapi(
       }
       return (await csvResponse(`sla-breaches-${q.from}-${q.to}.csv`, BREACH_COLUMNS, pages())) as never;
     }
-    const [page, fresh] = await Promise.all([
-      listBreaches(c.env.DB, { ...base, cursor: q.cursor, limit: q.limit }),
-      freshness(c.env.DB, p.stores),
-    ]);
+    const [page, fresh] = await Promise.all([listBreaches(c.env.DB, { ...base, cursor: q.cursor, limit: q.limit }), freshness(c.env.DB, p.stores)]);
     return c.json({ data: page.data as z.infer<typeof SlaBreachesReport>["data"], next_cursor: page.next, freshness: fresh }, 200);
   },
 );
@@ -198,8 +194,7 @@ analyticsRoutes.openapi(
     permission: "reports:read",
     tags: ["Reports"],
     summary: "Orders past their SLA right now",
-    description:
-      "Open orders whose current span (awaiting approval, shipping, delivery or completion) has run past the store's target, longest waiting first. Live, not a rollup.",
+    description: "Open orders whose current span (awaiting approval, shipping, delivery or completion) has run past the store's target, longest waiting first. Live, not a rollup.",
     request: { query: OverdueOrdersQuery },
     responses: { 200: jsonOrCsv(OverdueOrders, "A page of overdue orders"), ...problems() },
   }),
@@ -301,8 +296,7 @@ analyticsRoutes.openapi(
     permission: "reports:read",
     tags: ["Reports"],
     summary: "The order list as CSV",
-    description:
-      "Every order matching the filters of GET /v1/orders (newest first), streamed as text/csv. Times are in each store's time zone, money in the order's currency.",
+    description: "Every order matching the filters of GET /v1/orders (newest first), streamed as text/csv. Times are in each store's time zone, money in the order's currency.",
     request: { query: OrderExportQuery },
     responses: {
       200: { description: "CSV, one row per order", content: { "text/csv": { schema: CsvText } } },
@@ -324,7 +318,7 @@ analyticsRoutes.openapi(
     tags: ["Reports"],
     summary: "Recompute every rollup from raw data",
     description:
-      "Empties the rollup tables and rewinds the watermark; the following cron runs recompute everything (watch /v1/reports/freshness). Reports are incomplete until then. Needs a key for every store, and `{\"confirm\": true}`.",
+      'Empties the rollup tables and rewinds the watermark; the following cron runs recompute everything (watch /v1/reports/freshness). Reports are incomplete until then. Needs a key for every store, and `{"confirm": true}`.',
     request: { body: jsonBody(RebuildRollups) },
     responses: {
       202: jsonResponse(RebuildRequested, "The rollups will be rebuilt"),

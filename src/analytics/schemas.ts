@@ -22,7 +22,12 @@ const list = <T extends z.ZodType<string, string>>(item: T, max: number) =>
   z
     .string()
     .max(4000)
-    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(item).min(1).max(max));
 
 const Id = z.string().min(1).max(64);
@@ -160,8 +165,7 @@ export const Freshness = z
   })
   .openapi("RollupFreshness");
 
-const page = <T extends z.ZodType>(row: T, name: string) =>
-  z.object({ data: z.array(row), next_cursor: z.string().nullable(), freshness: Freshness }).openapi(name);
+const page = <T extends z.ZodType>(row: T, name: string) => z.object({ data: z.array(row), next_cursor: z.string().nullable(), freshness: Freshness }).openapi(name);
 
 export const OrdersReportRow = z
   .object({
@@ -229,9 +233,7 @@ export const OverdueOrder = z
     overdue_ms: z.number().int().openapi({ description: "How far past the target the order is now" }),
   })
   .openapi("OverdueOrder");
-export const OverdueOrders = z
-  .object({ data: z.array(OverdueOrder), next_cursor: z.string().nullable() })
-  .openapi("OverdueOrders");
+export const OverdueOrders = z.object({ data: z.array(OverdueOrder), next_cursor: z.string().nullable() }).openapi("OverdueOrders");
 
 export const StaffReportRow = z
   .object({
@@ -246,9 +248,7 @@ export const StaffReportRow = z
   .openapi("StaffReportRow");
 export const StaffReport = page(StaffReportRow, "StaffReport");
 
-export const ReasonsReportRow = z
-  .object({ ...group, event: z.string(), reason: z.string(), count: z.number().int() })
-  .openapi("ReasonsReportRow");
+export const ReasonsReportRow = z.object({ ...group, event: z.string(), reason: z.string(), count: z.number().int() }).openapi("ReasonsReportRow");
 export const ReasonsReport = page(ReasonsReportRow, "ReasonsReport");
 
 export const SkuReportRow = z
@@ -344,7 +344,16 @@ export const StoreSla = SlaBody.extend({
 export const CsvRows = z.string().openapi({ description: "With format=csv: every row, streamed" });
 export const CsvText = z.string();
 
-export const RebuildRollups = z.object({ confirm: z.literal(true) }).strict().openapi("RebuildRollups");
+export const RebuildRollups = z
+  .object({ confirm: z.literal(true) })
+  .strict()
+  .openapi("RebuildRollups");
 export const RebuildRequested = z.object({ status: z.literal("rebuild_requested") }).openapi("RebuildRequested");
 
-export const StoreIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const StoreIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});

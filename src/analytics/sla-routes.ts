@@ -36,7 +36,8 @@ slaRoutes.openapi(
     permission: "stores:manage",
     tags: ["Stores"],
     summary: "Set a store's SLA targets",
-    description: "Replaces all four targets (minutes; null for none). Processing-time rollups and SLA breaches of the store are rebuilt under the new targets by the next rollup runs.",
+    description:
+      "Replaces all four targets (minutes; null for none). Processing-time rollups and SLA breaches of the store are rebuilt under the new targets by the next rollup runs.",
     request: { params: StoreIdParam, body: jsonBody(SlaBody) },
     responses: { 200: jsonResponse(StoreSla, "The targets"), ...problems(404, 413, 415, 422) },
   }),

@@ -16,9 +16,7 @@ export const SPAN_END_EVENT: Record<Span, string> = {
   received_to_completed: "complete",
 };
 
-export const SPAN_OF_EVENT: Record<string, Span> = Object.fromEntries(
-  SPANS.map((s) => [SPAN_END_EVENT[s], s]),
-) as Record<string, Span>;
+export const SPAN_OF_EVENT: Record<string, Span> = Object.fromEntries(SPANS.map((s) => [SPAN_END_EVENT[s], s])) as Record<string, Span>;
 
 /** Target duration per span in milliseconds; null means no target. */
 export type Sla = Record<Span, number | null>;
@@ -32,10 +30,7 @@ export const DEFAULT_SLA: Sla = {
   received_to_completed: null,
 };
 
-type SlaRow = Pick<
-  typeof storeSlas.$inferSelect,
-  "receivedToApprovedMs" | "approvedToShippedMs" | "shippedToDeliveredMs" | "receivedToCompletedMs"
->;
+type SlaRow = Pick<typeof storeSlas.$inferSelect, "receivedToApprovedMs" | "approvedToShippedMs" | "shippedToDeliveredMs" | "receivedToCompletedMs">;
 
 export function slaOf(row: SlaRow | null | undefined): Sla {
   if (!row) return DEFAULT_SLA;

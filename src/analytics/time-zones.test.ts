@@ -56,8 +56,17 @@ describe("offsets and local days", () => {
 
   it("for every day of a year in odd zones: the day's bounds and segments agree with localDay and offsetMs", () => {
     const zones = [
-      "UTC", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Asia/Kathmandu", "Australia/Lord_Howe",
-      "America/Santiago", "Asia/Beirut", "Pacific/Chatham", "America/St_Johns", "America/Havana",
+      "UTC",
+      "America/New_York",
+      "Europe/Berlin",
+      "Asia/Kolkata",
+      "Asia/Kathmandu",
+      "Australia/Lord_Howe",
+      "America/Santiago",
+      "Asia/Beirut",
+      "Pacific/Chatham",
+      "America/St_Johns",
+      "America/Havana",
     ];
     for (const tz of zones) {
       for (let day = "2026-01-01"; day <= "2026-12-31"; day = addDays(day, 1)) {

@@ -12,10 +12,7 @@ import { withinScope } from "./scope";
 
 export type KeyRow = typeof apiKeys.$inferSelect;
 
-export type CreateApiKeyResult =
-  | { ok: true; row: KeyRow; key: string }
-  | { ok: false; code: "invalid"; errors: FieldError[] }
-  | { ok: false; code: "forbidden"; message: string };
+export type CreateApiKeyResult = { ok: true; row: KeyRow; key: string } | { ok: false; code: "invalid"; errors: FieldError[] } | { ok: false; code: "forbidden"; message: string };
 
 export async function createApiKey(env: Env, body: CreateApiKeyInput, opts: { principal: Principal }): Promise<CreateApiKeyResult> {
   const p = opts.principal;

@@ -32,7 +32,13 @@ export const CreateApiKey = z
       .openapi({ description: 'Warehouses the key may see and work in, or ["*"] (the default) for every warehouse' }),
   })
   .openapi("CreateApiKey");
-export const KeyIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const KeyIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 export type CreateApiKeyInput = z.infer<typeof CreateApiKey>;
 
 export const ListApiKeysQuery = z.object({ ...ListQuery, include_revoked: z.enum(["true", "false"]).optional() });

@@ -34,10 +34,7 @@ export const auditStage: OrderStage<AuditInput, AuditSummary> = {
 };
 
 /** Runs the store's audit rules on the order, through its object. */
-export function auditOrder(
-  env: Env,
-  cmd: AuditInput & { orderId: string; actor: string; stores: Scope; mayDoFinanceCheck?: boolean },
-): Promise<ChangeResult<AuditSummary>> {
+export function auditOrder(env: Env, cmd: AuditInput & { orderId: string; actor: string; stores: Scope; mayDoFinanceCheck?: boolean }): Promise<ChangeResult<AuditSummary>> {
   const { orderId, actor, stores, mayDoFinanceCheck, trigger, atVersion } = cmd;
   return orderStub(env, orderId).change({
     orderId,

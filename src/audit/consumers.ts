@@ -34,7 +34,13 @@ const auditNewOrder: Handler = async function auditNewOrder(env, message, batch)
   const storeId = storeOf(message);
   if (storeId) {
     const auto = await batch.once("audit:auto-audit", () =>
-      autoAuditOf(env, batch.messages.filter((m) => m.type === "order.received").map(storeOf).filter((id): id is string => id !== null)),
+      autoAuditOf(
+        env,
+        batch.messages
+          .filter((m) => m.type === "order.received")
+          .map(storeOf)
+          .filter((id): id is string => id !== null),
+      ),
     );
     if (auto.get(storeId) === false) return [];
   }

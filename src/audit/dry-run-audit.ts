@@ -34,7 +34,15 @@ export async function dryRunAudit(env: Env, body: DryRunInput, opts: { principal
   } else {
     const input = body.order!;
     if (!seesStore(p, input.store_id)) return { ok: false, code: "store_not_found" };
-    const built = buildOrder(input, { catalogue: await lookupSkus(env, input.store_id, input.lines.map((l) => l.sku)), actor: p.id, now: Date.now() });
+    const built = buildOrder(input, {
+      catalogue: await lookupSkus(
+        env,
+        input.store_id,
+        input.lines.map((l) => l.sku),
+      ),
+      actor: p.id,
+      now: Date.now(),
+    });
     if (!built.ok) return { ok: false, code: "invalid", errors: built.errors.map((e) => ({ ...e, field: `order.${e.field}` })) };
     subject = { order: built.value.order, lines: built.value.lines };
   }

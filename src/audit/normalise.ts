@@ -9,4 +9,11 @@ export const normalisePhone = (phone: string) => {
 
 /** First line, postal code and country, lowercased with runs of spaces and punctuation folded. */
 export const normaliseAddress = (a: { line1?: string | null; postal_code?: string | null; country?: string | null }) =>
-  [a.line1, a.postal_code, a.country].map((p) => (p ?? "").toLowerCase().replace(/[\s.,#\-]+/g, " ").trim()).join("|");
+  [a.line1, a.postal_code, a.country]
+    .map((p) =>
+      (p ?? "")
+        .toLowerCase()
+        .replace(/[\s.,#\-]+/g, " ")
+        .trim(),
+    )
+    .join("|");

@@ -13,12 +13,40 @@ function subject(o: Partial<OrderRow> = {}, lines: Partial<OrderLineRow>[] = [{}
   return {
     lines: ls,
     order: {
-      id: "ord_1", storeId: "st_1", channel: "web", externalId: null, status: "received", version: 1, paymentStatus: "paid", requiresShipping: true,
-      customerName: "Ada", customerEmail: "ada@example.com", customerPhone: "+1 415 555 0100",
+      id: "ord_1",
+      storeId: "st_1",
+      channel: "web",
+      externalId: null,
+      status: "received",
+      version: 1,
+      paymentStatus: "paid",
+      requiresShipping: true,
+      customerName: "Ada",
+      customerEmail: "ada@example.com",
+      customerPhone: "+1 415 555 0100",
       shippingAddress: { name: "Ada", line1: "1 Market St", line2: null, city: "San Francisco", region: "CA", postal_code: "94105", country: "US" },
-      currency: "USD", subtotalAmount: subtotal, shippingAmount: 0, discountAmount: 0, taxAmount: 0, totalAmount: subtotal, note: null, locale: null,
-      channelTotalAmount: null, confirmations: [], statusReason: null, createdAt: NOW, updatedAt: NOW, approvedAt: null, heldAt: null, processingAt: null,
-      shippedAt: null, deliveredAt: null, completedAt: null, cancelledAt: null, archivedAt: null, openAfterSales: 0,
+      currency: "USD",
+      subtotalAmount: subtotal,
+      shippingAmount: 0,
+      discountAmount: 0,
+      taxAmount: 0,
+      totalAmount: subtotal,
+      note: null,
+      locale: null,
+      channelTotalAmount: null,
+      confirmations: [],
+      statusReason: null,
+      createdAt: NOW,
+      updatedAt: NOW,
+      approvedAt: null,
+      heldAt: null,
+      processingAt: null,
+      shippedAt: null,
+      deliveredAt: null,
+      completedAt: null,
+      cancelledAt: null,
+      archivedAt: null,
+      openAfterSales: 0,
       ...o,
     },
   };
@@ -46,13 +74,28 @@ describe("the default rules", () => {
 });
 
 describe("address and contact, per country", () => {
-  const addr = (country: string, postal: string, region: string | null = "X") => subject({ shippingAddress: { name: "A", line1: "1 Road", line2: null, city: "C", region, postal_code: postal, country } });
+  const addr = (country: string, postal: string, region: string | null = "X") =>
+    subject({ shippingAddress: { name: "A", line1: "1 Road", line2: null, city: "C", region, postal_code: postal, country } });
   it.each([
-    ["US", "94105"], ["US", "94105-1234"], ["CN", "200001"], ["GB", "SW1A 1AA"], ["GB", "m11ae"], ["DE", "10115"], ["JP", "100-0001"], ["JP", "1000001"], ["FR", "75001"],
+    ["US", "94105"],
+    ["US", "94105-1234"],
+    ["CN", "200001"],
+    ["GB", "SW1A 1AA"],
+    ["GB", "m11ae"],
+    ["DE", "10115"],
+    ["JP", "100-0001"],
+    ["JP", "1000001"],
+    ["FR", "75001"],
   ])("accepts %s postal code %s", (country, postal) => {
     expect(codes(only("address", addr(country, postal)))).not.toContain("postal_code_invalid");
   });
-  it.each([["US", "9410"], ["CN", "20001"], ["GB", "12345"], ["DE", "1011"], ["JP", "100-00001"]])("refuses %s postal code %s", (country, postal) => {
+  it.each([
+    ["US", "9410"],
+    ["CN", "20001"],
+    ["GB", "12345"],
+    ["DE", "1011"],
+    ["JP", "100-00001"],
+  ])("refuses %s postal code %s", (country, postal) => {
     const d = only("address", addr(country, postal));
     expect(d.outcome).toBe("hold");
     expect(d.findings[0]).toMatchObject({ code: "postal_code_invalid", customerAction: "fix_address", confirmable: true, field: "shipping_address.postal_code" });
@@ -62,16 +105,41 @@ describe("address and contact, per country", () => {
     expect(codes(only("address", addr("DE", "10115", null)))).toEqual([]);
   });
   it("flags missing parts and a missing way to reach the customer", () => {
-    const s = subject({ customerEmail: null, customerPhone: null, shippingAddress: { name: "A", line1: " ", line2: null, city: "", region: "CA", postal_code: "94105", country: "US" } });
+    const s = subject({
+      customerEmail: null,
+      customerPhone: null,
+      shippingAddress: { name: "A", line1: " ", line2: null, city: "", region: "CA", postal_code: "94105", country: "US" },
+    });
     expect(codes(only("address", s))).toEqual(["address_incomplete", "address_incomplete", "contact_missing"]);
     expect(codes(only("address", s, ctx(), { require_contact: false }))).toEqual(["address_incomplete", "address_incomplete"]);
   });
   it.each([
-    ["US", "+1 (415) 555-0100", true], ["US", "415 555 0100", true], ["US", "555-0100", false],
-    ["CN", "+86 138 0013 8000", true], ["CN", "13800138000", true], ["CN", "12345", false],
-    ["GB", "+44 20 7946 0958", true], ["GB", "+1 415 555 0100", true], ["DE", "+12", false], ["GB", "020 7946 0958", true], ["DE", "+49 30 123456", true], ["JP", "03-1234-5678", true], ["JP", "12", false],
+    ["US", "+1 (415) 555-0100", true],
+    ["US", "415 555 0100", true],
+    ["US", "555-0100", false],
+    ["CN", "+86 138 0013 8000", true],
+    ["CN", "13800138000", true],
+    ["CN", "12345", false],
+    ["GB", "+44 20 7946 0958", true],
+    ["GB", "+1 415 555 0100", true],
+    ["DE", "+12", false],
+    ["GB", "020 7946 0958", true],
+    ["DE", "+49 30 123456", true],
+    ["JP", "03-1234-5678", true],
+    ["JP", "12", false],
   ])("%s phone %s valid: %s", (country, phone, valid) => {
-    const s = subject({ customerPhone: phone, shippingAddress: { name: "A", line1: "1", line2: null, city: "C", region: "R", postal_code: { US: "94105", CN: "200001", GB: "SW1A 1AA", DE: "10115", JP: "100-0001" }[country]!, country } });
+    const s = subject({
+      customerPhone: phone,
+      shippingAddress: {
+        name: "A",
+        line1: "1",
+        line2: null,
+        city: "C",
+        region: "R",
+        postal_code: { US: "94105", CN: "200001", GB: "SW1A 1AA", DE: "10115", JP: "100-0001" }[country]!,
+        country,
+      },
+    });
     expect(codes(only("address", s)).includes("phone_invalid")).toBe(!valid);
   });
   it("service-only orders need no address, only contact", () => {
@@ -79,7 +147,10 @@ describe("address and contact, per country", () => {
     expect(codes(only("address", s))).toEqual([]);
   });
   it("a confirmed postal code no longer holds the order, but stays on record", () => {
-    const s = subject({ confirmations: ["postal_code_invalid"], shippingAddress: { name: "A", line1: "1", line2: null, city: "C", region: "CA", postal_code: "9410", country: "US" } });
+    const s = subject({
+      confirmations: ["postal_code_invalid"],
+      shippingAddress: { name: "A", line1: "1", line2: null, city: "C", region: "CA", postal_code: "9410", country: "US" },
+    });
     const d = only("address", s);
     expect(d.outcome).toBe("approve");
     expect(d.findings).toMatchObject([{ code: "postal_code_invalid", severity: "info" }]);
@@ -89,8 +160,20 @@ describe("address and contact, per country", () => {
 describe("catalogue", () => {
   it("unknown and inactive SKUs hold", () => {
     const s = subject({}, [{ sku: "TEA" }, { sku: "GHOST" }, { sku: "OLD" }]);
-    const c = ctx({ catalogue: new Map([["TEA", tea], ["GHOST", null], ["OLD", { ...tea, active: false }]]) });
-    expect(only("sku", s, c)).toMatchObject({ outcome: "hold", findings: [{ code: "sku_unknown", field: "lines.1.sku" }, { code: "sku_inactive", field: "lines.2.sku" }] });
+    const c = ctx({
+      catalogue: new Map([
+        ["TEA", tea],
+        ["GHOST", null],
+        ["OLD", { ...tea, active: false }],
+      ]),
+    });
+    expect(only("sku", s, c)).toMatchObject({
+      outcome: "hold",
+      findings: [
+        { code: "sku_unknown", field: "lines.1.sku" },
+        { code: "sku_inactive", field: "lines.2.sku" },
+      ],
+    });
   });
   it("prices: exact by default, within tolerance when set, either way", () => {
     const cheap = subject({}, [{ unitPrice: 950, totalAmount: 950 }]);
@@ -116,7 +199,10 @@ describe("order checks", () => {
   it("quantity limits per line and per order", () => {
     expect(codes(only("quantity", subject({}, [{ quantity: 51, totalAmount: 51000 }])))).toEqual(["quantity_over_limit"]);
     expect(codes(only("quantity", subject({}, [{ quantity: 50, totalAmount: 50000 }])))).toEqual([]);
-    const many = subject({}, Array.from({ length: 5 }, () => ({ quantity: 41, totalAmount: 41000 })));
+    const many = subject(
+      {},
+      Array.from({ length: 5 }, () => ({ quantity: 41, totalAmount: 41000 })),
+    );
     expect(codes(only("quantity", many))).toEqual(["units_over_limit"]);
     expect(codes(only("quantity", many, ctx(), { max_units: 1000 }))).toEqual([]);
   });
@@ -162,7 +248,10 @@ describe("the rule set", () => {
     const s = subject({ paymentStatus: "unpaid", note: "hi" });
     expect(evaluate(s, ctx(), DEFAULT_RULES).outcome).toBe("hold");
     expect(evaluate(s, ctx({ blocked: [{ kind: "phone", value: "+14155550100" }] }), DEFAULT_RULES).outcome).toBe("reject");
-    const lenient = normaliseRules([{ kind: "note", enabled: true, severity: "info", params: {} }, { kind: "payment", enabled: true, params: {} }]);
+    const lenient = normaliseRules([
+      { kind: "note", enabled: true, severity: "info", params: {} },
+      { kind: "payment", enabled: true, params: {} },
+    ]);
     expect(evaluate(s, ctx(), lenient).outcome).toBe("wait");
     expect(evaluate(s, ctx(), normaliseRules([{ kind: "payment", enabled: false, params: {} }])).outcome).toBe("approve");
   });
@@ -181,7 +270,15 @@ describe("the rule set", () => {
     expect(r.success).toBe(false);
     const paths = r.error!.issues.map((i) => i.path.join("."));
     expect(paths).toEqual(
-      expect.arrayContaining(["rules.0.kind", "rules.1.params.tolerance_percent", "rules.2.kind", "rules.3.params.thresholds.XYZ", "rules.3.params.thresholds.USD", "rules.4.params.max_per_line", "rules.5.params"]),
+      expect.arrayContaining([
+        "rules.0.kind",
+        "rules.1.params.tolerance_percent",
+        "rules.2.kind",
+        "rules.3.params.thresholds.XYZ",
+        "rules.3.params.thresholds.USD",
+        "rules.4.params.max_per_line",
+        "rules.5.params",
+      ]),
     );
     const severity = RuleSetBody.safeParse({ rules: [{ kind: "note", severity: "fatal" }] });
     expect(severity.error!.issues.map((i) => i.path.join("."))).toEqual(["rules.0.severity"]);

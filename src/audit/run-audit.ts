@@ -31,10 +31,13 @@ export function holdReasonsOf(findings: readonly Finding[]): { code: string; mes
   return [...byCode].map(([code, messages]) => ({ code, message: messages.join("; ").slice(0, 1000) }));
 }
 
-const sameCodes = (a: readonly string[], b: readonly { code: string }[]) =>
-  a.length === b.length && b.every((r) => a.includes(r.code));
+const sameCodes = (a: readonly string[], b: readonly { code: string }[]) => a.length === b.length && b.every((r) => a.includes(r.code));
 
-const summaryOf = (findings: readonly Finding[]) => findings.map((f) => f.message).join("; ").slice(0, 500);
+const summaryOf = (findings: readonly Finding[]) =>
+  findings
+    .map((f) => f.message)
+    .join("; ")
+    .slice(0, 500);
 
 export async function planAudit(
   env: Env,

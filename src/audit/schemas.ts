@@ -65,7 +65,13 @@ export const RuleSetBody = z
   })
   .openapi("AuditRuleSet");
 
-export const StoreParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const StoreParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 
 export const RuleSetSchema = z
   .object({
@@ -77,7 +83,15 @@ export const RuleSetSchema = z
   .openapi("StoreAuditRules");
 
 export const BlockEntry = z
-  .object({ id: z.string(), store_id: z.string(), kind: z.enum(["email", "phone", "address"]), value: z.string(), note: z.string().nullable(), created_by: z.string(), created_at: Rfc3339 })
+  .object({
+    id: z.string(),
+    store_id: z.string(),
+    kind: z.enum(["email", "phone", "address"]),
+    value: z.string(),
+    note: z.string().nullable(),
+    created_by: z.string(),
+    created_at: Rfc3339,
+  })
   .openapi("BlocklistEntry");
 export const NewBlockEntry = z
   .object({
@@ -94,7 +108,13 @@ export const NewBlockEntry = z
 export type NewBlockEntryInput = z.infer<typeof NewBlockEntry>;
 export const BlocklistQuery = z.object(ListQuery);
 export const BlocklistPage = listOf(BlockEntry, "BlocklistPage");
-export const BlockEntryParam = StoreParam.extend({ entry_id: z.string().min(1).max(64).openapi({ param: { name: "entry_id", in: "path" } }) });
+export const BlockEntryParam = StoreParam.extend({
+  entry_id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "entry_id", in: "path" } }),
+});
 
 export const AuditHistory = z.object({ data: z.array(AuditResultSchema) }).openapi("AuditHistory");
 
@@ -102,7 +122,11 @@ export const AuditRun = z.object({ order: OrderSummary, audit: AuditSummarySchem
 
 export const DryRunBody = z
   .object({
-    order_id: z.string().regex(/^ord_[0-9A-Z]{26}$/).optional().openapi({ description: "Audit an existing order as it is now" }),
+    order_id: z
+      .string()
+      .regex(/^ord_[0-9A-Z]{26}$/)
+      .optional()
+      .openapi({ description: "Audit an existing order as it is now" }),
     order: CreateOrderBody.optional().openapi({ description: "Or a payload, as it would be created" }),
     rules: RuleSetBody.shape.rules.optional().openapi({ description: "Rules to try instead of the store's" }),
   })
@@ -131,7 +155,11 @@ export const QueueItem = z
 export const ReviewQueueQuery = z.object({
   ...ListQuery,
   store_id: z.string().max(64).optional(),
-  reason: z.string().regex(/^[a-z_]{1,64}$/).optional().openapi({ description: "A hold reason code, e.g. postal_code_invalid" }),
+  reason: z
+    .string()
+    .regex(/^[a-z_]{1,64}$/)
+    .optional()
+    .openapi({ description: "A hold reason code, e.g. postal_code_invalid" }),
   order: z.enum(["oldest", "newest"]).default("oldest"),
 });
 export type ReviewQueueFilter = z.infer<typeof ReviewQueueQuery>;

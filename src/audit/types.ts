@@ -57,7 +57,10 @@ export interface RuleKind<P> {
 export function contentsKey(lines: readonly { sku: string; quantity: number }[]): string {
   const totals = new Map<string, number>();
   for (const l of lines) totals.set(l.sku, (totals.get(l.sku) ?? 0) + l.quantity);
-  return [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([s, q]) => `${s}x${q}`).join(",");
+  return [...totals]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([s, q]) => `${s}x${q}`)
+    .join(",");
 }
 
 /** For rule kinds without parameters. */

@@ -172,7 +172,17 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "labels:read",
     "tracking:read",
   ],
-  logistics: ["orders:read", ...transitions("ship", "deliver"), "stores:read", "products:read", "warehouses:read", "fulfilment:read", "shipments:read", "fulfilment_exceptions:read", ...LOGISTICS],
+  logistics: [
+    "orders:read",
+    ...transitions("ship", "deliver"),
+    "stores:read",
+    "products:read",
+    "warehouses:read",
+    "fulfilment:read",
+    "shipments:read",
+    "fulfilment_exceptions:read",
+    ...LOGISTICS,
+  ],
   // Support fixes orders for customers, stops shipments and runs the service team's tasks.
   support: [
     "orders:read",

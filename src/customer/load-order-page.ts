@@ -11,7 +11,11 @@ export async function loadOrderPage(env: Env, orderId: string, opts: { token: st
   const { token, lang: langParam } = opts;
   const db = database(env);
   const [o, lines, events, holds, requests] = await db.batch([
-    db.select({ order: orders, storeName: stores.name, storeLanguage: stores.language }).from(orders).innerJoin(stores, eq(stores.id, orders.storeId)).where(eq(orders.id, orderId)),
+    db
+      .select({ order: orders, storeName: stores.name, storeLanguage: stores.language })
+      .from(orders)
+      .innerJoin(stores, eq(stores.id, orders.storeId))
+      .where(eq(orders.id, orderId)),
     db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
     db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)),
     db.select({ code: orderHoldReasons.code, message: orderHoldReasons.message }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),

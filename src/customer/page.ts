@@ -232,8 +232,23 @@ export type PageModel = {
 };
 
 const CUSTOMER_EVENTS = new Set([
-  "received", "approve", "hold", "reject", "cancel", "process", "ship", "deliver", "complete", "edited", "customer_confirmed", "payment_updated",
-  "after_sales_opened", "after_sales_accepted", "after_sales_rejected", "after_sales_resolved", "after_sales_withdrawn",
+  "received",
+  "approve",
+  "hold",
+  "reject",
+  "cancel",
+  "process",
+  "ship",
+  "deliver",
+  "complete",
+  "edited",
+  "customer_confirmed",
+  "payment_updated",
+  "after_sales_opened",
+  "after_sales_accepted",
+  "after_sales_rejected",
+  "after_sales_resolved",
+  "after_sales_withdrawn",
 ]);
 
 function field(m: PageModel, name: string, opts: { value: string | null | undefined; type?: string; required?: boolean }) {
@@ -254,11 +269,15 @@ function afterSalesSection(m: PageModel) {
   const list = m.requests.length
     ? html`<section><h2>${t(lang, "your_requests")}</h2>
 ${m.requests.map(
-  (r) => html`<div data-request="${r.id}" data-request-status="${r.status}"><p><strong>${t(lang, `kind_${r.kind}`)}</strong> · ${t(lang, `rq_${r.status}`)}${r.resolution ? html` · ${t(lang, `res_${r.resolution}`)}${r.refundAmount !== null ? ` ${fromMinor(r.refundAmount, r.currency)} ${r.currency}` : ""}` : ""}<br>
+  (
+    r,
+  ) => html`<div data-request="${r.id}" data-request-status="${r.status}"><p><strong>${t(lang, `kind_${r.kind}`)}</strong> · ${t(lang, `rq_${r.status}`)}${r.resolution ? html` · ${t(lang, `res_${r.resolution}`)}${r.refundAmount !== null ? ` ${fromMinor(r.refundAmount, r.currency)} ${r.currency}` : ""}` : ""}<br>
 <small>${r.reason}</small>${r.note ? html`<br>${r.note}` : ""}</p>
-${OPEN_REQUEST_STATUSES.has(r.status)
-  ? html`<form method="post" action="${base}/after-sales/${r.id}/withdraw"><input type="hidden" name="version" value="${r.version}"><button type="submit" class="secondary">${t(lang, "withdraw")}</button></form>`
-  : ""}</div>`,
+${
+  OPEN_REQUEST_STATUSES.has(r.status)
+    ? html`<form method="post" action="${base}/after-sales/${r.id}/withdraw"><input type="hidden" name="version" value="${r.version}"><button type="submit" class="secondary">${t(lang, "withdraw")}</button></form>`
+    : ""
+}</div>`,
 )}</section>`
     : "";
   const form = anyOpen
@@ -269,7 +288,8 @@ ${OPEN_REQUEST_STATUSES.has(r.status)
   <select id="kind" name="kind" aria-invalid="${m.errors?.kind ? "true" : "false"}">${AFTER_SALES_KINDS.map((k) => html`<option value="${k}" ${m.values?.kind === k ? raw("selected") : ""}>${t(lang, `kind_${k}`)}</option>`)}</select>${err("kind")}
   <label>${t(lang, "which_items")}</label>
   ${m.lines.map(
-    (l) => html`<div class="row"><label for="qty_${l.lineNo}">${l.name}</label><input class="qty" id="qty_${l.lineNo}" name="qty_${l.lineNo}" type="number" min="0" max="${l.quantity}" value="${m.values?.[`qty_${l.lineNo}`] ?? "0"}" aria-invalid="${m.errors?.[`qty_${l.lineNo}`] ? "true" : "false"}"></div>${err(`qty_${l.lineNo}`)}`,
+    (l) =>
+      html`<div class="row"><label for="qty_${l.lineNo}">${l.name}</label><input class="qty" id="qty_${l.lineNo}" name="qty_${l.lineNo}" type="number" min="0" max="${l.quantity}" value="${m.values?.[`qty_${l.lineNo}`] ?? "0"}" aria-invalid="${m.errors?.[`qty_${l.lineNo}`] ? "true" : "false"}"></div>${err(`qty_${l.lineNo}`)}`,
   )}
   ${err("lines")}
   <label for="reason">${t(lang, "reason")}</label>
@@ -298,28 +318,34 @@ export function orderPage(m: PageModel) {
   <ul>${m.holds.filter((h) => CUSTOMER_FIXABLE[h.code]).map((h) => html`<li>${h.message}</li>`)}</ul>
   ${m.errors ? html`<p class="err">${t(lang, "invalid")}</p>` : ""}
 </section>
-${actions.has("fix_address")
-  ? html`<section><h2>${t(lang, "fix_address")}</h2>
+${
+  actions.has("fix_address")
+    ? html`<section><h2>${t(lang, "fix_address")}</h2>
   <form method="post" action="${base}/address">
     <input type="hidden" name="version" value="${o.version}">
     ${field(m, "name", { value: a.name })}${field(m, "line1", { value: a.line1 })}${field(m, "line2", { value: a.line2, required: false })}
     ${field(m, "city", { value: a.city })}${field(m, "region", { value: a.region, required: false })}${field(m, "postal_code", { value: a.postal_code })}${field(m, "country", { value: a.country })}
     <button type="submit">${t(lang, "save")}</button>
   </form></section>`
-  : ""}
-${actions.has("fix_contact")
-  ? html`<section><h2>${t(lang, "fix_contact")}</h2>
+    : ""
+}
+${
+  actions.has("fix_contact")
+    ? html`<section><h2>${t(lang, "fix_contact")}</h2>
   <form method="post" action="${base}/contact">
     <input type="hidden" name="version" value="${o.version}">
     ${field(m, "email", { value: o.customerEmail, type: "email", required: false })}${field(m, "phone", { value: o.customerPhone, type: "tel", required: false })}
     <button type="submit">${t(lang, "save")}</button>
   </form></section>`
-  : ""}
-${canConfirm
-  ? html`<section><p>${t(lang, "confirm_hint")}</p>
+    : ""
+}
+${
+  canConfirm
+    ? html`<section><p>${t(lang, "confirm_hint")}</p>
   <form method="post" action="${base}/confirm"><input type="hidden" name="version" value="${o.version}">
   <button type="submit" name="confirm" value="1">${t(lang, "confirm")}</button></form></section>`
-  : ""}`;
+    : ""
+}`;
 
   return layout(
     lang,
@@ -329,11 +355,13 @@ ${canConfirm
 <span class="status ${statusClass}" data-status="${o.status}">${t(lang, `status_${o.status}`)}</span></header>
 ${m.flash ? html`<section class="${m.flash === "conflict" ? "warn" : "flash"}" role="status"><p>${t(lang, m.flash)}</p></section>` : ""}
 ${attention}
-${o.status === "delivered" && o.openAfterSales === 0
-  ? html`<section><p>${t(lang, "received_hint")}</p>
+${
+  o.status === "delivered" && o.openAfterSales === 0
+    ? html`<section><p>${t(lang, "received_hint")}</p>
   <form method="post" action="${base}/received"><input type="hidden" name="version" value="${o.version}">
   <button type="submit">${t(lang, "received")}</button></form></section>`
-  : ""}
+    : ""
+}
 <section><h2>${t(lang, "items")}</h2><table>
 ${m.lines.map((l) => html`<tr><td>${l.quantity} × ${l.name}</td><td class="n">${money(l.totalAmount)}</td></tr>`)}
 <tr><td>${t(lang, "subtotal")}</td><td class="n">${money(o.subtotalAmount)}</td></tr>

@@ -120,7 +120,11 @@ customerRoutes.post("/o/:token/after-sales", async (c) => {
     if (!Number.isSafeInteger(q) || q < 0 || q > l.quantity) return again({ [`qty_${l.lineNo}`]: `0 to ${l.quantity}` });
     if (q > 0) lines.push({ sku: l.sku, quantity: q });
   }
-  const r = await runAfterSales(c.env, orderId, { actor: "customer", stores: "*", action: { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines, lateAllowed: false } });
+  const r = await runAfterSales(c.env, orderId, {
+    actor: "customer",
+    stores: "*",
+    action: { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines, lateAllowed: false },
+  });
   if (r.ok) return back(c, token, "after_sales");
   if (r.code === "refused" && r.reason === "invalid") return again({ ["field" in r && r.field === "lines" ? "lines" : "reason"]: r.message });
   if (r.code === "refused" && r.reason === "return_window_closed") return again({ kind: t(m.lang, "return_window_closed") });

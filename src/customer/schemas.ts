@@ -6,8 +6,17 @@ import { Address } from "../orders/schemas";
 export const AddressForm = Address;
 
 export const ContactForm = z.object({
-  email: z.email().max(254).or(z.literal("")).transform((v) => v || null),
-  phone: z.string().trim().regex(/^\+?[0-9 ()\-.]{4,32}$/, "must be a phone number").or(z.literal("")).transform((v) => v || null),
+  email: z
+    .email()
+    .max(254)
+    .or(z.literal(""))
+    .transform((v) => v || null),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^\+?[0-9 ()\-.]{4,32}$/, "must be a phone number")
+    .or(z.literal(""))
+    .transform((v) => v || null),
 });
 
 export const AfterSalesForm = z.object({

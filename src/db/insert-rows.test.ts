@@ -42,10 +42,28 @@ describe("insertRows", () => {
       [orderLines, lines],
       [orderEvents, [event]],
       [outbox, rows],
-      [idempotencyKeys, [{ principalId: "key_test", key: "k1", requestHash: "h", method: "POST", path: "/v1/orders", status: 201, responseBody: "{}", responseHeaders: { etag: '"1"' }, createdAt: 1 }]],
+      [
+        idempotencyKeys,
+        [
+          {
+            principalId: "key_test",
+            key: "k1",
+            requestHash: "h",
+            method: "POST",
+            path: "/v1/orders",
+            status: 201,
+            responseBody: "{}",
+            responseHeaders: { etag: '"1"' },
+            createdAt: 1,
+          },
+        ],
+      ],
     ] as const;
     for (const [table, values] of cases) {
-      const theirs = db.insert(table).values(values as never).toSQL();
+      const theirs = db
+        .insert(table)
+        .values(values as never)
+        .toSQL();
       const ours = insertQuery(table, values as never);
       // Drizzle writes a column with no value and no default as a literal null; ours binds a null there.
       const valuesPart = theirs.sql.slice(theirs.sql.indexOf(" values "));
@@ -61,7 +79,9 @@ describe("insertRows", () => {
     const db = database(env);
     await db.insert(stores).values({ id: order.storeId, name: "Insert rows", currency: "GBP", createdAt: 1, updatedAt: 1 }).onConflictDoNothing();
     const q = insertQuery(orders, [order]);
-    await env.DB.prepare(q.sql).bind(...q.params).run();
+    await env.DB.prepare(q.sql)
+      .bind(...q.params)
+      .run();
     const back = await db.select().from(orders).where(eq(orders.id, order.id)).get();
     expect(back).toMatchObject({ ...order });
     expect(back!.shippingAddress).toEqual(order.shippingAddress);

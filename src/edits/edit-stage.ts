@@ -38,10 +38,7 @@ export const editStage: OrderStage<EditStageInput, null> = {
 export type EditOutcome = ChangeResult<null>;
 
 /** Edits the order through its object; `followUp` in the answer is the audit that followed. */
-export function editOrder(
-  env: Env,
-  cmd: EditStageInput & { orderId: string; actor: string; stores: Scope; expectedVersion: number | null },
-): Promise<EditOutcome> {
+export function editOrder(env: Env, cmd: EditStageInput & { orderId: string; actor: string; stores: Scope; expectedVersion: number | null }): Promise<EditOutcome> {
   const { orderId, actor, stores, expectedVersion, source, changes } = cmd;
   return orderStub(env, orderId).change({ orderId, stage: EDIT_STAGE, input: { source, changes }, actor, stores, expectedVersion }) as unknown as Promise<EditOutcome>;
 }

@@ -20,10 +20,7 @@ import type { OrderLineRow, OrderPatch, OrderRow, Proposal } from "../orders/sta
 /** What an edit may carry: the API's edit body, or a customer's confirmation from the order page. */
 export type EditInput = EditOrderInput & { confirm?: boolean };
 
-export type EditPlan =
-  | { ok: true; change: Proposal }
-  | { ok: false; code: "invalid"; errors: FieldError[] }
-  | { ok: false; code: "not_editable"; message: string };
+export type EditPlan = { ok: true; change: Proposal } | { ok: false; code: "invalid"; errors: FieldError[] } | { ok: false; code: "not_editable"; message: string };
 
 const CONTENT_STATUSES = new Set(["received", "on_hold"]);
 const ADDRESS_STATUSES = new Set(["received", "on_hold", "approved"]);
@@ -93,7 +90,11 @@ export async function planEdit(
         if (!r.ok) errors.push({ field: `lines.${i}.unit_price`, message: r.message });
       });
       if (errors.length) return { ok: false, code: "invalid", errors };
-      const catalogue = await lookupSkus(env, order.storeId, c.lines.map((l) => l.sku));
+      const catalogue = await lookupSkus(
+        env,
+        order.storeId,
+        c.lines.map((l) => l.sku),
+      );
       newLines = priceLines(c.lines, { orderId: order.id, currency: order.currency, catalogue, errors });
       const db = database(env);
       extra.push(db.delete(orderLines).where(eq(orderLines.orderId, order.id)));

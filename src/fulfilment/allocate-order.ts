@@ -154,7 +154,10 @@ export async function retryBackorders(env: Env, now = Date.now(), limit = 25): P
     if (result.status === "allocated") allocated++;
     // An order no longer approved (cancelled, processed by hand) stops being a backorder.
     if (result.status === "skipped") {
-      await database(env).update(allocations).set({ status: "released", updatedAt: now }).where(and(eq(allocations.orderId, r.orderId), eq(allocations.status, "backordered")));
+      await database(env)
+        .update(allocations)
+        .set({ status: "released", updatedAt: now })
+        .where(and(eq(allocations.orderId, r.orderId), eq(allocations.status, "backordered")));
     }
   }
   return { retried: ready.length, allocated };

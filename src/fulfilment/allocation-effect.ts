@@ -132,8 +132,7 @@ export function allocationWrites(db: Database, ctx: Context, data: AllocateEffec
   return placed;
 }
 
-export const insufficientStock = (err: unknown) =>
-  isStockShortage(err) ? { reason: "insufficient_stock", message: "another order took stock this allocation counted on" } : null;
+export const insufficientStock = (err: unknown) => (isStockShortage(err) ? { reason: "insufficient_stock", message: "another order took stock this allocation counted on" } : null);
 
 /** Proposes `process` with the plan's reservation; the stock CHECKs refuse it whole if another order took the stock first. */
 export const allocationStage: OrderStage<AllocateEffectData, string[]> = {

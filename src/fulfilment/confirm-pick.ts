@@ -91,7 +91,16 @@ export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, { i
         createdAt: now,
       }),
     );
-    moves.push({ warehouseId: item.warehouseId, binId: item.binId, sku: item.sku, kind: "adjust", onHandDelta: -shortQty, reservedDelta: -shortQty, reason: `short pick on wave ${wave.id}`, ...ref });
+    moves.push({
+      warehouseId: item.warehouseId,
+      binId: item.binId,
+      sku: item.sku,
+      kind: "adjust",
+      onHandDelta: -shortQty,
+      reservedDelta: -shortQty,
+      reason: `short pick on wave ${wave.id}`,
+      ...ref,
+    });
   }
   statements.push(
     ...insertMovements(db, moves),

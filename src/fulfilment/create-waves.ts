@@ -26,21 +26,22 @@ export async function createWaves(
   const pending = await db
     .select({ id: shipments.id, carrier: shipments.carrier, createdAt: shipments.createdAt })
     .from(shipments)
-    .where(
-      and(
-        eq(shipments.warehouseId, wh.id),
-        eq(shipments.status, "pending"),
-        isNull(shipments.waveId),
-        lte(shipments.holdUntil, now),
-      ),
-    )
+    .where(and(eq(shipments.warehouseId, wh.id), eq(shipments.status, "pending"), isNull(shipments.waveId), lte(shipments.holdUntil, now)))
     .orderBy(asc(shipments.createdAt))
     .limit(500)
     .all();
   const candidates = new Map<string, WaveCandidate>(pending.map((s) => [s.id, { shipmentId: s.id, carrier: s.carrier, createdAt: s.createdAt, items: [] }]));
   for (const part of chunk([...candidates.keys()], 90)) {
     const items = await db
-      .select({ shipmentId: shipmentItems.shipmentId, itemId: shipmentItems.id, sku: shipmentItems.sku, quantity: shipmentItems.reservedQty, binCode: bins.code, pickSequence: bins.pickSequence, zone: zones.code })
+      .select({
+        shipmentId: shipmentItems.shipmentId,
+        itemId: shipmentItems.id,
+        sku: shipmentItems.sku,
+        quantity: shipmentItems.reservedQty,
+        binCode: bins.code,
+        pickSequence: bins.pickSequence,
+        zone: zones.code,
+      })
       .from(shipmentItems)
       .innerJoin(bins, eq(bins.id, shipmentItems.binId))
       .leftJoin(zones, eq(zones.id, bins.zoneId))

@@ -53,13 +53,23 @@ describe("ranking", () => {
 describe("ship complete", () => {
   it("takes the highest-ranked warehouse that has everything, and says why the others were not chosen", () => {
     const p = plan({
-      lines: [{ lineNo: 1, sku: "A", quantity: 2 }, { lineNo: 2, sku: "B", quantity: 1 }],
+      lines: [
+        { lineNo: 1, sku: "A", quantity: 2 },
+        { lineNo: 2, sku: "B", quantity: 1 },
+      ],
       stock: [bin("east", "E1", "A", 5), bin("west", "W1", "A", 5), bin("west", "W2", "B", 1)],
     });
     expect(p.ok).toBe(true);
     if (!p.ok) return;
     expect(p.shipments).toEqual([
-      { warehouseId: "west", carrier: null, items: [{ lineNo: 1, sku: "A", binId: "west/W1", binCode: "W1", quantity: 2 }, { lineNo: 2, sku: "B", binId: "west/W2", binCode: "W2", quantity: 1 }] },
+      {
+        warehouseId: "west",
+        carrier: null,
+        items: [
+          { lineNo: 1, sku: "A", binId: "west/W1", binCode: "W1", quantity: 2 },
+          { lineNo: 2, sku: "B", binId: "west/W2", binCode: "W2", quantity: 1 },
+        ],
+      },
     ]);
     const east = p.explanation.warehouses.find((w) => w.warehouse_id === "east")!;
     expect(east).toMatchObject({ rank: 1, chosen: false, can_fill: "some" });
@@ -74,7 +84,11 @@ describe("ship complete", () => {
     const one = plan({ lines: [{ lineNo: 1, sku: "A", quantity: 3 }], stock: [bin("east", "E1", "A", 2, 1), bin("east", "E2", "A", 5, 2)] });
     expect(one.ok && one.shipments[0]!.items.map((i) => [i.binCode, i.quantity])).toEqual([["E2", 3]]);
     const walk = plan({ lines: [{ lineNo: 1, sku: "A", quantity: 6 }], stock: [bin("east", "E3", "A", 3, 3), bin("east", "E1", "A", 2, 1), bin("east", "E2", "A", 2, 2)] });
-    expect(walk.ok && walk.shipments[0]!.items.map((i) => [i.binCode, i.quantity])).toEqual([["E1", 2], ["E2", 2], ["E3", 2]]);
+    expect(walk.ok && walk.shipments[0]!.items.map((i) => [i.binCode, i.quantity])).toEqual([
+      ["E1", 2],
+      ["E2", 2],
+      ["E3", 2],
+    ]);
   });
 
   it("a rule's inactive or unknown warehouses are skipped with a reason", () => {
@@ -92,7 +106,10 @@ describe("ship complete", () => {
 describe("split", () => {
   it("splits across warehouses when none can fill the order, biggest coverage first", () => {
     const p = plan({
-      lines: [{ lineNo: 1, sku: "A", quantity: 4 }, { lineNo: 2, sku: "B", quantity: 2 }],
+      lines: [
+        { lineNo: 1, sku: "A", quantity: 4 },
+        { lineNo: 2, sku: "B", quantity: 2 },
+      ],
       stock: [bin("east", "E1", "A", 1), bin("west", "W1", "A", 3), bin("west", "W2", "B", 1), bin("east", "E2", "B", 1)],
     });
     expect(p.ok).toBe(true);
@@ -107,7 +124,10 @@ describe("split", () => {
 
   it("splits one SKU's several lines in line order", () => {
     const p = plan({
-      lines: [{ lineNo: 1, sku: "A", quantity: 2 }, { lineNo: 2, sku: "A", quantity: 2 }],
+      lines: [
+        { lineNo: 1, sku: "A", quantity: 2 },
+        { lineNo: 2, sku: "A", quantity: 2 },
+      ],
       stock: [bin("east", "E1", "A", 3), bin("west", "W1", "A", 1)],
     });
     expect(p.ok && p.shipments.map((s) => s.items.map((i) => `${i.lineNo}x${i.quantity}`))).toEqual([["1x2", "2x1"], ["2x1"]]);
@@ -132,7 +152,13 @@ describe("split", () => {
   });
 
   it("not enough stock anywhere: the shortage per SKU", () => {
-    const p = plan({ lines: [{ lineNo: 1, sku: "A", quantity: 5 }, { lineNo: 2, sku: "B", quantity: 1 }], stock: [bin("east", "E1", "A", 2), bin("west", "W1", "A", 1), bin("west", "W1", "B", 1)] });
+    const p = plan({
+      lines: [
+        { lineNo: 1, sku: "A", quantity: 5 },
+        { lineNo: 2, sku: "B", quantity: 1 },
+      ],
+      stock: [bin("east", "E1", "A", 2), bin("west", "W1", "A", 1), bin("west", "W1", "B", 1)],
+    });
     expect(p).toMatchObject({ ok: false, reason: "insufficient_stock", shortages: [{ sku: "A", requested: 5, available: 3 }] });
   });
 

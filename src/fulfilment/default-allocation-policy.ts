@@ -31,9 +31,7 @@ const same = (a: string | null, b: string | null) => a !== null && b !== null &&
 
 /** Which warehouses, in which order, may serve this destination. */
 export function rankWarehouses(policy: RoutingPolicy, dest: Destination, warehouses: readonly CandidateWarehouse[]): Ranked {
-  const ruleIndex = policy.rules.findIndex(
-    (r) => (!r.countries || r.countries.includes(dest.country)) && (!r.regions || r.regions.some((x) => same(x, dest.region))),
-  );
+  const ruleIndex = policy.rules.findIndex((r) => (!r.countries || r.countries.includes(dest.country)) && (!r.regions || r.regions.some((x) => same(x, dest.region))));
   const rule = ruleIndex >= 0 ? policy.rules[ruleIndex]! : null;
   if (rule) return { rule: rule.name ?? `rule ${ruleIndex + 1}`, carrier: rule.carrier ?? policy.default_carrier, order: rule.warehouses };
   if (policy.default_warehouses.length) return { rule: "default warehouses", carrier: policy.default_carrier, order: policy.default_warehouses };
@@ -74,17 +72,13 @@ export const defaultAllocationPolicy: AllocationPolicy = {
       const m = avail.get(s.warehouseId);
       if (m && s.available > 0) m.set(s.sku, (m.get(s.sku) ?? 0) + s.available);
     }
-    const coverage = (id: string, remaining: Map<string, number>) =>
-      [...remaining].reduce((sum, [sku, q]) => sum + Math.min(q, avail.get(id)!.get(sku) ?? 0), 0);
+    const coverage = (id: string, remaining: Map<string, number>) => [...remaining].reduce((sum, [sku, q]) => sum + Math.min(q, avail.get(id)!.get(sku) ?? 0), 0);
     const total = [...need.values()].reduce((a, b) => a + b, 0);
     const fill = (id: string): "all" | "some" | "none" => {
       const c = coverage(id, need);
       return c === total ? "all" : c > 0 ? "some" : "none";
     };
-    const gaps = (id: string) =>
-      [...need]
-        .filter(([sku, q]) => (avail.get(id)!.get(sku) ?? 0) < q)
-        .map(([sku, q]) => `${sku}: needs ${q}, has ${avail.get(id)!.get(sku) ?? 0}`);
+    const gaps = (id: string) => [...need].filter(([sku, q]) => (avail.get(id)!.get(sku) ?? 0) < q).map(([sku, q]) => `${sku}: needs ${q}, has ${avail.get(id)!.get(sku) ?? 0}`);
 
     const explain = (chosen: Set<string>, summary: string, extra: Map<string, string> = new Map()): Explanation => ({
       rule: ranked.rule,
@@ -108,12 +102,20 @@ export const defaultAllocationPolicy: AllocationPolicy = {
         .filter((s) => s.available < s.requested);
 
     if (candidates.length === 0) {
-      return { ok: false, reason: "no_warehouse", message: "no active warehouse may serve this destination", shortages: shortages(), explanation: explain(new Set(), "no candidate warehouse") };
+      return {
+        ok: false,
+        reason: "no_warehouse",
+        message: "no active warehouse may serve this destination",
+        shortages: shortages(),
+        explanation: explain(new Set(), "no candidate warehouse"),
+      };
     }
 
     const complete = candidates.find((w) => fill(w.id) === "all");
     if (complete) {
-      const notes = new Map(candidates.filter((w) => w !== complete).map((w) => [w.id, fill(w.id) === "all" ? `not needed: ${complete.id} ranks higher and ships complete` : "not needed"]));
+      const notes = new Map(
+        candidates.filter((w) => w !== complete).map((w) => [w.id, fill(w.id) === "all" ? `not needed: ${complete.id} ranks higher and ships complete` : "not needed"]),
+      );
       notes.set(complete.id, "chosen: highest-ranked warehouse that ships the order complete");
       return {
         ok: true,
@@ -192,9 +194,7 @@ export const defaultAllocationPolicy: AllocationPolicy = {
 /** Bins for each line in one warehouse: a single bin holding the whole line if any, else bins along the path. */
 export function shipmentFrom(warehouseId: string, carrier: string | null, lines: AllocationInput["lines"], stock: readonly BinStock[]): PlannedShipment {
   const left = new Map<string, number>();
-  const bins = stock
-    .filter((s) => s.warehouseId === warehouseId && s.available > 0)
-    .sort((a, b) => a.pickSequence - b.pickSequence || a.binCode.localeCompare(b.binCode));
+  const bins = stock.filter((s) => s.warehouseId === warehouseId && s.available > 0).sort((a, b) => a.pickSequence - b.pickSequence || a.binCode.localeCompare(b.binCode));
   const key = (s: BinStock) => `${s.binId}\u0000${s.sku}`;
   for (const s of bins) left.set(key(s), s.available);
   const items: PlannedItem[] = [];

@@ -40,7 +40,11 @@ export async function dispatchDocument(env: Env, shipmentId: string) {
   if (!s) return null;
   const [order, items, lines] = await db.batch([
     db.select().from(orders).where(eq(orders.id, s.orderId)),
-    db.select().from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))).orderBy(asc(shipmentItems.lineNo)),
+    db
+      .select()
+      .from(shipmentItems)
+      .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt)))
+      .orderBy(asc(shipmentItems.lineNo)),
     db.select({ orderId: orderLines.orderId, lineNo: orderLines.lineNo, name: orderLines.name }).from(orderLines).where(eq(orderLines.orderId, s.orderId)),
   ]);
   const o = order[0]!;
@@ -67,7 +71,12 @@ export const dispatchTo3pl: Handler = async function dispatchTo3pl(env, message)
   const { url, secret } = await target(env, doc.shipment.warehouseId);
   await post(url, secret, message, doc.data);
   const db = database(env);
-  return [db.update(shipments).set({ dispatchStatus: "sent", updatedAt: Date.now() }).where(and(eq(shipments.id, shipmentId), eq(shipments.dispatchStatus, "queued")))];
+  return [
+    db
+      .update(shipments)
+      .set({ dispatchStatus: "sent", updatedAt: Date.now() })
+      .where(and(eq(shipments.id, shipmentId), eq(shipments.dispatchStatus, "queued"))),
+  ];
 };
 
 export const cancelAt3pl: Handler = async function cancelAt3pl(env, message) {

@@ -41,13 +41,21 @@ export const floorRoutes = new OpenAPIHono<AppEnv>();
 const refused = (r: { code: string; message: string; extra?: Record<string, unknown> }) => new ApiError(409, r.code, "Refused", r.message, r.extra ?? {});
 
 async function waveOr404(env: AppEnv["Bindings"], p: Principal, id: string): Promise<WaveRow> {
-  const w = await database(env).select().from(waves).where(and(eq(waves.id, id), warehouseScope(p, waves.warehouseId))).get();
+  const w = await database(env)
+    .select()
+    .from(waves)
+    .where(and(eq(waves.id, id), warehouseScope(p, waves.warehouseId)))
+    .get();
   if (!w) throw notFound("wave");
   return w;
 }
 
 async function shipmentRowOr404(env: AppEnv["Bindings"], p: Principal, id: string): Promise<ShipmentRow> {
-  const s = await database(env).select().from(shipments).where(and(eq(shipments.id, id), shipmentScope(p))).get();
+  const s = await database(env)
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.id, id), shipmentScope(p)))
+    .get();
   if (!s) throw notFound("shipment");
   return s;
 }
@@ -214,7 +222,8 @@ floorRoutes.openapi(
     permission: "picking:execute",
     tags: ["Warehouse floor"],
     summary: "Scan one unit into the package",
-    description: "An item not in the shipment (`wrong_item`) or scanned more often than picked (`already_scanned`) is refused (409); a wrong item is recorded in the work log as a `scan_mismatch`.",
+    description:
+      "An item not in the shipment (`wrong_item`) or scanned more often than picked (`already_scanned`) is refused (409); a wrong item is recorded in the work log as a `scan_mismatch`.",
     request: { params: ShipmentIdParam, body: jsonBody(PackScanBody) },
     responses: { 200: jsonResponse(PackScanResult, "The item after the scan"), ...problems(404, 409, 413, 415, 422) },
   }),
@@ -241,7 +250,9 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) => packShipment(c.env, s, { warehouse: await warehouseOr404(c.env, p, s.warehouseId), input: c.req.valid("json"), worker: p.id }));
+    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) =>
+      packShipment(c.env, s, { warehouse: await warehouseOr404(c.env, p, s.warehouseId), input: c.req.valid("json"), worker: p.id }),
+    );
     return c.json(packed, 200);
   },
 );

@@ -89,10 +89,13 @@ async function fulfilExternally(ctx: EffectContext): Promise<Effects> {
   if (items.length === 0) return { eventData: { stock: consume ? "consume" : "release", shipments_closed: [] } };
   const warehouses = [...new Set(items.map((i) => i.item.warehouseId))];
   const outbound = new Map(
-    (await db.select({ id: bins.id, warehouseId: bins.warehouseId }).from(bins).where(and(inArray(bins.warehouseId, warehouses), eq(bins.kind, "outbound"))).all()).map((b) => [
-      b.warehouseId,
-      b.id,
-    ]),
+    (
+      await db
+        .select({ id: bins.id, warehouseId: bins.warehouseId })
+        .from(bins)
+        .where(and(inArray(bins.warehouseId, warehouses), eq(bins.kind, "outbound")))
+        .all()
+    ).map((b) => [b.warehouseId, b.id]),
   );
   const writes: BatchItem<"sqlite">[] = [];
   const moves: MovementInput[] = [];

@@ -22,13 +22,20 @@ const allocateApproved: Handler = async function allocateApproved(env, message, 
   if (!message.order_id) return [];
   // One read of the batch's approved orders for service tasks and allocation; new tasks and a backorder commit with the receipt.
   const approved = await batch.once("fulfilment:approved-orders", () =>
-    loadOrders(env, batch.messages.filter((m) => m.type === "order.approved" && m.order_id).map((m) => m.order_id!)),
+    loadOrders(
+      env,
+      batch.messages.filter((m) => m.type === "order.approved" && m.order_id).map((m) => m.order_id!),
+    ),
   );
   const loaded = approved.get(message.order_id)!;
   // The policies, warehouses and stock for all of them, once: each plan is checked again when its reservation commits.
   const facts = await batch.once("fulfilment:planning", () => {
     const all = [...approved.values()].filter((o) => o.order?.status === "approved");
-    return loadPlanningFacts(env, all.map((o) => o.order!.storeId), all.flatMap((o) => o.lines.filter((l) => l.type === "goods").map((l) => l.sku)));
+    return loadPlanningFacts(
+      env,
+      all.map((o) => o.order!.storeId),
+      all.flatMap((o) => o.lines.filter((l) => l.type === "goods").map((l) => l.sku)),
+    );
   });
   const writes: BatchItem<"sqlite">[] = [];
   await createServiceTasks(env, message.order_id, { loaded, deferred: writes });

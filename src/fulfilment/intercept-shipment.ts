@@ -82,7 +82,10 @@ export async function resolveInterception(
       const p = i.pickedQty;
       statements.push(
         // picked_qty - p below zero fails a CHECK: a second restock racing this one cannot put goods back twice.
-        db.update(shipmentItems).set({ pickedQty: sql`${shipmentItems.pickedQty} - ${p}`, packedQty: 0 }).where(eq(shipmentItems.id, i.id)),
+        db
+          .update(shipmentItems)
+          .set({ pickedQty: sql`${shipmentItems.pickedQty} - ${p}`, packedQty: 0 })
+          .where(eq(shipmentItems.id, i.id)),
         changeLevel(db, { binId: outbound.id, sku: i.sku }, { delta: { onHand: -p, reserved: -p }, now }),
         addOnHand(db, { warehouseId: s.warehouseId, binId: i.binId, sku: i.sku }, { qty: p, now }),
       );
@@ -96,7 +99,12 @@ export async function resolveInterception(
   // A parcel that was packed is scanned and weighed again; nothing left alive: the shipment is done.
   const status = live.length === 0 ? "cancelled" : from === "pending" ? "pending" : "picking";
   if (status === "picking" && from === "packed") {
-    statements.push(db.update(shipmentItems).set({ packedQty: 0 }).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))));
+    statements.push(
+      db
+        .update(shipmentItems)
+        .set({ packedQty: 0 })
+        .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
+    );
   }
   const cleared = {
     interceptedAt: null,

@@ -3,12 +3,7 @@ import { sha256Hex } from "../lib/ids";
 
 const norm = (v: string | null | undefined) => (v ?? "").trim().toLowerCase().replace(/\s+/g, " ");
 
-export async function mergeKeyOf(order: {
-  storeId: string;
-  customerEmail: string | null;
-  customerName: string;
-  shippingAddress: Record<string, string | null>;
-}): Promise<string> {
+export async function mergeKeyOf(order: { storeId: string; customerEmail: string | null; customerName: string; shippingAddress: Record<string, string | null> }): Promise<string> {
   const a = order.shippingAddress;
   const customer = norm(order.customerEmail) || norm(order.customerName);
   const address = ["name", "line1", "line2", "city", "region", "postal_code", "country"].map((k) => norm(a[k]));

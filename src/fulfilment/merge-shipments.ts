@@ -35,11 +35,19 @@ export function mergeRefusal(rows: readonly ShipmentRow[]): string | null {
 }
 
 const releasedSql = (ids: readonly string[]) =>
-  sql`EXISTS (SELECT 1 FROM shipments WHERE id IN (${sql.join(ids.map((i) => sql`${i}`), sql`, `)}) AND (status != 'pending' OR wave_id IS NOT NULL OR intercepted_at IS NOT NULL))`;
+  sql`EXISTS (SELECT 1 FROM shipments WHERE id IN (${sql.join(
+    ids.map((i) => sql`${i}`),
+    sql`, `,
+  )}) AND (status != 'pending' OR wave_id IS NOT NULL OR intercepted_at IS NOT NULL))`;
 
 export async function mergeShipments(env: Env, ids: readonly string[], actor: string): Promise<MergeResult> {
   const db = database(env);
-  const rows = await db.select().from(shipments).where(inArray(shipments.id, [...ids])).orderBy(asc(shipments.createdAt), asc(shipments.id)).all();
+  const rows = await db
+    .select()
+    .from(shipments)
+    .where(inArray(shipments.id, [...ids]))
+    .orderBy(asc(shipments.createdAt), asc(shipments.id))
+    .all();
   const refusal = mergeRefusal(rows);
   if (refusal) return { ok: false, code: "not_mergeable", message: refusal };
   const [target, ...others] = rows as [ShipmentRow, ...ShipmentRow[]];
@@ -51,7 +59,16 @@ export async function mergeShipments(env: Env, ids: readonly string[], actor: st
       db.update(shipmentItems).set({ shipmentId: target.id }).where(inArray(shipmentItems.shipmentId, otherIds)),
       moveShipments(db, { event: "merge", where: inArray(shipments.id, otherIds), set: { mergedInto: target.id }, now }),
       db.update(shipments).set({ updatedAt: now }).where(eq(shipments.id, target.id)),
-      db.insert(warehouseEvents).values({ warehouseId: target.warehouseId, shipmentId: target.id, waveId: null, kind: "merge", worker: actor, durationMs: null, data: { merged: otherIds }, createdAt: now }),
+      db.insert(warehouseEvents).values({
+        warehouseId: target.warehouseId,
+        shipmentId: target.id,
+        waveId: null,
+        kind: "merge",
+        worker: actor,
+        durationMs: null,
+        data: { merged: otherIds },
+        createdAt: now,
+      }),
     ]);
   } catch (err) {
     if (assertionFailed(err)) return { ok: false, code: "conflict", message: "a shipment was released to picking meanwhile" };
@@ -65,7 +82,11 @@ export async function unmergeShipment(env: Env, target: ShipmentRow, actor: stri
     return { ok: false, code: "not_unmergeable", message: "only a pending shipment not yet released to picking can be unmerged" };
   }
   const db = database(env);
-  const merged = await db.select().from(shipments).where(and(eq(shipments.mergedInto, target.id), eq(shipments.status, "merged"))).all();
+  const merged = await db
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.mergedInto, target.id), eq(shipments.status, "merged")))
+    .all();
   if (merged.length === 0) return { ok: false, code: "not_merged", message: "no shipment was merged into this one" };
   const ids = merged.map((m) => m.id);
   const now = Date.now();
@@ -83,8 +104,14 @@ export async function unmergeShipment(env: Env, target: ShipmentRow, actor: stri
       set: { mergedInto: null },
       now,
     }),
-    moveShipments(db, { event: "cancel", where: sql`${shipments.id} = ${target.id} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`, now }),
-    db.insert(warehouseEvents).values({ warehouseId: target.warehouseId, shipmentId: target.id, waveId: null, kind: "unmerge", worker: actor, durationMs: null, data: { unmerged: ids }, createdAt: now }),
+    moveShipments(db, {
+      event: "cancel",
+      where: sql`${shipments.id} = ${target.id} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`,
+      now,
+    }),
+    db
+      .insert(warehouseEvents)
+      .values({ warehouseId: target.warehouseId, shipmentId: target.id, waveId: null, kind: "unmerge", worker: actor, durationMs: null, data: { unmerged: ids }, createdAt: now }),
   ];
   try {
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);

@@ -34,10 +34,18 @@ export async function scanForPack(
   const refusal = blocked(s);
   if (refusal) return refusal;
   const db = database(env);
-  const items = await db.select().from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))).all();
+  const items = await db
+    .select()
+    .from(shipmentItems)
+    .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt)))
+    .all();
   const sku = await skuForScan(db, input.code, { storeId: s.storeId, skus: items.map((i) => i.sku) });
   if (!sku) {
-    await recordScanMismatch(db, { stage: "pack", code: input.code, durationMs: input.duration_ms }, { at: { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId }, worker });
+    await recordScanMismatch(
+      db,
+      { stage: "pack", code: input.code, durationMs: input.duration_ms },
+      { at: { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId }, worker },
+    );
     return { ok: false, code: "wrong_item", message: `${input.code} is not in this shipment` };
   }
   const item = items.find((i) => i.sku === sku && i.packedQty < i.pickedQty);
@@ -46,7 +54,11 @@ export async function scanForPack(
   try {
     const [updated] = await db.batch([
       // packed_qty <= picked_qty is a CHECK: two packers scanning the last unit at once cannot both count it.
-      db.update(shipmentItems).set({ packedQty: sql`${shipmentItems.packedQty} + 1` }).where(eq(shipmentItems.id, item.id)).returning(),
+      db
+        .update(shipmentItems)
+        .set({ packedQty: sql`${shipmentItems.packedQty} + 1` })
+        .where(eq(shipmentItems.id, item.id))
+        .returning(),
       db.insert(warehouseEvents).values({
         warehouseId: s.warehouseId,
         shipmentId: s.id,
@@ -85,14 +97,25 @@ export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, in
   if (refusal) return refusal;
   const db = database(env);
   const [items, openExceptions] = await db.batch([
-    db.select().from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
-    db.select({ id: fulfilmentExceptions.id }).from(fulfilmentExceptions).where(and(eq(fulfilmentExceptions.shipmentId, s.id), eq(fulfilmentExceptions.status, "open"))),
+    db
+      .select()
+      .from(shipmentItems)
+      .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
+    db
+      .select({ id: fulfilmentExceptions.id })
+      .from(fulfilmentExceptions)
+      .where(and(eq(fulfilmentExceptions.shipmentId, s.id), eq(fulfilmentExceptions.status, "open"))),
   ]);
   const unpicked = items.filter((i) => i.reservedQty > 0);
   if (unpicked.length) return { ok: false, code: "not_picked", message: `still to pick: ${unpicked.map((i) => `${i.reservedQty} x ${i.sku}`).join(", ")}` };
   const missing = items.filter((i) => i.packedQty < i.pickedQty);
   if (missing.length) {
-    return { ok: false, code: "missing_items", message: `not scanned yet: ${missing.map((i) => `${i.pickedQty - i.packedQty} x ${i.sku}`).join(", ")}`, extra: { missing: missing.map((i) => ({ item_id: i.id, sku: i.sku, units: i.pickedQty - i.packedQty })) } };
+    return {
+      ok: false,
+      code: "missing_items",
+      message: `not scanned yet: ${missing.map((i) => `${i.pickedQty - i.packedQty} x ${i.sku}`).join(", ")}`,
+      extra: { missing: missing.map((i) => ({ item_id: i.id, sku: i.sku, units: i.pickedQty - i.packedQty })) },
+    };
   }
   if (items.every((i) => i.pickedQty === 0)) return { ok: false, code: "empty", message: "nothing was picked for this shipment" };
   if (openExceptions.length && !input.accept_short) {
@@ -100,7 +123,11 @@ export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, in
   }
 
   const skus = [...new Set(items.map((i) => i.sku))];
-  const catalogue = await db.select({ sku: products.sku, weight: products.weightGrams }).from(products).where(and(eq(products.storeId, s.storeId), inArray(products.sku, skus.slice(0, 90)))).all();
+  const catalogue = await db
+    .select({ sku: products.sku, weight: products.weightGrams })
+    .from(products)
+    .where(and(eq(products.storeId, s.storeId), inArray(products.sku, skus.slice(0, 90))))
+    .all();
   const weightOf = new Map(catalogue.map((p) => [p.sku, p.weight]));
   const expected = items.reduce((g, i) => g + (weightOf.get(i.sku) ?? 0) * i.pickedQty, 0);
   const measured = input.packages.reduce((g, p) => g + p.weight_grams, 0);
@@ -118,9 +145,9 @@ export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, in
   const packedNow = sql`EXISTS (SELECT 1 FROM shipments WHERE id = ${s.id} AND packed_at = ${now})`;
   const event = (kind: "weigh" | "pack", data: Record<string, unknown>, durationMs: number | null) =>
     // Recorded only if this pack is the one that committed (an interception may have won the race).
-    db.insert(warehouseEvents).select(
-      sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, ${kind}, ${worker}, ${durationMs}, ${JSON.stringify(data)}, ${now} WHERE ${packedNow}`,
-    );
+    db
+      .insert(warehouseEvents)
+      .select(sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, ${kind}, ${worker}, ${durationMs}, ${JSON.stringify(data)}, ${now} WHERE ${packedNow}`);
   const statements: BatchItem<"sqlite">[] = [
     moveShipments(db, {
       event: "pack",
@@ -128,8 +155,14 @@ export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, in
       set: { packages: input.packages, expectedWeightGrams: expected, weightOverrideReason: input.weight_override_reason ?? null, packedAt: now, readyForLabelAt: now },
       now,
     }),
-    ...input.packages.map((p, i) => event("weigh", { package: i + 1, weight_grams: p.weight_grams, expected_grams: expected, within_tolerance: Math.abs(measured - expected) <= tolerance }, null)),
-    event("pack", { packages: input.packages.length, measured_grams: measured, expected_grams: expected, override: input.weight_override_reason ?? null }, input.duration_ms ?? null),
+    ...input.packages.map((p, i) =>
+      event("weigh", { package: i + 1, weight_grams: p.weight_grams, expected_grams: expected, within_tolerance: Math.abs(measured - expected) <= tolerance }, null),
+    ),
+    event(
+      "pack",
+      { packages: input.packages.length, measured_grams: measured, expected_grams: expected, override: input.weight_override_reason ?? null },
+      input.duration_ms ?? null,
+    ),
   ];
   if (openExceptions.length) {
     statements.push(

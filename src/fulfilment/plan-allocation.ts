@@ -22,8 +22,7 @@ import {
 } from "./routing-policy";
 import { RoutingPolicySchema } from "./schemas";
 
-const policyQuery = (db: Database, storeId: string) =>
-  db.select({ policy: routingPolicies.policy }).from(routingPolicies).where(eq(routingPolicies.storeId, storeId));
+const policyQuery = (db: Database, storeId: string) => db.select({ policy: routingPolicies.policy }).from(routingPolicies).where(eq(routingPolicies.storeId, storeId));
 
 function policyOf(row: { policy: unknown } | undefined): { policy: RoutingPolicy; stored: boolean } {
   if (!row) return { policy: DEFAULT_POLICY, stored: false };
@@ -37,7 +36,9 @@ export async function loadPolicy(db: Database, storeId: string): Promise<{ polic
 }
 
 const candidatesQuery = (db: Database) =>
-  db.select({ id: warehouses.id, name: warehouses.name, kind: warehouses.kind, country: warehouses.country, region: warehouses.region, active: warehouses.active }).from(warehouses);
+  db
+    .select({ id: warehouses.id, name: warehouses.name, kind: warehouses.kind, country: warehouses.country, region: warehouses.region, active: warehouses.active })
+    .from(warehouses);
 
 /** Sellable stock of these SKUs in every warehouse's active storage bins, a query per 90 SKUs (D1's bound-parameter limit). */
 const stockQueries = (db: Database, skus: readonly string[]) =>
@@ -69,7 +70,9 @@ export async function loadPlanningFacts(env: { DB: D1Database }, storeIds: reado
   const results = await db.batch(
     nonEmpty<BatchItem<"sqlite">>([
       candidatesQuery(db),
-      ...policyParts.map((part) => db.select({ storeId: routingPolicies.storeId, policy: routingPolicies.policy }).from(routingPolicies).where(inArray(routingPolicies.storeId, part))),
+      ...policyParts.map((part) =>
+        db.select({ storeId: routingPolicies.storeId, policy: routingPolicies.policy }).from(routingPolicies).where(inArray(routingPolicies.storeId, part)),
+      ),
       ...stockQueries(db, skus),
     ]),
   );

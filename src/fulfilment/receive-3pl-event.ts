@@ -36,11 +36,19 @@ export async function receive3plEvent(
   const db = database(env);
   const source = `3pl:${warehouseId}`;
   const id = event.data.shipment_id;
-  const s = await db.select().from(shipments).where(and(eq(shipments.id, id), eq(shipments.warehouseId, warehouseId))).get();
+  const s = await db
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.id, id), eq(shipments.warehouseId, warehouseId)))
+    .get();
   if (!s || s.dispatchStatus === null) return { ok: false, code: "unknown_shipment", message: `no dispatch ${id} at this warehouse` };
   // A redelivered "shipped" still asks whether the order can ship: the first delivery may have failed right after its commit.
   const shipOrder = event.type === "shipment.shipped" ? s.orderId : null;
-  const seen = await db.select().from(inboundWebhooks).where(and(eq(inboundWebhooks.source, source), eq(inboundWebhooks.eventId, eventId))).get();
+  const seen = await db
+    .select()
+    .from(inboundWebhooks)
+    .where(and(eq(inboundWebhooks.source, source), eq(inboundWebhooks.eventId, eventId)))
+    .get();
   if (seen) return { ok: true, duplicate: true, shipmentId: id, shipOrder };
 
   const now = Date.now();
@@ -50,7 +58,13 @@ export async function receive3plEvent(
     assertInBatch(
       db,
       `3pl ${event.type}`,
-      sql`NOT EXISTS (SELECT 1 FROM shipments WHERE id = ${id} AND dispatch_status IN (${sql.join(dispatch.map((d) => sql`${d}`), sql`, `)}) AND status IN (${sql.join(status.map((x) => sql`${x}`), sql`, `)}))`,
+      sql`NOT EXISTS (SELECT 1 FROM shipments WHERE id = ${id} AND dispatch_status IN (${sql.join(
+        dispatch.map((d) => sql`${d}`),
+        sql`, `,
+      )}) AND status IN (${sql.join(
+        status.map((x) => sql`${x}`),
+        sql`, `,
+      )}))`,
     );
   const statements: BatchItem<"sqlite">[] = [db.insert(inboundWebhooks).values({ source, eventId, type: event.type, receivedAt: now })];
   const mine = sql`shipment_id = ${id} AND cancelled_at IS NULL`;
@@ -155,9 +169,24 @@ async function lateNews(
       if (units <= 0) continue;
       statements.push(
         changeLevel(db, { binId: i.binId, sku: i.sku }, { delta: { onHand: -units, reserved: -i.reservedQty }, now }),
-        db.update(shipmentItems).set({ reservedQty: 0, pickedQty: sql`${shipmentItems.pickedQty} + ${units}`, packedQty: sql`${shipmentItems.pickedQty} + ${units}` }).where(eq(shipmentItems.id, i.id)),
+        db
+          .update(shipmentItems)
+          .set({ reservedQty: 0, pickedQty: sql`${shipmentItems.pickedQty} + ${units}`, packedQty: sql`${shipmentItems.pickedQty} + ${units}` })
+          .where(eq(shipmentItems.id, i.id)),
       );
-      moves.push({ warehouseId: i.warehouseId, binId: i.binId, sku: i.sku, kind: "ship", onHandDelta: -units, reservedDelta: -i.reservedQty, reason: "shipped by the 3PL after the order was cancelled", actor, refType: "shipment", refId: s.id, createdAt: now });
+      moves.push({
+        warehouseId: i.warehouseId,
+        binId: i.binId,
+        sku: i.sku,
+        kind: "ship",
+        onHandDelta: -units,
+        reservedDelta: -i.reservedQty,
+        reason: "shipped by the 3PL after the order was cancelled",
+        actor,
+        refType: "shipment",
+        refId: s.id,
+        createdAt: now,
+      });
     }
     statements.push(
       ...insertMovements(db, moves),

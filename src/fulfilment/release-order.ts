@@ -69,7 +69,10 @@ export async function releaseOrderWrites(
   return {
     writes: [
       ...releaseItemsWrites(db, mine, { actor, reason: "order cancelled", refType: "order", now }),
-      db.update(shipmentItems).set({ cancelledAt: now }).where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
+      db
+        .update(shipmentItems)
+        .set({ cancelledAt: now })
+        .where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
       moveShipments(db, {
         event: "cancel",
         where: sql`(status = 'pending' OR dispatch_status IS NOT NULL) AND id IN ${touched} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`,

@@ -5,9 +5,18 @@ import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
 import { TASK_EVENTS } from "./service-task-lifecycle";
 
-export const StoreIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const StoreIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 export const ShipmentIdParam = z.object({
-  id: z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id").openapi({ param: { name: "id", in: "path" }, example: "shp_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
+  id: z
+    .string()
+    .regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id")
+    .openapi({ param: { name: "id", in: "path" }, example: "shp_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
 });
 
 const WarehouseIds = z.array(z.string().min(1).max(64)).max(50);
@@ -51,13 +60,10 @@ export const RoutingPolicySchema = z
       .default(0)
       .openapi({ description: "New shipments wait this long before picking, and merge with others to the same customer and address meanwhile" }),
     default_carrier: z.string().trim().min(1).max(64).nullable().default(null),
-    reroute_on_reject: z
-      .boolean()
-      .default(false)
-      .openapi({
-        description:
-          "When a third-party warehouse rejects a dispatch, re-route its goods at once with this policy (excluding every warehouse that rejected the order's goods). When no warehouse can take them, the exception stays open for a person (GET /v1/fulfilment-exceptions).",
-      }),
+    reroute_on_reject: z.boolean().default(false).openapi({
+      description:
+        "When a third-party warehouse rejects a dispatch, re-route its goods at once with this policy (excluding every warehouse that rejected the order's goods). When no warehouse can take them, the exception stays open for a person (GET /v1/fulfilment-exceptions).",
+    }),
   })
   .openapi("RoutingPolicy");
 
@@ -81,7 +87,11 @@ export const ExplanationSchema = z
 
 export const DryRunBody = z
   .object({
-    order_id: z.string().regex(/^ord_[0-9A-Z]{26}$/, "must be an order id").optional().openapi({ description: "Plan for this order's goods lines" }),
+    order_id: z
+      .string()
+      .regex(/^ord_[0-9A-Z]{26}$/, "must be an order id")
+      .optional()
+      .openapi({ description: "Plan for this order's goods lines" }),
     store_id: z.string().min(1).max(64).optional(),
     destination: z
       .object({
@@ -153,7 +163,10 @@ export const Shipment = z
     hold_until: Rfc3339,
     wave_id: z.string().nullable(),
     intercepted: z.boolean(),
-    intercepted_from: z.enum(["pending", "picking", "packed", "labelled"]).nullable().openapi({ description: "Where an intercepted shipment was stopped: work resumes there once the interception is released" }),
+    intercepted_from: z
+      .enum(["pending", "picking", "packed", "labelled"])
+      .nullable()
+      .openapi({ description: "Where an intercepted shipment was stopped: work resumes there once the interception is released" }),
     intercept_reason: z.string().nullable(),
     dispatch_status: z.enum(["queued", "sent", "accepted", "rejected"]).nullable(),
     dispatch_note: z.string().nullable(),
@@ -200,7 +213,10 @@ export const ListShipmentsQuery = z.object({
 });
 
 export const ServiceTaskIdParam = z.object({
-  id: z.string().regex(/^svc_[0-9A-Z]{26}$/, "must be a service task id").openapi({ param: { name: "id", in: "path" } }),
+  id: z
+    .string()
+    .regex(/^svc_[0-9A-Z]{26}$/, "must be a service task id")
+    .openapi({ param: { name: "id", in: "path" } }),
 });
 
 export const ServiceTask = z
@@ -244,7 +260,10 @@ export const ListTasksQuery = z.object({
 });
 
 export const WaveIdParam = z.object({
-  id: z.string().regex(/^wv_[0-9A-Z]{26}$/, "must be a wave id").openapi({ param: { name: "id", in: "path" } }),
+  id: z
+    .string()
+    .regex(/^wv_[0-9A-Z]{26}$/, "must be a wave id")
+    .openapi({ param: { name: "id", in: "path" } }),
 });
 const DurationMs = z.number().int().min(0).max(3_600_000).optional().openapi({ description: "How long the step took, as measured by the device" });
 
@@ -321,13 +340,22 @@ export const PickResultSchema = z
 
 export const PackScanBody = z.object({ code: z.string().trim().min(1).max(64), duration_ms: DurationMs }).openapi("PackScan");
 export const PackScanResult = z
-  .object({ item_id: z.string(), sku: z.string(), packed: z.number().int(), picked: z.number().int(), remaining: z.number().int().openapi({ description: "Units of the shipment still to scan" }) })
+  .object({
+    item_id: z.string(),
+    sku: z.string(),
+    packed: z.number().int(),
+    picked: z.number().int(),
+    remaining: z.number().int().openapi({ description: "Units of the shipment still to scan" }),
+  })
   .openapi("PackScanResult");
 
 const mm = z.number().int().min(1).max(10_000);
 export const PackBody = z
   .object({
-    packages: z.array(z.object({ length_mm: mm, width_mm: mm, height_mm: mm, weight_grams: z.number().int().min(1).max(1_000_000) })).min(1).max(50),
+    packages: z
+      .array(z.object({ length_mm: mm, width_mm: mm, height_mm: mm, weight_grams: z.number().int().min(1).max(1_000_000) }))
+      .min(1)
+      .max(50),
     weight_override_reason: z.string().trim().min(1).max(500).optional().openapi({ description: "Accept a weight outside the tolerance, saying why" }),
     accept_short: z.boolean().default(false).openapi({ description: "Ship what was picked although the shipment was short-picked" }),
     duration_ms: DurationMs,
@@ -335,9 +363,7 @@ export const PackBody = z
   .openapi("Pack");
 
 export const InterceptBody = z.object({ reason: z.string().trim().min(1).max(500) }).openapi("Intercept");
-export const ResolveBody = z
-  .object({ action: z.enum(["release", "restock"]), note: z.string().trim().min(1).max(500).optional() })
-  .openapi("ResolveInterception");
+export const ResolveBody = z.object({ action: z.enum(["release", "restock"]), note: z.string().trim().min(1).max(500).optional() }).openapi("ResolveInterception");
 
 export const WarehouseEvent = z
   .object({
@@ -362,7 +388,10 @@ export const ListWarehouseEventsQuery = z.object({
 });
 
 export const FulfilmentExceptionIdParam = z.object({
-  id: z.string().regex(/^exc_[0-9A-Z]{26}$/, "must be a fulfilment exception id").openapi({ param: { name: "id", in: "path" }, example: "exc_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
+  id: z
+    .string()
+    .regex(/^exc_[0-9A-Z]{26}$/, "must be a fulfilment exception id")
+    .openapi({ param: { name: "id", in: "path" }, example: "exc_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
 });
 
 export const FulfilmentException = z

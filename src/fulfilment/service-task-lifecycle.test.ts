@@ -7,7 +7,7 @@ describe("service task lifecycle", () => {
     const reached = new Set<TaskStatus>(["open"]);
     for (let changed = true; changed; ) {
       changed = false;
-      for (const s of [...reached]) for (const e of allowedTaskEvents(s)) if (!reached.has(TASK_TRANSITIONS[e].to)) (reached.add(TASK_TRANSITIONS[e].to), (changed = true));
+      for (const s of [...reached]) for (const e of allowedTaskEvents(s)) if (!reached.has(TASK_TRANSITIONS[e].to)) reached.add(TASK_TRANSITIONS[e].to), (changed = true);
     }
     expect([...reached].sort()).toEqual([...SERVICE_TASK_STATUSES].sort());
     const dead = SERVICE_TASK_STATUSES.filter((s) => allowedTaskEvents(s).length === 0);

@@ -82,7 +82,11 @@ serviceTaskRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const t = await database(c.env).select().from(serviceTasks).where(eq(serviceTasks.id, c.req.valid("param").id)).get();
+    const t = await database(c.env)
+      .select()
+      .from(serviceTasks)
+      .where(eq(serviceTasks.id, c.req.valid("param").id))
+      .get();
     if (!t || (p.stores !== "*" && !p.stores.includes(t.storeId))) throw notFound("service task");
     return c.json(taskBody(t), 200, { etag: etag(t.version) });
   },
@@ -116,7 +120,10 @@ serviceTaskRoutes.openapi(
       case "version_mismatch":
         throw new ApiError(412, "version_mismatch", "Precondition failed", `The task is at version ${r.version}`, { current_version: r.version }, { etag: etag(r.version) });
       case "refused":
-        throw new ApiError(409, "illegal_transition", "Transition not allowed", `cannot ${body.event} a task that is ${r.status}`, { task_status: r.status, allowed_events: r.allowed });
+        throw new ApiError(409, "illegal_transition", "Transition not allowed", `cannot ${body.event} a task that is ${r.status}`, {
+          task_status: r.status,
+          allowed_events: r.allowed,
+        });
       case "order_not_ready":
         throw new ApiError(409, "order_not_ready", "Order not ready", `The task's order is ${r.orderStatus}; work starts once it is approved`, { order_status: r.orderStatus });
     }

@@ -35,7 +35,11 @@ export async function createServiceTasks(
     : await db
         .batch([
           db.select({ storeId: orders.storeId, status: orders.status }).from(orders).where(eq(orders.id, orderId)),
-          db.select().from(orderLines).where(and(eq(orderLines.orderId, orderId), eq(orderLines.type, "service"))).orderBy(asc(orderLines.lineNo)),
+          db
+            .select()
+            .from(orderLines)
+            .where(and(eq(orderLines.orderId, orderId), eq(orderLines.type, "service")))
+            .orderBy(asc(orderLines.lineNo)),
         ])
         .then(([o, l]) => ({ order: o[0], lines: l }));
   if (!order || order.status === "cancelled" || lines.length === 0) return 0;
@@ -119,7 +123,10 @@ export async function advanceOrder(env: Env, orderId: string, actor: string): Pr
   ]);
   const order = orderRows[0];
   if (!order) return null;
-  const step = orderStepForTasks(order.status, tasks.map((t) => t.status));
+  const step = orderStepForTasks(
+    order.status,
+    tasks.map((t) => t.status),
+  );
   if (step === "process" && !order.requiresShipping) {
     const r = await orderStub(env, orderId).transition({ orderId, event: "process", reason: "service task assigned", actor, stores: "*", expectedVersion: null });
     return r.ok ? step : null;

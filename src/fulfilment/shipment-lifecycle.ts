@@ -90,7 +90,11 @@ export function canMove(event: ShipmentEvent, from: ShipmentStatus, to?: Shipmen
   return t.from.includes(from) && (to === undefined || t.to.includes(to));
 }
 
-const list = (values: readonly string[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+const list = (values: readonly string[]) =>
+  sql.join(
+    values.map((v) => sql`${v}`),
+    sql`, `,
+  );
 export const sqlIn = (values: readonly string[]) => sql`(${list(values)})`;
 
 export type MoveSpec = {

@@ -89,12 +89,19 @@ export function shipmentBody(s: ShipmentRow, d: Detail): z.infer<typeof Shipment
 }
 
 export async function withDetails(env: Env, rows: ShipmentRow[]) {
-  const d = await details(env, rows.map((r) => r.id));
+  const d = await details(
+    env,
+    rows.map((r) => r.id),
+  );
   return rows.map((r) => shipmentBody(r, d.get(r.id)!));
 }
 
 export async function getShipment(env: Env, p: Principal, id: string) {
-  const row = await database(env).select().from(shipments).where(and(eq(shipments.id, id), shipmentScope(p))).get();
+  const row = await database(env)
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.id, id), shipmentScope(p)))
+    .get();
   return row ? (await withDetails(env, [row]))[0]! : null;
 }
 
@@ -103,12 +110,7 @@ export async function shipmentsOfOrder(env: Env, p: Principal, orderId: string) 
   const rows = await database(env)
     .select()
     .from(shipments)
-    .where(
-      and(
-        sql`(${shipments.orderId} = ${orderId} OR ${shipments.id} IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId}))`,
-        shipmentScope(p),
-      ),
-    )
+    .where(and(sql`(${shipments.orderId} = ${orderId} OR ${shipments.id} IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${orderId}))`, shipmentScope(p)))
     .orderBy(asc(shipments.id))
     .all();
   return withDetails(env, rows);

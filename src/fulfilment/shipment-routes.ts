@@ -57,7 +57,11 @@ shipmentRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const { shipment_ids } = c.req.valid("json");
-    const visible = await database(c.env).select({ id: shipments.id }).from(shipments).where(and(inArray(shipments.id, shipment_ids), shipmentScope(p))).all();
+    const visible = await database(c.env)
+      .select({ id: shipments.id })
+      .from(shipments)
+      .where(and(inArray(shipments.id, shipment_ids), shipmentScope(p)))
+      .all();
     const missing = shipment_ids.filter((id) => !visible.some((v) => v.id === id));
     if (missing.length) throw validationFailed([{ field: "shipment_ids", message: `no such shipment: ${missing.join(", ")}` }]);
     const r = await mergeShipments(c.env, shipment_ids, p.id);
@@ -83,11 +87,25 @@ shipmentRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const db = database(c.env);
-    const target = await db.select().from(shipments).where(and(eq(shipments.id, c.req.valid("param").id), shipmentScope(p))).get();
+    const target = await db
+      .select()
+      .from(shipments)
+      .where(and(eq(shipments.id, c.req.valid("param").id), shipmentScope(p)))
+      .get();
     if (!target) throw notFound("shipment");
     const r = await unmergeShipment(c.env, target, p.id);
     if (!r.ok) throw new ApiError(409, r.code, "Cannot unmerge", r.message);
-    const rows = await db.select().from(shipments).where(inArray(shipments.id, [r.targetId, ...r.mergedIds])).all();
-    return c.json(await withDetails(c.env, rows.sort((a, b) => a.id.localeCompare(b.id))), 200);
+    const rows = await db
+      .select()
+      .from(shipments)
+      .where(inArray(shipments.id, [r.targetId, ...r.mergedIds]))
+      .all();
+    return c.json(
+      await withDetails(
+        c.env,
+        rows.sort((a, b) => a.id.localeCompare(b.id)),
+      ),
+      200,
+    );
   },
 );

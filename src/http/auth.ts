@@ -39,8 +39,7 @@ export function forgetKey(keyHash: string): void {
   keyCache.delete(keyHash);
 }
 
-const unauthorized = (detail: string) =>
-  new ApiError(401, "unauthorized", "Unauthorized", detail, {}, { "www-authenticate": 'Bearer realm="edge-oms"' });
+const unauthorized = (detail: string) => new ApiError(401, "unauthorized", "Unauthorized", detail, {}, { "www-authenticate": 'Bearer realm="edge-oms"' });
 
 function timingSafeEqualHex(a: string, b: string): boolean {
   if (a.length !== b.length) return false;

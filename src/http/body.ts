@@ -10,8 +10,7 @@ import { ApiError } from "./problem";
 export const MAX_BODY_BYTES = 256 * 1024;
 const utf8 = new TextEncoder();
 
-const tooLarge = () =>
-  new ApiError(413, "payload_too_large", "Payload too large", `Bodies are limited to ${MAX_BODY_BYTES} bytes`);
+const tooLarge = () => new ApiError(413, "payload_too_large", "Payload too large", `Bodies are limited to ${MAX_BODY_BYTES} bytes`);
 
 export const jsonBodies = createMiddleware<AppEnv>(async function jsonBodies(c, next) {
   const method = c.req.method;

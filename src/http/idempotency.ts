@@ -116,9 +116,6 @@ export function idempotent(options: { redact?: (body: Record<string, unknown>) =
     let body = await c.res.clone().text();
     if (options.redact && c.res.status < 300) body = JSON.stringify(options.redact(JSON.parse(body)));
     const headers = Object.fromEntries(KEPT_HEADERS.flatMap((h) => (c.res.headers.has(h) ? [[h, c.res.headers.get(h)!]] : [])));
-    await db
-      .update(idempotencyKeys)
-      .set({ status: c.res.status, responseBody: body, responseHeaders: headers })
-      .where(where);
+    await db.update(idempotencyKeys).set({ status: c.res.status, responseBody: body, responseHeaders: headers }).where(where);
   });
 }

@@ -38,26 +38,19 @@ const PROBLEM_TEXT: Record<number, string> = {
 
 export function problems(...statuses: number[]) {
   return Object.fromEntries(
-    [400, 401, 403, ...statuses].map((s) => [
-      s,
-      { description: PROBLEM_TEXT[s] ?? "Problem", content: { "application/problem+json": { schema: ProblemSchema } } },
-    ]),
+    [400, 401, 403, ...statuses].map((s) => [s, { description: PROBLEM_TEXT[s] ?? "Problem", content: { "application/problem+json": { schema: ProblemSchema } } }]),
   );
 }
 
 /** The problems of a signed webhook endpoint: no bearer key, so no 401/403 by default. */
 export function webhookProblems(...statuses: number[]) {
-  return Object.fromEntries(
-    statuses.map((s) => [s, { description: PROBLEM_TEXT[s] ?? "Problem", content: { "application/problem+json": { schema: ProblemSchema } } }]),
-  );
+  return Object.fromEntries(statuses.map((s) => [s, { description: PROBLEM_TEXT[s] ?? "Problem", content: { "application/problem+json": { schema: ProblemSchema } } }]));
 }
 
 export type RouteSpec = { method: string; path: string; permission: Permission };
 export const API_ROUTES: RouteSpec[] = [];
 
-export function apiRoute<const P extends string, const R extends Omit<RouteConfig, "path" | "middleware">>(
-  config: R & { path: P; permission: Permission },
-) {
+export function apiRoute<const P extends string, const R extends Omit<RouteConfig, "path" | "middleware">>(config: R & { path: P; permission: Permission }) {
   const { permission, ...route } = config;
   API_ROUTES.push({ method: route.method.toUpperCase(), path: route.path, permission });
   return createRoute({

@@ -23,7 +23,11 @@ const storageBin = (bin: BinRef | undefined, field: string, code: string): Field
       : null;
 
 async function levelOf(env: { DB: D1Database }, binId: string, sku: string): Promise<Level | undefined> {
-  return database(env).select().from(stockLevels).where(and(eq(stockLevels.binId, binId), eq(stockLevels.sku, sku))).get();
+  return database(env)
+    .select()
+    .from(stockLevels)
+    .where(and(eq(stockLevels.binId, binId), eq(stockLevels.sku, sku)))
+    .get();
 }
 
 const shortage = (what: string) => ({
@@ -86,7 +90,11 @@ export async function transferStock(
   const dst = { warehouseId: to.id, binId: toBin!.id, sku: input.sku };
   const sourceCost =
     from.id !== to.id
-      ? await db.select().from(stockCosts).where(and(eq(stockCosts.warehouseId, from.id), eq(stockCosts.sku, input.sku))).get()
+      ? await db
+          .select()
+          .from(stockCosts)
+          .where(and(eq(stockCosts.warehouseId, from.id), eq(stockCosts.sku, input.sku)))
+          .get()
       : undefined;
   const moveCost = sourceCost && sourceCost.currency === to.currency;
   const common = { actor, reason: input.reason ?? null, refType: "transfer", refId: id, createdAt: now };

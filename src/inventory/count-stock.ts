@@ -24,7 +24,11 @@ export async function countStock(
   { input, actor }: { input: CountInput; actor: string },
 ): Promise<StockChangeResult<{ id: string; createdAt: number; lines: CountLine[] }>> {
   const db = database(env);
-  const binMap = await binsByCode(db, wh.id, input.lines.map((l) => l.bin));
+  const binMap = await binsByCode(
+    db,
+    wh.id,
+    input.lines.map((l) => l.bin),
+  );
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   input.lines.forEach((l, i) => {
@@ -65,7 +69,11 @@ export async function countStock(
     }
     throw err;
   }
-  const rows = await db.select().from(stockCountLines).where(and(eq(stockCountLines.countId, id))).all();
+  const rows = await db
+    .select()
+    .from(stockCountLines)
+    .where(and(eq(stockCountLines.countId, id)))
+    .all();
   const codeOf = new Map([...binMap.values()].map((b) => [b.id, b.code]));
   const lines = input.lines.map((l) => {
     const r = rows.find((x) => x.sku === l.sku && codeOf.get(x.binId) === l.bin)!;

@@ -27,7 +27,11 @@ export type ReceiveResult =
 
 export async function receiveStock(env: { DB: D1Database }, wh: WarehouseRow, { input, actor }: { input: ReceiveInput; actor: string }): Promise<ReceiveResult> {
   const db = database(env);
-  const binMap = await binsByCode(db, wh.id, input.lines.map((l) => l.bin));
+  const binMap = await binsByCode(
+    db,
+    wh.id,
+    input.lines.map((l) => l.bin),
+  );
   const errors: FieldError[] = [];
   const costs = input.lines.map((l, i) => {
     const bin = binMap.get(l.bin);

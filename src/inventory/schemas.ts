@@ -16,7 +16,11 @@ export const Sku = text(64).openapi({ example: "TEA-1" });
 const Quantity = z.number().int().min(1).max(1_000_000);
 
 export const WarehouseIdParam = z.object({
-  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "wh_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example: "wh_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
 });
 
 export const Warehouse = z
@@ -37,10 +41,7 @@ export const Warehouse = z
   .openapi("Warehouse");
 
 export const CreatedWarehouse = Warehouse.extend({
-  webhook_secret: z
-    .string()
-    .nullable()
-    .openapi({ description: "3PL only: the Standard Webhooks secret, shown only in this response (null in a replay)" }),
+  webhook_secret: z.string().nullable().openapi({ description: "3PL only: the Standard Webhooks secret, shown only in this response (null in a replay)" }),
 }).openapi("CreatedWarehouse");
 
 const WebhookUrl = z
@@ -80,9 +81,7 @@ export const UpdateWarehouse = z
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
   .openapi("UpdateWarehouse");
 
-export const Zone = z
-  .object({ id: z.string(), warehouse_id: z.string(), code: z.string(), name: z.string(), created_at: Rfc3339 })
-  .openapi("Zone");
+export const Zone = z.object({ id: z.string(), warehouse_id: z.string(), code: z.string(), name: z.string(), created_at: Rfc3339 }).openapi("Zone");
 export const CreateZone = z.object({ code: Code, name: text(200) }).openapi("CreateZone");
 
 export const Bin = z
@@ -129,9 +128,7 @@ export const StockSummaryQuery = z.object({ sku: Sku });
 export const StockSummary = z
   .object({
     sku: z.string(),
-    warehouses: z.array(
-      z.object({ warehouse_id: z.string(), on_hand: z.number().int(), reserved: z.number().int(), available: z.number().int() }),
-    ),
+    warehouses: z.array(z.object({ warehouse_id: z.string(), on_hand: z.number().int(), reserved: z.number().int(), available: z.number().int() })),
     on_hand: z.number().int(),
     reserved: z.number().int(),
     available: z.number().int(),
@@ -235,16 +232,12 @@ export const StockCount = z
     id: z.string(),
     warehouse_id: z.string(),
     reason: z.string().nullable(),
-    lines: z.array(
-      z.object({ bin: z.string(), sku: z.string(), expected: z.number().int(), counted: z.number().int(), variance: z.number().int() }),
-    ),
+    lines: z.array(z.object({ bin: z.string(), sku: z.string(), expected: z.number().int(), counted: z.number().int(), variance: z.number().int() })),
     created_at: Rfc3339,
   })
   .openapi("StockCount");
 
-export const Cost = z
-  .object({ warehouse_id: z.string(), sku: z.string(), avg_unit_cost: Amount, currency: z.string(), updated_at: Rfc3339 })
-  .openapi("StockCost");
+export const Cost = z.object({ warehouse_id: z.string(), sku: z.string(), avg_unit_cost: Amount, currency: z.string(), updated_at: Rfc3339 }).openapi("StockCost");
 
 export const StockCheck = z
   .object({

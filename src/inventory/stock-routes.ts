@@ -288,7 +288,13 @@ stockRoutes.openapi(
       .all();
     return c.json(
       {
-        data: rows.map((r) => ({ warehouse_id: r.warehouseId, sku: r.sku, avg_unit_cost: fromMinor(r.avgUnitCost, r.currency), currency: r.currency, updated_at: iso(r.updatedAt) })),
+        data: rows.map((r) => ({
+          warehouse_id: r.warehouseId,
+          sku: r.sku,
+          avg_unit_cost: fromMinor(r.avgUnitCost, r.currency),
+          currency: r.currency,
+          updated_at: iso(r.updatedAt),
+        })),
       },
       200,
     );

@@ -89,7 +89,11 @@ export function addHeld(db: Database, at: { warehouseId: string; binId: string; 
 
 /** The warehouse's OUTBOUND bin, where picked goods wait. */
 export async function outboundBin(db: Database, warehouseId: string): Promise<BinRef> {
-  const bin = await db.select().from(bins).where(and(eq(bins.warehouseId, warehouseId), eq(bins.kind, "outbound"))).get();
+  const bin = await db
+    .select()
+    .from(bins)
+    .where(and(eq(bins.warehouseId, warehouseId), eq(bins.kind, "outbound")))
+    .get();
   if (!bin) throw new Error(`warehouse ${warehouseId} has no outbound bin`);
   return bin;
 }
@@ -149,7 +153,11 @@ export async function binsByCode(db: Database, warehouseId: string, codes: reado
   const rows = (
     await Promise.all(
       chunk(unique, 90).map((part) =>
-        db.select().from(bins).where(and(eq(bins.warehouseId, warehouseId), inArray(bins.code, part))).all(),
+        db
+          .select()
+          .from(bins)
+          .where(and(eq(bins.warehouseId, warehouseId), inArray(bins.code, part)))
+          .all(),
       ),
     )
   ).flat();

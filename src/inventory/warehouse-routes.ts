@@ -237,7 +237,13 @@ warehouseRoutes.openapi(
     const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
     const body = c.req.valid("json");
     const db = database(c.env);
-    const zone = body.zone ? await db.select().from(zones).where(and(eq(zones.warehouseId, wh.id), eq(zones.code, body.zone))).get() : null;
+    const zone = body.zone
+      ? await db
+          .select()
+          .from(zones)
+          .where(and(eq(zones.warehouseId, wh.id), eq(zones.code, body.zone)))
+          .get()
+      : null;
     if (body.zone && !zone) throw validationFailed([{ field: "zone", message: `no zone ${body.zone} in this warehouse` }]);
     const now = Date.now();
     const row = {
@@ -281,12 +287,7 @@ warehouseRoutes.openapi(
       .select({ bin: bins, zoneCode: zones.code })
       .from(bins)
       .leftJoin(zones, eq(zones.id, bins.zoneId))
-      .where(
-        and(
-          eq(bins.warehouseId, wh.id),
-          after ? or(gt(bins.pickSequence, Number(seq)), and(eq(bins.pickSequence, Number(seq)), gt(bins.code, code!))) : undefined,
-        ),
-      )
+      .where(and(eq(bins.warehouseId, wh.id), after ? or(gt(bins.pickSequence, Number(seq)), and(eq(bins.pickSequence, Number(seq)), gt(bins.code, code!))) : undefined))
       .orderBy(asc(bins.pickSequence), asc(bins.code))
       .limit(limit + 1)
       .all();

@@ -6,9 +6,31 @@
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 export type IdPrefix =
-  | "ord" | "evt" | "obx" | "st" | "prd" | "key" | "wh" | "dlq" | "blk" | "aud" | "ntf"
-  | "zn" | "bin" | "rcv" | "adj" | "trf" | "cnt" | "shp" | "si" | "wv" | "exc" | "svc"
-  | "tev" | "lex" | "as";
+  | "ord"
+  | "evt"
+  | "obx"
+  | "st"
+  | "prd"
+  | "key"
+  | "wh"
+  | "dlq"
+  | "blk"
+  | "aud"
+  | "ntf"
+  | "zn"
+  | "bin"
+  | "rcv"
+  | "adj"
+  | "trf"
+  | "cnt"
+  | "shp"
+  | "si"
+  | "wv"
+  | "exc"
+  | "svc"
+  | "tev"
+  | "lex"
+  | "as";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

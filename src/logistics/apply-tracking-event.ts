@@ -87,7 +87,10 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
     : await findShipmentFor(env, ev.trackingNumber, ev.carrier);
   if (!target) {
     // Reported (GET /v1/tracking-events?outcome=unmatched), not an error: labels bought elsewhere, or a partner's test event.
-    await db.update(trackingEvents).set({ outcome: "unmatched", processedAt: Date.now() }).where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt)));
+    await db
+      .update(trackingEvents)
+      .set({ outcome: "unmatched", processedAt: Date.now() })
+      .where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt)));
     return { outcome: "unmatched", shipmentId: null };
   }
   const shipmentId = target.shipmentId;
@@ -102,7 +105,10 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
     const tr = trRows[0];
     if (!tr) {
       // The label was voided meanwhile: nothing carries this number now.
-      await db.update(trackingEvents).set({ outcome: "unmatched", processedAt: Date.now() }).where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt)));
+      await db
+        .update(trackingEvents)
+        .set({ outcome: "unmatched", processedAt: Date.now() })
+        .where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt)));
       return { outcome: "unmatched", shipmentId: null };
     }
     // The carrier has the parcel although nobody pressed "hand over": it left with the carrier (even one stopped at the dock).
@@ -123,7 +129,10 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
           .set({ shipmentId, outcome: "kept", processedAt: now })
           .where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt))),
         // Hearing anything about the parcel resets the staleness clock.
-        db.update(shipmentTracking).set({ lastUpdateAt: sql`max(${shipmentTracking.lastUpdateAt}, ${now})` }).where(eq(shipmentTracking.shipmentId, shipmentId)),
+        db
+          .update(shipmentTracking)
+          .set({ lastUpdateAt: sql`max(${shipmentTracking.lastUpdateAt}, ${now})` })
+          .where(eq(shipmentTracking.shipmentId, shipmentId)),
         ...(advance.reason === "conflicting_terminal"
           ? orderIds.map((orderId) =>
               raiseException(db, {
@@ -177,9 +186,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
         .set({ shipmentId, outcome: "applied", processedAt: now })
         .where(and(eq(trackingEvents.id, ev.id), isNull(trackingEvents.processedAt), won)),
       moveShipments(db, { event: "track", where: and(eq(shipments.id, shipmentId), won)!, to: SHIPMENT_STATUS_FOR[next.status!], now }),
-      ...messages.map((m) =>
-        db.insert(outbox).select(sql`SELECT ${m.id}, ${m.orderId}, ${m.topic}, ${m.type}, ${JSON.stringify(m.payload)}, ${now}, 0, NULL, NULL WHERE ${won}`),
-      ),
+      ...messages.map((m) => db.insert(outbox).select(sql`SELECT ${m.id}, ${m.orderId}, ${m.topic}, ${m.type}, ${JSON.stringify(m.payload)}, ${now}, 0, NULL, NULL WHERE ${won}`)),
       // News clears staleness; a delivery also settles the trouble before it (a return stays for a person).
       db
         .update(logisticsExceptions)

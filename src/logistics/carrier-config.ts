@@ -8,7 +8,10 @@
 import { z } from "@hono/zod-openapi";
 import { isCountry } from "../lib/countries";
 
-const Code = z.string().trim().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "lowercase letters, digits, _ and -");
+const Code = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, "lowercase letters, digits, _ and -");
 const Country = z.string().refine((c) => c === "*" || isCountry(c), { message: "must be an ISO 3166-1 alpha-2 country code or *" });
 const Price = z.string().regex(/^\d{1,9}(\.\d{1,3})?$/, 'a decimal string like "5.90"');
 

@@ -106,13 +106,20 @@ carrierRoutes.openapi(
     let storeId: string;
     let input: Omit<ChoiceInput, "currency">;
     if (b.shipment_id) {
-      const s = await db.select().from(shipments).where(and(eq(shipments.id, b.shipment_id), shipmentScope(p))).get();
+      const s = await db
+        .select()
+        .from(shipments)
+        .where(and(eq(shipments.id, b.shipment_id), shipmentScope(p)))
+        .get();
       if (!s) throw notFound("shipment");
       const packages = packagesOf(s);
       if (!packages.length) throw validationFailed([{ field: "shipment_id", message: "the shipment has no weighed packages yet" }]);
       const [o, items] = await db.batch([
         db.select({ address: orders.shippingAddress }).from(orders).where(eq(orders.id, s.orderId)),
-        db.selectDistinct({ sku: shipmentItems.sku }).from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
+        db
+          .selectDistinct({ sku: shipmentItems.sku })
+          .from(shipmentItems)
+          .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
       ]);
       storeId = s.storeId;
       input = {
@@ -124,7 +131,12 @@ carrierRoutes.openapi(
     } else {
       assertStoreInScope(p, b.store_id!);
       storeId = b.store_id!;
-      input = { destination: { country: b.destination!.country, region: b.destination!.region ?? null }, packages: b.packages!, skus: b.skus, preferredCarrier: b.preferred_carrier ?? null };
+      input = {
+        destination: { country: b.destination!.country, region: b.destination!.region ?? null },
+        packages: b.packages!,
+        skus: b.skus,
+        preferredCarrier: b.preferred_carrier ?? null,
+      };
     }
     const store = await storeOr404(c.env, p, storeId);
     const { config } = await loadLogisticsConfig(db, store.id);
@@ -133,7 +145,17 @@ carrierRoutes.openapi(
     const explanation = explanationBody(choice.explanation, store.currency);
     return c.json(
       choice.ok
-        ? { ok: true, carrier: choice.carrier, service: choice.service, zone: choice.zone, price: fromMinor(choice.price, store.currency), transit_days: choice.transitDays, reason: null, message: null, explanation }
+        ? {
+            ok: true,
+            carrier: choice.carrier,
+            service: choice.service,
+            zone: choice.zone,
+            price: fromMinor(choice.price, store.currency),
+            transit_days: choice.transitDays,
+            reason: null,
+            message: null,
+            explanation,
+          }
         : { ok: false, carrier: null, service: null, zone: null, price: null, transit_days: null, reason: choice.reason, message: choice.message, explanation },
       200,
     );

@@ -49,7 +49,11 @@ export async function createLabel(
   { principal: p, input, deps = {} }: { principal: Principal; input: { carrier?: string | undefined; service?: string | undefined }; deps?: AdapterDeps },
 ): Promise<LabelResult> {
   const db = database(env);
-  const s = await db.select().from(shipments).where(and(eq(shipments.id, shipmentId), shipmentScope(p))).get();
+  const s = await db
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.id, shipmentId), shipmentScope(p)))
+    .get();
   if (!s) return { ok: false, code: "not_found" };
   const existing = await db.select({ n: shipmentTracking.trackingNumber }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, s.id)).get();
   if (existing) return { ok: false, code: "already_labelled", message: `the shipment already has label ${existing.n}` };
@@ -63,7 +67,10 @@ export async function createLabel(
     db.select({ id: orders.id, address: orders.shippingAddress }).from(orders).where(eq(orders.id, s.orderId)),
     db.select({ currency: stores.currency }).from(stores).where(eq(stores.id, s.storeId)),
     db.select({ name: warehouses.name, country: warehouses.country, region: warehouses.region }).from(warehouses).where(eq(warehouses.id, s.warehouseId)),
-    db.selectDistinct({ sku: shipmentItems.sku }).from(shipmentItems).where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
+    db
+      .selectDistinct({ sku: shipmentItems.sku })
+      .from(shipmentItems)
+      .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
   ]);
   const order = orderRows[0]!;
   const currency = storeRows[0]!.currency;

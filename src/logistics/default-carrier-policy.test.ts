@@ -25,14 +25,32 @@ const config = (selection: Record<string, unknown> = {}) =>
         code: "ground",
         name: "Ground Co",
         adapter: { type: "sandbox" },
-        services: [service("std", [3, 5], [["home", 1000, "4.00"], ["home", 5000, "7.00"], ["usa", 5000, "9.00"]])],
+        services: [
+          service(
+            "std",
+            [3, 5],
+            [
+              ["home", 1000, "4.00"],
+              ["home", 5000, "7.00"],
+              ["usa", 5000, "9.00"],
+            ],
+          ),
+        ],
       },
       {
         code: "air",
         name: "Air Co",
         adapter: { type: "sandbox" },
         services: [
-          service("express", [1, 2], [["home", 5000, "15.00"], ["usa", 5000, "18.00"], ["intl", 5000, "40.00"]]),
+          service(
+            "express",
+            [1, 2],
+            [
+              ["home", 5000, "15.00"],
+              ["usa", 5000, "18.00"],
+              ["intl", 5000, "40.00"],
+            ],
+          ),
           service("light", [2, 3], [["usa", 500, "3.50"]], { max_weight_grams: 500, zones: [{ code: "usa", countries: ["US"] }] }),
         ],
       },
@@ -60,7 +78,12 @@ describe("the default carrier policy", () => {
   });
 
   it("takes the fastest when asked, and sums rates over packages", () => {
-    const two = parcel({ packages: [{ weight_grams: 800, length_mm: 300, width_mm: 200, height_mm: 100 }, { weight_grams: 3000, length_mm: 100, width_mm: 500, height_mm: 300 }] });
+    const two = parcel({
+      packages: [
+        { weight_grams: 800, length_mm: 300, width_mm: 200, height_mm: 100 },
+        { weight_grams: 3000, length_mm: 100, width_mm: 500, height_mm: 300 },
+      ],
+    });
     const c = defaultCarrierPolicy.choose(config({ strategy: "fastest" }), two);
     expect(c).toMatchObject({ ok: true, carrier: "air", service: "express", price: 3000 });
     expect(defaultCarrierPolicy.choose(config(), two)).toMatchObject({ carrier: "ground", price: 1100 });
@@ -84,19 +107,34 @@ describe("the default carrier policy", () => {
   });
 
   it("follows a fixed rule by region or SKU, and falls back with a note when its service cannot take the parcel", () => {
-    const rules = config({ fixed: [{ name: "fragile by air", skus: ["VASE"], carrier: "air", service: "express" }, { name: "light", countries: ["US"], carrier: "air", service: "light" }] });
+    const rules = config({
+      fixed: [
+        { name: "fragile by air", skus: ["VASE"], carrier: "air", service: "express" },
+        { name: "light", countries: ["US"], carrier: "air", service: "light" },
+      ],
+    });
     expect(defaultCarrierPolicy.choose(rules, parcel({ skus: ["VASE", "TEA-1"] }))).toMatchObject({ carrier: "air", service: "express", explanation: { rule: "fragile by air" } });
     const fallback = defaultCarrierPolicy.choose(rules, parcel());
     expect(fallback).toMatchObject({ ok: true, carrier: "ground", explanation: { rule: null } });
     expect(fallback.explanation.summary).toContain('rule "light" names air/light, which cannot take this parcel');
-    expect(defaultCarrierPolicy.choose(rules, parcel({ packages: [{ weight_grams: 300, length_mm: 100, width_mm: 100, height_mm: 100 }] }))).toMatchObject({ service: "light", price: 350 });
+    expect(defaultCarrierPolicy.choose(rules, parcel({ packages: [{ weight_grams: 300, length_mm: 100, width_mm: 100, height_mm: 100 }] }))).toMatchObject({
+      service: "light",
+      price: 350,
+    });
   });
 
   it("prefers the routing policy's carrier when it can, and honours a forced choice only if eligible", () => {
     expect(defaultCarrierPolicy.choose(config(), parcel({ preferredCarrier: "air" }))).toMatchObject({ carrier: "air", service: "express" });
-    const unable = defaultCarrierPolicy.choose(config(), parcel({ preferredCarrier: "air", destination: { country: "GB", region: null }, packages: [{ weight_grams: 9000, length_mm: 1, width_mm: 1, height_mm: 1 }] }));
+    const unable = defaultCarrierPolicy.choose(
+      config(),
+      parcel({ preferredCarrier: "air", destination: { country: "GB", region: null }, packages: [{ weight_grams: 9000, length_mm: 1, width_mm: 1, height_mm: 1 }] }),
+    );
     expect(unable).toMatchObject({ ok: false });
-    expect(defaultCarrierPolicy.choose(config(), parcel({ forced: { carrier: "air", service: "express" } }))).toMatchObject({ ok: true, carrier: "air", explanation: { strategy: "forced" } });
+    expect(defaultCarrierPolicy.choose(config(), parcel({ forced: { carrier: "air", service: "express" } }))).toMatchObject({
+      ok: true,
+      carrier: "air",
+      explanation: { strategy: "forced" },
+    });
     expect(defaultCarrierPolicy.choose(config(), parcel({ forced: { carrier: "air", service: "light" } }))).toMatchObject({ ok: false, reason: "forced_not_eligible" });
     expect(defaultCarrierPolicy.choose(config(), parcel({ forced: { carrier: "nope", service: "x" } }))).toMatchObject({ ok: false, message: "no service nope/x" });
   });
@@ -111,6 +149,15 @@ describe("the default carrier policy", () => {
     });
     expect(bad.success).toBe(false);
     const paths = bad.error!.issues.map((i) => i.path.join("."));
-    expect(paths).toEqual(expect.arrayContaining(["carriers.0.adapter.endpoint", "carriers.0.adapter.key_secret", "carriers.0.services.0.transit_days", "carriers.0.services.0.rates.0.zone", "carriers.1.code", "selection.fixed.0.service"]));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "carriers.0.adapter.endpoint",
+        "carriers.0.adapter.key_secret",
+        "carriers.0.services.0.transit_days",
+        "carriers.0.services.0.rates.0.zone",
+        "carriers.1.code",
+        "selection.fixed.0.service",
+      ]),
+    );
   });
 });

@@ -34,7 +34,10 @@ export function judgeService(carrier: string, s: ServiceSpec, input: ChoiceInput
   input.packages.forEach((p, i) => {
     const n = input.packages.length > 1 ? `package ${i + 1}: ` : "";
     if (p.weight_grams > s.max_weight_grams) verdict.reasons.push(`${n}${p.weight_grams} g is over the ${s.max_weight_grams} g limit`);
-    if (!fits(p, s)) verdict.reasons.push(`${n}${p.length_mm}x${p.width_mm}x${p.height_mm} mm does not fit ${s.max_dimensions_mm.length}x${s.max_dimensions_mm.width}x${s.max_dimensions_mm.height} mm`);
+    if (!fits(p, s))
+      verdict.reasons.push(
+        `${n}${p.length_mm}x${p.width_mm}x${p.height_mm} mm does not fit ${s.max_dimensions_mm.length}x${s.max_dimensions_mm.width}x${s.max_dimensions_mm.height} mm`,
+      );
     if (!zone) return;
     const rate = s.rates.filter((r) => r.zone === zone.code && r.max_weight_grams >= p.weight_grams).sort((a, b) => a.max_weight_grams - b.max_weight_grams)[0];
     const minor = rate ? toMinor(rate.price, input.currency) : null;

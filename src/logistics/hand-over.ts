@@ -51,14 +51,21 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
     return { ok: false, code: "already_shipped", message: `the shipment is already ${s.status}` };
   }
   if ((s.status !== "labelled" && !late) || !tr) return { ok: false, code: "not_labelled", message: `a ${s.status} shipment has no label to hand over; create its label first` };
-  const live = await db.select({ n: sql<number>`COUNT(*)`.mapWith(Number) }).from(shipmentItems).where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt))).get();
+  const live = await db
+    .select({ n: sql<number>`COUNT(*)`.mapWith(Number) })
+    .from(shipmentItems)
+    .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt)))
+    .get();
   if (!live?.n && !late) return { ok: false, code: "nothing_to_ship", message: "every item's order was cancelled: void the label and restock the goods" };
 
   const now = Date.now();
   const token = `handover:${randomToken(16)}`;
   // Every statement after the first two commits only if this handover is the one that won.
   const won = sql`EXISTS (SELECT 1 FROM ${shipmentTracking} WHERE ${shipmentTracking.shipmentId} = ${shipmentId} AND ${shipmentTracking.lastEventId} = ${token})`;
-  const outbound = db.select({ id: bins.id }).from(bins).where(and(eq(bins.warehouseId, s.warehouseId), eq(bins.kind, "outbound")));
+  const outbound = db
+    .select({ id: bins.id })
+    .from(bins)
+    .where(and(eq(bins.warehouseId, s.warehouseId), eq(bins.kind, "outbound")));
   const items = await db
     .select({ sku: shipmentItems.sku, packed: sql<number>`SUM(${shipmentItems.packedQty})`.mapWith(Number) })
     .from(shipmentItems)

@@ -80,15 +80,21 @@ export async function labelPdf(input: LabelInput): Promise<Uint8Array> {
     y -= 54;
     page.drawLine({ start: { x: M, y: y + 8 }, end: { x: W - M, y: y + 8 }, thickness: 1, color: BLACK });
     fitText(page, bold, "FROM", M, y - 4, 7, 40);
-    [input.from.name, ...input.from.lines, input.from.country].filter((l): l is string => !!l).slice(0, 4).forEach((l, k) => {
-      fitText(page, regular, l, M + 34, y - 4 - k * 9, 8, inner - 34);
-    });
+    [input.from.name, ...input.from.lines, input.from.country]
+      .filter((l): l is string => !!l)
+      .slice(0, 4)
+      .forEach((l, k) => {
+        fitText(page, regular, l, M + 34, y - 4 - k * 9, 8, inner - 34);
+      });
     y -= 48;
     page.drawLine({ start: { x: M, y: y + 8 }, end: { x: W - M, y: y + 8 }, thickness: 1, color: BLACK });
     fitText(page, bold, "SHIP TO", M, y - 6, 8, 60);
-    [input.to.name, ...input.to.lines, input.to.country].filter((l): l is string => !!l).slice(0, 6).forEach((l, k) => {
-      fitText(page, k === 0 ? bold : regular, l, M + 8, y - 24 - k * 15, k === 0 ? 13 : 12, inner - 8);
-    });
+    [input.to.name, ...input.to.lines, input.to.country]
+      .filter((l): l is string => !!l)
+      .slice(0, 6)
+      .forEach((l, k) => {
+        fitText(page, k === 0 ? bold : regular, l, M + 8, y - 24 - k * 15, k === 0 ? 13 : 12, inner - 8);
+      });
     y -= 110;
     page.drawLine({ start: { x: M, y: y + 8 }, end: { x: W - M, y: y + 8 }, thickness: 1, color: BLACK });
     fitText(page, regular, `Weight ${(p.weight_grams / 1000).toFixed(2)} kg`, M, y - 6, 9, inner / 2);

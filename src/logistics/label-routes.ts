@@ -147,7 +147,11 @@ labelRoutes.openapi(
   async (c) => {
     const id = c.req.valid("param").id;
     const p = c.get("principal");
-    const visible = await database(c.env).select({ id: shipments.id }).from(shipments).where(and(eq(shipments.id, id), shipmentScope(p))).get();
+    const visible = await database(c.env)
+      .select({ id: shipments.id })
+      .from(shipments)
+      .where(and(eq(shipments.id, id), shipmentScope(p)))
+      .get();
     if (!visible) throw notFound("shipment");
     const r = await handOver(c.env, id, { actor: p.id });
     if (r.ok) return c.json({ shipment_id: id, status: "shipped" as const, handed_over_at: iso(r.handedOverAt), orders_shipped: r.ordersShipped }, 200);

@@ -100,7 +100,11 @@ export async function recordTrackingEvent(env: Env, spec: RecordSpec): Promise<R
     now,
   });
   const eventRowId = stored.duplicate
-    ? (await db.select({ id: trackingEvents.id }).from(trackingEvents).where(and(eq(trackingEvents.partner, MANUAL_PARTNER), eq(trackingEvents.eventId, eventId))).get())!.id
+    ? (await db
+        .select({ id: trackingEvents.id })
+        .from(trackingEvents)
+        .where(and(eq(trackingEvents.partner, MANUAL_PARTNER), eq(trackingEvents.eventId, eventId)))
+        .get())!.id
     : stored.id;
 
   const applied = await applyTrackingEvent(env, eventRowId, { actor: spec.principal.id });
@@ -114,7 +118,10 @@ export async function recordTrackingEvent(env: Env, spec: RecordSpec): Promise<R
     db.select().from(trackingEvents).where(eq(trackingEvents.id, eventRowId)),
     db.select({ status: shipments.status }).from(shipments).where(eq(shipments.id, spec.shipmentId)),
     db.select({ status: shipmentTracking.status }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, spec.shipmentId)),
-    db.select({ id: orders.id, status: orders.status }).from(orders).where(inArray(orders.id, orderIds.length ? orderIds : [""])),
+    db
+      .select({ id: orders.id, status: orders.status })
+      .from(orders)
+      .where(inArray(orders.id, orderIds.length ? orderIds : [""])),
   ]);
   return {
     ok: true,

@@ -30,9 +30,19 @@ export async function rematchTrackingEvents(env: Env, trackingNumber: string, { 
     .limit(50)
     .all();
   if (waiting.length === 0) return 0;
-  const rows: OutboxRow[] = waiting.map((e) => ({ id: newId("obx", now), orderId: null, topic: "logistics", type: TRACKING_RECEIVED, payload: { tracking_event_id: e.id }, createdAt: now }));
+  const rows: OutboxRow[] = waiting.map((e) => ({
+    id: newId("obx", now),
+    orderId: null,
+    topic: "logistics",
+    type: TRACKING_RECEIVED,
+    payload: { tracking_event_id: e.id },
+    createdAt: now,
+  }));
   const statements: BatchItem<"sqlite">[] = waiting.flatMap((e, i) => [
-    db.update(trackingEvents).set({ outcome: null, processedAt: null }).where(and(eq(trackingEvents.id, e.id), eq(trackingEvents.outcome, "unmatched"))),
+    db
+      .update(trackingEvents)
+      .set({ outcome: null, processedAt: null })
+      .where(and(eq(trackingEvents.id, e.id), eq(trackingEvents.outcome, "unmatched"))),
     db.insert(outbox).values(rows[i]!),
   ]);
   await db.batch(nonEmpty(statements));

@@ -42,7 +42,11 @@ const PackageIn = z.object({
 
 export const CarrierChoiceDryRun = z
   .object({
-    shipment_id: z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id").optional().openapi({ description: "Choose for this packed shipment" }),
+    shipment_id: z
+      .string()
+      .regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id")
+      .optional()
+      .openapi({ description: "Choose for this packed shipment" }),
     store_id: z.string().min(1).max(64).optional(),
     destination: z
       .object({ country: z.string().refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code" }), region: z.string().trim().min(1).max(100).nullish() })
@@ -54,12 +58,15 @@ export const CarrierChoiceDryRun = z
     service: Code.optional(),
   })
   .superRefine((b, ctx) => {
-    if ((b.carrier === undefined) !== (b.service === undefined)) ctx.addIssue({ code: "custom", path: [b.carrier === undefined ? "carrier" : "service"], message: "give carrier and service together" });
+    if ((b.carrier === undefined) !== (b.service === undefined))
+      ctx.addIssue({ code: "custom", path: [b.carrier === undefined ? "carrier" : "service"], message: "give carrier and service together" });
     if (b.shipment_id !== undefined) {
-      for (const f of ["store_id", "destination", "packages"] as const) if (b[f] !== undefined) ctx.addIssue({ code: "custom", path: [f], message: "give either shipment_id, or store_id, destination and packages" });
+      for (const f of ["store_id", "destination", "packages"] as const)
+        if (b[f] !== undefined) ctx.addIssue({ code: "custom", path: [f], message: "give either shipment_id, or store_id, destination and packages" });
       return;
     }
-    for (const f of ["store_id", "destination", "packages"] as const) if (b[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "is required without shipment_id" });
+    for (const f of ["store_id", "destination", "packages"] as const)
+      if (b[f] === undefined) ctx.addIssue({ code: "custom", path: [f], message: "is required without shipment_id" });
   })
   .openapi("CarrierChoiceDryRun");
 
@@ -168,7 +175,10 @@ export const ShipmentTracking = z
 export const ListTrackingEventsQuery = z.object({
   ...ListQuery,
   outcome: z.enum(["applied", "kept", "unmatched", "pending"]).optional().openapi({ description: "pending: stored, not yet processed" }),
-  partner: z.enum(["easypost", "aftership", "shippo", MANUAL_PARTNER]).optional().openapi({ description: "manual: recorded by a person (POST /v1/shipments/{id}/tracking-events)" }),
+  partner: z
+    .enum(["easypost", "aftership", "shippo", MANUAL_PARTNER])
+    .optional()
+    .openapi({ description: "manual: recorded by a person (POST /v1/shipments/{id}/tracking-events)" }),
   tracking_number: z.string().max(100).optional(),
 });
 
@@ -182,7 +192,10 @@ export const ListExceptionsQuery = z.object({
 });
 
 export const ExceptionIdParam = z.object({
-  id: z.string().regex(/^lex_[0-9A-Z]{26}$/, "must be a logistics exception id").openapi({ param: { name: "id", in: "path" } }),
+  id: z
+    .string()
+    .regex(/^lex_[0-9A-Z]{26}$/, "must be a logistics exception id")
+    .openapi({ param: { name: "id", in: "path" } }),
 });
 
 export const ResolveBody = z.object({ resolution: z.string().trim().min(1).max(2000) }).openapi("ResolveLogisticsException");
@@ -210,13 +223,14 @@ export const RecordedTrackingEvent = z
     event: TrackingEvent,
     duplicate: z.boolean().openapi({ description: "True when this request repeated an event already recorded (nothing was applied twice)" }),
     outcome: z.enum(["applied", "kept"]),
-    reason: z
-      .string()
-      .nullable()
-      .openapi({ description: "Why a kept event did not move the parcel: late, regression, unchanged, after_terminal, conflicting_terminal (raises an exception), or already_recorded" }),
+    reason: z.string().nullable().openapi({
+      description: "Why a kept event did not move the parcel: late, regression, unchanged, after_terminal, conflicting_terminal (raises an exception), or already_recorded",
+    }),
     shipment_status: z.enum(SHIPMENT_STATUSES),
     tracking_status: z.enum(TRACKING_STATUSES).nullable(),
-    orders: z.array(z.object({ id: z.string(), status: z.string() })).openapi({ description: "The orders with goods in the parcel, as they are now (delivered with their last parcel)" }),
+    orders: z
+      .array(z.object({ id: z.string(), status: z.string() }))
+      .openapi({ description: "The orders with goods in the parcel, as they are now (delivered with their last parcel)" }),
   })
   .openapi("RecordedTrackingEvent");
 

@@ -27,7 +27,8 @@ export function labelBody(t: TrackingRow) {
     labelled_by: t.labelledBy,
     labelled_at: iso(t.labelledAt),
     handed_over_at: isoOrNull(t.handedOverAt),
-    explanation: t.explanation && typeof t.explanation === "object" && "services" in t.explanation ? explanationBody(t.explanation as ChoiceExplanation, t.currency) : t.explanation,
+    explanation:
+      t.explanation && typeof t.explanation === "object" && "services" in t.explanation ? explanationBody(t.explanation as ChoiceExplanation, t.currency) : t.explanation,
   };
 }
 

@@ -23,7 +23,11 @@ export async function settleOrder(env: Env, orderId: string, actor: string): Pro
   const db = database(env);
   const [orderRows, openTasks] = await db.batch([
     db.select({ status: orders.status, requiresShipping: orders.requiresShipping }).from(orders).where(eq(orders.id, orderId)),
-    db.select({ id: serviceTasks.id }).from(serviceTasks).where(and(eq(serviceTasks.orderId, orderId), ne(serviceTasks.status, "done"), ne(serviceTasks.status, "cancelled"))).limit(1),
+    db
+      .select({ id: serviceTasks.id })
+      .from(serviceTasks)
+      .where(and(eq(serviceTasks.orderId, orderId), ne(serviceTasks.status, "done"), ne(serviceTasks.status, "cancelled")))
+      .limit(1),
   ]);
   const order = orderRows[0];
   if (!order) return out;

@@ -40,7 +40,11 @@ async function trackingOf(env: AppEnv["Bindings"], s: typeof shipments.$inferSel
   const [t, events, exceptions] = await db.batch([
     db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, s.id)),
     db.select().from(trackingEvents).where(eq(trackingEvents.shipmentId, s.id)).orderBy(asc(trackingEvents.occurredAt), asc(trackingEvents.id)).limit(500),
-    db.select().from(logisticsExceptions).where(and(eq(logisticsExceptions.shipmentId, s.id), eq(logisticsExceptions.status, "open"))).orderBy(asc(logisticsExceptions.id)),
+    db
+      .select()
+      .from(logisticsExceptions)
+      .where(and(eq(logisticsExceptions.shipmentId, s.id), eq(logisticsExceptions.status, "open")))
+      .orderBy(asc(logisticsExceptions.id)),
   ]);
   const tr = t[0];
   return {
@@ -69,7 +73,11 @@ trackingRoutes.openapi(
     responses: { 200: jsonResponse(ShipmentTracking, "Its tracking"), ...problems(404) },
   }),
   async (c) => {
-    const s = await database(c.env).select().from(shipments).where(and(eq(shipments.id, c.req.valid("param").id), shipmentScope(c.get("principal")))).get();
+    const s = await database(c.env)
+      .select()
+      .from(shipments)
+      .where(and(eq(shipments.id, c.req.valid("param").id), shipmentScope(c.get("principal"))))
+      .get();
     if (!s) throw notFound("shipment");
     return c.json(await trackingOf(c.env, s), 200);
   },

@@ -16,7 +16,14 @@ function run(events: [TrackingStatus, number][], from = fresh): TrackingState {
 
 describe("advanceTracking", () => {
   it("follows a normal journey", () => {
-    expect(run([["pre_transit", t(1)], ["in_transit", t(2)], ["out_for_delivery", t(3)], ["delivered", t(4)]])).toEqual({ status: "delivered", statusAt: t(4), peak: 9 });
+    expect(
+      run([
+        ["pre_transit", t(1)],
+        ["in_transit", t(2)],
+        ["out_for_delivery", t(3)],
+        ["delivered", t(4)],
+      ]),
+    ).toEqual({ status: "delivered", statusAt: t(4), peak: 9 });
   });
 
   it("keeps late events without moving backwards", () => {
@@ -27,7 +34,10 @@ describe("advanceTracking", () => {
   });
 
   it("lets a terminal state win over anything, early or late, and never changes it", () => {
-    const delivered = run([["in_transit", t(5)], ["delivered", t(4)]]);
+    const delivered = run([
+      ["in_transit", t(5)],
+      ["delivered", t(4)],
+    ]);
     expect(delivered.status).toBe("delivered");
     expect(delivered.statusAt).toBe(t(5));
     expect(advanceTracking(delivered, { status: "exception", occurredAt: t(9) })).toEqual({ apply: false, reason: "after_terminal" });
@@ -36,7 +46,10 @@ describe("advanceTracking", () => {
   });
 
   it("applies trouble as news, and lets the parcel move on after it", () => {
-    const s = run([["out_for_delivery", t(3)], ["failed_attempt", t(4)]]);
+    const s = run([
+      ["out_for_delivery", t(3)],
+      ["failed_attempt", t(4)],
+    ]);
     expect(s).toEqual({ status: "failed_attempt", statusAt: t(4), peak: 3 });
     expect(run([["out_for_delivery", t(5)]], s).status).toBe("out_for_delivery");
     // ...but not back below the peak reached before the trouble.
@@ -46,7 +59,13 @@ describe("advanceTracking", () => {
   });
 
   it("ends in the same state whatever order the events arrive in (every permutation of a journey)", () => {
-    const journey: [TrackingStatus, number][] = [["pre_transit", t(1)], ["in_transit", t(2)], ["in_transit", t(3)], ["out_for_delivery", t(4)], ["delivered", t(5)]];
+    const journey: [TrackingStatus, number][] = [
+      ["pre_transit", t(1)],
+      ["in_transit", t(2)],
+      ["in_transit", t(3)],
+      ["out_for_delivery", t(4)],
+      ["delivered", t(5)],
+    ];
     const permutations = (xs: typeof journey): (typeof journey)[] =>
       xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
     for (const p of permutations(journey)) expect(run(p)).toEqual({ status: "delivered", statusAt: t(5), peak: 9 });
@@ -56,7 +75,15 @@ describe("advanceTracking", () => {
 
   it("is monotone: an event refused once is refused by every later state", () => {
     const states: TrackingState[] = [fresh];
-    for (const status of TRACKING_STATUSES) for (const h of [1, 3, 5]) states.push(run([[status, t(h)]]), run([["in_transit", t(2)], [status, t(h)]]));
+    for (const status of TRACKING_STATUSES)
+      for (const h of [1, 3, 5])
+        states.push(
+          run([[status, t(h)]]),
+          run([
+            ["in_transit", t(2)],
+            [status, t(h)],
+          ]),
+        );
     for (const s of states) {
       for (const status of TRACKING_STATUSES) {
         for (const h of [0, 2, 4, 6]) {

@@ -47,9 +47,7 @@ const RANK: Partial<Record<TrackingStatus, number>> = {
 export type TrackingState = { status: TrackingStatus | null; statusAt: number | null; peak: number };
 export type TrackingEventFacts = { status: TrackingStatus; occurredAt: number };
 
-export type Advance =
-  | { apply: true; next: TrackingState }
-  | { apply: false; reason: "after_terminal" | "conflicting_terminal" | "late" | "unchanged" | "regression" };
+export type Advance = { apply: true; next: TrackingState } | { apply: false; reason: "after_terminal" | "conflicting_terminal" | "late" | "unchanged" | "regression" };
 
 export function advanceTracking(current: TrackingState, event: TrackingEventFacts): Advance {
   if (current.status && TERMINAL.has(current.status)) {

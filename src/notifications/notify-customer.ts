@@ -62,7 +62,10 @@ export async function notifyCustomer(env: Env, message: OutboxMessage, batch: Ba
   if (!message.order_id) return [];
   const db = database(env);
   const facts = await batch.once("notify-customer:facts", () =>
-    loadFacts(env, batch.messages.filter((m) => m.order_id && isNotification(m.type)).map((m) => m.order_id!)),
+    loadFacts(
+      env,
+      batch.messages.filter((m) => m.order_id && isNotification(m.type)).map((m) => m.order_id!),
+    ),
   );
   const row = facts.get(message.order_id);
   if (!row || !(message.type in AFTER_SALES_TEMPLATES || row.store.notifyOn.includes(message.type))) return [];

@@ -24,8 +24,7 @@ type Rendered = { subject: string; text: string };
 type Template = (f: MessageFacts) => Rendered;
 
 const list = (items: readonly string[]) => items.map((i) => `- ${i}`).join("\n");
-const trackingLine = (f: MessageFacts, label: string) =>
-  f.tracking ? `\n${label}: ${f.tracking.number}${f.tracking.url ? ` (${f.tracking.url})` : ""}` : "";
+const trackingLine = (f: MessageFacts, label: string) => (f.tracking ? `\n${label}: ${f.tracking.number}${f.tracking.url ? ` (${f.tracking.url})` : ""}` : "");
 
 export const TEMPLATES: Record<string, Record<Language, Template>> = {
   "order.on_hold": {

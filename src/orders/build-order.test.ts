@@ -70,10 +70,11 @@ describe("buildOrder", () => {
   });
 
   it("uses the currency's exponent", () => {
-    const r = buildOrder(
-      input({ currency: "JPY", lines: [{ sku: "A", quantity: 2, unit_price: "1500" }], shipping_amount: "500", discount_amount: "0", tax_amount: "0" }),
-      { catalogue, actor: "a", now: 1 },
-    );
+    const r = buildOrder(input({ currency: "JPY", lines: [{ sku: "A", quantity: 2, unit_price: "1500" }], shipping_amount: "500", discount_amount: "0", tax_amount: "0" }), {
+      catalogue,
+      actor: "a",
+      now: 1,
+    });
     expect(r.ok && r.value.order.totalAmount).toBe(3500);
   });
 });

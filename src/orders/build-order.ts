@@ -54,11 +54,7 @@ export function priceLines(
 export type Totals = { subtotal: number; shipping: number; discount: number; tax: number; total: number };
 
 /** total = subtotal + shipping + tax - discount (tax exclusive); a discount may not exceed the rest. */
-export function computeTotals(
-  lines: readonly { totalAmount: number }[],
-  amounts: { shipping: number; discount: number; tax: number },
-  errors: FieldError[],
-): Totals {
+export function computeTotals(lines: readonly { totalAmount: number }[], amounts: { shipping: number; discount: number; tax: number }, errors: FieldError[]): Totals {
   const subtotal = lines.reduce((s, l) => s + l.totalAmount, 0);
   const total = subtotal + amounts.shipping + amounts.tax - amounts.discount;
   if (total < 0) {
@@ -68,10 +64,7 @@ export function computeTotals(
   return { subtotal, ...amounts, total };
 }
 
-export function buildOrder(
-  input: CreateOrderInput,
-  opts: { catalogue: ReadonlyMap<string, CatalogueEntry | null>; actor: string; now: number },
-): BuildResult {
+export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyMap<string, CatalogueEntry | null>; actor: string; now: number }): BuildResult {
   const { catalogue, actor, now } = opts;
   const errors: FieldError[] = [];
   const id = newId("ord", now);

@@ -30,14 +30,14 @@ export type CreateOrderResult =
 // 8 columns a line: 12 lines keep a statement under D1's 100 bound parameters.
 const LINES_PER_INSERT = 12;
 
-export async function createOrder(
-  env: Env,
-  input: CreateOrderInput,
-  opts: { actor: string; idempotency: IdempotencyContext | null },
-): Promise<CreateOrderResult> {
+export async function createOrder(env: Env, input: CreateOrderInput, opts: { actor: string; idempotency: IdempotencyContext | null }): Promise<CreateOrderResult> {
   const { actor, idempotency } = opts;
   const now = Date.now();
-  const catalogue = await lookupSkus(env, input.store_id, input.lines.map((l) => l.sku));
+  const catalogue = await lookupSkus(
+    env,
+    input.store_id,
+    input.lines.map((l) => l.sku),
+  );
   const built = buildOrder(input, { catalogue, actor, now });
   if (!built.ok) return { ok: false, code: "invalid", errors: built.errors };
   const { order, lines, event } = built.value;
@@ -52,11 +52,7 @@ export async function createOrder(
     await env.DB.batch([
       // First, so a repeated key fails the batch before anything else is attempted.
       ...(idempotency
-        ? [
-            insertRows(env.DB, idempotencyKeys, [
-              { ...idempotency, status: 201, responseBody: JSON.stringify(body), responseHeaders: headers, createdAt: now },
-            ]),
-          ]
+        ? [insertRows(env.DB, idempotencyKeys, [{ ...idempotency, status: 201, responseBody: JSON.stringify(body), responseHeaders: headers, createdAt: now }])]
         : []),
       insertRows(env.DB, orders, [order]),
       ...chunk(lines, LINES_PER_INSERT).map((part) => insertRows(env.DB, orderLines, part)),

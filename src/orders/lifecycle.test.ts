@@ -108,7 +108,10 @@ describe("a goods order follows its shipments", () => {
     // A shipment that no longer counts (cancelled, merged away, closed) neither blocks nor carries the order.
     expect(decide(processing([shipment("shp_a", "delivered", "delivered"), shipment("shp_b", "cancelled", "closed")]), "ship")).toMatchObject({ ok: true });
     // Refused by a 3PL and not re-routed yet: its goods are still owed.
-    expect(decide(processing([shipment("shp_a", "shipped", "carrier"), shipment("shp_b", "rejected", "floor")]), "ship")).toMatchObject({ ok: false, code: "shipments_not_handed_over" });
+    expect(decide(processing([shipment("shp_a", "shipped", "carrier"), shipment("shp_b", "rejected", "floor")]), "ship")).toMatchObject({
+      ok: false,
+      code: "shipments_not_handed_over",
+    });
     expect(decide(processing([]), "ship")).toMatchObject({ ok: false, code: "no_shipments" });
   });
 
@@ -187,7 +190,11 @@ describe("other guards", () => {
     expect(decide({ status: "on_hold", requiresShipping: true, review }, "approve")).toMatchObject({ ok: true, event: "pass_review", to: "on_hold" });
     const pending = { ...review, thresholds: null, holdCodes: ["finance_review"], serviceCheckedBy: "key_cs", mayDoFinanceCheck: true };
     expect(decide({ status: "on_hold", requiresShipping: true, review: pending }, "approve")).toMatchObject({ ok: false, code: "second_reviewer_required" });
-    expect(decide({ status: "on_hold", requiresShipping: true, review: { ...pending, actor: "key_fin" } }, "approve")).toMatchObject({ ok: true, event: "approve", to: "approved" });
+    expect(decide({ status: "on_hold", requiresShipping: true, review: { ...pending, actor: "key_fin" } }, "approve")).toMatchObject({
+      ok: true,
+      event: "approve",
+      to: "approved",
+    });
   });
 
   it("names the illegal move", () => {

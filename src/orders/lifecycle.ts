@@ -125,15 +125,10 @@ const shipmentsHandedOver: Guard = {
     if (!f.requiresShipping) return null;
     const shipments = live(f);
     if (shipments.length === 0) {
-      return veto(
-        "no_shipments",
-        "the order has no shipment in a warehouse: allocate it, or record that it was fulfilled outside the system (event fulfil_externally)",
-      );
+      return veto("no_shipments", "the order has no shipment in a warehouse: allocate it, or record that it was fulfilled outside the system (event fulfil_externally)");
     }
     const waiting = shipments.filter((s) => s.phase === "floor");
-    return waiting.length
-      ? veto("shipments_not_handed_over", `not handed over yet: ${named(waiting)}; the order ships when its parcels do`, { shipments: listed(waiting) })
-      : null;
+    return waiting.length ? veto("shipments_not_handed_over", `not handed over yet: ${named(waiting)}; the order ships when its parcels do`, { shipments: listed(waiting) }) : null;
   },
 };
 
@@ -144,9 +139,7 @@ const noLiveLabel: Guard = {
   unknown: "allow",
   check: (f) => {
     const labelled = live(f).filter((s) => s.phase === "floor" && s.labelled);
-    return labelled.length
-      ? veto("label_active", `a carrier label is bought for ${named(labelled)}: hand it over or void the label first`, { shipments: listed(labelled) })
-      : null;
+    return labelled.length ? veto("label_active", `a carrier label is bought for ${named(labelled)}: hand it over or void the label first`, { shipments: listed(labelled) }) : null;
   },
 };
 
@@ -190,8 +183,7 @@ const tasksDone: Guard = {
 
 const noOpenAfterSales: Guard = {
   name: "no_open_after_sales",
-  check: (f) =>
-    f.openAfterSales ? veto("after_sales_open", "an after-sales request is open on this order: resolve, reject or withdraw it first") : null,
+  check: (f) => (f.openAfterSales ? veto("after_sales_open", "an after-sales request is open on this order: resolve, reject or withdraw it first") : null),
 };
 
 /** Once every parcel is with the carrier the order has in fact shipped: it is not cancelled any more (after-sales takes over). */
@@ -271,7 +263,9 @@ export function allowedEvents(f: GuardFacts): OrderEvent[] {
 export function decide(f: GuardFacts, event: LifecycleEvent): Decision {
   const t = TRANSITIONS[event];
   if (!t.from.includes(f.status)) {
-    const what = (IN_PLACE_EVENTS as readonly string[]).includes(event) ? `an order that is ${f.status} cannot take a change of this kind (${event})` : `cannot ${event} an order that is ${f.status}`;
+    const what = (IN_PLACE_EVENTS as readonly string[]).includes(event)
+      ? `an order that is ${f.status} cannot take a change of this kind (${event})`
+      : `cannot ${event} an order that is ${f.status}`;
     return { ok: false, code: "illegal_transition", message: what, allowed: allowedEvents(f) };
   }
   const v = verdictOf(f, t);

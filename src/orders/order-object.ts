@@ -129,7 +129,10 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const row = await database(this.env)
       .select({
         order: orders,
-        financePending: sql<number>`EXISTS (SELECT 1 FROM ${orderHoldReasons} WHERE ${orderHoldReasons.orderId} = ${orders.id} AND ${orderHoldReasons.code} = ${FINANCE_REVIEW})`.mapWith(Boolean),
+        financePending:
+          sql<number>`EXISTS (SELECT 1 FROM ${orderHoldReasons} WHERE ${orderHoldReasons.orderId} = ${orders.id} AND ${orderHoldReasons.code} = ${FINANCE_REVIEW})`.mapWith(
+            Boolean,
+          ),
       })
       .from(orders)
       .where(eq(orders.id, orderId))
@@ -152,7 +155,10 @@ export abstract class OrderKernel extends DurableObject<Env> {
       db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
     ]);
     if (!order[0]) return null;
-    this.snapshot = snapshotOf(order[0], holds.some((h) => h.code === FINANCE_REVIEW));
+    this.snapshot = snapshotOf(
+      order[0],
+      holds.some((h) => h.code === FINANCE_REVIEW),
+    );
     return { order: order[0], lines, holds };
   }
 
@@ -216,7 +222,20 @@ export abstract class OrderKernel extends DurableObject<Env> {
     input: Record<string, unknown>,
   ): Promise<Effects[]> {
     const db = database(this.env);
-    const ctx = { env: this.env, db, order: snap, event: d.event, from: d.from, to: d.to, version: snap.version + 1, actor: caller.actor, reason: p.reason, now: Date.now(), input, facts };
+    const ctx = {
+      env: this.env,
+      db,
+      order: snap,
+      event: d.event,
+      from: d.from,
+      to: d.to,
+      version: snap.version + 1,
+      actor: caller.actor,
+      reason: p.reason,
+      now: Date.now(),
+      input,
+      facts,
+    };
     const out: Effects[] = [];
     for (const stage of Object.values(this.stages)) {
       const effect = stage.effects?.[d.event];
@@ -231,12 +250,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
    * effect's failure mapped by its `refusal`); or to "stale" when the order
    * moved on under the snapshot, and the caller reloads and decides again.
    */
-  private async decideAndCommit(
-    snap: OrderSnapshot,
-    proposal: Proposal,
-    caller: Caller,
-    input: Record<string, unknown>,
-  ): Promise<{ row: OrderRow } | { stale: true } | Refused> {
+  private async decideAndCommit(snap: OrderSnapshot, proposal: Proposal, caller: Caller, input: Record<string, unknown>): Promise<{ row: OrderRow } | { stale: true } | Refused> {
     const facts = await this.guardFacts(snap, proposal.event, caller);
     const d = decide(facts, proposal.event);
     if (!d.ok) return this.refusal(snap, facts, d);
@@ -265,7 +279,9 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const holdReasons = p.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);
     const db = database(this.env);
     const statements: BatchItem<"sqlite">[] = [
-      db.insert(orderEvents).values({ id: newId("evt", now), orderId: snap.id, seq: version, type, fromStatus: snap.status, toStatus: to, actor, reason: p.reason, data, createdAt: now }),
+      db
+        .insert(orderEvents)
+        .values({ id: newId("evt", now), orderId: snap.id, seq: version, type, fromStatus: snap.status, toStatus: to, actor, reason: p.reason, data, createdAt: now }),
       ...(rows.length ? [db.insert(outbox).values(rows)] : []),
       // Only a held order has hold reasons (leaving on_hold clears them), so only its need deleting.
       ...(holdReasons && snap.status === "on_hold" ? [db.delete(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id))] : []),
@@ -280,11 +296,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
         status: to,
         version,
         updatedAt: now,
-        ...(p.statusReason !== undefined
-          ? { statusReason: p.statusReason }
-          : statusChanges
-            ? { statusReason: to === "on_hold" || to === "cancelled" ? p.reason : null }
-            : {}),
+        ...(p.statusReason !== undefined ? { statusReason: p.statusReason } : statusChanges ? { statusReason: to === "on_hold" || to === "cancelled" ? p.reason : null } : {}),
         ...(milestone ? { [milestone]: now } : {}),
       })
       .where(and(eq(orders.id, snap.id), eq(orders.version, snap.version)))
@@ -370,7 +382,9 @@ export abstract class OrderKernel extends DurableObject<Env> {
       if ("stale" in r) continue;
       if (!("row" in r)) return r;
       const next = plan.proposal.followUp?.(r.row);
-      const followUp = next ? await this.applyChange({ orderId: cmd.orderId, stage: next.stage, input: next.input, actor: next.actor, stores: "*", expectedVersion: r.row.version }) : undefined;
+      const followUp = next
+        ? await this.applyChange({ orderId: cmd.orderId, stage: next.stage, input: next.input, actor: next.actor, stores: "*", expectedVersion: r.row.version })
+        : undefined;
       return { ok: true, order: r.row, result: plan.result, ...(followUp ? { followUp } : {}) };
     }
     return this.versionNow(cmd.orderId);

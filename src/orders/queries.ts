@@ -16,15 +16,17 @@ export async function getOrder(env: Env, p: Principal, id: string) {
   const db = database(env);
   // One round trip for the order and its lines.
   const [order, lines] = await db.batch([
-    db.select().from(orders).where(and(eq(orders.id, id), scope(p))),
+    db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, id), scope(p))),
     db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)),
   ]);
   return order[0] ? { order: order[0], lines } : null;
 }
 
 /** Substring match; `%` and `_` typed by a user are literal characters, not wildcards. */
-const contains = (col: AnyColumn, text: string) =>
-  sql`${col} LIKE ${`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`;
+const contains = (col: AnyColumn, text: string) => sql`${col} LIKE ${`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`;
 
 export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListOrdersQuery>) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("ord_"));
@@ -55,7 +57,10 @@ export async function listOrderEvents(env: Env, id: string, opts: { principal: P
   const after = Number(cursorKey(cursor, (k) => /^\d{1,9}$/.test(k)) ?? 0);
   const db = database(env);
   const [order, events] = await db.batch([
-    db.select({ id: orders.id }).from(orders).where(and(eq(orders.id, id), scope(p))),
+    db
+      .select({ id: orders.id })
+      .from(orders)
+      .where(and(eq(orders.id, id), scope(p))),
     db
       .select()
       .from(orderEvents)

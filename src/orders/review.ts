@@ -22,15 +22,13 @@ export type ReviewFacts = {
   mayDoFinanceCheck: boolean;
 };
 
-export type ReviewStep =
-  | { step: "approve" }
-  | { step: "service_check" }
-  | { step: "refused"; code: string; message: string };
+export type ReviewStep = { step: "approve" } | { step: "service_check" } | { step: "refused"; code: string; message: string };
 
 export function reviewStep(f: ReviewFacts): ReviewStep {
   if (f.holdCodes.includes(FINANCE_REVIEW)) {
     if (!f.mayDoFinanceCheck) return { step: "refused", code: "finance_check_required", message: "this order waits for the finance check, which your role may not do" };
-    if (f.actor === f.serviceCheckedBy) return { step: "refused", code: "second_reviewer_required", message: "the finance check must be done by someone other than the customer-service check" };
+    if (f.actor === f.serviceCheckedBy)
+      return { step: "refused", code: "second_reviewer_required", message: "the finance check must be done by someone other than the customer-service check" };
     return { step: "approve" };
   }
   const limit = f.thresholds?.[f.currency];

@@ -37,8 +37,7 @@ orderRoutes.openapi(
     permission: "orders:create",
     tags: ["Orders"],
     summary: "Create an order",
-    description:
-      "Amounts are decimal strings in the currency's major unit. The same `(store_id, external_id)` never makes a second order (409 with the existing `order_id`).",
+    description: "Amounts are decimal strings in the currency's major unit. The same `(store_id, external_id)` never makes a second order (409 with the existing `order_id`).",
     request: { headers: IdempotencyHeader, body: jsonBody(CreateOrderBody) },
     responses: {
       201: jsonResponse(Order, "The order, received"),
@@ -50,9 +49,7 @@ orderRoutes.openapi(
     const principal = c.get("principal");
     assertStoreInScope(principal, input.store_id);
     const key = idempotencyKeyOf(c);
-    const idem = key
-      ? { principalId: principal.id, key, requestHash: await requestHash(c), method: "POST", path: "/v1/orders" }
-      : null;
+    const idem = key ? { principalId: principal.id, key, requestHash: await requestHash(c), method: "POST", path: "/v1/orders" } : null;
     const result = await createOrder(c.env, input, { actor: principal.id, idempotency: idem });
     if (!result.ok) {
       switch (result.code) {

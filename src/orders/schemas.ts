@@ -11,16 +11,11 @@ import { PAYMENT_STATUSES } from "../db/schema/orders";
 
 export { PAYMENT_STATUSES };
 
-export const Amount = z
-  .string()
-  .openapi({ description: "Decimal string in the currency's major unit", example: "19.90" });
+export const Amount = z.string().openapi({ description: "Decimal string in the currency's major unit", example: "19.90" });
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
-export const Currency = z
-  .string()
-  .refine(isCurrency, { message: "must be an ISO 4217 currency code such as USD" })
-  .openapi({ example: "USD" });
+export const Currency = z.string().refine(isCurrency, { message: "must be an ISO 4217 currency code such as USD" }).openapi({ example: "USD" });
 
 export const Address = z
   .object({
@@ -30,10 +25,7 @@ export const Address = z
     city: text(100),
     region: z.string().trim().max(100).nullish(),
     postal_code: text(20),
-    country: z
-      .string()
-      .refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code such as US" })
-      .openapi({ example: "US" }),
+    country: z.string().refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code such as US" }).openapi({ example: "US" }),
   })
   .openapi("Address");
 
@@ -41,7 +33,11 @@ export const Customer = z
   .object({
     name: text(200),
     email: z.email().max(254).nullish(),
-    phone: z.string().trim().regex(/^\+?[0-9 ()\-.]{4,32}$/, "must be a phone number").nullish(),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ()\-.]{4,32}$/, "must be a phone number")
+      .nullish(),
   })
   .openapi("Customer");
 
@@ -165,7 +161,11 @@ export const OrderEventsQuery = z.object(ListQuery);
 
 export const TransitionBody = z
   .object({
-    event: z.string().min(1).max(40).openapi({ enum: [...ORDER_EVENTS], example: "approve" }),
+    event: z
+      .string()
+      .min(1)
+      .max(40)
+      .openapi({ enum: [...ORDER_EVENTS], example: "approve" }),
     reason: z.string().trim().min(1).max(500).optional(),
     stock: z.enum(["consume", "release"]).optional().openapi({
       description:
@@ -195,7 +195,10 @@ export const IdempotencyHeader = z.object({
 export const IfMatchHeader = z.object({ "if-match": z.string().optional().openapi({ description: 'The version from the ETag, e.g. "3"' }) });
 
 export const OrderIdParam = z.object({
-  id: z.string().regex(/^ord_[0-9A-Z]{26}$/, "must be an order id").openapi({ param: { name: "id", in: "path" } }),
+  id: z
+    .string()
+    .regex(/^ord_[0-9A-Z]{26}$/, "must be an order id")
+    .openapi({ param: { name: "id", in: "path" } }),
 });
 
 export const EditOrderBody = z

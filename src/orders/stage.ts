@@ -178,11 +178,4 @@ export type ChangeCommand = {
   mayDoFinanceCheck?: boolean;
 };
 
-export type ChangeResult<R = unknown, F = never> =
-  | { ok: true; order: OrderRow; result: R; followUp?: ChangeResult }
-  | NotFound
-  | VersionMismatch
-  | Refused
-  | Invalid
-  | Skipped
-  | F;
+export type ChangeResult<R = unknown, F = never> = { ok: true; order: OrderRow; result: R; followUp?: ChangeResult } | NotFound | VersionMismatch | Refused | Invalid | Skipped | F;

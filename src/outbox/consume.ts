@@ -45,8 +45,7 @@ export function outboxWrite(row: OutboxRow): RowWrite {
 }
 
 /** The outbox rows among these writes, to send once they are committed. */
-const outboxRowsOf = (writes: readonly Write[]): OutboxRow[] =>
-  writes.filter((w): w is RowWrite => isRowWrite(w) && w.table === outbox).map((w) => w.row as OutboxRow);
+const outboxRowsOf = (writes: readonly Write[]): OutboxRow[] => writes.filter((w): w is RowWrite => isRowWrite(w) && w.table === outbox).map((w) => w.row as OutboxRow);
 
 /** Best effort, like every send: a row not sent now stays owed and the sweep sends it. */
 async function sendCommitted(env: Env, writes: readonly Write[]): Promise<void> {
@@ -127,7 +126,14 @@ async function consumedAlready(db: Database, consumer: Consumer, ids: readonly s
   const parts = chunk([...ids], 90); // D1 binds at most 100 parameters a statement; a queue batch can hold 100 messages
   if (!parts.length) return new Set();
   const found = await db.batch(
-    nonEmpty(parts.map((part) => db.select({ id: consumedMessages.messageId }).from(consumedMessages).where(and(eq(consumedMessages.consumer, consumer), inArray(consumedMessages.messageId, part))))),
+    nonEmpty(
+      parts.map((part) =>
+        db
+          .select({ id: consumedMessages.messageId })
+          .from(consumedMessages)
+          .where(and(eq(consumedMessages.consumer, consumer), inArray(consumedMessages.messageId, part))),
+      ),
+    ),
   );
   return new Set(found.flat().map((r) => r.id));
 }
@@ -152,8 +158,14 @@ function batchWrites(db: Database, consumer: Consumer, ready: { message: OutboxM
   return nonEmpty<BatchItem<"sqlite">>([
     // 5 columns a receipt: 19 rows keep a statement under D1's 100 bound parameters.
     ...chunk(receipts, 19).map((part) => db.insert(consumedMessages).values(part)),
-    ...chunk(receipts.map((r) => r.messageId), 90).map((ids) => db.update(outbox).set({ deliveredAt: now }).where(inArray(outbox.id, ids))),
-    ...statementsOf(db, ready.flatMap((h) => h.writes)),
+    ...chunk(
+      receipts.map((r) => r.messageId),
+      90,
+    ).map((ids) => db.update(outbox).set({ deliveredAt: now }).where(inArray(outbox.id, ids))),
+    ...statementsOf(
+      db,
+      ready.flatMap((h) => h.writes),
+    ),
   ]);
 }
 
@@ -216,7 +228,10 @@ export async function consumeMessages(
   if (ready.length > 1) {
     try {
       await db.batch(batchWrites(db, consumer, ready, Date.now()));
-      await sendCommitted(env, ready.flatMap((h) => h.writes));
+      await sendCommitted(
+        env,
+        ready.flatMap((h) => h.writes),
+      );
       return handled.map((h) => (isReady(h) ? "done" : h));
     } catch {
       // Fall through: commit each alone to find out which one failed.

@@ -29,7 +29,11 @@ describe("sending the outbox", () => {
     const { env, calls } = recordingQueues();
     const rows = [...Array.from({ length: 150 }, () => row("fulfilment")), row("notifications")];
     expect((await sendOutbox(env, rows)).sort()).toEqual(rows.map((r) => r.id).sort());
-    expect(calls.map((c) => [c.queue, c.ids.length]).sort()).toEqual([["fulfilment", 100], ["fulfilment", 50], ["notifications", 1]]);
+    expect(calls.map((c) => [c.queue, c.ids.length]).sort()).toEqual([
+      ["fulfilment", 100],
+      ["fulfilment", 50],
+      ["notifications", 1],
+    ]);
   });
 
   it("rows handed over within the window leave together: one sendBatch per queue", async () => {
@@ -54,7 +58,10 @@ describe("sending the outbox", () => {
 
   it("a gathering takes at most 100 rows; the next rows open a gathering of their own", async () => {
     const { env, calls } = recordingQueues();
-    const lead = sendOutboxSoon(env, Array.from({ length: 99 }, () => row("fulfilment")));
+    const lead = sendOutboxSoon(
+      env,
+      Array.from({ length: 99 }, () => row("fulfilment")),
+    );
     await sendOutboxSoon(env, [row("fulfilment")]);
     const second = sendOutboxSoon(env, [row("fulfilment")]);
     await Promise.all([lead, second]);

@@ -21,13 +21,7 @@ export function toMessage(row: Sendable): OutboxMessage {
 }
 
 export function queueFor(env: Env, topic: Topic): Queue<OutboxMessage> {
-  return topic === "fulfilment"
-    ? env.FULFILMENT_QUEUE
-    : topic === "webhooks"
-      ? env.WEBHOOKS_QUEUE
-      : topic === "logistics"
-        ? env.LOGISTICS_QUEUE
-        : env.NOTIFICATIONS_QUEUE;
+  return topic === "fulfilment" ? env.FULFILMENT_QUEUE : topic === "webhooks" ? env.WEBHOOKS_QUEUE : topic === "logistics" ? env.LOGISTICS_QUEUE : env.NOTIFICATIONS_QUEUE;
 }
 
 /** Sends rows grouped by topic; resolves to the ids that the queues accepted. */

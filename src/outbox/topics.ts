@@ -23,12 +23,7 @@ const TOPICS: Record<OrderStatus, readonly Topic[]> = {
   cancelled: ["notifications"],
 };
 
-export function outboxRowsFor(
-  orderId: string,
-  status: OrderStatus,
-  now: number,
-  payload: Record<string, unknown>,
-): OutboxRow[] {
+export function outboxRowsFor(orderId: string, status: OrderStatus, now: number, payload: Record<string, unknown>): OutboxRow[] {
   return TOPICS[status].map((topic) => ({
     id: newId("obx", now),
     orderId,

@@ -21,11 +21,7 @@ export function forgetProduct(storeId: string, sku: string): void {
   cache.delete(cacheKey(storeId, sku));
 }
 
-export async function lookupSkus(
-  env: { DB: D1Database },
-  storeId: string,
-  skus: readonly string[],
-): Promise<Map<string, CatalogueEntry | null>> {
+export async function lookupSkus(env: { DB: D1Database }, storeId: string, skus: readonly string[]): Promise<Map<string, CatalogueEntry | null>> {
   const now = Date.now();
   const out = new Map<string, CatalogueEntry | null>();
   const missing: string[] = [];

@@ -22,10 +22,7 @@ function priceIn(price: string, currency: string): { ok: true; minor: number } |
   return r.ok ? { ok: true, minor: r.minor } : { ok: false, code: "invalid", errors: [{ field: "price", message: r.message }] };
 }
 
-export async function createProduct(
-  env: Env,
-  body: CreateProductInput,
-): Promise<{ ok: true; row: ProductRow } | { ok: false; code: "unknown_store" | "duplicate_sku" } | Invalid> {
+export async function createProduct(env: Env, body: CreateProductInput): Promise<{ ok: true; row: ProductRow } | { ok: false; code: "unknown_store" | "duplicate_sku" } | Invalid> {
   const db = database(env);
   const store = await db.select({ currency: stores.currency }).from(stores).where(eq(stores.id, body.store_id)).get();
   if (!store) return { ok: false, code: "unknown_store" };

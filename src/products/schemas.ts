@@ -48,7 +48,13 @@ export const UpdateProduct = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
   .openapi("UpdateProduct");
-export const ProductIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const ProductIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 export const ListProductsQuery = z.object({
   ...ListQuery,
   store_id: z.string().max(64).optional(),

@@ -97,4 +97,3 @@ storeRoutes.openapi(
     return c.json(storeBody(row), 200);
   },
 );
-

@@ -10,15 +10,7 @@ import type { CreateStoreInput, UpdateStoreInput } from "./schemas";
 export type StoreRow = typeof stores.$inferSelect;
 
 /** API fields to columns: the snake_case names that differ. */
-const columns = ({
-  auto_audit,
-  notify_on,
-  finance_review,
-  complete_after_days,
-  archive_after_days,
-  return_window_days,
-  ...rest
-}: CreateStoreInput | UpdateStoreInput) => ({
+const columns = ({ auto_audit, notify_on, finance_review, complete_after_days, archive_after_days, return_window_days, ...rest }: CreateStoreInput | UpdateStoreInput) => ({
   ...rest,
   ...(complete_after_days === undefined ? {} : { completeAfterDays: complete_after_days }),
   ...(archive_after_days === undefined ? {} : { archiveAfterDays: archive_after_days }),

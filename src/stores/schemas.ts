@@ -33,14 +33,12 @@ export const ReturnWindowDays = Days.nullable().openapi({
 
 export const FinanceReview = z
   .object({
-    thresholds: z
-      .record(z.string(), z.string())
-      .superRefine((t, ctx) => {
-        for (const [currency, amount] of Object.entries(t)) {
-          if (!isCurrency(currency)) ctx.addIssue({ code: "custom", path: [currency], message: "not an ISO 4217 currency" });
-          else if (!toMinor(amount, currency).ok) ctx.addIssue({ code: "custom", path: [currency], message: "not an amount in this currency" });
-        }
-      }),
+    thresholds: z.record(z.string(), z.string()).superRefine((t, ctx) => {
+      for (const [currency, amount] of Object.entries(t)) {
+        if (!isCurrency(currency)) ctx.addIssue({ code: "custom", path: [currency], message: "not an ISO 4217 currency" });
+        else if (!toMinor(amount, currency).ok) ctx.addIssue({ code: "custom", path: [currency], message: "not an amount in this currency" });
+      }
+    }),
   })
   .openapi({ description: "Two-level review: approving a held order above these totals takes a customer-service check and then a finance check by someone else" });
 
@@ -62,14 +60,42 @@ export const Store = z
   })
   .openapi("Store");
 export const CreateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone.default("UTC"), language: Language.default("en"), auto_audit: AutoAudit.default(true), notify_on: NotifyOn.optional(), finance_review: FinanceReview.nullable().optional(), complete_after_days: Days.optional(), archive_after_days: Days.optional(), return_window_days: ReturnWindowDays.optional() })
+  .object({
+    name: z.string().trim().min(1).max(200),
+    currency: Currency,
+    timezone: TimeZone.default("UTC"),
+    language: Language.default("en"),
+    auto_audit: AutoAudit.default(true),
+    notify_on: NotifyOn.optional(),
+    finance_review: FinanceReview.nullable().optional(),
+    complete_after_days: Days.optional(),
+    archive_after_days: Days.optional(),
+    return_window_days: ReturnWindowDays.optional(),
+  })
   .openapi("CreateStore");
 export const UpdateStore = z
-  .object({ name: z.string().trim().min(1).max(200), currency: Currency, timezone: TimeZone, language: Language, auto_audit: AutoAudit, notify_on: NotifyOn, finance_review: FinanceReview.nullable(), complete_after_days: Days, archive_after_days: Days, return_window_days: ReturnWindowDays })
+  .object({
+    name: z.string().trim().min(1).max(200),
+    currency: Currency,
+    timezone: TimeZone,
+    language: Language,
+    auto_audit: AutoAudit,
+    notify_on: NotifyOn,
+    finance_review: FinanceReview.nullable(),
+    complete_after_days: Days,
+    archive_after_days: Days,
+    return_window_days: ReturnWindowDays,
+  })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })
   .openapi("UpdateStore");
-export const StoreIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }) });
+export const StoreIdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" } }),
+});
 export type CreateStoreInput = z.infer<typeof CreateStore>;
 export type UpdateStoreInput = z.infer<typeof UpdateStore>;
 

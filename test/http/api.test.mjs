@@ -33,10 +33,13 @@ let server;
 let api;
 let failed = false;
 
-before(async () => {
-  server = await startServer();
-  api = server.api;
-}, { timeout: 180_000 });
+before(
+  async () => {
+    server = await startServer();
+    api = server.api;
+  },
+  { timeout: 180_000 },
+);
 
 afterEach((t) => {
   if (t.passed === false) failed = true;
@@ -190,7 +193,10 @@ describe("orders through the demo keys", () => {
 
     const events = await api(`/v1/orders/${order.id}/events`, { key: AUDITOR_KEY });
     assert.equal(events.status, 200);
-    assert.deepEqual(events.body.data.map((e) => e.to_status), ["received", "approved"]);
+    assert.deepEqual(
+      events.body.data.map((e) => e.to_status),
+      ["received", "approved"],
+    );
   });
 
   test("lists orders with filters", async () => {
@@ -209,7 +215,10 @@ describe("orders through the demo keys", () => {
     assert.ok(byChannel.body.data.every((o) => o.channel === "pos"));
 
     const search = await api(`/v1/orders?q=${encodeURIComponent(ext)}`, { key: CHANNEL_KEY });
-    assert.deepEqual(search.body.data.map((o) => o.id), [pos.id]);
+    assert.deepEqual(
+      search.body.data.map((o) => o.id),
+      [pos.id],
+    );
 
     // Newest first, paged by cursor.
     const page1 = await api(`/v1/orders?store_id=${STORE}&limit=1`, { key: CHANNEL_KEY });
@@ -273,9 +282,15 @@ describe("background work", () => {
       rows.some((r) => r.topic === "fulfilment" && r.type === "order.received"),
       `intake wrote a fulfilment outbox row: ${JSON.stringify(rows)}`,
     );
-    assert.ok(rows.every((r) => r.delivered_at !== null), `outbox rows still owed after 45s: ${JSON.stringify(rows)}`);
+    assert.ok(
+      rows.every((r) => r.delivered_at !== null),
+      `outbox rows still owed after 45s: ${JSON.stringify(rows)}`,
+    );
     const receipts = await server.d1(`SELECT consumer FROM consumed_messages WHERE order_id = '${order.id}'`);
-    assert.ok(receipts.some((r) => r.consumer === "fulfilment"), `the fulfilment consumer left a receipt: ${JSON.stringify(receipts)}`);
+    assert.ok(
+      receipts.some((r) => r.consumer === "fulfilment"),
+      `the fulfilment consumer left a receipt: ${JSON.stringify(receipts)}`,
+    );
   });
 
   test("cron triggers run through /cdn-cgi/local/scheduled", async () => {

@@ -110,7 +110,7 @@ describe("readCrons", () => {
       'crons = ["0 0 * * *"]',
     ].join("\n");
     assert.deepEqual(readCrons(toml), ["* * * * *", "17 * * * *"]);
-    assert.deepEqual(readCrons('[triggers]\ncrons = []\n'), []);
+    assert.deepEqual(readCrons("[triggers]\ncrons = []\n"), []);
     assert.deepEqual(readCrons("[vars]\nA = 1\n"), []);
   });
 

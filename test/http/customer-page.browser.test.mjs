@@ -19,17 +19,20 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let server;
 let browser;
 
-before(async () => {
-  if (!haveBrowser) return;
-  const { chromium } = await import("playwright-core");
-  [server, browser] = await Promise.all([
-    startServer(),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-    }),
-  ]);
-}, { timeout: 180_000 });
+before(
+  async () => {
+    if (!haveBrowser) return;
+    const { chromium } = await import("playwright-core");
+    [server, browser] = await Promise.all([
+      startServer(),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+      }),
+    ]);
+  },
+  { timeout: 180_000 },
+);
 
 after(async () => {
   await browser?.close();
@@ -139,7 +142,10 @@ test("a customer asks to return an item on a phone, sees the request, then withd
   assert.equal(await page.locator(`form[action$='/after-sales']`).count(), 0);
 
   const requests = (await server.api(`/v1/orders/${id}/after-sales`)).body.data;
-  assert.deepEqual(requests.map((r) => [r.kind, r.status, r.opened_by, r.lines]), [["return", "open", "customer", [{ sku: "TEA-1", quantity: 1 }]]]);
+  assert.deepEqual(
+    requests.map((r) => [r.kind, r.status, r.opened_by, r.lines]),
+    [["return", "open", "customer", [{ sku: "TEA-1", quantity: 1 }]]],
+  );
   assert.equal((await server.api(`/v1/orders/${id}`)).body.open_after_sales, 1);
 
   await Promise.all([page.waitForURL(/done=withdrawn/), page.click("form[action*='/withdraw'] button")]);

@@ -21,8 +21,7 @@ export interface Env {
   FRESH: DurableObjectNamespace<FreshObject>;
 }
 
-const json = (body: unknown, status = 200) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
 async function readJson(request: Request): Promise<Record<string, unknown>> {
   try {
@@ -38,16 +37,8 @@ export class FloorObject extends DurableObject<Env> {
   async bump(counterId: string, event: string): Promise<{ version: number }> {
     const now = Date.now();
     const [, updated] = await this.env.DB.batch<{ version: number }>([
-      this.env.DB.prepare("INSERT INTO events (id, counter_id, seq, created_at) VALUES (?, ?, ?, ?)").bind(
-        crypto.randomUUID(),
-        counterId,
-        event.length,
-        now,
-      ),
-      this.env.DB.prepare("UPDATE counters SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version").bind(
-        now,
-        counterId,
-      ),
+      this.env.DB.prepare("INSERT INTO events (id, counter_id, seq, created_at) VALUES (?, ?, ?, ?)").bind(crypto.randomUUID(), counterId, event.length, now),
+      this.env.DB.prepare("UPDATE counters SET version = version + 1, updated_at = ? WHERE id = ? RETURNING version").bind(now, counterId),
     ]);
     const row = updated?.results[0];
     if (!row) throw new Error(`no counter ${counterId}: call /seed-counters first`);
@@ -78,9 +69,7 @@ export default {
       const body = await readJson(request);
       const id = crypto.randomUUID();
       const externalId = typeof body.external_id === "string" ? body.external_id : null;
-      await env.DB.prepare("INSERT INTO items (id, external_id, payload, created_at) VALUES (?, ?, ?, ?)")
-        .bind(id, externalId, JSON.stringify(body), Date.now())
-        .run();
+      await env.DB.prepare("INSERT INTO items (id, external_id, payload, created_at) VALUES (?, ?, ?, ?)").bind(id, externalId, JSON.stringify(body), Date.now()).run();
       return json({ id }, 201);
     }
 
@@ -105,11 +94,7 @@ export default {
       const ids = Array.isArray(body.ids) ? body.ids.filter((x): x is string => typeof x === "string") : [];
       if (!ids.length) return json({ error: "ids: a non-empty array of strings" }, 422);
       const now = Date.now();
-      await env.DB.batch(
-        ids.map((id) =>
-          env.DB.prepare("INSERT OR IGNORE INTO counters (id, version, updated_at) VALUES (?, 0, ?)").bind(id, now),
-        ),
-      );
+      await env.DB.batch(ids.map((id) => env.DB.prepare("INSERT OR IGNORE INTO counters (id, version, updated_at) VALUES (?, 0, ?)").bind(id, now)));
       return json({ seeded: ids.length }, 201);
     }
 

@@ -24,7 +24,9 @@ export const auditFindings: Fold = {
   async refold(d1, unit) {
     return [
       deleteUnitRows(d1, "rollup_audit_days", unit),
-      statement(d1, sql`INSERT INTO rollup_audit_days (store_id, day, outcome, code, severity, audits, findings)
+      statement(
+        d1,
+        sql`INSERT INTO rollup_audit_days (store_id, day, outcome, code, severity, audits, findings)
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, outcome, code, severity, COUNT(DISTINCT audit_id), SUM(found)
         FROM (
           SELECT o.store_id AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, a.outcome AS outcome, a.id AS audit_id,
@@ -34,7 +36,8 @@ export const auditFindings: Fold = {
           WHERE ${unitRangeWhere(unit, at, store)}
         )
         WHERE ${unit.guard}
-        GROUP BY store_id, day_number, outcome, code, severity`),
+        GROUP BY store_id, day_number, outcome, code, severity`,
+      ),
     ];
   },
   changedSlots(from, to) {

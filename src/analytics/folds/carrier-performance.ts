@@ -89,17 +89,23 @@ export const carrierPerformance: Fold = {
   tables: ["rollup_carrier_days"],
   async refold(d1, unit) {
     const [parcels, exceptions] = await Promise.all([
-      all<Parcel>(d1, sql`
+      all<Parcel>(
+        d1,
+        sql`
         SELECT t.store_id, t.carrier, t.service, t.handed_over_at, t.delivered_at,
           (SELECT json_extract(v.value, '$.transit_days.max') FROM json_each(t.explanation, '$.services') v
             WHERE json_extract(v.value, '$.chosen') = 1 AND json_extract(v.value, '$.carrier') = t.carrier
               AND json_extract(v.value, '$.service') = t.service LIMIT 1) AS promised_days
         FROM shipment_tracking t
-        WHERE (${between("t.handed_over_at", unit)} OR ${between("t.delivered_at", unit)}) AND ${storeIn(sql`t.store_id`, unit.storeIds)}`),
-      all<RaisedException>(d1, sql`
+        WHERE (${between("t.handed_over_at", unit)} OR ${between("t.delivered_at", unit)}) AND ${storeIn(sql`t.store_id`, unit.storeIds)}`,
+      ),
+      all<RaisedException>(
+        d1,
+        sql`
         SELECT x.store_id, x.kind, x.created_at, COALESCE(t.carrier, s.carrier, '') AS carrier, COALESCE(t.service, '') AS service
         FROM logistics_exceptions x LEFT JOIN shipment_tracking t ON t.shipment_id = x.shipment_id LEFT JOIN shipments s ON s.id = x.shipment_id
-        WHERE ${between("x.created_at", unit)} AND ${storeIn(sql`x.store_id`, unit.storeIds)}`),
+        WHERE ${between("x.created_at", unit)} AND ${storeIn(sql`x.store_id`, unit.storeIds)}`,
+      ),
     ]);
     const zoneOf = new Map(unit.zones.flatMap((z) => z.storeIds.map((id) => [id, z.timezone] as const)));
     const rows = carrierRows(parcels, exceptions, zoneOf, unit.firstDay, unit.lastDay);

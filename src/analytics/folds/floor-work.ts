@@ -30,7 +30,9 @@ export const floorWork: Fold = {
     // Part 0 is every event under its own metric (a short pick is a pick too); part 1 adds a short pick's or an override's second metric.
     return [
       deleteUnitRows(d1, "rollup_floor_days", unit),
-      statement(d1, sql`INSERT INTO rollup_floor_days (store_id, day, warehouse_id, worker, role, metric, count, units, duration_n, duration_sum_ms, duration_max_ms)
+      statement(
+        d1,
+        sql`INSERT INTO rollup_floor_days (store_id, day, warehouse_id, worker, role, metric, count, units, duration_n, duration_sum_ms, duration_max_ms)
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, warehouse_id, worker, ${actorRoleSql(sql`worker`)}, metric,
           COUNT(*), SUM(units), COUNT(duration_ms), COALESCE(SUM(duration_ms), 0), COALESCE(MAX(duration_ms), 0)
         FROM (
@@ -47,7 +49,8 @@ export const floorWork: Fold = {
             AND (p.part = 0 OR w.kind = 'short_pick' OR (w.kind = 'pack' AND json_extract(w.data, '$.override') IS NOT NULL))
         )
         WHERE ${unit.guard}
-        GROUP BY store_id, day_number, warehouse_id, worker, metric`),
+        GROUP BY store_id, day_number, warehouse_id, worker, metric`,
+      ),
     ];
   },
   changedSlots(from, to) {

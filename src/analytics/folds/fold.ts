@@ -66,8 +66,11 @@ export type Fold = {
 export const storeIn = inStores;
 
 export function deleteUnitRows(d1: D1Database, table: string, unit: FoldUnit) {
-  return statement(d1, sql`DELETE FROM ${sql.identifier(table)}
-    WHERE ${storeIn(sql`store_id`, unit.storeIds)} AND day BETWEEN ${unit.firstDay} AND ${unit.lastDay} AND ${unit.guard}`);
+  return statement(
+    d1,
+    sql`DELETE FROM ${sql.identifier(table)}
+    WHERE ${storeIn(sql`store_id`, unit.storeIds)} AND day BETWEEN ${unit.firstDay} AND ${unit.lastDay} AND ${unit.guard}`,
+  );
 }
 
 /**
@@ -109,18 +112,10 @@ export const orderWarehouseSql = (orderId: SQL) =>
     GROUP BY si.warehouse_id ORDER BY SUM(si.quantity) DESC, si.warehouse_id LIMIT 1), '')`;
 
 /** The role of an actor: its API key's, "admin" for the bootstrap key, "system" for actors that are not keys (timers, webhooks). */
-export const actorRoleSql = (actor: SQL) =>
-  sql`COALESCE((SELECT k.role FROM api_keys k WHERE k.id = ${actor}), CASE WHEN ${actor} = 'bootstrap' THEN 'admin' ELSE 'system' END)`;
+export const actorRoleSql = (actor: SQL) => sql`COALESCE((SELECT k.role FROM api_keys k WHERE k.id = ${actor}), CASE WHEN ${actor} = 'bootstrap' THEN 'admin' ELSE 'system' END)`;
 
 /** Inserts JSON-array rows through json_each: one bound parameter per statement, chunked to stay well under D1's limits. */
-export function insertJsonRows(
-  d1: D1Database,
-  table: string,
-  columns: readonly string[],
-  rows: readonly unknown[][],
-  guard: SQL,
-  { orIgnore = false } = {},
-) {
+export function insertJsonRows(d1: D1Database, table: string, columns: readonly string[], rows: readonly unknown[][], guard: SQL, { orIgnore = false } = {}) {
   const out: D1PreparedStatement[] = [];
   for (let i = 0; i < rows.length; i += 200) {
     const part = JSON.stringify(rows.slice(i, i + 200));
@@ -129,8 +124,14 @@ export function insertJsonRows(
       sql`, `,
     );
     out.push(
-      statement(d1, sql`INSERT ${sql.raw(orIgnore ? "OR IGNORE " : "")}INTO ${sql.identifier(table)} (${sql.join(columns.map((c) => sql.identifier(c)), sql`, `)})
-        SELECT ${values} FROM json_each(${part}) WHERE ${guard}`),
+      statement(
+        d1,
+        sql`INSERT ${sql.raw(orIgnore ? "OR IGNORE " : "")}INTO ${sql.identifier(table)} (${sql.join(
+          columns.map((c) => sql.identifier(c)),
+          sql`, `,
+        )})
+        SELECT ${values} FROM json_each(${part}) WHERE ${guard}`,
+      ),
     );
   }
   return out;

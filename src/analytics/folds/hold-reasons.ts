@@ -18,7 +18,9 @@ export const holdReasons: Fold = {
   async refold(d1, unit) {
     return [
       deleteUnitRows(d1, "rollup_reason_days", unit),
-      statement(d1, sql`INSERT INTO rollup_reason_days (store_id, day, event, reason, count)
+      statement(
+        d1,
+        sql`INSERT INTO rollup_reason_days (store_id, day, event, reason, count)
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, event, reason, n
         FROM (
           SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, e.type AS event,
@@ -27,7 +29,8 @@ export const holdReasons: Fold = {
           WHERE ${unitEventsWhere(unit)} AND e.type IN ('hold', 'reject', 'cancel')
           GROUP BY o.store_id, day_number, e.type, reason
         )
-        WHERE ${unit.guard}`),
+        WHERE ${unit.guard}`,
+      ),
     ];
   },
 };

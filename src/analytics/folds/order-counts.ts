@@ -47,7 +47,9 @@ export const orderCounts: Fold = {
     return [
       deleteUnitRows(d1, "rollup_order_hours", unit),
       deleteUnitRows(d1, "rollup_order_days", unit),
-      statement(d1, sql`INSERT INTO rollup_order_hours (store_id, day, hour_start, hour_label, channel, warehouse_id, currency, ${measureList})
+      statement(
+        d1,
+        sql`INSERT INTO rollup_order_hours (store_id, day, hour_start, hour_label, channel, warehouse_id, currency, ${measureList})
         SELECT store_id, ${hourDaySql(hs, zoneOff)}, hour_start, ${hourLabelSql(hs, zoneOff, unit.zones)}, channel, warehouse_id, currency, ${measureList}
         FROM (
           SELECT o.store_id AS store_id, ${off} AS off, ${hourStartSql(at, off)} AS hour_start, o.channel AS channel,
@@ -71,12 +73,16 @@ export const orderCounts: Fold = {
           WHERE ${unitEventsWhere(unit)}
           GROUP BY o.store_id, off, hour_start, o.channel, warehouse_id, o.currency
         )
-        WHERE ${unit.guard}`),
-      statement(d1, sql`INSERT INTO rollup_order_days (store_id, day, channel, warehouse_id, currency, ${measureList})
+        WHERE ${unit.guard}`,
+      ),
+      statement(
+        d1,
+        sql`INSERT INTO rollup_order_days (store_id, day, channel, warehouse_id, currency, ${measureList})
         SELECT store_id, day, channel, warehouse_id, currency, ${measureSums}
         FROM rollup_order_hours
         WHERE ${storeIn(sql`store_id`, unit.storeIds)} AND day BETWEEN ${unit.firstDay} AND ${unit.lastDay} AND ${unit.guard}
-        GROUP BY store_id, day, channel, warehouse_id, currency`),
+        GROUP BY store_id, day, channel, warehouse_id, currency`,
+      ),
     ];
   },
   // Allocation (the process event) gives an order its warehouse: every bucket the order counts in moves, not only today's.

@@ -18,11 +18,7 @@ describe("durationRows", () => {
   it("summarizes per channel and across channels, and lists what broke the SLA", () => {
     const slas = new Map([["st_a", { ...DEFAULT_SLA, received_to_approved: 2 * H }]]);
     const { rows, breaches } = durationRows(
-      [
-        sample({ order_id: "ord_1", ended_at: 1 * H }),
-        sample({ order_id: "ord_2", ended_at: 3 * H }),
-        sample({ order_id: "ord_3", ended_at: 5 * H, channel: "pos" }),
-      ],
+      [sample({ order_id: "ord_1", ended_at: 1 * H }), sample({ order_id: "ord_2", ended_at: 3 * H }), sample({ order_id: "ord_3", ended_at: 5 * H, channel: "pos" })],
       slas,
     );
     const byChannel = Object.fromEntries(rows.map((r) => [r[3], r]));
@@ -35,12 +31,7 @@ describe("durationRows", () => {
 
   it("maps each end event to its span, skips samples without a start, and never breaches a null target", () => {
     const { rows, breaches } = durationRows(
-      [
-        sample({ type: "ship", ended_at: 100 * H }),
-        sample({ type: "deliver", started_at: null }),
-        sample({ type: "complete", ended_at: 1000 * H }),
-        sample({ type: "hold" }),
-      ],
+      [sample({ type: "ship", ended_at: 100 * H }), sample({ type: "deliver", started_at: null }), sample({ type: "complete", ended_at: 1000 * H }), sample({ type: "hold" })],
       new Map([["st_a", DEFAULT_SLA]]),
     );
     expect(new Set(rows.map((r) => r[2]))).toEqual(new Set(["approved_to_shipped", "received_to_completed"]));

@@ -64,7 +64,9 @@ export const processingTimes: Fold = {
   name: "processing-times",
   tables: ["rollup_durations", "rollup_sla_breaches"],
   async refold(d1, unit) {
-    const rows = await all<Omit<Sample, "day"> & { day_number: number }>(d1, sql`
+    const rows = await all<Omit<Sample, "day"> & { day_number: number }>(
+      d1,
+      sql`
       SELECT o.store_id AS store_id, o.id AS order_id, o.channel AS channel, ${eventDayNumber(unit)} AS day_number, e.type AS type,
         e.created_at AS ended_at,
         CASE e.type
@@ -76,7 +78,8 @@ export const processingTimes: Fold = {
       FROM ${EVENTS_WITH_ORDERS}
       WHERE ${unitEventsWhere(unit)} AND e.type IN ('approve', 'ship', 'deliver', 'complete')
         AND NOT (e.type = 'approve' AND EXISTS (
-          SELECT 1 FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve'))`);
+          SELECT 1 FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve'))`,
+    );
     const samples = rows.map(({ day_number, ...r }) => ({ ...r, day: new Date(day_number * DAY_MS).toISOString().slice(0, 10) }));
     const { rows: durations, breaches } = durationRows(samples, unit.slas);
     return [

@@ -41,7 +41,9 @@ export const skuSales: Fold = {
     const measures = KINDS.flatMap((_, k) => [sum(k, "units"), sum(k, "revenue")]);
     return [
       deleteUnitRows(d1, "rollup_sku_days", unit),
-      statement(d1, sql`INSERT INTO rollup_sku_days (store_id, day, warehouse_id, sku, currency, units_ordered, revenue_ordered,
+      statement(
+        d1,
+        sql`INSERT INTO rollup_sku_days (store_id, day, warehouse_id, sku, currency, units_ordered, revenue_ordered,
           units_cancelled, revenue_cancelled, units_shipped, revenue_shipped, cost_shipped)
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, warehouse_id, sku, currency, ${sql.join(measures, sql`, `)},
           CASE WHEN SUM(kind = 2) = 0 OR SUM(kind = 2 AND unit_cost IS NULL) > 0 THEN NULL ELSE SUM(CASE WHEN kind = 2 THEN units * unit_cost ELSE 0 END) END
@@ -61,7 +63,8 @@ export const skuSales: Fold = {
           )
         )
         WHERE ${unit.guard}
-        GROUP BY store_id, day_number, warehouse_id, sku, currency`),
+        GROUP BY store_id, day_number, warehouse_id, sku, currency`,
+      ),
     ];
   },
 };

@@ -19,7 +19,9 @@ export const staffActions: Fold = {
   async refold(d1, unit) {
     return [
       deleteUnitRows(d1, "rollup_staff_days", unit),
-      statement(d1, sql`INSERT INTO rollup_staff_days (store_id, day, actor, role, metric, count, latency_sum_ms, latency_max_ms)
+      statement(
+        d1,
+        sql`INSERT INTO rollup_staff_days (store_id, day, actor, role, metric, count, latency_sum_ms, latency_max_ms)
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, actor, role, metric, n, latency_sum, latency_max
         FROM (
           SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, e.actor AS actor,
@@ -32,7 +34,8 @@ export const staffActions: Fold = {
           WHERE ${unitEventsWhere(unit)} AND e.type <> 'received'
           GROUP BY o.store_id, day_number, e.actor, e.type
         )
-        WHERE ${unit.guard}`),
+        WHERE ${unit.guard}`,
+      ),
     ];
   },
 };

@@ -62,7 +62,11 @@ export const addressRule: RuleKind<z.infer<typeof Params>> = {
 
 const withActions = (f: RawFinding): RawFinding => ({ ...f, customerAction: CUSTOMER_FIXABLE[f.code] ?? null, confirmable: CONFIRMABLE.has(f.code) });
 
-function contact(order: { customerEmail: string | null; customerPhone: string | null; shippingAddress: Record<string, string | null> }, params: z.infer<typeof Params>, out: RawFinding[]) {
+function contact(
+  order: { customerEmail: string | null; customerPhone: string | null; shippingAddress: Record<string, string | null> },
+  params: z.infer<typeof Params>,
+  out: RawFinding[],
+) {
   if (params.require_contact && !order.customerEmail && !order.customerPhone) {
     out.push({ code: "contact_missing", message: "There is no email or phone to reach the customer", field: "customer" });
   }

@@ -8,11 +8,21 @@ export const blocklistRule: RuleKind<NoParams> = {
   params: NoParams,
   defaultSeverity: "reject",
   evaluate(_subject, ctx) {
-    return ctx.blocked.map((b) => ({ code: "customer_blocked", message: `The customer's ${b.kind} is blocked`, field: b.kind === "address" ? "shipping_address" : `customer.${b.kind}` }));
+    return ctx.blocked.map((b) => ({
+      code: "customer_blocked",
+      message: `The customer's ${b.kind} is blocked`,
+      field: b.kind === "address" ? "shipping_address" : `customer.${b.kind}`,
+    }));
   },
 };
 
-const DuplicateParams = z.object({ window_hours: z.number().min(0.1).max(24 * 30).default(24) });
+const DuplicateParams = z.object({
+  window_hours: z
+    .number()
+    .min(0.1)
+    .max(24 * 30)
+    .default(24),
+});
 
 export const duplicateRule: RuleKind<z.infer<typeof DuplicateParams>> = {
   kind: "duplicate",

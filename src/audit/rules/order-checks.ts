@@ -94,7 +94,10 @@ export const noteRule: RuleKind<NoParams> = {
 const PaymentParams = z.object({
   /** Cash on delivery: an unpaid order goes ahead and is paid at the door. */
   allow_cash_on_delivery: z.boolean().default(false),
-  paid_statuses: z.array(z.enum(["paid", "authorized"])).min(1).default(["paid", "authorized"]),
+  paid_statuses: z
+    .array(z.enum(["paid", "authorized"]))
+    .min(1)
+    .default(["paid", "authorized"]),
 });
 
 export const paymentRule: RuleKind<z.infer<typeof PaymentParams>> = {

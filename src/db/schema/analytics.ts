@@ -11,7 +11,9 @@ import { stores } from "./stores";
 
 /** Per store, the SLA targets in milliseconds; null means no target. A store without a row uses the defaults. */
 export const storeSlas = sqliteTable("store_slas", {
-  storeId: text("store_id").primaryKey().references(() => stores.id),
+  storeId: text("store_id")
+    .primaryKey()
+    .references(() => stores.id),
   receivedToApprovedMs: integer("received_to_approved_ms"),
   approvedToShippedMs: integer("approved_to_shipped_ms"),
   shippedToDeliveredMs: integer("shipped_to_delivered_ms"),
@@ -83,10 +85,7 @@ export const rollupOrderHours = sqliteTable(
     currency: text("currency").notNull(),
     ...orderMeasures(),
   },
-  (t) => [
-    primaryKey({ columns: [t.storeId, t.day, t.hourStart, t.channel, t.warehouseId, t.currency] }),
-    index("rollup_order_hours_day_idx").on(t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.hourStart, t.channel, t.warehouseId, t.currency] }), index("rollup_order_hours_day_idx").on(t.day)],
 );
 
 /** Order flow per local day: the sum of the day's hours, kept so long ranges read few rows. */
@@ -100,10 +99,7 @@ export const rollupOrderDays = sqliteTable(
     currency: text("currency").notNull(),
     ...orderMeasures(),
   },
-  (t) => [
-    primaryKey({ columns: [t.storeId, t.day, t.channel, t.warehouseId, t.currency] }),
-    index("rollup_order_days_day_idx").on(t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.channel, t.warehouseId, t.currency] }), index("rollup_order_days_day_idx").on(t.day)],
 );
 
 /**
@@ -197,10 +193,7 @@ export const rollupSkuDays = sqliteTable(
     revenueShipped: integer("revenue_shipped").notNull(),
     costShipped: integer("cost_shipped"),
   },
-  (t) => [
-    primaryKey({ columns: [t.storeId, t.day, t.warehouseId, t.sku, t.currency] }),
-    index("rollup_sku_days_day_idx").on(t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.warehouseId, t.sku, t.currency] }), index("rollup_sku_days_day_idx").on(t.day)],
 );
 
 /**
@@ -225,10 +218,7 @@ export const rollupFloorDays = sqliteTable(
     durationSumMs: integer("duration_sum_ms").notNull(),
     durationMaxMs: integer("duration_max_ms").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.storeId, t.day, t.warehouseId, t.worker, t.metric] }),
-    index("rollup_floor_days_day_idx").on(t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.warehouseId, t.worker, t.metric] }), index("rollup_floor_days_day_idx").on(t.day)],
 );
 
 /**
@@ -247,10 +237,7 @@ export const rollupAuditDays = sqliteTable(
     audits: integer("audits").notNull(),
     findings: integer("findings").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.storeId, t.day, t.outcome, t.code, t.severity] }),
-    index("rollup_audit_days_day_idx").on(t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.outcome, t.code, t.severity] }), index("rollup_audit_days_day_idx").on(t.day)],
 );
 
 /**
@@ -280,8 +267,5 @@ export const rollupCarrierDays = sqliteTable(
     staleTracking: integer("stale_tracking").notNull(),
     conflictingStatus: integer("conflicting_status").notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.storeId, t.day, t.carrier, t.service] }),
-    index("rollup_carrier_days_day_idx").on(t.day),
-  ],
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.carrier, t.service] }), index("rollup_carrier_days_day_idx").on(t.day)],
 );

@@ -5,7 +5,9 @@ import { stores } from "./stores";
 
 /** A store's audit rules, as data. Every change bumps `version`, which each audit result records. */
 export const auditRuleSets = sqliteTable("audit_rule_sets", {
-  storeId: text("store_id").primaryKey().references(() => stores.id),
+  storeId: text("store_id")
+    .primaryKey()
+    .references(() => stores.id),
   version: integer("version").notNull(),
   rules: text("rules", { mode: "json" }).$type<unknown[]>().notNull(),
   updatedAt: integer("updated_at").notNull(),
@@ -17,7 +19,9 @@ export const auditResults = sqliteTable(
   "audit_results",
   {
     id: text("id").primaryKey(),
-    orderId: text("order_id").notNull().references(() => orders.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
     /** The order version the audit looked at. */
     orderVersion: integer("order_version").notNull(),
     ruleSetVersion: integer("rule_set_version").notNull(),
@@ -39,7 +43,9 @@ export const blocklistEntries = sqliteTable(
   "blocklist_entries",
   {
     id: text("id").primaryKey(),
-    storeId: text("store_id").notNull().references(() => stores.id),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id),
     kind: text("kind", { enum: ["email", "phone", "address"] }).notNull(),
     value: text("value").notNull(),
     note: text("note"),

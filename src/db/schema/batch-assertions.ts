@@ -8,8 +8,6 @@ import { check, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
  * D1 batches (which have no interactive transactions) can evaluate inside
  * themselves, after the reads they depend on.
  */
-export const batchAssertions = sqliteTable(
-  "batch_assertions",
-  { name: text("name").notNull(), ok: integer("ok").notNull() },
-  (t) => [check("batch_assertion_failed", sql`${t.ok} = 1`)],
-);
+export const batchAssertions = sqliteTable("batch_assertions", { name: text("name").notNull(), ok: integer("ok").notNull() }, (t) => [
+  check("batch_assertion_failed", sql`${t.ok} = 1`),
+]);

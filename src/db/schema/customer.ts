@@ -7,7 +7,9 @@ export const customerTokens = sqliteTable(
   "customer_tokens",
   {
     tokenHash: text("token_hash").primaryKey(),
-    orderId: text("order_id").notNull().references(() => orders.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
     expiresAt: integer("expires_at").notNull(),
     createdAt: integer("created_at").notNull(),
   },

@@ -6,7 +6,9 @@ import { stores } from "./stores";
 
 /** A store's routing policy, as data (see src/fulfilment/routing-policy.ts for its shape and meaning). */
 export const routingPolicies = sqliteTable("routing_policies", {
-  storeId: text("store_id").primaryKey().references(() => stores.id),
+  storeId: text("store_id")
+    .primaryKey()
+    .references(() => stores.id),
   policy: text("policy", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   updatedBy: text("updated_by").notNull(),
   updatedAt: integer("updated_at").notNull(),
@@ -20,7 +22,9 @@ export const routingPolicies = sqliteTable("routing_policies", {
 export const allocations = sqliteTable(
   "allocations",
   {
-    orderId: text("order_id").primaryKey().references(() => orders.id),
+    orderId: text("order_id")
+      .primaryKey()
+      .references(() => orders.id),
     storeId: text("store_id").notNull(),
     status: text("status", { enum: ["allocated", "backordered", "released"] }).notNull(),
     reason: text("reason"),
@@ -178,19 +182,7 @@ export const fulfilmentExceptions = sqliteTable(
   (t) => [index("fulfilment_exceptions_shipment_idx").on(t.shipmentId)],
 );
 
-export const WAREHOUSE_EVENT_KINDS = [
-  "pick",
-  "short_pick",
-  "pack_scan",
-  "scan_mismatch",
-  "pack",
-  "weigh",
-  "intercept",
-  "resolve",
-  "restock",
-  "merge",
-  "unmerge",
-] as const;
+export const WAREHOUSE_EVENT_KINDS = ["pick", "short_pick", "pack_scan", "scan_mismatch", "pack", "weigh", "intercept", "resolve", "restock", "merge", "unmerge"] as const;
 
 /** Every pick, pack scan, wrong scan, pack and weigh on the floor, with who did it and how long it took. */
 export const warehouseEvents = sqliteTable(
@@ -237,10 +229,7 @@ export const serviceTasks = sqliteTable(
     startedAt: integer("started_at"),
     doneAt: integer("done_at"),
   },
-  (t) => [
-    uniqueIndex("service_tasks_order_line_uq").on(t.orderId, t.lineNo),
-    index("service_tasks_store_status_idx").on(t.storeId, t.status, t.id),
-  ],
+  (t) => [uniqueIndex("service_tasks_order_line_uq").on(t.orderId, t.lineNo), index("service_tasks_store_status_idx").on(t.storeId, t.status, t.id)],
 );
 
 /** Inbound partner webhooks already handled, by the partner's event id: a redelivery changes nothing. */

@@ -10,7 +10,9 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } fro
 export const warehouses = sqliteTable("warehouses", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  kind: text("kind", { enum: ["own", "third_party"] }).notNull().default("own"),
+  kind: text("kind", { enum: ["own", "third_party"] })
+    .notNull()
+    .default("own"),
   country: text("country").notNull(),
   region: text("region"),
   /** The currency stock costs are kept in. */
@@ -30,7 +32,9 @@ export const zones = sqliteTable(
   "zones",
   {
     id: text("id").primaryKey(),
-    warehouseId: text("warehouse_id").notNull().references(() => warehouses.id),
+    warehouseId: text("warehouse_id")
+      .notNull()
+      .references(() => warehouses.id),
     code: text("code").notNull(),
     name: text("name").notNull(),
     createdAt: integer("created_at").notNull(),
@@ -48,10 +52,14 @@ export const bins = sqliteTable(
   "bins",
   {
     id: text("id").primaryKey(),
-    warehouseId: text("warehouse_id").notNull().references(() => warehouses.id),
+    warehouseId: text("warehouse_id")
+      .notNull()
+      .references(() => warehouses.id),
     zoneId: text("zone_id").references(() => zones.id),
     code: text("code").notNull(),
-    kind: text("kind", { enum: ["storage", "outbound"] }).notNull().default("storage"),
+    kind: text("kind", { enum: ["storage", "outbound"] })
+      .notNull()
+      .default("storage"),
     pickSequence: integer("pick_sequence").notNull().default(0),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),
@@ -69,9 +77,13 @@ export const bins = sqliteTable(
 export const stockLevels = sqliteTable(
   "stock_levels",
   {
-    binId: text("bin_id").notNull().references(() => bins.id),
+    binId: text("bin_id")
+      .notNull()
+      .references(() => bins.id),
     sku: text("sku").notNull(),
-    warehouseId: text("warehouse_id").notNull().references(() => warehouses.id),
+    warehouseId: text("warehouse_id")
+      .notNull()
+      .references(() => warehouses.id),
     onHand: integer("on_hand").notNull().default(0),
     reserved: integer("reserved").notNull().default(0),
     available: integer("available").generatedAlwaysAs(sql`on_hand - reserved`, { mode: "virtual" }),
@@ -86,19 +98,7 @@ export const stockLevels = sqliteTable(
   ],
 );
 
-export const MOVEMENT_KINDS = [
-  "receive",
-  "adjust",
-  "transfer_out",
-  "transfer_in",
-  "count",
-  "reserve",
-  "release",
-  "pick",
-  "restock",
-  "ship",
-  "return",
-] as const;
+export const MOVEMENT_KINDS = ["receive", "adjust", "transfer_out", "transfer_in", "count", "reserve", "release", "pick", "restock", "ship", "return"] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 
 /**

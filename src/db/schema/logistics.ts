@@ -4,7 +4,9 @@ import { stores } from "./stores";
 
 /** A store's carriers, services, rates and carrier-choice policy, as data (shape in src/logistics/carrier-config.ts). */
 export const storeLogistics = sqliteTable("store_logistics", {
-  storeId: text("store_id").primaryKey().references(() => stores.id),
+  storeId: text("store_id")
+    .primaryKey()
+    .references(() => stores.id),
   config: text("config", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
   updatedBy: text("updated_by").notNull(),
   updatedAt: integer("updated_at").notNull(),

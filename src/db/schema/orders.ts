@@ -6,16 +6,7 @@ import type { Address } from "../../orders/schemas";
 import { stores } from "./stores";
 
 /** The order's states; which move is legal between them is src/orders/lifecycle.ts's to say. */
-export const ORDER_STATUSES = [
-  "received",
-  "on_hold",
-  "approved",
-  "processing",
-  "shipped",
-  "delivered",
-  "completed",
-  "cancelled",
-] as const;
+export const ORDER_STATUSES = ["received", "on_hold", "approved", "processing", "shipped", "delivered", "completed", "cancelled"] as const;
 
 export const PAYMENT_STATUSES = ["unpaid", "authorized", "paid", "partially_refunded", "refunded", "voided"] as const;
 
@@ -23,7 +14,9 @@ export const orders = sqliteTable(
   "orders",
   {
     id: text("id").primaryKey(),
-    storeId: text("store_id").notNull().references(() => stores.id),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id),
     channel: text("channel").notNull(),
     externalId: text("external_id"),
     status: text("status", { enum: ORDER_STATUSES }).notNull(),
@@ -80,7 +73,9 @@ export const orders = sqliteTable(
 export const orderLines = sqliteTable(
   "order_lines",
   {
-    orderId: text("order_id").notNull().references(() => orders.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
     lineNo: integer("line_no").notNull(),
     sku: text("sku").notNull(),
     name: text("name").notNull(),
@@ -100,7 +95,9 @@ export const orderEvents = sqliteTable(
   "order_events",
   {
     id: text("id").primaryKey(),
-    orderId: text("order_id").notNull().references(() => orders.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
     seq: integer("seq").notNull(),
     type: text("type").notNull(),
     fromStatus: text("from_status", { enum: ORDER_STATUSES }),
@@ -121,7 +118,9 @@ export const orderEvents = sqliteTable(
 export const orderHoldReasons = sqliteTable(
   "order_hold_reasons",
   {
-    orderId: text("order_id").notNull().references(() => orders.id),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
     code: text("code").notNull(),
     message: text("message").notNull(),
     createdAt: integer("created_at").notNull(),

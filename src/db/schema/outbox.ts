@@ -19,10 +19,7 @@ export const outbox = sqliteTable(
     lastSentAt: integer("last_sent_at"),
     deliveredAt: integer("delivered_at"),
   },
-  (t) => [
-    index("outbox_pending_idx").on(t.deliveredAt, t.createdAt),
-    index("outbox_order_idx").on(t.orderId),
-  ],
+  (t) => [index("outbox_pending_idx").on(t.deliveredAt, t.createdAt), index("outbox_order_idx").on(t.orderId)],
 );
 
 /** One row per (consumer, outbox id) that was handled: how consumers dedupe at-least-once delivery. */

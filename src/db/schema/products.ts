@@ -6,7 +6,9 @@ export const products = sqliteTable(
   "products",
   {
     id: text("id").primaryKey(),
-    storeId: text("store_id").notNull().references(() => stores.id),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id),
     sku: text("sku").notNull(),
     name: text("name").notNull(),
     type: text("type", { enum: ["goods", "service"] }).notNull(),

@@ -22,16 +22,7 @@ export const stores = sqliteTable("stores", {
   notifyOn: text("notify_on", { mode: "json" })
     .$type<string[]>()
     .notNull()
-    .default([
-      "order.on_hold",
-      "order.approved",
-      "order.shipped",
-      "shipment.out_for_delivery",
-      "shipment.exception",
-      "order.delivered",
-      "order.completed",
-      "order.cancelled",
-    ]),
+    .default(["order.on_hold", "order.approved", "order.shipped", "shipment.out_for_delivery", "shipment.exception", "order.delivered", "order.completed", "order.cancelled"]),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });

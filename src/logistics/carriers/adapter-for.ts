@@ -10,5 +10,10 @@ export type AdapterDeps = { fetch?: typeof fetch };
 export function adapterFor(carrier: CarrierSpec, env: Env, deps: AdapterDeps = {}): CarrierAdapter {
   const a = carrier.adapter;
   if (a.type === "sandbox") return sandboxCarrier(carrier);
-  return httpCarrier({ endpoint: a.endpoint, key: env[a.key_secret as `CARRIER_KEY_${string}`], trackingUrlTemplate: carrier.tracking_url, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
+  return httpCarrier({
+    endpoint: a.endpoint,
+    key: env[a.key_secret as `CARRIER_KEY_${string}`],
+    trackingUrlTemplate: carrier.tracking_url,
+    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+  });
 }

@@ -35,7 +35,11 @@ export function httpCarrier(cfg: HttpCarrierConfig): CarrierAdapter {
     }
     if (res.ok) return { ok: true, value: res };
     const detail = (await res.text().catch(() => "")).slice(0, 300);
-    return { ok: false, code: res.status >= 500 || res.status === 429 ? "carrier_unavailable" : "carrier_refused", message: `the carrier answered ${res.status}${detail ? `: ${detail}` : ""}` };
+    return {
+      ok: false,
+      code: res.status >= 500 || res.status === 429 ? "carrier_unavailable" : "carrier_refused",
+      message: `the carrier answered ${res.status}${detail ? `: ${detail}` : ""}`,
+    };
   }
 
   return {

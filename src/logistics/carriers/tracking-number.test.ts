@@ -7,7 +7,11 @@ describe("S10 tracking numbers", () => {
     expect(isValidS10("RR473124829GB")).toBe(true);
     expect(isValidS10("RR473124828GB")).toBe(false);
     // The two special cases: 11 - r = 10 gives 0, 11 - r = 11 gives 5.
-    const serials = Array.from({ length: 2000 }, (_, i) => String(i * 49_999).padStart(8, "0").slice(-8));
+    const serials = Array.from({ length: 2000 }, (_, i) =>
+      String(i * 49_999)
+        .padStart(8, "0")
+        .slice(-8),
+    );
     for (const s of serials) expect(s10CheckDigit(s)).toBeGreaterThanOrEqual(0);
     expect(serials.some((s) => s10CheckDigit(s) === 0) && serials.some((s) => s10CheckDigit(s) === 5)).toBe(true);
   });

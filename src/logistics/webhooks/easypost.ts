@@ -44,7 +44,11 @@ export const easypost: TrackingPartner = {
     const header = req.headers.get("x-hmac-signature");
     if (!header) return { ok: false, code: "invalid_signature", detail: "missing X-Hmac-Signature" };
     const mac = header.startsWith(PREFIX) ? fromHex(header.slice(PREFIX.length)) : null;
-    const ok = await macMatches(secrets.map((s) => utf8(s.normalize("NFKD"))), req.body, mac);
+    const ok = await macMatches(
+      secrets.map((s) => utf8(s.normalize("NFKD"))),
+      req.body,
+      mac,
+    );
     return ok ? { ok: true } : { ok: false, code: "invalid_signature", detail: "X-Hmac-Signature does not match the body" };
   },
 

@@ -23,9 +23,25 @@ export const trackingWebhookRoutes = new OpenAPIHono<AppEnv>();
 // Documented, not validated by the OpenAPI layer: the signature is over the
 // raw bytes, so the handler reads them itself before anything parses the body.
 for (const [name, scheme] of [
-  ["easypostSignature", { name: "X-Hmac-Signature", description: "EasyPost: `hmac-sha256-hex=` + hex HMAC-SHA256 of the raw body, keyed with the webhook secret (NFKD-normalised). Secret: `EASYPOST_WEBHOOK_SECRET` (and `_PREVIOUS` while rotating)." }],
-  ["aftershipSignature", { name: "aftership-hmac-sha256", description: "AfterShip: base64 HMAC-SHA256 of the raw body with the webhook secret. Secret: `AFTERSHIP_WEBHOOK_SECRET` (and `_PREVIOUS`)." }],
-  ["shippoSignature", { name: "Shippo-Auth-Signature", description: "Shippo, when provisioned: `t=<unix>,v1=<hex HMAC-SHA256(secret, t + \".\" + body)>`, at most 5 minutes old. Secret: `SHIPPO_WEBHOOK_SECRET`." }],
+  [
+    "easypostSignature",
+    {
+      name: "X-Hmac-Signature",
+      description:
+        "EasyPost: `hmac-sha256-hex=` + hex HMAC-SHA256 of the raw body, keyed with the webhook secret (NFKD-normalised). Secret: `EASYPOST_WEBHOOK_SECRET` (and `_PREVIOUS` while rotating).",
+    },
+  ],
+  [
+    "aftershipSignature",
+    { name: "aftership-hmac-sha256", description: "AfterShip: base64 HMAC-SHA256 of the raw body with the webhook secret. Secret: `AFTERSHIP_WEBHOOK_SECRET` (and `_PREVIOUS`)." },
+  ],
+  [
+    "shippoSignature",
+    {
+      name: "Shippo-Auth-Signature",
+      description: 'Shippo, when provisioned: `t=<unix>,v1=<hex HMAC-SHA256(secret, t + "." + body)>`, at most 5 minutes old. Secret: `SHIPPO_WEBHOOK_SECRET`.',
+    },
+  ],
 ] as const) {
   trackingWebhookRoutes.openAPIRegistry.registerComponent("securitySchemes", name, { type: "apiKey", in: "header", ...scheme });
 }

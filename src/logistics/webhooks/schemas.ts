@@ -12,9 +12,7 @@ export const EasyPostBody = z.object({
     status: z.string().min(1).max(100),
     status_detail: z.string().nullish(),
     updated_at: z.string().nullish(),
-    tracking_details: z
-      .array(z.object({ message: z.string().nullish(), datetime: z.string().nullish(), tracking_location: EasyPostLocation }))
-      .nullish(),
+    tracking_details: z.array(z.object({ message: z.string().nullish(), datetime: z.string().nullish(), tracking_location: EasyPostLocation })).nullish(),
   }),
 });
 
