@@ -213,14 +213,15 @@ export abstract class OrderKernel extends DurableObject<Env> {
   }
 
   /** The stages' effects on a decided change (stock released by a cancellation, the floor stopped...). */
-  private async effectsOf(
-    snap: OrderSnapshot,
-    d: Extract<Decision, { ok: true }>,
-    p: Proposal,
-    facts: GuardFacts,
-    caller: Caller,
-    input: Record<string, unknown>,
-  ): Promise<Effects[]> {
+  private async effectsOf(c: {
+    snap: OrderSnapshot;
+    decision: Extract<Decision, { ok: true }>;
+    proposal: Proposal;
+    facts: GuardFacts;
+    caller: Caller;
+    input: Record<string, unknown>;
+  }): Promise<Effects[]> {
+    const { snap, decision: d, proposal: p, facts, caller, input } = c;
     const db = database(this.env);
     const ctx = {
       env: this.env,
@@ -250,21 +251,26 @@ export abstract class OrderKernel extends DurableObject<Env> {
    * effect's failure mapped by its `refusal`); or to "stale" when the order
    * moved on under the snapshot, and the caller reloads and decides again.
    */
-  private async decideAndCommit(snap: OrderSnapshot, proposal: Proposal, caller: Caller, input: Record<string, unknown>): Promise<{ row: OrderRow } | { stale: true } | Refused> {
+  private async decideAndCommit(
+    snap: OrderSnapshot,
+    proposal: Proposal,
+    { caller, input }: { caller: Caller; input: Record<string, unknown> },
+  ): Promise<{ row: OrderRow } | { stale: true } | Refused> {
     const facts = await this.guardFacts(snap, proposal.event, caller);
     const d = decide(facts, proposal.event);
     if (!d.ok) return this.refusal(snap, facts, d);
     const heldMs = snap.status === "on_hold" && snap.heldAt ? Date.now() - snap.heldAt : null;
     const p = d.event === "pass_review" && proposal.event !== "pass_review" ? reviewPassed(proposal, heldMs) : proposal;
-    const effects = await this.effectsOf(snap, d, p, facts, caller, input);
-    const r = await this.commit(snap, d, p, effects, caller.actor);
+    const effects = await this.effectsOf({ snap, decision: d, proposal: p, facts, caller, input });
+    const r = await this.commit(snap, { decision: d, proposal: p, effects, actor: caller.actor });
     if ("refused" in r) return this.refusal(snap, facts, { code: r.refused.reason, message: r.refused.message });
     if ("row" in r) await this.followTimers(snap, r.row);
     return r;
   }
 
   /** Writes one decided change as one batch. */
-  private async commit(snap: OrderSnapshot, d: Extract<Decision, { ok: true }>, p: Proposal, effects: Effects[], actor: string): Promise<Committed> {
+  private async commit(snap: OrderSnapshot, c: { decision: Extract<Decision, { ok: true }>; proposal: Proposal; effects: Effects[]; actor: string }): Promise<Committed> {
+    const { decision: d, proposal: p, effects, actor } = c;
     const now = Date.now();
     const version = snap.version + 1;
     const to = d.to;
@@ -341,8 +347,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
           data: { ...cmd.data, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: Date.now() - snap.heldAt } : {}) },
           ...(event === "hold" ? { holdReasons: [{ code: "manual", message: cmd.reason ?? "held by staff" }] } : {}),
         },
-        cmd,
-        cmd.data ?? {},
+        { caller: cmd, input: cmd.data ?? {} },
       );
       if ("row" in r) return { ok: true, order: r.row };
       if ("stale" in r) continue;
@@ -378,7 +383,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
       if (!plan.ok) return plan;
       // A stage that read the whole order refreshed the snapshot: commit on what it read.
       const base = this.snapshot?.id === snap.id ? this.snapshot : snap;
-      const r = await this.decideAndCommit(base, plan.proposal, cmd, {});
+      const r = await this.decideAndCommit(base, plan.proposal, { caller: cmd, input: {} });
       if ("stale" in r) continue;
       if (!("row" in r)) return r;
       const next = plan.proposal.followUp?.(r.row);
