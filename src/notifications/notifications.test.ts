@@ -9,7 +9,7 @@ const facts: MessageFacts = {
   total: "51.00 USD",
   link: "https://orders.example/o/abc",
   reasons: ["Postal code looks wrong"],
-  reason: null,
+  message: null,
   tracking: { number: "9400136208303389427536", url: "https://t.example/9400", carrier: "usps" },
 };
 
@@ -33,11 +33,11 @@ describe("templates", () => {
   });
 
   it("after-sales answers name the request and how it was resolved", () => {
-    const refund = { ...facts, request: { kind: "return", resolution: "refund", refund: "19.90 USD" }, reason: "Thanks for sending it back" };
+    const refund = { ...facts, request: { kind: "return", resolution: "refund", refund: "19.90 USD" }, message: "Thanks for sending it back" };
     expect(render("after_sales.resolved", "en", refund)!.text).toContain("Your return for order #1001 is resolved: we refunded (19.90 USD).");
     expect(render("after_sales.resolved", "en", refund)!.text).toContain("Note: Thanks for sending it back");
     expect(render("after_sales.resolved", "zh-CN", refund)!.text).toContain("退货申请已处理：已退款（19.90 USD）");
-    const rejected = { ...facts, request: { kind: "claim", resolution: null, refund: null }, reason: "The seal was intact" };
+    const rejected = { ...facts, request: { kind: "claim", resolution: null, refund: null }, message: "The seal was intact" };
     expect(render("after_sales.rejected", "en", rejected)!.text).toContain("cannot accept your claim for order #1001.\n\nWhy: The seal was intact");
     expect(render("after_sales.opened", "zh-CN", rejected)!.subject).toBe("Tea House：已收到订单 #1001 的售后申诉");
   });
