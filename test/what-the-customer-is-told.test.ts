@@ -147,7 +147,9 @@ describe("in the customer's language", () => {
     const order = await createOrder(manual.id, { locale: "zh-CN", external_id: unique("old") });
     expect((await transitionWith(order.id, { event: "hold", reason: "address" })).status).toBe(200);
     // As an older release wrote it: an English message, no params.
-    await env.DB.prepare("INSERT INTO order_hold_reasons (order_id, code, message, created_at) VALUES (?, 'postal_code_invalid', '\"2000\" is not a CN postal code (like 200001)', ?)")
+    await env.DB.prepare(
+      "INSERT INTO order_hold_reasons (order_id, code, message, created_at) VALUES (?, 'postal_code_invalid', '\"2000\" is not a CN postal code (like 200001)', ?)",
+    )
       .bind(order.id, Date.now())
       .run();
     const page = await customerPage(order.id);
