@@ -22,16 +22,17 @@ beforeAll(async () => {
   manual = await createStore(unique("Quiet Tea"));
 });
 
-async function messagesFor(orderId: string, count: number) {
-  let data: any[] = [];
+/** The order's message from `template`, once the notifications queue has written it. */
+async function messageOf(orderId: string, template: string) {
+  let found: any;
   await vi.waitFor(
     async () => {
-      data = (await api(`/v1/notifications?order_id=${orderId}`)).body.data;
-      expect(data.length).toBeGreaterThanOrEqual(count);
+      found = (await api(`/v1/notifications?order_id=${orderId}`)).body.data.find((n: any) => n.template === template);
+      expect(found, template).toBeDefined();
     },
     { timeout: 10_000, interval: 50 },
   );
-  return data;
+  return found;
 }
 
 /** The customer's page, as the customer opens it from a fresh link (following a redirect to a token-free address, with its cookie, if there is one). */
@@ -74,7 +75,7 @@ describe("internal hold reasons stay with staff", () => {
   it("an order held for its amount: the customer hears only that it is being checked, never the threshold", async () => {
     const order = await auditedOrder({ lines: [{ sku: "URN-1", quantity: 2, unit_price: "600.00" }] });
     expect(order).toMatchObject({ status: "on_hold", status_reason: "Total 1204.50 USD is above 1000.00" });
-    const [m] = await messagesFor(order.id, 1);
+    const m = await messageOf(order.id, "order.on_hold");
     expect(m.template).toBe("order.on_hold");
     for (const text of [m.subject, m.body, await customerPage(order.id)]) {
       expect(text).not.toContain("1000.00");
@@ -91,7 +92,7 @@ describe("internal hold reasons stay with staff", () => {
     expect(first.status).toBe("approved");
     const second = await auditedOrder({ customer });
     expect(second).toMatchObject({ status: "on_hold", status_reason: `Same customer and items as ${first.id}` });
-    const held = (await messagesFor(second.id, 1)).find((n) => n.template === "order.on_hold");
+    const held = await messageOf(second.id, "order.on_hold");
     const page = await customerPage(second.id);
     for (const text of [held.subject, held.body, page]) {
       expect(text).not.toContain(first.id);
@@ -104,7 +105,7 @@ describe("internal hold reasons stay with staff", () => {
     expect((await api(`/v1/stores/${audited.id}/blocklist`, { body: { kind: "email", email, note: "chargebacks" } })).status).toBe(201);
     const order = await auditedOrder({ customer: { name: "Mallory", email } });
     expect(order).toMatchObject({ status: "cancelled", status_reason: "The customer's email is blocked" });
-    const [m] = await messagesFor(order.id, 1);
+    const m = await messageOf(order.id, "order.cancelled");
     expect(m.template).toBe("order.cancelled");
     expect(m.body).not.toContain("blocked");
     expect(m.body).toContain("has been cancelled.");
@@ -117,7 +118,7 @@ describe("internal hold reasons stay with staff", () => {
       shipping_address: { name: "Ada", line1: "1 Market St", city: "San Francisco", region: "CA", postal_code: "9410", country: "US" },
     });
     expect(order.status).toBe("on_hold");
-    const [m] = await messagesFor(order.id, 1);
+    const m = await messageOf(order.id, "order.on_hold");
     expect(m.body).toContain('- "9410" is not a postal code in United States (for example 94105 or 94105-1234).');
     expect(m.body).not.toContain("1000.00");
     const page = await customerPage(order.id);
@@ -134,7 +135,7 @@ describe("in the customer's language", () => {
       shipping_address: { name: "李伟", line1: "南京东路 100 号", city: "上海", region: "上海市", postal_code: "2000", country: "CN" },
     });
     expect(order.status).toBe("on_hold");
-    const [m] = await messagesFor(order.id, 1);
+    const m = await messageOf(order.id, "order.on_hold");
     expect(m).toMatchObject({ template: "order.on_hold", language: "zh-CN" });
     expect(m.body).toContain("- “2000”不是中国的邮政编码（例如 200001）。");
     expect(m.body).not.toContain("is not a CN postal code");
@@ -164,7 +165,7 @@ describe("staff notes and staff messages", () => {
     const r = await transitionWith(order.id, { event: "hold", reason: "Reseller pattern, ask Bob", internal_note: "Bank flagged the card; do not ship before Friday" });
     expect(r.status).toBe(200);
     expect(r.body.status_reason).toBe("Reseller pattern, ask Bob");
-    const [m] = await messagesFor(order.id, 1);
+    const m = await messageOf(order.id, "order.on_hold");
     const page = await customerPage(order.id);
     for (const text of [m.subject, m.body, page]) {
       expect(text).not.toContain("Reseller");
@@ -186,7 +187,7 @@ describe("staff notes and staff messages", () => {
     const order = await createOrder(manual.id, { locale: "zh-CN", external_id: unique("msg") });
     const r = await transitionWith(order.id, { event: "hold", reason: "flat number missing", internal_note: "courier complained", customer_message: "请回复您的门牌号。" });
     expect(r.status).toBe(200);
-    const [m] = await messagesFor(order.id, 1);
+    const m = await messageOf(order.id, "order.on_hold");
     expect(m.body).toContain("请回复您的门牌号。");
     const page = await customerPage(order.id);
     expect(page).toContain("请回复您的门牌号。");
@@ -202,7 +203,7 @@ describe("staff notes and staff messages", () => {
     const told = await createOrder(manual.id, { external_id: unique("told") });
     const r = await transitionWith(told.id, { event: "cancel", reason: "fraud suspected", customer_message: "We could not confirm your payment; nothing was charged." });
     expect(r.status).toBe(200);
-    const [m] = await messagesFor(told.id, 1);
+    const m = await messageOf(told.id, "order.cancelled");
     expect(m.body).toContain("has been cancelled: We could not confirm your payment; nothing was charged.");
     expect(m.body).not.toContain("fraud");
     const page = await customerPage(told.id);
@@ -211,7 +212,7 @@ describe("staff notes and staff messages", () => {
 
     const quiet = await createOrder(manual.id, { external_id: unique("quiet") });
     expect((await transitionWith(quiet.id, { event: "cancel", reason: "duplicate of another order" })).status).toBe(200);
-    const [q] = await messagesFor(quiet.id, 1);
+    const q = await messageOf(quiet.id, "order.cancelled");
     expect(q.body).toContain("has been cancelled.");
     expect(q.body).not.toContain("duplicate");
   });
@@ -243,6 +244,33 @@ describe("staff notes and staff messages", () => {
   });
 });
 
+describe("after-sales answers", () => {
+  it("the note is written for the customer; the internal note stays on the staff's timeline", async () => {
+    const order = await createOrder(manual.id, { payment_status: "paid", external_id: unique("claim") });
+    for (const e of ["approve", "process", "fulfil_externally", "deliver"]) expect((await transitionWith(order.id, { event: e })).status).toBe(200);
+    const opened = await api(`/v1/orders/${order.id}/after-sales`, { body: { kind: "claim", reason: "The box was crushed" } });
+    expect(opened.status).toBe(201);
+    const tooLong = await api(`/v1/after-sales/${opened.body.id}/transitions`, { body: { event: "reject", note: "n", internal_note: "x".repeat(2001) } });
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.errors.map((e: any) => e.field)).toContain("internal_note");
+    expect((await api(`/v1/after-sales/${opened.body.id}`)).body.status).toBe("open");
+    const r = await api(`/v1/after-sales/${opened.body.id}/transitions`, {
+      body: { event: "reject", note: "The photos show the seal intact.", internal_note: "Fourth claim this year, watch this customer" },
+    });
+    expect(r.status).toBe(200);
+    const rejected = await messageOf(order.id, "after_sales.rejected");
+    expect(rejected.body).toContain("The photos show the seal intact.");
+    expect(rejected.body).not.toContain("Fourth claim");
+    expect(await customerPage(order.id)).not.toContain("Fourth claim");
+    const events = (await api(`/v1/orders/${order.id}/events`)).body.data;
+    expect(events.at(-1)).toMatchObject({
+      type: "after_sales_rejected",
+      internal_note: "Fourth claim this year, watch this customer",
+      customer_message: "The photos show the seal intact.",
+    });
+  });
+});
+
 describe("shipment troubles", () => {
   it("the customer hears what happened to the parcel in their words, not the carrier's raw status text", async () => {
     const order = await createOrder(manual.id, { locale: "zh-CN", external_id: unique("parcel") });
@@ -253,7 +281,7 @@ describe("shipment troubles", () => {
       .run();
     const message = { id, type: "shipment.exception", order_id: order.id, payload, created_at: Date.now() };
     expect(await consumeMessage(env, "notifications", message, QUEUE_HANDLERS)).toBe("done");
-    const [m] = await messagesFor(order.id, 1);
+    const m = await messageOf(order.id, "shipment.exception");
     expect(m.body).toContain("派送异常：快递员未能成功投递。");
     expect(m.body).toContain("1Z999");
     expect(m.body).not.toContain("EXC-17");

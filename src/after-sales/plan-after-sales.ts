@@ -158,6 +158,7 @@ export async function planAfterSales(env: Env, orderId: string, opts: { actor: s
       type,
       reason: d.note,
       customerMessage: d.note,
+      internalNote: d.internalNote ?? null,
       data: payload.data.after_sales,
       patch: {
         ...(outcome.closes ? { openAfterSales: sql`${orders.openAfterSales} - 1` } : {}),
