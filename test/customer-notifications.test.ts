@@ -33,10 +33,10 @@ async function messagesFor(orderId: string, count: number) {
 describe("customer messages", () => {
   it("a hold asks the customer, in their language, with a working link to the order page", async () => {
     const o = await createOrder(store.id, { locale: "zh-CN", external_id: unique("cn") });
-    await transition(o.id, "hold", { reason: "请确认收货地址" });
+    await api(`/v1/orders/${o.id}/transitions`, { body: { event: "hold", reason: "address check", customer_message: "请确认收货地址" } });
     const [m] = await messagesFor(o.id, 1);
     expect(m).toMatchObject({ template: "order.on_hold", language: "zh-CN", channel: "email", recipient: "ada@example.com", status: "sent", provider: "local" });
-    expect(m.subject).toContain("请确认您的订单");
+    expect(m.subject).toContain("关于您的订单");
     expect(m.body).toContain("请确认收货地址");
     const link = /http:\/\/127\.0\.0\.1:8787(\/o\/[0-9A-Za-z]{32})/.exec(m.body)![1]!;
     const page = await api(link, { key: null });
@@ -53,9 +53,10 @@ describe("customer messages", () => {
     expect(sent.map((m) => m.template).sort()).toEqual(["order.approved", "order.completed", "order.delivered", "order.shipped"]);
     expect(sent.every((m) => m.language === "en")).toBe(true);
     const c = await createOrder(store.id);
-    await transition(c.id, "cancel", { reason: "out of stock" });
+    await api(`/v1/orders/${c.id}/transitions`, { body: { event: "cancel", reason: "supplier let us down", customer_message: "out of stock" } });
     const [cancelled] = await messagesFor(c.id, 1);
     expect(cancelled.body).toContain("cancelled: out of stock");
+    expect(cancelled.body).not.toContain("supplier");
   });
 
   it("one message per milestone, however often it is delivered", async () => {
@@ -100,7 +101,9 @@ describe("customer messages", () => {
     const messages = [];
     for (const [orderId, type, payload] of rows) {
       const id = newId("obx");
-      await env.DB.prepare("INSERT INTO order_hold_reasons (order_id, code, message, created_at) SELECT ?, 'manual', 'Check the flat number', ? WHERE ? = 'order.on_hold'")
+      await env.DB.prepare(
+        "INSERT INTO order_hold_reasons (order_id, code, message, params, created_at) SELECT ?, 'region_missing', 'Check the flat number', '[{\"country\":\"US\"}]', ? WHERE ? = 'order.on_hold'",
+      )
         .bind(orderId, Date.now(), type)
         .run();
       await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'notifications', ?, ?, ?, 0)")
@@ -118,11 +121,12 @@ describe("customer messages", () => {
     const [harry] = (await api(`/v1/notifications?order_id=${held.id}`)).body.data;
     expect(harry).toMatchObject({ template: "order.on_hold", recipient: "harry@example.com" });
     expect(harry.body).toContain("Hello Held Harry");
-    expect(harry.body).toContain("- Check the flat number");
+    expect(harry.body).toContain("- An address in United States needs its state, province or prefecture.");
+    expect(harry.body).not.toContain("flat number");
     const [amy] = (await api(`/v1/notifications?order_id=${approved.id}`)).body.data;
     expect(amy).toMatchObject({ template: "order.approved", recipient: "amy@example.com" });
     expect(amy.body).toContain("Hello Approved Amy");
-    expect(amy.body).not.toContain("flat number");
+    expect(amy.body).not.toContain("prefecture");
     expect((await api(`/v1/notifications?order_id=${unannounced.id}`)).body.data).toEqual([]);
   });
 

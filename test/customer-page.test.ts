@@ -48,7 +48,7 @@ describe("the customer's order page", () => {
     expect(page.headers.get("cache-control")).toBe("no-store");
     const html = page.body as string;
     expect(html).toContain('data-status="on_hold"');
-    expect(html).toContain("is not a US postal code");
+    expect(html).toContain("&quot;9410&quot; is not a postal code in United States");
     expect(html).toContain(`action="${path}/address"`);
     expect(html).toContain(`name="version" value="${order.version}"`);
     expect(html).toContain(`action="${path}/confirm"`);

@@ -123,7 +123,10 @@ export function checkOpen(
 
 export type Decision = {
   event: AfterSalesEvent;
+  /** Written for the customer. */
   note: string | null;
+  /** Staff's own; kept on the order's timeline, never shown to the customer. */
+  internalNote?: string | null;
   resolution: Resolution | null;
   /** Minor units; only with a refund resolution. */
   refundAmount: number | null;

@@ -146,7 +146,8 @@ export async function planAfterSales(env: Env, orderId: string, opts: { actor: s
     acceptedAt: outcome.to === "accepted" ? now : current.acceptedAt,
     closedAt: OPEN_REQUEST_STATUSES.has(outcome.to) ? null : now,
   };
-  const payload = { event: type, version: order.version + 1, reason: d.note, data: { after_sales: facts(request, order.currency) } };
+  // The note of an after-sales answer is written for the customer (the API says so): it is their message.
+  const payload = { event: type, version: order.version + 1, reason: d.note, customer_message: d.note, data: { after_sales: facts(request, order.currency) } };
   return {
     ok: true,
     order,
@@ -156,6 +157,8 @@ export async function planAfterSales(env: Env, orderId: string, opts: { actor: s
       event: "after_sales",
       type,
       reason: d.note,
+      customerMessage: d.note,
+      internalNote: d.internalNote ?? null,
       data: payload.data.after_sales,
       patch: {
         ...(outcome.closes ? { openAfterSales: sql`${orders.openAfterSales} - 1` } : {}),

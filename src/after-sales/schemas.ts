@@ -23,7 +23,10 @@ export const OpenAfterSalesBody = z
 export const AfterSalesTransitionBody = z
   .object({
     event: z.enum(AFTER_SALES_EVENTS),
-    note: z.string().trim().min(1).max(2000).optional().openapi({ description: "What to tell the customer; required to reject" }),
+    note: z.string().trim().min(1).max(2000).optional().openapi({ description: "What to tell the customer, word for word (their message and order page); required to reject" }),
+    internal_note: z.string().trim().min(1).max(2000).optional().openapi({
+      description: "Staff's internal note on the decision, kept on the order's timeline (`internal_note` of its event). Never shown to the customer.",
+    }),
     resolution: z.enum(AFTER_SALES_RESOLUTIONS).optional().openapi({ description: "How it was resolved; required to resolve" }),
     refund_amount: Amount.optional().openapi({ description: "With a refund resolution: how much, in the order's currency" }),
   })

@@ -14,3 +14,11 @@ export const CUSTOMER_FIXABLE: Readonly<Record<string, "fix_address" | "fix_cont
 };
 
 export const CONFIRMABLE: ReadonlySet<string> = new Set(["postal_code_invalid", "phone_invalid"]);
+
+/**
+ * The only reasons a customer is ever told about: those they can fix or
+ * confirm. Every other reason (an amount check, a possible duplicate, a
+ * staff member's hold) is staff's business; the customer hears only that
+ * the order is being checked.
+ */
+export const CUSTOMER_FACING: ReadonlySet<string> = new Set([...Object.keys(CUSTOMER_FIXABLE), ...CONFIRMABLE]);

@@ -10,7 +10,7 @@ import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { outboxRowsFor } from "../outbox/topics";
 import { TRANSITIONS } from "../orders/lifecycle";
-import type { Proposal } from "../orders/stage";
+import type { HoldReason, Proposal } from "../orders/stage";
 import type { OrderLineRow, OrderRow } from "../orders/serialize";
 import { blockingFindings, evaluate, type AuditDecision } from "./evaluate";
 import { gather } from "./gather";
@@ -24,11 +24,18 @@ export type AuditPlan = {
 /** Orders the rules are evaluated for: those an `audit` change may take (the table decides what the outcome may do). */
 const AUDITABLE: ReadonlySet<string> = new Set(TRANSITIONS.audit.from);
 
-/** One reason per code (two unknown SKUs are one reason with both messages). */
-export function holdReasonsOf(findings: readonly Finding[]): { code: string; message: string }[] {
-  const byCode = new Map<string, string[]>();
-  for (const f of findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f.message]);
-  return [...byCode].map(([code, messages]) => ({ code, message: messages.join("; ").slice(0, 1000) }));
+/** One reason per code (two unknown SKUs are one reason with both messages, and both findings' params). */
+export function holdReasonsOf(findings: readonly Finding[]): HoldReason[] {
+  const byCode = new Map<string, Finding[]>();
+  for (const f of findings) byCode.set(f.code, [...(byCode.get(f.code) ?? []), f]);
+  return [...byCode].map(([code, same]) => ({
+    code,
+    message: same
+      .map((f) => f.message)
+      .join("; ")
+      .slice(0, 1000),
+    params: same.map((f) => f.params ?? {}),
+  }));
 }
 
 const sameCodes = (a: readonly string[], b: readonly { code: string }[]) => a.length === b.length && b.every((r) => a.includes(r.code));

@@ -11,7 +11,11 @@ export const FindingSchema = z
     rule: z.string(),
     code: z.string().openapi({ description: "Stable reason code, e.g. postal_code_invalid" }),
     severity: z.enum(SEVERITIES),
-    message: z.string(),
+    message: z.string().openapi({ description: "For staff, in English" }),
+    params: z
+      .record(z.string(), z.union([z.string(), z.number()]))
+      .optional()
+      .openapi({ description: 'What the message says, as data (e.g. `{ country: "CN" }`): customer-facing text is rendered from the code and these, in the customer\'s language' }),
     field: z.string().optional(),
     customer_action: z.enum(["fix_address", "fix_contact"]).nullable(),
     confirmable: z.boolean(),
@@ -173,6 +177,7 @@ export const finding = (f: FindingLike): z.infer<typeof FindingSchema> => ({
   code: f.code,
   severity: f.severity,
   message: f.message,
+  ...(f.params ? { params: f.params } : {}),
   ...(f.field ? { field: f.field } : {}),
   customer_action: f.customerAction,
   confirmable: f.confirmable,

@@ -5,6 +5,9 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { OrderLineRow, OrderRow } from "../orders/serialize";
+import type { FindingParams } from "../orders/stage";
+
+export type { FindingParams };
 
 /** info: recorded only; wait: the order waits (unpaid); hold: a person or the customer must act; reject: cancel. */
 export type Severity = "info" | "wait" | "hold" | "reject";
@@ -17,7 +20,10 @@ export type Finding = {
   rule: string;
   code: string;
   severity: Severity;
+  /** For staff, in English. Customer-facing text is rendered from `code` and `params` (./finding-text.ts). */
   message: string;
+  /** What the message says, as data: `{ country: "CN", postal_code: "2000" }`. Absent on findings recorded before params were kept. */
+  params?: FindingParams;
   field?: string;
   /** The customer may fix this on the order page. */
   customerAction: CustomerAction;
@@ -26,7 +32,7 @@ export type Finding = {
 };
 
 /** What a rule returns: the rule set decides the severity. */
-export type RawFinding = Pick<Finding, "code" | "message" | "field"> & Partial<Pick<Finding, "customerAction" | "confirmable">>;
+export type RawFinding = Pick<Finding, "code" | "message" | "field" | "params"> & Partial<Pick<Finding, "customerAction" | "confirmable">>;
 
 export type AuditOrder = { order: OrderRow; lines: OrderLineRow[] };
 

@@ -6,9 +6,11 @@
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
 import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../audit/customer-actions";
+import { customerReasons } from "../audit/finding-text";
 import type { Language } from "../notifications/templates";
 import { fromMinor } from "../lib/money";
 import type { OrderEventRow, OrderLineRow, OrderRow } from "../orders/serialize";
+import type { FindingParams } from "../orders/stage";
 import type { OrderStatus } from "../orders/lifecycle";
 import { AFTER_SALES_KINDS } from "../db/schema";
 import { OPEN_REQUEST_STATUSES, ORDER_STATUSES_FOR_AFTER_SALES } from "../after-sales/after-sales-rules";
@@ -28,6 +30,7 @@ const TEXT: Record<Language, Text> = {
     status_completed: "Completed",
     status_cancelled: "Cancelled",
     review: "We are checking a few details of your order. There is nothing you need to do.",
+    from_store: "A message from the shop:",
     help: "Before we can send your order, please help us with:",
     fix_address: "Correct the delivery address",
     fix_contact: "Correct your contact details",
@@ -114,6 +117,7 @@ const TEXT: Record<Language, Text> = {
     status_completed: "已完成",
     status_cancelled: "已取消",
     review: "我们正在核对订单的一些信息，您无需任何操作。",
+    from_store: "商家留言：",
     help: "发货前，请协助我们处理以下问题：",
     fix_address: "修改收货地址",
     fix_contact: "修改联系方式",
@@ -222,7 +226,8 @@ export type PageModel = {
   order: OrderRow;
   lines: OrderLineRow[];
   events: OrderEventRow[];
-  holds: { code: string; message: string }[];
+  /** Codes and params only: the customer's text is rendered from them; staff's messages never reach the page. */
+  holds: { code: string; params: FindingParams[] | null }[];
   requests: AfterSalesRow[];
   flash?: "done_address" | "done_contact" | "done_confirm" | "done_received" | "done_after_sales" | "done_withdrawn" | "conflict" | null;
   /** Field errors of a form that was sent back, keyed by field name. */
@@ -299,6 +304,12 @@ ${
   return html`${list}${form}`;
 }
 
+/** What staff wrote to the customer when the order took its current status (a hold's or a cancellation's customer_message). */
+function storeMessage(m: PageModel): string | null {
+  const last = m.events.findLast((e) => e.toStatus === m.order.status && e.fromStatus !== e.toStatus);
+  return last?.customerMessage ?? null;
+}
+
 export function orderPage(m: PageModel) {
   const { lang, order: o } = m;
   const money = (v: number) => `${fromMinor(v, o.currency)} ${o.currency}`;
@@ -308,14 +319,19 @@ export function orderPage(m: PageModel) {
   const statusClass = o.status === "on_hold" ? "attention" : o.status === "cancelled" ? "cancelled" : "";
   const base = `/o/${m.token}`;
 
+  const message = o.status === "on_hold" || o.status === "cancelled" ? storeMessage(m) : null;
+  const said = message ? html`<p data-store-message>${t(lang, "from_store")} ${message}</p>` : "";
   const attention =
     o.status !== "on_hold"
-      ? ""
+      ? message
+        ? html`<section>${said}</section>`
+        : ""
       : actions.size === 0
-        ? html`<section class="warn"><p>${t(lang, "review")}</p></section>`
+        ? html`<section class="warn">${message ? said : html`<p>${t(lang, "review")}</p>`}</section>`
         : html`<section class="warn">
   <h2>${t(lang, "help")}</h2>
-  <ul>${m.holds.filter((h) => CUSTOMER_FIXABLE[h.code]).map((h) => html`<li>${h.message}</li>`)}</ul>
+  <ul>${customerReasons(m.holds, lang).map((line) => html`<li>${line}</li>`)}</ul>
+  ${said}
   ${m.errors ? html`<p class="err">${t(lang, "invalid")}</p>` : ""}
 </section>
 ${

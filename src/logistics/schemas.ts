@@ -212,7 +212,13 @@ export const RecordTrackingEventBody = z
       .refine((s) => Date.parse(s) <= Date.now() + CLOCK_SKEW_MS, { message: "must not be in the future" })
       .optional()
       .openapi({ description: "When it happened (RFC 3339); now if not given. A time older than the parcel's current status is kept in the timeline, not applied." }),
-    message: z.string().trim().min(1).max(500).optional().openapi({ description: "What the carrier or the customer said; shown in the timeline and the customer's message" }),
+    message: z
+      .string()
+      .trim()
+      .min(1)
+      .max(500)
+      .optional()
+      .openapi({ description: "What the carrier or the customer said; for staff, in the timeline. The customer is told what happened in their own language, not this text" }),
     location: z.string().trim().min(1).max(200).optional(),
   })
   .strict()

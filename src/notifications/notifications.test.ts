@@ -9,7 +9,7 @@ const facts: MessageFacts = {
   total: "51.00 USD",
   link: "https://orders.example/o/abc",
   reasons: ["Postal code looks wrong"],
-  reason: null,
+  message: null,
   tracking: { number: "9400136208303389427536", url: "https://t.example/9400", carrier: "usps" },
 };
 
@@ -32,12 +32,31 @@ describe("templates", () => {
     expect(render("order.unknown", "en", facts)).toBeNull();
   });
 
+  it("a hold with nothing for the customer to do tells them so; staff's message for the customer is passed on as written", () => {
+    const checking = render("order.on_hold", "en", { ...facts, reasons: [] })!;
+    expect(checking.subject).toBe("Tea House: we are checking your order #1001");
+    expect(checking.text).toContain("There is nothing you need to do");
+    expect(render("order.on_hold", "zh-CN", { ...facts, reasons: [] })!.text).toContain("您无需任何操作");
+    const written = render("order.on_hold", "zh-CN", { ...facts, reasons: [], message: "请回复您的门牌号。" })!;
+    expect(written.text).toContain("请回复您的门牌号。");
+    expect(written.text).not.toContain("无需任何操作");
+    expect(render("order.on_hold", "en", { ...facts, message: "Or call us." })!.text).toContain("- Postal code looks wrong\n\nOr call us.");
+  });
+
+  it("a parcel's trouble is told in our words per language", () => {
+    expect(render("shipment.exception", "en", { ...facts, exception: "returned_to_sender" })!.text).toContain(
+      "a problem delivering order #1001: the parcel is on its way back to us.",
+    );
+    expect(render("shipment.exception", "zh-CN", { ...facts, exception: "failed_attempt" })!.text).toContain("派送异常：快递员未能成功投递。");
+    expect(render("shipment.exception", "en", { ...facts, exception: null })!.text).toContain("the parcel is held up on its way.");
+  });
+
   it("after-sales answers name the request and how it was resolved", () => {
-    const refund = { ...facts, request: { kind: "return", resolution: "refund", refund: "19.90 USD" }, reason: "Thanks for sending it back" };
+    const refund = { ...facts, request: { kind: "return", resolution: "refund", refund: "19.90 USD" }, message: "Thanks for sending it back" };
     expect(render("after_sales.resolved", "en", refund)!.text).toContain("Your return for order #1001 is resolved: we refunded (19.90 USD).");
     expect(render("after_sales.resolved", "en", refund)!.text).toContain("Note: Thanks for sending it back");
     expect(render("after_sales.resolved", "zh-CN", refund)!.text).toContain("退货申请已处理：已退款（19.90 USD）");
-    const rejected = { ...facts, request: { kind: "claim", resolution: null, refund: null }, reason: "The seal was intact" };
+    const rejected = { ...facts, request: { kind: "claim", resolution: null, refund: null }, message: "The seal was intact" };
     expect(render("after_sales.rejected", "en", rejected)!.text).toContain("cannot accept your claim for order #1001.\n\nWhy: The seal was intact");
     expect(render("after_sales.opened", "zh-CN", rejected)!.subject).toBe("Tea House：已收到订单 #1001 的售后申诉");
   });

@@ -5,6 +5,12 @@
  * (unique per outbox message) commits with the consumer's receipt; the
  * provider gets the message id as idempotency key, so a send retried after a
  * crash is not a second email.
+ *
+ * What reaches the customer is customer-facing by construction: hold reasons
+ * are rendered from their code and params (only those the customer can fix
+ * or confirm), and staff text only when staff wrote it for the customer
+ * (`customer_message` in the payload). A staff reason, an internal note, an
+ * internal finding or a carrier's raw status text is never read here.
  */
 import { asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
@@ -16,13 +22,17 @@ import { fromMinor } from "../lib/money";
 import { insertRow, type BatchContext, type Handler, type Write } from "../outbox/consume";
 import { mintCustomerLink } from "../customer/tokens";
 import { providerFor } from "./providers";
-import { AFTER_SALES_TEMPLATES, pickLanguage, render, TEMPLATES } from "./templates";
+import { customerReasons } from "../audit/finding-text";
+import type { FindingParams } from "../orders/stage";
+import { AFTER_SALES_TEMPLATES, pickLanguage, render, type ShipmentTrouble, TEMPLATES } from "./templates";
 
 type Facts = {
   order: typeof orders.$inferSelect;
   store: { name: string; language: string; notifyOn: string[] };
-  holds: { message: string }[];
+  holds: { code: string; params: FindingParams[] | null }[];
 };
+
+const TROUBLES: ReadonlySet<string> = new Set<ShipmentTrouble>(["failed_attempt", "exception", "returned_to_sender"]);
 
 /** The orders, stores and hold reasons of every message in the batch: one D1 round trip for all of them. */
 async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<string, Facts>> {
@@ -42,7 +52,7 @@ async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<str
       ),
       ...parts.map((part) =>
         db
-          .select({ orderId: orderHoldReasons.orderId, message: orderHoldReasons.message })
+          .select({ orderId: orderHoldReasons.orderId, code: orderHoldReasons.code, params: orderHoldReasons.params })
           .from(orderHoldReasons)
           .where(inArray(orderHoldReasons.orderId, part))
           .orderBy(asc(orderHoldReasons.orderId), asc(orderHoldReasons.code)),
@@ -50,9 +60,9 @@ async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<str
     ]),
   );
   const rows = results.slice(0, parts.length).flat() as { order: Facts["order"]; store: Facts["store"] }[];
-  const holds = results.slice(parts.length).flat() as { orderId: string; message: string }[];
+  const holds = results.slice(parts.length).flat() as ({ orderId: string } & Facts["holds"][number])[];
   for (const r of rows) out.set(r.order.id, { ...r, holds: [] });
-  for (const h of holds) out.get(h.orderId)?.holds.push({ message: h.message });
+  for (const h of holds) out.get(h.orderId)?.holds.push({ code: h.code, params: h.params });
   return out;
 }
 
@@ -75,8 +85,10 @@ export async function notifyCustomer(env: Env, message: OutboxMessage, batch: Ba
   const link = await mintCustomerLink(env, order.id, { db });
   // A shipment's tracking travels in the transition's data (see logistics).
   const payload = message.payload as {
-    reason?: string | null;
+    /** Written by staff for the customer; `reason` (staff's) is deliberately not read. */
+    customer_message?: string | null;
     data?: {
+      status?: string;
       tracking?: { number: string; url?: string | null; carrier?: string | null };
       after_sales?: { kind: string; resolution: string | null; refund_amount: string | null; currency?: string };
     } | null;
@@ -89,8 +101,9 @@ export async function notifyCustomer(env: Env, message: OutboxMessage, batch: Ba
     orderRef: order.externalId ? `#${order.externalId}` : order.id,
     total: `${fromMinor(order.totalAmount, order.currency)} ${order.currency}`,
     link: link.url,
-    reasons: holdRows.map((h) => h.message),
-    reason: payload.reason ?? order.statusReason,
+    reasons: customerReasons(holdRows, language),
+    message: payload.customer_message ?? null,
+    exception: payload.data?.status && TROUBLES.has(payload.data.status) ? (payload.data.status as ShipmentTrouble) : null,
     tracking: tracking ? { number: tracking.number, url: tracking.url ?? null, carrier: tracking.carrier ?? null } : null,
     request: request ? { kind: request.kind, resolution: request.resolution, refund: request.refund_amount ? `${request.refund_amount} ${order.currency}` : null } : null,
   });

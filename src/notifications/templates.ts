@@ -3,6 +3,11 @@
  * is a function of the message's facts, so wording can depend on them (a
  * hold lists what to fix; a shipment its tracking). Stores differ by name,
  * language and which milestones they announce (stores.notify_on).
+ *
+ * Only customer-facing text reaches a template: hold reasons rendered for the
+ * customer (src/audit/finding-text.ts), the message staff explicitly wrote
+ * for the customer, and our own words per language. Staff reasons, internal
+ * notes, internal findings and partners' raw texts never do.
  */
 export const LANGUAGES = ["en", "zh-CN"] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -13,29 +18,69 @@ export type MessageFacts = {
   orderRef: string;
   total: string;
   link: string;
+  /** The hold reasons the customer can fix or confirm, already in their language. */
   reasons: readonly string[];
-  reason: string | null;
+  /** What staff chose to tell the customer (a transition's customer_message, an after-sales answer's note), word for word. */
+  message: string | null;
+  /** What happened to a parcel, for shipment.exception. */
+  exception?: ShipmentTrouble | null;
   tracking: { number: string; url: string | null; carrier: string | null } | null;
   /** The after-sales request a message answers: its kind, and how it was resolved. */
   request?: { kind: string; resolution: string | null; refund: string | null } | null;
 };
 
+export type ShipmentTrouble = "failed_attempt" | "exception" | "returned_to_sender";
+
 type Rendered = { subject: string; text: string };
 type Template = (f: MessageFacts) => Rendered;
 
 const list = (items: readonly string[]) => items.map((i) => `- ${i}`).join("\n");
+const para = (text: string | null) => (text ? `\n\n${text}` : "");
+
+const TROUBLE: Record<Language, Record<ShipmentTrouble | "other", string>> = {
+  en: {
+    failed_attempt: "the courier could not deliver it",
+    exception: "the parcel is held up on its way",
+    returned_to_sender: "the parcel is on its way back to us",
+    other: "the parcel is held up on its way",
+  },
+  "zh-CN": { failed_attempt: "快递员未能成功投递", exception: "包裹在运输途中受阻", returned_to_sender: "包裹正在退回给我们", other: "包裹在运输途中受阻" },
+};
 const trackingLine = (f: MessageFacts, label: string) => (f.tracking ? `\n${label}: ${f.tracking.number}${f.tracking.url ? ` (${f.tracking.url})` : ""}` : "");
 
 export const TEMPLATES: Record<string, Record<Language, Template>> = {
+  // With reasons the customer can act on, they are asked; with none (a check of ours), they are only told, unless staff wrote to them.
   "order.on_hold": {
-    en: (f) => ({
-      subject: `${f.store}: please check your order ${f.orderRef}`,
-      text: `Hello ${f.customer},\n\nBefore we send order ${f.orderRef}, we need your help with:\n${list(f.reasons)}\n\nYou can correct or confirm it here: ${f.link}\n\n${f.store}`,
-    }),
-    "zh-CN": (f) => ({
-      subject: `${f.store}：请确认您的订单 ${f.orderRef}`,
-      text: `${f.customer}，您好：\n\n在发货前，订单 ${f.orderRef} 需要您确认以下问题：\n${list(f.reasons)}\n\n请在此修改或确认：${f.link}\n\n${f.store}`,
-    }),
+    en: (f) =>
+      f.reasons.length
+        ? {
+            subject: `${f.store}: please check your order ${f.orderRef}`,
+            text: `Hello ${f.customer},\n\nBefore we send order ${f.orderRef}, we need your help with:\n${list(f.reasons)}${para(f.message)}\n\nYou can correct or confirm it here: ${f.link}\n\n${f.store}`,
+          }
+        : f.message
+          ? {
+              subject: `${f.store}: about your order ${f.orderRef}`,
+              text: `Hello ${f.customer},\n\nBefore we send order ${f.orderRef}:\n\n${f.message}\n\nYour order: ${f.link}\n\n${f.store}`,
+            }
+          : {
+              subject: `${f.store}: we are checking your order ${f.orderRef}`,
+              text: `Hello ${f.customer},\n\nWe are checking a few details of order ${f.orderRef} before we send it. There is nothing you need to do; we will let you know when it is on its way.\n\nFollow it here: ${f.link}\n\n${f.store}`,
+            },
+    "zh-CN": (f) =>
+      f.reasons.length
+        ? {
+            subject: `${f.store}：请确认您的订单 ${f.orderRef}`,
+            text: `${f.customer}，您好：\n\n在发货前，订单 ${f.orderRef} 需要您确认以下问题：\n${list(f.reasons)}${para(f.message)}\n\n请在此修改或确认：${f.link}\n\n${f.store}`,
+          }
+        : f.message
+          ? {
+              subject: `${f.store}：关于您的订单 ${f.orderRef}`,
+              text: `${f.customer}，您好：\n\n订单 ${f.orderRef} 发货前：\n\n${f.message}\n\n查看订单：${f.link}\n\n${f.store}`,
+            }
+          : {
+              subject: `${f.store}：我们正在核对您的订单 ${f.orderRef}`,
+              text: `${f.customer}，您好：\n\n发货前，我们正在核对订单 ${f.orderRef} 的一些信息，您无需任何操作；发货后我们会通知您。\n\n查看订单：${f.link}\n\n${f.store}`,
+            },
   },
   "order.approved": {
     en: (f) => ({
@@ -70,11 +115,11 @@ export const TEMPLATES: Record<string, Record<Language, Template>> = {
   "shipment.exception": {
     en: (f) => ({
       subject: `${f.store}: a problem with the delivery of ${f.orderRef}`,
-      text: `Hello ${f.customer},\n\nThe carrier reported a problem delivering order ${f.orderRef}${f.reason ? `: ${f.reason}` : "."} We are on it and will keep you posted.${trackingLine(f, "Tracking")}\n\n${f.link}\n\n${f.store}`,
+      text: `Hello ${f.customer},\n\nThe carrier reported a problem delivering order ${f.orderRef}: ${TROUBLE.en[f.exception ?? "other"]}. We are on it and will keep you posted.${trackingLine(f, "Tracking")}\n\n${f.link}\n\n${f.store}`,
     }),
     "zh-CN": (f) => ({
       subject: `${f.store}：订单 ${f.orderRef} 派送异常`,
-      text: `${f.customer}，您好：\n\n承运商报告订单 ${f.orderRef} 派送异常${f.reason ? `：${f.reason}` : "。"}我们正在处理，并会及时告知您。${trackingLine(f, "运单号")}\n\n${f.link}\n\n${f.store}`,
+      text: `${f.customer}，您好：\n\n承运商报告订单 ${f.orderRef} 派送异常：${TROUBLE["zh-CN"][f.exception ?? "other"]}。我们正在处理，并会及时告知您。${trackingLine(f, "运单号")}\n\n${f.link}\n\n${f.store}`,
     }),
   },
   "order.delivered": {
@@ -100,11 +145,11 @@ export const TEMPLATES: Record<string, Record<Language, Template>> = {
   "order.cancelled": {
     en: (f) => ({
       subject: `${f.store}: order ${f.orderRef} cancelled`,
-      text: `Hello ${f.customer},\n\nOrder ${f.orderRef} has been cancelled${f.reason ? `: ${f.reason}` : "."}\nIf you paid, the refund follows.\n\n${f.link}\n\n${f.store}`,
+      text: `Hello ${f.customer},\n\nOrder ${f.orderRef} has been cancelled${f.message ? `: ${f.message}` : "."}\nIf you paid, the refund follows.\n\n${f.link}\n\n${f.store}`,
     }),
     "zh-CN": (f) => ({
       subject: `${f.store}：订单 ${f.orderRef} 已取消`,
-      text: `${f.customer}，您好：\n\n订单 ${f.orderRef} 已取消${f.reason ? `：${f.reason}` : "。"}\n如已付款，退款将原路退回。\n\n${f.link}\n\n${f.store}`,
+      text: `${f.customer}，您好：\n\n订单 ${f.orderRef} 已取消${f.message ? `：${f.message}` : "。"}\n如已付款，退款将原路退回。\n\n${f.link}\n\n${f.store}`,
     }),
   },
 };
@@ -115,7 +160,7 @@ const RESOLUTION_EN: Record<string, string> = { refund: "refunded", replacement:
 const RESOLUTION_ZH: Record<string, string> = { refund: "已退款", replacement: "已补发", repair: "已维修", no_action: "已处理完毕" };
 const kindEn = (f: MessageFacts) => KIND_EN[f.request?.kind ?? ""] ?? "request";
 const kindZh = (f: MessageFacts) => KIND_ZH[f.request?.kind ?? ""] ?? "售后申请";
-const noteLine = (f: MessageFacts, label: string) => (f.reason ? `\n\n${label}: ${f.reason}` : "");
+const noteLine = (f: MessageFacts, label: string) => (f.message ? `\n\n${label}: ${f.message}` : "");
 
 /**
  * Answers to a customer's own after-sales request. A customer who asked is

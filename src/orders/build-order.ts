@@ -138,6 +138,8 @@ export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyM
         toStatus: "received",
         actor,
         reason: null,
+        internalNote: null,
+        customerMessage: null,
         data: { channel: input.channel, external_id: input.external_id ?? null },
         createdAt: now,
       },

@@ -278,16 +278,29 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const statusChanges = to !== snap.status;
     const eventData = Object.assign({}, p.data, ...effects.map((e) => e.eventData ?? {}));
     const data = Object.keys(eventData).length || p.data ? eventData : null;
-    const owed = statusChanges ? outboxRowsFor(snap.id, to, now, { event: type, version, reason: p.reason, data: p.data ?? null }) : [];
+    const owed = statusChanges
+      ? outboxRowsFor(snap.id, to, now, { event: type, version, reason: p.reason, ...(p.customerMessage ? { customer_message: p.customerMessage } : {}), data: p.data ?? null })
+      : [];
     const rows: OutboxRow[] = [...(p.outbox ?? owed), ...(p.extraOutbox ?? []), ...effects.flatMap((e) => e.outbox ?? [])];
     const milestone = statusChanges ? MILESTONE[to] : undefined;
     // Hold reasons follow the status unless the change says otherwise: none once an order leaves on_hold.
     const holdReasons = p.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);
     const db = database(this.env);
     const statements: BatchItem<"sqlite">[] = [
-      db
-        .insert(orderEvents)
-        .values({ id: newId("evt", now), orderId: snap.id, seq: version, type, fromStatus: snap.status, toStatus: to, actor, reason: p.reason, data, createdAt: now }),
+      db.insert(orderEvents).values({
+        id: newId("evt", now),
+        orderId: snap.id,
+        seq: version,
+        type,
+        fromStatus: snap.status,
+        toStatus: to,
+        actor,
+        reason: p.reason,
+        internalNote: p.internalNote ?? null,
+        customerMessage: p.customerMessage ?? null,
+        data,
+        createdAt: now,
+      }),
       ...(rows.length ? [db.insert(outbox).values(rows)] : []),
       // Only a held order has hold reasons (leaving on_hold clears them), so only its need deleting.
       ...(holdReasons && snap.status === "on_hold" ? [db.delete(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id))] : []),
@@ -343,6 +356,8 @@ export abstract class OrderKernel extends DurableObject<Env> {
         {
           event,
           reason: cmd.reason,
+          internalNote: cmd.internalNote ?? null,
+          customerMessage: cmd.customerMessage ?? null,
           // How long a held order waited for this decision: the auditors' latency.
           data: { ...cmd.data, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: Date.now() - snap.heldAt } : {}) },
           ...(event === "hold" ? { holdReasons: [{ code: "manual", message: cmd.reason ?? "held by staff" }] } : {}),

@@ -146,7 +146,7 @@ orderRoutes.openapi(
   }),
   async (c) => {
     const principal = c.get("principal");
-    const { event, reason, stock } = c.req.valid("json");
+    const { event, reason, stock, internal_note, customer_message } = c.req.valid("json");
     const { id } = c.req.valid("param");
     if (isOrderEvent(event) && !can(principal.role, `orders:transition:${event}`)) {
       throw new ApiError(403, "forbidden", "Forbidden", `The ${principal.role} role may not ${event} orders`);
@@ -159,6 +159,8 @@ orderRoutes.openapi(
       orderId: id,
       event,
       reason: reason ?? null,
+      internalNote: internal_note ?? null,
+      customerMessage: customer_message ?? null,
       actor: principal.id,
       stores: principal.stores,
       expectedVersion,

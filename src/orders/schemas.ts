@@ -149,7 +149,9 @@ export const OrderEventSchema = z
     from_status: z.enum(ORDER_STATUSES).nullable(),
     to_status: z.enum(ORDER_STATUSES),
     actor: z.string(),
-    reason: z.string().nullable(),
+    reason: z.string().nullable().openapi({ description: "Staff side only" }),
+    internal_note: z.string().nullable().openapi({ description: "Staff's internal note; never shown to the customer" }),
+    customer_message: z.string().nullable().openapi({ description: "What the customer was told with this change (their message and order page)" }),
     data: z.record(z.string(), z.unknown()).nullable(),
     created_at: Rfc3339,
   })
@@ -159,6 +161,9 @@ export const OrderEventList = listOf(OrderEventSchema, "OrderEventList");
 
 export const OrderEventsQuery = z.object(ListQuery);
 
+/** The staff events whose customer message says why: the customer is told of each, and may need to act. */
+const CUSTOMER_MESSAGE_EVENTS: ReadonlySet<string> = new Set(["hold", "reject", "cancel"]);
+
 export const TransitionBody = z
   .object({
     event: z
@@ -166,13 +171,26 @@ export const TransitionBody = z
       .min(1)
       .max(40)
       .openapi({ enum: [...ORDER_EVENTS], example: "approve" }),
-    reason: z.string().trim().min(1).max(500).optional(),
+    reason: z.string().trim().min(1).max(500).optional().openapi({
+      description: "Why, for staff: the timeline, `status_reason` and the review queue. Never shown to the customer (see `customer_message`).",
+    }),
+    internal_note: z.string().trim().min(1).max(2000).optional().openapi({
+      description: "Staff's internal note on the change, kept on the order's timeline (`GET /v1/orders/{id}/events`). Never shown to the customer.",
+    }),
+    customer_message: z.string().trim().min(1).max(1000).optional().openapi({
+      description:
+        "For `hold`, `reject` and `cancel` only: what to tell the customer, word for word, in the message this change sends and on their order page. Write it in the customer's language. Nothing else staff type reaches the customer.",
+    }),
     stock: z.enum(["consume", "release"]).optional().openapi({
       description:
         "For `fulfil_externally` only: `consume` (default) books the units still reserved or picked out of the warehouse, as shipped from it; `release` gives them back (the goods went from elsewhere)",
     }),
   })
   .refine((b) => b.stock === undefined || b.event === "fulfil_externally", { message: "stock is only for fulfil_externally", path: ["stock"] })
+  .refine((b) => b.customer_message === undefined || CUSTOMER_MESSAGE_EVENTS.has(b.event), {
+    message: "customer_message is only for hold, reject and cancel",
+    path: ["customer_message"],
+  })
   .openapi("Transition");
 
 export const ListOrdersQuery = z.object({

@@ -90,6 +90,8 @@ export function orderEvent(e: OrderEventRow): z.infer<typeof OrderEventSchema> {
     to_status: e.toStatus as OrderStatus,
     actor: e.actor,
     reason: e.reason,
+    internal_note: e.internalNote,
+    customer_message: e.customerMessage,
     data: e.data ?? null,
     created_at: iso(e.createdAt),
   };

@@ -29,7 +29,10 @@ import type { FactKind, GuardFacts, LifecycleEvent, OrderEvent, OrderStatus, Vet
 export type Scope = "*" | readonly string[];
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderLineRow = typeof orderLines.$inferSelect;
-export type HoldReason = { code: string; message: string };
+/** A finding's parameters (`{ country: "CN", postal_code: "2000" }`): what customer-facing text is rendered from, per language. */
+export type FindingParams = Record<string, string | number>;
+/** `message` is staff's (English); `params` holds each finding's parameters, for text rendered in the customer's language. */
+export type HoldReason = { code: string; message: string; params?: FindingParams[] | null };
 
 /** What the order object keeps of its order between changes: a cache of D1, trusted while the version guard agrees. */
 export type OrderSnapshot = {
@@ -59,7 +62,12 @@ export type Proposal = {
   event: LifecycleEvent;
   /** The timeline's name for the change when more precise than the event (`after_sales_opened`, `payment_updated`). */
   type?: string;
+  /** Staff side only: the timeline, status_reason, partner webhooks. Never shown to the customer. */
   reason: string | null;
+  /** Staff's internal note, kept on the event; never shown to the customer. */
+  internalNote?: string | null;
+  /** What staff chose to tell the customer with this change: carried to the customer's message and shown on their page. */
+  customerMessage?: string | null;
   data?: Record<string, unknown> | null;
   patch?: OrderPatch;
   /** The order's status_reason; by default a change of status sets it from `reason` (holds, cancellations) or clears it. */
@@ -153,7 +161,12 @@ export type Stages = Record<string, OrderStage<any, any, any>>;
 export type TransitionCommand = {
   orderId: string;
   event: string;
+  /** Staff side only (timeline, status_reason); never shown to the customer. */
   reason: string | null;
+  /** Staff's internal note on the change; never shown to the customer. */
+  internalNote?: string | null;
+  /** What to tell the customer with this change (hold, reject, cancel): the only staff text that reaches them. */
+  customerMessage?: string | null;
   actor: string;
   /** The caller's store scope: an order outside it is reported as not found. */
   stores: Scope;

@@ -70,7 +70,7 @@ test("a customer fixes their postcode on a phone and the order is confirmed", { 
   const page = await context.newPage();
   await page.goto(`${server.base}${path}`);
   assert.equal(await page.locator("[data-status]").getAttribute("data-status"), "on_hold");
-  assert.match(await page.locator("body").innerText(), /"1011" is not a US postal code/);
+  assert.match(await page.locator("body").innerText(), /"1011" is not a postal code in United States/);
 
   await page.fill("#postal_code", "10118");
   await Promise.all([page.waitForURL(/done=address/), page.click("form[action$='/address'] button")]);

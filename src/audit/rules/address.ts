@@ -42,7 +42,7 @@ export const addressRule: RuleKind<z.infer<typeof Params>> = {
     if (!order.requiresShipping) return contact(order, params, out).map(withActions);
     for (const field of ["name", "line1", "city", "postal_code", "country"] as const) {
       if (!a[field]?.trim()) {
-        out.push({ code: "address_incomplete", message: `The address has no ${field.replace("_", " ")}`, field: `shipping_address.${field}` });
+        out.push({ code: "address_incomplete", message: `The address has no ${field.replace("_", " ")}`, params: { field }, field: `shipping_address.${field}` });
       }
     }
     const format = FORMATS[a.country ?? ""];
@@ -50,11 +50,17 @@ export const addressRule: RuleKind<z.infer<typeof Params>> = {
       out.push({
         code: "postal_code_invalid",
         message: `"${a.postal_code}" is not a ${a.country} postal code (like ${format.example})`,
+        params: { postal_code: a.postal_code, country: a.country!, example: format.example },
         field: "shipping_address.postal_code",
       });
     }
     if (format?.regionRequired && !a.region?.trim()) {
-      out.push({ code: "region_missing", message: `A ${a.country} address needs its state, province or prefecture`, field: "shipping_address.region" });
+      out.push({
+        code: "region_missing",
+        message: `A ${a.country} address needs its state, province or prefecture`,
+        params: { country: a.country! },
+        field: "shipping_address.region",
+      });
     }
     return contact(order, params, out).map(withActions);
   },
@@ -68,7 +74,7 @@ function contact(
   out: RawFinding[],
 ) {
   if (params.require_contact && !order.customerEmail && !order.customerPhone) {
-    out.push({ code: "contact_missing", message: "There is no email or phone to reach the customer", field: "customer" });
+    out.push({ code: "contact_missing", message: "There is no email or phone to reach the customer", params: {}, field: "customer" });
   }
   const format = FORMATS[order.shippingAddress.country ?? ""];
   const phone = order.customerPhone?.replace(/[\s().\-]/g, "");
@@ -78,6 +84,7 @@ function contact(
     out.push({
       code: "phone_invalid",
       message: `"${order.customerPhone}" does not look like a ${order.shippingAddress.country} phone number`,
+      params: { phone: order.customerPhone!, country: order.shippingAddress.country ?? "" },
       field: "customer.phone",
     });
   }

@@ -12,8 +12,8 @@ export const skuRule: RuleKind<NoParams> = {
     const out: RawFinding[] = [];
     lines.forEach((l, i) => {
       const p = ctx.catalogue.get(l.sku);
-      if (!p) out.push({ code: "sku_unknown", message: `SKU ${l.sku} is not in the catalogue`, field: `lines.${i}.sku` });
-      else if (!p.active) out.push({ code: "sku_inactive", message: `SKU ${l.sku} is no longer sold`, field: `lines.${i}.sku` });
+      if (!p) out.push({ code: "sku_unknown", message: `SKU ${l.sku} is not in the catalogue`, params: { sku: l.sku }, field: `lines.${i}.sku` });
+      else if (!p.active) out.push({ code: "sku_inactive", message: `SKU ${l.sku} is no longer sold`, params: { sku: l.sku }, field: `lines.${i}.sku` });
     });
     return out;
   },
@@ -40,6 +40,7 @@ export const priceRule: RuleKind<z.infer<typeof PriceParams>> = {
         out.push({
           code: "price_mismatch",
           message: `${l.sku} sold at ${fromMinor(l.unitPrice, order.currency)}, catalogue price ${fromMinor(p.price, p.currency)}`,
+          params: { sku: l.sku, unit_price: fromMinor(l.unitPrice, order.currency), catalogue_price: fromMinor(p.price, p.currency), currency: order.currency },
           field: `lines.${i}.unit_price`,
         });
       }

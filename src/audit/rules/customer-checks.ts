@@ -11,6 +11,7 @@ export const blocklistRule: RuleKind<NoParams> = {
     return ctx.blocked.map((b) => ({
       code: "customer_blocked",
       message: `The customer's ${b.kind} is blocked`,
+      params: { kind: b.kind },
       field: b.kind === "address" ? "shipping_address" : `customer.${b.kind}`,
     }));
   },
@@ -33,7 +34,7 @@ export const duplicateRule: RuleKind<z.infer<typeof DuplicateParams>> = {
     const contents = contentsKey(lines);
     const since = order.createdAt - window_hours * 3_600_000;
     const twin = ctx.recentOrders.find((o) => o.id !== order.id && o.contents === contents && o.createdAt >= since && o.createdAt <= order.createdAt);
-    return twin ? [{ code: "possible_duplicate", message: `Same customer and items as ${twin.id}`, field: "lines" }] : [];
+    return twin ? [{ code: "possible_duplicate", message: `Same customer and items as ${twin.id}`, params: { order_id: twin.id }, field: "lines" }] : [];
   },
 };
 
@@ -49,7 +50,13 @@ export const stockRule: RuleKind<NoParams> = {
     const out: RawFinding[] = [];
     for (const [sku, qty] of wanted) {
       const have = ctx.stock.get(sku) ?? 0;
-      if (have < qty) out.push({ code: "stock_insufficient", message: `${qty} × ${sku} wanted, ${have} available in all warehouses`, field: "lines" });
+      if (have < qty)
+        out.push({
+          code: "stock_insufficient",
+          message: `${qty} × ${sku} wanted, ${have} available in all warehouses`,
+          params: { sku, wanted: qty, available: have },
+          field: "lines",
+        });
     }
     return out;
   },

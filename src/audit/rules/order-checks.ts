@@ -12,18 +12,19 @@ export const totalsRule: RuleKind<NoParams> = {
     const out: RawFinding[] = [];
     lines.forEach((l, i) => {
       if (l.unitPrice * l.quantity !== l.totalAmount) {
-        out.push({ code: "line_total_mismatch", message: `Line ${i + 1} does not add up`, field: `lines.${i}` });
+        out.push({ code: "line_total_mismatch", message: `Line ${i + 1} does not add up`, params: { line: i + 1 }, field: `lines.${i}` });
       }
     });
     const subtotal = lines.reduce((s, l) => s + l.totalAmount, 0);
     const total = subtotal + order.shippingAmount + order.taxAmount - order.discountAmount;
     if (subtotal !== order.subtotalAmount || total !== order.totalAmount) {
-      out.push({ code: "total_mismatch", message: "The order's totals do not add up", field: "total_amount" });
+      out.push({ code: "total_mismatch", message: "The order's totals do not add up", params: {}, field: "total_amount" });
     }
     if (order.channelTotalAmount !== null && order.channelTotalAmount !== order.totalAmount) {
       out.push({
         code: "channel_total_mismatch",
         message: `The channel's total ${fromMinor(order.channelTotalAmount, order.currency)} differs from the computed ${fromMinor(order.totalAmount, order.currency)}`,
+        params: { channel_total: fromMinor(order.channelTotalAmount, order.currency), total: fromMinor(order.totalAmount, order.currency), currency: order.currency },
         field: "total_amount",
       });
     }
@@ -45,11 +46,17 @@ export const quantityRule: RuleKind<z.infer<typeof QuantityParams>> = {
     const out: RawFinding[] = [];
     lines.forEach((l, i) => {
       if (l.quantity > p.max_per_line) {
-        out.push({ code: "quantity_over_limit", message: `${l.quantity} × ${l.sku} is more than ${p.max_per_line} per line`, field: `lines.${i}.quantity` });
+        out.push({
+          code: "quantity_over_limit",
+          message: `${l.quantity} × ${l.sku} is more than ${p.max_per_line} per line`,
+          params: { sku: l.sku, quantity: l.quantity, limit: p.max_per_line },
+          field: `lines.${i}.quantity`,
+        });
       }
     });
     const units = lines.reduce((s, l) => s + l.quantity, 0);
-    if (units > p.max_units) out.push({ code: "units_over_limit", message: `${units} units is more than ${p.max_units} per order`, field: "lines" });
+    if (units > p.max_units)
+      out.push({ code: "units_over_limit", message: `${units} units is more than ${p.max_units} per order`, params: { units, limit: p.max_units }, field: "lines" });
     return out;
   },
 };
@@ -77,7 +84,14 @@ export const amountRule: RuleKind<z.infer<typeof AmountParams>> = {
     if (limit === undefined) return [];
     const r = toMinor(limit, order.currency);
     if (!r.ok || order.totalAmount <= r.minor) return [];
-    return [{ code: "amount_over_threshold", message: `Total ${fromMinor(order.totalAmount, order.currency)} ${order.currency} is above ${limit}`, field: "total_amount" }];
+    return [
+      {
+        code: "amount_over_threshold",
+        message: `Total ${fromMinor(order.totalAmount, order.currency)} ${order.currency} is above ${limit}`,
+        params: { total: fromMinor(order.totalAmount, order.currency), currency: order.currency, threshold: limit },
+        field: "total_amount",
+      },
+    ];
   },
 };
 
@@ -87,7 +101,7 @@ export const noteRule: RuleKind<NoParams> = {
   params: NoParams,
   defaultSeverity: "hold",
   evaluate({ order }) {
-    return order.note?.trim() ? [{ code: "buyer_note", message: `The buyer wrote: "${order.note.slice(0, 200)}"`, field: "note" }] : [];
+    return order.note?.trim() ? [{ code: "buyer_note", message: `The buyer wrote: "${order.note.slice(0, 200)}"`, params: { note: order.note.slice(0, 200) }, field: "note" }] : [];
   },
 };
 
@@ -107,6 +121,6 @@ export const paymentRule: RuleKind<z.infer<typeof PaymentParams>> = {
   defaultSeverity: "wait",
   evaluate({ order }, _ctx, p) {
     if (p.allow_cash_on_delivery || (p.paid_statuses as string[]).includes(order.paymentStatus)) return [];
-    return [{ code: "awaiting_payment", message: `Payment is ${order.paymentStatus}`, field: "payment_status" }];
+    return [{ code: "awaiting_payment", message: `Payment is ${order.paymentStatus}`, params: { payment_status: order.paymentStatus }, field: "payment_status" }];
   },
 };

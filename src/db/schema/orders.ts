@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { z } from "@hono/zod-openapi";
 import type { Address } from "../../orders/schemas";
+import type { FindingParams } from "../../orders/stage";
 import { stores } from "./stores";
 
 /** The order's states; which move is legal between them is src/orders/lifecycle.ts's to say. */
@@ -103,7 +104,12 @@ export const orderEvents = sqliteTable(
     fromStatus: text("from_status", { enum: ORDER_STATUSES }),
     toStatus: text("to_status", { enum: ORDER_STATUSES }).notNull(),
     actor: text("actor").notNull(),
+    /** Staff's reason, for the timeline and lists: staff side only, never shown to the customer. */
     reason: text("reason"),
+    /** Staff's internal note on the change: staff side only, never shown to the customer. */
+    internalNote: text("internal_note"),
+    /** What staff chose to tell the customer with this change: the only staff text that reaches them (message and order page). */
+    customerMessage: text("customer_message"),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),
   },
@@ -122,7 +128,10 @@ export const orderHoldReasons = sqliteTable(
       .notNull()
       .references(() => orders.id),
     code: text("code").notNull(),
+    /** For staff, in English. The customer sees text rendered from `code` and `params` in their language (src/audit/finding-text.ts). */
     message: text("message").notNull(),
+    /** The parameters of each finding behind this reason (one entry per finding); null on rows written before they were kept, and on manual holds. */
+    params: text("params", { mode: "json" }).$type<FindingParams[]>(),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.orderId, t.code] }), index("order_hold_reasons_code_idx").on(t.code, t.createdAt)],
