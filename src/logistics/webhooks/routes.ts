@@ -8,6 +8,7 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
+import { parseJsonBytes, readBodyLimited } from "../../http/body";
 import { webhookProblems } from "../../http/route";
 import { ApiError, validationFailed } from "../../http/problem";
 import { sendOutboxSoon } from "../../outbox/send";
@@ -83,15 +84,11 @@ trackingWebhookRoutes.openAPIRegistry.registerPath({
   },
 });
 
-const tooLarge = () => new ApiError(413, "payload_too_large", "Payload too large", `Bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
-
 trackingWebhookRoutes.post("/webhooks/tracking/:partner", async function receiveTrackingWebhook(c) {
   // A Map, not an object: "constructor" or "__proto__" in the URL must be an unknown partner, not Object's own.
   const partner = TRACKING_PARTNERS.get(c.req.param("partner"));
   if (!partner) throw new ApiError(404, "not_found", "Not found", `No tracking partner "${c.req.param("partner")}"`);
-  if (Number(c.req.header("content-length") ?? "0") > MAX_WEBHOOK_BYTES) throw tooLarge();
-  const body = new Uint8Array(await c.req.arrayBuffer());
-  if (body.byteLength > MAX_WEBHOOK_BYTES) throw tooLarge();
+  const body = await readBodyLimited(c.req.raw, MAX_WEBHOOK_BYTES);
 
   const now = Date.now();
   const verified = await partner.verify({ body, headers: c.req.raw.headers, url: new URL(c.req.url) }, c.env, now);
@@ -103,14 +100,7 @@ trackingWebhookRoutes.post("/webhooks/tracking/:partner", async function receive
     throw new ApiError(401, "invalid_signature", "Invalid signature", verified.detail);
   }
 
-  let text: string;
-  let json: unknown;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body);
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "malformed_json", "Malformed JSON", "The body is not valid UTF-8 JSON");
-  }
+  const { text, json } = parseJsonBytes(body);
   const parsed = partner.parse(json, now);
   if (parsed.kind === "invalid") throw validationFailed(parsed.errors);
   if (parsed.kind === "ignored") return c.json({ received: true, ignored: parsed.reason }, 200);
