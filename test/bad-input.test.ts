@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../src/http/body";
 import { countStock } from "../src/inventory/count-stock";
 import { ADMIN, api, createProduct, createStore, expectInvalidQuery, unique } from "./helpers";
-import { count, createWarehouse, stockedWarehouse } from "./processing-helpers";
+import { count, createWarehouse, floorShipment, stockedWarehouse } from "./processing-helpers";
 
 const LONE_HIGH = "\ud800";
 const LONE_LOW = "\udc00";
@@ -166,5 +166,21 @@ describe("report dates are calendar dates", () => {
   it("a leap day is a date in a leap year only", async () => {
     expect((await api("/v1/reports/orders?from=2024-02-29&to=2024-03-01")).status).toBe(200);
     expectInvalidQuery(await api("/v1/reports/orders?from=2026-02-29&to=2026-03-01"), "from");
+  });
+});
+
+describe("a warehouse without its OUTBOUND bin", () => {
+  it("a pick there is a 409 problem saying what to add, not a 500, and nothing moves", async () => {
+    const s = await floorShipment("waved");
+    // As a warehouse made by hand in the database (the demo seed once did this): the API always adds the bin.
+    await env.DB.prepare("DELETE FROM bins WHERE warehouse_id = ? AND kind = 'outbound'").bind(s.warehouseId).run();
+    const movementsBefore = await count("stock_movements", "warehouse_id = ?", s.warehouseId);
+    const r = await api(`/v1/waves/${s.waveId}/picks`, { body: { item_id: s.itemId, scanned: s.sku, quantity: 1 } });
+    expect(r.status).toBe(409);
+    expect(r.headers.get("content-type")).toBe("application/problem+json");
+    expect(r.body.code).toBe("no_outbound_bin");
+    expect(r.body.detail).toMatch(/OUTBOUND/);
+    expect(await count("stock_movements", "warehouse_id = ?", s.warehouseId)).toBe(movementsBefore);
+    expect(await count("shipment_items", "id = ? AND picked_qty = 0 AND reserved_qty = 1", s.itemId)).toBe(1);
   });
 });
