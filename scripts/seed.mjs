@@ -26,6 +26,15 @@ export const DEMO_PRODUCTS = [
 
 export const DEMO_WAREHOUSE = { id: "wh_main", name: "Main warehouse", kind: "own", country: "US", region: "NJ" };
 
+/**
+ * Its bins: every warehouse has an OUTBOUND bin where picked goods wait for packing (the API creates it with the
+ * warehouse; the seed must too, or the first pick has nowhere to go), and one storage bin to receive stock into.
+ */
+export const DEMO_BINS = [
+  { id: "bin_demo_outbound", code: "OUTBOUND", kind: "outbound", pickSequence: 0 },
+  { id: "bin_demo_a01", code: "A-01", kind: "storage", pickSequence: 10 },
+];
+
 /** Public demo secrets: they only ever exist in local databases seeded by this script. */
 export const DEMO_KEYS = [
   {
@@ -72,6 +81,8 @@ export function seedSql(now = Date.now()) {
         }),
       ),
       insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, created_at: now }),
+      // OR IGNORE on (warehouse, code): a database seeded before the bins existed gets them on the next start.
+      ...DEMO_BINS.map((b) => insert("bins", { id: b.id, warehouse_id: w.id, code: b.code, kind: b.kind, pick_sequence: b.pickSequence, active: 1, created_at: now })),
       ...DEMO_KEYS.map((k) =>
         insert("api_keys", {
           id: k.id,

@@ -7,7 +7,8 @@
 //  5. fires the cron triggers of wrangler.toml on their schedule, which
 //     `wrangler dev` does not do, through /cdn-cgi/local/scheduled.
 //
-// Environment: PORT (default 8787); OMS_PERSIST_DIR to keep the local D1,
+// Environment: PORT (default 8787); PUBLIC_URL (default http://127.0.0.1:$PORT,
+// or the one in .dev.vars): where customers' links point; OMS_PERSIST_DIR to keep the local D1,
 // Durable Objects and queues somewhere other than .wrangler/state (tests use a
 // throwaway directory); OMS_NO_CRON=1 to not fire crons; OMS_STOP_ON_STDIN_CLOSE=1
 // to stop when stdin reaches its end (for supervisors that pipe stdin).
@@ -17,7 +18,7 @@ import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { cronMatches, msToNextMinute, parseCron, readCrons } from "./cron.mjs";
 import { DEMO_KEYS, DEMO_STORE, seed } from "./seed.mjs";
-import { persistArgs, ROOT, runWrangler, spawnWrangler } from "./wrangler.mjs";
+import { localPublicUrl, persistArgs, ROOT, runWrangler, spawnWrangler } from "./wrangler.mjs";
 
 const log = (msg) => console.log(`[start] ${msg}`);
 
@@ -94,7 +95,9 @@ function readDevVars(path) {
   }
   return vars;
 }
-const adminKey = readDevVars(devVars).BOOTSTRAP_ADMIN_KEY;
+const devVarValues = readDevVars(devVars);
+const adminKey = devVarValues.BOOTSTRAP_ADMIN_KEY;
+const publicUrl = localPublicUrl({ port, devVars: devVarValues });
 
 // Refuse early if the port is taken: otherwise /healthz could be answered by someone else.
 await new Promise((resolveFree) => {
@@ -129,7 +132,18 @@ if (stopping) await new Promise(() => {}); // the signal handler exits
 
 // ---- 4. wrangler dev ------------------------------------------------------
 
-const devArgs = ["dev", "--ip", "127.0.0.1", "--port", String(port), "--show-interactive-dev-session=false", ...persistArgs(persistDir)];
+const devArgs = [
+  "dev",
+  "--ip",
+  "127.0.0.1",
+  "--port",
+  String(port),
+  "--show-interactive-dev-session=false",
+  // wrangler.toml's PUBLIC_URL names the default port; links must reach this one.
+  "--var",
+  `PUBLIC_URL:${publicUrl}`,
+  ...persistArgs(persistDir),
+];
 log(`wrangler ${devArgs.join(" ")}`);
 const dev = spawnWrangler(devArgs, { stdio: ["ignore", "inherit", "inherit"] });
 track(dev);
@@ -212,6 +226,7 @@ if (!stopping) {
     `  Docs       ${base}/docs`,
     `  OpenAPI    ${base}/openapi.json`,
     `  Health     ${base}/healthz`,
+    `  Links      ${publicUrl}/o/...   (PUBLIC_URL: customers' links point here)`,
     `  Admin key  ${adminKey ?? "(BOOTSTRAP_ADMIN_KEY is not set in .dev.vars)"}   (BOOTSTRAP_ADMIN_KEY in .dev.vars)`,
     ...DEMO_KEYS.map((k) => `  Demo key   ${k.key}   (${k.role}, ${k.storeIds.join(", ")})`),
     `  Demo store ${DEMO_STORE.id} (${DEMO_STORE.name}, ${DEMO_STORE.currency}); SKUs TEA-1, MUG-1, KETTLE-1, FILTER-1, SETUP-1`,

@@ -56,3 +56,11 @@ export function runWrangler(args, { env = {}, onSpawn } = {}) {
 export function persistArgs(persistDir) {
   return persistDir ? ["--persist-to", persistDir] : [];
 }
+
+/**
+ * Where customers' links point for a local server: PUBLIC_URL when it is set (in the environment or in .dev.vars),
+ * else this server's own address, so `PORT=8912 npm start` writes links to port 8912, not to wrangler.toml's 8787.
+ */
+export function localPublicUrl({ port, env = process.env, devVars = {} }) {
+  return env.PUBLIC_URL || devVars.PUBLIC_URL || `http://127.0.0.1:${port}`;
+}

@@ -195,6 +195,15 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", warehouse.id), body: { code: unique("Z").slice(-20), name: "zone" } };
     case "POST /v1/warehouses/{id}/bins":
       return { path: path.replace("{id}", warehouse.id), body: { code: unique("B").slice(-20) } };
+    case "GET /v1/warehouses/{id}/package-types":
+      return { path: path.replace("{id}", warehouse.id) };
+    case "POST /v1/warehouses/{id}/package-types":
+      return { path: path.replace("{id}", warehouse.id), body: { code: unique("PK").slice(-20), name: "carton", tare_grams: 100, length_mm: 100, width_mm: 100, height_mm: 100 } };
+    case "PATCH /v1/warehouses/{id}/package-types/{code}": {
+      const code = unique("PK").slice(-20);
+      await api(`/v1/warehouses/${warehouse.id}/package-types`, { body: { code, name: "carton", tare_grams: 100, length_mm: 100, width_mm: 100, height_mm: 100 } });
+      return { path: path.replace("{id}", warehouse.id).replace("{code}", code), body: { tare_grams: 90 } };
+    }
     case "POST /v1/warehouses/{id}/receipts":
       return { path: path.replace("{id}", warehouse.id), body: { lines: [{ sku: "TEA-1", bin: "A-01", quantity: 1, unit_cost: "1.00" }] } };
     case "POST /v1/warehouses/{id}/adjustments":

@@ -96,6 +96,12 @@ describe("calendar days", () => {
     expect(isDay("2026-02-29")).toBe(false);
     expect(isDay("2026-2-1")).toBe(false);
     expect(isDay("x")).toBe(false);
+    expect(isDay("2024-02-29")).toBe(true);
+    expect(isDay("2000-02-29")).toBe(true);
+    expect(isDay("2100-02-29")).toBe(false);
+    for (const impossible of ["2026-02-30", "2026-02-32", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00", "0000-01-01", "9999-99-99"]) {
+      expect(isDay(impossible), impossible).toBe(false);
+    }
     expect(addDays("2026-12-31", 1)).toBe("2027-01-01");
     expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
     expect(daysBetween("2026-01-01", "2026-12-31")).toBe(364);

@@ -60,8 +60,16 @@ export function localDay(tz: string, t: number): string {
   return dateOf(t + offsetMs(tz, t));
 }
 
+/**
+ * True for a real calendar date written YYYY-MM-DD (2024-02-29 yes, 2026-02-29,
+ * 2026-02-30 and 2026-13-01 no). Never throws: a query parameter is any text.
+ */
 export function isDay(day: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(day) && dateOf(Date.parse(`${day}T00:00:00Z`)) === day;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
 }
 
 export function addDays(day: string, n: number): string {

@@ -12,7 +12,7 @@ import { and, eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
-import { addHeld, changeLevel, insertMovements, isStockShortage, outboundBin, type MovementInput } from "../inventory/stock";
+import { addHeld, changeLevel, insertMovements, isStockShortage, NO_OUTBOUND_BIN, outboundBin, type MovementInput } from "../inventory/stock";
 import { newId } from "../lib/ids";
 import { recordScanMismatch, skuForScan } from "./scan";
 
@@ -22,7 +22,7 @@ export type PickInput = { item_id: string; scanned: string; quantity: number; sh
 export type PickResult =
   | { ok: true; itemId: string; picked: number; short: number; remaining: number; waveStatus: "open" | "picked"; exceptionId: string | null }
   | { ok: false; code: "not_found" }
-  | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "intercepted" | "nothing_to_pick" | "conflict"; message: string };
+  | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "intercepted" | "nothing_to_pick" | "conflict" | "no_outbound_bin"; message: string };
 
 export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, { input, worker }: { input: PickInput; worker: string }): Promise<PickResult> {
   const db = database(env);
@@ -52,6 +52,7 @@ export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, { i
   const shortQty = input.short ? item.reservedQty - q : 0;
   const now = Date.now();
   const outbound = await outboundBin(db, item.warehouseId);
+  if (!outbound) return NO_OUTBOUND_BIN;
   const ref = { actor: worker, refType: "shipment", refId: item.shipmentId, createdAt: now };
   const moves: MovementInput[] = [];
   const statements: BatchItem<"sqlite">[] = [

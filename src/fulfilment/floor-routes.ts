@@ -244,15 +244,17 @@ floorRoutes.openapi(
     tags: ["Warehouse floor"],
     summary: "Pack and weigh: the shipment becomes ready for its label",
     description:
-      "Every picked unit must have been scanned (409 `missing_items`); the measured weight must be within the warehouse's tolerance of the catalogue weight (409 `weight_mismatch`) unless `weight_override_reason` says why.",
+      "Every picked unit must have been scanned (409 `missing_items`); the measured weight must be within the warehouse's tolerance of the expected weight, the goods' catalogue weight plus the tare of each package's `package_type` (409 `weight_mismatch`), unless `weight_override_reason` says why. A package type the warehouse does not have (or retired) is a 422 naming the package.",
     request: { params: ShipmentIdParam, body: jsonBody(PackBody) },
     responses: { 200: jsonResponse(Shipment, "The packed shipment"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {
     const p = c.get("principal");
-    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) =>
-      packShipment(c.env, s, { warehouse: await warehouseOr404(c.env, p, s.warehouseId), input: c.req.valid("json"), worker: p.id }),
-    );
+    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) => {
+      const r = await packShipment(c.env, s, { warehouse: await warehouseOr404(c.env, p, s.warehouseId), input: c.req.valid("json"), worker: p.id });
+      if ("errors" in r) throw validationFailed(r.errors);
+      return r;
+    });
     return c.json(packed, 200);
   },
 );

@@ -11,7 +11,7 @@ import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
-import { addOnHand, changeLevel, insertMovements, isStockShortage, outboundBin, type MovementInput } from "../inventory/stock";
+import { addOnHand, changeLevel, insertMovements, isStockShortage, NO_OUTBOUND_BIN, outboundBin, type MovementInput } from "../inventory/stock";
 import { canMove, moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
 
@@ -77,6 +77,7 @@ export async function resolveInterception(
   const moves: MovementInput[] = [];
   if (toRestock.length) {
     const outbound = await outboundBin(db, s.warehouseId);
+    if (!outbound) return NO_OUTBOUND_BIN;
     const ref = { actor, reason: "restocked after interception", refType: "shipment", refId: s.id, createdAt: now };
     for (const i of toRestock) {
       const p = i.pickedQty;

@@ -1,17 +1,22 @@
 /**
  * Packing. Every picked unit is scanned against the shipment (an item that
  * is not in it, or one already fully scanned, is refused); then the packer
- * gives the packages with their dimensions and measured weights, which must
- * be within the warehouse's tolerance of the catalogue weight of what was
- * picked (or carry an override reason). Then the shipment is packed and
+ * gives the packages (each of one of the warehouse's package types, or with
+ * its dimensions) and their measured weights, which must be within the
+ * warehouse's tolerance of the catalogue weight of what was picked plus the
+ * packages' tare (or carry an override reason). Then the shipment is packed and
  * ready for its label, which the logistics stage prints. An intercepted
  * shipment cannot be packed.
  */
+import type { z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents } from "../db/schema";
+import { activePackageTypes } from "../inventory/package-types";
 import type { WarehouseRow } from "../inventory/scope";
+import type { FieldError } from "../http/problem";
+import type { PackBody } from "./schemas";
 import { recordScanMismatch, skuForScan } from "./scan";
 import { moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
@@ -78,14 +83,40 @@ export async function scanForPack(
   }
 }
 
-export type PackInput = {
-  packages: { length_mm: number; width_mm: number; height_mm: number; weight_grams: number }[];
-  weight_override_reason?: string | undefined;
-  accept_short?: boolean | undefined;
-  duration_ms?: number | undefined;
-};
+export type PackInput = Omit<z.input<typeof PackBody>, "accept_short"> & { accept_short?: boolean | undefined };
 
-export type PackResult = { ok: true; expected: number; measured: number; tolerance: number } | Refusal;
+export type PackResult = { ok: true; expected: number; measured: number; tolerance: number } | Refusal | { ok: false; code: "invalid"; errors: FieldError[] };
+
+/** A package as packed: its dimensions (given, or its type's) and its type's code and tare, if it has one. */
+type PackedPackage = { package_type?: string; tare_grams?: number; length_mm: number; width_mm: number; height_mm: number; weight_grams: number };
+
+/**
+ * The packages with their types resolved, or the fields naming a type this warehouse does not have (or retired).
+ * Pure over the types found.
+ */
+export function resolvePackages(
+  packages: PackInput["packages"],
+  types: ReadonlyMap<string, { tareGrams: number; lengthMm: number; widthMm: number; heightMm: number }>,
+): { ok: true; packages: PackedPackage[]; tare: number } | { ok: false; errors: FieldError[] } {
+  const errors: FieldError[] = [];
+  const out: PackedPackage[] = [];
+  for (const [i, p] of packages.entries()) {
+    const type = p.package_type === undefined ? undefined : types.get(p.package_type);
+    if (p.package_type !== undefined && !type) {
+      errors.push({ field: `packages.${i}.package_type`, message: `no active package type ${p.package_type} in this warehouse` });
+      continue;
+    }
+    out.push({
+      ...(type ? { package_type: p.package_type!, tare_grams: type.tareGrams } : {}),
+      length_mm: p.length_mm ?? type!.lengthMm,
+      width_mm: p.width_mm ?? type!.widthMm,
+      height_mm: p.height_mm ?? type!.heightMm,
+      weight_grams: p.weight_grams,
+    });
+  }
+  if (errors.length) return { ok: false, errors };
+  return { ok: true, packages: out, tare: out.reduce((g, p) => g + (p.tare_grams ?? 0), 0) };
+}
 
 /** Pure: the accepted weight window around the catalogue weight. */
 export function weightTolerance(expectedGrams: number, pct: number, grams: number): number {
@@ -93,9 +124,17 @@ export function weightTolerance(expectedGrams: number, pct: number, grams: numbe
 }
 
 export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, input, worker }: { warehouse: WarehouseRow; input: PackInput; worker: string }): Promise<PackResult> {
+  const db = database(env);
+  // Validation first: a package type this warehouse does not have is a bad request, whatever the shipment's state.
+  const types = await activePackageTypes(
+    db,
+    s.warehouseId,
+    input.packages.flatMap((p) => (p.package_type === undefined ? [] : [p.package_type])),
+  );
+  const resolved = resolvePackages(input.packages, types);
+  if (!resolved.ok) return { ok: false, code: "invalid", errors: resolved.errors };
   const refusal = blocked(s);
   if (refusal) return refusal;
-  const db = database(env);
   const [items, openExceptions] = await db.batch([
     db
       .select()
@@ -129,15 +168,17 @@ export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, in
     .where(and(eq(products.storeId, s.storeId), inArray(products.sku, skus.slice(0, 90))))
     .all();
   const weightOf = new Map(catalogue.map((p) => [p.sku, p.weight]));
-  const expected = items.reduce((g, i) => g + (weightOf.get(i.sku) ?? 0) * i.pickedQty, 0);
+  const goods = items.reduce((g, i) => g + (weightOf.get(i.sku) ?? 0) * i.pickedQty, 0);
+  // The scale weighs the packaging too: a package with a type adds its tare (one without adds nothing, as before).
+  const expected = goods + resolved.tare;
   const measured = input.packages.reduce((g, p) => g + p.weight_grams, 0);
   const tolerance = weightTolerance(expected, wh.weightTolerancePct, wh.weightToleranceGrams);
   if (Math.abs(measured - expected) > tolerance && !input.weight_override_reason) {
     return {
       ok: false,
       code: "weight_mismatch",
-      message: `measured ${measured} g, expected ${expected} g (± ${tolerance} g); check the contents or give weight_override_reason`,
-      extra: { expected_grams: expected, measured_grams: measured, tolerance_grams: tolerance },
+      message: `measured ${measured} g, expected ${expected} g (goods ${goods} g + packaging ${resolved.tare} g, ± ${tolerance} g); check the contents or give weight_override_reason`,
+      extra: { expected_grams: expected, goods_grams: goods, tare_grams: resolved.tare, measured_grams: measured, tolerance_grams: tolerance },
     };
   }
 
@@ -152,11 +193,22 @@ export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, in
     moveShipments(db, {
       event: "pack",
       where: eq(shipments.id, s.id),
-      set: { packages: input.packages, expectedWeightGrams: expected, weightOverrideReason: input.weight_override_reason ?? null, packedAt: now, readyForLabelAt: now },
+      set: { packages: resolved.packages, expectedWeightGrams: expected, weightOverrideReason: input.weight_override_reason ?? null, packedAt: now, readyForLabelAt: now },
       now,
     }),
-    ...input.packages.map((p, i) =>
-      event("weigh", { package: i + 1, weight_grams: p.weight_grams, expected_grams: expected, within_tolerance: Math.abs(measured - expected) <= tolerance }, null),
+    ...resolved.packages.map((p, i) =>
+      event(
+        "weigh",
+        {
+          package: i + 1,
+          package_type: p.package_type ?? null,
+          tare_grams: p.tare_grams ?? 0,
+          weight_grams: p.weight_grams,
+          expected_grams: expected,
+          within_tolerance: Math.abs(measured - expected) <= tolerance,
+        },
+        null,
+      ),
     ),
     event(
       "pack",

@@ -350,12 +350,29 @@ export const PackScanResult = z
   .openapi("PackScanResult");
 
 const mm = z.number().int().min(1).max(10_000);
+const DIMENSIONS = ["length_mm", "width_mm", "height_mm"] as const;
+export const PackedPackage = z
+  .object({
+    package_type: z
+      .string()
+      .trim()
+      .min(1)
+      .max(32)
+      .optional()
+      .openapi({ description: "The warehouse's package type (see /v1/warehouses/{id}/package-types): its tare is expected on the scale, its dimensions are the default" }),
+    length_mm: mm.optional(),
+    width_mm: mm.optional(),
+    height_mm: mm.optional(),
+    weight_grams: z.number().int().min(1).max(1_000_000).openapi({ description: "What the scale shows: goods and packaging" }),
+  })
+  .superRefine((p, ctx) => {
+    if (p.package_type !== undefined) return;
+    for (const k of DIMENSIONS) if (p[k] === undefined) ctx.addIssue({ code: "custom", path: [k], message: "is required without a package_type" });
+  })
+  .openapi("PackedPackage");
 export const PackBody = z
   .object({
-    packages: z
-      .array(z.object({ length_mm: mm, width_mm: mm, height_mm: mm, weight_grams: z.number().int().min(1).max(1_000_000) }))
-      .min(1)
-      .max(50),
+    packages: z.array(PackedPackage).min(1).max(50),
     weight_override_reason: z.string().trim().min(1).max(500).optional().openapi({ description: "Accept a weight outside the tolerance, saying why" }),
     accept_short: z.boolean().default(false).openapi({ description: "Ship what was picked although the shipment was short-picked" }),
     duration_ms: DurationMs,

@@ -9,7 +9,7 @@ import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { warehouses } from "../db/schema";
 import type { AppEnv } from "../env";
-import { MAX_BODY_BYTES } from "../http/body";
+import { assertWellFormedText, decodeUtf8, MAX_BODY_BYTES, readBodyLimited } from "../http/body";
 import { ApiError, fieldErrors, notFound, validationFailed } from "../http/problem";
 import { webhookProblems } from "../http/route";
 import { verify } from "../lib/standard-webhooks";
@@ -60,9 +60,8 @@ const unauthorized = (detail: string) => new ApiError(401, "invalid_signature", 
 thirdPartyWebhookRoutes.post("/webhooks/3pl/:warehouseId", async function thirdPartyWebhook(c) {
   const warehouseId = c.req.param("warehouseId");
   if (!/^wh_[0-9A-Za-z_]{1,60}$/.test(warehouseId)) throw notFound("warehouse");
-  if (Number(c.req.header("content-length") ?? "0") > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", "Payload too large");
-  const raw = await c.req.text();
-  if (raw.length > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", "Payload too large");
+  const raw = decodeUtf8(await readBodyLimited(c.req.raw, MAX_BODY_BYTES));
+  if (raw === null) throw new ApiError(400, "malformed_json", "Malformed JSON", "The body is not valid UTF-8");
   const wh = await database(c.env).select().from(warehouses).where(eq(warehouses.id, warehouseId)).get();
   if (!wh || wh.kind !== "third_party" || !wh.webhookSecret) throw notFound("warehouse");
 
@@ -84,6 +83,7 @@ thirdPartyWebhookRoutes.post("/webhooks/3pl/:warehouseId", async function thirdP
   } catch {
     throw new ApiError(400, "malformed_json", "Malformed JSON", "The body is not valid JSON");
   }
+  assertWellFormedText(json);
   const parsed = ThirdPartyEvent.safeParse(json);
   if (!parsed.success) throw validationFailed(fieldErrors(parsed.error));
 

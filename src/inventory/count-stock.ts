@@ -5,7 +5,7 @@
  * count is submitted cannot make the variance wrong. A count below what is
  * reserved for orders is refused: those orders must be dealt with first.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database, nonEmpty } from "../db/client";
 import { stockCountLines, stockCounts, stockLevels } from "../db/schema";
@@ -45,11 +45,18 @@ export async function countStock(
   const id = newId("cnt", now);
   const reason = input.reason ?? null;
   const statements: BatchItem<"sqlite">[] = [db.insert(stockCounts).values({ id, warehouseId: wh.id, actor, reason, createdAt: now })];
+  // Each line's insert returns what it stored (its expected quantity is read inside the batch): the answer is built
+  // from those results by position, so it never depends on matching stored text against the request's after commit.
+  const lineAt: number[] = [];
   for (const l of input.lines) {
     const binId = binMap.get(l.bin)!.id;
     const current = sql`COALESCE((SELECT ${stockLevels.onHand} FROM ${stockLevels} WHERE ${stockLevels.binId} = ${binId} AND ${stockLevels.sku} = ${l.sku}), 0)`;
+    lineAt.push(statements.length);
     statements.push(
-      db.insert(stockCountLines).values({ countId: id, binId, sku: l.sku, expected: current, counted: l.counted }),
+      db
+        .insert(stockCountLines)
+        .values({ countId: id, binId, sku: l.sku, expected: current, counted: l.counted })
+        .returning({ expected: stockCountLines.expected, counted: stockCountLines.counted }),
       insertMovementsSelect(
         db,
         sql`SELECT ${wh.id}, ${binId}, ${l.sku}, 'count', ${l.counted} - expected, 0, NULL, ${actor}, ${reason}, 'count', ${id}, ${now}
@@ -61,23 +68,18 @@ export async function countStock(
         .onConflictDoUpdate({ target: [stockLevels.binId, stockLevels.sku], set: { onHand: l.counted, updatedAt: now } }),
     );
   }
+  let results: unknown[];
   try {
-    await db.batch(nonEmpty(statements));
+    results = await db.batch(nonEmpty(statements));
   } catch (err) {
     if (isStockShortage(err)) {
       return { ok: false, code: "insufficient_stock", message: "a counted quantity is below what is reserved for orders; resolve those orders' shipments first" };
     }
     throw err;
   }
-  const rows = await db
-    .select()
-    .from(stockCountLines)
-    .where(and(eq(stockCountLines.countId, id)))
-    .all();
-  const codeOf = new Map([...binMap.values()].map((b) => [b.id, b.code]));
-  const lines = input.lines.map((l) => {
-    const r = rows.find((x) => x.sku === l.sku && codeOf.get(x.binId) === l.bin)!;
-    return { bin: l.bin, sku: l.sku, expected: r.expected, counted: r.counted, variance: r.counted - r.expected };
+  const lines = input.lines.map((l, i) => {
+    const [r] = results[lineAt[i]!] as { expected: number; counted: number }[];
+    return { bin: l.bin, sku: l.sku, expected: r!.expected, counted: r!.counted, variance: r!.counted - r!.expected };
   });
   return { ok: true, value: { id, createdAt: now, lines } };
 }

@@ -266,3 +266,44 @@ export const StockLevelList = listOf(StockLevel, "StockLevelList");
 export const MovementList = listOf(Movement, "MovementList");
 export const CostsQuery = z.object({ sku: z.string().max(64).optional(), after: z.string().max(64).optional() });
 export const CostList = z.object({ data: z.array(Cost) }).openapi("CostList");
+
+const Millimetres = z.number().int().min(1).max(10_000);
+const PackageTypeFields = {
+  name: text(200),
+  tare_grams: z.number().int().min(0).max(100_000).openapi({ description: "The empty package's weight: packing expects goods + tare" }),
+  length_mm: Millimetres,
+  width_mm: Millimetres,
+  height_mm: Millimetres,
+};
+
+export const PackageType = z
+  .object({
+    id: z.string(),
+    warehouse_id: z.string(),
+    code: z.string(),
+    ...PackageTypeFields,
+    active: z.boolean(),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+  })
+  .openapi("PackageType");
+export const PackageTypeList = z.object({ data: z.array(PackageType) }).openapi("PackageTypeList");
+export const CreatePackageType = z
+  .object({ code: Code.openapi({ description: "What packers name or scan at the pack station", example: "BOX-M" }), ...PackageTypeFields })
+  .strict()
+  .openapi("CreatePackageType");
+export const UpdatePackageType = z
+  .object({
+    name: PackageTypeFields.name.optional(),
+    tare_grams: PackageTypeFields.tare_grams.optional(),
+    length_mm: Millimetres.optional(),
+    width_mm: Millimetres.optional(),
+    height_mm: Millimetres.optional(),
+    active: z.boolean().optional().openapi({ description: "false retires the type: packing no longer accepts it" }),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: "change at least one field" })
+  .openapi("UpdatePackageType");
+export const PackageTypeParams = WarehouseIdParam.extend({
+  code: Code.openapi({ param: { name: "code", in: "path" }, example: "BOX-M" }),
+});

@@ -87,15 +87,23 @@ export function addHeld(db: Database, at: { warehouseId: string; binId: string; 
     });
 }
 
-/** The warehouse's OUTBOUND bin, where picked goods wait. */
-export async function outboundBin(db: Database, warehouseId: string): Promise<BinRef> {
+export const NO_OUTBOUND_BIN = {
+  ok: false,
+  code: "no_outbound_bin",
+  message: "this warehouse has no OUTBOUND bin for picked goods; an administrator adds it (kind outbound, code OUTBOUND) before picking",
+} as const;
+
+/**
+ * The warehouse's OUTBOUND bin, where picked goods wait; null for a warehouse made without one (by hand in the
+ * database: the API always creates it). Callers refuse the work with `NO_OUTBOUND_BIN`, never a 500.
+ */
+export async function outboundBin(db: Database, warehouseId: string): Promise<BinRef | null> {
   const bin = await db
     .select()
     .from(bins)
     .where(and(eq(bins.warehouseId, warehouseId), eq(bins.kind, "outbound")))
     .get();
-  if (!bin) throw new Error(`warehouse ${warehouseId} has no outbound bin`);
-  return bin;
+  return bin ?? null;
 }
 
 /**

@@ -18,6 +18,7 @@ export type IdPrefix =
   | "aud"
   | "ntf"
   | "zn"
+  | "pkt"
   | "bin"
   | "rcv"
   | "adj"

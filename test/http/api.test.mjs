@@ -268,6 +268,23 @@ describe("orders through the demo keys", () => {
   });
 });
 
+describe("a newcomer's local server", () => {
+  test("customers' links point at the port this server runs on, not wrangler.toml's default", async () => {
+    const o = (await createOrder()).body;
+    const link = await api(`/v1/orders/${o.id}/customer-link`, { method: "POST" });
+    assert.equal(link.status, 201, JSON.stringify(link.body));
+    assert.ok(link.body.url.startsWith(`${server.base}/o/`), `${link.body.url} should start with ${server.base}/o/`);
+  });
+
+  test("the seeded demo warehouse has its OUTBOUND bin and a storage bin", async () => {
+    const bins = await api("/v1/warehouses/wh_main/bins");
+    assert.equal(bins.status, 200, JSON.stringify(bins.body));
+    const kinds = Object.fromEntries(bins.body.data.map((b) => [b.code, b.kind]));
+    assert.equal(kinds.OUTBOUND, "outbound");
+    assert.equal(kinds["A-01"], "storage");
+  });
+});
+
 describe("background work", () => {
   test("the fulfilment queue consumer marks the new order's outbox row delivered", { timeout: 90_000 }, async () => {
     const { body: order } = await createOrder();

@@ -162,3 +162,30 @@ export const stockCountLines = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.countId, t.binId, t.sku] })],
 );
+
+/**
+ * The packaging a warehouse packs into (cartons, mailers, pallets), each with
+ * its own empty weight: packing expects the goods' catalogue weight plus the
+ * tare of the packages used, so a real carton on the scale passes. Codes are
+ * what the packer scans or picks; a type is retired (inactive), never deleted,
+ * so a packed shipment's package type always exists.
+ */
+export const packageTypes = sqliteTable(
+  "package_types",
+  {
+    id: text("id").primaryKey(),
+    warehouseId: text("warehouse_id")
+      .notNull()
+      .references(() => warehouses.id),
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    tareGrams: integer("tare_grams").notNull(),
+    lengthMm: integer("length_mm").notNull(),
+    widthMm: integer("width_mm").notNull(),
+    heightMm: integer("height_mm").notNull(),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [uniqueIndex("package_types_wh_code_uq").on(t.warehouseId, t.code), check("package_types_tare_nonneg", sql`${t.tareGrams} >= 0`)],
+);

@@ -8,10 +8,12 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
+import { parseJsonBytes, readBodyLimited } from "../../http/body";
 import { webhookProblems } from "../../http/route";
 import { ApiError, validationFailed } from "../../http/problem";
 import { sendOutboxSoon } from "../../outbox/send";
 import { ingestTrackingEvent } from "../ingest-tracking-event";
+import { maxEventAgeDays, staleEvent } from "./event-age";
 import { TRACKING_PARTNERS } from "./partners";
 import { TrackingWebhookBody, TrackingWebhookParams, TrackingWebhookReceipt } from "./schemas";
 
@@ -60,7 +62,7 @@ trackingWebhookRoutes.openAPIRegistry.registerPath({
   description: [
     "For carriers' tracking partners, not API keys. Each partner signs with its own scheme (see the security schemes); a bad or missing signature is a 401, a partner without a configured secret a 503.",
     "Bodies are the partners' own documented formats: EasyPost `Event` with `description: tracker.updated`, AfterShip's tracking webhook (`event: tracking_update`), Shippo `track_updated`. Other event types are acknowledged and ignored.",
-    "Statuses map onto one vocabulary (pre_transit, in_transit, out_for_delivery, available_for_pickup, delivered, failed_attempt, exception, returned_to_sender); an unknown status is an exception. A redelivered event (same partner event id) answers `duplicate: true` and changes nothing. The reply comes as soon as the event is stored; applying it to the shipment continues from the queue.",
+    "Statuses map onto one vocabulary (pre_transit, in_transit, out_for_delivery, available_for_pickup, delivered, failed_attempt, exception, returned_to_sender); an unknown status is an exception. A redelivered event (same partner event id) answers `duplicate: true` and changes nothing. An event that happened more than `TRACKING_EVENT_MAX_AGE_DAYS` (default 30) days ago is acknowledged with `ignored: event_too_old: ...` (a 200, so the partner stops retrying) and neither stored nor applied. Bodies are limited to 1 MiB, counted as they arrive (413). The reply comes as soon as the event is stored; applying it to the shipment continues from the queue.",
   ].join("\n\n"),
   security: [{ easypostSignature: [] }, { aftershipSignature: [] }, { shippoSignature: [] }, { shippoToken: [] }],
   request: {
@@ -83,15 +85,11 @@ trackingWebhookRoutes.openAPIRegistry.registerPath({
   },
 });
 
-const tooLarge = () => new ApiError(413, "payload_too_large", "Payload too large", `Bodies are limited to ${MAX_WEBHOOK_BYTES} bytes`);
-
 trackingWebhookRoutes.post("/webhooks/tracking/:partner", async function receiveTrackingWebhook(c) {
   // A Map, not an object: "constructor" or "__proto__" in the URL must be an unknown partner, not Object's own.
   const partner = TRACKING_PARTNERS.get(c.req.param("partner"));
   if (!partner) throw new ApiError(404, "not_found", "Not found", `No tracking partner "${c.req.param("partner")}"`);
-  if (Number(c.req.header("content-length") ?? "0") > MAX_WEBHOOK_BYTES) throw tooLarge();
-  const body = new Uint8Array(await c.req.arrayBuffer());
-  if (body.byteLength > MAX_WEBHOOK_BYTES) throw tooLarge();
+  const body = await readBodyLimited(c.req.raw, MAX_WEBHOOK_BYTES);
 
   const now = Date.now();
   const verified = await partner.verify({ body, headers: c.req.raw.headers, url: new URL(c.req.url) }, c.env, now);
@@ -103,17 +101,15 @@ trackingWebhookRoutes.post("/webhooks/tracking/:partner", async function receive
     throw new ApiError(401, "invalid_signature", "Invalid signature", verified.detail);
   }
 
-  let text: string;
-  let json: unknown;
-  try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(body);
-    json = JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "malformed_json", "Malformed JSON", "The body is not valid UTF-8 JSON");
-  }
+  const { text, json } = parseJsonBytes(body);
   const parsed = partner.parse(json, now);
   if (parsed.kind === "invalid") throw validationFailed(parsed.errors);
   if (parsed.kind === "ignored") return c.json({ received: true, ignored: parsed.reason }, 200);
+  const stale = staleEvent({ occurredAt: parsed.update.occurredAt, now, maxAgeDays: maxEventAgeDays(c.env.TRACKING_EVENT_MAX_AGE_DAYS) });
+  if (stale) {
+    console.warn(`tracking event ${parsed.update.eventId} from ${partner.name} not taken: ${stale}`);
+    return c.json({ received: true, ignored: stale }, 200);
+  }
 
   const stored = await ingestTrackingEvent(c.env, { partner: partner.name, update: parsed.update, rawBody: text, now });
   if (stored.duplicate) return c.json({ received: true, duplicate: true }, 200);
