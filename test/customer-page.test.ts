@@ -211,7 +211,7 @@ describe("the link, the cookie and the token-free page", () => {
       { "sec-fetch-site": "same-site", origin: "http://shop.oms.test" },
       { origin: "https://evil.example" },
       { origin: "null" },
-    ]) {
+    ] as Record<string, string>[]) {
       const r = await visit.post("/address", fields, headers);
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(r.body).toContain("can only be sent from the order page");
