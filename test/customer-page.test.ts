@@ -198,7 +198,7 @@ describe("the link, the cookie and the token-free page", () => {
       expect(csp).toContain("default-src 'none'");
       expect(csp).toContain("form-action 'self'");
       expect(a.headers.get("x-content-type-options")).toBe("nosniff");
-      expect(a.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(a.headers.get("referrer-policy")).toBe("same-origin");
       expect(a.headers.get("cache-control")).toBe("no-store");
     }
   });
@@ -211,14 +211,18 @@ describe("the link, the cookie and the token-free page", () => {
       { "sec-fetch-site": "same-site", origin: "http://shop.oms.test" },
       { origin: "https://evil.example" },
       { origin: "null" },
+      { "sec-fetch-site": "same-origin", origin: "https://evil.example" },
     ] as Record<string, string>[]) {
       const r = await visit.post("/address", fields, headers);
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(r.body).toContain("can only be sent from the order page");
     }
     expect((await api(`/v1/orders/${order.id}`)).body.version).toBe(order.version);
-    const ok = await visit.post("/address", fields, { origin: "http://oms.test", "sec-fetch-site": "same-origin" });
-    expect(ok.headers.get("location")).toBe(`${visit.base}?done=address`);
+    // Our own page's form, as browsers send it: same-origin (with Origin "null" where a page's policy withholds it).
+    expect((await visit.post("/address", fields, { origin: "http://oms.test", "sec-fetch-site": "same-origin" })).headers.get("location")).toBe(`${visit.base}?done=address`);
+    const ok = await visit.post("/confirm", { version: "0" }, { origin: "null", "sec-fetch-site": "same-origin" });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe(`${visit.base}?done=conflict`);
     expect((await api(`/v1/orders/${order.id}`)).body.status).toBe("approved");
   });
 

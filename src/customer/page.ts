@@ -225,6 +225,7 @@ const STYLE = `
   input[aria-invalid=true]{border-color:#cf222e;background:#ffebe9} .err{color:#cf222e;font-size:.9rem}
   button{margin-top:1rem;width:100%;padding:.8rem;font-size:1rem;border:0;border-radius:6px;background:#1f883d;color:#fff;font-weight:600}
   table{width:100%;border-collapse:collapse;table-layout:fixed} td.n{width:9.5rem} td{padding:.3rem 0;vertical-align:top} td.n{text-align:right;white-space:nowrap} tr.total td{font-weight:700;border-top:1px solid #d0d7de}
+  section>p:first-child,section>form:first-child p:first-child{margin-top:0} section>p:last-child{margin-bottom:0}
   ol{padding-left:1.2rem;margin:0} li{margin:.2rem 0} small{color:#59636e}
 `;
 
@@ -458,7 +459,7 @@ ${o.taxAmount ? html`<tr><td>${t(lang, "tax")}</td><td class="n">${money(o.taxAm
 ${afterSalesSection(m)}
 <section><h2>${t(lang, "history")}</h2><ol>
 ${m.events.filter((e) => CUSTOMER_EVENTS.has(e.type)).map((e) => html`<li>${localTime(m.timeZone, e.createdAt)} · ${t(lang, `ev_${e.type}`)}</li>`)}
-</ol><p><small data-time-zone="${m.timeZone}">${t(lang, "times_in")} ${m.timeZone}</small></p></section>`,
+</ol><p><small data-time-zone="${m.timeZone}">${t(lang, "times_in")} ${m.timeZone} (UTC${offsetLabel(offsetMs(m.timeZone, m.events.at(-1)?.createdAt ?? o.createdAt))})</small></p></section>`,
   );
 }
 

@@ -50,15 +50,18 @@ export async function sessionFor(c: Context<AppEnv>, orderId: string): Promise<O
 
 /**
  * A form post that did not come from our own page: another site's form or
- * script. Browsers send `Sec-Fetch-Site` and `Origin` with every form post;
- * a request without them (an old browser) is let through, the SameSite
+ * script. `Sec-Fetch-Site` (set by the browser, no page can forge it)
+ * decides where it is sent; `Origin`, where present, must be ours as well.
+ * A request with neither (an old browser) is let through: the SameSite
  * cookie and the version each form carries still stand in its way.
  */
 export function isCrossSitePost(c: Context<AppEnv>): boolean {
   const site = c.req.header("sec-fetch-site");
-  if (site === "cross-site" || site === "same-site") return true;
+  if (site !== undefined && site !== "same-origin" && site !== "none") return true;
   const origin = c.req.header("origin");
   if (origin === undefined) return false;
+  // "null": a sandboxed frame, a data: page, or a redirect from elsewhere; never our own form (see Referrer-Policy below).
+  if (origin === "null") return site === undefined;
   const own = [new URL(c.req.url).origin];
   if (c.env.PUBLIC_URL) {
     try {
@@ -72,13 +75,19 @@ export function isCrossSitePost(c: Context<AppEnv>): boolean {
 
 /**
  * Sent with every customer page: no framing (clickjacking), no scripts at
- * all, forms only to ourselves, no MIME sniffing, no Referer (the first URL
- * carries the token), and nothing cached (the page shows personal data).
+ * all, forms only to ourselves, no MIME sniffing, and nothing cached (the
+ * page shows personal data).
+ *
+ * Referrer-Policy is `same-origin`, not `no-referrer`: no Referer ever
+ * leaves for another site, and the token never sits in a page's URL anyway
+ * (its URL only redirects). `no-referrer` would make browsers send
+ * `Origin: null` on our own form posts (Fetch spec, "serializing a request
+ * origin"), so the origin check above could not tell them from a forgery.
  */
 export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
   "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  "referrer-policy": "same-origin",
   "cache-control": "no-store",
 };
