@@ -4,7 +4,7 @@
  * (`/o/order/<id>`); a customer whose order is held for its address corrects
  * it (or confirms it) there and the audit runs again at once.
  */
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { api, createKey, createProduct, createStore, orderBody, transition, unique } from "./helpers";
 import { mintLink, openLink } from "./customer-visit";
@@ -160,8 +160,11 @@ describe("the link, the cookie and the token-free page", () => {
     const maxAge = Number(attrs.find((a) => a.startsWith("Max-Age="))!.slice(8));
     expect(maxAge).toBeGreaterThan(0);
     expect(maxAge).toBeLessThanOrEqual(3600);
-    // Plain http here; behind https the cookie is Secure.
+    // Plain http here; over https the cookie is Secure.
     expect(attrs).not.toContain("Secure");
+    const secure = await exports.default.fetch(`https://oms.test${new URL(await mintLink(order.id)).pathname}`, { redirect: "manual" });
+    expect(secure.status).toBe(303);
+    expect(secure.headers.get("set-cookie")).toMatch(/; Secure/);
     const page = await visit.get("?lang=zh-CN");
     expect(page.status).toBe(200);
     expect(page.body).toContain('<html lang="zh-CN">');

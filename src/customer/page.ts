@@ -319,7 +319,8 @@ function addressFields(m: PageModel) {
   const kind = regionKind(country);
   return formFields(country).map((name) => {
     if (name === "country") return countrySelect(m, a.country ?? "");
-    const optional = name === "line2" || name === "district" || (name === "region" && (kind === "county" || kind === "region"));
+    // Seoul and Korea's other metropolitan cities belong to no province.
+    const optional = name === "line2" || name === "district" || (name === "region" && (kind === "county" || kind === "region" || country === "KR"));
     const label = name === "region" ? t(m.lang, `region_${kind}`) : undefined;
     return field(m, name, { value: a[name] ?? null, required: !optional, label, autocomplete: AUTOCOMPLETE[name] });
   });
