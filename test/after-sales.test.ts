@@ -8,6 +8,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { api, createKey, createOrder, createStore, transition, unique } from "./helpers";
+import { mintLink, openLink } from "./customer-visit";
 
 const DAY = 86_400_000;
 let store: { id: string };
@@ -412,12 +413,8 @@ describe("the store's return window", () => {
       expect(await requestsOf(o.id)).toHaveLength(0);
       expect((await api(`/v1/orders/${o.id}`)).body.version).toBe(o.version);
 
-      const link = new URL((await api(`/v1/orders/${o.id}/customer-link`, { method: "POST" })).body.url).pathname;
-      const byCustomer = await api(`${link}/after-sales`, {
-        key: null,
-        body: new URLSearchParams({ kind: "return", reason: "Too big", qty_1: "1", qty_2: "0" }).toString(),
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-      });
+      const visit = await openLink(await mintLink(o.id));
+      const byCustomer = await visit.post("/after-sales", { kind: "return", reason: "Too big", qty_1: "1", qty_2: "0" });
       expect(byCustomer.status).toBe(422);
       expect(byCustomer.body).toContain("The time to return or exchange this order has passed");
       expect(await requestsOf(o.id)).toHaveLength(0);
@@ -462,55 +459,50 @@ describe("the work queue", () => {
 });
 
 describe("the customer's page", () => {
-  const form = (fields: Record<string, string>) => ({
-    key: null,
-    body: new URLSearchParams(fields).toString(),
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-  });
-
   it("opens a request, shows it, holds the receipt button back, and withdraws it", async () => {
     const o = await orderAt();
-    const link = new URL((await api(`/v1/orders/${o.id}/customer-link`, { method: "POST" })).body.url).pathname;
-    const page = (await api(link, { key: null })).body as string;
+    const visit = await openLink(await mintLink(o.id));
+    const link = visit.base;
+    const page = (await visit.get()).body as string;
     expect(page).toContain(`action="${link}/after-sales"`);
     expect(page).toContain(`name="qty_2" type="number" min="0" max="1"`);
 
-    const bad = await api(`${link}/after-sales`, form({ kind: "return", reason: "Chipped", qty_1: "0", qty_2: "5" }));
+    const bad = await visit.post("/after-sales", { kind: "return", reason: "Chipped", qty_1: "0", qty_2: "5" });
     expect(bad.status).toBe(422);
     expect(bad.body).toContain('aria-invalid="true"');
-    const none = await api(`${link}/after-sales`, form({ kind: "return", reason: "Chipped", qty_1: "0", qty_2: "0" }));
+    const none = await visit.post("/after-sales", { kind: "return", reason: "Chipped", qty_1: "0", qty_2: "0" });
     expect(none.status).toBe(422);
     expect(none.body).toContain("names the items");
     expect(await requestsOf(o.id)).toHaveLength(0);
 
-    const sent = await api(`${link}/after-sales`, form({ kind: "return", reason: "Chipped", qty_1: "0", qty_2: "1" }));
+    const sent = await visit.post("/after-sales", { kind: "return", reason: "Chipped", qty_1: "0", qty_2: "1" });
     expect(sent.status).toBe(303);
     expect(sent.headers.get("location")).toBe(`${link}?done=after_sales`);
     const [req] = await requestsOf(o.id);
     expect(req).toMatchObject({ kind: "return", opened_by: "customer", lines: [{ sku: "CUP-1", quantity: 1 }] });
 
-    const after = (await api(`${link}?done=after_sales`, { key: null })).body as string;
+    const after = (await visit.get("?done=after_sales")).body as string;
     expect(after).toContain("we received your request");
     expect(after).toContain(`data-request="${req.id}" data-request-status="open"`);
     expect(after).not.toContain(`action="${link}/received"`);
     expect(after).not.toContain(`action="${link}/after-sales"`);
 
-    const withdrawn = await api(`${link}/after-sales/${req.id}/withdraw`, form({ version: "1" }));
+    const withdrawn = await visit.post(`/after-sales/${req.id}/withdraw`, { version: "1" });
     expect(withdrawn.headers.get("location")).toBe(`${link}?done=withdrawn`);
     expect((await api(`/v1/after-sales/${req.id}`)).body).toMatchObject({ status: "withdrawn", decided_by: "customer" });
-    const again = (await api(link, { key: null })).body as string;
+    const again = (await visit.get()).body as string;
     expect(again).toContain(`action="${link}/received"`);
     // A stale withdraw (the version moved) is shown as a conflict, not applied twice.
-    expect((await api(`${link}/after-sales/${req.id}/withdraw`, form({ version: "1" }))).headers.get("location")).toBe(`${link}?done=conflict`);
+    expect((await visit.post(`/after-sales/${req.id}/withdraw`, { version: "1" })).headers.get("location")).toBe(`${link}?done=conflict`);
   });
 
   it("a token opens requests on its own order only", async () => {
     const mine = await orderAt();
     const theirs = await orderAt();
     const r = (await open(theirs.id, { kind: "refund", reason: "x" })).body;
-    const link = new URL((await api(`/v1/orders/${mine.id}/customer-link`, { method: "POST" })).body.url).pathname;
-    const res = await api(`${link}/after-sales/${r.id}/withdraw`, form({ version: "1" }));
-    expect(res.headers.get("location")).toBe(`${link}?done=conflict`);
+    const visit = await openLink(await mintLink(mine.id));
+    const res = await visit.post(`/after-sales/${r.id}/withdraw`, { version: "1" });
+    expect(res.headers.get("location")).toBe(`${visit.base}?done=conflict`);
     expect((await api(`/v1/after-sales/${r.id}`)).body.status).toBe("open");
   });
 });

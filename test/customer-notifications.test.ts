@@ -12,6 +12,7 @@ import type { OutboxMessage } from "../src/env";
 import { newId } from "../src/lib/ids";
 import worker from "../src/index";
 import { api, createKey, createOrder, createStore, transition, unique } from "./helpers";
+import { openLink } from "./customer-visit";
 
 let store: { id: string };
 beforeAll(async () => {
@@ -39,7 +40,7 @@ describe("customer messages", () => {
     expect(m.subject).toContain("关于您的订单");
     expect(m.body).toContain("请确认收货地址");
     const link = /http:\/\/127\.0\.0\.1:8787(\/o\/[0-9A-Za-z]{32})/.exec(m.body)![1]!;
-    const page = await api(link, { key: null });
+    const page = await (await openLink(link)).get();
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(page.body).toContain('lang="zh-CN"');
@@ -171,7 +172,7 @@ describe("customer messages", () => {
       expect(message).toMatchObject({ template: "order.approved", recipient: `batch.${i}@example.com`, status: "sent" });
       expect(message.body).toContain(`Batch Customer ${i}`);
       const link = /\/o\/[0-9A-Za-z]{32}/.exec(message.body)![0];
-      const page = await api(link, { key: null });
+      const page = await (await openLink(link)).get();
       expect(page.status).toBe(200);
       expect(page.body).toContain(placed[i]!.external_id);
     }
@@ -184,7 +185,7 @@ describe("customer messages", () => {
     expect(link.status).toBe(201);
     expect(link.body.url).toMatch(/\/o\/[0-9A-Za-z]{32}$/);
     expect(Date.parse(link.body.expires_at)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
-    expect((await api(new URL(link.body.url).pathname, { key: null })).status).toBe(200);
+    expect((await (await openLink(link.body.url)).get()).status).toBe(200);
     const other = await createStore();
     const stranger = await createKey("support", [other.id]);
     expect((await api(`/v1/orders/${o.id}/customer-link`, { method: "POST", key: stranger })).status).toBe(404);

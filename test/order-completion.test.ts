@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { api, createOrder, createStore, transition, unique } from "./helpers";
+import { mintLink, openLink } from "./customer-visit";
 
 let store: { id: string };
 beforeAll(async () => {
@@ -64,17 +65,17 @@ describe("completion", () => {
 
   it("the customer confirms receipt on the order page", async () => {
     const o = await delivered();
-    const link = new URL((await api(`/v1/orders/${o.id}/customer-link`, { method: "POST" })).body.url).pathname;
-    const page = await api(link, { key: null });
-    expect(page.body).toContain(`action="${link}/received"`);
-    const r = await api(`${link}/received`, { key: null, body: `version=${o.version}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
+    const visit = await openLink(await mintLink(o.id));
+    const page = await visit.get();
+    expect(page.body).toContain(`action="${visit.base}/received"`);
+    const r = await visit.post("/received", { version: String(o.version) });
     expect(r.status).toBe(303);
-    expect(r.headers.get("location")).toBe(`${link}?done=received`);
+    expect(r.headers.get("location")).toBe(`${visit.base}?done=received`);
     expect((await api(`/v1/orders/${o.id}`)).body.status).toBe("completed");
     expect((await api(`/v1/orders/${o.id}/events`)).body.data.at(-1)).toMatchObject({ type: "complete", actor: "customer" });
     // A second press is told the order moved on.
-    const again = await api(`${link}/received`, { key: null, body: `version=${o.version}`, headers: { "content-type": "application/x-www-form-urlencoded" } });
-    expect(again.headers.get("location")).toBe(`${link}?done=conflict`);
+    const again = await visit.post("/received", { version: String(o.version) });
+    expect(again.headers.get("location")).toBe(`${visit.base}?done=conflict`);
   });
 });
 

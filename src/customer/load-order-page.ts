@@ -5,14 +5,18 @@ import { afterSalesRequests, orderEvents, orderHoldReasons, orderLines, orders, 
 import type { Env } from "../env";
 import { pickLanguage } from "../notifications/templates";
 import type { PageModel } from "./page";
+import { pagePath } from "./session";
 
-/** `lang`: the language the customer picked, else the order's locale, else the store's language. */
-export async function loadOrderPage(env: Env, orderId: string, opts: { token: string; lang?: string }) {
-  const { token, lang: langParam } = opts;
+/**
+ * `lang`: the language the customer picked, else the order's locale, else the store's language.
+ * `superseded`: the page was opened from a link older than the order's newest, so it only shows.
+ */
+export async function loadOrderPage(env: Env, orderId: string, opts: { lang?: string; superseded?: boolean }) {
+  const { lang: langParam, superseded = false } = opts;
   const db = database(env);
   const [o, lines, events, holds, requests] = await db.batch([
     db
-      .select({ order: orders, storeName: stores.name, storeLanguage: stores.language })
+      .select({ order: orders, storeName: stores.name, storeLanguage: stores.language, timeZone: stores.timezone })
       .from(orders)
       .innerJoin(stores, eq(stores.id, orders.storeId))
       .where(eq(orders.id, orderId)),
@@ -23,5 +27,16 @@ export async function loadOrderPage(env: Env, orderId: string, opts: { token: st
   ]);
   const row = o[0]!;
   const lang = pickLanguage(langParam ?? row.order.locale, row.storeLanguage);
-  return { lang, token, storeName: row.storeName, order: row.order, lines, events, holds, requests } satisfies PageModel;
+  return {
+    lang,
+    base: pagePath(orderId),
+    superseded,
+    storeName: row.storeName,
+    timeZone: row.timeZone,
+    order: row.order,
+    lines,
+    events,
+    holds,
+    requests,
+  } satisfies PageModel;
 }

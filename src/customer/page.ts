@@ -13,6 +13,9 @@ import type { OrderEventRow, OrderLineRow, OrderRow } from "../orders/serialize"
 import type { FindingParams } from "../orders/stage";
 import type { OrderStatus } from "../orders/lifecycle";
 import { AFTER_SALES_KINDS } from "../db/schema";
+import { formatAddress, formFields, regionKind, type FormField } from "../lib/address-format";
+import { countryOptions } from "../lib/countries";
+import { localIso, offsetLabel, offsetMs } from "../analytics/time-zones";
 import { OPEN_REQUEST_STATUSES, ORDER_STATUSES_FOR_AFTER_SALES } from "../after-sales/after-sales-rules";
 import type { AfterSalesRow } from "../after-sales/plan-after-sales";
 
@@ -42,8 +45,14 @@ const TEXT: Record<Language, Text> = {
     line2: "Address line 2 (optional)",
     city: "City",
     region: "State / province / prefecture",
+    region_state: "State",
+    region_province: "Province",
+    region_prefecture: "Prefecture",
+    region_county: "County (optional)",
+    region_region: "Region (optional)",
+    district: "District / county",
     postal_code: "Postal code",
-    country: "Country (2 letters, e.g. US)",
+    country: "Country or region",
     email: "Email",
     phone: "Phone",
     items: "Items",
@@ -64,6 +73,9 @@ const TEXT: Record<Language, Text> = {
     return_window_closed: "The time to return or exchange this order has passed. You can still ask for a refund or make a claim.",
     invalid: "Please check the highlighted fields.",
     not_found: "This link has expired or is not valid. Please use the latest message from the shop, or contact them.",
+    superseded: "The shop has sent you a newer link to this order. This page only shows the order: to make changes, open the link in the latest message.",
+    forbidden: "This form can only be sent from the order page itself. Please open the link in the shop's message and try again.",
+    times_in: "Times are in the shop's time zone:",
     ev_received: "Order received",
     ev_approve: "Order confirmed",
     ev_hold: "Waiting for a check",
@@ -129,8 +141,14 @@ const TEXT: Record<Language, Text> = {
     line2: "地址第二行（可选）",
     city: "城市",
     region: "省 / 州",
+    region_state: "州",
+    region_province: "省 / 自治区 / 直辖市",
+    region_prefecture: "都道府县",
+    region_county: "郡（可选）",
+    region_region: "地区（可选）",
+    district: "区 / 县",
     postal_code: "邮政编码",
-    country: "国家或地区（两位代码，如 CN）",
+    country: "国家或地区",
     email: "电子邮箱",
     phone: "电话",
     items: "商品",
@@ -151,6 +169,9 @@ const TEXT: Record<Language, Text> = {
     return_window_closed: "此订单的退换货期限已过。您仍可申请退款或提出索赔。",
     invalid: "请检查标出的内容。",
     not_found: "此链接已失效或无效。请使用商家最新发送的消息，或联系商家。",
+    superseded: "商家已向您发送了此订单的新链接。本页面仅供查看：如需修改，请打开最新消息中的链接。",
+    forbidden: "此表单只能从订单页面本身提交。请打开商家消息中的链接后重试。",
+    times_in: "时间按商家所在时区显示：",
     ev_received: "已收到订单",
     ev_approve: "订单已确认",
     ev_hold: "等待核对",
@@ -198,16 +219,17 @@ export const t = (lang: Language, key: string) => TEXT[lang][key] ?? TEXT.en[key
 
 const STYLE = `
   *{box-sizing:border-box} body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"PingFang SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f8fa}
-  main{max-width:40rem;margin:0 auto;padding:1rem} section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem;margin:0 0 1rem}
+  main{max-width:40rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere} .id{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.95em;word-break:break-all} section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:1rem;margin:0 0 1rem}
   h1{font-size:1.4rem;margin:.5rem 0} h2{font-size:1.1rem;margin:0 0 .5rem} .status{display:inline-block;padding:.2rem .6rem;border-radius:1rem;background:#ddf4ff;font-weight:600}
   .attention{background:#fff8c5} .cancelled{background:#ffebe9} .flash{background:#dafbe1;border-color:#4ac26b} .warn{background:#fff8c5;border-color:#d4a72c}
-  label{display:block;margin:.5rem 0 .2rem;font-weight:600} input{width:100%;padding:.6rem;font-size:1rem;border:1px solid #8c959f;border-radius:6px}
-  select,textarea{width:100%;padding:.6rem;font-size:1rem;border:1px solid #8c959f;border-radius:6px;background:#fff;font-family:inherit} input.qty{width:5rem}
-  .row{display:flex;align-items:center;justify-content:space-between;gap:.5rem;margin:.3rem 0} .row label{margin:0;font-weight:400}
+  label{display:block;margin:.5rem 0 .2rem;font-weight:600} input{width:100%;min-width:0;padding:.6rem;font-size:1rem;border:1px solid #8c959f;border-radius:6px}
+  select,textarea{width:100%;min-width:0;max-width:100%;padding:.6rem;font-size:1rem;border:1px solid #8c959f;border-radius:6px;background:#fff;font-family:inherit} input.qty{width:5rem}
+  .row{display:flex;align-items:center;justify-content:space-between;gap:.5rem;margin:.3rem 0} .row label{margin:0;font-weight:400;min-width:0} address{font-style:normal}
   button.secondary{background:#fff;color:#1f2328;border:1px solid #8c959f}
   input[aria-invalid=true]{border-color:#cf222e;background:#ffebe9} .err{color:#cf222e;font-size:.9rem}
   button{margin-top:1rem;width:100%;padding:.8rem;font-size:1rem;border:0;border-radius:6px;background:#1f883d;color:#fff;font-weight:600}
-  table{width:100%;border-collapse:collapse} td{padding:.3rem 0;vertical-align:top} td.n{text-align:right;white-space:nowrap} tr.total td{font-weight:700;border-top:1px solid #d0d7de}
+  table{width:100%;border-collapse:collapse;table-layout:fixed} td.n{width:9.5rem} td{padding:.3rem 0;vertical-align:top} td.n{text-align:right;white-space:nowrap} tr.total td{font-weight:700;border-top:1px solid #d0d7de}
+  section>p:first-child,section>form:first-child p:first-child{margin-top:0} section>p:last-child{margin-bottom:0}
   ol{padding-left:1.2rem;margin:0} li{margin:.2rem 0} small{color:#59636e}
 `;
 
@@ -221,8 +243,13 @@ export function layout(lang: Language, title: string, body: HtmlEscapedString | 
 
 export type PageModel = {
   lang: Language;
-  token: string;
+  /** The page's own token-free path, `/o/order/<id>`: forms post below it. */
+  base: string;
+  /** Opened from an older link than the order's newest: the page shows the order and offers nothing to do. */
+  superseded: boolean;
   storeName: string;
+  /** The store's IANA time zone: every time on the page is shown in it. */
+  timeZone: string;
   order: OrderRow;
   lines: OrderLineRow[];
   events: OrderEventRow[];
@@ -256,19 +283,66 @@ const CUSTOMER_EVENTS = new Set([
   "after_sales_withdrawn",
 ]);
 
-function field(m: PageModel, name: string, opts: { value: string | null | undefined; type?: string; required?: boolean }) {
+function field(m: PageModel, name: string, opts: { value: string | null | undefined; type?: string; required?: boolean; label?: string; autocomplete?: string }) {
   const error = m.errors?.[name];
   const shown = m.values?.[name] ?? opts.value ?? "";
-  return html`<label for="${name}">${t(m.lang, name)}</label>
-<input id="${name}" name="${name}" type="${opts.type ?? "text"}" value="${shown}" ${opts.required === false ? "" : raw("required")} aria-invalid="${error ? "true" : "false"}">
+  return html`<label for="${name}">${opts.label ?? t(m.lang, name)}</label>
+<input id="${name}" name="${name}" type="${opts.type ?? "text"}" value="${shown}" ${opts.required === false ? "" : raw("required")}${opts.autocomplete ? html` autocomplete="${opts.autocomplete}"` : ""} aria-invalid="${error ? "true" : "false"}">
 ${error ? html`<div class="err">${error}</div>` : ""}`;
+}
+
+/** The country as a select of every country, named in the customer's language: no codes to know or mistype. */
+function countrySelect(m: PageModel, current: string) {
+  const error = m.errors?.country;
+  const shown = (m.values?.country ?? current).toUpperCase();
+  return html`<label for="country">${t(m.lang, "country")}</label>
+<select id="country" name="country" required autocomplete="shipping country" aria-invalid="${error ? "true" : "false"}">${countryOptions(m.lang).map(
+    (c) => html`<option value="${c.code}"${c.code === shown ? raw(" selected") : ""}>${c.name}</option>`,
+  )}</select>
+${error ? html`<div class="err">${error}</div>` : ""}`;
+}
+
+const AUTOCOMPLETE: Record<Exclude<FormField, "country">, string> = {
+  name: "shipping name",
+  line1: "shipping address-line1",
+  line2: "shipping address-line2",
+  district: "shipping address-level3",
+  city: "shipping address-level2",
+  region: "shipping address-level1",
+  postal_code: "shipping postal-code",
+};
+
+/**
+ * The address form, its fields in the order the destination country writes
+ * them (province, city and district first in China). The district is asked
+ * for where addresses have one; a form without JavaScript cannot rearrange
+ * itself, so the order follows the country the order is going to.
+ */
+function addressFields(m: PageModel) {
+  const a = m.order.shippingAddress;
+  const country = (m.values?.country ?? a.country ?? "").toUpperCase();
+  const kind = regionKind(country);
+  return formFields(country).map((name) => {
+    if (name === "country") return countrySelect(m, a.country ?? "");
+    // Seoul and Korea's other metropolitan cities belong to no province.
+    const optional = name === "line2" || name === "district" || (name === "region" && (kind === "county" || kind === "region" || country === "KR"));
+    const label = name === "region" ? t(m.lang, `region_${kind}`) : undefined;
+    return field(m, name, { value: a[name] ?? null, required: !optional, label, autocomplete: AUTOCOMPLETE[name] });
+  });
+}
+
+/** A time on the page: the store's local date and time, the zone's offset in the title and the machine-readable attribute. */
+function localTime(tz: string, at: number) {
+  const iso = localIso(tz, at);
+  return html`<time datetime="${iso}" title="${tz} (UTC${offsetLabel(offsetMs(tz, at))})">${iso.slice(0, 16).replace("T", " ")}</time>`;
 }
 
 /** The customer's requests, and a form to open one while none is open: returns, exchanges, refunds and claims. */
 function afterSalesSection(m: PageModel) {
   const { lang, order: o } = m;
   if (o.archivedAt !== null || !ORDER_STATUSES_FOR_AFTER_SALES.has(o.status as OrderStatus)) return "";
-  const base = `/o/${m.token}`;
+  const { base } = m;
+  const act = canAct(m);
   const anyOpen = m.requests.some((r) => OPEN_REQUEST_STATUSES.has(r.status));
   const err = (name: string) => (m.errors?.[name] ? html`<div class="err">${m.errors[name]}</div>` : "");
   const list = m.requests.length
@@ -279,15 +353,16 @@ ${m.requests.map(
   ) => html`<div data-request="${r.id}" data-request-status="${r.status}"><p><strong>${t(lang, `kind_${r.kind}`)}</strong> · ${t(lang, `rq_${r.status}`)}${r.resolution ? html` · ${t(lang, `res_${r.resolution}`)}${r.refundAmount !== null ? ` ${fromMinor(r.refundAmount, r.currency)} ${r.currency}` : ""}` : ""}<br>
 <small>${r.reason}</small>${r.note ? html`<br>${r.note}` : ""}</p>
 ${
-  OPEN_REQUEST_STATUSES.has(r.status)
+  act && OPEN_REQUEST_STATUSES.has(r.status)
     ? html`<form method="post" action="${base}/after-sales/${r.id}/withdraw"><input type="hidden" name="version" value="${r.version}"><button type="submit" class="secondary">${t(lang, "withdraw")}</button></form>`
     : ""
 }</div>`,
 )}</section>`
     : "";
-  const form = anyOpen
-    ? ""
-    : html`<section><h2>${t(lang, "after_sales")}</h2><p>${t(lang, "after_sales_hint")}</p>
+  const form =
+    anyOpen || !act
+      ? ""
+      : html`<section><h2>${t(lang, "after_sales")}</h2><p>${t(lang, "after_sales_hint")}</p>
 <form method="post" action="${base}/after-sales">
   <label for="kind">${t(lang, "kind")}</label>
   <select id="kind" name="kind" aria-invalid="${m.errors?.kind ? "true" : "false"}">${AFTER_SALES_KINDS.map((k) => html`<option value="${k}" ${m.values?.kind === k ? raw("selected") : ""}>${t(lang, `kind_${k}`)}</option>`)}</select>${err("kind")}
@@ -310,6 +385,15 @@ function storeMessage(m: PageModel): string | null {
   return last?.customerMessage ?? null;
 }
 
+/**
+ * Whether the page offers anything to do. Not from an older link (only the
+ * newest acts), not on a cancelled order (nothing left to change or ask),
+ * not once archived (frozen). The routes refuse the same posts regardless.
+ */
+function canAct(m: PageModel) {
+  return !m.superseded && m.order.status !== "cancelled" && m.order.archivedAt === null;
+}
+
 export function orderPage(m: PageModel) {
   const { lang, order: o } = m;
   const money = (v: number) => `${fromMinor(v, o.currency)} ${o.currency}`;
@@ -317,7 +401,9 @@ export function orderPage(m: PageModel) {
   const canConfirm = o.status === "on_hold" && m.holds.length > 0 && m.holds.every((h) => CONFIRMABLE.has(h.code));
   const a = o.shippingAddress;
   const statusClass = o.status === "on_hold" ? "attention" : o.status === "cancelled" ? "cancelled" : "";
-  const base = `/o/${m.token}`;
+  const { base } = m;
+  const act = canAct(m);
+  const ref = o.externalId ? `#${o.externalId}` : o.id;
 
   const message = o.status === "on_hold" || o.status === "cancelled" ? storeMessage(m) : null;
   const said = message ? html`<p data-store-message>${t(lang, "from_store")} ${message}</p>` : "";
@@ -335,18 +421,17 @@ export function orderPage(m: PageModel) {
   ${m.errors ? html`<p class="err">${t(lang, "invalid")}</p>` : ""}
 </section>
 ${
-  actions.has("fix_address")
+  act && actions.has("fix_address")
     ? html`<section><h2>${t(lang, "fix_address")}</h2>
   <form method="post" action="${base}/address">
     <input type="hidden" name="version" value="${o.version}">
-    ${field(m, "name", { value: a.name })}${field(m, "line1", { value: a.line1 })}${field(m, "line2", { value: a.line2, required: false })}
-    ${field(m, "city", { value: a.city })}${field(m, "region", { value: a.region, required: false })}${field(m, "postal_code", { value: a.postal_code })}${field(m, "country", { value: a.country })}
+    ${addressFields(m)}
     <button type="submit">${t(lang, "save")}</button>
   </form></section>`
     : ""
 }
 ${
-  actions.has("fix_contact")
+  act && actions.has("fix_contact")
     ? html`<section><h2>${t(lang, "fix_contact")}</h2>
   <form method="post" action="${base}/contact">
     <input type="hidden" name="version" value="${o.version}">
@@ -356,7 +441,7 @@ ${
     : ""
 }
 ${
-  canConfirm
+  act && canConfirm
     ? html`<section><p>${t(lang, "confirm_hint")}</p>
   <form method="post" action="${base}/confirm"><input type="hidden" name="version" value="${o.version}">
   <button type="submit" name="confirm" value="1">${t(lang, "confirm")}</button></form></section>`
@@ -365,14 +450,15 @@ ${
 
   return layout(
     lang,
-    `${t(lang, "order")} ${o.externalId ? `#${o.externalId}` : o.id} · ${m.storeName}`,
+    `${t(lang, "order")} ${ref} · ${m.storeName}`,
     html`<header><small>${m.storeName}</small>
-<h1>${t(lang, "order")} ${o.externalId ? `#${o.externalId}` : o.id}</h1>
+<h1>${t(lang, "order")} <span class="${o.externalId ? "" : "id"}">${ref}</span></h1>
 <span class="status ${statusClass}" data-status="${o.status}">${t(lang, `status_${o.status}`)}</span></header>
 ${m.flash ? html`<section class="${m.flash === "conflict" ? "warn" : "flash"}" role="status"><p>${t(lang, m.flash)}</p></section>` : ""}
+${m.superseded ? html`<section class="warn" data-read-only="superseded"><p>${t(lang, "superseded")}</p></section>` : ""}
 ${attention}
 ${
-  o.status === "delivered" && o.openAfterSales === 0
+  act && o.status === "delivered" && o.openAfterSales === 0
     ? html`<section><p>${t(lang, "received_hint")}</p>
   <form method="post" action="${base}/received"><input type="hidden" name="version" value="${o.version}">
   <button type="submit">${t(lang, "received")}</button></form></section>`
@@ -386,14 +472,18 @@ ${o.discountAmount ? html`<tr><td>${t(lang, "discount")}</td><td class="n">−${
 ${o.taxAmount ? html`<tr><td>${t(lang, "tax")}</td><td class="n">${money(o.taxAmount)}</td></tr>` : ""}
 <tr class="total"><td>${t(lang, "total")}</td><td class="n">${money(o.totalAmount)}</td></tr>
 </table></section>
-<section><h2>${t(lang, "ship_to")}</h2><p>${a.name}<br>${a.line1}${a.line2 ? html`<br>${a.line2}` : ""}<br>${a.postal_code} ${a.city}${a.region ? `, ${a.region}` : ""}<br>${a.country}</p></section>
+<section><h2>${t(lang, "ship_to")}</h2><address data-address="${a.country}">${formatAddress(a, { lang }).map((line, i) => html`${i ? html`<br>` : ""}${line}`)}</address></section>
 ${afterSalesSection(m)}
 <section><h2>${t(lang, "history")}</h2><ol>
-${m.events.filter((e) => CUSTOMER_EVENTS.has(e.type)).map((e) => html`<li><time datetime="${new Date(e.createdAt).toISOString()}">${new Date(e.createdAt).toISOString().slice(0, 16).replace("T", " ")} UTC</time> · ${t(lang, `ev_${e.type}`)}</li>`)}
-</ol></section>`,
+${m.events.filter((e) => CUSTOMER_EVENTS.has(e.type)).map((e) => html`<li>${localTime(m.timeZone, e.createdAt)} · ${t(lang, `ev_${e.type}`)}</li>`)}
+</ol><p><small data-time-zone="${m.timeZone}">${t(lang, "times_in")} ${m.timeZone} (UTC${offsetLabel(offsetMs(m.timeZone, m.events.at(-1)?.createdAt ?? o.createdAt))})</small></p></section>`,
   );
 }
 
 export function notFoundPage(lang: Language) {
   return layout(lang, t(lang, "title"), html`<section class="warn"><p>${t(lang, "not_found")}</p></section>`);
+}
+
+export function forbiddenPage(lang: Language) {
+  return layout(lang, t(lang, "title"), html`<section class="warn"><p>${t(lang, "forbidden")}</p></section>`);
 }

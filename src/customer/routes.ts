@@ -1,8 +1,14 @@
 /**
- * The customer's own order page, `/o/:token`: no login, the token is the
- * key. While the order is held for its address or contact, the customer
- * corrects or confirms them here, which goes through the order's object like
- * any other change (with the version they saw) and re-runs the audit.
+ * The customer's own order page: no login, the link's token is the key.
+ * `GET /o/<token>` (the link in a message) trades the token for a cookie and
+ * redirects to `/o/order/<order id>`, where the page and its forms work from
+ * that cookie (see session.ts). While the order is held for its address or
+ * contact, the customer corrects or confirms them here, which goes through
+ * the order's object like any other change (with the version they saw) and
+ * re-runs the audit.
+ *
+ * Only the order's newest link acts: a page opened from an older link is
+ * read-only, as is a cancelled or archived order's page.
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
@@ -11,47 +17,79 @@ import type { EditInput } from "../edits/plan-edit";
 import { editOrder } from "../edits/edit-stage";
 import { orderStub } from "../orders/order-object";
 import { loadOrderPage } from "./load-order-page";
-import { notFoundPage, orderPage, t, type PageModel } from "./page";
+import { forbiddenPage, notFoundPage, orderPage, t, type PageModel } from "./page";
 import { AddressForm, AfterSalesForm, ContactForm } from "./schemas";
-import { orderForToken } from "./tokens";
+import { openToken } from "./tokens";
+import { isCrossSitePost, PAGE_HEADERS, pagePath, sessionFor, startSession } from "./session";
 import { runAfterSales } from "../after-sales/run-after-sales";
+
+type Ctx = Context<AppEnv, "/o/order/:orderId/*">;
 
 export const customerRoutes = new Hono<AppEnv>();
 
-const langOf = (c: { req: { query: (k: string) => string | undefined; header: (k: string) => string | undefined } }): Language =>
-  pickLanguage(c.req.query("lang") ?? null, c.req.header("accept-language")?.split(",")[0] ?? "en");
+const langOf = (c: Context): Language => pickLanguage(c.req.query("lang") ?? null, c.req.header("accept-language")?.split(",")[0] ?? "en");
 
 const FLASHES = new Set(["address", "contact", "confirm", "received", "after_sales", "withdrawn"]);
 
+customerRoutes.use("/o/*", async function customerPageHeaders(c, next) {
+  await next();
+  for (const [k, v] of Object.entries(PAGE_HEADERS)) c.res.headers.set(k, v);
+});
+
+/** The link from a message: the token becomes a cookie, the customer lands on a URL without it. */
 customerRoutes.get("/o/:token", async (c) => {
   const token = c.req.param("token");
-  const orderId = await orderForToken(c.env, token);
-  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
+  const opened = await openToken(c.env, token);
+  if (!opened) return c.html(notFoundPage(langOf(c)), 404);
+  startSession(c, token, opened);
+  const lang = c.req.query("lang");
+  return c.redirect(`${pagePath(opened.orderId)}${lang ? `?lang=${encodeURIComponent(lang)}` : ""}`, 303);
+});
+
+customerRoutes.get("/o/order/:orderId", async (c) => {
+  const orderId = c.req.param("orderId");
+  const visit = await sessionFor(c, orderId);
+  if (!visit) return c.html(notFoundPage(langOf(c)), 404);
   const flash = c.req.query("done");
-  const m = await loadOrderPage(c.env, orderId, { token, lang: c.req.query("lang") });
+  const m = await loadOrderPage(c.env, orderId, { lang: c.req.query("lang"), superseded: !visit.current });
   return c.html(
     orderPage({
       ...m,
       flash: FLASHES.has(flash ?? "") ? (`done_${flash}` as PageModel["flash"]) : flash === "conflict" ? "conflict" : null,
     }),
     200,
-    { "cache-control": "no-store", "referrer-policy": "no-referrer" },
   );
 });
 
-type Kind = "address" | "contact" | "confirm";
+/**
+ * Every form post: from our own page (else 403), with this order's cookie
+ * (else the expired-link page), from the order's newest link (else back to
+ * the read-only page). Sets `orderId` for the handler.
+ */
+customerRoutes.post("/o/order/:orderId/*", async function customerPost(c, next) {
+  if (isCrossSitePost(c)) return c.html(forbiddenPage(langOf(c)), 403);
+  const orderId = c.req.param("orderId");
+  const visit = await sessionFor(c, orderId);
+  if (!visit) return c.html(notFoundPage(langOf(c)), 404);
+  // An older link only shows the order; the page says to use the newest message.
+  if (!visit.current) return back(c, orderId, "superseded");
+  await next();
+});
 
 /** Back to the order page with what happened (Post/Redirect/Get), keeping the language the customer chose. */
-function back(c: Context, token: string, done: string) {
+function back(c: Context, orderId: string, done: string) {
   const lang = c.req.query("lang");
-  return c.redirect(`/o/${token}?done=${done}${lang ? `&lang=${encodeURIComponent(lang)}` : ""}`, 303);
+  return c.redirect(`${pagePath(orderId)}?done=${done}${lang ? `&lang=${encodeURIComponent(lang)}` : ""}`, 303);
 }
 
-async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
-  const token = c.req.param("token");
-  const orderId = await orderForToken(c.env, token);
-  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
-  const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === "string" ? v.trim() : ""]));
+type Kind = "address" | "contact" | "confirm";
+
+const formOf = async (c: Ctx) => Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === "string" ? v.trim() : ""])) as Record<string, string>;
+
+async function submit(c: Ctx, kind: Kind) {
+  const orderId = c.req.param("orderId");
+  const lang = c.req.query("lang");
+  const form = await formOf(c);
   const version = Number(form.version);
   let changes: EditInput;
   if (kind === "confirm") {
@@ -59,10 +97,16 @@ async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
   } else {
     const parsed =
       kind === "address"
-        ? AddressForm.safeParse({ ...form, line2: form.line2 || null, region: form.region || null, country: (form.country ?? "").toUpperCase() })
+        ? AddressForm.safeParse({
+            ...form,
+            line2: form.line2 || null,
+            district: form.district || null,
+            region: form.region || null,
+            country: (form.country ?? "").toUpperCase(),
+          })
         : ContactForm.safeParse(form);
     if (!parsed.success) {
-      const m = await loadOrderPage(c.env, orderId, { token, lang: c.req.query("lang") });
+      const m = await loadOrderPage(c.env, orderId, { lang });
       const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message]));
       return c.html(orderPage({ ...m, errors, values: form }), 422);
     }
@@ -76,22 +120,19 @@ async function submit(c: Context<AppEnv, "/o/:token/*">, kind: Kind) {
     source: "customer",
     changes,
   });
-  const lang = c.req.query("lang");
-  if (result.ok) return back(c, token, kind);
+  if (result.ok) return back(c, orderId, kind);
   if (result.code === "invalid") {
-    const m = await loadOrderPage(c.env, orderId, { token, lang });
+    const m = await loadOrderPage(c.env, orderId, { lang });
     return c.html(orderPage({ ...m, errors: Object.fromEntries(result.errors.map((e) => [e.field.split(".").pop()!, e.message])), values: form }), 422);
   }
   // Someone (an auditor, another tab) changed the order first, or there is no longer anything to fix: show it as it is.
-  return back(c, token, "conflict");
+  return back(c, orderId, "conflict");
 }
 
 /** Confirming receipt completes a delivered order now instead of at the end of the store's window. */
-customerRoutes.post("/o/:token/received", async (c) => {
-  const token = c.req.param("token");
-  const orderId = await orderForToken(c.env, token);
-  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
-  const version = Number((await c.req.parseBody()).version);
+customerRoutes.post("/o/order/:orderId/received", async (c) => {
+  const orderId = c.req.param("orderId");
+  const version = Number((await formOf(c)).version);
   const result = await orderStub(c.env, orderId).transition({
     orderId,
     event: "complete",
@@ -100,17 +141,15 @@ customerRoutes.post("/o/:token/received", async (c) => {
     stores: "*",
     expectedVersion: Number.isSafeInteger(version) ? version : null,
   });
-  return back(c, token, result.ok ? "received" : "conflict");
+  return back(c, orderId, result.ok ? "received" : "conflict");
 });
 
 /** The customer asks for a return, exchange, refund or claim; quantities come as qty_<line number>. */
-customerRoutes.post("/o/:token/after-sales", async (c) => {
-  const token = c.req.param("token");
-  const orderId = await orderForToken(c.env, token);
-  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
+customerRoutes.post("/o/order/:orderId/after-sales", async (c) => {
+  const orderId = c.req.param("orderId");
   const lang = c.req.query("lang");
-  const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === "string" ? v.trim() : ""]));
-  const m = await loadOrderPage(c.env, orderId, { token, lang });
+  const form = await formOf(c);
+  const m = await loadOrderPage(c.env, orderId, { lang });
   const again = (errors: Record<string, string>) => c.html(orderPage({ ...m, errors, values: form }), 422);
   const parsed = AfterSalesForm.safeParse(form);
   if (!parsed.success) return again(Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0]), i.message])));
@@ -125,18 +164,16 @@ customerRoutes.post("/o/:token/after-sales", async (c) => {
     stores: "*",
     action: { type: "open", kind: parsed.data.kind, reason: parsed.data.reason, lines, lateAllowed: false },
   });
-  if (r.ok) return back(c, token, "after_sales");
+  if (r.ok) return back(c, orderId, "after_sales");
   if (r.code === "refused" && r.reason === "invalid") return again({ ["field" in r && r.field === "lines" ? "lines" : "reason"]: r.message });
   if (r.code === "refused" && r.reason === "return_window_closed") return again({ kind: t(m.lang, "return_window_closed") });
-  return back(c, token, "conflict");
+  return back(c, orderId, "conflict");
 });
 
 /** The customer takes their request back (the parcel turned up, they changed their mind). */
-customerRoutes.post("/o/:token/after-sales/:requestId/withdraw", async (c) => {
-  const token = c.req.param("token");
-  const orderId = await orderForToken(c.env, token);
-  if (!orderId) return c.html(notFoundPage(langOf(c)), 404);
-  const version = Number((await c.req.parseBody()).version);
+customerRoutes.post("/o/order/:orderId/after-sales/:requestId/withdraw", async (c) => {
+  const orderId = c.req.param("orderId");
+  const version = Number((await formOf(c)).version);
   const r = await runAfterSales(c.env, orderId, {
     actor: "customer",
     stores: "*",
@@ -147,10 +184,10 @@ customerRoutes.post("/o/:token/after-sales/:requestId/withdraw", async (c) => {
       decision: { event: "withdraw", note: null, resolution: null, refundAmount: null },
     },
   });
-  // A request of another order is not found through this order's token.
-  return back(c, token, r.ok ? "withdrawn" : "conflict");
+  // A request of another order is not found through this order's page.
+  return back(c, orderId, r.ok ? "withdrawn" : "conflict");
 });
 
-customerRoutes.post("/o/:token/address", (c) => submit(c, "address"));
-customerRoutes.post("/o/:token/contact", (c) => submit(c, "contact"));
-customerRoutes.post("/o/:token/confirm", (c) => submit(c, "confirm"));
+customerRoutes.post("/o/order/:orderId/address", (c) => submit(c, "address"));
+customerRoutes.post("/o/order/:orderId/contact", (c) => submit(c, "contact"));
+customerRoutes.post("/o/order/:orderId/confirm", (c) => submit(c, "confirm"));

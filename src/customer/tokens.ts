@@ -2,8 +2,13 @@
  * Links to the customer's own order page: `/o/<token>`. The token is 190 bits
  * of randomness, only its hash is stored, and each one expires; a new one
  * is minted for every message, so old emails stop working in time.
+ *
+ * Invariant: only an order's newest link acts. Minting a link supersedes
+ * every older link of the same order at once: an older link still shows the
+ * order (until its own expiry) but can change nothing. "Newest" is the
+ * latest `created_at`, then the latest row: no column to keep in step.
  */
-import { and, eq, gt } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import { database, type Database } from "../db/client";
 import { customerTokens } from "../db/schema";
 import type { Env } from "../env";
@@ -24,13 +29,23 @@ export async function mintCustomerLink(env: Env, orderId: string, { db, now = Da
   };
 }
 
+export const isTokenShape = (token: string) => /^[0-9A-Za-z]{32}$/.test(token);
+
+/** What a token opens: its order, when it expires, and whether it is the order's newest link (the only one that acts). */
+export type OpenedToken = { orderId: string; expiresAt: number; current: boolean };
+
 /** The order a token opens, or null for an unknown or expired token. */
-export async function orderForToken(env: Env, token: string, { now = Date.now() }: { now?: number } = {}): Promise<string | null> {
-  if (!/^[0-9A-Za-z]{32}$/.test(token)) return null;
+export async function openToken(env: Env, token: string, { now = Date.now() }: { now?: number } = {}): Promise<OpenedToken | null> {
+  if (!isTokenShape(token)) return null;
+  const hash = await sha256Hex(token);
   const row = await database(env)
-    .select({ orderId: customerTokens.orderId })
+    .select({
+      orderId: customerTokens.orderId,
+      expiresAt: customerTokens.expiresAt,
+      newest: sql<string>`(SELECT n.token_hash FROM customer_tokens n WHERE n.order_id = ${customerTokens.orderId} ORDER BY n.created_at DESC, n.rowid DESC LIMIT 1)`,
+    })
     .from(customerTokens)
-    .where(and(eq(customerTokens.tokenHash, await sha256Hex(token)), gt(customerTokens.expiresAt, now)))
+    .where(and(eq(customerTokens.tokenHash, hash), gt(customerTokens.expiresAt, now)))
     .get();
-  return row?.orderId ?? null;
+  return row ? { orderId: row.orderId, expiresAt: row.expiresAt, current: row.newest === hash } : null;
 }

@@ -57,7 +57,16 @@ export async function planEdit(
   const extra: BatchItem<"sqlite">[] = [];
   if (c.shipping_address) {
     const a = c.shipping_address;
-    patch.shippingAddress = { name: a.name, line1: a.line1, line2: a.line2 ?? null, city: a.city, region: a.region ?? null, postal_code: a.postal_code, country: a.country };
+    patch.shippingAddress = {
+      name: a.name,
+      line1: a.line1,
+      line2: a.line2 ?? null,
+      district: a.district ?? null,
+      city: a.city,
+      region: a.region ?? null,
+      postal_code: a.postal_code,
+      country: a.country,
+    };
   }
   if (c.customer) {
     if (c.customer.name !== undefined) patch.customerName = c.customer.name;

@@ -7,5 +7,7 @@ export async function mergeKeyOf(order: { storeId: string; customerEmail: string
   const a = order.shippingAddress;
   const customer = norm(order.customerEmail) || norm(order.customerName);
   const address = ["name", "line1", "line2", "city", "region", "postal_code", "country"].map((k) => norm(a[k]));
-  return (await sha256Hex(JSON.stringify([order.storeId, customer, ...address]))).slice(0, 32);
+  // The district (区/县) counts only when given, so keys of addresses without one stay what they were.
+  const district = norm(a.district);
+  return (await sha256Hex(JSON.stringify([order.storeId, customer, ...address, ...(district ? [district] : [])]))).slice(0, 32);
 }

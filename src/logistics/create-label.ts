@@ -33,7 +33,7 @@ export type LabelResult =
 
 export function toAddress(a: Record<string, string | null>): LabelAddress {
   const cityLine = [a.city, a.region, a.postal_code].filter(Boolean).join(" ");
-  return { name: a.name ?? null, lines: [a.company, a.line1, a.line2, cityLine].filter((l): l is string => !!l), country: a.country ?? "" };
+  return { name: a.name ?? null, lines: [a.company, a.line1, a.line2, a.district, cityLine].filter((l): l is string => !!l), country: a.country ?? "" };
 }
 
 export function packagesOf(s: typeof shipments.$inferSelect): PackageFacts[] {

@@ -100,6 +100,7 @@ export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyM
           name: a.name,
           line1: a.line1,
           line2: a.line2 ?? null,
+          district: a.district ?? null,
           city: a.city,
           region: a.region ?? null,
           postal_code: a.postal_code,

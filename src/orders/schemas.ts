@@ -22,6 +22,12 @@ export const Address = z
     name: text(200),
     line1: text(200),
     line2: z.string().trim().max(200).nullish(),
+    district: z
+      .string()
+      .trim()
+      .max(100)
+      .nullish()
+      .openapi({ description: "The district or county below the city where addresses name one (China's 区/县, Korea's 구)", example: "南山区" }),
     city: text(100),
     region: z.string().trim().max(100).nullish(),
     postal_code: text(20),

@@ -39,6 +39,7 @@ export function orderSummary(o: OrderRow): z.infer<typeof OrderSummary> {
       name: addr.name ?? "",
       line1: addr.line1 ?? "",
       line2: addr.line2 ?? null,
+      district: addr.district ?? null,
       city: addr.city ?? "",
       region: addr.region ?? null,
       postal_code: addr.postal_code ?? "",
