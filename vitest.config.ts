@@ -21,12 +21,19 @@ const webhookSecrets = {
   CARRIER_KEY_TEST: "carrier_test_key",
 };
 
+// Encryption at rest (src/lib/pii-crypto.ts): two test keys, newest first, so a test can write under the
+// older one ("test1") and show it still reads; and the blind index key. Test values, never real ones.
+const piiSecrets = {
+  PII_KEYS: "test2:+SOFbqgfOeQVnH9jlFtpJYM6/UsGisfniPSl7lKt/DA=,test1:WX49WWECEzWj5RnB8OmAkSkgWDdxfymBreT0jVOfqTI=",
+  PII_INDEX_KEY: "1D8Es5BB1UPkjcbL5jSlgDaRhM0TCs+k5AzUeSthmVU=",
+};
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
-        bindings: { TEST_MIGRATIONS: migrations, TEST_FIXTURES: fixtures, BOOTSTRAP_ADMIN_KEY: "test_bootstrap_admin_key", ...webhookSecrets },
+        bindings: { TEST_MIGRATIONS: migrations, TEST_FIXTURES: fixtures, BOOTSTRAP_ADMIN_KEY: "test_bootstrap_admin_key", ...webhookSecrets, ...piiSecrets },
       },
     }),
   ],
