@@ -140,6 +140,11 @@ export function blindIndex(kind: BlindKind, storeId: string, normalised: string,
   return b64(mac(`index:${kind}`, storeId, normalised, ring));
 }
 
+/** A keyed digest for other derived values (the shipments' merge key), under its own label. */
+export function keyedDigest(label: string, storeId: string, value: string, ring: PiiKeyring = current): string {
+  return b64(mac(`digest:${label}`, storeId, value, ring));
+}
+
 /**
  * A pseudonymous customer id for analysts: stable per store for the same
  * normalised email (or phone), unlinkable across stores and to the blind
