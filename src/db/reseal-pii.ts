@@ -52,6 +52,7 @@ const SPECS: Spec[] = [
   },
   { table: "warehouses", key: ["id"], sealed: ["webhook_secret"] },
   { table: "shipment_labels", key: ["shipment_id"], sealed: ["data"] },
+  { table: "tracking_events", key: ["id"], sealed: ["body"] },
   { table: "notifications", key: ["id"], sealed: ["recipient", "body"] },
   { table: "idempotency_keys", key: ["principal_id", "key"], sealed: ["response_body"] },
 ];

@@ -105,7 +105,8 @@ export const trackingEvents = sqliteTable(
     location: text("location"),
     occurredAt: integer("occurred_at").notNull(),
     receivedAt: integer("received_at").notNull(),
-    body: text("body").notNull(),
+    /** The partner's raw body, sealed at rest: some partners send the recipient's name, email and phone. */
+    body: encryptedText("body").notNull(),
     shipmentId: text("shipment_id"),
     /** applied: moved the shipment; kept: in the timeline only (late, out of order or after a terminal state); unmatched: no shipment has this number. */
     outcome: text("outcome", { enum: TRACKING_OUTCOMES }),
