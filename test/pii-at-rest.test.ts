@@ -1,17 +1,19 @@
 /**
  * Customer data and partner secrets at rest: what D1 itself holds after
- * intake, a hold message and a 3PL's creation is ciphertext; the API reads
+ * intake, a hold message, a label, a blocklist entry and a 3PL's creation
+ * is ciphertext; the API reads
  * it back; data sealed under an older key still reads after rotation and the
  * housekeeping job re-seals it; rows from before encryption read and get
  * sealed; duplicate detection finds one customer across phone formats
  * through the blind index.
  */
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { resealPii } from "../src/db/reseal-pii";
 import { emailIndex } from "../src/db/contact-index";
 import { parseKeyring, seal, sealedWith } from "../src/lib/pii-crypto";
-import { api, createProduct, createStore, orderBody, unique } from "./helpers";
+import { ADMIN, api, createProduct, createStore, orderBody, unique } from "./helpers";
+import { packedOrder } from "./logistics-helpers";
 
 let store: { id: string };
 
@@ -92,6 +94,18 @@ describe("at rest", () => {
     expect(raw.webhook_secret).not.toContain(r.body.webhook_secret.slice(6));
   });
 
+  it("a printed label (it carries the ship-to) is sealed, and still downloads as the PDF", async () => {
+    const s = await createStore(unique("pii-label"));
+    const { shipmentId } = await packedOrder(s.id);
+    const r = await api(`/v1/shipments/${shipmentId}/label`, { body: {} });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const raw = (await env.DB.prepare("SELECT data FROM shipment_labels WHERE shipment_id = ?").bind(shipmentId).first<{ data: string }>())!;
+    expect(raw.data).toMatch(/^enc1:test2:/);
+    const pdf = await exports.default.fetch(`http://oms.test/v1/shipments/${shipmentId}/label.pdf`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(pdf.status).toBe(200);
+    expect(new TextDecoder().decode(new Uint8Array(await pdf.arrayBuffer()).subarray(0, 5))).toBe("%PDF-");
+  });
+
   it("a blocklist value is sealed and found by its blind index", async () => {
     const s = await createStore(unique("pii-block"), "USD", { autoAudit: true });
     await createProduct(s.id, "TEA-1", { price: "19.90" });
@@ -168,7 +182,10 @@ describe("duplicates across phone formats", () => {
       async () => (await api(`/v1/orders/${first.body.id}`)).body,
       (o) => o.status !== "received",
     );
-    expect(firstOrder.status).toBe("approved");
+    // Other tests in this file add warehouses, so the stock rule may hold it too: only the duplicate finding matters here.
+    const codes = async (id: string) => ((await api(`/v1/orders/${id}/audits`)).body.data[0].findings as any[]).map((f) => f.code);
+    expect(firstOrder.status).not.toBe("received");
+    expect(await codes(first.body.id)).not.toContain("possible_duplicate");
     const second = await api("/v1/orders", {
       body: orderBody(store.id, { payment_status: "paid", customer: { name: "Grace H.", email: `${unique("g2")}@example.com`, phone: "+14155550100" } }),
     });
@@ -177,7 +194,6 @@ describe("duplicates across phone formats", () => {
       (o) => o.status !== "received",
     );
     expect(secondOrder.status).toBe("on_hold");
-    const audits = (await api(`/v1/orders/${second.body.id}/audits`)).body.data;
-    expect(audits[0].findings.map((f: any) => f.code)).toContain("possible_duplicate");
+    expect(await codes(second.body.id)).toContain("possible_duplicate");
   });
 });
