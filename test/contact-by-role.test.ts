@@ -100,4 +100,15 @@ describe("finding a customer", () => {
     const byExternal = (await api(`/v1/orders?q=${encodeURIComponent(first.id)}`)).body.data;
     expect(byExternal.map((o: any) => o.id)).toEqual([first.id]);
   });
+
+  it("finds an order by its new email after an edit, and no longer by the old one", async () => {
+    const o = await createOrder(store.id, { customer: { name: "Edit Me", email: `${unique("before")}@example.com` } });
+    const after = `${unique("after")}@example.com`;
+    const r = await api(`/v1/orders/${o.id}`, { method: "PATCH", key: keys.support, body: { customer: { email: after }, reason: "customer asked" } });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.order.customer.email).toBe(after);
+    const search = async (text: string) => (await api(`/v1/orders?store_id=${store.id}&q=${encodeURIComponent(text)}`)).body.data.map((x: any) => x.id);
+    expect(await search(after)).toEqual([o.id]);
+    expect(await search(o.customer.email)).toEqual([]);
+  });
 });
