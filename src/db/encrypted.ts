@@ -8,7 +8,7 @@
  *   seals `value` with a fresh nonce and never matches, and raw `sql` or
  *   `json_extract` sees ciphertext.
  * - Rows written before encryption hold plaintext; they read as they are
- *   until the re-encryption job (src/pii/reseal.ts) seals them.
+ *   until the re-encryption job (src/db/reseal-pii.ts) seals them.
  */
 import { customType } from "drizzle-orm/sqlite-core";
 import { open, seal } from "../lib/pii-crypto";

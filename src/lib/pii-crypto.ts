@@ -11,7 +11,7 @@
  * - New writes always use the first (newest) key in `PII_KEYS`.
  * - A value without the `enc1:` prefix is plaintext written before
  *   encryption was switched on: it reads as it is, and the re-encryption
- *   job (src/pii/reseal.ts) seals it.
+ *   job (src/db/reseal-pii.ts) seals it.
  * - Opening never guesses: an unknown key id or a failed tag is an error,
  *   not garbage.
  *
