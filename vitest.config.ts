@@ -21,6 +21,13 @@ const webhookSecrets = {
   CARRIER_KEY_TEST: "carrier_test_key",
 };
 
+// Encryption at rest (src/lib/pii-crypto.ts): two test keys, newest first, so a test can write under the
+// older one ("test1") and show it still reads; and the blind index key. Test values, never real ones.
+const piiSecrets = {
+  PII_KEYS: "test2:+SOFbqgfOeQVnH9jlFtpJYM6/UsGisfniPSl7lKt/DA=,test1:WX49WWECEzWj5RnB8OmAkSkgWDdxfymBreT0jVOfqTI=",
+  PII_INDEX_KEY: "1D8Es5BB1UPkjcbL5jSlgDaRhM0TCs+k5AzUeSthmVU=",
+};
+
 export default defineConfig({
   plugins: [
     cloudflareTest({
@@ -31,6 +38,7 @@ export default defineConfig({
           TEST_FIXTURES: fixtures,
           BOOTSTRAP_ADMIN_KEY: "test_bootstrap_admin_key",
           ...webhookSecrets,
+          ...piiSecrets,
           // The partners' sample events happened in June 2025: the suite takes them as they are. The age limit's own
           // test (test/tracking-event-age.test.ts) runs the app with the production default.
           TRACKING_EVENT_MAX_AGE_DAYS: "36500",

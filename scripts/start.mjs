@@ -13,7 +13,7 @@
 // throwaway directory); OMS_NO_CRON=1 to not fire crons; OMS_STOP_ON_STDIN_CLOSE=1
 // to stop when stdin reaches its end (for supervisors that pipe stdin).
 // SIGINT/SIGTERM stop wrangler and then this script, with exit code 0.
-import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { cronMatches, msToNextMinute, parseCron, readCrons } from "./cron.mjs";
@@ -94,6 +94,17 @@ function readDevVars(path) {
     vars[m[1]] = v;
   }
   return vars;
+}
+// The encryption keys came after many a .dev.vars was made: without them the Worker refuses to store
+// customer data, so the example's development keys are appended (never overwriting a value that is set).
+{
+  const have = readDevVars(devVars);
+  const example = readDevVars(join(ROOT, ".dev.vars.example"));
+  const missing = ["PII_KEYS", "PII_INDEX_KEY"].filter((k) => !have[k] && example[k]);
+  if (missing.length) {
+    appendFileSync(devVars, `\n# Added by npm start: development encryption keys (docs/deployment.md)\n${missing.map((k) => `${k}=${example[k]}`).join("\n")}\n`);
+    log(`added ${missing.join(", ")} to .dev.vars`);
+  }
 }
 const devVarValues = readDevVars(devVars);
 const adminKey = devVarValues.BOOTSTRAP_ADMIN_KEY;

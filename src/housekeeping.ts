@@ -1,6 +1,7 @@
-/** Hourly clean-up of records that only matter for a while. */
+/** Hourly clean-up of records that only matter for a while, and the re-encryption of customer data (src/db/reseal-pii.ts). */
 import { lt } from "drizzle-orm";
 import { database } from "./db/client";
+import { resealPii } from "./db/reseal-pii";
 import { consumedMessages, idempotencyKeys } from "./db/schema";
 import type { Env } from "./env";
 import { IDEMPOTENCY_TTL_MS } from "./http/idempotency";
@@ -14,4 +15,6 @@ export async function housekeeping(env: Env, now = Date.now()): Promise<void> {
     db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, now - IDEMPOTENCY_TTL_MS)),
     db.delete(consumedMessages).where(lt(consumedMessages.consumedAt, now - RECEIPT_TTL_MS)),
   ]);
+  const resealed = await resealPii(env);
+  if (Object.keys(resealed).length) console.log(`pii reseal: ${JSON.stringify(resealed)}`);
 }

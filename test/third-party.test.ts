@@ -71,6 +71,9 @@ describe("dispatch", () => {
       type: "shipment.dispatch",
       data: { shipment_id: shipment.id, order_id: order.id, warehouse_id: tpl.id, items: [{ sku, quantity: 2 }], ship_to: { country: "GB", city: "London" } },
     });
+    // A warehouse's view of the customer: the ship-to with the phone for the carrier, never the email.
+    expect(req!.json.data.ship_to.phone).toEqual(expect.any(String));
+    expect(req!.json.data.ship_to).not.toHaveProperty("email");
     expect(req!.headers["webhook-id"]).toBe(req!.json.id);
     const v = await verify(secret(), { id: req!.headers["webhook-id"], timestamp: req!.headers["webhook-timestamp"], signature: req!.headers["webhook-signature"] }, req!.body);
     expect(v).toEqual({ ok: true });

@@ -13,6 +13,7 @@ import { shippo } from "../src/logistics/webhooks/shippo";
 import { aftership } from "../src/logistics/webhooks/aftership";
 import type { Env } from "../src/env";
 import { createLabel } from "../src/logistics/create-label";
+import { open, parseKeyring } from "../src/lib/pii-crypto";
 import { api, createStore } from "./helpers";
 import {
   bytes,
@@ -106,8 +107,9 @@ describe("one parcel's story, with the partners' exact sample bodies", () => {
     expect(ep.status, JSON.stringify(ep.body)).toBe(200);
     expect(ep.body).toMatchObject({ received: true, duplicate: false });
     const stored = await processed(ep.body.id);
-    // The raw body is kept exactly as it came.
-    expect(stored.body).toBe(text(fixture(SAMPLES.easypost.inTransit.file)));
+    // The raw body is kept exactly as it came, sealed at rest (partners may send the recipient's contact).
+    expect(stored.body).toMatch(/^enc1:/);
+    expect(open(stored.body, parseKeyring(env.PII_KEYS, env.PII_INDEX_KEY))).toBe(text(fixture(SAMPLES.easypost.inTransit.file)));
     expect(stored).toMatchObject({
       partner: "easypost",
       event_id: SAMPLES.easypost.inTransit.id,

@@ -9,26 +9,14 @@ import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { fromMinor } from "../lib/money";
 import { listOrders } from "../orders/queries";
-import type { OrderRow } from "../orders/serialize";
+import { type ContactScope, contactScopeOf } from "../orders/project-order";
+import { customerView, type OrderRow } from "../orders/serialize";
 import { all } from "./d1";
 import type { OrderExportQuery } from "./schemas";
 import { isTimeZone, localIso } from "./time-zones";
 
-export const ORDER_COLUMNS = [
-  "id",
-  "store_id",
-  "channel",
-  "external_id",
-  "status",
-  "status_reason",
-  "payment_status",
-  "requires_shipping",
-  "customer_name",
-  "customer_email",
-  "customer_phone",
-  "ship_to_city",
-  "ship_to_postal_code",
-  "ship_to_country",
+const HEAD = ["id", "store_id", "channel", "external_id", "status", "status_reason", "payment_status", "requires_shipping"];
+const TAIL = [
   "currency",
   "subtotal_amount",
   "shipping_amount",
@@ -48,6 +36,24 @@ export const ORDER_COLUMNS = [
   "archived_at",
   "note",
 ];
+
+/** The customer's columns for each way of seeing them (src/orders/project-order.ts). */
+const CUSTOMER_COLUMNS: Record<ContactScope, string[]> = {
+  contact: ["customer_name", "customer_email", "customer_phone", "ship_to_city", "ship_to_postal_code", "ship_to_country"],
+  ship_to: ["customer_name", "customer_phone", "ship_to_city", "ship_to_postal_code", "ship_to_country"],
+  // Analysts: no contact data; a pseudonymous key counts repeat customers, the postal prefix and region place them.
+  pseudonymous: ["customer_key", "ship_to_region", "ship_to_postal_prefix", "ship_to_country"],
+};
+
+export const orderColumns = (scope: ContactScope) => [...HEAD, ...CUSTOMER_COLUMNS[scope], ...TAIL];
+
+function customerCells(o: OrderRow, scope: ContactScope): unknown[] {
+  const v = customerView(o, scope);
+  const a = v.shipping_address;
+  if (scope === "pseudonymous") return [v.customer_key ?? null, a.region, a.postal_prefix ?? null, a.country || null];
+  const contact = scope === "contact" ? [v.customer?.name ?? null, v.customer?.email ?? null] : [v.customer?.name ?? null];
+  return [...contact, v.customer?.phone ?? null, a.city || null, a.postal_code || null, a.country || null];
+}
 
 const PAGE = 200;
 
@@ -69,15 +75,15 @@ export async function* orderExportPages(env: Env, p: Principal, q: z.infer<typeo
         )
       : [];
     const counts = new Map(lines.map((l) => [l.order_id, l]));
-    yield page.map((o) => orderCells(o, zones.get(o.storeId) ?? "UTC", counts.get(o.id)));
+    const scope = contactScopeOf(p.role);
+    yield page.map((o) => orderCells(o, { tz: zones.get(o.storeId) ?? "UTC", lines: counts.get(o.id), scope }));
     cursor = next ?? undefined;
   } while (cursor);
 }
 
-function orderCells(o: OrderRow, tz: string, lines: { n: number; units: number } | undefined): unknown[] {
+function orderCells(o: OrderRow, { tz, lines, scope }: { tz: string; lines: { n: number; units: number } | undefined; scope: ContactScope }): unknown[] {
   const at = (ms: number | null) => (ms === null ? null : localIso(tz, ms));
   const money = (minor: number) => fromMinor(minor, o.currency);
-  const a = o.shippingAddress;
   return [
     o.id,
     o.storeId,
@@ -87,12 +93,7 @@ function orderCells(o: OrderRow, tz: string, lines: { n: number; units: number }
     o.statusReason,
     o.paymentStatus,
     o.requiresShipping,
-    o.customerName,
-    o.customerEmail,
-    o.customerPhone,
-    a.city ?? null,
-    a.postal_code ?? null,
-    a.country ?? null,
+    ...customerCells(o, scope),
     o.currency,
     money(o.subtotalAmount),
     money(o.shippingAmount),

@@ -5,6 +5,7 @@
  * blocklist matches; then stock, where inventory is kept.
  */
 import { and, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
+import { blindIndex } from "../lib/pii-crypto";
 import { database } from "../db/client";
 import { auditRuleSets, blocklistEntries, orderLines, orders, products, stores } from "../db/schema";
 import type { Env } from "../env";
@@ -24,14 +25,20 @@ export async function gather(env: Env, { order, lines }: AuditOrder, { now = Dat
   const db = database(env);
   const skus = [...new Set(lines.map((l) => l.sku))].slice(0, 90);
   const email = order.customerEmail ? normaliseEmail(order.customerEmail) : null;
-  const phone = order.customerPhone ? normalisePhone(order.customerPhone) : null;
+  const phone = order.customerPhone ? normalisePhone(order.customerPhone, order.shippingAddress.country) : null;
   const address = normaliseAddress(order.shippingAddress);
+  // The columns are sealed: the same customer is found through keyed blind indexes of the normalised values.
+  const ix = {
+    email: email ? blindIndex("email", order.storeId, email) : null,
+    phone: phone ? blindIndex("phone", order.storeId, phone) : null,
+    address: blindIndex("address", order.storeId, address),
+  };
   // The longest duplicate window any store may set; the rule narrows it to the store's own.
   const since = order.createdAt - 30 * 24 * 3_600_000;
   const sameCustomer = [
-    // Both match indexes on (store_id, email NOCASE) and (store_id, phone).
-    email ? sql`${orders.customerEmail} = ${email} COLLATE NOCASE` : undefined,
-    order.customerPhone ? eq(orders.customerPhone, order.customerPhone) : undefined,
+    // Both match indexes on (store_id, customer_email_index) and (store_id, customer_phone_index).
+    ix.email ? eq(orders.customerEmailIndex, ix.email) : undefined,
+    ix.phone ? eq(orders.customerPhoneIndex, ix.phone) : undefined,
   ].filter(Boolean);
 
   const [storeRows, ruleRows, catalogueRows, recentRows, blockedRows] = await db.batch([
@@ -62,9 +69,9 @@ export async function gather(env: Env, { order, lines }: AuditOrder, { now = Dat
         and(
           eq(blocklistEntries.storeId, order.storeId),
           or(
-            email ? and(eq(blocklistEntries.kind, "email"), eq(blocklistEntries.value, email)) : undefined,
-            phone ? and(eq(blocklistEntries.kind, "phone"), eq(blocklistEntries.value, phone)) : undefined,
-            and(eq(blocklistEntries.kind, "address"), eq(blocklistEntries.value, address)),
+            ix.email ? and(eq(blocklistEntries.kind, "email"), eq(blocklistEntries.valueIndex, ix.email)) : undefined,
+            ix.phone ? and(eq(blocklistEntries.kind, "phone"), eq(blocklistEntries.valueIndex, ix.phone)) : undefined,
+            and(eq(blocklistEntries.kind, "address"), eq(blocklistEntries.valueIndex, ix.address)),
           ),
         ),
       ),

@@ -2,6 +2,7 @@
 import { and, asc, eq, gt } from "drizzle-orm";
 import { constraintFailed, database } from "../db/client";
 import { blocklistEntries } from "../db/schema";
+import { blindIndex } from "../lib/pii-crypto";
 import type { Env } from "../env";
 import { cursorKey, pageOf } from "../http/pagination";
 import { newId } from "../lib/ids";
@@ -29,11 +30,22 @@ export async function blockCustomer(
   opts: { entry: NewBlockEntryInput; actor: string },
 ): Promise<{ ok: true; row: BlockRow } | { ok: false; code: "already_blocked" }> {
   const b = opts.entry;
+  const db = database(env);
   const value = b.kind === "email" ? normaliseEmail(b.email!) : b.kind === "phone" ? normalisePhone(b.phone!) : normaliseAddress(b.address!);
   const now = Date.now();
-  const row: BlockRow = { id: newId("blk", now), storeId, kind: b.kind, value, note: b.note ?? null, createdBy: opts.actor, createdAt: now };
+  const row: BlockRow = {
+    id: newId("blk", now),
+    storeId,
+    kind: b.kind,
+    value,
+    // What the audit looks the value up by, and what makes an entry unique: the value itself is sealed at rest.
+    valueIndex: blindIndex(b.kind, storeId, value),
+    note: b.note ?? null,
+    createdBy: opts.actor,
+    createdAt: now,
+  };
   try {
-    await database(env).insert(blocklistEntries).values(row);
+    await db.insert(blocklistEntries).values(row);
   } catch (err) {
     if (constraintFailed(err, "blocklist_entries")) return { ok: false, code: "already_blocked" };
     throw err;

@@ -2,7 +2,7 @@
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
 /** Digits only, with a leading + kept: "+1 (415) 555-0100" and "+14155550100" match. */
-export const normalisePhone = (phone: string) => {
+export const normalisePhone = (phone: string, _country?: string | null) => {
   const t = phone.trim();
   return (t.startsWith("+") ? "+" : "") + t.replace(/\D/g, "");
 };

@@ -9,6 +9,7 @@ import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { OrderIdParam } from "../orders/schemas";
+import { contactScopeOf } from "../orders/project-order";
 import { iso, orderSummary } from "../orders/serialize";
 import { problemFor } from "../orders/refusals";
 import { can } from "../auth/roles";
@@ -199,7 +200,7 @@ auditRoutes.openapi(
     const p = c.get("principal");
     const { id } = c.req.valid("param");
     const r = await auditOrder(c.env, { orderId: id, trigger: "manual", actor: p.id, stores: p.stores, atVersion: null, mayDoFinanceCheck: can(p.role, "orders:review:finance") });
-    if (r.ok) return c.json({ order: orderSummary(r.order), audit: auditSummary(r.result) }, 200);
+    if (r.ok) return c.json({ order: orderSummary(r.order, contactScopeOf(p.role)), audit: auditSummary(r.result) }, 200);
     if (r.code === "skipped") throw new ApiError(409, "not_auditable", "The order is not awaiting audit", r.message);
     throw problemFor(r);
   },
@@ -238,12 +239,14 @@ auditRoutes.openapi(
     responses: { 200: jsonResponse(ReviewQueue, "A page of held orders"), ...problems() },
   }),
   async (c) => {
-    const page = await listReviewQueue(c.env, c.get("principal"), c.req.valid("query"));
+    const principal = c.get("principal");
+    const page = await listReviewQueue(c.env, principal, c.req.valid("query"));
+    const scope = contactScopeOf(principal.role);
     const now = Date.now();
     return c.json(
       {
         data: page.data.map(({ order, reasons }) => ({
-          order: orderSummary(order),
+          order: orderSummary(order, scope),
           reasons,
           held_since: order.heldAt === null ? null : iso(order.heldAt),
           held_for_ms: now - (order.heldAt ?? order.createdAt),

@@ -24,6 +24,8 @@ function subject(o: Partial<OrderRow> = {}, lines: Partial<OrderLineRow>[] = [{}
       customerName: "Ada",
       customerEmail: "ada@example.com",
       customerPhone: "+1 415 555 0100",
+      customerEmailIndex: null,
+      customerPhoneIndex: null,
       shippingAddress: { name: "Ada", line1: "1 Market St", line2: null, city: "San Francisco", region: "CA", postal_code: "94105", country: "US" },
       currency: "USD",
       subtotalAmount: subtotal,

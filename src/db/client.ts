@@ -4,13 +4,20 @@
  * (Sessions API with bookmarks) will be chosen for storefront reads.
  */
 import { drizzle } from "drizzle-orm/d1";
+import { useKeyring } from "../lib/pii-crypto";
 import * as schema from "./schema";
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
 
 const cache = new WeakMap<D1Database, Database>();
 
-export function database(env: { DB: D1Database }): Database {
+/**
+ * Also sets the isolate's PII keyring from the Worker's secrets: every entry
+ * point (fetch, queue, scheduled, the order object) reaches D1 through here
+ * before the encrypted columns' mappers run (src/db/encrypted.ts).
+ */
+export function database(env: { DB: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string }): Database {
+  useKeyring(env);
   let db = cache.get(env.DB);
   if (!db) {
     db = drizzle(env.DB, { schema });

@@ -7,6 +7,7 @@
 import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database } from "../db/client";
+import { contactIndexes } from "../db/contact-index";
 import { orderLines } from "../db/schema";
 import type { Env } from "../env";
 import type { FieldError } from "../http/problem";
@@ -74,7 +75,14 @@ export async function planEdit(
     if (c.customer.phone !== undefined) patch.customerPhone = c.customer.phone ?? null;
   }
   // What the customer confirmed was about the old address or contact.
-  if (touchesAddress) patch.confirmations = [];
+  if (touchesAddress) {
+    patch.confirmations = [];
+    // The blind indexes follow the contact (a phone's depends on the ship-to country too).
+    const email = c.customer?.email !== undefined ? c.customer.email : order.customerEmail;
+    const phone = c.customer?.phone !== undefined ? c.customer.phone : order.customerPhone;
+    const country = c.shipping_address?.country ?? order.shippingAddress.country;
+    Object.assign(patch, contactIndexes({ storeId: order.storeId, email: email ?? null, phone: phone ?? null, country }));
+  }
   if (c.confirm) patch.confirmations = [...new Set([...order.confirmations, ...holds.map((h) => h.code).filter((code) => CONFIRMABLE.has(code))])];
   if (c.note !== undefined) patch.note = c.note;
   if (c.payment_status) patch.paymentStatus = c.payment_status;

@@ -57,7 +57,8 @@ export async function dispatchDocument(env: Env, shipmentId: string) {
       store_id: s.storeId,
       warehouse_id: s.warehouseId,
       carrier: s.carrier,
-      ship_to: { ...o.shippingAddress, phone: o.customerPhone, email: o.customerEmail },
+      // A 3PL is a warehouse: it gets the ship-to (the phone for the carrier), never the customer's email (src/orders/project-order.ts).
+      ship_to: { ...o.shippingAddress, phone: o.customerPhone },
       items: items.map((i) => ({ sku: i.sku, name: nameOf.get(i.lineNo) ?? i.sku, quantity: i.reservedQty + i.pickedQty })),
     },
   };

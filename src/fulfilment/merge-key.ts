@@ -1,5 +1,10 @@
-/** Shipments to the same customer at the same address of one store share a merge key, and may be merged. */
-import { sha256Hex } from "../lib/ids";
+/**
+ * Shipments to the same customer at the same address of one store share a
+ * merge key, and may be merged. Keyed (PII_INDEX_KEY), like the blind
+ * indexes: a plain hash of an email and an address could be confirmed by
+ * anyone who guesses them.
+ */
+import { keyedDigest } from "../lib/pii-crypto";
 
 const norm = (v: string | null | undefined) => (v ?? "").trim().toLowerCase().replace(/\s+/g, " ");
 
@@ -7,7 +12,7 @@ export async function mergeKeyOf(order: { storeId: string; customerEmail: string
   const a = order.shippingAddress;
   const customer = norm(order.customerEmail) || norm(order.customerName);
   const address = ["name", "line1", "line2", "city", "region", "postal_code", "country"].map((k) => norm(a[k]));
-  // The district (区/县) counts only when given, so keys of addresses without one stay what they were.
+  // The district (区/县) counts only when given.
   const district = norm(a.district);
-  return (await sha256Hex(JSON.stringify([order.storeId, customer, ...address, ...(district ? [district] : [])]))).slice(0, 32);
+  return keyedDigest("merge", order.storeId, JSON.stringify([customer, ...address, ...(district ? [district] : [])])).slice(0, 32);
 }

@@ -1,4 +1,5 @@
 /** What customers were told (the local provider's outbox, and the delivery record of every provider), and customer links. */
+import { contactScopeOf, seesMessages } from "../orders/project-order";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { notFound } from "../http/problem";
@@ -22,7 +23,10 @@ notificationRoutes.openapi(
     responses: { 200: jsonResponse(NotificationList, "A page of messages"), ...problems() },
   }),
   async (c) => {
-    const page = await listNotifications(c.env, c.get("principal"), c.req.valid("query"));
+    const principal = c.get("principal");
+    const page = await listNotifications(c.env, principal, c.req.valid("query"));
+    // The address and the text are the customer's contact data (the text greets them by name).
+    const contact = seesMessages(contactScopeOf(principal.role));
     return c.json(
       {
         data: page.data.map((n) => ({
@@ -32,9 +36,9 @@ notificationRoutes.openapi(
           template: n.template,
           language: n.language,
           channel: n.channel,
-          recipient: n.recipient,
+          recipient: contact ? n.recipient : null,
           subject: n.subject,
-          body: n.body,
+          ...(contact ? { body: n.body } : {}),
           status: n.status,
           provider: n.provider,
           provider_ref: n.providerRef,

@@ -96,6 +96,9 @@ export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyM
         customerName: input.customer.name,
         customerEmail: input.customer.email ?? null,
         customerPhone: input.customer.phone ?? null,
+        // Keyed, so they are computed where the Worker's secrets are (create-order.ts), not in this pure builder.
+        customerEmailIndex: null,
+        customerPhoneIndex: null,
         shippingAddress: {
           name: a.name,
           line1: a.line1,

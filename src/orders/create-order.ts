@@ -7,6 +7,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import { chunk, constraintFailed, database } from "../db/client";
+import { contactIndexes } from "../db/contact-index";
 import { insertRows } from "../db/insert-rows";
 import { idempotencyKeys, orderEvents, orderLines, orders, outbox } from "../db/schema";
 import type { Env } from "../env";
@@ -16,6 +17,7 @@ import { lookupSkus } from "../products/catalogue";
 import { outboxRowsFor, type OutboxRow } from "../outbox/topics";
 import { buildOrder } from "./build-order";
 import type { CreateOrderInput } from "./schemas";
+import type { ContactScope } from "./project-order";
 import { etag, orderWithLines } from "./serialize";
 
 export type IdempotencyContext = { principalId: string; key: string; requestHash: string; method: string; path: string };
@@ -30,7 +32,11 @@ export type CreateOrderResult =
 // 8 columns a line: 12 lines keep a statement under D1's 100 bound parameters.
 const LINES_PER_INSERT = 12;
 
-export async function createOrder(env: Env, input: CreateOrderInput, opts: { actor: string; idempotency: IdempotencyContext | null }): Promise<CreateOrderResult> {
+export async function createOrder(
+  env: Env,
+  input: CreateOrderInput,
+  opts: { actor: string; idempotency: IdempotencyContext | null; scope: ContactScope },
+): Promise<CreateOrderResult> {
   const { actor, idempotency } = opts;
   const now = Date.now();
   const catalogue = await lookupSkus(
@@ -41,12 +47,13 @@ export async function createOrder(env: Env, input: CreateOrderInput, opts: { act
   const built = buildOrder(input, { catalogue, actor, now });
   if (!built.ok) return { ok: false, code: "invalid", errors: built.errors };
   const { order, lines, event } = built.value;
+  const db = database(env);
+  Object.assign(order, contactIndexes({ storeId: order.storeId, email: order.customerEmail, phone: order.customerPhone, country: order.shippingAddress.country }));
 
-  const body = orderWithLines(order, lines);
+  const body = orderWithLines(order, lines, opts.scope);
   const headers = { location: `/v1/orders/${order.id}`, etag: etag(order.version) };
   const rows = outboxRowsFor(order.id, "received", now, { store_id: order.storeId, channel: order.channel });
 
-  const db = database(env);
   try {
     // Straight on D1 (see db/insert-rows.ts): intake is the hottest write path.
     await env.DB.batch([

@@ -1,7 +1,8 @@
 /** Reads of orders for the API. Store scope is part of every query, so an order outside it is simply not found. */
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { database } from "../db/client";
-import { orderEvents, orderLines, orders } from "../db/schema";
+import { emailIndex, phoneIndex } from "../db/contact-index";
+import { orderEvents, orderLines, orders, stores } from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
@@ -28,6 +29,22 @@ export async function getOrder(env: Env, p: Principal, id: string) {
 /** Substring match; `%` and `_` typed by a user are literal characters, not wildcards. */
 const contains = (col: AnyColumn, text: string) => sql`${col} LIKE ${`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`;
 
+/**
+ * Customer contact is sealed at rest, so the search finds a customer by their
+ * exact email or phone through the blind indexes, which are keyed per store:
+ * one comparison per store the caller may see (the stores table is small).
+ */
+async function contactMatches(env: Env, p: Principal, opts: { text: string; storeId?: string }): Promise<SQL[]> {
+  const db = database(env);
+  const storeIds = opts.storeId ? [opts.storeId] : p.stores !== "*" ? [...p.stores] : (await db.select({ id: stores.id }).from(stores).all()).map((s) => s.id);
+  const out: SQL[] = [];
+  for (const storeId of storeIds.slice(0, 200)) {
+    if (opts.text.includes("@")) out.push(and(eq(orders.storeId, storeId), eq(orders.customerEmailIndex, emailIndex(storeId, opts.text)))!);
+    else if (/\d/.test(opts.text)) out.push(and(eq(orders.storeId, storeId), eq(orders.customerPhoneIndex, phoneIndex(storeId, opts.text)))!);
+  }
+  return out;
+}
+
 export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListOrdersQuery>) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("ord_"));
   const where = and(
@@ -38,7 +55,7 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     q.created_from ? gte(orders.createdAt, Date.parse(q.created_from)) : undefined,
     q.created_to ? lt(orders.createdAt, Date.parse(q.created_to)) : undefined,
     q.include_archived === "true" ? undefined : isNull(orders.archivedAt),
-    q.q ? or(contains(orders.customerName, q.q), contains(orders.customerEmail, q.q), contains(orders.externalId, q.q)) : undefined,
+    q.q ? or(contains(orders.externalId, q.q), eq(orders.id, q.q), ...(await contactMatches(env, p, { text: q.q, storeId: q.store_id }))) : undefined,
     // Ids sort by creation time, so "newest first" pages by id.
     after ? lt(orders.id, after) : undefined,
   );

@@ -26,6 +26,7 @@ import {
   OrderSummary,
   TransitionBody,
 } from "./schemas";
+import { contactScopeOf } from "./project-order";
 import { etag, orderEvent, orderSummary, orderWithLines } from "./serialize";
 
 export const orderRoutes = new OpenAPIHono<AppEnv>();
@@ -50,7 +51,7 @@ orderRoutes.openapi(
     assertStoreInScope(principal, input.store_id);
     const key = idempotencyKeyOf(c);
     const idem = key ? { principalId: principal.id, key, requestHash: await requestHash(c), method: "POST", path: "/v1/orders" } : null;
-    const result = await createOrder(c.env, input, { actor: principal.id, idempotency: idem });
+    const result = await createOrder(c.env, input, { actor: principal.id, idempotency: idem, scope: contactScopeOf(principal.role) });
     if (!result.ok) {
       switch (result.code) {
         case "invalid":
@@ -89,7 +90,7 @@ orderRoutes.openapi(
   async (c) => {
     const found = await getOrder(c.env, c.get("principal"), c.req.valid("param").id);
     if (!found) throw notFound("order");
-    return c.json(orderWithLines(found.order, found.lines), 200, { etag: etag(found.order.version) });
+    return c.json(orderWithLines(found.order, found.lines, contactScopeOf(c.get("principal").role)), 200, { etag: etag(found.order.version) });
   },
 );
 
@@ -104,8 +105,10 @@ orderRoutes.openapi(
     responses: { 200: jsonResponse(OrderList, "A page of orders"), ...problems() },
   }),
   async (c) => {
-    const page = await listOrders(c.env, c.get("principal"), c.req.valid("query"));
-    return c.json({ ...page, data: page.data.map(orderSummary) }, 200);
+    const principal = c.get("principal");
+    const page = await listOrders(c.env, principal, c.req.valid("query"));
+    const scope = contactScopeOf(principal.role);
+    return c.json({ ...page, data: page.data.map((o) => orderSummary(o, scope)) }, 200);
   },
 );
 
@@ -167,7 +170,7 @@ orderRoutes.openapi(
       mayDoFinanceCheck: can(principal.role, "orders:review:finance"),
       ...(stock ? { data: { stock } } : {}),
     });
-    if (result.ok) return c.json(orderSummary(result.order), 200, { etag: etag(result.order.version) });
+    if (result.ok) return c.json(orderSummary(result.order, contactScopeOf(principal.role)), 200, { etag: etag(result.order.version) });
     throw problemFor(result);
   },
 );

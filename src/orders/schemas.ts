@@ -120,8 +120,30 @@ export const OrderSummary = z
     payment_status: z.enum(PAYMENT_STATUSES),
     open_after_sales: z.number().int().openapi({ description: "After-sales requests still open; the order does not complete while there are any" }),
     requires_shipping: z.boolean(),
-    customer: z.object({ name: z.string(), email: z.string().nullable(), phone: z.string().nullable() }),
-    shipping_address: Address,
+    customer: z
+      .object({
+        name: z.string(),
+        email: z.string().nullable().optional().openapi({ description: "Not shown to warehouse and logistics keys" }),
+        phone: z.string().nullable(),
+      })
+      .optional()
+      .openapi({
+        description:
+          "The customer's contact, by role: admin, auditor, support and channel keys see all of it; warehouse and logistics keys see the name and phone (for the parcel); analysts do not get it",
+      }),
+    shipping_address: Address.partial()
+      .extend({
+        region: z.string().nullable(),
+        country: z.string(),
+        postal_prefix: z.string().optional().openapi({ description: "Analysts only: the coarse part of the postal code (outward code, or its first three characters)" }),
+      })
+      .openapi("ShippingAddressView", {
+        description: "Analysts get only the country, region and postal prefix; every other role gets the whole address",
+      }),
+    customer_key: z.string().nullable().optional().openapi({
+      description: "Analysts only: a pseudonymous customer id, stable per store for the same email (or phone), to count repeat customers",
+      example: "cus_3q2l0mO7ZcJ8yq5n2b7X9A",
+    }),
     currency: z.string(),
     subtotal_amount: Amount,
     shipping_amount: Amount,
@@ -206,7 +228,13 @@ export const ListOrdersQuery = z.object({
   channel: z.string().max(32).optional(),
   created_from: z.iso.datetime({ offset: true }).optional(),
   created_to: z.iso.datetime({ offset: true }).optional().openapi({ description: "Exclusive upper bound" }),
-  q: z.string().trim().min(1).max(100).optional().openapi({ description: "Search customer name, email or external id" }),
+  q: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .optional()
+    .openapi({ description: "Search by external id (substring), order id, or a customer's exact email or phone (contact is encrypted at rest, so names are not searchable)" }),
   include_archived: z.enum(["true", "false"]).optional().openapi({ description: "Archived orders are left out unless true" }),
 });
 

@@ -2,7 +2,9 @@
 import type { z } from "@hono/zod-openapi";
 import type { orderEvents, orderLines, orders } from "../db/schema";
 import { fromMinor } from "../lib/money";
+import { customerKeyOf } from "../db/contact-index";
 import { allowedEvents, type OrderStatus } from "./lifecycle";
+import { type ContactScope, projectCustomer } from "./project-order";
 import type { Order, OrderEventSchema, OrderLine, OrderSummary } from "./schemas";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -12,10 +14,22 @@ export type OrderEventRow = typeof orderEvents.$inferSelect;
 export const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export function orderSummary(o: OrderRow): z.infer<typeof OrderSummary> {
+/** How a role sees the customer on any order it reads (src/orders/project-order.ts). */
+export function customerView(o: OrderRow, scope: ContactScope) {
+  const facts = { storeId: o.storeId, email: o.customerEmail, phone: o.customerPhone, country: o.shippingAddress.country };
+  return projectCustomer(scope, {
+    name: o.customerName,
+    email: o.customerEmail,
+    phone: o.customerPhone,
+    address: o.shippingAddress,
+    // Keyed (PII_INDEX_KEY): computed only for the role that gets it.
+    customerKey: scope === "pseudonymous" ? customerKeyOf(facts) : null,
+  });
+}
+
+export function orderSummary(o: OrderRow, scope: ContactScope): z.infer<typeof OrderSummary> {
   const money = (minor: number) => fromMinor(minor, o.currency);
   const status = o.status as OrderStatus;
-  const addr = o.shippingAddress;
   return {
     id: o.id,
     store_id: o.storeId,
@@ -34,17 +48,7 @@ export function orderSummary(o: OrderRow): z.infer<typeof OrderSummary> {
     status_reason: o.statusReason,
     payment_status: o.paymentStatus as z.infer<typeof OrderSummary>["payment_status"],
     requires_shipping: o.requiresShipping,
-    customer: { name: o.customerName, email: o.customerEmail, phone: o.customerPhone },
-    shipping_address: {
-      name: addr.name ?? "",
-      line1: addr.line1 ?? "",
-      line2: addr.line2 ?? null,
-      district: addr.district ?? null,
-      city: addr.city ?? "",
-      region: addr.region ?? null,
-      postal_code: addr.postal_code ?? "",
-      country: addr.country ?? "",
-    },
+    ...customerView(o, scope),
     currency: o.currency,
     subtotal_amount: money(o.subtotalAmount),
     shipping_amount: money(o.shippingAmount),
@@ -78,8 +82,8 @@ export function orderLine(l: OrderLineRow, currency: string): z.infer<typeof Ord
   };
 }
 
-export function orderWithLines(o: OrderRow, lines: OrderLineRow[]): z.infer<typeof Order> {
-  return { ...orderSummary(o), lines: lines.map((l) => orderLine(l, o.currency)) };
+export function orderWithLines(o: OrderRow, lines: OrderLineRow[], scope: ContactScope): z.infer<typeof Order> {
+  return { ...orderSummary(o, scope), lines: lines.map((l) => orderLine(l, o.currency)) };
 }
 
 export function orderEvent(e: OrderEventRow): z.infer<typeof OrderEventSchema> {

@@ -1,4 +1,5 @@
 /** The order audit's rules, results and blocklist (src/audit). */
+import { encryptedText } from "../encrypted";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { orders } from "./orders";
 import { stores } from "./stores";
@@ -47,10 +48,13 @@ export const blocklistEntries = sqliteTable(
       .notNull()
       .references(() => stores.id),
     kind: text("kind", { enum: ["email", "phone", "address"] }).notNull(),
-    value: text("value").notNull(),
+    /** The normalised value, sealed at rest; matched through `valueIndex`. */
+    value: encryptedText("value").notNull(),
+    /** Blind index (src/lib/pii-crypto.ts) of the normalised value: what the audit and the uniqueness check compare. */
+    valueIndex: text("value_index"),
     note: text("note"),
     createdBy: text("created_by").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("blocklist_store_kind_value_uq").on(t.storeId, t.kind, t.value)],
+  (t) => [uniqueIndex("blocklist_store_kind_value_index_uq").on(t.storeId, t.kind, t.valueIndex)],
 );

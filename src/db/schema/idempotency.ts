@@ -1,4 +1,5 @@
 /** Idempotency keys of POST requests (src/http/idempotency.ts). */
+import { encryptedText } from "../encrypted";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
@@ -15,7 +16,8 @@ export const idempotencyKeys = sqliteTable(
     requestHash: text("request_hash").notNull(),
     /** 0 while the first request is still running (routes that claim before they act). */
     status: integer("status").notNull(),
-    responseBody: text("response_body").notNull(),
+    /** Sealed at rest: an order's first response carries the customer's contact and address. */
+    responseBody: encryptedText("response_body").notNull(),
     responseHeaders: text("response_headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
     createdAt: integer("created_at").notNull(),
   },

@@ -1,5 +1,6 @@
 /** Warehouses, bins, stock and its ledger (src/inventory). */
 import { sql } from "drizzle-orm";
+import { encryptedText } from "../encrypted";
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
@@ -23,7 +24,8 @@ export const warehouses = sqliteTable("warehouses", {
   weightToleranceGrams: integer("weight_tolerance_grams").notNull().default(20),
   /** 3PL only: where dispatches are POSTed, and the Standard Webhooks secret (whsec_...) for both directions. */
   webhookUrl: text("webhook_url"),
-  webhookSecret: text("webhook_secret"),
+  /** Sealed at rest (src/db/encrypted.ts). */
+  webhookSecret: encryptedText("webhook_secret"),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull().default(0),
 });

@@ -1,4 +1,5 @@
 /** Logistics (stage 4, src/logistics): carriers as data, labels, tracking, exceptions. */
+import { encryptedText } from "../encrypted";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { stores } from "./stores";
 
@@ -74,11 +75,11 @@ export const shipmentTracking = sqliteTable(
   ],
 );
 
-/** The printable label (a PDF, base64), apart from the tracking row that every webhook reads. */
+/** The printable label (a PDF, base64), apart from the tracking row that every webhook reads. It prints the ship-to, so it is sealed at rest. */
 export const shipmentLabels = sqliteTable("shipment_labels", {
   shipmentId: text("shipment_id").primaryKey(),
   contentType: text("content_type").notNull(),
-  data: text("data").notNull(),
+  data: encryptedText("data").notNull(),
   createdAt: integer("created_at").notNull(),
 });
 
@@ -104,7 +105,8 @@ export const trackingEvents = sqliteTable(
     location: text("location"),
     occurredAt: integer("occurred_at").notNull(),
     receivedAt: integer("received_at").notNull(),
-    body: text("body").notNull(),
+    /** The partner's raw body, sealed at rest: some partners send the recipient's name, email and phone. */
+    body: encryptedText("body").notNull(),
     shipmentId: text("shipment_id"),
     /** applied: moved the shipment; kept: in the timeline only (late, out of order or after a terminal state); unmatched: no shipment has this number. */
     outcome: text("outcome", { enum: TRACKING_OUTCOMES }),

@@ -1,4 +1,5 @@
 /** Customer messages (src/notifications). */
+import { encryptedText } from "../encrypted";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Messages to customers, one per outbox message and channel, with their delivery status. */
@@ -13,9 +14,10 @@ export const notifications = sqliteTable(
     template: text("template").notNull(),
     language: text("language").notNull(),
     channel: text("channel", { enum: ["email"] }).notNull(),
-    recipient: text("recipient"),
+    // The address and the text (which greets the customer by name) are sealed at rest.
+    recipient: encryptedText("recipient"),
     subject: text("subject").notNull(),
-    body: text("body").notNull(),
+    body: encryptedText("body").notNull(),
     status: text("status", { enum: ["sent", "skipped", "failed"] }).notNull(),
     provider: text("provider").notNull(),
     providerRef: text("provider_ref"),

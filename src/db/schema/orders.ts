@@ -1,9 +1,9 @@
 /** The order aggregate (src/orders): orders, lines, the event log and hold reasons. Only the order's Durable Object writes them. */
-import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { z } from "@hono/zod-openapi";
 import type { Address } from "../../orders/schemas";
 import type { FindingParams } from "../../orders/stage";
+import { encryptedJson, encryptedText } from "../encrypted";
 import { stores } from "./stores";
 
 /** The order's states; which move is legal between them is src/orders/lifecycle.ts's to say. */
@@ -26,10 +26,14 @@ export const orders = sqliteTable(
     paymentStatus: text("payment_status", { enum: PAYMENT_STATUSES }).notNull(),
     /** True when any line is goods: such an order must ship before it is delivered. */
     requiresShipping: integer("requires_shipping", { mode: "boolean" }).notNull(),
-    customerName: text("customer_name").notNull(),
-    customerEmail: text("customer_email"),
-    customerPhone: text("customer_phone"),
-    shippingAddress: text("shipping_address", { mode: "json" }).$type<z.infer<typeof Address>>().notNull(),
+    // Customer PII, sealed at rest (src/db/encrypted.ts); looked up only through the blind indexes below.
+    customerName: encryptedText("customer_name").notNull(),
+    customerEmail: encryptedText("customer_email"),
+    customerPhone: encryptedText("customer_phone"),
+    shippingAddress: encryptedJson<z.infer<typeof Address>>("shipping_address").notNull(),
+    /** Blind index (HMAC under PII_INDEX_KEY) of the normalised email, and of the phone normalised with the ship-to country. */
+    customerEmailIndex: text("customer_email_index"),
+    customerPhoneIndex: text("customer_phone_index"),
     currency: text("currency").notNull(),
     subtotalAmount: integer("subtotal_amount").notNull(),
     shippingAmount: integer("shipping_amount").notNull(),
@@ -63,9 +67,9 @@ export const orders = sqliteTable(
     index("orders_store_id_idx").on(t.storeId, t.id),
     index("orders_status_id_idx").on(t.status, t.id),
     index("orders_created_idx").on(t.createdAt),
-    // The audit looks up a customer's recent orders (duplicates) by email or phone.
-    index("orders_store_email_idx").on(t.storeId, sql`${t.customerEmail} COLLATE NOCASE`),
-    index("orders_store_phone_idx").on(t.storeId, t.customerPhone),
+    // The audit looks up a customer's recent orders (duplicates) by email or phone, through their blind indexes.
+    index("orders_store_email_index_idx").on(t.storeId, t.customerEmailIndex),
+    index("orders_store_phone_index_idx").on(t.storeId, t.customerPhoneIndex),
     // Analytics scans orders changed since its watermark.
     index("orders_updated_idx").on(t.updatedAt),
   ],

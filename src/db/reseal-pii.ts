@@ -1,0 +1,98 @@
+/**
+ * Re-encryption and backfill of the sealed columns (src/db/encrypted.ts):
+ * seals what is still plaintext (rows from before encryption), re-seals what
+ * an older key sealed (after a new key was put first in PII_KEYS), and fills
+ * blind indexes that are missing. Runs with the hourly housekeeping, a
+ * bounded number of rows a run; a run that finds nothing left means every
+ * retired key may be dropped from PII_KEYS (docs/deployment.md).
+ *
+ * Invariant: it never changes what a row says. Each UPDATE is guarded by the
+ * exact stored values it read (`col IS ?`), so a concurrent writer (the
+ * order's object editing a contact) wins and the row is simply taken up by a
+ * later run. It writes no order state (no status, no version), like archiving.
+ */
+import type { Env } from "../env";
+import { type BlindKind, blindIndex, keyring, open, SEALED_PREFIX, seal } from "../lib/pii-crypto";
+import { database } from "./client";
+import { contactIndexes } from "./contact-index";
+
+type Row = Record<string, string | number | null>;
+
+type Spec = {
+  table: string;
+  key: string[];
+  sealed: string[];
+  /** Further columns the indexes need, read as they are. */
+  extra?: string[];
+  /** Blind index columns to (re)compute from the opened values, and when one is missing. */
+  indexes?: { missing: string; compute: (opened: Row) => Row };
+};
+
+const SPECS: Spec[] = [
+  {
+    table: "orders",
+    key: ["id"],
+    sealed: ["customer_name", "customer_email", "customer_phone", "shipping_address"],
+    extra: ["store_id"],
+    indexes: {
+      missing: "(customer_email IS NOT NULL AND customer_email_index IS NULL) OR (customer_phone IS NOT NULL AND customer_phone_index IS NULL)",
+      compute: (o) => {
+        const address = JSON.parse(String(o.shipping_address)) as { country?: string };
+        const ix = contactIndexes({ storeId: String(o.store_id), email: o.customer_email as string | null, phone: o.customer_phone as string | null, country: address.country });
+        return { customer_email_index: ix.customerEmailIndex, customer_phone_index: ix.customerPhoneIndex };
+      },
+    },
+  },
+  {
+    table: "blocklist_entries",
+    key: ["id"],
+    sealed: ["value"],
+    extra: ["store_id", "kind"],
+    indexes: { missing: "value_index IS NULL", compute: (b) => ({ value_index: blindIndex(b.kind as BlindKind, String(b.store_id), String(b.value)) }) },
+  },
+  { table: "warehouses", key: ["id"], sealed: ["webhook_secret"] },
+  { table: "shipment_labels", key: ["shipment_id"], sealed: ["data"] },
+  { table: "tracking_events", key: ["id"], sealed: ["body"] },
+  { table: "notifications", key: ["id"], sealed: ["recipient", "body"] },
+  { table: "idempotency_keys", key: ["principal_id", "key"], sealed: ["response_body"] },
+];
+
+/** Rows a run takes per table: bounded so the hourly job stays well inside a cron's CPU time. */
+export const RESEAL_BATCH = 200;
+
+export async function resealPii(env: Env, { limit = RESEAL_BATCH }: { limit?: number } = {}): Promise<Record<string, number>> {
+  database(env); // sets the keyring from the Worker's secrets
+  const newest = keyring().keys[0];
+  if (!newest) return {};
+  const prefix = `${SEALED_PREFIX}${newest.id}:`;
+  const done: Record<string, number> = {};
+  for (const spec of SPECS) {
+    const stale = spec.sealed.map((c) => `(${c} IS NOT NULL AND substr(${c}, 1, ${prefix.length}) <> ?1)`);
+    const where = [...stale, ...(spec.indexes ? [`(${spec.indexes.missing})`] : [])].join(" OR ");
+    const cols = [...spec.key, ...spec.sealed, ...(spec.extra ?? [])];
+    const { results } = await env.DB.prepare(`SELECT ${cols.join(", ")} FROM ${spec.table} WHERE ${where} LIMIT ?2`)
+      .bind(prefix, limit)
+      .all<Row>();
+    if (!results.length) continue;
+    const updates = results.flatMap((raw) => {
+      const opened: Row = { ...raw };
+      try {
+        for (const c of spec.sealed) if (raw[c] !== null) opened[c] = open(String(raw[c]));
+      } catch (err) {
+        // A key missing from PII_KEYS: say so and go on with the other rows; nothing is lost, the row stays as it is.
+        console.error(`reseal ${spec.table} ${spec.key.map((c) => raw[c]).join("/")}: ${err instanceof Error ? err.message : String(err)}`);
+        return [];
+      }
+      const set: Row = {};
+      for (const c of spec.sealed) set[c] = opened[c] === null ? null : seal(String(opened[c]));
+      Object.assign(set, spec.indexes?.compute(opened));
+      const setCols = Object.keys(set);
+      const sql = `UPDATE ${spec.table} SET ${setCols.map((c) => `${c} = ?`).join(", ")} WHERE ${[...spec.key, ...spec.sealed].map((c) => `${c} IS ?`).join(" AND ")}`;
+      return [env.DB.prepare(sql).bind(...setCols.map((c) => set[c]), ...spec.key.map((c) => raw[c]), ...spec.sealed.map((c) => raw[c]))];
+    });
+    if (!updates.length) continue;
+    const outcome = await env.DB.batch(updates);
+    done[spec.table] = outcome.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
+  }
+  return done;
+}
