@@ -5,7 +5,7 @@
  * storefront does not pay a D1 round trip per request for authentication.
  * A revoked key therefore stops working everywhere within KEY_CACHE_MS.
  */
-import { eq } from "drizzle-orm";
+import { eq, inArray, type AnyColumn, type SQL } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import { can, type Permission, type Role } from "../auth/roles";
 import { database } from "../db/client";
@@ -101,7 +101,7 @@ export function requirePermission(permission: Permission) {
   });
 }
 
-export function seesStore(p: Principal, storeId: string): boolean {
+export function seesStore(p: Pick<Principal, "stores">, storeId: string): boolean {
   return p.stores === "*" || p.stores.includes(storeId);
 }
 
@@ -112,4 +112,13 @@ export function seesWarehouse(p: Principal, warehouseId: string): boolean {
 /** For acting on a store the caller named: out of scope is a 403 (nothing leaks; they chose the id). */
 export function assertStoreInScope(p: Principal, storeId: string): void {
   if (!seesStore(p, storeId)) throw forbidden(`This key may not act for store ${storeId}`);
+}
+
+/**
+ * The store scope as a query condition on `column` (a store id column):
+ * undefined for a key of every store, so `and(...)` drops it. Every list a
+ * store-scoped key reads puts this in its WHERE clause.
+ */
+export function storeScope(p: Pick<Principal, "stores">, column: AnyColumn): SQL | undefined {
+  return p.stores === "*" ? undefined : inArray(column, [...p.stores]);
 }

@@ -33,7 +33,7 @@ import {
   Transfer,
   WarehouseIdParam,
 } from "./schemas";
-import { visibleWarehouse, warehouseOr404, warehouseScope } from "./scope";
+import { foreignRefs, visibleWarehouse, warehouseOr404, warehouseScope } from "./scope";
 import { levelBody } from "./stock";
 
 export const stockRoutes = new OpenAPIHono<AppEnv>();
@@ -242,6 +242,11 @@ stockRoutes.openapi(
       .limit(q.limit + 1)
       .all();
     const page = rows.slice(0, q.limit);
+    const p = c.get("principal");
+    if (q.ref_id && (await foreignRefs(c.env, p, [{ refType: "order", refId: q.ref_id }, { refType: "shipment", refId: q.ref_id }])).size) {
+      return c.json({ data: [], next_cursor: null }, 200);
+    }
+    const hidden = await foreignRefs(c.env, p, page);
     return c.json(
       {
         data: page.map((m) => ({
@@ -254,9 +259,10 @@ stockRoutes.openapi(
           reserved_delta: m.reservedDelta,
           unit_cost: m.unitCost === null ? null : fromMinor(m.unitCost, wh.currency),
           actor: m.actor,
-          reason: m.reason,
+          // Another store's order or shipment: the quantities stay, what caused them does not leak.
+          reason: m.refId !== null && hidden.has(m.refId) ? null : m.reason,
           ref_type: m.refType,
-          ref_id: m.refId,
+          ref_id: m.refId !== null && hidden.has(m.refId) ? null : m.refId,
           created_at: iso(m.createdAt),
         })),
         next_cursor: rows.length > q.limit ? encodeCursor(String(page.at(-1)!.id)) : null,
