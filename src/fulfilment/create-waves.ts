@@ -35,15 +35,7 @@ export async function createWaves(
   const pending = await db
     .select({ id: shipments.id, carrier: shipments.carrier, createdAt: shipments.createdAt })
     .from(shipments)
-    .where(
-      and(
-        eq(shipments.warehouseId, wh.id),
-        eq(shipments.status, "pending"),
-        isNull(shipments.waveId),
-        lte(shipments.holdUntil, now),
-        storeScope(opts, shipments.storeId),
-      ),
-    )
+    .where(and(eq(shipments.warehouseId, wh.id), eq(shipments.status, "pending"), isNull(shipments.waveId), lte(shipments.holdUntil, now), storeScope(opts, shipments.storeId)))
     .orderBy(asc(shipments.createdAt))
     .limit(500)
     .all();

@@ -243,7 +243,15 @@ stockRoutes.openapi(
       .all();
     const page = rows.slice(0, q.limit);
     const p = c.get("principal");
-    if (q.ref_id && (await foreignRefs(c.env, p, [{ refType: "order", refId: q.ref_id }, { refType: "shipment", refId: q.ref_id }])).size) {
+    if (
+      q.ref_id &&
+      (
+        await foreignRefs(c.env, p, [
+          { refType: "order", refId: q.ref_id },
+          { refType: "shipment", refId: q.ref_id },
+        ])
+      ).size
+    ) {
       return c.json({ data: [], next_cursor: null }, 200);
     }
     const hidden = await foreignRefs(c.env, p, page);
