@@ -188,6 +188,7 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
     case "GET /v1/warehouses/{id}/movements":
     case "GET /v1/warehouses/{id}/costs":
     case "GET /v1/warehouses/{id}/stock-check":
+    case "GET /v1/warehouses/{id}/changes":
       return { path: path.replace("{id}", warehouse.id) };
     case "PATCH /v1/warehouses/{id}":
       return { path: path.replace("{id}", warehouse.id), body: { weight_tolerance_pct: 5 } };

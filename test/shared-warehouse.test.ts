@@ -157,3 +157,125 @@ describe("a shared warehouse's floor, for a key of one store", () => {
     expect(await shipmentRow(id)).toEqual({ status: "pending", wave_id: null });
   });
 });
+
+describe("managing a warehouse several stores share", () => {
+  async function keyOf(role: string, storeIds: string[]) {
+    const r = await api("/v1/api-keys", { body: { name: `${role} key`, role, store_ids: storeIds } });
+    return { key: r.body.key as string, id: r.body.id as string };
+  }
+  const changesOf = async (whId: string) => (await api(`/v1/warehouses/${whId}/changes`)).body.data as any[];
+
+  it("a store-scoped admin cannot change a shared 3PL's webhook, tolerances, stores or layout; the merchant-wide admin can, and every change is recorded", async () => {
+    const tpl = await api("/v1/warehouses", { body: { name: unique("3pl"), kind: "third_party", country: "DE", webhook_url: "https://3pl.example/oms" } });
+    expect(tpl.status).toBe(201);
+    expect(tpl.body.store_ids).toEqual(["*"]);
+    const shared2 = await api("/v1/warehouses", {
+      body: { name: unique("3pl"), kind: "third_party", country: "DE", webhook_url: "https://3pl.example/two", store_ids: [storeA.id, storeB.id] },
+    });
+    expect(shared2.status).toBe(201);
+    for (const w of [tpl.body, shared2.body]) {
+      const attempts: [string, string, unknown][] = [
+        ["PATCH", `/v1/warehouses/${w.id}`, { webhook_url: "https://attacker.example/steal" }],
+        ["PATCH", `/v1/warehouses/${w.id}`, { weight_tolerance_pct: 50 }],
+        ["PATCH", `/v1/warehouses/${w.id}`, { store_ids: [storeA.id] }],
+        ["POST", `/v1/warehouses/${w.id}/zones`, { code: "Z9", name: "zone" }],
+        ["POST", `/v1/warehouses/${w.id}/bins`, { code: "B9" }],
+      ];
+      for (const [method, path, body] of attempts) {
+        const r = await api(path, { method, body, key: adminA });
+        expect(r.status, `${method} ${path}`).toBe(403);
+        expect(r.body.code).toBe("forbidden");
+      }
+      // It still reads it: it ships the store's orders.
+      const read = await api(`/v1/warehouses/${w.id}`, { key: adminA });
+      expect(read.status).toBe(200);
+      expect(read.body.webhook_url).toMatch(/^https:\/\/3pl\.example\//);
+      expect((await changesOf(w.id)).map((c) => c.action)).toEqual(["create"]);
+    }
+
+    const changed = await api(`/v1/warehouses/${tpl.body.id}`, { method: "PATCH", body: { webhook_url: "https://3pl.example/v2", weight_tolerance_pct: 7 } });
+    expect(changed.status).toBe(200);
+    const log = await changesOf(tpl.body.id);
+    expect(log.map((c) => c.action)).toEqual(["update", "create"]);
+    expect(log[0]).toMatchObject({
+      warehouse_id: tpl.body.id,
+      actor: "bootstrap",
+      changes: { webhook_url: { from: "https://3pl.example/oms", to: "https://3pl.example/v2" }, weight_tolerance_pct: { from: 5, to: 7 } },
+    });
+    expect(Object.keys(log[0].changes).sort()).toEqual(["webhook_url", "weight_tolerance_pct"]);
+    expect(log[1].changes.webhook_url).toEqual({ from: null, to: "https://3pl.example/oms" });
+    expect(JSON.stringify(log)).not.toContain(tpl.body.webhook_secret);
+    expect(new Date(log[0].created_at).getTime()).toBeGreaterThan(Date.now() - 60_000);
+    // A change that changes nothing is not recorded.
+    expect((await api(`/v1/warehouses/${tpl.body.id}`, { method: "PATCH", body: { weight_tolerance_pct: 7 } })).status).toBe(200);
+    expect(await changesOf(tpl.body.id)).toHaveLength(2);
+  });
+
+  it("a store-scoped admin creates and manages a warehouse of its own store only", async () => {
+    const scoped = await keyOf("admin", [storeA.id]);
+    for (const store_ids of [undefined, ["*"], [storeB.id], [storeA.id, storeB.id]]) {
+      const r = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", ...(store_ids ? { store_ids } : {}) }, key: scoped.key });
+      expect(r.status, JSON.stringify(store_ids)).toBe(403);
+    }
+    const both = await keyOf("admin", [storeA.id, storeB.id]);
+    expect((await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: [storeA.id, storeB.id] }, key: both.key })).status).toBe(403);
+
+    const own = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: [storeA.id] }, key: scoped.key });
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    expect(own.body.store_ids).toEqual([storeA.id]);
+    expect((await api(`/v1/warehouses/${own.body.id}/zones`, { body: { code: "Z1", name: "zone" }, key: scoped.key })).status).toBe(201);
+    expect((await api(`/v1/warehouses/${own.body.id}`, { method: "PATCH", body: { name: "Store A's own" }, key: scoped.key })).status).toBe(200);
+    // Widening it to other stores makes it shared: not this key's to do.
+    const widen = await api(`/v1/warehouses/${own.body.id}`, { method: "PATCH", body: { store_ids: ["*"] }, key: scoped.key });
+    expect(widen.status).toBe(403);
+    const log = await changesOf(own.body.id);
+    expect(log.map((c) => [c.action, c.actor])).toEqual([
+      ["update", scoped.id],
+      ["create", scoped.id],
+    ]);
+    expect(log[0].changes).toEqual({ name: { from: own.body.name, to: "Store A's own" } });
+  });
+
+  it("another store's key does not see a store's own warehouse, and allocation does not use it for other stores", async () => {
+    const sku2 = unique("OWN");
+    const own = await stockedWarehouse({ fields: { store_ids: [storeA.id] }, bins: ["O-01"], stock: [["O-01", sku2, 5]] });
+    const floorB = await createKey("warehouse", [storeB.id]);
+    expect((await api(`/v1/warehouses/${own.id}`, { key: floorB })).status).toBe(404);
+    expect((await api(`/v1/warehouses/${own.id}/changes`, { key: floorB })).status).toBe(404);
+    const listed = await api("/v1/warehouses?limit=200", { key: floorB });
+    expect(listed.body.data.map((w: any) => w.id)).not.toContain(own.id);
+    expect((await api(`/v1/warehouses/${own.id}`, { key: floorA })).status).toBe(200);
+
+    const storeC = await createStore();
+    await api(`/v1/stores/${storeC.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [own.id] } });
+    const dry = await api("/v1/allocations/dry-run", { body: { store_id: storeC.id, destination: { country: "US" }, lines: [{ sku: sku2, quantity: 1 }] } });
+    expect(dry.status).toBe(200);
+    expect(dry.body.ok).toBe(false);
+    expect(dry.body.shipments).toEqual([]);
+    // Store A's own orders are sent there.
+    await api(`/v1/stores/${storeA.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [own.id, wh.id] } });
+    const mine = await api("/v1/allocations/dry-run", { body: { store_id: storeA.id, destination: { country: "US" }, lines: [{ sku: sku2, quantity: 1 }] } });
+    expect(mine.body.shipments.map((s: any) => s.warehouse_id)).toEqual([own.id]);
+  });
+
+  it("a store's key names only existing stores, and webhook URLs are https (plain http only to localhost)", async () => {
+    const missing = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: [storeA.id, "st_missing"] } });
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors.map((e: any) => e.field)).toContain("store_ids.1");
+    for (const store_ids of [[], ["*", storeA.id], [storeA.id, storeA.id]]) {
+      expect((await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids } })).status, JSON.stringify(store_ids)).toBe(422);
+    }
+    const before = await env.DB.prepare("SELECT COUNT(*) AS n FROM warehouses").first<{ n: number }>();
+    for (const webhook_url of ["http://3pl.example/oms", "https://user:pw@3pl.example/oms", "http://localhost.attacker.example/"]) {
+      const r = await api("/v1/warehouses", { body: { name: unique("3pl"), kind: "third_party", country: "DE", webhook_url } });
+      expect(r.status, webhook_url).toBe(422);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+    }
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM warehouses").first<{ n: number }>()).toEqual(before);
+    const local = await api("/v1/warehouses", { body: { name: unique("3pl"), kind: "third_party", country: "DE", webhook_url: "http://127.0.0.1:9000/oms" } });
+    expect(local.status).toBe(201);
+    const downgrade = await api(`/v1/warehouses/${local.body.id}`, { method: "PATCH", body: { webhook_url: "http://3pl.example/oms" } });
+    expect(downgrade.status).toBe(422);
+    expect((await api(`/v1/warehouses/${local.body.id}`)).body.webhook_url).toBe("http://127.0.0.1:9000/oms");
+  });
+});

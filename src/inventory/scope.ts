@@ -1,13 +1,14 @@
 /**
- * Warehouse scope. A key sees the warehouses in its `warehouse_ids`; one it
- * cannot see is reported exactly like one that does not exist (404 / "no
- * such warehouse"), so ids never leak.
+ * Warehouse scope. A key sees the warehouses in its `warehouse_ids` that ship
+ * for at least one of its stores; one it cannot see is reported exactly like
+ * one that does not exist (404 / "no such warehouse"), so ids never leak.
  */
-import { and, eq, inArray, not, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, eq, inArray, not, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { database } from "../db/client";
 import { orders, shipments, warehouses } from "../db/schema";
 import { seesWarehouse, storeScope, type Principal } from "../http/auth";
 import { notFound } from "../http/problem";
+import { servesAnyOf } from "./warehouse-stores";
 
 export type WarehouseRow = typeof warehouses.$inferSelect;
 
@@ -15,9 +16,20 @@ export function warehouseScope(p: Principal, column: AnyColumn): SQL | undefined
   return p.warehouses === "*" ? undefined : inArray(column, [...p.warehouses]);
 }
 
+/** Warehouses that ship for at least one of the key's stores (a list query's half of `servesAnyOf`). */
+export function warehouseStoreScope(p: Principal): SQL | undefined {
+  if (p.stores === "*") return undefined;
+  const mine = sql.join(
+    p.stores.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  return sql`EXISTS (SELECT 1 FROM json_each(${warehouses.storeIds}) WHERE value = '*' OR value IN (${mine}))`;
+}
+
 export async function visibleWarehouse(env: { DB: D1Database }, p: Principal, id: string): Promise<WarehouseRow | null> {
   if (!seesWarehouse(p, id)) return null;
-  return (await database(env).select().from(warehouses).where(eq(warehouses.id, id)).get()) ?? null;
+  const row = await database(env).select().from(warehouses).where(eq(warehouses.id, id)).get();
+  return row && servesAnyOf(row.storeIds, p.stores) ? row : null;
 }
 
 /** The warehouse named in the path, or a 404. */
