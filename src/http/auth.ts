@@ -6,6 +6,7 @@
  * A revoked key therefore stops working everywhere within KEY_CACHE_MS.
  */
 import { eq, inArray, type AnyColumn, type SQL } from "drizzle-orm";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { can, type Permission, type Role } from "../auth/roles";
 import { database } from "../db/client";
@@ -13,6 +14,7 @@ import { apiKeys } from "../db/schema";
 import { sha256Hex } from "../lib/ids";
 import type { AppEnv } from "../env";
 import { ApiError, forbidden } from "./problem";
+import { authCutOffSeconds, clientIp, countAuthFailure, tooManyAuthFailures } from "./rate-limit";
 
 export type Principal = {
   /** The api key id (`key_...`), or `bootstrap` for the BOOTSTRAP_ADMIN_KEY secret. */
@@ -82,13 +84,30 @@ async function resolve(env: AppEnv["Bindings"], keyHash: string): Promise<Princi
   return principal;
 }
 
+/** A key this isolate has seen succeed within KEY_CACHE_MS. */
+function knownGood(keyHash: string): boolean {
+  const hit = keyCache.get(keyHash);
+  return !!hit?.principal && hit.expires > Date.now();
+}
+
+/** A failed authentication: counted per client IP (src/http/rate-limit.ts); over the limit it is a 429, else a 401. */
+async function refuse(c: Context<AppEnv>, detail: string): Promise<never> {
+  const wait = await countAuthFailure(c.env, clientIp(c.req.raw.headers));
+  throw wait ? tooManyAuthFailures(wait) : unauthorized(detail);
+}
+
 export const authenticate = createMiddleware<AppEnv>(async function authenticate(c, next) {
+  const ip = clientIp(c.req.raw.headers);
   const header = c.req.header("authorization");
-  if (!header) throw unauthorized("Send an API key as `Authorization: Bearer <key>`");
-  const m = /^Bearer\s+(\S{8,200})\s*$/i.exec(header);
-  if (!m) throw unauthorized("The Authorization header must be `Bearer <key>`");
-  const principal = await resolve(c.env, await sha256Hex(m[1]!));
-  if (!principal) throw unauthorized("The API key is not valid or has been revoked");
+  const m = header ? /^Bearer\s+(\S{8,200})\s*$/i.exec(header) : null;
+  const keyHash = m ? await sha256Hex(m[1]!) : null;
+  // A client cut off for failed attempts is not even looked up, unless its key already worked here.
+  const wait = authCutOffSeconds(ip);
+  if (wait && !(keyHash && knownGood(keyHash))) throw tooManyAuthFailures(wait);
+  if (!header) return refuse(c, "Send an API key as `Authorization: Bearer <key>`");
+  if (!keyHash) return refuse(c, "The Authorization header must be `Bearer <key>`");
+  const principal = await resolve(c.env, keyHash);
+  if (!principal) return refuse(c, "The API key is not valid or has been revoked");
   c.set("principal", principal);
   await next();
 });
