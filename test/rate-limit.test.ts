@@ -14,8 +14,7 @@ const PAGE_LIMIT = 120;
 /** A fresh documentation-range address per test, so tests (and runs) never share a counter. */
 const ip = () => `2001:db8::${crypto.randomUUID().slice(0, 4)}:${crypto.randomUUID().slice(0, 4)}`;
 
-const guess = (from: string | null, key = `oms_guess_${crypto.randomUUID()}`) =>
-  api("/v1/orders", { key, headers: from ? { "cf-connecting-ip": from } : {} });
+const guess = (from: string | null, key = `oms_guess_${crypto.randomUUID()}`) => api("/v1/orders", { key, headers: from ? { "cf-connecting-ip": from } : {} });
 
 /** Fails with unknown keys until the first 429; the statuses seen. */
 async function guessUntilLimited(from: string) {
