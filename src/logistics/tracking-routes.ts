@@ -1,6 +1,6 @@
 /** Tracking: reads (a shipment's or an order's parcels, the raw events), events recorded by hand, and the logistics exceptions queue. */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { logisticsExceptions, shipments, shipmentTracking, trackingEvents } from "../db/schema";
 import type { AppEnv } from "../env";
