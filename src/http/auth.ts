@@ -84,8 +84,9 @@ async function resolve(env: AppEnv["Bindings"], keyHash: string): Promise<Princi
   return principal;
 }
 
-/** A key this isolate has seen succeed within KEY_CACHE_MS. */
-function knownGood(keyHash: string): boolean {
+/** The bootstrap key, or a key this isolate has seen succeed within KEY_CACHE_MS: answered without a lookup. */
+async function knownGood(env: AppEnv["Bindings"], keyHash: string): Promise<boolean> {
+  if (env.BOOTSTRAP_ADMIN_KEY && timingSafeEqualHex(keyHash, await bootstrapHashOf(env.BOOTSTRAP_ADMIN_KEY))) return true;
   const hit = keyCache.get(keyHash);
   return !!hit?.principal && hit.expires > Date.now();
 }
@@ -103,7 +104,7 @@ export const authenticate = createMiddleware<AppEnv>(async function authenticate
   const keyHash = m ? await sha256Hex(m[1]!) : null;
   // A client cut off for failed attempts is not even looked up, unless its key already worked here.
   const wait = authCutOffSeconds(ip);
-  if (wait && !(keyHash && knownGood(keyHash))) throw tooManyAuthFailures(wait);
+  if (wait && !(keyHash && (await knownGood(c.env, keyHash)))) throw tooManyAuthFailures(wait);
   if (!header) return refuse(c, "Send an API key as `Authorization: Bearer <key>`");
   if (!keyHash) return refuse(c, "The Authorization header must be `Bearer <key>`");
   const principal = await resolve(c.env, keyHash);
