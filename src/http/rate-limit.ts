@@ -5,9 +5,9 @@
  *
  * - Failed API authentication. Only failures are counted, so requests with a
  *   valid key are never slowed. A client over the limit is cut off for one
- *   period: while it is, a key this isolate has not already seen succeed
- *   (or the bootstrap key) answers 429 before it is even looked up, so a key-guessing client learns
- *   nothing from its guesses.
+ *   period: while it is, any key but the bootstrap key or one this isolate
+ *   has already seen succeed answers 429 before it is even looked up, so a
+ *   key-guessing client learns nothing from its guesses.
  * - Customer pages (`/o/*`): every request counts; over the limit the page
  *   answers 429 (HTML) with Retry-After.
  *
