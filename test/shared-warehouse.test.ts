@@ -244,6 +244,9 @@ describe("managing a warehouse several stores share", () => {
     expect((await api(`/v1/warehouses/${own.id}/changes`, { key: floorB })).status).toBe(404);
     const listed = await api("/v1/warehouses?limit=200", { key: floorB });
     expect(listed.body.data.map((w: any) => w.id)).not.toContain(own.id);
+    const stock = await api(`/v1/stock?sku=${sku2}`, { key: floorB });
+    expect(stock.body).toMatchObject({ warehouses: [], on_hand: 0 });
+    expect((await api(`/v1/stock?sku=${sku2}`, { key: floorA })).body.on_hand).toBe(5);
     expect((await api(`/v1/warehouses/${own.id}`, { key: floorA })).status).toBe(200);
 
     const storeC = await createStore();

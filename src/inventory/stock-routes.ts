@@ -2,7 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { bins, stockCosts, stockLevels, stockMovements } from "../db/schema";
+import { bins, stockCosts, stockLevels, stockMovements, warehouses } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { ApiError, validationFailed } from "../http/problem";
@@ -33,7 +33,7 @@ import {
   Transfer,
   WarehouseIdParam,
 } from "./schemas";
-import { foreignRefs, visibleWarehouse, warehouseOr404, warehouseScope } from "./scope";
+import { foreignRefs, visibleWarehouse, warehouseOr404, warehouseScope, warehouseStoreScope } from "./scope";
 import { levelBody } from "./stock";
 
 export const stockRoutes = new OpenAPIHono<AppEnv>();
@@ -194,14 +194,24 @@ stockRoutes.openapi(
   }),
   async (c) => {
     const { sku } = c.req.valid("query");
-    const rows = await database(c.env)
+    const p = c.get("principal");
+    const db = database(c.env);
+    const ofMyStores = warehouseStoreScope(p);
+    const rows = await db
       .select({
         warehouseId: stockLevels.warehouseId,
         onHand: sql<number>`SUM(${stockLevels.onHand})`.mapWith(Number),
         reserved: sql<number>`SUM(${stockLevels.reserved})`.mapWith(Number),
       })
       .from(stockLevels)
-      .where(and(eq(stockLevels.sku, sku), warehouseScope(c.get("principal"), stockLevels.warehouseId)))
+      .where(
+        and(
+          eq(stockLevels.sku, sku),
+          warehouseScope(p, stockLevels.warehouseId),
+          // Warehouses of other stores only are not this key's to see.
+          ofMyStores ? inArray(stockLevels.warehouseId, db.select({ id: warehouses.id }).from(warehouses).where(ofMyStores)) : undefined,
+        ),
+      )
       .groupBy(stockLevels.warehouseId)
       .orderBy(asc(stockLevels.warehouseId))
       .all();
