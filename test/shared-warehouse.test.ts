@@ -250,7 +250,9 @@ describe("managing a warehouse several stores share", () => {
     expect((await api(`/v1/warehouses/${own.id}`, { key: floorA })).status).toBe(200);
 
     const storeC = await createStore();
-    await api(`/v1/stores/${storeC.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [own.id] } });
+    const named = await api(`/v1/stores/${storeC.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [own.id] } });
+    expect(named.status).toBe(422);
+    expect(named.body.errors.map((e: any) => e.field)).toEqual(["default_warehouses.0"]);
     const dry = await api("/v1/allocations/dry-run", { body: { store_id: storeC.id, destination: { country: "US" }, lines: [{ sku: sku2, quantity: 1 }] } });
     expect(dry.status).toBe(200);
     expect(dry.body.ok).toBe(false);
