@@ -11,6 +11,7 @@ import { apiKeyRoutes } from "./api-keys/routes";
 import type { AppEnv } from "./env";
 import { authenticate } from "./http/auth";
 import { jsonBodies } from "./http/body";
+import { customerPageLimit } from "./http/rate-limit";
 import { docsRoutes } from "./http/docs";
 import { ApiError, fieldErrors, problemResponse, validationFailed } from "./http/problem";
 import { API_ROUTES } from "./http/route";
@@ -48,6 +49,8 @@ export const app = new OpenAPIHono<AppEnv>({
 
 app.use(requestId());
 app.use("/v1/*", authenticate, jsonBodies);
+// The customer's own pages need no key: a limit per client IP keeps token guessing and floods off them.
+app.use("/o/*", customerPageLimit);
 
 app.route("/", orderRoutes);
 app.route("/", storeRoutes);

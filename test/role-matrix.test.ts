@@ -188,6 +188,7 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
     case "GET /v1/warehouses/{id}/movements":
     case "GET /v1/warehouses/{id}/costs":
     case "GET /v1/warehouses/{id}/stock-check":
+    case "GET /v1/warehouses/{id}/changes":
       return { path: path.replace("{id}", warehouse.id) };
     case "PATCH /v1/warehouses/{id}":
       return { path: path.replace("{id}", warehouse.id), body: { weight_tolerance_pct: 5 } };
@@ -346,6 +347,15 @@ describe("role x route matrix", () => {
     }
   });
 
+  it("support cannot mark an order paid: payment is reported by the payment or channel integration, or by finance", async () => {
+    const order = await createOrder(store.id);
+    const r = await api(`/v1/orders/${order.id}/payment`, { body: { payment_status: "paid" }, key: keys.support });
+    expect(r.status).toBe(403);
+    expect(r.body.code).toBe("forbidden");
+    expect((await api(`/v1/orders/${order.id}`)).body.payment_status).toBe(order.payment_status);
+    for (const role of ["admin", "channel"] as const) expect(can(role, "orders:payment"), role).toBe(true);
+  });
+
   it("no key, a malformed header, an unknown key and a revoked key are all 401 problems", async () => {
     const none = await api("/v1/orders", { key: null });
     expect(none.status).toBe(401);
@@ -358,5 +368,77 @@ describe("role x route matrix", () => {
     expect((await api("/v1/orders", { key: created.body.key })).status).toBe(200);
     expect((await api(`/v1/api-keys/${created.body.id}`, { method: "DELETE" })).status).toBe(200);
     expect((await api("/v1/orders", { key: created.body.key })).status).toBe(401);
+  });
+});
+
+/**
+ * A second store shares the matrix's warehouse (and a 3PL) with the first.
+ * Its staff, scoped to it, walk every floor, stock, shipment and logistics
+ * route with the samples above (the first store's resources): each is
+ * refused or found empty, and no answer they get names any of the first
+ * stores' orders or shipments. Shared warehouses are not theirs to manage.
+ */
+describe("a second store sharing the warehouse and a 3PL", () => {
+  const FLOOR = /^\/v1\/(waves|warehouse|shipments|fulfilment-exceptions|service-tasks|stock|tracking-events|logistics|allocations)|^\/v1\/orders\/\{id\}\/(allocation|tracking)$/;
+  const CROSS_ROLES = ["admin", "warehouse", "logistics", "support", "analyst"] as const;
+  const cross = {} as Record<(typeof CROSS_ROLES)[number], string>;
+  let second: { id: string };
+  let tpl: { id: string };
+
+  beforeAll(async () => {
+    second = await createStore();
+    await api(`/v1/stores/${second.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [warehouse.id] } });
+    // The second store has its own work in the shared warehouse.
+    await allocatedOrder(second.id, { lines: [{ sku: "TEA-1", quantity: 1, unit_price: "1.00" }] });
+    for (const role of CROSS_ROLES) cross[role] = await createKey(role, [second.id]);
+    tpl = (await api("/v1/warehouses", { body: { name: unique("3pl"), kind: "third_party", country: "DE", webhook_url: "https://3pl.example/matrix" } })).body;
+  });
+
+  /** Every order and shipment id of the stores other than the second. */
+  async function firstStoresIds(): Promise<string[]> {
+    const rows = await env.DB.prepare(
+      "SELECT id FROM orders WHERE store_id != ?1 UNION ALL SELECT id FROM shipments WHERE store_id != ?1 UNION ALL SELECT id FROM shipment_items WHERE order_id IN (SELECT id FROM orders WHERE store_id != ?1)",
+    )
+      .bind(second.id)
+      .all<{ id: string }>();
+    return rows.results.map((r) => r.id);
+  }
+
+  for (const route of API_ROUTES.filter((r) => FLOOR.test(r.path))) {
+    it(`${route.method} ${route.path}: the second store's staff get nothing of the first store`, async () => {
+      for (const role of CROSS_ROLES) {
+        if (!can(role, route.permission)) continue;
+        const req = await sample(route.method, route.path, role);
+        const r = await api(req.path, { method: route.method, body: req.body, key: cross[role] });
+        const what = `${role} of the second store on ${route.method} ${req.path}`;
+        if (r.status >= 300) {
+          expect([403, 404, 409, 422], `${what}: ${JSON.stringify(r.body)}`).toContain(r.status);
+          expect(r.headers.get("content-type")).toBe("application/problem+json");
+          continue;
+        }
+        const text = typeof r.body === "string" ? r.body : JSON.stringify(r.body);
+        const leaked = (await firstStoresIds()).filter((id) => text.includes(id));
+        expect(leaked, what).toEqual([]);
+      }
+    }, 60_000);
+  }
+
+  it("a store-scoped admin manages no shared warehouse, own or 3PL, and changes nothing", async () => {
+    for (const wh of [warehouse, tpl]) {
+      const before = await api(`/v1/warehouses/${wh.id}`);
+      const attempts: [string, string, unknown][] = [
+        ["PATCH", `/v1/warehouses/${wh.id}`, { webhook_url: "https://attacker.example/hook", name: "mine now" }],
+        ["PATCH", `/v1/warehouses/${wh.id}`, { store_ids: [second.id] }],
+        ["POST", `/v1/warehouses/${wh.id}/zones`, { code: "XZ", name: "x" }],
+        ["POST", `/v1/warehouses/${wh.id}/bins`, { code: "XB" }],
+      ];
+      for (const [method, path, body] of attempts) {
+        const r = await api(path, { method, body, key: cross.admin });
+        expect(r.status, `${method} ${path}`).toBe(403);
+        expect(r.body.code).toBe("forbidden");
+      }
+      expect((await api(`/v1/warehouses/${wh.id}`)).body).toEqual(before.body);
+    }
+    expect((await api("/v1/warehouses", { body: { name: unique("wh"), country: "US" }, key: cross.admin })).status).toBe(403);
   });
 });

@@ -183,12 +183,12 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "fulfilment_exceptions:read",
     ...LOGISTICS,
   ],
-  // Support fixes orders for customers, stops shipments and runs the service team's tasks.
+  // Support fixes orders for customers, stops shipments and runs the service team's tasks; it never marks an order paid.
   support: [
     "orders:read",
     ...transitions("hold", "cancel", "complete"),
     "orders:edit",
-    "orders:payment",
+    // No "orders:payment": whether money arrived is reported by the payment or channel integration, or by finance (admin).
     "orders:customer_link",
     "audit:read",
     "blocklist:manage",

@@ -3,6 +3,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { eq, inArray } from "drizzle-orm";
 import { database } from "../db/client";
 import { allocations, routingPolicies, stores, warehouses } from "../db/schema";
+import { servesStore } from "../inventory/warehouse-stores";
 import type { AppEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 import { ApiError, notFound, validationFailed } from "../http/problem";
@@ -51,7 +52,7 @@ allocationRoutes.openapi(
     permission: "routing:manage",
     tags: ["Allocation"],
     summary: "Replace a store's routing policy",
-    description: "Applies to allocations from now on. Every warehouse named must exist.",
+    description: "Applies to allocations from now on. Every warehouse named must exist and ship for this store (`store_ids`).",
     request: { params: StoreIdParam, body: jsonBody(RoutingPolicySchema) },
     responses: { 200: jsonResponse(StoredRoutingPolicy, "The policy"), ...problems(404, 413, 415, 422) },
   }),
@@ -61,10 +62,13 @@ allocationRoutes.openapi(
     const named = [...new Set([...policy.default_warehouses, ...policy.rules.flatMap((r) => r.warehouses)])];
     const db = database(c.env);
     if (named.length) {
-      const found = new Set((await db.select({ id: warehouses.id }).from(warehouses).where(inArray(warehouses.id, named)).all()).map((w) => w.id));
+      // A warehouse that ships only for other stores is no warehouse of this store's policy.
+      const rows = await db.select({ id: warehouses.id, storeIds: warehouses.storeIds }).from(warehouses).where(inArray(warehouses.id, named)).all();
+      const found = new Set(rows.filter((w) => servesStore(w.storeIds, store.id)).map((w) => w.id));
+      const missing = (w: string) => `no warehouse ${w} ships for this store`;
       const errors = [
-        ...policy.default_warehouses.flatMap((w, i) => (found.has(w) ? [] : [{ field: `default_warehouses.${i}`, message: `no such warehouse ${w}` }])),
-        ...policy.rules.flatMap((r, ri) => r.warehouses.flatMap((w, i) => (found.has(w) ? [] : [{ field: `rules.${ri}.warehouses.${i}`, message: `no such warehouse ${w}` }]))),
+        ...policy.default_warehouses.flatMap((w, i) => (found.has(w) ? [] : [{ field: `default_warehouses.${i}`, message: missing(w) }])),
+        ...policy.rules.flatMap((r, ri) => r.warehouses.flatMap((w, i) => (found.has(w) ? [] : [{ field: `rules.${ri}.warehouses.${i}`, message: missing(w) }]))),
       ];
       if (errors.length) throw validationFailed(errors);
     }

@@ -13,6 +13,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
 import { addHeld, changeLevel, insertMovements, isStockShortage, NO_OUTBOUND_BIN, outboundBin, type MovementInput } from "../inventory/stock";
+import { seesStore, type Principal } from "../http/auth";
 import { newId } from "../lib/ids";
 import { recordScanMismatch, skuForScan } from "./scan";
 
@@ -24,7 +25,12 @@ export type PickResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "intercepted" | "nothing_to_pick" | "conflict" | "no_outbound_bin"; message: string };
 
-export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, { input, worker }: { input: PickInput; worker: string }): Promise<PickResult> {
+/** `stores` is the picker's store scope: a line of another store's shipment in a shared wave is not theirs to pick (reported as not found). */
+export async function confirmPick(
+  env: Env,
+  wave: typeof waves.$inferSelect,
+  { input, worker, stores }: { input: PickInput; worker: string; stores: Principal["stores"] },
+): Promise<PickResult> {
   const db = database(env);
   const row = await db
     .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId, status: shipments.status, interceptReason: shipments.interceptReason })
@@ -32,7 +38,7 @@ export async function confirmPick(env: Env, wave: typeof waves.$inferSelect, { i
     .innerJoin(shipments, eq(shipments.id, shipmentItems.shipmentId))
     .where(eq(shipmentItems.id, input.item_id))
     .get();
-  if (!row || row.waveId !== wave.id) return { ok: false, code: "not_found" };
+  if (!row || row.waveId !== wave.id || !seesStore({ stores }, row.storeId)) return { ok: false, code: "not_found" };
   const item = row.item;
   if (row.status === "intercepted") return { ok: false, code: "intercepted", message: `the shipment is intercepted (${row.interceptReason}): do not pick it` };
   if (item.cancelledAt !== null) return { ok: false, code: "item_cancelled", message: "the item's order was cancelled: do not pick it" };

@@ -7,6 +7,7 @@
 import { and, asc, eq, inArray, isNull, lte, sql } from "drizzle-orm";
 import { chunk, database } from "../db/client";
 import { bins, shipmentItems, shipments, waves, zones } from "../db/schema";
+import { storeScope, type Principal } from "../http/auth";
 import type { WarehouseRow } from "../inventory/scope";
 import { newId } from "../lib/ids";
 import { moveShipments } from "./shipment-lifecycle";
@@ -18,7 +19,15 @@ export type WaveRow = typeof waves.$inferSelect;
 export async function createWaves(
   env: Env,
   wh: WarehouseRow,
-  opts: { groupBy: WaveGroupBy; maxShipments: number; maxWaves: number; actor: string; policy?: WavePolicy },
+  opts: {
+    groupBy: WaveGroupBy;
+    maxShipments: number;
+    maxWaves: number;
+    actor: string;
+    /** The releasing key's stores: in a warehouse shared by several stores, a store's staff release only their own store's shipments. */
+    stores: Principal["stores"];
+    policy?: WavePolicy;
+  },
 ): Promise<{ wave: WaveRow; shipmentIds: string[] }[]> {
   const { actor, policy = defaultWavePolicy } = opts;
   const db = database(env);
@@ -26,7 +35,7 @@ export async function createWaves(
   const pending = await db
     .select({ id: shipments.id, carrier: shipments.carrier, createdAt: shipments.createdAt })
     .from(shipments)
-    .where(and(eq(shipments.warehouseId, wh.id), eq(shipments.status, "pending"), isNull(shipments.waveId), lte(shipments.holdUntil, now)))
+    .where(and(eq(shipments.warehouseId, wh.id), eq(shipments.status, "pending"), isNull(shipments.waveId), lte(shipments.holdUntil, now), storeScope(opts, shipments.storeId)))
     .orderBy(asc(shipments.createdAt))
     .limit(500)
     .all();
@@ -69,8 +78,12 @@ export async function createWaves(
   return out;
 }
 
-/** A wave's pick list: every item still to pick or already picked, along the picking path. */
-export async function pickList(env: Env, waveId: string) {
+/**
+ * A wave's pick list: every item still to pick or already picked, along the
+ * picking path. A wave in a shared warehouse may hold several stores'
+ * shipments; a store-scoped reader gets only its stores' lines.
+ */
+export async function pickList(env: Env, waveId: string, { stores }: { stores: Principal["stores"] }) {
   const rows = await database(env)
     .select({
       itemId: shipmentItems.id,
@@ -92,7 +105,7 @@ export async function pickList(env: Env, waveId: string) {
     .innerJoin(shipments, eq(shipments.id, shipmentItems.shipmentId))
     .innerJoin(bins, eq(bins.id, shipmentItems.binId))
     .leftJoin(zones, eq(zones.id, bins.zoneId))
-    .where(eq(shipments.waveId, waveId))
+    .where(and(eq(shipments.waveId, waveId), storeScope({ stores }, shipments.storeId)))
     .all();
   return pickPath(rows);
 }

@@ -1,10 +1,20 @@
-/** Warehouse floor work: waves and pick lists, pick confirmation, pack scans, packing, interceptions, and the work log. */
+/**
+ * Warehouse floor work: waves and pick lists, pick confirmation, pack scans,
+ * packing, interceptions, and the work log.
+ *
+ * A warehouse may serve several stores, and one wave may hold shipments of
+ * several of them. A store-scoped key sees a wave only when it holds one of
+ * its stores' shipments, and then only those shipments and their lines; it
+ * releases only its stores' shipments into waves and reads only their
+ * entries of the work log. Whatever it may not see is reported like
+ * something that does not exist, so no other store's ids leak.
+ */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { shipments, warehouseEvents, waves } from "../db/schema";
 import type { AppEnv } from "../env";
-import type { Principal } from "../http/auth";
+import { storeScope, type Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
@@ -40,11 +50,29 @@ export const floorRoutes = new OpenAPIHono<AppEnv>();
 
 const refused = (r: { code: string; message: string; extra?: Record<string, unknown> }) => new ApiError(409, r.code, "Refused", r.message, r.extra ?? {});
 
+/** Waves holding at least one shipment of the key's stores (no condition for a key of every store). */
+function waveStoreScope(env: AppEnv["Bindings"], p: Principal) {
+  if (p.stores === "*") return undefined;
+  return inArray(
+    waves.id,
+    database(env)
+      .select({ id: shipments.waveId })
+      .from(shipments)
+      .where(and(isNotNull(shipments.waveId), storeScope(p, shipments.storeId))),
+  );
+}
+
+/** Work-log entries about shipments of the key's stores (entries of no shipment are left out for a store-scoped key). */
+function eventStoreScope(env: AppEnv["Bindings"], p: Principal) {
+  if (p.stores === "*") return undefined;
+  return inArray(warehouseEvents.shipmentId, database(env).select({ id: shipments.id }).from(shipments).where(storeScope(p, shipments.storeId)));
+}
+
 async function waveOr404(env: AppEnv["Bindings"], p: Principal, id: string): Promise<WaveRow> {
   const w = await database(env)
     .select()
     .from(waves)
-    .where(and(eq(waves.id, id), warehouseScope(p, waves.warehouseId)))
+    .where(and(eq(waves.id, id), warehouseScope(p, waves.warehouseId), waveStoreScope(env, p)))
     .get();
   if (!w) throw notFound("wave");
   return w;
@@ -70,9 +98,13 @@ async function actOnShipment(env: AppEnv["Bindings"], p: Principal, id: string, 
   return (await getShipment(env, p, s.id))!;
 }
 
-async function waveBody(env: AppEnv["Bindings"], w: WaveRow) {
-  const lines = await pickList(env, w.id);
-  const ids = await database(env).select({ id: shipments.id }).from(shipments).where(eq(shipments.waveId, w.id)).all();
+async function waveBody(env: AppEnv["Bindings"], w: WaveRow, p: Principal) {
+  const lines = await pickList(env, w.id, { stores: p.stores });
+  const ids = await database(env)
+    .select({ id: shipments.id })
+    .from(shipments)
+    .where(and(eq(shipments.waveId, w.id), storeScope(p, shipments.storeId)))
+    .all();
   return {
     id: w.id,
     warehouse_id: w.warehouseId,
@@ -125,8 +157,8 @@ floorRoutes.openapi(
     const wh = await visibleWarehouse(c.env, p, body.warehouse_id);
     if (!wh) throw validationFailed([{ field: "warehouse_id", message: "no such warehouse" }]);
     if (wh.kind === "third_party") throw new ApiError(409, "third_party", "Refused", "A third-party warehouse picks its own dispatches");
-    const made = await createWaves(c.env, wh, { groupBy: body.group_by, maxShipments: body.max_shipments, maxWaves: body.max_waves, actor: p.id });
-    const data = await Promise.all(made.map((m) => waveBody(c.env, m.wave)));
+    const made = await createWaves(c.env, wh, { groupBy: body.group_by, maxShipments: body.max_shipments, maxWaves: body.max_waves, actor: p.id, stores: p.stores });
+    const data = await Promise.all(made.map((m) => waveBody(c.env, m.wave, p)));
     return c.json({ data }, data.length ? 201 : 200);
   },
 );
@@ -150,6 +182,7 @@ floorRoutes.openapi(
       .where(
         and(
           warehouseScope(c.get("principal"), waves.warehouseId),
+          waveStoreScope(c.env, c.get("principal")),
           q.warehouse_id ? eq(waves.warehouseId, q.warehouse_id) : undefined,
           q.status ? eq(waves.status, q.status) : undefined,
           after ? lt(waves.id, after) : undefined,
@@ -188,7 +221,10 @@ floorRoutes.openapi(
     request: { params: WaveIdParam },
     responses: { 200: jsonResponse(Wave, "The wave"), ...problems(404) },
   }),
-  async (c) => c.json(await waveBody(c.env, await waveOr404(c.env, c.get("principal"), c.req.valid("param").id)), 200),
+  async (c) => {
+    const p = c.get("principal");
+    return c.json(await waveBody(c.env, await waveOr404(c.env, p, c.req.valid("param").id), p), 200);
+  },
 );
 
 floorRoutes.openapi(
@@ -206,7 +242,7 @@ floorRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const wave = await waveOr404(c.env, p, c.req.valid("param").id);
-    const r = await confirmPick(c.env, wave, { input: c.req.valid("json"), worker: p.id });
+    const r = await confirmPick(c.env, wave, { input: c.req.valid("json"), worker: p.id, stores: p.stores });
     if (!r.ok) {
       if (r.code === "not_found") throw validationFailed([{ field: "item_id", message: "is not a line of this wave" }]);
       throw refused(r);
@@ -311,6 +347,7 @@ floorRoutes.openapi(
       .where(
         and(
           warehouseScope(c.get("principal"), warehouseEvents.warehouseId),
+          eventStoreScope(c.env, c.get("principal")),
           q.warehouse_id ? eq(warehouseEvents.warehouseId, q.warehouse_id) : undefined,
           q.worker ? eq(warehouseEvents.worker, q.worker) : undefined,
           q.shipment_id ? eq(warehouseEvents.shipmentId, q.shipment_id) : undefined,

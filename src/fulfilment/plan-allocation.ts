@@ -9,6 +9,7 @@ import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, nonEmpty, type Database } from "../db/client";
 import { bins, routingPolicies, stockLevels, warehouses } from "../db/schema";
+import { servesStore } from "../inventory/warehouse-stores";
 import { defaultAllocationPolicy } from "./default-allocation-policy";
 import {
   DEFAULT_POLICY,
@@ -37,7 +38,15 @@ export async function loadPolicy(db: Database, storeId: string): Promise<{ polic
 
 const candidatesQuery = (db: Database) =>
   db
-    .select({ id: warehouses.id, name: warehouses.name, kind: warehouses.kind, country: warehouses.country, region: warehouses.region, active: warehouses.active })
+    .select({
+      id: warehouses.id,
+      name: warehouses.name,
+      kind: warehouses.kind,
+      country: warehouses.country,
+      region: warehouses.region,
+      active: warehouses.active,
+      storeIds: warehouses.storeIds,
+    })
     .from(warehouses);
 
 /** Sellable stock of these SKUs in every warehouse's active storage bins, a query per 90 SKUs (D1's bound-parameter limit). */
@@ -59,8 +68,11 @@ const stockQueries = (db: Database, skus: readonly string[]) =>
 
 export type PlanRequest = { storeId: string; destination: Destination; lines: DemandLine[] };
 
+/** A warehouse and the stores it ships for (`["*"]`: every store). */
+export type ServingWarehouse = CandidateWarehouse & { storeIds: readonly string[] };
+
 /** What plans are made from: the stores' policies, every warehouse, and sellable stock in active warehouses. */
-export type PlanningFacts = { policies: ReadonlyMap<string, RoutingPolicy>; candidates: CandidateWarehouse[]; stock: BinStock[] };
+export type PlanningFacts = { policies: ReadonlyMap<string, RoutingPolicy>; candidates: ServingWarehouse[]; stock: BinStock[] };
 
 /** Planning facts for several stores and SKUs at once (a queue batch's approvals): one round trip. */
 export async function loadPlanningFacts(env: { DB: D1Database }, storeIds: readonly string[], skus: readonly string[]): Promise<PlanningFacts> {
@@ -76,7 +88,7 @@ export async function loadPlanningFacts(env: { DB: D1Database }, storeIds: reado
       ...stockQueries(db, skus),
     ]),
   );
-  const candidates = results[0] as CandidateWarehouse[];
+  const candidates = results[0] as ServingWarehouse[];
   const stored = new Map((results.slice(1, 1 + policyParts.length).flat() as { storeId: string; policy: unknown }[]).map((r) => [r.storeId, r]));
   const policies = new Map(stores.map((id) => [id, policyOf(stored.get(id)).policy]));
   const active = new Set(candidates.filter((w) => w.active).map((w) => w.id));
@@ -97,6 +109,9 @@ export async function planAllocation(
   const skus = new Set(req.lines.map((l) => l.sku));
   const f = facts?.policies.has(req.storeId) ? facts : await loadPlanningFacts(env, [req.storeId], [...skus]);
   const policy = f.policies.get(req.storeId)!;
-  const stock = f.stock.filter((s) => skus.has(s.sku));
-  return { plan: policyImpl.plan({ destination: req.destination, lines: req.lines, warehouses: f.candidates, stock, policy }), policy, candidates: f.candidates };
+  // A warehouse of other stores is no candidate for this one, whatever its stock.
+  const candidates = f.candidates.filter((w) => servesStore(w.storeIds, req.storeId));
+  const serving = new Set(candidates.map((w) => w.id));
+  const stock = f.stock.filter((s) => skus.has(s.sku) && serving.has(s.warehouseId));
+  return { plan: policyImpl.plan({ destination: req.destination, lines: req.lines, warehouses: candidates, stock, policy }), policy, candidates };
 }

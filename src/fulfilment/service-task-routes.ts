@@ -1,4 +1,5 @@
 /** The service team's tasks: list, read, and move through their lifecycle. */
+import { storeScope } from "../http/auth";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
@@ -54,7 +55,7 @@ serviceTaskRoutes.openapi(
       .from(serviceTasks)
       .where(
         and(
-          p.stores === "*" ? undefined : inArray(serviceTasks.storeId, [...p.stores]),
+          storeScope(p, serviceTasks.storeId),
           q.status ? inArray(serviceTasks.status, q.status) : undefined,
           q.assignee ? eq(serviceTasks.assignee, q.assignee) : undefined,
           q.order_id ? eq(serviceTasks.orderId, q.order_id) : undefined,

@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { chunk, database } from "../db/client";
 import { bins, fulfilmentExceptions, shipmentItems, shipments } from "../db/schema";
-import type { Principal } from "../http/auth";
+import { storeScope, type Principal } from "../http/auth";
 import { validationFailed } from "../http/problem";
 import { decodeCursor, encodeCursor } from "../http/route";
 import { warehouseScope } from "../inventory/scope";
@@ -18,7 +18,7 @@ export type ShipmentItemRow = typeof shipmentItems.$inferSelect;
 type Env = { DB: D1Database };
 
 export function shipmentScope(p: Principal): SQL | undefined {
-  return and(p.stores === "*" ? undefined : inArray(shipments.storeId, [...p.stores]), warehouseScope(p, shipments.warehouseId));
+  return and(storeScope(p, shipments.storeId), warehouseScope(p, shipments.warehouseId));
 }
 
 type Detail = { items: (ShipmentItemRow & { bin: string })[]; openExceptions: number };

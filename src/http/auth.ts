@@ -5,7 +5,8 @@
  * storefront does not pay a D1 round trip per request for authentication.
  * A revoked key therefore stops working everywhere within KEY_CACHE_MS.
  */
-import { eq } from "drizzle-orm";
+import { eq, inArray, type AnyColumn, type SQL } from "drizzle-orm";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { can, type Permission, type Role } from "../auth/roles";
 import { database } from "../db/client";
@@ -13,6 +14,7 @@ import { apiKeys } from "../db/schema";
 import { sha256Hex } from "../lib/ids";
 import type { AppEnv } from "../env";
 import { ApiError, forbidden } from "./problem";
+import { authCutOffSeconds, clientIp, countAuthFailure, tooManyAuthFailures } from "./rate-limit";
 
 export type Principal = {
   /** The api key id (`key_...`), or `bootstrap` for the BOOTSTRAP_ADMIN_KEY secret. */
@@ -82,13 +84,31 @@ async function resolve(env: AppEnv["Bindings"], keyHash: string): Promise<Princi
   return principal;
 }
 
+/** The bootstrap key, or a key this isolate has seen succeed within KEY_CACHE_MS: answered without a lookup. */
+async function knownGood(env: AppEnv["Bindings"], keyHash: string): Promise<boolean> {
+  if (env.BOOTSTRAP_ADMIN_KEY && timingSafeEqualHex(keyHash, await bootstrapHashOf(env.BOOTSTRAP_ADMIN_KEY))) return true;
+  const hit = keyCache.get(keyHash);
+  return !!hit?.principal && hit.expires > Date.now();
+}
+
+/** A failed authentication: counted per client IP (src/http/rate-limit.ts); over the limit it is a 429, else a 401. */
+async function refuse(c: Context<AppEnv>, detail: string): Promise<never> {
+  const wait = await countAuthFailure(c.env, clientIp(c.req.raw.headers));
+  throw wait ? tooManyAuthFailures(wait) : unauthorized(detail);
+}
+
 export const authenticate = createMiddleware<AppEnv>(async function authenticate(c, next) {
+  const ip = clientIp(c.req.raw.headers);
   const header = c.req.header("authorization");
-  if (!header) throw unauthorized("Send an API key as `Authorization: Bearer <key>`");
-  const m = /^Bearer\s+(\S{8,200})\s*$/i.exec(header);
-  if (!m) throw unauthorized("The Authorization header must be `Bearer <key>`");
-  const principal = await resolve(c.env, await sha256Hex(m[1]!));
-  if (!principal) throw unauthorized("The API key is not valid or has been revoked");
+  const m = header ? /^Bearer\s+(\S{8,200})\s*$/i.exec(header) : null;
+  const keyHash = m ? await sha256Hex(m[1]!) : null;
+  // A client cut off for failed attempts is not even looked up, unless its key already worked here.
+  const wait = authCutOffSeconds(ip);
+  if (wait && !(keyHash && (await knownGood(c.env, keyHash)))) throw tooManyAuthFailures(wait);
+  if (!header) return refuse(c, "Send an API key as `Authorization: Bearer <key>`");
+  if (!keyHash) return refuse(c, "The Authorization header must be `Bearer <key>`");
+  const principal = await resolve(c.env, keyHash);
+  if (!principal) return refuse(c, "The API key is not valid or has been revoked");
   c.set("principal", principal);
   await next();
 });
@@ -101,7 +121,7 @@ export function requirePermission(permission: Permission) {
   });
 }
 
-export function seesStore(p: Principal, storeId: string): boolean {
+export function seesStore(p: Pick<Principal, "stores">, storeId: string): boolean {
   return p.stores === "*" || p.stores.includes(storeId);
 }
 
@@ -112,4 +132,13 @@ export function seesWarehouse(p: Principal, warehouseId: string): boolean {
 /** For acting on a store the caller named: out of scope is a 403 (nothing leaks; they chose the id). */
 export function assertStoreInScope(p: Principal, storeId: string): void {
   if (!seesStore(p, storeId)) throw forbidden(`This key may not act for store ${storeId}`);
+}
+
+/**
+ * The store scope as a query condition on `column` (a store id column):
+ * undefined for a key of every store, so `and(...)` drops it. Every list a
+ * store-scoped key reads puts this in its WHERE clause.
+ */
+export function storeScope(p: Pick<Principal, "stores">, column: AnyColumn): SQL | undefined {
+  return p.stores === "*" ? undefined : inArray(column, [...p.stores]);
 }

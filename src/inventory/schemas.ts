@@ -4,6 +4,7 @@ import { MOVEMENT_KINDS } from "../db/schema";
 import { isCountry } from "../lib/countries";
 import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
 import { Amount, Currency } from "../orders/schemas";
+import { webhookUrlAllowed } from "./warehouse-stores";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 /** Bin and zone codes: what is printed on the shelf label. */
@@ -35,6 +36,7 @@ export const Warehouse = z
     weight_tolerance_pct: z.number().int(),
     weight_tolerance_grams: z.number().int(),
     webhook_url: z.string().nullable(),
+    store_ids: z.array(z.string()).openapi({ description: 'The stores it ships for, or ["*"] for every store' }),
     created_at: Rfc3339,
     updated_at: Rfc3339,
   })
@@ -47,7 +49,24 @@ export const CreatedWarehouse = Warehouse.extend({
 const WebhookUrl = z
   .url({ protocol: /^https?$/ })
   .max(500)
-  .openapi({ description: "3PL only: where dispatches are POSTed", example: "https://3pl.example/oms/dispatch" });
+  .refine(webhookUrlAllowed, { message: "must be an https URL (plain http only to localhost), without user or password" })
+  .openapi({
+    description: "3PL only: where dispatches (with the customers' addresses) are POSTed. https; plain http only to localhost for local development",
+    example: "https://3pl.example/oms/dispatch",
+  });
+
+/** ["*"] alone, or distinct store ids. */
+const WarehouseStoreIds = z
+  .array(z.string().min(1).max(64))
+  .min(1)
+  .max(100)
+  .refine((ids) => !ids.includes("*") || ids.length === 1, { message: 'is ["*"] alone, or a list of store ids' })
+  .refine((ids) => new Set(ids).size === ids.length, { message: "names a store twice" })
+  .openapi({
+    description:
+      'The stores it ships for (allocation sends it only their orders), or ["*"] for every store. A warehouse of more than one store, or of every store, is shared: only a key for every store may create or change it.',
+    example: ["*"],
+  });
 
 const warehouseFields = {
   name: text(200),
@@ -56,6 +75,7 @@ const warehouseFields = {
   weight_tolerance_pct: z.number().int().min(0).max(100),
   weight_tolerance_grams: z.number().int().min(0).max(100_000),
   webhook_url: WebhookUrl,
+  store_ids: WarehouseStoreIds,
 };
 
 export const CreateWarehouse = z
@@ -68,6 +88,7 @@ export const CreateWarehouse = z
     weight_tolerance_pct: warehouseFields.weight_tolerance_pct.default(5),
     weight_tolerance_grams: warehouseFields.weight_tolerance_grams.default(20),
     webhook_url: WebhookUrl.optional(),
+    store_ids: WarehouseStoreIds.default(["*"]),
   })
   .refine((b) => (b.kind === "third_party") === (b.webhook_url !== undefined), {
     message: "a third_party warehouse needs a webhook_url; an own warehouse has none",
@@ -257,6 +278,20 @@ export const StockCheck = z
 
 export const WarehouseListQuery = z.object(ListQuery);
 export const WarehouseList = listOf(Warehouse, "WarehouseList");
+
+export const WarehouseChange = z
+  .object({
+    id: z.string(),
+    warehouse_id: z.string(),
+    action: z.enum(["create", "update"]),
+    actor: z.string().openapi({ description: "The key (`key_...`, or `bootstrap`) that made the change" }),
+    changes: z
+      .record(z.string(), z.object({ from: z.unknown(), to: z.unknown() }))
+      .openapi({ description: "Each field changed, with its value before (null on creation) and after. The webhook secret is never recorded." }),
+    created_at: Rfc3339,
+  })
+  .openapi("WarehouseChange");
+export const WarehouseChangeList = listOf(WarehouseChange, "WarehouseChangeList");
 export const ZoneList = z.object({ data: z.array(Zone) }).openapi("ZoneList");
 export const BinListQuery = z.object(ListQuery);
 export const BinList = listOf(Bin, "BinList");

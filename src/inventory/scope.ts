@@ -1,13 +1,14 @@
 /**
- * Warehouse scope. A key sees the warehouses in its `warehouse_ids`; one it
- * cannot see is reported exactly like one that does not exist (404 / "no
- * such warehouse"), so ids never leak.
+ * Warehouse scope. A key sees the warehouses in its `warehouse_ids` that ship
+ * for at least one of its stores; one it cannot see is reported exactly like
+ * one that does not exist (404 / "no such warehouse"), so ids never leak.
  */
-import { eq, inArray, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, eq, inArray, not, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { database } from "../db/client";
-import { warehouses } from "../db/schema";
-import { seesWarehouse, type Principal } from "../http/auth";
+import { orders, shipments, warehouses } from "../db/schema";
+import { seesWarehouse, storeScope, type Principal } from "../http/auth";
 import { notFound } from "../http/problem";
+import { servesAnyOf } from "./warehouse-stores";
 
 export type WarehouseRow = typeof warehouses.$inferSelect;
 
@@ -15,9 +16,20 @@ export function warehouseScope(p: Principal, column: AnyColumn): SQL | undefined
   return p.warehouses === "*" ? undefined : inArray(column, [...p.warehouses]);
 }
 
+/** Warehouses that ship for at least one of the key's stores (a list query's half of `servesAnyOf`). */
+export function warehouseStoreScope(p: Principal): SQL | undefined {
+  if (p.stores === "*") return undefined;
+  const mine = sql.join(
+    p.stores.map((s) => sql`${s}`),
+    sql`, `,
+  );
+  return sql`EXISTS (SELECT 1 FROM json_each(${warehouses.storeIds}) WHERE value = '*' OR value IN (${mine}))`;
+}
+
 export async function visibleWarehouse(env: { DB: D1Database }, p: Principal, id: string): Promise<WarehouseRow | null> {
   if (!seesWarehouse(p, id)) return null;
-  return (await database(env).select().from(warehouses).where(eq(warehouses.id, id)).get()) ?? null;
+  const row = await database(env).select().from(warehouses).where(eq(warehouses.id, id)).get();
+  return row && servesAnyOf(row.storeIds, p.stores) ? row : null;
 }
 
 /** The warehouse named in the path, or a 404. */
@@ -25,4 +37,35 @@ export async function warehouseOr404(env: { DB: D1Database }, p: Principal, id: 
   const row = await visibleWarehouse(env, p, id);
   if (!row) throw notFound("warehouse");
   return row;
+}
+
+/**
+ * The ledger's references (`ref_id`) that name another store's order or
+ * shipment: stock in a shared warehouse is the merchant's, so a store-scoped
+ * key reads every movement, but not which other store's order caused it.
+ */
+export async function foreignRefs(env: { DB: D1Database }, p: Principal, refs: readonly { refType: string | null; refId: string | null }[]): Promise<Set<string>> {
+  if (p.stores === "*") return new Set();
+  const ids = (type: string) => [...new Set(refs.filter((r) => r.refType === type && r.refId).map((r) => r.refId!))];
+  const orderIds = ids("order");
+  const shipmentIds = ids("shipment");
+  const db = database(env);
+  const mine = storeScope(p, orders.storeId)!;
+  const [o, s] = await Promise.all([
+    orderIds.length
+      ? db
+          .select({ id: orders.id })
+          .from(orders)
+          .where(and(inArray(orders.id, orderIds), not(mine)))
+          .all()
+      : [],
+    shipmentIds.length
+      ? db
+          .select({ id: shipments.id })
+          .from(shipments)
+          .where(and(inArray(shipments.id, shipmentIds), not(storeScope(p, shipments.storeId)!)))
+          .all()
+      : [],
+  ]);
+  return new Set([...o, ...s].map((r) => r.id));
 }

@@ -2,7 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { bins, stockCosts, stockLevels, stockMovements } from "../db/schema";
+import { bins, stockCosts, stockLevels, stockMovements, warehouses } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { ApiError, validationFailed } from "../http/problem";
@@ -33,7 +33,7 @@ import {
   Transfer,
   WarehouseIdParam,
 } from "./schemas";
-import { visibleWarehouse, warehouseOr404, warehouseScope } from "./scope";
+import { foreignRefs, visibleWarehouse, warehouseOr404, warehouseScope, warehouseStoreScope } from "./scope";
 import { levelBody } from "./stock";
 
 export const stockRoutes = new OpenAPIHono<AppEnv>();
@@ -194,14 +194,24 @@ stockRoutes.openapi(
   }),
   async (c) => {
     const { sku } = c.req.valid("query");
-    const rows = await database(c.env)
+    const p = c.get("principal");
+    const db = database(c.env);
+    const ofMyStores = warehouseStoreScope(p);
+    const rows = await db
       .select({
         warehouseId: stockLevels.warehouseId,
         onHand: sql<number>`SUM(${stockLevels.onHand})`.mapWith(Number),
         reserved: sql<number>`SUM(${stockLevels.reserved})`.mapWith(Number),
       })
       .from(stockLevels)
-      .where(and(eq(stockLevels.sku, sku), warehouseScope(c.get("principal"), stockLevels.warehouseId)))
+      .where(
+        and(
+          eq(stockLevels.sku, sku),
+          warehouseScope(p, stockLevels.warehouseId),
+          // Warehouses of other stores only are not this key's to see.
+          ofMyStores ? inArray(stockLevels.warehouseId, db.select({ id: warehouses.id }).from(warehouses).where(ofMyStores)) : undefined,
+        ),
+      )
       .groupBy(stockLevels.warehouseId)
       .orderBy(asc(stockLevels.warehouseId))
       .all();
@@ -242,6 +252,19 @@ stockRoutes.openapi(
       .limit(q.limit + 1)
       .all();
     const page = rows.slice(0, q.limit);
+    const p = c.get("principal");
+    if (
+      q.ref_id &&
+      (
+        await foreignRefs(c.env, p, [
+          { refType: "order", refId: q.ref_id },
+          { refType: "shipment", refId: q.ref_id },
+        ])
+      ).size
+    ) {
+      return c.json({ data: [], next_cursor: null }, 200);
+    }
+    const hidden = await foreignRefs(c.env, p, page);
     return c.json(
       {
         data: page.map((m) => ({
@@ -254,9 +277,10 @@ stockRoutes.openapi(
           reserved_delta: m.reservedDelta,
           unit_cost: m.unitCost === null ? null : fromMinor(m.unitCost, wh.currency),
           actor: m.actor,
-          reason: m.reason,
+          // Another store's order or shipment: the quantities stay, what caused them does not leak.
+          reason: m.refId !== null && hidden.has(m.refId) ? null : m.reason,
           ref_type: m.refType,
-          ref_id: m.refId,
+          ref_id: m.refId !== null && hidden.has(m.refId) ? null : m.refId,
           created_at: iso(m.createdAt),
         })),
         next_cursor: rows.length > q.limit ? encodeCursor(String(page.at(-1)!.id)) : null,

@@ -1,8 +1,14 @@
-/** Warehouses and their layout: zones and bin locations. Thin: shapes in schemas.ts. */
+/**
+ * Warehouses and their layout: zones and bin locations. Thin: shapes in
+ * schemas.ts, who may manage which warehouse in warehouse-stores.ts, and
+ * every configuration change recorded in `warehouse_changes` in the same
+ * batch as the change itself.
+ */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { constraintFailed, database } from "../db/client";
-import { bins, warehouses, zones } from "../db/schema";
+import { bins, stores, warehouseChanges, warehouses, zones } from "../db/schema";
+import type { Principal } from "../http/auth";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { ApiError, forbidden, validationFailed } from "../http/problem";
@@ -20,13 +26,15 @@ import {
   CreateZone,
   UpdateWarehouse,
   Warehouse,
+  WarehouseChangeList,
   WarehouseIdParam,
   WarehouseList,
   WarehouseListQuery,
   Zone,
   ZoneList,
 } from "./schemas";
-import { warehouseOr404, warehouseScope, type WarehouseRow } from "./scope";
+import { warehouseOr404, warehouseScope, warehouseStoreScope, type WarehouseRow } from "./scope";
+import { changedFields, isShared, mayManage } from "./warehouse-stores";
 
 /** A bins-list cursor: the zero-padded pick sequence and the code of the last bin seen. */
 const BIN_KEY = /^(\d{10}):(.+)$/;
@@ -34,8 +42,8 @@ const BIN_KEY = /^(\d{10}):(.+)$/;
 /** Every warehouse has this outbound bin: picked goods wait here for packing and shipping. */
 export const OUTBOUND_BIN = "OUTBOUND";
 
-const warehouseBody = (w: WarehouseRow) => ({
-  id: w.id,
+/** What a change record compares: the configuration as the API names it (never the webhook secret). */
+const configOf = (w: WarehouseRow) => ({
   name: w.name,
   kind: w.kind,
   country: w.country,
@@ -45,9 +53,42 @@ const warehouseBody = (w: WarehouseRow) => ({
   weight_tolerance_pct: w.weightTolerancePct,
   weight_tolerance_grams: w.weightToleranceGrams,
   webhook_url: w.webhookUrl,
-  created_at: iso(w.createdAt),
-  updated_at: iso(w.updatedAt),
+  store_ids: w.storeIds,
 });
+
+const warehouseBody = (w: WarehouseRow) => ({ id: w.id, ...configOf(w), created_at: iso(w.createdAt), updated_at: iso(w.updatedAt) });
+
+/** Refuses a key that may not manage a warehouse serving `storeIds` (403: the key knows the warehouse, it may only not change it). */
+function assertMayManage(p: Principal, storeIds: readonly string[]): void {
+  if (mayManage(p, storeIds)) return;
+  throw forbidden(
+    isShared(storeIds) ? "A warehouse shared by several stores (or by every store) is managed only by a key for every store" : `This key may not act for store ${storeIds[0]}`,
+  );
+}
+
+/** Every store named must exist (422 naming each missing one). */
+async function assertStoresExist(env: AppEnv["Bindings"], storeIds: readonly string[]): Promise<void> {
+  const named = storeIds.filter((s) => s !== "*");
+  if (!named.length) return;
+  const found = new Set(
+    (
+      await database(env)
+        .select({ id: stores.id })
+        .from(stores)
+        .where(inArray(stores.id, [...named]))
+        .all()
+    ).map((r) => r.id),
+  );
+  const errors = storeIds.flatMap((s, i) => (s === "*" || found.has(s) ? [] : [{ field: `store_ids.${i}`, message: `no such store ${s}` }]));
+  if (errors.length) throw validationFailed(errors);
+}
+
+/** Layout changes (zones, bins) of a warehouse: the same rule as changing it. */
+async function managedWarehouseOr404(env: AppEnv["Bindings"], p: Principal, id: string): Promise<WarehouseRow> {
+  const wh = await warehouseOr404(env, p, id);
+  assertMayManage(p, wh.storeIds);
+  return wh;
+}
 const zoneBody = (z: typeof zones.$inferSelect) => ({ id: z.id, warehouse_id: z.warehouseId, code: z.code, name: z.name, created_at: iso(z.createdAt) });
 const binBody = (b: typeof bins.$inferSelect, zoneCode: string | null) => ({
   id: b.id,
@@ -81,8 +122,11 @@ warehouseRoutes.openapi(
     responses: { 201: jsonResponse(CreatedWarehouse, "The warehouse"), ...problems(413, 415, 422) },
   }),
   async (c) => {
-    if (c.get("principal").warehouses !== "*") throw forbidden("Only a key for every warehouse may create warehouses");
+    const p = c.get("principal");
+    if (p.warehouses !== "*") throw forbidden("Only a key for every warehouse may create warehouses");
     const body = c.req.valid("json");
+    assertMayManage(p, body.store_ids);
+    await assertStoresExist(c.env, body.store_ids);
     const now = Date.now();
     const row: WarehouseRow = {
       id: newId("wh", now),
@@ -96,12 +140,14 @@ warehouseRoutes.openapi(
       weightToleranceGrams: body.weight_tolerance_grams,
       webhookUrl: body.webhook_url ?? null,
       webhookSecret: body.kind === "third_party" ? webhookSecret() : null,
+      storeIds: body.store_ids,
       createdAt: now,
       updatedAt: now,
     };
     const db = database(c.env);
     await db.batch([
       db.insert(warehouses).values(row),
+      db.insert(warehouseChanges).values({ id: newId("whc", now), warehouseId: row.id, action: "create", actor: p.id, changes: changedFields({}, configOf(row)), createdAt: now }),
       db.insert(bins).values({ id: newId("bin", now), warehouseId: row.id, zoneId: null, code: OUTBOUND_BIN, kind: "outbound", pickSequence: 0, active: true, createdAt: now }),
     ]);
     return c.json({ ...warehouseBody(row), webhook_secret: row.webhookSecret }, 201, { location: `/v1/warehouses/${row.id}` });
@@ -125,7 +171,7 @@ warehouseRoutes.openapi(
     const rows = await database(c.env)
       .select()
       .from(warehouses)
-      .where(and(warehouseScope(c.get("principal"), warehouses.id), after ? lt(warehouses.id, after) : undefined))
+      .where(and(warehouseScope(c.get("principal"), warehouses.id), warehouseStoreScope(c.get("principal")), after ? lt(warehouses.id, after) : undefined))
       .orderBy(desc(warehouses.id))
       .limit(limit + 1)
       .all();
@@ -154,28 +200,80 @@ warehouseRoutes.openapi(
     permission: "warehouses:manage",
     tags: ["Warehouses"],
     summary: "Update a warehouse",
-    description: "An inactive warehouse is left out of allocation; its stock stays where it is.",
+    description:
+      "An inactive warehouse is left out of allocation; its stock stays where it is. A shared warehouse (of several stores, or of every store) is changed only by a key for every store, and `store_ids` only within the key's own stores. Every change is recorded (`GET /v1/warehouses/{id}/changes`).",
     request: { params: WarehouseIdParam, body: jsonBody(UpdateWarehouse) },
-    responses: { 200: jsonResponse(Warehouse, "The warehouse"), ...problems(404, 413, 415, 422) },
+    responses: { 200: jsonResponse(Warehouse, "The warehouse"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {
-    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
-    const { weight_tolerance_pct, weight_tolerance_grams, webhook_url, ...rest } = c.req.valid("json");
+    const p = c.get("principal");
+    const wh = await managedWarehouseOr404(c.env, p, c.req.valid("param").id);
+    const patch = c.req.valid("json");
+    const { weight_tolerance_pct, weight_tolerance_grams, webhook_url, store_ids, ...rest } = patch;
     if (webhook_url !== undefined && wh.kind !== "third_party") {
       throw validationFailed([{ field: "webhook_url", message: "only a third_party warehouse has a webhook_url" }]);
     }
-    const [row] = await database(c.env)
-      .update(warehouses)
-      .set({
-        ...rest,
-        ...(weight_tolerance_pct !== undefined ? { weightTolerancePct: weight_tolerance_pct } : {}),
-        ...(weight_tolerance_grams !== undefined ? { weightToleranceGrams: weight_tolerance_grams } : {}),
-        ...(webhook_url !== undefined ? { webhookUrl: webhook_url } : {}),
-        updatedAt: Date.now(),
-      })
-      .where(eq(warehouses.id, wh.id))
-      .returning();
-    return c.json(warehouseBody(row!), 200);
+    if (store_ids !== undefined) {
+      assertMayManage(p, store_ids);
+      await assertStoresExist(c.env, store_ids);
+    }
+    const changes = changedFields(configOf(wh), patch);
+    if (!Object.keys(changes).length) return c.json(warehouseBody(wh), 200);
+    // Guarded by the version read: the change record and the change commit together, or (a concurrent change won) neither.
+    const now = Math.max(Date.now(), wh.updatedAt + 1);
+    const db = database(c.env);
+    const unchanged = and(eq(warehouses.id, wh.id), eq(warehouses.updatedAt, wh.updatedAt));
+    const [, updated] = await db.batch([
+      db
+        .insert(warehouseChanges)
+        .select(sql`SELECT ${newId("whc", now)}, ${wh.id}, 'update', ${p.id}, ${JSON.stringify(changes)}, ${now} WHERE EXISTS (SELECT 1 FROM ${warehouses} WHERE ${unchanged})`),
+      db
+        .update(warehouses)
+        .set({
+          ...rest,
+          ...(weight_tolerance_pct !== undefined ? { weightTolerancePct: weight_tolerance_pct } : {}),
+          ...(weight_tolerance_grams !== undefined ? { weightToleranceGrams: weight_tolerance_grams } : {}),
+          ...(webhook_url !== undefined ? { webhookUrl: webhook_url } : {}),
+          ...(store_ids !== undefined ? { storeIds: store_ids } : {}),
+          updatedAt: now,
+        })
+        .where(unchanged)
+        .returning(),
+    ]);
+    if (!updated.length) throw new ApiError(409, "conflict", "Changed meanwhile", "The warehouse was changed by someone else meanwhile; read it again and retry");
+    return c.json(warehouseBody(updated[0]!), 200);
+  },
+);
+
+warehouseRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/warehouses/{id}/changes",
+    permission: "warehouses:read",
+    tags: ["Warehouses"],
+    summary: "Who changed the warehouse's configuration, when, and what: newest first",
+    request: { params: WarehouseIdParam, query: WarehouseListQuery },
+    responses: { 200: jsonResponse(WarehouseChangeList, "A page of changes"), ...problems(400, 404) },
+  }),
+  async (c) => {
+    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const { cursor, limit } = c.req.valid("query");
+    const after = cursorKey(cursor, (k) => k.startsWith("whc_"));
+    const rows = await database(c.env)
+      .select()
+      .from(warehouseChanges)
+      .where(and(eq(warehouseChanges.warehouseId, wh.id), after ? lt(warehouseChanges.id, after) : undefined))
+      .orderBy(desc(warehouseChanges.id))
+      .limit(limit + 1)
+      .all();
+    const page = pageOf(rows, limit, (r) => r.id);
+    return c.json(
+      {
+        data: page.data.map((r) => ({ id: r.id, warehouse_id: r.warehouseId, action: r.action, actor: r.actor, changes: r.changes, created_at: iso(r.createdAt) })),
+        next_cursor: page.next_cursor,
+      },
+      200,
+    );
   },
 );
 
@@ -191,7 +289,7 @@ warehouseRoutes.openapi(
     responses: { 201: jsonResponse(Zone, "The zone"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {
-    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const wh = await managedWarehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
     const body = c.req.valid("json");
     const now = Date.now();
     const row = { id: newId("zn", now), warehouseId: wh.id, code: body.code, name: body.name, createdAt: now };
@@ -234,7 +332,7 @@ warehouseRoutes.openapi(
     responses: { 201: jsonResponse(Bin, "The bin"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {
-    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const wh = await managedWarehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
     const body = c.req.valid("json");
     const db = database(c.env);
     const zone = body.zone

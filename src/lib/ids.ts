@@ -31,7 +31,8 @@ export type IdPrefix =
   | "svc"
   | "tev"
   | "lex"
-  | "as";
+  | "as"
+  | "whc";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

@@ -8,7 +8,7 @@
 import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { database, type Database } from "../db/client";
 import { logisticsExceptions, type LOGISTICS_EXCEPTION_KINDS } from "../db/schema";
-import type { Principal } from "../http/auth";
+import { storeScope, type Principal } from "../http/auth";
 import { newId } from "../lib/ids";
 
 export type ExceptionKind = (typeof LOGISTICS_EXCEPTION_KINDS)[number];
@@ -52,7 +52,7 @@ export async function listExceptions(env: { DB: D1Database }, q: ListExceptionsQ
     .from(logisticsExceptions)
     .where(
       and(
-        p.stores === "*" ? undefined : inArray(logisticsExceptions.storeId, [...p.stores]),
+        storeScope(p, logisticsExceptions.storeId),
         q.status ? eq(logisticsExceptions.status, q.status) : undefined,
         q.kind ? inArray(logisticsExceptions.kind, q.kind) : undefined,
         q.store_id ? eq(logisticsExceptions.storeId, q.store_id) : undefined,

@@ -1,10 +1,10 @@
 /** Tracking: reads (a shipment's or an order's parcels, the raw events), events recorded by hand, and the logistics exceptions queue. */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, desc, eq, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { logisticsExceptions, shipments, shipmentTracking, trackingEvents } from "../db/schema";
 import type { AppEnv } from "../env";
-import type { Principal } from "../http/auth";
+import { storeScope, type Principal } from "../http/auth";
 import { idempotencyKeyOf, idempotent } from "../http/idempotency";
 import { ApiError, notFound } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
@@ -166,7 +166,7 @@ trackingRoutes.openapi(
       .leftJoin(shipments, eq(shipments.id, trackingEvents.shipmentId))
       .where(
         and(
-          p.stores === "*" ? undefined : inArray(shipments.storeId, [...p.stores]),
+          storeScope(p, shipments.storeId),
           q.outcome === "pending" ? isNull(trackingEvents.processedAt) : q.outcome ? eq(trackingEvents.outcome, q.outcome) : undefined,
           q.partner ? eq(trackingEvents.partner, q.partner) : undefined,
           q.tracking_number ? eq(trackingEvents.trackingNumber, q.tracking_number) : undefined,

@@ -26,9 +26,35 @@ export const warehouses = sqliteTable("warehouses", {
   webhookUrl: text("webhook_url"),
   /** Sealed at rest (src/db/encrypted.ts). */
   webhookSecret: encryptedText("webhook_secret"),
+  /**
+   * The stores this warehouse ships for: a JSON array of store ids, or ["*"]
+   * for every store of the merchant. Allocation considers it only for these
+   * stores. A warehouse of exactly one store may be managed by that store's
+   * admins; a shared one (["*"] or several stores) only by a merchant-wide key.
+   */
+  storeIds: text("store_ids", { mode: "json" }).$type<string[]>().notNull().default(["*"]),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull().default(0),
 });
+
+/**
+ * Who changed a warehouse's configuration, when, and what: append-only,
+ * written in the same batch as the change. `changes` maps each field to its
+ * value before and after (`from` is null on creation). The webhook secret is
+ * never recorded.
+ */
+export const warehouseChanges = sqliteTable(
+  "warehouse_changes",
+  {
+    id: text("id").primaryKey(),
+    warehouseId: text("warehouse_id").notNull(),
+    action: text("action", { enum: ["create", "update"] }).notNull(),
+    actor: text("actor").notNull(),
+    changes: text("changes", { mode: "json" }).$type<Record<string, { from: unknown; to: unknown }>>().notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("warehouse_changes_wh_idx").on(t.warehouseId, t.id)],
+);
 
 export const zones = sqliteTable(
   "zones",
