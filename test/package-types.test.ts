@@ -98,6 +98,20 @@ describe("managing package types", () => {
     expect(await count("package_types", "warehouse_id = ?", wh.id)).toBe(before);
     expect((await api(`/v1/warehouses/${wh.id}/package-types`)).body.data.find((t: any) => t.code === "BOX-M").tare_grams).toBe(180);
   });
+
+  it("a shared warehouse's package types are managed only by a key for every store; a store's own warehouse by its admins", async () => {
+    const storeAdmin = await createKey("admin", [store.id]);
+    const before = await count("package_types", "warehouse_id = ?", wh.id);
+    const shared = await api(`/v1/warehouses/${wh.id}/package-types`, { body: { ...BOX, code: "SHARED-X" }, key: storeAdmin });
+    expect(shared.status).toBe(403);
+    expect(shared.headers.get("content-type")).toBe("application/problem+json");
+    expect((await api(`/v1/warehouses/${wh.id}/package-types/BOX-M`, { method: "PATCH", body: { tare_grams: 1 }, key: storeAdmin })).status).toBe(403);
+    expect(await count("package_types", "warehouse_id = ?", wh.id)).toBe(before);
+    // Reading them is floor work, and stays open to the store's keys.
+    expect((await api(`/v1/warehouses/${wh.id}/package-types`, { key: storeAdmin })).status).toBe(200);
+    const own = await createWarehouse({ store_ids: [store.id] });
+    expect((await api(`/v1/warehouses/${own.id}/package-types`, { body: BOX, key: storeAdmin })).status).toBe(201);
+  });
 });
 
 describe("packing with package types", () => {

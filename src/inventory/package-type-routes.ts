@@ -6,7 +6,7 @@ import { ApiError, notFound } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { createPackageType, listPackageTypes, packageTypeBody, updatePackageType } from "./package-types";
 import { CreatePackageType, PackageType, PackageTypeList, PackageTypeParams, UpdatePackageType, WarehouseIdParam } from "./schemas";
-import { warehouseOr404 } from "./scope";
+import { managedWarehouseOr404, warehouseOr404 } from "./scope";
 
 export const packageTypeRoutes = new OpenAPIHono<AppEnv>();
 
@@ -23,7 +23,7 @@ packageTypeRoutes.openapi(
     responses: { 201: jsonResponse(PackageType, "The package type"), ...problems(404, 409, 413, 415, 422) },
   }),
   async (c) => {
-    const wh = await warehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
+    const wh = await managedWarehouseOr404(c.env, c.get("principal"), c.req.valid("param").id);
     const body = c.req.valid("json");
     const r = await createPackageType(c.env, wh, body);
     if (!r.ok) throw new ApiError(409, "duplicate_code", "Package type exists", `Package type ${body.code} already exists here`);
@@ -60,7 +60,7 @@ packageTypeRoutes.openapi(
   }),
   async (c) => {
     const { id, code } = c.req.valid("param");
-    const wh = await warehouseOr404(c.env, c.get("principal"), id);
+    const wh = await managedWarehouseOr404(c.env, c.get("principal"), id);
     const row = await updatePackageType(c.env, wh, { code, changes: c.req.valid("json") });
     if (!row) throw notFound("package type");
     return c.json(packageTypeBody(row), 200);

@@ -7,8 +7,8 @@ import { and, eq, inArray, not, sql, type AnyColumn, type SQL } from "drizzle-or
 import { database } from "../db/client";
 import { orders, shipments, warehouses } from "../db/schema";
 import { seesWarehouse, storeScope, type Principal } from "../http/auth";
-import { notFound } from "../http/problem";
-import { servesAnyOf } from "./warehouse-stores";
+import { forbidden, notFound } from "../http/problem";
+import { isShared, mayManage, servesAnyOf } from "./warehouse-stores";
 
 export type WarehouseRow = typeof warehouses.$inferSelect;
 
@@ -68,4 +68,19 @@ export async function foreignRefs(env: { DB: D1Database }, p: Principal, refs: r
       : [],
   ]);
   return new Set([...o, ...s].map((r) => r.id));
+}
+
+/** Refuses a key that may not manage a warehouse serving `storeIds` (403: the key knows the warehouse, it may only not change it). */
+export function assertMayManage(p: Principal, storeIds: readonly string[]): void {
+  if (mayManage(p, storeIds)) return;
+  throw forbidden(
+    isShared(storeIds) ? "A warehouse shared by several stores (or by every store) is managed only by a key for every store" : `This key may not act for store ${storeIds[0]}`,
+  );
+}
+
+/** A warehouse named in a path for a change of its own or of its layout (zones, bins, package types): the same rule as changing it. */
+export async function managedWarehouseOr404(env: { DB: D1Database }, p: Principal, id: string): Promise<WarehouseRow> {
+  const wh = await warehouseOr404(env, p, id);
+  assertMayManage(p, wh.storeIds);
+  return wh;
 }

@@ -33,8 +33,8 @@ import {
   Zone,
   ZoneList,
 } from "./schemas";
-import { warehouseOr404, warehouseScope, warehouseStoreScope, type WarehouseRow } from "./scope";
-import { changedFields, isShared, mayManage } from "./warehouse-stores";
+import { assertMayManage, managedWarehouseOr404, warehouseOr404, warehouseScope, warehouseStoreScope, type WarehouseRow } from "./scope";
+import { changedFields } from "./warehouse-stores";
 
 /** A bins-list cursor: the zero-padded pick sequence and the code of the last bin seen. */
 const BIN_KEY = /^(\d{10}):(.+)$/;
@@ -58,14 +58,6 @@ const configOf = (w: WarehouseRow) => ({
 
 const warehouseBody = (w: WarehouseRow) => ({ id: w.id, ...configOf(w), created_at: iso(w.createdAt), updated_at: iso(w.updatedAt) });
 
-/** Refuses a key that may not manage a warehouse serving `storeIds` (403: the key knows the warehouse, it may only not change it). */
-function assertMayManage(p: Principal, storeIds: readonly string[]): void {
-  if (mayManage(p, storeIds)) return;
-  throw forbidden(
-    isShared(storeIds) ? "A warehouse shared by several stores (or by every store) is managed only by a key for every store" : `This key may not act for store ${storeIds[0]}`,
-  );
-}
-
 /** Every store named must exist (422 naming each missing one). */
 async function assertStoresExist(env: AppEnv["Bindings"], storeIds: readonly string[]): Promise<void> {
   const named = storeIds.filter((s) => s !== "*");
@@ -83,12 +75,6 @@ async function assertStoresExist(env: AppEnv["Bindings"], storeIds: readonly str
   if (errors.length) throw validationFailed(errors);
 }
 
-/** Layout changes (zones, bins) of a warehouse: the same rule as changing it. */
-async function managedWarehouseOr404(env: AppEnv["Bindings"], p: Principal, id: string): Promise<WarehouseRow> {
-  const wh = await warehouseOr404(env, p, id);
-  assertMayManage(p, wh.storeIds);
-  return wh;
-}
 const zoneBody = (z: typeof zones.$inferSelect) => ({ id: z.id, warehouse_id: z.warehouseId, code: z.code, name: z.name, created_at: iso(z.createdAt) });
 const binBody = (b: typeof bins.$inferSelect, zoneCode: string | null) => ({
   id: b.id,
