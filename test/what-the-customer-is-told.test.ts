@@ -181,6 +181,11 @@ describe("staff notes and staff messages", () => {
       internal_note: "Bank flagged the card; do not ship before Friday",
       customer_message: null,
     });
+    // A storefront's key reads the timeline, not what staff wrote to each other.
+    const storefront = await createKey("channel", [manual.id]);
+    const seen = (await api(`/v1/orders/${order.id}/events`, { key: storefront })).body.data;
+    expect(seen.at(-1)).toMatchObject({ type: "hold", internal_note: null });
+    expect(JSON.stringify(seen)).not.toContain("Bank flagged");
   });
 
   it("what staff write for the customer is sent and shown, word for word, and nothing else they wrote", async () => {

@@ -254,3 +254,11 @@ export function permissionsOf(role: Role): readonly Permission[] {
 
 /** Roles that act for one store only: a key of these roles must name exactly one store. */
 export const SINGLE_STORE_ROLES: ReadonlySet<Role> = new Set(["channel"]);
+
+/**
+ * Integrations that act from outside the merchant's staff (a storefront, a
+ * partner). They read an order's timeline but not what staff wrote to each
+ * other: internal notes stay inside.
+ */
+const OUTSIDE_ROLES: ReadonlySet<Role> = new Set(["channel", "partner"]);
+export const readsInternalNotes = (role: Role) => !OUTSIDE_ROLES.has(role);

@@ -7,7 +7,7 @@ import { ApiError, notFound, validationFailed } from "../http/problem";
 import { ifMatchVersion, problemFor } from "./refusals";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { database } from "../db/client";
-import { can } from "../auth/roles";
+import { can, readsInternalNotes } from "../auth/roles";
 import { sendOutboxSoon } from "../outbox/send";
 import { createOrder } from "./create-order";
 import { orderStub } from "./order-object";
@@ -126,7 +126,8 @@ orderRoutes.openapi(
     const { cursor, limit } = c.req.valid("query");
     const found = await listOrderEvents(c.env, c.req.valid("param").id, { principal: c.get("principal"), cursor, limit });
     if (!found) throw notFound("order");
-    return c.json({ ...found, data: found.data.map(orderEvent) }, 200);
+    const internalNote = readsInternalNotes(c.get("principal").role);
+    return c.json({ ...found, data: found.data.map((e) => orderEvent(e, { internalNote })) }, 200);
   },
 );
 

@@ -86,7 +86,8 @@ export function orderWithLines(o: OrderRow, lines: OrderLineRow[], scope: Contac
   return { ...orderSummary(o, scope), lines: lines.map((l) => orderLine(l, o.currency)) };
 }
 
-export function orderEvent(e: OrderEventRow): z.infer<typeof OrderEventSchema> {
+/** `internalNote: false` for readers outside the staff (a storefront's key): the note reads as null. */
+export function orderEvent(e: OrderEventRow, { internalNote = true }: { internalNote?: boolean } = {}): z.infer<typeof OrderEventSchema> {
   return {
     id: e.id,
     seq: e.seq,
@@ -95,7 +96,7 @@ export function orderEvent(e: OrderEventRow): z.infer<typeof OrderEventSchema> {
     to_status: e.toStatus as OrderStatus,
     actor: e.actor,
     reason: e.reason,
-    internal_note: e.internalNote,
+    internal_note: internalNote ? e.internalNote : null,
     customer_message: e.customerMessage,
     data: e.data ?? null,
     created_at: iso(e.createdAt),
