@@ -9,7 +9,7 @@ import { database } from "../db/client";
 import { auditRuleSets, blocklistEntries, orderLines, orders, products, stores } from "../db/schema";
 import type { Env } from "../env";
 import { DEFAULT_RULES, normaliseRules, RULE_KINDS, type RuleConfig } from "./rule-set";
-import { normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
+import { legacyPhoneKey, normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
 import { availableAcrossWarehouses } from "../inventory/availability";
 import { contentsKey, type AuditContext, type AuditOrder, type CatalogueFacts } from "./types";
 
@@ -24,7 +24,9 @@ export async function gather(env: Env, { order, lines }: AuditOrder, { now = Dat
   const db = database(env);
   const skus = [...new Set(lines.map((l) => l.sku))].slice(0, 90);
   const email = order.customerEmail ? normaliseEmail(order.customerEmail) : null;
-  const phone = order.customerPhone ? normalisePhone(order.customerPhone) : null;
+  const phone = order.customerPhone ? normalisePhone(order.customerPhone, order.shippingAddress.country) : null;
+  // Entries stored before phones were parsed hold the digits as typed: they still match a number typed the same way.
+  const phoneKeys = order.customerPhone ? [...new Set([phone!, legacyPhoneKey(order.customerPhone)])] : [];
   const address = normaliseAddress(order.shippingAddress);
   // The longest duplicate window any store may set; the rule narrows it to the store's own.
   const since = order.createdAt - 30 * 24 * 3_600_000;
@@ -63,7 +65,7 @@ export async function gather(env: Env, { order, lines }: AuditOrder, { now = Dat
           eq(blocklistEntries.storeId, order.storeId),
           or(
             email ? and(eq(blocklistEntries.kind, "email"), eq(blocklistEntries.value, email)) : undefined,
-            phone ? and(eq(blocklistEntries.kind, "phone"), eq(blocklistEntries.value, phone)) : undefined,
+            phone ? and(eq(blocklistEntries.kind, "phone"), inArray(blocklistEntries.value, phoneKeys)) : undefined,
             and(eq(blocklistEntries.kind, "address"), eq(blocklistEntries.value, address)),
           ),
         ),
