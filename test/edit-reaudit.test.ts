@@ -7,7 +7,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
-import { allocatedOrder, approvedOrder, line, stockedWarehouse } from "./processing-helpers";
+import { allocateOrder, loadOrder } from "../src/fulfilment/allocate-order";
+import { allocatedOrder, approvedOrder, line, receive, stockedWarehouse, waitFor } from "./processing-helpers";
 
 let store: { id: string };
 
@@ -176,5 +177,36 @@ describe("a held order's edit", () => {
     const r = await edit(o.id, { shipping_address: US });
     expect(r.body.audit, JSON.stringify(r.body)).toMatchObject({ outcome: "approve" });
     expect(r.body.order.status).toBe("approved");
+  });
+});
+
+describe("allocation racing an edit", () => {
+  it("plans again from the edited order, so goods leave from the warehouse for the new address", async () => {
+    const sku = unique("RACE");
+    const west = await stockedWarehouse({ fields: { region: "CA" }, bins: ["W-01"], stock: [] });
+    const east = await stockedWarehouse({ fields: { region: "NY" }, bins: ["E-01"], stock: [] });
+    const s = await createStore();
+    const policy = {
+      rules: [
+        { name: "west", countries: ["US"], regions: ["CA"], warehouses: [west.id] },
+        { name: "east", countries: ["US"], regions: ["NY"], warehouses: [east.id] },
+      ],
+      default_warehouses: [],
+    };
+    expect((await api(`/v1/stores/${s.id}/routing-policy`, { method: "PUT", body: policy })).status).toBe(200);
+    await createProduct(s.id, sku, { price: "10.00" });
+    // No stock yet: the approval's own allocation backorders, and the order waits approved.
+    const o = await approvedOrder(s.id, { ...good(), lines: [line(sku, 1)] });
+    await waitFor(async () => expect((await api(`/v1/orders/${o.id}/allocation`)).body.status).toBe("backordered"));
+    await receive(west.id, [{ sku, bin: "W-01", quantity: 1 }]);
+    await receive(east.id, [{ sku, bin: "E-01", quantity: 1 }]);
+    // An allocation read the order, then the customer's new address arrived before it committed.
+    const stale = await loadOrder(env as never, o.id);
+    const moved = await edit(o.id, { shipping_address: { ...US, city: "New York", region: "NY", postal_code: "10001" } });
+    expect(moved.body.order.status, JSON.stringify(moved.body.audit)).toBe("approved");
+    const r = await allocateOrder(env as never, o.id, { loaded: stale });
+    expect(r.status).toBe("allocated");
+    const allocation = (await api(`/v1/orders/${o.id}/allocation`)).body;
+    expect(allocation.shipments.map((x: any) => x.warehouse_id)).toEqual([east.id]);
   });
 });
