@@ -10,7 +10,7 @@ import { database } from "../db/client";
 import { auditRuleSets, blocklistEntries, orderLines, orders, products, stores } from "../db/schema";
 import type { Env } from "../env";
 import { DEFAULT_RULES, normaliseRules, RULE_KINDS, type RuleConfig } from "./rule-set";
-import { normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
+import { legacyPhoneKey, normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
 import { availableAcrossWarehouses } from "../inventory/availability";
 import { contentsKey, type AuditContext, type AuditOrder, type CatalogueFacts } from "./types";
 
@@ -26,11 +26,14 @@ export async function gather(env: Env, { order, lines }: AuditOrder, { now = Dat
   const skus = [...new Set(lines.map((l) => l.sku))].slice(0, 90);
   const email = order.customerEmail ? normaliseEmail(order.customerEmail) : null;
   const phone = order.customerPhone ? normalisePhone(order.customerPhone, order.shippingAddress.country) : null;
+  // Entries stored before phones were parsed hold the digits as typed: they still match a number typed the same way.
+  const phoneKeys = order.customerPhone ? [...new Set([phone!, legacyPhoneKey(order.customerPhone)])] : [];
   const address = normaliseAddress(order.shippingAddress);
   // The columns are sealed: the same customer is found through keyed blind indexes of the normalised values.
   const ix = {
     email: email ? blindIndex("email", order.storeId, email) : null,
     phone: phone ? blindIndex("phone", order.storeId, phone) : null,
+    phoneKeys: phoneKeys.map((k) => blindIndex("phone", order.storeId, k)),
     address: blindIndex("address", order.storeId, address),
   };
   // The longest duplicate window any store may set; the rule narrows it to the store's own.
@@ -70,7 +73,7 @@ export async function gather(env: Env, { order, lines }: AuditOrder, { now = Dat
           eq(blocklistEntries.storeId, order.storeId),
           or(
             ix.email ? and(eq(blocklistEntries.kind, "email"), eq(blocklistEntries.valueIndex, ix.email)) : undefined,
-            ix.phone ? and(eq(blocklistEntries.kind, "phone"), eq(blocklistEntries.valueIndex, ix.phone)) : undefined,
+            ix.phone ? and(eq(blocklistEntries.kind, "phone"), inArray(blocklistEntries.valueIndex, ix.phoneKeys)) : undefined,
             and(eq(blocklistEntries.kind, "address"), eq(blocklistEntries.valueIndex, ix.address)),
           ),
         ),

@@ -23,7 +23,11 @@ export async function listBlocklist(env: Env, storeId: string, page: { cursor?: 
   return pageOf(rows, page.limit, (b) => b.id);
 }
 
-/** Values are normalised (case, spacing, punctuation) before they are stored, as the blocklist rule compares them. */
+/**
+ * Values are normalised before they are stored, as the blocklist rule compares them: emails without case or
+ * spaces, phones in international form (E.164, read in the given country when written without +), addresses
+ * without case, spacing or punctuation.
+ */
 export async function blockCustomer(
   env: Env,
   storeId: string,
@@ -31,7 +35,7 @@ export async function blockCustomer(
 ): Promise<{ ok: true; row: BlockRow } | { ok: false; code: "already_blocked" }> {
   const b = opts.entry;
   const db = database(env);
-  const value = b.kind === "email" ? normaliseEmail(b.email!) : b.kind === "phone" ? normalisePhone(b.phone!) : normaliseAddress(b.address!);
+  const value = b.kind === "email" ? normaliseEmail(b.email!) : b.kind === "phone" ? normalisePhone(b.phone!, b.country) : normaliseAddress(b.address!);
   const now = Date.now();
   const row: BlockRow = {
     id: newId("blk", now),

@@ -1,11 +1,48 @@
-/** How blocklist values are compared: case, spacing and punctuation do not make a customer someone else. */
+/** How customers are compared (blocklist, duplicates): case, spacing and punctuation do not make a customer someone else. */
+import { type CountryCode, isSupportedCountry, parsePhoneNumberFromString } from "libphonenumber-js/min";
+
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
-/** Digits only, with a leading + kept: "+1 (415) 555-0100" and "+14155550100" match. */
-export const normalisePhone = (phone: string, _country?: string | null) => {
+/**
+ * A masked receiver number as Chinese marketplaces send it: the platform's
+ * virtual 11-digit mobile and the extension that reaches one buyer
+ * (`13800138000-1234`, also written with 转, #, a comma or "ext"). Two
+ * extensions of one virtual number are two customers.
+ */
+const MASKED_CN = /^(?:\+?86)?(1[3-9]\d{9})(?:[-－—‐转#,，]|ext\.?|x)(\d{1,6})$/i;
+
+export function maskedMobile(phone: string, country?: string | null): { mobile: string; extension: string } | null {
+  const compact = phone.normalize("NFKC").replace(/[\s().]/g, "");
+  const region = country?.trim().toUpperCase() || null;
+  // Outside China an 11-digit number starting with 1 is a North American one written with its country code.
+  if (region !== null && region !== "CN" && !/^\+?86/.test(compact)) return null;
+  const m = MASKED_CN.exec(compact);
+  return m ? { mobile: m[1]!, extension: m[2]! } : null;
+}
+
+/** The form stored before numbers were parsed (digits, a leading + kept): what older blocklist entries hold. */
+export const legacyPhoneKey = (phone: string) => {
   const t = phone.trim();
   return (t.startsWith("+") ? "+" : "") + t.replace(/\D/g, "");
 };
+
+/**
+ * One customer's phone, however it was typed: E.164 (`+14155550100`), read
+ * in the country given (the order's destination) when it has no
+ * international prefix, with `;ext=` and the extension when there is one
+ * (a masked marketplace number keeps it: `+8613800138000;ext=1234`).
+ * Input no phone library can read falls back to its digits (a leading +
+ * kept), so the same typing always gives the same value.
+ */
+export function normalisePhone(phone: string, country?: string | null): string {
+  const masked = maskedMobile(phone, country);
+  if (masked) return `+86${masked.mobile};ext=${masked.extension}`;
+  const region = country?.trim().toUpperCase();
+  const defaultCountry = region && isSupportedCountry(region) ? (region as CountryCode) : undefined;
+  const parsed = parsePhoneNumberFromString(phone.trim(), defaultCountry ? { defaultCountry } : {});
+  if (parsed?.isPossible()) return parsed.ext ? `${parsed.number};ext=${parsed.ext}` : parsed.number;
+  return legacyPhoneKey(phone);
+}
 
 /** First line, postal code and country, lowercased with runs of spaces and punctuation folded. */
 export const normaliseAddress = (a: { line1?: string | null; postal_code?: string | null; country?: string | null }) =>

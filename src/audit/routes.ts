@@ -121,7 +121,8 @@ auditRoutes.openapi(
     permission: "blocklist:manage",
     tags: ["Audit"],
     summary: "Block a customer's email, phone or address",
-    description: "Values are normalised (case, spacing, punctuation) before they are stored and compared.",
+    description:
+      "Values are normalised before they are stored and compared: emails and addresses without case, spacing or punctuation; phone numbers in international form (E.164, read in `country` when written without their country code).",
     request: { params: StoreParam, body: jsonBody(NewBlockEntry) },
     responses: { 201: jsonResponse(BlockEntry, "The entry"), ...problems(404, 409, 413, 415, 422) },
   }),

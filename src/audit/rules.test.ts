@@ -122,6 +122,13 @@ describe("address and contact, per country", () => {
     ["CN", "+86 138 0013 8000", true],
     ["CN", "13800138000", true],
     ["CN", "12345", false],
+    // Masked receiver numbers from Chinese marketplaces: a virtual mobile and the buyer's extension.
+    ["CN", "13800138000-1234", true],
+    ["CN", "13800138000转5678", true],
+    ["CN", "13800138000#0012", true],
+    ["CN", "+86 138 0013 8000-1234", true],
+    ["CN", "13800138000-12345678", false],
+    ["CN", "12800138000-1234", false],
     ["GB", "+44 20 7946 0958", true],
     ["GB", "+1 415 555 0100", true],
     ["DE", "+12", false],

@@ -2,7 +2,9 @@
  * Turns an audit into a change of the order: gather the facts, evaluate the
  * rules, and map the outcome onto the lifecycle. Approve and reject are the
  * ordinary events; a hold lists its reasons (replacing the previous ones);
- * an unpaid order waits where it is and is audited again when paid.
+ * an unpaid order waits where it is and is audited again when paid. An
+ * approved order is audited again after an edit: it stays approved if it
+ * still passes and goes on hold (with the usual hold flow) if not.
  */
 import { database } from "../db/client";
 import { auditResults } from "../db/schema";
@@ -54,11 +56,16 @@ export async function planAudit(
   const { trigger, currentHolds } = opts;
   const { order } = subject;
   if (!AUDITABLE.has(order.status)) return { change: null, skipped: `an order that is ${order.status} is not audited` };
+  // An approved order was decided already: only a change to it (an edit) is reason to look again.
+  if (order.status === "approved" && !trigger.startsWith("edit")) return { change: null, skipped: "an approved order is audited again only when it is edited" };
   const started = Date.now();
   const { ctx, rules, ruleSetVersion, autoAudit } = await gather(env, subject, { now: started });
   // Intake's consumer already skips stores that decide new orders by hand; this catches messages that did not say the store.
   if (trigger === "intake" && !autoAudit) return { change: null, skipped: "the store decides new orders by hand" };
-  const decision = evaluate(subject, ctx, rules);
+  const evaluated = evaluate(subject, ctx, rules);
+  // An approved order that still passes stays approved; one that now fails goes on hold, never straight to
+  // cancelled: it was approved, so a person confirms a rejection (the findings keep their severity).
+  const decision = order.status === "approved" && evaluated.outcome === "reject" ? { ...evaluated, outcome: "hold" as const } : evaluated;
   const id = newId("evt", started);
   const summary = { id, outcome: decision.outcome, findings: decision.findings, ruleSetVersion };
   const record = database(env)
@@ -75,12 +82,12 @@ export async function planAudit(
       createdAt: started,
     });
   const data = { audit_id: id, outcome: decision.outcome, trigger, rule_set_version: ruleSetVersion, codes: decision.findings.map((f) => f.code) };
-  const status = order.status as "received" | "on_hold";
+  const status = order.status as "received" | "on_hold" | "approved";
   const blocking = blockingFindings(decision);
 
   switch (decision.outcome) {
     case "approve":
-      return { decision, summary, change: { event: "approve", reason: null, data, writes: [record] } };
+      return { decision, summary, change: { event: status === "approved" ? "audit" : "approve", reason: null, data, writes: [record] } };
     case "reject": {
       const reason = summaryOf(decision.findings.filter((f) => f.severity === "reject"));
       return { decision, summary, change: { event: "reject", reason, data, writes: [record] } };
@@ -92,7 +99,7 @@ export async function planAudit(
         decision,
         summary,
         change: {
-          event: status === "received" ? "hold" : "audit",
+          event: status === "on_hold" ? "audit" : "hold",
           reason,
           statusReason: reason,
           data,

@@ -3,6 +3,8 @@ import { z } from "@hono/zod-openapi";
 import type { AuditSummary } from "./audit-stage";
 import { ListQuery, listOf, Rfc3339 } from "../http/route";
 import { CreateOrderBody, OrderSummary } from "../orders/schemas";
+import { normalisePhone } from "./normalise";
+import { HOLD_REASON_CODES } from "./reason-codes";
 import { RULE_KINDS } from "./rule-set";
 import { SEVERITIES } from "./types";
 
@@ -102,11 +104,20 @@ export const NewBlockEntry = z
     kind: z.enum(["email", "phone", "address"]),
     email: z.email().optional(),
     phone: z.string().trim().min(4).max(32).optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/)
+      .optional()
+      .openapi({ description: "ISO 3166-1 country of a phone number written without its country code (+...)", example: "US" }),
     address: z.object({ line1: z.string().trim().min(1).max(200), postal_code: z.string().trim().min(1).max(20), country: z.string().length(2) }).optional(),
     note: z.string().trim().max(500).optional(),
   })
   .superRefine((b, ctx) => {
     if (!b[b.kind]) ctx.addIssue({ code: "custom", path: [b.kind], message: `give the ${b.kind} to block` });
+    // Orders' numbers are compared in international form: a national number is only that with its country.
+    else if (b.kind === "phone" && !b.country && !normalisePhone(b.phone!).startsWith("+")) {
+      ctx.addIssue({ code: "custom", path: ["country"], message: "give the phone number with its country code (+1 415 555 0100) or the country it belongs to" });
+    }
   })
   .openapi("NewBlocklistEntry");
 export type NewBlockEntryInput = z.infer<typeof NewBlockEntry>;
@@ -159,9 +170,9 @@ export const QueueItem = z
 export const ReviewQueueQuery = z.object({
   ...ListQuery,
   store_id: z.string().max(64).optional(),
+  // An unknown code is refused, not answered with an empty queue that looks like "nothing held for it".
   reason: z
-    .string()
-    .regex(/^[a-z_]{1,64}$/)
+    .enum(HOLD_REASON_CODES, { error: () => `not a hold reason code; known codes: ${HOLD_REASON_CODES.join(", ")}` })
     .optional()
     .openapi({ description: "A hold reason code, e.g. postal_code_invalid" }),
   order: z.enum(["oldest", "newest"]).default("oldest"),

@@ -24,7 +24,8 @@ export type EditInput = EditOrderInput & { confirm?: boolean };
 export type EditPlan = { ok: true; change: Proposal } | { ok: false; code: "invalid"; errors: FieldError[] } | { ok: false; code: "not_editable"; message: string };
 
 const CONTENT_STATUSES = new Set(["received", "on_hold"]);
-const ADDRESS_STATUSES = new Set(["received", "on_hold", "approved"]);
+// After allocation (processing) only with the order's parcels intercepted: the table's `readdress` guard.
+const ADDRESS_STATUSES = new Set(["received", "on_hold", "approved", "processing"]);
 const TERMINAL = new Set(["completed", "cancelled"]);
 
 export async function planEdit(
@@ -40,6 +41,10 @@ export async function planEdit(
   const touchesAddress = fields.includes("shipping_address") || fields.includes("customer");
 
   if (TERMINAL.has(order.status)) return refuse(`an order that is ${order.status} cannot be changed`);
+  if (touchesContent && order.status === "approved") {
+    // Stock may be allocated for these lines at any moment: a person takes the order back first.
+    return refuse("lines, amounts and note are fixed once an order is approved: hold it first (event hold), then edit it; it is audited again");
+  }
   if (touchesContent && !CONTENT_STATUSES.has(order.status)) return refuse(`lines, amounts and note are fixed once an order is ${order.status}`);
   if (touchesAddress && !ADDRESS_STATUSES.has(order.status)) return refuse(`the address and contact are fixed once an order is ${order.status}`);
 
@@ -127,7 +132,8 @@ export async function planEdit(
   return {
     ok: true,
     change: {
-      event: "edit",
+      // An address or contact change is judged by its own event, whose guard wants the parcels stopped after allocation.
+      event: touchesAddress ? "readdress" : "edit",
       type,
       reason: c.reason ?? null,
       data: { source: cmd.source, fields: c.confirm ? ["confirmations"] : fields, ...(c.payment_status ? { payment_status: c.payment_status } : {}) },

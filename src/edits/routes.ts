@@ -32,7 +32,7 @@ orderChangeRoutes.openapi(
     tags: ["Orders"],
     summary: "Edit an order's address, contact, lines or amounts",
     description:
-      "Lines and amounts can change while the order is received or on hold; the address and contact until it is processing. Totals are recomputed and the order is audited again at once; the answer carries that audit.",
+      "Lines and amounts can change while the order is received or on hold (an approved order is held first); the address and contact until it is allocated, and after that only while every parcel of the order is intercepted (409 `intercept_first` names the others). Totals are recomputed and an order not yet allocated is audited again at once (an approved order that now fails a rule goes on hold); the answer carries that audit.",
     request: { params: OrderIdParam, headers: IfMatchHeader, body: jsonBody(EditOrderBody) },
     responses: { 200: jsonResponse(ChangedOrder, "The order after the edit and its new audit"), ...problems(404, 409, 412, 413, 415, 422) },
   }),

@@ -3,6 +3,8 @@
  * order's Durable Object with the reservation as its effect, so "processing"
  * and "stock reserved" commit together or not at all. When the reservation
  * loses a race (another order took the stock), re-plan on fresh stock; when
+ * the order changed after it was read (an edited address), re-plan from it
+ * as it is now (the commit is guarded by the version planned from); when
  * no plan is possible, the order stays approved and is recorded as
  * backordered (the minute cron and POST /v1/orders/:id/allocation retry it).
  *
@@ -63,18 +65,17 @@ export type AllocateOptions = {
 
 export async function allocateOrder(env: Env, orderId: string, options: AllocateOptions = {}): Promise<AllocateResult> {
   const { actor = "system:allocation", deferred, loaded, facts } = options;
-  const { order, lines: all } = loaded ?? (await loadOrder(env, orderId));
-  const lines = all.filter((l) => l.type === "goods");
-  if (!order) return { status: "skipped", reason: "not_found" };
-  if (order.status !== "approved") return { status: "skipped", reason: "not_approved" };
-  if (lines.length === 0) return { status: "skipped", reason: "no_goods" };
-
-  const demand = lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
-  const destination = { country: order.shippingAddress.country ?? "", region: order.shippingAddress.region ?? null };
-  const mergeKey = await mergeKeyOf(order);
-
+  let { order, lines: all } = loaded ?? (await loadOrder(env, orderId));
   let last: { plan: { reason: string; message: string; shortages: Shortage[]; explanation: Explanation } } | null = null;
   for (let round = 0; round < MAX_ROUNDS; round++) {
+    const lines = all.filter((l) => l.type === "goods");
+    if (!order) return { status: "skipped", reason: "not_found" };
+    if (order.status !== "approved") return { status: "skipped", reason: "not_approved" };
+    if (lines.length === 0) return { status: "skipped", reason: "no_goods" };
+    const demand = lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, quantity: l.quantity }));
+    const destination = { country: order.shippingAddress.country ?? "", region: order.shippingAddress.region ?? null };
+    const mergeKey = await mergeKeyOf(order);
+
     // The first plan may use facts read for the whole queue batch; a retry after contention reads afresh.
     const { plan, policy, candidates } = await planAllocation(env, { storeId: order.storeId, destination, lines: demand }, { facts: round === 0 ? facts : undefined });
     if (!plan.ok) {
@@ -95,7 +96,13 @@ export async function allocateOrder(env: Env, orderId: string, options: Allocate
         items: s.items.map((i) => ({ id: newId("si", now), lineNo: i.lineNo, sku: i.sku, binId: i.binId, quantity: i.quantity })),
       })),
     };
-    const result = await processWithAllocation(env, orderId, { data, actor });
+    // Planned for this version of the order: an edit meanwhile (a new address) is planned again, not shipped to the old one.
+    const result = await processWithAllocation(env, orderId, { data, actor, expectedVersion: order.version });
+    if (!result.ok && result.code === "version_mismatch") {
+      last = { plan: { reason: "contention", message: "the order changed while it was being allocated", shortages: [], explanation: plan.explanation } };
+      ({ order, lines: all } = await loadOrder(env, orderId));
+      continue;
+    }
     if (result.ok) {
       const ids = data.shipments.map((s) => s.id);
       // Best effort: a merge that fails leaves two shipments, which is still correct.
@@ -109,8 +116,9 @@ export async function allocateOrder(env: Env, orderId: string, options: Allocate
     // Cancelled, held or processed by someone else meanwhile: nothing to allocate.
     return { status: "skipped", reason: result.code === "not_found" ? "not_found" : "not_approved" };
   }
-  await recordBackorder(env, order.id, { storeId: order.storeId, reason: "contention", explanation: last!.plan.explanation, deferred });
-  return { status: "backordered", reason: "contention", message: last!.plan.message, shortages: [] };
+  if (!order || !last) return { status: "skipped", reason: order ? "not_approved" : "not_found" };
+  await recordBackorder(env, order.id, { storeId: order.storeId, reason: "contention", explanation: last.plan.explanation, deferred });
+  return { status: "backordered", reason: "contention", message: last.plan.message, shortages: [] };
 }
 
 /**

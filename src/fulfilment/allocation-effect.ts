@@ -147,6 +147,10 @@ export const allocationStage: OrderStage<AllocateEffectData, string[]> = {
 };
 
 /** Allocates the order with this plan, through its object: `process` and the reservation commit together or not at all. */
-export function processWithAllocation(env: Env, orderId: string, { data, actor }: { data: AllocateEffectData; actor: string }): Promise<ChangeResult<string[]>> {
-  return orderStub(env, orderId).change({ orderId, stage: ALLOCATION_STAGE, input: data, actor, stores: "*", expectedVersion: null }) as unknown as Promise<ChangeResult<string[]>>;
+export function processWithAllocation(
+  env: Env,
+  orderId: string,
+  { data, actor, expectedVersion = null }: { data: AllocateEffectData; actor: string /** The order's version the plan was made from. */; expectedVersion?: number | null },
+): Promise<ChangeResult<string[]>> {
+  return orderStub(env, orderId).change({ orderId, stage: ALLOCATION_STAGE, input: data, actor, stores: "*", expectedVersion }) as unknown as Promise<ChangeResult<string[]>>;
 }

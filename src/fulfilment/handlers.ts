@@ -43,7 +43,8 @@ const allocateApproved: Handler = async function allocateApproved(env, message, 
   return writes;
 };
 
-// The order core has no address change yet; when it emits one, shipments on the floor stop until someone checks them.
+// Nothing emits this today: an allocated order's address changes only with its parcels intercepted first (the
+// lifecycle's `readdress` guard), so no parcel is caught moving. Kept for a channel that re-addresses on its own.
 const interceptReaddressed: Handler = async function interceptReaddressed(env, message) {
   if (!message.order_id) return [];
   return interceptOrderWrites(database(env), message.order_id, { reason: "address changed", now: Date.now() });

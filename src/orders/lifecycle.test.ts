@@ -155,6 +155,33 @@ describe("a goods order follows its shipments", () => {
   });
 });
 
+describe("an allocated order's address", () => {
+  const at = (shipments: ShipmentFact[]): GuardFacts => ({ status: "processing", requiresShipping: true, shipments });
+  it("changes only while every live parcel is intercepted, naming the others", () => {
+    expect(decide(at([]), "readdress")).toMatchObject({ ok: true, to: "processing" });
+    expect(decide(at([shipment("shp_a", "intercepted", "floor"), shipment("shp_x", "cancelled", "closed")]), "readdress")).toMatchObject({ ok: true });
+    const refused = decide(at([shipment("shp_a", "intercepted", "floor"), shipment("shp_b", "pending", "floor"), shipment("shp_c", "in_transit", "carrier")]), "readdress");
+    expect(refused).toMatchObject({
+      ok: false,
+      code: "intercept_first",
+      extra: {
+        shipments: [
+          { id: "shp_b", status: "pending" },
+          { id: "shp_c", status: "in_transit" },
+        ],
+      },
+    });
+  });
+  it("is not judged by the parcels for other edits (a payment report), nor once shipped", () => {
+    expect(decide(at([shipment("shp_b", "picking", "floor")]), "edit")).toMatchObject({ ok: true });
+    expect(decide({ status: "shipped", requiresShipping: true }, "readdress")).toMatchObject({ ok: false, code: "illegal_transition" });
+  });
+  it("before allocation, an approved order is audited again in place", () => {
+    expect(decide({ status: "approved", requiresShipping: true }, "audit")).toMatchObject({ ok: true, to: "approved" });
+    expect(decide({ status: "approved", requiresShipping: true }, "hold")).toMatchObject({ ok: true, to: "on_hold" });
+  });
+});
+
 describe("services and mixed orders", () => {
   it("are delivered only when every live task is done", () => {
     const f = (tasks: GuardFacts["tasks"], requiresShipping = false, status: OrderStatus = "processing"): GuardFacts => ({

@@ -29,7 +29,7 @@ export const ORDER_EVENTS = ["approve", "hold", "reject", "cancel", "process", "
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 /** Changes planned by the stages that keep the order's status; judged by the same table. */
-export const IN_PLACE_EVENTS = ["audit", "pass_review", "edit", "after_sales", "reroute"] as const;
+export const IN_PLACE_EVENTS = ["audit", "pass_review", "edit", "readdress", "after_sales", "reroute"] as const;
 export type InPlaceEvent = (typeof IN_PLACE_EVENTS)[number];
 
 export type LifecycleEvent = OrderEvent | InPlaceEvent;
@@ -199,6 +199,27 @@ const notAllHandedOver: Guard = {
   },
 };
 
+/**
+ * Once allocated, an order's address and contact change only while its parcels are stopped (intercepted), so
+ * nobody picks, packs or labels for the old address meanwhile; one already with a carrier or a third-party
+ * warehouse is no longer ours to re-address.
+ */
+const parcelsStopped: Guard = {
+  name: "parcels_stopped",
+  needs: "shipments",
+  unknown: "allow",
+  check: (f) => {
+    const moving = live(f).filter((s) => s.status !== "intercepted");
+    return moving.length
+      ? veto(
+          "intercept_first",
+          `the order's shipments are in fulfilment: ${named(moving)}; intercept them first (POST /v1/shipments/{id}/intercept), then change the address and release them (a parcel with a carrier or a third-party warehouse can no longer be re-addressed here)`,
+          { shipments: listed(moving) },
+        )
+      : null;
+  },
+};
+
 const notArchived: Guard = {
   name: "not_archived",
   check: (f) => (f.archived ? veto("archived", "the order is archived") : null),
@@ -215,9 +236,12 @@ export const TRANSITIONS: Record<LifecycleEvent, Transition> = {
   deliver: { from: ["shipped", "processing"], to: "delivered", guards: [goodsShipFirst, shipmentsDelivered, tasksDone] },
   complete: { from: ["delivered"], to: "completed", guards: [noOpenAfterSales] },
   // In place: the status stays.
-  audit: { from: ["received", "on_hold"], to: "same" },
+  // An approved order is audited again after an edit (and held if it now fails); see src/audit/run-audit.ts.
+  audit: { from: ["received", "on_hold", "approved"], to: "same" },
   pass_review: { from: ["on_hold"], to: "same" },
   edit: { from: ["received", "on_hold", "approved", "processing", "shipped", "delivered"], to: "same" },
+  // An edit of the address or contact: before allocation like any edit, after it only with the parcels stopped.
+  readdress: { from: ["received", "on_hold", "approved", "processing"], to: "same", guards: [parcelsStopped] },
   after_sales: { from: ["shipped", "delivered", "completed"], to: "same", guards: [notArchived] },
   reroute: { from: ["processing"], to: "same" },
 };

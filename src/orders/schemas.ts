@@ -42,7 +42,8 @@ export const Customer = z
     phone: z
       .string()
       .trim()
-      .regex(/^\+?[0-9 ()\-.]{4,32}$/, "must be a phone number")
+      // An extension may follow (marketplaces' masked receivers: 13800138000-1234, 13800138000转1234, 13800138000#1234).
+      .regex(/^\+?[0-9 ()\-.]{4,32}(?:\s*(?:转|#|,|ext\.?|x)\s*\d{1,6})?$/i, "must be a phone number")
       .nullish(),
   })
   .openapi("Customer");

@@ -6,6 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../customer-actions";
+import { maskedMobile } from "../normalise";
 import type { RawFinding, RuleKind } from "../types";
 
 type CountryFormat = { postal: RegExp; phone: RegExp; dial: string; regionRequired: boolean; example: string };
@@ -78,8 +79,10 @@ function contact(
   }
   const format = FORMATS[order.shippingAddress.country ?? ""];
   const phone = order.customerPhone?.replace(/[\s().\-]/g, "");
-  // A number in the destination's own format, or any well-formed international number (a US customer may ship to Germany).
-  const valid = !phone || !format || (phone.startsWith("+") && !phone.startsWith(format.dial) ? /^\+[1-9]\d{7,14}$/.test(phone) : format.phone.test(phone));
+  // A number in the destination's own format, or any well-formed international number (a US customer may ship to Germany),
+  // or a marketplace's masked receiver number (a virtual mobile and the buyer's extension), which reaches the customer too.
+  const masked = !!order.customerPhone && maskedMobile(order.customerPhone, order.shippingAddress.country) !== null;
+  const valid = !phone || !format || masked || (phone.startsWith("+") && !phone.startsWith(format.dial) ? /^\+[1-9]\d{7,14}$/.test(phone) : format.phone.test(phone));
   if (params.check_phone_format && !valid) {
     out.push({
       code: "phone_invalid",
