@@ -1,7 +1,7 @@
 /** The order page's forms. A form posts strings; an empty optional field means "none". */
 import { z } from "@hono/zod-openapi";
 import { AFTER_SALES_KINDS } from "../db/schema";
-import { Address } from "../orders/schemas";
+import { Address, PHONE_PATTERN } from "../orders/schemas";
 
 export const AddressForm = Address;
 
@@ -14,7 +14,7 @@ export const ContactForm = z.object({
   phone: z
     .string()
     .trim()
-    .regex(/^\+?[0-9 ()\-.]{4,32}$/, "must be a phone number")
+    .regex(PHONE_PATTERN, "must be a phone number")
     .or(z.literal(""))
     .transform((v) => v || null),
 });

@@ -35,16 +35,14 @@ export const Address = z
   })
   .openapi("Address");
 
+/** A phone as people and marketplaces write it; an extension may follow (masked receivers: 13800138000-1234, 13800138000转1234, 13800138000#1234). */
+export const PHONE_PATTERN = /^\+?[0-9 ()\-.]{4,32}(?:\s*(?:转|#|,|ext\.?|x)\s*\d{1,6})?$/i;
+
 export const Customer = z
   .object({
     name: text(200),
     email: z.email().max(254).nullish(),
-    phone: z
-      .string()
-      .trim()
-      // An extension may follow (marketplaces' masked receivers: 13800138000-1234, 13800138000转1234, 13800138000#1234).
-      .regex(/^\+?[0-9 ()\-.]{4,32}(?:\s*(?:转|#|,|ext\.?|x)\s*\d{1,6})?$/i, "must be a phone number")
-      .nullish(),
+    phone: z.string().trim().regex(PHONE_PATTERN, "must be a phone number").nullish(),
   })
   .openapi("Customer");
 
