@@ -14,7 +14,7 @@ import type { FieldError } from "../http/problem";
 import { toMinor } from "../lib/money";
 import { lookupSkus } from "../products/catalogue";
 import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../audit/customer-actions";
-import { computeTotals, priceLines } from "../orders/build-order";
+import { computeTotals, priceLines, storedAddress } from "../orders/build-order";
 import type { EditOrderInput } from "../orders/schemas";
 import type { OrderLineRow, OrderPatch, OrderRow, Proposal } from "../orders/stage";
 
@@ -62,17 +62,7 @@ export async function planEdit(
   const patch: OrderPatch = {};
   const extra: BatchItem<"sqlite">[] = [];
   if (c.shipping_address) {
-    const a = c.shipping_address;
-    patch.shippingAddress = {
-      name: a.name,
-      line1: a.line1,
-      line2: a.line2 ?? null,
-      district: a.district ?? null,
-      city: a.city,
-      region: a.region ?? null,
-      postal_code: a.postal_code,
-      country: a.country,
-    };
+    patch.shippingAddress = storedAddress(c.shipping_address);
   }
   if (c.customer) {
     if (c.customer.name !== undefined) patch.customerName = c.customer.name;

@@ -64,6 +64,20 @@ export function computeTotals(lines: readonly { totalAmount: number }[], amounts
   return { subtotal, ...amounts, total };
 }
 
+/** An address as the order stores it: every optional part present, as null when not given. */
+export function storedAddress(a: CreateOrderInput["shipping_address"]): (typeof orders.$inferInsert)["shippingAddress"] {
+  return {
+    name: a.name,
+    line1: a.line1,
+    line2: a.line2 ?? null,
+    district: a.district ?? null,
+    city: a.city,
+    region: a.region ?? null,
+    postal_code: a.postal_code,
+    country: a.country,
+  };
+}
+
 export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyMap<string, CatalogueEntry | null>; actor: string; now: number }): BuildResult {
   const { catalogue, actor, now } = opts;
   const errors: FieldError[] = [];
@@ -99,16 +113,7 @@ export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyM
         // Keyed, so they are computed where the Worker's secrets are (create-order.ts), not in this pure builder.
         customerEmailIndex: null,
         customerPhoneIndex: null,
-        shippingAddress: {
-          name: a.name,
-          line1: a.line1,
-          line2: a.line2 ?? null,
-          district: a.district ?? null,
-          city: a.city,
-          region: a.region ?? null,
-          postal_code: a.postal_code,
-          country: a.country,
-        },
+        shippingAddress: storedAddress(a),
         currency: input.currency,
         subtotalAmount: t.subtotal,
         shippingAmount: t.shipping,
