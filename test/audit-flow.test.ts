@@ -330,6 +330,9 @@ describe("rules as data", () => {
       expect(r.body.errors[0]).toMatchObject({ field: "rules.0.kind" });
     }
     expect((await api(`/v1/stores/${s.id}/audit-rules`)).body.version).toBe(0);
+    const o = await api("/v1/orders", { body: orderBody(s.id) });
+    const dry = await api("/v1/audit/dry-run", { body: { order_id: o.body.id, rules: [{ kind: "constructor" }] } });
+    expect(dry.status).toBe(422);
   });
 
   it("the dry run explains without changing anything, also for proposed rules", async () => {
