@@ -130,6 +130,12 @@ const NAME_POOL: Record<string, string> = {
   ref_id: "orders",
 };
 
+/**
+ * A real id, often the pool's first: the shared warehouse and the first
+ * store, whose bins and SKUs the bodies name, so requests get past lookups.
+ */
+const seeded = (rng: Rng, pool: readonly string[]) => (rng.chance(0.4) ? (pool[0] as string) : rng.pick(pool));
+
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const fakeId = (rng: Rng, prefix: string) => `${prefix}_${Array.from({ length: 26 }, () => rng.pick([...CROCKFORD])).join("")}`;
 
@@ -139,7 +145,7 @@ function forPattern(rng: Rng, pattern: string, pools: Pools): string | undefined
   if (id) {
     const prefix = id[1] ?? "x";
     const pool = pools.ids[ID_PREFIX_POOL[prefix] ?? ""];
-    return pool?.length && rng.chance(0.85) ? rng.pick(pool) : fakeId(rng, prefix);
+    return pool?.length && rng.chance(0.85) ? seeded(rng, pool) : fakeId(rng, prefix);
   }
   if (pattern.includes("A-Za-z0-9._")) return rng.pick(pools.skus);
   if (pattern.includes("\\+?[0-9")) return rng.pick(["+1 415 555 0100", "+86 138 0013 8000", "020 7946 0958"]);
@@ -211,7 +217,7 @@ export function generate(schema: Schema, ctx: { spec: Schema; rng: Rng; pools: P
 function stringFor(s: Schema, ctx: { rng: Rng; pools: Pools; name?: string }): string {
   const { rng, pools, name = "" } = ctx;
   const poolName = NAME_POOL[name];
-  if (poolName && pools.ids[poolName]?.length && rng.chance(0.85)) return rng.pick(pools.ids[poolName]);
+  if (poolName && pools.ids[poolName]?.length && rng.chance(0.85)) return seeded(rng, pools.ids[poolName]);
   if (name === "sku" || name === "scanned" || (name === "code" && rng.chance(0.5))) return rng.pick(pools.skus);
   if (/bin$/.test(name)) return rng.pick(pools.bins);
   if (s.pattern) {
@@ -343,7 +349,7 @@ export function requestFor(op: Operation, ctx: { spec: Schema; rng: Rng; pools: 
       if (p.name === "partner") v = rng.pick(["easypost", "aftership", "shippo"]);
       else if (mutation === "path" && rng.chance(0.6)) v = rng.pick(BAD_PATH_IDS);
       else if (mutation === "path" || !pool.length) v = fakeId(rng, (pool[0] ?? "x_").split("_")[0] ?? "x");
-      else v = rng.pick(pool);
+      else v = seeded(rng, pool);
       path = path.replace(`{${p.name}}`, v.includes("%") ? v : encodeURIComponent(v));
     } else if (p.in === "query") {
       if (p.required || rng.chance(0.4)) query.set(p.name, encodeURIComponent(String(g(p.schema, p.name))));

@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { ROLES } from "../src/auth/roles";
 import { newId } from "../src/lib/ids";
 import type { Caller, Pools } from "./fuzz-requests";
-import { ADMIN, api, createKey, createOrder, createProduct, createStore, transition } from "./helpers";
+import { ADMIN, api, createKey, createOrder, createProduct, createStore, serviceTasksOf, transition } from "./helpers";
 import { packedOrder } from "./logistics-helpers";
 import { allocatedOrder, approvedOrder, createWarehouse, floorShipment, stockedWarehouse } from "./processing-helpers";
 
@@ -30,7 +30,8 @@ async function storeWithOrders(warehouseId: string, thirdPartyId: string) {
   await ok(api(`/v1/stores/${store.id}/blocklist`, { body: { kind: "email", email: "blocked@example.com" } }), "blocklist");
   await createOrder(store.id);
   await transition((await createOrder(store.id)).id, "hold", { reason: "fuzz" });
-  await approvedOrder(store.id, { lines: [{ sku: "SVC-1", quantity: 1, unit_price: "5.00" }] });
+  // Its service task is opened from the queue: waited for, so the pools hold it.
+  await serviceTasksOf((await approvedOrder(store.id, { lines: [{ sku: "SVC-1", quantity: 1, unit_price: "5.00" }] })).id);
   await allocatedOrder(store.id, { lines: [{ sku: "TEA-1", quantity: 1, unit_price: "1.00" }] });
   await transition((await createOrder(store.id)).id, "cancel", { reason: "fuzz" });
   const delivered = await createOrder(store.id, { payment_status: "paid" });
@@ -90,6 +91,9 @@ export async function seedFuzzData(): Promise<Pools> {
     "blocklist_entries",
   ];
   for (const t of tables) ids[t] = (await env.DB.prepare(`SELECT id FROM ${t} ORDER BY rowid LIMIT 40`).all<{ id: string }>()).results.map((r) => r.id);
+  // The shared warehouse and the first store lead their pools (the generator favours the first id).
+  ids.warehouses = [shared.id, ...(ids.warehouses ?? []).filter((id) => id !== shared.id)];
+  ids.stores = [a.id, b.id, ...(ids.stores ?? []).filter((id) => id !== a.id && id !== b.id)];
   ids.doomed_keys = (await env.DB.prepare("SELECT id FROM api_keys WHERE name = 'analyst key' ORDER BY rowid DESC LIMIT 4").all<{ id: string }>()).results.map((r) => r.id);
   const bins = (await env.DB.prepare("SELECT DISTINCT code FROM bins ORDER BY code LIMIT 20").all<{ code: string }>()).results.map((r) => r.code);
   const skus = (await env.DB.prepare("SELECT DISTINCT sku FROM products ORDER BY sku LIMIT 20").all<{ sku: string }>()).results.map((r) => r.sku);
