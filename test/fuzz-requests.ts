@@ -186,9 +186,11 @@ export function generate(schema: Schema, ctx: { spec: Schema; rng: Rng; pools: P
       return rng.chance(0.5);
     case "integer":
     case "number": {
-      const min = s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 0);
-      const max = Math.min(s.maximum ?? min + 100, min + 100);
-      return rng.int(Math.ceil(min), Math.floor(Math.max(min, max)));
+      // Small positive numbers where the range allows them: a delta of -999,950 is refused for stock, not for its shape.
+      const lo = Math.ceil(s.minimum ?? (s.exclusiveMinimum !== undefined ? s.exclusiveMinimum + 1 : 0));
+      const hi = Math.floor(s.maximum ?? lo + 100);
+      const [a, b] = lo <= 10 && hi >= 1 ? [Math.max(lo, 1), Math.min(hi, 10)] : [lo, Math.min(hi, lo + 100)];
+      return rng.int(a, Math.max(a, b));
     }
     case "array": {
       const pool = pools.ids[NAME_POOL[name ?? ""] ?? ""];
