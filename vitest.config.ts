@@ -59,6 +59,11 @@ export default defineConfig({
       modelInvariants: process.env.MODEL_INVARIANTS ?? "1,2,3,4,5",
       modelTrace: process.env.MODEL_TRACE === "1",
       modelImmediate: process.env.MODEL_IMMEDIATE !== "0",
+      // The API fuzz run (test/api-fuzz.test.ts): requests, seed, and the time after which it stops generating.
+      fuzzRuns: Number(process.env.FUZZ_RUNS ?? 10_000),
+      fuzzSeed: Number(process.env.FUZZ_SEED ?? 20261203),
+      fuzzSeconds: Number(process.env.FUZZ_SECONDS ?? 120),
+      fuzzConcurrency: Number(process.env.FUZZ_CONCURRENCY ?? 8),
     },
   },
 });

@@ -324,6 +324,20 @@ describe("rules as data", () => {
     expect(audits.body.data[0]).toMatchObject({ rule_set_version: 2, outcome: "approve" });
   });
 
+  it("a rule kind named like a property every object has (constructor, __proto__, toString) is an unknown kind, not a 500", async () => {
+    const s = await createStore();
+    for (const kind of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      const r = await api(`/v1/stores/${s.id}/audit-rules`, { method: "PUT", body: { rules: [{ kind }] } });
+      expect(r.status, kind).toBe(422);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+      expect(r.body.errors[0]).toMatchObject({ field: "rules.0.kind" });
+    }
+    expect((await api(`/v1/stores/${s.id}/audit-rules`)).body.version).toBe(0);
+    const o = await api("/v1/orders", { body: orderBody(s.id) });
+    const dry = await api("/v1/audit/dry-run", { body: { order_id: o.body.id, rules: [{ kind: "constructor" }] } });
+    expect(dry.status).toBe(422);
+  });
+
   it("the dry run explains without changing anything, also for proposed rules", async () => {
     const o = await createAndWait(paid({ note: "gift" }), (x) => x.status === "on_hold");
     const before = await events(o.id);

@@ -20,5 +20,9 @@ declare module "vitest" {
     modelInvariants: string;
     modelTrace: boolean;
     modelImmediate: boolean;
+    fuzzRuns: number;
+    fuzzSeed: number;
+    fuzzSeconds: number;
+    fuzzConcurrency: number;
   }
 }

@@ -12,9 +12,16 @@ import { amountRule, noteRule, paymentRule, quantityRule, totalsRule } from "./r
 import type { RuleConfigSchema } from "./schemas";
 import type { RuleKind, Severity } from "./types";
 
+/**
+ * Looked up by kinds that clients send: without a prototype, so `constructor`
+ * or `toString` is an unknown kind (undefined) like any other, not Object's own.
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const RULE_KINDS: Record<string, RuleKind<any>> = Object.fromEntries(
-  [addressRule, skuRule, priceRule, totalsRule, quantityRule, duplicateRule, blocklistRule, amountRule, noteRule, paymentRule, stockRule].map((r) => [r.kind, r]),
+export const RULE_KINDS: Record<string, RuleKind<any>> = Object.assign(
+  Object.create(null),
+  Object.fromEntries(
+    [addressRule, skuRule, priceRule, totalsRule, quantityRule, duplicateRule, blocklistRule, amountRule, noteRule, paymentRule, stockRule].map((r) => [r.kind, r]),
+  ),
 );
 
 export type RuleConfig = { kind: string; enabled: boolean; severity: Severity; params: Record<string, unknown> };
