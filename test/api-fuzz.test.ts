@@ -36,27 +36,6 @@ const BLOCK = 5_000;
 /** Requests per no-write check in the checked phase (sent CONCURRENCY at a time). */
 const CHECK_BATCH = 16;
 
-/**
- * TEMPORARY: 5xx classes already known and being fixed elsewhere. Empty this
- * list once those fixes are merged; nothing else may be added to it.
- */
-const KNOWN_5XX: { name: string; matches: (r: FuzzRequest) => boolean }[] = [
-  {
-    name: "a lone surrogate is stored as U+FFFD and the stock-count route then answers 500",
-    matches: (r) => r.op === "POST /v1/warehouses/{id}/counts" && /\\ud[89a-f][0-9a-f]{2}/i.test(r.body ?? ""),
-  },
-  {
-    name: "an impossible calendar date in a report query answers 500",
-    matches: (r) =>
-      r.op.startsWith("GET /v1/reports/") && [...r.url.matchAll(/=(-?\d+)-(\d+)-(\d+)(?=&|$)/g)].some(([, y, m, d]) => !isCalendarDate(Number(y), Number(m), Number(d))),
-  },
-];
-
-function isCalendarDate(y: number, m: number, d: number): boolean {
-  const t = new Date(Date.UTC(y, m - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
-}
-
 /** Mutations that leave a request valid often enough that it may write: sent first, unchecked for writes. */
 const MAY_WRITE = new Set(["valid", "extra", "idempotency", "if-match", "auth", "query", "path", "proto"]);
 
@@ -80,14 +59,13 @@ async function send(r: FuzzRequest): Promise<Answer> {
 }
 
 const codeOf = (a: Answer) => (/"code":"([^"]*)"/.exec(a.text) ?? [])[1];
-const isKnown5xx = (r: FuzzRequest, a: Answer) => a.status >= 500 && KNOWN_5XX.some((k) => k.matches(r));
-/** Answers that must have written nothing: refusals and reads (a known 5xx is left to its own fix). */
-const refused = (r: FuzzRequest, a: Answer) => (a.status >= 400 || r.method === "GET") && !isKnown5xx(r, a);
+/** Answers that must have written nothing: refusals and reads. */
+const refused = (r: FuzzRequest, a: Answer) => a.status >= 400 || r.method === "GET";
 const recorded = (a: Answer, tables: string[]) => RECORDED_REFUSALS.some((x) => x.code === codeOf(a) && tables.every((t) => x.tables.includes(t)));
 
 /** What is wrong with an answer, if anything (the no-write check aside). */
 function verdict(r: FuzzRequest, a: Answer): string | null {
-  if (a.status >= 500) return KNOWN_5XX.some((k) => k.matches(r)) ? null : `${a.status}`;
+  if (a.status >= 500) return `${a.status}`;
   if (a.status < 400) return null;
   if (a.contentType.split(";")[0]?.trim() !== "application/problem+json") return `${a.status} as ${a.contentType || "no content type"}`;
   let p: { type?: unknown; title?: unknown; status?: unknown };
@@ -127,14 +105,11 @@ it(
     const covered = new Set<string>();
     /** Operations that answered 2xx at least once: the generator reached past their validation. */
     const accepted = new Set<string>();
-    const knownHits = new Map<string, number>();
     const record = (r: FuzzRequest, a: Answer) => {
       stats.sent++;
       covered.add(r.op);
       if (a.status < 300) accepted.add(r.op);
       stats.byStatus.set(a.status, (stats.byStatus.get(a.status) ?? 0) + 1);
-      const known = a.status >= 500 ? KNOWN_5XX.find((k) => k.matches(r)) : undefined;
-      if (known) knownHits.set(known.name, (knownHits.get(known.name) ?? 0) + 1);
       const problem = verdict(r, a);
       if (problem) failures.push({ request: r, answer: a, problem });
     };
@@ -203,7 +178,7 @@ it(
     console.log(
       `api fuzz: seed ${SEED}, ${stats.sent} requests over ${covered.size}/${ops.length} operations in ${seconds}s; ` +
         `refusals checked for writes ${stats.checked}, not checked ${stats.unchecked}; batches replayed ${stats.investigated} (late background writes ${stats.background}); ` +
-        `statuses ${statuses.join(" ")}; known 5xx (KNOWN_5XX): ${JSON.stringify(Object.fromEntries(knownHits))}`,
+        `statuses ${statuses.join(" ")}`,
     );
     const never = ops.filter((o) => !accepted.has(o.key)).map((o) => o.key);
     if (never.length) console.log(`api fuzz: never accepted (no 2xx): ${never.join(", ")}`);
