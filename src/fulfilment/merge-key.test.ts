@@ -1,5 +1,10 @@
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useKeyring } from "../lib/pii-crypto";
 import { mergeKeyOf } from "./merge-key";
+
+// Merge keys are keyed digests: the test keys from vitest.config.ts, as database(env) would load them.
+beforeAll(() => useKeyring(env));
 
 const order = (address: Record<string, string | null>) => ({
   storeId: "st_1",
