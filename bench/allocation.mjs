@@ -22,7 +22,7 @@ import { createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { nodeBinary, ROOT, runWrangler, wranglerEntry } from "../scripts/wrangler.mjs";
+import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry } from "../scripts/wrangler.mjs";
 
 const N = Number(process.env.BENCH_ORDERS || 300);
 const C = Number(process.env.BENCH_CONCURRENCY || 20);
@@ -84,6 +84,7 @@ dev = spawn(
     state,
     "--var",
     `BOOTSTRAP_ADMIN_KEY:${ADMIN}`,
+    ...throwawayKeyArgs(),
     "--show-interactive-dev-session=false",
   ],
   { cwd: ROOT, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" }, stdio: ["ignore", "inherit", "inherit"], detached: true },

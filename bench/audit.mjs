@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
 import { freePort, HOST, ROOT, runWrangler, sleep, spawnWrangler, stopAll, waitReady } from "./lib/procs.mjs";
 
 const N = Number(process.env.AUDIT_ORDERS ?? 300);
@@ -32,7 +33,21 @@ async function main() {
   await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE], logFile);
   const port = await freePort();
   const child = spawnWrangler(
-    ["dev", "--ip", HOST, "--port", String(port), "--log-level", "warn", "--show-interactive-dev-session=false", "--persist-to", STATE, "--var", `BOOTSTRAP_ADMIN_KEY:${ADMIN}`],
+    [
+      "dev",
+      "--ip",
+      HOST,
+      "--port",
+      String(port),
+      "--log-level",
+      "warn",
+      "--show-interactive-dev-session=false",
+      "--persist-to",
+      STATE,
+      "--var",
+      `BOOTSTRAP_ADMIN_KEY:${ADMIN}`,
+      ...throwawayKeyArgs(),
+    ],
     logFile,
   );
   const base = `http://${HOST}:${port}`;

@@ -17,7 +17,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { nodeBinary, ROOT, runWrangler, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
+import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { generateOrders } from "./lib/generate-orders.mjs";
 
 const { values: args } = parseArgs({
@@ -218,6 +218,7 @@ async function startDev(port) {
     "--show-interactive-dev-session=false",
     "--var",
     `BOOTSTRAP_ADMIN_KEY:${ADMIN_KEY}`,
+    ...throwawayKeyArgs(),
   ];
   dev = spawn(nodeBinary(), argv, { cwd: ROOT, env: wranglerEnv({ NO_COLOR: "1" }), stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";

@@ -15,6 +15,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { cpus, totalmem, platform, arch, release } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
 import { cpuMeter } from "./lib/cpu.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
 import { freePort, HOST, intEnv, liveGroups, nodeBinary, ROOT, runWrangler, sleep, spawnWrangler, stop, stopAll, waitReady } from "./lib/procs.mjs";
@@ -473,7 +474,12 @@ async function main() {
 
   log("starting the main worker and the floor worker (migrations, then wrangler dev)");
   const [mainSrv, floorSrv] = await Promise.all([
-    startServer({ name: "main", configArgs: ["--config", snapshotMain()], extraDevArgs: ["--var", `BOOTSTRAP_ADMIN_KEY:${adminKey}`], readyPath: "/healthz" }),
+    startServer({
+      name: "main",
+      configArgs: ["--config", snapshotMain()],
+      extraDevArgs: ["--var", `BOOTSTRAP_ADMIN_KEY:${adminKey}`, ...throwawayKeyArgs()],
+      readyPath: "/healthz",
+    }),
     startServer({ name: "floor", configArgs: ["--config", "bench/floor/wrangler.toml"], readyPath: "/hello" }),
   ]);
 

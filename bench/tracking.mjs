@@ -22,7 +22,7 @@ import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { nodeBinary, ROOT, runWrangler, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
+import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { intEnv } from "./lib/procs.mjs";
@@ -157,7 +157,7 @@ function signedRequest(p) {
 
 // The fixtures' events happened in June 2025: without a longer age limit they would be acknowledged and not stored,
 // and the bench would measure that shortcut instead of intake.
-export const TRACKING_VARS = [...Object.entries(SECRETS).flatMap(([k, v]) => ["--var", `${k}:${v}`]), "--var", "TRACKING_EVENT_MAX_AGE_DAYS:36500"];
+export const TRACKING_VARS = [...Object.entries(SECRETS).flatMap(([k, v]) => ["--var", `${k}:${v}`]), "--var", "TRACKING_EVENT_MAX_AGE_DAYS:36500", ...throwawayKeyArgs()];
 
 /** autocannon `requests` per scenario: each partner (a new signed event per request), and a replayed event. */
 export function trackingScenarios() {

@@ -64,3 +64,13 @@ export function persistArgs(persistDir) {
 export function localPublicUrl({ port, env = process.env, devVars = {} }) {
   return env.PUBLIC_URL || devVars.PUBLIC_URL || `http://127.0.0.1:${port}`;
 }
+
+/**
+ * `--var` arguments giving a throwaway worker (benches) encryption keys of its
+ * own: customer data is sealed at rest and the Worker refuses to store it
+ * without PII_KEYS and PII_INDEX_KEY (docs/deployment.md).
+ */
+export function throwawayKeyArgs() {
+  const key = () => Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64");
+  return ["--var", `PII_KEYS:bench:${key()}`, "--var", `PII_INDEX_KEY:${key()}`];
+}
