@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blindIndex, customerKey, isSealed, open, parseKeyring, seal, sealedWith } from "./pii-crypto";
+import { blindIndex, customerKey, isSealed, open, parseKeyring, seal, sealedWith, useKeyring } from "./pii-crypto";
 
 const K_OLD = "WX49WWECEzWj5RnB8OmAkSkgWDdxfymBreT0jVOfqTI=";
 const K_NEW = "+SOFbqgfOeQVnH9jlFtpJYM6/UsGisfniPSl7lKt/DA=";
@@ -70,5 +70,18 @@ describe("blind indexes and customer keys", () => {
 
   it("need PII_INDEX_KEY", () => {
     expect(() => blindIndex("email", "st_1", "x", parseKeyring(`a:${K_OLD}`, undefined))).toThrow(/PII_INDEX_KEY/);
+  });
+});
+
+describe("the isolate's memory of opened values", () => {
+  it("serves a value it sealed or opened again, and forgets them all when the keys change", () => {
+    useKeyring({ PII_KEYS: `old:${K_OLD}`, PII_INDEX_KEY: INDEX });
+    const s = seal("ada@example.com");
+    expect(open(s)).toBe("ada@example.com");
+    // A tampered value is another string: never served from memory, its tag fails.
+    expect(() => open(`${s.slice(0, -1)}${s.endsWith("A") ? "B" : "A"}`)).toThrow();
+    // The old key is retired from the keyring: what it sealed no longer opens, remembered or not.
+    useKeyring({ PII_KEYS: `new:${K_NEW}`, PII_INDEX_KEY: INDEX });
+    expect(() => open(s)).toThrow(/"old" is not in PII_KEYS/);
   });
 });
