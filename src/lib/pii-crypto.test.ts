@@ -79,7 +79,8 @@ describe("the isolate's memory of opened values", () => {
     const s = seal("ada@example.com");
     expect(open(s)).toBe("ada@example.com");
     // A tampered value is another string: never served from memory, its tag fails.
-    expect(() => open(`${s.slice(0, -1)}${s.endsWith("A") ? "B" : "A"}`)).toThrow();
+    const at = s.length - 10; // inside the ciphertext, where every bit counts
+    expect(() => open(`${s.slice(0, at)}${s[at] === "A" ? "B" : "A"}${s.slice(at + 1)}`)).toThrow();
     // The old key is retired from the keyring: what it sealed no longer opens, remembered or not.
     useKeyring({ PII_KEYS: `new:${K_NEW}`, PII_INDEX_KEY: INDEX });
     expect(() => open(s)).toThrow(/"old" is not in PII_KEYS/);
