@@ -228,12 +228,19 @@ describe("managing a warehouse several stores share", () => {
     // Widening it to other stores makes it shared: not this key's to do.
     const widen = await api(`/v1/warehouses/${own.body.id}`, { method: "PATCH", body: { store_ids: ["*"] }, key: scoped.key });
     expect(widen.status).toBe(403);
+    // Layout is configuration too: a bin is recorded with the zone; a duplicate refused records nothing.
+    expect((await api(`/v1/warehouses/${own.body.id}/bins`, { body: { code: "B1", zone: "Z1", pick_sequence: 3 }, key: scoped.key })).status).toBe(201);
+    expect((await api(`/v1/warehouses/${own.body.id}/zones`, { body: { code: "Z1", name: "again" }, key: scoped.key })).status).toBe(409);
     const log = await changesOf(own.body.id);
     expect(log.map((c) => [c.action, c.actor])).toEqual([
+      ["add_layout", scoped.id],
       ["update", scoped.id],
+      ["add_layout", scoped.id],
       ["create", scoped.id],
     ]);
-    expect(log[0].changes).toEqual({ name: { from: own.body.name, to: "Store A's own" } });
+    expect(log[0].changes).toEqual({ bin: { from: null, to: { code: "B1", zone: "Z1", pick_sequence: 3 } } });
+    expect(log[1].changes).toEqual({ name: { from: own.body.name, to: "Store A's own" } });
+    expect(log[2].changes).toEqual({ zone: { from: null, to: { code: "Z1", name: "zone" } } });
   });
 
   it("another store's key does not see a store's own warehouse, and allocation does not use it for other stores", async () => {

@@ -283,7 +283,7 @@ export const WarehouseChange = z
   .object({
     id: z.string(),
     warehouse_id: z.string(),
-    action: z.enum(["create", "update"]),
+    action: z.enum(["create", "update", "add_layout"]),
     actor: z.string().openapi({ description: "The key (`key_...`, or `bootstrap`) that made the change" }),
     changes: z
       .record(z.string(), z.object({ from: z.unknown(), to: z.unknown() }))

@@ -75,6 +75,17 @@ async function assertStoresExist(env: AppEnv["Bindings"], storeIds: readonly str
   if (errors.length) throw validationFailed(errors);
 }
 
+/** A change record for a layout addition (a zone, a bin): `from` null, `to` what was added. */
+function layoutChange(o: { wh: WarehouseRow; actor: string; now: number; added: Record<string, unknown> }): typeof warehouseChanges.$inferInsert {
+  return {
+    id: newId("whc", o.now),
+    warehouseId: o.wh.id,
+    action: "add_layout",
+    actor: o.actor,
+    changes: changedFields({}, o.added),
+    createdAt: o.now,
+  };
+}
 const zoneBody = (z: typeof zones.$inferSelect) => ({ id: z.id, warehouse_id: z.warehouseId, code: z.code, name: z.name, created_at: iso(z.createdAt) });
 const binBody = (b: typeof bins.$inferSelect, zoneCode: string | null) => ({
   id: b.id,
@@ -279,8 +290,13 @@ warehouseRoutes.openapi(
     const body = c.req.valid("json");
     const now = Date.now();
     const row = { id: newId("zn", now), warehouseId: wh.id, code: body.code, name: body.name, createdAt: now };
+    const db = database(c.env);
     try {
-      await database(c.env).insert(zones).values(row);
+      // The layout is configuration too: the change record commits with it, or neither does.
+      await db.batch([
+        db.insert(zones).values(row),
+        db.insert(warehouseChanges).values(layoutChange({ wh, actor: c.get("principal").id, now, added: { zone: { code: row.code, name: row.name } } })),
+      ]);
     } catch (err) {
       if (constraintFailed(err, "zones.warehouse_id, zones.code")) throw new ApiError(409, "duplicate_code", "Zone exists", `Zone ${body.code} already exists here`);
       throw err;
@@ -341,7 +357,8 @@ warehouseRoutes.openapi(
       createdAt: now,
     };
     try {
-      await db.insert(bins).values(row);
+      const added = { bin: { code: row.code, zone: zone?.code ?? null, pick_sequence: row.pickSequence } };
+      await db.batch([db.insert(bins).values(row), db.insert(warehouseChanges).values(layoutChange({ wh, actor: c.get("principal").id, now, added }))]);
     } catch (err) {
       if (constraintFailed(err, "bins.warehouse_id, bins.code")) throw new ApiError(409, "duplicate_code", "Bin exists", `Bin ${body.code} already exists here`);
       throw err;

@@ -48,7 +48,8 @@ export const warehouseChanges = sqliteTable(
   {
     id: text("id").primaryKey(),
     warehouseId: text("warehouse_id").notNull(),
-    action: text("action", { enum: ["create", "update"] }).notNull(),
+    /** `add_layout`: a zone or bin added (layout is configuration too). */
+    action: text("action", { enum: ["create", "update", "add_layout"] }).notNull(),
     actor: text("actor").notNull(),
     changes: text("changes", { mode: "json" }).$type<Record<string, { from: unknown; to: unknown }>>().notNull(),
     createdAt: integer("created_at").notNull(),
