@@ -64,7 +64,7 @@ const refused = (r: FuzzRequest, a: Answer) => a.status >= 400 || r.method === "
 const recorded = (a: Answer, tables: string[]) => RECORDED_REFUSALS.some((x) => x.code === codeOf(a) && tables.every((t) => x.tables.includes(t)));
 
 /** What is wrong with an answer, if anything (the no-write check aside). */
-function verdict(r: FuzzRequest, a: Answer): string | null {
+function verdict(a: Answer): string | null {
   if (a.status >= 500) return `${a.status}`;
   if (a.status < 400) return null;
   if (a.contentType.split(";")[0]?.trim() !== "application/problem+json") return `${a.status} as ${a.contentType || "no content type"}`;
@@ -110,7 +110,7 @@ it(
       covered.add(r.op);
       if (a.status < 300) accepted.add(r.op);
       stats.byStatus.set(a.status, (stats.byStatus.get(a.status) ?? 0) + 1);
-      const problem = verdict(r, a);
+      const problem = verdict(a);
       if (problem) failures.push({ request: r, answer: a, problem });
     };
 

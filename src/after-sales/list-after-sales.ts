@@ -3,7 +3,7 @@ import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { afterSalesRequests, orders } from "../db/schema";
 import type { Env } from "../env";
-import type { Principal } from "../http/auth";
+import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ListAfterSalesFilter } from "./schemas";
 
@@ -15,7 +15,7 @@ export async function listOrderAfterSales(env: Env, orderId: string, opts: { pri
     db
       .select({ id: orders.id })
       .from(orders)
-      .where(and(eq(orders.id, orderId), p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]))),
+      .where(and(eq(orders.id, orderId), storeScope(p, orders.storeId))),
     db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(afterSalesRequests.id),
   ]);
   return order[0] ? rows : null;
@@ -29,7 +29,7 @@ export async function listAfterSales(env: Env, p: Principal, q: ListAfterSalesFi
     .from(afterSalesRequests)
     .where(
       and(
-        p.stores === "*" ? undefined : inArray(afterSalesRequests.storeId, [...p.stores]),
+        storeScope(p, afterSalesRequests.storeId),
         q.status ? inArray(afterSalesRequests.status, q.status) : undefined,
         q.kind ? inArray(afterSalesRequests.kind, q.kind) : undefined,
         q.store_id ? eq(afterSalesRequests.storeId, q.store_id) : undefined,

@@ -1,9 +1,9 @@
 /** The auditors' review queue: held orders with every reason they are held for, paged by when they were held. */
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { orders } from "../db/schema";
 import type { Env } from "../env";
-import type { Principal } from "../http/auth";
+import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ReviewQueueFilter } from "./schemas";
 
@@ -28,7 +28,7 @@ export async function listReviewQueue(env: Env, p: Principal, q: ReviewQueueFilt
     .where(
       and(
         eq(orders.status, "on_hold"),
-        p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]),
+        storeScope(p, orders.storeId),
         q.store_id ? eq(orders.storeId, q.store_id) : undefined,
         q.reason ? sql`EXISTS (SELECT 1 FROM order_hold_reasons r WHERE r.order_id = ${orders.id} AND r.code = ${q.reason})` : undefined,
         after,

@@ -50,7 +50,7 @@ export const normaliseAddress = (a: { line1?: string | null; postal_code?: strin
     .map((p) =>
       (p ?? "")
         .toLowerCase()
-        .replace(/[\s.,#\-]+/g, " ")
+        .replace(/[\s.,#-]+/g, " ")
         .trim(),
     )
     .join("|");

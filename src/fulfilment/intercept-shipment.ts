@@ -7,7 +7,7 @@
  * lets work continue where it stopped. A shipment that was packed goes back
  * to picking, so its contents are scanned and weighed again.
  */
-import { and, eq, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { shipmentItems, shipments, warehouseEvents } from "../db/schema";

@@ -8,7 +8,6 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { constraintFailed, database } from "../db/client";
 import { bins, stores, warehouseChanges, warehouses, zones } from "../db/schema";
-import type { Principal } from "../http/auth";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { ApiError, forbidden, validationFailed } from "../http/problem";

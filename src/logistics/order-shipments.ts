@@ -6,7 +6,7 @@
  * away, closed outside the system), do not; one a 3PL refused does, until
  * its goods are re-routed.
  */
-import { and, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, notInArray } from "drizzle-orm";
 import { database } from "../db/client";
 import { shipmentItems, shipments, shipmentTracking } from "../db/schema";
 

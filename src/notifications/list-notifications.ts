@@ -1,9 +1,9 @@
 /** What customers were told, newest first, within the key's stores. */
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { notifications } from "../db/schema";
 import type { Env } from "../env";
-import type { Principal } from "../http/auth";
+import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ListNotificationsFilter } from "./schemas";
 
@@ -14,7 +14,7 @@ export async function listNotifications(env: Env, p: Principal, q: ListNotificat
     .from(notifications)
     .where(
       and(
-        p.stores === "*" ? undefined : inArray(notifications.storeId, [...p.stores]),
+        storeScope(p, notifications.storeId),
         q.order_id ? eq(notifications.orderId, q.order_id) : undefined,
         q.store_id ? eq(notifications.storeId, q.store_id) : undefined,
         after ? lt(notifications.id, after) : undefined,

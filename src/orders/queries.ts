@@ -4,14 +4,12 @@ import { database } from "../db/client";
 import { emailIndex, phoneIndex } from "../db/contact-index";
 import { orderEvents, orderLines, orders, stores } from "../db/schema";
 import type { Env } from "../env";
-import type { Principal } from "../http/auth";
+import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { z } from "@hono/zod-openapi";
 import type { ListOrdersQuery } from "./schemas";
 
-function scope(p: Principal): SQL | undefined {
-  return p.stores === "*" ? undefined : inArray(orders.storeId, [...p.stores]);
-}
+const scope = (p: Principal): SQL | undefined => storeScope(p, orders.storeId);
 
 export async function getOrder(env: Env, p: Principal, id: string) {
   const db = database(env);

@@ -1,9 +1,9 @@
 /** The catalogue, newest first, within the key's stores. */
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { products } from "../db/schema";
 import type { Env } from "../env";
-import type { Principal } from "../http/auth";
+import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ListProductsFilter } from "./schemas";
 
@@ -14,7 +14,7 @@ export async function listProducts(env: Env, p: Principal, q: ListProductsFilter
     .from(products)
     .where(
       and(
-        p.stores === "*" ? undefined : inArray(products.storeId, [...p.stores]),
+        storeScope(p, products.storeId),
         q.store_id ? eq(products.storeId, q.store_id) : undefined,
         q.sku ? eq(products.sku, q.sku) : undefined,
         q.active ? eq(products.active, q.active === "true") : undefined,

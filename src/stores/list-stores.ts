@@ -1,9 +1,9 @@
 /** Reads of stores within the key's scope: a store outside it is not found. */
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { stores } from "../db/schema";
 import type { Env } from "../env";
-import { seesStore, type Principal } from "../http/auth";
+import { seesStore, type Principal, storeScope } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 
 export async function listStores(env: Env, p: Principal, page: { cursor?: string; limit: number }) {
@@ -11,7 +11,7 @@ export async function listStores(env: Env, p: Principal, page: { cursor?: string
   const rows = await database(env)
     .select()
     .from(stores)
-    .where(and(p.stores === "*" ? undefined : inArray(stores.id, [...p.stores]), after ? lt(stores.id, after) : undefined))
+    .where(and(storeScope(p, stores.id), after ? lt(stores.id, after) : undefined))
     .orderBy(desc(stores.id))
     .limit(page.limit + 1)
     .all();

@@ -78,7 +78,7 @@ function contact(
     out.push({ code: "contact_missing", message: "There is no email or phone to reach the customer", params: {}, field: "customer" });
   }
   const format = FORMATS[order.shippingAddress.country ?? ""];
-  const phone = order.customerPhone?.replace(/[\s().\-]/g, "");
+  const phone = order.customerPhone?.replace(/[\s().-]/g, "");
   // A number in the destination's own format, or any well-formed international number (a US customer may ship to Germany),
   // or a marketplace's masked receiver number (a virtual mobile and the buyer's extension), which reaches the customer too.
   const masked = !!order.customerPhone && maskedMobile(order.customerPhone, order.shippingAddress.country) !== null;
