@@ -14,7 +14,9 @@
  * Pure: the caller passes the customer key (src/db/contact-index.ts), so the
  * rules here are tested without secrets.
  */
+import type { z } from "@hono/zod-openapi";
 import type { Role } from "../auth/roles";
+import type { Address, OrderSummary } from "./schemas";
 
 export type ContactScope = "contact" | "ship_to" | "pseudonymous";
 
@@ -33,36 +35,14 @@ const SCOPE_OF: Record<Role, ContactScope> = {
 /** Unknown roles see the least. */
 export const contactScopeOf = (role: Role): ContactScope => SCOPE_OF[role] ?? "pseudonymous";
 
-export type AddressFacts = {
-  name?: string | null;
-  line1?: string | null;
-  line2?: string | null;
-  district?: string | null;
-  city?: string | null;
-  region?: string | null;
-  postal_code?: string | null;
-  country?: string | null;
-};
+/** An address as stored, every part possibly missing (older rows, edits in flight). */
+export type AddressFacts = { [K in keyof z.infer<typeof Address>]?: string | null };
 
 export type CustomerFacts = { name: string; email: string | null; phone: string | null; address: AddressFacts; customerKey: string | null };
 
-export type AddressView = {
-  name?: string;
-  line1?: string;
-  line2?: string | null;
-  district?: string | null;
-  city?: string;
-  region: string | null;
-  postal_code?: string;
-  postal_prefix?: string;
-  country: string;
-};
-
-export type CustomerView = {
-  customer?: { name: string; email?: string | null; phone: string | null };
-  shipping_address: AddressView;
-  customer_key?: string | null;
-};
+/** What the order API shows of the customer: the OpenAPI schema's own fields. */
+export type CustomerView = Pick<z.infer<typeof OrderSummary>, "customer" | "shipping_address" | "customer_key">;
+type AddressView = CustomerView["shipping_address"];
 
 /**
  * The coarse part of a postal code: the outward code where codes have one
