@@ -48,6 +48,8 @@ export default defineConfig({
   ],
   test: {
     setupFiles: ["./test/setup.ts"],
+    // The stand-in platforms and partner receivers: a real local HTTP server the Worker reaches over the network.
+    globalSetup: ["./test/stand-in/global-setup.mjs"],
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
     // Walks of every route (role matrix, junk fuzz) grow with the API, and some tests wait for the real local queue.
     testTimeout: 30_000,

@@ -24,5 +24,7 @@ declare module "vitest" {
     fuzzSeed: number;
     fuzzSeconds: number;
     fuzzConcurrency: number;
+    /** Base URL of the stand-in platform server (test/stand-in/server.mjs). */
+    standInUrl: string;
   }
 }

@@ -32,7 +32,8 @@ export type IdPrefix =
   | "tev"
   | "lex"
   | "as"
-  | "whc";
+  | "whc"
+  | "chn";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

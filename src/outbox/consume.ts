@@ -21,7 +21,7 @@ import { newId } from "../lib/ids";
 import { sendOutboxSoon } from "./send";
 import type { OutboxRow } from "./topics";
 
-export type Consumer = "fulfilment" | "notifications" | "webhooks" | "logistics";
+export type Consumer = "fulfilment" | "notifications" | "webhooks" | "logistics" | "channels";
 
 /**
  * A row for the queue batch's multi-row inserts: the rows of one table (and
@@ -114,6 +114,7 @@ const QUEUE_CONSUMER: Record<string, Consumer> = {
   "oms-notifications": "notifications",
   "oms-webhooks": "webhooks",
   "oms-logistics": "logistics",
+  "oms-channels": "channels",
 };
 
 export const DEAD_LETTER_QUEUE = "oms-dead-letters";

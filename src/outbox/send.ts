@@ -21,7 +21,14 @@ export function toMessage(row: Sendable): OutboxMessage {
 }
 
 export function queueFor(env: Env, topic: Topic): Queue<OutboxMessage> {
-  return topic === "fulfilment" ? env.FULFILMENT_QUEUE : topic === "webhooks" ? env.WEBHOOKS_QUEUE : topic === "logistics" ? env.LOGISTICS_QUEUE : env.NOTIFICATIONS_QUEUE;
+  const queues: Record<Topic, Queue<OutboxMessage>> = {
+    fulfilment: env.FULFILMENT_QUEUE,
+    notifications: env.NOTIFICATIONS_QUEUE,
+    webhooks: env.WEBHOOKS_QUEUE,
+    logistics: env.LOGISTICS_QUEUE,
+    channels: env.CHANNELS_QUEUE,
+  };
+  return queues[topic];
 }
 
 /** Sends rows grouped by topic; resolves to the ids that the queues accepted. */

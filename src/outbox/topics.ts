@@ -8,7 +8,7 @@ import type { outbox } from "../db/schema";
 import { newId } from "../lib/ids";
 import type { OrderStatus } from "../orders/lifecycle";
 
-export type Topic = "fulfilment" | "notifications" | "webhooks" | "logistics";
+export type Topic = "fulfilment" | "notifications" | "webhooks" | "logistics" | "channels";
 export type OutboxRow = Pick<typeof outbox.$inferSelect, "id" | "orderId" | "topic" | "type" | "payload" | "createdAt">;
 
 const TOPICS: Record<OrderStatus, readonly Topic[]> = {

@@ -22,3 +22,4 @@ export * from "./batch-assertions";
 export * from "./analytics";
 export * from "./logistics";
 export * from "./after-sales";
+export * from "./channels";

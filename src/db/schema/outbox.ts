@@ -11,7 +11,7 @@ export const outbox = sqliteTable(
   {
     id: text("id").primaryKey(),
     orderId: text("order_id"),
-    topic: text("topic", { enum: ["fulfilment", "notifications", "webhooks", "logistics"] }).notNull(),
+    topic: text("topic", { enum: ["fulfilment", "notifications", "webhooks", "logistics", "channels"] }).notNull(),
     type: text("type").notNull(),
     payload: text("payload", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
     createdAt: integer("created_at").notNull(),
