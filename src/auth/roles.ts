@@ -75,7 +75,15 @@ export type Permission =
   /** Open a request for the customer (support, or a storefront's own returns page). */
   | "after_sales:open"
   /** Accept, reject, resolve or withdraw a request. */
-  | "after_sales:decide";
+  | "after_sales:decide"
+  // Sales channels (src/channels): platform connections, their inbox, reconciliation and pushes.
+  | "channels:read"
+  /** Connect, change or pause a platform; run a backfill; retry a push. */
+  | "channels:manage"
+  /** The change feed (`GET /v1/events`): what changed, in order, for integrations that poll. */
+  | "events:read"
+  /** Partners' webhook subscriptions: create, change, replay, read their delivery log. */
+  | "webhooks:manage";
 
 const transitions = (...events: OrderEvent[]) => events.map((e) => `orders:transition:${e}` as const);
 
@@ -133,6 +141,10 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "after_sales:read",
     "after_sales:open",
     "after_sales:decide",
+    "channels:read",
+    "channels:manage",
+    "events:read",
+    "webhooks:manage",
   ],
   auditor: [
     "orders:read",
@@ -210,6 +222,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "after_sales:read",
     "after_sales:open",
     "after_sales:decide",
+    // Why did the shop's order not arrive: support reads the channel's inbox.
+    "channels:read",
   ],
   analyst: [
     "orders:read",
@@ -228,12 +242,15 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "tracking:read",
     "logistics_exceptions:read",
     "after_sales:read",
+    "channels:read",
+    "events:read",
   ],
   // A storefront integration: pushes its store's orders, reports payment, and may cancel on the customer's behalf.
   // Its returns page opens after-sales requests and follows them; deciding them is support's.
-  channel: ["orders:create", "orders:read", "orders:payment", ...transitions("cancel"), "products:read", "after_sales:open", "after_sales:read"],
-  // Logistics and 3PL partners reach us through signed webhooks, not the JSON API.
-  partner: [],
+  // It follows its store's changes through the event feed.
+  channel: ["orders:create", "orders:read", "orders:payment", ...transitions("cancel"), "products:read", "after_sales:open", "after_sales:read", "events:read"],
+  // Logistics and 3PL partners reach us through signed webhooks; an ERP or warehouse system polls the event feed.
+  partner: ["events:read"],
 };
 
 const SETS = Object.fromEntries(
