@@ -28,22 +28,7 @@ export function mayManage(p: Pick<Principal, "stores">, storeIds: StoreIds): boo
   return !isShared(storeIds) && p.stores.includes(storeIds[0]!);
 }
 
-/**
- * Where a 3PL's dispatches (with customers' names and addresses) may go:
- * https, or plain http to this machine only (a 3PL simulator in local
- * development; a deployed Worker cannot reach a loopback address anyway).
- */
-export function webhookUrlAllowed(url: string): boolean {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return false;
-  }
-  if (u.username || u.password) return false;
-  if (u.protocol === "https:") return true;
-  return u.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname);
-}
+export { outboundUrlAllowed as webhookUrlAllowed } from "../lib/outbound-url";
 
 /** The fields that differ between two configurations, each with its value before and after. */
 export function changedFields(before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>): Record<string, { from: unknown; to: unknown }> {
