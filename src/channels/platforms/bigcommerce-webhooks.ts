@@ -29,10 +29,12 @@ export async function verifyBigCommerce(connection: PlatformConnection, request:
 }
 
 /** Order scopes and what they mean; `store/order/archived` (the merchant deleted the order) is kept, not acted on: see docs/channels.md. */
-const CHANGES: Record<string, "created" | "updated"> = {
+const CHANGES: Record<string, "created" | "updated" | "refunded"> = {
   "store/order/created": "created",
   "store/order/updated": "updated",
   "store/order/statusUpdated": "updated",
+  // `data.refund.refund_id` names the refund; the order fetched lists it with the others.
+  "store/order/refund/created": "refunded",
 };
 
 export function describeBigCommerceDelivery(request: InboundRequest): Delivery {

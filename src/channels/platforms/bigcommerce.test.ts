@@ -72,9 +72,10 @@ describe("BigCommerce deliveries", () => {
     });
   });
 
-  it("reads updated and statusUpdated as updates, keeps archived and other scopes without acting", () => {
+  it("reads updated and statusUpdated as updates, a refund as refunded, keeps archived and other scopes without acting", () => {
     expect(bigcommerce.describe(request({ body: withScope("store/order/updated") }))).toMatchObject({ kind: "order", change: "updated", externalId: "250" });
     expect(bigcommerce.describe(request({ body: withScope("store/order/statusUpdated") }))).toMatchObject({ kind: "order", change: "updated", externalId: "250" });
+    expect(bigcommerce.describe(request({ body: withScope("store/order/refund/created") }))).toMatchObject({ kind: "order", change: "refunded", externalId: "250" });
     expect(bigcommerce.describe(request({ body: withScope("store/order/archived") }))).toEqual({
       kind: "ignored",
       deliveryId: "0d2e1b7f6a9c3e5d8b4a2f1c7e9d0b3a5c6e8f1d",
