@@ -18,8 +18,11 @@ type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
 const list = (v: unknown): Obj[] => (Array.isArray(v) ? v.map(obj) : []);
 
-/** Orders per page when listing changes: each costs two more reads, so pages stay small under BigCommerce's per-window quota. */
-export const BC_PAGE_SIZE = 20;
+/**
+ * Orders per page when listing changes. Each order costs two or three more reads: 15 keeps a page under 50
+ * subrequests (the smallest Workers budget per invocation) and well inside BigCommerce's quota per window.
+ */
+export const BC_PAGE_SIZE = 15;
 /** Products per read (BigCommerce's maximum). */
 const PRODUCTS_PAGE = 250;
 /** BigCommerce's quota window is 30 s; when it does not say how long is left, wait the whole window. */
