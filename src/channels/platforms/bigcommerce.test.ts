@@ -8,6 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import SAMPLE from "../../../test/stand-in/bigcommerce-order-250.json?raw";
 import { bigcommerce } from "./bigcommerce";
+import { adapterFor } from "./index";
 import { parsePlatformJson } from "./json";
 import type { InboundRequest, PlatformConnection, PlatformOrder } from "./platform";
 
@@ -43,6 +44,10 @@ function request(change: { body?: Uint8Array; headers?: Record<string, string | 
 }
 
 const withScope = (scope: string) => bytes(text(fixture(FILE)).replace('"store/order/created"', `"${scope}"`));
+
+it("is the adapter the engine gets for bigcommerce", () => {
+  expect(adapterFor("bigcommerce")).toBe(bigcommerce);
+});
 
 describe("BigCommerce webhook custom header", () => {
   it("accepts the fixture with its header, under the current or the previous secret", async () => {

@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { InboundRequest, MappedOrder, PlatformConnection } from "./platform";
 import { woocommerce } from "./woocommerce";
+import { adapterFor } from "./index";
 
 const SECRET = "wc_fixture_secret_Zk3p";
 
@@ -56,6 +57,10 @@ const PING: InboundRequest = {
   body: bytes("webhook_id=17"),
   url: "https://oms.example/channels/woocommerce/chc_test",
 };
+
+it("is the adapter the engine gets for woocommerce", () => {
+  expect(adapterFor("woocommerce")).toBe(woocommerce);
+});
 
 describe("WooCommerce webhook signature", () => {
   it("accepts both fixtures as stored, with their own headers", async () => {
