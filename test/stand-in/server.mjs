@@ -16,10 +16,12 @@
  * Each test uses its own scope suffix (`/shopify~<test id>/...`) so files running side by side never share state.
  */
 import { createServer } from "node:http";
+import * as bigcommerce from "./bigcommerce.mjs";
 import * as receiver from "./receiver.mjs";
+import * as woocommerce from "./woocommerce.mjs";
 
 /** Scope name to module: each platform's module is listed here. */
-const MODULES = { receiver };
+const MODULES = { receiver, woocommerce, bigcommerce };
 
 const scopes = new Map();
 function scope(name) {
