@@ -17,9 +17,10 @@
  */
 import { createServer } from "node:http";
 import * as receiver from "./receiver.mjs";
+import * as shopify from "./shopify.mjs";
 
 /** Scope name to module: each platform's module is listed here. */
-const MODULES = { receiver };
+const MODULES = { receiver, shopify };
 
 const scopes = new Map();
 function scope(name) {
@@ -72,7 +73,7 @@ async function answer(req) {
     at: Date.now(),
   };
   s.requests.push(record);
-  const result = await module.handle({ method: req.method, path: record.path, query: url.searchParams, headers: req.headers, body, state: s.state, record });
+  const result = await module.handle({ scope: scopeName, method: req.method, path: record.path, query: url.searchParams, headers: req.headers, body, state: s.state, record });
   record.status = result.status;
   return result;
 }
