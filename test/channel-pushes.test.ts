@@ -19,7 +19,7 @@ import { orderStub } from "../src/orders/order-object";
 import { consumeMessage } from "../src/outbox/consume";
 import { toMessage } from "../src/outbox/send";
 import { insertConnection, linkOrder, shopifyOrder, standInShop } from "./channel-helpers";
-import { api, createKey, createOrder, createStore } from "./helpers";
+import { api, createKey, createOrder, createStore, transition } from "./helpers";
 import { freshTrackingNumber, labelDirectly, packedOrder } from "./logistics-helpers";
 
 const waitFor = <T>(fn: () => Promise<T>) => vi.waitFor(fn, { timeout: 10_000, interval: 100 });
@@ -189,5 +189,32 @@ describe("cancellations pushed to the platform", () => {
     expect(rows.some((m) => m.type === "order.cancelled")).toBe(true);
     expect(await pushesOf(t.connection.id)).toEqual([]);
     expect((await t.shop.state()).cancels ?? []).toEqual([]);
+  });
+});
+
+describe("refunds pushed to the platform", () => {
+  it("a refund we resolve in after-sales is refunded on the platform, once, when the connection pushes refunds", async () => {
+    const shop = standInShop();
+    const store = await createStore();
+    const order = await createOrder(store.id, { payment_status: "paid" });
+    const externalId = String(8_000_000 + Math.floor(Math.random() * 999_999));
+    await shop.set({ orders: [shopifyOrder(externalId, "2026-11-01T10:00:00Z")] });
+    const { row } = await insertConnection(store.id, { apiBaseUrl: shop.apiBaseUrl, pushes: { refunds: true } });
+    await linkOrder({ connectionId: row.id, storeId: store.id, orderId: order.id, externalId, platformUpdatedAt: 0 });
+    for (const e of ["approve", "process", "fulfil_externally", "deliver"]) expect((await transition(order.id, e)).status).toBe(200);
+
+    const opened = await api(`/v1/orders/${order.id}/after-sales`, { body: { kind: "refund", reason: "Arrived late" } });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const resolved = await api(`/v1/after-sales/${opened.body.id}/transitions`, {
+      body: { event: "resolve", resolution: "refund", refund_amount: "5.00", note: "Sorry for the wait" },
+    });
+    expect(resolved.status, JSON.stringify(resolved.body)).toBe(200);
+
+    await waitFor(async () => expect((await pushesOf(row.id))[0]).toMatchObject({ kind: "refund", status: "sent", ref: opened.body.id }));
+    const state = await shop.state();
+    expect(state.refunds).toHaveLength(1);
+    expect(state.refunds[0]).toMatchObject({ order_id: externalId, refund: { currency: "USD", note: "Sorry for the wait", transactions: [{ kind: "refund", amount: "5.00" }] } });
+    // Opening the request was an after-sales change too: it owed nothing.
+    expect(await pushesOf(row.id)).toHaveLength(1);
   });
 });
