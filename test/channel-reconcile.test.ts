@@ -222,4 +222,18 @@ describe("the backfill and sync-run routes", () => {
     expect(r.status).toBe(409);
     expect((await api(`/v1/channel-connections/${paused.row.id}/sync-runs`)).body.data).toEqual([]);
   });
+
+  it("lists runs newest first, a page at a time", async () => {
+    const s = await setup();
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await requestBackfill(env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test", now: Date.now() + i })).run.id);
+    const first = await api(`/v1/channel-connections/${s.row.id}/sync-runs?limit=2`);
+    expect(first.body.data.map((r: any) => r.id)).toEqual([ids[2], ids[1]]);
+    const second = await api(`/v1/channel-connections/${s.row.id}/sync-runs?limit=2&cursor=${first.body.next_cursor}`);
+    expect(second.body).toMatchObject({ data: [{ id: ids[0] }], next_cursor: null });
+    const bad = await api(`/v1/channel-connections/${s.row.id}/sync-runs?cursor=nonsense`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toBe("application/problem+json");
+    expect((await api(`/v1/channel-connections/${s.row.id}/sync-runs?limit=0`)).status).toBe(400);
+  });
 });

@@ -91,6 +91,8 @@ export async function sendPush(env: Env, pushId: string, options: SendOptions = 
   const adapter = loaded ? adapterFor(loaded.row.platform) : null;
   let result: CallResult<{ externalId: string } | null> | { ok: false; kind: "error"; message: string };
   if (!loaded || !adapter) result = { ok: false, kind: "refused", status: 0, message: loaded ? `no adapter for ${loaded.row.platform}` : "the connection is gone" };
+  // A paused connection talks to nobody: the push waits (with backoff) until it is resumed.
+  else if (loaded.row.status !== "active") result = { ok: false, kind: "unavailable", status: null, message: "the connection is paused" };
   else {
     try {
       result = await call(env, push, { adapter, connection: loaded.connection, http: options.http ?? platformHttp });
@@ -207,10 +209,11 @@ export async function listPushes(env: Env, connectionId: string, page: { before:
     ? await db
         .select()
         .from(channelPushAttempts)
+        // The page's pushes only (at most 100: D1 binds at most 100 parameters), not the look-ahead row.
         .where(
           inArray(
             channelPushAttempts.pushId,
-            rows.map((r) => r.id),
+            rows.slice(0, page.limit).map((r) => r.id),
           ),
         )
         .orderBy(channelPushAttempts.pushId, channelPushAttempts.attempt)

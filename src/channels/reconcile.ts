@@ -45,6 +45,10 @@ export type ReconcileOptions = {
 };
 
 const PAGES_PER_STEP = 10;
+/** Wall time one step may take before it saves and leaves the rest to the next: a cron invocation works several runs. */
+const STEP_BUDGET_MS = 60_000;
+/** Wall time a cron tick spends on runs in all. */
+const TICK_BUDGET_MS = 4 * 60_000;
 /** Runs a cron tick works at most: the rest wait for the next tick. */
 const RUNS_PER_TICK = 20;
 const LEASE_MS = 5 * 60_000;
@@ -139,7 +143,9 @@ export async function reconcileChannels(env: Env, options: ReconcileOptions = {}
     .limit(RUNS_PER_TICK)
     .all();
   const out: SyncRunRow[] = [];
+  const started = Date.now();
   for (const { id } of due) {
+    if (Date.now() - started > TICK_BUDGET_MS) break;
     const r = await workRun(env, id, { ...options, now });
     if (r) out.push(r);
   }
@@ -268,7 +274,8 @@ export async function workRun(env: Env, runId: string, options: ReconcileOptions
   const http = options.http ?? platformHttp;
   const source: TakeInSource = run.kind === "backfill" ? "backfill" : "reconciliation";
   let cursor = run.cursor;
-  for (let page = 0; page < (options.pagesPerStep ?? PAGES_PER_STEP); page++) {
+  const stepStarted = Date.now();
+  for (let page = 0; page < (options.pagesPerStep ?? PAGES_PER_STEP) && Date.now() - stepStarted < STEP_BUDGET_MS; page++) {
     const r = await adapter.listChangedOrders(loaded.connection, { since: run.windowFrom, until: run.windowUntil, cursor }, http);
     if (!r.ok) {
       const at = Date.now();
