@@ -28,6 +28,7 @@ import { fulfilmentHandlers } from "./fulfilment/handlers";
 import { logisticsHandlers } from "./logistics/handlers";
 import { notificationHandlers } from "./notifications/notify-customer";
 import { channelSyncHandlers } from "./channels/push-handlers";
+import { planHandedOverPushes } from "./channels/push-plan";
 import { sendDuePushes } from "./channels/push-send";
 import { CHANNELS_STAGE, channelsStage } from "./channels/push-stage";
 import { reconcileChannels } from "./channels/reconcile";
@@ -57,7 +58,7 @@ export const QUEUE_HANDLERS: HandlerTable = {
 
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
-  "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t), sendDuePushes(env, { now: t })]),
+  "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t), planHandedOverPushes(env, { now: t }).then(() => sendDuePushes(env, { now: t }))]),
   "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t)]),
   "30 3 * * *": (env, t) => archiveOrders(env, { now: t }),
   [ROLLUP_CRON]: (env, t) => Promise.all([runRollups(env, { now: t }), reconcileChannels(env, { now: t })]),

@@ -9,6 +9,7 @@
 import { env } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+import { planHandedOverPushes } from "../src/channels/push-plan";
 import { sendDuePushes } from "../src/channels/push-send";
 import { platformActor } from "../src/channels/push-stage";
 import { database } from "../src/db/client";
@@ -134,6 +135,26 @@ describe("fulfillments pushed to the platform", () => {
     expect((await api(`/v1/channel-connections/${t.connection.id}/pushes`, { key: await createKey("admin", [other.id]) })).status).toBe(404);
     expect((await api(`/v1/channel-connections/${t.connection.id}/pushes?status=sent`)).body.data).toHaveLength(1);
     expect((await api(`/v1/channel-connections/${t.connection.id}/pushes?status=nonsense`)).status).toBe(400);
+  });
+
+  it("the minute sweep pushes a parcel that left without its push (the order linked to the platform only afterwards), once", async () => {
+    const shop = standInShop();
+    const store = await createStore();
+    const { order, shipmentId, sku } = await packedOrder(store.id);
+    const trackingNumber = freshTrackingNumber();
+    await labelDirectly(shipmentId, trackingNumber);
+    expect((await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).status).toBe(200);
+    const externalId = String(9_000_000 + Math.floor(Math.random() * 999_999));
+    await shop.set({ orders: [shopifyOrder(externalId, "2026-11-01T10:00:00Z", { line_items: [{ id: 7101, sku, quantity: 1 }] })] });
+    const { row } = await insertConnection(store.id, { apiBaseUrl: shop.apiBaseUrl });
+    await linkOrder({ connectionId: row.id, storeId: store.id, orderId: order.id, externalId, platformUpdatedAt: 0 });
+    expect(await pushesOf(row.id)).toEqual([]);
+
+    expect(await planHandedOverPushes(env)).toBeGreaterThanOrEqual(1);
+    await waitFor(async () => expect((await pushesOf(row.id))[0]).toMatchObject({ kind: "fulfillment", ref: shipmentId, status: "sent" }));
+    await planHandedOverPushes(env);
+    expect(await pushesOf(row.id)).toHaveLength(1);
+    expect((await shop.state()).fulfillments).toMatchObject([{ order_id: externalId, tracking_info: { number: trackingNumber } }]);
   });
 
   it("pushes nothing when the connection does not push fulfillments", async () => {
