@@ -98,6 +98,20 @@ describe("fulfillments pushed to the platform", () => {
     expect(sent.attempt_log.map((a: any) => a.outcome)).toEqual(["unavailable", "sent"]);
   });
 
+  it("waits as long as the platform's rate limit asks, then sends once", async () => {
+    const t = await channelOrderReadyToShip();
+    await t.shop.set({ fail: [{ status: 429, retry_after: "2.0", path: "fulfillments.json" }] });
+    expect((await api(`/v1/shipments/${t.shipmentId}/handover`, { body: {} })).status).toBe(200);
+    await waitFor(async () => expect((await pushesOf(t.connection.id))[0]).toMatchObject({ status: "retrying", attempts: 1 }));
+    const [limited] = await pushesOf(t.connection.id);
+    expect(limited.attempt_log).toEqual([expect.objectContaining({ outcome: "rate_limited", http_status: 429 })]);
+    const wait = Date.parse(limited.next_attempt_at) - Date.parse(limited.attempt_log[0].at);
+    expect(wait).toBe(2000);
+    await sendDuePushes(env, { now: Date.parse(limited.next_attempt_at) + 1 });
+    expect((await pushesOf(t.connection.id))[0]).toMatchObject({ status: "sent", attempts: 2 });
+    expect((await t.shop.state()).fulfillments).toHaveLength(1);
+  });
+
   it("stops at a refusal and shows it; someone fixes it and retries; a sent push is not sent again", async () => {
     const t = await channelOrderReadyToShip();
     await t.shop.set({ refuse: { "fulfillments.json": { status: 422, errors: "Tracking company is not supported" } } });
