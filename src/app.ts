@@ -36,6 +36,7 @@ import { carrierRoutes } from "./logistics/carrier-routes";
 import { labelRoutes } from "./logistics/label-routes";
 import { trackingRoutes } from "./logistics/tracking-routes";
 import { afterSalesRoutes } from "./after-sales/routes";
+import { syncRoutes } from "./channels/sync-routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -75,6 +76,7 @@ app.route("/", carrierRoutes);
 app.route("/", labelRoutes);
 app.route("/", trackingRoutes);
 app.route("/", afterSalesRoutes);
+app.route("/", syncRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 

@@ -27,6 +27,11 @@ import { auditHandlers } from "./audit/consumers";
 import { fulfilmentHandlers } from "./fulfilment/handlers";
 import { logisticsHandlers } from "./logistics/handlers";
 import { notificationHandlers } from "./notifications/notify-customer";
+import { channelSyncHandlers } from "./channels/push-handlers";
+import { planHandedOverPushes } from "./channels/push-plan";
+import { sendDuePushes } from "./channels/push-send";
+import { CHANNELS_STAGE, channelsStage } from "./channels/push-stage";
+import { reconcileChannels } from "./channels/reconcile";
 
 /** The stages of the order object, by the names their callers use. */
 const STAGES: Stages = {
@@ -37,6 +42,7 @@ const STAGES: Stages = {
   [REROUTE_STAGE]: rerouteStage,
   fulfilment: fulfilmentStage,
   logistics: logisticsStage,
+  [CHANNELS_STAGE]: channelsStage,
 };
 
 export class OrderObject extends orderObject(STAGES) {}
@@ -47,14 +53,15 @@ export const QUEUE_HANDLERS: HandlerTable = {
   ...fulfilmentHandlers,
   ...logisticsHandlers,
   ...notificationHandlers,
+  ...channelSyncHandlers,
 };
 
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
-  "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t)]),
+  "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t), planHandedOverPushes(env, { now: t }).then(() => sendDuePushes(env, { now: t }))]),
   "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t)]),
   "30 3 * * *": (env, t) => archiveOrders(env, { now: t }),
-  [ROLLUP_CRON]: (env, t) => runRollups(env, { now: t }),
+  [ROLLUP_CRON]: (env, t) => Promise.all([runRollups(env, { now: t }), reconcileChannels(env, { now: t })]),
 };
 
 export default {

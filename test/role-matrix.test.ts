@@ -15,6 +15,9 @@ import { api, createKey, createOrder, createProduct, createStore, orderBody, uni
 import { allocatedOrder, approvedOrder, floorShipment, mergeablePair, stockedWarehouse } from "./processing-helpers";
 import { packedOrder } from "./logistics-helpers";
 import { newId } from "../src/lib/ids";
+import { database } from "../src/db/client";
+import { channelPushes } from "../src/db/schema";
+import { insertConnection } from "./channel-helpers";
 
 let store: { id: string };
 let product: { id: string };
@@ -309,8 +312,45 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", await afterSalesRequest()) };
     case "POST /v1/after-sales/{id}/transitions":
       return { path: path.replace("{id}", await afterSalesRequest()), body: { event: "accept" } };
+    // Channels: reconciliation, backfills and pushes to platforms
+    case "POST /v1/channel-connections/{id}/backfills":
+      return { path: path.replace("{id}", await channelConnection()), body: { from: "2026-11-01T00:00:00Z", to: "2026-11-02T00:00:00Z" } };
+    case "GET /v1/channel-connections/{id}/sync-runs":
+    case "GET /v1/channel-connections/{id}/pushes":
+      return { path: path.replace("{id}", await channelConnection()) };
+    case "POST /v1/channel-pushes/{id}/retry":
+      return { path: path.replace("{id}", await refusedPush()) };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
+}
+
+/** A Shopify connection of the matrix store (its API nowhere: what the queue does with it does not matter here). */
+let connectionId: string | undefined;
+async function channelConnection() {
+  connectionId ??= (await insertConnection(store.id, { apiBaseUrl: "http://127.0.0.1:9/admin/api/2025-07" })).row.id;
+  return connectionId;
+}
+
+/** A fulfillment push the platform refused, to retry. */
+async function refusedPush() {
+  const now = Date.now();
+  const id = newId("psh", now);
+  await database(env)
+    .insert(channelPushes)
+    .values({
+      id,
+      connectionId: await channelConnection(),
+      storeId: store.id,
+      orderId: unique("ord_matrix"),
+      externalId: "1",
+      kind: "fulfillment",
+      ref: id,
+      payload: {},
+      status: "refused",
+      createdAt: now,
+      updatedAt: now,
+    });
+  return id;
 }
 
 describe("role x route matrix", () => {

@@ -33,7 +33,9 @@ export type IdPrefix =
   | "lex"
   | "as"
   | "whc"
-  | "chn";
+  | "chn"
+  | "syn"
+  | "psh";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

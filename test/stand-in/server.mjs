@@ -18,10 +18,11 @@
 import { createServer } from "node:http";
 import * as bigcommerce from "./bigcommerce.mjs";
 import * as receiver from "./receiver.mjs";
+import * as shopify from "./shopify.mjs";
 import * as woocommerce from "./woocommerce.mjs";
 
 /** Scope name to module: each platform's module is listed here. */
-const MODULES = { receiver, woocommerce, bigcommerce };
+const MODULES = { receiver, shopify, woocommerce, bigcommerce };
 
 const scopes = new Map();
 function scope(name) {
@@ -74,7 +75,7 @@ async function answer(req) {
     at: Date.now(),
   };
   s.requests.push(record);
-  const result = await module.handle({ method: req.method, path: record.path, query: url.searchParams, headers: req.headers, body, state: s.state, record });
+  const result = await module.handle({ scope: scopeName, method: req.method, path: record.path, query: url.searchParams, headers: req.headers, body, state: s.state, record });
   record.status = result.status;
   return result;
 }
