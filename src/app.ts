@@ -36,6 +36,8 @@ import { carrierRoutes } from "./logistics/carrier-routes";
 import { labelRoutes } from "./logistics/label-routes";
 import { trackingRoutes } from "./logistics/tracking-routes";
 import { afterSalesRoutes } from "./after-sales/routes";
+import { eventRoutes } from "./events/routes";
+import { partnerWebhookRoutes } from "./partner-webhooks/routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -75,6 +77,8 @@ app.route("/", carrierRoutes);
 app.route("/", labelRoutes);
 app.route("/", trackingRoutes);
 app.route("/", afterSalesRoutes);
+app.route("/", eventRoutes);
+app.route("/", partnerWebhookRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 

@@ -27,6 +27,7 @@ import { auditHandlers } from "./audit/consumers";
 import { fulfilmentHandlers } from "./fulfilment/handlers";
 import { logisticsHandlers } from "./logistics/handlers";
 import { notificationHandlers } from "./notifications/notify-customer";
+import { startDispatcher } from "./partner-webhooks/dispatcher-object";
 
 /** The stages of the order object, by the names their callers use. */
 const STAGES: Stages = {
@@ -40,6 +41,7 @@ const STAGES: Stages = {
 };
 
 export class OrderObject extends orderObject(STAGES) {}
+export { WebhookDispatcher } from "./partner-webhooks/dispatcher-object";
 
 /** What each queue consumer does with each message type ("consumer:type"). */
 export const QUEUE_HANDLERS: HandlerTable = {
@@ -51,7 +53,7 @@ export const QUEUE_HANDLERS: HandlerTable = {
 
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
-  "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t)]),
+  "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t), startDispatcher(env)]),
   "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t)]),
   "30 3 * * *": (env, t) => archiveOrders(env, { now: t }),
   [ROLLUP_CRON]: (env, t) => runRollups(env, { now: t }),

@@ -33,7 +33,10 @@ export type IdPrefix =
   | "lex"
   | "as"
   | "whc"
-  | "chn";
+  | "chn"
+  | "whs"
+  | "msg"
+  | "ntc";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

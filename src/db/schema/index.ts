@@ -23,3 +23,4 @@ export * from "./analytics";
 export * from "./logistics";
 export * from "./after-sales";
 export * from "./channels";
+export * from "./events";
