@@ -3,9 +3,9 @@
  * spec. One pass (`dispatchWebhooks`) does two things:
  *
  * 1. Fan-out: the events after the dispatcher's cursor become one delivery
- *    per matching active subscription (same store, or stock of a warehouse
- *    serving every store; a matching type; committed after the subscription
- *    was created). The cursor only moves forward and (subscription, event)
+ *    per matching subscription (same store, or stock of a warehouse serving
+ *    every store; a matching type; committed after the subscription was
+ *    created). Paused and disabled subscriptions get theirs too: they wait. The cursor only moves forward and (subscription, event)
  *    is unique, so two passes at once neither lose nor double a delivery.
  * 2. Delivery: due deliveries are claimed (a conditional update that pushes
  *    `next_attempt_at` out by a lease, so a second runner skips them), sent,
@@ -56,14 +56,14 @@ async function fanOut(db: Db, now: number): Promise<number> {
     db.select().from(webhookDispatchCursor).where(eq(webhookDispatchCursor.id, 1)),
     db
       .select({ id: webhookSubscriptions.id, storeId: webhookSubscriptions.storeId, eventTypes: webhookSubscriptions.eventTypes, startSeq: webhookSubscriptions.startSeq })
-      .from(webhookSubscriptions)
-      .where(eq(webhookSubscriptions.status, "active")),
+      // Paused and disabled ones too: their deliveries wait, and go out once they are active again.
+      .from(webhookSubscriptions),
   ]);
   const after = cursor[0]?.lastSeq ?? 0;
   if (!subs.length) {
     // Nobody listens: skip ahead in one statement that checks again, so a subscription created meanwhile keeps its events.
     await db.run(
-      sql`UPDATE webhook_dispatch_cursor SET last_seq = max(last_seq, (SELECT coalesce(max(seq), 0) FROM events)) WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM webhook_subscriptions WHERE status = 'active')`,
+      sql`UPDATE webhook_dispatch_cursor SET last_seq = max(last_seq, (SELECT coalesce(max(seq), 0) FROM events)) WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM webhook_subscriptions)`,
     );
     return 0;
   }
