@@ -6,6 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { EVENT_TTL_MS, pruneEvents } from "../src/events/prune-events";
 import { api, createKey, createOrder, createStore, transition, unique } from "./helpers";
 import { freshTrackingNumber, labelDirectly, packedOrder } from "./logistics-helpers";
 
@@ -231,5 +232,22 @@ describe("updated_since on the lists", () => {
     expect(await ids(`/v1/after-sales?store_id=${store.id}&updated_since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toEqual([]);
 
     for (const path of ["/v1/orders", "/v1/shipments", "/v1/after-sales"]) expectProblem(await api(`${path}?updated_since=yesterday`), 400, "updated_since");
+  });
+});
+
+describe("housekeeping", () => {
+  it("keeps events for 30 days, then prunes them with their delivery log", async () => {
+    const store = await createStore(unique("Old news"));
+    const old = await createOrder(store.id);
+    const recent = await createOrder(store.id);
+    const now = Date.now();
+    await env.DB.prepare("UPDATE events SET created_at = ? WHERE order_id = ?").bind(now - EVENT_TTL_MS - 1, old.id).run();
+    await env.DB.prepare("INSERT INTO webhook_attempts (delivery_id, subscription_id, attempted_at, duration_ms) VALUES ('msg_old', 'whs_old', ?, 1)")
+      .bind(now - EVENT_TTL_MS - 1)
+      .run();
+    await pruneEvents(env, now);
+    const left = (await allEvents(`&store_id=${store.id}&type=order.*`)).events.map((e) => e.order_id);
+    expect(left).toEqual([recent.id]);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM webhook_attempts WHERE delivery_id = 'msg_old'").first("n")).toBe(0);
   });
 });

@@ -11,7 +11,7 @@
  */
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { DISABLE_AFTER_MS, dispatchWebhooks, RETRY_DELAYS_MS } from "../src/partner-webhooks/dispatch";
 import { api, createKey, createOrder, createStore, transition, unique } from "./helpers";
 
@@ -160,6 +160,22 @@ describe("subscribing", () => {
 });
 
 describe("delivering", () => {
+  it("reaches the receiver within seconds of the change, by the dispatcher alone", async () => {
+    const scope = newReceiver();
+    const sub = await subscribe(store.id, scope, ["order.created"]);
+    const o = await createOrder(store.id);
+    const started = Date.now();
+    await vi.waitFor(
+      async () => {
+        const got = verifyAll(await received(scope), sub.secret);
+        expect(got.map((g) => g.payload.data.order_id)).toContain(o.id);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await api(`/v1/webhook-subscriptions/${sub.id}`, { method: "DELETE" });
+  });
+
   it("signs each event per Standard Webhooks with the order's version, and sends only the subscribed types of its store", async () => {
     const scope = newReceiver();
     const sub = await subscribe(store.id, scope, ["order.created", "order.status_changed"]);
