@@ -23,6 +23,8 @@ CREATE TABLE `webhook_subscriptions` (
 	`description` text,
 	`status` text NOT NULL,
 	`secret` text NOT NULL,
+	`previous_secret` text,
+	`previous_secret_until` integer,
 	`start_seq` integer NOT NULL,
 	`failing_since` integer,
 	`last_success_at` integer,

@@ -241,7 +241,9 @@ describe("housekeeping", () => {
     const old = await createOrder(store.id);
     const recent = await createOrder(store.id);
     const now = Date.now();
-    await env.DB.prepare("UPDATE events SET created_at = ? WHERE order_id = ?").bind(now - EVENT_TTL_MS - 1, old.id).run();
+    await env.DB.prepare("UPDATE events SET created_at = ? WHERE order_id = ?")
+      .bind(now - EVENT_TTL_MS - 1, old.id)
+      .run();
     await env.DB.prepare("INSERT INTO webhook_attempts (delivery_id, subscription_id, attempted_at, duration_ms) VALUES ('msg_old', 'whs_old', ?, 1)")
       .bind(now - EVENT_TTL_MS - 1)
       .run();

@@ -101,6 +101,8 @@ type Due = {
   nextAttemptAt: number;
   url: string;
   secret: string;
+  previousSecret: string | null;
+  previousSecretUntil: number | null;
   event: typeof events.$inferSelect;
 };
 
@@ -123,11 +125,21 @@ async function excerptOf(res: Response): Promise<string | null> {
   return value ? new TextDecoder().decode(value).slice(0, EXCERPT_CHARS) : null;
 }
 
-async function send(due: Due): Promise<Outcome> {
+/** Signed with the secret, and during a rotation's overlap also with the previous one (space-separated, as the spec allows). */
+async function headersFor(due: Due, body: string, sentAt: number, now: number): Promise<Record<string, string>> {
+  const headers = await signedHeaders(due.secret, due.id, body, sentAt);
+  if (due.previousSecret && due.previousSecretUntil !== null && now < due.previousSecretUntil) {
+    const old = await signedHeaders(due.previousSecret, due.id, body, sentAt);
+    headers["webhook-signature"] = `${headers["webhook-signature"]} ${old["webhook-signature"]}`;
+  }
+  return headers;
+}
+
+async function send(due: Due, now: number): Promise<Outcome> {
   const body = payloadOf(due.event);
   const started = Date.now();
   try {
-    const headers = await signedHeaders(due.secret, due.id, body, started);
+    const headers = await headersFor(due, body, started, now);
     const res = await fetch(due.url, {
       method: "POST",
       headers: { ...headers, "content-type": "application/json", "user-agent": "edge-oms-webhooks/1" },
@@ -153,6 +165,8 @@ async function claimDue(db: Db, now: number, limit: number): Promise<Due[]> {
       nextAttemptAt: webhookDeliveries.nextAttemptAt,
       url: webhookSubscriptions.url,
       secret: webhookSubscriptions.secret,
+      previousSecret: webhookSubscriptions.previousSecret,
+      previousSecretUntil: webhookSubscriptions.previousSecretUntil,
       event: events,
     })
     .from(webhookDeliveries)
@@ -259,7 +273,7 @@ export async function dispatchWebhooks(env: Env, opts: { now?: number; limit?: n
   const db = database(env);
   const fannedOut = await fanOut(db, now);
   const due = await claimDue(db, now, opts.limit ?? 50);
-  const outcomes = await Promise.all(due.map(send));
+  const outcomes = await Promise.all(due.map((d) => send(d, now)));
   if (outcomes.length) await db.batch(nonEmpty(recordOutcomes(db, outcomes, now)));
   const active = await db.select({ id: webhookSubscriptions.id }).from(webhookSubscriptions).where(eq(webhookSubscriptions.status, "active")).limit(1).get();
   return { fannedOut, attempted: outcomes.length, delivered: outcomes.filter((o) => o.ok).length, active: Boolean(active) };

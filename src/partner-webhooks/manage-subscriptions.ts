@@ -95,11 +95,18 @@ export async function updateSubscription(env: Env, p: Principal, id: string, bod
   return row ?? null;
 }
 
+/** How long the old secret keeps signing beside the new one after a rotation. */
+export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
 export async function rotateSecret(env: Env, p: Principal, id: string, now = Date.now()) {
   const current = await getSubscription(env, p, id);
   if (!current) return null;
   const secret = newSecret();
-  const [row] = await database(env).update(webhookSubscriptions).set({ secret, updatedAt: now }).where(eq(webhookSubscriptions.id, id)).returning();
+  const [row] = await database(env)
+    .update(webhookSubscriptions)
+    .set({ secret, previousSecret: current.secret, previousSecretUntil: now + ROTATION_OVERLAP_MS, updatedAt: now })
+    .where(eq(webhookSubscriptions.id, id))
+    .returning();
   return row ? { row, secret } : null;
 }
 

@@ -177,8 +177,9 @@ partnerWebhookRoutes.openapi(
     path: `${ONE}/rotate-secret`,
     permission: "webhooks:manage",
     tags: TAGS,
-    summary: "Replace the signing secret (the new one is shown only now)",
-    description: "Takes effect at once: the next attempt is signed with the new secret only.",
+    summary: "Rotate the signing secret (the new one is shown only now)",
+    description:
+      "The next attempts are signed with both the new and the old secret (two signatures in `webhook-signature`, as Standard Webhooks allows) for 24 hours, then with the new one only: switch your receiver within a day.",
     request: { params: SubscriptionIdParam },
     responses: { 200: jsonResponse(Subscription.extend(WithSecret.shape), "The subscription and its new secret"), ...problems(404) },
   }),

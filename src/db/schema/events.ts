@@ -50,6 +50,9 @@ export const webhookSubscriptions = sqliteTable(
     description: text("description"),
     status: text("status", { enum: WEBHOOK_SUBSCRIPTION_STATUSES }).notNull(),
     secret: encryptedText("secret").notNull(),
+    /** After a rotation, the old secret still signs (beside the new one) until `previous_secret_until`: receivers switch without losing a delivery. */
+    previousSecret: encryptedText("previous_secret"),
+    previousSecretUntil: integer("previous_secret_until"),
     /** Events up to this seq happened before the subscription existed and are not sent (replay sends them on request). */
     startSeq: integer("start_seq").notNull(),
     /** Since when every attempt has failed (null after any success): what automatic disabling measures. */
