@@ -52,14 +52,19 @@ export function nextAttemptAfter(attempts: number, now: number): number | null {
 
 /** Turns new events into deliveries; returns how many events it read. */
 async function fanOut(db: Db, now: number): Promise<number> {
-  const [cursor, subs] = await db.batch([
-    db.select().from(webhookDispatchCursor).where(eq(webhookDispatchCursor.id, 1)),
+  // One batch, one snapshot: a subscription created after it starts after every event it read (its start_seq).
+  const [subs, fresh] = await db.batch([
     db
       .select({ id: webhookSubscriptions.id, storeId: webhookSubscriptions.storeId, eventTypes: webhookSubscriptions.eventTypes, startSeq: webhookSubscriptions.startSeq })
       // Paused and disabled ones too: their deliveries wait, and go out once they are active again.
       .from(webhookSubscriptions),
+    db
+      .select({ seq: events.seq, storeId: events.storeId, type: events.type })
+      .from(events)
+      .where(gt(events.seq, sql`coalesce((SELECT ${webhookDispatchCursor.lastSeq} FROM ${webhookDispatchCursor} WHERE ${webhookDispatchCursor.id} = 1), 0)`))
+      .orderBy(asc(events.seq))
+      .limit(FAN_OUT_EVENTS),
   ]);
-  const after = cursor[0]?.lastSeq ?? 0;
   if (!subs.length) {
     // Nobody listens: skip ahead in one statement that checks again, so a subscription created meanwhile keeps its events.
     await db.run(
@@ -67,13 +72,6 @@ async function fanOut(db: Db, now: number): Promise<number> {
     );
     return 0;
   }
-  const fresh = await db
-    .select({ seq: events.seq, storeId: events.storeId, type: events.type })
-    .from(events)
-    .where(gt(events.seq, after))
-    .orderBy(asc(events.seq))
-    .limit(FAN_OUT_EVENTS)
-    .all();
   if (!fresh.length) return 0;
   const rows = fresh.flatMap((e) =>
     subs
