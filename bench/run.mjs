@@ -18,6 +18,7 @@ import autocannon from "autocannon";
 import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
 import { cpuMeter } from "./lib/cpu.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
+import { outboundDeliveries } from "./webhooks.mjs";
 import { freePort, HOST, intEnv, liveGroups, nodeBinary, ROOT, runWrangler, sleep, spawnWrangler, stop, stopAll, waitReady } from "./lib/procs.mjs";
 
 const BENCH = join(ROOT, "bench");
@@ -339,6 +340,11 @@ const fmt = (n, digits = 0) => (n === null || n === undefined || Number.isNaN(n)
 
 const json = { "content-type": "application/json" };
 
+function healthzFloor() {
+  const s = sampler();
+  return { samples: s.samples, opts: { method: "GET", requests: [{ path: "/healthz", onResponse: s.onResponse }] } };
+}
+
 function helloFloor() {
   const s = sampler();
   return { samples: s.samples, opts: { method: "GET", requests: [{ path: "/hello", onResponse: s.onResponse }] } };
@@ -559,13 +565,23 @@ async function main() {
   // Last: the store audits each new order, so every order also wakes an order object that did not exist (the
   // audit is the order's first transition), the cost the "new DO" floor measures. Run last, because the
   // thousands of objects it wakes outlive it and would weigh on whatever came next.
+  // Outbound partner webhooks (bench/webhooks.mjs), against the main worker's own /healthz as the floor.
+  floors.healthz = await scenario("floor: /healthz (main)", mainSrv.base, healthzFloor);
+  const outbound = await outboundDeliveries({
+    must: (path, init, expected) => must(mainSrv.base, path, { ...admin, ...init }, expected),
+    createOrder: () => must(mainSrv.base, "/v1/orders", { key: manualKey, body: orderBody(manualStore.id) }, 201),
+    pool,
+    storeId: manualStore.id,
+    log,
+  });
+  await outbox.drain(DRAIN_TIMEOUT_MS);
   floors.newDo = await scenario("floor: new DO + batch", floorSrv.base, newDoFloor);
   scenarios.createAudited = await scenario("create order + intake audit", mainSrv.base, () => createOrders(store.id, channelKey), { outbox });
   outbox.close();
   await Promise.all([stop(mainSrv.child), stop(floorSrv.child)]);
   if (interrupted) return;
 
-  report({ floors, scenarios, started });
+  report({ floors, scenarios, started, outbound });
 }
 
 /** A throughput counts only if the queue consumers kept pace with it. */
@@ -576,10 +592,10 @@ const keptUp = (s) =>
       ? `; consumers never caught up (${s.owed_left} messages left): does not count`
       : `; consumers needed ${fmt(s.drain_s, 1)} s to catch up (over ${KEPT_UP_S} s): does not count`;
 
-function report({ floors, scenarios, started }) {
+function report({ floors, scenarios, started, outbound }) {
   const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch", createAudited: "newDo" };
   const rows = [];
-  for (const [k, f] of Object.entries(floors)) rows.push({ ...f, vs: null, rpsRatio: null, p99Ratio: null });
+  for (const [, f] of Object.entries(floors)) rows.push({ ...f, vs: null, rpsRatio: null, p99Ratio: null });
   for (const [k, s] of Object.entries(scenarios)) {
     const f = floors[floorOf[k]];
     rows.push({ ...s, vs: f.scenario, rpsRatio: s.rps / f.rps, p99Ratio: f.p99 ? s.p99 / f.p99 : null });
@@ -619,6 +635,11 @@ function report({ floors, scenarios, started }) {
     `create order + intake audit: ${fmt(ca.rps, 1)} req/s, ${fmt(ca.sustained_rps, 1)} sustained (consumers ${ca.kept_up ? "kept up" : "fell behind"}, drained in ${fmt(ca.drain_s, 1)} s)`,
     `  ${fmt((ca.rps / fn.rps) * 100)}% of the new-DO floor (${fmt(fn.rps, 1)} req/s), ${fmt((ca.rps / fi.rps) * 100)}% of the D1-insert floor; p99 ${fmt(ca.p99)} ms, ${fmt(ca.p99 / fn.p99, 2)}x the new-DO floor's, ${fmt(ca.p99 / fi.p99, 2)}x the insert floor's`,
   ];
+  const fh = floors.healthz;
+  reported.push(
+    `outbound webhooks: ${fmt(outbound.backlog.per_second, 1)} deliveries/s from a backlog of ${outbound.backlog.deliveries}${outbound.backlog.complete ? "" : " (INCOMPLETE)"}, ${fmt((outbound.backlog.per_second / fh.rps) * 100)}% of the /healthz floor (${fmt(fh.rps, 1)} req/s)`,
+    `  commit to arrival at ${fmt(outbound.latency.orders_per_second, 1)} orders/s: p50 ${fmt(outbound.latency.p50)} ms, p99 ${fmt(outbound.latency.p99)} ms (/healthz p99 ${fmt(fh.p99)} ms)`,
+  );
   const failing = rows.filter((r) => r.failed > 0);
 
   // Table.
@@ -689,6 +710,7 @@ function report({ floors, scenarios, started }) {
     ),
     targets,
     reported,
+    outbound_webhooks: { ...outbound, healthz_floor_rps: floors.healthz.rps, deliveries_vs_healthz: outbound.backlog.per_second / floors.healthz.rps },
     all_requests_ok: failing.length === 0,
     noisy_scenarios: noisy.map((r) => r.scenario),
   };

@@ -37,6 +37,8 @@ import { labelRoutes } from "./logistics/label-routes";
 import { trackingRoutes } from "./logistics/tracking-routes";
 import { afterSalesRoutes } from "./after-sales/routes";
 import { syncRoutes } from "./channels/sync-routes";
+import { eventRoutes } from "./events/routes";
+import { partnerWebhookRoutes } from "./partner-webhooks/routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -77,6 +79,8 @@ app.route("/", labelRoutes);
 app.route("/", trackingRoutes);
 app.route("/", afterSalesRoutes);
 app.route("/", syncRoutes);
+app.route("/", eventRoutes);
+app.route("/", partnerWebhookRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 

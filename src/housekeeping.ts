@@ -4,6 +4,7 @@ import { database } from "./db/client";
 import { resealPii } from "./db/reseal-pii";
 import { consumedMessages, idempotencyKeys } from "./db/schema";
 import type { Env } from "./env";
+import { pruneEvents } from "./events/prune-events";
 import { IDEMPOTENCY_TTL_MS } from "./http/idempotency";
 
 /** Receipts outlive any redelivery: queues give up long before this. */
@@ -15,6 +16,7 @@ export async function housekeeping(env: Env, now = Date.now()): Promise<void> {
     db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, now - IDEMPOTENCY_TTL_MS)),
     db.delete(consumedMessages).where(lt(consumedMessages.consumedAt, now - RECEIPT_TTL_MS)),
   ]);
+  await pruneEvents(env, now);
   const resealed = await resealPii(env);
   if (Object.keys(resealed).length) console.log(`pii reseal: ${JSON.stringify(resealed)}`);
 }

@@ -32,6 +32,7 @@ import { planHandedOverPushes } from "./channels/push-plan";
 import { sendDuePushes } from "./channels/push-send";
 import { CHANNELS_STAGE, channelsStage } from "./channels/push-stage";
 import { reconcileChannels } from "./channels/reconcile";
+import { startDispatcher } from "./partner-webhooks/dispatcher-object";
 
 /** The stages of the order object, by the names their callers use. */
 const STAGES: Stages = {
@@ -46,6 +47,7 @@ const STAGES: Stages = {
 };
 
 export class OrderObject extends orderObject(STAGES) {}
+export { WebhookDispatcher } from "./partner-webhooks/dispatcher-object";
 
 /** What each queue consumer does with each message type ("consumer:type"). */
 export const QUEUE_HANDLERS: HandlerTable = {
@@ -58,7 +60,8 @@ export const QUEUE_HANDLERS: HandlerTable = {
 
 /** Cron expressions from wrangler.toml, and what each one runs. */
 export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
-  "* * * * *": (env, t) => Promise.all([sweepOutbox(env, t), retryBackorders(env, t), planHandedOverPushes(env, { now: t }).then(() => sendDuePushes(env, { now: t }))]),
+  "* * * * *": (env, t) =>
+    Promise.all([sweepOutbox(env, t), retryBackorders(env, t), planHandedOverPushes(env, { now: t }).then(() => sendDuePushes(env, { now: t })), startDispatcher(env)]),
   "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t)]),
   "30 3 * * *": (env, t) => archiveOrders(env, { now: t }),
   [ROLLUP_CRON]: (env, t) => Promise.all([runRollups(env, { now: t }), reconcileChannels(env, { now: t })]),

@@ -4,7 +4,7 @@
  * comes from the app itself, so a new route without a sample here fails.
  */
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createServiceTasks } from "../src/fulfilment/service-tasks";
 import { can, ROLES, type Role } from "../src/auth/roles";
 import { ORDER_EVENTS } from "../src/orders/lifecycle";
@@ -75,6 +75,19 @@ async function serviceTask(): Promise<string> {
   await createServiceTasks(env, o.id);
   const row = await env.DB.prepare("SELECT id FROM service_tasks WHERE order_id = ?").bind(o.id).first<{ id: string }>();
   return row!.id;
+}
+
+/** A webhook subscription of the matrix store with one (already failed) delivery of its latest event. */
+async function matrixDelivery() {
+  const r = await api("/v1/webhook-subscriptions", { body: { store_id: store.id, url: `${inject("standInUrl")}/receiver~matrix/hook`, event_types: ["order.*"] } });
+  if (r.status !== 201) throw new Error(`subscription: ${r.status} ${JSON.stringify(r.body)}`);
+  const id = newId("msg");
+  await env.DB.prepare(
+    "INSERT INTO webhook_deliveries (id, subscription_id, event_seq, status, attempts, next_attempt_at, created_at) SELECT ?, ?, max(seq), 'failed', 8, 0, 0 FROM events",
+  )
+    .bind(id, r.body.id)
+    .run();
+  return { id, subscriptionId: r.body.id as string };
 }
 
 /** A delivered order of the matrix store, and an open after-sales request on it. */
@@ -320,6 +333,27 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", await channelConnection()) };
     case "POST /v1/channel-pushes/{id}/retry":
       return { path: path.replace("{id}", await refusedPush()) };
+    // The change feed and partner webhooks (the stand-in receiver as the endpoint)
+    case "GET /v1/events":
+    case "GET /v1/webhook-subscriptions":
+    case "GET /v1/notices":
+      return { path };
+    case "POST /v1/webhook-subscriptions":
+      return { path, body: { store_id: store.id, url: `${inject("standInUrl")}/receiver~matrix/hook`, event_types: ["stock.*"] } };
+    case "GET /v1/webhook-subscriptions/{id}":
+    case "DELETE /v1/webhook-subscriptions/{id}":
+    case "POST /v1/webhook-subscriptions/{id}/rotate-secret":
+    case "GET /v1/webhook-subscriptions/{id}/deliveries":
+      return { path: path.replace("{id}", (await matrixDelivery()).subscriptionId) };
+    case "PATCH /v1/webhook-subscriptions/{id}":
+      return { path: path.replace("{id}", (await matrixDelivery()).subscriptionId), body: { description: "matrix" } };
+    case "POST /v1/webhook-subscriptions/{id}/replay":
+      return { path: path.replace("{id}", (await matrixDelivery()).subscriptionId), body: { since: new Date().toISOString() } };
+    case "GET /v1/webhook-subscriptions/{id}/deliveries/{delivery_id}":
+    case "POST /v1/webhook-subscriptions/{id}/deliveries/{delivery_id}/replay": {
+      const d = await matrixDelivery();
+      return { path: path.replace("{id}", d.subscriptionId).replace("{delivery_id}", d.id) };
+    }
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

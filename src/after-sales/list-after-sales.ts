@@ -1,5 +1,5 @@
 /** Reads of after-sales requests, straight from D1; a request outside the key's stores is not found. */
-import { and, desc, eq, inArray, lt } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { afterSalesRequests, orders } from "../db/schema";
 import type { Env } from "../env";
@@ -34,6 +34,7 @@ export async function listAfterSales(env: Env, p: Principal, q: ListAfterSalesFi
         q.kind ? inArray(afterSalesRequests.kind, q.kind) : undefined,
         q.store_id ? eq(afterSalesRequests.storeId, q.store_id) : undefined,
         q.order_id ? eq(afterSalesRequests.orderId, q.order_id) : undefined,
+        q.updated_since ? gte(afterSalesRequests.updatedAt, Date.parse(q.updated_since)) : undefined,
         after ? lt(afterSalesRequests.id, after) : undefined,
       ),
     )

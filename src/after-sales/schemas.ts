@@ -76,6 +76,10 @@ export const ListAfterSalesQuery = z.object({
   kind: csv(AFTER_SALES_KINDS).optional(),
   store_id: z.string().max(64).optional(),
   order_id: z.string().max(64).optional(),
+  updated_since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: "Only those changed at or after this time (RFC 3339): with the list's cursor, a poller's way to catch up" }),
 });
 export type ListAfterSalesFilter = z.infer<typeof ListAfterSalesQuery>;
 export type AfterSalesTransitionInput = z.infer<typeof AfterSalesTransitionBody>;

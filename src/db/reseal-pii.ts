@@ -51,6 +51,7 @@ const SPECS: Spec[] = [
     indexes: { missing: "value_index IS NULL", compute: (b) => ({ value_index: blindIndex(b.kind as BlindKind, String(b.store_id), String(b.value)) }) },
   },
   { table: "warehouses", key: ["id"], sealed: ["webhook_secret"] },
+  { table: "webhook_subscriptions", key: ["id"], sealed: ["secret", "previous_secret"] },
   { table: "shipment_labels", key: ["shipment_id"], sealed: ["data"] },
   { table: "tracking_events", key: ["id"], sealed: ["body"] },
   { table: "notifications", key: ["id"], sealed: ["recipient", "body"] },

@@ -210,6 +210,10 @@ export const ListShipmentsQuery = z.object({
   order_id: z.string().max(64).optional(),
   status: csv(SHIPMENT_STATUSES).optional().openapi({ description: "One status, or several comma-separated" }),
   intercepted: z.enum(["true", "false"]).optional(),
+  updated_since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: "Only those changed at or after this time (RFC 3339): with the list's cursor, a poller's way to catch up" }),
 });
 
 export const ServiceTaskIdParam = z.object({

@@ -2,7 +2,7 @@
  * Reads of shipments for the API. Store scope and warehouse scope are both
  * part of every query: a shipment the key may not see is simply not found.
  */
-import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { chunk, database } from "../db/client";
 import { bins, fulfilmentExceptions, shipmentItems, shipments } from "../db/schema";
 import { storeScope, type Principal } from "../http/auth";
@@ -131,6 +131,7 @@ export async function listShipments(env: Env, p: Principal, q: z.infer<typeof Li
         q.store_id ? eq(shipments.storeId, q.store_id) : undefined,
         q.order_id ? sql`${shipments.id} IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${q.order_id})` : undefined,
         q.status ? inArray(shipments.status, q.status) : undefined,
+        q.updated_since ? gte(shipments.updatedAt, Date.parse(q.updated_since)) : undefined,
         q.intercepted === "true" ? isNotNull(shipments.interceptedAt) : q.intercepted === "false" ? isNull(shipments.interceptedAt) : undefined,
         after ? lt(shipments.id, after) : undefined,
       ),

@@ -35,7 +35,10 @@ export type IdPrefix =
   | "whc"
   | "chn"
   | "syn"
-  | "psh";
+  | "psh"
+  | "whs"
+  | "msg"
+  | "ntc";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

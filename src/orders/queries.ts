@@ -52,6 +52,7 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     q.channel ? eq(orders.channel, q.channel) : undefined,
     q.created_from ? gte(orders.createdAt, Date.parse(q.created_from)) : undefined,
     q.created_to ? lt(orders.createdAt, Date.parse(q.created_to)) : undefined,
+    q.updated_since ? gte(orders.updatedAt, Date.parse(q.updated_since)) : undefined,
     q.include_archived === "true" ? undefined : isNull(orders.archivedAt),
     q.q ? or(contains(orders.externalId, q.q), eq(orders.id, q.q), ...(await contactMatches(env, p, { text: q.q, storeId: q.store_id }))) : undefined,
     // Ids sort by creation time, so "newest first" pages by id.

@@ -235,6 +235,10 @@ export const ListOrdersQuery = z.object({
     .optional()
     .openapi({ description: "Search by external id (substring), order id, or a customer's exact email or phone (contact is encrypted at rest, so names are not searchable)" }),
   include_archived: z.enum(["true", "false"]).optional().openapi({ description: "Archived orders are left out unless true" }),
+  updated_since: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .openapi({ description: "Only those changed at or after this time (RFC 3339): with the list's cursor, a poller's way to catch up" }),
 });
 
 /** Retry-safe creation: the key the first response is stored under. */

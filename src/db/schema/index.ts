@@ -24,3 +24,4 @@ export * from "./logistics";
 export * from "./after-sales";
 export * from "./channels";
 export * from "./channel-sync";
+export * from "./events";

@@ -1,0 +1,23 @@
+/**
+ * The feed and the webhook delivery log are kept EVENT_TTL_MS (30 days):
+ * longer than any retry schedule (27.6 h) and than a poller is expected to
+ * stay away. A delivery still pending for an event that is gone (its
+ * subscription was off for a month) goes with it: there is nothing left to send.
+ */
+import { and, inArray, lt, sql } from "drizzle-orm";
+import { database } from "../db/client";
+import { events, webhookAttempts, webhookDeliveries } from "../db/schema";
+import type { Env } from "../env";
+
+export const EVENT_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+
+export async function pruneEvents(env: Env, now = Date.now()): Promise<void> {
+  const db = database(env);
+  const cutoff = now - EVENT_TTL_MS;
+  await db.batch([
+    db.delete(events).where(lt(events.createdAt, cutoff)),
+    db.delete(webhookAttempts).where(lt(webhookAttempts.attemptedAt, cutoff)),
+    db.delete(webhookDeliveries).where(and(lt(webhookDeliveries.createdAt, cutoff), inArray(webhookDeliveries.status, ["delivered", "failed"]))),
+    db.delete(webhookDeliveries).where(and(lt(webhookDeliveries.createdAt, cutoff), sql`NOT EXISTS (SELECT 1 FROM ${events} WHERE ${events.seq} = ${webhookDeliveries.eventSeq})`)),
+  ]);
+}
