@@ -36,6 +36,8 @@ import { carrierRoutes } from "./logistics/carrier-routes";
 import { labelRoutes } from "./logistics/label-routes";
 import { trackingRoutes } from "./logistics/tracking-routes";
 import { afterSalesRoutes } from "./after-sales/routes";
+import { channelRoutes } from "./channels/routes";
+import { channelWebhookRoutes } from "./channels/webhook-routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -75,8 +77,10 @@ app.route("/", carrierRoutes);
 app.route("/", labelRoutes);
 app.route("/", trackingRoutes);
 app.route("/", afterSalesRoutes);
+app.route("/", channelRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
+app.route("/", channelWebhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

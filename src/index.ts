@@ -27,6 +27,8 @@ import { auditHandlers } from "./audit/consumers";
 import { fulfilmentHandlers } from "./fulfilment/handlers";
 import { logisticsHandlers } from "./logistics/handlers";
 import { notificationHandlers } from "./notifications/notify-customer";
+import { CHANNEL_STAGE, channelStage } from "./channels/channel-stage";
+import { channelHandlers } from "./channels/work-delivery";
 
 /** The stages of the order object, by the names their callers use. */
 const STAGES: Stages = {
@@ -37,6 +39,7 @@ const STAGES: Stages = {
   [REROUTE_STAGE]: rerouteStage,
   fulfilment: fulfilmentStage,
   logistics: logisticsStage,
+  [CHANNEL_STAGE]: channelStage,
 };
 
 export class OrderObject extends orderObject(STAGES) {}
@@ -47,6 +50,7 @@ export const QUEUE_HANDLERS: HandlerTable = {
   ...fulfilmentHandlers,
   ...logisticsHandlers,
   ...notificationHandlers,
+  ...channelHandlers,
 };
 
 /** Cron expressions from wrangler.toml, and what each one runs. */

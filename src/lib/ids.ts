@@ -33,7 +33,8 @@ export type IdPrefix =
   | "lex"
   | "as"
   | "whc"
-  | "chn";
+  | "chn"
+  | "chi";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";
