@@ -5,8 +5,10 @@
  *
  * Rules, in order:
  * - a draft or pending checkout is not an order (skip);
- * - a platform order we do not have is created, unless it is already
- *   cancelled (nothing to fulfil: skip);
+ * - a platform order we do not have is created; one that is already
+ *   cancelled is created and cancelled when a webhook brings it (a late
+ *   `orders/create` must then find it, not resurrect it) and skipped by
+ *   reconciliation (which reads current states: nothing comes later);
  * - a state older than the newest we applied is stale, the same one is
  *   unchanged (platforms retry and reorder deliveries);
  * - a cancellation cancels while the order may still be cancelled
@@ -112,7 +114,7 @@ export type CurrentOrder = {
 
 export type TakeInPlan =
   | { kind: "skip"; reason: string }
-  | { kind: "create" }
+  | { kind: "create"; thenCancel: boolean }
   | { kind: "stale" }
   | { kind: "unchanged" }
   | { kind: "cancel" }
@@ -156,9 +158,17 @@ export function contentChanges(current: CurrentOrder, next: CreateOrderInput): O
   return Object.keys(changes).length ? changes : null;
 }
 
-export function planTakeIn(current: CurrentOrder | null, mapped: MappedOrder, next: CreateOrderInput | null): TakeInPlan {
+export function planTakeIn(
+  current: CurrentOrder | null,
+  mapped: MappedOrder,
+  opts: { next: CreateOrderInput | null; source: "webhook" | "reconciliation" | "backfill" },
+): TakeInPlan {
+  const { next } = opts;
   if (mapped.skip) return { kind: "skip", reason: "not an order yet (a draft or an unfinished checkout)" };
-  if (!current) return mapped.cancelled ? { kind: "skip", reason: "cancelled on the platform before it reached us" } : { kind: "create" };
+  if (!current) {
+    if (!mapped.cancelled) return { kind: "create", thenCancel: false };
+    return opts.source === "webhook" ? { kind: "create", thenCancel: true } : { kind: "skip", reason: "cancelled on the platform before it reached us" };
+  }
   if (mapped.updatedAt < current.platformUpdatedAt) return { kind: "stale" };
   if (mapped.updatedAt === current.platformUpdatedAt) return { kind: "unchanged" };
   if (current.status === "cancelled") return { kind: "unchanged" };

@@ -139,13 +139,14 @@ type Ctx = {
   unmapped: { line: number; keys: string[] }[];
   /** Our SKU for each mapped line, in order (for refunds, which name platform lines). */
   lineSkus: string[];
-  source: string;
+  source: TakeInSource;
 };
 
 async function create(ctx: Ctx): Promise<TakeInResult> {
   const { env, connection, mapped } = ctx;
-  const plan = planTakeIn(null, mapped, ctx.next);
+  const plan = planTakeIn(null, mapped, { next: ctx.next, source: ctx.source });
   if (plan.kind === "skip") return { outcome: "skipped", orderId: null, detail: plan.reason };
+  if (plan.kind !== "create") throw new Error(`unreachable: ${plan.kind} without an order`);
   if (!ctx.next) return { outcome: "failed", orderId: null, detail: ctx.invalid ?? "invalid order" };
   const db = database(env);
   const r = await createOrder(env, ctx.next, { actor: ctx.actor, idempotency: null, scope: "contact" });
@@ -185,6 +186,10 @@ async function create(ctx: Ctx): Promise<TakeInResult> {
       set: { platformUpdatedAt: sql`MAX(${channelOrders.platformUpdatedAt}, excluded.platform_updated_at)`, updatedAt: now },
     });
   await sendOutboxSoon(env, r.outbox).catch((err) => console.warn("intake outbox not sent; the sweep resends it", err));
+  if (plan.thenCancel) {
+    const cancelled = await cancel(ctx, orderId);
+    return { ...cancelled, ...joinDetail(["created from the platform's cancelled order", cancelled.detail].filter(Boolean).join("; "), null) };
+  }
   const refunds = await takeInRefunds(ctx, orderId);
   return { outcome: "created", orderId, ...joinDetail(detail, refunds) };
 }
@@ -222,17 +227,22 @@ async function adopt(ctx: Ctx, orderId: string): Promise<TakeInResult> {
 
 async function update(ctx: Ctx, current: CurrentOrder): Promise<TakeInResult> {
   const { env, connection, mapped } = ctx;
-  const plan = planTakeIn(current, mapped, ctx.next);
+  const plan = planTakeIn(current, mapped, { next: ctx.next, source: ctx.source });
   const orderId = current.orderId;
   if (plan.kind === "stale") return { outcome: "stale", orderId };
   if (plan.kind === "skip") return { outcome: "skipped", orderId, detail: plan.reason };
   if (plan.kind === "create") throw new Error("unreachable: the order exists");
+  const db = database(env);
+  const link = and(eq(channelOrders.connectionId, connection.id), eq(channelOrders.externalId, mapped.externalId));
   if (plan.kind === "unchanged") {
+    // The newer state is ours now even though nothing in it changes the order: an older one arriving later is stale.
+    await db
+      .update(channelOrders)
+      .set({ platformUpdatedAt: mapped.updatedAt, updatedAt: Date.now() })
+      .where(and(link, lt(channelOrders.platformUpdatedAt, mapped.updatedAt)));
     const refunds = await takeInRefunds(ctx, orderId);
     return { outcome: refunds ? "updated" : "unchanged", orderId, ...joinDetail(undefined, refunds) };
   }
-  const db = database(env);
-  const link = and(eq(channelOrders.connectionId, connection.id), eq(channelOrders.externalId, mapped.externalId));
   const claimed = await db
     .update(channelOrders)
     .set({ platformUpdatedAt: mapped.updatedAt, externalName: mapped.name, updatedAt: Date.now() })
@@ -258,19 +268,21 @@ async function update(ctx: Ctx, current: CurrentOrder): Promise<TakeInResult> {
   return { ...result, ...joinDetail(result.detail, refunds) };
 }
 
+async function cancel(ctx: Ctx, orderId: string): Promise<TakeInResult> {
+  const platform = PLATFORM_NAMES[ctx.connection.platform] ?? ctx.connection.platform;
+  const reason = `cancelled on ${platform}${ctx.mapped.cancelled?.reason ? `: ${ctx.mapped.cancelled.reason}` : ""}`;
+  const r = await orderStub(ctx.env, orderId).transition({ orderId, event: "cancel", reason, actor: ctx.actor, stores: "*", expectedVersion: null });
+  if (r.ok) return { outcome: "cancelled", orderId };
+  return { outcome: "failed", orderId, detail: `${reason}, but the order could not be cancelled: ${r.code === "refused" ? r.message : r.code}` };
+}
+
 type Plan = Exclude<ReturnType<typeof planTakeIn>, { kind: "stale" | "skip" | "create" | "unchanged" }>;
 
 async function apply(ctx: Ctx, current: CurrentOrder, plan: Plan): Promise<TakeInResult> {
   const { env, connection } = ctx;
   const orderId = current.orderId;
   const platform = PLATFORM_NAMES[connection.platform] ?? connection.platform;
-  if (plan.kind === "cancel") {
-    const reason = `cancelled on ${platform}${ctx.mapped.cancelled?.reason ? `: ${ctx.mapped.cancelled.reason}` : ""}`;
-    const r = await orderStub(env, orderId).transition({ orderId, event: "cancel", reason, actor: ctx.actor, stores: "*", expectedVersion: null });
-    if (r.ok) return { outcome: "cancelled", orderId };
-    if (r.code === "refused") return { outcome: "failed", orderId, detail: `${reason}, but the order could not be cancelled: ${r.message}` };
-    return { outcome: "failed", orderId, detail: `${reason}, but the order could not be cancelled: ${r.code}` };
-  }
+  if (plan.kind === "cancel") return cancel(ctx, orderId);
   if (plan.kind === "cancel_too_late") return { outcome: "unchanged", orderId, detail: plan.reason };
 
   const why = `changed on ${platform}`;
