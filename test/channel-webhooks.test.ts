@@ -125,7 +125,7 @@ describe("a Shopify order arrives by webhook", () => {
 
   it("answers an unknown connection 404 and a paused one 503, storing nothing", async () => {
     const c = await stockedConnection();
-    expect((await postChannelWebhook("chn_01KB2R8W3D4C9QJ6H7ZNEXAMPLE", shopifyFixture("shopify-orders-create.json"))).status).toBe(404);
+    expect((await postChannelWebhook("chn_01KB2R8W3D4C9QJ6H7ZNEXAMPL", shopifyFixture("shopify-orders-create.json"))).status).toBe(404);
     expect((await postChannelWebhook("not-an-id", shopifyFixture("shopify-orders-create.json"))).status).toBe(404);
     expect((await api(`/v1/channel-connections/${c.id}`, { method: "PATCH", body: { status: "paused" } })).status).toBe(200);
     const r = await postChannelWebhook(c.id, shopifyFixture("shopify-orders-create.json"));

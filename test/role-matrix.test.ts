@@ -44,6 +44,22 @@ async function labelledShipment() {
   return { shipmentId: id, orderId: order.id as string };
 }
 
+const channelConnectionBody = () => ({
+  store_id: store.id,
+  platform: "shopify",
+  name: "matrix shop",
+  shop_domain: "matrix.myshopify.com",
+  api_base_url: "https://matrix.myshopify.com/admin/api/2025-07",
+  webhook_secret: "matrix_secret_123",
+});
+
+/** A channel connection of the matrix store. */
+async function channelConnection(): Promise<string> {
+  const r = await api("/v1/channel-connections", { body: channelConnectionBody() });
+  if (r.status !== 201) throw new Error(`connection: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
+}
+
 /** An open delivery exception on the labelled shipment. */
 async function openException(): Promise<string> {
   const id = newId("lex");
@@ -309,6 +325,19 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", await afterSalesRequest()) };
     case "POST /v1/after-sales/{id}/transitions":
       return { path: path.replace("{id}", await afterSalesRequest()), body: { event: "accept" } };
+    // Channel connections
+    case "POST /v1/channel-connections":
+      return { path, body: channelConnectionBody() };
+    case "GET /v1/channel-connections":
+      return { path };
+    case "GET /v1/channel-connections/{id}":
+    case "GET /v1/channel-connections/{id}/sku-map":
+    case "GET /v1/channel-connections/{id}/inbox":
+      return { path: path.replace("{id}", await channelConnection()) };
+    case "PATCH /v1/channel-connections/{id}":
+      return { path: path.replace("{id}", await channelConnection()), body: { name: "renamed" } };
+    case "PUT /v1/channel-connections/{id}/sku-map":
+      return { path: path.replace("{id}", await channelConnection()), body: { entries: [{ platform_key: "SOCK-1", sku: "TEA-1" }] } };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
 }

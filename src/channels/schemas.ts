@@ -97,7 +97,7 @@ export const ConnectionIdParam = z.object({
   id: z
     .string()
     .regex(/^chn_[0-9A-Z]{26}$/, "must be a channel connection id")
-    .openapi({ param: { name: "id", in: "path" }, example: "chn_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
+    .openapi({ param: { name: "id", in: "path" }, example: "chn_01KB2R8W3D4C9QJ6H7ZNEXAMPL" }),
 });
 
 export const ListConnectionsQuery = z.object({
