@@ -10,6 +10,7 @@
 import { describe, expect, it } from "vitest";
 import { open } from "../src/lib/pii-crypto";
 import { api, createProduct, transition } from "./helpers";
+import { allocate, stockedWarehouse } from "./processing-helpers";
 import {
   derived,
   inboxOf,
@@ -253,6 +254,70 @@ describe("updates and cancellations in the platform's order", () => {
     const rows = await worked(c.id, 2);
     expect(rows[0]).toMatchObject({ outcome: "cancelled", order_id: created!.order_id });
     expect((await orderOf(created!.order_id!)).status).toBe("cancelled");
+  });
+});
+
+describe("changes after approval and after release", () => {
+  const quantityUp: [string, string][] = [
+    ['"quantity": 2,\n      "requires_shipping"', '"quantity": 3,\n      "requires_shipping"'],
+    ['"total_price": "71.27"', '"total_price": "89.27"'],
+  ];
+
+  it("holds an approved order the platform changed, edits it and audits it again", async () => {
+    const c = await stockedConnection();
+    await postChannelWebhook(c.id, shopifyFixture("shopify-orders-create.json"));
+    const [created] = await worked(c.id);
+    const orderId = created!.order_id!;
+    expect((await transition(orderId, "approve")).status).toBe(200);
+    await postChannelWebhook(c.id, await derived("shopify-orders-updated.json", { pairs: quantityUp }));
+    const rows = await worked(c.id, 2);
+    expect(rows[0], JSON.stringify(rows[0])).toMatchObject({ outcome: "updated", order_id: orderId });
+    const o = await orderOf(orderId);
+    expect(o.lines.map((l: any) => [l.sku, l.quantity])).toEqual([
+      ["SOCK-MER-CHR-M", 3],
+      ["CAP-TRL-OLV", 1],
+    ]);
+    expect(o.subtotal_amount).toBe("83.00");
+    const events = (await api(`/v1/orders/${orderId}/events`)).body.data.map((e: any) => e.type);
+    expect(events).toEqual(expect.arrayContaining(["hold", "edited"]));
+  });
+
+  it("intercepts the parcels of an order released to the warehouse when the platform changes it", async () => {
+    const c = await stockedConnection();
+    await stockedWarehouse({
+      bins: ["CH-01"],
+      stock: [
+        ["CH-01", "SOCK-MER-CHR-M", 10],
+        ["CH-01", "CAP-TRL-OLV", 10],
+      ],
+    });
+    await postChannelWebhook(c.id, shopifyFixture("shopify-orders-create.json"));
+    const [created] = await worked(c.id);
+    const orderId = created!.order_id!;
+    expect((await transition(orderId, "approve")).status).toBe(200);
+    const allocated = await allocate(orderId);
+    expect(allocated.status, JSON.stringify(allocated.body)).toBe(200);
+    expect((await orderOf(orderId)).status).toBe("processing");
+    await postChannelWebhook(c.id, await derived("shopify-orders-updated.json", { pairs: quantityUp }));
+    const rows = await worked(c.id, 2);
+    expect(rows[0], JSON.stringify(rows[0])).toMatchObject({ outcome: "updated", order_id: orderId });
+    expect(rows[0]!.detail).toContain("intercepted");
+    const shipments = await rowsOf("SELECT status, intercept_reason FROM shipments WHERE order_id = ?", orderId);
+    expect(shipments.length).toBeGreaterThan(0);
+    for (const s of shipments) expect(s).toMatchObject({ status: "intercepted", intercept_reason: expect.stringContaining("changed on Shopify after release") });
+    // Nothing of the change is applied behind the warehouse's back.
+    expect((await orderOf(orderId)).lines[0].quantity).toBe(2);
+  });
+
+  it("follows the platform's payment status", async () => {
+    const c = await stockedConnection();
+    await postChannelWebhook(c.id, await derived("shopify-orders-create.json", { pairs: [['"financial_status": "paid"', '"financial_status": "pending"']] }));
+    const [created] = await worked(c.id);
+    expect((await orderOf(created!.order_id!)).payment_status).toBe("unpaid");
+    await postChannelWebhook(c.id, shopifyFixture("shopify-orders-updated.json"));
+    const rows = await worked(c.id, 2);
+    expect(rows[0]).toMatchObject({ outcome: "updated" });
+    expect((await orderOf(created!.order_id!)).payment_status).toBe("paid");
   });
 });
 
