@@ -16,6 +16,7 @@ import { cpus, totalmem, platform, arch, release } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
+import { channelSetup, healthzFloor, timeToApproved, webhookIngest } from "./channels.mjs";
 import { cpuMeter } from "./lib/cpu.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
 import { freePort, HOST, intEnv, liveGroups, nodeBinary, ROOT, runWrangler, sleep, spawnWrangler, stop, stopAll, waitReady } from "./lib/procs.mjs";
@@ -62,7 +63,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 }
 
 // A bound on the whole run: startup, setup and every run (each with its drain), with room to spare.
-const DEADLINE_MS = (240 + (5 + 4 * ROUNDS) * (DURATION + WARMUP + 15)) * 1000;
+const DEADLINE_MS = (360 + (5 + 6 * ROUNDS) * (DURATION + WARMUP + 15)) * 1000;
 setTimeout(async () => {
   console.error(`[bench] still running after ${DEADLINE_MS / 1000}s: giving up`);
   current?.stop();
@@ -561,12 +562,30 @@ async function main() {
   // thousands of objects it wakes outlive it and would weigh on whatever came next.
   floors.newDo = await scenario("floor: new DO + batch", floorSrv.base, newDoFloor);
   scenarios.createAudited = await scenario("create order + intake audit", mainSrv.base, () => createOrders(store.id, channelKey), { outbox });
+  // Platform webhooks (bench/channels.mjs): ingest against the main server's own /healthz, then webhook -> approved.
+  const ingestShop = await channelSetup({ base: mainSrv.base, adminKey, must, autoAudit: false, tag: `${RUN_TAG}-ingest` });
+  const ingest = await pairRounds(
+    () => scenario("floor: healthz", mainSrv.base, () => healthzFloor(sampler)),
+    () => scenario("platform webhook ingest", mainSrv.base, () => webhookIngest(ingestShop.connectionId, sampler), { outbox }),
+  );
+  if (ingest) {
+    floors.healthz = ingest.floor;
+    scenarios.webhookIngest = ingest.scenario;
+  }
+  if (!interrupted) {
+    const auditedShop = await channelSetup({ base: mainSrv.base, adminKey, must, autoAudit: true, tag: `${RUN_TAG}-audited` });
+    webhookToApproved = await timeToApproved({ base: mainSrv.base, adminKey, call, ...auditedShop });
+    log(`webhook -> approved: ${webhookToApproved.approved}/${webhookToApproved.sent} approved, p50 ${fmt(webhookToApproved.p50_ms)} ms, p99 ${fmt(webhookToApproved.p99_ms)} ms`);
+  }
   outbox.close();
   await Promise.all([stop(mainSrv.child), stop(floorSrv.child)]);
   if (interrupted) return;
 
   report({ floors, scenarios, started });
 }
+
+/** The platform webhook -> approved measurement (bench/channels.mjs), reported beside the table. */
+let webhookToApproved = null;
 
 /** A throughput counts only if the queue consumers kept pace with it. */
 const keptUp = (s) =>
@@ -577,7 +596,7 @@ const keptUp = (s) =>
       : `; consumers needed ${fmt(s.drain_s, 1)} s to catch up (over ${KEPT_UP_S} s): does not count`;
 
 function report({ floors, scenarios, started }) {
-  const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch", createAudited: "newDo" };
+  const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch", createAudited: "newDo", webhookIngest: "healthz" };
   const rows = [];
   for (const [k, f] of Object.entries(floors)) rows.push({ ...f, vs: null, rpsRatio: null, p99Ratio: null });
   for (const [k, s] of Object.entries(scenarios)) {
@@ -619,6 +638,19 @@ function report({ floors, scenarios, started }) {
     `create order + intake audit: ${fmt(ca.rps, 1)} req/s, ${fmt(ca.sustained_rps, 1)} sustained (consumers ${ca.kept_up ? "kept up" : "fell behind"}, drained in ${fmt(ca.drain_s, 1)} s)`,
     `  ${fmt((ca.rps / fn.rps) * 100)}% of the new-DO floor (${fmt(fn.rps, 1)} req/s), ${fmt((ca.rps / fi.rps) * 100)}% of the D1-insert floor; p99 ${fmt(ca.p99)} ms, ${fmt(ca.p99 / fn.p99, 2)}x the new-DO floor's, ${fmt(ca.p99 / fi.p99, 2)}x the insert floor's`,
   ];
+  const wi = scenarios.webhookIngest;
+  if (wi) {
+    reported.push(
+      `platform webhook ingest: ${fmt(wi.rps, 1)} req/s (${fmt(wi.median_ratio * 100)}% of GET /healthz, ${fmt(floors.healthz.rps, 1)} req/s), p99 ${fmt(wi.p99)} ms (${fmt(wi.median_p99_ratio, 2)}x); ${fmt(wi.sustained_rps, 1)} sustained with every order taken in (consumers ${wi.kept_up ? "kept up" : "fell behind"}, drained in ${fmt(wi.drain_s, 1)} s)`,
+    );
+  }
+  if (webhookToApproved) {
+    const w = webhookToApproved;
+    reported.push(
+      `platform webhook -> approved: p50 ${fmt(w.p50_ms)} ms, p99 ${fmt(w.p99_ms)} ms over ${w.approved} of ${w.sent} orders sent at ${w.per_second}/s` +
+        (w.not_approved.length ? `; not approved: ${w.not_approved.join(", ")}` : ""),
+    );
+  }
   const failing = rows.filter((r) => r.failed > 0);
 
   // Table.
@@ -689,6 +721,7 @@ function report({ floors, scenarios, started }) {
     ),
     targets,
     reported,
+    webhook_to_approved: webhookToApproved,
     all_requests_ok: failing.length === 0,
     noisy_scenarios: noisy.map((r) => r.scenario),
   };
