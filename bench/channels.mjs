@@ -109,7 +109,8 @@ const percentile = (sorted, p) => (sorted.length ? sorted[Math.min(sorted.length
  * reads `approved_at` back: the time from each webhook leaving the client to its order's approval.
  */
 export async function timeToApproved({ base, adminKey, call, connectionId, storeId, count = 60, perSecond = 10, timeoutMs = 90_000 }) {
-  const text = template();
+  // The fixture's buyer note would hold every order for a person to read (the default audit rules): without it, nothing does.
+  const text = template().replace('"note": "Please leave with the doorman."', '"note": null');
   const sentAt = new Map();
   const sends = [];
   for (let i = 0; i < count; i++) {

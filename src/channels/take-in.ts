@@ -194,19 +194,27 @@ async function create(ctx: Ctx): Promise<TakeInResult> {
   return { outcome: "created", orderId, ...joinDetail(detail, refunds) };
 }
 
+const ADOPT_WAITS = 30;
+const ADOPT_WAIT_MS = 100;
+
 /** Another delivery of the same order created it a moment ago: link it (if it is this connection's) and carry on as an update. */
 async function adopt(ctx: Ctx, orderId: string): Promise<TakeInResult> {
   const { env, connection, mapped } = ctx;
   const db = database(env);
-  const [link, o] = await Promise.all([
-    db.select().from(channelOrders).where(eq(channelOrders.orderId, orderId)).get(),
-    db.select({ channel: orders.channel }).from(orders).where(eq(orders.id, orderId)).get(),
-  ]);
+  const linkOf = () => db.select().from(channelOrders).where(eq(channelOrders.orderId, orderId)).get();
+  const o = await db.select({ channel: orders.channel }).from(orders).where(eq(orders.id, orderId)).get();
+  let link = await linkOf();
+  // The creator links the order a moment after creating it, with the state it created it from: wait for that,
+  // so this (perhaps older) state is judged against it rather than against nothing.
+  for (let i = 0; !link && o?.channel === connection.platform && i < ADOPT_WAITS; i++) {
+    await new Promise((r) => setTimeout(r, ADOPT_WAIT_MS));
+    link = await linkOf();
+  }
   if ((link && link.connectionId !== connection.id) || (!link && o?.channel !== connection.platform)) {
     return { outcome: "failed", orderId: null, detail: `the store already has order ${orderId} with external id ${mapped.externalId} from elsewhere` };
   }
   const now = Date.now();
-  // Watermark 0: the creator writes its own (the larger wins); until then the content decides what changed.
+  // Still unlinked (its creator failed after creating it; its retry will find this link): watermark 0, so the content decides.
   await db
     .insert(channelOrders)
     .values({
