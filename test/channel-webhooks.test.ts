@@ -13,6 +13,7 @@ import { api, createProduct, transition } from "./helpers";
 import { allocate, stockedWarehouse } from "./processing-helpers";
 import {
   derived,
+  type InboxRow,
   inboxOf,
   postChannelWebhook,
   rowsOf,
@@ -465,6 +466,14 @@ describe("what the shop is told and what staff see", () => {
       ["unreadable", "done"],
       ["ignored", "done"],
     ]);
+    const filtered = await api(`/v1/channel-connections/${c.id}/inbox?status=done&outcome=ignored`);
+    expect(filtered.body.data.map((r: InboxRow) => r.topic)).toEqual(["products/update"]);
+    const paged = await api(`/v1/channel-connections/${c.id}/inbox?limit=1`);
+    expect(paged.body.data).toHaveLength(1);
+    expect((await api(`/v1/channel-connections/${c.id}/inbox?limit=1&cursor=${paged.body.next_cursor}`)).body.data[0].outcome).toBe("ignored");
+    const bad = await api(`/v1/channel-connections/${c.id}/inbox?status=lost`);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("content-type")).toBe("application/problem+json");
     expect(await ordersOfStore(c.storeId)).toEqual([]);
   });
 });
