@@ -23,7 +23,6 @@ import { channelOrders, channelRefunds, channelSkuMap, orderLines, orders, shipm
 import { editOrder } from "../edits/edit-stage";
 import type { Env } from "../env";
 import { interceptShipment } from "../fulfilment/intercept-shipment";
-import { fromMinor } from "../lib/money";
 import { createOrder } from "../orders/create-order";
 import { orderStub } from "../orders/order-object";
 import { CreateOrderBody } from "../orders/schemas";
@@ -391,6 +390,3 @@ const joinDetail = (a: string | undefined, b: string | null) => {
   const text = [a, b].filter(Boolean).join("; ");
   return text ? { detail: text } : {};
 };
-
-/** For the inbox listing: an order's amount as the platform would say it. */
-export const platformAmount = (minor: number, currency: string) => fromMinor(minor, currency);
