@@ -16,6 +16,7 @@ import { cpus, totalmem, platform, arch, release } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
+import { channelSetup, timeToApproved, webhookIngest } from "./channels.mjs";
 import { cpuMeter } from "./lib/cpu.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
 import { outboundDeliveries } from "./webhooks.mjs";
@@ -63,7 +64,7 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
 }
 
 // A bound on the whole run: startup, setup and every run (each with its drain), with room to spare.
-const DEADLINE_MS = (240 + (5 + 4 * ROUNDS) * (DURATION + WARMUP + 15)) * 1000;
+const DEADLINE_MS = (360 + (5 + 6 * ROUNDS) * (DURATION + WARMUP + 15)) * 1000;
 setTimeout(async () => {
   console.error(`[bench] still running after ${DEADLINE_MS / 1000}s: giving up`);
   current?.stop();
@@ -566,7 +567,7 @@ async function main() {
   // audit is the order's first transition), the cost the "new DO" floor measures. Run last, because the
   // thousands of objects it wakes outlive it and would weigh on whatever came next.
   // Outbound partner webhooks (bench/webhooks.mjs), against the main worker's own /healthz as the floor.
-  floors.healthz = await scenario("floor: /healthz (main)", mainSrv.base, healthzFloor);
+  floors.healthzOutbound = await scenario("floor: /healthz (main)", mainSrv.base, healthzFloor);
   const outbound = await outboundDeliveries({
     must: (path, init, expected) => must(mainSrv.base, path, { ...admin, ...init }, expected),
     createOrder: () => must(mainSrv.base, "/v1/orders", { key: manualKey, body: orderBody(manualStore.id) }, 201),
@@ -577,12 +578,30 @@ async function main() {
   await outbox.drain(DRAIN_TIMEOUT_MS);
   floors.newDo = await scenario("floor: new DO + batch", floorSrv.base, newDoFloor);
   scenarios.createAudited = await scenario("create order + intake audit", mainSrv.base, () => createOrders(store.id, channelKey), { outbox });
+  // Platform webhooks (bench/channels.mjs): ingest against the main server's own /healthz, then webhook -> approved.
+  const ingestShop = await channelSetup({ base: mainSrv.base, adminKey, must, autoAudit: false, tag: `${RUN_TAG}-ingest` });
+  const ingest = await pairRounds(
+    () => scenario("floor: healthz", mainSrv.base, healthzFloor),
+    () => scenario("platform webhook ingest", mainSrv.base, () => webhookIngest(ingestShop.connectionId, sampler), { outbox }),
+  );
+  if (ingest) {
+    floors.healthz = ingest.floor;
+    scenarios.webhookIngest = ingest.scenario;
+  }
+  if (!interrupted) {
+    const auditedShop = await channelSetup({ base: mainSrv.base, adminKey, must, autoAudit: true, tag: `${RUN_TAG}-audited` });
+    webhookToApproved = await timeToApproved({ base: mainSrv.base, adminKey, call, ...auditedShop });
+    log(`webhook -> approved: ${webhookToApproved.approved}/${webhookToApproved.sent} approved, p50 ${fmt(webhookToApproved.p50_ms)} ms, p99 ${fmt(webhookToApproved.p99_ms)} ms`);
+  }
   outbox.close();
   await Promise.all([stop(mainSrv.child), stop(floorSrv.child)]);
   if (interrupted) return;
 
-  report({ floors, scenarios, started, outbound });
+  report({ floors, scenarios, started, outbound, webhookToApproved });
 }
+
+/** The platform webhook -> approved measurement (bench/channels.mjs), reported beside the table. */
+let webhookToApproved = null;
 
 /** A throughput counts only if the queue consumers kept pace with it. */
 const keptUp = (s) =>
@@ -592,8 +611,8 @@ const keptUp = (s) =>
       ? `; consumers never caught up (${s.owed_left} messages left): does not count`
       : `; consumers needed ${fmt(s.drain_s, 1)} s to catch up (over ${KEPT_UP_S} s): does not count`;
 
-function report({ floors, scenarios, started, outbound }) {
-  const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch", createAudited: "newDo" };
+function report({ floors, scenarios, started, outbound, webhookToApproved }) {
+  const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch", createAudited: "newDo", webhookIngest: "healthz" };
   const rows = [];
   for (const [, f] of Object.entries(floors)) rows.push({ ...f, vs: null, rpsRatio: null, p99Ratio: null });
   for (const [k, s] of Object.entries(scenarios)) {
@@ -635,11 +654,24 @@ function report({ floors, scenarios, started, outbound }) {
     `create order + intake audit: ${fmt(ca.rps, 1)} req/s, ${fmt(ca.sustained_rps, 1)} sustained (consumers ${ca.kept_up ? "kept up" : "fell behind"}, drained in ${fmt(ca.drain_s, 1)} s)`,
     `  ${fmt((ca.rps / fn.rps) * 100)}% of the new-DO floor (${fmt(fn.rps, 1)} req/s), ${fmt((ca.rps / fi.rps) * 100)}% of the D1-insert floor; p99 ${fmt(ca.p99)} ms, ${fmt(ca.p99 / fn.p99, 2)}x the new-DO floor's, ${fmt(ca.p99 / fi.p99, 2)}x the insert floor's`,
   ];
-  const fh = floors.healthz;
+  const fh = floors.healthzOutbound;
   reported.push(
     `outbound webhooks: ${fmt(outbound.backlog.per_second, 1)} deliveries/s from a backlog of ${outbound.backlog.deliveries}${outbound.backlog.complete ? "" : " (INCOMPLETE)"}, ${fmt((outbound.backlog.per_second / fh.rps) * 100)}% of the /healthz floor (${fmt(fh.rps, 1)} req/s)`,
     `  commit to arrival at ${fmt(outbound.latency.orders_per_second, 1)} orders/s: p50 ${fmt(outbound.latency.p50)} ms, p99 ${fmt(outbound.latency.p99)} ms (/healthz p99 ${fmt(fh.p99)} ms)`,
   );
+  const wi = scenarios.webhookIngest;
+  if (wi) {
+    reported.push(
+      `platform webhook ingest: ${fmt(wi.rps, 1)} req/s (${fmt(wi.median_ratio * 100)}% of GET /healthz, ${fmt(floors.healthz.rps, 1)} req/s), p99 ${fmt(wi.p99)} ms (${fmt(wi.median_p99_ratio, 2)}x); ${fmt(wi.sustained_rps, 1)} sustained with every order taken in (consumers ${wi.kept_up ? "kept up" : "fell behind"}, drained in ${fmt(wi.drain_s, 1)} s)`,
+    );
+  }
+  if (webhookToApproved) {
+    const w = webhookToApproved;
+    reported.push(
+      `platform webhook -> approved: p50 ${fmt(w.p50_ms)} ms, p99 ${fmt(w.p99_ms)} ms over ${w.approved} of ${w.sent} orders sent at ${w.per_second}/s` +
+        (w.not_approved.length ? `; not approved: ${w.not_approved.join(", ")}` : ""),
+    );
+  }
   const failing = rows.filter((r) => r.failed > 0);
 
   // Table.
@@ -710,7 +742,8 @@ function report({ floors, scenarios, started, outbound }) {
     ),
     targets,
     reported,
-    outbound_webhooks: { ...outbound, healthz_floor_rps: floors.healthz.rps, deliveries_vs_healthz: outbound.backlog.per_second / floors.healthz.rps },
+    outbound_webhooks: { ...outbound, healthz_floor_rps: floors.healthzOutbound.rps, deliveries_vs_healthz: outbound.backlog.per_second / floors.healthzOutbound.rps },
+    webhook_to_approved: webhookToApproved,
     all_requests_ok: failing.length === 0,
     noisy_scenarios: noisy.map((r) => r.scenario),
   };

@@ -39,6 +39,8 @@ import { afterSalesRoutes } from "./after-sales/routes";
 import { syncRoutes } from "./channels/sync-routes";
 import { eventRoutes } from "./events/routes";
 import { partnerWebhookRoutes } from "./partner-webhooks/routes";
+import { channelRoutes } from "./channels/routes";
+import { channelWebhookRoutes } from "./channels/webhook-routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -81,8 +83,10 @@ app.route("/", afterSalesRoutes);
 app.route("/", syncRoutes);
 app.route("/", eventRoutes);
 app.route("/", partnerWebhookRoutes);
+app.route("/", channelRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
+app.route("/", channelWebhookRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
   type: "http",

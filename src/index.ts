@@ -33,6 +33,8 @@ import { sendDuePushes } from "./channels/push-send";
 import { CHANNELS_STAGE, channelsStage } from "./channels/push-stage";
 import { reconcileChannels } from "./channels/reconcile";
 import { startDispatcher } from "./partner-webhooks/dispatcher-object";
+import { CHANNEL_STAGE, channelStage } from "./channels/channel-stage";
+import { channelHandlers } from "./channels/work-delivery";
 
 /** The stages of the order object, by the names their callers use. */
 const STAGES: Stages = {
@@ -44,6 +46,7 @@ const STAGES: Stages = {
   fulfilment: fulfilmentStage,
   logistics: logisticsStage,
   [CHANNELS_STAGE]: channelsStage,
+  [CHANNEL_STAGE]: channelStage,
 };
 
 export class OrderObject extends orderObject(STAGES) {}
@@ -56,6 +59,7 @@ export const QUEUE_HANDLERS: HandlerTable = {
   ...logisticsHandlers,
   ...notificationHandlers,
   ...channelSyncHandlers,
+  ...channelHandlers,
 };
 
 /** Cron expressions from wrangler.toml, and what each one runs. */

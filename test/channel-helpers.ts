@@ -1,70 +1,101 @@
-/** Test helpers for channels: a connection pointed at a fresh stand-in Shopify scope, its orders, and reading what the stand-in recorded. */
-import { env } from "cloudflare:workers";
-import { inject } from "vitest";
-import { database } from "../src/db/client";
-import { type ChannelPushes, channelConnections, channelOrders } from "../src/db/schema";
-import { newId } from "../src/lib/ids";
-import { platformConnection } from "../src/channels/connections";
+/**
+ * Helpers for the channel tests: a Shopify connection for a fresh store,
+ * Shopify's fixture bodies (exact bytes) and headers, signing as Shopify
+ * signs (WebCrypto here, independently of src/), posting to the channel
+ * webhook endpoint and waiting for the queue to work a delivery.
+ */
+import { env, exports } from "cloudflare:workers";
+import { expect, vi } from "vitest";
+import { api, createStore } from "./helpers";
+import { bytes, fixture, text } from "./logistics-helpers";
 
-export const TOKEN = "shpat_test";
+export const SHOPIFY_SECRET = "shpss_fixture_0123456789abcdef";
+export const SHOP = "northfold-outfitters.myshopify.com";
+export const SIGNATURES = JSON.parse(text(fixture("signatures.json"))) as Record<string, { body_bytes: number; body_sha256: string; headers: Record<string, string> }>;
+export const SHOPIFY_FILES = ["shopify-orders-create.json", "shopify-orders-updated.json", "shopify-orders-cancelled.json", "shopify-orders-create-bigint-escaped.json"] as const;
 
-/** A fresh stand-in Shopify shop (its own scope): its API base, and how to steer and read it. */
-export function standInShop() {
-  const base = inject("standInUrl");
-  const scope = `shopify~${crypto.randomUUID()}`;
-  const control = (path: string, body?: unknown) =>
-    fetch(`${base}/_control/${scope}/${path}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) }).then((r) => r.json() as Promise<any>);
-  return {
-    apiBaseUrl: `${base}/${scope}/admin/api/2025-07`,
-    set: (state: Record<string, unknown>) => control("state", state),
-    state: () => control("state"),
-    requests: () => control("requests") as Promise<{ method: string; path: string; query: Record<string, string>; body: string; status: number }[]>,
+export async function shopifyConnection(opts: { storeId?: string; secret?: string; autoAudit?: boolean } = {}) {
+  const storeId = opts.storeId ?? (await createStore(undefined, "USD", { autoAudit: opts.autoAudit ?? false })).id;
+  const r = await api("/v1/channel-connections", {
+    body: {
+      store_id: storeId,
+      platform: "shopify",
+      name: "Northfold",
+      shop_domain: SHOP,
+      api_base_url: "https://northfold-outfitters.myshopify.com/admin/api/2025-07",
+      credentials: { access_token: "shpat_test_token_never_returned" },
+      webhook_secret: opts.secret ?? SHOPIFY_SECRET,
+    },
+  });
+  if (r.status !== 201) throw new Error(`connection: ${r.status} ${JSON.stringify(r.body)}`);
+  return { storeId, id: r.body.id as string, body: r.body };
+}
+
+export async function shopifyHmac(secret: string, body: Uint8Array): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", bytes(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.sign("HMAC", key, body))));
+}
+
+/** A fixture as Shopify sent it: its exact bytes and its recorded headers (signature included). */
+export function shopifyFixture(file: (typeof SHOPIFY_FILES)[number]) {
+  return { body: fixture(file), headers: { ...SIGNATURES[file]!.headers } };
+}
+
+/** A derived delivery: the fixture with replacements, a fresh webhook id, signed again with the fixtures' secret. */
+export async function derived(file: (typeof SHOPIFY_FILES)[number], opts: { topic?: string; pairs?: [string, string][]; secret?: string } = {}) {
+  let s = text(fixture(file));
+  for (const [from, to] of opts.pairs ?? []) {
+    if (!s.includes(from)) throw new Error(`derived: ${from} not in ${file}`);
+    s = s.split(from).join(to);
+  }
+  const body = bytes(s);
+  const headers = {
+    ...SIGNATURES[file]!.headers,
+    "X-Shopify-Webhook-Id": crypto.randomUUID(),
+    "X-Shopify-Hmac-Sha256": await shopifyHmac(opts.secret ?? SHOPIFY_SECRET, body),
+    ...(opts.topic ? { "X-Shopify-Topic": opts.topic } : {}),
   };
+  return { body, headers };
 }
 
-/** A Shopify order as the REST API returns it (the fields the engine and the stand-in use). */
-export function shopifyOrder(id: string, updatedAt: string, extra: Record<string, unknown> = {}) {
-  return {
-    id: /^\d{1,15}$/.test(id) ? Number(id) : id,
-    name: `#${id.slice(-4)}`,
-    currency: "USD",
-    created_at: updatedAt,
-    updated_at: updatedAt,
-    cancelled_at: null,
-    line_items: [{ id: Number(`1${id.slice(-6)}`), sku: "TEA-1", quantity: 2, price: "19.90" }],
-    transactions: [{ id: 555, kind: "sale", gateway: "shopify_payments" }],
-    ...extra,
-  };
+export async function postChannelWebhook(connectionId: string, d: { body: Uint8Array; headers: Record<string, string> }) {
+  const res = await exports.default.fetch(`http://oms.test/webhooks/channels/${connectionId}`, { method: "POST", headers: d.headers, body: d.body });
+  const raw = await res.text();
+  let json: any = null;
+  try {
+    json = raw ? JSON.parse(raw) : null;
+  } catch {
+    json = raw;
+  }
+  return { status: res.status, headers: res.headers, body: json };
 }
 
-export async function insertConnection(
-  storeId: string,
-  a: { apiBaseUrl: string; pushes?: Partial<ChannelPushes>; createdAt?: number; status?: "active" | "paused"; token?: string },
-) {
-  const now = Date.now();
-  const row = {
-    id: newId("chn", now),
-    storeId,
-    platform: "shopify" as const,
-    name: "Shopify",
-    shopDomain: `${crypto.randomUUID().slice(0, 8)}.myshopify.com`,
-    apiBaseUrl: a.apiBaseUrl,
-    credentials: { access_token: a.token ?? TOKEN },
-    webhookSecret: "whsec",
-    previousWebhookSecret: null,
-    pushes: { fulfillments: true, cancellations: true, refunds: true, ...a.pushes },
-    status: a.status ?? ("active" as const),
-    version: 1,
-    createdAt: a.createdAt ?? now,
-    updatedAt: now,
-  };
-  await database(env).insert(channelConnections).values(row);
-  return { row, connection: platformConnection(row) };
+export type InboxRow = { id: string; status: string; outcome: string | null; order_id: string | null; detail: string | null; delivery_id: string; topic: string };
+
+/** The connection's inbox entries, newest first. */
+export async function inboxOf(connectionId: string): Promise<InboxRow[]> {
+  const r = await api(`/v1/channel-connections/${connectionId}/inbox?limit=200`);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return r.body.data;
 }
 
-export async function linkOrder(a: { connectionId: string; storeId: string; orderId: string; externalId: string; platformUpdatedAt: number }) {
-  const now = Date.now();
-  await database(env)
-    .insert(channelOrders)
-    .values({ ...a, externalName: null, createdAt: now, updatedAt: now });
+/** Waits until every inbox entry of the connection has been worked (the queue is real: no sleeping, polling). */
+export async function worked(connectionId: string, count = 1): Promise<InboxRow[]> {
+  let rows: InboxRow[] = [];
+  await vi.waitFor(
+    async () => {
+      rows = await inboxOf(connectionId);
+      expect(rows.length).toBeGreaterThanOrEqual(count);
+      expect(rows.filter((r) => r.status === "pending")).toEqual([]);
+    },
+    { timeout: 15_000, interval: 50 },
+  );
+  return rows;
 }
+
+export const rowsOf = async (sql: string, ...binds: unknown[]) =>
+  (
+    await env.DB.prepare(sql)
+      .bind(...binds)
+      .all<Record<string, any>>()
+  ).results;

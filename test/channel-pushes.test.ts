@@ -19,7 +19,7 @@ import { newId } from "../src/lib/ids";
 import { orderStub } from "../src/orders/order-object";
 import { consumeMessage } from "../src/outbox/consume";
 import { toMessage } from "../src/outbox/send";
-import { insertConnection, linkOrder, shopifyOrder, standInShop } from "./channel-helpers";
+import { insertConnection, linkOrder, shopifyOrder, standInShop } from "./channel-sync-helpers";
 import { api, createKey, createOrder, createStore, transition } from "./helpers";
 import { freshTrackingNumber, labelDirectly, packedOrder } from "./logistics-helpers";
 

@@ -13,7 +13,7 @@ import { type Identify, reconcileChannels, type TakeIn, workRun } from "../src/c
 import { requestBackfill } from "../src/channels/reconcile-backfill";
 import { database } from "../src/db/client";
 import { channelOrders, channelSyncRuns, channelSyncState } from "../src/db/schema";
-import { insertConnection, linkOrder, shopifyOrder, standInShop } from "./channel-helpers";
+import { insertConnection, linkOrder, shopifyOrder, standInShop } from "./channel-sync-helpers";
 import { ADMIN, api, createKey, createStore, unique } from "./helpers";
 
 const raw = (o: PlatformOrder) => o.raw as { id: number | string; updated_at: string };

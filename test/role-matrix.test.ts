@@ -17,7 +17,6 @@ import { packedOrder } from "./logistics-helpers";
 import { newId } from "../src/lib/ids";
 import { database } from "../src/db/client";
 import { channelPushes } from "../src/db/schema";
-import { insertConnection } from "./channel-helpers";
 
 let store: { id: string };
 let product: { id: string };
@@ -45,6 +44,22 @@ async function labelledShipment() {
   const r = await api(`/v1/shipments/${id}/label`, { body: {} });
   if (r.status !== 201) throw new Error(`label: ${r.status} ${JSON.stringify(r.body)}`);
   return { shipmentId: id, orderId: order.id as string };
+}
+
+const channelConnectionBody = () => ({
+  store_id: store.id,
+  platform: "shopify",
+  name: "matrix shop",
+  shop_domain: "matrix.myshopify.com",
+  api_base_url: "https://matrix.myshopify.com/admin/api/2025-07",
+  webhook_secret: "matrix_secret_123",
+});
+
+/** A channel connection of the matrix store. */
+async function channelConnection(): Promise<string> {
+  const r = await api("/v1/channel-connections", { body: channelConnectionBody() });
+  if (r.status !== 201) throw new Error(`connection: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
 }
 
 /** An open delivery exception on the labelled shipment. */
@@ -354,15 +369,21 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       const d = await matrixDelivery();
       return { path: path.replace("{id}", d.subscriptionId).replace("{delivery_id}", d.id) };
     }
+    // Channel connections
+    case "POST /v1/channel-connections":
+      return { path, body: channelConnectionBody() };
+    case "GET /v1/channel-connections":
+      return { path };
+    case "GET /v1/channel-connections/{id}":
+    case "GET /v1/channel-connections/{id}/sku-map":
+    case "GET /v1/channel-connections/{id}/inbox":
+      return { path: path.replace("{id}", await channelConnection()) };
+    case "PATCH /v1/channel-connections/{id}":
+      return { path: path.replace("{id}", await channelConnection()), body: { name: "renamed" } };
+    case "PUT /v1/channel-connections/{id}/sku-map":
+      return { path: path.replace("{id}", await channelConnection()), body: { entries: [{ platform_key: "SOCK-1", sku: "TEA-1" }] } };
   }
   throw new Error(`no sample request for ${method} ${path}: add one so the matrix covers it`);
-}
-
-/** A Shopify connection of the matrix store (its API nowhere: what the queue does with it does not matter here). */
-let connectionId: string | undefined;
-async function channelConnection() {
-  connectionId ??= (await insertConnection(store.id, { apiBaseUrl: "http://127.0.0.1:9/admin/api/2025-07" })).row.id;
-  return connectionId;
 }
 
 /** A fulfillment push the platform refused, to retry. */

@@ -1,7 +1,7 @@
 /** Shopify's Admin REST calls, against the stand-in Shopify over the network: orders, paging, fulfillments, cancels, refunds, and its 429/5xx/4xx. */
 import { describe, expect, it } from "vitest";
 import { shopify } from "../src/channels/platforms/shopify";
-import { insertConnection, shopifyOrder, standInShop } from "./channel-helpers";
+import { insertConnection, shopifyOrder, standInShop } from "./channel-sync-helpers";
 import { createStore } from "./helpers";
 
 const http = (r: Request) => fetch(r);

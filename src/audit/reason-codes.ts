@@ -21,7 +21,16 @@ export const RULE_REASON_CODES = {
   stock: ["stock_insufficient"],
 } as const satisfies Record<string, readonly string[]>;
 
+/**
+ * Holds a sales channel puts on a platform's order (src/channels): a line
+ * whose SKU the connection's map does not know, and an approved order the
+ * platform changed (held so the change is audited again). Staff's business:
+ * not in CUSTOMER_FACING, so the customer only hears the order is being
+ * checked.
+ */
+export const CHANNEL_REASON_CODES = ["unmapped_sku", "channel_order_changed"] as const;
+
 /** A person's hold (event `hold`). */
 export const MANUAL_HOLD = "manual";
 
-export const HOLD_REASON_CODES: readonly [string, ...string[]] = [MANUAL_HOLD, FINANCE_REVIEW, ...Object.values(RULE_REASON_CODES).flat()];
+export const HOLD_REASON_CODES: readonly [string, ...string[]] = [MANUAL_HOLD, FINANCE_REVIEW, ...CHANNEL_REASON_CODES, ...Object.values(RULE_REASON_CODES).flat()];

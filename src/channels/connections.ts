@@ -7,7 +7,16 @@ import type { PlatformConnection } from "./platforms/platform";
 
 export type ConnectionRow = typeof channelConnections.$inferSelect;
 
-export function platformConnection(row: ConnectionRow): PlatformConnection {
+/**
+ * How long the previous webhook secret keeps verifying after a rotation:
+ * Shopify may sign with the old secret for up to an hour after it changes,
+ * and other platforms' retries carry the signature of their first attempt.
+ * Two hours, or until cleared (PATCH `previous_webhook_secret: null`).
+ */
+export const PREVIOUS_SECRET_GRACE_MS = 2 * 60 * 60 * 1000;
+
+export function platformConnection(row: ConnectionRow, now = Date.now()): PlatformConnection {
+  const previousValid = row.previousWebhookSecret && row.previousWebhookSecretUntil !== null && row.previousWebhookSecretUntil > now;
   return {
     id: row.id,
     storeId: row.storeId,
@@ -15,7 +24,7 @@ export function platformConnection(row: ConnectionRow): PlatformConnection {
     shopDomain: row.shopDomain,
     apiBaseUrl: row.apiBaseUrl.replace(/\/+$/, ""),
     credentials: row.credentials,
-    webhookSecrets: [row.webhookSecret, row.previousWebhookSecret].filter((s): s is string => !!s),
+    webhookSecrets: [row.webhookSecret, previousValid ? row.previousWebhookSecret : null].filter((s): s is string => !!s),
     pushes: row.pushes,
   };
 }

@@ -43,7 +43,7 @@ function owed(type: string) {
   };
 }
 
-export const CHANNELS_STAGE = "channels";
+export const CHANNELS_STAGE = "channel_pushes";
 
 export const channelsStage: OrderStage = {
   effects: {

@@ -171,7 +171,7 @@ async function claim(env: Env, runId: string, now: number): Promise<SyncRunRow |
 
 type Counts = Pick<SyncRunRow, "pages" | "seen" | "created" | "updated" | "unchanged" | "skipped" | "errors" | "errorLog">;
 
-const COUNTED: Record<TakeInResult["outcome"], keyof Pick<Counts, "created" | "updated" | "unchanged" | "skipped">> = {
+const COUNTED: Record<Exclude<TakeInResult["outcome"], "failed">, keyof Pick<Counts, "created" | "updated" | "unchanged" | "skipped">> = {
   created: "created",
   updated: "updated",
   cancelled: "updated",
@@ -230,7 +230,9 @@ async function takePage(
   for (const o of take) {
     try {
       const r = await takeIn(env, a.connection, o.order, { source: a.source, deliveryId: null });
-      c[COUNTED[r.outcome]] += 1;
+      // An order that cannot become ours as it is (no address, an amount the currency cannot hold) is an error of the run, with the reason.
+      if (r.outcome === "failed") logError(c, { at: now, externalId: o.externalId, message: r.detail ?? "the platform's order cannot be taken in" });
+      else c[COUNTED[r.outcome]] += 1;
     } catch (err) {
       logError(c, { at: now, externalId: o.externalId, message: err instanceof Error ? err.message : String(err) });
     }

@@ -52,6 +52,8 @@ const SPECS: Spec[] = [
   },
   { table: "warehouses", key: ["id"], sealed: ["webhook_secret"] },
   { table: "webhook_subscriptions", key: ["id"], sealed: ["secret", "previous_secret"] },
+  { table: "channel_connections", key: ["id"], sealed: ["credentials", "webhook_secret", "previous_webhook_secret"] },
+  { table: "channel_inbox", key: ["id"], sealed: ["body"] },
   { table: "shipment_labels", key: ["shipment_id"], sealed: ["data"] },
   { table: "tracking_events", key: ["id"], sealed: ["body"] },
   { table: "notifications", key: ["id"], sealed: ["recipient", "body"] },

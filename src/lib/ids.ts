@@ -38,7 +38,8 @@ export type IdPrefix =
   | "psh"
   | "whs"
   | "msg"
-  | "ntc";
+  | "ntc"
+  | "chi";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

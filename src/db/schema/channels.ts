@@ -33,6 +33,8 @@ export const channelConnections = sqliteTable(
     credentials: encryptedJson<Record<string, string>>("credentials").notNull(),
     webhookSecret: encryptedText("webhook_secret"),
     previousWebhookSecret: encryptedText("previous_webhook_secret"),
+    /** Until when the previous secret still verifies (epoch ms): a rotation keeps it for PREVIOUS_SECRET_GRACE_MS, or until cleared. */
+    previousWebhookSecretUntil: integer("previous_webhook_secret_until"),
     pushes: text("pushes", { mode: "json" }).$type<ChannelPushes>().notNull().default({ fulfillments: true, cancellations: true, refunds: false }),
     status: text("status", { enum: ["active", "paused"] })
       .notNull()
@@ -76,4 +78,61 @@ export const channelOrders = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [primaryKey({ columns: [t.connectionId, t.externalId] }), uniqueIndex("channel_orders_order_uq").on(t.orderId)],
+);
+
+export const INBOX_STATUSES = ["pending", "done", "failed"] as const;
+
+/**
+ * Every verified platform webhook, as it arrived (the raw body sealed: it
+ * names the customer), and what working it came to. One row per
+ * (connection, platform delivery id): a platform's retry of the same
+ * delivery is stored once. Staff read it to see why a shop's order did not
+ * arrive.
+ */
+export const channelInbox = sqliteTable(
+  "channel_inbox",
+  {
+    id: text("id").primaryKey(),
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => channelConnections.id),
+    storeId: text("store_id").notNull(),
+    deliveryId: text("delivery_id").notNull(),
+    topic: text("topic").notNull(),
+    /** order: about an order; ignored: a topic we do not act on; unreadable: verified but not an order we can read. */
+    kind: text("kind", { enum: ["order", "ignored", "unreadable"] }).notNull(),
+    externalId: text("external_id"),
+    /** The request's headers the adapter reads (topic, delivery id, shop), to describe the delivery again when it is worked. */
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    /** The exact bytes as text (UTF-8; `base64:` and the bytes when they are not UTF-8), sealed. */
+    body: encryptedText("body").notNull(),
+    status: text("status", { enum: INBOX_STATUSES }).notNull(),
+    /** What taking it in came to (created, updated, cancelled, unchanged, stale, skipped, held, intercepted, refund_opened...). */
+    outcome: text("outcome"),
+    orderId: text("order_id"),
+    /** Why it failed or what staff should know (a platform call that failed, an unmapped SKU). */
+    detail: text("detail"),
+    attempts: integer("attempts").notNull().default(0),
+    receivedAt: integer("received_at").notNull(),
+    processedAt: integer("processed_at"),
+  },
+  (t) => [uniqueIndex("channel_inbox_delivery_uq").on(t.connectionId, t.deliveryId), index("channel_inbox_connection_idx").on(t.connectionId, t.id)],
+);
+
+/** Each platform refund we saw, once: the after-sales request it opened (or why none was). */
+export const channelRefunds = sqliteTable(
+  "channel_refunds",
+  {
+    connectionId: text("connection_id")
+      .notNull()
+      .references(() => channelConnections.id),
+    refundId: text("refund_id").notNull(),
+    orderId: text("order_id").notNull(),
+    afterSalesId: text("after_sales_id"),
+    /** opened: an after-sales request; cancelled_order: the order was cancelled with it; refused: after-sales said no (detail says why). */
+    outcome: text("outcome").notNull(),
+    detail: text("detail"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.connectionId, t.refundId] })],
 );
