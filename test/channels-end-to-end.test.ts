@@ -209,7 +209,7 @@ describe("WooCommerce and BigCommerce orders through the same engine", () => {
       store_id: store.id,
       platform: "bigcommerce",
       shop_domain: "7xq4kz9m2b",
-      api_base_url: `${base}/${scope}/stores/7xq4kz9m2b`,
+      api_base_url: `${base}/${scope}`,
       credentials: { access_token: "bc_standin_token" },
       webhook_secret: "bc_fixture_custom_header_value",
     });
