@@ -10,7 +10,7 @@ import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, inject, it, vi } from "vitest";
 import { reconcileChannels } from "../src/channels/reconcile";
-import { postChannelWebhook, SHOP, SHOPIFY_SECRET, shopifyFixture, SIGNATURES, worked } from "./channel-helpers";
+import { postChannelWebhook, SHOP, SHOPIFY_SECRET, shopifyFixture, shopifyHmac, SIGNATURES, worked } from "./channel-helpers";
 import { standInShop } from "./channel-sync-helpers";
 import { api, createKey, createProduct, createStore, transition } from "./helpers";
 import { fixture, freshTrackingNumber, labelDirectly, packShipment, text } from "./logistics-helpers";
@@ -131,6 +131,36 @@ describe("a Shopify order, from the shop's webhook to the shop's fulfillment", (
     expect([...versions].sort((a, b) => a - b)).toEqual([...new Set(versions)].sort((a, b) => a - b));
     // No customer data leaves in an event.
     expect(JSON.stringify(heard)).not.toMatch(/Maya|Chen|350 W 42nd|maya\.chen/i);
+  });
+});
+
+describe("Shopify's refunds/create, which names only its order", () => {
+  it("fetches the order from the shop's API and takes it in as the shop has it", async () => {
+    const store = await shopifyStore();
+    const shop = standInShop();
+    const cancelled = JSON.parse(text(fixture("shopify-orders-cancelled.json")));
+    await shop.set({ orders: [cancelled] });
+    const connection = await connect({
+      store_id: store.id,
+      platform: "shopify",
+      shop_domain: SHOP,
+      api_base_url: shop.apiBaseUrl,
+      credentials: { access_token: "shpat_test" },
+      webhook_secret: SHOPIFY_SECRET,
+    });
+    const body = new TextEncoder().encode(JSON.stringify(cancelled.refunds[0]));
+    const headers = {
+      ...SIGNATURES["shopify-orders-cancelled.json"]!.headers,
+      "X-Shopify-Topic": "refunds/create",
+      "X-Shopify-Webhook-Id": crypto.randomUUID(),
+      "X-Shopify-Hmac-Sha256": await shopifyHmac(SHOPIFY_SECRET, body),
+    };
+    expect((await postChannelWebhook(connection.id, { body, headers })).status).toBe(200);
+    const [entry] = await worked(connection.id);
+    expect(entry).toMatchObject({ topic: "refunds/create", status: "done", external_id: String(cancelled.id) });
+    expect((await shop.requests()).some((r) => r.method === "GET" && r.path.endsWith(`/orders/${cancelled.id}.json`))).toBe(true);
+    // The shop's order was cancelled and refunded before we ever saw it: ours is taken in cancelled.
+    expect(await orderOf(entry!.order_id!)).toMatchObject({ status: "cancelled", channel: "shopify" });
   });
 });
 

@@ -3,6 +3,9 @@
 // a throwaway state directory. Run with `npm run test:http`.
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, test } from "node:test";
+import { Webhook } from "standardwebhooks";
+import { readFixtures } from "../read-fixtures.mjs";
+import { startStandIn } from "../stand-in/server.mjs";
 import { DEMO_KEYS, startServer } from "./server.mjs";
 
 const CHANNEL_KEY = DEMO_KEYS.find((k) => k.role === "channel").key;
@@ -316,6 +319,79 @@ describe("background work", () => {
       assert.equal(res.status, 200, `cron ${cron}`);
       assert.equal((await res.text()).trim(), "ok");
     }
+  });
+});
+
+describe("a Shopify shop and a partner's endpoint, over HTTP", () => {
+  // The stand-in shop and partner endpoint: a real HTTP server beside the system under test.
+  let standIn;
+  const fixtures = readFixtures("../shared/fixtures", "./test/fixtures/partners");
+  const bytesOf = (file) => Buffer.from(fixtures[file], "base64");
+  const signatures = () => JSON.parse(bytesOf("signatures.json").toString("utf8"));
+  before(async () => {
+    standIn = await startStandIn();
+  });
+  after(() => standIn?.close());
+
+  test("a signed orders/create becomes one order (a bad signature none), the feed shows it and the partner hears it signed", { timeout: 90_000 }, async () => {
+    const receiver = `receiver~${unique("http")}`;
+    const conn = await api("/v1/channel-connections", {
+      body: {
+        store_id: STORE,
+        platform: "shopify",
+        name: "Northfold",
+        shop_domain: "northfold-outfitters.myshopify.com",
+        api_base_url: `${standIn.url}/shopify~${unique("shop")}/admin/api/2025-07`,
+        credentials: { access_token: "shpat_test" },
+        webhook_secret: "shpss_fixture_0123456789abcdef",
+      },
+    });
+    assert.equal(conn.status, 201, JSON.stringify(conn.body));
+    assert.equal(conn.body.webhook_secret, undefined);
+    assert.equal(JSON.stringify(conn.body).includes("shpss_fixture"), false);
+    const sub = await api("/v1/webhook-subscriptions", { body: { store_id: STORE, url: `${standIn.url}/${receiver}/hook`, event_types: ["order.*"] } });
+    assert.equal(sub.status, 201, JSON.stringify(sub.body));
+
+    const file = "shopify-orders-create.json";
+    const headers = signatures()[file].headers;
+    const body = bytesOf(file);
+    const url = `${server.base}/webhooks/channels/${conn.body.id}`;
+    const tampered = Buffer.from(body);
+    tampered[tampered.indexOf("71.27")] = "9".charCodeAt(0);
+    assert.equal((await fetch(url, { method: "POST", headers, body: tampered })).status, 401);
+    for (let i = 0; i < 3; i++) assert.equal((await fetch(url, { method: "POST", headers, body })).status, 200);
+
+    let entries = [];
+    for (let i = 0; i < 120; i++) {
+      entries = (await api(`/v1/channel-connections/${conn.body.id}/inbox`)).body.data;
+      if (entries.length && entries.every((e) => e.status !== "pending")) break;
+      await sleep(250);
+    }
+    assert.equal(entries.length, 1, JSON.stringify(entries));
+    assert.equal(entries[0].outcome, "created", JSON.stringify(entries[0]));
+    const orderId = entries[0].order_id;
+    const order = await api(`/v1/orders/${orderId}`);
+    assert.equal(order.body.channel, "shopify");
+    assert.equal(order.body.total_amount, "71.27");
+
+    const feed = await api(`/v1/events?store_id=${STORE}&type=order.*&limit=200`);
+    assert.equal(feed.status, 200);
+    assert.ok(
+      feed.body.data.some((e) => e.type === "order.created" && e.order_id === orderId),
+      JSON.stringify(feed.body.data.slice(-3)),
+    );
+    assert.ok(feed.body.next_cursor);
+
+    const verifier = new Webhook(sub.body.secret);
+    let heard = [];
+    for (let i = 0; i < 120 && !heard.some((e) => e.type === "order.created" && e.data.order_id === orderId); i++) {
+      const requests = await (await fetch(`${standIn.url}/_control/${receiver}/requests`)).json();
+      heard = requests.map((r) => verifier.verify(r.body, r.headers));
+      await sleep(250);
+    }
+    const created = heard.find((e) => e.type === "order.created" && e.data.order_id === orderId);
+    assert.ok(created, JSON.stringify(heard));
+    assert.equal(typeof created.data.order_version, "number");
   });
 });
 
