@@ -1,7 +1,7 @@
-import { availableParallelism } from "node:os";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { readFixtures } from "./test/read-fixtures.mjs";
+import { testWorkers } from "./test/test-workers.mjs";
 
 // Tests run inside workerd with the real local D1, Durable Objects and Queues
 // from wrangler.toml. The migrations are read here (Node) and applied inside
@@ -52,9 +52,8 @@ export default defineConfig({
     // The stand-in platforms and partner receivers: a real local HTTP server the Worker reaches over the network.
     globalSetup: ["./test/stand-in/global-setup.mjs"],
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-    // At least three files at once, even on two cores: most of a file's time is spent waiting (queue batches, the
-    // dispatcher's loop, the stand-in servers), not computing. One at a time, the suite took 18 minutes; three, about 8.
-    maxWorkers: Math.max(3, availableParallelism()),
+    // Several test files at once (test/test-workers.mjs says why).
+    maxWorkers: testWorkers(),
     // Walks of every route (role matrix, junk fuzz) grow with the API, and some tests wait for the real local queue.
     testTimeout: 30_000,
     // The model test (test/order-model.test.ts) reads its run count, seed, replay path and invariants from here.

@@ -11,8 +11,9 @@
  * for a shipment with the same tracking number, a refund for one whose
  * reason carries `[ref <key>]`. Cancelling is a status change.
  */
-import { idString, parsePlatformJson } from "./json";
+import { idString } from "./json";
 import type { CallResult, ChangedOrdersPage, FulfillmentPush, Http, PlatformConnection, PlatformOrder, RefundPush } from "./platform";
+import { platformCall, type RestDialect } from "./rest-call";
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
@@ -28,37 +29,21 @@ const PRODUCTS_PAGE = 250;
 /** BigCommerce's quota window is 30 s; when it does not say how long is left, wait the whole window. */
 const DEFAULT_RETRY_MS = 30_000;
 
-type Answer = { status: number; body: unknown };
-
-async function call(c: PlatformConnection, http: Http, init: { method: string; path: string; body?: unknown }): Promise<CallResult<Answer>> {
-  const headers: Record<string, string> = { "x-auth-token": c.credentials.access_token ?? "", accept: "application/json" };
-  if (init.body !== undefined) headers["content-type"] = "application/json";
-  let res: Response;
-  try {
-    res = await http(new Request(`${c.apiBaseUrl}${init.path}`, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) }));
-  } catch (err) {
-    return { ok: false, kind: "unavailable", status: null, message: `BigCommerce unreachable: ${err instanceof Error ? err.message : String(err)}` };
-  }
-  const text = await res.text();
-  if (res.status === 429) {
+const BIGCOMMERCE: RestDialect = {
+  name: "BigCommerce",
+  headers: (c) => ({ "x-auth-token": c.credentials.access_token ?? "" }),
+  retryAfterMs: (res) => {
     const ms = Number(res.headers.get("x-rate-limit-time-reset-ms"));
-    return { ok: false, kind: "rate_limited", retryAfterMs: Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_RETRY_MS };
-  }
-  if (res.status >= 500 || res.status === 408) return { ok: false, kind: "unavailable", status: res.status, message: `BigCommerce answered ${res.status}: ${text.slice(0, 200)}` };
-  let body: unknown = null;
-  try {
-    body = text ? parsePlatformJson(text) : null;
-  } catch {
-    if (res.ok) return { ok: false, kind: "unavailable", status: res.status, message: "BigCommerce answered with something that is not JSON" };
-  }
-  if (!res.ok && res.status !== 404) {
-    // v2 errors are `[{status, message}]`, v3 errors `{title, errors}`.
+    return Number.isFinite(ms) && ms > 0 ? ms : DEFAULT_RETRY_MS;
+  },
+  // v2 errors are `[{status, message}]`, v3 errors `{title, errors}`.
+  errorMessage: (body) => {
     const first = Array.isArray(body) ? obj(body[0]) : obj(body);
-    const message = typeof first.message === "string" ? first.message : typeof first.title === "string" ? first.title : text.slice(0, 200);
-    return { ok: false, kind: "refused", status: res.status, message: `BigCommerce refused (${res.status}): ${message}` };
-  }
-  return { ok: true, value: { status: res.status, body } };
-}
+    return typeof first.message === "string" ? first.message : typeof first.title === "string" ? first.title : null;
+  },
+};
+
+const call = (c: PlatformConnection, http: Http, init: { method: string; path: string; body?: unknown }) => platformCall(c, http, BIGCOMMERCE, init);
 
 const orderPath = (externalId: string) => `/v2/orders/${encodeURIComponent(externalId)}`;
 const missing = (externalId: string) => ({ ok: false as const, kind: "refused" as const, status: 404, message: `BigCommerce has no order ${externalId}` });

@@ -15,8 +15,9 @@
  * shipped (what a merchant does by hand). Shops using the Shipment Tracking
  * extension still see the note; we do not depend on the extension.
  */
-import { idString, parsePlatformJson } from "./json";
+import { idString } from "./json";
 import type { CallResult, ChangedOrdersPage, FulfillmentPush, Http, PlatformConnection, PlatformOrder, RefundPush } from "./platform";
+import { platformCall, type RestDialect } from "./rest-call";
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (v && typeof v === "object" && !Array.isArray(v) ? (v as Obj) : {});
@@ -26,41 +27,22 @@ export const WOO_PAGE_SIZE = 50;
 /** WooCommerce itself does not rate-limit; hosts and security plugins that do rarely say for how long. */
 const DEFAULT_RETRY_MS = 60_000;
 
-type Answer = { status: number; headers: Headers; body: unknown };
-
 function auth(c: PlatformConnection): string {
   const bytes = new TextEncoder().encode(`${c.credentials.consumer_key ?? ""}:${c.credentials.consumer_secret ?? ""}`);
   return `Basic ${btoa(String.fromCharCode(...bytes))}`;
 }
 
-async function call(c: PlatformConnection, http: Http, init: { method: string; path: string; body?: unknown }): Promise<CallResult<Answer>> {
-  const headers: Record<string, string> = { authorization: auth(c), accept: "application/json" };
-  if (init.body !== undefined) headers["content-type"] = "application/json";
-  let res: Response;
-  try {
-    res = await http(new Request(`${c.apiBaseUrl}${init.path}`, { method: init.method, headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) }));
-  } catch (err) {
-    return { ok: false, kind: "unavailable", status: null, message: `WooCommerce unreachable: ${err instanceof Error ? err.message : String(err)}` };
-  }
-  const text = await res.text();
-  if (res.status === 429) {
+const WOOCOMMERCE: RestDialect = {
+  name: "WooCommerce",
+  headers: (c) => ({ authorization: auth(c) }),
+  retryAfterMs: (res) => {
     const seconds = Number(res.headers.get("retry-after"));
-    return { ok: false, kind: "rate_limited", retryAfterMs: Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_RETRY_MS };
-  }
-  if (res.status >= 500 || res.status === 408) return { ok: false, kind: "unavailable", status: res.status, message: `WooCommerce answered ${res.status}: ${text.slice(0, 200)}` };
-  let body: unknown = null;
-  try {
-    body = text ? parsePlatformJson(text) : null;
-  } catch {
-    // A 2xx that is not JSON is a maintenance or login page in front of the API: try again later.
-    if (res.ok) return { ok: false, kind: "unavailable", status: res.status, message: "WooCommerce answered with something that is not JSON" };
-  }
-  if (!res.ok && res.status !== 404) {
-    const message = typeof obj(body).message === "string" ? (obj(body).message as string) : text.slice(0, 200);
-    return { ok: false, kind: "refused", status: res.status, message: `WooCommerce refused (${res.status}): ${message}` };
-  }
-  return { ok: true, value: { status: res.status, headers: res.headers, body } };
-}
+    return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_RETRY_MS;
+  },
+  errorMessage: (body) => (typeof obj(body).message === "string" ? (obj(body).message as string) : null),
+};
+
+const call = (c: PlatformConnection, http: Http, init: { method: string; path: string; body?: unknown }) => platformCall(c, http, WOOCOMMERCE, init);
 
 const orderPath = (externalId: string) => `/orders/${encodeURIComponent(externalId)}`;
 
