@@ -90,6 +90,16 @@ describe("a Shopify order, from the shop's webhook to the shop's fulfillment", (
       return o;
     });
     expect(order).toMatchObject({ channel: "shopify", currency: "USD", total_amount: "71.27", payment_status: "paid" });
+    // The customer is told about the order by the name the shop gave it, not by Shopify's internal id.
+    const told = await waitFor(async () => {
+      const n = (await api(`/v1/notifications?order_id=${orderId}`)).body.data as { subject: string; body: string }[];
+      expect(n.length).toBeGreaterThan(0);
+      return n;
+    });
+    for (const m of told) {
+      expect(m.subject).toContain("#1042");
+      expect(`${m.subject} ${m.body}`).not.toContain("5893406212113");
+    }
 
     // The floor packs and labels the parcel; the dock hands it over.
     const shipments = (await env.DB.prepare("SELECT id FROM shipments WHERE order_id = ?").bind(orderId).all<{ id: string }>()).results;

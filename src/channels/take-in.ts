@@ -159,8 +159,9 @@ async function create(ctx: Ctx): Promise<TakeInResult> {
   const orderId = r.body.id;
   const now = Date.now();
   // Held before the audit's message goes out: the intake audit (of version 1) then finds the order moved on.
+  // An order the platform had cancelled already is not held: it is cancelled next, and nobody needs to map it.
   let detail: string | undefined;
-  if (ctx.unmapped.length) {
+  if (ctx.unmapped.length && !plan.thenCancel) {
     const keys = ctx.unmapped.map((u) => u.keys.join(" / ") || `line ${u.line + 1}`);
     const message = `${PLATFORM_NAMES[connection.platform] ?? connection.platform} SKU not mapped to ours: ${keys.join(", ")}`.slice(0, 1000);
     const held = await holdForChannel(env, orderId, {

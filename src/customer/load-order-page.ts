@@ -1,7 +1,7 @@
 /** What the customer's order page shows: the order, its lines, timeline, holds and after-sales requests, in one round trip. */
 import { asc, eq } from "drizzle-orm";
 import { database } from "../db/client";
-import { afterSalesRequests, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
+import { afterSalesRequests, channelOrders, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import type { Env } from "../env";
 import { pickLanguage } from "../notifications/templates";
 import type { PageModel } from "./page";
@@ -16,9 +16,10 @@ export async function loadOrderPage(env: Env, orderId: string, opts: { lang?: st
   const db = database(env);
   const [o, lines, events, holds, requests] = await db.batch([
     db
-      .select({ order: orders, storeName: stores.name, storeLanguage: stores.language, timeZone: stores.timezone })
+      .select({ order: orders, storeName: stores.name, storeLanguage: stores.language, timeZone: stores.timezone, platformName: channelOrders.externalName })
       .from(orders)
       .innerJoin(stores, eq(stores.id, orders.storeId))
+      .leftJoin(channelOrders, eq(channelOrders.orderId, orders.id))
       .where(eq(orders.id, orderId)),
     db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
     db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)),
@@ -34,6 +35,7 @@ export async function loadOrderPage(env: Env, orderId: string, opts: { lang?: st
     storeName: row.storeName,
     timeZone: row.timeZone,
     order: row.order,
+    platformName: row.platformName,
     lines,
     events,
     holds,

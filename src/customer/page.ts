@@ -18,6 +18,7 @@ import { countryOptions } from "../lib/countries";
 import { localIso, offsetLabel, offsetMs } from "../analytics/time-zones";
 import { OPEN_REQUEST_STATUSES, ORDER_STATUSES_FOR_AFTER_SALES } from "../after-sales/after-sales-rules";
 import type { AfterSalesRow } from "../after-sales/plan-after-sales";
+import { customerOrderRef } from "../orders/order-ref";
 
 type Text = Record<string, string>;
 const TEXT: Record<Language, Text> = {
@@ -251,6 +252,8 @@ export type PageModel = {
   /** The store's IANA time zone: every time on the page is shown in it. */
   timeZone: string;
   order: OrderRow;
+  /** The platform's own name for the order ("#1042"), when it came from a platform. */
+  platformName: string | null;
   lines: OrderLineRow[];
   events: OrderEventRow[];
   /** Codes and params only: the customer's text is rendered from them; staff's messages never reach the page. */
@@ -403,7 +406,7 @@ export function orderPage(m: PageModel) {
   const statusClass = o.status === "on_hold" ? "attention" : o.status === "cancelled" ? "cancelled" : "";
   const { base } = m;
   const act = canAct(m);
-  const ref = o.externalId ? `#${o.externalId}` : o.id;
+  const ref = customerOrderRef(o, m.platformName);
 
   const message = o.status === "on_hold" || o.status === "cancelled" ? storeMessage(m) : null;
   const said = message ? html`<p data-store-message>${t(lang, "from_store")} ${message}</p>` : "";
@@ -452,7 +455,7 @@ ${
     lang,
     `${t(lang, "order")} ${ref} · ${m.storeName}`,
     html`<header><small>${m.storeName}</small>
-<h1>${t(lang, "order")} <span class="${o.externalId ? "" : "id"}">${ref}</span></h1>
+<h1>${t(lang, "order")} <span class="${o.externalId || m.platformName ? "" : "id"}">${ref}</span></h1>
 <span class="status ${statusClass}" data-status="${o.status}">${t(lang, `status_${o.status}`)}</span></header>
 ${m.flash ? html`<section class="${m.flash === "conflict" ? "warn" : "flash"}" role="status"><p>${t(lang, m.flash)}</p></section>` : ""}
 ${m.superseded ? html`<section class="warn" data-read-only="superseded"><p>${t(lang, "superseded")}</p></section>` : ""}

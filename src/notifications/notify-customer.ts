@@ -15,7 +15,8 @@
 import { asc, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, nonEmpty } from "../db/client";
-import { customerTokens, notifications, orderHoldReasons, orders, stores } from "../db/schema";
+import { channelOrders, customerTokens, notifications, orderHoldReasons, orders, stores } from "../db/schema";
+import { customerOrderRef } from "../orders/order-ref";
 import type { Env, OutboxMessage } from "../env";
 import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
@@ -30,6 +31,8 @@ type Facts = {
   order: typeof orders.$inferSelect;
   store: { name: string; language: string; notifyOn: string[] };
   holds: { code: string; params: FindingParams[] | null }[];
+  /** The platform's own name for the order ("#1042"), when it came from a platform. */
+  platformName: string | null;
 };
 
 const TROUBLES: ReadonlySet<string> = new Set<ShipmentTrouble>(["failed_attempt", "exception", "returned_to_sender"]);
@@ -45,9 +48,10 @@ async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<str
     nonEmpty<BatchItem<"sqlite">>([
       ...parts.map((part) =>
         db
-          .select({ order: orders, store: { name: stores.name, language: stores.language, notifyOn: stores.notifyOn } })
+          .select({ order: orders, store: { name: stores.name, language: stores.language, notifyOn: stores.notifyOn }, platformName: channelOrders.externalName })
           .from(orders)
           .innerJoin(stores, eq(stores.id, orders.storeId))
+          .leftJoin(channelOrders, eq(channelOrders.orderId, orders.id))
           .where(inArray(orders.id, part)),
       ),
       ...parts.map((part) =>
@@ -59,7 +63,7 @@ async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<str
       ),
     ]),
   );
-  const rows = results.slice(0, parts.length).flat() as { order: Facts["order"]; store: Facts["store"] }[];
+  const rows = results.slice(0, parts.length).flat() as { order: Facts["order"]; store: Facts["store"]; platformName: string | null }[];
   const holds = results.slice(parts.length).flat() as ({ orderId: string } & Facts["holds"][number])[];
   for (const r of rows) out.set(r.order.id, { ...r, holds: [] });
   for (const h of holds) out.get(h.orderId)?.holds.push({ code: h.code, params: h.params });
@@ -98,7 +102,7 @@ export async function notifyCustomer(env: Env, message: OutboxMessage, batch: Ba
   const rendered = render(message.type, language, {
     store: store.name,
     customer: order.customerName,
-    orderRef: order.externalId ? `#${order.externalId}` : order.id,
+    orderRef: customerOrderRef(order, row.platformName),
     total: `${fromMinor(order.totalAmount, order.currency)} ${order.currency}`,
     link: link.url,
     reasons: customerReasons(holdRows, language),
