@@ -29,7 +29,7 @@ const waitFor = <T>(fn: () => Promise<T>) => vi.waitFor(fn, { timeout: 10_000, i
 async function channelOrderReadyToShip(options: { pushes?: Record<string, boolean> } = {}) {
   const shop = standInShop();
   const store = await createStore();
-  const { order, shipmentId, sku } = await packedOrder(store.id, { quantity: 2 });
+  const { order, shipmentId, sku } = await packedOrder(store.id, { quantity: 2, channel: "shopify" });
   const externalId = String(6_000_000 + Math.floor(Math.random() * 999_999));
   await shop.set({ orders: [shopifyOrder(externalId, "2026-11-01T10:00:00Z", { line_items: [{ id: 7001, sku, quantity: 2 }] })] });
   const { row } = await insertConnection(store.id, { apiBaseUrl: shop.apiBaseUrl, pushes: options.pushes });
@@ -154,7 +154,7 @@ describe("fulfillments pushed to the platform", () => {
   it("the minute sweep pushes a parcel that left without its push (the order linked to the platform only afterwards), once", async () => {
     const shop = standInShop();
     const store = await createStore();
-    const { order, shipmentId, sku } = await packedOrder(store.id);
+    const { order, shipmentId, sku } = await packedOrder(store.id, { channel: "shopify" });
     const trackingNumber = freshTrackingNumber();
     await labelDirectly(shipmentId, trackingNumber);
     expect((await api(`/v1/shipments/${shipmentId}/handover`, { body: {} })).status).toBe(200);
@@ -191,7 +191,7 @@ describe("cancellations pushed to the platform", () => {
   async function linkedOrder() {
     const shop = standInShop();
     const store = await createStore();
-    const order = await createOrder(store.id);
+    const order = await createOrder(store.id, { channel: "shopify" });
     const externalId = String(7_000_000 + Math.floor(Math.random() * 999_999));
     await shop.set({ orders: [shopifyOrder(externalId, "2026-11-01T10:00:00Z")] });
     const { row } = await insertConnection(store.id, { apiBaseUrl: shop.apiBaseUrl });
@@ -231,7 +231,7 @@ describe("refunds pushed to the platform", () => {
   it("a refund we resolve in after-sales is refunded on the platform, once, when the connection pushes refunds", async () => {
     const shop = standInShop();
     const store = await createStore();
-    const order = await createOrder(store.id, { payment_status: "paid" });
+    const order = await createOrder(store.id, { channel: "shopify", payment_status: "paid" });
     const externalId = String(8_000_000 + Math.floor(Math.random() * 999_999));
     await shop.set({ orders: [shopifyOrder(externalId, "2026-11-01T10:00:00Z")] });
     const { row } = await insertConnection(store.id, { apiBaseUrl: shop.apiBaseUrl, pushes: { refunds: true } });

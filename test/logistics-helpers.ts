@@ -124,11 +124,12 @@ export async function packShipment(shipmentId: string, packages = [{ length_mm: 
 }
 
 /** An order of one unit of a fresh SKU, allocated and packed: its shipment is ready for a label. */
-export async function packedOrder(storeId: string, opts: { quantity?: number; address?: Record<string, unknown>; weightGrams?: number } = {}) {
+export async function packedOrder(storeId: string, opts: { quantity?: number; address?: Record<string, unknown>; weightGrams?: number; channel?: string } = {}) {
   const sku = unique("LOG");
   const wh = await stockedWarehouse({ bins: ["A-01"], stock: [["A-01", sku, 50]] });
   await api(`/v1/stores/${storeId}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
   const { order, allocation } = await allocatedOrder(storeId, {
+    ...(opts.channel ? { channel: opts.channel } : {}),
     lines: [{ sku, quantity: opts.quantity ?? 1, unit_price: "10.00" }],
     shipping_address: { name: "Maya Chen", line1: "350 5th Ave", city: "New York", region: "NY", postal_code: "10118", country: "US", ...opts.address },
   });

@@ -12,7 +12,7 @@
  * (`platformActor`), and this stage leaves those changes alone.
  */
 import { eq } from "drizzle-orm";
-import { channelOrders } from "../db/schema";
+import { CHANNEL_PLATFORMS, channelOrders } from "../db/schema";
 import { newId } from "../lib/ids";
 import type { EffectContext, Effects, OrderStage } from "../orders/stage";
 
@@ -26,6 +26,8 @@ function owed(type: string) {
   return async function channelPushOwed(ctx: EffectContext): Promise<Effects> {
     // What the platform itself did (its cancellation, its refund) is never pushed back to it.
     if (fromPlatform(ctx.actor)) return {};
+    // Only a platform's orders (channel = the platform's name) can be linked: every other order ships without a read here.
+    if (!(CHANNEL_PLATFORMS as readonly string[]).includes(ctx.order.channel)) return {};
     const link = await ctx.db.select({ connectionId: channelOrders.connectionId }).from(channelOrders).where(eq(channelOrders.orderId, ctx.order.id)).get();
     if (!link) return {};
     return {

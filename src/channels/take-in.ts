@@ -142,6 +142,20 @@ type Ctx = {
   source: TakeInSource;
 };
 
+/** The link from the platform's order to ours, with the platform state it was judged against. */
+function linkRow(ctx: Ctx, orderId: string, at: { platformUpdatedAt: number; now: number }): typeof channelOrders.$inferInsert {
+  return {
+    connectionId: ctx.connection.id,
+    externalId: ctx.mapped.externalId,
+    orderId,
+    storeId: ctx.connection.storeId,
+    externalName: ctx.mapped.name,
+    platformUpdatedAt: at.platformUpdatedAt,
+    createdAt: at.now,
+    updatedAt: at.now,
+  };
+}
+
 async function create(ctx: Ctx): Promise<TakeInResult> {
   const { env, connection, mapped } = ctx;
   const plan = planTakeIn(null, mapped, { next: ctx.next, source: ctx.source });
@@ -172,16 +186,7 @@ async function create(ctx: Ctx): Promise<TakeInResult> {
   }
   await db
     .insert(channelOrders)
-    .values({
-      connectionId: connection.id,
-      externalId: mapped.externalId,
-      orderId,
-      storeId: connection.storeId,
-      externalName: mapped.name,
-      platformUpdatedAt: mapped.updatedAt,
-      createdAt: now,
-      updatedAt: now,
-    })
+    .values(linkRow(ctx, orderId, { platformUpdatedAt: mapped.updatedAt, now }))
     .onConflictDoUpdate({
       target: [channelOrders.connectionId, channelOrders.externalId],
       set: { platformUpdatedAt: sql`MAX(${channelOrders.platformUpdatedAt}, excluded.platform_updated_at)`, updatedAt: now },
@@ -218,16 +223,7 @@ async function adopt(ctx: Ctx, orderId: string): Promise<TakeInResult> {
   // Still unlinked (its creator failed after creating it; its retry will find this link): watermark 0, so the content decides.
   await db
     .insert(channelOrders)
-    .values({
-      connectionId: connection.id,
-      externalId: mapped.externalId,
-      orderId,
-      storeId: connection.storeId,
-      externalName: mapped.name,
-      platformUpdatedAt: 0,
-      createdAt: now,
-      updatedAt: now,
-    })
+    .values(linkRow(ctx, orderId, { platformUpdatedAt: 0, now }))
     .onConflictDoNothing();
   const current = await loadCurrent(env, connection.id, mapped.externalId);
   if (!current) throw new Error(`channel order ${mapped.externalId} vanished`);

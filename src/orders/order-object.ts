@@ -74,6 +74,7 @@ const inScope = (stores: Scope, storeId: string) => stores === "*" || stores.inc
 const snapshotOf = (o: OrderRow, financePending: boolean): OrderSnapshot => ({
   id: o.id,
   storeId: o.storeId,
+  channel: o.channel,
   status: o.status as OrderStatus,
   version: o.version,
   requiresShipping: o.requiresShipping,

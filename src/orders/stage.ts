@@ -38,6 +38,8 @@ export type HoldReason = { code: string; message: string; params?: FindingParams
 export type OrderSnapshot = {
   id: string;
   storeId: string;
+  /** Where the order came from (web, pos, shopify...): stages that only concern some channels skip the rest without a read. */
+  channel: string;
   status: OrderStatus;
   version: number;
   requiresShipping: boolean;
