@@ -39,6 +39,10 @@ async function connect(body: Record<string, unknown>) {
   return r.body as { id: string; webhook_url: string };
 }
 
+/** The store's connection to the stand-in Shopify at `apiBaseUrl`, signing with the fixtures' secret. */
+const connectShopify = (storeId: string, apiBaseUrl: string) =>
+  connect({ store_id: storeId, platform: "shopify", shop_domain: SHOP, api_base_url: apiBaseUrl, credentials: { access_token: "shpat_test" }, webhook_secret: SHOPIFY_SECRET });
+
 /** A partner's endpoint (the stand-in receiver) subscribed to the store's order and shipment events. */
 async function partnerEndpoint(storeId: string) {
   const base = inject("standInUrl");
@@ -63,14 +67,7 @@ describe("a Shopify order, from the shop's webhook to the shop's fulfillment", (
     const shop = standInShop();
     const created = JSON.parse(text(fixture("shopify-orders-create.json")));
     await shop.set({ orders: [created] });
-    const connection = await connect({
-      store_id: store.id,
-      platform: "shopify",
-      shop_domain: SHOP,
-      api_base_url: shop.apiBaseUrl,
-      credentials: { access_token: "shpat_test" },
-      webhook_secret: SHOPIFY_SECRET,
-    });
+    const connection = await connectShopify(store.id, shop.apiBaseUrl);
     const partner = await partnerEndpoint(store.id);
 
     // The shop's orders/create, byte for byte as Shopify signed it.
@@ -150,14 +147,7 @@ describe("Shopify's refunds/create, which names only its order", () => {
     const shop = standInShop();
     const cancelled = JSON.parse(text(fixture("shopify-orders-cancelled.json")));
     await shop.set({ orders: [cancelled] });
-    const connection = await connect({
-      store_id: store.id,
-      platform: "shopify",
-      shop_domain: SHOP,
-      api_base_url: shop.apiBaseUrl,
-      credentials: { access_token: "shpat_test" },
-      webhook_secret: SHOPIFY_SECRET,
-    });
+    const connection = await connectShopify(store.id, shop.apiBaseUrl);
     const body = new TextEncoder().encode(JSON.stringify(cancelled.refunds[0]));
     const headers = {
       ...SIGNATURES["shopify-orders-cancelled.json"]!.headers,
@@ -178,14 +168,7 @@ describe("a webhook the shop never sent", () => {
   it("is recovered by reconciliation: the order is taken in once, and the next pull changes nothing", async () => {
     const store = await shopifyStore();
     const shop = standInShop();
-    const connection = await connect({
-      store_id: store.id,
-      platform: "shopify",
-      shop_domain: SHOP,
-      api_base_url: shop.apiBaseUrl,
-      credentials: { access_token: "shpat_test" },
-      webhook_secret: SHOPIFY_SECRET,
-    });
+    const connection = await connectShopify(store.id, shop.apiBaseUrl);
     // The customer buys after the shop was connected; Shopify's orders/create never arrives.
     const placed = new Date(Date.now() + 1000).toISOString();
     const order = { ...JSON.parse(text(fixture("shopify-orders-create.json"))), id: 7_100_000_000_001, name: "#2001", created_at: placed, updated_at: placed };
