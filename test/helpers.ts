@@ -1,6 +1,8 @@
 /** Test helpers: call the Worker in-process, set up a store with keys and products, check problems. */
 import { exports } from "cloudflare:workers";
 import { expect, vi } from "vitest";
+import { accessOfRole, type Role } from "../src/auth/roles";
+import type { Principal } from "../src/http/auth";
 
 export const ADMIN = "test_bootstrap_admin_key";
 
@@ -108,4 +110,9 @@ export async function performServiceTasks(orderId: string) {
       if (r.status !== 200) throw new Error(`task ${body.event}: ${r.status} ${JSON.stringify(r.body)}`);
     }
   }
+}
+
+/** A principal of a built-in position acting in every store, for calling domain functions directly. */
+export function principalOf(role: Role, id = `test:${role}`): Principal {
+  return { id, kind: "key", name: `test ${role}`, ...accessOfRole(role), stores: "*", warehouses: "*" };
 }

@@ -13,11 +13,11 @@ import { isValidS10 } from "../src/logistics/carriers/tracking-number";
 import { createLabel } from "../src/logistics/create-label";
 import { httpCarrier } from "../src/logistics/carriers/http-carrier";
 import type { Principal } from "../src/http/auth";
-import { api, createKey, createStore, unique } from "./helpers";
+import { api, createKey, createStore, principalOf, unique } from "./helpers";
 import { labelDirectly, packedOrder, packShipment } from "./logistics-helpers";
 import { allocatedOrder, count, ledgerOk, level, stockedWarehouse } from "./processing-helpers";
 
-const ADMIN: Principal = { id: "test:admin", role: "admin", stores: "*", warehouses: "*" };
+const ADMIN: Principal = principalOf("admin");
 
 let store: { id: string };
 beforeAll(async () => {

@@ -14,7 +14,7 @@ import { aftership } from "../src/logistics/webhooks/aftership";
 import type { Env } from "../src/env";
 import { createLabel } from "../src/logistics/create-label";
 import { open, parseKeyring } from "../src/lib/pii-crypto";
-import { api, createStore } from "./helpers";
+import { api, createStore, principalOf } from "./helpers";
 import {
   bytes,
   deliverSigned,
@@ -298,7 +298,7 @@ describe.each(PARTNERS)("%s signatures", (partner) => {
     config.carriers[0].adapter = { type: "http", endpoint: "https://carrier.example", key_secret: "CARRIER_KEY_TEST" };
     expect((await api(`/v1/stores/${store.id}/logistics`, { method: "PUT", body: config })).status).toBe(200);
     try {
-      const r = await createLabel(env as Env, shipmentId, { principal: { id: "test", role: "admin", stores: "*", warehouses: "*" }, input: {}, deps: { fetch } });
+      const r = await createLabel(env as Env, shipmentId, { principal: principalOf("admin", "test"), input: {}, deps: { fetch } });
       expect(r.ok).toBe(true);
       await waitFor(async () => expect(await trackingRows("id = ?", early.body.id)).toMatchObject([{ outcome: "applied", shipment_id: shipmentId }]));
       expect(await shipmentStatus(shipmentId)).toMatchObject({ tracking_status: "in_transit" });

@@ -6,7 +6,7 @@
  */
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { can } from "../auth/roles";
+import { allows } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
@@ -104,7 +104,7 @@ afterSalesRoutes.openapi(
         reason: body.reason,
         lines: body.lines,
         // Support may take a return after the store's window, as a goodwill gesture; a storefront may not.
-        lateAllowed: can(p.role, "after_sales:decide"),
+        lateAllowed: allows(p, "after_sales:decide"),
       },
     });
     if (!r.ok) throw problemOf(r);

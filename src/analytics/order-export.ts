@@ -9,7 +9,7 @@ import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { fromMinor } from "../lib/money";
 import { listOrders } from "../orders/queries";
-import { type ContactScope, contactScopeOf } from "../orders/project-order";
+import type { ContactScope } from "../orders/project-order";
 import { customerView, type OrderRow } from "../orders/serialize";
 import { all } from "./d1";
 import type { OrderExportQuery } from "./schemas";
@@ -75,7 +75,7 @@ export async function* orderExportPages(env: Env, p: Principal, q: z.infer<typeo
         )
       : [];
     const counts = new Map(lines.map((l) => [l.order_id, l]));
-    const scope = contactScopeOf(p.role);
+    const scope = p.contactScope;
     yield page.map((o) => orderCells(o, { tz: zones.get(o.storeId) ?? "UTC", lines: counts.get(o.id), scope }));
     cursor = next ?? undefined;
   } while (cursor);

@@ -12,7 +12,6 @@ import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { csvResponse } from "./csv";
 import { rebuildRollups } from "./run-rollups";
 import { freshness } from "./freshness";
-import { contactScopeOf } from "../orders/project-order";
 import { orderColumns, orderExportPages } from "./order-export";
 import type { GroupedQuery } from "./report-query";
 import {
@@ -307,7 +306,7 @@ analyticsRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const stamp = new Date().toISOString().slice(0, 10);
-    return (await csvResponse(`orders-${stamp}.csv`, orderColumns(contactScopeOf(c.get("principal").role)), orderExportPages(c.env, c.get("principal"), q))) as never;
+    return (await csvResponse(`orders-${stamp}.csv`, orderColumns(c.get("principal").contactScope), orderExportPages(c.env, c.get("principal"), q))) as never;
   },
 );
 

@@ -4,12 +4,11 @@ import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { stores } from "../db/schema";
 import type { AppEnv } from "../env";
-import { seesStore, type Principal } from "../http/auth";
+import { allows, seesStore, type Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { OrderIdParam } from "../orders/schemas";
-import { contactScopeOf } from "../orders/project-order";
 import { iso, orderSummary } from "../orders/serialize";
 import { problemFor } from "../orders/refusals";
 import { can } from "../auth/roles";
@@ -200,8 +199,8 @@ auditRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const { id } = c.req.valid("param");
-    const r = await auditOrder(c.env, { orderId: id, trigger: "manual", actor: p.id, stores: p.stores, atVersion: null, mayDoFinanceCheck: can(p.role, "orders:review:finance") });
-    if (r.ok) return c.json({ order: orderSummary(r.order, contactScopeOf(p.role)), audit: auditSummary(r.result) }, 200);
+    const r = await auditOrder(c.env, { orderId: id, trigger: "manual", actor: p.id, stores: p.stores, atVersion: null, mayDoFinanceCheck: allows(p, "orders:review:finance") });
+    if (r.ok) return c.json({ order: orderSummary(r.order, p.contactScope), audit: auditSummary(r.result) }, 200);
     if (r.code === "skipped") throw new ApiError(409, "not_auditable", "The order is not awaiting audit", r.message);
     throw problemFor(r);
   },
@@ -242,7 +241,7 @@ auditRoutes.openapi(
   async (c) => {
     const principal = c.get("principal");
     const page = await listReviewQueue(c.env, principal, c.req.valid("query"));
-    const scope = contactScopeOf(principal.role);
+    const scope = principal.contactScope;
     const now = Date.now();
     return c.json(
       {

@@ -7,7 +7,6 @@ import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { auditSummary } from "../audit/schemas";
 import { ifMatchVersion, problemFor } from "../orders/refusals";
 import { EditOrderBody, IfMatchHeader, OrderIdParam } from "../orders/schemas";
-import { contactScopeOf } from "../orders/project-order";
 import { etag, orderSummary } from "../orders/serialize";
 import { editedOrder, editOrder } from "./edit-stage";
 import { ChangedOrder, PaymentUpdate } from "./schemas";
@@ -21,7 +20,7 @@ async function editThroughObject(c: Context<AppEnv>, id: string, changes: EditIn
   const result = await editOrder(c.env, { orderId: id, actor: p.id, stores: p.stores, expectedVersion, source: "staff", changes });
   if (!result.ok) throw problemFor(result);
   const { order, audit } = editedOrder(result);
-  return c.json({ order: orderSummary(order, contactScopeOf(p.role)), audit: audit && auditSummary(audit) }, 200, { etag: etag(order.version) });
+  return c.json({ order: orderSummary(order, p.contactScope), audit: audit && auditSummary(audit) }, 200, { etag: etag(order.version) });
 }
 
 orderChangeRoutes.openapi(

@@ -1,4 +1,9 @@
 /**
+ * Who is calling: an integration with a bearer API key, or a person signed in
+ * to the console with a session cookie (src/staff/sessions.ts). Both become
+ * one `Principal` whose permissions are its positions' (src/positions), so
+ * every route checks people and keys alike.
+ *
  * Bearer API keys. The key's SHA-256 is looked up in D1 (keys are 190 bits
  * of randomness, so a fast hash is enough; no password stretching needed)
  * and the answer is kept in this isolate for a short while, so a busy
@@ -8,23 +13,33 @@
 import { eq, inArray, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import { can, type Permission, type Role } from "../auth/roles";
+import { type Access, accessOfRole, isRole, type Permission } from "../auth/roles";
 import { database } from "../db/client";
 import { apiKeys } from "../db/schema";
 import { sha256Hex } from "../lib/ids";
 import type { AppEnv } from "../env";
+import { resolveAccess } from "../positions/grants";
+import { SESSION_COOKIE, sessionPrincipal } from "../staff/sessions";
 import { ApiError, forbidden } from "./problem";
 import { authCutOffSeconds, clientIp, countAuthFailure, tooManyAuthFailures } from "./rate-limit";
 
-export type Principal = {
-  /** The api key id (`key_...`), or `bootstrap` for the BOOTSTRAP_ADMIN_KEY secret. */
+export type Principal = Access & {
+  /** The actor recorded on everything it does: the api key id (`key_...`), `bootstrap` for the BOOTSTRAP_ADMIN_KEY secret, or the person (`usr_...`). */
   id: string;
-  role: Role;
+  kind: "key" | "user";
+  /** The key's name or the person's display name, for logs and messages. */
+  name: string;
   /** "*" for every store, else the stores this key may act for. */
   stores: "*" | readonly string[];
   /** "*" for every warehouse, else the warehouses this key may see and work in. */
   warehouses: "*" | readonly string[];
+  /** A person's console session: its id (the token's hash) and the CSRF token its writes carry. */
+  session?: { id: string; csrfToken: string } | undefined;
 };
+
+export function allows(p: Pick<Principal, "permissions">, permission: Permission): boolean {
+  return p.permissions.has(permission);
+}
 
 declare module "hono" {
   interface ContextVariableMap {
@@ -41,7 +56,7 @@ export function forgetKey(keyHash: string): void {
   keyCache.delete(keyHash);
 }
 
-const unauthorized = (detail: string) => new ApiError(401, "unauthorized", "Unauthorized", detail, {}, { "www-authenticate": 'Bearer realm="edge-oms"' });
+const unauthorized = (detail: string, code = "unauthorized") => new ApiError(401, code, "Unauthorized", detail, {}, { "www-authenticate": 'Bearer realm="edge-oms"' });
 
 function timingSafeEqualHex(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
@@ -60,21 +75,24 @@ function bootstrapHashOf(secret: string): Promise<string> {
 async function resolve(env: AppEnv["Bindings"], keyHash: string): Promise<Principal | null> {
   const bootstrap = env.BOOTSTRAP_ADMIN_KEY;
   if (bootstrap && timingSafeEqualHex(keyHash, await bootstrapHashOf(bootstrap))) {
-    return { id: "bootstrap", role: "admin", stores: "*", warehouses: "*" };
+    return { id: "bootstrap", kind: "key", name: "bootstrap admin key", ...accessOfRole("admin"), stores: "*", warehouses: "*" };
   }
   const now = Date.now();
   const hit = keyCache.get(keyHash);
   if (hit && hit.expires > now) return hit.principal;
   const row = await database(env)
-    .select({ id: apiKeys.id, role: apiKeys.role, storeIds: apiKeys.storeIds, warehouseIds: apiKeys.warehouseIds, revokedAt: apiKeys.revokedAt })
+    .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, storeIds: apiKeys.storeIds, warehouseIds: apiKeys.warehouseIds, revokedAt: apiKeys.revokedAt })
     .from(apiKeys)
     .where(eq(apiKeys.keyHash, keyHash))
     .get();
-  const principal =
+  const principal: Principal | null =
     row && row.revokedAt === null
       ? {
           id: row.id,
-          role: row.role as Role,
+          kind: "key",
+          name: row.name,
+          // A key holds one position: built-in, or custom (resolved, and cached with the key).
+          ...(isRole(row.role) ? accessOfRole(row.role) : await resolveAccess(env, [row.role])),
           stores: row.storeIds.includes("*") ? ("*" as const) : row.storeIds,
           warehouses: row.warehouseIds.includes("*") ? ("*" as const) : row.warehouseIds,
         }
@@ -92,14 +110,23 @@ async function knownGood(env: AppEnv["Bindings"], keyHash: string): Promise<bool
 }
 
 /** A failed authentication: counted per client IP (src/http/rate-limit.ts); over the limit it is a 429, else a 401. */
-async function refuse(c: Context<AppEnv>, detail: string): Promise<never> {
+async function refuse(c: Context<AppEnv>, detail: string, code?: string): Promise<never> {
   const wait = await countAuthFailure(c.env, clientIp(c.req.raw.headers));
-  throw wait ? tooManyAuthFailures(wait) : unauthorized(detail);
+  throw wait ? tooManyAuthFailures(wait) : unauthorized(detail, code);
 }
 
 export const authenticate = createMiddleware<AppEnv>(async function authenticate(c, next) {
   const ip = clientIp(c.req.raw.headers);
   const header = c.req.header("authorization");
+  // No key, but a console session cookie: a person (src/staff/sessions.ts checks the session and CSRF).
+  if (!header && c.req.header("cookie")?.includes(SESSION_COOKIE)) {
+    const wait = authCutOffSeconds(ip);
+    if (wait) throw tooManyAuthFailures(wait);
+    const person = await sessionPrincipal(c);
+    if (!person.ok) return refuse(c, person.detail, person.code);
+    c.set("principal", person.principal);
+    return next();
+  }
   const m = header ? /^Bearer\s+(\S{8,200})\s*$/i.exec(header) : null;
   const keyHash = m ? await sha256Hex(m[1]!) : null;
   // A client cut off for failed attempts is not even looked up, unless its key already worked here.
@@ -116,9 +143,15 @@ export const authenticate = createMiddleware<AppEnv>(async function authenticate
 export function requirePermission(permission: Permission) {
   return createMiddleware<AppEnv>(async function requirePermission(c, next) {
     const p = c.get("principal");
-    if (!can(p.role, permission)) throw forbidden(`The ${p.role} role may not ${permission}`);
+    if (!allows(p, permission)) throw forbidden(`${describe(p)} may not ${permission}`);
     await next();
   });
+}
+
+/** "The auditor key", "Ada Lovelace (picker)": who was refused, in words. */
+export function describe(p: Pick<Principal, "kind" | "name" | "positions">): string {
+  const positions = p.positions.join(", ") || "no position";
+  return p.kind === "user" ? `${p.name} (${positions})` : `The ${positions} key`;
 }
 
 export function seesStore(p: Pick<Principal, "stores">, storeId: string): boolean {

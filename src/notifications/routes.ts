@@ -1,5 +1,5 @@
 /** What customers were told (the local provider's outbox, and the delivery record of every provider), and customer links. */
-import { contactScopeOf, seesMessages } from "../orders/project-order";
+import { seesMessages } from "../orders/project-order";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { notFound } from "../http/problem";
@@ -26,7 +26,7 @@ notificationRoutes.openapi(
     const principal = c.get("principal");
     const page = await listNotifications(c.env, principal, c.req.valid("query"));
     // The address and the text are the customer's contact data (the text greets them by name).
-    const contact = seesMessages(contactScopeOf(principal.role));
+    const contact = seesMessages(principal.contactScope);
     return c.json(
       {
         data: page.data.map((n) => ({

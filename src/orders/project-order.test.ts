@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ROLES } from "../auth/roles";
-import { contactScopeOf, postalPrefix, projectCustomer, seesMessages } from "./project-order";
+import { accessOfRole, ROLES } from "../auth/roles";
+import { postalPrefix, projectCustomer, seesMessages } from "./project-order";
 
 const facts = {
   name: "Ada Lovelace",
@@ -12,7 +12,7 @@ const facts = {
 
 describe("what each role sees of the customer", () => {
   it("maps every role to a scope: contact roles, the floor's ship-to, analysts' pseudonyms", () => {
-    const scopes = Object.fromEntries(ROLES.map((r) => [r, contactScopeOf(r)]));
+    const scopes = Object.fromEntries(ROLES.map((r) => [r, accessOfRole(r).contactScope]));
     expect(scopes).toEqual({
       admin: "contact",
       auditor: "contact",
@@ -22,6 +22,11 @@ describe("what each role sees of the customer", () => {
       logistics: "ship_to",
       partner: "ship_to",
       analyst: "pseudonymous",
+      warehouse_lead: "ship_to",
+      picker: "ship_to",
+      packer: "ship_to",
+      finance: "contact",
+      owner: "contact",
     });
   });
 
@@ -47,7 +52,7 @@ describe("what each role sees of the customer", () => {
   });
 
   it("customer messages are for contact roles only", () => {
-    expect(ROLES.filter((r) => seesMessages(contactScopeOf(r)))).toEqual(["admin", "auditor", "support", "channel"]);
+    expect(ROLES.filter((r) => seesMessages(accessOfRole(r).contactScope))).toEqual(["admin", "auditor", "support", "channel", "finance", "owner"]);
   });
 });
 

@@ -3,8 +3,11 @@
  * every reader of an order (the order API, the review queue, edits, the
  * notifications list, the CSV export).
  *
- * - `contact` (admin, auditor, support, channel): name, email, phone, address.
- * - `ship_to` (warehouse, logistics, partner): what goes on the parcel: the
+ * Which scope a position gets is decided with the position (src/auth/roles.ts;
+ * a custom position names its own); a principal with several sees the widest.
+ *
+ * - `contact` (admin, auditor, support, finance, owner, channel): name, email, phone, address.
+ * - `ship_to` (warehouse, picker, packer, logistics, partner): what goes on the parcel: the
  *   recipient's name, full address and phone (carriers print or call the
  *   phone for delivery), never the email.
  * - `pseudonymous` (analyst): no name, email, phone or street; the country,
@@ -15,25 +18,10 @@
  * rules here are tested without secrets.
  */
 import type { z } from "@hono/zod-openapi";
-import type { Role } from "../auth/roles";
+import type { ContactScope } from "../auth/roles";
 import type { Address, OrderSummary } from "./schemas";
 
-export type ContactScope = "contact" | "ship_to" | "pseudonymous";
-
-/** Exhaustive on purpose: a new role does not compile until someone decides what it may see. */
-const SCOPE_OF: Record<Role, ContactScope> = {
-  admin: "contact",
-  auditor: "contact",
-  support: "contact",
-  channel: "contact",
-  warehouse: "ship_to",
-  logistics: "ship_to",
-  partner: "ship_to",
-  analyst: "pseudonymous",
-};
-
-/** Unknown roles see the least. */
-export const contactScopeOf = (role: Role): ContactScope => SCOPE_OF[role] ?? "pseudonymous";
+export type { ContactScope };
 
 /** An address as stored, every part possibly missing (older rows, edits in flight). */
 export type AddressFacts = { [K in keyof z.infer<typeof Address>]?: string | null };

@@ -1,13 +1,12 @@
 /** The order API: intake, reads and transitions. Thin: validation is in schemas, rules in the domain files. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { assertStoreInScope } from "../http/auth";
+import { allows, assertStoreInScope, describe } from "../http/auth";
 import { idempotencyKeyOf, replay, requestHash } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { ifMatchVersion, problemFor } from "./refusals";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { database } from "../db/client";
-import { can, readsInternalNotes } from "../auth/roles";
 import { sendOutboxSoon } from "../outbox/send";
 import { createOrder } from "./create-order";
 import { orderStub } from "./order-object";
@@ -26,7 +25,6 @@ import {
   OrderSummary,
   TransitionBody,
 } from "./schemas";
-import { contactScopeOf } from "./project-order";
 import { etag, orderEvent, orderSummary, orderWithLines } from "./serialize";
 
 export const orderRoutes = new OpenAPIHono<AppEnv>();
@@ -51,7 +49,7 @@ orderRoutes.openapi(
     assertStoreInScope(principal, input.store_id);
     const key = idempotencyKeyOf(c);
     const idem = key ? { principalId: principal.id, key, requestHash: await requestHash(c), method: "POST", path: "/v1/orders" } : null;
-    const result = await createOrder(c.env, input, { actor: principal.id, idempotency: idem, scope: contactScopeOf(principal.role) });
+    const result = await createOrder(c.env, input, { actor: principal.id, idempotency: idem, scope: principal.contactScope });
     if (!result.ok) {
       switch (result.code) {
         case "invalid":
@@ -90,7 +88,7 @@ orderRoutes.openapi(
   async (c) => {
     const found = await getOrder(c.env, c.get("principal"), c.req.valid("param").id);
     if (!found) throw notFound("order");
-    return c.json(orderWithLines(found.order, found.lines, contactScopeOf(c.get("principal").role)), 200, { etag: etag(found.order.version) });
+    return c.json(orderWithLines(found.order, found.lines, c.get("principal").contactScope), 200, { etag: etag(found.order.version) });
   },
 );
 
@@ -107,7 +105,7 @@ orderRoutes.openapi(
   async (c) => {
     const principal = c.get("principal");
     const page = await listOrders(c.env, principal, c.req.valid("query"));
-    const scope = contactScopeOf(principal.role);
+    const scope = principal.contactScope;
     return c.json({ ...page, data: page.data.map((o) => orderSummary(o, scope)) }, 200);
   },
 );
@@ -126,7 +124,7 @@ orderRoutes.openapi(
     const { cursor, limit } = c.req.valid("query");
     const found = await listOrderEvents(c.env, c.req.valid("param").id, { principal: c.get("principal"), cursor, limit });
     if (!found) throw notFound("order");
-    const internalNote = readsInternalNotes(c.get("principal").role);
+    const internalNote = c.get("principal").insider;
     return c.json({ ...found, data: found.data.map((e) => orderEvent(e, { internalNote })) }, 200);
   },
 );
@@ -152,8 +150,8 @@ orderRoutes.openapi(
     const principal = c.get("principal");
     const { event, reason, stock, internal_note, customer_message } = c.req.valid("json");
     const { id } = c.req.valid("param");
-    if (isOrderEvent(event) && !can(principal.role, `orders:transition:${event}`)) {
-      throw new ApiError(403, "forbidden", "Forbidden", `The ${principal.role} role may not ${event} orders`);
+    if (isOrderEvent(event) && !allows(principal, `orders:transition:${event}`)) {
+      throw new ApiError(403, "forbidden", "Forbidden", `${describe(principal)} may not ${event} orders`);
     }
     if (isOrderEvent(event) && REASON_REQUIRED.has(event) && !reason) {
       throw validationFailed([{ field: "reason", message: `is required to ${event} an order` }]);
@@ -168,10 +166,10 @@ orderRoutes.openapi(
       actor: principal.id,
       stores: principal.stores,
       expectedVersion,
-      mayDoFinanceCheck: can(principal.role, "orders:review:finance"),
+      mayDoFinanceCheck: allows(principal, "orders:review:finance"),
       ...(stock ? { data: { stock } } : {}),
     });
-    if (result.ok) return c.json(orderSummary(result.order, contactScopeOf(principal.role)), 200, { etag: etag(result.order.version) });
+    if (result.ok) return c.json(orderSummary(result.order, principal.contactScope), 200, { etag: etag(result.order.version) });
     throw problemFor(result);
   },
 );

@@ -25,3 +25,4 @@ export * from "./after-sales";
 export * from "./channels";
 export * from "./channel-sync";
 export * from "./events";
+export * from "./staff";
