@@ -43,6 +43,9 @@ export default defineConfig({
           // The partners' sample events happened in June 2025: the suite takes them as they are. The age limit's own
           // test (test/tracking-event-age.test.ts) runs the app with the production default.
           TRACKING_EVENT_MAX_AGE_DAYS: "36500",
+          // Staff passwords hash at a test cost (src/staff/password.ts): hundreds of sign-ins would otherwise take minutes.
+          // The production cost has its own test (src/staff/password.test.ts).
+          PASSWORD_SCRYPT_COST: "1024,8,1",
         },
       },
     }),

@@ -53,7 +53,9 @@ export const app = new OpenAPIHono<AppEnv>({
 });
 
 app.use(requestId());
-app.use("/v1/*", authenticate, jsonBodies);
+// Signing in, accepting an invitation and resetting a password come before there is anyone to authenticate:
+// /v1/auth/* is public (src/staff guards it: rate limits, lockout, same-origin); everything else needs a key or a session.
+app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/auth/") ? next() : authenticate(c, next)), jsonBodies);
 // The customer's own pages need no key: a limit per client IP keeps token guessing and floods off them.
 app.use("/o/*", customerPageLimit);
 

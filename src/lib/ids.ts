@@ -39,7 +39,11 @@ export type IdPrefix =
   | "whs"
   | "msg"
   | "ntc"
-  | "chi";
+  | "chi"
+  | "usr"
+  | "pos"
+  | "act"
+  | "utk";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";
