@@ -42,7 +42,12 @@ const visible = (r: Awaited<ReturnType<typeof signIn>>) => ({
 });
 
 const unknownEmail = () => `${unique("nobody")}@staff.example`;
-const throttleOf = (email: string) => db.select().from(signInThrottle).where(eq(signInThrottle.subject, throttleSubject(env, email))).get();
+const throttleOf = (email: string) =>
+  db
+    .select()
+    .from(signInThrottle)
+    .where(eq(signInThrottle.subject, throttleSubject(env, email)))
+    .get();
 const activityFor = (userId: string) => db.select().from(activityLog).where(eq(activityLog.target, userId)).all();
 
 describe("signing in with a password", () => {
@@ -125,7 +130,9 @@ describe("signing in with a password", () => {
   it("sends someone whose position requires two-factor to enrol: only their own account opens", async () => {
     const now = Date.now();
     const position = `pos_${unique("strict").replace(/-/g, "")}`;
-    await db.insert(positions).values({ id: position, name: "Strict", builtIn: false, permissions: ["orders:read"], contactScope: "pseudonymous", requireTwoFactor: true, createdAt: now, updatedAt: now });
+    await db
+      .insert(positions)
+      .values({ id: position, name: "Strict", builtIn: false, permissions: ["orders:read"], contactScope: "pseudonymous", requireTwoFactor: true, createdAt: now, updatedAt: now });
     const person = await createUser({ positions: [position] });
     const r = await signIn({ email: person.email, password: person.password });
     expect(r.body.stage).toBe("enrol");
@@ -208,7 +215,8 @@ describe("a sign-in that fails", () => {
 describe("sign-in from another site (login CSRF)", () => {
   it("is refused before anything happens, whatever the body", async () => {
     const person = await createUser();
-    for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }]) {
+    const foreign: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "null" }, { "sec-fetch-site": "cross-site" }, { "sec-fetch-site": "same-site" }];
+    for (const headers of foreign) {
       const r = await signIn({ email: person.email, password: person.password }, headers);
       expect(r.status, JSON.stringify(headers)).toBe(403);
       expect(r.body.code).toBe("cross_site_refused");
@@ -274,7 +282,11 @@ describe("the lockout", () => {
     const person = await createUser();
     const subject = throttleSubject(env, person.email);
     const wrong = "not the password at all";
-    const unlock = () => db.update(signInThrottle).set({ lockedUntil: Date.now() - 1 }).where(eq(signInThrottle.subject, subject));
+    const unlock = () =>
+      db
+        .update(signInThrottle)
+        .set({ lockedUntil: Date.now() - 1 })
+        .where(eq(signInThrottle.subject, subject));
     for (let i = 0; i < 6; i++) await signIn({ email: person.email, password: wrong });
     for (const minutes of [2, 4, 8]) {
       await unlock();
@@ -346,5 +358,18 @@ describe("the per-address limit", () => {
     expect(r.headers.get("retry-after")).toBe("60");
     // Another address is not held up.
     expect((await signIn({ email: person.email, password: person.password }, { "cf-connecting-ip": "198.51.100.251" })).status).toBe(200);
+  });
+});
+
+describe("the API description", () => {
+  it("documents signing in, with its answers, and the person's own routes", async () => {
+    const spec: any = await (await exports.default.fetch(`${ORIGIN}/openapi.json`)).json();
+    const op = spec.paths["/v1/auth/sign-in"].post;
+    expect(op.security).toBeUndefined();
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(["200", "401", "403", "422", "429"]));
+    expect(op.requestBody.content["application/json"].schema.$ref).toBe("#/components/schemas/SignIn");
+    for (const path of ["/v1/me", "/v1/me/sessions", "/v1/me/password", "/v1/me/sign-out", "/v1/me/sign-out-everywhere", "/v1/me/sessions/{id}"]) {
+      expect(spec.paths[path], path).toBeDefined();
+    }
   });
 });
