@@ -102,3 +102,8 @@ export async function countFailure(env: Env, subject: string, now = Date.now()):
 export async function clearFailures(env: Env, subject: string): Promise<void> {
   await database(env).delete(signInThrottle).where(eq(signInThrottle.subject, subject));
 }
+
+/** A completed password reset: the address's lock and count are gone, as the lock's message promises. */
+export async function forgetFailures(env: Env, email: string): Promise<void> {
+  await clearFailures(env, throttleSubject(env, email));
+}
