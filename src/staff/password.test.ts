@@ -10,7 +10,7 @@ describe("password hashing", () => {
     const stored = await hashPassword("correct horse battery staple", PRODUCTION_COST);
     expect(stored).toMatch(/^scrypt\$32768\$8\$3\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(await verifyPassword("correct horse battery staple", stored, PRODUCTION_COST)).toEqual({ ok: true, needsRehash: false });
-  }, 60_000);
+  }, 120_000);
 
   it("salts every hash", async () => {
     const a = await hashPassword("same password here", LOW);
