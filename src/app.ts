@@ -41,6 +41,9 @@ import { eventRoutes } from "./events/routes";
 import { partnerWebhookRoutes } from "./partner-webhooks/routes";
 import { channelRoutes } from "./channels/routes";
 import { channelWebhookRoutes } from "./channels/webhook-routes";
+import { accountRoutes } from "./staff/account-routes";
+import { authSameOrigin } from "./staff/auth-origin";
+import { signInRoutes } from "./staff/sign-in-routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -53,6 +56,8 @@ export const app = new OpenAPIHono<AppEnv>({
 });
 
 app.use(requestId());
+// Writes to the public account steps only from our own pages (login CSRF), refused before their body is read.
+app.use("/v1/auth/*", authSameOrigin);
 // Signing in, accepting an invitation and resetting a password come before there is anyone to authenticate:
 // /v1/auth/* is public (src/staff guards it: rate limits, lockout, same-origin); everything else needs a key or a session.
 app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/auth/") ? next() : authenticate(c, next)), jsonBodies);
@@ -86,6 +91,8 @@ app.route("/", syncRoutes);
 app.route("/", eventRoutes);
 app.route("/", partnerWebhookRoutes);
 app.route("/", channelRoutes);
+app.route("/", signInRoutes);
+app.route("/", accountRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 app.route("/", channelWebhookRoutes);

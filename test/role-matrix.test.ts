@@ -382,6 +382,16 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", await channelConnection()), body: { name: "renamed" } };
     case "PUT /v1/channel-connections/{id}/sku-map":
       return { path: path.replace("{id}", await channelConnection()), body: { entries: [{ platform_key: "SOCK-1", sku: "TEA-1" }] } };
+    // A person's own account (`account:self`): no key holds it, so every role is refused.
+    case "GET /v1/me":
+    case "POST /v1/me/sign-out":
+    case "POST /v1/me/sign-out-everywhere":
+    case "GET /v1/me/sessions":
+      return { path };
+    case "DELETE /v1/me/sessions/{id}":
+      return { path: path.replace("{id}", "0".repeat(64)) };
+    case "PUT /v1/me/password":
+      return { path, body: { current_password: "matrix", new_password: "a brand new passphrase" } };
   }
   // A person's own account (`account:self`): no key holds it, so every key is refused before the request is read.
   if (!ROLES.some((r) => can(r, permissionOf(method, path)))) return { path: path.replace(/\{[^}]+\}/g, "x") };

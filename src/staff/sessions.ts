@@ -109,14 +109,15 @@ export async function currentSession(env: Env, token: string | undefined, now = 
   return found;
 }
 
-/** Revokes this person's sessions (all, or all but one), at once. */
-export async function revokeSessions(env: Env, userId: string, reason: string, opts: { except?: string } = {}): Promise<void> {
+/** Revokes this person's sessions (all, or all but one), at once. Returns how many were still unrevoked. */
+export async function revokeSessions(env: Env, userId: string, reason: string, opts: { except?: string } = {}): Promise<number> {
   const db = database(env);
   const live = and(eq(sessions.userId, userId), isNull(sessions.revokedAt));
-  await db
+  const result = await db
     .update(sessions)
     .set({ revokedAt: Date.now(), revokedReason: reason })
     .where(opts.except ? and(live, ne(sessions.id, opts.except)) : live);
+  return result.meta.changes;
 }
 
 /** Is this write from our own pages? The Origin a browser sends must be ours (absent: not a browser's cross-site request). */
