@@ -41,6 +41,9 @@ import { eventRoutes } from "./events/routes";
 import { partnerWebhookRoutes } from "./partner-webhooks/routes";
 import { channelRoutes } from "./channels/routes";
 import { channelWebhookRoutes } from "./channels/webhook-routes";
+import { userRoutes } from "./staff/users-routes";
+import { positionRoutes } from "./positions/routes";
+import { accountLinkRoutes } from "./staff/account-link-routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -86,6 +89,9 @@ app.route("/", syncRoutes);
 app.route("/", eventRoutes);
 app.route("/", partnerWebhookRoutes);
 app.route("/", channelRoutes);
+app.route("/", userRoutes);
+app.route("/", positionRoutes);
+app.route("/", accountLinkRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 app.route("/", channelWebhookRoutes);
