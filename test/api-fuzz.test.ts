@@ -42,9 +42,14 @@ const MAY_WRITE = new Set(["valid", "extra", "idempotency", "if-match", "auth", 
 /**
  * Refusals that record the attempt, as documented: a wrong scan at picking
  * or packing is refused (409 `wrong_item`) and kept in the work log as a
- * `scan_mismatch` (docs/analytics.md). They may append to these tables only.
+ * `scan_mismatch` (docs/analytics.md); a dead emailed link is logged as an
+ * attempt (docs/staff.md). They may append to these tables only.
  */
-const RECORDED_REFUSALS: { code: string; tables: string[] }[] = [{ code: "wrong_item", tables: ["warehouse_events"] }];
+const RECORDED_REFUSALS: { code: string; tables: string[] }[] = [
+  { code: "wrong_item", tables: ["warehouse_events"] },
+  // A dead invitation or reset link is in the activity log (docs/staff.md).
+  { code: "invalid_token", tables: ["activity_log"] },
+];
 
 type Answer = { status: number; contentType: string; text: string };
 type Failure = { request: FuzzRequest; answer: Answer; problem: string };
