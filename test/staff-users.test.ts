@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { api, createKey, createStore, unique } from "./helpers";
 import { asPerson, createUser, sessionFor } from "./staff-helpers";
-import { emailsTo } from "./staff-mail-helpers";
+import { emailsTo, waitForEmails } from "./staff-mail-helpers";
 
 const invite = (o: Record<string, unknown> = {}) => ({ email: `${unique("inv")}@staff.example`, display_name: "Ana Lima", positions: ["picker"], ...o });
 const count = async (table: string) => (await env.DB.prepare(`SELECT count(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
@@ -226,6 +226,7 @@ describe("changing", () => {
     expect((await api("/v1/orders", { key: made.body.key })).status).toBe(200);
     expect((await asPerson(s, "/v1/users")).status).toBe(200);
     await api("/v1/auth/password-resets", { key: null, body: { email: person.email } });
+    await waitForEmails(person.id, "password_reset");
     const r = await api(`/v1/users/${person.id}`, { method: "PATCH", body: { status: "deactivated" } });
     expect(r.status).toBe(200);
     expect(r.body.status).toBe("deactivated");

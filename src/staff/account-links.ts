@@ -76,14 +76,22 @@ export async function acceptInvitation(c: Context<AppEnv>, input: { token: strin
   return { ok: true, user, session };
 }
 
-/** Emails a reset link to an active person with this address; for anyone else nothing happens, and the caller cannot tell. */
+/**
+ * Emails a reset link to an active person with this address; for anyone
+ * else nothing is sent, and the caller cannot tell: the answer leaves after
+ * the same one read either way, and the link is made and sent after it.
+ */
 export async function requestPasswordReset(c: Context<AppEnv>, email: string): Promise<void> {
   const user = await database(c.env)
     .select()
     .from(users)
     .where(eq(users.email, normaliseEmail(email)))
     .get();
-  if (!user || user.status !== "active") {
+  c.executionCtx.waitUntil(sendResetLink(c, user?.status === "active" ? user : null));
+}
+
+async function sendResetLink(c: Context<AppEnv>, user: UserRow | null): Promise<void> {
+  if (!user) {
     await recordActivity(c, { action: "password_reset_requested", actor: anonymous, status: 202, detail: { sent: false } });
     return;
   }
