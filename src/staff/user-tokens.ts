@@ -7,7 +7,7 @@
  */
 import { and, eq, gt, isNull } from "drizzle-orm";
 import { database } from "../db/client";
-import { userTokens, USER_TOKEN_PURPOSES } from "../db/schema";
+import { type USER_TOKEN_PURPOSES, userTokens } from "../db/schema";
 import type { Env } from "../env";
 import { randomToken, sha256Hex } from "../lib/ids";
 
