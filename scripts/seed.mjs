@@ -5,7 +5,7 @@
 //
 //   npm run db:seed                 (local D1 in .wrangler/state)
 //   OMS_PERSIST_DIR=/tmp/x npm run db:seed
-import { createHash } from "node:crypto";
+import { createHash, randomBytes, scryptSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -53,6 +53,39 @@ export const DEMO_KEYS = [
   },
 ];
 
+/**
+ * One person per built-in staff position (channel and partner are
+ * integrations: keys, not people), all with one public demo password. Like
+ * the demo keys they exist only in local databases seeded by this script.
+ */
+export const DEMO_PASSWORD = "demo-password-2026";
+export const DEMO_STAFF = [
+  ["admin", "Avery Admin"],
+  ["owner", "Olivia Owner"],
+  ["auditor", "Aaron Auditor"],
+  ["warehouse_lead", "Wen Lead"],
+  ["picker", "Pat Picker"],
+  ["packer", "Paz Packer"],
+  ["logistics", "Lee Logistics"],
+  ["support", "Sam Support"],
+  ["finance", "Fang Finance"],
+  ["analyst", "Ana Analyst"],
+].map(([position, name]) => ({ id: `usr_demo_${position}`, position, name, email: `${position.replace("_", ".")}@demo.example` }));
+
+/**
+ * The demo password hashed as src/staff/password.ts stores it
+ * (`scrypt$N$r$p$salt$hash`, production cost N=2^15, r=8, p=3), with
+ * Node's own scrypt (RFC 7914: the same output as @noble/hashes, about a
+ * third of a second each). A seeded person who already exists keeps their
+ * row (INSERT OR IGNORE), so a changed password survives the next start.
+ */
+export function demoPasswordHash(password = DEMO_PASSWORD) {
+  const [N, r, p] = [2 ** 15, 8, 3];
+  const salt = randomBytes(16);
+  const hash = scryptSync(password.normalize("NFC"), salt, 32, { N, r, p, maxmem: 2 ** 26 });
+  return `scrypt$${N}$${r}$${p}$${salt.toString("base64")}$${hash.toString("base64")}`;
+}
+
 export const sha256Hex = (text) => createHash("sha256").update(text).digest("hex");
 
 const q = (v) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
@@ -96,6 +129,24 @@ export function seedSql(now = Date.now()) {
           revoked_at: null,
         }),
       ),
+      ...DEMO_STAFF.map((u) =>
+        insert("users", {
+          id: u.id,
+          email: u.email,
+          display_name: u.name,
+          status: "active",
+          positions: JSON.stringify([u.position]),
+          store_ids: JSON.stringify(["*"]),
+          warehouse_ids: JSON.stringify(["*"]),
+          password_hash: demoPasswordHash(),
+          password_changed_at: now,
+          locale: "en",
+          created_by: "seed",
+          created_at: now,
+          updated_at: now,
+          version: 1,
+        }),
+      ),
     ].join("\n") + "\n"
   );
 }
@@ -130,6 +181,8 @@ if (isMain) {
     await seed({ persistDir });
     console.log(`Seeded ${DEMO_STORE.id} (${DEMO_PRODUCTS.length} products), ${DEMO_WAREHOUSE.id} and demo keys:`);
     for (const k of DEMO_KEYS) console.log(`  ${k.role.padEnd(8)} ${k.storeIds.join(",").padEnd(8)} ${k.key}`);
+    console.log(`Demo staff (password ${DEMO_PASSWORD}):`);
+    for (const u of DEMO_STAFF) console.log(`  ${u.position.padEnd(15)} ${u.email}`);
   } catch (err) {
     console.error(err.message);
     console.error("Are the migrations applied? `npm start` applies them and seeds; `npm run db:migrate` applies them to .wrangler/state.");

@@ -2,7 +2,7 @@
 //
 //  1. copies .dev.vars.example to .dev.vars if there is none (local secrets);
 //  2. applies the D1 migrations to the local database;
-//  3. seeds the demo store, catalogue, warehouse and demo API keys (idempotent);
+//  3. seeds the demo store, catalogue, warehouse, demo API keys and one demo person per staff position (idempotent);
 //  4. runs `wrangler dev` on http://127.0.0.1:$PORT (queue consumers included);
 //  5. fires the cron triggers of wrangler.toml on their schedule, which
 //     `wrangler dev` does not do, through /cdn-cgi/local/scheduled.
@@ -17,7 +17,7 @@ import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs"
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { cronMatches, msToNextMinute, parseCron, readCrons } from "./cron.mjs";
-import { DEMO_KEYS, DEMO_STORE, seed } from "./seed.mjs";
+import { DEMO_KEYS, DEMO_PASSWORD, DEMO_STAFF, DEMO_STORE, seed } from "./seed.mjs";
 import { localPublicUrl, persistArgs, ROOT, runWrangler, spawnWrangler } from "./wrangler.mjs";
 
 const log = (msg) => console.log(`[start] ${msg}`);
@@ -241,6 +241,8 @@ if (!stopping) {
     `  Admin key  ${adminKey ?? "(BOOTSTRAP_ADMIN_KEY is not set in .dev.vars)"}   (BOOTSTRAP_ADMIN_KEY in .dev.vars)`,
     ...DEMO_KEYS.map((k) => `  Demo key   ${k.key}   (${k.role}, ${k.storeIds.join(", ")})`),
     `  Demo store ${DEMO_STORE.id} (${DEMO_STORE.name}, ${DEMO_STORE.currency}); SKUs TEA-1, MUG-1, KETTLE-1, FILTER-1, SETUP-1`,
+    `  Console    ${base}/console   (demo staff sign in with password ${DEMO_PASSWORD}):`,
+    ...DEMO_STAFF.map((u) => `               ${u.email.padEnd(30)} ${u.position}`),
     `  Crons      ${cronNote}`,
     `  State      ${persistDir ?? join(ROOT, ".wrangler/state")}`,
     "",

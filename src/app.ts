@@ -44,6 +44,9 @@ import { channelWebhookRoutes } from "./channels/webhook-routes";
 import { accountRoutes } from "./staff/account-routes";
 import { authSameOrigin } from "./staff/auth-origin";
 import { signInRoutes } from "./staff/sign-in-routes";
+import { userRoutes } from "./staff/users-routes";
+import { positionRoutes } from "./positions/routes";
+import { accountLinkRoutes } from "./staff/account-link-routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -93,6 +96,9 @@ app.route("/", partnerWebhookRoutes);
 app.route("/", channelRoutes);
 app.route("/", signInRoutes);
 app.route("/", accountRoutes);
+app.route("/", userRoutes);
+app.route("/", positionRoutes);
+app.route("/", accountLinkRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 app.route("/", channelWebhookRoutes);

@@ -6,12 +6,13 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createServiceTasks } from "../src/fulfilment/service-tasks";
-import { can, ROLES, type Role } from "../src/auth/roles";
+import { can, COMPOSABLE_PERMISSIONS, type Permission, permissionSet, permissionsOf, ROLES, type Role } from "../src/auth/roles";
 import { ORDER_EVENTS } from "../src/orders/lifecycle";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { DEFAULT_CONFIG } from "../src/logistics/carrier-config";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
+import { asPerson, createUser, sessionFor } from "./staff-helpers";
 import { allocatedOrder, approvedOrder, floorShipment, mergeablePair, stockedWarehouse } from "./processing-helpers";
 import { packedOrder } from "./logistics-helpers";
 import { newId } from "../src/lib/ids";
@@ -117,8 +118,30 @@ async function afterSalesRequest(): Promise<string> {
   return r.body.id;
 }
 
-/** A request each route would accept from a role allowed to make it. */
-async function sample(method: string, path: string, role: Role): Promise<{ path: string; body?: unknown; lifecycleMayRefuse?: boolean }> {
+/**
+ * Who walks the matrix: a built-in role's key, or a custom position as a key
+ * and as a signed-in person. `position` is what it may hand on (its own),
+ * `has` what it holds.
+ */
+type Actor = { name: string; position: string; has: (p: Permission) => boolean; call: (path: string, init: { method: string; body?: unknown }) => ReturnType<typeof api> };
+
+const keyActor = (role: Role): Actor => ({ name: role, position: role, has: (p) => can(role, p), call: (path, init) => api(path, { ...init, key: keys[role] }) });
+
+/** A person on staff in this position: an invitee, or a colleague to change. */
+async function staffIn(position: string, status: "active" | "invited" = "active") {
+  return (await createUser({ positions: [position], status })).id;
+}
+
+/** A custom position of one permission, to change or archive. */
+async function customPosition(permission: string) {
+  const r = await api("/v1/positions", { body: { name: unique("matrix"), permissions: [permission] } });
+  if (r.status !== 201) throw new Error(`position: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id as string;
+}
+
+/** A request each route would accept from an actor allowed to make it. */
+async function sample(method: string, path: string, actor: Actor): Promise<{ path: string; body?: unknown; lifecycleMayRefuse?: boolean }> {
+  const held = COMPOSABLE_PERMISSIONS.find(actor.has) ?? "orders:read";
   switch (`${method} ${path}`) {
     case "POST /v1/orders":
       return { path, body: orderBody(store.id) };
@@ -131,7 +154,7 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       // An event this role may fire (each event's permission is walked below); from received it may be illegal (409).
       return {
         path: path.replace("{id}", (await createOrder(store.id)).id),
-        body: { event: ORDER_EVENTS.find((e) => can(role, `orders:transition:${e}`)) ?? "approve", reason: "matrix" },
+        body: { event: ORDER_EVENTS.find((e) => actor.has(`orders:transition:${e}`)) ?? "approve", reason: "matrix" },
         lifecycleMayRefuse: true,
       };
     case "POST /v1/stores":
@@ -151,7 +174,8 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
     case "PATCH /v1/products/{id}":
       return { path: path.replace("{id}", product.id), body: { price: "11.00" } };
     case "POST /v1/api-keys":
-      return { path, body: { name: "k", role: "analyst", store_ids: [store.id] } };
+      // Its own position: no key holds more than its maker.
+      return { path, body: { name: "k", role: actor.position, store_ids: [store.id] } };
     case "GET /v1/api-keys":
       return { path };
     case "GET /v1/reports/orders":
@@ -311,17 +335,17 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
     case "POST /v1/carrier-choices/dry-run":
       return { path, body: { store_id: logStore.id, destination: { country: "US" }, packages: [{ weight_grams: 500, length_mm: 100, width_mm: 100, height_mm: 100 }] } };
     case "POST /v1/shipments/{id}/label":
-      return { path: path.replace("{id}", can(role, "labels:create") ? (await packedOrder(logStore.id)).shipmentId : labelled.shipmentId), body: {} };
+      return { path: path.replace("{id}", actor.has("labels:create") ? (await packedOrder(logStore.id)).shipmentId : labelled.shipmentId), body: {} };
     case "GET /v1/shipments/{id}/label":
     case "GET /v1/shipments/{id}/label.pdf":
     case "GET /v1/shipments/{id}/tracking":
       return { path: path.replace("{id}", labelled.shipmentId) };
     case "DELETE /v1/shipments/{id}/label":
-      return { path: path.replace("{id}", can(role, "labels:create") ? (await labelledShipment()).shipmentId : labelled.shipmentId) };
+      return { path: path.replace("{id}", actor.has("labels:create") ? (await labelledShipment()).shipmentId : labelled.shipmentId) };
     case "POST /v1/shipments/{id}/handover":
-      return { path: path.replace("{id}", can(role, "shipments:handover") ? (await labelledShipment()).shipmentId : labelled.shipmentId), body: {} };
+      return { path: path.replace("{id}", actor.has("shipments:handover") ? (await labelledShipment()).shipmentId : labelled.shipmentId), body: {} };
     case "POST /v1/shipments/{id}/tracking-events":
-      return { path: path.replace("{id}", can(role, "tracking:record") ? (await labelledShipment()).shipmentId : labelled.shipmentId), body: { status: "in_transit" } };
+      return { path: path.replace("{id}", actor.has("tracking:record") ? (await labelledShipment()).shipmentId : labelled.shipmentId), body: { status: "in_transit" } };
     case "GET /v1/orders/{id}/tracking":
       return { path: path.replace("{id}", labelled.orderId) };
     case "GET /v1/tracking-events":
@@ -392,6 +416,26 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
       return { path: path.replace("{id}", "0".repeat(64)) };
     case "PUT /v1/me/password":
       return { path, body: { current_password: "matrix", new_password: "a brand new passphrase" } };
+    // Staff and positions: what the actor hands on is its own position, never more.
+    case "POST /v1/users":
+      return { path, body: { email: `${unique("matrix")}@staff.example`, display_name: "Matrix", positions: [actor.position] } };
+    case "GET /v1/users":
+    case "GET /v1/positions":
+      return { path };
+    case "GET /v1/users/{id}":
+      return { path: path.replace("{id}", await staffIn("picker")) };
+    case "PATCH /v1/users/{id}":
+      return { path: path.replace("{id}", await staffIn(actor.position)), body: { display_name: "Renamed" } };
+    case "POST /v1/users/{id}/invitation":
+      return { path: path.replace("{id}", await staffIn(actor.position, "invited")) };
+    case "GET /v1/positions/{id}":
+      return { path: path.replace("{id}", "picker") };
+    case "POST /v1/positions":
+      return { path, body: { name: unique("matrix"), permissions: [held] } };
+    case "PATCH /v1/positions/{id}":
+      return { path: path.replace("{id}", await customPosition(held)), body: { description: "matrix" } };
+    case "DELETE /v1/positions/{id}":
+      return { path: path.replace("{id}", await customPosition(held)) };
   }
   // A person's own account (`account:self`): no key holds it, so every key is refused before the request is read.
   if (!ROLES.some((r) => can(r, permissionOf(method, path)))) return { path: path.replace(/\{[^}]+\}/g, "x") };
@@ -422,23 +466,67 @@ async function refusedPush() {
   return id;
 }
 
+/** A seeded pseudo-random subset of the composable permissions (mulberry32): the same on every run, varied across permissions. */
+function seededSubset(seed: number, share: number): Permission[] {
+  let t = seed;
+  const next = () => {
+    t = (t + 0x6d2b79f5) | 0;
+    let r = Math.imul(t ^ (t >>> 15), 1 | t);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  };
+  return COMPOSABLE_PERMISSIONS.filter(() => next() < share);
+}
+
+/** Custom positions the matrix walks too, each as an API key and as a signed-in person. */
+const CUSTOM_POSITIONS: Record<string, readonly Permission[]> = {
+  "seeded mix": seededSubset(15, 0.45),
+  "picker plus labels": [...permissionsOf("picker"), "carriers:read", "labels:create", "labels:read"],
+};
+const customActors: Actor[] = [];
+
+beforeAll(async () => {
+  for (const [name, permissions] of Object.entries(CUSTOM_POSITIONS)) {
+    const created = await api("/v1/positions", { body: { name: unique(name), permissions: permissions.filter((p) => p !== "orders:transition"), contact_scope: "contact" } });
+    if (created.status !== 201) throw new Error(`position: ${created.status} ${JSON.stringify(created.body)}`);
+    const position: string = created.body.id;
+    const held = permissionSet(permissions);
+    const key = await createKey(position, ["*"]);
+    customActors.push({ name: `${name} (key)`, position, has: (p) => held.has(p), call: (path, init) => api(path, { ...init, key }) });
+    const session = await sessionFor(await staffIn(position));
+    // A person also holds their own account, which no key does.
+    customActors.push({ name: `${name} (person)`, position, has: (p) => p === "account:self" || held.has(p), call: (path, init) => asPerson(session, path, init) });
+  }
+});
+
 describe("role x route matrix", () => {
+  it("walks the custom positions too, as keys and as people", () => {
+    expect(customActors.map((a) => a.name)).toEqual(["seeded mix (key)", "seeded mix (person)", "picker plus labels (key)", "picker plus labels (person)"]);
+    const mix = CUSTOM_POSITIONS["seeded mix"]!;
+    expect(mix.length).toBeGreaterThan(10);
+    expect(mix.length).toBeLessThan(COMPOSABLE_PERMISSIONS.length - 10);
+  });
+
   for (const route of API_ROUTES) {
     it(`${route.method} ${route.path} needs ${route.permission}`, async () => {
-      for (const role of ROLES) {
-        const req = await sample(route.method, route.path, role);
-        const r = await api(req.path, { method: route.method, body: req.body, key: keys[role] });
-        if (can(role, route.permission)) {
-          expect([401, 403, 500], `${role} on ${route.method} ${route.path}: ${JSON.stringify(r.body)}`).not.toContain(r.status);
-          expect(r.status < 300 || (req.lifecycleMayRefuse && r.status === 409), `${role} on ${route.method} ${route.path}: ${r.status}`).toBe(true);
+      // A refused request never reaches the handler, so one sample serves every actor refused.
+      let refusedSample: Awaited<ReturnType<typeof sample>> | undefined;
+      for (const actor of [...ROLES.map(keyActor), ...customActors]) {
+        const allowed = actor.has(route.permission);
+        const req = allowed ? await sample(route.method, route.path, actor) : (refusedSample ??= await sample(route.method, route.path, actor));
+        const r = await actor.call(req.path, { method: route.method, body: req.body });
+        const what = `${actor.name} on ${route.method} ${route.path}`;
+        if (allowed) {
+          expect([401, 403, 500], `${what}: ${JSON.stringify(r.body)}`).not.toContain(r.status);
+          expect(r.status < 300 || (req.lifecycleMayRefuse && r.status === 409), `${what}: ${r.status} ${JSON.stringify(r.body)}`).toBe(true);
         } else {
-          expect(r.status, `${role} on ${route.method} ${route.path}`).toBe(403);
+          expect(r.status, what).toBe(403);
           expect(r.headers.get("content-type")).toBe("application/problem+json");
           expect(r.body.code).toBe("forbidden");
         }
       }
-      // Some samples build a whole shipment on the floor for each role.
-    }, 30_000);
+      // Some samples build a whole shipment on the floor for each actor allowed.
+    }, 60_000);
   }
 
   it("each transition event needs its own permission", async () => {
@@ -517,7 +605,7 @@ describe("a second store sharing the warehouse and a 3PL", () => {
     it(`${route.method} ${route.path}: the second store's staff get nothing of the first store`, async () => {
       for (const role of CROSS_ROLES) {
         if (!can(role, route.permission)) continue;
-        const req = await sample(route.method, route.path, role);
+        const req = await sample(route.method, route.path, { ...keyActor(role), call: (path, init) => api(path, { ...init, key: cross[role] }) });
         const r = await api(req.path, { method: route.method, body: req.body, key: cross[role] });
         const what = `${role} of the second store on ${route.method} ${req.path}`;
         if (r.status >= 300) {

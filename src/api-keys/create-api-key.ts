@@ -1,13 +1,15 @@
 /** A new key: "*" stands alone, single-store roles act for one store, and no key grants beyond its own stores or warehouses. */
-import { inArray } from "drizzle-orm";
-import { SINGLE_STORE_ROLES } from "../auth/roles";
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { isRole, SINGLE_STORE_ROLES } from "../auth/roles";
 import { database } from "../db/client";
-import { apiKeys, stores, warehouses } from "../db/schema";
+import { apiKeys, positions, stores, warehouses } from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { newId, randomToken, sha256Hex } from "../lib/ids";
 import type { CreateApiKeyInput } from "./schemas";
+import { grantsOf } from "../positions/grants";
+import { beyondGiver } from "../staff/users-rules";
 import { withinScope } from "./scope";
 
 export type KeyRow = typeof apiKeys.$inferSelect;
@@ -19,7 +21,7 @@ export async function createApiKey(env: Env, body: CreateApiKeyInput, opts: { pr
   const invalid = (field: string, message: string): CreateApiKeyResult => ({ ok: false, code: "invalid", errors: [{ field, message }] });
   const storeIds = [...new Set(body.store_ids)];
   if (storeIds.includes("*") && storeIds.length > 1) return invalid("store_ids", '"*" stands alone');
-  if (SINGLE_STORE_ROLES.has(body.role) && (storeIds.length !== 1 || storeIds[0] === "*")) {
+  if (isRole(body.role) && SINGLE_STORE_ROLES.has(body.role) && (storeIds.length !== 1 || storeIds[0] === "*")) {
     return invalid("store_ids", `a ${body.role} key acts for exactly one store`);
   }
   const warehouseIds = [...new Set(body.warehouse_ids)];
@@ -27,6 +29,18 @@ export async function createApiKey(env: Env, body: CreateApiKeyInput, opts: { pr
   if (!withinScope(p.stores, storeIds)) return { ok: false, code: "forbidden", message: "A key cannot grant stores beyond its own" };
   if (!withinScope(p.warehouses, warehouseIds)) return { ok: false, code: "forbidden", message: "A key cannot grant warehouses beyond its own" };
   const db = database(env);
+  if (!isRole(body.role)) {
+    const live = await db
+      .select({ id: positions.id })
+      .from(positions)
+      .where(and(eq(positions.id, body.role), isNull(positions.archivedAt)))
+      .get();
+    if (!live) return invalid("role", `no such position: ${body.role}`);
+  }
+  // No key grants what its maker does not hold (a custom position with api_keys:manage makes no admin keys).
+  if (beyondGiver(p.permissions, await grantsOf(env, [body.role])).length) {
+    return { ok: false, code: "forbidden", message: "A key cannot hold a position with permissions its maker does not hold" };
+  }
   if (!storeIds.includes("*")) {
     const found = await db.select({ id: stores.id }).from(stores).where(inArray(stores.id, storeIds)).all();
     const missing = storeIds.filter((s) => !found.some((f) => f.id === s));

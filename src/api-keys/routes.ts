@@ -4,7 +4,6 @@
  * stores ("*" for all), and no key can create a key wider than itself.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { ROLES } from "../auth/roles";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { forbidden, notFound, validationFailed } from "../http/problem";
@@ -18,7 +17,7 @@ import { ApiKey, ApiKeyList, CreateApiKey, CreatedApiKey, KeyIdParam, ListApiKey
 const keyBody = (k: KeyRow) => ({
   id: k.id,
   name: k.name,
-  role: k.role as (typeof ROLES)[number],
+  role: k.role,
   store_ids: k.storeIds,
   warehouse_ids: k.warehouseIds,
   key_prefix: k.keyPrefix,

@@ -1,13 +1,13 @@
 /** The API keys API's shapes. */
 import { z } from "@hono/zod-openapi";
-import { ROLES } from "../auth/roles";
+import { isRole, ROLES } from "../auth/roles";
 import { ListQuery, listOf, Rfc3339 } from "../http/route";
 
 export const ApiKey = z
   .object({
     id: z.string(),
     name: z.string(),
-    role: z.enum(ROLES),
+    role: z.string().openapi({ description: "A built-in position, or a custom one (`pos_...`)" }),
     store_ids: z.array(z.string()),
     warehouse_ids: z.array(z.string()),
     key_prefix: z.string().openapi({ description: "The first characters of the key, to tell keys apart" }),
@@ -22,7 +22,10 @@ export const CreatedApiKey = ApiKey.extend({
 export const CreateApiKey = z
   .object({
     name: z.string().trim().min(1).max(100),
-    role: z.enum(ROLES),
+    role: z
+      .string()
+      .refine((r) => isRole(r) || /^pos_[0-9A-Za-z]{10,40}$/.test(r), { message: `must be one of ${ROLES.join(", ")}, or a custom position id (pos_...)` })
+      .openapi({ description: "A built-in position, or a custom position's id (`pos_...`): the key may do what it grants" }),
     store_ids: z.array(z.string().min(1).max(64)).min(1).max(100).openapi({ description: 'Store ids, or ["*"] for every store' }),
     warehouse_ids: z
       .array(z.string().min(1).max(64))

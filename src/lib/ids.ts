@@ -43,7 +43,8 @@ export type IdPrefix =
   | "usr"
   | "pos"
   | "act"
-  | "utk";
+  | "utk"
+  | "eml";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

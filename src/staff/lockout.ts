@@ -16,13 +16,13 @@
  * - Counting is one SQL upsert (`failures = failures + 1`): parallel wrong
  *   attempts are all counted, none is lost to a read-modify-write race.
  */
-import { sha256 } from "@noble/hashes/sha2.js";
-import { hmac } from "@noble/hashes/hmac.js";
 import { eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { signInThrottle } from "../db/schema";
 import type { Env } from "../env";
-import { keyring, useKeyring } from "../lib/pii-crypto";
+import { normaliseEmail, throttleSubject } from "./throttle-subject";
+
+export { normaliseEmail, throttleSubject };
 
 export const FREE_FAILURES = 5;
 export const FIRST_LOCK_MS = 60 * 1000;
@@ -45,22 +45,6 @@ export function lockedFor(state: { lockedUntil: number | null } | null | undefin
 
 /** Whole minutes to tell a person (never "0 minutes"). */
 export const minutesOf = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
-
-const utf8 = new TextEncoder();
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
-
-/** The email as people type it in different ways: one account name. */
-export const normaliseEmail = (email: string) => email.normalize("NFC").trim().toLowerCase();
-
-/** The throttle's key for an email: keyed, so the table cannot be checked against a list of addresses. */
-export function throttleSubject(env: Pick<Env, "PII_KEYS" | "PII_INDEX_KEY">, email: string): string {
-  useKeyring(env);
-  const key = keyring().indexKey;
-  if (!key) throw new Error("PII_INDEX_KEY is not set: sign-in lockout needs it (see docs/deployment.md)");
-  let out = "";
-  for (const b of hmac(sha256, key, utf8.encode(`sign-in\u0000${normaliseEmail(email)}`))) out += HEX[b];
-  return out;
-}
 
 /** Milliseconds this name is locked for right now (0: go on and check the password). */
 export async function currentLock(env: Env, subject: string, now = Date.now()): Promise<number> {

@@ -201,3 +201,23 @@ export const activityLog = sqliteTable(
   },
   (t) => [index("activity_at_idx").on(t.at), index("activity_actor_idx").on(t.actorId, t.at)],
 );
+
+/**
+ * Staff emails (invitations, password resets) while NOTIFY_PROVIDER is
+ * `local`: nothing leaves, so the message is kept here for the developer
+ * (and tests) to read the link from. Its text holds a live one-time link,
+ * so it is sealed at rest; with a real provider nothing is written here.
+ */
+export const staffEmails = sqliteTable(
+  "staff_emails",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    purpose: text("purpose", { enum: USER_TOKEN_PURPOSES }).notNull(),
+    recipient: text("recipient").notNull(),
+    subject: text("subject").notNull(),
+    body: encryptedText("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("staff_emails_user_idx").on(t.userId, t.createdAt)],
+);
