@@ -4,6 +4,12 @@ import { ListQuery, listOf, Rfc3339 } from "../http/route";
 
 export const ACTOR_KINDS = ["user", "key", "anonymous"] as const;
 
+/** Beside an `actor` id wherever people read who did something: what kind of actor it is and its name. */
+export const ActorNameFields = {
+  actor_kind: z.enum(["user", "key", "system", "channel", "customer", "unknown"]).openapi({ description: "A person, an API key, the system, a channel connection, the customer" }),
+  actor_name: z.string().nullable().openapi({ description: "The person's display name or the key's name (today's), or words for the others" }),
+};
+
 export const ActivityQuery = z
   .object({
     actor: z.string().min(1).max(100).optional().openapi({ description: "The actor's id: `usr_...`, `key_...`, `bootstrap`" }),
