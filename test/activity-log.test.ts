@@ -31,6 +31,7 @@ async function logged(actorId: string, count: number) {
 /** Lets pending waitUntil work finish, for checking that nothing was written. */
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
+const N_INTAKE = 20;
 const BROWSER = { "cf-connecting-ip": "203.0.113.7", "user-agent": "Mozilla/5.0 (test console)" };
 
 async function keyWithId(role: string, storeIds: string[]) {
@@ -109,8 +110,8 @@ describe("the activity middleware", () => {
     const channel = await keyWithId("channel", [store.id]);
     const started = Date.now();
     const orders: string[] = [];
-    for (let i = 0; i < 20; i++) orders.push((await createOrder(store.id, {}, channel.key)).id);
-    const intakeMs = (Date.now() - started) / 20;
+    for (let i = 0; i < N_INTAKE; i++) orders.push((await createOrder(store.id, {}, channel.key)).id);
+    const intakeMs = (Date.now() - started) / N_INTAKE;
     const paid = await api(`/v1/orders/${orders[0]}/payment`, { body: { payment_status: "paid" }, key: channel.key });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
     await settle();

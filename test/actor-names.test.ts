@@ -44,6 +44,20 @@ describe("actor names", () => {
     expect(changes.length).toBeGreaterThan(0);
     for (const ch of changes) expect(ch).toMatchObject({ actor: "bootstrap", actor_kind: "key", actor_name: "bootstrap admin key" });
   });
+
+  it("names who opened and who decided an after-sales request", async () => {
+    const store = await createStore();
+    const order = await createOrder(store.id, { payment_status: "paid" });
+    for (const event of ["approve", "process", "fulfil_externally", "deliver"]) expect((await transition(order.id, event)).status).toBe(200);
+    const sup = await createUser({ positions: ["admin"], displayName: unique("Sue") });
+    const opened = await asPerson(await sessionFor(sup.id), `/v1/orders/${order.id}/after-sales`, {
+      body: { kind: "claim", reason: "damaged", lines: [{ sku: "TEA-1", quantity: 1 }] },
+    });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expect(opened.body).toMatchObject({ opened_by: sup.id, opened_by_name: sup.displayName, decided_by: null, decided_by_name: null });
+    const listed = await api(`/v1/orders/${order.id}/after-sales`);
+    expect(listed.body.data[0]).toMatchObject({ opened_by_name: sup.displayName });
+  });
 });
 
 describe("staff reports by person", () => {

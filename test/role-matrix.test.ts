@@ -153,6 +153,7 @@ async function sample(method: string, path: string, role: Role): Promise<{ path:
     case "POST /v1/api-keys":
       return { path, body: { name: "k", role: "analyst", store_ids: [store.id] } };
     case "GET /v1/api-keys":
+    case "GET /v1/activity":
       return { path };
     case "GET /v1/reports/orders":
     case "GET /v1/reports/processing-times":

@@ -80,9 +80,17 @@ export function pathParams(pattern: string, path: string): Record<string, string
   if (!m) return {};
   const out: Record<string, string> = {};
   compiled.names.forEach((n, i) => {
-    out[n] = decodeURIComponent(m[i + 1]!);
+    out[n] = safeDecode(m[i + 1]!).slice(0, 100);
   });
   return out;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** The store a request names: a `store_id` path parameter, `/v1/stores/{id}`, or the body's `store_id`. Pure. */
@@ -108,12 +116,12 @@ async function responseFacts(res: Response): Promise<{ id?: string; storeId?: st
 
 export const activityLogging = createMiddleware<AppEnv>(async function activityLogging(c, next) {
   const method = c.req.method;
-  if (!WRITES.has(method) || c.req.path.startsWith("/v1/auth/")) return next();
-  await next();
+  if (!WRITES.has(method)) return next();
+  // Authentication ran before this: no principal means /v1/auth/* (logged by its handlers) or a refused
+  // request (counted by the rate limiter, not an actor's act). A key's intake costs nothing more than this check.
   const principal = c.get("principal");
-  // No principal: authentication refused the request (counted by the rate limiter, not an actor's act).
-  if (!principal) return;
-  if (principal.kind === "key" && isKeyIntake(method, c.req.path)) return;
+  if (!principal || (principal.kind === "key" && isKeyIntake(method, c.req.path))) return next();
+  await next();
   const res = c.res;
   // Read what the response says from a copy, later: the client gets the original now.
   const copy = /json/.test(res.headers.get("content-type") ?? "") ? res.clone() : null;
