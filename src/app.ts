@@ -5,6 +5,8 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
+import { activityLogging } from "./activity/middleware";
+import { activityRoutes } from "./activity/routes";
 import { analyticsRoutes } from "./analytics/routes";
 import { slaRoutes } from "./analytics/sla-routes";
 import { apiKeyRoutes } from "./api-keys/routes";
@@ -63,7 +65,9 @@ app.use(requestId());
 app.use("/v1/auth/*", authSameOrigin);
 // Signing in, accepting an invitation and resetting a password come before there is anyone to authenticate:
 // /v1/auth/* is public (src/staff guards it: rate limits, lockout, same-origin); everything else needs a key or a session.
-app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/auth/") ? next() : authenticate(c, next)), jsonBodies);
+// Every write by a person or key is logged after the response (src/activity/middleware.ts says what is not, and why);
+// it wraps jsonBodies so a refused body is logged too.
+app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/auth/") ? next() : authenticate(c, next)), activityLogging, jsonBodies);
 // The customer's own pages need no key: a limit per client IP keeps token guessing and floods off them.
 app.use("/o/*", customerPageLimit);
 
@@ -99,6 +103,7 @@ app.route("/", accountRoutes);
 app.route("/", userRoutes);
 app.route("/", positionRoutes);
 app.route("/", accountLinkRoutes);
+app.route("/", activityRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 app.route("/", channelWebhookRoutes);

@@ -177,6 +177,7 @@ async function sample(method: string, path: string, actor: Actor): Promise<{ pat
       // Its own position: no key holds more than its maker.
       return { path, body: { name: "k", role: actor.position, store_ids: [store.id] } };
     case "GET /v1/api-keys":
+    case "GET /v1/activity":
       return { path };
     case "GET /v1/reports/orders":
     case "GET /v1/reports/processing-times":

@@ -4,7 +4,9 @@
  * the order page), and worked by support through a small lifecycle. Writes
  * go through the order's object; reads come straight from D1.
  */
+import { type ActorName, actorNames, nameIn } from "../activity/actor-names";
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { allows } from "../http/auth";
 import { idempotent } from "../http/idempotency";
@@ -30,9 +32,16 @@ import {
   OrderAfterSales,
 } from "./schemas";
 
+const namesOf = (c: Context<AppEnv>, rows: readonly AfterSalesRow[]) =>
+  actorNames(
+    c.env.DB,
+    rows.flatMap((r) => [r.openedBy, r.decidedBy]),
+  );
+
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
-export const afterSalesBody = (r: AfterSalesRow): z.infer<typeof AfterSalesRequest> => ({
+/** `names`: from `actorNames` over the rows' openers and deciders (one lookup per response). */
+export const afterSalesBody = (r: AfterSalesRow, names: ReadonlyMap<string, ActorName>): z.infer<typeof AfterSalesRequest> => ({
   id: r.id,
   order_id: r.orderId,
   store_id: r.storeId,
@@ -41,11 +50,13 @@ export const afterSalesBody = (r: AfterSalesRow): z.infer<typeof AfterSalesReque
   reason: r.reason,
   lines: r.lines,
   opened_by: r.openedBy,
+  opened_by_name: nameIn(names, r.openedBy).name,
   resolution: r.resolution,
   refund_amount: r.refundAmount === null ? null : fromMinor(r.refundAmount, r.currency),
   currency: r.currency,
   note: r.note,
   decided_by: r.decidedBy,
+  decided_by_name: r.decidedBy === null ? null : nameIn(names, r.decidedBy).name,
   version: r.version,
   allowed_events: allowedRequestEvents(r.status),
   created_at: iso(r.createdAt),
@@ -108,7 +119,7 @@ afterSalesRoutes.openapi(
       },
     });
     if (!r.ok) throw problemOf(r);
-    return c.json(afterSalesBody(r.result), 201, { etag: etag(r.result.version), location: `/v1/after-sales/${r.result.id}` });
+    return c.json(afterSalesBody(r.result, await namesOf(c, [r.result])), 201, { etag: etag(r.result.version), location: `/v1/after-sales/${r.result.id}` });
   },
 );
 
@@ -125,7 +136,8 @@ afterSalesRoutes.openapi(
   async (c) => {
     const rows = await listOrderAfterSales(c.env, c.req.valid("param").id, { principal: c.get("principal") });
     if (!rows) throw notFound("order");
-    return c.json({ data: rows.map(afterSalesBody) }, 200);
+    const names = await namesOf(c, rows);
+    return c.json({ data: rows.map((r) => afterSalesBody(r, names)) }, 200);
   },
 );
 
@@ -142,7 +154,8 @@ afterSalesRoutes.openapi(
   }),
   async (c) => {
     const page = await listAfterSales(c.env, c.get("principal"), c.req.valid("query"));
-    return c.json({ data: page.data.map(afterSalesBody), next_cursor: page.next_cursor }, 200);
+    const names = await namesOf(c, page.data);
+    return c.json({ data: page.data.map((r) => afterSalesBody(r, names)), next_cursor: page.next_cursor }, 200);
   },
 );
 
@@ -159,7 +172,7 @@ afterSalesRoutes.openapi(
   async (c) => {
     const r = await getAfterSales(c.env, c.get("principal"), c.req.valid("param").id);
     if (!r) throw notFound("after-sales request");
-    return c.json(afterSalesBody(r), 200, { etag: etag(r.version) });
+    return c.json(afterSalesBody(r, await namesOf(c, [r])), 200, { etag: etag(r.version) });
   },
 );
 
@@ -181,6 +194,6 @@ afterSalesRoutes.openapi(
     if (expectedVersion === "invalid") throw validationFailed([{ field: "If-Match", message: 'must be the ETag of the request, e.g. "2"' }], 400);
     const r = await decideAfterSales(c.env, c.req.valid("param").id, { principal: p, expectedVersion, body: c.req.valid("json") });
     if (!r.ok) throw problemOf(r);
-    return c.json(afterSalesBody(r.result), 200, { etag: etag(r.result.version) });
+    return c.json(afterSalesBody(r.result, await namesOf(c, [r.result])), 200, { etag: etag(r.result.version) });
   },
 );

@@ -5,6 +5,7 @@
  * as null, rates as numbers with 4 decimals and null without a denominator).
  * The same presentation feeds the JSON pages and the CSV columns.
  */
+import { actorNames, nameIn, namedActor } from "../activity/actor-names";
 import { sql } from "drizzle-orm";
 import { CARRIER_EXCEPTION_KINDS } from "../db/schema";
 import { fromMinor } from "../lib/money";
@@ -165,12 +166,17 @@ export const staffReport: Report = {
     filters: { actor: "actor", role: "role", metric: "metric" },
   },
   columns(group) {
-    return [...groupColumns(this.spec, group), "actor", "role", "metric", "count", "avg_latency_ms", "max_latency_ms"];
+    return [...groupColumns(this.spec, group), "actor", "actor_kind", "actor_name", "role", "metric", "count", "avg_latency_ms", "max_latency_ms"];
   },
-  async present(_d1, { rows }, group) {
+  async present(d1, { rows }, group) {
+    const names = await actorNames(
+      d1,
+      rows.map((r) => r.actor as string),
+    );
     return rows.map((r) => ({
       ...groupValues(r, group),
       actor: r.actor,
+      ...namedActor(names, r.actor as string),
       role: r.role,
       metric: r.metric,
       count: n(r.count),
@@ -267,6 +273,8 @@ const FLOOR_OTHER = ["intercept", "resolve", "restock", "merge", "unmerge"];
 
 const FLOOR_COLUMNS = [
   "worker",
+  "worker_kind",
+  "worker_name",
   "role",
   "picks",
   "units_picked",
@@ -317,12 +325,19 @@ export const floorReport: Report = {
   columns(group) {
     return [...groupColumns(this.spec, group), ...FLOOR_COLUMNS];
   },
-  async present(_d1, { rows }, group) {
+  async present(d1, { rows }, group) {
+    const names = await actorNames(
+      d1,
+      rows.map((r) => r.worker as string),
+    );
     return rows.map((r) => {
       const [picks, scans, mismatches, packs] = [n(r.picks), n(r.pack_scans), n(r.scan_mismatches), n(r.packs)];
+      const who = nameIn(names, r.worker as string);
       return {
         ...groupValues(r, group),
         worker: r.worker,
+        worker_kind: who.kind,
+        worker_name: who.name,
         role: r.role,
         picks,
         units_picked: n(r.units_picked),

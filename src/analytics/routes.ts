@@ -220,7 +220,7 @@ analyticsRoutes.openapi(
 groupedReportRoute({
   path: "/v1/reports/staff",
   summary: "What each person did",
-  description: `Per API key (person or integration) and role: actions taken (approve, hold and reject are audit decisions) and how long orders had waited for them.`,
+  description: `Per person or API key, named, and role (a person's first position): actions taken (approve, hold and reject are audit decisions) and how long orders had waited for them.`,
   query: StaffReportQuery,
   rows: StaffReport,
   report: staffReport,
@@ -250,7 +250,7 @@ groupedReportRoute({
 groupedReportRoute({
   path: "/v1/reports/floor",
   summary: "The warehouse floor's work per person",
-  description: `Per person (API key) and role, optionally per warehouse: picks, short picks, pack scans, scan mismatches, packs and weighing overrides, average pick and pack times, and error rates.`,
+  description: `Per person (or API key), named, and role (a person's first position), optionally per warehouse: picks, short picks, pack scans, scan mismatches, packs and weighing overrides, average pick and pack times, and error rates.`,
   query: FloorReportQuery,
   rows: FloorReport,
   report: floorReport,

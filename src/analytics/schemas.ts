@@ -4,6 +4,7 @@
  * grouping and filters, and answers JSON pages or, with `format=csv`, one
  * streamed CSV of every row.
  */
+import { ActorNameFields } from "../activity/schemas";
 import { z } from "@hono/zod-openapi";
 import { Rfc3339 } from "../http/route";
 import { SEVERITIES } from "../audit/types";
@@ -120,7 +121,7 @@ export const FloorReportQuery = z
   .object({
     ...common,
     group_by: groupBy(["day", "store", "warehouse"]),
-    worker: list(Id, 50).optional().openapi({ description: "API key ids of the people on the floor" }),
+    worker: list(Id, 50).optional().openapi({ description: "Ids of the people (`usr_...`) or keys on the floor" }),
     role: list(z.string().min(1).max(32), 20).optional(),
   })
   .superRefine(checkRange);
@@ -238,7 +239,8 @@ export const OverdueOrders = z.object({ data: z.array(OverdueOrder), next_cursor
 export const StaffReportRow = z
   .object({
     ...group,
-    actor: z.string().openapi({ description: "API key id (bootstrap: the bootstrap admin key)" }),
+    actor: z.string().openapi({ description: "Who: a person (`usr_...`), an API key (`key_...`, `bootstrap`), or `system:<what>`" }),
+    ...ActorNameFields,
     role: z.string(),
     metric: z.string().openapi({ description: "The action: approve, hold, reject, cancel, process, ship, deliver, complete" }),
     count: z.number().int(),
@@ -273,7 +275,9 @@ const Rate = z.number().min(0).max(1).nullable();
 export const FloorReportRow = z
   .object({
     ...group,
-    worker: z.string().openapi({ description: "API key id of the person (bootstrap: the bootstrap admin key)" }),
+    worker: z.string().openapi({ description: "Who: a person (`usr_...`) or an API key (`key_...`, `bootstrap`)" }),
+    worker_kind: ActorNameFields.actor_kind,
+    worker_name: ActorNameFields.actor_name,
     role: z.string(),
     picks: z.number().int().openapi({ description: "Pick lines confirmed, short ones included" }),
     units_picked: z.number().int(),

@@ -9,6 +9,7 @@
  * entries of the work log. Whatever it may not see is reported like
  * something that does not exist, so no other store's ids leak.
  */
+import { actorNames, nameIn } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, isNotNull, lt } from "drizzle-orm";
 import { database } from "../db/client";
@@ -359,6 +360,10 @@ floorRoutes.openapi(
       .limit(q.limit + 1)
       .all();
     const page = pageOf(rows, q.limit, (e) => String(e.id));
+    const names = await actorNames(
+      c.env.DB,
+      page.data.map((e) => e.worker),
+    );
     return c.json(
       {
         data: page.data.map((e) => ({
@@ -368,6 +373,8 @@ floorRoutes.openapi(
           wave_id: e.waveId,
           kind: e.kind,
           worker: e.worker,
+          worker_kind: nameIn(names, e.worker).kind,
+          worker_name: nameIn(names, e.worker).name,
           duration_ms: e.durationMs,
           data: e.data ?? null,
           created_at: iso(e.createdAt),

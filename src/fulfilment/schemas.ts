@@ -1,4 +1,5 @@
 /** The processing API's shapes: routing policy, allocation (and its dry run), shipments. */
+import { ActorNameFields } from "../activity/schemas";
 import { z } from "@hono/zod-openapi";
 import { FULFILMENT_EXCEPTION_KINDS, SERVICE_TASK_STATUSES, SHIPMENT_STATUSES, WAREHOUSE_EVENT_KINDS } from "../db/schema";
 import { csv, ListQuery, Rfc3339 } from "../http/route";
@@ -394,6 +395,8 @@ export const WarehouseEvent = z
     wave_id: z.string().nullable(),
     kind: z.enum(WAREHOUSE_EVENT_KINDS),
     worker: z.string(),
+    worker_kind: ActorNameFields.actor_kind,
+    worker_name: ActorNameFields.actor_name,
     duration_ms: z.number().int().nullable(),
     data: z.record(z.string(), z.unknown()).nullable(),
     created_at: Rfc3339,

@@ -1,4 +1,5 @@
 /** The inventory API's shapes: warehouses, zones, bins, stock, the ledger and the operations that write it. */
+import { ActorNameFields } from "../activity/schemas";
 import { z } from "@hono/zod-openapi";
 import { MOVEMENT_KINDS } from "../db/schema";
 import { isCountry } from "../lib/countries";
@@ -167,6 +168,7 @@ export const Movement = z
     reserved_delta: z.number().int(),
     unit_cost: Amount.nullable(),
     actor: z.string(),
+    ...ActorNameFields,
     reason: z.string().nullable(),
     ref_type: z.string().nullable(),
     ref_id: z.string().nullable(),
@@ -284,7 +286,8 @@ export const WarehouseChange = z
     id: z.string(),
     warehouse_id: z.string(),
     action: z.enum(["create", "update", "add_layout"]),
-    actor: z.string().openapi({ description: "The key (`key_...`, or `bootstrap`) that made the change" }),
+    actor: z.string().openapi({ description: "Who made the change: a person (`usr_...`) or a key (`key_...`, or `bootstrap`)" }),
+    ...ActorNameFields,
     changes: z
       .record(z.string(), z.object({ from: z.unknown(), to: z.unknown() }))
       .openapi({ description: "Each field changed, with its value before (null on creation) and after. The webhook secret is never recorded." }),

@@ -1,4 +1,5 @@
 /** Stock: levels, the ledger, costs, and the operations that move stock (receive, adjust, transfer, count). */
+import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
@@ -264,7 +265,13 @@ stockRoutes.openapi(
     ) {
       return c.json({ data: [], next_cursor: null }, 200);
     }
-    const hidden = await foreignRefs(c.env, p, page);
+    const [hidden, names] = await Promise.all([
+      foreignRefs(c.env, p, page),
+      actorNames(
+        c.env.DB,
+        page.map((m) => m.actor),
+      ),
+    ]);
     return c.json(
       {
         data: page.map((m) => ({
@@ -277,6 +284,7 @@ stockRoutes.openapi(
           reserved_delta: m.reservedDelta,
           unit_cost: m.unitCost === null ? null : fromMinor(m.unitCost, wh.currency),
           actor: m.actor,
+          ...namedActor(names, m.actor),
           // Another store's order or shipment: the quantities stay, what caused them does not leak.
           reason: m.refId !== null && hidden.has(m.refId) ? null : m.reason,
           ref_type: m.refType,

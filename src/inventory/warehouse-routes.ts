@@ -4,6 +4,7 @@
  * every configuration change recorded in `warehouse_changes` in the same
  * batch as the change itself.
  */
+import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
 import { constraintFailed, database } from "../db/client";
@@ -263,9 +264,21 @@ warehouseRoutes.openapi(
       .limit(limit + 1)
       .all();
     const page = pageOf(rows, limit, (r) => r.id);
+    const names = await actorNames(
+      c.env.DB,
+      page.data.map((r) => r.actor),
+    );
     return c.json(
       {
-        data: page.data.map((r) => ({ id: r.id, warehouse_id: r.warehouseId, action: r.action, actor: r.actor, changes: r.changes, created_at: iso(r.createdAt) })),
+        data: page.data.map((r) => ({
+          id: r.id,
+          warehouse_id: r.warehouseId,
+          action: r.action,
+          actor: r.actor,
+          ...namedActor(names, r.actor),
+          changes: r.changes,
+          created_at: iso(r.createdAt),
+        })),
         next_cursor: page.next_cursor,
       },
       200,

@@ -1,4 +1,5 @@
 /** The order API: intake, reads and transitions. Thin: validation is in schemas, rules in the domain files. */
+import { actorNames, nameIn } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { allows, assertStoreInScope, describe } from "../http/auth";
@@ -125,7 +126,11 @@ orderRoutes.openapi(
     const found = await listOrderEvents(c.env, c.req.valid("param").id, { principal: c.get("principal"), cursor, limit });
     if (!found) throw notFound("order");
     const internalNote = c.get("principal").insider;
-    return c.json({ ...found, data: found.data.map((e) => orderEvent(e, { internalNote })) }, 200);
+    const names = await actorNames(
+      c.env.DB,
+      found.data.map((e) => e.actor),
+    );
+    return c.json({ ...found, data: found.data.map((e) => orderEvent(e, { internalNote, actor: nameIn(names, e.actor) })) }, 200);
   },
 );
 

@@ -2,6 +2,7 @@
  * The order API's shapes. Inputs are validated here once; types are inferred
  * from these schemas, and the OpenAPI document is generated from them.
  */
+import { ActorNameFields } from "../activity/schemas";
 import { z } from "@hono/zod-openapi";
 import { isCountry } from "../lib/countries";
 import { isCurrency, toMinor } from "../lib/money";
@@ -175,7 +176,8 @@ export const OrderEventSchema = z
     type: z.string(),
     from_status: z.enum(ORDER_STATUSES).nullable(),
     to_status: z.enum(ORDER_STATUSES),
-    actor: z.string(),
+    actor: z.string().openapi({ description: "Who did it: a person (`usr_...`), a key (`key_...`, `bootstrap`), `system:<what>`, `channel:<connection>`, `customer`" }),
+    ...ActorNameFields,
     reason: z.string().nullable().openapi({ description: "Staff side only" }),
     internal_note: z.string().nullable().openapi({ description: "Staff's internal note; never shown to the customer" }),
     customer_message: z.string().nullable().openapi({ description: "What the customer was told with this change (their message and order page)" }),

@@ -5,6 +5,7 @@ import { fromMinor } from "../lib/money";
 import { customerKeyOf } from "../db/contact-index";
 import { allowedEvents, type OrderStatus } from "./lifecycle";
 import { type ContactScope, projectCustomer } from "./project-order";
+import { type ActorName, actorKindOf, wordsFor } from "../activity/actor-names";
 import type { Order, OrderEventSchema, OrderLine, OrderSummary } from "./schemas";
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -87,7 +88,8 @@ export function orderWithLines(o: OrderRow, lines: OrderLineRow[], scope: Contac
 }
 
 /** `internalNote: false` for readers outside the staff (a storefront's key): the note reads as null. */
-export function orderEvent(e: OrderEventRow, { internalNote = true }: { internalNote?: boolean } = {}): z.infer<typeof OrderEventSchema> {
+export function orderEvent(e: OrderEventRow, { internalNote = true, actor }: { internalNote?: boolean; actor?: ActorName } = {}): z.infer<typeof OrderEventSchema> {
+  const named = actor ?? { kind: actorKindOf(e.actor), name: wordsFor(e.actor) };
   return {
     id: e.id,
     seq: e.seq,
@@ -95,6 +97,8 @@ export function orderEvent(e: OrderEventRow, { internalNote = true }: { internal
     from_status: e.fromStatus as OrderStatus | null,
     to_status: e.toStatus as OrderStatus,
     actor: e.actor,
+    actor_kind: named.kind,
+    actor_name: named.name,
     reason: e.reason,
     internal_note: internalNote ? e.internalNote : null,
     customer_message: e.customerMessage,

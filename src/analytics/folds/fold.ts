@@ -111,8 +111,9 @@ export const orderWarehouseSql = (orderId: SQL) =>
   sql`COALESCE((SELECT si.warehouse_id FROM shipment_items si WHERE si.order_id = ${orderId}
     GROUP BY si.warehouse_id ORDER BY SUM(si.quantity) DESC, si.warehouse_id LIMIT 1), '')`;
 
-/** The role of an actor: its API key's, "admin" for the bootstrap key, "system" for actors that are not keys (timers, webhooks). */
-export const actorRoleSql = (actor: SQL) => sql`COALESCE((SELECT k.role FROM api_keys k WHERE k.id = ${actor}), CASE WHEN ${actor} = 'bootstrap' THEN 'admin' ELSE 'system' END)`;
+/** The role of an actor: its API key's, a person's first position, "admin" for the bootstrap key, "system" for the rest (timers, webhooks). */
+export const actorRoleSql = (actor: SQL) =>
+  sql`COALESCE((SELECT k.role FROM api_keys k WHERE k.id = ${actor}), (SELECT json_extract(u.positions, '$[0]') FROM users u WHERE u.id = ${actor}), CASE WHEN ${actor} = 'bootstrap' THEN 'admin' ELSE 'system' END)`;
 
 /** Inserts JSON-array rows through json_each: one bound parameter per statement, chunked to stay well under D1's limits. */
 export function insertJsonRows(d1: D1Database, table: string, columns: readonly string[], rows: readonly unknown[][], guard: SQL, { orIgnore = false } = {}) {
