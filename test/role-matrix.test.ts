@@ -12,7 +12,7 @@ import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { DEFAULT_CONFIG } from "../src/logistics/carrier-config";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
-import { asPerson, createUser, sessionFor } from "./staff-helpers";
+import { asPerson, createUser, sessionFor, type TestSession } from "./staff-helpers";
 import { allocatedOrder, approvedOrder, floorShipment, mergeablePair, stockedWarehouse } from "./processing-helpers";
 import { packedOrder } from "./logistics-helpers";
 import { newId } from "../src/lib/ids";
@@ -123,13 +123,23 @@ async function afterSalesRequest(): Promise<string> {
  * and as a signed-in person. `position` is what it may hand on (its own),
  * `has` what it holds.
  */
-type Actor = { name: string; position: string; has: (p: Permission) => boolean; call: (path: string, init: { method: string; body?: unknown }) => ReturnType<typeof api> };
+type Actor = {
+  name: string;
+  position: string;
+  has: (p: Permission) => boolean;
+  call: (path: string, init: { method: string; body?: unknown }) => ReturnType<typeof api>;
+  /** A person's own live session for this request (their own account's routes end or change it). */
+  session?: () => Promise<TestSession>;
+};
 
 const keyActor = (role: Role): Actor => ({ name: role, position: role, has: (p) => can(role, p), call: (path, init) => api(path, { ...init, key: keys[role] }) });
 
+/** The password of every person the matrix makes. */
+const PERSON_PASSWORD = "correct horse battery staple";
+
 /** A person on staff in this position: an invitee, or a colleague to change. */
 async function staffIn(position: string, status: "active" | "invited" = "active") {
-  return (await createUser({ positions: [position], status })).id;
+  return (await createUser({ positions: [position], status, password: PERSON_PASSWORD })).id;
 }
 
 /** A custom position of one permission, to change or archive. */
@@ -407,16 +417,17 @@ async function sample(method: string, path: string, actor: Actor): Promise<{ pat
       return { path: path.replace("{id}", await channelConnection()), body: { name: "renamed" } };
     case "PUT /v1/channel-connections/{id}/sku-map":
       return { path: path.replace("{id}", await channelConnection()), body: { entries: [{ platform_key: "SOCK-1", sku: "TEA-1" }] } };
-    // A person's own account (`account:self`): no key holds it, so every role is refused.
+    // A person's own account (`account:self`): no key holds it, so every role is refused. People call each with a
+    // fresh session of their own (signing out must not end the walk).
     case "GET /v1/me":
     case "POST /v1/me/sign-out":
     case "POST /v1/me/sign-out-everywhere":
     case "GET /v1/me/sessions":
       return { path };
     case "DELETE /v1/me/sessions/{id}":
-      return { path: path.replace("{id}", "0".repeat(64)) };
+      return { path: path.replace("{id}", actor.session ? (await actor.session()).id : "0".repeat(64)) };
     case "PUT /v1/me/password":
-      return { path, body: { current_password: "matrix", new_password: "a brand new passphrase" } };
+      return { path, body: { current_password: PERSON_PASSWORD, new_password: "a brand new passphrase" } };
     // Staff and positions: what the actor hands on is its own position, never more.
     case "POST /v1/users":
       return { path, body: { email: `${unique("matrix")}@staff.example`, display_name: "Matrix", positions: [actor.position] } };
@@ -494,9 +505,16 @@ beforeAll(async () => {
     const held = permissionSet(permissions);
     const key = await createKey(position, ["*"]);
     customActors.push({ name: `${name} (key)`, position, has: (p) => held.has(p), call: (path, init) => api(path, { ...init, key }) });
-    const session = await sessionFor(await staffIn(position));
-    // A person also holds their own account, which no key does.
-    customActors.push({ name: `${name} (person)`, position, has: (p) => p === "account:self" || held.has(p), call: (path, init) => asPerson(session, path, init) });
+    const person = await staffIn(position);
+    // A person also holds their own account, which no key does. Each request has a session of its own: the walk
+    // signs out, ends sessions and changes the password (always back to the same one: the sample sets it).
+    customActors.push({
+      name: `${name} (person)`,
+      position,
+      has: (p) => p === "account:self" || held.has(p),
+      call: async (path, init) => asPerson(await sessionFor(person), path, init),
+      session: () => sessionFor(person),
+    });
   }
 });
 
