@@ -6,6 +6,7 @@ import { after, afterEach, before, describe, test } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { readFixtures } from "../read-fixtures.mjs";
 import { startStandIn } from "../stand-in/server.mjs";
+import { DEMO_PASSWORD, DEMO_STAFF } from "../../scripts/seed.mjs";
 import { DEMO_KEYS, startServer } from "./server.mjs";
 
 const CHANNEL_KEY = DEMO_KEYS.find((k) => k.role === "channel").key;
@@ -268,6 +269,49 @@ describe("orders through the demo keys", () => {
     assert.match(link.body.url, /\/o\/[0-9A-Za-z]{32}$/);
     const text = await api(`/v1/orders/${o.id}/customer-link`, { body: "link please", headers: { "content-type": "text/plain" } });
     assert.equal(text.status, 415);
+  });
+});
+
+describe("a seeded auditor in a browser's shoes", () => {
+  test("signs in with the printed demo password, holds an order with the cookie and CSRF token, and signs out", { timeout: 60_000 }, async () => {
+    const auditor = DEMO_STAFF.find((s) => s.position === "auditor");
+    const origin = server.base;
+    const wrong = await api("/v1/auth/sign-in", { key: null, body: { email: auditor.email, password: "not the password" }, headers: { origin } });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.body.code, "sign_in_failed");
+
+    const signIn = await api("/v1/auth/sign-in", { key: null, body: { email: auditor.email, password: DEMO_PASSWORD }, headers: { origin } });
+    assert.equal(signIn.status, 200, JSON.stringify(signIn.body));
+    assert.equal(signIn.body.stage, "full");
+    const setCookie = signIn.headers.getSetCookie().find((c) => c.startsWith("__Host-oms_session="));
+    assert.match(setCookie, /HttpOnly/i);
+    assert.match(setCookie, /Secure/i);
+    assert.match(setCookie, /SameSite=Lax/i);
+    const cookie = setCookie.split(";")[0];
+    const csrf = signIn.body.csrf_token;
+
+    const me = await api("/v1/me", { key: null, headers: { cookie } });
+    assert.equal(me.status, 200);
+    assert.equal(me.body.user.display_name, auditor.name);
+
+    const { body: order } = await createOrder();
+    const forged = await api(`/v1/orders/${order.id}/transitions`, { key: null, body: { event: "hold", reason: "call the customer" }, headers: { cookie, origin } });
+    assert.equal(forged.status, 401);
+    assert.equal(forged.body.code, "csrf_failed");
+    const held = await api(`/v1/orders/${order.id}/transitions`, { key: null, body: { event: "hold", reason: "call the customer" }, headers: { cookie, origin, "x-csrf-token": csrf } });
+    assert.equal(held.status, 200, JSON.stringify(held.body));
+    assert.equal(held.body.status, "on_hold");
+
+    const events = await api(`/v1/orders/${order.id}/events`, { key: AUDITOR_KEY });
+    const hold = events.body.data.at(-1);
+    assert.equal(hold.actor, auditor.id);
+    assert.equal(hold.actor_name, auditor.name);
+
+    const out = await api("/v1/me/sign-out", { key: null, method: "POST", headers: { cookie, origin, "x-csrf-token": csrf } });
+    assert.equal(out.status, 204);
+    const after = await api("/v1/me", { key: null, headers: { cookie } });
+    assert.equal(after.status, 401);
+    assert.equal(after.body.code, "session_expired");
   });
 });
 
