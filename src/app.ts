@@ -41,6 +41,9 @@ import { eventRoutes } from "./events/routes";
 import { partnerWebhookRoutes } from "./partner-webhooks/routes";
 import { channelRoutes } from "./channels/routes";
 import { channelWebhookRoutes } from "./channels/webhook-routes";
+import { passkeyRoutes } from "./staff/passkeys-routes";
+import { twoFactorRoutes } from "./staff/two-factor-routes";
+import { twoFactorSignInRoutes } from "./staff/two-factor-sign-in";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -86,6 +89,9 @@ app.route("/", syncRoutes);
 app.route("/", eventRoutes);
 app.route("/", partnerWebhookRoutes);
 app.route("/", channelRoutes);
+app.route("/", twoFactorRoutes);
+app.route("/", twoFactorSignInRoutes);
+app.route("/", passkeyRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 app.route("/", channelWebhookRoutes);

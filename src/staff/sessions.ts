@@ -75,6 +75,7 @@ export async function startSession(c: Context<AppEnv>, opts: { userId: string; s
     expiresAt: now + (opts.stage === "second_factor" ? SECOND_FACTOR_MS : ABSOLUTE_MS),
     revokedAt: null,
     revokedReason: null,
+    secondFactorFailures: 0,
     ip: clientIp(c.req.raw.headers),
     userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
   };
