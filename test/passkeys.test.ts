@@ -99,7 +99,17 @@ describe("registering a passkey", () => {
       ["rp id", await register({ rpId: "evil.example" })],
       ["no user verification", await register({ userVerified: false })],
       ["type", await register({ type: "webauthn.get" })],
-      ["expired", await register({}, async (ch) => void (await db().update(authChallenges).set({ expiresAt: Date.now() - 1 }).where(eq(authChallenges.challenge, ch))))],
+      [
+        "expired",
+        await register(
+          {},
+          async (ch) =>
+            void (await db()
+              .update(authChallenges)
+              .set({ expiresAt: Date.now() - 1 })
+              .where(eq(authChallenges.challenge, ch))),
+        ),
+      ],
       ["someone else's", await register({}, async (ch) => void (await db().update(authChallenges).set({ userId: "usr_other" }).where(eq(authChallenges.challenge, ch))))],
     ];
     for (const [name, r] of cases) {
@@ -214,9 +224,19 @@ describe("signing in with a passkey", () => {
     await expect401("rp id", await device.assert(await signInOptions(), { rpId: "evil.example" }));
     await expect401("another key", await device.assert(await signInOptions(), { signWith: await SoftAuthenticator.strayKey() }));
     await expect401("no user verification", await device.assert(await signInOptions(), { userVerified: false }));
+    const failed = await db().select().from(activityLog).where(eq(activityLog.target, person.id));
+    expect(failed.filter((e) => e.action === "sign_in_failed").map((e) => (e.detail as { reason: string }).reason)).toEqual([
+      "verification",
+      "verification",
+      "verification",
+      "verification",
+    ]);
 
     const options = await signInOptions();
-    await db().update(authChallenges).set({ expiresAt: Date.now() - 1 }).where(eq(authChallenges.challenge, options.challenge));
+    await db()
+      .update(authChallenges)
+      .set({ expiresAt: Date.now() - 1 })
+      .where(eq(authChallenges.challenge, options.challenge));
     await expect401("expired", await device.assert(options));
 
     const fresh = await signInOptions();
@@ -260,4 +280,3 @@ describe("signing in with a passkey", () => {
     expect((await publicPost("/v1/auth/passkey", { response: answer })).status).toBe(200);
   });
 });
-

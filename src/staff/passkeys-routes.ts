@@ -151,7 +151,11 @@ passkeyRoutes.openapi(
     ourPagesOnly(c);
     const r = await verifyPasskeySignIn(c, c.req.valid("json"));
     if (!r.ok) {
-      await recordActivity(c, { action: "sign_in_failed", actor: { id: null, kind: "anonymous", name: null }, status: 401, detail: { method: "passkey", reason: r.code } });
+      // An answer to no challenge of ours is junk, not a sign-in attempt: counted per address below, not logged.
+      if (r.code !== "challenge") {
+        const actor = r.user ? { id: r.user.id, kind: "anonymous" as const, name: r.user.displayName } : { id: null, kind: "anonymous" as const, name: null };
+        await recordActivity(c, { action: "sign_in_failed", actor, target: r.user?.id ?? null, status: 401, detail: { method: "passkey", reason: r.code } });
+      }
       const wait = await countAuthFailure(c.env, clientIp(c.req.raw.headers));
       if (wait) throw tooManyAuthFailures(wait);
       throw new ApiError(REFUSAL_STATUS[r.code], `passkey_${r.code}`, "Unauthorized", r.detail);

@@ -35,7 +35,13 @@ import type { UserRow } from "./sessions";
 export const CHALLENGE_MS = 5 * 60 * 1000;
 
 export type PasskeyRow = typeof passkeys.$inferSelect;
-export type PasskeyRefusal = { ok: false; code: "challenge" | "verification" | "unknown_passkey" | "inactive" | "counter" | "duplicate"; detail: string };
+export type PasskeyRefusal = {
+  ok: false;
+  code: "challenge" | "verification" | "unknown_passkey" | "inactive" | "counter" | "duplicate";
+  detail: string;
+  /** The passkey's owner, when the refusal got that far (for the activity log). */
+  user?: Pick<UserRow, "id" | "displayName">;
+};
 
 /**
  * Who the passkeys belong to: the origin and host of the request itself.
@@ -191,14 +197,14 @@ export async function verifyPasskeySignIn(
       credential: { id: passkey.id, publicKey: isoBase64URL.toBuffer(passkey.publicKey), counter: passkey.counter, transports: passkey.transports },
       requireUserVerification: true,
     });
-    if (!verified.verified) return { ok: false, code: "verification", detail: "The passkey's signature is not valid" };
+    if (!verified.verified) return { ok: false, code: "verification", detail: "The passkey's signature is not valid", user };
     newCounter = verified.authenticationInfo.newCounter;
   } catch (e) {
     const message = (e as Error).message;
-    if (/counter/i.test(message)) return { ok: false, code: "counter", detail: "The passkey's counter went backwards: it may have been copied" };
-    return { ok: false, code: "verification", detail: `The passkey could not be verified: ${message}` };
+    if (/counter/i.test(message)) return { ok: false, code: "counter", detail: "The passkey's counter went backwards: it may have been copied", user };
+    return { ok: false, code: "verification", detail: `The passkey could not be verified: ${message}`, user };
   }
-  if (user.status !== "active") return { ok: false, code: "inactive", detail: "This account is not active" };
+  if (user.status !== "active") return { ok: false, code: "inactive", detail: "This account is not active", user };
   // The counter moves forward, checked against the row as it is now: two uses racing on one counter value cannot both pass.
   const moved = await database(c.env)
     .update(passkeys)
@@ -206,7 +212,7 @@ export async function verifyPasskeySignIn(
     .where(and(eq(passkeys.id, passkey.id), newCounter === 0 ? eq(passkeys.counter, 0) : lt(passkeys.counter, newCounter)))
     .returning({ id: passkeys.id })
     .get();
-  if (!moved) return { ok: false, code: "counter", detail: "The passkey's counter went backwards: it may have been copied" };
+  if (!moved) return { ok: false, code: "counter", detail: "The passkey's counter went backwards: it may have been copied", user };
   return { ok: true, user, passkey: { ...passkey, counter: newCounter } };
 }
 
