@@ -14,15 +14,7 @@
  * - A signature counter that does not move forward (when the authenticator
  *   keeps one) means a cloned key: refused, guarded in SQL as well.
  */
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type RegistrationResponseJSON,
-} from "@simplewebauthn/server";
-import { decodeClientDataJSON, isoBase64URL } from "@simplewebauthn/server/helpers";
+import type { AuthenticationResponseJSON, RegistrationResponseJSON, verifyRegistrationResponse } from "@simplewebauthn/server";
 import { and, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { database } from "../db/client";
@@ -30,6 +22,13 @@ import { authChallenges, passkeys, users } from "../db/schema";
 import type { AppEnv, Env } from "../env";
 import { TOTP_ISSUER } from "./two-factor";
 import type { UserRow } from "./sessions";
+
+/**
+ * The WebAuthn library and its ASN.1/X.509 dependencies are loaded on the
+ * first passkey request, not with the app: most requests never need them
+ * (and the test runner's isolates each load the app).
+ */
+const webauthn = () => Promise.all([import("@simplewebauthn/server"), import("@simplewebauthn/server/helpers")]).then(([server, helpers]) => ({ ...server, ...helpers }));
 
 /** How long a browser has to answer a challenge. */
 export const CHALLENGE_MS = 5 * 60 * 1000;
@@ -68,6 +67,7 @@ async function storeChallenge(env: Env, o: { challenge: string; purpose: "regist
 
 /** Spends the challenge the browser signed, once, if it is ours, live, and for this purpose. */
 async function spendChallenge(env: Env, o: { clientDataJSON: unknown; purpose: "register" | "sign_in" }) {
+  const { decodeClientDataJSON } = await webauthn();
   let challenge: string;
   try {
     const client = decodeClientDataJSON(String(o.clientDataJSON));
@@ -91,6 +91,7 @@ export async function listPasskeys(env: Env, userId: string): Promise<PasskeyRow
 
 export async function registrationOptions(c: Context<AppEnv>, user: UserRow) {
   const { rpID } = relyingParty(c);
+  const { generateRegistrationOptions } = await webauthn();
   const existing = await listPasskeys(c.env, user.id);
   const options = await generateRegistrationOptions({
     rpName: TOTP_ISSUER,
@@ -116,6 +117,7 @@ export async function registerPasskey(
   const spent = await spendChallenge(c.env, { clientDataJSON: response.response?.clientDataJSON, purpose: "register" });
   if (!spent || spent.userId !== user.id) return { ok: false, code: "challenge", detail: "The challenge is unknown, expired or already used: ask for new options" };
   const { rpID, origin } = relyingParty(c);
+  const { verifyRegistrationResponse, isoBase64URL } = await webauthn();
   let info: Awaited<ReturnType<typeof verifyRegistrationResponse>>["registrationInfo"];
   try {
     const verified = await verifyRegistrationResponse({
@@ -148,6 +150,7 @@ export async function registerPasskey(
 /** Options for `navigator.credentials.get()`. Without an email the browser offers the person's discoverable passkeys. */
 export async function signInOptions(c: Context<AppEnv>, o: { email?: string }) {
   const { rpID } = relyingParty(c);
+  const { generateAuthenticationOptions } = await webauthn();
   let allow: { id: string; transports: string[] }[] | undefined;
   if (o.email) {
     const rows = await database(c.env)
@@ -165,6 +168,7 @@ export async function signInOptions(c: Context<AppEnv>, o: { email?: string }) {
 
 /** A credential id that is stable per address and matches no authenticator (a keyed hash of the address). */
 async function decoyCredentialId(env: Env, email: string): Promise<string> {
+  const { isoBase64URL } = await webauthn();
   const key = await crypto.subtle.importKey("raw", isoBase64URL.toBuffer(env.PII_INDEX_KEY ?? "", "base64"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`passkey-decoy:${email}`));
   return isoBase64URL.fromBuffer(new Uint8Array(mac));
@@ -187,6 +191,7 @@ export async function verifyPasskeySignIn(
   if (!found) return { ok: false, code: "unknown_passkey", detail: "This passkey is not registered here" };
   const { passkey, user } = found;
   const { rpID, origin } = relyingParty(c);
+  const { verifyAuthenticationResponse, isoBase64URL } = await webauthn();
   let newCounter: number;
   try {
     const verified = await verifyAuthenticationResponse({
