@@ -49,6 +49,9 @@ import { signInRoutes } from "./staff/sign-in-routes";
 import { userRoutes } from "./staff/users-routes";
 import { positionRoutes } from "./positions/routes";
 import { accountLinkRoutes } from "./staff/account-link-routes";
+import { passkeyRoutes } from "./staff/passkeys-routes";
+import { twoFactorRoutes } from "./staff/two-factor-routes";
+import { twoFactorSignInRoutes } from "./staff/two-factor-sign-in";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -104,6 +107,9 @@ app.route("/", userRoutes);
 app.route("/", positionRoutes);
 app.route("/", accountLinkRoutes);
 app.route("/", activityRoutes);
+app.route("/", twoFactorRoutes);
+app.route("/", twoFactorSignInRoutes);
+app.route("/", passkeyRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 app.route("/", channelWebhookRoutes);

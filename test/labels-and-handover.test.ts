@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { BarcodeFormat, BitArray, Code128Reader, DecodeHintType } from "@zxing/library";
 import { decodePDFRawStream, PDFArray, PDFDocument, type PDFRawStream } from "pdf-lib";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { code128Bars } from "../src/logistics/barcode";
 import { isValidS10 } from "../src/logistics/carriers/tracking-number";
 import { createLabel } from "../src/logistics/create-label";

@@ -11,7 +11,6 @@ import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { OrderIdParam } from "../orders/schemas";
 import { iso, orderSummary } from "../orders/serialize";
 import { problemFor } from "../orders/refusals";
-import { can } from "../auth/roles";
 import { auditOrder } from "./audit-stage";
 import { dryRunAudit } from "./dry-run-audit";
 import { loadRules } from "./gather";

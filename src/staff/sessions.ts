@@ -21,7 +21,7 @@ import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { database } from "../db/client";
-import { sessions, users, SESSION_STAGES } from "../db/schema";
+import { sessions, users, type SESSION_STAGES } from "../db/schema";
 import type { AppEnv, Env } from "../env";
 import type { Principal } from "../http/auth";
 import { clientIp } from "../http/rate-limit";
@@ -75,6 +75,7 @@ export async function startSession(c: Context<AppEnv>, opts: { userId: string; s
     expiresAt: now + (opts.stage === "second_factor" ? SECOND_FACTOR_MS : ABSOLUTE_MS),
     revokedAt: null,
     revokedReason: null,
+    secondFactorFailures: 0,
     ip: clientIp(c.req.raw.headers),
     userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
   };

@@ -298,7 +298,11 @@ describe("a seeded auditor in a browser's shoes", () => {
     const forged = await api(`/v1/orders/${order.id}/transitions`, { key: null, body: { event: "hold", reason: "call the customer" }, headers: { cookie, origin } });
     assert.equal(forged.status, 401);
     assert.equal(forged.body.code, "csrf_failed");
-    const held = await api(`/v1/orders/${order.id}/transitions`, { key: null, body: { event: "hold", reason: "call the customer" }, headers: { cookie, origin, "x-csrf-token": csrf } });
+    const held = await api(`/v1/orders/${order.id}/transitions`, {
+      key: null,
+      body: { event: "hold", reason: "call the customer" },
+      headers: { cookie, origin, "x-csrf-token": csrf },
+    });
     assert.equal(held.status, 200, JSON.stringify(held.body));
     assert.equal(held.body.status, "on_hold");
 

@@ -129,6 +129,8 @@ export const sessions = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
     revokedAt: integer("revoked_at"),
     revokedReason: text("revoked_reason"),
+    /** Wrong codes given while the second factor is owed (src/staff/two-factor-sign-in.ts): the fifth ends the session. */
+    secondFactorFailures: integer("second_factor_failures").notNull().default(0),
     ip: text("ip"),
     userAgent: text("user_agent"),
   },
