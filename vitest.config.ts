@@ -51,6 +51,10 @@ export default defineConfig({
     }),
   ],
   test: {
+    // No on-disk module cache: with it, a reused test runner is sent every module of the next file in one WebSocket
+    // message (vitest's warm-module snapshot, inlined by the Workers pool), and workerd refuses messages over 1 MiB
+    // ("Message is too large") once the graph grows past that. CI starts from a fresh clone, where the cache is empty.
+    fsModuleCache: false,
     setupFiles: ["./test/setup.ts"],
     // The stand-in platforms and partner receivers: a real local HTTP server the Worker reaches over the network.
     globalSetup: ["./test/stand-in/global-setup.mjs"],
