@@ -6,6 +6,8 @@ import { after, afterEach, before, describe, test } from "node:test";
 import { Webhook } from "standardwebhooks";
 import { readFixtures } from "../read-fixtures.mjs";
 import { startStandIn } from "../stand-in/server.mjs";
+import { readFileSync } from "node:fs";
+import { openSealed } from "../../scripts/open-sealed.mjs";
 import { DEMO_PASSWORD, DEMO_STAFF } from "../../scripts/seed.mjs";
 import { DEMO_KEYS, startServer } from "./server.mjs";
 
@@ -316,6 +318,46 @@ describe("a seeded auditor in a browser's shoes", () => {
     const after = await api("/v1/me", { key: null, headers: { cookie } });
     assert.equal(after.status, 401);
     assert.equal(after.body.code, "session_expired");
+  });
+});
+
+describe("a new packer joins", () => {
+  test("the admin invites them, the emailed link (kept locally, read as npm run staff-mail does) lets them in once", { timeout: 90_000 }, async () => {
+    const origin = server.base;
+    const email = `${unique("packer")}@shop.example`;
+    const invite = await api("/v1/users", { body: { email, display_name: "Nia Packer", positions: ["packer"], locale: "zh-CN" } });
+    assert.equal(invite.status, 201, JSON.stringify(invite.body));
+    assert.equal(invite.body.status, "invited");
+    assert.ok(!JSON.stringify(invite.body).includes("token"), "the API never returns the link");
+
+    let rows = [];
+    for (let i = 0; i < 40 && !rows.length; i++) {
+      rows = await server.d1(`SELECT body FROM staff_emails WHERE recipient = '${email}'`);
+      if (!rows.length) await sleep(250);
+    }
+    assert.equal(rows.length, 1);
+    const piiKeys = /^PII_KEYS=(.*)$/m.exec(readFileSync(new URL("../../.dev.vars", import.meta.url), "utf8"))[1];
+    const text = openSealed(rows[0].body, piiKeys);
+    assert.match(text, /您已受邀加入订单处理控制台/, "in the invitee's language");
+    const token = /#token=([A-Za-z0-9_-]+)/.exec(text)[1];
+
+    const accepted = await api("/v1/auth/invitations/accept", { key: null, body: { token, password: "boxes and tape 2026" }, headers: { origin } });
+    assert.equal(accepted.status, 200, JSON.stringify(accepted.body));
+    assert.equal(accepted.body.stage, "full");
+    const again = await api("/v1/auth/invitations/accept", { key: null, body: { token, password: "boxes and tape 2026" }, headers: { origin } });
+    assert.equal(again.status, 400);
+    assert.equal(again.body.code, "invalid_token");
+
+    const signIn = await api("/v1/auth/sign-in", { key: null, body: { email, password: "boxes and tape 2026" }, headers: { origin } });
+    assert.equal(signIn.status, 200, JSON.stringify(signIn.body));
+    const cookie = signIn.headers
+      .getSetCookie()
+      .find((c) => c.startsWith("__Host-oms_session="))
+      .split(";")[0];
+    const waves = await api("/v1/waves", { key: null, headers: { cookie } });
+    assert.equal(waves.status, 200);
+    const orders = await api("/v1/orders", { key: null, headers: { cookie } });
+    assert.equal(orders.status, 403, "a packer does not browse orders");
   });
 });
 
