@@ -8,8 +8,9 @@
 // process.cpuUsage.
 //
 //   KDF_HASHES  hashes per measurement (default 5)
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ourTicks } from "./lib/cpu.mjs";
 import { freePort, HOST, intEnv, ROOT, spawnWrangler, stopAll, waitReady } from "./lib/procs.mjs";
 
 const HASHES = intEnv("KDF_HASHES", 5, 1, 50);
@@ -17,21 +18,7 @@ const TICK_MS = 10; // USER_HZ 100 on Linux
 const STATE = join(ROOT, "bench/.state/kdf");
 
 /** CPU ms used so far by every process of this process group (wrangler and its workerd). */
-function groupCpuMs(pgrp) {
-  let ticks = 0;
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(f[2]) === pgrp) ticks += Number(f[11]) + Number(f[12]);
-  }
-  return ticks * TICK_MS;
-}
+const groupCpuMs = (pgrp) => ourTicks(new Set([pgrp]), { self: false }) * TICK_MS;
 
 async function inWorkerd() {
   rmSync(STATE, { recursive: true, force: true });

@@ -8,10 +8,9 @@ import { env, exports } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../src/db/client";
-import { activityLog, authChallenges, passkeys, positions, sessions, users } from "../src/db/schema";
-import { newId } from "../src/lib/ids";
-import { createStore, unique } from "./helpers";
-import { asPerson, cookieFrom, createUser, ORIGIN, sessionFor } from "./staff-helpers";
+import { activityLog, authChallenges, passkeys, sessions, users } from "../src/db/schema";
+import { createStore } from "./helpers";
+import { asPerson, cookieFrom, createUser, ORIGIN, positionRequiringTwoFactor, sessionFor } from "./staff-helpers";
 import { SoftAuthenticator } from "./webauthn-authenticator";
 
 const db = () => database(env);
@@ -39,15 +38,6 @@ async function signInOptions(body: unknown = {}) {
   const r = await publicPost("/v1/auth/passkey/options", body);
   expect(r.status).toBe(200);
   return r.body;
-}
-
-async function requiringPosition(): Promise<string> {
-  const now = Date.now();
-  const id = newId("pos", now);
-  await db()
-    .insert(positions)
-    .values({ id, name: unique("secure"), builtIn: false, permissions: ["orders:read"], contactScope: "pseudonymous", requireTwoFactor: true, createdAt: now, updatedAt: now });
-  return id;
 }
 
 const passkeysOf = (userId: string) => db().select().from(passkeys).where(eq(passkeys.userId, userId));
@@ -135,7 +125,7 @@ describe("registering a passkey", () => {
   });
 
   it("refuses to remove the last second factor when a position requires two-factor", async () => {
-    const position = await requiringPosition();
+    const position = await positionRequiringTwoFactor();
     const { person, s, device } = await withPasskey({ positions: ["support", position] });
     const r = await asPerson(s, `/v1/me/passkeys/${device.id}`, { method: "DELETE" });
     expect(r.status).toBe(409);
@@ -150,7 +140,7 @@ describe("registering a passkey", () => {
   });
 
   it("completes a required enrolment: the session becomes a full one under a new cookie", async () => {
-    const position = await requiringPosition();
+    const position = await positionRequiringTwoFactor();
     const store = await createStore();
     const person = await createUser({ positions: [position], storeIds: [store.id] });
     const s = await sessionFor(person.id, "enrol");

@@ -10,7 +10,7 @@ import { sessions, users } from "../src/db/schema";
 import { newId, randomToken, sha256Hex } from "../src/lib/ids";
 import { ABSOLUTE_MS, SESSION_COOKIE } from "../src/staff/sessions";
 import { costOf, hashPassword } from "../src/staff/password";
-import { unique } from "./helpers";
+import { api, unique } from "./helpers";
 
 export const ORIGIN = "http://oms.test";
 
@@ -49,6 +49,13 @@ export async function createUser(
       updatedAt: now,
     });
   return { id, email, password, displayName };
+}
+
+/** A custom position (reading orders) that requires two-factor, as an admin sets it up. */
+export async function positionRequiringTwoFactor(): Promise<string> {
+  const r = await api("/v1/positions", { body: { name: unique("secure"), permissions: ["orders:read"], contact_scope: "pseudonymous", require_two_factor: true } });
+  if (r.status !== 201) throw new Error(`position: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
 }
 
 export type TestSession = { cookie: string; token: string; csrf: string; id: string };

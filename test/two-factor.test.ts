@@ -8,26 +8,16 @@ import { eq } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import { database } from "../src/db/client";
-import { activityLog, positions, recoveryCodes, sessions, users } from "../src/db/schema";
-import { newId, sha256Hex } from "../src/lib/ids";
-import { api, createKey, createStore, unique } from "./helpers";
-import { asPerson, cookieFrom, createUser, ORIGIN, sessionFor, type TestSession } from "./staff-helpers";
+import { activityLog, recoveryCodes, sessions, users } from "../src/db/schema";
+import { sha256Hex } from "../src/lib/ids";
+import { api, createKey, createStore } from "./helpers";
+import { asPerson, cookieFrom, createUser, ORIGIN, positionRequiringTwoFactor, sessionFor, type TestSession } from "./staff-helpers";
 
 const db = () => database(env);
 
 function codeAt(secret: string, email: string, offsetSteps = 0): string {
   const totp = new TOTP({ issuer: "Edge OMS", label: email, algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(secret) });
   return totp.generate({ timestamp: Date.now() + offsetSteps * 30_000 });
-}
-
-/** A custom position that requires two-factor (as an admin sets it). */
-async function requiringPosition(): Promise<string> {
-  const now = Date.now();
-  const id = newId("pos", now);
-  await db()
-    .insert(positions)
-    .values({ id, name: unique("secure"), builtIn: false, permissions: ["orders:read"], contactScope: "pseudonymous", requireTwoFactor: true, createdAt: now, updatedAt: now });
-  return id;
 }
 
 async function userRow(id: string) {
@@ -267,7 +257,7 @@ describe("turning the app off and new recovery codes", () => {
   });
 
   it("refuses to turn off when a position requires two-factor and no passkey remains", async () => {
-    const position = await requiringPosition();
+    const position = await positionRequiringTwoFactor();
     const person = await createUser({ positions: ["support", position] });
     const s = await sessionFor(person.id);
     await enrol(s, person.email);
@@ -296,7 +286,7 @@ describe("turning the app off and new recovery codes", () => {
 
 describe("a position that requires two-factor", () => {
   it("opens only the person's own account until they set it up, then rotates to a full session", async () => {
-    const position = await requiringPosition();
+    const position = await positionRequiringTwoFactor();
     const store = await createStore();
     const person = await createUser({ positions: [position], storeIds: [store.id] });
     const s = await sessionFor(person.id, "enrol");

@@ -13,8 +13,8 @@ function machineTicks() {
   return { busy: user + nice + system + irq + softirq + steal, steal };
 }
 
-/** CPU ticks used so far by this process and every process in `groups` (process group ids). */
-function ourTicks(groups) {
+/** CPU ticks used so far by this process (unless `self` is false) and every process in `groups` (process group ids). */
+export function ourTicks(groups, { self = true } = {}) {
   let sum = 0;
   for (const name of readdirSync("/proc")) {
     if (!/^\d+$/.test(name)) continue;
@@ -28,7 +28,7 @@ function ourTicks(groups) {
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     const pid = Number(name);
     const pgrp = Number(f[2]);
-    if (pid === process.pid || groups.has(pgrp)) sum += Number(f[11]) + Number(f[12]);
+    if ((self && pid === process.pid) || groups.has(pgrp)) sum += Number(f[11]) + Number(f[12]);
   }
   return sum;
 }
