@@ -100,7 +100,7 @@ describe("floor report", () => {
     const csv = await api(`/v1/reports/floor?${q({ ...params, format: "csv" })}`, { key: analyst });
     expect(csv.status).toBe(200);
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(parseCsv(csv.body)[0]!.slice(0, 5)).toEqual(["day", "store_id", "worker", "role", "picks"]);
+    expect(parseCsv(csv.body)[0]!.slice(0, 7)).toEqual(["day", "store_id", "worker", "worker_kind", "worker_name", "role", "picks"]);
     const rows = csvObjects(csv.body);
     expect(rows.length).toBe(json.body.data.length);
     expect(rows.map((r) => Number(r.picks))).toEqual(json.body.data.map((d: any) => d.picks));
