@@ -18,7 +18,7 @@ import { revokeSessions, type SessionRow, startSession, type UserRow } from "./s
 import { stageAfterFirstFactor } from "./stage";
 import { sendStaffEmail } from "./staff-mail";
 import { normaliseEmail, throttleSubject } from "./throttle-subject";
-import { issueToken, spendToken, type TokenPurpose } from "./user-tokens";
+import { issueToken, lastIssuedAt, spendToken, type TokenPurpose } from "./user-tokens";
 
 export type LinkOutcome = { ok: true; user: UserRow; session: SessionRow } | { ok: false; code: "invalid_token" } | { ok: false; code: "weak_password"; message: string };
 
@@ -90,9 +90,25 @@ export async function requestPasswordReset(c: Context<AppEnv>, email: string): P
   c.executionCtx.waitUntil(sendResetLink(c, user?.status === "active" ? user : null));
 }
 
+/** The least time between two reset emails to one person. */
+export const RESET_EMAIL_GAP_MS = 2 * 60 * 1000;
+
 async function sendResetLink(c: Context<AppEnv>, user: UserRow | null): Promise<void> {
   if (!user) {
     await recordActivity(c, { action: "password_reset_requested", actor: anonymous, status: 202, detail: { sent: false } });
+    return;
+  }
+  // One reset email per person per RESET_EMAIL_GAP_MS: asking again and again (or a stranger asking for them)
+  // does not fill their inbox. The answer is the same either way; the link already sent still works.
+  const last = await lastIssuedAt(c.env, user.id, "password_reset");
+  if (last !== null && Date.now() - last < RESET_EMAIL_GAP_MS) {
+    await recordActivity(c, {
+      action: "password_reset_requested",
+      actor: { ...anonymous, id: user.id, name: user.displayName },
+      target: user.id,
+      status: 202,
+      detail: { sent: false, reason: "sent_recently" },
+    });
     return;
   }
   const token = await issueToken(c.env, user.id, "password_reset");

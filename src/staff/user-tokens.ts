@@ -5,7 +5,7 @@
  * kills the earlier ones, in the same batch), and spending is one guarded
  * UPDATE, so of two concurrent uses exactly one gets the person.
  */
-import { and, eq, gt, isNull } from "drizzle-orm";
+import { and, eq, gt, isNull, max } from "drizzle-orm";
 import { database } from "../db/client";
 import { type USER_TOKEN_PURPOSES, userTokens } from "../db/schema";
 import type { Env } from "../env";
@@ -30,6 +30,16 @@ export async function issueToken(env: Env, userId: string, purpose: TokenPurpose
     db.insert(userTokens).values({ id: await sha256Hex(token), userId, purpose, createdAt: now, expiresAt: now + TOKEN_TTL_MS[purpose], usedAt: null }),
   ]);
   return token;
+}
+
+/** When this person was last sent a token of this purpose (epoch ms), or null. */
+export async function lastIssuedAt(env: Env, userId: string, purpose: TokenPurpose): Promise<number | null> {
+  const row = await database(env)
+    .select({ at: max(userTokens.createdAt) })
+    .from(userTokens)
+    .where(and(eq(userTokens.userId, userId), eq(userTokens.purpose, purpose)))
+    .get();
+  return row?.at ?? null;
 }
 
 /** Spends a live token: the person it was for, or null (unknown, expired, used, or another purpose). */
