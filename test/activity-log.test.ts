@@ -62,13 +62,15 @@ describe("the activity middleware", () => {
     expect(JSON.stringify(row)).not.toContain("Renamed by Grace");
   });
 
-  it("logs a key's write, with the order's store from the response and the transition event", async () => {
+  it("logs a person's transition, with the order's store from the response and the event", async () => {
     const store = await createStore();
     const order = await createOrder(store.id);
-    const auditor = await keyWithId("auditor", [store.id]);
-    expect((await transition(order.id, "hold", { reason: "call the customer at +44 20 7946 0958", key: auditor.key })).status).toBe(200);
+    const auditor = await createUser({ positions: ["auditor"] });
+    const s = await sessionFor(auditor.id);
+    const held = await asPerson(s, `/v1/orders/${order.id}/transitions`, { body: { event: "hold", reason: "call the customer at +44 20 7946 0958" } });
+    expect(held.status).toBe(200);
     const [row] = await logged(auditor.id, 1);
-    expect(row).toMatchObject({ actorKind: "key", actorName: auditor.name, action: "POST /v1/orders/{id}/transitions", target: order.id, storeId: store.id, status: 200 });
+    expect(row).toMatchObject({ actorKind: "user", actorName: auditor.displayName, action: "POST /v1/orders/{id}/transitions", target: order.id, storeId: store.id, status: 200 });
     expect(row!.detail).toEqual({ fields: ["event", "reason"], event: "hold" });
     expect(JSON.stringify(row)).not.toContain("7946");
   });
@@ -105,7 +107,7 @@ describe("the activity middleware", () => {
     expect(JSON.stringify(row)).not.toContain(r.body.key);
   });
 
-  it("does not log a key's order intake or payment reports, but does log a person's", async () => {
+  it("does not log a key's order intake, payment reports or transitions (the order's timeline has them), but does log a person's", async () => {
     const store = await createStore();
     const channel = await keyWithId("channel", [store.id]);
     const started = Date.now();
@@ -114,6 +116,7 @@ describe("the activity middleware", () => {
     const intakeMs = (Date.now() - started) / N_INTAKE;
     const paid = await api(`/v1/orders/${orders[0]}/payment`, { body: { payment_status: "paid" }, key: channel.key });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
+    expect((await transition(orders[0]!, "cancel", { reason: "customer asked", key: channel.key })).status).toBe(200);
     await settle();
     expect(await rowsFor(channel.id)).toEqual([]);
     // What the intake path costs here, for comparison with runs before the log existed (it is skipped for keys before any work).

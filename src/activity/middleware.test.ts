@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bodyDetail, isKeyIntake, namedStore, openApiPattern, pathParams } from "./middleware";
+import { bodyDetail, isKeyOrderTraffic, namedStore, openApiPattern, pathParams } from "./middleware";
 
 describe("what the activity middleware keeps of a request", () => {
   it("keeps field names and enum-like words, never other values", () => {
@@ -27,9 +27,10 @@ describe("what the activity middleware keeps of a request", () => {
   });
 
   it("skips only a key's order intake and payment reports", () => {
-    expect(isKeyIntake("POST", "/v1/orders")).toBe(true);
-    expect(isKeyIntake("POST", "/v1/orders/ord_1/payment")).toBe(true);
-    expect(isKeyIntake("POST", "/v1/orders/ord_1/transitions")).toBe(false);
-    expect(isKeyIntake("PATCH", "/v1/orders/ord_1")).toBe(false);
+    expect(isKeyOrderTraffic("POST", "/v1/orders")).toBe(true);
+    expect(isKeyOrderTraffic("POST", "/v1/orders/ord_1/payment")).toBe(true);
+    expect(isKeyOrderTraffic("POST", "/v1/orders/ord_1/transitions")).toBe(true);
+    expect(isKeyOrderTraffic("POST", "/v1/orders/ord_1/after-sales")).toBe(false);
+    expect(isKeyOrderTraffic("PATCH", "/v1/orders/ord_1")).toBe(false);
   });
 });
