@@ -2,19 +2,29 @@
 import { lt } from "drizzle-orm";
 import { database } from "./db/client";
 import { resealPii } from "./db/reseal-pii";
-import { consumedMessages, idempotencyKeys } from "./db/schema";
+import { authChallenges, consumedMessages, idempotencyKeys, sessions, userTokens } from "./db/schema";
 import type { Env } from "./env";
 import { pruneEvents } from "./events/prune-events";
 import { IDEMPOTENCY_TTL_MS } from "./http/idempotency";
 
 /** Receipts outlive any redelivery: queues give up long before this. */
 const RECEIPT_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/**
+ * Ended console sessions and dead emailed links are kept this long after they
+ * ended (a person's session list, an admin asking "was that link used?"),
+ * then dropped; who signed in when stays in the activity log.
+ */
+const STAFF_RECORD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export async function housekeeping(env: Env, now = Date.now()): Promise<void> {
   const db = database(env);
   await db.batch([
     db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, now - IDEMPOTENCY_TTL_MS)),
     db.delete(consumedMessages).where(lt(consumedMessages.consumedAt, now - RECEIPT_TTL_MS)),
+    // A session's end is its absolute end at the latest (revoked and idle ones end earlier).
+    db.delete(sessions).where(lt(sessions.expiresAt, now - STAFF_RECORD_TTL_MS)),
+    db.delete(userTokens).where(lt(userTokens.expiresAt, now - STAFF_RECORD_TTL_MS)),
+    db.delete(authChallenges).where(lt(authChallenges.expiresAt, now)),
   ]);
   await pruneEvents(env, now);
   const resealed = await resealPii(env);
