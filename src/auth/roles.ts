@@ -131,6 +131,32 @@ const LOGISTICS: readonly Permission[] = [
   "logistics_exceptions:resolve",
 ];
 
+/** Stock and floor work in the key's warehouses. */
+const WAREHOUSE: readonly Permission[] = [
+  "orders:read",
+  ...transitions("process", "ship", "fulfil_externally"),
+  "stores:read",
+  "products:read",
+  "warehouses:read",
+  "inventory:read",
+  "inventory:write",
+  "routing:read",
+  "fulfilment:read",
+  "fulfilment:allocate",
+  "shipments:read",
+  "shipments:merge",
+  "shipments:intercept",
+  "picking:execute",
+  // Re-routing goods a 3PL refused is a warehouse decision, like re-running allocation.
+  "fulfilment_exceptions:read",
+  "fulfilment_exceptions:resolve",
+  // The packing station prints the label; the dock hands over is logistics' call.
+  "carriers:read",
+  "labels:create",
+  "labels:read",
+  "tracking:read",
+];
+
 const TABLE: Record<Role, readonly Permission[]> = {
   admin: [
     "orders:create",
@@ -194,30 +220,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "fulfilment:read",
   ],
   // Stock and floor work in the key's warehouses; merging and re-running allocation are warehouse decisions.
-  warehouse: [
-    "orders:read",
-    ...transitions("process", "ship", "fulfil_externally"),
-    "stores:read",
-    "products:read",
-    "warehouses:read",
-    "inventory:read",
-    "inventory:write",
-    "routing:read",
-    "fulfilment:read",
-    "fulfilment:allocate",
-    "shipments:read",
-    "shipments:merge",
-    "shipments:intercept",
-    "picking:execute",
-    // Re-routing goods a 3PL refused is a warehouse decision, like re-running allocation.
-    "fulfilment_exceptions:read",
-    "fulfilment_exceptions:resolve",
-    // The packing station prints the label; the dock hands over is logistics' call.
-    "carriers:read",
-    "labels:create",
-    "labels:read",
-    "tracking:read",
-  ],
+  warehouse: WAREHOUSE,
   logistics: [
     "orders:read",
     ...transitions("ship", "deliver"),
@@ -286,31 +289,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
   // Logistics and 3PL partners reach us through signed webhooks; an ERP or warehouse system polls the event feed.
   partner: ["events:read"],
   // The staff templates. A lead runs the floor and reads its numbers; pickers and packers do their step and no more.
-  warehouse_lead: [
-    "orders:read",
-    ...transitions("process", "ship", "fulfil_externally"),
-    "stores:read",
-    "products:read",
-    "warehouses:read",
-    "warehouses:manage",
-    "inventory:read",
-    "inventory:write",
-    "routing:read",
-    "fulfilment:read",
-    "fulfilment:allocate",
-    "shipments:read",
-    "shipments:merge",
-    "shipments:intercept",
-    "picking:execute",
-    "fulfilment_exceptions:read",
-    "fulfilment_exceptions:resolve",
-    "carriers:read",
-    "labels:create",
-    "labels:read",
-    "tracking:read",
-    "reports:read",
-    "users:read",
-  ],
+  warehouse_lead: [...WAREHOUSE, "warehouses:manage", "reports:read", "users:read"],
   // Walks a wave and scans each pick; sees the stock it picks from.
   picker: ["products:read", "warehouses:read", "inventory:read", "fulfilment:read", "shipments:read", "picking:execute"],
   // Scans, weighs, packs and prints the label at the pack station.
