@@ -18,6 +18,11 @@ export async function api(path: string, init: Init = {}) {
     headers["content-type"] ??= "application/json";
   }
   const res = await exports.default.fetch(`http://oms.test${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body, redirect: "manual" });
+  return answerOf(res);
+}
+
+/** A response as tests read it: status, headers, and the body as JSON (or text when it is not JSON). */
+export async function answerOf(res: Response) {
   const text = await res.text();
   let json: any = null;
   try {

@@ -10,7 +10,7 @@ import { sessions, users } from "../src/db/schema";
 import { newId, randomToken, sha256Hex } from "../src/lib/ids";
 import { ABSOLUTE_MS, SESSION_COOKIE } from "../src/staff/sessions";
 import { costOf, hashPassword } from "../src/staff/password";
-import { api, unique } from "./helpers";
+import { answerOf, api, unique } from "./helpers";
 
 export const ORIGIN = "http://oms.test";
 
@@ -98,15 +98,7 @@ export async function asPerson(session: Pick<TestSession, "cookie" | "csrf">, pa
   const method = init.method ?? (body ? "POST" : "GET");
   const csrf = init.csrf === undefined ? session.csrf : init.csrf;
   if (csrf && method !== "GET" && method !== "HEAD") headers["x-csrf-token"] = csrf;
-  const res = await exports.default.fetch(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = text ? JSON.parse(text) : null;
-  } catch {
-    json = text;
-  }
-  return { status: res.status, headers: res.headers, body: json };
+  return answerOf(await exports.default.fetch(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" }));
 }
 
 /** The session cookie a response set (`Set-Cookie`), as a `cookie` request header value. */
