@@ -233,6 +233,7 @@ if (!stopping) {
   const lines = [
     "",
     "  Edge OMS is running",
+    `  Console    ${base}/console   (sign in as any demo staff below, password ${DEMO_PASSWORD})`,
     `  API        ${base}`,
     `  Docs       ${base}/docs`,
     `  OpenAPI    ${base}/openapi.json`,
@@ -241,7 +242,7 @@ if (!stopping) {
     `  Admin key  ${adminKey ?? "(BOOTSTRAP_ADMIN_KEY is not set in .dev.vars)"}   (BOOTSTRAP_ADMIN_KEY in .dev.vars)`,
     ...DEMO_KEYS.map((k) => `  Demo key   ${k.key}   (${k.role}, ${k.storeIds.join(", ")})`),
     `  Demo store ${DEMO_STORE.id} (${DEMO_STORE.name}, ${DEMO_STORE.currency}); SKUs TEA-1, MUG-1, KETTLE-1, FILTER-1, SETUP-1`,
-    `  Staff      POST ${base}/v1/auth/sign-in   (demo staff, password ${DEMO_PASSWORD}; docs/staff.md):`,
+    `  Staff      one demo sign-in per position, password ${DEMO_PASSWORD} (docs/console.md, docs/staff.md):`,
     ...DEMO_STAFF.map((u) => `               ${u.email.padEnd(30)} ${u.position}`),
     `  Crons      ${cronNote}`,
     `  State      ${persistDir ?? join(ROOT, ".wrangler/state")}`,

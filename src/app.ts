@@ -52,6 +52,8 @@ import { accountLinkRoutes } from "./staff/account-link-routes";
 import { passkeyRoutes } from "./staff/passkeys-routes";
 import { twoFactorRoutes } from "./staff/two-factor-routes";
 import { twoFactorSignInRoutes } from "./staff/two-factor-sign-in";
+import { connectApi } from "./console/api";
+import { consoleRoutes } from "./console/routes";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -129,6 +131,9 @@ app.doc31("/openapi.json", {
   servers: [{ url: "/" }],
 });
 app.route("/", docsRoutes);
+// The staff console: pages that call this same app's API in memory (src/console/api.ts).
+app.route("/", consoleRoutes);
+connectApi((request, env, ctx) => app.fetch(request, env, ctx));
 app.get("/healthz", async (c) => {
   await c.env.DB.prepare("SELECT 1").first();
   return c.json({ status: "ok", time: new Date().toISOString() });

@@ -136,21 +136,23 @@ function timingSafeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
-export type SessionAuth = { ok: true; principal: Principal } | { ok: false; code: string; detail: string };
+export type SessionAuth = { ok: true; principal: Principal; user: UserRow; stage: SessionStage } | { ok: false; code: string; detail: string };
 
 /**
  * The person behind the session cookie, for the API's `authenticate`. A
  * session that still owes its second factor opens nothing; one that must
  * enrol two-factor opens only the person's own account (`account:self`).
+ * The API reads the CSRF token from `x-csrf-token`; the console's HTML forms
+ * send it as a form field and pass it in.
  */
-export async function sessionPrincipal(c: Context<AppEnv>): Promise<SessionAuth> {
+export async function sessionPrincipal(c: Context<AppEnv>, csrfToken = c.req.header("x-csrf-token")): Promise<SessionAuth> {
   const now = Date.now();
   const live = await currentSession(c.env, sessionToken(c), now);
   if (!live) return { ok: false, code: "session_expired", detail: "The session has ended: sign in again" };
   const { session, user } = live;
   if (session.stage === "second_factor") return { ok: false, code: "two_factor_required", detail: "Give the second factor to finish signing in" };
   if (!SAFE_METHODS.has(c.req.method)) {
-    const token = c.req.header("x-csrf-token") ?? "";
+    const token = csrfToken ?? "";
     if (!sameOrigin(c) || !timingSafeEqual(token, session.csrfToken)) {
       return { ok: false, code: "csrf_failed", detail: "A write with the session cookie needs the session's CSRF token in `x-csrf-token`, from our own pages" };
     }
@@ -178,5 +180,7 @@ export async function sessionPrincipal(c: Context<AppEnv>): Promise<SessionAuth>
       warehouses: session.stage === "enrol" ? [] : user.warehouseIds.includes("*") ? "*" : user.warehouseIds,
       session: { id: session.id, csrfToken: session.csrfToken },
     },
+    user,
+    stage: session.stage,
   };
 }

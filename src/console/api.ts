@@ -1,0 +1,97 @@
+/**
+ * The console is a client of the API, in the same isolate: every screen reads
+ * and writes through the /v1 routes, so each rule, permission, validation
+ * and activity-log line is the API's, written once. A call is an in-memory
+ * `fetch` of the API app (no network), vouched for with the person the
+ * console already authenticated, so the session is read once per page.
+ */
+import type { Context } from "hono";
+import type { Env } from "../env";
+import { type Principal, vouchFor } from "../http/auth";
+
+type ApiFetch = (request: Request, env: Env, ctx: Context["executionCtx"]) => Response | Promise<Response>;
+let apiFetch: ApiFetch | null = null;
+
+/** Wired once by src/app.ts (the console never imports the app: no cycle). */
+export function connectApi(fetch: ApiFetch): void {
+  apiFetch = fetch;
+}
+
+/** A problem+json answer, as the API gives it. */
+export type Problem = { type?: string; title?: string; status?: number; detail?: string; code?: string; errors?: { field: string; message: string }[] };
+
+export type ApiAnswer<T> = { ok: true; status: number; body: T; headers: Headers } | { ok: false; status: number; body: Problem; headers: Headers };
+
+export type CallOptions = {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Appended to the path; undefined and "" values are left out. */
+  query?: Record<string, string | number | boolean | undefined | null | readonly string[]>;
+  /** Extra headers (e.g. idempotency-key). */
+  headers?: Record<string, string>;
+  /** Not vouched: the API authenticates the cookie itself (sign-in steps, which must set or clear it). */
+  anonymous?: boolean;
+};
+
+export function withQuery(path: string, query: CallOptions["query"]): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined || v === null || v === "") continue;
+    if (Array.isArray(v)) for (const one of v) params.append(k, one);
+    else params.set(k, String(v));
+  }
+  const q = params.toString();
+  return q ? `${path}${path.includes("?") ? "&" : "?"}${q}` : path;
+}
+
+/** Builds the API request a console page makes on behalf of the person (or of nobody yet, for sign-in). */
+function apiRequest(c: Context, path: string, opts: CallOptions, principal: Principal | undefined): Request {
+  const url = new URL(withQuery(path, opts.query), c.req.url);
+  const headers = new Headers(opts.headers);
+  headers.set("accept", "application/json");
+  // What the activity log and rate limits key on: the real client's address and browser.
+  // The browser's Origin and Sec-Fetch-Site go through as they came, so the API's cross-site checks of
+  // the steps before sign-in see the real request.
+  for (const name of ["cf-connecting-ip", "user-agent", "accept-language", "cookie", "origin", "sec-fetch-site"]) {
+    const value = c.req.header(name);
+    if (value) headers.set(name, value);
+  }
+  if (principal?.session) headers.set("x-csrf-token", principal.session.csrfToken);
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers.set("content-type", "application/json");
+    body = JSON.stringify(opts.body);
+  }
+  const request = new Request(url, { method: opts.method ?? (opts.body === undefined ? "GET" : "POST"), headers, body });
+  return principal && !opts.anonymous ? vouchFor(request, principal) : request;
+}
+
+/** The API's raw answer (a PDF, a CSV): for streaming through to the browser. */
+export async function apiRaw(c: Context, path: string, opts: CallOptions = {}): Promise<Response> {
+  if (!apiFetch) throw new Error("the console's API is not connected (src/app.ts calls connectApi)");
+  const principal = c.get("principal") as Principal | undefined;
+  return apiFetch(apiRequest(c, path, opts, principal), c.env as Env, c.executionCtx);
+}
+
+/** Calls the API and reads its JSON answer (204 gives `null`). */
+export async function api<T = Record<string, unknown>>(c: Context, path: string, opts: CallOptions = {}): Promise<ApiAnswer<T>> {
+  const res = await apiRaw(c, path, opts);
+  const text = await res.text();
+  let body: unknown = null;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = { detail: text };
+    }
+  }
+  if (res.ok) return { ok: true, status: res.status, body: body as T, headers: res.headers };
+  return { ok: false, status: res.status, body: (body ?? {}) as Problem, headers: res.headers };
+}
+
+/** Copies the API's Set-Cookie headers (a new or ended session) onto the console's answer. */
+export function passCookies(from: Headers, to: Headers): void {
+  for (const cookie of from.getSetCookie()) to.append("set-cookie", cookie);
+}

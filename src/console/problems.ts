@@ -1,0 +1,71 @@
+/**
+ * The API's refusals in the reader's language. The API speaks English
+ * problem+json with a stable `code`; the console shows its own words for the
+ * codes people meet, and the API's detail (which names the field and the
+ * reason) for the rest, so nothing is lost in translation.
+ */
+import type { Problem } from "./api";
+import { dictionary, type Lang } from "./i18n";
+
+const CODES = dictionary(
+  {
+    validation_failed: "Some fields need another look.",
+    forbidden: "Your position may not do this.",
+    not_found: "It no longer exists, or it is not in your stores.",
+    conflict: "It changed meanwhile: reload and try again.",
+    illegal_transition: "The order's state does not allow this now.",
+    version_mismatch: "It changed meanwhile: reload and try again.",
+    current_password_wrong: "The current password is not right.",
+    invalid_code: "That code is not right.",
+    invalid_token: "This link is not valid any more: ask for a new one.",
+    already_resolved: "Someone already dealt with it.",
+    sign_in_failed: "The email or password is not right.",
+    sign_in_locked: "Too many failed sign-ins: wait a few minutes or reset your password.",
+    rate_limited: "Too many attempts from this address: wait a moment.",
+    two_factor_failed: "That code is not right.",
+    session_expired: "Your session has ended. Sign in again.",
+    csrf_failed: "This form was out of date: try again.",
+    internal_error: "Something failed on our side: try again.",
+    insufficient_stock: "Not enough stock.",
+    idempotency_conflict: "This was already done with other details.",
+    two_factor_required: "Two-factor is required for your position.",
+  },
+  {
+    validation_failed: "部分字段需要检查。",
+    forbidden: "您的岗位无权执行此操作。",
+    not_found: "该对象已不存在，或不属于您的店铺。",
+    conflict: "数据已被他人更改，请刷新后重试。",
+    illegal_transition: "订单当前状态不允许此操作。",
+    version_mismatch: "数据已被他人更改，请刷新后重试。",
+    current_password_wrong: "当前密码不正确。",
+    invalid_code: "验证码不正确。",
+    invalid_token: "此链接已失效，请重新申请。",
+    already_resolved: "已有人处理过。",
+    sign_in_failed: "邮箱或密码不正确。",
+    sign_in_locked: "登录失败次数过多：请稍等几分钟，或重置密码。",
+    rate_limited: "此地址尝试次数过多，请稍后再试。",
+    two_factor_failed: "验证码不正确。",
+    session_expired: "会话已结束，请重新登录。",
+    csrf_failed: "此表单已过期，请重试。",
+    internal_error: "服务端出错，请重试。",
+    insufficient_stock: "库存不足。",
+    idempotency_conflict: "此操作已用不同的内容执行过。",
+    two_factor_required: "您的岗位要求开启两步验证。",
+  },
+);
+
+/** One line for a refusal: our words for its code where we have them, then the API's detail. */
+export function problemText(problem: Problem, lang: Lang): string {
+  const ours = problem.code ? (CODES[lang] as Record<string, string>)[problem.code] : undefined;
+  const detail = problem.detail ?? problem.title ?? "";
+  if (!ours) return detail || CODES[lang].internal_error;
+  // In English our line and the API's detail say the same thing twice; in Chinese the detail adds the specifics.
+  return lang === "en" || !detail ? ours : `${ours}（${detail}）`;
+}
+
+/** Field-level messages of a 422, keyed by the field ("shipping_address.postal_code"). */
+export function fieldProblems(problem: Problem): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of problem.errors ?? []) if (e.field && !out[e.field]) out[e.field] = e.message;
+  return out;
+}

@@ -1,0 +1,85 @@
+// Shared by the console's browser journeys (test/http/console/*.journey.mjs):
+// one server (`npm start`'s own scripts, seeded with the demo staff) and one
+// Chromium for all of them, set up by test/http/console.browser.test.mjs.
+// Screenshots go to test-artifacts/console/: look at them.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DEMO_PASSWORD, DEMO_STAFF } from "../../../scripts/seed.mjs";
+
+export const ARTIFACTS = join(import.meta.dirname, "../../../test-artifacts/console");
+mkdirSync(ARTIFACTS, { recursive: true });
+
+/** Filled in by the runner's `before`: { server, browser }. */
+export const ctx = { server: null, browser: null };
+
+export const WIDTHS = { phone: 360, desktop: 1280 };
+
+/** A fresh browser context (its own cookies) at a width, in a language. */
+export async function newPage({ width = WIDTHS.desktop, lang = "en", height } = {}) {
+  const context = await ctx.browser.newContext({
+    viewport: { width, height: height ?? (width <= 400 ? 780 : 900) },
+    locale: lang,
+    isMobile: width <= 400,
+    hasTouch: width <= 400,
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+/** The demo person of a built-in position (seeded by `npm start`). */
+export function demoStaff(position) {
+  const person = DEMO_STAFF.find((u) => u.position === position);
+  if (!person) throw new Error(`no demo staff for ${position}`);
+  return { ...person, password: DEMO_PASSWORD };
+}
+
+/** Signs in through the sign-in form, as a person would, and waits for their home page. */
+export async function signIn(page, position) {
+  const person = demoStaff(position);
+  await page.goto(`${ctx.server.base}/console/sign-in`);
+  await page.getByLabel(/^(Email|邮箱)$/).fill(person.email);
+  await page.getByLabel(/^(Password|密码)$/).fill(person.password);
+  await Promise.all([page.waitForURL((url) => !url.pathname.startsWith("/console/sign-in")), page.getByRole("button", { name: /^(Sign in|登录)$/ }).click()]);
+  return person;
+}
+
+/** Switches the language with the switch in the page header (as a person would). */
+export async function switchLanguage(page, lang) {
+  await Promise.all([page.waitForLoadState("load"), page.locator("#lang-switch").selectOption(lang)]);
+  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+}
+
+/** A full-page screenshot kept as an artifact: test-artifacts/console/<name>.png. */
+export async function shot(page, name) {
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/**
+ * The page at 360 and 1280 px in en and zh-CN, signed in as `position`, screenshotted as
+ * <name>-<lang>-<width>.png. Returns what each rendering said (status, <html lang>, any
+ * horizontal overflow at that width), for the journey to assert on.
+ */
+export async function shotsEverywhere(path, { position, name, prepare } = {}) {
+  const results = [];
+  for (const lang of ["en", "zh-CN"]) {
+    for (const width of [WIDTHS.phone, WIDTHS.desktop]) {
+      const page = await newPage({ width, lang });
+      try {
+        // The language is the reader's choice, kept in a cookie by the header's switch.
+        await page.context().addCookies([{ name: "oms_console_lang", value: lang, url: ctx.server.base }]);
+        if (position) await signIn(page, position);
+        const res = await page.goto(`${ctx.server.base}${path}`);
+        if (prepare) await prepare(page);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        await shot(page, `${name}-${lang}-${width}`);
+        results.push({ lang, width, status: res?.status(), htmlLang: await page.evaluate(() => document.documentElement.lang), overflow });
+      } finally {
+        await page.context().close();
+      }
+    }
+  }
+  return results;
+}
