@@ -18,6 +18,7 @@ import { peoplePages, publicPeoplePages } from "./people/routes";
 import { reviewPages } from "./review/routes";
 import { settingsPages } from "./settings/routes";
 import { signInPages } from "./sign-in";
+import { stockPages } from "./stock/routes";
 
 export const consoleRoutes = new Hono<ConsoleEnv>();
 
@@ -57,6 +58,7 @@ consoleRoutes.get("/console", (c) => {
 consoleRoutes.route("/", orderPages);
 consoleRoutes.route("/", reviewPages);
 consoleRoutes.route("/", floorPages);
+consoleRoutes.route("/", stockPages);
 consoleRoutes.route("/", logisticsPages);
 consoleRoutes.route("/", afterSalesPages);
 consoleRoutes.route("/", insightsPages);

@@ -1,5 +1,5 @@
 /**
- * The warehouse floor: waves and picking by scan, the pack station, interceptions and stock.
+ * The warehouse floor: waves to release, picking by scan in bin order, short picks, and the pack station.
  */
 import { Hono } from "hono";
 import type { ConsoleEnv } from "../context";
