@@ -58,8 +58,37 @@ export async function shot(page, name) {
 }
 
 /**
+ * What a screen reader or keyboard user would miss on this page: form fields
+ * without a label, buttons and links without a name, images and charts
+ * without a text alternative, duplicate ids, no language. Empty when fine.
+ */
+export async function accessibilityProblems(page) {
+  return page.evaluate(() => {
+    const problems = [];
+    const visible = (el) => !el.closest("[hidden]") && el.getClientRects().length > 0;
+    const named = (el) => (el.getAttribute("aria-label") ?? "").trim() || (el.getAttribute("aria-labelledby") ?? "").trim() || (el.getAttribute("title") ?? "").trim();
+    const describe = (el) => `<${el.tagName.toLowerCase()}${el.id ? ` id="${el.id}"` : ""}${el.getAttribute("name") ? ` name="${el.getAttribute("name")}"` : ""}>`;
+    if (!document.documentElement.lang) problems.push("<html> has no lang");
+    for (const el of document.querySelectorAll("input, select, textarea")) {
+      if (["hidden", "submit", "button", "reset"].includes(el.type) || !visible(el)) continue;
+      if (!el.labels?.length && !named(el)) problems.push(`${describe(el)} has no label`);
+    }
+    for (const el of document.querySelectorAll("button, a[href]")) {
+      if (!visible(el)) continue;
+      if (!el.textContent.trim() && !named(el) && !el.querySelector("img[alt]:not([alt=''])")) problems.push(`${describe(el)} has no name`);
+    }
+    for (const el of document.querySelectorAll("img")) if (!el.hasAttribute("alt")) problems.push(`${describe(el)} has no alt`);
+    for (const el of document.querySelectorAll("canvas")) if (!named(el) && !el.textContent.trim()) problems.push(`${describe(el)} (a chart) has no text alternative`);
+    const ids = new Map();
+    for (const el of document.querySelectorAll("[id]")) ids.set(el.id, (ids.get(el.id) ?? 0) + 1);
+    for (const [id, n] of ids) if (n > 1) problems.push(`id "${id}" used ${n} times`);
+    return problems;
+  });
+}
+
+/**
  * The page at 360 and 1280 px in en and zh-CN, signed in as `position`, screenshotted as
- * <name>-<lang>-<width>.png. Returns what each rendering said (status, <html lang>, any
+ * <name>-<lang>-<width>.png, and fails on any accessibility problem (above). Returns what each rendering said (status, <html lang>, any
  * horizontal overflow at that width), for the journey to assert on.
  */
 export async function shotsEverywhere(path, { position, name, prepare } = {}) {
@@ -75,6 +104,8 @@ export async function shotsEverywhere(path, { position, name, prepare } = {}) {
         if (prepare) await prepare(page);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         await shot(page, `${name}-${lang}-${width}`);
+        const a11y = await accessibilityProblems(page);
+        if (a11y.length) throw new Error(`${path} (${lang}, ${width}px) is not accessible:\n  ${a11y.join("\n  ")}`);
         results.push({ lang, width, status: res?.status(), htmlLang: await page.evaluate(() => document.documentElement.lang), overflow });
       } finally {
         await page.context().close();
