@@ -75,7 +75,7 @@ function Tabs({ screen }: { screen: StockScreen }) {
 
 /** The warehouse switch: a select that submits itself (a button without JavaScript). */
 function WarehousePicker({ screen, action }: { screen: StockScreen; action: string }) {
-  const { ui, s, warehouses, wh } = screen;
+  const { ui, warehouses, wh } = screen;
   if (warehouses.length < 2) return <p class="muted">{`${ui.t.warehouse}: ${wh.name}`}</p>;
   return (
     <form method="get" action={action} class="filters">

@@ -36,7 +36,7 @@ export async function levelsPage(c: ConsoleContext, screen: StockScreen): Promis
     screen,
     { title: s.title },
     <>
-      <form method="get" action="/console/stock" class="filters card" role="search">
+      <form method="get" action="/console/stock" class="filters card">
         <input type="hidden" name="warehouse" value={wh.id} />
         <div class="field">
           <label for="f-sku">{ui.t.sku}</label>
@@ -142,7 +142,7 @@ export async function movementsPage(c: ConsoleContext, screen: StockScreen): Pro
     screen,
     { title: s.movements_title },
     <>
-      <form method="get" action="/console/stock/movements" class="filters card" role="search">
+      <form method="get" action="/console/stock/movements" class="filters card">
         <input type="hidden" name="warehouse" value={wh.id} />
         <div class="field">
           <label for="m-sku">{ui.t.sku}</label>
