@@ -61,7 +61,7 @@ export function receivePage(c: ConsoleContext, screen: StockScreen, opts: { form
     { title: s.receive_title, ...(opts.refusal ? { status: opts.refusal.status } : {}) },
     <>
       <TopProblem text={opts.refusal?.top} />
-      <form method="post" action="/console/stock/receive" class="card" novalidate>
+      <form method="post" action="/console/stock/receive" class="card stock-form" novalidate>
         <Csrf ui={ui} />
         <input type="hidden" name="warehouse" value={wh.id} />
         <input type="hidden" name="_idem" value={crypto.randomUUID()} />
@@ -120,7 +120,7 @@ export function adjustPage(c: ConsoleContext, screen: StockScreen, opts: { form?
     { title: s.adjust_title, ...(opts.refusal ? { status: opts.refusal.status } : {}) },
     <>
       <TopProblem text={opts.refusal?.top} />
-      <form method="post" action="/console/stock/adjust" class="card" novalidate>
+      <form method="post" action="/console/stock/adjust" class="card stock-form" novalidate>
         <Csrf ui={ui} />
         <input type="hidden" name="warehouse" value={wh.id} />
         <input type="hidden" name="_idem" value={crypto.randomUUID()} />
@@ -180,7 +180,7 @@ export async function countPage(c: ConsoleContext, screen: StockScreen, opts: { 
     { title: s.count_title, ...(opts.refusal ? { status: opts.refusal.status } : {}) },
     <>
       <TopProblem text={opts.refusal?.top} />
-      <form method="get" action="/console/stock/count" class="card">
+      <form method="get" action="/console/stock/count" class="card stock-form">
         <input type="hidden" name="warehouse" value={wh.id} />
         <p class="hint">{s.count_intro}</p>
         <Field id="bin" label={s.bin} hint={s.bin_hint} value={bin} error={e.bin} scan focus={!bin} required />
@@ -191,7 +191,7 @@ export async function countPage(c: ConsoleContext, screen: StockScreen, opts: { 
         </div>
       </form>
       {bin && rows ? (
-        <form method="post" action="/console/stock/count" class="card" novalidate>
+        <form method="post" action="/console/stock/count" class="card stock-form" novalidate>
           <Csrf ui={ui} />
           <input type="hidden" name="warehouse" value={wh.id} />
           <input type="hidden" name="bin" value={bin} />

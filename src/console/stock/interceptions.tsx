@@ -122,7 +122,7 @@ export async function interceptionsPage(
         </div>
       )}
       {mayIntercept ? (
-        <form method="post" action="/console/stock/interceptions/intercept" class="card" novalidate>
+        <form method="post" action="/console/stock/interceptions/intercept" class="card stock-form" novalidate>
           <Csrf ui={ui} />
           <input type="hidden" name="warehouse" value={wh.id} />
           <h2>{s.intercept_title}</h2>

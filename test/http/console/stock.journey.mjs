@@ -34,12 +34,20 @@ async function stoppedShipment() {
       customer: { name: "Journey Stock", email: "stock-journey@example.com", phone: "+44 20 7946 0958" },
       shipping_address: { name: "Journey Stock", line1: "1 Dock Road", city: "London", postal_code: "E1 1AA", country: "GB" },
       lines: [{ sku: "TEA-1", quantity: 1, unit_price: "12.50" }],
+      currency: "USD",
+      shipping_amount: "4.50",
     },
   });
   if (order.status !== 201) return null;
   await ctx.server.api(`/v1/orders/${order.body.id}/transitions`, { body: { event: "approve" } });
-  const allocation = await ctx.server.api(`/v1/orders/${order.body.id}/allocation`, { body: {} });
-  const shipment = allocation.body?.shipments?.[0]?.id;
+  await ctx.server.api(`/v1/orders/${order.body.id}/allocation`, { body: {} });
+  // Allocation may also run from the queue after the approval: wait for the shipment either way.
+  let shipment = null;
+  for (let i = 0; i < 40 && !shipment; i++) {
+    const list = await ctx.server.api(`/v1/shipments?order_id=${order.body.id}`);
+    shipment = list.body?.data?.[0]?.id ?? null;
+    if (!shipment) await new Promise((r) => setTimeout(r, 250));
+  }
   if (!shipment) return null;
   const r = await ctx.server.api(`/v1/shipments/${shipment}/intercept`, { body: { reason: "customer called: hold it" } });
   return r.status === 200 ? shipment : null;
