@@ -58,7 +58,8 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media print{header.top,.no-print{display:none}main{padding:0}}
 /* stock */
-.stock-tabs{margin-bottom:16px}.stock-tabs a{padding:6px 12px;border:1px solid var(--line);border-radius:6px;text-decoration:none;background:var(--card)}.stock-tabs a[aria-current=page]{background:var(--brand);color:var(--brand-ink);border-color:var(--brand)}.stock-form{max-width:640px}
+.stock-tabs{margin-bottom:16px}.stock-tabs a{padding:6px 12px;border:1px solid var(--line);border-radius:6px;text-decoration:none;background:var(--card)}.stock-tabs a[aria-current=page]{background:var(--brand);color:var(--brand-ink);border-color:var(--brand)}.stock-form{max-width:640px}.table-wrap+.stock-form{margin-top:16px}table.stock-stack td{overflow-wrap:anywhere}
+@media (max-width:640px){table.stock-stack td{flex-wrap:wrap}table.stock-stack td>*{min-width:0;max-width:100%}table.stock-stack td form{flex:1 1 100%}table.stock-stack td form input{width:100%}}
 `;
 
 export const CONSOLE_JS = `

@@ -207,7 +207,7 @@ export async function countPage(c: ConsoleContext, screen: StockScreen, opts: { 
               </>
             ) : (
               <div class="filters">
-                <Field id={`sku.${i}`} label={s.add_sku} value={r.sku} error={e[`sku.${i}`] ?? e[`${i}`]} scan next />
+                <Field id={`sku.${i}`} label={s.add_sku} value={r.sku} error={e[`sku.${i}`] ?? e[`${i}`]} next />
                 <Field id={`counted.${i}`} label={s.counted} value={r.counted} error={e[`counted.${i}`]} inputmode="numeric" next />
               </div>
             ),

@@ -60,7 +60,7 @@ export async function interceptionsPage(
         <p class="card">{s.interceptions_empty}</p>
       ) : (
         <div class="table-wrap">
-          <table class="stack">
+          <table class="stack stock-stack">
             <thead>
               <tr>
                 <th scope="col">{s.shipment}</th>

@@ -69,7 +69,7 @@ export async function levelsPage(c: ConsoleContext, screen: StockScreen): Promis
         <p class="card">{s.no_stock}</p>
       ) : (
         <div class="table-wrap">
-          <table class="stack">
+          <table class="stack stock-stack">
             <thead>
               <tr>
                 <th scope="col">{s.bin}</th>
@@ -167,7 +167,7 @@ export async function movementsPage(c: ConsoleContext, screen: StockScreen): Pro
         <p class="card">{s.movements_empty}</p>
       ) : (
         <div class="table-wrap">
-          <table class="stack">
+          <table class="stack stock-stack">
             <thead>
               <tr>
                 <th scope="col">{s.when}</th>
