@@ -57,6 +57,9 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .pager{display:flex;gap:12px;justify-content:space-between;align-items:center;margin-top:12px;flex-wrap:wrap}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media print{header.top,.no-print{display:none}main{padding:0}}
+/* stock */
+.stock-tabs{margin-bottom:16px}.stock-tabs a{padding:6px 12px;border:1px solid var(--line);border-radius:6px;text-decoration:none;background:var(--card)}.stock-tabs a[aria-current=page]{background:var(--brand);color:var(--brand-ink);border-color:var(--brand)}.stock-form{max-width:640px}.table-wrap+.stock-form{margin-top:16px}table.stock-stack td{overflow-wrap:anywhere}
+@media (max-width:640px){table.stock-stack td{flex-wrap:wrap}table.stock-stack td>*{min-width:0;max-width:100%}table.stock-stack td form{flex:1 1 100%}table.stock-stack td form input{width:100%}}
 `;
 
 export const CONSOLE_JS = `
@@ -122,6 +125,15 @@ export const CONSOLE_JS = `
   // Links from emails carry their token in the fragment (never sent to a server): copy it into the form.
   var tokenField = document.querySelector("input[data-token-from-fragment]");
   if (tokenField) { var m = /token=([^&]+)/.exec(location.hash); if (m) tokenField.value = decodeURIComponent(m[1]); }
+  // stock: a scanner ends each scan with Enter; in a field marked data-enter-next it moves on to the next field
+  // instead of sending the form half filled (the last field's Enter sends it).
+  document.addEventListener("keydown", function(e){
+    var t = e.target;
+    if (e.key !== "Enter" || !t.hasAttribute || !t.hasAttribute("data-enter-next") || !t.form) return;
+    var fields = Array.prototype.filter.call(t.form.elements, function(x){ return (x.tagName === "INPUT" && x.type !== "hidden") || x.tagName === "SELECT"; });
+    var next = fields[fields.indexOf(t) + 1];
+    if (next) { e.preventDefault(); next.focus(); if (next.select) next.select(); }
+  });
 })();
 `;
 

@@ -144,6 +144,7 @@ export const StockQuery = z.object({
   ...ListQuery,
   sku: z.string().max(64).optional(),
   bin: z.string().max(32).optional(),
+  zone: z.string().max(32).optional().openapi({ description: "Only the bins of this zone (its code)" }),
 });
 
 export const StockSummaryQuery = z.object({ sku: Sku });

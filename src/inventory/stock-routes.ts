@@ -3,7 +3,7 @@ import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { bins, stockCosts, stockLevels, stockMovements, warehouses } from "../db/schema";
+import { bins, stockCosts, stockLevels, stockMovements, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { ApiError, validationFailed } from "../http/problem";
@@ -166,6 +166,15 @@ stockRoutes.openapi(
           eq(stockLevels.warehouseId, wh.id),
           q.sku ? eq(stockLevels.sku, q.sku) : undefined,
           q.bin ? eq(bins.code, q.bin) : undefined,
+          q.zone
+            ? inArray(
+                bins.zoneId,
+                database(c.env)
+                  .select({ id: zones.id })
+                  .from(zones)
+                  .where(and(eq(zones.warehouseId, wh.id), eq(zones.code, q.zone))),
+              )
+            : undefined,
           after !== undefined ? gt(rowid, after) : undefined,
         ),
       )
