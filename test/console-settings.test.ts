@@ -185,7 +185,12 @@ describe("console settings: a store", () => {
       received_to_completed_minutes: "",
     });
     expect(r.status, r.html).toBe(303);
-    expect((await api(`/v1/stores/${store.id}/sla`)).body).toMatchObject({ received_to_approved_minutes: 30, approved_to_shipped_minutes: 1440, shipped_to_delivered_minutes: null, is_default: false });
+    expect((await api(`/v1/stores/${store.id}/sla`)).body).toMatchObject({
+      received_to_approved_minutes: 30,
+      approved_to_shipped_minutes: 1440,
+      shipped_to_delivered_minutes: null,
+      is_default: false,
+    });
     const bad = await postForm(`/console/settings/stores/${store.id}/sla`, session, { received_to_approved_minutes: "-5" });
     expect(bad.status).toBe(422);
     expect(bad.html).toContain('id="received_to_approved_minutes-error"');
@@ -278,7 +283,9 @@ describe("console settings: audit rules", () => {
     const bad = await postForm(`/console/settings/stores/${store.id}/audit-rules/json`, session, { rules_json: "{ not json" });
     expect(bad.status).toBe(400);
     expect(textOf(bad.html)).toContain("This is not valid JSON.");
-    const ok = await postForm(`/console/settings/stores/${store.id}/audit-rules/json`, session, { rules_json: JSON.stringify({ rules: [{ kind: "totals", enabled: true, params: {} }] }) });
+    const ok = await postForm(`/console/settings/stores/${store.id}/audit-rules/json`, session, {
+      rules_json: JSON.stringify({ rules: [{ kind: "totals", enabled: true, params: {} }] }),
+    });
     expect(ok.status).toBe(303);
     expect((await api(`/v1/stores/${store.id}/audit-rules`)).body.rules.map((x: { kind: string }) => x.kind)).toEqual(["totals"]);
   });
@@ -348,11 +355,23 @@ describe("console settings: routing, carriers, warehouses", () => {
     expect(r.status, textOf(r.html)).toBe(303);
     const saved = (await api(`/v1/stores/${store.id}/logistics`)).body;
     expect(saved).toMatchObject({ is_default: false, config: { selection: { strategy: "fastest" }, stale_tracking_days: 7 } });
-    const bad = await postForm(`/console/settings/stores/${store.id}/logistics`, session, { strategy: "cheapest", stale_tracking_days: "7", carriers_json: '[{"code":"Bad Code"}]', fixed_json: "[]" });
+    const bad = await postForm(`/console/settings/stores/${store.id}/logistics`, session, {
+      strategy: "cheapest",
+      stale_tracking_days: "7",
+      carriers_json: '[{"code":"Bad Code"}]',
+      fixed_json: "[]",
+    });
     expect(bad.status).toBe(422);
     expect(textOf(bad.html)).toContain("carriers.0");
     expect((await api(`/v1/stores/${store.id}/logistics`)).body.config.selection.strategy).toBe("fastest");
-    const choice = await postForm(`/console/settings/stores/${store.id}/logistics/dry-run`, session, { country: "US", region: "", weight: "500", length: "200", width: "150", height: "100" });
+    const choice = await postForm(`/console/settings/stores/${store.id}/logistics/dry-run`, session, {
+      country: "US",
+      region: "",
+      weight: "500",
+      length: "200",
+      width: "150",
+      height: "100",
+    });
     expect(choice.status, textOf(choice.html)).toBe(200);
     expect(choice.html).toContain('id="choice-result"');
   });
@@ -361,14 +380,35 @@ describe("console settings: routing, carriers, warehouses", () => {
     const { session } = await admin();
     const bad = await postForm("/console/settings/warehouses", session, { name: "North", kind: "own", country: "XX", currency: "USD" });
     expect(bad.status).toBe(422);
-    const r = await postForm("/console/settings/warehouses", session, { name: "North hub", kind: "own", country: "us", region: "WA", currency: "USD", weight_tolerance_pct: "4", weight_tolerance_grams: "15" });
+    const r = await postForm("/console/settings/warehouses", session, {
+      name: "North hub",
+      kind: "own",
+      country: "us",
+      region: "WA",
+      currency: "USD",
+      weight_tolerance_pct: "4",
+      weight_tolerance_grams: "15",
+    });
     expect(r.status, textOf(r.html)).toBe(303);
     const id = r.location!.split("/").pop()!;
     expect((await api(`/v1/warehouses/${id}`)).body).toMatchObject({ name: "North hub", country: "US", weight_tolerance_pct: 4 });
-    const edit = await postForm(`/console/settings/warehouses/${id}`, session, { name: "North hub 2", region: "WA", active: "on", weight_tolerance_pct: "6", weight_tolerance_grams: "15" });
+    const edit = await postForm(`/console/settings/warehouses/${id}`, session, {
+      name: "North hub 2",
+      region: "WA",
+      active: "on",
+      weight_tolerance_pct: "6",
+      weight_tolerance_grams: "15",
+    });
     expect(edit.status).toBe(303);
     expect((await api(`/v1/warehouses/${id}`)).body.weight_tolerance_pct).toBe(6);
-    const pt = await postForm(`/console/settings/warehouses/${id}/package-types`, session, { code: "BOX-M", name: "Medium box", tare_grams: "120", length_mm: "300", width_mm: "200", height_mm: "150" });
+    const pt = await postForm(`/console/settings/warehouses/${id}/package-types`, session, {
+      code: "BOX-M",
+      name: "Medium box",
+      tare_grams: "120",
+      length_mm: "300",
+      width_mm: "200",
+      height_mm: "150",
+    });
     expect(pt.status, textOf(pt.html)).toBe(303);
     const retire = await postForm(`/console/settings/warehouses/${id}/package-types/BOX-M`, session, { active: "false" });
     expect(retire.status).toBe(303);
@@ -422,7 +462,12 @@ describe("console settings: integrations", () => {
     const { session } = await admin();
     const bad = await postForm("/console/settings/webhooks", session, { store_id: store.id, url: "https://erp.example.com/hook", event_types: "nonsense.event" });
     expect(bad.status).toBe(422);
-    const r = await postForm("/console/settings/webhooks", session, { store_id: store.id, url: "https://erp.example.com/hook", event_types: "order.*, shipment.status_changed", description: "ERP" });
+    const r = await postForm("/console/settings/webhooks", session, {
+      store_id: store.id,
+      url: "https://erp.example.com/hook",
+      event_types: "order.*, shipment.status_changed",
+      description: "ERP",
+    });
     expect(r.status, textOf(r.html)).toBe(303);
     expect(flashOf(r.headers)?.text).toMatch(/whsec_/);
     const id = r.location!.split("/").pop()!;

@@ -66,7 +66,8 @@ function ParamInputs({ rule, errors, lang, currency }: { rule: Rule; errors: Err
         if (input.type === "bool")
           return (
             <div class="field">
-              <input type="checkbox" id={id} name={name} checked={value === true} /> <label for={id} style="display:inline">
+              <input type="checkbox" id={id} name={name} checked={value === true} />{" "}
+              <label for={id} style="display:inline">
                 {label}
               </label>
               {error}
@@ -407,5 +408,9 @@ auditRulePages.post("/console/settings/stores/:id/blocklist/:entry/delete", asyn
   const id = encodeURIComponent(storeIdOf(c));
   const r = await api(c, `/v1/stores/${id}/blocklist/${encodeURIComponent(c.req.param("entry"))}`, { method: "DELETE" });
   const t = TEXT[uiOf(c).lang];
-  return doneRedirect(c, `/console/settings/stores/${id}/audit-rules#blocklist-title`, r.ok ? { kind: "ok", text: t.unblocked } : { kind: "bad", text: r.body.detail ?? t.not_saved });
+  return doneRedirect(
+    c,
+    `/console/settings/stores/${id}/audit-rules#blocklist-title`,
+    r.ok ? { kind: "ok", text: t.unblocked } : { kind: "bad", text: r.body.detail ?? t.not_saved },
+  );
 });

@@ -26,7 +26,18 @@ type SkuEntry = z.infer<typeof SkuMapEntry>;
 type Sub = z.infer<typeof Subscription>;
 type DeliveryBody = z.infer<typeof Delivery>;
 type StoreBody = z.infer<typeof Store>;
-type SyncRun = { id: string; kind: string; status: string; window: { from: string; to: string }; seen: number; created: number; updated: number; errors: number; created_at?: string; finished_at?: string | null };
+type SyncRun = {
+  id: string;
+  kind: string;
+  status: string;
+  window: { from: string; to: string };
+  seen: number;
+  created: number;
+  updated: number;
+  errors: number;
+  created_at?: string;
+  finished_at?: string | null;
+};
 type Status = 200 | 400 | 403 | 404 | 409 | 422;
 
 export const integrationPages = new Hono<ConsoleEnv>();
@@ -360,7 +371,10 @@ integrationPages.post("/console/settings/channels/:id/sku-map", async (c) => {
   const text = formValue(c, "entries");
   const r = await api<z.infer<typeof SkuMapResult>>(c, `/v1/channel-connections/${id}/sku-map`, { method: "PUT", body: { entries: skuEntriesOf(text) } });
   if (!r.ok) return channelPage(c, { skuText: text, problem: r.body, status: refusedStatus(r.status) });
-  return doneRedirect(c, `/console/settings/channels/${id}#sku-title`, { kind: "ok", text: fill(TEXT[uiOf(c).lang].sku_map_saved, { upserted: r.body.upserted, removed: r.body.removed }) });
+  return doneRedirect(c, `/console/settings/channels/${id}#sku-title`, {
+    kind: "ok",
+    text: fill(TEXT[uiOf(c).lang].sku_map_saved, { upserted: r.body.upserted, removed: r.body.removed }),
+  });
 });
 
 // ---- Webhook subscriptions ----
@@ -624,7 +638,15 @@ export function instantIn(local: string, timeZone: string): string | null {
   const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
   // The zone's offset at that moment, read back through Intl (a second pass settles DST edges).
   const offsetAt = (t: number) => {
-    const parts = new Intl.DateTimeFormat("en-US", { timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric" }).formatToParts(t);
+    const parts = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+    }).formatToParts(t);
     const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
     return Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute")) - t;
   };
@@ -643,5 +665,9 @@ integrationPages.post("/console/settings/webhooks/:id/replay", async (c) => {
   const tz = (await storeList(c)).find((s) => s.id === sub.body.store_id)?.timezone ?? "UTC";
   const since = instantIn(formValue(c, "since"), tz);
   const r = since ? await api<z.infer<typeof ReplayResult>>(c, `/v1/webhook-subscriptions/${id}/replay`, { body: { since } }) : null;
-  return doneRedirect(c, `/console/settings/webhooks/${id}`, r?.ok ? { kind: "ok", text: fill(t.replay_queued, { n: r.body.queued }) } : { kind: "bad", text: r?.body.detail ?? t.not_saved });
+  return doneRedirect(
+    c,
+    `/console/settings/webhooks/${id}`,
+    r?.ok ? { kind: "ok", text: fill(t.replay_queued, { n: r.body.queued }) } : { kind: "bad", text: r?.body.detail ?? t.not_saved },
+  );
 });

@@ -260,7 +260,10 @@ logisticsSettingsPages.post("/console/settings/stores/:id/routing", async (c) =>
     merge_hold_minutes: formValue(c, "merge_hold_minutes"),
     default_carrier: formValue(c, "default_carrier"),
     reroute_on_reject: formValue(c, "reroute_on_reject") === "on",
-    default_warehouses: picked.map((id, i) => ({ id, r: rankOf(id), i })).sort((a, b) => a.r - b.r || a.i - b.i).map((x) => x.id),
+    default_warehouses: picked
+      .map((id, i) => ({ id, r: rankOf(id), i }))
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .map((x) => x.id),
     rules_json: formValue(c, "rules_json"),
   };
   let rules: unknown;

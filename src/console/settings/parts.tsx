@@ -41,7 +41,8 @@ export function Field(p: { id: string; label: string; error?: string | undefined
 export function Check(p: { id: string; name: string; label: string; checked: boolean; value?: string }) {
   return (
     <div class="field">
-      <input type="checkbox" id={p.id} name={p.name} value={p.value ?? "on"} checked={p.checked} /> <label for={p.id} style="display:inline">
+      <input type="checkbox" id={p.id} name={p.name} value={p.value ?? "on"} checked={p.checked} />{" "}
+      <label for={p.id} style="display:inline">
         {p.label}
       </label>
     </div>

@@ -65,7 +65,17 @@ function timeZones(current: string): string[] {
   return current && !all.includes(current) ? [current, ...all] : all;
 }
 
-function GeneralFields({ ui, v, errors, prefix = "" }: { ui: ReturnType<typeof uiOf>; v: Pick<StoreValues, "name" | "currency" | "timezone" | "language">; errors: Errors; prefix?: string }) {
+function GeneralFields({
+  ui,
+  v,
+  errors,
+  prefix = "",
+}: {
+  ui: ReturnType<typeof uiOf>;
+  v: Pick<StoreValues, "name" | "currency" | "timezone" | "language">;
+  errors: Errors;
+  prefix?: string;
+}) {
   const t = TEXT[ui.lang];
   const id = (n: string) => `${prefix}${n}`;
   return (
@@ -275,7 +285,12 @@ storePages.post("/console/settings/stores/:id", async (c) => {
 const SPANS = ["received_to_approved_minutes", "approved_to_shipped_minutes", "shipped_to_delivered_minutes", "received_to_completed_minutes"] as const;
 type Sla = z.infer<typeof StoreSla>;
 
-function slaPage(c: ConsoleContext, store: StoreBody, sla: Record<string, string>, opts: { problem?: Problem; status?: 200 | 400 | 403 | 404 | 409 | 422; isDefault?: boolean } = {}) {
+function slaPage(
+  c: ConsoleContext,
+  store: StoreBody,
+  sla: Record<string, string>,
+  opts: { problem?: Problem; status?: 200 | 400 | 403 | 404 | 409 | 422; isDefault?: boolean } = {},
+) {
   const ui = uiOf(c);
   const t = TEXT[ui.lang];
   const errors = opts.problem ? fieldProblems(opts.problem) : {};
