@@ -59,8 +59,8 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 @media print{header.top,.no-print{display:none}main{padding:0}}
 /* settings */
 .settings-split{display:grid;gap:16px;grid-template-columns:minmax(0,1fr)}@media (min-width:960px){.settings-split{grid-template-columns:minmax(0,3fr) minmax(0,2fr);align-items:start}.settings-split .dry-run{position:sticky;top:8px}}
-.settings-tabs ul{list-style:none;display:flex;flex-wrap:wrap;gap:4px;margin:0 0 12px;padding:0;border-bottom:1px solid var(--line)}.settings-tabs a{display:block;padding:8px 12px;text-decoration:none;border-radius:6px 6px 0 0}.settings-tabs a[aria-current=page]{background:var(--card);border:1px solid var(--line);border-bottom-color:var(--card);margin-bottom:-1px;font-weight:600}
-a.settings-link{display:flex;flex-direction:column;gap:4px;text-decoration:none;color:var(--ink)}a.settings-link strong{color:var(--brand)}
+.settings-tabs ul{list-style:none;display:flex;flex-wrap:wrap;gap:4px;margin:0 0 12px;padding:0;border-bottom:1px solid var(--line)}.settings-tabs ul a{display:block;padding:8px 12px;text-decoration:none;border-radius:6px 6px 0 0}.settings-tabs ul a[aria-current=page]{background:var(--card);border:1px solid var(--line);border-bottom-color:var(--card);margin-bottom:-1px;font-weight:600}
+a.settings-link{margin:0;display:flex;flex-direction:column;gap:4px;text-decoration:none;color:var(--ink)}a.settings-link strong{color:var(--brand)}
 fieldset{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:8px 0 12px;min-width:0}legend{font-weight:600;font-size:14px;padding:0 4px}
 .card.rule.has-error{border-color:var(--bad)}textarea.mono{font-size:13px}
 `;
