@@ -218,7 +218,7 @@ async function rulesPage(c: ConsoleContext, data: NonNullable<Awaited<ReturnType
             <label for="dry-order-id">{t.order_id}</label>
             <input id="dry-order-id" name="dry_order_id" placeholder={t.order_id_hint} autocomplete="off" class="mono" />
           </div>
-          <button type="submit" class="secondary" formaction={`${base}/dry-run`}>
+          <button type="submit" class="secondary" formaction={`${base}/dry-run#dry-run-title`}>
             {t.try_rules}
           </button>
           {view.dryRun ? <DryRunResult run={view.dryRun} lang={ui.lang} /> : null}

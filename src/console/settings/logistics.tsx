@@ -214,7 +214,7 @@ function routingPage(c: ConsoleContext, data: NonNullable<Awaited<ReturnType<typ
         </form>
         <aside class="card dry-run" aria-labelledby="routing-dry-title">
           <h2 id="routing-dry-title">{t.dry_run}</h2>
-          <form method="post" action={`${base}/dry-run`}>
+          <form method="post" action={`${base}/dry-run#routing-dry-title`}>
             <Csrf ui={ui} />
             <Field id="dry-country" label={t.destination_country} hint={t.country_hint} lang={ui.lang}>
               <input id="dry-country" name="country" value={dry.country} maxlength={2} required autocomplete="off" />
@@ -378,7 +378,7 @@ function logisticsPage(c: ConsoleContext, data: NonNullable<Awaited<ReturnType<t
         </form>
         <aside class="card dry-run" aria-labelledby="carrier-dry-title">
           <h2 id="carrier-dry-title">{t.dry_run}</h2>
-          <form method="post" action={`${base}/dry-run`}>
+          <form method="post" action={`${base}/dry-run#carrier-dry-title`}>
             <Csrf ui={ui} />
             <div class="grid compact">
               <Field id="c-country" label={t.destination_country} lang={ui.lang}>
