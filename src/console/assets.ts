@@ -60,6 +60,12 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 /* stock */
 .stock-tabs{margin-bottom:16px}.stock-tabs a{padding:6px 12px;border:1px solid var(--line);border-radius:6px;text-decoration:none;background:var(--card)}.stock-tabs a[aria-current=page]{background:var(--brand);color:var(--brand-ink);border-color:var(--brand)}.stock-form{max-width:640px}.table-wrap+.stock-form{margin-top:16px}table.stock-stack td{overflow-wrap:anywhere}
 @media (max-width:640px){table.stock-stack td{flex-wrap:wrap}table.stock-stack td>*{min-width:0;max-width:100%}table.stock-stack td form{flex:1 1 100%}table.stock-stack td form input{width:100%}}
+/* settings */
+.settings-split{display:grid;gap:16px;grid-template-columns:minmax(0,1fr)}@media (min-width:960px){.settings-split{grid-template-columns:minmax(0,3fr) minmax(0,2fr);align-items:start}.settings-split .dry-run{position:sticky;top:8px}}
+.settings-tabs ul{list-style:none;display:flex;flex-wrap:wrap;gap:4px;margin:0 0 12px;padding:0;border-bottom:1px solid var(--line)}.settings-tabs ul a{display:block;padding:8px 12px;text-decoration:none;border-radius:6px 6px 0 0}.settings-tabs ul a[aria-current=page]{background:var(--card);border:1px solid var(--line);border-bottom-color:var(--card);margin-bottom:-1px;font-weight:600}
+a.settings-link{margin:0;display:flex;flex-direction:column;gap:4px;text-decoration:none;color:var(--ink)}a.settings-link strong{color:var(--brand)}
+fieldset{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:8px 0 12px;min-width:0}legend{font-weight:600;font-size:14px;padding:0 4px}
+.card.rule.has-error{border-color:var(--bad)}textarea.mono{font-size:13px}
 `;
 
 export const CONSOLE_JS = `
