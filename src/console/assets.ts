@@ -57,6 +57,14 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .pager{display:flex;gap:12px;justify-content:space-between;align-items:center;margin-top:12px;flex-wrap:wrap}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media print{header.top,.no-print{display:none}main{padding:0}}
+/* people */
+.qr svg{width:220px;height:220px;max-width:100%;display:block;background:#fff}
+.secret{word-break:break-all}.wrap{overflow-wrap:anywhere}
+ol.recovery-codes{columns:2;font-size:1.1rem;padding-left:1.5em}@media (max-width:400px){ol.recovery-codes{columns:1}}
+fieldset.ticks{border:1px solid var(--line);border-radius:var(--radius);margin:0 0 12px;padding:8px 12px}fieldset.ticks legend{font-weight:600;font-size:14px;padding:0 4px}
+label.tick{display:inline-flex;align-items:center;gap:6px;font-weight:400;margin:4px 16px 4px 0}
+.perm-groups{display:grid;gap:8px;grid-template-columns:repeat(auto-fit,minmax(280px,1fr))}.perm-groups label.tick{display:flex;flex-wrap:wrap}
+.new-key input{width:100%;font-size:1rem}
 `;
 
 export const CONSOLE_JS = `
@@ -122,6 +130,13 @@ export const CONSOLE_JS = `
   // Links from emails carry their token in the fragment (never sent to a server): copy it into the form.
   var tokenField = document.querySelector("input[data-token-from-fragment]");
   if (tokenField) { var m = /token=([^&]+)/.exec(location.hash); if (m) tokenField.value = decodeURIComponent(m[1]); }
+})();
+/* people: a reset link's page shows the new-password form when the fragment carries a token, else the request form */
+(function(){
+  var field = document.querySelector("input[data-token-from-fragment]");
+  if (!field || !field.value) return;
+  document.querySelectorAll("[data-show-with-token]").forEach(function(el){ el.hidden = false; });
+  document.querySelectorAll("[data-hide-with-token]").forEach(function(el){ el.hidden = true; });
 })();
 `;
 
