@@ -58,7 +58,8 @@ describe("the invitation link", () => {
 
     const ok = await postForm("/console/invitation", null, { token, display_name: "Nia P.", password: GOOD_PASSWORD, password2: GOOD_PASSWORD });
     expect(ok.status).toBe(303);
-    expect(ok.location).toBe("/console");
+    expect(ok.location).toBe("/console/account");
+    expect(flashOf(ok.headers)?.text).toBe("Welcome! Your password is set.");
     expect(cookieFrom(ok.headers)).toMatch(/^__Host-oms_session=/);
     const active = await userByEmail(email);
     expect(active?.status).toBe("active");
@@ -110,7 +111,7 @@ describe("resetting a password", () => {
     expect(textOf(weak.html)).toContain("At least 12 characters");
     const done = await postForm("/console/password-reset", null, { token, password: GOOD_PASSWORD, password2: GOOD_PASSWORD });
     expect(done.status).toBe(303);
-    expect(done.location).toBe("/console");
+    expect(done.location).toBe("/console/account");
     expect(cookieFrom(done.headers)).toMatch(/^__Host-oms_session=/);
     const signIn = await postForm("/console/sign-in", null, { email: user.email, password: GOOD_PASSWORD });
     expect(signIn.status).toBe(303);

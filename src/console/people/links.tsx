@@ -148,10 +148,14 @@ function linkRefusal(ui: Ui, r: { status: number; body: Parameters<typeof proble
   return { errors: { general: problemText(r.body, ui.lang) }, status };
 }
 
-/** After a link signed the person in: the console (or setting up two-factor first), carrying the new session's cookie. */
+/**
+ * After a link signed the person in: their account in the console (where a newcomer finds two-factor and
+ * passkeys, and the menu leads to their work), or setting up two-factor first when a position requires it.
+ * Not /console itself: its redirect to the position's home would spend the welcome message.
+ */
 function signedInRedirect(c: ConsoleContext, stage: string, headers: Headers, text: string): Response {
   setFlash(c, { kind: "ok", text });
-  const res = c.redirect(stage === "enrol" ? "/console/account/two-factor" : "/console", 303);
+  const res = c.redirect(stage === "enrol" ? "/console/account/two-factor" : "/console/account", 303);
   passCookies(headers, res.headers);
   return res;
 }

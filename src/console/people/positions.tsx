@@ -113,7 +113,7 @@ async function positionsPage(c: ConsoleContext, o: { draft?: Draft; error?: stri
             {rows.map((p) => (
               <tr data-position={p.id}>
                 <td data-label={t.name}>{positionLabel(ui.lang, p.id, names)}</td>
-                <td data-label={t.description}>{p.description ?? ""}</td>
+                <td data-label={t.description}>{p.built_in && ui.lang !== "en" ? "" : (p.description ?? "")}</td>
                 <td data-label={t.people_count} class="num">
                   {p.user_count}
                 </td>
@@ -128,8 +128,8 @@ async function positionsPage(c: ConsoleContext, o: { draft?: Draft; error?: stri
         </table>
       </div>
       {manage ? (
-        <section class="card" id="new-position" aria-labelledby="new-h">
-          <h2 id="new-h">{t.new_position}</h2>
+        <details class="card new" id="new-position" open={!!o.error}>
+          <summary>{t.new_position}</summary>
           {o.error ? (
             <div class="flash bad" role="alert" id="position-error">
               {o.error}
@@ -142,7 +142,7 @@ async function positionsPage(c: ConsoleContext, o: { draft?: Draft; error?: stri
             builtIn={false}
             draft={o.draft ?? { name: "", description: "", permissions: [], contact_scope: "pseudonymous", require_two_factor: false }}
           />
-        </section>
+        </details>
       ) : null}
     </>,
   );
