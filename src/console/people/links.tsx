@@ -70,7 +70,10 @@ function invitationPage(c: ConsoleContext, ui: Ui, o: { token?: string; name?: s
         <TokenField token={o.token ?? ""} />
         <div class="field">
           <label for="display_name">{t.display_name}</label>
-          <input id="display_name" name="display_name" autocomplete="name" maxlength={100} value={o.name ?? ""} />
+          <input id="display_name" name="display_name" autocomplete="name" maxlength={100} value={o.name ?? ""} aria-describedby="display-name-hint" />
+          <p class="hint" id="display-name-hint">
+            {t.display_name_hint}
+          </p>
         </div>
         <PasswordFields t={t} errors={errors} />
         <button type="submit">{t.accept}</button>
