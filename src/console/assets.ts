@@ -64,7 +64,7 @@ ol.recovery-codes{columns:2;font-size:1.1rem;padding-left:1.5em}@media (max-widt
 fieldset.ticks{border:1px solid var(--line);border-radius:var(--radius);margin:0 0 12px;padding:8px 12px}fieldset.ticks legend{font-weight:600;font-size:14px;padding:0 4px}
 label.tick{display:inline-flex;align-items:center;gap:6px;font-weight:400;margin:4px 16px 4px 0}
 .perm-groups{display:grid;gap:8px;grid-template-columns:repeat(auto-fit,minmax(min(280px,100%),1fr))}.perm-groups label.tick{display:flex;flex-wrap:wrap;min-width:0}label.tick .mono{overflow-wrap:anywhere;font-size:13px}
-td form button{white-space:nowrap}details.new summary{cursor:pointer;font-weight:600;font-size:1.15rem}
+td form button{white-space:nowrap}details.new{margin-top:16px}details.new summary{cursor:pointer;font-weight:600;font-size:1.15rem}
 .new-key input{width:100%;font-size:1rem}
 `;
 

@@ -9,7 +9,7 @@ import { allows } from "../../http/auth";
 import { api } from "../api";
 import type { ConsoleContext, ConsoleEnv } from "../context";
 import { doneRedirect, formValue, formValues, need, notFoundPage, uiOf } from "../guard";
-import type { Lang } from "../i18n";
+import { fill, type Lang } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { problemText } from "../problems";
 import type { PositionView } from "./scope";
@@ -102,7 +102,7 @@ async function positionsPage(c: ConsoleContext, o: { draft?: Draft; error?: stri
         <table class="stack" id="positions">
           <thead>
             <tr>
-              <th>{t.name}</th>
+              <th>{t.position_name}</th>
               <th>{t.description}</th>
               <th class="num">{t.people_count}</th>
               <th>{t.status}</th>
@@ -112,8 +112,11 @@ async function positionsPage(c: ConsoleContext, o: { draft?: Draft; error?: stri
           <tbody>
             {rows.map((p) => (
               <tr data-position={p.id}>
-                <td data-label={t.name}>{positionLabel(ui.lang, p.id, names)}</td>
-                <td data-label={t.description}>{p.built_in && ui.lang !== "en" ? "" : (p.description ?? "")}</td>
+                <td data-label={t.position_name}>{positionLabel(ui.lang, p.id, names)}</td>
+                <td data-label={t.description}>
+                  {/* Built-in descriptions are the API's English: other languages get the count of what it grants. */}
+                  {p.built_in && ui.lang !== "en" ? fill(t.permission_count, { n: p.permissions.length }) : (p.description ?? "")}
+                </td>
                 <td data-label={t.people_count} class="num">
                   {p.user_count}
                 </td>

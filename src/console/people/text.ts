@@ -137,6 +137,7 @@ export const TEXT = dictionary(
     archived: "Archived.",
     archived_badge: "Archived",
     position_name: "Position name",
+    permission_count: "{n} permissions",
     // API keys
     api_keys: "API keys",
     api_keys_intro: "Keys for integrations and scripts. A key acts in one position for its stores.",
@@ -297,6 +298,7 @@ export const TEXT = dictionary(
     archived: "已归档。",
     archived_badge: "已归档",
     position_name: "岗位名称",
+    permission_count: "{n} 项权限",
     api_keys: "API 密钥",
     api_keys_intro: "供集成和脚本使用的密钥。每个密钥以一个岗位为其店铺工作。",
     key_name: "密钥名称",
