@@ -66,6 +66,15 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 a.settings-link{margin:0;display:flex;flex-direction:column;gap:4px;text-decoration:none;color:var(--ink)}a.settings-link strong{color:var(--brand)}
 fieldset{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:8px 0 12px;min-width:0}legend{font-weight:600;font-size:14px;padding:0 4px}
 .card.rule.has-error{border-color:var(--bad)}textarea.mono{font-size:13px}
+/* people */
+.qr svg{width:220px;height:220px;max-width:100%;display:block;background:#fff}
+.secret{word-break:break-all}.wrap{overflow-wrap:anywhere}
+ol.recovery-codes{columns:2;font-size:1.1rem;padding-left:1.5em}@media (max-width:400px){ol.recovery-codes{columns:1}}
+fieldset.ticks{border:1px solid var(--line);border-radius:var(--radius);margin:0 0 12px;padding:8px 12px}fieldset.ticks legend{font-weight:600;font-size:14px;padding:0 4px}
+label.tick{display:inline-flex;align-items:center;gap:6px;font-weight:400;margin:4px 16px 4px 0}
+.perm-groups{display:grid;gap:8px;grid-template-columns:repeat(auto-fit,minmax(min(280px,100%),1fr))}.perm-groups label.tick{display:flex;flex-wrap:wrap;min-width:0}label.tick .mono{overflow-wrap:anywhere;font-size:13px}
+td form button{white-space:nowrap}details.new{margin-top:16px}details.new summary{cursor:pointer;font-weight:600;font-size:1.15rem}
+.new-key input{width:100%;font-size:1rem}
 `;
 
 export const CONSOLE_JS = `
@@ -140,6 +149,13 @@ export const CONSOLE_JS = `
     var next = fields[fields.indexOf(t) + 1];
     if (next) { e.preventDefault(); next.focus(); if (next.select) next.select(); }
   });
+})();
+/* people: a reset link's page shows the new-password form when the fragment carries a token, else the request form */
+(function(){
+  var field = document.querySelector("input[data-token-from-fragment]");
+  if (!field || !field.value) return;
+  document.querySelectorAll("[data-show-with-token]").forEach(function(el){ el.hidden = false; });
+  document.querySelectorAll("[data-hide-with-token]").forEach(function(el){ el.hidden = true; });
 })();
 `;
 

@@ -29,6 +29,9 @@ const CODES = dictionary(
     insufficient_stock: "Not enough stock.",
     idempotency_conflict: "This was already done with other details.",
     two_factor_required: "Two-factor is required for your position.",
+    last_admin: "There must always be an active administrator: this is the last one.",
+    cannot_deactivate_self: "You cannot deactivate yourself.",
+    wrong_proof: "The password or code is not right.",
   },
   {
     validation_failed: "部分字段需要检查。",
@@ -51,6 +54,9 @@ const CODES = dictionary(
     insufficient_stock: "库存不足。",
     idempotency_conflict: "此操作已用不同的内容执行过。",
     two_factor_required: "您的岗位要求开启两步验证。",
+    last_admin: "必须始终保留一名在职管理员：这是最后一名。",
+    cannot_deactivate_self: "您不能停用自己。",
+    wrong_proof: "密码或验证码不正确。",
   },
 );
 
