@@ -61,6 +61,7 @@ describe("claims", () => {
     const item = queue.body.data.find((i: any) => i.order.id === id);
     expect(item.claimed_by).toMatchObject({ id: who.ada.id, until: again.body.claimed_by.until });
     expect(item.claimed_by.name).toBeTruthy();
+    expect((await who.analyst.call(`/v1/orders/${id}/claim`)).body).toEqual({ order_id: id, claimed_by: item.claimed_by });
   });
 
   it("someone else's live claim is a 409 `claimed` naming who and until when", async () => {
@@ -108,6 +109,7 @@ describe("claims", () => {
     expect(r.body.code).toBe("not_in_review");
     // The approver's old claim does not block a release either.
     expect((await who.bo.call(`/v1/orders/${id}/claim`, { method: "DELETE" })).body.released).toBe(false);
+    expect((await who.ada.call(`/v1/orders/${id}/claim`)).body.claimed_by).toBeNull();
   });
 
   it("filters the queue by claimed=mine|others|none", async () => {

@@ -29,7 +29,7 @@ export type ClaimResult =
   | { ok: false; code: "claimed"; claim: Claim };
 
 type Row = { order_id: string; claimed_by: string; until: number; claimed_at: number };
-const claimOf = (r: Row): Claim => ({ orderId: r.order_id, claimedBy: r.claimed_by, until: r.until, claimedAt: r.claimed_at });
+const claimRow = (r: Row): Claim => ({ orderId: r.order_id, claimedBy: r.claimed_by, until: r.until, claimedAt: r.claimed_at });
 
 async function orderState(env: Env, p: Principal, orderId: string) {
   const row = await env.DB.prepare(
@@ -40,6 +40,14 @@ async function orderState(env: Env, p: Principal, orderId: string) {
     .first<{ store_id: string; status: string } & (Row | { [K in keyof Row]: null })>();
   if (!row || !seesStore(p, row.store_id)) return null;
   return row;
+}
+
+/** The order's live claim (null when nobody holds it); null order when it is not the caller's to see. */
+export async function currentClaim(env: Env, p: Principal, orderId: string, now = Date.now()): Promise<{ claim: Claim | null } | null> {
+  const state = await orderState(env, p, orderId);
+  if (!state) return null;
+  const live = state.claimed_by !== null && (state.until ?? 0) > now && (AWAITING_REVIEW as readonly string[]).includes(state.status);
+  return { claim: live ? claimRow(state as Row) : null };
 }
 
 /** Claims the order for `p` for CLAIM_MS (or extends the caller's own claim). */
@@ -59,12 +67,12 @@ export async function claimOrder(env: Env, p: Principal, orderId: string, now = 
   )
     .bind(orderId, p.id, until, now)
     .first<Row>();
-  if (won) return { ok: true, claim: claimOf(won) };
+  if (won) return { ok: true, claim: claimRow(won) };
   const after = await orderState(env, p, orderId);
   if (!after) return { ok: false, code: "not_found" };
   if (!(AWAITING_REVIEW as readonly string[]).includes(after.status)) return { ok: false, code: "not_claimable", status: after.status };
   if (after.order_id !== null && after.claimed_by !== null && after.until !== null && after.claimed_at !== null) {
-    return { ok: false, code: "claimed", claim: claimOf(after as Row) };
+    return { ok: false, code: "claimed", claim: claimRow(after as Row) };
   }
   // Not reachable: the upsert only declines a live claim of someone else's.
   return { ok: false, code: "not_claimable", status: after.status };
@@ -78,7 +86,7 @@ export async function releaseClaim(env: Env, p: Principal, orderId: string, opts
   const state = await orderState(env, p, orderId);
   if (!state) return { ok: false, code: "not_found" };
   const live = state.claimed_by !== null && (state.until ?? 0) > now && (AWAITING_REVIEW as readonly string[]).includes(state.status);
-  if (live && state.claimed_by !== p.id && !opts.mayReleaseOthers) return { ok: false, code: "not_holder", claim: claimOf(state as Row) };
+  if (live && state.claimed_by !== p.id && !opts.mayReleaseOthers) return { ok: false, code: "not_holder", claim: claimRow(state as Row) };
   const r = await env.DB.prepare("DELETE FROM order_claims WHERE order_id = ?1 AND (?4 OR claimed_by = ?2 OR until <= ?3)")
     .bind(orderId, p.id, now, opts.mayReleaseOthers ? 1 : 0)
     .run();

@@ -8,9 +8,9 @@ import { ApiError, notFound } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { OrderIdParam } from "../orders/schemas";
 import { iso } from "../orders/serialize";
-import { type Claim, claimOrder, releaseClaim } from "./claims";
+import { type Claim, claimOrder, currentClaim, releaseClaim } from "./claims";
 import { addNote, listNotes } from "./notes";
-import { ClaimRelease, NewNote, OrderClaim, OrderNote, OrderNotes } from "./schemas";
+import { ClaimRelease, ClaimStatus, NewNote, OrderClaim, OrderNote, OrderNotes } from "./schemas";
 
 export const reviewRoutes = new OpenAPIHono<AppEnv>();
 
@@ -18,6 +18,24 @@ async function claimBody(env: AppEnv["Bindings"], claim: Claim) {
   const names = await actorNames(env.DB, [claim.claimedBy]);
   return { order_id: claim.orderId, claimed_by: { id: claim.claimedBy, name: nameIn(names, claim.claimedBy).name, until: iso(claim.until) }, claimed_at: iso(claim.claimedAt) };
 }
+
+reviewRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/orders/{id}/claim",
+    permission: "audit:read",
+    tags: ["Audit"],
+    summary: "Who is reviewing the order now",
+    request: { params: OrderIdParam },
+    responses: { 200: jsonResponse(ClaimStatus, "The live claim, or null"), ...problems(404) },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    const found = await currentClaim(c.env, c.get("principal"), id);
+    if (!found) throw notFound("order");
+    return c.json({ order_id: id, claimed_by: found.claim ? (await claimBody(c.env, found.claim)).claimed_by : null }, 200);
+  },
+);
 
 reviewRoutes.openapi(
   apiRoute({

@@ -8,6 +8,8 @@ export const ClaimedBy = z
 
 export const OrderClaim = z.object({ order_id: z.string(), claimed_by: ClaimedBy, claimed_at: Rfc3339 }).openapi("OrderClaim");
 
+export const ClaimStatus = z.object({ order_id: z.string(), claimed_by: ClaimedBy.nullable() }).openapi("OrderClaimStatus");
+
 export const ClaimRelease = z.object({ order_id: z.string(), released: z.boolean() }).openapi("OrderClaimRelease");
 
 export const NewNote = z.object({ body: z.string().trim().min(1, "write the note").max(2000) }).openapi("NewOrderNote");
