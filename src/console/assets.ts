@@ -57,6 +57,8 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .pager{display:flex;gap:12px;justify-content:space-between;align-items:center;margin-top:12px;flex-wrap:wrap}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media print{header.top,.no-print{display:none}main{padding:0}}
+/* review */
+.review{overflow-wrap:anywhere}.review ul.findings,.review ul.notes,ul.reasons{margin:0;padding-left:1.1em}.review ul.findings li,.review ul.notes li{margin-bottom:8px}.review ul.notes p{margin:0}
 `;
 
 export const CONSOLE_JS = `

@@ -145,7 +145,7 @@ export async function orderPage(c: ConsoleContext, id: string, refusal?: Refusal
     c,
     ui,
     { title: fill(w.order_title, { ref }), status },
-    <>
+    <div class="review">
       <p>
         <a href="/console/review">{w.back_to_queue}</a>
       </p>
@@ -186,7 +186,8 @@ export async function orderPage(c: ConsoleContext, id: string, refusal?: Refusal
       <div class="grid">
         <section class="card" aria-labelledby="findings-h">
           <h2 id="findings-h">{w.findings}</h2>
-          {o.status_reason && (
+          {/* A person's hold says why in their own words; an audit's hold says it in the findings below. */}
+          {o.status_reason && !latest?.findings.length && (
             <p>
               <strong>{w.status_reason}:</strong> {o.status_reason}
             </p>
@@ -415,6 +416,6 @@ export async function orderPage(c: ConsoleContext, id: string, refusal?: Refusal
           )}
         </section>
       )}
-    </>,
+    </div>,
   );
 }

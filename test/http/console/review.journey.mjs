@@ -35,7 +35,7 @@ async function heldOrder() {
   throw new Error("the audit did not hold the order within 20 s");
 }
 
-test("an auditor claims the next held order, corrects it, notes it, approves it, and it leaves the queue", { timeout: 180_000 }, async () => {
+test("an auditor claims the next held order, corrects it, notes it, approves it, and it leaves the queue", { timeout: 300_000 }, async () => {
   const order = await heldOrder();
   const page = await newPage();
   try {
@@ -48,7 +48,7 @@ test("an auditor claims the next held order, corrects it, notes it, approves it,
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL((u) => u.searchParams.get("claimed") === "none");
     assert.ok(await page.getByRole("link", { name: order.ref }).isVisible());
-    assert.ok(await page.getByText("The postal code does not fit the country").first().isVisible());
+    assert.ok(await page.locator("ul.reasons li", { hasText: "The postal code does not fit the country" }).first().isVisible());
 
     await Promise.all([page.waitForURL((u) => /^\/console\/review\/ord_/.test(u.pathname)), page.getByRole("button", { name: "Claim the next order" }).click()]);
     if (!page.url().includes(order.id)) {
