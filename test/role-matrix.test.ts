@@ -238,6 +238,14 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path: path.replace("{id}", (await createOrder(store.id)).id) };
     case "GET /v1/review-queue":
       return { path };
+    // A fresh received order each: a claim is the caller's alone, and a note needs an order to sit on.
+    case "GET /v1/orders/{id}/claim":
+    case "POST /v1/orders/{id}/claim":
+    case "DELETE /v1/orders/{id}/claim":
+    case "GET /v1/orders/{id}/notes":
+      return { path: path.replace("{id}", (await createOrder(store.id)).id) };
+    case "POST /v1/orders/{id}/notes":
+      return { path: path.replace("{id}", (await createOrder(store.id)).id), body: { body: "Matrix note" } };
     case "GET /v1/stores/{id}/audit-rules":
     case "GET /v1/stores/{id}/blocklist":
       return { path: path.replace("{id}", store.id) };

@@ -9,7 +9,10 @@ import type { ReviewQueueFilter } from "./schemas";
 
 const QUEUE_KEY = /^(\d+):(ord_[0-9A-Z]{26})$/;
 
-export async function listReviewQueue(env: Env, p: Principal, q: ReviewQueueFilter) {
+/** A live claim on the queue's order (the queue holds only held orders, so `until` decides; see src/review/claims.ts). */
+const liveClaimOf = (now: number, extra = sql``) => sql`FROM order_claims c WHERE c.order_id = ${orders.id} AND c.until > ${now} ${extra}`;
+
+export async function listReviewQueue(env: Env, p: Principal, q: ReviewQueueFilter, now = Date.now()) {
   const raw = cursorKey(q.cursor, (k) => QUEUE_KEY.test(k));
   const m = raw === undefined ? undefined : QUEUE_KEY.exec(raw);
   const heldAt = sql`coalesce(${orders.heldAt}, ${orders.createdAt})`;
@@ -23,6 +26,7 @@ export async function listReviewQueue(env: Env, p: Principal, q: ReviewQueueFilt
     .select({
       order: orders,
       reasons: sql<string>`(SELECT json_group_array(json_object('code', code, 'message', message)) FROM order_hold_reasons r WHERE r.order_id = ${orders.id})`,
+      claim: sql<string | null>`(SELECT json_object('id', c.claimed_by, 'until', c.until) ${liveClaimOf(now)})`,
     })
     .from(orders)
     .where(
@@ -31,6 +35,9 @@ export async function listReviewQueue(env: Env, p: Principal, q: ReviewQueueFilt
         storeScope(p, orders.storeId),
         q.store_id ? eq(orders.storeId, q.store_id) : undefined,
         q.reason ? sql`EXISTS (SELECT 1 FROM order_hold_reasons r WHERE r.order_id = ${orders.id} AND r.code = ${q.reason})` : undefined,
+        q.claimed === "mine" ? sql`EXISTS (SELECT 1 ${liveClaimOf(now, sql`AND c.claimed_by = ${p.id}`)})` : undefined,
+        q.claimed === "others" ? sql`EXISTS (SELECT 1 ${liveClaimOf(now, sql`AND c.claimed_by != ${p.id}`)})` : undefined,
+        q.claimed === "none" ? sql`NOT EXISTS (SELECT 1 ${liveClaimOf(now)})` : undefined,
         after,
       ),
     )
@@ -38,5 +45,12 @@ export async function listReviewQueue(env: Env, p: Principal, q: ReviewQueueFilt
     .limit(q.limit + 1)
     .all();
   const page = pageOf(rows, q.limit, ({ order }) => `${order.heldAt ?? order.createdAt}:${order.id}`);
-  return { data: page.data.map(({ order, reasons }) => ({ order, reasons: JSON.parse(reasons) as { code: string; message: string }[] })), next_cursor: page.next_cursor };
+  return {
+    data: page.data.map(({ order, reasons, claim }) => ({
+      order,
+      reasons: JSON.parse(reasons) as { code: string; message: string }[],
+      claim: claim === null ? null : (JSON.parse(claim) as { id: string; until: number }),
+    })),
+    next_cursor: page.next_cursor,
+  };
 }

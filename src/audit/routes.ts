@@ -1,5 +1,6 @@
 /** The audit API: rules per store, the blocklist, audit history, re-runs, the dry run, and the auditors' review queue. */
 import { OpenAPIHono } from "@hono/zod-openapi";
+import { actorNames, nameIn } from "../activity/actor-names";
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { stores } from "../db/schema";
@@ -233,7 +234,8 @@ auditRoutes.openapi(
     permission: "audit:read",
     tags: ["Audit"],
     summary: "Held orders to review, oldest first",
-    description: "Filter by store and by hold reason code; each item lists every reason the order is held for.",
+    description:
+      "Filter by store, by hold reason code and by claim (`claimed=mine|others|none`); each item lists every reason the order is held for and who has claimed it (`claimed_by`).",
     request: { query: ReviewQueueQuery },
     responses: { 200: jsonResponse(ReviewQueue, "A page of held orders"), ...problems() },
   }),
@@ -242,13 +244,18 @@ auditRoutes.openapi(
     const page = await listReviewQueue(c.env, principal, c.req.valid("query"));
     const scope = principal.contactScope;
     const now = Date.now();
+    const names = await actorNames(
+      c.env.DB,
+      page.data.map((i) => i.claim?.id),
+    );
     return c.json(
       {
-        data: page.data.map(({ order, reasons }) => ({
+        data: page.data.map(({ order, reasons, claim }) => ({
           order: orderSummary(order, scope),
           reasons,
           held_since: order.heldAt === null ? null : iso(order.heldAt),
           held_for_ms: now - (order.heldAt ?? order.createdAt),
+          claimed_by: claim ? { id: claim.id, name: nameIn(names, claim.id).name, until: iso(claim.until) } : null,
         })),
         next_cursor: page.next_cursor,
       },

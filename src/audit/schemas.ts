@@ -164,6 +164,10 @@ export const QueueItem = z
     reasons: z.array(z.object({ code: z.string(), message: z.string() })),
     held_since: Rfc3339.nullable(),
     held_for_ms: z.number().int(),
+    claimed_by: z
+      .object({ id: z.string(), name: z.string().nullable(), until: Rfc3339 })
+      .nullable()
+      .openapi({ description: "Who is reviewing it now (a live claim, POST /v1/orders/{id}/claim), or null" }),
   })
   .openapi("ReviewQueueItem");
 
@@ -176,6 +180,7 @@ export const ReviewQueueQuery = z.object({
     .optional()
     .openapi({ description: "A hold reason code, e.g. postal_code_invalid" }),
   order: z.enum(["oldest", "newest"]).default("oldest"),
+  claimed: z.enum(["mine", "others", "none"]).optional().openapi({ description: "Only orders the caller claimed, someone else claimed, or nobody has" }),
 });
 export type ReviewQueueFilter = z.infer<typeof ReviewQueueQuery>;
 

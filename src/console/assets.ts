@@ -75,6 +75,8 @@ label.tick{display:inline-flex;align-items:center;gap:6px;font-weight:400;margin
 .perm-groups{display:grid;gap:8px;grid-template-columns:repeat(auto-fit,minmax(min(280px,100%),1fr))}.perm-groups label.tick{display:flex;flex-wrap:wrap;min-width:0}label.tick .mono{overflow-wrap:anywhere;font-size:13px}
 td form button{white-space:nowrap}details.new{margin-top:16px}details.new summary{cursor:pointer;font-weight:600;font-size:1.15rem}
 .new-key input{width:100%;font-size:1rem}
+/* review */
+.review{overflow-wrap:anywhere}.review ul.findings,.review ul.notes,ul.reasons{margin:0;padding-left:1.1em}.review ul.findings li,.review ul.notes li{margin-bottom:8px}.review ul.notes p{margin:0}
 `;
 
 export const CONSOLE_JS = `

@@ -58,3 +58,38 @@ export const blocklistEntries = sqliteTable(
   },
   (t) => [uniqueIndex("blocklist_store_kind_value_index_uq").on(t.storeId, t.kind, t.valueIndex)],
 );
+
+/**
+ * An auditor's claim on an order awaiting review, so two auditors do not
+ * work the same order. One row per order; it counts only while `until` is
+ * ahead and the order is still received or on hold (src/review/claims.ts),
+ * so a claim ends by itself when it expires or the order leaves the queue.
+ */
+export const orderClaims = sqliteTable(
+  "order_claims",
+  {
+    orderId: text("order_id")
+      .primaryKey()
+      .references(() => orders.id),
+    claimedBy: text("claimed_by").notNull(),
+    until: integer("until").notNull(),
+    claimedAt: integer("claimed_at").notNull(),
+  },
+  (t) => [index("order_claims_holder_idx").on(t.claimedBy, t.until)],
+);
+
+/** Staff's internal notes on an order: read by staff who read orders, never by the customer. */
+export const orderNotes = sqliteTable(
+  "order_notes",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    storeId: text("store_id").notNull(),
+    authorId: text("author_id").notNull(),
+    body: text("body").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("order_notes_order_idx").on(t.orderId, t.createdAt)],
+);
