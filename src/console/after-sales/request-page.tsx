@@ -20,6 +20,7 @@ import {
   messageStatusLabel,
   type NotificationT,
   type OrderT,
+  paymentLabel,
   refusalText,
   type RequestT,
   requestStatusLabel,
@@ -35,7 +36,17 @@ type Trouble = { event: string; text: string; fields: Record<string, string>; va
 
 function Decisions({ ui, r, order, left, trouble }: { ui: Ui; r: RequestT; order: OrderT | null; left: number; trouble: Trouble | undefined }) {
   const t = words(ui.lang);
-  if (!r.allowed_events.length) return <p class="muted">{t.decide_closed}</p>;
+  if (!r.allowed_events.length)
+    return (
+      <>
+        {trouble ? (
+          <p class="error-text" role="alert">
+            {trouble.text}
+          </p>
+        ) : null}
+        <p class="muted">{t.decide_closed}</p>
+      </>
+    );
   const currency = order?.currency ?? r.currency;
   const v = (event: string, name: string) => (trouble?.event === event ? (trouble.values[name] ?? "") : "");
   const err = (event: string, name: string) => (trouble?.event === event ? trouble.fields[name] : undefined);
@@ -228,7 +239,7 @@ async function requestPage(c: ConsoleContext, id: string, opts: { trouble?: Trou
                 <dt>{t.order_status}</dt>
                 <dd>{orderStatusLabel(ui.t, o.status)}</dd>
                 <dt>{t.payment}</dt>
-                <dd>{o.payment_status}</dd>
+                <dd>{paymentLabel(t, o.payment_status)}</dd>
                 <dt>{t.order_total}</dt>
                 <dd>{money(o.total_amount, o.currency, ui.lang)}</dd>
                 <dt>{t.ordered}</dt>

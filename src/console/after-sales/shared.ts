@@ -17,6 +17,7 @@ const lookup = (t: AfterSalesText, key: string, fallback: string) => (t as Recor
 export const kindLabel = (t: AfterSalesText, k: string) => lookup(t, `kind_${k}`, k);
 export const requestStatusLabel = (t: AfterSalesText, s: string) => lookup(t, `status_${s}`, s);
 export const resolutionLabel = (t: AfterSalesText, r: string) => lookup(t, `resolution_${r}`, r);
+export const paymentLabel = (t: AfterSalesText, s: string) => lookup(t, `pay_${s}`, s);
 export const messageStatusLabel = (t: AfterSalesText, s: string) => lookup(t, `msg_${s}`, s);
 
 /** Request statuses waiting for support: the desk's default view. */

@@ -104,6 +104,12 @@ export const AFTER_SALES_TEXT = dictionary(
     code_not_paid: "The order was not paid: there is nothing to refund.",
     code_version_mismatch: "Someone changed this request meanwhile: look again and retry.",
     code_skipped: "Not allowed now.",
+    pay_unpaid: "Unpaid",
+    pay_authorized: "Authorized",
+    pay_paid: "Paid",
+    pay_partially_refunded: "Partly refunded",
+    pay_refunded: "Refunded",
+    pay_voided: "Voided",
   },
   {
     title: "售后",
@@ -205,6 +211,12 @@ export const AFTER_SALES_TEXT = dictionary(
     code_not_paid: "订单未付款，无可退款项。",
     code_version_mismatch: "此申请已被他人更改，请重新查看后再试。",
     code_skipped: "当前不允许。",
+    pay_unpaid: "未付款",
+    pay_authorized: "已授权",
+    pay_paid: "已付款",
+    pay_partially_refunded: "部分退款",
+    pay_refunded: "已退款",
+    pay_voided: "已作废",
   },
 );
 
