@@ -123,7 +123,11 @@ describe("a packed parcel's carrier and label", () => {
     expect(bad.html).toContain("Confirmed by phone");
     expect(await count("tracking_events", "shipment_id = ? AND partner = 'manual'", a.shipmentId)).toBe(0);
 
-    const ok = await postForm(`/console/logistics/shipments/${a.shipmentId}/tracking-events`, logistics.session, { store_id: store.id, status: "delivered", message: "Confirmed by phone" });
+    const ok = await postForm(`/console/logistics/shipments/${a.shipmentId}/tracking-events`, logistics.session, {
+      store_id: store.id,
+      status: "delivered",
+      message: "Confirmed by phone",
+    });
     expect(ok.status).toBe(303);
     expect(flashOf(ok.headers)).toEqual({ kind: "ok", text: "Recorded: the parcel is now Delivered." });
     expect((await shipmentOf(a.shipmentId)).status).toBe("delivered");

@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { AFTER_SALES_KINDS } from "../../db/schema";
 import { api } from "../api";
-import { type ConsoleContext, type ConsoleEnv } from "../context";
+import type { ConsoleContext, ConsoleEnv } from "../context";
 import { doneRedirect, formValue, need, uiOf } from "../guard";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
@@ -118,7 +118,8 @@ openPages.post("/console/after-sales/new", async (c) => {
   for (const [name, value] of Object.entries(form)) if (name.startsWith("qty:") && typeof value === "string" && value.trim()) qty[name.slice(4)] = value.trim();
   const values: Values = { kind: formValue(c, "kind"), reason: formValue(c, "reason"), qty };
   const bad = Object.entries(qty).filter(([, n]) => !/^\d{1,6}$/.test(n));
-  if (bad.length) return openPage(c, orderId, { values, fields: { lines: bad.map(([sku]) => sku).join(", ") }, problem: refusalText({ code: "validation_failed" }, ui.lang), status: 422 });
+  if (bad.length)
+    return openPage(c, orderId, { values, fields: { lines: bad.map(([sku]) => sku).join(", ") }, problem: refusalText({ code: "validation_failed" }, ui.lang), status: 422 });
   const lines = Object.entries(qty)
     .map(([sku, n]) => ({ sku, quantity: Number(n) }))
     .filter((l) => l.quantity > 0);

@@ -84,7 +84,17 @@ async function dockPage(c: ConsoleContext, opts: { results?: Result[]; problem?:
           <Csrf ui={ui} />
           <input type="hidden" name="back" value={back} />
           <label for="scan-code">{t.scan_label}</label>
-          <input id="scan-code" class="scan" name="codes" autocomplete="off" autocapitalize="characters" spellcheck={false} data-scan value={opts.codes ?? ""} aria-describedby="scan-hint" />
+          <input
+            id="scan-code"
+            class="scan"
+            name="codes"
+            autocomplete="off"
+            autocapitalize="characters"
+            spellcheck={false}
+            data-scan
+            value={opts.codes ?? ""}
+            aria-describedby="scan-hint"
+          />
           <p class="hint" id="scan-hint">
             {t.scan_hint}
           </p>
@@ -265,7 +275,10 @@ dockPages.post("/console/logistics/handover", async (c) => {
   const results: Result[] = [];
   let ordersShipped = 0;
   // A shipment id that is not waiting still goes to the API, which says why it cannot go (not labelled, stopped...).
-  const targets = [...parcels.map((p) => ({ id: p.id, label: p.tracking_number ?? p.id })), ...unknown.filter((u) => /^shp_[0-9A-Z]{26}$/.test(u)).map((id) => ({ id, label: id }))];
+  const targets = [
+    ...parcels.map((p) => ({ id: p.id, label: p.tracking_number ?? p.id })),
+    ...unknown.filter((u) => /^shp_[0-9A-Z]{26}$/.test(u)).map((id) => ({ id, label: id })),
+  ];
   for (const code of unknown.filter((u) => !/^shp_[0-9A-Z]{26}$/.test(u))) results.push({ id: code, label: code, ok: false, text: fill(t.not_on_dock, { code }) });
   // One at a time: two parcels of one order settle the order in turn.
   for (const target of targets) {
@@ -275,7 +288,9 @@ dockPages.post("/console/logistics/handover", async (c) => {
   }
   const done = results.filter((r) => r.ok);
   if (done.length === results.length) {
-    const text = [fill(t.handed_over, { n: done.length, list: done.map((r) => r.label).join(", ") }), ordersShipped ? fill(t.orders_shipped, { n: ordersShipped }) : ""].join(" ").trim();
+    const text = [fill(t.handed_over, { n: done.length, list: done.map((r) => r.label).join(", ") }), ordersShipped ? fill(t.orders_shipped, { n: ordersShipped }) : ""]
+      .join(" ")
+      .trim();
     return doneRedirect(c, backTo(formValue(c, "back")), { kind: "ok", text: text.length > 480 ? `${text.slice(0, 477)}...` : text });
   }
   return dockPage(c, { results, problem: t.some_failed, status: 409, codes: "" });
