@@ -102,7 +102,7 @@ queuePages.get("/console/after-sales", async (c) => {
             <tbody>
               {rows.map((r) => (
                 <tr>
-                  <td data-label={t.request} class="mono">
+                  <td data-label={t.request} class="mono" style="overflow-wrap:anywhere;min-width:0">
                     <a href={`/console/after-sales/${r.id}`}>{r.id}</a>
                   </td>
                   <td data-label={t.kind}>{kindLabel(t, r.kind)}</td>
@@ -110,7 +110,7 @@ queuePages.get("/console/after-sales", async (c) => {
                     <span class={`badge ${statusBadge(r.status)}`}>{requestStatusLabel(t, r.status)}</span>
                   </td>
                   <td data-label={t.customer_words}>{r.reason.length > 120 ? `${r.reason.slice(0, 117)}...` : r.reason}</td>
-                  <td data-label={t.order} class="mono">
+                  <td data-label={t.order} class="mono" style="overflow-wrap:anywhere;min-width:0">
                     <a href={`/console/orders/${r.order_id}`}>{r.order_id}</a>
                   </td>
                   <td data-label={t.opened}>{dateTime(r.created_at, tzOf(r.store_id), ui.lang)}</td>

@@ -32,6 +32,8 @@ import {
 export const requestPages = new Hono<ConsoleEnv>();
 
 const ID = /^as_[0-9A-Z]{26}$/;
+/** The customer's language, named in itself, so support sees at once what the customer reads. */
+const LANGUAGE_NAMES: Record<string, string> = { en: "English", "zh-CN": "简体中文" };
 type Trouble = { event: string; text: string; fields: Record<string, string>; values: Record<string, string> };
 
 function Decisions({ ui, r, order, left, trouble }: { ui: Ui; r: RequestT; order: OrderT | null; left: number; trouble: Trouble | undefined }) {
@@ -176,7 +178,7 @@ async function requestPage(c: ConsoleContext, id: string, opts: { trouble?: Trou
       <div class="grid">
         <section class="card" aria-labelledby="facts-h">
           <h2 id="facts-h">{t.facts}</h2>
-          <dl class="facts">
+          <dl class="facts" style="grid-template-columns:max-content minmax(0,1fr);overflow-wrap:anywhere">
             <dt>{t.status}</dt>
             <dd>
               <span class={`badge ${statusBadge(r.status)}`}>{requestStatusLabel(t, r.status)}</span>
@@ -231,7 +233,7 @@ async function requestPage(c: ConsoleContext, id: string, opts: { trouble?: Trou
           <h2 id="order-h">{t.order_summary}</h2>
           {o ? (
             <>
-              <dl class="facts">
+              <dl class="facts" style="grid-template-columns:max-content minmax(0,1fr);overflow-wrap:anywhere">
                 <dt>{t.order}</dt>
                 <dd class="mono" style="overflow-wrap:anywhere">
                   {o.id}
@@ -308,7 +310,7 @@ async function requestPage(c: ConsoleContext, id: string, opts: { trouble?: Trou
                           </details>
                         ) : null}
                       </td>
-                      <td data-label={t.language}>{m.language}</td>
+                      <td data-label={t.language}>{LANGUAGE_NAMES[m.language] ? `${LANGUAGE_NAMES[m.language]} (${m.language})` : m.language}</td>
                       <td data-label={t.delivery}>
                         <span class={`badge ${m.status === "sent" ? "ok" : m.status === "failed" ? "bad" : "warn"}`}>{messageStatusLabel(t, m.status)}</span>
                       </td>

@@ -64,7 +64,7 @@ async function dockPage(c: ConsoleContext, opts: { results?: Result[]; problem?:
               <tbody>
                 {opts.results.map((r) => (
                   <tr>
-                    <td data-label={t.shipment} class="mono">
+                    <td data-label={t.shipment} class="mono" style="overflow-wrap:anywhere;min-width:0">
                       {r.label}
                     </td>
                     <td data-label={t.result}>
@@ -171,15 +171,15 @@ async function dockPage(c: ConsoleContext, opts: { results?: Result[]; problem?:
                           <td data-label={t.select_all}>
                             <input type="checkbox" name="shipment" value={s.id} id={`pick-${s.id}`} aria-label={fill(t.select_one, { id: s.tracking_number ?? s.id })} />
                           </td>
-                          <td data-label={t.tracking_number} class="mono">
+                          <td data-label={t.tracking_number} class="mono" style="overflow-wrap:anywhere;min-width:0">
                             <label for={`pick-${s.id}`} style="display:inline;font-weight:600;margin:0">
                               {s.tracking_number ?? "—"}
                             </label>
                           </td>
-                          <td data-label={t.shipment} class="mono">
+                          <td data-label={t.shipment} class="mono" style="overflow-wrap:anywhere;min-width:0">
                             <a href={`/console/logistics/shipments/${s.id}`}>{s.id}</a>
                           </td>
-                          <td data-label={t.order} class="mono">
+                          <td data-label={t.order} class="mono" style="overflow-wrap:anywhere;min-width:0">
                             <a href={`/console/orders/${s.order_id}`}>{s.order_id}</a>
                           </td>
                           <td data-label={t.packages} class="num">
@@ -224,10 +224,10 @@ async function dockPage(c: ConsoleContext, opts: { results?: Result[]; problem?:
               <tbody>
                 {packed.map((s) => (
                   <tr>
-                    <td data-label={t.shipment} class="mono">
+                    <td data-label={t.shipment} class="mono" style="overflow-wrap:anywhere;min-width:0">
                       {s.id}
                     </td>
-                    <td data-label={t.order} class="mono">
+                    <td data-label={t.order} class="mono" style="overflow-wrap:anywhere;min-width:0">
                       <a href={`/console/orders/${s.order_id}`}>{s.order_id}</a>
                     </td>
                     <td data-label={t.destination}>{s.warehouse_id}</td>

@@ -123,7 +123,7 @@ async function exceptionsPage(c: ConsoleContext, opts: { trouble?: RowTrouble; s
               </h3>
               <p>{lookup(t, `explain_${e.kind}`, "")}</p>
               {e.detail ? <p class="muted">{e.detail}</p> : null}
-              <dl class="facts">
+              <dl class="facts" style="grid-template-columns:max-content minmax(0,1fr);overflow-wrap:anywhere">
                 <dt>{t.raised}</dt>
                 <dd>{when(e.created_at)}</dd>
                 <dt>{t.shipment}</dt>
@@ -162,7 +162,7 @@ async function exceptionsPage(c: ConsoleContext, opts: { trouble?: RowTrouble; s
               </h3>
               <p>{fill(lookup(t, `explain_${e.kind}`, ""), { n: e.quantity })}</p>
               {e.note ? <p class="muted">{e.note}</p> : null}
-              <dl class="facts">
+              <dl class="facts" style="grid-template-columns:max-content minmax(0,1fr);overflow-wrap:anywhere">
                 <dt>{t.raised}</dt>
                 <dd>{when(e.created_at)}</dd>
                 <dt>{t.shipment}</dt>

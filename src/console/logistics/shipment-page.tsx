@@ -69,7 +69,7 @@ async function shipmentPage(c: ConsoleContext, id: string, opts: { trouble?: Tro
       </h1>
       <section class="card" aria-labelledby="facts-h">
         <h2 id="facts-h">{t.facts}</h2>
-        <dl class="facts">
+        <dl class="facts" style="grid-template-columns:max-content minmax(0,1fr);overflow-wrap:anywhere">
           <dt>{t.status}</dt>
           <dd>
             <span class={`badge ${shipment.status === "intercepted" || shipment.status === "exception" ? "bad" : ""}`}>{shipmentStatusLabel(ui.t, shipment.status)}</span>
@@ -103,7 +103,7 @@ async function shipmentPage(c: ConsoleContext, id: string, opts: { trouble?: Tro
         ) : null}
         {label ? (
           <>
-            <dl class="facts">
+            <dl class="facts" style="grid-template-columns:max-content minmax(0,1fr);overflow-wrap:anywhere">
               <dt>{t.carrier}</dt>
               <dd>
                 {label.carrier} / {label.service}
