@@ -37,7 +37,7 @@ describe("the dock", () => {
     expect(page.status).toBe(200);
     const text = textOf(page.html);
     expect(text).toContain("Labelled, ready to hand over");
-    expect(text).toMatch(/sandbox: \d+ parcels/);
+    expect(text).toMatch(/sandbox \(\d+\)/);
     expect(text).toContain(a.tracking);
     expect(text).toContain(b.shipmentId);
     expect(page.html).toContain(`href="/console/orders/${a.order.id}"`);
