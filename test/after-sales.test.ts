@@ -455,6 +455,14 @@ describe("the work queue", () => {
     expect((await api(`/v1/after-sales?status=lost`)).status).toBe(400);
     expect((await api(`/v1/after-sales?cursor=bogus`)).status).toBe(400);
     expect((await api(`/v1/after-sales?limit=500`)).status).toBe(400);
+
+    // Oldest first, as the queue is worked, and its cursor walks the same way.
+    const oldest = (await api(`/v1/after-sales?store_id=${s.id}&sort=oldest&limit=2`)).body;
+    expect(oldest.data.map((r: any) => r.id)).toEqual([made[0], made[1]]);
+    const rest = (await api(`/v1/after-sales?store_id=${s.id}&sort=oldest&limit=2&cursor=${oldest.next_cursor}`)).body;
+    expect(rest.data.map((r: any) => r.id)).toEqual([made[2]]);
+    expect((await api(`/v1/after-sales?store_id=${s.id}&status=open,accepted&sort=oldest`)).body.data.map((r: any) => r.id)).toEqual([made[1], made[2]]);
+    expect((await api(`/v1/after-sales?sort=sideways`)).status).toBe(400);
   });
 });
 

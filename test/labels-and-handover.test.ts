@@ -88,7 +88,10 @@ describe("labels from the sandbox carrier (a store without a config of its own)"
     expect(isValidS10(r.body.tracking_number)).toBe(true);
     expect(r.body.explanation.summary).toBe("sandbox/standard for 5.00 USD, 3-5 days: cheapest of 2 eligible");
     expect(r.body.explanation.services).toHaveLength(2);
-    expect((await api(`/v1/shipments/${shipmentId}`)).body).toMatchObject({ status: "labelled", carrier: "sandbox" });
+    expect((await api(`/v1/shipments/${shipmentId}`)).body).toMatchObject({ status: "labelled", carrier: "sandbox", tracking_number: r.body.tracking_number });
+    // The dock finds the parcel by the number it scans off the label.
+    const ready = (await api(`/v1/shipments?store_id=${store.id}&status=labelled`)).body.data;
+    expect(ready.find((s: any) => s.id === shipmentId).tracking_number).toBe(r.body.tracking_number);
     expect((await api(`/v1/shipments/${shipmentId}/label`)).body.tracking_number).toBe(r.body.tracking_number);
 
     const pdf = await pdfOf(shipmentId);

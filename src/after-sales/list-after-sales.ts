@@ -1,5 +1,5 @@
 /** Reads of after-sales requests, straight from D1; a request outside the key's stores is not found. */
-import { and, desc, eq, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { afterSalesRequests, orders } from "../db/schema";
 import type { Env } from "../env";
@@ -21,9 +21,10 @@ export async function listOrderAfterSales(env: Env, orderId: string, opts: { pri
   return order[0] ? rows : null;
 }
 
-/** Newest first; `status=open,accepted` is support's work queue. */
+/** Newest first, or oldest first (`sort=oldest`); `status=open,accepted` is support's work queue. */
 export async function listAfterSales(env: Env, p: Principal, q: ListAfterSalesFilter) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("as_"));
+  const oldest = q.sort === "oldest";
   const rows = await database(env)
     .select()
     .from(afterSalesRequests)
@@ -35,10 +36,10 @@ export async function listAfterSales(env: Env, p: Principal, q: ListAfterSalesFi
         q.store_id ? eq(afterSalesRequests.storeId, q.store_id) : undefined,
         q.order_id ? eq(afterSalesRequests.orderId, q.order_id) : undefined,
         q.updated_since ? gte(afterSalesRequests.updatedAt, Date.parse(q.updated_since)) : undefined,
-        after ? lt(afterSalesRequests.id, after) : undefined,
+        after ? (oldest ? gt : lt)(afterSalesRequests.id, after) : undefined,
       ),
     )
-    .orderBy(desc(afterSalesRequests.id))
+    .orderBy(oldest ? asc(afterSalesRequests.id) : desc(afterSalesRequests.id))
     .limit(q.limit + 1)
     .all();
   return pageOf(rows, q.limit, (r) => r.id);

@@ -78,6 +78,10 @@ export const ListAfterSalesQuery = z.object({
   kind: csv(AFTER_SALES_KINDS).optional(),
   store_id: z.string().max(64).optional(),
   order_id: z.string().max(64).optional(),
+  sort: z
+    .enum(["newest", "oldest"])
+    .default("newest")
+    .openapi({ description: "oldest: the request waiting longest first, as a work queue is worked (the cursor follows the order asked)" }),
   updated_since: z.iso
     .datetime({ offset: true })
     .optional()

@@ -176,6 +176,7 @@ export const Shipment = z
     weight_override_reason: z.string().nullable(),
     ready_for_label: z.boolean(),
     open_exceptions: z.number().int(),
+    tracking_number: z.string().nullable().openapi({ description: "The label's tracking number (what the dock scans off the parcel); null until labelled" }),
     created_at: Rfc3339,
     updated_at: Rfc3339,
     items: z.array(ShipmentItem),

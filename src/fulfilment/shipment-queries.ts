@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { chunk, database } from "../db/client";
-import { bins, fulfilmentExceptions, shipmentItems, shipments } from "../db/schema";
+import { bins, fulfilmentExceptions, shipmentItems, shipments, shipmentTracking } from "../db/schema";
 import { storeScope, type Principal } from "../http/auth";
 import { validationFailed } from "../http/problem";
 import { decodeCursor, encodeCursor } from "../http/route";
@@ -21,14 +21,14 @@ export function shipmentScope(p: Principal): SQL | undefined {
   return and(storeScope(p, shipments.storeId), warehouseScope(p, shipments.warehouseId));
 }
 
-type Detail = { items: (ShipmentItemRow & { bin: string })[]; openExceptions: number };
+type Detail = { items: (ShipmentItemRow & { bin: string })[]; openExceptions: number; trackingNumber: string | null };
 
 async function details(env: Env, ids: readonly string[]): Promise<Map<string, Detail>> {
-  const out = new Map<string, Detail>(ids.map((id) => [id, { items: [], openExceptions: 0 }]));
+  const out = new Map<string, Detail>(ids.map((id) => [id, { items: [], openExceptions: 0, trackingNumber: null }]));
   if (!ids.length) return out;
   const db = database(env);
   for (const part of chunk([...ids], 90)) {
-    const [items, exc] = await db.batch([
+    const [items, exc, labels] = await db.batch([
       db
         .select({ item: shipmentItems, bin: bins.code })
         .from(shipmentItems)
@@ -40,9 +40,12 @@ async function details(env: Env, ids: readonly string[]): Promise<Map<string, De
         .from(fulfilmentExceptions)
         .where(and(inArray(fulfilmentExceptions.shipmentId, part), eq(fulfilmentExceptions.status, "open")))
         .groupBy(fulfilmentExceptions.shipmentId),
+      // The label's number is what the dock scans off the parcel.
+      db.select({ shipmentId: shipmentTracking.shipmentId, number: shipmentTracking.trackingNumber }).from(shipmentTracking).where(inArray(shipmentTracking.shipmentId, part)),
     ]);
     for (const r of items) out.get(r.item.shipmentId)!.items.push({ ...r.item, bin: r.bin });
     for (const e of exc) out.get(e.shipmentId)!.openExceptions = e.n;
+    for (const l of labels) out.get(l.shipmentId)!.trackingNumber = l.number;
   }
   return out;
 }
@@ -69,6 +72,7 @@ export function shipmentBody(s: ShipmentRow, d: Detail): z.infer<typeof Shipment
     weight_override_reason: s.weightOverrideReason,
     ready_for_label: s.readyForLabelAt !== null,
     open_exceptions: d.openExceptions,
+    tracking_number: d.trackingNumber,
     created_at: iso(s.createdAt),
     updated_at: iso(s.updatedAt),
     items: d.items.map((i) => ({
