@@ -315,6 +315,14 @@ export const Wave = z
   })
   .openapi("Wave");
 
+export const WaveSummary = Wave.omit({ pick_list: true, shipment_ids: true })
+  .extend({
+    progress: z
+      .object({ units: z.number().int(), picked: z.number().int(), short: z.number().int() })
+      .openapi({ description: "Units on the wave's pick list (cancelled items left out), how many are picked and how many were found short" }),
+  })
+  .openapi("WaveSummary");
+
 export const ListWavesQuery = z.object({
   ...ListQuery,
   warehouse_id: z.string().max(64).optional(),
