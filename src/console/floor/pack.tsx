@@ -198,7 +198,7 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
             <form method="post" action={`/console/pack/${s.id}/pack`} class="card" aria-labelledby="pack-title">
               <Csrf ui={ui} />
               <h2 id="pack-title">{f.pack_form}</h2>
-              {p ? (
+              {p && !Object.keys(p.fields).length ? (
                 <p class="error-text" role="alert">
                   {p.text}
                 </p>
@@ -216,7 +216,11 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
                     required
                     aria-invalid={p?.fields.weight ? "true" : undefined}
                   />
-                  {p?.fields.weight ? <p class="error-text">{p.fields.weight}</p> : null}
+                  {p?.fields.weight ? (
+                    <p class="error-text" role="alert">
+                      {p.fields.weight}
+                    </p>
+                  ) : null}
                 </div>
                 <div class="field">
                   <label for="pack-unit">{f.unit}</label>
@@ -254,7 +258,11 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
                     </div>
                   ))}
                 </div>
-                {p?.fields.dimensions ? <p class="error-text">{p.fields.dimensions}</p> : null}
+                {p?.fields.dimensions ? (
+                  <p class="error-text" role="alert">
+                    {p.fields.dimensions}
+                  </p>
+                ) : null}
               </fieldset>
               {p?.mismatch || v("weight_override_reason") ? (
                 <div class="field">
@@ -363,7 +371,7 @@ export async function packShipment(c: ConsoleContext) {
     const b = r.body as typeof r.body & { expected_grams?: number; measured_grams?: number; tolerance_grams?: number };
     if (b.code === "weight_mismatch") {
       const text = fill(f.weight_mismatch, { measured: b.measured_grams ?? grams ?? 0, expected: b.expected_grams ?? 0, tolerance: b.tolerance_grams ?? 0 });
-      return renderShipment(c, s, { problem: { text, fields: { weight: text }, mismatch: true }, status: 409 });
+      return renderShipment(c, s, { problem: { text, fields: {}, mismatch: true }, status: 409 });
     }
     const byField = fieldProblems(r.body);
     return renderShipment(c, (await shipmentOf(c, s.id)) ?? s, {
