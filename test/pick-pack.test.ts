@@ -63,6 +63,8 @@ describe("pick, pack, weigh", () => {
       ["A-02", SKU.tea, 2],
     ]);
     expect((await api(`/v1/shipments/${shipment.id}`)).body.status).toBe("picking");
+    // Each line names its store, whose catalogue names the SKU (one warehouse serves several stores).
+    expect(wave.pick_list.every((l: any) => l.store_id === store.id)).toBe(true);
     const [mugLine, teaLine] = wave.pick_list;
 
     const wrong = await pick(wave.id, { item_id: mugLine.item_id, scanned: SKU.tea, quantity: 1 });

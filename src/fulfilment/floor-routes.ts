@@ -141,6 +141,7 @@ async function waveBody(env: AppEnv["Bindings"], w: WaveRow, p: Principal) {
       item_id: l.itemId,
       shipment_id: l.shipmentId,
       order_id: l.orderId,
+      store_id: l.storeId,
       sku: l.sku,
       bin_id: l.binId,
       bin: l.binCode,

@@ -286,6 +286,7 @@ export const PickLine = z
     item_id: z.string(),
     shipment_id: z.string(),
     order_id: z.string(),
+    store_id: z.string().openapi({ description: "The store whose catalogue names the SKU" }),
     sku: z.string(),
     bin_id: z.string(),
     bin: z.string(),

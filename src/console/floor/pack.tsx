@@ -108,7 +108,7 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
     { title: `${f.pack_title} · ${s.id}`, status: o.status ?? 200 },
     <>
       <h1>
-        {f.pack_title} <span class="mono muted">{s.id}</span>
+        {f.pack_title} <span class="mono muted floor-id">{s.id}</span>
       </h1>
       {stop ? (
         <div class="scan-result bad floor-stop" role="alert">
@@ -118,7 +118,7 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
       ) : (
         <ScanResult result={o.result ?? ui.flash} />
       )}
-      <dl class="facts card">
+      <dl class="facts card floor-facts">
         <dt>{f.shipment}</dt>
         <dd class="mono">{s.id}</dd>
         <dt>{f.order}</dt>
@@ -248,8 +248,8 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
                   {packageTypes.length ? null : <p class="hint">{f.no_package_types}</p>}
                 </div>
               </div>
-              <fieldset class="floor-dims">
-                <legend>{f.dimensions}</legend>
+              <details class="floor-dims" open={packageTypes.length === 0 || Boolean(p?.fields.dimensions) || Boolean(v("length_mm"))}>
+                <summary>{f.dimensions}</summary>
                 <div class="filters">
                   {(["length", "width", "height"] as const).map((d) => (
                     <div class="field">
@@ -263,7 +263,7 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
                     {p.fields.dimensions}
                   </p>
                 ) : null}
-              </fieldset>
+              </details>
               {p?.mismatch || v("weight_override_reason") ? (
                 <div class="field">
                   <label for="pack-override">{f.override_reason}</label>

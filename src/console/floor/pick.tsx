@@ -28,7 +28,7 @@ async function renderPick(c: ConsoleContext, wave: WaveBody, result: Flash | und
   const ui = uiOf(c);
   const f = FLOOR[ui.lang];
   const line = currentPick(wave.pick_list);
-  const product = line ? await api<{ data: z.infer<typeof Product>[] }>(c, "/v1/products", { query: { sku: line.sku, limit: 1 } }) : null;
+  const product = line ? await api<{ data: z.infer<typeof Product>[] }>(c, "/v1/products", { query: { store_id: line.store_id, sku: line.sku, limit: 1 } }) : null;
   const name = product?.ok ? product.body.data[0]?.name : undefined;
   const units = waveUnits(wave.pick_list);
   const after = line ? wave.pick_list.filter((l) => isOpen(l) && l.item_id !== line.item_id) : [];
@@ -39,7 +39,7 @@ async function renderPick(c: ConsoleContext, wave: WaveBody, result: Flash | und
     { title: `${f.pick_title} · ${wave.id}`, status },
     <>
       <h1>
-        {f.pick_title} <span class="mono muted">{wave.id}</span>
+        {f.pick_title} <span class="mono muted floor-id">{wave.id}</span>
       </h1>
       <ScanResult result={result} />
       <p class="muted">{fill(f.units_done, units)}</p>

@@ -5,6 +5,7 @@ const line = (o: Partial<Line>): Line => ({
   item_id: "si_1",
   shipment_id: "shp_1",
   order_id: "ord_1",
+  store_id: "st_1",
   sku: "TEA-1",
   bin_id: "bin_1",
   bin: "A-01",

@@ -50,7 +50,7 @@ export async function wavesPage(c: ConsoleContext, problem?: { text: string; fie
         <tbody>
           {rows.map((w) => (
             <tr>
-              <td data-label={f.wave} class="mono">
+              <td data-label={f.wave} class="mono floor-wrap">
                 {w.id}
               </td>
               <td data-label={ui.t.warehouse}>{names.get(w.warehouse_id) ?? w.warehouse_id}</td>
