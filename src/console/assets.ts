@@ -59,8 +59,8 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 @media print{header.top,.no-print{display:none}main{padding:0}}
 /* floor */
 .floor-bin{font-size:2.6rem;font-weight:800;margin:4px 0 12px;line-height:1.1}.floor-bin strong{letter-spacing:.04em}
-.floor-qty{font-size:1.6rem}.floor-progress{width:100%;height:14px;margin:4px 0 12px}
-.floor-scan .scan{flex:1 1 200px;width:auto;min-width:0}.floor-short{margin-top:16px}.floor-short summary{cursor:pointer;font-weight:600;padding:6px 0}
+.floor-qty{font-size:1.6rem}.floor-progress{display:block;width:100%;height:14px;margin:4px 0 12px}.floor-items{margin-bottom:16px}
+.floor-scan .scan{flex:1 1 160px;width:auto;min-width:0}.floor-short{margin-top:16px}.floor-short summary{cursor:pointer;font-weight:600;padding:6px 0}
 .floor-stop{font-size:1.6rem}.floor-stop p{margin:4px 0}.floor-stop .floor-stop-hint{font-size:1rem;font-weight:400}
 details.floor-dims{border:1px solid var(--line);border-radius:var(--radius);margin:8px 0;padding:4px 12px}details.floor-dims summary{cursor:pointer;padding:6px 0;font-weight:600}
 .floor-id{display:block;font-size:1rem;font-weight:400}.floor-id,.floor-facts dd,.floor-wrap{overflow-wrap:anywhere;min-width:0}

@@ -112,7 +112,7 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
       </h1>
       {stop ? (
         <div class="scan-result bad floor-stop" role="alert">
-          <p>⛔ {stop.kind === "cancelled" ? f.stop_cancelled : fill(f.stop_intercepted, { reason: stop.reason })}</p>
+          <p>✗ {stop.kind === "cancelled" ? f.stop_cancelled : fill(f.stop_intercepted, { reason: stop.reason })}</p>
           <p class="floor-stop-hint">{f.stop_hint}</p>
         </div>
       ) : (
@@ -135,7 +135,7 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
         ) : null}
       </dl>
       <h2>{f.items}</h2>
-      <div class="table-wrap">
+      <div class="table-wrap floor-items">
         <table class="stack">
           <thead>
             <tr>
@@ -149,7 +149,7 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
             {s.items.map((i) => (
               <tr>
                 <td data-label={ui.t.sku} class="mono">
-                  {i.sku} {i.cancelled ? <span class="badge bad">{f.stop_cancelled}</span> : null}
+                  {i.sku} {i.cancelled ? <span class="badge bad">{f.item_cancelled}</span> : null}
                 </td>
                 <td data-label={f.picked} class="num">
                   {i.picked}

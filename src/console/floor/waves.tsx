@@ -55,13 +55,13 @@ export async function wavesPage(c: ConsoleContext, problem?: { text: string; fie
               </td>
               <td data-label={ui.t.warehouse}>{names.get(w.warehouse_id) ?? w.warehouse_id}</td>
               <td data-label={f.group}>
-                {groupLabel(f, w.group_by)} · <span class="mono">{w.group_key}</span>
+                {groupLabel(f, w.group_by)} · {w.group_by === "carrier" && w.group_key === "unassigned" ? f.no_carrier : <span class="mono">{w.group_key}</span>}
               </td>
               <td data-label={f.progress}>
                 <span class={`badge ${done ? "ok" : "warn"}`}>{done ? f.status_picked : f.status_open}</span>{" "}
                 {fill(f.progress_of, { picked: w.progress.picked, units: w.progress.units })}
                 {w.progress.short ? <span class="badge bad">{fill(f.short_n, { n: w.progress.short })}</span> : null}
-                <progress max={Math.max(1, w.progress.units)} value={w.progress.picked + w.progress.short} aria-label={f.progress} />
+                <progress class="floor-progress" max={Math.max(1, w.progress.units)} value={w.progress.picked + w.progress.short} aria-label={f.progress} />
               </td>
               <td data-label={done ? f.completed : f.created}>{at(done ? w.completed_at : w.created_at)}</td>
               <td data-label={ui.t.actions}>
