@@ -63,7 +63,7 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .floor-scan .scan{flex:1 1 160px;width:auto;min-width:0}.floor-short{margin-top:16px}.floor-short summary{cursor:pointer;font-weight:600;padding:6px 0}
 .floor-stop{font-size:1.6rem}.floor-stop p{margin:4px 0}.floor-stop .floor-stop-hint{font-size:1rem;font-weight:400}
 details.floor-dims{border:1px solid var(--line);border-radius:var(--radius);margin:8px 0;padding:4px 12px}details.floor-dims summary{cursor:pointer;padding:6px 0;font-weight:600}
-.floor-id{display:block;font-size:1rem;font-weight:400}.floor-id,.floor-facts dd,.floor-wrap{overflow-wrap:anywhere;min-width:0}
+.floor-id{display:block;font-size:1rem;font-weight:400}.floor-id,.floor-facts dd,.floor-wrap{overflow-wrap:anywhere;min-width:0}td>.floor-wrap{flex:1}
 `;
 
 export const CONSOLE_JS = `

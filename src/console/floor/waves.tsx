@@ -58,10 +58,13 @@ export async function wavesPage(c: ConsoleContext, problem?: { text: string; fie
                 {groupLabel(f, w.group_by)} · {w.group_by === "carrier" && w.group_key === "unassigned" ? f.no_carrier : <span class="mono">{w.group_key}</span>}
               </td>
               <td data-label={f.progress}>
-                <span class={`badge ${done ? "ok" : "warn"}`}>{done ? f.status_picked : f.status_open}</span>{" "}
-                {fill(f.progress_of, { picked: w.progress.picked, units: w.progress.units })}
-                {w.progress.short ? <span class="badge bad">{fill(f.short_n, { n: w.progress.short })}</span> : null}
-                <progress class="floor-progress" max={Math.max(1, w.progress.units)} value={w.progress.picked + w.progress.short} aria-label={f.progress} />
+                <div class="floor-wrap">
+                  <span class={`badge ${done ? "ok" : "warn"}`}>{done ? f.status_picked : f.status_open}</span>{" "}
+                  {fill(f.progress_of, { picked: w.progress.picked, units: w.progress.units })}
+                  {w.progress.short ? " " : null}
+                  {w.progress.short ? <span class="badge bad">{fill(f.short_n, { n: w.progress.short })}</span> : null}
+                  <progress class="floor-progress" max={Math.max(1, w.progress.units)} value={w.progress.picked + w.progress.short} aria-label={f.progress} />
+                </div>
               </td>
               <td data-label={done ? f.completed : f.created}>{at(done ? w.completed_at : w.created_at)}</td>
               <td data-label={ui.t.actions}>
