@@ -63,6 +63,8 @@ describe("pick, pack, weigh", () => {
       ["A-02", SKU.tea, 2],
     ]);
     expect((await api(`/v1/shipments/${shipment.id}`)).body.status).toBe("picking");
+    // Each line names its store, whose catalogue names the SKU (one warehouse serves several stores).
+    expect(wave.pick_list.every((l: any) => l.store_id === store.id)).toBe(true);
     const [mugLine, teaLine] = wave.pick_list;
 
     const wrong = await pick(wave.id, { item_id: mugLine.item_id, scanned: SKU.tea, quantity: 1 });
@@ -77,6 +79,9 @@ describe("pick, pack, weigh", () => {
     const picked = await api(`/v1/waves/${wave.id}`);
     expect(picked.body).toMatchObject({ status: "picked" });
     expect(picked.body.completed_at).not.toBeNull();
+    // The list of waves says how far each one is, without opening it.
+    const listed = (await api(`/v1/waves?warehouse_id=${wh.id}&status=picked`, { key: floor })).body.data.find((w: any) => w.id === wave.id);
+    expect(listed.progress).toEqual({ units: 3, picked: 3, short: 0 });
 
     // Picked goods moved from their bins to OUTBOUND, still reserved for the shipment.
     const outbound = (await api(`/v1/warehouses/${wh.id}/stock?bin=OUTBOUND&sku=${SKU.tea}`)).body.data[0];

@@ -79,6 +79,18 @@ describe("a shared warehouse's floor, for a key of one store", () => {
 
     const own = await api(`/v1/waves/${wave.id}/picks`, { body: { item_id: a.itemId, scanned: sku, quantity: 1 }, key: floorA });
     expect(own.status, JSON.stringify(own.body)).toBe(200);
+
+    // The list's progress counts only the units of the key's stores.
+    const units = async (key?: string) => {
+      const w = (await api(`/v1/waves/${wave.id}`, key ? { key } : {})).body.pick_list.reduce((n: number, l: any) => n + l.quantity, 0);
+      const listed = (await api(`/v1/waves?warehouse_id=${wh.id}&limit=100`, key ? { key } : {})).body.data.find((x: any) => x.id === wave.id);
+      return { fromPickList: w, progress: listed.progress };
+    };
+    const mine = await units(floorA);
+    expect(mine.progress).toEqual({ units: mine.fromPickList, picked: 1, short: 0 });
+    const whole = await units();
+    expect(whole.progress.units).toBe(whole.fromPickList);
+    expect(whole.progress.units).toBeGreaterThan(mine.progress.units);
   });
 
   it("does not see a wave holding only the other store's shipments", async () => {

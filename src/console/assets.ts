@@ -77,6 +77,13 @@ td form button{white-space:nowrap}details.new{margin-top:16px}details.new summar
 .new-key input{width:100%;font-size:1rem}
 /* review */
 .review{overflow-wrap:anywhere}.review ul.findings,.review ul.notes,ul.reasons{margin:0;padding-left:1.1em}.review ul.findings li,.review ul.notes li{margin-bottom:8px}.review ul.notes p{margin:0}
+/* floor */
+.floor-bin{font-size:2.6rem;font-weight:800;margin:4px 0 12px;line-height:1.1}.floor-bin strong{letter-spacing:.04em}
+.floor-qty{font-size:1.6rem}.floor-progress{display:block;width:100%;height:14px;margin:4px 0 12px}.floor-items{margin-bottom:16px}
+.floor-scan .scan{flex:1 1 160px;width:auto;min-width:0}.floor-short{margin-top:16px}.floor-short summary{cursor:pointer;font-weight:600;padding:6px 0}
+.floor-stop{font-size:1.6rem}.floor-stop p{margin:4px 0}.floor-stop .floor-stop-hint{font-size:1rem;font-weight:400}
+details.floor-dims{border:1px solid var(--line);border-radius:var(--radius);margin:8px 0;padding:4px 12px}details.floor-dims summary{cursor:pointer;padding:6px 0;font-weight:600}
+.floor-id{display:block;font-size:1rem;font-weight:400}.floor-id,.floor-facts dd,.floor-wrap{overflow-wrap:anywhere;min-width:0}td>.floor-wrap{flex:1}
 `;
 
 export const CONSOLE_JS = `

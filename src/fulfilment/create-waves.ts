@@ -89,6 +89,7 @@ export async function pickList(env: Env, waveId: string, { stores }: { stores: P
       itemId: shipmentItems.id,
       shipmentId: shipmentItems.shipmentId,
       orderId: shipmentItems.orderId,
+      storeId: shipments.storeId,
       sku: shipmentItems.sku,
       binId: shipmentItems.binId,
       binCode: bins.code,

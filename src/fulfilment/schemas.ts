@@ -287,6 +287,7 @@ export const PickLine = z
     item_id: z.string(),
     shipment_id: z.string(),
     order_id: z.string(),
+    store_id: z.string().openapi({ description: "The store whose catalogue names the SKU" }),
     sku: z.string(),
     bin_id: z.string(),
     bin: z.string(),
@@ -315,6 +316,14 @@ export const Wave = z
     pick_list: z.array(PickLine).openapi({ description: "Along the picking path" }),
   })
   .openapi("Wave");
+
+export const WaveSummary = Wave.omit({ pick_list: true, shipment_ids: true })
+  .extend({
+    progress: z
+      .object({ units: z.number().int(), picked: z.number().int(), short: z.number().int() })
+      .openapi({ description: "Units on the wave's pick list (cancelled items left out), how many are picked and how many were found short" }),
+  })
+  .openapi("WaveSummary");
 
 export const ListWavesQuery = z.object({
   ...ListQuery,
