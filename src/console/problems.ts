@@ -29,6 +29,7 @@ const CODES = dictionary(
     insufficient_stock: "Not enough stock.",
     idempotency_conflict: "This was already done with other details.",
     two_factor_required: "Two-factor is required for your position.",
+    invalid_parameters: "Some filters need another look.",
   },
   {
     validation_failed: "部分字段需要检查。",
@@ -51,6 +52,7 @@ const CODES = dictionary(
     insufficient_stock: "库存不足。",
     idempotency_conflict: "此操作已用不同的内容执行过。",
     two_factor_required: "您的岗位要求开启两步验证。",
+    invalid_parameters: "部分筛选条件需要检查。",
   },
 );
 
