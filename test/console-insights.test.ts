@@ -26,7 +26,7 @@ let owner: Awaited<ReturnType<typeof signedIn>>;
 let analyst: Awaited<ReturnType<typeof signedIn>>;
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
-const unescape = (s: string) =>
+const htmlDecode = (s: string) =>
   s
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")
@@ -37,7 +37,7 @@ const unescape = (s: string) =>
 function chartOf(html: string, id: string) {
   const m = new RegExp(`id="${id}"[\\s\\S]*?data-chart="([^"]*)"`).exec(html);
   if (!m) throw new Error(`no chart ${id}`);
-  return JSON.parse(unescape(m[1]!)) as { type: string; data: { labels: string[]; datasets: { label: string; data: number[] }[] } };
+  return JSON.parse(htmlDecode(m[1]!)) as { type: string; data: { labels: string[]; datasets: { label: string; data: number[] }[] } };
 }
 
 function kpiOf(html: string, id: string) {
@@ -202,7 +202,7 @@ describe("the reports", () => {
       expect(page.status, def.id).toBe(200);
       const link = /href="(\/console\/reports\/[a-z-]+\/csv\?[^"]*)" data-download/.exec(page.html)?.[1];
       expect(link, def.id).toBeDefined();
-      const csv = await openPage(unescape(link!), analyst.session);
+      const csv = await openPage(htmlDecode(link!), analyst.session);
       expect(csv.status, def.id).toBe(200);
       expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
       expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename=".+\.csv"$/);

@@ -94,7 +94,7 @@ type Loaded = Extract<Awaited<ReturnType<typeof load>>, { ok: true }>;
 export function PeriodPicker({ ui, tx, asked, scope, action }: { ui: Ui; tx: InsightsText; asked: Asked; scope: Scope | undefined; action: string }) {
   const kind = asked.period || (asked.from || asked.to ? "custom" : "7d");
   return (
-    <form method="get" action={action} class="filters card" aria-label={tx.period}>
+    <form method="get" action={action} class="filters card">
       <div class="field">
         <label for="period">{tx.period}</label>
         <select id="period" name="period">

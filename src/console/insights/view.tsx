@@ -2,7 +2,7 @@
 import type { Child } from "hono/jsx";
 import { count, money } from "../format";
 import { fill, type Lang } from "../i18n";
-import { chartConfig } from "./charts";
+import type { chartConfig } from "./charts";
 import { change } from "./period";
 import type { InsightsText } from "./text";
 
