@@ -136,7 +136,7 @@ describe("the dashboard", () => {
     // The store's SLA (the defaults: 24 h to approve, 48 h to ship) is the target line.
     expect(chartTimes.data.datasets[2]).toMatchObject({ label: "SLA target", data: [24, 48, null, null] });
     // Each chart has its numbers as a table for screen readers.
-    expect(page.html).toMatch(/<table class="visually-hidden"><caption>The numbers of this chart: Orders per day/);
+    expect(page.html).toMatch(/<div class="visually-hidden"><table><caption>The numbers of this chart: Orders per day/);
   });
 
   it("reads today in Chinese: labels, figures and the comparison in words", async () => {

@@ -63,21 +63,24 @@ export function ChartFigure(p: { id: string; caption: string; config: ReturnType
       <div class={`chart-box${p.tall ? " tall" : ""}`}>
         <canvas role="img" aria-label={p.caption} data-chart={JSON.stringify(p.config)} />
       </div>
-      <table class="visually-hidden">
-        <caption>{`${p.tx.numbers_of_chart}: ${p.caption}`}</caption>
-        <thead>
-          <tr>
-            {p.head.map((h) => (
-              <th scope="col">{h}</th>
+      {/* In a div: a table ignores a 1px width and would widen the page. */}
+      <div class="visually-hidden">
+        <table>
+          <caption>{`${p.tx.numbers_of_chart}: ${p.caption}`}</caption>
+          <thead>
+            <tr>
+              {p.head.map((h) => (
+                <th scope="col">{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {p.rows.map((r) => (
+              <tr>{r.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td>{cell}</td>))}</tr>
             ))}
-          </tr>
-        </thead>
-        <tbody>
-          {p.rows.map((r) => (
-            <tr>{r.map((cell, i) => (i === 0 ? <th scope="row">{cell}</th> : <td>{cell}</td>))}</tr>
-          ))}
-        </tbody>
-      </table>
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }

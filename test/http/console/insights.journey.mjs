@@ -115,7 +115,7 @@ test("the owner reads the dashboard in zh-CN, changes the period and downloads a
     // Reports: the orders report, then its CSV, as a download.
     await page.getByRole("navigation", { name: "菜单" }).first().getByRole("link", { name: "报表" }).click();
     await page.waitForURL(/\/console\/reports$/);
-    await page.getByRole("link", { name: "订单", exact: true }).click();
+    await page.locator("ul.report-list").getByRole("link", { name: "订单", exact: true }).click();
     await page.waitForURL(/\/console\/reports\/orders/);
     await page.getByLabel("日期").check();
     await Promise.all([page.waitForURL(/group_by=day/), page.getByRole("button", { name: "查看" }).click()]);
