@@ -438,6 +438,7 @@ const COLUMNS = dictionary(
 /** Codes a report's rows carry, by kind. */
 const CODES = dictionary(
   {
+    "metric.audit": "Automatic audit",
     "span.received_to_approved": "Received → approved",
     "span.approved_to_shipped": "Approved → shipped",
     "span.shipped_to_delivered": "Shipped → delivered",
@@ -502,6 +503,7 @@ const CODES = dictionary(
     "code.channel_order_changed": "Changed on the channel",
   },
   {
+    "metric.audit": "自动审单",
     "span.received_to_approved": "收到 → 审核通过",
     "span.approved_to_shipped": "审核通过 → 发货",
     "span.shipped_to_delivered": "发货 → 签收",
@@ -574,7 +576,9 @@ export type CodeKind = "span" | "outcome" | "severity" | "channel" | "role" | "k
 /** A code in words: spans, outcomes, severities, channels, positions, finding codes, order actions and statuses. */
 export function codeLabel(lang: Lang, kind: CodeKind, value: string | null | undefined): string {
   if (value === null || value === undefined || value === "") return kind === "code" ? TEXT[lang].no_findings : "";
+  const own = (CODES[lang] as Record<string, string>)[`${kind}.${value}`];
+  if (own) return own;
   if (kind === "metric" || kind === "event") return orderEventLabel(COMMON[lang], value);
   if (kind === "status") return orderStatusLabel(COMMON[lang], value);
-  return (CODES[lang] as Record<string, string>)[`${kind}.${value}`] ?? value;
+  return value;
 }
