@@ -84,6 +84,13 @@ td form button{white-space:nowrap}details.new{margin-top:16px}details.new summar
 .floor-stop{font-size:1.6rem}.floor-stop p{margin:4px 0}.floor-stop .floor-stop-hint{font-size:1rem;font-weight:400}
 details.floor-dims{border:1px solid var(--line);border-radius:var(--radius);margin:8px 0;padding:4px 12px}details.floor-dims summary{cursor:pointer;padding:6px 0;font-weight:600}
 .floor-id{display:block;font-size:1rem;font-weight:400}.floor-id,.floor-facts dd,.floor-wrap{overflow-wrap:anywhere;min-width:0}td>.floor-wrap{flex:1}
+/* insights */
+.insight-chart{margin:0;min-width:0}.insight-chart figcaption{font-weight:600;font-size:14px;margin-bottom:6px}
+.chart-box.tall{height:360px}.insights .grid{grid-template-columns:repeat(auto-fit,minmax(min(100%,420px),1fr))}
+.insights .kpis{grid-template-columns:repeat(auto-fit,minmax(190px,1fr));margin-bottom:16px}.insights .kpi .label{font-size:14px;color:var(--muted)}.insights .kpi .value{font-size:1.4rem;overflow-wrap:break-word}
+.insights h3{font-size:1rem;margin:16px 0 8px}
+ul.report-list{list-style:none;padding:0;margin:0;display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr))}ul.report-list li{margin:0}ul.report-list h2{margin-top:0}
+fieldset.group-by{border:1px solid var(--line);border-radius:6px;margin:12px 0;display:flex;flex-wrap:wrap;gap:4px 16px}label.check{font-weight:400;display:inline-flex;gap:6px;align-items:center}
 `;
 
 export const CONSOLE_JS = `

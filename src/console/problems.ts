@@ -32,6 +32,7 @@ const CODES = dictionary(
     last_admin: "There must always be an active administrator: this is the last one.",
     cannot_deactivate_self: "You cannot deactivate yourself.",
     wrong_proof: "The password or code is not right.",
+    invalid_parameters: "Some filters need another look.",
   },
   {
     validation_failed: "部分字段需要检查。",
@@ -57,6 +58,7 @@ const CODES = dictionary(
     last_admin: "必须始终保留一名在职管理员：这是最后一名。",
     cannot_deactivate_self: "您不能停用自己。",
     wrong_proof: "密码或验证码不正确。",
+    invalid_parameters: "部分筛选条件需要检查。",
   },
 );
 
