@@ -7,6 +7,7 @@ const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 export type IdPrefix =
   | "ord"
+  | "svw"
   | "evt"
   | "obx"
   | "st"
