@@ -37,7 +37,8 @@ export async function orderListPage(c: ConsoleContext, opts: { search?: string; 
   let next: string | null = null;
   const viewsCall = api<{ data: View[] }>(c, "/v1/me/saved-views", { query: { page: "orders" } });
   if (q.ok) {
-    const [list] = await Promise.all([api<{ data: OrderRow[]; next_cursor: string | null }>(c, "/v1/orders", { query: { ...q.query, cursor, limit: 50 } })]);
+    // The saved views' call is already under way: the two go in parallel.
+    const list = await api<{ data: OrderRow[]; next_cursor: string | null }>(c, "/v1/orders", { query: { ...q.query, cursor, limit: 50 } });
     if (list.ok) {
       rows = list.body.data;
       next = list.body.next_cursor;
