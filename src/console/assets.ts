@@ -57,6 +57,9 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 .pager{display:flex;gap:12px;justify-content:space-between;align-items:center;margin-top:12px;flex-wrap:wrap}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media print{header.top,.no-print{display:none}main{padding:0}}
+/* orders */
+.orders-area td,.orders-area dd,.orders-area li{overflow-wrap:anywhere}
+.saved-views{list-style:none;padding:0;margin:0 0 12px}.saved-views button.link{background:none;border:0;color:#b42318;padding:2px 8px;cursor:pointer;font:inherit;font-weight:700}.saved-views li{display:inline-flex;align-items:center;gap:2px;margin-right:12px}.saved-views form{display:inline}
 `;
 
 export const CONSOLE_JS = `

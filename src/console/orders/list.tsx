@@ -58,7 +58,7 @@ export async function orderListPage(c: ConsoleContext, opts: { search?: string; 
     c,
     ui,
     { title: w.title, status },
-    <>
+    <div class="orders-area">
       <h1>{w.title}</h1>
       <section class="card" aria-labelledby="views-h">
         <h2 id="views-h">{w.saved_views}</h2>
@@ -195,7 +195,7 @@ export async function orderListPage(c: ConsoleContext, opts: { search?: string; 
           </fieldset>
         ) : null}
       </form>
-    </>,
+    </div>,
   );
 }
 

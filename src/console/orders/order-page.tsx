@@ -64,13 +64,15 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
   const typed = opts.typed ?? {};
   const storeName = stores.find((s) => s.id === o.store_id)?.name ?? o.store_id;
   const labelOf = new Map((tracking?.ok ? tracking.body.shipments : []).map((s) => [s.shipment_id, s]));
+  // The creation event (`received`) and other non-staff events are named by their status when they have no label.
+  const eventLabel = (type: string) => (orderEventLabel(ui.t, type) !== type ? orderEventLabel(ui.t, type) : orderStatusLabel(ui.t, type));
   const addr = o.shipping_address as Record<string, string | null | undefined>;
 
   return renderPage(
     c,
     ui,
     { title: fill(w.order_title, { ref: orderRef(o) }), status: opts.status ?? 200 },
-    <>
+    <div class="orders-area">
       <p>
         <a href="/console/orders">← {w.title}</a>
       </p>
@@ -235,7 +237,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
               {(events.ok ? events.body.data : []).map((e) => (
                 <tr>
                   <td data-label={w.when}>{at(e.created_at)}</td>
-                  <td data-label={w.event}>{orderEventLabel(ui.t, e.type)}</td>
+                  <td data-label={w.event}>{eventLabel(e.type)}</td>
                   <td data-label={ui.t.status}>{orderStatusLabel(ui.t, e.to_status)}</td>
                   <td data-label={w.by}>{e.actor_name ?? e.actor}</td>
                   <td data-label={ui.t.reason}>{[e.reason, e.internal_note].filter(Boolean).join(" · ")}</td>
@@ -352,6 +354,6 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
           )}
         </section>
       ) : null}
-    </>,
+    </div>,
   );
 }

@@ -25,7 +25,7 @@ async function makeOrder(suffix, fields = {}) {
   return r.body;
 }
 
-test("an admin filters to held orders, saves the view, acts on an order and exports two as CSV", { timeout: 120_000 }, async () => {
+test("an admin filters to held orders, saves the view, acts on an order and exports two as CSV", { timeout: 300_000 }, async () => {
   const a = await makeOrder("A");
   const b = await makeOrder("B");
   const held = await ctx.server.api(`/v1/orders/${b.id}/transitions`, { body: { event: "hold", reason: "journey check" } });
@@ -71,7 +71,7 @@ test("an admin filters to held orders, saves the view, acts on an order and expo
   }
 });
 
-test("the order list and an order's page read well at 360 and 1280 px in both languages", { timeout: 240_000 }, async () => {
+test("the order list and an order's page read well at 360 and 1280 px in both languages", { timeout: 300_000 }, async () => {
   const o = await makeOrder("SHOT", { note: "ring twice" });
   for (const [path, name] of [
     ["/console/orders?store_id=st_demo", "orders-list"],
