@@ -51,6 +51,7 @@ import { userRoutes } from "./staff/users-routes";
 import { positionRoutes } from "./positions/routes";
 import { accountLinkRoutes } from "./staff/account-link-routes";
 import { passkeyRoutes } from "./staff/passkeys-routes";
+import { savedViewRoutes } from "./staff/saved-views-routes";
 import { twoFactorRoutes } from "./staff/two-factor-routes";
 import { twoFactorSignInRoutes } from "./staff/two-factor-sign-in";
 import { connectApi } from "./console/api";
@@ -114,6 +115,7 @@ app.route("/", activityRoutes);
 app.route("/", twoFactorRoutes);
 app.route("/", twoFactorSignInRoutes);
 app.route("/", passkeyRoutes);
+app.route("/", savedViewRoutes);
 // Partners authenticate by signature, not API key: outside /v1.
 app.route("/", trackingWebhookRoutes);
 app.route("/", channelWebhookRoutes);

@@ -441,6 +441,13 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path };
     case "DELETE /v1/me/sessions/{id}":
       return { path: path.replace("{id}", actor.session ? (await actor.session()).id : "0".repeat(64)) };
+    case "GET /v1/me/saved-views":
+      return { path: `${path}?page=orders` };
+    case "POST /v1/me/saved-views":
+      return { path, body: { name: unique("view"), page: "orders", query: "status=on_hold" } };
+    case "DELETE /v1/me/saved-views/{id}":
+      // Someone else's or no view: a 404 once the permission let it through.
+      return { path: path.replace("{id}", "svw_none"), inputMayRefuse: true };
     case "PUT /v1/me/password":
       return { path, body: { current_password: PERSON_PASSWORD, new_password: "a brand new passphrase" } };
     // Staff and positions: what the actor hands on is its own position, never more.

@@ -44,6 +44,13 @@ export function isCurrency(code: string): boolean {
   return Object.hasOwn(EXPONENTS, code);
 }
 
+/** Every known currency grouped by its number of decimals: for comparing an amount across currencies in SQL. */
+export function currenciesByExponent(): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const [code, exp] of Object.entries(EXPONENTS)) out.set(exp, [...(out.get(exp) ?? []), code]);
+  return out;
+}
+
 export function currencyExponent(code: string): number {
   const e = EXPONENTS[code];
   if (e === undefined) throw new Error(`unknown currency ${code}`);

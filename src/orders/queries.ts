@@ -2,7 +2,8 @@
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { database } from "../db/client";
 import { emailIndex, phoneIndex } from "../db/contact-index";
-import { orderEvents, orderLines, orders, stores } from "../db/schema";
+import { orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
+import { currenciesByExponent } from "../lib/money";
 import type { Env } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
@@ -43,6 +44,23 @@ async function contactMatches(env: Env, p: Principal, opts: { text: string; stor
   return out;
 }
 
+/** "19.9" at 2 decimals -> 1990; at 0 -> 19.9: a decimal typed in major units, in an order's minor units, exactly. */
+export function scaleDecimal(decimal: string, exponent: number): number {
+  const [whole = "0", frac = ""] = decimal.split(".");
+  const padded = frac.padEnd(exponent, "0");
+  return Number(`${whole}${padded.slice(0, exponent)}.${padded.slice(exponent) || "0"}`);
+}
+
+/**
+ * The order's total against an amount typed in major units: each order in its own currency's minor units, so
+ * "50" means 50.00 USD and 50 JPY alike (one CASE over the currencies' decimal places, no per-row function).
+ */
+function totalCompared(op: ">=" | "<=", decimal: string): SQL {
+  const groups = [...currenciesByExponent()].filter(([exp]) => exp !== 2);
+  const whens = groups.map(([exp, codes]) => sql` WHEN ${orders.currency} IN (SELECT value FROM json_each(${JSON.stringify(codes)})) THEN ${scaleDecimal(decimal, exp)}`);
+  return sql`${orders.totalAmount} ${sql.raw(op)} (CASE${sql.join(whens, sql``)} ELSE ${scaleDecimal(decimal, 2)} END)`;
+}
+
 export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListOrdersQuery>) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("ord_"));
   const where = and(
@@ -54,6 +72,13 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     q.created_to ? lt(orders.createdAt, Date.parse(q.created_to)) : undefined,
     q.updated_since ? gte(orders.updatedAt, Date.parse(q.updated_since)) : undefined,
     q.include_archived === "true" ? undefined : isNull(orders.archivedAt),
+    q.total_min ? totalCompared(">=", q.total_min) : undefined,
+    q.total_max ? totalCompared("<=", q.total_max) : undefined,
+    // Both through their indexes (order_lines_sku_idx, order_hold_reasons_code_idx): a few ids, not a scan of lines.
+    q.sku ? inArray(orders.id, database(env).select({ id: orderLines.orderId }).from(orderLines).where(eq(orderLines.sku, q.sku))) : undefined,
+    q.reason ? inArray(orders.id, database(env).select({ id: orderHoldReasons.orderId }).from(orderHoldReasons).where(eq(orderHoldReasons.code, q.reason))) : undefined,
+    q.ids ? inArray(orders.id, q.ids.split(",")) : undefined,
+    q.customer ? or(sql`0`, ...(await contactMatches(env, p, { text: q.customer, storeId: q.store_id }))) : undefined,
     q.q ? or(contains(orders.externalId, q.q), eq(orders.id, q.q), ...(await contactMatches(env, p, { text: q.q, storeId: q.store_id }))) : undefined,
     // Ids sort by creation time, so "newest first" pages by id.
     after ? lt(orders.id, after) : undefined,

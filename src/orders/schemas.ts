@@ -222,6 +222,9 @@ export const TransitionBody = z
   })
   .openapi("Transition");
 
+/** A plain non-negative decimal ("50", "19.90"): compared in each order's own currency. */
+const DecimalFilter = z.string().regex(/^\d{1,12}(\.\d{1,3})?$/, 'must be a decimal like "19.90"');
+
 export const ListOrdersQuery = z.object({
   ...ListQuery,
   status: csv(ORDER_STATUSES).optional().openapi({ description: "One status, or several comma-separated" }),
@@ -236,6 +239,27 @@ export const ListOrdersQuery = z.object({
     .max(100)
     .optional()
     .openapi({ description: "Search by external id (substring), order id, or a customer's exact email or phone (contact is encrypted at rest, so names are not searchable)" }),
+  customer: z
+    .string()
+    .trim()
+    .min(3)
+    .max(254)
+    .optional()
+    .openapi({ description: "A customer's exact email or phone (contact is encrypted at rest: matched through its blind index, so names are not searchable)" }),
+  total_min: DecimalFilter.optional().openapi({ description: "Total at least this (decimal string in each order's currency), e.g. 50 or 19.90" }),
+  total_max: DecimalFilter.optional().openapi({ description: "Total at most this (decimal string in each order's currency)" }),
+  sku: z.string().trim().min(1).max(64).optional().openapi({ description: "Only orders with a line of this exact SKU" }),
+  reason: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9_]{1,64}$/, "must be a reason code")
+    .optional()
+    .openapi({ description: "Only orders held for this audit or hold reason code (e.g. `high_value`)", example: "high_value" }),
+  ids: z
+    .string()
+    .regex(/^ord_[0-9A-Z]{26}(,ord_[0-9A-Z]{26}){0,199}$/, "must be up to 200 comma-separated order ids")
+    .optional()
+    .openapi({ description: "Only these orders (comma-separated ids, up to 200): a selection, e.g. to export" }),
   include_archived: z.enum(["true", "false"]).optional().openapi({ description: "Archived orders are left out unless true" }),
   updated_since: z.iso
     .datetime({ offset: true })

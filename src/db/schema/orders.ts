@@ -89,7 +89,8 @@ export const orderLines = sqliteTable(
     unitPrice: integer("unit_price").notNull(),
     totalAmount: integer("total_amount").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] })],
+  // The order list's SKU filter finds the orders holding a SKU through this index.
+  (t) => [primaryKey({ columns: [t.orderId, t.lineNo] }), index("order_lines_sku_idx").on(t.sku, t.orderId)],
 );
 
 /**

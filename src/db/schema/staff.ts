@@ -223,3 +223,23 @@ export const staffEmails = sqliteTable(
   },
   (t) => [index("staff_emails_user_idx").on(t.userId, t.createdAt)],
 );
+
+/**
+ * A person's saved filters for a console list: a name and the page's query
+ * string, shown as links above the list. Names are unique per person and
+ * page; a person keeps at most 50 (src/staff/saved-views.ts).
+ */
+export const savedViews = sqliteTable(
+  "saved_views",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    name: text("name").notNull(),
+    /** Which list: `orders`, ... */
+    page: text("page").notNull(),
+    /** The list's query string, without the leading `?`. */
+    query: text("query").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [uniqueIndex("saved_views_user_page_name_uq").on(t.userId, t.page, t.name)],
+);
