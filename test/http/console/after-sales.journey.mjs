@@ -4,7 +4,7 @@
 // refund and reads what the customer was told. Every after-sales page at
 // 360 and 1280 px, en and zh-CN.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn, WIDTHS } from "./harness.mjs";
 import { deliver, labelledParcel } from "./parcels.mjs";
 
@@ -30,14 +30,14 @@ test("support opens a return, accepts it, resolves it with a refund and reads th
     const requestId = new URL(page.url()).pathname.split("/").pop();
 
     await page.locator("#accept-note").fill("Please post it back with the label we emailed you.");
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Accept", exact: true }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Accept", exact: true }).click()]);
     assert.match(await page.locator(".flash.ok").textContent(), /Accepted/);
     assert.equal((await server.api(`/v1/after-sales/${requestId}`)).body.status, "accepted");
 
     await page.locator("#resolve-resolution").selectOption("refund");
     await page.locator("#resolve-amount").fill("18.00");
     await page.locator("#resolve-note").fill("Refunded the mug in full.");
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Resolve", exact: true }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Resolve", exact: true }).click()]);
     assert.match(await page.locator(".flash.ok").textContent(), /Resolved/);
     const request = (await server.api(`/v1/after-sales/${requestId}`)).body;
     assert.equal(request.status, "resolved");

@@ -2,7 +2,7 @@
 // Each run makes its own store (with the demo SKUs TEA-1 and MUG-1), warehouse, bins,
 // stock and package type through the API, so the wave holds only this journey's goods.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn, WIDTHS } from "./harness.mjs";
 
 const run = Date.now().toString(36);
@@ -105,7 +105,7 @@ test("a picker picks a wave by scanning; a packer packs and prints", { timeout: 
     await shot(picker, "floor-pick-first-en-360");
     // The wrong item first: red, and it counts nothing.
     await picker.locator("input.scan").fill("TEA-1");
-    await Promise.all([picker.waitForLoadState("load"), picker.locator("input.scan").press("Enter")]);
+    await Promise.all([picker.waitForEvent("load"), picker.locator("input.scan").press("Enter")]);
     assert.equal(await picker.locator(".scan-result.bad[role=alert]").textContent(), "✗ Wrong item: scanned TEA-1, expected MUG-1 from bin A-01-01");
     await shot(picker, "floor-pick-wrong-en-360");
     const after = (await ctx.server.api(`/v1/waves/${waveId}`)).body.pick_list;
@@ -136,7 +136,7 @@ test("a picker picks a wave by scanning; a packer packs and prints", { timeout: 
     await Promise.all([packer.waitForURL(`**/console/pack/${shipmentId}`), packer.locator("input.scan").press("Enter")]);
     await shot(packer, "floor-pack-open-en-360");
     await packer.locator("input.scan").fill("KETTLE-1");
-    await Promise.all([packer.waitForLoadState("load"), packer.locator("input.scan").press("Enter")]);
+    await Promise.all([packer.waitForEvent("load"), packer.locator("input.scan").press("Enter")]);
     assert.equal(await packer.locator(".scan-result.bad[role=alert]").textContent(), "✗ Wrong item: KETTLE-1 is not in this shipment");
     await shot(packer, "floor-pack-wrong-en-360");
     for (const code of ["MUG-1", "TEA-1", "TEA-1"]) {

@@ -12,6 +12,20 @@ mkdirSync(ARTIFACTS, { recursive: true });
 /** Filled in by the runner's `before`: { server, browser }. */
 export const ctx = { server: null, browser: null };
 
+/**
+ * A journey module's tests, in the order written: `test(name, options, fn)` as in node:test. The runner
+ * runs each module's journeys one after another and several modules at once (they wait on queues and
+ * rollups far more than they compute), so a journey makes its own data and never relies on another's.
+ */
+export const journeys = [];
+let loading = null;
+export function loadingModule(name) {
+  loading = name;
+}
+export function test(name, options, fn) {
+  journeys.push({ module: loading, name, options, fn });
+}
+
 export const WIDTHS = { phone: 360, desktop: 1280 };
 
 /** A fresh browser context (its own cookies) at a width, in a language. */
@@ -44,10 +58,16 @@ export async function signIn(page, position) {
   return person;
 }
 
-/** Switches the language with the switch in the page header (as a person would). */
+/** Switches the language with the switch in the page header (as a person would), and waits for the page in it. */
 export async function switchLanguage(page, lang) {
-  await Promise.all([page.waitForLoadState("load"), page.locator("#lang-switch").selectOption(lang)]);
-  await page.waitForFunction((l) => document.documentElement.lang === l, lang);
+  await page.locator("#lang-switch").selectOption(lang);
+  // The switch posts and the page comes back: poll across the navigation (an evaluate may land mid-way).
+  for (let i = 0; i < 150; i++) {
+    const now = await page.evaluate(() => (document.readyState === "complete" ? document.documentElement?.lang : null)).catch(() => null);
+    if (now === lang) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the page did not come back in ${lang}`);
 }
 
 /** A full-page screenshot kept as an artifact: test-artifacts/console/<name>.png. */

@@ -3,7 +3,7 @@
 // changes the period, and downloads a CSV from the reports page.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn, switchLanguage, WIDTHS } from "./harness.mjs";
 
 const STORE = "st_demo";

@@ -2,7 +2,7 @@
 // is handed over by scanning its label; a packed parcel shows the carrier the
 // store's policy would choose. Every logistics page at 360 and 1280 px, en and zh-CN.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn, WIDTHS } from "./harness.mjs";
 import { labelledParcel } from "./parcels.mjs";
 
@@ -28,7 +28,7 @@ test("logistics hands over a labelled parcel by ticking it, and another by scann
     // The scanner types the label's number and Enter into the field that keeps the focus.
     await page.goto(`${server.base}/console/logistics?store=${second.store.id}`);
     await page.keyboard.type(second.trackingNumber);
-    await Promise.all([page.waitForLoadState("load"), page.keyboard.press("Enter")]);
+    await Promise.all([page.waitForEvent("load"), page.keyboard.press("Enter")]);
     await page.waitForSelector(".flash.ok");
     assert.equal((await server.api(`/v1/shipments/${second.shipmentId}`)).body.status, "shipped");
 

@@ -1,7 +1,7 @@
 // The order desk: an admin narrows the list to held orders, saves that view, opens an order, holds and approves
 // it with the buttons, ticks two orders and exports them as CSV. Then every orders page at 360 and 1280 px, en and zh-CN.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn, WIDTHS } from "./harness.mjs";
 
 const tag = `J${Date.now().toString(36).toUpperCase()}`;
@@ -49,12 +49,12 @@ test("an admin filters to held orders, saves the view, acts on an order and expo
     // Open the held order and approve it.
     await Promise.all([page.waitForURL(new RegExp(`/console/orders/${b.id}$`)), page.getByRole("link", { name: `#${tag}-B` }).click()]);
     assert.ok(await page.getByRole("heading", { name: new RegExp(`Order #${tag}-B`) }).isVisible());
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Approve", exact: true }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Approve", exact: true }).click()]);
     await page.getByText("Done: Approve.").waitFor();
     assert.equal((await ctx.server.api(`/v1/orders/${b.id}`)).body.status, "approved");
     // Hold it again with a reason, through its form.
     await page.getByLabel("Reason for holding").fill("customer called back");
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Hold", exact: true }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Hold", exact: true }).click()]);
     await page.getByText("Done: Hold.").waitFor();
     assert.equal((await ctx.server.api(`/v1/orders/${b.id}`)).body.status, "on_hold");
     await shot(page, "orders-order-after-hold-en-1280");

@@ -3,7 +3,7 @@
 // page at 360 and 1280 px in both languages.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { Secret, TOTP } from "otpauth";
 import { openSealed } from "../../../scripts/open-sealed.mjs";

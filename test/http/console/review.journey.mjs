@@ -3,7 +3,7 @@
 // the queue. Screenshots of the queue and the order screen at 360 and
 // 1280 px in English and Chinese.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { DEMO_KEYS } from "../server.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn } from "./harness.mjs";
 

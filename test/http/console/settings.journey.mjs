@@ -2,7 +2,7 @@
 // beside the form and then saved, and an SLA target; then every settings page at 360 and 1280 px in
 // both languages.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn, WIDTHS } from "./harness.mjs";
 
 let store;
@@ -39,7 +39,7 @@ test("the admin sets the store's time zone, tries a threshold with the dry run, 
     await page.getByRole("link", { name: store.name }).first().click();
     await page.waitForURL((u) => u.pathname === `/console/settings/stores/${store.id}`);
     await page.getByLabel("Time zone").selectOption("Asia/Shanghai");
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Save", exact: true }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Save", exact: true }).click()]);
     assert.match(await page.locator(".flash.ok").textContent(), /Saved/);
     assert.equal((await ctx.server.api(`/v1/stores/${store.id}`)).body.timezone, "Asia/Shanghai");
 
@@ -48,7 +48,7 @@ test("the admin sets the store's time zone, tries a threshold with the dry run, 
     await page.waitForURL((u) => u.pathname.endsWith("/audit-rules"));
     await page.locator("#amount-thresholds-amt-0").fill("10.00");
     await page.getByLabel("Recent order").selectOption(order.id);
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Try these rules" }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Try these rules" }).click()]);
     const result = await page.locator("#dry-run-result").textContent();
     assert.match(result, /Hold for review/);
     assert.match(result, /Large orders/);
@@ -56,7 +56,7 @@ test("the admin sets the store's time zone, tries a threshold with the dry run, 
     assert.equal((await ctx.server.api(`/v1/stores/${store.id}/audit-rules`)).body.version, 0, "a dry run saves nothing");
     // The edited threshold is still in the form: save it.
     assert.equal(await page.locator("#amount-thresholds-amt-0").inputValue(), "10.00");
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Save rules" }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Save rules" }).click()]);
     assert.match(await page.locator(".flash.ok").textContent(), /Audit rules saved/);
     const rules = (await ctx.server.api(`/v1/stores/${store.id}/audit-rules`)).body;
     assert.equal(rules.rules.find((r) => r.kind === "amount").params.thresholds.USD, "10.00");
@@ -64,7 +64,7 @@ test("the admin sets the store's time zone, tries a threshold with the dry run, 
     // SLA: approve within 45 minutes.
     await page.getByRole("link", { name: "SLA targets" }).click();
     await page.getByLabel(/^Received to approved/).fill("45");
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Save", exact: true }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Save", exact: true }).click()]);
     assert.match(await page.locator(".flash.ok").textContent(), /SLA targets saved/);
     assert.equal((await ctx.server.api(`/v1/stores/${store.id}/sla`)).body.received_to_approved_minutes, 45);
   } finally {
@@ -80,7 +80,7 @@ test("the dry run reads on a phone in Chinese", { timeout: 180_000 }, async () =
     await signIn(page, "admin");
     await page.goto(`${ctx.server.base}/console/settings/stores/${store.id}/audit-rules`);
     await page.getByLabel("最近订单").selectOption(order.id);
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "用这些规则试运行" }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "用这些规则试运行" }).click()]);
     assert.match(await page.locator("#dry-run-result").textContent(), /决定/);
     await shot(page, "settings-audit-dry-run-zh-CN-360");
   } finally {

@@ -1,6 +1,6 @@
 // Everyone's first step: signing in, the language switch, signing out.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn, switchLanguage, WIDTHS } from "./harness.mjs";
 
 test("a picker signs in on a phone, switches to Chinese and signs out", { timeout: 60_000 }, async () => {

@@ -1,7 +1,7 @@
 // The warehouse lead's stock work on a phone: receiving by typed scans, seeing the stock go up, counting a bin
 // with a difference and finding the count in the movements; then every stock page at 360 and 1280 px in both languages.
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { test } from "./harness.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn, WIDTHS } from "./harness.mjs";
 
 const WH = "wh_main";
@@ -92,7 +92,7 @@ test("a warehouse lead receives by scan on a phone, sees the stock go up, counts
     await page.getByLabel("Counted: TEA-1").fill("3");
     await page.getByLabel("Reason").fill("weekly count");
     await shot(page, "stock-count-filled-en-360");
-    await Promise.all([page.waitForLoadState("load"), page.getByRole("button", { name: "Record the count" }).click()]);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Record the count" }).click()]);
     assert.match(await page.locator(".flash").textContent(), new RegExp(`Count recorded for ${COUNT_BIN}: 1 SKUs, difference -1`));
     assert.equal(await onHand(COUNT_BIN), 3);
 
