@@ -29,12 +29,13 @@ export function test(name, options, fn) {
 export const WIDTHS = { phone: 360, desktop: 1280 };
 
 /** A fresh browser context (its own cookies) at a width, in a language. */
-export async function newPage({ width = WIDTHS.desktop, lang = "en", height } = {}) {
+export async function newPage({ width = WIDTHS.desktop, lang = "en", height, storageState } = {}) {
   const context = await ctx.browser.newContext({
     viewport: { width, height: height ?? (width <= 400 ? 780 : 900) },
     locale: lang,
     isMobile: width <= 400,
     hasTouch: width <= 400,
+    ...(storageState ? { storageState } : {}),
   });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
@@ -75,6 +76,30 @@ export async function shot(page, name) {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/**
+ * A signed-in browser state per demo position, made once by signing in through the form: the
+ * screenshots of every page at every size reuse it rather than sign in (a password hash) each time.
+ */
+const states = new Map();
+export function signedInState(position) {
+  if (!states.has(position)) {
+    states.set(
+      position,
+      (async () => {
+        const page = await newPage();
+        try {
+          await signIn(page, position);
+          const state = await page.context().storageState();
+          return { ...state, cookies: state.cookies.filter((c) => c.name !== "oms_console_lang") };
+        } finally {
+          await page.context().close();
+        }
+      })(),
+    );
+  }
+  return states.get(position);
 }
 
 /**
@@ -119,7 +144,7 @@ export async function shotsEverywhere(path, { position, name, prepare } = {}) {
       try {
         // The language is the reader's choice, kept in a cookie by the header's switch.
         await page.context().addCookies([{ name: "oms_console_lang", value: lang, url: ctx.server.base }]);
-        if (position) await signIn(page, position);
+        if (position) await page.context().addCookies((await signedInState(position)).cookies);
         const res = await page.goto(`${ctx.server.base}${path}`);
         if (prepare) await prepare(page);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
