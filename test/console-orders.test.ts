@@ -242,5 +242,9 @@ describe("one order's page", () => {
     const one = await openPage(`/console/orders/${held.id}`, zh);
     expect(textOf(one.html)).toContain("时间线");
     expect(textOf(one.html)).toContain("审核通过");
+    // The payment status in words, not the API's code.
+    const payment = (await api(`/v1/orders/${held.id}`)).body.payment_status as string;
+    expect(textOf(one.html)).toContain({ paid: "已付款", unpaid: "未付款", authorized: "已授权" }[payment] ?? "?");
+    expect(textOf(one.html)).not.toContain(` ${payment} `);
   });
 });

@@ -102,6 +102,12 @@ export const COMMON = dictionary(
     shipment_merged: "Merged",
     shipment_rejected: "Rejected",
     shipment_closed: "Closed",
+    payment_unpaid: "Unpaid",
+    payment_authorized: "Authorised",
+    payment_paid: "Paid",
+    payment_partially_refunded: "Partly refunded",
+    payment_refunded: "Refunded",
+    payment_voided: "Voided",
   },
   {
     product: "订单工作台",
@@ -196,6 +202,12 @@ export const COMMON = dictionary(
     shipment_merged: "已合并",
     shipment_rejected: "已拒绝",
     shipment_closed: "已关闭",
+    payment_unpaid: "未付款",
+    payment_authorized: "已授权",
+    payment_paid: "已付款",
+    payment_partially_refunded: "部分退款",
+    payment_refunded: "已退款",
+    payment_voided: "已作废",
   },
 );
 
@@ -205,3 +217,4 @@ export const sectionLabel = (t: CommonText, id: SectionId) => t[`section_${id}`]
 export const orderStatusLabel = (t: CommonText, s: OrderStatus | string) => (t as Record<string, string>)[`status_${s}`] ?? s;
 export const orderEventLabel = (t: CommonText, e: OrderEvent | string) => (t as Record<string, string>)[`event_${e}`] ?? e;
 export const shipmentStatusLabel = (t: CommonText, s: ShipmentStatus | string) => (t as Record<string, string>)[`shipment_${s}`] ?? s;
+export const paymentStatusLabel = (t: CommonText, s: string) => (t as Record<string, string>)[`payment_${s}`] ?? s;

@@ -17,7 +17,7 @@ import { dateTime, money } from "../format";
 import { need, notFoundPage, uiOf } from "../guard";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
-import { orderEventLabel, orderStatusLabel, shipmentStatusLabel } from "../text";
+import { orderEventLabel, orderStatusLabel, paymentStatusLabel, shipmentStatusLabel } from "../text";
 import { customerLine, orderRef, StatusBadge } from "./shared";
 import { ORDERS_TEXT } from "./text";
 
@@ -115,7 +115,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
             <strong>{cash(o.total_amount)}</strong>
           </dd>
           <dt>{w.payment_status}</dt>
-          <dd>{o.payment_status}</dd>
+          <dd>{paymentStatusLabel(ui.t, o.payment_status)}</dd>
         </dl>
       </section>
 

@@ -1,0 +1,46 @@
+// `npm test`: the workerd suite (vitest), the source checks, then the black-box
+// HTTP tests against `npm start`'s system. The console's browser journeys
+// (test/http/console.browser.test.mjs) spend most of their time waiting on
+// queues, rollups and page loads, so they start first, on their own server, and
+// run beside the workerd suite; their report is printed at the end. The other
+// HTTP test files run together after the workerd suite. Any failure fails the run.
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+
+const CONSOLE = "test/http/console.browser.test.mjs";
+
+function run(command, args, { capture = false } = {}) {
+  const child = spawn(command, args, { stdio: capture ? ["ignore", "pipe", "pipe"] : "inherit", env: process.env });
+  let output = "";
+  if (capture) for (const stream of [child.stdout, child.stderr]) stream.setEncoding("utf8").on("data", (d) => (output += d));
+  const done = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ ok: code === 0, code: code ?? signal, output })));
+  return { child, done };
+}
+
+const node = process.execPath;
+const browser = run(node, ["--test", CONSOLE], { capture: true });
+
+let failed = null;
+const others = readdirSync("test/http")
+  .filter((f) => f.endsWith(".test.mjs") && `test/http/${f}` !== CONSOLE)
+  .map((f) => `test/http/${f}`);
+for (const [name, command, args] of [
+  ["vitest", node, ["node_modules/vitest/vitest.mjs", "run"]],
+  ["structure", node, ["--test", "test/structure/*.test.mjs"]],
+  ["http", node, ["--test", "--test-concurrency=3", ...others]],
+]) {
+  const r = await run(command, args).done;
+  if (!r.ok) {
+    failed = `${name} (exit ${r.code})`;
+    break;
+  }
+}
+if (failed) browser.child.kill("SIGTERM");
+const journeys = await browser.done;
+console.log(`\n--- ${CONSOLE} ---\n${journeys.output}`);
+if (!failed && !journeys.ok) failed = `console journeys (exit ${journeys.code})`;
+if (failed) {
+  console.error(`npm test failed: ${failed}`);
+  process.exit(1);
+}
+console.log("npm test: every suite passed");
