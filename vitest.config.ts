@@ -1,5 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, defineProject } from "vitest/config";
 import { readFixtures } from "./test/read-fixtures.mjs";
 import { testWorkers } from "./test/test-workers.mjs";
 
@@ -29,7 +29,11 @@ const piiSecrets = {
   PII_INDEX_KEY: "1D8Es5BB1UPkjcbL5jSlgDaRhM0TCs+k5AzUeSthmVU=",
 };
 
-export default defineConfig({
+// Two projects. "workerd": everything that touches the runtime (D1, Durable Objects, Queues, the whole Worker,
+// and code whose answer depends on the runtime's crypto or time-zone data: `*.workerd.test.ts` under src/).
+// "domain": the pure rules beside their modules under src/, in Node. A workerd test file pays several seconds to
+// load the Worker and apply the migrations; the domain rules need neither, and run in a fraction of that.
+const workerd = defineProject({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: "./wrangler.toml" },
@@ -44,13 +48,14 @@ export default defineConfig({
           // test (test/tracking-event-age.test.ts) runs the app with the production default.
           TRACKING_EVENT_MAX_AGE_DAYS: "36500",
           // Staff passwords hash at a test cost (src/staff/password.ts): hundreds of sign-ins would otherwise take minutes.
-          // The production cost has its own test (src/staff/password.test.ts).
+          // The production cost has its own test (src/staff/password.workerd.test.ts).
           PASSWORD_SCRYPT_COST: "1024,8,1",
         },
       },
     }),
   ],
   test: {
+    name: "workerd",
     // No on-disk module cache: with it, a reused test runner is sent every module of the next file in one WebSocket
     // message (vitest's warm-module snapshot, inlined by the Workers pool), and workerd refuses messages over 1 MiB
     // ("Message is too large") once the graph grows past that. CI starts from a fresh clone, where the cache is empty.
@@ -58,9 +63,7 @@ export default defineConfig({
     setupFiles: ["./test/setup.ts"],
     // The stand-in platforms and partner receivers: a real local HTTP server the Worker reaches over the network.
     globalSetup: ["./test/stand-in/global-setup.mjs"],
-    include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-    // Several test files at once (test/test-workers.mjs says why).
-    maxWorkers: testWorkers(),
+    include: ["test/**/*.test.ts", "src/**/*.workerd.test.ts"],
     // Walks of every route (role matrix, junk fuzz) grow with the API, and some tests wait for the real local queue.
     testTimeout: 30_000,
     // The model test (test/order-model.test.ts) reads its run count, seed, replay path and invariants from here.
@@ -77,5 +80,22 @@ export default defineConfig({
       fuzzSeconds: Number(process.env.FUZZ_SECONDS ?? 120),
       fuzzConcurrency: Number(process.env.FUZZ_CONCURRENCY ?? 8),
     },
+  },
+});
+
+const domain = defineProject({
+  test: {
+    name: "domain",
+    environment: "node",
+    include: ["src/**/*.test.ts"],
+    exclude: ["src/**/*.workerd.test.ts"],
+  },
+});
+
+export default defineConfig({
+  test: {
+    projects: [workerd, domain],
+    // Several test files at once (test/test-workers.mjs says why).
+    maxWorkers: testWorkers(),
   },
 });

@@ -14,11 +14,25 @@ function run(command, args, { capture = false } = {}) {
   let output = "";
   if (capture) for (const stream of [child.stdout, child.stderr]) stream.setEncoding("utf8").on("data", (d) => (output += d));
   const done = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ ok: code === 0, code: code ?? signal, output })));
-  return { child, done };
+  return { child, done, output: () => output };
 }
 
 const node = process.execPath;
 const browser = run(node, ["--test", CONSOLE], { capture: true });
+
+// A run that hangs (a test process kept alive by something it failed to close) must fail loudly, not sit until the
+// CI's own limit: after OMS_TEST_DEADLINE_MINUTES (default 30; a normal run takes well under 20) every suite still
+// running is killed and the run fails, naming them.
+const running = new Map([[CONSOLE, browser.child]]);
+const deadlineMinutes = Number(process.env.OMS_TEST_DEADLINE_MINUTES ?? 30);
+const watchdog = setTimeout(() => {
+  console.error(`\nnpm test: still running after ${deadlineMinutes} minutes, stopping: ${[...running.keys()].join(", ")}`);
+  if (running.has(CONSOLE)) console.error(`--- ${CONSOLE} so far ---\n${browser.output()}`);
+  for (const child of running.values()) child.kill("SIGKILL");
+  process.exit(1);
+}, deadlineMinutes * 60_000);
+watchdog.unref();
+browser.done.then(() => running.delete(CONSOLE));
 
 let failed = null;
 const others = readdirSync("test/http")
@@ -29,7 +43,10 @@ for (const [name, command, args] of [
   ["structure", node, ["--test", "test/structure/*.test.mjs"]],
   ["http", node, ["--test", "--test-concurrency=3", ...others]],
 ]) {
-  const r = await run(command, args).done;
+  const suite = run(command, args);
+  running.set(name, suite.child);
+  const r = await suite.done;
+  running.delete(name);
   if (!r.ok) {
     failed = `${name} (exit ${r.code})`;
     break;

@@ -6,7 +6,7 @@
  * its SQL text is made once per (table, row count) and kept, where the
  * builder assembles it anew on every call: about 35 µs an insert, a few
  * percent of what a whole intake request costs the runtime.
- * `insert-rows.test.ts` holds it equal to drizzle's output.
+ * `insert-rows.workerd.test.ts` holds it equal to drizzle's output.
  *
  * (The same for an order change's batch in its object measured within the
  * noise, so that path keeps drizzle's builder.)

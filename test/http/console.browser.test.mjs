@@ -3,26 +3,15 @@
 // test/http/console/*.journey.mjs. CONSOLE_JOURNEYS=orders,floor runs only
 // those. Without /usr/bin/chromium the journeys are skipped, unless
 // OMS_REQUIRE_BROWSER=1 (as in CI). Screenshots: test-artifacts/console/.
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { ctx, journeys, loadingModule } from "./console/harness.mjs";
-import { startServer } from "./server.mjs";
-
-const CHROMIUM = "/usr/bin/chromium";
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && process.env.OMS_REQUIRE_BROWSER === "1") throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+import { haveBrowser, startServerAndBrowser } from "./browser.mjs";
 
 before(
   async () => {
     if (!haveBrowser) return;
-    const { chromium } = await import("playwright-core");
-    [ctx.server, ctx.browser] = await Promise.all([
-      startServer(),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-      }),
-    ]);
+    ({ server: ctx.server, browser: ctx.browser } = await startServerAndBrowser());
   },
   { timeout: 180_000 },
 );

@@ -4,15 +4,13 @@
 // confirmed. Needs /usr/bin/chromium (`apt-get install -y chromium`); without
 // it the test is skipped, unless OMS_REQUIRE_BROWSER=1 (as in CI).
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { DEMO_KEYS, startServer } from "./server.mjs";
+import { haveBrowser, startServerAndBrowser } from "./browser.mjs";
+import { DEMO_KEYS } from "./server.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
-const haveBrowser = existsSync(CHROMIUM);
-if (!haveBrowser && process.env.OMS_REQUIRE_BROWSER === "1") throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
 const CHANNEL_KEY = DEMO_KEYS.find((k) => k.role === "channel").key;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -33,14 +31,7 @@ async function messageOf(orderId, template) {
 before(
   async () => {
     if (!haveBrowser) return;
-    const { chromium } = await import("playwright-core");
-    [server, browser] = await Promise.all([
-      startServer(),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-      }),
-    ]);
+    ({ server, browser } = await startServerAndBrowser());
   },
   { timeout: 180_000 },
 );

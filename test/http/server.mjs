@@ -29,6 +29,20 @@ export function freePort() {
  * Returns { base, port, stateDir, adminKey, api, d1, stop, logTail }.
  */
 export async function startServer({ readyTimeoutMs = 150_000 } = {}) {
+  // A free port is only free until someone binds it: with several servers starting at once, workerd's own
+  // sockets can take the port we picked before wrangler binds it. That start fails at once with "Address already
+  // in use"; try again on another port (and a fresh state directory) rather than fail the file.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce({ readyTimeoutMs });
+    } catch (error) {
+      if (attempt >= 3 || !error.addressInUse) throw error;
+      console.error(`[test server] port taken while starting, trying another (attempt ${attempt + 1})`);
+    }
+  }
+}
+
+async function startOnce({ readyTimeoutMs }) {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), "oms-http-"));
   const stateDir = join(dir, "state");
@@ -77,7 +91,15 @@ export async function startServer({ readyTimeoutMs = 150_000 } = {}) {
 
   const deadline = Date.now() + readyTimeoutMs;
   for (;;) {
-    if (exitInfo) throw new Error(`start.mjs exited early (${JSON.stringify(exitInfo)}):\n${logTail()}`);
+    if (exitInfo) {
+      killGroup("SIGKILL");
+      process.off("exit", onExit);
+      logStream.end();
+      rmSync(dir, { recursive: true, force: true });
+      const error = new Error(`start.mjs exited early (${JSON.stringify(exitInfo)}):\n${logTail()}`);
+      error.addressInUse = /Address already in use|EADDRINUSE/.test(output);
+      throw error;
+    }
     if (Date.now() > deadline) {
       killGroup("SIGKILL");
       throw new Error(`server not ready within ${readyTimeoutMs / 1000}s:\n${logTail()}`);
