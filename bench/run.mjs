@@ -9,9 +9,8 @@
 //
 // Writes bench/results.json. Exit code 0 even when a target is missed; 1 when
 // the bench itself could not run (a server did not start, setup failed).
-import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, platform, arch, release } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -20,7 +19,8 @@ import { channelSetup, timeToApproved, webhookIngest } from "./channels.mjs";
 import { cpuMeter } from "./lib/cpu.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
 import { outboundDeliveries } from "./webhooks.mjs";
-import { freePort, HOST, intEnv, liveGroups, nodeBinary, ROOT, runWrangler, sleep, spawnWrangler, stop, stopAll, waitReady } from "./lib/procs.mjs";
+import { snapshotMain as snapshotCode, startServer as startWrangler } from "./lib/main-server.mjs";
+import { intEnv, liveGroups, nodeBinary, ROOT, sleep, stop, stopAll } from "./lib/procs.mjs";
 
 const BENCH = join(ROOT, "bench");
 const STATE = join(BENCH, ".state");
@@ -144,72 +144,20 @@ function orderBody(storeId) {
 
 // ---- servers ----------------------------------------------------------------
 
-/**
- * A copy of the main worker (wrangler.toml, src, migrations, public) to run
- * from: `wrangler dev` rebuilds and reloads on every source change and has no
- * flag to stop watching, so an edit made while the bench runs would otherwise
- * swap the code (or break it against the migrated schema) mid-measurement.
- * Imports still resolve to the project's node_modules (the copy is inside it).
- */
 let measuredCode = null;
 
 function snapshotMain() {
-  measuredCode = sourceInfo();
+  const snap = snapshotCode(join(STATE, "main-src"), REF);
+  measuredCode = snap.code;
   log(
     REF
       ? `main worker: code of ${REF} (${measuredCode.commit?.slice(0, 12) ?? "?"})`
       : `main worker: working tree (HEAD ${measuredCode.commit?.slice(0, 12) ?? "?"}${measuredCode.uncommitted_changes ? " plus uncommitted changes" : ""})`,
   );
-  const dir = join(STATE, "main-src");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const code = ["wrangler.toml", "tsconfig.json", "src", "migrations"];
-  if (REF) {
-    // A commit's code instead of the working tree's, plus what `npm install` generates and git does not hold.
-    const tar = execFileSync("git", ["archive", "--format=tar", REF, "--", ...code], { cwd: ROOT, maxBuffer: 256 * 2 ** 20 });
-    execFileSync("tar", ["-x", "-C", dir], { input: tar });
-    cpSync(join(ROOT, "src/http/swagger-ui.generated.ts"), join(dir, "src/http/swagger-ui.generated.ts"));
-  } else {
-    for (const entry of code) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-  }
-  return join(dir, "wrangler.toml");
+  return snap.config;
 }
 
-async function startServer({ name, configArgs, extraDevArgs = [], readyPath }) {
-  const persist = join(STATE, name);
-  const logFile = join(STATE, `${name}.log`);
-  rmSync(persist, { recursive: true, force: true });
-  rmSync(logFile, { force: true });
-  const t0 = Date.now();
-  await runWrangler(["d1", "migrations", "apply", "DB", "--local", ...configArgs, "--persist-to", persist], logFile);
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const child = spawnWrangler(
-    [
-      "dev",
-      ...configArgs,
-      "--ip",
-      HOST,
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(inspectorPort),
-      "--inspector-ip",
-      HOST,
-      "--log-level",
-      "warn",
-      "--show-interactive-dev-session=false",
-      "--persist-to",
-      persist,
-      ...extraDevArgs,
-    ],
-    logFile,
-  );
-  const base = `http://${HOST}:${port}`;
-  await waitReady(`${base}${readyPath}`, child, logFile);
-  log(`${name} ready at ${base} in ${((Date.now() - t0) / 1000).toFixed(1)}s (state ${persist}, log ${logFile})`);
-  return { name, base, port, child, logFile, persist };
-}
+const startServer = (opts) => startWrangler({ stateDir: STATE, log, ...opts });
 
 // ---- autocannon -------------------------------------------------------------
 
@@ -484,7 +432,7 @@ async function main() {
     startServer({
       name: "main",
       configArgs: ["--config", snapshotMain()],
-      extraDevArgs: ["--var", `BOOTSTRAP_ADMIN_KEY:${adminKey}`, ...throwawayKeyArgs()],
+      devArgs: () => ["--var", `BOOTSTRAP_ADMIN_KEY:${adminKey}`, ...throwawayKeyArgs()],
       readyPath: "/healthz",
     }),
     startServer({ name: "floor", configArgs: ["--config", "bench/floor/wrangler.toml"], readyPath: "/hello" }),
@@ -750,20 +698,6 @@ function report({ floors, scenarios, started, outbound, webhookToApproved }) {
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log("");
   log(`wrote ${RESULTS} (${results.elapsed_s}s in all)`);
-}
-
-/** Which code was measured: the commit, and whether the working tree differed from it. */
-function sourceInfo() {
-  const git = (...args) => {
-    try {
-      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    } catch {
-      return null;
-    }
-  };
-  if (REF) return { ref: REF, commit: git("rev-parse", REF), working_tree: false };
-  const dirty = git("status", "--porcelain", "--", "wrangler.toml", "src", "migrations");
-  return { ref: null, commit: git("rev-parse", "HEAD"), working_tree: true, uncommitted_changes: dirty === null ? null : dirty !== "" };
 }
 
 function readJsonSafe(path) {
