@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus } from "node:os";
 
-const TICKS_PER_S = 100; // USER_HZ: 100 on every Linux the bench is likely to see
+export const TICKS_PER_S = 100; // USER_HZ: 100 on every Linux the bench is likely to see
 
 function machineTicks() {
   const f = readFileSync("/proc/stat", "utf8").split("\n", 1)[0].trim().split(/\s+/).slice(1).map(Number);
@@ -31,6 +31,29 @@ export function ourTicks(groups, { self = true } = {}) {
     if ((self && pid === process.pid) || groups.has(pgrp)) sum += Number(f[11]) + Number(f[12]);
   }
   return sum;
+}
+
+/**
+ * CPU ticks used so far by every process in `groups`, by command name
+ * (`workerd`, `node` for wrangler...): where a server's CPU went. A process
+ * that exited takes its ticks with it.
+ */
+export function groupTicksByCommand(groups) {
+  const out = {};
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (!groups.has(Number(f[2]))) continue;
+    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+    out[comm] = (out[comm] ?? 0) + Number(f[11]) + Number(f[12]);
+  }
+  return out;
 }
 
 /** Starts a measurement; `end()` returns CPU use in "cores" (1 = one CPU fully busy) over the interval. */
