@@ -1,7 +1,7 @@
 // The main worker as the benches run it: from a copy of its code taken at start (the working tree, or a git
 // revision with BENCH_REF), on a free port, with a fresh state directory and its D1 migrations applied.
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, HOST, ROOT, runWrangler, spawnWrangler, waitReady } from "./procs.mjs";
 
@@ -33,10 +33,13 @@ export function snapshotMain(dir, ref) {
   mkdirSync(dir, { recursive: true });
   const entries = ["wrangler.toml", "tsconfig.json", "src", "migrations"];
   if (ref) {
-    // A commit's code instead of the working tree's, plus what `npm install` generates and git does not hold.
+    // A commit's code instead of the working tree's, plus what `npm install` generates and git does not hold
+    // (src/**/*.generated.ts: Swagger UI, the console's vendored scripts).
     const tar = execFileSync("git", ["archive", "--format=tar", ref, "--", ...entries], { cwd: ROOT, maxBuffer: 256 * 2 ** 20 });
     execFileSync("tar", ["-x", "-C", dir], { input: tar });
-    cpSync(join(ROOT, "src/http/swagger-ui.generated.ts"), join(dir, "src/http/swagger-ui.generated.ts"));
+    for (const file of readdirSync(join(ROOT, "src"), { recursive: true })) {
+      if (String(file).endsWith(".generated.ts") && !existsSync(join(dir, "src", file))) cpSync(join(ROOT, "src", file), join(dir, "src", file));
+    }
   } else {
     for (const entry of entries) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   }
