@@ -313,7 +313,10 @@ export async function journey(ctx, o) {
   const pageUrl = new URL(opened.headers.location, link).href;
   const page = await visit("GET /o/order/{id}", pageUrl, { headers: { cookie }, expect: 200 });
   const version = /name="version" value="(\d+)"/.exec(page.text)?.[1];
-  if (!version) throw new ActorError("GET /o/order/{id}", 200, `${pageUrl} offers no receipt form`);
+  if (!version) {
+    const readOnly = /data-read-only="([^"]+)"/.exec(page.text)?.[1];
+    throw new ActorError("GET /o/order/{id}", 200, `${pageUrl} offers no receipt form${readOnly ? ` (the page is read-only: ${readOnly})` : ""}`);
+  }
   const origin = new URL(pageUrl).origin;
   const confirmed = await visit("POST /o/order/{id}/received", `${pageUrl}/received`, {
     method: "POST",
