@@ -302,6 +302,7 @@ async function runPass(env, { name, orders, actors, gapMs }) {
       bench_cores: round(untilDrained.bench_ms / 1000 / untilDrained.seconds, 2),
       other_cores: machine.other,
       machine_cores: machine.machine,
+      iowait_cores: machine.iowait,
     },
     outbox_drain_s: round(drain.seconds, 2),
     // Outbox rows of this pass whose direct send was lost and that the minute cron's sweep sent again: each one
@@ -380,6 +381,7 @@ export function orderReport(r) {
     ["server CPU ms / completed order", (p) => fmt(p.cpu.server_ms_per_order)],
     ...Object.keys(r.load.cpu.server_by_process_ms).map((comm) => [`  of which ${comm}`, (p) => (p.completed ? fmt((p.cpu.server_by_process_ms[comm] ?? 0) / p.completed) : "-")]),
     ["server cores (bench / others)", (p) => `${fmt(p.cpu.server_cores, 2)} (${fmt(p.cpu.bench_cores, 2)} / ${fmt(p.cpu.other_cores, 2)})`],
+    ["machine cores waiting on the disk (iowait)", (p) => fmt(p.cpu.iowait_cores, 2)],
     ["requests / order", (p) => fmt(p.requests.per_order, 1)],
     ["  action / poll / mailbox", (p) => ["action", "poll", "mailbox"].map((k) => fmt(p.requests.per_order_by_kind[k], 1)).join(" / ")],
     ["lifecycle p50 / p99 ms (checkout -> completed)", (p) => pair(p.lifecycle_ms)],

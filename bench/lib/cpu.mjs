@@ -10,7 +10,7 @@ export const TICKS_PER_S = 100; // USER_HZ: 100 on every Linux the bench is like
 function machineTicks() {
   const f = readFileSync("/proc/stat", "utf8").split("\n", 1)[0].trim().split(/\s+/).slice(1).map(Number);
   const [user, nice, system, idle, iowait = 0, irq = 0, softirq = 0, steal = 0] = f;
-  return { busy: user + nice + system + irq + softirq + steal, steal };
+  return { busy: user + nice + system + irq + softirq + steal, steal, iowait };
 }
 
 /** CPU ticks used so far by this process (unless `self` is false) and every process in `groups` (process group ids). */
@@ -62,7 +62,7 @@ export function cpuMeter(groups) {
   try {
     start = { t: process.hrtime.bigint(), m: machineTicks(), ours: ourTicks(groups) };
   } catch {
-    return { end: () => ({ cores: cpus().length, machine: null, ours: null, other: null, steal: null }) };
+    return { end: () => ({ cores: cpus().length, machine: null, ours: null, other: null, steal: null, iowait: null }) };
   }
   return {
     end() {
@@ -80,6 +80,8 @@ export function cpuMeter(groups) {
         // shows up here as load from others: hence the clamp to the machine's size.
         other: Math.min(cpus().length, Math.max(0, Math.round((machine - ourCores) * 100) / 100)),
         steal: per(m.steal - start.m.steal),
+        // Idle CPUs with I/O outstanding (local D1 is SQLite on this disk): a server waiting on the disk, not computing.
+        iowait: per(m.iowait - start.m.iowait),
       };
     },
   };
