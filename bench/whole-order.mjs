@@ -16,7 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
-import { cpuMeter, groupTicksByCommand, TICKS_PER_S } from "./lib/cpu.mjs";
+import { cpuMeter, serverTicks, TICKS_PER_S } from "./lib/cpu.mjs";
 import { snapshotMain, startServer } from "./lib/main-server.mjs";
 import { apiCaller, customerAddress, journey, recorder, waveReleaser } from "./lib/order-actors.mjs";
 import { STEPS, stockLevels, verifyPass } from "./lib/order-verify.mjs";
@@ -135,19 +135,19 @@ const round = (n, d = 1) => (n === null || n === undefined ? null : Math.round(n
 
 function serverCpu(groups) {
   const t = process.hrtime.bigint();
-  return { t, ticks: groupTicksByCommand(groups), self: process.cpuUsage() };
+  return { t, ticks: serverTicks(groups), self: process.cpuUsage() };
 }
 function cpuBetween(a, b) {
-  const byProcess = {};
-  for (const [comm, ticks] of Object.entries(b.ticks)) {
-    // wrangler's node names its main thread; esbuild is wrangler's bundler, watching the code.
-    const name = comm === "MainThread" || comm === "node" ? "wrangler" : comm;
-    byProcess[name] = (byProcess[name] ?? 0) + ((ticks - (a.ticks[comm] ?? 0)) * 1000) / TICKS_PER_S;
-  }
-  const ms = Object.values(byProcess).reduce((x, y) => x + y, 0);
-  const self = b.self.user + b.self.system - (a.self.user + a.self.system);
+  const ms = (ticks) => (ticks * 1000) / TICKS_PER_S;
+  const byProcess = Object.fromEntries(Object.entries(b.ticks.byProcess).map(([k, v]) => [k, ms(v - (a.ticks.byProcess[k] ?? 0))]));
+  const total = Object.values(byProcess).reduce((x, y) => x + y, 0);
   const seconds = Number(b.t - a.t) / 1e9;
-  return { ms, seconds, by_process_ms: byProcess, bench_ms: self / 1000 };
+  // The runtime runs the Worker, its objects, local D1 and the queues on one thread: near 1 core, it is saturated.
+  const [thread, threadMs] = Object.entries(b.ticks.byThread)
+    .map(([k, v]) => [k, ms(v - (a.ticks.byThread[k] ?? 0))])
+    .reduce((best, x) => (x[1] > best[1] ? x : best), ["-", 0]);
+  const self = b.self.user + b.self.system - (a.self.user + a.self.system);
+  return { ms: total, seconds, by_process_ms: byProcess, busiest_thread: { thread, cores: threadMs / 1000 / seconds }, bench_ms: self / 1000 };
 }
 
 function routeTable(requests, completed) {
@@ -297,6 +297,7 @@ async function runPass(env, { name, orders, actors, gapMs }) {
       server_ms_per_order: completed ? round(untilDrained.ms / completed, 1) : null,
       server_by_process_ms: Object.fromEntries(Object.entries(untilDrained.by_process_ms).map(([k, v]) => [k, round(v, 0)])),
       server_cores: round(untilDrained.ms / 1000 / untilDrained.seconds, 2),
+      busiest_thread: { thread: untilDrained.busiest_thread.thread, cores: round(untilDrained.busiest_thread.cores, 2) },
       window_s: round(untilDrained.seconds, 2),
       server_ms_per_order_until_last_completion: completed ? round(untilDone.ms / completed, 1) : null,
       bench_cores: round(untilDrained.bench_ms / 1000 / untilDrained.seconds, 2),
@@ -381,6 +382,7 @@ export function orderReport(r) {
     ["server CPU ms / completed order", (p) => fmt(p.cpu.server_ms_per_order)],
     ...Object.keys(r.load.cpu.server_by_process_ms).map((comm) => [`  of which ${comm}`, (p) => (p.completed ? fmt((p.cpu.server_by_process_ms[comm] ?? 0) / p.completed) : "-")]),
     ["server cores (bench / others)", (p) => `${fmt(p.cpu.server_cores, 2)} (${fmt(p.cpu.bench_cores, 2)} / ${fmt(p.cpu.other_cores, 2)})`],
+    ["  busiest server thread (1.00: saturated)", (p) => `${fmt(p.cpu.busiest_thread.cores, 2)} (${p.cpu.busiest_thread.thread.split(" ").slice(0, -1).join(" ")})`],
     ["machine cores waiting on the disk (iowait)", (p) => fmt(p.cpu.iowait_cores, 2)],
     ["requests / order", (p) => fmt(p.requests.per_order, 1)],
     ["  action / poll / mailbox", (p) => ["action", "poll", "mailbox"].map((k) => fmt(p.requests.per_order_by_kind[k], 1)).join(" / ")],

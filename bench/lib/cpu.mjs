@@ -33,27 +33,59 @@ export function ourTicks(groups, { self = true } = {}) {
   return sum;
 }
 
+/** `/proc/<pid>/stat` split after the command name, and the command name; null once the process is gone. */
+function statOf(path) {
+  try {
+    const stat = readFileSync(path, "utf8");
+    return { f: stat.slice(stat.lastIndexOf(")") + 2).split(" "), comm: stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) };
+  } catch {
+    return null;
+  }
+}
+
 /**
- * CPU ticks used so far by every process in `groups`, by command name
- * (`workerd`, `node` for wrangler...): where a server's CPU went. A process
- * that exited takes its ticks with it.
+ * What a server process is: `wrangler` (its node processes), `esbuild`
+ * (wrangler's bundler, watching the code), `workerd` (the runtime running the
+ * Worker, started with an inspector) or `workerd (dev proxy)` (the runtime
+ * wrangler puts in front of it, on the public port).
  */
-export function groupTicksByCommand(groups) {
-  const out = {};
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat;
+function processLabel(pid, comm) {
+  if (comm === "MainThread" || comm === "node") return "wrangler";
+  if (comm !== "workerd") return comm;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("--inspector-addr") ? "workerd" : "workerd (dev proxy)";
+  } catch {
+    return comm;
+  }
+}
+
+/**
+ * CPU ticks used so far by the processes in `groups`: per process kind
+ * (`byProcess`, see processLabel) and per thread (`byThread`, keyed
+ * "label pid/tid"), to tell a busy runtime from a saturated thread. A
+ * process that exited takes its ticks with it.
+ */
+export function serverTicks(groups) {
+  const byProcess = {};
+  const byThread = {};
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    const p = statOf(`/proc/${pid}/stat`);
+    if (!p || !groups.has(Number(p.f[2]))) continue;
+    const label = processLabel(pid, p.comm);
+    byProcess[label] = (byProcess[label] ?? 0) + Number(p.f[11]) + Number(p.f[12]);
+    let tids = [];
     try {
-      stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      tids = readdirSync(`/proc/${pid}/task`);
     } catch {
       continue;
     }
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (!groups.has(Number(f[2]))) continue;
-    const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-    out[comm] = (out[comm] ?? 0) + Number(f[11]) + Number(f[12]);
+    for (const tid of tids) {
+      const t = statOf(`/proc/${pid}/task/${tid}/stat`);
+      if (t) byThread[`${label} ${pid}/${tid}`] = Number(t.f[11]) + Number(t.f[12]);
+    }
   }
-  return out;
+  return { byProcess, byThread };
 }
 
 /** Starts a measurement; `end()` returns CPU use in "cores" (1 = one CPU fully busy) over the interval. */
