@@ -6,12 +6,13 @@
 //   BENCH_WARMUP       seconds of unmeasured load before each scenario (default 2; 0 to skip)
 //   BENCH_REF          a git revision to bench (e.g. HEAD) instead of the working tree
 //   BENCH_ROUNDS       rounds of each target's floor and scenario, run in turn (default 3)
+//   BENCH_ORDERS, BENCH_ACTORS, BENCH_POLL_MS, BENCH_LIGHT_ORDERS: the whole-order scenario (bench/whole-order.mjs)
 //
 // Writes bench/results.json. Exit code 0 even when a target is missed; 1 when
-// the bench itself could not run (a server did not start, setup failed).
-import { execFileSync } from "node:child_process";
+// the bench itself could not run (a server did not start, setup failed) or a
+// whole order failed its checks.
 import { randomBytes } from "node:crypto";
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem, platform, arch, release } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -20,7 +21,9 @@ import { channelSetup, timeToApproved, webhookIngest } from "./channels.mjs";
 import { cpuMeter } from "./lib/cpu.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
 import { outboundDeliveries } from "./webhooks.mjs";
-import { freePort, HOST, intEnv, liveGroups, nodeBinary, ROOT, runWrangler, sleep, spawnWrangler, stop, stopAll, waitReady } from "./lib/procs.mjs";
+import { orderReport, orderServerVars, orderSettings, wholeOrder } from "./whole-order.mjs";
+import { snapshotMain as snapshotCode, startServer as startWrangler } from "./lib/main-server.mjs";
+import { intEnv, liveGroups, nodeBinary, ROOT, sleep, stop, stopAll } from "./lib/procs.mjs";
 
 const BENCH = join(ROOT, "bench");
 const STATE = join(BENCH, ".state");
@@ -63,8 +66,9 @@ for (const sig of ["SIGINT", "SIGTERM", "SIGHUP"]) {
   });
 }
 
-// A bound on the whole run: startup, setup and every run (each with its drain), with room to spare.
-const DEADLINE_MS = (360 + (5 + 6 * ROUNDS) * (DURATION + WARMUP + 15)) * 1000;
+// A bound on the whole run: startup, setup and every run (each with its drain), with room to spare; then whole orders.
+const ORDER_SETTINGS = orderSettings();
+const DEADLINE_MS = (360 + (5 + 6 * ROUNDS) * (DURATION + WARMUP + 15) + 300 + 2 * ORDER_SETTINGS.orders + 10 * ORDER_SETTINGS.light_orders) * 1000;
 setTimeout(async () => {
   console.error(`[bench] still running after ${DEADLINE_MS / 1000}s: giving up`);
   current?.stop();
@@ -144,72 +148,20 @@ function orderBody(storeId) {
 
 // ---- servers ----------------------------------------------------------------
 
-/**
- * A copy of the main worker (wrangler.toml, src, migrations, public) to run
- * from: `wrangler dev` rebuilds and reloads on every source change and has no
- * flag to stop watching, so an edit made while the bench runs would otherwise
- * swap the code (or break it against the migrated schema) mid-measurement.
- * Imports still resolve to the project's node_modules (the copy is inside it).
- */
 let measuredCode = null;
 
 function snapshotMain() {
-  measuredCode = sourceInfo();
+  const snap = snapshotCode(join(STATE, "main-src"), REF);
+  measuredCode = snap.code;
   log(
     REF
       ? `main worker: code of ${REF} (${measuredCode.commit?.slice(0, 12) ?? "?"})`
       : `main worker: working tree (HEAD ${measuredCode.commit?.slice(0, 12) ?? "?"}${measuredCode.uncommitted_changes ? " plus uncommitted changes" : ""})`,
   );
-  const dir = join(STATE, "main-src");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const code = ["wrangler.toml", "tsconfig.json", "src", "migrations"];
-  if (REF) {
-    // A commit's code instead of the working tree's, plus what `npm install` generates and git does not hold.
-    const tar = execFileSync("git", ["archive", "--format=tar", REF, "--", ...code], { cwd: ROOT, maxBuffer: 256 * 2 ** 20 });
-    execFileSync("tar", ["-x", "-C", dir], { input: tar });
-    cpSync(join(ROOT, "src/http/swagger-ui.generated.ts"), join(dir, "src/http/swagger-ui.generated.ts"));
-  } else {
-    for (const entry of code) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
-  }
-  return join(dir, "wrangler.toml");
+  return snap.config;
 }
 
-async function startServer({ name, configArgs, extraDevArgs = [], readyPath }) {
-  const persist = join(STATE, name);
-  const logFile = join(STATE, `${name}.log`);
-  rmSync(persist, { recursive: true, force: true });
-  rmSync(logFile, { force: true });
-  const t0 = Date.now();
-  await runWrangler(["d1", "migrations", "apply", "DB", "--local", ...configArgs, "--persist-to", persist], logFile);
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const child = spawnWrangler(
-    [
-      "dev",
-      ...configArgs,
-      "--ip",
-      HOST,
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(inspectorPort),
-      "--inspector-ip",
-      HOST,
-      "--log-level",
-      "warn",
-      "--show-interactive-dev-session=false",
-      "--persist-to",
-      persist,
-      ...extraDevArgs,
-    ],
-    logFile,
-  );
-  const base = `http://${HOST}:${port}`;
-  await waitReady(`${base}${readyPath}`, child, logFile);
-  log(`${name} ready at ${base} in ${((Date.now() - t0) / 1000).toFixed(1)}s (state ${persist}, log ${logFile})`);
-  return { name, base, port, child, logFile, persist };
-}
+const startServer = (opts) => startWrangler({ stateDir: STATE, log, ...opts });
 
 // ---- autocannon -------------------------------------------------------------
 
@@ -484,7 +436,7 @@ async function main() {
     startServer({
       name: "main",
       configArgs: ["--config", snapshotMain()],
-      extraDevArgs: ["--var", `BOOTSTRAP_ADMIN_KEY:${adminKey}`, ...throwawayKeyArgs()],
+      devArgs: (base) => ["--var", `BOOTSTRAP_ADMIN_KEY:${adminKey}`, ...orderServerVars(base), ...throwawayKeyArgs()],
       readyPath: "/healthz",
     }),
     startServer({ name: "floor", configArgs: ["--config", "bench/floor/wrangler.toml"], readyPath: "/hello" }),
@@ -593,12 +545,19 @@ async function main() {
     webhookToApproved = await timeToApproved({ base: mainSrv.base, adminKey, call, ...auditedShop });
     log(`webhook -> approved: ${webhookToApproved.approved}/${webhookToApproved.sent} approved, p50 ${fmt(webhookToApproved.p50_ms)} ms, p99 ${fmt(webhookToApproved.p99_ms)} ms`);
   }
+  // Whole orders, checkout to completed (bench/whole-order.mjs), last: every actor of the order's life at once.
+  if (!interrupted) {
+    wholeOrders = await wholeOrder({ base: mainSrv.base, adminKey, persist: mainSrv.persist, groups: () => new Set([mainSrv.child.pid]) }, ORDER_SETTINGS, { log });
+  }
   outbox.close();
   await Promise.all([stop(mainSrv.child), stop(floorSrv.child)]);
   if (interrupted) return;
 
-  report({ floors, scenarios, started, outbound, webhookToApproved });
+  report({ floors, scenarios, started, outbound, webhookToApproved, wholeOrders });
 }
+
+/** The whole-order scenario's result (bench/whole-order.mjs), reported after the table. */
+let wholeOrders = null;
 
 /** The platform webhook -> approved measurement (bench/channels.mjs), reported beside the table. */
 let webhookToApproved = null;
@@ -611,7 +570,7 @@ const keptUp = (s) =>
       ? `; consumers never caught up (${s.owed_left} messages left): does not count`
       : `; consumers needed ${fmt(s.drain_s, 1)} s to catch up (over ${KEPT_UP_S} s): does not count`;
 
-function report({ floors, scenarios, started, outbound, webhookToApproved }) {
+function report({ floors, scenarios, started, outbound, webhookToApproved, wholeOrders }) {
   const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch", createAudited: "newDo", webhookIngest: "healthz" };
   const rows = [];
   for (const [, f] of Object.entries(floors)) rows.push({ ...f, vs: null, rpsRatio: null, p99Ratio: null });
@@ -718,6 +677,7 @@ function report({ floors, scenarios, started, outbound, webhookToApproved }) {
     }
     console.log("!".repeat(78));
   }
+  if (wholeOrders) for (const l of orderReport(wholeOrders)) console.log(l);
 
   const results = {
     timestamp: new Date().toISOString(),
@@ -744,26 +704,13 @@ function report({ floors, scenarios, started, outbound, webhookToApproved }) {
     reported,
     outbound_webhooks: { ...outbound, healthz_floor_rps: floors.healthzOutbound.rps, deliveries_vs_healthz: outbound.backlog.per_second / floors.healthzOutbound.rps },
     webhook_to_approved: webhookToApproved,
+    whole_order: wholeOrders,
     all_requests_ok: failing.length === 0,
     noisy_scenarios: noisy.map((r) => r.scenario),
   };
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
   console.log("");
   log(`wrote ${RESULTS} (${results.elapsed_s}s in all)`);
-}
-
-/** Which code was measured: the commit, and whether the working tree differed from it. */
-function sourceInfo() {
-  const git = (...args) => {
-    try {
-      return execFileSync("git", args, { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    } catch {
-      return null;
-    }
-  };
-  if (REF) return { ref: REF, commit: git("rev-parse", REF), working_tree: false };
-  const dirty = git("status", "--porcelain", "--", "wrangler.toml", "src", "migrations");
-  return { ref: null, commit: git("rev-parse", "HEAD"), working_tree: true, uncommitted_changes: dirty === null ? null : dirty !== "" };
 }
 
 function readJsonSafe(path) {
@@ -777,7 +724,8 @@ function readJsonSafe(path) {
 try {
   await main();
   await stopAll();
-  process.exit(0);
+  // Whole orders that failed their checks mean the system lost a correctness property: the run fails.
+  process.exit(wholeOrders && !wholeOrders.ok ? 1 : 0);
 } catch (err) {
   console.error(`[bench] failed: ${err?.stack ?? err}`);
   current?.stop();

@@ -16,7 +16,7 @@
 //
 // Writes bench/tracking-results.json. Bounded: every scenario stops after its
 // duration, and the server is stopped on every way out.
-import { createHmac, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -24,13 +24,10 @@ import { join } from "node:path";
 import autocannon from "autocannon";
 import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { FIXTURES, SECRETS, SIGNED_HEADERS, secretVars } from "./lib/partners.mjs";
 import { intEnv } from "./lib/procs.mjs";
 
 const HOST = "127.0.0.1";
-// The partners' sample webhooks: ../shared/fixtures beside the repository, else the repository's byte-exact copy.
-const SHARED_FIXTURES = join(ROOT, "..", "shared", "fixtures");
-const FIXTURES = existsSync(join(SHARED_FIXTURES, "signatures.json")) ? SHARED_FIXTURES : join(ROOT, "test", "fixtures", "partners");
 const RESULTS = join(ROOT, "bench", "tracking-results.json");
 
 const DURATION = intEnv("BENCH_DURATION", 8, 1, 300);
@@ -38,15 +35,9 @@ const CONNECTIONS = intEnv("BENCH_CONNECTIONS", 16, 1, 500);
 const WARMUP = intEnv("BENCH_WARMUP", 2, 0, 60);
 const ROUNDS = intEnv("BENCH_ROUNDS", 3, 1, 10);
 
-// The fixtures' test secrets (../shared/fixtures/README.md). Exported with the
-// scenarios below so `bench/run.mjs` can start its server with them and run the
-// same scenarios (`wrangler dev ... ${TRACKING_VARS.join(" ")}`).
-export const SECRETS = {
-  EASYPOST_WEBHOOK_SECRET: "fixture-s\u00e9cret",
-  AFTERSHIP_WEBHOOK_SECRET: "as_fixture_webhook_secret",
-  SHIPPO_WEBHOOK_TOKEN: "shippo_fixture_url_token",
-  SHIPPO_WEBHOOK_SECRET: "shippo_fixture_hmac_secret",
-};
+// The fixtures' test secrets, exported with the scenarios below so `bench/run.mjs` can start its server with them
+// and run the same scenarios (`wrangler dev ... ${TRACKING_VARS.join(" ")}`).
+export { SECRETS };
 
 const log = (msg) => console.log(`[bench] ${msg}`);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -121,7 +112,6 @@ async function waitReady(base, timeoutMs = 120_000) {
 // ---- signed bodies, one new event per request -----------------------------
 
 const fixture = (name) => readFileSync(join(FIXTURES, name), "utf8");
-const hmac = (secret, data) => createHmac("sha256", secret).update(data);
 
 const PARTNERS = {
   easypost: {
@@ -129,24 +119,21 @@ const PARTNERS = {
     id: "evt_8c4e2a1f4b6d11f0a9e3b5c7d9f1a2c4",
     fresh: () => `evt_${randomUUID().replace(/-/g, "")}`,
     path: "/webhooks/tracking/easypost",
-    headers: (body) => ({ "x-hmac-signature": `hmac-sha256-hex=${hmac(SECRETS.EASYPOST_WEBHOOK_SECRET.normalize("NFKD"), body).digest("hex")}` }),
+    headers: SIGNED_HEADERS.easypost,
   },
   aftership: {
     template: fixture("aftership-intransit.json"),
     id: "6b1e9d2a-3c4f-4a5b-9e8d-7f6a5b4c3d2e",
     fresh: () => randomUUID(),
     path: "/webhooks/tracking/aftership",
-    headers: (body) => ({ "aftership-hmac-sha256": hmac(SECRETS.AFTERSHIP_WEBHOOK_SECRET, body).digest("base64") }),
+    headers: SIGNED_HEADERS.aftership,
   },
   shippo: {
     template: fixture("shippo-track-updated.json"),
     id: "9c4d5e6f7a8b40213c4d5e6f7a8b9c0d",
     fresh: () => randomUUID().replace(/-/g, ""),
     path: `/webhooks/tracking/shippo?token=${SECRETS.SHIPPO_WEBHOOK_TOKEN}`,
-    headers: (body) => {
-      const t = Math.floor(Date.now() / 1000);
-      return { "shippo-auth-signature": `t=${t},v1=${hmac(SECRETS.SHIPPO_WEBHOOK_SECRET, `${t}.${body}`).digest("hex")}` };
-    },
+    headers: SIGNED_HEADERS.shippo,
   },
 };
 
@@ -157,7 +144,7 @@ function signedRequest(p) {
 
 // The fixtures' events happened in June 2025: without a longer age limit they would be acknowledged and not stored,
 // and the bench would measure that shortcut instead of intake.
-export const TRACKING_VARS = [...Object.entries(SECRETS).flatMap(([k, v]) => ["--var", `${k}:${v}`]), "--var", "TRACKING_EVENT_MAX_AGE_DAYS:36500", ...throwawayKeyArgs()];
+export const TRACKING_VARS = [...secretVars(), "--var", "TRACKING_EVENT_MAX_AGE_DAYS:36500", ...throwawayKeyArgs()];
 
 /** autocannon `requests` per scenario: each partner (a new signed event per request), and a replayed event. */
 export function trackingScenarios() {

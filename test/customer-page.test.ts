@@ -248,6 +248,26 @@ describe("the link, the cookie and the token-free page", () => {
     expect((await reopened.post("/address", { ...goodAddress, version: String(order.version) })).headers.get("location")).toBe(`${reopened.base}?done=address`);
   });
 
+  it("another customer's newer link leaves this order's own newest link acting", async () => {
+    const noticeSent = (orderId: string) =>
+      vi.waitFor(async () => expect((await api(`/v1/notifications?order_id=${orderId}`)).body.data.map((n: any) => n.template)).toContain("order.on_hold"), {
+        timeout: 10_000,
+        interval: 50,
+      });
+    const { order } = await heldOrder(badPostcode);
+    // The hold's own message mints a link too: this customer's newest is the one opened after it.
+    await noticeSent(order.id);
+    const visit = await openLink(await mintLink(order.id));
+    // A message to someone else, sent after this customer's link.
+    const other = await heldOrder(badPostcode);
+    await noticeSent(other.order.id);
+    const page = (await visit.get()).body as string;
+    expect(page).not.toContain('data-read-only="superseded"');
+    expect(page).toContain(`action="${visit.base}/address"`);
+    const r = await visit.post("/address", { ...goodAddress, version: String(order.version) });
+    expect(r.headers.get("location")).toBe(`${visit.base}?done=address`);
+  });
+
   it("a cancelled order's page offers nothing to do, and its forms change nothing", async () => {
     const { order, visit } = await heldOrder(badPostcode);
     const cancelled = await transition(order.id, "cancel", { reason: "customer asked" });

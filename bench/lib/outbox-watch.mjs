@@ -18,8 +18,11 @@ export function outboxWatcher(persistDir) {
   const db = new DatabaseSync(d1File(persistDir), { readOnly: true });
   const owedStatement = db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL");
   const owed = () => Number(owedStatement.get().n);
+  const resentStatement = db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE created_at >= ? AND attempts > 0");
   return {
     owed,
+    /** Rows written since `since` (epoch ms) whose direct send was lost: the cron sweep had to send them again. */
+    resent: (since) => Number(resentStatement.get(since).n),
     /** Waits until nothing is owed; resolves to the seconds it took and what was left if it gave up. */
     async drain(timeoutMs) {
       const t0 = Date.now();

@@ -42,7 +42,9 @@ export async function openToken(env: Env, token: string, { now = Date.now() }: {
     .select({
       orderId: customerTokens.orderId,
       expiresAt: customerTokens.expiresAt,
-      newest: sql<string>`(SELECT n.token_hash FROM customer_tokens n WHERE n.order_id = ${customerTokens.orderId} ORDER BY n.created_at DESC, n.rowid DESC LIMIT 1)`,
+      // Qualified by hand: drizzle writes a single-table select's columns bare ("order_id"), which inside this
+      // subquery would be n's own column, and the newest link of any order would supersede every other order's.
+      newest: sql<string>`(SELECT n.token_hash FROM customer_tokens n WHERE n.order_id = "customer_tokens"."order_id" ORDER BY n.created_at DESC, n.rowid DESC LIMIT 1)`,
     })
     .from(customerTokens)
     .where(and(eq(customerTokens.tokenHash, hash), gt(customerTokens.expiresAt, now)))
