@@ -21,6 +21,7 @@ import { snapshotMain, startServer } from "./lib/main-server.mjs";
 import { apiCaller, customerAddress, journey, recorder, waveReleaser } from "./lib/order-actors.mjs";
 import { STEPS, stockLevels, verifyPass } from "./lib/order-verify.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
+import { connectProfiler, devBundle, printSummary, summarize } from "./lib/profile.mjs";
 import { secretVars } from "./lib/partners.mjs";
 import { prng } from "./lib/prng.mjs";
 import { intEnv, ROOT, sleep, stop, stopAll } from "./lib/procs.mjs";
@@ -41,6 +42,7 @@ export function orderSettings() {
     light_actors: LIGHT_ACTORS,
     light_gap_ms: LIGHT_GAP_MS,
     carrier_delay_ms: CARRIER_DELAY_MS,
+    profile: process.env.BENCH_PROFILE === "1",
   };
 }
 
@@ -348,7 +350,18 @@ export async function wholeOrder(server, settings = orderSettings(), { log = con
   const cron = minuteCron(server.base);
   try {
     const light = settings.light_orders ? await runPass(env, { name: "light load", orders: settings.light_orders, actors: LIGHT_ACTORS, gapMs: LIGHT_GAP_MS }) : null;
+    // BENCH_PROFILE=1: a CPU profile of the Worker over the load pass (bench/lib/profile.mjs).
+    const profiler = settings.profile && server.inspectorPort ? await connectProfiler(server.inspectorPort) : null;
+    await profiler?.start();
     const load = await runPass(env, { name: "load", orders: settings.orders, actors: settings.actors, gapMs: 0 });
+    const profile = profiler ? await profiler.stop() : null;
+    profiler?.close();
+    if (profile) {
+      const file = join(ROOT, "bench", ".state", "order-load.cpuprofile");
+      writeFileSync(file, JSON.stringify(profile));
+      load.profile = summarize(profile, { top: 40, bundle: devBundle(server.projectDir) });
+      log(`CPU profile of the load pass: ${file} (open it in Chrome DevTools)`);
+    }
     const minute_cron = cron.stop();
     return {
       settings,
@@ -489,9 +502,14 @@ async function main() {
     readyPath: "/healthz",
     log,
   });
-  const result = await wholeOrder({ base: srv.base, adminKey, persist: srv.persist, groups: () => new Set([srv.child.pid]) }, settings, { log });
+  const result = await wholeOrder(
+    { base: srv.base, adminKey, persist: srv.persist, groups: () => new Set([srv.child.pid]), inspectorPort: srv.inspectorPort, projectDir: srv.projectDir },
+    settings,
+    { log },
+  );
   await stop(srv.child);
   for (const l of orderReport(result)) console.log(l);
+  if (result.load.profile) printSummary(result.load.profile);
   const file = join(ROOT, "bench", "order-results.json");
   writeFileSync(
     file,

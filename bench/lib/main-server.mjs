@@ -2,7 +2,7 @@
 // revision with BENCH_REF), on a free port, with a fresh state directory and its D1 migrations applied.
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { freePort, HOST, ROOT, runWrangler, spawnWrangler, waitReady } from "./procs.mjs";
 
 /** Which code was measured: the commit, and whether the working tree differed from it. */
@@ -85,5 +85,5 @@ export async function startServer({ stateDir, name, configArgs, devArgs = () => 
   );
   await waitReady(`${base}${readyPath}`, child, logFile);
   log(`${name} ready at ${base} in ${((Date.now() - t0) / 1000).toFixed(1)}s (state ${persist}, log ${logFile})`);
-  return { name, base, port, child, logFile, persist };
+  return { name, base, port, inspectorPort, child, logFile, persist, projectDir: dirname(configArgs[configArgs.indexOf("--config") + 1] ?? join(ROOT, "wrangler.toml")) };
 }
