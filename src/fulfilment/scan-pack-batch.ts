@@ -95,7 +95,8 @@ export async function scanBatchForPack(
     }
   }
 
-  // The counts as written (another station's scans in between included), then each scan's answer counted back from them.
+  // The items counted on as written (another station's scans of them in between included), the others as read;
+  // then each scan's answer counted back from them.
   const final = new Map(items.map((i) => [i.id, { packed: i.packedQty, picked: i.pickedQty }]));
   for (const w of written) final.set(w.id, { packed: w.packedQty, picked: w.pickedQty });
   const totals = [...final.values()].reduce((t, i) => ({ packed: t.packed + i.packed, remaining: t.remaining + i.picked - i.packed }), { packed: 0, remaining: 0 });
