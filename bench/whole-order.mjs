@@ -43,6 +43,8 @@ export function orderSettings() {
     light_gap_ms: LIGHT_GAP_MS,
     carrier_delay_ms: CARRIER_DELAY_MS,
     profile: process.env.BENCH_PROFILE === "1",
+    // A pack station that buffers its scans sends a parcel's at once (the default); 1: one request per scan.
+    single_scans: process.env.BENCH_SINGLE_SCANS === "1",
   };
 }
 
@@ -236,6 +238,7 @@ async function runPass(env, { name, orders, actors, gapMs }) {
     pollMs: settings.poll_ms,
     carrierDelayMs: CARRIER_DELAY_MS,
     stageTimeoutMs: STAGE_TIMEOUT_MS,
+    singleScans: settings.single_scans,
   };
 
   const groups = env.groups();
@@ -417,7 +420,7 @@ export function orderReport(r) {
   out.push(
     "",
     `Server times of each step (the order's events, the floor's work log, the label); the carrier waits ${CARRIER_DELAY_MS} ms before each of its two webhooks (in "handed over -> delivered").`,
-    `The floor and the customers poll every ${r.settings.poll_ms} ms; the minute cron fired ${r.minute_cron.fired} times${r.minute_cron.failed.length ? ` (${r.minute_cron.failed.length} failed)` : ""}. Per route, load pass (client-side latency):`,
+    `The floor and the customers poll every ${r.settings.poll_ms} ms; the packer sends a parcel's scans ${r.settings.single_scans ? "one request per scan (BENCH_SINGLE_SCANS=1)" : "in one request"}; the minute cron fired ${r.minute_cron.fired} times${r.minute_cron.failed.length ? ` (${r.minute_cron.failed.length} failed)` : ""}. Per route, load pass (client-side latency):`,
     "",
   );
   const rh = ["route", "kind", "count", "/order", "p50 ms", "p99 ms", "failed"];

@@ -300,3 +300,132 @@ describe("interception", () => {
     expect((await api(`/v1/shipments/${id}/intercept`, { body: { reason: "x" } })).body.code).toBe("not_interceptable");
   });
 });
+
+describe("pack scans in a batch", () => {
+  /** A waved order with every line picked: the parcel waits at the pack station. */
+  async function pickedParcel(lines: unknown[]) {
+    const { shipment, wave } = await wavedOrder(lines);
+    for (const l of wave.pick_list) expect((await pick(wave.id, { item_id: l.item_id, scanned: l.sku, quantity: l.to_pick })).status).toBe(200);
+    return shipment.id as string;
+  }
+  const scans = (shipmentId: string, body: unknown, key = floor) => api(`/v1/shipments/${shipmentId}/pack-scans`, { body, key });
+  const packedOf = async (shipmentId: string) => Object.fromEntries(((await api(`/v1/shipments/${shipmentId}`)).body.items as any[]).map((i) => [i.sku, [i.packed, i.picked]]));
+  /** The parcel's pack scans and mismatches in the work log, oldest first, without the ids that differ between parcels. */
+  const scanLog = async (shipmentId: string) =>
+    ((await api(`/v1/warehouse-events?shipment_id=${shipmentId}&kind=pack_scan,scan_mismatch&limit=200`, { key: floor })).body.data as any[])
+      .reverse()
+      .map((e) => ({ kind: e.kind, duration_ms: e.duration_ms, sku: e.data.sku ?? null, code: e.data.code }));
+
+  it("a whole parcel in one request counts exactly as the same scans sent one by one", async () => {
+    const lines = [line(SKU.mug, 2), line(SKU.tea, 3)];
+    const codes = [SKU.mug, await barcode(), SKU.tea, SKU.mug, await barcode()];
+    const alone = await pickedParcel(lines);
+    const answers = [];
+    for (const code of codes) answers.push((await scan(alone, code)).body);
+    const batched = await pickedParcel(lines);
+    const r = await scans(batched, { scans: codes.map((code) => ({ code, duration_ms: 800 })) });
+    expect(r.status).toBe(200);
+    // Each scan's answer is the one it had alone (but for the item ids, which are the other parcel's).
+    expect(r.body.results.map(({ item_id, ...rest }: any) => rest)).toEqual(answers.map(({ item_id, ...rest }: any, i) => ({ code: codes[i], ok: true, ...rest })));
+    expect(r.body.results.every((x: any) => x.item_id.startsWith("si_"))).toBe(true);
+    expect(r.body).toMatchObject({ packed: 5, remaining: 0 });
+    expect(await packedOf(batched)).toEqual(await packedOf(alone));
+    expect(await scanLog(batched)).toEqual(await scanLog(alone));
+    expect((await pack(batched, { packages: [box(1100)] })).body.status).toBe("packed");
+  });
+
+  it("a wrong code in the middle refuses that scan only, recorded as a mismatch in its place", async () => {
+    const id = await pickedParcel([line(SKU.mug, 2), line(SKU.tea, 1)]);
+    const r = await scans(id, { scans: [{ code: SKU.mug }, { code: "NOT-HERE", duration_ms: 300 }, { code: SKU.mug }] });
+    expect(r.status).toBe(200);
+    expect(r.body.results).toMatchObject([
+      { code: SKU.mug, ok: true, sku: SKU.mug, packed: 1, picked: 2, remaining: 2 },
+      { code: "NOT-HERE", ok: false, problem: { code: "wrong_item", detail: "NOT-HERE is not in this shipment" } },
+      { code: SKU.mug, ok: true, sku: SKU.mug, packed: 2, picked: 2, remaining: 1 },
+    ]);
+    expect(r.body).toMatchObject({ packed: 2, remaining: 1 });
+    expect(await scanLog(id)).toEqual([
+      { kind: "pack_scan", duration_ms: null, sku: SKU.mug, code: SKU.mug },
+      { kind: "scan_mismatch", duration_ms: 300, sku: null, code: "NOT-HERE" },
+      { kind: "pack_scan", duration_ms: null, sku: SKU.mug, code: SKU.mug },
+    ]);
+    expect((await pack(id, { packages: [box(900)] })).body.code).toBe("missing_items");
+  });
+
+  it("scans beyond what was picked are refused one by one and the rest still count", async () => {
+    const id = await pickedParcel([line(SKU.mug, 1), line(SKU.tea, 1)]);
+    const r = await scans(id, { scans: [SKU.mug, SKU.mug, SKU.tea, SKU.mug].map((code) => ({ code })) });
+    expect(r.status).toBe(200);
+    expect(r.body.results.map((x: any) => (x.ok ? x.remaining : x.problem.code))).toEqual([1, "already_scanned", 0, "already_scanned"]);
+    expect(r.body.results[1].problem.detail).toBe(`every picked ${SKU.mug} is already scanned`);
+    expect(r.body).toMatchObject({ packed: 2, remaining: 0 });
+    // An over-scan is not a mismatch: as alone, it is not in the work log.
+    expect((await scanLog(id)).map((e) => e.kind)).toEqual(["pack_scan", "pack_scan"]);
+    // A parcel already complete refuses every scan of a later batch, and writes nothing.
+    const again = await scans(id, { scans: [{ code: SKU.tea }] });
+    expect(again.body).toMatchObject({ results: [{ ok: false, problem: { code: "already_scanned" } }], packed: 2, remaining: 0 });
+    expect(await scanLog(id)).toHaveLength(2);
+    expect((await pack(id, { packages: [box(500)] })).body.status).toBe("packed");
+  });
+
+  it("refuses a bad body whole with a 422 naming the field, and writes nothing", async () => {
+    const id = await pickedParcel([line(SKU.mug, 1)]);
+    const before = await count("warehouse_events");
+    const cases: [unknown, string][] = [
+      [{ scans: [] }, "scans"],
+      [{ scans: Array.from({ length: 201 }, () => ({ code: SKU.mug })) }, "scans"],
+      [{ code: SKU.mug, scans: [{ code: SKU.mug }] }, "code"],
+      [{ scans: [{ code: SKU.mug }], duration_ms: 5 }, "duration_ms"],
+      [{ scans: [{ code: SKU.mug }, { duration_ms: 5 }] }, "scans.1.code"],
+      [{ scans: [{ code: " " }] }, "scans.0.code"],
+      [{ duration_ms: 5 }, "code"],
+      [{}, "code"],
+    ];
+    for (const [body, field] of cases) {
+      const r = await scans(id, body);
+      expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(422);
+      expect(r.headers.get("content-type")).toContain("application/problem+json");
+      expect(r.body.code).toBe("validation_failed");
+      expect(r.body.errors.map((e: any) => e.field)).toContain(field);
+    }
+    expect(await count("warehouse_events")).toBe(before);
+    expect(await packedOf(id)).toEqual({ [SKU.mug]: [0, 1] });
+    // 200 scans is the most a batch takes.
+    const most = await scans(id, { scans: Array.from({ length: 200 }, () => ({ code: SKU.mug })) });
+    expect(most.body).toMatchObject({ packed: 1, remaining: 0 });
+    expect(most.body.results.filter((x: any) => x.ok)).toHaveLength(1);
+  });
+
+  it("is refused to the same keys as a single scan, and whole for a shipment that cannot be packed", async () => {
+    const id = await pickedParcel([line(SKU.mug, 1)]);
+    const body = { scans: [{ code: SKU.mug }] };
+    for (const role of ["support", "channel"]) {
+      const key = (await api("/v1/api-keys", { body: { name: role, role, store_ids: [store.id] } })).body.key;
+      expect((await scans(id, body, key)).status, role).toBe(403);
+      expect((await scan(id, SKU.mug, key)).status, role).toBe(403);
+    }
+    expect((await scans(id, body, otherFloor)).status).toBe(404);
+    const packer = (await api("/v1/api-keys", { body: { name: "packer", role: "packer", store_ids: ["*"], warehouse_ids: [wh.id] } })).body.key;
+    expect((await api(`/v1/shipments/${id}/intercept`, { body: { reason: "check the address" } })).status).toBe(200);
+    const held = await scans(id, body, packer);
+    expect(held.status).toBe(409);
+    expect(held.body.code).toBe("intercepted");
+    expect(await scanLog(id)).toEqual([]);
+    expect((await api(`/v1/shipments/${id}/interception/resolve`, { body: { action: "release" }, key: floor })).status).toBe(200);
+    expect((await scans(id, body, packer)).body).toMatchObject({ results: [{ ok: true }], packed: 1, remaining: 0 });
+  });
+
+  it("two stations sending the same parcel's scans at once never count more than was picked", async () => {
+    const id = await pickedParcel([line(SKU.mug, 3), line(SKU.tea, 1)]);
+    const body = { scans: [SKU.mug, SKU.mug, SKU.tea, SKU.mug].map((code) => ({ code })) };
+    const [a, b] = await Promise.all([scans(id, body), scans(id, body)]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const accepted = [...a.body.results, ...b.body.results].filter((x: any) => x.ok);
+    expect(accepted).toHaveLength(4);
+    expect(await packedOf(id)).toEqual({ [SKU.mug]: [3, 3], [SKU.tea]: [1, 1] });
+    expect((await scanLog(id)).filter((e) => e.kind === "pack_scan")).toHaveLength(4);
+    // Each answer is true when it is given: the last unit counted leaves nothing to scan.
+    expect(Math.min(...accepted.map((x: any) => x.remaining))).toBe(0);
+    expect([a.body.remaining, b.body.remaining]).toEqual([0, 0]);
+  });
+});

@@ -263,16 +263,16 @@ export async function journey(ctx, o) {
   }
 
   at("packing");
-  let grams = ctx.packageType.tare_grams;
-  for (const l of lines) {
-    for (let u = 0; u < l.to_pick; u++) {
-      await call("POST /v1/shipments/{id}/pack-scans", `/v1/shipments/${o.shipmentId}/pack-scans`, {
-        key: keys.packer,
-        body: { code: catalogue.get(l.sku).barcode, duration_ms: 800 },
-      });
-    }
-    grams += catalogue.get(l.sku).weight_grams * l.to_pick;
+  // The station reads each unit's barcode; it sends the parcel's scans at once, as a buffering station does (BENCH_SINGLE_SCANS=1: one request per scan).
+  const scans = lines.flatMap((l) => Array.from({ length: l.to_pick }, () => ({ code: catalogue.get(l.sku).barcode, duration_ms: 800 })));
+  if (ctx.singleScans) {
+    for (const scan of scans) await call("POST /v1/shipments/{id}/pack-scans", `/v1/shipments/${o.shipmentId}/pack-scans`, { key: keys.packer, body: scan });
+  } else {
+    const r = await call("POST /v1/shipments/{id}/pack-scans", `/v1/shipments/${o.shipmentId}/pack-scans`, { key: keys.packer, body: { scans } });
+    if (r.body.remaining !== 0 || r.body.results.some((x) => !x.ok))
+      throw new ActorError("POST /v1/shipments/{id}/pack-scans", r.status, `${o.shipmentId}: ${JSON.stringify(r.body)}`);
   }
+  const grams = lines.reduce((g, l) => g + catalogue.get(l.sku).weight_grams * l.to_pick, ctx.packageType.tare_grams);
   await call("POST /v1/shipments/{id}/pack", `/v1/shipments/${o.shipmentId}/pack`, {
     key: keys.packer,
     body: { packages: [{ package_type: ctx.packageType.code, weight_grams: grams }], duration_ms: 15000 },

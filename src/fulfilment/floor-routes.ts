@@ -26,6 +26,7 @@ import { confirmPick } from "./confirm-pick";
 import { createWaves, pickList, type WaveRow } from "./create-waves";
 import { interceptShipment, resolveInterception } from "./intercept-shipment";
 import { packShipment, scanForPack } from "./pack-shipment";
+import { scanBatchForPack } from "./scan-pack-batch";
 import {
   CreateWaves,
   InterceptBody,
@@ -33,8 +34,8 @@ import {
   ListWavesQuery,
   NoWavesReleased,
   PackBody,
+  PackScanAnswer,
   PackScanBody,
-  PackScanResult,
   PickBody,
   PickResultSchema,
   ResolveBody,
@@ -286,16 +287,26 @@ floorRoutes.openapi(
     path: "/v1/shipments/{id}/pack-scans",
     permission: "picking:execute",
     tags: ["Warehouse floor"],
-    summary: "Scan one unit into the package",
+    summary: "Scan units into the package: one, or a station's buffered scans at once",
     description:
-      "An item not in the shipment (`wrong_item`) or scanned more often than picked (`already_scanned`) is refused (409); a wrong item is recorded in the work log as a `scan_mismatch`.",
+      "One scan (`code`): an item not in the shipment (`wrong_item`) or scanned more often than picked (`already_scanned`) is refused (409); a wrong item is recorded in the work log as a `scan_mismatch`.\n\n" +
+      "A batch (`scans`, up to 200, as a station that buffers its scans sends a whole parcel): applied in order as if sent one by one, in one write. A wrong item or an over-scan refuses that scan only (in `results`, recorded as alone) and the rest still count. A shipment that cannot be packed (intercepted, cancelled...) refuses the whole request (409).",
     request: { params: ShipmentIdParam, body: jsonBody(PackScanBody) },
-    responses: { 200: jsonResponse(PackScanResult, "The item after the scan"), ...problems(404, 409, 413, 415, 422) },
+    responses: {
+      200: jsonResponse(PackScanAnswer, "One scan: the item after it. A batch: each scan's answer in order, and the parcel after them"),
+      ...problems(404, 409, 413, 415, 422),
+    },
   }),
   async (c) => {
     const p = c.get("principal");
     const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
-    const r = await scanForPack(c.env, s, { input: c.req.valid("json"), worker: p.id });
+    const body = c.req.valid("json");
+    if (body.scans) {
+      const r = await scanBatchForPack(c.env, s, { scans: body.scans, worker: p.id });
+      if (!r.ok) throw refused(r);
+      return c.json({ results: r.results, packed: r.packed, remaining: r.remaining }, 200);
+    }
+    const r = await scanForPack(c.env, s, { input: { code: body.code!, duration_ms: body.duration_ms }, worker: p.id });
     if (!r.ok) throw refused(r);
     return c.json({ item_id: r.itemId, sku: r.sku, packed: r.packed, picked: r.picked, remaining: r.remaining }, 200);
   },

@@ -24,7 +24,8 @@ import type { ShipmentRow } from "./shipment-queries";
 type Env = { DB: D1Database };
 type Refusal = { ok: false; code: string; message: string; extra?: Record<string, unknown> };
 
-const blocked = (s: ShipmentRow): Refusal | null =>
+/** Why a shipment cannot take scans or be packed now, or null when it can. */
+export const packRefusal = (s: ShipmentRow): Refusal | null =>
   s.status === "intercepted"
     ? { ok: false, code: "intercepted", message: `the shipment is intercepted (${s.interceptReason}); resolve the interception first` }
     : s.status !== "picking"
@@ -36,7 +37,7 @@ export async function scanForPack(
   s: ShipmentRow,
   { input, worker }: { input: { code: string; duration_ms?: number | undefined }; worker: string },
 ): Promise<{ ok: true; itemId: string; sku: string; packed: number; picked: number; remaining: number } | Refusal> {
-  const refusal = blocked(s);
+  const refusal = packRefusal(s);
   if (refusal) return refusal;
   const db = database(env);
   const items = await db
@@ -133,7 +134,7 @@ export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, in
   );
   const resolved = resolvePackages(input.packages, types);
   if (!resolved.ok) return { ok: false, code: "invalid", errors: resolved.errors };
-  const refusal = blocked(s);
+  const refusal = packRefusal(s);
   if (refusal) return refusal;
   const [items, openExceptions] = await db.batch([
     db

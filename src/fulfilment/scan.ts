@@ -1,16 +1,38 @@
 /** What a scanner read: an SKU, or a barcode from the catalogue of the shipment's store; and the record of a wrong scan. */
-import { and, eq, or } from "drizzle-orm";
+import { and, eq, inArray, or } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { products, warehouseEvents } from "../db/schema";
 
 export async function skuForScan(db: Database, code: string, { storeId, skus }: { storeId: string; skus: readonly string[] }): Promise<string | null> {
-  if (skus.includes(code)) return code;
-  const rows = await db
-    .select({ sku: products.sku })
-    .from(products)
-    .where(and(eq(products.storeId, storeId), or(eq(products.barcode, code), eq(products.sku, code))))
-    .all();
-  return rows.map((r) => r.sku).find((s) => skus.includes(s)) ?? null;
+  return (await skusForScans(db, [code], { storeId, skus })).get(code) ?? null;
+}
+
+/** Codes per catalogue query: each is bound twice (barcode, SKU) beside the store, under D1's 100 bound parameters. */
+const CODES_PER_QUERY = 45;
+
+/**
+ * The SKU of `skus` each code names (itself, or a product of the store whose SKU or barcode it is), or null for a code
+ * naming none of them: every code in one round trip, whatever their number.
+ */
+export async function skusForScans(db: Database, codes: readonly string[], { storeId, skus }: { storeId: string; skus: readonly string[] }): Promise<Map<string, string | null>> {
+  const distinct = [...new Set(codes)];
+  const out = new Map<string, string | null>(distinct.filter((c) => skus.includes(c)).map((c) => [c, c]));
+  const unknown = distinct.filter((c) => !out.has(c));
+  if (!unknown.length) return out;
+  const queries = [];
+  for (let i = 0; i < unknown.length; i += CODES_PER_QUERY) {
+    const chunk = unknown.slice(i, i + CODES_PER_QUERY);
+    queries.push(
+      db
+        .select({ sku: products.sku, barcode: products.barcode })
+        .from(products)
+        .where(and(eq(products.storeId, storeId), or(inArray(products.barcode, chunk), inArray(products.sku, chunk)))),
+    );
+  }
+  const [first, ...more] = queries;
+  const rows = more.length ? (await db.batch([first!, ...more])).flat() : await first!.all();
+  for (const code of unknown) out.set(code, rows.find((r) => (r.barcode === code || r.sku === code) && skus.includes(r.sku))?.sku ?? null);
+  return out;
 }
 
 /**

@@ -353,7 +353,33 @@ export const PickResultSchema = z
   })
   .openapi("PickResult");
 
-export const PackScanBody = z.object({ code: z.string().trim().min(1).max(64), duration_ms: DurationMs }).openapi("PackScan");
+const ScanCode = z.string().trim().min(1).max(64);
+export const PackScan = z.object({ code: ScanCode, duration_ms: DurationMs }).openapi("PackScan");
+export const MAX_PACK_SCANS = 200;
+/**
+ * One scan (`code`, as a handheld sends it) or a station's buffered scans (`scans`, applied in order as if sent one by
+ * one). One object rather than a union so a bad body names its field, and a body of both forms is refused, not half read.
+ */
+export const PackScanBody = z
+  .object({
+    code: ScanCode.optional().openapi({ description: "One scan: the SKU or barcode read (not with `scans`)" }),
+    duration_ms: DurationMs,
+    scans: z
+      .array(PackScan)
+      .min(1)
+      .max(MAX_PACK_SCANS)
+      .optional()
+      .openapi({ description: `A batch of 1 to ${MAX_PACK_SCANS} scans, in the order they were read (not with \`code\`)` }),
+  })
+  .superRefine((b, ctx) => {
+    if (b.scans === undefined && b.code === undefined) ctx.addIssue({ code: "custom", path: ["code"], message: "give code (one scan) or scans (a batch)" });
+    if (b.scans !== undefined) {
+      for (const k of ["code", "duration_ms"] as const) {
+        if (b[k] !== undefined) ctx.addIssue({ code: "custom", path: [k], message: "is not allowed with scans (give each scan its own)" });
+      }
+    }
+  })
+  .openapi("PackScanBody");
 export const PackScanResult = z
   .object({
     item_id: z.string(),
@@ -363,6 +389,24 @@ export const PackScanResult = z
     remaining: z.number().int().openapi({ description: "Units of the shipment still to scan" }),
   })
   .openapi("PackScanResult");
+const ScanRefusal = z.object({
+  code: z.enum(["wrong_item", "already_scanned"]).openapi({ description: "As the single scan's 409: `wrong_item` is recorded as a `scan_mismatch`" }),
+  detail: z.string(),
+});
+export const PackScanBatchResult = z
+  .object({
+    results: z.array(
+      z.union([
+        PackScanResult.extend({ code: z.string().openapi({ description: "The code scanned" }), ok: z.literal(true) }),
+        z.object({ code: z.string(), ok: z.literal(false), problem: ScanRefusal }),
+      ]),
+    ),
+    packed: z.number().int().openapi({ description: "Units of the shipment scanned, after the batch" }),
+    remaining: z.number().int().openapi({ description: "Units of the shipment still to scan, after the batch" }),
+  })
+  .openapi("PackScanBatchResult");
+/** The answer of `POST /v1/shipments/{id}/pack-scans`: as the body's form. */
+export const PackScanAnswer = z.union([PackScanResult, PackScanBatchResult]);
 
 const mm = z.number().int().min(1).max(10_000);
 const DIMENSIONS = ["length_mm", "width_mm", "height_mm"] as const;

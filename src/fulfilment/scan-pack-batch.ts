@@ -1,0 +1,135 @@
+/**
+ * A pack station's buffered scans, sent at once: applied in order exactly as
+ * if each had been sent alone (src/fulfilment/pack-shipment.ts, `scanForPack`),
+ * but with one read of the parcel, one resolution of every code and one D1
+ * batch for every count and work-log row.
+ *
+ * Invariants:
+ * - a wrong code or an over-scan refuses that scan only, as alone: a wrong
+ *   code is a `scan_mismatch` in the work log, an over-scan is not recorded;
+ *   the rest still count, and the work log holds the rows in scan order;
+ * - `packed_qty <= picked_qty` (a CHECK) stays the guard against another
+ *   station scanning the same parcel meanwhile: if the batch breaks it,
+ *   nothing of it is written and the scans are applied one by one, so each
+ *   gets the answer it would have had alone.
+ */
+import { and, eq, isNull, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { constraintFailed, database } from "../db/client";
+import { shipmentItems, warehouseEvents } from "../db/schema";
+import { packRefusal, scanForPack } from "./pack-shipment";
+import { skusForScans } from "./scan";
+import type { ShipmentRow } from "./shipment-queries";
+
+type Env = { DB: D1Database };
+type Scan = { code: string; duration_ms?: number | undefined };
+type ScanRefusal = { code: "wrong_item" | "already_scanned"; detail: string };
+export type ScanOutcome =
+  | { code: string; ok: true; item_id: string; sku: string; packed: number; picked: number; remaining: number }
+  | { code: string; ok: false; problem: ScanRefusal };
+export type BatchScanResult = { ok: true; results: ScanOutcome[]; packed: number; remaining: number };
+
+/** Work-log rows per insert: each binds 8 values, under D1's 100 bound parameters. */
+const EVENTS_PER_INSERT = 12;
+
+const wrongItem = (code: string): ScanRefusal => ({ code: "wrong_item", detail: `${code} is not in this shipment` });
+const alreadyScanned = (sku: string): ScanRefusal => ({ code: "already_scanned", detail: `every picked ${sku} is already scanned` });
+
+export async function scanBatchForPack(
+  env: Env,
+  s: ShipmentRow,
+  { scans, worker }: { scans: readonly Scan[]; worker: string },
+): Promise<BatchScanResult | { ok: false; code: string; message: string }> {
+  const refusal = packRefusal(s);
+  if (refusal) return refusal;
+  const db = database(env);
+  const items = await db
+    .select()
+    .from(shipmentItems)
+    .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt)))
+    .all();
+  const skuOf = await skusForScans(
+    db,
+    scans.map((x) => x.code),
+    { storeId: s.storeId, skus: items.map((i) => i.sku) },
+  );
+
+  // The scans in order against the counts as read: which item each one counts on, or why it is refused.
+  const packed = new Map(items.map((i) => [i.id, i.packedQty]));
+  const added = new Map<string, number>();
+  const now = Date.now();
+  const at = { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId, worker, createdAt: now };
+  const events: (typeof warehouseEvents.$inferInsert)[] = [];
+  const decided = scans.map((x) => {
+    const sku = skuOf.get(x.code) ?? null;
+    if (!sku) {
+      events.push({ ...at, kind: "scan_mismatch", durationMs: x.duration_ms ?? null, data: { stage: "pack", code: x.code } });
+      return { scan: x, problem: wrongItem(x.code) };
+    }
+    const item = items.find((i) => i.sku === sku && packed.get(i.id)! < i.pickedQty);
+    if (!item) return { scan: x, problem: alreadyScanned(sku) };
+    packed.set(item.id, packed.get(item.id)! + 1);
+    added.set(item.id, (added.get(item.id) ?? 0) + 1);
+    events.push({ ...at, kind: "pack_scan", durationMs: x.duration_ms ?? null, data: { item_id: item.id, sku, code: x.code } });
+    return { scan: x, item, sku };
+  });
+
+  const updates = [...added].map(([id, n]) =>
+    db
+      .update(shipmentItems)
+      .set({ packedQty: sql`${shipmentItems.packedQty} + ${n}` })
+      .where(eq(shipmentItems.id, id))
+      .returning({ id: shipmentItems.id, packedQty: shipmentItems.packedQty, pickedQty: shipmentItems.pickedQty }),
+  );
+  const inserts = [];
+  for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) inserts.push(db.insert(warehouseEvents).values(events.slice(i, i + EVENTS_PER_INSERT)));
+  const statements: BatchItem<"sqlite">[] = [...updates, ...inserts];
+  let written: { id: string; packedQty: number; pickedQty: number }[] = [];
+  if (statements.length) {
+    try {
+      const out = await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+      written = (out.slice(0, updates.length) as (typeof written)[]).flat();
+    } catch (err) {
+      if (constraintFailed(err, "shipment_items_packed_within_picked")) return oneByOne(env, s, { scans, worker });
+      throw err;
+    }
+  }
+
+  // The items counted on as written (another station's scans of them in between included), the others as read;
+  // then each scan's answer counted back from them.
+  const final = new Map(items.map((i) => [i.id, { packed: i.packedQty, picked: i.pickedQty }]));
+  for (const w of written) final.set(w.id, { packed: w.packedQty, picked: w.pickedQty });
+  const totals = [...final.values()].reduce((t, i) => ({ packed: t.packed + i.packed, remaining: t.remaining + i.picked - i.packed }), { packed: 0, remaining: 0 });
+  const later = new Map(added);
+  let acceptedAfter = decided.filter((d) => d.item).length;
+  const results = decided.map((d): ScanOutcome => {
+    if (!d.item) return { code: d.scan.code, ok: false, problem: d.problem! };
+    acceptedAfter--;
+    const n = later.get(d.item.id)! - 1;
+    later.set(d.item.id, n);
+    const f = final.get(d.item.id)!;
+    return { code: d.scan.code, ok: true, item_id: d.item.id, sku: d.sku!, packed: f.packed - n, picked: f.picked, remaining: totals.remaining + acceptedAfter };
+  });
+  return { ok: true, results, ...totals };
+}
+
+/** Another station counted some of these units first: each scan alone, so each gets its own true answer. */
+async function oneByOne(
+  env: Env,
+  s: ShipmentRow,
+  { scans, worker }: { scans: readonly Scan[]; worker: string },
+): Promise<BatchScanResult | { ok: false; code: string; message: string }> {
+  const results: ScanOutcome[] = [];
+  for (const scan of scans) {
+    const r = await scanForPack(env, s, { input: scan, worker });
+    if (r.ok) results.push({ code: scan.code, ok: true, item_id: r.itemId, sku: r.sku, packed: r.packed, picked: r.picked, remaining: r.remaining });
+    else if (r.code === "wrong_item" || r.code === "already_scanned") results.push({ code: scan.code, ok: false, problem: { code: r.code, detail: r.message } });
+    else return r;
+  }
+  const items = await database(env)
+    .select({ packed: shipmentItems.packedQty, picked: shipmentItems.pickedQty })
+    .from(shipmentItems)
+    .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt)))
+    .all();
+  return { ok: true, results, packed: items.reduce((n, i) => n + i.packed, 0), remaining: items.reduce((n, i) => n + i.picked - i.packed, 0) };
+}
