@@ -248,6 +248,32 @@ describe("the link, the cookie and the token-free page", () => {
     expect((await reopened.post("/address", { ...goodAddress, version: String(order.version) })).headers.get("location")).toBe(`${reopened.base}?done=address`);
   });
 
+  it("our reply to what the customer did on their page retires no link; the shop's own next message does", async () => {
+    const templates = async (orderId: string) => (await api(`/v1/notifications?order_id=${orderId}`)).body.data.map((n: any) => n.template) as string[];
+    const sent = (orderId: string, template: string) => vi.waitFor(async () => expect(await templates(orderId)).toContain(template), { timeout: 10_000, interval: 50 });
+    const o = (await api("/v1/orders", { body: orderBody(store.id) })).body;
+    for (const e of ["approve", "process", "fulfil_externally", "deliver"]) expect((await transition(o.id, e)).status).toBe(200);
+    await sent(o.id, "order.delivered");
+    const visit = await openLink(await mintLink(o.id));
+    const opened = await visit.post("/after-sales", { kind: "return", reason: "dented", qty_1: "1" });
+    expect(opened.headers.get("location")).toBe(`${visit.base}?done=after_sales`);
+    // The confirmation of their request reaches the mailbox with a link of its own ...
+    await sent(o.id, "after_sales.opened");
+    const reply = await env.DB.prepare("SELECT reply FROM customer_tokens WHERE order_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1").bind(o.id).first<{ reply: number }>();
+    expect(reply?.reply).toBe(1);
+    // ... and the page they are on still acts: they withdraw the request from it.
+    const page = (await visit.get()).body as string;
+    expect(page).not.toContain('data-read-only="superseded"');
+    const requestId = /\/after-sales\/([^/"]+)\/withdraw/.exec(page)?.[1];
+    expect(requestId).toBeTruthy();
+    expect((await visit.post(`/after-sales/${requestId}/withdraw`, { withdraw: "1" })).headers.get("location")).toBe(`${visit.base}?done=withdrawn`);
+    expect((await visit.get()).body).toContain(`action="${visit.base}/received"`);
+    // A message the shop sends on its own account (here a link from staff) retires the page's link, as before.
+    const fresh = await openLink(await mintLink(o.id));
+    expect((await visit.get()).body).toContain('data-read-only="superseded"');
+    expect((await fresh.get()).body).not.toContain('data-read-only="superseded"');
+  });
+
   it("another customer's newer link leaves this order's own newest link acting", async () => {
     const noticeSent = (orderId: string) =>
       vi.waitFor(async () => expect((await api(`/v1/notifications?order_id=${orderId}`)).body.data.map((n: any) => n.template)).toContain("order.on_hold"), {

@@ -17,10 +17,10 @@ import { randomToken, sha256Hex } from "../lib/ids";
 export const TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** A new link: the row that stores it (for the caller's batch), that row's statement, and the URL to send. */
-export async function mintCustomerLink(env: Env, orderId: string, { db, now = Date.now() }: { db: Database; now?: number }) {
+export async function mintCustomerLink(env: Env, orderId: string, { db, now = Date.now(), reply = false }: { db: Database; now?: number; reply?: boolean }) {
   const token = randomToken(32);
   const expiresAt = now + TOKEN_TTL_MS;
-  const row = { tokenHash: await sha256Hex(token), orderId, expiresAt, createdAt: now };
+  const row = { tokenHash: await sha256Hex(token), orderId, expiresAt, createdAt: now, reply };
   return {
     url: `${(env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "")}/o/${token}`,
     expiresAt,
@@ -31,7 +31,11 @@ export async function mintCustomerLink(env: Env, orderId: string, { db, now = Da
 
 export const isTokenShape = (token: string) => /^[0-9A-Za-z]{32}$/.test(token);
 
-/** What a token opens: its order, when it expires, and whether it is the order's newest link (the only one that acts). */
+/**
+ * What a token opens: its order, when it expires, and whether it is current (the only kind that acts): no link
+ * the shop sent on its own account is newer. A link sent in reply to the customer's own act on their page
+ * (`reply`) retires nothing, so the page they are using keeps working while our answer reaches them.
+ */
 export type OpenedToken = { orderId: string; expiresAt: number; current: boolean };
 
 /** The order a token opens, or null for an unknown or expired token. */
@@ -44,10 +48,10 @@ export async function openToken(env: Env, token: string, { now = Date.now() }: {
       expiresAt: customerTokens.expiresAt,
       // Qualified by hand: drizzle writes a single-table select's columns bare ("order_id"), which inside this
       // subquery would be n's own column, and the newest link of any order would supersede every other order's.
-      newest: sql<string>`(SELECT n.token_hash FROM customer_tokens n WHERE n.order_id = "customer_tokens"."order_id" ORDER BY n.created_at DESC, n.rowid DESC LIMIT 1)`,
+      superseded: sql<number>`EXISTS (SELECT 1 FROM customer_tokens n WHERE n.order_id = "customer_tokens"."order_id" AND n.reply = 0 AND (n.created_at > "customer_tokens"."created_at" OR (n.created_at = "customer_tokens"."created_at" AND n.rowid > "customer_tokens"."rowid")))`,
     })
     .from(customerTokens)
     .where(and(eq(customerTokens.tokenHash, hash), gt(customerTokens.expiresAt, now)))
     .get();
-  return row ? { orderId: row.orderId, expiresAt: row.expiresAt, current: row.newest === hash } : null;
+  return row ? { orderId: row.orderId, expiresAt: row.expiresAt, current: !row.superseded } : null;
 }

@@ -86,7 +86,7 @@ export async function notifyCustomer(env: Env, message: OutboxMessage, batch: Ba
   const holdRows = row.holds;
   const { order, store } = row;
   const language = pickLanguage(order.locale, store.language);
-  const link = await mintCustomerLink(env, order.id, { db });
+  const link = await mintCustomerLink(env, order.id, { db, reply: (message.payload as { by_customer?: boolean }).by_customer === true });
   // A shipment's tracking travels in the transition's data (see logistics).
   const payload = message.payload as {
     /** Written by staff for the customer; `reason` (staff's) is deliberately not read. */

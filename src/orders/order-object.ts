@@ -282,7 +282,10 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const owed = statusChanges
       ? outboxRowsFor(snap.id, to, now, { event: type, version, reason: p.reason, ...(p.customerMessage ? { customer_message: p.customerMessage } : {}), data: p.data ?? null })
       : [];
-    const rows: OutboxRow[] = [...(p.outbox ?? owed), ...(p.extraOutbox ?? []), ...effects.flatMap((e) => e.outbox ?? [])];
+    const rows: OutboxRow[] = [...(p.outbox ?? owed), ...(p.extraOutbox ?? []), ...effects.flatMap((e) => e.outbox ?? [])].map((row) =>
+      // What the customer did on their own page: our messages about it answer them (their links retire nothing).
+      actor === "customer" ? { ...row, payload: { ...(row.payload as Record<string, unknown>), by_customer: true } } : row,
+    );
     const milestone = statusChanges ? MILESTONE[to] : undefined;
     // Hold reasons follow the status unless the change says otherwise: none once an order leaves on_hold.
     const holdReasons = p.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);

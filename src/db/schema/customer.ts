@@ -12,6 +12,12 @@ export const customerTokens = sqliteTable(
       .references(() => orders.id),
     expiresAt: integer("expires_at").notNull(),
     createdAt: integer("created_at").notNull(),
+    /**
+     * Sent in a message that answers the customer's own act on their page (a request opened or withdrawn, receipt
+     * confirmed, a fix to their address): such a link does not retire the links sent before it, so the page the
+     * customer is using keeps working while our reply reaches their mailbox. Only the shop's own news does.
+     */
+    reply: integer("reply", { mode: "boolean" }).notNull().default(false),
   },
   (t) => [index("customer_tokens_order_idx").on(t.orderId)],
 );

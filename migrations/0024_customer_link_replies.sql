@@ -1,0 +1,1 @@
+ALTER TABLE `customer_tokens` ADD `reply` integer DEFAULT false NOT NULL;
