@@ -11,7 +11,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { constraintFailed, database } from "../db/client";
+import { constraintFailed, database, type Database } from "../db/client";
 import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents } from "../db/schema";
 import { activePackageTypes } from "../inventory/package-types";
 import type { WarehouseRow } from "../inventory/scope";
@@ -32,6 +32,14 @@ export const packRefusal = (s: ShipmentRow): Refusal | null =>
       ? { ok: false, code: "not_packable", message: `a ${s.status} shipment cannot be packed` }
       : null;
 
+/** The shipment's items still to ship (a cancelled line is not packed), read once per scan or batch of scans. */
+export const packableItems = (db: Database, shipmentId: string) =>
+  db
+    .select()
+    .from(shipmentItems)
+    .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt)))
+    .all();
+
 export async function scanForPack(
   env: Env,
   s: ShipmentRow,
@@ -40,11 +48,7 @@ export async function scanForPack(
   const refusal = packRefusal(s);
   if (refusal) return refusal;
   const db = database(env);
-  const items = await db
-    .select()
-    .from(shipmentItems)
-    .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt)))
-    .all();
+  const items = await packableItems(db, s.id);
   const sku = await skuForScan(db, input.code, { storeId: s.storeId, skus: items.map((i) => i.sku) });
   if (!sku) {
     await recordScanMismatch(

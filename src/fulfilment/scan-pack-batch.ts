@@ -13,11 +13,11 @@
  *   nothing of it is written and the scans are applied one by one, so each
  *   gets the answer it would have had alone.
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { shipmentItems, warehouseEvents } from "../db/schema";
-import { packRefusal, scanForPack } from "./pack-shipment";
+import { packableItems, packRefusal, scanForPack } from "./pack-shipment";
 import { skusForScans } from "./scan";
 import type { ShipmentRow } from "./shipment-queries";
 
@@ -43,11 +43,7 @@ export async function scanBatchForPack(
   const refusal = packRefusal(s);
   if (refusal) return refusal;
   const db = database(env);
-  const items = await db
-    .select()
-    .from(shipmentItems)
-    .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt)))
-    .all();
+  const items = await packableItems(db, s.id);
   const skuOf = await skusForScans(
     db,
     scans.map((x) => x.code),
@@ -126,10 +122,6 @@ async function oneByOne(
     else if (r.code === "wrong_item" || r.code === "already_scanned") results.push({ code: scan.code, ok: false, problem: { code: r.code, detail: r.message } });
     else return r;
   }
-  const items = await database(env)
-    .select({ packed: shipmentItems.packedQty, picked: shipmentItems.pickedQty })
-    .from(shipmentItems)
-    .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt)))
-    .all();
-  return { ok: true, results, packed: items.reduce((n, i) => n + i.packed, 0), remaining: items.reduce((n, i) => n + i.picked - i.packed, 0) };
+  const items = await packableItems(database(env), s.id);
+  return { ok: true, results, packed: items.reduce((n, i) => n + i.packedQty, 0), remaining: items.reduce((n, i) => n + i.pickedQty - i.packedQty, 0) };
 }
