@@ -32,6 +32,10 @@ export const packRefusal = (s: ShipmentRow): Refusal | null =>
       ? { ok: false, code: "not_packable", message: `a ${s.status} shipment cannot be packed` }
       : null;
 
+/** What a refused pack scan says, alone or in a batch (src/fulfilment/scan-pack-batch.ts). */
+export const notInShipment = (code: string) => `${code} is not in this shipment`;
+export const allScanned = (sku: string) => `every picked ${sku} is already scanned`;
+
 /** The shipment's items still to ship (a cancelled line is not packed), read once per scan or batch of scans. */
 export const packableItems = (db: Database, shipmentId: string) =>
   db
@@ -56,10 +60,10 @@ export async function scanForPack(
       { stage: "pack", code: input.code, durationMs: input.duration_ms },
       { at: { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId }, worker },
     );
-    return { ok: false, code: "wrong_item", message: `${input.code} is not in this shipment` };
+    return { ok: false, code: "wrong_item", message: notInShipment(input.code) };
   }
   const item = items.find((i) => i.sku === sku && i.packedQty < i.pickedQty);
-  if (!item) return { ok: false, code: "already_scanned", message: `every picked ${sku} is already scanned` };
+  if (!item) return { ok: false, code: "already_scanned", message: allScanned(sku) };
   const now = Date.now();
   try {
     const [updated] = await db.batch([
@@ -83,7 +87,7 @@ export async function scanForPack(
     const remaining = items.reduce((n, i) => n + i.pickedQty - i.packedQty, 0) - 1;
     return { ok: true, itemId: item.id, sku, packed: updated[0]!.packedQty, picked: updated[0]!.pickedQty, remaining };
   } catch (err) {
-    if (constraintFailed(err, "shipment_items_packed_within_picked")) return { ok: false, code: "already_scanned", message: `every picked ${sku} is already scanned` };
+    if (constraintFailed(err, "shipment_items_packed_within_picked")) return { ok: false, code: "already_scanned", message: allScanned(sku) };
     throw err;
   }
 }

@@ -17,7 +17,7 @@ import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { shipmentItems, warehouseEvents } from "../db/schema";
-import { packableItems, packRefusal, scanForPack } from "./pack-shipment";
+import { allScanned, notInShipment, packableItems, packRefusal, scanForPack } from "./pack-shipment";
 import { skusForScans } from "./scan";
 import type { ShipmentRow } from "./shipment-queries";
 
@@ -32,8 +32,8 @@ export type BatchScanResult = { ok: true; results: ScanOutcome[]; packed: number
 /** Work-log rows per insert: each binds 8 values, under D1's 100 bound parameters. */
 const EVENTS_PER_INSERT = 12;
 
-const wrongItem = (code: string): ScanRefusal => ({ code: "wrong_item", detail: `${code} is not in this shipment` });
-const alreadyScanned = (sku: string): ScanRefusal => ({ code: "already_scanned", detail: `every picked ${sku} is already scanned` });
+const wrongItem = (code: string): ScanRefusal => ({ code: "wrong_item", detail: notInShipment(code) });
+const alreadyScanned = (sku: string): ScanRefusal => ({ code: "already_scanned", detail: allScanned(sku) });
 
 export async function scanBatchForPack(
   env: Env,
