@@ -65,23 +65,6 @@ function timingSafeEqualHex(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/**
- * A key's hash, remembered per isolate: every request of a storefront or a handheld sends the same key, and
- * hashing it each time was about 3 % of the server's CPU on a whole order (bench/whole-order.mjs, profiled).
- * The map only holds keys this isolate was sent, in memory, as each request held them anyway; what the
- * database stores and compares is still only the hash. Bounded like the key cache.
- */
-const hashOfKey = new Map<string, Promise<string>>();
-function keyHashOf(key: string): Promise<string> {
-  let hash = hashOfKey.get(key);
-  if (!hash) {
-    if (hashOfKey.size > 10_000) hashOfKey.clear();
-    hash = sha256Hex(key);
-    hashOfKey.set(key, hash);
-  }
-  return hash;
-}
-
 /** The bootstrap secret's hash, computed once per isolate (and again if the secret changes). */
 let bootstrapHash: { secret: string; hash: Promise<string> } | null = null;
 function bootstrapHashOf(secret: string): Promise<string> {
@@ -163,7 +146,7 @@ export const authenticate = createMiddleware<AppEnv>(async function authenticate
     return next();
   }
   const m = header ? /^Bearer\s+(\S{8,200})\s*$/i.exec(header) : null;
-  const keyHash = m ? await keyHashOf(m[1]!) : null;
+  const keyHash = m ? await sha256Hex(m[1]!) : null;
   // A client cut off for failed attempts is not even looked up, unless its key already worked here.
   const wait = authCutOffSeconds(ip);
   if (wait && !(keyHash && (await knownGood(c.env, keyHash)))) throw tooManyAuthFailures(wait);
