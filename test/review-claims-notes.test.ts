@@ -112,6 +112,34 @@ describe("claims", () => {
     expect((await who.ada.call(`/v1/orders/${id}/claim`)).body.claimed_by).toBeNull();
   });
 
+  it("an order held again after its approval comes back unclaimed, even within the old claim's 15 minutes", async () => {
+    const id = await heldOrder();
+    const old = await who.ada.call(`/v1/orders/${id}/claim`, { method: "POST" });
+    expect(old.status).toBe(200);
+    expect((await transition(id, "approve")).status).toBe(200);
+    expect((await transition(id, "hold", { reason: "the customer asked to wait" })).status).toBe(200);
+
+    expect((await who.bo.call(`/v1/orders/${id}/claim`)).body.claimed_by).toBeNull();
+    const queue = await who.bo.call(`/v1/review-queue?store_id=${store.id}&claimed=none`);
+    expect(queue.body.data.map((i: any) => i.order.id)).toContain(id);
+    // Bo may take it now; Ada's old claim neither blocks nor comes back.
+    const bo = await who.bo.call(`/v1/orders/${id}/claim`, { method: "POST" });
+    expect(bo.status).toBe(200);
+    expect(bo.body.claimed_by.id).toBe(who.bo.id);
+    expect((await who.ada.call(`/v1/orders/${id}/claim`, { method: "POST" })).body.code).toBe("claimed");
+
+    // The same holder claiming again after a round trip starts a new claim rather than extending the old one.
+    const id2 = await heldOrder();
+    const first = await who.ada.call(`/v1/orders/${id2}/claim`, { method: "POST" });
+    await transition(id2, "approve");
+    await new Promise((r) => setTimeout(r, 5));
+    await transition(id2, "hold", { reason: "check the address" });
+    const again = await who.ada.call(`/v1/orders/${id2}/claim`, { method: "POST" });
+    expect(again.status).toBe(200);
+    expect(Date.parse(again.body.claimed_at)).toBeGreaterThan(Date.parse(first.body.claimed_at));
+    expect((await who.bo.call(`/v1/orders/${id2}/claim`)).body.claimed_by.id).toBe(who.ada.id);
+  });
+
   it("filters the queue by claimed=mine|others|none", async () => {
     const s = await createStore(unique("claims-filter"));
     const [a, b, none] = [await heldOrder(s.id), await heldOrder(s.id), await heldOrder(s.id)];

@@ -45,7 +45,7 @@ reviewRoutes.openapi(
     tags: ["Audit"],
     summary: "Claim the order for review (15 minutes)",
     description:
-      "For a received or held order. Claiming your own claim again extends it. While someone else's claim is live the answer is 409 `claimed`, naming who holds it and until when. A claim ends by itself when it expires or the order is approved, rejected or cancelled.",
+      "For a received or held order. Claiming your own claim again extends it. While someone else's claim is live the answer is 409 `claimed`, naming who holds it and until when. A claim ends by itself when it expires or the order is approved, rejected or cancelled; an order held again after its approval comes back unclaimed.",
     request: { params: OrderIdParam },
     responses: { 200: jsonResponse(OrderClaim, "The caller's claim"), ...problems(404, 409) },
   }),

@@ -4,6 +4,7 @@ import { api } from "../api";
 import { type ConsoleEnv, storesOf } from "../context";
 import { need, uiOf } from "../guard";
 import { dateTime, duration } from "../format";
+import { StoreSelect } from "../fields";
 import { renderPage } from "../layout";
 import { AFTER_SALES_KINDS, AFTER_SALES_STATUSES } from "../../db/schema";
 import { allows } from "../../http/auth";
@@ -67,17 +68,7 @@ queuePages.get("/console/after-sales", async (c) => {
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="f-store">{t.filter_store}</label>
-          <select id="f-store" name="store">
-            <option value="">{t.any}</option>
-            {stores.map((s) => (
-              <option value={s.id} selected={s.id === store}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <StoreSelect id="f-store" name="store" label={t.filter_store} anyLabel={t.any} stores={stores} selected={store} />
         <button type="submit" class="secondary">
           {ui.t.apply}
         </button>

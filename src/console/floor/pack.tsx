@@ -12,6 +12,7 @@ import type { Label } from "../../logistics/schemas";
 import { api, apiRaw } from "../api";
 import type { ConsoleContext, Flash } from "../context";
 import { doneRedirect, formValue, need, notFoundPage, uiOf } from "../guard";
+import { ScanInput } from "../fields";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { fieldProblems, problemText } from "../problems";
@@ -46,23 +47,11 @@ export async function packHome(c: ConsoleContext, result?: Flash, status: 200 | 
       <form method="post" action="/console/pack" class="card">
         <Csrf ui={ui} />
         <label for="scan-code">{f.scan_shipment}</label>
-        <p class="hint" id="scan-hint">
+        <p class="hint" id="scan-code-hint">
           {f.open_hint}
         </p>
         <div class="actions floor-scan">
-          <input
-            id="scan-code"
-            name="code"
-            class="scan"
-            data-scan
-            autofocus
-            autocomplete="off"
-            autocapitalize="off"
-            spellcheck={false}
-            aria-describedby="scan-hint"
-            value={formValue(c, "code")}
-            required
-          />
+          <ScanInput name="code" value={formValue(c, "code")} required />
           <button type="submit">{f.open}</button>
         </div>
       </form>
@@ -175,22 +164,11 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
             <form method="post" action={`/console/pack/${s.id}/scan`} class="card">
               <Csrf ui={ui} />
               <label for="scan-code">{f.scan_item}</label>
-              <p class="hint" id="scan-hint">
+              <p class="hint" id="scan-code-hint">
                 {f.scan_hint}
               </p>
               <div class="actions floor-scan">
-                <input
-                  id="scan-code"
-                  name="code"
-                  class="scan"
-                  data-scan
-                  autofocus
-                  autocomplete="off"
-                  autocapitalize="off"
-                  spellcheck={false}
-                  aria-describedby="scan-hint"
-                  required
-                />
+                <ScanInput name="code" required />
                 <button type="submit">{f.confirm}</button>
               </div>
             </form>

@@ -10,6 +10,7 @@ import type { Product } from "../../products/schemas";
 import { api } from "../api";
 import type { ConsoleContext, Flash } from "../context";
 import { doneRedirect, formValue, need, notFoundPage, uiOf } from "../guard";
+import { ScanInput } from "../fields";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { problemText } from "../problems";
@@ -120,11 +121,11 @@ function PickCard({ c, line, name, action }: { c: ConsoleContext; line: Line; na
         <Csrf ui={ui} />
         <input type="hidden" name="item_id" value={line.item_id} />
         <label for="scan-code">{f.scan_item}</label>
-        <p class="hint" id="scan-hint">
+        <p class="hint" id="scan-code-hint">
           {f.scan_hint}
         </p>
         <div class="actions floor-scan">
-          <input id="scan-code" name="code" class="scan" data-scan autofocus autocomplete="off" autocapitalize="off" spellcheck={false} aria-describedby="scan-hint" required />
+          <ScanInput name="code" required />
           <button type="submit">{f.confirm}</button>
         </div>
       </form>

@@ -25,6 +25,7 @@ import type { ConsoleContext, Ui } from "../context";
 import { count, dateTime, duration, money } from "../format";
 import { need, uiOf } from "../guard";
 import { fill, type Lang } from "../i18n";
+import { StoreSelect } from "../fields";
 import { renderPage } from "../layout";
 import { problemText } from "../problems";
 import { chartConfig, type Dataset } from "./charts";
@@ -113,22 +114,7 @@ export function PeriodPicker({ ui, tx, asked, scope, action }: { ui: Ui; tx: Ins
         <label for="to">{ui.t.to}</label>
         <input id="to" name="to" type="date" value={asked.to} />
       </div>
-      <div class="field">
-        <label for="store">{ui.t.store}</label>
-        <select id="store" name="store">
-          <option value="">{tx.all_stores}</option>
-          {(scope?.stores ?? []).map((s) => (
-            <option value={s.id} selected={asked.store === s.id}>
-              {s.name}
-            </option>
-          ))}
-          {asked.store && !scope?.stores.some((s) => s.id === asked.store) ? (
-            <option value={asked.store} selected>
-              {asked.store}
-            </option>
-          ) : null}
-        </select>
-      </div>
+      <StoreSelect id="store" name="store" label={ui.t.store} anyLabel={tx.all_stores} stores={scope?.stores ?? []} selected={asked.store} />
       <div class="field">
         <button type="submit">{tx.show}</button>
       </div>

@@ -12,6 +12,7 @@ import type { ConsoleContext, Ui } from "../context";
 import { count, dateTime, duration, money } from "../format";
 import { need, notFoundPage, uiOf } from "../guard";
 import { fill, type Lang } from "../i18n";
+import { StoreSelect } from "../fields";
 import { renderPage } from "../layout";
 import { problemText } from "../problems";
 import { orderStatusLabel } from "../text";
@@ -160,22 +161,7 @@ function ReportForm({ def, ask, ui, tx, scope }: { def: ReportDef; ask: ReportAs
             </div>
           </>
         ) : null}
-        <div class="field">
-          <label for="store">{ui.t.store}</label>
-          <select id="store" name="store">
-            <option value="">{tx.all_stores}</option>
-            {(scope?.stores ?? []).map((s) => (
-              <option value={s.id} selected={ask.store === s.id}>
-                {s.name}
-              </option>
-            ))}
-            {ask.store && !scope?.stores.some((s) => s.id === ask.store) ? (
-              <option value={ask.store} selected>
-                {ask.store}
-              </option>
-            ) : null}
-          </select>
-        </div>
+        <StoreSelect id="store" name="store" label={ui.t.store} anyLabel={tx.all_stores} stores={scope?.stores ?? []} selected={ask.store} />
         {def.filters.map((f) => (
           <div class="field">
             <label for={`f-${f.name}`}>{columnLabel(ui.lang, f.name)}</label>
@@ -471,22 +457,7 @@ async function orderExportPage(c: ConsoleContext): Promise<Response> {
               ))}
             </select>
           </div>
-          <div class="field">
-            <label for="store">{ui.t.store}</label>
-            <select id="store" name="store">
-              <option value="">{tx.all_stores}</option>
-              {(scope?.stores ?? []).map((s) => (
-                <option value={s.id} selected={ask.store === s.id}>
-                  {s.name}
-                </option>
-              ))}
-              {ask.store && !scope?.stores.some((s) => s.id === ask.store) ? (
-                <option value={ask.store} selected>
-                  {ask.store}
-                </option>
-              ) : null}
-            </select>
-          </div>
+          <StoreSelect id="store" name="store" label={ui.t.store} anyLabel={tx.all_stores} stores={scope?.stores ?? []} selected={ask.store} />
           <div class="field">
             <label for="channel">{ui.t.channel}</label>
             <input id="channel" name="channel" value={ask.channel} />

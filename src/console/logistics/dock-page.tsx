@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { api } from "../api";
 import { type ConsoleContext, type ConsoleEnv, storesOf } from "../context";
 import { formValue, formValues, doneRedirect, need, uiOf } from "../guard";
+import { ScanInput, StoreSelect } from "../fields";
 import { dateTime } from "../format";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
@@ -84,18 +85,8 @@ async function dockPage(c: ConsoleContext, opts: { results?: Result[]; problem?:
           <Csrf ui={ui} />
           <input type="hidden" name="back" value={back} />
           <label for="scan-code">{t.scan_label}</label>
-          <input
-            id="scan-code"
-            class="scan"
-            name="codes"
-            autocomplete="off"
-            autocapitalize="characters"
-            spellcheck={false}
-            data-scan
-            value={opts.codes ?? ""}
-            aria-describedby="scan-hint"
-          />
-          <p class="hint" id="scan-hint">
+          <ScanInput name="codes" value={opts.codes ?? ""} upper />
+          <p class="hint" id="scan-code-hint">
             {t.scan_hint}
           </p>
           <button type="submit">{t.scan_button}</button>
@@ -103,17 +94,7 @@ async function dockPage(c: ConsoleContext, opts: { results?: Result[]; problem?:
       </section>
 
       <form method="get" action="/console/logistics" class="filters card">
-        <div class="field">
-          <label for="f-store">{t.filter_store}</label>
-          <select id="f-store" name="store">
-            <option value="">{t.any}</option>
-            {stores.map((s) => (
-              <option value={s.id} selected={s.id === filters.store}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <StoreSelect id="f-store" name="store" label={t.filter_store} anyLabel={t.any} stores={stores} selected={filters.store} />
         <div class="field">
           <label for="f-carrier">{t.filter_carrier}</label>
           <select id="f-carrier" name="carrier">

@@ -10,6 +10,7 @@ import { api, type Problem } from "../api";
 import { formatsOf, storesOf, type ConsoleContext } from "../context";
 import { need, uiOf } from "../guard";
 import { fill } from "../i18n";
+import { StoreSelect } from "../fields";
 import { Csrf, renderPage } from "../layout";
 import { dateTime, money } from "../format";
 import { problemText } from "../problems";
@@ -229,17 +230,7 @@ function FilterForm({ c, filters, stores }: { c: ConsoleContext; filters: Filter
               ))}
             </select>
           </div>
-          <div class="field">
-            <label for="f-store_id">{ui.t.store}</label>
-            <select id="f-store_id" name="store_id">
-              <option value="">{w.store_any}</option>
-              {stores.map((s) => (
-                <option value={s.id} selected={filters.store_id === s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <StoreSelect id="f-store_id" name="store_id" label={ui.t.store} anyLabel={w.store_any} stores={stores} selected={filters.store_id} />
           {input("channel", w.channel, "text", { maxlength: 32 })}
           {input("from", w.from, "date", { "aria-describedby": "dates-hint" })}
           {input("to", w.to, "date", { "aria-describedby": "dates-hint" })}

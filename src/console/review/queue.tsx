@@ -11,6 +11,7 @@ import { api } from "../api";
 import { type ConsoleContext, storesOf } from "../context";
 import { doneRedirect, formValue, formValues, need, uiOf } from "../guard";
 import { fill } from "../i18n";
+import { StoreSelect } from "../fields";
 import { Csrf, renderPage } from "../layout";
 import { dateTime, duration } from "../format";
 import { problemText } from "../problems";
@@ -47,17 +48,7 @@ export async function queuePage(c: ConsoleContext): Promise<Response> {
       <p class="muted">{w.queue_intro}</p>
       {!queue.ok && <div class="flash bad">{problemText(queue.body, ui.lang)}</div>}
       <form method="get" action="/console/review" class="card filters">
-        <div class="field">
-          <label for="f-store">{ui.t.store}</label>
-          <select id="f-store" name="store_id">
-            <option value="">{w.any_store}</option>
-            {stores.map((s) => (
-              <option value={s.id} selected={s.id === filter.store_id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <StoreSelect id="f-store" name="store_id" label={ui.t.store} anyLabel={w.any_store} stores={stores} selected={filter.store_id} />
         <div class="field">
           <label for="f-reason">{w.filter_reason}</label>
           <select id="f-reason" name="reason">
