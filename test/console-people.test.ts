@@ -144,6 +144,24 @@ describe("my account", () => {
     expect((await postForm("/console/sign-in", null, { email: user.email, password: GOOD_PASSWORD })).status).toBe(303);
   });
 
+  it("changes the person's own name and language; the console and their emails follow; a blank name is refused in words", async () => {
+    const { user, session } = await signedIn(["picker"]);
+    const blank = await postForm("/console/account/profile", session, { display_name: "  ", locale: "zh-CN" });
+    expect(blank.status).toBe(422);
+    expect(blank.html).toContain('aria-invalid="true"');
+    expect((await asPerson(session, "/v1/me")).body.user).toMatchObject({ display_name: user.displayName, locale: "en" });
+
+    const saved = await postForm("/console/account/profile", session, { display_name: "Pat Chen", locale: "zh-CN" });
+    expect(saved.status).toBe(303);
+    expect(flashOf(saved.headers)?.text).toBe("您的姓名和语言已保存。");
+    expect(saved.headers.getSetCookie().some((c) => c.startsWith("oms_console_lang=zh-CN"))).toBe(true);
+    expect((await asPerson(session, "/v1/me")).body.user).toMatchObject({ display_name: "Pat Chen", locale: "zh-CN" });
+    // Without the browser's own choice, the account's language now decides.
+    const page = await openPage("/console/account", session);
+    expect(page.html).toContain('<html lang="zh-CN"');
+    expect(textOf(page.html)).toContain("Pat Chen");
+  });
+
   it("sets up an authenticator app from a server-drawn QR code, shows the recovery codes once, and makes new ones", async () => {
     const { session } = await signedIn(["picker"]);
     const start = await postForm("/console/account/two-factor/totp", session);

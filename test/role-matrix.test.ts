@@ -450,6 +450,8 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path: path.replace("{id}", "svw_none"), inputMayRefuse: true };
     case "PUT /v1/me/password":
       return { path, body: { current_password: PERSON_PASSWORD, new_password: "a brand new passphrase" } };
+    case "PATCH /v1/me":
+      return { path, body: { locale: "zh-CN" } };
     // Staff and positions: what the actor hands on is its own position, never more.
     case "POST /v1/users":
       return { path, body: { email: `${unique("matrix")}@staff.example`, display_name: "Matrix", positions: [actor.position] } };

@@ -281,6 +281,8 @@ describe("CSRF on the person's own writes", () => {
       }
       const pw = await asPerson(s, "/v1/me/password", { method: "PUT", body: { current_password: person.password, new_password: "a brand new passphrase" }, ...init });
       expect(pw.body.code).toBe("csrf_failed");
+      const me = await asPerson(s, "/v1/me", { method: "PATCH", body: { display_name: "Mallory" }, ...init });
+      expect(me.body.code).toBe("csrf_failed");
     }
     expect(await alive(s)).toBe(true);
     expect(await alive(other)).toBe(true);
@@ -288,6 +290,45 @@ describe("CSRF on the person's own writes", () => {
     const hash = (await db.select().from(users).where(eq(users.id, person.id)).get())!.passwordHash;
     expect((await signIn(person.email, person.password)).status).toBe(200);
     expect(hash).toMatch(/^scrypt\$/);
+    expect((await db.select().from(users).where(eq(users.id, person.id)).get())!.displayName).toBe(person.displayName);
+  });
+});
+
+describe("my name and language", () => {
+  it("a person changes their own display name and language; the next request knows them by it", async () => {
+    const person = await createUser({ positions: ["picker"] });
+    const s = await sessionFor(person.id);
+    const before = (await db.select().from(users).where(eq(users.id, person.id)).get())!;
+    const r = await asPerson(s, "/v1/me", { method: "PATCH", body: { display_name: "  Pat Picker-Chen ", locale: "zh-CN" } });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ id: person.id, display_name: "Pat Picker-Chen", locale: "zh-CN", positions: ["picker"] });
+    const row = (await db.select().from(users).where(eq(users.id, person.id)).get())!;
+    expect(row.version).toBe(before.version + 1);
+    expect((await asPerson(s, "/v1/me")).body.user).toMatchObject({ display_name: "Pat Picker-Chen", locale: "zh-CN" });
+    // Only the name: the language stays.
+    expect((await asPerson(s, "/v1/me", { method: "PATCH", body: { display_name: "Pat" } })).body.locale).toBe("zh-CN");
+  });
+
+  it("refuses an empty change, an unknown language, a blank or long name, and anything that is not theirs to change; nothing is written", async () => {
+    const person = await createUser({ positions: ["picker"], storeIds: ["st_1"] });
+    const s = await sessionFor(person.id);
+    const before = (await db.select().from(users).where(eq(users.id, person.id)).get())!;
+    for (const body of [
+      {},
+      { locale: "fr" },
+      { display_name: "   " },
+      { display_name: "x".repeat(101) },
+      { positions: ["admin"] },
+      { store_ids: ["*"] },
+      { status: "deactivated" },
+      { display_name: 7 },
+    ]) {
+      const r = await asPerson(s, "/v1/me", { method: "PATCH", body });
+      expect(r.status, JSON.stringify(body)).toBe(422);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+      expect(r.body.code).toBe("validation_failed");
+    }
+    expect(await db.select().from(users).where(eq(users.id, person.id)).get()).toEqual(before);
   });
 });
 
@@ -301,6 +342,7 @@ describe("API keys", () => {
       ["GET", "/v1/me/sessions", undefined],
       ["DELETE", `/v1/me/sessions/${someSession}`, undefined],
       ["PUT", "/v1/me/password", { current_password: "x", new_password: "a brand new passphrase" }],
+      ["PATCH", "/v1/me", { locale: "zh-CN" }],
     ] as const) {
       const r = await api(path, { method, body });
       expect(r.status, `${method} ${path}`).toBe(403);

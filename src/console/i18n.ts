@@ -6,6 +6,8 @@
  */
 export const CONSOLE_LANGS = ["en", "zh-CN"] as const;
 export type Lang = (typeof CONSOLE_LANGS)[number];
+/** Each language in its own words, for the switch and the account's choice. */
+export const LANG_NAMES: Record<Lang, string> = { en: "English", "zh-CN": "简体中文" };
 export const isLang = (s: string | null | undefined): s is Lang => s === "en" || s === "zh-CN";
 
 export type Dictionary<T extends Record<string, string>> = Record<Lang, T>;

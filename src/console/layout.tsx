@@ -7,11 +7,9 @@
 import type { Child } from "hono/jsx";
 import type { ConsoleContext, Flash, Ui } from "./context";
 import { assetVersions } from "./assets";
-import { CONSOLE_LANGS, type Lang } from "./i18n";
+import { CONSOLE_LANGS, LANG_NAMES } from "./i18n";
 import { sectionsFor } from "./nav";
 import { sectionLabel } from "./text";
-
-const LANG_NAMES: Record<Lang, string> = { en: "English", "zh-CN": "简体中文" };
 
 export type PageOptions = {
   title: string;

@@ -1,7 +1,7 @@
 /**
  * The signed-in person's own account (`account:self`, which every person has
  * and no API key ever does): who am I, signing out (here or everywhere),
- * my sessions, my password.
+ * my name and language, my sessions, my password.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -10,9 +10,9 @@ import type { AppEnv } from "../env";
 import { ApiError, forbidden, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { iso } from "../orders/serialize";
-import { changePassword, endSession, liveSessions, ownRows } from "./account";
+import { changePassword, endSession, liveSessions, ownRows, updateOwnProfile } from "./account";
 import { IDLE_MS, clearSessionCookie, revokeSessions, type SessionRow } from "./sessions";
-import { ChangePassword, Me, PasswordChanged, SessionIdParam, SessionList, SessionsEnded } from "./sign-in-schemas";
+import { ChangePassword, Me, PasswordChanged, SessionIdParam, SessionList, SessionsEnded, SignedInUser, UpdateMe } from "./sign-in-schemas";
 import { signInLocked, userBody } from "./sign-in-routes";
 
 export const accountRoutes = new OpenAPIHono<AppEnv>();
@@ -65,6 +65,28 @@ accountRoutes.openapi(
       },
       200,
     );
+  },
+);
+
+accountRoutes.openapi(
+  apiRoute({
+    method: "patch",
+    path: "/v1/me",
+    permission: "account:self",
+    tags: ["Signing in"],
+    summary: "Change my name or language",
+    description:
+      "A person's own display name (shown on timelines and reports from now on; the activity log keeps the name each entry had) and language (`en`, `zh-CN`: emails, and the console where the browser has not chosen). Positions, scope and status are changed by someone with `users:manage`.",
+    request: { body: jsonBody(UpdateMe) },
+    responses: { 200: jsonResponse(SignedInUser, "The person as changed"), ...problems(413, 415) },
+  }),
+  async (c) => {
+    const { user } = await own(c);
+    const row = await updateOwnProfile(c.env, user.id, c.req.valid("json"));
+    // `own` found an active person a moment ago; a deactivation in between ends the session as well.
+    if (!row) throw forbidden("This account is no longer active");
+    c.header("cache-control", "no-store");
+    return c.json(userBody(row), 200);
   },
 );
 

@@ -11,7 +11,7 @@
  * - Checking the current password counts towards the same lockout as
  *   signing in, so a borrowed session cannot be used to guess it.
  */
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { recordActivity } from "../activity/record";
 import { database } from "../db/client";
@@ -21,6 +21,7 @@ import type { Principal } from "../http/auth";
 import { clearFailures, countFailure, currentLock, throttleSubject } from "./lockout";
 import { costOf, hashPassword, passwordProblem, verifyPassword } from "./password";
 import { IDLE_MS, revokeSessions, type SessionRow, startSession, type UserRow } from "./sessions";
+import type { UpdateMeInput } from "./sign-in-schemas";
 
 /** The principal's person and session rows (the principal holds only what authorisation needs). */
 export async function ownRows(env: Env, p: Principal): Promise<{ user: UserRow; session: SessionRow } | null> {
@@ -53,6 +54,24 @@ export async function endSession(env: Env, userId: string, sessionId: string): P
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
     .returning({ id: sessions.id });
   return ended.length > 0;
+}
+
+/**
+ * A person's own name and language. Positions, scope and status are not
+ * theirs to change (`PATCH /v1/users/{id}` with `users:manage` is).
+ */
+export async function updateOwnProfile(env: Env, userId: string, body: UpdateMeInput): Promise<UserRow | null> {
+  const [row] = await database(env)
+    .update(users)
+    .set({
+      ...(body.display_name !== undefined ? { displayName: body.display_name } : {}),
+      ...(body.locale !== undefined ? { locale: body.locale } : {}),
+      updatedAt: Date.now(),
+      version: sql`${users.version} + 1`,
+    })
+    .where(and(eq(users.id, userId), eq(users.status, "active")))
+    .returning();
+  return row ?? null;
 }
 
 export type PasswordChange =

@@ -1,6 +1,7 @@
 /** The shapes of signing in, the signed-in person's own account and their sessions. */
 import { z } from "@hono/zod-openapi";
 import { Rfc3339 } from "../http/route";
+import { STAFF_LOCALES } from "./staff-mail";
 
 // Lengths bound the work an anonymous request can cause (a password is hashed as given).
 export const SignIn = z
@@ -22,6 +23,16 @@ export const SignedInUser = z
     locale: z.string().openapi({ example: "zh-CN" }),
   })
   .openapi("SignedInUser");
+
+export const UpdateMe = z
+  .object({
+    display_name: z.string().trim().min(1).max(100).optional(),
+    locale: z.enum(STAFF_LOCALES).optional().openapi({ description: "The language of my emails, and of the console where this browser has not chosen one" }),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: "name at least one field to change" })
+  .openapi("UpdateMe");
+export type UpdateMeInput = z.infer<typeof UpdateMe>;
 
 export const STAGE_DESCRIPTION =
   "`full`: signed in. `second_factor`: the password was right, give the second factor within 5 minutes (nothing else is open). `enrol`: a position requires two-factor: only the person's own account is open until it is set up.";

@@ -12,9 +12,9 @@ import type { PasskeyList, RecoveryCodes, TotpEnrolment, TwoFactorStatus } from 
 import type { SessionList } from "../../staff/sign-in-schemas";
 import { api, type ApiAnswer, passCookies } from "../api";
 import type { ConsoleContext, ConsoleEnv } from "../context";
-import { formatsOf, setFlash } from "../context";
+import { formatsOf, setFlash, setLang } from "../context";
 import { doneRedirect, formValue, uiOf } from "../guard";
-import { fill } from "../i18n";
+import { CONSOLE_LANGS, fill, isLang, LANG_NAMES } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { problemText } from "../problems";
 import { dateTime } from "../format";
@@ -31,7 +31,7 @@ export function qrSvg(otpauthUri: string): string {
 
 export const accountPages = new Hono<ConsoleEnv>();
 
-type AccountErrors = { password?: string; current?: string; newPassword?: string };
+type AccountErrors = { password?: string; current?: string; newPassword?: string; profile?: string; name?: string };
 
 async function accountPage(c: ConsoleContext, errors: AccountErrors = {}, status: 200 | 422 | 429 = 200) {
   const ui = uiOf(c);
@@ -59,9 +59,47 @@ async function accountPage(c: ConsoleContext, errors: AccountErrors = {}, status
       <div class="grid">
         <section class="card" aria-labelledby="profile-h">
           <h2 id="profile-h">{t.profile}</h2>
+          {errors.profile ? (
+            <div class="flash bad" role="alert">
+              {errors.profile}
+            </div>
+          ) : null}
+          <form method="post" action="/console/account/profile">
+            <Csrf ui={ui} />
+            <div class="field">
+              <label for="display_name">{t.name}</label>
+              <input
+                id="display_name"
+                name="display_name"
+                autocomplete="name"
+                maxlength={100}
+                required
+                value={errors.profile ? formValue(c, "display_name") : user.displayName}
+                aria-invalid={errors.name ? "true" : undefined}
+                aria-describedby={errors.name ? "display_name-error" : undefined}
+              />
+              {errors.name ? (
+                <p class="error-text" id="display_name-error">
+                  {errors.name}
+                </p>
+              ) : null}
+            </div>
+            <div class="field">
+              <label for="locale">{t.my_language}</label>
+              <select id="locale" name="locale" aria-describedby="locale-hint">
+                {CONSOLE_LANGS.map((l) => (
+                  <option value={l} selected={l === user.locale}>
+                    {LANG_NAMES[l]}
+                  </option>
+                ))}
+              </select>
+              <p class="hint" id="locale-hint">
+                {t.my_language_hint}
+              </p>
+            </div>
+            <button type="submit">{t.save_profile}</button>
+          </form>
           <dl class="facts">
-            <dt>{t.name}</dt>
-            <dd>{user.displayName}</dd>
             <dt>{t.email}</dt>
             <dd>{user.email}</dd>
             <dt>{t.positions}</dt>
@@ -208,6 +246,19 @@ async function accountPage(c: ConsoleContext, errors: AccountErrors = {}, status
 }
 
 accountPages.get("/console/account", (c) => accountPage(c));
+
+accountPages.post("/console/account/profile", async (c) => {
+  const ui = uiOf(c);
+  const locale = formValue(c, "locale");
+  const r = await api(c, "/v1/me", { method: "PATCH", body: { display_name: formValue(c, "display_name"), locale } });
+  if (!r.ok) {
+    const name = (r.body.errors ?? []).find((e) => e.field === "display_name");
+    return accountPage(c, { profile: problemText(r.body, ui.lang), ...(name ? { name: problemText(r.body, ui.lang) } : {}) }, 422);
+  }
+  // The person chose a language: this browser follows it at once, as the switch would.
+  if (isLang(locale)) setLang(c, locale);
+  return doneRedirect(c, "/console/account", { kind: "ok", text: TEXT[isLang(locale) ? locale : ui.lang].profile_saved });
+});
 
 accountPages.post("/console/account/password", async (c) => {
   const ui = uiOf(c);
