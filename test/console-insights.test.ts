@@ -13,11 +13,12 @@ import { REPORTS } from "../src/console/insights/catalog";
 import { openPage, signedIn, textOf } from "./console-helpers";
 import { parseCsv } from "./csv-parse";
 import { api, createOrder, createProduct, createStore, transition } from "./helpers";
-import { caughtUp, writeOrders } from "./rollup-fixtures";
+import { caughtUp, writeOrders, writeWarehouses } from "./rollup-fixtures";
 
 const NOW = { from: "2026-03-11", to: "2026-03-20" };
 const BEFORE = { from: "2026-03-01", to: "2026-03-10" };
 const ZH = { cookie: "oms_console_lang=zh-CN" };
+const WAREHOUSE = { id: "wh_console_insights", currency: "EUR", name: "Rotterdam DC" };
 
 let store: { id: string };
 let other: { id: string };
@@ -69,7 +70,18 @@ beforeAll(async () => {
       stores: [{ id: store.id, currency: "USD" }],
       actors: { audit: ["bootstrap"], warehouse: ["bootstrap"], logistics: ["carrier:webhook"], system: ["system:timer"] },
     }),
+    // The other store ships from a named warehouse, for the reports grouped by warehouse.
+    ...generateOrders({
+      seed: 17,
+      count: 60,
+      start: Date.parse("2026-03-01T06:00:00Z"),
+      end: Date.parse("2026-03-21T00:00:00Z"),
+      stores: [{ id: other.id, currency: "EUR" }],
+      actors: { audit: ["bootstrap"], warehouse: ["bootstrap"], logistics: ["carrier:webhook"], system: ["system:timer"] },
+      fulfilment: { warehouses: [WAREHOUSE], workers: ["bootstrap"] },
+    }),
   ]);
+  await writeWarehouses([WAREHOUSE]);
   await caughtUp();
   owner = await signedIn(["owner"]);
   analyst = await signedIn(["analyst"]);
@@ -222,6 +234,20 @@ describe("the reports", () => {
     expect((page.html.match(/<tr>/g) ?? []).length - 1).toBe(api_.body.data.length);
     const times = await openPage(`/console/reports/processing-times?${q({ ...NOW, store: store.id })}`, analyst.session, ZH);
     expect(textOf(times.html)).toContain("收到 → 审核通过");
+  });
+
+  it("names the warehouse in a report grouped by warehouse, for readers who may list warehouses", async () => {
+    const path = `/console/reports/skus?${q({ ...NOW, store: other.id, group_by: "warehouse" })}`;
+    const rows = (await api(`/v1/reports/skus?${q({ ...NOW, store_id: other.id, group_by: "warehouse" })}`)).body.data;
+    expect(rows.some((r: any) => r.warehouse_id === WAREHOUSE.id)).toBe(true);
+    const named = textOf((await openPage(path, owner.session)).html);
+    expect(named).toContain(WAREHOUSE.name);
+    expect(named).not.toContain(WAREHOUSE.id);
+    // Finance reads reports but not warehouses: the id stays.
+    const finance = await signedIn(["finance"]);
+    const plain = textOf((await openPage(path, finance.session)).html);
+    expect(plain).toContain(WAREHOUSE.id);
+    expect(plain).not.toContain(WAREHOUSE.name);
   });
 
   it("the order export previews the list and downloads it with the list's filters", async () => {

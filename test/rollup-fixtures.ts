@@ -101,10 +101,10 @@ export async function writeOrders(generated: readonly GeneratedOrder[]) {
 }
 
 /** Warehouses the generated allocations use: the currency their stock costs are kept in matters to margins. */
-export async function writeWarehouses(warehouses: readonly { id: string; currency: string }[]) {
+export async function writeWarehouses(warehouses: readonly { id: string; currency: string; name?: string }[]) {
   const now = Date.now();
   await env.DB.batch(
-    warehouses.map((w) => env.DB.prepare("INSERT INTO warehouses (id, name, country, currency, created_at) VALUES (?, ?, 'US', ?, ?)").bind(w.id, w.id, w.currency, now)),
+    warehouses.map((w) => env.DB.prepare("INSERT INTO warehouses (id, name, country, currency, created_at) VALUES (?, ?, 'US', ?, ?)").bind(w.id, w.name ?? w.id, w.currency, now)),
   );
 }
 

@@ -96,7 +96,14 @@ async function apiQueryOf(c: ConsoleContext, def: ReportDef, ask: ReportAsk, tx:
   };
 }
 
-function cell(kind: Column[1], name: string, row: Row, ctx: { lang: Lang; tx: InsightsText; ui: Ui; scope: Scope }): Child {
+/** Warehouse names for a report grouped by warehouse; ids stay where the reader may not list warehouses. */
+async function warehouseNames(c: ConsoleContext, columns: readonly Column[]): Promise<Map<string, string>> {
+  if (!columns.some(([, kind]) => kind === "warehouse") || !c.get("principal").permissions.has("warehouses:read")) return new Map();
+  const r = await api<{ data: { id: string; name: string }[] }>(c, "/v1/warehouses", { query: { limit: 200 } });
+  return new Map(r.ok ? r.body.data.map((w) => [w.id, w.name]) : []);
+}
+
+function cell(kind: Column[1], name: string, row: Row, ctx: { lang: Lang; tx: InsightsText; ui: Ui; scope: Scope; warehouses: Map<string, string> }): Child {
   const v = row[name];
   const { lang } = ctx;
   const store = (id: unknown) => ctx.scope.stores.find((s) => s.id === id);
@@ -123,6 +130,7 @@ function cell(kind: Column[1], name: string, row: Row, ctx: { lang: Lang; tx: In
     case "store":
       return store(v)?.name ?? String(v);
     case "warehouse":
+      return ctx.warehouses.get(String(v)) ?? String(v);
     case "text":
       return String(v);
     case "mono":
@@ -220,13 +228,16 @@ export async function reportPage(c: ConsoleContext): Promise<Response> {
     status = 400;
     body = <Refusal text={checked.message} tx={tx} lang={ui.lang} />;
   } else {
-    const r = await api<{ data: Row[]; next_cursor: string | null }>(c, def.api, { query: { ...checked.query, cursor: ask.cursor || undefined, limit: PAGE_SIZE } });
+    const columns = [...def.dims.filter((d) => ask.groupBy.includes(d)).map((d) => GROUP_COLUMNS[d]!), ...def.columns];
+    const [r, warehouses] = await Promise.all([
+      api<{ data: Row[]; next_cursor: string | null }>(c, def.api, { query: { ...checked.query, cursor: ask.cursor || undefined, limit: PAGE_SIZE } }),
+      warehouseNames(c, columns),
+    ]);
     if (!r.ok) {
       status = (r.status >= 400 && r.status < 500 ? r.status : 400) as 400;
       body = <Refusal text={problemText(r.body, ui.lang)} problem={r.body} tx={tx} lang={ui.lang} />;
     } else {
-      const columns = [...def.dims.filter((d) => ask.groupBy.includes(d)).map((d) => GROUP_COLUMNS[d]!), ...def.columns];
-      const ctx = { lang: ui.lang, tx, ui, scope: checked.scope };
+      const ctx = { lang: ui.lang, tx, ui, scope: checked.scope, warehouses };
       const next = r.body.next_cursor;
       body = (
         <section aria-labelledby="rows-h">
