@@ -366,6 +366,8 @@ describe("settings: activity", () => {
     const text = textOf(page.html);
     expect(text).toContain("POST /v1/positions");
     expect(text).toContain(user.displayName);
+    // The position it made is linked to its page.
+    expect(page.html).toMatch(/<a href="\/console\/settings\/positions\/(pos_[0-9A-Za-z]+)">\1<\/a>/);
     const none = await openPage(`/console/settings/activity?actor=${user.id}&action=DELETE%20/v1/nothing`, session);
     expect(textOf(none.html)).toContain("Nothing recorded for these filters.");
     const csv = await openPage(`/console/settings/activity.csv?actor=${user.id}`, session);

@@ -56,3 +56,23 @@ export function homeFor(positions: readonly string[], permissions: ReadonlySet<s
   const wanted = positions.map((p) => HOME_OF_POSITION[p]).find((id) => id && mine.some((s) => s.id === id));
   return mine.find((s) => s.id === wanted)?.path ?? mine[0]?.path ?? "/console/account";
 }
+
+/** Console pages of the things an id can name, by the id's prefix (src/lib/ids.ts). */
+const PAGE_OF_PREFIX: Record<string, string> = {
+  ord: "/console/orders/",
+  shp: "/console/logistics/shipments/",
+  as: "/console/after-sales/",
+  usr: "/console/settings/people/",
+  pos: "/console/settings/positions/",
+  wh: "/console/settings/warehouses/",
+  st: "/console/settings/stores/",
+  chn: "/console/settings/channels/",
+  whs: "/console/settings/webhooks/",
+};
+
+/** The console page of what `id` names, when it has one; each page checks its own permission. */
+export function pageOfId(id: string): string | null {
+  const m = /^([a-z]+)_[0-9A-Za-z]+$/.exec(id);
+  const base = m ? PAGE_OF_PREFIX[m[1]!] : undefined;
+  return base ? base + encodeURIComponent(id) : null;
+}

@@ -14,6 +14,7 @@ import { formatsOf } from "../context";
 import { dateTime } from "../format";
 import { doneRedirect, formValue, formValues, need, uiOf } from "../guard";
 import { Csrf, renderPage } from "../layout";
+import { pageOfId } from "../nav";
 import { fieldProblems, problemText } from "../problems";
 import { choicesOf, customNames, type Place, ScopeTicks, scopeOf } from "./scope";
 import { positionLabel, TEXT } from "./text";
@@ -249,7 +250,7 @@ keyActivityPages.get("/console/settings/activity", async (c) => {
                     {e.action}
                   </td>
                   <td data-label={t.target} class="mono wrap">
-                    {e.target ?? ""}
+                    <TargetLink id={e.target} />
                   </td>
                   <td data-label={t.result} class="num">
                     {e.status ?? ""}
@@ -277,3 +278,10 @@ keyActivityPages.get("/console/settings/activity.csv", async (c) => {
   const res = await apiRaw(c, "/v1/activity", { query: { ...activityQuery(c.req.query()), format: "csv" }, headers: { accept: "text/csv" } });
   return new Response(res.body, { status: res.status, headers: res.headers });
 });
+
+/** A target id, linked to its page in the console when it has one. */
+function TargetLink({ id }: { id: string | null | undefined }) {
+  if (!id) return null;
+  const href = pageOfId(id);
+  return href ? <a href={href}>{id}</a> : <>{id}</>;
+}
