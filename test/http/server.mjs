@@ -26,7 +26,7 @@ export function freePort() {
 
 /**
  * Starts the server and waits for /healthz and the ready banner.
- * Returns { base, port, stateDir, adminKey, api, d1, stop, logTail }.
+ * Returns { base, port, stateDir, adminKey, api, audited, d1, stop, logTail }.
  */
 export async function startServer({ readyTimeoutMs = 150_000 } = {}) {
   // A free port is only free until someone binds it: with several servers starting at once, workerd's own
@@ -145,6 +145,22 @@ async function startOnce({ readyTimeoutMs }) {
     return { status: res.status, headers: res.headers, text, body: json };
   }
 
+  /**
+   * Waits for a new order's intake audit (it runs from the queue, a fraction of a second after intake), then
+   * gives the order as the audit left it. A test that acts on a new order as a person would waits for this
+   * first: otherwise the audit's own hold or approval races the test's.
+   */
+  async function audited(orderId, { timeoutMs = 20_000 } = {}) {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const audits = await api(`/v1/orders/${orderId}/audits`);
+      if (audits.status !== 200) throw new Error(`audits of ${orderId}: ${audits.status} ${audits.text}`);
+      if (audits.body.data.length > 0) return (await api(`/v1/orders/${orderId}`)).body;
+      if (Date.now() > until) throw new Error(`no audit of ${orderId} within ${timeoutMs} ms`);
+      await sleep(100);
+    }
+  }
+
   /** Runs SQL against the server's local D1 through wrangler (a second reader of the same files). */
   async function d1(sql) {
     const r = await runWrangler(["d1", "execute", "DB", "--local", ...persistArgs(stateDir), "--command", sql, "--json"]);
@@ -175,5 +191,5 @@ async function startOnce({ readyTimeoutMs }) {
     return { exit: result, groupLeft };
   }
 
-  return { base, port, stateDir, logFile, adminKey, api, d1, stop, logTail };
+  return { base, port, stateDir, logFile, adminKey, api, audited, d1, stop, logTail };
 }

@@ -28,8 +28,12 @@ async function makeOrder(suffix, fields = {}) {
 test("an admin filters to held orders, saves the view, acts on an order and exports two as CSV", { timeout: 300_000 }, async () => {
   const a = await makeOrder("A");
   const b = await makeOrder("B");
-  const held = await ctx.server.api(`/v1/orders/${b.id}/transitions`, { body: { event: "hold", reason: "journey check" } });
-  assert.equal(held.status, 200, held.text);
+  // The demo store audits new orders: B is the same customer's second order, which the audit may hold itself.
+  assert.notEqual((await ctx.server.audited(a.id)).status, "on_hold");
+  if ((await ctx.server.audited(b.id)).status !== "on_hold") {
+    const held = await ctx.server.api(`/v1/orders/${b.id}/transitions`, { body: { event: "hold", reason: "journey check" } });
+    assert.equal(held.status, 200, held.text);
+  }
   const page = await newPage({ width: WIDTHS.desktop });
   page.on("dialog", (d) => d.accept());
   try {
