@@ -149,6 +149,11 @@ describe("my account", () => {
     const blank = await postForm("/console/account/profile", session, { display_name: "  ", locale: "zh-CN" });
     expect(blank.status).toBe(422);
     expect(blank.html).toContain('aria-invalid="true"');
+    // On a Chinese page the validator's words are Chinese too.
+    const blankZh = await postForm("/console/account/profile", session, { display_name: "", locale: "en" }, { headers: { cookie: "oms_console_lang=zh-CN" } });
+    expect(blankZh.status).toBe(422);
+    expect(textOf(blankZh.html)).toContain("不能为空");
+    expect(textOf(blankZh.html)).not.toContain("Too small");
     expect((await asPerson(session, "/v1/me")).body.user).toMatchObject({ display_name: user.displayName, locale: "en" });
 
     const saved = await postForm("/console/account/profile", session, { display_name: "Pat Chen", locale: "zh-CN" });

@@ -8,6 +8,7 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import { type Principal, vouchFor } from "../http/auth";
+import { zhFieldMessage, zhValidationDetail } from "./field-messages";
 
 type ApiFetch = (request: Request, env: Env, ctx: Context["executionCtx"]) => Response | Promise<Response>;
 let apiFetch: ApiFetch | null = null;
@@ -88,7 +89,18 @@ export async function api<T = Record<string, unknown>>(c: Context, path: string,
     }
   }
   if (res.ok) return { ok: true, status: res.status, body: body as T, headers: res.headers };
-  return { ok: false, status: res.status, body: (body ?? {}) as Problem, headers: res.headers };
+  const problem = (body ?? {}) as Problem;
+  return { ok: false, status: res.status, body: c.get("ui")?.lang === "zh-CN" ? inChinese(problem) : problem, headers: res.headers };
+}
+
+/** A validation refusal's field messages in Chinese for a Chinese page (see field-messages.ts); other refusals as they are. */
+function inChinese(p: Problem): Problem {
+  if (p.code !== "validation_failed" && p.code !== "invalid_parameters") return p;
+  return {
+    ...p,
+    ...(p.detail ? { detail: zhValidationDetail(p.detail) } : {}),
+    ...(p.errors ? { errors: p.errors.map((e) => ({ ...e, message: zhFieldMessage(e.message) })) } : {}),
+  };
 }
 
 /** Copies the API's Set-Cookie headers (a new or ended session) onto the console's answer. */

@@ -68,7 +68,7 @@ fieldset{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:
 .card.rule.has-error{border-color:var(--bad)}textarea.mono{font-size:13px}
 /* people */
 .qr svg{width:220px;height:220px;max-width:100%;display:block;background:#fff}
-.secret{word-break:break-all}.wrap{overflow-wrap:anywhere}
+.secret{word-break:break-all}.wrap{overflow-wrap:anywhere}.profile-form{margin-top:1rem}
 ol.recovery-codes{columns:2;font-size:1.1rem;padding-left:1.5em}@media (max-width:400px){ol.recovery-codes{columns:1}}
 fieldset.ticks{border:1px solid var(--line);border-radius:var(--radius);margin:0 0 12px;padding:8px 12px}fieldset.ticks legend{font-weight:600;font-size:14px;padding:0 4px}
 label.tick{display:inline-flex;align-items:center;gap:6px;font-weight:400;margin:4px 16px 4px 0}

@@ -59,12 +59,22 @@ async function accountPage(c: ConsoleContext, errors: AccountErrors = {}, status
       <div class="grid">
         <section class="card" aria-labelledby="profile-h">
           <h2 id="profile-h">{t.profile}</h2>
+          <dl class="facts">
+            <dt>{t.email}</dt>
+            <dd class="wrap">{user.email}</dd>
+            <dt>{t.positions}</dt>
+            <dd>{user.positions.map((p) => positionLabel(ui.lang, p)).join(", ")}</dd>
+            <dt>{t.stores}</dt>
+            <dd>{scope(user.storeIds)}</dd>
+            <dt>{t.warehouses}</dt>
+            <dd>{scope(user.warehouseIds)}</dd>
+          </dl>
           {errors.profile ? (
             <div class="flash bad" role="alert">
               {errors.profile}
             </div>
           ) : null}
-          <form method="post" action="/console/account/profile">
+          <form method="post" action="/console/account/profile" class="profile-form">
             <Csrf ui={ui} />
             <div class="field">
               <label for="display_name">{t.name}</label>
@@ -99,16 +109,6 @@ async function accountPage(c: ConsoleContext, errors: AccountErrors = {}, status
             </div>
             <button type="submit">{t.save_profile}</button>
           </form>
-          <dl class="facts">
-            <dt>{t.email}</dt>
-            <dd>{user.email}</dd>
-            <dt>{t.positions}</dt>
-            <dd>{user.positions.map((p) => positionLabel(ui.lang, p)).join(", ")}</dd>
-            <dt>{t.stores}</dt>
-            <dd>{scope(user.storeIds)}</dd>
-            <dt>{t.warehouses}</dt>
-            <dd>{scope(user.warehouseIds)}</dd>
-          </dl>
           <p class="hint">{t.language_hint}</p>
         </section>
         <section class="card" aria-labelledby="password-h">
@@ -218,7 +218,9 @@ async function accountPage(c: ConsoleContext, errors: AccountErrors = {}, status
                   <td data-label={t.started}>{when(s.created_at)}</td>
                   <td data-label={t.last_used}>{when(s.last_seen_at)}</td>
                   <td data-label={t.browser} class="session-browser">
-                    {s.user_agent ?? "—"} {s.current ? <span class="badge ok">{t.this_one}</span> : null}
+                    <span class="wrap">
+                      {s.user_agent ?? "—"} {s.current ? <span class="badge ok">{t.this_one}</span> : null}
+                    </span>
                   </td>
                   <td data-label={t.address}>{s.ip ?? "—"}</td>
                   <td data-label={t.actions}>
