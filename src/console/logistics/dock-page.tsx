@@ -211,7 +211,9 @@ async function dockPage(c: ConsoleContext, opts: { results?: Result[]; problem?:
                     <td data-label={t.order} class="mono" style="overflow-wrap:anywhere;min-width:0">
                       <a href={`/console/orders/${s.order_id}`}>{s.order_id}</a>
                     </td>
-                    <td data-label={t.destination}>{s.warehouse_id}</td>
+                    <td data-label={t.destination} class="mono" style="overflow-wrap:anywhere;min-width:0">
+                      {s.warehouse_id}
+                    </td>
                     <td data-label={t.weight} class="num">
                       {grams(totalWeight(s), ui.lang)}
                     </td>
