@@ -135,6 +135,10 @@ export function summarize(profile, { top = 25, bundle = null } = {}) {
   const byFunction = new Map();
   const byModule = new Map();
   const byEntry = new Map();
+  // Time in the database layer (drizzle and the D1 binding), by the innermost line of our code that called it:
+  // which statements cost the most to build, send and read back.
+  const byDbCaller = new Map();
+  const DB_MODULES = new Set(["node_modules/drizzle-orm", "cloudflare-internal:d1-api"]);
   let total = 0;
   let idle = 0;
   for (const [id, us] of selfUs) {
@@ -155,13 +159,31 @@ export function summarize(profile, { top = 25, bundle = null } = {}) {
     }
     entry ??= f.functionName === "(garbage collector)" ? "(garbage collector)" : "(outside our code)";
     byEntry.set(entry, (byEntry.get(entry) ?? 0) + us);
+    if (DB_MODULES.has(p.module)) {
+      let caller = "(outside our code)";
+      for (let cur = parent.get(id); cur !== undefined; cur = parent.get(cur)) {
+        const q = placeOf(cur);
+        if (q.module.startsWith("src/") && q.module !== "src/db/client.ts") {
+          caller = `${q.name}  ${q.module}:${q.line}`;
+          break;
+        }
+      }
+      byDbCaller.set(caller, (byDbCaller.get(caller) ?? 0) + us);
+    }
   }
   const table = (m) =>
     [...m.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([name, us]) => ({ name, ms: Math.round(us / 100) / 10, share: Math.round((us / total) * 1000) / 10 }));
-  return { cpu_ms: Math.round(total / 1000), idle_ms: Math.round(idle / 1000), by_entry: table(byEntry), by_module: table(byModule), by_function: table(byFunction) };
+  return {
+    cpu_ms: Math.round(total / 1000),
+    idle_ms: Math.round(idle / 1000),
+    by_entry: table(byEntry),
+    by_module: table(byModule),
+    by_function: table(byFunction),
+    by_db_caller: table(byDbCaller),
+  };
 }
 
 /** Prints a summary as three small tables. */
@@ -171,6 +193,7 @@ export function printSummary(summary, log = console.log) {
     ["by entry (outermost frame of our code)", summary.by_entry],
     ["by module (self time)", summary.by_module],
     ["by function (self time)", summary.by_function],
+    ["database layer (drizzle, D1 binding) by the line of our code that called it", summary.by_db_caller ?? []],
   ]) {
     log(`\n  ${title}`);
     for (const r of rows) log(`  ${String(r.ms).padStart(9)} ms ${String(r.share).padStart(5)} %  ${r.name}`);
