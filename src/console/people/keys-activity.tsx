@@ -283,5 +283,5 @@ keyActivityPages.get("/console/settings/activity.csv", async (c) => {
 function TargetLink({ id }: { id: string | null | undefined }) {
   if (!id) return null;
   const href = pageOfId(id);
-  return href ? <a href={href}>{id}</a> : <>{id}</>;
+  return href ? <a href={href}>{id}</a> : id;
 }
