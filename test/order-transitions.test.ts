@@ -111,6 +111,14 @@ describe("a transition", () => {
     ]);
   });
 
+  it("owes nothing when processing starts: no stage handles it, so no message is sent only to be receipted", async () => {
+    const order = await orderAt("goods", "processing");
+    expect((await api(`/v1/orders/${order.id}`)).body.status).toBe("processing");
+    const rows = await env.DB.prepare("SELECT type FROM outbox WHERE order_id = ?").bind(order.id).all<{ type: string }>();
+    expect(rows.results.map((r) => r.type)).toContain("order.approved");
+    expect(rows.results.map((r) => r.type)).not.toContain("order.processing");
+  });
+
   it("an unknown event is a 409 listing the events allowed now", async () => {
     const order = await createOrder(store.id);
     const r = await transition(order.id, "teleport");

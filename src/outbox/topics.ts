@@ -15,7 +15,8 @@ const TOPICS: Record<OrderStatus, readonly Topic[]> = {
   received: ["fulfilment"], // starts the audit
   on_hold: ["notifications"], // ask the customer to fix or confirm
   approved: ["fulfilment", "notifications"], // allocate stock or assign a service task
-  processing: ["fulfilment"],
+  // Allocation itself moves the order here: nothing is owed (a message nobody handles would still be sent, consumed and receipted).
+  processing: [],
   shipped: ["notifications"],
   delivered: ["notifications"],
   completed: ["notifications"],
