@@ -28,7 +28,7 @@ import type { OutboxRow } from "../outbox/topics";
 import { moveShipments } from "../fulfilment/shipment-lifecycle";
 import { handOver } from "./hand-over";
 import { raiseException, type ExceptionKind } from "./logistics-exceptions";
-import { ordersOfShipment } from "./order-shipments";
+import { ordersFrom, ordersOfShipment, ordersOfShipmentQueries } from "./order-shipments";
 import { settleOrder } from "./settle-order";
 import { advanceTracking, RAISES_EXCEPTION, SHIPMENT_STATUS_FOR } from "./tracking-status";
 
@@ -94,14 +94,16 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
     return { outcome: "unmatched", shipmentId: null };
   }
   const shipmentId = target.shipmentId;
-  const orderIds = await ordersOfShipment(env, shipmentId);
 
   let triedHandover = false;
   for (let round = 0; round < 5; round++) {
-    const [trRows, sRows] = await db.batch([
+    // The tracking, the shipment's state and the orders it carries, in one round trip.
+    const [trRows, sRows, orderItems, own] = await db.batch([
       db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
       db.select({ status: shipments.status, interceptedFrom: shipments.interceptedFrom }).from(shipments).where(eq(shipments.id, shipmentId)),
+      ...ordersOfShipmentQueries(db, shipmentId),
     ]);
+    const orderIds = ordersFrom(orderItems, own);
     const tr = trRows[0];
     if (!tr) {
       // The label was voided meanwhile: nothing carries this number now.

@@ -12,7 +12,7 @@
  * handover is recorded as it happened, stock and all, with a `recall`
  * exception so that someone gets it back.
  */
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database, nonEmpty } from "../db/client";
 import { bins, shipmentItems, shipments, shipmentTracking, stockLevels } from "../db/schema";
@@ -21,7 +21,7 @@ import { currentUnitCost, isStockShortage, insertMovementsSelect } from "../inve
 import { randomToken } from "../lib/ids";
 import { handedOver, moveShipments } from "../fulfilment/shipment-lifecycle";
 import { raiseException } from "./logistics-exceptions";
-import { ordersOfShipment } from "./order-shipments";
+import { ordersFrom, ordersOfShipment, ordersOfShipmentQueries } from "./order-shipments";
 import { settleOrder } from "./settle-order";
 
 export type HandOverResult =
@@ -38,9 +38,34 @@ const stockMismatch = (skus: string[]) => ({
 export async function handOver(env: Env, shipmentId: string, options: { actor: string; late?: boolean }): Promise<HandOverResult> {
   const { actor } = options;
   const db = database(env);
-  const [rows, trackingRows] = await db.batch([
+  // Everything the checks below read, in one round trip: the shipment, its label, its items by SKU (live and all,
+  // since a late handover takes the cancelled orders' packed goods too) and the OUTBOUND stock of those SKUs.
+  const outbound = db
+    .select({ id: bins.id })
+    .from(bins)
+    .where(and(eq(bins.warehouseId, sql`(SELECT ${shipments.warehouseId} FROM ${shipments} WHERE ${shipments.id} = ${shipmentId})`), eq(bins.kind, "outbound")));
+  const [rows, trackingRows, bySku, levels] = await db.batch([
     db.select().from(shipments).where(eq(shipments.id, shipmentId)),
     db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
+    db
+      .select({
+        sku: shipmentItems.sku,
+        liveItems: sql<number>`SUM(${shipmentItems.cancelledAt} IS NULL)`.mapWith(Number),
+        livePacked: sql<number>`SUM(CASE WHEN ${shipmentItems.cancelledAt} IS NULL THEN ${shipmentItems.packedQty} ELSE 0 END)`.mapWith(Number),
+        allPacked: sql<number>`SUM(${shipmentItems.packedQty})`.mapWith(Number),
+      })
+      .from(shipmentItems)
+      .where(eq(shipmentItems.shipmentId, shipmentId))
+      .groupBy(shipmentItems.sku),
+    db
+      .select({ sku: stockLevels.sku, onHand: stockLevels.onHand, reserved: stockLevels.reserved })
+      .from(stockLevels)
+      .where(
+        and(
+          sql`${stockLevels.binId} IN ${outbound}`,
+          sql`${stockLevels.sku} IN (SELECT ${shipmentItems.sku} FROM ${shipmentItems} WHERE ${shipmentItems.shipmentId} = ${shipmentId})`,
+        ),
+      ),
   ]);
   const s = rows[0];
   const tr = trackingRows[0];
@@ -51,41 +76,20 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
     return { ok: false, code: "already_shipped", message: `the shipment is already ${s.status}` };
   }
   if ((s.status !== "labelled" && !late) || !tr) return { ok: false, code: "not_labelled", message: `a ${s.status} shipment has no label to hand over; create its label first` };
-  const live = await db
-    .select({ n: sql<number>`COUNT(*)`.mapWith(Number) })
-    .from(shipmentItems)
-    .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt)))
-    .get();
-  if (!live?.n && !late) return { ok: false, code: "nothing_to_ship", message: "every item's order was cancelled: void the label and restock the goods" };
+  const liveItems = bySku.reduce((n, r) => n + r.liveItems, 0);
+  if (!liveItems && !late) return { ok: false, code: "nothing_to_ship", message: "every item's order was cancelled: void the label and restock the goods" };
 
   const now = Date.now();
   const token = `handover:${randomToken(16)}`;
   // Every statement after the first two commits only if this handover is the one that won.
   const won = sql`EXISTS (SELECT 1 FROM ${shipmentTracking} WHERE ${shipmentTracking.shipmentId} = ${shipmentId} AND ${shipmentTracking.lastEventId} = ${token})`;
-  const outbound = db
-    .select({ id: bins.id })
-    .from(bins)
-    .where(and(eq(bins.warehouseId, s.warehouseId), eq(bins.kind, "outbound")));
-  const items = await db
-    .select({ sku: shipmentItems.sku, packed: sql<number>`SUM(${shipmentItems.packedQty})`.mapWith(Number) })
-    .from(shipmentItems)
-    // What is in the parcel leaves with it; a late handover takes the cancelled orders' packed goods too.
-    .where(and(eq(shipmentItems.shipmentId, shipmentId), late ? undefined : isNull(shipmentItems.cancelledAt), gt(shipmentItems.packedQty, 0)))
-    .groupBy(shipmentItems.sku)
-    .all();
-
-  if (items.length) {
-    const levels = await db
-      .select({ sku: stockLevels.sku, onHand: stockLevels.onHand, reserved: stockLevels.reserved })
-      .from(stockLevels)
-      .where(and(sql`${stockLevels.binId} IN ${outbound}`, sql`${stockLevels.sku} IN ${items.map((i) => i.sku)}`))
-      .all();
-    const short = items.filter((i) => {
-      const l = levels.find((x) => x.sku === i.sku);
-      return !l || l.onHand < i.packed || l.reserved < i.packed;
-    });
-    if (short.length) return stockMismatch(short.map((i) => i.sku));
-  }
+  // What is in the parcel leaves with it; a late handover takes the cancelled orders' packed goods too.
+  const items = bySku.map((r) => ({ sku: r.sku, packed: late ? r.allPacked : r.livePacked })).filter((i) => i.packed > 0);
+  const short = items.filter((i) => {
+    const l = levels.find((x) => x.sku === i.sku);
+    return !l || l.onHand < i.packed || l.reserved < i.packed;
+  });
+  if (short.length) return stockMismatch(short.map((i) => i.sku));
 
   const statements: BatchItem<"sqlite">[] = [
     late
@@ -142,11 +146,14 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
     if (isStockShortage(err)) return stockMismatch(items.map((i) => i.sku));
     throw err;
   }
-  const after = await db.select({ lastEventId: shipmentTracking.lastEventId }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)).get();
-  if (after?.lastEventId !== token) return { ok: false, code: "conflict", message: "the shipment changed meanwhile (handed over or intercepted); reload it" };
+  const [after, orderItems, own] = await db.batch([
+    db.select({ lastEventId: shipmentTracking.lastEventId }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
+    ...ordersOfShipmentQueries(db, shipmentId),
+  ]);
+  if (after[0]?.lastEventId !== token) return { ok: false, code: "conflict", message: "the shipment changed meanwhile (handed over or intercepted); reload it" };
 
   const ordersShipped: string[] = [];
-  for (const orderId of await ordersOfShipment(env, shipmentId)) {
+  for (const orderId of ordersFrom(orderItems, own)) {
     if ((await settleOrder(env, orderId, actor)).shipped) ordersShipped.push(orderId);
   }
   return { ok: true, shipmentId, handedOverAt: now, ordersShipped };

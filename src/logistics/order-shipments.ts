@@ -7,13 +7,19 @@
  * its goods are re-routed.
  */
 import { and, eq, inArray, isNull, notInArray } from "drizzle-orm";
-import { database } from "../db/client";
+import { database, type Database } from "../db/client";
 import { shipmentItems, shipments, shipmentTracking } from "../db/schema";
 
 type Env = { DB: D1Database };
 
+/**
+ * The order's live shipments with their tracking. Run on its own, never in a `db.batch`: D1 answers a batch with
+ * rows keyed by column name, so the columns both tables have (store_id, order_id, carrier, status) would collapse
+ * and drizzle would map the rest to the wrong fields.
+ */
 export async function liveShipmentsOfOrder(env: Env, orderId: string) {
-  return database(env)
+  const db = database(env);
+  return db
     .select({ shipment: shipments, tracking: shipmentTracking })
     .from(shipments)
     .leftJoin(shipmentTracking, eq(shipmentTracking.shipmentId, shipments.id))
@@ -22,7 +28,7 @@ export async function liveShipmentsOfOrder(env: Env, orderId: string) {
         notInArray(shipments.status, ["cancelled", "merged", "closed"]),
         inArray(
           shipments.id,
-          database(env)
+          db
             .selectDistinct({ id: shipmentItems.shipmentId })
             .from(shipmentItems)
             .where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
@@ -33,15 +39,29 @@ export async function liveShipmentsOfOrder(env: Env, orderId: string) {
     .all();
 }
 
-/** The orders with live items in a shipment (one, or several after a merge). */
+/**
+ * The two reads behind `ordersOfShipment`, for a caller's batch: the orders with live items in the shipment, and
+ * the shipment's own order (the answer when every item was cancelled). `ordersFrom` turns their rows into the answer.
+ */
+export function ordersOfShipmentQueries(db: Database, shipmentId: string) {
+  return [
+    db
+      .selectDistinct({ orderId: shipmentItems.orderId })
+      .from(shipmentItems)
+      .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt))),
+    db.select({ orderId: shipments.orderId }).from(shipments).where(eq(shipments.id, shipmentId)),
+  ] as const;
+}
+
+export function ordersFrom(items: readonly { orderId: string }[], own: readonly { orderId: string }[]): string[] {
+  return [...new Set([...items.map((r) => r.orderId), ...(own[0] && items.length === 0 ? [own[0].orderId] : [])])].sort();
+}
+
+/** The orders with live items in a shipment (one, or several after a merge), in one round trip. */
 export async function ordersOfShipment(env: Env, shipmentId: string): Promise<string[]> {
-  const rows = await database(env)
-    .selectDistinct({ orderId: shipmentItems.orderId })
-    .from(shipmentItems)
-    .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt)))
-    .all();
-  const own = await database(env).select({ orderId: shipments.orderId }).from(shipments).where(eq(shipments.id, shipmentId)).get();
-  return [...new Set([...rows.map((r) => r.orderId), ...(own && rows.length === 0 ? [own.orderId] : [])])].sort();
+  const db = database(env);
+  const [items, own] = await db.batch(ordersOfShipmentQueries(db, shipmentId));
+  return ordersFrom(items, own);
 }
 
 export { handedOver } from "../fulfilment/shipment-lifecycle";
