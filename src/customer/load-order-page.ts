@@ -1,20 +1,18 @@
 /** What the customer's order page shows: the order, its lines, timeline, holds and after-sales requests, in one round trip. */
 import { asc, eq } from "drizzle-orm";
-import { database } from "../db/client";
+import { database, type Database } from "../db/client";
 import { afterSalesRequests, channelOrders, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import type { Env } from "../env";
+import { sha256Hex } from "../lib/ids";
 import { pickLanguage } from "../notifications/templates";
 import type { PageModel } from "./page";
 import { pagePath } from "./session";
+import { isTokenShape, type OpenedToken, openedFrom, openTokenQuery } from "./tokens";
 
-/**
- * `lang`: the language the customer picked, else the order's locale, else the store's language.
- * `superseded`: the page was opened from a link older than the order's newest, so it only shows.
- */
-export async function loadOrderPage(env: Env, orderId: string, opts: { lang?: string; superseded?: boolean }) {
-  const { lang: langParam, superseded = false } = opts;
-  const db = database(env);
-  const [o, lines, events, holds, requests] = await db.batch([
+type PageOptions = { lang?: string | undefined; superseded?: boolean };
+
+function pageQueries(db: Database, orderId: string) {
+  return [
     db
       .select({ order: orders, storeName: stores.name, storeLanguage: stores.language, timeZone: stores.timezone, platformName: channelOrders.externalName })
       .from(orders)
@@ -25,13 +23,19 @@ export async function loadOrderPage(env: Env, orderId: string, opts: { lang?: st
     db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)),
     db.select({ code: orderHoldReasons.code, params: orderHoldReasons.params }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
     db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(asc(afterSalesRequests.id)),
-  ]);
+  ] as const;
+}
+
+const readPage = (db: Database, orderId: string) => db.batch(pageQueries(db, orderId));
+type PageRows = Awaited<ReturnType<typeof readPage>>;
+
+function pageFrom(orderId: string, [o, lines, events, holds, requests]: PageRows, opts: PageOptions) {
   const row = o[0]!;
-  const lang = pickLanguage(langParam ?? row.order.locale, row.storeLanguage);
+  const lang = pickLanguage(opts.lang ?? row.order.locale, row.storeLanguage);
   return {
     lang,
     base: pagePath(orderId),
-    superseded,
+    superseded: opts.superseded ?? false,
     storeName: row.storeName,
     timeZone: row.timeZone,
     order: row.order,
@@ -41,4 +45,31 @@ export async function loadOrderPage(env: Env, orderId: string, opts: { lang?: st
     holds,
     requests,
   } satisfies PageModel;
+}
+
+/**
+ * `lang`: the language the customer picked, else the order's locale, else the store's language.
+ * `superseded`: the page was opened from a link older than the order's newest, so it only shows.
+ */
+export async function loadOrderPage(env: Env, orderId: string, opts: PageOptions) {
+  const db = database(env);
+  return pageFrom(orderId, await readPage(db, orderId), opts);
+}
+
+/**
+ * The visit's token checked and the page read in the same round trip: the page is only returned when the token
+ * opens this order (the page's rows are read either way and dropped otherwise). Null for no such visit.
+ */
+export async function loadVisitedPage(
+  env: Env,
+  orderId: string,
+  token: string | undefined,
+  opts: PageOptions,
+): Promise<{ visit: OpenedToken; page: ReturnType<typeof pageFrom> } | null> {
+  if (!token || !isTokenShape(token)) return null;
+  const db = database(env);
+  const [tokenRows, ...rows] = await db.batch([openTokenQuery(db, await sha256Hex(token), Date.now()), ...pageQueries(db, orderId)]);
+  const visit = openedFrom(tokenRows[0]);
+  if (!visit || visit.orderId !== orderId) return null;
+  return { visit, page: pageFrom(orderId, rows, { ...opts, superseded: !visit.current }) };
 }

@@ -11,16 +11,17 @@
  * read-only, as is a cancelled or archived order's page.
  */
 import { Hono, type Context } from "hono";
+import { getCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
 import { pickLanguage, type Language } from "../notifications/templates";
 import type { EditInput } from "../edits/plan-edit";
 import { editOrder } from "../edits/edit-stage";
 import { orderStub } from "../orders/order-object";
-import { loadOrderPage } from "./load-order-page";
+import { loadOrderPage, loadVisitedPage } from "./load-order-page";
 import { forbiddenPage, notFoundPage, orderPage, t, type PageModel } from "./page";
 import { AddressForm, AfterSalesForm, ContactForm } from "./schemas";
 import { openToken } from "./tokens";
-import { isCrossSitePost, PAGE_HEADERS, pagePath, sessionFor, startSession } from "./session";
+import { isCrossSitePost, PAGE_HEADERS, pagePath, SESSION_COOKIE, sessionFor, startSession } from "./session";
 import { runAfterSales } from "../after-sales/run-after-sales";
 
 type Ctx = Context<AppEnv, "/o/order/:orderId/*">;
@@ -48,13 +49,13 @@ customerRoutes.get("/o/:token", async (c) => {
 
 customerRoutes.get("/o/order/:orderId", async (c) => {
   const orderId = c.req.param("orderId");
-  const visit = await sessionFor(c, orderId);
-  if (!visit) return c.html(notFoundPage(langOf(c)), 404);
+  // The visit's cookie checked and the page read in one round trip.
+  const visited = await loadVisitedPage(c.env, orderId, getCookie(c, SESSION_COOKIE), { lang: c.req.query("lang") });
+  if (!visited) return c.html(notFoundPage(langOf(c)), 404);
   const flash = c.req.query("done");
-  const m = await loadOrderPage(c.env, orderId, { lang: c.req.query("lang"), superseded: !visit.current });
   return c.html(
     orderPage({
-      ...m,
+      ...visited.page,
       flash: FLASHES.has(flash ?? "") ? (`done_${flash}` as PageModel["flash"]) : flash === "conflict" ? "conflict" : null,
     }),
     200,

@@ -41,8 +41,12 @@ export type OpenedToken = { orderId: string; expiresAt: number; current: boolean
 /** The order a token opens, or null for an unknown or expired token. */
 export async function openToken(env: Env, token: string, { now = Date.now() }: { now?: number } = {}): Promise<OpenedToken | null> {
   if (!isTokenShape(token)) return null;
-  const hash = await sha256Hex(token);
-  const row = await database(env)
+  return openedFrom(await openTokenQuery(database(env), await sha256Hex(token), now).get());
+}
+
+/** The lookup behind `openToken`, by the token's hash, for a caller's batch. */
+export function openTokenQuery(db: Database, hash: string, now: number) {
+  return db
     .select({
       orderId: customerTokens.orderId,
       expiresAt: customerTokens.expiresAt,
@@ -51,7 +55,9 @@ export async function openToken(env: Env, token: string, { now = Date.now() }: {
       superseded: sql<number>`EXISTS (SELECT 1 FROM customer_tokens n WHERE n.order_id = "customer_tokens"."order_id" AND n.reply = 0 AND (n.created_at > "customer_tokens"."created_at" OR (n.created_at = "customer_tokens"."created_at" AND n.rowid > "customer_tokens"."rowid")))`,
     })
     .from(customerTokens)
-    .where(and(eq(customerTokens.tokenHash, hash), gt(customerTokens.expiresAt, now)))
-    .get();
+    .where(and(eq(customerTokens.tokenHash, hash), gt(customerTokens.expiresAt, now)));
+}
+
+export function openedFrom(row: { orderId: string; expiresAt: number; superseded: number } | undefined): OpenedToken | null {
   return row ? { orderId: row.orderId, expiresAt: row.expiresAt, current: !row.superseded } : null;
 }

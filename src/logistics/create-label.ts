@@ -19,7 +19,7 @@ import type { CarrierChoice, ChoiceExplanation, PackageFacts } from "./carrier-p
 import { adapterFor, type AdapterDeps } from "./carriers/adapter-for";
 import type { LabelAddress } from "./label-pdf";
 import { defaultCarrierPolicy } from "./default-carrier-policy";
-import { loadLogisticsConfig } from "./load-logistics-config";
+import { logisticsConfigFrom, logisticsConfigQuery } from "./load-logistics-config";
 import { rematchTrackingEvents } from "./rematch-tracking-events";
 import { toBase64 } from "./webhooks/signatures";
 
@@ -49,13 +49,38 @@ export async function createLabel(
   { principal: p, input, deps = {} }: { principal: Principal; input: { carrier?: string | undefined; service?: string | undefined }; deps?: AdapterDeps },
 ): Promise<LabelResult> {
   const db = database(env);
-  const s = await db
-    .select()
-    .from(shipments)
-    .where(and(eq(shipments.id, shipmentId), shipmentScope(p)))
-    .get();
+  // Everything the choice reads, in one round trip: the shipment (in the caller's scope), any label it has, and,
+  // through the shipment's own columns, its order's address, its store's currency and logistics config, its
+  // warehouse and its SKUs. Nothing but the shipment is used unless the shipment is the caller's to label.
+  const of = (column: typeof shipments.orderId | typeof shipments.storeId | typeof shipments.warehouseId) =>
+    sql`(SELECT ${column} FROM ${shipments} WHERE ${shipments.id} = ${shipmentId})`;
+  const [sRows, existingRows, orderRows, storeRows, whRows, items, configRows] = await db.batch([
+    db
+      .select()
+      .from(shipments)
+      .where(and(eq(shipments.id, shipmentId), shipmentScope(p))),
+    db.select({ n: shipmentTracking.trackingNumber }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
+    db
+      .select({ id: orders.id, address: orders.shippingAddress })
+      .from(orders)
+      .where(eq(orders.id, of(shipments.orderId))),
+    db
+      .select({ currency: stores.currency })
+      .from(stores)
+      .where(eq(stores.id, of(shipments.storeId))),
+    db
+      .select({ name: warehouses.name, country: warehouses.country, region: warehouses.region })
+      .from(warehouses)
+      .where(eq(warehouses.id, of(shipments.warehouseId))),
+    db
+      .selectDistinct({ sku: shipmentItems.sku })
+      .from(shipmentItems)
+      .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt))),
+    logisticsConfigQuery(db, of(shipments.storeId)),
+  ]);
+  const s = sRows[0];
   if (!s) return { ok: false, code: "not_found" };
-  const existing = await db.select({ n: shipmentTracking.trackingNumber }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, s.id)).get();
+  const existing = existingRows[0];
   if (existing) return { ok: false, code: "already_labelled", message: `the shipment already has label ${existing.n}` };
   if (s.status === "intercepted") return { ok: false, code: "intercepted", message: `the shipment was intercepted: ${s.interceptReason ?? "no reason given"}` };
   const packages = packagesOf(s);
@@ -63,19 +88,10 @@ export async function createLabel(
     return { ok: false, code: "not_packed", message: `a ${s.status} shipment is not ready for a label: it must be packed and weighed first` };
   }
 
-  const [orderRows, storeRows, whRows, items] = await db.batch([
-    db.select({ id: orders.id, address: orders.shippingAddress }).from(orders).where(eq(orders.id, s.orderId)),
-    db.select({ currency: stores.currency }).from(stores).where(eq(stores.id, s.storeId)),
-    db.select({ name: warehouses.name, country: warehouses.country, region: warehouses.region }).from(warehouses).where(eq(warehouses.id, s.warehouseId)),
-    db
-      .selectDistinct({ sku: shipmentItems.sku })
-      .from(shipmentItems)
-      .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
-  ]);
   const order = orderRows[0]!;
   const currency = storeRows[0]!.currency;
   const wh = whRows[0]!;
-  const { config } = await loadLogisticsConfig(db, s.storeId);
+  const { config } = logisticsConfigFrom(configRows[0], s.storeId);
   const forced = input.carrier && input.service ? { carrier: input.carrier, service: input.service } : undefined;
   const choice: CarrierChoice = defaultCarrierPolicy.choose(config, {
     destination: { country: order.address.country ?? "", region: order.address.region ?? null },
