@@ -7,6 +7,7 @@
 import type { Child } from "hono/jsx";
 import { dayStart } from "../../analytics/time-zones";
 import { addDays } from "../../analytics/time-zones";
+import { allows } from "../../http/auth";
 import { api, apiRaw, withQuery, type Problem } from "../api";
 import type { ConsoleContext, Ui } from "../context";
 import { count, dateTime, duration, money } from "../format";
@@ -98,7 +99,7 @@ async function apiQueryOf(c: ConsoleContext, def: ReportDef, ask: ReportAsk, tx:
 
 /** Warehouse names for a report grouped by warehouse; ids stay where the reader may not list warehouses. */
 async function warehouseNames(c: ConsoleContext, columns: readonly Column[]): Promise<Map<string, string>> {
-  if (!columns.some(([, kind]) => kind === "warehouse") || !c.get("principal").permissions.has("warehouses:read")) return new Map();
+  if (!columns.some(([, kind]) => kind === "warehouse") || !allows(c.get("principal"), "warehouses:read")) return new Map();
   const r = await api<{ data: { id: string; name: string }[] }>(c, "/v1/warehouses", { query: { limit: 200 } });
   return new Map(r.ok ? r.body.data.map((w) => [w.id, w.name]) : []);
 }
