@@ -17,7 +17,7 @@
  * Idempotent: an event is processed once (`processed_at`); a redelivery only
  * settles the orders again, which is itself idempotent.
  */
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database, nonEmpty } from "../db/client";
 import { logisticsExceptions, outbox, shipments, shipmentTracking, trackingEvents, type TrackingStatus } from "../db/schema";
@@ -45,19 +45,15 @@ const normaliseCarrier = (c: string | null | undefined) => (c ?? "").toLowerCase
  * The shipment an event is about. Carriers recycle tracking numbers, so among
  * labels with this number: those of the event's carrier if any match (partners
  * name carriers differently, so a mismatch alone does not exclude), then the
- * most recently labelled.
+ * most recently labelled (`candidates` come newest first). Pure.
  */
-export async function findShipmentFor(env: { DB: D1Database }, trackingNumber: string, carrier: string | null): Promise<TrackingRow | null> {
-  const candidates = await database(env)
-    .select()
-    .from(shipmentTracking)
-    .where(eq(shipmentTracking.trackingNumber, trackingNumber))
-    .orderBy(desc(shipmentTracking.labelledAt))
-    .limit(20)
-    .all();
+export function shipmentFor(candidates: TrackingRow[], carrier: string | null): TrackingRow | null {
   const same = candidates.filter((c) => normaliseCarrier(c.carrier) === normaliseCarrier(carrier));
   return (same.length ? same : candidates)[0] ?? null;
 }
+
+/** The stored event as the queue's work needs it: every column but the partner's body, which can be kilobytes. */
+const { body: _body, ...eventColumns } = getTableColumns(trackingEvents);
 
 /** The customer's message owed when a shipment reaches this status without the order's status changing. */
 const SHIPMENT_MESSAGE: Partial<Record<TrackingStatus, string>> = {
@@ -75,16 +71,28 @@ export type ApplyOptions = {
 export async function applyTrackingEvent(env: Env, eventRowId: string, options: ApplyOptions = {}): Promise<ApplyOutcome> {
   const actor = options.actor ?? TRACKING_ACTOR;
   const db = database(env);
-  const ev = await db.select().from(trackingEvents).where(eq(trackingEvents.id, eventRowId)).get();
+  // The event and the labels it can be about, in one round trip: the labels carrying its number, and the one
+  // of the shipment it names (an event recorded on a shipment is about that one, whichever other label recycled
+  // its number).
+  const ofEvent = <T extends "trackingNumber" | "shipmentId">(column: T) =>
+    db.select({ value: trackingEvents[column] }).from(trackingEvents).where(eq(trackingEvents.id, eventRowId));
+  const [evRows, byNumber, named] = await db.batch([
+    db.select(eventColumns).from(trackingEvents).where(eq(trackingEvents.id, eventRowId)),
+    db
+      .select()
+      .from(shipmentTracking)
+      .where(inArray(shipmentTracking.trackingNumber, ofEvent("trackingNumber")))
+      .orderBy(desc(shipmentTracking.labelledAt))
+      .limit(20),
+    db.select().from(shipmentTracking).where(inArray(shipmentTracking.shipmentId, ofEvent("shipmentId"))),
+  ]);
+  const ev = evRows[0];
   if (!ev) return { outcome: "missing", shipmentId: null };
   if (ev.processedAt !== null) {
     if (ev.shipmentId) await settleShipment(env, ev.shipmentId, actor);
     return { outcome: ev.outcome ?? "kept", shipmentId: ev.shipmentId, reason: "already processed" };
   }
-  // An event recorded on a shipment is about that one, whichever other label recycled its number.
-  const target = ev.shipmentId
-    ? ((await db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, ev.shipmentId)).get()) ?? null)
-    : await findShipmentFor(env, ev.trackingNumber, ev.carrier);
+  const target = ev.shipmentId ? (named[0] ?? null) : shipmentFor(byNumber, ev.carrier);
   if (!target) {
     // Reported (GET /v1/tracking-events?outcome=unmatched), not an error: labels bought elsewhere, or a partner's test event.
     await db
@@ -149,7 +157,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
             )
           : []),
       ]);
-      await settleShipment(env, shipmentId, actor);
+      await settleShipment(env, shipmentId, actor, orderIds);
       return { outcome: "kept", shipmentId, reason: advance.reason };
     }
 
@@ -222,12 +230,13 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
     const [updated] = (await db.batch(nonEmpty(statements))) as [{ version: number }[], ...unknown[]];
     if (updated.length === 0) continue; // another event moved the shipment first: decide again on its state
     if (messages.length) await sendOutbox(env, messages).catch((err) => console.warn("shipment message send failed; the sweep resends it", err));
-    await settleShipment(env, shipmentId, actor);
+    await settleShipment(env, shipmentId, actor, orderIds);
     return { outcome: "applied", shipmentId };
   }
   throw new Error(`tracking event ${ev.id}: shipment ${shipmentId} kept changing; retry later`);
 }
 
-async function settleShipment(env: Env, shipmentId: string, actor: string): Promise<void> {
-  for (const orderId of await ordersOfShipment(env, shipmentId)) await settleOrder(env, orderId, actor);
+/** Settles the orders a shipment carries; `orderIds` when this event's batch already read them (tracking does not change them). */
+async function settleShipment(env: Env, shipmentId: string, actor: string, orderIds?: string[]): Promise<void> {
+  for (const orderId of orderIds ?? (await ordersOfShipment(env, shipmentId))) await settleOrder(env, orderId, actor);
 }

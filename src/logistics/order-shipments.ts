@@ -23,20 +23,43 @@ export async function liveShipmentsOfOrder(env: Env, orderId: string) {
     .select({ shipment: shipments, tracking: shipmentTracking })
     .from(shipments)
     .leftJoin(shipmentTracking, eq(shipmentTracking.shipmentId, shipments.id))
-    .where(
-      and(
-        notInArray(shipments.status, ["cancelled", "merged", "closed"]),
-        inArray(
-          shipments.id,
-          db
-            .selectDistinct({ id: shipmentItems.shipmentId })
-            .from(shipmentItems)
-            .where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
-        ),
-      ),
-    )
+    .where(isLiveShipmentOf(db, orderId))
     .orderBy(shipments.id)
     .all();
+}
+
+function isLiveShipmentOf(db: Database, orderId: string) {
+  return and(
+    notInArray(shipments.status, ["cancelled", "merged", "closed"]),
+    inArray(
+      shipments.id,
+      db
+        .selectDistinct({ id: shipmentItems.shipmentId })
+        .from(shipmentItems)
+        .where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt))),
+    ),
+  );
+}
+
+/**
+ * The order's live parcels as settling an order needs them: each shipment's id and status, and its label's
+ * number, link, carrier and handover time. Safe in a `db.batch`: no two selected columns share a name.
+ */
+export function liveParcelsQuery(db: Database, orderId: string) {
+  return db
+    .select({
+      shipment: { id: shipments.id, status: shipments.status },
+      tracking: {
+        trackingNumber: shipmentTracking.trackingNumber,
+        trackingUrl: shipmentTracking.trackingUrl,
+        carrier: shipmentTracking.carrier,
+        handedOverAt: shipmentTracking.handedOverAt,
+      },
+    })
+    .from(shipments)
+    .leftJoin(shipmentTracking, eq(shipmentTracking.shipmentId, shipments.id))
+    .where(isLiveShipmentOf(db, orderId))
+    .orderBy(shipments.id);
 }
 
 /**

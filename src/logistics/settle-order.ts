@@ -14,24 +14,26 @@ import { orders, serviceTasks } from "../db/schema";
 import type { Env } from "../env";
 import { handedOver } from "../fulfilment/shipment-lifecycle";
 import { orderStub } from "../orders/order-object";
-import { liveShipmentsOfOrder } from "./order-shipments";
+import { liveParcelsQuery } from "./order-shipments";
 
 export type SettleResult = { shipped: boolean; delivered: boolean };
 
 export async function settleOrder(env: Env, orderId: string, actor: string): Promise<SettleResult> {
   const out = { shipped: false, delivered: false };
   const db = database(env);
-  const [orderRows, openTasks] = await db.batch([
+  // The order, whether a service task is open, and its live parcels, in one round trip.
+  const [orderRows, openTasks, parcels] = await db.batch([
     db.select({ status: orders.status, requiresShipping: orders.requiresShipping }).from(orders).where(eq(orders.id, orderId)),
     db
       .select({ id: serviceTasks.id })
       .from(serviceTasks)
       .where(and(eq(serviceTasks.orderId, orderId), ne(serviceTasks.status, "done"), ne(serviceTasks.status, "cancelled")))
       .limit(1),
+    liveParcelsQuery(db, orderId),
   ]);
   const order = orderRows[0];
   if (!order) return out;
-  const live = order.requiresShipping ? await liveShipmentsOfOrder(env, orderId) : [];
+  const live = order.requiresShipping ? parcels : [];
   if (order.requiresShipping && live.length === 0) return out;
   const stub = orderStub(env, orderId);
   let status = order.status;

@@ -29,7 +29,7 @@ import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutbox, sendOutboxSoon } from "../outbox/send";
 import { type OutboxRow, outboxRowsFor } from "../outbox/topics";
-import { financeReviewOf } from "../stores/finance-review-cache";
+import { orderRulesOf } from "../stores/order-rules-cache";
 import {
   allowedEvents,
   type Decision,
@@ -189,7 +189,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
    */
   private async reviewFacts(snap: OrderSnapshot, caller: Caller) {
     const base = { totalAmount: snap.totalAmount, currency: snap.currency, actor: caller.actor, mayDoFinanceCheck: caller.mayDoFinanceCheck ?? false };
-    if (!snap.financePending) return { ...base, thresholds: await financeReviewOf(this.env, snap.storeId), holdCodes: [], serviceCheckedBy: null };
+    if (!snap.financePending) return { ...base, thresholds: (await orderRulesOf(this.env, snap.storeId)).financeReview, holdCodes: [], serviceCheckedBy: null };
     const passed = await database(this.env)
       .select({ actor: orderEvents.actor })
       .from(orderEvents)
@@ -471,8 +471,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   }
 
   private async completionWindow(storeId: string): Promise<number> {
-    const store = await database(this.env).select({ days: stores.completeAfterDays }).from(stores).where(eq(stores.id, storeId)).get();
-    return (store?.days ?? 7) * DAY_MS;
+    return (await orderRulesOf(this.env, storeId)).completeAfterDays * DAY_MS;
   }
 
   private async pauseCompletion(): Promise<void> {

@@ -4,7 +4,7 @@ import { database } from "../db/client";
 import { stores } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
-import { forgetFinanceReview } from "./finance-review-cache";
+import { forgetOrderRules } from "./order-rules-cache";
 import type { CreateStoreInput, UpdateStoreInput } from "./schemas";
 
 export type StoreRow = typeof stores.$inferSelect;
@@ -37,6 +37,6 @@ export async function updateStore(env: Env, id: string, changes: UpdateStoreInpu
     .where(eq(stores.id, id))
     .returning();
   if (!row) return null;
-  forgetFinanceReview(id);
+  forgetOrderRules(id);
   return row;
 }
