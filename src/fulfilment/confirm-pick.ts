@@ -8,14 +8,14 @@
  * cancellation (which zeroes `reserved_qty`) fail whole instead of picking
  * released stock.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
-import { addHeld, changeLevel, insertMovements, isStockShortage, NO_OUTBOUND_BIN, outboundBin, type MovementInput } from "../inventory/stock";
+import { addHeld, changeLevel, insertMovements, isStockShortage, NO_OUTBOUND_BIN, outboundBinQuery, type MovementInput } from "../inventory/stock";
 import { seesStore, type Principal } from "../http/auth";
 import { newId } from "../lib/ids";
-import { recordScanMismatch, skuForScan } from "./scan";
+import { catalogueForScans, recordScanMismatch, skusFromCatalogue } from "./scan";
 
 type Env = { DB: D1Database };
 
@@ -32,18 +32,30 @@ export async function confirmPick(
   { input, worker, stores }: { input: PickInput; worker: string; stores: Principal["stores"] },
 ): Promise<PickResult> {
   const db = database(env);
-  const row = await db
-    .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId, status: shipments.status, interceptReason: shipments.interceptReason })
-    .from(shipmentItems)
-    .innerJoin(shipments, eq(shipments.id, shipmentItems.shipmentId))
-    .where(eq(shipmentItems.id, input.item_id))
-    .get();
+  // The line with its shipment, what the scanned code is in the line's store's catalogue, and where picked goods
+  // go, in one round trip (the store and warehouse found through the line).
+  const ofItem = <T extends "shipmentId" | "warehouseId">(column: T) => db.select({ value: shipmentItems[column] }).from(shipmentItems).where(eq(shipmentItems.id, input.item_id));
+  const itemStore = db
+    .select({ storeId: shipments.storeId })
+    .from(shipments)
+    .where(inArray(shipments.id, ofItem("shipmentId")));
+  const [rows, catalogue, outbounds] = await db.batch([
+    // Safe in a batch: no column of the item shares a name with the shipment's columns selected beside it.
+    db
+      .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId, status: shipments.status, interceptReason: shipments.interceptReason })
+      .from(shipmentItems)
+      .innerJoin(shipments, eq(shipments.id, shipmentItems.shipmentId))
+      .where(eq(shipmentItems.id, input.item_id)),
+    catalogueForScans(db, [input.scanned], itemStore)[0],
+    outboundBinQuery(db, ofItem("warehouseId")),
+  ]);
+  const row = rows[0];
   if (!row || row.waveId !== wave.id || !seesStore({ stores }, row.storeId)) return { ok: false, code: "not_found" };
   const item = row.item;
   if (row.status === "intercepted") return { ok: false, code: "intercepted", message: `the shipment is intercepted (${row.interceptReason}): do not pick it` };
   if (item.cancelledAt !== null) return { ok: false, code: "item_cancelled", message: "the item's order was cancelled: do not pick it" };
   if (item.reservedQty === 0) return { ok: false, code: "nothing_to_pick", message: "this line is already picked" };
-  const scannedSku = await skuForScan(db, input.scanned, { storeId: row.storeId, skus: [item.sku] });
+  const scannedSku = skusFromCatalogue([input.scanned], [item.sku], catalogue).get(input.scanned);
   if (scannedSku !== item.sku) {
     await recordScanMismatch(
       db,
@@ -57,7 +69,7 @@ export async function confirmPick(
   const q = input.quantity;
   const shortQty = input.short ? item.reservedQty - q : 0;
   const now = Date.now();
-  const outbound = await outboundBin(db, item.warehouseId);
+  const outbound = outbounds[0];
   if (!outbound) return NO_OUTBOUND_BIN;
   const ref = { actor: worker, refType: "shipment", refId: item.shipmentId, createdAt: now };
   const moves: MovementInput[] = [];

@@ -15,12 +15,13 @@ import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm"
 import { database } from "../db/client";
 import { shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
 import type { AppEnv } from "../env";
-import { storeScope, type Principal } from "../http/auth";
+import { seesWarehouse, storeScope, type Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
 import { cursorKey, pageOf } from "../http/pagination";
-import { visibleWarehouse, warehouseOr404, warehouseScope } from "../inventory/scope";
+import { visibleWarehouse, warehouseOr404, warehouseScope, type WarehouseRow } from "../inventory/scope";
+import { servesAnyOf } from "../inventory/warehouse-stores";
 import { iso } from "../orders/serialize";
 import { confirmPick } from "./confirm-pick";
 import { createWaves, pickList, type WaveRow } from "./create-waves";
@@ -327,8 +328,10 @@ floorRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) => {
-      const r = await packShipment(c.env, s, { warehouse: await warehouseOr404(c.env, p, s.warehouseId), input: c.req.valid("json"), worker: p.id });
+      const visible = (wh: WarehouseRow) => seesWarehouse(p, wh.id) && servesAnyOf(wh.storeIds, p.stores);
+      const r = await packShipment(c.env, s, { visible, input: c.req.valid("json"), worker: p.id });
       if ("errors" in r) throw validationFailed(r.errors);
+      if (!r.ok && r.code === "no_warehouse") throw notFound("warehouse");
       return r;
     });
     return c.json(packed, 200);

@@ -12,8 +12,8 @@ import type { z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database, type Database } from "../db/client";
-import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents } from "../db/schema";
-import { activePackageTypes } from "../inventory/package-types";
+import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents, warehouses } from "../db/schema";
+import { activePackageTypesQuery } from "../inventory/package-types";
 import type { WarehouseRow } from "../inventory/scope";
 import type { FieldError } from "../http/problem";
 import type { PackBody } from "./schemas";
@@ -37,12 +37,14 @@ export const notInShipment = (code: string) => `${code} is not in this shipment`
 export const allScanned = (sku: string) => `every picked ${sku} is already scanned`;
 
 /** The shipment's items still to ship (a cancelled line is not packed), read once per scan or batch of scans. */
-export const packableItems = (db: Database, shipmentId: string) =>
+export const packableItems = (db: Database, shipmentId: string) => packableItemsQuery(db, shipmentId).all();
+
+/** The same read, for a caller's batch. */
+export const packableItemsQuery = (db: Database, shipmentId: string) =>
   db
     .select()
     .from(shipmentItems)
-    .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt)))
-    .all();
+    .where(and(eq(shipmentItems.shipmentId, shipmentId), isNull(shipmentItems.cancelledAt)));
 
 export async function scanForPack(
   env: Env,
@@ -132,28 +134,40 @@ export function weightTolerance(expectedGrams: number, pct: number, grams: numbe
   return Math.max(Math.round((expectedGrams * pct) / 100), grams);
 }
 
-export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, input, worker }: { warehouse: WarehouseRow; input: PackInput; worker: string }): Promise<PackResult> {
+/**
+ * Packs `s`. Everything it checks is read in one round trip (the warehouse's tolerance, the package types named,
+ * the items, open exceptions and the catalogue weights of what is packed), and the write is one batch that also
+ * reads back whether this pack is the one that committed. `visible` says whether the caller may see the
+ * warehouse (a `no_warehouse` result when not, which the route answers as a 404, as for a warehouse that is gone).
+ */
+export async function packShipment(
+  env: Env,
+  s: ShipmentRow,
+  { visible, input, worker }: { visible: (wh: WarehouseRow) => boolean; input: PackInput; worker: string },
+): Promise<PackResult> {
   const db = database(env);
-  // Validation first: a package type this warehouse does not have is a bad request, whatever the shipment's state.
-  const types = await activePackageTypes(
-    db,
-    s.warehouseId,
-    input.packages.flatMap((p) => (p.package_type === undefined ? [] : [p.package_type])),
-  );
-  const resolved = resolvePackages(input.packages, types);
-  if (!resolved.ok) return { ok: false, code: "invalid", errors: resolved.errors };
-  const refusal = packRefusal(s);
-  if (refusal) return refusal;
-  const [items, openExceptions] = await db.batch([
-    db
-      .select()
-      .from(shipmentItems)
-      .where(and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt))),
+  const codes = [...new Set(input.packages.flatMap((p) => (p.package_type === undefined ? [] : [p.package_type])))].slice(0, 90);
+  const live = and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt));
+  const [whRows, typeRows, items, openExceptions, catalogue] = await db.batch([
+    db.select().from(warehouses).where(eq(warehouses.id, s.warehouseId)),
+    activePackageTypesQuery(db, s.warehouseId, codes),
+    packableItemsQuery(db, s.id),
     db
       .select({ id: fulfilmentExceptions.id })
       .from(fulfilmentExceptions)
       .where(and(eq(fulfilmentExceptions.shipmentId, s.id), eq(fulfilmentExceptions.status, "open"))),
+    db
+      .select({ sku: products.sku, weight: products.weightGrams })
+      .from(products)
+      .where(and(eq(products.storeId, s.storeId), inArray(products.sku, db.selectDistinct({ sku: shipmentItems.sku }).from(shipmentItems).where(live)))),
   ]);
+  const wh = whRows[0];
+  if (!wh || !visible(wh)) return { ok: false, code: "no_warehouse", message: "no such warehouse" };
+  // Validation first: a package type this warehouse does not have is a bad request, whatever the shipment's state.
+  const resolved = resolvePackages(input.packages, new Map(typeRows.map((r) => [r.code, r])));
+  if (!resolved.ok) return { ok: false, code: "invalid", errors: resolved.errors };
+  const refusal = packRefusal(s);
+  if (refusal) return refusal;
   const unpicked = items.filter((i) => i.reservedQty > 0);
   if (unpicked.length) return { ok: false, code: "not_picked", message: `still to pick: ${unpicked.map((i) => `${i.reservedQty} x ${i.sku}`).join(", ")}` };
   const missing = items.filter((i) => i.packedQty < i.pickedQty);
@@ -170,12 +184,6 @@ export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, in
     return { ok: false, code: "short_picked", message: "the shipment was short-picked; pack it with accept_short: true to ship what is there" };
   }
 
-  const skus = [...new Set(items.map((i) => i.sku))];
-  const catalogue = await db
-    .select({ sku: products.sku, weight: products.weightGrams })
-    .from(products)
-    .where(and(eq(products.storeId, s.storeId), inArray(products.sku, skus.slice(0, 90))))
-    .all();
   const weightOf = new Map(catalogue.map((p) => [p.sku, p.weight]));
   const goods = items.reduce((g, i) => g + (weightOf.get(i.sku) ?? 0) * i.pickedQty, 0);
   // The scale weighs the packaging too: a package with a type adds its tare (one without adds nothing, as before).
@@ -233,8 +241,12 @@ export async function packShipment(env: Env, s: ShipmentRow, { warehouse: wh, in
         .where(and(eq(fulfilmentExceptions.shipmentId, s.id), eq(fulfilmentExceptions.status, "open"), packedNow)),
     );
   }
-  await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
-  const after = await db.select({ packedAt: shipments.packedAt }).from(shipments).where(eq(shipments.id, s.id)).get();
+  // Read back in the same batch, after the writes: whether this pack is the one that committed.
+  const results = await db.batch([
+    ...(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]),
+    db.select({ packedAt: shipments.packedAt }).from(shipments).where(eq(shipments.id, s.id)),
+  ]);
+  const after = (results.at(-1) as { packedAt: number | null }[])[0];
   if (after?.packedAt !== now) return { ok: false, code: "conflict", message: "the shipment changed while packing (intercepted?); reload it" };
   return { ok: true, expected, measured, tolerance };
 }

@@ -17,8 +17,8 @@ import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import { shipmentItems, warehouseEvents } from "../db/schema";
-import { allScanned, notInShipment, packableItems, packRefusal, scanForPack } from "./pack-shipment";
-import { skusForScans } from "./scan";
+import { allScanned, notInShipment, packableItems, packableItemsQuery, packRefusal, scanForPack } from "./pack-shipment";
+import { catalogueForScans, skusFromCatalogue } from "./scan";
 import type { ShipmentRow } from "./shipment-queries";
 
 type Env = { DB: D1Database };
@@ -43,11 +43,13 @@ export async function scanBatchForPack(
   const refusal = packRefusal(s);
   if (refusal) return refusal;
   const db = database(env);
-  const items = await packableItems(db, s.id);
-  const skuOf = await skusForScans(
-    db,
-    scans.map((x) => x.code),
-    { storeId: s.storeId, skus: items.map((i) => i.sku) },
+  // The items and what each scanned code is in the store's catalogue, in one round trip.
+  const codes = [...new Set(scans.map((x) => x.code))];
+  const [items, ...catalogue] = await db.batch([packableItemsQuery(db, s.id), ...catalogueForScans(db, codes, s.storeId)]);
+  const skuOf = skusFromCatalogue(
+    codes,
+    items.map((i) => i.sku),
+    catalogue.flat(),
   );
 
   // The scans in order against the counts as read: which item each one counts on, or why it is refused.

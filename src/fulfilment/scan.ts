@@ -1,5 +1,5 @@
 /** What a scanner read: an SKU, or a barcode from the catalogue of the shipment's store; and the record of a wrong scan. */
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, or, type SQLWrapper } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { products, warehouseEvents } from "../db/schema";
 
@@ -16,23 +16,36 @@ const CODES_PER_QUERY = 45;
  */
 export async function skusForScans(db: Database, codes: readonly string[], { storeId, skus }: { storeId: string; skus: readonly string[] }): Promise<Map<string, string | null>> {
   const distinct = [...new Set(codes)];
-  const out = new Map<string, string | null>(distinct.filter((c) => skus.includes(c)).map((c) => [c, c]));
-  const unknown = distinct.filter((c) => !out.has(c));
-  if (!unknown.length) return out;
+  const unknown = distinct.filter((c) => !skus.includes(c));
+  if (!unknown.length) return skusFromCatalogue(distinct, skus, []);
+  const [first, ...more] = catalogueForScans(db, unknown, storeId);
+  const rows = more.length ? (await db.batch([first!, ...more])).flat() : await first!.all();
+  return skusFromCatalogue(distinct, skus, rows);
+}
+
+/**
+ * The store's products whose SKU or barcode is one of `codes`, for a caller's batch: one query per
+ * CODES_PER_QUERY codes. `storeId` may be a subquery naming the store (one row, one column).
+ */
+export function catalogueForScans(db: Database, codes: readonly string[], storeId: string | SQLWrapper) {
   const queries = [];
-  for (let i = 0; i < unknown.length; i += CODES_PER_QUERY) {
-    const chunk = unknown.slice(i, i + CODES_PER_QUERY);
+  for (let i = 0; i < Math.max(codes.length, 1); i += CODES_PER_QUERY) {
+    const chunk = codes.slice(i, i + CODES_PER_QUERY);
     queries.push(
       db
         .select({ sku: products.sku, barcode: products.barcode })
         .from(products)
-        .where(and(eq(products.storeId, storeId), or(inArray(products.barcode, chunk), inArray(products.sku, chunk)))),
+        .where(
+          and(typeof storeId === "string" ? eq(products.storeId, storeId) : inArray(products.storeId, storeId), or(inArray(products.barcode, chunk), inArray(products.sku, chunk))),
+        ),
     );
   }
-  const [first, ...more] = queries;
-  const rows = more.length ? (await db.batch([first!, ...more])).flat() : await first!.all();
-  for (const code of unknown) out.set(code, rows.find((r) => (r.barcode === code || r.sku === code) && skus.includes(r.sku))?.sku ?? null);
-  return out;
+  return queries as [(typeof queries)[number], ...(typeof queries)[number][]];
+}
+
+/** Pure: which of `skus` each code names, given the catalogue rows read for the codes. */
+export function skusFromCatalogue(codes: readonly string[], skus: readonly string[], rows: readonly { sku: string; barcode: string | null }[]): Map<string, string | null> {
+  return new Map(codes.map((code) => [code, skus.includes(code) ? code : (rows.find((r) => (r.barcode === code || r.sku === code) && skus.includes(r.sku))?.sku ?? null)]));
 }
 
 /**

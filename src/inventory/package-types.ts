@@ -85,13 +85,10 @@ export async function updatePackageType(
   return row ?? null;
 }
 
-/** The warehouse's active types among `codes`, by code (for packing). */
-export async function activePackageTypes(db: Database, warehouseId: string, codes: readonly string[]): Promise<Map<string, PackageTypeRow>> {
-  if (codes.length === 0) return new Map();
-  const rows = await db
+/** The warehouse's active types among `codes` (for packing; no codes: no rows), for a caller's batch. */
+export function activePackageTypesQuery(db: Database, warehouseId: string, codes: readonly string[]) {
+  return db
     .select()
     .from(packageTypes)
-    .where(and(eq(packageTypes.warehouseId, warehouseId), inArray(packageTypes.code, [...new Set(codes)].slice(0, 90)), eq(packageTypes.active, true)))
-    .all();
-  return new Map(rows.map((r) => [r.code, r]));
+    .where(and(eq(packageTypes.warehouseId, warehouseId), inArray(packageTypes.code, [...codes]), eq(packageTypes.active, true)));
 }

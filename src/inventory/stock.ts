@@ -6,7 +6,7 @@
  * batch rather than go below what is there, which is also what makes
  * concurrent reservations safe without a read-then-write race.
  */
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, constraintFailed, type Database } from "../db/client";
 import { bins, stockCosts, stockLevels, stockMovements, type MovementKind } from "../db/schema";
@@ -98,12 +98,16 @@ export const NO_OUTBOUND_BIN = {
  * database: the API always creates it). Callers refuse the work with `NO_OUTBOUND_BIN`, never a 500.
  */
 export async function outboundBin(db: Database, warehouseId: string): Promise<BinRef | null> {
-  const bin = await db
+  const bin = await outboundBinQuery(db, warehouseId).get();
+  return bin ?? null;
+}
+
+/** The same read for a caller's batch; `warehouseId` may be a subquery naming the warehouse (one row, one column). */
+export function outboundBinQuery(db: Database, warehouseId: string | SQLWrapper) {
+  return db
     .select()
     .from(bins)
-    .where(and(eq(bins.warehouseId, warehouseId), eq(bins.kind, "outbound")))
-    .get();
-  return bin ?? null;
+    .where(and(typeof warehouseId === "string" ? eq(bins.warehouseId, warehouseId) : inArray(bins.warehouseId, warehouseId), eq(bins.kind, "outbound")));
 }
 
 /**

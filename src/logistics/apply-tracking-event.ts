@@ -84,7 +84,10 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
       .where(inArray(shipmentTracking.trackingNumber, ofEvent("trackingNumber")))
       .orderBy(desc(shipmentTracking.labelledAt))
       .limit(20),
-    db.select().from(shipmentTracking).where(inArray(shipmentTracking.shipmentId, ofEvent("shipmentId"))),
+    db
+      .select()
+      .from(shipmentTracking)
+      .where(inArray(shipmentTracking.shipmentId, ofEvent("shipmentId"))),
   ]);
   const ev = evRows[0];
   if (!ev) return { outcome: "missing", shipmentId: null };

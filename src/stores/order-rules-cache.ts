@@ -25,11 +25,7 @@ const cache = new Map<string, { rules: OrderRules; expires: number }>();
 export async function orderRulesOf(env: { DB: D1Database }, storeId: string, { now = Date.now() }: { now?: number } = {}): Promise<OrderRules> {
   const hit = cache.get(storeId);
   if (hit && hit.expires > now) return hit.rules;
-  const row = await database(env)
-    .select({ financeReview: stores.financeReview, completeAfterDays: stores.completeAfterDays })
-    .from(stores)
-    .where(eq(stores.id, storeId))
-    .get();
+  const row = await database(env).select({ financeReview: stores.financeReview, completeAfterDays: stores.completeAfterDays }).from(stores).where(eq(stores.id, storeId)).get();
   const rules = { financeReview: row?.financeReview ?? null, completeAfterDays: row?.completeAfterDays ?? 7 };
   cache.set(storeId, { rules, expires: now + ORDER_RULES_CACHE_MS });
   return rules;
