@@ -19,6 +19,7 @@ import { ALLOCATION_STAGE, allocationStage } from "./fulfilment/allocation-effec
 import { fulfilmentStage } from "./fulfilment/fulfilment-stage";
 import { REROUTE_STAGE, rerouteStage } from "./fulfilment/reroute-stage";
 import { retryBackorders } from "./fulfilment/allocate-order";
+import { procurementHandlers } from "./procurement/backorders";
 import { logisticsStage } from "./logistics/logistics-stage";
 import { flagStaleTracking } from "./logistics/flag-stale-tracking";
 import { sweepOutbox } from "./outbox/sweep";
@@ -60,6 +61,7 @@ export const QUEUE_HANDLERS: HandlerTable = {
   ...notificationHandlers,
   ...channelSyncHandlers,
   ...channelHandlers,
+  ...procurementHandlers,
 };
 
 /** Cron expressions from wrangler.toml, and what each one runs. */

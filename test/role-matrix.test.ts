@@ -39,6 +39,23 @@ beforeAll(async () => {
   labelled = await labelledShipment();
 });
 
+/** A supplier of the matrix store. */
+async function matrixSupplier(): Promise<string> {
+  const r = await api("/v1/suppliers", { body: { store_id: store.id, name: unique("supplier"), currency: "USD" } });
+  if (r.status !== 201) throw new Error(`supplier: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
+}
+
+/** A purchase order of the matrix store for 10 TEA-1 into the matrix warehouse: a draft, or submitted. */
+async function matrixPurchaseOrder(submitted: boolean): Promise<string> {
+  const r = await api("/v1/purchase-orders", {
+    body: { supplier_id: await matrixSupplier(), warehouse_id: warehouse.id, lines: [{ sku: "TEA-1", quantity: 10, unit_cost: "1.00" }] },
+  });
+  if (r.status !== 201) throw new Error(`purchase order: ${r.status} ${JSON.stringify(r.body)}`);
+  if (submitted) await api(`/v1/purchase-orders/${r.body.id}/transitions`, { body: { event: "submit" } });
+  return r.body.id;
+}
+
 /** A packed shipment with a sandbox label, ready to hand over. */
 async function labelledShipment() {
   const { order, shipmentId: id } = await packedOrder(logStore.id);
@@ -294,6 +311,34 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path: path.replace("{id}", warehouse.id), body: { sku: "TEA-1", quantity: 1, from_bin: "A-01", to_warehouse_id: warehouse.id, to_bin: "A-02" } };
     case "POST /v1/warehouses/{id}/counts":
       return { path: path.replace("{id}", warehouse.id), body: { lines: [{ bin: "A-02", sku: "MATRIX", counted: 1 }] } };
+    // Purchasing
+    case "POST /v1/suppliers":
+      return { path, body: { store_id: store.id, name: unique("supplier"), currency: "USD" } };
+    case "GET /v1/suppliers":
+    case "GET /v1/purchase-orders":
+      return { path };
+    case "GET /v1/suppliers/{id}":
+    case "GET /v1/suppliers/{id}/items":
+      return { path: path.replace("{id}", await matrixSupplier()) };
+    case "PATCH /v1/suppliers/{id}":
+      return { path: path.replace("{id}", await matrixSupplier()), body: { note: "matrix" } };
+    case "PUT /v1/suppliers/{id}/items/{sku}":
+      return { path: path.replace("{id}", await matrixSupplier()).replace("{sku}", "TEA-1"), body: { unit_cost: "1.00" } };
+    case "DELETE /v1/suppliers/{id}/items/{sku}": {
+      const id = await matrixSupplier();
+      await api(`/v1/suppliers/${id}/items/TEA-1`, { method: "PUT", body: { unit_cost: "1.00" } });
+      return { path: path.replace("{id}", id).replace("{sku}", "TEA-1") };
+    }
+    case "POST /v1/purchase-orders":
+      return { path, body: { supplier_id: await matrixSupplier(), warehouse_id: warehouse.id, lines: [{ sku: "TEA-1", quantity: 10, unit_cost: "1.00" }] } };
+    case "GET /v1/purchase-orders/{id}":
+      return { path: path.replace("{id}", await matrixPurchaseOrder(false)) };
+    case "PATCH /v1/purchase-orders/{id}":
+      return { path: path.replace("{id}", await matrixPurchaseOrder(false)), body: { note: "matrix" } };
+    case "POST /v1/purchase-orders/{id}/transitions":
+      return { path: path.replace("{id}", await matrixPurchaseOrder(false)), body: { event: "submit" } };
+    case "POST /v1/purchase-orders/{id}/receipts":
+      return { path: path.replace("{id}", await matrixPurchaseOrder(true)), body: { lines: [{ line_no: 1, bin: "A-01", quantity: 1 }] } };
     case "GET /v1/stock":
       return { path: `${path}?sku=TEA-1` };
     // Allocation and shipments

@@ -56,6 +56,12 @@ export const PERMISSIONS = [
   "inventory:write",
   "routing:read",
   "routing:manage",
+  // Purchasing (src/procurement): suppliers, purchase orders, receiving against them.
+  "procurement:read",
+  /** Suppliers and their prices; make, change, submit, close and cancel purchase orders. */
+  "procurement:manage",
+  /** Receive goods against a purchase order into the key's warehouses' bins. */
+  "procurement:receive",
   "fulfilment:read",
   "fulfilment:allocate",
   "shipments:read",
@@ -140,6 +146,9 @@ const WAREHOUSE: readonly Permission[] = [
   "warehouses:read",
   "inventory:read",
   "inventory:write",
+  // The dock receives what purchasing ordered.
+  "procurement:read",
+  "procurement:receive",
   "routing:read",
   "fulfilment:read",
   "fulfilment:allocate",
@@ -180,6 +189,9 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "warehouses:manage",
     "inventory:read",
     "inventory:write",
+    "procurement:read",
+    "procurement:manage",
+    "procurement:receive",
     "routing:read",
     "routing:manage",
     "fulfilment:read",
@@ -270,6 +282,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "products:read",
     "warehouses:read",
     "inventory:read",
+    "procurement:read",
     "routing:read",
     "fulfilment:read",
     "shipments:read",
@@ -306,6 +319,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "after_sales:read",
     "after_sales:decide",
     "reports:read",
+    // What the business owes its suppliers.
+    "procurement:read",
     "channels:read",
   ],
   // 老板: reads everything, changes nothing but what the business is told.
@@ -317,6 +332,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "notifications:read",
     "warehouses:read",
     "inventory:read",
+    "procurement:read",
     "routing:read",
     "fulfilment:read",
     "shipments:read",

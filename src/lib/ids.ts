@@ -47,7 +47,11 @@ export type IdPrefix =
   | "pos"
   | "act"
   | "utk"
-  | "eml";
+  | "eml"
+  | "sup"
+  | "po"
+  | "poe"
+  | "prc";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

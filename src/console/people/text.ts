@@ -405,6 +405,7 @@ const AREA_NAMES = dictionary(
     webhooks: "Webhooks",
     users: "Staff",
     activity: "Activity log",
+    procurement: "Purchasing",
   },
   {
     orders: "订单",
@@ -433,6 +434,7 @@ const AREA_NAMES = dictionary(
     webhooks: "Webhook",
     users: "人员",
     activity: "操作日志",
+    procurement: "采购",
   },
 );
 
@@ -458,6 +460,7 @@ const VERBS = dictionary(
     customer_link: "make customer links",
     transition: "change status",
     finance: "finance check",
+    receive: "receive goods",
   },
   {
     read: "查看",
@@ -480,6 +483,7 @@ const VERBS = dictionary(
     customer_link: "生成客户链接",
     transition: "变更状态",
     finance: "财务复核",
+    receive: "收货入库",
   },
 );
 

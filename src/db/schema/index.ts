@@ -26,3 +26,4 @@ export * from "./channels";
 export * from "./channel-sync";
 export * from "./events";
 export * from "./staff";
+export * from "./procurement";

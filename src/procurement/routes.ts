@@ -1,0 +1,320 @@
+/**
+ * Purchasing over HTTP: suppliers and their items, purchase orders, their
+ * changes and transitions, and receiving goods against them. Thin: the work
+ * is in ./suppliers.ts, ./purchase-orders.ts and ./receive-purchase-order.ts.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../env";
+import { assertStoreInScope } from "../http/auth";
+import { idempotent } from "../http/idempotency";
+import { cursorKey, pageOf } from "../http/pagination";
+import { ApiError, notFound, validationFailed } from "../http/problem";
+import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
+import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
+import { receivePurchaseOrder } from "./receive-purchase-order";
+import {
+  CreatePurchaseOrder,
+  CreateSupplier,
+  ListPurchaseOrdersQuery,
+  ListSuppliersQuery,
+  PurchaseOrder,
+  PurchaseOrderIdParam,
+  PurchaseOrderList,
+  PurchaseOrderTransition,
+  PutSupplierItem,
+  ReceivePurchaseOrder,
+  Supplier,
+  SupplierIdParam,
+  SupplierItem,
+  SupplierItemList,
+  SupplierItemParams,
+  SupplierList,
+  UpdatePurchaseOrder,
+  UpdateSupplier,
+} from "./schemas";
+import {
+  createSupplier,
+  deleteSupplierItem,
+  listSupplierItems,
+  listSuppliers,
+  putSupplierItem,
+  supplierBody,
+  supplierItemBody,
+  updateSupplier,
+  visibleSupplier,
+} from "./suppliers";
+
+export const procurementRoutes = new OpenAPIHono<AppEnv>();
+
+const TAG = ["Purchasing"];
+
+/** A change's refusal as its problem: 404, 422 with the fields, or 409 with the reason. */
+function orThrow(r: ChangeResult | { ok: true; receiptId: string }, what = "purchase order"): void {
+  if (r.ok) return;
+  if (r.code === "not_found") throw notFound(what);
+  if (r.code === "invalid" && "errors" in r) throw validationFailed(r.errors);
+  if ("message" in r) throw new ApiError(409, r.code, "Refused", r.message, r.extra ?? {});
+}
+
+procurementRoutes.post("/v1/suppliers", idempotent());
+procurementRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/suppliers",
+    permission: "procurement:manage",
+    tags: TAG,
+    summary: "Add a supplier to a store",
+    request: { body: jsonBody(CreateSupplier) },
+    responses: { 201: jsonResponse(Supplier, "The supplier"), ...problems(403, 413, 415, 422) },
+  }),
+  async (c) => {
+    const body = c.req.valid("json");
+    assertStoreInScope(c.get("principal"), body.store_id);
+    const r = await createSupplier(c.env, body);
+    if (!r.ok) throw validationFailed(r.errors);
+    return c.json(supplierBody(r.row), 201, { location: `/v1/suppliers/${r.row.id}` });
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/suppliers",
+    permission: "procurement:read",
+    tags: TAG,
+    summary: "List suppliers",
+    request: { query: ListSuppliersQuery },
+    responses: { 200: jsonResponse(SupplierList, "A page of suppliers"), ...problems(400, 422) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const after = cursorKey(q.cursor, (k) => k.startsWith("sup_"));
+    const rows = await listSuppliers(c.env, c.get("principal"), {
+      ...(q.store_id === undefined ? {} : { storeId: q.store_id }),
+      ...(q.active === undefined ? {} : { active: q.active === "true" }),
+      ...(after === undefined ? {} : { after }),
+      limit: q.limit,
+    });
+    const page = pageOf(rows, q.limit, (s) => s.id);
+    return c.json({ data: page.data.map(supplierBody), next_cursor: page.next_cursor }, 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/suppliers/{id}",
+    permission: "procurement:read",
+    tags: TAG,
+    summary: "A supplier",
+    request: { params: SupplierIdParam },
+    responses: { 200: jsonResponse(Supplier, "The supplier"), ...problems(404) },
+  }),
+  async (c) => {
+    const s = await visibleSupplier(c.env, c.get("principal"), c.req.valid("param").id);
+    if (!s) throw notFound("supplier");
+    return c.json(supplierBody(s), 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "patch",
+    path: "/v1/suppliers/{id}",
+    permission: "procurement:manage",
+    tags: TAG,
+    summary: "Change a supplier, or deactivate it (`active: false`: no new purchase orders)",
+    description: "Its currency cannot change: its items and orders are priced in it.",
+    request: { params: SupplierIdParam, body: jsonBody(UpdateSupplier) },
+    responses: { 200: jsonResponse(Supplier, "The supplier"), ...problems(404, 413, 415, 422) },
+  }),
+  async (c) => {
+    const s = await visibleSupplier(c.env, c.get("principal"), c.req.valid("param").id);
+    if (!s) throw notFound("supplier");
+    return c.json(supplierBody(await updateSupplier(c.env, s, c.req.valid("json"))), 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/suppliers/{id}/items",
+    permission: "procurement:read",
+    tags: TAG,
+    summary: "What a supplier supplies, at what price and on what terms",
+    request: { params: SupplierIdParam },
+    responses: { 200: jsonResponse(SupplierItemList, "Its items by SKU"), ...problems(404) },
+  }),
+  async (c) => {
+    const s = await visibleSupplier(c.env, c.get("principal"), c.req.valid("param").id);
+    if (!s) throw notFound("supplier");
+    return c.json({ data: (await listSupplierItems(c.env, s.id)).map((i) => supplierItemBody(i, s.currency)) }, 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "put",
+    path: "/v1/suppliers/{id}/items/{sku}",
+    permission: "procurement:manage",
+    tags: TAG,
+    summary: "Set what a supplier charges for a SKU, its minimum order, pack size and lead time",
+    description: "The SKU must be a product of the supplier's store. Orders already made keep their prices.",
+    request: { params: SupplierItemParams, body: jsonBody(PutSupplierItem) },
+    responses: { 200: jsonResponse(SupplierItem, "The item, changed"), 201: jsonResponse(SupplierItem, "The item, new"), ...problems(404, 413, 415, 422) },
+  }),
+  async (c) => {
+    const { id, sku } = c.req.valid("param");
+    const s = await visibleSupplier(c.env, c.get("principal"), id);
+    if (!s) throw notFound("supplier");
+    const r = await putSupplierItem(c.env, s, sku, c.req.valid("json"));
+    if (!r.ok) throw validationFailed(r.errors);
+    return c.json(supplierItemBody(r.row, s.currency), r.created ? 201 : 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "delete",
+    path: "/v1/suppliers/{id}/items/{sku}",
+    permission: "procurement:manage",
+    tags: TAG,
+    summary: "Take a SKU off a supplier's list",
+    request: { params: SupplierItemParams },
+    responses: { 204: { description: "Removed" }, ...problems(404) },
+  }),
+  async (c) => {
+    const { id, sku } = c.req.valid("param");
+    const s = await visibleSupplier(c.env, c.get("principal"), id);
+    if (!s || !(await deleteSupplierItem(c.env, s.id, sku))) throw notFound("supplier item");
+    return c.body(null, 204);
+  },
+);
+
+procurementRoutes.post("/v1/purchase-orders", idempotent());
+procurementRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/purchase-orders",
+    permission: "procurement:manage",
+    tags: TAG,
+    summary: "Make a draft purchase order to a supplier, for goods to one of our warehouses",
+    description:
+      "Each line's price is the supplier item's unless `unit_cost` is given (in the supplier's currency); quantities must meet the item's minimum order and be whole packs. The warehouse must ship for the supplier's store and be our own (a 3PL receives its own goods).",
+    request: { body: jsonBody(CreatePurchaseOrder) },
+    responses: { 201: jsonResponse(PurchaseOrder, "The draft"), ...problems(413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const r = await createPurchaseOrder(c.env, p, c.req.valid("json"), p.id);
+    if (!r.ok) throw validationFailed(r.errors);
+    return c.json((await getPurchaseOrder(c.env, p, r.id))!, 201, { location: `/v1/purchase-orders/${r.id}` });
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/purchase-orders",
+    permission: "procurement:read",
+    tags: TAG,
+    summary: "List purchase orders, newest first",
+    request: { query: ListPurchaseOrdersQuery },
+    responses: { 200: jsonResponse(PurchaseOrderList, "A page of purchase orders"), ...problems(400, 422) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const before = cursorKey(q.cursor, (k) => k.startsWith("po_"));
+    const rows = await listPurchaseOrders(c.env, c.get("principal"), {
+      ...(q.store_id === undefined ? {} : { storeId: q.store_id }),
+      ...(q.supplier_id === undefined ? {} : { supplierId: q.supplier_id }),
+      ...(q.warehouse_id === undefined ? {} : { warehouseId: q.warehouse_id }),
+      ...(q.status === undefined ? {} : { statuses: q.status }),
+      ...(before === undefined ? {} : { before }),
+      limit: q.limit,
+    });
+    return c.json(
+      pageOf(rows, q.limit, (r) => r.id),
+      200,
+    );
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/purchase-orders/{id}",
+    permission: "procurement:read",
+    tags: TAG,
+    summary: "A purchase order with its lines, history and receipts",
+    request: { params: PurchaseOrderIdParam },
+    responses: { 200: jsonResponse(PurchaseOrder, "The purchase order"), ...problems(404) },
+  }),
+  async (c) => {
+    const po = await getPurchaseOrder(c.env, c.get("principal"), c.req.valid("param").id);
+    if (!po) throw notFound("purchase order");
+    return c.json(po, 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "patch",
+    path: "/v1/purchase-orders/{id}",
+    permission: "procurement:manage",
+    tags: TAG,
+    summary: "Change a purchase order: a draft's lines, or a submitted order's quantities, due date and note",
+    description:
+      "Every change is recorded in the order's history (`events`, type `changed`) with what it was before. A received, closed or cancelled order does not change (409 `not_editable`). `expected_version` refuses (409 `version_mismatch`) if the order moved on since it was read.",
+    request: { params: PurchaseOrderIdParam, body: jsonBody(UpdatePurchaseOrder) },
+    responses: { 200: jsonResponse(PurchaseOrder, "The purchase order"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const { id } = c.req.valid("param");
+    orThrow(await updatePurchaseOrder(c.env, p, id, c.req.valid("json"), p.id));
+    return c.json((await getPurchaseOrder(c.env, p, id))!, 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/purchase-orders/{id}/transitions",
+    permission: "procurement:manage",
+    tags: TAG,
+    summary: "Submit, cancel or close a purchase order",
+    description:
+      "`submit` a draft (its due date is set from the lead times when it has none); `cancel` a draft or a submitted order nothing was received against, with a `reason`; `close` an order once goods arrived: with a `reason` when some never will. A move the order's state does not allow is a 409 `illegal_transition` listing the allowed ones.",
+    request: { params: PurchaseOrderIdParam, body: jsonBody(PurchaseOrderTransition) },
+    responses: { 200: jsonResponse(PurchaseOrder, "The purchase order"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const { id } = c.req.valid("param");
+    const body = c.req.valid("json");
+    orThrow(await transitionPurchaseOrder(c.env, p, id, { event: body.event, reason: body.reason ?? null, expectedVersion: body.expected_version }, p.id));
+    return c.json((await getPurchaseOrder(c.env, p, id))!, 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/purchase-orders/{id}/receipts",
+    permission: "procurement:receive",
+    tags: TAG,
+    summary: "Receive goods against a purchase order into storage bins",
+    description:
+      "Each line is a `receive` movement into its bin. The unit cost, converted at `fx_rate` (the warehouse's currency per unit of the order's, required when they differ) and with its share of `landed_costs` (spread by value or weight), is folded into the SKU's moving average cost. Receiving more than the supplier's tolerance over what was ordered is a 409 `over_receipt` unless a `reason` is given. Backorders waiting for these SKUs are allocated at once.",
+    request: { params: PurchaseOrderIdParam, body: jsonBody(ReceivePurchaseOrder) },
+    responses: { 201: jsonResponse(PurchaseOrder, "The purchase order with the new receipt"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const { id } = c.req.valid("param");
+    const r = await receivePurchaseOrder(c.env, p, id, c.req.valid("json"), p.id);
+    orThrow(r);
+    return c.json((await getPurchaseOrder(c.env, p, id))!, 201);
+  },
+);

@@ -1,0 +1,250 @@
+/** The procurement API's shapes: suppliers, their items, purchase orders, their changes and receipts. */
+import { z } from "@hono/zod-openapi";
+import { PURCHASE_ORDER_STATUSES } from "../db/schema";
+import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
+import { Code, Sku } from "../inventory/schemas";
+import { Amount, Currency } from "../orders/schemas";
+import { PO_EVENTS } from "./purchase-order-rules";
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const Days = z.number().int().min(0).max(365);
+const Quantity = z.number().int().min(1).max(1_000_000);
+
+const idParam = (example: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: "id", in: "path" }, example });
+export const SupplierIdParam = z.object({ id: idParam("sup_01KB2R8W3D4C9QJ6H7ZNEXAMPLE") });
+export const SupplierItemParams = z.object({
+  id: idParam("sup_01KB2R8W3D4C9QJ6H7ZNEXAMPLE"),
+  sku: Sku.openapi({ param: { name: "sku", in: "path" } }),
+});
+export const PurchaseOrderIdParam = z.object({ id: idParam("po_01KB2R8W3D4C9QJ6H7ZNEXAMPLE") });
+
+const supplierFields = {
+  name: text(200),
+  contact_name: text(200).nullable().optional(),
+  email: z.string().trim().email().max(254).nullable().optional(),
+  phone: text(40).nullable().optional(),
+  payment_terms: text(200).nullable().optional().openapi({ example: "NET 30" }),
+  payment_days: Days.optional().openapi({ description: "Days to pay after receipt (default 30)" }),
+  lead_time_days: Days.optional().openapi({ description: "Days from submitting an order to the goods arriving (default 7)" }),
+  over_receipt_pct: z.number().int().min(0).max(100).optional().openapi({ description: "Receiving up to this % more than ordered needs no reason (default 0)" }),
+  note: text(2000).nullable().optional(),
+};
+
+export const CreateSupplier = z
+  .object({ store_id: text(64), currency: Currency, ...supplierFields })
+  .strict()
+  .openapi("CreateSupplier");
+
+export const UpdateSupplier = z
+  .object({ ...supplierFields, name: text(200).optional(), active: z.boolean().optional() })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" })
+  .openapi("UpdateSupplier");
+
+export const Supplier = z
+  .object({
+    id: z.string(),
+    store_id: z.string(),
+    name: z.string(),
+    contact_name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    currency: z.string(),
+    payment_terms: z.string().nullable(),
+    payment_days: z.number().int(),
+    lead_time_days: z.number().int(),
+    over_receipt_pct: z.number().int(),
+    note: z.string().nullable(),
+    active: z.boolean(),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+  })
+  .openapi("Supplier");
+export const SupplierList = listOf(Supplier, "SupplierList");
+
+export const ListSuppliersQuery = z.object({
+  ...ListQuery,
+  store_id: z.string().max(64).optional(),
+  active: z.enum(["true", "false"]).optional(),
+});
+
+export const PutSupplierItem = z
+  .object({
+    supplier_sku: text(64).nullable().optional(),
+    unit_cost: Amount.openapi({ description: "Per unit, in the supplier's currency" }),
+    min_order_qty: Quantity.optional(),
+    pack_size: Quantity.optional(),
+    lead_time_days: Days.nullable().optional().openapi({ description: "Overrides the supplier's lead time for this item" }),
+  })
+  .strict()
+  .openapi("PutSupplierItem");
+
+export const SupplierItem = z
+  .object({
+    supplier_id: z.string(),
+    sku: z.string(),
+    supplier_sku: z.string().nullable(),
+    unit_cost: Amount,
+    currency: z.string(),
+    min_order_qty: z.number().int(),
+    pack_size: z.number().int(),
+    lead_time_days: z.number().int().nullable(),
+    updated_at: Rfc3339,
+  })
+  .openapi("SupplierItem");
+export const SupplierItemList = z.object({ data: z.array(SupplierItem) }).openapi("SupplierItemList");
+
+const PoLineInput = z
+  .object({
+    sku: Sku,
+    quantity: Quantity,
+    unit_cost: Amount.optional().openapi({ description: "Per unit, in the supplier's currency; the supplier item's cost when left out" }),
+  })
+  .strict();
+
+export const CreatePurchaseOrder = z
+  .object({
+    supplier_id: text(64),
+    warehouse_id: text(64),
+    expected_at: Rfc3339.pipe(z.string().datetime({ offset: true }))
+      .optional()
+      .openapi({ description: "When the goods are due; submit sets it from the lead time when left out" }),
+    note: text(2000).nullable().optional(),
+    lines: z.array(PoLineInput).min(1).max(200),
+  })
+  .strict()
+  .openapi("CreatePurchaseOrder");
+
+export const UpdatePurchaseOrder = z
+  .object({
+    expected_version: z.number().int().min(1).optional().openapi({ description: "Refuse (409) if the order changed since this version" }),
+    expected_at: Rfc3339.pipe(z.string().datetime({ offset: true }))
+      .nullable()
+      .optional(),
+    note: text(2000).nullable().optional(),
+    lines: z.array(PoLineInput).min(1).max(200).optional().openapi({ description: "A draft's lines, all of them (replaces the lines); once submitted, use `quantities`" }),
+    quantities: z
+      .array(z.object({ line_no: z.number().int().min(1), quantity: z.number().int().min(0).max(1_000_000) }).strict())
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: "New quantities of existing lines, never below what arrived (a submitted order's change, recorded in its history)" }),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).some((k) => k !== "expected_version"), { message: "nothing to change" })
+  .openapi("UpdatePurchaseOrder");
+
+export const PurchaseOrderTransition = z
+  .object({
+    event: z.enum(PO_EVENTS),
+    reason: text(500).optional(),
+    expected_version: z.number().int().min(1).optional(),
+  })
+  .strict()
+  .openapi("PurchaseOrderTransition");
+
+const LandedCost = z.object({ kind: z.enum(["freight", "duty", "insurance", "other"]), amount: Amount.openapi({ description: "In the warehouse's currency" }) }).strict();
+
+export const ReceivePurchaseOrder = z
+  .object({
+    lines: z
+      .array(z.object({ line_no: z.number().int().min(1), bin: Code, quantity: Quantity }).strict())
+      .min(1)
+      .max(200),
+    fx_rate: z
+      .string()
+      .max(24)
+      .optional()
+      .openapi({ description: "Warehouse currency per unit of the order's currency, as on the day (required when they differ)", example: "7.1234" }),
+    landed_costs: z.array(LandedCost).max(20).optional(),
+    allocate_by: z.enum(["value", "weight"]).optional().openapi({ description: "How landed costs are spread over the lines (default value)" }),
+    reason: text(500).optional().openapi({ description: "Required to receive more than the supplier's tolerance over what was ordered" }),
+    reference: text(200).optional().openapi({ description: "The supplier's delivery note or ASN number" }),
+  })
+  .strict()
+  .openapi("ReceivePurchaseOrder");
+
+export const PurchaseOrderLine = z.object({
+  line_no: z.number().int(),
+  sku: z.string(),
+  supplier_sku: z.string().nullable(),
+  quantity: z.number().int(),
+  unit_cost: Amount,
+  received_qty: z.number().int(),
+  line_total: Amount,
+});
+
+export const PurchaseOrderEvent = z.object({
+  seq: z.number().int(),
+  type: z.string(),
+  from_status: z.string().nullable(),
+  to_status: z.string(),
+  actor: z.string(),
+  reason: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()).nullable(),
+  created_at: Rfc3339,
+});
+
+export const PurchaseOrderReceipt = z
+  .object({
+    id: z.string(),
+    warehouse_id: z.string(),
+    fx_rate: z.string(),
+    allocate_by: z.enum(["value", "weight"]),
+    landed_costs: z.array(z.object({ kind: z.string(), amount: Amount })),
+    lines: z.array(z.object({ line_no: z.number().int(), sku: z.string(), bin_id: z.string(), quantity: z.number().int(), unit_cost: Amount, landed_unit_cost: Amount })),
+    currency: z.string().openapi({ description: "The warehouse's currency, of every amount in the receipt" }),
+    reason: z.string().nullable(),
+    reference: z.string().nullable(),
+    actor: z.string(),
+    created_at: Rfc3339,
+  })
+  .openapi("PurchaseOrderReceipt");
+
+export const PurchaseOrderSummary = z
+  .object({
+    id: z.string(),
+    store_id: z.string(),
+    supplier_id: z.string(),
+    supplier_name: z.string(),
+    warehouse_id: z.string(),
+    status: z.enum(PURCHASE_ORDER_STATUSES),
+    currency: z.string(),
+    total: Amount,
+    units: z.number().int(),
+    received_units: z.number().int(),
+    expected_at: Rfc3339.nullable(),
+    version: z.number().int(),
+    created_at: Rfc3339,
+    updated_at: Rfc3339,
+  })
+  .openapi("PurchaseOrderSummary");
+export const PurchaseOrderList = listOf(PurchaseOrderSummary, "PurchaseOrderList");
+
+export const PurchaseOrder = PurchaseOrderSummary.extend({
+  over_receipt_pct: z.number().int(),
+  note: z.string().nullable(),
+  created_by: z.string(),
+  submitted_at: Rfc3339.nullable(),
+  received_at: Rfc3339.nullable(),
+  closed_at: Rfc3339.nullable(),
+  cancelled_at: Rfc3339.nullable(),
+  close_reason: z.string().nullable(),
+  allowed_events: z.array(z.enum(PO_EVENTS)),
+  lines: z.array(PurchaseOrderLine),
+  events: z.array(PurchaseOrderEvent),
+  receipts: z.array(PurchaseOrderReceipt),
+}).openapi("PurchaseOrder");
+
+export const ListPurchaseOrdersQuery = z.object({
+  ...ListQuery,
+  store_id: z.string().max(64).optional(),
+  supplier_id: z.string().max(64).optional(),
+  warehouse_id: z.string().max(64).optional(),
+  status: csv(PURCHASE_ORDER_STATUSES).optional(),
+});
