@@ -7,7 +7,8 @@
  * a reason.
  *
  * One batch: the order's next event (which two receipts at once cannot both
- * take: the second is refused, nothing written, so nothing is received twice),
+ * take: the second's batch fails whole, so nothing is received twice, and it
+ * reads the order again and is decided afresh, tolerance included),
  * the lines' received counts, the stock, the costs, the ledger, the receipt,
  * and a `stock.received` message whose consumer allocates the backorders
  * waiting for these SKUs at once (src/procurement/backorders.ts), rather than
@@ -30,6 +31,9 @@ import { changeStatements, commitChange, type ChangeResult, loadForChange } from
 import { convertMinor, landedUnitCosts, OPEN_PO_STATUSES, overReceipts, parseRate, statusAfterReceipt } from "./purchase-order-rules";
 import type { ReceivePurchaseOrder } from "./schemas";
 
+/** Two people receiving the same order at once: the one whose batch lost reads the order again and decides again. */
+const ROUNDS = 5;
+
 export async function receivePurchaseOrder(
   env: Env,
   p: Principal,
@@ -37,6 +41,15 @@ export async function receivePurchaseOrder(
   body: z.infer<typeof ReceivePurchaseOrder>,
   actor: string,
 ): Promise<ChangeResult | { ok: true; receiptId: string }> {
+  let r: ChangeResult | { ok: true; receiptId: string } = { ok: false, code: "not_found" };
+  for (let round = 0; round < ROUNDS; round++) {
+    r = await receiveOnce(env, p, id, body, actor);
+    if (r.ok || r.code !== "conflict") return r;
+  }
+  return r;
+}
+
+async function receiveOnce(env: Env, p: Principal, id: string, body: z.infer<typeof ReceivePurchaseOrder>, actor: string): Promise<ChangeResult | { ok: true; receiptId: string }> {
   const db = database(env);
   const loaded = await loadForChange(db, p, id);
   if (!loaded) return { ok: false, code: "not_found" };

@@ -298,6 +298,7 @@ procurementRoutes.openapi(
   },
 );
 
+procurementRoutes.post("/v1/purchase-orders/:id/receipts", idempotent());
 procurementRoutes.openapi(
   apiRoute({
     method: "post",
@@ -306,7 +307,7 @@ procurementRoutes.openapi(
     tags: TAG,
     summary: "Receive goods against a purchase order into storage bins",
     description:
-      "Each line is a `receive` movement into its bin. The unit cost, converted at `fx_rate` (the warehouse's currency per unit of the order's, required when they differ) and with its share of `landed_costs` (spread by value or weight), is folded into the SKU's moving average cost. Receiving more than the supplier's tolerance over what was ordered is a 409 `over_receipt` unless a `reason` is given. Backorders waiting for these SKUs are allocated at once.",
+      "Each line is a `receive` movement into its bin. The unit cost, converted at `fx_rate` (the warehouse's currency per unit of the order's, required when they differ) and with its share of `landed_costs` (spread by value or weight), is folded into the SKU's moving average cost. Receiving more than the supplier's tolerance over what was ordered is a 409 `over_receipt` unless a `reason` is given. Backorders waiting for these SKUs are allocated at once. Send an `Idempotency-Key` so a receipt retried after a lost answer is not booked twice.",
     request: { params: PurchaseOrderIdParam, body: jsonBody(ReceivePurchaseOrder) },
     responses: { 201: jsonResponse(PurchaseOrder, "The purchase order with the new receipt"), ...problems(404, 409, 413, 415, 422) },
   }),
