@@ -339,6 +339,10 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path: path.replace("{id}", await matrixPurchaseOrder(false)), body: { event: "submit" } };
     case "POST /v1/purchase-orders/{id}/receipts":
       return { path: path.replace("{id}", await matrixPurchaseOrder(true)), body: { lines: [{ line_no: 1, bin: "A-01", quantity: 1 }] } };
+    case "GET /v1/replenishment":
+      return { path: `${path}?store_id=${store.id}&warehouse_id=${warehouse.id}` };
+    case "POST /v1/replenishment/purchase-orders":
+      return { path, body: { store_id: store.id, warehouse_id: warehouse.id } };
     case "GET /v1/stock":
       return { path: `${path}?sku=TEA-1` };
     // Allocation and shipments

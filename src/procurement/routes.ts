@@ -12,7 +12,13 @@ import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
 import { receivePurchaseOrder } from "./receive-purchase-order";
+import { draftsFromSuggestions, replenishment } from "./replenishment";
+import { DEFAULT_PARAMS } from "./replenishment-rules";
 import {
+  DraftFromSuggestions,
+  DraftsMade,
+  ReplenishmentList,
+  ReplenishmentQuery,
   CreatePurchaseOrder,
   CreateSupplier,
   ListPurchaseOrdersQuery,
@@ -317,5 +323,77 @@ procurementRoutes.openapi(
     const r = await receivePurchaseOrder(c.env, p, id, c.req.valid("json"), p.id);
     orThrow(r);
     return c.json((await getPurchaseOrder(c.env, p, id))!, 201);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/replenishment",
+    permission: "procurement:read",
+    tags: TAG,
+    summary: "What to order (or move between warehouses) for a store's SKUs in a warehouse, and why",
+    description:
+      "Per SKU: units sold per day over `window_days` (from the daily rollups), the supplier's lead time (the preferred supplier item's, else the shortest), safety stock, reorder point, available, on order, backordered, and a suggestion (`order`, `transfer` from a warehouse with more than it needs, `no_supplier`, or `none`) explained in words and numbers. See docs/procurement.md.",
+    request: { query: ReplenishmentQuery },
+    responses: { 200: jsonResponse(ReplenishmentList, "The suggestions, by SKU"), ...problems(403, 422) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const p = c.get("principal");
+    assertStoreInScope(p, q.store_id);
+    const params = { windowDays: q.window_days, safetyDays: q.safety_days, coverDays: q.cover_days };
+    const r = await replenishment(c.env, p, { storeId: q.store_id, warehouseId: q.warehouse_id, params });
+    if (!r.ok) throw validationFailed([{ field: r.field, message: r.message }]);
+    const data = r.suggestions
+      .filter((s) => q.include_none === "true" || s.action !== "none")
+      .map((s) => ({
+        sku: s.sku,
+        name: s.name,
+        action: s.action,
+        quantity: s.quantity,
+        velocity: s.velocity,
+        safety_stock: s.safetyStock,
+        reorder_point: s.reorderPoint,
+        available: s.available,
+        on_order: s.onOrder,
+        backordered: s.backordered,
+        position: s.position,
+        target: s.target,
+        lead_time_days: s.leadTimeDays,
+        supplier_id: s.supplier?.supplierId ?? null,
+        supplier_name: s.supplier?.supplierName ?? null,
+        transfer_from: s.transferFrom,
+        explanation: s.explanation,
+      }));
+    return c.json({ data, params: { window_days: q.window_days, safety_days: q.safety_days, cover_days: q.cover_days } }, 200);
+  },
+);
+
+procurementRoutes.post("/v1/replenishment/purchase-orders", idempotent());
+procurementRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/replenishment/purchase-orders",
+    permission: "procurement:manage",
+    tags: TAG,
+    summary: "Turn the suggestions to order into draft purchase orders, one per supplier",
+    description:
+      "At the suppliers' prices, in their minimums and packs. Suggestions to transfer, and SKUs no supplier lists, are returned as `skipped` with why. The drafts are submitted like any other.",
+    request: { body: jsonBody(DraftFromSuggestions) },
+    responses: { 201: jsonResponse(DraftsMade, "The drafts made (none when nothing needs ordering)"), ...problems(403, 413, 415, 422) },
+  }),
+  async (c) => {
+    const b = c.req.valid("json");
+    const p = c.get("principal");
+    assertStoreInScope(p, b.store_id);
+    const params = {
+      windowDays: b.window_days ?? DEFAULT_PARAMS.windowDays,
+      safetyDays: b.safety_days ?? DEFAULT_PARAMS.safetyDays,
+      coverDays: b.cover_days ?? DEFAULT_PARAMS.coverDays,
+    };
+    const r = await draftsFromSuggestions(c.env, p, { storeId: b.store_id, warehouseId: b.warehouse_id, params, skus: b.skus }, p.id);
+    if (!r.ok) throw validationFailed("errors" in r ? r.errors : [{ field: r.field, message: r.message }]);
+    return c.json({ data: r.created.map((x) => ({ id: x.id, supplier_id: x.supplierId, skus: x.skus })), skipped: r.skipped }, 201);
   },
 );

@@ -80,6 +80,7 @@ export const PutSupplierItem = z
     min_order_qty: Quantity.optional(),
     pack_size: Quantity.optional(),
     lead_time_days: Days.nullable().optional().openapi({ description: "Overrides the supplier's lead time for this item" }),
+    preferred: z.boolean().optional().openapi({ description: "Replenishment orders the SKU from this supplier (else from the one with the shortest lead time)" }),
   })
   .strict()
   .openapi("PutSupplierItem");
@@ -94,6 +95,7 @@ export const SupplierItem = z
     min_order_qty: z.number().int(),
     pack_size: z.number().int(),
     lead_time_days: z.number().int().nullable(),
+    preferred: z.boolean(),
     updated_at: Rfc3339,
   })
   .openapi("SupplierItem");
@@ -248,3 +250,64 @@ export const ListPurchaseOrdersQuery = z.object({
   warehouse_id: z.string().max(64).optional(),
   status: csv(PURCHASE_ORDER_STATUSES).optional(),
 });
+
+const replenishmentParams = {
+  window_days: z.coerce.number().int().min(1).max(365).default(28).openapi({ description: "Days of sales the velocity is taken over (default 28)" }),
+  safety_days: z.coerce.number().int().min(0).max(365).default(7).openapi({ description: "Days of sales kept as safety stock (default 7)" }),
+  cover_days: z.coerce.number().int().min(0).max(365).default(14).openapi({ description: "Days of sales an order covers once it arrives (default 14)" }),
+};
+
+export const ReplenishmentQuery = z.object({
+  store_id: text(64),
+  warehouse_id: text(64),
+  ...replenishmentParams,
+  include_none: z.enum(["true", "false"]).optional().openapi({ description: "Also list the SKUs that need nothing (default false)" }),
+});
+
+export const ReplenishmentSuggestion = z
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    action: z.enum(["none", "order", "transfer", "no_supplier"]),
+    quantity: z.number().int(),
+    velocity: z.number().openapi({ description: "Units sold per day over the window" }),
+    safety_stock: z.number().int(),
+    reorder_point: z.number().int(),
+    available: z.number().int(),
+    on_order: z.number().int(),
+    backordered: z.number().int(),
+    position: z.number().int().openapi({ description: "available + on order - backordered" }),
+    target: z.number().int(),
+    lead_time_days: z.number().int().nullable(),
+    supplier_id: z.string().nullable(),
+    supplier_name: z.string().nullable(),
+    transfer_from: z.string().nullable(),
+    explanation: z.string(),
+  })
+  .openapi("ReplenishmentSuggestion");
+
+export const ReplenishmentList = z
+  .object({
+    data: z.array(ReplenishmentSuggestion),
+    params: z.object({ window_days: z.number().int(), safety_days: z.number().int(), cover_days: z.number().int() }),
+  })
+  .openapi("ReplenishmentList");
+
+export const DraftFromSuggestions = z
+  .object({
+    store_id: text(64),
+    warehouse_id: text(64),
+    skus: z.array(Sku).min(1).max(200).optional().openapi({ description: "Only these SKUs' suggestions (default: every suggestion to order)" }),
+    window_days: replenishmentParams.window_days.optional(),
+    safety_days: replenishmentParams.safety_days.optional(),
+    cover_days: replenishmentParams.cover_days.optional(),
+  })
+  .strict()
+  .openapi("DraftFromSuggestions");
+
+export const DraftsMade = z
+  .object({
+    data: z.array(z.object({ id: z.string(), supplier_id: z.string(), skus: z.array(z.string()) })),
+    skipped: z.array(z.object({ sku: z.string(), action: z.string(), reason: z.string() })),
+  })
+  .openapi("DraftsMade");

@@ -46,6 +46,7 @@ export const supplierItemBody = (i: SupplierItemRow, currency: string) => ({
   min_order_qty: i.minOrderQty,
   pack_size: i.packSize,
   lead_time_days: i.leadTimeDays,
+  preferred: i.preferred,
   updated_at: iso(i.updatedAt),
 });
 
@@ -146,6 +147,7 @@ export async function putSupplierItem(
     minOrderQty: body.min_order_qty ?? 1,
     packSize: body.pack_size ?? 1,
     leadTimeDays: body.lead_time_days ?? null,
+    preferred: body.preferred ?? false,
     updatedAt: Date.now(),
   };
   const [row] = await db

@@ -47,6 +47,8 @@ export const supplierItems = sqliteTable(
     packSize: integer("pack_size").notNull().default(1),
     /** Overrides the supplier's lead time for this item. */
     leadTimeDays: integer("lead_time_days"),
+    /** Replenishment orders this SKU from this supplier (else from the one with the shortest lead time). */
+    preferred: integer("preferred", { mode: "boolean" }).notNull().default(false),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [

@@ -1,0 +1,1 @@
+ALTER TABLE `supplier_items` ADD `preferred` integer DEFAULT false NOT NULL;
