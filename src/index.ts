@@ -20,6 +20,7 @@ import { fulfilmentStage } from "./fulfilment/fulfilment-stage";
 import { REROUTE_STAGE, rerouteStage } from "./fulfilment/reroute-stage";
 import { retryBackorders } from "./fulfilment/allocate-order";
 import { procurementHandlers } from "./procurement/backorders";
+import { purchaseOrderSendHandlers } from "./procurement/send-purchase-order";
 import { logisticsStage } from "./logistics/logistics-stage";
 import { flagStaleTracking } from "./logistics/flag-stale-tracking";
 import { sweepOutbox } from "./outbox/sweep";
@@ -62,6 +63,7 @@ export const QUEUE_HANDLERS: HandlerTable = {
   ...channelSyncHandlers,
   ...channelHandlers,
   ...procurementHandlers,
+  ...purchaseOrderSendHandlers,
 };
 
 /** Cron expressions from wrangler.toml, and what each one runs. */

@@ -4,9 +4,11 @@
  * currencies, landed costs, moving-average cost), concurrent receipts, and
  * backorders allocated as soon as their stock is received.
  */
-import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
-import { api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
+import { env, exports } from "cloudflare:workers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { transport } from "../src/lib/outbound-transport";
+import { verify } from "../src/lib/standard-webhooks";
+import { ADMIN, api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
 import { count, createBin, createWarehouse, level, waitFor } from "./processing-helpers";
 
 let store: { id: string };
@@ -462,5 +464,57 @@ describe("backorders", () => {
     // Oldest first: the youngest backorder is never served while an older one waits.
     const [, second, youngest] = await Promise.all(waiting.map(async (o) => (await allocation(o.id)).status as string));
     expect(youngest === "allocated" && second !== "allocated").toBe(false);
+  });
+});
+
+describe("sending a submitted order to its supplier", () => {
+  const sent: { url: string; headers: Record<string, string>; body: string }[] = [];
+  const realFetch = transport.fetch;
+  beforeAll(() => {
+    transport.fetch = async (req: Request) => {
+      if (!req.url.startsWith("https://supplier.example/")) return realFetch(req);
+      sent.push({ url: req.url, headers: Object.fromEntries(req.headers), body: await req.text() });
+      return new Response("ok");
+    };
+  });
+  afterAll(() => {
+    transport.fetch = realFetch;
+  });
+  const sentVia = async (id: string) => (await api(`/v1/purchase-orders/${id}`)).body as { sent_via: string | null; sent_to: string | null; sent_at: string | null };
+
+  it("POSTs it as a signed Standard Webhook when the supplier has a webhook", async () => {
+    const s = await api("/v1/suppliers", { body: { store_id: store.id, name: unique("edi"), currency: "USD", webhook_url: "https://supplier.example/po" } });
+    expect(s.body.webhook_secret).toMatch(/^whsec_/);
+    expect((await api(`/v1/suppliers/${s.body.id}`)).body.webhook_secret).toBeUndefined();
+    const po = await purchaseOrder(s.body.id, [{ sku: skuA, quantity: 4, unit_cost: "2.25" }]);
+    await waitFor(async () => expect(await sentVia(po.id)).toMatchObject({ sent_via: "webhook", sent_to: "https://supplier.example/po" }));
+    const call = sent.find((c) => JSON.parse(c.body).data.purchase_order_id === po.id)!;
+    const signed = { id: call.headers["webhook-id"], timestamp: call.headers["webhook-timestamp"], signature: call.headers["webhook-signature"] };
+    expect(await verify(s.body.webhook_secret, signed, call.body)).toEqual({ ok: true });
+    expect(JSON.parse(call.body)).toMatchObject({
+      type: "purchase_order.submitted",
+      data: { purchase_order_id: po.id, currency: "USD", total: "9.00", lines: [{ line_no: 1, sku: skuA, quantity: 4, unit_cost: "2.25", total: "9.00" }] },
+    });
+  });
+
+  it("emails it with its PDF to a supplier with an email, and marks one with neither to send by hand", async () => {
+    const mail = await supplier({ email: "orders@supplier.example" });
+    const bare = await supplier();
+    const byMail = await purchaseOrder(mail.id, [{ sku: skuA, quantity: 1, unit_cost: "1.00" }]);
+    const byHand = await purchaseOrder(bare.id, [{ sku: skuA, quantity: 1, unit_cost: "1.00" }]);
+    await waitFor(async () => expect(await sentVia(byMail.id)).toMatchObject({ sent_via: "email", sent_to: "orders@supplier.example" }));
+    await waitFor(async () => expect(await sentVia(byHand.id)).toMatchObject({ sent_via: "manual", sent_to: null }));
+    expect((await sentVia(byHand.id)).sent_at).not.toBeNull();
+  });
+
+  it("is a PDF any reader of the order can download, and nobody else", async () => {
+    const s = await supplier({ payment_terms: "NET 30" });
+    const po = await purchaseOrder(s.id, [{ sku: skuA, quantity: 3, unit_cost: "1.50" }], { submit: false });
+    const r = await exports.default.fetch(`http://oms.test/v1/purchase-orders/${po.id}/pdf`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toBe("application/pdf");
+    expect(new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5))).toBe("%PDF-");
+    const key = await createKey("analyst", [other.id]);
+    expect((await api(`/v1/purchase-orders/${po.id}/pdf`, { key })).status).toBe(404);
   });
 });

@@ -332,6 +332,7 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
     case "POST /v1/purchase-orders":
       return { path, body: { supplier_id: await matrixSupplier(), warehouse_id: warehouse.id, lines: [{ sku: "TEA-1", quantity: 10, unit_cost: "1.00" }] } };
     case "GET /v1/purchase-orders/{id}":
+    case "GET /v1/purchase-orders/{id}/pdf":
       return { path: path.replace("{id}", await matrixPurchaseOrder(false)) };
     case "PATCH /v1/purchase-orders/{id}":
       return { path: path.replace("{id}", await matrixPurchaseOrder(false)), body: { note: "matrix" } };

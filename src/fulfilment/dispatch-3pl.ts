@@ -10,11 +10,12 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { database } from "../db/client";
 import { orderLines, orders, shipmentItems, shipments, warehouses } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
+import { transport } from "../lib/outbound-transport";
 import { signedHeaders } from "../lib/standard-webhooks";
 import type { Handler } from "../outbox/consume";
 
-/** How webhooks leave; replaced in tests with a fake 3PL. */
-export const transport = { fetch: (req: Request): Promise<Response> => fetch(req) };
+/** How webhooks leave (src/lib/outbound-transport.ts); the tests' fake 3PL replaces it. */
+export { transport };
 
 const TIMEOUT_MS = 10_000;
 

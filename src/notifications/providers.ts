@@ -8,7 +8,14 @@
  *   NOTIFY_FROM), called with the message id as its idempotency key so a
  *   retried send is not a second email.
  */
-export type OutgoingMessage = { id: string; to: string; subject: string; text: string };
+export type OutgoingMessage = {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  /** Files sent with the message (a purchase order's PDF), their content in base64. */
+  attachments?: { filename: string; contentType: string; base64: string }[];
+};
 
 export type SendResult =
   | { ok: true; providerRef: string | null }
@@ -41,7 +48,13 @@ export function httpEmailProvider({ fetcher = fetch, ...config }: HttpProviderCo
           authorization: `Bearer ${config.apiKey}`,
           "idempotency-key": m.id,
         },
-        body: JSON.stringify({ from: config.from, to: m.to, subject: m.subject, text: m.text }),
+        body: JSON.stringify({
+          from: config.from,
+          to: m.to,
+          subject: m.subject,
+          text: m.text,
+          ...(m.attachments?.length ? { attachments: m.attachments.map((a) => ({ filename: a.filename, content_type: a.contentType, content: a.base64 })) } : {}),
+        }),
       });
       if (res.ok) {
         const body = (await res.json().catch(() => null)) as { id?: unknown } | null;

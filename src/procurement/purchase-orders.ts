@@ -14,6 +14,7 @@ import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database, type Database } from "../db/client";
 import {
+  outbox,
   products,
   purchaseOrderEvents,
   purchaseOrderLines,
@@ -32,6 +33,8 @@ import { warehouseScope } from "../inventory/scope";
 import { newId } from "../lib/ids";
 import { fromMinor, toMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
+import { sendOutbox } from "../outbox/send";
+import type { OutboxRow } from "../outbox/topics";
 import { allowedPoEvents, decidePoEvent, orderQuantityProblem, type PoEvent, type Refusal } from "./purchase-order-rules";
 import type { CreatePurchaseOrder, UpdatePurchaseOrder } from "./schemas";
 import type { SupplierRow } from "./suppliers";
@@ -171,6 +174,9 @@ export async function getPurchaseOrder(env: Env, p: Principal, id: string) {
     closed_at: po.closedAt === null ? null : iso(po.closedAt),
     cancelled_at: po.cancelledAt === null ? null : iso(po.cancelledAt),
     close_reason: po.closeReason,
+    sent_via: po.sentVia,
+    sent_to: po.sentTo,
+    sent_at: po.sentAt === null ? null : iso(po.sentAt),
     allowed_events: allowedPoEvents(po.status),
     lines: lines.map((l) => ({
       line_no: l.lineNo,
@@ -407,11 +413,17 @@ export async function transitionPurchaseOrder(
   }
   if (event === "cancel") Object.assign(set, { cancelledAt: now, closeReason: reason });
   if (event === "close") Object.assign(set, { closedAt: now, closeReason: reason });
-  const r = await commitChange(
-    db,
-    changeStatements(db, po, { type: event === "submit" ? "submitted" : event === "cancel" ? "cancelled" : "closed", to: d.to, actor, reason, set, now }),
-  );
-  return r.ok ? { ok: true } : r;
+  // A submitted order owes the supplier its copy (src/procurement/send-purchase-order.ts), committed with the submit.
+  const message: OutboxRow | null =
+    event === "submit" ? { id: newId("obx", now), orderId: null, topic: "webhooks", type: "purchase_order.send", payload: { purchase_order_id: po.id }, createdAt: now } : null;
+  const r = await commitChange(db, [
+    ...changeStatements(db, po, { type: event === "submit" ? "submitted" : event === "cancel" ? "cancelled" : "closed", to: d.to, actor, reason, set, now }),
+    ...(message ? [db.insert(outbox).values(message)] : []),
+  ]);
+  if (!r.ok) return r;
+  // The direct send; the minute cron's sweep sends it if this one is lost.
+  if (message) await sendOutbox(env, [message]).catch((err) => console.warn(`purchase_order.send for ${po.id}: send failed; the sweep resends it`, err));
+  return { ok: true };
 }
 
 /** The longest lead time among the order's items (an item's own, else the supplier's). */

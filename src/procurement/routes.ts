@@ -11,7 +11,9 @@ import { cursorKey, pageOf } from "../http/pagination";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
+import { purchaseOrderPdf } from "./purchase-order-pdf";
 import { receivePurchaseOrder } from "./receive-purchase-order";
+import { purchaseOrderDocument } from "./send-purchase-order";
 import { draftsFromSuggestions, replenishment } from "./replenishment";
 import { DEFAULT_PARAMS } from "./replenishment-rules";
 import {
@@ -62,7 +64,8 @@ function orThrow(r: ChangeResult | { ok: true; receiptId: string }, what = "purc
   if ("message" in r) throw new ApiError(409, r.code, "Refused", r.message, r.extra ?? {});
 }
 
-procurementRoutes.post("/v1/suppliers", idempotent());
+// A replayed answer does not show the webhook secret again.
+procurementRoutes.post("/v1/suppliers", idempotent({ redact: (b) => ({ ...b, webhook_secret: null }) }));
 procurementRoutes.openapi(
   apiRoute({
     method: "post",
@@ -78,7 +81,7 @@ procurementRoutes.openapi(
     assertStoreInScope(c.get("principal"), body.store_id);
     const r = await createSupplier(c.env, body);
     if (!r.ok) throw validationFailed(r.errors);
-    return c.json(supplierBody(r.row), 201, { location: `/v1/suppliers/${r.row.id}` });
+    return c.json({ ...supplierBody(r.row), webhook_secret: r.row.webhookSecret }, 201, { location: `/v1/suppliers/${r.row.id}` });
   },
 );
 
@@ -130,14 +133,17 @@ procurementRoutes.openapi(
     permission: "procurement:manage",
     tags: TAG,
     summary: "Change a supplier, or deactivate it (`active: false`: no new purchase orders)",
-    description: "Its currency cannot change: its items and orders are priced in it.",
+    description: "Its currency cannot change: its items and orders are priced in it. A new `webhook_url` gets a new signing secret, in this answer only.",
     request: { params: SupplierIdParam, body: jsonBody(UpdateSupplier) },
     responses: { 200: jsonResponse(Supplier, "The supplier"), ...problems(404, 413, 415, 422) },
   }),
   async (c) => {
     const s = await visibleSupplier(c.env, c.get("principal"), c.req.valid("param").id);
     if (!s) throw notFound("supplier");
-    return c.json(supplierBody(await updateSupplier(c.env, s, c.req.valid("json"))), 200);
+    const body = c.req.valid("json");
+    const row = await updateSupplier(c.env, s, body);
+    // A new webhook address comes with a new secret, shown in this answer only.
+    return c.json({ ...supplierBody(row), ...(body.webhook_url ? { webhook_secret: row.webhookSecret } : {}) }, 200);
   },
 );
 
@@ -395,5 +401,28 @@ procurementRoutes.openapi(
     const r = await draftsFromSuggestions(c.env, p, { storeId: b.store_id, warehouseId: b.warehouse_id, params, skus: b.skus }, p.id);
     if (!r.ok) throw validationFailed("errors" in r ? r.errors : [{ field: r.field, message: r.message }]);
     return c.json({ data: r.created.map((x) => ({ id: x.id, supplier_id: x.supplierId, skus: x.skus })), skipped: r.skipped }, 201);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/purchase-orders/{id}/pdf",
+    permission: "procurement:read",
+    tags: TAG,
+    summary: "The purchase order as the supplier receives it, as a PDF",
+    request: { params: PurchaseOrderIdParam },
+    responses: { 200: { description: "An A4 PDF", content: { "application/pdf": { schema: { type: "string", format: "binary" } } } }, ...problems(404) },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    // Visibility first (the key's stores and warehouses), then the document.
+    if (!(await getPurchaseOrder(c.env, c.get("principal"), id))) throw notFound("purchase order");
+    const found = await purchaseOrderDocument(c.env, id);
+    if (!found) throw notFound("purchase order");
+    return c.body((await purchaseOrderPdf(found.doc)) as Uint8Array<ArrayBuffer>, 200, {
+      "content-type": "application/pdf",
+      "content-disposition": `inline; filename="${id}.pdf"`,
+    });
   },
 );

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { PURCHASE_ORDER_STATUSES } from "../db/schema";
 import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
+import { outboundUrlAllowed } from "../lib/outbound-url";
 import { Code, Sku } from "../inventory/schemas";
 import { Amount, Currency } from "../orders/schemas";
 import { PO_EVENTS } from "./purchase-order-rules";
@@ -33,6 +34,13 @@ const supplierFields = {
   lead_time_days: Days.optional().openapi({ description: "Days from submitting an order to the goods arriving (default 7)" }),
   over_receipt_pct: z.number().int().min(0).max(100).optional().openapi({ description: "Receiving up to this % more than ordered needs no reason (default 0)" }),
   note: text(2000).nullable().optional(),
+  webhook_url: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .refine(outboundUrlAllowed, { message: "must be an https URL (plain http only to localhost), without user or password" })
+    .nullable()
+    .optional()
+    .openapi({ description: "Where submitted orders are POSTed as signed Standard Webhooks; without it they are emailed to `email` as a PDF" }),
 };
 
 export const CreateSupplier = z
@@ -60,6 +68,12 @@ export const Supplier = z
     lead_time_days: z.number().int(),
     over_receipt_pct: z.number().int(),
     note: z.string().nullable(),
+    webhook_url: z.string().nullable(),
+    webhook_secret: z
+      .string()
+      .nullable()
+      .optional()
+      .openapi({ description: "The Standard Webhooks secret orders are signed with: only in the answer that set a new webhook_url (null in a replay)" }),
     active: z.boolean(),
     created_at: Rfc3339,
     updated_at: Rfc3339,
@@ -237,6 +251,12 @@ export const PurchaseOrder = PurchaseOrderSummary.extend({
   closed_at: Rfc3339.nullable(),
   cancelled_at: Rfc3339.nullable(),
   close_reason: z.string().nullable(),
+  sent_via: z
+    .enum(["webhook", "email", "manual"])
+    .nullable()
+    .openapi({ description: "How the submitted order reached the supplier; `manual`: it has no webhook or email (or the email was refused): send it by hand" }),
+  sent_to: z.string().nullable(),
+  sent_at: Rfc3339.nullable(),
   allowed_events: z.array(z.enum(PO_EVENTS)),
   lines: z.array(PurchaseOrderLine),
   events: z.array(PurchaseOrderEvent),

@@ -32,6 +32,7 @@ export const supplierBody = (s: SupplierRow) => ({
   lead_time_days: s.leadTimeDays,
   over_receipt_pct: s.overReceiptPct,
   note: s.note,
+  webhook_url: s.webhookUrl,
   active: s.active,
   created_at: iso(s.createdAt),
   updated_at: iso(s.updatedAt),
@@ -63,7 +64,17 @@ function columns(b: Partial<z.infer<typeof UpdateSupplier>>) {
   if (b.over_receipt_pct !== undefined) out.overReceiptPct = b.over_receipt_pct;
   if (b.note !== undefined) out.note = b.note;
   if (b.active !== undefined) out.active = b.active;
+  if (b.webhook_url !== undefined) {
+    out.webhookUrl = b.webhook_url;
+    // A new address gets a new secret (shown once); none, none.
+    out.webhookSecret = b.webhook_url === null ? null : webhookSecret();
+  }
   return out;
+}
+
+/** A Standard Webhooks secret: `whsec_` and 32 random bytes in base64. */
+function webhookSecret(): string {
+  return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
 }
 
 export async function createSupplier(env: Env, body: z.infer<typeof CreateSupplier>): Promise<{ ok: true; row: SupplierRow } | { ok: false; errors: FieldError[] }> {

@@ -5,6 +5,7 @@
  */
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
+import { encryptedText } from "../encrypted";
 
 /** A supplier of one store: whom purchase orders go to, in which currency, on what terms. */
 export const suppliers = sqliteTable(
@@ -26,6 +27,10 @@ export const suppliers = sqliteTable(
     /** Receiving up to this percentage more than ordered needs no reason; beyond it, a reason. */
     overReceiptPct: integer("over_receipt_pct").notNull().default(0),
     note: text("note"),
+    /** Where submitted orders are POSTed as signed Standard Webhooks; without it they are emailed (as a PDF) to `email`. */
+    webhookUrl: text("webhook_url"),
+    /** Sealed at rest (src/db/encrypted.ts). */
+    webhookSecret: encryptedText("webhook_secret"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
@@ -90,6 +95,10 @@ export const purchaseOrders = sqliteTable(
     cancelledAt: integer("cancelled_at"),
     /** Why it was closed short of what was ordered, or cancelled. */
     closeReason: text("close_reason"),
+    /** How the submitted order reached the supplier: by webhook, by email, or not at all (no webhook or email: sent by hand). */
+    sentVia: text("sent_via", { enum: ["webhook", "email", "manual"] }),
+    sentTo: text("sent_to"),
+    sentAt: integer("sent_at"),
   },
   (t) => [index("purchase_orders_store").on(t.storeId, t.status, t.createdAt), index("purchase_orders_supplier").on(t.supplierId, t.createdAt)],
 );
