@@ -20,6 +20,7 @@ import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
 import { channelSetup, timeToApproved, webhookIngest } from "./channels.mjs";
 import { cpuMeter } from "./lib/cpu.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
+import { receiptToAllocation, receiveRequests, receivingSetup } from "./receiving.mjs";
 import { outboundDeliveries } from "./webhooks.mjs";
 import { orderReport, orderServerVars, orderSettings, wholeOrder } from "./whole-order.mjs";
 import { snapshotMain as snapshotCode, startServer as startWrangler } from "./lib/main-server.mjs";
@@ -545,6 +546,22 @@ async function main() {
     webhookToApproved = await timeToApproved({ base: mainSrv.base, adminKey, call, ...auditedShop });
     log(`webhook -> approved: ${webhookToApproved.approved}/${webhookToApproved.sent} approved, p50 ${fmt(webhookToApproved.p50_ms)} ms, p99 ${fmt(webhookToApproved.p99_ms)} ms`);
   }
+  // Purchasing (bench/receiving.mjs): receipts against the D1 insert floor, then receipt -> backorder allocated.
+  if (!interrupted) {
+    const purchasing = await receivingSetup({ base: mainSrv.base, adminKey, must, pool, tag: RUN_TAG });
+    const receipts = await pairRounds(
+      () => scenario("floor: D1 insert", floorSrv.base, () => insertFloor(store.id)),
+      () => scenario("receive against a purchase order", mainSrv.base, () => receiveRequests({ ...purchasing, adminKey, sampler }), { outbox }),
+    );
+    if (receipts) {
+      floors.insertReceipts = receipts.floor;
+      scenarios.receipts = receipts.scenario;
+    }
+    if (!interrupted) {
+      receiptAllocation = await receiptToAllocation({ base: mainSrv.base, adminKey, must, call, ...purchasing, tag: RUN_TAG });
+      log(`receipt -> backorder allocated: ${receiptAllocation.allocated}/${receiptAllocation.orders}, p50 ${fmt(receiptAllocation.p50_ms)} ms, p99 ${fmt(receiptAllocation.p99_ms)} ms`);
+    }
+  }
   // Whole orders, checkout to completed (bench/whole-order.mjs), last: every actor of the order's life at once.
   if (!interrupted) {
     wholeOrders = await wholeOrder({ base: mainSrv.base, adminKey, persist: mainSrv.persist, groups: () => new Set([mainSrv.child.pid]) }, ORDER_SETTINGS, { log });
@@ -562,6 +579,9 @@ let wholeOrders = null;
 /** The platform webhook -> approved measurement (bench/channels.mjs), reported beside the table. */
 let webhookToApproved = null;
 
+/** Receipt -> backorder allocated (bench/receiving.mjs), reported beside the table. */
+let receiptAllocation = null;
+
 /** A throughput counts only if the queue consumers kept pace with it. */
 const keptUp = (s) =>
   s.kept_up
@@ -571,7 +591,7 @@ const keptUp = (s) =>
       : `; consumers needed ${fmt(s.drain_s, 1)} s to catch up (over ${KEPT_UP_S} s): does not count`;
 
 function report({ floors, scenarios, started, outbound, webhookToApproved, wholeOrders }) {
-  const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch", createAudited: "newDo", webhookIngest: "healthz" };
+  const floorOf = { create: "insert", get: "insert", list: "insert", transition: "doBatch", createAudited: "newDo", webhookIngest: "healthz", receipts: "insertReceipts" };
   const rows = [];
   for (const [, f] of Object.entries(floors)) rows.push({ ...f, vs: null, rpsRatio: null, p99Ratio: null });
   for (const [k, s] of Object.entries(scenarios)) {
@@ -629,6 +649,19 @@ function report({ floors, scenarios, started, outbound, webhookToApproved, whole
     reported.push(
       `platform webhook -> approved: p50 ${fmt(w.p50_ms)} ms, p99 ${fmt(w.p99_ms)} ms over ${w.approved} of ${w.sent} orders sent at ${w.per_second}/s` +
         (w.not_approved.length ? `; not approved: ${w.not_approved.join(", ")}` : ""),
+    );
+  }
+  const rc = scenarios.receipts;
+  if (rc) {
+    reported.push(
+      `receipts against purchase orders: ${fmt(rc.rps, 1)} req/s (${fmt(rc.median_ratio * 100)}% of the D1-insert floor, ${fmt(floors.insertReceipts.rps, 1)} req/s), p99 ${fmt(rc.p99)} ms (${fmt(rc.median_p99_ratio, 2)}x); ${fmt(rc.sustained_rps, 1)} sustained with every stock.received message consumed (consumers ${rc.kept_up ? "kept up" : "fell behind"}, drained in ${fmt(rc.drain_s, 1)} s)`,
+    );
+  }
+  if (receiptAllocation) {
+    const a = receiptAllocation;
+    reported.push(
+      `receipt -> backorder allocated: p50 ${fmt(a.p50_ms)} ms, p99 ${fmt(a.p99_ms)} ms over ${a.allocated} of ${a.orders} backorders, one receipt at a time` +
+        (a.not_allocated.length ? `; not allocated: ${a.not_allocated.join(", ")}` : ""),
     );
   }
   const failing = rows.filter((r) => r.failed > 0);
@@ -704,6 +737,7 @@ function report({ floors, scenarios, started, outbound, webhookToApproved, whole
     reported,
     outbound_webhooks: { ...outbound, healthz_floor_rps: floors.healthzOutbound.rps, deliveries_vs_healthz: outbound.backlog.per_second / floors.healthzOutbound.rps },
     webhook_to_approved: webhookToApproved,
+    receipt_to_allocation: receiptAllocation,
     whole_order: wholeOrders,
     all_requests_ok: failing.length === 0,
     noisy_scenarios: noisy.map((r) => r.scenario),
