@@ -95,7 +95,12 @@ export async function receiptToAllocation({ base, adminKey, must, call, storeId,
   }
   const receipts = [];
   for (const w of waiting) {
-    const po = await must(base, "/v1/purchase-orders", { ...admin, body: { supplier_id: supplierId, warehouse_id: warehouseId, lines: [{ sku: w.sku, quantity: 2, unit_cost: "1.00" }] } }, 201);
+    const po = await must(
+      base,
+      "/v1/purchase-orders",
+      { ...admin, body: { supplier_id: supplierId, warehouse_id: warehouseId, lines: [{ sku: w.sku, quantity: 2, unit_cost: "1.00" }] } },
+      201,
+    );
     await must(base, `/v1/purchase-orders/${po.id}/transitions`, { ...admin, body: { event: "submit" } }, 200);
     const received = await must(base, `/v1/purchase-orders/${po.id}/receipts`, { ...admin, body: { lines: [{ line_no: 1, bin: "DOCK-1", quantity: 2 }] } }, 201);
     receipts.push({ ...w, receivedAt: Date.parse(received.receipts[0].created_at) });

@@ -559,7 +559,9 @@ async function main() {
     }
     if (!interrupted) {
       receiptAllocation = await receiptToAllocation({ base: mainSrv.base, adminKey, must, call, ...purchasing, tag: RUN_TAG });
-      log(`receipt -> backorder allocated: ${receiptAllocation.allocated}/${receiptAllocation.orders}, p50 ${fmt(receiptAllocation.p50_ms)} ms, p99 ${fmt(receiptAllocation.p99_ms)} ms`);
+      log(
+        `receipt -> backorder allocated: ${receiptAllocation.allocated}/${receiptAllocation.orders}, p50 ${fmt(receiptAllocation.p50_ms)} ms, p99 ${fmt(receiptAllocation.p99_ms)} ms`,
+      );
     }
   }
   // Whole orders, checkout to completed (bench/whole-order.mjs), last: every actor of the order's life at once.

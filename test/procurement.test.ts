@@ -518,3 +518,84 @@ describe("sending a submitted order to its supplier", () => {
     expect((await api(`/v1/purchase-orders/${po.id}/pdf`, { key })).status).toBe(404);
   });
 });
+
+describe("reports", () => {
+  it("value stock at its moving-average cost, with cover and age, as JSON and CSV", async () => {
+    const s = await supplier();
+    const k = unique("VAL");
+    await createProduct(store.id, k);
+    const po = await purchaseOrder(s.id, [{ sku: k, quantity: 8, unit_cost: "2.50" }]);
+    await receipt(po.id, { lines: [{ line_no: 1, bin: "R-02", quantity: 8 }] });
+    const r = await api(`/v1/reports/stock?warehouse_id=${wh.id}`);
+    expect(r.status).toBe(200);
+    // 8 units at 2.50: 20.00; no sales yet: no cover figure; all received today.
+    expect(r.body.data.find((row: { sku: string }) => row.sku === k)).toEqual({
+      warehouse_id: wh.id,
+      sku: k,
+      on_hand: 8,
+      reserved: 0,
+      available: 8,
+      currency: "USD",
+      avg_unit_cost: "2.50",
+      value: "20.00",
+      units_per_day: 0,
+      days_of_cover: null,
+      age_0_30: 8,
+      age_31_60: 0,
+      age_61_90: 0,
+      age_over_90: 0,
+    });
+    const csv = await exports.default.fetch(`http://oms.test/v1/reports/stock?warehouse_id=${wh.id}&format=csv`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    const text = await csv.text();
+    expect(text.split("\r\n")[0]).toBe(
+      "warehouse_id,sku,on_hand,reserved,available,currency,avg_unit_cost,value,units_per_day,days_of_cover,age_0_30,age_31_60,age_61_90,age_over_90",
+    );
+    expect(text).toContain(`${wh.id},${k},8,0,8,USD,2.50,20.00,0,,8,0,0,0`);
+    // A key of another warehouse sees none of this one's stock.
+    const elsewhere = await createWarehouse();
+    const key = await api("/v1/api-keys", { body: { name: "other dock", role: "analyst", store_ids: ["*"], warehouse_ids: [elsewhere.id] } });
+    const theirs = await api(`/v1/reports/stock?warehouse_id=${wh.id}`, { key: key.body.key });
+    expect(theirs.body.data).toEqual([]);
+  });
+
+  it("rate suppliers on time and fill over a period, with what is still open", async () => {
+    const s = await supplier();
+    const full = await purchaseOrder(s.id, [{ sku: skuA, quantity: 10, unit_cost: "1.00" }]);
+    await receipt(full.id, { lines: [{ line_no: 1, bin: "R-01", quantity: 10 }] });
+    const short = await purchaseOrder(s.id, [{ sku: skuA, quantity: 10, unit_cost: "1.00" }]);
+    await receipt(short.id, { lines: [{ line_no: 1, bin: "R-01", quantity: 6 }] });
+    await api(`/v1/purchase-orders/${short.id}/transitions`, { body: { event: "close", reason: "rest cancelled" } });
+    await purchaseOrder(s.id, [{ sku: skuA, quantity: 4, unit_cost: "2.50" }]);
+    const today = new Date().toISOString().slice(0, 10);
+    const r = await api(`/v1/reports/suppliers?from=${today}&to=${today}&store_id=${store.id}`);
+    expect(r.status).toBe(200);
+    // Received the same day, due in 7 days: on time. Closed short: not. Fill 16 of 20. Open: 4 x 2.50.
+    expect(r.body.data.find((row: { supplier_id: string }) => row.supplier_id === s.id)).toEqual({
+      supplier_id: s.id,
+      supplier_name: expect.any(String),
+      store_id: store.id,
+      currency: "USD",
+      orders_submitted: 3,
+      orders_completed: 2,
+      orders_on_time: 1,
+      on_time_rate: 0.5,
+      units_ordered: 20,
+      units_received: 16,
+      fill_rate: 0.8,
+      open_orders: 1,
+      open_value: "10.00",
+    });
+    const csv = await exports.default.fetch(`http://oms.test/v1/reports/suppliers?from=${today}&to=${today}&store_id=${store.id}&format=csv`, {
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
+    expect((await csv.text()).split("\r\n")[0]).toBe(
+      "supplier_id,supplier_name,store_id,currency,orders_submitted,orders_completed,orders_on_time,on_time_rate,units_ordered,units_received,fill_rate,open_orders,open_value",
+    );
+    for (const q of ["from=2026-13-01&to=2026-12-01", "from=2026-12-02&to=2026-12-01", "to=2026-12-01"]) {
+      expect((await api(`/v1/reports/suppliers?${q}`)).status, q).toBe(400);
+    }
+    const otherKey = await createKey("analyst", [other.id]);
+    expect((await api(`/v1/reports/suppliers?from=${today}&to=${today}`, { key: otherKey })).body.data.map((x: { supplier_id: string }) => x.supplier_id)).not.toContain(s.id);
+  });
+});

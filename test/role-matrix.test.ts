@@ -340,6 +340,10 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path: path.replace("{id}", await matrixPurchaseOrder(false)), body: { event: "submit" } };
     case "POST /v1/purchase-orders/{id}/receipts":
       return { path: path.replace("{id}", await matrixPurchaseOrder(true)), body: { lines: [{ line_no: 1, bin: "A-01", quantity: 1 }] } };
+    case "GET /v1/reports/suppliers":
+      return { path: `${path}?from=2026-11-01&to=2026-11-30` };
+    case "GET /v1/reports/stock":
+      return { path };
     case "GET /v1/replenishment":
       return { path: `${path}?store_id=${store.id}&warehouse_id=${warehouse.id}` };
     case "POST /v1/replenishment/purchase-orders":

@@ -13,10 +13,16 @@ import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
 import { purchaseOrderPdf } from "./purchase-order-pdf";
 import { receivePurchaseOrder } from "./receive-purchase-order";
+import { STOCK_COLUMNS, SUPPLIER_COLUMNS, stockReport, supplierReport } from "./reports";
+import { csvResponse } from "../analytics/csv";
 import { purchaseOrderDocument } from "./send-purchase-order";
 import { draftsFromSuggestions, replenishment } from "./replenishment";
 import { DEFAULT_PARAMS } from "./replenishment-rules";
 import {
+  StockReport,
+  StockReportQuery,
+  SupplierReport,
+  SupplierReportQuery,
   DraftFromSuggestions,
   DraftsMade,
   ReplenishmentList,
@@ -424,5 +430,58 @@ procurementRoutes.openapi(
       "content-type": "application/pdf",
       "content-disposition": `inline; filename="${id}.pdf"`,
     });
+  },
+);
+
+/** One page of rows as CSV (these reports are read whole). */
+async function* onePage(rows: readonly Record<string, unknown>[], columns: readonly string[]) {
+  yield rows.map((r) => columns.map((c) => r[c]));
+}
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/suppliers",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Suppliers: on-time rate, fill rate, open orders and their value",
+    description:
+      "Per supplier of the key's stores, over the orders submitted from `from` to `to` (UTC days, inclusive): how many were received or closed, how many had every unit in by their due time (`on_time_rate`), and units received of units ordered over those (`fill_rate`, lowered by orders closed short); and, whenever submitted, the orders open now and the value still to come on them. Live. `format=csv` for a spreadsheet.",
+    request: { query: SupplierReportQuery },
+    responses: {
+      200: { description: "One row per supplier", content: { "application/json": { schema: SupplierReport }, "text/csv": { schema: { type: "string" } } } },
+      ...problems(400),
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const from = Date.parse(`${q.from}T00:00:00Z`);
+    const to = Date.parse(`${q.to}T00:00:00Z`) + 86_400_000;
+    const rows = await supplierReport(c.env, c.get("principal"), { ...(q.store_id ? { storeId: q.store_id } : {}), from, to });
+    if (q.format === "csv") return (await csvResponse(`suppliers-${q.from}-${q.to}.csv`, SUPPLIER_COLUMNS, onePage(rows, SUPPLIER_COLUMNS))) as never;
+    return c.json({ data: rows }, 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/reports/stock",
+    permission: "reports:read",
+    tags: ["Reports"],
+    summary: "Stock: valuation at moving-average cost, days of cover and ageing, per warehouse and SKU",
+    description:
+      "For the warehouses the key sees: on hand, reserved, available, the moving-average unit cost and the value of what is on hand at it, units sold per day over 28 days (the daily rollups) and the days of cover they leave, and the age of what is on hand in days (first in, first out: the newest receipts are taken as what is still there). Live. `format=csv` for a spreadsheet.",
+    request: { query: StockReportQuery },
+    responses: {
+      200: { description: "One row per warehouse and SKU with stock", content: { "application/json": { schema: StockReport }, "text/csv": { schema: { type: "string" } } } },
+      ...problems(400),
+    },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const rows = await stockReport(c.env, c.get("principal"), q.warehouse_id ? { warehouseId: q.warehouse_id } : {});
+    if (q.format === "csv") return (await csvResponse(`stock-${new Date().toISOString().slice(0, 10)}.csv`, STOCK_COLUMNS, onePage(rows, STOCK_COLUMNS))) as never;
+    return c.json({ data: rows }, 200);
   },
 );

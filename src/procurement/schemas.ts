@@ -331,3 +331,67 @@ export const DraftsMade = z
     skipped: z.array(z.object({ sku: z.string(), action: z.string(), reason: z.string() })),
   })
   .openapi("DraftsMade");
+
+const UtcDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a day like 2026-12-01")
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), { message: "must be a real day" });
+
+export const SupplierReportQuery = z
+  .object({
+    from: UtcDay.openapi({ description: "First day (UTC) of the orders submitted, inclusive", example: "2026-11-01" }),
+    to: UtcDay.openapi({ description: "Last day (UTC), inclusive", example: "2026-11-30" }),
+    store_id: z.string().max(64).optional(),
+    format: z.enum(["json", "csv"]).default("json"),
+  })
+  .refine((q) => q.to >= q.from, { message: "must not be before from", path: ["to"] });
+
+export const SupplierReport = z
+  .object({
+    data: z.array(
+      z.object({
+        supplier_id: z.string(),
+        supplier_name: z.string(),
+        store_id: z.string(),
+        currency: z.string(),
+        orders_submitted: z.number().int(),
+        orders_completed: z.number().int().openapi({ description: "Of those, received or closed" }),
+        orders_on_time: z.number().int().openapi({ description: "Of those, every unit in by the due time" }),
+        on_time_rate: z.number().nullable(),
+        units_ordered: z.number().int(),
+        units_received: z.number().int(),
+        fill_rate: z.number().nullable().openapi({ description: "Units received of units ordered, over the completed orders" }),
+        open_orders: z.number().int().openapi({ description: "Submitted or partly received now, whenever submitted" }),
+        open_value: Amount.openapi({ description: "What is still to come on them, at their prices, in the supplier's currency" }),
+      }),
+    ),
+  })
+  .openapi("SupplierReport");
+
+export const StockReportQuery = z.object({
+  warehouse_id: z.string().max(64).optional(),
+  format: z.enum(["json", "csv"]).default("json"),
+});
+
+export const StockReport = z
+  .object({
+    data: z.array(
+      z.object({
+        warehouse_id: z.string(),
+        sku: z.string(),
+        on_hand: z.number().int(),
+        reserved: z.number().int(),
+        available: z.number().int(),
+        currency: z.string(),
+        avg_unit_cost: Amount.nullable(),
+        value: Amount.nullable().openapi({ description: "On hand at the moving-average cost" }),
+        units_per_day: z.number().openapi({ description: "Sold over the last 28 days, per day (from the daily rollups)" }),
+        days_of_cover: z.number().int().nullable().openapi({ description: "Available / units per day; null without sales" }),
+        age_0_30: z.number().int(),
+        age_31_60: z.number().int(),
+        age_61_90: z.number().int(),
+        age_over_90: z.number().int().openapi({ description: "Including units older than any receipt in the ledger" }),
+      }),
+    ),
+  })
+  .openapi("StockReport");
