@@ -39,6 +39,26 @@ beforeAll(async () => {
   labelled = await labelledShipment();
 });
 
+let destination: string | undefined;
+/** A second warehouse with a bin, where the matrix transfers go. */
+async function matrixDestination(): Promise<string> {
+  if (!destination) {
+    const r = await api("/v1/warehouses", { body: { name: unique("dest"), country: "US", region: "NJ" } });
+    await api(`/v1/warehouses/${r.body.id}/bins`, { body: { code: "D-01" } });
+    destination = r.body.id as string;
+  }
+  return destination;
+}
+
+/** One unit of TEA-1 in transit from the matrix warehouse. */
+async function matrixTransfer(): Promise<string> {
+  const r = await api("/v1/transfers", {
+    body: { from_warehouse_id: warehouse.id, to_warehouse_id: await matrixDestination(), lines: [{ sku: "TEA-1", from_bin: "A-01", quantity: 1 }] },
+  });
+  if (r.status !== 201) throw new Error(`transfer: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.id;
+}
+
 /** A supplier of the matrix store. */
 async function matrixSupplier(): Promise<string> {
   const r = await api("/v1/suppliers", { body: { store_id: store.id, name: unique("supplier"), currency: "USD" } });
@@ -344,6 +364,14 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path: `${path}?from=2026-11-01&to=2026-11-30` };
     case "GET /v1/reports/stock":
       return { path };
+    case "POST /v1/transfers":
+      return { path, body: { from_warehouse_id: warehouse.id, to_warehouse_id: await matrixDestination(), lines: [{ sku: "TEA-1", from_bin: "A-01", quantity: 1 }] } };
+    case "GET /v1/transfers":
+      return { path };
+    case "GET /v1/transfers/{id}":
+      return { path: path.replace("{id}", await matrixTransfer()) };
+    case "POST /v1/transfers/{id}/receipts":
+      return { path: path.replace("{id}", await matrixTransfer()), body: { lines: [{ line_no: 1, bin: "D-01", quantity: 1 }] } };
     case "GET /v1/replenishment":
       return { path: `${path}?store_id=${store.id}&warehouse_id=${warehouse.id}` };
     case "POST /v1/replenishment/purchase-orders":

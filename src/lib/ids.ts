@@ -51,7 +51,8 @@ export type IdPrefix =
   | "sup"
   | "po"
   | "poe"
-  | "prc";
+  | "prc"
+  | "stt";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

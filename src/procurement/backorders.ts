@@ -17,13 +17,14 @@ import type { Handler } from "../outbox/consume";
 /** How many backorders one receipt wakes; the rest wait for the cron, which keeps working through them. */
 export const BACKORDERS_PER_RECEIPT = 100;
 
-export async function allocateBackordersFor(env: Env, { storeId, skus }: { storeId: string; skus: readonly string[] }): Promise<{ tried: number; allocated: number }> {
+/** `storeId` null: every store's (stock moved between warehouses serves whoever waits). */
+export async function allocateBackordersFor(env: Env, { storeId, skus }: { storeId: string | null; skus: readonly string[] }): Promise<{ tried: number; allocated: number }> {
   if (!skus.length) return { tried: 0, allocated: 0 };
   const waiting = await database(env)
     .selectDistinct({ orderId: allocations.orderId, createdAt: allocations.createdAt })
     .from(allocations)
     .innerJoin(orderLines, eq(orderLines.orderId, allocations.orderId))
-    .where(and(eq(allocations.status, "backordered"), eq(allocations.storeId, storeId), inArray(orderLines.sku, [...skus].slice(0, 90))))
+    .where(and(eq(allocations.status, "backordered"), storeId === null ? undefined : eq(allocations.storeId, storeId), inArray(orderLines.sku, [...skus].slice(0, 90))))
     .orderBy(asc(allocations.createdAt), asc(allocations.orderId))
     .limit(BACKORDERS_PER_RECEIPT)
     .all();
@@ -36,8 +37,8 @@ export async function allocateBackordersFor(env: Env, { storeId, skus }: { store
 }
 
 export const allocateOnReceipt: Handler = async function allocateOnReceipt(env, message) {
-  const { store_id: storeId, skus } = message.payload as { store_id?: string; skus?: string[] };
-  if (typeof storeId === "string" && Array.isArray(skus)) await allocateBackordersFor(env, { storeId, skus });
+  const { store_id: storeId, skus } = message.payload as { store_id?: string | null; skus?: string[] };
+  if (Array.isArray(skus)) await allocateBackordersFor(env, { storeId: typeof storeId === "string" ? storeId : null, skus });
   return [];
 };
 

@@ -9,7 +9,20 @@
  */
 import { and, eq, gte, inArray, sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { allocations, orderLines, products, purchaseOrderLines, purchaseOrders, rollupSkuDays, stockLevels, supplierItems, suppliers, warehouses } from "../db/schema";
+import {
+  allocations,
+  orderLines,
+  products,
+  purchaseOrderLines,
+  purchaseOrders,
+  rollupSkuDays,
+  stockLevels,
+  stockTransferLines,
+  stockTransfers,
+  supplierItems,
+  suppliers,
+  warehouses,
+} from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { servesAnyOf } from "../inventory/warehouse-stores";
@@ -65,7 +78,7 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
     .select({ sku: products.sku })
     .from(products)
     .where(and(eq(products.storeId, q.storeId), eq(products.type, "goods")));
-  const [whRows, catalogue, sold, stock, onOrder, backordered, terms] = await db.batch([
+  const [whRows, catalogue, sold, stock, onOrder, inTransit, backordered, terms] = await db.batch([
     db.select({ id: warehouses.id, kind: warehouses.kind, active: warehouses.active, storeIds: warehouses.storeIds }).from(warehouses),
     db
       .select({ sku: products.sku, name: products.name })
@@ -87,6 +100,13 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
       .innerJoin(purchaseOrders, eq(purchaseOrders.id, purchaseOrderLines.purchaseOrderId))
       .where(and(eq(purchaseOrders.warehouseId, q.warehouseId), inArray(purchaseOrders.status, ["submitted", "partially_received"])))
       .groupBy(purchaseOrderLines.sku),
+    // Stock on its way here from another of our warehouses counts as on order too.
+    db
+      .select({ sku: stockTransferLines.sku, units: sql<number>`SUM(${stockTransferLines.quantity} - ${stockTransferLines.receivedQty})` })
+      .from(stockTransferLines)
+      .innerJoin(stockTransfers, eq(stockTransfers.id, stockTransferLines.transferId))
+      .where(and(eq(stockTransfers.toWarehouseId, q.warehouseId), inArray(stockTransfers.status, ["in_transit", "partially_received"])))
+      .groupBy(stockTransferLines.sku),
     db
       .select({ sku: orderLines.sku, units: sql<number>`SUM(${orderLines.quantity})` })
       .from(allocations)
@@ -120,6 +140,7 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
   const soldAt = new Map(sold.map((r) => [key(r.warehouseId, r.sku), Math.max(0, Number(r.units))]));
   const stockAt = new Map(stock.map((r) => [key(r.warehouseId, r.sku), { onHand: Number(r.onHand), reserved: Number(r.reserved) }]));
   const onOrderOf = new Map(onOrder.map((r) => [r.sku, Number(r.units)]));
+  for (const r of inTransit) onOrderOf.set(r.sku, (onOrderOf.get(r.sku) ?? 0) + Number(r.units));
   const backorderedOf = new Map(backordered.map((r) => [r.sku, Number(r.units)]));
   const supplierOf = termsBySku(terms.map((t) => ({ ...t, preferred: Boolean(t.preferred) })));
   const suggestions = catalogue.map((product) => {

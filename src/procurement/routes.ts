@@ -13,12 +13,19 @@ import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
 import { purchaseOrderPdf } from "./purchase-order-pdf";
 import { receivePurchaseOrder } from "./receive-purchase-order";
+import { getTransfer, listTransfers, receiveTransfer, sendTransfer, transferBody } from "./transfers";
 import { STOCK_COLUMNS, SUPPLIER_COLUMNS, stockReport, supplierReport } from "./reports";
 import { csvResponse } from "../analytics/csv";
 import { purchaseOrderDocument } from "./send-purchase-order";
 import { draftsFromSuggestions, replenishment } from "./replenishment";
 import { DEFAULT_PARAMS } from "./replenishment-rules";
 import {
+  ListTransfersQuery,
+  ReceiveTransfer,
+  SendTransfer,
+  StockTransfer,
+  StockTransferList,
+  TransferIdParam,
   StockReport,
   StockReportQuery,
   SupplierReport,
@@ -483,5 +490,100 @@ procurementRoutes.openapi(
     const rows = await stockReport(c.env, c.get("principal"), q.warehouse_id ? { warehouseId: q.warehouse_id } : {});
     if (q.format === "csv") return (await csvResponse(`stock-${new Date().toISOString().slice(0, 10)}.csv`, STOCK_COLUMNS, onePage(rows, STOCK_COLUMNS))) as never;
     return c.json({ data: rows }, 200);
+  },
+);
+
+/** A transfer's refusal as its problem, as for purchase orders. */
+function transferOrThrow(r: { ok: true } | { ok: false; code: string; message?: string; errors?: { field: string; message: string }[]; extra?: Record<string, unknown> }): void {
+  if (r.ok) return;
+  if (r.code === "not_found") throw notFound("transfer");
+  if (r.code === "invalid" && r.errors) throw validationFailed(r.errors);
+  throw new ApiError(409, r.code, "Refused", r.message ?? r.code, r.extra ?? {});
+}
+
+procurementRoutes.post("/v1/transfers", idempotent());
+procurementRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/transfers",
+    permission: "inventory:write",
+    tags: ["Inventory"],
+    summary: "Send stock to another of our warehouses: in transit until it is received there",
+    description:
+      "The units leave the source's bins now (`transfer_out`; 409 `insufficient_stock` when a bin has fewer available, nothing moved), with the source's moving-average cost. Until received they count as on order for the destination's replenishment.",
+    request: { body: jsonBody(SendTransfer) },
+    responses: { 201: jsonResponse(StockTransfer, "The transfer, in transit"), ...problems(409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const r = await sendTransfer(c.env, p, c.req.valid("json"), p.id);
+    transferOrThrow(r);
+    const t = (await getTransfer(c.env, p, (r as { id: string }).id))!;
+    return c.json(transferBody(t.transfer, t.lines), 201, { location: `/v1/transfers/${t.transfer.id}` });
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/transfers",
+    permission: "inventory:read",
+    tags: ["Inventory"],
+    summary: "List transfers between warehouses, newest first",
+    request: { query: ListTransfersQuery },
+    responses: { 200: jsonResponse(StockTransferList, "A page of transfers"), ...problems(400, 422) },
+  }),
+  async (c) => {
+    const q = c.req.valid("query");
+    const p = c.get("principal");
+    const before = cursorKey(q.cursor, (k) => k.startsWith("stt_"));
+    const rows = await listTransfers(c.env, p, {
+      ...(q.warehouse_id === undefined ? {} : { warehouseId: q.warehouse_id }),
+      ...(q.status === undefined ? {} : { statuses: q.status }),
+      ...(before === undefined ? {} : { before }),
+      limit: q.limit,
+    });
+    const page = pageOf(rows, q.limit, (t) => t.id);
+    const full = await Promise.all(page.data.map((t) => getTransfer(c.env, p, t.id)));
+    return c.json({ data: full.flatMap((t) => (t ? [transferBody(t.transfer, t.lines)] : [])), next_cursor: page.next_cursor }, 200);
+  },
+);
+
+procurementRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/transfers/{id}",
+    permission: "inventory:read",
+    tags: ["Inventory"],
+    summary: "A transfer with its lines",
+    request: { params: TransferIdParam },
+    responses: { 200: jsonResponse(StockTransfer, "The transfer"), ...problems(404) },
+  }),
+  async (c) => {
+    const t = await getTransfer(c.env, c.get("principal"), c.req.valid("param").id);
+    if (!t) throw notFound("transfer");
+    return c.json(transferBody(t.transfer, t.lines), 200);
+  },
+);
+
+procurementRoutes.post("/v1/transfers/:id/receipts", idempotent());
+procurementRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/transfers/{id}/receipts",
+    permission: "inventory:write",
+    tags: ["Inventory"],
+    summary: "Receive a transfer's units into the destination's bins",
+    description:
+      "Each line's units go into a storage bin of the destination (`transfer_in`) and its cost into the destination's moving average (when both keep costs in the same currency); backorders waiting for them are allocated at once. Never more than was sent (409 `over_receipt`, also for two receipts of the same units at once).",
+    request: { params: TransferIdParam, body: jsonBody(ReceiveTransfer) },
+    responses: { 201: jsonResponse(StockTransfer, "The transfer"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const p = c.get("principal");
+    const { id } = c.req.valid("param");
+    transferOrThrow(await receiveTransfer(c.env, p, id, c.req.valid("json"), p.id));
+    const t = (await getTransfer(c.env, p, id))!;
+    return c.json(transferBody(t.transfer, t.lines), 201);
   },
 );

@@ -1,6 +1,6 @@
 /** The procurement API's shapes: suppliers, their items, purchase orders, their changes and receipts. */
 import { z } from "@hono/zod-openapi";
-import { PURCHASE_ORDER_STATUSES } from "../db/schema";
+import { PURCHASE_ORDER_STATUSES, TRANSFER_STATUSES } from "../db/schema";
 import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
 import { outboundUrlAllowed } from "../lib/outbound-url";
 import { Code, Sku } from "../inventory/schemas";
@@ -395,3 +395,61 @@ export const StockReport = z
     ),
   })
   .openapi("StockReport");
+
+export const TransferIdParam = z.object({ id: idParam("stt_01KB2R8W3D4C9QJ6H7ZNEXAMPLE") });
+
+export const SendTransfer = z
+  .object({
+    from_warehouse_id: text(64),
+    to_warehouse_id: text(64),
+    note: text(500).optional(),
+    lines: z
+      .array(z.object({ sku: Sku, from_bin: Code, quantity: Quantity }).strict())
+      .min(1)
+      .max(200),
+  })
+  .strict()
+  .openapi("SendTransfer");
+
+export const ReceiveTransfer = z
+  .object({
+    lines: z
+      .array(z.object({ line_no: z.number().int().min(1), bin: Code, quantity: Quantity }).strict())
+      .min(1)
+      .max(200),
+  })
+  .strict()
+  .openapi("ReceiveTransfer");
+
+export const StockTransfer = z
+  .object({
+    id: z.string(),
+    from_warehouse_id: z.string(),
+    to_warehouse_id: z.string(),
+    status: z.enum(TRANSFER_STATUSES),
+    note: z.string().nullable(),
+    created_by: z.string(),
+    created_at: Rfc3339,
+    received_at: Rfc3339.nullable(),
+    units: z.number().int(),
+    received_units: z.number().int(),
+    lines: z.array(
+      z.object({
+        line_no: z.number().int(),
+        sku: z.string(),
+        from_bin_id: z.string(),
+        quantity: z.number().int(),
+        received_qty: z.number().int(),
+        unit_cost: Amount.nullable().openapi({ description: "The source's moving-average cost when it left" }),
+        currency: z.string(),
+      }),
+    ),
+  })
+  .openapi("StockTransfer");
+export const StockTransferList = listOf(StockTransfer, "StockTransferList");
+
+export const ListTransfersQuery = z.object({
+  ...ListQuery,
+  warehouse_id: z.string().max(64).optional().openapi({ description: "Transfers from or to this warehouse" }),
+  status: csv(TRANSFER_STATUSES).optional(),
+});

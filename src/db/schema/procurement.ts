@@ -165,3 +165,43 @@ export const purchaseOrderReceipts = sqliteTable(
   },
   (t) => [index("purchase_order_receipts_po").on(t.purchaseOrderId, t.createdAt)],
 );
+
+export const TRANSFER_STATUSES = ["in_transit", "partially_received", "received"] as const;
+
+/**
+ * Stock sent from one of our warehouses to another: it leaves the source's
+ * bins when sent (transfer_out movements) and is in transit, counted on
+ * neither warehouse's shelves but on order for the destination, until
+ * received into the destination's bins (transfer_in), at the cost it left with.
+ */
+export const stockTransfers = sqliteTable(
+  "stock_transfers",
+  {
+    id: text("id").primaryKey(),
+    fromWarehouseId: text("from_warehouse_id").notNull(),
+    toWarehouseId: text("to_warehouse_id").notNull(),
+    status: text("status", { enum: TRANSFER_STATUSES }).notNull(),
+    note: text("note"),
+    createdBy: text("created_by").notNull(),
+    createdAt: integer("created_at").notNull(),
+    receivedAt: integer("received_at"),
+  },
+  (t) => [index("stock_transfers_to").on(t.toWarehouseId, t.status), index("stock_transfers_from").on(t.fromWarehouseId, t.createdAt)],
+);
+
+export const stockTransferLines = sqliteTable(
+  "stock_transfer_lines",
+  {
+    transferId: text("transfer_id").notNull(),
+    lineNo: integer("line_no").notNull(),
+    sku: text("sku").notNull(),
+    fromBinId: text("from_bin_id").notNull(),
+    quantity: integer("quantity").notNull(),
+    /** The source's moving-average cost when the goods left, in `currency` (null: none recorded). */
+    unitCost: integer("unit_cost"),
+    currency: text("currency").notNull(),
+    receivedQty: integer("received_qty").notNull().default(0),
+  },
+  // Never more received than was sent: two receipts of the last units at once cannot both count.
+  (t) => [primaryKey({ columns: [t.transferId, t.lineNo] }), check("stock_transfer_lines_received_within_sent", sql`${t.receivedQty} >= 0 AND ${t.receivedQty} <= ${t.quantity}`)],
+);
