@@ -144,7 +144,13 @@ describe("console settings: a store", () => {
     expect(after.notify_on.sort()).toEqual(["order.delivered", "order.shipped"]);
     // An empty return window is no limit, and no thresholds is no finance review.
     await postForm(`/console/settings/stores/${store.id}`, session, storeFields({ return_window_days: "", finance_currency: [""], finance_amount: [""] }));
-    expect((await api(`/v1/stores/${store.id}`)).body).toMatchObject({ return_window_days: null, finance_review: null });
+    expect((await api(`/v1/stores/${store.id}`)).body).toMatchObject({ return_window_days: null, finance_review: null, backorder_priority: "oldest" });
+    // Which backorders get arriving stock first.
+    expect(form.html).toContain('<select id="backorder_priority" name="backorder_priority">');
+    await postForm(`/console/settings/stores/${store.id}`, session, storeFields({ backorder_priority: "fewest_units" }));
+    expect((await api(`/v1/stores/${store.id}`)).body.backorder_priority).toBe("fewest_units");
+    const zh = await openPage(`/console/settings/stores/${store.id}`, session, { cookie: "oms_console_lang=zh-CN" });
+    expect(zh.html).toContain("件数最少的订单（让更多顾客先收到货）");
   });
 
   it("refuses a time zone that does not exist and negative days, naming each field, and writes nothing", async () => {

@@ -467,6 +467,32 @@ describe("backorders", () => {
   });
 });
 
+describe("backorder priority", () => {
+  it("gives arriving stock to the largest orders first when the store says so", async () => {
+    const shop = await createStore();
+    expect((await api(`/v1/stores/${shop.id}`, { method: "PATCH", body: { backorder_priority: "biggest" } })).status).toBe(422);
+    const set = await api(`/v1/stores/${shop.id}`, { method: "PATCH", body: { backorder_priority: "largest_value" } });
+    expect(set.body.backorder_priority).toBe("largest_value");
+    const sku = unique("PRI");
+    await createProduct(shop.id, sku);
+    const allocation = (id: string) => api(`/v1/orders/${id}/allocation`).then((r) => r.body.status as string);
+    const waiting: { id: string }[] = [];
+    for (const price of ["5.00", "50.00", "20.00"]) {
+      const o = await createOrder(shop.id, { lines: [{ sku, quantity: 2, unit_price: price }] });
+      await transition(o.id, "approve");
+      await waitFor(async () => expect(await allocation(o.id)).toBe("backordered"));
+      waiting.push(o);
+    }
+    const s = (await api("/v1/suppliers", { body: { store_id: shop.id, name: "p", currency: "USD" } })).body;
+    const po = (await api("/v1/purchase-orders", { body: { supplier_id: s.id, warehouse_id: wh.id, lines: [{ sku, quantity: 2, unit_cost: "1.00" }] } })).body;
+    await api(`/v1/purchase-orders/${po.id}/transitions`, { body: { event: "submit" } });
+    expect((await receipt(po.id, { lines: [{ line_no: 1, bin: "R-01", quantity: 2 }] })).status).toBe(201);
+    // The 50.00 order (the second, not the oldest) is served; the others wait.
+    await waitFor(async () => expect(await allocation(waiting[1]!.id)).toBe("allocated"));
+    expect([await allocation(waiting[0]!.id), await allocation(waiting[2]!.id)]).toEqual(["backordered", "backordered"]);
+  });
+});
+
 describe("sending a submitted order to its supplier", () => {
   const sent: { url: string; headers: Record<string, string>; body: string }[] = [];
   const realFetch = transport.fetch;

@@ -1,39 +1,69 @@
 /**
- * Stock arrived: the orders waiting for it are allocated now, not at the
- * minute cron's next retry (whose backoff grows to an hour for an old
- * backorder). Oldest backorder first. Each allocation reserves through the
- * order's object against the stock as it is when it commits, so orders that
- * arrive meanwhile and backorders compete fairly and nothing is oversold: a
- * backorder that loses stays one, for the cron. Idempotent: allocating an
- * order that is no longer backordered does nothing.
+ * Stock arrived (a purchase order's receipt, a transfer received): the orders
+ * waiting for it are allocated now, not at the minute cron's next retry
+ * (whose backoff grows to an hour for an old backorder). In the order each
+ * store chose (`backorder_priority`): oldest backorder first, the largest
+ * orders by value, or the smallest orders (so the most customers are served).
+ * Each allocation reserves through the order's object against the stock as it
+ * is when it commits, so orders that arrive meanwhile and backorders compete
+ * fairly and nothing is oversold: a backorder that loses stays one, for the
+ * cron. Idempotent: allocating an order that is no longer backordered does
+ * nothing.
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { allocations, orderLines } from "../db/schema";
+import { allocations, orderLines, orders, stores } from "../db/schema";
 import type { Env } from "../env";
 import { allocateOrder } from "../fulfilment/allocate-order";
 import type { Handler } from "../outbox/consume";
+import { type BackorderPriority, servingOrder, type Waiting } from "./backorder-priority";
 
-/** How many backorders one receipt wakes; the rest wait for the cron, which keeps working through them. */
+/** How many backorders one arrival wakes; the rest wait for the cron, which keeps working through them. */
 export const BACKORDERS_PER_RECEIPT = 100;
 
 /** `storeId` null: every store's (stock moved between warehouses serves whoever waits). */
 export async function allocateBackordersFor(env: Env, { storeId, skus }: { storeId: string | null; skus: readonly string[] }): Promise<{ tried: number; allocated: number }> {
   if (!skus.length) return { tried: 0, allocated: 0 };
-  const waiting = await database(env)
-    .selectDistinct({ orderId: allocations.orderId, createdAt: allocations.createdAt })
+  const db = database(env);
+  const rows = await db
+    .select({
+      orderId: allocations.orderId,
+      storeId: allocations.storeId,
+      backorderedAt: allocations.createdAt,
+      total: orders.totalAmount,
+      units: sql<number>`(SELECT COALESCE(SUM(${orderLines.quantity}), 0) FROM ${orderLines} WHERE ${orderLines.orderId} = ${allocations.orderId})`,
+      priority: stores.backorderPriority,
+    })
     .from(allocations)
-    .innerJoin(orderLines, eq(orderLines.orderId, allocations.orderId))
-    .where(and(eq(allocations.status, "backordered"), storeId === null ? undefined : eq(allocations.storeId, storeId), inArray(orderLines.sku, [...skus].slice(0, 90))))
-    .orderBy(asc(allocations.createdAt), asc(allocations.orderId))
-    .limit(BACKORDERS_PER_RECEIPT)
+    .innerJoin(orders, eq(orders.id, allocations.orderId))
+    .innerJoin(stores, eq(stores.id, allocations.storeId))
+    .where(
+      and(
+        eq(allocations.status, "backordered"),
+        storeId === null ? undefined : eq(allocations.storeId, storeId),
+        inArray(
+          allocations.orderId,
+          db
+            .selectDistinct({ id: orderLines.orderId })
+            .from(orderLines)
+            .where(inArray(orderLines.sku, [...skus].slice(0, 90))),
+        ),
+      ),
+    )
     .all();
+  const byStore = new Map<string, { priority: BackorderPriority; waiting: Waiting[] }>();
+  for (const r of rows) {
+    const entry = byStore.get(r.storeId) ?? { priority: r.priority, waiting: [] };
+    entry.waiting.push({ orderId: r.orderId, storeId: r.storeId, backorderedAt: r.backorderedAt, total: r.total, units: Number(r.units) });
+    byStore.set(r.storeId, entry);
+  }
+  const queue = [...byStore.values()].flatMap((s) => servingOrder(s.waiting, s.priority)).slice(0, BACKORDERS_PER_RECEIPT);
   let allocated = 0;
-  for (const w of waiting) {
+  for (const w of queue) {
     const r = await allocateOrder(env, w.orderId, { actor: "system:receipt" });
     if (r.status === "allocated") allocated++;
   }
-  return { tried: waiting.length, allocated };
+  return { tried: queue.length, allocated };
 }
 
 export const allocateOnReceipt: Handler = async function allocateOnReceipt(env, message) {

@@ -20,6 +20,7 @@ const storeBody = (s: StoreRow) => ({
   notify_on: s.notifyOn,
   finance_review: s.financeReview ? { thresholds: s.financeReview } : null,
   complete_after_days: s.completeAfterDays,
+  backorder_priority: s.backorderPriority,
   archive_after_days: s.archiveAfterDays,
   return_window_days: s.returnWindowDays,
   created_at: iso(s.createdAt),

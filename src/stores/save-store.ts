@@ -10,8 +10,18 @@ import type { CreateStoreInput, UpdateStoreInput } from "./schemas";
 export type StoreRow = typeof stores.$inferSelect;
 
 /** API fields to columns: the snake_case names that differ. */
-const columns = ({ auto_audit, notify_on, finance_review, complete_after_days, archive_after_days, return_window_days, ...rest }: CreateStoreInput | UpdateStoreInput) => ({
+const columns = ({
+  auto_audit,
+  notify_on,
+  finance_review,
+  complete_after_days,
+  archive_after_days,
+  return_window_days,
+  backorder_priority,
+  ...rest
+}: CreateStoreInput | UpdateStoreInput) => ({
   ...rest,
+  ...(backorder_priority === undefined ? {} : { backorderPriority: backorder_priority }),
   ...(complete_after_days === undefined ? {} : { completeAfterDays: complete_after_days }),
   ...(archive_after_days === undefined ? {} : { archiveAfterDays: archive_after_days }),
   ...(return_window_days === undefined ? {} : { returnWindowDays: return_window_days }),

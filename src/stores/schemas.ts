@@ -42,6 +42,11 @@ export const FinanceReview = z
   })
   .openapi({ description: "Two-level review: approving a held order above these totals takes a customer-service check and then a finance check by someone else" });
 
+export const BackorderPriority = z.enum(["oldest", "largest_value", "fewest_units"]).openapi({
+  description:
+    "Which backorders get arriving stock first: `oldest` (first backordered, the default), `largest_value` (the highest order total) or `fewest_units` (the smallest orders, so the most customers are served)",
+});
+
 export const Store = z
   .object({
     id: z.string(),
@@ -55,6 +60,7 @@ export const Store = z
     complete_after_days: z.number().int(),
     archive_after_days: z.number().int(),
     return_window_days: z.number().int().nullable(),
+    backorder_priority: BackorderPriority,
     created_at: Rfc3339,
     updated_at: Rfc3339,
   })
@@ -71,6 +77,7 @@ export const CreateStore = z
     complete_after_days: Days.optional(),
     archive_after_days: Days.optional(),
     return_window_days: ReturnWindowDays.optional(),
+    backorder_priority: BackorderPriority.optional(),
   })
   .openapi("CreateStore");
 export const UpdateStore = z
@@ -85,6 +92,7 @@ export const UpdateStore = z
     complete_after_days: Days,
     archive_after_days: Days,
     return_window_days: ReturnWindowDays,
+    backorder_priority: BackorderPriority,
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })

@@ -16,6 +16,7 @@ export type StoreValues = {
   complete_after_days: string;
   archive_after_days: string;
   return_window_days: string;
+  backorder_priority: string;
   /** Finance review thresholds, currency then amount. */
   finance: [string, string][];
   notify_on: string[];
@@ -31,6 +32,7 @@ export function valuesOfStore(s: z.infer<typeof Store>): StoreValues {
     complete_after_days: String(s.complete_after_days),
     archive_after_days: String(s.archive_after_days),
     return_window_days: s.return_window_days === null ? "" : String(s.return_window_days),
+    backorder_priority: s.backorder_priority,
     finance: Object.entries(s.finance_review?.thresholds ?? {}),
     notify_on: s.notify_on,
   };
@@ -57,6 +59,7 @@ export function valuesOfForm(read: Read): StoreValues {
     complete_after_days: read.one("complete_after_days"),
     archive_after_days: read.one("archive_after_days"),
     return_window_days: read.one("return_window_days"),
+    backorder_priority: read.one("backorder_priority"),
     finance,
     notify_on: read.all("notify_on").filter(Boolean),
   };
@@ -74,6 +77,8 @@ export function changesOf(v: StoreValues): Record<keyof UpdateStoreInput, unknow
     complete_after_days: numberOrText(v.complete_after_days) ?? "",
     archive_after_days: numberOrText(v.archive_after_days) ?? "",
     return_window_days: numberOrText(v.return_window_days),
+    // A form from before the field existed sends none: the store keeps its priority.
+    backorder_priority: v.backorder_priority || undefined,
     finance_review: Object.keys(thresholds).length ? { thresholds } : null,
     notify_on: v.notify_on,
   };

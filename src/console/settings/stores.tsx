@@ -222,6 +222,15 @@ function storeEditPage(c: ConsoleContext, store: StoreBody, opts: { values?: Sto
             <Field id="return_window_days" label={t.return_window_days} hint={t.return_window_hint} error={errors.return_window_days} lang={ui.lang}>
               <input id="return_window_days" name="return_window_days" type="number" min={0} max={365} step={1} value={v.return_window_days} />
             </Field>
+            <Field id="backorder_priority" label={t.backorder_priority} hint={t.backorder_priority_hint} error={errors.backorder_priority} lang={ui.lang}>
+              <select id="backorder_priority" name="backorder_priority">
+                {(["oldest", "largest_value", "fewest_units"] as const).map((k) => (
+                  <option value={k} selected={v.backorder_priority === k}>
+                    {t[`backorder_${k}`]}
+                  </option>
+                ))}
+              </select>
+            </Field>
           </div>
           <fieldset>
             <legend>{t.finance_review}</legend>

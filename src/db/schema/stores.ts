@@ -12,6 +12,14 @@ export const stores = sqliteTable("stores", {
   autoAudit: integer("auto_audit", { mode: "boolean" }).notNull().default(true),
   /** A delivered order completes by itself after this many days (the customer can confirm receipt sooner). */
   completeAfterDays: integer("complete_after_days").notNull().default(7),
+  /**
+   * Which backorders get stock first when it arrives (src/procurement/backorders.ts): `oldest` (first
+   * backordered), `largest_value` (the highest order total) or `fewest_units` (the smallest orders, so the most
+   * customers are served).
+   */
+  backorderPriority: text("backorder_priority", { enum: ["oldest", "largest_value", "fewest_units"] })
+    .notNull()
+    .default("oldest"),
   /** Customers may ask to return or exchange goods for this many days after delivery; null: no limit. Staff may still open one later. */
   returnWindowDays: integer("return_window_days"),
   /** Completed and cancelled orders leave the working lists (archived, frozen) after this many days. */

@@ -1,0 +1,1 @@
+ALTER TABLE `stores` ADD `backorder_priority` text DEFAULT 'oldest' NOT NULL;
