@@ -490,6 +490,100 @@ describe("a Shopify shop and a partner's endpoint, over HTTP", () => {
   });
 });
 
+describe("buying stock, over HTTP", () => {
+  // The supplier's system is the stand-in's receiver: a real HTTP server the Worker POSTs the order to.
+  let standIn;
+  before(async () => {
+    standIn = await startStandIn();
+  });
+  after(() => standIn?.close());
+
+  test("a buyer orders from a supplier (signed webhook and PDF), the dock receives it, the backorder waiting for it ships, the reports show it", { timeout: 120_000 }, async () => {
+    const sku = unique("BUY");
+    const store = (await api("/v1/stores", { body: { name: unique("buying"), currency: "USD", auto_audit: false } })).body;
+    assert.equal((await api("/v1/products", { body: { store_id: store.id, sku, name: "Kettle", price: "30.00" } })).status, 201);
+    const wh = (await api("/v1/warehouses", { body: { name: unique("dock"), country: "US", region: "NY", store_ids: [store.id] } })).body;
+    assert.equal((await api(`/v1/warehouses/${wh.id}/bins`, { body: { code: "RCV-1" } })).status, 201);
+    const receiver = `receiver~${unique("supplier")}`;
+    const supplier = await api("/v1/suppliers", { body: { store_id: store.id, name: "Kettle Works", currency: "USD", webhook_url: `${standIn.url}/${receiver}/orders` } });
+    assert.equal(supplier.status, 201, JSON.stringify(supplier.body));
+    assert.match(supplier.body.webhook_secret, /^whsec_/);
+    assert.equal((await api(`/v1/suppliers/${supplier.body.id}/items/${sku}`, { method: "PUT", body: { unit_cost: "12.00", pack_size: 2 } })).status, 201);
+
+    // A customer's order waits for stock nobody has.
+    const order = await api("/v1/orders", { body: orderBody({ store_id: store.id, lines: [{ sku, quantity: 2, unit_price: "30.00" }] }) });
+    assert.equal(order.status, 201, JSON.stringify(order.body));
+    assert.equal((await api(`/v1/orders/${order.body.id}/transitions`, { body: { event: "approve" } })).status, 200);
+    let allocation;
+    for (let i = 0; i < 120 && allocation?.status !== "backordered"; i++) {
+      allocation = (await api(`/v1/orders/${order.body.id}/allocation`)).body;
+      await sleep(250);
+    }
+    assert.equal(allocation.status, "backordered", JSON.stringify(allocation));
+
+    // Replenishment says what to buy; the buyer turns it into a draft, at the supplier's price and packs.
+    const suggested = await api(`/v1/replenishment?store_id=${store.id}&warehouse_id=${wh.id}`);
+    const line = suggested.body.data.find((s) => s.sku === sku);
+    assert.equal(line?.action, "order", JSON.stringify(suggested.body));
+    assert.equal(line.quantity, 2);
+    const drafts = await api("/v1/replenishment/purchase-orders", { body: { store_id: store.id, warehouse_id: wh.id, skus: [sku] } });
+    assert.equal(drafts.status, 201, JSON.stringify(drafts.body));
+    const poId = drafts.body.data[0].id;
+    // The wrong moment: nothing arrives against a draft.
+    assert.equal((await api(`/v1/purchase-orders/${poId}/receipts`, { body: { lines: [{ line_no: 1, bin: "RCV-1", quantity: 2 }] } })).body.code, "not_receivable");
+    assert.equal((await api(`/v1/purchase-orders/${poId}/transitions`, { body: { event: "submit" } })).status, 200);
+
+    // The supplier hears it, signed.
+    const verifier = new Webhook(supplier.body.webhook_secret);
+    let heard = [];
+    for (let i = 0; i < 120 && !heard.length; i++) {
+      const requests = await (await fetch(`${standIn.url}/_control/${receiver}/requests`)).json();
+      heard = requests.map((r) => verifier.verify(r.body, r.headers)).filter((e) => e.data.purchase_order_id === poId);
+      await sleep(250);
+    }
+    assert.equal(heard.length, 1, JSON.stringify(heard));
+    assert.deepEqual(
+      heard[0].data.lines.map((l) => [l.sku, l.quantity, l.unit_cost]),
+      [[sku, 2, "12.00"]],
+    );
+    const pdf = await fetch(`${server.base}/v1/purchase-orders/${poId}/pdf`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+    assert.equal(pdf.headers.get("content-type"), "application/pdf");
+    assert.equal(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+      "%PDF-",
+    );
+
+    // Another store's key neither sees nor receives it.
+    const otherStore = (await api("/v1/stores", { body: { name: unique("other"), currency: "USD" } })).body;
+    const outsider = (await api("/v1/api-keys", { body: { name: "outsider", role: "warehouse", store_ids: [otherStore.id] } })).body.key;
+    assert.equal((await api(`/v1/purchase-orders/${poId}/receipts`, { body: { lines: [{ line_no: 1, bin: "RCV-1", quantity: 2 }] }, key: outsider })).status, 404);
+
+    // The dock receives; the backorder is allocated from the receipt (no cron needed).
+    const received = await api(`/v1/purchase-orders/${poId}/receipts`, {
+      body: { lines: [{ line_no: 1, bin: "RCV-1", quantity: 2 }], reference: "DN-1" },
+      headers: { "idempotency-key": unique("dn") },
+    });
+    assert.equal(received.status, 201, JSON.stringify(received.body));
+    assert.equal(received.body.status, "received");
+    for (let i = 0; i < 120 && allocation?.status !== "allocated"; i++) {
+      allocation = (await api(`/v1/orders/${order.body.id}/allocation`)).body;
+      await sleep(250);
+    }
+    assert.equal(allocation.status, "allocated", JSON.stringify(allocation));
+    assert.equal((await api(`/v1/purchase-orders/${poId}/receipts`, { body: { lines: [{ line_no: 1, bin: "RCV-1", quantity: 1 }] } })).body.code, "not_receivable");
+
+    // The numbers: valued at 12.00, reserved for the order; the supplier delivered in full, on time.
+    const stock = await fetch(`${server.base}/v1/reports/stock?warehouse_id=${wh.id}&format=csv`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+    assert.ok((await stock.text()).includes(`${wh.id},${sku},2,2,0,USD,12.00,24.00`));
+    const today = new Date().toISOString().slice(0, 10);
+    const rated = (await api(`/v1/reports/suppliers?from=${today}&to=${today}&store_id=${store.id}`)).body.data[0];
+    assert.equal(rated.fill_rate, 1);
+    assert.equal(rated.on_time_rate, 1);
+  });
+});
+
 describe("shutdown", () => {
   test("SIGTERM to start.mjs stops wrangler and exits 0", { timeout: 60_000 }, async () => {
     const s = server;
