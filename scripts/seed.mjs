@@ -37,17 +37,18 @@ export const DEMO_BINS = [
 
 /**
  * Purchasing: a supplier of the demo store with two items on its list, and two purchase orders to it for the main
- * warehouse: one submitted, one partly received (60 of the 100 tea put away in A-01 at the day's rate, with
+ * warehouse: one submitted, one partly received (12 of the 20 kettles put away in A-01 at the day's rate, with
  * freight), so the purchasing screens have something to show. The supplier prices in CNY and the warehouse keeps
- * its costs in USD, so the receipt shows its exchange rate. Ids start "00DEMO" and so sort before (older than) any
- * made later; times are relative to the first seed.
+ * its costs in USD, so the receipt shows its exchange rate. Kettles and filters, not tea: the demo orders that
+ * tests make are for TEA-1 and must stay unallocated until a test stocks it. Ids start "00DEMO" and so sort
+ * before (older than) any made later; times are relative to the first seed.
  */
 export const DEMO_SUPPLIER = {
-  id: "sup_00DEMOWESTLAKETEA",
-  name: "West Lake Tea Co.",
+  id: "sup_00DEMOWESTLAKE",
+  name: "West Lake Teaware Co.",
   currency: "CNY",
   contactName: "Chen Li",
-  email: "orders@westlake-tea.example",
+  email: "orders@westlake-teaware.example",
   phone: "+86 571 8765 4321",
   paymentTerms: "NET 30",
   paymentDays: 30,
@@ -56,7 +57,7 @@ export const DEMO_SUPPLIER = {
 };
 /** Unit costs in fen (CNY minor units). */
 export const DEMO_SUPPLIER_ITEMS = [
-  { sku: "TEA-1", supplierSku: "WLT-SEN-100", unitCost: 1800, minOrderQty: 50, packSize: 25, leadTimeDays: null },
+  { sku: "KETTLE-1", supplierSku: "WLT-KT-17", unitCost: 21000, minOrderQty: 10, packSize: 2, leadTimeDays: null },
   { sku: "FILTER-1", supplierSku: "WLT-FLT-100", unitCost: 650, minOrderQty: 100, packSize: 50, leadTimeDays: 14 },
 ];
 const DAY = 86_400_000;
@@ -69,9 +70,9 @@ export const DEMO_PURCHASE_ORDERS = [
     id: "po_00DEMO0001",
     status: "partially_received",
     createdDaysAgo: 20,
-    note: "Spring harvest sencha",
+    note: "Spring range: kettles and filters",
     lines: [
-      { sku: "TEA-1", quantity: 100, received: 60 },
+      { sku: "KETTLE-1", quantity: 20, received: 12 },
       { sku: "FILTER-1", quantity: 200, received: 0 },
     ],
     receipt: { id: "prc_00DEMO0001", daysAgo: 2, fxRate: "0.1385", freight: 1200, reference: "WLT-ASN-0117" },
@@ -82,7 +83,7 @@ export const DEMO_PURCHASE_ORDERS = [
     createdDaysAgo: 3,
     note: null,
     lines: [
-      { sku: "TEA-1", quantity: 50, received: 0 },
+      { sku: "KETTLE-1", quantity: 10, received: 0 },
       { sku: "FILTER-1", quantity: 100, received: 0 },
     ],
     receipt: null,
@@ -201,7 +202,7 @@ function purchasingSql(now) {
       const lines = po.lines.map((l, i) => ({ ...l, lineNo: i + 1 })).filter((l) => l.received > 0);
       // CNY fen to USD cents at the rate, then the freight per unit (one line: all of it), as the API computes them.
       const received = lines.map((l) => {
-        const unitCost = Math.round(cost.get(l.sku).unitCost * Number(r.fxRate));
+        const unitCost = Math.round(Number((cost.get(l.sku).unitCost * Number(r.fxRate)).toFixed(9)));
         return { line_no: l.lineNo, sku: l.sku, bin_id: bin.id, quantity: l.received, unit_cost: unitCost, landed_unit_cost: unitCost + Math.round(r.freight / l.received) };
       });
       events.push({

@@ -465,6 +465,22 @@ describe("receiving", () => {
     expect(page).toMatch(new RegExp(`${s.tea} B-01 10 \\$0\\.28 \\$0\\.28`));
   });
 
+  it("a form sent twice (a double tap) receives once", async () => {
+    const s = await site();
+    const po = await purchaseOrder(s);
+    const { session } = await signedIn(["warehouse"]);
+    const form = await openPage(`/console/purchasing/orders/${po}/receive`, session);
+    const version = /name="version" value="(\d+)"/.exec(form.html)![1]!;
+    const fields = { version, "line_no.0": "1", "bin.0": "A-01", "quantity.0": "3" };
+    expect((await postForm(`/console/purchasing/orders/${po}/receive`, session, fields)).status).toBe(303);
+    const again = await postForm(`/console/purchasing/orders/${po}/receive`, session, fields);
+    expect(again.status).toBe(303);
+    expect(flashOf(again.headers)?.kind).toBe("warn");
+    expect(flashOf(again.headers)?.text).toContain("Nothing was received: this order changed since the form was opened");
+    expect(await received(po)).toEqual([3, 0]);
+    expect((await level(s.wh.id, s.tea)).on_hand).toBe(3);
+  });
+
   it("a draft takes no goods: the page says to submit it first", async () => {
     const s = await site();
     const po = await purchaseOrder(s, { submit: false });

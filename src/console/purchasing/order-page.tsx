@@ -163,7 +163,7 @@ export async function orderPage(
             </p>
           ) : null}
           {mayManage && o.allowed_events.length ? (
-            <div class="grid">
+            <div class="grid purchasing-actions">
               {o.allowed_events.map((e) => (
                 <ActionForm screen={screen} order={o} event={e} typed={typed.event === e ? typed : {}} />
               ))}
@@ -248,22 +248,33 @@ export async function orderPage(
               </tr>
             </thead>
             <tbody>
-              {[...o.events].reverse().map((e) => (
-                <tr>
-                  <td data-label={p.when}>{at(e.created_at)}</td>
-                  <td data-label={p.what}>
-                    {eventLabel(p, e.type)}
-                    {e.from_status && e.from_status !== e.to_status ? <span class="muted">{` (${statusLabel(p, e.from_status)} → ${statusLabel(p, e.to_status)})`}</span> : null}
-                  </td>
-                  <td data-label={p.who}>{nameOf(e.actor)}</td>
-                  <td data-label={p.what_changed}>
-                    {eventDetails(p, e, day).map((line) => (
-                      <div>{line}</div>
-                    ))}
-                  </td>
-                  <td data-label={ui.t.reason}>{e.reason ?? ""}</td>
-                </tr>
-              ))}
+              {[...o.events].reverse().map((e) => {
+                const details = eventDetails(p, e, day);
+                return (
+                  <tr>
+                    <td data-label={p.when}>{at(e.created_at)}</td>
+                    <td data-label={p.what}>
+                      <span>
+                        {eventLabel(p, e.type)}
+                        {e.from_status && e.from_status !== e.to_status ? (
+                          <span class="muted">{` (${statusLabel(p, e.from_status)} → ${statusLabel(p, e.to_status)})`}</span>
+                        ) : null}
+                      </span>
+                    </td>
+                    <td data-label={p.who}>{nameOf(e.actor)}</td>
+                    <td data-label={p.what_changed}>
+                      {details.length ? (
+                        <div>
+                          {details.map((line) => (
+                            <div>{line}</div>
+                          ))}
+                        </div>
+                      ) : null}
+                    </td>
+                    <td data-label={ui.t.reason}>{e.reason ?? ""}</td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

@@ -172,6 +172,16 @@ export async function newOrderPage(c: ConsoleContext, opts: { form?: NewOrderFor
       <TopProblem text={opts.refusal?.top} />
       {suppliers.length === 0 ? <p class="card">{p.no_active_suppliers}</p> : null}
       <div class="purchasing-split">
+        {supplier && priced.length ? (
+          <aside class="card" aria-labelledby="prices-h">
+            <h2 id="prices-h">{fill(p.price_list, { name: supplier.name })}</h2>
+            <ul class="purchasing-prices">
+              {priced.map((i) => (
+                <li>{fill(p.price_line, { sku: i.sku, cost: money(i.unit_cost, i.currency, ui.lang), min: i.min_order_qty, pack: i.pack_size })}</li>
+              ))}
+            </ul>
+          </aside>
+        ) : null}
         <form method="post" action="/console/purchasing/new" class="card purchasing-form" novalidate>
           <Csrf ui={ui} />
           <input type="hidden" name="_idem" value={crypto.randomUUID()} />
@@ -207,16 +217,6 @@ export async function newOrderPage(c: ConsoleContext, opts: { form?: NewOrderFor
             <button type="submit">{p.save_draft}</button>
           </div>
         </form>
-        {supplier && priced.length ? (
-          <aside class="card" aria-labelledby="prices-h">
-            <h2 id="prices-h">{fill(p.price_list, { name: supplier.name })}</h2>
-            <ul class="purchasing-prices">
-              {priced.map((i) => (
-                <li>{fill(p.price_line, { sku: i.sku, cost: money(i.unit_cost, i.currency, ui.lang), min: i.min_order_qty, pack: i.pack_size })}</li>
-              ))}
-            </ul>
-          </aside>
-        ) : null}
       </div>
     </>,
   );

@@ -62,7 +62,7 @@ export async function receivePage(c: ConsoleContext, id: string, opts: { form?: 
       <TopProblem text={opts.refusal?.top} />
       <form method="post" action={`${orderLink(o.id)}/receive`} class="card purchasing-form" novalidate>
         <Csrf ui={ui} />
-        <input type="hidden" name="_idem" value={crypto.randomUUID()} />
+        <input type="hidden" name="version" value={String(o.version)} />
         <p class="hint">{p.receive_intro}</p>
         {e.lines ? <p class="error-text">{e.lines}</p> : null}
         {o.lines.map((l, i) => {
@@ -73,10 +73,10 @@ export async function receivePage(c: ConsoleContext, id: string, opts: { form?: 
               <input type="hidden" name={`line_no.${i}`} value={String(l.line_no)} />
               <div class="field">
                 <label for={`bin-${i}`}>{fill(p.bin_of, { sku: l.sku })}</label>
-                <ScanInput id={`bin-${i}`} name={`bin.${i}`} value={v.bins?.[i] ?? ""} next autofocus={i === 0} invalid={!!e[`bin.${i}`]} />
                 <p class="hint" id={`bin-${i}-hint`}>
                   {left > 0 ? fill(p.still_to_come, { n: count(left, ui.lang) }) : p.all_arrived}
                 </p>
+                <ScanInput id={`bin-${i}`} name={`bin.${i}`} value={v.bins?.[i] ?? ""} next autofocus={i === 0} invalid={!!e[`bin.${i}`]} />
                 {e[`bin.${i}`] ? (
                   <p class="error-text" id={`bin-${i}-error`}>
                     {e[`bin.${i}`]}
@@ -145,6 +145,10 @@ export async function receiveGoods(c: ConsoleContext, id: string): Promise<Respo
   const loaded = await loadOrder(c, id);
   if (!loaded) return notFoundPage(c);
   const { o, needsRate } = loaded;
+  // The API takes no Idempotency-Key nor expected version for a receipt: a form sent twice (a double tap, a
+  // reload) would receive twice. The order's version when the form was opened says whether anything happened since.
+  const version = formValue(c, "version");
+  if (version && version !== String(o.version)) return doneRedirect(c, orderLink(id), { kind: "warn", text: p.receipt_stale });
   const form: ReceiveForm = {
     line_nos: o.lines.map((_, i) => formValue(c, `line_no.${i}`)),
     bins: o.lines.map((_, i) => formValue(c, `bin.${i}`)),
@@ -158,11 +162,7 @@ export async function receiveGoods(c: ConsoleContext, id: string): Promise<Respo
   };
   const parsed = parseReceipt(form, { needsRate });
   if (!parsed.ok) return receivePage(c, id, { form, refusal: { status: 422, top: p.fix_below, fields: wordsOf(p, parsed.errors) } });
-  const idem = formValue(c, "_idem");
-  const r = await api<PurchaseOrderView>(c, `/v1/purchase-orders/${encodeURIComponent(id)}/receipts`, {
-    body: parsed.body,
-    ...(idem ? { headers: { "idempotency-key": `console-po-receive-${idem}` } } : {}),
-  });
+  const r = await api<PurchaseOrderView>(c, `/v1/purchase-orders/${encodeURIComponent(id)}/receipts`, { body: parsed.body });
   if (!r.ok) {
     if (r.status === 404) return notFoundPage(c);
     if (r.body.code === "over_receipt") {

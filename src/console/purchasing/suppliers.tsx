@@ -3,6 +3,7 @@
  * manage purchasing, the form that adds one to a store. A refused form comes
  * back as typed with a word beside each field, and nothing written.
  */
+import type { Child } from "hono/jsx";
 import { allows } from "../../http/auth";
 import { api } from "../api";
 import { type ConsoleContext, storesOf } from "../context";
@@ -16,11 +17,12 @@ import { purchasingPage, type Refusal, refusalOf, type Screen, screenOf, type Su
 export const SUPPLIER_FIELDS = ["name", "contact_name", "email", "phone", "payment_terms", "payment_days", "lead_time_days", "over_receipt_pct"] as const;
 
 /** The supplier fields both forms share, as typed (`v`) with their problems (`e`); ids are prefixed by `id`. */
-export function SupplierTerms({ screen, v, e, id }: { screen: Screen; v: Partial<SupplierForm>; e: Record<string, string>; id: string }) {
+export function SupplierTerms({ screen, v, e, id, afterName }: { screen: Screen; v: Partial<SupplierForm>; e: Record<string, string>; id: string; afterName?: Child }) {
   const { p } = screen;
   return (
     <>
       <Field id={`${id}name`} name="name" label={p.name} value={v.name} error={e.name} maxlength={200} required />
+      {afterName ?? null}
       <Field id={`${id}contact_name`} name="contact_name" label={p.contact_name} value={v.contact_name} error={e.contact_name} maxlength={200} />
       <Field id={`${id}email`} name="email" type="email" label={p.email} value={v.email} error={e.email} maxlength={254} />
       <Field id={`${id}phone`} name="phone" type="tel" label={p.phone} value={v.phone} error={e.phone} maxlength={40} />
@@ -125,8 +127,13 @@ export async function suppliersPage(c: ConsoleContext, opts: { form?: SupplierFo
               </p>
             ) : null}
           </div>
-          <Field id="s-currency" name="currency" label={p.currency} hint={p.currency_hint} value={v.currency} error={e.currency} maxlength={3} required />
-          <SupplierTerms screen={screen} v={v} e={e} id="s-" />
+          <SupplierTerms
+            screen={screen}
+            v={v}
+            e={e}
+            id="s-"
+            afterName={<Field id="s-currency" name="currency" label={p.currency} hint={p.currency_hint} value={v.currency} error={e.currency} maxlength={3} required />}
+          />
           <div class="actions">
             <button type="submit">{p.add_supplier}</button>
           </div>

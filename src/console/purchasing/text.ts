@@ -195,6 +195,7 @@ export const PURCHASING = dictionary(
     not_receivable: "This purchase order takes no goods now: it is {status}.",
     not_receivable_draft: "This purchase order is a draft: submit it before receiving.",
     receive_empty: "Nothing to receive: type a quantity for at least one line.",
+    receipt_stale: "Nothing was received: this order changed since the form was opened (goods may already be in). Check its receipts before receiving again.",
     // What is wrong with a field.
     required: "Required.",
     whole_positive: "A whole number of at least 1.",
@@ -418,6 +419,7 @@ export const PURCHASING = dictionary(
     not_receivable: "此采购单当前不能收货：状态为{status}。",
     not_receivable_draft: "此采购单还是草稿：请先提交，再收货。",
     receive_empty: "没有可收货的内容：请至少为一行输入数量。",
+    receipt_stale: "未收货：打开表单后此采购单已有变动（货物可能已收过）。请先核对收货记录，再决定是否重新收货。",
     required: "必填。",
     whole_positive: "至少为 1 的整数。",
     whole_zero_up: "0 或以上的整数。",
