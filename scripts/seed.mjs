@@ -37,11 +37,15 @@ export const DEMO_BINS = [
 
 /**
  * Purchasing: a supplier of the demo store with two items on its list, and two purchase orders to it for the main
- * warehouse: one submitted, one partly received (12 of the 20 kettles put away in A-01 at the day's rate, with
- * freight), so the purchasing screens have something to show. The supplier prices in CNY and the warehouse keeps
- * its costs in USD, so the receipt shows its exchange rate. Kettles and filters, not tea: the demo orders that
- * tests make are for TEA-1 and must stay unallocated until a test stocks it. Ids start "00DEMO" and so sort
- * before (older than) any made later; times are relative to the first seed.
+ * warehouse: one submitted, one partly received (12 of the 20 kettles, at the day's rate, with freight), so the
+ * purchasing screens have something to show. The supplier prices in CNY and the warehouse keeps its costs in USD,
+ * so the receipt shows its exchange rate. Ids start "00DEMO" and so sort before (older than) any made later; times
+ * are relative to the first seed.
+ *
+ * The receipt is on the order's record only: it put nothing on the shelf. Any stock level in the database turns on
+ * the audit's stock rule (src/inventory/availability.ts), which would hold every demo order for stock it does not
+ * have, and allocation would process approved ones: the demo's orders and the tests that make them are built on a
+ * database that keeps no inventory until someone receives some.
  */
 export const DEMO_SUPPLIER = {
   id: "sup_00DEMOWESTLAKE",
@@ -61,10 +65,7 @@ export const DEMO_SUPPLIER_ITEMS = [
   { sku: "FILTER-1", supplierSku: "WLT-FLT-100", unitCost: 650, minOrderQty: 100, packSize: 50, leadTimeDays: 14 },
 ];
 const DAY = 86_400_000;
-/**
- * The orders: `received` units of each line arrived in one receipt (into A-01, converted at `fxRate`, with
- * `freight` cents spread by value), which also put them on the shelf, in the ledger and into the average cost.
- */
+/** The orders: `received` units of each line arrived in one receipt (converted at `fxRate`, `freight` cents spread by value). */
 export const DEMO_PURCHASE_ORDERS = [
   {
     id: "po_00DEMO0001",
@@ -146,13 +147,7 @@ export const sha256Hex = (text) => createHash("sha256").update(text).digest("hex
 const q = (v) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
 const insert = (table, row) => `INSERT OR IGNORE INTO ${table} (${Object.keys(row).join(", ")}) VALUES (${Object.values(row).map(q).join(", ")});`;
 
-/**
- * A statement that runs only while `poId` is not in the database yet: what a receipt adds to stock (the level, the
- * ledger, the average cost) must be added once, and those rows have no id of the seed's own to ignore on.
- */
-const unlessPo = (poId, sql) => `${sql.replace(/;$/, "")};`.replace("__ONCE__", `WHERE NOT EXISTS (SELECT 1 FROM purchase_orders WHERE id = ${q(poId)})`);
-
-/** The demo supplier, its items and purchase orders, with what the partly received one put on the shelf. */
+/** The demo supplier, its items, and its purchase orders with their lines, history and receipt. */
 function purchasingSql(now) {
   const s = DEMO_SUPPLIER;
   const w = DEMO_WAREHOUSE;
@@ -213,24 +208,6 @@ function purchasingSql(now) {
         actor: "usr_demo_warehouse_lead",
         data: { receipt_id: r.id, lines: received.map(({ line_no, sku, quantity }) => ({ line_no, sku, quantity })) },
       });
-      for (const l of received) {
-        const onHand = `(SELECT COALESCE(SUM(on_hand), 0) FROM stock_levels WHERE warehouse_id = ${q(w.id)} AND sku = ${q(l.sku)})`;
-        // The cost first: it averages with what is on hand before these units arrive.
-        out.push(
-          unlessPo(
-            po.id,
-            `INSERT INTO stock_costs (warehouse_id, sku, avg_unit_cost, currency, updated_at) SELECT ${q(w.id)}, ${q(l.sku)}, ${l.landed_unit_cost}, 'USD', ${at} __ONCE__ ON CONFLICT (warehouse_id, sku) DO UPDATE SET avg_unit_cost = CAST(ROUND((avg_unit_cost * 1.0 * ${onHand} + ${l.landed_unit_cost} * ${l.quantity}) / (${onHand} + ${l.quantity})) AS INTEGER), updated_at = ${at}`,
-          ),
-          unlessPo(
-            po.id,
-            `INSERT INTO stock_levels (bin_id, sku, warehouse_id, on_hand, reserved, updated_at) SELECT ${q(bin.id)}, ${q(l.sku)}, ${q(w.id)}, ${l.quantity}, 0, ${at} __ONCE__ ON CONFLICT (bin_id, sku) DO UPDATE SET on_hand = on_hand + ${l.quantity}, updated_at = ${at}`,
-          ),
-          unlessPo(
-            po.id,
-            `INSERT INTO stock_movements (warehouse_id, bin_id, sku, kind, on_hand_delta, reserved_delta, unit_cost, actor, reason, ref_type, ref_id, created_at) SELECT ${q(w.id)}, ${q(bin.id)}, ${q(l.sku)}, 'receive', ${l.quantity}, 0, ${l.landed_unit_cost}, 'usr_demo_warehouse_lead', ${q(r.reference)}, 'purchase_order', ${q(po.id)}, ${at} __ONCE__`,
-          ),
-        );
-      }
       out.push(
         insert("purchase_order_receipts", {
           id: r.id,
@@ -273,7 +250,6 @@ function purchasingSql(now) {
           created_at: e.at,
         }),
       ),
-      // Last: the statements above that must run once look for it.
       insert("purchase_orders", {
         id: po.id,
         store_id: DEMO_STORE.id,
