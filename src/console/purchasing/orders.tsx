@@ -131,7 +131,7 @@ export async function ordersPage(c: ConsoleContext): Promise<Response> {
 
 // ---------------------------------------------------------------- a new purchase order
 
-/** Line rows on the form: a handful covers most orders; more lines are added on the draft's page. */
+/** Line rows on the form: a handful covers most orders (a longer one is made through the API). */
 const ROWS = 5;
 
 export async function newOrderPage(c: ConsoleContext, opts: { form?: NewOrderForm; refusal?: Refusal } = {}): Promise<Response> {
