@@ -35,6 +35,62 @@ export const DEMO_BINS = [
   { id: "bin_demo_a01", code: "A-01", kind: "storage", pickSequence: 10 },
 ];
 
+/**
+ * Purchasing: a supplier of the demo store with two items on its list, and two purchase orders to it for the main
+ * warehouse: one submitted, one partly received (12 of the 20 kettles, at the day's rate, with freight), so the
+ * purchasing screens have something to show. The supplier prices in CNY and the warehouse keeps its costs in USD,
+ * so the receipt shows its exchange rate. Ids start "00DEMO" and so sort before (older than) any made later; times
+ * are relative to the first seed.
+ *
+ * The receipt is on the order's record only: it put nothing on the shelf. Any stock level in the database turns on
+ * the audit's stock rule (src/inventory/availability.ts), which would hold every demo order for stock it does not
+ * have, and allocation would process approved ones: the demo's orders and the tests that make them are built on a
+ * database that keeps no inventory until someone receives some.
+ */
+export const DEMO_SUPPLIER = {
+  id: "sup_00DEMOWESTLAKE",
+  name: "West Lake Teaware Co.",
+  currency: "CNY",
+  contactName: "Chen Li",
+  email: "orders@westlake-teaware.example",
+  phone: "+86 571 8765 4321",
+  paymentTerms: "NET 30",
+  paymentDays: 30,
+  leadTimeDays: 21,
+  overReceiptPct: 5,
+};
+/** Unit costs in fen (CNY minor units). */
+export const DEMO_SUPPLIER_ITEMS = [
+  { sku: "KETTLE-1", supplierSku: "WLT-KT-17", unitCost: 21000, minOrderQty: 10, packSize: 2, leadTimeDays: null },
+  { sku: "FILTER-1", supplierSku: "WLT-FLT-100", unitCost: 650, minOrderQty: 100, packSize: 50, leadTimeDays: 14 },
+];
+const DAY = 86_400_000;
+/** The orders: `received` units of each line arrived in one receipt (converted at `fxRate`, `freight` cents spread by value). */
+export const DEMO_PURCHASE_ORDERS = [
+  {
+    id: "po_00DEMO0001",
+    status: "partially_received",
+    createdDaysAgo: 20,
+    note: "Spring range: kettles and filters",
+    lines: [
+      { sku: "KETTLE-1", quantity: 20, received: 12 },
+      { sku: "FILTER-1", quantity: 200, received: 0 },
+    ],
+    receipt: { id: "prc_00DEMO0001", daysAgo: 2, fxRate: "0.1385", freight: 1200, reference: "WLT-ASN-0117" },
+  },
+  {
+    id: "po_00DEMO0002",
+    status: "submitted",
+    createdDaysAgo: 3,
+    note: null,
+    lines: [
+      { sku: "KETTLE-1", quantity: 10, received: 0 },
+      { sku: "FILTER-1", quantity: 100, received: 0 },
+    ],
+    receipt: null,
+  },
+];
+
 /** Public demo secrets: they only ever exist in local databases seeded by this script. */
 export const DEMO_KEYS = [
   {
@@ -90,6 +146,134 @@ export const sha256Hex = (text) => createHash("sha256").update(text).digest("hex
 
 const q = (v) => (v === null ? "NULL" : typeof v === "number" ? String(v) : `'${String(v).replace(/'/g, "''")}'`);
 const insert = (table, row) => `INSERT OR IGNORE INTO ${table} (${Object.keys(row).join(", ")}) VALUES (${Object.values(row).map(q).join(", ")});`;
+
+/** The demo supplier, its items, and its purchase orders with their lines, history and receipt. */
+function purchasingSql(now) {
+  const s = DEMO_SUPPLIER;
+  const w = DEMO_WAREHOUSE;
+  const bin = DEMO_BINS.find((b) => b.code === "A-01");
+  const cost = new Map(DEMO_SUPPLIER_ITEMS.map((i) => [i.sku, i]));
+  const out = [
+    insert("suppliers", {
+      id: s.id,
+      store_id: DEMO_STORE.id,
+      name: s.name,
+      contact_name: s.contactName,
+      email: s.email,
+      phone: s.phone,
+      currency: s.currency,
+      payment_terms: s.paymentTerms,
+      payment_days: s.paymentDays,
+      lead_time_days: s.leadTimeDays,
+      over_receipt_pct: s.overReceiptPct,
+      note: null,
+      active: 1,
+      created_at: now - 30 * DAY,
+      updated_at: now - 30 * DAY,
+    }),
+    ...DEMO_SUPPLIER_ITEMS.map((i) =>
+      insert("supplier_items", {
+        supplier_id: s.id,
+        sku: i.sku,
+        supplier_sku: i.supplierSku,
+        unit_cost: i.unitCost,
+        min_order_qty: i.minOrderQty,
+        pack_size: i.packSize,
+        lead_time_days: i.leadTimeDays,
+        updated_at: now - 30 * DAY,
+      }),
+    ),
+  ];
+  for (const po of DEMO_PURCHASE_ORDERS) {
+    const created = now - po.createdDaysAgo * DAY;
+    const submitted = created + 3_600_000;
+    const events = [
+      { type: "created", from: null, to: "draft", at: created, actor: "usr_demo_admin", data: null },
+      { type: "submitted", from: "draft", to: "submitted", at: submitted, actor: "usr_demo_admin", data: null },
+    ];
+    const r = po.receipt;
+    if (r) {
+      const at = now - r.daysAgo * DAY;
+      const lines = po.lines.map((l, i) => ({ ...l, lineNo: i + 1 })).filter((l) => l.received > 0);
+      // CNY fen to USD cents at the rate, then the freight per unit (one line: all of it), as the API computes them.
+      const received = lines.map((l) => {
+        const unitCost = Math.round(Number((cost.get(l.sku).unitCost * Number(r.fxRate)).toFixed(9)));
+        return { line_no: l.lineNo, sku: l.sku, bin_id: bin.id, quantity: l.received, unit_cost: unitCost, landed_unit_cost: unitCost + Math.round(r.freight / l.received) };
+      });
+      events.push({
+        type: "received",
+        from: "submitted",
+        to: po.status,
+        at,
+        actor: "usr_demo_warehouse_lead",
+        data: { receipt_id: r.id, lines: received.map(({ line_no, sku, quantity }) => ({ line_no, sku, quantity })) },
+      });
+      out.push(
+        insert("purchase_order_receipts", {
+          id: r.id,
+          purchase_order_id: po.id,
+          warehouse_id: w.id,
+          fx_rate: r.fxRate,
+          landed_costs: JSON.stringify([{ kind: "freight", amount: r.freight }]),
+          allocate_by: "value",
+          lines: JSON.stringify(received),
+          reason: null,
+          reference: r.reference,
+          actor: "usr_demo_warehouse_lead",
+          created_at: at,
+        }),
+      );
+    }
+    out.push(
+      ...po.lines.map((l, i) =>
+        insert("purchase_order_lines", {
+          purchase_order_id: po.id,
+          line_no: i + 1,
+          sku: l.sku,
+          supplier_sku: cost.get(l.sku).supplierSku,
+          quantity: l.quantity,
+          unit_cost: cost.get(l.sku).unitCost,
+          received_qty: l.received,
+        }),
+      ),
+      ...events.map((e, i) =>
+        insert("purchase_order_events", {
+          id: `poe_${po.id.slice(3)}_${i + 1}`,
+          purchase_order_id: po.id,
+          seq: i + 1,
+          type: e.type,
+          from_status: e.from,
+          to_status: e.to,
+          actor: e.actor,
+          reason: null,
+          data: e.data === null ? null : JSON.stringify(e.data),
+          created_at: e.at,
+        }),
+      ),
+      insert("purchase_orders", {
+        id: po.id,
+        store_id: DEMO_STORE.id,
+        supplier_id: s.id,
+        warehouse_id: w.id,
+        status: po.status,
+        currency: s.currency,
+        over_receipt_pct: s.overReceiptPct,
+        expected_at: submitted + s.leadTimeDays * DAY,
+        note: po.note,
+        version: events.length,
+        created_by: "usr_demo_admin",
+        created_at: created,
+        updated_at: events.at(-1).at,
+        submitted_at: submitted,
+        received_at: null,
+        closed_at: null,
+        cancelled_at: null,
+        close_reason: null,
+      }),
+    );
+  }
+  return out;
+}
 
 /** The seed as SQL; `now` (epoch ms) stamps rows created by this run. */
 export function seedSql(now = Date.now()) {
@@ -147,6 +331,7 @@ export function seedSql(now = Date.now()) {
           version: 1,
         }),
       ),
+      ...purchasingSql(now),
     ].join("\n") + "\n"
   );
 }

@@ -17,7 +17,7 @@ import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs"
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { cronMatches, msToNextMinute, parseCron, readCrons } from "./cron.mjs";
-import { DEMO_KEYS, DEMO_PASSWORD, DEMO_STAFF, DEMO_STORE, seed } from "./seed.mjs";
+import { DEMO_KEYS, DEMO_PASSWORD, DEMO_PURCHASE_ORDERS, DEMO_STAFF, DEMO_STORE, DEMO_SUPPLIER, seed } from "./seed.mjs";
 import { localPublicUrl, persistArgs, ROOT, runWrangler, spawnWrangler } from "./wrangler.mjs";
 
 const log = (msg) => console.log(`[start] ${msg}`);
@@ -242,6 +242,7 @@ if (!stopping) {
     `  Admin key  ${adminKey ?? "(BOOTSTRAP_ADMIN_KEY is not set in .dev.vars)"}   (BOOTSTRAP_ADMIN_KEY in .dev.vars)`,
     ...DEMO_KEYS.map((k) => `  Demo key   ${k.key}   (${k.role}, ${k.storeIds.join(", ")})`),
     `  Demo store ${DEMO_STORE.id} (${DEMO_STORE.name}, ${DEMO_STORE.currency}); SKUs TEA-1, MUG-1, KETTLE-1, FILTER-1, SETUP-1`,
+    `  Purchasing supplier ${DEMO_SUPPLIER.name} (${DEMO_SUPPLIER.currency}); purchase orders ${DEMO_PURCHASE_ORDERS.map((po) => `${po.id} (${po.status.replace("_", " ")})`).join(", ")}`,
     `  Staff      one demo sign-in per position, password ${DEMO_PASSWORD} (docs/console.md, docs/staff.md):`,
     ...DEMO_STAFF.map((u) => `               ${u.email.padEnd(30)} ${u.position}`),
     `  Crons      ${cronNote}`,

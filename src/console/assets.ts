@@ -60,6 +60,17 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:
 /* stock */
 .stock-tabs{margin-bottom:16px}.stock-tabs a{padding:6px 12px;border:1px solid var(--line);border-radius:6px;text-decoration:none;background:var(--card)}.stock-tabs a[aria-current=page]{background:var(--brand);color:var(--brand-ink);border-color:var(--brand)}.stock-form{max-width:640px}.table-wrap+.stock-form{margin-top:16px}table.stock-stack td{overflow-wrap:anywhere}
 @media (max-width:640px){table.stock-stack td{flex-wrap:wrap}table.stock-stack td>*{min-width:0;max-width:100%}table.stock-stack td form{flex:1 1 100%}table.stock-stack td form input{width:100%}}
+/* purchasing */
+.purchasing-tabs{margin-bottom:12px}.purchasing-tabs a{padding:6px 12px;border:1px solid var(--line);border-radius:6px;text-decoration:none;background:var(--card)}.purchasing-tabs a[aria-current=page]{background:var(--brand);color:var(--brand-ink);border-color:var(--brand)}
+.purchasing td,.purchasing dd,.purchasing legend,.purchasing h1,.purchasing h3{overflow-wrap:break-word}.purchasing .mono{overflow-wrap:anywhere}.purchasing h1 .mono{font-size:1.1rem}
+.purchasing .card>h2:first-child,.purchasing .card>h3:first-child{margin-top:0}.purchasing .table-wrap{margin-bottom:16px}.purchasing .card .table-wrap:last-child,.purchasing-split>.card{margin-bottom:0}.purchasing-form{max-width:760px}.purchasing-actions{max-width:960px;grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr))}
+.purchasing-edit summary{cursor:pointer;font-weight:600;padding:6px 0}.purchasing-edit[open] summary{margin-bottom:8px}section>.purchasing-form{margin-top:16px}
+fieldset.purchasing-line{display:grid;gap:0 12px;grid-template-columns:minmax(0,1fr) minmax(0,1fr)}fieldset.purchasing-line>.field:first-of-type{grid-column:1/-1}fieldset.purchasing-line legend{font-weight:600}fieldset.purchasing-line .field{margin-bottom:8px}
+@media (min-width:700px){fieldset.purchasing-line{grid-template-columns:minmax(0,2fr) minmax(0,1fr) minmax(0,1fr)}fieldset.purchasing-line>.field:first-of-type{grid-column:auto}}
+.purchasing-split{display:grid;gap:16px;grid-template-columns:minmax(0,1fr)}@media (min-width:1000px){.purchasing-split{grid-template-columns:minmax(0,3fr) minmax(0,2fr);align-items:start}.purchasing-split>aside{order:2}}
+ul.purchasing-prices{margin:0;padding-left:1.1em}.purchasing-receipt{border-top:1px solid var(--line);padding-top:8px;margin-top:8px}.purchasing-receipt h3{font-size:1rem;margin:4px 0 8px}.purchasing-receipt dl{margin-bottom:8px}
+.badge.info{background:#e8efff;color:#1f4fd1}
+@media (max-width:640px){.purchasing dl.facts{grid-template-columns:minmax(0,2fr) minmax(0,3fr)}table.purchasing-stack td{flex-wrap:nowrap}table.purchasing-stack td>*{min-width:0}table.purchasing-stack td:empty{display:none}}
 /* settings */
 .settings-split{display:grid;gap:16px;grid-template-columns:minmax(0,1fr)}@media (min-width:960px){.settings-split{grid-template-columns:minmax(0,3fr) minmax(0,2fr);align-items:start}.settings-split .dry-run{position:sticky;top:8px}}
 .settings-tabs ul{list-style:none;display:flex;flex-wrap:wrap;gap:4px;margin:0 0 12px;padding:0;border-bottom:1px solid var(--line)}.settings-tabs ul a{display:block;padding:8px 12px;text-decoration:none;border-radius:6px 6px 0 0}.settings-tabs ul a[aria-current=page]{background:var(--card);border:1px solid var(--line);border-bottom-color:var(--card);margin-bottom:-1px;font-weight:600}

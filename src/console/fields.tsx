@@ -16,6 +16,12 @@ export function ScanInput(props: {
   required?: boolean;
   /** Tracking numbers are upper case; item and shipment codes are typed as scanned. */
   upper?: boolean;
+  /** A scan's Enter moves on to the form's next field (several scans in one form) instead of sending it. */
+  next?: boolean;
+  /** Only the first scan field of a page takes the focus when it opens. */
+  autofocus?: boolean;
+  /** Its problem is shown by the caller, in an element with `id="<id>-error"`. */
+  invalid?: boolean;
 }) {
   const id = props.id ?? "scan-code";
   return (
@@ -24,11 +30,13 @@ export function ScanInput(props: {
       name={props.name}
       class="scan"
       data-scan
-      autofocus
+      autofocus={props.autofocus ?? true}
+      data-enter-next={props.next ? true : undefined}
       autocomplete="off"
       autocapitalize={props.upper ? "characters" : "off"}
       spellcheck={false}
-      aria-describedby={`${id}-hint`}
+      aria-describedby={props.invalid ? `${id}-hint ${id}-error` : `${id}-hint`}
+      aria-invalid={props.invalid ? "true" : undefined}
       value={props.value}
       required={props.required}
     />
@@ -58,6 +66,57 @@ export function StoreSelect(props: { id: string; name: string; label: string; an
           </option>
         ) : null}
       </select>
+    </div>
+  );
+}
+
+/** One labelled input with its hint and its problem (described by both, for screen readers). */
+export function Field(props: {
+  id: string;
+  name?: string;
+  label: string;
+  value?: string;
+  hint?: string;
+  error?: string | undefined;
+  type?: string;
+  scan?: boolean;
+  focus?: boolean;
+  next?: boolean;
+  required?: boolean;
+  inputmode?: "numeric" | "decimal" | "text";
+  maxlength?: number;
+}) {
+  const described = [props.hint ? `${props.id}-hint` : "", props.error ? `${props.id}-error` : ""].filter(Boolean).join(" ");
+  return (
+    <div class="field">
+      <label for={props.id}>{props.label}</label>
+      {props.hint ? (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      ) : null}
+      <input
+        id={props.id}
+        name={props.name ?? props.id}
+        type={props.type ?? "text"}
+        value={props.value ?? ""}
+        class={props.scan ? "scan" : undefined}
+        data-scan={props.focus ? true : undefined}
+        data-enter-next={props.next ? true : undefined}
+        autocomplete="off"
+        autocapitalize={props.scan ? "off" : undefined}
+        spellcheck={props.scan ? false : undefined}
+        inputmode={props.inputmode}
+        maxlength={props.maxlength}
+        required={props.required}
+        aria-invalid={props.error ? "true" : undefined}
+        aria-describedby={described || undefined}
+      />
+      {props.error ? (
+        <p class="error-text" id={`${props.id}-error`}>
+          {props.error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -18,6 +18,7 @@ export const SECTIONS = [
   { id: "waves", path: "/console/waves", anyOf: ["fulfilment:read"] },
   { id: "pack", path: "/console/pack", anyOf: ["picking:execute"] },
   { id: "stock", path: "/console/stock", anyOf: ["inventory:read"] },
+  { id: "purchasing", path: "/console/purchasing", anyOf: ["procurement:read"] },
   { id: "logistics", path: "/console/logistics", anyOf: ["shipments:handover", "logistics_exceptions:read"] },
   { id: "after_sales", path: "/console/after-sales", anyOf: ["after_sales:read"] },
   { id: "dashboard", path: "/console/dashboard", anyOf: ["reports:read"] },
@@ -68,6 +69,8 @@ const PAGE_OF_PREFIX: Record<string, string> = {
   st: "/console/settings/stores/",
   chn: "/console/settings/channels/",
   whs: "/console/settings/webhooks/",
+  sup: "/console/purchasing/suppliers/",
+  po: "/console/purchasing/orders/",
 };
 
 /** The console page of what `id` names, when it has one; each page checks its own permission. */

@@ -14,7 +14,8 @@ import { fill } from "../i18n";
 import { problemText } from "../problems";
 import { count } from "../format";
 import { type FieldWords, fieldOf, parseAdjust, parseCount, parseReceive } from "./forms";
-import { Field, type StockScreen, stockPage, whLink, wordsOf } from "./frame";
+import { Field } from "../fields";
+import { type StockScreen, stockPage, whLink, wordsOf } from "./frame";
 import type { StockText } from "./text";
 
 type Refusal = { status: 400 | 404 | 409 | 422; top?: string; fields: Record<string, string> };

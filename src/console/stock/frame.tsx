@@ -112,55 +112,6 @@ export function stockPage(c: ConsoleContext, screen: StockScreen, opts: { title:
   );
 }
 
-/** One labelled input with its hint and its problem (described by both, for screen readers). */
-export function Field(props: {
-  id: string;
-  name?: string;
-  label: string;
-  value?: string;
-  hint?: string;
-  error?: string | undefined;
-  type?: string;
-  scan?: boolean;
-  focus?: boolean;
-  next?: boolean;
-  required?: boolean;
-  inputmode?: "numeric" | "decimal" | "text";
-}) {
-  const described = [props.hint ? `${props.id}-hint` : "", props.error ? `${props.id}-error` : ""].filter(Boolean).join(" ");
-  return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      {props.hint ? (
-        <p class="hint" id={`${props.id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-      <input
-        id={props.id}
-        name={props.name ?? props.id}
-        type={props.type ?? "text"}
-        value={props.value ?? ""}
-        class={props.scan ? "scan" : undefined}
-        data-scan={props.focus ? true : undefined}
-        data-enter-next={props.next ? true : undefined}
-        autocomplete="off"
-        autocapitalize={props.scan ? "off" : undefined}
-        spellcheck={props.scan ? false : undefined}
-        inputmode={props.inputmode}
-        required={props.required}
-        aria-invalid={props.error ? "true" : undefined}
-        aria-describedby={described || undefined}
-      />
-      {props.error ? (
-        <p class="error-text" id={`${props.id}-error`}>
-          {props.error}
-        </p>
-      ) : null}
-    </div>
-  );
-}
-
 /** Field words to the reader's language. */
 export function wordsOf(s: StockText, errors: FieldWords): Record<string, string> {
   const out: Record<string, string> = {};

@@ -15,7 +15,8 @@ import { fill } from "../i18n";
 import { Csrf } from "../layout";
 import { problemText } from "../problems";
 import { shipmentStatusLabel } from "../text";
-import { Field, type StockScreen, stockPage, whLink } from "./frame";
+import { Field } from "../fields";
+import { type StockScreen, stockPage, whLink } from "./frame";
 import type { StockText } from "./text";
 
 type ShipmentView = z.infer<typeof Shipment>;
