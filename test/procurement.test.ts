@@ -261,6 +261,46 @@ describe("purchase orders", () => {
   });
 });
 
+describe("purchase orders at the edges", () => {
+  it("take and receive more lines than D1 binds parameters in one statement", async () => {
+    const s = await supplier();
+    const skus = Array.from({ length: 95 }, () => unique("MANY"));
+    for (const k of skus) await createProduct(store.id, k);
+    const po = await purchaseOrder(
+      s.id,
+      skus.map((sku) => ({ sku, quantity: 1, unit_cost: "0.10" })),
+    );
+    expect(po.lines).toHaveLength(95);
+    const r = await receipt(po.id, { lines: skus.map((_, i) => ({ line_no: i + 1, bin: "R-01", quantity: 1 })) });
+    expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(201);
+    expect(r.body).toMatchObject({ status: "received", received_units: 95 });
+  });
+
+  it("are received once every line is lowered to what arrived, and raised only on the supplier's terms", async () => {
+    const s = await supplier();
+    await api(`/v1/suppliers/${s.id}/items/${skuB}`, { method: "PUT", body: { unit_cost: "1.00", min_order_qty: 10, pack_size: 10 } });
+    const po = await purchaseOrder(s.id, [{ sku: skuB, quantity: 20 }]);
+    await receipt(po.id, { lines: [{ line_no: 1, bin: "R-01", quantity: 4 }] });
+    for (const quantity of [7, 25]) {
+      const r = await api(`/v1/purchase-orders/${po.id}`, { method: "PATCH", body: { quantities: [{ line_no: 1, quantity }] } });
+      expect(r.status, String(quantity)).toBe(422);
+    }
+    expect((await api(`/v1/purchase-orders/${po.id}`, { method: "PATCH", body: { quantities: [{ line_no: 1, quantity: 30 }] } })).body.lines[0].quantity).toBe(30);
+    const done = await api(`/v1/purchase-orders/${po.id}`, { method: "PATCH", body: { quantities: [{ line_no: 1, quantity: 4 }] } });
+    expect(done.body).toMatchObject({ status: "received", received_units: 4, units: 4 });
+    expect(done.body.received_at).not.toBeNull();
+  });
+
+  it("do not go to an inactive warehouse", async () => {
+    const s = await supplier();
+    const closed = await createWarehouse();
+    await api(`/v1/warehouses/${closed.id}`, { method: "PATCH", body: { active: false } });
+    const r = await api("/v1/purchase-orders", { body: { supplier_id: s.id, warehouse_id: closed.id, lines: [{ sku: skuA, quantity: 1, unit_cost: "1.00" }] } });
+    expect(r.status).toBe(422);
+    expect(r.body.errors).toEqual([{ field: "warehouse_id", message: "the warehouse is inactive" }]);
+  });
+});
+
 describe("receipts", () => {
   it("convert the order's currency at the day's rate and spread landed costs by value into the moving average (hand-computed)", async () => {
     const s = await supplier({ currency: "EUR" });

@@ -3,6 +3,7 @@
  * is where sharding by store (or region) plugs in, and where read replicas
  * (Sessions API with bookmarks) will be chosen for storefront reads.
  */
+import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { useKeyring } from "../lib/pii-crypto";
 import * as schema from "./schema";
@@ -43,4 +44,12 @@ export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * `values` as one bound JSON parameter for `inArray(column, anyOf(values))`: any number of them, where a plain
+ * list binds one parameter each and D1 allows 100 a statement.
+ */
+export function anyOf(values: readonly (string | number)[]) {
+  return sql`(SELECT value FROM json_each(${JSON.stringify(values)}))`;
 }

@@ -12,7 +12,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { constraintFailed, database, type Database } from "../db/client";
+import { chunk, constraintFailed, database, type Database, nonEmpty } from "../db/client";
 import {
   outbox,
   products,
@@ -35,7 +35,7 @@ import { fromMinor, toMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { sendOutbox } from "../outbox/send";
 import type { OutboxRow } from "../outbox/topics";
-import { allowedPoEvents, decidePoEvent, orderQuantityProblem, type PoEvent, type Refusal } from "./purchase-order-rules";
+import { allowedPoEvents, decidePoEvent, orderQuantityProblem, type PoEvent, type Refusal, statusAfterReceipt } from "./purchase-order-rules";
 import type { CreatePurchaseOrder, UpdatePurchaseOrder } from "./schemas";
 import type { SupplierRow } from "./suppliers";
 
@@ -60,17 +60,11 @@ async function priceLines(
   lines: readonly LineInput[],
   field = "lines",
 ): Promise<{ ok: true; lines: Omit<PoLineRow, "purchaseOrderId">[] } | { ok: false; errors: FieldError[] }> {
-  const skus = [...new Set(lines.map((l) => l.sku))];
-  const [known, items] = await db.batch([
-    db
-      .select({ sku: products.sku })
-      .from(products)
-      .where(and(eq(products.storeId, s.storeId), inArray(products.sku, skus.slice(0, 90)))),
-    db
-      .select()
-      .from(supplierItems)
-      .where(and(eq(supplierItems.supplierId, s.id), inArray(supplierItems.sku, skus.slice(0, 90)))),
-  ]);
+  const { known, items } = await catalogueOf(
+    db,
+    s,
+    lines.map((l) => l.sku),
+  );
   const itemOf = new Map(items.map((i) => [i.sku, i]));
   const errors: FieldError[] = [];
   const seen = new Set<string>();
@@ -93,6 +87,36 @@ async function priceLines(
   return errors.length ? { ok: false, errors } : { ok: true, lines: out };
 }
 
+/** The store's products and the supplier's items among `skus`, in one round trip however many (D1 binds 100 values a statement). */
+async function catalogueOf(db: Database, s: SupplierRow, skus: readonly string[]) {
+  const parts = chunk([...new Set(skus)], 90);
+  if (!parts.length) return { known: [], items: [] };
+  const results = await db.batch(
+    nonEmpty<BatchItem<"sqlite">>([
+      ...parts.map((part) =>
+        db
+          .select({ sku: products.sku })
+          .from(products)
+          .where(and(eq(products.storeId, s.storeId), inArray(products.sku, part))),
+      ),
+      ...parts.map((part) =>
+        db
+          .select()
+          .from(supplierItems)
+          .where(and(eq(supplierItems.supplierId, s.id), inArray(supplierItems.sku, part))),
+      ),
+    ]),
+  );
+  return {
+    known: results.slice(0, parts.length).flat() as { sku: string }[],
+    items: results.slice(parts.length).flat() as (typeof supplierItems.$inferSelect)[],
+  };
+}
+
+/** A line has 7 columns and D1 binds 100 values a statement: 14 lines an insert. */
+const insertLines = (db: Database, id: string, lines: readonly Omit<PoLineRow, "purchaseOrderId">[]) =>
+  chunk([...lines], 14).map((part) => db.insert(purchaseOrderLines).values(part.map((l) => ({ ...l, purchaseOrderId: id }))));
+
 export type CreateResult = { ok: true; id: string } | { ok: false; errors: FieldError[] };
 
 export async function createPurchaseOrder(env: Env, p: Principal, body: z.infer<typeof CreatePurchaseOrder>, actor: string): Promise<CreateResult> {
@@ -112,6 +136,7 @@ export async function createPurchaseOrder(env: Env, p: Principal, body: z.infer<
   if (!wh || !seesWarehouse(p, wh.id) || !servesAnyOf(wh.storeIds, p.stores)) errors.push({ field: "warehouse_id", message: "no such warehouse" });
   else if (s && !servesAnyOf(wh.storeIds, [s.storeId])) errors.push({ field: "warehouse_id", message: "the warehouse does not ship for the supplier's store" });
   else if (wh.kind !== "own") errors.push({ field: "warehouse_id", message: "goods are received into our own warehouses' bins; a 3PL receives its own" });
+  else if (!wh.active) errors.push({ field: "warehouse_id", message: "the warehouse is inactive" });
   if (errors.length || !s || !wh) return { ok: false, errors };
   const priced = await priceLines(db, s, body.lines);
   if (!priced.ok) return priced;
@@ -133,7 +158,7 @@ export async function createPurchaseOrder(env: Env, p: Principal, body: z.infer<
       createdAt: now,
       updatedAt: now,
     }),
-    db.insert(purchaseOrderLines).values(priced.lines.map((l) => ({ ...l, purchaseOrderId: id }))),
+    ...insertLines(db, id, priced.lines),
     db
       .insert(purchaseOrderEvents)
       .values({ id: newId("poe", now), purchaseOrderId: id, seq: 1, type: "created", fromStatus: null, toStatus: "draft", actor, reason: null, data: null, createdAt: now }),
@@ -360,19 +385,32 @@ export async function updatePurchaseOrder(env: Env, p: Principal, id: string, bo
     const s = await db.select().from(suppliers).where(eq(suppliers.id, po.supplierId)).get();
     const priced = await priceLines(db, s!, body.lines);
     if (!priced.ok) return { ok: false, code: "invalid", errors: priced.errors };
-    statements.push(
-      db.delete(purchaseOrderLines).where(eq(purchaseOrderLines.purchaseOrderId, po.id)),
-      db.insert(purchaseOrderLines).values(priced.lines.map((l) => ({ ...l, purchaseOrderId: po.id }))),
-    );
+    statements.push(db.delete(purchaseOrderLines).where(eq(purchaseOrderLines.purchaseOrderId, po.id)), ...insertLines(db, po.id, priced.lines));
     data.lines = priced.lines.map((l) => ({ sku: l.sku, quantity: l.quantity, unit_cost: fromMinor(l.unitCost, po.currency) }));
   }
+  let to: PurchaseOrderStatus = po.status;
   if (body.quantities) {
     const errors: FieldError[] = [];
     const changed: { line_no: number; sku: string; from: number; to: number }[] = [];
+    // Raising a quantity orders more, on the supplier's terms; lowering one to what arrived closes that line.
+    const supplier = (await db.select().from(suppliers).where(eq(suppliers.id, po.supplierId)).get())!;
+    const { items } = await catalogueOf(
+      db,
+      supplier,
+      lines.map((l) => l.sku),
+    );
     body.quantities.forEach((q, i) => {
       const line = lines.find((l) => l.lineNo === q.line_no);
+      const problem =
+        line && q.quantity > line.receivedQty
+          ? orderQuantityProblem(
+              q.quantity,
+              items.find((it) => it.sku === line.sku),
+            )
+          : null;
       if (!line) errors.push({ field: `quantities.${i}.line_no`, message: `no line ${q.line_no}` });
       else if (q.quantity < line.receivedQty) errors.push({ field: `quantities.${i}.quantity`, message: `${line.receivedQty} already arrived` });
+      else if (problem && q.quantity !== line.quantity) errors.push({ field: `quantities.${i}.quantity`, message: problem });
       else if (q.quantity !== line.quantity) {
         changed.push({ line_no: line.lineNo, sku: line.sku, from: line.quantity, to: q.quantity });
         statements.push(
@@ -385,9 +423,15 @@ export async function updatePurchaseOrder(env: Env, p: Principal, id: string, bo
     });
     if (errors.length) return { ok: false, code: "invalid", errors };
     if (changed.length) data.quantities = changed;
+    // Lowered to what arrived on every line: nothing more is coming, the order is received.
+    const after = lines.map((l) => ({ ...l, quantity: changed.find((c) => c.line_no === l.lineNo)?.to ?? l.quantity }));
+    if (po.status === "partially_received" && statusAfterReceipt(after) === "received") {
+      to = "received";
+      set.receivedAt = now;
+    }
   }
   if (!Object.keys(data).length) return { ok: true };
-  const r = await commitChange(db, [...changeStatements(db, po, { type: "changed", to: po.status, actor, data, set, now }), ...statements]);
+  const r = await commitChange(db, [...changeStatements(db, po, { type: "changed", to, actor, data, set, now }), ...statements]);
   return r.ok ? { ok: true } : r;
 }
 

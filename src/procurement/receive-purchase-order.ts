@@ -17,7 +17,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { database } from "../db/client";
+import { anyOf, database } from "../db/client";
 import { bins, outbox, products, purchaseOrderLines, purchaseOrderReceipts, warehouses } from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
@@ -63,11 +63,11 @@ async function receiveOnce(env: Env, p: Principal, id: string, body: z.infer<typ
     db
       .select()
       .from(bins)
-      .where(and(eq(bins.warehouseId, po.warehouseId), inArray(bins.code, [...new Set(body.lines.map((l) => l.bin))].slice(0, 90)))),
+      .where(and(eq(bins.warehouseId, po.warehouseId), inArray(bins.code, anyOf([...new Set(body.lines.map((l) => l.bin))])))),
     db
       .select({ sku: products.sku, grams: products.weightGrams })
       .from(products)
-      .where(and(eq(products.storeId, po.storeId), inArray(products.sku, [...new Set(lines.map((l) => l.sku))].slice(0, 90)))),
+      .where(and(eq(products.storeId, po.storeId), inArray(products.sku, anyOf([...new Set(lines.map((l) => l.sku))])))),
   ]);
   const wh = whRows[0]!;
   const errors: FieldError[] = [];
