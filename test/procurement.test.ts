@@ -437,7 +437,11 @@ describe("receipts", () => {
     const analyst = await createKey("analyst", [store.id]);
     expect((await receipt(po.id, { lines: [{ line_no: 1, bin: "R-01", quantity: 1 }] }, analyst)).status).toBe(403);
     const dock = await createKey("warehouse", [store.id]);
-    expect((await receipt(po.id, { lines: [{ line_no: 1, bin: "R-01", quantity: 1 }] }, dock)).status).toBe(201);
+    const r = await receipt(po.id, { lines: [{ line_no: 1, bin: "R-01", quantity: 1 }] }, dock);
+    expect(r.status).toBe(201);
+    // Who received it, by name, in the receipt and the history.
+    expect(r.body.receipts[0]).toMatchObject({ actor_kind: "key", actor_name: "warehouse key" });
+    expect(r.body.events.at(-1)).toMatchObject({ type: "received", actor_kind: "key", actor_name: "warehouse key" });
   });
 
   it("at the same moment are each booked once: the later ones decided again on the order as it is, nothing twice or lost", async () => {

@@ -32,6 +32,7 @@ import { servesAnyOf } from "../inventory/warehouse-stores";
 import { warehouseScope } from "../inventory/scope";
 import { newId } from "../lib/ids";
 import { fromMinor, toMinor } from "../lib/money";
+import { actorNames, nameIn } from "../activity/actor-names";
 import { iso } from "../orders/serialize";
 import { sendOutbox } from "../outbox/send";
 import type { OutboxRow } from "../outbox/topics";
@@ -187,6 +188,12 @@ export async function getPurchaseOrder(env: Env, p: Principal, id: string) {
   const row = rows[0];
   if (!row) return null;
   const { po, supplierName, warehouseCurrency } = row;
+  // Who did it, by name, as the order timeline and the activity log show it.
+  const names = await actorNames(env.DB, [...events.map((e) => e.actor), ...receipts.map((r) => r.actor), po.createdBy]);
+  const named = (id: string) => {
+    const n = nameIn(names, id);
+    return { actor_kind: n.kind, actor_name: n.name };
+  };
   const money = (minor: number) => fromMinor(minor, po.currency);
   const whMoney = (minor: number) => fromMinor(minor, warehouseCurrency);
   return {
@@ -218,6 +225,7 @@ export async function getPurchaseOrder(env: Env, p: Principal, id: string) {
       from_status: e.fromStatus,
       to_status: e.toStatus,
       actor: e.actor,
+      ...named(e.actor),
       reason: e.reason,
       data: e.data ?? null,
       created_at: iso(e.createdAt),
@@ -233,6 +241,7 @@ export async function getPurchaseOrder(env: Env, p: Principal, id: string) {
       reason: r.reason,
       reference: r.reference,
       actor: r.actor,
+      ...named(r.actor),
       created_at: iso(r.createdAt),
     })),
   };

@@ -1,5 +1,6 @@
 /** The procurement API's shapes: suppliers, their items, purchase orders, their changes and receipts. */
 import { z } from "@hono/zod-openapi";
+import { ActorNameFields } from "../activity/schemas";
 import { PURCHASE_ORDER_STATUSES, TRANSFER_STATUSES } from "../db/schema";
 import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
 import { outboundUrlAllowed } from "../lib/outbound-url";
@@ -201,6 +202,7 @@ export const PurchaseOrderEvent = z.object({
   from_status: z.string().nullable(),
   to_status: z.string(),
   actor: z.string(),
+  ...ActorNameFields,
   reason: z.string().nullable(),
   data: z.record(z.string(), z.unknown()).nullable(),
   created_at: Rfc3339,
@@ -218,6 +220,7 @@ export const PurchaseOrderReceipt = z
     reason: z.string().nullable(),
     reference: z.string().nullable(),
     actor: z.string(),
+    ...ActorNameFields,
     created_at: Rfc3339,
   })
   .openapi("PurchaseOrderReceipt");
