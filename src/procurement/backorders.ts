@@ -15,7 +15,9 @@ import { anyOf, database } from "../db/client";
 import { allocations, orderLines, orders, stores } from "../db/schema";
 import type { Env } from "../env";
 import { allocateOrder } from "../fulfilment/allocate-order";
+import { newId } from "../lib/ids";
 import type { Handler } from "../outbox/consume";
+import type { OutboxRow } from "../outbox/topics";
 import { type BackorderPriority, servingOrder, type Waiting } from "./backorder-priority";
 
 /** How many backorders one arrival wakes; the rest wait for the cron, which keeps working through them. */
@@ -64,6 +66,21 @@ export async function allocateBackordersFor(env: Env, { storeId, skus }: { store
     if (r.status === "allocated") allocated++;
   }
   return { tried: queue.length, allocated };
+}
+
+/**
+ * The message an arrival of stock owes, committed in the arrival's own batch: its consumer allocates the backorders
+ * waiting for `skus` (of `storeId`, or of any store for null). `ref` names what brought the stock.
+ */
+export function stockReceivedMessage(now: number, p: { warehouseId: string; storeId: string | null; skus: readonly string[]; ref: Record<string, string> }): OutboxRow {
+  return {
+    id: newId("obx", now),
+    orderId: null,
+    topic: "fulfilment",
+    type: "stock.received",
+    payload: { warehouse_id: p.warehouseId, store_id: p.storeId, skus: [...new Set(p.skus)], ...p.ref },
+    createdAt: now,
+  };
 }
 
 export const allocateOnReceipt: Handler = async function allocateOnReceipt(env, message) {

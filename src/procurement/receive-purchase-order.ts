@@ -26,7 +26,7 @@ import { addOnHand, foldCost, insertMovements, type MovementInput } from "../inv
 import { newId } from "../lib/ids";
 import { toMinor } from "../lib/money";
 import { sendOutbox } from "../outbox/send";
-import type { OutboxRow } from "../outbox/topics";
+import { stockReceivedMessage } from "./backorders";
 import { changeStatements, commitChange, type ChangeResult, loadForChange } from "./purchase-orders";
 import { convertMinor, landedUnitCosts, OPEN_PO_STATUSES, overReceipts, parseRate, statusAfterReceipt } from "./purchase-order-rules";
 import type { ReceivePurchaseOrder } from "./schemas";
@@ -166,14 +166,7 @@ async function receiveOnce(env: Env, p: Principal, id: string, body: z.infer<typ
       createdAt: now,
     });
   });
-  const message: OutboxRow = {
-    id: newId("obx", now),
-    orderId: null,
-    topic: "fulfilment",
-    type: "stock.received",
-    payload: { warehouse_id: wh.id, store_id: po.storeId, skus: [...new Set(received.map((r) => r.sku))], purchase_order_id: po.id },
-    createdAt: now,
-  };
+  const message = stockReceivedMessage(now, { warehouseId: wh.id, storeId: po.storeId, skus: received.map((r) => r.sku), ref: { purchase_order_id: po.id } });
   statements.push(
     ...insertMovements(db, movements),
     db.insert(purchaseOrderReceipts).values({

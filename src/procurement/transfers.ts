@@ -13,7 +13,7 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { anyOf, chunk, constraintFailed, database, nonEmpty } from "../db/client";
-import { bins, outbox, stockCosts, stockLevels, stockTransferLines, stockTransfers, TRANSFER_STATUSES, warehouses } from "../db/schema";
+import { bins, outbox, stockCosts, stockLevels, stockTransferLines, stockTransfers, type TRANSFER_STATUSES, warehouses } from "../db/schema";
 import type { Env } from "../env";
 import { seesWarehouse, type Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
@@ -23,7 +23,7 @@ import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { sendOutbox } from "../outbox/send";
-import type { OutboxRow } from "../outbox/topics";
+import { stockReceivedMessage } from "./backorders";
 
 type Refusal = { ok: false; code: string; message: string; extra?: Record<string, unknown> };
 type Invalid = { ok: false; code: "invalid"; errors: FieldError[] };
@@ -255,14 +255,12 @@ export async function receiveTransfer(
       createdAt: now,
     });
   }
-  const message: OutboxRow = {
-    id: newId("obx", now),
-    orderId: null,
-    topic: "fulfilment",
-    type: "stock.received",
-    payload: { warehouse_id: to.id, store_id: null, skus: [...new Set(input.lines.map((r) => lines.find((l) => l.lineNo === r.line_no)!.sku))], stock_transfer_id: t.id },
-    createdAt: now,
-  };
+  const message = stockReceivedMessage(now, {
+    warehouseId: to.id,
+    storeId: null,
+    skus: input.lines.map((r) => lines.find((l) => l.lineNo === r.line_no)!.sku),
+    ref: { stock_transfer_id: t.id },
+  });
   statements.push(
     ...insertMovements(db, movements),
     // Decided in the batch, after its lines' counts: another receipt committed meanwhile counts too.
