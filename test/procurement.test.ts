@@ -567,6 +567,37 @@ describe("sending a submitted order to its supplier", () => {
     });
   });
 
+  it("keeps the signing secret when the same address is saved again, and draws a new one for a new address or a rotation", async () => {
+    const s = await api("/v1/suppliers", { body: { store_id: store.id, name: unique("edi"), currency: "USD", webhook_url: "https://supplier.example/a" } });
+    const secretOf = async () => (await env.DB.prepare("SELECT webhook_secret FROM suppliers WHERE id = ?").bind(s.body.id).first<{ webhook_secret: string }>())!.webhook_secret;
+    const sealed = await secretOf();
+    const same = await api(`/v1/suppliers/${s.body.id}`, { method: "PATCH", body: { webhook_url: "https://supplier.example/a", name: "renamed" } });
+    expect(same.status).toBe(200);
+    expect(same.body.webhook_secret).toBeUndefined();
+    expect(await secretOf()).toBe(sealed);
+
+    const moved = await api(`/v1/suppliers/${s.body.id}`, { method: "PATCH", body: { webhook_url: "https://supplier.example/b" } });
+    expect(moved.body.webhook_secret).toMatch(/^whsec_/);
+    expect(moved.body.webhook_secret).not.toBe(s.body.webhook_secret);
+    const rotated = await api(`/v1/suppliers/${s.body.id}`, { method: "PATCH", body: { rotate_webhook_secret: true } });
+    expect(rotated.body.webhook_secret).toMatch(/^whsec_/);
+    expect(rotated.body.webhook_secret).not.toBe(moved.body.webhook_secret);
+    // The order is signed with the secret of the last answer.
+    const po = await purchaseOrder(s.body.id, [{ sku: skuA, quantity: 1, unit_cost: "1.00" }]);
+    await waitFor(async () => expect(sent.some((c) => c.url === "https://supplier.example/b" && JSON.parse(c.body).data.purchase_order_id === po.id)).toBe(true));
+    const call = sent.find((c) => JSON.parse(c.body).data.purchase_order_id === po.id)!;
+    const signed = { id: call.headers["webhook-id"], timestamp: call.headers["webhook-timestamp"], signature: call.headers["webhook-signature"] };
+    expect(await verify(rotated.body.webhook_secret, signed, call.body)).toEqual({ ok: true });
+
+    const cleared = await api(`/v1/suppliers/${s.body.id}`, { method: "PATCH", body: { webhook_url: null } });
+    expect(cleared.body).toMatchObject({ webhook_url: null });
+    expect(cleared.body.webhook_secret).toBeUndefined();
+    expect(await secretOf()).toBeNull();
+    const nothingToRotate = await api(`/v1/suppliers/${s.body.id}`, { method: "PATCH", body: { rotate_webhook_secret: true } });
+    expect(nothingToRotate.status).toBe(422);
+    expect(nothingToRotate.body.errors).toEqual([{ field: "rotate_webhook_secret", message: "the supplier has no webhook_url to sign for" }]);
+  });
+
   it("emails it with its PDF to a supplier with an email, and marks one with neither to send by hand", async () => {
     const mail = await supplier({ email: "orders@supplier.example" });
     const bare = await supplier();

@@ -95,12 +95,53 @@ describe("transfers", () => {
     expect(await moves()).toBe(m0);
   });
 
-  it("are for keys of both warehouses only", async () => {
-    const r = await send({ lines: [{ sku, from_bin: "A-1", quantity: 1 }] });
-    const onlyA = await api("/v1/api-keys", { body: { name: "dock a", role: "warehouse", store_ids: ["*"], warehouse_ids: [a.id] } });
-    expect((await api(`/v1/transfers/${r.body.id}`, { key: onlyA.body.key })).status).toBe(404);
-    expect((await api(`/v1/transfers/${r.body.id}/receipts`, { body: { lines: [{ line_no: 1, bin: "B-1", quantity: 1 }] }, key: onlyA.body.key })).status).toBe(404);
-    expect((await send({ lines: [{ sku, from_bin: "A-1", quantity: 1 }] }, onlyA.body.key)).body.errors).toEqual([{ field: "to_warehouse_id", message: "no such warehouse" }]);
+  it("are sent by keys of the source, received by keys of the destination, and read by both", async () => {
+    const c = await createWarehouse();
+    const onlyA = (await api("/v1/api-keys", { body: { name: "dock a", role: "warehouse", store_ids: ["*"], warehouse_ids: [a.id] } })).body.key;
+    const onlyB = (await api("/v1/api-keys", { body: { name: "dock b", role: "warehouse", store_ids: ["*"], warehouse_ids: [b.id] } })).body.key;
+    const onlyC = (await api("/v1/api-keys", { body: { name: "dock c", role: "warehouse", store_ids: ["*"], warehouse_ids: [c.id] } })).body.key;
+    const r = await send({ lines: [{ sku, from_bin: "A-1", quantity: 2 }] }, onlyA);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    for (const key of [onlyA, onlyB]) expect((await api(`/v1/transfers/${r.body.id}`, { key })).status).toBe(200);
+    expect((await api(`/v1/transfers/${r.body.id}`, { key: onlyC })).status).toBe(404);
+
+    const atDestination = { body: { lines: [{ line_no: 1, bin: "B-1", quantity: 2 }] } };
+    const bySource = await api(`/v1/transfers/${r.body.id}/receipts`, { ...atDestination, key: onlyA });
+    expect(bySource.status).toBe(403);
+    expect(bySource.body.type).toContain("forbidden");
+    expect((await api(`/v1/transfers/${r.body.id}/receipts`, { ...atDestination, key: onlyC })).status).toBe(404);
+    expect((await api(`/v1/transfers/${r.body.id}`)).body.received_units).toBe(0);
+    expect((await api(`/v1/transfers/${r.body.id}/receipts`, { ...atDestination, key: onlyB })).status).toBe(201);
+
+    // Sending is from the warehouse the key works in: the destination's key cannot empty the source.
+    expect((await send({ lines: [{ sku, from_bin: "A-1", quantity: 1 }] }, onlyB)).body.errors).toEqual([{ field: "from_warehouse_id", message: "no such warehouse" }]);
+  });
+
+  it("list a scoped key's transfers however many of other warehouses are newer", async () => {
+    const c = await createWarehouse();
+    const d = await createWarehouse();
+    await createBin(c.id, "C-1");
+    const k = unique("TLS");
+    await createProduct(store.id, k);
+    await receive(c.id, [{ sku: k, bin: "C-1", quantity: 40 }]);
+    const mine = await send({ lines: [{ sku, from_bin: "A-1", quantity: 1 }] });
+    // Newer than it: more transfers between two warehouses the key does not see than a page and its window held.
+    for (let i = 0; i < 12; i++)
+      expect((await api("/v1/transfers", { body: { from_warehouse_id: c.id, to_warehouse_id: d.id, lines: [{ sku: k, from_bin: "C-1", quantity: 1 }] } })).status).toBe(201);
+    const onlyB = (await api("/v1/api-keys", { body: { name: "dock b2", role: "warehouse", store_ids: ["*"], warehouse_ids: [b.id] } })).body.key;
+    const page = await api("/v1/transfers?limit=2", { key: onlyB });
+    expect(page.status).toBe(200);
+    expect(page.body.data.length).toBe(2);
+    expect(page.body.data.every((t: { to_warehouse_id: string }) => t.to_warehouse_id === b.id)).toBe(true);
+    const seen: string[] = [];
+    for (let cursor: string | null = null, n = 0; n < 20; n++) {
+      const p = await api(`/v1/transfers?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { key: onlyB });
+      seen.push(...p.body.data.map((t: { id: string }) => t.id));
+      cursor = p.body.next_cursor;
+      if (!cursor) break;
+    }
+    expect(seen).toContain(mine.body.id);
+    expect(new Set(seen).size).toBe(seen.length);
   });
 
   it("wake the backorders waiting for what arrives", async () => {

@@ -196,8 +196,13 @@ export async function draftsFromSuggestions(
       { supplier_id: supplierId, warehouse_id: q.warehouseId, note: "from replenishment suggestions", lines: lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) },
       actor,
     );
-    if (!made.ok) return { ok: false, errors: made.errors };
-    created.push({ id: made.id, supplierId, skus: lines.map((l) => l.sku) });
+    // One supplier's refusal (deactivated a moment ago, say) does not undo the drafts already made: it is told
+    // beside them, per SKU, so the buyer sees what was drafted and what was not.
+    if (made.ok) created.push({ id: made.id, supplierId, skus: lines.map((l) => l.sku) });
+    else {
+      const why = made.errors.map((e) => `${e.field} ${e.message}`).join("; ");
+      skipped.push(...lines.map((l) => ({ sku: l.sku, action: l.action, reason: `not drafted for ${supplierId}: ${why}` })));
+    }
   }
   return { ok: true, created, skipped };
 }

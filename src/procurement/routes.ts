@@ -8,7 +8,7 @@ import type { AppEnv } from "../env";
 import { assertStoreInScope } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { cursorKey, pageOf } from "../http/pagination";
-import { ApiError, notFound, validationFailed } from "../http/problem";
+import { ApiError, forbidden, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
 import { purchaseOrderPdf } from "./purchase-order-pdf";
@@ -146,7 +146,8 @@ procurementRoutes.openapi(
     permission: "procurement:manage",
     tags: TAG,
     summary: "Change a supplier, or deactivate it (`active: false`: no new purchase orders)",
-    description: "Its currency cannot change: its items and orders are priced in it. A new `webhook_url` gets a new signing secret, in this answer only.",
+    description:
+      "Its currency cannot change: its items and orders are priced in it. A changed `webhook_url`, or `rotate_webhook_secret: true`, gets a new signing secret, in this answer only; the same address sent again keeps the secret.",
     request: { params: SupplierIdParam, body: jsonBody(UpdateSupplier) },
     responses: { 200: jsonResponse(Supplier, "The supplier"), ...problems(404, 413, 415, 422) },
   }),
@@ -154,9 +155,11 @@ procurementRoutes.openapi(
     const s = await visibleSupplier(c.env, c.get("principal"), c.req.valid("param").id);
     if (!s) throw notFound("supplier");
     const body = c.req.valid("json");
+    if (body.rotate_webhook_secret && (body.webhook_url === undefined ? s.webhookUrl : body.webhook_url) === null)
+      throw validationFailed([{ field: "rotate_webhook_secret", message: "the supplier has no webhook_url to sign for" }]);
     const row = await updateSupplier(c.env, s, body);
-    // A new webhook address comes with a new secret, shown in this answer only.
-    return c.json({ ...supplierBody(row), ...(body.webhook_url ? { webhook_secret: row.webhookSecret } : {}) }, 200);
+    // A new secret (new address or rotation) is shown in this answer only.
+    return c.json({ ...supplierBody(row), ...(row.webhookSecret !== s.webhookSecret && row.webhookSecret !== null ? { webhook_secret: row.webhookSecret } : {}) }, 200);
   },
 );
 
@@ -398,7 +401,7 @@ procurementRoutes.openapi(
     tags: TAG,
     summary: "Turn the suggestions to order into draft purchase orders, one per supplier",
     description:
-      "At the suppliers' prices, in their minimums and packs. Suggestions to transfer, and SKUs no supplier lists, are returned as `skipped` with why. The drafts are submitted like any other.",
+      "At the suppliers' prices, in their minimums and packs. Suggestions to transfer, SKUs no supplier lists, and the lines of a supplier that refused a draft (deactivated meanwhile) are returned as `skipped` with why; the other drafts stand. The drafts are submitted like any other.",
     request: { body: jsonBody(DraftFromSuggestions) },
     responses: { 201: jsonResponse(DraftsMade, "The drafts made (none when nothing needs ordering)"), ...problems(403, 413, 415, 422) },
   }),
@@ -497,6 +500,7 @@ procurementRoutes.openapi(
 function transferOrThrow(r: { ok: true } | { ok: false; code: string; message?: string; errors?: { field: string; message: string }[]; extra?: Record<string, unknown> }): void {
   if (r.ok) return;
   if (r.code === "not_found") throw notFound("transfer");
+  if (r.code === "forbidden") throw forbidden(r.message ?? "forbidden");
   if (r.code === "invalid" && r.errors) throw validationFailed(r.errors);
   throw new ApiError(409, r.code, "Refused", r.message ?? r.code, r.extra ?? {});
 }
@@ -510,7 +514,7 @@ procurementRoutes.openapi(
     tags: ["Inventory"],
     summary: "Send stock to another of our warehouses: in transit until it is received there",
     description:
-      "The units leave the source's bins now (`transfer_out`; 409 `insufficient_stock` when a bin has fewer available, nothing moved), with the source's moving-average cost. Until received they count as on order for the destination's replenishment.",
+      "For keys that work at the source; the destination is any own warehouse of the key's stores. The units leave the source's bins now (`transfer_out`; 409 `insufficient_stock` when a bin has fewer available, nothing moved), with the source's moving-average cost. Until received they count as on order for the destination's replenishment.",
     request: { body: jsonBody(SendTransfer) },
     responses: { 201: jsonResponse(StockTransfer, "The transfer, in transit"), ...problems(409, 413, 415, 422) },
   }),
@@ -529,7 +533,7 @@ procurementRoutes.openapi(
     path: "/v1/transfers",
     permission: "inventory:read",
     tags: ["Inventory"],
-    summary: "List transfers between warehouses, newest first",
+    summary: "List transfers from or to the key's warehouses, newest first",
     request: { query: ListTransfersQuery },
     responses: { 200: jsonResponse(StockTransferList, "A page of transfers"), ...problems(400, 422) },
   }),
@@ -575,9 +579,9 @@ procurementRoutes.openapi(
     tags: ["Inventory"],
     summary: "Receive a transfer's units into the destination's bins",
     description:
-      "Each line's units go into a storage bin of the destination (`transfer_in`) and its cost into the destination's moving average (when both keep costs in the same currency); backorders waiting for them are allocated at once. Never more than was sent (409 `over_receipt`, also for two receipts of the same units at once).",
+      "For keys that work at the destination (a key of the source only reads the transfer: 403). Each line's units go into a storage bin of the destination (`transfer_in`) and its cost into the destination's moving average (when both keep costs in the same currency); backorders waiting for them are allocated at once. Never more than was sent (409 `over_receipt`, also for two receipts of the same units at once).",
     request: { params: TransferIdParam, body: jsonBody(ReceiveTransfer) },
-    responses: { 201: jsonResponse(StockTransfer, "The transfer"), ...problems(404, 409, 413, 415, 422) },
+    responses: { 201: jsonResponse(StockTransfer, "The transfer"), ...problems(403, 404, 409, 413, 415, 422) },
   }),
   async (c) => {
     const p = c.get("principal");

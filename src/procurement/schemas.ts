@@ -50,7 +50,15 @@ export const CreateSupplier = z
   .openapi("CreateSupplier");
 
 export const UpdateSupplier = z
-  .object({ ...supplierFields, name: text(200).optional(), active: z.boolean().optional() })
+  .object({
+    ...supplierFields,
+    name: text(200).optional(),
+    active: z.boolean().optional(),
+    rotate_webhook_secret: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Draw a new signing secret for the webhook_url (returned in this answer only); the old one stops working at once" }),
+  })
   .strict()
   .refine((b) => Object.keys(b).length > 0, { message: "nothing to change" })
   .openapi("UpdateSupplier");
@@ -74,7 +82,7 @@ export const Supplier = z
       .string()
       .nullable()
       .optional()
-      .openapi({ description: "The Standard Webhooks secret orders are signed with: only in the answer that set a new webhook_url (null in a replay)" }),
+      .openapi({ description: "The Standard Webhooks secret orders are signed with: only in the answer that set a new webhook_url or rotated the secret (null in a replay)" }),
     active: z.boolean(),
     created_at: Rfc3339,
     updated_at: Rfc3339,

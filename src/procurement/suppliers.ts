@@ -51,8 +51,12 @@ export const supplierItemBody = (i: SupplierItemRow, currency: string) => ({
   updated_at: iso(i.updatedAt),
 });
 
-/** The optional fields as columns: only those given. */
-function columns(b: Partial<z.infer<typeof UpdateSupplier>>) {
+/**
+ * The optional fields as columns: only those given. The signing secret is
+ * drawn anew only when the address changes or a rotation is asked for, so
+ * saving a supplier's form unchanged does not break the supplier's checks.
+ */
+function columns(b: Partial<z.infer<typeof UpdateSupplier>>, current?: SupplierRow) {
   const out: Partial<SupplierRow> = {};
   if (b.name !== undefined) out.name = b.name;
   if (b.contact_name !== undefined) out.contactName = b.contact_name;
@@ -64,10 +68,11 @@ function columns(b: Partial<z.infer<typeof UpdateSupplier>>) {
   if (b.over_receipt_pct !== undefined) out.overReceiptPct = b.over_receipt_pct;
   if (b.note !== undefined) out.note = b.note;
   if (b.active !== undefined) out.active = b.active;
-  if (b.webhook_url !== undefined) {
-    out.webhookUrl = b.webhook_url;
-    // A new address gets a new secret (shown once); none, none.
-    out.webhookSecret = b.webhook_url === null ? null : webhookSecret();
+  const url = b.webhook_url === undefined ? (current?.webhookUrl ?? null) : b.webhook_url;
+  if (url !== (current?.webhookUrl ?? null) || (b.rotate_webhook_secret && url !== null)) {
+    out.webhookUrl = url;
+    // A new address (or a rotation) gets a new secret, shown once; no address, no secret.
+    out.webhookSecret = url === null ? null : webhookSecret();
   }
   return out;
 }
@@ -119,7 +124,7 @@ export async function listSuppliers(env: Env, p: Principal, q: { storeId?: strin
 export async function updateSupplier(env: Env, s: SupplierRow, changes: z.infer<typeof UpdateSupplier>): Promise<SupplierRow> {
   const [row] = await database(env)
     .update(suppliers)
-    .set({ ...columns(changes), updatedAt: Date.now() })
+    .set({ ...columns(changes, s), updatedAt: Date.now() })
     .where(eq(suppliers.id, s.id))
     .returning();
   return row!;
