@@ -59,6 +59,14 @@ async function matrixTransfer(): Promise<string> {
   return r.body.id;
 }
 
+/** An approved order of the matrix store with its invoice. */
+async function invoicedOrder(): Promise<string> {
+  const { id } = await approvedOrder(store.id);
+  const r = await api(`/v1/orders/${id}/invoice`, { method: "POST" });
+  if (r.status !== 201) throw new Error(`invoice: ${r.status} ${JSON.stringify(r.body)}`);
+  return id;
+}
+
 /** A supplier of the matrix store. */
 async function matrixSupplier(): Promise<string> {
   const r = await api("/v1/suppliers", { body: { store_id: store.id, name: unique("supplier"), currency: "USD" } });
@@ -360,6 +368,14 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path: path.replace("{id}", await matrixPurchaseOrder(false)), body: { event: "submit" } };
     case "POST /v1/purchase-orders/{id}/receipts":
       return { path: path.replace("{id}", await matrixPurchaseOrder(true)), body: { lines: [{ line_no: 1, bin: "A-01", quantity: 1 }] } };
+    // Invoices
+    case "POST /v1/orders/{id}/invoice":
+      return { path: path.replace("{id}", (await approvedOrder(store.id)).id) };
+    case "GET /v1/orders/{id}/invoice":
+    case "GET /v1/orders/{id}/invoice.pdf":
+      return { path: path.replace("{id}", await invoicedOrder()) };
+    case "GET /v1/invoices":
+      return { path };
     case "GET /v1/reports/suppliers":
       return { path: `${path}?from=2026-11-01&to=2026-11-30` };
     case "GET /v1/reports/stock":

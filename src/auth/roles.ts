@@ -74,6 +74,11 @@ export const PERMISSIONS = [
   "fulfilment_exceptions:resolve",
   "service_tasks:read",
   "service_tasks:manage",
+  // The books (src/finance).
+  /** Read invoices (JSON and PDF) and the series. */
+  "invoices:read",
+  /** Issue an order's invoice. */
+  "invoices:issue",
   /** Rollup reports and CSV exports (src/analytics). */
   "reports:read",
   /** Drop and recompute every rollup. */
@@ -206,6 +211,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "service_tasks:manage",
     "reports:read",
     "reports:rebuild",
+    "invoices:read",
+    "invoices:issue",
     ...LOGISTICS,
     "after_sales:read",
     "after_sales:open",
@@ -273,6 +280,9 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "after_sales:decide",
     // Why did the shop's order not arrive: support reads the channel's inbox.
     "channels:read",
+    // A customer asking for an invoice asks support.
+    "invoices:read",
+    "invoices:issue",
   ],
   analyst: [
     "orders:read",
@@ -322,6 +332,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     // What the business owes its suppliers.
     "procurement:read",
     "channels:read",
+    "invoices:read",
+    "invoices:issue",
   ],
   // 老板: reads everything, changes nothing but what the business is told.
   owner: [
@@ -348,6 +360,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "events:read",
     "users:read",
     "activity:read",
+    "invoices:read",
   ],
 };
 

@@ -33,6 +33,7 @@ const CODES = dictionary(
     cannot_deactivate_self: "You cannot deactivate yourself.",
     wrong_proof: "The password or code is not right.",
     invalid_parameters: "Some filters need another look.",
+    not_invoiceable: "An invoice is issued once the order is approved, and not for a cancelled order.",
   },
   {
     validation_failed: "部分字段需要检查。",
@@ -59,6 +60,7 @@ const CODES = dictionary(
     cannot_deactivate_self: "您不能停用自己。",
     wrong_proof: "密码或验证码不正确。",
     invalid_parameters: "部分筛选条件需要检查。",
+    not_invoiceable: "订单审核通过后才能开具发票，已取消的订单不能开票。",
   },
 );
 

@@ -8,6 +8,7 @@ const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 export type IdPrefix =
   | "ord"
+  | "inv"
   | "note"
   | "svw"
   | "evt"

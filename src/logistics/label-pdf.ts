@@ -6,6 +6,7 @@
  * so characters outside its WinAnsi set are transliterated or replaced, never
  * a failure (a Chinese address prints as "?", the barcode is unaffected).
  */
+import { printable } from "../lib/pdf-text";
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from "pdf-lib";
 import { code128Bars } from "./barcode";
 
@@ -27,18 +28,6 @@ const W = 288;
 const H = 432;
 const M = 14;
 const BLACK = rgb(0, 0, 0);
-
-/** Keeps what the font can draw; strips accents it cannot, and writes "?" for the rest. */
-function printable(font: PDFFont, s: string): string {
-  const ok = new Set(font.getCharacterSet());
-  return [...s.replace(/[\r\n\t]+/g, " ")]
-    .map((ch) => {
-      if (ok.has(ch.codePointAt(0)!)) return ch;
-      const base = ch.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-      return base && [...base].every((c) => ok.has(c.codePointAt(0)!)) ? base : "?";
-    })
-    .join("");
-}
 
 function fitText(page: PDFPage, font: PDFFont, text: string, x: number, y: number, size: number, maxWidth: number) {
   let t = printable(font, text);

@@ -6,7 +6,8 @@
  * shipping label (src/logistics/label-pdf.ts): characters outside its
  * WinAnsi set print as "?", never a failure.
  */
-import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from "pdf-lib";
+import { PDFDocument, rgb, StandardFonts, type PDFPage } from "pdf-lib";
+import { printable } from "../lib/pdf-text";
 
 export type PurchaseOrderDocument = {
   id: string;
@@ -26,19 +27,6 @@ const H = 842;
 const M = 48;
 const BLACK = rgb(0, 0, 0);
 const GREY = rgb(0.4, 0.4, 0.4);
-
-/** Helvetica's WinAnsi set, or "?": a supplier's name in Chinese must not stop its order from printing. */
-const printable = (font: PDFFont, text: string) =>
-  [...text]
-    .map((ch) => {
-      try {
-        font.encodeText(ch);
-        return ch;
-      } catch {
-        return "?";
-      }
-    })
-    .join("");
 
 const day = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().slice(0, 10));
 

@@ -21,6 +21,7 @@ const storeBody = (s: StoreRow) => ({
   finance_review: s.financeReview ? { thresholds: s.financeReview } : null,
   complete_after_days: s.completeAfterDays,
   backorder_priority: s.backorderPriority,
+  invoicing: s.invoicing ?? null,
   archive_after_days: s.archiveAfterDays,
   return_window_days: s.returnWindowDays,
   created_at: iso(s.createdAt),

@@ -47,6 +47,21 @@ export const BackorderPriority = z.enum(["oldest", "largest_value", "fewest_unit
     "Which backorders get arriving stock first: `oldest` (first backordered, the default), `largest_value` (the highest order total) or `fewest_units` (the smallest orders, so the most customers are served)",
 });
 
+export const Invoicing = z
+  .object({
+    legal_name: z.string().trim().min(1).max(200).optional().openapi({ description: "The seller's legal name on invoices (else the store's name)" }),
+    address: z.string().trim().min(1).max(500).optional().openapi({ description: "The seller's address on invoices, lines separated by newlines" }),
+    tax_id: z.string().trim().min(1).max(64).optional().openapi({ description: "VAT, GST or tax registration number printed on invoices" }),
+    prefix: z
+      .string()
+      .max(12)
+      .regex(/^[A-Za-z0-9/_-]*$/, "letters, digits, -, _ and / only")
+      .optional()
+      .openapi({ description: 'Printed before the invoice number (default "INV-"); a change applies to invoices issued after it', example: "INV-" }),
+  })
+  .strict()
+  .openapi("StoreInvoicing");
+
 export const Store = z
   .object({
     id: z.string(),
@@ -61,6 +76,7 @@ export const Store = z
     archive_after_days: z.number().int(),
     return_window_days: z.number().int().nullable(),
     backorder_priority: BackorderPriority,
+    invoicing: Invoicing.nullable(),
     created_at: Rfc3339,
     updated_at: Rfc3339,
   })
@@ -78,6 +94,7 @@ export const CreateStore = z
     archive_after_days: Days.optional(),
     return_window_days: ReturnWindowDays.optional(),
     backorder_priority: BackorderPriority.optional(),
+    invoicing: Invoicing.nullable().optional(),
   })
   .openapi("CreateStore");
 export const UpdateStore = z
@@ -93,6 +110,7 @@ export const UpdateStore = z
     archive_after_days: Days,
     return_window_days: ReturnWindowDays,
     backorder_priority: BackorderPriority,
+    invoicing: Invoicing.nullable(),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, { message: "give at least one field to change" })

@@ -11,6 +11,7 @@ import { allows } from "../../http/auth";
 import type { OrderTracking } from "../../logistics/schemas";
 import type { ORDER_EVENTS } from "../../orders/lifecycle";
 import type { Order, OrderEventSchema } from "../../orders/schemas";
+import { isInvoiceable } from "../../finance/invoice-rules";
 import { api, type ApiAnswer } from "../api";
 import { formatsOf, storesOf, type ConsoleContext } from "../context";
 import { dateTime, money } from "../format";
@@ -25,6 +26,43 @@ type OrderEvent = (typeof ORDER_EVENTS)[number];
 type Note = { id: string; body: string; author_name: string | null; created_at: string };
 type Message = { id: string; template: string; channel: string; subject: string | null; status: string; created_at: string };
 type ShipmentRow = { id: string; status: string; carrier: string | null; created_at: string };
+type InvoiceSummary = { number_text: string; issued_at: string; total: string };
+
+/** The order's invoice: issued (with its PDF), one to issue, or why there is none yet. */
+function InvoiceCard(props: {
+  id: string;
+  status: string;
+  invoice: InvoiceSummary | null;
+  mayIssue: boolean;
+  w: (typeof ORDERS_TEXT)["en"];
+  ui: ReturnType<typeof uiOf>;
+  at: (t: string) => string;
+  cash: (a: string) => string;
+}) {
+  const { id, status, invoice, w, ui } = props;
+  const invoiceable = isInvoiceable(status);
+  return (
+    <section class="card" aria-labelledby="invoice-h">
+      <h2 id="invoice-h">{w.invoice}</h2>
+      {invoice ? (
+        <>
+          <p>{fill(w.invoice_issued, { number: invoice.number_text, at: props.at(invoice.issued_at), total: props.cash(invoice.total) })}</p>
+          {status === "cancelled" ? <p class="muted">{w.invoice_cancelled_after}</p> : null}
+          <p>
+            <a href={`/console/orders/${id}/invoice.pdf`}>{w.invoice_download}</a>
+          </p>
+        </>
+      ) : invoiceable && props.mayIssue ? (
+        <form method="post" action={`/console/orders/${id}/invoice`} data-confirm={w.invoice_confirm} class="actions">
+          <Csrf ui={ui} />
+          <button type="submit">{w.invoice_issue}</button>
+        </form>
+      ) : (
+        <p class="muted">{invoiceable ? w.invoice_none : status === "cancelled" ? w.invoice_none_cancelled : w.invoice_not_yet}</p>
+      )}
+    </section>
+  );
+}
 
 /** The events a person may fire now: legal in the order's state (the API's `allowed_events`) and in their position. */
 export function actionsFor(allowed: readonly OrderEvent[], mayDo: (p: Permission) => boolean): OrderEvent[] {
@@ -44,7 +82,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
   const w = ORDERS_TEXT[ui.lang];
   const may = (p: Permission) => allows(ui.principal, p);
   const path = (rest = "") => `/v1/orders/${id}${rest}`;
-  const [order, events, audits, shipments, tracking, messages, afterSales, notes, stores] = await Promise.all([
+  const [order, events, audits, shipments, tracking, messages, afterSales, notes, stores, invoice] = await Promise.all([
     api<z.infer<typeof Order>>(c, path()),
     api<{ data: z.infer<typeof OrderEventSchema>[] }>(c, path("/events"), { query: { limit: 200 } }),
     may("audit:read") ? api<{ data: z.infer<typeof AuditResultSchema>[] }>(c, path("/audits")) : skip<never>(),
@@ -54,6 +92,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
     may("after_sales:read") ? api<{ data: z.infer<typeof AfterSalesRequest>[] }>(c, path("/after-sales")) : skip<never>(),
     api<{ data: Note[] }>(c, path("/notes")),
     storesOf(c),
+    may("invoices:read") ? api<InvoiceSummary>(c, path("/invoice")) : skip<never>(),
   ]);
   if (!order.ok) return notFoundPage(c);
   const o = order.body;
@@ -158,6 +197,10 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
           </form>
         ) : null}
       </section>
+
+      {invoice ? (
+        <InvoiceCard id={id} status={o.status} invoice={invoice.ok ? invoice.body : null} mayIssue={may("invoices:issue")} w={w} ui={ui} at={(t) => at(t)} cash={(a) => cash(a)} />
+      ) : null}
 
       <section class="card" aria-labelledby="lines-h">
         <h2 id="lines-h">{w.lines}</h2>

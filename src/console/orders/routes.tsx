@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { api, apiRaw } from "../api";
 import { formatsOf, setFlash, type ConsoleContext, type ConsoleEnv } from "../context";
 import { dateTime } from "../format";
-import { doneRedirect, formValue, formValues, need, safeNext, uiOf } from "../guard";
+import { doneRedirect, formValue, formValues, need, notFoundPage, safeNext, uiOf } from "../guard";
 import { fill } from "../i18n";
 import { fieldProblems, problemText } from "../problems";
 import { orderEventLabel } from "../text";
@@ -106,6 +106,28 @@ orderPages.post("/console/orders/:id/transition", async (c) => {
   const problem = [problemText(r.body, ui.lang), ...fields].join(" ");
   const status = r.status === 403 || r.status === 409 || r.status === 422 ? r.status : r.status === 412 ? 409 : 400;
   return orderPage(c, id, { problem, status, typed });
+});
+
+orderPages.post("/console/orders/:id/invoice", async (c) => {
+  const refused = need(c, "invoices:issue");
+  if (refused) return refused;
+  const ui = uiOf(c);
+  const id = c.req.param("id");
+  const r = await api<{ number_text: string }>(c, `/v1/orders/${encodeURIComponent(id)}/invoice`, { method: "POST" });
+  if (r.status === 404) return orderPage(c, id);
+  return doneRedirect(
+    c,
+    `/console/orders/${id}`,
+    r.ok ? { kind: "ok", text: fill(ORDERS_TEXT[ui.lang].invoice_made, { number: r.body.number_text }) } : { kind: "bad", text: problemText(r.body, ui.lang) },
+  );
+});
+
+// The PDF as the API renders it, for people signed in to the console (the link on the order page).
+orderPages.get("/console/orders/:id/invoice.pdf", async (c) => {
+  const refused = need(c, "invoices:read");
+  if (refused) return refused;
+  const res = await apiRaw(c, `/v1/orders/${encodeURIComponent(c.req.param("id"))}/invoice.pdf`);
+  return res.ok ? res : notFoundPage(c);
 });
 
 orderPages.post("/console/orders/:id/customer-link", async (c) => {

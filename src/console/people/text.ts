@@ -406,6 +406,7 @@ const AREA_NAMES = dictionary(
     users: "Staff",
     activity: "Activity log",
     procurement: "Purchasing",
+    invoices: "Invoices",
   },
   {
     orders: "订单",
@@ -435,6 +436,7 @@ const AREA_NAMES = dictionary(
     users: "人员",
     activity: "操作日志",
     procurement: "采购",
+    invoices: "发票",
   },
 );
 
@@ -461,6 +463,7 @@ const VERBS = dictionary(
     transition: "change status",
     finance: "finance check",
     receive: "receive goods",
+    issue: "issue",
   },
   {
     read: "查看",
@@ -484,6 +487,7 @@ const VERBS = dictionary(
     transition: "变更状态",
     finance: "财务复核",
     receive: "收货入库",
+    issue: "开具",
   },
 );
 

@@ -84,6 +84,12 @@ describe("the store form", () => {
     const withFinance = valuesOfForm(reader({ finance_currency: ["cny", ""], finance_amount: ["8000", ""] }));
     expect(changesOf(withFinance).finance_review).toEqual({ thresholds: { CNY: "8000" } });
   });
+
+  it("sends the invoicing details typed, and none when every field is empty", () => {
+    expect(changesOf(valuesOfForm(reader({}))).invoicing).toBeNull();
+    const v = valuesOfForm(reader({ invoicing_legal_name: " Demo Trading Ltd ", invoicing_address: "2 Dock Rd\nLondon", invoicing_prefix: "DT-" }));
+    expect(changesOf(v).invoicing).toEqual({ legal_name: "Demo Trading Ltd", address: "2 Dock Rd\nLondon", prefix: "DT-" });
+  });
 });
 
 describe("the dry runs' and integrations' small parsers", () => {

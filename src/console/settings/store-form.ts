@@ -20,7 +20,11 @@ export type StoreValues = {
   /** Finance review thresholds, currency then amount. */
   finance: [string, string][];
   notify_on: string[];
+  /** Who the invoices say sells; all empty: the store's name and the default prefix. */
+  invoicing: { legal_name: string; address: string; tax_id: string; prefix: string };
 };
+
+const INVOICING = ["legal_name", "address", "tax_id", "prefix"] as const;
 
 export function valuesOfStore(s: z.infer<typeof Store>): StoreValues {
   return {
@@ -35,6 +39,7 @@ export function valuesOfStore(s: z.infer<typeof Store>): StoreValues {
     backorder_priority: s.backorder_priority,
     finance: Object.entries(s.finance_review?.thresholds ?? {}),
     notify_on: s.notify_on,
+    invoicing: { legal_name: s.invoicing?.legal_name ?? "", address: s.invoicing?.address ?? "", tax_id: s.invoicing?.tax_id ?? "", prefix: s.invoicing?.prefix ?? "" },
   };
 }
 
@@ -62,6 +67,7 @@ export function valuesOfForm(read: Read): StoreValues {
     backorder_priority: read.one("backorder_priority"),
     finance,
     notify_on: read.all("notify_on").filter(Boolean),
+    invoicing: { legal_name: read.one("invoicing_legal_name"), address: read.one("invoicing_address"), tax_id: read.one("invoicing_tax_id"), prefix: read.one("invoicing_prefix") },
   };
 }
 
@@ -81,5 +87,12 @@ export function changesOf(v: StoreValues): Record<keyof UpdateStoreInput, unknow
     backorder_priority: v.backorder_priority || undefined,
     finance_review: Object.keys(thresholds).length ? { thresholds } : null,
     notify_on: v.notify_on,
+    invoicing: invoicingOf(v.invoicing),
   };
+}
+
+/** The fields typed, trimmed; none at all: no invoicing details (the store's name, the default prefix). */
+function invoicingOf(v: StoreValues["invoicing"]): Record<string, string> | null {
+  const given = INVOICING.flatMap((k) => (v[k].trim() ? [[k, v[k].trim()] as const] : []));
+  return given.length ? Object.fromEntries(given) : null;
 }

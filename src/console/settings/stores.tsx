@@ -251,6 +251,26 @@ function storeEditPage(c: ConsoleContext, store: StoreBody, opts: { values?: Sto
           </fieldset>
         </section>
         <section class="card">
+          <h2>{t.invoicing}</h2>
+          <p class="hint">{t.invoicing_hint}</p>
+          <div class="grid">
+            <Field id="invoicing_legal_name" label={t.invoicing_legal_name} error={errors["invoicing.legal_name"]} lang={ui.lang}>
+              <input id="invoicing_legal_name" name="invoicing_legal_name" maxlength={200} value={v.invoicing.legal_name} />
+            </Field>
+            <Field id="invoicing_tax_id" label={t.invoicing_tax_id} error={errors["invoicing.tax_id"]} lang={ui.lang}>
+              <input id="invoicing_tax_id" name="invoicing_tax_id" maxlength={64} value={v.invoicing.tax_id} />
+            </Field>
+            <Field id="invoicing_address" label={t.invoicing_address} error={errors["invoicing.address"]} lang={ui.lang}>
+              <textarea id="invoicing_address" name="invoicing_address" maxlength={500} rows={3}>
+                {v.invoicing.address}
+              </textarea>
+            </Field>
+            <Field id="invoicing_prefix" label={t.invoicing_prefix} hint={t.invoicing_prefix_hint} error={errors["invoicing.prefix"]} lang={ui.lang}>
+              <input id="invoicing_prefix" name="invoicing_prefix" maxlength={12} value={v.invoicing.prefix} placeholder="INV-" autocomplete="off" />
+            </Field>
+          </div>
+        </section>
+        <section class="card">
           <h2>{t.customer_messages}</h2>
           <fieldset>
             <legend>{t.notify_on}</legend>

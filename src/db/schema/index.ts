@@ -27,3 +27,4 @@ export * from "./channel-sync";
 export * from "./events";
 export * from "./staff";
 export * from "./procurement";
+export * from "./finance";

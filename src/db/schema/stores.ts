@@ -31,6 +31,8 @@ export const stores = sqliteTable("stores", {
     .$type<string[]>()
     .notNull()
     .default(["order.on_hold", "order.approved", "order.shipped", "shipment.out_for_delivery", "shipment.exception", "order.delivered", "order.completed", "order.cancelled"]),
+  /** Who the store's invoices say sells (src/finance): legal name, address, tax number and the number prefix; null: the store's name and "INV-". */
+  invoicing: text("invoicing", { mode: "json" }).$type<{ legal_name?: string; address?: string; tax_id?: string; prefix?: string } | null>(),
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
