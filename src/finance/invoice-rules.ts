@@ -56,7 +56,7 @@ export type InvoiceSource = {
 /** The address as lines to print, in the order post offices read them. */
 export function addressLines(a: AddressLike): string[] {
   return [a.name, a.line1, a.line2, [a.district, a.city].filter(Boolean).join(", "), [a.region, a.postal_code].filter(Boolean).join(" "), a.country].filter((l): l is string =>
-    Boolean(l && l.trim()),
+    Boolean(l?.trim()),
   );
 }
 
