@@ -214,7 +214,7 @@ export async function replenishmentPage(
               </thead>
               <tbody>
                 {rows.map((x) => {
-                  const here = levels?.get(x.sku);
+                  const here = levels ? (levels.get(x.sku) ?? { on_hand: 0, reserved: 0 }) : null;
                   const moving = transit.get(x.sku) ?? 0;
                   const link =
                     x.action === "transfer" && x.transfer_from && mayTransfer && warehouses.some((w) => w.id === x.transfer_from)
