@@ -71,7 +71,8 @@ beforeAll(async () => {
 
 const page = (query = "", session?: { cookie: string }, headers: Record<string, string> = {}) =>
   openPage(`/console/stock/replenishment?warehouse=${main.id}&store=${store.id}${query}`, session, headers);
-const draftsOf = async () => ((await api(`/v1/purchase-orders?warehouse_id=${main.id}&limit=200`)).body.data as { id: string; status: string }[]).filter((p) => p.status === "draft");
+const draftsOf = async () =>
+  ((await api(`/v1/purchase-orders?warehouse_id=${main.id}&limit=200`)).body.data as { id: string; status: string }[]).filter((p) => p.status === "draft");
 /** The table row of a SKU, as text. */
 const rowOf = (html: string, s: string) => textOf(/<tr>(?:(?!<tr>)[\s\S])*?<\/tr>/g.exec(html.slice(html.lastIndexOf("<tr>", html.indexOf(`>${s}<`))))?.[0] ?? "");
 

@@ -25,13 +25,21 @@ async function pair() {
   return { store, sku, a, b, names };
 }
 
+type Row = { sku?: string; from_bin?: string; quantity?: string };
+
 const transfersOf = async (whId: string) => (await api(`/v1/transfers?warehouse_id=${whId}&limit=200`)).body.data as { id: string; status: string; received_units: number }[];
 
 const sendForm = (from: string, to: string, rows: { sku?: string; from_bin?: string; quantity?: string }[], extra: Record<string, string> = {}) => ({
   warehouse: from,
   to,
   rows: String(rows.length),
-  ...Object.fromEntries(rows.flatMap((r, i) => [[`sku.${i}`, r.sku ?? ""], [`from_bin.${i}`, r.from_bin ?? ""], [`quantity.${i}`, r.quantity ?? ""]])),
+  ...Object.fromEntries(
+    rows.flatMap((r, i) => [
+      [`sku.${i}`, r.sku ?? ""],
+      [`from_bin.${i}`, r.from_bin ?? ""],
+      [`quantity.${i}`, r.quantity ?? ""],
+    ]),
+  ),
   ...extra,
 });
 
@@ -99,30 +107,42 @@ describe("sending a transfer", () => {
     ["a row without a bin", {}, [{ sku: "$SKU", quantity: "2" }], 422, "Required."],
     ["a quantity of 0", {}, [{ sku: "$SKU", from_bin: "A-01", quantity: "0" }], 422, "A whole number of at least 1."],
     ["an unknown bin", {}, [{ sku: "$SKU", from_bin: "Z-99", quantity: "2" }], 422, "No active storage bin with this code in this warehouse."],
-    ["a line twice", {}, [{ sku: "$SKU", from_bin: "A-01", quantity: "1" }, { sku: "$SKU", from_bin: "A-01", quantity: "1" }], 422, "on the transfer twice"],
+    [
+      "a line twice",
+      {},
+      [
+        { sku: "$SKU", from_bin: "A-01", quantity: "1" },
+        { sku: "$SKU", from_bin: "A-01", quantity: "1" },
+      ],
+      422,
+      "on the transfer twice",
+    ],
     ["more than the bin holds", {}, [{ sku: "$SKU", from_bin: "A-01", quantity: "31" }], 409, "Not enough stock."],
     ["a SKU the bin does not hold", {}, [{ sku: "$SKU", from_bin: "A-02", quantity: "1" }], 409, "Not enough stock."],
-  ])("refuses %s with the form whole and the problem beside it, and moves nothing", async (_, extra, rows, status, message) => {
-    const { sku, a, b } = await pair();
-    const { session } = await signedIn(["warehouse"]);
-    const fill = (v: string | undefined) => v?.replace("$SKU", sku).replace("$A", a.id);
-    const fields = sendForm(
-      a.id,
-      b.id,
-      rows.map((r: { sku?: string; from_bin?: string; quantity?: string }) => ({ sku: fill(r.sku), from_bin: r.from_bin, quantity: r.quantity })),
-      { note: "keep-me", ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, fill(v)!])) },
-    );
-    const movesBefore = await count("stock_movements", "warehouse_id = ?", a.id);
-    const r = await postForm("/console/stock/transfers/new", session, fields);
-    expect(r.status).toBe(status);
-    expect(textOf(r.html)).toContain(message);
-    expect(r.html).toContain('value="keep-me"');
-    if (rows.some((x: { sku?: string }) => x.sku) || "to" in extra) expect(r.html).toContain('aria-invalid="true"');
-    if (rows[0]?.sku) expect(r.html).toContain(`value="${sku}"`);
-    expect(await transfersOf(a.id)).toEqual([]);
-    expect(await level(a.id, sku)).toEqual({ on_hand: 30, reserved: 0 });
-    expect(await count("stock_movements", "warehouse_id = ?", a.id)).toBe(movesBefore);
-  });
+  ] as [string, Record<string, string>, Row[], number, string][])(
+    "refuses %s with the form whole and the problem beside it, and moves nothing",
+    async (_, extra, rows, status, message) => {
+      const { sku, a, b } = await pair();
+      const { session } = await signedIn(["warehouse"]);
+      const fill = (v: string | undefined) => v?.replace("$SKU", sku).replace("$A", a.id);
+      const fields = sendForm(
+        a.id,
+        b.id,
+        rows.map((r: { sku?: string; from_bin?: string; quantity?: string }) => ({ sku: fill(r.sku), from_bin: r.from_bin, quantity: r.quantity })),
+        { note: "keep-me", ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, fill(v)!])) },
+      );
+      const movesBefore = await count("stock_movements", "warehouse_id = ?", a.id);
+      const r = await postForm("/console/stock/transfers/new", session, fields);
+      expect(r.status).toBe(status);
+      expect(textOf(r.html)).toContain(message);
+      expect(r.html).toContain('value="keep-me"');
+      if (rows.some((x: { sku?: string }) => x.sku) || "to" in extra) expect(r.html).toContain('aria-invalid="true"');
+      if (rows[0]?.sku) expect(r.html).toContain(`value="${sku}"`);
+      expect(await transfersOf(a.id)).toEqual([]);
+      expect(await level(a.id, sku)).toEqual({ on_hand: 30, reserved: 0 });
+      expect(await count("stock_movements", "warehouse_id = ?", a.id)).toBe(movesBefore);
+    },
+  );
 
   it("a form sent twice (a double tap) sends once", async () => {
     const { sku, a, b } = await pair();

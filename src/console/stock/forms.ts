@@ -98,7 +98,12 @@ export type TransferRow = { sku: string; from_bin: string; quantity: string };
  * A transfer: the destination and the rows that were filled in (blank rows are not lines). `rowOfLine[i]` is the
  * form row of the API's `lines.i`, so the API's field problems land beside the row they are about.
  */
-export function parseTransfer(f: { from: string; to: string; rows: TransferRow[]; note: string }):
+export function parseTransfer(f: {
+  from: string;
+  to: string;
+  rows: TransferRow[];
+  note: string;
+}):
   | { ok: true; body: { from_warehouse_id: string; to_warehouse_id: string; note?: string; lines: { sku: string; from_bin: string; quantity: number }[] }; rowOfLine: number[] }
   | { ok: false; errors: FieldWords } {
   const errors: FieldWords = {};
@@ -126,10 +131,7 @@ export function parseTransfer(f: { from: string; to: string; rows: TransferRow[]
 }
 
 /** A transfer's receipt: one bin for what arrived, and a quantity per line (blank or 0: nothing of that line). */
-export function parseTransferReceipt(f: {
-  bin: string;
-  lines: { line_no: number; quantity: string }[];
-}): Parsed<{ lines: { line_no: number; bin: string; quantity: number }[] }> {
+export function parseTransferReceipt(f: { bin: string; lines: { line_no: number; quantity: string }[] }): Parsed<{ lines: { line_no: number; bin: string; quantity: number }[] }> {
   const errors: FieldWords = {};
   const bin = cleanCode(f.bin);
   if (!bin) errors.bin = "required";

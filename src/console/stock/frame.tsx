@@ -100,7 +100,12 @@ function WarehousePicker({ screen, action }: { screen: StockScreen; action: stri
   );
 }
 
-export function stockPage(c: ConsoleContext, screen: StockScreen, opts: { title: string; status?: 200 | 400 | 403 | 404 | 409 | 422; picker?: boolean }, body: Child): Promise<Response> {
+export function stockPage(
+  c: ConsoleContext,
+  screen: StockScreen,
+  opts: { title: string; status?: 200 | 400 | 403 | 404 | 409 | 422; picker?: boolean },
+  body: Child,
+): Promise<Response> {
   return renderPage(
     c,
     screen.ui,

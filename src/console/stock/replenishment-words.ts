@@ -17,13 +17,7 @@ export type Params = { window_days: number; safety_days: number; cover_days: num
 /** What the rules asked for before the supplier's minimum and packs (src/procurement/replenishment-rules.ts). */
 export const needOf = (x: Pick<SuggestionView, "target" | "position" | "backordered">) => Math.max(x.target - x.position, x.backordered > 0 ? -x.position : 0, 1);
 
-export function explain(
-  s: StockText,
-  lang: Lang,
-  x: SuggestionView,
-  p: Params,
-  names: { warehouse: (id: string) => string },
-): string {
+export function explain(s: StockText, lang: Lang, x: SuggestionView, p: Params, names: { warehouse: (id: string) => string }): string {
   const n = (v: number) => count(v, lang);
   if (x.action === "none" && x.velocity === 0 && x.backordered === 0) return fill(s.why_none_idle, { window: n(p.window_days) });
   const parts = [

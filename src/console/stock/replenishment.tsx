@@ -294,7 +294,12 @@ export async function createDrafts(c: ConsoleContext, screen: StockScreen): Prom
   if (!r.ok) {
     const fields = (r.body.errors ?? []).map((e) => `${e.field}: ${e.message}`).join("; ");
     const text = problemText(r.body, ui.lang);
-    return replenishmentPage(c, screen, { filters, chosen, problem: fields && ui.lang === "en" ? `${text} ${fields}` : text, status: r.status === 403 ? 403 : r.status === 409 ? 409 : 422 });
+    return replenishmentPage(c, screen, {
+      filters,
+      chosen,
+      problem: fields && ui.lang === "en" ? `${text} ${fields}` : text,
+      status: r.status === 403 ? 403 : r.status === 409 ? 409 : 422,
+    });
   }
   const whName = (id: string) => warehouses.find((w) => w.id === id)?.name ?? id;
   const skipped = r.body.skipped.map((k) => {
