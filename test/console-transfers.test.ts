@@ -57,7 +57,7 @@ describe("the transfers list", () => {
       expect(text).toContain("In transit");
       expect(text).toContain(names.a);
       expect(text).toContain(names.b);
-      expect(text).toContain("1 lines, 4 units");
+      expect(text).toContain("1 line, 4 units");
       expect(text).toContain(`${sku} × 4`);
       expect(page.html).toContain(`/console/stock/transfers/${sent.body.id}?warehouse=${wh}`);
     }

@@ -111,7 +111,7 @@ export function stockPage(
     screen.ui,
     { title: opts.title, ...(opts.status ? { status: opts.status } : {}) },
     <>
-      <h1>{opts.title}</h1>
+      <h1 class="stock-title">{opts.title}</h1>
       <Tabs screen={screen} />
       {opts.picker === false ? null : <WarehousePicker screen={screen} action={screen.ui.path} />}
       {body}

@@ -28,7 +28,7 @@ describe("a replenishment suggestion's reason in the reader's language", () => {
   it("an order, rounded to the supplier's packs, in Chinese with the numbers", () => {
     expect(needOf(base)).toBe(53);
     expect(explain(STOCK["zh-CN"], "zh-CN", base, params, names)).toBe(
-      "日均销量 3（近 28 天）。 库存位置 40 = 可用 40 + 已订购及在途 0 − 缺货 0。 不高于再订货点 51（10 天采购周期 + 7 天安全库存）。 向 West Lake 订购 60，补至 93（覆盖 14 天）。 53 按供应商起订量和整包向上取整。",
+      "日均销量 3（近 28 天）。库存位置 40 = 可用 40 + 已订购及在途 0 − 缺货 0。不高于再订货点 51（10 天采购周期 + 7 天安全库存）。向 West Lake 订购 60，补至 93（覆盖 14 天）。53 按供应商起订量和整包向上取整。",
     );
   });
 

@@ -24,7 +24,7 @@ export function explain(s: StockText, lang: Lang, x: SuggestionView, p: Params, 
     fill(s.why_sells, { velocity: n(x.velocity), window: n(p.window_days) }),
     fill(s.why_position, { position: n(x.position), available: n(x.available), on_order: n(x.on_order), backordered: n(x.backordered) }),
   ];
-  if (x.action === "none") return [...parts, fill(s.why_above, { reorder_point: n(x.reorder_point) })].join(" ");
+  if (x.action === "none") return [...parts, fill(s.why_above, { reorder_point: n(x.reorder_point) })].join(lang === "zh-CN" ? "" : " ");
   parts.push(
     x.lead_time_days === null
       ? fill(s.why_below_safety, { safety_stock: n(x.safety_stock), safety: n(p.safety_days) })
@@ -38,5 +38,5 @@ export function explain(s: StockText, lang: Lang, x: SuggestionView, p: Params, 
     const need = needOf(x);
     if (need !== x.quantity) parts.push(fill(s.why_rounded, { need: n(need) }));
   }
-  return parts.join(" ");
+  return parts.join(lang === "zh-CN" ? "" : " ");
 }

@@ -191,7 +191,13 @@ export async function replenishmentPage(
                 <tr>
                   {mayOrder ? <th scope="col">{s.choose}</th> : null}
                   <th scope="col">{s.product}</th>
-                  <th scope="col" class="num">{`${s.on_hand} / ${s.reserved} / ${s.available}`}</th>
+                  <th scope="col" class="num">
+                    {`${s.on_hand} /`}
+                    <br />
+                    {`${s.reserved} /`}
+                    <br />
+                    {s.available}
+                  </th>
                   <th scope="col" class="num">
                     {s.on_order}
                   </th>
@@ -229,10 +235,12 @@ export async function replenishmentPage(
                           ) : null}
                         </td>
                       ) : null}
-                      <td data-label={s.product}>
-                        <span class="mono">{x.sku}</span>
-                        <br />
-                        <span class="muted">{x.name}</span>
+                      <td data-label={s.product} class="product">
+                        <div>
+                          <span class="mono">{x.sku}</span>
+                          <br />
+                          <span class="muted">{x.name}</span>
+                        </div>
                       </td>
                       <td data-label={`${s.on_hand} / ${s.reserved} / ${s.available}`} class="num">
                         {here ? `${count(here.on_hand, ui.lang)} / ${count(here.reserved, ui.lang)} / ` : "— / — / "}
@@ -254,7 +262,9 @@ export async function replenishmentPage(
                         {count(x.reorder_point, ui.lang)}
                       </td>
                       <td data-label={s.suggested}>
-                        <ActionCell s={s} x={x} link={link} whName={whName} />
+                        <div>
+                          <ActionCell s={s} x={x} link={link} whName={whName} />
+                        </div>
                       </td>
                       <td data-label={s.supplier}>{x.supplier_id ? <a href={`/console/purchasing/suppliers/${encodeURIComponent(x.supplier_id)}`}>{x.supplier_name}</a> : "—"}</td>
                       <td data-label={s.why} class="why">

@@ -115,7 +115,7 @@ export async function transfersPage(c: ConsoleContext, screen: StockScreen): Pro
                   <td data-label={s.from_wh}>{t.from_warehouse_id === wh.id ? <strong>{name(t.from_warehouse_id)}</strong> : name(t.from_warehouse_id)}</td>
                   <td data-label={s.to_wh}>{t.to_warehouse_id === wh.id ? <strong>{name(t.to_warehouse_id)}</strong> : name(t.to_warehouse_id)}</td>
                   <td data-label={s.lines}>
-                    {fill(s.lines_units, { lines: count(t.lines.length, ui.lang), units: count(t.units, ui.lang) })}
+                    {fill(t.lines.length === 1 ? s.lines_units_one : s.lines_units, { lines: count(t.lines.length, ui.lang), units: count(t.units, ui.lang) })}
                     {t.received_units > 0 && t.status !== "received" ? (
                       <span class="muted"> {fill(s.received_of, { received: count(t.received_units, ui.lang), units: count(t.units, ui.lang) })}</span>
                     ) : null}
@@ -212,7 +212,7 @@ export async function newTransferPage(c: ConsoleContext, screen: StockScreen, op
         ) : null}
         {e.lines ? <p class="error-text">{e.lines}</p> : null}
         {form.rows.map((r, i) => (
-          <fieldset class="filters transfer-line">
+          <fieldset class="transfer-line">
             <legend class="muted">{fill(s.line_n, { n: i + 1 })}</legend>
             <Field id={`sku.${i}`} label={ui.t.sku} value={r.sku} error={e[`sku.${i}`]} scan focus={i === 0 && !r.sku} next />
             <Field id={`from_bin.${i}`} label={s.from_bin} value={r.from_bin} error={e[`from_bin.${i}`]} scan next />
