@@ -242,7 +242,7 @@ export async function replenishmentPage(
                           <span class="muted">{x.name}</span>
                         </div>
                       </td>
-                      <td data-label={`${s.on_hand} / ${s.reserved} / ${s.available}`} class="num">
+                      <td data-label={`${s.on_hand} / ${s.reserved} / ${s.available}`} class="num nums">
                         {here ? `${count(here.on_hand, ui.lang)} / ${count(here.reserved, ui.lang)} / ` : "— / — / "}
                         <strong>{count(x.available, ui.lang)}</strong>
                       </td>

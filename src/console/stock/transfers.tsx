@@ -175,7 +175,7 @@ export async function newTransferPage(c: ConsoleContext, screen: StockScreen, op
     <>
       <TopProblem text={opts.refusal?.top} />
       {destinations.length === 0 ? <p class="card">{s.no_destination}</p> : null}
-      <form method="post" action="/console/stock/transfers/new" class="card stock-form" novalidate>
+      <form method="post" action="/console/stock/transfers/new" class="card stock-form transfer-form" novalidate>
         <Csrf ui={ui} />
         <input type="hidden" name="warehouse" value={wh.id} />
         <input type="hidden" name="_idem" value={crypto.randomUUID()} />
