@@ -115,12 +115,14 @@ export async function transfersPage(c: ConsoleContext, screen: StockScreen): Pro
                   <td data-label={s.from_wh}>{t.from_warehouse_id === wh.id ? <strong>{name(t.from_warehouse_id)}</strong> : name(t.from_warehouse_id)}</td>
                   <td data-label={s.to_wh}>{t.to_warehouse_id === wh.id ? <strong>{name(t.to_warehouse_id)}</strong> : name(t.to_warehouse_id)}</td>
                   <td data-label={s.lines}>
-                    {fill(t.lines.length === 1 ? s.lines_units_one : s.lines_units, { lines: count(t.lines.length, ui.lang), units: count(t.units, ui.lang) })}
-                    {t.received_units > 0 && t.status !== "received" ? (
-                      <span class="muted"> {fill(s.received_of, { received: count(t.received_units, ui.lang), units: count(t.units, ui.lang) })}</span>
-                    ) : null}
-                    <br />
-                    <span class="muted mono">{t.lines.map((l) => `${l.sku} × ${l.quantity}`).join(", ")}</span>
+                    <div>
+                      {fill(t.lines.length === 1 ? s.lines_units_one : s.lines_units, { lines: count(t.lines.length, ui.lang), units: count(t.units, ui.lang) })}
+                      {t.received_units > 0 && t.status !== "received" ? (
+                        <span class="muted"> {fill(s.received_of, { received: count(t.received_units, ui.lang), units: count(t.units, ui.lang) })}</span>
+                      ) : null}
+                      <br />
+                      <span class="muted mono">{t.lines.map((l) => `${l.sku} × ${l.quantity}`).join(", ")}</span>
+                    </div>
                   </td>
                   <td data-label={s.sent_at}>{dateTime(t.created_at, formats.timeZone, ui.lang)}</td>
                   <td data-label={s.received_at}>{t.received_at ? dateTime(t.received_at, formats.timeZone, ui.lang) : "—"}</td>
