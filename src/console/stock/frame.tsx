@@ -53,6 +53,8 @@ const TABS = [
   { path: "/console/stock/count", key: "tab_count", anyOf: ["inventory:write"] },
   { path: "/console/stock/movements", key: "tab_movements", anyOf: ["inventory:read"] },
   { path: "/console/stock/interceptions", key: "tab_interceptions", anyOf: ["shipments:read"] },
+  { path: "/console/stock/transfers", key: "tab_transfers", anyOf: ["inventory:read"] },
+  { path: "/console/stock/replenishment", key: "tab_replenishment", anyOf: ["procurement:read"] },
 ] as const;
 
 export const whLink = (path: string, whId: string, extra: Record<string, string> = {}) => {
@@ -65,7 +67,7 @@ function Tabs({ screen }: { screen: StockScreen }) {
   return (
     <nav class="actions stock-tabs" aria-label={s.title}>
       {TABS.filter((t) => t.anyOf.some((p) => allows(ui.principal, p))).map((t) => (
-        <a href={whLink(t.path, wh.id)} aria-current={ui.path === t.path ? "page" : undefined}>
+        <a href={whLink(t.path, wh.id)} aria-current={ui.path === t.path || (t.path !== "/console/stock" && ui.path.startsWith(`${t.path}/`)) ? "page" : undefined}>
           {s[t.key]}
         </a>
       ))}
@@ -98,13 +100,18 @@ function WarehousePicker({ screen, action }: { screen: StockScreen; action: stri
   );
 }
 
-export function stockPage(c: ConsoleContext, screen: StockScreen, opts: { title: string; status?: 200 | 400 | 404 | 409 | 422; picker?: boolean }, body: Child): Promise<Response> {
+export function stockPage(
+  c: ConsoleContext,
+  screen: StockScreen,
+  opts: { title: string; status?: 200 | 400 | 403 | 404 | 409 | 422; picker?: boolean },
+  body: Child,
+): Promise<Response> {
   return renderPage(
     c,
     screen.ui,
     { title: opts.title, ...(opts.status ? { status: opts.status } : {}) },
     <>
-      <h1>{opts.title}</h1>
+      <h1 class="stock-title">{opts.title}</h1>
       <Tabs screen={screen} />
       {opts.picker === false ? null : <WarehousePicker screen={screen} action={screen.ui.path} />}
       {body}
