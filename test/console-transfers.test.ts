@@ -246,6 +246,23 @@ describe("who may see and do what", () => {
     expect((await openPage(`/console/stock/transfers?warehouse=${a.id}`, lead.session)).html).toContain("/console/stock/transfers/new");
   });
 
+  it("the destination's people see a transfer coming and receive it; the source's people follow it without the receive form", async () => {
+    const { sku, a, b } = await pair();
+    const sent = await api("/v1/transfers", { body: { from_warehouse_id: a.id, to_warehouse_id: b.id, lines: [{ sku, from_bin: "A-01", quantity: 2 }] } });
+    const atSource = (await signedIn(["warehouse"], { warehouseIds: [a.id] })).session;
+    const atDestination = (await signedIn(["warehouse"], { warehouseIds: [b.id] })).session;
+    const followed = await openPage(`/console/stock/transfers/${sent.body.id}?warehouse=${a.id}`, atSource);
+    expect(followed.status).toBe(200);
+    expect(followed.html).not.toContain(`/console/stock/transfers/${sent.body.id}/receive`);
+    const incoming = await openPage(`/console/stock/transfers?warehouse=${b.id}`, atDestination);
+    expect(textOf(incoming.html)).toContain(sent.body.id);
+    const page = await openPage(`/console/stock/transfers/${sent.body.id}?warehouse=${b.id}`, atDestination);
+    expect(page.html).toContain(`/console/stock/transfers/${sent.body.id}/receive`);
+    const r = await postForm(`/console/stock/transfers/${sent.body.id}/receive`, atDestination, { warehouse: b.id, bin: "B-01", "quantity.1": "2" });
+    expect(r.status).toBe(303);
+    expect(await level(b.id, sku)).toEqual({ on_hand: 2, reserved: 0 });
+  });
+
   it("a person scoped to other warehouses does not see this pair's transfers, and cannot receive one", async () => {
     const { sku, a, b } = await pair();
     const other = await pair();

@@ -35,7 +35,8 @@ export async function transferPage(c: ConsoleContext, screen: StockScreen, id: s
   ]);
   const binCode = new Map((bins.ok ? bins.body.data : []).map((b) => [b.id, b.code]));
   const open = t.lines.filter((l) => l.received_qty < l.quantity);
-  const mayReceive = allows(ui.principal, "inventory:write") && t.status !== "received";
+  // Received at the destination, by people who work there: the source's people follow it without the form.
+  const mayReceive = allows(ui.principal, "inventory:write") && t.status !== "received" && screen.warehouses.some((w) => w.id === t.to_warehouse_id);
   const form: ReceiveForm = opts.form ?? { bin: "", quantities: Object.fromEntries(open.map((l) => [l.line_no, String(l.quantity - l.received_qty)])) };
   const e = opts.refusal?.fields ?? {};
   const to = warehouseName(screen, t.to_warehouse_id);
