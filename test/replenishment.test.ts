@@ -102,6 +102,21 @@ describe("replenishment", () => {
     expect(all.get(sku.w)).toMatchObject({ action: "no_supplier", quantity: 21, lead_time_days: null });
   });
 
+  it("counts a waiting order at the one warehouse the store's routing tries first, so two warehouses never both buy for it", async () => {
+    // Both warehouses are in NJ and the order ships to GB: equally far, so the routing tries the older one (main) first.
+    const atSpare = await api(`/v1/replenishment?store_id=${store.id}&warehouse_id=${spare.id}&include_none=true`);
+    expect(atSpare.body.data.find((r: { sku: string }) => r.sku === sku.z)).toMatchObject({ backordered: 0, action: "none" });
+    // A policy that sends everything to the spare warehouse first moves the need there.
+    expect((await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [spare.id, main.id] } })).status).toBe(200);
+    try {
+      expect((await suggestions("&include_none=true")).get(sku.z)).toMatchObject({ backordered: 0 });
+      const moved = await api(`/v1/replenishment?store_id=${store.id}&warehouse_id=${spare.id}`);
+      expect(moved.body.data.find((r: { sku: string }) => r.sku === sku.z)).toMatchObject({ backordered: 5, action: "order" });
+    } finally {
+      await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [] } });
+    }
+  });
+
   it("turns the suggestions to order into one draft per supplier, skipping transfers and unlisted SKUs", async () => {
     const r = await api("/v1/replenishment/purchase-orders", { body: { store_id: store.id, warehouse_id: main.id, safety_days: 14 } });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -116,6 +131,11 @@ describe("replenishment", () => {
     const po = (await api(`/v1/purchase-orders/${r.body.data[0].id}`)).body;
     expect(po).toMatchObject({ status: "draft", warehouse_id: main.id, note: "from replenishment suggestions" });
     expect(Object.fromEntries(po.lines.map((l: { sku: string; quantity: number }) => [l.sku, l.quantity]))).toEqual({ [sku.x]: 72, [sku.z]: 6 });
+    // The drafts count as on order: asking again makes none for what they already buy.
+    const again = await api("/v1/replenishment/purchase-orders", { body: { store_id: store.id, warehouse_id: main.id, safety_days: 14 } });
+    expect(again.status).toBe(201);
+    expect(again.body.data).toEqual([]);
+    expect((await suggestions("&include_none=true&safety_days=14")).get(sku.x)).toMatchObject({ on_order: 84, action: "none" });
   });
 
   it("refuses another store's warehouse, another store, and bad parameters", async () => {

@@ -12,6 +12,7 @@ import { database } from "../db/client";
 import {
   allocations,
   orderLines,
+  orders,
   products,
   purchaseOrderLines,
   purchaseOrders,
@@ -26,6 +27,9 @@ import {
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { servesAnyOf } from "../inventory/warehouse-stores";
+import { rankWarehouses } from "../fulfilment/default-allocation-policy";
+import { loadPolicy } from "../fulfilment/plan-allocation";
+import type { CandidateWarehouse, RoutingPolicy } from "../fulfilment/routing-policy";
 import { createPurchaseOrder } from "./purchase-orders";
 import { type ReplenishmentParams, type SkuFacts, type Suggestion, type SupplierTerms, suggest } from "./replenishment-rules";
 
@@ -68,6 +72,33 @@ function termsBySku(
   return out;
 }
 
+/**
+ * The units of the store's backordered orders this warehouse should cover: each order counts at the first own,
+ * active warehouse its destination ranks under the store's routing policy (where allocation will look first),
+ * so two warehouses never both plan for the same waiting order.
+ */
+function backordersHere(
+  waiting: { orderId: string; sku: string; units: number; address: { country: string; region?: string | null | undefined } }[],
+  policy: RoutingPolicy,
+  candidates: CandidateWarehouse[],
+  warehouseId: string,
+): Map<string, number> {
+  const own = new Set(candidates.filter((w) => w.kind === "own" && w.active).map((w) => w.id));
+  const homeOf = new Map<string, string | undefined>();
+  const out = new Map<string, number>();
+  for (const w of waiting) {
+    if (!homeOf.has(w.orderId)) {
+      const dest = { country: w.address.country, region: w.address.region ?? null };
+      homeOf.set(
+        w.orderId,
+        rankWarehouses(policy, dest, candidates).order.find((id) => own.has(id)),
+      );
+    }
+    if (homeOf.get(w.orderId) === warehouseId) out.set(w.sku, (out.get(w.sku) ?? 0) + Number(w.units));
+  }
+  return out;
+}
+
 export type ReplenishmentResult = { ok: true; suggestions: (Suggestion & { name: string })[] } | { ok: false; field: string; message: string };
 
 export async function replenishment(env: Env, p: Principal, q: { storeId: string; warehouseId: string; params: ReplenishmentParams; now?: number }): Promise<ReplenishmentResult> {
@@ -78,8 +109,19 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
     .select({ sku: products.sku })
     .from(products)
     .where(and(eq(products.storeId, q.storeId), eq(products.type, "goods")));
-  const [whRows, catalogue, sold, stock, onOrder, inTransit, backordered, terms] = await db.batch([
-    db.select({ id: warehouses.id, kind: warehouses.kind, active: warehouses.active, storeIds: warehouses.storeIds }).from(warehouses),
+  const policy = loadPolicy(db, q.storeId);
+  const [whRows, catalogue, sold, stock, onOrder, inTransit, waiting, terms] = await db.batch([
+    db
+      .select({
+        id: warehouses.id,
+        name: warehouses.name,
+        kind: warehouses.kind,
+        country: warehouses.country,
+        region: warehouses.region,
+        active: warehouses.active,
+        storeIds: warehouses.storeIds,
+      })
+      .from(warehouses),
     db
       .select({ sku: products.sku, name: products.name })
       .from(products)
@@ -98,7 +140,7 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
       .select({ sku: purchaseOrderLines.sku, units: sql<number>`SUM(MAX(${purchaseOrderLines.quantity} - ${purchaseOrderLines.receivedQty}, 0))` })
       .from(purchaseOrderLines)
       .innerJoin(purchaseOrders, eq(purchaseOrders.id, purchaseOrderLines.purchaseOrderId))
-      .where(and(eq(purchaseOrders.warehouseId, q.warehouseId), inArray(purchaseOrders.status, ["submitted", "partially_received"])))
+      .where(and(eq(purchaseOrders.warehouseId, q.warehouseId), inArray(purchaseOrders.status, ["draft", "submitted", "partially_received"])))
       .groupBy(purchaseOrderLines.sku),
     // Stock on its way here from another of our warehouses counts as on order too.
     db
@@ -107,12 +149,13 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
       .innerJoin(stockTransfers, eq(stockTransfers.id, stockTransferLines.transferId))
       .where(and(eq(stockTransfers.toWarehouseId, q.warehouseId), inArray(stockTransfers.status, ["in_transit", "partially_received"])))
       .groupBy(stockTransferLines.sku),
+    // Each waiting order with where it ships to: it is counted at the warehouse the store's routing tries first.
     db
-      .select({ sku: orderLines.sku, units: sql<number>`SUM(${orderLines.quantity})` })
+      .select({ orderId: allocations.orderId, sku: orderLines.sku, units: orderLines.quantity, address: orders.shippingAddress })
       .from(allocations)
       .innerJoin(orderLines, eq(orderLines.orderId, allocations.orderId))
-      .where(and(eq(allocations.status, "backordered"), eq(allocations.storeId, q.storeId)))
-      .groupBy(orderLines.sku),
+      .innerJoin(orders, eq(orders.id, allocations.orderId))
+      .where(and(eq(allocations.status, "backordered"), eq(allocations.storeId, q.storeId), eq(orderLines.type, "goods"))),
     // Aliased: in a batch, columns are keyed by name, and both tables have a lead time.
     db
       .select({
@@ -141,7 +184,12 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
   const stockAt = new Map(stock.map((r) => [key(r.warehouseId, r.sku), { onHand: Number(r.onHand), reserved: Number(r.reserved) }]));
   const onOrderOf = new Map(onOrder.map((r) => [r.sku, Number(r.units)]));
   for (const r of inTransit) onOrderOf.set(r.sku, (onOrderOf.get(r.sku) ?? 0) + Number(r.units));
-  const backorderedOf = new Map(backordered.map((r) => [r.sku, Number(r.units)]));
+  const backorderedOf = backordersHere(
+    waiting,
+    (await policy).policy,
+    whRows.filter((w) => servesAnyOf(w.storeIds, [q.storeId])),
+    wh.id,
+  );
   const supplierOf = termsBySku(terms.map((t) => ({ ...t, preferred: Boolean(t.preferred) })));
   const suggestions = catalogue.map((product) => {
     const here = stockAt.get(key(wh.id, product.sku)) ?? { onHand: 0, reserved: 0 };
