@@ -232,6 +232,47 @@ describe("one order's page", () => {
     expect((await postForm(`/console/orders/${cheap.id}/customer-link`, analyst.session)).status).toBe(403);
   });
 
+  it("issues an order's invoice from its page, offers the PDF, and says why there is none yet", async () => {
+    const o = await createOrder(store.id, { lines: [{ sku: "TEA-1", quantity: 2, unit_price: "5.00" }], shipping_amount: "0" });
+    const finance = await signedIn(["finance"]);
+    // Before approval: no button, a reason.
+    const early = await openPage(`/console/orders/${o.id}`, finance.session);
+    expect(textOf(early.html)).toContain("An invoice is issued once the order is approved.");
+    expect(early.html).not.toContain(`/console/orders/${o.id}/invoice"`);
+    const refused = await postForm(`/console/orders/${o.id}/invoice`, finance.session);
+    expect(refused.status).toBe(303);
+    expect(flashOf(refused.headers)?.text).toBe("An invoice is issued once the order is approved, and not for a cancelled order.");
+    expect((await api(`/v1/orders/${o.id}/invoice`)).status).toBe(404);
+
+    expect((await transition(o.id, "approve")).status).toBe(200);
+    const ready = await openPage(`/console/orders/${o.id}`, finance.session);
+    expect(ready.html).toContain(`action="/console/orders/${o.id}/invoice"`);
+    const issued = await postForm(`/console/orders/${o.id}/invoice`, finance.session);
+    expect(issued.status).toBe(303);
+    const invoice = (await api(`/v1/orders/${o.id}/invoice`)).body;
+    expect(flashOf(issued.headers)?.text).toBe(`Invoice ${invoice.number_text} issued.`);
+    const after = await openPage(`/console/orders/${o.id}`, finance.session);
+    expect(textOf(after.html)).toContain(`${invoice.number_text}, issued`);
+    expect(after.html).toContain(`href="/console/orders/${o.id}/invoice.pdf"`);
+    expect(after.html).not.toContain(`action="/console/orders/${o.id}/invoice"`);
+    const pdf = await openPage(`/console/orders/${o.id}/invoice.pdf`, finance.session);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+
+    // The owner reads it without the button; the analyst and auditor see no invoice card and may not issue.
+    const owner = await signedIn(["owner"]);
+    expect(textOf((await openPage(`/console/orders/${o.id}`, owner.session)).html)).toContain(invoice.number_text);
+    for (const position of ["analyst", "auditor"]) {
+      const { session } = await signedIn([position]);
+      const page = await openPage(`/console/orders/${o.id}`, session);
+      expect(page.html, position).not.toContain('id="invoice-h"');
+      expect((await postForm(`/console/orders/${o.id}/invoice`, session)).status, position).toBe(403);
+      expect((await openPage(`/console/orders/${o.id}/invoice.pdf`, session)).status, position).toBe(403);
+    }
+    const zh = { cookie: `${finance.session.cookie}; oms_console_lang=zh-CN` };
+    expect(textOf((await openPage(`/console/orders/${o.id}`, zh)).html)).toContain("下载发票（PDF）");
+  });
+
   it("speaks Chinese to a reader who chose it", async () => {
     const { session } = await signedIn(["admin"]);
     const zh = { cookie: `${session.cookie}; oms_console_lang=zh-CN` };

@@ -153,6 +153,32 @@ describe("console settings: a store", () => {
     expect(zh.html).toContain("件数最少的订单（让更多顾客先收到货）");
   });
 
+  it("saves the store's invoicing details, refuses a prefix with a space on its field, and clears them", async () => {
+    const store = await createStore();
+    const { session } = await admin();
+    const details = { invoicing_legal_name: "Tea House Trading Ltd", invoicing_address: "2 Dock Road\r\nLondon E16", invoicing_tax_id: "GB123456789", invoicing_prefix: "TH-" };
+    expect((await postForm(`/console/settings/stores/${store.id}`, session, storeFields(details))).status).toBe(303);
+    expect((await api(`/v1/stores/${store.id}`)).body.invoicing).toEqual({
+      legal_name: "Tea House Trading Ltd",
+      address: "2 Dock Road\r\nLondon E16",
+      tax_id: "GB123456789",
+      prefix: "TH-",
+    });
+    const form = await openPage(`/console/settings/stores/${store.id}`, session);
+    expect(form.html).toContain('value="Tea House Trading Ltd"');
+
+    const bad = await postForm(`/console/settings/stores/${store.id}`, session, storeFields({ ...details, invoicing_prefix: "TH 2026" }));
+    expect(bad.status).toBe(422);
+    expect(bad.html).toContain('id="invoicing_prefix-error"');
+    expect(bad.html).toContain('value="TH 2026"');
+    expect((await api(`/v1/stores/${store.id}`)).body.invoicing.prefix).toBe("TH-");
+
+    expect((await postForm(`/console/settings/stores/${store.id}`, session, storeFields())).status).toBe(303);
+    expect((await api(`/v1/stores/${store.id}`)).body.invoicing).toBeNull();
+    const zh = await openPage(`/console/settings/stores/${store.id}`, session, { cookie: "oms_console_lang=zh-CN" });
+    expect(textOf(zh.html)).toContain("编号前缀");
+  });
+
   it("refuses a time zone that does not exist and negative days, naming each field, and writes nothing", async () => {
     const store = await createStore();
     const before = (await api(`/v1/stores/${store.id}`)).body;
