@@ -89,3 +89,32 @@ test("the order list and an order's page read well at 360 and 1280 px in both la
     }
   }
 });
+
+test("finance issues an approved order's invoice from its page and gets the PDF; the page reads well everywhere", { timeout: 300_000 }, async () => {
+  const o = await makeOrder("INV");
+  if ((await ctx.server.audited(o.id)).status !== "approved") {
+    const approved = await ctx.server.api(`/v1/orders/${o.id}/transitions`, { body: { event: "approve" } });
+    assert.equal(approved.status, 200, approved.text);
+  }
+  const page = await newPage({ width: WIDTHS.phone });
+  page.on("dialog", (d) => d.accept());
+  try {
+    await signIn(page, "finance");
+    await page.goto(`${ctx.server.base}/console/orders/${o.id}`);
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Issue the invoice" }).click()]);
+    const invoice = (await ctx.server.api(`/v1/orders/${o.id}/invoice`)).body;
+    assert.match(invoice.number_text, /^INV-\d{6}$/);
+    await page.getByText(`Invoice ${invoice.number_text} issued.`).waitFor();
+    const href = await page.getByRole("link", { name: "Download the invoice (PDF)" }).getAttribute("href");
+    const pdf = await page.request.get(`${ctx.server.base}${href}`);
+    assert.equal(pdf.headers()["content-type"], "application/pdf");
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), "%PDF-");
+    await shot(page, "orders-invoice-issued-en-360");
+  } finally {
+    await page.context().close();
+  }
+  for (const r of await shotsEverywhere(`/console/orders/${o.id}`, { position: "finance", name: "orders-order-invoiced" })) {
+    assert.equal(r.status, 200);
+    assert.ok(r.overflow <= 0, `the invoiced order: no sideways scrolling at ${r.width}px (${r.lang}): ${r.overflow}px`);
+  }
+});
