@@ -533,7 +533,8 @@ describe("how orders reach the supplier", () => {
     expect(shown).toContain("webhook-id, webhook-timestamp and webhook-signature");
     expect((await api(`/v1/suppliers/${s.supplier.id}`)).body.webhook_url).toBe("https://supplier.example/po");
 
-    // Never again: the page afterwards says a secret exists, and shows none.
+    // Never again: the page afterwards says a secret exists, and shows none; the form's address opened again is that page.
+    expect((await openPage(`${base}/webhook`, session)).location).toBe(`${base}#sending`);
     const after = await openPage(base, session);
     expect(after.html).not.toContain("whsec_");
     expect(textOf(after.html)).toContain("Orders go By webhook Webhook address https://supplier.example/po Signing secret Set.");

@@ -32,6 +32,8 @@ purchasingPages.get("/console/purchasing/suppliers", (c) => need(c, "procurement
 purchasingPages.post("/console/purchasing/suppliers", (c) => need(c, "procurement:manage") ?? addSupplier(c));
 purchasingPages.get("/console/purchasing/suppliers/:id", (c) => need(c, "procurement:read") ?? supplierPage(c, c.req.param("id")));
 purchasingPages.post("/console/purchasing/suppliers/:id", (c) => need(c, "procurement:manage") ?? changeSupplier(c, c.req.param("id")));
+// The secret's page is the answer to the form; its address opened again (a bookmark, the address bar) is the supplier.
+purchasingPages.get("/console/purchasing/suppliers/:id/webhook", (c) => c.redirect(`/console/purchasing/suppliers/${encodeURIComponent(c.req.param("id"))}#sending`, 303));
 purchasingPages.post("/console/purchasing/suppliers/:id/webhook", (c) => need(c, "procurement:manage") ?? changeWebhook(c, c.req.param("id")));
 purchasingPages.post("/console/purchasing/suppliers/:id/active", (c) => need(c, "procurement:manage") ?? setSupplierActive(c, c.req.param("id")));
 purchasingPages.post("/console/purchasing/suppliers/:id/items", (c) => need(c, "procurement:manage") ?? putItem(c, c.req.param("id")));
