@@ -153,8 +153,8 @@ describe("the Stock report", () => {
     expect(text).toContain(`Inventory value per warehouse`);
     expect(text).toContain(`${whName} 2 32 $112.00 0`);
     expect(page.html).toContain(`data-valuation="${wh.id}"`);
-    expect(text).toContain(`${whName} ${tea} 20 0 20 USD $2.00 $40.00 2 10 20 0 0 0`);
-    expect(text).toContain(`${whName} ${mug} 12 0 12 USD $6.00 $72.00 0 – 12 0 0 0`);
+    expect(text).toContain(`${whName} ${tea} 20 0 20 $2.00 $40.00 2 10 20 0 0 0`);
+    expect(text).toContain(`${whName} ${mug} 12 0 12 $6.00 $72.00 0 – 12 0 0 0`);
     // The stock report reads warehouses, not stores: a warehouse filter, no store filter.
     expect(page.html).toContain(`<option value="${wh.id}" selected="">${whName}</option>`);
     expect(page.html).not.toContain('id="store"');

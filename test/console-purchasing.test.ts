@@ -504,7 +504,7 @@ describe("how orders reach the supplier", () => {
     transport.fetch = async (req: Request) => {
       if (!req.url.startsWith("https://supplier.example/")) return realFetch(req);
       calls.push({ headers: Object.fromEntries(req.headers), body: await req.text() });
-      return new Response("ok");
+      return req.url.endsWith("/down") ? new Response("down", { status: 503 }) : new Response("ok");
     };
   });
   afterAll(() => {
@@ -657,6 +657,18 @@ describe("how orders reach the supplier", () => {
     expect(textOf((await openPage(`/console/purchasing/orders/${byMail}`, session)).html)).toContain("Sent to the supplier By email with the PDF to orders@mail.example, ");
     const zh = textOf((await openPage(`/console/purchasing/orders/${byMail}`, session, { cookie: "oms_console_lang=zh-CN" })).html);
     expect(zh).toContain("发送给供应商 通过邮件附 PDF 发往 orders@mail.example，");
+  });
+
+  it("an order whose supplier's webhook does not answer is not yet sent, and says so", async () => {
+    const s = await site();
+    await api(`/v1/suppliers/${s.supplier.id}`, { method: "PATCH", body: { webhook_url: "https://supplier.example/down" } });
+    const po = await purchaseOrder(s);
+    await waitFor(() => expect(calls.some((c) => JSON.parse(c.body).data.purchase_order_id === po)).toBe(true));
+    expect((await sentOf(po)).sent_via).toBeNull();
+    const { session } = await signedIn(["admin"]);
+    const page = await openPage(`/console/purchasing/orders/${po}`, session);
+    expect(textOf(page.html)).toContain("Sent to the supplier Not sent yet (queued, or the supplier's webhook is not answering)");
+    expect(page.html).toContain('data-sent-via="pending"');
   });
 
   it("the PDF is refused to positions without purchasing and is not found for a reader of other stores", async () => {

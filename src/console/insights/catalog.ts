@@ -255,7 +255,7 @@ export const REPORTS: readonly ReportDef[] = [
       ["warehouse_id", "warehouse"],
       ["sku", "mono"],
       ...counts("on_hand", "reserved", "available"),
-      ["currency", "mono"],
+      // The currency is in each amount (the warehouse's); the CSV keeps its own column.
       ["avg_unit_cost", "money"],
       ["value", "money"],
       ...counts("units_per_day", "days_of_cover", "age_0_30", "age_31_60", "age_61_90", "age_over_90"),

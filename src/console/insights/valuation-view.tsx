@@ -9,7 +9,7 @@ export function Valuation({ rows, warehouses, lang, tx }: { rows: readonly Stock
   const totals = valuationByWarehouse(rows);
   if (!totals.length) return null;
   return (
-    <section aria-labelledby="valuation-h" class="card" id="valuation">
+    <section aria-labelledby="valuation-h" class="card valuation" id="valuation">
       <h2 id="valuation-h">{tx.valuation_title}</h2>
       <p class="hint">{tx.valuation_hint}</p>
       <DataTable

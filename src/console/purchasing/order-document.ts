@@ -11,7 +11,7 @@ import { fill } from "../i18n";
 import type { PurchaseOrderView } from "./order-page";
 import type { PurchasingText } from "./text";
 
-/** "By webhook to https://…, 3 Dec 2026, 14:05"; a submitted order the queue has not sent yet is "Being sent". */
+/** "By webhook to https://…, 3 Dec 2026, 14:05"; a submitted order the queue has not sent yet is "Not sent yet". */
 export function sentText(p: PurchasingText, o: Pick<PurchaseOrderView, "sent_via" | "sent_to" | "sent_at">, at: (t: string | null) => string): string {
   if (!o.sent_via) return p.sent_pending;
   const to = o.sent_to ?? "";
