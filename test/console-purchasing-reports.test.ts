@@ -167,11 +167,28 @@ describe("the Stock report", () => {
     expect(csv.headers.get("content-type")).toBe("text/csv; charset=utf-8");
     expect(csv.headers.get("content-disposition")).toMatch(/^attachment; filename="stock-\d{4}-\d{2}-\d{2}\.csv"$/);
     const [head, ...rows] = parseCsv(csv.html).filter((r) => r.length > 1);
-    expect(head).toEqual(["warehouse_id", "sku", "on_hand", "reserved", "available", "currency", "avg_unit_cost", "value", "units_per_day", "days_of_cover", "age_0_30", "age_31_60", "age_61_90", "age_over_90"]);
-    expect(rows).toEqual([
-      [wh.id, mug, "12", "0", "12", "USD", "6.00", "72.00", "0", "", "12", "0", "0", "0"],
-      [wh.id, tea, "20", "0", "20", "USD", "2.00", "40.00", "2", "10", "20", "0", "0", "0"],
-    ].sort((a, b) => a[1]!.localeCompare(b[1]!)));
+    expect(head).toEqual([
+      "warehouse_id",
+      "sku",
+      "on_hand",
+      "reserved",
+      "available",
+      "currency",
+      "avg_unit_cost",
+      "value",
+      "units_per_day",
+      "days_of_cover",
+      "age_0_30",
+      "age_31_60",
+      "age_61_90",
+      "age_over_90",
+    ]);
+    expect(rows).toEqual(
+      [
+        [wh.id, mug, "12", "0", "12", "USD", "6.00", "72.00", "0", "", "12", "0", "0", "0"],
+        [wh.id, tea, "20", "0", "20", "USD", "2.00", "40.00", "2", "10", "20", "0", "0", "0"],
+      ].sort((a, b) => a[1]!.localeCompare(b[1]!)),
+    );
   });
 
   it("shows a warehouse lead only their warehouses, and finance the warehouse's id (they may not list warehouses)", async () => {
@@ -216,7 +233,12 @@ describe("who sees purchasing's reports", () => {
   it("is refused, page and CSV, to positions without reports:read, and to nobody signed in", async () => {
     for (const position of ["warehouse", "picker", "packer", "support", "auditor", "logistics"]) {
       const { session } = await signedIn([position]);
-      for (const path of [`/console/reports/suppliers?${q({ from: today, to: today })}`, "/console/reports/suppliers/csv", "/console/reports/stock", "/console/reports/stock/csv"]) {
+      for (const path of [
+        `/console/reports/suppliers?${q({ from: today, to: today })}`,
+        "/console/reports/suppliers/csv",
+        "/console/reports/stock",
+        "/console/reports/stock/csv",
+      ]) {
         const r = await openPage(path, session);
         expect(r.status, `${position} ${path}`).toBe(403);
         expect(r.headers.get("content-type")).toMatch(/^text\/html/);

@@ -663,7 +663,7 @@ describe("how orders reach the supplier", () => {
     const s = await site();
     await api(`/v1/suppliers/${s.supplier.id}`, { method: "PATCH", body: { webhook_url: "https://supplier.example/down" } });
     const po = await purchaseOrder(s);
-    await waitFor(() => expect(calls.some((c) => JSON.parse(c.body).data.purchase_order_id === po)).toBe(true));
+    await waitFor(async () => expect(calls.some((c) => JSON.parse(c.body).data.purchase_order_id === po)).toBe(true));
     expect((await sentOf(po)).sent_via).toBeNull();
     const { session } = await signedIn(["admin"]);
     const page = await openPage(`/console/purchasing/orders/${po}`, session);

@@ -162,7 +162,21 @@ function cell(kind: Column[1], name: string, row: Row, ctx: { lang: Lang; tx: In
   }
 }
 
-function ReportForm({ def, ask, ui, tx, scope, warehouses }: { def: ReportDef; ask: ReportAsk; ui: Ui; tx: InsightsText; scope: Scope | undefined; warehouses: Map<string, string> }) {
+function ReportForm({
+  def,
+  ask,
+  ui,
+  tx,
+  scope,
+  warehouses,
+}: {
+  def: ReportDef;
+  ask: ReportAsk;
+  ui: Ui;
+  tx: InsightsText;
+  scope: Scope | undefined;
+  warehouses: Map<string, string>;
+}) {
   return (
     <form method="get" action={`/console/reports/${def.id}`} class="card" aria-label={tx.filters}>
       <div class="filters">

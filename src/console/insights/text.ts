@@ -123,9 +123,11 @@ export const TEXT = dictionary(
     "r_order-export": "Order export",
     "r_order-export_d": "The order list with its filters, as CSV.",
     r_suppliers: "Suppliers",
-    r_suppliers_d: "Per supplier: of the purchase orders submitted in the period, how many arrived complete and on time, and how much of what was ordered arrived (fill rate); and the orders still open now with the value still to come.",
+    r_suppliers_d:
+      "Per supplier: of the purchase orders submitted in the period, how many arrived complete and on time, and how much of what was ordered arrived (fill rate); and the orders still open now with the value still to come.",
     r_stock: "Stock",
-    r_stock_d: "Per warehouse and SKU: on hand, reserved and available, the moving-average cost and the value on hand at it, units sold per day over 28 days and the days of cover they leave, and how long the stock has been on the shelf.",
+    r_stock_d:
+      "Per warehouse and SKU: on hand, reserved and available, the moving-average cost and the value on hand at it, units sold per day over 28 days and the days of cover they leave, and how long the stock has been on the shelf.",
     utc_days: "The days are UTC days: an order counts in the period by when it was submitted, in UTC.",
     all_warehouses: "All my warehouses",
     valuation_title: "Inventory value per warehouse",

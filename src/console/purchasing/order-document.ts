@@ -16,13 +16,7 @@ export function sentText(p: PurchasingText, o: Pick<PurchaseOrderView, "sent_via
   if (!o.sent_via) return p.sent_pending;
   const to = o.sent_to ?? "";
   const how =
-    o.sent_via === "webhook"
-      ? fill(p.sent_webhook, { to })
-      : o.sent_via === "email"
-        ? fill(p.sent_email, { to })
-        : o.sent_to
-          ? fill(p.sent_manual_refused, { to })
-          : p.sent_manual;
+    o.sent_via === "webhook" ? fill(p.sent_webhook, { to }) : o.sent_via === "email" ? fill(p.sent_email, { to }) : o.sent_to ? fill(p.sent_manual_refused, { to }) : p.sent_manual;
   return o.sent_at ? fill(p.sent_when, { how, when: at(o.sent_at) }) : how;
 }
 

@@ -12,7 +12,19 @@ import type { Screen, SupplierView } from "./frame";
 
 const base = (id: string) => `/console/purchasing/suppliers/${encodeURIComponent(id)}`;
 
-export function Sending({ screen, supplier: s, mayManage, typed, error }: { screen: Screen; supplier: SupplierView; mayManage: boolean; typed?: string | undefined; error?: string | undefined }) {
+export function Sending({
+  screen,
+  supplier: s,
+  mayManage,
+  typed,
+  error,
+}: {
+  screen: Screen;
+  supplier: SupplierView;
+  mayManage: boolean;
+  typed?: string | undefined;
+  error?: string | undefined;
+}) {
   const { ui, p } = screen;
   const how = s.webhook_url ? p.go_webhook : s.email ? fill(p.go_email, { email: s.email }) : p.go_manual;
   return (
@@ -30,7 +42,16 @@ export function Sending({ screen, supplier: s, mayManage, typed, error }: { scre
       {mayManage ? (
         <form method="post" action={`${base(s.id)}/webhook`} class="purchasing-form" novalidate>
           <Csrf ui={ui} />
-          <Field id="w-webhook_url" name="webhook_url" type="url" label={p.webhook_url} hint={p.webhook_url_hint} value={typed ?? s.webhook_url ?? ""} error={error} maxlength={500} />
+          <Field
+            id="w-webhook_url"
+            name="webhook_url"
+            type="url"
+            label={p.webhook_url}
+            hint={p.webhook_url_hint}
+            value={typed ?? s.webhook_url ?? ""}
+            error={error}
+            maxlength={500}
+          />
           <div class="actions">
             <button type="submit">{p.save_webhook}</button>
           </div>

@@ -104,7 +104,8 @@ export const PURCHASING = dictionary(
     secret_once: "It is shown only this once. Give it to {name}: with it they check that each purchase order comes from us.",
     verify_title: "How the supplier checks an order (Standard Webhooks)",
     verify_headers: "Each order is a POST with the headers webhook-id, webhook-timestamp and webhook-signature, and a JSON body of type purchase_order.submitted.",
-    verify_sign: "The signature is HMAC-SHA256 over webhook-id, a dot, webhook-timestamp, a dot and the raw body, keyed with the secret's part after whsec_ decoded from base64; webhook-signature holds v1, and that value in base64.",
+    verify_sign:
+      "The signature is HMAC-SHA256 over webhook-id, a dot, webhook-timestamp, a dot and the raw body, keyed with the secret's part after whsec_ decoded from base64; webhook-signature holds v1, and that value in base64.",
     verify_time: "Refuse a message whose timestamp is more than 5 minutes off, or whose signature does not match.",
     verify_dedupe: "A retry carries the same webhook-id: act on each id once. Any Standard Webhooks library does all this given the secret as shown.",
     its_orders: "Its purchase orders",
@@ -370,7 +371,8 @@ export const PURCHASING = dictionary(
     secret_once: "仅此一次显示。请交给 {name}：对方用它核实每张采购单确实来自我们。",
     verify_title: "供应商如何核实采购单（Standard Webhooks）",
     verify_headers: "每张采购单是一个 POST 请求，带 webhook-id、webhook-timestamp 和 webhook-signature 请求头，JSON 正文类型为 purchase_order.submitted。",
-    verify_sign: "签名为 HMAC-SHA256，内容依次为 webhook-id、一个点、webhook-timestamp、一个点和原始正文，密钥为 whsec_ 之后部分经 base64 解码的值；webhook-signature 为 v1, 加上该值的 base64。",
+    verify_sign:
+      "签名为 HMAC-SHA256，内容依次为 webhook-id、一个点、webhook-timestamp、一个点和原始正文，密钥为 whsec_ 之后部分经 base64 解码的值；webhook-signature 为 v1, 加上该值的 base64。",
     verify_time: "时间戳偏差超过 5 分钟或签名不符的消息应拒收。",
     verify_dedupe: "重试使用相同的 webhook-id：每个 id 只处理一次。任何 Standard Webhooks 库都可按显示的密钥完成以上校验。",
     its_orders: "该供应商的采购单",
