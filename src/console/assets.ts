@@ -101,7 +101,7 @@ details.floor-dims{border:1px solid var(--line);border-radius:var(--radius);marg
 .chart-box.tall{height:360px}.insights .grid{grid-template-columns:repeat(auto-fit,minmax(min(100%,420px),1fr))}
 .insights .kpis{grid-template-columns:repeat(auto-fit,minmax(190px,1fr));margin-bottom:16px}.insights .kpi .label{font-size:14px;color:var(--muted)}.insights .kpi .value{font-size:1.4rem;overflow-wrap:break-word}
 .insights h3{font-size:1rem;margin:16px 0 8px}
-.insights .valuation{margin-top:16px}.insights .valuation h2{margin-top:0}
+.insights .valuation{margin-top:16px}.insights .valuation h2{margin-top:0}section[data-report=stock] th{white-space:normal;min-width:4.5em}section[data-report=stock] td .mono{white-space:nowrap}
 ul.report-list{list-style:none;padding:0;margin:0;display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr))}ul.report-list li{margin:0}ul.report-list h2{margin-top:0}
 fieldset.group-by{border:1px solid var(--line);border-radius:6px;margin:12px 0;display:flex;flex-wrap:wrap;gap:4px 16px}label.check{font-weight:400;display:inline-flex;gap:6px;align-items:center}
 /* orders */

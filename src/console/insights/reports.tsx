@@ -263,7 +263,7 @@ export async function reportPage(c: ConsoleContext): Promise<Response> {
       const ctx = { lang: ui.lang, tx, ui, scope: checked.scope, warehouses };
       const next = r.body.next_cursor;
       body = (
-        <section aria-labelledby="rows-h">
+        <section aria-labelledby="rows-h" data-report={def.id}>
           <h2 id="rows-h" class="visually-hidden">
             {fill(tx.report_of, { name: title })}
           </h2>
@@ -278,7 +278,7 @@ export async function reportPage(c: ConsoleContext): Promise<Response> {
           <DataTable
             head={columns.map(([name, kind]) => ({ label: columnLabel(ui.lang, name), num: ["count", "money", "ms", "rate"].includes(kind) }))}
             rows={r.body.data.map((row) => columns.map(([name, kind]) => cell(kind, name, row, ctx)))}
-            empty={tx.nothing_period}
+            empty={def.ranged ? tx.nothing_period : ui.t.nothing_here}
             caption={title}
           />
           <nav class="pager" aria-label={title}>
