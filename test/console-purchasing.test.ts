@@ -632,7 +632,7 @@ describe("how orders reach the supplier", () => {
     const { session } = await signedIn(["analyst"]);
     const page = await openPage(`/console/purchasing/orders/${po}`, session);
     const when = new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "short", hourCycle: "h23" }).format(new Date(sent_at!));
-    expect(textOf(page.html)).toContain(`Sent to the supplier Not sent: send it by hand, ${when}`);
+    expect(textOf(page.html)).toContain(`Sent to the supplier To send by hand (the supplier has no webhook or email), ${when}`);
     expect(page.html).toContain(`href="/console/purchasing/orders/${po}/pdf"`);
     const draftPage = textOf((await openPage(`/console/purchasing/orders/${draft}`, session)).html);
     expect(draftPage).not.toContain("Sent to the supplier");

@@ -94,7 +94,7 @@ test("an admin adds a supplier and an item, makes a purchase order and submits i
     // Sent by hand (no webhook, no email), once the queue has been at it; the PDF opens from the page.
     for (let i = 0; i < 40 && !(await ctx.server.api(`/v1/purchase-orders/${poId}`)).body.sent_via; i++) await new Promise((r) => setTimeout(r, 250));
     await admin.reload();
-    assert.match(await admin.locator('[data-sent-via="manual"]').textContent(), /Not sent: send it by hand, /);
+    assert.match(await admin.locator('[data-sent-via="manual"]').textContent(), /To send by hand \(the supplier has no webhook or email\), /);
     const pdf = await admin.request.get(`${ctx.server.base}${await admin.getByRole("link", { name: `Purchase order ${poId} as a PDF` }).getAttribute("href")}`);
     assert.equal(pdf.status(), 200);
     assert.equal(pdf.headers()["content-type"], "application/pdf");
