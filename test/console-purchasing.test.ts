@@ -5,10 +5,13 @@
  * form's success and each kind of bad input (a 4xx page with the problem
  * beside its field, and nothing written), and both languages.
  */
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { transport } from "../src/lib/outbound-transport";
+import { verify } from "../src/lib/standard-webhooks";
 import { api, createProduct, createStore, unique } from "./helpers";
 import { flashOf, openPage, postForm, signedIn, textOf } from "./console-helpers";
-import { count, level, stockedWarehouse } from "./processing-helpers";
+import { count, level, stockedWarehouse, waitFor } from "./processing-helpers";
 
 /** A store with two products, a warehouse of ours with bins A-01 and B-01, and a supplier whose list prices the tea. */
 async function site(o: { currency?: string; tolerance?: number } = {}) {
@@ -491,6 +494,198 @@ describe("receiving", () => {
     const r = await postForm(`/console/purchasing/orders/${po}/receive`, session, { "line_no.0": "1", "bin.0": "A-01", "quantity.0": "3" });
     expect(r.status).toBe(409);
     expect(await received(po)).toEqual([0, 0]);
+  });
+});
+
+describe("how orders reach the supplier", () => {
+  const calls: { headers: Record<string, string>; body: string }[] = [];
+  const realFetch = transport.fetch;
+  beforeAll(() => {
+    transport.fetch = async (req: Request) => {
+      if (!req.url.startsWith("https://supplier.example/")) return realFetch(req);
+      calls.push({ headers: Object.fromEntries(req.headers), body: await req.text() });
+      return req.url.endsWith("/down") ? new Response("down", { status: 503 }) : new Response("ok");
+    };
+  });
+  afterAll(() => {
+    transport.fetch = realFetch;
+  });
+  const secretOf = async (id: string) => (await env.DB.prepare("SELECT webhook_secret AS s FROM suppliers WHERE id = ?").bind(id).first<{ s: string | null }>())?.s ?? null;
+  const sentOf = async (id: string) => (await order(id)) as { sent_via: string | null; sent_to: string | null; sent_at: string | null };
+
+  it("setting a webhook address shows its new signing secret once, with how to verify it; orders are signed with that secret", async () => {
+    const s = await site();
+    const { session } = await signedIn(["admin"]);
+    const base = `/console/purchasing/suppliers/${s.supplier.id}`;
+    const before = textOf((await openPage(base, session)).html);
+    expect(before).toContain("Orders go By hand: no webhook address and no email");
+    expect(before).toContain("Signing secret None: there is no webhook address.");
+
+    const set = await postForm(`${base}/webhook`, session, { webhook_url: "https://supplier.example/po" });
+    expect(set.status).toBe(200);
+    expect(set.headers.get("cache-control")).toBe("no-store");
+    expect(flashOf(set.headers)).toBeNull();
+    const secret = /id="signing-secret">\s*(whsec_[A-Za-z0-9+/=]+)/.exec(set.html)?.[1];
+    expect(secret).toBeDefined();
+    const shown = textOf(set.html);
+    expect(shown).toContain("The new signing secret: copy it now It is shown only this once.");
+    expect(shown).toContain("How the supplier checks an order (Standard Webhooks)");
+    expect(shown).toContain("webhook-id, webhook-timestamp and webhook-signature");
+    expect((await api(`/v1/suppliers/${s.supplier.id}`)).body.webhook_url).toBe("https://supplier.example/po");
+
+    // Never again: the page afterwards says a secret exists, and shows none; the form's address opened again is that page.
+    expect((await openPage(`${base}/webhook`, session)).location).toBe(`${base}#sending`);
+    const after = await openPage(base, session);
+    expect(after.html).not.toContain("whsec_");
+    expect(textOf(after.html)).toContain("Orders go By webhook Webhook address https://supplier.example/po Signing secret Set.");
+
+    // The secret shown is the one the supplier checks our order with.
+    const po = await purchaseOrder(s);
+    await waitFor(async () => expect((await sentOf(po)).sent_via).toBe("webhook"));
+    const call = calls.find((c) => JSON.parse(c.body).data.purchase_order_id === po)!;
+    const signed = { id: call.headers["webhook-id"]!, timestamp: call.headers["webhook-timestamp"]!, signature: call.headers["webhook-signature"]! };
+    expect(await verify(secret!, signed, call.body)).toEqual({ ok: true });
+  });
+
+  it("saving the address unchanged sends nothing and keeps the secret; a bad address is refused; emptying it clears the webhook", async () => {
+    const s = await site();
+    await api(`/v1/suppliers/${s.supplier.id}`, { method: "PATCH", body: { webhook_url: "https://supplier.example/a", email: "orders@supplier.example" } });
+    const secret = await secretOf(s.supplier.id);
+    // Sealed at rest: an unchanged sealed value is an unchanged secret.
+    expect(secret).not.toBeNull();
+    const { session } = await signedIn(["admin"]);
+    const base = `/console/purchasing/suppliers/${s.supplier.id}`;
+
+    const same = await postForm(`${base}/webhook`, session, { webhook_url: " https://supplier.example/a " });
+    expect(same.status).toBe(303);
+    expect(flashOf(same.headers)).toEqual({ kind: "ok", text: "The webhook address is as it was: its signing secret is unchanged." });
+    expect(await secretOf(s.supplier.id)).toBe(secret);
+
+    for (const bad of ["http://supplier.example/a", "https://user:pw@supplier.example/a", "supplier.example/a"]) {
+      const refused = await postForm(`${base}/webhook`, session, { webhook_url: bad });
+      expect(refused.status, bad).toBe(422);
+      expect(textOf(refused.html)).toContain("An https address (plain http only to localhost), without a user or password, of at most 500 characters.");
+      expect(refused.html).toContain(`value="${bad}"`);
+      expect(refused.html).not.toContain("whsec_");
+    }
+    expect(await secretOf(s.supplier.id)).toBe(secret);
+
+    const cleared = await postForm(`${base}/webhook`, session, { webhook_url: "" });
+    expect(cleared.status).toBe(303);
+    expect(flashOf(cleared.headers)).toEqual({ kind: "warn", text: `${s.supplier.name} has no webhook address any more: orders go by email, or by hand.` });
+    expect((await api(`/v1/suppliers/${s.supplier.id}`)).body.webhook_url).toBeNull();
+    expect(await secretOf(s.supplier.id)).toBeNull();
+    const page = textOf((await openPage(base, session)).html);
+    expect(page).toContain("Orders go By email with the PDF, to orders@supplier.example");
+    expect(page).toContain("Signing secret None: there is no webhook address.");
+  });
+
+  it("only those who manage purchasing change the address; readers see how orders go but no secret and no form", async () => {
+    const s = await site();
+    await api(`/v1/suppliers/${s.supplier.id}`, { method: "PATCH", body: { webhook_url: "https://supplier.example/r" } });
+    const secret = await secretOf(s.supplier.id);
+    const base = `/console/purchasing/suppliers/${s.supplier.id}`;
+    for (const position of ["warehouse", "warehouse_lead", "analyst", "owner", "finance"]) {
+      const { session } = await signedIn([position]);
+      const page = await openPage(base, session);
+      expect(textOf(page.html), position).toContain("Signing secret Set.");
+      expect(page.html).not.toContain(`action="${base}/webhook"`);
+      expect(page.html).not.toContain('name="preferred"');
+      expect((await postForm(`${base}/webhook`, session, { webhook_url: "https://supplier.example/evil" })).status, position).toBe(403);
+      expect((await postForm(`${base}/items`, session, { sku: s.tea, unit_cost: "2.00", preferred: "true" })).status, position).toBe(403);
+    }
+    const { session } = await signedIn(["support"]);
+    expect((await postForm(`${base}/webhook`, session, { webhook_url: "" })).status).toBe(403);
+    expect((await api(`/v1/suppliers/${s.supplier.id}`)).body.webhook_url).toBe("https://supplier.example/r");
+    expect(await secretOf(s.supplier.id)).toBe(secret);
+    expect((await api(`/v1/suppliers/${s.supplier.id}/items`)).body.data[0].preferred).toBe(false);
+  });
+
+  it("an item's Preferred box is saved ticked and unticked, shown in the list and filled in by Change", async () => {
+    const s = await site();
+    const { session } = await signedIn(["admin"]);
+    const base = `/console/purchasing/suppliers/${s.supplier.id}`;
+    const item = { sku: s.tea, supplier_sku: "SUP-TEA", unit_cost: "2.00", min_order_qty: "10", pack_size: "10", lead_time_days: "" };
+    const preferred = async () => (await api(`/v1/suppliers/${s.supplier.id}/items`)).body.data.find((i: { sku: string }) => i.sku === s.tea).preferred;
+    expect(await preferred()).toBe(false);
+    expect((await postForm(`${base}/items`, session, { ...item, preferred: "true" })).status).toBe(303);
+    expect(await preferred()).toBe(true);
+    const page = await openPage(base, session);
+    expect(textOf(page.html)).toMatch(new RegExp(`${s.tea} SUP-TEA \\$2\\.00 10 10 10 days \\(supplier's\\) Preferred`));
+    expect(page.html).toContain('data-preferred="true"');
+    expect(page.html).toMatch(/id="i-preferred"[^>]*>/);
+    expect(/<input[^>]*id="i-preferred"[^>]*>/.exec(page.html)![0]).not.toContain("checked");
+    expect(/<input[^>]*id="i-preferred"[^>]*>/.exec((await openPage(`${base}?item=${s.tea}`, session)).html)![0]).toContain("checked");
+    // The box unticked is sent as false: the item is no longer preferred.
+    expect((await postForm(`${base}/items`, session, item)).status).toBe(303);
+    expect(await preferred()).toBe(false);
+    expect((await openPage(base, session)).html).toContain('data-preferred="false"');
+  });
+
+  it("an order's page says how and when it was sent, in the store's zone, and links its PDF", async () => {
+    const s = await site();
+    await api(`/v1/stores/${s.store.id}`, { method: "PATCH", body: { timezone: "Asia/Shanghai" } });
+    const draft = await purchaseOrder(s, { submit: false });
+    const po = await purchaseOrder(s);
+    await waitFor(async () => expect((await sentOf(po)).sent_via).toBe("manual"));
+    const { sent_at } = await sentOf(po);
+    const { session } = await signedIn(["analyst"]);
+    const page = await openPage(`/console/purchasing/orders/${po}`, session);
+    const when = new Intl.DateTimeFormat("en", { timeZone: "Asia/Shanghai", dateStyle: "medium", timeStyle: "short", hourCycle: "h23" }).format(new Date(sent_at!));
+    expect(textOf(page.html)).toContain(`Sent to the supplier To send by hand (the supplier has no webhook or email), ${when}`);
+    expect(page.html).toContain(`href="/console/purchasing/orders/${po}/pdf"`);
+    const draftPage = textOf((await openPage(`/console/purchasing/orders/${draft}`, session)).html);
+    expect(draftPage).not.toContain("Sent to the supplier");
+
+    const pdf = await openPage(`/console/purchasing/orders/${po}/pdf`, session);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(pdf.headers.get("content-disposition")).toBe(`inline; filename="${po}.pdf"`);
+    expect(pdf.html.startsWith("%PDF-")).toBe(true);
+  });
+
+  it("says an order went by webhook or email, to where", async () => {
+    const hook = await site();
+    await api(`/v1/suppliers/${hook.supplier.id}`, { method: "PATCH", body: { webhook_url: "https://supplier.example/w" } });
+    const mail = await site();
+    await api(`/v1/suppliers/${mail.supplier.id}`, { method: "PATCH", body: { email: "orders@mail.example" } });
+    const [byHook, byMail] = [await purchaseOrder(hook), await purchaseOrder(mail)];
+    await waitFor(async () => expect((await sentOf(byHook)).sent_via).toBe("webhook"));
+    await waitFor(async () => expect((await sentOf(byMail)).sent_via).toBe("email"));
+    const { session } = await signedIn(["admin"]);
+    expect(textOf((await openPage(`/console/purchasing/orders/${byHook}`, session)).html)).toContain("Sent to the supplier By webhook to https://supplier.example/w, ");
+    expect(textOf((await openPage(`/console/purchasing/orders/${byMail}`, session)).html)).toContain("Sent to the supplier By email with the PDF to orders@mail.example, ");
+    const zh = textOf((await openPage(`/console/purchasing/orders/${byMail}`, session, { cookie: "oms_console_lang=zh-CN" })).html);
+    expect(zh).toContain("发送给供应商 通过邮件附 PDF 发往 orders@mail.example，");
+  });
+
+  it("an order whose supplier's webhook does not answer is not yet sent, and says so", async () => {
+    const s = await site();
+    await api(`/v1/suppliers/${s.supplier.id}`, { method: "PATCH", body: { webhook_url: "https://supplier.example/down" } });
+    const po = await purchaseOrder(s);
+    await waitFor(async () => expect(calls.some((c) => JSON.parse(c.body).data.purchase_order_id === po)).toBe(true));
+    expect((await sentOf(po)).sent_via).toBeNull();
+    const { session } = await signedIn(["admin"]);
+    const page = await openPage(`/console/purchasing/orders/${po}`, session);
+    expect(textOf(page.html)).toContain("Sent to the supplier Not sent yet (queued, or the supplier's webhook is not answering)");
+    expect(page.html).toContain('data-sent-via="pending"');
+  });
+
+  it("the PDF is refused to positions without purchasing and is not found for a reader of other stores", async () => {
+    const s = await site();
+    const po = await purchaseOrder(s, { submit: false });
+    for (const position of ["support", "picker", "logistics"]) {
+      const { session } = await signedIn([position]);
+      const r = await openPage(`/console/purchasing/orders/${po}/pdf`, session);
+      expect(r.status, position).toBe(403);
+      expect(r.headers.get("content-type")).toContain("text/html");
+    }
+    const elsewhere = await createStore();
+    const { session } = await signedIn(["analyst"], { storeIds: [elsewhere.id] });
+    const r = await openPage(`/console/purchasing/orders/${po}/pdf`, session);
+    expect(r.status).toBe(404);
+    expect(r.headers.get("content-type")).toContain("text/html");
+    expect((await openPage(`/console/purchasing/orders/${po}/pdf`, null)).status).toBe(303);
   });
 });
 

@@ -69,6 +69,7 @@ fieldset.transfer-line{display:grid;gap:0 12px;grid-template-columns:minmax(0,1f
 fieldset.purchasing-line{display:grid;gap:0 12px;grid-template-columns:minmax(0,1fr) minmax(0,1fr)}fieldset.purchasing-line>.field:first-of-type{grid-column:1/-1}fieldset.purchasing-line legend{font-weight:600}fieldset.purchasing-line .field{margin-bottom:8px}
 @media (min-width:700px){fieldset.purchasing-line{grid-template-columns:minmax(0,2fr) minmax(0,1fr) minmax(0,1fr)}fieldset.purchasing-line>.field:first-of-type{grid-column:auto}}
 .purchasing-split{display:grid;gap:16px;grid-template-columns:minmax(0,1fr)}@media (min-width:1000px){.purchasing-split{grid-template-columns:minmax(0,3fr) minmax(0,2fr);align-items:start}.purchasing-split>aside{order:2}}
+.secret-once{border-color:var(--warn);background:var(--warn-bg)}.secret-once code{display:block;padding:8px;background:var(--card);border:1px dashed var(--warn);border-radius:6px;user-select:all}
 ul.purchasing-prices{margin:0;padding-left:1.1em}.purchasing-receipt{border-top:1px solid var(--line);padding-top:8px;margin-top:8px}.purchasing-receipt h3{font-size:1rem;margin:4px 0 8px}.purchasing-receipt dl{margin-bottom:8px}
 .badge.info{background:#e8efff;color:#1f4fd1}
 @media (max-width:640px){.purchasing dl.facts{grid-template-columns:minmax(0,2fr) minmax(0,3fr)}table.purchasing-stack td{flex-wrap:nowrap}table.purchasing-stack td>*{min-width:0}table.purchasing-stack td:empty{display:none}}
@@ -101,6 +102,7 @@ details.floor-dims{border:1px solid var(--line);border-radius:var(--radius);marg
 .chart-box.tall{height:360px}.insights .grid{grid-template-columns:repeat(auto-fit,minmax(min(100%,420px),1fr))}
 .insights .kpis{grid-template-columns:repeat(auto-fit,minmax(190px,1fr));margin-bottom:16px}.insights .kpi .label{font-size:14px;color:var(--muted)}.insights .kpi .value{font-size:1.4rem;overflow-wrap:break-word}
 .insights h3{font-size:1rem;margin:16px 0 8px}
+.insights .valuation{margin-top:16px}.insights .valuation h2{margin-top:0}section[data-report=stock] th{white-space:normal;min-width:4.5em}section[data-report=stock] td .mono{white-space:nowrap}
 ul.report-list{list-style:none;padding:0;margin:0;display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr))}ul.report-list li{margin:0}ul.report-list h2{margin-top:0}
 fieldset.group-by{border:1px solid var(--line);border-radius:6px;margin:12px 0;display:flex;flex-wrap:wrap;gap:4px 16px}label.check{font-weight:400;display:inline-flex;gap:6px;align-items:center}
 /* orders */

@@ -28,9 +28,14 @@ export type ColumnKind =
   | "datetime"
   | "actor"
   | "worker"
+  | "supplier"
   | CodeKind;
 export type Column = readonly [name: string, kind: ColumnKind];
-export type Filter = { name: string; kind: "text" } | { name: string; kind: "select"; options: readonly string[]; code: CodeKind };
+export type Filter =
+  | { name: string; kind: "text" }
+  | { name: string; kind: "select"; options: readonly string[]; code: CodeKind }
+  /** One of the reader's warehouses, by name (by id for a reader who may not list warehouses). */
+  | { name: string; kind: "warehouse" };
 
 export type ReportDef = {
   id: string;
@@ -40,6 +45,10 @@ export type ReportDef = {
   dims: readonly string[];
   filters: readonly Filter[];
   columns: readonly Column[];
+  /** False when the API reads warehouses, not stores (the stock report): no store filter is offered. */
+  byStore?: false;
+  /** The report's days are UTC days, not the store's (the supplier report). */
+  utcDays?: true;
 };
 
 const text = (name: string): Filter => ({ name, kind: "text" });
@@ -214,6 +223,42 @@ export const REPORTS: readonly ReportDef[] = [
       ["max_transit_ms", "ms"],
       ["exceptions", "count"],
       ...CARRIER_EXCEPTION_KINDS.map((k): Column => [`exceptions_${k}`, "count"]),
+    ],
+  },
+  // Purchasing's (src/procurement/reports.ts): live, every row at once (no pages).
+  {
+    id: "suppliers",
+    api: "/v1/reports/suppliers",
+    ranged: true,
+    utcDays: true,
+    dims: [],
+    filters: [],
+    columns: [
+      ["supplier_name", "supplier"],
+      ["currency", "mono"],
+      ...counts("orders_submitted", "orders_completed", "orders_on_time"),
+      ["on_time_rate", "rate"],
+      ...counts("units_ordered", "units_received"),
+      ["fill_rate", "rate"],
+      ["open_orders", "count"],
+      ["open_value", "money"],
+    ],
+  },
+  {
+    id: "stock",
+    api: "/v1/reports/stock",
+    ranged: false,
+    byStore: false,
+    dims: [],
+    filters: [{ name: "warehouse_id", kind: "warehouse" }],
+    columns: [
+      ["warehouse_id", "warehouse"],
+      ["sku", "mono"],
+      ...counts("on_hand", "reserved", "available"),
+      // The currency is in each amount (the warehouse's); the CSV keeps its own column.
+      ["avg_unit_cost", "money"],
+      ["value", "money"],
+      ...counts("units_per_day", "days_of_cover", "age_0_30", "age_31_60", "age_61_90", "age_over_90"),
     ],
   },
 ];

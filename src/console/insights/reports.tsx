@@ -21,6 +21,8 @@ import { type Column, EXPORT_STATUSES, GROUP_COLUMNS, REPORTS, type ReportDef, r
 import { refusalText } from "./dashboard";
 import { type Asked, periodOf, type Scope, scopeOf } from "./filters";
 import { codeLabel, columnLabel, type InsightsText, TEXT } from "./text";
+import type { StockRow } from "./valuation";
+import { Valuation, WarehouseSelect } from "./valuation-view";
 import { DataTable, dayLabel, percent } from "./view";
 
 const PAGE_SIZE = 50;
@@ -93,13 +95,13 @@ async function apiQueryOf(c: ConsoleContext, def: ReportDef, ask: ReportAsk, tx:
   return {
     ok: true,
     scope,
-    query: { ...range, store_id: scope.store?.id, group_by: ask.groupBy.join(",") || undefined, ...ask.filters },
+    query: { ...range, store_id: def.byStore === false ? undefined : scope.store?.id, group_by: ask.groupBy.join(",") || undefined, ...ask.filters },
   };
 }
 
 /** Warehouse names for a report grouped by warehouse; ids stay where the reader may not list warehouses. */
 async function warehouseNames(c: ConsoleContext, columns: readonly Column[]): Promise<Map<string, string>> {
-  if (!columns.some(([, kind]) => kind === "warehouse") || !allows(c.get("principal"), "warehouses:read")) return new Map();
+  if (!columns.some(([, kind]) => kind === "warehouse") || !allows(uiOf(c).principal, "warehouses:read")) return new Map();
   const r = await api<{ data: { id: string; name: string }[] }>(c, "/v1/warehouses", { query: { limit: 200 } });
   return new Map(r.ok ? r.body.data.map((w) => [w.id, w.name]) : []);
 }
@@ -149,12 +151,32 @@ function cell(kind: Column[1], name: string, row: Row, ctx: { lang: Lang; tx: In
     case "actor":
     case "worker":
       return String(v);
+    case "supplier":
+      return ctx.ui.principal && allows(ctx.ui.principal, "procurement:read") && typeof row.supplier_id === "string" ? (
+        <a href={`/console/purchasing/suppliers/${encodeURIComponent(row.supplier_id)}`}>{String(v)}</a>
+      ) : (
+        String(v)
+      );
     default:
       return codeLabel(lang, kind, String(v));
   }
 }
 
-function ReportForm({ def, ask, ui, tx, scope }: { def: ReportDef; ask: ReportAsk; ui: Ui; tx: InsightsText; scope: Scope | undefined }) {
+function ReportForm({
+  def,
+  ask,
+  ui,
+  tx,
+  scope,
+  warehouses,
+}: {
+  def: ReportDef;
+  ask: ReportAsk;
+  ui: Ui;
+  tx: InsightsText;
+  scope: Scope | undefined;
+  warehouses: Map<string, string>;
+}) {
   return (
     <form method="get" action={`/console/reports/${def.id}`} class="card" aria-label={tx.filters}>
       <div class="filters">
@@ -170,11 +192,13 @@ function ReportForm({ def, ask, ui, tx, scope }: { def: ReportDef; ask: ReportAs
             </div>
           </>
         ) : null}
-        <StoreSelect id="store" name="store" label={ui.t.store} anyLabel={tx.all_stores} stores={scope?.stores ?? []} selected={ask.store} />
+        {def.byStore === false ? null : <StoreSelect id="store" name="store" label={ui.t.store} anyLabel={tx.all_stores} stores={scope?.stores ?? []} selected={ask.store} />}
         {def.filters.map((f) => (
           <div class="field">
             <label for={`f-${f.name}`}>{columnLabel(ui.lang, f.name)}</label>
-            {f.kind === "select" ? (
+            {f.kind === "warehouse" && warehouses.size ? (
+              <WarehouseSelect id={`f-${f.name}`} name={f.name} anyLabel={tx.all_warehouses} warehouses={warehouses} selected={ask.filters[f.name] ?? ""} />
+            ) : f.kind === "select" ? (
               <select id={`f-${f.name}`} name={f.name}>
                 <option value="">{tx.any}</option>
                 {f.options.map((o) => (
@@ -189,7 +213,8 @@ function ReportForm({ def, ask, ui, tx, scope }: { def: ReportDef; ask: ReportAs
           </div>
         ))}
       </div>
-      {def.filters.some((f) => f.kind === "text") ? (
+      {def.utcDays ? <p class="hint">{tx.utc_days}</p> : null}
+      {def.filters.some((f) => f.kind === "text" || (f.kind === "warehouse" && !warehouses.size)) ? (
         <p class="hint" id="values-hint">
           {tx.values_comma}
         </p>
@@ -222,18 +247,15 @@ export async function reportPage(c: ConsoleContext): Promise<Response> {
   const tx = TEXT[ui.lang];
   const title = (tx as Record<string, string>)[`r_${def.id}`] ?? def.id;
   const ask = reportAsk(c, def);
-  const checked = await apiQueryOf(c, def, ask, tx);
+  const columns = [...def.dims.filter((d) => ask.groupBy.includes(d)).map((d) => GROUP_COLUMNS[d]!), ...def.columns];
+  const [checked, warehouses] = await Promise.all([apiQueryOf(c, def, ask, tx), warehouseNames(c, columns)]);
   let status: 200 | 400 | 403 | 404 = 200;
   let body: Child;
   if (!checked.ok) {
     status = 400;
     body = <Refusal text={checked.message} tx={tx} lang={ui.lang} />;
   } else {
-    const columns = [...def.dims.filter((d) => ask.groupBy.includes(d)).map((d) => GROUP_COLUMNS[d]!), ...def.columns];
-    const [r, warehouses] = await Promise.all([
-      api<{ data: Row[]; next_cursor: string | null }>(c, def.api, { query: { ...checked.query, cursor: ask.cursor || undefined, limit: PAGE_SIZE } }),
-      warehouseNames(c, columns),
-    ]);
+    const r = await api<{ data: Row[]; next_cursor?: string | null }>(c, def.api, { query: { ...checked.query, cursor: ask.cursor || undefined, limit: PAGE_SIZE } });
     if (!r.ok) {
       status = (r.status >= 400 && r.status < 500 ? r.status : 400) as 400;
       body = <Refusal text={problemText(r.body, ui.lang)} problem={r.body} tx={tx} lang={ui.lang} />;
@@ -241,7 +263,7 @@ export async function reportPage(c: ConsoleContext): Promise<Response> {
       const ctx = { lang: ui.lang, tx, ui, scope: checked.scope, warehouses };
       const next = r.body.next_cursor;
       body = (
-        <section aria-labelledby="rows-h">
+        <section aria-labelledby="rows-h" data-report={def.id}>
           <h2 id="rows-h" class="visually-hidden">
             {fill(tx.report_of, { name: title })}
           </h2>
@@ -251,11 +273,12 @@ export async function reportPage(c: ConsoleContext): Promise<Response> {
             </a>
             <span class="hint">{tx.download_hint}</span>
           </div>
+          {def.id === "stock" ? <Valuation rows={r.body.data as StockRow[]} warehouses={warehouses} lang={ui.lang} tx={tx} /> : null}
           <p class="muted">{fill(tx.rows_shown, { n: count(r.body.data.length, ui.lang) })}</p>
           <DataTable
             head={columns.map(([name, kind]) => ({ label: columnLabel(ui.lang, name), num: ["count", "money", "ms", "rate"].includes(kind) }))}
             rows={r.body.data.map((row) => columns.map(([name, kind]) => cell(kind, name, row, ctx)))}
-            empty={tx.nothing_period}
+            empty={def.ranged ? tx.nothing_period : ui.t.nothing_here}
             caption={title}
           />
           <nav class="pager" aria-label={title}>
@@ -276,7 +299,7 @@ export async function reportPage(c: ConsoleContext): Promise<Response> {
       </p>
       <h1>{title}</h1>
       <p class="muted">{(tx as Record<string, string>)[`r_${def.id}_d`]}</p>
-      <ReportForm def={def} ask={ask} ui={ui} tx={tx} scope={checked.scope ?? (await scopeOf(c, "").then((s) => (s.ok ? s.scope : undefined)))} />
+      <ReportForm def={def} ask={ask} ui={ui} tx={tx} scope={checked.scope ?? (await scopeOf(c, "").then((s) => (s.ok ? s.scope : undefined)))} warehouses={warehouses} />
       {body}
     </div>,
   );

@@ -9,6 +9,7 @@ import {
   parseReceipt,
   parseSupplierChange,
   parseSupplierItem,
+  parseWebhookChange,
   type ReceiveForm,
   type SupplierForm,
 } from "./forms";
@@ -63,17 +64,39 @@ describe("supplier forms", () => {
   });
 
   it("an item: a price is required; minimum, pack and lead time are whole numbers; an empty lead time is the supplier's", () => {
-    expect(parseSupplierItem({ sku: " TEA-1 ", supplier_sku: "", unit_cost: "18.00", min_order_qty: "", pack_size: "25", lead_time_days: "" })).toEqual({
+    expect(parseSupplierItem({ sku: " TEA-1 ", supplier_sku: "", unit_cost: "18.00", min_order_qty: "", pack_size: "25", lead_time_days: "", preferred: false })).toEqual({
       ok: true,
-      body: { sku: "TEA-1", item: { supplier_sku: null, unit_cost: "18.00", pack_size: 25, lead_time_days: null } },
+      body: { sku: "TEA-1", item: { supplier_sku: null, unit_cost: "18.00", pack_size: 25, lead_time_days: null, preferred: false } },
     });
-    expect(parseSupplierItem({ sku: "", supplier_sku: "", unit_cost: "cheap", min_order_qty: "0", pack_size: "x", lead_time_days: "366" })).toEqual({
+    expect(parseSupplierItem({ sku: "", supplier_sku: "", unit_cost: "cheap", min_order_qty: "0", pack_size: "x", lead_time_days: "366", preferred: false })).toEqual({
       ok: false,
       errors: { sku: "required", unit_cost: "decimal", min_order_qty: "whole_positive", pack_size: "whole_positive", lead_time_days: "days" },
     });
-    expect(parseSupplierItem({ sku: "A", supplier_sku: "", unit_cost: "", min_order_qty: "", pack_size: "", lead_time_days: "" })).toMatchObject({
+    expect(parseSupplierItem({ sku: "A", supplier_sku: "", unit_cost: "", min_order_qty: "", pack_size: "", lead_time_days: "", preferred: true })).toMatchObject({
       errors: { unit_cost: "required" },
     });
+  });
+
+  it("an item's preferred box is always sent, ticked or not, so unticking it un-prefers the item", () => {
+    const item = { sku: "TEA-1", supplier_sku: "", unit_cost: "18.00", min_order_qty: "", pack_size: "", lead_time_days: "" };
+    expect(parseSupplierItem({ ...item, preferred: true })).toMatchObject({ ok: true, body: { item: { preferred: true } } });
+    expect(parseSupplierItem({ ...item, preferred: false })).toMatchObject({ ok: true, body: { item: { preferred: false } } });
+  });
+
+  it("a webhook address is sent only when it differs from the supplier's, so an unchanged one keeps its signing secret", () => {
+    expect(parseWebhookChange("https://leaf.example/po", "https://leaf.example/po")).toEqual({ ok: true, body: null });
+    expect(parseWebhookChange("  https://leaf.example/po ", "https://leaf.example/po")).toEqual({ ok: true, body: null });
+    expect(parseWebhookChange("", null)).toEqual({ ok: true, body: null });
+    expect(parseWebhookChange("https://leaf.example/po2", "https://leaf.example/po")).toEqual({ ok: true, body: { webhook_url: "https://leaf.example/po2" } });
+    expect(parseWebhookChange("https://leaf.example/po", null)).toEqual({ ok: true, body: { webhook_url: "https://leaf.example/po" } });
+  });
+
+  it("an emptied webhook address clears it; an address we may not call is refused before anything is sent", () => {
+    expect(parseWebhookChange("", "https://leaf.example/po")).toEqual({ ok: true, body: { webhook_url: null } });
+    for (const bad of ["http://leaf.example/po", "ftp://leaf.example", "https://user:pw@leaf.example/po", "leaf.example/po", `https://leaf.example/${"x".repeat(500)}`]) {
+      expect(parseWebhookChange(bad, null)).toEqual({ ok: false, errors: { webhook_url: "webhook_url_invalid" } });
+    }
+    expect(parseWebhookChange("http://localhost:8788/po", null)).toEqual({ ok: true, body: { webhook_url: "http://localhost:8788/po" } });
   });
 });
 

@@ -8,6 +8,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import type { CreatePurchaseOrder, CreateSupplier, PutSupplierItem, ReceivePurchaseOrder, UpdatePurchaseOrder, UpdateSupplier } from "../../procurement/schemas";
+import { outboundUrlAllowed } from "../../lib/outbound-url";
 import type { PurchasingText } from "./text";
 
 export type FieldWords = Partial<Record<string, keyof PurchasingText>>;
@@ -102,7 +103,20 @@ export function parseSupplierChange(f: Omit<SupplierForm, "store_id" | "currency
   };
 }
 
-export type ItemForm = { sku: string; supplier_sku: string; unit_cost: string; min_order_qty: string; pack_size: string; lead_time_days: string };
+/**
+ * The supplier's webhook address as typed against the one it has: sent only when it differs, since the API gives
+ * a changed address a new signing secret (and an unchanged one keeps its secret); emptied, it is cleared (the
+ * orders then go by email, or by hand). `body` is null when nothing differs. The API checks the address again.
+ */
+export function parseWebhookChange(typed: string, now: string | null): Parsed<{ webhook_url: string | null } | null> {
+  const url = typed.trim();
+  if (url === (now ?? "")) return { ok: true, body: null };
+  if (!url) return { ok: true, body: { webhook_url: null } };
+  if (url.length > 500 || !outboundUrlAllowed(url)) return { ok: false, errors: { webhook_url: "webhook_url_invalid" } };
+  return { ok: true, body: { webhook_url: url } };
+}
+
+export type ItemForm = { sku: string; supplier_sku: string; unit_cost: string; min_order_qty: string; pack_size: string; lead_time_days: string; preferred: boolean };
 
 export function parseSupplierItem(f: ItemForm): Parsed<{ sku: string; item: z.input<typeof PutSupplierItem> }> {
   const errors: FieldWords = {};
@@ -127,6 +141,8 @@ export function parseSupplierItem(f: ItemForm): Parsed<{ sku: string; item: z.in
         ...(min === undefined ? {} : { min_order_qty: min }),
         ...(pack === undefined ? {} : { pack_size: pack }),
         lead_time_days: lead ?? null,
+        // Always said: an unticked box un-prefers the item (the API keeps the old value when it is left out).
+        preferred: f.preferred,
       },
     },
   };

@@ -17,6 +17,7 @@ import { count, date, dateTime, dayIn, money } from "../format";
 import { notFoundPage } from "../guard";
 import { fill } from "../i18n";
 import { Csrf } from "../layout";
+import { sentText } from "./order-document";
 import { namesOf, PoStatus, purchasingPage, type Refusal, type Screen, type Status, screenOf, statusLabel, warehousesOf } from "./frame";
 import type { PurchasingText } from "./text";
 
@@ -100,6 +101,11 @@ export async function orderPage(
           {opts.problem}
         </div>
       ) : null}
+      <p class="actions">
+        <a class="button secondary" href={`/console/purchasing/orders/${encodeURIComponent(o.id)}/pdf`} aria-label={fill(p.pdf_of, { id: o.id })} data-download="po-pdf">
+          {p.pdf}
+        </a>
+      </p>
       <section class="card">
         <dl class="facts">
           <dt>{p.supplier}</dt>
@@ -135,6 +141,12 @@ export async function orderPage(
               </>
             ) : null,
           )}
+          {o.submitted_at ? (
+            <>
+              <dt>{p.sent}</dt>
+              <dd data-sent-via={o.sent_via ?? "pending"}>{sentText(p, o, at)}</dd>
+            </>
+          ) : null}
           {o.close_reason ? (
             <>
               <dt>{p.close_reason}</dt>

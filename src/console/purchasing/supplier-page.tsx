@@ -14,8 +14,9 @@ import { money } from "../format";
 import { doneRedirect, formValue, notFoundPage } from "../guard";
 import { fill } from "../i18n";
 import { Csrf } from "../layout";
-import { type ItemForm, parseSupplierChange, parseSupplierItem, type SupplierForm } from "./forms";
+import { type ItemForm, parseSupplierChange, parseSupplierItem, parseWebhookChange, type SupplierForm } from "./forms";
 import { purchasingPage, type Refusal, refusalOf, screenOf, type SupplierView, TopProblem, wordsOf } from "./frame";
+import { NewSecret, Sending } from "./supplier-sending";
 import { SupplierTerms, supplierFormOf } from "./suppliers";
 
 type ItemView = z.infer<typeof SupplierItem>;
@@ -25,7 +26,13 @@ const base = (id: string) => `/console/purchasing/suppliers/${encodeURIComponent
 export async function supplierPage(
   c: ConsoleContext,
   id: string,
-  opts: { edit?: { form: SupplierForm; refusal: Refusal }; item?: { form: ItemForm; refusal: Refusal } } = {},
+  opts: {
+    edit?: { form: SupplierForm; refusal: Refusal };
+    item?: { form: ItemForm; refusal: Refusal };
+    webhook?: { typed: string; refusal: Refusal };
+    /** The signing secret the API just made: shown in this answer only, never kept by the console. */
+    secret?: string;
+  } = {},
 ): Promise<Response> {
   const screen = screenOf(c);
   const { ui, p } = screen;
@@ -47,6 +54,7 @@ export async function supplierPage(
     min_order_qty: picked ? String(picked.min_order_qty) : "",
     pack_size: picked ? String(picked.pack_size) : "",
     lead_time_days: picked?.lead_time_days === null || !picked ? "" : String(picked.lead_time_days),
+    preferred: picked?.preferred ?? false,
   };
   const ie = opts.item?.refusal.fields ?? {};
   const ev: Partial<SupplierForm> = opts.edit?.form ?? {
@@ -65,7 +73,7 @@ export async function supplierPage(
     screen,
     {
       title: s.name,
-      status: opts.edit?.refusal.status ?? opts.item?.refusal.status,
+      status: opts.edit?.refusal.status ?? opts.item?.refusal.status ?? opts.webhook?.refusal.status,
       heading: (
         <h1>
           {s.name} {badge}
@@ -73,7 +81,8 @@ export async function supplierPage(
       ),
     },
     <>
-      <TopProblem text={opts.edit?.refusal.top ?? opts.item?.refusal.top} />
+      <TopProblem text={opts.edit?.refusal.top ?? opts.item?.refusal.top ?? opts.webhook?.refusal.top} />
+      {opts.secret ? <NewSecret screen={screen} name={s.name} secret={opts.secret} /> : null}
       <p class="actions">
         <a href={`/console/purchasing?supplier=${encodeURIComponent(s.id)}`}>{p.its_orders}</a>
         {mayManage && s.active ? (
@@ -134,6 +143,8 @@ export async function supplierPage(
         ) : null}
       </section>
 
+      <Sending screen={screen} supplier={s} mayManage={mayManage} typed={opts.webhook?.typed} error={opts.webhook?.refusal.fields.webhook_url} />
+
       <section class="card" aria-labelledby="items-h">
         <h2 id="items-h">{p.items}</h2>
         {items.length === 0 ? (
@@ -155,6 +166,7 @@ export async function supplierPage(
                     {p.pack_size}
                   </th>
                   <th scope="col">{p.lead_time}</th>
+                  <th scope="col">{p.preferred}</th>
                   {mayManage ? <th scope="col">{ui.t.actions}</th> : null}
                 </tr>
               </thead>
@@ -177,6 +189,9 @@ export async function supplierPage(
                       {i.pack_size}
                     </td>
                     <td data-label={p.lead_time}>{i.lead_time_days === null ? fill(p.suppliers_days, { n: s.lead_time_days }) : fill(p.days_n, { n: i.lead_time_days })}</td>
+                    <td data-label={p.preferred} data-preferred={i.preferred ? "true" : "false"}>
+                      {i.preferred ? <span class="badge ok">{p.preferred_yes}</span> : "—"}
+                    </td>
                     {mayManage ? (
                       <td data-label={ui.t.actions}>
                         <div class="actions">
@@ -228,6 +243,14 @@ export async function supplierPage(
                 inputmode="numeric"
               />
             </div>
+            <div class="field">
+              <label class="check">
+                <input type="checkbox" id="i-preferred" name="preferred" value="true" checked={iv.preferred} aria-describedby="i-preferred-hint" /> {p.preferred_label}
+              </label>
+              <p class="hint" id="i-preferred-hint">
+                {p.preferred_hint}
+              </p>
+            </div>
             <div class="actions">
               <button type="submit">{p.save_item}</button>
             </div>
@@ -249,6 +272,23 @@ export async function changeSupplier(c: ConsoleContext, id: string): Promise<Res
   return doneRedirect(c, base(id), { kind: "ok", text: fill(p.supplier_saved, { name: r.body.name }) });
 }
 
+/** The webhook address: sent only when it differs from the supplier's; a new one's secret is shown on the page this once. */
+export async function changeWebhook(c: ConsoleContext, id: string): Promise<Response> {
+  const screen = screenOf(c);
+  const { p } = screen;
+  const typed = formValue(c, "webhook_url");
+  const now = await api<SupplierView>(c, `/v1/suppliers/${encodeURIComponent(id)}`);
+  if (!now.ok) return notFoundPage(c);
+  const parsed = parseWebhookChange(typed, now.body.webhook_url);
+  if (!parsed.ok) return supplierPage(c, id, { webhook: { typed, refusal: { status: 422, top: p.fix_below, fields: wordsOf(p, parsed.errors) } } });
+  if (!parsed.body) return doneRedirect(c, base(id), { kind: "ok", text: p.webhook_unchanged });
+  const r = await api<SupplierView>(c, `/v1/suppliers/${encodeURIComponent(id)}`, { method: "PATCH", body: parsed.body });
+  if (!r.ok) return r.status === 404 ? notFoundPage(c) : supplierPage(c, id, { webhook: { typed, refusal: refusalOf(screen, r) } });
+  // Rendered, not redirected: the secret must not travel in the flash cookie, and a reload cannot show it again.
+  if (r.body.webhook_secret) return supplierPage(c, id, { secret: r.body.webhook_secret });
+  return doneRedirect(c, base(id), { kind: r.body.webhook_url ? "ok" : "warn", text: fill(r.body.webhook_url ? p.webhook_saved : p.webhook_cleared, { name: r.body.name }) });
+}
+
 export async function setSupplierActive(c: ConsoleContext, id: string): Promise<Response> {
   const screen = screenOf(c);
   const { p } = screen;
@@ -262,7 +302,7 @@ export async function putItem(c: ConsoleContext, id: string): Promise<Response> 
   const screen = screenOf(c);
   const { ui, p } = screen;
   const keys = ["sku", "supplier_sku", "unit_cost", "min_order_qty", "pack_size", "lead_time_days"] as const;
-  const form = Object.fromEntries(keys.map((k) => [k, formValue(c, k)])) as ItemForm;
+  const form = { ...Object.fromEntries(keys.map((k) => [k, formValue(c, k)])), preferred: formValue(c, "preferred") === "true" } as ItemForm;
   const parsed = parseSupplierItem(form);
   if (!parsed.ok) return supplierPage(c, id, { item: { form, refusal: { status: 422, top: p.fix_below, fields: wordsOf(p, parsed.errors) } } });
   const { sku, item } = parsed.body;

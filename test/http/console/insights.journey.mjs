@@ -137,6 +137,8 @@ test("the dashboard and reports read well at 360 and 1280 px in both languages",
     ["/console/dashboard?period=30d&store=st_demo", "insights-dashboard", prepare],
     ["/console/reports", "insights-reports", undefined],
     ["/console/reports/processing-times?group_by=day", "insights-report-times", undefined],
+    ["/console/reports/suppliers", "insights-report-suppliers", undefined],
+    ["/console/reports/stock", "insights-report-stock", undefined],
   ];
   for (const [path, name, prep] of pages) {
     const results = await shotsEverywhere(path, { position: "owner", name, prepare: prep });

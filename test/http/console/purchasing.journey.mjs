@@ -46,6 +46,31 @@ test("an admin adds a supplier and an item, makes a purchase order and submits i
     assert.match(await admin.locator(".flash.ok").textContent(), /KETTLE-1 saved: CN¥210\.00 per unit/);
     await shot(admin, "purchasing-supplier-with-item-en-1280");
 
+    // Preferred for replenishment: Change fills the form, the box is ticked and saved, the list says so.
+    await admin.getByRole("link", { name: "Change", exact: true }).click();
+    await admin.getByLabel("Preferred supplier of this SKU").check();
+    await Promise.all([admin.waitForEvent("load"), admin.getByRole("button", { name: "Save item" }).click()]);
+    assert.equal(await admin.locator('[data-preferred="true"]').count(), 1);
+    const supplierId = new URL(admin.url()).pathname.split("/").pop();
+    assert.equal((await ctx.server.api(`/v1/suppliers/${supplierId}/items`)).body.data[0].preferred, true);
+
+    // A webhook address: its signing secret is shown once, with how to verify it; the page afterwards shows none.
+    await admin.getByLabel("Webhook address").fill("https://orders.journey-teaware.example/po");
+    await Promise.all([admin.waitForEvent("load"), admin.getByRole("button", { name: "Save webhook address" }).click()]);
+    const secret = await admin.locator("#signing-secret").textContent();
+    assert.match(secret.trim(), /^whsec_[A-Za-z0-9+/=]{40,}$/);
+    assert.match(await admin.locator(".secret-once").textContent(), /Standard Webhooks/);
+    await shot(admin, "purchasing-supplier-secret-en-1280");
+    // Its address opened again is the supplier's page, without the secret.
+    await admin.goto(admin.url());
+    assert.equal(new URL(admin.url()).pathname, `/console/purchasing/suppliers/${supplierId}`);
+    assert.equal(await admin.locator("#signing-secret").count(), 0);
+    assert.match(await admin.locator("#sending").textContent(), /Set\. It was shown once/);
+    // Cleared again: this journey's order goes to be sent by hand (no webhook reaches a made-up address).
+    await admin.getByLabel("Webhook address").fill("");
+    await Promise.all([admin.waitForEvent("load"), admin.getByRole("button", { name: "Save webhook address" }).click()]);
+    assert.match(await admin.locator(".flash.warn").textContent(), /has no webhook address any more/);
+
     // A purchase order from its page: the supplier is chosen and its prices are beside the form.
     await admin.getByRole("link", { name: `New purchase order from ${SUPPLIER}` }).click();
     await admin.waitForURL((u) => u.pathname === "/console/purchasing/new");
@@ -66,6 +91,15 @@ test("an admin adds a supplier and an item, makes a purchase order and submits i
     const po = (await ctx.server.api(`/v1/purchase-orders/${poId}`)).body;
     assert.equal(po.status, "submitted");
     assert.equal(po.total, "2145.00");
+    // Sent by hand (no webhook, no email), once the queue has been at it; the PDF opens from the page.
+    for (let i = 0; i < 40 && !(await ctx.server.api(`/v1/purchase-orders/${poId}`)).body.sent_via; i++) await new Promise((r) => setTimeout(r, 250));
+    await admin.reload();
+    assert.match(await admin.locator('[data-sent-via="manual"]').textContent(), /To send by hand \(the supplier has no webhook or email\), /);
+    const pdf = await admin.request.get(`${ctx.server.base}${await admin.getByRole("link", { name: `Purchase order ${poId} as a PDF` }).getAttribute("href")}`);
+    assert.equal(pdf.status(), 200);
+    assert.equal(pdf.headers()["content-type"], "application/pdf");
+    assert.equal(pdf.headers()["content-disposition"], `inline; filename="${poId}.pdf"`);
+    assert.equal((await pdf.body()).subarray(0, 5).toString(), "%PDF-");
     await shot(admin, "purchasing-order-submitted-en-1280");
   } finally {
     await admin.context().close();
@@ -149,6 +183,19 @@ test("every purchasing page reads well at 360 and 1280 px in both languages", { 
     },
   });
   for (const r of refused) assert.ok(r.overflow <= 0, `the refusal: no sideways scrolling at ${r.width}px (${r.lang}): ${r.overflow}px`);
+  // A new webhook address's secret, shown once (a new address each time, so each gets its secret); cleared after.
+  let n = 0;
+  const secret = await shotsEverywhere(`/console/purchasing/suppliers/${DEMO_SUPPLIER}`, {
+    position: "admin",
+    name: "purchasing-supplier-secret",
+    prepare: async (page) => {
+      await byId(page, "w-webhook_url").fill(`https://orders.westlake.example/po/${tag}-${++n}`);
+      await Promise.all([page.waitForEvent("load"), page.locator('form[action$="/webhook"] button[type=submit]').click()]);
+      assert.equal(await page.locator("#signing-secret").count(), 1);
+    },
+  });
+  for (const r of secret) assert.ok(r.overflow <= 0, `the secret: no sideways scrolling at ${r.width}px (${r.lang}): ${r.overflow}px`);
+  await ctx.server.api(`/v1/suppliers/${DEMO_SUPPLIER}`, { method: "PATCH", body: { webhook_url: null } });
   assert.deepEqual(
     (await ctx.server.api(`/v1/purchase-orders/${DEMO_SUBMITTED}`)).body.lines.map((l) => l.received_qty),
     [0, 0],
