@@ -265,6 +265,10 @@ function purchasingSql(now) {
         created_at: created,
         updated_at: events.at(-1).at,
         submitted_at: submitted,
+        // Seeded, not sent: the demo's orders read as marked to send by hand (nothing left this machine).
+        sent_via: "manual",
+        sent_to: null,
+        sent_at: submitted,
         received_at: null,
         closed_at: null,
         cancelled_at: null,

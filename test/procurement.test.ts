@@ -590,7 +590,8 @@ describe("sending a submitted order to its supplier", () => {
     expect(await verify(rotated.body.webhook_secret, signed, call.body)).toEqual({ ok: true });
 
     const cleared = await api(`/v1/suppliers/${s.body.id}`, { method: "PATCH", body: { webhook_url: null } });
-    expect(cleared.body).toMatchObject({ webhook_url: null });
+    expect(same.body.webhook_secret_set).toBe(true);
+    expect(cleared.body).toMatchObject({ webhook_url: null, webhook_secret_set: false });
     expect(cleared.body.webhook_secret).toBeUndefined();
     expect(await secretOf()).toBeNull();
     const nothingToRotate = await api(`/v1/suppliers/${s.body.id}`, { method: "PATCH", body: { rotate_webhook_secret: true } });

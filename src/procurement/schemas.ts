@@ -78,6 +78,7 @@ export const Supplier = z
     over_receipt_pct: z.number().int(),
     note: z.string().nullable(),
     webhook_url: z.string().nullable(),
+    webhook_secret_set: z.boolean().openapi({ description: "Whether orders to the webhook_url are signed with a secret (shown only when it is drawn)" }),
     webhook_secret: z
       .string()
       .nullable()

@@ -33,6 +33,7 @@ export const supplierBody = (s: SupplierRow) => ({
   over_receipt_pct: s.overReceiptPct,
   note: s.note,
   webhook_url: s.webhookUrl,
+  webhook_secret_set: s.webhookSecret !== null,
   active: s.active,
   created_at: iso(s.createdAt),
   updated_at: iso(s.updatedAt),

@@ -1,7 +1,7 @@
 /**
  * How a supplier's purchase orders reach it: by its webhook (signed per
  * Standard Webhooks), else by email with the PDF, else by hand. Whether a
- * signing secret exists is all the page can say of it: the API shows a
+ * signing secret exists (the API's webhook_secret_set) is all the page can say of it: the API shows a
  * secret once, in the answer that set the address, and the console shows it
  * on that answer's page only (never in a cookie, never again).
  */
@@ -37,7 +37,7 @@ export function Sending({
         <dt>{p.webhook_url}</dt>
         <dd class="mono wrap">{s.webhook_url ?? "—"}</dd>
         <dt>{p.signing_secret}</dt>
-        <dd data-secret={s.webhook_url ? "set" : "none"}>{s.webhook_url ? p.secret_set : p.secret_none}</dd>
+        <dd data-secret={s.webhook_secret_set ? "set" : "none"}>{s.webhook_secret_set ? p.secret_set : p.secret_none}</dd>
       </dl>
       {mayManage ? (
         <form method="post" action={`${base(s.id)}/webhook`} class="purchasing-form" novalidate>
