@@ -32,7 +32,7 @@ describe("transfers", () => {
     expect(await level(b.id, sku)).toEqual({ on_hand: 0, reserved: 0 });
     // In transit counts as on order for the destination.
     const rep = await api(`/v1/replenishment?store_id=${store.id}&warehouse_id=${b.id}&include_none=true`);
-    expect(rep.body.data.find((s: { sku: string }) => s.sku === sku)).toMatchObject({ on_order: 20 });
+    expect(rep.body.data.find((s: { sku: string }) => s.sku === sku)).toMatchObject({ on_order: 20, in_transit: 20, on_hand: 0 });
 
     const part = await receiveAt(r.body.id, [{ line_no: 1, bin: "B-1", quantity: 15 }]);
     expect(part.body).toMatchObject({ status: "partially_received", received_units: 15 });

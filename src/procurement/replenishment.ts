@@ -99,7 +99,9 @@ function backordersHere(
   return out;
 }
 
-export type ReplenishmentResult = { ok: true; suggestions: (Suggestion & { name: string })[] } | { ok: false; field: string; message: string };
+export type ReplenishmentResult =
+  | { ok: true; suggestions: (Suggestion & { name: string; onHand: number; reserved: number; inTransit: number })[] }
+  | { ok: false; field: string; message: string };
 
 export async function replenishment(env: Env, p: Principal, q: { storeId: string; warehouseId: string; params: ReplenishmentParams; now?: number }): Promise<ReplenishmentResult> {
   const db = database(env);
@@ -183,7 +185,8 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
   const soldAt = new Map(sold.map((r) => [key(r.warehouseId, r.sku), Math.max(0, Number(r.units))]));
   const stockAt = new Map(stock.map((r) => [key(r.warehouseId, r.sku), { onHand: Number(r.onHand), reserved: Number(r.reserved) }]));
   const onOrderOf = new Map(onOrder.map((r) => [r.sku, Number(r.units)]));
-  for (const r of inTransit) onOrderOf.set(r.sku, (onOrderOf.get(r.sku) ?? 0) + Number(r.units));
+  const inTransitOf = new Map(inTransit.map((r) => [r.sku, Number(r.units)]));
+  for (const [sku, units] of inTransitOf) onOrderOf.set(sku, (onOrderOf.get(sku) ?? 0) + units);
   const backorderedOf = backordersHere(
     waiting,
     (await policy).policy,
@@ -207,7 +210,7 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
         return { warehouseId: w, available: s.onHand - s.reserved, unitsSold: soldAt.get(key(w, product.sku)) ?? 0 };
       }),
     };
-    return { ...suggest(facts, q.params), name: product.name };
+    return { ...suggest(facts, q.params), name: product.name, onHand: here.onHand, reserved: here.reserved, inTransit: inTransitOf.get(product.sku) ?? 0 };
   });
   return { ok: true, suggestions: suggestions.sort((a, b) => a.sku.localeCompare(b.sku)) };
 }

@@ -3,14 +3,13 @@
  * API's suggestions (order, or move stock from a warehouse with more than it
  * needs) with the numbers behind each and why, and one action that turns the
  * chosen suggestions to order into draft purchase orders, one per supplier.
- * The API counts stock in transit to this warehouse as on order; the table
- * splits it out from the transfers on their way here.
+ * The API counts stock in transit to this warehouse as on order and says how
+ * much of it is in transit; the table shows the two apart.
  */
 import type { z } from "@hono/zod-openapi";
 import { allows } from "../../http/auth";
-import type { StockLevel } from "../../inventory/schemas";
-import type { DraftsMade, PurchaseOrder, ReplenishmentList, StockTransferList } from "../../procurement/schemas";
-import { api, type ApiAnswer } from "../api";
+import type { DraftsMade, PurchaseOrder, ReplenishmentList } from "../../procurement/schemas";
+import { api } from "../api";
 import { type ConsoleContext, storesOf } from "../context";
 import { Field } from "../fields";
 import { count } from "../format";
@@ -41,33 +40,6 @@ const linkOf = (wh: string, f: Filters, extra: Record<string, string> = {}) =>
     ...extra,
   });
 
-/** On hand and reserved per SKU in the warehouse, from its bins (up to 1,000 bin rows; past that, null: not shown rather than wrong). */
-async function stockBySku(c: ConsoleContext, whId: string): Promise<Map<string, { on_hand: number; reserved: number }> | null> {
-  const out = new Map<string, { on_hand: number; reserved: number }>();
-  let cursor: string | null = "";
-  for (let i = 0; i < 5 && cursor !== null; i++) {
-    const r: ApiAnswer<{ data: z.infer<typeof StockLevel>[]; next_cursor: string | null }> = await api(c, `/v1/warehouses/${whId}/stock`, { query: { limit: 200, cursor } });
-    if (!r.ok) return null;
-    for (const l of r.body.data) {
-      const t = out.get(l.sku) ?? { on_hand: 0, reserved: 0 };
-      out.set(l.sku, { on_hand: t.on_hand + l.on_hand, reserved: t.reserved + l.reserved });
-    }
-    cursor = r.body.next_cursor;
-  }
-  return cursor === null ? out : null;
-}
-
-/** Units on their way here from other warehouses, per SKU (the open transfers the reader sees). */
-async function inTransitBySku(c: ConsoleContext, whId: string): Promise<Map<string, number>> {
-  const r = await api<z.infer<typeof StockTransferList>>(c, "/v1/transfers", { query: { warehouse_id: whId, status: "in_transit,partially_received", limit: 200 } });
-  const out = new Map<string, number>();
-  for (const t of r.ok ? r.body.data : []) {
-    if (t.to_warehouse_id !== whId) continue;
-    for (const l of t.lines) out.set(l.sku, (out.get(l.sku) ?? 0) + l.quantity - l.received_qty);
-  }
-  return out;
-}
-
 function ActionCell({ s, x, link, whName }: { s: StockText; x: SuggestionView; link: string | null; whName: (id: string) => string }) {
   const label = (s as Record<string, string>)[`action_${x.action}`] ?? x.action;
   return (
@@ -97,14 +69,12 @@ export async function replenishmentPage(
   const days = parseDays(f);
   const errors = wordsOf(s, days.errors);
   const bad = Object.keys(errors).length > 0;
-  const [list, levels, transit, made] = await Promise.all([
+  const [list, made] = await Promise.all([
     bad
       ? Promise.resolve(null)
       : api<z.infer<typeof ReplenishmentList>>(c, "/v1/replenishment", {
           query: { store_id: f.store, warehouse_id: wh.id, ...days.values, include_none: f.include_none ? "true" : undefined },
         }),
-    stockBySku(c, wh.id),
-    inTransitBySku(c, wh.id),
     Promise.all((opts.made ?? []).slice(0, 20).map((id) => api<z.infer<typeof PurchaseOrder>>(c, `/v1/purchase-orders/${encodeURIComponent(id)}`))),
   ]);
   const problem = opts.problem ?? (list && !list.ok ? problemText(list.body, ui.lang) : undefined);
@@ -220,8 +190,6 @@ export async function replenishmentPage(
               </thead>
               <tbody>
                 {rows.map((x) => {
-                  const here = levels ? (levels.get(x.sku) ?? { on_hand: 0, reserved: 0 }) : null;
-                  const moving = transit.get(x.sku) ?? 0;
                   const link =
                     x.action === "transfer" && x.transfer_from && mayTransfer && warehouses.some((w) => w.id === x.transfer_from)
                       ? whLink("/console/stock/transfers/new", x.transfer_from, { to: wh.id, sku: x.sku, quantity: String(x.quantity) })
@@ -243,14 +211,14 @@ export async function replenishmentPage(
                         </div>
                       </td>
                       <td data-label={`${s.on_hand} / ${s.reserved} / ${s.available}`} class="num nums">
-                        {here ? `${count(here.on_hand, ui.lang)} / ${count(here.reserved, ui.lang)} / ` : "— / — / "}
+                        {`${count(x.on_hand, ui.lang)} / ${count(x.reserved, ui.lang)} / `}
                         <strong>{count(x.available, ui.lang)}</strong>
                       </td>
                       <td data-label={s.on_order} class="num">
-                        {count(Math.max(0, x.on_order - moving), ui.lang)}
+                        {count(x.on_order - x.in_transit, ui.lang)}
                       </td>
                       <td data-label={s.in_transit} class="num">
-                        {count(moving, ui.lang)}
+                        {count(x.in_transit, ui.lang)}
                       </td>
                       <td data-label={s.velocity} class="num">
                         {count(x.velocity, ui.lang)}
