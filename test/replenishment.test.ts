@@ -80,7 +80,18 @@ describe("replenishment", () => {
     // position 40 + 12 on order = 52 > 51: nothing yet. With 14 days' safety: 42, reorder point 72, target 72 + 42 = 114:
     // need 114 - 52 = 62 -> 72 (packs of 12).
     const base = await suggestions("&include_none=true");
-    expect(base.get(sku.x)).toMatchObject({ action: "none", velocity: 3, reorder_point: 51, position: 52, on_hand: 40, reserved: 0, available: 40, on_order: 12, in_transit: 0, supplier_name: "Slow but preferred" });
+    expect(base.get(sku.x)).toMatchObject({
+      action: "none",
+      velocity: 3,
+      reorder_point: 51,
+      position: 52,
+      on_hand: 40,
+      reserved: 0,
+      available: 40,
+      on_order: 12,
+      in_transit: 0,
+      supplier_name: "Slow but preferred",
+    });
     const s = (await suggestions("&safety_days=14")).get(sku.x)!;
     expect(s).toMatchObject({ action: "order", quantity: 72, reorder_point: 72, target: 114, lead_time_days: 10, supplier_id: s1 });
     expect(s.explanation).toContain("order 72 from Slow but preferred (62 rounded up to the minimum 12 and packs of 12)");
