@@ -4,9 +4,13 @@
  * currencies, landed costs, moving-average cost), concurrent receipts, and
  * backorders allocated as soon as their stock is received.
  */
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { OutboxMessage } from "../src/env";
+import { QUEUE_HANDLERS } from "../src/index";
 import { transport } from "../src/lib/outbound-transport";
+import { consumeBatch } from "../src/outbox/consume";
 import { verify } from "../src/lib/standard-webhooks";
 import { ADMIN, api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
 import { count, createBin, createWarehouse, level, waitFor } from "./processing-helpers";
@@ -543,6 +547,7 @@ describe("sending a submitted order to its supplier", () => {
   beforeAll(() => {
     transport.fetch = async (req: Request) => {
       if (!req.url.startsWith("https://supplier.example/")) return realFetch(req);
+      if (req.url.endsWith("/down")) return new Response("unavailable", { status: 503 });
       sent.push({ url: req.url, headers: Object.fromEntries(req.headers), body: await req.text() });
       return new Response("ok");
     };
@@ -597,6 +602,28 @@ describe("sending a submitted order to its supplier", () => {
     const nothingToRotate = await api(`/v1/suppliers/${s.body.id}`, { method: "PATCH", body: { rotate_webhook_secret: true } });
     expect(nothingToRotate.status).toBe(422);
     expect(nothingToRotate.body.errors).toEqual([{ field: "rotate_webhook_secret", message: "the supplier has no webhook_url to sign for" }]);
+  });
+
+  it("marks an order to send by hand once its supplier's webhook has refused every retry", async () => {
+    const s = await api("/v1/suppliers", { body: { store_id: store.id, name: unique("down"), currency: "USD", webhook_url: "https://supplier.example/down" } });
+    const po = await purchaseOrder(s.body.id, [{ sku: skuA, quantity: 1, unit_cost: "1.00" }]);
+    const row = await env.DB.prepare("SELECT id, type, order_id, payload, created_at FROM outbox WHERE type = 'purchase_order.send' AND payload LIKE ?")
+      .bind(`%${po.id}%`)
+      .first<{ id: string; type: string; order_id: string | null; payload: string; created_at: number }>();
+    const message: OutboxMessage = { id: row!.id, type: row!.type, order_id: row!.order_id, payload: JSON.parse(row!.payload), created_at: row!.created_at };
+    // The queue retries while the webhook answers 503: still not sent.
+    expect((await sentVia(po.id)).sent_via).toBeNull();
+    // Its retries used up, the message reaches the dead-letter queue (twice, as at-least-once delivery may).
+    for (const attempt of [1, 2]) {
+      const batch = createMessageBatch<OutboxMessage>("oms-dead-letters", [{ id: `dl${attempt}`, timestamp: new Date(), attempts: 1, body: message }]);
+      await consumeBatch(batch, env, QUEUE_HANDLERS);
+      expect((await getQueueResult(batch, createExecutionContext())).ackAll).toBe(true);
+    }
+    const sent = await sentVia(po.id);
+    expect(sent).toMatchObject({ sent_via: "manual" });
+    expect(sent.sent_at).not.toBeNull();
+    expect(await env.DB.prepare("SELECT delivered_at FROM outbox WHERE id = ?").bind(message.id).first("delivered_at")).not.toBeNull();
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM dead_letters WHERE message_id = ?").bind(message.id).first("n")).toBeGreaterThanOrEqual(1);
   });
 
   it("emails it with its PDF to a supplier with an email, and marks one with neither to send by hand", async () => {

@@ -21,7 +21,8 @@ import { newId } from "../lib/ids";
 import { sendOutboxSoon } from "./send";
 import type { OutboxRow } from "./topics";
 
-export type Consumer = "fulfilment" | "notifications" | "webhooks" | "logistics" | "channels";
+/** The queue consumers, and `dead_letters`: what is done about a message that used up its retries (when anything is). */
+export type Consumer = "fulfilment" | "notifications" | "webhooks" | "logistics" | "channels" | "dead_letters";
 
 /**
  * A row for the queue batch's multi-row inserts: the rows of one table (and
@@ -251,7 +252,7 @@ export async function consumeMessages(
 }
 
 export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {
-  if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env);
+  if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env, handlers);
   const consumer = QUEUE_CONSUMER[batch.queue];
   if (!consumer) {
     console.error(`no consumer for queue ${batch.queue}`);
@@ -275,8 +276,12 @@ export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env,
   });
 }
 
-/** Messages that used up their retries are kept for an operator; the outbox row stays owed. */
-async function keepDeadLetters(batch: MessageBatch<OutboxMessage>, env: Env): Promise<void> {
+/**
+ * Messages that used up their retries are kept for an operator. The outbox row stays owed (the sweep sends it
+ * again later), unless a `dead_letters:<type>` handler settles it: a purchase order its supplier's webhook keeps
+ * refusing is marked to send by hand, so the buyer is told and the sweep stops trying.
+ */
+async function keepDeadLetters(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {
   const db = database(env);
   const now = Date.now();
   const rows = batch.messages.map((m) => ({
@@ -287,5 +292,13 @@ async function keepDeadLetters(batch: MessageBatch<OutboxMessage>, env: Env): Pr
     receivedAt: now,
   }));
   for (const row of rows) await db.insert(deadLetters).values(row).onConflictDoNothing();
+  for (const m of batch.messages) {
+    if (!handlers[`dead_letters:${m.body?.type}`]) continue;
+    try {
+      await commitOne(env, "dead_letters", m.body, await handle(handlers, env, "dead_letters", m.body, batchContext([m.body])));
+    } catch (err) {
+      console.error(`dead letter ${m.body.id} (${m.body.type}): its handler failed; kept for an operator`, err);
+    }
+  }
   batch.ackAll();
 }

@@ -9,7 +9,7 @@
  * (`sent_via`, `sent_to`, `sent_at`). A failure throws: the queue retries
  * with backoff, then dead-letters.
  */
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { database } from "../db/client";
 import { purchaseOrderLines, purchaseOrders, stores, suppliers, warehouses } from "../db/schema";
 import type { Env, OutboxMessage } from "../env";
@@ -124,6 +124,18 @@ export const sendPurchaseOrder: Handler = async function sendPurchaseOrder(env, 
   return [database(env).update(purchaseOrders).set({ sentVia: sent.via, sentTo: sent.to, sentAt: Date.now() }).where(eq(purchaseOrders.id, po.id))];
 };
 
+/** The supplier's webhook refused every retry: the order is marked to send by hand (the console says so), once. */
+export const sendByHandInstead: Handler = async function sendByHandInstead(env, message) {
+  const id = String(message.payload.purchase_order_id ?? "");
+  return [
+    database(env)
+      .update(purchaseOrders)
+      .set({ sentVia: "manual", sentAt: Date.now() })
+      .where(and(eq(purchaseOrders.id, id), isNull(purchaseOrders.sentAt))),
+  ];
+};
+
 export const purchaseOrderSendHandlers = {
   "webhooks:purchase_order.send": sendPurchaseOrder,
+  "dead_letters:purchase_order.send": sendByHandInstead,
 } as const;
