@@ -33,6 +33,11 @@ export function FlashBox({ flash }: { flash: Flash | undefined }) {
   );
 }
 
+/** A refusal's one line above a form (the form keeps the field-level messages): a "bad" flash. */
+export function TopProblem({ text }: { text: string | undefined }) {
+  return <FlashBox flash={text ? { kind: "bad", text } : undefined} />;
+}
+
 function Menu({ ui, id }: { ui: Ui; id: string }) {
   const sections = ui.principal ? sectionsFor(ui.principal.permissions) : [];
   return (

@@ -23,9 +23,9 @@ import {
 } from "./routing-policy";
 import { RoutingPolicySchema } from "./schemas";
 
-const policyQuery = (db: Database, storeId: string) => db.select({ policy: routingPolicies.policy }).from(routingPolicies).where(eq(routingPolicies.storeId, storeId));
+export const policyQuery = (db: Database, storeId: string) => db.select({ policy: routingPolicies.policy }).from(routingPolicies).where(eq(routingPolicies.storeId, storeId));
 
-function policyOf(row: { policy: unknown } | undefined): { policy: RoutingPolicy; stored: boolean } {
+export function policyOf(row: { policy: unknown } | undefined): { policy: RoutingPolicy; stored: boolean } {
   if (!row) return { policy: DEFAULT_POLICY, stored: false };
   const parsed = RoutingPolicySchema.safeParse(row.policy);
   // Policies are validated on write; one that no longer parses (an older shape) falls back rather than blocking orders.
@@ -36,7 +36,7 @@ export async function loadPolicy(db: Database, storeId: string): Promise<{ polic
   return policyOf((await policyQuery(db, storeId))[0]);
 }
 
-const candidatesQuery = (db: Database) =>
+export const candidatesQuery = (db: Database) =>
   db
     .select({
       id: warehouses.id,

@@ -22,13 +22,12 @@ import {
   stockTransfers,
   supplierItems,
   suppliers,
-  warehouses,
 } from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { servesAnyOf } from "../inventory/warehouse-stores";
 import { rankWarehouses } from "../fulfilment/default-allocation-policy";
-import { loadPolicy } from "../fulfilment/plan-allocation";
+import { candidatesQuery, policyOf, policyQuery } from "../fulfilment/plan-allocation";
 import type { CandidateWarehouse, RoutingPolicy } from "../fulfilment/routing-policy";
 import { createPurchaseOrder } from "./purchase-orders";
 import { type ReplenishmentParams, type SkuFacts, type Suggestion, type SupplierTerms, suggest } from "./replenishment-rules";
@@ -111,19 +110,9 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
     .select({ sku: products.sku })
     .from(products)
     .where(and(eq(products.storeId, q.storeId), eq(products.type, "goods")));
-  const policy = loadPolicy(db, q.storeId);
-  const [whRows, catalogue, sold, stock, onOrder, inTransit, waiting, terms] = await db.batch([
-    db
-      .select({
-        id: warehouses.id,
-        name: warehouses.name,
-        kind: warehouses.kind,
-        country: warehouses.country,
-        region: warehouses.region,
-        active: warehouses.active,
-        storeIds: warehouses.storeIds,
-      })
-      .from(warehouses),
+  const [whRows, policyRows, catalogue, sold, stock, onOrder, inTransit, waiting, terms] = await db.batch([
+    candidatesQuery(db),
+    policyQuery(db, q.storeId),
     db
       .select({ sku: products.sku, name: products.name })
       .from(products)
@@ -189,7 +178,7 @@ export async function replenishment(env: Env, p: Principal, q: { storeId: string
   for (const [sku, units] of inTransitOf) onOrderOf.set(sku, (onOrderOf.get(sku) ?? 0) + units);
   const backorderedOf = backordersHere(
     waiting,
-    (await policy).policy,
+    policyOf(policyRows[0]).policy,
     whRows.filter((w) => servesAnyOf(w.storeIds, [q.storeId])),
     wh.id,
   );

@@ -71,14 +71,6 @@ export function PoStatus({ p, status }: { p: PurchasingText; status: string }) {
   return <span class={`badge ${BADGE[status] ?? ""}`.trim()}>{statusLabel(p, status)}</span>;
 }
 
-export function TopProblem({ text }: { text: string | undefined }) {
-  return text ? (
-    <div class="flash bad" role="alert">
-      {text}
-    </div>
-  ) : null;
-}
-
 /** Field words in the reader's language. */
 export function wordsOf(p: PurchasingText, errors: FieldWords): Record<string, string> {
   const out: Record<string, string> = {};

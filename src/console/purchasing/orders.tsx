@@ -13,9 +13,9 @@ import { Field } from "../fields";
 import { count, date, money } from "../format";
 import { doneRedirect, formValue } from "../guard";
 import { fill } from "../i18n";
-import { Csrf } from "../layout";
+import { Csrf, TopProblem } from "../layout";
 import { formFieldOf, type NewOrderForm, parseNewOrder } from "./forms";
-import { PoStatus, purchasingPage, type Refusal, refusalOf, screenOf, statusLabel, suppliersOf, TopProblem, warehousesOf, wordsOf } from "./frame";
+import { PoStatus, purchasingPage, type Refusal, refusalOf, screenOf, statusLabel, suppliersOf, warehousesOf, wordsOf } from "./frame";
 
 type Summary = z.infer<typeof PurchaseOrderSummary>;
 type ItemView = z.infer<typeof SupplierItem>;

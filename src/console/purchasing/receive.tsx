@@ -13,9 +13,9 @@ import { Field, ScanInput } from "../fields";
 import { count } from "../format";
 import { doneRedirect, formValue, notFoundPage } from "../guard";
 import { fill } from "../i18n";
-import { Csrf } from "../layout";
+import { Csrf, TopProblem } from "../layout";
 import { cleanCode, formFieldOf, parseReceipt, type ReceiveForm } from "./forms";
-import { purchasingPage, type Refusal, refusalOf, screenOf, statusLabel, TopProblem, warehousesOf, wordsOf } from "./frame";
+import { purchasingPage, type Refusal, refusalOf, screenOf, statusLabel, warehousesOf, wordsOf } from "./frame";
 import { orderLink } from "./orders";
 import { OPEN, type PurchaseOrderView } from "./order-page";
 

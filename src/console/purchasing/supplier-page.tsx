@@ -13,9 +13,9 @@ import { Field } from "../fields";
 import { money } from "../format";
 import { doneRedirect, formValue, notFoundPage } from "../guard";
 import { fill } from "../i18n";
-import { Csrf } from "../layout";
+import { Csrf, TopProblem } from "../layout";
 import { type ItemForm, parseSupplierChange, parseSupplierItem, parseWebhookChange, type SupplierForm } from "./forms";
-import { purchasingPage, type Refusal, refusalOf, screenOf, type SupplierView, TopProblem, wordsOf } from "./frame";
+import { purchasingPage, type Refusal, refusalOf, screenOf, type SupplierView, wordsOf } from "./frame";
 import { NewSecret, Sending } from "./supplier-sending";
 import { SupplierTerms, supplierFormOf } from "./suppliers";
 

@@ -10,9 +10,9 @@ import { type ConsoleContext, storesOf } from "../context";
 import { Field } from "../fields";
 import { doneRedirect, formValue } from "../guard";
 import { fill } from "../i18n";
-import { Csrf } from "../layout";
+import { Csrf, TopProblem } from "../layout";
 import { parseNewSupplier, type SupplierForm } from "./forms";
-import { purchasingPage, type Refusal, refusalOf, type Screen, screenOf, type SupplierView, TopProblem, wordsOf } from "./frame";
+import { purchasingPage, type Refusal, refusalOf, type Screen, screenOf, type SupplierView, wordsOf } from "./frame";
 
 export const SUPPLIER_FIELDS = ["name", "contact_name", "email", "phone", "payment_terms", "payment_days", "lead_time_days", "over_receipt_pct"] as const;
 

@@ -9,7 +9,7 @@ import type { Adjustment, Receipt, StockCount, StockLevel } from "../../inventor
 import { api, type ApiAnswer } from "../api";
 import type { ConsoleContext } from "../context";
 import { doneRedirect, formValue } from "../guard";
-import { Csrf } from "../layout";
+import { Csrf, TopProblem } from "../layout";
 import { fill } from "../i18n";
 import { problemText } from "../problems";
 import { count } from "../format";
@@ -30,14 +30,6 @@ function refusalOf(s: StockText, lang: "en" | "zh-CN", answer: Extract<ApiAnswer
   }
   const status = answer.status === 400 || answer.status === 404 || answer.status === 409 ? answer.status : 422;
   return { status, top: Object.keys(fields).length ? s.fix_below : problemText(answer.body, lang), fields };
-}
-
-function TopProblem({ text }: { text: string | undefined }) {
-  return text ? (
-    <div class="flash bad" role="alert">
-      {text}
-    </div>
-  ) : null;
 }
 
 /** Whether a product with this SKU is sold by one of the stores the warehouse serves: receiving anything else is a typo. */

@@ -13,12 +13,12 @@ import { Field } from "../fields";
 import { count, dateTime, money } from "../format";
 import { doneRedirect, formValue, notFoundPage } from "../guard";
 import { fill } from "../i18n";
-import { Csrf } from "../layout";
+import { Csrf, TopProblem } from "../layout";
 import { problemText } from "../problems";
 import { namesOf } from "../purchasing/frame";
 import { fieldOf, parseTransferReceipt } from "./forms";
 import { type StockScreen, stockPage, whLink, wordsOf } from "./frame";
-import { TopProblem, TransferStatus, type TransferView, warehouseName } from "./transfers";
+import { TransferStatus, type TransferView, warehouseName } from "./transfers";
 
 type Refusal = { status: 404 | 409 | 422; top: string; fields: Record<string, string> };
 type ReceiveForm = { bin: string; quantities: Record<number, string> };

@@ -16,7 +16,7 @@ import { Field } from "../fields";
 import { count, dateTime } from "../format";
 import { doneRedirect, formValue } from "../guard";
 import { fill } from "../i18n";
-import { Csrf } from "../layout";
+import { Csrf, TopProblem } from "../layout";
 import { problemText } from "../problems";
 import { namesOf } from "../purchasing/frame";
 import { parseTransfer, type TransferRow, transferFieldOf } from "./forms";
@@ -30,14 +30,6 @@ const BADGE: Record<string, string> = { in_transit: "info", partially_received: 
 export const transferStatusLabel = (s: StockText, status: string) => (s as Record<string, string>)[`status_${status}`] ?? status;
 export function TransferStatus({ s, status }: { s: StockText; status: string }) {
   return <span class={`badge ${BADGE[status] ?? ""}`.trim()}>{transferStatusLabel(s, status)}</span>;
-}
-
-export function TopProblem({ text }: { text: string | undefined }) {
-  return text ? (
-    <div class="flash bad" role="alert">
-      {text}
-    </div>
-  ) : null;
 }
 
 /** A warehouse's name for the reader, or its id when the reader does not see it. */
