@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
 import { readFixtures } from "./test/read-fixtures.mjs";
+import { prebundled } from "./test/prebundle.mjs";
 import { testWorkers } from "./test/test-workers.mjs";
 
 // Tests run inside workerd with the real local D1, Durable Objects and Queues
@@ -56,6 +57,13 @@ const workerd = defineProject({
   ],
   test: {
     name: "workerd",
+    // Each runner (one Miniflare, one D1, one set of Durable Objects and Queues) takes file after file, with the
+    // modules it has loaded, rather than a fresh runtime per file: loading the app and its packages was most of each
+    // file's time. So a test never assumes an empty database: it makes its own store, SKUs and warehouses
+    // (`unique()`), and routes its store to its own warehouses when it counts on which one is tried first.
+    isolate: false,
+    // The packages, pre-bundled: one module each instead of hundreds (test/prebundle.mjs).
+    deps: { optimizer: { ssr: { enabled: true, include: prebundled(["src", "test"]) } } },
     // No on-disk module cache: with it, a reused test runner is sent every module of the next file in one WebSocket
     // message (vitest's warm-module snapshot, inlined by the Workers pool), and workerd refuses messages over 1 MiB
     // ("Message is too large") once the graph grows past that. CI starts from a fresh clone, where the cache is empty.

@@ -38,6 +38,8 @@ beforeAll(async () => {
   }
   main = await createWarehouse();
   spare = await createWarehouse();
+  // The store ships from these two, main first (other test files' warehouses may share the database).
+  await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [main.id, spare.id] } });
   await createBin(main.id, "M-01");
   await createBin(spare.id, "S-01");
   await receive(main.id, [
@@ -114,7 +116,7 @@ describe("replenishment", () => {
   });
 
   it("counts a waiting order at the one warehouse the store's routing tries first, so two warehouses never both buy for it", async () => {
-    // Both warehouses are in NJ and the order ships to GB: equally far, so the routing tries the older one (main) first.
+    // The store's routing tries main first.
     const atSpare = await api(`/v1/replenishment?store_id=${store.id}&warehouse_id=${spare.id}&include_none=true`);
     expect(atSpare.body.data.find((r: { sku: string }) => r.sku === sku.z)).toMatchObject({ backordered: 0, action: "none" });
     // A policy that sends everything to the spare warehouse first moves the need there.
@@ -124,7 +126,7 @@ describe("replenishment", () => {
       const moved = await api(`/v1/replenishment?store_id=${store.id}&warehouse_id=${spare.id}`);
       expect(moved.body.data.find((r: { sku: string }) => r.sku === sku.z)).toMatchObject({ backordered: 5, action: "order" });
     } finally {
-      await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [] } });
+      await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [main.id, spare.id] } });
     }
   });
 
