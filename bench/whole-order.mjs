@@ -7,12 +7,15 @@
 //   BENCH_POLL_MS       how often the floor asks for work and a customer looks in the mailbox (default 1000)
 //   BENCH_LIGHT_ORDERS  orders in the light-load pass, 2 at a time, 1 s apart (default 20; 0 to skip)
 //   BENCH_REF           a git revision (e.g. HEAD~3) to bench instead of the working tree
+//   BENCH_PROFILE=1     a CPU profile of the Worker over the load pass (bench/lib/profile.mjs)
+//   BENCH_D1_TRACE=1    D1 round trips and statements per order, and the statements run most (bench/lib/d1-trace.mjs);
+//                       tracing costs CPU of its own, so take CPU figures from a run without it
 //
 // Run directly, it starts its own server (a copy of the code, a fresh state directory) and writes
 // bench/order-results.json; bench/run.mjs runs the same scenario on its main server as its last one.
 // Exit code 1 when the bench could not run or any order failed its checks.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
@@ -21,6 +24,7 @@ import { snapshotMain, startServer } from "./lib/main-server.mjs";
 import { apiCaller, customerAddress, journey, recorder, waveReleaser } from "./lib/order-actors.mjs";
 import { STEPS, stockLevels, verifyPass } from "./lib/order-verify.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
+import { d1Trace, printD1Trace } from "./lib/d1-trace.mjs";
 import { connectProfiler, devBundle, printSummary, summarize } from "./lib/profile.mjs";
 import { secretVars } from "./lib/partners.mjs";
 import { prng } from "./lib/prng.mjs";
@@ -43,6 +47,7 @@ export function orderSettings() {
     light_gap_ms: LIGHT_GAP_MS,
     carrier_delay_ms: CARRIER_DELAY_MS,
     profile: process.env.BENCH_PROFILE === "1",
+    d1_trace: process.env.BENCH_D1_TRACE === "1",
     // A pack station that buffers its scans sends a parcel's at once (the default); 1: one request per scan.
     single_scans: process.env.BENCH_SINGLE_SCANS === "1",
   };
@@ -356,7 +361,10 @@ export async function wholeOrder(server, settings = orderSettings(), { log = con
     // BENCH_PROFILE=1: a CPU profile of the Worker over the load pass (bench/lib/profile.mjs).
     const profiler = settings.profile && server.inspectorPort ? await connectProfiler(server.inspectorPort) : null;
     await profiler?.start();
+    const traceFrom = settings.d1_trace && server.logFile ? statSync(server.logFile).size : 0;
     const load = await runPass(env, { name: "load", orders: settings.orders, actors: settings.actors, gapMs: 0 });
+    // BENCH_D1_TRACE=1: the Worker logs each D1 round trip (src/db/trace.ts); counted over the load pass.
+    if (settings.d1_trace && server.logFile) load.d1 = d1Trace(readFileSync(server.logFile).subarray(traceFrom).toString("utf8"), load.completed);
     const profile = profiler ? await profiler.stop() : null;
     profiler?.close();
     if (profile) {
@@ -501,18 +509,19 @@ async function main() {
     stateDir: state,
     name: "order",
     configArgs: ["--config", snap.config],
-    devArgs: (base) => ["--var", `BOOTSTRAP_ADMIN_KEY:${adminKey}`, ...orderServerVars(base), ...throwawayKeyArgs()],
+    devArgs: (base) => ["--var", `BOOTSTRAP_ADMIN_KEY:${adminKey}`, ...orderServerVars(base), ...throwawayKeyArgs(), ...(settings.d1_trace ? ["--var", "D1_TRACE:1"] : [])],
     readyPath: "/healthz",
     log,
   });
   const result = await wholeOrder(
-    { base: srv.base, adminKey, persist: srv.persist, groups: () => new Set([srv.child.pid]), inspectorPort: srv.inspectorPort, projectDir: srv.projectDir },
+    { base: srv.base, adminKey, persist: srv.persist, groups: () => new Set([srv.child.pid]), inspectorPort: srv.inspectorPort, projectDir: srv.projectDir, logFile: srv.logFile },
     settings,
     { log },
   );
   await stop(srv.child);
   for (const l of orderReport(result)) console.log(l);
   if (result.load.profile) printSummary(result.load.profile);
+  if (result.load.d1) printD1Trace(result.load.d1);
   const file = join(ROOT, "bench", "order-results.json");
   writeFileSync(
     file,

@@ -58,6 +58,7 @@ import { twoFactorRoutes } from "./staff/two-factor-routes";
 import { twoFactorSignInRoutes } from "./staff/two-factor-sign-in";
 import { connectApi } from "./console/api";
 import { consoleRoutes } from "./console/routes";
+import { d1 } from "./db/client";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -143,7 +144,7 @@ app.route("/", docsRoutes);
 app.route("/", consoleRoutes);
 connectApi((request, env, ctx) => app.fetch(request, env, ctx));
 app.get("/healthz", async (c) => {
-  await c.env.DB.prepare("SELECT 1").first();
+  await d1(c.env).prepare("SELECT 1").first();
   return c.json({ status: "ok", time: new Date().toISOString() });
 });
 

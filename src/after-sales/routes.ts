@@ -31,10 +31,11 @@ import {
   OpenAfterSalesBody,
   OrderAfterSales,
 } from "./schemas";
+import { d1 } from "../db/client";
 
 const namesOf = (c: Context<AppEnv>, rows: readonly AfterSalesRow[]) =>
   actorNames(
-    c.env.DB,
+    d1(c.env),
     rows.flatMap((r) => [r.openedBy, r.decidedBy]),
   );
 

@@ -14,6 +14,7 @@ import { customerView, type OrderRow } from "../orders/serialize";
 import { all } from "./d1";
 import type { OrderExportQuery } from "./schemas";
 import { isTimeZone, localIso } from "./time-zones";
+import { d1 } from "../db/client";
 
 const HEAD = ["id", "store_id", "channel", "external_id", "status", "status_reason", "payment_status", "requires_shipping"];
 const TAIL = [
@@ -64,12 +65,12 @@ export async function* orderExportPages(env: Env, p: Principal, q: z.infer<typeo
     const { data: page, next_cursor: next } = await listOrders(env, p, { ...q, limit: PAGE, cursor });
     const missing = [...new Set(page.map((o) => o.storeId))].filter((s) => !zones.has(s));
     if (missing.length) {
-      const rows = await all<{ id: string; timezone: string }>(env.DB, sql`SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(${JSON.stringify(missing)}))`);
+      const rows = await all<{ id: string; timezone: string }>(d1(env), sql`SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(${JSON.stringify(missing)}))`);
       for (const r of rows) zones.set(r.id, isTimeZone(r.timezone) ? r.timezone : "UTC");
     }
     const lines = page.length
       ? await all<{ order_id: string; n: number; units: number }>(
-          env.DB,
+          d1(env),
           sql`SELECT order_id, COUNT(*) AS n, SUM(quantity) AS units FROM order_lines
             WHERE order_id IN (SELECT value FROM json_each(${JSON.stringify(page.map((o) => o.id))})) GROUP BY order_id`,
         )

@@ -19,6 +19,7 @@ import { FOLDS } from "./folds";
 import { acquireLease, leaseGuard, releaseLease } from "./lease";
 import { markChanges } from "./mark-changes";
 import { refoldDirty } from "./refold-dirty";
+import { d1 as binding } from "../db/client";
 
 export const ROLLUP_CRON = "*/5 * * * *";
 export const ROLLUP_LAG_MS = 60_000;
@@ -55,7 +56,7 @@ async function pendingBuckets(d1: D1Database): Promise<number> {
 }
 
 export async function runRollups(env: Env, options: RollupOptions = {}): Promise<RollupRun> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const started = Date.now();
   const deadline = started + (options.budgetMs ?? ROLLUP_BUDGET_MS);
   const upTo = Math.min(options.now ?? started, started) - (options.lagMs ?? ROLLUP_LAG_MS);
@@ -107,7 +108,7 @@ export async function runRollups(env: Env, options: RollupOptions = {}): Promise
  * recompute everything from raw data. Refused (false) while a run holds the lease.
  */
 export async function rebuildRollups(env: Env): Promise<boolean> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const owner = randomToken(16);
   if (!(await acquireLease(d1, owner, Date.now()))) return false;
   const guard = leaseGuard(owner);

@@ -7,21 +7,34 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { useKeyring } from "../lib/pii-crypto";
 import * as schema from "./schema";
+import { tracedD1 } from "./trace";
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
 
 const cache = new WeakMap<D1Database, Database>();
+const traced = new WeakMap<D1Database, D1Database>();
+
+/**
+ * The D1 binding, for the few writers that build statements by hand (intake's one batch, claims): the binding
+ * itself, or with `D1_TRACE=1` the binding that logs each round trip (src/db/trace.ts).
+ */
+export function d1(env: { DB: D1Database; D1_TRACE?: string }): D1Database {
+  if (env.D1_TRACE !== "1") return env.DB;
+  let db = traced.get(env.DB);
+  if (!db) traced.set(env.DB, (db = tracedD1(env.DB)));
+  return db;
+}
 
 /**
  * Also sets the isolate's PII keyring from the Worker's secrets: every entry
  * point (fetch, queue, scheduled, the order object) reaches D1 through here
  * before the encrypted columns' mappers run (src/db/encrypted.ts).
  */
-export function database(env: { DB: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string }): Database {
+export function database(env: { DB: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string }): Database {
   useKeyring(env);
   let db = cache.get(env.DB);
   if (!db) {
-    db = drizzle(env.DB, { schema });
+    db = drizzle(d1(env), { schema });
     cache.set(env.DB, db);
   }
   return db;

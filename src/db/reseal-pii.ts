@@ -13,7 +13,7 @@
  */
 import type { Env } from "../env";
 import { type BlindKind, blindIndex, keyring, open, SEALED_PREFIX, seal } from "../lib/pii-crypto";
-import { database } from "./client";
+import { database, d1 } from "./client";
 import { contactIndexes } from "./contact-index";
 
 type Row = Record<string, string | number | null>;
@@ -73,7 +73,8 @@ export async function resealPii(env: Env, { limit = RESEAL_BATCH }: { limit?: nu
     const stale = spec.sealed.map((c) => `(${c} IS NOT NULL AND substr(${c}, 1, ${prefix.length}) <> ?1)`);
     const where = [...stale, ...(spec.indexes ? [`(${spec.indexes.missing})`] : [])].join(" OR ");
     const cols = [...spec.key, ...spec.sealed, ...(spec.extra ?? [])];
-    const { results } = await env.DB.prepare(`SELECT ${cols.join(", ")} FROM ${spec.table} WHERE ${where} LIMIT ?2`)
+    const { results } = await d1(env)
+      .prepare(`SELECT ${cols.join(", ")} FROM ${spec.table} WHERE ${where} LIMIT ?2`)
       .bind(prefix, limit)
       .all<Row>();
     if (!results.length) continue;
@@ -91,10 +92,14 @@ export async function resealPii(env: Env, { limit = RESEAL_BATCH }: { limit?: nu
       Object.assign(set, spec.indexes?.compute(opened));
       const setCols = Object.keys(set);
       const sql = `UPDATE ${spec.table} SET ${setCols.map((c) => `${c} = ?`).join(", ")} WHERE ${[...spec.key, ...spec.sealed].map((c) => `${c} IS ?`).join(" AND ")}`;
-      return [env.DB.prepare(sql).bind(...setCols.map((c) => set[c]), ...spec.key.map((c) => raw[c]), ...spec.sealed.map((c) => raw[c]))];
+      return [
+        d1(env)
+          .prepare(sql)
+          .bind(...setCols.map((c) => set[c]), ...spec.key.map((c) => raw[c]), ...spec.sealed.map((c) => raw[c])),
+      ];
     });
     if (!updates.length) continue;
-    const outcome = await env.DB.batch(updates);
+    const outcome = await d1(env).batch(updates);
     done[spec.table] = outcome.reduce((n, r) => n + (r.meta.changes ?? 0), 0);
   }
   return done;

@@ -7,7 +7,7 @@
 import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
-import { constraintFailed, database } from "../db/client";
+import { constraintFailed, database, d1 } from "../db/client";
 import { bins, stores, warehouseChanges, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
@@ -265,7 +265,7 @@ warehouseRoutes.openapi(
       .all();
     const page = pageOf(rows, limit, (r) => r.id);
     const names = await actorNames(
-      c.env.DB,
+      d1(c.env),
       page.data.map((r) => r.actor),
     );
     return c.json(

@@ -6,7 +6,7 @@
  * at its first transition.
  */
 import { and, eq } from "drizzle-orm";
-import { chunk, constraintFailed, database } from "../db/client";
+import { chunk, constraintFailed, database, d1 } from "../db/client";
 import { contactIndexes } from "../db/contact-index";
 import { insertRows } from "../db/insert-rows";
 import { idempotencyKeys, orderEvents, orderLines, orders, outbox } from "../db/schema";
@@ -56,15 +56,15 @@ export async function createOrder(
 
   try {
     // Straight on D1 (see db/insert-rows.ts): intake is the hottest write path.
-    await env.DB.batch([
+    await d1(env).batch([
       // First, so a repeated key fails the batch before anything else is attempted.
       ...(idempotency
-        ? [insertRows(env.DB, idempotencyKeys, [{ ...idempotency, status: 201, responseBody: JSON.stringify(body), responseHeaders: headers, createdAt: now }])]
+        ? [insertRows(d1(env), idempotencyKeys, [{ ...idempotency, status: 201, responseBody: JSON.stringify(body), responseHeaders: headers, createdAt: now }])]
         : []),
-      insertRows(env.DB, orders, [order]),
-      ...chunk(lines, LINES_PER_INSERT).map((part) => insertRows(env.DB, orderLines, part)),
-      insertRows(env.DB, orderEvents, [event]),
-      insertRows(env.DB, outbox, rows),
+      insertRows(d1(env), orders, [order]),
+      ...chunk(lines, LINES_PER_INSERT).map((part) => insertRows(d1(env), orderLines, part)),
+      insertRows(d1(env), orderEvents, [event]),
+      insertRows(d1(env), outbox, rows),
     ]);
   } catch (err) {
     if (idempotency && isKeyConflict(err)) return { ok: false, code: "idempotency_conflict" };

@@ -17,6 +17,7 @@
 import { type Column, type SQL, sql } from "drizzle-orm";
 import type { Env } from "../env";
 import { seesStore, type Principal } from "../http/auth";
+import { d1 } from "../db/client";
 
 export const CLAIM_MS = 15 * 60_000;
 export const AWAITING_REVIEW = ["received", "on_hold"] as const;
@@ -48,10 +49,11 @@ function isLive(s: State, now: number): s is State & Row {
 const claimRow = (r: Row): Claim => ({ orderId: r.order_id, claimedBy: r.claimed_by, until: r.until, claimedAt: r.claimed_at });
 
 async function orderState(env: Env, p: Principal, orderId: string) {
-  const row = await env.DB.prepare(
-    `SELECT o.store_id, o.status, o.approved_at, c.order_id, c.claimed_by, c.until, c.claimed_at
+  const row = await d1(env)
+    .prepare(
+      `SELECT o.store_id, o.status, o.approved_at, c.order_id, c.claimed_by, c.until, c.claimed_at
        FROM orders o LEFT JOIN order_claims c ON c.order_id = o.id WHERE o.id = ?1`,
-  )
+    )
     .bind(orderId)
     .first<State>();
   if (!row || !seesStore(p, row.store_id)) return null;
@@ -75,14 +77,15 @@ export async function claimOrder(env: Env, p: Principal, orderId: string, now = 
   const stale = `(order_claims.until <= ?4
         OR (SELECT status FROM orders WHERE id = ?1) NOT IN ('received', 'on_hold')
         OR coalesce((SELECT approved_at FROM orders WHERE id = ?1) >= order_claims.claimed_at, 0))`;
-  const won = await env.DB.prepare(
-    `INSERT INTO order_claims (order_id, claimed_by, until, claimed_at)
+  const won = await d1(env)
+    .prepare(
+      `INSERT INTO order_claims (order_id, claimed_by, until, claimed_at)
        SELECT id, ?2, ?3, ?4 FROM orders WHERE id = ?1 AND status IN ('received', 'on_hold')
      ON CONFLICT (order_id) DO UPDATE SET claimed_by = excluded.claimed_by, until = excluded.until,
        claimed_at = CASE WHEN order_claims.claimed_by = excluded.claimed_by AND NOT ${stale} THEN order_claims.claimed_at ELSE excluded.claimed_at END
      WHERE order_claims.claimed_by = excluded.claimed_by OR ${stale}
      RETURNING order_id, claimed_by, until, claimed_at`,
-  )
+    )
     .bind(orderId, p.id, until, now)
     .first<Row>();
   if (won) return { ok: true, claim: claimRow(won) };
@@ -103,7 +106,8 @@ export async function releaseClaim(env: Env, p: Principal, orderId: string, opts
   if (!state) return { ok: false, code: "not_found" };
   const live = isLive(state, now);
   if (live && state.claimed_by !== p.id && !opts.mayReleaseOthers) return { ok: false, code: "not_holder", claim: claimRow(state) };
-  const r = await env.DB.prepare("DELETE FROM order_claims WHERE order_id = ?1 AND (?4 OR claimed_by = ?2 OR until <= ?3)")
+  const r = await d1(env)
+    .prepare("DELETE FROM order_claims WHERE order_id = ?1 AND (?4 OR claimed_by = ?2 OR until <= ?3)")
     .bind(orderId, p.id, now, opts.mayReleaseOthers ? 1 : 0)
     .run();
   return { ok: true, released: live && r.meta.changes > 0 };

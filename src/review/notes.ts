@@ -6,11 +6,12 @@
 import type { Env } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 import { newId } from "../lib/ids";
+import { d1 } from "../db/client";
 
 export type NoteRow = { id: string; body: string; author_id: string; created_at: number };
 
 async function visibleStoreOf(env: Env, p: Principal, orderId: string): Promise<string | null> {
-  const row = await env.DB.prepare("SELECT store_id FROM orders WHERE id = ?").bind(orderId).first<{ store_id: string }>();
+  const row = await d1(env).prepare("SELECT store_id FROM orders WHERE id = ?").bind(orderId).first<{ store_id: string }>();
   return row && seesStore(p, row.store_id) ? row.store_id : null;
 }
 
@@ -18,7 +19,8 @@ export async function addNote(env: Env, p: Principal, orderId: string, body: str
   const storeId = await visibleStoreOf(env, p, orderId);
   if (!storeId) return null;
   const note = { id: newId("note", now), body, author_id: p.id, created_at: now };
-  await env.DB.prepare("INSERT INTO order_notes (id, order_id, store_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+  await d1(env)
+    .prepare("INSERT INTO order_notes (id, order_id, store_id, author_id, body, created_at) VALUES (?, ?, ?, ?, ?, ?)")
     .bind(note.id, orderId, storeId, p.id, body, now)
     .run();
   return note;
@@ -28,7 +30,8 @@ export async function addNote(env: Env, p: Principal, orderId: string, body: str
 export async function listNotes(env: Env, p: Principal, orderId: string): Promise<NoteRow[] | null> {
   if (!(await visibleStoreOf(env, p, orderId))) return null;
   if (!p.insider) return [];
-  const { results } = await env.DB.prepare("SELECT id, body, author_id, created_at FROM order_notes WHERE order_id = ? ORDER BY created_at DESC, id DESC LIMIT 500")
+  const { results } = await d1(env)
+    .prepare("SELECT id, body, author_id, created_at FROM order_notes WHERE order_id = ? ORDER BY created_at DESC, id DESC LIMIT 500")
     .bind(orderId)
     .all<NoteRow>();
   return results;

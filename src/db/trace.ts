@@ -1,0 +1,47 @@
+/**
+ * D1 round trips, written to the log when the Worker runs with `D1_TRACE=1`
+ * (the whole-order bench's BENCH_D1_TRACE=1 sets it and counts them per
+ * order). One line per round trip, `[d1] <statements> <sql>`, and one
+ * `[d1] + <sql>` line for each further statement of a batch: what each step
+ * of an order costs the database, named by statement. Tracing costs CPU of
+ * its own, so a traced run's CPU figures are not the product's.
+ */
+const TRACED_SQL = Symbol("traced sql");
+/** The binding's own statement behind a traced one (batch wants its own objects). */
+const UNWRAP = Symbol("unwrap");
+const shape = (sql: string) => sql.replace(/\s+/g, " ").trim().slice(0, 200);
+
+function tracedStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStatement {
+  const once =
+    <A extends unknown[], R>(run: (...a: A) => R) =>
+    (...a: A): R => {
+      console.warn(`[d1] 1 ${shape(sql)}`);
+      return run(...a);
+    };
+  return new Proxy(stmt, {
+    get(target, prop) {
+      if (prop === "bind") return (...values: unknown[]) => tracedStatement(target.bind(...values), sql);
+      if (prop === "first" || prop === "run" || prop === "all" || prop === "raw") return once((target[prop] as (...a: unknown[]) => unknown).bind(target));
+      if (prop === TRACED_SQL) return sql;
+      if (prop === UNWRAP) return target;
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+export function tracedD1(db: D1Database): D1Database {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "prepare") return (sql: string) => tracedStatement(target.prepare(sql), sql);
+      if (prop === "batch")
+        return (statements: D1PreparedStatement[]) => {
+          const sqls = statements.map((s) => (s as unknown as Record<symbol, string | undefined>)[TRACED_SQL] ?? "?");
+          console.warn([`[d1] ${statements.length} ${shape(sqls[0] ?? "")}`, ...sqls.slice(1).map((q) => `[d1] + ${shape(q)}`)].join("\n"));
+          return target.batch(statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement | undefined>)[UNWRAP] ?? s));
+        };
+      const value = Reflect.get(target, prop, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}

@@ -1,0 +1,30 @@
+import { env } from "cloudflare:workers";
+import { drizzle } from "drizzle-orm/d1";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import * as schema from "./schema";
+import { tracedD1 } from "./trace";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the D1 trace", () => {
+  it("logs one line per round trip and one per further statement of a batch, and answers as the binding does", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "warn").mockImplementation((line: string) => void lines.push(...line.split("\n")));
+    const db = tracedD1(env.DB);
+    expect(await db.prepare("SELECT ?1 + 1 AS n").bind(41).first<{ n: number }>()).toEqual({ n: 42 });
+    const [a, b] = await db.batch([db.prepare("SELECT 1 AS n"), db.prepare("SELECT ?1 AS s").bind("x")]);
+    expect([a!.results, b!.results]).toEqual([[{ n: 1 }], [{ s: "x" }]]);
+    expect(lines).toEqual(["[d1] 1 SELECT ?1 + 1 AS n", "[d1] 2 SELECT 1 AS n", "[d1] + SELECT ?1 AS s"]);
+  });
+
+  it("serves drizzle, batches included", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "warn").mockImplementation((line: string) => void lines.push(...line.split("\n")));
+    const db = drizzle(tracedD1(env.DB), { schema });
+    const [stores, orders] = await db.batch([db.select({ id: schema.stores.id }).from(schema.stores).limit(1), db.select({ id: schema.orders.id }).from(schema.orders).limit(1)]);
+    expect(Array.isArray(stores) && Array.isArray(orders)).toBe(true);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\[d1\] 2 select "id" from "stores" limit \?$/);
+    expect(lines[1]).toMatch(/^\[d1\] \+ select "id" from "orders" limit \?$/);
+  });
+});
