@@ -688,6 +688,19 @@ describe("reports", () => {
     expect(theirs.body.data).toEqual([]);
   });
 
+  it("covers any number of warehouses: more than D1 binds in one statement", async () => {
+    // 101 warehouses in one batch of rows: the report names them in one bound parameter, not one each.
+    const now = Date.now();
+    const ids = Array.from({ length: 101 }, (_, i) => `wh_many_${unique("x")}_${i}`);
+    await env.DB.batch(
+      ids.map((id) =>
+        env.DB.prepare("INSERT INTO warehouses (id, name, kind, country, currency, active, created_at, updated_at) VALUES (?, ?, 'own', 'US', 'USD', 1, ?, ?)").bind(id, id, now, now),
+      ),
+    );
+    const r = await api("/v1/reports/stock");
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+  });
+
   it("rate suppliers on time and fill over a period, with what is still open", async () => {
     const s = await supplier();
     const full = await purchaseOrder(s.id, [{ sku: skuA, quantity: 10, unit_cost: "1.00" }]);

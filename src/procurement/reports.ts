@@ -13,7 +13,7 @@
  * Both as JSON and CSV, like the other reports (src/analytics).
  */
 import { and, asc, desc, eq, gt, gte, inArray, sql } from "drizzle-orm";
-import { database } from "../db/client";
+import { anyOf, database } from "../db/client";
 import { purchaseOrderLines, purchaseOrders, rollupSkuDays, stockCosts, stockLevels, stockMovements, suppliers, warehouses } from "../db/schema";
 import type { Env } from "../env";
 import { storeScope, type Principal } from "../http/auth";
@@ -145,25 +145,26 @@ export async function stockReport(env: Env, p: Principal, q: { warehouseId?: str
     (w) => (p.warehouses === "*" || p.warehouses.includes(w.id)) && servesAnyOf(w.storeIds, p.stores) && (q.warehouseId === undefined || w.id === q.warehouseId),
   );
   if (!visible.length) return [];
-  const ids = visible.map((w) => w.id);
+  // One bound parameter for any number of warehouses (D1 binds at most 100 a statement).
+  const anyIds = anyOf(visible.map((w) => w.id));
   const fromDay = new Date(now - 28 * DAY_MS).toISOString().slice(0, 10);
   const [levels, costs, sold, receipts] = await db.batch([
     db
       .select({ warehouseId: stockLevels.warehouseId, sku: stockLevels.sku, onHand: sql<number>`SUM(${stockLevels.onHand})`, reserved: sql<number>`SUM(${stockLevels.reserved})` })
       .from(stockLevels)
-      .where(inArray(stockLevels.warehouseId, ids))
+      .where(inArray(stockLevels.warehouseId, anyIds))
       .groupBy(stockLevels.warehouseId, stockLevels.sku),
-    db.select().from(stockCosts).where(inArray(stockCosts.warehouseId, ids)),
+    db.select().from(stockCosts).where(inArray(stockCosts.warehouseId, anyIds)),
     db
       .select({ warehouseId: rollupSkuDays.warehouseId, sku: rollupSkuDays.sku, units: sql<number>`SUM(${rollupSkuDays.unitsOrdered} - ${rollupSkuDays.unitsCancelled})` })
       .from(rollupSkuDays)
-      .where(and(inArray(rollupSkuDays.warehouseId, ids), gte(rollupSkuDays.day, fromDay)))
+      .where(and(inArray(rollupSkuDays.warehouseId, anyIds), gte(rollupSkuDays.day, fromDay)))
       .groupBy(rollupSkuDays.warehouseId, rollupSkuDays.sku),
     // What came in, newest first: receipts, purchase-order receipts and transfers in.
     db
       .select({ warehouseId: stockMovements.warehouseId, sku: stockMovements.sku, at: stockMovements.createdAt, qty: stockMovements.onHandDelta })
       .from(stockMovements)
-      .where(and(inArray(stockMovements.warehouseId, ids), inArray(stockMovements.kind, ["receive", "transfer_in"]), gt(stockMovements.onHandDelta, 0)))
+      .where(and(inArray(stockMovements.warehouseId, anyIds), inArray(stockMovements.kind, ["receive", "transfer_in"]), gt(stockMovements.onHandDelta, 0)))
       .orderBy(desc(stockMovements.createdAt), desc(stockMovements.id)),
   ]);
   const key = (w: string, s: string) => `${w}\u0000${s}`;
