@@ -59,8 +59,7 @@ const workerd = defineProject({
     name: "workerd",
     // Each runner (one Miniflare, one D1, one set of Durable Objects and Queues) takes file after file, with the
     // modules it has loaded, rather than a fresh runtime per file: loading the app and its packages was most of each
-    // file's time. So a test never assumes an empty database: it makes its own store, SKUs and warehouses
-    // (`unique()`), and routes its store to its own warehouses when it counts on which one is tried first.
+    // file's time. test/setup.ts empties the database before each file, so a file still starts from nothing.
     isolate: false,
     // The packages, pre-bundled: one module each instead of hundreds (test/prebundle.mjs).
     deps: { optimizer: { ssr: { enabled: true, include: prebundled(["src", "test"]) } } },
@@ -105,5 +104,7 @@ export default defineConfig({
     projects: [workerd, domain],
     // Several test files at once (test/test-workers.mjs says why).
     maxWorkers: testWorkers(),
+    // OMS_SHUFFLE_SEED=n runs the files in another order: a test that leans on what an earlier file left shows up.
+    ...(process.env.OMS_SHUFFLE_SEED ? { sequence: { shuffle: { files: true, tests: false }, seed: Number(process.env.OMS_SHUFFLE_SEED) } } : {}),
   },
 });

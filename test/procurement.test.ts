@@ -694,7 +694,12 @@ describe("reports", () => {
     const ids = Array.from({ length: 101 }, (_, i) => `wh_many_${unique("x")}_${i}`);
     await env.DB.batch(
       ids.map((id) =>
-        env.DB.prepare("INSERT INTO warehouses (id, name, kind, country, currency, active, created_at, updated_at) VALUES (?, ?, 'own', 'US', 'USD', 1, ?, ?)").bind(id, id, now, now),
+        env.DB.prepare("INSERT INTO warehouses (id, name, kind, country, currency, active, created_at, updated_at) VALUES (?, ?, 'own', 'US', 'USD', 1, ?, ?)").bind(
+          id,
+          id,
+          now,
+          now,
+        ),
       ),
     );
     const r = await api("/v1/reports/stock");

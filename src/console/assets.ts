@@ -197,9 +197,12 @@ async function hashOf(text: string): Promise<string> {
   return [...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-let versions: Promise<{ css: string; js: string }> | null = null;
-/** Content hashes for the asset URLs, computed once per isolate. */
-export function assetVersions(): Promise<{ css: string; js: string }> {
-  versions ??= Promise.all([hashOf(CONSOLE_CSS), hashOf(CONSOLE_JS)]).then(([css, js]) => ({ css, js }));
+let versions: { css: string; js: string } | null = null;
+/** Content hashes for the asset URLs, kept by the isolate once computed (never the pending digests: a request may not wait on I/O another request started). */
+export async function assetVersions(): Promise<{ css: string; js: string }> {
+  if (!versions) {
+    const [css, js] = await Promise.all([hashOf(CONSOLE_CSS), hashOf(CONSOLE_JS)]);
+    versions = { css, js };
+  }
   return versions;
 }

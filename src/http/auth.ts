@@ -65,10 +65,13 @@ function timingSafeEqualHex(a: string, b: string): boolean {
   return diff === 0;
 }
 
-/** The bootstrap secret's hash, computed once per isolate (and again if the secret changes). */
-let bootstrapHash: { secret: string; hash: Promise<string> } | null = null;
-function bootstrapHashOf(secret: string): Promise<string> {
-  if (bootstrapHash?.secret !== secret) bootstrapHash = { secret, hash: sha256Hex(secret) };
+/**
+ * The bootstrap secret's hash, kept by the isolate once computed (and computed again if the secret changes). Only the
+ * finished hash is shared: a request may not wait on a digest another request started.
+ */
+let bootstrapHash: { secret: string; hash: string } | null = null;
+async function bootstrapHashOf(secret: string): Promise<string> {
+  if (bootstrapHash?.secret !== secret) bootstrapHash = { secret, hash: await sha256Hex(secret) };
   return bootstrapHash.hash;
 }
 

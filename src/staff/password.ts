@@ -36,10 +36,14 @@ export async function hashPassword(password: string, cost: ScryptCost): Promise<
   return `scrypt$${cost.N}$${cost.r}$${cost.p}$${b64(salt)}$${b64(hash)}`;
 }
 
-/** A hash of a password no one has: checked when the account does not exist, so an unknown email costs the same time. */
-let decoy: Promise<string> | null = null;
-export function decoyHash(cost: ScryptCost): Promise<string> {
-  decoy ??= hashPassword(crypto.randomUUID(), cost);
+/**
+ * A hash of a password no one has: checked when the account does not exist, so an unknown email costs the same time.
+ * The isolate keeps the finished hash, never the pending work: a request may not wait on I/O another request started
+ * (that request may end first, and the waiter would hang), so two first sign-ins each derive one.
+ */
+let decoy: string | null = null;
+export async function decoyHash(cost: ScryptCost): Promise<string> {
+  decoy ??= await hashPassword(crypto.randomUUID(), cost);
   return decoy;
 }
 

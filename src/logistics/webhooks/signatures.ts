@@ -7,13 +7,14 @@
  * byte changes the time taken.
  */
 
-const keys = new Map<string, Promise<CryptoKey>>();
+/** Imported keys, kept by the isolate once imported: never the pending import, which another request may not await. */
+const keys = new Map<string, CryptoKey>();
 
-function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
+async function hmacKey(secret: Uint8Array): Promise<CryptoKey> {
   const id = btoa(String.fromCharCode(...secret));
   let key = keys.get(id);
   if (!key) {
-    key = crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    key = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
     if (keys.size > 100) keys.clear();
     keys.set(id, key);
   }
