@@ -77,7 +77,10 @@ export const refundEntry = (f: { requestId: string; amount: number; currency: st
 });
 
 /** A correction: the entry's opposite, naming it. Then the right amount is a new entry of its own. */
-export function reversalOf(e: { id: string; kind: LedgerKind; amount: number; currency: string; reference: string | null; sku: string | null; quantity: number | null }, key: string): LedgerDraft {
+export function reversalOf(
+  e: { id: string; kind: LedgerKind; amount: number; currency: string; reference: string | null; sku: string | null; quantity: number | null },
+  key: string,
+): LedgerDraft {
   return {
     kind: e.kind,
     amount: -e.amount,

@@ -43,8 +43,5 @@ export const sqlLedgerId = sql`'led_' || lower(hex(randomblob(12)))`;
  * (`WHERE true`: without a WHERE, SQLite would read ON CONFLICT as a join's ON.)
  */
 export function insertLedgerSelect(db: Database, select: SQL) {
-  return db
-    .insert(ledgerEntries)
-    .select(sql`SELECT * FROM (${select}) WHERE true`)
-    .onConflictDoNothing({ target: ledgerEntries.sourceKey });
+  return db.insert(ledgerEntries).select(sql`SELECT * FROM (${select}) WHERE true`).onConflictDoNothing({ target: ledgerEntries.sourceKey });
 }

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { ListQuery, listOf, Rfc3339 } from "../http/route";
 import { Amount } from "../orders/schemas";
+import { LEDGER_KINDS } from "../db/schema/finance";
 
 const InvoiceLine = z.object({ line_no: z.number().int(), sku: z.string(), name: z.string(), quantity: z.number().int(), unit_price: Amount, total: Amount });
 
@@ -41,3 +42,37 @@ export const InvoiceList = listOf(InvoiceSummary, "InvoiceList");
 
 export const ListInvoicesQuery = z.object({ ...ListQuery, store_id: z.string().max(64).optional() });
 export const InvoicePdf = z.string().openapi({ format: "binary" });
+
+// ---- the money ledger (./ledger-rules.ts) -------------------------------------------------------
+
+export const LedgerEntry = z
+  .object({
+    id: z.string(),
+    kind: z.enum(LEDGER_KINDS),
+    amount: Amount.openapi({ description: "Signed, in the entry's currency: money in positive, money out negative" }),
+    currency: z.string(),
+    reference: z.string().nullable(),
+    sku: z.string().nullable(),
+    quantity: z.number().int().nullable(),
+    source: z.string().openapi({ description: "payment_report, after_sales, label, label_void, handover, settlement or correction" }),
+    source_key: z.string(),
+    reverses: z.string().nullable(),
+    actor: z.string(),
+    created_at: Rfc3339,
+  })
+  .openapi("LedgerEntry");
+
+export const LedgerTotals = z
+  .object({
+    currency: z.string(),
+    authorised: Amount,
+    captured: Amount,
+    refunded: Amount,
+    fees: Amount,
+    shipping: Amount,
+    cost_of_goods: Amount,
+    gross_profit: Amount.openapi({ description: "captured + refunded + fees + shipping + cost of goods (the last four negative)" }),
+  })
+  .openapi("LedgerTotals");
+
+export const OrderLedger = z.object({ order_id: z.string(), entries: z.array(LedgerEntry), totals: z.array(LedgerTotals) }).openapi("OrderLedger");
