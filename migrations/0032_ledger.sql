@@ -58,7 +58,7 @@ CREATE TABLE `settlement_lines` (
 );
 --> statement-breakpoint
 CREATE INDEX `settlement_lines_status_idx` ON `settlement_lines` (`settlement_id`,`status`);--> statement-breakpoint
-CREATE INDEX `settlement_lines_reference_idx` ON `settlement_lines` (`settlement_id`,`reference`);--> statement-breakpoint
+CREATE INDEX `settlement_lines_reference_idx` ON `settlement_lines` (`reference`);--> statement-breakpoint
 CREATE TABLE `settlements` (
 	`id` text PRIMARY KEY NOT NULL,
 	`store_id` text NOT NULL,

@@ -168,6 +168,7 @@ export const settlementLines = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.settlementId, t.lineNo] }),
     index("settlement_lines_status_idx").on(t.settlementId, t.status),
-    index("settlement_lines_reference_idx").on(t.settlementId, t.reference),
+    // Matching looks a settlement's references up in the ledger, and a capture up in every settlement of its store.
+    index("settlement_lines_reference_idx").on(t.reference),
   ],
 );
