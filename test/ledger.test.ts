@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { packedOrder } from "./logistics-helpers";
+import { caughtUp } from "./rollup-fixtures";
 
 let store: { id: string };
 
@@ -136,5 +137,36 @@ describe("the money ledger", () => {
     expect((await entries(order.id)).filter((e) => e.kind === "refunded")).toEqual([
       { kind: "refunded", amount: -400, currency: "USD", reference: "re_123", sku: null, quantity: null, source: "after_sales" },
     ]);
+  });
+
+  it("rolls up into the daily finance summary, per channel and currency, with its CSV; read by finance only among the staff", async () => {
+    const s = await createStore(unique("daily"), "KWD");
+    const sku = unique("SKU");
+    await createProduct(s.id, sku, { price: "1.234" });
+    for (const [channel, fee] of [
+      ["web", "0.010"],
+      ["web", "0.020"],
+      ["pos", "0.005"],
+    ] as const) {
+      const o = await createOrder(s.id, { channel, currency: "KWD", lines: [{ sku, quantity: 1, unit_price: "1.234" }], shipping_amount: "0", payment_status: "unpaid" });
+      expect((await pay(o.id, { payment_status: "paid", fee, reference: `ch_${o.id}` })).status).toBe(200);
+    }
+    await caughtUp();
+    const day = new Date().toISOString().slice(0, 10);
+    const q = `from=${day}&to=${day}&store_id=${s.id}&group_by=channel`;
+    const r = await api(`/v1/reports/finance-daily?${q}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.data).toEqual([
+      { channel: "pos", currency: "KWD", orders: 1, revenue: "1.234", refunds: "0.000", fees: "-0.005", shipping: "0.000", cost_of_goods: "0.000", gross_profit: "1.229" },
+      { channel: "web", currency: "KWD", orders: 2, revenue: "2.468", refunds: "0.000", fees: "-0.030", shipping: "0.000", cost_of_goods: "0.000", gross_profit: "2.438" },
+    ]);
+    const csv = await api(`/v1/reports/finance-daily?${q}&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(String(csv.body).split("\r\n")[0] ?? String(csv.body).split("\n")[0]).toContain("channel,currency,orders,revenue,refunds,fees,shipping,cost_of_goods,gross_profit");
+    expect(String(csv.body)).toContain("web,KWD,2,2.468,0.000,-0.030,0.000,0.000,2.438");
+    expect((await api(`/v1/reports/finance-daily?${q}`, { key: await createKey("finance", [s.id]) })).status).toBe(200);
+    expect((await api(`/v1/reports/finance-daily?${q}`, { key: await createKey("owner", [s.id]) })).status).toBe(200);
+    expect((await api(`/v1/reports/finance-daily?${q}`, { key: await createKey("analyst", [s.id]) })).status).toBe(403);
+    expect((await api(`/v1/reports/finance-daily?from=${day}&to=nope`)).status).toBe(400);
   });
 });
