@@ -37,12 +37,15 @@ export function stripeFile({ captures, refunds = [], currency = "USD", exponent 
       `txn_${String(n).padStart(24, "0")},${type},${source},${decimal(amount, exponent)},${decimal(fee, exponent)},0,${decimal(amount - fee, exponent)},${currency.toLowerCase()},${stamp(at)},${stamp(at + 2 * 86_400_000)},"${description}",,,,,`,
     );
   };
-  captures.forEach((c, i) => {
-    if (missingEvery && i % missingEvery === missingEvery - 1) return void expected.missing_from_settlement.push(c.reference);
+  for (const [i, c] of captures.entries()) {
+    if (missingEvery && i % missingEvery === missingEvery - 1) {
+      expected.missing_from_settlement.push(c.reference);
+      continue;
+    }
     const differs = differsEvery && i % differsEvery === differsEvery - 1;
-    row("charge", c.reference, c.amount + (differs ? 1 : 0), feeOf(c.amount), c.at, `Order ${c.reference}, "web"`);
+    row("charge", c.reference, c.amount + (differs ? 1 : 0), feeOf(c.amount), c.at, `Order ${c.reference}, ""web""`);
     (differs ? expected.amount_differs : expected.matched).push(c.reference);
-  });
+  }
   for (const r of refunds) {
     row("refund", r.reference, r.amount, 0, r.at, "REFUND FOR CHARGE");
     expected.matched.push(r.reference);
