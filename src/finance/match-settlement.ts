@@ -17,19 +17,21 @@ export async function matchSettlement(env: Env, s: { settlementId: string; store
   const now = Date.now();
   const { settlementId: id, storeId } = s;
   await d1.batch([
+    // One indexed lookup per line (ledger_entries by store and reference), whatever the size of the file.
     d1
       .prepare(
-        `UPDATE settlement_lines SET order_id = m.order_id, expected_amount = m.amount,
-           status = CASE WHEN m.amount = settlement_lines.amount THEN 'matched' ELSE 'amount_differs' END
-         FROM (SELECT reference, kind, currency, MIN(order_id) AS order_id, SUM(amount) AS amount FROM ledger_entries
-               WHERE store_id = ?1 AND kind IN ('captured', 'refunded')
-                 AND reference IN (SELECT reference FROM settlement_lines WHERE settlement_id = ?2 AND kind <> 'other')
-               GROUP BY reference, kind, currency) AS m
-         WHERE settlement_lines.settlement_id = ?2 AND settlement_lines.status = 'pending'
-           AND settlement_lines.reference = m.reference AND settlement_lines.kind = m.kind AND settlement_lines.currency = m.currency`,
+        `UPDATE settlement_lines SET (order_id, expected_amount) = (
+           SELECT MIN(le.order_id), SUM(le.amount) FROM ledger_entries le
+           WHERE le.store_id = ?1 AND le.reference = settlement_lines.reference AND le.kind = settlement_lines.kind AND le.currency = settlement_lines.currency)
+         WHERE settlement_id = ?2 AND status = 'pending' AND kind <> 'other'`,
       )
       .bind(storeId, id),
-    d1.prepare(`UPDATE settlement_lines SET status = 'not_ours' WHERE settlement_id = ?1 AND status = 'pending' AND kind <> 'other'`).bind(id),
+    d1
+      .prepare(
+        `UPDATE settlement_lines SET status = CASE WHEN expected_amount IS NULL THEN 'not_ours' WHEN expected_amount = amount THEN 'matched' ELSE 'amount_differs' END
+         WHERE settlement_id = ?1 AND status = 'pending' AND kind <> 'other'`,
+      )
+      .bind(id),
     d1.prepare(`UPDATE settlement_lines SET status = 'skipped' WHERE settlement_id = ?1 AND status = 'pending'`).bind(id),
     // Captures of the period that no line names and no other settlement of the store matched.
     d1
@@ -54,7 +56,7 @@ export async function matchSettlement(env: Env, s: { settlementId: string; store
                 'settlement_fee:' || ?2 || ':' || ?3 || ':' || COALESCE(l.transaction_id, l.reference || ':' || l.type), NULL, ?4, ?5
          FROM settlement_lines l
          WHERE l.settlement_id = ?1 AND l.status IN ('matched', 'amount_differs') AND l.fee <> 0
-           AND NOT EXISTS (SELECT 1 FROM ledger_entries f WHERE f.order_id = l.order_id AND f.kind = 'payment_fee' AND f.reference = l.reference AND f.source = 'payment_report')
+           AND NOT EXISTS (SELECT 1 FROM ledger_entries f WHERE f.store_id = ?2 AND f.reference = l.reference AND f.order_id = l.order_id AND f.kind = 'payment_fee' AND f.source = 'payment_report')
          ON CONFLICT (source_key) DO NOTHING`,
       )
       .bind(id, storeId, s.format, s.actor, now),
