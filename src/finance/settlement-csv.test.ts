@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import shopifyCsv from "../../test/fixtures/finance/shopify-payouts-transactions.csv?raw";
+import stripeCsv from "../../test/fixtures/finance/stripe-balance-transactions.csv?raw";
 import { CsvRecords, columnsOf, instantOf, lineOf, signedMinor } from "./settlement-csv";
 
 const parse = (text: string, chunk = text.length) => {
@@ -55,7 +56,7 @@ describe("times", () => {
 
 describe("the providers' exports", () => {
   it("reads the Stripe balance transactions fixture", () => {
-    const lines = linesOf("stripe_balance", readFileSync("test/fixtures/finance/stripe-balance-transactions.csv", "utf8"));
+    const lines = linesOf("stripe_balance", stripeCsv);
     expect(lines.every((l) => l.ok)).toBe(true);
     const ok = lines.map((l) => (l.ok ? l.line : null))!;
     expect(ok.map((l) => [l!.kind, l!.reference, l!.amount, l!.fee, l!.currency])).toEqual([
@@ -69,7 +70,7 @@ describe("the providers' exports", () => {
   });
 
   it("reads the Shopify Payments payouts fixture by order name, in CNY with its offset", () => {
-    const lines = linesOf("shopify_payouts", readFileSync("test/fixtures/finance/shopify-payouts-transactions.csv", "utf8"));
+    const lines = linesOf("shopify_payouts", shopifyCsv);
     const ok = lines.map((l) => (l.ok ? l.line : null));
     expect(ok.map((l) => [l!.kind, l!.type, l!.reference, l!.amount, l!.fee, l!.currency])).toEqual([
       ["captured", "charge", "#1001", 18800, 594, "CNY"],
