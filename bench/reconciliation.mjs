@@ -90,7 +90,7 @@ FROM seq JOIN ids ON ids.i = n % ${orders};`;
       `file: ${planted.lines} lines, ${mb(body.length)} MB; planted ${planted.expected.amount_differs.length} amount_differs, ${planted.expected.missing_from_settlement.length} missing, ${planted.expected.not_ours.length} not ours`,
     );
 
-    let serverPeak = {};
+    const serverPeak = {};
     let nodePeak = process.memoryUsage().rss;
     const before = groupRss(server.pid);
     const sampler = setInterval(() => {
