@@ -7,6 +7,7 @@
 //   BENCH_REF          a git revision to bench (e.g. HEAD) instead of the working tree
 //   BENCH_ROUNDS       rounds of each target's floor and scenario, run in turn (default 3)
 //   BENCH_ORDERS, BENCH_ACTORS, BENCH_POLL_MS, BENCH_LIGHT_ORDERS: the whole-order scenario (bench/whole-order.mjs)
+//   BENCH_RECONCILIATION  0 to skip the 100,000-line settlement reconciliation (bench/reconciliation.mjs)
 //
 // Writes bench/results.json. Exit code 0 even when a target is missed; 1 when
 // the bench itself could not run (a server did not start, setup failed) or a
@@ -21,6 +22,7 @@ import { channelSetup, timeToApproved, webhookIngest } from "./channels.mjs";
 import { cpuMeter } from "./lib/cpu.mjs";
 import { outboxWatcher } from "./lib/outbox-watch.mjs";
 import { receiptToAllocation, receiveRequests, receivingSetup } from "./receiving.mjs";
+import { reconciliationBench } from "./reconciliation.mjs";
 import { outboundDeliveries } from "./webhooks.mjs";
 import { orderReport, orderServerVars, orderSettings, wholeOrder } from "./whole-order.mjs";
 import { snapshotMain as snapshotCode, startServer as startWrangler } from "./lib/main-server.mjs";
@@ -757,11 +759,25 @@ function readJsonSafe(path) {
   }
 }
 
+/**
+ * Reconciliation of a 100,000-line settlement file (bench/reconciliation.mjs), on a server of its own after the
+ * others have stopped, added to results.json. BENCH_RECONCILIATION=0 skips it.
+ */
+async function reconciliation() {
+  if (process.env.BENCH_RECONCILIATION === "0") return null;
+  log("reconciliation: a 100,000-line Stripe balance file on a fresh server");
+  const r = await reconciliationBench({ log: (m) => log(`reconciliation: ${m}`) });
+  writeFileSync(RESULTS, `${JSON.stringify({ ...readJsonSafe(RESULTS), reconciliation: r }, null, 2)}\n`);
+  return r;
+}
+
 try {
   await main();
   await stopAll();
-  // Whole orders that failed their checks mean the system lost a correctness property: the run fails.
-  process.exit(wholeOrders && !wholeOrders.ok ? 1 : 0);
+  const recon = await reconciliation();
+  // Whole orders that failed their checks, or a reconciliation that missed a planted mismatch, mean the system lost a
+  // correctness property: the run fails.
+  process.exit((wholeOrders && !wholeOrders.ok) || (recon && !recon.every_mismatch_found_and_nothing_else) ? 1 : 0);
 } catch (err) {
   console.error(`[bench] failed: ${err?.stack ?? err}`);
   current?.stop();

@@ -28,3 +28,9 @@ declare module "vitest" {
     standInUrl: string;
   }
 }
+
+// Text fixtures read by the domain tests (Vite's `?raw` import: the file's text).
+declare module "*.csv?raw" {
+  const text: string;
+  export default text;
+}

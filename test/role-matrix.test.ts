@@ -3,7 +3,7 @@
  * permission gets a 403 problem; a role with it never does. The route list
  * comes from the app itself, so a new route without a sample here fails.
  */
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createServiceTasks } from "../src/fulfilment/service-tasks";
 import { can, COMPOSABLE_PERMISSIONS, type Permission, permissionSet, permissionsOf, ROLES, type Role } from "../src/auth/roles";
@@ -11,7 +11,8 @@ import { ORDER_EVENTS } from "../src/orders/lifecycle";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { DEFAULT_CONFIG } from "../src/logistics/carrier-config";
-import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
+import { ADMIN, api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
+import { stripeFile } from "./settlement-file.mjs";
 import { asPerson, createUser, sessionFor, type TestSession } from "./staff-helpers";
 import { allocatedOrder, approvedOrder, floorShipment, mergeablePair, stockedWarehouse } from "./processing-helpers";
 import { packedOrder } from "./logistics-helpers";
@@ -57,6 +58,27 @@ async function matrixTransfer(): Promise<string> {
   });
   if (r.status !== 201) throw new Error(`transfer: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.id;
+}
+
+let settlementSeq = 0;
+/** A Stripe balance file of one charge nobody recorded: its line 1 is `not_ours`. */
+const matrixSettlementFile = () =>
+  stripeFile({ captures: [], notOurs: 0 }).csv.replace(
+    /\n/,
+    `\ntxn_m${settlementSeq},charge,ch_matrix_${Date.now()}_${settlementSeq++},1.00,0.30,0,0.70,usd,2026-11-20 10:00,,,,,,,\n`,
+  );
+let sharedSettlement: { id: string } | undefined;
+async function matrixSettlement(fresh = false): Promise<{ id: string }> {
+  if (sharedSettlement && !fresh) return sharedSettlement;
+  const res = await exports.default.fetch(`http://oms.test/v1/settlements?store_id=${store.id}&format=stripe_balance`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN}`, "content-type": "text/csv" },
+    body: matrixSettlementFile(),
+  });
+  if (res.status !== 201) throw new Error(`settlement: ${res.status} ${await res.text()}`);
+  const s = (await res.json()) as { id: string };
+  if (!fresh) sharedSettlement = s;
+  return s;
 }
 
 /** An approved order of the matrix store with its invoice. */
@@ -172,7 +194,7 @@ type Actor = {
   name: string;
   position: string;
   has: (p: Permission) => boolean;
-  call: (path: string, init: { method: string; body?: unknown }) => ReturnType<typeof api>;
+  call: (path: string, init: { method: string; body?: unknown; headers?: Record<string, string> }) => ReturnType<typeof api>;
   /** A person's own live session for this request (their own account's routes end or change it). */
   session?: () => Promise<TestSession>;
 };
@@ -200,7 +222,7 @@ async function customPosition(permission: string) {
  * steps need a live authenticator's answer, which their own tests (test/two-factor.test.ts, test/passkeys.test.ts)
  * give; here it is enough that the permission let the request through to its validation (4xx, never 401/403).
  */
-type Sample = { path: string; body?: unknown; lifecycleMayRefuse?: boolean; inputMayRefuse?: boolean };
+type Sample = { path: string; body?: unknown; headers?: Record<string, string>; lifecycleMayRefuse?: boolean; inputMayRefuse?: boolean };
 
 async function sample(method: string, path: string, actor: Actor): Promise<Sample> {
   const held = COMPOSABLE_PERMISSIONS.find(actor.has) ?? "orders:read";
@@ -242,6 +264,7 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
     case "GET /v1/activity":
       return { path };
     case "GET /v1/reports/orders":
+    case "GET /v1/reports/finance-daily":
     case "GET /v1/reports/processing-times":
     case "GET /v1/reports/sla-breaches":
     case "GET /v1/reports/staff":
@@ -376,6 +399,22 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path: path.replace("{id}", await invoicedOrder()) };
     case "GET /v1/invoices":
       return { path };
+    // The ledger and settlements
+    case "GET /v1/orders/{id}/ledger":
+      return { path: path.replace("{id}", (await createOrder(store.id)).id) };
+    case "POST /v1/settlements":
+      // A file of its own each time (a file imported before answers 200, which would do too).
+      return { path: `${path}?store_id=${store.id}&format=stripe_balance`, body: matrixSettlementFile(), headers: { "content-type": "text/csv" } };
+    case "GET /v1/settlements":
+      return { path: `${path}?store_id=${store.id}` };
+    case "GET /v1/settlements/{id}":
+    case "GET /v1/settlements/{id}/lines":
+      return { path: path.replace("{id}", (await matrixSettlement()).id) };
+    case "POST /v1/settlements/{id}/lines/{line_no}/resolve": {
+      // A new settlement each time: its one line is not ours and not resolved yet.
+      const s = await matrixSettlement(true);
+      return { path: path.replace("{id}", s.id).replace("{line_no}", "1"), body: { note: "matrix" } };
+    }
     case "GET /v1/reports/suppliers":
       return { path: `${path}?from=2026-11-01&to=2026-11-30` };
     case "GET /v1/reports/stock":
@@ -656,7 +695,7 @@ describe("role x route matrix", () => {
       for (const actor of [...ROLES.map(keyActor), ...customActors]) {
         const allowed = actor.has(route.permission);
         const req = allowed ? await sample(route.method, route.path, actor) : (refusedSample ??= await sample(route.method, route.path, actor));
-        const r = await actor.call(req.path, { method: route.method, body: req.body });
+        const r = await actor.call(req.path, { method: route.method, body: req.body, ...(req.headers ? { headers: req.headers } : {}) });
         const what = `${actor.name} on ${route.method} ${route.path}`;
         if (allowed) {
           expect([401, 403, 500], `${what}: ${JSON.stringify(r.body)}`).not.toContain(r.status);

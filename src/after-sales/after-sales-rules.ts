@@ -130,6 +130,8 @@ export type Decision = {
   resolution: Resolution | null;
   /** Minor units; only with a refund resolution. */
   refundAmount: number | null;
+  /** The payment provider's refund id, for the ledger (reconciliation). */
+  refundReference?: string | null;
 };
 
 export type DecisionOutcome = {

@@ -33,7 +33,14 @@ export async function decideAfterSales(
       type: "decide",
       requestId,
       expectedVersion,
-      decision: { event: body.event, note: body.note ?? null, internalNote: body.internal_note ?? null, resolution: body.resolution ?? null, refundAmount },
+      decision: {
+        event: body.event,
+        note: body.note ?? null,
+        internalNote: body.internal_note ?? null,
+        resolution: body.resolution ?? null,
+        refundAmount,
+        refundReference: body.refund_reference ?? null,
+      },
     },
   });
 }

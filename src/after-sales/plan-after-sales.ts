@@ -16,6 +16,8 @@ import { fromMinor } from "../lib/money";
 import type { OrderStatus } from "../orders/lifecycle";
 import type { OrderRow, Proposal } from "../orders/stage";
 import type { OutboxRow } from "../outbox/topics";
+import { refundEntry } from "../finance/ledger-rules";
+import { insertLedger } from "../finance/ledger-writes";
 import { checkOpen, decide, OPEN_REQUEST_STATUSES, refundedSoFar, type AfterSalesKind, type Decision, type RequestLine } from "./after-sales-rules";
 
 export type AfterSalesRow = typeof afterSalesRequests.$inferSelect;
@@ -169,6 +171,17 @@ export async function planAfterSales(env: Env, orderId: string, opts: { actor: s
           .update(afterSalesRequests)
           .set(request)
           .where(and(eq(afterSalesRequests.id, current.id), eq(afterSalesRequests.version, current.version))),
+        // The refund's ledger entry, in the batch that decides it (a payment status only changes with a refund).
+        ...(outcome.paymentStatus && d.refundAmount
+          ? [
+              insertLedger(db, [refundEntry({ requestId: current.id, amount: d.refundAmount, currency: order.currency, reference: d.refundReference ?? null })], {
+                storeId: order.storeId,
+                orderId,
+                actor,
+                now,
+              }),
+            ]
+          : []),
       ],
       outbox: message(orderId, { type, now, payload }),
     },

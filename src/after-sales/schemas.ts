@@ -29,6 +29,9 @@ export const AfterSalesTransitionBody = z
     }),
     resolution: z.enum(AFTER_SALES_RESOLUTIONS).optional().openapi({ description: "How it was resolved; required to resolve" }),
     refund_amount: Amount.optional().openapi({ description: "With a refund resolution: how much, in the order's currency" }),
+    refund_reference: z.string().trim().min(1).max(200).optional().openapi({
+      description: "With a refund resolution: the payment provider's refund id (Stripe re_…), kept on the ledger's refund entry for reconciliation",
+    }),
   })
   .openapi("AfterSalesTransition");
 

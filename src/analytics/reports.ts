@@ -452,3 +452,32 @@ export async function* reportPages(d1: D1Database, report: Report, q: GroupedQue
     cursor = next ?? undefined;
   } while (cursor);
 }
+
+const FINANCE_MONEY = ["revenue", "refunds", "fees", "shipping", "cost_of_goods", "gross_profit"] as const;
+
+/** The daily finance summary: the money ledger per local day (src/analytics/folds/finance.ts), money signed as in the ledger. */
+export const financeReport: Report = {
+  name: "finance-daily",
+  spec: {
+    table: () => "rollup_finance_days",
+    dims: [
+      { name: "day", column: "day" },
+      { name: "store", column: "store_id" },
+      { name: "channel", column: "channel" },
+      { name: "currency", column: "currency", always: true },
+    ],
+    measures: sums(["orders", ...FINANCE_MONEY]),
+    filters: { channel: "channel", currency: "currency" },
+  },
+  columns(group) {
+    return [...groupColumns(this.spec, group), "currency", "orders", ...FINANCE_MONEY];
+  },
+  async present(_d1, { rows }, group) {
+    return rows.map((r) => ({
+      ...groupValues(r, group),
+      currency: r.currency,
+      orders: n(r.orders),
+      ...Object.fromEntries(FINANCE_MONEY.map((m) => [m, money(r[m], r.currency)])),
+    }));
+  },
+};

@@ -6,6 +6,7 @@
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import type { Permission } from "../auth/roles";
 import type { Principal } from "../http/auth";
 import { ApiError, forbidden } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
@@ -17,6 +18,7 @@ import type { GroupedQuery } from "./report-query";
 import {
   auditFindingsReport,
   carriersReport,
+  financeReport,
   floorReport,
   ordersReport,
   processingTimesReport,
@@ -34,6 +36,8 @@ import {
   CarriersReportQuery,
   CsvRows,
   CsvText,
+  FinanceReport,
+  FinanceReportQuery,
   FloorReport,
   FloorReportQuery,
   Freshness,
@@ -118,12 +122,14 @@ function groupedReportRoute<Q extends z.ZodObject>(config: {
   rows: z.ZodType;
   report: Report;
   filters: (q: z.output<Q>) => Record<string, string[] | undefined>;
+  /** reports:read unless the report is another position's (the finance summary is finance's). */
+  permission?: Permission;
 }) {
   analyticsRoutes.openapi(
     apiRoute({
       method: "get",
       path: config.path,
-      permission: "reports:read",
+      permission: config.permission ?? "reports:read",
       tags: ["Reports"],
       summary: config.summary,
       description: `${config.description} ${TIMES}`,
@@ -145,6 +151,17 @@ groupedReportRoute({
   rows: OrdersReport,
   report: ordersReport,
   filters: (q) => ({ channel: q.channel, currency: q.currency }),
+});
+
+groupedReportRoute({
+  path: "/v1/reports/finance-daily",
+  summary: "Daily finance summary: revenue, refunds, fees, shipping, cost of goods, gross profit",
+  description: `The money ledger per local day of each entry, per currency (never summed across currencies), grouped by day, store and channel. Refunds, fees, shipping and cost of goods are negative; gross profit is their sum with revenue. Finance's report: \`finance:read\`, not \`reports:read\`.`,
+  query: FinanceReportQuery,
+  rows: FinanceReport,
+  report: financeReport,
+  filters: (q) => ({ channel: q.channel, currency: q.currency }),
+  permission: "finance:read",
 });
 
 groupedReportRoute({

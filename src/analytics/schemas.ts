@@ -361,3 +361,28 @@ export const StoreIdParam = z.object({
     .max(64)
     .openapi({ param: { name: "id", in: "path" } }),
 });
+
+export const FinanceReportQuery = z
+  .object({
+    ...common,
+    group_by: groupBy(["day", "store", "channel"]),
+    channel: list(Channel, 50).optional(),
+    currency: list(CurrencyCode, 50).optional(),
+  })
+  .superRefine(checkRange);
+
+export const FinanceReportRow = z
+  .object({
+    ...group,
+    currency: z.string(),
+    orders: z.number().int().openapi({ description: "Orders with ledger entries that day" }),
+    revenue: z.string().openapi({ description: "Captured" }),
+    refunds: z.string().openapi({ description: "Refunded (negative)" }),
+    fees: z.string().openapi({ description: "Payment and platform fees (negative)" }),
+    shipping: z.string().openapi({ description: "Labels bought, less labels voided (negative)" }),
+    cost_of_goods: z.string().openapi({ description: "Moving-average cost of the goods handed over (negative)" }),
+    gross_profit: z.string().openapi({ description: "revenue + refunds + fees + shipping + cost_of_goods" }),
+  })
+  .openapi("FinanceReportRow");
+
+export const FinanceReport = page(FinanceReportRow, "FinanceReport");

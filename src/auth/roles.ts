@@ -79,6 +79,10 @@ export const PERMISSIONS = [
   "invoices:read",
   /** Issue an order's invoice. */
   "invoices:issue",
+  /** The money ledger, gross profit and the daily finance summary: what the business earns, order by order. */
+  "finance:read",
+  /** Import payout and settlement files and work their unmatched lines. */
+  "finance:reconcile",
   /** Rollup reports and CSV exports (src/analytics). */
   "reports:read",
   /** Drop and recompute every rollup. */
@@ -213,6 +217,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "reports:rebuild",
     "invoices:read",
     "invoices:issue",
+    "finance:read",
+    "finance:reconcile",
     ...LOGISTICS,
     "after_sales:read",
     "after_sales:open",
@@ -334,6 +340,9 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "channels:read",
     "invoices:read",
     "invoices:issue",
+    // The ledger and its gross profit, and reconciling what the payment providers paid out.
+    "finance:read",
+    "finance:reconcile",
   ],
   // 老板: reads everything, changes nothing but what the business is told.
   owner: [
@@ -361,6 +370,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "users:read",
     "activity:read",
     "invoices:read",
+    // Reads the books; reconciling them is finance's work.
+    "finance:read",
   ],
 };
 

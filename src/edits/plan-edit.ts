@@ -12,6 +12,8 @@ import { orderLines } from "../db/schema";
 import type { Env } from "../env";
 import type { FieldError } from "../http/problem";
 import { toMinor } from "../lib/money";
+import { paymentEntries } from "../finance/ledger-rules";
+import { insertLedger } from "../finance/ledger-writes";
 import { lookupSkus } from "../products/catalogue";
 import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../audit/customer-actions";
 import { computeTotals, priceLines, storedAddress } from "../orders/build-order";
@@ -19,7 +21,9 @@ import type { EditOrderInput } from "../orders/schemas";
 import type { OrderLineRow, OrderPatch, OrderRow, Proposal } from "../orders/stage";
 
 /** What an edit may carry: the API's edit body, or a customer's confirmation from the order page. */
-export type EditInput = EditOrderInput & { confirm?: boolean };
+export type EditInput = EditOrderInput & { confirm?: boolean; payment?: PaymentDetails };
+/** What a payment report says besides the status: for the money ledger. */
+export type PaymentDetails = { amount?: string | undefined; fee?: string | undefined; reference?: string | undefined };
 
 export type EditPlan = { ok: true; change: Proposal } | { ok: false; code: "invalid"; errors: FieldError[] } | { ok: false; code: "not_editable"; message: string };
 
@@ -36,7 +40,7 @@ export async function planEdit(
   const { holds } = cmd;
   const c = cmd.changes;
   const refuse = (message: string): EditPlan => ({ ok: false, code: "not_editable", message });
-  const fields = Object.keys(c).filter((k) => k !== "reason" && k !== "confirm" && c[k as keyof EditInput] !== undefined);
+  const fields = Object.keys(c).filter((k) => k !== "reason" && k !== "confirm" && k !== "payment" && c[k as keyof EditInput] !== undefined);
   const touchesContent = ["lines", "shipping_amount", "discount_amount", "tax_amount", "note"].some((f) => fields.includes(f));
   const touchesAddress = fields.includes("shipping_address") || fields.includes("customer");
 
@@ -80,7 +84,27 @@ export async function planEdit(
   }
   if (c.confirm) patch.confirmations = [...new Set([...order.confirmations, ...holds.map((h) => h.code).filter((code) => CONFIRMABLE.has(code))])];
   if (c.note !== undefined) patch.note = c.note;
-  if (c.payment_status) patch.paymentStatus = c.payment_status;
+  if (c.payment_status) {
+    patch.paymentStatus = c.payment_status;
+    // The ledger's entry commits in this change's batch: a report that fails writes none, one repeated writes it once.
+    const money = (field: "amount" | "fee") => {
+      const v = c.payment?.[field];
+      if (v === undefined) return null;
+      const r = toMinor(v, order.currency);
+      if (!r.ok) errors.push({ field, message: r.message });
+      return r.ok ? r.minor : null;
+    };
+    const drafts = paymentEntries({
+      orderId: order.id,
+      status: c.payment_status,
+      amount: money("amount"),
+      fee: money("fee"),
+      reference: c.payment?.reference ?? null,
+      orderTotal: order.totalAmount,
+      currency: order.currency,
+    });
+    if (drafts.length) extra.push(insertLedger(database(env), drafts, { storeId: order.storeId, orderId: order.id, actor: cmd.actor, now: Date.now() }));
+  }
 
   if (touchesContent) {
     const amount = (field: "shipping_amount" | "discount_amount" | "tax_amount", current: number) => {
@@ -126,7 +150,12 @@ export async function planEdit(
       event: touchesAddress ? "readdress" : "edit",
       type,
       reason: c.reason ?? null,
-      data: { source: cmd.source, fields: c.confirm ? ["confirmations"] : fields, ...(c.payment_status ? { payment_status: c.payment_status } : {}) },
+      data: {
+        source: cmd.source,
+        fields: c.confirm ? ["confirmations"] : fields,
+        ...(c.payment_status ? { payment_status: c.payment_status } : {}),
+        ...(c.payment?.reference ? { payment_reference: c.payment.reference } : {}),
+      },
       patch,
       writes: extra,
     },

@@ -45,7 +45,8 @@ orderChangeRoutes.openapi(
     permission: "orders:payment",
     tags: ["Orders"],
     summary: "Report the order's payment status",
-    description: "An order waiting for payment is audited again when it is paid.",
+    description:
+      "An order waiting for payment is audited again when it is paid. With `paid`, `authorized` or `voided` the money ledger records the capture (and the `fee`), the authorisation or its release, once per order and `reference`: a report repeated with the same reference records nothing new.",
     request: {
       params: OrderIdParam,
       headers: IfMatchHeader,
@@ -53,5 +54,8 @@ orderChangeRoutes.openapi(
     },
     responses: { 200: jsonResponse(ChangedOrder, "The order after the update"), ...problems(404, 409, 412, 413, 415, 422) },
   }),
-  (c) => editThroughObject(c, c.req.valid("param").id, c.req.valid("json")),
+  (c) => {
+    const { amount, fee, reference, ...changes } = c.req.valid("json");
+    return editThroughObject(c, c.req.valid("param").id, { ...changes, payment: { amount, fee, reference } });
+  },
 );

@@ -14,7 +14,8 @@ import { iso } from "../orders/serialize";
 import { OrderIdParam } from "../orders/schemas";
 import { invoicePdf } from "./invoice-pdf";
 import { type InvoiceRow, invoiceOfOrder, issueInvoice, listInvoices } from "./invoices";
-import { Invoice, InvoiceList, InvoicePdf, ListInvoicesQuery } from "./schemas";
+import { ledgerBody, ledgerOfOrder } from "./ledger";
+import { Invoice, InvoiceList, InvoicePdf, ListInvoicesQuery, OrderLedger } from "./schemas";
 
 const TAG = ["Finance"];
 
@@ -113,5 +114,25 @@ financeRoutes.openapi(
     });
     const page = pageOf(rows, q.limit, (i) => i.id);
     return c.json({ data: page.data.map(summary), next_cursor: page.next_cursor }, 200);
+  },
+);
+
+financeRoutes.openapi(
+  apiRoute({
+    method: "get",
+    path: "/v1/orders/{id}/ledger",
+    permission: "finance:read",
+    tags: TAG,
+    summary: "The order's money ledger and gross profit",
+    description:
+      "Every money fact about the order, oldest first: authorised, captured, refunded, payment and platform fees, shipping cost, cost of goods, each with its source, never changed (a correction is a new entry). Totals per currency; gross profit excludes authorisations.",
+    request: { params: OrderIdParam },
+    responses: { 200: jsonResponse(OrderLedger, "The ledger"), ...problems(404) },
+  }),
+  async (c) => {
+    const id = c.req.valid("param").id;
+    const entries = await ledgerOfOrder(c.env, c.get("principal"), id);
+    if (!entries) throw notFound("order");
+    return c.json(ledgerBody(id, entries), 200);
   },
 );

@@ -14,6 +14,7 @@ import { orders, shipmentItems, shipmentLabels, shipments, shipmentTracking, sto
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { moveShipments } from "../fulfilment/shipment-lifecycle";
+import { insertLedgerSelect, sqlLedgerId } from "../finance/ledger-writes";
 import { shipmentScope } from "../fulfilment/shipment-queries";
 import type { CarrierChoice, ChoiceExplanation, PackageFacts } from "./carrier-policy";
 import { adapterFor, type AdapterDeps } from "./carriers/adapter-for";
@@ -151,6 +152,12 @@ export async function createLabel(
       moveShipments(db, { event: "label", where: eq(shipments.id, s.id), set: { carrier: carrier.code }, now }),
       db.insert(shipmentTracking).values({ ...row, shipmentId: mine }),
       db.insert(shipmentLabels).values({ shipmentId: mine, contentType: "application/pdf", data: toBase64(label.label), createdAt: now }),
+      // What the label cost, on the ledger of the shipment's order, only if this batch labelled it.
+      insertLedgerSelect(
+        db,
+        sql`SELECT ${sqlLedgerId}, ${s.storeId}, ${s.orderId}, 'shipping_cost', ${-row.rateAmount}, ${currency}, ${row.trackingNumber}, NULL, NULL, 'label',
+          ${`label:${s.id}:${row.trackingNumber}`}, NULL, ${p.id}, ${now} WHERE ${mine} IS NOT NULL`,
+      ),
     ]);
   } catch (err) {
     if (!constraintFailed(err, "shipment_tracking") && !constraintFailed(err, "shipment_labels")) throw err;

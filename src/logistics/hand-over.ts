@@ -15,7 +15,8 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database, nonEmpty } from "../db/client";
-import { bins, shipmentItems, shipments, shipmentTracking, stockLevels } from "../db/schema";
+import { bins, shipmentItems, shipments, shipmentTracking, stockCosts, stockLevels } from "../db/schema";
+import { insertLedgerSelect, sqlLedgerId } from "../finance/ledger-writes";
 import type { Env } from "../env";
 import { currentUnitCost, isStockShortage, insertMovementsSelect } from "../inventory/stock";
 import { randomToken } from "../lib/ids";
@@ -106,6 +107,15 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
           sql`EXISTS (SELECT 1 FROM ${shipments} WHERE ${shipments.id} = ${shipmentId} AND ${shipments.status} = 'shipped' AND ${shipments.shippedAt} = ${now})`,
         ),
       ),
+    // The cost of goods, per order and SKU of the parcel, at the moving average the goods leave at, if this handover won.
+    insertLedgerSelect(
+      db,
+      sql`SELECT ${sqlLedgerId}, ${s.storeId}, si.order_id, 'cost_of_goods', -SUM(si.packed_qty) * sc.avg_unit_cost, sc.currency, NULL, si.sku, SUM(si.packed_qty), 'handover',
+          'cogs:' || ${shipmentId} || ':' || si.order_id || ':' || si.sku, NULL, ${actor}, ${now}
+        FROM ${shipmentItems} si JOIN ${stockCosts} sc ON sc.warehouse_id = ${s.warehouseId} AND sc.sku = si.sku
+        WHERE si.shipment_id = ${shipmentId} AND si.packed_qty > 0 AND ${late ? sql`1` : sql`si.cancelled_at IS NULL`} AND ${won}
+        GROUP BY si.order_id, si.sku`,
+    ),
   ];
   for (const i of items) {
     // The movement reads the bin inside the batch; it is written before the level changes, only if this handover won.

@@ -13,6 +13,7 @@ import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { moveShipments } from "../fulfilment/shipment-lifecycle";
 import { shipmentScope } from "../fulfilment/shipment-queries";
+import { insertLedgerSelect, sqlLedgerId } from "../finance/ledger-writes";
 import { adapterFor, type AdapterDeps } from "./carriers/adapter-for";
 import { loadLogisticsConfig } from "./load-logistics-config";
 
@@ -56,6 +57,12 @@ export async function voidLabel(env: Env, shipmentId: string, { principal: p, de
           .where(and(eq(shipments.id, shipmentId), eq(shipments.status, "intercepted"), eq(shipments.interceptedFrom, "labelled")))
           .returning({ id: shipments.id })
       : moveShipments(db, { event: "void_label", where: eq(shipments.id, shipmentId), now }).returning({ id: shipments.id }),
+    // The label's cost goes back off the ledger (a new entry: the ledger never changes), if this batch reopened it.
+    insertLedgerSelect(
+      db,
+      sql`SELECT ${sqlLedgerId}, ${t.storeId}, ${t.orderId}, 'shipping_cost', ${t.rateAmount}, ${t.currency}, ${t.trackingNumber}, NULL, NULL, 'label_void',
+        ${`label_void:${shipmentId}:${t.trackingNumber}`}, NULL, ${p.id}, ${now} WHERE ${reopened}`,
+    ),
     db.delete(shipmentLabels).where(and(eq(shipmentLabels.shipmentId, shipmentId), reopened)),
     db.delete(shipmentTracking).where(and(eq(shipmentTracking.shipmentId, shipmentId), isNull(shipmentTracking.handedOverAt), reopened)),
   ]);

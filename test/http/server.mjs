@@ -26,7 +26,7 @@ export function freePort() {
 
 /**
  * Starts the server and waits for /healthz and the ready banner.
- * Returns { base, port, stateDir, adminKey, api, audited, d1, stop, logTail }.
+ * Returns { base, port, stateDir, adminKey, api, audited, d1, stop, logTail, pid } (`pid`: start.mjs, its process group's leader).
  */
 export async function startServer({ readyTimeoutMs = 150_000 } = {}) {
   // A free port is only free until someone binds it: with several servers starting at once, workerd's own
@@ -191,5 +191,5 @@ async function startOnce({ readyTimeoutMs }) {
     return { exit: result, groupLeft };
   }
 
-  return { base, port, stateDir, logFile, adminKey, api, audited, d1, stop, logTail };
+  return { base, port, stateDir, logFile, adminKey, api, audited, d1, stop, logTail, pid: child.pid };
 }

@@ -1,6 +1,7 @@
 /** Every rollup fold, in the order their statements run. A new source of facts is one more file and one more entry here. */
 import { auditFindings } from "./audit-findings";
 import { carrierPerformance } from "./carrier-performance";
+import { finance } from "./finance";
 import { floorWork } from "./floor-work";
 import type { Fold } from "./fold";
 import { holdReasons } from "./hold-reasons";
@@ -9,6 +10,6 @@ import { processingTimes } from "./processing-times";
 import { skuSales } from "./sku-sales";
 import { staffActions } from "./staff-actions";
 
-export const FOLDS: readonly Fold[] = [orderCounts, processingTimes, staffActions, holdReasons, skuSales, floorWork, auditFindings, carrierPerformance];
+export const FOLDS: readonly Fold[] = [orderCounts, processingTimes, staffActions, holdReasons, skuSales, floorWork, auditFindings, carrierPerformance, finance];
 
 export type { Fold, FoldUnit } from "./fold";

@@ -1,0 +1,172 @@
+/**
+ * The money ledger: every money fact of an order written in the batch of the
+ * step that made it (payment report, label, handover, after-sales refund),
+ * once however often it is reported, exact in each currency's minor unit.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
+import { packedOrder } from "./logistics-helpers";
+import { caughtUp } from "./rollup-fixtures";
+
+let store: { id: string };
+
+beforeAll(async () => {
+  store = await createStore(unique("ledger"));
+});
+
+const pay = (orderId: string, body: Record<string, unknown>, key?: string) => api(`/v1/orders/${orderId}/payment`, { body, ...(key ? { key } : {}) });
+const entries = (orderId: string) =>
+  env.DB.prepare("SELECT kind, amount, currency, reference, sku, quantity, source FROM ledger_entries WHERE order_id = ? ORDER BY created_at, kind")
+    .bind(orderId)
+    .all<{ kind: string; amount: number; currency: string; reference: string | null; sku: string | null; quantity: number | null; source: string }>()
+    .then((r) => r.results);
+
+async function orderIn(currency: string, unitPrice: string) {
+  const s = await createStore(unique(`ledger-${currency}`), currency);
+  const sku = unique("SKU");
+  await createProduct(s.id, sku, { price: unitPrice });
+  return createOrder(s.id, { currency, lines: [{ sku, quantity: 2, unit_price: unitPrice }], shipping_amount: "0", payment_status: "unpaid" });
+}
+
+describe("the money ledger", () => {
+  it("records a capture with its reference and fee, exact in JPY, USD, CNY and KWD (three decimals)", async () => {
+    for (const [currency, price, amount, fee, minorAmount, minorFee] of [
+      ["JPY", "1500", "3000", "99", 3000, 99],
+      ["USD", "19.90", "39.80", "1.45", 3980, 145],
+      ["CNY", "88.88", "177.76", "1.07", 17776, 107],
+      ["KWD", "1.234", "2.468", "0.075", 2468, 75],
+    ] as const) {
+      const o = await orderIn(currency, price);
+      const r = await pay(o.id, { payment_status: "paid", amount, fee, reference: `ch_${currency}_${o.id}` });
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      expect(await entries(o.id)).toEqual([
+        { kind: "captured", amount: minorAmount, currency, reference: `ch_${currency}_${o.id}`, sku: null, quantity: null, source: "payment_report" },
+        { kind: "payment_fee", amount: -minorFee, currency, reference: `ch_${currency}_${o.id}`, sku: null, quantity: null, source: "payment_report" },
+      ]);
+      const ledger = await api(`/v1/orders/${o.id}/ledger`);
+      expect(ledger.status).toBe(200);
+      expect(ledger.body.totals).toEqual([
+        {
+          currency,
+          authorised: expect.any(String),
+          captured: amount,
+          refunded: expect.any(String),
+          fees: `-${fee}`,
+          shipping: expect.any(String),
+          cost_of_goods: expect.any(String),
+          gross_profit: expect.any(String),
+        },
+      ]);
+      expect(ledger.body.totals[0].gross_profit).toBe(currency === "KWD" ? "2.393" : currency === "JPY" ? "2901" : currency === "USD" ? "38.35" : "176.69");
+    }
+  });
+
+  it("refuses an amount with more decimals than the currency has, and writes nothing", async () => {
+    const o = await orderIn("JPY", "1000");
+    const r = await pay(o.id, { payment_status: "paid", amount: "2000.5" });
+    expect(r.status).toBe(422);
+    expect(r.headers.get("content-type")).toContain("application/problem+json");
+    expect(JSON.stringify(r.body)).toContain("amount");
+    expect(await entries(o.id)).toEqual([]);
+    expect((await api(`/v1/orders/${o.id}`)).body.payment_status).toBe("unpaid");
+  });
+
+  it("records a payment webhook delivered twice, or twice at once, once", async () => {
+    const o = await orderIn("USD", "10.00");
+    const body = { payment_status: "paid", amount: "20.00", reference: "pi_twice" };
+    const answers = await Promise.all([pay(o.id, body), pay(o.id, body), pay(o.id, body)]);
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    await pay(o.id, body);
+    expect((await entries(o.id)).filter((e) => e.kind === "captured")).toHaveLength(1);
+    // Without a reference the order's total, once per order.
+    const p = await orderIn("USD", "5.00");
+    await pay(p.id, { payment_status: "paid" });
+    await pay(p.id, { payment_status: "paid" });
+    expect(await entries(p.id)).toMatchObject([{ kind: "captured", amount: 1000, reference: null }]);
+  });
+
+  it("records an authorisation and its release, which count for no profit", async () => {
+    const o = await orderIn("USD", "10.00");
+    await pay(o.id, { payment_status: "authorized", reference: "pi_auth" });
+    await pay(o.id, { payment_status: "voided", reference: "pi_auth" });
+    expect((await entries(o.id)).map((e) => [e.kind, e.amount])).toEqual([
+      ["authorised", 2000],
+      ["authorised", -2000],
+    ]);
+    expect((await api(`/v1/orders/${o.id}/ledger`)).body.totals[0]).toMatchObject({ authorised: "0.00", gross_profit: "0.00" });
+  });
+
+  it("records the label's rate as shipping cost and the goods' moving-average cost at handover", async () => {
+    const { order, shipmentId, sku } = await packedOrder(store.id, { quantity: 2 });
+    const label = await api(`/v1/shipments/${shipmentId}/label`, { body: {} });
+    expect(label.status, JSON.stringify(label.body)).toBe(201);
+    const handed = await api(`/v1/shipments/${shipmentId}/handover`, { body: {} });
+    expect(handed.status, JSON.stringify(handed.body)).toBe(200);
+    const rows = await entries(order.id);
+    expect(rows.find((e) => e.kind === "shipping_cost")).toMatchObject({ source: "label", currency: "USD", reference: label.body.tracking_number });
+    expect((await api(`/v1/orders/${order.id}/ledger`)).body.totals[0].shipping).toBe(`-${label.body.rate}`);
+    // stockedWarehouse receives at 1.00 a unit: two units cost 2.00.
+    expect(rows.find((e) => e.kind === "cost_of_goods")).toEqual({ kind: "cost_of_goods", amount: -200, currency: "USD", reference: null, sku, quantity: 2, source: "handover" });
+    // A second handover is refused and books nothing more.
+    await api(`/v1/shipments/${shipmentId}/handover`, { body: {} });
+    expect((await entries(order.id)).filter((e) => e.kind === "cost_of_goods")).toHaveLength(1);
+  });
+
+  it("is read by finance, the owner and admin, and by no one else", async () => {
+    const o = await orderIn("USD", "10.00");
+    for (const role of ["finance", "owner"]) expect((await api(`/v1/orders/${o.id}/ledger`, { key: await createKey(role, [o.store_id]) })).status).toBe(200);
+    for (const role of ["analyst", "support", "warehouse", "auditor", "logistics", "channel"]) {
+      expect((await api(`/v1/orders/${o.id}/ledger`, { key: await createKey(role, [o.store_id]) })).status, role).toBe(403);
+    }
+    const other = await createStore(unique("other"));
+    expect((await api(`/v1/orders/${o.id}/ledger`, { key: await createKey("finance", [other.id]) })).status).toBe(404);
+  });
+
+  it("records an after-sales refund with its reference, once", async () => {
+    const { order, shipmentId } = await packedOrder(store.id);
+    await pay(order.id, { payment_status: "paid", reference: "ch_refund_me" });
+    await api(`/v1/shipments/${shipmentId}/label`, { body: {} });
+    await api(`/v1/shipments/${shipmentId}/handover`, { body: {} });
+    const opened = await api(`/v1/orders/${order.id}/after-sales`, { body: { kind: "refund", reason: "late" } });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    const r = await api(`/v1/after-sales/${opened.body.id}/transitions`, {
+      body: { event: "resolve", resolution: "refund", refund_amount: "4.00", refund_reference: "re_123", note: "Sorry" },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect((await entries(order.id)).filter((e) => e.kind === "refunded")).toEqual([
+      { kind: "refunded", amount: -400, currency: "USD", reference: "re_123", sku: null, quantity: null, source: "after_sales" },
+    ]);
+  });
+
+  it("rolls up into the daily finance summary, per channel and currency, with its CSV; read by finance only among the staff", async () => {
+    const s = await createStore(unique("daily"), "KWD");
+    const sku = unique("SKU");
+    await createProduct(s.id, sku, { price: "1.234" });
+    for (const [channel, fee] of [
+      ["web", "0.010"],
+      ["web", "0.020"],
+      ["pos", "0.005"],
+    ] as const) {
+      const o = await createOrder(s.id, { channel, currency: "KWD", lines: [{ sku, quantity: 1, unit_price: "1.234" }], shipping_amount: "0", payment_status: "unpaid" });
+      expect((await pay(o.id, { payment_status: "paid", fee, reference: `ch_${o.id}` })).status).toBe(200);
+    }
+    await caughtUp();
+    const day = new Date().toISOString().slice(0, 10);
+    const q = `from=${day}&to=${day}&store_id=${s.id}&group_by=channel`;
+    const r = await api(`/v1/reports/finance-daily?${q}`);
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body.data).toEqual([
+      { channel: "pos", currency: "KWD", orders: 1, revenue: "1.234", refunds: "0.000", fees: "-0.005", shipping: "0.000", cost_of_goods: "0.000", gross_profit: "1.229" },
+      { channel: "web", currency: "KWD", orders: 2, revenue: "2.468", refunds: "0.000", fees: "-0.030", shipping: "0.000", cost_of_goods: "0.000", gross_profit: "2.438" },
+    ]);
+    const csv = await api(`/v1/reports/finance-daily?${q}&format=csv`);
+    expect(csv.status).toBe(200);
+    expect(String(csv.body).split("\r\n")[0] ?? String(csv.body).split("\n")[0]).toContain("channel,currency,orders,revenue,refunds,fees,shipping,cost_of_goods,gross_profit");
+    expect(String(csv.body)).toContain("web,KWD,2,2.468,0.000,-0.030,0.000,0.000,2.438");
+    expect((await api(`/v1/reports/finance-daily?${q}`, { key: await createKey("finance", [s.id]) })).status).toBe(200);
+    expect((await api(`/v1/reports/finance-daily?${q}`, { key: await createKey("owner", [s.id]) })).status).toBe(200);
+    expect((await api(`/v1/reports/finance-daily?${q}`, { key: await createKey("analyst", [s.id]) })).status).toBe(403);
+    expect((await api(`/v1/reports/finance-daily?from=${day}&to=nope`)).status).toBe(400);
+  });
+});

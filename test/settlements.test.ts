@@ -1,0 +1,191 @@
+/**
+ * Settlement reconciliation: a payout file imported over HTTP is matched to
+ * the ledger's captures and refunds; every planted mismatch is found and
+ * nothing else; the same file twice (or twice at once) is one import; two
+ * people resolving one line get one success.
+ */
+import { env, exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADMIN, api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
+import { SHOPIFY_HEADER, stripeFile } from "./settlement-file.mjs";
+
+let store: { id: string };
+let sku: string;
+
+beforeAll(async () => {
+  store = await createStore(unique("settle"));
+  sku = unique("SKU");
+  await createProduct(store.id, sku);
+});
+
+async function upload(storeId: string, format: string, csv: string | Uint8Array, key: string = ADMIN, type = "text/csv") {
+  const res = await exports.default.fetch(`http://oms.test/v1/settlements?store_id=${storeId}&format=${format}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${key}`, "content-type": type },
+    body: csv,
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : null };
+}
+
+/** `count` paid orders of the store, each with its charge id; their ledger captures' times. */
+async function paidOrders(storeId: string, count: number, tag: string) {
+  const out: { orderId: string; reference: string; amount: number; at: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = await createOrder(storeId, { lines: [{ sku, quantity: 1 + (i % 3), unit_price: "10.00" }], shipping_amount: "0", payment_status: "unpaid" });
+    const reference = `ch_${tag}_${i}`;
+    const r = await api(`/v1/orders/${o.id}/payment`, { body: { payment_status: "paid", reference } });
+    if (r.status !== 200) throw new Error(JSON.stringify(r.body));
+    const e = await env.DB.prepare("SELECT amount, created_at FROM ledger_entries WHERE order_id = ? AND kind = 'captured'")
+      .bind(o.id)
+      .first<{ amount: number; created_at: number }>();
+    out.push({ orderId: o.id, reference, amount: e!.amount, at: e!.created_at });
+  }
+  return out;
+}
+
+async function linesBy(settlementId: string, status: string) {
+  const out: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const r = await api(`/v1/settlements/${settlementId}/lines?status=${status}&limit=200${cursor ? `&cursor=${cursor}` : ""}`);
+    expect(r.status).toBe(200);
+    out.push(...r.body.data);
+    cursor = r.body.next_cursor;
+  } while (cursor);
+  return out;
+}
+
+describe("settlement reconciliation", () => {
+  it("finds every planted mismatch of a Stripe balance file and nothing else", async () => {
+    const s = await createStore(unique("stripe"));
+    await createProduct(s.id, sku);
+    const captures = await paidOrders(s.id, 29, unique("c"));
+    const file = stripeFile({ captures, notOurs: 3, differsEvery: 7, missingEvery: 5 });
+    const r = await upload(s.id, "stripe_balance", file.csv);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({
+      store_id: s.id,
+      format: "stripe_balance",
+      status: "reconciled",
+      line_count: file.lines,
+      counts: {
+        matched: file.expected.matched.length,
+        amount_differs: file.expected.amount_differs.length,
+        missing_from_settlement: file.expected.missing_from_settlement.length,
+        not_ours: file.expected.not_ours.length,
+        skipped: 1,
+      },
+    });
+    for (const status of ["matched", "amount_differs", "missing_from_settlement", "not_ours"] as const) {
+      const refs = (await linesBy(r.body.id, status)).map((l) => l.reference).sort();
+      expect(refs, status).toEqual([...file.expected[status]].sort());
+    }
+    const differs = (await linesBy(r.body.id, "amount_differs"))[0];
+    expect(differs).toMatchObject({ order_id: expect.stringMatching(/^ord_/), kind: "captured", type: "charge" });
+    expect(Number(differs.amount) - Number(differs.expected_amount)).toBeCloseTo(0.01);
+    const unmatched = await linesBy(r.body.id, "unmatched");
+    expect(unmatched).toHaveLength(file.expected.amount_differs.length + file.expected.missing_from_settlement.length + file.expected.not_ours.length);
+
+    // The providers' fees of matched payments went into the ledger, once.
+    const fees = await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE store_id = ? AND kind = 'payment_fee' AND source = 'settlement'")
+      .bind(s.id)
+      .first<{ n: number }>();
+    expect(fees!.n).toBe(file.expected.matched.length + file.expected.amount_differs.length);
+  });
+
+  it("imports the same file once, whether sent again later or twice at the same moment", async () => {
+    const s = await createStore(unique("twice"));
+    await createProduct(s.id, sku);
+    const captures = await paidOrders(s.id, 6, unique("t"));
+    const file = stripeFile({ captures, missingEvery: 4 });
+    const [a, b] = await Promise.all([upload(s.id, "stripe_balance", file.csv), upload(s.id, "stripe_balance", file.csv)]);
+    expect([a.status, b.status].sort()).toEqual([200, 201]);
+    expect(a.body.id).toBe(b.body.id);
+    const again = await upload(s.id, "stripe_balance", file.csv);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(a.body.id);
+    const counts = await env.DB.prepare(
+      "SELECT (SELECT COUNT(*) FROM settlements WHERE store_id = ?1) AS settlements, (SELECT COUNT(*) FROM ledger_entries WHERE store_id = ?1 AND source = 'settlement') AS fees",
+    )
+      .bind(s.id)
+      .first<{ settlements: number; fees: number }>();
+    expect(counts).toEqual({ settlements: 1, fees: 5 });
+    expect((await api(`/v1/settlements?store_id=${s.id}`)).body.data).toHaveLength(1);
+  });
+
+  it("lets finance resolve an unmatched line once, with a note, who and when", async () => {
+    const s = await createStore(unique("resolve"));
+    await createProduct(s.id, sku);
+    const captures = await paidOrders(s.id, 3, unique("r"));
+    const r = await upload(s.id, "stripe_balance", stripeFile({ captures, notOurs: 1 }).csv);
+    const [line] = await linesBy(r.body.id, "unmatched");
+    const finance = await createKey("finance", [s.id]);
+    const resolve = (note: string) => api(`/v1/settlements/${r.body.id}/lines/${line.line_no}/resolve`, { body: { note }, key: finance });
+    const answers = await Promise.all([resolve("Another shop's charge; told Stripe"), resolve("Duplicate")]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    const won = answers.find((a) => a.status === 200)!.body;
+    expect(won).toMatchObject({ status: "not_ours", resolution_note: expect.any(String), resolved_by: expect.stringMatching(/^key_/), resolved_at: expect.any(String) });
+    expect(answers.find((a) => a.status === 409)!.body.code).toBe("already_resolved");
+    expect(await linesBy(r.body.id, "unmatched")).toHaveLength(0);
+    expect(await linesBy(r.body.id, "resolved")).toMatchObject([{ line_no: line.line_no, resolution_note: won.resolution_note }]);
+    // A matched line is not finance's to resolve; a line that does not exist is a 404; an empty note a 422.
+    const [matched] = await linesBy(r.body.id, "matched");
+    expect((await api(`/v1/settlements/${r.body.id}/lines/${matched.line_no}/resolve`, { body: { note: "x" } })).body.code).toBe("not_unmatched");
+    expect((await api(`/v1/settlements/${r.body.id}/lines/99999/resolve`, { body: { note: "x" } })).status).toBe(404);
+    expect((await api(`/v1/settlements/${r.body.id}/lines/${line.line_no}/resolve`, { body: { note: " " } })).status).toBe(422);
+  });
+
+  it("reads a Shopify Payments payout export by the order's name, in CNY", async () => {
+    const s = await createStore(unique("shopify"), "CNY");
+    await createProduct(s.id, sku);
+    const o = await createOrder(s.id, { currency: "CNY", lines: [{ sku, quantity: 2, unit_price: "94.00" }], shipping_amount: "0", payment_status: "unpaid" });
+    await api(`/v1/orders/${o.id}/payment`, { body: { payment_status: "paid", reference: "#1001" } });
+    const at = new Date(Date.now() - 1000).toISOString().replace("T", " ").slice(0, 19);
+    const csv = [
+      SHOPIFY_HEADER,
+      `${at} +0000,charge,#1001,visa,online,paid,2026-11-23,91283746501,2026-11-23,188.00,5.94,182.06,31415926535,card,188.00,CNY,CNY`,
+      `${at} +0000,charge,#9999,visa,online,paid,2026-11-23,91283746501,2026-11-23,12.00,0.40,11.60,31415926599,card,12.00,CNY,CNY`,
+      `${at} +0000,payout,,,,paid,2026-11-23,91283746501,2026-11-23,-193.66,0.00,-193.66,,,,,CNY`,
+    ].join("\r\n");
+    const r = await upload(s.id, "shopify_payouts", csv);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.counts).toMatchObject({ matched: 1, not_ours: 1, skipped: 1, amount_differs: 0, missing_from_settlement: 0 });
+    const ledger = await api(`/v1/orders/${o.id}/ledger`);
+    expect(ledger.body.totals[0]).toMatchObject({ currency: "CNY", captured: "188.00", fees: "-5.94", gross_profit: "182.06" });
+  });
+
+  it("refuses a file with a bad row, naming it, and writes nothing", async () => {
+    const s = await createStore(unique("bad"));
+    const bad = `${stripeFile({ captures: [{ reference: "ch_x", amount: 100, at: Date.now() }] }).csv}txn_9,charge,ch_y,1.234,0,0,1.234,usd,2026-11-20 10:00,,,,,,,\n`;
+    const r = await upload(s.id, "stripe_balance", bad);
+    expect(r.status).toBe(422);
+    expect(r.headers.get("content-type")).toContain("application/problem+json");
+    expect(JSON.stringify(r.body.errors)).toContain("body.line.3");
+    const header = await upload(s.id, "stripe_balance", "Date,Amount\n2026-11-20,1.00\n");
+    expect(header.status).toBe(422);
+    expect(JSON.stringify(header.body)).toContain("source");
+    expect((await upload(s.id, "stripe_balance", "")).status).toBe(422);
+    expect((await upload(s.id, "stripe_balance", new Uint8Array([0xff, 0xfe, 0x00]))).status).toBe(422);
+    expect((await upload(s.id, "paypal", "x")).status).toBe(400);
+    expect((await upload(s.id, "stripe_balance", "{}", ADMIN, "application/json")).status).toBe(415);
+    expect((await upload("st_nope", "stripe_balance", "x")).status).toBe(404);
+    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM settlements WHERE store_id = ?").bind(s.id).first<{ n: number }>();
+    expect(n!.n).toBe(0);
+  });
+
+  it("is finance's and admin's work: the owner, analysts, support and the floor are refused", async () => {
+    const csv = stripeFile({ captures: [{ reference: "ch_role", amount: 100, at: Date.now() }] }).csv;
+    expect((await upload(store.id, "stripe_balance", csv, await createKey("finance", [store.id]))).status).toBe(201);
+    for (const role of ["owner", "analyst", "support", "warehouse", "auditor", "channel"]) {
+      const key = await createKey(role, [store.id]);
+      expect((await upload(store.id, "stripe_balance", csv, key)).status, role).toBe(403);
+      expect((await api(`/v1/settlements?store_id=${store.id}`, { key })).status, role).toBe(403);
+    }
+    const other = await createStore(unique("elsewhere"));
+    const outsider = await createKey("finance", [other.id]);
+    expect((await upload(store.id, "stripe_balance", csv, outsider)).status).toBe(404);
+    const mine = (await api(`/v1/settlements?store_id=${store.id}`)).body.data[0];
+    expect((await api(`/v1/settlements/${mine.id}`, { key: outsider })).status).toBe(404);
+  });
+});
