@@ -53,7 +53,9 @@ export type IdPrefix =
   | "po"
   | "poe"
   | "prc"
-  | "stt";
+  | "stt"
+  | "cst"
+  | "cev";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";
