@@ -60,7 +60,9 @@ CREATE TABLE `customers` (
 	`rfm_frequency` integer,
 	`rfm_monetary` integer,
 	`rfm_segment` text,
-	`dirty` integer DEFAULT true NOT NULL,
+	`main_currency` text,
+	`main_spent` integer DEFAULT 0 NOT NULL,
+	`dirty` integer DEFAULT 1 NOT NULL,
 	`computed_at` integer,
 	`last_op` text,
 	`version` integer DEFAULT 1 NOT NULL,
@@ -74,5 +76,6 @@ CREATE INDEX `customers_merged_into_idx` ON `customers` (`merged_into`);--> stat
 CREATE INDEX `customers_dirty_idx` ON `customers` (`dirty`);--> statement-breakpoint
 CREATE INDEX `customers_computed_idx` ON `customers` (`status`,`computed_at`);--> statement-breakpoint
 CREATE INDEX `customers_segment_idx` ON `customers` (`rfm_segment`,`id`);--> statement-breakpoint
+CREATE INDEX `customers_main_spent_idx` ON `customers` (`main_currency`,`main_spent`);--> statement-breakpoint
 ALTER TABLE `orders` ADD `customer_email_merchant_index` text;--> statement-breakpoint
 ALTER TABLE `orders` ADD `customer_phone_merchant_index` text;

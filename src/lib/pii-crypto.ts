@@ -168,7 +168,7 @@ export function blindIndex(kind: BlindKind, storeId: string, normalised: string,
  * (src/customers). Same key, its own label and no store, so it matches no
  * per-store index and tells nothing about them.
  */
-export function merchantIndex(kind: "email" | "phone", normalised: string, ring: PiiKeyring = current): string {
+export function merchantIndex(kind: "email" | "phone" | "name", normalised: string, ring: PiiKeyring = current): string {
   return b64(mac(`merchant:${kind}`, "", normalised, ring));
 }
 

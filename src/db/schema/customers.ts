@@ -47,8 +47,11 @@ export const customers = sqliteTable(
     rfmFrequency: integer("rfm_frequency"),
     rfmMonetary: integer("rfm_monetary"),
     rfmSegment: text("rfm_segment", { enum: RFM_SEGMENTS }),
-    /** Set when linked orders changed; the rollups recompute the figures and clear it. */
-    dirty: integer("dirty", { mode: "boolean" }).notNull().default(true),
+    /** The currency spent most in and that spend: what the monetary score ranks, per currency (src/customers/rfm.ts). */
+    mainCurrency: text("main_currency"),
+    mainSpent: integer("main_spent").notNull().default(0),
+    /** Changes to the linked orders not yet counted: bumped by each, cleared by the rollups only if no change came after they read it. */
+    dirty: integer("dirty").notNull().default(1),
     /** When the figures were last recomputed: recency moves with the calendar, so old ones are refreshed a slice at a time. */
     computedAt: integer("computed_at"),
     /** The operation that last changed the row: later statements of the same D1 batch go on only if it is theirs. */
@@ -64,6 +67,7 @@ export const customers = sqliteTable(
     index("customers_dirty_idx").on(t.dirty),
     index("customers_computed_idx").on(t.status, t.computedAt),
     index("customers_segment_idx").on(t.rfmSegment, t.id),
+    index("customers_main_spent_idx").on(t.mainCurrency, t.mainSpent),
   ],
 );
 
