@@ -97,7 +97,10 @@ async function namesOf(env: Env, ids: string[]): Promise<Map<string, typeof orde
 
 async function ensureState(d1: D1Database): Promise<{ updated_at: number; order_id: string; backfill_after: string }> {
   await d1.prepare("INSERT INTO customer_sync_state (id, updated_at, order_id, backfill_after) VALUES (1, 0, '', '') ON CONFLICT (id) DO NOTHING").run();
-  return (await first<{ updated_at: number; order_id: string; backfill_after: string }>(d1, sql`SELECT updated_at, order_id, backfill_after FROM customer_sync_state WHERE id = 1`))!;
+  return (await first<{ updated_at: number; order_id: string; backfill_after: string }>(
+    d1,
+    sql`SELECT updated_at, order_id, backfill_after FROM customer_sync_state WHERE id = 1`,
+  ))!;
 }
 
 /** Links orders changed up to `upTo` (step 1 above); returns how many orders it read. */

@@ -85,7 +85,15 @@ export async function recountDirty(env: Env, { now = Date.now(), limit = REFRESH
 /** Rescores the active customers scored longest ago (more than a day): recency changes with the date alone. */
 export async function rescoreStale(env: Env, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
   const d1 = env.DB;
-  const stale = await all<{ id: string; status: string; main_currency: string | null; main_spent: number; orders_count: number; last_order_at: number | null; computed_at: number | null }>(
+  const stale = await all<{
+    id: string;
+    status: string;
+    main_currency: string | null;
+    main_spent: number;
+    orders_count: number;
+    last_order_at: number | null;
+    computed_at: number | null;
+  }>(
     d1,
     sql`SELECT id, status, main_currency, main_spent, orders_count, last_order_at, computed_at FROM customers
         WHERE status = 'active' AND dirty = 0 AND computed_at < ${now - DAY_MS} ORDER BY computed_at LIMIT ${limit}`,

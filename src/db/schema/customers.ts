@@ -83,7 +83,11 @@ export const customerIdentities = sqliteTable(
     homeCustomerId: text("home_customer_id").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [uniqueIndex("customer_identities_uq").on(t.kind, t.valueIndex), index("customer_identities_customer_idx").on(t.customerId), index("customer_identities_home_idx").on(t.homeCustomerId)],
+  (t) => [
+    uniqueIndex("customer_identities_uq").on(t.kind, t.valueIndex),
+    index("customer_identities_customer_idx").on(t.customerId),
+    index("customer_identities_home_idx").on(t.homeCustomerId),
+  ],
 );
 
 /** Which customer each order belongs to, and the identities it was recognised by (a changed contact relinks it). */
