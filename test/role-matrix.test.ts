@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createServiceTasks } from "../src/fulfilment/service-tasks";
 import { can, COMPOSABLE_PERMISSIONS, type Permission, permissionSet, permissionsOf, ROLES, type Role } from "../src/auth/roles";
 import { ORDER_EVENTS } from "../src/orders/lifecycle";
+import { linkChangedOrders } from "../src/customers/link-orders";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";
 import { DEFAULT_CONFIG } from "../src/logistics/carrier-config";
@@ -216,6 +217,15 @@ async function customPosition(permission: string) {
   return r.body.id as string;
 }
 
+/** A customer of the matrix's store: an order with an email of its own, linked as the rollup cron would. */
+async function matrixCustomer(): Promise<string> {
+  const order = await createOrder(store.id, { customer: { name: "Matrix Customer", email: `${unique("m").replace(/[^a-z0-9-]/gi, "")}@example.com` } });
+  while ((await linkChangedOrders(env, { upTo: Date.now() + 1000, limit: 200 })) > 0);
+  const link = await env.DB.prepare("SELECT customer_id FROM customer_links WHERE order_id = ?").bind(order.id).first<{ customer_id: string }>();
+  if (!link) throw new Error(`no customer for ${order.id}`);
+  return link.customer_id;
+}
+
 /** A request each route would accept from an actor allowed to make it. */
 /**
  * `lifecycleMayRefuse`: the state may not allow it (409). `inputMayRefuse`: a person's own two-factor and passkey
@@ -415,6 +425,23 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       const s = await matrixSettlement(true);
       return { path: path.replace("{id}", s.id).replace("{line_no}", "1"), body: { note: "matrix" } };
     }
+    case "GET /v1/customers":
+    case "GET /v1/customers.csv":
+      return { path };
+    case "GET /v1/customers/{id}":
+    case "GET /v1/customers/{id}/export":
+      return { path: path.replace("{id}", await matrixCustomer()) };
+    case "PATCH /v1/customers/{id}":
+      return { path: path.replace("{id}", await matrixCustomer()), body: { tags: ["matrix"], note: "matrix" } };
+    case "POST /v1/customers/{id}/merge":
+      return { path: path.replace("{id}", await matrixCustomer()), body: { customer_id: await matrixCustomer() } };
+    case "POST /v1/customers/{id}/unmerge": {
+      const [target, source] = [await matrixCustomer(), await matrixCustomer()];
+      await api(`/v1/customers/${target}/merge`, { body: { customer_id: source } });
+      return { path: path.replace("{id}", source) };
+    }
+    case "POST /v1/customers/{id}/erase":
+      return { path: path.replace("{id}", await matrixCustomer()), body: { reason: "matrix erasure" } };
     case "GET /v1/reports/suppliers":
       return { path: `${path}?from=2026-11-01&to=2026-11-30` };
     case "GET /v1/reports/stock":

@@ -26,6 +26,8 @@ function subject(o: Partial<OrderRow> = {}, lines: Partial<OrderLineRow>[] = [{}
       customerPhone: "+1 415 555 0100",
       customerEmailIndex: null,
       customerPhoneIndex: null,
+      customerEmailMerchantIndex: null,
+      customerPhoneMerchantIndex: null,
       shippingAddress: { name: "Ada", line1: "1 Market St", line2: null, city: "San Francisco", region: "CA", postal_code: "94105", country: "US" },
       currency: "USD",
       subtotalAmount: subtotal,

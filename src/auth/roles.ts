@@ -83,6 +83,14 @@ export const PERMISSIONS = [
   "finance:read",
   /** Import payout and settlement files and work their unmatched lines. */
   "finance:reconcile",
+  // Customers (src/customers): one record per person across stores; contact shown per the position's contact scope.
+  "customers:read",
+  /** Tags and notes; merge and unmerge customers. */
+  "customers:manage",
+  /** The customer list as CSV, and a customer's privacy export (everything held; a position that sees contact details only). */
+  "customers:export",
+  /** Erase a customer's personal data for a privacy request; the orders' financial facts stay. */
+  "customers:erase",
   /** Rollup reports and CSV exports (src/analytics). */
   "reports:read",
   /** Drop and recompute every rollup. */
@@ -219,6 +227,10 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "invoices:issue",
     "finance:read",
     "finance:reconcile",
+    "customers:read",
+    "customers:manage",
+    "customers:export",
+    "customers:erase",
     ...LOGISTICS,
     "after_sales:read",
     "after_sales:open",
@@ -243,6 +255,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "stores:read",
     "products:read",
     "fulfilment:read",
+    // Is this buyer someone we know: their other orders, after-sales and blocklist state.
+    "customers:read",
   ],
   // Stock and floor work in the key's warehouses; merging and re-running allocation are warehouse decisions.
   warehouse: WAREHOUSE,
@@ -289,6 +303,10 @@ const TABLE: Record<Role, readonly Permission[]> = {
     // A customer asking for an invoice asks support.
     "invoices:read",
     "invoices:issue",
+    // Support knows the customer: their record, tags and notes, duplicates merged, and their privacy export. Erasing is an admin's.
+    "customers:read",
+    "customers:manage",
+    "customers:export",
   ],
   analyst: [
     "orders:read",
@@ -310,6 +328,8 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "after_sales:read",
     "channels:read",
     "events:read",
+    // Segments and figures, with customers shown by pseudonym only (contact scope `pseudonymous`).
+    "customers:read",
   ],
   // A storefront integration: pushes its store's orders, reports payment, and may cancel on the customer's behalf.
   // Its returns page opens after-sales requests and follows them; deciding them is support's.
@@ -343,6 +363,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     // The ledger and its gross profit, and reconciling what the payment providers paid out.
     "finance:read",
     "finance:reconcile",
+    "customers:read",
   ],
   // 老板: reads everything, changes nothing but what the business is told.
   owner: [
@@ -372,6 +393,7 @@ const TABLE: Record<Role, readonly Permission[]> = {
     "invoices:read",
     // Reads the books; reconciling them is finance's work.
     "finance:read",
+    "customers:read",
   ],
 };
 

@@ -35,11 +35,18 @@ const SPECS: Spec[] = [
     sealed: ["customer_name", "customer_email", "customer_phone", "shipping_address"],
     extra: ["store_id"],
     indexes: {
-      missing: "(customer_email IS NOT NULL AND customer_email_index IS NULL) OR (customer_phone IS NOT NULL AND customer_phone_index IS NULL)",
+      // The merchant-wide indexes came later (migration 0031): this is also their backfill for older orders.
+      missing:
+        "(customer_email IS NOT NULL AND (customer_email_index IS NULL OR customer_email_merchant_index IS NULL)) OR (customer_phone IS NOT NULL AND (customer_phone_index IS NULL OR customer_phone_merchant_index IS NULL))",
       compute: (o) => {
         const address = JSON.parse(String(o.shipping_address)) as { country?: string };
         const ix = contactIndexes({ storeId: String(o.store_id), email: o.customer_email as string | null, phone: o.customer_phone as string | null, country: address.country });
-        return { customer_email_index: ix.customerEmailIndex, customer_phone_index: ix.customerPhoneIndex };
+        return {
+          customer_email_index: ix.customerEmailIndex,
+          customer_phone_index: ix.customerPhoneIndex,
+          customer_email_merchant_index: ix.customerEmailMerchantIndex,
+          customer_phone_merchant_index: ix.customerPhoneMerchantIndex,
+        };
       },
     },
   },

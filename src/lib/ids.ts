@@ -55,7 +55,9 @@ export type IdPrefix =
   | "prc"
   | "stt"
   | "led"
-  | "stl";
+  | "stl"
+  | "cst"
+  | "cev";
 
 export function newId(prefix: IdPrefix, now = Date.now()): string {
   let time = "";

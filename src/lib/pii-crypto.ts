@@ -162,6 +162,16 @@ export function blindIndex(kind: BlindKind, storeId: string, normalised: string,
   return b64(mac(`index:${kind}`, storeId, normalised, ring));
 }
 
+/**
+ * The blind index of a normalised value across the whole merchant (every
+ * store of the deployment): what recognises one customer in several stores
+ * (src/customers). Same key, its own label and no store, so it matches no
+ * per-store index and tells nothing about them.
+ */
+export function merchantIndex(kind: "email" | "phone" | "name", normalised: string, ring: PiiKeyring = current): string {
+  return b64(mac(`merchant:${kind}`, "", normalised, ring));
+}
+
 /** A keyed digest for other derived values (the shipments' merge key), under its own label. */
 export function keyedDigest(label: string, storeId: string, value: string, ring: PiiKeyring = current): string {
   return b64(mac(`digest:${label}`, storeId, value, ring));

@@ -113,6 +113,8 @@ export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyM
         // Keyed, so they are computed where the Worker's secrets are (create-order.ts), not in this pure builder.
         customerEmailIndex: null,
         customerPhoneIndex: null,
+        customerEmailMerchantIndex: null,
+        customerPhoneMerchantIndex: null,
         shippingAddress: storedAddress(a),
         currency: input.currency,
         subtotalAmount: t.subtotal,

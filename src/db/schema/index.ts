@@ -28,3 +28,4 @@ export * from "./events";
 export * from "./staff";
 export * from "./procurement";
 export * from "./finance";
+export * from "./customers";

@@ -34,6 +34,9 @@ export const orders = sqliteTable(
     /** Blind index (HMAC under PII_INDEX_KEY) of the normalised email, and of the phone normalised with the ship-to country. */
     customerEmailIndex: text("customer_email_index"),
     customerPhoneIndex: text("customer_phone_index"),
+    /** The same, merchant-wide (not keyed by store): what recognises one customer across stores (src/customers). */
+    customerEmailMerchantIndex: text("customer_email_merchant_index"),
+    customerPhoneMerchantIndex: text("customer_phone_merchant_index"),
     currency: text("currency").notNull(),
     subtotalAmount: integer("subtotal_amount").notNull(),
     shippingAmount: integer("shipping_amount").notNull(),

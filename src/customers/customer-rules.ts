@@ -1,0 +1,75 @@
+/**
+ * What a customer's figures are, from their orders, and how names and tags
+ * are compared. Pure, so the rules are tested without D1 or secrets.
+ */
+import { normaliseEmail } from "../audit/normalise";
+
+export type OrderFacts = { status: string; paymentStatus: string; currency: string; totalAmount: number; createdAt: number };
+
+export type CustomerStats = {
+  /** Orders that count: every order but the cancelled ones. */
+  ordersCount: number;
+  /** Minor units per currency of orders that count and were not refunded or voided. */
+  spent: Record<string, number>;
+  /** Per currency, spent over the orders it came from, rounded to the minor unit. */
+  averageOrder: Record<string, number>;
+  firstOrderAt: number | null;
+  lastOrderAt: number | null;
+  /** The currency the customer spent most in (ties: alphabetical), and that amount: what RFM ranks. */
+  mainCurrency: string | null;
+  mainSpent: number;
+};
+
+const NOT_SPENT = new Set(["refunded", "voided"]);
+
+export function customerStats(orders: readonly OrderFacts[]): CustomerStats {
+  const counting = orders.filter((o) => o.status !== "cancelled");
+  const spent: Record<string, number> = {};
+  const spendingOrders: Record<string, number> = {};
+  for (const o of counting) {
+    if (NOT_SPENT.has(o.paymentStatus)) continue;
+    spent[o.currency] = (spent[o.currency] ?? 0) + o.totalAmount;
+    spendingOrders[o.currency] = (spendingOrders[o.currency] ?? 0) + 1;
+  }
+  const averageOrder = Object.fromEntries(Object.entries(spent).map(([c, v]) => [c, Math.round(v / spendingOrders[c]!)]));
+  const times = counting.map((o) => o.createdAt);
+  const main = Object.entries(spent).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
+  return {
+    ordersCount: counting.length,
+    spent,
+    averageOrder,
+    firstOrderAt: times.length ? Math.min(...times) : null,
+    lastOrderAt: times.length ? Math.max(...times) : null,
+    mainCurrency: main?.[0] ?? null,
+    mainSpent: main?.[1] ?? 0,
+  };
+}
+
+/**
+ * The words a name is searched by: NFKC, lower case, split on spaces and
+ * punctuation, and the whole name too (a Chinese name is one word without
+ * spaces, "王小明"). Searching needs every word of the query among them.
+ */
+export function nameTerms(name: string | null | undefined): string[] {
+  const whole = (name ?? "").normalize("NFKC").toLowerCase().trim().replace(/\s+/g, " ");
+  if (!whole) return [];
+  const words = whole.split(/[\s\p{P}]+/u).filter(Boolean);
+  return [...new Set([whole, ...words])];
+}
+
+export const MAX_TAGS = 20;
+
+/** Tags as stored: trimmed, lower case, runs of spaces folded, once each, in the order given. */
+export function normaliseTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.normalize("NFKC").trim().toLowerCase().replace(/\s+/g, " ")).filter(Boolean))];
+}
+
+/** What a search box's text is: an email, a phone number, or words of a name. */
+export function searchKind(q: string): "email" | "phone" | "name" {
+  const t = q.trim();
+  if (t.includes("@")) return "email";
+  if (/^[+\d][\d\s().\-/]*$/.test(t) && /\d{5,}/.test(t.replace(/\D/g, ""))) return "phone";
+  return "name";
+}
+
+export const sameEmail = (a: string, b: string) => normaliseEmail(a) === normaliseEmail(b);

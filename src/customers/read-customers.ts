@@ -1,0 +1,149 @@
+/** Reading customers: the list and search, one customer's profile, what a privacy export holds. */
+import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
+import { database } from "../db/client";
+import { merchantEmailIndex, merchantPhoneIndex } from "../db/contact-index";
+import { afterSalesRequests, blocklistEntries, customerEvents, customerLinks, customers, invoices, notifications, orderLines, orders } from "../db/schema";
+import type { Env } from "../env";
+import type { Principal } from "../http/auth";
+import { merchantIndex } from "../lib/pii-crypto";
+import { type CustomerStats, customerStats, nameTerms, searchKind } from "./customer-rules";
+import { customerScope, orderStoreScope } from "./scope";
+
+export type CustomerRow = typeof customers.$inferSelect;
+export type ListFilter = {
+  q?: string | undefined;
+  country?: string | undefined;
+  tag?: string | undefined;
+  segment?: string | undefined;
+  status: CustomerRow["status"];
+  before?: string | undefined;
+  limit: number;
+};
+
+/** The search box: an email or phone is looked up by its merchant-wide blind index, a name by the blind indexes of its words. */
+function searchCondition(q: string, country: string | undefined): SQL {
+  const kind = searchKind(q);
+  if (kind !== "name") {
+    const index = kind === "email" ? merchantEmailIndex(q) : merchantPhoneIndex(q, country ?? null);
+    return sql`${customers.id} IN (SELECT customer_id FROM customer_identities WHERE kind = ${kind} AND value_index = ${index})`;
+  }
+  const words = nameTerms(q);
+  // Every word of the query among the name's (the first term is the whole query, which a longer name need not hold).
+  const wanted = (words.length > 1 ? words.slice(1) : words).map((t) => merchantIndex("name", t));
+  return and(...wanted.map((w) => sql`EXISTS (SELECT 1 FROM json_each(${customers.nameTerms}) WHERE value = ${w})`))!;
+}
+
+export async function listCustomers(env: Env, p: Principal, f: ListFilter): Promise<CustomerRow[]> {
+  return database(env)
+    .select()
+    .from(customers)
+    .where(
+      and(
+        eq(customers.status, f.status),
+        customerScope(p),
+        f.q ? searchCondition(f.q, f.country) : undefined,
+        f.tag ? sql`EXISTS (SELECT 1 FROM json_each(${customers.tags}) WHERE value = ${f.tag.trim().toLowerCase()})` : undefined,
+        f.segment ? eq(customers.rfmSegment, f.segment as NonNullable<CustomerRow["rfmSegment"]>) : undefined,
+        f.before === undefined ? undefined : lt(customers.id, f.before),
+      ),
+    )
+    .orderBy(desc(customers.id))
+    .limit(f.limit + 1)
+    .all();
+}
+
+export async function findCustomer(env: Env, p: Principal, id: string): Promise<CustomerRow | null> {
+  return (
+    (await database(env)
+      .select()
+      .from(customers)
+      .where(and(eq(customers.id, id), customerScope(p)))
+      .get()) ?? null
+  );
+}
+
+export type Profile = {
+  customer: CustomerRow;
+  orders: (typeof orders.$inferSelect)[];
+  stats: CustomerStats;
+  afterSales: (typeof afterSalesRequests.$inferSelect)[];
+  blocked: { id: string; storeId: string; kind: string }[];
+  events: (typeof customerEvents.$inferSelect)[];
+  mergedFrom: string[];
+};
+
+/** The customers merged into this one, at any depth: their notes and history are part of its profile. */
+export const mergedTree = (id: string) => sql`(WITH RECURSIVE d(id) AS (SELECT ${id} UNION SELECT c.id FROM customers c JOIN d ON c.merged_into = d.id) SELECT id FROM d)`;
+
+export async function customerProfile(env: Env, p: Principal, id: string): Promise<Profile | null> {
+  const customer = await findCustomer(env, p, id);
+  if (!customer) return null;
+  const db = database(env);
+  const linked = db.select({ id: customerLinks.orderId }).from(customerLinks).where(eq(customerLinks.customerId, id));
+  const [orderRows, afterSales, blocked, events, merged] = await db.batch([
+    db
+      .select()
+      .from(orders)
+      .where(and(inArray(orders.id, linked), orderStoreScope(p, sql`${orders.storeId}`)))
+      .orderBy(desc(orders.createdAt)),
+    db
+      .select()
+      .from(afterSalesRequests)
+      .where(and(inArray(afterSalesRequests.orderId, linked), orderStoreScope(p, sql`${afterSalesRequests.storeId}`)))
+      .orderBy(desc(afterSalesRequests.id)),
+    // Blocked in a store under any email or phone the customer ordered with there: matched through the orders' own per-store indexes.
+    db
+      .selectDistinct({ id: blocklistEntries.id, storeId: blocklistEntries.storeId, kind: blocklistEntries.kind })
+      .from(blocklistEntries)
+      .innerJoin(
+        orders,
+        and(
+          eq(orders.storeId, blocklistEntries.storeId),
+          sql`((${blocklistEntries.kind} = 'email' AND ${blocklistEntries.valueIndex} = ${orders.customerEmailIndex}) OR (${blocklistEntries.kind} = 'phone' AND ${blocklistEntries.valueIndex} = ${orders.customerPhoneIndex}))`,
+        ),
+      )
+      .where(and(inArray(orders.id, linked), orderStoreScope(p, sql`${orders.storeId}`))),
+    db
+      .select()
+      .from(customerEvents)
+      .where(sql`${customerEvents.customerId} IN ${mergedTree(id)}`)
+      .orderBy(desc(customerEvents.id))
+      .limit(200),
+    db.select({ id: customers.id }).from(customers).where(eq(customers.mergedInto, id)),
+  ]);
+  return { customer, orders: orderRows, stats: customerStats(orderRows), afterSales, blocked, events, mergedFrom: merged.map((m) => m.id) };
+}
+
+/** Everything held about a customer, unmasked, for a privacy request: the profile, and each order's lines, messages and invoice. */
+export async function customerExport(env: Env, p: Principal, id: string) {
+  const profile = await customerProfile(env, p, id);
+  if (!profile) return null;
+  const db = database(env);
+  const ids = profile.orders.map((o) => o.id);
+  const [lines, messages, invoiceRows] = ids.length
+    ? await db.batch([
+        db.select().from(orderLines).where(inArray(orderLines.orderId, ids)),
+        db.select().from(notifications).where(inArray(notifications.orderId, ids)),
+        db.select().from(invoices).where(inArray(invoices.orderId, ids)),
+      ])
+    : [[], [], []];
+  return { profile, lines, messages, invoices: invoiceRows };
+}
+
+/** The stores of every order now linked to these customers: what a merge, unmerge or erase reaches. */
+export async function storesOf(env: Env, customerIds: readonly string[]): Promise<string[]> {
+  const rows = await database(env)
+    .selectDistinct({ storeId: orders.storeId })
+    .from(orders)
+    .where(
+      inArray(
+        orders.id,
+        database(env)
+          .select({ id: customerLinks.orderId })
+          .from(customerLinks)
+          .where(inArray(customerLinks.customerId, [...customerIds])),
+      ),
+    )
+    .all();
+  return rows.map((r) => r.storeId);
+}

@@ -1,0 +1,25 @@
+/**
+ * The customers' part of the rollup cron (src/index.ts runs it beside
+ * runRollups): link what changed, backfill a slice of older orders,
+ * recount customers whose orders changed, rescore a slice of stale ones.
+ * Each step is bounded; a run that ends early leaves the rest to the next.
+ * Safe to overlap with another run: every step is idempotent and guarded.
+ */
+import type { Env } from "../env";
+import { backfillLinks, linkChangedOrders } from "./link-orders";
+import { type CustomerSyncRun, recountDirty, rescoreStale } from "./refresh-customers";
+
+/** Like the rollups' lag: an order is linked once it is this old, so whatever stamped it has committed. */
+export const CUSTOMER_LAG_MS = 60_000;
+export const CUSTOMER_BUDGET_MS = 15_000;
+
+export async function syncCustomers(env: Env, { now = Date.now(), lagMs = CUSTOMER_LAG_MS, budgetMs = CUSTOMER_BUDGET_MS } = {}): Promise<CustomerSyncRun> {
+  const deadline = Date.now() + budgetMs;
+  const upTo = Math.min(now, Date.now()) - lagMs;
+  const run: CustomerSyncRun = { linked: 0, backfilled: 0, recounted: 0, rescored: 0 };
+  for (let n = -1; n !== 0 && (run.linked === 0 || Date.now() < deadline); ) run.linked += n = await linkChangedOrders(env, { upTo });
+  for (let n = -1; n !== 0 && Date.now() < deadline; ) run.backfilled += n = await backfillLinks(env);
+  for (let n = -1; n !== 0 && (run.recounted === 0 || Date.now() < deadline); ) run.recounted += n = await recountDirty(env, { now });
+  if (Date.now() < deadline) run.rescored = await rescoreStale(env, { now });
+  return run;
+}
