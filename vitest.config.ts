@@ -30,65 +30,78 @@ const piiSecrets = {
   PII_INDEX_KEY: "1D8Es5BB1UPkjcbL5jSlgDaRhM0TCs+k5AzUeSthmVU=",
 };
 
-// Two projects. "workerd": everything that touches the runtime (D1, Durable Objects, Queues, the whole Worker,
+// Three projects. "workerd": everything that touches the runtime (D1, Durable Objects, Queues, the whole Worker,
 // and code whose answer depends on the runtime's crypto or time-zone data: `*.workerd.test.ts` under src/).
-// "domain": the pure rules beside their modules under src/, in Node. A workerd test file pays several seconds to
-// load the Worker and apply the migrations; the domain rules need neither, and run in a fraction of that.
-const workerd = defineProject({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: "./wrangler.toml" },
-      miniflare: {
-        bindings: {
-          TEST_MIGRATIONS: migrations,
-          TEST_FIXTURES: fixtures,
-          BOOTSTRAP_ADMIN_KEY: "test_bootstrap_admin_key",
-          ...webhookSecrets,
-          ...piiSecrets,
-          // The partners' sample events happened in June 2025: the suite takes them as they are. The age limit's own
-          // test (test/tracking-event-age.test.ts) runs the app with the production default.
-          TRACKING_EVENT_MAX_AGE_DAYS: "36500",
-          // Staff passwords hash at a test cost (src/staff/password.ts): hundreds of sign-ins would otherwise take minutes.
-          // The production cost has its own test (src/staff/password.workerd.test.ts).
-          PASSWORD_SCRYPT_COST: "1024,8,1",
+// "workerd-alone": the two junk walks of every route, each in a runtime of its own (below). "domain": the pure
+// rules beside their modules under src/, in Node; they need no Worker and no migrations.
+const workerdProject = (name: string, isolate: boolean, include: string[], exclude: string[] = []) =>
+  defineProject({
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            TEST_FIXTURES: fixtures,
+            BOOTSTRAP_ADMIN_KEY: "test_bootstrap_admin_key",
+            ...webhookSecrets,
+            ...piiSecrets,
+            // The partners' sample events happened in June 2025: the suite takes them as they are. The age limit's own
+            // test (test/tracking-event-age.test.ts) runs the app with the production default.
+            TRACKING_EVENT_MAX_AGE_DAYS: "36500",
+            // Staff passwords hash at a test cost (src/staff/password.ts): hundreds of sign-ins would otherwise take minutes.
+            // The production cost has its own test (src/staff/password.workerd.test.ts).
+            PASSWORD_SCRYPT_COST: "1024,8,1",
+          },
         },
+      }),
+    ],
+    test: {
+      name,
+      // Not isolated: each runner (one Miniflare, one D1, one set of Durable Objects and Queues) takes file after
+      // file, with the modules it has loaded, rather than a fresh runtime per file: loading the app and its packages
+      // was most of each file's time. test/setup.ts puts the database back to what the migrations wrote before each
+      // file, so a file still starts from nothing.
+      isolate,
+      // The packages, pre-bundled: one module each instead of hundreds (test/prebundle.mjs).
+      deps: { optimizer: { ssr: { enabled: true, include: prebundled(["src", "test"]) } } },
+      // No on-disk module cache: with it, a reused test runner is sent every module of the next file in one WebSocket
+      // message (vitest's warm-module snapshot, inlined by the Workers pool), and workerd refuses messages over 1 MiB
+      // ("Message is too large") once the graph grows past that. CI starts from a fresh clone, where the cache is empty.
+      fsModuleCache: false,
+      setupFiles: ["./test/setup.ts"],
+      // The stand-in platforms and partner receivers: a real local HTTP server the Worker reaches over the network.
+      globalSetup: ["./test/stand-in/global-setup.mjs"],
+      include,
+      exclude,
+      // Walks of every route (role matrix, junk fuzz) grow with the API, and some tests wait for the real local queue.
+      testTimeout: 30_000,
+      // The model test (test/order-model.test.ts) reads its run count, seed, replay path and invariants from here.
+      provide: {
+        modelRuns: Number(process.env.MODEL_RUNS ?? 120),
+        modelSeed: Number(process.env.MODEL_SEED ?? 20261202),
+        modelPath: process.env.MODEL_PATH ?? "",
+        modelInvariants: process.env.MODEL_INVARIANTS ?? "1,2,3,4,5",
+        modelTrace: process.env.MODEL_TRACE === "1",
+        modelImmediate: process.env.MODEL_IMMEDIATE !== "0",
+        // The API fuzz run (test/api-fuzz.test.ts): requests, seed, and the time after which it stops generating.
+        fuzzRuns: Number(process.env.FUZZ_RUNS ?? 10_000),
+        fuzzSeed: Number(process.env.FUZZ_SEED ?? 20261203),
+        fuzzSeconds: Number(process.env.FUZZ_SECONDS ?? 120),
+        fuzzConcurrency: Number(process.env.FUZZ_CONCURRENCY ?? 8),
       },
-    }),
-  ],
-  test: {
-    name: "workerd",
-    // Each runner (one Miniflare, one D1, one set of Durable Objects and Queues) takes file after file, with the
-    // modules it has loaded, rather than a fresh runtime per file: loading the app and its packages was most of each
-    // file's time. test/setup.ts empties the database before each file, so a file still starts from nothing.
-    isolate: false,
-    // The packages, pre-bundled: one module each instead of hundreds (test/prebundle.mjs).
-    deps: { optimizer: { ssr: { enabled: true, include: prebundled(["src", "test"]) } } },
-    // No on-disk module cache: with it, a reused test runner is sent every module of the next file in one WebSocket
-    // message (vitest's warm-module snapshot, inlined by the Workers pool), and workerd refuses messages over 1 MiB
-    // ("Message is too large") once the graph grows past that. CI starts from a fresh clone, where the cache is empty.
-    fsModuleCache: false,
-    setupFiles: ["./test/setup.ts"],
-    // The stand-in platforms and partner receivers: a real local HTTP server the Worker reaches over the network.
-    globalSetup: ["./test/stand-in/global-setup.mjs"],
-    include: ["test/**/*.test.ts", "src/**/*.workerd.test.ts"],
-    // Walks of every route (role matrix, junk fuzz) grow with the API, and some tests wait for the real local queue.
-    testTimeout: 30_000,
-    // The model test (test/order-model.test.ts) reads its run count, seed, replay path and invariants from here.
-    provide: {
-      modelRuns: Number(process.env.MODEL_RUNS ?? 120),
-      modelSeed: Number(process.env.MODEL_SEED ?? 20261202),
-      modelPath: process.env.MODEL_PATH ?? "",
-      modelInvariants: process.env.MODEL_INVARIANTS ?? "1,2,3,4,5",
-      modelTrace: process.env.MODEL_TRACE === "1",
-      modelImmediate: process.env.MODEL_IMMEDIATE !== "0",
-      // The API fuzz run (test/api-fuzz.test.ts): requests, seed, and the time after which it stops generating.
-      fuzzRuns: Number(process.env.FUZZ_RUNS ?? 10_000),
-      fuzzSeed: Number(process.env.FUZZ_SEED ?? 20261203),
-      fuzzSeconds: Number(process.env.FUZZ_SECONDS ?? 120),
-      fuzzConcurrency: Number(process.env.FUZZ_CONCURRENCY ?? 8),
     },
-  },
-});
+  });
+
+/**
+ * The walks of every route at once with junk (test/api-fuzz.test.ts, test/http-conventions.test.ts) get a fresh
+ * runtime each, as every file did before: they send thousands of concurrent requests through every module, and a
+ * runtime shared with earlier files has more than their own requests to answer for.
+ */
+const ALONE = ["test/api-fuzz.test.ts", "test/http-conventions.test.ts"];
+const WORKERD = ["test/**/*.test.ts", "src/**/*.workerd.test.ts"];
+const workerd = workerdProject("workerd", false, WORKERD, ALONE);
+const workerdAlone = workerdProject("workerd-alone", true, ALONE);
 
 const domain = defineProject({
   test: {
@@ -101,7 +114,7 @@ const domain = defineProject({
 
 export default defineConfig({
   test: {
-    projects: [workerd, domain],
+    projects: [workerd, workerdAlone, domain],
     // Several test files at once (test/test-workers.mjs says why).
     maxWorkers: testWorkers(),
     // OMS_SHUFFLE_SEED=n runs the files in another order: a test that leans on what an earlier file left shows up.
