@@ -341,6 +341,27 @@ describe("privacy export and erasure", () => {
   });
 });
 
+describe("store scope", () => {
+  it("refuses someone who sees one store merging, unmerging or erasing a customer who bought in another, in words, and writes nothing", async () => {
+    const a = await customer();
+    const b = await customer();
+    const { session: support } = await signedIn(["support"], { storeIds: [storeA.id] });
+    const m = await postForm(`/console/customers/${a.id}/merge`, support, { customer_id: b.id });
+    expect(m.status).toBe(403);
+    expect(textOf(m.html)).toContain("This customer also bought in stores outside yours");
+    const { session: admin } = await signedIn(["admin"], { storeIds: [storeA.id] });
+    const e = await postForm(`/console/customers/${a.id}/erase`, admin, { reason: "Customer's request" });
+    expect(e.status).toBe(403);
+    expect(textOf(e.html)).toContain("This customer also bought in stores outside yours");
+    expect((await profile(a.id)).status).toBe("active");
+    expect((await profile(a.id)).orders).toHaveLength(2);
+    // The profile shows only the orders of the reader's store.
+    const page = await openPage(`/console/customers/${a.id}`, support);
+    expect(page.html).toContain(`href="/console/orders/${a.orders[0]}"`);
+    expect(page.html).not.toContain(`href="/console/orders/${a.orders[1]}"`);
+  });
+});
+
 describe("in Chinese", () => {
   it("shows the list, the page, and refusals in Chinese", async () => {
     const c = await customer();

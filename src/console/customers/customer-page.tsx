@@ -224,13 +224,18 @@ function History({ screen, p, tz, personName, seesNotes }: { screen: Screen; p: 
       ) : (
         <ol class="plain customer-history">
           {p.events.map((e) => {
-            const other = e.other_customer_id ? e.other_customer_id : "";
+            const [before, after] = ((s as Record<string, string>)[EVENT_KEYS[e.type] ?? ""] ?? e.type).split("{other}");
+            const tags = (v: unknown) => (Array.isArray(v) && v.length ? v.join(", ") : s.none);
             return (
               <li data-event={e.type}>
                 <span class="muted">{`${dateTime(e.created_at, tz, ui.lang)} · ${personName(e.actor)}`}</span>
                 <br />
-                <strong>{fill((s as Record<string, string>)[EVENT_KEYS[e.type] ?? ""] ?? e.type, { other })}</strong>
-                {e.type === "tags_changed" && Array.isArray(e.data?.tags) ? `: ${(e.data.tags as string[]).join(", ")}` : null}
+                <strong>
+                  {before}
+                  {after !== undefined && e.other_customer_id ? <a href={customerPath(e.other_customer_id)}>{e.other_customer_id}</a> : null}
+                  {after}
+                </strong>
+                {e.type === "tags_changed" && e.data ? `: ${tags(e.data.from)} → ${tags(e.data.to)}` : null}
                 {e.body ? <p class="note-text">{e.body}</p> : e.type === "note_added" && !seesNotes ? <p class="muted">{s.note_hidden}</p> : null}
               </li>
             );
@@ -373,6 +378,7 @@ export async function customerPage(c: ConsoleContext, id: string, opts: { form?:
       </p>
       <h1 class="wrap">{title}</h1>
       {contactLine(p) ? <p class="wrap">{contactLine(p)}</p> : null}
+      {opts.form ? null : <TopProblem text={opts.refusal?.top} />}
       {p.status === "erased" ? (
         <div class="flash warn" role="status" data-erased>
           {fill(s.erased_notice, { at: dateTime(p.erased_at, tz, ui.lang) })}
@@ -404,12 +410,11 @@ export async function customerPage(c: ConsoleContext, id: string, opts: { form?:
       <div class="customers-split">
         <History screen={screen} p={p} tz={tz} personName={personName} seesNotes={seesContact} />
         <div>
-          {mayManage && active ? <TagsAndNotes screen={screen} p={p} form={opts.form ?? {}} refusal={opts.refusal} /> : null}
+          {mayManage && active ? <TagsAndNotes screen={screen} p={p} form={opts.form ?? {}} refusal={opts.form ? opts.refusal : undefined} /> : null}
           {mayManage && active ? <Merge screen={screen} p={p} q={mergeQ} found={found} /> : null}
           {mayManage && p.status === "merged" && p.merged_into ? (
             <section class="card" id="unmerge" aria-labelledby="h-unmerge">
               <h2 id="h-unmerge">{s.unmerge_title}</h2>
-              {!opts.form ? <TopProblem text={opts.refusal?.top} /> : null}
               <p>{fill(s.unmerge_intro, { id: p.merged_into })}</p>
               <form method="post" action={customerPath(p.id, "/unmerge")} data-confirm={s.unmerge_confirm}>
                 <Csrf ui={ui} />

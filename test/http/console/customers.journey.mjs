@@ -62,7 +62,7 @@ test("support finds a customer, tags them, notes, merges another after confirmin
     await page.getByLabel("Search", { exact: true }).fill(ADA.email.toUpperCase());
     await Promise.all([page.waitForURL(/q=/), page.getByRole("button", { name: "Search" }).click()]);
     const row = page.locator(`[data-customer="${ada.id}"]`);
-    assert.match(await row.innerText(), /\$30\.50/);
+    assert.match(await row.textContent(), /\$30\.50/);
     assert.ok(await page.getByRole("link", { name: "Download CSV" }).isVisible());
     await shot(page, "customers-list-search-en-1280");
     await Promise.all([page.waitForURL(/\/console\/customers\/cst_/), row.getByRole("link", { name: ADA.name }).click()]);
@@ -74,7 +74,7 @@ test("support finds a customer, tags them, notes, merges another after confirmin
     assert.equal((await page.locator("[data-tags]").textContent()).trim(), "vip, wholesale");
     await page.getByLabel("New note").fill("Prefers deliveries after 6 pm");
     await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Add note" }).click()]);
-    assert.match(await page.locator(".customer-history").innerText(), /Prefers deliveries after 6 pm/);
+    assert.match(await page.locator(".customer-history").textContent(), /Prefers deliveries after 6 pm/);
 
     // Merge: find Grace by phone, confirm with both named.
     await page.getByLabel("Find the other customer").fill(GRACE.phone);
@@ -115,7 +115,7 @@ test("admin erases a customer after giving a reason; the page shows the erased s
     assert.match(await page.locator(".flash.ok").textContent(), /Erased: personal data removed from 1 orders?/);
     assert.ok(await page.locator("[data-erased]").isVisible());
     assert.equal((await page.locator("h1").textContent()).trim(), "[erased]");
-    assert.doesNotMatch(await page.locator("main").innerText(), new RegExp(GRACE.email));
+    assert.doesNotMatch(await page.locator("main").textContent(), new RegExp(GRACE.email));
     await shot(page, "customers-erased-en-360");
   } finally {
     await page.context().close();
