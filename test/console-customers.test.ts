@@ -303,7 +303,7 @@ describe("privacy export and erasure", () => {
 
     const r = await postForm(`/console/customers/${c.id}/erase`, session, { reason: "Customer's email of 2026-12-01" });
     expect(r.status).toBe(303);
-    expect(flashOf(r.headers)?.text).toBe("Erased: personal data removed from 2 orders.");
+    expect(flashOf(r.headers)?.text).toBe("Erased: personal data removed from their orders (2).");
     const after = await openPage(`/console/customers/${c.id}`, session);
     const text = textOf(after.html);
     expect(after.html).toContain("data-erased");
