@@ -105,6 +105,13 @@ details.floor-dims{border:1px solid var(--line);border-radius:var(--radius);marg
 .insights .valuation{margin-top:16px}.insights .valuation h2{margin-top:0}section[data-report=stock] th{white-space:normal;min-width:4.5em}section[data-report=stock] td .mono{white-space:nowrap}
 ul.report-list{list-style:none;padding:0;margin:0;display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr))}ul.report-list li{margin:0}ul.report-list h2{margin-top:0}
 fieldset.group-by{border:1px solid var(--line);border-radius:6px;margin:12px 0;display:flex;flex-wrap:wrap;gap:4px 16px}label.check{font-weight:400;display:inline-flex;gap:6px;align-items:center}
+/* customers */
+.customers td,.customers dd,.customers li{overflow-wrap:anywhere}.customers .nowrap{white-space:nowrap}.customers ul.plain,.customers ol.plain{list-style:none;padding:0;margin:0}
+.customers .table-wrap{margin-bottom:16px}.customers .grid{margin-bottom:16px;grid-template-columns:repeat(auto-fit,minmax(min(100%,320px),1fr))}.customers .card>h2:first-child{margin-top:0}
+.customers-split{display:grid;gap:16px;grid-template-columns:minmax(0,1fr)}@media (min-width:1000px){.customers-split{grid-template-columns:minmax(0,3fr) minmax(0,2fr);align-items:start}}
+.customers-split>div>.card{margin-bottom:16px}.customer-history li{padding:6px 0;border-bottom:1px solid var(--line)}.customer-history .note-text{margin:4px 0 0;white-space:pre-wrap}
+.merge-candidates li{padding:4px 0}.button.danger{background:var(--bad);border-color:var(--bad);color:#fff}.customers textarea{width:100%;font:inherit}
+@media (max-width:640px){.customers dl.facts{grid-template-columns:minmax(0,2fr) minmax(0,3fr)}table.customers-stack td{flex-wrap:wrap}table.customers-stack td>*{min-width:0}table.customers-stack td.num{justify-content:flex-start}}
 /* orders */
 .orders-area td,.orders-area dd,.orders-area li{overflow-wrap:anywhere}
 .saved-views{list-style:none;padding:0;margin:0 0 12px}.saved-views button.link{background:none;border:0;color:#b42318;padding:2px 8px;cursor:pointer;font:inherit;font-weight:700}.saved-views li{display:inline-flex;align-items:center;gap:2px;margin-right:12px}.saved-views form{display:inline}

@@ -10,6 +10,7 @@ describe("pageOfId", () => {
     expect(pageOfId("st_demo")).toBe("/console/settings/stores/st_demo");
     expect(pageOfId("po_01JQ5Z8W3K2M4N6P8R0T2V4X6Y")).toBe("/console/purchasing/orders/po_01JQ5Z8W3K2M4N6P8R0T2V4X6Y");
     expect(pageOfId("sup_01JQ5Z8W3K2M4N6P8R0T2V4X6Y")).toBe("/console/purchasing/suppliers/sup_01JQ5Z8W3K2M4N6P8R0T2V4X6Y");
+    expect(pageOfId("cst_01JQ5Z8W3K2M4N6P8R0T2V4X6Y")).toBe("/console/customers/cst_01JQ5Z8W3K2M4N6P8R0T2V4X6Y");
   });
 
   it("leaves alone what has no page or is not an id", () => {

@@ -21,6 +21,7 @@ export const SECTIONS = [
   { id: "purchasing", path: "/console/purchasing", anyOf: ["procurement:read"] },
   { id: "logistics", path: "/console/logistics", anyOf: ["shipments:handover", "logistics_exceptions:read"] },
   { id: "after_sales", path: "/console/after-sales", anyOf: ["after_sales:read"] },
+  { id: "customers", path: "/console/customers", anyOf: ["customers:read"] },
   { id: "dashboard", path: "/console/dashboard", anyOf: ["reports:read"] },
   { id: "reports", path: "/console/reports", anyOf: ["reports:read"] },
   {
@@ -71,6 +72,7 @@ const PAGE_OF_PREFIX: Record<string, string> = {
   whs: "/console/settings/webhooks/",
   sup: "/console/purchasing/suppliers/",
   po: "/console/purchasing/orders/",
+  cst: "/console/customers/",
 };
 
 /** The console page of what `id` names, when it has one; each page checks its own permission. */

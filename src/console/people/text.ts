@@ -400,6 +400,7 @@ const AREA_NAMES = dictionary(
     tracking: "Tracking",
     logistics_exceptions: "Delivery exceptions",
     after_sales: "After-sales",
+    customers: "Customers",
     channels: "Sales channels",
     events: "Change feed",
     webhooks: "Webhooks",
@@ -430,6 +431,7 @@ const AREA_NAMES = dictionary(
     tracking: "物流跟踪",
     logistics_exceptions: "配送异常",
     after_sales: "售后",
+    customers: "客户",
     channels: "销售渠道",
     events: "变更推送",
     webhooks: "Webhook",
@@ -444,6 +446,8 @@ const VERBS = dictionary(
   {
     read: "see",
     manage: "manage",
+    export: "export (privacy)",
+    erase: "erase (privacy)",
     create: "create",
     write: "change",
     edit: "edit",
@@ -468,6 +472,8 @@ const VERBS = dictionary(
   {
     read: "查看",
     manage: "管理",
+    export: "导出（隐私）",
+    erase: "抹除（隐私）",
     create: "创建",
     write: "修改",
     edit: "编辑",
