@@ -44,6 +44,7 @@ describe("names, tags and the search box", () => {
     expect(searchKind("Ada@Example.com")).toBe("email");
     expect(searchKind("+1 (415) 555-0100")).toBe("phone");
     expect(searchKind("13800138000")).toBe("phone");
+    expect(searchKind("(415) 555-0100")).toBe("phone");
     expect(searchKind("Ada 2")).toBe("name");
     expect(searchKind("王小明")).toBe("name");
   });

@@ -68,7 +68,8 @@ export function normaliseTags(tags: readonly string[]): string[] {
 export function searchKind(q: string): "email" | "phone" | "name" {
   const t = q.trim();
   if (t.includes("@")) return "email";
-  if (/^[+\d][\d\s().\-/]*$/.test(t) && /\d{5,}/.test(t.replace(/\D/g, ""))) return "phone";
+  // A phone as people type it: "+1 …", "0415 …", "(415) 555-0100".
+  if (/^[+(\d][\d\s().\-/]*$/.test(t) && /\d{5,}/.test(t.replace(/\D/g, ""))) return "phone";
   return "name";
 }
 
