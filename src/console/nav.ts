@@ -23,6 +23,7 @@ export const SECTIONS = [
   { id: "after_sales", path: "/console/after-sales", anyOf: ["after_sales:read"] },
   { id: "dashboard", path: "/console/dashboard", anyOf: ["reports:read"] },
   { id: "reports", path: "/console/reports", anyOf: ["reports:read"] },
+  { id: "finance", path: "/console/finance", anyOf: ["finance:read", "finance:reconcile"] },
   {
     id: "settings",
     path: "/console/settings",
@@ -71,6 +72,7 @@ const PAGE_OF_PREFIX: Record<string, string> = {
   whs: "/console/settings/webhooks/",
   sup: "/console/purchasing/suppliers/",
   po: "/console/purchasing/orders/",
+  stl: "/console/finance/settlements/",
 };
 
 /** The console page of what `id` names, when it has one; each page checks its own permission. */

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { afterSalesPages } from "./after-sales/routes";
 import { CONSOLE_CSS, CONSOLE_JS, assetVersions } from "./assets";
 import type { ConsoleEnv } from "./context";
+import { financePages } from "./finance/routes";
 import { floorPages } from "./floor/routes";
 import { consoleSession, notFoundPage, uiOf } from "./guard";
 import { insightsPages } from "./insights/routes";
@@ -64,6 +65,7 @@ consoleRoutes.route("/", purchasingPages);
 consoleRoutes.route("/", logisticsPages);
 consoleRoutes.route("/", afterSalesPages);
 consoleRoutes.route("/", insightsPages);
+consoleRoutes.route("/", financePages);
 consoleRoutes.route("/", settingsPages);
 consoleRoutes.route("/", peoplePages);
 
