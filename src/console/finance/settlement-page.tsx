@@ -216,5 +216,5 @@ export async function resolveLine(c: ConsoleContext, id: string, lineNo: string)
   const r = await api<LineView>(c, `/v1/settlements/${id}/lines/${line}/resolve`, { body: { note } });
   if (r.ok) return doneRedirect(c, `${back}#lines`, { kind: "ok", text: fill(f.resolved_ok, { n: line }) });
   if (r.status === 404) return notFoundPage(c);
-  return doneRedirect(c, `${back}#line-${line}`, { kind: "bad", text: `${fill(f.row_n, { n: line })}: ${problemText(r.body, ui.lang)}` });
+  return doneRedirect(c, `${back}#line-${line}`, { kind: "bad", text: fill(f.row_problem, { n: line, message: problemText(r.body, ui.lang) }) });
 }

@@ -24,7 +24,7 @@ export type SettlementView = z.infer<typeof Settlement>;
 const PAGE_SIZE = 25;
 
 /** What the import form was sent with, and what the API said was wrong with the file. */
-type Typed = { store: string; format: string; top?: string | undefined; rows?: { row: string; message: string }[] };
+type Typed = { store: string; format: string; top?: string | undefined; rows?: string[] };
 
 function ImportForm({ screen, stores, typed }: { screen: Screen; stores: StoreFacts[]; typed: Typed }) {
   const { ui, f } = screen;
@@ -36,9 +36,7 @@ function ImportForm({ screen, stores, typed }: { screen: Screen; stores: StoreFa
       {typed.rows?.length ? (
         <ul class="row-problems" id="file-problems">
           {typed.rows.map((r) => (
-            <li>
-              <strong>{r.row}</strong>: {r.message}
-            </li>
+            <li>{r}</li>
           ))}
         </ul>
       ) : null}
@@ -169,7 +167,8 @@ export async function importSettlement(c: ConsoleContext): Promise<Response> {
   if (r.status === 422 && r.body.errors?.length) {
     const rows = r.body.errors.map((e) => {
       const n = /^body\.line\.(\d+)$/.exec(e.field)?.[1];
-      return { row: n ? fill(f.row_n, { n }) : f.the_file, message: ui.lang === "zh-CN" ? rowMessageZh(e.message) : e.message };
+      const message = ui.lang === "zh-CN" ? rowMessageZh(e.message) : e.message;
+      return n ? fill(f.row_problem, { n, message }) : fill(f.file_problem, { message });
     });
     return settlementsPage(c, { ...typed, top: f.file_refused, rows }, 422);
   }
