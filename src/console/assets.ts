@@ -114,7 +114,7 @@ details.floor-dims{border:1px solid var(--line);border-radius:var(--radius);marg
 ul.report-list{list-style:none;padding:0;margin:0;display:grid;gap:12px;grid-template-columns:repeat(auto-fit,minmax(min(100%,300px),1fr))}ul.report-list li{margin:0}ul.report-list h2{margin-top:0}
 fieldset.group-by{border:1px solid var(--line);border-radius:6px;margin:12px 0;display:flex;flex-wrap:wrap;gap:4px 16px}label.check{font-weight:400;display:inline-flex;gap:6px;align-items:center}
 /* orders */
-.orders-area td,.orders-area dd,.orders-area li{overflow-wrap:anywhere}
+.orders-area td,.orders-area dd,.orders-area li,.orders-area h1{overflow-wrap:anywhere}
 .saved-views{list-style:none;padding:0;margin:0 0 12px}.saved-views button.link{background:none;border:0;color:#b42318;padding:2px 8px;cursor:pointer;font:inherit;font-weight:700}.saved-views li{display:inline-flex;align-items:center;gap:2px;margin-right:12px}.saved-views form{display:inline}
 `;
 
