@@ -72,7 +72,7 @@ test("finance reads the summary and a ledger, imports a payout file and works it
     assert.ok(await page.getByRole("heading", { name: "Daily finance summary", level: 1 }).isVisible());
     await page.getByLabel("Store", { exact: true }).selectOption(STORE);
     await Promise.all([page.waitForURL(/store=st_demo/), page.getByRole("button", { name: "Apply" }).click()]);
-    const table = await page.locator("table").first().innerText();
+    const table = await page.locator("table").first().textContent();
     assert.match(table, /Gross profit/);
     assert.match(table, /Demo Store/);
     await shot(page, "finance-summary-en-1280");
@@ -83,8 +83,8 @@ test("finance reads the summary and a ledger, imports a payout file and works it
     // The order's Ledger card: the capture, its fee, gross profit 12.50 - 0.66.
     await page.goto(`${ctx.server.base}/console/orders/${captures[0].orderId}`);
     const ledger = page.locator("#ledger");
-    assert.match(await ledger.innerText(), /Captured[\s\S]*Payment report[\s\S]*\$12\.50/);
-    assert.equal(await ledger.locator('[data-gross-profit="USD"]').innerText(), "$11.84");
+    assert.match(await ledger.textContent(), /Captured[\s\S]*Payment report[\s\S]*\$12\.50/);
+    assert.equal(await ledger.locator('[data-gross-profit="USD"]').textContent(), "$11.84");
     await ledger.scrollIntoViewIfNeeded();
     await shot(page, "finance-order-ledger-en-1280");
 
@@ -98,22 +98,22 @@ test("finance reads the summary and a ledger, imports a payout file and works it
     await page.getByLabel("File (CSV)").setInputFiles({ name: `payout-${tag}.csv`, mimeType: "text/csv", buffer: Buffer.from(file.csv) });
     await Promise.all([page.waitForURL(/\/console\/finance\/settlements\/stl_/), page.getByRole("button", { name: "Import and reconcile" }).click()]);
     made.settlementId = new URL(page.url()).pathname.split("/").pop();
-    assert.match(await page.locator(".flash.ok").innerText(), /^Imported and reconciled: \d+ rows, \d+ to work\.$/);
-    assert.equal(await page.locator('[data-count="amount_differs"] .badge').innerText(), "1");
-    assert.equal(await page.locator('[data-count="not_ours"] .badge').innerText(), "1");
+    assert.match(await page.locator(".flash.ok").textContent(), /^Imported and reconciled: \d+ rows, \d+ to work\.$/);
+    assert.equal(await page.locator('[data-count="amount_differs"] .badge').textContent(), "1");
+    assert.equal(await page.locator('[data-count="not_ours"] .badge').textContent(), "1");
     const differs = page.locator('[data-status="amount_differs"]');
-    assert.match(await differs.innerText(), new RegExp(captures[1].reference));
+    assert.match(await differs.textContent(), new RegExp(captures[1].reference));
     await shot(page, "finance-settlement-worklist-en-1280");
 
     // Resolved with a note: the row says who and when.
     await differs.getByLabel("Note").fill("Stripe rounded the charge up a cent; booked by hand");
     await Promise.all([page.waitForEvent("load"), differs.getByRole("button", { name: "Resolve" }).click()]);
-    assert.match(await page.locator(".flash.ok").innerText(), /^Row \d+ resolved\.$/);
+    assert.match(await page.locator(".flash.ok").textContent(), /^Row \d+ resolved\.$/);
     assert.equal(await page.locator('[data-status="amount_differs"]').count(), 0);
     await page.getByLabel("Show").selectOption("resolved");
     await page.waitForURL(/status=resolved/);
     assert.match(
-      await page.locator('[data-status="amount_differs"] .resolution').innerText(),
+      await page.locator('[data-status="amount_differs"] .resolution').textContent(),
       /^Resolved by Fang Finance, .+: Stripe rounded the charge up a cent; booked by hand$/,
     );
     await shot(page, "finance-settlement-resolved-en-1280");
@@ -124,7 +124,7 @@ test("finance reads the summary and a ledger, imports a payout file and works it
     await page.getByLabel("Format").selectOption("stripe_balance");
     await page.getByLabel("File (CSV)").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(BAD_FILE) });
     await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Import and reconcile" }).click()]);
-    assert.match(await page.locator("#file-problems").innerText(), /Row 2: amount: USD has 2 decimal places; got 3/);
+    assert.match(await page.locator("#file-problems").textContent(), /Row 2: amount: USD has 2 decimal places; got 3/);
     await shot(page, "finance-import-refused-en-1280");
     await switchLanguage(page, "zh-CN");
     await page.goto(`${ctx.server.base}/console/finance/settlements/${made.settlementId}`);
@@ -134,7 +134,7 @@ test("finance reads the summary and a ledger, imports a payout file and works it
     await page.getByLabel("格式").selectOption("stripe_balance");
     await page.getByLabel("文件（CSV）").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(BAD_FILE) });
     await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "导入并对账" }).click()]);
-    assert.match(await page.locator("#file-problems").innerText(), /第 2 行：金额：USD 只有 2 位小数，此处为 3 位/);
+    assert.match(await page.locator("#file-problems").textContent(), /第 2 行：金额：USD 只有 2 位小数，此处为 3 位/);
     await shot(page, "finance-import-refused-zh-CN-1280");
   } finally {
     await page.context().close();
@@ -196,7 +196,7 @@ test("every finance page reads well at 360 and 1280 px in both languages", { tim
       await page.locator("#import-format").selectOption("stripe_balance");
       await page.locator("#import-file").setInputFiles({ name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from(BAD_FILE) });
       await Promise.all([page.waitForEvent("load"), page.locator("form.finance-form button[type=submit]").click()]);
-      assert.match(await page.locator("#file-problems").innerText(), /(Row 2|第 2 行)/);
+      assert.match(await page.locator("#file-problems").textContent(), /(Row 2|第 2 行)/);
     },
   });
   for (const r of refused) assert.ok(r.overflow <= 0, `the refusal: no sideways scrolling at ${r.width}px (${r.lang}): ${r.overflow}px`);
