@@ -11,6 +11,7 @@ import type { ApiAnswer } from "../api";
 import { dateTime, money } from "../format";
 import type { Lang } from "../i18n";
 import { DataTable } from "../insights/view";
+import { problemText } from "../problems";
 import { FINANCE, wordOf } from "./text";
 
 export type LedgerView = z.infer<typeof OrderLedger>;
@@ -24,7 +25,7 @@ export function LedgerCard({ ledger, lang, timeZone }: { ledger: ApiAnswer<Ledge
     <section class="card" aria-labelledby="ledger-h" id="ledger">
       <h2 id="ledger-h">{f.ledger}</h2>
       {!ledger.ok ? (
-        <p class="muted">{ledger.body.detail ?? ledger.body.title}</p>
+        <p class="muted">{problemText(ledger.body, lang)}</p>
       ) : !ledger.body.entries.length ? (
         <p class="muted">{f.ledger_none}</p>
       ) : (
