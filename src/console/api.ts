@@ -27,6 +27,8 @@ export type CallOptions = {
   method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** Sent as JSON. */
   body?: unknown;
+  /** Sent as it is, with its own content type (a settlement file as text/csv); instead of `body`. */
+  content?: { type: string; data: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> };
   /** Appended to the path; undefined and "" values are left out. */
   query?: Record<string, string | number | boolean | undefined | null | readonly string[]>;
   /** Extra headers (e.g. idempotency-key). */
@@ -60,12 +62,15 @@ function apiRequest(c: Context, path: string, opts: CallOptions, principal: Prin
     if (value) headers.set(name, value);
   }
   if (principal?.session) headers.set("x-csrf-token", principal.session.csrfToken);
-  let body: string | undefined;
-  if (opts.body !== undefined) {
+  let body: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | undefined;
+  if (opts.content) {
+    headers.set("content-type", opts.content.type);
+    body = opts.content.data;
+  } else if (opts.body !== undefined) {
     headers.set("content-type", "application/json");
     body = JSON.stringify(opts.body);
   }
-  const request = new Request(url, { method: opts.method ?? (opts.body === undefined ? "GET" : "POST"), headers, body });
+  const request = new Request(url, { method: opts.method ?? (body === undefined ? "GET" : "POST"), headers, body });
   return principal && !opts.anonymous ? vouchFor(request, principal) : request;
 }
 

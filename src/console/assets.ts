@@ -73,6 +73,14 @@ fieldset.purchasing-line{display:grid;gap:0 12px;grid-template-columns:minmax(0,
 ul.purchasing-prices{margin:0;padding-left:1.1em}.purchasing-receipt{border-top:1px solid var(--line);padding-top:8px;margin-top:8px}.purchasing-receipt h3{font-size:1rem;margin:4px 0 8px}.purchasing-receipt dl{margin-bottom:8px}
 .badge.info{background:#e8efff;color:#1f4fd1}
 @media (max-width:640px){.purchasing dl.facts{grid-template-columns:minmax(0,2fr) minmax(0,3fr)}table.purchasing-stack td{flex-wrap:nowrap}table.purchasing-stack td>*{min-width:0}table.purchasing-stack td:empty{display:none}}
+/* finance */
+.finance-tabs{margin-bottom:12px}.finance-tabs a{padding:6px 12px;border:1px solid var(--line);border-radius:6px;text-decoration:none;background:var(--card)}.finance-tabs a[aria-current=page]{background:var(--brand);color:var(--brand-ink);border-color:var(--brand)}
+.finance td,.finance dd,.finance h1,.finance li{overflow-wrap:break-word}.finance .mono,.mono-heading{overflow-wrap:anywhere}h1.mono-heading{font-size:1.3rem}.finance .card>h2:first-child{margin-top:0}
+ul.status-counts{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:8px 16px}ul.status-counts a[aria-current]{font-weight:700}
+ol.settlement-lines{list-style:none;margin:12px 0 0;padding:0;display:grid;gap:12px;grid-template-columns:minmax(0,1fr)}@media (min-width:1000px){ol.settlement-lines{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
+.line-card{border:1px solid var(--line);border-radius:6px;padding:8px 12px}.line-card .line-head{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin-bottom:6px}.line-card dl.facts{grid-template-columns:minmax(0,2fr) minmax(0,3fr)}
+.resolve-form{margin-top:8px}.resolve-form textarea{width:100%}.resolution{margin:8px 0 0;padding:6px 8px;background:var(--ok-bg);border-radius:6px}ul.row-problems{color:var(--bad);margin:0 0 12px;padding-left:1.2em}
+.finance-form input[type=file]{max-width:100%}.finance-form .actions{margin-top:12px}
 /* settings */
 .settings-split{display:grid;gap:16px;grid-template-columns:minmax(0,1fr)}@media (min-width:960px){.settings-split{grid-template-columns:minmax(0,3fr) minmax(0,2fr);align-items:start}.settings-split .dry-run{position:sticky;top:8px}}
 .settings-tabs ul{list-style:none;display:flex;flex-wrap:wrap;gap:4px;margin:0 0 12px;padding:0;border-bottom:1px solid var(--line)}.settings-tabs ul a{display:block;padding:8px 12px;text-decoration:none;border-radius:6px 6px 0 0}.settings-tabs ul a[aria-current=page]{background:var(--card);border:1px solid var(--line);border-bottom-color:var(--card);margin-bottom:-1px;font-weight:600}
@@ -113,7 +121,7 @@ fieldset.group-by{border:1px solid var(--line);border-radius:6px;margin:12px 0;d
 .merge-candidates li{padding:4px 0}.button.danger{background:var(--bad);border-color:var(--bad);color:#fff}.customers textarea{width:100%;font:inherit}
 @media (max-width:640px){.customers dl.facts{grid-template-columns:minmax(0,2fr) minmax(0,3fr)}table.customers-stack td{flex-wrap:wrap}table.customers-stack td>*{min-width:0}table.customers-stack td.num{justify-content:flex-start}}
 /* orders */
-.orders-area td,.orders-area dd,.orders-area li{overflow-wrap:anywhere}
+.orders-area td,.orders-area dd,.orders-area li,.orders-area h1{overflow-wrap:anywhere}
 .saved-views{list-style:none;padding:0;margin:0 0 12px}.saved-views button.link{background:none;border:0;color:#b42318;padding:2px 8px;cursor:pointer;font:inherit;font-weight:700}.saved-views li{display:inline-flex;align-items:center;gap:2px;margin-right:12px}.saved-views form{display:inline}
 `;
 

@@ -24,6 +24,7 @@ export const SECTIONS = [
   { id: "customers", path: "/console/customers", anyOf: ["customers:read"] },
   { id: "dashboard", path: "/console/dashboard", anyOf: ["reports:read"] },
   { id: "reports", path: "/console/reports", anyOf: ["reports:read"] },
+  { id: "finance", path: "/console/finance", anyOf: ["finance:read", "finance:reconcile"] },
   {
     id: "settings",
     path: "/console/settings",
@@ -73,6 +74,7 @@ const PAGE_OF_PREFIX: Record<string, string> = {
   sup: "/console/purchasing/suppliers/",
   po: "/console/purchasing/orders/",
   cst: "/console/customers/",
+  stl: "/console/finance/settlements/",
 };
 
 /** The console page of what `id` names, when it has one; each page checks its own permission. */

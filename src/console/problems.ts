@@ -34,6 +34,7 @@ const CODES = dictionary(
     wrong_proof: "The password or code is not right.",
     invalid_parameters: "Some filters need another look.",
     not_invoiceable: "An invoice is issued once the order is approved, and not for a cancelled order.",
+    not_unmatched: "Only rows that did not match are resolved.",
   },
   {
     validation_failed: "部分字段需要检查。",
@@ -61,6 +62,7 @@ const CODES = dictionary(
     wrong_proof: "密码或验证码不正确。",
     invalid_parameters: "部分筛选条件需要检查。",
     not_invoiceable: "订单审核通过后才能开具发票，已取消的订单不能开票。",
+    not_unmatched: "只有未匹配的行需要处理。",
   },
 );
 

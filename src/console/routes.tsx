@@ -9,6 +9,7 @@ import { afterSalesPages } from "./after-sales/routes";
 import { CONSOLE_CSS, CONSOLE_JS, assetVersions } from "./assets";
 import type { ConsoleEnv } from "./context";
 import { customerPages } from "./customers/routes";
+import { financePages } from "./finance/routes";
 import { floorPages } from "./floor/routes";
 import { consoleSession, notFoundPage, uiOf } from "./guard";
 import { insightsPages } from "./insights/routes";
@@ -66,6 +67,7 @@ consoleRoutes.route("/", logisticsPages);
 consoleRoutes.route("/", afterSalesPages);
 consoleRoutes.route("/", customerPages);
 consoleRoutes.route("/", insightsPages);
+consoleRoutes.route("/", financePages);
 consoleRoutes.route("/", settingsPages);
 consoleRoutes.route("/", peoplePages);
 

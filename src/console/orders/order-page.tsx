@@ -12,6 +12,7 @@ import type { OrderTracking } from "../../logistics/schemas";
 import type { ORDER_EVENTS } from "../../orders/lifecycle";
 import type { Order, OrderEventSchema } from "../../orders/schemas";
 import { isInvoiceable } from "../../finance/invoice-rules";
+import { LedgerCard, type LedgerView } from "../finance/ledger-card";
 import { api, type ApiAnswer } from "../api";
 import { formatsOf, storesOf, type ConsoleContext } from "../context";
 import { dateTime, money } from "../format";
@@ -82,7 +83,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
   const w = ORDERS_TEXT[ui.lang];
   const may = (p: Permission) => allows(ui.principal, p);
   const path = (rest = "") => `/v1/orders/${id}${rest}`;
-  const [order, events, audits, shipments, tracking, messages, afterSales, notes, stores, invoice] = await Promise.all([
+  const [order, events, audits, shipments, tracking, messages, afterSales, notes, stores, invoice, ledger] = await Promise.all([
     api<z.infer<typeof Order>>(c, path()),
     api<{ data: z.infer<typeof OrderEventSchema>[] }>(c, path("/events"), { query: { limit: 200 } }),
     may("audit:read") ? api<{ data: z.infer<typeof AuditResultSchema>[] }>(c, path("/audits")) : skip<never>(),
@@ -93,6 +94,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
     api<{ data: Note[] }>(c, path("/notes")),
     storesOf(c),
     may("invoices:read") ? api<InvoiceSummary>(c, path("/invoice")) : skip<never>(),
+    may("finance:read") ? api<LedgerView>(c, path("/ledger")) : skip<LedgerView>(),
   ]);
   if (!order.ok) return notFoundPage(c);
   const o = order.body;
@@ -201,6 +203,8 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
       {invoice ? (
         <InvoiceCard id={id} status={o.status} invoice={invoice.ok ? invoice.body : null} mayIssue={may("invoices:issue")} w={w} ui={ui} at={(t) => at(t)} cash={(a) => cash(a)} />
       ) : null}
+
+      {ledger ? <LedgerCard ledger={ledger} lang={ui.lang} timeZone={timeZone} /> : null}
 
       <section class="card" aria-labelledby="lines-h">
         <h2 id="lines-h">{w.lines}</h2>

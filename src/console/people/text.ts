@@ -408,6 +408,7 @@ const AREA_NAMES = dictionary(
     activity: "Activity log",
     procurement: "Purchasing",
     invoices: "Invoices",
+    finance: "Finance",
   },
   {
     orders: "订单",
@@ -439,6 +440,7 @@ const AREA_NAMES = dictionary(
     activity: "操作日志",
     procurement: "采购",
     invoices: "发票",
+    finance: "财务",
   },
 );
 
@@ -448,6 +450,7 @@ const VERBS = dictionary(
     manage: "manage",
     export: "export (privacy)",
     erase: "erase (privacy)",
+    reconcile: "reconcile settlements",
     create: "create",
     write: "change",
     edit: "edit",
@@ -474,6 +477,7 @@ const VERBS = dictionary(
     manage: "管理",
     export: "导出（隐私）",
     erase: "抹除（隐私）",
+    reconcile: "结算对账",
     create: "创建",
     write: "修改",
     edit: "编辑",

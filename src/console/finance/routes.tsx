@@ -1,0 +1,28 @@
+/**
+ * Finance: the daily finance summary (finance:read), and settlements, their
+ * import and their worklist (finance:reconcile). The order page's Ledger card
+ * is ./ledger-card.tsx. Each page checks its permission first; the API checks
+ * again.
+ */
+import { Hono } from "hono";
+import { allows } from "../../http/auth";
+import type { ConsoleEnv } from "../context";
+import { need, uiOf } from "../guard";
+import { resolveLine, settlementPage } from "./settlement-page";
+import { importSettlement, settlementsPage } from "./settlements";
+import { summaryCsv, summaryPage } from "./summary";
+
+export const financePages = new Hono<ConsoleEnv>();
+
+// Someone who reconciles but may not read the summary starts at the settlements.
+financePages.get("/console/finance", (c) =>
+  !allows(uiOf(c).principal, "finance:read") && allows(uiOf(c).principal, "finance:reconcile")
+    ? c.redirect("/console/finance/settlements", 303)
+    : (need(c, "finance:read") ?? summaryPage(c)),
+);
+financePages.get("/console/finance/summary.csv", (c) => need(c, "finance:read") ?? summaryCsv(c));
+
+financePages.get("/console/finance/settlements", (c) => need(c, "finance:reconcile") ?? settlementsPage(c));
+financePages.post("/console/finance/settlements", (c) => need(c, "finance:reconcile") ?? importSettlement(c));
+financePages.get("/console/finance/settlements/:id", (c) => need(c, "finance:reconcile") ?? settlementPage(c, c.req.param("id")));
+financePages.post("/console/finance/settlements/:id/lines/:line/resolve", (c) => need(c, "finance:reconcile") ?? resolveLine(c, c.req.param("id"), c.req.param("line")));
