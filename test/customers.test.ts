@@ -48,6 +48,22 @@ beforeAll(async () => {
 });
 
 describe("recognition", () => {
+  it("links, shows and exports a customer with more orders than D1 binds in one statement", async () => {
+    // 101 orders of one buyer, linked in one pass of 200: each list of order ids goes to D1 as one parameter.
+    const p = person();
+    const placed = [];
+    for (let i = 0; i < 101; i++) placed.push(await createOrder(storeA.id, customerOf(p)));
+    await sync();
+    const c = await one(p.email);
+    expect(await linksOf(c.id)).toHaveLength(101);
+    expect((await profile(c.id)).body.orders).toHaveLength(101);
+    const exported = await api(`/v1/customers/${c.id}/export`);
+    expect(exported.status).toBe(200);
+    const orders = exported.body.orders as { id: string; lines: unknown[] }[];
+    expect(new Set(orders.map((o) => o.id))).toEqual(new Set(placed.map((o) => o.id)));
+    expect(orders.every((o) => o.lines.length > 0)).toBe(true);
+  }, 120_000);
+
   it("knows one person across stores by email however it is typed, and by phone alone", async () => {
     const p = person();
     const o1 = await createOrder(storeA.id, customerOf(p));

@@ -12,7 +12,7 @@
  */
 import { eq, inArray, sql } from "drizzle-orm";
 import { batch, statement } from "../analytics/d1";
-import { database } from "../db/client";
+import { database, d1 as binding } from "../db/client";
 import { customerLinks, invoices, orders } from "../db/schema";
 import type { Env } from "../env";
 import { newId, randomToken } from "../lib/ids";
@@ -24,7 +24,7 @@ export const ERASED = "[erased]";
 export type EraseResult = { ok: true; orders: number; erasedAt: number } | { ok: false; code: "not_found" | "customer_not_active"; message: string };
 
 export async function eraseCustomer(env: Env, { id, actor, reason }: { id: string; actor: string; reason: string }): Promise<EraseResult> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const db = database(env);
   const customer = await d1.prepare("SELECT status FROM customers WHERE id = ?").bind(id).first<{ status: string }>();
   if (!customer) return { ok: false, code: "not_found", message: "no such customer" };

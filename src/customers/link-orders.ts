@@ -24,7 +24,7 @@ import { contactIndexes } from "../db/contact-index";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { merchantIndex } from "../lib/pii-crypto";
-import { database } from "../db/client";
+import { anyOf, database, d1 as binding } from "../db/client";
 import { orders } from "../db/schema";
 import { inArray } from "drizzle-orm";
 import { nameTerms } from "./customer-rules";
@@ -91,7 +91,11 @@ function linkStatements(d1: D1Database, o: { id: string; e: string | null; p: st
 
 async function namesOf(env: Env, ids: string[]): Promise<Map<string, typeof orders.$inferSelect>> {
   if (!ids.length) return new Map();
-  const rows = await database(env).select().from(orders).where(inArray(orders.id, ids)).all();
+  const rows = await database(env)
+    .select()
+    .from(orders)
+    .where(inArray(orders.id, anyOf(ids)))
+    .all();
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -105,7 +109,7 @@ async function ensureState(d1: D1Database): Promise<{ updated_at: number; order_
 
 /** Links orders changed up to `upTo` (step 1 above); returns how many orders it read. */
 export async function linkChangedOrders(env: Env, { upTo, limit = LINK_BATCH }: { upTo: number; limit?: number }): Promise<number> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const state = await ensureState(d1);
   const rows = await all<Scanned>(
     d1,
@@ -135,7 +139,7 @@ export async function linkChangedOrders(env: Env, { upTo, limit = LINK_BATCH }: 
  * concurrent edit's own indexes win.
  */
 export async function backfillLinks(env: Env, { limit = LINK_BATCH }: { limit?: number } = {}): Promise<number> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const state = await ensureState(d1);
   const rows = await all<{ id: string; linked: number }>(
     d1,

@@ -21,6 +21,7 @@ import type { Env } from "../env";
 import { newId, randomToken } from "../lib/ids";
 import { normaliseTags } from "./customer-rules";
 import { mergedTree } from "./read-customers";
+import { d1 as binding } from "../db/client";
 
 export type MergeRefusal = { ok: false; code: "not_found" | "customer_not_active" | "not_merged" | "version_mismatch"; message: string };
 
@@ -41,7 +42,7 @@ export async function mergeCustomers(
   env: Env,
   { targetId, sourceId, actor, ifMatch }: { targetId: string; sourceId: string; actor: string; ifMatch?: number | null },
 ): Promise<{ ok: true } | MergeRefusal> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const [target, source] = await Promise.all([stateOf(d1, targetId), stateOf(d1, sourceId)]);
   if (!target || !source) return { ok: false, code: "not_found", message: "no such customer" };
   if (ifMatch != null && ifMatch !== target.version) return { ok: false, code: "version_mismatch", message: "the customer changed since it was read" };
@@ -84,11 +85,11 @@ async function rootOf(d1: D1Database, id: string): Promise<string | null> {
 }
 
 export async function rootCustomer(env: Env, id: string): Promise<string | null> {
-  return rootOf(env.DB, id);
+  return rootOf(binding(env), id);
 }
 
 export async function unmergeCustomer(env: Env, { id, actor }: { id: string; actor: string }): Promise<{ ok: true; from: string } | MergeRefusal> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const c = await stateOf(d1, id);
   if (!c) return { ok: false, code: "not_found", message: "no such customer" };
   if (c.status !== "merged" || !c.merged_into) return { ok: false, code: "not_merged", message: `customer ${id} is ${c.status}, not merged into another` };
@@ -116,7 +117,7 @@ export async function updateCustomer(
   env: Env,
   { id, tags, note, actor, ifMatch }: { id: string; tags?: string[] | undefined; note?: string | undefined; actor: string; ifMatch?: number | null },
 ): Promise<{ ok: true } | MergeRefusal> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const c = await stateOf(d1, id);
   if (!c) return { ok: false, code: "not_found", message: "no such customer" };
   const op = randomToken(12);

@@ -1,6 +1,6 @@
 /** Reading customers: the list and search, one customer's profile, what a privacy export holds. */
 import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
-import { database } from "../db/client";
+import { anyOf, database } from "../db/client";
 import { merchantEmailIndex, merchantPhoneIndex } from "../db/contact-index";
 import { afterSalesRequests, blocklistEntries, customerEvents, customerLinks, customers, invoices, notifications, orderLines, orders } from "../db/schema";
 import type { Env } from "../env";
@@ -122,9 +122,18 @@ export async function customerExport(env: Env, p: Principal, id: string) {
   const ids = profile.orders.map((o) => o.id);
   const [lines, messages, invoiceRows] = ids.length
     ? await db.batch([
-        db.select().from(orderLines).where(inArray(orderLines.orderId, ids)),
-        db.select().from(notifications).where(inArray(notifications.orderId, ids)),
-        db.select().from(invoices).where(inArray(invoices.orderId, ids)),
+        db
+          .select()
+          .from(orderLines)
+          .where(inArray(orderLines.orderId, anyOf(ids))),
+        db
+          .select()
+          .from(notifications)
+          .where(inArray(notifications.orderId, anyOf(ids))),
+        db
+          .select()
+          .from(invoices)
+          .where(inArray(invoices.orderId, anyOf(ids))),
       ])
     : [[], [], []];
   return { profile, lines, messages, invoices: invoiceRows };
@@ -141,7 +150,7 @@ export async function storesOf(env: Env, customerIds: readonly string[]): Promis
         database(env)
           .select({ id: customerLinks.orderId })
           .from(customerLinks)
-          .where(inArray(customerLinks.customerId, [...customerIds])),
+          .where(inArray(customerLinks.customerId, anyOf([...customerIds]))),
       ),
     )
     .all();

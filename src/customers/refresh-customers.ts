@@ -14,6 +14,7 @@ import { all, batch, statement } from "../analytics/d1";
 import type { Env } from "../env";
 import { customerStats, type OrderFacts } from "./customer-rules";
 import { rfmOf } from "./rfm";
+import { d1 as binding } from "../db/client";
 
 export const REFRESH_BATCH = 100;
 const DAY_MS = 86_400_000;
@@ -49,7 +50,7 @@ async function rescore(d1: D1Database, rows: readonly (Figures & { set: ReturnTy
 
 /** Recounts customers whose orders changed; returns how many. */
 export async function recountDirty(env: Env, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const dirty = await all<{ id: string; status: string; dirty: number }>(d1, sql`SELECT id, status, dirty FROM customers WHERE dirty > 0 LIMIT ${limit}`);
   if (!dirty.length) return 0;
   const ids = dirty.map((d) => d.id);
@@ -84,7 +85,7 @@ export async function recountDirty(env: Env, { now = Date.now(), limit = REFRESH
 
 /** Rescores the active customers scored longest ago (more than a day): recency changes with the date alone. */
 export async function rescoreStale(env: Env, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const stale = await all<{
     id: string;
     status: string;

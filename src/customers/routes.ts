@@ -31,6 +31,7 @@ import {
   MergeBody,
   PatchCustomerBody,
 } from "./schemas";
+import { d1 as binding } from "../db/client";
 
 const TAG = ["Customers"];
 
@@ -224,7 +225,10 @@ customersRoutes.openapi(
     const x = await customerExport(c.env, p, id);
     if (!x) throw notFound("customer");
     const now = Date.now();
-    await c.env.DB.prepare("INSERT INTO customer_events (id, customer_id, type, actor, created_at) VALUES (?, ?, 'exported', ?, ?)").bind(newId("cev", now), id, p.id, now).run();
+    await binding(c.env)
+      .prepare("INSERT INTO customer_events (id, customer_id, type, actor, created_at) VALUES (?, ?, 'exported', ?, ?)")
+      .bind(newId("cev", now), id, p.id, now)
+      .run();
     const lines = (orderId: string) => x.lines.filter((l) => l.orderId === orderId);
     return c.json(
       {

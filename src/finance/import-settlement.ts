@@ -18,7 +18,7 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { and, eq } from "drizzle-orm";
-import { constraintFailed, database } from "../db/client";
+import { constraintFailed, database, d1 as binding } from "../db/client";
 import { settlementLines, settlements, type SettlementFormat } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
@@ -50,7 +50,7 @@ export async function importSettlement(
   opts: { storeId: string; format: SettlementFormat; body: ReadableStream<Uint8Array> | null; actor: string },
 ): Promise<ImportResult> {
   const db = database(env);
-  const d1 = env.DB;
+  const d1 = binding(env);
   const now = Date.now();
   const id = newId("stl", now);
   await db

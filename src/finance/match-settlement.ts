@@ -11,9 +11,10 @@
  */
 import type { SettlementFormat } from "../db/schema";
 import type { Env } from "../env";
+import { d1 as binding } from "../db/client";
 
 export async function matchSettlement(env: Env, s: { settlementId: string; storeId: string; format: SettlementFormat; actor: string }) {
-  const d1 = env.DB;
+  const d1 = binding(env);
   const now = Date.now();
   const { settlementId: id, storeId } = s;
   await d1.batch([
