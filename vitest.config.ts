@@ -78,7 +78,7 @@ const workerdProject = (name: string, isolate: boolean, include: string[], exclu
       testTimeout: 30_000,
       // The model test (test/order-model.test.ts) reads its run count, seed, replay path and invariants from here.
       provide: {
-        modelRuns: Number(process.env.MODEL_RUNS ?? 120),
+        modelRuns: Number(process.env.MODEL_RUNS ?? 60),
         modelSeed: Number(process.env.MODEL_SEED ?? 20261202),
         modelPath: process.env.MODEL_PATH ?? "",
         modelInvariants: process.env.MODEL_INVARIANTS ?? "1,2,3,4,5",
