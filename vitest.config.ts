@@ -30,10 +30,9 @@ const piiSecrets = {
   PII_INDEX_KEY: "1D8Es5BB1UPkjcbL5jSlgDaRhM0TCs+k5AzUeSthmVU=",
 };
 
-// Three projects. "workerd": everything that touches the runtime (D1, Durable Objects, Queues, the whole Worker,
+// Two projects. "workerd": everything that touches the runtime (D1, Durable Objects, Queues, the whole Worker,
 // and code whose answer depends on the runtime's crypto or time-zone data: `*.workerd.test.ts` under src/).
-// "workerd-alone": the two junk walks of every route, each in a runtime of its own (below). "domain": the pure
-// rules beside their modules under src/, in Node; they need no Worker and no migrations.
+// "domain": the pure rules beside their modules under src/, in Node; they need no Worker and no migrations.
 const workerdProject = (name: string, isolate: boolean, include: string[], exclude: string[] = []) =>
   defineProject({
     plugins: [
@@ -58,10 +57,11 @@ const workerdProject = (name: string, isolate: boolean, include: string[], exclu
     ],
     test: {
       name,
-      // Not isolated: each runner (one Miniflare, one D1, one set of Durable Objects and Queues) takes file after
-      // file, with the modules it has loaded, rather than a fresh runtime per file: loading the app and its packages
-      // was most of each file's time. test/setup.ts puts the database back to what the migrations wrote before each
-      // file, so a file still starts from nothing.
+      // Isolated: a fresh runtime (Miniflare, D1, Durable Objects, Queues) per file. Sharing one runtime between
+      // files (isolate: false) loaded the Worker once and ran the workerd files in a quarter of the time, but queue
+      // messages a file left behind (retrying against rows the next file's reset removed) held up the next file's
+      // own, and pending work cached by one file's requests hung another's. test/setup.ts keeps the reset of the
+      // database for when files share a runtime again.
       isolate,
       // The packages, pre-bundled: one module each instead of hundreds (test/prebundle.mjs).
       deps: { optimizer: { ssr: { enabled: true, include: prebundled(["src", "test"]) } } },
@@ -93,15 +93,7 @@ const workerdProject = (name: string, isolate: boolean, include: string[], exclu
     },
   });
 
-/**
- * The walks of every route at once with junk (test/api-fuzz.test.ts, test/http-conventions.test.ts) get a fresh
- * runtime each, as every file did before: they send thousands of concurrent requests through every module, and a
- * runtime shared with earlier files has more than their own requests to answer for.
- */
-const ALONE = ["test/api-fuzz.test.ts", "test/http-conventions.test.ts"];
-const WORKERD = ["test/**/*.test.ts", "src/**/*.workerd.test.ts"];
-const workerd = workerdProject("workerd", false, WORKERD, ALONE);
-const workerdAlone = workerdProject("workerd-alone", true, ALONE);
+const workerd = workerdProject("workerd", true, ["test/**/*.test.ts", "src/**/*.workerd.test.ts"]);
 
 const domain = defineProject({
   test: {
@@ -114,7 +106,7 @@ const domain = defineProject({
 
 export default defineConfig({
   test: {
-    projects: [workerd, workerdAlone, domain],
+    projects: [workerd, domain],
     // Several test files at once (test/test-workers.mjs says why).
     maxWorkers: testWorkers(),
     // OMS_SHUFFLE_SEED=n runs the files in another order: a test that leans on what an earlier file left shows up.

@@ -4,8 +4,8 @@ import { env } from "cloudflare:workers";
 // Applied before every test file; applyD1Migrations skips those already applied.
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
 
-// A runner takes file after file in one runtime (vitest.config.ts: isolate false), so the database would carry the
-// last file's rows. Each file starts from the database as the migrations leave it instead, as it would in a fresh
+// When a runner takes file after file in one runtime (vitest.config.ts, isolate: false), the database would carry
+// the last file's rows. Each file starts from the database as the migrations leave it instead, as in a fresh
 // runtime: deployment-wide work (the rollups, the crons' sweeps, the stock rule's "is inventory kept at all") sees
 // only the file's own data. The first file of a runner keeps a copy of what the migrations wrote (the built-in
 // positions, the webhook cursor); every later file empties the tables and puts that back. Foreign keys are checked
