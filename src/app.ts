@@ -61,6 +61,7 @@ import { twoFactorSignInRoutes } from "./staff/two-factor-sign-in";
 import { connectApi } from "./console/api";
 import { consoleRoutes } from "./console/routes";
 import { d1 } from "./db/client";
+import { routeLabel, traceEntry } from "./db/trace";
 
 export const app = new OpenAPIHono<AppEnv>({
   defaultHook: (result) => {
@@ -72,6 +73,8 @@ export const app = new OpenAPIHono<AppEnv>({
   },
 });
 
+// With D1_TRACE=1, each request's D1 round trips are counted under its route (src/db/trace.ts).
+app.use((c, next) => traceEntry(c.env, () => routeLabel(c.req.method, c.req.path), next));
 app.use(requestId());
 // Writes to the public account steps only from our own pages (login CSRF), refused before their body is read.
 app.use("/v1/auth/*", authSameOrigin);

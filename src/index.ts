@@ -38,6 +38,7 @@ import { reconcileChannels } from "./channels/reconcile";
 import { startDispatcher } from "./partner-webhooks/dispatcher-object";
 import { CHANNEL_STAGE, channelStage } from "./channels/channel-stage";
 import { channelHandlers } from "./channels/work-delivery";
+import { traceEntry } from "./db/trace";
 
 /** The stages of the order object, by the names their callers use. */
 const STAGES: Stages = {
@@ -81,7 +82,11 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env, _ctx) {
-    await consumeBatch(batch, env, QUEUE_HANDLERS);
+    await traceEntry(
+      env,
+      () => `queue:${batch.queue}`,
+      () => consumeBatch(batch, env, QUEUE_HANDLERS),
+    );
   },
 
   async scheduled(controller, env, _ctx) {
@@ -90,6 +95,10 @@ export default {
       console.error(`no job for cron "${controller.cron}"`);
       return;
     }
-    await job(env, controller.scheduledTime);
+    await traceEntry(
+      env,
+      () => `cron:${controller.cron}`,
+      () => job(env, controller.scheduledTime),
+    );
   },
 } satisfies ExportedHandler<Env, OutboxMessage>;

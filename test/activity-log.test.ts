@@ -8,6 +8,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { database } from "../src/db/client";
 import { activityLog } from "../src/db/schema";
+import { ACTIVITY_COALESCE_MS } from "../src/activity/record";
 import { eq } from "drizzle-orm";
 import { api, createKey, createOrder, createStore, expectInvalidQuery, orderBody, transition, unique } from "./helpers";
 import { parseCsv } from "./csv-parse";
@@ -29,7 +30,7 @@ async function logged(actorId: string, count: number) {
 }
 
 /** Lets pending waitUntil work finish, for checking that nothing was written. */
-const settle = () => new Promise((r) => setTimeout(r, 150));
+const settle = () => new Promise((r) => setTimeout(r, 150 + ACTIVITY_COALESCE_MS * 3));
 
 const N_INTAKE = 20;
 const BROWSER = { "cf-connecting-ip": "203.0.113.7", "user-agent": "Mozilla/5.0 (test console)" };
@@ -105,6 +106,21 @@ describe("the activity middleware", () => {
     const [row] = await logged(admin.id, 1);
     expect(row).toMatchObject({ action: "POST /v1/api-keys", target: r.body.id, status: 201 });
     expect(JSON.stringify(row)).not.toContain(r.body.key);
+  });
+
+  it("logs each of many writes at once exactly once, though close ones share one write", async () => {
+    const store = await createStore();
+    const person = await createUser({ positions: ["admin"] });
+    const s = await sessionFor(person.id);
+    const N = 20; // more than one statement's 8 rows
+    const made = await Promise.all(Array.from({ length: N }, (_, i) => asPerson(s, "/v1/orders", { body: orderBody(store.id, { external_id: unique(`burst-${i}`) }) })));
+    for (const r of made) expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const rows = await logged(person.id, N);
+    await settle();
+    const again = await rowsFor(person.id);
+    expect(again).toHaveLength(N);
+    expect(new Set(again.map((r) => r.target))).toEqual(new Set(made.map((r) => r.body.id)));
+    expect(rows.every((r) => r.action === "POST /v1/orders" && r.status === 201)).toBe(true);
   });
 
   it("does not log a key's order intake, payment reports or transitions (the order's timeline has them), but does log a person's", async () => {

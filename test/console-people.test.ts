@@ -6,7 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { Secret, TOTP } from "otpauth";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { database } from "../src/db/client";
 import { passkeys } from "../src/db/schema";
 import { api, unique } from "./helpers";
@@ -366,7 +366,15 @@ describe("settings: activity", () => {
   it("filters the log by person and action, and downloads it as CSV", async () => {
     const { user, session } = await signedIn(["admin"]);
     await postForm("/console/settings/positions", session, { name: unique("filtered"), permissions: ["orders:read"] });
-    const page = await openPage(`/console/settings/activity?actor=${user.id}&action=POST%20/v1/positions`, session);
+    // The log is written just after the response (rows of requests close together go in one write): wait for it.
+    let page = await openPage(`/console/settings/activity?actor=${user.id}&action=POST%20/v1/positions`, session);
+    await vi.waitFor(
+      async () => {
+        page = await openPage(`/console/settings/activity?actor=${user.id}&action=POST%20/v1/positions`, session);
+        expect(textOf(page.html)).toContain("POST /v1/positions");
+      },
+      { timeout: 5000, interval: 50 },
+    );
     expect(page.status).toBe(200);
     const text = textOf(page.html);
     expect(text).toContain("POST /v1/positions");

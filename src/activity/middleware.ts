@@ -10,7 +10,8 @@
  * browser, and a small detail: the body's top-level field names, a few
  * enum-like values (the transition `event`, a `decision`), the problem code
  * of a refusal. Never a body's values otherwise: no personal data, no
- * passwords, secrets or tokens.
+ * passwords, secrets or tokens. Rows of requests that end within 100 ms of
+ * each other are written in one round trip (`queueActivityRows`).
  *
  * Not logged, on purpose:
  * - a key's order traffic: intake (`POST /v1/orders`), payment reports
@@ -27,7 +28,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { routePath } from "hono/route";
 import type { AppEnv } from "../env";
-import { activityRow, recordActivityRows } from "./record";
+import { activityRow, queueActivityRows } from "./record";
 
 const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const ORDER_STEP = /^\/v1\/orders\/[^/]+\/(payment|transitions)\/?$/;
@@ -149,5 +150,5 @@ async function record(c: Context<AppEnv>, copy: Response | null): Promise<void> 
     status: c.res.status,
     detail: Object.keys(detail).length ? detail : null,
   });
-  await recordActivityRows(c.env, [row]);
+  queueActivityRows(c.env, c.executionCtx, [row]);
 }

@@ -22,6 +22,7 @@ export type AuditInput = {
 };
 
 export const auditStage: OrderStage<AuditInput, AuditSummary> = {
+  readsWholeOrder: true,
   async plan(ctx, input) {
     const full = await ctx.full();
     if (input.atVersion !== null && full.order.version !== input.atVersion) {

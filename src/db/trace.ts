@@ -1,11 +1,33 @@
 /**
  * D1 round trips, written to the log when the Worker runs with `D1_TRACE=1`
  * (the whole-order bench's BENCH_D1_TRACE=1 sets it and counts them per
- * order). One line per round trip, `[d1] <statements> <sql>`, and one
- * `[d1] + <sql>` line for each further statement of a batch: what each step
- * of an order costs the database, named by statement. Tracing costs CPU of
- * its own, so a traced run's CPU figures are not the product's.
+ * order). One line per round trip, `[d1] <statements> @<entry> <sql>`, and
+ * one `[d1] + <sql>` line for each further statement of a batch: what each
+ * step of an order costs the database, named by statement and by the entry
+ * that ran it (a route, a queue, a cron, an order object's stage). Tracing
+ * costs CPU of its own, so a traced run's CPU figures are not the product's.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+
+const entries = new AsyncLocalStorage<string>();
+
+/**
+ * Runs `fn` as `label` for the trace: the entry its D1 round trips are
+ * counted under. Without tracing it only calls `fn`.
+ */
+export function traceEntry<T>(env: object, label: () => string, fn: () => T): T {
+  return (env as { D1_TRACE?: string }).D1_TRACE === "1" ? entries.run(label(), fn) : fn();
+}
+
+const entry = () => `@${(entries.getStore() ?? "unlabelled").replace(/\s+/g, "_")}`;
+
+/** A request path as its route: ids (`ord_…`, numbers, tokens) as `{id}`. */
+export function routeLabel(method: string, path: string): string {
+  return `${method} ${path
+    .split("/")
+    .map((seg) => (/^[a-z]{2,5}_[0-9A-Za-z]{8,}$|^\d+$|^[A-Za-z0-9_-]{20,}$/.test(seg) ? "{id}" : seg))
+    .join("/")}`;
+}
 const TRACED_SQL = Symbol("traced sql");
 /** The binding's own statement behind a traced one (batch wants its own objects). */
 const UNWRAP = Symbol("unwrap");
@@ -15,7 +37,7 @@ function tracedStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStat
   const once =
     <A extends unknown[], R>(run: (...a: A) => R) =>
     (...a: A): R => {
-      console.warn(`[d1] 1 ${shape(sql)}`);
+      console.warn(`[d1] 1 ${entry()} ${shape(sql)}`);
       return run(...a);
     };
   return new Proxy(stmt, {
@@ -37,7 +59,7 @@ export function tracedD1(db: D1Database): D1Database {
       if (prop === "batch")
         return (statements: D1PreparedStatement[]) => {
           const sqls = statements.map((s) => (s as unknown as Record<symbol, string | undefined>)[TRACED_SQL] ?? "?");
-          console.warn([`[d1] ${statements.length} ${shape(sqls[0] ?? "")}`, ...sqls.slice(1).map((q) => `[d1] + ${shape(q)}`)].join("\n"));
+          console.warn([`[d1] ${statements.length} ${entry()} ${shape(sqls[0] ?? "")}`, ...sqls.slice(1).map((q) => `[d1] + ${shape(q)}`)].join("\n"));
           return target.batch(statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement | undefined>)[UNWRAP] ?? s));
         };
       const value = Reflect.get(target, prop, target);

@@ -19,6 +19,7 @@ export type EditStageInput = {
 };
 
 export const editStage: OrderStage<EditStageInput, null> = {
+  readsWholeOrder: true,
   async plan(ctx, input) {
     const full = await ctx.full();
     const plan = await planEdit(ctx.env, full, { holds: full.holds, source: input.source, changes: input.changes, actor: ctx.actor });

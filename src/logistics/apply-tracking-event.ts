@@ -29,7 +29,7 @@ import { moveShipments } from "../fulfilment/shipment-lifecycle";
 import { handOver } from "./hand-over";
 import { raiseException, type ExceptionKind } from "./logistics-exceptions";
 import { ordersFrom, ordersOfShipment, ordersOfShipmentQueries } from "./order-shipments";
-import { settleOrder } from "./settle-order";
+import { settleOrder, settleReads, settleRowsAt } from "./settle-order";
 import { advanceTracking, RAISES_EXCEPTION, SHIPMENT_STATUS_FOR } from "./tracking-status";
 
 export const TRACKING_ACTOR = "system:tracking";
@@ -136,7 +136,8 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
     const now = Date.now();
     const advance = advanceTracking({ status: tr.status, statusAt: tr.statusAt, peak: tr.peakRank }, { status: ev.status, occurredAt: ev.occurredAt });
     if (!advance.apply) {
-      await db.batch([
+      // The event's outcome, then (in the same round trip) what settling the orders reads.
+      const keptWrites: BatchItem<"sqlite">[] = [
         db
           .update(trackingEvents)
           .set({ shipmentId, outcome: "kept", processedAt: now })
@@ -159,8 +160,9 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
               }),
             )
           : []),
-      ]);
-      await settleShipment(env, shipmentId, actor, orderIds);
+      ];
+      const results = await db.batch(nonEmpty([...keptWrites, ...orderIds.flatMap((orderId) => settleReads(db, orderId))]));
+      await settleOrders(env, actor, orderIds, results, keptWrites.length);
       return { outcome: "kept", shipmentId, reason: advance.reason };
     }
 
@@ -230,16 +232,23 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
           )
         : []),
     ];
-    const [updated] = (await db.batch(nonEmpty(statements))) as [{ version: number }[], ...unknown[]];
+    // What settling the orders reads, after the change and in its round trip (wasted only on a lost race).
+    const results = await db.batch(nonEmpty([...statements, ...orderIds.flatMap((orderId) => settleReads(db, orderId))]));
+    const updated = results[0] as { version: number }[];
     if (updated.length === 0) continue; // another event moved the shipment first: decide again on its state
     if (messages.length) await sendOutbox(env, messages).catch((err) => console.warn("shipment message send failed; the sweep resends it", err));
-    await settleShipment(env, shipmentId, actor, orderIds);
+    await settleOrders(env, actor, orderIds, results, statements.length);
     return { outcome: "applied", shipmentId };
   }
   throw new Error(`tracking event ${ev.id}: shipment ${shipmentId} kept changing; retry later`);
 }
 
-/** Settles the orders a shipment carries; `orderIds` when this event's batch already read them (tracking does not change them). */
-async function settleShipment(env: Env, shipmentId: string, actor: string, orderIds?: string[]): Promise<void> {
-  for (const orderId of orderIds ?? (await ordersOfShipment(env, shipmentId))) await settleOrder(env, orderId, actor);
+/** Settles the orders a shipment carries (a redelivered event: read afresh). */
+async function settleShipment(env: Env, shipmentId: string, actor: string): Promise<void> {
+  for (const orderId of await ordersOfShipment(env, shipmentId)) await settleOrder(env, orderId, actor);
+}
+
+/** Settles `orderIds` from their `settleReads` rows, which start at `at` in this event's batch `results`. */
+async function settleOrders(env: Env, actor: string, orderIds: string[], results: readonly unknown[], at: number): Promise<void> {
+  for (const [i, orderId] of orderIds.entries()) await settleOrder(env, orderId, actor, settleRowsAt(results, at + i * 3));
 }

@@ -22,8 +22,8 @@ import { currentUnitCost, isStockShortage, insertMovementsSelect } from "../inve
 import { randomToken } from "../lib/ids";
 import { handedOver, moveShipments } from "../fulfilment/shipment-lifecycle";
 import { raiseException } from "./logistics-exceptions";
-import { ordersFrom, ordersOfShipment, ordersOfShipmentQueries } from "./order-shipments";
-import { settleOrder } from "./settle-order";
+import { ordersFrom, ordersOfShipmentQueries } from "./order-shipments";
+import { settleOrder, settleReads, settleRowsAt } from "./settle-order";
 
 export type HandOverResult =
   | { ok: true; shipmentId: string; handedOverAt: number; ordersShipped: string[] }
@@ -45,7 +45,7 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
     .select({ id: bins.id })
     .from(bins)
     .where(and(eq(bins.warehouseId, sql`(SELECT ${shipments.warehouseId} FROM ${shipments} WHERE ${shipments.id} = ${shipmentId})`), eq(bins.kind, "outbound")));
-  const [rows, trackingRows, bySku, levels] = await db.batch([
+  const [rows, trackingRows, bySku, levels, orderItems, own] = await db.batch([
     db.select().from(shipments).where(eq(shipments.id, shipmentId)),
     db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
     db
@@ -67,7 +67,10 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
           sql`${stockLevels.sku} IN (SELECT ${shipmentItems.sku} FROM ${shipmentItems} WHERE ${shipmentItems.shipmentId} = ${shipmentId})`,
         ),
       ),
+    // The orders it carries (a handover does not change them).
+    ...ordersOfShipmentQueries(db, shipmentId),
   ]);
+  const orderIds = ordersFrom(orderItems, own);
   const s = rows[0];
   const tr = trackingRows[0];
   if (!s) return { ok: false, code: "not_found" };
@@ -132,7 +135,7 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
     );
   }
   if (late) {
-    for (const orderId of await ordersOfShipment(env, shipmentId)) {
+    for (const orderId of orderIds) {
       statements.push(
         raiseException(
           db,
@@ -150,21 +153,26 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
       );
     }
   }
+  // Then, in the same round trip (reads at a batch's end see its writes): whether this handover won, and what
+  // settling each order reads.
+  const firstRead = statements.length;
+  statements.push(
+    db.select({ lastEventId: shipmentTracking.lastEventId }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
+    ...orderIds.flatMap((orderId) => settleReads(db, orderId)),
+  );
+  let results: unknown[];
   try {
-    await db.batch(nonEmpty(statements));
+    results = await db.batch(nonEmpty(statements));
   } catch (err) {
     if (isStockShortage(err)) return stockMismatch(items.map((i) => i.sku));
     throw err;
   }
-  const [after, orderItems, own] = await db.batch([
-    db.select({ lastEventId: shipmentTracking.lastEventId }).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
-    ...ordersOfShipmentQueries(db, shipmentId),
-  ]);
+  const after = results[firstRead] as { lastEventId: string | null }[];
   if (after[0]?.lastEventId !== token) return { ok: false, code: "conflict", message: "the shipment changed meanwhile (handed over or intercepted); reload it" };
 
   const ordersShipped: string[] = [];
-  for (const orderId of ordersFrom(orderItems, own)) {
-    if ((await settleOrder(env, orderId, actor)).shipped) ordersShipped.push(orderId);
+  for (const [i, orderId] of orderIds.entries()) {
+    if ((await settleOrder(env, orderId, actor, settleRowsAt(results, firstRead + 1 + i * 3))).shipped) ordersShipped.push(orderId);
   }
   return { ok: true, shipmentId, handedOverAt: now, ordersShipped };
 }

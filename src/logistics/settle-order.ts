@@ -9,7 +9,7 @@
  * redelivery.
  */
 import { and, eq, ne } from "drizzle-orm";
-import { database } from "../db/client";
+import { type Database, database } from "../db/client";
 import { orders, serviceTasks } from "../db/schema";
 import type { Env } from "../env";
 import { handedOver } from "../fulfilment/shipment-lifecycle";
@@ -18,11 +18,13 @@ import { liveParcelsQuery } from "./order-shipments";
 
 export type SettleResult = { shipped: boolean; delivered: boolean };
 
-export async function settleOrder(env: Env, orderId: string, actor: string): Promise<SettleResult> {
-  const out = { shipped: false, delivered: false };
-  const db = database(env);
-  // The order, whether a service task is open, and its live parcels, in one round trip.
-  const [orderRows, openTasks, parcels] = await db.batch([
+/**
+ * What settling reads of an order: its status, whether a service task is open, and its live parcels. A caller
+ * that writes a shipment's change puts these at the end of its own batch (they see its writes) and hands the rows
+ * over, saving the round trip.
+ */
+export function settleReads(db: Database, orderId: string) {
+  return [
     db.select({ status: orders.status, requiresShipping: orders.requiresShipping }).from(orders).where(eq(orders.id, orderId)),
     db
       .select({ id: serviceTasks.id })
@@ -30,7 +32,20 @@ export async function settleOrder(env: Env, orderId: string, actor: string): Pro
       .where(and(eq(serviceTasks.orderId, orderId), ne(serviceTasks.status, "done"), ne(serviceTasks.status, "cancelled")))
       .limit(1),
     liveParcelsQuery(db, orderId),
-  ]);
+  ] as const;
+}
+
+type Reads = ReturnType<typeof settleReads>;
+export type SettleRows = [Awaited<Reads[0]>, Awaited<Reads[1]>, Awaited<Reads[2]>];
+
+/** The rows of `settleReads` from a batch's results, `at` the index of the first of them. */
+export const settleRowsAt = (results: readonly unknown[], at: number): SettleRows => results.slice(at, at + 3) as SettleRows;
+
+export async function settleOrder(env: Env, orderId: string, actor: string, read?: SettleRows): Promise<SettleResult> {
+  const out = { shipped: false, delivered: false };
+  const db = database(env);
+  // The order, whether a service task is open, and its live parcels, in one round trip (or the caller's).
+  const [orderRows, openTasks, parcels] = read ?? (await db.batch(settleReads(db, orderId)));
   const order = orderRows[0];
   if (!order) return out;
   const live = order.requiresShipping ? parcels : [];

@@ -24,6 +24,7 @@ import { DurableObject } from "cloudflare:workers";
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
+import { traceEntry } from "../db/trace";
 import { orderEvents, orderHoldReasons, orderLines, orders, outbox, stores } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
@@ -118,12 +119,24 @@ export abstract class OrderKernel extends DurableObject<Env> {
 
   /** Fires one of the lifecycle's events by name (staff, integrations, the shipments, the timers). */
   transition(cmd: TransitionCommand): Promise<TransitionResult> {
-    return this.serialized(() => this.applyTransition(cmd));
+    return this.serialized(() =>
+      traceEntry(
+        this.env,
+        () => `object:${cmd.event}`,
+        () => this.applyTransition(cmd),
+      ),
+    );
   }
 
   /** A change planned by a stage (audit, edit, after-sales, allocation...) from the order and the stage's input. */
   change(cmd: ChangeCommand): Promise<ChangeResult> {
-    return this.serialized(() => this.applyChange(cmd));
+    return this.serialized(() =>
+      traceEntry(
+        this.env,
+        () => `object:${cmd.stage}`,
+        () => this.applyChange(cmd),
+      ),
+    );
   }
 
   private async load(orderId: string): Promise<OrderSnapshot | null> {
@@ -379,10 +392,12 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const stage = this.stages[cmd.stage]?.plan ? this.stages[cmd.stage]! : null;
     if (!stage) throw new Error(`no stage "${cmd.stage}" plans order changes`);
     for (let round = 0; round < 2; round++) {
+      // Waking for a stage that reads the whole order anyway (an audit, an edit): one round trip, not the row and then the whole.
+      let full: Promise<FullOrder | null> | null = stage.readsWholeOrder && this.snapshot?.id !== cmd.orderId ? this.loadFull(cmd.orderId) : null;
+      if (full) await full;
       const snap = await this.current(cmd.orderId);
       if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
       if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) return { ok: false, code: "version_mismatch", version: snap.version };
-      let full: Promise<FullOrder | null> | null = null;
       const ctx: PlanContext = {
         env: this.env,
         db: database(this.env),

@@ -153,6 +153,8 @@ export type FactLoaders = { [K in Exclude<FactKind, "review">]?: (env: Env, orde
 
 export type OrderStage<I = never, R = unknown, F = never> = {
   plan?(ctx: PlanContext, input: I): Promise<Plan<R, F>>;
+  /** The plan always reads the whole order (`ctx.full()`): an object waking for it reads it at once, not the row first. */
+  readsWholeOrder?: boolean;
   facts?: FactLoaders;
   effects?: Partial<Record<LifecycleEvent, (ctx: EffectContext) => Promise<Effects> | Effects>>;
 };
