@@ -3,7 +3,7 @@
  * part of every query: a shipment the key may not see is simply not found.
  */
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
-import { chunk, database } from "../db/client";
+import { chunk, type Database, database } from "../db/client";
 import { bins, fulfilmentExceptions, shipmentItems, shipments, shipmentTracking } from "../db/schema";
 import { storeScope, type Principal } from "../http/auth";
 import { validationFailed } from "../http/problem";
@@ -23,30 +23,40 @@ export function shipmentScope(p: Principal): SQL | undefined {
 
 type Detail = { items: (ShipmentItemRow & { bin: string })[]; openExceptions: number; trackingNumber: string | null };
 
+/** The reads behind shipments' details (items with bins, open exceptions, label numbers), for at most 90 ids. */
+function detailQueries(db: Database, ids: string[]) {
+  return [
+    db
+      .select({ item: shipmentItems, bin: bins.code })
+      .from(shipmentItems)
+      .innerJoin(bins, eq(bins.id, shipmentItems.binId))
+      .where(inArray(shipmentItems.shipmentId, ids))
+      .orderBy(asc(shipmentItems.lineNo), asc(shipmentItems.id)),
+    db
+      .select({ shipmentId: fulfilmentExceptions.shipmentId, n: sql<number>`COUNT(*)`.mapWith(Number) })
+      .from(fulfilmentExceptions)
+      .where(and(inArray(fulfilmentExceptions.shipmentId, ids), eq(fulfilmentExceptions.status, "open")))
+      .groupBy(fulfilmentExceptions.shipmentId),
+    // The label's number is what the dock scans off the parcel.
+    db.select({ shipmentId: shipmentTracking.shipmentId, number: shipmentTracking.trackingNumber }).from(shipmentTracking).where(inArray(shipmentTracking.shipmentId, ids)),
+  ] as const;
+}
+
+type DetailQueries = ReturnType<typeof detailQueries>;
+type DetailRows = readonly [Awaited<DetailQueries[0]>, Awaited<DetailQueries[1]>, Awaited<DetailQueries[2]>];
+
+function addDetails(out: Map<string, Detail>, [items, exc, labels]: DetailRows): void {
+  for (const r of items) out.get(r.item.shipmentId)!.items.push({ ...r.item, bin: r.bin });
+  for (const e of exc) out.get(e.shipmentId)!.openExceptions = e.n;
+  for (const l of labels) out.get(l.shipmentId)!.trackingNumber = l.number;
+}
+
+const emptyDetails = (ids: readonly string[]) => new Map<string, Detail>(ids.map((id) => [id, { items: [], openExceptions: 0, trackingNumber: null }]));
+
 async function details(env: Env, ids: readonly string[]): Promise<Map<string, Detail>> {
-  const out = new Map<string, Detail>(ids.map((id) => [id, { items: [], openExceptions: 0, trackingNumber: null }]));
-  if (!ids.length) return out;
+  const out = emptyDetails(ids);
   const db = database(env);
-  for (const part of chunk([...ids], 90)) {
-    const [items, exc, labels] = await db.batch([
-      db
-        .select({ item: shipmentItems, bin: bins.code })
-        .from(shipmentItems)
-        .innerJoin(bins, eq(bins.id, shipmentItems.binId))
-        .where(inArray(shipmentItems.shipmentId, part))
-        .orderBy(asc(shipmentItems.lineNo), asc(shipmentItems.id)),
-      db
-        .select({ shipmentId: fulfilmentExceptions.shipmentId, n: sql<number>`COUNT(*)`.mapWith(Number) })
-        .from(fulfilmentExceptions)
-        .where(and(inArray(fulfilmentExceptions.shipmentId, part), eq(fulfilmentExceptions.status, "open")))
-        .groupBy(fulfilmentExceptions.shipmentId),
-      // The label's number is what the dock scans off the parcel.
-      db.select({ shipmentId: shipmentTracking.shipmentId, number: shipmentTracking.trackingNumber }).from(shipmentTracking).where(inArray(shipmentTracking.shipmentId, part)),
-    ]);
-    for (const r of items) out.get(r.item.shipmentId)!.items.push({ ...r.item, bin: r.bin });
-    for (const e of exc) out.get(e.shipmentId)!.openExceptions = e.n;
-    for (const l of labels) out.get(l.shipmentId)!.trackingNumber = l.number;
-  }
+  for (const part of chunk([...ids], 90)) addDetails(out, await db.batch(detailQueries(db, part)));
   return out;
 }
 
@@ -100,13 +110,21 @@ export async function withDetails(env: Env, rows: ShipmentRow[]) {
   return rows.map((r) => shipmentBody(r, d.get(r.id)!));
 }
 
+/** A shipment in the caller's scope with its details, in one round trip (the details are dropped if it is out of scope). */
 export async function getShipment(env: Env, p: Principal, id: string) {
-  const row = await database(env)
-    .select()
-    .from(shipments)
-    .where(and(eq(shipments.id, id), shipmentScope(p)))
-    .get();
-  return row ? (await withDetails(env, [row]))[0]! : null;
+  const db = database(env);
+  const [rows, ...detailRows] = await db.batch([
+    db
+      .select()
+      .from(shipments)
+      .where(and(eq(shipments.id, id), shipmentScope(p))),
+    ...detailQueries(db, [id]),
+  ]);
+  const row = rows[0];
+  if (!row) return null;
+  const d = emptyDetails([id]);
+  addDetails(d, detailRows);
+  return shipmentBody(row, d.get(id)!);
 }
 
 /** The shipments holding an order's items (after a merge, that can be another order's shipment). */
