@@ -20,7 +20,7 @@
 import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database, nonEmpty } from "../db/client";
-import { logisticsExceptions, outbox, shipments, shipmentTracking, trackingEvents, type TrackingStatus } from "../db/schema";
+import { logisticsExceptions, outbox, shipmentItems, shipments, shipmentTracking, trackingEvents, type TrackingStatus } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutbox } from "../outbox/send";
@@ -76,7 +76,10 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
   // its number).
   const ofEvent = <T extends "trackingNumber" | "shipmentId">(column: T) =>
     db.select({ value: trackingEvents[column] }).from(trackingEvents).where(eq(trackingEvents.id, eventRowId));
-  const [evRows, byNumber, named] = await db.batch([
+  // With them, the state of each candidate shipment and the orders it carries: what the first round below needs,
+  // so an event usually costs this read and its change.
+  const candidates = sql`(SELECT ${shipmentTracking.shipmentId} FROM ${shipmentTracking} WHERE ${shipmentTracking.trackingNumber} IN ${ofEvent("trackingNumber")} OR ${shipmentTracking.shipmentId} IN ${ofEvent("shipmentId")})`;
+  const [evRows, byNumber, named, candidateStates, candidateItems] = await db.batch([
     db.select(eventColumns).from(trackingEvents).where(eq(trackingEvents.id, eventRowId)),
     db
       .select()
@@ -88,6 +91,14 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
       .select()
       .from(shipmentTracking)
       .where(inArray(shipmentTracking.shipmentId, ofEvent("shipmentId"))),
+    db
+      .select({ id: shipments.id, status: shipments.status, interceptedFrom: shipments.interceptedFrom, orderId: shipments.orderId })
+      .from(shipments)
+      .where(sql`${shipments.id} IN ${candidates}`),
+    db
+      .selectDistinct({ shipmentId: shipmentItems.shipmentId, orderId: shipmentItems.orderId })
+      .from(shipmentItems)
+      .where(and(sql`${shipmentItems.shipmentId} IN ${candidates}`, isNull(shipmentItems.cancelledAt))),
   ]);
   const ev = evRows[0];
   if (!ev) return { outcome: "missing", shipmentId: null };
@@ -108,12 +119,21 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
 
   let triedHandover = false;
   for (let round = 0; round < 5; round++) {
-    // The tracking, the shipment's state and the orders it carries, in one round trip.
-    const [trRows, sRows, orderItems, own] = await db.batch([
-      db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
-      db.select({ status: shipments.status, interceptedFrom: shipments.interceptedFrom }).from(shipments).where(eq(shipments.id, shipmentId)),
-      ...ordersOfShipmentQueries(db, shipmentId),
-    ]);
+    // The tracking, the shipment's state and the orders it carries: read above for the first round, then (after
+    // a handover, or another event moving the shipment first) read again in one round trip.
+    const [trRows, sRows, orderItems, own] =
+      round === 0
+        ? [
+            [target],
+            candidateStates.filter((c) => c.id === shipmentId),
+            candidateItems.filter((i) => i.shipmentId === shipmentId),
+            candidateStates.filter((c) => c.id === shipmentId),
+          ]
+        : await db.batch([
+            db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
+            db.select({ status: shipments.status, interceptedFrom: shipments.interceptedFrom }).from(shipments).where(eq(shipments.id, shipmentId)),
+            ...ordersOfShipmentQueries(db, shipmentId),
+          ]);
     const orderIds = ordersFrom(orderItems, own);
     const tr = trRows[0];
     if (!tr) {
