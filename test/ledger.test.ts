@@ -170,3 +170,140 @@ describe("the money ledger", () => {
     expect((await api(`/v1/reports/finance-daily?from=${day}&to=nope`)).status).toBe(400);
   });
 });
+
+describe("correcting the ledger", () => {
+  const correct = (orderId: string, body: Record<string, unknown>, init: { key?: string; headers?: Record<string, string> } = {}) =>
+    api(`/v1/orders/${orderId}/ledger/corrections`, { body, ...init });
+  const all = (orderId: string) =>
+    env.DB.prepare("SELECT id, kind, amount, reference, source, source_key, reverses, actor, reason FROM ledger_entries WHERE order_id = ? ORDER BY created_at, source_key")
+      .bind(orderId)
+      .all<{ id: string; kind: string; amount: number; reference: string | null; source: string; source_key: string; reverses: string | null; actor: string; reason: string | null }>()
+      .then((r) => r.results);
+  async function paidWithFee(currency = "USD", price = "10.00", fee = "2.16") {
+    const o = await orderIn(currency, price);
+    expect((await pay(o.id, { payment_status: "paid", fee, reference: `ch_fix_${o.id}` })).status).toBe(200);
+    const feeEntry = (await all(o.id)).find((e) => e.kind === "payment_fee")!;
+    return { order: o, fee: feeEntry };
+  }
+
+  it("reverses an entry and records the right amount, with the actor and the reason; the totals follow", async () => {
+    const { order, fee } = await paidWithFee();
+    const r = await correct(order.id, { entry_id: fee.id, amount: "1.90", reason: "Stripe charged 1.90, not 2.16" });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.reversal).toMatchObject({ kind: "payment_fee", amount: "2.16", reverses: fee.id, source: "correction", reason: "Stripe charged 1.90, not 2.16" });
+    expect(r.body.replacement).toMatchObject({ kind: "payment_fee", amount: "-1.90", reverses: null, source: "correction", reference: fee.reference });
+    expect(r.body.totals[0]).toMatchObject({ captured: "20.00", fees: "-1.90", gross_profit: "18.10" });
+    const rows = await all(order.id);
+    const fixes = rows.filter((e) => e.source === "correction");
+    expect(fixes.map((e) => [e.amount, e.source_key, e.reason]).sort()).toEqual([
+      [-190, `replace:${fee.id}`, "Stripe charged 1.90, not 2.16"],
+      [216, `reverse:${fee.id}`, "Stripe charged 1.90, not 2.16"],
+    ]);
+    // The actor is who asked (here the test's admin key), not the payment integration.
+    expect(fixes.map((e) => e.actor)).toEqual([r.body.reversal.actor, r.body.reversal.actor]);
+    expect(r.body.reversal.actor).toMatch(/\S/);
+    expect((await api(`/v1/orders/${order.id}/ledger`)).body.totals[0]).toMatchObject({ fees: "-1.90", gross_profit: "18.10" });
+    // The staff write is in the activity log like the others.
+    const logged = await env.DB.prepare("SELECT action, target, status FROM activity_log WHERE target = ? AND action LIKE '%ledger/corrections'").bind(order.id).all();
+    expect(logged.results).toEqual([{ action: "POST /v1/orders/{id}/ledger/corrections", target: order.id, status: 201 }]);
+  });
+
+  it("reverses only, without an amount; the replacement can be corrected in its turn", async () => {
+    const { order, fee } = await paidWithFee("JPY", "1500", "99");
+    const first = await correct(order.id, { entry_id: fee.id, amount: "80", reason: "fee was 80" });
+    expect(first.status).toBe(201);
+    const again = await correct(order.id, { entry_id: first.body.replacement.id, reason: "no fee at all" });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body.replacement).toBeNull();
+    expect(again.body.totals[0]).toMatchObject({ fees: "0", gross_profit: "3000" });
+  });
+
+  it("refuses a reversal, an entry reversed before, another order's entry and bad input, writing nothing", async () => {
+    const { order, fee } = await paidWithFee("KWD", "1.234", "0.075");
+    const done = await correct(order.id, { entry_id: fee.id, reason: "wrong" });
+    expect(done.status).toBe(201);
+    const before = await all(order.id);
+    const refusals: [Record<string, unknown>, number, string][] = [
+      [{ entry_id: fee.id, reason: "again" }, 409, "already_reversed"],
+      [{ entry_id: done.body.reversal.id, reason: "undo the undo" }, 409, "reverses_an_entry"],
+      [{ entry_id: "led_00000000000000000000000000", reason: "x" }, 404, "not_found"],
+      [{ entry_id: fee.id }, 422, "reason"],
+      [{ entry_id: fee.id, reason: "   " }, 422, "reason"],
+      [{ entry_id: "nope", reason: "x" }, 422, "entry_id"],
+    ];
+    for (const [body, status, word] of refusals) {
+      const r = await correct(order.id, body);
+      expect(r.status, JSON.stringify(body)).toBe(status);
+      expect(r.headers.get("content-type")).toContain("application/problem+json");
+      expect(JSON.stringify(r.body)).toContain(word);
+    }
+    // Amounts: more decimals than KWD has, signed, zero, not a number.
+    const capture = before.find((e) => e.kind === "captured")!;
+    for (const amount of ["1.2345", "-1.000", "0", "0.000", "abc", "1e3"]) {
+      const r = await correct(order.id, { entry_id: capture.id, amount, reason: "x" });
+      expect(r.status, amount).toBe(422);
+      expect(r.headers.get("content-type")).toContain("application/problem+json");
+      expect(r.body.errors?.[0]?.field ?? JSON.stringify(r.body), amount).toContain("amount");
+    }
+    // Another order's entry, named through this order, or this order's entry through another order.
+    const other = await paidWithFee("KWD", "1.234", "0.001");
+    expect((await correct(order.id, { entry_id: other.fee.id, reason: "x" })).status).toBe(404);
+    expect(await all(order.id)).toEqual(before);
+    expect((await all(other.order.id)).length).toBe(2);
+  });
+
+  it("is for finance and admin: the owner, support, analysts and keys of other stores are refused", async () => {
+    const { order, fee } = await paidWithFee();
+    for (const role of ["owner", "support", "analyst", "warehouse", "auditor", "logistics", "channel"]) {
+      const r = await correct(order.id, { entry_id: fee.id, reason: "x" }, { key: await createKey(role, [order.store_id]) });
+      expect(r.status, role).toBe(403);
+    }
+    const elsewhere = await createStore(unique("elsewhere"));
+    expect((await correct(order.id, { entry_id: fee.id, reason: "x" }, { key: await createKey("finance", [elsewhere.id]) })).status).toBe(404);
+    expect((await all(order.id)).filter((e) => e.source === "correction")).toEqual([]);
+    expect((await correct(order.id, { entry_id: fee.id, reason: "x" }, { key: await createKey("finance", [order.store_id]) })).status).toBe(201);
+  });
+
+  it("two people correcting one entry at the same moment: exactly one wins, the other writes nothing", async () => {
+    const { order, fee } = await paidWithFee();
+    const answers = await Promise.all([
+      correct(order.id, { entry_id: fee.id, amount: "1.00", reason: "one" }),
+      correct(order.id, { entry_id: fee.id, amount: "2.00", reason: "two" }),
+      correct(order.id, { entry_id: fee.id, amount: "3.00", reason: "three" }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+    const won = answers.find((a) => a.status === 201)!;
+    const rows = (await all(order.id)).filter((e) => e.source === "correction");
+    expect(rows).toHaveLength(2);
+    expect(new Set(rows.map((e) => e.reason))).toEqual(new Set([won.body.reversal.reason]));
+  });
+
+  it("a retry with the same Idempotency-Key replays the first answer and writes nothing more", async () => {
+    const { order, fee } = await paidWithFee();
+    const body = { entry_id: fee.id, amount: "1.50", reason: "retry me" };
+    const headers = { "idempotency-key": `fix-${fee.id}` };
+    const [a, b] = await Promise.all([correct(order.id, body, { headers }), correct(order.id, body, { headers })]);
+    const c = await correct(order.id, body, { headers });
+    expect([a.status, b.status, c.status].filter((s) => s === 201).length).toBeGreaterThanOrEqual(2);
+    expect(c.status).toBe(201);
+    expect(c.body.reversal.id).toBe((a.status === 201 ? a : b).body.reversal.id);
+    expect((await all(order.id)).filter((e) => e.source === "correction")).toHaveLength(2);
+    expect((await correct(order.id, { ...body, amount: "1.60" }, { headers })).status).toBe(422);
+  });
+
+  it("the daily finance summary picks corrections up", async () => {
+    const s = await createStore(unique("fixdaily"), "USD");
+    const sku = unique("SKU");
+    await createProduct(s.id, sku, { price: "10.00" });
+    const o = await createOrder(s.id, { currency: "USD", lines: [{ sku, quantity: 1, unit_price: "10.00" }], shipping_amount: "0", payment_status: "unpaid" });
+    await pay(o.id, { payment_status: "paid", fee: "0.59", reference: `ch_${o.id}` });
+    await caughtUp();
+    const day = new Date().toISOString().slice(0, 10);
+    const q = `from=${day}&to=${day}&store_id=${s.id}&group_by=day`;
+    expect((await api(`/v1/reports/finance-daily?${q}`)).body.data[0]).toMatchObject({ revenue: "10.00", fees: "-0.59", gross_profit: "9.41" });
+    const capture = (await all(o.id)).find((e) => e.kind === "captured")!;
+    expect((await correct(o.id, { entry_id: capture.id, amount: "9.00", reason: "one unit was free" })).status).toBe(201);
+    await caughtUp();
+    expect((await api(`/v1/reports/finance-daily?${q}`)).body.data[0]).toMatchObject({ orders: 1, revenue: "9.00", fees: "-0.59", gross_profit: "8.41" });
+  });
+});
