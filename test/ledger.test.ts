@@ -177,7 +177,17 @@ describe("correcting the ledger", () => {
   const all = (orderId: string) =>
     env.DB.prepare("SELECT id, kind, amount, reference, source, source_key, reverses, actor, reason FROM ledger_entries WHERE order_id = ? ORDER BY created_at, source_key")
       .bind(orderId)
-      .all<{ id: string; kind: string; amount: number; reference: string | null; source: string; source_key: string; reverses: string | null; actor: string; reason: string | null }>()
+      .all<{
+        id: string;
+        kind: string;
+        amount: number;
+        reference: string | null;
+        source: string;
+        source_key: string;
+        reverses: string | null;
+        actor: string;
+        reason: string | null;
+      }>()
       .then((r) => r.results);
   async function paidWithFee(currency = "USD", price = "10.00", fee = "2.16") {
     const o = await orderIn(currency, price);

@@ -28,11 +28,7 @@ export type CorrectionResult =
   | { ok: false; code: "invalid"; errors: { field: string; message: string }[] }
   | { ok: false; code: "reverses_an_entry" | "already_reversed"; entry: LedgerRow };
 
-export async function correctLedgerEntry(
-  env: Env,
-  p: Principal,
-  c: { orderId: string; entryId: string; amount: string | undefined; reason: string },
-): Promise<CorrectionResult> {
+export async function correctLedgerEntry(env: Env, p: Principal, c: { orderId: string; entryId: string; amount: string | undefined; reason: string }): Promise<CorrectionResult> {
   const db = database(env);
   const [order, entry, reversed] = await db.batch([
     db.select({ storeId: orders.storeId }).from(orders).where(eq(orders.id, c.orderId)),
@@ -40,7 +36,10 @@ export async function correctLedgerEntry(
       .select()
       .from(ledgerEntries)
       .where(and(eq(ledgerEntries.id, c.entryId), eq(ledgerEntries.orderId, c.orderId))),
-    db.select({ id: ledgerEntries.id }).from(ledgerEntries).where(eq(ledgerEntries.sourceKey, `reverse:${c.entryId}`)),
+    db
+      .select({ id: ledgerEntries.id })
+      .from(ledgerEntries)
+      .where(eq(ledgerEntries.sourceKey, `reverse:${c.entryId}`)),
   ]);
   const o = order[0];
   if (!o || (p.stores !== "*" && !p.stores.includes(o.storeId))) return { ok: false, code: "order_not_found" };

@@ -23,7 +23,18 @@ describe("the ledger's entries", () => {
   it("a correction reverses an entry exactly, naming it, keyed by the entry alone", () => {
     const cogs = { id: "led_1", kind: "cost_of_goods", amount: -200, currency: "USD", reference: null, sku: "A", quantity: 2 } as const;
     expect(correctionOf(cogs, { reason: "wrong cost", replacement: null })).toEqual([
-      { kind: "cost_of_goods", amount: 200, currency: "USD", reference: null, sku: "A", quantity: -2, source: "correction", sourceKey: "reverse:led_1", reverses: "led_1", reason: "wrong cost" },
+      {
+        kind: "cost_of_goods",
+        amount: 200,
+        currency: "USD",
+        reference: null,
+        sku: "A",
+        quantity: -2,
+        source: "correction",
+        sourceKey: "reverse:led_1",
+        reverses: "led_1",
+        reason: "wrong cost",
+      },
     ]);
   });
   it("a replacement keeps the direction of the entry it replaces", () => {

@@ -166,7 +166,12 @@ financeRoutes.openapi(
         case "already_reversed":
           throw new ApiError(409, "already_reversed", "Already reversed", `entry ${body.entry_id} has been reversed already`);
         case "reverses_an_entry":
-          throw new ApiError(409, "reverses_an_entry", "A reversal is not corrected", `entry ${body.entry_id} reverses ${r.entry.reverses}; correct the entry that replaced it instead`);
+          throw new ApiError(
+            409,
+            "reverses_an_entry",
+            "A reversal is not corrected",
+            `entry ${body.entry_id} reverses ${r.entry.reverses}; correct the entry that replaced it instead`,
+          );
       }
     }
     return c.json({ ...ledgerBody(id, r.entries), reversal: ledgerEntryBody(r.reversal), replacement: r.replacement ? ledgerEntryBody(r.replacement) : null }, 201);

@@ -83,7 +83,11 @@ export function LedgerCard(props: { orderId: string; ledger: ApiAnswer<LedgerVie
               ...(props.mayCorrect
                 ? [
                     correctable(ledger.body.entries, e) ? (
-                      <a href={`/console/orders/${props.orderId}/ledger/${e.id}/correct`} data-correct={e.id} aria-label={fill(f.correct_entry_of, { kind: wordOf(f, "kind", e.kind) })}>
+                      <a
+                        href={`/console/orders/${props.orderId}/ledger/${e.id}/correct`}
+                        data-correct={e.id}
+                        aria-label={fill(f.correct_entry_of, { kind: wordOf(f, "kind", e.kind) })}
+                      >
                         {f.correct}
                       </a>
                     ) : (
