@@ -114,6 +114,38 @@ describe("settlement reconciliation", () => {
     expect((await api(`/v1/settlements?store_id=${s.id}`)).body.data).toHaveLength(1);
   });
 
+  it("books a payment's fee from the file once, whichever file names its transaction, and never one the payment report gave", async () => {
+    const s = await createStore(unique("fees"));
+    await createProduct(s.id, sku);
+    const captures = await paidOrders(s.id, 2, unique("f"));
+    // A third payment whose report gave its fee already.
+    const reported = await createOrder(s.id, { lines: [{ sku, quantity: 1, unit_price: "10.00" }], shipping_amount: "0", payment_status: "unpaid" });
+    const ref = unique("ch_reported");
+    expect((await api(`/v1/orders/${reported.id}/payment`, { body: { payment_status: "paid", reference: ref, fee: "0.59" } })).status).toBe(200);
+    const at = Date.now() - 1000;
+    const all = [...captures, { orderId: reported.id, reference: ref, amount: 1000, at }];
+    // Two different files (another payout row) whose first charge is the same transaction, imported at the same moment.
+    const wide = stripeFile({ captures: all });
+    const narrow = stripeFile({ captures: all.slice(0, 1) });
+    const [a, b] = await Promise.all([upload(s.id, "stripe_balance", wide.csv), upload(s.id, "stripe_balance", narrow.csv)]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.id).not.toBe(b.body.id);
+    const fees = await env.DB.prepare("SELECT order_id, amount, reference, source, source_key FROM ledger_entries WHERE store_id = ? AND kind = 'payment_fee' ORDER BY reference")
+      .bind(s.id)
+      .all<{ order_id: string; amount: number; reference: string; source: string; source_key: string }>();
+    const feeOf = (c: { amount: number }) => -(Math.round(c.amount * 0.029) + 30);
+    expect(fees.results.map((f) => [f.reference, f.amount, f.source]).sort()).toEqual(
+      [
+        [captures[0]!.reference, feeOf(captures[0]!), "settlement"],
+        [captures[1]!.reference, feeOf(captures[1]!), "settlement"],
+        [ref, -59, "payment_report"],
+      ].sort(),
+    );
+    expect(fees.results.find((f) => f.reference === captures[0]!.reference)!.source_key).toBe(`settlement_fee:${s.id}:stripe_balance:txn_${"1".padStart(24, "0")}`);
+    // The order's books carry the file's fee.
+    expect((await api(`/v1/orders/${captures[0]!.orderId}/ledger`)).body.totals[0].fees).toBe(`-${(-feeOf(captures[0]!) / 100).toFixed(2)}`);
+  });
+
   it("resumes an import that died between claiming its file and matching it, when the same file is posted after the lease", async () => {
     const s = await createStore(unique("stale"));
     await createProduct(s.id, sku);

@@ -74,8 +74,8 @@ export function LedgerCard(props: { orderId: string; ledger: ApiAnswer<LedgerVie
               </span>,
               <>
                 {wordOf(f, "source", e.source)}
-                {e.reverses ? <span class="hint">{` · ${f.reverses}`}</span> : null}
-                {e.reason ? <span class="hint ledger-reason">{` · ${e.reason}`}</span> : null}
+                {e.reverses ? <span class="hint ledger-note">{f.reverses}</span> : null}
+                {e.reason ? <span class="hint ledger-note ledger-reason">{e.reason}</span> : null}
               </>,
               e.reference ? <span class="mono">{e.reference}</span> : e.sku ? <span class="mono">{`${e.sku} × ${e.quantity ?? ""}`}</span> : "–",
               cash(e.amount, e.currency),

@@ -53,6 +53,7 @@ export const FINANCE = dictionary(
     source_label: "Label bought",
     source_label_void: "Label voided",
     source_handover: "Handover",
+    source_3pl_shipped: "Shipped by the 3PL",
     source_settlement: "Settlement file",
     source_correction: "Correction",
     // Correcting an entry.
@@ -181,6 +182,7 @@ export const FINANCE = dictionary(
     source_label: "购买面单",
     source_label_void: "作废面单",
     source_handover: "交接",
+    source_3pl_shipped: "第三方仓发货",
     source_settlement: "结算文件",
     source_correction: "更正",
     correct: "更正",
