@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { packedOrder } from "./logistics-helpers";
 import { caughtUp } from "./rollup-fixtures";
+import { linkOrder } from "./channel-sync-helpers";
 
 let store: { id: string };
 
@@ -315,5 +316,97 @@ describe("correcting the ledger", () => {
     expect((await correct(o.id, { entry_id: capture.id, amount: "9.00", reason: "one unit was free" })).status).toBe(201);
     await caughtUp();
     expect((await api(`/v1/reports/finance-daily?${q}`)).body.data[0]).toMatchObject({ orders: 1, revenue: "9.00", fees: "-0.59", gross_profit: "8.41" });
+  });
+});
+
+describe("platform fees from a connection's schedule", () => {
+  const connection = (storeId: string, platform_fee?: unknown) =>
+    api("/v1/channel-connections", {
+      body: {
+        store_id: storeId,
+        platform: "shopify",
+        name: "Marketplace",
+        shop_domain: `${unique("m").toLowerCase()}.myshopify.com`,
+        api_base_url: "https://m.myshopify.com/admin/api/2025-07",
+        credentials: { access_token: "shpat_x" },
+        ...(platform_fee === undefined ? {} : { platform_fee }),
+      },
+    });
+  async function channelOrder(storeId: string, connectionId: string, currency = "USD", price = "10.00") {
+    const sku = unique("SKU");
+    await createProduct(storeId, sku, { price });
+    const o = await createOrder(storeId, { channel: "shopify", currency, lines: [{ sku, quantity: 2, unit_price: price }], shipping_amount: "0", payment_status: "unpaid" });
+    await linkOrder({ connectionId, storeId, orderId: o.id, externalId: unique("ext"), platformUpdatedAt: Date.now() });
+    return o;
+  }
+  const fees = (orderId: string) =>
+    env.DB.prepare("SELECT amount, currency, reference, source, source_key FROM ledger_entries WHERE order_id = ? AND kind = 'platform_fee'")
+      .bind(orderId)
+      .all()
+      .then((r) => r.results);
+
+  it("books the schedule's fee at each capture of the connection's orders, once however often it is reported; the totals count it as a fee", async () => {
+    const s = await createStore(unique("market"));
+    const c = await connection(s.id, { percent_bps: 150, fixed: "0.30", currency: "USD" });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    expect(c.body.platform_fee).toEqual({ percent_bps: 150, fixed: "0.30", currency: "USD" });
+    const o = await channelOrder(s.id, c.body.id);
+    const body = { payment_status: "paid", reference: `ch_pf_${o.id}` };
+    await Promise.all([pay(o.id, body), pay(o.id, body)]);
+    await pay(o.id, body);
+    // 1.5% of 20.00 is 0.30, plus 0.30.
+    expect(await fees(o.id)).toEqual([{ amount: -60, currency: "USD", reference: `ch_pf_${o.id}`, source: "fee_schedule", source_key: `platform_fee:${o.id}:ch_pf_${o.id}` }]);
+    expect((await api(`/v1/orders/${o.id}/ledger`)).body.totals[0]).toMatchObject({ captured: "20.00", fees: "-0.60", gross_profit: "19.40" });
+    // An order of the store that came some other way, or in another currency, pays no platform fee.
+    const direct = await createOrder(s.id, { currency: "USD", lines: [{ sku: unique("SKU"), quantity: 1, unit_price: "5.00" }], shipping_amount: "0", payment_status: "unpaid" });
+    await pay(direct.id, { payment_status: "paid" });
+    expect(await fees(direct.id)).toEqual([]);
+    const cad = await channelOrder(s.id, c.body.id, "CAD");
+    await pay(cad.id, { payment_status: "paid" });
+    expect(await fees(cad.id)).toEqual([]);
+  });
+
+  it("is set, changed and removed through the connection; a change applies to later captures", async () => {
+    const s = await createStore(unique("market2"), "JPY");
+    const c = await connection(s.id);
+    expect(c.body.platform_fee).toBeNull();
+    const first = await channelOrder(s.id, c.body.id, "JPY", "1500");
+    await pay(first.id, { payment_status: "paid" });
+    expect(await fees(first.id)).toEqual([]);
+    const set = await api(`/v1/channel-connections/${c.body.id}`, { method: "PATCH", body: { platform_fee: { percent_bps: 1000, fixed: "45", currency: "JPY" } } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.platform_fee).toEqual({ percent_bps: 1000, fixed: "45", currency: "JPY" });
+    const second = await channelOrder(s.id, c.body.id, "JPY", "1500");
+    await pay(second.id, { payment_status: "paid" });
+    expect(await fees(second.id)).toMatchObject([{ amount: -345, currency: "JPY", reference: null }]);
+    expect(await fees(first.id)).toEqual([]);
+    const off = await api(`/v1/channel-connections/${c.body.id}`, { method: "PATCH", body: { platform_fee: null } });
+    expect(off.body.platform_fee).toBeNull();
+    const third = await channelOrder(s.id, c.body.id, "JPY", "1500");
+    await pay(third.id, { payment_status: "paid" });
+    expect(await fees(third.id)).toEqual([]);
+  });
+
+  it("refuses a bad schedule, naming the field, and writes nothing", async () => {
+    const s = await createStore(unique("market3"));
+    const c = await connection(s.id);
+    for (const [fee, field] of [
+      [{ percent_bps: 20_000, currency: "USD" }, "percent_bps"],
+      [{ percent_bps: 1.5, currency: "USD" }, "percent_bps"],
+      [{ percent_bps: 100, fixed: "0.305", currency: "USD" }, "fixed"],
+      [{ percent_bps: 100, fixed: "-1", currency: "USD" }, "fixed"],
+      [{ percent_bps: 100, currency: "XYZ" }, "currency"],
+      [{ percent_bps: 100, currency: "USD", extra: 1 }, "platform_fee"],
+    ] as const) {
+      const r = await api(`/v1/channel-connections/${c.body.id}`, { method: "PATCH", body: { platform_fee: fee } });
+      expect(r.status, JSON.stringify(fee)).toBe(422);
+      expect(r.headers.get("content-type")).toContain("application/problem+json");
+      expect(JSON.stringify(r.body.errors), JSON.stringify(fee)).toContain(field);
+      const created = await connection(s.id, fee);
+      expect(created.status, JSON.stringify(fee)).toBe(422);
+    }
+    const row = await env.DB.prepare("SELECT platform_fee, version FROM channel_connections WHERE id = ?").bind(c.body.id).first();
+    expect(row).toEqual({ platform_fee: null, version: 1 });
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM channel_connections WHERE store_id = ?").bind(s.id).first<{ n: number }>())!.n).toBe(1);
   });
 });

@@ -54,6 +54,7 @@ export const FINANCE = dictionary(
     source_label_void: "Label voided",
     source_handover: "Handover",
     source_3pl_shipped: "Shipped by the 3PL",
+    source_fee_schedule: "Channel fee schedule",
     source_settlement: "Settlement file",
     source_correction: "Correction",
     // Correcting an entry.
@@ -183,6 +184,7 @@ export const FINANCE = dictionary(
     source_label_void: "作废面单",
     source_handover: "交接",
     source_3pl_shipped: "第三方仓发货",
+    source_fee_schedule: "渠道费率",
     source_settlement: "结算文件",
     source_correction: "更正",
     correct: "更正",
