@@ -58,6 +58,7 @@ export async function insertConnection(
     version: 1,
     createdAt: a.createdAt ?? now,
     updatedAt: now,
+    platformFee: null,
   };
   await database(env).insert(channelConnections).values(row);
   return { row, connection: platformConnection(row) };

@@ -188,6 +188,102 @@ describe("the order's ledger card", () => {
   });
 });
 
+describe("correcting a ledger entry", () => {
+  const feeOf = (orderId: string) =>
+    env.DB.prepare("SELECT id FROM ledger_entries WHERE order_id = ? AND kind = 'payment_fee'")
+      .bind(orderId)
+      .first<{ id: string }>()
+      .then((r) => r!.id);
+  const corrections = (orderId: string) =>
+    env.DB.prepare("SELECT amount, reason, reverses FROM ledger_entries WHERE order_id = ? AND source = 'correction' ORDER BY amount")
+      .bind(orderId)
+      .all<{ amount: number; reason: string; reverses: string | null }>()
+      .then((r) => r.results);
+
+  it("finance corrects a fee from the Ledger card: a confirm form, the reversal and the right amount, the entry no longer correctable", async () => {
+    const p = await paidOrder(store.id, { fee: "2.16" });
+    const fee = await feeOf(p.orderId);
+    const { session } = await signedIn(["finance"], { storeIds: [store.id] });
+    const page = await openPage(`/console/orders/${p.orderId}`, session);
+    const link = `/console/orders/${p.orderId}/ledger/${fee}/correct`;
+    expect(page.html).toContain(`href="${link}"`);
+    const form = await openPage(link, session);
+    expect(form.status).toBe(200);
+    const text = textOf(form.html);
+    expect(text).toContain("Correct a ledger entry");
+    expect(text).toContain("Entries are never changed.");
+    expect(text).toMatch(/Amount -\$2\.16/);
+    expect(form.html).toContain('name="reason"');
+    expect(form.html).toContain('name="amount"');
+    const idem = /name="_idem" value="([^"]+)"/.exec(form.html)![1]!;
+    // No reason: refused here, nothing written.
+    const bare = await postForm(link, session, { amount: "1.90", _idem: idem });
+    expect(bare.status).toBe(422);
+    expect(textOf(bare.html)).toContain("Write the reason for the correction.");
+    expect(bare.html).toContain('value="1.90"');
+    // Too many decimals: the API's refusal in words, at the field, nothing written.
+    const bad = await postForm(link, session, { reason: "Stripe says 1.90", amount: "1.905", _idem: idem });
+    expect(bad.status).toBe(422);
+    expect(textOf(bad.html)).toContain("Write the amount as a number in USD, like 12.50, with at most 2 decimals.");
+    expect(bad.html).toContain('aria-invalid="true"');
+    expect(await corrections(p.orderId)).toEqual([]);
+    // Done, and a double submit of the same form records nothing more.
+    const done = await postForm(link, session, { reason: "Stripe says 1.90", amount: "1.90", _idem: `${idem}-2` });
+    expect(done.status).toBe(303);
+    expect(done.location).toBe(`/console/orders/${p.orderId}#ledger`);
+    expect(flashOf(done.headers)).toEqual({ kind: "ok", text: "Corrected: the entry is reversed and -$1.90 recorded." });
+    expect((await postForm(link, session, { reason: "Stripe says 1.90", amount: "1.90", _idem: `${idem}-2` })).status).toBe(303);
+    expect(await corrections(p.orderId)).toEqual([
+      { amount: -190, reason: "Stripe says 1.90", reverses: null },
+      { amount: 216, reason: "Stripe says 1.90", reverses: fee },
+    ]);
+    const after = await openPage(`/console/orders/${p.orderId}`, session);
+    expect(after.html).not.toContain(`href="${link}"`);
+    expect(textOf(after.html)).toContain("Reversed");
+    expect(textOf(after.html)).toContain("Stripe says 1.90");
+    expect(after.html).toMatch(/data-gross-profit="USD">\$8\.10</);
+    // A second person's form, drawn before: the API's 409 in words.
+    const late = await postForm(link, session, { reason: "me too", _idem: "another" });
+    expect(late.status).toBe(409);
+    expect(textOf(late.html)).toContain("This entry cannot be corrected");
+  });
+
+  it("reads in Chinese", async () => {
+    const p = await paidOrder(store.id, { fee: "0.50" });
+    const fee = await feeOf(p.orderId);
+    const { session } = await signedIn(["finance"], { storeIds: [store.id] });
+    const link = `/console/orders/${p.orderId}/ledger/${fee}/correct`;
+    const zh = textOf((await openPage(link, session, ZH)).html);
+    expect(zh).toContain("更正台账记录");
+    expect(zh).toContain("正确金额（可选）");
+    expect(zh).toContain("冲销并记录");
+    const r = await postForm(link, session, { reason: "错了", amount: "0.405", _idem: "zh-1" }, { headers: ZH });
+    expect(r.status).toBe(422);
+    expect(textOf(r.html)).toContain("请以 USD 填写数字，如 12.50，最多 2 位小数。");
+    const ok = await postForm(link, session, { reason: "错了" }, { headers: ZH });
+    expect(ok.status).toBe(303);
+    expect(flashOf(ok.headers)?.text).toBe("已更正：原记录已冲销。");
+  });
+
+  it("is offered to finance and admin only: the owner reads the ledger without the link, and a direct request is refused", async () => {
+    const p = await paidOrder(store.id, { fee: "0.30" });
+    const fee = await feeOf(p.orderId);
+    const link = `/console/orders/${p.orderId}/ledger/${fee}/correct`;
+    const owner = (await signedIn(["owner"], { storeIds: [store.id] })).session;
+    const page = await openPage(`/console/orders/${p.orderId}`, owner);
+    expect(page.html).toContain('id="ledger"');
+    expect(page.html).not.toContain(link);
+    expect((await openPage(link, owner)).status).toBe(403);
+    expect((await postForm(link, owner, { reason: "x" })).status).toBe(403);
+    const elsewhere = (await signedIn(["finance"], { storeIds: [(await createStore(unique("Elsewhere"))).id] })).session;
+    expect((await openPage(link, elsewhere)).status).toBe(404);
+    expect((await postForm(link, elsewhere, { reason: "x" })).status).toBe(404);
+    expect(await corrections(p.orderId)).toEqual([]);
+    const admin = (await signedIn(["admin"])).session;
+    expect((await openPage(`/console/orders/${p.orderId}`, admin)).html).toContain(link);
+  });
+});
+
 describe("settlements", () => {
   it("imports a payout file and lands on its page; the same file again opens the first import", async () => {
     const { session } = await signedIn(["finance"]);

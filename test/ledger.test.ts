@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { packedOrder } from "./logistics-helpers";
 import { caughtUp } from "./rollup-fixtures";
+import { linkOrder } from "./channel-sync-helpers";
 
 let store: { id: string };
 
@@ -168,5 +169,244 @@ describe("the money ledger", () => {
     expect((await api(`/v1/reports/finance-daily?${q}`, { key: await createKey("owner", [s.id]) })).status).toBe(200);
     expect((await api(`/v1/reports/finance-daily?${q}`, { key: await createKey("analyst", [s.id]) })).status).toBe(403);
     expect((await api(`/v1/reports/finance-daily?from=${day}&to=nope`)).status).toBe(400);
+  });
+});
+
+describe("correcting the ledger", () => {
+  const correct = (orderId: string, body: Record<string, unknown>, init: { key?: string; headers?: Record<string, string> } = {}) =>
+    api(`/v1/orders/${orderId}/ledger/corrections`, { body, ...init });
+  const all = (orderId: string) =>
+    env.DB.prepare("SELECT id, kind, amount, reference, source, source_key, reverses, actor, reason FROM ledger_entries WHERE order_id = ? ORDER BY created_at, source_key")
+      .bind(orderId)
+      .all<{
+        id: string;
+        kind: string;
+        amount: number;
+        reference: string | null;
+        source: string;
+        source_key: string;
+        reverses: string | null;
+        actor: string;
+        reason: string | null;
+      }>()
+      .then((r) => r.results);
+  async function paidWithFee(currency = "USD", price = "10.00", fee = "2.16") {
+    const o = await orderIn(currency, price);
+    expect((await pay(o.id, { payment_status: "paid", fee, reference: `ch_fix_${o.id}` })).status).toBe(200);
+    const feeEntry = (await all(o.id)).find((e) => e.kind === "payment_fee")!;
+    return { order: o, fee: feeEntry };
+  }
+
+  it("reverses an entry and records the right amount, with the actor and the reason; the totals follow", async () => {
+    const { order, fee } = await paidWithFee();
+    const r = await correct(order.id, { entry_id: fee.id, amount: "1.90", reason: "Stripe charged 1.90, not 2.16" });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.reversal).toMatchObject({ kind: "payment_fee", amount: "2.16", reverses: fee.id, source: "correction", reason: "Stripe charged 1.90, not 2.16" });
+    expect(r.body.replacement).toMatchObject({ kind: "payment_fee", amount: "-1.90", reverses: null, source: "correction", reference: fee.reference });
+    expect(r.body.totals[0]).toMatchObject({ captured: "20.00", fees: "-1.90", gross_profit: "18.10" });
+    const rows = await all(order.id);
+    const fixes = rows.filter((e) => e.source === "correction");
+    expect(fixes.map((e) => [e.amount, e.source_key, e.reason]).sort()).toEqual([
+      [-190, `replace:${fee.id}`, "Stripe charged 1.90, not 2.16"],
+      [216, `reverse:${fee.id}`, "Stripe charged 1.90, not 2.16"],
+    ]);
+    // The actor is who asked (here the test's admin key), not the payment integration.
+    expect(fixes.map((e) => e.actor)).toEqual([r.body.reversal.actor, r.body.reversal.actor]);
+    expect(r.body.reversal.actor).toMatch(/\S/);
+    expect((await api(`/v1/orders/${order.id}/ledger`)).body.totals[0]).toMatchObject({ fees: "-1.90", gross_profit: "18.10" });
+    // The staff write is in the activity log like the others.
+    const logged = await env.DB.prepare("SELECT action, target, status FROM activity_log WHERE target = ? AND action LIKE '%ledger/corrections'").bind(order.id).all();
+    expect(logged.results).toEqual([{ action: "POST /v1/orders/{id}/ledger/corrections", target: order.id, status: 201 }]);
+  });
+
+  it("reverses only, without an amount; the replacement can be corrected in its turn", async () => {
+    const { order, fee } = await paidWithFee("JPY", "1500", "99");
+    const first = await correct(order.id, { entry_id: fee.id, amount: "80", reason: "fee was 80" });
+    expect(first.status).toBe(201);
+    const again = await correct(order.id, { entry_id: first.body.replacement.id, reason: "no fee at all" });
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body.replacement).toBeNull();
+    expect(again.body.totals[0]).toMatchObject({ fees: "0", gross_profit: "3000" });
+  });
+
+  it("refuses a reversal, an entry reversed before, another order's entry and bad input, writing nothing", async () => {
+    const { order, fee } = await paidWithFee("KWD", "1.234", "0.075");
+    const done = await correct(order.id, { entry_id: fee.id, reason: "wrong" });
+    expect(done.status).toBe(201);
+    const before = await all(order.id);
+    const refusals: [Record<string, unknown>, number, string][] = [
+      [{ entry_id: fee.id, reason: "again" }, 409, "already_reversed"],
+      [{ entry_id: done.body.reversal.id, reason: "undo the undo" }, 409, "reverses_an_entry"],
+      [{ entry_id: "led_00000000000000000000000000", reason: "x" }, 404, "not_found"],
+      [{ entry_id: fee.id }, 422, "reason"],
+      [{ entry_id: fee.id, reason: "   " }, 422, "reason"],
+      [{ entry_id: "nope", reason: "x" }, 422, "entry_id"],
+    ];
+    for (const [body, status, word] of refusals) {
+      const r = await correct(order.id, body);
+      expect(r.status, JSON.stringify(body)).toBe(status);
+      expect(r.headers.get("content-type")).toContain("application/problem+json");
+      expect(JSON.stringify(r.body)).toContain(word);
+    }
+    // Amounts: more decimals than KWD has, signed, zero, not a number.
+    const capture = before.find((e) => e.kind === "captured")!;
+    for (const amount of ["1.2345", "-1.000", "0", "0.000", "abc", "1e3"]) {
+      const r = await correct(order.id, { entry_id: capture.id, amount, reason: "x" });
+      expect(r.status, amount).toBe(422);
+      expect(r.headers.get("content-type")).toContain("application/problem+json");
+      expect(r.body.errors?.[0]?.field ?? JSON.stringify(r.body), amount).toContain("amount");
+    }
+    // Another order's entry, named through this order, or this order's entry through another order.
+    const other = await paidWithFee("KWD", "1.234", "0.001");
+    expect((await correct(order.id, { entry_id: other.fee.id, reason: "x" })).status).toBe(404);
+    expect(await all(order.id)).toEqual(before);
+    expect((await all(other.order.id)).length).toBe(2);
+  });
+
+  it("is for finance and admin: the owner, support, analysts and keys of other stores are refused", async () => {
+    const { order, fee } = await paidWithFee();
+    for (const role of ["owner", "support", "analyst", "warehouse", "auditor", "logistics", "channel"]) {
+      const r = await correct(order.id, { entry_id: fee.id, reason: "x" }, { key: await createKey(role, [order.store_id]) });
+      expect(r.status, role).toBe(403);
+    }
+    const elsewhere = await createStore(unique("elsewhere"));
+    expect((await correct(order.id, { entry_id: fee.id, reason: "x" }, { key: await createKey("finance", [elsewhere.id]) })).status).toBe(404);
+    expect((await all(order.id)).filter((e) => e.source === "correction")).toEqual([]);
+    expect((await correct(order.id, { entry_id: fee.id, reason: "x" }, { key: await createKey("finance", [order.store_id]) })).status).toBe(201);
+  });
+
+  it("two people correcting one entry at the same moment: exactly one wins, the other writes nothing", async () => {
+    const { order, fee } = await paidWithFee();
+    const answers = await Promise.all([
+      correct(order.id, { entry_id: fee.id, amount: "1.00", reason: "one" }),
+      correct(order.id, { entry_id: fee.id, amount: "2.00", reason: "two" }),
+      correct(order.id, { entry_id: fee.id, amount: "3.00", reason: "three" }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+    const won = answers.find((a) => a.status === 201)!;
+    const rows = (await all(order.id)).filter((e) => e.source === "correction");
+    expect(rows).toHaveLength(2);
+    expect(new Set(rows.map((e) => e.reason))).toEqual(new Set([won.body.reversal.reason]));
+  });
+
+  it("a retry with the same Idempotency-Key replays the first answer and writes nothing more", async () => {
+    const { order, fee } = await paidWithFee();
+    const body = { entry_id: fee.id, amount: "1.50", reason: "retry me" };
+    const headers = { "idempotency-key": `fix-${fee.id}` };
+    const [a, b] = await Promise.all([correct(order.id, body, { headers }), correct(order.id, body, { headers })]);
+    const c = await correct(order.id, body, { headers });
+    expect([a.status, b.status, c.status].filter((s) => s === 201).length).toBeGreaterThanOrEqual(2);
+    expect(c.status).toBe(201);
+    expect(c.body.reversal.id).toBe((a.status === 201 ? a : b).body.reversal.id);
+    expect((await all(order.id)).filter((e) => e.source === "correction")).toHaveLength(2);
+    expect((await correct(order.id, { ...body, amount: "1.60" }, { headers })).status).toBe(422);
+  });
+
+  it("the daily finance summary picks corrections up", async () => {
+    const s = await createStore(unique("fixdaily"), "USD");
+    const sku = unique("SKU");
+    await createProduct(s.id, sku, { price: "10.00" });
+    const o = await createOrder(s.id, { currency: "USD", lines: [{ sku, quantity: 1, unit_price: "10.00" }], shipping_amount: "0", payment_status: "unpaid" });
+    await pay(o.id, { payment_status: "paid", fee: "0.59", reference: `ch_${o.id}` });
+    await caughtUp();
+    const day = new Date().toISOString().slice(0, 10);
+    const q = `from=${day}&to=${day}&store_id=${s.id}&group_by=day`;
+    expect((await api(`/v1/reports/finance-daily?${q}`)).body.data[0]).toMatchObject({ revenue: "10.00", fees: "-0.59", gross_profit: "9.41" });
+    const capture = (await all(o.id)).find((e) => e.kind === "captured")!;
+    expect((await correct(o.id, { entry_id: capture.id, amount: "9.00", reason: "one unit was free" })).status).toBe(201);
+    await caughtUp();
+    expect((await api(`/v1/reports/finance-daily?${q}`)).body.data[0]).toMatchObject({ orders: 1, revenue: "9.00", fees: "-0.59", gross_profit: "8.41" });
+  });
+});
+
+describe("platform fees from a connection's schedule", () => {
+  const connection = (storeId: string, platform_fee?: unknown) =>
+    api("/v1/channel-connections", {
+      body: {
+        store_id: storeId,
+        platform: "shopify",
+        name: "Marketplace",
+        shop_domain: `${unique("m").toLowerCase()}.myshopify.com`,
+        api_base_url: "https://m.myshopify.com/admin/api/2025-07",
+        credentials: { access_token: "shpat_x" },
+        ...(platform_fee === undefined ? {} : { platform_fee }),
+      },
+    });
+  async function channelOrder(storeId: string, connectionId: string, currency = "USD", price = "10.00") {
+    const sku = unique("SKU");
+    await createProduct(storeId, sku, { price });
+    const o = await createOrder(storeId, { channel: "shopify", currency, lines: [{ sku, quantity: 2, unit_price: price }], shipping_amount: "0", payment_status: "unpaid" });
+    await linkOrder({ connectionId, storeId, orderId: o.id, externalId: unique("ext"), platformUpdatedAt: Date.now() });
+    return o;
+  }
+  const fees = (orderId: string) =>
+    env.DB.prepare("SELECT amount, currency, reference, source, source_key FROM ledger_entries WHERE order_id = ? AND kind = 'platform_fee'")
+      .bind(orderId)
+      .all()
+      .then((r) => r.results);
+
+  it("books the schedule's fee at each capture of the connection's orders, once however often it is reported; the totals count it as a fee", async () => {
+    const s = await createStore(unique("market"));
+    const c = await connection(s.id, { percent_bps: 150, fixed: "0.30", currency: "USD" });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    expect(c.body.platform_fee).toEqual({ percent_bps: 150, fixed: "0.30", currency: "USD" });
+    const o = await channelOrder(s.id, c.body.id);
+    const body = { payment_status: "paid", reference: `ch_pf_${o.id}` };
+    await Promise.all([pay(o.id, body), pay(o.id, body)]);
+    await pay(o.id, body);
+    // 1.5% of 20.00 is 0.30, plus 0.30.
+    expect(await fees(o.id)).toEqual([{ amount: -60, currency: "USD", reference: `ch_pf_${o.id}`, source: "fee_schedule", source_key: `platform_fee:${o.id}:ch_pf_${o.id}` }]);
+    expect((await api(`/v1/orders/${o.id}/ledger`)).body.totals[0]).toMatchObject({ captured: "20.00", fees: "-0.60", gross_profit: "19.40" });
+    // An order of the store that came some other way, or in another currency, pays no platform fee.
+    const direct = await createOrder(s.id, { currency: "USD", lines: [{ sku: unique("SKU"), quantity: 1, unit_price: "5.00" }], shipping_amount: "0", payment_status: "unpaid" });
+    await pay(direct.id, { payment_status: "paid" });
+    expect(await fees(direct.id)).toEqual([]);
+    const cad = await channelOrder(s.id, c.body.id, "CAD");
+    await pay(cad.id, { payment_status: "paid" });
+    expect(await fees(cad.id)).toEqual([]);
+  });
+
+  it("is set, changed and removed through the connection; a change applies to later captures", async () => {
+    const s = await createStore(unique("market2"), "JPY");
+    const c = await connection(s.id);
+    expect(c.body.platform_fee).toBeNull();
+    const first = await channelOrder(s.id, c.body.id, "JPY", "1500");
+    await pay(first.id, { payment_status: "paid" });
+    expect(await fees(first.id)).toEqual([]);
+    const set = await api(`/v1/channel-connections/${c.body.id}`, { method: "PATCH", body: { platform_fee: { percent_bps: 1000, fixed: "45", currency: "JPY" } } });
+    expect(set.status, JSON.stringify(set.body)).toBe(200);
+    expect(set.body.platform_fee).toEqual({ percent_bps: 1000, fixed: "45", currency: "JPY" });
+    const second = await channelOrder(s.id, c.body.id, "JPY", "1500");
+    await pay(second.id, { payment_status: "paid" });
+    expect(await fees(second.id)).toMatchObject([{ amount: -345, currency: "JPY", reference: null }]);
+    expect(await fees(first.id)).toEqual([]);
+    const off = await api(`/v1/channel-connections/${c.body.id}`, { method: "PATCH", body: { platform_fee: null } });
+    expect(off.body.platform_fee).toBeNull();
+    const third = await channelOrder(s.id, c.body.id, "JPY", "1500");
+    await pay(third.id, { payment_status: "paid" });
+    expect(await fees(third.id)).toEqual([]);
+  });
+
+  it("refuses a bad schedule, naming the field, and writes nothing", async () => {
+    const s = await createStore(unique("market3"));
+    const c = await connection(s.id);
+    for (const [fee, field] of [
+      [{ percent_bps: 20_000, currency: "USD" }, "percent_bps"],
+      [{ percent_bps: 1.5, currency: "USD" }, "percent_bps"],
+      [{ percent_bps: 100, fixed: "0.305", currency: "USD" }, "fixed"],
+      [{ percent_bps: 100, fixed: "-1", currency: "USD" }, "fixed"],
+      [{ percent_bps: 100, currency: "XYZ" }, "currency"],
+      [{ percent_bps: 100, currency: "USD", extra: 1 }, "platform_fee"],
+    ] as const) {
+      const r = await api(`/v1/channel-connections/${c.body.id}`, { method: "PATCH", body: { platform_fee: fee } });
+      expect(r.status, JSON.stringify(fee)).toBe(422);
+      expect(r.headers.get("content-type")).toContain("application/problem+json");
+      expect(JSON.stringify(r.body.errors), JSON.stringify(fee)).toContain(field);
+      const created = await connection(s.id, fee);
+      expect(created.status, JSON.stringify(fee)).toBe(422);
+    }
+    const row = await env.DB.prepare("SELECT platform_fee, version FROM channel_connections WHERE id = ?").bind(c.body.id).first();
+    expect(row).toEqual({ platform_fee: null, version: 1 });
+    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM channel_connections WHERE store_id = ?").bind(s.id).first<{ n: number }>())!.n).toBe(1);
   });
 });

@@ -293,6 +293,9 @@ describe("late partner news is booked, never dropped", () => {
       expect((await ledgerOk(tpl.id)).ok).toBe(true);
       expect(await recalls(order.id)).toBe(1);
       expect(await orderStatus(order.id)).toBe("cancelled");
+      // The goods left all the same: their cost is booked (two units at 1.00), once.
+      const cost = await env.DB.prepare("SELECT amount, quantity, source FROM ledger_entries WHERE order_id = ? AND kind = 'cost_of_goods'").bind(order.id).all();
+      expect(cost.results).toEqual([{ amount: -200, quantity: 2, source: "3pl_shipped" }]);
     });
   });
 });

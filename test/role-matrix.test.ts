@@ -412,6 +412,13 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
     // The ledger and settlements
     case "GET /v1/orders/{id}/ledger":
       return { path: path.replace("{id}", (await createOrder(store.id)).id) };
+    case "POST /v1/orders/{id}/ledger/corrections": {
+      // A paid order of its own each time: its capture is corrected once.
+      const o = await createOrder(store.id, { payment_status: "unpaid" });
+      await api(`/v1/orders/${o.id}/payment`, { body: { payment_status: "paid", reference: `ch_matrix_${o.id}` } });
+      const entry = await env.DB.prepare("SELECT id FROM ledger_entries WHERE order_id = ? AND kind = 'captured'").bind(o.id).first<{ id: string }>();
+      return { path: path.replace("{id}", o.id), body: { entry_id: entry!.id, reason: "matrix" } };
+    }
     case "POST /v1/settlements":
       // A file of its own each time (a file imported before answers 200, which would do too).
       return { path: `${path}?store_id=${store.id}&format=stripe_balance`, body: matrixSettlementFile(), headers: { "content-type": "text/csv" } };

@@ -114,6 +114,102 @@ describe("settlement reconciliation", () => {
     expect((await api(`/v1/settlements?store_id=${s.id}`)).body.data).toHaveLength(1);
   });
 
+  it("books a payment's fee from the file once, whichever file names its transaction, and never one the payment report gave", async () => {
+    const s = await createStore(unique("fees"));
+    await createProduct(s.id, sku);
+    const captures = await paidOrders(s.id, 2, unique("f"));
+    // A third payment whose report gave its fee already.
+    const reported = await createOrder(s.id, { lines: [{ sku, quantity: 1, unit_price: "10.00" }], shipping_amount: "0", payment_status: "unpaid" });
+    const ref = unique("ch_reported");
+    expect((await api(`/v1/orders/${reported.id}/payment`, { body: { payment_status: "paid", reference: ref, fee: "0.59" } })).status).toBe(200);
+    const at = Date.now() - 1000;
+    const all = [...captures, { orderId: reported.id, reference: ref, amount: 1000, at }];
+    // Two different files (another payout row) whose first charge is the same transaction, imported at the same moment.
+    const wide = stripeFile({ captures: all });
+    const narrow = stripeFile({ captures: all.slice(0, 1) });
+    const [a, b] = await Promise.all([upload(s.id, "stripe_balance", wide.csv), upload(s.id, "stripe_balance", narrow.csv)]);
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body.id).not.toBe(b.body.id);
+    const fees = await env.DB.prepare("SELECT order_id, amount, reference, source, source_key FROM ledger_entries WHERE store_id = ? AND kind = 'payment_fee' ORDER BY reference")
+      .bind(s.id)
+      .all<{ order_id: string; amount: number; reference: string; source: string; source_key: string }>();
+    const feeOf = (c: { amount: number }) => -(Math.round(c.amount * 0.029) + 30);
+    expect(fees.results.map((f) => [f.reference, f.amount, f.source]).sort()).toEqual(
+      [
+        [captures[0]!.reference, feeOf(captures[0]!), "settlement"],
+        [captures[1]!.reference, feeOf(captures[1]!), "settlement"],
+        [ref, -59, "payment_report"],
+      ].sort(),
+    );
+    expect(fees.results.find((f) => f.reference === captures[0]!.reference)!.source_key).toBe(`settlement_fee:${s.id}:stripe_balance:txn_${"1".padStart(24, "0")}`);
+    // The order's books carry the file's fee.
+    expect((await api(`/v1/orders/${captures[0]!.orderId}/ledger`)).body.totals[0].fees).toBe(`-${(-feeOf(captures[0]!) / 100).toFixed(2)}`);
+  });
+
+  it("resumes an import that died between claiming its file and matching it, when the same file is posted after the lease", async () => {
+    const s = await createStore(unique("stale"));
+    await createProduct(s.id, sku);
+    const captures = await paidOrders(s.id, 6, unique("st"));
+    const file = stripeFile({ captures, missingEvery: 4, notOurs: 1 });
+    const first = await upload(s.id, "stripe_balance", file.csv);
+    expect(first.status).toBe(201);
+    const judged = first.body.counts;
+    const feesOf = () =>
+      env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE store_id = ? AND source = 'settlement'")
+        .bind(s.id)
+        .first<{ n: number }>()
+        .then((r) => r!.n);
+    const fees = await feesOf();
+    // Plant the state a Worker dying after the claim leaves: every line stored and pending, nothing judged, still importing.
+    const plant = (createdAt: number) =>
+      env.DB.batch([
+        env.DB.prepare("DELETE FROM settlement_lines WHERE settlement_id = ? AND status = 'missing_from_settlement'").bind(first.body.id),
+        env.DB.prepare("UPDATE settlement_lines SET status = 'pending', order_id = NULL, expected_amount = NULL WHERE settlement_id = ?").bind(first.body.id),
+        env.DB.prepare("DELETE FROM ledger_entries WHERE store_id = ? AND source = 'settlement'").bind(s.id),
+        env.DB.prepare("UPDATE settlements SET status = 'importing', reconciled_at = NULL, created_at = ? WHERE id = ?").bind(createdAt, first.body.id),
+      ]);
+    // Within the lease the first import may still be running: answered as it stands, not taken over.
+    await plant(Date.now() - 30_000);
+    const early = await upload(s.id, "stripe_balance", file.csv);
+    expect(early.status).toBe(200);
+    expect(early.body).toMatchObject({ id: first.body.id, status: "importing" });
+    // After the lease: two posts of the file at once resume it, and judge it once.
+    await plant(Date.now() - 3 * 60_000);
+    const [a, b] = await Promise.all([upload(s.id, "stripe_balance", file.csv), upload(s.id, "stripe_balance", file.csv)]);
+    for (const r of [a, b]) {
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ id: first.body.id, status: "reconciled", counts: judged });
+    }
+    expect(await feesOf()).toBe(fees);
+    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM settlements WHERE store_id = ?").bind(s.id).first<{ n: number }>();
+    expect(n!.n).toBe(1);
+    const missing = await linesBy(first.body.id, "missing_from_settlement");
+    expect(missing.map((l) => l.reference).sort()).toEqual([...file.expected.missing_from_settlement].sort());
+  });
+
+  it("sweeps away an import that died before claiming its file, and imports the file anew", async () => {
+    const s = await createStore(unique("dead"));
+    await createProduct(s.id, sku);
+    const captures = await paidOrders(s.id, 2, unique("d"));
+    const file = stripeFile({ captures });
+    // A dead import of long ago: half its lines written, no file hash; and one of a moment ago, perhaps still running.
+    await env.DB.batch([
+      env.DB.prepare(
+        "INSERT INTO settlements (id, store_id, format, status, file_sha256, line_count, imported_by, created_at) VALUES ('stl_DEAD0000000000000000000000', ?1, 'stripe_balance', 'importing', NULL, 0, 'key_x', ?2), ('stl_LIVE0000000000000000000000', ?1, 'stripe_balance', 'importing', NULL, 0, 'key_x', ?3)",
+      ).bind(s.id, Date.now() - 10 * 60_000, Date.now() - 5_000),
+      env.DB.prepare(
+        "INSERT INTO settlement_lines (settlement_id, line_no, kind, type, transaction_id, reference, amount, fee, currency, occurred_at, status) VALUES ('stl_DEAD0000000000000000000000', 1, 'captured', 'charge', 'txn_1', ?1, 100, 3, 'USD', NULL, 'pending')",
+      ).bind(captures[0]!.reference),
+    ]);
+    const r = await upload(s.id, "stripe_balance", file.csv);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.status).toBe("reconciled");
+    const left = await env.DB.prepare("SELECT id FROM settlements WHERE store_id = ? ORDER BY id").bind(s.id).all<{ id: string }>();
+    expect(left.results.map((x) => x.id).sort()).toEqual([r.body.id, "stl_LIVE0000000000000000000000"].sort());
+    const orphan = await env.DB.prepare("SELECT COUNT(*) AS n FROM settlement_lines WHERE settlement_id = 'stl_DEAD0000000000000000000000'").first<{ n: number }>();
+    expect(orphan!.n).toBe(0);
+  });
+
   it("lets finance resolve an unmatched line once, with a note, who and when", async () => {
     const s = await createStore(unique("resolve"));
     await createProduct(s.id, sku);

@@ -98,8 +98,14 @@ describe("dispatch", () => {
   });
 });
 
+const costOfGoods = (orderId: string) =>
+  env.DB.prepare("SELECT kind, amount, currency, sku, quantity, source, source_key FROM ledger_entries WHERE order_id = ? AND kind = 'cost_of_goods'")
+    .bind(orderId)
+    .all()
+    .then((r) => r.results);
+
 describe("the 3PL's answers", () => {
-  it("accepted, then shipped with tracking: stock leaves the ledger and the order ships", async () => {
+  it("accepted, then shipped with tracking: stock leaves the ledger, its cost enters the books once, and the order ships", async () => {
     const { order, shipment } = await dispatched();
     const before = await level(tpl.id, sku);
     const ok = await inbound({ type: "dispatch.accepted", data: { shipment_id: shipment.id } });
@@ -117,12 +123,30 @@ describe("the 3PL's answers", () => {
     expect((await ledgerOk(tpl.id)).ok).toBe(true);
     const o = (await api(`/v1/orders/${order.id}`)).body;
     expect(o.status).toBe("shipped");
+    // The goods' cost went into the order's money ledger with them: two units at the 3PL's moving average of 1.00.
+    expect(await costOfGoods(order.id)).toEqual([
+      { kind: "cost_of_goods", amount: -200, currency: expect.any(String), sku, quantity: 2, source: "3pl_shipped", source_key: `cogs:${shipment.id}:${order.id}:${sku}` },
+    ]);
+    expect((await api(`/v1/orders/${order.id}/ledger`)).body.totals[0].cost_of_goods).toMatch(/^-2(\.00)?$/);
     // The same event again is a duplicate and changes nothing.
     const again = await inbound({ type: "shipment.shipped", data: { shipment_id: shipment.id, packages } }, { id: shippedId });
     expect(again.body.status).toBe("duplicate");
     expect(await level(tpl.id, sku)).toEqual({ on_hand: before.on_hand - 2, reserved: before.reserved - 2 });
     // A new event that does not follow (shipped twice) is a 409.
     expect((await inbound({ type: "shipment.shipped", data: { shipment_id: shipment.id, packages } })).status).toBe(409);
+    expect(await costOfGoods(order.id)).toHaveLength(1);
+  });
+
+  it("the same shipped event delivered twice at once books the cost once", async () => {
+    const { order, shipment } = await dispatched();
+    const packages = [{ tracking_number: "1Z999AA10123456785", carrier: "ups" }];
+    const id = unique("evt");
+    const answers = await Promise.all([
+      inbound({ type: "shipment.shipped", data: { shipment_id: shipment.id, packages } }, { id }),
+      inbound({ type: "shipment.shipped", data: { shipment_id: shipment.id, packages } }, { id }),
+    ]);
+    expect(answers.map((a) => a.body.status).sort()).toEqual(["duplicate", "processed"]);
+    expect(await costOfGoods(order.id)).toMatchObject([{ amount: -200, quantity: 2, source: "3pl_shipped" }]);
   });
 
   it("rejected: the reservation is released and an exception opened", async () => {

@@ -6,16 +6,23 @@
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { chunk, constraintFailed, database } from "../db/client";
 import { channelConnections, channelInbox, channelSkuMap } from "../db/schema";
-import type { ChannelPushes } from "../db/schema/channels";
+import type { ChannelPushes, PlatformFeeSchedule } from "../db/schema/channels";
+import { fromMinor, toMinor } from "../lib/money";
 import type { Env } from "../env";
 import { type Principal, seesStore, storeScope } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import { newId } from "../lib/ids";
 import { iso } from "../orders/serialize";
 import { type ConnectionRow, PREVIOUS_SECRET_GRACE_MS } from "./connections";
-import type { CreateChannelConnectionInput, UpdateChannelConnectionInput } from "./schemas";
+import type { CreateChannelConnectionInput, PlatformFeeInput, UpdateChannelConnectionInput } from "./schemas";
 
 const DEFAULT_PUSHES: ChannelPushes = { fulfillments: true, cancellations: true, refunds: false };
+
+/** The API's fee schedule (a decimal `fixed`, checked by the schema) as stored, in minor units. */
+function feeSchedule(f: PlatformFeeInput): PlatformFeeSchedule {
+  const fixed = toMinor(f.fixed, f.currency);
+  return { percent_bps: f.percent_bps, fixed_minor: fixed.ok ? fixed.minor : 0, currency: f.currency };
+}
 
 /** Where the platform sends webhooks for this connection. */
 export function webhookUrl(env: Pick<Env, "PUBLIC_URL">, id: string): string {
@@ -36,6 +43,9 @@ export function connectionBody(env: Pick<Env, "PUBLIC_URL">, row: ConnectionRow,
     previous_webhook_secret_until: previousUntil === null ? null : iso(previousUntil),
     webhook_url: webhookUrl(env, row.id),
     pushes: row.pushes,
+    platform_fee: row.platformFee
+      ? { percent_bps: row.platformFee.percent_bps, fixed: fromMinor(row.platformFee.fixed_minor, row.platformFee.currency), currency: row.platformFee.currency }
+      : null,
     status: row.status,
     version: row.version,
     created_at: iso(row.createdAt),
@@ -57,6 +67,7 @@ export async function createConnection(env: Env, input: CreateChannelConnectionI
     previousWebhookSecret: null,
     previousWebhookSecretUntil: null,
     pushes: { ...DEFAULT_PUSHES, ...input.pushes },
+    platformFee: input.platform_fee ? feeSchedule(input.platform_fee) : null,
     status: "active",
     version: 1,
     createdAt: now,
@@ -116,6 +127,7 @@ export async function updateConnection(
   if (input.credentials !== undefined) set.credentials = input.credentials;
   if (input.pushes !== undefined) set.pushes = { ...row.pushes, ...input.pushes };
   if (input.status !== undefined) set.status = input.status;
+  if (input.platform_fee !== undefined) set.platformFee = input.platform_fee === null ? null : feeSchedule(input.platform_fee);
   if (input.webhook_secret !== undefined && input.webhook_secret !== row.webhookSecret) {
     // Rotation: the platform may still sign with the old secret for a while (Shopify: up to an hour).
     set.webhookSecret = input.webhook_secret;

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHANNEL_PLATFORMS, INBOX_STATUSES } from "../db/schema/channels";
 import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
+import { isCurrency, toMinor } from "../lib/money";
 import { outboundUrlAllowed } from "../lib/outbound-url";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -35,6 +36,22 @@ const Pushes = z.object({ fulfillments: z.boolean(), cancellations: z.boolean(),
   description: "What is pushed back to the platform: fulfillments with tracking, cancellations, refunds",
 });
 
+/** The marketplace's fee per order as the merchant's contract states it; stored in minor units (src/finance/platform-fee.ts). */
+export const PlatformFee = z
+  .object({
+    percent_bps: z.number().int().min(0).max(10_000).openapi({ description: "Percent of each capture in basis points (1.5% = 150)", example: 150 }),
+    fixed: z.string().default("0").openapi({ description: "A fixed amount per capture, a decimal string in `currency`", example: "0.30" }),
+    currency: z.string().openapi({ description: "The fee applies to orders in this currency only (ISO 4217)", example: "USD" }),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if (!isCurrency(f.currency)) return void ctx.addIssue({ code: "custom", path: ["currency"], message: "is not an ISO 4217 code" });
+    const r = toMinor(f.fixed, f.currency);
+    if (!r.ok) ctx.addIssue({ code: "custom", path: ["fixed"], message: r.message });
+  })
+  .openapi("PlatformFee");
+export type PlatformFeeInput = z.infer<typeof PlatformFee>;
+
 export const CreateChannelConnection = z
   .object({
     store_id: text(64),
@@ -48,6 +65,9 @@ export const CreateChannelConnection = z
     credentials: Credentials.default({}),
     webhook_secret: WebhookSecret.optional(),
     pushes: Pushes.partial().optional(),
+    platform_fee: PlatformFee.optional().openapi({
+      description: "The marketplace's fee per order, if the merchant knows their contract: booked as `platform_fee` at each capture",
+    }),
   })
   .strict()
   .openapi("CreateChannelConnection");
@@ -65,6 +85,9 @@ export const UpdateChannelConnection = z
     previous_webhook_secret: z.null().optional().openapi({ description: "null: stop accepting the previous secret now" }),
     pushes: Pushes.partial().optional(),
     status: z.enum(["active", "paused"]).optional().openapi({ description: "paused: webhooks are refused with a 503 (the platform retries later) and nothing is pushed" }),
+    platform_fee: PlatformFee.nullable()
+      .optional()
+      .openapi({ description: "Replaces the fee schedule (null: none). Applies to captures after the change; entries booked before stay." }),
   })
   .strict()
   .refine((b) => Object.values(b).some((v) => v !== undefined) || "previous_webhook_secret" in b, { message: "give at least one field to change" })
@@ -84,6 +107,10 @@ export const ChannelConnection = z
     previous_webhook_secret_until: Rfc3339.nullable().openapi({ description: "Until when the secret replaced by the last rotation still verifies" }),
     webhook_url: z.string().openapi({ description: "Paste this into the platform as the webhook address" }),
     pushes: Pushes,
+    platform_fee: z
+      .object({ percent_bps: z.number().int(), fixed: z.string(), currency: z.string() })
+      .nullable()
+      .openapi({ description: "The fee schedule booked at each capture, or null" }),
     status: z.enum(["active", "paused"]),
     version: z.number().int(),
     created_at: Rfc3339,

@@ -80,7 +80,7 @@ ul.status-counts{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;
 ol.settlement-lines{list-style:none;margin:12px 0 0;padding:0;display:grid;gap:12px;grid-template-columns:minmax(0,1fr)}@media (min-width:1000px){ol.settlement-lines{grid-template-columns:minmax(0,1fr) minmax(0,1fr)}}
 .line-card{border:1px solid var(--line);border-radius:6px;padding:8px 12px}.line-card .line-head{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin-bottom:6px}.line-card dl.facts{grid-template-columns:minmax(0,2fr) minmax(0,3fr)}
 .resolve-form{margin-top:8px}.resolve-form textarea{width:100%}.resolution{margin:8px 0 0;padding:6px 8px;background:var(--ok-bg);border-radius:6px}ul.row-problems{color:var(--bad);margin:0 0 12px;padding-left:1.2em}
-.finance-form input[type=file]{max-width:100%}.finance-form .actions{margin-top:12px}
+.finance-form input[type=file]{max-width:100%}.finance-form .actions{margin-top:12px}#ledger a[data-correct]{white-space:nowrap;overflow-wrap:normal}#ledger .ledger-note{display:block}.correct-form{max-width:640px}
 /* settings */
 .settings-split{display:grid;gap:16px;grid-template-columns:minmax(0,1fr)}@media (min-width:960px){.settings-split{grid-template-columns:minmax(0,3fr) minmax(0,2fr);align-items:start}.settings-split .dry-run{position:sticky;top:8px}}
 .settings-tabs ul{list-style:none;display:flex;flex-wrap:wrap;gap:4px;margin:0 0 12px;padding:0;border-bottom:1px solid var(--line)}.settings-tabs ul a{display:block;padding:8px 12px;text-decoration:none;border-radius:6px 6px 0 0}.settings-tabs ul a[aria-current=page]{background:var(--card);border:1px solid var(--line);border-bottom-color:var(--card);margin-bottom:-1px;font-weight:600}

@@ -35,6 +35,8 @@ const CODES = dictionary(
     invalid_parameters: "Some filters need another look.",
     not_invoiceable: "An invoice is issued once the order is approved, and not for a cancelled order.",
     not_unmatched: "Only rows that did not match are resolved.",
+    already_reversed: "This entry has been reversed already: correct its replacement instead.",
+    reverses_an_entry: "A reversal is not corrected: correct the entry that replaced it.",
   },
   {
     validation_failed: "部分字段需要检查。",
@@ -63,6 +65,8 @@ const CODES = dictionary(
     invalid_parameters: "部分筛选条件需要检查。",
     not_invoiceable: "订单审核通过后才能开具发票，已取消的订单不能开票。",
     not_unmatched: "只有未匹配的行需要处理。",
+    already_reversed: "此记录已被冲销：请更正替代它的记录。",
+    reverses_an_entry: "冲销记录不能再更正：请更正替代原记录的那笔记录。",
   },
 );
 

@@ -13,6 +13,7 @@ import type { Env } from "../env";
 import type { FieldError } from "../http/problem";
 import { toMinor } from "../lib/money";
 import { paymentEntries } from "../finance/ledger-rules";
+import { platformFeeInsert } from "../finance/platform-fee";
 import { insertLedger } from "../finance/ledger-writes";
 import { lookupSkus } from "../products/catalogue";
 import { CONFIRMABLE, CUSTOMER_FIXABLE } from "../audit/customer-actions";
@@ -103,7 +104,11 @@ export async function planEdit(
       orderTotal: order.totalAmount,
       currency: order.currency,
     });
-    if (drafts.length) extra.push(insertLedger(database(env), drafts, { storeId: order.storeId, orderId: order.id, actor: cmd.actor, now: Date.now() }));
+    const at = { storeId: order.storeId, orderId: order.id, actor: cmd.actor, now: Date.now() };
+    if (drafts.length) extra.push(insertLedger(database(env), drafts, at));
+    // The marketplace's fee, where the order's channel connection carries the merchant's schedule.
+    const capture = drafts.find((d) => d.kind === "captured");
+    if (capture) extra.push(platformFeeInsert(database(env), capture, at));
   }
 
   if (touchesContent) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ledgerTotals, paymentEntries, refundEntry, reversalOf } from "./ledger-rules";
+import { correctionOf, correctionRefusal, ledgerTotals, paymentEntries, refundEntry } from "./ledger-rules";
 
 const fact = { orderId: "ord_1", amount: null, fee: null, reference: null, orderTotal: 2468, currency: "KWD" };
 
@@ -20,14 +20,38 @@ describe("the ledger's entries", () => {
     expect(paymentEntries({ ...fact, status: "unpaid" })).toEqual([]);
     expect(refundEntry({ requestId: "as_1", amount: 500, currency: "JPY", reference: "re_1" })).toMatchObject({ kind: "refunded", amount: -500, sourceKey: "refund:as_1" });
   });
-  it("a correction reverses an entry exactly, naming it", () => {
-    expect(reversalOf({ id: "led_1", kind: "cost_of_goods", amount: -200, currency: "USD", reference: null, sku: "A", quantity: 2 }, "fix")).toMatchObject({
-      kind: "cost_of_goods",
-      amount: 200,
-      quantity: -2,
-      reverses: "led_1",
-      source: "correction",
-    });
+  it("a correction reverses an entry exactly, naming it, keyed by the entry alone", () => {
+    const cogs = { id: "led_1", kind: "cost_of_goods", amount: -200, currency: "USD", reference: null, sku: "A", quantity: 2 } as const;
+    expect(correctionOf(cogs, { reason: "wrong cost", replacement: null })).toEqual([
+      {
+        kind: "cost_of_goods",
+        amount: 200,
+        currency: "USD",
+        reference: null,
+        sku: "A",
+        quantity: -2,
+        source: "correction",
+        sourceKey: "reverse:led_1",
+        reverses: "led_1",
+        reason: "wrong cost",
+      },
+    ]);
+  });
+  it("a replacement keeps the direction of the entry it replaces", () => {
+    const fee = { id: "led_2", kind: "payment_fee", amount: -216, currency: "USD", reference: "ch_1", sku: null, quantity: null } as const;
+    expect(correctionOf(fee, { reason: "fee was 1.90", replacement: 190 }).map((d) => [d.amount, d.sourceKey, d.reverses ?? null])).toEqual([
+      [216, "reverse:led_2", "led_2"],
+      [-190, "replace:led_2", null],
+    ]);
+    const capture = { id: "led_3", kind: "captured", amount: 3000, currency: "JPY", reference: null, sku: null, quantity: null } as const;
+    expect(correctionOf(capture, { reason: "partial", replacement: 2500 })[1]).toMatchObject({ amount: 2500, kind: "captured" });
+    expect(correctionOf({ ...capture, amount: 0 }, { reason: "zero", replacement: 5 })[1]!.amount).toBe(5);
+    expect(correctionOf({ ...fee, amount: 0 }, { reason: "zero", replacement: 5 })[1]!.amount).toBe(-5);
+  });
+  it("a reversal is not corrected, and an entry is reversed once", () => {
+    expect(correctionRefusal({ reverses: "led_1" }, false)).toBe("reverses_an_entry");
+    expect(correctionRefusal({ reverses: null }, true)).toBe("already_reversed");
+    expect(correctionRefusal({ reverses: null }, false)).toBeNull();
   });
   it("add up per currency, never across, gross profit leaving authorisations out", () => {
     const totals = ledgerTotals([

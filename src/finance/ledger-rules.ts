@@ -24,6 +24,8 @@ export type LedgerDraft = {
   source: string;
   sourceKey: string;
   reverses?: string | null;
+  /** A correction's reason. */
+  reason?: string | null;
 };
 
 export type PaymentFact = {
@@ -76,22 +78,37 @@ export const refundEntry = (f: { requestId: string; amount: number; currency: st
   sourceKey: `refund:${f.requestId}`,
 });
 
-/** A correction: the entry's opposite, naming it. Then the right amount is a new entry of its own. */
-export function reversalOf(
-  e: { id: string; kind: LedgerKind; amount: number; currency: string; reference: string | null; sku: string | null; quantity: number | null },
-  key: string,
-): LedgerDraft {
-  return {
-    kind: e.kind,
-    amount: -e.amount,
-    currency: e.currency,
-    reference: e.reference,
-    sku: e.sku,
-    quantity: e.quantity === null ? null : -e.quantity,
-    source: "correction",
-    sourceKey: `reverse:${e.id}:${key}`,
-    reverses: e.id,
-  };
+type CorrectedEntry = { id: string; kind: LedgerKind; amount: number; currency: string; reference: string | null; sku: string | null; quantity: number | null };
+
+/**
+ * A correction of entry `e`: its exact opposite naming it (`reverses`), and,
+ * when the right amount is given, a replacement of the same kind, currency,
+ * reference and SKU. Both carry the reason.
+ *
+ * The keys name the corrected entry alone (`reverse:<id>`, `replace:<id>`),
+ * not the request: so an entry is reversed at most once, however many people
+ * or retries try at once (the unique source key lets one insert win), and its
+ * replacement is written only with the reversal that won.
+ *
+ * `replacement` is the amount's size in minor units, as every money input is
+ * given (never signed); it takes the direction of the entry it replaces
+ * (a fee stays money out), or for an entry of zero its kind's usual one.
+ */
+export function correctionOf(e: CorrectedEntry, c: { reason: string; replacement: number | null }): LedgerDraft[] {
+  const base = { kind: e.kind, currency: e.currency, reference: e.reference, sku: e.sku, source: "correction", reason: c.reason };
+  const reversal: LedgerDraft = { ...base, amount: -e.amount, quantity: e.quantity === null ? null : -e.quantity, sourceKey: `reverse:${e.id}`, reverses: e.id };
+  if (c.replacement === null) return [reversal];
+  const sign = e.amount !== 0 ? Math.sign(e.amount) : MONEY_IN.has(e.kind) ? 1 : -1;
+  return [reversal, { ...base, amount: sign * c.replacement, quantity: e.quantity, sourceKey: `replace:${e.id}` }];
+}
+
+const MONEY_IN: ReadonlySet<LedgerKind> = new Set(["authorised", "captured"]);
+
+/** Why an entry may not be corrected: a reversal is itself the correction (correct its replacement, or nothing). */
+export function correctionRefusal(e: { reverses: string | null }, alreadyReversed: boolean): "reverses_an_entry" | "already_reversed" | null {
+  if (e.reverses !== null) return "reverses_an_entry";
+  if (alreadyReversed) return "already_reversed";
+  return null;
 }
 
 export type LedgerTotals = {

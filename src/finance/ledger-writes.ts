@@ -28,6 +28,7 @@ export function insertLedger(db: Database, rows: readonly LedgerDraft[], at: { s
         sourceKey: r.sourceKey,
         reverses: r.reverses ?? null,
         actor: at.actor,
+        reason: r.reason ?? null,
         createdAt: at.now,
       })),
     )
@@ -39,9 +40,10 @@ export const sqlLedgerId = sql`'led_' || lower(hex(randomblob(12)))`;
 
 /**
  * INSERT … SELECT into the ledger, the select's columns in the table's order:
- * id, store_id, order_id, kind, amount, currency, reference, sku, quantity, source, source_key, reverses, actor, created_at.
+ * id, store_id, order_id, kind, amount, currency, reference, sku, quantity, source, source_key, reverses, actor, created_at
+ * (`reason`, the table's last column, is a correction's alone: NULL here).
  * (`WHERE true`: without a WHERE, SQLite would read ON CONFLICT as a join's ON.)
  */
 export function insertLedgerSelect(db: Database, select: SQL) {
-  return db.insert(ledgerEntries).select(sql`SELECT * FROM (${select}) WHERE true`).onConflictDoNothing({ target: ledgerEntries.sourceKey });
+  return db.insert(ledgerEntries).select(sql`SELECT *, NULL FROM (${select}) WHERE true`).onConflictDoNothing({ target: ledgerEntries.sourceKey });
 }

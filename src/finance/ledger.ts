@@ -38,6 +38,7 @@ export const ledgerEntryBody = (e: LedgerRow) => ({
   source_key: e.sourceKey,
   reverses: e.reverses,
   actor: e.actor,
+  reason: e.reason,
   created_at: iso(e.createdAt),
 });
 

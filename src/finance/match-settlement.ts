@@ -8,6 +8,11 @@
  * batch (`payment_fee`, source `settlement`), unless the payment report
  * already gave that payment's fee; each keyed by the file's transaction (or
  * the reference and type), so importing a file again adds nothing.
+ *
+ * Running it twice, or twice at once, judges the settlement once (a stale
+ * import is resumed this way, ./import-settlement.ts): each UPDATE takes only
+ * `pending` lines, the missing captures are added only while the settlement
+ * is still `importing`, the fees are keyed, and D1 runs one batch at a time.
  */
 import type { SettlementFormat } from "../db/schema";
 import type { Env } from "../env";
@@ -40,7 +45,7 @@ export async function matchSettlement(env: Env, s: { settlementId: string; store
         `INSERT INTO settlement_lines (settlement_id, line_no, kind, type, transaction_id, reference, amount, fee, currency, occurred_at, order_id, expected_amount, status)
          SELECT ?1, st.line_count + ROW_NUMBER() OVER (ORDER BY MIN(le.created_at), le.order_id), 'captured', 'ledger', NULL, le.reference, 0, 0, le.currency,
                 MIN(le.created_at), le.order_id, SUM(le.amount), 'missing_from_settlement'
-         FROM ledger_entries le JOIN settlements st ON st.id = ?1
+         FROM ledger_entries le JOIN settlements st ON st.id = ?1 AND st.status = 'importing'
          WHERE le.store_id = ?2 AND le.kind = 'captured' AND le.created_at BETWEEN st.period_start AND st.period_end
            AND le.currency IN (SELECT DISTINCT currency FROM settlement_lines WHERE settlement_id = ?1)
            AND (le.reference IS NULL OR (
@@ -61,6 +66,6 @@ export async function matchSettlement(env: Env, s: { settlementId: string; store
          ON CONFLICT (source_key) DO NOTHING`,
       )
       .bind(id, storeId, s.format, s.actor, now),
-    d1.prepare(`UPDATE settlements SET status = 'reconciled', reconciled_at = ?2 WHERE id = ?1`).bind(id, now),
+    d1.prepare(`UPDATE settlements SET status = 'reconciled', reconciled_at = ?2 WHERE id = ?1 AND status = 'importing'`).bind(id, now),
   ]);
 }

@@ -7,15 +7,16 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { cursorKey, pageOf } from "../http/pagination";
-import { ApiError, notFound } from "../http/problem";
-import { apiRoute, jsonResponse, problems } from "../http/route";
+import { ApiError, notFound, validationFailed } from "../http/problem";
+import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { OrderIdParam } from "../orders/schemas";
+import { correctLedgerEntry } from "./correct-ledger-entry";
 import { invoicePdf } from "./invoice-pdf";
 import { type InvoiceRow, invoiceOfOrder, issueInvoice, listInvoices } from "./invoices";
-import { ledgerBody, ledgerOfOrder } from "./ledger";
-import { Invoice, InvoiceList, InvoicePdf, ListInvoicesQuery, OrderLedger } from "./schemas";
+import { ledgerBody, ledgerEntryBody, ledgerOfOrder } from "./ledger";
+import { CorrectLedgerEntry, Invoice, InvoiceList, InvoicePdf, LedgerCorrection, ListInvoicesQuery, OrderLedger } from "./schemas";
 
 const TAG = ["Finance"];
 
@@ -134,5 +135,45 @@ financeRoutes.openapi(
     const entries = await ledgerOfOrder(c.env, c.get("principal"), id);
     if (!entries) throw notFound("order");
     return c.json(ledgerBody(id, entries), 200);
+  },
+);
+
+financeRoutes.post("/v1/orders/:id/ledger/corrections", idempotent());
+financeRoutes.openapi(
+  apiRoute({
+    method: "post",
+    path: "/v1/orders/{id}/ledger/corrections",
+    permission: "finance:reconcile",
+    tags: TAG,
+    summary: "Correct a ledger entry: reverse it and, if given, record the right amount",
+    description:
+      "Entries never change: a correction writes the entry's exact opposite (`reverses` naming it) and, with `amount`, a replacement of the same kind, currency and reference, both with source `correction`, the actor and the reason. An entry is reversed once: a second correction of it (even at the same moment) is a 409 `already_reversed` and writes nothing; a reversal is not corrected (409 `reverses_an_entry`: correct its replacement instead). Send an `Idempotency-Key` to retry safely: the same key and body replay the first answer.",
+    request: { params: OrderIdParam, body: jsonBody(CorrectLedgerEntry) },
+    responses: { 201: jsonResponse(LedgerCorrection, "Corrected: the new entries and the order's ledger after them"), ...problems(404, 409, 413, 415, 422) },
+  }),
+  async (c) => {
+    const id = c.req.valid("param").id;
+    const body = c.req.valid("json");
+    const r = await correctLedgerEntry(c.env, c.get("principal"), { orderId: id, entryId: body.entry_id, amount: body.amount, reason: body.reason });
+    if (!r.ok) {
+      switch (r.code) {
+        case "order_not_found":
+          throw notFound("order");
+        case "entry_not_found":
+          throw notFound("ledger entry");
+        case "invalid":
+          throw validationFailed(r.errors);
+        case "already_reversed":
+          throw new ApiError(409, "already_reversed", "Already reversed", `entry ${body.entry_id} has been reversed already`);
+        case "reverses_an_entry":
+          throw new ApiError(
+            409,
+            "reverses_an_entry",
+            "A reversal is not corrected",
+            `entry ${body.entry_id} reverses ${r.entry.reverses}; correct the entry that replaced it instead`,
+          );
+      }
+    }
+    return c.json({ ...ledgerBody(id, r.entries), reversal: ledgerEntryBody(r.reversal), replacement: r.replacement ? ledgerEntryBody(r.replacement) : null }, 201);
   },
 );

@@ -54,10 +54,11 @@ export const LedgerEntry = z
     reference: z.string().nullable(),
     sku: z.string().nullable(),
     quantity: z.number().int().nullable(),
-    source: z.string().openapi({ description: "payment_report, after_sales, label, label_void, handover, settlement or correction" }),
+    source: z.string().openapi({ description: "payment_report, after_sales, label, label_void, handover, threepl, settlement or correction" }),
     source_key: z.string(),
     reverses: z.string().nullable(),
     actor: z.string(),
+    reason: z.string().nullable().openapi({ description: "A correction's reason (on its reversal and its replacement)" }),
     created_at: Rfc3339,
   })
   .openapi("LedgerEntry");
@@ -76,6 +77,25 @@ export const LedgerTotals = z
   .openapi("LedgerTotals");
 
 export const OrderLedger = z.object({ order_id: z.string(), entries: z.array(LedgerEntry), totals: z.array(LedgerTotals) }).openapi("OrderLedger");
+
+export const CorrectLedgerEntry = z
+  .object({
+    entry_id: z
+      .string()
+      .regex(/^led_[0-9A-Za-z]{20,40}$/, "must be a ledger entry id")
+      .openapi({ description: "The entry to reverse: one of this order's, not itself a reversal, not reversed before" }),
+    amount: Amount.optional().openapi({
+      description:
+        'The right amount, if there is one: a decimal string in the entry\'s currency ("1.90"), at most its decimals, unsigned; the replacement takes the direction of the entry it replaces (a fee stays money out). Leave it out to reverse only.',
+    }),
+    reason: z.string().trim().min(1).max(500).openapi({ description: "Why: kept on both entries" }),
+  })
+  .openapi("CorrectLedgerEntry");
+
+export const LedgerCorrection = OrderLedger.extend({
+  reversal: LedgerEntry,
+  replacement: LedgerEntry.nullable(),
+}).openapi("LedgerCorrection");
 
 // ---- settlements (./import-settlement.ts, ./settlements.ts) --------------------------------------
 

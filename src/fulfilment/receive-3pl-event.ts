@@ -4,8 +4,10 @@
  * shipment is `rejected`, an exception opened for someone to re-route, and
  * a `shipment.rejected` message owed that re-routes at once where the
  * store's policy says so: see ./reroute-shipment.ts),
- * or shipped (packages and tracking numbers; the goods leave the ledger with
- * `ship` movements). Each
+ * or shipped (packages and tracking numbers; the goods leave the stock ledger
+ * with `ship` movements, and the money ledger records their cost, per order
+ * and SKU, at the warehouse's moving average: `cost_of_goods`, source
+ * `3pl_shipped`, keyed `cogs:<shipment>:<order>:<sku>` like a handover's). Each
  * event commits in one batch with its dedupe record, and asserts inside the
  * batch that the shipment is still in a state the event may follow, so a
  * redelivered or out-of-order event changes nothing.
@@ -14,11 +16,12 @@ import { and, eq, sql, type SQL } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { assertInBatch, assertionFailed } from "../db/assert";
 import { constraintFailed, database } from "../db/client";
-import { fulfilmentExceptions, inboundWebhooks, outbox, shipmentItems, shipments, shipmentTracking, stockLevels } from "../db/schema";
+import { fulfilmentExceptions, inboundWebhooks, outbox, shipmentItems, shipments, shipmentTracking, stockCosts, stockLevels } from "../db/schema";
 import type { Env } from "../env";
 import { changeLevel, currentUnitCost, insertMovements, insertMovementsSelect, type MovementInput } from "../inventory/stock";
 import { raiseException } from "../logistics/logistics-exceptions";
 import { newId } from "../lib/ids";
+import { insertLedgerSelect, sqlLedgerId } from "../finance/ledger-writes";
 import type { OutboxRow } from "../outbox/topics";
 import { releaseItemsWrites } from "./release-order";
 import type { ThirdPartyEventInput } from "./schemas";
@@ -107,6 +110,8 @@ export async function receive3plEvent(
     case "shipment.shipped":
       statements.push(
         expect(["sent", "accepted"], ["pending", "picking"]),
+        // Before the items' reservations are cleared: the cost is of what is still reserved, as the movements are.
+        costOfGoodsShipped(db, mine, { storeId: s.storeId, actor, now }),
         ...shipItemsWrites(db, mine, { actor, now }),
         moveShipments(db, { event: "ship_3pl", where: here, set: { dispatchStatus: "accepted", packages: event.data.packages, shippedAt: now }, now }),
         trackingOf3pl(db, { shipment: s, packages: event.data.packages, actor, now }),
@@ -164,9 +169,14 @@ async function lateNews(
   if (event.type === "shipment.shipped") {
     const items = await db.select().from(shipmentItems).where(eq(shipmentItems.shipmentId, s.id)).all();
     const moves: MovementInput[] = [];
+    const cost = new Map<string, { orderId: string; warehouseId: string; sku: string; units: number }>();
     for (const i of items) {
       const units = i.quantity - i.shortQty - i.pickedQty;
       if (units <= 0) continue;
+      const k = `${i.orderId}\u0000${i.sku}`;
+      const c = cost.get(k) ?? { orderId: i.orderId, warehouseId: i.warehouseId, sku: i.sku, units: 0 };
+      c.units += units;
+      cost.set(k, c);
       statements.push(
         changeLevel(db, { binId: i.binId, sku: i.sku }, { delta: { onHand: -units, reserved: -i.reservedQty }, now }),
         db
@@ -189,6 +199,15 @@ async function lateNews(
       });
     }
     statements.push(
+      // The goods left, cancelled or not: their cost is booked as a handover after a cancel books it.
+      ...[...cost.values()].map((c) =>
+        insertLedgerSelect(
+          db,
+          sql`SELECT ${sqlLedgerId}, ${s.storeId}, ${c.orderId}, 'cost_of_goods', ${-c.units} * sc.avg_unit_cost, sc.currency, NULL, ${c.sku}, ${c.units}, '3pl_shipped',
+              ${`cogs:${s.id}:${c.orderId}:${c.sku}`}, NULL, ${actor}, ${now}
+            FROM ${stockCosts} sc WHERE sc.warehouse_id = ${c.warehouseId} AND sc.sku = ${c.sku}`,
+        ),
+      ),
       ...insertMovements(db, moves),
       moveShipments(db, { event: "late_hand_over", where: eq(shipments.id, s.id), set: { packages: event.data.packages, shippedAt: now, dispatchStatus: "accepted" }, now }),
       trackingOf3pl(db, { shipment: s, packages: event.data.packages, actor, now }),
@@ -212,6 +231,24 @@ async function lateNews(
     throw err;
   }
   return { ok: true, duplicate: false, shipmentId: s.id, shipOrder: null, late: true };
+}
+
+/**
+ * The cost of the goods a 3PL shipped, per order and SKU of the shipment's
+ * live items: what is still reserved for them, at the warehouse's moving
+ * average unit cost (no entry for a SKU never received at a cost, rather
+ * than a guess). The batch's state assertion and dedupe record make it once;
+ * the source key makes it once again.
+ */
+function costOfGoodsShipped(db: ReturnType<typeof database>, itemFilter: SQL, a: { storeId: string; actor: string; now: number }) {
+  return insertLedgerSelect(
+    db,
+    sql`SELECT ${sqlLedgerId}, ${a.storeId}, x.order_id, 'cost_of_goods', -x.units * sc.avg_unit_cost, sc.currency, NULL, x.sku, x.units, '3pl_shipped',
+        'cogs:' || x.shipment_id || ':' || x.order_id || ':' || x.sku, NULL, ${a.actor}, ${a.now}
+      FROM (SELECT shipment_id, order_id, warehouse_id, sku, SUM(reserved_qty) AS units FROM shipment_items
+            WHERE (${itemFilter}) AND reserved_qty > 0 GROUP BY shipment_id, order_id, warehouse_id, sku) x
+      JOIN ${stockCosts} sc ON sc.warehouse_id = x.warehouse_id AND sc.sku = x.sku`,
+  );
 }
 
 /**

@@ -4,12 +4,17 @@
  * the API's `GET /v1/orders/{id}/ledger` gives them. Amounts are in each
  * entry's own currency: shipping and cost of goods of an order sold in
  * another currency show as their own totals, never converted.
+ *
+ * Who may correct the books (finance:reconcile) gets a "Correct" link per
+ * entry that can still be corrected (not a reversal, not reversed yet),
+ * opening the confirm form of ./correct-entry.tsx; a reversed entry and a
+ * correction say so, with the correction's reason.
  */
 import type { z } from "@hono/zod-openapi";
 import type { OrderLedger } from "../../finance/schemas";
 import type { ApiAnswer } from "../api";
 import { dateTime, money } from "../format";
-import type { Lang } from "../i18n";
+import { fill, type Lang } from "../i18n";
 import { DataTable } from "../insights/view";
 import { problemText } from "../problems";
 import { FINANCE, wordOf } from "./text";
@@ -18,9 +23,14 @@ export type LedgerView = z.infer<typeof OrderLedger>;
 
 const TOTALS = ["authorised", "captured", "refunded", "fees", "shipping", "cost_of_goods", "gross_profit"] as const;
 
-export function LedgerCard({ ledger, lang, timeZone }: { ledger: ApiAnswer<LedgerView>; lang: Lang; timeZone: string }) {
+/** Whether an entry may still be corrected: not itself a reversal, and not reversed by another. */
+export const correctable = (entries: LedgerView["entries"], e: LedgerView["entries"][number]) => e.reverses === null && !entries.some((x) => x.reverses === e.id);
+
+export function LedgerCard(props: { orderId: string; ledger: ApiAnswer<LedgerView>; lang: Lang; timeZone: string; mayCorrect: boolean }) {
+  const { ledger, lang, timeZone } = props;
   const f = FINANCE[lang];
   const cash = (a: string, currency: string) => money(a, currency, lang);
+  const reversed = new Set(ledger.ok ? ledger.body.entries.flatMap((e) => (e.reverses ? [e.reverses] : [])) : []);
   return (
     <section class="card" aria-labelledby="ledger-h" id="ledger">
       <h2 id="ledger-h">{f.ledger}</h2>
@@ -44,13 +54,47 @@ export function LedgerCard({ ledger, lang, timeZone }: { ledger: ApiAnswer<Ledge
           <h3>{f.entries}</h3>
           <DataTable
             caption={f.entries}
-            head={[{ label: f.kind }, { label: f.source }, { label: f.reference }, { label: f.amount, num: true }, { label: f.when }]}
+            head={[
+              { label: f.kind },
+              { label: f.source },
+              { label: f.reference },
+              { label: f.amount, num: true },
+              { label: f.when },
+              ...(props.mayCorrect ? [{ label: f.correct }] : []),
+            ]}
             rows={ledger.body.entries.map((e) => [
-              <span data-kind={e.kind}>{wordOf(f, "kind", e.kind)}</span>,
-              wordOf(f, "source", e.source),
+              <span data-kind={e.kind} data-entry={e.id}>
+                {wordOf(f, "kind", e.kind)}
+                {reversed.has(e.id) ? (
+                  <>
+                    {" "}
+                    <span class="badge">{f.reversed}</span>
+                  </>
+                ) : null}
+              </span>,
+              <>
+                {wordOf(f, "source", e.source)}
+                {e.reverses ? <span class="hint ledger-note">{f.reverses}</span> : null}
+                {e.reason ? <span class="hint ledger-note ledger-reason">{e.reason}</span> : null}
+              </>,
               e.reference ? <span class="mono">{e.reference}</span> : e.sku ? <span class="mono">{`${e.sku} × ${e.quantity ?? ""}`}</span> : "–",
               cash(e.amount, e.currency),
               dateTime(e.created_at, timeZone, lang),
+              ...(props.mayCorrect
+                ? [
+                    correctable(ledger.body.entries, e) ? (
+                      <a
+                        href={`/console/orders/${props.orderId}/ledger/${e.id}/correct`}
+                        data-correct={e.id}
+                        aria-label={fill(f.correct_entry_of, { kind: wordOf(f, "kind", e.kind) })}
+                      >
+                        {f.correct}
+                      </a>
+                    ) : (
+                      "–"
+                    ),
+                  ]
+                : []),
             ])}
             empty={f.ledger_none}
           />

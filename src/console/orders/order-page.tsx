@@ -204,7 +204,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
         <InvoiceCard id={id} status={o.status} invoice={invoice.ok ? invoice.body : null} mayIssue={may("invoices:issue")} w={w} ui={ui} at={(t) => at(t)} cash={(a) => cash(a)} />
       ) : null}
 
-      {ledger ? <LedgerCard ledger={ledger} lang={ui.lang} timeZone={timeZone} /> : null}
+      {ledger ? <LedgerCard orderId={id} ledger={ledger} lang={ui.lang} timeZone={timeZone} mayCorrect={may("finance:reconcile")} /> : null}
 
       <section class="card" aria-labelledby="lines-h">
         <h2 id="lines-h">{w.lines}</h2>

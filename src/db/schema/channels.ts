@@ -16,6 +16,9 @@ export type ChannelPushes = { fulfillments: boolean; cancellations: boolean; ref
  * (API credentials, the webhook secret and, while it is being rotated, the
  * previous one) are sealed at rest and never returned by the API.
  */
+/** A connection's fee schedule, minor units of `currency`. */
+export type PlatformFeeSchedule = { percent_bps: number; fixed_minor: number; currency: string };
+
 export const channelConnections = sqliteTable(
   "channel_connections",
   {
@@ -42,6 +45,12 @@ export const channelConnections = sqliteTable(
     version: integer("version").notNull().default(1),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /**
+     * The marketplace's fee per order as the merchant's contract states it (no platform's payload carries it):
+     * at each capture of an order taken in through this connection, a `platform_fee` entry of
+     * round(captured × percent_bps / 10,000) + fixed_minor, when the order is in `currency` (src/finance/platform-fee.ts).
+     */
+    platformFee: text("platform_fee", { mode: "json" }).$type<PlatformFeeSchedule>(),
   },
   (t) => [index("channel_connections_store_idx").on(t.storeId), index("channel_connections_shop_idx").on(t.platform, t.shopDomain)],
 );

@@ -67,13 +67,15 @@ export const ledgerEntries = sqliteTable(
     /** Cost of goods per SKU. */
     sku: text("sku"),
     quantity: integer("quantity"),
-    /** Which step wrote it: payment_report, after_sales, label, label_void, handover, settlement, correction. */
+    /** Which step wrote it: payment_report, after_sales, label, label_void, handover, threepl, settlement, correction. */
     source: text("source").notNull(),
     sourceKey: text("source_key").notNull(),
     /** A correction names the entry it reverses. */
     reverses: text("reverses"),
     actor: text("actor").notNull(),
     createdAt: integer("created_at").notNull(),
+    /** Why a correction was written (its reversal and its replacement both carry it); null for every other source. Last: the INSERT … SELECTs list the columns in this order. */
+    reason: text("reason"),
   },
   (t) => [
     uniqueIndex("ledger_entries_source_uq").on(t.sourceKey),

@@ -1,5 +1,5 @@
 // Finance works the books: orders of the demo store are paid (with fees) through the API and rolled up; finance
-// reads the daily summary and downloads its CSV, reads an order's Ledger card, imports a Stripe payout file (one
+// reads the daily summary and downloads its CSV, reads an order's Ledger card and corrects a fee on it, imports a Stripe payout file (one
 // amount differs, one charge is nobody's), works the worklist with a note, and has a bad file refused row by row.
 // Support and the owner are refused what is not theirs. Then every finance page at 360 and 1280 px in both languages.
 import assert from "node:assert/strict";
@@ -16,7 +16,7 @@ const BAD_FILE =
   "id,Type,Source,Amount,Fee,Net,Currency,Created (UTC)\ntxn_1,charge,ch_bad_1,12.50,0.66,11.84,usd,2026-11-20 09:14\ntxn_2,charge,ch_bad_2,12.505,0.66,11.845,usd,2026-11-20 09:15\n";
 
 /** Made by the first journey, shown by the last. */
-const made = { orderId: null, settlementId: null };
+const made = { orderId: null, settlementId: null, correctPath: null };
 
 async function revenueToday() {
   const day = dayIn(Date.now());
@@ -87,6 +87,26 @@ test("finance reads the summary and a ledger, imports a payout file and works it
     assert.equal(await ledger.locator('[data-gross-profit="USD"]').textContent(), "$11.84");
     await ledger.scrollIntoViewIfNeeded();
     await shot(page, "finance-order-ledger-en-1280");
+
+    // The fee was 0.59, not 0.66: corrected from the card, with a reason; the entry is reversed and the right one recorded.
+    const feeRow = ledger.locator("tr", { has: page.locator('[data-kind="payment_fee"]') });
+    await Promise.all([page.waitForURL(/\/ledger\/led_[^/]+\/correct$/), feeRow.getByRole("link", { name: "Correct" }).click()]);
+    assert.ok(await page.getByRole("heading", { name: "Correct a ledger entry", level: 1 }).isVisible());
+    await page.getByLabel("Reason").fill("Stripe's balance shows a fee of 0.59");
+    await page.getByLabel("Right amount (optional)").fill("0.59");
+    await shot(page, "finance-correct-entry-en-1280");
+    await Promise.all([page.waitForURL((u) => u.pathname === `/console/orders/${captures[0].orderId}`), page.getByRole("button", { name: "Reverse and record" }).click()]);
+    assert.equal(await page.locator(".flash.ok").textContent(), "Corrected: the entry is reversed and -$0.59 recorded.");
+    assert.equal(await page.locator('#ledger [data-gross-profit="USD"]').textContent(), "$11.91");
+    assert.match(await page.locator("#ledger").textContent(), /Reversed[\s\S]*Stripe's balance shows a fee of 0\.59/);
+    // The capture and the new fee can be corrected; the reversed fee and its reversal cannot.
+    assert.equal(await page.locator("#ledger").getByRole("link", { name: "Correct" }).count(), 2);
+    await page.locator("#ledger").scrollIntoViewIfNeeded();
+    await shot(page, "finance-order-ledger-corrected-en-1280");
+    {
+      const other = await ctx.server.api(`/v1/orders/${captures[2].orderId}/ledger`);
+      made.correctPath = `/console/orders/${captures[2].orderId}/ledger/${other.body.entries.find((e) => e.kind === "payment_fee").id}/correct`;
+    }
 
     // A Stripe file: the second capture paid out a cent more, one charge nobody recorded.
     const file = stripeFile({ captures, notOurs: 1, differsEvery: 2 });
@@ -180,6 +200,7 @@ test("every finance page reads well at 360 and 1280 px in both languages", { tim
     pages.push([`/console/finance/settlements/${made.settlementId}?status=resolved`, "finance-settlement-resolved"]);
   }
   if (made.orderId) pages.push([`/console/orders/${made.orderId}#ledger`, "finance-order-ledger"]);
+  if (made.correctPath) pages.push([made.correctPath, "finance-correct-entry"]);
   for (const [path, name] of pages) {
     const results = await shotsEverywhere(path, { position: "finance", name });
     for (const r of results) {
@@ -200,4 +221,19 @@ test("every finance page reads well at 360 and 1280 px in both languages", { tim
     },
   });
   for (const r of refused) assert.ok(r.overflow <= 0, `the refusal: no sideways scrolling at ${r.width}px (${r.lang}): ${r.overflow}px`);
+  if (made.correctPath) {
+    // The correction form refusing an amount with too many decimals, at the field.
+    const wrong = await shotsEverywhere(made.correctPath, {
+      position: "finance",
+      name: "finance-correct-entry-refused",
+      prepare: async (page) => {
+        await page.locator("#correct-reason").fill("wrong fee");
+        await page.locator("#correct-amount").evaluate((el) => el.removeAttribute("pattern"));
+        await page.locator("#correct-amount").fill("0.599");
+        await Promise.all([page.waitForEvent("load"), page.locator("form.correct-form button[type=submit]").click()]);
+        assert.equal(await page.locator("#correct-amount").getAttribute("aria-invalid"), "true");
+      },
+    });
+    for (const r of wrong) assert.ok(r.overflow <= 0, `the correction's refusal: no sideways scrolling at ${r.width}px (${r.lang}): ${r.overflow}px`);
+  }
 });
