@@ -4,7 +4,7 @@
  * once however often it is reported, exact in each currency's minor unit.
  */
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { packedOrder } from "./logistics-helpers";
 import { caughtUp } from "./rollup-fixtures";
@@ -61,6 +61,27 @@ describe("the money ledger", () => {
       ]);
       expect(ledger.body.totals[0].gross_profit).toBe(currency === "KWD" ? "2.393" : currency === "JPY" ? "2901" : currency === "USD" ? "38.35" : "176.69");
     }
+  });
+
+  it("books an order that arrives paid as captured at intake, once: the payment's later report adds its fee, not a second capture", async () => {
+    const s = await createStore(unique("ledger-intake"), "KWD");
+    const sku = unique("SKU");
+    await createProduct(s.id, sku, { price: "1.234" });
+    const o = await createOrder(s.id, { currency: "KWD", lines: [{ sku, quantity: 2, unit_price: "1.234" }], shipping_amount: "0", payment_status: "paid" });
+    expect(await entries(o.id)).toEqual([{ kind: "captured", amount: 2468, currency: "KWD", reference: null, sku: null, quantity: null, source: "intake" }]);
+    const [a, b] = await Promise.all([
+      pay(o.id, { payment_status: "paid", fee: "0.075", reference: `ch_${o.id}` }),
+      pay(o.id, { payment_status: "paid", fee: "0.075", reference: `ch_${o.id}` }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(await entries(o.id)).toEqual([
+      { kind: "captured", amount: 2468, currency: "KWD", reference: null, sku: null, quantity: null, source: "intake" },
+      { kind: "payment_fee", amount: -75, currency: "KWD", reference: `ch_${o.id}`, sku: null, quantity: null, source: "payment_report" },
+    ]);
+    expect((await api(`/v1/orders/${o.id}/ledger`)).body.totals[0]).toMatchObject({ captured: "2.468", fees: "-0.075", gross_profit: "2.393" });
+    // Unpaid at intake: nothing booked until the payment is reported.
+    const unpaid = await createOrder(s.id, { currency: "KWD", lines: [{ sku, quantity: 1, unit_price: "1.234" }], shipping_amount: "0", payment_status: "unpaid" });
+    expect(await entries(unpaid.id)).toEqual([]);
   });
 
   it("refuses an amount with more decimals than the currency has, and writes nothing", async () => {
@@ -214,9 +235,14 @@ describe("correcting the ledger", () => {
     expect(fixes.map((e) => e.actor)).toEqual([r.body.reversal.actor, r.body.reversal.actor]);
     expect(r.body.reversal.actor).toMatch(/\S/);
     expect((await api(`/v1/orders/${order.id}/ledger`)).body.totals[0]).toMatchObject({ fees: "-1.90", gross_profit: "18.10" });
-    // The staff write is in the activity log like the others.
-    const logged = await env.DB.prepare("SELECT action, target, status FROM activity_log WHERE target = ? AND action LIKE '%ledger/corrections'").bind(order.id).all();
-    expect(logged.results).toEqual([{ action: "POST /v1/orders/{id}/ledger/corrections", target: order.id, status: 201 }]);
+    // The staff write is in the activity log like the others (written just after the response).
+    await vi.waitFor(
+      async () => {
+        const logged = await env.DB.prepare("SELECT action, target, status FROM activity_log WHERE target = ? AND action LIKE '%ledger/corrections'").bind(order.id).all();
+        expect(logged.results).toEqual([{ action: "POST /v1/orders/{id}/ledger/corrections", target: order.id, status: 201 }]);
+      },
+      { timeout: 5000, interval: 50 },
+    );
   });
 
   it("reverses only, without an amount; the replacement can be corrected in its turn", async () => {

@@ -23,6 +23,7 @@ import { database } from "../db/client";
 import { channelOrders, channelRefunds, channelSkuMap, orderLines, orders, shipments as shipmentsTable } from "../db/schema";
 import { editOrder } from "../edits/edit-stage";
 import type { Env } from "../env";
+import { platformFeeInsert } from "../finance/platform-fee";
 import { interceptShipment } from "../fulfilment/intercept-shipment";
 import { createOrder } from "../orders/create-order";
 import { orderStub } from "../orders/order-object";
@@ -184,13 +185,17 @@ async function create(ctx: Ctx): Promise<TakeInResult> {
     });
     detail = held.ok ? `held: ${message}` : `created, but not held for the unmapped SKU: ${held.code}`;
   }
-  await db
-    .insert(channelOrders)
-    .values(linkRow(ctx, orderId, { platformUpdatedAt: mapped.updatedAt, now }))
-    .onConflictDoUpdate({
-      target: [channelOrders.connectionId, channelOrders.externalId],
-      set: { platformUpdatedAt: sql`MAX(${channelOrders.platformUpdatedAt}, excluded.platform_updated_at)`, updatedAt: now },
-    });
+  // The link, then (it joins through the link) the platform's fee on a capture booked at intake.
+  await db.batch([
+    db
+      .insert(channelOrders)
+      .values(linkRow(ctx, orderId, { platformUpdatedAt: mapped.updatedAt, now }))
+      .onConflictDoUpdate({
+        target: [channelOrders.connectionId, channelOrders.externalId],
+        set: { platformUpdatedAt: sql`MAX(${channelOrders.platformUpdatedAt}, excluded.platform_updated_at)`, updatedAt: now },
+      }),
+    ...(r.capture ? [platformFeeInsert(db, r.capture, { orderId, storeId: connection.storeId, actor: ctx.actor, now })] : []),
+  ]);
   await sendOutboxSoon(env, r.outbox).catch((err) => console.warn("intake outbox not sent; the sweep resends it", err));
   if (plan.thenCancel) {
     const cancelled = await cancel(ctx, orderId);

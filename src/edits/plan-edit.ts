@@ -103,6 +103,7 @@ export async function planEdit(
       reference: c.payment?.reference ?? null,
       orderTotal: order.totalAmount,
       currency: order.currency,
+      alreadyPaid: order.paymentStatus === "paid",
     });
     const at = { storeId: order.storeId, orderId: order.id, actor: cmd.actor, now: Date.now() };
     if (drafts.length) extra.push(insertLedger(database(env), drafts, at));

@@ -13,6 +13,12 @@ describe("the ledger's entries", () => {
       ["payment_fee", -35, "fee:ord_1:ch_1"],
     ]);
   });
+  it("a paid order reported paid again books the report's fee, not a second capture", () => {
+    expect(paymentEntries({ ...fact, status: "paid", fee: 35, reference: "ch_1", alreadyPaid: true }).map((e) => [e.kind, e.amount, e.sourceKey])).toEqual([
+      ["payment_fee", -35, "fee:ord_1:ch_1"],
+    ]);
+    expect(paymentEntries({ ...fact, status: "paid", alreadyPaid: true })).toEqual([]);
+  });
   it("an authorisation and its release; refunds are after-sales' alone", () => {
     expect(paymentEntries({ ...fact, status: "authorized" })[0]).toMatchObject({ kind: "authorised", amount: 2468 });
     expect(paymentEntries({ ...fact, status: "voided" })[0]).toMatchObject({ kind: "authorised", amount: -2468 });

@@ -38,6 +38,8 @@ export type PaymentFact = {
   reference: string | null;
   orderTotal: number;
   currency: string;
+  /** The order was paid before this report (it arrived paid, or was reported paid before). */
+  alreadyPaid?: boolean;
 };
 
 /**
@@ -48,7 +50,8 @@ export type PaymentFact = {
  * and the request that caused it are never both counted.
  *
  * Without a reference, one capture per order: a report repeated without a
- * reference is the same fact. With one, one capture per reference.
+ * reference is the same fact. With one, one capture per reference, unless
+ * the order was paid already.
  */
 export function paymentEntries(f: PaymentFact): LedgerDraft[] {
   const ref = f.reference ?? "order";
@@ -56,7 +59,9 @@ export function paymentEntries(f: PaymentFact): LedgerDraft[] {
   const amount = f.amount ?? f.orderTotal;
   switch (f.status) {
     case "paid": {
-      const out: LedgerDraft[] = [{ ...base, kind: "captured", amount, sourceKey: `capture:${f.orderId}:${ref}` }];
+      // A paid order reported paid again is the same payment (a storefront that sent the order paid, then its
+      // provider's report with the charge's reference): its fee is news, a second capture is not.
+      const out: LedgerDraft[] = f.alreadyPaid ? [] : [{ ...base, kind: "captured", amount, sourceKey: `capture:${f.orderId}:${ref}` }];
       if (f.fee) out.push({ ...base, kind: "payment_fee", amount: -f.fee, sourceKey: `fee:${f.orderId}:${ref}` });
       return out;
     }

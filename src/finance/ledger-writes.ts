@@ -10,28 +10,31 @@ import { ledgerEntries } from "../db/schema";
 import { newId } from "../lib/ids";
 import type { LedgerDraft } from "./ledger-rules";
 
-export function insertLedger(db: Database, rows: readonly LedgerDraft[], at: { storeId: string; orderId: string; actor: string; now: number }) {
+type EntryAt = { storeId: string; orderId: string; actor: string; now: number };
+
+/** The row of a draft entry. */
+export const ledgerRow = (r: LedgerDraft, at: EntryAt): typeof ledgerEntries.$inferInsert => ({
+  id: newId("led", at.now),
+  storeId: at.storeId,
+  orderId: at.orderId,
+  kind: r.kind,
+  amount: r.amount,
+  currency: r.currency,
+  reference: r.reference,
+  sku: r.sku ?? null,
+  quantity: r.quantity ?? null,
+  source: r.source,
+  sourceKey: r.sourceKey,
+  reverses: r.reverses ?? null,
+  actor: at.actor,
+  reason: r.reason ?? null,
+  createdAt: at.now,
+});
+
+export function insertLedger(db: Database, rows: readonly LedgerDraft[], at: EntryAt) {
   return db
     .insert(ledgerEntries)
-    .values(
-      rows.map((r) => ({
-        id: newId("led", at.now),
-        storeId: at.storeId,
-        orderId: at.orderId,
-        kind: r.kind,
-        amount: r.amount,
-        currency: r.currency,
-        reference: r.reference,
-        sku: r.sku ?? null,
-        quantity: r.quantity ?? null,
-        source: r.source,
-        sourceKey: r.sourceKey,
-        reverses: r.reverses ?? null,
-        actor: at.actor,
-        reason: r.reason ?? null,
-        createdAt: at.now,
-      })),
-    )
+    .values(rows.map((r) => ledgerRow(r, at)))
     .onConflictDoNothing({ target: ledgerEntries.sourceKey });
 }
 

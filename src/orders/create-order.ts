@@ -1,7 +1,8 @@
 /**
  * Intake: a new order is written in one D1 batch (the order, its lines, the
- * `received` event, the outbox row that starts the audit, and the
- * idempotency record), then the outbox row is handed to the queue. The
+ * `received` event, the outbox row that starts the audit, the idempotency
+ * record, and the ledger's capture of an order that arrives paid), then the
+ * outbox row is handed to the queue. The
  * storefront's request ends there; the order's Durable Object comes to life
  * at its first transition.
  */
@@ -9,8 +10,10 @@ import { and, eq } from "drizzle-orm";
 import { chunk, constraintFailed, database, d1 } from "../db/client";
 import { contactIndexes } from "../db/contact-index";
 import { insertRows } from "../db/insert-rows";
-import { idempotencyKeys, orderEvents, orderLines, orders, outbox } from "../db/schema";
+import { idempotencyKeys, ledgerEntries, orderEvents, orderLines, orders, outbox } from "../db/schema";
 import type { Env } from "../env";
+import { type LedgerDraft, paymentEntries } from "../finance/ledger-rules";
+import { ledgerRow } from "../finance/ledger-writes";
 import type { FieldError } from "../http/problem";
 import { isKeyConflict } from "../http/idempotency";
 import { lookupSkus } from "../products/catalogue";
@@ -23,7 +26,14 @@ import { etag, orderWithLines } from "./serialize";
 export type IdempotencyContext = { principalId: string; key: string; requestHash: string; method: string; path: string };
 
 export type CreateOrderResult =
-  | { ok: true; body: ReturnType<typeof orderWithLines>; headers: Record<string, string>; outbox: OutboxRow[] }
+  | {
+      ok: true;
+      body: ReturnType<typeof orderWithLines>;
+      headers: Record<string, string>;
+      outbox: OutboxRow[];
+      /** The capture booked when the order arrived paid (a channel's intake books the platform's fee on it). */
+      capture: LedgerDraft | null;
+    }
   | { ok: false; code: "invalid"; errors: FieldError[] }
   | { ok: false; code: "unknown_store" }
   | { ok: false; code: "duplicate_external_id"; orderId: string | null }
@@ -53,6 +63,17 @@ export async function createOrder(
   const body = orderWithLines(order, lines, opts.scope);
   const headers = { location: `/v1/orders/${order.id}`, etag: etag(order.version) };
   const rows = outboxRowsFor(order.id, "received", now, { store_id: order.storeId, channel: order.channel });
+  // An order that arrives paid (or authorised) is booked as a payment report of its total would book it, under
+  // the same key: a report of the same payment later adds nothing.
+  const entries = paymentEntries({
+    orderId: order.id,
+    status: order.paymentStatus,
+    amount: null,
+    fee: null,
+    reference: null,
+    orderTotal: order.totalAmount,
+    currency: order.currency,
+  }).map((e) => ({ ...e, source: "intake" }));
 
   try {
     // Straight on D1 (see db/insert-rows.ts): intake is the hottest write path.
@@ -65,6 +86,15 @@ export async function createOrder(
       ...chunk(lines, LINES_PER_INSERT).map((part) => insertRows(d1(env), orderLines, part)),
       insertRows(d1(env), orderEvents, [event]),
       insertRows(d1(env), outbox, rows),
+      ...(entries.length
+        ? [
+            insertRows(
+              d1(env),
+              ledgerEntries,
+              entries.map((e) => ledgerRow(e, { storeId: order.storeId, orderId: order.id, actor, now })),
+            ),
+          ]
+        : []),
     ]);
   } catch (err) {
     if (idempotency && isKeyConflict(err)) return { ok: false, code: "idempotency_conflict" };
@@ -79,5 +109,5 @@ export async function createOrder(
     if (constraintFailed(err, "FOREIGN KEY")) return { ok: false, code: "unknown_store" };
     throw err;
   }
-  return { ok: true, body, headers, outbox: rows };
+  return { ok: true, body, headers, outbox: rows, capture: entries.find((e) => e.kind === "captured") ?? null };
 }
