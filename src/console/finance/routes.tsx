@@ -1,5 +1,5 @@
 /**
- * Finance: the daily finance summary (finance:read), and settlements, their
+ * Finance: the daily finance summary and gross profit by SKU (finance:read), and settlements, their
  * import and their worklist (finance:reconcile). The order page's Ledger card
  * is ./ledger-card.tsx. Each page checks its permission first; the API checks
  * again.
@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { allows } from "../../http/auth";
 import type { ConsoleEnv } from "../context";
 import { need, uiOf } from "../guard";
+import { grossProfitCsv, grossProfitPage } from "./gross-profit";
 import { resolveLine, settlementPage } from "./settlement-page";
 import { importSettlement, settlementsPage } from "./settlements";
 import { summaryCsv, summaryPage } from "./summary";
@@ -21,6 +22,8 @@ financePages.get("/console/finance", (c) =>
     : (need(c, "finance:read") ?? summaryPage(c)),
 );
 financePages.get("/console/finance/summary.csv", (c) => need(c, "finance:read") ?? summaryCsv(c));
+financePages.get("/console/finance/gross-profit", (c) => need(c, "finance:read") ?? grossProfitPage(c));
+financePages.get("/console/finance/gross-profit.csv", (c) => need(c, "finance:read") ?? grossProfitCsv(c));
 
 financePages.get("/console/finance/settlements", (c) => need(c, "finance:reconcile") ?? settlementsPage(c));
 financePages.post("/console/finance/settlements", (c) => need(c, "finance:reconcile") ?? importSettlement(c));
