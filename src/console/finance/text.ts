@@ -33,7 +33,7 @@ export const FINANCE = dictionary(
     gp_intro:
       "The same money per SKU, in each currency. A payment is split over the order's SKUs by what each line earned after discounts; a return's refund goes to the SKUs returned; cost of goods is each SKU's own. Shipping charged, tax, fees and labels belong to no one SKU: they are the order-level row. The rows add up to the daily summary.",
     gp_sku: "SKU",
-    gp_sku_hint: "One SKU or several, comma-separated",
+    gp_sku_hint: "e.g. TEA-1, MUG-2",
     gp_order_level: "Order level (shipping, tax, fees)",
     gp_units: "Units shipped",
     gp_margin: "Margin",
@@ -151,7 +151,7 @@ export const FINANCE = dictionary(
     gp_intro:
       "同一笔资金按 SKU 分列，各币种分开。付款按各行折后金额分摊到订单的 SKU；退货退款计入所退的 SKU；商品成本按各 SKU 自身计算。向顾客收取的运费、税费、手续费和面单费用不属于任何单个 SKU，列在“订单级”一行。各行之和等于每日汇总。",
     gp_sku: "SKU",
-    gp_sku_hint: "一个或多个 SKU，用逗号分隔",
+    gp_sku_hint: "例如 TEA-1, MUG-2",
     gp_order_level: "订单级（运费、税费、手续费）",
     gp_units: "已发货件数",
     gp_margin: "毛利率",
