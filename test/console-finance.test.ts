@@ -216,6 +216,12 @@ describe("gross profit by SKU", () => {
     expect(bad.status).toBe(400);
     expect(textOf(bad.html)).toContain("The first day is after the last.");
     expect((await openPage(`/console/finance/gross-profit.csv?from=${day}&to=2020-01-01`, session)).status).toBe(400);
+    // A SKU the API would refuse is said in words, and the API is not asked.
+    const long = await openPage(`/console/finance/gross-profit?from=${day}&to=${day}&sku=${"X".repeat(65)}`, session);
+    expect(long.status).toBe(400);
+    const said = /<div[^>]*class="flash bad"[^>]*>([\s\S]*?)<\/div>/.exec(long.html)?.[1] ?? "";
+    expect(textOf(said)).toBe("A SKU has 64 characters at most; ask for 100 SKUs at most.");
+    expect(long.html).not.toContain("<table");
     const zh = await openPage(`/console/finance/gross-profit?from=${day}&to=${day}&store=${s.id}`, session, ZH);
     expect(zh.status).toBe(200);
     const zhText = textOf(zh.html);

@@ -35,7 +35,9 @@ describe("largestRemainder", () => {
       expect(sum(parts)).toBe(amount);
       // Each part is within one unit of its exact share.
       const total = Number(weights.reduce((s, x) => s + x, 0n));
-      parts.forEach((p, i) => expect(Math.abs(p - (amount * Number(weights[i])) / total)).toBeLessThan(1));
+      parts.forEach((p, i) => {
+        expect(Math.abs(p - (amount * Number(weights[i])) / total)).toBeLessThan(1);
+      });
     }
   });
 

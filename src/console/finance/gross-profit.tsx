@@ -24,21 +24,23 @@ const PATH = "/console/finance/gross-profit";
 
 const percent = (rate: number | null, lang: Lang) => (rate === null ? "–" : new Intl.NumberFormat(lang, { style: "percent", maximumFractionDigits: 1 }).format(rate));
 
-/** The SKUs asked for, as the API takes them (comma-separated); blank for all. */
-const skusOf = (c: ConsoleContext) =>
-  (c.req.query("sku") ?? "")
+/** The SKUs asked for, as the API takes them (comma-separated; blank for all), and whether the API would take them (its limits, said here in words). */
+function skusOf(c: ConsoleContext): { sku: string; ok: boolean } {
+  const list = (c.req.query("sku") ?? "")
     .split(",")
     .map((s) => s.trim())
-    .filter(Boolean)
-    .join(",");
+    .filter(Boolean);
+  return { sku: list.join(","), ok: list.length <= 100 && list.every((s) => s.length <= 64) };
+}
 
 export async function grossProfitPage(c: ConsoleContext): Promise<Response> {
   const screen = screenOf(c);
   const { ui, f } = screen;
   const asked = askedOf(c);
-  const sku = skusOf(c);
+  const { sku, ok: skuOk } = skusOf(c);
   const cursor = c.req.query("cursor") ?? "";
-  const ask = await checked(c, asked, f, { groupBy: "" });
+  const dates = await checked(c, asked, f, { groupBy: "" });
+  const ask = dates.ok && !skuOk ? { ok: false as const, scope: dates.scope, message: f.gp_bad_sku } : dates;
   const skuField = (
     <div class="field">
       <label for="sku">{f.gp_sku}</label>
@@ -105,8 +107,8 @@ export async function grossProfitPage(c: ConsoleContext): Promise<Response> {
 export async function grossProfitCsv(c: ConsoleContext): Promise<Response> {
   const screen = screenOf(c);
   const asked = askedOf(c);
-  const sku = skusOf(c);
+  const { sku, ok: skuOk } = skusOf(c);
   const ask = await checked(c, asked, screen.f, { groupBy: "" });
-  const withSku = ask.ok && sku ? { ...ask, query: { ...ask.query, sku } } : ask;
+  const withSku = !ask.ok ? ask : !skuOk ? { ok: false as const, scope: ask.scope, message: screen.f.gp_bad_sku } : sku ? { ...ask, query: { ...ask.query, sku } } : ask;
   return csvThrough(c, screen, { ask: withSku, asked, apiPath: "/v1/reports/gross-profit", back: PATH, extra: sku ? { sku } : {} });
 }

@@ -37,6 +37,7 @@ export const FINANCE = dictionary(
     gp_order_level: "Order level (shipping, tax, fees)",
     gp_units: "Units shipped",
     gp_margin: "Margin",
+    gp_bad_sku: "A SKU has 64 characters at most; ask for 100 SKUs at most.",
     // An order's ledger.
     ledger: "Ledger",
     ledger_none: "No money has been recorded for this order yet.",
@@ -155,6 +156,7 @@ export const FINANCE = dictionary(
     gp_order_level: "订单级（运费、税费、手续费）",
     gp_units: "已发货件数",
     gp_margin: "毛利率",
+    gp_bad_sku: "SKU 最多 64 个字符；一次最多查询 100 个 SKU。",
     ledger: "资金台账",
     ledger_none: "此订单尚无资金记录。",
     ledger_note: "收入为正，支出为负。毛利不含预授权。",
