@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createStore, expectInvalidQuery, unique } from "./helpers";
 import { freshTrackingNumber, labelDirectly, packShipment } from "./logistics-helpers";
 import { allocatedOrder, createBin, createWarehouse, receive } from "./processing-helpers";
+import { runRollups } from "../src/analytics/run-rollups";
 import { caughtUp, rollupRows } from "./rollup-fixtures";
 
 type Line = { sku: string; quantity: number; unit_price: string; unit_cost: string };
@@ -219,7 +220,7 @@ describe("gross profit per SKU", () => {
     }
   });
 
-  it("counts nothing twice when its days are refolded, or rebuilt from nothing", async () => {
+  it("counts nothing twice when its days are refolded, by two runs at once, or rebuilt from nothing", async () => {
     const ids = Object.values(stores).map((s) => s.id);
     const before = await rollupRows("rollup_gross_profit_days", ids, "store_id, day, channel, currency, sku");
     expect(before.length).toBe(3 + 6 + 3);
@@ -227,6 +228,9 @@ describe("gross profit per SKU", () => {
     await env.DB.batch(
       ids.flatMap((id) => [-1, 0, 1].map((d) => env.DB.prepare("INSERT OR IGNORE INTO rollup_dirty (store_id, day, marked_at) VALUES (?, ?, ?)").bind(id, shift(d), now))),
     );
+    // Two runs at once: one holds the lease, the other does nothing; then once more for good measure.
+    const runs = await Promise.all([runRollups(env, { lagMs: 0 }), runRollups(env, { lagMs: 0 })]);
+    expect(runs.map((r) => r.status)).toContain("busy");
     await caughtUp();
     await caughtUp();
     expect(await rollupRows("rollup_gross_profit_days", ids, "store_id, day, channel, currency, sku")).toEqual(before);
