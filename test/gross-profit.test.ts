@@ -7,7 +7,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { api, createKey, createStore, expectInvalidQuery, unique } from "./helpers";
+import { api, createKey, createOrder, createStore, expectInvalidQuery, unique } from "./helpers";
 import { freshTrackingNumber, labelDirectly, packShipment } from "./logistics-helpers";
 import { allocatedOrder, createBin, createWarehouse, receive } from "./processing-helpers";
 import { runRollups } from "../src/analytics/run-rollups";
@@ -239,6 +239,44 @@ describe("gross profit per SKU", () => {
     expect(await rollupRows("rollup_gross_profit_days", ids, "store_id, day, channel, currency, sku")).toEqual([]);
     await caughtUp();
     expect(await rollupRows("rollup_gross_profit_days", ids, "store_id, day, channel, currency, sku")).toEqual(before);
+  });
+
+  it("follows an edit of the order's lines made on a later day than its payment", async () => {
+    const s = await createStore(unique("gp-edit"), "USD");
+    const [a, b] = [unique("GP-EA"), unique("GP-EB")];
+    const o = await createOrder(s.id, {
+      lines: [
+        { sku: a, quantity: 1, unit_price: "30.00" },
+        { sku: b, quantity: 1, unit_price: "10.00" },
+      ],
+      shipping_amount: "0",
+      payment_status: "unpaid",
+    });
+    expect((await api(`/v1/orders/${o.id}/payment`, { body: { payment_status: "paid", amount: "40.00", reference: `ch_${o.id}` } })).status).toBe(200);
+    // The capture was recorded yesterday (noon UTC): its day is not the day of the order's events.
+    const yesterday = shift(-1);
+    await env.DB.prepare("UPDATE ledger_entries SET created_at = ? WHERE order_id = ?")
+      .bind(Date.parse(`${yesterday}T12:00:00Z`), o.id)
+      .run();
+    await env.DB.prepare("INSERT OR IGNORE INTO rollup_dirty (store_id, day, marked_at) VALUES (?, ?, ?)").bind(s.id, yesterday, Date.now()).run();
+    await caughtUp();
+    const split = async () =>
+      Object.fromEntries(((await report(`from=${yesterday}&to=${yesterday}&store_id=${s.id}`)).body.data as any[]).map((x) => [x.sku ?? "(order)", x.revenue]));
+    expect(await split()).toEqual({ [a]: "30.00", [b]: "10.00" });
+    // Today the customer asks for one of each at the same price: the payment, yesterday's, is split anew.
+    const edited = await api(`/v1/orders/${o.id}`, {
+      method: "PATCH",
+      body: {
+        lines: [
+          { sku: a, quantity: 1, unit_price: "20.00" },
+          { sku: b, quantity: 1, unit_price: "20.00" },
+        ],
+        reason: "customer asked",
+      },
+    });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    await caughtUp();
+    expect(await split()).toEqual({ [a]: "20.00", [b]: "20.00" });
   });
 
   it("groups by channel and filters by SKU", async () => {
