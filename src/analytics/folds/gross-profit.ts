@@ -58,10 +58,10 @@ type SplitRow = Omit<Key, "sku"> & {
   named: string | null;
 };
 
-export type GrossProfitRow = Key & Record<Measure, number>;
+type GrossProfitRow = Key & Record<Measure, number>;
 
 /** Pure: adds the entries to rows per (store, day, channel, currency, sku). */
-export function addSplits(rows: Map<string, GrossProfitRow>, splits: readonly SplitRow[]) {
+function addSplits(rows: Map<string, GrossProfitRow>, splits: readonly SplitRow[]) {
   for (const e of splits) {
     const lines = (JSON.parse(e.lines) as [string, number, number][]).map(([sku, quantity, total]): OrderLine => ({ sku, quantity, total }));
     const parts = orderParts({ lines, discount: e.discount, shipping: e.shipping, tax: e.tax });
@@ -87,8 +87,8 @@ function rowOf(rows: Map<string, GrossProfitRow>, k: Key): GrossProfitRow {
 const refundRequestId = sql`(SELECT CASE WHEN k LIKE 'refund:%' THEN substr(k, 8) END
   FROM (SELECT COALESCE((SELECT x.source_key FROM ledger_entries x WHERE x.id = le.reverses), le.source_key) AS k))`;
 
-async function splitRows(d1: D1Database, unit: FoldUnit): Promise<SplitRow[]> {
-  const out: SplitRow[] = [];
+/** Splits the unit's captures and refunds into `rows`, a page at a time: memory holds one page of entries, not the unit's. */
+async function addUnitSplits(d1: D1Database, unit: FoldUnit, rows: Map<string, GrossProfitRow>): Promise<void> {
   // Keyset by (created_at, id): the ledger's time index serves the range and the order.
   let after: [number, string] = [-1, ""];
   for (;;) {
@@ -102,8 +102,8 @@ async function splitRows(d1: D1Database, unit: FoldUnit): Promise<SplitRow[]> {
         WHERE ${unitRangeWhere(unit, at, store)} AND le.kind IN ('captured', 'refunded') AND (le.created_at, le.id) > (${after[0]}, ${after[1]})
         ORDER BY le.created_at, le.id LIMIT ${PAGE}`,
     );
-    out.push(...page);
-    if (page.length < PAGE) return out;
+    addSplits(rows, page);
+    if (page.length < PAGE) return;
     after = [page.at(-1)!.created_at, page.at(-1)!.id];
   }
 }
@@ -114,7 +114,8 @@ export const grossProfit: Fold = {
   name: "gross-profit",
   tables: ["rollup_gross_profit_days"],
   async refold(d1, unit) {
-    const [direct, splits] = await Promise.all([
+    const rows = new Map<string, GrossProfitRow>();
+    const [direct] = await Promise.all([
       all<DirectRow>(
         d1,
         sql`SELECT le.store_id AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, o.channel AS channel, le.currency AS currency,
@@ -128,14 +129,12 @@ export const grossProfit: Fold = {
           WHERE ${unitRangeWhere(unit, at, store)} AND le.kind NOT IN ('captured', 'refunded', 'authorised')
           GROUP BY le.store_id, day_number, o.channel, le.currency, 5`,
       ),
-      splitRows(d1, unit),
+      addUnitSplits(d1, unit, rows),
     ]);
-    const rows = new Map<string, GrossProfitRow>();
     for (const d of direct) {
       const row = rowOf(rows, d);
       for (const m of ["units_shipped", "fees", "shipping", "cost_of_goods", "gross_profit"] as const) row[m] += d[m];
     }
-    addSplits(rows, splits);
     const values = [...rows.values()].map((r) => [
       r.store_id,
       new Date(r.day_number * DAY_MS).toISOString().slice(0, 10),
