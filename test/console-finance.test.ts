@@ -88,6 +88,7 @@ describe("who sees finance", () => {
       expect(page.status, position).toBe(200);
       expect(page.html).toContain('href="/console/finance"');
       expect(page.html).toContain('href="/console/finance/settlements"');
+      expect(page.html).toContain('href="/console/finance/gross-profit"');
       expect((await openPage("/console/finance/settlements", session)).status, position).toBe(200);
     }
     const { session } = await signedIn(["owner"], { storeIds: [store.id] });
@@ -95,6 +96,8 @@ describe("who sees finance", () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain('href="/console/finance"');
     expect(page.html).not.toContain('href="/console/finance/settlements"');
+    expect(page.html).toContain('href="/console/finance/gross-profit"');
+    expect((await openPage("/console/finance/gross-profit", session)).status).toBe(200);
     expect((await openPage("/console/finance/settlements", session)).status).toBe(403);
   });
 
@@ -102,7 +105,14 @@ describe("who sees finance", () => {
     const { id } = await importedSettlement((await signedIn(["finance"])).session);
     for (const position of ["analyst", "support", "auditor", "warehouse_lead", "picker", "logistics"]) {
       const { session } = await signedIn([position], { storeIds: [store.id] });
-      for (const path of ["/console/finance", "/console/finance/summary.csv", "/console/finance/settlements", `/console/finance/settlements/${id}`]) {
+      for (const path of [
+        "/console/finance",
+        "/console/finance/summary.csv",
+        "/console/finance/gross-profit",
+        "/console/finance/gross-profit.csv",
+        "/console/finance/settlements",
+        `/console/finance/settlements/${id}`,
+      ]) {
         const page = await openPage(path, session);
         expect(page.status, `${position} ${path}`).toBe(403);
         expect(page.html).not.toContain('href="/console/finance"');
@@ -158,6 +168,66 @@ describe("the daily finance summary", () => {
     for (const word of ["每日财务汇总", "财务", "结算对账", "收入", "毛利"]) expect(text).toContain(word);
     expect(text).not.toContain("Daily finance summary");
     expect(text).not.toContain("Gross profit");
+  });
+});
+
+describe("gross profit by SKU", () => {
+  it("shows each SKU's share of the money and the order-level row, filters by SKU, links its CSV, and reads in Chinese", async () => {
+    const s = await createStore(unique("SKU Books"));
+    const [a, b] = [unique("GP-A"), unique("GP-B")];
+    for (const x of [a, b]) await createProduct(s.id, x);
+    // 2 × 10.00 + 1 × 5.00, 2.50 off, 4.00 shipping: 26.50. The discount comes off 20.00 : 5.00 as 2.00 and 0.50.
+    const order = await createOrder(s.id, {
+      lines: [
+        { sku: a, quantity: 2, unit_price: "10.00" },
+        { sku: b, quantity: 1, unit_price: "5.00" },
+      ],
+      discount_amount: "2.50",
+      shipping_amount: "4.00",
+      payment_status: "unpaid",
+    });
+    expect((await api(`/v1/orders/${order.id}/payment`, { body: { payment_status: "paid", fee: "0.50", reference: `ch_${order.id}` } })).status).toBe(200);
+    await caughtUp();
+    const { session } = await signedIn(["finance"], { storeIds: [s.id] });
+    const day = today();
+    const page = await openPage(`/console/finance/gross-profit?from=${day}&to=${day}&store=${s.id}`, session);
+    expect(page.status).toBe(200);
+    expect(page.html).toMatch(/<a href="\/console\/finance\/gross-profit" aria-current="page">/);
+    const text = textOf(page.html);
+    expect(text).toContain("Gross profit by SKU");
+    expect(text).toContain("Order level (shipping, tax, fees) USD 0 $4.00 $0.00 -$0.50 $0.00 $0.00 $3.50 87.5%");
+    expect(text).toContain(`${a} USD 0 $18.00 $0.00 $0.00 $0.00 $0.00 $18.00 100%`);
+    expect(text).toContain(`${b} USD 0 $4.50 $0.00 $0.00 $0.00 $0.00 $4.50 100%`);
+    // One SKU asked for: its row alone.
+    const one = textOf((await openPage(`/console/finance/gross-profit?from=${day}&to=${day}&store=${s.id}&sku=${b}`, session)).html);
+    expect(one).toContain(`${b} USD`);
+    expect(one).not.toContain(`${a} USD`);
+    expect(one).not.toContain("Order level (shipping, tax, fees) USD");
+    const csvHref = /href="(\/console\/finance\/gross-profit\.csv[^"]*)"/.exec(page.html)?.[1]?.replace(/&amp;/g, "&");
+    expect(csvHref).toBe(`/console/finance/gross-profit.csv?from=${day}&to=${day}&store=${s.id}`);
+    const csv = await openPage(csvHref!, session);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get("content-type")).toContain("text/csv");
+    expect(csv.html).toContain("sku,currency,units_shipped,revenue,refunds,fees,shipping,cost_of_goods,gross_profit,gross_margin");
+    expect(csv.html).toContain(`${a},USD,0,18.00,0.00,0.00,0.00,0.00,18.00,1`);
+    expect(csv.html).toContain(",USD,0,4.00,0.00,-0.50,0.00,0.00,3.50,0.875");
+    // Dates the wrong way round are said in words.
+    const bad = await openPage(`/console/finance/gross-profit?from=${day}&to=2020-01-01&store=${s.id}`, session);
+    expect(bad.status).toBe(400);
+    expect(textOf(bad.html)).toContain("The first day is after the last.");
+    expect((await openPage(`/console/finance/gross-profit.csv?from=${day}&to=2020-01-01`, session)).status).toBe(400);
+    // A SKU the API would refuse is said in words, and the API is not asked.
+    const long = await openPage(`/console/finance/gross-profit?from=${day}&to=${day}&sku=${"X".repeat(65)}`, session);
+    expect(long.status).toBe(400);
+    const said = /<div[^>]*class="flash bad"[^>]*>([\s\S]*?)<\/div>/.exec(long.html)?.[1] ?? "";
+    expect(textOf(said)).toBe("A SKU has 64 characters at most; ask for 100 SKUs at most.");
+    expect(long.html).not.toContain("<table");
+    const zh = await openPage(`/console/finance/gross-profit?from=${day}&to=${day}&store=${s.id}`, session, ZH);
+    expect(zh.status).toBe(200);
+    const zhText = textOf(zh.html);
+    for (const word of ["按 SKU 的毛利", "订单级（运费、税费、手续费）", "已发货件数", "毛利率"]) expect(zhText).toContain(word);
+    expect(zhText).not.toContain("Gross profit by SKU");
+    expect(zhText).not.toContain("Order level");
   });
 });
 

@@ -275,6 +275,7 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path };
     case "GET /v1/reports/orders":
     case "GET /v1/reports/finance-daily":
+    case "GET /v1/reports/gross-profit":
     case "GET /v1/reports/processing-times":
     case "GET /v1/reports/sla-breaches":
     case "GET /v1/reports/staff":

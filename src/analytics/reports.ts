@@ -481,3 +481,43 @@ export const financeReport: Report = {
     }));
   },
 };
+
+const GROSS_PROFIT_MONEY = ["revenue", "refunds", "fees", "shipping", "cost_of_goods", "gross_profit"] as const;
+
+/**
+ * Gross profit per SKU (src/analytics/folds/gross-profit.ts): the ledger's
+ * money split over SKUs, and the order-level row (sku null) for what no SKU
+ * earned or cost alone. Per day, store, channel and currency the rows add
+ * up to the finance summary's.
+ */
+export const grossProfitReport: Report = {
+  name: "gross-profit",
+  spec: {
+    table: () => "rollup_gross_profit_days",
+    dims: [
+      { name: "day", column: "day" },
+      { name: "store", column: "store_id" },
+      { name: "channel", column: "channel" },
+      { name: "sku", column: "sku", always: true },
+      { name: "currency", column: "currency", always: true },
+    ],
+    measures: sums(["units_shipped", ...GROSS_PROFIT_MONEY]),
+    filters: { channel: "channel", currency: "currency", sku: "sku" },
+  },
+  columns(group) {
+    return [...groupColumns(this.spec, group), "sku", "currency", "units_shipped", ...GROSS_PROFIT_MONEY, "gross_margin"];
+  },
+  async present(_d1, { rows }, group) {
+    return rows.map((r) => {
+      const netRevenue = n(r.revenue) + n(r.refunds);
+      return {
+        ...groupValues(r, group),
+        sku: r.sku === "" ? null : r.sku,
+        currency: r.currency,
+        units_shipped: n(r.units_shipped),
+        ...Object.fromEntries(GROSS_PROFIT_MONEY.map((m) => [m, money(r[m], r.currency)])),
+        gross_margin: netRevenue > 0 ? Math.round((n(r.gross_profit) / netRevenue) * 10_000) / 10_000 : null,
+      };
+    });
+  },
+};

@@ -20,6 +20,7 @@ import {
   carriersReport,
   financeReport,
   floorReport,
+  grossProfitReport,
   ordersReport,
   processingTimesReport,
   reasonsReport,
@@ -41,6 +42,8 @@ import {
   FloorReport,
   FloorReportQuery,
   Freshness,
+  GrossProfitQuery,
+  GrossProfitReport,
   OrderExportQuery,
   OrdersReport,
   OrdersReportQuery,
@@ -161,6 +164,17 @@ groupedReportRoute({
   rows: FinanceReport,
   report: financeReport,
   filters: (q) => ({ channel: q.channel, currency: q.currency }),
+  permission: "finance:read",
+});
+
+groupedReportRoute({
+  path: "/v1/reports/gross-profit",
+  summary: "Gross profit per SKU",
+  description: `The money ledger per SKU and currency, grouped by day, store and channel: captures split over each order's SKUs by net line revenue (line totals after the order discount), refunds on the SKUs their after-sales request names (else split the same way), cost of goods per SKU as handed over. Shipping charged, tax, fees and shipping cost belong to no one SKU: they are the order-level row (\`sku\` null). Per day, store, channel and currency the rows add up exactly to /v1/reports/finance-daily. Finance's report: \`finance:read\`.`,
+  query: GrossProfitQuery,
+  rows: GrossProfitReport,
+  report: grossProfitReport,
+  filters: (q) => ({ channel: q.channel, currency: q.currency, sku: q.sku }),
   permission: "finance:read",
 });
 

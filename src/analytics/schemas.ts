@@ -386,3 +386,31 @@ export const FinanceReportRow = z
   .openapi("FinanceReportRow");
 
 export const FinanceReport = page(FinanceReportRow, "FinanceReport");
+
+export const GrossProfitQuery = z
+  .object({
+    ...common,
+    group_by: groupBy(["day", "store", "channel"]).openapi({ description: "Comma-separated, any of: day, store, channel. Rows are always per SKU and currency." }),
+    sku: list(z.string().min(1).max(64), 100).optional().openapi({ description: "Only these SKUs (the order-level row is left out)" }),
+    channel: list(Channel, 50).optional(),
+    currency: list(CurrencyCode, 50).optional(),
+  })
+  .superRefine(checkRange);
+
+export const GrossProfitRow = z
+  .object({
+    ...group,
+    sku: z.string().nullable().openapi({ description: "null: the order level, what no one SKU earned or cost (shipping charged, tax, fees, shipping cost)" }),
+    currency: z.string(),
+    units_shipped: z.number().int().openapi({ description: "Units handed over (the cost of goods' quantity)" }),
+    revenue: z.string().openapi({ description: "Captured, split over the order's SKUs by net line revenue (after discounts)" }),
+    refunds: z.string().openapi({ description: "Refunded (negative): on the SKUs the after-sales request names, else split like revenue" }),
+    fees: z.string().openapi({ description: "Payment and platform fees (negative; order level)" }),
+    shipping: z.string().openapi({ description: "Labels bought, less labels voided (negative; order level)" }),
+    cost_of_goods: z.string().openapi({ description: "Moving-average cost of the units handed over (negative)" }),
+    gross_profit: z.string().openapi({ description: "revenue + refunds + fees + shipping + cost_of_goods" }),
+    gross_margin: z.number().nullable().openapi({ description: "gross_profit / (revenue + refunds), 4 decimals; null without net revenue" }),
+  })
+  .openapi("GrossProfitRow");
+
+export const GrossProfitReport = page(GrossProfitRow, "GrossProfitReport");

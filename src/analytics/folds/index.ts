@@ -3,6 +3,7 @@ import { auditFindings } from "./audit-findings";
 import { carrierPerformance } from "./carrier-performance";
 import { finance } from "./finance";
 import { floorWork } from "./floor-work";
+import { grossProfit } from "./gross-profit";
 import type { Fold } from "./fold";
 import { holdReasons } from "./hold-reasons";
 import { orderCounts } from "./order-counts";
@@ -10,6 +11,6 @@ import { processingTimes } from "./processing-times";
 import { skuSales } from "./sku-sales";
 import { staffActions } from "./staff-actions";
 
-export const FOLDS: readonly Fold[] = [orderCounts, processingTimes, staffActions, holdReasons, skuSales, floorWork, auditFindings, carrierPerformance, finance];
+export const FOLDS: readonly Fold[] = [orderCounts, processingTimes, staffActions, holdReasons, skuSales, floorWork, auditFindings, carrierPerformance, finance, grossProfit];
 
 export type { Fold, FoldUnit } from "./fold";

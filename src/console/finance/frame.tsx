@@ -1,6 +1,6 @@
 /**
- * What every finance screen shares: the tabs between the daily summary
- * (finance:read) and the settlements (finance:reconcile), each shown only to
+ * What every finance screen shares: the tabs between the daily summary and
+ * gross profit by SKU (finance:read) and the settlements (finance:reconcile), each shown only to
  * those who may open it, and the page around them.
  */
 import type { Child } from "hono/jsx";
@@ -18,8 +18,9 @@ export function screenOf(c: ConsoleContext): Screen {
   return { ui, f: FINANCE[ui.lang] };
 }
 
-const TABS: { path: string; key: "tab_summary" | "tab_settlements"; permission: Permission; under: string }[] = [
+const TABS: { path: string; key: "tab_summary" | "tab_gross_profit" | "tab_settlements"; permission: Permission; under: string }[] = [
   { path: "/console/finance", key: "tab_summary", permission: "finance:read", under: "/console/finance/summary" },
+  { path: "/console/finance/gross-profit", key: "tab_gross_profit", permission: "finance:read", under: "/console/finance/gross-profit" },
   { path: "/console/finance/settlements", key: "tab_settlements", permission: "finance:reconcile", under: "/console/finance/settlements/" },
 ];
 

@@ -1,5 +1,5 @@
 /**
- * Finance: the daily finance summary (finance:read), and settlements, their
+ * Finance: the daily finance summary and gross profit by SKU (finance:read), and settlements, their
  * import and their worklist (finance:reconcile). The order page's Ledger card
  * is ./ledger-card.tsx, and correcting one of its entries (finance:reconcile)
  * ./correct-entry.tsx. Each page checks its permission first; the API checks
@@ -10,6 +10,7 @@ import { allows } from "../../http/auth";
 import type { ConsoleEnv } from "../context";
 import { need, uiOf } from "../guard";
 import { correctEntry, correctEntryPage } from "./correct-entry";
+import { grossProfitCsv, grossProfitPage } from "./gross-profit";
 import { resolveLine, settlementPage } from "./settlement-page";
 import { importSettlement, settlementsPage } from "./settlements";
 import { summaryCsv, summaryPage } from "./summary";
@@ -23,6 +24,8 @@ financePages.get("/console/finance", (c) =>
     : (need(c, "finance:read") ?? summaryPage(c)),
 );
 financePages.get("/console/finance/summary.csv", (c) => need(c, "finance:read") ?? summaryCsv(c));
+financePages.get("/console/finance/gross-profit", (c) => need(c, "finance:read") ?? grossProfitPage(c));
+financePages.get("/console/finance/gross-profit.csv", (c) => need(c, "finance:read") ?? grossProfitCsv(c));
 
 financePages.get("/console/finance/settlements", (c) => need(c, "finance:reconcile") ?? settlementsPage(c));
 financePages.post("/console/finance/settlements", (c) => need(c, "finance:reconcile") ?? importSettlement(c));

@@ -4,6 +4,7 @@
  * local days and one store or all the reader's. The CSV link asks the API for
  * `format=csv` as the signed-in person and streams the answer through.
  */
+import type { Child } from "hono/jsx";
 import { api, apiRaw, type Problem, withQuery } from "../api";
 import type { ConsoleContext } from "../context";
 import { StoreSelect } from "../fields";
@@ -20,21 +21,38 @@ type Row = { day: string; store_id: string; channel: string; currency: string; o
 
 const PAGE_SIZE = 100;
 
-type Checked = { ok: true; scope: Scope; query: Record<string, string> } | { ok: false; scope?: Scope | undefined; message: string };
+export type Checked = { ok: true; scope: Scope; query: Record<string, string> } | { ok: false; scope?: Scope | undefined; message: string };
 
-/** The period and store asked for, checked before the API is asked (dates default to the last 7 days). */
-async function checked(c: ConsoleContext, asked: Asked, f: FinanceText): Promise<Checked> {
+/** The period and store asked for, checked before the API is asked (dates default to the last 7 days). The gross profit screen asks the same way. */
+export async function checked(c: ConsoleContext, asked: Asked, f: FinanceText, { groupBy = "day,store,channel" } = {}): Promise<Checked> {
   const p = await periodOf(c, { ...asked, period: asked.from || asked.to ? "custom" : "7d" });
   if (!p.ok) return { ok: false, scope: p.scope, message: f[p.refusal] };
   asked.from ||= p.period.from;
   asked.to ||= p.period.to;
-  return { ok: true, scope: p.scope, query: { from: p.period.from, to: p.period.to, group_by: "day,store,channel", ...(p.scope.store ? { store_id: p.scope.store.id } : {}) } };
+  return {
+    ok: true,
+    scope: p.scope,
+    query: { from: p.period.from, to: p.period.to, ...(groupBy ? { group_by: groupBy } : {}), ...(p.scope.store ? { store_id: p.scope.store.id } : {}) },
+  };
 }
 
-function Filters({ screen, asked, scope }: { screen: Screen; asked: Asked; scope: Scope | undefined }) {
+/** The period and store filter; `children` adds the screen's own fields before the button. */
+export function Filters({
+  screen,
+  asked,
+  scope,
+  action = "/console/finance",
+  children,
+}: {
+  screen: Screen;
+  asked: Asked;
+  scope: Scope | undefined;
+  action?: string;
+  children?: Child;
+}) {
   const { ui, f } = screen;
   return (
-    <form method="get" action="/console/finance" class="card" aria-label={ui.t.filter}>
+    <form method="get" action={action} class="card" aria-label={ui.t.filter}>
       <div class="filters">
         <div class="field">
           <label for="from">{ui.t.from}</label>
@@ -45,6 +63,7 @@ function Filters({ screen, asked, scope }: { screen: Screen; asked: Asked; scope
           <input id="to" name="to" type="date" value={asked.to} />
         </div>
         <StoreSelect id="store" name="store" label={ui.t.store} anyLabel={f.all_stores} stores={scope?.stores ?? []} selected={asked.store || undefined} />
+        {children}
         <div class="field">
           <button type="submit">{ui.t.apply}</button>
         </div>
@@ -119,19 +138,28 @@ export async function summaryPage(c: ConsoleContext): Promise<Response> {
 /** Every row of the same summary as CSV, streamed from the API. */
 export async function summaryCsv(c: ConsoleContext): Promise<Response> {
   const screen = screenOf(c);
-  const { ui, f } = screen;
   const asked = askedOf(c);
-  const ask = await checked(c, asked, f);
+  return csvThrough(c, screen, { ask: await checked(c, asked, screen.f), asked, apiPath: "/v1/reports/finance-daily", back: "/console/finance" });
+}
+
+/** A finance report's CSV asked of the API as the signed-in person and streamed through; a refusal is a page that says why. */
+export async function csvThrough(
+  c: ConsoleContext,
+  screen: Screen,
+  o: { ask: Checked; asked: Asked; apiPath: string; back: string; extra?: Record<string, string> },
+): Promise<Response> {
+  const { ui, f } = screen;
+  const { ask, asked } = o;
   let problem: Problem = {};
   let status: 400 | 403 | 404 = 400;
   if (ask.ok) {
-    const res = await apiRaw(c, "/v1/reports/finance-daily", { query: { ...ask.query, format: "csv" } });
+    const res = await apiRaw(c, o.apiPath, { query: { ...ask.query, format: "csv" } });
     if (res.ok) {
       return new Response(res.body, {
         status: 200,
         headers: {
           "content-type": res.headers.get("content-type") ?? "text/csv; charset=utf-8",
-          "content-disposition": res.headers.get("content-disposition") ?? 'attachment; filename="finance-daily.csv"',
+          "content-disposition": res.headers.get("content-disposition") ?? 'attachment; filename="finance.csv"',
           "cache-control": "no-store",
         },
       });
@@ -142,7 +170,7 @@ export async function summaryCsv(c: ConsoleContext): Promise<Response> {
   return financePage(c, screen, { title: f.refused_title, status }, [
     <TopProblem text={ask.ok ? problemText(problem, ui.lang) : ask.message} />,
     <p>
-      <a href={withQuery("/console/finance", { from: asked.from, to: asked.to, store: asked.store })}>← {ui.t.back}</a>
+      <a href={withQuery(o.back, { from: asked.from, to: asked.to, store: asked.store, ...o.extra })}>← {ui.t.back}</a>
     </p>,
   ]);
 }

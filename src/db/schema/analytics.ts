@@ -269,3 +269,30 @@ export const rollupCarrierDays = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.storeId, t.day, t.carrier, t.service] }), index("rollup_carrier_days_day_idx").on(t.day)],
 );
+
+/**
+ * Gross profit per SKU (src/analytics/folds/gross-profit.ts): the money
+ * ledger per store, local day of the entry, order channel, currency and
+ * SKU, captures and refunds split over the order's SKUs. `sku` "" is the
+ * order level (shipping charged, tax, fees, shipping cost). Per (store, day,
+ * channel, currency) the rows add up to rollup_finance_days'.
+ */
+export const rollupGrossProfitDays = sqliteTable(
+  "rollup_gross_profit_days",
+  {
+    storeId: text("store_id").notNull(),
+    day: text("day").notNull(),
+    channel: text("channel").notNull(),
+    currency: text("currency").notNull(),
+    sku: text("sku").notNull(),
+    /** Units handed over (the cost of goods entries' quantity). */
+    unitsShipped: integer("units_shipped").notNull(),
+    revenue: integer("revenue").notNull(),
+    refunds: integer("refunds").notNull(),
+    fees: integer("fees").notNull(),
+    shipping: integer("shipping").notNull(),
+    costOfGoods: integer("cost_of_goods").notNull(),
+    grossProfit: integer("gross_profit").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.channel, t.currency, t.sku] }), index("rollup_gross_profit_days_day_idx").on(t.day)],
+);

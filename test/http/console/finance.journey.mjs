@@ -1,7 +1,7 @@
 // Finance works the books: orders of the demo store are paid (with fees) through the API and rolled up; finance
-// reads the daily summary and downloads its CSV, reads an order's Ledger card and corrects a fee on it, imports a Stripe payout file (one
+// reads the daily summary and downloads its CSV, reads gross profit by SKU and its CSV, reads an order's Ledger card and corrects a fee on it, imports a Stripe payout file (one
 // amount differs, one charge is nobody's), works the worklist with a note, and has a bad file refused row by row.
-// Support and the owner are refused what is not theirs. Then every finance page at 360 and 1280 px in both languages.
+// Support and the owner are refused what is not theirs (the owner reads gross profit by SKU). Then every finance page at 360 and 1280 px in both languages.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { stripeFile } from "../../settlement-file.mjs";
@@ -79,6 +79,22 @@ test("finance reads the summary and a ledger, imports a payout file and works it
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
     const csv = readFileSync(await download.path(), "utf8");
     assert.match(csv.split(/\r?\n/)[0], /^day,store_id,channel,currency,orders,revenue,refunds,fees,shipping,cost_of_goods,gross_profit/);
+
+    // Gross profit by SKU: the same money per SKU, the fees on the order-level row, and its CSV.
+    await page.locator("nav.finance-tabs").getByRole("link", { name: "Gross profit by SKU" }).click();
+    await page.waitForURL((u) => u.pathname === "/console/finance/gross-profit");
+    assert.ok(await page.getByRole("heading", { name: "Gross profit by SKU", level: 1 }).isVisible());
+    await page.getByLabel("Store", { exact: true }).selectOption(STORE);
+    await page.getByLabel("SKU", { exact: true }).fill("");
+    await Promise.all([page.waitForURL(/store=st_demo/), page.getByRole("button", { name: "Apply" }).click()]);
+    const skus = await page.locator("table").first().textContent();
+    assert.match(skus, /TEA-1/);
+    assert.match(skus, /Order level \(shipping, tax, fees\)/);
+    await shot(page, "finance-gross-profit-en-1280");
+    const [skuDownload] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download CSV" }).click()]);
+    const skuCsv = readFileSync(await skuDownload.path(), "utf8");
+    assert.match(skuCsv.split(/\r?\n/)[0], /^sku,currency,units_shipped,revenue,refunds,fees,shipping,cost_of_goods,gross_profit,gross_margin/);
+    assert.match(skuCsv, /\nTEA-1,USD,/);
 
     // The order's Ledger card: the capture, its fee, gross profit 12.50 - 0.66.
     await page.goto(`${ctx.server.base}/console/orders/${captures[0].orderId}`);
@@ -184,6 +200,7 @@ test("support sees no Finance and is refused it; the owner reads the summary but
     await owner.goto(`${ctx.server.base}/console/finance`);
     assert.ok(await owner.getByRole("heading", { name: "Daily finance summary", level: 1 }).isVisible());
     assert.equal(await owner.locator("nav.finance-tabs").getByRole("link", { name: "Settlements" }).count(), 0);
+    assert.equal(await owner.locator("nav.finance-tabs").getByRole("link", { name: "Gross profit by SKU" }).count(), 1);
     assert.equal((await owner.goto(`${ctx.server.base}/console/finance/settlements`)).status(), 403);
   } finally {
     await owner.context().close();
@@ -193,6 +210,7 @@ test("support sees no Finance and is refused it; the owner reads the summary but
 test("every finance page reads well at 360 and 1280 px in both languages", { timeout: 600_000 }, async () => {
   const pages = [
     [`/console/finance?store=${STORE}`, "finance-summary"],
+    [`/console/finance/gross-profit?store=${STORE}`, "finance-gross-profit"],
     ["/console/finance/settlements", "finance-settlements"],
   ];
   if (made.settlementId) {
