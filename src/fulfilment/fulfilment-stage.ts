@@ -20,37 +20,37 @@ import type { Env } from "../env";
 import { addOnHand, changeLevel, insertMovements, isStockShortage, type MovementInput } from "../inventory/stock";
 import { newId } from "../lib/ids";
 import type { ShipmentFact, TaskFact } from "../orders/lifecycle";
-import type { EffectContext, Effects, OrderSnapshot, OrderStage } from "../orders/stage";
+import type { EffectContext, Effects, FactLoader, OrderStage } from "../orders/stage";
 import type { OutboxRow } from "../outbox/topics";
 import { releaseOrderWrites } from "./release-order";
 import { moveShipments, phaseOf, type ShipmentStatus } from "./shipment-lifecycle";
 
 /** The shipments holding the order's live items (after a merge, another order's shipment may hold some). */
-async function shipmentFacts(env: Env, order: OrderSnapshot): Promise<ShipmentFact[]> {
-  const rows = await database(env)
-    .selectDistinct({ id: shipments.id, status: shipments.status, interceptedFrom: shipments.interceptedFrom })
-    .from(shipments)
-    .innerJoin(shipmentItems, eq(shipmentItems.shipmentId, shipments.id))
-    .where(and(eq(shipmentItems.orderId, order.id), isNull(shipmentItems.cancelledAt)))
-    .orderBy(asc(shipments.id))
-    .all();
-  return rows.map((r) => ({
-    id: r.id,
-    status: r.status,
-    phase: phaseOf(r.status),
-    labelled: r.status === "labelled" || (r.status === "intercepted" && r.interceptedFrom === "labelled"),
-  }));
-}
+type ShipmentFactRow = { id: string; status: ShipmentStatus; interceptedFrom: string | null };
 
-async function taskFacts(env: Env, order: OrderSnapshot): Promise<TaskFact[]> {
-  const rows = await database(env)
-    .select({ id: serviceTasks.id, status: serviceTasks.status })
-    .from(serviceTasks)
-    .where(eq(serviceTasks.orderId, order.id))
-    .orderBy(asc(serviceTasks.id))
-    .all();
-  return rows.filter((t) => t.status !== "cancelled").map((t) => ({ ...t, done: t.status === "done" }));
-}
+/** The order's live shipments, as the lifecycle's guards see them. */
+const shipmentFacts: FactLoader<"shipments"> = {
+  query: (db, order) =>
+    db
+      .selectDistinct({ id: shipments.id, status: shipments.status, interceptedFrom: shipments.interceptedFrom })
+      .from(shipments)
+      .innerJoin(shipmentItems, eq(shipmentItems.shipmentId, shipments.id))
+      .where(and(eq(shipmentItems.orderId, order.id), isNull(shipmentItems.cancelledAt)))
+      .orderBy(asc(shipments.id)),
+  from: (rows: ShipmentFactRow[]): ShipmentFact[] =>
+    rows.map((r) => ({
+      id: r.id,
+      status: r.status,
+      phase: phaseOf(r.status),
+      labelled: r.status === "labelled" || (r.status === "intercepted" && r.interceptedFrom === "labelled"),
+    })),
+};
+
+/** The order's service tasks but the cancelled ones. */
+const taskFacts: FactLoader<"tasks"> = {
+  query: (db, order) => db.select({ id: serviceTasks.id, status: serviceTasks.status }).from(serviceTasks).where(eq(serviceTasks.orderId, order.id)).orderBy(asc(serviceTasks.id)),
+  from: (rows: { id: string; status: string }[]): TaskFact[] => rows.filter((t) => t.status !== "cancelled").map((t) => ({ ...t, done: t.status === "done" })),
+};
 
 async function cancelEffects(ctx: EffectContext): Promise<Effects> {
   // A received order has nothing in the warehouse yet; from approved on it may have tasks, a backorder or shipments.

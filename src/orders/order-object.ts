@@ -23,7 +23,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { constraintFailed, database } from "../db/client";
+import { constraintFailed, database, nonEmpty } from "../db/client";
 import { traceEntry } from "../db/trace";
 import { orderEvents, orderHoldReasons, orderLines, orders, outbox, stores } from "../db/schema";
 import type { Env } from "../env";
@@ -31,25 +31,14 @@ import { newId } from "../lib/ids";
 import { sendOutbox, sendOutboxSoon } from "../outbox/send";
 import { type OutboxRow, outboxRowsFor } from "../outbox/topics";
 import { orderRulesOf } from "../stores/order-rules-cache";
-import {
-  allowedEvents,
-  type Decision,
-  decide,
-  type FactKind,
-  factsNeeded,
-  type GuardFacts,
-  isOrderEvent,
-  type LifecycleEvent,
-  MILESTONE,
-  type OrderStatus,
-  type VetoDetail,
-} from "./lifecycle";
+import { allowedEvents, type Decision, decide, factsNeeded, type GuardFacts, isOrderEvent, type LifecycleEvent, MILESTONE, type OrderStatus, type VetoDetail } from "./lifecycle";
 import { resumeDelay } from "./completion";
 import { FINANCE_REVIEW } from "./review";
 import type {
   ChangeCommand,
   ChangeResult,
   Effects,
+  FactLoader,
   FullOrder,
   OrderRow,
   OrderSnapshot,
@@ -176,23 +165,25 @@ export abstract class OrderKernel extends DurableObject<Env> {
     return { order: order[0], lines, holds };
   }
 
-  /** What the guards of `event` need, read only for events that have such guards. */
+  /** What the guards of `event` need, read only for events that have such guards: the stages' facts in one batch. */
   private async guardFacts(snap: OrderSnapshot, event: LifecycleEvent, caller: Caller): Promise<GuardFacts> {
     const facts: GuardFacts = { ...snap };
     const kinds = factsNeeded(snap.status, event);
-    await Promise.all(kinds.map((k) => this.loadFacts(k, snap, facts, caller)));
-    return facts;
-  }
-
-  private async loadFacts(kind: FactKind, snap: OrderSnapshot, facts: GuardFacts, caller: Caller) {
-    if (kind === "review") {
-      if (snap.status === "on_hold") facts.review = await this.reviewFacts(snap, caller);
-      return;
-    }
     // One stage knows each kind of fact (the fulfilment stage: shipments and service tasks).
-    const known = Object.values(this.stages).find((stage) => stage.facts?.[kind])?.facts;
-    if (kind === "shipments") facts.shipments = await known?.shipments?.(this.env, snap);
-    else facts.tasks = await known?.tasks?.(this.env, snap);
+    const loaderOf = <K extends "shipments" | "tasks">(kind: K) => Object.values(this.stages).find((stage) => stage.facts?.[kind])?.facts?.[kind] as FactLoader<K> | undefined;
+    const shipmentsLoader = kinds.includes("shipments") ? loaderOf("shipments") : undefined;
+    const tasksLoader = kinds.includes("tasks") ? loaderOf("tasks") : undefined;
+    const db = database(this.env);
+    const queries = [shipmentsLoader?.query(db, snap), tasksLoader?.query(db, snap)].filter((q) => q !== undefined);
+    const [rows, review] = await Promise.all([
+      queries.length ? db.batch(nonEmpty(queries)) : Promise.resolve([]),
+      kinds.includes("review") && snap.status === "on_hold" ? this.reviewFacts(snap, caller) : Promise.resolve(undefined),
+    ]);
+    let i = 0;
+    if (shipmentsLoader) facts.shipments = shipmentsLoader.from(rows[i++] as unknown[]);
+    if (tasksLoader) facts.tasks = tasksLoader.from(rows[i++] as unknown[]);
+    if (review) facts.review = review;
+    return facts;
   }
 
   /**

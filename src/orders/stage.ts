@@ -149,7 +149,16 @@ export type Effects = {
   refusal?: (err: unknown) => { reason: string; message: string } | null;
 };
 
-export type FactLoaders = { [K in Exclude<FactKind, "review">]?: (env: Env, order: OrderSnapshot) => Promise<NonNullable<GuardFacts[K]>> };
+/**
+ * How a stage reads one kind of guard fact: its query, and the facts from the query's rows. Queries, so an
+ * event whose guards need several kinds reads them all in one round trip.
+ */
+export type FactLoader<K extends Exclude<FactKind, "review">> = {
+  query: (db: Database, order: OrderSnapshot) => BatchItem<"sqlite">;
+  // biome-ignore lint/suspicious/noExplicitAny: the rows are the query's own; each loader reads what its query selects.
+  from: (rows: any[]) => NonNullable<GuardFacts[K]>;
+};
+export type FactLoaders = { [K in Exclude<FactKind, "review">]?: FactLoader<K> };
 
 export type OrderStage<I = never, R = unknown, F = never> = {
   plan?(ctx: PlanContext, input: I): Promise<Plan<R, F>>;
