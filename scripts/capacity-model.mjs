@@ -53,8 +53,11 @@ export const MEASURED = {
   d1StatementsPerOrder: { value: 188.7, source: "npm run bench:order, BENCH_D1_TRACE=1, 30 orders at 1d5c542 (bench/README.md)" },
   d1RoundTripsPerOrder: { value: 74.5, source: "npm run bench:order, BENCH_D1_TRACE=1, 30 orders at 1d5c542 (bench/README.md)" },
   requestsPerOrder: { value: 16.1, source: "npm run bench:order: actor requests per completed order (14.0 actions, the rest polls)" },
-  storedBytesPerOrder: { value: 0, source: "bench/rollup.mjs state: D1 file size / orders (filled in by docs/SCALING.md's run)" },
-  rollupOrdersPerSecond: { value: 0, source: "bench/rollup-results.json full_rollup.orders_per_second" },
+  storedBytesPerOrder: {
+    value: 5971,
+    source:
+      "bench/rollup.mjs's local D1 file with 100,000 orders, their lines, events and fulfilment facts, indexes included: 597,131,264 bytes (no activity log, outbox or notices: a floor)",
+  },
 };
 
 /** Guesses, each to be replaced by a measurement (docs/SCALING.md, "What to measure next"). */
@@ -132,7 +135,7 @@ export function model(opts) {
   const m = {
     statementsPerOrder: o.statementsPerOrder ?? MEASURED.d1StatementsPerOrder.value,
     requestsPerOrder: o.requestsPerOrder ?? MEASURED.requestsPerOrder.value,
-    storedBytesPerOrder: o.storedBytesPerOrder ?? (MEASURED.storedBytesPerOrder.value || 8_000),
+    storedBytesPerOrder: o.storedBytesPerOrder ?? MEASURED.storedBytesPerOrder.value,
     ...Object.fromEntries(Object.entries(ASSUMED).map(([k, v]) => [k, o[k] ?? v.value])),
   };
   const p = Object.fromEntries(Object.entries(PUBLISHED).map(([k, v]) => [k, v.value]));
@@ -187,7 +190,8 @@ export function model(opts) {
       shards_allowed_per_account: p.d1DatabasesPerAccount,
       busiest_shard_orders_per_second: busiest,
       headroom_at_peak: 1 - busiest / (perShardRate / m.shardUtilisation),
-      stores_too_big_for_one_shard: split.map((s) => ({ rank: s.store + 1, orders_per_second: s.rate, shards: s.shards })),
+      stores_too_big_for_one_shard: split.length,
+      largest_stores: split.slice(0, 3).map((s) => ({ rank: s.store + 1, orders_per_second: s.rate, shards: s.shards })),
       hot_storage_gb: (hotOrders * m.storedBytesPerOrder) / 1e9,
       hot_storage_over_account_limit: hotOrders * m.storedBytesPerOrder > p.d1StoragePerAccountBytes,
       queue_messages_per_second: queueMsgs,
@@ -214,7 +218,7 @@ function print(r) {
     `  largest store                     ${n(f.largest_store_orders_per_second, 1)} orders/s`,
     `  shards (D1 databases)             ${n(f.shards)} of ${n(f.shards_allowed_per_account)} allowed per account; set by ${f.bound_by} (${n(f.shards_if_only_writer_time_counted)} for writer time alone, ${n(f.shards_if_only_storage_counted)} for storage alone)`,
     `  busiest shard                     ${n(f.busiest_shard_orders_per_second, 1)} orders/s, headroom at peak ${n(f.headroom_at_peak * 100)}%`,
-    `  stores needing more than a shard  ${f.stores_too_big_for_one_shard.length}${f.stores_too_big_for_one_shard.length ? ` (largest: ${n(f.stores_too_big_for_one_shard[0].orders_per_second, 1)} orders/s on ${f.stores_too_big_for_one_shard[0].shards} shards; sharding by store alone cannot hold them)` : ""}`,
+    `  stores needing more than a shard  ${n(f.stores_too_big_for_one_shard)}${f.largest_stores.length ? ` (largest: ${n(f.largest_stores[0].orders_per_second, 1)} orders/s on ${f.largest_stores[0].shards} shards; sharding by store alone cannot hold them)` : ""}`,
     `  hot storage                       ${n(f.hot_storage_gb)} GB${f.hot_storage_over_account_limit ? "  OVER D1's 1 TB per account: a limit increase or several accounts" : ""}`,
     `  queue messages/s                  ${n(f.queue_messages_per_second)}; queues per kind needed: ${n(f.queues_per_kind_needed)} (5,000 msg/s each)`,
     `  webhook dispatcher requests/s     ${n(f.dispatcher_requests_per_second)}${f.dispatcher_over_one_object ? "  OVER one object's 1,000/s: the single dispatcher object must be split" : ""}`,

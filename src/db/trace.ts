@@ -9,7 +9,11 @@
 const TRACED_SQL = Symbol("traced sql");
 /** The binding's own statement behind a traced one (batch wants its own objects). */
 const UNWRAP = Symbol("unwrap");
-const shape = (sql: string) => sql.replace(/\s+/g, " ").trim().slice(0, 200);
+let whole = false;
+const shape = (sql: string) => {
+  const one = sql.replace(/\s+/g, " ").trim();
+  return whole ? one : one.slice(0, 200);
+};
 
 function tracedStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStatement {
   const once =
@@ -30,7 +34,8 @@ function tracedStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStat
   });
 }
 
-export function tracedD1(db: D1Database): D1Database {
+export function tracedD1(db: D1Database, options: { whole?: boolean } = {}): D1Database {
+  whole = options.whole ?? false;
   return new Proxy(db, {
     get(target, prop) {
       if (prop === "prepare") return (sql: string) => tracedStatement(target.prepare(sql), sql);
