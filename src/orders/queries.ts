@@ -47,11 +47,13 @@ async function contactMatches(env: Env, p: Principal, opts: { text: string; stor
 
 /** The ids of the orders a contact search matches, as a subquery each of whose terms one index serves. */
 function contactOrders(env: Env, matches: SQL[]) {
-  return database(env)
-    .select({ id: orders.id })
-    .from(orders)
-    // No constant term beside the matches: SQLite serves an OR with one index per term only when every term has one.
-    .where(matches.length ? or(...matches) : sql`0`);
+  return (
+    database(env)
+      .select({ id: orders.id })
+      .from(orders)
+      // No constant term beside the matches: SQLite serves an OR with one index per term only when every term has one.
+      .where(matches.length ? or(...matches) : sql`0`)
+  );
 }
 
 /** "19.9" at 2 decimals -> 1990; at 0 -> 19.9: a decimal typed in major units, in an order's minor units, exactly. */
