@@ -404,7 +404,10 @@ async function measure(base, name, pathOf) {
   };
 }
 
-/** Each scenario's SQL as the Worker ran it (D1_TRACE), then SQLite's plan for it, straight from the file. */
+/**
+ * Each scenario's SQL as the Worker ran it, with its values (D1_TRACE=full), then SQLite's plan for it and its time
+ * run straight on the file (the median of 5 runs): the database's own share of the page, without the HTTP hops.
+ */
 async function explain(list) {
   const port = await freePort();
   const base = await startDev(port, true);
@@ -412,26 +415,40 @@ async function explain(list) {
   for (const [name, pathOf] of list) {
     const before = devOutput.length;
     await get(base, pathOf(0));
-    await sleep(200);
+    await sleep(300);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: wrangler colours the Worker's warnings
     const text = devOutput.slice(before).replace(/\u001b\[[0-9;]*m/g, "");
-    const sqls = [...text.matchAll(/\[d1\] [0-9+]+ (select .*?from "orders".*)$/gim)].map((m) => m[1].trim());
-    plans.push({ name, sql: sqls.at(-1) ?? null });
+    const found = [...text.matchAll(/\[d1\] [0-9+]+ (select .*?from "orders".*?) -- params (\[.*\])$/gim)].map((m) => ({ sql: m[1].trim(), params: JSON.parse(m[2]) }));
+    plans.push({ name, ...(found.at(-1) ?? { sql: null, params: [] }) });
   }
   await stopDev();
   const db = new DatabaseSync(sqliteFile(), { readOnly: true });
+  const out = [];
   for (const p of plans) {
     console.log(`\n## ${p.name}\n${p.sql ?? "(no statement captured)"}`);
-    if (!p.sql || p.sql.endsWith("…")) continue;
-    // The trace shows placeholders; a plan needs only their shape, so bind nulls.
+    if (!p.sql) continue;
     try {
-      const rows = db.prepare(`EXPLAIN QUERY PLAN ${p.sql}`).all(...new Array((p.sql.match(/\?/g) ?? []).length).fill(null));
-      for (const r of rows) console.log(`  ${r.detail}`);
+      const plan = db
+        .prepare(`EXPLAIN QUERY PLAN ${p.sql}`)
+        .all(...p.params)
+        .map((r) => r.detail);
+      const st = db.prepare(p.sql);
+      const times = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        st.all(...p.params);
+        times.push(performance.now() - t);
+      }
+      times.sort((a, b) => a - b);
+      for (const d of plan) console.log(`  ${d}`);
+      console.log(`  sql ${times[2].toFixed(1)} ms (median of 5, straight on the file)`);
+      out.push({ name: p.name, plan, sql_ms: +times[2].toFixed(1) });
     } catch (err) {
       console.log(`  (no plan: ${err.message})`);
     }
   }
   db.close();
+  return out;
 }
 
 // ---- run ---------------------------------------------------------------------------
@@ -514,7 +531,11 @@ try {
     );
   }
   console.log("\n  written to bench/order-list-results.json");
-  if (args.explain) await explain(list);
+  if (args.explain) {
+    const plans = await explain(list);
+    const file = join(ROOT, "bench/order-list-results.json");
+    if (results.length) writeFileSync(file, `${JSON.stringify({ ...out, plans }, null, 2)}\n`);
+  }
   process.exit(0);
 } catch (err) {
   console.error(`[bench] ${err.stack ?? err}`);

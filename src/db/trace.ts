@@ -15,16 +15,17 @@ const shape = (sql: string) => {
   return whole ? one : one.slice(0, 200);
 };
 
-function tracedStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStatement {
+function tracedStatement(stmt: D1PreparedStatement, sql: string, params: unknown[] = []): D1PreparedStatement {
   const once =
     <A extends unknown[], R>(run: (...a: A) => R) =>
     (...a: A): R => {
-      console.warn(`[d1] 1 ${shape(sql)}`);
+      // Whole statements carry their values too, so a bench can run them again (bench/order-list.mjs --explain).
+      console.warn(`[d1] 1 ${shape(sql)}${whole ? ` -- params ${JSON.stringify(params)}` : ""}`);
       return run(...a);
     };
   return new Proxy(stmt, {
     get(target, prop) {
-      if (prop === "bind") return (...values: unknown[]) => tracedStatement(target.bind(...values), sql);
+      if (prop === "bind") return (...values: unknown[]) => tracedStatement(target.bind(...values), sql, values);
       if (prop === "first" || prop === "run" || prop === "all" || prop === "raw") return once((target[prop] as (...a: unknown[]) => unknown).bind(target));
       if (prop === TRACED_SQL) return sql;
       if (prop === UNWRAP) return target;
