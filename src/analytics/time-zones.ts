@@ -43,8 +43,34 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
+/**
+ * Offsets per zone and UTC day, for days whose offset holds all day (checked
+ * at the day's start, middle and last millisecond: zones change offset at most
+ * a few times a year, never there and back within hours). Finished numbers,
+ * so safe to keep across requests; bounded, cleared when full. The rollups
+ * ask for tens of thousands of instants per run, and Intl costs microseconds
+ * each: this is most of what the change scan and the carrier fold spent.
+ */
+const dayOffsets = new Map<string, number | null>();
+const DAY_OFFSETS_MAX = 100_000;
+
 /** Local wall-clock time minus UTC at instant t, in milliseconds (whole seconds). */
 export function offsetMs(tz: string, t: number): number {
+  const day = Math.floor(t / DAY_MS);
+  const key = `${tz}\n${day}`;
+  let known = dayOffsets.get(key);
+  if (known === undefined) {
+    const start = day * DAY_MS;
+    const first = intlOffsetMs(tz, start);
+    known = first === intlOffsetMs(tz, start + DAY_MS / 2) && first === intlOffsetMs(tz, start + DAY_MS - 1) ? first : null;
+    if (dayOffsets.size >= DAY_OFFSETS_MAX) dayOffsets.clear();
+    dayOffsets.set(key, known);
+  }
+  return known ?? intlOffsetMs(tz, t);
+}
+
+/** The offset straight from Intl, uncached (offsetMs is the one to call; this is what it is checked against). */
+export function intlOffsetMs(tz: string, t: number): number {
   const parts: Record<string, number> = {};
   for (const p of formatter(tz).formatToParts(new Date(t))) {
     if (p.type !== "literal") parts[p.type] = Number(p.value);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, dayStart, daysBetween, hourStart, isDay, localDay, localIso, offsetMs, offsetSegments } from "./time-zones";
+import { addDays, dayStart, daysBetween, hourStart, intlOffsetMs, isDay, localDay, localIso, offsetMs, offsetSegments } from "./time-zones";
 
 const H = 3_600_000;
 const utc = (iso: string) => Date.parse(iso);
@@ -12,6 +12,24 @@ describe("offsets and local days", () => {
     expect(offsetMs("Asia/Kolkata", utc("2026-07-15T12:00:00Z"))).toBe(5.5 * H);
     expect(offsetMs("Asia/Kathmandu", utc("2026-07-15T12:00:00Z"))).toBe(5.75 * H);
     expect(offsetMs("Pacific/Chatham", utc("2025-11-15T12:00:00Z"))).toBe(13.75 * H);
+  });
+
+  it("the per-day cache answers as Intl does, minute by minute, through DST changes at odd hours", () => {
+    // New York (whole hours), St John's (UTC-3:30, changes at :30 UTC), Lord Howe (a 30-minute DST), Chatham (+12:45/+13:45).
+    const days = [
+      ["America/New_York", "2026-03-08"],
+      ["America/New_York", "2025-11-02"],
+      ["America/St_Johns", "2026-03-08"],
+      ["America/St_Johns", "2025-11-02"],
+      ["Australia/Lord_Howe", "2026-04-05"],
+      ["Australia/Lord_Howe", "2025-10-05"],
+      ["Pacific/Chatham", "2026-04-05"],
+      ["Europe/Berlin", "2026-03-29"],
+    ] as const;
+    for (const [tz, day] of days) {
+      const from = utc(`${day}T00:00:00Z`) - 12 * H;
+      for (let t = from; t < from + 48 * H; t += 60_000 + 7) expect(offsetMs(tz, t), `${tz} ${new Date(t).toISOString()}`).toBe(intlOffsetMs(tz, t));
+    }
   });
 
   it("puts an instant in the store's calendar day", () => {

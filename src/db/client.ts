@@ -16,12 +16,13 @@ const traced = new WeakMap<D1Database, D1Database>();
 
 /**
  * The D1 binding, for the few writers that build statements by hand (intake's one batch, claims): the binding
- * itself, or with `D1_TRACE=1` the binding that logs each round trip (src/db/trace.ts).
+ * itself, or with `D1_TRACE=1` the binding that logs each round trip (src/db/trace.ts); `D1_TRACE=full` logs each
+ * statement whole, for EXPLAIN QUERY PLAN (bench/order-list.mjs --explain).
  */
 export function d1(env: { DB: D1Database; D1_TRACE?: string }): D1Database {
-  if (env.D1_TRACE !== "1") return env.DB;
+  if (env.D1_TRACE !== "1" && env.D1_TRACE !== "full") return env.DB;
   let db = traced.get(env.DB);
-  if (!db) traced.set(env.DB, (db = tracedD1(env.DB)));
+  if (!db) traced.set(env.DB, (db = tracedD1(env.DB, { whole: env.D1_TRACE === "full" })));
   return db;
 }
 

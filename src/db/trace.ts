@@ -6,6 +6,7 @@
  * step of an order costs the database, named by statement and by the entry
  * that ran it (a route, a queue, a cron, an order object's stage). Tracing
  * costs CPU of its own, so a traced run's CPU figures are not the product's.
+ * `D1_TRACE=full` logs whole statements with their values.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -16,7 +17,8 @@ const entries = new AsyncLocalStorage<string>();
  * counted under. Without tracing it only calls `fn`.
  */
 export function traceEntry<T>(env: object, label: () => string, fn: () => T): T {
-  return (env as { D1_TRACE?: string }).D1_TRACE === "1" ? entries.run(label(), fn) : fn();
+  const trace = (env as { D1_TRACE?: string }).D1_TRACE;
+  return trace === "1" || trace === "full" ? entries.run(label(), fn) : fn();
 }
 
 const entry = () => `@${(entries.getStore() ?? "unlabelled").replace(/\s+/g, "_")}`;
@@ -31,18 +33,23 @@ export function routeLabel(method: string, path: string): string {
 const TRACED_SQL = Symbol("traced sql");
 /** The binding's own statement behind a traced one (batch wants its own objects). */
 const UNWRAP = Symbol("unwrap");
-const shape = (sql: string) => sql.replace(/\s+/g, " ").trim().slice(0, 200);
+let whole = false;
+const shape = (sql: string) => {
+  const one = sql.replace(/\s+/g, " ").trim();
+  return whole ? one : one.slice(0, 200);
+};
 
-function tracedStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStatement {
+function tracedStatement(stmt: D1PreparedStatement, sql: string, params: unknown[] = []): D1PreparedStatement {
   const once =
     <A extends unknown[], R>(run: (...a: A) => R) =>
     (...a: A): R => {
-      console.warn(`[d1] 1 ${entry()} ${shape(sql)}`);
+      // Whole statements carry their values too, so a bench can run them again (bench/order-list.mjs --explain).
+      console.warn(`[d1] 1 ${entry()} ${shape(sql)}${whole ? ` -- params ${JSON.stringify(params)}` : ""}`);
       return run(...a);
     };
   return new Proxy(stmt, {
     get(target, prop) {
-      if (prop === "bind") return (...values: unknown[]) => tracedStatement(target.bind(...values), sql);
+      if (prop === "bind") return (...values: unknown[]) => tracedStatement(target.bind(...values), sql, values);
       if (prop === "first" || prop === "run" || prop === "all" || prop === "raw") return once((target[prop] as (...a: unknown[]) => unknown).bind(target));
       if (prop === TRACED_SQL) return sql;
       if (prop === UNWRAP) return target;
@@ -52,7 +59,8 @@ function tracedStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStat
   });
 }
 
-export function tracedD1(db: D1Database): D1Database {
+export function tracedD1(db: D1Database, options: { whole?: boolean } = {}): D1Database {
+  whole = options.whole ?? false;
   return new Proxy(db, {
     get(target, prop) {
       if (prop === "prepare") return (sql: string) => tracedStatement(target.prepare(sql), sql);

@@ -59,13 +59,28 @@ export type IdPrefix =
   | "cst"
   | "cev";
 
-export function newId(prefix: IdPrefix, now = Date.now()): string {
+function timePart(ms: number): string {
   let time = "";
-  let t = now;
+  let t = ms;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
+  return time;
+}
+
+/**
+ * The smallest id made at `ms` or later: every id of `prefix` made at or after
+ * `ms` sorts at or above it, every one made before sorts below. A range of
+ * creation times is a range of ids (for records whose created_at is the
+ * instant their id was made), which an index on the id serves in order.
+ */
+export function idFloor(prefix: IdPrefix, ms: number): string {
+  return `${prefix}_${timePart(Math.min(Math.max(0, Math.floor(ms)), 32 ** 10 - 1))}`;
+}
+
+export function newId(prefix: IdPrefix, now = Date.now()): string {
+  const time = timePart(now);
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   let rand = "";
   for (let i = 0; i < 16; i++) rand += ALPHABET[bytes[i]! % 32];

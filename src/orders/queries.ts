@@ -3,6 +3,7 @@ import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type AnyColu
 import { database } from "../db/client";
 import { emailIndex, phoneIndex } from "../db/contact-index";
 import { orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
+import { idFloor } from "../lib/ids";
 import { currenciesByExponent } from "../lib/money";
 import type { Env } from "../env";
 import { storeScope, type Principal } from "../http/auth";
@@ -44,6 +45,22 @@ async function contactMatches(env: Env, p: Principal, opts: { text: string; stor
   return out;
 }
 
+/** The rows whose external id holds `text`, read from orders_store_external_uq alone (it holds the rowid). */
+function externalIdMatches(text: string, storeId: string | undefined): SQL {
+  return sql`SELECT rowid FROM orders WHERE ${storeId ? sql`store_id = ${storeId} AND ` : sql``}${contains(orders.externalId, text)}`;
+}
+
+/** The ids of the orders a contact search matches, as a subquery each of whose terms one index serves. */
+function contactOrders(env: Env, matches: SQL[]) {
+  return (
+    database(env)
+      .select({ id: orders.id })
+      .from(orders)
+      // No constant term beside the matches: SQLite serves an OR with one index per term only when every term has one.
+      .where(matches.length ? or(...matches) : sql`0`)
+  );
+}
+
 /** "19.9" at 2 decimals -> 1990; at 0 -> 19.9: a decimal typed in major units, in an order's minor units, exactly. */
 export function scaleDecimal(decimal: string, exponent: number): number {
   const [whole = "0", frac = ""] = decimal.split(".");
@@ -70,6 +87,10 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     q.channel ? eq(orders.channel, q.channel) : undefined,
     q.created_from ? gte(orders.createdAt, Date.parse(q.created_from)) : undefined,
     q.created_to ? lt(orders.createdAt, Date.parse(q.created_to)) : undefined,
+    // The same range as ids (an order's id is made at its created_at, src/orders/build-order.ts): the page walks
+    // the id index from the range's end instead of sorting every order of the range (or scanning every newer one).
+    q.created_from ? gte(orders.id, idFloor("ord", Date.parse(q.created_from))) : undefined,
+    q.created_to ? lt(orders.id, idFloor("ord", Date.parse(q.created_to))) : undefined,
     q.updated_since ? gte(orders.updatedAt, Date.parse(q.updated_since)) : undefined,
     q.include_archived === "true" ? undefined : isNull(orders.archivedAt),
     q.total_min ? totalCompared(">=", q.total_min) : undefined,
@@ -78,8 +99,18 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     q.sku ? inArray(orders.id, database(env).select({ id: orderLines.orderId }).from(orderLines).where(eq(orderLines.sku, q.sku))) : undefined,
     q.reason ? inArray(orders.id, database(env).select({ id: orderHoldReasons.orderId }).from(orderHoldReasons).where(eq(orderHoldReasons.code, q.reason))) : undefined,
     q.ids ? inArray(orders.id, q.ids.split(",")) : undefined,
-    q.customer ? or(sql`0`, ...(await contactMatches(env, p, { text: q.customer, storeId: q.store_id }))) : undefined,
-    q.q ? or(contains(orders.externalId, q.q), eq(orders.id, q.q), ...(await contactMatches(env, p, { text: q.q, storeId: q.store_id }))) : undefined,
+    // The few orders of that customer, found through the blind-index indexes and then sorted: as a plain OR beside the
+    // page's order, SQLite walks the store's (or every) order by id instead, reading them all for a customer with none.
+    q.customer ? inArray(orders.id, contactOrders(env, await contactMatches(env, p, { text: q.customer, storeId: q.store_id }))) : undefined,
+    // Each term through an index, so SQLite takes the union of a few rows instead of walking every order by id. The
+    // substring is still a scan, but of the narrow (store_id, external_id) index, not of the orders' sealed rows.
+    q.q
+      ? or(
+          sql`${orders}.rowid IN (${externalIdMatches(q.q, q.store_id)})`,
+          eq(orders.id, q.q),
+          inArray(orders.id, contactOrders(env, await contactMatches(env, p, { text: q.q, storeId: q.store_id }))),
+        )
+      : undefined,
     // Ids sort by creation time, so "newest first" pages by id.
     after ? lt(orders.id, after) : undefined,
   );
