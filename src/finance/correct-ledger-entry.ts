@@ -21,6 +21,7 @@ import { newId } from "../lib/ids";
 import { toMinor } from "../lib/money";
 import { correctionOf, correctionRefusal } from "./ledger-rules";
 import type { LedgerRow } from "./ledger";
+import { ledgerRow } from "./ledger-writes";
 
 export type CorrectionResult =
   | { ok: true; reversal: LedgerRow; replacement: LedgerRow | null; entries: LedgerRow[] }
@@ -57,22 +58,9 @@ export async function correctLedgerEntry(env: Env, p: Principal, c: { orderId: s
 
   const now = Date.now();
   const [reversalDraft, replacementDraft] = correctionOf(e, { reason: c.reason, replacement });
-  const at = { storeId: e.storeId, orderId: e.orderId, actor: p.id, createdAt: now };
+  const at = { storeId: e.storeId, orderId: e.orderId, actor: p.id, now };
   const reversalId = newId("led", now);
-  const row = (id: string, d: NonNullable<typeof reversalDraft>) => ({
-    id,
-    ...at,
-    kind: d.kind,
-    amount: d.amount,
-    currency: d.currency,
-    reference: d.reference,
-    sku: d.sku ?? null,
-    quantity: d.quantity ?? null,
-    source: d.source,
-    sourceKey: d.sourceKey,
-    reverses: d.reverses ?? null,
-    reason: d.reason ?? null,
-  });
+  const row = (id: string, d: NonNullable<typeof reversalDraft>) => ({ ...ledgerRow(d, at), id });
   const first = db.insert(ledgerEntries).values(row(reversalId, reversalDraft!)).onConflictDoNothing({ target: ledgerEntries.sourceKey }).returning();
   let written: { reversal: LedgerRow | undefined; replacement: LedgerRow | null };
   if (replacementDraft) {
