@@ -305,6 +305,56 @@ describe("bad input writes nothing", () => {
   });
 });
 
+describe("store-scoped readers", () => {
+  it("see figures of their stores' orders only, and never a customer who bought only elsewhere; merchant-wide readers see everything", async () => {
+    const p = person();
+    const elsewhere = `${unique("b").replace(/[^a-z0-9]/gi, "")}@example.com`;
+    await createOrder(storeA.id, customerOf(p));
+    await createOrder(storeA.id, customerOf(p));
+    // The same person in store B, by their phone with another email.
+    await createOrder(storeB.id, { ...customerOf({ name: p.name, email: elsewhere, phone: p.phone }), currency: "EUR" });
+    const q = person();
+    await createOrder(storeB.id, { ...customerOf(q), currency: "EUR" });
+    await sync();
+    const [readerA, auditorA] = await Promise.all([createKey("support", [storeA.id]), createKey("auditor", [storeA.id])]);
+    const c = await one(p.email);
+    const cq = await one(q.email);
+
+    // Merchant-wide: both stores.
+    expect(c).toMatchObject({ orders_count: 3, spent: [{ currency: "EUR" }, { currency: "USD" }] });
+    expect((await find(elsewhere)).map((x) => x.id)).toEqual([c.id]);
+
+    for (const key of [readerA, auditorA]) {
+      const [seen] = await find(p.email, key);
+      expect(seen).toMatchObject({ id: c.id, orders_count: 2, spent: [{ currency: "USD", amount: c.spent.find((m: any) => m.currency === "USD").amount }], rfm: null });
+      // Store B's email finds nobody for them, and the customer who bought only in B does not exist for them.
+      expect(await find(elsewhere, key)).toEqual([]);
+      expect(await find(q.email, key)).toEqual([]);
+      expect(await find(q.name, key)).toEqual([]);
+      expect((await profile(cq.id, key)).status).toBe(404);
+      const page = (await api(`/v1/customers?limit=100`, { key })).body.data as any[];
+      expect(page.map((x) => x.id)).not.toContain(cq.id);
+      expect(page.every((x) => x.rfm === null && x.spent.every((m: any) => m.currency === "USD"))).toBe(true);
+      const prof = (await profile(c.id, key)).body;
+      expect(prof).toMatchObject({ orders_count: 2, rfm: null, figures: { orders_count: 2 } });
+      expect(prof.spent.map((m: any) => m.currency)).toEqual(["USD"]);
+      // Segments rank customers across every store: not a filter for them.
+      const seg = await api(`/v1/customers?segment=new`, { key });
+      expect(seg.status).toBe(422);
+      expect(seg.headers.get("content-type")).toContain("application/problem+json");
+    }
+    // The CSV, as store A's support sees it.
+    const csv = String((await api(`/v1/customers.csv`, { key: readerA })).body);
+    expect(csv).not.toContain(cq.id);
+    const row = csv.split("\r\n").find((l) => l.startsWith(c.id))!;
+    expect(row).toContain(",2,USD ");
+    expect(row).not.toContain("EUR");
+    // The admin's CSV has both currencies.
+    const all = String((await api(`/v1/customers.csv?q=${encodeURIComponent(p.email)}`)).body);
+    expect(all.split("\r\n")[1]).toContain(",3,EUR ");
+  });
+});
+
 describe("positions", () => {
   it("show contact per position, refuse those without the permission, and keep store-scoped keys to their stores", async () => {
     const p = person();
