@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { linkChangedOrders } from "../src/customers/link-orders";
 import { backfillLinks } from "../src/customers/link-orders";
 import { recountDirty } from "../src/customers/refresh-customers";
+import { eraseCustomer } from "../src/customers/erase-customer";
 import { api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { approvedOrder } from "./processing-helpers";
 
@@ -267,6 +268,65 @@ describe("privacy", () => {
     await createOrder(storeA.id, customerOf(p));
     await sync();
     expect((await one(p.email)).id).not.toBe(c.id);
+  });
+});
+
+describe("erasure and edits of the same order", () => {
+  it("an edit of the contact sent at the same moment as the erasure leaves no personal data on the order, whichever commits first", async () => {
+    for (let round = 0; round < 3; round++) {
+      const p = person();
+      const o = await createOrder(storeA.id, customerOf(p));
+      await sync();
+      const c = await one(p.email);
+      const fresh = person();
+      const [erased, edited] = await Promise.all([
+        api(`/v1/customers/${c.id}/erase`, { body: { reason: "Customer asked by email" } }),
+        api(`/v1/orders/${o.id}`, { method: "PATCH", body: { customer: { name: fresh.name, email: fresh.email, phone: fresh.phone }, reason: "customer called" } }),
+      ]);
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect(erased.body).toMatchObject({ orders: 1, orders_remaining: 0 });
+      // The edit either committed first (and was erased) or came second and was refused.
+      expect([200, 409], JSON.stringify(edited.body)).toContain(edited.status);
+      const order = (await api(`/v1/orders/${o.id}`)).body;
+      expect(order.customer).toEqual({ name: "[erased]", email: null, phone: null });
+      expect(JSON.stringify(order)).not.toContain(fresh.email);
+      expect(
+        await count(
+          `SELECT COUNT(*) AS n FROM orders WHERE id = ? AND (customer_email IS NOT NULL OR customer_phone IS NOT NULL OR customer_email_index IS NOT NULL
+             OR customer_phone_index IS NOT NULL OR customer_email_merchant_index IS NOT NULL OR customer_phone_merchant_index IS NOT NULL OR personal_data_erased_at IS NULL)`,
+          o.id,
+        ),
+      ).toBe(0);
+      // Through the order's object: the timeline says so and the version moved.
+      const timeline = (await env.DB.prepare("SELECT type FROM order_events WHERE order_id = ? ORDER BY seq").bind(o.id).all<{ type: string }>()).results.map((e) => e.type);
+      expect(timeline).toContain("personal_data_erased");
+      // And afterwards, an edit of the contact is refused, nothing written.
+      const late = await api(`/v1/orders/${o.id}`, { method: "PATCH", body: { customer: { email: fresh.email } } });
+      expect(late.status).toBe(409);
+      expect(late.headers.get("content-type")).toContain("application/problem+json");
+      expect((await api(`/v1/orders/${o.id}`)).body.customer.email).toBeNull();
+    }
+  });
+
+  it("a customer with more orders than one call takes is erased over several calls, each order once", async () => {
+    const p = person();
+    const placed = [];
+    for (let i = 0; i < 5; i++) placed.push(await createOrder(storeA.id, customerOf(p)));
+    await sync();
+    const c = await one(p.email);
+    const first = await eraseCustomer(env, { id: c.id, actor: "test", reason: "Customer asked by email", perCall: 2 });
+    expect(first).toMatchObject({ ok: true, orders: 2, remaining: 3 });
+    // Erasing again goes on with the orders left, and records no second erasure.
+    const second = await api(`/v1/customers/${c.id}/erase`, { body: { reason: "go on" } });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body).toMatchObject({ orders: 3, orders_remaining: 0 });
+    expect((await api(`/v1/customers/${c.id}/erase`, { body: { reason: "again" } })).status).toBe(409);
+    const ids = placed.map((o) => o.id);
+    const marks = ids.map(() => "?").join(", ");
+    expect(await count(`SELECT COUNT(*) AS n FROM orders WHERE id IN (${marks}) AND personal_data_erased_at IS NOT NULL AND customer_email IS NULL`, ...ids)).toBe(5);
+    // Each order was erased once: one event each.
+    expect(await count(`SELECT COUNT(*) AS n FROM order_events WHERE order_id IN (${marks}) AND type = 'personal_data_erased'`, ...ids)).toBe(5);
+    expect((await profile(c.id)).body.events.filter((e: any) => e.type === "erased")).toHaveLength(1);
   });
 });
 

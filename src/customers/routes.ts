@@ -260,7 +260,7 @@ customersRoutes.openapi(
     tags: TAG,
     summary: "Erase a customer's personal data (a privacy request)",
     description:
-      "Names, emails, phones, addresses, notes and messages about the customer are replaced or dropped on every order, invoice, message, after-sales request, label and tracking record; amounts, lines, SKUs, dates and invoice totals stay. The customer stays as `erased` and is no longer found by email or phone. Recorded with who, when and the reason. Not undone.",
+      "Names, emails, phones, addresses, notes and messages about the customer are replaced or dropped on every order, invoice, message, after-sales request, label and tracking record; amounts, lines, SKUs, dates and invoice totals stay. The customer stays as `erased` and is no longer found by email or phone. Recorded with who, when and the reason. Not undone. Each order is erased through its own object, so an edit at the same moment is erased too or refused; a call erases at most 400 orders, and `orders_remaining` says how many a further call will take (a customer already erased with orders remaining may be erased again; with none, 409).",
     request: { params: CustomerIdParam, body: jsonBody(EraseBody) },
     responses: { 200: jsonResponse(EraseResultSchema, "Erased"), ...problems(404, 409, 422) },
   }),
@@ -273,6 +273,6 @@ customersRoutes.openapi(
     const r = await eraseCustomer(c.env, { id, actor: p.id, reason });
     if (!r.ok && r.code === "not_found") throw notFound("customer");
     if (!r.ok) throw new ApiError(409, r.code, "Conflict", r.message);
-    return c.json({ id, status: "erased" as const, erased_at: iso(r.erasedAt), orders: r.orders }, 200);
+    return c.json({ id, status: "erased" as const, erased_at: iso(r.erasedAt), orders: r.orders, orders_remaining: r.remaining }, 200);
   },
 );
