@@ -382,11 +382,15 @@ describe("store-scoped readers", () => {
 
     // Merchant-wide: both stores.
     expect(c).toMatchObject({ orders_count: 3, spent: [{ currency: "EUR" }, { currency: "USD" }] });
+    expect(c.contact.customer.email).toBe(elsewhere);
     expect((await find(elsewhere)).map((x) => x.id)).toEqual([c.id]);
 
     for (const key of [readerA, auditorA]) {
       const [seen] = await find(p.email, key);
       expect(seen).toMatchObject({ id: c.id, orders_count: 2, spent: [{ currency: "USD", amount: c.spent.find((m: any) => m.currency === "USD").amount }], rfm: null });
+      // The contact shown is that of their stores' newest order, not store B's newer one.
+      if (key === readerA) expect(seen.contact.customer.email).toBe(p.email);
+      expect(JSON.stringify(seen)).not.toContain(elsewhere);
       // Store B's email finds nobody for them, and the customer who bought only in B does not exist for them.
       expect(await find(elsewhere, key)).toEqual([]);
       expect(await find(q.email, key)).toEqual([]);
@@ -398,6 +402,7 @@ describe("store-scoped readers", () => {
       const prof = (await profile(c.id, key)).body;
       expect(prof).toMatchObject({ orders_count: 2, rfm: null, figures: { orders_count: 2 } });
       expect(prof.spent.map((m: any) => m.currency)).toEqual(["USD"]);
+      expect(JSON.stringify(prof)).not.toContain(elsewhere);
       // Segments rank customers across every store: not a filter for them.
       const seg = await api(`/v1/customers?segment=new`, { key });
       expect(seg.status).toBe(422);

@@ -74,7 +74,17 @@ async function customerRows(env: Env, p: Principal, f: ListFilter): Promise<Cust
 export async function withScopedFigures(env: Env, p: Principal, rows: CustomerRow[]): Promise<CustomerRow[]> {
   const inStores = orderStoreScope(p, sql`o.store_id`);
   if (!inStores || !rows.length) return rows;
-  const groups = await all<{
+  const ids = rows.map((r) => r.id);
+  // The contact shown is the newest order's: for them, the newest of their stores' orders.
+  const newest = sql`(SELECT order_id FROM (SELECT o.id AS order_id, ROW_NUMBER() OVER (PARTITION BY l.customer_id ORDER BY o.created_at DESC, o.id DESC) AS rn
+      FROM customer_links l JOIN orders o ON o.id = l.order_id WHERE l.customer_id IN ${anyOf(ids)} AND ${inStores}) WHERE rn = 1)`;
+  const contactsRead = database(env)
+    .select({ customerId: customerLinks.customerId, name: orders.customerName, email: orders.customerEmail, phone: orders.customerPhone, address: orders.shippingAddress })
+    .from(orders)
+    .innerJoin(customerLinks, eq(customerLinks.orderId, orders.id))
+    .where(inArray(orders.id, newest))
+    .all();
+  const groupsRead = all<{
     customer_id: string;
     status: string;
     payment_status: string;
@@ -87,22 +97,34 @@ export async function withScopedFigures(env: Env, p: Principal, rows: CustomerRo
     binding(env),
     sql`SELECT l.customer_id, o.status, o.payment_status, o.currency, COUNT(*) AS n, SUM(o.total_amount) AS total, MIN(o.created_at) AS first_at, MAX(o.created_at) AS last_at
         FROM customer_links l JOIN orders o ON o.id = l.order_id
-        WHERE l.customer_id IN ${anyOf(rows.map((r) => r.id))} AND ${inStores}
+        WHERE l.customer_id IN ${anyOf(ids)} AND ${inStores}
         GROUP BY l.customer_id, o.status, o.payment_status, o.currency`,
   );
+  const [groups, contacts] = await Promise.all([groupsRead, contactsRead]);
+  const contactOf = new Map(contacts.map((c) => [c.customerId, c]));
   const byCustomer = new Map<string, OrderGroup[]>();
   for (const g of groups) {
     const list = byCustomer.get(g.customer_id) ?? [];
     list.push({ status: g.status, paymentStatus: g.payment_status, currency: g.currency, count: g.n, totalAmount: g.total, firstAt: g.first_at, lastAt: g.last_at });
     byCustomer.set(g.customer_id, list);
   }
-  return rows.map((r) => withFigures(r, customerStatsOfGroups(byCustomer.get(r.id) ?? [])));
+  return rows.map((r) => withFigures(r, customerStatsOfGroups(byCustomer.get(r.id) ?? []), contactOf.get(r.id)));
 }
 
-/** The row with figures counted within the reader's stores, and no merchant-wide segment. */
-function withFigures(r: CustomerRow, s: CustomerStats): CustomerRow {
+type OrderContact = { name: string; email: string | null; phone: string | null; address: CustomerRow["address"] };
+
+/**
+ * The row with figures counted within the reader's stores, no merchant-wide
+ * segment, and the contact of the newest order of their stores (none if the
+ * customer has none there: a merged customer seen through its home links).
+ */
+function withFigures(r: CustomerRow, s: CustomerStats, contact: OrderContact | undefined): CustomerRow {
   return {
     ...r,
+    name: contact?.name ?? null,
+    email: contact?.email ?? null,
+    phone: contact?.phone ?? null,
+    address: contact?.address ?? null,
     ordersCount: s.ordersCount,
     spent: s.spent,
     firstOrderAt: s.firstOrderAt,
@@ -177,7 +199,15 @@ export async function customerProfile(env: Env, p: Principal, id: string): Promi
   ]);
   const stats = customerStats(orderRows);
   // The summary's figures too: the stored ones are merchant-wide.
-  const shown = p.stores === "*" ? customer : withFigures(customer, stats);
+  const newestOrder = orderRows[0];
+  const shown =
+    p.stores === "*"
+      ? customer
+      : withFigures(
+          customer,
+          stats,
+          newestOrder && { name: newestOrder.customerName, email: newestOrder.customerEmail, phone: newestOrder.customerPhone, address: newestOrder.shippingAddress },
+        );
   return { customer: shown, orders: orderRows, stats, afterSales, blocked, events, mergedFrom: merged.map((m) => m.id) };
 }
 
