@@ -39,6 +39,7 @@ import { startDispatcher } from "./partner-webhooks/dispatcher-object";
 import { CHANNEL_STAGE, channelStage } from "./channels/channel-stage";
 import { channelHandlers } from "./channels/work-delivery";
 import { traceEntry } from "./db/trace";
+import { ERASE_ORDER_STAGE, eraseOrderStage } from "./customers/erase-order-stage";
 
 /** The stages of the order object, by the names their callers use. */
 const STAGES: Stages = {
@@ -51,6 +52,7 @@ const STAGES: Stages = {
   logistics: logisticsStage,
   [CHANNELS_STAGE]: channelsStage,
   [CHANNEL_STAGE]: channelStage,
+  [ERASE_ORDER_STAGE]: eraseOrderStage,
 };
 
 export class OrderObject extends orderObject(STAGES) {}

@@ -362,6 +362,42 @@ describe("store scope", () => {
   });
 });
 
+describe("store-scoped readers in the console", () => {
+  it("list a customer with their store's figures only, no segment, and never a customer who bought only elsewhere; the admin sees both stores", async () => {
+    const c = await customer();
+    const onlyB = person();
+    await createOrder(storeB.id, { ...customerOf(onlyB), currency: "EUR" });
+    await sync();
+    const { session: scoped } = await signedIn(["support"], { storeIds: [storeA.id] });
+    const page = await openPage(`/console/customers?q=${encodeURIComponent(c.p.email)}`, scoped);
+    expect(page.status).toBe(200);
+    const row = textOf(page.html);
+    expect(row).toContain(c.p.name);
+    expect(row).toContain("$44.30");
+    expect(row).not.toContain("€44.30");
+    expect(page.html).not.toContain('id="segment"');
+    const none = await openPage(`/console/customers?q=${encodeURIComponent(onlyB.email)}`, scoped);
+    expect(none.status).toBe(200);
+    expect(textOf(none.html)).not.toContain(onlyB.name);
+    const all = await openPage(`/console/customers`, scoped);
+    expect(textOf(all.html)).not.toContain(onlyB.name);
+    const csv = await openPage(`/console/customers.csv`, scoped);
+    expect(csv.status).toBe(200);
+    expect(csv.html).not.toContain(onlyB.word);
+    expect(csv.html.split("\r\n").find((l) => l.includes(c.p.email))).not.toContain("EUR");
+    // The customer's page: the figures of store A, no segment.
+    const prof = textOf((await openPage(`/console/customers/${c.id}`, scoped)).html);
+    expect(prof).toContain("$44.30");
+    expect(prof).not.toContain("€44.30");
+    // The merchant-wide admin sees both stores' spend, and the customer who bought only in B.
+    const { session: admin } = await signedIn(["admin"]);
+    const wide = textOf((await openPage(`/console/customers?q=${encodeURIComponent(c.p.email)}`, admin)).html);
+    expect(wide).toContain("$44.30");
+    expect(wide).toContain("€44.30");
+    expect(textOf((await openPage(`/console/customers?q=${encodeURIComponent(onlyB.email)}`, admin)).html)).toContain(onlyB.name);
+  });
+});
+
 describe("in Chinese", () => {
   it("shows the list, the page, and refusals in Chinese", async () => {
     const c = await customer();

@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { linkChangedOrders } from "../src/customers/link-orders";
 import { backfillLinks } from "../src/customers/link-orders";
 import { recountDirty } from "../src/customers/refresh-customers";
+import { eraseCustomer } from "../src/customers/erase-customer";
 import { api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { approvedOrder } from "./processing-helpers";
 
@@ -270,6 +271,65 @@ describe("privacy", () => {
   });
 });
 
+describe("erasure and edits of the same order", () => {
+  it("an edit of the contact sent at the same moment as the erasure leaves no personal data on the order, whichever commits first", async () => {
+    for (let round = 0; round < 3; round++) {
+      const p = person();
+      const o = await createOrder(storeA.id, customerOf(p));
+      await sync();
+      const c = await one(p.email);
+      const fresh = person();
+      const [erased, edited] = await Promise.all([
+        api(`/v1/customers/${c.id}/erase`, { body: { reason: "Customer asked by email" } }),
+        api(`/v1/orders/${o.id}`, { method: "PATCH", body: { customer: { name: fresh.name, email: fresh.email, phone: fresh.phone }, reason: "customer called" } }),
+      ]);
+      expect(erased.status, JSON.stringify(erased.body)).toBe(200);
+      expect(erased.body).toMatchObject({ orders: 1, orders_remaining: 0 });
+      // The edit either committed first (and was erased) or came second and was refused.
+      expect([200, 409], JSON.stringify(edited.body)).toContain(edited.status);
+      const order = (await api(`/v1/orders/${o.id}`)).body;
+      expect(order.customer).toEqual({ name: "[erased]", email: null, phone: null });
+      expect(JSON.stringify(order)).not.toContain(fresh.email);
+      expect(
+        await count(
+          `SELECT COUNT(*) AS n FROM orders WHERE id = ? AND (customer_email IS NOT NULL OR customer_phone IS NOT NULL OR customer_email_index IS NOT NULL
+             OR customer_phone_index IS NOT NULL OR customer_email_merchant_index IS NOT NULL OR customer_phone_merchant_index IS NOT NULL OR personal_data_erased_at IS NULL)`,
+          o.id,
+        ),
+      ).toBe(0);
+      // Through the order's object: the timeline says so and the version moved.
+      const timeline = (await env.DB.prepare("SELECT type FROM order_events WHERE order_id = ? ORDER BY seq").bind(o.id).all<{ type: string }>()).results.map((e) => e.type);
+      expect(timeline).toContain("personal_data_erased");
+      // And afterwards, an edit of the contact is refused, nothing written.
+      const late = await api(`/v1/orders/${o.id}`, { method: "PATCH", body: { customer: { email: fresh.email } } });
+      expect(late.status).toBe(409);
+      expect(late.headers.get("content-type")).toContain("application/problem+json");
+      expect((await api(`/v1/orders/${o.id}`)).body.customer.email).toBeNull();
+    }
+  });
+
+  it("a customer with more orders than one call takes is erased over several calls, each order once", async () => {
+    const p = person();
+    const placed = [];
+    for (let i = 0; i < 5; i++) placed.push(await createOrder(storeA.id, customerOf(p)));
+    await sync();
+    const c = await one(p.email);
+    const first = await eraseCustomer(env, { id: c.id, actor: "test", reason: "Customer asked by email", perCall: 2 });
+    expect(first).toMatchObject({ ok: true, orders: 2, remaining: 3 });
+    // Erasing again goes on with the orders left, and records no second erasure.
+    const second = await api(`/v1/customers/${c.id}/erase`, { body: { reason: "go on" } });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body).toMatchObject({ orders: 3, orders_remaining: 0 });
+    expect((await api(`/v1/customers/${c.id}/erase`, { body: { reason: "again" } })).status).toBe(409);
+    const ids = placed.map((o) => o.id);
+    const marks = ids.map(() => "?").join(", ");
+    expect(await count(`SELECT COUNT(*) AS n FROM orders WHERE id IN (${marks}) AND personal_data_erased_at IS NOT NULL AND customer_email IS NULL`, ...ids)).toBe(5);
+    // Each order was erased once: one event each.
+    expect(await count(`SELECT COUNT(*) AS n FROM order_events WHERE order_id IN (${marks}) AND type = 'personal_data_erased'`, ...ids)).toBe(5);
+    expect((await profile(c.id)).body.events.filter((e: any) => e.type === "erased")).toHaveLength(1);
+  });
+});
+
 describe("bad input writes nothing", () => {
   it("answers 400, 404, 409, 412 and 422 as problems", async () => {
     const p = person();
@@ -302,6 +362,61 @@ describe("bad input writes nothing", () => {
     const after = (await profile(c.id)).body;
     expect(after.version).toBe(version);
     expect(after.events.filter((e: any) => e.type !== "created")).toEqual([]);
+  });
+});
+
+describe("store-scoped readers", () => {
+  it("see figures of their stores' orders only, and never a customer who bought only elsewhere; merchant-wide readers see everything", async () => {
+    const p = person();
+    const elsewhere = `${unique("b").replace(/[^a-z0-9]/gi, "")}@example.com`;
+    await createOrder(storeA.id, customerOf(p));
+    await createOrder(storeA.id, customerOf(p));
+    // The same person in store B, by their phone with another email.
+    await createOrder(storeB.id, { ...customerOf({ name: p.name, email: elsewhere, phone: p.phone }), currency: "EUR" });
+    const q = person();
+    await createOrder(storeB.id, { ...customerOf(q), currency: "EUR" });
+    await sync();
+    const [readerA, auditorA] = await Promise.all([createKey("support", [storeA.id]), createKey("auditor", [storeA.id])]);
+    const c = await one(p.email);
+    const cq = await one(q.email);
+
+    // Merchant-wide: both stores.
+    expect(c).toMatchObject({ orders_count: 3, spent: [{ currency: "EUR" }, { currency: "USD" }] });
+    expect(c.contact.customer.email).toBe(elsewhere);
+    expect((await find(elsewhere)).map((x) => x.id)).toEqual([c.id]);
+
+    for (const key of [readerA, auditorA]) {
+      const [seen] = await find(p.email, key);
+      expect(seen).toMatchObject({ id: c.id, orders_count: 2, spent: [{ currency: "USD", amount: c.spent.find((m: any) => m.currency === "USD").amount }], rfm: null });
+      // The contact shown is that of their stores' newest order, not store B's newer one.
+      if (key === readerA) expect(seen.contact.customer.email).toBe(p.email);
+      expect(JSON.stringify(seen)).not.toContain(elsewhere);
+      // Store B's email finds nobody for them, and the customer who bought only in B does not exist for them.
+      expect(await find(elsewhere, key)).toEqual([]);
+      expect(await find(q.email, key)).toEqual([]);
+      expect(await find(q.name, key)).toEqual([]);
+      expect((await profile(cq.id, key)).status).toBe(404);
+      const page = (await api(`/v1/customers?limit=100`, { key })).body.data as any[];
+      expect(page.map((x) => x.id)).not.toContain(cq.id);
+      expect(page.every((x) => x.rfm === null && x.spent.every((m: any) => m.currency === "USD"))).toBe(true);
+      const prof = (await profile(c.id, key)).body;
+      expect(prof).toMatchObject({ orders_count: 2, rfm: null, figures: { orders_count: 2 } });
+      expect(prof.spent.map((m: any) => m.currency)).toEqual(["USD"]);
+      expect(JSON.stringify(prof)).not.toContain(elsewhere);
+      // Segments rank customers across every store: not a filter for them.
+      const seg = await api(`/v1/customers?segment=new`, { key });
+      expect(seg.status).toBe(422);
+      expect(seg.headers.get("content-type")).toContain("application/problem+json");
+    }
+    // The CSV, as store A's support sees it.
+    const csv = String((await api(`/v1/customers.csv`, { key: readerA })).body);
+    expect(csv).not.toContain(cq.id);
+    const row = csv.split("\r\n").find((l) => l.startsWith(c.id))!;
+    expect(row).toContain(",2,USD ");
+    expect(row).not.toContain("EUR");
+    // The admin's CSV has both currencies.
+    const all = String((await api(`/v1/customers.csv?q=${encodeURIComponent(p.email)}`)).body);
+    expect(all.split("\r\n")[1]).toContain(",3,EUR ");
   });
 });
 

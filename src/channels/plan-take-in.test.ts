@@ -152,5 +152,9 @@ describe("planning a take-in", () => {
     });
     expect(Object.keys(contentChanges(current(), body(m)) ?? {}).sort()).toEqual(["customer", "note", "shipping_address", "shipping_amount"]);
     expect(contentChanges(current(), body(mappedOrder()))).toBeNull();
+    // Once the customer's personal data was erased, the platform's contact, address and note are not taken in again; amounts still are.
+    const erased = current({ customer: { name: "[erased]", email: null, phone: null }, note: null, personalDataErased: true });
+    expect(Object.keys(contentChanges(erased, body(m)) ?? {})).toEqual(["shipping_amount"]);
+    expect(contentChanges(erased, body(mappedOrder()))).toBeNull();
   });
 });

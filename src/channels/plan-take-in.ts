@@ -110,6 +110,8 @@ export type CurrentOrder = {
   note: string | null;
   customer: { name: string; email: string | null; phone: string | null };
   shippingAddress: CreateOrderInput["shipping_address"];
+  /** The customer's personal data was erased (a privacy request): the platform's contact, address and note are not taken in again. */
+  personalDataErased?: boolean;
 };
 
 export type TakeInPlan =
@@ -149,6 +151,7 @@ export function contentChanges(current: CurrentOrder, next: CreateOrderInput): O
   if (money(current.shippingAmount) !== (next.shipping_amount ?? money(0))) changes.shipping_amount = next.shipping_amount;
   if (money(current.discountAmount) !== (next.discount_amount ?? money(0))) changes.discount_amount = next.discount_amount;
   if (money(current.taxAmount) !== (next.tax_amount ?? money(0))) changes.tax_amount = next.tax_amount;
+  if (current.personalDataErased) return Object.keys(changes).length ? changes : null;
   if ((current.note ?? null) !== (next.note ?? null)) changes.note = next.note ?? null;
   if (!sameAddress(current.shippingAddress, next.shipping_address)) changes.shipping_address = next.shipping_address;
   const c = next.customer;

@@ -98,6 +98,7 @@ async function loadCurrent(env: Env, connectionId: string, externalId: string): 
     note: o.note,
     customer: { name: o.customerName, email: o.customerEmail, phone: o.customerPhone },
     shippingAddress: o.shippingAddress,
+    personalDataErased: o.personalDataErasedAt !== null,
   };
 }
 

@@ -92,6 +92,7 @@ export const COMMON = dictionary(
     event_complete: "Complete",
     // Timeline events that are not transitions (the order page names them by these).
     event_edited: "Edited",
+    event_personal_data_erased: "Customer's personal data erased",
     event_customer_confirmed: "Confirmed by the customer",
     event_payment_updated: "Payment updated",
     event_after_sales_opened: "After-sales request opened",
@@ -203,6 +204,7 @@ export const COMMON = dictionary(
     event_deliver: "标记签收",
     event_complete: "完成",
     event_edited: "已编辑",
+    event_personal_data_erased: "客户个人数据已删除",
     event_customer_confirmed: "客户已确认",
     event_payment_updated: "付款状态更新",
     event_after_sales_opened: "售后申请已提交",

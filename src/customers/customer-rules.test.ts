@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { customerStats, nameTerms, normaliseTags, searchKind } from "./customer-rules";
+import { customerStats, customerStatsOfGroups, nameTerms, normaliseTags, searchKind } from "./customer-rules";
 
 const at = (d: number) => Date.UTC(2026, 10, d);
 
@@ -25,6 +25,22 @@ describe("a customer's figures", () => {
   it("has nothing to say of a customer whose orders were all cancelled", () => {
     const s = customerStats([{ status: "cancelled", paymentStatus: "unpaid", currency: "EUR", totalAmount: 100, createdAt: at(1) }]);
     expect(s).toMatchObject({ ordersCount: 0, spent: {}, firstOrderAt: null, lastOrderAt: null, mainCurrency: null, mainSpent: 0 });
+  });
+
+  it("comes out the same from grouped orders as from the orders one by one", () => {
+    const orders = [
+      { status: "completed", paymentStatus: "paid", currency: "USD", totalAmount: 1999, createdAt: at(1) },
+      { status: "completed", paymentStatus: "paid", currency: "USD", totalAmount: 1000, createdAt: at(7) },
+      { status: "cancelled", paymentStatus: "voided", currency: "USD", totalAmount: 5000, createdAt: at(9) },
+      { status: "completed", paymentStatus: "refunded", currency: "USD", totalAmount: 700, createdAt: at(2) },
+    ];
+    const grouped = customerStatsOfGroups([
+      { status: "completed", paymentStatus: "paid", currency: "USD", count: 2, totalAmount: 2999, firstAt: at(1), lastAt: at(7) },
+      { status: "cancelled", paymentStatus: "voided", currency: "USD", count: 1, totalAmount: 5000, firstAt: at(9), lastAt: at(9) },
+      { status: "completed", paymentStatus: "refunded", currency: "USD", count: 1, totalAmount: 700, firstAt: at(2), lastAt: at(2) },
+    ]);
+    expect(grouped).toEqual(customerStats(orders));
+    expect(grouped).toMatchObject({ ordersCount: 3, spent: { USD: 2999 }, averageOrder: { USD: 1500 }, lastOrderAt: at(7) });
   });
 });
 

@@ -22,24 +22,31 @@ export type CustomerStats = {
 
 const NOT_SPENT = new Set(["refunded", "voided"]);
 
+/** Orders of one customer alike in currency, status and payment status, summed: what a grouped query returns (one order is a group of one). */
+export type OrderGroup = { status: string; paymentStatus: string; currency: string; count: number; totalAmount: number; firstAt: number; lastAt: number };
+
 export function customerStats(orders: readonly OrderFacts[]): CustomerStats {
-  const counting = orders.filter((o) => o.status !== "cancelled");
+  return customerStatsOfGroups(orders.map((o) => ({ ...o, count: 1, firstAt: o.createdAt, lastAt: o.createdAt })));
+}
+
+/** The same figures from grouped orders, so a page of customers is counted in one grouped query rather than by reading every order. */
+export function customerStatsOfGroups(groups: readonly OrderGroup[]): CustomerStats {
+  const counting = groups.filter((g) => g.status !== "cancelled");
   const spent: Record<string, number> = {};
   const spendingOrders: Record<string, number> = {};
-  for (const o of counting) {
-    if (NOT_SPENT.has(o.paymentStatus)) continue;
-    spent[o.currency] = (spent[o.currency] ?? 0) + o.totalAmount;
-    spendingOrders[o.currency] = (spendingOrders[o.currency] ?? 0) + 1;
+  for (const g of counting) {
+    if (NOT_SPENT.has(g.paymentStatus)) continue;
+    spent[g.currency] = (spent[g.currency] ?? 0) + g.totalAmount;
+    spendingOrders[g.currency] = (spendingOrders[g.currency] ?? 0) + g.count;
   }
   const averageOrder = Object.fromEntries(Object.entries(spent).map(([c, v]) => [c, Math.round(v / spendingOrders[c]!)]));
-  const times = counting.map((o) => o.createdAt);
   const main = Object.entries(spent).sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0];
   return {
-    ordersCount: counting.length,
+    ordersCount: counting.reduce((n, g) => n + g.count, 0),
     spent,
     averageOrder,
-    firstOrderAt: times.length ? Math.min(...times) : null,
-    lastOrderAt: times.length ? Math.max(...times) : null,
+    firstOrderAt: counting.length ? Math.min(...counting.map((g) => g.firstAt)) : null,
+    lastOrderAt: counting.length ? Math.max(...counting.map((g) => g.lastAt)) : null,
     mainCurrency: main?.[0] ?? null,
     mainSpent: main?.[1] ?? 0,
   };

@@ -1,46 +1,90 @@
 /**
  * Erasing a customer (a privacy request): every personal field the system
  * holds about them is replaced or dropped, and the financial facts stay,
- * so the books still balance. One D1 batch, guarded like a merge (its first
- * statement takes the customer from active to erased and stamps `last_op`;
- * the rest run only under that stamp), recorded as an `erased` event with
- * who, when and why. What is replaced, dropped or kept, and why, is the
- * table in docs/customers.md; the statements below follow it in order.
+ * so the books still balance. What is replaced, dropped or kept, and why,
+ * is the table in docs/customers.md. Three steps:
  *
- * Not through the orders' objects: no order state changes (status, version,
- * amounts, lines and timeline stay), like archiving and the re-seal job.
+ * 1. One D1 batch, guarded like a merge (its first statement takes the
+ *    customer from active to erased and stamps `last_op`; the rest run only
+ *    under that stamp): the customer records, identities, notes, and the
+ *    `erased` event with who, when and why.
+ * 2. Each order's own fields through the order's object (the `erase` stage,
+ *    ./erase-order-stage.ts), so an edit committing at the same moment is
+ *    serialised with it: erased after, or refused after. Done in chunks of
+ *    ERASE_PARALLEL at once, at most ERASE_ORDERS_PER_CALL per call: each
+ *    order is a Durable Object call, and a Worker invocation's subrequests
+ *    are bounded.
+ * 3. For the orders of this call, what other tables hold about the person
+ *    (invoices' buyer, messages, notes, labels, carriers' and platforms'
+ *    bodies), after step 2 so that what an edit wrote just before is
+ *    caught too.
+ *
+ * A customer with more orders than one call takes is erased (step 1) and
+ * answers `orders_remaining`; calling erase again goes on with steps 2 and
+ * 3 for the orders not yet erased. Steps 2 and 3 are idempotent.
  */
-import { eq, inArray, sql } from "drizzle-orm";
-import { batch, statement } from "../analytics/d1";
-import { database, d1 as binding } from "../db/client";
-import { customerLinks, invoices, orders } from "../db/schema";
+import { inArray, sql } from "drizzle-orm";
+import { all, batch, first, statement } from "../analytics/d1";
+import { anyOf, chunk, database, d1 as binding } from "../db/client";
+import { invoices } from "../db/schema";
 import type { Env } from "../env";
 import { newId, randomToken } from "../lib/ids";
 import { seal } from "../lib/pii-crypto";
+import { ERASED, eraseOrder } from "./erase-order-stage";
 import { mergedTree } from "./read-customers";
 
-export const ERASED = "[erased]";
+export { ERASED };
 
-export type EraseResult = { ok: true; orders: number; erasedAt: number } | { ok: false; code: "not_found" | "customer_not_active"; message: string };
+/** Orders erased through their objects at once. */
+export const ERASE_PARALLEL = 10;
+/** Orders one call erases; the rest wait for the next call (each is a Durable Object call, a subrequest). */
+export const ERASE_ORDERS_PER_CALL = 400;
 
-export async function eraseCustomer(env: Env, { id, actor, reason }: { id: string; actor: string; reason: string }): Promise<EraseResult> {
+export type EraseResult = { ok: true; orders: number; remaining: number; erasedAt: number } | { ok: false; code: "not_found" | "customer_not_active"; message: string };
+
+export async function eraseCustomer(
+  env: Env,
+  { id, actor, reason, perCall = ERASE_ORDERS_PER_CALL }: { id: string; actor: string; reason: string; perCall?: number },
+): Promise<EraseResult> {
   const d1 = binding(env);
-  const db = database(env);
-  const customer = await d1.prepare("SELECT status FROM customers WHERE id = ?").bind(id).first<{ status: string }>();
+  const customer = await first<{ status: string; erased_at: number | null }>(d1, sql`SELECT status, erased_at FROM customers WHERE id = ${id}`);
   if (!customer) return { ok: false, code: "not_found", message: "no such customer" };
-  if (customer.status !== "active")
+  const pending = () =>
+    all<{ order_id: string }>(
+      d1,
+      sql`SELECT l.order_id FROM customer_links l JOIN orders o ON o.id = l.order_id
+          WHERE l.customer_id = ${id} AND o.personal_data_erased_at IS NULL ORDER BY l.order_id LIMIT ${perCall + 1}`,
+    );
+  let erasedAt: number;
+  if (customer.status === "active") {
+    const r = await takeCustomer(d1, { id, actor, reason });
+    if (!r) return { ok: false, code: "customer_not_active", message: `customer ${id} was merged or erased at the same moment` };
+    erasedAt = r;
+  } else if (customer.status === "erased" && customer.erased_at !== null && (await pending()).length > 0) {
+    // An erasure left unfinished (more orders than one call takes, or a call that failed half-way): go on.
+    erasedAt = customer.erased_at;
+  } else {
     return { ok: false, code: "customer_not_active", message: `customer ${id} is ${customer.status}: erase the customer it was merged into, or unmerge it first` };
-  const linked = db.select({ id: customerLinks.orderId }).from(customerLinks).where(eq(customerLinks.customerId, id));
-  const [orderRows, invoiceRows] = await db.batch([
-    db.select({ id: orders.id, address: orders.shippingAddress }).from(orders).where(inArray(orders.id, linked)),
-    db.select({ id: invoices.id, document: invoices.document }).from(invoices).where(inArray(invoices.orderId, linked)),
-  ]);
+  }
+
+  const todo = await pending();
+  const ids = todo.slice(0, perCall).map((r) => r.order_id);
+  for (const part of chunk(ids, ERASE_PARALLEL)) {
+    const results = await Promise.all(part.map((orderId) => eraseOrder(env, { orderId, customerId: id, actor })));
+    const failed = results.find((r) => !r.ok && r.code !== "skipped");
+    if (failed) throw new Error(`erasing an order of ${id} failed: ${JSON.stringify(failed)}`);
+  }
+  await eraseAround(env, id, ids);
+  const remaining = todo.length > perCall ? (await pending()).length : 0;
+  return { ok: true, orders: ids.length, remaining, erasedAt };
+}
+
+/** Step 1: the customer and what is only theirs. Returns when it was erased, or null if someone else changed the customer first. */
+async function takeCustomer(d1: D1Database, { id, actor, reason }: { id: string; actor: string; reason: string }): Promise<number | null> {
   const op = randomToken(12);
   const now = Date.now();
   const mine = sql`EXISTS (SELECT 1 FROM customers WHERE id = ${id} AND last_op = ${op})`;
   const orderIds = sql`(SELECT order_id FROM customer_links WHERE customer_id = ${id})`;
-  const shipmentIds = sql`(SELECT id FROM shipments WHERE order_id IN ${orderIds})`;
-  const sealed = (v: unknown) => seal(typeof v === "string" ? v : JSON.stringify(v));
   const [taken] = await batch(d1, [
     statement(
       d1,
@@ -58,35 +102,40 @@ export async function eraseCustomer(env: Env, { id, actor, reason }: { id: strin
     statement(d1, sql`DELETE FROM customer_identities WHERE customer_id = ${id} AND ${mine}`),
     statement(d1, sql`UPDATE customer_links SET email_index = NULL, phone_index = NULL WHERE customer_id = ${id} AND ${mine}`),
     statement(d1, sql`UPDATE customer_events SET body = NULL WHERE customer_id IN ${mergedTree(id)} AND type = 'note_added' AND ${mine}`),
-    // Orders: the contact, the address but its country and region (where tax is due), the buyer's note; amounts, lines and times stay.
-    ...orderRows.map((o) =>
-      statement(
-        d1,
-        sql`UPDATE orders SET customer_name = ${sealed(ERASED)}, customer_email = NULL, customer_phone = NULL,
-              shipping_address = ${sealed({ name: ERASED, line1: ERASED, line2: null, district: null, city: "", region: o.address.region ?? null, postal_code: "", country: o.address.country })},
-              customer_email_index = NULL, customer_phone_index = NULL, customer_email_merchant_index = NULL, customer_phone_merchant_index = NULL, note = NULL
-            WHERE id = ${o.id} AND ${mine}`,
-      ),
-    ),
-    // Invoices keep their numbers, lines and totals; the buyer is replaced.
-    ...invoiceRows.map((i) =>
-      statement(d1, sql`UPDATE invoices SET document = ${sealed({ ...i.document, buyer: { name: ERASED, email: null, address: [] } })} WHERE id = ${i.id} AND ${mine}`),
-    ),
-    statement(d1, sql`UPDATE notifications SET recipient = NULL, body = ${sealed(ERASED)} WHERE order_id IN ${orderIds} AND ${mine}`),
-    statement(d1, sql`UPDATE order_events SET internal_note = NULL, customer_message = NULL WHERE order_id IN ${orderIds} AND ${mine}`),
-    // Staff's notes on the orders may name or describe the person; the fact that a note was written stays.
-    statement(d1, sql`UPDATE order_notes SET body = ${ERASED} WHERE order_id IN ${orderIds} AND ${mine}`),
-    statement(d1, sql`UPDATE after_sales_requests SET reason = ${ERASED}, note = NULL WHERE order_id IN ${orderIds} AND ${mine}`),
-    statement(d1, sql`DELETE FROM customer_tokens WHERE order_id IN ${orderIds} AND ${mine}`),
-    statement(d1, sql`DELETE FROM shipment_labels WHERE shipment_id IN ${shipmentIds} AND ${mine}`),
-    statement(d1, sql`UPDATE tracking_events SET body = ${sealed("{}")} WHERE shipment_id IN ${shipmentIds} AND ${mine}`),
-    statement(d1, sql`UPDATE channel_inbox SET body = ${sealed("{}")} WHERE order_id IN ${orderIds} AND ${mine}`),
     statement(
       d1,
       sql`INSERT INTO customer_events (id, customer_id, type, actor, body, data, created_at)
-          SELECT ${newId("cev", now)}, ${id}, 'erased', ${actor}, ${reason}, ${JSON.stringify({ orders: orderRows.length, invoices: invoiceRows.length })}, ${now} WHERE ${mine}`,
+          SELECT ${newId("cev", now)}, ${id}, 'erased', ${actor}, ${reason},
+                 json_object('orders', (SELECT COUNT(*) FROM customer_links WHERE customer_id = ${id}), 'invoices', (SELECT COUNT(*) FROM invoices WHERE order_id IN ${orderIds})),
+                 ${now} WHERE ${mine}`,
     ),
   ]);
-  if ((taken?.meta.changes ?? 0) !== 1) return { ok: false, code: "customer_not_active", message: `customer ${id} was merged or erased at the same moment` };
-  return { ok: true, orders: orderRows.length, erasedAt: now };
+  return (taken?.meta.changes ?? 0) === 1 ? now : null;
+}
+
+/** Step 3: what other tables hold about the person, for these orders (each statement only while the customer stands erased). */
+async function eraseAround(env: Env, id: string, orderIds: readonly string[]): Promise<void> {
+  if (!orderIds.length) return;
+  const d1 = binding(env);
+  const db = database(env);
+  const ids = anyOf([...orderIds]);
+  const erased = sql`EXISTS (SELECT 1 FROM customers WHERE id = ${id} AND status = 'erased')`;
+  const shipmentIds = sql`(SELECT id FROM shipments WHERE order_id IN ${ids})`;
+  const sealed = (v: unknown) => seal(typeof v === "string" ? v : JSON.stringify(v));
+  const invoiceRows = await db.select({ id: invoices.id, document: invoices.document }).from(invoices).where(inArray(invoices.orderId, ids)).all();
+  await batch(d1, [
+    // Invoices keep their numbers, lines and totals; the buyer is replaced.
+    ...invoiceRows.map((i) =>
+      statement(d1, sql`UPDATE invoices SET document = ${sealed({ ...i.document, buyer: { name: ERASED, email: null, address: [] } })} WHERE id = ${i.id} AND ${erased}`),
+    ),
+    statement(d1, sql`UPDATE notifications SET recipient = NULL, body = ${sealed(ERASED)} WHERE order_id IN ${ids} AND ${erased}`),
+    statement(d1, sql`UPDATE order_events SET internal_note = NULL, customer_message = NULL WHERE order_id IN ${ids} AND ${erased}`),
+    // Staff's notes on the orders may name or describe the person; the fact that a note was written stays.
+    statement(d1, sql`UPDATE order_notes SET body = ${ERASED} WHERE order_id IN ${ids} AND ${erased}`),
+    statement(d1, sql`UPDATE after_sales_requests SET reason = ${ERASED}, note = NULL WHERE order_id IN ${ids} AND ${erased}`),
+    statement(d1, sql`DELETE FROM customer_tokens WHERE order_id IN ${ids} AND ${erased}`),
+    statement(d1, sql`DELETE FROM shipment_labels WHERE shipment_id IN ${shipmentIds} AND ${erased}`),
+    statement(d1, sql`UPDATE tracking_events SET body = ${sealed("{}")} WHERE shipment_id IN ${shipmentIds} AND ${erased}`),
+    statement(d1, sql`UPDATE channel_inbox SET body = ${sealed("{}")} WHERE order_id IN ${ids} AND ${erased}`),
+  ]);
 }

@@ -1,12 +1,13 @@
 /** Reading customers: the list and search, one customer's profile, what a privacy export holds. */
 import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
-import { anyOf, database } from "../db/client";
+import { all } from "../analytics/d1";
+import { anyOf, d1 as binding, database } from "../db/client";
 import { merchantEmailIndex, merchantPhoneIndex } from "../db/contact-index";
 import { afterSalesRequests, blocklistEntries, customerEvents, customerLinks, customers, invoices, notifications, orderLines, orders } from "../db/schema";
 import type { Env } from "../env";
 import type { Principal } from "../http/auth";
 import { merchantIndex } from "../lib/pii-crypto";
-import { type CustomerStats, customerStats, nameTerms, searchKind } from "./customer-rules";
+import { type CustomerStats, customerStats, customerStatsOfGroups, nameTerms, type OrderGroup, searchKind } from "./customer-rules";
 import { customerScope, orderStoreScope } from "./scope";
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -21,11 +22,16 @@ export type ListFilter = {
 };
 
 /** The search box: an email or phone is looked up by its merchant-wide blind index, a name by the blind indexes of its words. */
-function searchCondition(q: string, country: string | undefined): SQL {
+function searchCondition(p: Principal, q: string, country: string | undefined): SQL {
   const kind = searchKind(q);
   if (kind !== "name") {
     const index = kind === "email" ? merchantEmailIndex(q) : merchantPhoneIndex(q, country ?? null);
-    return sql`${customers.id} IN (SELECT customer_id FROM customer_identities WHERE kind = ${kind} AND value_index = ${index})`;
+    const owner = sql`${customers.id} IN (SELECT customer_id FROM customer_identities WHERE kind = ${kind} AND value_index = ${index})`;
+    const inStores = orderStoreScope(p, sql`o.store_id`);
+    if (!inStores) return owner;
+    // A store-scoped reader finds a customer only by an email or phone used on an order of their stores: the identity may come from another store's order.
+    const column = kind === "email" ? sql`o.customer_email_merchant_index` : sql`o.customer_phone_merchant_index`;
+    return sql`${owner} AND EXISTS (SELECT 1 FROM customer_links l JOIN orders o ON o.id = l.order_id WHERE l.customer_id = ${customers.id} AND ${column} = ${index} AND ${inStores})`;
   }
   const words = nameTerms(q);
   // Every word of the query among the name's (the first term is the whole query, which a longer name need not hold).
@@ -33,7 +39,12 @@ function searchCondition(q: string, country: string | undefined): SQL {
   return and(...wanted.map((w) => sql`EXISTS (SELECT 1 FROM json_each(${customers.nameTerms}) WHERE value = ${w})`))!;
 }
 
+/** A page of customers as this principal may see it: a store-scoped reader gets figures from their stores' orders (`withScopedFigures`). */
 export async function listCustomers(env: Env, p: Principal, f: ListFilter): Promise<CustomerRow[]> {
+  return withScopedFigures(env, p, await customerRows(env, p, f));
+}
+
+async function customerRows(env: Env, p: Principal, f: ListFilter): Promise<CustomerRow[]> {
   return database(env)
     .select()
     .from(customers)
@@ -41,7 +52,7 @@ export async function listCustomers(env: Env, p: Principal, f: ListFilter): Prom
       and(
         eq(customers.status, f.status),
         customerScope(p),
-        f.q ? searchCondition(f.q, f.country) : undefined,
+        f.q ? searchCondition(p, f.q, f.country) : undefined,
         f.tag ? sql`EXISTS (SELECT 1 FROM json_each(${customers.tags}) WHERE value = ${f.tag.trim().toLowerCase()})` : undefined,
         f.segment ? eq(customers.rfmSegment, f.segment as NonNullable<CustomerRow["rfmSegment"]>) : undefined,
         f.before === undefined ? undefined : lt(customers.id, f.before),
@@ -50,6 +61,81 @@ export async function listCustomers(env: Env, p: Principal, f: ListFilter): Prom
     .orderBy(desc(customers.id))
     .limit(f.limit + 1)
     .all();
+}
+
+/**
+ * The stored figures and segment are merchant-wide (the rollups keep them);
+ * a store-scoped reader must learn only of their stores' orders. So their
+ * page's figures are counted again from those orders, in one grouped query
+ * for the whole page (the ids as one JSON parameter), by the same rules as
+ * the rollups (`customerStatsOfGroups`); the segment, which ranks a
+ * customer among all the merchant's, is not shown to them.
+ */
+export async function withScopedFigures(env: Env, p: Principal, rows: CustomerRow[]): Promise<CustomerRow[]> {
+  const inStores = orderStoreScope(p, sql`o.store_id`);
+  if (!inStores || !rows.length) return rows;
+  const ids = rows.map((r) => r.id);
+  // The contact shown is the newest order's: for them, the newest of their stores' orders.
+  const newest = sql`(SELECT order_id FROM (SELECT o.id AS order_id, ROW_NUMBER() OVER (PARTITION BY l.customer_id ORDER BY o.created_at DESC, o.id DESC) AS rn
+      FROM customer_links l JOIN orders o ON o.id = l.order_id WHERE l.customer_id IN ${anyOf(ids)} AND ${inStores}) WHERE rn = 1)`;
+  const contactsRead = database(env)
+    .select({ customerId: customerLinks.customerId, name: orders.customerName, email: orders.customerEmail, phone: orders.customerPhone, address: orders.shippingAddress })
+    .from(orders)
+    .innerJoin(customerLinks, eq(customerLinks.orderId, orders.id))
+    .where(inArray(orders.id, newest))
+    .all();
+  const groupsRead = all<{
+    customer_id: string;
+    status: string;
+    payment_status: string;
+    currency: string;
+    n: number;
+    total: number;
+    first_at: number;
+    last_at: number;
+  }>(
+    binding(env),
+    sql`SELECT l.customer_id, o.status, o.payment_status, o.currency, COUNT(*) AS n, SUM(o.total_amount) AS total, MIN(o.created_at) AS first_at, MAX(o.created_at) AS last_at
+        FROM customer_links l JOIN orders o ON o.id = l.order_id
+        WHERE l.customer_id IN ${anyOf(ids)} AND ${inStores}
+        GROUP BY l.customer_id, o.status, o.payment_status, o.currency`,
+  );
+  const [groups, contacts] = await Promise.all([groupsRead, contactsRead]);
+  const contactOf = new Map(contacts.map((c) => [c.customerId, c]));
+  const byCustomer = new Map<string, OrderGroup[]>();
+  for (const g of groups) {
+    const list = byCustomer.get(g.customer_id) ?? [];
+    list.push({ status: g.status, paymentStatus: g.payment_status, currency: g.currency, count: g.n, totalAmount: g.total, firstAt: g.first_at, lastAt: g.last_at });
+    byCustomer.set(g.customer_id, list);
+  }
+  return rows.map((r) => withFigures(r, customerStatsOfGroups(byCustomer.get(r.id) ?? []), contactOf.get(r.id)));
+}
+
+type OrderContact = { name: string; email: string | null; phone: string | null; address: CustomerRow["address"] };
+
+/**
+ * The row with figures counted within the reader's stores, no merchant-wide
+ * segment, and the contact of the newest order of their stores (none if the
+ * customer has none there: a merged customer seen through its home links).
+ */
+function withFigures(r: CustomerRow, s: CustomerStats, contact: OrderContact | undefined): CustomerRow {
+  return {
+    ...r,
+    name: contact?.name ?? null,
+    email: contact?.email ?? null,
+    phone: contact?.phone ?? null,
+    address: contact?.address ?? null,
+    ordersCount: s.ordersCount,
+    spent: s.spent,
+    firstOrderAt: s.firstOrderAt,
+    lastOrderAt: s.lastOrderAt,
+    mainCurrency: s.mainCurrency,
+    mainSpent: s.mainSpent,
+    rfmRecency: null,
+    rfmFrequency: null,
+    rfmMonetary: null,
+    rfmSegment: null,
+  };
 }
 
 export async function findCustomer(env: Env, p: Principal, id: string): Promise<CustomerRow | null> {
@@ -111,7 +197,18 @@ export async function customerProfile(env: Env, p: Principal, id: string): Promi
       .limit(200),
     db.select({ id: customers.id }).from(customers).where(eq(customers.mergedInto, id)),
   ]);
-  return { customer, orders: orderRows, stats: customerStats(orderRows), afterSales, blocked, events, mergedFrom: merged.map((m) => m.id) };
+  const stats = customerStats(orderRows);
+  // The summary's figures too: the stored ones are merchant-wide.
+  const newestOrder = orderRows[0];
+  const shown =
+    p.stores === "*"
+      ? customer
+      : withFigures(
+          customer,
+          stats,
+          newestOrder && { name: newestOrder.customerName, email: newestOrder.customerEmail, phone: newestOrder.customerPhone, address: newestOrder.shippingAddress },
+        );
+  return { customer: shown, orders: orderRows, stats, afterSales, blocked, events, mergedFrom: merged.map((m) => m.id) };
 }
 
 /** Everything held about a customer, unmasked, for a privacy request: the profile, and each order's lines, messages and invoice. */

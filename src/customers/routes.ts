@@ -55,6 +55,12 @@ async function mustReachAll(env: Env, p: Principal, customerIds: string[]): Prom
   if (beyond.length) throw forbidden("this customer has orders in stores outside your scope; someone who sees every store they bought in must do this");
 }
 
+/** Segments rank a customer among all the merchant's: a store-scoped reader neither sees nor filters by them. */
+function segmentFilterAllowed(p: Principal, segment: string | undefined): void {
+  if (segment !== undefined && p.stores !== "*")
+    throw validationFailed([{ field: "segment", message: "segments rank customers across every store; a key or person scoped to stores cannot filter by them" }]);
+}
+
 async function profileResponse(env: Env, p: Principal, id: string) {
   const profile = await customerProfile(env, p, id);
   if (!profile) throw notFound("customer");
@@ -69,13 +75,14 @@ customersRoutes.openapi(
     tags: TAG,
     summary: "Customers, newest first: search by email, phone or name, filter by tag, segment or status",
     description:
-      "One record per person across every store and channel of the merchant. Search matches whole values after normalisation (an email in any case, a phone in any format, each word of a name), through blind indexes. Contact details as the caller's position sees them. A key scoped to stores sees customers with an order in them.",
+      "One record per person across every store and channel of the merchant. Search matches whole values after normalisation (an email in any case, a phone in any format, each word of a name), through blind indexes. Contact details as the caller's position sees them. A key scoped to stores sees customers with an order in them, with figures counted from those stores' orders only and no segment (filtering by segment is refused to it, 422).",
     request: { query: ListCustomersQuery },
     responses: { 200: jsonResponse(CustomerList, "A page of customers"), ...problems() },
   }),
   async (c) => {
     const q = c.req.valid("query");
     const p = c.get("principal");
+    segmentFilterAllowed(p, q.segment);
     const before = cursorKey(q.cursor, (k) => k.startsWith("cst_"));
     const rows = await listCustomers(c.env, p, { q: q.q, country: q.country, tag: q.tag, segment: q.segment, status: q.status, before, limit: q.limit });
     const page = pageOf(rows, q.limit, (r) => r.id);
@@ -98,6 +105,7 @@ customersRoutes.openapi(
     const q = c.req.valid("query");
     const p = c.get("principal");
     const env = c.env;
+    segmentFilterAllowed(p, q.segment);
     async function* pages() {
       let before: string | undefined;
       for (;;) {
@@ -252,7 +260,7 @@ customersRoutes.openapi(
     tags: TAG,
     summary: "Erase a customer's personal data (a privacy request)",
     description:
-      "Names, emails, phones, addresses, notes and messages about the customer are replaced or dropped on every order, invoice, message, after-sales request, label and tracking record; amounts, lines, SKUs, dates and invoice totals stay. The customer stays as `erased` and is no longer found by email or phone. Recorded with who, when and the reason. Not undone.",
+      "Names, emails, phones, addresses, notes and messages about the customer are replaced or dropped on every order, invoice, message, after-sales request, label and tracking record; amounts, lines, SKUs, dates and invoice totals stay. The customer stays as `erased` and is no longer found by email or phone. Recorded with who, when and the reason. Not undone. Each order is erased through its own object, so an edit at the same moment is erased too or refused; a call erases at most 400 orders, and `orders_remaining` says how many a further call will take (a customer already erased with orders remaining may be erased again; with none, 409).",
     request: { params: CustomerIdParam, body: jsonBody(EraseBody) },
     responses: { 200: jsonResponse(EraseResultSchema, "Erased"), ...problems(404, 409, 422) },
   }),
@@ -265,6 +273,6 @@ customersRoutes.openapi(
     const r = await eraseCustomer(c.env, { id, actor: p.id, reason });
     if (!r.ok && r.code === "not_found") throw notFound("customer");
     if (!r.ok) throw new ApiError(409, r.code, "Conflict", r.message);
-    return c.json({ id, status: "erased" as const, erased_at: iso(r.erasedAt), orders: r.orders }, 200);
+    return c.json({ id, status: "erased" as const, erased_at: iso(r.erasedAt), orders: r.orders, orders_remaining: r.remaining }, 200);
   },
 );

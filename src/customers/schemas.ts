@@ -114,7 +114,15 @@ export const PatchCustomerBody = z
 export const MergeBody = z.object({ customer_id: z.string().min(1).max(64).openapi({ description: "The customer merged into this one" }) }).strict();
 export const EraseBody = z.object({ reason: z.string().trim().min(3).max(500).openapi({ example: "Customer's request by email of 2026-12-01" }) }).strict();
 
-export const EraseResultSchema = z.object({ id: z.string(), status: z.literal("erased"), erased_at: Rfc3339, orders: z.number().int() }).openapi("CustomerErased");
+export const EraseResultSchema = z
+  .object({
+    id: z.string(),
+    status: z.literal("erased"),
+    erased_at: Rfc3339,
+    orders: z.number().int().openapi({ description: "Orders erased by this call, each through its order's object" }),
+    orders_remaining: z.number().int().openapi({ description: "Orders not yet erased (a call takes at most 400): call erase again to go on; 0 when done" }),
+  })
+  .openapi("CustomerErased");
 
 export const CustomerExport = z
   .object({

@@ -46,6 +46,9 @@ export async function planEdit(
   const touchesAddress = fields.includes("shipping_address") || fields.includes("customer");
 
   if (TERMINAL.has(order.status)) return refuse(`an order that is ${order.status} cannot be changed`);
+  // Erasure and edits are serialised by the order's object: whichever comes second, no contact is written back.
+  if (order.personalDataErasedAt !== null && (touchesAddress || fields.includes("note")))
+    return refuse("the customer's personal data on this order was erased (a privacy request): the contact, address and note are not written again");
   if (touchesContent && order.status === "approved") {
     // Stock may be allocated for these lines at any moment: a person takes the order back first.
     return refuse("lines, amounts and note are fixed once an order is approved: hold it first (event hold), then edit it; it is audited again");

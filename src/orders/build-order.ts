@@ -137,6 +137,7 @@ export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyM
         completedAt: null,
         cancelledAt: null,
         archivedAt: null,
+        personalDataErasedAt: null,
         openAfterSales: 0,
       },
       lines,

@@ -94,6 +94,8 @@ describe("the transition table", () => {
     expect(decide({ status: "cancelled", requiresShipping: true }, "edit")).toMatchObject({ ok: false, code: "illegal_transition" });
     expect(decide({ status: "processing", requiresShipping: true }, "audit")).toMatchObject({ ok: false, code: "illegal_transition" });
     expect(decide({ status: "delivered", requiresShipping: true, archived: true }, "after_sales")).toMatchObject({ ok: false, code: "archived" });
+    // A privacy erasure reaches an order in any state, archived or not.
+    expect(decide({ status: "completed", requiresShipping: true, archived: true }, "erase")).toMatchObject({ ok: true, to: "completed" });
   });
 });
 

@@ -29,7 +29,7 @@ export const ORDER_EVENTS = ["approve", "hold", "reject", "cancel", "process", "
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 /** Changes planned by the stages that keep the order's status; judged by the same table. */
-export const IN_PLACE_EVENTS = ["audit", "pass_review", "edit", "readdress", "after_sales", "reroute"] as const;
+export const IN_PLACE_EVENTS = ["audit", "pass_review", "edit", "readdress", "after_sales", "reroute", "erase"] as const;
 export type InPlaceEvent = (typeof IN_PLACE_EVENTS)[number];
 
 export type LifecycleEvent = OrderEvent | InPlaceEvent;
@@ -244,6 +244,8 @@ export const TRANSITIONS: Record<LifecycleEvent, Transition> = {
   readdress: { from: ["received", "on_hold", "approved", "processing"], to: "same", guards: [parcelsStopped] },
   after_sales: { from: ["shipped", "delivered", "completed"], to: "same", guards: [notArchived] },
   reroute: { from: ["processing"], to: "same" },
+  // A customer's personal data is erased (a privacy request) in every status, archived too: a right of the person, not a step of the order.
+  erase: { from: [...ORDER_STATUSES], to: "same" },
 };
 
 export const TERMINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(["completed", "cancelled"]);

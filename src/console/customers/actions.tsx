@@ -201,7 +201,8 @@ export async function erase(c: ConsoleContext, id: string): Promise<Response> {
   const { s } = screen;
   const reason = formValue(c, "reason");
   if (!reason) return eraseConfirmPage(c, id, { reason, refusal: { status: 422, top: s.fix_below, fields: { reason: s.reason_required } } });
-  const r = await api<{ orders: number }>(c, `/v1/customers/${encodeURIComponent(id)}/erase`, { body: { reason } });
+  const r = await api<{ orders: number; orders_remaining: number }>(c, `/v1/customers/${encodeURIComponent(id)}/erase`, { body: { reason } });
   if (!r.ok) return r.status === 404 ? notFoundPage(c) : eraseConfirmPage(c, id, { reason, refusal: refusalOf(screen, r) });
-  return doneRedirect(c, customerPath(id), { kind: "ok", text: fill(s.erased_ok, { orders: count(r.body.orders, screen.ui.lang) }) });
+  const done = { orders: count(r.body.orders, screen.ui.lang), remaining: count(r.body.orders_remaining, screen.ui.lang), id };
+  return doneRedirect(c, customerPath(id), { kind: "ok", text: fill(r.body.orders_remaining > 0 ? s.erased_partly : s.erased_ok, done) });
 }

@@ -117,11 +117,16 @@ function Facts({ screen, p, tz, storeName }: { screen: Screen; p: ProfileView; t
           <dd>{f.first_order_at ? date(f.first_order_at, tz, ui.lang) : s.none}</dd>
           <dt>{s.last_order}</dt>
           <dd>{f.last_order_at ? date(f.last_order_at, tz, ui.lang) : s.none}</dd>
-          <dt>{s.segment}</dt>
-          <dd>
-            <SegmentBadge s={s} segment={p.rfm?.segment} />
-            {p.rfm ? <span class="muted"> {fill(s.rfm_scores, { r: p.rfm.recency, f: p.rfm.frequency, m: p.rfm.monetary })}</span> : null}
-          </dd>
+          {/* Segments rank customers across every store: not shown to someone who sees some of them. */}
+          {ui.principal.stores === "*" ? (
+            <>
+              <dt>{s.segment}</dt>
+              <dd>
+                <SegmentBadge s={s} segment={p.rfm?.segment} />
+                {p.rfm ? <span class="muted"> {fill(s.rfm_scores, { r: p.rfm.recency, f: p.rfm.frequency, m: p.rfm.monetary })}</span> : null}
+              </dd>
+            </>
+          ) : null}
         </dl>
         <p class="hint">{s.figures_hint}</p>
       </section>

@@ -33,6 +33,8 @@ export async function customersListPage(c: ConsoleContext): Promise<Response> {
   const [list, formats] = await Promise.all([api<{ data: CustomerRow[]; next_cursor: string | null }>(c, "/v1/customers", { query: { ...f, cursor, limit: 50 } }), formatsOf(c)]);
   const rows = list.ok ? list.body.data : [];
   const mayExport = allows(ui.principal, "customers:export");
+  // Segments rank customers across every store: someone who sees some stores gets figures of theirs only, and no segment (the API refuses the filter).
+  const segments = ui.principal.stores === "*";
   return customersPage(
     c,
     screen,
@@ -44,17 +46,19 @@ export async function customersListPage(c: ConsoleContext): Promise<Response> {
         <Field id="q" label={s.search} hint={s.search_hint} value={f.q} maxlength={200} />
         <Field id="country" label={s.country} hint={s.country_hint} value={f.country} maxlength={2} />
         <Field id="tag" label={s.tag} value={f.tag} maxlength={40} />
-        <div class="field">
-          <label for="segment">{s.segment}</label>
-          <select id="segment" name="segment">
-            <option value="">{s.any_segment}</option>
-            {RFM_SEGMENTS.map((k) => (
-              <option value={k} selected={k === f.segment}>
-                {(s as Record<string, string>)[`seg_${k}`]}
-              </option>
-            ))}
-          </select>
-        </div>
+        {segments ? (
+          <div class="field">
+            <label for="segment">{s.segment}</label>
+            <select id="segment" name="segment">
+              <option value="">{s.any_segment}</option>
+              {RFM_SEGMENTS.map((k) => (
+                <option value={k} selected={k === f.segment}>
+                  {(s as Record<string, string>)[`seg_${k}`]}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <div class="field">
           <label for="status">{s.status}</label>
           <select id="status" name="status">
@@ -88,7 +92,7 @@ export async function customersListPage(c: ConsoleContext): Promise<Response> {
                 </th>
                 <th scope="col">{s.spent}</th>
                 <th scope="col">{s.last_order}</th>
-                <th scope="col">{s.segment}</th>
+                {segments ? <th scope="col">{s.segment}</th> : null}
                 <th scope="col">{s.tags}</th>
               </tr>
             </thead>
@@ -113,9 +117,11 @@ export async function customersListPage(c: ConsoleContext): Promise<Response> {
                     <Amounts list={r.spent} lang={ui.lang} empty={s.none} />
                   </td>
                   <td data-label={s.last_order}>{r.last_order_at ? date(r.last_order_at, formats.timeZone, ui.lang) : s.none}</td>
-                  <td data-label={s.segment}>
-                    <SegmentBadge s={s} segment={r.rfm?.segment} />
-                  </td>
+                  {segments ? (
+                    <td data-label={s.segment}>
+                      <SegmentBadge s={s} segment={r.rfm?.segment} />
+                    </td>
+                  ) : null}
                   <td data-label={s.tags}>{r.tags.length ? r.tags.join(", ") : s.none}</td>
                 </tr>
               ))}

@@ -62,6 +62,8 @@ export const orders = sqliteTable(
     completedAt: integer("completed_at"),
     cancelledAt: integer("cancelled_at"),
     archivedAt: integer("archived_at"),
+    /** When the customer's personal data on this order was erased (src/customers/erase-order-stage.ts): edits of the contact or address are refused from then on. */
+    personalDataErasedAt: integer("personal_data_erased_at"),
     /** After-sales requests not yet closed: while any is open, the order does not complete (kept by the order object). */
     openAfterSales: integer("open_after_sales").notNull().default(0),
   },

@@ -1,0 +1,1 @@
+ALTER TABLE `orders` ADD `personal_data_erased_at` integer;
