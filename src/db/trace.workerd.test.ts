@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as schema from "./schema";
-import { tracedD1 } from "./trace";
+import { routeLabel, traceEntry, tracedD1 } from "./trace";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -14,7 +14,25 @@ describe("the D1 trace", () => {
     expect(await db.prepare("SELECT ?1 + 1 AS n").bind(41).first<{ n: number }>()).toEqual({ n: 42 });
     const [a, b] = await db.batch([db.prepare("SELECT 1 AS n"), db.prepare("SELECT ?1 AS s").bind("x")]);
     expect([a!.results, b!.results]).toEqual([[{ n: 1 }], [{ s: "x" }]]);
-    expect(lines).toEqual(["[d1] 1 SELECT ?1 + 1 AS n", "[d1] 2 SELECT 1 AS n", "[d1] + SELECT ?1 AS s"]);
+    // Outside any entry (a route, a queue, a cron, an object's stage) a round trip is "@unlabelled".
+    expect(lines).toEqual(["[d1] 1 @unlabelled SELECT ?1 + 1 AS n", "[d1] 2 @unlabelled SELECT 1 AS n", "[d1] + SELECT ?1 AS s"]);
+  });
+
+  it("names the entry a round trip ran under, routes with their ids as {id}", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "warn").mockImplementation((line: string) => void lines.push(...line.split("\n")));
+    const db = tracedD1(env.DB);
+    const label = () => routeLabel("POST", "/v1/shipments/shp_01M91K06G5490P13D77RDVKXQN/pack");
+    await traceEntry({ D1_TRACE: "1" }, label, () => db.prepare("SELECT 1 AS n").first());
+    // Without tracing on, nothing is labelled (the label is not even made).
+    await traceEntry(
+      {},
+      () => {
+        throw new Error("not called");
+      },
+      () => db.prepare("SELECT 2 AS n").first(),
+    );
+    expect(lines).toEqual(["[d1] 1 @POST_/v1/shipments/{id}/pack SELECT 1 AS n", "[d1] 1 @unlabelled SELECT 2 AS n"]);
   });
 
   it("serves drizzle, batches included", async () => {
@@ -24,7 +42,7 @@ describe("the D1 trace", () => {
     const [stores, orders] = await db.batch([db.select({ id: schema.stores.id }).from(schema.stores).limit(1), db.select({ id: schema.orders.id }).from(schema.orders).limit(1)]);
     expect(Array.isArray(stores) && Array.isArray(orders)).toBe(true);
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^\[d1\] 2 select "id" from "stores" limit \?$/);
+    expect(lines[0]).toMatch(/^\[d1\] 2 @unlabelled select "id" from "stores" limit \?$/);
     expect(lines[1]).toMatch(/^\[d1\] \+ select "id" from "orders" limit \?$/);
   });
 });
