@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """
-Builds the CJK font our PDFs embed (src/lib/fonts/noto-sans-sc-subset.ttf.bin: TrueType, named .bin so wrangler and the Workers vitest pool load it as a Data module, an ArrayBuffer, by their default rules) from Noto Sans CJK SC, once, at build
-time; the result is committed. The full collection is 19 MB, far too big for a Worker; the subset keeps:
+Builds the CJK font our PDFs embed, src/lib/fonts/noto-sans-sc-subset.ttf.bin, from Noto Sans CJK SC, once, at build
+time; the result is committed (docs/pdf-fonts.md). TrueType, named .bin so wrangler and the Workers vitest pool both
+load it as a Data module (an ArrayBuffer) by their default rules. The full collection is 19 MB, far too big for a
+Worker; the subset keeps:
 
 - every character of GB 2312 (6,763 Simplified Chinese characters, which cover nearly all of the 3,500 of level 1
   of the 通用规范汉字表, plus GB 2312's own punctuation, full-width forms, kana, Greek, Cyrillic, box drawing), taken
@@ -11,9 +13,9 @@ time; the result is committed. The full collection is 19 MB, far too big for a W
 
 The list is written to src/lib/fonts/noto-sans-sc-subset.chars.txt (committed, so a review sees what changed).
 Layout tables and hints are dropped: pdf-lib draws one glyph per character, left to right. The outlines are then
-converted from CFF to TrueType (quadratic, within 1 unit of 1000 per em): pdf-lib's font subsetter (fontkit) writes
-broken CID-keyed CFF fonts (poppler: "Embedded font file may be invalid") and is several times slower on CFF, while
-its TrueType subset is what pdf-lib is used with everywhere.
+converted from CFF to TrueType (quadratic, within 1 unit of 1000 per em): pdf-lib's font subsetter (@pdf-lib/fontkit)
+writes invalid CID-keyed CFF fonts (poppler: "Embedded font file may be invalid"; nothing shows). The output is the
+same bytes on every run (the source's timestamps are kept).
 
 Needs fontTools (Debian: apt-get install -y python3-fonttools). Run: /usr/bin/python3 scripts/subset-cjk-font.py
 """
@@ -62,7 +64,7 @@ def face_index(path, family):
 
 def to_truetype(path):
     """CFF outlines to glyf/loca, in place (after fontTools' Snippets/otf2ttf.py)."""
-    font = TTFont(path)
+    font = TTFont(path, recalcTimestamp=False)
     order = font.getGlyphOrder()
     glyphs = font.getGlyphSet()
     glyf = newTable("glyf")
