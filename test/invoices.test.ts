@@ -2,6 +2,7 @@
 import { env, exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
+import { pdfFonts, pdfText } from "./pdf-helpers";
 import { approvedOrder } from "./processing-helpers";
 
 let store: { id: string };
@@ -141,5 +142,80 @@ describe("invoices", () => {
     expect((await issue(o.id, finance)).status).toBe(201);
     expect((await api(`/v1/orders/${o.id}/invoice`, { key: owner })).status).toBe(200);
     expect((await api(`/v1/orders/${o.id}/invoice`, { key: analyst })).status).toBe(403);
+  });
+});
+
+describe("invoice PDFs in Chinese", () => {
+  const pdfOf = async (orderId: string) =>
+    new Uint8Array(await (await exports.default.fetch(`http://oms.test/v1/orders/${orderId}/invoice.pdf`, { headers: { authorization: `Bearer ${ADMIN}` } })).arrayBuffer());
+
+  it("embed the Chinese font, subset, and print the buyer, address and item as written, not as ?", async () => {
+    const s = await createStore(unique("cn-shop"), "CNY");
+    await createProduct(s.id, "TEE-CN", { name: "纯棉T恤" });
+    await api(`/v1/stores/${s.id}`, { method: "PATCH", body: { invoicing: { legal_name: "杭州织造有限公司", address: "杭州市西湖区文三路90号" } } });
+    const o = await approvedOrder(s.id, {
+      currency: "CNY",
+      customer: { name: "张三", email: "zhangsan@example.cn" },
+      shipping_address: { name: "张三", line1: "浦东新区世纪大道100号", city: "上海市", postal_code: "200120", country: "CN" },
+      lines: [{ sku: "TEE-CN", quantity: 2, unit_price: "99.00" }],
+      shipping_amount: "10.00",
+    });
+    const r = await issue(o.id);
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.document.lines[0].name).toBe("纯棉T恤");
+
+    const bytes = await pdfOf(o.id);
+    const fonts = await pdfFonts(bytes);
+    expect(fonts).toEqual(["Helvetica", "Helvetica-Bold", expect.stringMatching(/^NotoSansCJKsc-Regular/)]);
+    const shown = await pdfText(bytes);
+    const text = shown.map((t) => t.text);
+    for (const line of ["张三", "浦东新区世纪大道100号", "上海市", "纯棉T恤", "杭州织造有限公司", "杭州市西湖区文三路90号"]) expect(text).toContain(line);
+    expect(text.join("\n")).not.toContain("?");
+    // Latin text stays in Helvetica; only the lines with Chinese are drawn in the embedded font.
+    expect(shown.find((t) => t.text === "INVOICE")?.font).toBe("Helvetica-Bold");
+    expect(shown.find((t) => t.text === "张三")?.font).toMatch(/NotoSansCJKsc/);
+    // Subset: the PDF carries the glyphs it prints, not the 2 MB font.
+    expect(bytes.length).toBeLessThan(60_000);
+  });
+
+  it("leave a Latin-only invoice in Helvetica alone, and print a character no font has as ?", async () => {
+    const latin = await approvedOrder(store.id, {
+      shipping_address: { name: "Zoë Ångström", line1: "Drottninggatan 1", city: "Göteborg", postal_code: "411 14", country: "SE" },
+    });
+    await issue(latin.id);
+    const latinPdf = await pdfOf(latin.id);
+    expect(await pdfFonts(latinPdf)).toEqual(["Helvetica", "Helvetica-Bold"]);
+    expect((await pdfText(latinPdf)).map((t) => t.text)).toContain("Zoë Ångström");
+
+    // Hangul is not in the subset (Simplified Chinese, kana, Latin): it prints as "?" beside the Chinese it has.
+    const mixed = await approvedOrder(store.id, { shipping_address: { name: "王芳 김민수", line1: "1 Main St", city: "Springfield", postal_code: "12345", country: "US" } });
+    await issue(mixed.id);
+    const text = (await pdfText(await pdfOf(mixed.id))).map((t) => t.text);
+    expect(text).toContain("王芳 ???");
+  });
+
+  it("time: a Chinese invoice against a Latin one (logged, not asserted)", async () => {
+    const s = await createStore(unique("cn-bench"), "CNY");
+    await createProduct(s.id, "TEE-CN", { name: "纯棉T恤 白色 XL" });
+    const cn = await approvedOrder(s.id, {
+      currency: "CNY",
+      customer: { name: "李四", email: "lisi@example.cn" },
+      shipping_address: { name: "李四", line1: "天河区体育西路191号", city: "广州市", postal_code: "510620", country: "CN" },
+      lines: [{ sku: "TEE-CN", quantity: 1, unit_price: "59.00" }],
+    });
+    const en = await approvedOrder(store.id);
+    await issue(cn.id);
+    await issue(en.id);
+    const time = async (id: string) => {
+      const runs: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t = performance.now();
+        await pdfOf(id);
+        runs.push(performance.now() - t);
+      }
+      return runs.map((ms) => ms.toFixed(0)).join(", ");
+    };
+    // workerd freezes the clock during pure computation; the figures move only across I/O, which the fetch is.
+    console.log(`invoice.pdf ms, Chinese: ${await time(cn.id)}; Latin: ${await time(en.id)}`);
   });
 });

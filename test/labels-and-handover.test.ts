@@ -14,6 +14,7 @@ import { createLabel } from "../src/logistics/create-label";
 import { httpCarrier } from "../src/logistics/carriers/http-carrier";
 import type { Principal } from "../src/http/auth";
 import { api, createKey, createStore, principalOf, unique } from "./helpers";
+import { pdfFonts, pdfText } from "./pdf-helpers";
 import { labelDirectly, packedOrder, packShipment } from "./logistics-helpers";
 import { allocatedOrder, count, ledgerOk, level, stockedWarehouse } from "./processing-helpers";
 
@@ -101,12 +102,30 @@ describe("labels from the sandbox carrier (a store without a config of its own)"
     const doc = await PDFDocument.load(pdf.bytes);
     expect(doc.getPageCount()).toBe(1);
     expect(doc.getPage(0).getSize()).toEqual({ width: 288, height: 432 });
+    // A Latin address embeds no font: Helvetica only, as before Chinese labels.
+    expect(await pdfFonts(pdf.bytes)).toEqual(["Helvetica", "Helvetica-Bold"]);
     const bars = await barsOnPage(pdf.bytes, 0);
     expect(bars.length).toBeGreaterThan(20);
     expect(scan(bars)).toBe(r.body.tracking_number);
   });
 
-  it("prints a page per package, and a name the font cannot draw does not break the label", async () => {
+  it("prints a Chinese address in the embedded Chinese font, not as ?", async () => {
+    const { shipmentId } = await packedOrder(store.id, {
+      address: { name: "张三", line1: "浦东新区世纪大道100号", city: "上海市", region: "上海", postal_code: "200120", country: "CN" },
+    });
+    const r = await api(`/v1/shipments/${shipmentId}/label`, { body: {} });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const pdf = await pdfOf(shipmentId);
+    expect(await pdfFonts(pdf.bytes)).toEqual(["Helvetica", "Helvetica-Bold", expect.stringMatching(/^NotoSansCJKsc-Regular/)]);
+    const shown = await pdfText(pdf.bytes);
+    expect(shown.find((t) => t.text === "张三")?.font).toMatch(/^NotoSansCJKsc/);
+    expect(shown.map((t) => t.text)).toContain("浦东新区世纪大道100号");
+    expect(shown.map((t) => t.text).join("\n")).not.toContain("?");
+    // The barcode is drawn as before.
+    expect(scan(await barsOnPage(pdf.bytes, 0))).toBe(r.body.tracking_number);
+  });
+
+  it("prints a page per package, and a name in two scripts prints in full", async () => {
     const { shipmentId } = await packedOrder(store.id, { address: { name: "陈美 Mäya Çhen" } });
     await env.DB.prepare("UPDATE shipments SET packages = ? WHERE id = ?")
       .bind(
@@ -123,6 +142,7 @@ describe("labels from the sandbox carrier (a store without a config of its own)"
     const pdf = await pdfOf(shipmentId);
     expect((await PDFDocument.load(pdf.bytes)).getPageCount()).toBe(2);
     expect(scan(await barsOnPage(pdf.bytes, 1))).toBe(r.body.tracking_number);
+    expect((await pdfText(pdf.bytes)).filter((t) => t.text === "陈美 Mäya Çhen")).toHaveLength(2);
   });
 
   it("encodes any tracking number's bars so ZXing reads them back", () => {

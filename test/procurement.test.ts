@@ -13,6 +13,7 @@ import { transport } from "../src/lib/outbound-transport";
 import { consumeBatch } from "../src/outbox/consume";
 import { verify } from "../src/lib/standard-webhooks";
 import { ADMIN, api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
+import { pdfFonts, pdfText } from "./pdf-helpers";
 import { count, createBin, createWarehouse, level, waitFor } from "./processing-helpers";
 
 let store: { id: string };
@@ -645,6 +646,22 @@ describe("sending a submitted order to its supplier", () => {
     expect(new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5))).toBe("%PDF-");
     const key = await createKey("analyst", [other.id]);
     expect((await api(`/v1/purchase-orders/${po.id}/pdf`, { key })).status).toBe(404);
+  });
+
+  it("prints a Chinese supplier and terms in the embedded Chinese font, and a Latin one in Helvetica only", async () => {
+    const pdfOf = async (id: string) =>
+      new Uint8Array(await (await exports.default.fetch(`http://oms.test/v1/purchase-orders/${id}/pdf`, { headers: { authorization: `Bearer ${ADMIN}` } })).arrayBuffer());
+    const cn = await supplier({ name: unique("绍兴纺织品有限公司"), contact_name: "王经理", payment_terms: "月结30天" });
+    const cnPdf = await pdfOf((await purchaseOrder(cn.id, [{ sku: skuA, quantity: 3, unit_cost: "1.50" }], { submit: false })).id);
+    expect(await pdfFonts(cnPdf)).toEqual(["Helvetica", "Helvetica-Bold", expect.stringMatching(/^NotoSansCJKsc-Regular/)]);
+    const text = (await pdfText(cnPdf)).map((t) => t.text);
+    expect(text).toEqual(expect.arrayContaining(["王经理", "Payment terms: 月结30天"]));
+    expect(text.join("\n")).not.toContain("?");
+    const latin = await supplier({ name: unique("Leaf & Co") });
+    expect(await pdfFonts(await pdfOf((await purchaseOrder(latin.id, [{ sku: skuA, quantity: 1, unit_cost: "1.00" }], { submit: false })).id))).toEqual([
+      "Helvetica",
+      "Helvetica-Bold",
+    ]);
   });
 });
 

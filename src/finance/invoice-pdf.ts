@@ -2,17 +2,18 @@
  * An invoice as the customer receives it: one A4 document (more pages when
  * the lines do not fit) with the number and date, seller and buyer, the
  * lines, shipping, discount, tax and total, in the order's currency. pdf-lib
- * with Helvetica like the purchase order and the label: text it cannot draw
- * prints as "?" (a CJK font is not embedded yet).
+ * with Helvetica like the purchase order and the label, and Noto Sans SC
+ * embedded (subset to the glyphs used) when a name, address or item is in
+ * Chinese or Japanese kana (src/lib/pdf-fonts.ts).
  */
 import { A4, GREY, Sheet } from "../lib/pdf-sheet";
 import type { InvoiceDocument } from "./invoice-rules";
 
 export async function invoicePdf(invoice: { numberText: string; issuedAt: number }, doc: InvoiceDocument): Promise<Uint8Array> {
-  const sh = await Sheet.create(`Invoice ${invoice.numberText}`);
+  const sh = await Sheet.create(`Invoice ${invoice.numberText}`, doc);
   const { M, W } = A4;
-  sh.text("INVOICE", M, 18, sh.bold);
-  sh.right(invoice.numberText, W - M, 12, sh.bold);
+  sh.text("INVOICE", M, 18, true);
+  sh.right(invoice.numberText, W - M, 12, true);
   sh.y -= 20;
   sh.right(`Issued ${new Date(invoice.issuedAt).toISOString().slice(0, 10)}`, W - M);
   sh.y -= 14;
@@ -39,9 +40,9 @@ export async function invoicePdf(invoice: { numberText: string; issuedAt: number
     120,
   );
   sh.y -= 6;
-  const sum = (label: string, amount: string, f = sh.font, size = 10) => {
-    sh.right(label, priceX, size, f);
-    sh.right(amount, amountX, size, f);
+  const sum = (label: string, amount: string, bold = false, size = 10) => {
+    sh.right(label, priceX, size, bold);
+    sh.right(amount, amountX, size, bold);
     sh.y -= 16;
   };
   sum("Subtotal", doc.subtotal);
@@ -49,8 +50,8 @@ export async function invoicePdf(invoice: { numberText: string; issuedAt: number
   sum("Shipping", doc.shipping);
   sum("Tax", doc.tax);
   sh.y -= 4;
-  sum(`Total ${doc.currency}`, doc.total, sh.bold, 12);
+  sum(`Total ${doc.currency}`, doc.total, true, 12);
   sh.y -= 12;
-  sh.text(`Payment: ${doc.payment_status.replace("_", " ")}`, M, 10, sh.font, GREY);
+  sh.text(`Payment: ${doc.payment_status.replace("_", " ")}`, M, 10, false, GREY);
   return sh.save();
 }

@@ -2,9 +2,9 @@
  * A purchase order as the supplier receives it: one A4 document (more pages
  * when the lines do not fit) with who orders, the supplier, where to deliver
  * and by when, the lines with the supplier's codes, quantities, prices and
- * totals, the payment terms and the note. pdf-lib with Helvetica, as the
- * shipping label (src/logistics/label-pdf.ts): characters outside its
- * WinAnsi set print as "?", never a failure.
+ * totals, the payment terms and the note. pdf-lib with Helvetica, and Noto
+ * Sans SC embedded when a name or note is in Chinese (src/lib/pdf-fonts.ts);
+ * a character neither font has prints as "?", never a failure.
  */
 import { A4, Sheet } from "../lib/pdf-sheet";
 
@@ -24,10 +24,10 @@ export type PurchaseOrderDocument = {
 const day = (ms: number | null) => (ms === null ? "-" : new Date(ms).toISOString().slice(0, 10));
 
 export async function purchaseOrderPdf(doc: PurchaseOrderDocument): Promise<Uint8Array> {
-  const sh = await Sheet.create(`Purchase order ${doc.id}`);
+  const sh = await Sheet.create(`Purchase order ${doc.id}`, doc);
   const { M, W } = A4;
-  sh.text("PURCHASE ORDER", M, 18, sh.bold);
-  sh.right(doc.id, W - M, 11, sh.bold);
+  sh.text("PURCHASE ORDER", M, 18, true);
+  sh.right(doc.id, W - M, 11, true);
   sh.y -= 22;
   sh.text(doc.storeName, M, 11);
   sh.right(`Submitted ${day(doc.submittedAt)}   Due ${day(doc.expectedAt)}`, W - M, 10);
@@ -50,12 +50,12 @@ export async function purchaseOrderPdf(doc: PurchaseOrderDocument): Promise<Uint
     doc.lines.map((l) => [String(l.lineNo), l.sku, l.supplierSku ?? "", String(l.quantity), l.unitCost, l.total]),
   );
   sh.y -= 6;
-  sh.right(`Total ${doc.currency} ${doc.total}`, W - M, 12, sh.bold);
+  sh.right(`Total ${doc.currency} ${doc.total}`, W - M, 12, true);
   sh.y -= 28;
   if (s.paymentTerms) {
-    sh.text(`Payment terms: ${s.paymentTerms}`, M);
+    sh.text(sh.fonts.clip(`Payment terms: ${s.paymentTerms}`, 10, W - 2 * M), M);
     sh.y -= 16;
   }
-  if (doc.note) sh.text(`Note: ${doc.note.slice(0, 120)}`, M);
+  if (doc.note) sh.text(sh.fonts.clip(`Note: ${doc.note.slice(0, 120)}`, 10, W - 2 * M), M);
   return sh.save();
 }
