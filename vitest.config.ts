@@ -96,6 +96,17 @@ const workerdProject = (name: string, isolate: boolean, include: string[], exclu
 const workerd = workerdProject("workerd", true, ["test/**/*.test.ts", "src/**/*.workerd.test.ts"]);
 
 const domain = defineProject({
+  // A `.bin` import is a Data module in the Worker (an ArrayBuffer, wrangler's default rule): the same here, read
+  // from the file, for the pure tests whose modules import one (the PDFs' CJK font) without drawing with it.
+  plugins: [
+    {
+      name: "binary-data-modules",
+      load: (id: string) =>
+        id.endsWith(".bin")
+          ? `import { readFileSync } from "node:fs"; const b = readFileSync(${JSON.stringify(id)}); export default b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);`
+          : null,
+    },
+  ],
   test: {
     name: "domain",
     environment: "node",
