@@ -14,9 +14,8 @@
  */
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { constraintFailed, database } from "../db/client";
+import { constraintFailed } from "../db/client";
 import { bins, serviceTasks, shipmentItems, shipments } from "../db/schema";
-import type { Env } from "../env";
 import { addOnHand, changeLevel, insertMovements, isStockShortage, type MovementInput } from "../inventory/stock";
 import { newId } from "../lib/ids";
 import type { ShipmentFact, TaskFact } from "../orders/lifecycle";
