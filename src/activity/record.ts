@@ -66,21 +66,30 @@ export const ACTIVITY_COALESCE_MS = 100;
 
 /** Rows waiting for the next write. Plain data only: the write itself runs in the one request that started it. */
 let waiting: ActivityRow[] = [];
+/** When the request that owns the next write took it on. */
+let ownedSince = 0;
+/** An owner that has not written by then is taken to be gone (its request cut short): the next request takes over. */
+const OWNER_GIVES_UP_MS = 5_000;
 
 /**
  * Adds rows to the next coalesced write. The first request to add to an
  * empty buffer owns the write (kept alive by its `waitUntil`); the others
  * only hand over their rows, so no request waits on I/O another started.
+ * Whoever writes takes the whole buffer at once, so a row is written by one
+ * owner only, even when a late one wakes after another took over.
  */
 export function queueActivityRows(env: Env, ctx: Pick<ExecutionContext, "waitUntil">, rows: ActivityRow[]): void {
-  const owner = waiting.length === 0;
+  const now = Date.now();
+  const owner = waiting.length === 0 || now - ownedSince > OWNER_GIVES_UP_MS;
   waiting.push(...rows);
   if (!owner) return;
+  ownedSince = now;
   ctx.waitUntil(
     (async () => {
       await new Promise((r) => setTimeout(r, ACTIVITY_COALESCE_MS));
       const batch = waiting;
       waiting = [];
+      if (!batch.length) return; // another owner took them
       await recordActivityRows(env, batch).catch((err) => console.error(`activity log write of ${batch.length} rows failed`, err));
     })(),
   );
