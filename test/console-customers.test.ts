@@ -6,33 +6,14 @@
  * what each position sees and is refused (no button, and a 403 page for a
  * direct POST, with nothing written).
  */
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { linkChangedOrders } from "../src/customers/link-orders";
-import { recountDirty } from "../src/customers/refresh-customers";
 import { flashOf, openPage, postForm, signedIn, textOf } from "./console-helpers";
+import { sync, person } from "./customer-helpers";
 import { api, createOrder, createProduct, createStore, unique } from "./helpers";
 
 let storeA: { id: string };
 let storeB: { id: string };
 
-/** What the rollup cron does for customers, at once (see test/customers.test.ts). */
-async function sync() {
-  while ((await linkChangedOrders(env, { upTo: Date.now() + 1000, limit: 200 })) > 0);
-  while ((await recountDirty(env, { limit: 200 })) > 0);
-}
-
-const person = () => {
-  const tag = unique("p").replace(/[^a-z0-9]/gi, "");
-  const digits = String(Math.floor(Math.random() * 9_000_000) + 1_000_000);
-  return {
-    email: `${tag}@example.com`,
-    phone: `+1 415 ${digits.slice(0, 3)} ${digits.slice(3, 7)}`,
-    national: `415-${digits.slice(0, 3)}-${digits.slice(3, 7)}`,
-    name: `Ada ${tag}`,
-    word: tag,
-  };
-};
 type Person = ReturnType<typeof person>;
 const customerOf = (p: Person) => ({ customer: { name: p.name, email: p.email, phone: p.phone } });
 

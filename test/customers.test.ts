@@ -5,27 +5,15 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { linkChangedOrders } from "../src/customers/link-orders";
 import { backfillLinks } from "../src/customers/link-orders";
-import { recountDirty } from "../src/customers/refresh-customers";
 import { eraseCustomer } from "../src/customers/erase-customer";
+import { sync, person } from "./customer-helpers";
 import { api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { approvedOrder } from "./processing-helpers";
 
 let storeA: { id: string };
 let storeB: { id: string };
 
-/** What the rollup cron does for customers, now and until caught up (without the lag, and without the backfill's walk of every order). */
-async function sync() {
-  while ((await linkChangedOrders(env, { upTo: Date.now() + 1000, limit: 200 })) > 0);
-  while ((await recountDirty(env, { limit: 200 })) > 0);
-}
-
-const person = () => {
-  const tag = unique("p").replace(/[^a-z0-9]/gi, "");
-  const digits = String(Math.floor(Math.random() * 9_000_000) + 1_000_000);
-  return { email: `${tag}@example.com`, phone: `+1 415 ${digits.slice(0, 3)} ${digits.slice(3, 7)}`, e164: `+1415${digits.slice(0, 7)}`, name: `Ada ${tag}` };
-};
 const customerOf = (p: { name: string; email?: string | null; phone?: string | null }) => ({ customer: { name: p.name, email: p.email ?? null, phone: p.phone ?? null } });
 const find = async (q: string, key?: string) => (await api(`/v1/customers?q=${encodeURIComponent(q)}`, key ? { key } : {})).body.data as any[];
 const one = async (q: string) => {
