@@ -11,7 +11,7 @@
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { openPage, postForm, signedIn } from "./console-helpers";
 import { mintLink, openLink } from "./customer-visit";
-import { api, createOrder, createProduct, createStore, orderBody, transition, unique } from "./helpers";
+import { api, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
 
 const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 const bookmarkOf = (r: { headers: Headers }) => r.headers.get("x-d1-bookmark");

@@ -43,9 +43,8 @@ const isBookmark = (from: ReadsFrom | null | "invalid"): from is string => typeo
 export function newerBookmark(a: string | null | undefined, b: string | null | undefined): string | null {
   const x = a && BOOKMARK.test(a) ? a : null;
   const y = b && BOOKMARK.test(b) ? b : null;
-  if (!x) return y;
-  if (!y) return x;
-  return x > y ? x : y;
+  if (!x || (y && y > x)) return y;
+  return x;
 }
 
 const SAFE = new Set(["GET", "HEAD"]);
