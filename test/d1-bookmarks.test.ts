@@ -32,8 +32,8 @@ describe("x-d1-bookmark on the API", () => {
     const r = await api(`/v1/orders?store_id=${store.id}`);
     expect(r.status).toBe(200);
     expect(bookmarkOf(r)).toMatch(BOOKMARK);
-    // So do reports, the event feed and the catalogue, each on its own request's session.
-    for (const path of ["/v1/events?limit=1", "/v1/products?limit=1", "/v1/reports/freshness"]) {
+    // So do reports, the event feed, the catalogue and stock for display, each on its own request's session.
+    for (const path of ["/v1/events?limit=1", "/v1/products?limit=1", "/v1/reports/freshness", "/v1/stock?sku=TEA-1"]) {
       const other = await api(path);
       expect(other.status, path).toBe(200);
       expect(bookmarkOf(other), path).toMatch(BOOKMARK);
