@@ -56,6 +56,13 @@ test("an admin filters to held orders, saves the view, acts on an order and expo
     await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Approve", exact: true }).click()]);
     await page.getByText("Done: Approve.").waitFor();
     assert.equal((await ctx.server.api(`/v1/orders/${b.id}`)).body.status, "approved");
+    // The browser keeps the action's D1 bookmark (HttpOnly, the console's path), so the page it lands on, and the
+    // next, read from a replica at least that new (docs/api.md, "Read replicas").
+    const bookmark = (await page.context().cookies()).find((c) => c.name === "oms_d1_bookmark");
+    assert.ok(bookmark, "the bookmark cookie is set");
+    assert.match(bookmark.value, /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/);
+    assert.equal(bookmark.path, "/console");
+    assert.equal(bookmark.httpOnly, true);
     // Hold it again with a reason, through its form.
     await page.getByLabel("Reason for holding").fill("customer called back");
     await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Hold", exact: true }).click()]);
