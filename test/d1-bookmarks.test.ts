@@ -8,6 +8,7 @@
  * session is served by the primary and a bookmark never makes a read wait), so that a replica behind a bookmark
  * waits for it, and what a lagging replica shows without one, are Cloudflare's to keep (docs/deployment.md).
  */
+import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { openPage, postForm, signedIn } from "./console-helpers";
 import { mintLink, openLink } from "./customer-visit";
@@ -70,6 +71,21 @@ describe("x-d1-bookmark on the API", () => {
     const created = await api("/v1/orders", { body: orderBody(store.id) });
     expect(created.status).toBe(201);
     expect(bookmarkOf(created)).toBeNull();
+  });
+
+  it("a write whose bookmark cannot be had still answers as it succeeded, without one", async () => {
+    const s = await createStore(unique("no-bookmark"));
+    const withSession = env.DB.withSession.bind(env.DB);
+    vi.spyOn(env.DB, "withSession").mockImplementation((from) => {
+      if (from === "first-primary") throw new Error("D1 is unreachable for a moment");
+      return withSession(from);
+    });
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const created = await api("/v1/orders", { body: orderBody(s.id), ...withBookmark("first-unconstrained") });
+    vi.restoreAllMocks();
+    expect(created.status).toBe(201);
+    expect(bookmarkOf(created)).toBeNull();
+    expect((await ordersOf(s.id)).map((o) => o.id)).toEqual([created.body.id]);
   });
 
   it("an empty header is no header; first-primary is accepted", async () => {

@@ -49,6 +49,20 @@ export function newerBookmark(a: string | null | undefined, b: string | null | u
 
 const SAFE = new Set(["GET", "HEAD"]);
 
+/**
+ * The primary's bookmark after a write, or null when it cannot be had: the write is done, and a failed `SELECT 1`
+ * must not turn its answer into a 500 (a client would retry what already happened). The next read is then merely
+ * not guaranteed to see it.
+ */
+async function bookmarkAfterWrite(c: Context): Promise<string | null> {
+  try {
+    return await primaryBookmark(c.env);
+  } catch (err) {
+    console.warn(`no D1 bookmark after ${c.req.method} ${c.req.path}; answering without one`, err);
+    return null;
+  }
+}
+
 /** A refused write wrote nothing (the house rule every route's tests assert), so only a success needs a new bookmark. */
 const succeeded = (res: Response) => res.status < 400;
 
@@ -76,7 +90,7 @@ export const apiBookmarks: MiddlewareHandler = async function apiBookmarks(c, ne
   } else {
     await onPrimary(next);
     // Asked for (the header came, whatever its value) and something may have been written: the primary's bookmark.
-    bookmark = sent !== undefined && succeeded(c.res) ? await primaryBookmark(c.env) : isBookmark(from) ? from : null;
+    bookmark = sent !== undefined && succeeded(c.res) ? await bookmarkAfterWrite(c) : isBookmark(from) ? from : null;
   }
   if (bookmark) setHeader(c, BOOKMARK_HEADER, bookmark);
 };
@@ -104,7 +118,7 @@ export function cookieBookmarks({ path, reads }: { path: string; reads: boolean 
       c.set("d1Bookmark", newerBookmark(c.get("d1Bookmark"), opened.bookmark));
     } else {
       await onPrimary(next);
-      if (reads && succeeded(c.res)) c.set("d1Bookmark", newerBookmark(c.get("d1Bookmark"), await primaryBookmark(c.env)));
+      if (reads && succeeded(c.res)) c.set("d1Bookmark", newerBookmark(c.get("d1Bookmark"), await bookmarkAfterWrite(c)));
     }
     const now = c.get("d1Bookmark");
     if (now && now !== had) {
