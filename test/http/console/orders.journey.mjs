@@ -46,8 +46,9 @@ test("an admin filters to held orders, saves the view, acts on an order and expo
     assert.equal(await page.getByRole("link", { name: `#${tag}-A` }).count(), 0);
     // Save the view; it comes back as a link above the list.
     await page.getByLabel("Name for this view").fill(`Held ${tag}`);
-    await Promise.all([page.waitForURL(/status=on_hold/), page.getByRole("button", { name: "Save view" }).click()]);
-    assert.ok(await page.getByText(`View “Held ${tag}” saved.`).isVisible());
+    // The page it redirects to has the URL this one has, so waitForURL alone does not wait for it: wait for the load.
+    await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Save view" }).click()]);
+    await page.getByText(`View “Held ${tag}” saved.`).waitFor();
     assert.ok(await page.getByRole("link", { name: `Held ${tag}` }).isVisible());
     await shot(page, "orders-list-saved-view-en-1280");
     // Open the held order and approve it.
