@@ -11,7 +11,7 @@ const root = new URL("../../", import.meta.url).pathname;
 const schemaDir = join(root, "src/db/schema");
 
 /** The SQL name of every `sqliteTable("name", ...)` in a schema file's text, the name on the call's line or the next. */
-export function tablesIn(text) {
+function tablesIn(text) {
   return [...text.matchAll(/\bsqliteTable\(\s*"([a-z0-9_]+)"/g)].map((m) => m[1]);
 }
 
