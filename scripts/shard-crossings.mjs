@@ -86,7 +86,16 @@ function writesWithCalls(f) {
   for (const m of f.text.matchAll(/import\s*\{([^}]*)\}\s*from\s*"(\.[^"]+)"/g)) {
     const target = byPath.get(relative(root, join(root, f.path, "..", `${m[2]}.ts`)));
     if (!target?.direct.size) continue;
-    const names = m[1].split(",").map((n) => n.trim().replace(/^type\s+/, "").split(/\s+as\s+/).pop()).filter(Boolean);
+    const names = m[1]
+      .split(",")
+      .map((n) =>
+        n
+          .trim()
+          .replace(/^type\s+/, "")
+          .split(/\s+as\s+/)
+          .pop(),
+      )
+      .filter(Boolean);
     if (!names.some((n) => new RegExp(`\\b${n}\\(`).test(f.text))) continue;
     for (const [t] of target.direct) if (!out.has(t)) out.set(t, `via ${target.path}`);
   }
@@ -95,9 +104,7 @@ function writesWithCalls(f) {
 
 // The order object's stages (wired in src/index.ts) return writes that the object commits in its transition's one
 // batch, with the order row, its event and its outbox rows (src/orders/order-object.ts, commit()).
-const stageFiles = new Set(
-  [...byPath.get("src/index.ts").text.matchAll(/import\s*\{[^}]*[Ss]tage[^}]*\}\s*from\s*"\.\/([^"]+)"/g)].map((m) => `src/${m[1]}.ts`),
-);
+const stageFiles = new Set([...byPath.get("src/index.ts").text.matchAll(/import\s*\{[^}]*[Ss]tage[^}]*\}\s*from\s*"\.\/([^"]+)"/g)].map((m) => `src/${m[1]}.ts`));
 const ORDER_BATCH = ["orders", "order_events", "order_hold_reasons", "outbox"];
 
 const report = { batches: [], reads: [] };

@@ -2,6 +2,7 @@
 // src/db/schema without an entry fails here (and in tsc), so it is placed when it is made. The schema is read as
 // source text, as the other structure checks do; placement.ts is data only, so Node imports it by stripping types.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -68,4 +69,18 @@ test("each owner column exists on its table", () => {
 
 test("the check itself reads a table name on the call's line and on the next", () => {
   assert.deepEqual(tablesIn('export const a = sqliteTable("a_b", {\nexport const c = sqliteTable(\n  "c_d",\n  {'), ["a_b", "c_d"]);
+});
+
+test("the crossings script still finds the batches the plan names (docs/SHARDING.md, section 6)", () => {
+  const out = spawnSync(process.execPath, [join(root, "scripts/shard-crossings.mjs"), "--json"], { encoding: "utf8" });
+  assert.equal(out.status, 0, out.stderr);
+  const { batches, reads } = JSON.parse(out.stdout);
+  const batch = (file) => batches.find((b) => b.file === file);
+  // The customer linker writes the directory and orders; allocation's stage writes the order and stock in the object's commit.
+  assert.deepEqual(batch("src/customers/link-orders.ts")?.homes, ["directory", "store"]);
+  assert.ok(batch("src/fulfilment/allocation-effect.ts")?.writes.stock_levels, "allocation's reservation is no longer seen");
+  assert.ok(
+    reads.some((r) => r.at.startsWith("src/customers/link-orders.ts:") && r.tables.includes("orders") && r.tables.includes("customers")),
+    "the linker's UPDATE customers ... FROM orders is no longer seen",
+  );
 });
