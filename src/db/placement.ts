@@ -109,7 +109,7 @@ export const PLACEMENT = {
   },
   logistics_exceptions: { home: "store", by: "store_id" },
   after_sales_requests: { home: "store", by: "store_id" },
-  channel_connections: { home: "store", by: "store_id", why: "a platform webhook names the connection in its path: connection id → shard in the directory" },
+  channel_connections: { home: "store", by: "store_id", why: "a platform webhook names only the connection (in its path): new connection ids carry their store's tag" },
   channel_sku_map: { home: "store", by: "connection_id", via: "channel_connections" },
   channel_orders: { home: "store", by: "store_id" },
   channel_inbox: { home: "store", by: "store_id" },
