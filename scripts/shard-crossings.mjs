@@ -48,6 +48,27 @@ function writesIn(text) {
   return out;
 }
 
+/** Where the template literal whose opening backtick is at `start` ends, stepping over `${…}` and templates nested in them. */
+function templateEnd(text, start) {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === "\\") i += 2;
+    else if (c === "`") return i;
+    else if (c === "$" && text[i + 1] === "{") {
+      let depth = 1;
+      i += 2;
+      while (i < text.length && depth > 0) {
+        if (text[i] === "`") i = templateEnd(text, i);
+        else if (text[i] === "{") depth++;
+        else if (text[i] === "}") depth--;
+        i++;
+      }
+    } else i++;
+  }
+  return -1;
+}
+
 /** Statements that read: each drizzle `.from(x)` chain up to its end, and each sql`...` template. */
 function statementsIn(text) {
   const out = [];
@@ -57,7 +78,7 @@ function statementsIn(text) {
     out.push({ index: m.index, body: end > 0 ? rest.slice(0, end) : rest.slice(0, 600) });
   }
   for (const m of text.matchAll(/sql`/g)) {
-    const end = text.indexOf("`", m.index + 4);
+    const end = templateEnd(text, m.index + 3);
     if (end > 0) out.push({ index: m.index, body: text.slice(m.index, end) });
   }
   return out;
@@ -107,6 +128,20 @@ function writesWithCalls(f) {
 const stageFiles = new Set([...byPath.get("src/index.ts").text.matchAll(/import\s*\{[^}]*[Ss]tage[^}]*\}\s*from\s*"\.\/([^"]+)"/g)].map((m) => `src/${m[1]}.ts`));
 const ORDER_BATCH = ["orders", "order_events", "order_hold_reasons", "outbox"];
 
+// SQL fragments made by helpers (`export const actorRoleSql = (actor) => sql\`…\``) and interpolated into other
+// statements as `${actorRoleSql(…)}`: a statement names the tables of the fragments it uses (one level).
+const fragments = new Map();
+for (const f of files) {
+  for (const m of f.text.matchAll(/export const (\w+) = \([^)]*\)\s*=>\s*sql`/g)) {
+    const end = templateEnd(f.text, m.index + m[0].length - 1);
+    if (end > 0) fragments.set(m[1], tablesNamedIn(f.text.slice(m.index + m[0].length, end)));
+  }
+}
+function withFragments(body, names) {
+  for (const m of body.matchAll(/\$\{(\w+)\(/g)) for (const t of fragments.get(m[1]) ?? []) names.add(t);
+  return names;
+}
+
 const report = { batches: [], reads: [] };
 for (const f of files) {
   const batches = [...f.text.matchAll(/\.batch\(|\bbatch\(d1,/g)].map((m) => lineAt(f.text, m.index));
@@ -126,7 +161,7 @@ for (const f of files) {
     }
   }
   for (const s of statementsIn(f.text)) {
-    const tables = tablesNamedIn(s.body);
+    const tables = withFragments(s.body, tablesNamedIn(s.body));
     const homes = new Set([...tables].map(homeOf).filter((h) => h !== "shard"));
     if (homes.size > 1) report.reads.push({ at: `${f.path}:${lineAt(f.text, s.index)}`, homes: [...homes].sort(), tables: [...tables].sort() });
   }
