@@ -121,10 +121,7 @@ export const PLACEMENT = {
   events: {
     home: "store",
     by: "store_id",
-    why:
-      "written by triggers in the batch of the change it records; seq is per database, so the feed's cursor becomes one seq per shard. A stock event gets a row per store its warehouse names, or one with store_id " *
-      " for a [" *
-      "] warehouse: the move copies those with that warehouse's pool",
+    why: "written by triggers in the batch of the change it records; seq is per database, so the feed's cursor becomes one seq per shard. A stock event gets a row per store its warehouse names, or one with store_id '*' for a ['*'] warehouse: the move copies those with that warehouse's pool",
   },
   webhook_subscriptions: { home: "store", by: "store_id", why: "its deliveries fan out from its shard's events: a dispatcher per shard" },
   webhook_deliveries: { home: "store", by: "subscription_id", via: "webhook_subscriptions" },

@@ -37,6 +37,7 @@ test("the placement names no table the schema does not have", () => {
 test("a store's or a warehouse's table says how a row finds its owner, through a table of the same home", () => {
   for (const [table, p] of Object.entries(PLACEMENT)) {
     assert.ok(HOMES.has(p.home), `${table}: unknown home ${p.home}`);
+    if ("why" in p) assert.ok(typeof p.why === "string" && p.why.length > 10, `${table}: why says why, in words`);
     if (p.home === "store" || p.home === "warehouse") {
       assert.match(p.by ?? "", /^[a-z_]+$/, `${table}: a ${p.home} table names the column that leads to its owner (by)`);
       if (p.via) {
