@@ -146,7 +146,8 @@ app.doc31("/openapi.json", {
   info: {
     title: "Edge OMS API",
     version: "1.0.0",
-    description: "Order processing for online merchants. Errors are RFC 9457 problem+json with a stable `code`. Money is a decimal string in the currency's major unit.",
+    description:
+      "Order processing for online merchants. Errors are RFC 9457 problem+json with a stable `code`. Money is a decimal string in the currency's major unit. Reads may be served by D1 read replicas: a GET answers with `x-d1-bookmark`, a write does when the request carried the header; send the latest one back to read your own writes (docs/api.md).",
   },
   servers: [{ url: "/" }],
 });
