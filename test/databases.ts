@@ -4,7 +4,7 @@
 // `DB` (shard 0, where everything still lives: docs/SHARDING.md) is migrated in every file by test/setup.ts. The
 // others are migrated only in a file that calls `migrateEveryDatabase()`: nothing reads them yet, and migrating
 // three databases in every file cost about one to two seconds more per file on the 2-core machine (numbers in
-// docs/SHARDING.md, step 1). test/setup.ts resets every database that has been migrated, whichever file did it.
+// docs/SHARDING.md, section 7). test/setup.ts resets every database that has been migrated, whichever file did it.
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 
