@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
+import { d1Bindings } from "./scripts/d1-bindings.mjs";
 import { readFixtures } from "./test/read-fixtures.mjs";
 import { prebundled } from "./test/prebundle.mjs";
 import { testWorkers } from "./test/test-workers.mjs";
@@ -8,6 +9,8 @@ import { testWorkers } from "./test/test-workers.mjs";
 // from wrangler.toml. The migrations are read here (Node) and applied inside
 // the runtime by test/setup.ts, so every test file starts from the real schema.
 const migrations = await readD1Migrations("./migrations");
+// The D1 bindings of wrangler.toml (DB, DB_1, DIRECTORY): test/setup.ts migrates and resets each of them.
+const d1BindingNames = d1Bindings("./wrangler.toml");
 
 // The partners' sample webhooks, exact bytes (signatures cover the bytes as stored):
 // from ../shared/fixtures when it is beside the repository, else the copy in
@@ -41,6 +44,8 @@ const workerdProject = (name: string, isolate: boolean, include: string[], exclu
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
+            TEST_D1_BINDINGS: d1BindingNames,
+            TEST_SETUP_TIMING: process.env.TEST_SETUP_TIMING ? "1" : "",
             TEST_FIXTURES: fixtures,
             BOOTSTRAP_ADMIN_KEY: "test_bootstrap_admin_key",
             ...webhookSecrets,

@@ -22,6 +22,7 @@ import { createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { d1Bindings } from "../scripts/d1-bindings.mjs";
 import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry } from "../scripts/wrangler.mjs";
 
 const N = Number(process.env.BENCH_ORDERS || 300);
@@ -65,8 +66,10 @@ overall.unref();
 
 // ---- the server ------------------------------------------------------------
 
-const mig = await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
-if (mig.code !== 0) throw new Error(`migrations failed:\n${mig.stdout}${mig.stderr}`);
+for (const binding of d1Bindings()) {
+  const mig = await runWrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", state]);
+  if (mig.code !== 0) throw new Error(`migrations of ${binding} failed:\n${mig.stdout}${mig.stderr}`);
+}
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 dev = spawn(

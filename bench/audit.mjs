@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { d1Bindings } from "../scripts/d1-bindings.mjs";
 import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
 import { freePort, HOST, ROOT, runWrangler, sleep, spawnWrangler, stopAll, waitReady } from "./lib/procs.mjs";
 
@@ -30,7 +31,7 @@ async function call(base, path, body) {
 async function main() {
   rmSync(STATE, { recursive: true, force: true });
   const logFile = `${STATE}.log`;
-  await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", STATE], logFile);
+  for (const binding of d1Bindings()) await runWrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", STATE], logFile);
   const port = await freePort();
   const child = spawnWrangler(
     [

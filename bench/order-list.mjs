@@ -25,12 +25,13 @@
 // D1_TRACE=full from the Worker's log).
 import { spawn } from "node:child_process";
 import { createCipheriv, createHmac, randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
+import { d1Bindings, d1File } from "../scripts/d1-bindings.mjs";
 import { nodeBinary, ROOT, runWrangler, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { prng } from "./lib/prng.mjs";
 
@@ -143,11 +144,9 @@ function statusFor(ageDays, r) {
 
 const CHANNELS = ["web", "pos", "marketplace", "shopify"];
 
+/** Shard 0 (`DB`), where everything still lives: wrangler.toml binds more than one D1 database (docs/SHARDING.md). */
 function sqliteFile() {
-  const d = join(state, "v3/d1/miniflare-D1DatabaseObject");
-  const files = readdirSync(d).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  if (files.length !== 1) throw new Error(`expected one D1 file in ${d}, found ${files.join(", ")}`);
-  return join(d, files[0]);
+  return d1File(state, "DB");
 }
 
 /** Returns what the scenarios search for: orders picked while generating. */
@@ -455,8 +454,10 @@ async function explain(list) {
 
 try {
   const t0 = Date.now();
-  const r = await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
-  if (r.code !== 0) throw new Error(`migrations failed:\n${r.stdout}\n${r.stderr}`);
+  for (const binding of d1Bindings()) {
+    const r = await runWrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", state]);
+    if (r.code !== 0) throw new Error(`migrations of ${binding} failed:\n${r.stdout}\n${r.stderr}`);
+  }
   log("migrations applied");
   const tLoad = Date.now();
   const saved = join(dir, "loaded.json");

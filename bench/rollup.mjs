@@ -17,12 +17,13 @@
 // cron is fired through /cdn-cgi/local/scheduled until the rollups have
 // caught up. Writes bench/rollup-results.json and prints a table.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { d1Bindings, d1File } from "../scripts/d1-bindings.mjs";
 import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { generateOrders } from "./lib/generate-orders.mjs";
 
@@ -263,9 +264,7 @@ async function get(base, path, init = {}) {
 let stateDb = null;
 function lastRollupMs() {
   if (!stateDb) {
-    const d = join(state, "v3/d1/miniflare-D1DatabaseObject");
-    const file = readdirSync(d).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-    stateDb = new DatabaseSync(join(d, file), { readOnly: true });
+    stateDb = new DatabaseSync(d1File(state, "DB"), { readOnly: true }); // shard 0, where the rollups run today
   }
   const row = stateDb.prepare("SELECT last_run FROM rollup_state WHERE id = 1").get();
   return row?.last_run ? (JSON.parse(row.last_run).duration_ms ?? 0) : 0;
@@ -312,7 +311,7 @@ async function latency(base, name, path, n = REQUESTS) {
 
 try {
   const t0 = Date.now();
-  await wrangler(["d1", "migrations", "apply", "DB", "--local"]);
+  for (const binding of d1Bindings()) await wrangler(["d1", "migrations", "apply", binding, "--local"]);
   log("migrations applied");
   const loadedFile = join(dir, "loaded.json");
   let end;

@@ -22,6 +22,7 @@ import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { d1Bindings } from "../scripts/d1-bindings.mjs";
 import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { spawn } from "node:child_process";
 import { FIXTURES, SECRETS, SIGNED_HEADERS, secretVars } from "./lib/partners.mjs";
@@ -194,8 +195,10 @@ async function main() {
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
   log(`migrations into ${state}`);
-  const migrated = await runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", state]);
-  if (migrated.code !== 0) throw new Error(`migrations failed:\n${migrated.stderr || migrated.stdout}`);
+  for (const binding of d1Bindings()) {
+    const migrated = await runWrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", state]);
+    if (migrated.code !== 0) throw new Error(`migrations of ${binding} failed:\n${migrated.stderr || migrated.stdout}`);
+  }
   server = spawn(nodeBinary(), [wranglerEntry(), "dev", "--ip", HOST, "--port", String(port), "--persist-to", state, "--log-level", "warn", ...TRACKING_VARS], {
     cwd: ROOT,
     env: wranglerEnv({ CI: "true" }),

@@ -6,6 +6,10 @@ declare global {
   namespace Cloudflare {
     interface Env {
       TEST_MIGRATIONS: D1Migration[];
+      /** The D1 binding names wrangler.toml declares (scripts/d1-bindings.mjs), in its order: DB first. */
+      TEST_D1_BINDINGS: string[];
+      /** "1" (TEST_SETUP_TIMING=1 in the shell), else "": test/setup.ts logs what migrating and resetting cost in each file. */
+      TEST_SETUP_TIMING: string;
       /** ../shared/fixtures/*.json, file name -> base64 of the exact bytes. */
       TEST_FIXTURES: Record<string, string>;
     }

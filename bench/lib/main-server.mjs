@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { d1Bindings } from "../../scripts/d1-bindings.mjs";
 import { freePort, HOST, ROOT, runWrangler, spawnWrangler, waitReady } from "./procs.mjs";
 
 /** Which code was measured: the commit, and whether the working tree differed from it. */
@@ -58,7 +59,10 @@ export async function startServer({ stateDir, name, configArgs, devArgs = () => 
   rmSync(persist, { recursive: true, force: true });
   rmSync(logFile, { force: true });
   const t0 = Date.now();
-  await runWrangler(["d1", "migrations", "apply", "DB", "--local", ...configArgs, "--persist-to", persist], logFile);
+  // Every D1 database the measured config binds (a BENCH_REF from before sharding binds only DB).
+  const config = configArgs[configArgs.indexOf("--config") + 1];
+  for (const binding of d1Bindings(configArgs.includes("--config") ? config : undefined))
+    await runWrangler(["d1", "migrations", "apply", binding, "--local", ...configArgs, "--persist-to", persist], logFile);
   const port = await freePort();
   const inspectorPort = await freePort();
   const base = `http://${HOST}:${port}`;

@@ -63,6 +63,14 @@ export const PLACEMENT = {
   customer_events: { home: "directory" },
   customer_sync_state: { home: "directory", why: "the linker's cursor over orders: one row per shard once sharded (today one row, id 1)" },
   dead_letters: { home: "directory", why: "the operator's one list of messages that exhausted their retries, whatever their store" },
+  // The routing tables (src/db/schema/directory.ts; SHARDING.md section 3): the map from a store, a warehouse, a
+  // tracking number or an old id to its shard. Not read at run time yet (build step 1).
+  shards: { home: "directory", why: "the list of databases and the binding that reaches each: read to route, written by a deploy" },
+  pools: { home: "directory", why: "pool → shard, with the state a move freezes: the one place a switch of shard is made" },
+  store_homes: { home: "directory", why: "store → pool, read before any store row can be found (stores live on the shards)" },
+  warehouse_homes: { home: "directory", why: "warehouse → pool, for routes and 3PL webhooks that name only a warehouse" },
+  tracking_routes: { home: "directory", why: "a carrier's webhook names only the tracking number: number → store, before any shard is known" },
+  legacy_homes: { home: "directory", why: "ids made before store tags, of stores that moved off shard 0: id → store" },
 
   // --- a store's own data -----------------------------------------------------------------------------------------
   stores: {

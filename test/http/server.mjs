@@ -28,7 +28,10 @@ export function freePort() {
  * Starts the server and waits for /healthz and the ready banner.
  * Returns { base, port, stateDir, adminKey, api, audited, d1, stop, logTail, pid } (`pid`: start.mjs, its process group's leader).
  */
-export async function startServer({ readyTimeoutMs = 150_000 } = {}) {
+// The ready timeout covers migrations, seed and wrangler dev. Migrating three D1 databases (DB, DB_1, DIRECTORY; one
+// wrangler call each, docs/SHARDING.md section 7) took 97 s of a 140 s start on the loaded 2-core machine, against
+// about half that for DB alone: 150 s no longer left room.
+export async function startServer({ readyTimeoutMs = 240_000 } = {}) {
   // A free port is only free until someone binds it: with several servers starting at once, workerd's own
   // sockets can take the port we picked before wrangler binds it. That start fails at once with "Address already
   // in use"; try again on another port (and a fresh state directory) rather than fail the file.

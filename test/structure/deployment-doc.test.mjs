@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { d1DatabasesIn } from "../../scripts/d1-bindings.mjs";
 
 const root = new URL("../../", import.meta.url).pathname;
 const toml = readFileSync(`${root}wrangler.toml`, "utf8");
@@ -33,4 +34,25 @@ test("every binding, var and secret the Worker reads is named in the deployment 
   assert.ok(vars.includes("PUBLIC_URL"), `vars read: ${vars}`);
   assert.ok(secrets.includes("BOOTSTRAP_ADMIN_KEY"), `secrets read: ${secrets}`);
   for (const name of [...bindings, ...vars, ...secrets]) assert.ok(doc.includes(name), `docs/deployment.md does not mention ${name}`);
+});
+
+test("every D1 database in wrangler.toml is created and migrated remotely by commands in the deployment guide", () => {
+  const databases = d1DatabasesIn(toml);
+  assert.deepEqual(
+    databases.map((d) => d.binding),
+    ["DB", "DB_1", "DIRECTORY"],
+    "wrangler.toml's D1 bindings (docs/SHARDING.md, step 1)",
+  );
+  for (const { binding, databaseName } of databases) {
+    assert.ok(databaseName, `${binding} has no database_name`);
+    assert.match(doc, new RegExp(`wrangler d1 create ${databaseName}(?=\\s|$)`, "m"), `docs/deployment.md does not create D1 database ${databaseName}`);
+    assert.match(doc, new RegExp(`wrangler d1 migrations apply ${binding} --remote`), `docs/deployment.md does not migrate ${binding} remotely`);
+  }
+  // One migration set for every database: each binding applies the same folder.
+  const dirs = [...toml.matchAll(/^\s*migrations_dir\s*=\s*"([^"]+)"/gm)].map((m) => m[1]);
+  assert.deepEqual(
+    dirs,
+    databases.map(() => "migrations"),
+    'every [[d1_databases]] has migrations_dir = "migrations"',
+  );
 });

@@ -29,3 +29,4 @@ export * from "./staff";
 export * from "./procurement";
 export * from "./finance";
 export * from "./customers";
+export * from "./directory";

@@ -1,0 +1,69 @@
+// The D1 databases of the test runtime: every binding wrangler.toml declares (DB, DB_1, DIRECTORY; read from the
+// file by vitest.config.ts), how each is migrated, and how each is put back to what the migrations left.
+//
+// `DB` (shard 0, where everything still lives: docs/SHARDING.md) is migrated in every file by test/setup.ts. The
+// others are migrated only in a file that calls `migrateEveryDatabase()`: nothing reads them yet, and migrating
+// three databases in every file cost about one to two seconds more per file on the 2-core machine (numbers in
+// docs/SHARDING.md, section 7). test/setup.ts resets every database that has been migrated, whichever file did it.
+import { applyD1Migrations } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+
+/** `[binding, database]` for every D1 binding of wrangler.toml, in its order (DB first). */
+export function d1Databases(): [string, D1Database][] {
+  return env.TEST_D1_BINDINGS.map((binding) => {
+    const db = (env as unknown as Record<string, D1Database | undefined>)[binding];
+    if (!db) throw new Error(`wrangler.toml binds D1 database ${binding}, but the test env has no such binding`);
+    return [binding, db];
+  });
+}
+
+/** Applies every migration to every D1 binding, as `npm run db:migrate` does (those already applied are skipped). */
+export async function migrateEveryDatabase(): Promise<void> {
+  for (const [, db] of d1Databases()) {
+    await applyD1Migrations(db, env.TEST_MIGRATIONS);
+    await resetDatabase(db);
+  }
+}
+
+/** Whether migrations were ever applied to `db` in this runtime (wrangler's d1_migrations table is there). */
+export async function isMigrated(db: D1Database): Promise<boolean> {
+  return (await db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'd1_migrations'").first()) !== null;
+}
+
+// When a runner takes file after file in one runtime (vitest.config.ts, isolate: false), a database would carry
+// the last file's rows. Each file starts from the databases as the migrations leave them instead, as in a fresh
+// runtime: deployment-wide work (the rollups, the crons' sweeps, the stock rule's "is inventory kept at all") sees
+// only the file's own data. The first reset of a database keeps a copy of what the migrations wrote (the built-in
+// positions, the webhook cursor); every later one empties the tables and puts that back. Foreign keys are checked
+// at the end of the batch, when the tables hold the migrations' rows again.
+const SEED = "_test_seed_";
+
+/** Puts a migrated database back to what the migrations left in it. */
+export async function resetDatabase(db: D1Database): Promise<void> {
+  const tables = (
+    await db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE '\\_test\\_seed\\_%' ESCAPE '\\' AND name <> 'd1_migrations'",
+      )
+      .all<{ name: string }>()
+  ).results.map((t) => t.name);
+  const seeded = new Set(
+    (await db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '${SEED}%'`).all<{ name: string }>()).results
+      .map((t) => t.name.slice(SEED.length))
+      .filter(Boolean),
+  );
+  const kept = await db.prepare(`SELECT 1 FROM sqlite_master WHERE name = '${SEED}'`).first();
+  if (!kept) {
+    // Which tables the migrations left rows in, asked in one batch: one round trip per table (over 100) was most of
+    // what this reset cost.
+    const filled = await db.batch(tables.map((name) => db.prepare(`SELECT 1 FROM "${name}" LIMIT 1`)));
+    const copies = tables.filter((_, i) => (filled[i]?.results.length ?? 0) > 0).map((name) => db.prepare(`CREATE TABLE "${SEED}${name}" AS SELECT * FROM "${name}"`));
+    await db.batch([...copies, db.prepare(`CREATE TABLE "${SEED}" (done INTEGER)`)]);
+  } else {
+    await db.batch([
+      db.prepare("PRAGMA defer_foreign_keys = ON"),
+      ...tables.map((name) => db.prepare(`DELETE FROM "${name}"`)),
+      ...[...seeded].map((name) => db.prepare(`INSERT INTO "${name}" SELECT * FROM "${SEED}${name}"`)),
+    ]);
+  }
+}
