@@ -10,6 +10,7 @@ import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { z } from "@hono/zod-openapi";
 import type { ListOrdersQuery } from "./schemas";
+import { containsPattern, searchTerms, trigramPhrase, type SearchTerms } from "./search-terms";
 
 const scope = (p: Principal): SQL | undefined => storeScope(p, orders.storeId);
 
@@ -25,9 +26,6 @@ export async function getOrder(env: Env, p: Principal, id: string) {
   ]);
   return order[0] ? { order: order[0], lines } : null;
 }
-
-/** Substring match; `%` and `_` typed by a user are literal characters, not wildcards. */
-const contains = (col: AnyColumn, text: string) => sql`${col} LIKE ${`%${text.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`} ESCAPE '\\'`;
 
 /**
  * Customer contact is sealed at rest, so the search finds a customer by their
@@ -45,9 +43,31 @@ async function contactMatches(env: Env, p: Principal, opts: { text: string; stor
   return out;
 }
 
-/** The rows whose external id holds `text`, read from orders_store_external_uq alone (it holds the rowid). */
-function externalIdMatches(text: string, storeId: string | undefined): SQL {
-  return sql`SELECT rowid FROM orders WHERE ${storeId ? sql`store_id = ${storeId} AND ` : sql``}${contains(orders.externalId, text)}`;
+/**
+ * The rows whose external id holds the substring. From three characters, the trigram index (migrations/0036) gives
+ * the few candidate rowids and LIKE keeps those that match as SQLite's LIKE does (the index folds case beyond ASCII,
+ * LIKE does not). Shorter text has no trigram: it is matched on orders_store_external_uq alone (it holds the rowid),
+ * a scan of that narrow index (of the store's range of it with `store_id`).
+ */
+function externalIdMatches(terms: Extract<SearchTerms, { kind: "text" }>, storeId: string | undefined): SQL {
+  const like = (col: AnyColumn | SQL) => sql`${col} LIKE ${containsPattern(terms.substring)} ESCAPE '\\'`;
+  if (terms.trigrams)
+    return sql`(${orders}.rowid IN (SELECT rowid FROM orders_external_fts WHERE orders_external_fts MATCH ${trigramPhrase(terms.substring)}) AND ${like(orders.externalId)})`;
+  return sql`${orders}.rowid IN (SELECT rowid FROM orders WHERE ${storeId ? sql`store_id = ${storeId} AND ` : sql``}${like(sql`external_id`)})`;
+}
+
+/** `q` as one condition each of whose terms an index serves; which terms, the text's shape decides (search-terms.ts). */
+async function searchCondition(env: Env, p: Principal, text: string, storeId: string | undefined): Promise<SQL> {
+  const terms = searchTerms(text);
+  const contact = async (t: string) => inArray(orders.id, contactOrders(env, await contactMatches(env, p, { text: t, storeId })));
+  switch (terms.kind) {
+    case "order_id":
+      return eq(orders.id, terms.id);
+    case "email":
+      return contact(terms.email);
+    case "text":
+      return terms.phone ? or(externalIdMatches(terms, storeId), await contact(terms.substring))! : externalIdMatches(terms, storeId);
+  }
 }
 
 /** The ids of the orders a contact search matches, as a subquery each of whose terms one index serves. */
@@ -102,15 +122,8 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     // The few orders of that customer, found through the blind-index indexes and then sorted: as a plain OR beside the
     // page's order, SQLite walks the store's (or every) order by id instead, reading them all for a customer with none.
     q.customer ? inArray(orders.id, contactOrders(env, await contactMatches(env, p, { text: q.customer, storeId: q.store_id }))) : undefined,
-    // Each term through an index, so SQLite takes the union of a few rows instead of walking every order by id. The
-    // substring is still a scan, but of the narrow (store_id, external_id) index, not of the orders' sealed rows.
-    q.q
-      ? or(
-          sql`${orders}.rowid IN (${externalIdMatches(q.q, q.store_id)})`,
-          eq(orders.id, q.q),
-          inArray(orders.id, contactOrders(env, await contactMatches(env, p, { text: q.q, storeId: q.store_id }))),
-        )
-      : undefined,
+    // Each term through an index, so SQLite takes the union of a few rows instead of walking every order by id.
+    q.q ? await searchCondition(env, p, q.q, q.store_id) : undefined,
     // Ids sort by creation time, so "newest first" pages by id.
     after ? lt(orders.id, after) : undefined,
   );
