@@ -426,7 +426,10 @@ async function explain(list) {
     await sleep(300);
     // biome-ignore lint/suspicious/noControlCharactersInRegex: wrangler colours the Worker's warnings
     const text = devOutput.slice(before).replace(/\u001b\[[0-9;]*m/g, "");
-    const found = [...text.matchAll(/\[d1\] [0-9+]+ (?:@\S+ )?(select .*?from "orders".*?) -- params (\[.*\])$/gim)].map((m) => ({ sql: m[1].trim(), params: JSON.parse(m[2]) }));
+    const found = [...text.matchAll(/\[d1\] [0-9+]+ (?:@\S+ )?(select .*?(?:from|cross join) "orders".*?) -- params (\[.*\])$/gim)].map((m) => ({
+      sql: m[1].trim(),
+      params: JSON.parse(m[2]),
+    }));
     plans.push({ name, ...(found.at(-1) ?? { sql: null, params: [] }) });
   }
   await stopDev();

@@ -94,6 +94,31 @@ describe("q by shape", () => {
     expect(await q("#1001", `&store_id=${storeA.id}`)).toEqual(idsOf("a1001"));
   });
 
+  it("still applies every other filter to what the search finds (tested on the found rows, not through their indexes)", async () => {
+    const tag = unique("F").toUpperCase();
+    const held = await createOrder(storeB.id, { external_id: `${tag}-H`, note: "call me first" });
+    expect((await api(`/v1/orders/${held.id}/audit`, { method: "POST" })).body.order.status).toBe("on_hold");
+    const received = await createOrder(storeB.id, { external_id: `${tag}-R` });
+    const inA = await createOrder(storeA.id, { external_id: `${tag}-A` });
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    expect(await q(tag)).toEqual([held.id, received.id, inA.id].sort());
+    expect(await q(tag, "&status=on_hold")).toEqual([held.id]);
+    expect(await q(tag, `&status=received&store_id=${storeB.id}`)).toEqual([received.id]);
+    expect(await q(tag, "&channel=pos")).toEqual([]);
+    expect(await q(tag, `&created_from=${soon}`)).toEqual([]);
+    expect(await q(tag, `&created_to=${soon}&store_id=${storeA.id}`)).toEqual([inA.id]);
+    expect(await q(tag, "&sku=NO-SUCH-SKU")).toEqual([]);
+    expect(await q(tag, `&ids=${received.id}`)).toEqual([received.id]);
+    expect(await q(tag, "", keyA)).toEqual([inA.id]);
+    expect(await q(tag, "&status=on_hold", keyA)).toEqual([]);
+    expect(await q(held.id, `&store_id=${storeA.id}`)).toEqual([]);
+    expect(await q(buyer.email, "&status=cancelled")).toEqual([]);
+    const first = await api(`/v1/orders?q=${tag}&limit=1`);
+    expect(first.body.data.map((o: any) => o.id)).toEqual([inA.id]);
+    const rest = await search(`q=${tag}&cursor=${first.body.next_cursor}`);
+    expect(rest).toEqual([held.id, received.id].sort());
+  });
+
   it("pages a search newest first", async () => {
     const page1 = await api("/v1/orders?q=1001&limit=2");
     expect(page1.body.data.map((o: any) => o.id)).toEqual(idsOf("a1001", "b1001", "b10010").reverse().slice(0, 2));
