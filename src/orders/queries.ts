@@ -10,7 +10,7 @@ import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { z } from "@hono/zod-openapi";
 import type { ListOrdersQuery } from "./schemas";
-import { containsPattern, searchTerms, trigramPhrase, type SearchTerms } from "./search-terms";
+import { containsPattern, searchTerms, trigramPhrase } from "./search-terms";
 
 const scope = (p: Principal, col: AnyColumn | SQL = orders.storeId): SQL | undefined => storeScope(p, col);
 
