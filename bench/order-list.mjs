@@ -379,7 +379,7 @@ function scenarios(picks, end, big) {
     ["q = external id + status=completed,cancelled", (i) => `/v1/orders?status=completed,cancelled&include_archived=true&q=${encodeURIComponent(cycle(picks.old)(i).externalId)}`],
     // A part from the middle of an external id ("#51234" -> "123"): what only a substring index finds without a scan.
     ["q = part of an external id (digits 2-4)", (i) => `/v1/orders?q=${encodeURIComponent(cycle(picks.old)(i).externalId.slice(2, 5))}`],
-    // Three digits are in tens of thousands of external ids: every match is read and sorted (the trigram index's worst case).
+    // Three digits are in thousands of external ids ("100" in about 7,000): every match is read and sorted (the trigram index's worst case).
     ["q = 3 common digits (every store)", (i) => `/v1/orders?q=${100 + ((i * 7) % 900)}`],
     ["q = 2 characters (no trigram) + store_id", (i) => `/v1/orders?store_id=${cycle(all)(i).store}&q=${10 + ((i * 7) % 90)}`],
     ["q = email (blind index, every store)", (i) => `/v1/orders?q=${encodeURIComponent(cycle(all)(i).email)}`],
