@@ -9,15 +9,22 @@
  */
 const SEED = "_test_seed_";
 
+/**
+ * The full-text indexes (virtual tables) and a test for their names and their shadow tables' (`<name>_data`, ...):
+ * what holds no rows of its own, only an index of another table's, and must not be copied, emptied or read as a table.
+ */
+export async function fullTextTables(db: D1Database) {
+  const found = await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'").all<{ name: string }>();
+  const fullText = found.results.map((t) => t.name);
+  return { fullText, isFullText: (name: string) => fullText.some((v) => name === v || name.startsWith(`${v}_`)) };
+}
+
 export async function resetDatabase(db: D1Database) {
   // Full-text indexes (migrations/0036: orders' external ids) are virtual tables whose rows live in shadow tables
   // (`<name>_data`, `_idx`, `_config`, ...). Copying or emptying a shadow table corrupts its index, so neither is
   // touched here: the triggers on the indexed table keep the index right while that table is emptied, and each
   // index is rebuilt from its content table after the reset anyway.
-  const fullText = (await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'").all<{ name: string }>()).results.map(
-    (t) => t.name,
-  );
-  const isFullText = (name: string) => fullText.some((v) => name === v || name.startsWith(`${v}_`));
+  const { fullText, isFullText } = await fullTextTables(db);
   const tables = (
     await db
       .prepare(
