@@ -28,7 +28,7 @@ import { d1Trace, printD1Trace } from "./lib/d1-trace.mjs";
 import { connectProfiler, devBundle, printSummary, summarize } from "./lib/profile.mjs";
 import { secretVars } from "./lib/partners.mjs";
 import { prng } from "./lib/prng.mjs";
-import { intEnv, ROOT, sleep, stop, stopAll } from "./lib/procs.mjs";
+import { intEnv, localObservability, ROOT, sleep, stop, stopAll } from "./lib/procs.mjs";
 
 /** The carrier's own time between the handover and its in-transit scan, and again to the delivery: small and fixed. */
 export const CARRIER_DELAY_MS = 250;
@@ -50,6 +50,7 @@ export function orderSettings() {
     d1_trace: process.env.BENCH_D1_TRACE === "1",
     // A pack station that buffers its scans sends a parcel's at once (the default); 1: one request per scan.
     single_scans: process.env.BENCH_SINGLE_SCANS === "1",
+    local_observability: localObservability(),
   };
 }
 
@@ -432,7 +433,7 @@ export function orderReport(r) {
   out.push(
     "",
     `Server times of each step (the order's events, the floor's work log, the label); the carrier waits ${CARRIER_DELAY_MS} ms before each of its two webhooks (in "handed over -> delivered").`,
-    `The floor and the customers poll every ${r.settings.poll_ms} ms; the packer sends a parcel's scans ${r.settings.single_scans ? "one request per scan (BENCH_SINGLE_SCANS=1)" : "in one request"}; the minute cron fired ${r.minute_cron.fired} times${r.minute_cron.failed.length ? ` (${r.minute_cron.failed.length} failed)` : ""}. Per route, load pass (client-side latency):`,
+    `The floor and the customers poll every ${r.settings.poll_ms} ms; the packer sends a parcel's scans ${r.settings.single_scans ? "one request per scan (BENCH_SINGLE_SCANS=1)" : "in one request"}; the minute cron fired ${r.minute_cron.fired} times${r.minute_cron.failed.length ? ` (${r.minute_cron.failed.length} failed)` : ""}; wrangler dev's local observability was ${r.settings.local_observability ? "on (X_LOCAL_OBSERVABILITY=true)" : "off"}. Per route, load pass (client-side latency):`,
     "",
   );
   const rh = ["route", "kind", "count", "/order", "p50 ms", "p99 ms", "failed"];

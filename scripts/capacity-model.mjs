@@ -3,7 +3,8 @@
 // Cloudflare's published limits and prices, this project's measured cost of
 // an order, and assumptions that are named as such.
 //
-//   node scripts/capacity-model.mjs [--peak 10000] [--stores 20000] [--zipf 1] [--statement-ms 0.25] [--json]
+//   node scripts/capacity-model.mjs [--peak 10000] [--stores 20000] [--zipf 1] [--statement-ms 0.25]
+//     [--replicas [--replica-share 0.073]] [--json]
 //
 // A shard is one D1 database with the stores placed on it (and their
 // order objects and queues). Everything here is pure and deterministic: the
@@ -53,6 +54,11 @@ export const MEASURED = {
   d1StatementsPerOrder: { value: 188.7, source: "npm run bench:order, BENCH_D1_TRACE=1, 30 orders at 1d5c542 (bench/README.md)" },
   d1RoundTripsPerOrder: { value: 74.5, source: "npm run bench:order, BENCH_D1_TRACE=1, 30 orders at 1d5c542 (bench/README.md)" },
   requestsPerOrder: { value: 16.1, source: "npm run bench:order: actor requests per completed order (14.0 actions, the rest polls)" },
+  replicaShare: {
+    value: 0.073,
+    source:
+      "npm run bench:order, BENCH_D1_TRACE=1, 30 orders, 2026-12-05 on branch sessions: 12.0 of 165.3 statements per order on read sessions (`@...~replica`, all of them the customer's page); the bench makes no other read that may be stale (no staff lists, no storefront polls)",
+  },
   storedBytesPerOrder: {
     value: 5971,
     source:
@@ -63,8 +69,10 @@ export const MEASURED = {
 /** Guesses, each to be replaced by a measurement (docs/SCALING.md, "What to measure next"). */
 export const ASSUMED = {
   statementMs: { value: 0.25, why: "time one statement holds the shard's single SQLite writer on D1, batch overhead included" },
-  readShare: { value: 0.55, why: "share of an order's statements that only read" },
-  readsOnReplicas: { value: false, why: "reads served by D1 read replicas (Sessions API), which the code does not use yet" },
+  readsOnReplicas: {
+    value: false,
+    why: "D1 read replication turned on for the shard (docs/deployment.md): the statements the code sends to read sessions (replicaShare) leave its writer",
+  },
   shardUtilisation: { value: 0.5, why: "the busiest a shard may run at peak, leaving room for bursts, rollups and retries" },
   storageFill: { value: 0.8, why: "the share of D1's 10 GB a shard may fill" },
   averageToPeak: { value: 0.1, why: "average orders/s over a month as a share of the peak" },
@@ -92,7 +100,7 @@ export function storeRates({ peak, stores, zipf }) {
 
 /** Orders/s one shard sustains at the target utilisation: its writer's time divided by an order's statements on it. */
 export function shardOrdersPerSecond(m) {
-  const statements = m.statementsPerOrder * (m.readsOnReplicas ? 1 - m.readShare : 1);
+  const statements = m.statementsPerOrder * (m.readsOnReplicas ? 1 - m.replicaShare : 1);
   return ((1000 / m.statementMs) * m.shardUtilisation) / statements;
 }
 
@@ -135,6 +143,7 @@ export function model(opts) {
   const m = {
     statementsPerOrder: o.statementsPerOrder ?? MEASURED.d1StatementsPerOrder.value,
     requestsPerOrder: o.requestsPerOrder ?? MEASURED.requestsPerOrder.value,
+    replicaShare: o.replicaShare ?? MEASURED.replicaShare.value,
     storedBytesPerOrder: o.storedBytesPerOrder ?? MEASURED.storedBytesPerOrder.value,
     ...Object.fromEntries(Object.entries(ASSUMED).map(([k, v]) => [k, o[k] ?? v.value])),
   };
@@ -178,7 +187,11 @@ export function model(opts) {
 
   return {
     inputs: { ...o, ...m },
-    per_shard: { orders_per_second: perShardRate, db_ms_per_order: m.statementsPerOrder * m.statementMs, max_bytes: perShardBytes },
+    per_shard: {
+      orders_per_second: perShardRate,
+      db_ms_per_order: m.statementsPerOrder * (m.readsOnReplicas ? 1 - m.replicaShare : 1) * m.statementMs,
+      max_bytes: perShardBytes,
+    },
     fleet: {
       peak_orders_per_second: o.peak,
       stores: o.stores,
@@ -211,7 +224,7 @@ function print(r) {
     `Capacity model: ${n(f.peak_orders_per_second)} orders/s at peak over ${n(f.stores)} stores (Zipf ${r.inputs.zipf})`,
     "",
     `per shard (one D1 database)`,
-    `  D1 writer time per order          ${n(r.per_shard.db_ms_per_order, 1)} ms  (${n(r.inputs.statementsPerOrder, 1)} statements x ${r.inputs.statementMs} ms${r.inputs.readsOnReplicas ? `, reads on replicas` : ""})`,
+    `  D1 writer time per order          ${n(r.per_shard.db_ms_per_order, 1)} ms  (${n(r.inputs.statementsPerOrder, 1)} statements x ${r.inputs.statementMs} ms${r.inputs.readsOnReplicas ? `, ${n(r.inputs.replicaShare * 100, 1)}% of them on replicas` : ""})`,
     `  orders/s at ${n(r.inputs.shardUtilisation * 100)}% utilisation       ${n(r.per_shard.orders_per_second, 1)}`,
     "",
     `fleet`,
@@ -239,6 +252,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       "statement-ms": { type: "string" },
       "bytes-per-order": { type: "string" },
       replicas: { type: "boolean", default: false },
+      "replica-share": { type: "string" },
       json: { type: "boolean", default: false },
     },
   });
@@ -249,6 +263,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     ...(values["statement-ms"] ? { statementMs: Number(values["statement-ms"]) } : {}),
     ...(values["bytes-per-order"] ? { storedBytesPerOrder: Number(values["bytes-per-order"]) } : {}),
     ...(values.replicas ? { readsOnReplicas: true } : {}),
+    ...(values["replica-share"] ? { replicaShare: Number(values["replica-share"]) } : {}),
   });
   console.log(values.json ? JSON.stringify(r, null, 2) : print(r));
 }

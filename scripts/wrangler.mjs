@@ -22,9 +22,16 @@ export function wranglerEntry() {
   return entry;
 }
 
-/** Environment for wrangler children: no metrics, no prompts, colour only when we have a terminal. */
+/**
+ * Environment for wrangler children: no metrics, no prompts, colour only when we have a terminal; and wrangler dev's
+ * local observability off unless X_LOCAL_OBSERVABILITY=true is set. Wrangler turns it on by default: every span of
+ * every request (each D1 call's attributes among them) is streamed to a collector worker in the same workerd, which
+ * writes it to a SQLite trace store under .wrangler/state (35 MB in a 200-order bench run). It is a developer's tool,
+ * not the product (on Cloudflare, tracing runs outside the Worker's request), and it cost about 15% of the server's
+ * CPU per whole order (bench/README.md, "Where the CPU goes").
+ */
 export function wranglerEnv(extra = {}) {
-  return { ...process.env, WRANGLER_SEND_METRICS: "false", ...extra };
+  return { ...process.env, WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: process.env.X_LOCAL_OBSERVABILITY ?? "false", ...extra };
 }
 
 /**

@@ -12,6 +12,7 @@ import { slaRoutes } from "./analytics/sla-routes";
 import { apiKeyRoutes } from "./api-keys/routes";
 import type { AppEnv } from "./env";
 import { authenticate } from "./http/auth";
+import { apiBookmarks } from "./http/bookmark";
 import { jsonBodies } from "./http/body";
 import { customerPageLimit } from "./http/rate-limit";
 import { docsRoutes } from "./http/docs";
@@ -83,6 +84,9 @@ app.use("/v1/auth/*", authSameOrigin);
 // Every write by a person or key is logged after the response (src/activity/middleware.ts says what is not, and why);
 // it wraps jsonBodies so a refused body is logged too.
 app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/auth/") ? next() : authenticate(c, next)), activityLogging, jsonBodies);
+// Read replicas: a GET's stale-tolerant reads on one D1 session from the client's x-d1-bookmark, and the bookmark
+// back in the answer (src/http/bookmark.ts). After authentication, which stays on the primary.
+app.use("/v1/*", apiBookmarks);
 // The customer's own pages need no key: a limit per client IP keeps token guessing and floods off them.
 app.use("/o/*", customerPageLimit);
 
@@ -142,7 +146,8 @@ app.doc31("/openapi.json", {
   info: {
     title: "Edge OMS API",
     version: "1.0.0",
-    description: "Order processing for online merchants. Errors are RFC 9457 problem+json with a stable `code`. Money is a decimal string in the currency's major unit.",
+    description:
+      "Order processing for online merchants. Errors are RFC 9457 problem+json with a stable `code`. Money is a decimal string in the currency's major unit. Reads may be served by D1 read replicas: a GET answers with `x-d1-bookmark`, a write does when the request carried the header; send the latest one back to read your own writes (docs/api.md).",
   },
   servers: [{ url: "/" }],
 });

@@ -52,8 +52,18 @@ const live = new Set(); // children not yet known to have exited
 /** Process group ids of the running children (each is its own group, led by the child). */
 export const liveGroups = () => new Set([...live].map((c) => c.pid).filter(Boolean));
 
+/** Whether the servers run wrangler dev's local observability: off unless X_LOCAL_OBSERVABILITY=true (scripts/wrangler.mjs says why). */
+export const localObservability = () => process.env.X_LOCAL_OBSERVABILITY === "true";
+
 function wranglerEnv() {
-  return { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true", NO_COLOR: "1", FORCE_COLOR: "0" };
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: "false",
+    X_LOCAL_OBSERVABILITY: localObservability() ? "true" : "false", // see scripts/wrangler.mjs
+    CI: "true",
+    NO_COLOR: "1",
+    FORCE_COLOR: "0",
+  };
 }
 
 /**

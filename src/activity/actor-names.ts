@@ -8,6 +8,7 @@
  * The name is today's (a person's display name, a key's name), not the one
  * at the time: the activity log keeps the name as it was.
  */
+import type { D1Reads } from "../db/client";
 
 export type ActorKind = "user" | "key" | "system" | "channel" | "customer" | "unknown";
 export type ActorName = { kind: ActorKind; name: string | null };
@@ -38,7 +39,7 @@ export function wordsFor(id: string): string | null {
  * Raw D1, not drizzle: neither column is sealed personal data, and the
  * reports call this with only the database binding.
  */
-export async function actorNames(d1: D1Database, ids: Iterable<string | null | undefined>): Promise<Map<string, ActorName>> {
+export async function actorNames(d1: D1Reads, ids: Iterable<string | null | undefined>): Promise<Map<string, ActorName>> {
   const unique = [...new Set([...ids].filter((id): id is string => !!id))];
   const lookups = unique.filter((id) => id.startsWith("usr_") || id.startsWith("key_"));
   const found = new Map<string, string>();

@@ -6,27 +6,28 @@
  */
 import type { SQL } from "drizzle-orm";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import type { D1Reads } from "../db/client";
 
 const dialect = new SQLiteAsyncDialect();
 
-export function statement(d1: D1Database, query: SQL): D1PreparedStatement {
+export function statement(d1: D1Reads, query: SQL): D1PreparedStatement {
   const q = dialect.sqlToQuery(query);
   return d1.prepare(q.sql).bind(...q.params);
 }
 
-export async function all<T>(d1: D1Database, query: SQL): Promise<T[]> {
+export async function all<T>(d1: D1Reads, query: SQL): Promise<T[]> {
   return (await statement(d1, query).all<T>()).results;
 }
 
-export async function first<T>(d1: D1Database, query: SQL): Promise<T | null> {
+export async function first<T>(d1: D1Reads, query: SQL): Promise<T | null> {
   return statement(d1, query).first<T>();
 }
 
-export async function run(d1: D1Database, query: SQL): Promise<void> {
+export async function run(d1: D1Reads, query: SQL): Promise<void> {
   await statement(d1, query).run();
 }
 
 /** One transaction; an empty list is a no-op. */
-export async function batch(d1: D1Database, statements: D1PreparedStatement[]): Promise<D1Result[]> {
+export async function batch(d1: D1Reads, statements: D1PreparedStatement[]): Promise<D1Result[]> {
   return statements.length ? d1.batch(statements) : [];
 }

@@ -4,6 +4,7 @@
  * the clock, not only on the data). Closed breaches are in the
  * sla-breaches report.
  */
+import type { D1Reads } from "../db/client";
 import { sql, type SQL } from "drizzle-orm";
 import type { Principal } from "../http/auth";
 import { all } from "./d1";
@@ -37,7 +38,7 @@ type Row = { order_id: string; store_id: string; channel: string; status: string
 
 const literal = (n: number | null) => sql.raw(n === null ? "NULL" : String(Math.trunc(n)));
 
-export async function listOverdue(d1: D1Database, q: OverdueQuery) {
+export async function listOverdue(d1: D1Reads, q: OverdueQuery) {
   const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, 3);
   const spans = (Object.keys(OPEN) as Span[]).filter((s) => !q.spans || q.spans.includes(s));
   const scope = storeScope(q.stores, { wanted: q.storeIds, column: "o.store_id" });

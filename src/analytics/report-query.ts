@@ -8,6 +8,7 @@
  *
  * Column names come from the report specs (constants), never from input.
  */
+import type { D1Reads } from "../db/client";
 import { sql, type SQL } from "drizzle-orm";
 import type { Principal } from "../http/auth";
 import { validationFailed } from "../http/problem";
@@ -90,7 +91,7 @@ export const rowValue = (values: readonly unknown[]) =>
     sql`, `,
   )})`;
 
-export async function queryGrouped(d1: D1Database, spec: GroupedSpec, q: GroupedQuery): Promise<GroupedResult> {
+export async function queryGrouped(d1: D1Reads, spec: GroupedSpec, q: GroupedQuery): Promise<GroupedResult> {
   const dims = spec.dims.filter((d) => d.always || q.group.has(d.name));
   const keys = sql.raw(`(${dims.map((d) => d.column).join(", ")})`);
   const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, dims.length);

@@ -5,6 +5,7 @@
  * as null, rates as numbers with 4 decimals and null without a denominator).
  * The same presentation feeds the JSON pages and the CSV columns.
  */
+import type { D1Reads } from "../db/client";
 import { actorNames, nameIn, namedActor } from "../activity/actor-names";
 import { sql } from "drizzle-orm";
 import { CARRIER_EXCEPTION_KINDS } from "../db/schema";
@@ -19,7 +20,7 @@ export type Report = {
   spec: GroupedSpec;
   /** Output columns, in order, for the chosen grouping. */
   columns(group: ReadonlySet<string>): string[];
-  present(d1: D1Database, result: GroupedResult, group: ReadonlySet<string>): Promise<Record<string, unknown>[]>;
+  present(d1: D1Reads, result: GroupedResult, group: ReadonlySet<string>): Promise<Record<string, unknown>[]>;
 };
 
 const GROUP_COLUMNS: Record<string, string[]> = {
@@ -132,7 +133,7 @@ export const processingTimesReport: Report = {
 };
 
 /** The histograms of every stored row behind the page's groups, summed per group. */
-async function mergedBins(d1: D1Database, page: GroupedResult["page"]) {
+async function mergedBins(d1: D1Reads, page: GroupedResult["page"]) {
   const select = page.dims.map((d) => `${d.column} AS "${d.name}"`).join(", ");
   const rows = await all<RawRow>(
     d1,
@@ -438,13 +439,13 @@ export const carriersReport: Report = {
   },
 };
 
-export async function reportPage(d1: D1Database, report: Report, q: GroupedQuery) {
+export async function reportPage(d1: D1Reads, report: Report, q: GroupedQuery) {
   const result = await queryGrouped(d1, report.spec, q);
   return { data: await report.present(d1, result, q.group), next: result.next };
 }
 
 /** Every page of a report, for CSV: rows as arrays in `columns` order. */
-export async function* reportPages(d1: D1Database, report: Report, q: GroupedQuery, columns: readonly string[]) {
+export async function* reportPages(d1: D1Reads, report: Report, q: GroupedQuery, columns: readonly string[]) {
   let cursor: string | undefined;
   do {
     const { data, next } = await reportPage(d1, report, { ...q, cursor, limit: 1000 });

@@ -64,7 +64,7 @@ import {
 } from "./schemas";
 import { listOverdue, OVERDUE_COLUMNS } from "./overdue-orders";
 import { BREACH_COLUMNS, listBreaches } from "./sla-breach-list";
-import { d1 } from "../db/client";
+import { readD1 } from "../db/client";
 
 export const analyticsRoutes = new OpenAPIHono<AppEnv>();
 
@@ -107,9 +107,9 @@ async function answer(c: Context<AppEnv>, report: Report, { q, filters }: { q: B
   const query = groupedQuery(p, q, filters);
   if (q.format === "csv") {
     const columns = report.columns(query.group);
-    return csvResponse(`${report.name}-${q.from}-${q.to}.csv`, columns, reportPages(d1(c.env), report, query, columns));
+    return csvResponse(`${report.name}-${q.from}-${q.to}.csv`, columns, reportPages(readD1(c.env), report, query, columns));
   }
-  const [page, fresh] = await Promise.all([reportPage(d1(c.env), report, query), freshness(d1(c.env), p.stores)]);
+  const [page, fresh] = await Promise.all([reportPage(readD1(c.env), report, query), freshness(readD1(c.env), p.stores)]);
   return c.json({ data: page.data, next_cursor: page.next, freshness: fresh }, 200);
 }
 
@@ -207,14 +207,14 @@ analyticsRoutes.openapi(
       async function* pages() {
         let cursor: string | undefined;
         do {
-          const page = await listBreaches(d1(c.env), { ...base, cursor, limit: 1000 });
+          const page = await listBreaches(readD1(c.env), { ...base, cursor, limit: 1000 });
           yield page.data.map((b) => BREACH_COLUMNS.map((k) => b[k as keyof typeof b]));
           cursor = page.next ?? undefined;
         } while (cursor);
       }
       return (await csvResponse(`sla-breaches-${q.from}-${q.to}.csv`, BREACH_COLUMNS, pages())) as never;
     }
-    const [page, fresh] = await Promise.all([listBreaches(d1(c.env), { ...base, cursor: q.cursor, limit: q.limit }), freshness(d1(c.env), p.stores)]);
+    const [page, fresh] = await Promise.all([listBreaches(readD1(c.env), { ...base, cursor: q.cursor, limit: q.limit }), freshness(readD1(c.env), p.stores)]);
     return c.json({ data: page.data as z.infer<typeof SlaBreachesReport>["data"], next_cursor: page.next, freshness: fresh }, 200);
   },
 );
@@ -237,14 +237,14 @@ analyticsRoutes.openapi(
       async function* pages() {
         let cursor: string | undefined;
         do {
-          const page = await listOverdue(d1(c.env), { ...base, cursor, limit: 1000 });
+          const page = await listOverdue(readD1(c.env), { ...base, cursor, limit: 1000 });
           yield page.data.map((o) => OVERDUE_COLUMNS.map((k) => o[k as keyof typeof o]));
           cursor = page.next ?? undefined;
         } while (cursor);
       }
       return (await csvResponse(`overdue-orders-${new Date(base.now).toISOString().slice(0, 10)}.csv`, OVERDUE_COLUMNS, pages())) as never;
     }
-    const page = await listOverdue(d1(c.env), { ...base, cursor: q.cursor, limit: q.limit });
+    const page = await listOverdue(readD1(c.env), { ...base, cursor: q.cursor, limit: q.limit });
     return c.json({ data: page.data as z.infer<typeof OverdueOrders>["data"], next_cursor: page.next }, 200);
   },
 );
@@ -318,7 +318,7 @@ analyticsRoutes.openapi(
     summary: "How current the rollups are",
     responses: { 200: { description: "Watermark and pending work", content: { "application/json": { schema: Freshness } } }, ...problems() },
   }),
-  async (c) => c.json(await freshness(d1(c.env), c.get("principal").stores), 200),
+  async (c) => c.json(await freshness(readD1(c.env), c.get("principal").stores), 200),
 );
 
 analyticsRoutes.openapi(

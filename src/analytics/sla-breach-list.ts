@@ -1,4 +1,5 @@
 /** The orders that reached a milestone later than their store's SLA allowed, oldest day first, keyset-paged. */
+import type { D1Reads } from "../db/client";
 import { sql } from "drizzle-orm";
 import type { Principal } from "../http/auth";
 import { all } from "./d1";
@@ -33,7 +34,7 @@ export const BREACH_COLUMNS = ["order_id", "store_id", "channel", "span", "day",
 
 const json = (values: readonly string[]) => JSON.stringify(values);
 
-export async function listBreaches(d1: D1Database, q: BreachQuery) {
+export async function listBreaches(d1: D1Reads, q: BreachQuery) {
   const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, 3);
   const conditions = [
     sql`b.day BETWEEN ${q.from} AND ${q.to}`,

@@ -8,6 +8,7 @@
 import type { Context } from "hono";
 import type { Env } from "../env";
 import { type Principal, vouchFor } from "../http/auth";
+import { BOOKMARK_HEADER, newerBookmark } from "../http/bookmark";
 import { zhFieldMessage, zhValidationDetail } from "./field-messages";
 
 type ApiFetch = (request: Request, env: Env, ctx: Context["executionCtx"]) => Response | Promise<Response>;
@@ -62,6 +63,9 @@ function apiRequest(c: Context, path: string, opts: CallOptions, principal: Prin
     if (value) headers.set(name, value);
   }
   if (principal?.session) headers.set("x-csrf-token", principal.session.csrfToken);
+  // Read-your-own-writes: the newest bookmark this page has seen (its cookie, then earlier calls), or an opt-in so a
+  // write answers with one (src/http/bookmark.ts).
+  headers.set(BOOKMARK_HEADER, c.get("d1Bookmark") ?? "first-unconstrained");
   let body: string | Uint8Array<ArrayBuffer> | ReadableStream<Uint8Array> | undefined;
   if (opts.content) {
     headers.set("content-type", opts.content.type);
@@ -78,7 +82,10 @@ function apiRequest(c: Context, path: string, opts: CallOptions, principal: Prin
 export async function apiRaw(c: Context, path: string, opts: CallOptions = {}): Promise<Response> {
   if (!apiFetch) throw new Error("the console's API is not connected (src/app.ts calls connectApi)");
   const principal = c.get("principal") as Principal | undefined;
-  return apiFetch(apiRequest(c, path, opts, principal), c.env as Env, c.executionCtx);
+  const res = await apiFetch(apiRequest(c, path, opts, principal), c.env as Env, c.executionCtx);
+  // The next call of this page, and the cookie of the next page, start from what this one saw or wrote.
+  c.set("d1Bookmark", newerBookmark(c.get("d1Bookmark"), res.headers.get(BOOKMARK_HEADER)));
+  return res;
 }
 
 /** Calls the API and reads its JSON answer (204 gives `null`). */

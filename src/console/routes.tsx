@@ -12,6 +12,7 @@ import { customerPages } from "./customers/routes";
 import { financePages } from "./finance/routes";
 import { floorPages } from "./floor/routes";
 import { consoleSession, notFoundPage, uiOf } from "./guard";
+import { cookieBookmarks } from "../http/bookmark";
 import { insightsPages } from "./insights/routes";
 import { logisticsPages } from "./logistics/routes";
 import { homeFor } from "./nav";
@@ -43,6 +44,10 @@ consoleRoutes.get("/console/assets/chart.js", async (c) =>
 consoleRoutes.get("/console/assets/webauthn.js", async (c) =>
   c.body((await vendor()).WEBAUTHN_BROWSER, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=86400" }),
 );
+
+// Read-your-own-writes: the newest D1 bookmark a page saw or wrote, kept in a cookie for the next page (src/http/bookmark.ts).
+consoleRoutes.use("/console/*", cookieBookmarks({ path: "/console", reads: false }));
+consoleRoutes.use("/console", cookieBookmarks({ path: "/console", reads: false }));
 
 // Before sign-in: signing in, the emailed invitation and password-reset links, the language switch.
 consoleRoutes.route("/", signInPages);

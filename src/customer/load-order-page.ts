@@ -1,6 +1,6 @@
 /** What the customer's order page shows: the order, its lines, timeline, holds and after-sales requests, in one round trip. */
 import { asc, eq } from "drizzle-orm";
-import { database, type Database } from "../db/client";
+import { database, readOrPrimary, type Database } from "../db/client";
 import { afterSalesRequests, channelOrders, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import type { Env } from "../env";
 import { sha256Hex } from "../lib/ids";
@@ -59,6 +59,11 @@ export async function loadOrderPage(env: Env, orderId: string, opts: PageOptions
 /**
  * The visit's token checked and the page read in the same round trip: the page is only returned when the token
  * opens this order (the page's rows are read either way and dropped otherwise). Null for no such visit.
+ *
+ * A GET, so it may read a replica (src/db/client.ts `readDatabase`), from the visit's bookmark cookie
+ * (src/http/bookmark.ts): after the customer's own form, the page shows what it did. A token a replica does not know
+ * yet (the link was just sent) is asked again of the primary. A link retired or erased a moment ago may still show
+ * its page for as long as the replica lags (seconds); every form post checks the token on the primary.
  */
 export async function loadVisitedPage(
   env: Env,
@@ -67,9 +72,11 @@ export async function loadVisitedPage(
   opts: PageOptions,
 ): Promise<{ visit: OpenedToken; page: ReturnType<typeof pageFrom> } | null> {
   if (!token || !isTokenShape(token)) return null;
-  const db = database(env);
-  const [tokenRows, ...rows] = await db.batch([openTokenQuery(db, await sha256Hex(token), Date.now()), ...pageQueries(db, orderId)]);
-  const visit = openedFrom(tokenRows[0]);
-  if (!visit || visit.orderId !== orderId) return null;
-  return { visit, page: pageFrom(orderId, rows, { ...opts, superseded: !visit.current }) };
+  const hash = await sha256Hex(token);
+  return readOrPrimary(env, async (db) => {
+    const [tokenRows, ...rows] = await db.batch([openTokenQuery(db, hash, Date.now()), ...pageQueries(db, orderId)]);
+    const visit = openedFrom(tokenRows[0]);
+    if (!visit || visit.orderId !== orderId) return null;
+    return { visit, page: pageFrom(orderId, rows, { ...opts, superseded: !visit.current }) };
+  });
 }

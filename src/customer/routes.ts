@@ -23,6 +23,7 @@ import { AddressForm, AfterSalesForm, ContactForm } from "./schemas";
 import { openToken } from "./tokens";
 import { isCrossSitePost, PAGE_HEADERS, pagePath, SESSION_COOKIE, sessionFor, startSession } from "./session";
 import { runAfterSales } from "../after-sales/run-after-sales";
+import { cookieBookmarks } from "../http/bookmark";
 
 type Ctx = Context<AppEnv, "/o/order/:orderId/*">;
 
@@ -36,6 +37,10 @@ customerRoutes.use("/o/*", async function customerPageHeaders(c, next) {
   await next();
   for (const [k, v] of Object.entries(PAGE_HEADERS)) c.res.headers.set(k, v);
 });
+
+// The page reads on a D1 session from the visit's bookmark; a form that succeeded moves the bookmark to its write, so
+// the page it redirects to shows it (src/http/bookmark.ts).
+customerRoutes.use("/o/*", cookieBookmarks({ path: "/o", reads: true }));
 
 /** The link from a message: the token becomes a cookie, the customer lands on a URL without it. */
 customerRoutes.get("/o/:token", async (c) => {

@@ -1,8 +1,22 @@
 /**
- * All D1 access goes through `database()`. Today there is one database; this
- * is where sharding by store (or region) plugs in, and where read replicas
- * (Sessions API with bookmarks) will be chosen for storefront reads.
+ * All D1 access goes through `database()` (or `d1()`), on the primary: every
+ * write and every read that decides one. Today there is one database; this is
+ * where sharding by store (or region) plugs in.
+ *
+ * Reads that may be a little stale go through `readDatabase()` (or
+ * `readD1()`): inside a request opened with `openReads()` (src/http/bookmark.ts
+ * does it for GET and HEAD requests) they run on one D1 session for the whole
+ * request, so D1 may serve them from a read replica; the session starts at
+ * the caller's bookmark, so a client that sends back the bookmark of its own
+ * write reads that write. Outside such a request (a write, a queue, a cron,
+ * an order object) they are the primary's, as `database()`.
+ *
+ * Invariants: a session is opened per request, lazily (a request that reads
+ * nothing from it opens none), never per statement; a request that may
+ * write never reads from a session; no read that decides a write goes
+ * through here.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { useKeyring } from "../lib/pii-crypto";
@@ -39,6 +53,117 @@ export function database(env: { DB: D1Database; PII_KEYS?: string; PII_INDEX_KEY
     cache.set(env.DB, db);
   }
   return db;
+}
+
+/** What a reader needs of D1: a session answers these two, as the binding does. */
+export type D1Reads = Pick<D1Database, "prepare" | "batch">;
+
+/**
+ * `"first-unconstrained"`: any replica will do; `"first-primary"`: start on the primary; a bookmark: a replica at
+ * least as new as it (read-your-own-writes).
+ */
+export type ReadsFrom = D1SessionConstraint | D1SessionBookmark;
+
+type Env = { DB: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string };
+
+type Reads = {
+  env: Env;
+  from: ReadsFrom;
+  /** Opened on the request's first read through it. */
+  session?: { raw: D1DatabaseSession; client: D1Reads };
+};
+/** The request's reads: one store per request, made by `openReads`; a finished value, never a pending promise. */
+const requestReads = new AsyncLocalStorage<Reads | undefined>();
+
+/**
+ * Runs `fn` (a GET request's handler) with its stale-tolerant reads on one D1 session starting `from` a bookmark or a
+ * constraint. `bookmark` is the newest bookmark the session saw, null when nothing was read through it.
+ */
+export async function openReads<T>(env: Env, from: ReadsFrom, fn: () => Promise<T>): Promise<{ result: T; bookmark: string | null }> {
+  const reads: Reads = { env, from };
+  const result = await requestReads.run(reads, fn);
+  return { result, bookmark: reads.session?.raw.getBookmark() ?? null };
+}
+
+/**
+ * Runs `fn` (a request that may write) with every read on the primary, even when an outer request opened reads
+ * (the console's and the customer's pages call in memory; `waitUntil` work inherits its request's context).
+ */
+export function onPrimary<T>(fn: () => Promise<T>): Promise<T> {
+  return requestReads.run(undefined, fn);
+}
+
+/** The request's reads on `binding`, or null: no request's reads here, or another binding (a shard's). */
+const readsOn = (binding: D1Database) => {
+  const reads = requestReads.getStore();
+  return reads && reads.env.DB === binding ? reads : null;
+};
+
+/** The request's session, opened on first use. */
+function sessionOf(reads: Reads): D1Reads {
+  if (!reads.session) {
+    const raw = reads.env.DB.withSession(reads.from);
+    const trace = reads.env.D1_TRACE;
+    reads.session = { raw, client: trace === "1" || trace === "full" ? tracedD1(raw, { whole: trace === "full", replica: true }) : raw };
+  }
+  return reads.session.client;
+}
+
+/**
+ * A D1 client for drizzle that sends each statement to the session of the request it runs in (else to the primary).
+ * One drizzle instance per binding over it, made once: building drizzle with our schema costs about half a
+ * millisecond of CPU, too much to pay per request.
+ */
+function sessionRouter(env: Env): D1Reads {
+  const current = () => {
+    const reads = readsOn(env.DB);
+    return reads ? sessionOf(reads) : d1(env);
+  };
+  return {
+    prepare: (query) => current().prepare(query),
+    batch: (statements) => current().batch(statements),
+  };
+}
+const replicaCache = new WeakMap<D1Database, Database>();
+
+/** `database()` for a read that may be a little stale (see the top of this file): the request's session, else the primary. */
+export function readDatabase(env: Env): Database {
+  useKeyring(env);
+  if (!readsOn(env.DB)) return database(env);
+  let db = replicaCache.get(env.DB);
+  if (!db) {
+    // drizzle's D1 driver calls only prepare and batch.
+    db = drizzle(sessionRouter(env) as D1Database, { schema });
+    replicaCache.set(env.DB, db);
+  }
+  return db;
+}
+
+/**
+ * A lookup of one thing that may be a little stale, asked again of the primary when the session found nothing: what a
+ * client was just handed (a new order's id, a link just sent) may not have reached its replica yet. A miss costs a
+ * second round trip; a hit costs nothing more.
+ */
+export async function readOrPrimary<T>(env: Env, read: (db: Database) => Promise<T | null>): Promise<T | null> {
+  if (!readsOn(env.DB)) return read(database(env));
+  return (await read(readDatabase(env))) ?? read(database(env));
+}
+
+/** `d1()` for a read that may be a little stale: the request's session, else the primary. */
+export function readD1(env: { DB: D1Database; D1_TRACE?: string }): D1Reads {
+  const reads = readsOn(env.DB);
+  return reads ? sessionOf(reads) : d1(env);
+}
+
+/**
+ * The primary's newest bookmark, for the answer to a write: a bookmark at least as new as every commit the request
+ * made or waited for (its order objects' too). One round trip, so only for clients that asked (src/http/bookmark.ts).
+ */
+export async function primaryBookmark(env: { DB: D1Database; D1_TRACE?: string }): Promise<string | null> {
+  const session = env.DB.withSession("first-primary");
+  const client = env.D1_TRACE === "1" || env.D1_TRACE === "full" ? tracedD1(session, { whole: env.D1_TRACE === "full" }) : session;
+  await client.prepare("SELECT 1").run();
+  return session.getBookmark();
 }
 
 /** D1 reports constraint failures only in the message text; these name what failed. */

@@ -6,7 +6,10 @@
  * step of an order costs the database, named by statement and by the entry
  * that ran it (a route, a queue, a cron, an order object's stage). Tracing
  * costs CPU of its own, so a traced run's CPU figures are not the product's.
- * `D1_TRACE=full` logs whole statements with their values.
+ * `D1_TRACE=full` logs whole statements with their values. A round trip on a
+ * request's read session (src/db/client.ts `readDatabase`), which D1 may
+ * serve from a read replica, is named `@<entry>~replica`: what replicas take
+ * off the primary, counted apart.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -21,7 +24,7 @@ export function traceEntry<T>(env: object, label: () => string, fn: () => T): T 
   return trace === "1" || trace === "full" ? entries.run(label(), fn) : fn();
 }
 
-const entry = () => `@${(entries.getStore() ?? "unlabelled").replace(/\s+/g, "_")}`;
+const entry = (replica = false) => `@${(entries.getStore() ?? "unlabelled").replace(/\s+/g, "_")}${replica ? "~replica" : ""}`;
 
 /** A request path as its route: ids (`ord_…`, numbers, tokens) as `{id}`. */
 export function routeLabel(method: string, path: string): string {
@@ -39,17 +42,17 @@ const shape = (sql: string) => {
   return whole ? one : one.slice(0, 200);
 };
 
-function tracedStatement(stmt: D1PreparedStatement, sql: string, params: unknown[] = []): D1PreparedStatement {
+function tracedStatement(stmt: D1PreparedStatement, sql: string, replica: boolean, params: unknown[] = []): D1PreparedStatement {
   const once =
     <A extends unknown[], R>(run: (...a: A) => R) =>
     (...a: A): R => {
       // Whole statements carry their values too, so a bench can run them again (bench/order-list.mjs --explain).
-      console.warn(`[d1] 1 ${entry()} ${shape(sql)}${whole ? ` -- params ${JSON.stringify(params)}` : ""}`);
+      console.warn(`[d1] 1 ${entry(replica)} ${shape(sql)}${whole ? ` -- params ${JSON.stringify(params)}` : ""}`);
       return run(...a);
     };
   return new Proxy(stmt, {
     get(target, prop) {
-      if (prop === "bind") return (...values: unknown[]) => tracedStatement(target.bind(...values), sql, values);
+      if (prop === "bind") return (...values: unknown[]) => tracedStatement(target.bind(...values), sql, replica, values);
       if (prop === "first" || prop === "run" || prop === "all" || prop === "raw") return once((target[prop] as (...a: unknown[]) => unknown).bind(target));
       if (prop === TRACED_SQL) return sql;
       if (prop === UNWRAP) return target;
@@ -59,15 +62,17 @@ function tracedStatement(stmt: D1PreparedStatement, sql: string, params: unknown
   });
 }
 
-export function tracedD1(db: D1Database, options: { whole?: boolean } = {}): D1Database {
+/** The binding, or a session of it (`replica`: a read session, see the top of this file), traced. */
+export function tracedD1<T extends Pick<D1Database, "prepare" | "batch">>(db: T, options: { whole?: boolean; replica?: boolean } = {}): T {
   whole = options.whole ?? false;
+  const replica = options.replica ?? false;
   return new Proxy(db, {
     get(target, prop) {
-      if (prop === "prepare") return (sql: string) => tracedStatement(target.prepare(sql), sql);
+      if (prop === "prepare") return (sql: string) => tracedStatement(target.prepare(sql), sql, replica);
       if (prop === "batch")
         return (statements: D1PreparedStatement[]) => {
           const sqls = statements.map((s) => (s as unknown as Record<symbol, string | undefined>)[TRACED_SQL] ?? "?");
-          console.warn([`[d1] ${statements.length} ${entry()} ${shape(sqls[0] ?? "")}`, ...sqls.slice(1).map((q) => `[d1] + ${shape(q)}`)].join("\n"));
+          console.warn([`[d1] ${statements.length} ${entry(replica)} ${shape(sqls[0] ?? "")}`, ...sqls.slice(1).map((q) => `[d1] + ${shape(q)}`)].join("\n"));
           return target.batch(statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement | undefined>)[UNWRAP] ?? s));
         };
       const value = Reflect.get(target, prop, target);

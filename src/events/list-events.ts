@@ -8,7 +8,7 @@
  * events it could not see.
  */
 import { and, asc, eq, gt, inArray, max, or, sql, type SQL } from "drizzle-orm";
-import { database } from "../db/client";
+import { readDatabase } from "../db/client";
 import { events } from "../db/schema";
 import type { Env } from "../env";
 import { assertStoreInScope, type Principal } from "../http/auth";
@@ -31,10 +31,15 @@ function typeFilter(patterns: readonly string[] | undefined): SQL | undefined {
   return or(...patterns.map((t) => (t.endsWith(".*") ? sql`${events.type} GLOB ${`${t.slice(0, -1)}*`}` : eq(events.type, t))));
 }
 
+/**
+ * May read a replica (`readDatabase`): `seq` is given in commit order (one writer), so a replica holds a prefix of the
+ * feed and its page and `top` are one snapshot. A reader a replica is behind gets its events on a later poll; a
+ * cursor from a replica further ahead finds nothing newer on one behind and comes back as it went: nothing is skipped.
+ */
 export async function listEvents(env: Env, p: Principal, q: ListEventsFilter) {
   if (q.store_id) assertStoreInScope(p, q.store_id);
   const after = Number(cursorKey(q.after, (k) => /^e\d{1,15}$/.test(k))?.slice(1) ?? 0);
-  const db = database(env);
+  const db = readDatabase(env);
   const [rows, top] = await db.batch([
     db
       .select()

@@ -2,7 +2,7 @@
 import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
-import { database, d1 } from "../db/client";
+import { database, d1, readDatabase } from "../db/client";
 import { bins, stockCosts, stockLevels, stockMovements, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
@@ -157,7 +157,9 @@ stockRoutes.openapi(
     if (after !== undefined && (!Number.isSafeInteger(after) || after <= 0)) throw badCursor();
     // Pages by rowid: stable and cheap, and SKUs may hold characters a cursor should not carry.
     const rowid = sql<number>`${stockLevels}.rowid`.mapWith(Number);
-    const rows = await database(c.env)
+    // For display, so it may be a little stale (a read replica; src/db/client.ts): reserving stock never reads this,
+    // it is a conditional update on the primary.
+    const rows = await readDatabase(c.env)
       .select({ level: stockLevels, binCode: bins.code, rowid })
       .from(stockLevels)
       .innerJoin(bins, eq(bins.id, stockLevels.binId))
@@ -169,7 +171,7 @@ stockRoutes.openapi(
           q.zone
             ? inArray(
                 bins.zoneId,
-                database(c.env)
+                readDatabase(c.env)
                   .select({ id: zones.id })
                   .from(zones)
                   .where(and(eq(zones.warehouseId, wh.id), eq(zones.code, q.zone))),
@@ -205,7 +207,8 @@ stockRoutes.openapi(
   async (c) => {
     const { sku } = c.req.valid("query");
     const p = c.get("principal");
-    const db = database(c.env);
+    // What a storefront shows as available: may be a little stale (a read replica); reserving is decided on the primary.
+    const db = readDatabase(c.env);
     const ofMyStores = warehouseStoreScope(p);
     const rows = await db
       .select({

@@ -1,6 +1,11 @@
-/** Reads of orders for the API. Store scope is part of every query, so an order outside it is simply not found. */
+/**
+ * Reads of orders for the API. Store scope is part of every query, so an order outside it is simply not found.
+ * They may be a little stale (src/db/client.ts `readDatabase`): in a GET they run on the request's D1 session, which
+ * a replica may serve; a client that sends back its write's bookmark reads that write. Nothing here decides a write:
+ * the order's object reads the primary for that, and a POST that calls these reads the primary.
+ */
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
-import { database } from "../db/client";
+import { readDatabase, readOrPrimary, type Database } from "../db/client";
 import { emailIndex, phoneIndex } from "../db/contact-index";
 import { orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import { idFloor } from "../lib/ids";
@@ -14,8 +19,12 @@ import { containsPattern, searchTerms, trigramPhrase } from "./search-terms";
 
 const scope = (p: Principal, col: AnyColumn | SQL = orders.storeId): SQL | undefined => storeScope(p, col);
 
+/** Not found on a replica is asked again of the primary: the order may be one just created. */
 export async function getOrder(env: Env, p: Principal, id: string) {
-  const db = database(env);
+  return readOrPrimary(env, (db) => orderWithItsLines(db, p, id));
+}
+
+async function orderWithItsLines(db: Database, p: Principal, id: string) {
   // One round trip for the order and its lines.
   const [order, lines] = await db.batch([
     db
@@ -33,7 +42,7 @@ export async function getOrder(env: Env, p: Principal, id: string) {
  * one comparison per store the caller may see (the stores table is small).
  */
 async function contactMatches(env: Env, p: Principal, opts: { text: string; storeId?: string }): Promise<SQL[]> {
-  const db = database(env);
+  const db = readDatabase(env);
   const storeIds = opts.storeId ? [opts.storeId] : p.stores !== "*" ? [...p.stores] : (await db.select({ id: stores.id }).from(stores).all()).map((s) => s.id);
   const out: SQL[] = [];
   for (const storeId of storeIds.slice(0, 200)) {
@@ -68,7 +77,7 @@ async function searchFor(env: Env, p: Principal, text: string, storeId: string |
 /** The ids of the orders a contact search matches, as a subquery each of whose terms one index serves. */
 function contactOrders(env: Env, matches: SQL[]) {
   return (
-    database(env)
+    readDatabase(env)
       .select({ id: orders.id })
       .from(orders)
       // No constant term beside the matches: SQLite serves an OR with one index per term only when every term has one.
@@ -117,8 +126,8 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     q.total_min ? totalCompared(">=", q.total_min) : undefined,
     q.total_max ? totalCompared("<=", q.total_max) : undefined,
     // Both through their indexes (order_lines_sku_idx, order_hold_reasons_code_idx): a few ids, not a scan of lines.
-    q.sku ? inArray(orders.id, database(env).select({ id: orderLines.orderId }).from(orderLines).where(eq(orderLines.sku, q.sku))) : undefined,
-    q.reason ? inArray(orders.id, database(env).select({ id: orderHoldReasons.orderId }).from(orderHoldReasons).where(eq(orderHoldReasons.code, q.reason))) : undefined,
+    q.sku ? inArray(orders.id, readDatabase(env).select({ id: orderLines.orderId }).from(orderLines).where(eq(orderLines.sku, q.sku))) : undefined,
+    q.reason ? inArray(orders.id, readDatabase(env).select({ id: orderHoldReasons.orderId }).from(orderHoldReasons).where(eq(orderHoldReasons.code, q.reason))) : undefined,
     q.ids ? inArray(orders.id, q.ids.split(",")) : undefined,
     // The few orders of that customer, found through the blind-index indexes and then sorted: as a plain OR beside the
     // page's order, SQLite walks the store's (or every) order by id instead, reading them all for a customer with none.
@@ -128,7 +137,7 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     // Ids sort by creation time, so "newest first" pages by id.
     after ? lt(c(orders.id), after) : undefined,
   );
-  const rows = await database(env)
+  const rows = await readDatabase(env)
     .select()
     .from(orders)
     .where(where)
@@ -141,7 +150,10 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
 export async function listOrderEvents(env: Env, id: string, opts: { principal: Principal; cursor?: string; limit: number }) {
   const { principal: p, cursor, limit } = opts;
   const after = Number(cursorKey(cursor, (k) => /^\d{1,9}$/.test(k)) ?? 0);
-  const db = database(env);
+  return readOrPrimary(env, (db) => timeline(db, p, id, { after, limit }));
+}
+
+async function timeline(db: Database, p: Principal, id: string, { after, limit }: { after: number; limit: number }) {
   const [order, events] = await db.batch([
     db
       .select({ id: orders.id })

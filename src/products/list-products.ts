@@ -1,6 +1,6 @@
-/** The catalogue, newest first, within the key's stores. */
+/** The catalogue, newest first, within the key's stores: for display, so it may be a little stale (`readDatabase`). */
 import { and, desc, eq, lt } from "drizzle-orm";
-import { database } from "../db/client";
+import { readDatabase } from "../db/client";
 import { products } from "../db/schema";
 import type { Env } from "../env";
 import { storeScope, type Principal } from "../http/auth";
@@ -9,7 +9,7 @@ import type { ListProductsFilter } from "./schemas";
 
 export async function listProducts(env: Env, p: Principal, q: ListProductsFilter) {
   const after = cursorKey(q.cursor);
-  const rows = await database(env)
+  const rows = await readDatabase(env)
     .select()
     .from(products)
     .where(

@@ -14,9 +14,9 @@ test("store rates follow the Zipf law, largest first, and add up to the peak", (
 });
 
 test("a shard's rate is its writer's time over an order's statements on it", () => {
-  const base = { statementsPerOrder: 200, statementMs: 0.5, shardUtilisation: 0.5, readShare: 0.6, readsOnReplicas: false };
+  const base = { statementsPerOrder: 200, statementMs: 0.5, shardUtilisation: 0.5, replicaShare: 0.6, readsOnReplicas: false };
   assert.equal(shardOrdersPerSecond(base), 5); // 2,000 statements/s, half of it, 200 per order
-  assert.equal(shardOrdersPerSecond({ ...base, readsOnReplicas: true }), 12.5); // only the 80 writes stay on the primary
+  assert.equal(shardOrdersPerSecond({ ...base, readsOnReplicas: true }), 12.5); // only the 80 not on read sessions stay on the primary
 });
 
 test("placing stores keeps every shard within its rate and storage, and splits only stores bigger than a shard", () => {

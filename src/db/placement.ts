@@ -1,0 +1,189 @@
+/**
+ * Where every table lives once D1 is sharded by store (issue #18; the plan is docs/SHARDING.md). NOT BUILT: today
+ * there is one database and nothing reads this map at run time. It is the contract the build follows, and
+ * test/structure/placement.test.mjs fails when a table in src/db/schema has no entry, so a new table is placed
+ * when it is made, not when the shards break on it.
+ *
+ * Homes:
+ * - `directory`: one copy per merchant, on the directory database (people, keys, customers, the store → shard map).
+ * - `store`: each row belongs to one store, reached from the row by `by` (a column, or a column `via` the table
+ *   whose row carries the store); it lives on that store's shard and moves with it.
+ * - `warehouse`: each row belongs to one warehouse (`by`); it lives on the shard of the stock pool the warehouse
+ *   serves (the stores its `store_ids` name share one shard; `["*"]` puts every store of the merchant there).
+ * - `shard`: machinery of one database, present on every database (directory and shards) and about no one store:
+ *   dedupe receipts, cursors, leases, the outbox. A store move never copies these rows; it drains or re-keys them.
+ *
+ * Invariants: every table has exactly one home (the type below refuses a missing or unknown table name); a `store`
+ * or `warehouse` entry says how a row finds its owner, which is what the store-move script copies by.
+ *
+ * Node's type stripping imports this file as it is (the structure test does), so it holds data and types only.
+ */
+import type { Table } from "drizzle-orm";
+import type * as schema from "./schema";
+
+type Schema = typeof schema;
+/** The SQL name of every table the schema declares. */
+export type TableName = { [K in keyof Schema]: Schema[K] extends Table ? Schema[K]["_"]["name"] : never }[keyof Schema];
+
+export type Home = "directory" | "store" | "warehouse" | "shard";
+
+export type Placement = {
+  home: Home;
+  /** `store`/`warehouse`: this table's column that names the owner (a store or warehouse id), or, with `via`, the row of `via` that does. */
+  by?: string;
+  /** The table `by` points into when the row does not name its owner itself; that table's own `by` names it (one hop). */
+  via?: TableName;
+  /** Why it lives there, where that is not obvious. */
+  why?: string;
+};
+
+export const PLACEMENT = {
+  // --- the directory: merchant-wide, one copy ---------------------------------------------------------------------
+  api_keys: { home: "directory", why: "a key names many stores (store_ids, or *); auth reads it before any store is known" },
+  positions: { home: "directory" },
+  users: { home: "directory", why: "staff sign in once for every store they may reach" },
+  user_recovery_codes: { home: "directory" },
+  passkeys: { home: "directory" },
+  sessions: { home: "directory", why: "read on every console request before its store is known" },
+  user_tokens: { home: "directory" },
+  auth_challenges: { home: "directory" },
+  sign_in_throttle: { home: "directory" },
+  staff_emails: { home: "directory" },
+  saved_views: { home: "directory" },
+  activity_log: {
+    home: "directory",
+    why: "who did what across stores, sign-ins with no store at all; the busiest directory writer (a row per change), so the first candidate to move to the shards (store_id is on the row)",
+  },
+  customers: { home: "directory", why: "one person across every store, recognised by merchant-wide blind indexes" },
+  customer_identities: { home: "directory", why: "the merchant-wide index → customer map a merge rewrites with customers in one batch" },
+  customer_links: {
+    home: "directory",
+    why: "merge and unmerge move links and customers in one batch; the FK to orders cannot cross databases and is dropped",
+  },
+  customer_events: { home: "directory" },
+  customer_sync_state: { home: "directory", why: "the linker's cursor over orders: one row per shard once sharded (today one row, id 1)" },
+  dead_letters: { home: "directory", why: "the operator's one list of messages that exhausted their retries, whatever their store" },
+
+  // --- a store's own data -----------------------------------------------------------------------------------------
+  stores: {
+    home: "store",
+    by: "id",
+    why: "the settings every order read joins (currency, time zone, notify_on) and the FK target of orders; the directory keeps id → shard",
+  },
+  products: { home: "store", by: "store_id" },
+  orders: { home: "store", by: "store_id" },
+  order_lines: { home: "store", by: "order_id", via: "orders" },
+  order_events: { home: "store", by: "order_id", via: "orders" },
+  order_hold_reasons: { home: "store", by: "order_id", via: "orders" },
+  order_claims: { home: "store", by: "order_id", via: "orders" },
+  order_notes: { home: "store", by: "store_id" },
+  audit_rule_sets: { home: "store", by: "store_id" },
+  audit_results: { home: "store", by: "order_id", via: "orders" },
+  blocklist_entries: { home: "store", by: "store_id" },
+  notifications: { home: "store", by: "store_id" },
+  customer_tokens: { home: "store", by: "order_id", via: "orders", why: "the customer's link must carry its shard: the token hash alone names no store" },
+  routing_policies: { home: "store", by: "store_id" },
+  allocations: { home: "store", by: "store_id" },
+  shipments: {
+    home: "store",
+    by: "store_id",
+    why: "the customer's parcel, written with its order (cancel intercepts it in the order's batch); its warehouse is in the store's pool",
+  },
+  shipment_items: {
+    home: "store",
+    by: "shipment_id",
+    via: "shipments",
+    why: "the reservation itself: written in one batch with stock_levels, so it must share the warehouse's shard (the pool)",
+  },
+  fulfilment_exceptions: { home: "store", by: "shipment_id", via: "shipments" },
+  service_tasks: { home: "store", by: "store_id" },
+  store_slas: { home: "store", by: "store_id" },
+  store_logistics: { home: "store", by: "store_id" },
+  shipment_tracking: { home: "store", by: "store_id" },
+  shipment_labels: { home: "store", by: "shipment_id", via: "shipments" },
+  tracking_events: {
+    home: "store",
+    by: "shipment_id",
+    via: "shipments",
+    why: "a partner's event names only a tracking number: ingest needs tracking number → shard in the directory (unmatched ones stay on the directory)",
+  },
+  logistics_exceptions: { home: "store", by: "store_id" },
+  after_sales_requests: { home: "store", by: "store_id" },
+  channel_connections: { home: "store", by: "store_id", why: "a platform webhook names only the connection (in its path): new connection ids carry their store's tag" },
+  channel_sku_map: { home: "store", by: "connection_id", via: "channel_connections" },
+  channel_orders: { home: "store", by: "store_id" },
+  channel_inbox: { home: "store", by: "store_id" },
+  channel_refunds: { home: "store", by: "connection_id", via: "channel_connections" },
+  channel_sync_state: { home: "store", by: "connection_id", via: "channel_connections" },
+  channel_sync_runs: { home: "store", by: "store_id" },
+  channel_pushes: { home: "store", by: "store_id" },
+  channel_push_attempts: { home: "store", by: "push_id", via: "channel_pushes" },
+  events: {
+    home: "store",
+    by: "store_id",
+    why: "written by triggers in the batch of the change it records; seq is per database, so the feed's cursor becomes one seq per shard. A stock event gets a row per store its warehouse names, or one with store_id '*' for a ['*'] warehouse: the move copies those with that warehouse's pool",
+  },
+  webhook_subscriptions: { home: "store", by: "store_id", why: "its deliveries fan out from its shard's events: a dispatcher per shard" },
+  webhook_deliveries: { home: "store", by: "subscription_id", via: "webhook_subscriptions" },
+  webhook_attempts: { home: "store", by: "subscription_id", via: "webhook_subscriptions" },
+  merchant_notices: { home: "store", by: "store_id", why: "written in the dispatcher's batch that disables the subscription; the notices list fans out" },
+  invoices: { home: "store", by: "store_id", why: "numbers run per store without gaps: drawn inside the insert from the store's own rows" },
+  ledger_entries: { home: "store", by: "store_id", why: "each entry is written in the batch of the fact it records (capture, label, handover)" },
+  settlements: { home: "store", by: "store_id" },
+  settlement_lines: { home: "store", by: "settlement_id", via: "settlements" },
+  suppliers: { home: "store", by: "store_id" },
+  supplier_items: { home: "store", by: "supplier_id", via: "suppliers" },
+  purchase_orders: { home: "store", by: "store_id", why: "receiving writes its lines with the warehouse's stock in one batch: the warehouse must be in the store's pool" },
+  purchase_order_lines: { home: "store", by: "purchase_order_id", via: "purchase_orders" },
+  purchase_order_events: { home: "store", by: "purchase_order_id", via: "purchase_orders" },
+  purchase_order_receipts: { home: "store", by: "purchase_order_id", via: "purchase_orders" },
+  // Rollups are derived per (store, local day): each shard rolls up its own stores; reports fan out and add up.
+  rollup_stores: { home: "store", by: "store_id" },
+  rollup_dirty: { home: "store", by: "store_id" },
+  rollup_order_hours: { home: "store", by: "store_id" },
+  rollup_order_days: { home: "store", by: "store_id" },
+  rollup_durations: { home: "store", by: "store_id" },
+  rollup_sla_breaches: { home: "store", by: "store_id" },
+  rollup_staff_days: { home: "store", by: "store_id" },
+  rollup_reason_days: { home: "store", by: "store_id" },
+  rollup_sku_days: { home: "store", by: "store_id" },
+  rollup_floor_days: { home: "store", by: "store_id" },
+  rollup_audit_days: { home: "store", by: "store_id" },
+  rollup_carrier_days: { home: "store", by: "store_id" },
+  rollup_gross_profit_days: { home: "store", by: "store_id" },
+  rollup_finance_days: { home: "store", by: "store_id" },
+
+  // --- a warehouse's own data: on the shard of the pool of stores it serves ---------------------------------------
+  warehouses: { home: "warehouse", by: "id", why: "store_ids decides the pool; the stock triggers read it in the stock batch" },
+  warehouse_changes: { home: "warehouse", by: "warehouse_id" },
+  zones: { home: "warehouse", by: "warehouse_id" },
+  bins: { home: "warehouse", by: "warehouse_id" },
+  stock_levels: { home: "warehouse", by: "warehouse_id", why: "reserved by CHECKs inside the batch that writes the order's shipment items" },
+  stock_movements: { home: "warehouse", by: "warehouse_id" },
+  stock_costs: { home: "warehouse", by: "warehouse_id" },
+  stock_counts: { home: "warehouse", by: "warehouse_id" },
+  stock_count_lines: { home: "warehouse", by: "count_id", via: "stock_counts" },
+  package_types: { home: "warehouse", by: "warehouse_id" },
+  waves: { home: "warehouse", by: "warehouse_id", why: "a wave gathers the shipments of every store the warehouse serves" },
+  warehouse_events: { home: "warehouse", by: "warehouse_id" },
+  stock_transfers: {
+    home: "warehouse",
+    by: "from_warehouse_id",
+    why: "sent from one warehouse and received at another: between two pools the send and the receipt are on two shards",
+  },
+  stock_transfer_lines: { home: "warehouse", by: "transfer_id", via: "stock_transfers" },
+
+  // --- every database's own machinery -----------------------------------------------------------------------------
+  outbox: { home: "shard", why: "written in the batch of the change that owes it, on that change's database; the sweep runs per database" },
+  consumed_messages: { home: "shard", why: "a consumer's receipt commits with its writes, on the database they go to" },
+  idempotency_keys: { home: "shard", why: "the record commits with the request's writes (intake's batch), on the database they go to" },
+  inbound_webhooks: { home: "shard", why: "a partner event's dedupe row commits with its effect (a 3PL's confirmation on the warehouse's shard)" },
+  batch_assertions: { home: "shard", why: "holds no row: the CHECK that fails a batch from inside, needed by every database's batches" },
+  rollup_state: { home: "shard", why: "the change scan's watermark and lease over this database's orders (one row)" },
+  webhook_dispatch_cursor: { home: "shard", why: "how far this database's events have been fanned out (one row): seq is per database" },
+} as const satisfies Record<TableName, Placement>;
+
+/** The tables with the given home. */
+export function tablesAt(home: Home): TableName[] {
+  return (Object.keys(PLACEMENT) as TableName[]).filter((t) => PLACEMENT[t].home === home);
+}
