@@ -38,15 +38,32 @@ export async function isMigrated(db: D1Database): Promise<boolean> {
 // at the end of the batch, when the tables hold the migrations' rows again.
 const SEED = "_test_seed_";
 
+/**
+ * The full-text indexes (virtual tables) and a test for their names and their shadow tables' (`<name>_data`, ...):
+ * what holds no rows of its own, only an index of another table's, and must not be copied, emptied or read as a table.
+ */
+export async function fullTextTables(db: D1Database) {
+  const found = await db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'").all<{ name: string }>();
+  const fullText = found.results.map((t) => t.name);
+  return { fullText, isFullText: (name: string) => fullText.some((v) => name === v || name.startsWith(`${v}_`)) };
+}
+
 /** Puts a migrated database back to what the migrations left in it. */
 export async function resetDatabase(db: D1Database): Promise<void> {
+  // Full-text indexes (orders' external ids) are virtual tables whose rows live in shadow tables (`<name>_data`,
+  // `_idx`, `_config`, ...). Copying or emptying a shadow table corrupts its index, so neither is touched here: the
+  // triggers on the indexed table keep the index right while that table is emptied, and each index is rebuilt from
+  // its content table after the reset anyway.
+  const { fullText, isFullText } = await fullTextTables(db);
   const tables = (
     await db
       .prepare(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE '\\_test\\_seed\\_%' ESCAPE '\\' AND name <> 'd1_migrations'",
       )
       .all<{ name: string }>()
-  ).results.map((t) => t.name);
+  ).results
+    .map((t) => t.name)
+    .filter((name) => !isFullText(name));
   const seeded = new Set(
     (await db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '${SEED}%'`).all<{ name: string }>()).results
       .map((t) => t.name.slice(SEED.length))
@@ -64,6 +81,7 @@ export async function resetDatabase(db: D1Database): Promise<void> {
       db.prepare("PRAGMA defer_foreign_keys = ON"),
       ...tables.map((name) => db.prepare(`DELETE FROM "${name}"`)),
       ...[...seeded].map((name) => db.prepare(`INSERT INTO "${name}" SELECT * FROM "${SEED}${name}"`)),
+      ...fullText.map((name) => db.prepare(`INSERT INTO "${name}"("${name}") VALUES ('rebuild')`)),
     ]);
   }
 }
