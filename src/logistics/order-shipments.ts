@@ -6,7 +6,7 @@
  * away, closed outside the system), do not; one a 3PL refused does, until
  * its goods are re-routed.
  */
-import { and, eq, inArray, isNull, notInArray } from "drizzle-orm";
+import { and, eq, inArray, isNull, notInArray, type Placeholder } from "drizzle-orm";
 import { database, type Database } from "../db/client";
 import { shipmentItems, shipments, shipmentTracking } from "../db/schema";
 
@@ -28,7 +28,8 @@ export async function liveShipmentsOfOrder(env: Env, orderId: string) {
     .all();
 }
 
-function isLiveShipmentOf(db: Database, orderId: string) {
+/** `orderId`: a value, or a placeholder in a prepared statement (src/db/prepared.ts). */
+function isLiveShipmentOf(db: Database, orderId: string | Placeholder) {
   return and(
     notInArray(shipments.status, ["cancelled", "merged", "closed"]),
     inArray(
@@ -45,7 +46,7 @@ function isLiveShipmentOf(db: Database, orderId: string) {
  * The order's live parcels as settling an order needs them: each shipment's id and status, and its label's
  * number, link, carrier and handover time. Safe in a `db.batch`: no two selected columns share a name.
  */
-export function liveParcelsQuery(db: Database, orderId: string) {
+export function liveParcelsQuery(db: Database, orderId: string | Placeholder) {
   return db
     .select({
       shipment: { id: shipments.id, status: shipments.status },
