@@ -27,7 +27,7 @@
  *   stays with the builder.
  * `prepared.workerd.test.ts` runs each kind against the builder's result.
  */
-import { fillPlaceholders } from "drizzle-orm";
+import { and, type AnyColumn, fillPlaceholders, inArray, type SQL, sql } from "drizzle-orm";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import type { Database } from "./client";
 import { insertQuery } from "./insert-rows";
@@ -47,6 +47,48 @@ export function perDatabase<Q>(build: (db: Database) => Q): (db: Database) => Q 
     }
     return q;
   };
+}
+
+/**
+ * `perDatabase` for statements with a few shapes (`shape`: a short key, e.g. a principal's `scopeShape`): one
+ * prepared statement per binding and shape.
+ */
+export function perShape<S extends string, Q>(build: (db: Database, shape: S) => Q): (db: Database, shape: S) => Q {
+  const built = new WeakMap<Database, Map<S, Q>>();
+  return (db, shape) => {
+    let shapes = built.get(db);
+    if (!shapes) built.set(db, (shapes = new Map()));
+    let q = shapes.get(shape);
+    if (q === undefined) {
+      q = build(db, shape);
+      shapes.set(shape, q);
+    }
+    return q;
+  };
+}
+
+/** A principal's scope as a prepared statement sees it: every store (warehouse), or a list bound as one JSON value. */
+type Scoped = { stores: "*" | readonly string[]; warehouses?: "*" | readonly string[] };
+export type ScopeShape = `${"all" | "some"}-${"all" | "some"}`;
+
+export const scopeShape = (p: Scoped): ScopeShape => `${p.stores === "*" ? "all" : "some"}-${(p.warehouses ?? "*") === "*" ? "all" : "some"}`;
+
+/** The values of `scopeShape`'s placeholders (`stores`, `warehouses`) for `p`. */
+export function scopeValues(p: Scoped): { stores: string; warehouses: string } {
+  return { stores: JSON.stringify(p.stores === "*" ? [] : p.stores), warehouses: JSON.stringify(!p.warehouses || p.warehouses === "*" ? [] : p.warehouses) };
+}
+
+/**
+ * `storeScope`/`warehouseScope` (src/http/auth.ts, src/inventory/scope.ts) in a prepared statement of `shape`:
+ * no condition for every store, else `column IN` the JSON list bound to the placeholder.
+ */
+export function scopedTo(shape: ScopeShape, storeColumn: AnyColumn, warehouseColumn?: AnyColumn): SQL | undefined {
+  const [stores, warehouses] = shape.split("-");
+  if (warehouses === "some" && !warehouseColumn) throw new Error("scopedTo: a warehouse scope needs the warehouse column");
+  return and(
+    stores === "some" ? inArray(storeColumn, sql`(SELECT value FROM json_each(${sql.placeholder("stores")}))`) : undefined,
+    warehouses === "some" && warehouseColumn ? inArray(warehouseColumn, sql`(SELECT value FROM json_each(${sql.placeholder("warehouses")}))`) : undefined,
+  );
 }
 
 /** What drizzle's D1 batch asks of each item (drizzle-orm/d1/session.js `batch`): its query, its statement, its result mapping. */

@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { buildOrder } from "../orders/build-order";
 import { database } from "./client";
-import { inBatch, insertRow, perDatabase } from "./prepared";
+import { inBatch, insertRow, perDatabase, perShape, type ScopeShape, scopedTo, scopeShape, scopeValues } from "./prepared";
 import { orderEvents, orderLines, orders, stores } from "./schema";
 
 const built = buildOrder(
@@ -109,5 +109,28 @@ describe("prepared statements (src/db/prepared.ts)", () => {
       db.batch([db.insert(orderEvents).values({ ...event, id: `${event.id}b`, seq: 3 }), insertRow(db, orderEvents, [{ ...mine, id: `${event.id}c` }])]),
     ).rejects.toThrow(/constraint failed/);
     expect(await db.select({ seq: orderEvents.seq }).from(orderEvents).where(eq(orderEvents.orderId, order.id)).all()).toHaveLength(2);
+  });
+
+  it("a scoped statement (one per scope shape) finds the row only inside the principal's stores and warehouses", async () => {
+    const db = await seed();
+    const byId = perShape((d: typeof db, shape: ScopeShape) =>
+      d
+        .select({ id: orders.id })
+        .from(orders)
+        .where(and(eq(orders.id, sql.placeholder("id")), scopedTo(shape, orders.storeId, orders.storeId)))
+        .prepare(),
+    );
+    const find = (p: { stores: "*" | string[]; warehouses?: "*" | string[] }) => byId(db, scopeShape(p)).get({ ...scopeValues(p), id: order.id });
+    expect(scopeShape({ stores: "*" })).toBe("all-all");
+    expect(byId(db, "some-all")).toBe(byId(db, "some-all"));
+    expect(byId(db, "some-all")).not.toBe(byId(db, "all-all"));
+    expect(await find({ stores: "*" })).toEqual({ id: order.id });
+    expect(await find({ stores: [order.storeId, "st_other"] })).toEqual({ id: order.id });
+    expect(await find({ stores: ["st_other"] })).toBeUndefined();
+    expect(await find({ stores: [] })).toBeUndefined();
+    // The second column stands in for a warehouse scope here: both lists must hold.
+    expect(await find({ stores: "*", warehouses: [order.storeId] })).toEqual({ id: order.id });
+    expect(await find({ stores: [order.storeId], warehouses: ["wh_other"] })).toBeUndefined();
+    expect(() => scopedTo("all-some", orders.storeId)).toThrow("warehouse column");
   });
 });

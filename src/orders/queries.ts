@@ -1,6 +1,7 @@
 /** Reads of orders for the API. Store scope is part of every query, so an order outside it is simply not found. */
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
-import { database } from "../db/client";
+import { type Database, database } from "../db/client";
+import { inBatch, perShape, type ScopeShape, scopedTo, scopeShape, scopeValues } from "../db/prepared";
 import { emailIndex, phoneIndex } from "../db/contact-index";
 import { orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import { idFloor } from "../lib/ids";
@@ -13,16 +14,25 @@ import type { ListOrdersQuery } from "./schemas";
 
 const scope = (p: Principal): SQL | undefined => storeScope(p, orders.storeId);
 
+/** An order in a principal's store scope and its lines: built once per binding and scope shape (src/db/prepared.ts). */
+const orderStatements = perShape((db: Database, shape: ScopeShape) => {
+  const id = sql.placeholder("id");
+  return {
+    order: db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, id), scopedTo(shape, orders.storeId)))
+      .prepare(),
+    lines: db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)).prepare(),
+  };
+});
+
 export async function getOrder(env: Env, p: Principal, id: string) {
   const db = database(env);
   // One round trip for the order and its lines.
-  const [order, lines] = await db.batch([
-    db
-      .select()
-      .from(orders)
-      .where(and(eq(orders.id, id), scope(p))),
-    db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)),
-  ]);
+  const q = orderStatements(db, scopeShape({ stores: p.stores }));
+  const values = { ...scopeValues({ stores: p.stores }), id };
+  const [order, lines] = await db.batch([inBatch(q.order, values), inBatch(q.lines, values)]);
   return order[0] ? { order: order[0], lines } : null;
 }
 
