@@ -15,7 +15,7 @@
 // bench/order-results.json; bench/run.mjs runs the same scenario on its main server as its last one.
 // Exit code 1 when the bench could not run or any order failed its checks.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { arch, cpus, platform, release, totalmem } from "node:os";
 import { join } from "node:path";
 import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
@@ -375,7 +375,11 @@ export async function wholeOrder(server, settings = orderSettings(), { log = con
     if (profile) {
       const file = join(ROOT, "bench", ".state", "order-load.cpuprofile");
       writeFileSync(file, JSON.stringify(profile));
-      load.profile = summarize(profile, { top: 40, bundle: devBundle(server.projectDir) });
+      // The bundle and its source map beside it: wrangler deletes its own copy when it stops, and a profile
+      // summed again later (another table, another grouping) needs them to name the sources.
+      const bundle = devBundle(server.projectDir);
+      if (bundle) for (const ext of ["", ".map"]) copyFileSync(`${bundle}${ext}`, join(ROOT, "bench", ".state", `order-load.index.js${ext}`));
+      load.profile = summarize(profile, { top: 40, bundle });
       log(`CPU profile of the load pass: ${file} (open it in Chrome DevTools)`);
     }
     const minute_cron = cron.stop();

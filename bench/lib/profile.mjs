@@ -139,6 +139,11 @@ export function summarize(profile, { top = 25, bundle = null } = {}) {
   // which statements cost the most to build, send and read back.
   const byDbCaller = new Map();
   const DB_MODULES = new Set(["node_modules/drizzle-orm", "cloudflare-internal:d1-api"]);
+  // drizzle's own cost (building SQL, mapping rows), builtins it calls included: a sample counts when the
+  // innermost frame that is drizzle, the D1 binding or our code is drizzle's (so the binding's work and our
+  // column mappers, e.g. decryption in src/db/encrypted.ts, are not drizzle's), by the line of ours that called it.
+  const byDrizzleCaller = new Map();
+  let drizzleUs = 0;
   let total = 0;
   let idle = 0;
   for (const [id, us] of selfUs) {
@@ -170,6 +175,24 @@ export function summarize(profile, { top = 25, bundle = null } = {}) {
       }
       byDbCaller.set(caller, (byDbCaller.get(caller) ?? 0) + us);
     }
+    let owner = null;
+    for (let cur = id; cur !== undefined && owner === null; cur = parent.get(cur)) {
+      const m = placeOf(cur).module;
+      if (m === "node_modules/drizzle-orm") owner = cur;
+      else if (m === "cloudflare-internal:d1-api" || m.startsWith("src/")) owner = false;
+    }
+    if (owner) {
+      drizzleUs += us;
+      let caller = "(outside our code)";
+      for (let cur = parent.get(owner); cur !== undefined; cur = parent.get(cur)) {
+        const q = placeOf(cur);
+        if (q.module.startsWith("src/") && q.module !== "src/db/client.ts") {
+          caller = `${q.name}  ${q.module}:${q.line}`;
+          break;
+        }
+      }
+      byDrizzleCaller.set(caller, (byDrizzleCaller.get(caller) ?? 0) + us);
+    }
   }
   const table = (m) =>
     [...m.entries()]
@@ -179,21 +202,27 @@ export function summarize(profile, { top = 25, bundle = null } = {}) {
   return {
     cpu_ms: Math.round(total / 1000),
     idle_ms: Math.round(idle / 1000),
+    drizzle_ms: Math.round(drizzleUs / 1000),
+    drizzle_share: Math.round((drizzleUs / total) * 1000) / 10,
     by_entry: table(byEntry),
     by_module: table(byModule),
     by_function: table(byFunction),
     by_db_caller: table(byDbCaller),
+    by_drizzle_caller: table(byDrizzleCaller),
   };
 }
 
 /** Prints a summary as three small tables. */
 export function printSummary(summary, log = console.log) {
   log(`CPU on the Worker's thread: ${summary.cpu_ms} ms sampled (idle ${summary.idle_ms} ms)`);
+  if (summary.drizzle_ms !== undefined)
+    log(`drizzle-orm, with the builtins it calls (not the D1 binding, not our column mappers): ${summary.drizzle_ms} ms, ${summary.drizzle_share} %`);
   for (const [title, rows] of [
     ["by entry (outermost frame of our code)", summary.by_entry],
     ["by module (self time)", summary.by_module],
     ["by function (self time)", summary.by_function],
     ["database layer (drizzle, D1 binding) by the line of our code that called it", summary.by_db_caller ?? []],
+    ["drizzle alone (with the builtins it calls) by the line of our code that called it", summary.by_drizzle_caller ?? []],
   ]) {
     log(`\n  ${title}`);
     for (const r of rows) log(`  ${String(r.ms).padStart(9)} ms ${String(r.share).padStart(5)} %  ${r.name}`);

@@ -1,6 +1,7 @@
 /** What the customer's order page shows: the order, its lines, timeline, holds and after-sales requests, in one round trip. */
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { database, readOrPrimary, type Database } from "../db/client";
+import { inBatch, perDatabase } from "../db/prepared";
 import { afterSalesRequests, channelOrders, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import type { Env } from "../env";
 import { sha256Hex } from "../lib/ids";
@@ -11,19 +12,28 @@ import { isTokenShape, type OpenedToken, openedFrom, openTokenQuery } from "./to
 
 type PageOptions = { lang?: string | undefined; superseded?: boolean };
 
-function pageQueries(db: Database, orderId: string) {
-  return [
-    db
+/** Built once per binding (src/db/prepared.ts): each customer's visit reads all five, twice an order in the bench. */
+const pageStatements = perDatabase((db: Database) => {
+  const orderId = sql.placeholder("orderId");
+  return {
+    order: db
       .select({ order: orders, storeName: stores.name, storeLanguage: stores.language, timeZone: stores.timezone, platformName: channelOrders.externalName })
       .from(orders)
       .innerJoin(stores, eq(stores.id, orders.storeId))
       .leftJoin(channelOrders, eq(channelOrders.orderId, orders.id))
-      .where(eq(orders.id, orderId)),
-    db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
-    db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)),
-    db.select({ code: orderHoldReasons.code, params: orderHoldReasons.params }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
-    db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(asc(afterSalesRequests.id)),
-  ] as const;
+      .where(eq(orders.id, orderId))
+      .prepare(),
+    lines: db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)).prepare(),
+    events: db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)).prepare(),
+    holds: db.select({ code: orderHoldReasons.code, params: orderHoldReasons.params }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)).prepare(),
+    requests: db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(asc(afterSalesRequests.id)).prepare(),
+  };
+});
+
+function pageQueries(db: Database, orderId: string) {
+  const q = pageStatements(db);
+  const v = { orderId };
+  return [inBatch(q.order, v), inBatch(q.lines, v), inBatch(q.events, v), inBatch(q.holds, v), inBatch(q.requests, v)] as const;
 }
 
 const readPage = (db: Database, orderId: string) => db.batch(pageQueries(db, orderId));

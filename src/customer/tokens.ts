@@ -10,6 +10,7 @@
  */
 import { and, eq, gt, sql } from "drizzle-orm";
 import { database, type Database } from "../db/client";
+import { inBatch, perDatabase } from "../db/prepared";
 import { customerTokens } from "../db/schema";
 import type { Env } from "../env";
 import { randomToken, sha256Hex } from "../lib/ids";
@@ -41,12 +42,17 @@ export type OpenedToken = { orderId: string; expiresAt: number; current: boolean
 /** The order a token opens, or null for an unknown or expired token. */
 export async function openToken(env: Env, token: string, { now = Date.now() }: { now?: number } = {}): Promise<OpenedToken | null> {
   if (!isTokenShape(token)) return null;
-  return openedFrom(await openTokenQuery(database(env), await sha256Hex(token), now).get());
+  return openedFrom(await openTokenStatement(database(env)).get({ hash: await sha256Hex(token), now }));
 }
 
 /** The lookup behind `openToken`, by the token's hash, for a caller's batch. */
 export function openTokenQuery(db: Database, hash: string, now: number) {
-  return db
+  return inBatch(openTokenStatement(db), { hash, now });
+}
+
+/** Built once per binding (src/db/prepared.ts): every visit of a customer's page runs it. */
+const openTokenStatement = perDatabase((db: Database) =>
+  db
     .select({
       orderId: customerTokens.orderId,
       expiresAt: customerTokens.expiresAt,
@@ -55,8 +61,9 @@ export function openTokenQuery(db: Database, hash: string, now: number) {
       superseded: sql<number>`EXISTS (SELECT 1 FROM customer_tokens n WHERE n.order_id = "customer_tokens"."order_id" AND n.reply = 0 AND (n.created_at > "customer_tokens"."created_at" OR (n.created_at = "customer_tokens"."created_at" AND n.rowid > "customer_tokens"."rowid")))`,
     })
     .from(customerTokens)
-    .where(and(eq(customerTokens.tokenHash, hash), gt(customerTokens.expiresAt, now)));
-}
+    .where(and(eq(customerTokens.tokenHash, sql.placeholder("hash")), gt(customerTokens.expiresAt, sql.placeholder("now"))))
+    .prepare(),
+);
 
 export function openedFrom(row: { orderId: string; expiresAt: number; superseded: number } | undefined): OpenedToken | null {
   return row ? { orderId: row.orderId, expiresAt: row.expiresAt, current: !row.superseded } : null;

@@ -120,9 +120,35 @@ function sessionRouter(env: Env): D1Reads {
     return reads ? sessionOf(reads) : d1(env);
   };
   return {
-    prepare: (query) => current().prepare(query),
-    batch: (statements) => current().batch(statements),
+    prepare: (query) => routedStatement(query, [], current),
+    batch: (statements) => {
+      const target = current();
+      return target.batch(statements.map((s) => (s as Partial<Routed>)[ON]?.(target) ?? s));
+    },
   };
+}
+
+/** Makes a router's statement a real one of `target` (a session, or the primary). */
+const ON = Symbol("on");
+type Routed = { [ON]: (target: D1Reads) => D1PreparedStatement };
+
+/**
+ * A statement of the router: the session that runs it is chosen when it runs, not when it was prepared. A prepared
+ * query (src/db/prepared.ts) is built once and kept for the isolate's life, across requests: a statement prepared on
+ * the session of the request that built it would run every later request's reads there, with that request's
+ * bookmark.
+ */
+function routedStatement(query: string, values: unknown[], current: () => D1Reads): D1PreparedStatement {
+  const on = (target: D1Reads) => target.prepare(query).bind(...values);
+  const routed: Routed & Pick<D1PreparedStatement, "bind" | "first" | "run" | "all" | "raw"> = {
+    [ON]: on,
+    bind: (...next: unknown[]) => routedStatement(query, next, current),
+    first: ((column?: string) => (column === undefined ? on(current()).first() : on(current()).first(column))) as D1PreparedStatement["first"],
+    run: (() => on(current()).run()) as D1PreparedStatement["run"],
+    all: (() => on(current()).all()) as D1PreparedStatement["all"],
+    raw: ((options?: { columnNames?: boolean }) => on(current()).raw(options as { columnNames: true })) as D1PreparedStatement["raw"],
+  };
+  return routed as unknown as D1PreparedStatement;
 }
 const replicaCache = new WeakMap<D1Database, Database>();
 

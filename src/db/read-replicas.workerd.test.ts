@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
+import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { database, onPrimary, openReads, primaryBookmark, readD1, readDatabase, readOrPrimary } from "./client";
+import { inBatch, perDatabase } from "./prepared";
 import { stores } from "./schema";
 
 afterEach(() => vi.restoreAllMocks());
@@ -49,6 +51,37 @@ describe("reads that may be stale (the seam in src/db/client.ts)", () => {
       });
       expect(readDatabase(env)).not.toBe(database(env));
     });
+  });
+
+  it("a statement prepared once (src/db/prepared.ts) runs on the session of the request that runs it, not the one that built it", async () => {
+    const statement = perDatabase((db) =>
+      db
+        .select({ id: stores.id })
+        .from(stores)
+        .where(eq(stores.id, sql.placeholder("id")))
+        .prepare(),
+    );
+    const written = (await primaryBookmark(env))!;
+    const spy = vi.spyOn(env.DB, "withSession");
+    // Built inside the first request's reads...
+    const first = await openReads(env, "first-unconstrained", () => statement(readDatabase(env)).all({ id: "st_none" }));
+    expect(first.bookmark).toMatch(BOOKMARK);
+    expect(spy).toHaveBeenCalledTimes(1);
+    // ...run alone inside a second request's reads: it opens (and reads through) the second request's own session.
+    const second = await openReads(env, written, () => statement(readDatabase(env)).all({ id: "st_none" }));
+    expect(spy).toHaveBeenCalledTimes(2);
+    expect(spy).toHaveBeenLastCalledWith(written);
+    expect(second.bookmark! >= written).toBe(true);
+    // ...and in a batch inside a third's.
+    const third = await openReads(env, written, () => {
+      const db = readDatabase(env);
+      return db.batch([inBatch(statement(db), { id: "st_none" }), db.select({ id: stores.id }).from(stores).limit(1)]);
+    });
+    expect(spy).toHaveBeenCalledTimes(3);
+    expect(third.bookmark! >= written).toBe(true);
+    // And outside any request's reads, no session at all.
+    await statement(readDatabase(env)).all({ id: "st_none" });
+    expect(spy).toHaveBeenCalledTimes(3);
   });
 
   it("another binding (a shard) is not the request's: its reads are its primary's", async () => {

@@ -8,14 +8,15 @@
  * cancellation (which zeroes `reserved_qty`) fail whole instead of picking
  * released stock.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { constraintFailed, database } from "../db/client";
-import { fulfilmentExceptions, shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
+import { constraintFailed, type Database, database } from "../db/client";
+import { inBatch, perDatabase } from "../db/prepared";
+import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
 import { addHeld, changeLevel, insertMovements, isStockShortage, NO_OUTBOUND_BIN, outboundBinQuery, type MovementInput } from "../inventory/stock";
 import { seesStore, type Principal } from "../http/auth";
 import { newId } from "../lib/ids";
-import { catalogueForScans, recordScanMismatch, skusFromCatalogue } from "./scan";
+import { recordScanMismatch, skusFromCatalogue } from "./scan";
 
 type Env = { DB: D1Database };
 
@@ -25,6 +26,36 @@ export type PickResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "intercepted" | "nothing_to_pick" | "conflict" | "no_outbound_bin"; message: string };
 
+/**
+ * The line with its shipment, what the scanned code is in the line's store's catalogue (`catalogueForScans` for
+ * one code), and where picked goods go, in one round trip (the store and warehouse found through the line).
+ * Built once per binding (src/db/prepared.ts): every pick runs it.
+ */
+const pickReads = perDatabase((db: Database) => {
+  const itemId = sql.placeholder("itemId");
+  const scanned = sql.placeholder("scanned");
+  const ofItem = <T extends "shipmentId" | "warehouseId">(column: T) => db.select({ value: shipmentItems[column] }).from(shipmentItems).where(eq(shipmentItems.id, itemId));
+  const itemStore = db
+    .select({ storeId: shipments.storeId })
+    .from(shipments)
+    .where(inArray(shipments.id, ofItem("shipmentId")));
+  return {
+    // Safe in a batch: no column of the item shares a name with the shipment's columns selected beside it.
+    line: db
+      .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId, status: shipments.status, interceptReason: shipments.interceptReason })
+      .from(shipmentItems)
+      .innerJoin(shipments, eq(shipments.id, shipmentItems.shipmentId))
+      .where(eq(shipmentItems.id, itemId))
+      .prepare(),
+    catalogue: db
+      .select({ sku: products.sku, barcode: products.barcode })
+      .from(products)
+      .where(and(inArray(products.storeId, itemStore), or(eq(products.barcode, scanned), eq(products.sku, scanned))))
+      .prepare(),
+    outbound: outboundBinQuery(db, ofItem("warehouseId")).prepare(),
+  };
+});
+
 /** `stores` is the picker's store scope: a line of another store's shipment in a shared wave is not theirs to pick (reported as not found). */
 export async function confirmPick(
   env: Env,
@@ -32,23 +63,9 @@ export async function confirmPick(
   { input, worker, stores }: { input: PickInput; worker: string; stores: Principal["stores"] },
 ): Promise<PickResult> {
   const db = database(env);
-  // The line with its shipment, what the scanned code is in the line's store's catalogue, and where picked goods
-  // go, in one round trip (the store and warehouse found through the line).
-  const ofItem = <T extends "shipmentId" | "warehouseId">(column: T) => db.select({ value: shipmentItems[column] }).from(shipmentItems).where(eq(shipmentItems.id, input.item_id));
-  const itemStore = db
-    .select({ storeId: shipments.storeId })
-    .from(shipments)
-    .where(inArray(shipments.id, ofItem("shipmentId")));
-  const [rows, catalogue, outbounds] = await db.batch([
-    // Safe in a batch: no column of the item shares a name with the shipment's columns selected beside it.
-    db
-      .select({ item: shipmentItems, storeId: shipments.storeId, waveId: shipments.waveId, status: shipments.status, interceptReason: shipments.interceptReason })
-      .from(shipmentItems)
-      .innerJoin(shipments, eq(shipments.id, shipmentItems.shipmentId))
-      .where(eq(shipmentItems.id, input.item_id)),
-    catalogueForScans(db, [input.scanned], itemStore)[0],
-    outboundBinQuery(db, ofItem("warehouseId")),
-  ]);
+  const reads = pickReads(db);
+  const values = { itemId: input.item_id, scanned: input.scanned };
+  const [rows, catalogue, outbounds] = await db.batch([inBatch(reads.line, values), inBatch(reads.catalogue, values), inBatch(reads.outbound, values)]);
   const row = rows[0];
   if (!row || row.waveId !== wave.id || !seesStore({ stores }, row.storeId)) return { ok: false, code: "not_found" };
   const item = row.item;

@@ -48,7 +48,7 @@ import {
   WaveList,
   WaveSummary,
 } from "./schemas";
-import { getShipment, shipmentScope, type ShipmentRow } from "./shipment-queries";
+import { getShipment, shipmentById, shipmentByIdValues, type ShipmentRow } from "./shipment-queries";
 
 export const floorRoutes = new OpenAPIHono<AppEnv>();
 
@@ -83,11 +83,7 @@ async function waveOr404(env: AppEnv["Bindings"], p: Principal, id: string): Pro
 }
 
 async function shipmentRowOr404(env: AppEnv["Bindings"], p: Principal, id: string): Promise<ShipmentRow> {
-  const s = await database(env)
-    .select()
-    .from(shipments)
-    .where(and(eq(shipments.id, id), shipmentScope(p)))
-    .get();
+  const s = await shipmentById(database(env), p).get(shipmentByIdValues(p, id));
   if (!s) throw notFound("shipment");
   return s;
 }

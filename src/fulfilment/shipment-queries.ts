@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { chunk, type Database, database } from "../db/client";
+import { inBatch, perShape, type ScopeShape, scopedTo, scopeShape, scopeValues } from "../db/prepared";
 import { bins, fulfilmentExceptions, shipmentItems, shipments, shipmentTracking } from "../db/schema";
 import { storeScope, type Principal } from "../http/auth";
 import { validationFailed } from "../http/problem";
@@ -20,6 +21,20 @@ type Env = { DB: D1Database };
 export function shipmentScope(p: Principal): SQL | undefined {
   return and(storeScope(p, shipments.storeId), warehouseScope(p, shipments.warehouseId));
 }
+
+/**
+ * A shipment by id in a principal's scope, whole: built once per binding and scope shape (src/db/prepared.ts),
+ * since every floor action and label request starts with it. Run `.get(shipmentByIdValues(p, id))`.
+ */
+export const shipmentByIdStatement = perShape((db: Database, shape: ScopeShape) =>
+  db
+    .select()
+    .from(shipments)
+    .where(and(eq(shipments.id, sql.placeholder("id")), scopedTo(shape, shipments.storeId, shipments.warehouseId)))
+    .prepare(),
+);
+export const shipmentById = (db: Database, p: Principal) => shipmentByIdStatement(db, scopeShape(p));
+export const shipmentByIdValues = (p: Principal, id: string) => ({ ...scopeValues(p), id });
 
 type Detail = { items: (ShipmentItemRow & { bin: string })[]; openExceptions: number; trackingNumber: string | null };
 
@@ -113,13 +128,7 @@ export async function withDetails(env: Env, rows: ShipmentRow[]) {
 /** A shipment in the caller's scope with its details, in one round trip (the details are dropped if it is out of scope). */
 export async function getShipment(env: Env, p: Principal, id: string) {
   const db = database(env);
-  const [rows, ...detailRows] = await db.batch([
-    db
-      .select()
-      .from(shipments)
-      .where(and(eq(shipments.id, id), shipmentScope(p))),
-    ...detailQueries(db, [id]),
-  ]);
+  const [rows, ...detailRows] = await db.batch([inBatch(shipmentById(db, p), shipmentByIdValues(p, id)), ...detailQueries(db, [id])]);
   const row = rows[0];
   if (!row) return null;
   const d = emptyDetails([id]);

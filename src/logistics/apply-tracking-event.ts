@@ -19,7 +19,8 @@
  */
 import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { database, nonEmpty } from "../db/client";
+import { type Database, database, nonEmpty } from "../db/client";
+import { inBatch, perDatabase } from "../db/prepared";
 import { logisticsExceptions, outbox, shipmentItems, shipments, shipmentTracking, trackingEvents, type TrackingStatus } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
@@ -55,6 +56,45 @@ export function shipmentFor(candidates: TrackingRow[], carrier: string | null): 
 /** The stored event as the queue's work needs it: every column but the partner's body, which can be kilobytes. */
 const { body: _body, ...eventColumns } = getTableColumns(trackingEvents);
 
+/**
+ * The event and the labels it can be about, in one round trip: the labels carrying its number, and the one of
+ * the shipment it names (an event recorded on a shipment is about that one, whichever other label recycled its
+ * number). With them, the state of each candidate shipment and the orders it carries: what the first round of
+ * `applyTrackingEvent` needs, so an event usually costs this read and its change. Built once per binding
+ * (src/db/prepared.ts): twice an order, five statements each, two of them whole tracking rows.
+ */
+const firstReads = perDatabase((db: Database) => {
+  const eventRowId = sql.placeholder("eventRowId");
+  const ofEvent = <T extends "trackingNumber" | "shipmentId">(column: T) =>
+    db.select({ value: trackingEvents[column] }).from(trackingEvents).where(eq(trackingEvents.id, eventRowId));
+  const candidates = sql`(SELECT ${shipmentTracking.shipmentId} FROM ${shipmentTracking} WHERE ${shipmentTracking.trackingNumber} IN ${ofEvent("trackingNumber")} OR ${shipmentTracking.shipmentId} IN ${ofEvent("shipmentId")})`;
+  return {
+    event: db.select(eventColumns).from(trackingEvents).where(eq(trackingEvents.id, eventRowId)).prepare(),
+    byNumber: db
+      .select()
+      .from(shipmentTracking)
+      .where(inArray(shipmentTracking.trackingNumber, ofEvent("trackingNumber")))
+      .orderBy(desc(shipmentTracking.labelledAt))
+      .limit(20)
+      .prepare(),
+    named: db
+      .select()
+      .from(shipmentTracking)
+      .where(inArray(shipmentTracking.shipmentId, ofEvent("shipmentId")))
+      .prepare(),
+    candidateStates: db
+      .select({ id: shipments.id, status: shipments.status, interceptedFrom: shipments.interceptedFrom, orderId: shipments.orderId })
+      .from(shipments)
+      .where(sql`${shipments.id} IN ${candidates}`)
+      .prepare(),
+    candidateItems: db
+      .selectDistinct({ shipmentId: shipmentItems.shipmentId, orderId: shipmentItems.orderId })
+      .from(shipmentItems)
+      .where(and(sql`${shipmentItems.shipmentId} IN ${candidates}`, isNull(shipmentItems.cancelledAt)))
+      .prepare(),
+  };
+});
+
 /** The customer's message owed when a shipment reaches this status without the order's status changing. */
 const SHIPMENT_MESSAGE: Partial<Record<TrackingStatus, string>> = {
   out_for_delivery: "shipment.out_for_delivery",
@@ -71,34 +111,13 @@ export type ApplyOptions = {
 export async function applyTrackingEvent(env: Env, eventRowId: string, options: ApplyOptions = {}): Promise<ApplyOutcome> {
   const actor = options.actor ?? TRACKING_ACTOR;
   const db = database(env);
-  // The event and the labels it can be about, in one round trip: the labels carrying its number, and the one
-  // of the shipment it names (an event recorded on a shipment is about that one, whichever other label recycled
-  // its number).
-  const ofEvent = <T extends "trackingNumber" | "shipmentId">(column: T) =>
-    db.select({ value: trackingEvents[column] }).from(trackingEvents).where(eq(trackingEvents.id, eventRowId));
-  // With them, the state of each candidate shipment and the orders it carries: what the first round below needs,
-  // so an event usually costs this read and its change.
-  const candidates = sql`(SELECT ${shipmentTracking.shipmentId} FROM ${shipmentTracking} WHERE ${shipmentTracking.trackingNumber} IN ${ofEvent("trackingNumber")} OR ${shipmentTracking.shipmentId} IN ${ofEvent("shipmentId")})`;
+  const q = firstReads(db);
   const [evRows, byNumber, named, candidateStates, candidateItems] = await db.batch([
-    db.select(eventColumns).from(trackingEvents).where(eq(trackingEvents.id, eventRowId)),
-    db
-      .select()
-      .from(shipmentTracking)
-      .where(inArray(shipmentTracking.trackingNumber, ofEvent("trackingNumber")))
-      .orderBy(desc(shipmentTracking.labelledAt))
-      .limit(20),
-    db
-      .select()
-      .from(shipmentTracking)
-      .where(inArray(shipmentTracking.shipmentId, ofEvent("shipmentId"))),
-    db
-      .select({ id: shipments.id, status: shipments.status, interceptedFrom: shipments.interceptedFrom, orderId: shipments.orderId })
-      .from(shipments)
-      .where(sql`${shipments.id} IN ${candidates}`),
-    db
-      .selectDistinct({ shipmentId: shipmentItems.shipmentId, orderId: shipmentItems.orderId })
-      .from(shipmentItems)
-      .where(and(sql`${shipmentItems.shipmentId} IN ${candidates}`, isNull(shipmentItems.cancelledAt))),
+    inBatch(q.event, { eventRowId }),
+    inBatch(q.byNumber, { eventRowId }),
+    inBatch(q.named, { eventRowId }),
+    inBatch(q.candidateStates, { eventRowId }),
+    inBatch(q.candidateItems, { eventRowId }),
   ]);
   const ev = evRows[0];
   if (!ev) return { outcome: "missing", shipmentId: null };

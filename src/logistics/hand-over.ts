@@ -14,7 +14,8 @@
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { database, nonEmpty } from "../db/client";
+import { type Database, database, nonEmpty } from "../db/client";
+import { inBatch, perDatabase } from "../db/prepared";
 import { bins, shipmentItems, shipments, shipmentTracking, stockCosts, stockLevels } from "../db/schema";
 import { insertLedgerSelect, sqlLedgerId } from "../finance/ledger-writes";
 import type { Env } from "../env";
@@ -36,19 +37,22 @@ const stockMismatch = (skus: string[]) => ({
   message: `the OUTBOUND bin holds fewer units of ${skus.join(", ")} than were packed; count it before handing over`,
 });
 
-export async function handOver(env: Env, shipmentId: string, options: { actor: string; late?: boolean }): Promise<HandOverResult> {
-  const { actor } = options;
-  const db = database(env);
-  // Everything the checks below read, in one round trip: the shipment, its label, its items by SKU (live and all,
-  // since a late handover takes the cancelled orders' packed goods too) and the OUTBOUND stock of those SKUs.
+/**
+ * Everything the checks of `handOver` read, in one round trip: the shipment, its label, its items by SKU (live and
+ * all, since a late handover takes the cancelled orders' packed goods too) and the OUTBOUND stock of those SKUs,
+ * and the orders it carries (a handover does not change them). Built once per binding (src/db/prepared.ts).
+ */
+const handoverReads = perDatabase((db: Database) => {
+  const shipmentId = sql.placeholder("shipmentId");
   const outbound = db
     .select({ id: bins.id })
     .from(bins)
     .where(and(eq(bins.warehouseId, sql`(SELECT ${shipments.warehouseId} FROM ${shipments} WHERE ${shipments.id} = ${shipmentId})`), eq(bins.kind, "outbound")));
-  const [rows, trackingRows, bySku, levels, orderItems, own] = await db.batch([
-    db.select().from(shipments).where(eq(shipments.id, shipmentId)),
-    db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
-    db
+  const [orderItems, own] = ordersOfShipmentQueries(db, shipmentId);
+  return {
+    shipment: db.select().from(shipments).where(eq(shipments.id, shipmentId)).prepare(),
+    tracking: db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)).prepare(),
+    bySku: db
       .select({
         sku: shipmentItems.sku,
         liveItems: sql<number>`SUM(${shipmentItems.cancelledAt} IS NULL)`.mapWith(Number),
@@ -57,8 +61,9 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
       })
       .from(shipmentItems)
       .where(eq(shipmentItems.shipmentId, shipmentId))
-      .groupBy(shipmentItems.sku),
-    db
+      .groupBy(shipmentItems.sku)
+      .prepare(),
+    levels: db
       .select({ sku: stockLevels.sku, onHand: stockLevels.onHand, reserved: stockLevels.reserved })
       .from(stockLevels)
       .where(
@@ -66,9 +71,30 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
           sql`${stockLevels.binId} IN ${outbound}`,
           sql`${stockLevels.sku} IN (SELECT ${shipmentItems.sku} FROM ${shipmentItems} WHERE ${shipmentItems.shipmentId} = ${shipmentId})`,
         ),
-      ),
-    // The orders it carries (a handover does not change them).
-    ...ordersOfShipmentQueries(db, shipmentId),
+      )
+      .prepare(),
+    orderItems: orderItems.prepare(),
+    own: own.prepare(),
+  };
+});
+
+export async function handOver(env: Env, shipmentId: string, options: { actor: string; late?: boolean }): Promise<HandOverResult> {
+  const { actor } = options;
+  const db = database(env);
+  const q = handoverReads(db);
+  const v = { shipmentId };
+  // The OUTBOUND bin, for the stock changes below.
+  const outbound = db
+    .select({ id: bins.id })
+    .from(bins)
+    .where(and(eq(bins.warehouseId, sql`(SELECT ${shipments.warehouseId} FROM ${shipments} WHERE ${shipments.id} = ${shipmentId})`), eq(bins.kind, "outbound")));
+  const [rows, trackingRows, bySku, levels, orderItems, own] = await db.batch([
+    inBatch(q.shipment, v),
+    inBatch(q.tracking, v),
+    inBatch(q.bySku, v),
+    inBatch(q.levels, v),
+    inBatch(q.orderItems, v),
+    inBatch(q.own, v),
   ]);
   const orderIds = ordersFrom(orderItems, own);
   const s = rows[0];

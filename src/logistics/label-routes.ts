@@ -1,7 +1,8 @@
 /** Labels (buy, read, print) and handover of a shipment to its carrier. */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
-import { database } from "../db/client";
+import { and, eq, sql } from "drizzle-orm";
+import { type Database, database } from "../db/client";
+import { perShape, type ScopeShape, scopedTo, scopeShape, scopeValues } from "../db/prepared";
 import { shipmentLabels, shipments, shipmentTracking } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
@@ -77,6 +78,17 @@ labelRoutes.openapi(
   },
 );
 
+/** A label with its stored PDF, in the caller's scope: built once per binding and scope shape (src/db/prepared.ts). */
+const labelStatement = perShape((db: Database, shape: ScopeShape) =>
+  db
+    .select({ t: shipmentTracking, label: shipmentLabels.data })
+    .from(shipmentTracking)
+    .innerJoin(shipments, eq(shipments.id, shipmentTracking.shipmentId))
+    .leftJoin(shipmentLabels, eq(shipmentLabels.shipmentId, shipmentTracking.shipmentId))
+    .where(and(eq(shipmentTracking.shipmentId, sql.placeholder("id")), scopedTo(shape, shipments.storeId, shipments.warehouseId)))
+    .prepare(),
+);
+
 labelRoutes.openapi(
   apiRoute({
     method: "get",
@@ -89,13 +101,8 @@ labelRoutes.openapi(
   }),
   async (c) => {
     const db = database(c.env);
-    const row = await db
-      .select({ t: shipmentTracking, label: shipmentLabels.data })
-      .from(shipmentTracking)
-      .innerJoin(shipments, eq(shipments.id, shipmentTracking.shipmentId))
-      .leftJoin(shipmentLabels, eq(shipmentLabels.shipmentId, shipmentTracking.shipmentId))
-      .where(and(eq(shipmentTracking.shipmentId, c.req.valid("param").id), shipmentScope(c.get("principal"))))
-      .get();
+    const p = c.get("principal");
+    const row = await labelStatement(db, scopeShape(p)).get({ ...scopeValues(p), id: c.req.valid("param").id });
     if (!row) throw notFound("label");
     let pdf = row.label ? fromBase64(row.label) : null;
     if (!pdf) {

@@ -6,8 +6,9 @@
  * away, closed outside the system), do not; one a 3PL refused does, until
  * its goods are re-routed.
  */
-import { and, eq, inArray, isNull, notInArray } from "drizzle-orm";
+import { and, eq, inArray, isNull, notInArray, type Placeholder, sql } from "drizzle-orm";
 import { database, type Database } from "../db/client";
+import { perDatabase } from "../db/prepared";
 import { shipmentItems, shipments, shipmentTracking } from "../db/schema";
 
 type Env = { DB: D1Database };
@@ -18,17 +19,22 @@ type Env = { DB: D1Database };
  * and drizzle would map the rest to the wrong fields.
  */
 export async function liveShipmentsOfOrder(env: Env, orderId: string) {
-  const db = database(env);
-  return db
+  return liveShipmentsStatement(database(env)).all({ orderId });
+}
+
+/** Built once per binding (src/db/prepared.ts): two whole rows a shipment, read by every label and every handover answer. */
+const liveShipmentsStatement = perDatabase((db: Database) =>
+  db
     .select({ shipment: shipments, tracking: shipmentTracking })
     .from(shipments)
     .leftJoin(shipmentTracking, eq(shipmentTracking.shipmentId, shipments.id))
-    .where(isLiveShipmentOf(db, orderId))
+    .where(isLiveShipmentOf(db, sql.placeholder("orderId")))
     .orderBy(shipments.id)
-    .all();
-}
+    .prepare(),
+);
 
-function isLiveShipmentOf(db: Database, orderId: string) {
+/** `orderId`: a value, or a placeholder in a prepared statement (src/db/prepared.ts). */
+function isLiveShipmentOf(db: Database, orderId: string | Placeholder) {
   return and(
     notInArray(shipments.status, ["cancelled", "merged", "closed"]),
     inArray(
@@ -45,7 +51,7 @@ function isLiveShipmentOf(db: Database, orderId: string) {
  * The order's live parcels as settling an order needs them: each shipment's id and status, and its label's
  * number, link, carrier and handover time. Safe in a `db.batch`: no two selected columns share a name.
  */
-export function liveParcelsQuery(db: Database, orderId: string) {
+export function liveParcelsQuery(db: Database, orderId: string | Placeholder) {
   return db
     .select({
       shipment: { id: shipments.id, status: shipments.status },
@@ -66,7 +72,7 @@ export function liveParcelsQuery(db: Database, orderId: string) {
  * The two reads behind `ordersOfShipment`, for a caller's batch: the orders with live items in the shipment, and
  * the shipment's own order (the answer when every item was cancelled). `ordersFrom` turns their rows into the answer.
  */
-export function ordersOfShipmentQueries(db: Database, shipmentId: string) {
+export function ordersOfShipmentQueries(db: Database, shipmentId: string | Placeholder) {
   return [
     db
       .selectDistinct({ orderId: shipmentItems.orderId })

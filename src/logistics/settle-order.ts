@@ -8,8 +8,9 @@
  * idempotent: run it after any shipment or task change, and again on a
  * redelivery.
  */
-import { and, eq, ne } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import { type Database, database } from "../db/client";
+import { inBatch, perDatabase } from "../db/prepared";
 import { orders, serviceTasks } from "../db/schema";
 import type { Env } from "../env";
 import { handedOver } from "../fulfilment/shipment-lifecycle";
@@ -24,19 +25,27 @@ export type SettleResult = { shipped: boolean; delivered: boolean };
  * over, saving the round trip.
  */
 export function settleReads(db: Database, orderId: string) {
-  return [
-    db.select({ status: orders.status, requiresShipping: orders.requiresShipping }).from(orders).where(eq(orders.id, orderId)),
-    db
+  const q = settleQueries(db);
+  return [inBatch(q.order, { orderId }), inBatch(q.openTask, { orderId }), inBatch(q.parcels, { orderId })] as const;
+}
+
+/** Built once per binding (src/db/prepared.ts): read after every handover and every tracking event, for each order. */
+const settleQueries = perDatabase((db: Database) => {
+  const orderId = sql.placeholder("orderId");
+  return {
+    order: db.select({ status: orders.status, requiresShipping: orders.requiresShipping }).from(orders).where(eq(orders.id, orderId)).prepare(),
+    openTask: db
       .select({ id: serviceTasks.id })
       .from(serviceTasks)
       .where(and(eq(serviceTasks.orderId, orderId), ne(serviceTasks.status, "done"), ne(serviceTasks.status, "cancelled")))
-      .limit(1),
-    liveParcelsQuery(db, orderId),
-  ] as const;
-}
+      .limit(1)
+      .prepare(),
+    parcels: liveParcelsQuery(db, orderId).prepare(),
+  };
+});
 
 type Reads = ReturnType<typeof settleReads>;
-export type SettleRows = [Awaited<Reads[0]>, Awaited<Reads[1]>, Awaited<Reads[2]>];
+export type SettleRows = [Reads[0]["_"]["result"], Reads[1]["_"]["result"], Reads[2]["_"]["result"]];
 
 /** The rows of `settleReads` from a batch's results, `at` the index of the first of them. */
 export const settleRowsAt = (results: readonly unknown[], at: number): SettleRows => results.slice(at, at + 3) as SettleRows;

@@ -1,7 +1,8 @@
 /** Tracking: reads (a shipment's or an order's parcels, the raw events), events recorded by hand, and the logistics exceptions queue. */
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, desc, eq, isNull, lt } from "drizzle-orm";
-import { database } from "../db/client";
+import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
+import { type Database, database } from "../db/client";
+import { inBatch, perDatabase } from "../db/prepared";
 import { logisticsExceptions, shipments, shipmentTracking, trackingEvents } from "../db/schema";
 import type { AppEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
@@ -35,17 +36,26 @@ export const trackingRoutes = new OpenAPIHono<AppEnv>();
 
 const isoOrNull = (ms: number | null | undefined) => (ms == null ? null : iso(ms));
 
-async function trackingOf(env: AppEnv["Bindings"], s: typeof shipments.$inferSelect) {
-  const db = database(env);
-  const [t, events, exceptions] = await db.batch([
-    db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, s.id)),
-    db.select().from(trackingEvents).where(eq(trackingEvents.shipmentId, s.id)).orderBy(asc(trackingEvents.occurredAt), asc(trackingEvents.id)).limit(500),
-    db
+/** A shipment's label, timeline and open exceptions: built once per binding (src/db/prepared.ts), read on every tracking answer. */
+const trackingReads = perDatabase((db: Database) => {
+  const shipmentId = sql.placeholder("shipmentId");
+  return {
+    tracking: db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)).prepare(),
+    events: db.select().from(trackingEvents).where(eq(trackingEvents.shipmentId, shipmentId)).orderBy(asc(trackingEvents.occurredAt), asc(trackingEvents.id)).limit(500).prepare(),
+    exceptions: db
       .select()
       .from(logisticsExceptions)
-      .where(and(eq(logisticsExceptions.shipmentId, s.id), eq(logisticsExceptions.status, "open")))
-      .orderBy(asc(logisticsExceptions.id)),
-  ]);
+      .where(and(eq(logisticsExceptions.shipmentId, shipmentId), eq(logisticsExceptions.status, "open")))
+      .orderBy(asc(logisticsExceptions.id))
+      .prepare(),
+  };
+});
+
+async function trackingOf(env: AppEnv["Bindings"], s: typeof shipments.$inferSelect) {
+  const db = database(env);
+  const q = trackingReads(db);
+  const v = { shipmentId: s.id };
+  const [t, events, exceptions] = await db.batch([inBatch(q.tracking, v), inBatch(q.events, v), inBatch(q.exceptions, v)]);
   const tr = t[0];
   return {
     shipment_id: s.id,

@@ -23,7 +23,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { constraintFailed, database, nonEmpty } from "../db/client";
+import { chunk, constraintFailed, type Database, database, nonEmpty } from "../db/client";
+import { inBatch, insertRow, perDatabase } from "../db/prepared";
 import { traceEntry } from "../db/trace";
 import { orderEvents, orderHoldReasons, orderLines, orders, outbox, stores } from "../db/schema";
 import type { Env } from "../env";
@@ -77,6 +78,28 @@ const snapshotOf = (o: OrderRow, financePending: boolean): OrderSnapshot => ({
   financePending,
 });
 
+const orderIdParam = sql.placeholder("orderId");
+
+/** The order with whether a finance check is pending: an object's snapshot (built once per binding, src/db/prepared.ts). */
+const snapshotQuery = perDatabase((db: Database) =>
+  db
+    .select({
+      order: orders,
+      financePending:
+        sql<number>`EXISTS (SELECT 1 FROM ${orderHoldReasons} WHERE ${orderHoldReasons.orderId} = ${orders.id} AND ${orderHoldReasons.code} = ${FINANCE_REVIEW})`.mapWith(Boolean),
+    })
+    .from(orders)
+    .where(eq(orders.id, orderIdParam))
+    .prepare(),
+);
+
+/** The order, its lines and its hold reasons, read together when an object wakes for an audit or an edit. */
+const fullOrderQueries = perDatabase((db: Database) => ({
+  order: db.select().from(orders).where(eq(orders.id, orderIdParam)).prepare(),
+  lines: db.select().from(orderLines).where(eq(orderLines.orderId, orderIdParam)).orderBy(asc(orderLines.lineNo)).prepare(),
+  holds: db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderIdParam)).prepare(),
+}));
+
 type Committed = { row: OrderRow } | { stale: true } | { refused: { reason: string; message: string } };
 /** Who asks for a change: their id for the timeline, and whether they may do two-level review's finance check. */
 type Caller = { actor: string; mayDoFinanceCheck?: boolean | undefined };
@@ -129,17 +152,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   }
 
   private async load(orderId: string): Promise<OrderSnapshot | null> {
-    const row = await database(this.env)
-      .select({
-        order: orders,
-        financePending:
-          sql<number>`EXISTS (SELECT 1 FROM ${orderHoldReasons} WHERE ${orderHoldReasons.orderId} = ${orders.id} AND ${orderHoldReasons.code} = ${FINANCE_REVIEW})`.mapWith(
-            Boolean,
-          ),
-      })
-      .from(orders)
-      .where(eq(orders.id, orderId))
-      .get();
+    const row = await snapshotQuery(database(this.env)).get({ orderId });
     return row ? snapshotOf(row.order, row.financePending) : null;
   }
 
@@ -152,11 +165,8 @@ export abstract class OrderKernel extends DurableObject<Env> {
   /** The order with its lines and current hold reasons, in one round trip; refreshes the snapshot. */
   private async loadFull(orderId: string): Promise<FullOrder | null> {
     const db = database(this.env);
-    const [order, lines, holds] = await db.batch([
-      db.select().from(orders).where(eq(orders.id, orderId)),
-      db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)),
-      db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)),
-    ]);
+    const q = fullOrderQueries(db);
+    const [order, lines, holds] = await db.batch([inBatch(q.order, { orderId }), inBatch(q.lines, { orderId }), inBatch(q.holds, { orderId })]);
     if (!order[0]) return null;
     this.snapshot = snapshotOf(
       order[0],
@@ -295,21 +305,24 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const holdReasons = p.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);
     const db = database(this.env);
     const statements: BatchItem<"sqlite">[] = [
-      db.insert(orderEvents).values({
-        id: newId("evt", now),
-        orderId: snap.id,
-        seq: version,
-        type,
-        fromStatus: snap.status,
-        toStatus: to,
-        actor,
-        reason: p.reason,
-        internalNote: p.internalNote ?? null,
-        customerMessage: p.customerMessage ?? null,
-        data,
-        createdAt: now,
-      }),
-      ...(rows.length ? [db.insert(outbox).values(rows)] : []),
+      insertRow(db, orderEvents, [
+        {
+          id: newId("evt", now),
+          orderId: snap.id,
+          seq: version,
+          type,
+          fromStatus: snap.status,
+          toStatus: to,
+          actor,
+          reason: p.reason,
+          internalNote: p.internalNote ?? null,
+          customerMessage: p.customerMessage ?? null,
+          data,
+          createdAt: now,
+        },
+      ]),
+      // 9 columns a row: 11 rows a statement stay under D1's 100 bound parameters.
+      ...chunk(rows, 11).map((part) => insertRow(db, outbox, part)),
       // Only a held order has hold reasons (leaving on_hold clears them), so only its need deleting.
       ...(holdReasons && snap.status === "on_hold" ? [db.delete(orderHoldReasons).where(eq(orderHoldReasons.orderId, snap.id))] : []),
       ...(holdReasons?.length ? [db.insert(orderHoldReasons).values(holdReasons.map((r) => ({ orderId: snap.id, ...r, createdAt: now })))] : []),

@@ -6,6 +6,7 @@
  */
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import { readDatabase, readOrPrimary, type Database } from "../db/client";
+import { inBatch, perShape, type ScopeShape, scopedTo, scopeShape, scopeValues } from "../db/prepared";
 import { emailIndex, phoneIndex } from "../db/contact-index";
 import { orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import { idFloor } from "../lib/ids";
@@ -19,6 +20,19 @@ import { containsPattern, searchTerms, trigramPhrase } from "./search-terms";
 
 const scope = (p: Principal, col: AnyColumn | SQL = orders.storeId): SQL | undefined => storeScope(p, col);
 
+/** An order in a principal's store scope and its lines: built once per binding and scope shape (src/db/prepared.ts). */
+const orderStatements = perShape((db: Database, shape: ScopeShape) => {
+  const id = sql.placeholder("id");
+  return {
+    order: db
+      .select()
+      .from(orders)
+      .where(and(eq(orders.id, id), scopedTo(shape, orders.storeId)))
+      .prepare(),
+    lines: db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)).prepare(),
+  };
+});
+
 /** Not found on a replica is asked again of the primary: the order may be one just created. */
 export async function getOrder(env: Env, p: Principal, id: string) {
   return readOrPrimary(env, (db) => orderWithItsLines(db, p, id));
@@ -26,13 +40,9 @@ export async function getOrder(env: Env, p: Principal, id: string) {
 
 async function orderWithItsLines(db: Database, p: Principal, id: string) {
   // One round trip for the order and its lines.
-  const [order, lines] = await db.batch([
-    db
-      .select()
-      .from(orders)
-      .where(and(eq(orders.id, id), scope(p))),
-    db.select().from(orderLines).where(eq(orderLines.orderId, id)).orderBy(asc(orderLines.lineNo)),
-  ]);
+  const q = orderStatements(db, scopeShape({ stores: p.stores }));
+  const values = { ...scopeValues({ stores: p.stores }), id };
+  const [order, lines] = await db.batch([inBatch(q.order, values), inBatch(q.lines, values)]);
   return order[0] ? { order: order[0], lines } : null;
 }
 
