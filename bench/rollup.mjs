@@ -269,7 +269,8 @@ function lastRollupMs() {
   if (!stateDb) {
     const d = join(state, "v3/d1/miniflare-D1DatabaseObject");
     const file = readdirSync(d).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-    stateDb = new DatabaseSync(join(d, file), { readOnly: true });
+    // The server writes this file meanwhile: wait for its lock rather than fail.
+    stateDb = new DatabaseSync(join(d, file), { readOnly: true, timeout: 10_000 });
   }
   const row = stateDb.prepare("SELECT last_run FROM rollup_state WHERE id = 1").get();
   return row?.last_run ? (JSON.parse(row.last_run).duration_ms ?? 0) : 0;
