@@ -26,7 +26,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import { statement } from "../d1";
-import { bySegment, DAY_MS, HOUR_MS, inStores } from "../bucket-sql";
+import { bySegment, dayNumberSql, hourStartSql, inStores } from "../bucket-sql";
 import { orderWarehouseSql, type FoldUnit } from "./fold";
 
 /** What the event folds read from, as `e`. */
@@ -86,7 +86,7 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
           WINDOW w AS (PARTITION BY e.order_id ORDER BY e.seq), earlier AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
         )
         SELECT o.store_id, h.order_id, h.seq, h.type, h.from_status, h.to_status, h.actor, h.reason, ${at}, ${off},
-          (${at} + ${off}) / ${int(DAY_MS)}, ${at} - ((${at} + ${off}) % ${int(HOUR_MS)}),
+          ${dayNumberSql(at, off)}, ${hourStartSql(at, off)},
           o.channel, o.currency, o.warehouse_id, (h.from_status IS NOT h.to_status),
           CASE WHEN h.type <> 'received' THEN h.previous_at END,
           CASE h.type WHEN 'approve' THEN o.created_at WHEN 'complete' THEN o.created_at WHEN 'ship' THEN h.last_approve_at WHEN 'deliver' THEN h.last_ship_at END,
