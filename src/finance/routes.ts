@@ -13,7 +13,6 @@ import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { OrderIdParam } from "../orders/schemas";
 import { correctLedgerEntry } from "./correct-ledger-entry";
-import { invoicePdf } from "./invoice-pdf";
 import { type InvoiceRow, invoiceOfOrder, issueInvoice, listInvoices } from "./invoices";
 import { ledgerBody, ledgerEntryBody, ledgerOfOrder } from "./ledger";
 import { CorrectLedgerEntry, Invoice, InvoiceList, InvoicePdf, LedgerCorrection, ListInvoicesQuery, OrderLedger } from "./schemas";
@@ -87,7 +86,7 @@ financeRoutes.openapi(
   async (c) => {
     const i = await invoiceOfOrder(c.env, c.get("principal"), c.req.valid("param").id);
     if (!i) throw notFound("invoice");
-    return c.body((await invoicePdf(i, i.document)) as Uint8Array<ArrayBuffer>, 200, {
+    return c.body((await (await import("./invoice-pdf")).invoicePdf(i, i.document)) as Uint8Array<ArrayBuffer>, 200, {
       "content-type": "application/pdf",
       "content-disposition": `inline; filename="${i.numberText.replace(/[^\w.-]/g, "_")}.pdf"`,
       "cache-control": "private, max-age=3600",

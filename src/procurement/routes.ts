@@ -11,7 +11,6 @@ import { cursorKey, pageOf } from "../http/pagination";
 import { ApiError, forbidden, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
-import { purchaseOrderPdf } from "./purchase-order-pdf";
 import { receivePurchaseOrder } from "./receive-purchase-order";
 import { getTransfer, listTransfers, receiveTransfer, sendTransfer, transferBody } from "./transfers";
 import { STOCK_COLUMNS, SUPPLIER_COLUMNS, stockReport, supplierReport } from "./reports";
@@ -439,7 +438,7 @@ procurementRoutes.openapi(
     if (!(await getPurchaseOrder(c.env, c.get("principal"), id))) throw notFound("purchase order");
     const found = await purchaseOrderDocument(c.env, id);
     if (!found) throw notFound("purchase order");
-    return c.body((await purchaseOrderPdf(found.doc)) as Uint8Array<ArrayBuffer>, 200, {
+    return c.body((await (await import("./purchase-order-pdf")).purchaseOrderPdf(found.doc)) as Uint8Array<ArrayBuffer>, 200, {
       "content-type": "application/pdf",
       "content-disposition": `inline; filename="${id}.pdf"`,
     });

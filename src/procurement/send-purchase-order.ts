@@ -18,7 +18,7 @@ import { fromMinor } from "../lib/money";
 import { signedHeaders } from "../lib/standard-webhooks";
 import { providerFor } from "../notifications/providers";
 import type { Handler } from "../outbox/consume";
-import { type PurchaseOrderDocument, purchaseOrderPdf } from "./purchase-order-pdf";
+import type { PurchaseOrderDocument } from "./purchase-order-pdf";
 
 const TIMEOUT_MS = 10_000;
 
@@ -112,7 +112,7 @@ export const sendPurchaseOrder: Handler = async function sendPurchaseOrder(env, 
         `Deliver to: ${doc.deliverTo.name}, ${[doc.deliverTo.region, doc.deliverTo.country].filter(Boolean).join(", ")}`,
         ...(doc.note ? ["", doc.note] : []),
       ].join("\n"),
-      attachments: [{ filename: `${po.id}.pdf`, contentType: "application/pdf", base64: base64(await purchaseOrderPdf(doc)) }],
+      attachments: [{ filename: `${po.id}.pdf`, contentType: "application/pdf", base64: base64(await (await import("./purchase-order-pdf")).purchaseOrderPdf(doc)) }],
     });
     if (!r.ok) {
       console.warn(`purchase order ${po.id}: the email provider refused it (${r.error}); marked to send by hand`);

@@ -4,7 +4,6 @@
  * copied page by page from each shipment's own label PDF into one document to print.
  */
 import type { z } from "@hono/zod-openapi";
-import { PDFDocument } from "pdf-lib";
 import type { OrderTracking } from "../../logistics/schemas";
 import { api, apiRaw } from "../api";
 import type { ConsoleContext } from "../context";
@@ -50,6 +49,7 @@ export async function combinedLabels(c: ConsoleContext, ids: string[]): Promise<
   const missing = perOrder.filter((o) => o.pdfs.length === 0).map((o) => o.id);
   const all = perOrder.flatMap((o) => o.pdfs);
   if (!all.length) return { pdf: null, missing };
+  const { PDFDocument } = await import("pdf-lib");
   const out = await PDFDocument.create();
   for (const bytes of all) {
     const src = await PDFDocument.load(bytes);

@@ -4,7 +4,6 @@
  * sessions. The secret of a new authenticator app and the recovery codes
  * are shown in the answer to the post that made them, once, never again.
  */
-import { toSVG } from "bwip-js/generic";
 import { Hono } from "hono";
 import { raw } from "hono/html";
 import type { z } from "@hono/zod-openapi";
@@ -24,8 +23,13 @@ type Status2fa = z.infer<typeof TwoFactorStatus>;
 type Passkeys = z.infer<typeof PasskeyList>;
 type Sessions = z.infer<typeof SessionList>;
 
-/** The authenticator app's QR code as inline SVG, drawn on the server (no script, no image request). */
-export function qrSvg(otpauthUri: string): string {
+/**
+ * The authenticator app's QR code as inline SVG, drawn on the server (no script, no image request). bwip-js is
+ * loaded on first use: only this page and the shipping label draw codes, and a Worker that starts without them
+ * starts faster.
+ */
+export async function qrSvg(otpauthUri: string): Promise<string> {
+  const { toSVG } = await import("bwip-js/generic");
   return toSVG({ bcid: "qrcode", text: otpauthUri, scale: 4, paddingwidth: 2, paddingheight: 2, backgroundcolor: "FFFFFF" });
 }
 
@@ -319,6 +323,7 @@ async function twoFactorPage(c: ConsoleContext, view: TwoFactorView, status: 200
   // Confirming in an "enrol" session replaced it: the page's forms carry the new session's token.
   const ui = view.kind === "codes" && view.csrf ? { ...base, csrf: view.csrf } : base;
   const t = TEXT[ui.lang];
+  const qr = view.kind === "enrol" ? await qrSvg(view.uri) : "";
   const tf = view.kind === "status" ? await api<Status2fa>(c, "/v1/me/two-factor") : null;
   const res = await renderPage(
     c,
@@ -341,7 +346,7 @@ async function twoFactorPage(c: ConsoleContext, view: TwoFactorView, status: 200
           <h2>{t.enrol}</h2>
           <p>{t.enrol_step1}</p>
           <div class="qr" role="img" aria-label="QR">
-            {raw(qrSvg(view.uri))}
+            {raw(qr)}
           </div>
           <p>
             {t.secret}:{" "}

@@ -4,7 +4,6 @@
  * 128 barcode, marked "not for mailing". It keeps nothing: the label lives in
  * our D1, so `getLabel` has nothing to add, and cancelling always works.
  */
-import { labelPdf } from "../label-pdf";
 import { trackingUrlFrom, type CarrierAdapter } from "./carrier-adapter";
 import { newS10 } from "./tracking-number";
 
@@ -13,7 +12,7 @@ export function sandboxCarrier(carrier: { name: string; tracking_url?: string | 
     kind: "sandbox",
     async createShipment(req) {
       const trackingNumber = newS10();
-      const label = await labelPdf({
+      const label = await (await import("../label-pdf")).labelPdf({
         carrierName: carrier.name,
         serviceName: req.service.name,
         trackingNumber,
