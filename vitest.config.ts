@@ -100,7 +100,11 @@ const workerdProject = (name: string, isolate: boolean, include: string[], exclu
     },
   });
 
-const workerd = workerdProject("workerd", process.env.OMS_TEST_ISOLATE === "1", ["test/**/*.test.ts", "src/**/*.workerd.test.ts"]);
+// The API fuzz run keeps a runtime of its own: it is the one file that hammers every route at once for minutes, and
+// once in a shared runtime, on a machine loaded by the browser journeys, one of its requests was cancelled as hung.
+const ALONE = ["test/api-fuzz.test.ts"];
+const workerd = workerdProject("workerd", process.env.OMS_TEST_ISOLATE === "1", ["test/**/*.test.ts", "src/**/*.workerd.test.ts"], ALONE);
+const workerdAlone = workerdProject("workerd-alone", true, ALONE);
 
 const domain = defineProject({
   // A `.bin` import is a Data module in the Worker (an ArrayBuffer, wrangler's default rule): the same here, read
@@ -124,7 +128,7 @@ const domain = defineProject({
 
 export default defineConfig({
   test: {
-    projects: [workerd, domain],
+    projects: [workerd, workerdAlone, domain],
     // Several test files at once (test/test-workers.mjs says why).
     maxWorkers: testWorkers(),
     // OMS_SHUFFLE_SEED=n runs the files in another order: a test that leans on what an earlier file left shows up.
