@@ -4,6 +4,8 @@
 //
 //   node bench/rollup.mjs [--orders 100000] [--stores 20] [--days 60] [--requests 100] [--keep] [--reuse DIR]
 //
+// --requests 0 skips the reports' latency.
+//
 // --keep leaves the throwaway directory in place; --reuse DIR runs on a copy of
 // such a directory's data instead of loading anew (the rollups are rebuilt
 // first, so the full rollup still starts from scratch), which saves the load's
@@ -42,6 +44,8 @@ const STORES = Number(args.stores);
 const DAYS = Number(args.days);
 const REQUESTS = Number(args.requests);
 const ROLLUP_CRON = "*/5 * * * *";
+// The customers' own cron (src/customers/sync-customers.ts); before it had one it ran inside the rollup's.
+const CUSTOMER_CRON = "2-59/5 * * * *";
 const ROLLUP_LAG_MS = 60_000;
 const DEADLINE = Date.now() + 45 * 60_000;
 const ADMIN_KEY = `oms_bench_admin_${Math.random().toString(36).slice(2)}`;
@@ -264,15 +268,16 @@ async function get(base, path, init = {}) {
 let stateDb = null;
 function lastRollupMs() {
   if (!stateDb) {
-    stateDb = new DatabaseSync(d1File(state, "DB"), { readOnly: true }); // shard 0, where the rollups run today
+    // Shard 0, where the rollups run today. The server writes this file meanwhile: wait for its lock rather than fail.
+    stateDb = new DatabaseSync(d1File(state, "DB"), { readOnly: true, timeout: 10_000 });
   }
   const row = stateDb.prepare("SELECT last_run FROM rollup_state WHERE id = 1").get();
   return row?.last_run ? (JSON.parse(row.last_run).duration_ms ?? 0) : 0;
 }
 
-async function fireRollup(base) {
+async function fireRollup(base, cron = ROLLUP_CRON) {
   const t = Date.now();
-  const res = await fetch(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(ROLLUP_CRON)}`, { signal: AbortSignal.timeout(300_000) });
+  const res = await fetch(`${base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(cron)}`, { signal: AbortSignal.timeout(300_000) });
   await res.text();
   return Date.now() - t;
 }
@@ -337,11 +342,22 @@ try {
     await get(base, "/v1/reports/rebuild", { method: "POST", body: '{"confirm":true}', headers: { "content-type": "application/json" } });
     log("rollups dropped (rebuild): the full rollup starts from scratch");
   }
+  const loadBefore = (await import("node:os")).loadavg()[0];
   const full = await rollUntilCaughtUp(base, end);
-  log(`full rollup: ${(full.ms / 1000).toFixed(1)}s over ${full.runs} cron runs (the rollup's own runs: ${(full.rollupMs / 1000).toFixed(1)}s)`);
+  const loadDuring = [loadBefore, (await import("node:os")).loadavg()[0]];
+  log(
+    `full rollup: ${(full.ms / 1000).toFixed(1)}s over ${full.runs} cron runs (the rollup's own runs: ${(full.rollupMs / 1000).toFixed(1)}s); load average ${loadDuring.map((l) => l.toFixed(1)).join(" -> ")}`,
+  );
 
   const again = await fireRollup(base);
   log(`a run with nothing to do: ${again}ms`);
+
+  // The customers' cron once, on its own (it walks every order the bench loaded, which came without customer links).
+  const linked = () => stateDb.prepare("SELECT COUNT(*) AS n FROM customer_links").get().n;
+  const linksBefore = linked();
+  const customers = await fireRollup(base, CUSTOMER_CRON);
+  const customerRun = { ms: customers, linked_orders: linked() - linksBefore };
+  log(`a customers cron run: ${customers}ms, ${customerRun.linked_orders} orders linked`);
 
   // Incremental: new orders through the API, half approved, then one run once they are older than the lag.
   const NEW = 300;
@@ -372,26 +388,28 @@ try {
   const to = new Date(end).toISOString().slice(0, 10);
   const wide = new Date(end - (DAYS + 1) * 86_400_000).toISOString().slice(0, 10);
   const reports = [];
-  for (const [name, path, n] of [
-    ["orders by day and store, 30 days", `/v1/reports/orders?from=${from}&to=${to}&group_by=day,store&limit=1000`],
-    [
-      "orders by hour, one store, 7 days",
-      `/v1/reports/orders?from=${new Date(end - 7 * 86_400_000).toISOString().slice(0, 10)}&to=${to}&group_by=hour&store_id=st_bench_001&limit=1000`,
-    ],
-    ["orders totals per store, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=store`],
-    ["processing times merged, all days", `/v1/reports/processing-times?from=${wide}&to=${to}`],
-    ["processing times by day and store, 30 days", `/v1/reports/processing-times?from=${from}&to=${to}&group_by=day,store&limit=1000`],
-    ["staff by day, 30 days", `/v1/reports/staff?from=${from}&to=${to}&group_by=day&limit=1000`],
-    ["skus, 30 days", `/v1/reports/skus?from=${from}&to=${to}&limit=1000`],
-    ["skus by warehouse with cost and margin, 30 days", `/v1/reports/skus?from=${from}&to=${to}&group_by=warehouse&limit=1000`],
-    ["orders by warehouse, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=warehouse`],
-    ["floor work per person and warehouse, 30 days", `/v1/reports/floor?from=${from}&to=${to}&group_by=warehouse&limit=1000`],
-    ["audit findings by code, all days", `/v1/reports/audit-findings?from=${wide}&to=${to}&limit=1000`],
-    ["carriers by day, 30 days", `/v1/reports/carriers?from=${from}&to=${to}&group_by=day&limit=1000`],
-    ["sla breaches page, all days", `/v1/reports/sla-breaches?from=${wide}&to=${to}&limit=100`],
-    ["orders by day and store as CSV, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=day,store&format=csv`, Math.min(REQUESTS, 20)],
-    ["order export CSV, one store (all its orders)", `/v1/reports/order-export?store_id=st_bench_002`, 3],
-  ]) {
+  for (const [name, path, n] of REQUESTS === 0
+    ? []
+    : [
+        ["orders by day and store, 30 days", `/v1/reports/orders?from=${from}&to=${to}&group_by=day,store&limit=1000`],
+        [
+          "orders by hour, one store, 7 days",
+          `/v1/reports/orders?from=${new Date(end - 7 * 86_400_000).toISOString().slice(0, 10)}&to=${to}&group_by=hour&store_id=st_bench_001&limit=1000`,
+        ],
+        ["orders totals per store, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=store`],
+        ["processing times merged, all days", `/v1/reports/processing-times?from=${wide}&to=${to}`],
+        ["processing times by day and store, 30 days", `/v1/reports/processing-times?from=${from}&to=${to}&group_by=day,store&limit=1000`],
+        ["staff by day, 30 days", `/v1/reports/staff?from=${from}&to=${to}&group_by=day&limit=1000`],
+        ["skus, 30 days", `/v1/reports/skus?from=${from}&to=${to}&limit=1000`],
+        ["skus by warehouse with cost and margin, 30 days", `/v1/reports/skus?from=${from}&to=${to}&group_by=warehouse&limit=1000`],
+        ["orders by warehouse, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=warehouse`],
+        ["floor work per person and warehouse, 30 days", `/v1/reports/floor?from=${from}&to=${to}&group_by=warehouse&limit=1000`],
+        ["audit findings by code, all days", `/v1/reports/audit-findings?from=${wide}&to=${to}&limit=1000`],
+        ["carriers by day, 30 days", `/v1/reports/carriers?from=${from}&to=${to}&group_by=day&limit=1000`],
+        ["sla breaches page, all days", `/v1/reports/sla-breaches?from=${wide}&to=${to}&limit=100`],
+        ["orders by day and store as CSV, all days", `/v1/reports/orders?from=${wide}&to=${to}&group_by=day,store&format=csv`, Math.min(REQUESTS, 20)],
+        ["order export CSV, one store (all its orders)", `/v1/reports/order-export?store_id=st_bench_002`, 3],
+      ]) {
     checkDeadline();
     const r = await latency(base, name, path, n);
     reports.push(r);
@@ -410,7 +428,9 @@ try {
       rollup_runs_ms: full.rollupMs,
       rollup_orders_per_second: Math.round(counts.orders / (full.rollupMs / 1000)),
     },
+    full_rollup_load_average: loadDuring,
     idle_run_ms: again,
+    customer_cron_run: customerRun,
     incremental_rollup: { new_orders: NEW, approvals: NEW / 2, ms: incremental.ms, cron_runs: incremental.runs, rollup_runs_ms: incremental.rollupMs },
     load_average: (await import("node:os")).loadavg(),
     reports,
@@ -424,6 +444,7 @@ try {
     `  full rollup from scratch   ${(full.ms / 1000).toFixed(1)} s  (${full.runs} cron runs, ${results.full_rollup.orders_per_second} orders/s; the rollup's own runs ${(full.rollupMs / 1000).toFixed(1)} s)`,
   );
   console.log(`  run with nothing to do     ${again} ms`);
+  console.log(`  a customers cron run       ${customers} ms (${customerRun.linked_orders} orders linked)`);
   console.log(`  incremental after ${NEW} new orders + ${NEW / 2} approvals   ${incremental.ms} ms (${incremental.runs} run(s); the rollup's own ${incremental.rollupMs} ms)`);
   console.log("");
   console.log(`  ${"report".padEnd(48)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"n".padStart(5)} ${"bytes".padStart(9)}`);

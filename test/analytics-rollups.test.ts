@@ -349,6 +349,56 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect(skus.map((r) => [r.units_ordered, r.units_shipped])).toEqual([[2, 2]]);
   });
 
+  it("an event committed late, stamped inside the lag of a run that already folded its day, lands in the next run as a rebuild has it", async () => {
+    await writeStores([{ id: "st_roll_late", name: "Late shop", currency: "USD", timezone: "UTC" }]);
+    const at = (h: number, m = 0, s = 0) => Date.parse(`2026-01-10T${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}Z`);
+    const event = (seq: number, type: string, from: string | null, to: string, when: number) =>
+      env.DB.prepare(
+        "INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_late', ?, ?, ?, ?, 'key_roll_aud_1', ?)",
+      ).bind(`evt_roll_late_${seq}`, seq, type, from, to, when);
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
+          subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
+        VALUES ('ord_roll_late', 'st_roll_late', 'web', 'approved', 2, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?, ?)`).bind(at(10), at(11)),
+      env.DB.prepare(
+        "INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_late', 1, 'SKU-L', 'L', 'goods', 1, 1000, 1000)",
+      ),
+      event(1, "received", null, "received", at(10)),
+      event(2, "approve", "received", "approved", at(11)),
+    ]);
+    // The run at 12:00 scans up to 11:59 and folds the day as it stands.
+    await rollUntilCaughtUp(at(12));
+    const day = async () => (await rollupRows("rollup_order_days", ["st_roll_late"], "day")).map((r) => [r.day, r.received, r.approved, r.held]);
+    expect(await day()).toEqual([["2026-01-10", 1, 1, 0]]);
+    // A hold stamped 11:59:30 whose batch committed after that run: inside the lag, so past the watermark.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE orders SET status = 'on_hold', version = 3, updated_at = ? WHERE id = 'ord_roll_late'").bind(at(11, 59, 30)),
+      event(3, "hold", "approved", "on_hold", at(11, 59, 30)),
+    ]);
+    await rollUntilCaughtUp(at(13));
+    expect(await day()).toEqual([["2026-01-10", 1, 1, 1]]);
+    const staff = await rollupRows("rollup_staff_days", ["st_roll_late"], "metric");
+    expect(staff.map((r) => [r.metric, r.count, r.latency_sum_ms])).toEqual([
+      ["approve", 1, 3_600_000],
+      ["hold", 1, at(11, 59, 30) - at(11)],
+    ]);
+    // Folded incrementally (three runs' worth of changes) or rebuilt from scratch: the same rows, for every store.
+    const incremental = await snapshot();
+    const tables: [string, string][] = [
+      ["rollup_order_hours", "hour_start, channel, warehouse_id, currency"],
+      ["rollup_staff_days", "day, actor, metric"],
+      ["rollup_durations", "day, span, channel"],
+      ["rollup_sku_days", "day, warehouse_id, sku, currency"],
+    ];
+    const late = async () => Promise.all(tables.map(([t, order]) => rollupRows(t, ["st_roll_late"], order)));
+    const lateIncremental = await late();
+    expect(await rebuildRollups(env)).toBe(true);
+    await rollUntilCaughtUp(at(13));
+    expect(await snapshot()).toEqual(incremental);
+    expect(await late()).toEqual(lateIncremental);
+    expect(lateIncremental[2]!.map((r) => r.span)).toEqual(["received_to_approved", "received_to_approved"]);
+  });
+
   it("a store's new SLA re-judges its breaches", async () => {
     const before = (await snapshot()).breaches.filter((b) => b.store_id === "st_roll_ber").length;
     await env.DB.prepare(

@@ -28,7 +28,8 @@ export function inStores(store: SQL, storeIds: readonly string[]): SQL {
   return sql`${store} IN (SELECT value FROM json_each(${JSON.stringify(storeIds)}))`;
 }
 
-function bySegment(column: SQL, segments: readonly Segment[]): SQL {
+/** The offset in force at each row's instant, in one zone. */
+export function bySegment(column: SQL, segments: readonly Segment[]): SQL {
   if (segments.length === 0) throw new Error("no segments");
   if (segments.length === 1) return int(segments[0]!.offsetMs);
   const branches = segments.slice(0, -1).map((s) => sql` WHEN ${column} < ${int(s.to)} THEN ${int(s.offsetMs)}`);

@@ -2,8 +2,9 @@
  * Recomputes dirty buckets. Dirty (store, day) pairs are grouped into units
  * (the stores dirty over at most `maxDays` consecutive local days, whatever
  * their time zones) so that one pass over a time range of events serves
- * them all; each unit is one D1 batch: every fold's replacement rows, then
- * the removal of the dirty marks it served. A unit may refold a (store, day)
+ * them all. Each unit is two D1 batches: the unit's order events staged
+ * once for the folds that count them (folds/unit-events.ts), then every
+ * fold's replacement rows and the removal of the dirty marks it served. A unit may refold a (store, day)
  * that was not dirty: recomputing a clean bucket changes nothing.
  */
 import { sql, type SQL } from "drizzle-orm";
@@ -11,6 +12,7 @@ import { all, batch, statement } from "./d1";
 import type { StoreConfigs } from "./apply-store-config";
 import { FOLDS, type FoldUnit } from "./folds";
 import { storeIn, type ZonePart } from "./folds/fold";
+import { stageUnitEvents } from "./folds/unit-events";
 import type { Sla } from "./sla";
 import { addDays, dayStart, daysBetween, offsetSegments } from "./time-zones";
 
@@ -60,6 +62,8 @@ export function planUnits(dirty: readonly DirtyBucket[], configs: StoreConfigs, 
 }
 
 export async function refoldUnit(d1: D1Database, unit: FoldUnit, served: readonly DirtyBucket[]): Promise<void> {
+  // The unit's order events, with their orders' facts and buckets, once for all the folds that count them (unit-events.ts).
+  await batch(d1, stageUnitEvents(d1, unit));
   const statements = (await Promise.all(FOLDS.map((f) => f.refold(d1, unit)))).flat();
   const keys = JSON.stringify(served.map((b) => [b.store_id, b.day]));
   statements.push(

@@ -188,6 +188,7 @@ export const PLACEMENT = {
   inbound_webhooks: { home: "shard", why: "a partner event's dedupe row commits with its effect (a 3PL's confirmation on the warehouse's shard)" },
   batch_assertions: { home: "shard", why: "holds no row: the CHECK that fails a batch from inside, needed by every database's batches" },
   rollup_state: { home: "shard", why: "the change scan's watermark and lease over this database's orders (one row)" },
+  rollup_unit_events: { home: "shard", why: "the rollup run's working copy of one unit's order events, emptied by each run: never moved, rebuilt by the next run" },
   webhook_dispatch_cursor: { home: "shard", why: "how far this database's events have been fanned out (one row): seq is per database" },
 } as const satisfies Record<TableName, Placement>;
 

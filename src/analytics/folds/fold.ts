@@ -73,14 +73,6 @@ export function deleteUnitRows(d1: D1Database, table: string, unit: FoldUnit) {
   );
 }
 
-/**
- * The order events of the unit's stores in its time range, joined to their
- * orders, as `e` and `o`. CROSS JOIN fixes the loop order: events first, by
- * their time index (a range of time is narrow, while a store's orders span
- * all of it), so the stores of every zone share one pass.
- */
-export const EVENTS_WITH_ORDERS = sql`order_events e CROSS JOIN orders o ON o.id = e.order_id`;
-
 /** Rows whose instant `at` falls in the unit's local days of the store `store` belongs to. */
 export function unitRangeWhere(unit: FoldUnit, at: SQL, store: SQL): SQL {
   const within = sql`${at} >= ${unit.start} AND ${at} < ${unit.end}`;
@@ -91,14 +83,6 @@ export function unitRangeWhere(unit: FoldUnit, at: SQL, store: SQL): SQL {
 
 /** The local day number of an instant of the unit (rows filtered by unitRangeWhere): group by it, then dayOfNumberSql. */
 export const dayNumberIn = (unit: FoldUnit, at: SQL, store: SQL) => dayNumberSql(at, offsetSql(at, store, unit.zones));
-
-export const unitEventsWhere = (unit: FoldUnit) => unitRangeWhere(unit, sql`e.created_at`, sql`o.store_id`);
-
-/** The offset of each event of the unit in its store's zone. */
-export const eventOffset = (unit: FoldUnit) => offsetSql(sql`e.created_at`, sql`o.store_id`, unit.zones);
-
-/** The local day number of each event of the unit. */
-export const eventDayNumber = (unit: FoldUnit) => dayNumberIn(unit, sql`e.created_at`, sql`o.store_id`);
 
 /**
  * The warehouse an order counts under: the one its allocation put most of

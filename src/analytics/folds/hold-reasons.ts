@@ -7,7 +7,8 @@
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
-import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
+import { deleteUnitRows, type Fold } from "./fold";
+import { UNIT_EVENTS } from "./unit-events";
 
 /** Long free-text reasons are cut: the rollup groups by reason, the full text stays in order_events. */
 export const REASON_MAX = 200;
@@ -23,11 +24,11 @@ export const holdReasons: Fold = {
         sql`INSERT INTO rollup_reason_days (store_id, day, event, reason, count)
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, event, reason, n
         FROM (
-          SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, e.type AS event,
+          SELECT e.store_id AS store_id, e.day_number AS day_number, e.type AS event,
             substr(COALESCE(e.reason, ''), 1, ${sql.raw(String(REASON_MAX))}) AS reason, COUNT(*) AS n
-          FROM ${EVENTS_WITH_ORDERS}
-          WHERE ${unitEventsWhere(unit)} AND e.type IN ('hold', 'reject', 'cancel')
-          GROUP BY o.store_id, day_number, e.type, reason
+          FROM ${UNIT_EVENTS}
+          WHERE e.type IN ('hold', 'reject', 'cancel')
+          GROUP BY e.store_id, e.day_number, e.type, reason
         )
         WHERE ${unit.guard}`,
       ),

@@ -9,11 +9,15 @@
  * from the moment it is allocated; until then, and for orders never
  * allocated, under "". Allocation is the `process` event, so the change
  * source below re-marks every day the order has events in when it happens.
+ *
+ * Reads the unit's events as unit-events.ts staged them (with their order's
+ * amounts, warehouse, offset and hour).
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
-import { hourDaySql, hourLabelSql, hourStartSql } from "../bucket-sql";
-import { deleteUnitRows, eventOffset, EVENTS_WITH_ORDERS, orderWarehouseSql, SLOT_MS, storeIn, unitEventsWhere, type Fold } from "./fold";
+import { hourDaySql, hourLabelSql } from "../bucket-sql";
+import { deleteUnitRows, SLOT_MS, storeIn, type Fold } from "./fold";
+import { UNIT_EVENTS } from "./unit-events";
 
 const MEASURES = [
   "received",
@@ -40,38 +44,36 @@ export const orderCounts: Fold = {
   name: "order-counts",
   tables: ["rollup_order_hours", "rollup_order_days"],
   async refold(d1, unit) {
-    const at = sql`e.created_at`;
-    const off = eventOffset(unit);
     const hs = sql`hour_start`;
-    const zoneOff = sql`off`;
+    const off = sql`offset_ms`;
+    const entered = (status: string) => sql.raw(`(e.to_status = '${status}' AND e.entered)`);
     return [
       deleteUnitRows(d1, "rollup_order_hours", unit),
       deleteUnitRows(d1, "rollup_order_days", unit),
       statement(
         d1,
         sql`INSERT INTO rollup_order_hours (store_id, day, hour_start, hour_label, channel, warehouse_id, currency, ${measureList})
-        SELECT store_id, ${hourDaySql(hs, zoneOff)}, hour_start, ${hourLabelSql(hs, zoneOff, unit.zones)}, channel, warehouse_id, currency, ${measureList}
+        SELECT store_id, ${hourDaySql(hs, off)}, hour_start, ${hourLabelSql(hs, off, unit.zones)}, channel, warehouse_id, currency, ${measureList}
         FROM (
-          SELECT o.store_id AS store_id, ${off} AS off, ${hourStartSql(at, off)} AS hour_start, o.channel AS channel,
-            ${orderWarehouseSql(sql`o.id`)} AS warehouse_id, o.currency AS currency,
+          SELECT e.store_id AS store_id, e.offset_ms AS offset_ms, e.hour_start AS hour_start, e.channel AS channel,
+            e.warehouse_id AS warehouse_id, e.currency AS currency,
             SUM(e.type = 'received') AS received,
-            SUM((e.to_status = 'approved' AND e.from_status IS NOT e.to_status)) AS approved,
-            SUM((e.to_status = 'on_hold' AND e.from_status IS NOT e.to_status)) AS held,
-            SUM((e.to_status = 'processing' AND e.from_status IS NOT e.to_status)) AS processing,
-            SUM((e.to_status = 'shipped' AND e.from_status IS NOT e.to_status)) AS shipped,
-            SUM((e.to_status = 'delivered' AND e.from_status IS NOT e.to_status)) AS delivered,
-            SUM((e.to_status = 'completed' AND e.from_status IS NOT e.to_status)) AS completed,
-            SUM((e.to_status = 'cancelled' AND e.from_status IS NOT e.to_status)) AS cancelled,
+            SUM(${entered("approved")}) AS approved,
+            SUM(${entered("on_hold")}) AS held,
+            SUM(${entered("processing")}) AS processing,
+            SUM(${entered("shipped")}) AS shipped,
+            SUM(${entered("delivered")}) AS delivered,
+            SUM(${entered("completed")}) AS completed,
+            SUM(${entered("cancelled")}) AS cancelled,
             SUM(e.type = 'reject') AS rejected,
-            SUM(CASE WHEN e.type = 'received' THEN o.subtotal_amount ELSE 0 END) AS gross_amount,
-            SUM(CASE WHEN e.type = 'received' THEN o.discount_amount ELSE 0 END) AS discount_amount,
-            SUM(CASE WHEN e.type = 'received' THEN o.shipping_amount ELSE 0 END) AS shipping_amount,
-            SUM(CASE WHEN e.type = 'received' THEN o.tax_amount ELSE 0 END) AS tax_amount,
-            SUM(CASE WHEN e.type = 'received' THEN o.total_amount ELSE 0 END) AS net_amount,
-            SUM(CASE WHEN (e.to_status = 'cancelled' AND e.from_status IS NOT e.to_status) THEN o.total_amount ELSE 0 END) AS cancelled_amount
-          FROM ${EVENTS_WITH_ORDERS}
-          WHERE ${unitEventsWhere(unit)}
-          GROUP BY o.store_id, off, hour_start, o.channel, warehouse_id, o.currency
+            SUM(CASE WHEN e.type = 'received' THEN e.subtotal_amount ELSE 0 END) AS gross_amount,
+            SUM(CASE WHEN e.type = 'received' THEN e.discount_amount ELSE 0 END) AS discount_amount,
+            SUM(CASE WHEN e.type = 'received' THEN e.shipping_amount ELSE 0 END) AS shipping_amount,
+            SUM(CASE WHEN e.type = 'received' THEN e.tax_amount ELSE 0 END) AS tax_amount,
+            SUM(CASE WHEN e.type = 'received' THEN e.total_amount ELSE 0 END) AS net_amount,
+            SUM(CASE WHEN ${entered("cancelled")} THEN e.total_amount ELSE 0 END) AS cancelled_amount
+          FROM ${UNIT_EVENTS}
+          GROUP BY e.store_id, e.offset_ms, e.hour_start, e.channel, e.warehouse_id, e.currency
         )
         WHERE ${unit.guard}`,
       ),

@@ -17,7 +17,8 @@ import { all } from "../d1";
 import { summarize } from "../percentiles";
 import { SPAN_OF_EVENT, type Sla, type Span } from "../sla";
 import { DAY_MS } from "../bucket-sql";
-import { deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, insertJsonRows, unitEventsWhere, type Fold } from "./fold";
+import { deleteUnitRows, insertJsonRows, type Fold } from "./fold";
+import { UNIT_EVENTS } from "./unit-events";
 
 export type Sample = {
   store_id: string;
@@ -64,21 +65,14 @@ export const processingTimes: Fold = {
   name: "processing-times",
   tables: ["rollup_durations", "rollup_sla_breaches"],
   async refold(d1, unit) {
+    // span_started_at and approved_before were looked up once, when the unit's events were staged (unit-events.ts).
     const rows = await all<Omit<Sample, "day"> & { day_number: number }>(
       d1,
       sql`
-      SELECT o.store_id AS store_id, o.id AS order_id, o.channel AS channel, ${eventDayNumber(unit)} AS day_number, e.type AS type,
-        e.created_at AS ended_at,
-        CASE e.type
-          WHEN 'approve' THEN o.created_at
-          WHEN 'complete' THEN o.created_at
-          WHEN 'ship' THEN (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve')
-          WHEN 'deliver' THEN (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'ship')
-        END AS started_at
-      FROM ${EVENTS_WITH_ORDERS}
-      WHERE ${unitEventsWhere(unit)} AND e.type IN ('approve', 'ship', 'deliver', 'complete')
-        AND NOT (e.type = 'approve' AND EXISTS (
-          SELECT 1 FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve'))`,
+      SELECT e.store_id AS store_id, e.order_id AS order_id, e.channel AS channel, e.day_number AS day_number, e.type AS type,
+        e.created_at AS ended_at, e.span_started_at AS started_at
+      FROM ${UNIT_EVENTS}
+      WHERE e.type IN ('approve', 'ship', 'deliver', 'complete') AND NOT (e.type = 'approve' AND e.approved_before)`,
     );
     const samples = rows.map(({ day_number, ...r }) => ({ ...r, day: new Date(day_number * DAY_MS).toISOString().slice(0, 10) }));
     const { rows: durations, breaches } = durationRows(samples, unit.slas);

@@ -11,7 +11,8 @@
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
-import { actorRoleSql, deleteUnitRows, eventDayNumber, EVENTS_WITH_ORDERS, unitEventsWhere, type Fold } from "./fold";
+import { actorRoleSql, deleteUnitRows, type Fold } from "./fold";
+import { UNIT_EVENTS } from "./unit-events";
 
 export const staffActions: Fold = {
   name: "staff-actions",
@@ -22,17 +23,14 @@ export const staffActions: Fold = {
       statement(
         d1,
         sql`INSERT INTO rollup_staff_days (store_id, day, actor, role, metric, count, latency_sum_ms, latency_max_ms)
-        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, actor, role, metric, n, latency_sum, latency_max
+        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, actor, ${actorRoleSql(sql`actor`)}, metric, n, latency_sum, latency_max
         FROM (
-          SELECT o.store_id AS store_id, ${eventDayNumber(unit)} AS day_number, e.actor AS actor,
-            ${actorRoleSql(sql`e.actor`)} AS role,
-            e.type AS metric, COUNT(*) AS n,
-            COALESCE(SUM(e.created_at - p.created_at), 0) AS latency_sum,
-            COALESCE(MAX(e.created_at - p.created_at), 0) AS latency_max
-          FROM ${EVENTS_WITH_ORDERS}
-            LEFT JOIN order_events p ON p.order_id = e.order_id AND p.seq = e.seq - 1
-          WHERE ${unitEventsWhere(unit)} AND e.type <> 'received'
-          GROUP BY o.store_id, day_number, e.actor, e.type
+          SELECT e.store_id AS store_id, e.day_number AS day_number, e.actor AS actor, e.type AS metric, COUNT(*) AS n,
+            COALESCE(SUM(e.created_at - e.previous_at), 0) AS latency_sum,
+            COALESCE(MAX(e.created_at - e.previous_at), 0) AS latency_max
+          FROM ${UNIT_EVENTS}
+          WHERE e.type <> 'received'
+          GROUP BY e.store_id, e.day_number, e.actor, e.type
         )
         WHERE ${unit.guard}`,
       ),

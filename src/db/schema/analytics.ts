@@ -51,6 +51,45 @@ export const rollupDirty = sqliteTable(
   (t) => [primaryKey({ columns: [t.storeId, t.day] }), index("rollup_dirty_day_idx").on(t.day)],
 );
 
+/**
+ * The rollup's working table, not a rollup: the order events of the unit
+ * being refolded, each with the facts of its order and the bucket it falls
+ * in, written once per unit (folds/unit-events.ts) and read by every order
+ * event fold. Only the run holding the lease writes it; it holds one unit at
+ * a time and is emptied before each.
+ */
+export const rollupUnitEvents = sqliteTable("rollup_unit_events", {
+  storeId: text("store_id").notNull(),
+  orderId: text("order_id").notNull(),
+  seq: integer("seq").notNull(),
+  type: text("type").notNull(),
+  fromStatus: text("from_status"),
+  toStatus: text("to_status").notNull(),
+  actor: text("actor").notNull(),
+  reason: text("reason"),
+  createdAt: integer("created_at").notNull(),
+  /** The store's UTC offset at created_at, ms; the local day number and the UTC instant the local hour began. */
+  offsetMs: integer("offset_ms").notNull(),
+  dayNumber: integer("day_number").notNull(),
+  hourStart: integer("hour_start").notNull(),
+  channel: text("channel").notNull(),
+  currency: text("currency").notNull(),
+  /** The order's primary warehouse ("" until allocated), as folds/fold.ts orderWarehouseSql. */
+  warehouseId: text("warehouse_id").notNull(),
+  /** Transitions only: the event moved the order into to_status. */
+  entered: integer("entered").notNull(),
+  /** The previous event's time (staff latency); the start of the span this event ends (approve, ship, deliver, complete), null when none. */
+  previousAt: integer("previous_at"),
+  spanStartedAt: integer("span_started_at"),
+  /** 1 for an approval after an earlier approval (not the end of received_to_approved). */
+  approvedBefore: integer("approved_before").notNull(),
+  subtotalAmount: integer("subtotal_amount").notNull(),
+  discountAmount: integer("discount_amount").notNull(),
+  shippingAmount: integer("shipping_amount").notNull(),
+  taxAmount: integer("tax_amount").notNull(),
+  totalAmount: integer("total_amount").notNull(),
+});
+
 const orderMeasures = () => ({
   received: integer("received").notNull(),
   approved: integer("approved").notNull(),

@@ -1,0 +1,99 @@
+/**
+ * The order events of a unit, read once for every fold that counts them.
+ *
+ * Five folds (order counts, processing times, staff actions, hold reasons,
+ * SKU sales) aggregate the same events of a unit, each by its own bucket
+ * and with facts of the event's order. Each used to walk the events' time
+ * index and look up, per event, its order (through the text primary key),
+ * its offset, its order's warehouse and its neighbour events: the lookups,
+ * not the aggregation, were most of a refold. Here one statement writes each
+ * event of the unit with all of that into `rollup_unit_events` (a working
+ * table holding one unit at a time), and the folds read it with a plain scan:
+ *
+ *   - the facts of each order (store, zone, channel, currency, amounts,
+ *     primary warehouse) are read once per order, not per event;
+ *   - what an event needs of the order's earlier events (the previous one's
+ *     time, the latest approval or shipment before it, whether it was
+ *     approved before) comes from window functions over each touched order's
+ *     whole history, read in (order, seq) order, instead of three index
+ *     searches per event. Earlier events may lie before the unit: the
+ *     history is the order's, not the unit's.
+ *
+ * The table is written by the run holding the lease only (`unit.guard`, like
+ * every rollup write) and emptied first, so it holds exactly the unit being
+ * refolded. A run that lost its lease writes nothing here, and nothing of
+ * what it reads lands anywhere either: the folds' writes carry the same guard.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import { statement } from "../d1";
+import { bySegment, dayNumberSql, hourStartSql, inStores } from "../bucket-sql";
+import { orderWarehouseSql, type FoldUnit } from "./fold";
+
+/** What the event folds read from, as `e`. */
+export const UNIT_EVENTS = sql`rollup_unit_events e`;
+
+const int = (n: number): SQL => {
+  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
+  return sql.raw(String(n));
+};
+
+/** The index of the unit's zone a store is in (stores outside the unit are filtered out before). */
+function zoneIndex(unit: FoldUnit, store: SQL): SQL {
+  if (unit.zones.length === 1) return sql`0`;
+  const branches = unit.zones.slice(0, -1).map((z, i) => sql` WHEN ${inStores(store, z.storeIds)} THEN ${int(i)}`);
+  return sql`(CASE${sql.join(branches)} ELSE ${int(unit.zones.length - 1)} END)`;
+}
+
+/** Per zone index `zone`: a value of each zone, inlined (they are computed, never input). */
+function perZone(unit: FoldUnit, zone: SQL, of: (z: FoldUnit["zones"][number]) => SQL): SQL {
+  if (unit.zones.length === 1) return of(unit.zones[0]!);
+  return sql`(CASE ${zone}${sql.join(unit.zones.map((z, i) => sql` WHEN ${int(i)} THEN ${of(z)}`))} END)`;
+}
+
+/** Empties the working table and writes the unit's events into it: run as one batch before the folds read it. */
+export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedStatement[] {
+  const at = sql`h.created_at`;
+  const zone = sql`o.zone`;
+  const off = perZone(unit, zone, (z) => bySegment(at, z.segments));
+  const before = (type: string) => sql.raw(`CASE WHEN e.type = '${type}' THEN e.created_at END`);
+  return [
+    statement(d1, sql`DELETE FROM rollup_unit_events WHERE ${unit.guard}`),
+    statement(
+      d1,
+      sql`INSERT INTO rollup_unit_events (store_id, order_id, seq, type, from_status, to_status, actor, reason, created_at, offset_ms, day_number, hour_start,
+          channel, currency, warehouse_id, entered, previous_at, span_started_at, approved_before,
+          subtotal_amount, discount_amount, shipping_amount, tax_amount, total_amount)
+        WITH touched AS MATERIALIZED (
+          SELECT DISTINCT order_id FROM order_events WHERE created_at >= ${unit.start} AND created_at < ${unit.end}
+        ),
+        o AS MATERIALIZED (
+          SELECT o.id AS order_id, o.store_id AS store_id, ${zoneIndex(unit, sql`o.store_id`)} AS zone, o.channel AS channel, o.currency AS currency,
+            o.created_at AS created_at, o.subtotal_amount AS subtotal_amount, o.discount_amount AS discount_amount,
+            o.shipping_amount AS shipping_amount, o.tax_amount AS tax_amount, o.total_amount AS total_amount,
+            ${orderWarehouseSql(sql`o.id`)} AS warehouse_id
+          FROM orders o
+          WHERE o.id IN (SELECT order_id FROM touched) AND ${inStores(sql`o.store_id`, unit.storeIds)}
+        ),
+        h AS (
+          SELECT e.order_id AS order_id, e.seq AS seq, e.type AS type, e.from_status AS from_status, e.to_status AS to_status,
+            e.actor AS actor, e.reason AS reason, e.created_at AS created_at,
+            CASE WHEN LAG(e.seq) OVER w = e.seq - 1 THEN LAG(e.created_at) OVER w END AS previous_at,
+            MAX(${before("approve")}) OVER earlier AS last_approve_at,
+            MAX(${before("ship")}) OVER earlier AS last_ship_at,
+            COUNT(${before("approve")}) OVER earlier AS approvals_before
+          FROM order_events e
+          WHERE e.order_id IN (SELECT order_id FROM o)
+          WINDOW w AS (PARTITION BY e.order_id ORDER BY e.seq), earlier AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+        )
+        SELECT o.store_id, h.order_id, h.seq, h.type, h.from_status, h.to_status, h.actor, h.reason, ${at}, ${off},
+          ${dayNumberSql(at, off)}, ${hourStartSql(at, off)},
+          o.channel, o.currency, o.warehouse_id, (h.from_status IS NOT h.to_status),
+          CASE WHEN h.type <> 'received' THEN h.previous_at END,
+          CASE h.type WHEN 'approve' THEN o.created_at WHEN 'complete' THEN o.created_at WHEN 'ship' THEN h.last_approve_at WHEN 'deliver' THEN h.last_ship_at END,
+          CASE WHEN h.type = 'approve' THEN h.approvals_before > 0 ELSE 0 END,
+          o.subtotal_amount, o.discount_amount, o.shipping_amount, o.tax_amount, o.total_amount
+        FROM h CROSS JOIN o ON o.order_id = h.order_id
+        WHERE ${at} >= ${perZone(unit, zone, (z) => int(z.start))} AND ${at} < ${perZone(unit, zone, (z) => int(z.end))} AND ${unit.guard}`,
+    ),
+  ];
+}
