@@ -1,4 +1,4 @@
-// Customers from both ends: two people order in the demo store, the rollup cron links them (fired here rather than
+// Customers from both ends: two people order in the demo store, the customers' cron links them (fired here rather than
 // waited for: it links orders a minute old); support finds one by email, tags them, adds a note, finds the other by
 // phone and merges them after confirming, unmerges again and downloads the privacy export; admin erases one with a
 // reason and sees the erased page. Then the list, a profile, the merge and erase confirmations at 360 and 1280 px
@@ -34,15 +34,15 @@ async function order(who, sku, price) {
 
 const customerOf = async (q) => (await ctx.server.api(`/v1/customers?q=${encodeURIComponent(q)}`)).body.data?.[0];
 
-/** Fires the rollup cron (customers are linked there) until both people are customers: it links orders a minute old. */
+/** Fires the customers' cron (src/customers/sync-customers.ts) until both people are customers: it links orders a minute old. */
 async function linked(...people) {
   for (let i = 0; i < 40; i++) {
-    await fetch(`${ctx.server.base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("*/5 * * * *")}&time=${Date.now()}`).then((r) => r.text());
+    await fetch(`${ctx.server.base}/cdn-cgi/local/scheduled?cron=${encodeURIComponent("2-59/5 * * * *")}&time=${Date.now()}`).then((r) => r.text());
     const found = await Promise.all(people.map((p) => customerOf(p.email)));
     if (found.every(Boolean)) return found;
     await new Promise((r) => setTimeout(r, 5_000));
   }
-  throw new Error("the rollup cron did not link the new orders");
+  throw new Error("the customers' cron did not link the new orders");
 }
 
 let ada;
