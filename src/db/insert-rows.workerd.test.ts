@@ -1,38 +1,20 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { buildOrder } from "../orders/build-order";
+import { fixtureOrder } from "../../test/fixture-order";
 import { outboxRowsFor } from "../outbox/topics";
 import { database } from "./client";
 import { isSealed, open } from "../lib/pii-crypto";
 import { insertQuery } from "./insert-rows";
 import { idempotencyKeys, orderEvents, orderLines, orders, outbox, stores } from "./schema";
 
-const built = buildOrder(
-  {
-    store_id: "st_insert_rows",
-    channel: "web",
-    external_id: "ext-1",
-    customer: { name: "Ada Lovelace", email: "ada@example.com", phone: "+44 20 7946 0000" },
-    shipping_address: { name: "Ada Lovelace", line1: "12 St James's Square", city: "London", postal_code: "SW1Y 4JH", country: "GB" },
-    lines: [
-      { sku: "TEA-1", quantity: 2, unit_price: "10.00" },
-      { sku: "SVC-1", quantity: 1, unit_price: "5.00" },
-    ],
-    currency: "GBP",
-    payment_status: "paid",
-  } as Parameters<typeof buildOrder>[0],
-  {
-    catalogue: new Map([
-      ["TEA-1", { name: "Tea", type: "goods" as const, active: true }],
-      ["SVC-1", { name: "Gift wrap", type: "service" as const, active: true }],
-    ]),
-    actor: "key_test",
-    now: Date.UTC(2026, 10, 26, 12),
-  },
-);
-if (!built.ok) throw new Error("fixture order does not build");
-const { order, lines, event } = built.value;
+const { order, lines, event } = fixtureOrder({
+  storeId: "st_insert_rows",
+  externalId: "ext-1",
+  person: { name: "Ada Lovelace", email: "ada@example.com", phone: "+44 20 7946 0000", line1: "12 St James's Square", postalCode: "SW1Y 4JH" },
+  second: { sku: "SVC-1", name: "Gift wrap", type: "service" },
+  now: Date.UTC(2026, 10, 26, 12),
+});
 const rows = outboxRowsFor(order.id, "received", order.createdAt, { store_id: order.storeId, channel: order.channel });
 
 describe("insertRows", () => {

@@ -1,36 +1,18 @@
 import { env } from "cloudflare:workers";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { buildOrder } from "../orders/build-order";
+import { fixtureOrder } from "../../test/fixture-order";
 import { database } from "./client";
 import { inBatch, insertRow, perDatabase, perShape, type ScopeShape, scopedTo, scopeShape, scopeValues } from "./prepared";
 import { orderEvents, orderLines, orders, stores } from "./schema";
 
-const built = buildOrder(
-  {
-    store_id: "st_prepared",
-    channel: "web",
-    external_id: "ext-prepared",
-    customer: { name: "Grace Hopper", email: "grace@example.com", phone: "+44 20 7946 0001" },
-    shipping_address: { name: "Grace Hopper", line1: "1 Navy Yard", city: "London", postal_code: "SW1A 1AA", country: "GB" },
-    lines: [
-      { sku: "TEA-1", quantity: 2, unit_price: "10.00" },
-      { sku: "TEA-2", quantity: 1, unit_price: "5.00" },
-    ],
-    currency: "GBP",
-    payment_status: "paid",
-  } as Parameters<typeof buildOrder>[0],
-  {
-    catalogue: new Map([
-      ["TEA-1", { name: "Tea", type: "goods" as const, active: true }],
-      ["TEA-2", { name: "Green tea", type: "goods" as const, active: true }],
-    ]),
-    actor: "key_test",
-    now: Date.UTC(2026, 11, 5, 1),
-  },
-);
-if (!built.ok) throw new Error("fixture order does not build");
-const { order, lines, event } = built.value;
+const { order, lines, event } = fixtureOrder({
+  storeId: "st_prepared",
+  externalId: "ext-prepared",
+  person: { name: "Grace Hopper", email: "grace@example.com", phone: "+44 20 7946 0001", line1: "1 Navy Yard", postalCode: "SW1A 1AA" },
+  second: { sku: "TEA-2", name: "Green tea", type: "goods" },
+  now: Date.UTC(2026, 11, 5, 1),
+});
 
 const orderId = sql.placeholder("orderId");
 const queries = perDatabase((db) => ({
