@@ -8,20 +8,27 @@ const WH = "wh_main";
 const suffix = Date.now().toString(36).toUpperCase();
 const RECEIVE_BIN = `RCV-${suffix}`;
 const COUNT_BIN = `CNT-${suffix}`;
+/**
+ * This run's own product: other journeys' orders for the demo's TEA-1 reserve from any bin that holds it, so a count
+ * of TEA-1 in this run's bin could be refused ("Not enough stock") when an order holds it.
+ */
+const SKU = `JRN-S-${suffix}`;
 
-async function onHand(bin, sku = "TEA-1") {
+async function onHand(bin, sku = SKU) {
   const r = await ctx.server.api(`/v1/warehouses/${WH}/stock?bin=${bin}&sku=${sku}`);
   assert.equal(r.status, 200);
   return r.body.data[0]?.on_hand ?? 0;
 }
 
-/** Bins of this run's own (journeys share one server), and 4 TEA-1 in the bin to be counted. */
+/** A product and bins of this run's own (journeys share one server), and 4 of it in the bin to be counted. */
 async function prepare() {
+  const p = await ctx.server.api("/v1/products", { body: { store_id: "st_demo", sku: SKU, name: `Journey ${SKU}`, price: "6.00" } });
+  assert.equal(p.status, 201, p.text);
   for (const code of [RECEIVE_BIN, COUNT_BIN]) {
     const r = await ctx.server.api(`/v1/warehouses/${WH}/bins`, { body: { code, pick_sequence: 900 } });
     assert.equal(r.status, 201, r.text);
   }
-  const r = await ctx.server.api(`/v1/warehouses/${WH}/receipts`, { body: { lines: [{ sku: "TEA-1", bin: COUNT_BIN, quantity: 4, unit_cost: "3.00" }] } });
+  const r = await ctx.server.api(`/v1/warehouses/${WH}/receipts`, { body: { lines: [{ sku: SKU, bin: COUNT_BIN, quantity: 4, unit_cost: "3.00" }] } });
   assert.equal(r.status, 201, r.text);
 }
 
@@ -63,7 +70,7 @@ test("a warehouse lead receives by scan on a phone, sees the stock go up, counts
     await page.waitForURL((u) => u.pathname === "/console/stock/receive");
     // The SKU field has the focus; a scanner types and ends with Enter, which moves on to the next field.
     assert.equal(await page.evaluate(() => document.activeElement?.id), "sku");
-    await page.keyboard.type("TEA-1");
+    await page.keyboard.type(SKU);
     await page.keyboard.press("Enter");
     assert.equal(await page.evaluate(() => document.activeElement?.id), "bin");
     await page.keyboard.type(RECEIVE_BIN.toLowerCase());
@@ -73,7 +80,7 @@ test("a warehouse lead receives by scan on a phone, sees the stock go up, counts
     await page.getByLabel("Reference").fill("PO-J-1");
     await shot(page, "stock-receive-filled-en-360");
     await Promise.all([page.waitForURL((u) => u.searchParams.get("bin") === RECEIVE_BIN), page.getByRole("button", { name: "Receive" }).click()]);
-    assert.match(await page.locator(".flash.ok").textContent(), new RegExp(`Received 10 × TEA-1 into ${RECEIVE_BIN}: 10 on hand now`));
+    assert.match(await page.locator(".flash.ok").textContent(), new RegExp(`Received 10 × ${SKU} into ${RECEIVE_BIN}: 10 on hand now`));
     assert.equal(await onHand(RECEIVE_BIN), 10);
     await shot(page, "stock-received-en-360");
 
@@ -89,7 +96,7 @@ test("a warehouse lead receives by scan on a phone, sees the stock go up, counts
     await page.getByLabel("Bin").fill(COUNT_BIN);
     await page.getByRole("button", { name: "Show the bin" }).click();
     await page.waitForURL((u) => u.searchParams.get("bin") === COUNT_BIN);
-    await page.getByLabel("Counted: TEA-1").fill("3");
+    await page.getByLabel(`Counted: ${SKU}`).fill("3");
     await page.getByLabel("Reason").fill("weekly count");
     await shot(page, "stock-count-filled-en-360");
     await Promise.all([page.waitForEvent("load"), page.getByRole("button", { name: "Record the count" }).click()]);
