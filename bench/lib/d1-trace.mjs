@@ -2,6 +2,9 @@
 // round trips and statements per completed order, per entry (the route, queue, cron or order object stage that
 // ran them) and the statements run most often, per order.
 
+/** The statement's shape: its text without literal values. */
+const sqlShape = (sql) => sql.replace(/'[^']*'/g, "?").replace(/\b\d{4,}\b/g, "N");
+
 /** Sums the trace lines of `text` over `orders` completed orders. */
 export function d1Trace(text, orders, { top = 25 } = {}) {
   let roundTrips = 0;
@@ -9,7 +12,16 @@ export function d1Trace(text, orders, { top = 25 } = {}) {
   const bySql = new Map();
   const byEntry = new Map();
   let current = null;
+  const bytesBySql = new Map();
+  let bytes = 0;
   for (const line of text.split("\n")) {
+    const b = /\[d1\]= (\d+) (.*)$/.exec(line);
+    if (b) {
+      const shape = sqlShape(b[2]);
+      bytes += Number(b[1]);
+      bytesBySql.set(shape, (bytesBySql.get(shape) ?? 0) + Number(b[1]));
+      continue;
+    }
     const m = /\[d1\] (\d+|\+) (?:@(\S+) )?(.*)$/.exec(line);
     if (!m) continue;
     if (m[1] !== "+") {
@@ -22,7 +34,7 @@ export function d1Trace(text, orders, { top = 25 } = {}) {
     if (current) current.statements++;
     statements++;
     // The statement's shape: its text without literal values.
-    const shape = m[3].replace(/'[^']*'/g, "?").replace(/\b\d{4,}\b/g, "N");
+    const shape = sqlShape(m[3]);
     bySql.set(shape, (bySql.get(shape) ?? 0) + 1);
   }
   const per = (n) => Math.round((n / Math.max(orders, 1)) * 10) / 10;
@@ -32,6 +44,11 @@ export function d1Trace(text, orders, { top = 25 } = {}) {
     by_entry: [...byEntry]
       .sort((a, b) => b[1].round_trips - a[1].round_trips)
       .map(([entry, n]) => ({ entry, round_trips_per_order: per(n.round_trips), statements_per_order: per(n.statements) })),
+    answer_bytes_per_order: per(bytes),
+    top_bytes: [...bytesBySql]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([sql, n]) => ({ bytes_per_order: per(n), calls_per_order: per(bySql.get(sql) ?? 0), sql })),
     top: [...bySql]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
@@ -44,4 +61,7 @@ export function printD1Trace(t) {
   for (const e of t.by_entry) console.log(`  ${String(e.round_trips_per_order).padStart(5)} ${String(e.statements_per_order).padStart(6)}  ${e.entry}`);
   console.log("Statements run most:");
   for (const s of t.top) console.log(`  ${String(s.per_order).padStart(5)}  ${s.sql.slice(0, 150)}`);
+  if (!t.top_bytes?.length) return;
+  console.log(`Bytes of rows in the answers (JSON): ${t.answer_bytes_per_order} per order. Statements whose answers carry most (bytes / calls per order):`);
+  for (const s of t.top_bytes) console.log(`  ${String(s.bytes_per_order).padStart(8)} ${String(s.calls_per_order).padStart(5)}  ${s.sql.slice(0, 150)}`);
 }

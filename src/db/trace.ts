@@ -42,13 +42,25 @@ const shape = (sql: string) => {
   return whole ? one : one.slice(0, 200);
 };
 
+/**
+ * `[d1]= <bytes> <sql>`: how many bytes of rows a statement's answer carried (as JSON, the binding's own wire
+ * format). The binding's transport (reading and parsing each answer) is a large part of a Worker's CPU, and it
+ * grows with the bytes, so the bench sums them per statement.
+ */
+function logBytes(result: unknown, sql: string) {
+  const rows = (result as { results?: unknown } | null)?.results ?? result;
+  console.warn(`[d1]= ${rows == null ? 0 : JSON.stringify(rows).length} ${shape(sql)}`);
+}
+
 function tracedStatement(stmt: D1PreparedStatement, sql: string, replica: boolean, params: unknown[] = []): D1PreparedStatement {
   const once =
     <A extends unknown[], R>(run: (...a: A) => R) =>
     (...a: A): R => {
       // Whole statements carry their values too, so a bench can run them again (bench/order-list.mjs --explain).
       console.warn(`[d1] 1 ${entry(replica)} ${shape(sql)}${whole ? ` -- params ${JSON.stringify(params)}` : ""}`);
-      return run(...a);
+      const out = run(...a);
+      if (out instanceof Promise) void out.then((r) => logBytes(r, sql)).catch(() => undefined);
+      return out;
     };
   return new Proxy(stmt, {
     get(target, prop) {
@@ -73,7 +85,9 @@ export function tracedD1<T extends Pick<D1Database, "prepare" | "batch">>(db: T,
         return (statements: D1PreparedStatement[]) => {
           const sqls = statements.map((s) => (s as unknown as Record<symbol, string | undefined>)[TRACED_SQL] ?? "?");
           console.warn([`[d1] ${statements.length} ${entry(replica)} ${shape(sqls[0] ?? "")}`, ...sqls.slice(1).map((q) => `[d1] + ${shape(q)}`)].join("\n"));
-          return target.batch(statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement | undefined>)[UNWRAP] ?? s));
+          const out = target.batch(statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement | undefined>)[UNWRAP] ?? s));
+          void out.then((results) => results.forEach((r, i) => logBytes(r, sqls[i] ?? "?"))).catch(() => undefined);
+          return out;
         };
       const value = Reflect.get(target, prop, target);
       return typeof value === "function" ? value.bind(target) : value;
