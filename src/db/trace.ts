@@ -86,7 +86,11 @@ export function tracedD1<T extends Pick<D1Database, "prepare" | "batch">>(db: T,
           const sqls = statements.map((s) => (s as unknown as Record<symbol, string | undefined>)[TRACED_SQL] ?? "?");
           console.warn([`[d1] ${statements.length} ${entry(replica)} ${shape(sqls[0] ?? "")}`, ...sqls.slice(1).map((q) => `[d1] + ${shape(q)}`)].join("\n"));
           const out = target.batch(statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement | undefined>)[UNWRAP] ?? s));
-          void out.then((results) => results.forEach((r, i) => logBytes(r, sqls[i] ?? "?"))).catch(() => undefined);
+          void out
+            .then((results) => {
+              for (const [i, r] of results.entries()) logBytes(r, sqls[i] ?? "?");
+            })
+            .catch(() => undefined);
           return out;
         };
       const value = Reflect.get(target, prop, target);
