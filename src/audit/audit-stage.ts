@@ -35,8 +35,11 @@ export const auditStage: OrderStage<AuditInput, AuditSummary> = {
 };
 
 /** Runs the store's audit rules on the order, through its object. */
-export function auditOrder(env: Env, cmd: AuditInput & { orderId: string; actor: string; stores: Scope; mayDoFinanceCheck?: boolean }): Promise<ChangeResult<AuditSummary>> {
-  const { orderId, actor, stores, mayDoFinanceCheck, trigger, atVersion } = cmd;
+export function auditOrder(
+  env: Env,
+  cmd: AuditInput & { orderId: string; actor: string; stores: Scope; mayDoFinanceCheck?: boolean; wholeOrder?: boolean },
+): Promise<ChangeResult<AuditSummary>> {
+  const { orderId, actor, stores, mayDoFinanceCheck, trigger, atVersion, wholeOrder } = cmd;
   return orderStub(env, orderId).change({
     orderId,
     stage: AUDIT_STAGE,
@@ -45,5 +48,6 @@ export function auditOrder(env: Env, cmd: AuditInput & { orderId: string; actor:
     stores,
     expectedVersion: null,
     mayDoFinanceCheck: mayDoFinanceCheck ?? false,
+    ...(wholeOrder ? { wholeOrder } : {}),
   }) as unknown as Promise<ChangeResult<AuditSummary>>;
 }

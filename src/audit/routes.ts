@@ -13,6 +13,7 @@ import { OrderIdParam } from "../orders/schemas";
 import { iso, orderSummary } from "../orders/serialize";
 import { problemFor } from "../orders/refusals";
 import { auditOrder } from "./audit-stage";
+import { wholeOrder } from "../orders/stage";
 import { dryRunAudit } from "./dry-run-audit";
 import { loadRules } from "./gather";
 import { listAudits } from "./list-audits";
@@ -199,8 +200,16 @@ auditRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const { id } = c.req.valid("param");
-    const r = await auditOrder(c.env, { orderId: id, trigger: "manual", actor: p.id, stores: p.stores, atVersion: null, mayDoFinanceCheck: allows(p, "orders:review:finance") });
-    if (r.ok) return c.json({ order: orderSummary(r.order, p.contactScope), audit: auditSummary(r.result) }, 200);
+    const r = await auditOrder(c.env, {
+      orderId: id,
+      trigger: "manual",
+      actor: p.id,
+      stores: p.stores,
+      atVersion: null,
+      mayDoFinanceCheck: allows(p, "orders:review:finance"),
+      wholeOrder: true,
+    });
+    if (r.ok) return c.json({ order: orderSummary(wholeOrder(r), p.contactScope), audit: auditSummary(r.result) }, 200);
     if (r.code === "skipped") throw new ApiError(409, "not_auditable", "The order is not awaiting audit", r.message);
     throw problemFor(r);
   },

@@ -7,7 +7,7 @@
 import { AUDIT_STAGE, type AuditSummary } from "../audit/audit-stage";
 import type { Env } from "../env";
 import { orderStub } from "../orders/order-object";
-import type { ChangeResult, OrderStage, Scope } from "../orders/stage";
+import { type ChangeResult, type OrderRow, type OrderStage, type Scope, wholeOrder } from "../orders/stage";
 import { type EditInput, planEdit } from "./plan-edit";
 
 export const EDIT_STAGE = "edit";
@@ -39,12 +39,23 @@ export const editStage: OrderStage<EditStageInput, null> = {
 export type EditOutcome = ChangeResult<null>;
 
 /** Edits the order through its object; `followUp` in the answer is the audit that followed. */
-export function editOrder(env: Env, cmd: EditStageInput & { orderId: string; actor: string; stores: Scope; expectedVersion: number | null }): Promise<EditOutcome> {
-  const { orderId, actor, stores, expectedVersion, source, changes } = cmd;
-  return orderStub(env, orderId).change({ orderId, stage: EDIT_STAGE, input: { source, changes }, actor, stores, expectedVersion }) as unknown as Promise<EditOutcome>;
+export function editOrder(
+  env: Env,
+  cmd: EditStageInput & { orderId: string; actor: string; stores: Scope; expectedVersion: number | null; wholeOrder?: boolean },
+): Promise<EditOutcome> {
+  const { orderId, actor, stores, expectedVersion, source, changes, wholeOrder } = cmd;
+  return orderStub(env, orderId).change({
+    orderId,
+    stage: EDIT_STAGE,
+    input: { source, changes },
+    actor,
+    stores,
+    expectedVersion,
+    ...(wholeOrder ? { wholeOrder } : {}),
+  }) as unknown as Promise<EditOutcome>;
 }
 
-/** The order after an edit and the audit that followed it (the audit's order when it ran). */
-export function editedOrder(r: Extract<EditOutcome, { ok: true }>): { order: typeof r.order; audit: AuditSummary | null } {
-  return r.followUp?.ok ? { order: r.followUp.order, audit: r.followUp.result as AuditSummary } : { order: r.order, audit: null };
+/** The whole order after an edit asked with `wholeOrder`, and the audit that followed it (the audit's order when it ran). */
+export function editedOrder(r: Extract<EditOutcome, { ok: true }>): { order: OrderRow; audit: AuditSummary | null } {
+  return r.followUp?.ok ? { order: wholeOrder(r.followUp), audit: r.followUp.result as AuditSummary } : { order: wholeOrder(r), audit: null };
 }

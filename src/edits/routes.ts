@@ -17,7 +17,7 @@ export const orderChangeRoutes = new OpenAPIHono<AppEnv>();
 async function editThroughObject(c: Context<AppEnv>, id: string, changes: EditInput) {
   const p = c.get("principal");
   const expectedVersion = ifMatchVersion(c.req.header("if-match"));
-  const result = await editOrder(c.env, { orderId: id, actor: p.id, stores: p.stores, expectedVersion, source: "staff", changes });
+  const result = await editOrder(c.env, { orderId: id, actor: p.id, stores: p.stores, expectedVersion, source: "staff", changes, wholeOrder: true });
   if (!result.ok) throw problemFor(result);
   const { order, audit } = editedOrder(result);
   return c.json({ order: orderSummary(order, p.contactScope), audit: audit && auditSummary(audit) }, 200, { etag: etag(order.version) });

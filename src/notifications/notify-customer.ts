@@ -27,8 +27,23 @@ import { customerReasons } from "../audit/finding-text";
 import type { FindingParams } from "../orders/stage";
 import { AFTER_SALES_TEMPLATES, pickLanguage, render, type ShipmentTrouble, TEMPLATES } from "./templates";
 
+/**
+ * The order's columns a message is made of, and no more: the whole row would also carry (and open) the sealed
+ * phone and address, which no message says, on every notice of every order.
+ */
+const ORDER_FACTS = {
+  id: orders.id,
+  storeId: orders.storeId,
+  externalId: orders.externalId,
+  customerName: orders.customerName,
+  customerEmail: orders.customerEmail,
+  locale: orders.locale,
+  totalAmount: orders.totalAmount,
+  currency: orders.currency,
+};
+
 type Facts = {
-  order: typeof orders.$inferSelect;
+  order: Pick<typeof orders.$inferSelect, keyof typeof ORDER_FACTS>;
   store: { name: string; language: string; notifyOn: string[] };
   holds: { code: string; params: FindingParams[] | null }[];
   /** The platform's own name for the order ("#1042"), when it came from a platform. */
@@ -48,7 +63,7 @@ async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<str
     nonEmpty<BatchItem<"sqlite">>([
       ...parts.map((part) =>
         db
-          .select({ order: orders, store: { name: stores.name, language: stores.language, notifyOn: stores.notifyOn }, platformName: channelOrders.externalName })
+          .select({ order: ORDER_FACTS, store: { name: stores.name, language: stores.language, notifyOn: stores.notifyOn }, platformName: channelOrders.externalName })
           .from(orders)
           .innerJoin(stores, eq(stores.id, orders.storeId))
           .leftJoin(channelOrders, eq(channelOrders.orderId, orders.id))

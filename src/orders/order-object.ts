@@ -51,6 +51,7 @@ import type {
   TransitionCommand,
   TransitionResult,
   VersionMismatch,
+  OrderHead,
 } from "./stage";
 
 type Timer = "flushAt" | "completeAt";
@@ -62,7 +63,28 @@ const FLUSH_RETRY_MS = [5_000, 30_000, 120_000];
 
 const inScope = (stores: Scope, storeId: string) => stores === "*" || stores.includes(storeId);
 
-const snapshotOf = (o: OrderRow, financePending: boolean): OrderSnapshot => ({
+/** The order's columns its snapshot is made of: an object waking reads these, not the whole row with its sealed contact columns. */
+const SNAPSHOT_COLUMNS = {
+  id: orders.id,
+  storeId: orders.storeId,
+  channel: orders.channel,
+  status: orders.status,
+  version: orders.version,
+  requiresShipping: orders.requiresShipping,
+  heldAt: orders.heldAt,
+  openAfterSales: orders.openAfterSales,
+  totalAmount: orders.totalAmount,
+  currency: orders.currency,
+  paymentStatus: orders.paymentStatus,
+  archivedAt: orders.archivedAt,
+  /** When the completion timer starts. */
+  deliveredAt: orders.deliveredAt,
+};
+type SnapshotRow = Pick<OrderRow, keyof typeof SNAPSHOT_COLUMNS>;
+// What a change answers of the order (stage.ts) is exactly what the snapshot reads.
+const _sameColumns: [SnapshotRow, OrderHead] extends [OrderHead, SnapshotRow] ? true : never = true;
+
+const snapshotOf = (o: SnapshotRow, financePending: boolean): OrderSnapshot => ({
   id: o.id,
   storeId: o.storeId,
   channel: o.channel,
@@ -84,7 +106,7 @@ const orderIdParam = sql.placeholder("orderId");
 const snapshotQuery = perDatabase((db: Database) =>
   db
     .select({
-      order: orders,
+      order: SNAPSHOT_COLUMNS,
       financePending:
         sql<number>`EXISTS (SELECT 1 FROM ${orderHoldReasons} WHERE ${orderHoldReasons.orderId} = ${orders.id} AND ${orderHoldReasons.code} = ${FINANCE_REVIEW})`.mapWith(Boolean),
     })
@@ -100,9 +122,9 @@ const fullOrderQueries = perDatabase((db: Database) => ({
   holds: db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderIdParam)).prepare(),
 }));
 
-type Committed = { row: OrderRow } | { stale: true } | { refused: { reason: string; message: string } };
+type Committed = { row: OrderHead; whole?: OrderRow } | { stale: true } | { refused: { reason: string; message: string } };
 /** Who asks for a change: their id for the timeline, and whether they may do two-level review's finance check. */
-type Caller = { actor: string; mayDoFinanceCheck?: boolean | undefined };
+type Caller = { actor: string; mayDoFinanceCheck?: boolean | undefined; wholeOrder?: boolean | undefined };
 
 /** The first approval of two-level review: the order stays held, now for the finance check. */
 function reviewPassed(p: Proposal, heldMs: number | null): Proposal {
@@ -270,21 +292,24 @@ export abstract class OrderKernel extends DurableObject<Env> {
     snap: OrderSnapshot,
     proposal: Proposal,
     { caller, input }: { caller: Caller; input: Record<string, unknown> },
-  ): Promise<{ row: OrderRow } | { stale: true } | Refused> {
+  ): Promise<{ row: OrderHead; whole?: OrderRow } | { stale: true } | Refused> {
     const facts = await this.guardFacts(snap, proposal.event, caller);
     const d = decide(facts, proposal.event);
     if (!d.ok) return this.refusal(snap, facts, d);
     const heldMs = snap.status === "on_hold" && snap.heldAt ? Date.now() - snap.heldAt : null;
     const p = d.event === "pass_review" && proposal.event !== "pass_review" ? reviewPassed(proposal, heldMs) : proposal;
     const effects = await this.effectsOf({ snap, decision: d, proposal: p, facts, caller, input });
-    const r = await this.commit(snap, { decision: d, proposal: p, effects, actor: caller.actor });
+    const r = await this.commit(snap, { decision: d, proposal: p, effects, actor: caller.actor, whole: caller.wholeOrder === true });
     if ("refused" in r) return this.refusal(snap, facts, { code: r.refused.reason, message: r.refused.message });
     if ("row" in r) await this.followTimers(snap, r.row);
     return r;
   }
 
   /** Writes one decided change as one batch. */
-  private async commit(snap: OrderSnapshot, c: { decision: Extract<Decision, { ok: true }>; proposal: Proposal; effects: Effects[]; actor: string }): Promise<Committed> {
+  private async commit(
+    snap: OrderSnapshot,
+    c: { decision: Extract<Decision, { ok: true }>; proposal: Proposal; effects: Effects[]; actor: string; whole: boolean },
+  ): Promise<Committed> {
     const { decision: d, proposal: p, effects, actor } = c;
     const now = Date.now();
     const version = snap.version + 1;
@@ -339,13 +364,13 @@ export abstract class OrderKernel extends DurableObject<Env> {
         ...(p.statusReason !== undefined ? { statusReason: p.statusReason } : statusChanges ? { statusReason: to === "on_hold" || to === "cancelled" ? p.reason : null } : {}),
         ...(milestone ? { [milestone]: now } : {}),
       })
-      .where(and(eq(orders.id, snap.id), eq(orders.version, snap.version)))
-      .returning();
+      .where(and(eq(orders.id, snap.id), eq(orders.version, snap.version)));
+    const returning = c.whole ? update.returning() : update.returning(SNAPSHOT_COLUMNS);
     const after = [...(p.after ?? []), ...effects.flatMap((e) => e.after ?? [])];
-    let updated: OrderRow[];
+    let updated: (SnapshotRow | OrderRow)[];
     try {
-      const results = await db.batch([statements[0]!, ...statements.slice(1), update, ...after]);
-      updated = results[statements.length] as OrderRow[];
+      const results = await db.batch([statements[0]!, ...statements.slice(1), returning, ...after]);
+      updated = results[statements.length] as (SnapshotRow | OrderRow)[];
     } catch (err) {
       if (constraintFailed(err, "order_events.order_id, order_events.seq")) {
         this.snapshot = null;
@@ -361,7 +386,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
     if (!row) throw new Error(`order ${snap.id} changed without an event at version ${snap.version}`);
     this.snapshot = snapshotOf(row, holdReasons ? holdReasons.some((h) => h.code === FINANCE_REVIEW) : snap.financePending);
     if (rows.length) this.ctx.waitUntil(this.flush(snap.id, rows));
-    return { row };
+    return c.whole ? { row, whole: row as OrderRow } : { row };
   }
 
   private async applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
@@ -385,7 +410,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
         },
         { caller: cmd, input: cmd.data ?? {} },
       );
-      if ("row" in r) return { ok: true, order: r.row };
+      if ("row" in r) return { ok: true, order: r.row, ...(r.whole ? { whole: r.whole } : {}) };
       if ("stale" in r) continue;
       return r;
     }
@@ -426,9 +451,17 @@ export abstract class OrderKernel extends DurableObject<Env> {
       if (!("row" in r)) return r;
       const next = plan.proposal.followUp?.(r.row);
       const followUp = next
-        ? await this.applyChange({ orderId: cmd.orderId, stage: next.stage, input: next.input, actor: next.actor, stores: "*", expectedVersion: r.row.version })
+        ? await this.applyChange({
+            orderId: cmd.orderId,
+            stage: next.stage,
+            input: next.input,
+            actor: next.actor,
+            stores: "*",
+            expectedVersion: r.row.version,
+            ...(cmd.wholeOrder ? { wholeOrder: true } : {}),
+          })
         : undefined;
-      return { ok: true, order: r.row, result: plan.result, ...(followUp ? { followUp } : {}) };
+      return { ok: true, order: r.row, ...(r.whole ? { whole: r.whole } : {}), result: plan.result, ...(followUp ? { followUp } : {}) };
     }
     return this.versionNow(cmd.orderId);
   }
@@ -442,7 +475,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
    * leaves delivered, paused while an after-sales request is open and
    * resumed when the last one closes.
    */
-  private async followTimers(before: OrderSnapshot, row: OrderRow): Promise<void> {
+  private async followTimers(before: OrderSnapshot, row: OrderHead): Promise<void> {
     if (row.status === "delivered" && before.status !== "delivered") return this.scheduleCompletion(row);
     if (before.status === "delivered" && row.status !== "delivered") {
       await this.ctx.storage.delete("completePausedMs");
@@ -482,7 +515,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
    * moves on first. While an after-sales request is open the clock is paused:
    * the time left waits in `completePausedMs` until the last request closes.
    */
-  private async scheduleCompletion(order: OrderRow): Promise<void> {
+  private async scheduleCompletion(order: OrderHead): Promise<void> {
     const window = await this.completionWindow(order.storeId);
     await this.ctx.storage.put("orderId", order.id);
     if (order.openAfterSales > 0) await this.ctx.storage.put("completePausedMs", window);
@@ -501,7 +534,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   }
 
   /** The last open request closed: the clock runs again with the time it had left, and at least a day. */
-  private async resumeCompletion(order: OrderRow): Promise<void> {
+  private async resumeCompletion(order: OrderHead): Promise<void> {
     const paused = (await this.ctx.storage.get<number>("completePausedMs")) ?? (await this.completionWindow(order.storeId));
     await this.ctx.storage.delete("completePausedMs");
     await this.ctx.storage.put("orderId", order.id);

@@ -11,6 +11,7 @@ import { database, readD1 } from "../db/client";
 import { sendOutboxSoon } from "../outbox/send";
 import { createOrder } from "./create-order";
 import { orderStub } from "./order-object";
+import { wholeOrder } from "./stage";
 import { isOrderEvent, REASON_REQUIRED } from "./lifecycle";
 import { getOrder, listOrderEvents, listOrders } from "./queries";
 import {
@@ -173,8 +174,9 @@ orderRoutes.openapi(
       expectedVersion,
       mayDoFinanceCheck: allows(principal, "orders:review:finance"),
       ...(stock ? { data: { stock } } : {}),
+      wholeOrder: true,
     });
-    if (result.ok) return c.json(orderSummary(result.order, principal.contactScope), 200, { etag: etag(result.order.version) });
+    if (result.ok) return c.json(orderSummary(wholeOrder(result), principal.contactScope), 200, { etag: etag(result.order.version) });
     throw problemFor(result);
   },
 );

@@ -189,9 +189,39 @@ export type TransitionCommand = {
   data?: Record<string, unknown>;
   /** The caller may do the finance check of two-level review. */
   mayDoFinanceCheck?: boolean;
+  /** Answer with the whole order row as well (`whole`): for a caller that shows it. */
+  wholeOrder?: boolean;
 };
 
-export type TransitionResult = { ok: true; order: OrderRow } | NotFound | VersionMismatch | Refused;
+/**
+ * What a change answers of the order by default: the kernel's columns (`SNAPSHOT_COLUMNS` in the object), not the
+ * whole row. Most changes come from queues and stages that read nothing more, and the whole row is wide (the sealed
+ * contact columns) on every one of an order's changes. A caller that shows the order asks for `wholeOrder`.
+ */
+export type OrderHead = Pick<
+  OrderRow,
+  | "id"
+  | "storeId"
+  | "channel"
+  | "status"
+  | "version"
+  | "requiresShipping"
+  | "heldAt"
+  | "openAfterSales"
+  | "totalAmount"
+  | "currency"
+  | "paymentStatus"
+  | "archivedAt"
+  | "deliveredAt"
+>;
+
+/** The whole row a change answered with: a caller that asked for it (`wholeOrder: true`) gets it in the same round trip. */
+export function wholeOrder(r: { whole?: OrderRow | undefined }): OrderRow {
+  if (!r.whole) throw new Error("the change was not asked for the whole order (wholeOrder: true)");
+  return r.whole;
+}
+
+export type TransitionResult = { ok: true; order: OrderHead; whole?: OrderRow } | NotFound | VersionMismatch | Refused;
 
 export type ChangeCommand = {
   orderId: string;
@@ -202,6 +232,15 @@ export type ChangeCommand = {
   stores: Scope;
   expectedVersion: number | null;
   mayDoFinanceCheck?: boolean;
+  /** Answer with the whole order row as well (`whole`), and so does a follow-up change: for a caller that shows it. */
+  wholeOrder?: boolean;
 };
 
-export type ChangeResult<R = unknown, F = never> = { ok: true; order: OrderRow; result: R; followUp?: ChangeResult } | NotFound | VersionMismatch | Refused | Invalid | Skipped | F;
+export type ChangeResult<R = unknown, F = never> =
+  | { ok: true; order: OrderHead; whole?: OrderRow; result: R; followUp?: ChangeResult }
+  | NotFound
+  | VersionMismatch
+  | Refused
+  | Invalid
+  | Skipped
+  | F;
