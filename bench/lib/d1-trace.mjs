@@ -15,11 +15,14 @@ export function d1Trace(text, orders, { top = 25 } = {}) {
   const bytesBySql = new Map();
   let bytes = 0;
   for (const line of text.split("\n")) {
-    const b = /\[d1\]= (\d+) (.*)$/.exec(line);
+    const b = /\[d1\]= (\d+) @(\S+) (.*)$/.exec(line);
     if (b) {
-      const shape = sqlShape(b[2]);
+      const key = `${b[2]} ${sqlShape(b[3])}`;
       bytes += Number(b[1]);
-      bytesBySql.set(shape, (bytesBySql.get(shape) ?? 0) + Number(b[1]));
+      const seen = bytesBySql.get(key) ?? { bytes: 0, answers: 0 };
+      seen.bytes += Number(b[1]);
+      seen.answers++;
+      bytesBySql.set(key, seen);
       continue;
     }
     const m = /\[d1\] (\d+|\+) (?:@(\S+) )?(.*)$/.exec(line);
@@ -46,9 +49,9 @@ export function d1Trace(text, orders, { top = 25 } = {}) {
       .map(([entry, n]) => ({ entry, round_trips_per_order: per(n.round_trips), statements_per_order: per(n.statements) })),
     answer_bytes_per_order: per(bytes),
     top_bytes: [...bytesBySql]
-      .sort((a, b) => b[1] - a[1])
+      .sort((a, b) => b[1].bytes - a[1].bytes)
       .slice(0, top)
-      .map(([sql, n]) => ({ bytes_per_order: per(n), calls_per_order: per(bySql.get(sql) ?? 0), sql })),
+      .map(([key, n]) => ({ bytes_per_order: per(n.bytes), answers_per_order: per(n.answers), entry: key.slice(0, key.indexOf(" ")), sql: key.slice(key.indexOf(" ") + 1) })),
     top: [...bySql]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
@@ -62,6 +65,6 @@ export function printD1Trace(t) {
   console.log("Statements run most:");
   for (const s of t.top) console.log(`  ${String(s.per_order).padStart(5)}  ${s.sql.slice(0, 150)}`);
   if (!t.top_bytes?.length) return;
-  console.log(`Bytes of rows in the answers (JSON): ${t.answer_bytes_per_order} per order. Statements whose answers carry most (bytes / calls per order):`);
-  for (const s of t.top_bytes) console.log(`  ${String(s.bytes_per_order).padStart(8)} ${String(s.calls_per_order).padStart(5)}  ${s.sql.slice(0, 150)}`);
+  console.log(`Bytes of rows in the answers (JSON): ${t.answer_bytes_per_order} per order. Statements whose answers carry most (bytes / answers per order, entry, statement):`);
+  for (const s of t.top_bytes) console.log(`  ${String(s.bytes_per_order).padStart(8)} ${String(s.answers_per_order).padStart(5)}  ${s.entry}  ${s.sql.slice(0, 120)}`);
 }

@@ -43,13 +43,13 @@ const shape = (sql: string) => {
 };
 
 /**
- * `[d1]= <bytes> <sql>`: how many bytes of rows a statement's answer carried (as JSON, the binding's own wire
+ * `[d1]= <bytes> @<entry> <sql>`: how many bytes of rows a statement's answer carried (as JSON, the binding's own wire
  * format). The binding's transport (reading and parsing each answer) is a large part of a Worker's CPU, and it
  * grows with the bytes, so the bench sums them per statement.
  */
-function logBytes(result: unknown, sql: string) {
+function logBytes(result: unknown, sql: string, label: string) {
   const rows = (result as { results?: unknown } | null)?.results ?? result;
-  console.warn(`[d1]= ${rows == null ? 0 : JSON.stringify(rows).length} ${shape(sql)}`);
+  console.warn(`[d1]= ${rows == null ? 0 : JSON.stringify(rows).length} ${label} ${shape(sql)}`);
 }
 
 function tracedStatement(stmt: D1PreparedStatement, sql: string, replica: boolean, params: unknown[] = []): D1PreparedStatement {
@@ -59,7 +59,8 @@ function tracedStatement(stmt: D1PreparedStatement, sql: string, replica: boolea
       // Whole statements carry their values too, so a bench can run them again (bench/order-list.mjs --explain).
       console.warn(`[d1] 1 ${entry(replica)} ${shape(sql)}${whole ? ` -- params ${JSON.stringify(params)}` : ""}`);
       const out = run(...a);
-      if (out instanceof Promise) void out.then((r) => logBytes(r, sql)).catch(() => undefined);
+      const label = entry(replica);
+      if (out instanceof Promise) void out.then((r) => logBytes(r, sql, label)).catch(() => undefined);
       return out;
     };
   return new Proxy(stmt, {
@@ -85,10 +86,11 @@ export function tracedD1<T extends Pick<D1Database, "prepare" | "batch">>(db: T,
         return (statements: D1PreparedStatement[]) => {
           const sqls = statements.map((s) => (s as unknown as Record<symbol, string | undefined>)[TRACED_SQL] ?? "?");
           console.warn([`[d1] ${statements.length} ${entry(replica)} ${shape(sqls[0] ?? "")}`, ...sqls.slice(1).map((q) => `[d1] + ${shape(q)}`)].join("\n"));
+          const label = entry(replica);
           const out = target.batch(statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement | undefined>)[UNWRAP] ?? s));
           void out
             .then((results) => {
-              for (const [i, r] of results.entries()) logBytes(r, sqls[i] ?? "?");
+              for (const [i, r] of results.entries()) logBytes(r, sqls[i] ?? "?", label);
             })
             .catch(() => undefined);
           return out;

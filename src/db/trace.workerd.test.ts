@@ -18,11 +18,11 @@ describe("the D1 trace", () => {
     // Each answer's rows as JSON: {"n":42} is 8 bytes, [{"n":1}] 9 and [{"s":"x"}] 11.
     expect(lines).toEqual([
       "[d1] 1 @unlabelled SELECT ?1 + 1 AS n",
-      "[d1]= 8 SELECT ?1 + 1 AS n",
+      "[d1]= 8 @unlabelled SELECT ?1 + 1 AS n",
       "[d1] 2 @unlabelled SELECT 1 AS n",
       "[d1] + SELECT ?1 AS s",
-      "[d1]= 9 SELECT 1 AS n",
-      "[d1]= 11 SELECT ?1 AS s",
+      "[d1]= 9 @unlabelled SELECT 1 AS n",
+      "[d1]= 11 @unlabelled SELECT ?1 AS s",
     ]);
   });
 
@@ -50,7 +50,10 @@ describe("the D1 trace", () => {
     const [stores, orders] = await db.batch([db.select({ id: schema.stores.id }).from(schema.stores).limit(1), db.select({ id: schema.orders.id }).from(schema.orders).limit(1)]);
     expect(Array.isArray(stores) && Array.isArray(orders)).toBe(true);
     expect(lines).toHaveLength(4);
-    expect(lines.slice(2)).toEqual([expect.stringMatching(/^\[d1\]= \d+ select "id" from "stores"/), expect.stringMatching(/^\[d1\]= \d+ select "id" from "orders"/)]);
+    expect(lines.slice(2)).toEqual([
+      expect.stringMatching(/^\[d1\]= \d+ @unlabelled select "id" from "stores"/),
+      expect.stringMatching(/^\[d1\]= \d+ @unlabelled select "id" from "orders"/),
+    ]);
     expect(lines[0]).toMatch(/^\[d1\] 2 @unlabelled select "id" from "stores" limit \?$/);
     expect(lines[1]).toMatch(/^\[d1\] \+ select "id" from "orders" limit \?$/);
   });
