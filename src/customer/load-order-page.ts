@@ -24,7 +24,19 @@ const pageStatements = perDatabase((db: Database) => {
       .where(eq(orders.id, orderId))
       .prepare(),
     lines: db.select().from(orderLines).where(eq(orderLines.orderId, orderId)).orderBy(asc(orderLines.lineNo)).prepare(),
-    events: db.select().from(orderEvents).where(eq(orderEvents.orderId, orderId)).orderBy(asc(orderEvents.seq)).prepare(),
+    // The timeline's columns only: staff's reason and internal note are not even read for the customer's page.
+    events: db
+      .select({
+        type: orderEvents.type,
+        fromStatus: orderEvents.fromStatus,
+        toStatus: orderEvents.toStatus,
+        customerMessage: orderEvents.customerMessage,
+        createdAt: orderEvents.createdAt,
+      })
+      .from(orderEvents)
+      .where(eq(orderEvents.orderId, orderId))
+      .orderBy(asc(orderEvents.seq))
+      .prepare(),
     holds: db.select({ code: orderHoldReasons.code, params: orderHoldReasons.params }).from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderId)).prepare(),
     requests: db.select().from(afterSalesRequests).where(eq(afterSalesRequests.orderId, orderId)).orderBy(asc(afterSalesRequests.id)).prepare(),
   };

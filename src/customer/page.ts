@@ -255,7 +255,8 @@ export type PageModel = {
   /** The platform's own name for the order ("#1042"), when it came from a platform. */
   platformName: string | null;
   lines: OrderLineRow[];
-  events: OrderEventRow[];
+  /** What the timeline shows of each change; never staff's reason or internal note. */
+  events: Pick<OrderEventRow, "type" | "fromStatus" | "toStatus" | "customerMessage" | "createdAt">[];
   /** Codes and params only: the customer's text is rendered from them; staff's messages never reach the page. */
   holds: { code: string; params: FindingParams[] | null }[];
   requests: AfterSalesRow[];

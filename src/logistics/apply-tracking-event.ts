@@ -38,7 +38,22 @@ export const TRACKING_ACTOR = "system:tracking";
 export type ApplyOutcome = { outcome: "applied" | "kept" | "unmatched" | "missing"; shipmentId: string | null; reason?: string };
 
 type EventRow = typeof trackingEvents.$inferSelect;
-type TrackingRow = typeof shipmentTracking.$inferSelect;
+/**
+ * What applying an event reads of a label's tracking: its state and what the customer's message names. Not the
+ * whole row (the carrier choice's explanation, the rate, who labelled it): read twice an order, for every event.
+ */
+const TRACKING_STATE = {
+  shipmentId: shipmentTracking.shipmentId,
+  storeId: shipmentTracking.storeId,
+  carrier: shipmentTracking.carrier,
+  trackingNumber: shipmentTracking.trackingNumber,
+  trackingUrl: shipmentTracking.trackingUrl,
+  status: shipmentTracking.status,
+  statusAt: shipmentTracking.statusAt,
+  peakRank: shipmentTracking.peakRank,
+  version: shipmentTracking.version,
+};
+type TrackingRow = Pick<typeof shipmentTracking.$inferSelect, keyof typeof TRACKING_STATE>;
 
 const normaliseCarrier = (c: string | null | undefined) => (c ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
 
@@ -71,14 +86,14 @@ const firstReads = perDatabase((db: Database) => {
   return {
     event: db.select(eventColumns).from(trackingEvents).where(eq(trackingEvents.id, eventRowId)).prepare(),
     byNumber: db
-      .select()
+      .select(TRACKING_STATE)
       .from(shipmentTracking)
       .where(inArray(shipmentTracking.trackingNumber, ofEvent("trackingNumber")))
       .orderBy(desc(shipmentTracking.labelledAt))
       .limit(20)
       .prepare(),
     named: db
-      .select()
+      .select(TRACKING_STATE)
       .from(shipmentTracking)
       .where(inArray(shipmentTracking.shipmentId, ofEvent("shipmentId")))
       .prepare(),
@@ -149,7 +164,7 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
             candidateStates.filter((c) => c.id === shipmentId),
           ]
         : await db.batch([
-            db.select().from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
+            db.select(TRACKING_STATE).from(shipmentTracking).where(eq(shipmentTracking.shipmentId, shipmentId)),
             db.select({ status: shipments.status, interceptedFrom: shipments.interceptedFrom }).from(shipments).where(eq(shipments.id, shipmentId)),
             ...ordersOfShipmentQueries(db, shipmentId),
           ]);
