@@ -7,11 +7,13 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asOf, generateOrders, type GeneratedOrder } from "../bench/lib/generate-orders.mjs";
-import { leaseGuard } from "../src/analytics/lease";
+import { applyStoreConfigs } from "../src/analytics/apply-store-config";
+import { acquireLease, leaseGuard, releaseLease } from "../src/analytics/lease";
+import { markEverything } from "../src/analytics/mark-changes";
 import { refoldUnit } from "../src/analytics/refold-dirty";
 import { rebuildRollups, ROLLUP_LAG_MS, runRollups } from "../src/analytics/run-rollups";
 import { DEFAULT_SLA, type Span } from "../src/analytics/sla";
-import { dayStart, offsetSegments } from "../src/analytics/time-zones";
+import { daysBetween, dayStart, localDay, offsetSegments } from "../src/analytics/time-zones";
 import {
   comparable,
   expectedAudits,
@@ -217,13 +219,42 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect(await rebuildRollups(env)).toBe(true);
     let runs = 0;
     for (;;) {
-      const r = await runRollups(env, { now: END + ROLLUP_LAG_MS, budgetMs: 1, scanLimit: 400, maxDaysPerUnit: 2 });
+      // From scratch too, these runs scan (in steps) rather than mark every day: the scan's rows equal the marking's.
+      const r = await runRollups(env, { now: END + ROLLUP_LAG_MS, budgetMs: 1, scanLimit: 400, maxDaysPerUnit: 2, scanFromScratch: true });
       runs++;
       if (r.status === "caught_up") break;
       expect(r.status).toBe("partial");
       expect(runs).toBeLessThan(500);
     }
     expect(runs).toBeGreaterThan(5);
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("from scratch a run marks every day of every store from the earliest fact; past the cap it leaves the marking to the scan", async () => {
+    const before = await snapshot();
+    expect(await rebuildRollups(env)).toBe(true);
+    const owner = "test-mark-everything";
+    expect(await acquireLease(env.DB, owner, Date.now())).toEqual({ watermark: 0 });
+    const guard = leaseGuard(owner);
+    const { configs } = await applyStoreConfigs(env.DB, guard, Date.now());
+    const dirty = () => env.DB.prepare("SELECT store_id, MIN(day) AS first, MAX(day) AS last, COUNT(*) AS n FROM rollup_dirty GROUP BY store_id ORDER BY store_id").all();
+    // Over the cap: nothing marked, the watermark left for the scan.
+    expect(await markEverything(env.DB, configs, { to: END, guard, now: 1, max: 10 })).toBeNull();
+    expect((await dirty()).results).toEqual([]);
+    expect((await rollupState()).watermark).toBe(0);
+
+    const r = await markEverything(env.DB, configs, { to: END, guard, now: 1 });
+    const earliest = (await env.DB.prepare("SELECT MIN(created_at) AS t FROM order_events").first<{ t: number }>())!.t;
+    const rows = (await dirty()).results as { store_id: string; first: string; last: string; n: number }[];
+    expect(rows.map((d) => d.store_id)).toEqual([...configs.keys()].sort());
+    for (const d of rows) {
+      const tz = configs.get(d.store_id)!.timezone;
+      expect([d.first, d.last, d.n]).toEqual([localDay(tz, earliest), localDay(tz, END), daysBetween(localDay(tz, earliest), localDay(tz, END)) + 1]);
+    }
+    expect(r).toEqual({ watermark: END, orders: expect.any(Number), buckets: rows.reduce((n, d) => n + d.n, 0), unknownStores: [] });
+    expect((await rollupState()).watermark).toBe(END);
+    await releaseLease(env.DB, owner, { now: Date.now(), lastRun: { status: "test" } });
+    await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
     expect(await snapshot()).toEqual(before);
   });
 

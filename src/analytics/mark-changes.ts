@@ -15,7 +15,7 @@ import { batch, statement } from "./d1";
 import type { StoreConfigs } from "./apply-store-config";
 import { FOLDS } from "./folds";
 import { insertJsonRows, SLOT_MS } from "./folds/fold";
-import { localDay } from "./time-zones";
+import { daysBetween, localDay } from "./time-zones";
 
 export type MarkResult = { watermark: number; orders: number; buckets: number; unknownStores: string[] };
 
@@ -83,4 +83,50 @@ export async function markChanges(
     statement(d1, sql`UPDATE rollup_state SET watermark = max(watermark, ${upTo}) WHERE id = 1 AND ${guard}`),
   ]);
   return { watermark: upTo, orders: (counted!.results[0] as { n: number }).n, buckets: buckets.length, unknownStores };
+}
+
+/** At most this many (store, day) marks in one run from scratch; past it the run scans as any other. */
+export const MARK_EVERYTHING_MAX = 200_000;
+
+/**
+ * A run from scratch (watermark 0: the first run, or after a rebuild) has every fact to fold, and scanning which
+ * buckets changed (every order, its events, every fold's sources) only to mark them all was a third of a full
+ * rebuild's database time. Instead: every day of every store, from the earliest instant any source holds (the
+ * orders, their events, each fold's `earliestAt`, all on indexes) to the day of `to`, is marked dirty and the
+ * watermark moves to `to`, in one batch. A day without facts refolds to nothing. Null when that would be more
+ * than `max` marks: the caller scans instead.
+ */
+export async function markEverything(
+  d1: D1Database,
+  configs: StoreConfigs,
+  { to, guard, now, max = MARK_EVERYTHING_MAX }: { to: number; guard: SQL; now: number; max?: number },
+): Promise<MarkResult | null> {
+  const sources = [sql`SELECT MIN(created_at) AS t FROM orders`, sql`SELECT MIN(created_at) AS t FROM order_events`, ...FOLDS.flatMap((f) => (f.earliestAt ? [f.earliestAt] : []))];
+  const [counted, stores, ...found] = await batch(d1, [
+    statement(d1, sql`SELECT COUNT(*) AS n FROM orders WHERE updated_at <= ${to}`),
+    statement(d1, sql`SELECT id FROM stores`),
+    ...sources.map((q) => statement(d1, q)),
+  ]);
+  // A store created after this run read the configurations: the caller reads them again, as for the scan.
+  const unknownStores = (stores!.results as { id: string }[]).map((s) => s.id).filter((id) => !configs.has(id));
+  if (unknownStores.length) return { watermark: 0, orders: 0, buckets: 0, unknownStores };
+  const times = found.map((r) => (r.results[0] as { t: number | null } | undefined)?.t).filter((t): t is number => typeof t === "number" && t <= to);
+  const spans = times.length ? [...configs].map(([store, c]) => [store, localDay(c.timezone, Math.min(...times)), localDay(c.timezone, to)] as const) : [];
+  const buckets = spans.reduce((n, [, first, last]) => n + daysBetween(first, last) + 1, 0);
+  if (buckets > max) return null;
+  const marks: D1PreparedStatement[] = [];
+  for (let i = 0; i < spans.length; i += 200) {
+    const part = JSON.stringify(spans.slice(i, i + 200));
+    marks.push(
+      statement(
+        d1,
+        sql`WITH RECURSIVE days(store_id, day, last) AS (
+          SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${part})
+          UNION ALL SELECT store_id, date(day, '+1 day'), last FROM days WHERE day < last)
+        INSERT OR IGNORE INTO rollup_dirty (store_id, day, marked_at) SELECT store_id, day, ${now} FROM days WHERE ${guard}`,
+      ),
+    );
+  }
+  await batch(d1, [...marks, statement(d1, sql`UPDATE rollup_state SET watermark = max(watermark, ${to}) WHERE id = 1 AND ${guard}`)]);
+  return { watermark: to, orders: (counted!.results[0] as { n: number }).n, buckets, unknownStores: [] };
 }

@@ -17,7 +17,7 @@ import { randomToken } from "../lib/ids";
 import { applyStoreConfigs } from "./apply-store-config";
 import { FOLDS } from "./folds";
 import { acquireLease, leaseGuard, releaseLease } from "./lease";
-import { markChanges } from "./mark-changes";
+import { markChanges, markEverything } from "./mark-changes";
 import { refoldDirty } from "./refold-dirty";
 import { d1 as binding } from "../db/client";
 
@@ -35,6 +35,8 @@ export type RollupOptions = {
   scanLimit?: number;
   /** Local days per unit of refold work. */
   maxDaysPerUnit?: number;
+  /** From scratch too, scan the changes instead of marking every day (`markEverything`): the tests compare the two. */
+  scanFromScratch?: boolean;
 };
 
 export type RollupRun =
@@ -71,6 +73,20 @@ export async function runRollups(env: Env, options: RollupOptions = {}): Promise
     let scanned = 0;
     let marked = 0;
     let retried = false;
+    // From scratch every bucket is dirty: mark them all instead of scanning (falls back to the scan when too many).
+    while (watermark === 0 && !options.scanFromScratch) {
+      const r = await markEverything(d1, configs, { to: upTo, guard, now: started });
+      if (!r) break;
+      if (r.unknownStores.length) {
+        if (retried) break;
+        retried = true;
+        ({ configs } = await applyStoreConfigs(d1, guard, started));
+        continue;
+      }
+      watermark = r.watermark;
+      scanned += r.orders;
+      marked += r.buckets;
+    }
     // At least one scan step per run, however little budget is left: every run makes progress.
     for (let step = 0; watermark < upTo && (step === 0 || Date.now() < deadline); step++) {
       const r = await markChanges(d1, configs, { from: watermark, to: upTo, limit: options.scanLimit ?? 5000, guard, now: started });

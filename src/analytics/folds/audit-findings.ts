@@ -45,4 +45,5 @@ export const auditFindings: Fold = {
       FROM audit_results a CROSS JOIN orders o ON o.id = a.order_id
       WHERE a.created_at > ${from} AND a.created_at <= ${to}`;
   },
+  earliestAt: sql`SELECT MIN(created_at) AS t FROM audit_results`,
 };

@@ -117,4 +117,7 @@ export const carrierPerformance: Fold = {
       UNION SELECT store_id, delivered_at / ${SLOT_MS} FROM shipment_tracking WHERE ${updated} AND delivered_at IS NOT NULL
       UNION SELECT store_id, created_at / ${SLOT_MS} FROM logistics_exceptions WHERE created_at > ${from} AND created_at <= ${to}`;
   },
+  // The aggregate MIN skips a source with nothing (NULL); the scalar min() of SQLite would answer NULL.
+  earliestAt: sql`SELECT MIN(t) AS t FROM (SELECT MIN(handed_over_at) AS t FROM shipment_tracking
+    UNION ALL SELECT MIN(delivered_at) FROM shipment_tracking UNION ALL SELECT MIN(created_at) FROM logistics_exceptions)`,
 };

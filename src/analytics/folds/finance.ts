@@ -48,4 +48,5 @@ export const finance: Fold = {
   changedSlots(from, to) {
     return sql`SELECT le.store_id AS store_id, le.created_at / ${SLOT_MS} AS slot FROM ledger_entries le WHERE le.created_at > ${from} AND le.created_at <= ${to}`;
   },
+  earliestAt: sql`SELECT MIN(created_at) AS t FROM ledger_entries`,
 };

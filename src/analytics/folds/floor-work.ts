@@ -58,4 +58,5 @@ export const floorWork: Fold = {
       FROM warehouse_events w CROSS JOIN shipments s ON s.id = w.shipment_id
       WHERE w.created_at > ${from} AND w.created_at <= ${to}`;
   },
+  earliestAt: sql`SELECT MIN(created_at) AS t FROM warehouse_events`,
 };

@@ -60,6 +60,12 @@ export type Fold = {
    * (from, to]. The scan marks them dirty with the orders' buckets.
    */
   changedSlots?(from: number, to: number): SQL;
+  /**
+   * With `changedSlots`: a query of one value `t`, the earliest instant its sources hold (`SELECT MIN(...)`, on
+   * an index). A run from scratch marks every day from the earliest instant of any fold's facts instead of
+   * scanning all of them (mark-changes.ts `markEverything`).
+   */
+  earliestAt?: SQL;
 };
 
 /** `store_id IN (...)` with one bound parameter, whatever the number of stores. */

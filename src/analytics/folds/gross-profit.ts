@@ -150,4 +150,5 @@ export const grossProfit: Fold = {
       FROM orders o JOIN ledger_entries le ON le.order_id = o.id
       WHERE o.updated_at > ${from} AND o.updated_at <= ${to} AND le.kind IN ('captured', 'refunded')`;
   },
+  earliestAt: sql`SELECT MIN(created_at) AS t FROM ledger_entries`,
 };

@@ -93,4 +93,5 @@ export const orderCounts: Fold = {
       FROM order_events p CROSS JOIN order_events e ON e.order_id = p.order_id CROSS JOIN orders o ON o.id = p.order_id
       WHERE p.created_at > ${from} AND p.created_at <= ${to} AND p.type = 'process'`;
   },
+  earliestAt: sql`SELECT MIN(created_at) AS t FROM order_events`,
 };
