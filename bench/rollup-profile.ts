@@ -10,7 +10,7 @@
 // data). Prints each fold's CPU time per unit and in total; --explain adds SQLite's
 // EXPLAIN QUERY PLAN of every statement of the first unit. node:sqlite is not
 // workerd's SQLite build: compare versions of the code by ratios in one run.
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
