@@ -121,7 +121,9 @@ fieldset.group-by{border:1px solid var(--line);border-radius:6px;margin:12px 0;d
 .merge-candidates li{padding:4px 0}.button.danger{background:var(--bad);border-color:var(--bad);color:#fff}.customers textarea{width:100%;font:inherit}
 @media (max-width:640px){.customers dl.facts{grid-template-columns:minmax(0,2fr) minmax(0,3fr)}table.customers-stack td{flex-wrap:wrap}table.customers-stack td>*{min-width:0}table.customers-stack td.num{justify-content:flex-start}}
 /* orders */
-.orders-area td,.orders-area dd,.orders-area li,.orders-area h1{overflow-wrap:anywhere}
+/* A table's columns size to their cells' narrowest: "anywhere" let a wide screen break "web" and "US$17.00" mid-word; only ids break anywhere there. Stacked on a phone, every cell may. */
+.orders-area dd,.orders-area li,.orders-area h1,.orders-area td .mono{overflow-wrap:anywhere}.orders-area td{overflow-wrap:break-word}.orders-area td.nowrap{white-space:nowrap}
+@media (max-width:640px){.orders-area td{overflow-wrap:anywhere}}
 .saved-views{list-style:none;padding:0;margin:0 0 12px}.saved-views button.link{background:none;border:0;color:#b42318;padding:2px 8px;cursor:pointer;font:inherit;font-weight:700}.saved-views li{display:inline-flex;align-items:center;gap:2px;margin-right:12px}.saved-views form{display:inline}
 `;
 

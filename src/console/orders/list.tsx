@@ -139,7 +139,9 @@ export async function orderListPage(c: ConsoleContext, opts: { search?: string; 
                     <td data-label={ui.t.channel}>{o.channel}</td>
                     <td data-label={ui.t.created}>{dateTime(o.created_at, zoneOf.get(o.store_id) ?? formats.timeZone, ui.lang)}</td>
                     <td data-label={ui.t.customer}>{customerLine(o) || <span class="muted">{w.not_shown}</span>}</td>
-                    <td data-label={ui.t.total}>{money(o.total_amount, o.currency, ui.lang)}</td>
+                    <td data-label={ui.t.total} class="nowrap">
+                      {money(o.total_amount, o.currency, ui.lang)}
+                    </td>
                     <td data-label={ui.t.status}>
                       <StatusBadge t={ui.t} status={o.status} />
                     </td>
