@@ -51,6 +51,27 @@ describe("transfers", () => {
     expect(listed.body.data.map((t: { id: string }) => t.id)).toContain(r.body.id);
   });
 
+  it("list each transfer of a page with its own lines, as one transfer reads", async () => {
+    const other = unique("TRL");
+    await createProduct(store.id, other);
+    await receive(a.id, [{ sku: other, bin: "A-1", quantity: 5, unit_cost: "1.00" }]);
+    const two = await send({
+      lines: [
+        { sku, from_bin: "A-1", quantity: 2 },
+        { sku: other, from_bin: "A-1", quantity: 1 },
+      ],
+    });
+    const one = await send({ lines: [{ sku, from_bin: "A-1", quantity: 3 }] });
+    expect([two.status, one.status]).toEqual([201, 201]);
+    const page = await api(`/v1/transfers?warehouse_id=${b.id}&limit=2`);
+    expect(page.body.data.map((t: { id: string }) => t.id)).toEqual([one.body.id, two.body.id]);
+    for (const t of page.body.data) expect(t).toEqual((await api(`/v1/transfers/${t.id}`)).body);
+    expect(page.body.data[1].lines.map((l: { line_no: number; sku: string; quantity: number }) => [l.line_no, l.sku, l.quantity])).toEqual([
+      [1, sku, 2],
+      [2, other, 1],
+    ]);
+  });
+
   it("received twice at once count the units once", async () => {
     const r = await send({ lines: [{ sku, from_bin: "A-1", quantity: 4 }] });
     const both = await Promise.all([receiveAt(r.body.id, [{ line_no: 1, bin: "B-1", quantity: 4 }]), receiveAt(r.body.id, [{ line_no: 1, bin: "B-1", quantity: 4 }])]);

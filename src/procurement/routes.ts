@@ -12,7 +12,7 @@ import { ApiError, forbidden, notFound, validationFailed } from "../http/problem
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
 import { receivePurchaseOrder } from "./receive-purchase-order";
-import { getTransfer, listTransfers, receiveTransfer, sendTransfer, transferBody } from "./transfers";
+import { getTransfer, linesOfTransfers, listTransfers, receiveTransfer, sendTransfer, transferBody } from "./transfers";
 import { STOCK_COLUMNS, SUPPLIER_COLUMNS, stockReport, supplierReport } from "./reports";
 import { csvResponse } from "../analytics/csv";
 import { purchaseOrderDocument } from "./send-purchase-order";
@@ -550,8 +550,12 @@ procurementRoutes.openapi(
       limit: q.limit,
     });
     const page = pageOf(rows, q.limit, (t) => t.id);
-    const full = await Promise.all(page.data.map((t) => getTransfer(c.env, p, t.id)));
-    return c.json({ data: full.flatMap((t) => (t ? [transferBody(t.transfer, t.lines)] : [])), next_cursor: page.next_cursor }, 200);
+    // The page is already scoped (listTransfers' WHERE): only its lines remain to read.
+    const lines = await linesOfTransfers(
+      c.env,
+      page.data.map((t) => t.id),
+    );
+    return c.json({ data: page.data.map((t) => transferBody(t, lines.get(t.id) ?? [])), next_cursor: page.next_cursor }, 200);
   },
 );
 

@@ -153,6 +153,22 @@ export async function listTransfers(env: Env, p: Principal, q: { warehouseId?: s
     .all();
 }
 
+/** The lines of a page of transfers, by transfer, in line order: one round trip for the page, not one per transfer. */
+export async function linesOfTransfers(env: Env, ids: readonly string[]): Promise<Map<string, (typeof stockTransferLines.$inferSelect)[]>> {
+  const out = new Map<string, (typeof stockTransferLines.$inferSelect)[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return out;
+  const db = database(env);
+  const parts = await db.batch(
+    nonEmpty(
+      chunk([...ids], 90).map((part) =>
+        db.select().from(stockTransferLines).where(inArray(stockTransferLines.transferId, part)).orderBy(asc(stockTransferLines.transferId), asc(stockTransferLines.lineNo)),
+      ),
+    ),
+  );
+  for (const line of parts.flat()) out.get(line.transferId)?.push(line);
+  return out;
+}
+
 async function visibleWarehouseIds(env: Env, p: Principal): Promise<Set<string>> {
   const all = await database(env).select().from(warehouses).all();
   return new Set(all.filter((w) => visible(p, w)).map((w) => w.id));
