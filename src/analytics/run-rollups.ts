@@ -73,23 +73,14 @@ export async function runRollups(env: Env, options: RollupOptions = {}): Promise
     let scanned = 0;
     let marked = 0;
     let retried = false;
-    // From scratch every bucket is dirty: mark them all instead of scanning (falls back to the scan when too many).
-    while (watermark === 0 && !options.scanFromScratch) {
-      const r = await markEverything(d1, configs, { to: upTo, guard, now: started });
-      if (!r) break;
-      if (r.unknownStores.length) {
-        if (retried) break;
-        retried = true;
-        ({ configs } = await applyStoreConfigs(d1, guard, started));
-        continue;
-      }
-      watermark = r.watermark;
-      scanned += r.orders;
-      marked += r.buckets;
-    }
+    // From scratch every bucket is dirty: mark them all at once (markEverything) instead of scanning, unless there
+    // are too many marks for one batch (null: scan after all).
+    let markAll = watermark === 0 && !options.scanFromScratch;
     // At least one scan step per run, however little budget is left: every run makes progress.
     for (let step = 0; watermark < upTo && (step === 0 || Date.now() < deadline); step++) {
-      const r = await markChanges(d1, configs, { from: watermark, to: upTo, limit: options.scanLimit ?? 5000, guard, now: started });
+      const all = markAll ? await markEverything(d1, configs, { to: upTo, guard, now: started }) : null;
+      markAll &&= all !== null;
+      const r = all ?? (await markChanges(d1, configs, { from: watermark, to: upTo, limit: options.scanLimit ?? 5000, guard, now: started }));
       if (r.unknownStores.length) {
         if (retried) break;
         retried = true;
