@@ -1,7 +1,8 @@
 // `npm start`: the whole system locally, from a fresh clone.
 //
 //  1. copies .dev.vars.example to .dev.vars if there is none (local secrets);
-//  2. applies the D1 migrations to every local D1 database wrangler.toml binds (DB, DB_1, DIRECTORY);
+//  2. applies the D1 migrations to every local D1 database wrangler.toml binds (DB, DB_1, DIRECTORY); a fresh
+//     state directory gets a copy of databases migrated once (scripts/local-migrations.mjs);
 //  3. seeds the demo store, catalogue, warehouse, demo API keys and one demo person per staff position (idempotent);
 //  4. runs `wrangler dev` on http://127.0.0.1:$PORT (queue consumers included);
 //  5. fires the cron triggers of wrangler.toml on their schedule, which
@@ -17,7 +18,7 @@ import { appendFileSync, copyFileSync, existsSync, readFileSync } from "node:fs"
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { cronMatches, msToNextMinute, parseCron, readCrons } from "./cron.mjs";
-import { d1Bindings } from "./d1-bindings.mjs";
+import { migrateLocal } from "./local-migrations.mjs";
 import { DEMO_KEYS, DEMO_PASSWORD, DEMO_PURCHASE_ORDERS, DEMO_STAFF, DEMO_STORE, DEMO_SUPPLIER, seed } from "./seed.mjs";
 import { localPublicUrl, persistArgs, ROOT, runWrangler, spawnWrangler } from "./wrangler.mjs";
 
@@ -135,13 +136,11 @@ async function step(name, run) {
   if (!stopping) log(`${name}: ok (${((Date.now() - started) / 1000).toFixed(1)}s)`);
 }
 
-// One wrangler call per database (wrangler migrates one at a time), in wrangler.toml's order: DB first.
+// A fresh state directory is copied from a template migrated once (scripts/local-migrations.mjs); one that has
+// databases already is migrated by wrangler, one call per database, in wrangler.toml's order: DB first.
 await step("migrations", async () => {
-  for (const binding of d1Bindings()) {
-    if (stopping) return;
-    const r = await runWrangler(["d1", "migrations", "apply", binding, "--local", ...persistArgs(persistDir)], { onSpawn: track });
-    if (r.code !== 0) throw new Error(`wrangler exited ${r.code ?? r.signal} migrating ${binding}\n${r.stdout}${r.stderr}`);
-  }
+  const how = await migrateLocal({ persistDir, onSpawn: track, log });
+  if (how === "template") log("migrations: copied the migrated databases from .wrangler/migrated/");
 });
 await step("seed", () => seed({ persistDir, onSpawn: track }));
 if (stopping) await new Promise(() => {}); // the signal handler exits

@@ -9,7 +9,7 @@ import { startStandIn } from "../stand-in/server.mjs";
 import { readFileSync } from "node:fs";
 import { openSealed } from "../../scripts/open-sealed.mjs";
 import { DEMO_PASSWORD, DEMO_STAFF } from "../../scripts/seed.mjs";
-import { DEMO_KEYS, startServer } from "./server.mjs";
+import { DEMO_KEYS, START_HOOK_TIMEOUT_MS, startServer } from "./server.mjs";
 
 const CHANNEL_KEY = DEMO_KEYS.find((k) => k.role === "channel").key;
 const AUDITOR_KEY = DEMO_KEYS.find((k) => k.role === "auditor").key;
@@ -39,12 +39,14 @@ let server;
 let api;
 let failed = false;
 
+let starting = null;
 before(
   async () => {
-    server = await startServer();
+    starting = startServer();
+    server = await starting;
     api = server.api;
   },
-  { timeout: 180_000 },
+  { timeout: START_HOOK_TIMEOUT_MS },
 );
 
 afterEach((t) => {
@@ -52,6 +54,7 @@ afterEach((t) => {
 });
 
 after(async () => {
+  const server = await starting?.catch(() => null);
   if (!server) return;
   if (failed) console.log(`---- server output (last lines) ----\n${server.logTail(120)}`);
   await server.stop();

@@ -7,18 +7,22 @@ import { readdirSync } from "node:fs";
 import { after, before, test } from "node:test";
 import { ctx, journeys, loadingModule } from "./console/harness.mjs";
 import { haveBrowser, startServerAndBrowser } from "./browser.mjs";
+import { START_HOOK_TIMEOUT_MS } from "./server.mjs";
 
+let starting = null;
 before(
   async () => {
     if (!haveBrowser) return;
-    ({ server: ctx.server, browser: ctx.browser } = await startServerAndBrowser());
+    starting = startServerAndBrowser();
+    ({ server: ctx.server, browser: ctx.browser } = await starting);
   },
-  { timeout: 180_000 },
+  { timeout: START_HOOK_TIMEOUT_MS },
 );
 
 after(async () => {
-  await ctx.browser?.close();
-  await ctx.server?.stop();
+  const started = await starting?.catch(() => null);
+  await started?.browser.close();
+  await started?.server.stop();
 });
 
 const only = process.env.CONSOLE_JOURNEYS?.split(",").map((s) => s.trim());

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { haveBrowser, startServerAndBrowser } from "./browser.mjs";
-import { DEMO_KEYS } from "./server.mjs";
+import { DEMO_KEYS, START_HOOK_TIMEOUT_MS } from "./server.mjs";
 
 const CHANNEL_KEY = DEMO_KEYS.find((k) => k.role === "channel").key;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -28,17 +28,20 @@ async function messageOf(orderId, template) {
   throw new Error(`no ${template} message for ${orderId}`);
 }
 
+let starting = null;
 before(
   async () => {
     if (!haveBrowser) return;
-    ({ server, browser } = await startServerAndBrowser());
+    starting = startServerAndBrowser();
+    ({ server, browser } = await starting);
   },
-  { timeout: 180_000 },
+  { timeout: START_HOOK_TIMEOUT_MS },
 );
 
 after(async () => {
-  await browser?.close();
-  await server?.stop();
+  const started = await starting?.catch(() => null);
+  await started?.browser.close();
+  await started?.server.stop();
 });
 
 test("a customer fixes their postcode on a phone and the order is confirmed", { skip: !haveBrowser && "no Chromium here", timeout: 120_000 }, async () => {
