@@ -20,7 +20,7 @@ import { join, resolve } from "node:path";
 import { cronMatches, msToNextMinute, parseCron, readCrons } from "./cron.mjs";
 import { migrateLocal } from "./local-migrations.mjs";
 import { DEMO_KEYS, DEMO_PASSWORD, DEMO_PURCHASE_ORDERS, DEMO_STAFF, DEMO_STORE, DEMO_SUPPLIER, seed } from "./seed.mjs";
-import { localPublicUrl, persistArgs, ROOT, runWrangler, spawnWrangler } from "./wrangler.mjs";
+import { localPublicUrl, persistArgs, ROOT, spawnWrangler } from "./wrangler.mjs";
 
 const log = (msg) => console.log(`[start] ${msg}`);
 
