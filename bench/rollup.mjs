@@ -2,9 +2,11 @@
 // orders from scratch, how long an incremental run takes after new orders
 // arrive, and how fast the reports answer.
 //
-//   node bench/rollup.mjs [--orders 100000] [--stores 20] [--days 60] [--requests 100] [--keep] [--reuse DIR]
+//   node bench/rollup.mjs [--orders 100000] [--stores 20] [--days 60] [--requests 100] [--keep] [--reuse DIR] [--trace]
 //
-// --requests 0 skips the reports' latency.
+// --requests 0 skips the reports' latency. --trace runs the Worker with D1_TRACE=1 (src/db/trace.ts) and prints,
+// for the full and the incremental rollup, the database time D1 reports per statement (its `meta.duration`) against
+// the runs' own time: whether a run waits on SQL or on the Worker. Tracing costs CPU: take times from a run without.
 //
 // --keep leaves the throwaway directory in place; --reuse DIR runs on a copy of
 // such a directory's data instead of loading anew (the rollups are rebuilt
@@ -37,6 +39,7 @@ const { values: args } = parseArgs({
     requests: { type: "string", default: "100" },
     keep: { type: "boolean", default: false },
     reuse: { type: "string" },
+    trace: { type: "boolean", default: false },
   },
 });
 const ORDERS = Number(args.orders);
@@ -232,11 +235,16 @@ async function startDev(port) {
     "--var",
     `BOOTSTRAP_ADMIN_KEY:${ADMIN_KEY}`,
     ...throwawayKeyArgs(),
+    ...(args.trace ? ["--var", "D1_TRACE:1"] : []),
   ];
   dev = spawn(nodeBinary(), argv, { cwd: ROOT, env: wranglerEnv({ NO_COLOR: "1" }), stdio: ["ignore", "pipe", "pipe"], detached: true });
   let output = "";
-  dev.stdout.on("data", (d) => (output += d));
-  dev.stderr.on("data", (d) => (output += d));
+  const keep = (d) => {
+    output += d;
+    if (args.trace) traced += d;
+  };
+  dev.stdout.on("data", keep);
+  dev.stderr.on("data", keep);
   const base = `http://127.0.0.1:${port}`;
   for (const until = Date.now() + 120_000; Date.now() < until; ) {
     if (dev.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`);
@@ -282,8 +290,55 @@ async function fireRollup(base, cron = ROLLUP_CRON) {
   return Date.now() - t;
 }
 
+/** The Worker's log since the last `tracedSince()` (with --trace). */
+let traced = "";
+function tracedSince() {
+  const text = traced;
+  traced = "";
+  return text;
+}
+
+/**
+ * With --trace: the database time of the rollup cron's statements in `text`, summed by statement (the `[d1]~` lines
+ * of src/db/trace.ts), the top `top` of them.
+ */
+function databaseTime(text, top = 12) {
+  const bySql = new Map();
+  let total = 0;
+  let statements = 0;
+  for (const line of text.split("\n")) {
+    const m = /\[d1\]~ ([\d.]+) @cron:(\S+) (.*)$/.exec(line);
+    if (!m || m[2] !== ROLLUP_CRON.replaceAll(" ", "_")) continue;
+    const ms = Number(m[1]);
+    const shape = m[3]
+      .replace(/'[^']*'/g, "?")
+      .replace(/\b\d{4,}\b/g, "N")
+      .slice(0, 140);
+    const seen = bySql.get(shape) ?? { ms: 0, n: 0 };
+    seen.ms += ms;
+    seen.n++;
+    bySql.set(shape, seen);
+    total += ms;
+    statements++;
+  }
+  return {
+    statements,
+    sql_ms: Math.round(total),
+    top: [...bySql]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, top)
+      .map(([sql, n]) => ({ ms: Math.round(n.ms), n: n.n, sql })),
+  };
+}
+
+function printDatabaseTime(name, run, time) {
+  console.log(`\n  ${name}: the rollup's runs ${run.rollupMs} ms; D1 reports ${time.sql_ms} ms of database time over ${time.statements} statements. Most:`);
+  for (const s of time.top) console.log(`    ${String(s.ms).padStart(7)} ms ${String(s.n).padStart(5)}x  ${s.sql}`);
+}
+
 /** Fires the rollup cron until every change older than the lag is folded; returns { ms, runs }. */
 async function rollUntilCaughtUp(base, upTo) {
+  tracedSince();
   const started = Date.now();
   let runs = 0;
   let rollupMs = 0;
@@ -293,7 +348,12 @@ async function rollUntilCaughtUp(base, upTo) {
     runs++;
     rollupMs += lastRollupMs();
     const f = JSON.parse((await get(base, "/v1/reports/freshness")).text);
-    if (f.pending_buckets === 0 && f.as_of && Date.parse(f.as_of) >= upTo) return { ms: Date.now() - started, runs, rollupMs };
+    if (f.pending_buckets === 0 && f.as_of && Date.parse(f.as_of) >= upTo) {
+      const result = { ms: Date.now() - started, runs, rollupMs };
+      // The log's lines of a cron's statements come before the cron's answer, so they are all in by now.
+      if (args.trace) result.database = databaseTime(tracedSince());
+      return result;
+    }
   }
 }
 
@@ -355,7 +415,10 @@ try {
   // The customers' cron once, on its own (it walks every order the bench loaded, which came without customer links).
   const linked = () => stateDb.prepare("SELECT COUNT(*) AS n FROM customer_links").get().n;
   const linksBefore = linked();
-  const customers = await fireRollup(base, CUSTOMER_CRON);
+  const t = Date.now();
+  const customers = await fireRollup(base, CUSTOMER_CRON).catch((e) => {
+    throw new Error(`the customers cron after ${Date.now() - t} ms: ${e.message}`);
+  });
   const customerRun = { ms: customers, linked_orders: linked() - linksBefore };
   log(`a customers cron run: ${customers}ms, ${customerRun.linked_orders} orders linked`);
 
@@ -432,6 +495,7 @@ try {
     idle_run_ms: again,
     customer_cron_run: customerRun,
     incremental_rollup: { new_orders: NEW, approvals: NEW / 2, ms: incremental.ms, cron_runs: incremental.runs, rollup_runs_ms: incremental.rollupMs },
+    ...(args.trace ? { traced: true, database_time: { full: full.database, incremental: incremental.database } } : {}),
     load_average: (await import("node:os")).loadavg(),
     reports,
     total_ms: Date.now() - t0,
@@ -446,6 +510,10 @@ try {
   console.log(`  run with nothing to do     ${again} ms`);
   console.log(`  a customers cron run       ${customers} ms (${customerRun.linked_orders} orders linked)`);
   console.log(`  incremental after ${NEW} new orders + ${NEW / 2} approvals   ${incremental.ms} ms (${incremental.runs} run(s); the rollup's own ${incremental.rollupMs} ms)`);
+  if (args.trace) {
+    printDatabaseTime("full rollup", full, full.database);
+    printDatabaseTime("incremental rollup", incremental, incremental.database);
+  }
   console.log("");
   console.log(`  ${"report".padEnd(48)} ${"p50 ms".padStart(8)} ${"p99 ms".padStart(8)} ${"n".padStart(5)} ${"bytes".padStart(9)}`);
   for (const r of reports) {

@@ -9,7 +9,8 @@
  * `D1_TRACE=full` logs whole statements with their values. A round trip on a
  * request's read session (src/db/client.ts `readDatabase`), which D1 may
  * serve from a read replica, is named `@<entry>~replica`: what replicas take
- * off the primary, counted apart.
+ * off the primary, counted apart. After each answer, `[d1]= <bytes>` and
+ * `[d1]~ <ms>` lines give the bytes of its rows and its time in the database.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -50,6 +51,10 @@ const shape = (sql: string) => {
 function logBytes(result: unknown, sql: string, label: string) {
   const rows = (result as { results?: unknown } | null)?.results ?? result;
   console.warn(`[d1]= ${rows == null ? 0 : JSON.stringify(rows).length} ${label} ${shape(sql)}`);
+  // `[d1]~ <ms> @<entry> <sql>`: the time D1 says the statement took in the database (`meta.duration`), apart from the
+  // binding's transport and the Worker's own work: where a cron's time goes (bench/rollup.mjs --trace).
+  const duration = (result as { meta?: { duration?: unknown } } | null)?.meta?.duration;
+  if (typeof duration === "number") console.warn(`[d1]~ ${duration} ${label} ${shape(sql)}`);
 }
 
 function tracedStatement(stmt: D1PreparedStatement, sql: string, replica: boolean, params: unknown[] = []): D1PreparedStatement {
