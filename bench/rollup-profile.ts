@@ -1,7 +1,7 @@
 // Where a full rollup's database time goes, fold by fold and statement by
 // statement, on the data of a kept rollup bench (`node bench/rollup.mjs --keep`):
 //
-//   npx tsx bench/rollup-profile.ts DIR [--units N] [--explain] [--days 7]
+//   npx tsx bench/rollup-profile.ts DIR [--units N] [--from DAY] [--at INSTANT] [--explain] [--days 7]
 //
 // It plans the units a full rebuild refolds (every store, every local day with
 // events, at most --days days per unit), builds each fold's statements with the
@@ -26,7 +26,14 @@ import { addDays, localDay } from "../src/analytics/time-zones";
 
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { units: { type: "string" }, explain: { type: "boolean", default: false }, days: { type: "string", default: "7" }, scan: { type: "boolean", default: false } },
+  options: {
+    units: { type: "string" },
+    from: { type: "string" },
+    at: { type: "string" },
+    explain: { type: "boolean", default: false },
+    days: { type: "string", default: "7" },
+    scan: { type: "boolean", default: false },
+  },
 });
 if (!positionals[0]) throw new Error("usage: npx tsx bench/rollup-profile.ts DIR (a directory kept by node bench/rollup.mjs --keep)");
 // Shard 0's file (DB, where the rollups run today), not whichever database's file comes first.
@@ -110,9 +117,13 @@ const configs: StoreConfigs = new Map(
 const range = db.prepare("SELECT MIN(created_at) AS lo, MAX(created_at) AS hi FROM order_events").get() as { lo: number; hi: number };
 const dirty: DirtyBucket[] = [];
 for (const [store_id, { timezone }] of configs) {
-  for (let d = localDay(timezone, range.lo), last = localDay(timezone, range.hi); d <= last; d = addDays(d, 1)) dirty.push({ store_id, day: d });
+  // --at INSTANT: what an incremental run right after new orders at that instant refolds: each store's local day then.
+  if (args.at) dirty.push({ store_id, day: localDay(timezone, Date.parse(args.at)) });
+  else for (let d = localDay(timezone, range.lo), last = localDay(timezone, range.hi); d <= last; d = addDays(d, 1)) dirty.push({ store_id, day: d });
 }
 let units = planUnits(dirty, configs, Number(args.days));
+// --from DAY: only the units from that local day on (a day's refold alone is what an incremental run of that day does).
+if (args.from) units = units.filter((u) => u.lastDay >= args.from!);
 if (args.units) units = units.slice(0, Number(args.units));
 const guard = sql`1 = 1`;
 

@@ -11,10 +11,12 @@ const configs: StoreConfigs = new Map([
 ]);
 
 describe("planUnits", () => {
-  it("splits days at gaps and at maxDays, and puts the stores of each run in their time zones", () => {
+  it("splits days at gaps and at maxDays, gives the stores dirty on the same days one unit, and puts them in their time zones", () => {
     const units = planUnits(
       [
         { store_id: "st_ny1", day: "2026-03-07" },
+        { store_id: "st_ny1", day: "2026-03-08" },
+        { store_id: "st_ny2", day: "2026-03-07" },
         { store_id: "st_ny2", day: "2026-03-08" },
         { store_id: "st_in", day: "2026-03-08" },
         { store_id: "st_ny1", day: "2026-03-09" },
@@ -25,27 +27,56 @@ describe("planUnits", () => {
       2,
     );
     expect(units.map((u) => [u.firstDay, u.lastDay, u.storeIds, u.zones.map((z) => [z.timezone, z.storeIds]), u.buckets.length])).toEqual([
-      [
-        "2026-03-07",
-        "2026-03-08",
-        ["st_in", "st_ny1", "st_ny2"],
-        [
-          ["Asia/Kolkata", ["st_in"]],
-          ["America/New_York", ["st_ny1", "st_ny2"]],
-        ],
-        3,
-      ],
+      ["2026-03-07", "2026-03-08", ["st_ny1", "st_ny2"], [["America/New_York", ["st_ny1", "st_ny2"]]], 4],
+      ["2026-03-08", "2026-03-08", ["st_in"], [["Asia/Kolkata", ["st_in"]]], 1],
       ["2026-03-09", "2026-03-09", ["st_ny1"], [["America/New_York", ["st_ny1"]]], 1],
       ["2026-03-12", "2026-03-12", ["st_ny1"], [["America/New_York", ["st_ny1"]]], 1],
     ]);
-    const [first] = units;
-    const [kolkata, newYork] = first!.zones;
+    const [newYork] = units[0]!.zones;
     expect(newYork!.start).toBe(Date.parse("2026-03-07T05:00:00Z"));
     expect(newYork!.end).toBe(Date.parse("2026-03-09T04:00:00Z"));
     expect(newYork!.segments.map((s) => s.offsetMs / 3_600_000)).toEqual([-5, -4]);
-    expect(kolkata!.start).toBe(Date.parse("2026-03-06T18:30:00Z"));
-    expect(first!.start).toBe(kolkata!.start);
-    expect(first!.end).toBe(newYork!.end);
+    expect([units[0]!.start, units[0]!.end]).toEqual([newYork!.start, newYork!.end]);
+    const [kolkata] = units[1]!.zones;
+    expect([kolkata!.start, kolkata!.end]).toEqual([Date.parse("2026-03-07T18:30:00Z"), Date.parse("2026-03-08T18:30:00Z")]);
+  });
+
+  it("refolds each store over its own dirty days: an instant that is tomorrow in Kolkata and today in New York makes two one-day units", () => {
+    const at = Date.parse("2026-03-10T20:00:00Z");
+    const units = planUnits(
+      [
+        { store_id: "st_ny1", day: "2026-03-10" },
+        { store_id: "st_ny2", day: "2026-03-10" },
+        { store_id: "st_in", day: "2026-03-11" },
+      ],
+      configs,
+      7,
+    );
+    expect(units.map((u) => [u.firstDay, u.lastDay, u.storeIds])).toEqual([
+      ["2026-03-10", "2026-03-10", ["st_ny1", "st_ny2"]],
+      ["2026-03-11", "2026-03-11", ["st_in"]],
+    ]);
+    // Each unit's range is its stores' one local day, and holds the instant.
+    for (const u of units) expect(u.end - u.start).toBe(86_400_000);
+    for (const u of units) expect(u.start <= at && at < u.end).toBe(true);
+    // Every dirty bucket is served by exactly one unit.
+    expect(units.flatMap((u) => u.buckets.map((b) => `${b.store_id} ${b.day}`)).sort()).toEqual(["st_in 2026-03-11", "st_ny1 2026-03-10", "st_ny2 2026-03-10"]);
+  });
+
+  it("a store dirty on two days of a run with a clean day between refolds the three (a clean bucket refolds to what it holds)", () => {
+    const units = planUnits(
+      [
+        { store_id: "st_ny1", day: "2026-03-10" },
+        { store_id: "st_ny2", day: "2026-03-11" },
+        { store_id: "st_ny1", day: "2026-03-12" },
+      ],
+      configs,
+      7,
+    );
+    expect(units.map((u) => [u.firstDay, u.lastDay, u.storeIds, u.buckets.length])).toEqual([
+      ["2026-03-10", "2026-03-12", ["st_ny1"], 2],
+      ["2026-03-11", "2026-03-11", ["st_ny2"], 1],
+    ]);
   });
 });
 
