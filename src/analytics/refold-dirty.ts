@@ -37,11 +37,16 @@ export function planUnits(dirty: readonly DirtyBucket[], configs: StoreConfigs, 
   const flush = () => {
     if (!run.length) return;
     const inRun = known.filter((b) => b.day >= run[0]! && b.day <= run.at(-1)!);
-    // Each store's first and last dirty day in the run; the stores with the same two days make one unit.
+    // Each store's first and last dirty day in the run (the run's days in order: a store's first sighting is its
+    // first day, its last its last); the stores with the same two days make one unit.
     const span = new Map<string, [string, string]>();
-    for (const b of inRun) {
-      const s = span.get(b.store_id);
-      span.set(b.store_id, s ? [b.day < s[0] ? b.day : s[0], b.day > s[1] ? b.day : s[1]] : [b.day, b.day]);
+    for (const day of run) {
+      for (const b of inRun) {
+        if (b.day !== day) continue;
+        const s = span.get(b.store_id);
+        if (s) s[1] = day;
+        else span.set(b.store_id, [day, day]);
+      }
     }
     const groups = new Map<string, string[]>();
     for (const [store, [first, last]] of span) groups.set(`${first} ${last}`, [...(groups.get(`${first} ${last}`) ?? []), store]);
