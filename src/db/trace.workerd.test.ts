@@ -7,7 +7,7 @@ import { routeLabel, traceEntry, tracedD1 } from "./trace";
 afterEach(() => vi.restoreAllMocks());
 
 describe("the D1 trace", () => {
-  it("logs one line per round trip, one per further statement of a batch and the bytes of each answer's rows, and answers as the binding does", async () => {
+  it("logs one line per round trip, one per further statement of a batch, the bytes of each answer's rows and its time in the database, and answers as the binding does", async () => {
     const lines: string[] = [];
     vi.spyOn(console, "warn").mockImplementation((line: string) => void lines.push(...line.split("\n")));
     const db = tracedD1(env.DB);
@@ -15,14 +15,17 @@ describe("the D1 trace", () => {
     const [a, b] = await db.batch([db.prepare("SELECT 1 AS n"), db.prepare("SELECT ?1 AS s").bind("x")]);
     expect([a!.results, b!.results]).toEqual([[{ n: 1 }], [{ s: "x" }]]);
     // Outside any entry (a route, a queue, a cron, an object's stage) a round trip is "@unlabelled".
-    // Each answer's rows as JSON: {"n":42} is 8 bytes, [{"n":1}] 9 and [{"s":"x"}] 11.
+    // Each answer's rows as JSON: {"n":42} is 8 bytes, [{"n":1}] 9 and [{"s":"x"}] 11. The time in the database is
+    // D1's `meta.duration`, which a whole answer carries (a batch's, `all`, `run`) and `first()`'s row does not.
     expect(lines).toEqual([
       "[d1] 1 @unlabelled SELECT ?1 + 1 AS n",
       "[d1]= 8 @unlabelled SELECT ?1 + 1 AS n",
       "[d1] 2 @unlabelled SELECT 1 AS n",
       "[d1] + SELECT ?1 AS s",
       "[d1]= 9 @unlabelled SELECT 1 AS n",
+      expect.stringMatching(/^\[d1\]~ \d+(\.\d+)? @unlabelled SELECT 1 AS n$/),
       "[d1]= 11 @unlabelled SELECT ?1 AS s",
+      expect.stringMatching(/^\[d1\]~ \d+(\.\d+)? @unlabelled SELECT \?1 AS s$/),
     ]);
   });
 
@@ -40,7 +43,10 @@ describe("the D1 trace", () => {
       },
       () => db.prepare("SELECT 2 AS n").first(),
     );
-    expect(lines.filter((l) => !l.startsWith("[d1]="))).toEqual(["[d1] 1 @POST_/v1/shipments/{id}/pack SELECT 1 AS n", "[d1] 1 @unlabelled SELECT 2 AS n"]);
+    expect(lines.filter((l) => !l.startsWith("[d1]=") && !l.startsWith("[d1]~"))).toEqual([
+      "[d1] 1 @POST_/v1/shipments/{id}/pack SELECT 1 AS n",
+      "[d1] 1 @unlabelled SELECT 2 AS n",
+    ]);
   });
 
   it("serves drizzle, batches included", async () => {
@@ -49,10 +55,12 @@ describe("the D1 trace", () => {
     const db = drizzle(tracedD1(env.DB), { schema });
     const [stores, orders] = await db.batch([db.select({ id: schema.stores.id }).from(schema.stores).limit(1), db.select({ id: schema.orders.id }).from(schema.orders).limit(1)]);
     expect(Array.isArray(stores) && Array.isArray(orders)).toBe(true);
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(6);
     expect(lines.slice(2)).toEqual([
       expect.stringMatching(/^\[d1\]= \d+ @unlabelled select "id" from "stores"/),
+      expect.stringMatching(/^\[d1\]~ [\d.]+ @unlabelled select "id" from "stores"/),
       expect.stringMatching(/^\[d1\]= \d+ @unlabelled select "id" from "orders"/),
+      expect.stringMatching(/^\[d1\]~ [\d.]+ @unlabelled select "id" from "orders"/),
     ]);
     expect(lines[0]).toMatch(/^\[d1\] 2 @unlabelled select "id" from "stores" limit \?$/);
     expect(lines[1]).toMatch(/^\[d1\] \+ select "id" from "orders" limit \?$/);
