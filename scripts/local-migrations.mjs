@@ -67,6 +67,23 @@ function lockHeld(lock) {
 }
 
 /**
+ * Removes the templates of earlier migration sets (about 8 MB each), once a new one is built. Only those finished an
+ * hour ago or more: a start of another branch may still be copying a newer one.
+ */
+function pruneOldTemplates(current) {
+  const root = join(current, "..");
+  for (const name of readdirSync(root)) {
+    const other = join(root, name);
+    if (other === current || name.endsWith(".lock")) continue;
+    try {
+      if (Date.now() - statSync(join(other, "ready")).mtimeMs > 3_600_000) rmSync(other, { recursive: true, force: true });
+    } catch {
+      // not finished (no ready file): its builder, or the next start, deals with it
+    }
+  }
+}
+
+/**
  * The migrated template's state directory, built if it is not there yet. Servers starting at once build it once: the
  * first takes a lock (an atomic mkdir holding its pid) and the others wait for its `ready` file. A lock whose
  * process is gone (a start killed mid-build) is taken over.
@@ -100,6 +117,7 @@ async function migratedTemplate({ onSpawn, log }) {
       rmSync(dir, { recursive: true, force: true });
       await applyWithWrangler(dir, onSpawn);
       writeFileSync(ready, `${new Date().toISOString()}\n`);
+      pruneOldTemplates(dir);
       return dir;
     } finally {
       release();
