@@ -22,8 +22,8 @@ import { createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { d1Bindings } from "../scripts/d1-bindings.mjs";
-import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry } from "../scripts/wrangler.mjs";
+import { migrateLocal } from "../scripts/local-migrations.mjs";
+import { nodeBinary, ROOT, throwawayKeyArgs, wranglerEntry } from "../scripts/wrangler.mjs";
 
 const N = Number(process.env.BENCH_ORDERS || 300);
 const C = Number(process.env.BENCH_CONCURRENCY || 20);
@@ -66,10 +66,8 @@ overall.unref();
 
 // ---- the server ------------------------------------------------------------
 
-for (const binding of d1Bindings()) {
-  const mig = await runWrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", state]);
-  if (mig.code !== 0) throw new Error(`migrations of ${binding} failed:\n${mig.stdout}${mig.stderr}`);
-}
+// A fresh state directory: a copy of the migrated template (scripts/local-migrations.mjs), not three wrangler runs.
+await migrateLocal({ persistDir: state });
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
 dev = spawn(

@@ -7,9 +7,9 @@ import { rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
-import { d1Bindings } from "../scripts/d1-bindings.mjs";
+import { migrateLocal } from "../scripts/local-migrations.mjs";
 import { throwawayKeyArgs } from "../scripts/wrangler.mjs";
-import { freePort, HOST, ROOT, runWrangler, sleep, spawnWrangler, stopAll, waitReady } from "./lib/procs.mjs";
+import { freePort, HOST, ROOT, sleep, spawnWrangler, stopAll, waitReady } from "./lib/procs.mjs";
 
 const N = Number(process.env.AUDIT_ORDERS ?? 300);
 const CLIENTS = 16;
@@ -31,7 +31,7 @@ async function call(base, path, body) {
 async function main() {
   rmSync(STATE, { recursive: true, force: true });
   const logFile = `${STATE}.log`;
-  for (const binding of d1Bindings()) await runWrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", STATE], logFile);
+  await migrateLocal({ persistDir: STATE });
   const port = await freePort();
   const child = spawnWrangler(
     [

@@ -31,8 +31,9 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { parseArgs } from "node:util";
-import { d1Bindings, d1File } from "../scripts/d1-bindings.mjs";
-import { nodeBinary, ROOT, runWrangler, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
+import { d1File } from "../scripts/d1-bindings.mjs";
+import { migrateLocal } from "../scripts/local-migrations.mjs";
+import { nodeBinary, ROOT, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { prng } from "./lib/prng.mjs";
 
 const { values: args } = parseArgs({
@@ -466,10 +467,8 @@ async function explain(list) {
 
 try {
   const t0 = Date.now();
-  for (const binding of d1Bindings()) {
-    const r = await runWrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", state]);
-    if (r.code !== 0) throw new Error(`migrations of ${binding} failed:\n${r.stdout}\n${r.stderr}`);
-  }
+  // A fresh directory copies the migrated template; a reused one gets only its new migrations, through wrangler.
+  await migrateLocal({ persistDir: state });
   log(`migrations applied in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
   const tLoad = Date.now();
   const saved = join(dir, "loaded.json");

@@ -27,7 +27,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { d1Bindings, d1File } from "../scripts/d1-bindings.mjs";
+import { d1File } from "../scripts/d1-bindings.mjs";
+import { migrateLocal } from "../scripts/local-migrations.mjs";
 import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { generateOrders } from "./lib/generate-orders.mjs";
 
@@ -376,7 +377,8 @@ async function latency(base, name, path, n = REQUESTS) {
 
 try {
   const t0 = Date.now();
-  for (const binding of d1Bindings()) await wrangler(["d1", "migrations", "apply", binding, "--local"]);
+  // A fresh directory copies the migrated template; a reused one gets only its new migrations, through wrangler.
+  await migrateLocal({ persistDir: state });
   log("migrations applied");
   const loadedFile = join(dir, "loaded.json");
   let end;

@@ -22,7 +22,7 @@ import { createServer } from "node:net";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
-import { d1Bindings } from "../scripts/d1-bindings.mjs";
+import { migrateLocal } from "../scripts/local-migrations.mjs";
 import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { spawn } from "node:child_process";
 import { FIXTURES, SECRETS, SIGNED_HEADERS, secretVars } from "./lib/partners.mjs";
@@ -195,10 +195,7 @@ async function main() {
   const port = await freePort();
   const base = `http://${HOST}:${port}`;
   log(`migrations into ${state}`);
-  for (const binding of d1Bindings()) {
-    const migrated = await runWrangler(["d1", "migrations", "apply", binding, "--local", "--persist-to", state]);
-    if (migrated.code !== 0) throw new Error(`migrations of ${binding} failed:\n${migrated.stderr || migrated.stdout}`);
-  }
+  await migrateLocal({ persistDir: state });
   server = spawn(nodeBinary(), [wranglerEntry(), "dev", "--ip", HOST, "--port", String(port), "--persist-to", state, "--log-level", "warn", ...TRACKING_VARS], {
     cwd: ROOT,
     env: wranglerEnv({ CI: "true" }),
