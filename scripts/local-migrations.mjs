@@ -13,7 +13,7 @@
 // which of its migrations are applied. OMS_NO_MIGRATION_TEMPLATE=1 always migrates with wrangler.
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { d1Bindings } from "./d1-bindings.mjs";
 import { persistArgs, ROOT, runWrangler } from "./wrangler.mjs";
 
@@ -22,18 +22,22 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Where miniflare keeps local D1 databases under a state directory. */
 const d1Dir = (stateDir) => join(stateDir, "v3", "d1");
 
-/** Migrates every database wrangler.toml binds with wrangler, one call per database (wrangler's own order). */
-async function applyWithWrangler(persistDir, onSpawn) {
-  for (const binding of d1Bindings()) {
-    const r = await runWrangler(["d1", "migrations", "apply", binding, "--local", ...persistArgs(persistDir)], { onSpawn });
+/**
+ * Migrates every database a wrangler.toml binds with wrangler, one call per database (wrangler's own order). `config`:
+ * another checkout's wrangler.toml (the whole-order bench measures a ref's sources), its migrations beside it.
+ */
+async function applyWithWrangler(persistDir, onSpawn, config) {
+  for (const binding of d1Bindings(config)) {
+    const configArgs = config ? ["--config", config] : [];
+    const r = await runWrangler(["d1", "migrations", "apply", binding, "--local", ...configArgs, ...persistArgs(persistDir)], { onSpawn });
     if (r.code !== 0) throw new Error(`wrangler exited ${r.code ?? r.signal} migrating ${binding}\n${r.stdout}${r.stderr}`);
   }
 }
 
-/** The template's key: what the migrated files depend on. */
-export function templateKey() {
+/** The template's key: what the migrated files depend on (the sources at `root`: their migrations and wrangler.toml). */
+export function templateKey(root = ROOT) {
   const hash = createHash("sha256");
-  const dir = join(ROOT, "migrations");
+  const dir = join(root, "migrations");
   for (const name of readdirSync(dir)
     .filter((f) => f.endsWith(".sql"))
     .sort())
@@ -41,7 +45,7 @@ export function templateKey() {
       .update(`${name}\0`)
       .update(readFileSync(join(dir, name)))
       .update("\0");
-  hash.update(readFileSync(join(ROOT, "wrangler.toml")));
+  hash.update(readFileSync(join(root, "wrangler.toml")));
   hash.update(JSON.parse(readFileSync(join(ROOT, "node_modules/wrangler/package.json"), "utf8")).version);
   return hash.digest("hex").slice(0, 16);
 }
@@ -88,8 +92,8 @@ function pruneOldTemplates(current) {
  * first takes a lock (an atomic mkdir holding its pid) and the others wait for its `ready` file. A lock whose
  * process is gone (a start killed mid-build) is taken over.
  */
-async function migratedTemplate({ onSpawn, log }) {
-  const dir = join(ROOT, ".wrangler", "migrated", templateKey());
+async function migratedTemplate({ onSpawn, log, config }) {
+  const dir = join(ROOT, ".wrangler", "migrated", templateKey(config ? dirname(config) : ROOT));
   const ready = join(dir, "ready");
   const lock = `${dir}.lock`;
   mkdirSync(join(ROOT, ".wrangler", "migrated"), { recursive: true });
@@ -115,7 +119,7 @@ async function migratedTemplate({ onSpawn, log }) {
       writeFileSync(join(lock, "pid"), String(process.pid));
       if (existsSync(ready)) return dir;
       rmSync(dir, { recursive: true, force: true });
-      await applyWithWrangler(dir, onSpawn);
+      await applyWithWrangler(dir, onSpawn, config);
       writeFileSync(ready, `${new Date().toISOString()}\n`);
       pruneOldTemplates(dir);
       return dir;
@@ -127,16 +131,17 @@ async function migratedTemplate({ onSpawn, log }) {
 }
 
 /**
- * Brings the local databases under `persistDir` (null: wrangler's default, .wrangler/state) up to the migrations.
+ * Brings the local databases under `persistDir` (null: wrangler's default, .wrangler/state) up to the migrations
+ * (of `config`'s sources when given, else this checkout's).
  * Answers how: "template" (a fresh directory, copied) or "wrangler".
  */
-export async function migrateLocal({ persistDir, onSpawn, log }) {
+export async function migrateLocal({ persistDir, onSpawn, log, config }) {
   const stateDir = persistDir ?? join(ROOT, ".wrangler", "state");
   if (existsSync(d1Dir(stateDir)) || process.env.OMS_NO_MIGRATION_TEMPLATE === "1") {
-    await applyWithWrangler(persistDir, onSpawn);
+    await applyWithWrangler(persistDir, onSpawn, config);
     return "wrangler";
   }
-  const template = await migratedTemplate({ onSpawn, log });
+  const template = await migratedTemplate({ onSpawn, log, config });
   cpSync(d1Dir(template), d1Dir(stateDir), { recursive: true });
   return "template";
 }

@@ -3,8 +3,8 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { d1Bindings } from "../../scripts/d1-bindings.mjs";
-import { freePort, HOST, ROOT, runWrangler, spawnWrangler, waitReady } from "./procs.mjs";
+import { migrateLocal } from "../../scripts/local-migrations.mjs";
+import { freePort, HOST, ROOT, spawnWrangler, waitReady } from "./procs.mjs";
 
 /** Which code was measured: the commit, and whether the working tree differed from it. */
 export function sourceInfo(ref) {
@@ -61,8 +61,8 @@ export async function startServer({ stateDir, name, configArgs, devArgs = () => 
   const t0 = Date.now();
   // Every D1 database the measured config binds (a BENCH_REF from before sharding binds only DB).
   const config = configArgs[configArgs.indexOf("--config") + 1];
-  for (const binding of d1Bindings(configArgs.includes("--config") ? config : undefined))
-    await runWrangler(["d1", "migrations", "apply", binding, "--local", ...configArgs, "--persist-to", persist], logFile);
+  // A copy of the template migrated once for these sources (scripts/local-migrations.mjs), not a wrangler run per database.
+  await migrateLocal({ persistDir: persist, config: configArgs.includes("--config") ? config : undefined });
   const port = await freePort();
   const inspectorPort = await freePort();
   const base = `http://${HOST}:${port}`;
