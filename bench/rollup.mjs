@@ -351,7 +351,8 @@ async function rollUntilCaughtUp(base, upTo) {
     const f = JSON.parse((await get(base, "/v1/reports/freshness")).text);
     if (f.pending_buckets === 0 && f.as_of && Date.parse(f.as_of) >= upTo) {
       const result = { ms: Date.now() - started, runs, rollupMs };
-      // The log's lines of a cron's statements come before the cron's answer, so they are all in by now.
+      // A cron's statements log before its answer and the freshness read after it gives wrangler's log pipe time to
+      // pass them on; a line still in the pipe then would be dropped (the next run's count starts by emptying the log).
       if (args.trace) result.database = databaseTime(tracedSince());
       return result;
     }
