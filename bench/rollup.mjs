@@ -30,6 +30,7 @@ import { parseArgs } from "node:util";
 import { d1File } from "../scripts/d1-bindings.mjs";
 import { migrateLocal } from "../scripts/local-migrations.mjs";
 import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
+import { databaseTime } from "./lib/d1-trace.mjs";
 import { generateOrders } from "./lib/generate-orders.mjs";
 
 const { values: args } = parseArgs({
@@ -299,39 +300,6 @@ function tracedSince() {
   return text;
 }
 
-/**
- * With --trace: the database time of the rollup cron's statements in `text`, summed by statement (the `[d1]~` lines
- * of src/db/trace.ts), the top `top` of them.
- */
-function databaseTime(text, top = 12) {
-  const bySql = new Map();
-  let total = 0;
-  let statements = 0;
-  for (const line of text.split("\n")) {
-    const m = /\[d1\]~ ([\d.]+) @cron:(\S+) (.*)$/.exec(line);
-    if (!m || m[2] !== ROLLUP_CRON.replaceAll(" ", "_")) continue;
-    const ms = Number(m[1]);
-    const shape = m[3]
-      .replace(/'[^']*'/g, "?")
-      .replace(/\b\d{4,}\b/g, "N")
-      .slice(0, 140);
-    const seen = bySql.get(shape) ?? { ms: 0, n: 0 };
-    seen.ms += ms;
-    seen.n++;
-    bySql.set(shape, seen);
-    total += ms;
-    statements++;
-  }
-  return {
-    statements,
-    sql_ms: Math.round(total),
-    top: [...bySql]
-      .sort((a, b) => b[1].ms - a[1].ms)
-      .slice(0, top)
-      .map(([sql, n]) => ({ ms: Math.round(n.ms), n: n.n, sql })),
-  };
-}
-
 function printDatabaseTime(name, run, time) {
   console.log(`\n  ${name}: the rollup's runs ${run.rollupMs} ms; D1 reports ${time.sql_ms} ms of database time over ${time.statements} statements. Most:`);
   for (const s of time.top) console.log(`    ${String(s.ms).padStart(7)} ms ${String(s.n).padStart(5)}x  ${s.sql}`);
@@ -353,7 +321,7 @@ async function rollUntilCaughtUp(base, upTo) {
       const result = { ms: Date.now() - started, runs, rollupMs };
       // A cron's statements log before its answer and the freshness read after it gives wrangler's log pipe time to
       // pass them on; a line still in the pipe then would be dropped (the next run's count starts by emptying the log).
-      if (args.trace) result.database = databaseTime(tracedSince());
+      if (args.trace) result.database = databaseTime(tracedSince(), { entry: (e) => e === `cron:${ROLLUP_CRON.replaceAll(" ", "_")}` });
       return result;
     }
   }

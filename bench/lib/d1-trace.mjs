@@ -1,9 +1,39 @@
 // What an order costs the database, from the Worker's `[d1]` log lines (src/db/trace.ts, on with D1_TRACE=1):
 // round trips and statements per completed order, per entry (the route, queue, cron or order object stage that
-// ran them) and the statements run most often, per order.
+// ran them), the statements run most often, per order, and their time in the database.
 
 /** The statement's shape: its text without literal values. */
-const sqlShape = (sql) => sql.replace(/'[^']*'/g, "?").replace(/\b\d{4,}\b/g, "N");
+export const sqlShape = (sql) => sql.replace(/'[^']*'/g, "?").replace(/\b\d{4,}\b/g, "N");
+
+/**
+ * The time D1 reports in the database (the `[d1]~ <ms> @<entry> <sql>` lines) in `text`, of the entries `entry`
+ * accepts (default: all): in total, over how many statements, and the `top` statements that took most.
+ */
+export function databaseTime(text, { entry = () => true, top = 12 } = {}) {
+  const bySql = new Map();
+  let total = 0;
+  let statements = 0;
+  for (const line of text.split("\n")) {
+    const m = /\[d1\]~ ([\d.]+) @(\S+) (.*)$/.exec(line);
+    if (!m || !entry(m[2])) continue;
+    const ms = Number(m[1]);
+    const shape = sqlShape(m[3]).slice(0, 140);
+    const seen = bySql.get(shape) ?? { ms: 0, n: 0 };
+    seen.ms += ms;
+    seen.n++;
+    bySql.set(shape, seen);
+    total += ms;
+    statements++;
+  }
+  return {
+    statements,
+    sql_ms: Math.round(total),
+    top: [...bySql]
+      .sort((a, b) => b[1].ms - a[1].ms)
+      .slice(0, top)
+      .map(([sql, n]) => ({ ms: Math.round(n.ms), n: n.n, sql })),
+  };
+}
 
 /** Sums the trace lines of `text` over `orders` completed orders. */
 export function d1Trace(text, orders, { top = 25 } = {}) {
@@ -48,6 +78,7 @@ export function d1Trace(text, orders, { top = 25 } = {}) {
       .sort((a, b) => b[1].round_trips - a[1].round_trips)
       .map(([entry, n]) => ({ entry, round_trips_per_order: per(n.round_trips), statements_per_order: per(n.statements) })),
     answer_bytes_per_order: per(bytes),
+    database_ms_per_order: per(databaseTime(text).sql_ms),
     top_bytes: [...bytesBySql]
       .sort((a, b) => b[1].bytes - a[1].bytes)
       .slice(0, top)
@@ -60,7 +91,9 @@ export function d1Trace(text, orders, { top = 25 } = {}) {
 }
 
 export function printD1Trace(t) {
-  console.log(`\nD1 per completed order (D1_TRACE): ${t.round_trips_per_order} round trips, ${t.statements_per_order} statements. By entry (round trips / statements):`);
+  console.log(
+    `\nD1 per completed order (D1_TRACE): ${t.round_trips_per_order} round trips, ${t.statements_per_order} statements, ${t.database_ms_per_order} ms in the database. By entry (round trips / statements):`,
+  );
   for (const e of t.by_entry) console.log(`  ${String(e.round_trips_per_order).padStart(5)} ${String(e.statements_per_order).padStart(6)}  ${e.entry}`);
   console.log("Statements run most:");
   for (const s of t.top) console.log(`  ${String(s.per_order).padStart(5)}  ${s.sql.slice(0, 150)}`);

@@ -48,7 +48,7 @@ const shape = (sql: string) => {
  * format). The binding's transport (reading and parsing each answer) is a large part of a Worker's CPU, and it
  * grows with the bytes, so the bench sums them per statement.
  */
-function logBytes(result: unknown, sql: string, label: string) {
+function logAnswer(result: unknown, sql: string, label: string) {
   const rows = (result as { results?: unknown } | null)?.results ?? result;
   console.warn(`[d1]= ${rows == null ? 0 : JSON.stringify(rows).length} ${label} ${shape(sql)}`);
   // `[d1]~ <ms> @<entry> <sql>`: the time D1 says the statement took in the database (`meta.duration`), apart from the
@@ -65,7 +65,7 @@ function tracedStatement(stmt: D1PreparedStatement, sql: string, replica: boolea
       console.warn(`[d1] 1 ${entry(replica)} ${shape(sql)}${whole ? ` -- params ${JSON.stringify(params)}` : ""}`);
       const out = run(...a);
       const label = entry(replica);
-      if (out instanceof Promise) void out.then((r) => logBytes(r, sql, label)).catch(() => undefined);
+      if (out instanceof Promise) void out.then((r) => logAnswer(r, sql, label)).catch(() => undefined);
       return out;
     };
   return new Proxy(stmt, {
@@ -95,7 +95,7 @@ export function tracedD1<T extends Pick<D1Database, "prepare" | "batch">>(db: T,
           const out = target.batch(statements.map((s) => (s as unknown as Record<symbol, D1PreparedStatement | undefined>)[UNWRAP] ?? s));
           void out
             .then((results) => {
-              for (const [i, r] of results.entries()) logBytes(r, sqls[i] ?? "?", label);
+              for (const [i, r] of results.entries()) logAnswer(r, sqls[i] ?? "?", label);
             })
             .catch(() => undefined);
           return out;
