@@ -75,7 +75,7 @@ function lockHeld(lock) {
  * hour ago or more: a start of another branch may still be copying a newer one.
  */
 function pruneOldTemplates(current) {
-  const root = join(current, "..");
+  const root = dirname(current);
   for (const name of readdirSync(root)) {
     const other = join(root, name);
     if (other === current || name.endsWith(".lock")) continue;

@@ -9,7 +9,8 @@ import { startStandIn } from "../stand-in/server.mjs";
 import { readFileSync } from "node:fs";
 import { openSealed } from "../../scripts/open-sealed.mjs";
 import { DEMO_PASSWORD, DEMO_STAFF } from "../../scripts/seed.mjs";
-import { DEMO_KEYS, START_HOOK_TIMEOUT_MS, startServer } from "./server.mjs";
+import { startedForFile } from "./hooks.mjs";
+import { DEMO_KEYS, startServer } from "./server.mjs";
 
 const CHANNEL_KEY = DEMO_KEYS.find((k) => k.role === "channel").key;
 const AUDITOR_KEY = DEMO_KEYS.find((k) => k.role === "auditor").key;
@@ -39,25 +40,19 @@ let server;
 let api;
 let failed = false;
 
-let starting = null;
-before(
-  async () => {
-    starting = startServer();
-    server = await starting;
-    api = server.api;
+startedForFile(startServer, {
+  started: (s) => {
+    server = s;
+    api = s.api;
   },
-  { timeout: START_HOOK_TIMEOUT_MS },
-);
+  stop: async (s) => {
+    if (failed) console.log(`---- server output (last lines) ----\n${s.logTail(120)}`);
+    await s.stop();
+  },
+});
 
 afterEach((t) => {
   if (t.passed === false) failed = true;
-});
-
-after(async () => {
-  const server = await starting?.catch(() => null);
-  if (!server) return;
-  if (failed) console.log(`---- server output (last lines) ----\n${server.logTail(120)}`);
-  await server.stop();
 });
 
 async function createOrder(overrides = {}, key = CHANNEL_KEY, headers = {}) {

@@ -4,25 +4,17 @@
 // those. Without /usr/bin/chromium the journeys are skipped, unless
 // OMS_REQUIRE_BROWSER=1 (as in CI). Screenshots: test-artifacts/console/.
 import { readdirSync } from "node:fs";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { ctx, journeys, loadingModule } from "./console/harness.mjs";
 import { haveBrowser, startServerAndBrowser } from "./browser.mjs";
-import { START_HOOK_TIMEOUT_MS } from "./server.mjs";
+import { startedForFile } from "./hooks.mjs";
 
-let starting = null;
-before(
-  async () => {
-    if (!haveBrowser) return;
-    starting = startServerAndBrowser();
-    ({ server: ctx.server, browser: ctx.browser } = await starting);
+startedForFile(() => (haveBrowser ? startServerAndBrowser() : null), {
+  started: ({ server, browser }) => Object.assign(ctx, { server, browser }),
+  stop: async ({ server, browser }) => {
+    await browser.close();
+    await server.stop();
   },
-  { timeout: START_HOOK_TIMEOUT_MS },
-);
-
-after(async () => {
-  const started = await starting?.catch(() => null);
-  await started?.browser.close();
-  await started?.server.stop();
 });
 
 const only = process.env.CONSOLE_JOURNEYS?.split(",").map((s) => s.trim());

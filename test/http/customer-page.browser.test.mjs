@@ -7,9 +7,10 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import { haveBrowser, startServerAndBrowser } from "./browser.mjs";
-import { DEMO_KEYS, START_HOOK_TIMEOUT_MS } from "./server.mjs";
+import { startedForFile } from "./hooks.mjs";
+import { DEMO_KEYS } from "./server.mjs";
 
 const CHANNEL_KEY = DEMO_KEYS.find((k) => k.role === "channel").key;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -28,20 +29,15 @@ async function messageOf(orderId, template) {
   throw new Error(`no ${template} message for ${orderId}`);
 }
 
-let starting = null;
-before(
-  async () => {
-    if (!haveBrowser) return;
-    starting = startServerAndBrowser();
-    ({ server, browser } = await starting);
+startedForFile(() => (haveBrowser ? startServerAndBrowser() : null), {
+  started: (s) => {
+    server = s.server;
+    browser = s.browser;
   },
-  { timeout: START_HOOK_TIMEOUT_MS },
-);
-
-after(async () => {
-  const started = await starting?.catch(() => null);
-  await started?.browser.close();
-  await started?.server.stop();
+  stop: async (s) => {
+    await s.browser.close();
+    await s.server.stop();
+  },
 });
 
 test("a customer fixes their postcode on a phone and the order is confirmed", { skip: !haveBrowser && "no Chromium here", timeout: 120_000 }, async () => {

@@ -28,7 +28,8 @@ export function freePort() {
  * The timeout of a test file's `before` hook that starts its server: longer than startServer's own deadlines, so a
  * slow start fails there, with the server's output, and stops what it started. A hook that times out first does not
  * stop the start: its server would come up after the file's `after` hook ran and keep the test process alive (a CI
- * run sat that way until its deadline). The `after` hooks wait for a start still under way before stopping it.
+ * run sat that way until its deadline). `startedForFile` (hooks.mjs) waits for a start still under way before
+ * stopping it.
  */
 export const START_HOOK_TIMEOUT_MS = 900_000;
 
