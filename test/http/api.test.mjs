@@ -163,10 +163,16 @@ describe("orders through the demo keys", () => {
       ],
     );
 
+    // The store audits new orders from a queue, and on a fast machine the audit can land between these two requests:
+    // then only what an audit writes may differ (version, status and its reason and time, allowed events).
     const got = await api(`/v1/orders/${order.id}`, { key: CHANNEL_KEY });
     assert.equal(got.status, 200);
-    assert.equal(got.headers.get("etag"), '"1"');
-    assert.deepEqual(got.body, order);
+    assert.equal(got.headers.get("etag"), `"${got.body.version}"`);
+    const auditWrites = ["version", "status", "status_reason", "allowed_events", "updated_at", "held_at"];
+    const unaudited = (o) => Object.fromEntries(Object.entries(o).filter(([k]) => !auditWrites.includes(k)));
+    assert.deepEqual(unaudited(got.body), unaudited(order));
+    if (got.body.version === 1) assert.deepEqual(got.body, order);
+    else assert.ok(["received", "on_hold"].includes(got.body.status), got.body.status);
   });
 
   test("the demo auditor approves it (If-Match), the channel key may not", async () => {
