@@ -404,7 +404,9 @@ describe("pack scans in a batch", () => {
       expect((await scans(id, body, key)).status, role).toBe(403);
       expect((await scan(id, SKU.mug, key)).status, role).toBe(403);
     }
-    expect((await scans(id, body, otherFloor)).status).toBe(404);
+    const elsewhere = await scans(id, body, otherFloor);
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.body.detail).toBe("No such shipment");
     const packer = (await api("/v1/api-keys", { body: { name: "packer", role: "packer", store_ids: ["*"], warehouse_ids: [wh.id] } })).body.key;
     expect((await api(`/v1/shipments/${id}/intercept`, { body: { reason: "check the address" } })).status).toBe(200);
     const held = await scans(id, body, packer);

@@ -102,6 +102,8 @@ describe("a shared warehouse's floor, for a key of one store", () => {
     expect(get.status).toBe(404);
     const pick = await api(`/v1/waves/${wave.id}/picks`, { body: { item_id: b.itemId, scanned: sku, quantity: 1 }, key: floorA });
     expect(pick.status).toBe(404);
+    // The wave itself is not theirs (read in the pick's first round trip), not merely the line.
+    expect(pick.body.detail).toBe("No such wave");
     const list = await api(`/v1/waves?warehouse_id=${wh.id}&limit=100`, { key: floorA });
     expect(list.status).toBe(200);
     expect(list.body.data.map((w: any) => w.id)).not.toContain(wave.id);
@@ -142,6 +144,7 @@ describe("a shared warehouse's floor, for a key of one store", () => {
     const attempts: [string, string, unknown?][] = [
       ["GET", `/v1/shipments/${id}`],
       ["POST", `/v1/shipments/${id}/pack-scans`, { code: sku }],
+      ["POST", `/v1/shipments/${id}/pack-scans`, { scans: [{ code: sku }] }],
       ["POST", `/v1/shipments/${id}/pack`, { packages: [{ length_mm: 10, width_mm: 10, height_mm: 10, weight_grams: 5 }] }],
       ["POST", `/v1/shipments/${id}/intercept`, { reason: "not yours" }],
       ["POST", `/v1/shipments/${id}/interception/resolve`, { action: "release" }],

@@ -8,7 +8,7 @@
  * cancellation (which zeroes `reserved_qty`) fail whole instead of picking
  * released stock.
  */
-import { and, eq, inArray, or, sql } from "drizzle-orm";
+import { and, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, type Database, database } from "../db/client";
 import { inBatch, perDatabase } from "../db/prepared";
@@ -24,6 +24,7 @@ export type PickInput = { item_id: string; scanned: string; quantity: number; sh
 export type PickResult =
   | { ok: true; itemId: string; picked: number; short: number; remaining: number; waveStatus: "open" | "picked"; exceptionId: string | null }
   | { ok: false; code: "not_found" }
+  | { ok: false; code: "wave_not_found" }
   | { ok: false; code: "wrong_item" | "over_pick" | "item_cancelled" | "intercepted" | "nothing_to_pick" | "conflict" | "no_outbound_bin"; message: string };
 
 /**
@@ -56,16 +57,30 @@ const pickReads = perDatabase((db: Database) => {
   };
 });
 
-/** `stores` is the picker's store scope: a line of another store's shipment in a shared wave is not theirs to pick (reported as not found). */
+/**
+ * `wave`: the wave's id and the condition that keeps it to the picker's scope (the route's): it is read in the pick's
+ * first round trip, with the line, and a wave out of scope is `wave_not_found`. `stores` is the picker's store scope:
+ * a line of another store's shipment in a shared wave is not theirs to pick (reported as not found).
+ */
 export async function confirmPick(
   env: Env,
-  wave: typeof waves.$inferSelect,
+  { waveId, visible }: { waveId: string; visible: SQL | undefined },
   { input, worker, stores }: { input: PickInput; worker: string; stores: Principal["stores"] },
 ): Promise<PickResult> {
   const db = database(env);
   const reads = pickReads(db);
   const values = { itemId: input.item_id, scanned: input.scanned };
-  const [rows, catalogue, outbounds] = await db.batch([inBatch(reads.line, values), inBatch(reads.catalogue, values), inBatch(reads.outbound, values)]);
+  const [waveRows, rows, catalogue, outbounds] = await db.batch([
+    db
+      .select({ id: waves.id })
+      .from(waves)
+      .where(and(eq(waves.id, waveId), visible)),
+    inBatch(reads.line, values),
+    inBatch(reads.catalogue, values),
+    inBatch(reads.outbound, values),
+  ]);
+  const wave = waveRows[0];
+  if (!wave) return { ok: false, code: "wave_not_found" };
   const row = rows[0];
   if (!row || row.waveId !== wave.id || !seesStore({ stores }, row.storeId)) return { ok: false, code: "not_found" };
   const item = row.item;

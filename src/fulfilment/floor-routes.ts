@@ -49,6 +49,7 @@ import {
   WaveSummary,
 } from "./schemas";
 import { getShipment, shipmentById, shipmentByIdValues, type ShipmentRow } from "./shipment-queries";
+import { inBatch } from "../db/prepared";
 
 export const floorRoutes = new OpenAPIHono<AppEnv>();
 
@@ -72,11 +73,14 @@ function eventStoreScope(env: AppEnv["Bindings"], p: Principal) {
   return inArray(warehouseEvents.shipmentId, database(env).select({ id: shipments.id }).from(shipments).where(storeScope(p, shipments.storeId)));
 }
 
+/** A wave the key may see: of its warehouses, and holding a shipment of its stores. */
+const waveVisible = (env: AppEnv["Bindings"], p: Principal) => and(warehouseScope(p, waves.warehouseId), waveStoreScope(env, p));
+
 async function waveOr404(env: AppEnv["Bindings"], p: Principal, id: string): Promise<WaveRow> {
   const w = await database(env)
     .select()
     .from(waves)
-    .where(and(eq(waves.id, id), warehouseScope(p, waves.warehouseId), waveStoreScope(env, p)))
+    .where(and(eq(waves.id, id), waveVisible(env, p)))
     .get();
   if (!w) throw notFound("wave");
   return w;
@@ -268,9 +272,11 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const wave = await waveOr404(c.env, p, c.req.valid("param").id);
+    // The wave is read with the line, in the pick's first round trip.
+    const wave = { waveId: c.req.valid("param").id, visible: waveVisible(c.env, p) };
     const r = await confirmPick(c.env, wave, { input: c.req.valid("json"), worker: p.id, stores: p.stores });
     if (!r.ok) {
+      if (r.code === "wave_not_found") throw notFound("wave");
       if (r.code === "not_found") throw validationFailed([{ field: "item_id", message: "is not a line of this wave" }]);
       throw refused(r);
     }
@@ -296,13 +302,17 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const s = await shipmentRowOr404(c.env, p, c.req.valid("param").id);
+    const id = c.req.valid("param").id;
     const body = c.req.valid("json");
     if (body.scans) {
-      const r = await scanBatchForPack(c.env, s, { scans: body.scans, worker: p.id });
+      // The shipment is read with its items, in the batch's first round trip.
+      const read = inBatch(shipmentById(database(c.env), p), shipmentByIdValues(p, id));
+      const r = await scanBatchForPack(c.env, { id, read }, { scans: body.scans, worker: p.id });
+      if (!r) throw notFound("shipment");
       if (!r.ok) throw refused(r);
       return c.json({ results: r.results, packed: r.packed, remaining: r.remaining }, 200);
     }
+    const s = await shipmentRowOr404(c.env, p, id);
     const r = await scanForPack(c.env, s, { input: { code: body.code!, duration_ms: body.duration_ms }, worker: p.id });
     if (!r.ok) throw refused(r);
     return c.json({ item_id: r.itemId, sku: r.sku, packed: r.packed, picked: r.picked, remaining: r.remaining }, 200);

@@ -16,7 +16,8 @@
 import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
-import { shipmentItems, warehouseEvents } from "../db/schema";
+import type { Item } from "../db/prepared";
+import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
 import { allScanned, notInShipment, packableItems, packableItemsQuery, packRefusal, scanForPack } from "./pack-shipment";
 import { catalogueForScans, skusFromCatalogue } from "./scan";
 import type { ShipmentRow } from "./shipment-queries";
@@ -35,17 +36,24 @@ const EVENTS_PER_INSERT = 12;
 const wrongItem = (code: string): ScanRefusal => ({ code: "wrong_item", detail: notInShipment(code) });
 const alreadyScanned = (sku: string): ScanRefusal => ({ code: "already_scanned", detail: allScanned(sku) });
 
+/**
+ * `shipment`: its id and the read of its row in the station's scope (the route's), which runs in the same round trip
+ * as the items and the catalogue. Null when that read does not find it.
+ */
 export async function scanBatchForPack(
   env: Env,
-  s: ShipmentRow,
+  shipment: { id: string; read: Item<ShipmentRow[]> },
   { scans, worker }: { scans: readonly Scan[]; worker: string },
-): Promise<BatchScanResult | { ok: false; code: string; message: string }> {
+): Promise<BatchScanResult | { ok: false; code: string; message: string } | null> {
+  const db = database(env);
+  // The shipment, its items and what each scanned code is in its store's catalogue, in one round trip.
+  const codes = [...new Set(scans.map((x) => x.code))];
+  const storeOfShipment = db.select({ id: shipments.storeId }).from(shipments).where(eq(shipments.id, shipment.id));
+  const [rows, items, ...catalogue] = await db.batch([shipment.read, packableItemsQuery(db, shipment.id), ...catalogueForScans(db, codes, storeOfShipment)]);
+  const s = rows[0];
+  if (!s) return null;
   const refusal = packRefusal(s);
   if (refusal) return refusal;
-  const db = database(env);
-  // The items and what each scanned code is in the store's catalogue, in one round trip.
-  const codes = [...new Set(scans.map((x) => x.code))];
-  const [items, ...catalogue] = await db.batch([packableItemsQuery(db, s.id), ...catalogueForScans(db, codes, s.storeId)]);
   const skuOf = skusFromCatalogue(
     codes,
     items.map((i) => i.sku),

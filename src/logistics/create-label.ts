@@ -21,7 +21,7 @@ import { adapterFor, type AdapterDeps } from "./carriers/adapter-for";
 import type { LabelAddress } from "./label-pdf";
 import { defaultCarrierPolicy } from "./default-carrier-policy";
 import { logisticsConfigFrom, logisticsConfigQuery } from "./load-logistics-config";
-import { rematchTrackingEvents } from "./rematch-tracking-events";
+import { rematchTrackingEvents, waitingForLabelQuery } from "./rematch-tracking-events";
 import { toBase64 } from "./webhooks/signatures";
 
 export type TrackingRow = typeof shipmentTracking.$inferSelect;
@@ -147,8 +147,9 @@ export async function createLabel(
   };
   // NULL unless this batch's update labelled the shipment: the NOT NULL key then fails the batch.
   const mine = sql`(SELECT ${shipments.id} FROM ${shipments} WHERE ${shipments.id} = ${s.id} AND ${shipments.status} = 'labelled' AND ${shipments.updatedAt} = ${now} AND ${shipments.carrier} = ${carrier.code})`;
+  let waiting: { id: string }[];
   try {
-    await db.batch([
+    const written = await db.batch([
       moveShipments(db, { event: "label", where: eq(shipments.id, s.id), set: { carrier: carrier.code }, now }),
       db.insert(shipmentTracking).values({ ...row, shipmentId: mine }),
       db.insert(shipmentLabels).values({ shipmentId: mine, contentType: "application/pdf", data: toBase64(label.label), createdAt: now }),
@@ -158,14 +159,16 @@ export async function createLabel(
         sql`SELECT ${sqlLedgerId}, ${s.storeId}, ${s.orderId}, 'shipping_cost', ${-row.rateAmount}, ${currency}, ${row.trackingNumber}, NULL, NULL, 'label',
           ${`label:${s.id}:${row.trackingNumber}`}, NULL, ${p.id}, ${now} WHERE ${mine} IS NOT NULL`,
       ),
+      // Partners may have reported this parcel before we recorded its label: read in this batch, after the label.
+      waitingForLabelQuery(db, row.trackingNumber, now),
     ]);
+    waiting = written.at(-1) as { id: string }[];
   } catch (err) {
     if (!constraintFailed(err, "shipment_tracking") && !constraintFailed(err, "shipment_labels")) throw err;
     const cancelled = await adapter.cancel(label.carrierRef);
     if (!cancelled.ok) console.error(`label ${label.trackingNumber} for ${s.id} was bought but not recorded, and cancelling it failed: ${cancelled.message}`);
     return { ok: false, code: "conflict", message: "the shipment changed while the label was bought (intercepted or labelled by someone else); the label was cancelled" };
   }
-  // Partners may have reported this parcel before we recorded its label.
-  await rematchTrackingEvents(env, row.trackingNumber, { now });
+  if (waiting.length) await rematchTrackingEvents(env, row.trackingNumber, { now, waiting });
   return { ok: true, tracking: row };
 }

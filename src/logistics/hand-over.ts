@@ -12,7 +12,7 @@
  * handover is recorded as it happened, stock and all, with a `recall`
  * exception so that someone gets it back.
  */
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, database, nonEmpty } from "../db/client";
 import { inBatch, perDatabase } from "../db/prepared";
@@ -78,7 +78,11 @@ const handoverReads = perDatabase((db: Database) => {
   };
 });
 
-export async function handOver(env: Env, shipmentId: string, options: { actor: string; late?: boolean }): Promise<HandOverResult> {
+/**
+ * `visible`: the caller's scope over shipments (a person's handover), read with the rest: a shipment outside it is
+ * `not_found`. A carrier's late handover has none.
+ */
+export async function handOver(env: Env, shipmentId: string, options: { actor: string; late?: boolean; visible?: SQL | undefined }): Promise<HandOverResult> {
   const { actor } = options;
   const db = database(env);
   const q = handoverReads(db);
@@ -88,18 +92,22 @@ export async function handOver(env: Env, shipmentId: string, options: { actor: s
     .select({ id: bins.id })
     .from(bins)
     .where(and(eq(bins.warehouseId, sql`(SELECT ${shipments.warehouseId} FROM ${shipments} WHERE ${shipments.id} = ${shipmentId})`), eq(bins.kind, "outbound")));
-  const [rows, trackingRows, bySku, levels, orderItems, own] = await db.batch([
+  const [rows, trackingRows, bySku, levels, orderItems, own, seen] = await db.batch([
     inBatch(q.shipment, v),
     inBatch(q.tracking, v),
     inBatch(q.bySku, v),
     inBatch(q.levels, v),
     inBatch(q.orderItems, v),
     inBatch(q.own, v),
+    db
+      .select({ id: shipments.id })
+      .from(shipments)
+      .where(and(eq(shipments.id, shipmentId), options.visible)),
   ]);
   const orderIds = ordersFrom(orderItems, own);
   const s = rows[0];
   const tr = trackingRows[0];
-  if (!s) return { ok: false, code: "not_found" };
+  if (!s || !seen[0]) return { ok: false, code: "not_found" };
   const late = options.late === true && s.status === "intercepted" && s.interceptedFrom === "labelled";
   if (s.status === "intercepted" && !late) return { ok: false, code: "intercepted", message: `the shipment was intercepted: ${s.interceptReason ?? "no reason given"}` };
   if (tr?.handedOverAt != null || handedOver(s.status)) {

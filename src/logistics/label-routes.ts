@@ -154,13 +154,8 @@ labelRoutes.openapi(
   async (c) => {
     const id = c.req.valid("param").id;
     const p = c.get("principal");
-    const visible = await database(c.env)
-      .select({ id: shipments.id })
-      .from(shipments)
-      .where(and(eq(shipments.id, id), shipmentScope(p)))
-      .get();
-    if (!visible) throw notFound("shipment");
-    const r = await handOver(c.env, id, { actor: p.id });
+    // The key's scope is read with the handover's own reads: a shipment it may not see is a 404.
+    const r = await handOver(c.env, id, { actor: p.id, visible: shipmentScope(p) });
     if (r.ok) return c.json({ shipment_id: id, status: "shipped" as const, handed_over_at: iso(r.handedOverAt), orders_shipped: r.ordersShipped }, 200);
     if (r.code === "not_found") throw notFound("shipment");
     throw new ApiError(409, r.code, "Not handed over", r.message);

@@ -11,7 +11,7 @@
  */
 import { and, eq, gt } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { database, nonEmpty } from "../db/client";
+import { type Database, database, nonEmpty } from "../db/client";
 import { outbox, trackingEvents } from "../db/schema";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
@@ -21,14 +21,22 @@ import { TRACKING_RECEIVED } from "./ingest-tracking-event";
 
 export const REMATCH_WINDOW_MS = 2 * 86_400_000;
 
-export async function rematchTrackingEvents(env: Env, trackingNumber: string, { now = Date.now() }: { now?: number } = {}): Promise<number> {
-  const db = database(env);
-  const waiting = await db
+/** The recent unmatched events of a tracking number: a label's write batch ends with it, so a label with none costs no round trip more. */
+export const waitingForLabelQuery = (db: Database, trackingNumber: string, now: number) =>
+  db
     .select({ id: trackingEvents.id })
     .from(trackingEvents)
     .where(and(eq(trackingEvents.trackingNumber, trackingNumber), eq(trackingEvents.outcome, "unmatched"), gt(trackingEvents.receivedAt, now - REMATCH_WINDOW_MS)))
-    .limit(50)
-    .all();
+    .limit(50);
+
+/** `waiting`: what `waitingForLabelQuery` found, when the caller read it already. */
+export async function rematchTrackingEvents(
+  env: Env,
+  trackingNumber: string,
+  { now = Date.now(), waiting: known }: { now?: number; waiting?: readonly { id: string }[] } = {},
+): Promise<number> {
+  const db = database(env);
+  const waiting = known ?? (await waitingForLabelQuery(db, trackingNumber, now).all());
   if (waiting.length === 0) return 0;
   const rows: OutboxRow[] = waiting.map((e) => ({
     id: newId("obx", now),
