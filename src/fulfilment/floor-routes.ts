@@ -48,7 +48,7 @@ import {
   WaveList,
   WaveSummary,
 } from "./schemas";
-import { getShipment, shipmentById, shipmentByIdValues, type ShipmentRow } from "./shipment-queries";
+import { getShipment, shipmentAnswer, shipmentById, shipmentByIdValues, type ShipmentRow } from "./shipment-queries";
 import { inBatch } from "../db/prepared";
 
 export const floorRoutes = new OpenAPIHono<AppEnv>();
@@ -333,14 +333,18 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const p = c.get("principal");
-    const packed = await actOnShipment(c.env, p, c.req.valid("param").id, async (s) => {
-      const visible = (wh: WarehouseRow) => seesWarehouse(p, wh.id) && servesAnyOf(wh.storeIds, p.stores);
-      const r = await packShipment(c.env, s, { visible, input: c.req.valid("json"), worker: p.id });
-      if ("errors" in r) throw validationFailed(r.errors);
-      if (!r.ok && r.code === "no_warehouse") throw notFound("warehouse");
-      return r;
-    });
-    return c.json(packed, 200);
+    const id = c.req.valid("param").id;
+    const db = database(c.env);
+    const visible = (wh: WarehouseRow) => seesWarehouse(p, wh.id) && servesAnyOf(wh.storeIds, p.stores);
+    // The shipment is read with what packing checks, and the answer with the pack's writes: two round trips.
+    const answer = shipmentAnswer(db, p, id);
+    const target = { id, read: inBatch(shipmentById(db, p), shipmentByIdValues(p, id)) };
+    const r = await packShipment(c.env, target, { visible, input: c.req.valid("json"), worker: p.id, answer: answer.reads });
+    if (!r) throw notFound("shipment");
+    if ("errors" in r) throw validationFailed(r.errors);
+    if (!r.ok && r.code === "no_warehouse") throw notFound("warehouse");
+    if (!r.ok) throw refused(r);
+    return c.json(answer.body(r.answer)!, 200);
   },
 );
 

@@ -12,6 +12,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database, type Database } from "../db/client";
+import type { Item } from "../db/prepared";
 import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents, warehouses } from "../db/schema";
 import { activePackageTypesQuery } from "../inventory/package-types";
 import type { WarehouseRow } from "../inventory/scope";
@@ -96,7 +97,7 @@ export async function scanForPack(
 
 export type PackInput = Omit<z.input<typeof PackBody>, "accept_short"> & { accept_short?: boolean | undefined };
 
-export type PackResult = { ok: true; expected: number; measured: number; tolerance: number } | Refusal | { ok: false; code: "invalid"; errors: FieldError[] };
+export type PackResult = { ok: true; expected: number; measured: number; tolerance: number; answer: unknown[] } | Refusal | { ok: false; code: "invalid"; errors: FieldError[] };
 
 /** A package as packed: its dimensions (given, or its type's) and its type's code and tare, if it has one. */
 type PackedPackage = { package_type?: string; tare_grams?: number; length_mm: number; width_mm: number; height_mm: number; weight_grams: number };
@@ -135,32 +136,43 @@ export function weightTolerance(expectedGrams: number, pct: number, grams: numbe
 }
 
 /**
- * Packs `s`. Everything it checks is read in one round trip (the warehouse's tolerance, the package types named,
- * the items, open exceptions and the catalogue weights of what is packed), and the write is one batch that also
- * reads back whether this pack is the one that committed. `visible` says whether the caller may see the
- * warehouse (a `no_warehouse` result when not, which the route answers as a 404, as for a warehouse that is gone).
+ * Packs the shipment `target.read` finds (the route's read of it in the caller's scope; null when it finds none).
+ * Everything it checks is read with it in one round trip (the warehouse's tolerance, the package types named, the
+ * items, open exceptions and the catalogue weights of what is packed, found through the shipment's own columns), and
+ * the write is one batch that also reads back whether this pack is the one that committed, then `answer` (the
+ * route's reads of the shipment as it now is, whose rows come back as `answer`). `visible` says whether the caller
+ * may see the warehouse (a `no_warehouse` result when not, which the route answers as a 404, as for a warehouse that
+ * is gone).
  */
 export async function packShipment(
   env: Env,
-  s: ShipmentRow,
-  { visible, input, worker }: { visible: (wh: WarehouseRow) => boolean; input: PackInput; worker: string },
-): Promise<PackResult> {
+  target: { id: string; read: Item<ShipmentRow[]> },
+  { visible, input, worker, answer = [] }: { visible: (wh: WarehouseRow) => boolean; input: PackInput; worker: string; answer?: readonly BatchItem<"sqlite">[] },
+): Promise<PackResult | null> {
   const db = database(env);
   const codes = [...new Set(input.packages.flatMap((p) => (p.package_type === undefined ? [] : [p.package_type])))].slice(0, 90);
-  const live = and(eq(shipmentItems.shipmentId, s.id), isNull(shipmentItems.cancelledAt));
-  const [whRows, typeRows, items, openExceptions, catalogue] = await db.batch([
-    db.select().from(warehouses).where(eq(warehouses.id, s.warehouseId)),
-    activePackageTypesQuery(db, s.warehouseId, codes),
-    packableItemsQuery(db, s.id),
+  const id = target.id;
+  const live = and(eq(shipmentItems.shipmentId, id), isNull(shipmentItems.cancelledAt));
+  const of = (column: typeof shipments.warehouseId | typeof shipments.storeId) => sql`(SELECT ${column} FROM ${shipments} WHERE ${shipments.id} = ${id})`;
+  const [sRows, whRows, typeRows, items, openExceptions, catalogue] = await db.batch([
+    target.read,
+    db
+      .select()
+      .from(warehouses)
+      .where(eq(warehouses.id, of(shipments.warehouseId))),
+    activePackageTypesQuery(db, of(shipments.warehouseId), codes),
+    packableItemsQuery(db, id),
     db
       .select({ id: fulfilmentExceptions.id })
       .from(fulfilmentExceptions)
-      .where(and(eq(fulfilmentExceptions.shipmentId, s.id), eq(fulfilmentExceptions.status, "open"))),
+      .where(and(eq(fulfilmentExceptions.shipmentId, id), eq(fulfilmentExceptions.status, "open"))),
     db
       .select({ sku: products.sku, weight: products.weightGrams })
       .from(products)
-      .where(and(eq(products.storeId, s.storeId), inArray(products.sku, db.selectDistinct({ sku: shipmentItems.sku }).from(shipmentItems).where(live)))),
+      .where(and(eq(products.storeId, of(shipments.storeId)), inArray(products.sku, db.selectDistinct({ sku: shipmentItems.sku }).from(shipmentItems).where(live)))),
   ]);
+  const s = sRows[0];
+  if (!s) return null;
   const wh = whRows[0];
   if (!wh || !visible(wh)) return { ok: false, code: "no_warehouse", message: "no such warehouse" };
   // Validation first: a package type this warehouse does not have is a bad request, whatever the shipment's state.
@@ -241,12 +253,13 @@ export async function packShipment(
         .where(and(eq(fulfilmentExceptions.shipmentId, s.id), eq(fulfilmentExceptions.status, "open"), packedNow)),
     );
   }
-  // Read back in the same batch, after the writes: whether this pack is the one that committed.
+  // Read back in the same batch, after the writes: whether this pack is the one that committed, then the answer.
   const results = await db.batch([
     ...(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]),
     db.select({ packedAt: shipments.packedAt }).from(shipments).where(eq(shipments.id, s.id)),
+    ...answer,
   ]);
-  const after = (results.at(-1) as { packedAt: number | null }[])[0];
+  const after = (results[statements.length] as { packedAt: number | null }[])[0];
   if (after?.packedAt !== now) return { ok: false, code: "conflict", message: "the shipment changed while packing (intercepted?); reload it" };
-  return { ok: true, expected, measured, tolerance };
+  return { ok: true, expected, measured, tolerance, answer: results.slice(statements.length + 1) };
 }

@@ -4,7 +4,7 @@
  */
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { chunk, type Database, database } from "../db/client";
-import { inBatch, perShape, type ScopeShape, scopedTo, scopeShape, scopeValues } from "../db/prepared";
+import { inBatch, type Item, perShape, type ScopeShape, scopedTo, scopeShape, scopeValues } from "../db/prepared";
 import { bins, fulfilmentExceptions, shipmentItems, shipments, shipmentTracking } from "../db/schema";
 import { storeScope, type Principal } from "../http/auth";
 import { validationFailed } from "../http/problem";
@@ -125,15 +125,31 @@ export async function withDetails(env: Env, rows: ShipmentRow[]) {
   return rows.map((r) => shipmentBody(r, d.get(r.id)!));
 }
 
-/** A shipment in the caller's scope with its details, in one round trip (the details are dropped if it is out of scope). */
+/**
+ * A shipment in the caller's scope with its details, as batch items: alone (getShipment), or at the end of an
+ * action's write batch, where they read what its writes left, so the action and its answer are one round trip.
+ * `body` builds the answer from their rows: null when the shipment is out of scope (its details are dropped).
+ */
+export function shipmentAnswer(db: Database, p: Principal, id: string) {
+  const reads: [Item<ShipmentRow[]>, ...DetailQueries] = [inBatch(shipmentById(db, p), shipmentByIdValues(p, id)), ...detailQueries(db, [id])];
+  return {
+    reads,
+    body(rows: readonly unknown[]) {
+      const [found, ...detailRows] = rows as [ShipmentRow[], ...DetailRows];
+      const row = found[0];
+      if (!row) return null;
+      const d = emptyDetails([id]);
+      addDetails(d, detailRows);
+      return shipmentBody(row, d.get(id)!);
+    },
+  };
+}
+
+/** A shipment in the caller's scope with its details, in one round trip. */
 export async function getShipment(env: Env, p: Principal, id: string) {
   const db = database(env);
-  const [rows, ...detailRows] = await db.batch([inBatch(shipmentById(db, p), shipmentByIdValues(p, id)), ...detailQueries(db, [id])]);
-  const row = rows[0];
-  if (!row) return null;
-  const d = emptyDetails([id]);
-  addDetails(d, detailRows);
-  return shipmentBody(row, d.get(id)!);
+  const answer = shipmentAnswer(db, p, id);
+  return answer.body(await db.batch(answer.reads));
 }
 
 /** The shipments holding an order's items (after a merge, that can be another order's shipment). */

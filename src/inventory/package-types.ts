@@ -5,7 +5,7 @@
  * weight the scale should show. Codes are unique per warehouse; a type is
  * retired (active: false), never deleted.
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, type SQLWrapper } from "drizzle-orm";
 import { constraintFailed, database, type Database } from "../db/client";
 import { packageTypes } from "../db/schema";
 import { newId } from "../lib/ids";
@@ -86,7 +86,7 @@ export async function updatePackageType(
 }
 
 /** The warehouse's active types among `codes` (for packing; no codes: no rows), for a caller's batch. */
-export function activePackageTypesQuery(db: Database, warehouseId: string, codes: readonly string[]) {
+export function activePackageTypesQuery(db: Database, warehouseId: string | SQLWrapper, codes: readonly string[]) {
   return db
     .select()
     .from(packageTypes)
