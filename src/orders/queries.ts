@@ -49,17 +49,21 @@ async function orderWithItsLines(db: Database, p: Principal, id: string) {
 /**
  * Customer contact is sealed at rest, so the search finds a customer by their
  * exact email or phone through the blind indexes, which are keyed per store:
- * one comparison per store the caller may see (the stores table is small).
+ * one (store, index) pair per store the caller may see (the stores table is small).
+ * The pairs are bound as one JSON value and matched as a row value against the
+ * (store_id, blind index) indexes: one parameter and a flat expression however many
+ * stores there are. As one OR term per store, a merchant with about 45 stores had
+ * passed D1's limits (100 bound parameters, an expression tree 100 deep) and the
+ * search failed.
  */
-async function contactMatches(env: Env, p: Principal, opts: { text: string; storeId?: string }): Promise<SQL[]> {
+async function contactMatches(env: Env, p: Principal, opts: { text: string; storeId?: string }): Promise<SQL> {
   const db = readDatabase(env);
   const storeIds = opts.storeId ? [opts.storeId] : p.stores !== "*" ? [...p.stores] : (await db.select({ id: stores.id }).from(stores).all()).map((s) => s.id);
-  const out: SQL[] = [];
-  for (const storeId of storeIds.slice(0, 200)) {
-    if (opts.text.includes("@")) out.push(and(eq(orders.storeId, storeId), eq(orders.customerEmailIndex, emailIndex(storeId, opts.text)))!);
-    else if (/\d/.test(opts.text)) out.push(and(eq(orders.storeId, storeId), eq(orders.customerPhoneIndex, phoneIndex(storeId, opts.text)))!);
-  }
-  return out;
+  const email = opts.text.includes("@");
+  if (!email && !/\d/.test(opts.text)) return sql`0`;
+  const pairs = storeIds.map((storeId) => [storeId, email ? emailIndex(storeId, opts.text) : phoneIndex(storeId, opts.text)]);
+  const column = email ? orders.customerEmailIndex : orders.customerPhoneIndex;
+  return sql`(${orders.storeId}, ${column}) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(${JSON.stringify(pairs)}))`;
 }
 
 const like = (col: AnyColumn | SQL, substring: string) => sql`${col} LIKE ${containsPattern(substring)} ESCAPE '\\'`;
@@ -84,15 +88,9 @@ async function searchFor(env: Env, p: Principal, text: string, storeId: string |
   return { where: terms.phone ? or(external, await contact(terms.substring))! : external, seeks: terms.trigrams };
 }
 
-/** The ids of the orders a contact search matches, as a subquery each of whose terms one index serves. */
-function contactOrders(env: Env, matches: SQL[]) {
-  return (
-    readDatabase(env)
-      .select({ id: orders.id })
-      .from(orders)
-      // No constant term beside the matches: SQLite serves an OR with one index per term only when every term has one.
-      .where(matches.length ? or(...matches) : sql`0`)
-  );
+/** The ids of the orders a contact search matches, as a subquery that one index serves (no other term beside it). */
+function contactOrders(env: Env, matches: SQL) {
+  return readDatabase(env).select({ id: orders.id }).from(orders).where(matches);
 }
 
 /** "19.9" at 2 decimals -> 1990; at 0 -> 19.9: a decimal typed in major units, in an order's minor units, exactly. */
@@ -147,10 +145,25 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
     // Ids sort by creation time, so "newest first" pages by id.
     after ? lt(c(orders.id), after) : undefined,
   );
-  const rows = await readDatabase(env)
+  const db = readDatabase(env);
+  // A search that seeks reads its matches and sorts them: thousands for text in many external ids. Sorting their ids
+  // alone, then reading the page's rows, halves that (20 -> 12.5 ms of database time for `100` at a million orders,
+  // bench/README.md): the sorter holds ids, not whole rows with their sealed contact.
+  const page = search?.seeks
+    ? inArray(
+        orders.id,
+        db
+          .select({ id: orders.id })
+          .from(orders)
+          .where(where)
+          .orderBy(desc(orders.id))
+          .limit(q.limit + 1),
+      )
+    : where;
+  const rows = await db
     .select()
     .from(orders)
-    .where(where)
+    .where(page)
     .orderBy(desc(orders.id))
     .limit(q.limit + 1)
     .all();
