@@ -52,9 +52,9 @@ async function orderWithItsLines(db: Database, p: Principal, id: string) {
  * one (store, index) pair per store the caller may see (the stores table is small).
  * The pairs are bound as one JSON value and matched as a row value against the
  * (store_id, blind index) indexes: one parameter and a flat expression however many
- * stores there are. As one OR term per store, a merchant with about 45 stores had
- * passed D1's limits (100 bound parameters, an expression tree 100 deep) and the
- * search failed.
+ * stores there are. As one OR term per store, a merchant with 47 stores or more
+ * passed D1's expression depth of 100 and the search failed (and past 200 stores
+ * the rest were left out).
  */
 async function contactMatches(env: Env, p: Principal, opts: { text: string; storeId?: string }): Promise<SQL> {
   const db = readDatabase(env);
