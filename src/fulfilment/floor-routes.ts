@@ -48,8 +48,7 @@ import {
   WaveList,
   WaveSummary,
 } from "./schemas";
-import { getShipment, shipmentAnswer, shipmentById, shipmentByIdValues, type ShipmentRow } from "./shipment-queries";
-import { inBatch } from "../db/prepared";
+import { getShipment, shipmentAnswer, shipmentById, shipmentByIdValues, shipmentRead, type ShipmentRow } from "./shipment-queries";
 
 export const floorRoutes = new OpenAPIHono<AppEnv>();
 
@@ -306,8 +305,7 @@ floorRoutes.openapi(
     const body = c.req.valid("json");
     if (body.scans) {
       // The shipment is read with its items, in the batch's first round trip.
-      const read = inBatch(shipmentById(database(c.env), p), shipmentByIdValues(p, id));
-      const r = await scanBatchForPack(c.env, { id, read }, { scans: body.scans, worker: p.id });
+      const r = await scanBatchForPack(c.env, { id, read: shipmentRead(database(c.env), p, id) }, { scans: body.scans, worker: p.id });
       if (!r) throw notFound("shipment");
       if (!r.ok) throw refused(r);
       return c.json({ results: r.results, packed: r.packed, remaining: r.remaining }, 200);
@@ -338,8 +336,7 @@ floorRoutes.openapi(
     const visible = (wh: WarehouseRow) => seesWarehouse(p, wh.id) && servesAnyOf(wh.storeIds, p.stores);
     // The shipment is read with what packing checks, and the answer with the pack's writes: two round trips.
     const answer = shipmentAnswer(db, p, id);
-    const target = { id, read: inBatch(shipmentById(db, p), shipmentByIdValues(p, id)) };
-    const r = await packShipment(c.env, target, { visible, input: c.req.valid("json"), worker: p.id, answer: answer.reads });
+    const r = await packShipment(c.env, { id, read: shipmentRead(db, p, id) }, { visible, input: c.req.valid("json"), worker: p.id, answer: answer.reads });
     if (!r) throw notFound("shipment");
     if ("errors" in r) throw validationFailed(r.errors);
     if (!r.ok && r.code === "no_warehouse") throw notFound("warehouse");

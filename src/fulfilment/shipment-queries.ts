@@ -35,6 +35,8 @@ export const shipmentByIdStatement = perShape((db: Database, shape: ScopeShape) 
 );
 export const shipmentById = (db: Database, p: Principal) => shipmentByIdStatement(db, scopeShape(p));
 export const shipmentByIdValues = (p: Principal, id: string) => ({ ...scopeValues(p), id });
+/** `shipmentById` as an item of `db.batch([...])`: the shipment read with an action's other reads, in one round trip. */
+export const shipmentRead = (db: Database, p: Principal, id: string): Item<ShipmentRow[]> => inBatch(shipmentById(db, p), shipmentByIdValues(p, id));
 
 type Detail = { items: (ShipmentItemRow & { bin: string })[]; openExceptions: number; trackingNumber: string | null };
 
@@ -131,7 +133,7 @@ export async function withDetails(env: Env, rows: ShipmentRow[]) {
  * `body` builds the answer from their rows: null when the shipment is out of scope (its details are dropped).
  */
 export function shipmentAnswer(db: Database, p: Principal, id: string) {
-  const reads: [Item<ShipmentRow[]>, ...DetailQueries] = [inBatch(shipmentById(db, p), shipmentByIdValues(p, id)), ...detailQueries(db, [id])];
+  const reads: [Item<ShipmentRow[]>, ...DetailQueries] = [shipmentRead(db, p, id), ...detailQueries(db, [id])];
   return {
     reads,
     body(rows: readonly unknown[]) {
