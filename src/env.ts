@@ -14,6 +14,7 @@
  */
 import type { Principal } from "./http/auth";
 import type { Database } from "./db/client";
+import type { OnShard } from "./db/shard";
 
 declare global {
   namespace Cloudflare {
@@ -37,6 +38,12 @@ type StringKeys = { [K in keyof Generated]: Generated[K] extends string ? K : ne
 /** The generated bindings, with every var and secret optional, as the code treats them. */
 export type Env = Omit<Generated, StringKeys> & Partial<Pick<Generated, StringKeys>>;
 
+/**
+ * The env of work that has chosen its database (src/db/shard.ts): what every route, consumer, cron job and order
+ * object passes down, and what `database()` takes.
+ */
+export type ShardEnv = OnShard<Env>;
+
 /** The body of every queue message: one outbox row. `id` is what consumers dedupe on. */
 export type OutboxMessage = {
   id: string;
@@ -47,7 +54,7 @@ export type OutboxMessage = {
 };
 
 export type AppEnv = {
-  Bindings: Env;
+  Bindings: ShardEnv;
   Variables: {
     principal: Principal;
     db: Database;

@@ -3,7 +3,7 @@ import { lt } from "drizzle-orm";
 import { database } from "./db/client";
 import { resealPii } from "./db/reseal-pii";
 import { authChallenges, consumedMessages, idempotencyKeys, sessions, userTokens } from "./db/schema";
-import type { Env } from "./env";
+import type { ShardEnv } from "./env";
 import { pruneEvents } from "./events/prune-events";
 import { IDEMPOTENCY_TTL_MS } from "./http/idempotency";
 
@@ -16,7 +16,7 @@ const RECEIPT_TTL_MS = 30 * 24 * 60 * 60 * 1000;
  */
 const STAFF_RECORD_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-export async function housekeeping(env: Env, now = Date.now()): Promise<void> {
+export async function housekeeping(env: ShardEnv, now = Date.now()): Promise<void> {
   const db = database(env);
   await db.batch([
     db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, now - IDEMPOTENCY_TTL_MS)),

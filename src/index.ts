@@ -8,7 +8,7 @@
 import { ROLLUP_CRON, runRollups } from "./analytics/run-rollups";
 import { CUSTOMER_CRON, syncCustomers } from "./customers/sync-customers";
 import { app } from "./app";
-import type { Env, OutboxMessage } from "./env";
+import type { Env, OutboxMessage, ShardEnv } from "./env";
 import { housekeeping } from "./housekeeping";
 import { archiveOrders } from "./orders/archive-orders";
 import { orderObject } from "./orders/order-object";
@@ -39,6 +39,7 @@ import { startDispatcher } from "./partner-webhooks/dispatcher-object";
 import { CHANNEL_STAGE, channelStage } from "./channels/channel-stage";
 import { channelHandlers } from "./channels/work-delivery";
 import { traceEntry } from "./db/trace";
+import { forEachShard, onShard, SHARD_ZERO } from "./db/shard";
 import { ERASE_ORDER_STAGE, eraseOrderStage } from "./customers/erase-order-stage";
 
 /** The stages of the order object, by the names their callers use. */
@@ -70,8 +71,8 @@ export const QUEUE_HANDLERS: HandlerTable = {
   ...purchaseOrderSendHandlers,
 };
 
-/** Cron expressions from wrangler.toml, and what each one runs. */
-export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<unknown>> = {
+/** Cron expressions from wrangler.toml, and what each one runs: on every shard, one after another (`forEachShard`). */
+export const CRONS: Record<string, (env: ShardEnv, scheduledTime: number) => Promise<unknown>> = {
   "* * * * *": (env, t) =>
     Promise.all([sweepOutbox(env, t), retryBackorders(env, t), planHandedOverPushes(env, { now: t }).then(() => sendDuePushes(env, { now: t })), startDispatcher(env)]),
   "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t)]),
@@ -83,13 +84,15 @@ export const CRONS: Record<string, (env: Env, scheduledTime: number) => Promise<
 };
 
 export default {
-  fetch: app.fetch,
+  // Every request runs on shard 0 until routes find their store's shard (docs/SHARDING.md section 9, step 5).
+  fetch: (request, env, ctx) => app.fetch(request, onShard(env, SHARD_ZERO), ctx),
 
+  // A batch runs on shard 0 until messages carry their store (step 6).
   async queue(batch, env, _ctx) {
     await traceEntry(
       env,
       () => `queue:${batch.queue}`,
-      () => consumeBatch(batch, env, QUEUE_HANDLERS),
+      () => consumeBatch(batch, onShard(env, SHARD_ZERO), QUEUE_HANDLERS),
     );
   },
 
@@ -102,7 +105,7 @@ export default {
     await traceEntry(
       env,
       () => `cron:${controller.cron}`,
-      () => job(env, controller.scheduledTime),
+      () => forEachShard(env, (onIt) => job(onIt, controller.scheduledTime)),
     );
   },
 } satisfies ExportedHandler<Env, OutboxMessage>;

@@ -4,7 +4,8 @@
  * order intake does not. The log is read filtered, a page at a time, within
  * the reader's stores, and exported as CSV.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it, vi } from "vitest";
 import { database } from "../src/db/client";
 import { activityLog } from "../src/db/schema";

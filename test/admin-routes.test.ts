@@ -1,5 +1,5 @@
 /** Stores, products and API keys: what a merchant needs to set up without touching the database. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { api, createOrder, createProduct, createStore, unique } from "./helpers";
 

@@ -5,7 +5,7 @@
  * requests and completion never race.
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { api, createKey, createOrder, createStore, transition, unique } from "./helpers";
 import { mintLink, openLink } from "./customer-visit";

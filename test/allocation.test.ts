@@ -4,7 +4,7 @@
  * shipments, ship-complete preference, backorders and their retry, release
  * on cancel, the dry run, and the policy's own routes.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import type { OutboxMessage } from "../src/env";

@@ -5,7 +5,7 @@
  * audit-findings, carriers, skus, orders} as JSON and CSV and compared with
  * plain SQL over the raw tables; bad input, refused roles, store isolation.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateOrders } from "../bench/lib/generate-orders.mjs";
 import { fromMinor, toMinor } from "../src/lib/money";

@@ -3,7 +3,7 @@
  * made through the API and generated history, rolled up, then read back as
  * JSON pages and CSV, with bad input, refused roles and store isolation.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateOrders } from "../bench/lib/generate-orders.mjs";
 import { localDay } from "../src/analytics/time-zones";

@@ -4,7 +4,7 @@
  * it again, late or concurrently changes nothing; a full rebuild gives the
  * same rows; a store's time zone or SLA change rebuilds that store.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { asOf, generateOrders, type GeneratedOrder } from "../bench/lib/generate-orders.mjs";
 import { applyStoreConfigs } from "../src/analytics/apply-store-config";

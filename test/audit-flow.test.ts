@@ -4,7 +4,7 @@
  * work the review queue, and every decision is on the record.
  */
 import { runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { consumeMessage } from "../src/outbox/consume";
 import { QUEUE_HANDLERS } from "../src/index";

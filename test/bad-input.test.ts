@@ -3,7 +3,8 @@
  * problem+json, before anything is written; and no 5xx ever follows a write
  * that committed.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../src/http/body";
 import { countStock } from "../src/inventory/count-stock";

@@ -4,7 +4,8 @@
  * signs (WebCrypto here, independently of src/), posting to the channel
  * webhook endpoint and waiting for the queue to work a delivery.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { expect, vi } from "vitest";
 import { api, createStore } from "./helpers";
 import { bytes, fixture, text } from "./logistics-helpers";

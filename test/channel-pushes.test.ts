@@ -6,7 +6,7 @@
  * once; a refusal stops and is shown until someone retries it; our
  * cancellations are pushed, the platform's own are not echoed back.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { planHandedOverPushes } from "../src/channels/push-plan";

@@ -5,7 +5,7 @@
  * what it did. The take-in is injected here (its own tests are the intake's);
  * the platform, the network, D1 and the queue are real.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import type { PlatformConnection, PlatformOrder } from "../src/channels/platforms/platform";

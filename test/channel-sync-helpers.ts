@@ -1,5 +1,5 @@
 /** Test helpers for channels: a connection pointed at a fresh stand-in Shopify scope, its orders, and reading what the stand-in recorded. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { inject } from "vitest";
 import { database } from "../src/db/client";
 import { type ChannelPushes, channelConnections, channelOrders } from "../src/db/schema";

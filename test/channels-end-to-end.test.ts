@@ -6,7 +6,7 @@
  * signatures checked with the published `standardwebhooks` package. And the
  * webhook a shop never sent: reconciliation finds the order.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { Webhook } from "standardwebhooks";
 import { describe, expect, inject, it, vi } from "vitest";
 import { reconcileChannels } from "../src/channels/reconcile";

@@ -4,7 +4,7 @@
  * change wins per version, and the event log stays gapless and agrees with
  * the order row.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createOrder, createStore, transition } from "./helpers";
 

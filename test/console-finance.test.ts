@@ -6,7 +6,8 @@
  * and the 403 page for a direct request without the permission. Both
  * languages.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createOrder, createProduct, createStore, unique } from "./helpers";
 import { flashOf, openPage, type Page, postForm, signedIn, textOf } from "./console-helpers";

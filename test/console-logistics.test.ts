@@ -10,7 +10,7 @@ import { api, createStore, unique } from "./helpers";
 import { openPage, postForm, signedIn, textOf, flashOf } from "./console-helpers";
 import { packedOrder } from "./logistics-helpers";
 import { count } from "./processing-helpers";
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { newId } from "../src/lib/ids";
 
 let store: { id: string };

@@ -4,7 +4,7 @@
  * settings the staff, positions, API keys and the activity log. Every
  * change is checked back through the API.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it, vi } from "vitest";
 import { database } from "../src/db/client";

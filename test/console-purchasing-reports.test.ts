@@ -5,7 +5,7 @@
  * cover, ageing), each as a page and a CSV. Suppliers, orders and receipts
  * are made through the API, so every figure below is worked out by hand.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { openPage, signedIn, textOf } from "./console-helpers";
 import { parseCsv } from "./csv-parse";

@@ -5,7 +5,7 @@
  * form's success and each kind of bad input (a 4xx page with the problem
  * beside its field, and nothing written), and both languages.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transport } from "../src/lib/outbound-transport";
 import { verify } from "../src/lib/standard-webhooks";

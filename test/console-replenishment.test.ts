@@ -9,7 +9,7 @@
  * Sales history is written as the daily rollup rows the API reads (as in
  * test/replenishment.test.ts): 28 days before today.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createProduct, createStore, unique } from "./helpers";
 import { flashOf, openPage, postForm, signedIn, textOf } from "./console-helpers";

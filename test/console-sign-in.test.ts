@@ -3,7 +3,7 @@
  * where each position lands, the language, signing out, and the refusals:
  * no session, a cross-site form, a missing CSRF token.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
 import { api } from "./helpers";

@@ -1,5 +1,5 @@
 /** Shared by the customers API and console tests. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { linkChangedOrders } from "../src/customers/link-orders";
 import { recountDirty } from "../src/customers/refresh-customers";
 import { unique } from "./helpers";

@@ -3,7 +3,7 @@
  * recorded message in the customer's language with a link to their order
  * page, however often the queue delivers it.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { consumeMessage } from "../src/outbox/consume";

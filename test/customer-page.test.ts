@@ -4,7 +4,8 @@
  * (`/o/order/<id>`); a customer whose order is held for its address corrects
  * it (or confirms it) there and the audit runs again at once.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { api, createKey, createProduct, createStore, orderBody, transition, unique } from "./helpers";
 import { mintLink, openLink } from "./customer-visit";

@@ -3,7 +3,7 @@
  * by email and phone; staff merge and unmerge without losing history;
  * privacy export and erasure that leave the books as they were; positions.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backfillLinks } from "../src/customers/link-orders";
 import { eraseCustomer } from "../src/customers/erase-customer";

@@ -8,7 +8,7 @@
  * session is served by the primary and a bookmark never makes a read wait), so that a replica behind a bookmark
  * waits for it, and what a lagging replica shows without one, are Cloudflare's to keep (docs/deployment.md).
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { openPage, postForm, signedIn } from "./console-helpers";
 import { mintLink, openLink } from "./customer-visit";

@@ -4,7 +4,7 @@
  * orders' external ids (a virtual table and its shadow tables, migrations/0037) is whole and empty, then follows
  * new orders again.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { resetDatabase } from "./databases";
 import { api, createOrder, createStore, unique } from "./helpers";

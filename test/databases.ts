@@ -6,7 +6,7 @@
 // three databases in every file cost about one to two seconds more per file on the 2-core machine (numbers in
 // docs/SHARDING.md, section 7). test/setup.ts resets every database that has been migrated, whichever file did it.
 import { applyD1Migrations } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 
 /** `[binding, database]` for every D1 binding of wrangler.toml, in its order (DB first). */
 export function d1Databases(): [string, D1Database][] {

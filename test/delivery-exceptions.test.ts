@@ -6,7 +6,7 @@
  * cron follows each store's setting; and people list and resolve exceptions.
  */
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { flagStaleTracking } from "../src/logistics/flag-stale-tracking";

@@ -4,7 +4,7 @@
  * hold like any held order); after allocation the address changes only with
  * the order's parcels stopped on the floor, and lines and amounts not at all.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
 import { allocateOrder, loadOrder } from "../src/fulfilment/allocate-order";

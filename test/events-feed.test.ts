@@ -4,7 +4,7 @@
  * change's own transaction; a poller pages through it in commit order with a
  * cursor that never skips; and the lists take `updated_since`.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { EVENT_TTL_MS, pruneEvents } from "../src/events/prune-events";
 import { api, createKey, createOrder, createStore, transition, unique } from "./helpers";

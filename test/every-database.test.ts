@@ -3,7 +3,7 @@
  * migration, so all of them have one schema; the directory's routing tables hold their keys; and the Worker still
  * reads and writes only `DB`.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { d1Databases, migrateEveryDatabase, resetDatabase } from "./databases";
 import { createOrder, createStore } from "./helpers";

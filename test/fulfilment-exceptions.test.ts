@@ -4,7 +4,8 @@
  * policy's `reroute_on_reject`, through the order's object, until the order
  * ships from its new shipments.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { transport } from "../src/fulfilment/dispatch-3pl";
 import { signedHeaders } from "../src/lib/standard-webhooks";

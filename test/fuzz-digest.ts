@@ -11,7 +11,7 @@
  * two updates that cancel out in a sum; a full hash of every row would see
  * those but costs a table scan with string building per request.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { fullTextTables } from "./databases";
 
 export type Digest = Record<string, string>;

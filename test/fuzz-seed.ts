@@ -5,7 +5,7 @@
  * service tasks, after-sales requests and open exceptions. Created in the
  * same order on every run, so a seed picks the same kinds of targets again.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { ROLES } from "../src/auth/roles";
 import { newId } from "../src/lib/ids";
 import type { Caller, Pools } from "./fuzz-requests";

@@ -5,7 +5,7 @@
  * order-level row add up exactly to the daily finance summary; a refold
  * counts nothing twice; finance reads it, the other positions do not.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createStore, expectInvalidQuery, unique } from "./helpers";
 import { freshTrackingNumber, labelDirectly, packShipment } from "./logistics-helpers";

@@ -1,5 +1,5 @@
 /** Cross-cutting HTTP behaviour: problem+json everywhere, 404/405, OpenAPI, pagination and filters, and no input that makes a 500. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTES } from "../src/http/route";
 import "../src/app";

@@ -3,7 +3,7 @@
  * adjustments, transfers and stocktakes, each a ledger movement; the ledger
  * recomputes to the levels; warehouse scope hides other warehouses.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { api, createKey, unique } from "./helpers";
 import { count, createBin, createWarehouse, createZone, ledgerOk, level, receive, stockedWarehouse } from "./processing-helpers";

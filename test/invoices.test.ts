@@ -1,5 +1,6 @@
 /** Invoices: one per accepted order, numbered per store without gaps, kept as issued, read as JSON and PDF. */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
 import { pdfFonts, pdfText } from "./pdf-helpers";

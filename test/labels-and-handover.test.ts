@@ -4,7 +4,7 @@
  * barcode that a real decoder reads, and handover: the shipment is shipped,
  * its goods leave OUTBOUND, and the order ships with its last parcel.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { BarcodeFormat, BitArray, Code128Reader, DecodeHintType } from "@zxing/library";
 import { decodePDFRawStream, PDFArray, PDFDocument, type PDFRawStream } from "pdf-lib";
 import { beforeAll, describe, expect, it } from "vitest";

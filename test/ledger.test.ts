@@ -3,7 +3,7 @@
  * step that made it (payment report, label, handover, after-sales refund),
  * once however often it is reported, exact in each currency's minor unit.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { packedOrder } from "./logistics-helpers";

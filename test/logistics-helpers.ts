@@ -3,7 +3,8 @@
  * signing as each partner signs (computed here with WebCrypto, independently
  * of src/), posting webhooks, and shipments brought to packed or labelled.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { newId } from "../src/lib/ids";
 import { allocatedOrder, stockedWarehouse, waitFor } from "./processing-helpers";
 import { api, unique } from "./helpers";

@@ -2,7 +2,7 @@
  * Merging shipments to the same customer and address before picking (by
  * hand, and by the store's hold-window policy), and undoing it.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { assertInBatch, assertionFailed } from "../src/db/assert";

@@ -4,7 +4,7 @@
  * old completed and cancelled orders are archived by a cron.
  */
 import { createExecutionContext, createScheduledController, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { api, createOrder, createStore, transition, unique } from "./helpers";

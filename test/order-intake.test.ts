@@ -1,5 +1,5 @@
 /** POST /v1/orders: canonical orders from any channel, money exact, retries safe, nothing half-written. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
 

@@ -6,7 +6,8 @@
  * scanning a parcel stopped at the dock) is booked with a recall exception;
  * an order with a service is delivered only when the work is done.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { transport } from "../src/fulfilment/dispatch-3pl";
 import { signedHeaders } from "../src/lib/standard-webhooks";

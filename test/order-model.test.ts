@@ -37,7 +37,8 @@
  * brought to their stage through the API; a label and a handover cost ~30-40 ms each).
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, inject, it } from "vitest";
 import type { OutboxMessage } from "../src/env";

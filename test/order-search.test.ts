@@ -4,7 +4,7 @@
  * through intake, edits, erasure and deletion, and store scope: a store-scoped reader never finds another store's
  * order through `q`.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { person, sync } from "./customer-helpers";
 import { api, createKey, createOrder, createStore, expectInvalidQuery, orderBody, unique } from "./helpers";

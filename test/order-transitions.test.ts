@@ -1,5 +1,5 @@
 /** POST /v1/orders/:id/transitions: every (state, event) pair through the real Durable Object and D1. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ORDER_EVENTS, ORDER_STATUSES, TRANSITIONS, allowedEvents, type OrderEvent, type OrderStatus } from "../src/orders/lifecycle";
 import { api, createOrder, createProduct, createStore, performServiceTasks, serviceTasksOf, transition } from "./helpers";

@@ -5,7 +5,8 @@
  * what is still owed.
  */
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { OutboxMessage } from "../src/env";
 import { newId } from "../src/lib/ids";

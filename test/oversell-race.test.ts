@@ -6,7 +6,7 @@
  * available units are reserved, every winning order got all of its units,
  * the losers are backordered and still approved, and the ledger agrees.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { allocateOrder } from "../src/fulfilment/allocate-order";
 import { api, createOrder, createStore, transition, unique } from "./helpers";

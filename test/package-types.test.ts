@@ -3,7 +3,7 @@
  * managed by admins, read by the floor; packing names each package's type,
  * and the scale is expected to show the goods plus the packaging.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createProduct, createStore, unique } from "./helpers";
 import { allocatedOrder, count, createBin, createWarehouse, line, receive } from "./processing-helpers";

@@ -9,7 +9,7 @@
  * the test on the real clock; claims keep the two from sending one attempt
  * twice, so the assertions hold whichever of them sends.)
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { DISABLE_AFTER_MS, dispatchWebhooks, RETRY_DELAYS_MS } from "../src/partner-webhooks/dispatch";

@@ -4,7 +4,8 @@
  * every way a forged or stale answer is refused. These run
  * @simplewebauthn/server inside workerd, as production does.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../src/db/client";

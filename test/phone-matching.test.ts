@@ -4,7 +4,7 @@
  * destination country; masked receiver numbers of Chinese marketplaces are
  * valid and keep their extension.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { resealPii } from "../src/db/reseal-pii";
 import { api, createProduct, createStore, orderBody, unique } from "./helpers";

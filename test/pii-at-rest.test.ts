@@ -7,7 +7,8 @@
  * sealed; duplicate detection finds one customer across phone formats
  * through the blind index.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { resealPii } from "../src/db/reseal-pii";
 import { emailIndex } from "../src/db/contact-index";

@@ -1,5 +1,5 @@
 /** Positions: built-in and custom, composing one, what it grants through keys and sessions, archiving, requiring two-factor. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { COMPOSABLE_PERMISSIONS, permissionsOf } from "../src/auth/roles";
 import { stageAfterFirstFactor } from "../src/staff/stage";

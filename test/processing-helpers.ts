@@ -1,5 +1,5 @@
 /** Helpers for the processing stage's tests: warehouses with bins and stock, approved and allocated orders. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { vi } from "vitest";
 import { api, createOrder, createStore, transition, unique } from "./helpers";
 

@@ -5,7 +5,8 @@
  * backorders allocated as soon as their stock is received.
  */
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { OutboxMessage } from "../src/env";
 import { QUEUE_HANDLERS } from "../src/index";

@@ -3,7 +3,7 @@
  * the 28 days before today), real stock, an open purchase order and a real
  * backorder: every number checked by hand in the comments.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createProduct, createStore, expectInvalidQuery, transition, unique } from "./helpers";
 import { createBin, createWarehouse, receive, waitFor } from "./processing-helpers";

@@ -3,7 +3,8 @@
  * permission gets a 403 problem; a role with it never does. The route list
  * comes from the app itself, so a new route without a sample here fails.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { createServiceTasks } from "../src/fulfilment/service-tasks";
 import { can, COMPOSABLE_PERMISSIONS, type Permission, permissionSet, permissionsOf, ROLES, type Role } from "../src/auth/roles";

@@ -1,6 +1,7 @@
 /** Rollup test data: generated orders written straight into D1, and the rollup cron driven to completion. */
 import { createExecutionContext, createScheduledController } from "cloudflare:test";
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { ROLLUP_CRON, ROLLUP_LAG_MS, runRollups } from "../src/analytics/run-rollups";
 import worker from "../src/index";
 import type { FactTable, GeneratedOrder } from "../bench/lib/generate-orders.mjs";

@@ -4,7 +4,7 @@
  * local day and hour with Intl on its own (not through src/analytics), and
  * the sums, percentiles and lists built in plain JS.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 
 type Order = Record<string, any>;
 type Event = { order_id: string; seq: number; type: string; from_status: string | null; to_status: string; actor: string; reason: string | null; created_at: number };

@@ -1,5 +1,5 @@
 /** A person's saved views (/v1/me/saved-views): theirs alone, named uniquely per page, at most 50. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { api, createKey, createStore } from "./helpers";
 import { asPerson, createUser, sessionFor } from "./staff-helpers";

@@ -4,7 +4,8 @@
  * nothing else; the same file twice (or twice at once) is one import; two
  * people resolving one line get one success.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { SHOPIFY_HEADER, stripeFile } from "./settlement-file.mjs";

@@ -6,7 +6,7 @@
  * or the stock ledger. Every shipment route answers the other store's
  * shipment as not found.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createStore, unique } from "./helpers";
 import { allocatedOrder, line, stockedWarehouse } from "./processing-helpers";

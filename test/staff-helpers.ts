@@ -4,7 +4,8 @@
  * routes (their own tests do that). `asPerson` calls the API as a browser
  * would: the session cookie, our Origin, and the CSRF token on writes.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { database } from "../src/db/client";
 import { sessions, users } from "../src/db/schema";
 import { newId, randomToken, sha256Hex } from "../src/lib/ids";

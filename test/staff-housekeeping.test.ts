@@ -2,7 +2,7 @@
  * The hourly housekeeping drops console sessions and emailed links a month
  * after they ended, and passkey challenges once they expire; live ones stay.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { housekeeping } from "../src/housekeeping";
 import { createUser, sessionFor } from "./staff-helpers";

@@ -1,5 +1,5 @@
 /** Accepting an invitation: sets the password, activates, signs in; a link works once, for 7 days, and only the newest. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { api, unique } from "./helpers";
 import { asPerson, cookieFrom, ORIGIN } from "./staff-helpers";

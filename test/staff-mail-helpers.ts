@@ -1,5 +1,5 @@
 /** The staff emails the local provider kept (src/staff/staff-mail.ts): where tests read invitation and reset links. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { and, desc, eq } from "drizzle-orm";
 import { database } from "../src/db/client";
 import { staffEmails } from "../src/db/schema";

@@ -1,5 +1,5 @@
 /** Password reset: the same answer for everyone, a one-hour single-use link, every session ended, the lockout cleared. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { api, unique } from "./helpers";
 import { asPerson, cookieFrom, createUser, ORIGIN, sessionFor } from "./staff-helpers";

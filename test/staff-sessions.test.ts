@@ -4,7 +4,8 @@
  * that renews this session and ends the others, deactivation, CSRF on every
  * cookie write, and keys refused the person's own routes.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../src/db/client";

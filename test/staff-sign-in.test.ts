@@ -4,7 +4,8 @@
  * progressive lockout per address (known or not), the per-address limit,
  * login CSRF, and bad bodies.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { database } from "../src/db/client";

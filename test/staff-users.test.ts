@@ -2,7 +2,7 @@
  * The users API: inviting, listing, changing and deactivating staff, as
  * admins with keys and as signed-in people; who may give whom what.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import { api, createKey, createStore, unique } from "./helpers";
 import { asPerson, createUser, sessionFor } from "./staff-helpers";

@@ -4,7 +4,8 @@
  * the 3PL accepts or rejects it and confirms shipment with packages and
  * tracking numbers through its signed inbound endpoint.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { OutboxMessage } from "../src/env";
 import { transport } from "../src/fulfilment/dispatch-3pl";

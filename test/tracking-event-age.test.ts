@@ -5,7 +5,7 @@
  * applied: a captured, validly signed request cannot be replayed months later.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index";
 import { fixture, rewrite, SECRETS, sign, trackingRows } from "./logistics-helpers";

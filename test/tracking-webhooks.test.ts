@@ -6,7 +6,7 @@
  * arrive in; unknown statuses become exceptions; the last parcel delivered
  * delivers the order through its Durable Object.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { easypost } from "../src/logistics/webhooks/easypost";
 import { shippo } from "../src/logistics/webhooks/shippo";
@@ -300,7 +300,7 @@ describe.each(PARTNERS)("%s signatures", (partner) => {
     config.carriers[0].adapter = { type: "http", endpoint: "https://carrier.example", key_secret: "CARRIER_KEY_TEST" };
     expect((await api(`/v1/stores/${store.id}/logistics`, { method: "PUT", body: config })).status).toBe(200);
     try {
-      const r = await createLabel(env as Env, shipmentId, { principal: principalOf("admin", "test"), input: {}, deps: { fetch } });
+      const r = await createLabel(env, shipmentId, { principal: principalOf("admin", "test"), input: {}, deps: { fetch } });
       expect(r.ok).toBe(true);
       await waitFor(async () => expect(await trackingRows("id = ?", early.body.id)).toMatchObject([{ outcome: "applied", shipment_id: shipmentId }]));
       expect(await shipmentStatus(shipmentId)).toMatchObject({ tracking_status: "in_transit" });

@@ -1,5 +1,5 @@
 /** Transfers between warehouses as stock in transit: sent, on order for the destination, received with their cost. */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createOrder, createProduct, createStore, transition, unique } from "./helpers";
 import { createBin, createWarehouse, ledgerOk, level, receive, waitFor } from "./processing-helpers";

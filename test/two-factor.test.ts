@@ -3,7 +3,8 @@
  * the second step of signing in, each code counting once even when sent
  * twice at the same moment, and positions that require it.
  */
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { eq } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";

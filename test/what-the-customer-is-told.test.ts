@@ -5,7 +5,7 @@
  * internal notes stay on the staff side: never in an email, never on the
  * order page.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { consumeMessage } from "../src/outbox/consume";
 import { QUEUE_HANDLERS } from "../src/index";

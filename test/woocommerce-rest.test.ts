@@ -4,7 +4,7 @@
  * how it pages, how failures come back, and what it pushed, as the shop
  * recorded it. Each test has its own scope.
  */
-import { env } from "cloudflare:workers";
+import { env } from "./shard-env";
 import { describe, expect, inject, it } from "vitest";
 import { woocommerce } from "../src/channels/platforms/woocommerce";
 import type { Http, PlatformConnection } from "../src/channels/platforms/platform";

@@ -7,7 +7,7 @@ import { and, desc, eq, gte, like, lt, or, type SQL } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
 import { database } from "../db/client";
 import { activityLog } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ActivityEntry, ActivityQuery } from "./schemas";
@@ -20,7 +20,7 @@ const CURSOR = /^\d{1,15}\|act_[0-9A-Z]{26}$/;
 /** `LIKE` with the prefix taken literally (`_` and `%` are common in our actions). */
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
-export async function listActivity(env: Env, p: Pick<Principal, "stores">, q: Query): Promise<{ data: z.infer<typeof ActivityEntry>[]; next_cursor: string | null }> {
+export async function listActivity(env: ShardEnv, p: Pick<Principal, "stores">, q: Query): Promise<{ data: z.infer<typeof ActivityEntry>[]; next_cursor: string | null }> {
   const after = cursorKey(q.cursor, (k) => CURSOR.test(k));
   const conditions: (SQL | undefined)[] = [
     storeScope(p, activityLog.storeId),
@@ -62,7 +62,7 @@ export function activityEntry(r: Row): z.infer<typeof ActivityEntry> {
 }
 
 /** Every matching row as CSV cells, a page at a time (for the streamed export). */
-export async function* activityCsvPages(env: Env, p: Pick<Principal, "stores">, q: Query): AsyncGenerator<unknown[][]> {
+export async function* activityCsvPages(env: ShardEnv, p: Pick<Principal, "stores">, q: Query): AsyncGenerator<unknown[][]> {
   let cursor: string | undefined;
   do {
     const page = await listActivity(env, p, { ...q, cursor, limit: 500 });

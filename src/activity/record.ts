@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { chunk, d1, database } from "../db/client";
 import { insertRows } from "../db/insert-rows";
 import { activityLog } from "../db/schema";
-import type { AppEnv, Env } from "../env";
+import type { AppEnv, ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { clientIp } from "../http/rate-limit";
 import { newId } from "../lib/ids";
@@ -48,7 +48,7 @@ export async function recordActivity(c: Context<AppEnv>, e: ActivityEntry): Prom
   await database(c.env).insert(activityLog).values(activityRow(c, e));
 }
 
-export async function recordActivityRows(env: Env, rows: ActivityRow[]): Promise<void> {
+export async function recordActivityRows(env: ShardEnv, rows: ActivityRow[]): Promise<void> {
   if (!rows.length) return;
   // 12 columns a row: 8 rows keep a statement under D1's 100 bound parameters. Prepared from cached SQL text
   // (src/db/insert-rows.ts): drizzle's builder made these inserts the most expensive statements of a whole order
@@ -81,7 +81,7 @@ const OWNER_GIVES_UP_MS = 5_000;
  * Whoever writes takes the whole buffer at once, so a row is written by one
  * owner only, even when a late one wakes after another took over.
  */
-export function queueActivityRows(env: Env, ctx: Pick<ExecutionContext, "waitUntil">, rows: ActivityRow[]): void {
+export function queueActivityRows(env: ShardEnv, ctx: Pick<ExecutionContext, "waitUntil">, rows: ActivityRow[]): void {
   const now = Date.now();
   const owner = waiting.length === 0 || now - ownedSince > OWNER_GIVES_UP_MS;
   waiting.push(...rows);

@@ -2,14 +2,14 @@
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { afterSalesRequests } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { toMinor } from "../lib/money";
 import { type AfterSalesResult, runAfterSales } from "./run-after-sales";
 import type { AfterSalesTransitionInput } from "./schemas";
 
 export async function decideAfterSales(
-  env: Env,
+  env: ShardEnv,
   requestId: string,
   opts: { principal: Principal; expectedVersion: number | null; body: AfterSalesTransitionInput },
 ): Promise<AfterSalesResult> {

@@ -2,13 +2,13 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { afterSalesRequests, orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ListAfterSalesFilter } from "./schemas";
 
 /** The order's requests, oldest first; null when the order is not visible. */
-export async function listOrderAfterSales(env: Env, orderId: string, opts: { principal: Principal }) {
+export async function listOrderAfterSales(env: ShardEnv, orderId: string, opts: { principal: Principal }) {
   const p = opts.principal;
   const db = database(env);
   const [order, rows] = await db.batch([
@@ -22,7 +22,7 @@ export async function listOrderAfterSales(env: Env, orderId: string, opts: { pri
 }
 
 /** Newest first, or oldest first (`sort=oldest`); `status=open,accepted` is support's work queue. */
-export async function listAfterSales(env: Env, p: Principal, q: ListAfterSalesFilter) {
+export async function listAfterSales(env: ShardEnv, p: Principal, q: ListAfterSalesFilter) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("as_"));
   const oldest = q.sort === "oldest";
   const rows = await database(env)
@@ -45,7 +45,7 @@ export async function listAfterSales(env: Env, p: Principal, q: ListAfterSalesFi
   return pageOf(rows, q.limit, (r) => r.id);
 }
 
-export async function getAfterSales(env: Env, p: Principal, id: string) {
+export async function getAfterSales(env: ShardEnv, p: Principal, id: string) {
   const r = await database(env).select().from(afterSalesRequests).where(eq(afterSalesRequests.id, id)).get();
   return !r || (p.stores !== "*" && !p.stores.includes(r.storeId)) ? null : r;
 }

@@ -10,7 +10,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { afterSalesRequests, orderLines, orders, stores as storeTable } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
 import type { OrderStatus } from "../orders/lifecycle";
@@ -58,7 +58,7 @@ const facts = (r: AfterSalesRow, currency: string) => ({
 });
 
 /** `stores`: the caller's scope; an order outside it is not found, before anything else is said about it. */
-export async function planAfterSales(env: Env, orderId: string, opts: { actor: string; stores: "*" | readonly string[]; action: AfterSalesAction }): Promise<AfterSalesPlan> {
+export async function planAfterSales(env: ShardEnv, orderId: string, opts: { actor: string; stores: "*" | readonly string[]; action: AfterSalesAction }): Promise<AfterSalesPlan> {
   const { actor, stores, action } = opts;
   const db = database(env);
   const [orderRows, lines, requests] = await db.batch([

@@ -6,7 +6,7 @@
  * request and the order's completion are serialized, and the object's
  * completion clock pauses while a request is open.
  */
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { orderStub } from "../orders/order-object";
 import type { ChangeResult, OrderStage } from "../orders/stage";
@@ -26,7 +26,7 @@ export const afterSalesStage: OrderStage<AfterSalesAction, AfterSalesRow, AfterS
 
 export type AfterSalesResult = ChangeResult<AfterSalesRow, AfterSalesRefusal>;
 
-export function runAfterSales(env: Env, orderId: string, opts: { actor: string; stores: Principal["stores"]; action: AfterSalesAction }): Promise<AfterSalesResult> {
+export function runAfterSales(env: ShardEnv, orderId: string, opts: { actor: string; stores: Principal["stores"]; action: AfterSalesAction }): Promise<AfterSalesResult> {
   const { actor, stores, action } = opts;
   return orderStub(env, orderId).change({ orderId, stage: AFTER_SALES_STAGE, input: action, actor, stores, expectedVersion: null }) as unknown as Promise<AfterSalesResult>;
 }

@@ -3,7 +3,7 @@ import type { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { stores, storeSlas } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 import { iso } from "../orders/serialize";
 import type { SlaBody, StoreSla } from "./schemas";
@@ -14,7 +14,7 @@ const minutes = (ms: number | null) => (ms === null ? null : Math.round(ms / MIN
 const ms = (min: number | null) => (min === null ? null : min * MINUTE_MS);
 
 /** The store's targets in minutes (the defaults until it sets its own); null when the store is not visible. */
-export async function getStoreSla(env: Env, p: Principal, storeId: string): Promise<z.infer<typeof StoreSla> | null> {
+export async function getStoreSla(env: ShardEnv, p: Principal, storeId: string): Promise<z.infer<typeof StoreSla> | null> {
   if (!seesStore(p, storeId)) return null;
   const db = database(env);
   const [store, row] = await db.batch([db.select({ id: stores.id }).from(stores).where(eq(stores.id, storeId)), db.select().from(storeSlas).where(eq(storeSlas.storeId, storeId))]);
@@ -32,7 +32,7 @@ export async function getStoreSla(env: Env, p: Principal, storeId: string): Prom
 }
 
 /** Replaces all four targets; the targets as stored, or null when the store is not visible. */
-export async function setStoreSla(env: Env, storeId: string, opts: { principal: Principal; targets: z.infer<typeof SlaBody> }): Promise<z.infer<typeof StoreSla> | null> {
+export async function setStoreSla(env: ShardEnv, storeId: string, opts: { principal: Principal; targets: z.infer<typeof SlaBody> }): Promise<z.infer<typeof StoreSla> | null> {
   const p = opts.principal;
   if (!(await getStoreSla(env, p, storeId))) return null;
   const b = opts.targets;

@@ -5,7 +5,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { fromMinor } from "../lib/money";
 import { listOrders } from "../orders/queries";
@@ -58,7 +58,7 @@ function customerCells(o: OrderRow, scope: ContactScope): unknown[] {
 
 const PAGE = 200;
 
-export async function* orderExportPages(env: Env, p: Principal, q: z.infer<typeof OrderExportQuery>) {
+export async function* orderExportPages(env: ShardEnv, p: Principal, q: z.infer<typeof OrderExportQuery>) {
   const zones = new Map<string, string>();
   let cursor: string | undefined;
   do {

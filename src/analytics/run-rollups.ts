@@ -12,7 +12,7 @@
  */
 import { sql } from "drizzle-orm";
 import { batch, first, statement } from "./d1";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { randomToken } from "../lib/ids";
 import { applyStoreConfigs } from "./apply-store-config";
 import { FOLDS } from "./folds";
@@ -57,7 +57,7 @@ async function pendingBuckets(d1: D1Database): Promise<number> {
   return (await first<{ n: number }>(d1, sql`SELECT COUNT(*) AS n FROM rollup_dirty`))?.n ?? 0;
 }
 
-export async function runRollups(env: Env, options: RollupOptions = {}): Promise<RollupRun> {
+export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Promise<RollupRun> {
   const d1 = binding(env);
   const started = Date.now();
   const deadline = started + (options.budgetMs ?? ROLLUP_BUDGET_MS);
@@ -114,7 +114,7 @@ export async function runRollups(env: Env, options: RollupOptions = {}): Promise
  * Drops every rollup row and rewinds the watermark: the following runs
  * recompute everything from raw data. Refused (false) while a run holds the lease.
  */
-export async function rebuildRollups(env: Env): Promise<boolean> {
+export async function rebuildRollups(env: ShardEnv): Promise<boolean> {
   const d1 = binding(env);
   const owner = randomToken(16);
   if (!(await acquireLease(d1, owner, Date.now()))) return false;

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNull } from "drizzle-orm";
 import { isRole, SINGLE_STORE_ROLES } from "../auth/roles";
 import { database } from "../db/client";
 import { apiKeys, positions, stores, warehouses } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { newId, randomToken, sha256Hex } from "../lib/ids";
@@ -16,7 +16,7 @@ export type KeyRow = typeof apiKeys.$inferSelect;
 
 export type CreateApiKeyResult = { ok: true; row: KeyRow; key: string } | { ok: false; code: "invalid"; errors: FieldError[] } | { ok: false; code: "forbidden"; message: string };
 
-export async function createApiKey(env: Env, body: CreateApiKeyInput, opts: { principal: Principal }): Promise<CreateApiKeyResult> {
+export async function createApiKey(env: ShardEnv, body: CreateApiKeyInput, opts: { principal: Principal }): Promise<CreateApiKeyResult> {
   const p = opts.principal;
   const invalid = (field: string, message: string): CreateApiKeyResult => ({ ok: false, code: "invalid", errors: [{ field, message }] });
   const storeIds = [...new Set(body.store_ids)];

@@ -2,13 +2,13 @@
 import { and, desc, isNull, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { apiKeys } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ListApiKeysFilter } from "./schemas";
 import { within } from "./scope";
 
-export async function listApiKeys(env: Env, p: Principal, q: ListApiKeysFilter) {
+export async function listApiKeys(env: ShardEnv, p: Principal, q: ListApiKeysFilter) {
   const after = cursorKey(q.cursor);
   const rows = await database(env)
     .select()

@@ -2,13 +2,13 @@
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { apiKeys } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { forgetKey, type Principal } from "../http/auth";
 import type { KeyRow } from "./create-api-key";
 import { within } from "./scope";
 
 /** The revoked key, or null when there is none the principal could have made. */
-export async function revokeApiKey(env: Env, id: string, opts: { principal: Principal }): Promise<KeyRow | null> {
+export async function revokeApiKey(env: ShardEnv, id: string, opts: { principal: Principal }): Promise<KeyRow | null> {
   const db = database(env);
   const existing = await db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
   if (!existing || !within(opts.principal, existing)) return null;

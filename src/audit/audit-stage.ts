@@ -6,7 +6,7 @@
  * the proposal like any other: an approval of a held order above the
  * store's threshold becomes two-level review's first check.
  */
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { orderStub } from "../orders/order-object";
 import type { ChangeResult, OrderStage, Scope } from "../orders/stage";
 import { type AuditPlan, planAudit } from "./run-audit";
@@ -36,7 +36,7 @@ export const auditStage: OrderStage<AuditInput, AuditSummary> = {
 
 /** Runs the store's audit rules on the order, through its object. */
 export function auditOrder(
-  env: Env,
+  env: ShardEnv,
   cmd: AuditInput & { orderId: string; actor: string; stores: Scope; mayDoFinanceCheck?: boolean; wholeOrder?: boolean },
 ): Promise<ChangeResult<AuditSummary>> {
   const { orderId, actor, stores, mayDoFinanceCheck, trigger, atVersion, wholeOrder } = cmd;

@@ -7,12 +7,12 @@
 import { inArray } from "drizzle-orm";
 import { chunk, database } from "../db/client";
 import { stores } from "../db/schema";
-import type { Env, OutboxMessage } from "../env";
+import type { OutboxMessage, ShardEnv } from "../env";
 import type { Handler } from "../outbox/consume";
 import { auditOrder } from "./audit-stage";
 
 /** Which of these stores audit new orders: one read for a queue batch's intake messages. */
-async function autoAuditOf(env: Env, storeIds: readonly string[]): Promise<Map<string, boolean>> {
+async function autoAuditOf(env: ShardEnv, storeIds: readonly string[]): Promise<Map<string, boolean>> {
   const ids = [...new Set(storeIds)];
   if (ids.length === 0) return new Map();
   const rows = (

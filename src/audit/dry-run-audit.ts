@@ -5,7 +5,7 @@
 import { asc, eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { orderLines, orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { buildOrder } from "../orders/build-order";
@@ -20,7 +20,7 @@ export type DryRunResult =
   | { ok: false; code: "order_not_found" | "store_not_found" }
   | { ok: false; code: "invalid"; errors: FieldError[] };
 
-export async function dryRunAudit(env: Env, body: DryRunInput, opts: { principal: Principal }): Promise<DryRunResult> {
+export async function dryRunAudit(env: ShardEnv, body: DryRunInput, opts: { principal: Principal }): Promise<DryRunResult> {
   const p = opts.principal;
   const db = database(env);
   let subject;

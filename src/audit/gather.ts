@@ -8,7 +8,7 @@ import { and, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
 import { blindIndex } from "../lib/pii-crypto";
 import { database } from "../db/client";
 import { auditRuleSets, blocklistEntries, orderLines, orders, products, stores } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { DEFAULT_RULES, normaliseRules, RULE_KINDS, type RuleConfig } from "./rule-set";
 import { legacyPhoneKey, normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
 import { availabilityFrom, availabilityQueries } from "../inventory/availability";
@@ -16,12 +16,12 @@ import { contentsKey, type AuditContext, type AuditOrder, type CatalogueFacts } 
 
 export type Gathered = { ctx: AuditContext; rules: RuleConfig[]; ruleSetVersion: number; autoAudit: boolean };
 
-export async function loadRules(env: Env, storeId: string): Promise<{ rules: RuleConfig[]; version: number }> {
+export async function loadRules(env: ShardEnv, storeId: string): Promise<{ rules: RuleConfig[]; version: number }> {
   const row = await database(env).select().from(auditRuleSets).where(eq(auditRuleSets.storeId, storeId)).get();
   return row ? { rules: normaliseRules(row.rules as never), version: row.version } : { rules: DEFAULT_RULES, version: 0 };
 }
 
-export async function gather(env: Env, { order, lines }: AuditOrder, { now = Date.now() }: { now?: number } = {}): Promise<Gathered> {
+export async function gather(env: ShardEnv, { order, lines }: AuditOrder, { now = Date.now() }: { now?: number } = {}): Promise<Gathered> {
   const db = database(env);
   const skus = [...new Set(lines.map((l) => l.sku))].slice(0, 90);
   const email = order.customerEmail ? normaliseEmail(order.customerEmail) : null;

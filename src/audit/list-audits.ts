@@ -2,10 +2,10 @@
 import { desc, eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { auditResults, orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 
-export async function listAudits(env: Env, orderId: string, opts: { principal: Principal }) {
+export async function listAudits(env: ShardEnv, orderId: string, opts: { principal: Principal }) {
   const db = database(env);
   const [order, results] = await db.batch([
     db.select({ storeId: orders.storeId }).from(orders).where(eq(orders.id, orderId)),

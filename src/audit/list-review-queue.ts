@@ -2,7 +2,7 @@
 import { and, eq, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import { liveClaimSql } from "../review/claims";
@@ -13,7 +13,7 @@ const QUEUE_KEY = /^(\d+):(ord_[0-9A-Z]{26})$/;
 /** A live claim on the queue's order (the queue holds only held orders; see src/review/claims.ts). */
 const liveClaimOf = (now: number, extra = sql``) => sql`FROM order_claims c WHERE c.order_id = ${orders.id} AND ${liveClaimSql(now, orders.approvedAt)} ${extra}`;
 
-export async function listReviewQueue(env: Env, p: Principal, q: ReviewQueueFilter, now = Date.now()) {
+export async function listReviewQueue(env: ShardEnv, p: Principal, q: ReviewQueueFilter, now = Date.now()) {
   const raw = cursorKey(q.cursor, (k) => QUEUE_KEY.test(k));
   const m = raw === undefined ? undefined : QUEUE_KEY.exec(raw);
   const heldAt = sql`coalesce(${orders.heldAt}, ${orders.createdAt})`;

@@ -3,7 +3,7 @@ import { and, asc, eq, gt } from "drizzle-orm";
 import { constraintFailed, database } from "../db/client";
 import { blocklistEntries } from "../db/schema";
 import { blindIndex } from "../lib/pii-crypto";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { cursorKey, pageOf } from "../http/pagination";
 import { newId } from "../lib/ids";
 import { normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
@@ -11,7 +11,7 @@ import type { NewBlockEntryInput } from "./schemas";
 
 export type BlockRow = typeof blocklistEntries.$inferSelect;
 
-export async function listBlocklist(env: Env, storeId: string, page: { cursor?: string; limit: number }) {
+export async function listBlocklist(env: ShardEnv, storeId: string, page: { cursor?: string; limit: number }) {
   const after = cursorKey(page.cursor);
   const rows = await database(env)
     .select()
@@ -29,7 +29,7 @@ export async function listBlocklist(env: Env, storeId: string, page: { cursor?: 
  * without case, spacing or punctuation.
  */
 export async function blockCustomer(
-  env: Env,
+  env: ShardEnv,
   storeId: string,
   opts: { entry: NewBlockEntryInput; actor: string },
 ): Promise<{ ok: true; row: BlockRow } | { ok: false; code: "already_blocked" }> {
@@ -58,7 +58,7 @@ export async function blockCustomer(
 }
 
 /** The removed entry, or null when the store has no such entry. */
-export async function unblockCustomer(env: Env, storeId: string, entryId: string): Promise<BlockRow | null> {
+export async function unblockCustomer(env: ShardEnv, storeId: string, entryId: string): Promise<BlockRow | null> {
   const [row] = await database(env)
     .delete(blocklistEntries)
     .where(and(eq(blocklistEntries.storeId, storeId), eq(blocklistEntries.id, entryId)))

@@ -8,7 +8,7 @@
  */
 import { database } from "../db/client";
 import { auditResults } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { outboxRowsFor } from "../outbox/topics";
 import { TRANSITIONS } from "../orders/lifecycle";
@@ -49,7 +49,7 @@ const summaryOf = (findings: readonly Finding[]) =>
     .slice(0, 500);
 
 export async function planAudit(
-  env: Env,
+  env: ShardEnv,
   subject: { order: OrderRow; lines: OrderLineRow[] },
   opts: { trigger: string; currentHolds: readonly string[] },
 ): Promise<(AuditPlan & { change: Proposal }) | { change: null; skipped: string }> {

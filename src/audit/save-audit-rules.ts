@@ -2,10 +2,10 @@
 import { sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { auditRuleSets } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { RuleConfig } from "./rule-set";
 
-export async function saveAuditRules(env: Env, storeId: string, opts: { rules: RuleConfig[]; actor: string }): Promise<{ version: number }> {
+export async function saveAuditRules(env: ShardEnv, storeId: string, opts: { rules: RuleConfig[]; actor: string }): Promise<{ version: number }> {
   const { rules, actor } = opts;
   const now = Date.now();
   const [row] = await database(env)

@@ -5,7 +5,7 @@
  * lifecycle table judges the hold like any other.
  */
 import type { CHANNEL_REASON_CODES } from "../audit/reason-codes";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { orderStub } from "../orders/order-object";
 import type { ChangeResult, FindingParams, OrderStage } from "../orders/stage";
 
@@ -26,7 +26,7 @@ export const channelStage: OrderStage<ChannelHold, null> = {
   },
 };
 
-export function holdForChannel(env: Env, orderId: string, opts: { actor: string; hold: ChannelHold }): Promise<ChangeResult<null>> {
+export function holdForChannel(env: ShardEnv, orderId: string, opts: { actor: string; hold: ChannelHold }): Promise<ChangeResult<null>> {
   return orderStub(env, orderId).change({ orderId, stage: CHANNEL_STAGE, input: opts.hold, actor: opts.actor, stores: "*", expectedVersion: null }) as unknown as Promise<
     ChangeResult<null>
   >;

@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { channelConnections } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { PlatformConnection } from "./platforms/platform";
 
 export type ConnectionRow = typeof channelConnections.$inferSelect;
@@ -29,7 +29,7 @@ export function platformConnection(row: ConnectionRow, now = Date.now()): Platfo
   };
 }
 
-export async function loadConnection(env: Env, id: string): Promise<{ row: ConnectionRow; connection: PlatformConnection } | null> {
+export async function loadConnection(env: ShardEnv, id: string): Promise<{ row: ConnectionRow; connection: PlatformConnection } | null> {
   const [row] = await database(env).select().from(channelConnections).where(eq(channelConnections.id, id)).limit(1);
   return row ? { row, connection: platformConnection(row) } : null;
 }

@@ -8,7 +8,7 @@ import { chunk, constraintFailed, database } from "../db/client";
 import { channelConnections, channelInbox, channelSkuMap } from "../db/schema";
 import type { ChannelPushes, PlatformFeeSchedule } from "../db/schema/channels";
 import { fromMinor, toMinor } from "../lib/money";
-import type { Env } from "../env";
+import type { Env, ShardEnv } from "../env";
 import { type Principal, seesStore, storeScope } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import { newId } from "../lib/ids";
@@ -53,7 +53,7 @@ export function connectionBody(env: Pick<Env, "PUBLIC_URL">, row: ConnectionRow,
   };
 }
 
-export async function createConnection(env: Env, input: CreateChannelConnectionInput): Promise<{ ok: true; row: ConnectionRow } | { ok: false; code: "unknown_store" }> {
+export async function createConnection(env: ShardEnv, input: CreateChannelConnectionInput): Promise<{ ok: true; row: ConnectionRow } | { ok: false; code: "unknown_store" }> {
   const now = Date.now();
   const row: ConnectionRow = {
     id: newId("chn", now),
@@ -83,12 +83,12 @@ export async function createConnection(env: Env, input: CreateChannelConnectionI
 }
 
 /** The connection if the caller's keys see its store; otherwise as if it did not exist. */
-export async function getConnection(env: Env, p: Pick<Principal, "stores">, id: string): Promise<ConnectionRow | null> {
+export async function getConnection(env: ShardEnv, p: Pick<Principal, "stores">, id: string): Promise<ConnectionRow | null> {
   const row = await database(env).select().from(channelConnections).where(eq(channelConnections.id, id)).get();
   return row && seesStore(p, row.storeId) ? row : null;
 }
 
-export async function listConnections(env: Env, p: Pick<Principal, "stores">, q: { cursor?: string; limit: number; store_id?: string; platform?: string; status?: string }) {
+export async function listConnections(env: ShardEnv, p: Pick<Principal, "stores">, q: { cursor?: string; limit: number; store_id?: string; platform?: string; status?: string }) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("chn_"));
   const rows = await database(env)
     .select()
@@ -111,7 +111,7 @@ export async function listConnections(env: Env, p: Pick<Principal, "stores">, q:
 export type UpdateResult = { ok: true; row: ConnectionRow } | { ok: false; code: "not_found" } | { ok: false; code: "version_mismatch"; version: number };
 
 export async function updateConnection(
-  env: Env,
+  env: ShardEnv,
   p: Pick<Principal, "stores">,
   opts: { id: string; input: UpdateChannelConnectionInput; expectedVersion: number | null },
 ): Promise<UpdateResult> {
@@ -151,7 +151,7 @@ export async function updateConnection(
   return { ok: true, row: updated };
 }
 
-export async function putSkuMap(env: Env, connectionId: string, entries: readonly { platform_key: string; sku: string | null }[]) {
+export async function putSkuMap(env: ShardEnv, connectionId: string, entries: readonly { platform_key: string; sku: string | null }[]) {
   const db = database(env);
   const upserts = entries.filter((e): e is { platform_key: string; sku: string } => e.sku !== null);
   const removals = entries.filter((e) => e.sku === null).map((e) => e.platform_key);
@@ -169,7 +169,7 @@ export async function putSkuMap(env: Env, connectionId: string, entries: readonl
   return { upserted: upserts.length, removed: removals.length };
 }
 
-export async function listSkuMap(env: Env, connectionId: string, q: { cursor?: string; limit: number }) {
+export async function listSkuMap(env: ShardEnv, connectionId: string, q: { cursor?: string; limit: number }) {
   const after = cursorKey(q.cursor);
   const rows = await database(env)
     .select({ platform_key: channelSkuMap.platformKey, sku: channelSkuMap.sku })
@@ -182,7 +182,7 @@ export async function listSkuMap(env: Env, connectionId: string, q: { cursor?: s
 }
 
 /** The connection's inbox, newest first. */
-export async function listInbox(env: Env, connectionId: string, q: { cursor?: string; limit: number; status?: string[]; outcome?: string; external_id?: string }) {
+export async function listInbox(env: ShardEnv, connectionId: string, q: { cursor?: string; limit: number; status?: string[]; outcome?: string; external_id?: string }) {
   const before = cursorKey(q.cursor, (k) => k.startsWith("chi_"));
   const rows = await database(env)
     .select({

@@ -13,7 +13,7 @@ import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, nonEmpty } from "../db/client";
 import { afterSalesRequests, channelConnections, channelOrders, channelPushes, outbox, type PushKind, shipmentItems, shipmentTracking } from "../db/schema";
-import type { Env, OutboxMessage } from "../env";
+import type { OutboxMessage, ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
 import { handedOver, liveShipmentsOfOrder } from "../logistics/order-shipments";
@@ -33,7 +33,7 @@ type NewPush = { kind: PushKind; ref: string; payload: Record<string, unknown> }
 export type FulfillmentPayload = Omit<FulfillmentPush, "lines"> & { lines: FulfillmentPush["lines"]; ourLines: { sku: string; quantity: number }[]; wholeOrder: boolean };
 
 /** One push per handed-over parcel, with its carrier, tracking number and URL, and what it holds of this order. */
-async function fulfillments(env: Env, orderId: string): Promise<NewPush[]> {
+async function fulfillments(env: ShardEnv, orderId: string): Promise<NewPush[]> {
   const all = await liveShipmentsOfOrder(env, orderId);
   const live = all.filter((s) => handedOver(s.shipment.status) && s.tracking);
   if (!live.length) return [];
@@ -69,7 +69,7 @@ async function fulfillments(env: Env, orderId: string): Promise<NewPush[]> {
 }
 
 /** One push per resolved refund we decided (not one the platform told us of). */
-async function refunds(env: Env, orderId: string): Promise<NewPush[]> {
+async function refunds(env: ShardEnv, orderId: string): Promise<NewPush[]> {
   const rows = await database(env)
     .select()
     .from(afterSalesRequests)
@@ -88,7 +88,7 @@ async function refunds(env: Env, orderId: string): Promise<NewPush[]> {
 type Planned = { pushes: (typeof channelPushes.$inferInsert)[]; messages: OutboxRow[] };
 
 /** The pushes an order's change (a message type of ./push-stage.ts) calls for, and a message to send each. */
-async function pushesFor(env: Env, orderId: string, type: string): Promise<Planned> {
+async function pushesFor(env: ShardEnv, orderId: string, type: string): Promise<Planned> {
   const link = await database(env).select().from(channelOrders).where(eq(channelOrders.orderId, orderId)).get();
   const loaded = link ? await loadConnection(env, link.connectionId) : null;
   if (!link || !loaded) return { pushes: [], messages: [] };
@@ -126,7 +126,7 @@ async function pushesFor(env: Env, orderId: string, type: string): Promise<Plann
 }
 
 /** The queue's side: the pushes, written with the message's receipt (a push already there is left as it is), and their messages. */
-export async function planPushes(env: Env, message: OutboxMessage): Promise<Write[]> {
+export async function planPushes(env: ShardEnv, message: OutboxMessage): Promise<Write[]> {
   const orderId = typeof message.payload.order_id === "string" ? message.payload.order_id : message.order_id;
   if (!orderId || fromPlatform(String(message.payload.actor ?? ""))) return [];
   const planned = await pushesFor(env, orderId, message.type);
@@ -143,7 +143,7 @@ const PARCEL_LOOKBACK_MS = 24 * 3600_000;
  * within a minute of their handover, and catches any parcel whose order
  * was linked to the platform only after it shipped.
  */
-export async function planHandedOverPushes(env: Env, options: { now?: number } = {}): Promise<number> {
+export async function planHandedOverPushes(env: ShardEnv, options: { now?: number } = {}): Promise<number> {
   const now = options.now ?? Date.now();
   const db = database(env);
   const rows = await db

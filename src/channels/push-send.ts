@@ -10,7 +10,7 @@
 import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { channelPushAttempts, channelPushes, channelSkuMap, outbox } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import type { Handler } from "../outbox/consume";
 import type { OutboxRow } from "../outbox/topics";
@@ -29,7 +29,7 @@ const SWEEP_LIMIT = 25;
 
 export type SendOptions = { http?: Http; now?: number };
 
-async function claim(env: Env, pushId: string, now: number): Promise<PushRow | null> {
+async function claim(env: ShardEnv, pushId: string, now: number): Promise<PushRow | null> {
   const [row] = await database(env)
     .update(channelPushes)
     .set({ status: "sending", leaseUntil: now + LEASE_MS, attempts: sql`${channelPushes.attempts} + 1`, updatedAt: now })
@@ -52,7 +52,10 @@ async function claim(env: Env, pushId: string, now: number): Promise<PushRow | n
  * order: a line matches when one of its keys is the SKU, or maps to it in
  * the connection's SKU map.
  */
-async function platformLines(env: Env, a: { adapter: PlatformAdapter; connection: PlatformConnection; externalId: string; ourLines: FulfillmentPayload["ourLines"]; http: Http }) {
+async function platformLines(
+  env: ShardEnv,
+  a: { adapter: PlatformAdapter; connection: PlatformConnection; externalId: string; ourLines: FulfillmentPayload["ourLines"]; http: Http },
+) {
   const fetched = await a.adapter.fetchOrder(a.connection, a.externalId, a.http);
   if (!fetched.ok) return fetched;
   if (!fetched.value) return { ok: false as const, kind: "refused" as const, status: 404, message: "the platform has no such order" };
@@ -68,7 +71,7 @@ async function platformLines(env: Env, a: { adapter: PlatformAdapter; connection
   return { ok: true as const, value: lines };
 }
 
-async function call(env: Env, push: PushRow, a: { adapter: PlatformAdapter; connection: PlatformConnection; http: Http }): Promise<CallResult<{ externalId: string } | null>> {
+async function call(env: ShardEnv, push: PushRow, a: { adapter: PlatformAdapter; connection: PlatformConnection; http: Http }): Promise<CallResult<{ externalId: string } | null>> {
   const { adapter, connection, http } = a;
   if (push.kind === "cancellation") return adapter.cancelOrder(connection, push.externalId, { reason: (push.payload.reason as string | null) ?? null, key: push.ref }, http);
   if (push.kind === "refund") return adapter.refund(connection, push.externalId, push.payload as RefundPush, http);
@@ -83,7 +86,7 @@ async function call(env: Env, push: PushRow, a: { adapter: PlatformAdapter; conn
 }
 
 /** One attempt at a push, if it is due and nobody else holds it. Resolves to the push as it was left, or null when there was nothing to do. */
-export async function sendPush(env: Env, pushId: string, options: SendOptions = {}): Promise<PushRow | null> {
+export async function sendPush(env: ShardEnv, pushId: string, options: SendOptions = {}): Promise<PushRow | null> {
   const now = options.now ?? Date.now();
   const push = await claim(env, pushId, now);
   if (!push) return null;
@@ -137,7 +140,7 @@ export const sendPushHandler: Handler = async (env, message) => {
 };
 
 /** The minute cron: pushes whose retry is due, whose sender died, or whose message was lost; a bounded number per tick. */
-export async function sendDuePushes(env: Env, options: SendOptions = {}): Promise<PushRow[]> {
+export async function sendDuePushes(env: ShardEnv, options: SendOptions = {}): Promise<PushRow[]> {
   const now = options.now ?? Date.now();
   const due = await database(env)
     .select({ id: channelPushes.id })
@@ -163,7 +166,7 @@ export async function sendDuePushes(env: Env, options: SendOptions = {}): Promis
 export type RetryResult = { ok: true; push: PushRow; outbox: OutboxRow } | { ok: false; code: "already_sent" | "in_flight"; push: PushRow };
 
 /** Someone asks for a push to go again now (after fixing what the platform refused): it is queued at once. */
-export async function retryPush(env: Env, push: PushRow): Promise<RetryResult> {
+export async function retryPush(env: ShardEnv, push: PushRow): Promise<RetryResult> {
   if (push.status === "sent") return { ok: false, code: "already_sent", push };
   const now = Date.now();
   if (push.status === "sending" && (push.leaseUntil ?? 0) >= now) return { ok: false, code: "in_flight", push };
@@ -190,7 +193,7 @@ export async function retryPush(env: Env, push: PushRow): Promise<RetryResult> {
 }
 
 /** A connection's pushes, newest first, each with its attempts. */
-export async function listPushes(env: Env, connectionId: string, page: { before: string | undefined; limit: number; status?: PushRow["status"][] }) {
+export async function listPushes(env: ShardEnv, connectionId: string, page: { before: string | undefined; limit: number; status?: PushRow["status"][] }) {
   const db = database(env);
   const rows = await db
     .select()
@@ -222,6 +225,6 @@ export async function listPushes(env: Env, connectionId: string, page: { before:
   return rows.map((r) => ({ push: r, attempts: attempts.filter((a) => a.pushId === r.id) }));
 }
 
-export async function loadPush(env: Env, id: string): Promise<PushRow | null> {
+export async function loadPush(env: ShardEnv, id: string): Promise<PushRow | null> {
   return (await database(env).select().from(channelPushes).where(eq(channelPushes.id, id)).get()) ?? null;
 }

@@ -8,7 +8,7 @@
 import { sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { channelInbox, outbox } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { toBase64 } from "../logistics/webhooks/signatures";
 import { decodeUtf8 } from "../http/body";
 import { newId } from "../lib/ids";
@@ -31,7 +31,7 @@ export const bodyBytes = (text: string) => (text.startsWith("base64:") ? Uint8Ar
 export type Received = { duplicate: true } | { duplicate: false; id: string; outbox: OutboxRow | null };
 
 export async function receiveDelivery(
-  env: Env,
+  env: ShardEnv,
   spec: { connection: ConnectionRow; delivery: Exclude<Delivery, { kind: "ping" }>; deliveryId: string; headers: Headers; body: Uint8Array; now?: number },
 ): Promise<Received> {
   const { connection, delivery: d, deliveryId, now = Date.now() } = spec;

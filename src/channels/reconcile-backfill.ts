@@ -7,7 +7,7 @@
  */
 import { database } from "../db/client";
 import { channelSyncRuns, outbox } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Handler } from "../outbox/consume";
 import { newId } from "../lib/ids";
 import type { OutboxRow } from "../outbox/topics";
@@ -17,7 +17,7 @@ import { newRun, type ReconcileOptions, type SyncRunRow, workRun } from "./recon
 export const BACKFILL_MESSAGE = "channel.backfill";
 
 export async function requestBackfill(
-  env: Env,
+  env: ShardEnv,
   a: { connection: ConnectionRow; from: number; to: number; actor: string; now?: number },
 ): Promise<{ run: SyncRunRow; outbox: OutboxRow }> {
   const now = a.now ?? Date.now();

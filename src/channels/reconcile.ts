@@ -21,7 +21,7 @@
 import { and, desc, eq, inArray, isNull, lte, lt, or, sql } from "drizzle-orm";
 import { chunk, database } from "../db/client";
 import { channelConnections, channelOrders, channelSyncRuns, channelSyncState, type SyncRunError } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { loadConnection } from "./connections";
 import { adapterFor } from "./platforms";
@@ -30,7 +30,7 @@ import { type SeenOrder, scheduledWindow, selectForTakeIn } from "./reconcile-se
 import { type TakeInResult, type TakeInSource, takeInPlatformOrder } from "./take-in";
 
 export type SyncRunRow = typeof channelSyncRuns.$inferSelect;
-export type TakeIn = (env: Env, connection: PlatformConnection, order: PlatformOrder, options: { source: TakeInSource; deliveryId: string | null }) => Promise<TakeInResult>;
+export type TakeIn = (env: ShardEnv, connection: PlatformConnection, order: PlatformOrder, options: { source: TakeInSource; deliveryId: string | null }) => Promise<TakeInResult>;
 /** A platform order's id and last change; the adapter's mapping by default. */
 export type Identify = (adapter: PlatformAdapter, order: PlatformOrder) => SeenOrder;
 
@@ -102,7 +102,7 @@ export function newRun(a: {
 }
 
 /** Opens a scheduled run for each active connection that has none open. */
-async function openScheduledRuns(env: Env, now: number): Promise<void> {
+async function openScheduledRuns(env: ShardEnv, now: number): Promise<void> {
   const db = database(env);
   const rows = await db
     .select({
@@ -132,7 +132,7 @@ async function openScheduledRuns(env: Env, now: number): Promise<void> {
 }
 
 /** The cron: opens scheduled runs where due, then works every run that may go on (scheduled and backfills), a bounded number per tick. */
-export async function reconcileChannels(env: Env, options: ReconcileOptions = {}): Promise<SyncRunRow[]> {
+export async function reconcileChannels(env: ShardEnv, options: ReconcileOptions = {}): Promise<SyncRunRow[]> {
   const now = options.now ?? Date.now();
   await openScheduledRuns(env, now);
   const due = await database(env)
@@ -153,7 +153,7 @@ export async function reconcileChannels(env: Env, options: ReconcileOptions = {}
 }
 
 /** Takes the run's lease if it may go on now; null when another worker holds it, it is parked, or it is over. */
-async function claim(env: Env, runId: string, now: number): Promise<SyncRunRow | null> {
+async function claim(env: ShardEnv, runId: string, now: number): Promise<SyncRunRow | null> {
   const [row] = await database(env)
     .update(channelSyncRuns)
     .set({ status: "running", leaseUntil: now + LEASE_MS, resumeAt: null, startedAt: sql`COALESCE(${channelSyncRuns.startedAt}, ${now})`, updatedAt: now })
@@ -186,7 +186,7 @@ function logError(c: Counts, e: SyncRunError): void {
 }
 
 /** What we applied of each of these platform orders (their platform `updated_at`), in reads of 90 ids. */
-async function appliedStates(env: Env, connectionId: string, ids: string[]): Promise<Map<string, number>> {
+async function appliedStates(env: ShardEnv, connectionId: string, ids: string[]): Promise<Map<string, number>> {
   const known = new Map<string, number>();
   for (const part of chunk([...new Set(ids)], 90)) {
     const rows = await database(env)
@@ -201,7 +201,7 @@ async function appliedStates(env: Env, connectionId: string, ids: string[]): Pro
 
 /** One page's orders: identified, selected, and the missing or stale ones taken in. */
 async function takePage(
-  env: Env,
+  env: ShardEnv,
   a: { adapter: PlatformAdapter; connection: PlatformConnection; orders: PlatformOrder[]; source: TakeInSource; counts: Counts; options: ReconcileOptions; now: number },
 ) {
   const { counts: c, now } = a;
@@ -244,7 +244,7 @@ async function takePage(
  * after each. Resolves to the run as it was left, or null when it could not
  * be claimed (another worker has it, it is parked or over).
  */
-export async function workRun(env: Env, runId: string, options: ReconcileOptions = {}): Promise<SyncRunRow | null> {
+export async function workRun(env: ShardEnv, runId: string, options: ReconcileOptions = {}): Promise<SyncRunRow | null> {
   const now = options.now ?? Date.now();
   const run = await claim(env, runId, now);
   if (!run) return null;
@@ -306,7 +306,7 @@ export async function workRun(env: Env, runId: string, options: ReconcileOptions
 }
 
 /** A connection's runs, newest first. */
-export async function listSyncRuns(env: Env, connectionId: string, page: { before: string | undefined; limit: number }): Promise<SyncRunRow[]> {
+export async function listSyncRuns(env: ShardEnv, connectionId: string, page: { before: string | undefined; limit: number }): Promise<SyncRunRow[]> {
   return database(env)
     .select()
     .from(channelSyncRuns)

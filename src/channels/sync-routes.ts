@@ -8,7 +8,7 @@ import { OpenAPIHono, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { channelConnections, PUSH_KINDS, PUSH_OUTCOMES, PUSH_STATUSES, SYNC_RUN_KINDS, SYNC_RUN_STATUSES } from "../db/schema";
-import type { AppEnv } from "../env";
+import type { AppEnv, ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { seesStore } from "../http/auth";
 import { idempotent } from "../http/idempotency";
@@ -16,7 +16,6 @@ import { cursorKey } from "../http/pagination";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, csv, encodeCursor, jsonBody, jsonResponse, problems, Rfc3339 } from "../http/route";
 import { sendOutboxSoon } from "../outbox/send";
-import type { Env } from "../env";
 import type { PushRow } from "./push-plan";
 import { listPushes, loadPush, retryPush } from "./push-send";
 import { requestBackfill } from "./reconcile-backfill";
@@ -148,7 +147,7 @@ const pushBody = (p: PushRow, attempts?: AttemptRow[]) => ({
 });
 
 /** The connection, if the caller's stores include it; a 404 otherwise (nothing said about other stores' connections). */
-async function connectionOr404(env: Env, p: Principal, id: string) {
+async function connectionOr404(env: ShardEnv, p: Principal, id: string) {
   const row = await database(env).select().from(channelConnections).where(eq(channelConnections.id, id)).get();
   if (!row || !seesStore(p, row.storeId)) throw notFound("channel connection");
   return row;

@@ -22,7 +22,7 @@ import { runAfterSales } from "../after-sales/run-after-sales";
 import { database } from "../db/client";
 import { channelOrders, channelRefunds, channelSkuMap, orderLines, orders, shipments as shipmentsTable } from "../db/schema";
 import { editOrder } from "../edits/edit-stage";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { platformFeeInsert } from "../finance/platform-fee";
 import { interceptShipment } from "../fulfilment/intercept-shipment";
 import { createOrder } from "../orders/create-order";
@@ -52,7 +52,7 @@ export type TakeInResult = {
 
 const PLATFORM_NAMES: Record<string, string> = { shopify: "Shopify", woocommerce: "WooCommerce", bigcommerce: "BigCommerce" };
 
-async function skuResolver(env: Env, connection: PlatformConnection, mapped: MappedOrder): Promise<SkuResolver> {
+async function skuResolver(env: ShardEnv, connection: PlatformConnection, mapped: MappedOrder): Promise<SkuResolver> {
   const keys = [...new Set(mapped.lines.flatMap((l) => l.platformKeys))];
   const db = database(env);
   const rows = keys.length
@@ -72,7 +72,7 @@ async function skuResolver(env: Env, connection: PlatformConnection, mapped: Map
   return { mapped: new Map(rows.map((r) => [r.key, r.sku])), catalogue: new Set([...catalogue].filter(([, e]) => e).map(([k]) => k)) };
 }
 
-async function loadCurrent(env: Env, connectionId: string, externalId: string): Promise<CurrentOrder | null> {
+async function loadCurrent(env: ShardEnv, connectionId: string, externalId: string): Promise<CurrentOrder | null> {
   const db = database(env);
   const link = await db
     .select()
@@ -109,7 +109,7 @@ const fieldText = (errors: readonly { path: PropertyKey[]; message: string }[]) 
     .join("; ");
 
 export async function takeInPlatformOrder(
-  env: Env,
+  env: ShardEnv,
   connection: PlatformConnection,
   order: PlatformOrder,
   options: { source: TakeInSource; deliveryId: string | null },
@@ -132,7 +132,7 @@ export async function takeInPlatformOrder(
 }
 
 type Ctx = {
-  env: Env;
+  env: ShardEnv;
   connection: PlatformConnection;
   mapped: MappedOrder;
   actor: string;

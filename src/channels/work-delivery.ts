@@ -9,7 +9,7 @@
 import { eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { channelInbox } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Handler, Write } from "../outbox/consume";
 import { loadConnection } from "./connections";
 import { adapterFor } from "./platforms";
@@ -26,7 +26,7 @@ type Outcome = { status: "done" | "failed"; outcome: string; orderId: string | n
 
 class RetryLater extends Error {}
 
-async function work(env: Env, inboxId: string): Promise<Outcome | null> {
+async function work(env: ShardEnv, inboxId: string): Promise<Outcome | null> {
   const db = database(env);
   const row = await db.select().from(channelInbox).where(eq(channelInbox.id, inboxId)).get();
   if (row?.status !== "pending") return null;

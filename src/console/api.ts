@@ -6,12 +6,12 @@
  * console already authenticated, so the session is read once per page.
  */
 import type { Context } from "hono";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { type Principal, vouchFor } from "../http/auth";
 import { BOOKMARK_HEADER, newerBookmark } from "../http/bookmark";
 import { zhFieldMessage, zhValidationDetail } from "./field-messages";
 
-type ApiFetch = (request: Request, env: Env, ctx: Context["executionCtx"]) => Response | Promise<Response>;
+type ApiFetch = (request: Request, env: ShardEnv, ctx: Context["executionCtx"]) => Response | Promise<Response>;
 let apiFetch: ApiFetch | null = null;
 
 /** Wired once by src/app.ts (the console never imports the app: no cycle). */
@@ -82,7 +82,7 @@ function apiRequest(c: Context, path: string, opts: CallOptions, principal: Prin
 export async function apiRaw(c: Context, path: string, opts: CallOptions = {}): Promise<Response> {
   if (!apiFetch) throw new Error("the console's API is not connected (src/app.ts calls connectApi)");
   const principal = c.get("principal") as Principal | undefined;
-  const res = await apiFetch(apiRequest(c, path, opts, principal), c.env as Env, c.executionCtx);
+  const res = await apiFetch(apiRequest(c, path, opts, principal), c.env as ShardEnv, c.executionCtx);
   // The next call of this page, and the cookie of the next page, start from what this one saw or wrote.
   c.set("d1Bookmark", newerBookmark(c.get("d1Bookmark"), res.headers.get(BOOKMARK_HEADER)));
   return res;

@@ -3,7 +3,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { database, readOrPrimary, type Database } from "../db/client";
 import { inBatch, perDatabase } from "../db/prepared";
 import { afterSalesRequests, channelOrders, orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { sha256Hex } from "../lib/ids";
 import { pickLanguage } from "../notifications/templates";
 import type { PageModel } from "./page";
@@ -73,7 +73,7 @@ function pageFrom(orderId: string, [o, lines, events, holds, requests]: PageRows
  * `lang`: the language the customer picked, else the order's locale, else the store's language.
  * `superseded`: the page was opened from a link older than the order's newest, so it only shows.
  */
-export async function loadOrderPage(env: Env, orderId: string, opts: PageOptions) {
+export async function loadOrderPage(env: ShardEnv, orderId: string, opts: PageOptions) {
   const db = database(env);
   return pageFrom(orderId, await readPage(db, orderId), opts);
 }
@@ -88,7 +88,7 @@ export async function loadOrderPage(env: Env, orderId: string, opts: PageOptions
  * its page for as long as the replica lags (seconds); every form post checks the token on the primary.
  */
 export async function loadVisitedPage(
-  env: Env,
+  env: ShardEnv,
   orderId: string,
   token: string | undefined,
   opts: PageOptions,

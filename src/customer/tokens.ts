@@ -12,13 +12,13 @@ import { and, eq, gt, sql } from "drizzle-orm";
 import { database, type Database } from "../db/client";
 import { inBatch, perDatabase } from "../db/prepared";
 import { customerTokens } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { randomToken, sha256Hex } from "../lib/ids";
 
 export const TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** A new link: the row that stores it (for the caller's batch), that row's statement, and the URL to send. */
-export async function mintCustomerLink(env: Env, orderId: string, { db, now = Date.now(), reply = false }: { db: Database; now?: number; reply?: boolean }) {
+export async function mintCustomerLink(env: ShardEnv, orderId: string, { db, now = Date.now(), reply = false }: { db: Database; now?: number; reply?: boolean }) {
   const token = randomToken(32);
   const expiresAt = now + TOKEN_TTL_MS;
   const row = { tokenHash: await sha256Hex(token), orderId, expiresAt, createdAt: now, reply };
@@ -40,7 +40,7 @@ export const isTokenShape = (token: string) => /^[0-9A-Za-z]{32}$/.test(token);
 export type OpenedToken = { orderId: string; expiresAt: number; current: boolean };
 
 /** The order a token opens, or null for an unknown or expired token. */
-export async function openToken(env: Env, token: string, { now = Date.now() }: { now?: number } = {}): Promise<OpenedToken | null> {
+export async function openToken(env: ShardEnv, token: string, { now = Date.now() }: { now?: number } = {}): Promise<OpenedToken | null> {
   if (!isTokenShape(token)) return null;
   return openedFrom(await openTokenStatement(database(env)).get({ hash: await sha256Hex(token), now }));
 }

@@ -27,7 +27,7 @@ import { inArray, sql } from "drizzle-orm";
 import { all, batch, first, statement } from "../analytics/d1";
 import { anyOf, chunk, database, d1 as binding } from "../db/client";
 import { invoices } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId, randomToken } from "../lib/ids";
 import { seal } from "../lib/pii-crypto";
 import { ERASED, eraseOrder } from "./erase-order-stage";
@@ -43,7 +43,7 @@ export const ERASE_ORDERS_PER_CALL = 400;
 export type EraseResult = { ok: true; orders: number; remaining: number; erasedAt: number } | { ok: false; code: "not_found" | "customer_not_active"; message: string };
 
 export async function eraseCustomer(
-  env: Env,
+  env: ShardEnv,
   { id, actor, reason, perCall = ERASE_ORDERS_PER_CALL }: { id: string; actor: string; reason: string; perCall?: number },
 ): Promise<EraseResult> {
   const d1 = binding(env);
@@ -114,7 +114,7 @@ async function takeCustomer(d1: D1Database, { id, actor, reason }: { id: string;
 }
 
 /** Step 3: what other tables hold about the person, for these orders (each statement only while the customer stands erased). */
-async function eraseAround(env: Env, id: string, orderIds: readonly string[]): Promise<void> {
+async function eraseAround(env: ShardEnv, id: string, orderIds: readonly string[]): Promise<void> {
   if (!orderIds.length) return;
   const d1 = binding(env);
   const db = database(env);

@@ -9,7 +9,7 @@
  */
 import { eq } from "drizzle-orm";
 import { orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { orderStub } from "../orders/order-object";
 import type { ChangeResult, OrderStage } from "../orders/stage";
 
@@ -60,7 +60,7 @@ export const eraseOrderStage: OrderStage<EraseOrderInput, null> = {
 };
 
 /** Erases one order's personal data through its object. */
-export function eraseOrder(env: Env, cmd: { orderId: string; customerId: string; actor: string }): Promise<ChangeResult<null>> {
+export function eraseOrder(env: ShardEnv, cmd: { orderId: string; customerId: string; actor: string }): Promise<ChangeResult<null>> {
   return orderStub(env, cmd.orderId).change({
     orderId: cmd.orderId,
     stage: ERASE_ORDER_STAGE,

@@ -21,7 +21,7 @@
 import { sql } from "drizzle-orm";
 import { all, batch, first, statement } from "../analytics/d1";
 import { contactIndexes } from "../db/contact-index";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { merchantIndex } from "../lib/pii-crypto";
 import { anyOf, database, d1 as binding } from "../db/client";
@@ -89,7 +89,7 @@ function linkStatements(d1: D1Database, o: { id: string; e: string | null; p: st
   ];
 }
 
-async function namesOf(env: Env, ids: string[]): Promise<Map<string, typeof orders.$inferSelect>> {
+async function namesOf(env: ShardEnv, ids: string[]): Promise<Map<string, typeof orders.$inferSelect>> {
   if (!ids.length) return new Map();
   const rows = await database(env)
     .select()
@@ -114,7 +114,7 @@ async function ensureState(d1: D1Database): Promise<{ updated_at: number; order_
  * since the cursor and sorted them for each slice of 100: 0.1-0.2 s per slice at
  * 100,000 orders, so a backlog's walk was quadratic and took whole runs.
  */
-export async function linkChangedOrders(env: Env, { upTo, limit = LINK_BATCH }: { upTo: number; limit?: number }): Promise<number> {
+export async function linkChangedOrders(env: ShardEnv, { upTo, limit = LINK_BATCH }: { upTo: number; limit?: number }): Promise<number> {
   const d1 = binding(env);
   const state = await ensureState(d1);
   const rows = await all<Scanned>(
@@ -144,7 +144,7 @@ export async function linkChangedOrders(env: Env, { upTo, limit = LINK_BATCH }: 
  * here (the re-seal job fills them too), guarded by `updated_at` so a
  * concurrent edit's own indexes win.
  */
-export async function backfillLinks(env: Env, { limit = LINK_BATCH }: { limit?: number } = {}): Promise<number> {
+export async function backfillLinks(env: ShardEnv, { limit = LINK_BATCH }: { limit?: number } = {}): Promise<number> {
   const d1 = binding(env);
   const state = await ensureState(d1);
   const rows = await all<{ id: string; linked: number }>(

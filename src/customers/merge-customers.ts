@@ -17,7 +17,7 @@
  */
 import { sql } from "drizzle-orm";
 import { batch, first, statement } from "../analytics/d1";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId, randomToken } from "../lib/ids";
 import { normaliseTags } from "./customer-rules";
 import { mergedTree } from "./read-customers";
@@ -39,7 +39,7 @@ type State = { id: string; status: string; merged_into: string | null; tags: str
 const stateOf = (d1: D1Database, id: string) => first<State>(d1, sql`SELECT id, status, merged_into, tags, version FROM customers WHERE id = ${id}`);
 
 export async function mergeCustomers(
-  env: Env,
+  env: ShardEnv,
   { targetId, sourceId, actor, ifMatch }: { targetId: string; sourceId: string; actor: string; ifMatch?: number | null },
 ): Promise<{ ok: true } | MergeRefusal> {
   const d1 = binding(env);
@@ -84,11 +84,11 @@ async function rootOf(d1: D1Database, id: string): Promise<string | null> {
   return r?.id ?? null;
 }
 
-export async function rootCustomer(env: Env, id: string): Promise<string | null> {
+export async function rootCustomer(env: ShardEnv, id: string): Promise<string | null> {
   return rootOf(binding(env), id);
 }
 
-export async function unmergeCustomer(env: Env, { id, actor }: { id: string; actor: string }): Promise<{ ok: true; from: string } | MergeRefusal> {
+export async function unmergeCustomer(env: ShardEnv, { id, actor }: { id: string; actor: string }): Promise<{ ok: true; from: string } | MergeRefusal> {
   const d1 = binding(env);
   const c = await stateOf(d1, id);
   if (!c) return { ok: false, code: "not_found", message: "no such customer" };
@@ -114,7 +114,7 @@ export async function unmergeCustomer(env: Env, { id, actor }: { id: string; act
 
 /** Tags replaced, a note added: one batch, guarded by the version when the caller sent If-Match. */
 export async function updateCustomer(
-  env: Env,
+  env: ShardEnv,
   { id, tags, note, actor, ifMatch }: { id: string; tags?: string[] | undefined; note?: string | undefined; actor: string; ifMatch?: number | null },
 ): Promise<{ ok: true } | MergeRefusal> {
   const d1 = binding(env);

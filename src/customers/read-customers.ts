@@ -4,7 +4,7 @@ import { all } from "../analytics/d1";
 import { anyOf, d1 as binding, database } from "../db/client";
 import { merchantEmailIndex, merchantPhoneIndex } from "../db/contact-index";
 import { afterSalesRequests, blocklistEntries, customerEvents, customerLinks, customers, invoices, notifications, orderLines, orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { merchantIndex } from "../lib/pii-crypto";
 import { type CustomerStats, customerStats, customerStatsOfGroups, nameTerms, type OrderGroup, searchKind } from "./customer-rules";
@@ -40,11 +40,11 @@ function searchCondition(p: Principal, q: string, country: string | undefined): 
 }
 
 /** A page of customers as this principal may see it: a store-scoped reader gets figures from their stores' orders (`withScopedFigures`). */
-export async function listCustomers(env: Env, p: Principal, f: ListFilter): Promise<CustomerRow[]> {
+export async function listCustomers(env: ShardEnv, p: Principal, f: ListFilter): Promise<CustomerRow[]> {
   return withScopedFigures(env, p, await customerRows(env, p, f));
 }
 
-async function customerRows(env: Env, p: Principal, f: ListFilter): Promise<CustomerRow[]> {
+async function customerRows(env: ShardEnv, p: Principal, f: ListFilter): Promise<CustomerRow[]> {
   return database(env)
     .select()
     .from(customers)
@@ -71,7 +71,7 @@ async function customerRows(env: Env, p: Principal, f: ListFilter): Promise<Cust
  * the rollups (`customerStatsOfGroups`); the segment, which ranks a
  * customer among all the merchant's, is not shown to them.
  */
-export async function withScopedFigures(env: Env, p: Principal, rows: CustomerRow[]): Promise<CustomerRow[]> {
+export async function withScopedFigures(env: ShardEnv, p: Principal, rows: CustomerRow[]): Promise<CustomerRow[]> {
   const inStores = orderStoreScope(p, sql`o.store_id`);
   if (!inStores || !rows.length) return rows;
   const ids = rows.map((r) => r.id);
@@ -138,7 +138,7 @@ function withFigures(r: CustomerRow, s: CustomerStats, contact: OrderContact | u
   };
 }
 
-export async function findCustomer(env: Env, p: Principal, id: string): Promise<CustomerRow | null> {
+export async function findCustomer(env: ShardEnv, p: Principal, id: string): Promise<CustomerRow | null> {
   return (
     (await database(env)
       .select()
@@ -161,7 +161,7 @@ export type Profile = {
 /** The customers merged into this one, at any depth: their notes and history are part of its profile. */
 export const mergedTree = (id: string) => sql`(WITH RECURSIVE d(id) AS (SELECT ${id} UNION SELECT c.id FROM customers c JOIN d ON c.merged_into = d.id) SELECT id FROM d)`;
 
-export async function customerProfile(env: Env, p: Principal, id: string): Promise<Profile | null> {
+export async function customerProfile(env: ShardEnv, p: Principal, id: string): Promise<Profile | null> {
   const customer = await findCustomer(env, p, id);
   if (!customer) return null;
   const db = database(env);
@@ -212,7 +212,7 @@ export async function customerProfile(env: Env, p: Principal, id: string): Promi
 }
 
 /** Everything held about a customer, unmasked, for a privacy request: the profile, and each order's lines, messages and invoice. */
-export async function customerExport(env: Env, p: Principal, id: string) {
+export async function customerExport(env: ShardEnv, p: Principal, id: string) {
   const profile = await customerProfile(env, p, id);
   if (!profile) return null;
   const db = database(env);
@@ -237,7 +237,7 @@ export async function customerExport(env: Env, p: Principal, id: string) {
 }
 
 /** The stores of every order now linked to these customers: what a merge, unmerge or erase reaches. */
-export async function storesOf(env: Env, customerIds: readonly string[]): Promise<string[]> {
+export async function storesOf(env: ShardEnv, customerIds: readonly string[]): Promise<string[]> {
   const rows = await database(env)
     .selectDistinct({ storeId: orders.storeId })
     .from(orders)

@@ -11,7 +11,7 @@
  */
 import { sql } from "drizzle-orm";
 import { all, batch, statement } from "../analytics/d1";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { customerStats, type OrderFacts } from "./customer-rules";
 import { rfmOf } from "./rfm";
 import { d1 as binding } from "../db/client";
@@ -49,7 +49,7 @@ async function rescore(d1: D1Database, rows: readonly (Figures & { set: ReturnTy
 }
 
 /** Recounts customers whose orders changed; returns how many. */
-export async function recountDirty(env: Env, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
+export async function recountDirty(env: ShardEnv, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
   const d1 = binding(env);
   const dirty = await all<{ id: string; status: string; dirty: number }>(d1, sql`SELECT id, status, dirty FROM customers WHERE dirty > 0 LIMIT ${limit}`);
   if (!dirty.length) return 0;
@@ -84,7 +84,7 @@ export async function recountDirty(env: Env, { now = Date.now(), limit = REFRESH
 }
 
 /** Rescores the active customers scored longest ago (more than a day): recency changes with the date alone. */
-export async function rescoreStale(env: Env, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
+export async function rescoreStale(env: ShardEnv, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
   const d1 = binding(env);
   const stale = await all<{
     id: string;

@@ -5,13 +5,12 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { csvResponse } from "../analytics/csv";
-import type { AppEnv } from "../env";
+import type { AppEnv, ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import { ApiError, forbidden, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { etag, iso, parseIfMatch } from "../orders/serialize";
-import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import { eraseCustomer } from "./erase-customer";
 import { csvColumns, csvRow, customerProfileView, customerSummary } from "./customer-view";
@@ -50,7 +49,7 @@ function ifMatchOf(header: string | undefined): number | null {
 }
 
 /** Merging, unmerging and erasing reach every order of the customer: the caller must see every store they bought in. */
-async function mustReachAll(env: Env, p: Principal, customerIds: string[]): Promise<void> {
+async function mustReachAll(env: ShardEnv, p: Principal, customerIds: string[]): Promise<void> {
   const beyond = storesBeyond(p, await storesOf(env, customerIds));
   if (beyond.length) throw forbidden("this customer has orders in stores outside your scope; someone who sees every store they bought in must do this");
 }
@@ -61,7 +60,7 @@ function segmentFilterAllowed(p: Principal, segment: string | undefined): void {
     throw validationFailed([{ field: "segment", message: "segments rank customers across every store; a key or person scoped to stores cannot filter by them" }]);
 }
 
-async function profileResponse(env: Env, p: Principal, id: string) {
+async function profileResponse(env: ShardEnv, p: Principal, id: string) {
   const profile = await customerProfile(env, p, id);
   if (!profile) throw notFound("customer");
   return profile;

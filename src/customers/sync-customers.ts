@@ -12,7 +12,7 @@
  * or after loading orders straight into D1 as the rollup bench does), every
  * run spends its whole budget on it: about 9 statements and an HMAC per order.
  */
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { backfillLinks, linkChangedOrders } from "./link-orders";
 import { type CustomerSyncRun, recountDirty, rescoreStale } from "./refresh-customers";
 
@@ -22,7 +22,7 @@ export const CUSTOMER_BUDGET_MS = 15_000;
 /** Every 5 minutes at minutes 2, 7, 12, ...: between the rollup runs (minutes 0, 5, 10, ...), which take at most 20 s. */
 export const CUSTOMER_CRON = "2-59/5 * * * *";
 
-export async function syncCustomers(env: Env, { now = Date.now(), lagMs = CUSTOMER_LAG_MS, budgetMs = CUSTOMER_BUDGET_MS } = {}): Promise<CustomerSyncRun> {
+export async function syncCustomers(env: ShardEnv, { now = Date.now(), lagMs = CUSTOMER_LAG_MS, budgetMs = CUSTOMER_BUDGET_MS } = {}): Promise<CustomerSyncRun> {
   const deadline = Date.now() + budgetMs;
   const upTo = Math.min(now, Date.now()) - lagMs;
   const run: CustomerSyncRun = { linked: 0, backfilled: 0, recounted: 0, rescored: 0 };

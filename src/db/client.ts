@@ -1,7 +1,9 @@
 /**
  * All D1 access goes through `database()` (or `d1()`), on the primary: every
- * write and every read that decides one. Today there is one database; this is
- * where sharding by store (or region) plugs in.
+ * write and every read that decides one. Each takes an env on a shard
+ * (`onShard`, src/db/shard.ts): the entry point that began the work chose the
+ * database, and these reach it through its binding. Today that is shard 0
+ * (`DB`) everywhere; docs/SHARDING.md says how the rest is built.
  *
  * Reads that may be a little stale go through `readDatabase()` (or
  * `readD1()`): inside a request opened with `openReads()` (src/http/bookmark.ts
@@ -21,9 +23,13 @@ import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { useKeyring } from "../lib/pii-crypto";
 import * as schema from "./schema";
+import { type ShardScope, shardBinding } from "./shard";
 import { tracedD1 } from "./trace";
 
 export type Database = ReturnType<typeof drizzle<typeof schema>>;
+
+/** What the database layer reads of an env: its shard and the shard's binding, the PII keys, the trace switch. */
+type Env = ShardScope & { PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string };
 
 const cache = new WeakMap<D1Database, Database>();
 const traced = new WeakMap<D1Database, D1Database>();
@@ -33,10 +39,11 @@ const traced = new WeakMap<D1Database, D1Database>();
  * itself, or with `D1_TRACE=1` the binding that logs each round trip (src/db/trace.ts); `D1_TRACE=full` logs each
  * statement whole, for EXPLAIN QUERY PLAN (bench/order-list.mjs --explain).
  */
-export function d1(env: { DB: D1Database; D1_TRACE?: string }): D1Database {
-  if (env.D1_TRACE !== "1" && env.D1_TRACE !== "full") return env.DB;
-  let db = traced.get(env.DB);
-  if (!db) traced.set(env.DB, (db = tracedD1(env.DB, { whole: env.D1_TRACE === "full" })));
+export function d1(env: ShardScope & { D1_TRACE?: string }): D1Database {
+  const binding = shardBinding(env);
+  if (env.D1_TRACE !== "1" && env.D1_TRACE !== "full") return binding;
+  let db = traced.get(binding);
+  if (!db) traced.set(binding, (db = tracedD1(binding, { whole: env.D1_TRACE === "full" })));
   return db;
 }
 
@@ -45,12 +52,13 @@ export function d1(env: { DB: D1Database; D1_TRACE?: string }): D1Database {
  * point (fetch, queue, scheduled, the order object) reaches D1 through here
  * before the encrypted columns' mappers run (src/db/encrypted.ts).
  */
-export function database(env: { DB: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string }): Database {
+export function database(env: Env): Database {
   useKeyring(env);
-  let db = cache.get(env.DB);
+  const binding = shardBinding(env);
+  let db = cache.get(binding);
   if (!db) {
     db = drizzle(d1(env), { schema });
-    cache.set(env.DB, db);
+    cache.set(binding, db);
   }
   return db;
 }
@@ -63,8 +71,6 @@ export type D1Reads = Pick<D1Database, "prepare" | "batch">;
  * least as new as it (read-your-own-writes).
  */
 export type ReadsFrom = D1SessionConstraint | D1SessionBookmark;
-
-type Env = { DB: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string };
 
 type Reads = {
   env: Env;
@@ -93,16 +99,16 @@ export function onPrimary<T>(fn: () => Promise<T>): Promise<T> {
   return requestReads.run(undefined, fn);
 }
 
-/** The request's reads on `binding`, or null: no request's reads here, or another binding (a shard's). */
+/** The request's reads on `binding`, or null: no request's reads here, or another binding (another shard's). */
 const readsOn = (binding: D1Database) => {
   const reads = requestReads.getStore();
-  return reads && reads.env.DB === binding ? reads : null;
+  return reads && shardBinding(reads.env) === binding ? reads : null;
 };
 
 /** The request's session, opened on first use. */
 function sessionOf(reads: Reads): D1Reads {
   if (!reads.session) {
-    const raw = reads.env.DB.withSession(reads.from);
+    const raw = shardBinding(reads.env).withSession(reads.from);
     const trace = reads.env.D1_TRACE;
     reads.session = { raw, client: trace === "1" || trace === "full" ? tracedD1(raw, { whole: trace === "full", replica: true }) : raw };
   }
@@ -116,7 +122,7 @@ function sessionOf(reads: Reads): D1Reads {
  */
 function sessionRouter(env: Env): D1Reads {
   const current = () => {
-    const reads = readsOn(env.DB);
+    const reads = readsOn(shardBinding(env));
     return reads ? sessionOf(reads) : d1(env);
   };
   return {
@@ -155,12 +161,13 @@ const replicaCache = new WeakMap<D1Database, Database>();
 /** `database()` for a read that may be a little stale (see the top of this file): the request's session, else the primary. */
 export function readDatabase(env: Env): Database {
   useKeyring(env);
-  if (!readsOn(env.DB)) return database(env);
-  let db = replicaCache.get(env.DB);
+  const binding = shardBinding(env);
+  if (!readsOn(binding)) return database(env);
+  let db = replicaCache.get(binding);
   if (!db) {
     // drizzle's D1 driver calls only prepare and batch.
     db = drizzle(sessionRouter(env) as D1Database, { schema });
-    replicaCache.set(env.DB, db);
+    replicaCache.set(binding, db);
   }
   return db;
 }
@@ -171,13 +178,13 @@ export function readDatabase(env: Env): Database {
  * second round trip; a hit costs nothing more.
  */
 export async function readOrPrimary<T>(env: Env, read: (db: Database) => Promise<T | null>): Promise<T | null> {
-  if (!readsOn(env.DB)) return read(database(env));
+  if (!readsOn(shardBinding(env))) return read(database(env));
   return (await read(readDatabase(env))) ?? read(database(env));
 }
 
 /** `d1()` for a read that may be a little stale: the request's session, else the primary. */
-export function readD1(env: { DB: D1Database; D1_TRACE?: string }): D1Reads {
-  const reads = readsOn(env.DB);
+export function readD1(env: ShardScope & { D1_TRACE?: string }): D1Reads {
+  const reads = readsOn(shardBinding(env));
   return reads ? sessionOf(reads) : d1(env);
 }
 
@@ -185,8 +192,8 @@ export function readD1(env: { DB: D1Database; D1_TRACE?: string }): D1Reads {
  * The primary's newest bookmark, for the answer to a write: a bookmark at least as new as every commit the request
  * made or waited for (its order objects' too). One round trip, so only for clients that asked (src/http/bookmark.ts).
  */
-export async function primaryBookmark(env: { DB: D1Database; D1_TRACE?: string }): Promise<string | null> {
-  const session = env.DB.withSession("first-primary");
+export async function primaryBookmark(env: ShardScope & { D1_TRACE?: string }): Promise<string | null> {
+  const session = shardBinding(env).withSession("first-primary");
   const client = env.D1_TRACE === "1" || env.D1_TRACE === "full" ? tracedD1(session, { whole: env.D1_TRACE === "full" }) : session;
   await client.prepare("SELECT 1").run();
   return session.getBookmark();

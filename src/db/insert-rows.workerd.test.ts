@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env } from "../../test/shard-env";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { fixtureOrder } from "../../test/fixture-order";

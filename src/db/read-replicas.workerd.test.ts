@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env } from "../../test/shard-env";
 import { eq, sql } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { database, onPrimary, openReads, primaryBookmark, readD1, readDatabase, readOrPrimary } from "./client";

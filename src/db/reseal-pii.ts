@@ -11,7 +11,7 @@
  * order's object editing a contact) wins and the row is simply taken up by a
  * later run. It writes no order state (no status, no version), like archiving.
  */
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { type BlindKind, blindIndex, keyring, open, SEALED_PREFIX, seal } from "../lib/pii-crypto";
 import { database, d1 } from "./client";
 import { contactIndexes } from "./contact-index";
@@ -70,7 +70,7 @@ const SPECS: Spec[] = [
 /** Rows a run takes per table: bounded so the hourly job stays well inside a cron's CPU time. */
 export const RESEAL_BATCH = 200;
 
-export async function resealPii(env: Env, { limit = RESEAL_BATCH }: { limit?: number } = {}): Promise<Record<string, number>> {
+export async function resealPii(env: ShardEnv, { limit = RESEAL_BATCH }: { limit?: number } = {}): Promise<Record<string, number>> {
   database(env); // sets the keyring from the Worker's secrets
   const newest = keyring().keys[0];
   if (!newest) return {};

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env } from "../../test/shard-env";
 import { drizzle } from "drizzle-orm/d1";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import * as schema from "./schema";

@@ -5,7 +5,7 @@
  * the order it changes; audited again at once, in the same turn.
  */
 import { AUDIT_STAGE, type AuditSummary } from "../audit/audit-stage";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { orderStub } from "../orders/order-object";
 import { type ChangeResult, type OrderRow, type OrderStage, type Scope, wholeOrder } from "../orders/stage";
 import { type EditInput, planEdit } from "./plan-edit";
@@ -40,7 +40,7 @@ export type EditOutcome = ChangeResult<null>;
 
 /** Edits the order through its object; `followUp` in the answer is the audit that followed. */
 export function editOrder(
-  env: Env,
+  env: ShardEnv,
   cmd: EditStageInput & { orderId: string; actor: string; stores: Scope; expectedVersion: number | null; wholeOrder?: boolean },
 ): Promise<EditOutcome> {
   const { orderId, actor, stores, expectedVersion, source, changes, wholeOrder } = cmd;

@@ -9,7 +9,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database } from "../db/client";
 import { contactIndexes } from "../db/contact-index";
 import { orderLines } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { FieldError } from "../http/problem";
 import { toMinor } from "../lib/money";
 import { paymentEntries } from "../finance/ledger-rules";
@@ -34,7 +34,7 @@ const ADDRESS_STATUSES = new Set(["received", "on_hold", "approved", "processing
 const TERMINAL = new Set(["completed", "cancelled"]);
 
 export async function planEdit(
-  env: Env,
+  env: ShardEnv,
   { order, lines }: { order: OrderRow; lines: OrderLineRow[] },
   cmd: { holds: readonly { code: string }[]; source: "staff" | "customer"; changes: EditInput; actor: string },
 ): Promise<EditPlan> {

@@ -10,7 +10,7 @@
 import { and, asc, eq, gt, inArray, max, or, sql, type SQL } from "drizzle-orm";
 import { readDatabase } from "../db/client";
 import { events } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { assertStoreInScope, type Principal } from "../http/auth";
 import { cursorKey, encodeCursor } from "../http/pagination";
 import type { ListEventsFilter } from "./schemas";
@@ -36,7 +36,7 @@ function typeFilter(patterns: readonly string[] | undefined): SQL | undefined {
  * feed and its page and `top` are one snapshot. A reader a replica is behind gets its events on a later poll; a
  * cursor from a replica further ahead finds nothing newer on one behind and comes back as it went: nothing is skipped.
  */
-export async function listEvents(env: Env, p: Principal, q: ListEventsFilter) {
+export async function listEvents(env: ShardEnv, p: Principal, q: ListEventsFilter) {
   if (q.store_id) assertStoreInScope(p, q.store_id);
   const after = Number(cursorKey(q.after, (k) => /^e\d{1,15}$/.test(k))?.slice(1) ?? 0);
   const db = readDatabase(env);

@@ -7,11 +7,11 @@
 import { and, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { events, webhookAttempts, webhookDeliveries } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 
 export const EVENT_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
-export async function pruneEvents(env: Env, now = Date.now()): Promise<void> {
+export async function pruneEvents(env: ShardEnv, now = Date.now()): Promise<void> {
   const db = database(env);
   const cutoff = now - EVENT_TTL_MS;
   await db.batch([

@@ -15,7 +15,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { ledgerEntries, orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { newId } from "../lib/ids";
 import { toMinor } from "../lib/money";
@@ -29,7 +29,11 @@ export type CorrectionResult =
   | { ok: false; code: "invalid"; errors: { field: string; message: string }[] }
   | { ok: false; code: "reverses_an_entry" | "already_reversed"; entry: LedgerRow };
 
-export async function correctLedgerEntry(env: Env, p: Principal, c: { orderId: string; entryId: string; amount: string | undefined; reason: string }): Promise<CorrectionResult> {
+export async function correctLedgerEntry(
+  env: ShardEnv,
+  p: Principal,
+  c: { orderId: string; entryId: string; amount: string | undefined; reason: string },
+): Promise<CorrectionResult> {
   const db = database(env);
   const [order, entry, reversed] = await db.batch([
     db.select({ storeId: orders.storeId }).from(orders).where(eq(orders.id, c.orderId)),

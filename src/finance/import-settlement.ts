@@ -30,7 +30,7 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { and, eq, inArray, isNull, lt } from "drizzle-orm";
 import { constraintFailed, database, d1 as binding } from "../db/client";
 import { settlementLines, settlements, type SettlementFormat } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { matchSettlement } from "./match-settlement";
 import { CsvRecords, columnsOf, type Columns, lineOf, type SettlementLine } from "./settlement-csv";
@@ -63,7 +63,7 @@ function insertLines(d1: D1Database, settlementId: string, lines: readonly Settl
 }
 
 export async function importSettlement(
-  env: Env,
+  env: ShardEnv,
   opts: { storeId: string; format: SettlementFormat; body: ReadableStream<Uint8Array> | null; actor: string },
 ): Promise<ImportResult> {
   const db = database(env);

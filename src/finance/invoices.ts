@@ -10,7 +10,7 @@
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { invoices, orderLines, orders, stores } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { newId } from "../lib/ids";
 import { DEFAULT_PREFIX, invoiceDocument, isInvoiceable } from "./invoice-rules";
@@ -19,7 +19,7 @@ export type InvoiceRow = typeof invoices.$inferSelect;
 
 export type IssueResult = { ok: true; invoice: InvoiceRow; created: boolean } | { ok: false; code: "not_found" } | { ok: false; code: "not_invoiceable"; message: string };
 
-export async function issueInvoice(env: Env, p: Principal, orderId: string, actor: string): Promise<IssueResult> {
+export async function issueInvoice(env: ShardEnv, p: Principal, orderId: string, actor: string): Promise<IssueResult> {
   const db = database(env);
   const [orderRows, lines, existing, storeRows] = await db.batch([
     db
@@ -70,7 +70,7 @@ export async function issueInvoice(env: Env, p: Principal, orderId: string, acto
   return { ok: true, invoice, created: invoice.id === id };
 }
 
-export async function invoiceOfOrder(env: Env, p: Principal, orderId: string): Promise<InvoiceRow | null> {
+export async function invoiceOfOrder(env: ShardEnv, p: Principal, orderId: string): Promise<InvoiceRow | null> {
   return (
     (await database(env)
       .select()
@@ -81,7 +81,7 @@ export async function invoiceOfOrder(env: Env, p: Principal, orderId: string): P
 }
 
 /** The invoices a key's stores issued, newest first (without their documents: a list carries no personal data). */
-export async function listInvoices(env: Env, p: Principal, q: { storeId?: string; before?: string; limit: number }) {
+export async function listInvoices(env: ShardEnv, p: Principal, q: { storeId?: string; before?: string; limit: number }) {
   return database(env)
     .select({
       id: invoices.id,

@@ -2,7 +2,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { ledgerEntries, orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
@@ -11,7 +11,7 @@ import { ledgerTotals } from "./ledger-rules";
 export type LedgerRow = typeof ledgerEntries.$inferSelect;
 
 /** The order's entries, or null when the order is not in the caller's stores (or does not exist). */
-export async function ledgerOfOrder(env: Env, p: Principal, orderId: string): Promise<LedgerRow[] | null> {
+export async function ledgerOfOrder(env: ShardEnv, p: Principal, orderId: string): Promise<LedgerRow[] | null> {
   const db = database(env);
   const [order, entries] = await db.batch([
     db.select({ storeId: orders.storeId }).from(orders).where(eq(orders.id, orderId)),

@@ -15,10 +15,10 @@
  * is still `importing`, the fees are keyed, and D1 runs one batch at a time.
  */
 import type { SettlementFormat } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { d1 as binding } from "../db/client";
 
-export async function matchSettlement(env: Env, s: { settlementId: string; storeId: string; format: SettlementFormat; actor: string }) {
+export async function matchSettlement(env: ShardEnv, s: { settlementId: string; storeId: string; format: SettlementFormat; actor: string }) {
   const d1 = binding(env);
   const now = Date.now();
   const { settlementId: id, storeId } = s;

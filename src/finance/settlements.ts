@@ -8,7 +8,7 @@
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { settlementLines, settlements, type SettlementLineStatus } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
@@ -22,7 +22,7 @@ const inScope = (p: Principal, storeId: string) => p.stores === "*" || p.stores.
 
 export type SettlementCounts = Record<Exclude<SettlementLineStatus, "pending">, number> & { unresolved: number };
 
-export async function settlementOf(env: Env, p: Principal, id: string): Promise<{ settlement: SettlementRow; counts: SettlementCounts } | null> {
+export async function settlementOf(env: ShardEnv, p: Principal, id: string): Promise<{ settlement: SettlementRow; counts: SettlementCounts } | null> {
   const db = database(env);
   const [rows, counts] = await db.batch([
     db.select().from(settlements).where(eq(settlements.id, id)),
@@ -42,7 +42,7 @@ export async function settlementOf(env: Env, p: Principal, id: string): Promise<
   return { settlement: s, counts: out };
 }
 
-export async function listSettlements(env: Env, p: Principal, q: { storeId?: string | undefined; cursor: string | null; limit: number }) {
+export async function listSettlements(env: ShardEnv, p: Principal, q: { storeId?: string | undefined; cursor: string | null; limit: number }) {
   const db = database(env);
   const stores = q.storeId ? [q.storeId] : p.stores;
   if (stores !== "*" && p.stores !== "*" && !stores.every((s) => p.stores.includes(s))) return [];
@@ -54,7 +54,7 @@ export async function listSettlements(env: Env, p: Principal, q: { storeId?: str
     .limit(q.limit + 1);
 }
 
-export async function linesOf(env: Env, settlementId: string, q: { status?: LineFilter | undefined; after: number; limit: number }) {
+export async function linesOf(env: ShardEnv, settlementId: string, q: { status?: LineFilter | undefined; after: number; limit: number }) {
   const db = database(env);
   const status =
     q.status === "unmatched"
@@ -77,7 +77,7 @@ export type ResolveResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "already_resolved" | "not_unmatched"; line: SettlementLineRow };
 
-export async function resolveLine(env: Env, p: Principal, at: { settlementId: string; lineNo: number; note: string }): Promise<ResolveResult> {
+export async function resolveLine(env: ShardEnv, p: Principal, at: { settlementId: string; lineNo: number; note: string }): Promise<ResolveResult> {
   const db = database(env);
   const found = await settlementOf(env, p, at.settlementId);
   if (!found) return { ok: false, code: "not_found" };

@@ -15,7 +15,7 @@ import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, nonEmpty } from "../db/client";
 import { allocations, orderLines, orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { type AllocateEffectData, processWithAllocation } from "./allocation-effect";
 import { mergeKeyOf } from "./merge-key";
@@ -34,7 +34,7 @@ const MAX_ROUNDS = 4;
 export type LoadedOrder = { order: typeof orders.$inferSelect | undefined; lines: (typeof orderLines.$inferSelect)[] };
 
 /** The orders and all their lines in one round trip (a queue batch's): what allocation and service tasks start from. */
-export async function loadOrders(env: Env, orderIds: readonly string[]): Promise<Map<string, LoadedOrder>> {
+export async function loadOrders(env: ShardEnv, orderIds: readonly string[]): Promise<Map<string, LoadedOrder>> {
   const ids = [...new Set(orderIds)];
   const out = new Map<string, LoadedOrder>(ids.map((id) => [id, { order: undefined, lines: [] }]));
   if (ids.length === 0) return out;
@@ -51,7 +51,7 @@ export async function loadOrders(env: Env, orderIds: readonly string[]): Promise
   return out;
 }
 
-export const loadOrder = async (env: Env, orderId: string): Promise<LoadedOrder> => (await loadOrders(env, [orderId])).get(orderId)!;
+export const loadOrder = async (env: ShardEnv, orderId: string): Promise<LoadedOrder> => (await loadOrders(env, [orderId])).get(orderId)!;
 
 export type AllocateOptions = {
   actor?: string;
@@ -63,7 +63,7 @@ export type AllocateOptions = {
   facts?: PlanningFacts;
 };
 
-export async function allocateOrder(env: Env, orderId: string, options: AllocateOptions = {}): Promise<AllocateResult> {
+export async function allocateOrder(env: ShardEnv, orderId: string, options: AllocateOptions = {}): Promise<AllocateResult> {
   const { actor = "system:allocation", deferred, loaded, facts } = options;
   let { order, lines: all } = loaded ?? (await loadOrder(env, orderId));
   let last: { plan: { reason: string; message: string; shortages: Shortage[]; explanation: Explanation } } | null = null;
@@ -126,7 +126,7 @@ export async function allocateOrder(env: Env, orderId: string, options: Allocate
  * committed meanwhile (a concurrent run of the same order may have won).
  */
 async function recordBackorder(
-  env: Env,
+  env: ShardEnv,
   orderId: string,
   { storeId, reason, explanation, deferred }: { storeId: string; reason: string; explanation: Explanation; deferred?: BatchItem<"sqlite">[] | undefined },
 ): Promise<void> {
@@ -147,7 +147,7 @@ async function recordBackorder(
 export const backorderDelayMs = (attempts: number) => Math.min(3_600_000, 60_000 * 2 ** Math.max(0, attempts - 1));
 
 /** The minute cron: retries backorders whose backoff has passed, oldest attempt first. */
-export async function retryBackorders(env: Env, now = Date.now(), limit = 25): Promise<{ retried: number; allocated: number }> {
+export async function retryBackorders(env: ShardEnv, now = Date.now(), limit = 25): Promise<{ retried: number; allocated: number }> {
   const due = await database(env)
     .select({ orderId: allocations.orderId, attempts: allocations.attempts, lastAttemptAt: allocations.lastAttemptAt })
     .from(allocations)

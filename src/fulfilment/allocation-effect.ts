@@ -14,7 +14,7 @@ import { chunk, type Database } from "../db/client";
 import { allocations, shipmentItems, shipments } from "../db/schema";
 import { changeLevel, insertMovements, isStockShortage } from "../inventory/stock";
 import { newId } from "../lib/ids";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { orderStub } from "../orders/order-object";
 import type { ChangeResult, OrderStage } from "../orders/stage";
 import type { OutboxRow } from "../outbox/topics";
@@ -148,7 +148,7 @@ export const allocationStage: OrderStage<AllocateEffectData, string[]> = {
 
 /** Allocates the order with this plan, through its object: `process` and the reservation commit together or not at all. */
 export function processWithAllocation(
-  env: Env,
+  env: ShardEnv,
   orderId: string,
   { data, actor, expectedVersion = null }: { data: AllocateEffectData; actor: string /** The order's version the plan was made from. */; expectedVersion?: number | null },
 ): Promise<ChangeResult<string[]>> {

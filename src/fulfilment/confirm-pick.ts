@@ -17,8 +17,9 @@ import { addHeld, changeLevel, insertMovements, isStockShortage, NO_OUTBOUND_BIN
 import { seesStore, type Principal } from "../http/auth";
 import { newId } from "../lib/ids";
 import { recordScanMismatch, skusFromCatalogue } from "./scan";
+import type { ShardScope } from "../db/shard";
 
-type Env = { DB: D1Database };
+type Env = ShardScope;
 
 export type PickInput = { item_id: string; scanned: string; quantity: number; short?: boolean | undefined; duration_ms?: number | undefined };
 export type PickResult =

@@ -12,8 +12,9 @@ import type { WarehouseRow } from "../inventory/scope";
 import { newId } from "../lib/ids";
 import { moveShipments } from "./shipment-lifecycle";
 import { defaultWavePolicy, pickPath, type WaveCandidate, type WaveGroupBy, type WavePolicy } from "./wave-policy";
+import type { ShardScope } from "../db/shard";
 
-type Env = { DB: D1Database };
+type Env = ShardScope;
 export type WaveRow = typeof waves.$inferSelect;
 
 export async function createWaves(

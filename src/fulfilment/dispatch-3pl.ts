@@ -9,7 +9,7 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { database } from "../db/client";
 import { orderLines, orders, shipmentItems, shipments, warehouses } from "../db/schema";
-import type { Env, OutboxMessage } from "../env";
+import type { OutboxMessage, ShardEnv } from "../env";
 import { transport } from "../lib/outbound-transport";
 import { signedHeaders } from "../lib/standard-webhooks";
 import type { Handler } from "../outbox/consume";
@@ -28,14 +28,14 @@ async function post(url: string, secret: string, message: OutboxMessage, data: R
   if (!res.ok) throw new Error(`${url} answered ${res.status} to ${message.type} ${message.id}`);
 }
 
-async function target(env: Env, warehouseId: string) {
+async function target(env: ShardEnv, warehouseId: string) {
   const wh = await database(env).select().from(warehouses).where(eq(warehouses.id, warehouseId)).get();
   if (!wh?.webhookUrl || !wh.webhookSecret) throw new Error(`warehouse ${warehouseId} has no webhook to dispatch to`);
   return { url: wh.webhookUrl, secret: wh.webhookSecret };
 }
 
 /** The dispatch document: what to send where. */
-export async function dispatchDocument(env: Env, shipmentId: string) {
+export async function dispatchDocument(env: ShardEnv, shipmentId: string) {
   const db = database(env);
   const s = await db.select().from(shipments).where(eq(shipments.id, shipmentId)).get();
   if (!s) return null;

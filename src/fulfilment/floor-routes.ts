@@ -20,7 +20,7 @@ import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
 import { cursorKey, pageOf } from "../http/pagination";
-import { visibleWarehouse, warehouseOr404, warehouseScope, type WarehouseRow } from "../inventory/scope";
+import { visibleWarehouse, warehouseScope, type WarehouseRow } from "../inventory/scope";
 import { servesAnyOf } from "../inventory/warehouse-stores";
 import { iso } from "../orders/serialize";
 import { confirmPick } from "./confirm-pick";

@@ -14,8 +14,9 @@ import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
 import { addOnHand, changeLevel, insertMovements, isStockShortage, NO_OUTBOUND_BIN, outboundBin, type MovementInput } from "../inventory/stock";
 import { canMove, moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
+import type { ShardScope } from "../db/shard";
 
-type Env = { DB: D1Database };
+type Env = ShardScope;
 type Result = { ok: true } | { ok: false; code: string; message: string };
 
 export async function interceptShipment(env: Env, s: ShipmentRow, { reason, actor }: { reason: string; actor: string }): Promise<Result> {

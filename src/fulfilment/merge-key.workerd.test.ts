@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env } from "../../test/shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useKeyring } from "../lib/pii-crypto";
 import { mergeKeyOf } from "./merge-key";

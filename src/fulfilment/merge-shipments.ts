@@ -16,8 +16,9 @@ import { database } from "../db/client";
 import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
 import { moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
+import type { ShardScope } from "../db/shard";
 
-type Env = { DB: D1Database };
+type Env = ShardScope;
 export type MergeResult = { ok: true; targetId: string; mergedIds: string[] } | { ok: false; code: string; message: string };
 
 /** Pure: why these shipments cannot be merged, or null. The oldest is the target. */

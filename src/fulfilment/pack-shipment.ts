@@ -21,8 +21,9 @@ import type { PackBody } from "./schemas";
 import { recordScanMismatch, skuForScan } from "./scan";
 import { moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
+import type { ShardScope } from "../db/shard";
 
-type Env = { DB: D1Database };
+type Env = ShardScope;
 type Refusal = { ok: false; code: string; message: string; extra?: Record<string, unknown> };
 
 /** Why a shipment cannot take scans or be packed now, or null when it can. */

@@ -22,6 +22,7 @@ import {
   type RoutingPolicy,
 } from "./routing-policy";
 import { RoutingPolicySchema } from "./schemas";
+import type { ShardScope } from "../db/shard";
 
 export const policyQuery = (db: Database, storeId: string) => db.select({ policy: routingPolicies.policy }).from(routingPolicies).where(eq(routingPolicies.storeId, storeId));
 
@@ -75,7 +76,7 @@ export type ServingWarehouse = CandidateWarehouse & { storeIds: readonly string[
 export type PlanningFacts = { policies: ReadonlyMap<string, RoutingPolicy>; candidates: ServingWarehouse[]; stock: BinStock[] };
 
 /** Planning facts for several stores and SKUs at once (a queue batch's approvals): one round trip. */
-export async function loadPlanningFacts(env: { DB: D1Database }, storeIds: readonly string[], skus: readonly string[]): Promise<PlanningFacts> {
+export async function loadPlanningFacts(env: ShardScope, storeIds: readonly string[], skus: readonly string[]): Promise<PlanningFacts> {
   const db = database(env);
   const stores = [...new Set(storeIds)];
   const policyParts = chunk(stores, 90);
@@ -102,7 +103,7 @@ export async function loadPlanningFacts(env: { DB: D1Database }, storeIds: reado
  * which the reservation's CHECKs catch like any other stale plan.
  */
 export async function planAllocation(
-  env: { DB: D1Database },
+  env: ShardScope,
   req: PlanRequest,
   { allocationPolicy: policyImpl = defaultAllocationPolicy, facts }: { allocationPolicy?: AllocationPolicy; facts?: PlanningFacts | undefined } = {},
 ): Promise<{ plan: AllocationPlan; policy: RoutingPolicy; candidates: CandidateWarehouse[] }> {

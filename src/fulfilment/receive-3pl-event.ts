@@ -17,7 +17,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { assertInBatch, assertionFailed } from "../db/assert";
 import { constraintFailed, database } from "../db/client";
 import { fulfilmentExceptions, inboundWebhooks, outbox, shipmentItems, shipments, shipmentTracking, stockCosts, stockLevels } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { changeLevel, currentUnitCost, insertMovements, insertMovementsSelect, type MovementInput } from "../inventory/stock";
 import { raiseException } from "../logistics/logistics-exceptions";
 import { newId } from "../lib/ids";
@@ -32,7 +32,7 @@ export type InboundResult =
   | { ok: false; code: "unknown_shipment" | "wrong_state"; message: string };
 
 export async function receive3plEvent(
-  env: Env,
+  env: ShardEnv,
   event: ThirdPartyEventInput,
   { warehouseId, eventId, actor }: { warehouseId: string; eventId: string; actor: string },
 ): Promise<InboundResult> {
@@ -160,7 +160,7 @@ function trackingOf3pl(db: ReturnType<typeof database>, a: { shipment: typeof sh
  * in the same batch.
  */
 async function lateNews(
-  env: Env,
+  env: ShardEnv,
   a: { s: typeof shipments.$inferSelect; source: string; eventId: string; event: ThirdPartyEventInput; actor: string; now: number },
 ): Promise<InboundResult> {
   const { s, event, actor, now } = a;

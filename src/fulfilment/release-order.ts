@@ -12,7 +12,7 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client";
 import { allocations, serviceTasks, shipmentItems, shipments, stockLevels } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { insertMovementsSelect } from "../inventory/stock";
 import { newId } from "../lib/ids";
 import type { OutboxRow } from "../outbox/topics";
@@ -52,7 +52,7 @@ export function releaseItemsWrites(
  * are intercepted, so the next floor request is refused.
  */
 export async function releaseOrderWrites(
-  env: Env,
+  env: ShardEnv,
   orderId: string,
   { actor = "system:cancellation" }: { actor?: string } = {},
 ): Promise<{ writes: BatchItem<"sqlite">[]; outbox: OutboxRow[] }> {

@@ -15,7 +15,7 @@
 import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { database } from "../db/client";
 import { fulfilmentExceptions, orders, shipmentItems, shipments } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import type { Handler } from "../outbox/consume";
 import type { Refused, Scope } from "../orders/stage";
@@ -49,7 +49,7 @@ function withExclusions(e: Explanation, excluded: readonly string[]): Explanatio
   };
 }
 
-export async function rerouteShipment(env: Env, cmd: RerouteCommand): Promise<RerouteResult> {
+export async function rerouteShipment(env: ShardEnv, cmd: RerouteCommand): Promise<RerouteResult> {
   const db = database(env);
   const found = await db
     .select({ exception: fulfilmentExceptions, shipment: shipments })
@@ -155,7 +155,7 @@ export async function rerouteShipment(env: Env, cmd: RerouteCommand): Promise<Re
 }
 
 /** Whether the store's routing policy re-routes rejections by itself. */
-async function reroutesOnReject(env: Env, storeId: string): Promise<boolean> {
+async function reroutesOnReject(env: ShardEnv, storeId: string): Promise<boolean> {
   return (await loadPolicy(database(env), storeId)).policy.reroute_on_reject;
 }
 

@@ -16,7 +16,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { assertInBatch, assertionFailed } from "../db/assert";
 import { fulfilmentExceptions, shipmentItems } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { isStockShortage } from "../inventory/stock";
 import { orderStub } from "../orders/order-object";
 import type { ChangeResult, OrderStage } from "../orders/stage";
@@ -85,7 +85,7 @@ export const rerouteStage: OrderStage<RerouteInput, string[]> = {
 export type RerouteCommand = { orderId: string; input: RerouteInput; actor: string; stores: "*" | readonly string[] };
 
 /** Re-routes through the order's object with this plan: the new shipments and the resolved exception commit with the `reroute` event, or nothing does. */
-export function rerouteWithPlan(env: Env, cmd: RerouteCommand): Promise<ChangeResult<string[]>> {
+export function rerouteWithPlan(env: ShardEnv, cmd: RerouteCommand): Promise<ChangeResult<string[]>> {
   const { orderId, input, actor, stores } = cmd;
   return orderStub(env, orderId).change({ orderId, stage: REROUTE_STAGE, input, actor, stores, expectedVersion: null }) as unknown as Promise<ChangeResult<string[]>>;
 }

@@ -21,8 +21,9 @@ import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
 import { allScanned, notInShipment, packableItems, packableItemsQuery, packRefusal, scanForPack } from "./pack-shipment";
 import { catalogueForScans, skusFromCatalogue } from "./scan";
 import type { ShipmentRow } from "./shipment-queries";
+import type { ShardScope } from "../db/shard";
 
-type Env = { DB: D1Database };
+type Env = ShardScope;
 type Scan = { code: string; duration_ms?: number | undefined };
 type ScanRefusal = { code: "wrong_item" | "already_scanned"; detail: string };
 export type ScanOutcome =

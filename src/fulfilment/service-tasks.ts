@@ -9,7 +9,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database } from "../db/client";
 import { orderLines, orders, serviceTasks } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { newId } from "../lib/ids";
 import { settleOrder } from "../logistics/settle-order";
@@ -25,7 +25,7 @@ export type TaskRow = typeof serviceTasks.$inferSelect;
  * with `deferred` the insert is added there for the caller's batch.
  */
 export async function createServiceTasks(
-  env: Env,
+  env: ShardEnv,
   orderId: string,
   { loaded, deferred }: { loaded?: { order: { storeId: string; status: string } | undefined; lines: (typeof orderLines.$inferSelect)[] }; deferred?: BatchItem<"sqlite">[] } = {},
 ): Promise<number> {
@@ -76,7 +76,7 @@ export type TaskChangeResult =
 
 const STAMP: Partial<Record<TaskStatus, "assignedAt" | "startedAt" | "doneAt">> = { assigned: "assignedAt", in_progress: "startedAt", done: "doneAt" };
 
-export async function changeTask(env: Env, id: string, { principal: p, change }: { principal: Principal; change: TaskChange }): Promise<TaskChangeResult> {
+export async function changeTask(env: ShardEnv, id: string, { principal: p, change }: { principal: Principal; change: TaskChange }): Promise<TaskChangeResult> {
   const db = database(env);
   const task = await db.select().from(serviceTasks).where(eq(serviceTasks.id, id)).get();
   if (!task || (p.stores !== "*" && !p.stores.includes(task.storeId))) return { ok: false, code: "not_found" };
@@ -115,7 +115,7 @@ export async function changeTask(env: Env, id: string, { principal: p, change }:
  * when its first task is assigned; any order with services is delivered
  * (through settleOrder, which also asks its parcels) once the work is done.
  */
-export async function advanceOrder(env: Env, orderId: string, actor: string): Promise<string | null> {
+export async function advanceOrder(env: ShardEnv, orderId: string, actor: string): Promise<string | null> {
   const db = database(env);
   const [orderRows, tasks] = await db.batch([
     db.select({ status: orders.status, requiresShipping: orders.requiresShipping }).from(orders).where(eq(orders.id, orderId)),

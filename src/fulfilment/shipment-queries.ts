@@ -13,10 +13,11 @@ import { warehouseScope } from "../inventory/scope";
 import { iso } from "../orders/serialize";
 import type { z } from "@hono/zod-openapi";
 import type { ListShipmentsQuery, Shipment } from "./schemas";
+import type { ShardScope } from "../db/shard";
 
 export type ShipmentRow = typeof shipments.$inferSelect;
 export type ShipmentItemRow = typeof shipmentItems.$inferSelect;
-type Env = { DB: D1Database };
+type Env = ShardScope;
 
 export function shipmentScope(p: Principal): SQL | undefined {
   return and(storeScope(p, shipments.storeId), warehouseScope(p, shipments.warehouseId));

@@ -10,6 +10,7 @@ import type { FieldError } from "../http/problem";
 import { newId } from "../lib/ids";
 import type { WarehouseRow } from "./scope";
 import { addOnHand, binsByCode, changeLevel, foldCost, insertMovements, isStockShortage, type BinRef } from "./stock";
+import type { ShardScope } from "../db/shard";
 
 type Level = typeof stockLevels.$inferSelect;
 
@@ -22,7 +23,7 @@ const storageBin = (bin: BinRef | undefined, field: string, code: string): Field
       ? { field, message: "only storage bins can be adjusted, transferred or counted" }
       : null;
 
-async function levelOf(env: { DB: D1Database }, binId: string, sku: string): Promise<Level | undefined> {
+async function levelOf(env: ShardScope, binId: string, sku: string): Promise<Level | undefined> {
   return database(env)
     .select()
     .from(stockLevels)
@@ -37,7 +38,7 @@ const shortage = (what: string) => ({
 });
 
 export async function adjustStock(
-  env: { DB: D1Database },
+  env: ShardScope,
   wh: WarehouseRow,
   { input, actor }: { input: { bin: string; sku: string; delta: number; reason: string }; actor: string },
 ): Promise<StockChangeResult<{ id: string; level: Level; bin: BinRef }>> {
@@ -72,7 +73,7 @@ export type TransferInput = { sku: string; quantity: number; from_bin: string; t
  * when both keep costs in the same currency.
  */
 export async function transferStock(
-  env: { DB: D1Database },
+  env: ShardScope,
   from: WarehouseRow,
   { to, input, actor }: { to: WarehouseRow; input: TransferInput; actor: string },
 ): Promise<StockChangeResult<{ id: string; from: Level; to: Level; fromBin: BinRef; toBin: BinRef }>> {

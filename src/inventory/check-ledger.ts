@@ -6,6 +6,7 @@
 import { eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { stockLevels, stockMovements } from "../db/schema";
+import type { ShardScope } from "../db/shard";
 
 export type LevelRow = { binId: string; sku: string; onHand: number; reserved: number };
 export type Mismatch = { bin_id: string; sku: string; level: { on_hand: number; reserved: number }; ledger: { on_hand: number; reserved: number } };
@@ -29,7 +30,7 @@ export function compareLedger(levels: readonly LevelRow[], ledger: readonly Leve
   return out.sort((a, b) => a.bin_id.localeCompare(b.bin_id) || a.sku.localeCompare(b.sku));
 }
 
-export async function checkLedger(env: { DB: D1Database }, warehouseId: string) {
+export async function checkLedger(env: ShardScope, warehouseId: string) {
   const db = database(env);
   const [levels, ledger] = await db.batch([
     db

@@ -14,12 +14,13 @@ import { newId } from "../lib/ids";
 import type { StockChangeResult } from "./adjust-stock";
 import type { WarehouseRow } from "./scope";
 import { binsByCode, insertMovementsSelect, isStockShortage } from "./stock";
+import type { ShardScope } from "../db/shard";
 
 export type CountInput = { reason?: string | undefined; lines: { bin: string; sku: string; counted: number }[] };
 export type CountLine = { bin: string; sku: string; expected: number; counted: number; variance: number };
 
 export async function countStock(
-  env: { DB: D1Database },
+  env: ShardScope,
   wh: WarehouseRow,
   { input, actor }: { input: CountInput; actor: string },
 ): Promise<StockChangeResult<{ id: string; createdAt: number; lines: CountLine[] }>> {

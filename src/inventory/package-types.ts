@@ -11,6 +11,7 @@ import { packageTypes } from "../db/schema";
 import { newId } from "../lib/ids";
 import { iso } from "../orders/serialize";
 import type { WarehouseRow } from "./scope";
+import type { ShardScope } from "../db/shard";
 
 export type PackageTypeRow = typeof packageTypes.$inferSelect;
 type Fields = { name: string; tare_grams: number; length_mm: number; width_mm: number; height_mm: number };
@@ -32,7 +33,7 @@ export const packageTypeBody = (r: PackageTypeRow) => ({
 });
 
 export async function createPackageType(
-  env: { DB: D1Database },
+  env: ShardScope,
   wh: WarehouseRow,
   input: PackageTypeInput,
 ): Promise<{ ok: true; row: PackageTypeRow } | { ok: false; code: "duplicate_code" }> {
@@ -59,16 +60,12 @@ export async function createPackageType(
   return { ok: true, row };
 }
 
-export function listPackageTypes(env: { DB: D1Database }, warehouseId: string): Promise<PackageTypeRow[]> {
+export function listPackageTypes(env: ShardScope, warehouseId: string): Promise<PackageTypeRow[]> {
   return database(env).select().from(packageTypes).where(eq(packageTypes.warehouseId, warehouseId)).orderBy(asc(packageTypes.code)).all();
 }
 
 /** The changed type, or null when the warehouse has no type with that code. */
-export async function updatePackageType(
-  env: { DB: D1Database },
-  wh: WarehouseRow,
-  { code, changes }: { code: string; changes: PackageTypeChanges },
-): Promise<PackageTypeRow | null> {
+export async function updatePackageType(env: ShardScope, wh: WarehouseRow, { code, changes }: { code: string; changes: PackageTypeChanges }): Promise<PackageTypeRow | null> {
   const [row] = await database(env)
     .update(packageTypes)
     .set({

@@ -10,6 +10,7 @@ import { newId } from "../lib/ids";
 import { toMinor } from "../lib/money";
 import type { WarehouseRow } from "./scope";
 import { addOnHand, binsByCode, foldCost, insertMovements, type MovementInput } from "./stock";
+import type { ShardScope } from "../db/shard";
 
 export type ReceiveInput = {
   reference?: string | undefined;
@@ -25,7 +26,7 @@ export type ReceiveResult =
     }
   | { ok: false; errors: FieldError[] };
 
-export async function receiveStock(env: { DB: D1Database }, wh: WarehouseRow, { input, actor }: { input: ReceiveInput; actor: string }): Promise<ReceiveResult> {
+export async function receiveStock(env: ShardScope, wh: WarehouseRow, { input, actor }: { input: ReceiveInput; actor: string }): Promise<ReceiveResult> {
   const db = database(env);
   const binMap = await binsByCode(
     db,

@@ -9,6 +9,7 @@ import { orders, shipments, warehouses } from "../db/schema";
 import { seesWarehouse, storeScope, type Principal } from "../http/auth";
 import { forbidden, notFound } from "../http/problem";
 import { isShared, mayManage, servesAnyOf } from "./warehouse-stores";
+import type { ShardScope } from "../db/shard";
 
 export type WarehouseRow = typeof warehouses.$inferSelect;
 
@@ -26,14 +27,14 @@ export function warehouseStoreScope(p: Principal): SQL | undefined {
   return sql`EXISTS (SELECT 1 FROM json_each(${warehouses.storeIds}) WHERE value = '*' OR value IN (${mine}))`;
 }
 
-export async function visibleWarehouse(env: { DB: D1Database }, p: Principal, id: string): Promise<WarehouseRow | null> {
+export async function visibleWarehouse(env: ShardScope, p: Principal, id: string): Promise<WarehouseRow | null> {
   if (!seesWarehouse(p, id)) return null;
   const row = await database(env).select().from(warehouses).where(eq(warehouses.id, id)).get();
   return row && servesAnyOf(row.storeIds, p.stores) ? row : null;
 }
 
 /** The warehouse named in the path, or a 404. */
-export async function warehouseOr404(env: { DB: D1Database }, p: Principal, id: string): Promise<WarehouseRow> {
+export async function warehouseOr404(env: ShardScope, p: Principal, id: string): Promise<WarehouseRow> {
   const row = await visibleWarehouse(env, p, id);
   if (!row) throw notFound("warehouse");
   return row;
@@ -44,7 +45,7 @@ export async function warehouseOr404(env: { DB: D1Database }, p: Principal, id: 
  * shipment: stock in a shared warehouse is the merchant's, so a store-scoped
  * key reads every movement, but not which other store's order caused it.
  */
-export async function foreignRefs(env: { DB: D1Database }, p: Principal, refs: readonly { refType: string | null; refId: string | null }[]): Promise<Set<string>> {
+export async function foreignRefs(env: ShardScope, p: Principal, refs: readonly { refType: string | null; refId: string | null }[]): Promise<Set<string>> {
   if (p.stores === "*") return new Set();
   const ids = (type: string) => [...new Set(refs.filter((r) => r.refType === type && r.refId).map((r) => r.refId!))];
   const orderIds = ids("order");
@@ -79,7 +80,7 @@ export function assertMayManage(p: Principal, storeIds: readonly string[]): void
 }
 
 /** A warehouse named in a path for a change of its own or of its layout (zones, bins, package types): the same rule as changing it. */
-export async function managedWarehouseOr404(env: { DB: D1Database }, p: Principal, id: string): Promise<WarehouseRow> {
+export async function managedWarehouseOr404(env: ShardScope, p: Principal, id: string): Promise<WarehouseRow> {
   const wh = await warehouseOr404(env, p, id);
   assertMayManage(p, wh.storeIds);
   return wh;

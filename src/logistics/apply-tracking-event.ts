@@ -22,7 +22,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, database, nonEmpty } from "../db/client";
 import { inBatch, perDatabase } from "../db/prepared";
 import { logisticsExceptions, outbox, shipmentItems, shipments, shipmentTracking, trackingEvents, type TrackingStatus } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutbox } from "../outbox/send";
 import type { OutboxRow } from "../outbox/topics";
@@ -123,7 +123,7 @@ export type ApplyOptions = {
   actor?: string;
 };
 
-export async function applyTrackingEvent(env: Env, eventRowId: string, options: ApplyOptions = {}): Promise<ApplyOutcome> {
+export async function applyTrackingEvent(env: ShardEnv, eventRowId: string, options: ApplyOptions = {}): Promise<ApplyOutcome> {
   const actor = options.actor ?? TRACKING_ACTOR;
   const db = database(env);
   const q = firstReads(db);
@@ -298,11 +298,11 @@ export async function applyTrackingEvent(env: Env, eventRowId: string, options: 
 }
 
 /** Settles the orders a shipment carries (a redelivered event: read afresh). */
-async function settleShipment(env: Env, shipmentId: string, actor: string): Promise<void> {
+async function settleShipment(env: ShardEnv, shipmentId: string, actor: string): Promise<void> {
   for (const orderId of await ordersOfShipment(env, shipmentId)) await settleOrder(env, orderId, actor);
 }
 
 /** Settles `orderIds` from their `settleReads` rows, which start at `at` in this event's batch `results`. */
-async function settleOrders(env: Env, actor: string, orderIds: string[], results: readonly unknown[], at: number): Promise<void> {
+async function settleOrders(env: ShardEnv, actor: string, orderIds: string[], results: readonly unknown[], at: number): Promise<void> {
   for (const [i, orderId] of orderIds.entries()) await settleOrder(env, orderId, actor, settleRowsAt(results, at + i * 3));
 }

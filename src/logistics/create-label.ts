@@ -11,7 +11,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { constraintFailed, database } from "../db/client";
 import { orders, shipmentItems, shipmentLabels, shipments, shipmentTracking, stores, warehouses } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { moveShipments } from "../fulfilment/shipment-lifecycle";
 import { insertLedgerSelect, sqlLedgerId } from "../finance/ledger-writes";
@@ -45,7 +45,7 @@ export function packagesOf(s: typeof shipments.$inferSelect): PackageFacts[] {
 }
 
 export async function createLabel(
-  env: Env,
+  env: ShardEnv,
   shipmentId: string,
   { principal: p, input, deps = {} }: { principal: Principal; input: { carrier?: string | undefined; service?: string | undefined }; deps?: AdapterDeps },
 ): Promise<LabelResult> {

@@ -8,13 +8,13 @@
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { database, nonEmpty } from "../db/client";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { raiseException } from "./logistics-exceptions";
 
 export const DEFAULT_STALE_DAYS = 5;
 const DAY_MS = 86_400_000;
 
-export async function flagStaleTracking(env: Env, now = Date.now(), limit = 200): Promise<{ flagged: number }> {
+export async function flagStaleTracking(env: ShardEnv, now = Date.now(), limit = 200): Promise<{ flagged: number }> {
   const db = database(env);
   const stale = await db.all<{ shipment_id: string; order_id: string; store_id: string; last_update_at: number; days: number; status: string | null }>(sql`
     SELECT t.shipment_id, t.order_id, t.store_id, t.last_update_at, t.status,

@@ -18,7 +18,7 @@ import { type Database, database, nonEmpty } from "../db/client";
 import { inBatch, perDatabase } from "../db/prepared";
 import { bins, shipmentItems, shipments, shipmentTracking, stockCosts, stockLevels } from "../db/schema";
 import { insertLedgerSelect, sqlLedgerId } from "../finance/ledger-writes";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { currentUnitCost, isStockShortage, insertMovementsSelect } from "../inventory/stock";
 import { randomToken } from "../lib/ids";
 import { handedOver, moveShipments } from "../fulfilment/shipment-lifecycle";
@@ -82,7 +82,7 @@ const handoverReads = perDatabase((db: Database) => {
  * `visible`: the caller's scope over shipments (a person's handover), read with the rest: a shipment outside it is
  * `not_found`. A carrier's late handover has none.
  */
-export async function handOver(env: Env, shipmentId: string, options: { actor: string; late?: boolean; visible?: SQL | undefined }): Promise<HandOverResult> {
+export async function handOver(env: ShardEnv, shipmentId: string, options: { actor: string; late?: boolean; visible?: SQL | undefined }): Promise<HandOverResult> {
   const { actor } = options;
   const db = database(env);
   const q = handoverReads(db);

@@ -14,6 +14,7 @@ import { outbox, trackingEvents } from "../db/schema";
 import { newId } from "../lib/ids";
 import type { OutboxRow } from "../outbox/topics";
 import type { TrackingUpdate } from "./webhooks/partner";
+import type { ShardScope } from "../db/shard";
 
 export const TRACKING_RECEIVED = "tracking.received";
 
@@ -29,7 +30,7 @@ export type IngestSpec = {
   now?: number;
 };
 
-export async function ingestTrackingEvent(env: { DB: D1Database }, spec: IngestSpec): Promise<Ingested> {
+export async function ingestTrackingEvent(env: ShardScope, spec: IngestSpec): Promise<Ingested> {
   const { partner, update: u, rawBody, now = Date.now() } = spec;
   const db = database(env);
   const id = newId("tev", now);

@@ -10,6 +10,7 @@ import { database, type Database } from "../db/client";
 import { logisticsExceptions, type LOGISTICS_EXCEPTION_KINDS } from "../db/schema";
 import { storeScope, type Principal } from "../http/auth";
 import { newId } from "../lib/ids";
+import type { ShardScope } from "../db/shard";
 
 export type ExceptionKind = (typeof LOGISTICS_EXCEPTION_KINDS)[number];
 export type ExceptionRow = typeof logisticsExceptions.$inferSelect;
@@ -46,7 +47,7 @@ export type ListExceptionsQuery = {
   limit: number;
 };
 
-export async function listExceptions(env: { DB: D1Database }, q: ListExceptionsQuery, { principal: p, after }: { principal: Principal; after: string | undefined }) {
+export async function listExceptions(env: ShardScope, q: ListExceptionsQuery, { principal: p, after }: { principal: Principal; after: string | undefined }) {
   const rows = await database(env)
     .select()
     .from(logisticsExceptions)
@@ -69,7 +70,7 @@ export async function listExceptions(env: { DB: D1Database }, q: ListExceptionsQ
 
 export type ResolveResult = { ok: true; row: ExceptionRow } | { ok: false; code: "not_found" } | { ok: false; code: "already_resolved"; row: ExceptionRow };
 
-export async function resolveException(env: { DB: D1Database }, id: string, { principal: p, resolution }: { principal: Principal; resolution: string }): Promise<ResolveResult> {
+export async function resolveException(env: ShardScope, id: string, { principal: p, resolution }: { principal: Principal; resolution: string }): Promise<ResolveResult> {
   const db = database(env);
   const row = await db.select().from(logisticsExceptions).where(eq(logisticsExceptions.id, id)).get();
   if (!row || (p.stores !== "*" && !p.stores.includes(row.storeId))) return { ok: false, code: "not_found" };

@@ -10,8 +10,9 @@ import { and, eq, inArray, isNull, notInArray, type Placeholder, sql } from "dri
 import { database, type Database } from "../db/client";
 import { perDatabase } from "../db/prepared";
 import { shipmentItems, shipments, shipmentTracking } from "../db/schema";
+import type { ShardScope } from "../db/shard";
 
-type Env = { DB: D1Database };
+type Env = ShardScope;
 
 /**
  * The order's live shipments with their tracking. Run on its own, never in a `db.batch`: D1 answers a batch with

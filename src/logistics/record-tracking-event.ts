@@ -19,7 +19,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, eq, inArray } from "drizzle-orm";
 import { database } from "../db/client";
 import { orders, outbox, shipments, shipmentTracking, trackingEvents, type ShipmentStatus } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { newId, sha256Hex } from "../lib/ids";
 import { shipmentScope } from "../fulfilment/shipment-queries";
@@ -67,7 +67,7 @@ async function eventIdOf(spec: RecordSpec, occurredAt: number, now: number): Pro
   return newId("tev", now);
 }
 
-export async function recordTrackingEvent(env: Env, spec: RecordSpec): Promise<RecordResult> {
+export async function recordTrackingEvent(env: ShardEnv, spec: RecordSpec): Promise<RecordResult> {
   const now = spec.now ?? Date.now();
   const db = database(env);
   const found = await db

@@ -13,7 +13,7 @@ import { and, eq, gt } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { type Database, database, nonEmpty } from "../db/client";
 import { outbox, trackingEvents } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutbox } from "../outbox/send";
 import type { OutboxRow } from "../outbox/topics";
@@ -31,7 +31,7 @@ export const waitingForLabelQuery = (db: Database, trackingNumber: string, now: 
 
 /** `waiting`: what `waitingForLabelQuery` found, when the caller read it already. */
 export async function rematchTrackingEvents(
-  env: Env,
+  env: ShardEnv,
   trackingNumber: string,
   { now = Date.now(), waiting: known }: { now?: number; waiting?: readonly { id: string }[] } = {},
 ): Promise<number> {

@@ -12,7 +12,7 @@ import { and, eq, ne, sql } from "drizzle-orm";
 import { type Database, database } from "../db/client";
 import { inBatch, perDatabase } from "../db/prepared";
 import { orders, serviceTasks } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { handedOver } from "../fulfilment/shipment-lifecycle";
 import { orderStub } from "../orders/order-object";
 import { liveParcelsQuery } from "./order-shipments";
@@ -50,7 +50,7 @@ export type SettleRows = [Reads[0]["_"]["result"], Reads[1]["_"]["result"], Read
 /** The rows of `settleReads` from a batch's results, `at` the index of the first of them. */
 export const settleRowsAt = (results: readonly unknown[], at: number): SettleRows => results.slice(at, at + 3) as SettleRows;
 
-export async function settleOrder(env: Env, orderId: string, actor: string, read?: SettleRows): Promise<SettleResult> {
+export async function settleOrder(env: ShardEnv, orderId: string, actor: string, read?: SettleRows): Promise<SettleResult> {
   const out = { shipped: false, delivered: false };
   const db = database(env);
   // The order, whether a service task is open, and its live parcels, in one round trip (or the caller's).

@@ -9,7 +9,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { shipmentLabels, shipments, shipmentTracking } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { moveShipments } from "../fulfilment/shipment-lifecycle";
 import { shipmentScope } from "../fulfilment/shipment-queries";
@@ -22,7 +22,7 @@ export type VoidResult =
   | { ok: false; code: "not_found" }
   | { ok: false; code: "not_labelled" | "already_shipped" | "conflict" | "carrier_unavailable" | "carrier_refused"; message: string };
 
-export async function voidLabel(env: Env, shipmentId: string, { principal: p, deps = {} }: { principal: Principal; deps?: AdapterDeps }): Promise<VoidResult> {
+export async function voidLabel(env: ShardEnv, shipmentId: string, { principal: p, deps = {} }: { principal: Principal; deps?: AdapterDeps }): Promise<VoidResult> {
   const db = database(env);
   const row = await db
     .select({ s: shipments, t: shipmentTracking })

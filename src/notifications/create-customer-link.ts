@@ -3,10 +3,10 @@ import { eq } from "drizzle-orm";
 import { mintCustomerLink } from "../customer/tokens";
 import { database } from "../db/client";
 import { orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 
-export async function createCustomerLink(env: Env, orderId: string, opts: { principal: Principal }): Promise<{ url: string; expiresAt: number } | null> {
+export async function createCustomerLink(env: ShardEnv, orderId: string, opts: { principal: Principal }): Promise<{ url: string; expiresAt: number } | null> {
   const db = database(env);
   const order = await db.select({ storeId: orders.storeId }).from(orders).where(eq(orders.id, orderId)).get();
   if (!order || !seesStore(opts.principal, order.storeId)) return null;

@@ -2,12 +2,12 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { notifications } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ListNotificationsFilter } from "./schemas";
 
-export async function listNotifications(env: Env, p: Principal, q: ListNotificationsFilter) {
+export async function listNotifications(env: ShardEnv, p: Principal, q: ListNotificationsFilter) {
   const after = cursorKey(q.cursor);
   const rows = await database(env)
     .select()

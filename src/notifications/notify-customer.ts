@@ -17,7 +17,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, nonEmpty } from "../db/client";
 import { channelOrders, customerTokens, notifications, orderHoldReasons, orders, stores } from "../db/schema";
 import { customerOrderRef } from "../orders/order-ref";
-import type { Env, OutboxMessage } from "../env";
+import type { OutboxMessage, ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { fromMinor } from "../lib/money";
 import { insertRow, type BatchContext, type Handler, type Write } from "../outbox/consume";
@@ -53,7 +53,7 @@ type Facts = {
 const TROUBLES: ReadonlySet<string> = new Set<ShipmentTrouble>(["failed_attempt", "exception", "returned_to_sender"]);
 
 /** The orders, stores and hold reasons of every message in the batch: one D1 round trip for all of them. */
-async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<string, Facts>> {
+async function loadFacts(env: ShardEnv, orderIds: readonly string[]): Promise<Map<string, Facts>> {
   const db = database(env);
   const ids = [...new Set(orderIds)];
   const out = new Map<string, Facts>();
@@ -87,7 +87,7 @@ async function loadFacts(env: Env, orderIds: readonly string[]): Promise<Map<str
 
 const isNotification = (type: string) => type in TEMPLATES || type in AFTER_SALES_TEMPLATES;
 
-export async function notifyCustomer(env: Env, message: OutboxMessage, batch: BatchContext): Promise<Write[]> {
+export async function notifyCustomer(env: ShardEnv, message: OutboxMessage, batch: BatchContext): Promise<Write[]> {
   if (!message.order_id) return [];
   const db = database(env);
   const facts = await batch.once("notify-customer:facts", () =>

@@ -7,13 +7,13 @@
  */
 import { sql } from "drizzle-orm";
 import { database } from "../db/client";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 
 const BATCH = 500;
 /** A run stops after this many batches; the next run carries on. */
 const MAX_BATCHES = 40;
 
-export async function archiveOrders(env: Env, { now = Date.now() }: { now?: number } = {}): Promise<{ archived: number }> {
+export async function archiveOrders(env: ShardEnv, { now = Date.now() }: { now?: number } = {}): Promise<{ archived: number }> {
   const db = database(env);
   let archived = 0;
   for (let i = 0; i < MAX_BATCHES; i++) {

@@ -11,7 +11,7 @@ import { chunk, constraintFailed, database, d1 } from "../db/client";
 import { contactIndexes } from "../db/contact-index";
 import { insertRows } from "../db/insert-rows";
 import { idempotencyKeys, ledgerEntries, orderEvents, orderLines, orders, outbox } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { type LedgerDraft, paymentEntries } from "../finance/ledger-rules";
 import { ledgerRow } from "../finance/ledger-writes";
 import type { FieldError } from "../http/problem";
@@ -43,7 +43,7 @@ export type CreateOrderResult =
 const LINES_PER_INSERT = 12;
 
 export async function createOrder(
-  env: Env,
+  env: ShardEnv,
   input: CreateOrderInput,
   opts: { actor: string; idempotency: IdempotencyContext | null; scope: ContactScope },
 ): Promise<CreateOrderResult> {

@@ -25,9 +25,10 @@ import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, constraintFailed, type Database, database, nonEmpty } from "../db/client";
 import { inBatch, insertRow, perDatabase } from "../db/prepared";
+import { onShard, SHARD_ZERO } from "../db/shard";
 import { traceEntry } from "../db/trace";
-import { orderEvents, orderHoldReasons, orderLines, orders, outbox, stores } from "../db/schema";
-import type { Env } from "../env";
+import { orderEvents, orderHoldReasons, orderLines, orders, outbox } from "../db/schema";
+import type { Env, ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutbox, sendOutboxSoon } from "../outbox/send";
 import { type OutboxRow, outboxRowsFor } from "../outbox/topics";
@@ -141,6 +142,13 @@ function reviewPassed(p: Proposal, heldMs: number | null): Proposal {
 
 export abstract class OrderKernel extends DurableObject<Env> {
   protected abstract readonly stages: Stages;
+  /** The env on the order's shard: shard 0 until the object finds it from its id's store tag (docs/SHARDING.md section 9, step 5). */
+  protected readonly shardEnv: ShardEnv;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.shardEnv = onShard(env, SHARD_ZERO);
+  }
   private snapshot: OrderSnapshot | null = null;
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -155,7 +163,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   transition(cmd: TransitionCommand): Promise<TransitionResult> {
     return this.serialized(() =>
       traceEntry(
-        this.env,
+        this.shardEnv,
         () => `object:${cmd.event}`,
         () => this.applyTransition(cmd),
       ),
@@ -166,7 +174,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   change(cmd: ChangeCommand): Promise<ChangeResult> {
     return this.serialized(() =>
       traceEntry(
-        this.env,
+        this.shardEnv,
         () => `object:${cmd.stage}`,
         () => this.applyChange(cmd),
       ),
@@ -174,7 +182,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   }
 
   private async load(orderId: string): Promise<OrderSnapshot | null> {
-    const row = await snapshotQuery(database(this.env)).get({ orderId });
+    const row = await snapshotQuery(database(this.shardEnv)).get({ orderId });
     return row ? snapshotOf(row.order, row.financePending) : null;
   }
 
@@ -186,7 +194,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
 
   /** The order with its lines and current hold reasons, in one round trip; refreshes the snapshot. */
   private async loadFull(orderId: string): Promise<FullOrder | null> {
-    const db = database(this.env);
+    const db = database(this.shardEnv);
     const q = fullOrderQueries(db);
     const [order, lines, holds] = await db.batch([inBatch(q.order, { orderId }), inBatch(q.lines, { orderId }), inBatch(q.holds, { orderId })]);
     if (!order[0]) return null;
@@ -205,7 +213,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const loaderOf = <K extends "shipments" | "tasks">(kind: K) => Object.values(this.stages).find((stage) => stage.facts?.[kind])?.facts?.[kind] as FactLoader<K> | undefined;
     const shipmentsLoader = kinds.includes("shipments") ? loaderOf("shipments") : undefined;
     const tasksLoader = kinds.includes("tasks") ? loaderOf("tasks") : undefined;
-    const db = database(this.env);
+    const db = database(this.shardEnv);
     const queries = [shipmentsLoader?.query(db, snap), tasksLoader?.query(db, snap)].filter((q) => q !== undefined);
     const [rows, review] = await Promise.all([
       queries.length ? db.batch(nonEmpty(queries)) : Promise.resolve([]),
@@ -225,8 +233,8 @@ export abstract class OrderKernel extends DurableObject<Env> {
    */
   private async reviewFacts(snap: OrderSnapshot, caller: Caller) {
     const base = { totalAmount: snap.totalAmount, currency: snap.currency, actor: caller.actor, mayDoFinanceCheck: caller.mayDoFinanceCheck ?? false };
-    if (!snap.financePending) return { ...base, thresholds: (await orderRulesOf(this.env, snap.storeId)).financeReview, holdCodes: [], serviceCheckedBy: null };
-    const passed = await database(this.env)
+    if (!snap.financePending) return { ...base, thresholds: (await orderRulesOf(this.shardEnv, snap.storeId)).financeReview, holdCodes: [], serviceCheckedBy: null };
+    const passed = await database(this.shardEnv)
       .select({ actor: orderEvents.actor })
       .from(orderEvents)
       .where(and(eq(orderEvents.orderId, snap.id), eq(orderEvents.type, "review_passed")))
@@ -259,9 +267,9 @@ export abstract class OrderKernel extends DurableObject<Env> {
     input: Record<string, unknown>;
   }): Promise<Effects[]> {
     const { snap, decision: d, proposal: p, facts, caller, input } = c;
-    const db = database(this.env);
+    const db = database(this.shardEnv);
     const ctx = {
-      env: this.env,
+      env: this.shardEnv,
       db,
       order: snap,
       event: d.event,
@@ -328,7 +336,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const milestone = statusChanges ? MILESTONE[to] : undefined;
     // Hold reasons follow the status unless the change says otherwise: none once an order leaves on_hold.
     const holdReasons = p.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);
-    const db = database(this.env);
+    const db = database(this.shardEnv);
     const statements: BatchItem<"sqlite">[] = [
       insertRow(db, orderEvents, [
         {
@@ -428,8 +436,8 @@ export abstract class OrderKernel extends DurableObject<Env> {
       if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
       if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) return { ok: false, code: "version_mismatch", version: snap.version };
       const ctx: PlanContext = {
-        env: this.env,
-        db: database(this.env),
+        env: this.shardEnv,
+        db: database(this.shardEnv),
         order: snap,
         actor: cmd.actor,
         stores: cmd.stores,
@@ -489,7 +497,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   /** Hands the rows over; if the send this object led fails, the alarm retries (rows that joined another's gathering are the sweep's). */
   private async flush(orderId: string, rows: OutboxRow[]): Promise<void> {
     try {
-      await sendOutboxSoon(this.env, rows);
+      await sendOutboxSoon(this.shardEnv, rows);
     } catch (err) {
       console.warn(`outbox send for ${orderId} failed; retrying from the alarm`, err);
       await this.ctx.storage.put({ orderId, flushAttempt: 0 });
@@ -523,7 +531,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   }
 
   private async completionWindow(storeId: string): Promise<number> {
-    return (await orderRulesOf(this.env, storeId)).completeAfterDays * DAY_MS;
+    return (await orderRulesOf(this.shardEnv, storeId)).completeAfterDays * DAY_MS;
   }
 
   private async pauseCompletion(): Promise<void> {
@@ -563,13 +571,13 @@ export abstract class OrderKernel extends DurableObject<Env> {
   /** Resends this order's owed outbox rows, with backoff; after the last retry here the cron sweep takes over. */
   private async resend(orderId: string): Promise<void> {
     const attempt = (await this.ctx.storage.get<number>("flushAttempt")) ?? 0;
-    const owed = await database(this.env)
+    const owed = await database(this.shardEnv)
       .select()
       .from(outbox)
       .where(and(eq(outbox.orderId, orderId), isNull(outbox.deliveredAt)))
       .all();
     try {
-      if (owed.length) await sendOutbox(this.env, owed);
+      if (owed.length) await sendOutbox(this.shardEnv, owed);
       await this.ctx.storage.delete("flushAttempt");
       await this.setTimer("flushAt", null);
     } catch (err) {
@@ -589,6 +597,6 @@ export function orderObject(stages: Stages) {
 }
 
 /** The order's object, by order id: the one way the rest of the system reaches it. */
-export function orderStub(env: Env, orderId: string) {
+export function orderStub(env: ShardEnv, orderId: string) {
   return env.ORDER.get(env.ORDER.idFromName(orderId));
 }

@@ -11,7 +11,7 @@ import { emailIndex, phoneIndex } from "../db/contact-index";
 import { orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import { idFloor } from "../lib/ids";
 import { currenciesByExponent } from "../lib/money";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { z } from "@hono/zod-openapi";
@@ -34,7 +34,7 @@ const orderStatements = perShape((db: Database, shape: ScopeShape) => {
 });
 
 /** Not found on a replica is asked again of the primary: the order may be one just created. */
-export async function getOrder(env: Env, p: Principal, id: string) {
+export async function getOrder(env: ShardEnv, p: Principal, id: string) {
   return readOrPrimary(env, (db) => orderWithItsLines(db, p, id));
 }
 
@@ -56,7 +56,7 @@ async function orderWithItsLines(db: Database, p: Principal, id: string) {
  * passed D1's expression depth of 100 and the search failed (and past 200 stores
  * the rest were left out).
  */
-async function contactMatches(env: Env, p: Principal, opts: { text: string; storeId?: string }): Promise<SQL> {
+async function contactMatches(env: ShardEnv, p: Principal, opts: { text: string; storeId?: string }): Promise<SQL> {
   const db = readDatabase(env);
   const storeIds = opts.storeId ? [opts.storeId] : p.stores !== "*" ? [...p.stores] : (await db.select({ id: stores.id }).from(stores).all()).map((s) => s.id);
   const email = opts.text.includes("@");
@@ -73,7 +73,7 @@ const like = (col: AnyColumn | SQL, substring: string) => sql`${col} LIKE ${cont
  * index that yields only matching rows (the order id, the blind indexes, the trigram index), so those few rows are
  * where the page should start (listOrders). One or two characters of external id have no trigram: a scan either way.
  */
-async function searchFor(env: Env, p: Principal, text: string, storeId: string | undefined): Promise<{ where: SQL; seeks: boolean }> {
+async function searchFor(env: ShardEnv, p: Principal, text: string, storeId: string | undefined): Promise<{ where: SQL; seeks: boolean }> {
   const terms = searchTerms(text);
   // Contact is sealed: an exact email or phone, through the per-store blind indexes.
   const contact = async (t: string) => inArray(orders.id, contactOrders(env, await contactMatches(env, p, { text: t, storeId })));
@@ -89,7 +89,7 @@ async function searchFor(env: Env, p: Principal, text: string, storeId: string |
 }
 
 /** The ids of the orders a contact search matches, as a subquery that one index serves (no other term beside it). */
-function contactOrders(env: Env, matches: SQL) {
+function contactOrders(env: ShardEnv, matches: SQL) {
   return readDatabase(env).select({ id: orders.id }).from(orders).where(matches);
 }
 
@@ -110,7 +110,7 @@ function totalCompared(op: ">=" | "<=", decimal: string): SQL {
   return sql`${orders.totalAmount} ${sql.raw(op)} (CASE${sql.join(whens, sql``)} ELSE ${scaleDecimal(decimal, 2)} END)`;
 }
 
-export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListOrdersQuery>) {
+export async function listOrders(env: ShardEnv, p: Principal, q: z.infer<typeof ListOrdersQuery>) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("ord_"));
   const search = q.q ? await searchFor(env, p, q.q, q.store_id) : undefined;
   // With a search whose terms seek, every other filter is tested on the search's few rows: `+column` keeps SQLite from
@@ -170,7 +170,7 @@ export async function listOrders(env: Env, p: Principal, q: z.infer<typeof ListO
   return pageOf(rows, q.limit, (o) => o.id);
 }
 
-export async function listOrderEvents(env: Env, id: string, opts: { principal: Principal; cursor?: string; limit: number }) {
+export async function listOrderEvents(env: ShardEnv, id: string, opts: { principal: Principal; cursor?: string; limit: number }) {
   const { principal: p, cursor, limit } = opts;
   const after = Number(cursorKey(cursor, (k) => /^\d{1,9}$/.test(k)) ?? 0);
   return readOrPrimary(env, (db) => timeline(db, p, id, { after, limit }));

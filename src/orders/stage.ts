@@ -21,7 +21,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
 import type { orderHoldReasons, orderLines, orders } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { FieldError } from "../http/problem";
 import type { OutboxRow } from "../outbox/topics";
 import type { FactKind, GuardFacts, LifecycleEvent, OrderEvent, OrderStatus, VetoDetail } from "./lifecycle";
@@ -110,7 +110,7 @@ export type StageRefusal = { ok: false; code: "refused"; reason: string; message
 export type Plan<R, F = never> = { ok: true; proposal: Proposal; result: R } | NotFound | VersionMismatch | StageRefusal | Invalid | Skipped | F;
 
 export type PlanContext = {
-  env: Env;
+  env: ShardEnv;
   db: Database;
   order: OrderSnapshot;
   actor: string;
@@ -123,7 +123,7 @@ export type PlanContext = {
 };
 
 export type EffectContext = {
-  env: Env;
+  env: ShardEnv;
   db: Database;
   order: OrderSnapshot;
   event: LifecycleEvent;

@@ -16,7 +16,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { chunk, constraintFailed, database, nonEmpty, type Database } from "../db/client";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
-import type { Env, OutboxMessage } from "../env";
+import type { OutboxMessage, ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutboxSoon } from "./send";
 import type { OutboxRow } from "./topics";
@@ -49,7 +49,7 @@ export function outboxWrite(row: OutboxRow): RowWrite {
 const outboxRowsOf = (writes: readonly Write[]): OutboxRow[] => writes.filter((w): w is RowWrite => isRowWrite(w) && w.table === outbox).map((w) => w.row as OutboxRow);
 
 /** Best effort, like every send: a row not sent now stays owed and the sweep sends it. */
-async function sendCommitted(env: Env, writes: readonly Write[]): Promise<void> {
+async function sendCommitted(env: ShardEnv, writes: readonly Write[]): Promise<void> {
   const rows = outboxRowsOf(writes);
   if (rows.length) await sendOutboxSoon(env, rows).catch((err) => console.warn("outbox rows of a consumer not sent; the sweep resends them", err));
 }
@@ -83,7 +83,7 @@ function statementsOf(db: Database, writes: readonly Write[]): BatchItem<"sqlite
 }
 
 /** A handler does its (idempotent) work and returns D1 writes to commit with the receipt. */
-export type Handler = (env: Env, message: OutboxMessage, batch: BatchContext) => Promise<Write[]>;
+export type Handler = (env: ShardEnv, message: OutboxMessage, batch: BatchContext) => Promise<Write[]>;
 
 /**
  * The queue batch a message came in. `once` runs a load a single time for the
@@ -171,7 +171,7 @@ function batchWrites(db: Database, consumer: Consumer, ready: { message: OutboxM
   ]);
 }
 
-async function commitOne(env: Env, consumer: Consumer, message: OutboxMessage, writes: Write[]): Promise<"done" | "duplicate"> {
+async function commitOne(env: ShardEnv, consumer: Consumer, message: OutboxMessage, writes: Write[]): Promise<"done" | "duplicate"> {
   const db = database(env);
   try {
     await db.batch(nonEmpty(receiptWrites(db, consumer, message, writes, Date.now())));
@@ -183,11 +183,11 @@ async function commitOne(env: Env, consumer: Consumer, message: OutboxMessage, w
   return "done";
 }
 
-const handle = (handlers: HandlerTable, env: Env, consumer: Consumer, message: OutboxMessage, batch: BatchContext) =>
+const handle = (handlers: HandlerTable, env: ShardEnv, consumer: Consumer, message: OutboxMessage, batch: BatchContext) =>
   handlers[`${consumer}:${message.type}`]?.(env, message, batch) ?? Promise.resolve([]);
 
 /** Handles one message; resolves to "done" or "duplicate", throws to ask for a retry. */
-export async function consumeMessage(env: Env, consumer: Consumer, message: OutboxMessage, handlers: HandlerTable): Promise<"done" | "duplicate"> {
+export async function consumeMessage(env: ShardEnv, consumer: Consumer, message: OutboxMessage, handlers: HandlerTable): Promise<"done" | "duplicate"> {
   const db = database(env);
   if ((await consumedAlready(db, consumer, [message.id])).size) return "duplicate";
   return commitOne(env, consumer, message, await handle(handlers, env, consumer, message, batchContext([message])));
@@ -203,7 +203,7 @@ export async function consumeMessage(env: Env, consumer: Consumer, message: Outb
  * one bad message never holds back the others.
  */
 export async function consumeMessages(
-  env: Env,
+  env: ShardEnv,
   consumer: Consumer,
   messages: readonly OutboxMessage[],
   handlers: HandlerTable,
@@ -251,7 +251,7 @@ export async function consumeMessages(
   );
 }
 
-export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {
+export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: ShardEnv, handlers: HandlerTable): Promise<void> {
   if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env, handlers);
   const consumer = QUEUE_CONSUMER[batch.queue];
   if (!consumer) {
@@ -281,7 +281,7 @@ export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env,
  * again later), unless a `dead_letters:<type>` handler settles it: a purchase order its supplier's webhook keeps
  * refusing is marked to send by hand, so the buyer is told and the sweep stops trying.
  */
-async function keepDeadLetters(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {
+async function keepDeadLetters(batch: MessageBatch<OutboxMessage>, env: ShardEnv, handlers: HandlerTable): Promise<void> {
   const db = database(env);
   const now = Date.now();
   const rows = batch.messages.map((m) => ({

@@ -7,7 +7,7 @@
 import { and, asc, inArray, isNull, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { outbox } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { sendOutbox } from "./send";
 
 /** Rows younger than this are left to the direct send that follows their commit. */
@@ -16,7 +16,7 @@ export const SWEEP_GRACE_MS = 30_000;
 export const MAX_SWEEP_ATTEMPTS = 12;
 const BATCH = 500;
 
-export async function sweepOutbox(env: Env, now = Date.now()): Promise<{ resent: number }> {
+export async function sweepOutbox(env: ShardEnv, now = Date.now()): Promise<{ resent: number }> {
   const db = database(env);
   const owed = await db
     .select()

@@ -2,7 +2,7 @@
 import { and, asc, desc, eq, gte, inArray, lt } from "drizzle-orm";
 import { chunk, database, nonEmpty } from "../db/client";
 import { events, webhookAttempts, webhookDeliveries } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import { matchesAny } from "../events/event-types";
@@ -26,7 +26,7 @@ const deliveryColumns = {
   createdAt: webhookDeliveries.createdAt,
 };
 
-export async function listDeliveries(env: Env, p: Principal, subscriptionId: string, q: ListDeliveriesFilter) {
+export async function listDeliveries(env: ShardEnv, p: Principal, subscriptionId: string, q: ListDeliveriesFilter) {
   if (!(await getSubscription(env, p, subscriptionId))) return null;
   const after = cursorKey(q.cursor, (k) => k.startsWith("msg_"));
   const rows = await database(env)
@@ -42,7 +42,7 @@ export async function listDeliveries(env: Env, p: Principal, subscriptionId: str
   return pageOf(rows, q.limit, (r) => r.id);
 }
 
-export async function getDelivery(env: Env, p: Principal, subscriptionId: string, deliveryId: string) {
+export async function getDelivery(env: ShardEnv, p: Principal, subscriptionId: string, deliveryId: string) {
   if (!(await getSubscription(env, p, subscriptionId))) return null;
   const db = database(env);
   const [delivery, attempts] = await db.batch([
@@ -57,7 +57,7 @@ export async function getDelivery(env: Env, p: Principal, subscriptionId: string
 }
 
 /** Sends one delivery again, on a fresh schedule and with the same `webhook-id`. */
-export async function replayDelivery(env: Env, p: Principal, subscriptionId: string, deliveryId: string, now = Date.now()) {
+export async function replayDelivery(env: ShardEnv, p: Principal, subscriptionId: string, deliveryId: string, now = Date.now()) {
   if (!(await getSubscription(env, p, subscriptionId))) return null;
   const [row] = await database(env)
     .update(webhookDeliveries)
@@ -72,7 +72,7 @@ export async function replayDelivery(env: Env, p: Principal, subscriptionId: str
  * again: a delivery it had is reset (same `webhook-id`), one it never had
  * (the event came before the subscription) is made.
  */
-export async function replaySince(env: Env, p: Principal, subscriptionId: string, since: number, now = Date.now()) {
+export async function replaySince(env: ShardEnv, p: Principal, subscriptionId: string, since: number, now = Date.now()) {
   const sub = await getSubscription(env, p, subscriptionId);
   if (!sub) return null;
   const db = database(env);

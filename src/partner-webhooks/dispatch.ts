@@ -29,7 +29,7 @@ import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, nonEmpty } from "../db/client";
 import { events, merchantNotices, webhookAttempts, webhookDeliveries, webhookDispatchCursor, webhookSubscriptions } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { matchesAny } from "../events/event-types";
 import { newId } from "../lib/ids";
 import { signedHeaders } from "../lib/standard-webhooks";
@@ -266,7 +266,7 @@ function recordOutcomes(db: Db, outcomes: Outcome[], now: number): BatchItem<"sq
 export type PassResult = { fannedOut: number; attempted: number; delivered: number; active: boolean };
 
 /** One pass: fan out new events, then send what is due. */
-export async function dispatchWebhooks(env: Env, opts: { now?: number; limit?: number } = {}): Promise<PassResult> {
+export async function dispatchWebhooks(env: ShardEnv, opts: { now?: number; limit?: number } = {}): Promise<PassResult> {
   const now = opts.now ?? Date.now();
   const db = database(env);
   const fannedOut = await fanOut(db, now);

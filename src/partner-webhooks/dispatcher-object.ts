@@ -19,7 +19,8 @@
  * alarm ever be lost. When no subscription is active it stops.
  */
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
+import type { Env, ShardEnv } from "../env";
+import { onShard, SHARD_ZERO } from "../db/shard";
 import { dispatchWebhooks } from "./dispatch";
 
 const POLL_MS = 1_000;
@@ -34,7 +35,8 @@ export class WebhookDispatcher extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     let result: Awaited<ReturnType<typeof dispatchWebhooks>>;
     try {
-      result = await dispatchWebhooks(this.env);
+      // Shard 0's events until there is one dispatcher per shard (docs/SHARDING.md section 9, step 6).
+      result = await dispatchWebhooks(onShard(this.env, SHARD_ZERO));
     } catch (err) {
       console.error("webhook dispatch pass failed; next pass in 10 s", err);
       await this.ctx.storage.setAlarm(Date.now() + 10 * POLL_MS);
@@ -47,7 +49,7 @@ export class WebhookDispatcher extends DurableObject<Env> {
 }
 
 /** Starts the dispatcher (best effort: the minute cron starts it too). */
-export async function startDispatcher(env: Env): Promise<void> {
+export async function startDispatcher(env: ShardEnv): Promise<void> {
   await env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName("dispatcher"))
     .poke()
     .catch((err: unknown) => console.warn("webhook dispatcher not started; the minute cron starts it", err));

@@ -7,7 +7,7 @@
 import { and, desc, eq, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { stores, webhookAttempts, webhookDeliveries, webhookSubscriptions } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { assertStoreInScope, storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import { newId } from "../lib/ids";
@@ -20,7 +20,7 @@ export function newSecret(): string {
   return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
 }
 
-export async function createSubscription(env: Env, body: CreateSubscriptionInput, opts: { principal: Principal; now?: number }) {
+export async function createSubscription(env: ShardEnv, body: CreateSubscriptionInput, opts: { principal: Principal; now?: number }) {
   assertStoreInScope(opts.principal, body.store_id);
   const db = database(env);
   const store = await db.select({ id: stores.id }).from(stores).where(eq(stores.id, body.store_id)).get();
@@ -47,7 +47,7 @@ export async function createSubscription(env: Env, body: CreateSubscriptionInput
   return { ok: true as const, row: row!, secret };
 }
 
-export async function getSubscription(env: Env, p: Principal, id: string): Promise<SubscriptionRow | null> {
+export async function getSubscription(env: ShardEnv, p: Principal, id: string): Promise<SubscriptionRow | null> {
   const row = await database(env)
     .select()
     .from(webhookSubscriptions)
@@ -56,7 +56,7 @@ export async function getSubscription(env: Env, p: Principal, id: string): Promi
   return row ?? null;
 }
 
-export async function listSubscriptions(env: Env, p: Principal, q: ListSubscriptionsFilter) {
+export async function listSubscriptions(env: ShardEnv, p: Principal, q: ListSubscriptionsFilter) {
   if (q.store_id) assertStoreInScope(p, q.store_id);
   const after = cursorKey(q.cursor, (k) => k.startsWith("whs_"));
   const rows = await database(env)
@@ -75,7 +75,7 @@ export async function listSubscriptions(env: Env, p: Principal, q: ListSubscript
   return pageOf(rows, q.limit, (r) => r.id);
 }
 
-export async function updateSubscription(env: Env, p: Principal, id: string, body: UpdateSubscriptionInput, now = Date.now()) {
+export async function updateSubscription(env: ShardEnv, p: Principal, id: string, body: UpdateSubscriptionInput, now = Date.now()) {
   const current = await getSubscription(env, p, id);
   if (!current) return null;
   const reenable = body.status === "active" && current.status !== "active";
@@ -98,7 +98,7 @@ export async function updateSubscription(env: Env, p: Principal, id: string, bod
 /** How long the old secret keeps signing beside the new one after a rotation. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
 
-export async function rotateSecret(env: Env, p: Principal, id: string, now = Date.now()) {
+export async function rotateSecret(env: ShardEnv, p: Principal, id: string, now = Date.now()) {
   const current = await getSubscription(env, p, id);
   if (!current) return null;
   const secret = newSecret();
@@ -111,7 +111,7 @@ export async function rotateSecret(env: Env, p: Principal, id: string, now = Dat
 }
 
 /** Gone with its deliveries and their log: nothing more is sent to it. */
-export async function deleteSubscription(env: Env, p: Principal, id: string) {
+export async function deleteSubscription(env: ShardEnv, p: Principal, id: string) {
   const current = await getSubscription(env, p, id);
   if (!current) return null;
   const db = database(env);

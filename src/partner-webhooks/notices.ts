@@ -6,12 +6,12 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { merchantNotices } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { assertStoreInScope, storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ListNoticesFilter } from "./schemas";
 
-export async function listNotices(env: Env, p: Principal, q: ListNoticesFilter) {
+export async function listNotices(env: ShardEnv, p: Principal, q: ListNoticesFilter) {
   if (q.store_id) assertStoreInScope(p, q.store_id);
   const after = cursorKey(q.cursor, (k) => k.startsWith("ntc_"));
   const rows = await database(env)

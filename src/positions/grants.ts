@@ -10,7 +10,7 @@ import { and, inArray, isNull } from "drizzle-orm";
 import { type Access, accessOf, builtInGrant, CONTACT_SCOPES, type ContactScope, isRole, PERMISSIONS, type Permission, type PositionGrant } from "../auth/roles";
 import { database } from "../db/client";
 import { positions } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 
 export const GRANT_CACHE_MS = 30_000;
 const cache = new Map<string, { grant: PositionGrant | null; expires: number }>();
@@ -28,7 +28,7 @@ export function customGrant(row: { id: string; permissions: string[] | null; con
 }
 
 /** The grants of these positions, in their order; an unknown or archived custom position grants nothing and is left out. */
-export async function grantsOf(env: Env, ids: readonly string[]): Promise<PositionGrant[]> {
+export async function grantsOf(env: ShardEnv, ids: readonly string[]): Promise<PositionGrant[]> {
   const now = Date.now();
   const custom = ids.filter((id) => !isRole(id));
   const missing = custom.filter((id) => {
@@ -55,6 +55,6 @@ export async function grantsOf(env: Env, ids: readonly string[]): Promise<Positi
   return out;
 }
 
-export async function resolveAccess(env: Env, ids: readonly string[]): Promise<Access> {
+export async function resolveAccess(env: ShardEnv, ids: readonly string[]): Promise<Access> {
   return accessOf(await grantsOf(env, ids));
 }

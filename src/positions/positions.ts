@@ -16,7 +16,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { builtInGrant, isRole, permissionsOf } from "../auth/roles";
 import { database } from "../db/client";
 import { positions } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { newId } from "../lib/ids";
 import type { Refusal } from "../staff/users";
@@ -49,7 +49,7 @@ export function positionView(row: PositionRow, userCount: number) {
 
 const HOLDERS = sql<number>`(SELECT count(*) FROM users, json_each(users.positions) AS held WHERE held.value = "positions"."id" AND users.status != 'deactivated')`;
 
-export async function listPositions(env: Env, opts: { includeArchived: boolean }) {
+export async function listPositions(env: ShardEnv, opts: { includeArchived: boolean }) {
   const rows = await database(env)
     .select({ row: positions, holders: HOLDERS })
     .from(positions)
@@ -59,7 +59,7 @@ export async function listPositions(env: Env, opts: { includeArchived: boolean }
   return rows.map((r) => positionView(r.row, r.holders));
 }
 
-export async function findPosition(env: Env, id: string) {
+export async function findPosition(env: ShardEnv, id: string) {
   const r = await database(env).select({ row: positions, holders: HOLDERS }).from(positions).where(eq(positions.id, id)).get();
   return r ? positionView(r.row, r.holders) : null;
 }
@@ -73,7 +73,7 @@ function withinGiver(p: Principal, permissions: readonly string[]): Refusal | nu
   return beyond.length ? refused("You cannot compose a position with permissions you do not hold") : null;
 }
 
-async function nameTaken(env: Env, name: string, except?: string): Promise<boolean> {
+async function nameTaken(env: ShardEnv, name: string, except?: string): Promise<boolean> {
   const row = await database(env)
     .select({ id: positions.id })
     .from(positions)
@@ -82,7 +82,7 @@ async function nameTaken(env: Env, name: string, except?: string): Promise<boole
   return row.some((r) => r.id !== except);
 }
 
-export async function createPosition(env: Env, body: CreatePositionInput, opts: { principal: Principal }): Promise<Result<{ id: string }>> {
+export async function createPosition(env: ShardEnv, body: CreatePositionInput, opts: { principal: Principal }): Promise<Result<{ id: string }>> {
   const problem = mayChange(opts.principal) ?? withinGiver(opts.principal, body.permissions);
   if (problem) return problem;
   if (await nameTaken(env, body.name)) return invalid("name", "another position has this name");
@@ -107,7 +107,7 @@ export async function createPosition(env: Env, body: CreatePositionInput, opts: 
   return { ok: true, id };
 }
 
-async function editable(env: Env, p: Principal, id: string): Promise<Result<{ row: PositionRow }>> {
+async function editable(env: ShardEnv, p: Principal, id: string): Promise<Result<{ row: PositionRow }>> {
   const problem = mayChange(p);
   if (problem) return problem;
   const row = await database(env).select().from(positions).where(eq(positions.id, id)).get();
@@ -118,7 +118,7 @@ async function editable(env: Env, p: Principal, id: string): Promise<Result<{ ro
 }
 
 export async function updatePosition(
-  env: Env,
+  env: ShardEnv,
   id: string,
   body: UpdatePositionInput,
   opts: { principal: Principal; expectedVersion: number | null },
@@ -158,7 +158,7 @@ export async function updatePosition(
 }
 
 /** Archives a custom position: it stays on its holders (and keys) but grants nothing from now on. */
-export async function archivePosition(env: Env, id: string, opts: { principal: Principal }): Promise<Result<{ id: string }>> {
+export async function archivePosition(env: ShardEnv, id: string, opts: { principal: Principal }): Promise<Result<{ id: string }>> {
   const found = await editable(env, opts.principal, id);
   if (!found.ok) return found;
   if (found.row.builtIn) return { ok: false, status: 409, code: "built_in", detail: "Built-in positions cannot be archived" };

@@ -13,7 +13,7 @@
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { anyOf, database } from "../db/client";
 import { allocations, orderLines, orders, stores } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { allocateOrder } from "../fulfilment/allocate-order";
 import { newId } from "../lib/ids";
 import type { Handler } from "../outbox/consume";
@@ -24,7 +24,7 @@ import { type BackorderPriority, servingOrder, type Waiting } from "./backorder-
 export const BACKORDERS_PER_RECEIPT = 100;
 
 /** `storeId` null: every store's (stock moved between warehouses serves whoever waits). */
-export async function allocateBackordersFor(env: Env, { storeId, skus }: { storeId: string | null; skus: readonly string[] }): Promise<{ tried: number; allocated: number }> {
+export async function allocateBackordersFor(env: ShardEnv, { storeId, skus }: { storeId: string | null; skus: readonly string[] }): Promise<{ tried: number; allocated: number }> {
   if (!skus.length) return { tried: 0, allocated: 0 };
   const db = database(env);
   const rows = await db

@@ -25,7 +25,7 @@ import {
   suppliers,
   warehouses,
 } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { seesWarehouse, storeScope, type Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { servesAnyOf } from "../inventory/warehouse-stores";
@@ -120,7 +120,7 @@ const insertLines = (db: Database, id: string, lines: readonly Omit<PoLineRow, "
 
 export type CreateResult = { ok: true; id: string } | { ok: false; errors: FieldError[] };
 
-export async function createPurchaseOrder(env: Env, p: Principal, body: z.infer<typeof CreatePurchaseOrder>, actor: string): Promise<CreateResult> {
+export async function createPurchaseOrder(env: ShardEnv, p: Principal, body: z.infer<typeof CreatePurchaseOrder>, actor: string): Promise<CreateResult> {
   const db = database(env);
   const [supplierRows, whRows] = await db.batch([
     db
@@ -168,7 +168,7 @@ export async function createPurchaseOrder(env: Env, p: Principal, body: z.infer<
 }
 
 /** The order as the API shows it, or null when the key cannot see it. */
-export async function getPurchaseOrder(env: Env, p: Principal, id: string) {
+export async function getPurchaseOrder(env: ShardEnv, p: Principal, id: string) {
   const db = database(env);
   const [rows, lines, events, receipts] = await db.batch([
     // In a batch, columns are keyed by name: the warehouse's currency would collapse into the order's, so both
@@ -270,7 +270,7 @@ function summaryBody(po: PurchaseOrderRow, supplierName: string, lines: readonly
 }
 
 export async function listPurchaseOrders(
-  env: Env,
+  env: ShardEnv,
   p: Principal,
   q: { storeId?: string; supplierId?: string; warehouseId?: string; statuses?: PurchaseOrderStatus[]; before?: string; limit: number },
 ) {
@@ -366,7 +366,7 @@ const versionMismatch = (po: PurchaseOrderRow): Refusal => ({
   extra: { version: po.version },
 });
 
-export async function updatePurchaseOrder(env: Env, p: Principal, id: string, body: z.infer<typeof UpdatePurchaseOrder>, actor: string): Promise<ChangeResult> {
+export async function updatePurchaseOrder(env: ShardEnv, p: Principal, id: string, body: z.infer<typeof UpdatePurchaseOrder>, actor: string): Promise<ChangeResult> {
   const db = database(env);
   const loaded = await loadForChange(db, p, id);
   if (!loaded) return { ok: false, code: "not_found" };
@@ -445,7 +445,7 @@ export async function updatePurchaseOrder(env: Env, p: Principal, id: string, bo
 }
 
 export async function transitionPurchaseOrder(
-  env: Env,
+  env: ShardEnv,
   p: Principal,
   id: string,
   { event, reason, expectedVersion }: { event: PoEvent; reason: string | null; expectedVersion?: number | undefined },

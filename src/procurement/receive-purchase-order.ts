@@ -19,7 +19,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { anyOf, database } from "../db/client";
 import { bins, outbox, products, purchaseOrderLines, purchaseOrderReceipts, warehouses } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { addOnHand, foldCost, insertMovements, type MovementInput } from "../inventory/stock";
@@ -35,7 +35,7 @@ import type { ReceivePurchaseOrder } from "./schemas";
 const ROUNDS = 5;
 
 export async function receivePurchaseOrder(
-  env: Env,
+  env: ShardEnv,
   p: Principal,
   id: string,
   body: z.infer<typeof ReceivePurchaseOrder>,
@@ -49,7 +49,13 @@ export async function receivePurchaseOrder(
   return r;
 }
 
-async function receiveOnce(env: Env, p: Principal, id: string, body: z.infer<typeof ReceivePurchaseOrder>, actor: string): Promise<ChangeResult | { ok: true; receiptId: string }> {
+async function receiveOnce(
+  env: ShardEnv,
+  p: Principal,
+  id: string,
+  body: z.infer<typeof ReceivePurchaseOrder>,
+  actor: string,
+): Promise<ChangeResult | { ok: true; receiptId: string }> {
   const db = database(env);
   const loaded = await loadForChange(db, p, id);
   if (!loaded) return { ok: false, code: "not_found" };

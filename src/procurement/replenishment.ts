@@ -23,7 +23,7 @@ import {
   supplierItems,
   suppliers,
 } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { servesAnyOf } from "../inventory/warehouse-stores";
 import { rankWarehouses } from "../fulfilment/default-allocation-policy";
@@ -102,7 +102,11 @@ export type ReplenishmentResult =
   | { ok: true; suggestions: (Suggestion & { name: string; onHand: number; reserved: number; inTransit: number })[] }
   | { ok: false; field: string; message: string };
 
-export async function replenishment(env: Env, p: Principal, q: { storeId: string; warehouseId: string; params: ReplenishmentParams; now?: number }): Promise<ReplenishmentResult> {
+export async function replenishment(
+  env: ShardEnv,
+  p: Principal,
+  q: { storeId: string; warehouseId: string; params: ReplenishmentParams; now?: number },
+): Promise<ReplenishmentResult> {
   const db = database(env);
   const now = q.now ?? Date.now();
   const fromDay = new Date(now - q.params.windowDays * DAY_MS).toISOString().slice(0, 10);
@@ -214,7 +218,7 @@ export type DraftsResult =
  * prices. Transfers and SKUs without a supplier are listed as skipped, with why.
  */
 export async function draftsFromSuggestions(
-  env: Env,
+  env: ShardEnv,
   p: Principal,
   q: { storeId: string; warehouseId: string; params: ReplenishmentParams; skus?: string[] | undefined },
   actor: string,

@@ -15,7 +15,7 @@
 import { and, asc, desc, eq, gt, gte, inArray, sql } from "drizzle-orm";
 import { anyOf, database } from "../db/client";
 import { purchaseOrderLines, purchaseOrders, rollupSkuDays, stockCosts, stockLevels, stockMovements, suppliers, warehouses } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { servesAnyOf } from "../inventory/warehouse-stores";
 import { fromMinor } from "../lib/money";
@@ -64,7 +64,7 @@ export function supplierNumbers(
   };
 }
 
-export async function supplierReport(env: Env, p: Principal, q: { storeId?: string; from: number; to: number }) {
+export async function supplierReport(env: ShardEnv, p: Principal, q: { storeId?: string; from: number; to: number }) {
   const db = database(env);
   const [supplierRows, orderRows] = await db.batch([
     db
@@ -138,7 +138,7 @@ export function ageBuckets(onHand: number, receipts: readonly { at: number; qty:
 }
 
 /** Per warehouse and SKU, for the warehouses the key sees (one of them with `warehouseId`). */
-export async function stockReport(env: Env, p: Principal, q: { warehouseId?: string; now?: number }) {
+export async function stockReport(env: ShardEnv, p: Principal, q: { warehouseId?: string; now?: number }) {
   const db = database(env);
   const now = q.now ?? Date.now();
   const visible = (await db.select({ id: warehouses.id, storeIds: warehouses.storeIds, currency: warehouses.currency }).from(warehouses).orderBy(asc(warehouses.id)).all()).filter(

@@ -12,7 +12,7 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { database } from "../db/client";
 import { purchaseOrderLines, purchaseOrders, stores, suppliers, warehouses } from "../db/schema";
-import type { Env, OutboxMessage } from "../env";
+import type { OutboxMessage, ShardEnv } from "../env";
 import { transport } from "../lib/outbound-transport";
 import { fromMinor } from "../lib/money";
 import { signedHeaders } from "../lib/standard-webhooks";
@@ -23,7 +23,7 @@ import type { PurchaseOrderDocument } from "./purchase-order-pdf";
 const TIMEOUT_MS = 10_000;
 
 /** The order, its supplier (with where to send it) and the document, or null when the order is gone. */
-export async function purchaseOrderDocument(env: Env, id: string) {
+export async function purchaseOrderDocument(env: ShardEnv, id: string) {
   const db = database(env);
   const [poRows, lines] = await db.batch([
     db.select().from(purchaseOrders).where(eq(purchaseOrders.id, id)),

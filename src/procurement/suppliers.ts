@@ -8,7 +8,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { database } from "../db/client";
 import { products, stores, supplierItems, suppliers } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { newId } from "../lib/ids";
@@ -83,7 +83,7 @@ function webhookSecret(): string {
   return `whsec_${btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))}`;
 }
 
-export async function createSupplier(env: Env, body: z.infer<typeof CreateSupplier>): Promise<{ ok: true; row: SupplierRow } | { ok: false; errors: FieldError[] }> {
+export async function createSupplier(env: ShardEnv, body: z.infer<typeof CreateSupplier>): Promise<{ ok: true; row: SupplierRow } | { ok: false; errors: FieldError[] }> {
   const db = database(env);
   const store = await db.select({ id: stores.id }).from(stores).where(eq(stores.id, body.store_id)).get();
   if (!store) return { ok: false, errors: [{ field: "store_id", message: "no such store" }] };
@@ -95,7 +95,7 @@ export async function createSupplier(env: Env, body: z.infer<typeof CreateSuppli
   return { ok: true, row: row! };
 }
 
-export async function visibleSupplier(env: Env, p: Principal, id: string): Promise<SupplierRow | null> {
+export async function visibleSupplier(env: ShardEnv, p: Principal, id: string): Promise<SupplierRow | null> {
   return (
     (await database(env)
       .select()
@@ -105,7 +105,7 @@ export async function visibleSupplier(env: Env, p: Principal, id: string): Promi
   );
 }
 
-export async function listSuppliers(env: Env, p: Principal, q: { storeId?: string; active?: boolean; after?: string; limit: number }): Promise<SupplierRow[]> {
+export async function listSuppliers(env: ShardEnv, p: Principal, q: { storeId?: string; active?: boolean; after?: string; limit: number }): Promise<SupplierRow[]> {
   return database(env)
     .select()
     .from(suppliers)
@@ -122,7 +122,7 @@ export async function listSuppliers(env: Env, p: Principal, q: { storeId?: strin
     .all();
 }
 
-export async function updateSupplier(env: Env, s: SupplierRow, changes: z.infer<typeof UpdateSupplier>): Promise<SupplierRow> {
+export async function updateSupplier(env: ShardEnv, s: SupplierRow, changes: z.infer<typeof UpdateSupplier>): Promise<SupplierRow> {
   const [row] = await database(env)
     .update(suppliers)
     .set({ ...columns(changes, s), updatedAt: Date.now() })
@@ -131,13 +131,13 @@ export async function updateSupplier(env: Env, s: SupplierRow, changes: z.infer<
   return row!;
 }
 
-export async function listSupplierItems(env: Env, supplierId: string): Promise<SupplierItemRow[]> {
+export async function listSupplierItems(env: ShardEnv, supplierId: string): Promise<SupplierItemRow[]> {
   return database(env).select().from(supplierItems).where(eq(supplierItems.supplierId, supplierId)).orderBy(asc(supplierItems.sku)).all();
 }
 
 /** Sets what the supplier charges for `sku` (a product of the supplier's store), creating or replacing the item. */
 export async function putSupplierItem(
-  env: Env,
+  env: ShardEnv,
   s: SupplierRow,
   sku: string,
   body: z.infer<typeof PutSupplierItem>,
@@ -175,7 +175,7 @@ export async function putSupplierItem(
   return { ok: true, row: row!, created: !existing[0] };
 }
 
-export async function deleteSupplierItem(env: Env, supplierId: string, sku: string): Promise<boolean> {
+export async function deleteSupplierItem(env: ShardEnv, supplierId: string, sku: string): Promise<boolean> {
   const rows = await database(env)
     .delete(supplierItems)
     .where(and(eq(supplierItems.supplierId, supplierId), eq(supplierItems.sku, sku)))

@@ -14,7 +14,7 @@ import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { anyOf, chunk, constraintFailed, database, nonEmpty } from "../db/client";
 import { bins, outbox, stockCosts, stockLevels, stockTransferLines, stockTransfers, type TRANSFER_STATUSES, warehouses } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { seesWarehouse, type Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { servesAnyOf } from "../inventory/warehouse-stores";
@@ -33,7 +33,7 @@ const visible = (p: Principal, w: WarehouseRow | undefined): w is WarehouseRow =
 
 export type SendInput = { from_warehouse_id: string; to_warehouse_id: string; note?: string | undefined; lines: { sku: string; from_bin: string; quantity: number }[] };
 
-export async function sendTransfer(env: Env, p: Principal, input: SendInput, actor: string): Promise<{ ok: true; id: string } | Invalid | Refusal> {
+export async function sendTransfer(env: ShardEnv, p: Principal, input: SendInput, actor: string): Promise<{ ok: true; id: string } | Invalid | Refusal> {
   const db = database(env);
   const [whRows, binRows] = await db.batch([
     db
@@ -134,7 +134,7 @@ const shortage = (what: string[]): Refusal => ({ ok: false, code: "insufficient_
  * The scope is in the WHERE clause, so a page is never short of what the key
  * may read, however many transfers of other warehouses are newer.
  */
-export async function listTransfers(env: Env, p: Principal, q: { warehouseId?: string; statuses?: (typeof TRANSFER_STATUSES)[number][]; before?: string; limit: number }) {
+export async function listTransfers(env: ShardEnv, p: Principal, q: { warehouseId?: string; statuses?: (typeof TRANSFER_STATUSES)[number][]; before?: string; limit: number }) {
   const db = database(env);
   const ids = p.warehouses === "*" && p.stores === "*" ? undefined : anyOf([...(await visibleWarehouseIds(env, p))]);
   return db
@@ -154,7 +154,7 @@ export async function listTransfers(env: Env, p: Principal, q: { warehouseId?: s
 }
 
 /** The lines of a page of transfers, by transfer, in line order: one round trip for the page, not one per transfer. */
-export async function linesOfTransfers(env: Env, ids: readonly string[]): Promise<Map<string, (typeof stockTransferLines.$inferSelect)[]>> {
+export async function linesOfTransfers(env: ShardEnv, ids: readonly string[]): Promise<Map<string, (typeof stockTransferLines.$inferSelect)[]>> {
   const out = new Map<string, (typeof stockTransferLines.$inferSelect)[]>(ids.map((id) => [id, []]));
   if (!ids.length) return out;
   const db = database(env);
@@ -169,12 +169,12 @@ export async function linesOfTransfers(env: Env, ids: readonly string[]): Promis
   return out;
 }
 
-async function visibleWarehouseIds(env: Env, p: Principal): Promise<Set<string>> {
+async function visibleWarehouseIds(env: ShardEnv, p: Principal): Promise<Set<string>> {
   const all = await database(env).select().from(warehouses).all();
   return new Set(all.filter((w) => visible(p, w)).map((w) => w.id));
 }
 
-export async function getTransfer(env: Env, p: Principal, id: string) {
+export async function getTransfer(env: ShardEnv, p: Principal, id: string) {
   const db = database(env);
   const [rows, lines, whs] = await db.batch([
     db.select().from(stockTransfers).where(eq(stockTransfers.id, id)),
@@ -217,7 +217,7 @@ export function transferBody(t: typeof stockTransfers.$inferSelect, lines: (type
 export type ReceiveTransferInput = { lines: { line_no: number; bin: string; quantity: number }[] };
 
 export async function receiveTransfer(
-  env: Env,
+  env: ShardEnv,
   p: Principal,
   id: string,
   input: ReceiveTransferInput,

@@ -9,6 +9,7 @@
 import { and, eq, inArray } from "drizzle-orm";
 import { chunk, database } from "../db/client";
 import { products } from "../db/schema";
+import type { ShardScope } from "../db/shard";
 
 export const CATALOGUE_CACHE_MS = 10_000;
 
@@ -21,7 +22,7 @@ export function forgetProduct(storeId: string, sku: string): void {
   cache.delete(cacheKey(storeId, sku));
 }
 
-export async function lookupSkus(env: { DB: D1Database }, storeId: string, skus: readonly string[]): Promise<Map<string, CatalogueEntry | null>> {
+export async function lookupSkus(env: ShardScope, storeId: string, skus: readonly string[]): Promise<Map<string, CatalogueEntry | null>> {
   const now = Date.now();
   const out = new Map<string, CatalogueEntry | null>();
   const missing: string[] = [];

@@ -2,12 +2,12 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { readDatabase } from "../db/client";
 import { products } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { ListProductsFilter } from "./schemas";
 
-export async function listProducts(env: Env, p: Principal, q: ListProductsFilter) {
+export async function listProducts(env: ShardEnv, p: Principal, q: ListProductsFilter) {
   const after = cursorKey(q.cursor);
   const rows = await readDatabase(env)
     .select()

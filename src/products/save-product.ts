@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import { constraintFailed, database } from "../db/client";
 import { products, stores } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { newId } from "../lib/ids";
@@ -22,7 +22,10 @@ function priceIn(price: string, currency: string): { ok: true; minor: number } |
   return r.ok ? { ok: true, minor: r.minor } : { ok: false, code: "invalid", errors: [{ field: "price", message: r.message }] };
 }
 
-export async function createProduct(env: Env, body: CreateProductInput): Promise<{ ok: true; row: ProductRow } | { ok: false; code: "unknown_store" | "duplicate_sku" } | Invalid> {
+export async function createProduct(
+  env: ShardEnv,
+  body: CreateProductInput,
+): Promise<{ ok: true; row: ProductRow } | { ok: false; code: "unknown_store" | "duplicate_sku" } | Invalid> {
   const db = database(env);
   const store = await db.select({ currency: stores.currency }).from(stores).where(eq(stores.id, body.store_id)).get();
   if (!store) return { ok: false, code: "unknown_store" };
@@ -55,7 +58,7 @@ export async function createProduct(env: Env, body: CreateProductInput): Promise
 
 /** The SKU and store never change. A product outside the key's stores is not found. */
 export async function updateProduct(
-  env: Env,
+  env: ShardEnv,
   id: string,
   opts: { principal: Principal; changes: UpdateProductInput },
 ): Promise<{ ok: true; row: ProductRow } | { ok: false; code: "not_found" } | Invalid> {
@@ -82,7 +85,7 @@ export async function updateProduct(
   return { ok: true, row: row! };
 }
 
-export async function getProduct(env: Env, p: Principal, id: string): Promise<ProductRow | null> {
+export async function getProduct(env: ShardEnv, p: Principal, id: string): Promise<ProductRow | null> {
   const row = await database(env).select().from(products).where(eq(products.id, id)).get();
   return row && seesStore(p, row.storeId) ? row : null;
 }

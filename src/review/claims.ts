@@ -15,7 +15,7 @@
  *   to whoever had it before.
  */
 import { type Column, type SQL, sql } from "drizzle-orm";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 import { d1 } from "../db/client";
 
@@ -48,7 +48,7 @@ function isLive(s: State, now: number): s is State & Row {
 
 const claimRow = (r: Row): Claim => ({ orderId: r.order_id, claimedBy: r.claimed_by, until: r.until, claimedAt: r.claimed_at });
 
-async function orderState(env: Env, p: Principal, orderId: string) {
+async function orderState(env: ShardEnv, p: Principal, orderId: string) {
   const row = await d1(env)
     .prepare(
       `SELECT o.store_id, o.status, o.approved_at, c.order_id, c.claimed_by, c.until, c.claimed_at
@@ -61,14 +61,14 @@ async function orderState(env: Env, p: Principal, orderId: string) {
 }
 
 /** The order's live claim (null when nobody holds it); null order when it is not the caller's to see. */
-export async function currentClaim(env: Env, p: Principal, orderId: string, now = Date.now()): Promise<{ claim: Claim | null } | null> {
+export async function currentClaim(env: ShardEnv, p: Principal, orderId: string, now = Date.now()): Promise<{ claim: Claim | null } | null> {
   const state = await orderState(env, p, orderId);
   if (!state) return null;
   return { claim: isLive(state, now) ? claimRow(state) : null };
 }
 
 /** Claims the order for `p` for CLAIM_MS (or extends the caller's own claim). */
-export async function claimOrder(env: Env, p: Principal, orderId: string, now = Date.now()): Promise<ClaimResult> {
+export async function claimOrder(env: ShardEnv, p: Principal, orderId: string, now = Date.now()): Promise<ClaimResult> {
   const state = await orderState(env, p, orderId);
   if (!state) return { ok: false, code: "not_found" };
   const until = now + CLAIM_MS;
@@ -100,7 +100,7 @@ export async function claimOrder(env: Env, p: Principal, orderId: string, now = 
 export type ReleaseResult = { ok: true; released: boolean } | { ok: false; code: "not_found" } | { ok: false; code: "not_holder"; claim: Claim };
 
 /** Ends the claim: the holder's own, or anyone's for someone who manages audits. Releasing nothing is fine. */
-export async function releaseClaim(env: Env, p: Principal, orderId: string, opts: { mayReleaseOthers: boolean; now?: number }): Promise<ReleaseResult> {
+export async function releaseClaim(env: ShardEnv, p: Principal, orderId: string, opts: { mayReleaseOthers: boolean; now?: number }): Promise<ReleaseResult> {
   const now = opts.now ?? Date.now();
   const state = await orderState(env, p, orderId);
   if (!state) return { ok: false, code: "not_found" };

@@ -16,7 +16,7 @@ import type { Context } from "hono";
 import { recordActivity } from "../activity/record";
 import { database } from "../db/client";
 import { sessions, users } from "../db/schema";
-import type { AppEnv, Env } from "../env";
+import type { AppEnv, ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { clearFailures, countFailure, currentLock, throttleSubject } from "./lockout";
 import { costOf, hashPassword, passwordProblem, verifyPassword } from "./password";
@@ -24,7 +24,7 @@ import { IDLE_MS, revokeSessions, type SessionRow, startSession, type UserRow } 
 import type { UpdateMeInput } from "./sign-in-schemas";
 
 /** The principal's person and session rows (the principal holds only what authorisation needs). */
-export async function ownRows(env: Env, p: Principal): Promise<{ user: UserRow; session: SessionRow } | null> {
+export async function ownRows(env: ShardEnv, p: Principal): Promise<{ user: UserRow; session: SessionRow } | null> {
   if (p.kind !== "user" || !p.session) return null;
   const found = await database(env)
     .select({ session: sessions, user: users })
@@ -36,7 +36,7 @@ export async function ownRows(env: Env, p: Principal): Promise<{ user: UserRow; 
 }
 
 /** The person's sessions that are still live: not revoked, not past either expiry. Newest first. */
-export async function liveSessions(env: Env, userId: string, now = Date.now()): Promise<SessionRow[]> {
+export async function liveSessions(env: ShardEnv, userId: string, now = Date.now()): Promise<SessionRow[]> {
   return database(env)
     .select()
     .from(sessions)
@@ -47,7 +47,7 @@ export async function liveSessions(env: Env, userId: string, now = Date.now()): 
 }
 
 /** Ends one of the person's sessions; false when they have no such live session. */
-export async function endSession(env: Env, userId: string, sessionId: string): Promise<boolean> {
+export async function endSession(env: ShardEnv, userId: string, sessionId: string): Promise<boolean> {
   const ended = await database(env)
     .update(sessions)
     .set({ revokedAt: Date.now(), revokedReason: "ended_by_user" })
@@ -60,7 +60,7 @@ export async function endSession(env: Env, userId: string, sessionId: string): P
  * A person's own name and language. Positions, scope and status are not
  * theirs to change (`PATCH /v1/users/{id}` with `users:manage` is).
  */
-export async function updateOwnProfile(env: Env, userId: string, body: UpdateMeInput): Promise<UserRow | null> {
+export async function updateOwnProfile(env: ShardEnv, userId: string, body: UpdateMeInput): Promise<UserRow | null> {
   const [row] = await database(env)
     .update(users)
     .set({

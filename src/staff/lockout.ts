@@ -19,7 +19,7 @@
 import { eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { signInThrottle } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { normaliseEmail, throttleSubject } from "./throttle-subject";
 
 export { normaliseEmail, throttleSubject };
@@ -47,7 +47,7 @@ export function lockedFor(state: { lockedUntil: number | null } | null | undefin
 export const minutesOf = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 
 /** Milliseconds this name is locked for right now (0: go on and check the password). */
-export async function currentLock(env: Env, subject: string, now = Date.now()): Promise<number> {
+export async function currentLock(env: ShardEnv, subject: string, now = Date.now()): Promise<number> {
   const row = await database(env).select({ lockedUntil: signInThrottle.lockedUntil }).from(signInThrottle).where(eq(signInThrottle.subject, subject)).get();
   return lockedFor(row, now);
 }
@@ -56,7 +56,7 @@ export async function currentLock(env: Env, subject: string, now = Date.now()): 
  * Counts one failure for the name and locks it when the count says so.
  * Returns the count and the lock it set (0 when none).
  */
-export async function countFailure(env: Env, subject: string, now = Date.now()): Promise<{ failures: number; lockMs: number }> {
+export async function countFailure(env: ShardEnv, subject: string, now = Date.now()): Promise<{ failures: number; lockMs: number }> {
   const db = database(env);
   const counted = await db
     .insert(signInThrottle)
@@ -83,11 +83,11 @@ export async function countFailure(env: Env, subject: string, now = Date.now()):
 }
 
 /** A right password: the count starts again. */
-export async function clearFailures(env: Env, subject: string): Promise<void> {
+export async function clearFailures(env: ShardEnv, subject: string): Promise<void> {
   await database(env).delete(signInThrottle).where(eq(signInThrottle.subject, subject));
 }
 
 /** A completed password reset: the address's lock and count are gone, as the lock's message promises. */
-export async function forgetFailures(env: Env, email: string): Promise<void> {
+export async function forgetFailures(env: ShardEnv, email: string): Promise<void> {
   await clearFailures(env, throttleSubject(env, email));
 }

@@ -19,7 +19,7 @@ import { and, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { database } from "../db/client";
 import { authChallenges, passkeys, users } from "../db/schema";
-import type { AppEnv, Env } from "../env";
+import type { AppEnv, ShardEnv } from "../env";
 import { TOTP_ISSUER } from "./two-factor";
 import type { UserRow } from "./sessions";
 
@@ -55,7 +55,7 @@ export function relyingParty(c: Context): { rpID: string; origin: string } {
   return { rpID: url.hostname, origin: url.origin };
 }
 
-async function storeChallenge(env: Env, o: { challenge: string; purpose: "register" | "sign_in"; userId: string | null }): Promise<void> {
+async function storeChallenge(env: ShardEnv, o: { challenge: string; purpose: "register" | "sign_in"; userId: string | null }): Promise<void> {
   const now = Date.now();
   const db = database(env);
   // Abandoned ceremonies are cleared as new ones start: the table stays as small as the traffic of the last minutes.
@@ -66,7 +66,7 @@ async function storeChallenge(env: Env, o: { challenge: string; purpose: "regist
 }
 
 /** Spends the challenge the browser signed, once, if it is ours, live, and for this purpose. */
-async function spendChallenge(env: Env, o: { clientDataJSON: unknown; purpose: "register" | "sign_in" }) {
+async function spendChallenge(env: ShardEnv, o: { clientDataJSON: unknown; purpose: "register" | "sign_in" }) {
   const { decodeClientDataJSON } = await webauthn();
   let challenge: string;
   try {
@@ -85,7 +85,7 @@ async function spendChallenge(env: Env, o: { clientDataJSON: unknown; purpose: "
   );
 }
 
-export async function listPasskeys(env: Env, userId: string): Promise<PasskeyRow[]> {
+export async function listPasskeys(env: ShardEnv, userId: string): Promise<PasskeyRow[]> {
   return database(env).select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(passkeys.createdAt);
 }
 
@@ -167,7 +167,7 @@ export async function signInOptions(c: Context<AppEnv>, o: { email?: string }) {
 }
 
 /** A credential id that is stable per address and matches no authenticator (a keyed hash of the address). */
-async function decoyCredentialId(env: Env, email: string): Promise<string> {
+async function decoyCredentialId(env: ShardEnv, email: string): Promise<string> {
   const { isoBase64URL } = await webauthn();
   const key = await crypto.subtle.importKey("raw", isoBase64URL.toBuffer(env.PII_INDEX_KEY ?? "", "base64"), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`passkey-decoy:${email}`));
@@ -227,7 +227,7 @@ export async function verifyPasskeySignIn(
  * checked inside the DELETE, so a TOTP being turned off at the same moment
  * cannot leave them with none.
  */
-export async function removePasskey(env: Env, o: { userId: string; id: string; required: boolean }): Promise<"removed" | "not_found" | "last_factor"> {
+export async function removePasskey(env: ShardEnv, o: { userId: string; id: string; required: boolean }): Promise<"removed" | "not_found" | "last_factor"> {
   const db = database(env);
   const others = sql`(select count(*) from ${passkeys} p where p.user_id = ${o.userId} and p.id <> ${o.id}) > 0`;
   const totp = sql`(select ${users.totpEnabledAt} from ${users} where ${users.id} = ${o.userId}) is not null`;

@@ -8,7 +8,7 @@ import { z } from "@hono/zod-openapi";
 import { and, asc, count, eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { savedViews } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { Rfc3339 } from "../http/route";
 import { newId } from "../lib/ids";
 import { iso } from "../orders/serialize";
@@ -52,7 +52,7 @@ export const SavedViewIdParam = z.object({
 type Row = typeof savedViews.$inferSelect;
 export const savedViewBody = (r: Row): z.infer<typeof SavedView> => ({ id: r.id, name: r.name, page: r.page, query: r.query, created_at: iso(r.createdAt) });
 
-export async function listSavedViews(env: Env, userId: string, page?: string): Promise<Row[]> {
+export async function listSavedViews(env: ShardEnv, userId: string, page?: string): Promise<Row[]> {
   return database(env)
     .select()
     .from(savedViews)
@@ -63,7 +63,7 @@ export async function listSavedViews(env: Env, userId: string, page?: string): P
 
 export type SaveRefusal = { ok: false; code: "saved_view_exists" | "saved_views_full" };
 
-export async function saveView(env: Env, userId: string, input: z.infer<typeof SavedViewBody>): Promise<{ ok: true; view: Row } | SaveRefusal> {
+export async function saveView(env: ShardEnv, userId: string, input: z.infer<typeof SavedViewBody>): Promise<{ ok: true; view: Row } | SaveRefusal> {
   const db = database(env);
   const [[held], [same]] = await db.batch([
     db.select({ n: count() }).from(savedViews).where(eq(savedViews.userId, userId)),
@@ -92,7 +92,7 @@ function insertUnderLimit(v: Row) {
 }
 
 /** True when the person had that view (someone else's is not found, as if it did not exist). */
-export async function deleteView(env: Env, userId: string, id: string): Promise<boolean> {
+export async function deleteView(env: ShardEnv, userId: string, id: string): Promise<boolean> {
   const r = await database(env)
     .delete(savedViews)
     .where(and(eq(savedViews.id, id), eq(savedViews.userId, userId)))

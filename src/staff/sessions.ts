@@ -22,7 +22,7 @@ import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { database } from "../db/client";
 import { sessions, users, type SESSION_STAGES } from "../db/schema";
-import type { AppEnv, Env } from "../env";
+import type { AppEnv, ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { clientIp } from "../http/rate-limit";
 import { randomToken, sha256Hex } from "../lib/ids";
@@ -96,7 +96,7 @@ export async function startSession(c: Context<AppEnv>, opts: { userId: string; s
 }
 
 /** The session this browser presents, with its person, if it is live (not revoked, not expired, the person active). */
-export async function currentSession(env: Env, token: string | undefined, now = Date.now()): Promise<{ session: SessionRow; user: UserRow } | null> {
+export async function currentSession(env: ShardEnv, token: string | undefined, now = Date.now()): Promise<{ session: SessionRow; user: UserRow } | null> {
   if (!token || token.length > 200) return null;
   const found = await database(env)
     .select({ session: sessions, user: users })
@@ -111,7 +111,7 @@ export async function currentSession(env: Env, token: string | undefined, now = 
 }
 
 /** Revokes this person's sessions (all, or all but one), at once. Returns how many were still unrevoked. */
-export async function revokeSessions(env: Env, userId: string, reason: string, opts: { except?: string } = {}): Promise<number> {
+export async function revokeSessions(env: ShardEnv, userId: string, reason: string, opts: { except?: string } = {}): Promise<number> {
   const db = database(env);
   const live = and(eq(sessions.userId, userId), isNull(sessions.revokedAt));
   const result = await db

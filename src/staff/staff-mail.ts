@@ -8,7 +8,7 @@
  */
 import { database } from "../db/client";
 import { staffEmails } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { providerFor } from "../notifications/providers";
 import type { TokenPurpose } from "./user-tokens";
@@ -16,10 +16,10 @@ import type { TokenPurpose } from "./user-tokens";
 export const STAFF_LOCALES = ["en", "zh-CN"] as const;
 export type StaffLocale = (typeof STAFF_LOCALES)[number];
 
-const base = (env: Env) => (env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
+const base = (env: ShardEnv) => (env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
 
 /** The console page that takes the token: in the fragment, so it never reaches a server log or a Referer. */
-export function linkFor(env: Env, purpose: TokenPurpose, token: string): string {
+export function linkFor(env: ShardEnv, purpose: TokenPurpose, token: string): string {
   return `${base(env)}/console/${purpose === "invitation" ? "invitation" : "password-reset"}#token=${token}`;
 }
 
@@ -48,7 +48,7 @@ export function staffMessage(o: { purpose: TokenPurpose; locale: string; name: s
 }
 
 /** Sends (or, locally, keeps) the email carrying this token. */
-export async function sendStaffEmail(env: Env, o: { userId: string; email: string; name: string; locale: string; purpose: TokenPurpose; token: string }): Promise<void> {
+export async function sendStaffEmail(env: ShardEnv, o: { userId: string; email: string; name: string; locale: string; purpose: TokenPurpose; token: string }): Promise<void> {
   const msg = staffMessage({ purpose: o.purpose, locale: o.locale, name: o.name, link: linkFor(env, o.purpose, o.token) });
   const provider = providerFor(env);
   const now = Date.now();

@@ -7,17 +7,17 @@
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { database } from "../db/client";
 import { passkeys, positions, type users } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import type { SessionStage } from "./sessions";
 
 type User = Pick<typeof users.$inferSelect, "id" | "positions" | "totpEnabledAt">;
 
-export async function hasPasskey(env: Env, userId: string): Promise<boolean> {
+export async function hasPasskey(env: ShardEnv, userId: string): Promise<boolean> {
   return !!(await database(env).select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, userId)).limit(1).get());
 }
 
 /** Does any of these positions require two-factor? */
-export async function twoFactorRequired(env: Env, positionIds: readonly string[]): Promise<boolean> {
+export async function twoFactorRequired(env: ShardEnv, positionIds: readonly string[]): Promise<boolean> {
   if (!positionIds.length) return false;
   const row = await database(env)
     .select({ id: positions.id })
@@ -28,7 +28,7 @@ export async function twoFactorRequired(env: Env, positionIds: readonly string[]
   return !!row;
 }
 
-export async function stageAfterFirstFactor(env: Env, user: User): Promise<SessionStage> {
+export async function stageAfterFirstFactor(env: ShardEnv, user: User): Promise<SessionStage> {
   if (user.totpEnabledAt !== null || (await hasPasskey(env, user.id))) return "second_factor";
   return (await twoFactorRequired(env, user.positions)) ? "enrol" : "full";
 }

@@ -7,7 +7,7 @@
 import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { passkeys, recoveryCodes, users } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, totpStep } from "./two-factor";
 import type { UserRow } from "./sessions";
 
@@ -15,7 +15,7 @@ type Changed = { meta: { changes?: number } };
 const changed = (r: unknown) => ((r as Changed).meta.changes ?? 0) > 0;
 
 /** A new secret, stored sealed and not yet live (a pending enrolment is simply replaced). */
-export async function startTotpEnrolment(env: Env, user: Pick<UserRow, "id" | "email">): Promise<{ secret: string; uri: string }> {
+export async function startTotpEnrolment(env: ShardEnv, user: Pick<UserRow, "id" | "email">): Promise<{ secret: string; uri: string }> {
   const fresh = newTotpSecret(user.email);
   await database(env)
     .update(users)
@@ -28,7 +28,7 @@ export async function startTotpEnrolment(env: Env, user: Pick<UserRow, "id" | "e
 const stepIsNew = (step: number) => or(isNull(users.totpLastStep), lt(users.totpLastStep, step));
 
 /** Confirms a pending enrolment with a first code: TOTP is live from now. False when the code is wrong or already used. */
-export async function confirmTotp(env: Env, user: Pick<UserRow, "id" | "email" | "totpSecret">, code: string): Promise<boolean> {
+export async function confirmTotp(env: ShardEnv, user: Pick<UserRow, "id" | "email" | "totpSecret">, code: string): Promise<boolean> {
   if (!user.totpSecret) return false;
   const step = totpStep({ secret: user.totpSecret, email: user.email, code });
   if (step === null) return false;
@@ -41,7 +41,7 @@ export async function confirmTotp(env: Env, user: Pick<UserRow, "id" | "email" |
 }
 
 /** Accepts a code of live TOTP, once: its step must be later than any accepted before. */
-export async function acceptTotpCode(env: Env, user: Pick<UserRow, "id" | "email" | "totpSecret" | "totpEnabledAt">, code: string): Promise<boolean> {
+export async function acceptTotpCode(env: ShardEnv, user: Pick<UserRow, "id" | "email" | "totpSecret" | "totpEnabledAt">, code: string): Promise<boolean> {
   if (!user.totpSecret || user.totpEnabledAt === null) return false;
   const step = totpStep({ secret: user.totpSecret, email: user.email, code });
   if (step === null) return false;
@@ -53,7 +53,7 @@ export async function acceptTotpCode(env: Env, user: Pick<UserRow, "id" | "email
 }
 
 /** Spends one recovery code. False when it is not one of the person's or is already spent. */
-export async function spendRecoveryCode(env: Env, userId: string, input: string): Promise<boolean> {
+export async function spendRecoveryCode(env: ShardEnv, userId: string, input: string): Promise<boolean> {
   const code = normaliseRecoveryCode(input);
   if (!code) return false;
   const r = await database(env)
@@ -64,7 +64,7 @@ export async function spendRecoveryCode(env: Env, userId: string, input: string)
 }
 
 /** A fresh set of recovery codes; the old ones, spent or not, stop working in the same batch. */
-export async function replaceRecoveryCodes(env: Env, userId: string): Promise<string[]> {
+export async function replaceRecoveryCodes(env: ShardEnv, userId: string): Promise<string[]> {
   const codes = newRecoveryCodes();
   const now = Date.now();
   const rows = await Promise.all(codes.map(async (c) => ({ userId, codeHash: await hashRecoveryCode(c), createdAt: now, usedAt: null })));
@@ -73,7 +73,7 @@ export async function replaceRecoveryCodes(env: Env, userId: string): Promise<st
   return codes;
 }
 
-export async function unusedRecoveryCodes(env: Env, userId: string): Promise<number> {
+export async function unusedRecoveryCodes(env: ShardEnv, userId: string): Promise<number> {
   const rows = await database(env)
     .select({ hash: recoveryCodes.codeHash })
     .from(recoveryCodes)
@@ -87,7 +87,7 @@ export async function unusedRecoveryCodes(env: Env, userId: string): Promise<num
  * in the same statement, so a passkey removed at the same moment cannot
  * leave the person with neither. False when refused.
  */
-export async function disableTotp(env: Env, userId: string, opts: { required: boolean }): Promise<boolean> {
+export async function disableTotp(env: ShardEnv, userId: string, opts: { required: boolean }): Promise<boolean> {
   const db = database(env);
   const keepsOne = opts.required ? sql`exists (select 1 from ${passkeys} where ${passkeys.userId} = ${userId})` : sql`1`;
   const [updated] = await db.batch([

@@ -8,7 +8,7 @@
 import { and, eq, gt, isNull, max } from "drizzle-orm";
 import { database } from "../db/client";
 import { type USER_TOKEN_PURPOSES, userTokens } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { randomToken, sha256Hex } from "../lib/ids";
 
 export type TokenPurpose = (typeof USER_TOKEN_PURPOSES)[number];
@@ -19,7 +19,7 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
 };
 
 /** A new token for this person and purpose; earlier live ones of the same purpose die with it. */
-export async function issueToken(env: Env, userId: string, purpose: TokenPurpose, now = Date.now()): Promise<string> {
+export async function issueToken(env: ShardEnv, userId: string, purpose: TokenPurpose, now = Date.now()): Promise<string> {
   const token = randomToken(43);
   const db = database(env);
   await db.batch([
@@ -33,7 +33,7 @@ export async function issueToken(env: Env, userId: string, purpose: TokenPurpose
 }
 
 /** When this person was last sent a token of this purpose (epoch ms), or null. */
-export async function lastIssuedAt(env: Env, userId: string, purpose: TokenPurpose): Promise<number | null> {
+export async function lastIssuedAt(env: ShardEnv, userId: string, purpose: TokenPurpose): Promise<number | null> {
   const row = await database(env)
     .select({ at: max(userTokens.createdAt) })
     .from(userTokens)
@@ -43,7 +43,7 @@ export async function lastIssuedAt(env: Env, userId: string, purpose: TokenPurpo
 }
 
 /** Spends a live token: the person it was for, or null (unknown, expired, used, or another purpose). */
-export async function spendToken(env: Env, token: string, purpose: TokenPurpose, now = Date.now()): Promise<string | null> {
+export async function spendToken(env: ShardEnv, token: string, purpose: TokenPurpose, now = Date.now()): Promise<string | null> {
   if (!token || token.length > 200) return null;
   const [row] = await database(env)
     .update(userTokens)
@@ -54,7 +54,7 @@ export async function spendToken(env: Env, token: string, purpose: TokenPurpose,
 }
 
 /** Kills every live token of this person (deactivation). */
-export async function killTokens(env: Env, userId: string, now = Date.now()) {
+export async function killTokens(env: ShardEnv, userId: string, now = Date.now()) {
   await database(env)
     .update(userTokens)
     .set({ usedAt: now })

@@ -12,7 +12,7 @@ import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { isRole } from "../auth/roles";
 import { constraintFailed, database } from "../db/client";
 import { apiKeys, positions, stores, users, warehouses } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { forgetKey, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import type { FieldError } from "../http/problem";
@@ -34,7 +34,7 @@ const conflict = (code: string, detail: string): Refusal => ({ ok: false, status
 const NOT_FOUND: Refusal = { ok: false, status: 404, code: "not_found", detail: "No such user" };
 
 /** Positions a person may be given: built-in staff ones and live custom ones, each within the giver's own permissions. */
-export async function checkPositions(env: Env, p: Principal, ids: readonly string[]): Promise<Refusal | null> {
+export async function checkPositions(env: ShardEnv, p: Principal, ids: readonly string[]): Promise<Refusal | null> {
   if (new Set(ids).size !== ids.length) return invalid("positions", "names a position twice");
   const integration = ids.filter((id) => INTEGRATION_POSITIONS.has(id));
   if (integration.length) return invalid("positions", `${integration.join(", ")} is for integrations (API keys), not people`);
@@ -52,7 +52,7 @@ export async function checkPositions(env: Env, p: Principal, ids: readonly strin
   return beyond.length ? refused(`You cannot give a position with permissions you do not hold: ${beyond.join(", ")}`) : null;
 }
 
-async function checkScope(env: Env, p: Principal, s: { storeIds: string[]; warehouseIds: string[] }): Promise<Refusal | null> {
+async function checkScope(env: ShardEnv, p: Principal, s: { storeIds: string[]; warehouseIds: string[] }): Promise<Refusal | null> {
   for (const [field, ids] of [
     ["store_ids", s.storeIds],
     ["warehouse_ids", s.warehouseIds],
@@ -77,12 +77,12 @@ async function checkScope(env: Env, p: Principal, s: { storeIds: string[]; wareh
 /** A person the principal may see: within their stores and warehouses. */
 const visible = (p: Principal, u: UserRow) => withinGiver(p, u);
 
-async function sendInvitation(env: Env, u: UserRow): Promise<void> {
+async function sendInvitation(env: ShardEnv, u: UserRow): Promise<void> {
   const token = await issueToken(env, u.id, "invitation");
   await sendStaffEmail(env, { userId: u.id, email: u.email, name: u.displayName, locale: u.locale, purpose: "invitation", token });
 }
 
-export async function inviteUser(env: Env, body: InviteUserInput, opts: { principal: Principal }): Promise<Result<{ row: UserRow }>> {
+export async function inviteUser(env: ShardEnv, body: InviteUserInput, opts: { principal: Principal }): Promise<Result<{ row: UserRow }>> {
   const p = opts.principal;
   const storeIds = [...new Set(body.store_ids)];
   const warehouseIds = [...new Set(body.warehouse_ids)];
@@ -120,7 +120,7 @@ export async function inviteUser(env: Env, body: InviteUserInput, opts: { princi
   return { ok: true, row };
 }
 
-export async function listUsers(env: Env, p: Principal, q: ListUsersFilter) {
+export async function listUsers(env: ShardEnv, p: Principal, q: ListUsersFilter) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("usr_"));
   const like = q.q ? `%${q.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
   const rows = await database(env)
@@ -144,13 +144,13 @@ export async function listUsers(env: Env, p: Principal, q: ListUsersFilter) {
   );
 }
 
-export async function findUser(env: Env, p: Principal, id: string): Promise<UserRow | null> {
+export async function findUser(env: ShardEnv, p: Principal, id: string): Promise<UserRow | null> {
   const row = await database(env).select().from(users).where(eq(users.id, id)).get();
   return row && visible(p, row) ? row : null;
 }
 
 /** A person the principal may act on: visible, and holding nothing the principal does not. */
-async function actOn(env: Env, p: Principal, id: string): Promise<Result<{ row: UserRow }>> {
+async function actOn(env: ShardEnv, p: Principal, id: string): Promise<Result<{ row: UserRow }>> {
   const row = await findUser(env, p, id);
   if (!row) return NOT_FOUND;
   const beyond = beyondGiver(p.permissions, await grantsOf(env, row.positions));
@@ -160,7 +160,12 @@ async function actOn(env: Env, p: Principal, id: string): Promise<Result<{ row: 
 
 const OTHER_ACTIVE_ADMIN = sql`EXISTS (SELECT 1 FROM users AS other, json_each(other.positions) AS pos WHERE other.status = 'active' AND pos.value = 'admin' AND other.id != "users"."id")`;
 
-export async function updateUser(env: Env, id: string, body: UpdateUserInput, opts: { principal: Principal; expectedVersion: number | null }): Promise<Result<{ row: UserRow }>> {
+export async function updateUser(
+  env: ShardEnv,
+  id: string,
+  body: UpdateUserInput,
+  opts: { principal: Principal; expectedVersion: number | null },
+): Promise<Result<{ row: UserRow }>> {
   const p = opts.principal;
   const found = await actOn(env, p, id);
   if (!found.ok) return found;
@@ -208,7 +213,7 @@ function versionMismatch(version: number): Refusal & { version: number } {
 }
 
 /** What deactivation ends at once: sessions, emailed links, and every API key the person made (forgotten by this isolate too). */
-async function deactivated(env: Env, userId: string): Promise<void> {
+async function deactivated(env: ShardEnv, userId: string): Promise<void> {
   await revokeSessions(env, userId, "deactivated");
   await killTokens(env, userId);
   const keys = await database(env)
@@ -220,7 +225,7 @@ async function deactivated(env: Env, userId: string): Promise<void> {
 }
 
 /** A new invitation link for someone who has not accepted yet; the old link dies. */
-export async function resendInvitation(env: Env, id: string, opts: { principal: Principal }): Promise<Result<{ row: UserRow }>> {
+export async function resendInvitation(env: ShardEnv, id: string, opts: { principal: Principal }): Promise<Result<{ row: UserRow }>> {
   const found = await actOn(env, opts.principal, id);
   if (!found.ok) return found;
   if (found.row.status !== "invited") return conflict("not_invited", `This person is ${found.row.status}: only an invited person gets an invitation`);

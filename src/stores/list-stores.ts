@@ -2,11 +2,11 @@
 import { and, desc, eq, lt } from "drizzle-orm";
 import { database } from "../db/client";
 import { stores } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { seesStore, type Principal, storeScope } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 
-export async function listStores(env: Env, p: Principal, page: { cursor?: string; limit: number }) {
+export async function listStores(env: ShardEnv, p: Principal, page: { cursor?: string; limit: number }) {
   const after = cursorKey(page.cursor);
   const rows = await database(env)
     .select()
@@ -18,7 +18,7 @@ export async function listStores(env: Env, p: Principal, page: { cursor?: string
   return pageOf(rows, page.limit, (s) => s.id);
 }
 
-export async function getStore(env: Env, p: Principal, id: string) {
+export async function getStore(env: ShardEnv, p: Principal, id: string) {
   if (!seesStore(p, id)) return null;
   return (await database(env).select().from(stores).where(eq(stores.id, id)).get()) ?? null;
 }

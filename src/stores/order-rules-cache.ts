@@ -11,6 +11,7 @@
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { stores } from "../db/schema";
+import type { ShardScope } from "../db/shard";
 
 export const ORDER_RULES_CACHE_MS = 30_000;
 
@@ -22,7 +23,7 @@ export type OrderRules = {
 
 const cache = new Map<string, { rules: OrderRules; expires: number }>();
 
-export async function orderRulesOf(env: { DB: D1Database }, storeId: string, { now = Date.now() }: { now?: number } = {}): Promise<OrderRules> {
+export async function orderRulesOf(env: ShardScope, storeId: string, { now = Date.now() }: { now?: number } = {}): Promise<OrderRules> {
   const hit = cache.get(storeId);
   if (hit && hit.expires > now) return hit.rules;
   const row = await database(env).select({ financeReview: stores.financeReview, completeAfterDays: stores.completeAfterDays }).from(stores).where(eq(stores.id, storeId)).get();

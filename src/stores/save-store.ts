@@ -2,7 +2,7 @@
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
 import { stores } from "../db/schema";
-import type { Env } from "../env";
+import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { forgetOrderRules } from "./order-rules-cache";
 import type { CreateStoreInput, UpdateStoreInput } from "./schemas";
@@ -30,7 +30,7 @@ const columns = ({
   ...(notify_on === undefined ? {} : { notifyOn: [...new Set(notify_on)] }),
 });
 
-export async function createStore(env: Env, body: CreateStoreInput): Promise<StoreRow> {
+export async function createStore(env: ShardEnv, body: CreateStoreInput): Promise<StoreRow> {
   const now = Date.now();
   const [row] = await database(env)
     .insert(stores)
@@ -40,7 +40,7 @@ export async function createStore(env: Env, body: CreateStoreInput): Promise<Sto
 }
 
 /** The store after the change, or null when there is no such store. */
-export async function updateStore(env: Env, id: string, changes: UpdateStoreInput): Promise<StoreRow | null> {
+export async function updateStore(env: ShardEnv, id: string, changes: UpdateStoreInput): Promise<StoreRow | null> {
   const [row] = await database(env)
     .update(stores)
     .set({ ...columns(changes), updatedAt: Date.now() })

@@ -4,7 +4,7 @@
  * (../shared/fixtures, signatures.json), what each delivery is about, and the
  * mapping of the v2 sample the stand-in serves for the fixture's order 250.
  */
-import { env } from "cloudflare:workers";
+import { env } from "../../../test/shard-env";
 import { describe, expect, it } from "vitest";
 import SAMPLE from "../../../test/stand-in/bigcommerce-order-250.json?raw";
 import { bigcommerce } from "./bigcommerce";

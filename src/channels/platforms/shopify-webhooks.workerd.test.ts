@@ -1,4 +1,4 @@
-import { env } from "cloudflare:workers";
+import { env } from "../../../test/shard-env";
 import { describe, expect, it } from "vitest";
 import type { PlatformConnection } from "./platform";
 import { describeShopifyDelivery, verifyShopify } from "./shopify-webhooks";

@@ -3,7 +3,7 @@
  * bytes (../shared/fixtures, signatures.json), the ping, what each delivery is
  * about, and the mapping of the fixture orders, field by field.
  */
-import { env } from "cloudflare:workers";
+import { env } from "../../../test/shard-env";
 import { describe, expect, it } from "vitest";
 import type { InboundRequest, MappedOrder, PlatformConnection } from "./platform";
 import { woocommerce } from "./woocommerce";

@@ -1,5 +1,5 @@
 /** The adapter for a configured carrier. Tests pass `fetch` to reach a fake carrier API. */
-import type { Env } from "../../env";
+import type { ShardEnv } from "../../env";
 import type { CarrierSpec } from "../carrier-config";
 import type { CarrierAdapter } from "./carrier-adapter";
 import { httpCarrier } from "./http-carrier";
@@ -7,7 +7,7 @@ import { sandboxCarrier } from "./sandbox-carrier";
 
 export type AdapterDeps = { fetch?: typeof fetch };
 
-export function adapterFor(carrier: CarrierSpec, env: Env, deps: AdapterDeps = {}): CarrierAdapter {
+export function adapterFor(carrier: CarrierSpec, env: ShardEnv, deps: AdapterDeps = {}): CarrierAdapter {
   const a = carrier.adapter;
   if (a.type === "sandbox") return sandboxCarrier(carrier);
   return httpCarrier({

@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { forEachShard, onShard, SHARD_ZERO, type Shard, shardBinding, SHARDS_IN_USE } from "./shard";
+
+const fakeDb = (name: string) => ({ name }) as unknown as D1Database;
+
+describe("onShard", () => {
+  it("keeps every binding of the env and adds the shard, leaving the env itself as it was", () => {
+    const env = { DB: fakeDb("zero"), DB_1: fakeDb("one"), QUEUE: "q" };
+    const on = onShard(env, SHARD_ZERO);
+    expect(on.shard).toBe(SHARD_ZERO);
+    expect(on.DB).toBe(env.DB);
+    expect(on.QUEUE).toBe("q");
+    expect("shard" in env).toBe(false);
+    // A spread of it (tests override a var this way) keeps the bindings and the shard.
+    expect({ ...on, X: 1 }.shard).toBe(SHARD_ZERO);
+  });
+
+  it("returns an env already on that shard as it is, and moves one on another shard", () => {
+    const other: Shard = { id: "s1", binding: "DB_1" };
+    const on = onShard({ DB: fakeDb("zero"), DB_1: fakeDb("one") }, SHARD_ZERO);
+    expect(onShard(on, SHARD_ZERO)).toBe(on);
+    const moved = onShard(on, other);
+    expect(moved.shard).toBe(other);
+    expect(shardBinding(moved)).toBe(on.DB_1);
+    expect(on.shard).toBe(SHARD_ZERO);
+  });
+});
+
+describe("shardBinding", () => {
+  it("is the binding the shard names", () => {
+    const env = onShard({ DB: fakeDb("zero"), DB_1: fakeDb("one") }, SHARD_ZERO);
+    expect(shardBinding(env)).toBe(env.DB);
+  });
+
+  it("refuses an env that chose no shard, and a shard whose binding the Worker lacks", () => {
+    expect(() => shardBinding({ DB: fakeDb("zero") } as never)).toThrow(/chosen no shard/);
+    expect(() => shardBinding(onShard({ DB: fakeDb("zero") }, { id: "s1", binding: "DB_1" }))).toThrow(/no D1 binding DB_1 for shard s1/);
+  });
+});
+
+describe("forEachShard", () => {
+  it("runs the job on every shard in use, each with the env on it", async () => {
+    const seen: string[] = [];
+    await forEachShard({ DB: fakeDb("zero") }, async (env) => {
+      seen.push(env.shard.id);
+    });
+    expect(seen).toEqual(SHARDS_IN_USE.map((s) => s.id));
+  });
+
+  it("runs every shard when one fails, then throws the first failure", async () => {
+    const two: Shard[] = [SHARD_ZERO, { id: "s1", binding: "DB_1" }];
+    const ran: string[] = [];
+    const failing = forEachShard(
+      {},
+      async (env) => {
+        ran.push(env.shard.id);
+        throw new Error(`shard ${env.shard.id} failed`);
+      },
+      two,
+    );
+    await expect(failing).rejects.toThrow("shard s0 failed");
+    expect(ran).toEqual(["s0", "s1"]);
+  });
+});

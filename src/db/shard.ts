@@ -1,0 +1,69 @@
+/**
+ * Which database a piece of work runs on (docs/SHARDING.md, section 4). A shard is one D1 database holding whole
+ * stock pools; the Worker reaches it through a static binding (`DB`, `DB_1`, …), so adding one is a deploy.
+ *
+ * The shard travels with the Worker's env: an entry point (the fetch handler, a queue batch, a cron job, an order's
+ * object) decides the shard once and passes `onShard(env, shard)` down, and `database()` (src/db/client.ts) accepts
+ * only an env that carries one. So no query can reach a database nobody chose: forgetting is a type error, not a
+ * silent read of shard 0. Code that needs no shard (the directory, bindings other than D1) takes the env as it is.
+ *
+ * Today every entry point chooses shard 0, the database from before sharding (build step 2 of SHARDING.md section
+ * 9); later steps find the shard from the store, the id or the message instead, at the same places.
+ */
+
+/** The D1 bindings that are shards, as wrangler.toml names them (the directory's `shards.binding`). */
+export const SHARD_BINDINGS = ["DB", "DB_1"] as const;
+export type ShardBinding = (typeof SHARD_BINDINGS)[number];
+
+export type Shard = {
+  /** Stable name, as the directory's `shards.id` (`s0`, `s1`, …). */
+  readonly id: string;
+  readonly binding: ShardBinding;
+};
+
+/** Shard 0: `DB`, the database from before sharding, where every id made before store tags lives. */
+export const SHARD_ZERO: Shard = Object.freeze({ id: "s0", binding: "DB" });
+
+/** The shards in use: only shard 0 until placement is on (build step 8). */
+export const SHARDS_IN_USE: readonly Shard[] = Object.freeze([SHARD_ZERO]);
+
+/** An env that has chosen its shard. */
+export type OnShard<E = object> = E & { readonly shard: Shard };
+
+/** What the database layer needs of an env on a shard: the shard, and the binding it names. */
+export type ShardScope = { readonly shard: Shard } & Partial<Record<ShardBinding, D1Database>>;
+
+/**
+ * `env` with `shard` chosen: a shallow copy (a few microseconds, once per request, batch or object), so that code
+ * spreading an env (`{ ...env, X }`, as tests do) keeps every binding and the shard. An env already on that shard is
+ * returned as it is.
+ */
+export function onShard<E extends object>(env: E, shard: Shard): OnShard<E> {
+  if ((env as Partial<OnShard>).shard === shard) return env as OnShard<E>;
+  return { ...env, shard };
+}
+
+/** The D1 binding of the env's shard. */
+export function shardBinding(env: ShardScope): D1Database {
+  // The types demand a shard; this catches an env cast past them (`as Env`) before it reaches some database.
+  if (!env.shard) throw new Error("database(): this env has chosen no shard; entry points pass onShard(env, shard) (src/db/shard.ts)");
+  const binding = env[env.shard.binding];
+  if (!binding) throw new Error(`no D1 binding ${env.shard.binding} for shard ${env.shard.id} (wrangler.toml [[d1_databases]])`);
+  return binding;
+}
+
+/**
+ * Runs `job` once per shard in use, one after another (crons, sweeps): each gets the env on its shard. A failure on
+ * one shard does not stop the others; the first is thrown after all ran, so the cron still reports it.
+ */
+export async function forEachShard<E extends object>(env: E, job: (env: OnShard<E>) => Promise<unknown>, shards: readonly Shard[] = SHARDS_IN_USE): Promise<void> {
+  let failed: { error: unknown } | null = null;
+  for (const shard of shards) {
+    try {
+      await job(onShard(env, shard));
+    } catch (error) {
+      failed ??= { error };
+    }
+  }
+  if (failed) throw failed.error;
+}

@@ -1,0 +1,49 @@
+// The shard seam (src/db/shard.ts, docs/SHARDING.md section 4): every query reaches its database through
+// `database()`/`d1()` and the shard its entry point chose, never through a binding by name. A direct `env.DB` would
+// keep working on one database and silently read the wrong one once a store lives on another shard, and tsc cannot
+// see it (the binding is on Env). And the shard is chosen only where work begins: the places listed here are what
+// later build steps make find the store's shard, so a new one has to be added here on purpose.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { test } from "node:test";
+
+const root = new URL("../../", import.meta.url).pathname;
+
+function sources(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith(".ts") && !name.endsWith(".test.ts") && !name.endsWith(".generated.ts") ? [path] : [];
+  });
+}
+
+const files = sources(join(root, "src")).map((path) => ({ file: relative(root, path), text: readFileSync(path, "utf8") }));
+
+/** Lines of `text` matching `pattern`, as `file:line: text`, leaving out comment lines. */
+function hits(file, text, pattern) {
+  return text
+    .split("\n")
+    .map((line, i) => ({ line, n: i + 1 }))
+    .filter(({ line }) => pattern.test(line) && !/^\s*(\/\/|\*|\/\*)/.test(line))
+    .map(({ line, n }) => `${file}:${n}: ${line.trim()}`);
+}
+
+test("no code outside src/db/shard.ts reaches a shard's D1 binding by name", () => {
+  assert.ok(files.length > 200, `found only ${files.length} source files`);
+  const direct = files.filter((f) => f.file !== "src/db/shard.ts").flatMap((f) => hits(f.file, f.text, /\.(DB|DB_1)\b(?!_)|\[\s*["'](DB|DB_1)["']\s*\]/));
+  assert.deepEqual(direct, [], "go through database(env) or d1(env) with the env its entry point put on a shard (onShard)");
+});
+
+// Where a shard is chosen today, and the build step that makes each find the right one (SHARDING.md section 9).
+const CHOOSERS = {
+  "src/index.ts": "fetch (step 5: routes), queue batches (step 6: per message), crons (forEachShard)",
+  "src/orders/order-object.ts": "the order's object (step 5: from its id's store tag)",
+  "src/partner-webhooks/dispatcher-object.ts": "the webhook dispatcher (step 6: one per shard)",
+  "src/db/shard.ts": "forEachShard",
+};
+
+test("a shard is chosen only at the entry points listed here", () => {
+  const choosing = files.filter((f) => /\bonShard\(/.test(f.text.replace(/^\s*(\/\/|\*).*$/gm, ""))).map((f) => f.file);
+  assert.deepEqual(choosing.sort(), Object.keys(CHOOSERS).sort());
+});
