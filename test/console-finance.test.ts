@@ -76,7 +76,7 @@ async function importedSettlement(session: Session) {
   const file = stripeFile({ captures, notOurs: 1 });
   const r = await upload(session, { store_id: s.id, format: "stripe_balance" }, file.csv);
   expect(r.status, r.html.slice(0, 500)).toBe(303);
-  const id = /\/console\/finance\/settlements\/(stl_[0-9A-Z]{26})$/.exec(r.location ?? "")?.[1];
+  const id = /\/console\/finance\/settlements\/(stl_[0-9A-Z-]{26,27})$/.exec(r.location ?? "")?.[1];
   expect(id).toBeTruthy();
   return { store: s, id: id!, file, flash: flashOf(r.headers) };
 }

@@ -15,7 +15,7 @@ const email = `${unique("lin")}@example.com`;
 const ext = unique("EXT");
 
 const listOf = (query: string, session: { cookie: string }) => openPage(`/console/orders?store_id=${store.id}&${query}`, session);
-const idsIn = (html: string) => [...html.matchAll(/name="ids" value="(ord_[0-9A-Z]{26})"/g)].map((m) => m[1]).sort();
+const idsIn = (html: string) => [...html.matchAll(/name="ids" value="(ord_[0-9A-Z-]{26,27})"/g)].map((m) => m[1]).sort();
 
 beforeAll(async () => {
   store = await createStore(unique("console-orders"));

@@ -1,10 +1,11 @@
 // The D1 databases of the test runtime: every binding wrangler.toml declares (DB, DB_1, DIRECTORY; read from the
 // file by vitest.config.ts), how each is migrated, and how each is put back to what the migrations left.
 //
-// `DB` (shard 0, where everything still lives: docs/SHARDING.md) is migrated in every file by test/setup.ts. The
-// others are migrated only in a file that calls `migrateEveryDatabase()`: nothing reads them yet, and migrating
-// three databases in every file cost about one to two seconds more per file on the 2-core machine (numbers in
-// docs/SHARDING.md, section 7). test/setup.ts resets every database that has been migrated, whichever file did it.
+// `DB` (shard 0, where every store's rows still live: docs/SHARDING.md) and `DIRECTORY` (stores' homes) are migrated
+// in every file by test/setup.ts. `DB_1` only in a file that calls `migrateEveryDatabase()`: nothing reads it yet,
+// and migrating every database in every file cost about one to two seconds more per file on the 2-core machine
+// (numbers in docs/SHARDING.md, section 7). test/setup.ts resets every database that has been migrated, whichever
+// file did it.
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "./shard-env";
 

@@ -1,7 +1,7 @@
 /**
  * Sharding, build step 1 (docs/SHARDING.md): every D1 database wrangler.toml binds (DB, DB_1, DIRECTORY) gets every
- * migration, so all of them have one schema; the directory's routing tables hold their keys; and the Worker still
- * reads and writes only `DB`.
+ * migration, so all of them have one schema; the directory's routing tables hold their keys; and the Worker keeps
+ * every store's rows on `DB` (shard 0), with only stores' homes on the directory (step 4).
  */
 import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -58,7 +58,7 @@ describe("the reset between files (test/setup.ts) covers the other databases", (
   });
 });
 
-describe("the directory's routing tables (nothing reads them at run time yet)", () => {
+describe("the directory's routing tables", () => {
   const now = Date.now();
   const dir = () => env.DIRECTORY;
 
@@ -101,15 +101,17 @@ describe("the directory's routing tables (nothing reads them at run time yet)", 
   });
 });
 
-describe("the Worker still uses only DB", () => {
-  it("a store and its order are written to DB; DB_1 and the directory get nothing", async () => {
+describe("the Worker keeps every store's rows on DB", () => {
+  it("a store and its order are written to DB; the directory gets only the store's home; DB_1 gets nothing", async () => {
     const store = await createStore();
     const order = await createOrder(store.id);
     expect(await env.DB.prepare("SELECT id FROM orders WHERE id = ?").bind(order.id).first("id")).toBe(order.id);
+    expect(await env.DIRECTORY.prepare("SELECT pool_id FROM store_homes WHERE store_id = ?").bind(store.id).first("pool_id")).toBe("pool_s0");
     for (const db of [env.DB_1, env.DIRECTORY]) {
       expect(await db.prepare("SELECT COUNT(*) AS n FROM stores").first("n")).toBe(0);
       expect(await db.prepare("SELECT COUNT(*) AS n FROM orders").first("n")).toBe(0);
       expect(await db.prepare("SELECT COUNT(*) AS n FROM outbox").first("n")).toBe(0);
     }
+    expect(await env.DB_1.prepare("SELECT COUNT(*) AS n FROM store_homes").first("n")).toBe(0);
   });
 });

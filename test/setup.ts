@@ -2,13 +2,14 @@ import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { d1Databases, isMigrated, resetDatabase } from "./databases";
 
-// Applied before every test file to `DB`, where everything lives today; applyD1Migrations skips those already
-// applied. The other databases wrangler.toml binds (DB_1, DIRECTORY) are migrated by the files that use them
-// (`migrateEveryDatabase()`, test/databases.ts says why).
+// Applied before every test file to `DB` (shard 0, where every store's rows live today) and `DIRECTORY` (where a new
+// store gets its home and tag, src/db/homes.ts); applyD1Migrations skips those already applied. `DB_1` is migrated
+// by the files that use it (`migrateEveryDatabase()`, test/databases.ts says why).
 const t0 = Date.now();
 await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+await applyD1Migrations(env.DIRECTORY, env.TEST_MIGRATIONS);
 const t1 = Date.now();
 
 // Every database that has been migrated in this runtime starts the file as the migrations left it.
-for (const [binding, db] of d1Databases()) if (binding === "DB" || (await isMigrated(db))) await resetDatabase(db);
+for (const [binding, db] of d1Databases()) if (binding === "DB" || binding === "DIRECTORY" || (await isMigrated(db))) await resetDatabase(db);
 if (env.TEST_SETUP_TIMING) console.log(`[setup] migrations ${t1 - t0} ms, reset ${Date.now() - t1} ms`);

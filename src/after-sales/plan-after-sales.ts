@@ -11,7 +11,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { database } from "../db/client";
 import { afterSalesRequests, orderLines, orders, stores as storeTable } from "../db/schema";
 import type { ShardEnv } from "../env";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import { fromMinor } from "../lib/money";
 import type { OrderStatus } from "../orders/lifecycle";
 import type { OrderRow, Proposal } from "../orders/stage";
@@ -92,7 +92,7 @@ export async function planAfterSales(env: ShardEnv, orderId: string, opts: { act
     );
     if (!check.ok) return refused(check);
     const request: AfterSalesRow = {
-      id: newId("as", now),
+      id: newId("as", now, tagOf(orderId)),
       orderId,
       storeId: order.storeId,
       kind: action.kind,

@@ -4,6 +4,7 @@ import { AFTER_SALES_KINDS, AFTER_SALES_RESOLUTIONS, AFTER_SALES_STATUSES } from
 import { csv, ListQuery, listOf } from "../http/route";
 import { Amount } from "../orders/schemas";
 import { AFTER_SALES_EVENTS } from "./after-sales-rules";
+import { idPattern } from "../lib/ids";
 
 const RequestLine = z.object({
   sku: z.string().trim().min(1).max(64),
@@ -71,7 +72,7 @@ export const AfterSalesIfMatch = z.object({ "if-match": z.string().optional() })
 export const AfterSalesIdParam = z.object({
   id: z
     .string()
-    .regex(/^as_[0-9A-Z]{26}$/, "must be an after-sales request id")
+    .regex(idPattern("as"), "must be an after-sales request id")
     .openapi({ param: { name: "id", in: "path" } }),
 });
 

@@ -7,8 +7,9 @@ import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import { liveClaimSql } from "../review/claims";
 import type { ReviewQueueFilter } from "./schemas";
+import { ID_BODY } from "../lib/ids";
 
-const QUEUE_KEY = /^(\d+):(ord_[0-9A-Z]{26})$/;
+const QUEUE_KEY = new RegExp(`^(\\d+):(ord_${ID_BODY})$`);
 
 /** A live claim on the queue's order (the queue holds only held orders; see src/review/claims.ts). */
 const liveClaimOf = (now: number, extra = sql``) => sql`FROM order_claims c WHERE c.order_id = ${orders.id} AND ${liveClaimSql(now, orders.approvedAt)} ${extra}`;

@@ -7,6 +7,7 @@ import { normalisePhone } from "./normalise";
 import { HOLD_REASON_CODES } from "./reason-codes";
 import { RULE_KINDS } from "./rule-set";
 import { SEVERITIES } from "./types";
+import { idPattern } from "../lib/ids";
 
 export const FindingSchema = z
   .object({
@@ -137,11 +138,7 @@ export const AuditRun = z.object({ order: OrderSummary, audit: AuditSummarySchem
 
 export const DryRunBody = z
   .object({
-    order_id: z
-      .string()
-      .regex(/^ord_[0-9A-Z]{26}$/)
-      .optional()
-      .openapi({ description: "Audit an existing order as it is now" }),
+    order_id: z.string().regex(idPattern("ord")).optional().openapi({ description: "Audit an existing order as it is now" }),
     order: CreateOrderBody.optional().openapi({ description: "Or a payload, as it would be created" }),
     rules: RuleSetBody.shape.rules.optional().openapi({ description: "Rules to try instead of the store's" }),
   })

@@ -4,6 +4,7 @@ import { CHANNEL_PLATFORMS, INBOX_STATUSES } from "../db/schema/channels";
 import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
 import { isCurrency, toMinor } from "../lib/money";
 import { outboundUrlAllowed } from "../lib/outbound-url";
+import { idPattern } from "../lib/ids";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -123,7 +124,7 @@ export const ChannelConnectionList = listOf(ChannelConnection, "ChannelConnectio
 export const ConnectionIdParam = z.object({
   id: z
     .string()
-    .regex(/^chn_[0-9A-Z]{26}$/, "must be a channel connection id")
+    .regex(idPattern("chn"), "must be a channel connection id")
     .openapi({ param: { name: "id", in: "path" }, example: "chn_01KB2R8W3D4C9QJ6H7ZNEXAMPL" }),
 });
 

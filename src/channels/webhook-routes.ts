@@ -23,11 +23,12 @@ import { sendOutboxSoon } from "../outbox/send";
 import { loadConnection } from "./connections";
 import { adapterFor } from "./platforms";
 import { bodyText, receiveDelivery } from "./receive-delivery";
+import { idPattern } from "../lib/ids";
 
 /** A Shopify order with hundreds of lines stays far below this; the sealed body must fit one D1 row. */
 export const MAX_CHANNEL_WEBHOOK_BYTES = 1024 * 1024;
 
-const ID = /^chn_[0-9A-Z]{26}$/;
+const ID = idPattern("chn");
 
 export const channelWebhookRoutes = new OpenAPIHono<AppEnv>();
 

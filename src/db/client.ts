@@ -63,6 +63,23 @@ export function database(env: Env): Database {
   return db;
 }
 
+const directoryCache = new WeakMap<D1Database, Database>();
+
+/**
+ * The directory database (docs/SHARDING.md section 3): where a store lives (src/db/homes.ts) and, from build step 3,
+ * the merchant-wide tables (staff, keys, customers). Not a shard, so it takes any env with the binding.
+ */
+export function directory(env: { DIRECTORY: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string }): Database {
+  useKeyring(env);
+  let db = directoryCache.get(env.DIRECTORY);
+  if (!db) {
+    const binding = env.D1_TRACE === "1" || env.D1_TRACE === "full" ? tracedD1(env.DIRECTORY, { whole: env.D1_TRACE === "full" }) : env.DIRECTORY;
+    db = drizzle(binding, { schema });
+    directoryCache.set(env.DIRECTORY, db);
+  }
+  return db;
+}
+
 /** What a reader needs of D1: a session answers these two, as the binding does. */
 export type D1Reads = Pick<D1Database, "prepare" | "batch">;
 

@@ -3,6 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { ListQuery, listOf, Rfc3339 } from "../http/route";
 import { Amount } from "../orders/schemas";
 import { LEDGER_KINDS, SETTLEMENT_FORMATS, SETTLEMENT_LINE_KINDS, SETTLEMENT_LINE_STATUSES, SETTLEMENT_STATUSES } from "../db/schema/finance";
+import { idPattern } from "../lib/ids";
 
 const InvoiceLine = z.object({ line_no: z.number().int(), sku: z.string(), name: z.string(), quantity: z.number().int(), unit_price: Amount, total: Amount });
 
@@ -134,7 +135,7 @@ export const Settlement = z
 
 export const SettlementList = listOf(Settlement, "SettlementList");
 export const ListSettlementsQuery = z.object({ store_id: z.string().min(1).max(100).optional(), ...ListQuery });
-export const SettlementIdParam = z.object({ id: z.string().regex(/^stl_[0-9A-Z]{26}$/, "is not a settlement id") });
+export const SettlementIdParam = z.object({ id: z.string().regex(idPattern("stl"), "is not a settlement id") });
 export const SettlementLineParam = SettlementIdParam.extend({ line_no: z.coerce.number().int().min(1).max(10_000_000) });
 
 export const SettlementLine = z

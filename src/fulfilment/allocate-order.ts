@@ -16,7 +16,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, nonEmpty } from "../db/client";
 import { allocations, orderLines, orders } from "../db/schema";
 import type { ShardEnv } from "../env";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import { type AllocateEffectData, processWithAllocation } from "./allocation-effect";
 import { mergeKeyOf } from "./merge-key";
 import { mergeByPolicy } from "./merge-shipments";
@@ -89,7 +89,7 @@ export async function allocateOrder(env: ShardEnv, orderId: string, options: All
       holdUntil: now + policy.merge_hold_minutes * 60_000,
       explanation: plan.explanation,
       shipments: plan.shipments.map((s) => ({
-        id: newId("shp", now),
+        id: newId("shp", now, tagOf(orderId)),
         warehouseId: s.warehouseId,
         thirdParty: kinds.get(s.warehouseId) === "third_party",
         carrier: s.carrier,

@@ -15,7 +15,7 @@ import { inBatch, perDatabase } from "../db/prepared";
 import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
 import { addHeld, changeLevel, insertMovements, isStockShortage, NO_OUTBOUND_BIN, outboundBinQuery, type MovementInput } from "../inventory/stock";
 import { seesStore, type Principal } from "../http/auth";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import { recordScanMismatch, skusFromCatalogue } from "./scan";
 import type { ShardScope } from "../db/shard";
 
@@ -127,7 +127,7 @@ export async function confirmPick(
       { warehouseId: item.warehouseId, binId: outbound.id, sku: item.sku, kind: "pick", onHandDelta: q, reservedDelta: q, reason: `wave ${wave.id}`, ...ref },
     );
   }
-  const exceptionId = shortQty > 0 ? newId("exc", now) : null;
+  const exceptionId = shortQty > 0 ? newId("exc", now, tagOf(item.shipmentId)) : null;
   if (shortQty > 0) {
     statements.push(
       changeLevel(db, { binId: item.binId, sku: item.sku }, { delta: { onHand: -shortQty, reserved: -shortQty }, now }),

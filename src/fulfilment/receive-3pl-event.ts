@@ -20,7 +20,7 @@ import { fulfilmentExceptions, inboundWebhooks, outbox, shipmentItems, shipments
 import type { ShardEnv } from "../env";
 import { changeLevel, currentUnitCost, insertMovements, insertMovementsSelect, type MovementInput } from "../inventory/stock";
 import { raiseException } from "../logistics/logistics-exceptions";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import { insertLedgerSelect, sqlLedgerId } from "../finance/ledger-writes";
 import type { OutboxRow } from "../outbox/topics";
 import { releaseItemsWrites } from "./release-order";
@@ -78,7 +78,7 @@ export async function receive3plEvent(
       statements.push(expect(["queued", "sent"], ["pending"]), moveShipments(db, { event: "accept", where: here, set: { dispatchStatus: "accepted" }, now }));
       break;
     case "dispatch.rejected": {
-      const exceptionId = newId("exc", now);
+      const exceptionId = newId("exc", now, tagOf(id));
       // Re-routing (by policy, or left to a person) starts from this message, committed with the rejection.
       owed.push({
         id: newId("obx", now),

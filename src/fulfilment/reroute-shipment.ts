@@ -16,7 +16,7 @@ import { and, eq, inArray, isNull, or } from "drizzle-orm";
 import { database } from "../db/client";
 import { fulfilmentExceptions, orders, shipmentItems, shipments } from "../db/schema";
 import type { ShardEnv } from "../env";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import type { Handler } from "../outbox/consume";
 import type { Refused, Scope } from "../orders/stage";
 import { loadPlanningFacts, loadPolicy, planAllocation } from "./plan-allocation";
@@ -126,7 +126,7 @@ export async function rerouteShipment(env: ShardEnv, cmd: RerouteCommand): Promi
       // The goods have waited already: no merge window before picking.
       holdUntil: now,
       shipments: plan.shipments.map((p) => ({
-        id: newId("shp", now),
+        id: newId("shp", now, tagOf(s.id)),
         warehouseId: p.warehouseId,
         thirdParty: kinds.get(p.warehouseId) === "third_party",
         carrier: p.carrier,

@@ -5,6 +5,7 @@ import { FULFILMENT_EXCEPTION_KINDS, SERVICE_TASK_STATUSES, SHIPMENT_STATUSES, W
 import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
 import { TASK_EVENTS } from "./service-task-lifecycle";
+import { idPattern } from "../lib/ids";
 
 export const StoreIdParam = z.object({
   id: z
@@ -16,7 +17,7 @@ export const StoreIdParam = z.object({
 export const ShipmentIdParam = z.object({
   id: z
     .string()
-    .regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id")
+    .regex(idPattern("shp"), "must be a shipment id")
     .openapi({ param: { name: "id", in: "path" }, example: "shp_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
 });
 
@@ -88,11 +89,7 @@ export const ExplanationSchema = z
 
 export const DryRunBody = z
   .object({
-    order_id: z
-      .string()
-      .regex(/^ord_[0-9A-Z]{26}$/, "must be an order id")
-      .optional()
-      .openapi({ description: "Plan for this order's goods lines" }),
+    order_id: z.string().regex(idPattern("ord"), "must be an order id").optional().openapi({ description: "Plan for this order's goods lines" }),
     store_id: z.string().min(1).max(64).optional(),
     destination: z
       .object({
@@ -198,7 +195,7 @@ export const Allocation = z
 export const MergeBody = z
   .object({
     shipment_ids: z
-      .array(z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id"))
+      .array(z.string().regex(idPattern("shp"), "must be a shipment id"))
       .min(2)
       .max(20)
       .refine((ids) => new Set(ids).size === ids.length, { message: "must not repeat a shipment" }),
@@ -221,7 +218,7 @@ export const ListShipmentsQuery = z.object({
 export const ServiceTaskIdParam = z.object({
   id: z
     .string()
-    .regex(/^svc_[0-9A-Z]{26}$/, "must be a service task id")
+    .regex(idPattern("svc"), "must be a service task id")
     .openapi({ param: { name: "id", in: "path" } }),
 });
 
@@ -268,7 +265,7 @@ export const ListTasksQuery = z.object({
 export const WaveIdParam = z.object({
   id: z
     .string()
-    .regex(/^wv_[0-9A-Z]{26}$/, "must be a wave id")
+    .regex(idPattern("wv"), "must be a wave id")
     .openapi({ param: { name: "id", in: "path" } }),
 });
 const DurationMs = z.number().int().min(0).max(3_600_000).optional().openapi({ description: "How long the step took, as measured by the device" });
@@ -468,7 +465,7 @@ export const ListWarehouseEventsQuery = z.object({
 export const FulfilmentExceptionIdParam = z.object({
   id: z
     .string()
-    .regex(/^exc_[0-9A-Z]{26}$/, "must be a fulfilment exception id")
+    .regex(idPattern("exc"), "must be a fulfilment exception id")
     .openapi({ param: { name: "id", in: "path" }, example: "exc_01KB2R8W3D4C9QJ6H7ZNEXAMPLE" }),
 });
 
@@ -514,7 +511,7 @@ export const ResolveFulfilmentExceptionBody = z
   .openapi("ResolveFulfilmentException");
 
 /** A 3PL's event about one of our dispatches (POST /webhooks/3pl/{warehouseId}). */
-const ShipmentRef = z.string().regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id");
+const ShipmentRef = z.string().regex(idPattern("shp"), "must be a shipment id");
 export const ThirdPartyEvent = z
   .discriminatedUnion("type", [
     z.object({ type: z.literal("dispatch.accepted"), data: z.object({ shipment_id: ShipmentRef }) }),

@@ -11,7 +11,7 @@ import { database } from "../db/client";
 import { orderLines, orders, serviceTasks } from "../db/schema";
 import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import { settleOrder } from "../logistics/settle-order";
 import { orderStub } from "../orders/order-object";
 import { decideTask, orderStepForTasks, type TaskEvent, type TaskStatus } from "./service-task-lifecycle";
@@ -48,7 +48,7 @@ export async function createServiceTasks(
     .insert(serviceTasks)
     .values(
       lines.map((l) => ({
-        id: newId("svc", now),
+        id: newId("svc", now, tagOf(orderId)),
         orderId,
         storeId: order.storeId,
         lineNo: l.lineNo,

@@ -2,6 +2,14 @@
  * Prefixed, time-sortable ids (`ord_01J...`): a 48-bit millisecond timestamp
  * then 80 random bits, both in Crockford base32, so ids sort by creation
  * time and a listing ordered by id is ordered by age.
+ *
+ * An id made for a store's records may carry the store's tag (docs/SHARDING.md
+ * section 4): `ord_<time>-<tag><random>`, 4 characters of tag and 60 random
+ * bits, so whoever holds only the id finds the store's shard from the tag
+ * (src/db/homes.ts). The tag follows the time, so tagged and untagged ids
+ * still sort by creation time together. Ids without a tag (made before
+ * tags, or for stores that have none) are "legacy": they live on shard 0
+ * unless `legacy_homes` says otherwise.
  */
 import { sha256 } from "@noble/hashes/sha2.js";
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -79,12 +87,43 @@ export function idFloor(prefix: IdPrefix, ms: number): string {
   return `${prefix}_${timePart(Math.min(Math.max(0, Math.floor(ms)), 32 ** 10 - 1))}`;
 }
 
-export function newId(prefix: IdPrefix, now = Date.now()): string {
-  const time = timePart(now);
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
+const CROCKFORD = "0-9A-HJKMNP-TV-Z";
+
+/** A store's tag: 4 Crockford base32 characters (about a million stores). */
+export const TAG = new RegExp(`^[${CROCKFORD}]{4}$`);
+
+/** The part of an id after its prefix, tagged or not, as regex source: `new RegExp(\`^ord_${ID_BODY}$\`)`. */
+export const ID_BODY = "(?:[0-9A-Z]{26}|[0-9A-Z]{10}-[0-9A-Z]{16})";
+
+/** `^<prefix>_<body>$`: one id of that kind, tagged or not. */
+export const idPattern = (prefix: IdPrefix) => new RegExp(`^${prefix}_${ID_BODY}$`);
+
+/** `idPattern` held to the alphabet ids are made of (no I, L, O, U): text that only looks like an id is not one. */
+export const strictIdPattern = (prefix: IdPrefix) => new RegExp(`^${prefix}_(?:[${CROCKFORD}]{26}|[${CROCKFORD}]{10}-[${CROCKFORD}]{16})$`);
+
+function randomPart(length: number): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(length));
   let rand = "";
-  for (let i = 0; i < 16; i++) rand += ALPHABET[bytes[i]! % 32];
-  return `${prefix}_${time}${rand}`;
+  for (let i = 0; i < length; i++) rand += ALPHABET[bytes[i]! % 32];
+  return rand;
+}
+
+/** A new id; with `tag`, one that names its store's tag (see the top of this file). */
+export function newId(prefix: IdPrefix, now = Date.now(), tag: string | null = null): string {
+  const time = timePart(now);
+  if (tag === null) return `${prefix}_${time}${randomPart(16)}`;
+  if (!TAG.test(tag)) throw new Error(`newId: "${tag}" is not a store tag`);
+  return `${prefix}_${time}-${tag}${randomPart(12)}`;
+}
+
+/** A new store tag (the directory's unique index decides whether it is free). */
+export const newTag = () => randomPart(4);
+
+const TAGGED = /^[a-z]{2,4}_[0-9A-Z]{10}-([0-9A-Z]{4})[0-9A-Z]{12}$/;
+
+/** The store tag an id carries, or null for an id without one (a legacy id, or not an id at all). */
+export function tagOf(id: string): string | null {
+  return TAGGED.exec(id)?.[1] ?? null;
 }
 
 /** A random secret of `length` base62 characters (API keys, customer tokens). */

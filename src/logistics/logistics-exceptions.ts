@@ -9,7 +9,7 @@ import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { database, type Database } from "../db/client";
 import { logisticsExceptions, type LOGISTICS_EXCEPTION_KINDS } from "../db/schema";
 import { storeScope, type Principal } from "../http/auth";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import type { ShardScope } from "../db/shard";
 
 export type ExceptionKind = (typeof LOGISTICS_EXCEPTION_KINDS)[number];
@@ -30,7 +30,7 @@ export function raiseException(db: Database, e: RaiseInput, when: SQL = sql`1`) 
   return db
     .insert(logisticsExceptions)
     .select(
-      sql`SELECT ${newId("lex", e.now)}, ${e.shipmentId}, ${e.orderId}, ${e.storeId}, ${e.kind}, ${e.detail}, ${e.trackingEventId}, 'open',
+      sql`SELECT ${newId("lex", e.now, tagOf(e.orderId))}, ${e.shipmentId}, ${e.orderId}, ${e.storeId}, ${e.kind}, ${e.detail}, ${e.trackingEventId}, 'open',
                  ${`${e.shipmentId}:${e.kind}`}, ${e.now}, NULL, NULL, NULL
           WHERE ${when}`,
     )

@@ -5,6 +5,7 @@ import { csv, ListQuery, Rfc3339 } from "../http/route";
 import { isCountry } from "../lib/countries";
 import { LogisticsConfigSchema } from "./carrier-config";
 import { MANUAL_PARTNER } from "./tracking-status";
+import { idPattern } from "../lib/ids";
 
 export { ShipmentIdParam, StoreIdParam } from "../fulfilment/schemas";
 
@@ -42,11 +43,7 @@ const PackageIn = z.object({
 
 export const CarrierChoiceDryRun = z
   .object({
-    shipment_id: z
-      .string()
-      .regex(/^shp_[0-9A-Z]{26}$/, "must be a shipment id")
-      .optional()
-      .openapi({ description: "Choose for this packed shipment" }),
+    shipment_id: z.string().regex(idPattern("shp"), "must be a shipment id").optional().openapi({ description: "Choose for this packed shipment" }),
     store_id: z.string().min(1).max(64).optional(),
     destination: z
       .object({ country: z.string().refine(isCountry, { message: "must be an ISO 3166-1 alpha-2 country code" }), region: z.string().trim().min(1).max(100).nullish() })
@@ -194,7 +191,7 @@ export const ListExceptionsQuery = z.object({
 export const ExceptionIdParam = z.object({
   id: z
     .string()
-    .regex(/^lex_[0-9A-Z]{26}$/, "must be a logistics exception id")
+    .regex(idPattern("lex"), "must be a logistics exception id")
     .openapi({ param: { name: "id", in: "path" } }),
 });
 

@@ -78,10 +78,11 @@ export function storedAddress(a: CreateOrderInput["shipping_address"]): (typeof 
   };
 }
 
-export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyMap<string, CatalogueEntry | null>; actor: string; now: number }): BuildResult {
+/** `tag`: the store's tag (src/db/homes.ts), so the order's id names its store's shard; null for a store without one. */
+export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyMap<string, CatalogueEntry | null>; actor: string; now: number; tag?: string | null }): BuildResult {
   const { catalogue, actor, now } = opts;
   const errors: FieldError[] = [];
-  const id = newId("ord", now);
+  const id = newId("ord", now, opts.tag ?? null);
   const lines = priceLines(input.lines, { orderId: id, currency: input.currency, catalogue, errors });
   const t = computeTotals(
     lines,

@@ -6,6 +6,7 @@
  * storefront's request ends there; the order's Durable Object comes to life
  * at its first transition.
  */
+import { storeTag } from "../db/homes";
 import { and, eq } from "drizzle-orm";
 import { chunk, constraintFailed, database, d1 } from "../db/client";
 import { contactIndexes } from "../db/contact-index";
@@ -49,12 +50,15 @@ export async function createOrder(
 ): Promise<CreateOrderResult> {
   const { actor, idempotency } = opts;
   const now = Date.now();
-  const catalogue = await lookupSkus(
-    env,
-    input.store_id,
-    input.lines.map((l) => l.sku),
-  );
-  const built = buildOrder(input, { catalogue, actor, now });
+  const [catalogue, tag] = await Promise.all([
+    lookupSkus(
+      env,
+      input.store_id,
+      input.lines.map((l) => l.sku),
+    ),
+    storeTag(env, input.store_id),
+  ]);
+  const built = buildOrder(input, { catalogue, actor, now, tag });
   if (!built.ok) return { ok: false, code: "invalid", errors: built.errors };
   const { order, lines, event } = built.value;
   const db = database(env);

@@ -9,6 +9,7 @@ import { isCurrency, toMinor } from "../lib/money";
 import { csv, ListQuery, listOf, Rfc3339 } from "../http/route";
 import { ORDER_EVENTS, ORDER_STATUSES } from "./lifecycle";
 import { PAYMENT_STATUSES } from "../db/schema/orders";
+import { ID_BODY, idPattern } from "../lib/ids";
 
 export { PAYMENT_STATUSES };
 
@@ -257,7 +258,7 @@ export const ListOrdersQuery = z.object({
     .openapi({ description: "Only orders held for this audit or hold reason code (e.g. `high_value`)", example: "high_value" }),
   ids: z
     .string()
-    .regex(/^ord_[0-9A-Z]{26}(,ord_[0-9A-Z]{26}){0,199}$/, "must be up to 200 comma-separated order ids")
+    .regex(new RegExp(`^ord_${ID_BODY}(,ord_${ID_BODY}){0,199}$`), "must be up to 200 comma-separated order ids")
     .optional()
     .openapi({ description: "Only these orders (comma-separated ids, up to 200): a selection, e.g. to export" }),
   include_archived: z.enum(["true", "false"]).optional().openapi({ description: "Archived orders are left out unless true" }),
@@ -278,7 +279,7 @@ export const IfMatchHeader = z.object({ "if-match": z.string().optional().openap
 export const OrderIdParam = z.object({
   id: z
     .string()
-    .regex(/^ord_[0-9A-Z]{26}$/, "must be an order id")
+    .regex(idPattern("ord"), "must be an order id")
     .openapi({ param: { name: "id", in: "path" } }),
 });
 

@@ -15,6 +15,12 @@ describe("searchTerms", () => {
     expect(searchTerms(newId("ord").toLowerCase())).toMatchObject({ kind: "text" });
   });
 
+  it("takes an order id with a store tag as that order", () => {
+    const id = newId("ord", Date.now(), "K7QZ");
+    expect(searchTerms(id)).toEqual({ kind: "order_id", id });
+    expect(searchTerms(`ord_${"I".repeat(10)}-K7QZ${"1".repeat(12)}`)).toMatchObject({ kind: "text" });
+  });
+
   it("takes text with an @ as an email only", () => {
     expect(searchTerms("ada@example.com")).toEqual({ kind: "email", email: "ada@example.com" });
   });

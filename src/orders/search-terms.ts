@@ -2,7 +2,8 @@
  * What the order search `q` (GET /v1/orders, the console's search box) looks for, decided by the shape of the text
  * before any query is built, so each kind is answered by its own index instead of one OR that scans:
  *
- * - an order id (`ord_` and 26 base32 characters, src/lib/ids.ts) is that order and nothing else: a key seek;
+ * - an order id (`ord_` and its base32 characters, with or without a store tag: src/lib/ids.ts) is that order and
+ *   nothing else: a key seek;
  * - text with an `@` is an email: its blind index (contact is sealed at rest, so only an exact email is found);
  * - anything else is a substring of the external id (the channel's order number, "#1001"; case-insensitive for
  *   ASCII), and, when it holds a digit, also an exact phone number through its blind index: "1001" may be either.
@@ -10,9 +11,10 @@
  * A substring of three characters or more is looked up in the trigram index (migrations/0037); a shorter one has no
  * trigram to look up and is matched by reading the narrow (store_id, external_id) index, as before that index.
  */
+import { strictIdPattern } from "../lib/ids";
 export type SearchTerms = { kind: "order_id"; id: string } | { kind: "email"; email: string } | { kind: "text"; substring: string; trigrams: boolean; phone: boolean };
 
-const ORDER_ID = /^ord_[0-9A-HJKMNP-TV-Z]{26}$/;
+const ORDER_ID = strictIdPattern("ord");
 
 export function searchTerms(text: string): SearchTerms {
   if (ORDER_ID.test(text)) return { kind: "order_id", id: text };

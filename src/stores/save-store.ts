@@ -1,6 +1,8 @@
 /** Creating and changing a store: API fields become columns, and a change forgets the store's cached finance thresholds. */
 import { eq } from "drizzle-orm";
 import { database } from "../db/client";
+import { homeNewStore } from "../db/homes";
+import { onShard } from "../db/shard";
 import { stores } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
@@ -30,11 +32,18 @@ const columns = ({
   ...(notify_on === undefined ? {} : { notifyOn: [...new Set(notify_on)] }),
 });
 
+/**
+ * A new store gets its home in the directory first (src/db/homes.ts: a pool, so a shard, and the tag its ids will
+ * carry), then its row, on the shard the home names: a store whose row exists always has a home. A failure between
+ * the two leaves a home with no store, which nothing reads.
+ */
 export async function createStore(env: ShardEnv, body: CreateStoreInput): Promise<StoreRow> {
   const now = Date.now();
-  const [row] = await database(env)
+  const id = newId("st", now);
+  const home = await homeNewStore(env, id, now);
+  const [row] = await database(onShard(env, home.shard))
     .insert(stores)
-    .values({ id: newId("st", now), ...columns(body), name: body.name, currency: body.currency, createdAt: now, updatedAt: now })
+    .values({ id, ...columns(body), name: body.name, currency: body.currency, createdAt: now, updatedAt: now })
     .returning();
   return row!;
 }

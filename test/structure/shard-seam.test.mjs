@@ -41,6 +41,7 @@ const CHOOSERS = {
   "src/orders/order-object.ts": "the order's object (step 5: from its id's store tag)",
   "src/partner-webhooks/dispatcher-object.ts": "the webhook dispatcher (step 6: one per shard)",
   "src/db/shard.ts": "forEachShard",
+  "src/stores/save-store.ts": "a new store's row goes to the shard its home names (src/db/homes.ts; placement, step 8)",
 };
 
 test("a shard is chosen only at the entry points listed here", () => {

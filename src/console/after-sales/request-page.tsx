@@ -28,10 +28,11 @@ import {
   statusBadge,
   words,
 } from "./shared";
+import { idPattern } from "../../lib/ids";
 
 export const requestPages = new Hono<ConsoleEnv>();
 
-const ID = /^as_[0-9A-Z]{26}$/;
+const ID = idPattern("as");
 /** The customer's language, named in itself, so support sees at once what the customer reads. */
 const LANGUAGE_NAMES: Record<string, string> = { en: "English", "zh-CN": "简体中文" };
 type Trouble = { event: string; text: string; fields: Record<string, string>; values: Record<string, string> };

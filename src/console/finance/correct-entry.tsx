@@ -20,8 +20,9 @@ import { fieldProblems, problemText } from "../problems";
 import { financePage, type Screen, screenOf } from "./frame";
 import { correctable, type LedgerView } from "./ledger-card";
 import { wordOf } from "./text";
+import { idPattern } from "../../lib/ids";
 
-const ORDER = /^ord_[0-9A-Z]{26}$/;
+const ORDER = idPattern("ord");
 const ENTRY = /^led_[0-9A-Za-z]{20,40}$/;
 
 type Typed = { reason: string; amount: string; idem: string };

@@ -20,6 +20,7 @@ import { namesOf } from "../purchasing/frame";
 import { financePage, screenOf } from "./frame";
 import type { SettlementView } from "./settlements";
 import { wordOf } from "./text";
+import { idPattern } from "../../lib/ids";
 
 type LineView = z.infer<typeof SettlementLine>;
 
@@ -27,7 +28,7 @@ type LineView = z.infer<typeof SettlementLine>;
 const FILTERS = ["unmatched", "resolved", "amount_differs", "missing_from_settlement", "not_ours", "matched", "skipped", "all"] as const;
 const COUNTED = SETTLEMENT_LINE_STATUSES.filter((s) => s !== "pending");
 const PAGE_SIZE = 100;
-const ID = /^stl_[0-9A-Z]{26}$/;
+const ID = idPattern("stl");
 
 const isOpen = (l: LineView) => (UNMATCHED as readonly string[]).includes(l.status) && !l.resolved_at;
 

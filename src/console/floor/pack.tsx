@@ -20,6 +20,7 @@ import { shipmentStatusLabel } from "../text";
 import { ScanResult } from "./scan-result";
 import { FLOOR } from "./text";
 import { codeKind, gramsOf, leftToScan, stopOf } from "./walk";
+import { idPattern } from "../../lib/ids";
 
 type ShipmentBody = z.infer<typeof Shipment>;
 type LabelBody = z.infer<typeof Label>;
@@ -378,7 +379,7 @@ export async function labelPdf(c: ConsoleContext) {
   const denied = need(c, "labels:read");
   if (denied) return denied;
   const id = c.req.param("id") ?? "";
-  if (!/^shp_[0-9A-Z]{26}$/.test(id)) return notFoundPage(c);
+  if (!idPattern("shp").test(id)) return notFoundPage(c);
   const res = await apiRaw(c, `/v1/shipments/${id}/label.pdf`);
   if (!res.ok) return notFoundPage(c);
   const headers = new Headers({ "content-type": "application/pdf", "cache-control": "private, no-store" });

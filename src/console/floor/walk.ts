@@ -5,6 +5,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import type { PickLine, Shipment } from "../../fulfilment/schemas";
+import { idPattern } from "../../lib/ids";
 
 export type Line = z.infer<typeof PickLine>;
 export type ShipmentBody = z.infer<typeof Shipment>;
@@ -49,5 +50,5 @@ export const leftToScan = (s: ShipmentBody) => s.items.filter((i) => !i.cancelle
 
 /** What a scanned code at the pack station's door names: a shipment, or an order whose shipment to open. */
 export function codeKind(code: string): "shipment" | "order" {
-  return /^shp_[0-9A-Z]{26}$/.test(code) ? "shipment" : "order";
+  return idPattern("shp").test(code) ? "shipment" : "order";
 }

@@ -13,6 +13,7 @@ import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { byCarrier, pickParcels, splitCodes } from "./dock";
 import { grams, may, refusalText, type ShipmentT, Tabs, totalWeight, words } from "./shared";
+import { idPattern } from "../../lib/ids";
 
 export const dockPages = new Hono<ConsoleEnv>();
 
@@ -258,11 +259,8 @@ dockPages.post("/console/logistics/handover", async (c) => {
   const results: Result[] = [];
   let ordersShipped = 0;
   // A shipment id that is not waiting still goes to the API, which says why it cannot go (not labelled, stopped...).
-  const targets = [
-    ...parcels.map((p) => ({ id: p.id, label: p.tracking_number ?? p.id })),
-    ...unknown.filter((u) => /^shp_[0-9A-Z]{26}$/.test(u)).map((id) => ({ id, label: id })),
-  ];
-  for (const code of unknown.filter((u) => !/^shp_[0-9A-Z]{26}$/.test(u))) results.push({ id: code, label: code, ok: false, text: fill(t.not_on_dock, { code }) });
+  const targets = [...parcels.map((p) => ({ id: p.id, label: p.tracking_number ?? p.id })), ...unknown.filter((u) => idPattern("shp").test(u)).map((id) => ({ id, label: id }))];
+  for (const code of unknown.filter((u) => !idPattern("shp").test(u))) results.push({ id: code, label: code, ok: false, text: fill(t.not_on_dock, { code }) });
   // One at a time: two parcels of one order settle the order in turn.
   for (const target of targets) {
     const r = await api<{ orders_shipped: string[] }>(c, `/v1/shipments/${target.id}/handover`, { method: "POST", body: {} });

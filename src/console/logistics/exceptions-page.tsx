@@ -13,6 +13,7 @@ import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import type { Ui } from "../context";
 import { exceptionKindLabel, type FulfilmentExceptionT, lookup, type LogisticsExceptionT, may, refusalText, Tabs, words } from "./shared";
+import { idPattern } from "../../lib/ids";
 
 export const exceptionPages = new Hono<ConsoleEnv>();
 
@@ -203,7 +204,7 @@ exceptionPages.post("/console/logistics/exceptions/:id/resolve", async (c) => {
   const ui = uiOf(c);
   const t = words(ui.lang);
   const id = c.req.param("id");
-  if (/^lex_[0-9A-Z]{26}$/.test(id)) {
+  if (idPattern("lex").test(id)) {
     const refused = need(c, "logistics_exceptions:resolve");
     if (refused) return refused;
     const resolution = formValue(c, "resolution");
@@ -213,7 +214,7 @@ exceptionPages.post("/console/logistics/exceptions/:id/resolve", async (c) => {
     if (r.status === 404) return notFoundPage(c);
     return exceptionsPage(c, { trouble: { id, text: refusalText(r.body, ui.lang), value: resolution }, status: r.status === 422 ? 422 : 409 });
   }
-  if (/^exc_[0-9A-Z]{26}$/.test(id)) {
+  if (idPattern("exc").test(id)) {
     const refused = need(c, "fulfilment_exceptions:resolve");
     if (refused) return refused;
     const action = formValue(c, "action") === "reroute" ? "reroute" : "dismiss";

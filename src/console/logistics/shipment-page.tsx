@@ -29,11 +29,12 @@ import {
   trackingStatusLabel,
   words,
 } from "./shared";
+import { idPattern } from "../../lib/ids";
 
 export const shipmentPages = new Hono<ConsoleEnv>();
 
 const RECORDABLE = TRACKING_STATUSES.filter((s) => s !== "pre_transit");
-const ID = /^shp_[0-9A-Z]{26}$/;
+const ID = idPattern("shp");
 
 type Trouble = { form: "label" | "record"; text: string; fields?: Record<string, string>; values?: Record<string, string> };
 

@@ -22,6 +22,7 @@ import { Csrf, renderPage } from "../layout";
 import { orderEventLabel, orderStatusLabel, paymentStatusLabel, shipmentStatusLabel } from "../text";
 import { customerLine, orderRef, StatusBadge } from "./shared";
 import { ORDERS_TEXT } from "./text";
+import { idPattern } from "../../lib/ids";
 
 type OrderEvent = (typeof ORDER_EVENTS)[number];
 type Note = { id: string; body: string; author_name: string | null; created_at: string };
@@ -78,7 +79,7 @@ const skip = <T,>(): Promise<ApiAnswer<T> | null> => Promise.resolve(null);
 export async function orderPage(c: ConsoleContext, id: string, opts: { problem?: string; status?: 400 | 403 | 404 | 409 | 422; typed?: Typed } = {}): Promise<Response> {
   const refused = need(c, "orders:read");
   if (refused) return refused;
-  if (!/^ord_[0-9A-Z]{26}$/.test(id)) return notFoundPage(c);
+  if (!idPattern("ord").test(id)) return notFoundPage(c);
   const ui = uiOf(c);
   const w = ORDERS_TEXT[ui.lang];
   const may = (p: Permission) => allows(ui.principal, p);

@@ -15,6 +15,7 @@ import { filtersOf, listQueryOf } from "./filters";
 import { orderListPage } from "./list";
 import { orderPage } from "./order-page";
 import { ORDERS_TEXT } from "./text";
+import { idPattern } from "../../lib/ids";
 
 export const orderPages = new Hono<ConsoleEnv>();
 
@@ -57,7 +58,7 @@ orderPages.post("/console/orders/bulk", async (c) => {
   const back = safeNext(formValue(c, "back"));
   const action = formValue(c, "action");
   const query = formValue(c, "query");
-  const ids = [...new Set(formValues(c, "ids"))].filter((id) => /^ord_[0-9A-Z]{26}$/.test(id)).slice(0, MAX_BULK);
+  const ids = [...new Set(formValues(c, "ids"))].filter((id) => idPattern("ord").test(id)).slice(0, MAX_BULK);
   if (action === "csv_all") {
     const filters = filtersOf(new URLSearchParams(query));
     const q = listQueryOf(filters, (await formatsOf(c, filters.store_id)).timeZone);

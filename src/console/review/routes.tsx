@@ -7,10 +7,11 @@ import { notFoundPage } from "../guard";
 import { auditAction, claimAction, decideAction, editAction, noteAction } from "./actions";
 import { orderPage } from "./order";
 import { approveSelected, claimNext, queuePage } from "./queue";
+import { idPattern } from "../../lib/ids";
 
 export const reviewPages = new Hono<ConsoleEnv>();
 
-const ORDER_ID = /^ord_[0-9A-Z]{26}$/;
+const ORDER_ID = idPattern("ord");
 
 reviewPages.get("/console/review", (c) => queuePage(c));
 reviewPages.post("/console/review/approve", (c) => approveSelected(c));

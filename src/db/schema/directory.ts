@@ -3,9 +3,10 @@
  * live on the directory database (binding `DIRECTORY`), and, like every table, exist on every database because one
  * migration set goes everywhere (section 7); on a shard they stay empty.
  *
- * NOT IN USE YET (build step 1): nothing reads or writes them while the Worker runs; everything still lives on
- * `DB`. Only test/every-database.test.ts writes a route through them, to show the keys hold. There are no foreign
- * keys to `stores` or `warehouses`: those rows are on the shards, and a key cannot point into another database.
+ * In use since build step 4 for stores only: creating a store writes its home (`shards`, `pools`, `store_homes`,
+ * src/db/homes.ts), and `shardOf` reads them, though nothing routes by the answer yet (step 5). `warehouse_homes`,
+ * `tracking_routes` and `legacy_homes` are not written by the Worker yet. There are no foreign keys to `stores` or
+ * `warehouses`: those rows are on the shards, and a key cannot point into another database.
  */
 import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
