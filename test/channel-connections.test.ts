@@ -8,6 +8,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createStore } from "./helpers";
 import { rowsOf } from "./channel-helpers";
+import { env } from "./shard-env";
+import { storeTag } from "../src/db/homes";
+import { tagOf } from "../src/lib/ids";
 
 let store: { id: string };
 let other: { id: string };
@@ -40,6 +43,9 @@ describe("connecting a shop", () => {
     const r = await api("/v1/channel-connections", { body: body() });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.headers.get("etag")).toBe('"1"');
+    // Its id names the store's tag, so the platform's webhooks to /webhooks/channels/{id} find the store's shard.
+    expect(tagOf(r.body.id)).toBe(await storeTag(env, store.id));
+    expect(tagOf(r.body.id)).not.toBeNull();
     expect(r.body).toMatchObject({
       store_id: store.id,
       platform: "shopify",

@@ -5,11 +5,12 @@
  */
 import { env } from "./shard-env";
 import { beforeEach, describe, expect, it } from "vitest";
-import { CACHE_MS, forgetHomes, homeNewStore, POOL_ZERO, shardOf, storeTag } from "../src/db/homes";
+import { CACHE_MS, forgetHomes, homeNewStore, homeWithTag, POOL_ZERO, shardOf, storeTag, warehouseTag } from "../src/db/homes";
 import { SHARD_ZERO } from "../src/db/shard";
 import { newId, tagOf } from "../src/lib/ids";
-import { createOrder, createStore, unique } from "./helpers";
+import { api, createOrder, createStore, unique } from "./helpers";
 import { packedOrder } from "./logistics-helpers";
+import { allocatedOrder, stockedWarehouse } from "./processing-helpers";
 
 const dir = () => env.DIRECTORY;
 const now = Date.now();
@@ -38,6 +39,9 @@ describe("a new store's home", () => {
     expect(tagOf(order.id)).toBe(home?.tag);
     expect(tagOf(shipmentId)).toBe(home?.tag);
     expect(await shardOf(env, { id: order.id })).toBe(SHARD_ZERO);
+    const invoice = await api(`/v1/orders/${order.id}/invoice`, { method: "POST" });
+    expect(invoice.status, JSON.stringify(invoice.body)).toBe(201);
+    expect(tagOf(invoice.body.id)).toBe(home?.tag);
     // The order is where it always was, on DB; the API finds it by its tagged id.
     expect(await env.DB.prepare("SELECT store_id FROM orders WHERE id = ?").bind(order.id).first("store_id")).toBe(store.id);
   });
@@ -50,6 +54,57 @@ describe("a new store's home", () => {
     expect(ta).not.toBe(tb);
     expect((await homeNewStore(env, a.id)).tag).toBe(ta);
     expect(await dir().prepare("SELECT COUNT(*) AS n FROM store_homes WHERE store_id = ?").bind(a.id).first("n")).toBe(1);
+  });
+});
+
+describe("drawing a tag", () => {
+  it("draws again when the tag is taken, and gives up after eight taken draws, writing nothing", async () => {
+    const first = await createStore();
+    const taken = (await storeTag(env, first.id))!;
+    const store = unique("st_draw");
+    const insert = (tag: string) =>
+      env.DIRECTORY.prepare("INSERT INTO store_homes (store_id, pool_id, tag, created_at) VALUES (?, ?, ?, 1) ON CONFLICT (store_id) DO NOTHING").bind(store, POOL_ZERO, tag).run();
+    const read = async () => (await env.DIRECTORY.prepare("SELECT tag FROM store_homes WHERE store_id = ?").bind(store).first<string>("tag")) ?? undefined;
+    const draws = [taken, taken, "FR3E"];
+    expect(await homeWithTag("store_homes", insert, read, () => draws.shift()!)).toBe("FR3E");
+
+    const unlucky = unique("st_unlucky");
+    const insertUnlucky = (tag: string) =>
+      env.DIRECTORY.prepare("INSERT INTO store_homes (store_id, pool_id, tag, created_at) VALUES (?, ?, ?, 1)").bind(unlucky, POOL_ZERO, tag).run();
+    await expect(homeWithTag("store_homes", insertUnlucky, read, () => taken)).rejects.toThrow(/no free tag after 8 draws/);
+    expect(await env.DIRECTORY.prepare("SELECT COUNT(*) AS n FROM store_homes WHERE store_id = ?").bind(unlucky).first("n")).toBe(0);
+  });
+});
+
+describe("a new warehouse's home", () => {
+  it("is shard 0's pool and a tag of its own, which its waves carry (a wave belongs to no one store)", async () => {
+    const store = await createStore();
+    const sku = unique("HOME");
+    const wh = await stockedWarehouse({ bins: ["A-01"], stock: [["A-01", sku, 5]] });
+    const tag = await dir().prepare("SELECT tag FROM warehouse_homes WHERE warehouse_id = ? AND pool_id = ?").bind(wh.id, POOL_ZERO).first<string>("tag");
+    expect(tag).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}$/);
+    expect(await warehouseTag(env, wh.id)).toBe(tag);
+    expect(await shardOf(env, { warehouse: wh.id })).toBe(SHARD_ZERO);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM warehouses WHERE id = ?").bind(wh.id).first("n")).toBe(1);
+
+    await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
+    await allocatedOrder(store.id, { lines: [{ sku, quantity: 1, unit_price: "5.00" }] });
+    await env.DB.prepare("UPDATE shipments SET hold_until = 0 WHERE warehouse_id = ?").bind(wh.id).run();
+    const released = await api("/v1/waves", { body: { warehouse_id: wh.id, group_by: "carrier" } });
+    expect(released.status).toBe(201);
+    const waveId = released.body.data[0].id as string;
+    expect(tagOf(waveId)).toBe(tag);
+    expect(await shardOf(env, { id: waveId })).toBe(SHARD_ZERO);
+  });
+
+  it("a warehouse tag and a store tag may be the same characters: the id's kind says which table to read", async () => {
+    const pool = await shardOne();
+    await dir().batch([
+      dir().prepare("INSERT INTO store_homes (store_id, pool_id, tag, created_at) VALUES (?1, ?2, 'TW1N', ?3)").bind(unique("st_twin"), POOL_ZERO, now),
+      dir().prepare("INSERT INTO warehouse_homes (warehouse_id, pool_id, tag, created_at) VALUES (?1, ?2, 'TW1N', ?3)").bind(unique("wh_twin"), pool, now),
+    ]);
+    expect(await shardOf(env, { id: newId("ord", now, "TW1N") })).toBe(SHARD_ZERO);
+    expect(await shardOf(env, { id: newId("wv", now, "TW1N") })).toEqual({ id: "s1", binding: "DB_1" });
   });
 });
 

@@ -15,6 +15,7 @@ import { newId } from "../lib/ids";
 import { iso } from "../orders/serialize";
 import { type ConnectionRow, PREVIOUS_SECRET_GRACE_MS } from "./connections";
 import type { CreateChannelConnectionInput, PlatformFeeInput, UpdateChannelConnectionInput } from "./schemas";
+import { storeTag } from "../db/homes";
 
 const DEFAULT_PUSHES: ChannelPushes = { fulfillments: true, cancellations: true, refunds: false };
 
@@ -56,7 +57,7 @@ export function connectionBody(env: Pick<Env, "PUBLIC_URL">, row: ConnectionRow,
 export async function createConnection(env: ShardEnv, input: CreateChannelConnectionInput): Promise<{ ok: true; row: ConnectionRow } | { ok: false; code: "unknown_store" }> {
   const now = Date.now();
   const row: ConnectionRow = {
-    id: newId("chn", now),
+    id: newId("chn", now, await storeTag(env, input.store_id)),
     storeId: input.store_id,
     platform: input.platform,
     name: input.name,

@@ -14,7 +14,7 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, database, nonEmpty } from "../db/client";
 import { afterSalesRequests, channelConnections, channelOrders, channelPushes, outbox, type PushKind, shipmentItems, shipmentTracking } from "../db/schema";
 import type { OutboxMessage, ShardEnv } from "../env";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import { fromMinor } from "../lib/money";
 import { handedOver, liveShipmentsOfOrder } from "../logistics/order-shipments";
 import { type Handler, insertRow, outboxWrite, type Write } from "../outbox/consume";
@@ -100,7 +100,7 @@ async function pushesFor(env: ShardEnv, orderId: string, type: string): Promise<
   const now = Date.now();
   return {
     pushes: wanted.map((w) => ({
-      id: newId("psh", now),
+      id: newId("psh", now, tagOf(orderId)),
       connectionId: link.connectionId,
       storeId: link.storeId,
       orderId,

@@ -1,10 +1,12 @@
 /**
  * Where a store lives (docs/SHARDING.md sections 3 and 4): the directory's `store_homes` gives each store a pool
  * and a tag, `pools` gives the pool's shard, `shards` the binding. `shardOf` answers "which database" for a store
- * or for an id that carries a store tag (src/lib/ids.ts); `storeTag` gives the tag new ids of a store carry.
+ * or a warehouse, or for an id that carries a tag (src/lib/ids.ts); `storeTag` and `warehouseTag` give the tag new
+ * ids carry.
  *
- * Placement is not on yet (build step 8): a new store goes into `POOL_ZERO`, the pool of everything on shard 0, so
- * its rows stay where they are today. A store with no home (made before homes, or written straight to a database,
+ * Placement is not on yet (build step 8): a new store or warehouse goes into `POOL_ZERO`, the pool of everything on
+ * shard 0, so its rows stay where they are today (a pool may hold more than one connected set of stores and
+ * warehouses; it may not split one). A store with no home (made before homes, or written straight to a database,
  * as the demo seed does) and an id without a tag are "legacy": shard 0, unless `legacy_homes` names their store.
  *
  * Answers are cached per isolate for `CACHE_MS`, finished answers only, never a pending lookup (two callers that
@@ -12,9 +14,9 @@
  * isolate's life; a store's shard changes only by a move (step 9), whose freeze outlasts the cache.
  */
 import { eq } from "drizzle-orm";
-import { newTag, tagOf } from "../lib/ids";
+import { type IdPrefix, newTag, tagOf } from "../lib/ids";
 import { constraintFailed, type Database, directory } from "./client";
-import { legacyHomes, pools, shards, storeHomes } from "./schema";
+import { legacyHomes, pools, shards, storeHomes, warehouseHomes } from "./schema";
 import { type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
 
 type DirectoryEnv = { DIRECTORY: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string };
@@ -23,10 +25,21 @@ type DirectoryEnv = { DIRECTORY: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: 
 export const POOL_ZERO = "pool_s0";
 export const CACHE_MS = 30_000;
 
-export type Key = { store: string } | { id: string };
+export type Key = { store: string } | { warehouse: string } | { id: string };
 
+/** Ids that carry their warehouse's tag rather than a store's: a wave's and a bin transfer's belong to no one store. */
+const WAREHOUSE_TAGGED: readonly IdPrefix[] = ["wv", "trf"];
+const tagKind = (id: string): "store" | "warehouse" => (WAREHOUSE_TAGGED.includes(id.slice(0, id.indexOf("_")) as IdPrefix) ? "warehouse" : "store");
+
+/** Entries kept per cache before it starts again: enough for every store of a big merchant, bounded for a platform. */
+const MAX_ENTRIES = 20_000;
 const shardCache = new Map<string, { shard: Shard; at: number }>();
 const tagCache = new Map<string, string | null>();
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= MAX_ENTRIES) cache.clear();
+  cache.set(key, value);
+}
 
 /** Forgets every cached answer (tests; a move's switch in this isolate). */
 export function forgetHomes(): void {
@@ -54,36 +67,93 @@ async function homeShard(db: Database, where: ReturnType<typeof eq>): Promise<Sh
   return row ? shardFrom(row) : null;
 }
 
-/** Which shard holds a store, or the records an id names (by its store tag; a legacy id by `legacy_homes`). */
+/** The shard of the warehouse `where` picks, or null when the warehouse has no home. */
+async function warehouseShard(db: Database, where: ReturnType<typeof eq>): Promise<Shard | null> {
+  const [row] = await db
+    .select({ id: shards.id, binding: shards.binding })
+    .from(warehouseHomes)
+    .innerJoin(pools, eq(pools.id, warehouseHomes.poolId))
+    .innerJoin(shards, eq(shards.id, pools.shardId))
+    .where(where)
+    .limit(1);
+  return row ? shardFrom(row) : null;
+}
+
+/**
+ * Which shard holds a store, a warehouse, or the records an id names: by its tag (a store's, or for waves and bin
+ * transfers the warehouse's), a legacy id by `legacy_homes`.
+ */
 export async function shardOf(env: DirectoryEnv, key: Key, now = Date.now()): Promise<Shard> {
-  const cacheKey = "store" in key ? `s:${key.store}` : tagOf(key.id) ? `t:${tagOf(key.id)}` : `i:${key.id}`;
+  const tag = "id" in key ? tagOf(key.id) : null;
+  const cacheKey = "store" in key ? `s:${key.store}` : "warehouse" in key ? `w:${key.warehouse}` : tag ? `${tagKind(key.id) === "store" ? "t" : "u"}:${tag}` : `i:${key.id}`;
   const hit = shardCache.get(cacheKey);
   if (hit && now - hit.at < CACHE_MS) return hit.shard;
   const db = directory(env);
   let shard: Shard | null;
   if ("store" in key) shard = await homeShard(db, eq(storeHomes.storeId, key.store));
+  else if ("warehouse" in key) shard = await warehouseShard(db, eq(warehouseHomes.warehouseId, key.warehouse));
+  else if (tag) shard = tagKind(key.id) === "store" ? await homeShard(db, eq(storeHomes.tag, tag)) : await warehouseShard(db, eq(warehouseHomes.tag, tag));
   else {
-    const tag = tagOf(key.id);
-    if (tag) shard = await homeShard(db, eq(storeHomes.tag, tag));
-    else {
-      const [legacy] = await db.select({ storeId: legacyHomes.storeId }).from(legacyHomes).where(eq(legacyHomes.id, key.id)).limit(1);
-      shard = legacy ? await homeShard(db, eq(storeHomes.storeId, legacy.storeId)) : null;
-    }
+    const [legacy] = await db.select({ storeId: legacyHomes.storeId }).from(legacyHomes).where(eq(legacyHomes.id, key.id)).limit(1);
+    shard = legacy ? await homeShard(db, eq(storeHomes.storeId, legacy.storeId)) : null;
   }
   const answer = shard ?? SHARD_ZERO;
-  shardCache.set(cacheKey, { shard: answer, at: now });
+  remember(shardCache, cacheKey, { shard: answer, at: now });
   return answer;
 }
 
 /** The tag new ids of `storeId` carry, or null for a store with no home (its ids stay untagged, on shard 0). */
 export async function storeTag(env: DirectoryEnv, storeId: string): Promise<string | null> {
-  const known = tagCache.get(storeId);
+  const known = tagCache.get(`s:${storeId}`);
   if (known !== undefined) return known;
   const [row] = await directory(env).select({ tag: storeHomes.tag }).from(storeHomes).where(eq(storeHomes.storeId, storeId)).limit(1);
   // A store without a home may get one only by being created, which writes the home first: caching null is safe.
   const tag = row?.tag ?? null;
-  tagCache.set(storeId, tag);
+  remember(tagCache, `s:${storeId}`, tag);
   return tag;
+}
+
+/** The tag new wave and bin-transfer ids of `warehouseId` carry, or null for a warehouse with no home. */
+export async function warehouseTag(env: DirectoryEnv, warehouseId: string): Promise<string | null> {
+  const known = tagCache.get(`w:${warehouseId}`);
+  if (known !== undefined) return known;
+  const [row] = await directory(env).select({ tag: warehouseHomes.tag }).from(warehouseHomes).where(eq(warehouseHomes.warehouseId, warehouseId)).limit(1);
+  const tag = row?.tag ?? null;
+  remember(tagCache, `w:${warehouseId}`, tag);
+  return tag;
+}
+
+/** Shard 0 and its pool, in every directory from the first store or warehouse on; a deploy adds the other shards. */
+async function ensurePoolZero(db: Database, now: number): Promise<void> {
+  await db.batch([
+    db.insert(shards).values({ id: SHARD_ZERO.id, binding: SHARD_ZERO.binding, state: "open", createdAt: now, updatedAt: now }).onConflictDoNothing(),
+    db.insert(pools).values({ id: POOL_ZERO, shardId: SHARD_ZERO.id, state: "live", createdAt: now, updatedAt: now }).onConflictDoNothing(),
+  ]);
+}
+
+/**
+ * Writes a home with a free tag (`insert` with the drawn tag; a conflict on the owner's key keeps the home already
+ * there) and reads back the tag it holds. Tags are drawn at random from about a million, so a taken one is rare
+ * until the directory is nearly full; eight draws then give up.
+ */
+export async function homeWithTag(
+  table: "store_homes" | "warehouse_homes",
+  insert: (tag: string) => Promise<unknown>,
+  read: () => Promise<string | undefined>,
+  draw: () => string = newTag,
+) {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    try {
+      await insert(draw());
+    } catch (err) {
+      if (constraintFailed(err, `${table}.tag`)) continue;
+      throw err;
+    }
+    const tag = await read();
+    if (!tag) throw new Error(`${table}: no home after it was written`);
+    return tag;
+  }
+  throw new Error(`${table}: no free tag after 8 draws; the directory's tags are nearly used up`);
 }
 
 /**
@@ -92,29 +162,27 @@ export async function storeTag(env: DirectoryEnv, storeId: string): Promise<stri
  */
 export async function homeNewStore(env: DirectoryEnv, storeId: string, now = Date.now()): Promise<{ tag: string; shard: Shard }> {
   const db = directory(env);
-  // Shard 0 and its pool exist in every directory from the first store on; a deploy adds the other shards.
-  await db.batch([
-    db.insert(shards).values({ id: SHARD_ZERO.id, binding: SHARD_ZERO.binding, state: "open", createdAt: now, updatedAt: now }).onConflictDoNothing(),
-    db.insert(pools).values({ id: POOL_ZERO, shardId: SHARD_ZERO.id, state: "live", createdAt: now, updatedAt: now }).onConflictDoNothing(),
-  ]);
-  for (let attempt = 0; attempt < 8; attempt++) {
-    try {
-      await db.insert(storeHomes).values({ storeId, poolId: POOL_ZERO, tag: newTag(), createdAt: now }).onConflictDoNothing({ target: storeHomes.storeId });
-    } catch (err) {
-      // Another store holds that tag: draw again (a million tags, so rare until the directory is nearly full).
-      if (constraintFailed(err, "store_homes.tag")) continue;
-      throw err;
-    }
-    const tag = await storeTagFresh(db, storeId);
-    tagCache.set(storeId, tag);
-    shardCache.delete(`s:${storeId}`);
-    return { tag, shard: await shardOf(env, { store: storeId }, now) };
-  }
-  throw new Error("no free store tag after 8 draws: the directory's tags are nearly used up");
+  await ensurePoolZero(db, now);
+  const tag = await homeWithTag(
+    "store_homes",
+    (t) => db.insert(storeHomes).values({ storeId, poolId: POOL_ZERO, tag: t, createdAt: now }).onConflictDoNothing({ target: storeHomes.storeId }),
+    async () => (await db.select({ tag: storeHomes.tag }).from(storeHomes).where(eq(storeHomes.storeId, storeId)).limit(1))[0]?.tag,
+  );
+  remember(tagCache, `s:${storeId}`, tag);
+  shardCache.delete(`s:${storeId}`);
+  return { tag, shard: await shardOf(env, { store: storeId }, now) };
 }
 
-async function storeTagFresh(db: Database, storeId: string): Promise<string> {
-  const [row] = await db.select({ tag: storeHomes.tag }).from(storeHomes).where(eq(storeHomes.storeId, storeId)).limit(1);
-  if (!row) throw new Error(`store ${storeId} has no home after it was written`);
-  return row.tag;
+/** `homeNewStore` for a warehouse: its pool (shard 0's until step 8) and the tag of its waves and bin transfers. */
+export async function homeNewWarehouse(env: DirectoryEnv, warehouseId: string, now = Date.now()): Promise<{ tag: string; shard: Shard }> {
+  const db = directory(env);
+  await ensurePoolZero(db, now);
+  const tag = await homeWithTag(
+    "warehouse_homes",
+    (t) => db.insert(warehouseHomes).values({ warehouseId, poolId: POOL_ZERO, tag: t, createdAt: now }).onConflictDoNothing({ target: warehouseHomes.warehouseId }),
+    async () => (await db.select({ tag: warehouseHomes.tag }).from(warehouseHomes).where(eq(warehouseHomes.warehouseId, warehouseId)).limit(1))[0]?.tag,
+  );
+  remember(tagCache, `w:${warehouseId}`, tag);
+  shardCache.delete(`w:${warehouseId}`);
+  return { tag, shard: await shardOf(env, { warehouse: warehouseId }, now) };
 }

@@ -34,6 +34,7 @@ import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { matchSettlement } from "./match-settlement";
 import { CsvRecords, columnsOf, type Columns, lineOf, type SettlementLine } from "./settlement-csv";
+import { storeTag } from "../db/homes";
 
 export const MAX_SETTLEMENT_BYTES = 64 * 1024 * 1024;
 /**
@@ -69,7 +70,7 @@ export async function importSettlement(
   const db = database(env);
   const d1 = binding(env);
   const now = Date.now();
-  const id = newId("stl", now);
+  const id = newId("stl", now, await storeTag(env, opts.storeId));
   // Leftovers of imports that died before claiming their file (no hash): nobody can see or resume them.
   const stale = and(eq(settlements.storeId, opts.storeId), eq(settlements.status, "importing"), isNull(settlements.fileSha256), lt(settlements.createdAt, now - IMPORT_LEASE_MS));
   await db.batch([

@@ -12,7 +12,7 @@ import { database } from "../db/client";
 import { invoices, orderLines, orders, stores } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import { DEFAULT_PREFIX, invoiceDocument, isInvoiceable } from "./invoice-rules";
 
 export type InvoiceRow = typeof invoices.$inferSelect;
@@ -45,7 +45,7 @@ export async function issueInvoice(env: ShardEnv, p: Principal, orderId: string,
     };
 
   const now = Date.now();
-  const id = newId("inv", now);
+  const id = newId("inv", now, tagOf(orderId));
   const next = sql`(SELECT COALESCE(MAX(${invoices.number}), 0) + 1 FROM ${invoices} WHERE ${invoices.storeId} = ${store.id})`;
   const [, rows] = await db.batch([
     db

@@ -13,8 +13,9 @@ import { newId } from "../lib/ids";
 import { moveShipments } from "./shipment-lifecycle";
 import { defaultWavePolicy, pickPath, type WaveCandidate, type WaveGroupBy, type WavePolicy } from "./wave-policy";
 import type { ShardScope } from "../db/shard";
+import { warehouseTag } from "../db/homes";
 
-type Env = ShardScope;
+type Env = ShardScope & { DIRECTORY: D1Database };
 export type WaveRow = typeof waves.$inferSelect;
 
 export async function createWaves(
@@ -61,8 +62,19 @@ export async function createWaves(
   }
   const groups = policy.group([...candidates.values()], opts.groupBy, opts.maxShipments).slice(0, opts.maxWaves);
   const out: { wave: WaveRow; shipmentIds: string[] }[] = [];
+  // A wave's id names its warehouse's tag (src/db/homes.ts): it belongs to the warehouse, not to one store.
+  const tag = groups.length ? await warehouseTag(env, wh.id) : null;
   for (const g of groups) {
-    const wave: WaveRow = { id: newId("wv", now), warehouseId: wh.id, groupBy: opts.groupBy, groupKey: g.key, status: "open", createdBy: actor, createdAt: now, completedAt: null };
+    const wave: WaveRow = {
+      id: newId("wv", now, tag),
+      warehouseId: wh.id,
+      groupBy: opts.groupBy,
+      groupKey: g.key,
+      status: "open",
+      createdBy: actor,
+      createdAt: now,
+      completedAt: null,
+    };
     const [, claimed] = await db.batch([
       db.insert(waves).values(wave),
       moveShipments(db, { event: "release", where: and(inArray(shipments.id, g.shipmentIds), isNull(shipments.waveId))!, set: { waveId: wave.id }, now }).returning({

@@ -11,6 +11,7 @@ import { newId } from "../lib/ids";
 import type { WarehouseRow } from "./scope";
 import { addOnHand, binsByCode, changeLevel, foldCost, insertMovements, isStockShortage, type BinRef } from "./stock";
 import type { ShardScope } from "../db/shard";
+import { warehouseTag } from "../db/homes";
 
 type Level = typeof stockLevels.$inferSelect;
 
@@ -73,7 +74,7 @@ export type TransferInput = { sku: string; quantity: number; from_bin: string; t
  * when both keep costs in the same currency.
  */
 export async function transferStock(
-  env: ShardScope,
+  env: ShardScope & { DIRECTORY: D1Database },
   from: WarehouseRow,
   { to, input, actor }: { to: WarehouseRow; input: TransferInput; actor: string },
 ): Promise<StockChangeResult<{ id: string; from: Level; to: Level; fromBin: BinRef; toBin: BinRef }>> {
@@ -86,7 +87,7 @@ export async function transferStock(
   if (!(await levelOf(env, fromBin!.id, input.sku))) return shortage(`${input.sku} in ${input.from_bin}`);
 
   const now = Date.now();
-  const id = newId("trf", now);
+  const id = newId("trf", now, await warehouseTag(env, from.id));
   const src = { warehouseId: from.id, binId: fromBin!.id, sku: input.sku };
   const dst = { warehouseId: to.id, binId: toBin!.id, sku: input.sku };
   const sourceCost =

@@ -35,6 +35,8 @@ import {
 } from "./schemas";
 import { assertMayManage, managedWarehouseOr404, warehouseOr404, warehouseScope, warehouseStoreScope, type WarehouseRow } from "./scope";
 import { changedFields } from "./warehouse-stores";
+import { homeNewWarehouse } from "../db/homes";
+import { onShard } from "../db/shard";
 
 /** A bins-list cursor: the zero-padded pick sequence and the code of the last bin seen. */
 const BIN_KEY = /^(\d{10}):(.+)$/;
@@ -141,7 +143,9 @@ warehouseRoutes.openapi(
       createdAt: now,
       updatedAt: now,
     };
-    const db = database(c.env);
+    // Its home first (shard 0's pool until placement, and the tag of its waves), then its rows on the home's shard.
+    const home = await homeNewWarehouse(c.env, row.id, now);
+    const db = database(onShard(c.env, home.shard));
     await db.batch([
       db.insert(warehouses).values(row),
       db.insert(warehouseChanges).values({ id: newId("whc", now), warehouseId: row.id, action: "create", actor: p.id, changes: changedFields({}, configOf(row)), createdAt: now }),

@@ -39,6 +39,7 @@ import type { OutboxRow } from "../outbox/topics";
 import { allowedPoEvents, decidePoEvent, orderQuantityProblem, type PoEvent, type Refusal, statusAfterReceipt } from "./purchase-order-rules";
 import type { CreatePurchaseOrder, UpdatePurchaseOrder } from "./schemas";
 import type { SupplierRow } from "./suppliers";
+import { storeTag } from "../db/homes";
 
 export type PurchaseOrderRow = typeof purchaseOrders.$inferSelect;
 export type PoLineRow = typeof purchaseOrderLines.$inferSelect;
@@ -142,7 +143,7 @@ export async function createPurchaseOrder(env: ShardEnv, p: Principal, body: z.i
   const priced = await priceLines(db, s, body.lines);
   if (!priced.ok) return priced;
   const now = Date.now();
-  const id = newId("po", now);
+  const id = newId("po", now, await storeTag(env, s.storeId));
   await db.batch([
     db.insert(purchaseOrders).values({
       id,

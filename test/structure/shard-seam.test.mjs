@@ -42,6 +42,7 @@ const CHOOSERS = {
   "src/partner-webhooks/dispatcher-object.ts": "the webhook dispatcher (step 6: one per shard)",
   "src/db/shard.ts": "forEachShard",
   "src/stores/save-store.ts": "a new store's row goes to the shard its home names (src/db/homes.ts; placement, step 8)",
+  "src/inventory/warehouse-routes.ts": "a new warehouse's rows go to the shard its home names (as a store's)",
 };
 
 test("a shard is chosen only at the entry points listed here", () => {
