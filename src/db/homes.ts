@@ -13,7 +13,7 @@
  * miss at once both read; the directory is small and read-mostly). A tag never changes, so tags are kept for the
  * isolate's life; a store's shard changes only by a move (step 9), whose freeze outlasts the cache.
  */
-import { eq } from "drizzle-orm";
+import { eq, type SQL } from "drizzle-orm";
 import { type IdPrefix, newTag, tagOf } from "../lib/ids";
 import { constraintFailed, type Database, directory } from "./client";
 import { legacyHomes, pools, shards, storeHomes, warehouseHomes } from "./schema";
@@ -55,24 +55,12 @@ function shardFrom(row: { id: string; binding: string }): Shard {
   return Object.freeze({ id: row.id, binding: row.binding });
 }
 
-/** The shard of the store `where` picks, or null when the store has no home. */
-async function homeShard(db: Database, where: ReturnType<typeof eq>): Promise<Shard | null> {
+/** The shard of the home `where` picks in `homes` (stores' or warehouses'), or null when there is no such home. */
+async function homeShard(db: Database, homes: typeof storeHomes | typeof warehouseHomes, where: SQL | undefined): Promise<Shard | null> {
   const [row] = await db
     .select({ id: shards.id, binding: shards.binding })
-    .from(storeHomes)
-    .innerJoin(pools, eq(pools.id, storeHomes.poolId))
-    .innerJoin(shards, eq(shards.id, pools.shardId))
-    .where(where)
-    .limit(1);
-  return row ? shardFrom(row) : null;
-}
-
-/** The shard of the warehouse `where` picks, or null when the warehouse has no home. */
-async function warehouseShard(db: Database, where: ReturnType<typeof eq>): Promise<Shard | null> {
-  const [row] = await db
-    .select({ id: shards.id, binding: shards.binding })
-    .from(warehouseHomes)
-    .innerJoin(pools, eq(pools.id, warehouseHomes.poolId))
+    .from(homes)
+    .innerJoin(pools, eq(pools.id, homes.poolId))
     .innerJoin(shards, eq(shards.id, pools.shardId))
     .where(where)
     .limit(1);
@@ -90,38 +78,46 @@ export async function shardOf(env: DirectoryEnv, key: Key, now = Date.now()): Pr
   if (hit && now - hit.at < CACHE_MS) return hit.shard;
   const db = directory(env);
   let shard: Shard | null;
-  if ("store" in key) shard = await homeShard(db, eq(storeHomes.storeId, key.store));
-  else if ("warehouse" in key) shard = await warehouseShard(db, eq(warehouseHomes.warehouseId, key.warehouse));
-  else if (tag) shard = tagKind(key.id) === "store" ? await homeShard(db, eq(storeHomes.tag, tag)) : await warehouseShard(db, eq(warehouseHomes.tag, tag));
+  if ("store" in key) shard = await homeShard(db, storeHomes, eq(storeHomes.storeId, key.store));
+  else if ("warehouse" in key) shard = await homeShard(db, warehouseHomes, eq(warehouseHomes.warehouseId, key.warehouse));
+  else if (tag) shard = tagKind(key.id) === "store" ? await homeShard(db, storeHomes, eq(storeHomes.tag, tag)) : await homeShard(db, warehouseHomes, eq(warehouseHomes.tag, tag));
   else {
     const [legacy] = await db.select({ storeId: legacyHomes.storeId }).from(legacyHomes).where(eq(legacyHomes.id, key.id)).limit(1);
-    shard = legacy ? await homeShard(db, eq(storeHomes.storeId, legacy.storeId)) : null;
+    shard = legacy ? await homeShard(db, storeHomes, eq(storeHomes.storeId, legacy.storeId)) : null;
   }
   const answer = shard ?? SHARD_ZERO;
   remember(shardCache, cacheKey, { shard: answer, at: now });
   return answer;
 }
 
-/** The tag new ids of `storeId` carry, or null for a store with no home (its ids stay untagged, on shard 0). */
-export async function storeTag(env: DirectoryEnv, storeId: string): Promise<string | null> {
-  const known = tagCache.get(`s:${storeId}`);
+/** The two kinds of home: a store's and a warehouse's, each with its table, its owner column and its cache keys. */
+const HOMES = {
+  store: { table: storeHomes, name: "store_homes", owner: storeHomes.storeId, key: "s" },
+  warehouse: { table: warehouseHomes, name: "warehouse_homes", owner: warehouseHomes.warehouseId, key: "w" },
+} as const;
+type HomeKind = keyof typeof HOMES;
+
+async function readTag(db: Database, kind: HomeKind, owner: string): Promise<string | undefined> {
+  const h = HOMES[kind];
+  const [row] = await db.select({ tag: h.table.tag }).from(h.table).where(eq(h.owner, owner)).limit(1);
+  return row?.tag;
+}
+
+async function cachedTag(env: DirectoryEnv, kind: HomeKind, owner: string): Promise<string | null> {
+  const key = `${HOMES[kind].key}:${owner}`;
+  const known = tagCache.get(key);
   if (known !== undefined) return known;
-  const [row] = await directory(env).select({ tag: storeHomes.tag }).from(storeHomes).where(eq(storeHomes.storeId, storeId)).limit(1);
-  // A store without a home may get one only by being created, which writes the home first: caching null is safe.
-  const tag = row?.tag ?? null;
-  remember(tagCache, `s:${storeId}`, tag);
+  // A store or warehouse without a home gets one only by being created, which writes the home first: null stays true.
+  const tag = (await readTag(directory(env), kind, owner)) ?? null;
+  remember(tagCache, key, tag);
   return tag;
 }
 
+/** The tag new ids of `storeId` carry, or null for a store with no home (its ids stay untagged, on shard 0). */
+export const storeTag = (env: DirectoryEnv, storeId: string) => cachedTag(env, "store", storeId);
+
 /** The tag new wave and bin-transfer ids of `warehouseId` carry, or null for a warehouse with no home. */
-export async function warehouseTag(env: DirectoryEnv, warehouseId: string): Promise<string | null> {
-  const known = tagCache.get(`w:${warehouseId}`);
-  if (known !== undefined) return known;
-  const [row] = await directory(env).select({ tag: warehouseHomes.tag }).from(warehouseHomes).where(eq(warehouseHomes.warehouseId, warehouseId)).limit(1);
-  const tag = row?.tag ?? null;
-  remember(tagCache, `w:${warehouseId}`, tag);
-  return tag;
-}
+export const warehouseTag = (env: DirectoryEnv, warehouseId: string) => cachedTag(env, "warehouse", warehouseId);
 
 /** Shard 0 and its pool, in every directory from the first store or warehouse on; a deploy adds the other shards. */
 async function ensurePoolZero(db: Database, now: number): Promise<void> {
@@ -156,33 +152,25 @@ export async function homeWithTag(
   throw new Error(`${table}: no free tag after 8 draws; the directory's tags are nearly used up`);
 }
 
+async function homeNew(env: DirectoryEnv, kind: HomeKind, owner: string, now: number): Promise<{ tag: string; shard: Shard }> {
+  const db = directory(env);
+  await ensurePoolZero(db, now);
+  const insert = (tag: string) =>
+    kind === "store"
+      ? db.insert(storeHomes).values({ storeId: owner, poolId: POOL_ZERO, tag, createdAt: now }).onConflictDoNothing({ target: storeHomes.storeId })
+      : db.insert(warehouseHomes).values({ warehouseId: owner, poolId: POOL_ZERO, tag, createdAt: now }).onConflictDoNothing({ target: warehouseHomes.warehouseId });
+  const tag = await homeWithTag(HOMES[kind].name, insert, () => readTag(db, kind, owner));
+  const key = `${HOMES[kind].key}:${owner}`;
+  remember(tagCache, key, tag);
+  shardCache.delete(key);
+  return { tag, shard: await shardOf(env, kind === "store" ? { store: owner } : { warehouse: owner }, now) };
+}
+
 /**
  * Gives a new store its home before its row is written: shard 0's pool (until step 8) and a free tag. Idempotent
  * (a retried creation finds the home it made). Returns the store's tag and the shard its rows go to.
  */
-export async function homeNewStore(env: DirectoryEnv, storeId: string, now = Date.now()): Promise<{ tag: string; shard: Shard }> {
-  const db = directory(env);
-  await ensurePoolZero(db, now);
-  const tag = await homeWithTag(
-    "store_homes",
-    (t) => db.insert(storeHomes).values({ storeId, poolId: POOL_ZERO, tag: t, createdAt: now }).onConflictDoNothing({ target: storeHomes.storeId }),
-    async () => (await db.select({ tag: storeHomes.tag }).from(storeHomes).where(eq(storeHomes.storeId, storeId)).limit(1))[0]?.tag,
-  );
-  remember(tagCache, `s:${storeId}`, tag);
-  shardCache.delete(`s:${storeId}`);
-  return { tag, shard: await shardOf(env, { store: storeId }, now) };
-}
+export const homeNewStore = (env: DirectoryEnv, storeId: string, now = Date.now()) => homeNew(env, "store", storeId, now);
 
 /** `homeNewStore` for a warehouse: its pool (shard 0's until step 8) and the tag of its waves and bin transfers. */
-export async function homeNewWarehouse(env: DirectoryEnv, warehouseId: string, now = Date.now()): Promise<{ tag: string; shard: Shard }> {
-  const db = directory(env);
-  await ensurePoolZero(db, now);
-  const tag = await homeWithTag(
-    "warehouse_homes",
-    (t) => db.insert(warehouseHomes).values({ warehouseId, poolId: POOL_ZERO, tag: t, createdAt: now }).onConflictDoNothing({ target: warehouseHomes.warehouseId }),
-    async () => (await db.select({ tag: warehouseHomes.tag }).from(warehouseHomes).where(eq(warehouseHomes.warehouseId, warehouseId)).limit(1))[0]?.tag,
-  );
-  remember(tagCache, `w:${warehouseId}`, tag);
-  shardCache.delete(`w:${warehouseId}`);
-  return { tag, shard: await shardOf(env, { warehouse: warehouseId }, now) };
-}
+export const homeNewWarehouse = (env: DirectoryEnv, warehouseId: string, now = Date.now()) => homeNew(env, "warehouse", warehouseId, now);
