@@ -87,12 +87,12 @@ export default {
   // Every request runs on shard 0 until routes find their store's shard (docs/SHARDING.md section 9, step 5).
   fetch: (request, env, ctx) => app.fetch(request, onShard(env, SHARD_ZERO), ctx),
 
-  // A batch runs on shard 0 until messages carry their store (step 6).
+  // Each message on its order's shard (consumeBatch).
   async queue(batch, env, _ctx) {
     await traceEntry(
       env,
       () => `queue:${batch.queue}`,
-      () => consumeBatch(batch, onShard(env, SHARD_ZERO), QUEUE_HANDLERS),
+      () => consumeBatch(batch, env, QUEUE_HANDLERS),
     );
   },
 

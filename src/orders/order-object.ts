@@ -25,6 +25,7 @@ import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, constraintFailed, type Database, database, nonEmpty } from "../db/client";
 import { inBatch, insertRow, perDatabase } from "../db/prepared";
+import { shardOf } from "../db/homes";
 import { onShard, SHARD_ZERO } from "../db/shard";
 import { traceEntry } from "../db/trace";
 import { orderEvents, orderHoldReasons, orderLines, orders, outbox } from "../db/schema";
@@ -142,12 +143,22 @@ function reviewPassed(p: Proposal, heldMs: number | null): Proposal {
 
 export abstract class OrderKernel extends DurableObject<Env> {
   protected abstract readonly stages: Stages;
-  /** The env on the order's shard: shard 0 until the object finds it from its id's store tag (docs/SHARDING.md section 9, step 5). */
-  protected readonly shardEnv: ShardEnv;
+  /**
+   * The env on the order's shard (docs/SHARDING.md section 5): found from the order's id, by its store tag
+   * (src/db/homes.ts), before the object's first command runs, and kept; an object serves one order all its life.
+   */
+  protected shardEnv: ShardEnv;
+  private shardFoundFor: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.shardEnv = onShard(env, SHARD_ZERO);
+  }
+
+  private async findShard(orderId: string): Promise<void> {
+    if (this.shardFoundFor === orderId) return;
+    this.shardEnv = onShard(this.env, await shardOf(this.env, { id: orderId }));
+    this.shardFoundFor = orderId;
   }
   private snapshot: OrderSnapshot | null = null;
   private tail: Promise<unknown> = Promise.resolve();
@@ -165,7 +176,10 @@ export abstract class OrderKernel extends DurableObject<Env> {
       traceEntry(
         this.shardEnv,
         () => `object:${cmd.event}`,
-        () => this.applyTransition(cmd),
+        async () => {
+          await this.findShard(cmd.orderId);
+          return this.applyTransition(cmd);
+        },
       ),
     );
   }
@@ -176,7 +190,10 @@ export abstract class OrderKernel extends DurableObject<Env> {
       traceEntry(
         this.shardEnv,
         () => `object:${cmd.stage}`,
-        () => this.applyChange(cmd),
+        async () => {
+          await this.findShard(cmd.orderId);
+          return this.applyChange(cmd);
+        },
       ),
     );
   }
@@ -565,7 +582,10 @@ export abstract class OrderKernel extends DurableObject<Env> {
       if (!r.ok && r.code !== "refused" && r.code !== "not_found") throw new Error(`auto-complete of ${orderId} failed: ${r.code}`);
       await this.setTimer("completeAt", null);
     }
-    if (flushAt !== undefined && flushAt <= now) await this.resend(orderId);
+    if (flushAt !== undefined && flushAt <= now) {
+      await this.findShard(orderId);
+      await this.resend(orderId);
+    }
   }
 
   /** Resends this order's owed outbox rows, with backoff; after the last retry here the cron sweep takes over. */

@@ -15,8 +15,10 @@ import { and, eq, getTableColumns, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { chunk, constraintFailed, database, nonEmpty, type Database } from "../db/client";
+import { shardOf } from "../db/homes";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
-import type { OutboxMessage, ShardEnv } from "../env";
+import { onShard, type Shard, SHARD_ZERO } from "../db/shard";
+import type { Env, OutboxMessage, ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { sendOutboxSoon } from "./send";
 import type { OutboxRow } from "./topics";
@@ -251,15 +253,44 @@ export async function consumeMessages(
   );
 }
 
-export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: ShardEnv, handlers: HandlerTable): Promise<void> {
-  if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env, handlers);
+/**
+ * `consumeMessages` on each message's shard: a message about an order is handled, receipted and committed on the
+ * shard its order's id names (src/db/homes.ts), one commit per shard the batch touches. A message about no order
+ * (a purchase order, a channel's sync) is shard 0's until messages carry their store (docs/SHARDING.md, step 6).
+ */
+async function consumeOnShards(env: Env, consumer: Consumer, messages: readonly OutboxMessage[], handlers: HandlerTable) {
+  const shards = await Promise.all(messages.map((m) => (m.order_id ? shardOf(env, { id: m.order_id }) : SHARD_ZERO)));
+  const groups = new Map<string, { shard: Shard; indexes: number[] }>();
+  shards.forEach((shard, i) => {
+    const group = groups.get(shard.id);
+    if (group) group.indexes.push(i);
+    else groups.set(shard.id, { shard, indexes: [i] });
+  });
+  const results: Awaited<ReturnType<typeof consumeMessages>> = [];
+  await Promise.all(
+    [...groups.values()].map(async ({ shard, indexes }) => {
+      const done = await consumeMessages(
+        onShard(env, shard),
+        consumer,
+        indexes.map((i) => messages[i]!),
+        handlers,
+      );
+      for (const [k, i] of indexes.entries()) results[i] = done[k]!;
+    }),
+  );
+  return results;
+}
+
+export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {
+  // Dead letters are kept on shard 0 until the directory keeps them (build step 3).
+  if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, onShard(env, SHARD_ZERO), handlers);
   const consumer = QUEUE_CONSUMER[batch.queue];
   if (!consumer) {
     console.error(`no consumer for queue ${batch.queue}`);
     batch.retryAll();
     return;
   }
-  const results = await consumeMessages(
+  const results = await consumeOnShards(
     env,
     consumer,
     batch.messages.map((m) => m.body),

@@ -37,8 +37,9 @@ test("no code outside src/db/shard.ts reaches a shard's D1 binding by name", () 
 
 // Where a shard is chosen today, and the build step that makes each find the right one (SHARDING.md section 9).
 const CHOOSERS = {
-  "src/index.ts": "fetch (step 5: routes), queue batches (step 6: per message), crons (forEachShard)",
-  "src/orders/order-object.ts": "the order's object (step 5: from its id's store tag)",
+  "src/index.ts": "fetch (step 5: routes), crons (forEachShard)",
+  "src/orders/order-object.ts": "the order's object: its order id's shard (src/db/homes.ts)",
+  "src/outbox/consume.ts": "queue batches: each message on its order's shard; messages about no order on shard 0 (step 6)",
   "src/partner-webhooks/dispatcher-object.ts": "the webhook dispatcher (step 6: one per shard)",
   "src/db/shard.ts": "forEachShard",
   "src/stores/save-store.ts": "a new store's row goes to the shard its home names (src/db/homes.ts; placement, step 8)",
