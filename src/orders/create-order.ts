@@ -6,10 +6,10 @@
  * storefront's request ends there; the order's Durable Object comes to life
  * at its first transition.
  */
-import { storeTag } from "../db/homes";
 import { and, eq } from "drizzle-orm";
 import { chunk, constraintFailed, database, d1 } from "../db/client";
 import { contactIndexes } from "../db/contact-index";
+import { storeTag } from "../db/homes";
 import { insertRows } from "../db/insert-rows";
 import { idempotencyKeys, ledgerEntries, orderEvents, orderLines, orders, outbox } from "../db/schema";
 import type { ShardEnv } from "../env";
