@@ -133,6 +133,23 @@ describe("legacy stores and ids", () => {
   });
 });
 
+describe("legacy_homes, while it is empty", () => {
+  it("answers every untagged id with shard 0 without reading it, and sees its first row within CACHE_MS", async () => {
+    await dir().prepare("DELETE FROM legacy_homes").run();
+    const pool = await shardOne();
+    const moved = unique("st_late");
+    const oldId = newId("shp", now);
+    expect(await shardOf(env, { id: newId("ord", now) }, now)).toBe(SHARD_ZERO);
+    await dir().batch([
+      dir().prepare("INSERT INTO store_homes (store_id, pool_id, tag, created_at) VALUES (?1, ?2, 'LT8E', ?3)").bind(moved, pool, now),
+      dir().prepare("INSERT INTO legacy_homes (id, store_id, created_at) VALUES (?1, ?2, ?3)").bind(oldId, moved, now),
+    ]);
+    // The table was empty a moment ago: that answer stands for CACHE_MS (a move's freeze outlasts it).
+    expect(await shardOf(env, { id: oldId }, now + 1)).toBe(SHARD_ZERO);
+    expect(await shardOf(env, { id: oldId }, now + CACHE_MS + 2)).toEqual({ id: "s1", binding: "DB_1" });
+  });
+});
+
 describe("shardOf", () => {
   it("follows a tagged id to its store's pool and shard", async () => {
     const pool = await shardOne();

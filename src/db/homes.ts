@@ -45,6 +45,7 @@ function remember<V>(cache: Map<string, V>, key: string, value: V): void {
 export function forgetHomes(): void {
   shardCache.clear();
   tagCache.clear();
+  legacyHomesSeen = null;
 }
 
 const isShardBinding = (b: string): b is ShardBinding => (SHARD_BINDINGS as readonly string[]).includes(b);
@@ -67,6 +68,20 @@ async function homeShard(db: Database, homes: typeof storeHomes | typeof warehou
   return row ? shardFrom(row) : null;
 }
 
+let legacyHomesSeen: { any: boolean; at: number } | null = null;
+
+/**
+ * Whether `legacy_homes` has any row, asked once per `CACHE_MS`: until a store made before tags moves off shard 0
+ * (step 9) it is empty, and every untagged id (all of a deployment's older orders) is shard 0's without a read of
+ * its own. A move writes its rows before it switches, and its freeze outlasts this answer.
+ */
+async function anyLegacyHomes(db: Database, now: number): Promise<boolean> {
+  if (legacyHomesSeen && now - legacyHomesSeen.at < CACHE_MS) return legacyHomesSeen.any;
+  const [row] = await db.select({ id: legacyHomes.id }).from(legacyHomes).limit(1);
+  legacyHomesSeen = { any: row !== undefined, at: now };
+  return legacyHomesSeen.any;
+}
+
 /**
  * Which shard holds a store, a warehouse, or the records an id names: by its tag (a store's, or for waves and bin
  * transfers the warehouse's), a legacy id by `legacy_homes`.
@@ -81,6 +96,7 @@ export async function shardOf(env: DirectoryEnv, key: Key, now = Date.now()): Pr
   if ("store" in key) shard = await homeShard(db, storeHomes, eq(storeHomes.storeId, key.store));
   else if ("warehouse" in key) shard = await homeShard(db, warehouseHomes, eq(warehouseHomes.warehouseId, key.warehouse));
   else if (tag) shard = tagKind(key.id) === "store" ? await homeShard(db, storeHomes, eq(storeHomes.tag, tag)) : await homeShard(db, warehouseHomes, eq(warehouseHomes.tag, tag));
+  else if (!(await anyLegacyHomes(db, now))) shard = null;
   else {
     const [legacy] = await db.select({ storeId: legacyHomes.storeId }).from(legacyHomes).where(eq(legacyHomes.id, key.id)).limit(1);
     shard = legacy ? await homeShard(db, storeHomes, eq(storeHomes.storeId, legacy.storeId)) : null;
