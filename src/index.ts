@@ -39,6 +39,7 @@ import { startDispatcher } from "./partner-webhooks/dispatcher-object";
 import { CHANNEL_STAGE, channelStage } from "./channels/channel-stage";
 import { channelHandlers } from "./channels/work-delivery";
 import { traceEntry } from "./db/trace";
+import { shardsInUse } from "./db/homes";
 import { forEachShard, onShard, SHARD_ZERO } from "./db/shard";
 import { ERASE_ORDER_STAGE, eraseOrderStage } from "./customers/erase-order-stage";
 
@@ -80,7 +81,9 @@ export const CRONS: Record<string, (env: ShardEnv, scheduledTime: number) => Pro
   [ROLLUP_CRON]: (env, t) => Promise.all([runRollups(env, { now: t }), reconcileChannels(env, { now: t })]),
   // Customers (their links, figures and RFM segments) every 5 minutes too, but between the rollup runs: both work the one
   // database, and while the customers' backfill walks older orders it takes its whole budget (15 s) each run.
-  [CUSTOMER_CRON]: (env, t) => syncCustomers(env, { now: t }),
+  // Shard 0's only: the sync writes customers, which stay on shard 0 until the directory holds them (docs/SHARDING.md,
+  // step 3); on another shard it would write them there.
+  [CUSTOMER_CRON]: (env, t) => (env.shard.id === SHARD_ZERO.id ? syncCustomers(env, { now: t }) : Promise.resolve()),
 };
 
 export default {
@@ -105,7 +108,7 @@ export default {
     await traceEntry(
       env,
       () => `cron:${controller.cron}`,
-      () => forEachShard(env, (onIt) => job(onIt, controller.scheduledTime)),
+      async () => forEachShard(env, (onIt) => job(onIt, controller.scheduledTime), await shardsInUse(env)),
     );
   },
 } satisfies ExportedHandler<Env, OutboxMessage>;

@@ -4,7 +4,8 @@
  * every store's rows on `DB` (shard 0), with only stores' homes on the directory (step 4).
  */
 import { env } from "./shard-env";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgetHomes } from "../src/db/homes";
 import { d1Databases, migrateEveryDatabase, resetDatabase } from "./databases";
 import { createOrder, createStore } from "./helpers";
 
@@ -22,6 +23,10 @@ async function schemaOf(db: D1Database) {
 beforeAll(async () => {
   await migrateEveryDatabase();
 });
+
+// The shards and homes made here are cached per isolate (src/db/homes.ts): the next file in this runtime starts
+// without them, as its databases do.
+afterAll(() => forgetHomes());
 
 describe("every database has every migration", () => {
   it("wrangler.toml binds DB (shard 0), DB_1 and DIRECTORY, and the test runtime has each", () => {

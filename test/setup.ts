@@ -2,6 +2,10 @@ import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { d1Databases, isMigrated, resetDatabase } from "./databases";
 
+// Import nothing of src/ here: a module first evaluated in this setup's context kept something of it, and requests
+// of later files then failed with "Cannot perform I/O on behalf of a different request" (tried with src/db/homes.ts,
+// to clear its caches; the files that make shards clear them in afterAll instead).
+
 // Applied before every test file to `DB` (shard 0, where every store's rows live today) and `DIRECTORY` (where a new
 // store gets its home and tag, src/db/homes.ts); applyD1Migrations skips those already applied. `DB_1` is migrated
 // by the files that use it (`migrateEveryDatabase()`, test/databases.ts says why).

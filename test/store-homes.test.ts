@@ -4,8 +4,8 @@
  * or from an id, with legacy ids (no tag) on shard 0 unless `legacy_homes` says otherwise, and caches only answers.
  */
 import { env } from "./shard-env";
-import { beforeEach, describe, expect, it } from "vitest";
-import { CACHE_MS, forgetHomes, homeNewStore, homeWithTag, POOL_ZERO, shardOf, storeTag, warehouseTag } from "../src/db/homes";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { CACHE_MS, forgetHomes, homeNewStore, homeWithTag, POOL_ZERO, shardOf, shardsInUse, storeTag, warehouseTag } from "../src/db/homes";
 import { SHARD_ZERO } from "../src/db/shard";
 import { newId, tagOf } from "../src/lib/ids";
 import { api, createOrder, createStore, unique } from "./helpers";
@@ -25,6 +25,10 @@ async function shardOne(pool = unique("pool")) {
 }
 
 beforeEach(() => forgetHomes());
+
+// The shards and homes made here are cached per isolate (src/db/homes.ts): the next file in this runtime starts
+// without them, as its databases do.
+afterAll(() => forgetHomes());
 
 describe("a new store's home", () => {
   it("is shard 0's pool and a tag of its own, and the store's orders and shipments carry that tag", async () => {
@@ -176,6 +180,15 @@ describe("shardOf", () => {
     const broken = { ...env, DIRECTORY: { prepare: () => ({ bind: () => ({}) }) } as unknown as D1Database };
     await expect(shardOf(broken, { store })).rejects.toThrow();
     expect(await shardOf(env, { store })).toBe(SHARD_ZERO);
+  });
+
+  it("lists the shards in use for the crons: shard 0 first, then the directory's, skipping one this Worker cannot reach", async () => {
+    await shardOne();
+    await dir().prepare("INSERT INTO shards (id, binding, created_at, updated_at) VALUES ('s7', 'DB_7', ?1, ?1)").bind(now).run();
+    const listed = await shardsInUse(env, now);
+    expect(listed[0]).toBe(SHARD_ZERO);
+    expect(listed.map((s) => s.id)).toEqual(["s0", "s1"]);
+    expect(listed[1]).toEqual({ id: "s1", binding: "DB_1" });
   });
 
   it("refuses a shard whose binding this Worker does not have", async () => {

@@ -46,6 +46,7 @@ export function forgetHomes(): void {
   shardCache.clear();
   tagCache.clear();
   legacyHomesSeen = null;
+  shardsSeen = null;
 }
 
 const isShardBinding = (b: string): b is ShardBinding => (SHARD_BINDINGS as readonly string[]).includes(b);
@@ -66,6 +67,28 @@ async function homeShard(db: Database, homes: typeof storeHomes | typeof warehou
     .where(where)
     .limit(1);
   return row ? shardFrom(row) : null;
+}
+
+let shardsSeen: { shards: readonly Shard[]; at: number } | null = null;
+
+/**
+ * The shards in use: shard 0 and every shard the directory lists (a deploy adds them), asked once per `CACHE_MS`.
+ * What the crons run on (`forEachShard`): a shard that holds no pool yet is swept too, and has nothing to sweep.
+ */
+export async function shardsInUse(env: DirectoryEnv, now = Date.now()): Promise<readonly Shard[]> {
+  if (shardsSeen && now - shardsSeen.at < CACHE_MS) return shardsSeen.shards;
+  const rows = await directory(env).select({ id: shards.id, binding: shards.binding }).from(shards).orderBy(shards.id);
+  const listed = rows.flatMap((row) => {
+    if (row.id === SHARD_ZERO.id) return [];
+    // A shard whose binding this Worker lacks is a deploy's mistake: said, and skipped, so the others' crons still run.
+    if (!isShardBinding(row.binding)) {
+      console.error(`shard ${row.id} names binding ${row.binding}, which this Worker does not have: its crons do not run`);
+      return [];
+    }
+    return [shardFrom(row)];
+  });
+  shardsSeen = { shards: [SHARD_ZERO, ...listed], at: now };
+  return shardsSeen.shards;
 }
 
 let legacyHomesSeen: { any: boolean; at: number } | null = null;

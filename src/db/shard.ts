@@ -24,7 +24,7 @@ export type Shard = {
 /** Shard 0: `DB`, the database from before sharding, where every id made before store tags lives. */
 export const SHARD_ZERO: Shard = Object.freeze({ id: "s0", binding: "DB" });
 
-/** The shards in use: only shard 0 until placement is on (build step 8). */
+/** Shard 0 alone: what `forEachShard` runs on when not given the shards in use (src/db/homes.ts `shardsInUse`). */
 export const SHARDS_IN_USE: readonly Shard[] = Object.freeze([SHARD_ZERO]);
 
 /** An env that has chosen its shard. */
