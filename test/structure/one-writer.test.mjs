@@ -3,21 +3,10 @@
 // `shipments.status` (see docs/architecture.md). A new code path that sets
 // either status elsewhere fails here, whatever its tests say.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { test } from "node:test";
+import { workerSources } from "./sources.mjs";
 
-const root = new URL("../../", import.meta.url).pathname;
-
-function sources(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return path.endsWith(".ts") && !path.endsWith(".test.ts") && !path.endsWith(".generated.ts") ? [path] : [];
-  });
-}
-
-const files = sources(join(root, "src")).map((path) => ({ path: relative(root, path), text: readFileSync(path, "utf8") }));
+const files = workerSources();
 
 /** Each `.update(<table>)` call with the text up to its `.where(` (or the next 400 characters): what it sets. */
 function updatesOf(text, table) {

@@ -4,21 +4,10 @@
 // see it (the binding is on Env). And the shard is chosen only where work begins: the places listed here are what
 // later build steps make find the store's shard, so a new one has to be added here on purpose.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
 import { test } from "node:test";
+import { workerSources } from "./sources.mjs";
 
-const root = new URL("../../", import.meta.url).pathname;
-
-function sources(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith(".ts") && !name.endsWith(".test.ts") && !name.endsWith(".generated.ts") ? [path] : [];
-  });
-}
-
-const files = sources(join(root, "src")).map((path) => ({ file: relative(root, path), text: readFileSync(path, "utf8") }));
+const files = workerSources().map(({ path, text }) => ({ file: path, text }));
 
 /** Lines of `text` matching `pattern`, as `file:line: text`, leaving out comment lines. */
 function hits(file, text, pattern) {
