@@ -63,13 +63,16 @@ export function database(env: Env): Database {
   return db;
 }
 
+/** What `directory()` reads of an env: the binding, the PII keys, the trace switch. */
+export type DirectoryEnv = { DIRECTORY: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string };
+
 const directoryCache = new WeakMap<D1Database, Database>();
 
 /**
  * The directory database (docs/SHARDING.md section 3): where a store lives (src/db/homes.ts) and, from build step 3,
  * the merchant-wide tables (staff, keys, customers). Not a shard, so it takes any env with the binding.
  */
-export function directory(env: { DIRECTORY: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string }): Database {
+export function directory(env: DirectoryEnv): Database {
   useKeyring(env);
   let db = directoryCache.get(env.DIRECTORY);
   if (!db) {

@@ -15,11 +15,9 @@
  */
 import { eq, type SQL } from "drizzle-orm";
 import { type IdPrefix, newTag, tagOf } from "../lib/ids";
-import { constraintFailed, type Database, directory } from "./client";
+import { constraintFailed, type Database, directory, type DirectoryEnv } from "./client";
 import { legacyHomes, pools, shards, storeHomes, warehouseHomes } from "./schema";
 import { type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
-
-type DirectoryEnv = { DIRECTORY: D1Database; PII_KEYS?: string; PII_INDEX_KEY?: string; D1_TRACE?: string };
 
 /** The pool every store is placed in until placement by pool is built (step 8): shard 0's. */
 export const POOL_ZERO = "pool_s0";

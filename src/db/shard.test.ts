@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { forEachShard, onShard, SHARD_ZERO, type Shard, shardBinding, SHARDS_IN_USE } from "./shard";
+import { forEachShard, onShard, SHARD_ZERO, type Shard, shardBinding } from "./shard";
 
 const fakeDb = (name: string) => ({ name }) as unknown as D1Database;
 
@@ -39,12 +39,16 @@ describe("shardBinding", () => {
 });
 
 describe("forEachShard", () => {
-  it("runs the job on every shard in use, each with the env on it", async () => {
+  it("runs the job on each shard given, in order, each with the env on it", async () => {
     const seen: string[] = [];
-    await forEachShard({ DB: fakeDb("zero") }, async (env) => {
-      seen.push(env.shard.id);
-    });
-    expect(seen).toEqual(SHARDS_IN_USE.map((s) => s.id));
+    await forEachShard(
+      { DB: fakeDb("zero"), DB_1: fakeDb("one") },
+      async (env) => {
+        seen.push(`${env.shard.id}:${(shardBinding(env) as unknown as { name: string }).name}`);
+      },
+      [SHARD_ZERO, { id: "s1", binding: "DB_1" }],
+    );
+    expect(seen).toEqual(["s0:zero", "s1:one"]);
   });
 
   it("runs every shard when one fails, then throws the first failure", async () => {

@@ -24,9 +24,6 @@ export type Shard = {
 /** Shard 0: `DB`, the database from before sharding, where every id made before store tags lives. */
 export const SHARD_ZERO: Shard = Object.freeze({ id: "s0", binding: "DB" });
 
-/** Shard 0 alone: what `forEachShard` runs on when not given the shards in use (src/db/homes.ts `shardsInUse`). */
-export const SHARDS_IN_USE: readonly Shard[] = Object.freeze([SHARD_ZERO]);
-
 /** An env that has chosen its shard. */
 export type OnShard<E = object> = E & { readonly shard: Shard };
 
@@ -53,10 +50,11 @@ export function shardBinding(env: ShardScope): D1Database {
 }
 
 /**
- * Runs `job` once per shard in use, one after another (crons, sweeps): each gets the env on its shard. A failure on
- * one shard does not stop the others; the first is thrown after all ran, so the cron still reports it.
+ * Runs `job` once per shard of `shards` (the crons give `shardsInUse`, src/db/homes.ts), one after another: each gets
+ * the env on its shard. A failure on one shard does not stop the others; the first is thrown after all ran, so the
+ * cron still reports it.
  */
-export async function forEachShard<E extends object>(env: E, job: (env: OnShard<E>) => Promise<unknown>, shards: readonly Shard[] = SHARDS_IN_USE): Promise<void> {
+export async function forEachShard<E extends object>(env: E, job: (env: OnShard<E>) => Promise<unknown>, shards: readonly Shard[]): Promise<void> {
   let failed: { error: unknown } | null = null;
   for (const shard of shards) {
     try {
