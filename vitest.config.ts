@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
 import { d1Bindings } from "./scripts/d1-bindings.mjs";
+import { ON_DIRECTORY } from "./src/db/placement";
 import { readFixtures } from "./test/read-fixtures.mjs";
 import { prebundled } from "./test/prebundle.mjs";
 import { testWorkers } from "./test/test-workers.mjs";
@@ -45,6 +46,8 @@ const workerdProject = (name: string, isolate: boolean, include: string[], exclu
           bindings: {
             TEST_MIGRATIONS: migrations,
             TEST_D1_BINDINGS: d1BindingNames,
+            // What test/setup.ts checks no shard holds a row of: given as data, since the setup imports nothing of src/.
+            TEST_ON_DIRECTORY: [...ON_DIRECTORY],
             TEST_SETUP_TIMING: process.env.TEST_SETUP_TIMING ? "1" : "",
             TEST_FIXTURES: fixtures,
             BOOTSTRAP_ADMIN_KEY: "test_bootstrap_admin_key",

@@ -141,27 +141,31 @@ async function loadData(end) {
       50,
     ) +
     inserts(
-      "api_keys",
-      keys.map(([id, role]) => ({
-        id,
-        name: id,
-        role,
-        store_ids: '["*"]',
-        key_hash: `bench-${id}`,
-        key_prefix: "oms_bench",
-        created_by: "bench",
-        created_at: now,
-      })),
-      50,
-    ) +
-    inserts(
       "warehouses",
       warehouses.map((w) => ({ id: w.id, name: w.id, country: "US", currency: w.currency, created_at: now })),
       50,
     );
+  // The keys acting in the events (their roles go into the staff rollups) live on the directory, as every key does.
+  const people = inserts(
+    "api_keys",
+    keys.map(([id, role]) => ({
+      id,
+      name: id,
+      role,
+      store_ids: '["*"]',
+      key_hash: `bench-${id}`,
+      key_prefix: "oms_bench",
+      created_by: "bench",
+      created_at: now,
+    })),
+    50,
+  );
   const headFile = join(dir, "head.sql");
   writeFileSync(headFile, head);
   await wrangler(["d1", "execute", "DB", "--local", "--file", headFile]);
+  const peopleFile = join(dir, "people.sql");
+  writeFileSync(peopleFile, people);
+  await wrangler(["d1", "execute", "DIRECTORY", "--local", "--file", peopleFile]);
 
   const gen = generateOrders({
     seed: 2026,

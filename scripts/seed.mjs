@@ -279,65 +279,72 @@ function purchasingSql(now) {
   return out;
 }
 
-/** The seed as SQL; `now` (epoch ms) stamps rows created by this run. */
+/** Statements as one SQL file's text. */
+const lines = (statements) => `${statements.join("\n")}\n`;
+
+/** The seed's store, catalogue, warehouse and purchasing as SQL, for shard 0 (`DB`); `now` (epoch ms) stamps rows created by this run. */
 export function seedSql(now = Date.now()) {
   const s = DEMO_STORE;
   const w = DEMO_WAREHOUSE;
-  return (
-    [
-      insert("stores", { id: s.id, name: s.name, currency: s.currency, timezone: s.timezone, created_at: now, updated_at: now }),
-      ...DEMO_PRODUCTS.map((p) =>
-        insert("products", {
-          id: p.id,
-          store_id: s.id,
-          sku: p.sku,
-          name: p.name,
-          type: p.type,
-          price: p.price,
-          currency: s.currency,
-          weight_grams: p.weightGrams,
-          active: 1,
-          created_at: now,
-          updated_at: now,
-        }),
-      ),
-      insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, created_at: now }),
-      // OR IGNORE on (warehouse, code): a database seeded before the bins existed gets them on the next start.
-      ...DEMO_BINS.map((b) => insert("bins", { id: b.id, warehouse_id: w.id, code: b.code, kind: b.kind, pick_sequence: b.pickSequence, active: 1, created_at: now })),
-      ...DEMO_KEYS.map((k) =>
-        insert("api_keys", {
-          id: k.id,
-          name: k.name,
-          role: k.role,
-          store_ids: JSON.stringify(k.storeIds),
-          key_hash: sha256Hex(k.key),
-          key_prefix: k.key.slice(0, 10),
-          created_by: "seed",
-          created_at: now,
-          revoked_at: null,
-        }),
-      ),
-      ...DEMO_STAFF.map((u) =>
-        insert("users", {
-          id: u.id,
-          email: u.email,
-          display_name: u.name,
-          status: "active",
-          positions: JSON.stringify([u.position]),
-          store_ids: JSON.stringify(["*"]),
-          warehouse_ids: JSON.stringify(["*"]),
-          password_hash: demoPasswordHash(),
-          password_changed_at: now,
-          locale: "en",
-          created_by: "seed",
-          created_at: now,
-          updated_at: now,
-          version: 1,
-        }),
-      ),
-      ...purchasingSql(now),
-    ].join("\n") + "\n"
-  );
+  return lines([
+    insert("stores", { id: s.id, name: s.name, currency: s.currency, timezone: s.timezone, created_at: now, updated_at: now }),
+    ...DEMO_PRODUCTS.map((p) =>
+      insert("products", {
+        id: p.id,
+        store_id: s.id,
+        sku: p.sku,
+        name: p.name,
+        type: p.type,
+        price: p.price,
+        currency: s.currency,
+        weight_grams: p.weightGrams,
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      }),
+    ),
+    insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, created_at: now }),
+    // OR IGNORE on (warehouse, code): a database seeded before the bins existed gets them on the next start.
+    ...DEMO_BINS.map((b) => insert("bins", { id: b.id, warehouse_id: w.id, code: b.code, kind: b.kind, pick_sequence: b.pickSequence, active: 1, created_at: now })),
+    ...purchasingSql(now),
+  ]);
+}
+
+/** The seed's people and keys as SQL: they live on the directory database (docs/SHARDING.md section 1), not a shard. */
+export function directorySeedSql(now = Date.now()) {
+  return lines([
+    ...DEMO_KEYS.map((k) =>
+      insert("api_keys", {
+        id: k.id,
+        name: k.name,
+        role: k.role,
+        store_ids: JSON.stringify(k.storeIds),
+        key_hash: sha256Hex(k.key),
+        key_prefix: k.key.slice(0, 10),
+        created_by: "seed",
+        created_at: now,
+        revoked_at: null,
+      }),
+    ),
+    ...DEMO_STAFF.map((u) =>
+      insert("users", {
+        id: u.id,
+        email: u.email,
+        display_name: u.name,
+        status: "active",
+        positions: JSON.stringify([u.position]),
+        store_ids: JSON.stringify(["*"]),
+        warehouse_ids: JSON.stringify(["*"]),
+        password_hash: demoPasswordHash(),
+        password_changed_at: now,
+        locale: "en",
+        created_by: "seed",
+        created_at: now,
+        updated_at: now,
+        version: 1,
+      }),
+    ),
+  ]);
 }
 
 /** Applies the seed to the local D1 (in `persistDir`, or wrangler's default state). */
@@ -345,10 +352,17 @@ export async function seed({ persistDir = null, onSpawn } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oms-seed-"));
   const file = join(dir, "seed.sql");
   try {
-    writeFileSync(file, seedSql());
-    const r = await runWrangler(["d1", "execute", "DB", "--local", ...persistArgs(persistDir), "--file", file], { onSpawn });
-    if (r.code !== 0) {
-      throw new Error(`seeding failed (wrangler exited ${r.code ?? r.signal}):\n${r.stdout}${r.stderr}`);
+    const now = Date.now();
+    let r;
+    for (const [binding, text] of [
+      ["DB", seedSql(now)],
+      ["DIRECTORY", directorySeedSql(now)],
+    ]) {
+      writeFileSync(file, text);
+      r = await runWrangler(["d1", "execute", binding, "--local", ...persistArgs(persistDir), "--file", file], { onSpawn });
+      if (r.code !== 0) {
+        throw new Error(`seeding ${binding} failed (wrangler exited ${r.code ?? r.signal}):\n${r.stdout}${r.stderr}`);
+      }
     }
     return r;
   } finally {

@@ -26,7 +26,7 @@ const where = to ? `WHERE recipient = '${to.replace(/'/g, "''")}'` : "";
 const r = await runWrangler([
   "d1",
   "execute",
-  "DB",
+  "DIRECTORY",
   "--local",
   ...persistArgs(persistDir),
   "--json",

@@ -9,7 +9,7 @@ import { ROLLUP_CRON, runRollups } from "./analytics/run-rollups";
 import { CUSTOMER_CRON, syncCustomers } from "./customers/sync-customers";
 import { app } from "./app";
 import type { Env, OutboxMessage, ShardEnv } from "./env";
-import { housekeeping } from "./housekeeping";
+import { housekeepDirectory, housekeeping } from "./housekeeping";
 import { archiveOrders } from "./orders/archive-orders";
 import { orderObject } from "./orders/order-object";
 import type { Stages } from "./orders/stage";
@@ -76,15 +76,20 @@ export const QUEUE_HANDLERS: HandlerTable = {
 export const CRONS: Record<string, (env: ShardEnv, scheduledTime: number) => Promise<unknown>> = {
   "* * * * *": (env, t) =>
     Promise.all([sweepOutbox(env, t), retryBackorders(env, t), planHandedOverPushes(env, { now: t }).then(() => sendDuePushes(env, { now: t })), startDispatcher(env)]),
-  "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t)]),
+  "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t), onceARun(env, () => housekeepDirectory(env, t))]),
   "30 3 * * *": (env, t) => archiveOrders(env, { now: t }),
   [ROLLUP_CRON]: (env, t) => Promise.all([runRollups(env, { now: t }), reconcileChannels(env, { now: t })]),
   // Customers (their links, figures and RFM segments) every 5 minutes too, but between the rollup runs: both work the one
   // database, and while the customers' backfill walks older orders it takes its whole budget (15 s) each run.
   // Shard 0's only: the sync writes customers, which stay on shard 0 until the directory holds them (docs/SHARDING.md,
   // step 3); on another shard it would write them there.
-  [CUSTOMER_CRON]: (env, t) => (env.shard.id === SHARD_ZERO.id ? syncCustomers(env, { now: t }) : Promise.resolve()),
+  [CUSTOMER_CRON]: (env, t) => onceARun(env, () => syncCustomers(env, { now: t })),
 };
+
+/** A cron's work on the directory, not on a shard: done once a run, on shard 0's turn of `forEachShard`. */
+function onceARun(env: ShardEnv, job: () => Promise<unknown>): Promise<unknown> {
+  return env.shard.id === SHARD_ZERO.id ? job() : Promise.resolve();
+}
 
 export default {
   // Every request runs on shard 0 until routes find their store's shard (docs/SHARDING.md section 9, step 5).

@@ -7,7 +7,7 @@
 import { exports } from "cloudflare:workers";
 import { env } from "./shard-env";
 import { describe, expect, it, vi } from "vitest";
-import { database } from "../src/db/client";
+import { directory } from "../src/db/client";
 import { activityLog } from "../src/db/schema";
 import { ACTIVITY_COALESCE_MS } from "../src/activity/record";
 import { eq } from "drizzle-orm";
@@ -15,7 +15,7 @@ import { api, createKey, createOrder, createStore, expectInvalidQuery, orderBody
 import { parseCsv } from "./csv-parse";
 import { asPerson, createUser, sessionFor } from "./staff-helpers";
 
-const rowsFor = (actorId: string) => database(env).select().from(activityLog).where(eq(activityLog.actorId, actorId)).all();
+const rowsFor = (actorId: string) => directory(env).select().from(activityLog).where(eq(activityLog.actorId, actorId)).all();
 
 /** The log is written after the response: wait until `count` rows for the actor are there. */
 async function logged(actorId: string, count: number) {
@@ -150,11 +150,11 @@ describe("the activity middleware", () => {
     const person = await createUser({ positions: ["admin"] });
     const s = await sessionFor(person.id);
     expect((await asPerson(s, "/v1/stores")).status).toBe(200);
-    const before = (await database(env).select().from(activityLog).all()).length;
+    const before = (await directory(env).select().from(activityLog).all()).length;
     expect((await api("/v1/stores", { body: { name: "x", currency: "USD" }, key: "oms_not_a_real_key_at_all" })).status).toBe(401);
     await settle();
     expect(await rowsFor(person.id)).toEqual([]);
-    expect((await database(env).select().from(activityLog).all()).length).toBe(before);
+    expect((await directory(env).select().from(activityLog).all()).length).toBe(before);
   });
 });
 

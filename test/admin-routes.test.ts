@@ -115,7 +115,7 @@ describe("API keys", () => {
     expect(created.body.key).toMatch(/^oms_[0-9A-Za-z]{40}$/);
     expect(created.body).toMatchObject({ name: "Storefront", role: "channel", store_ids: [s.id], created_by: "bootstrap", revoked_at: null });
     expect(created.body.key_prefix).toBe(created.body.key.slice(0, 10));
-    const stored = await env.DB.prepare("SELECT * FROM api_keys WHERE id = ?").bind(created.body.id).first<Record<string, unknown>>();
+    const stored = await env.DIRECTORY.prepare("SELECT * FROM api_keys WHERE id = ?").bind(created.body.id).first<Record<string, unknown>>();
     expect(JSON.stringify(stored)).not.toContain(created.body.key);
     const list = await api("/v1/api-keys?limit=200");
     expect(JSON.stringify(list.body)).not.toContain(created.body.key);

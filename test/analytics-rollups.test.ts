@@ -287,6 +287,7 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
         start,
         end,
         slas: new Map([["st_roll_nyc", DEFAULT_SLA]]),
+        roles: "{}",
         guard: leaseGuard("not-the-holder"),
       },
       [{ store_id: "st_roll_nyc", day: "2025-11-02" }],

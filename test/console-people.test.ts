@@ -7,7 +7,7 @@
 import { env } from "./shard-env";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it, vi } from "vitest";
-import { database } from "../src/db/client";
+import { directory } from "../src/db/client";
 import { passkeys } from "../src/db/schema";
 import { api, unique } from "./helpers";
 import { flashOf, openPage, postForm, signedIn, textOf } from "./console-helpers";
@@ -230,7 +230,7 @@ describe("my account", () => {
   it("lists the person's passkeys and removes one", async () => {
     const { user, session } = await signedIn(["support"]);
     const id = `cred-${unique("pk")}`;
-    await database(env)
+    await directory(env)
       .insert(passkeys)
       .values({ id, userId: user.id, publicKey: "AAAA", name: "Work laptop", createdAt: Date.now(), transports: ["internal"] });
     const page = await openPage("/console/account", session);
@@ -416,7 +416,9 @@ describe("the last admin", () => {
     const { user, session } = await signedIn(["admin"]);
     const self = await postForm(`/console/settings/people/${user.id}/status`, session, { status: "deactivated" });
     expect(self.status).toBe(409);
-    await env.DB.prepare("UPDATE users SET status = 'deactivated' WHERE id != ? AND status = 'active' AND EXISTS (SELECT 1 FROM json_each(users.positions) WHERE value = 'admin')")
+    await env.DIRECTORY.prepare(
+      "UPDATE users SET status = 'deactivated' WHERE id != ? AND status = 'active' AND EXISTS (SELECT 1 FROM json_each(users.positions) WHERE value = 'admin')",
+    )
       .bind(user.id)
       .run();
     const moved = await postForm(`/console/settings/people/${user.id}`, session, { positions: "owner" });

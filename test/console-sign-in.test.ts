@@ -86,7 +86,7 @@ describe("console sign-in", () => {
     expect(textOf(wrong.html)).toContain("That code is not right.");
 
     // The code that confirmed enrolment is spent (a time step is never accepted twice): as if that was a step ago.
-    await env.DB.prepare("UPDATE users SET totp_last_step = totp_last_step - 1 WHERE id = ?").bind(user.id).run();
+    await env.DIRECTORY.prepare("UPDATE users SET totp_last_step = totp_last_step - 1 WHERE id = ?").bind(user.id).run();
     const ok = await postForm("/console/sign-in/two-factor", pending, { code: totp.generate() });
     expect(ok.status, textOf(ok.html)).toBe(303);
     expect(ok.location).toBe("/console");

@@ -86,3 +86,22 @@ export async function resetDatabase(db: D1Database): Promise<void> {
     ]);
   }
 }
+
+/**
+ * `binding.table` for every table the Worker keeps on the directory (`ON_DIRECTORY`) that holds rows on a shard beyond what the migrations wrote there
+ * (the built-in positions): code that wrote one through a shard's binding instead of `directory()`.
+ */
+export async function directoryRowsOnShards(): Promise<string[]> {
+  const out: string[] = [];
+  for (const [binding, db] of d1Databases()) {
+    if (binding === "DIRECTORY" || !(await isMigrated(db))) continue;
+    const seeded = new Set((await db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '${SEED}%'`).all<{ name: string }>()).results.map((t) => t.name));
+    const counts = await db.batch<{ n: number }>(
+      env.TEST_ON_DIRECTORY.map((t) => db.prepare(`SELECT (SELECT count(*) FROM "${t}") - ${seeded.has(`${SEED}${t}`) ? `(SELECT count(*) FROM "${SEED}${t}")` : "0"} AS n`)),
+    );
+    env.TEST_ON_DIRECTORY.forEach((t, i) => {
+      if ((counts[i]?.results[0]?.n ?? 0) !== 0) out.push(`${binding}.${t}`);
+    });
+  }
+  return out;
+}

@@ -8,6 +8,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       /** The D1 binding names wrangler.toml declares (scripts/d1-bindings.mjs), in its order: DB first. */
       TEST_D1_BINDINGS: string[];
+      /** The tables the Worker keeps on the directory (`ON_DIRECTORY`, src/db/placement.ts). */
+      TEST_ON_DIRECTORY: string[];
       /** "1" (TEST_SETUP_TIMING=1 in the shell), else "": test/setup.ts logs what migrating and resetting cost in each file. */
       TEST_SETUP_TIMING: string;
       /** ../shared/fixtures/*.json, file name -> base64 of the exact bytes. */

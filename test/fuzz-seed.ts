@@ -94,7 +94,7 @@ export async function seedFuzzData(): Promise<Pools> {
   // The shared warehouse and the first store lead their pools (the generator favours the first id).
   ids.warehouses = [shared.id, ...(ids.warehouses ?? []).filter((id) => id !== shared.id)];
   ids.stores = [a.id, b.id, ...(ids.stores ?? []).filter((id) => id !== a.id && id !== b.id)];
-  ids.doomed_keys = (await env.DB.prepare("SELECT id FROM api_keys WHERE name = 'analyst key' ORDER BY rowid DESC LIMIT 4").all<{ id: string }>()).results.map((r) => r.id);
+  ids.doomed_keys = (await env.DIRECTORY.prepare("SELECT id FROM api_keys WHERE name = 'analyst key' ORDER BY rowid DESC LIMIT 4").all<{ id: string }>()).results.map((r) => r.id);
   const bins = (await env.DB.prepare("SELECT DISTINCT code FROM bins ORDER BY code LIMIT 20").all<{ code: string }>()).results.map((r) => r.code);
   const skus = (await env.DB.prepare("SELECT DISTINCT sku FROM products ORDER BY sku LIMIT 20").all<{ sku: string }>()).results.map((r) => r.sku);
   return { ids, skus, bins, callers: { admin: { label: "admin (bootstrap)", authorization: `Bearer ${ADMIN}` }, others: callers } };

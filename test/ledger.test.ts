@@ -238,7 +238,7 @@ describe("correcting the ledger", () => {
     // The staff write is in the activity log like the others (written just after the response).
     await vi.waitFor(
       async () => {
-        const logged = await env.DB.prepare("SELECT action, target, status FROM activity_log WHERE target = ? AND action LIKE '%ledger/corrections'").bind(order.id).all();
+        const logged = await env.DIRECTORY.prepare("SELECT action, target, status FROM activity_log WHERE target = ? AND action LIKE '%ledger/corrections'").bind(order.id).all();
         expect(logged.results).toEqual([{ action: "POST /v1/orders/{id}/ledger/corrections", target: order.id, status: 201 }]);
       },
       { timeout: 5000, interval: 50 },

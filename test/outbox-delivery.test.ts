@@ -228,7 +228,7 @@ describe("consumers dedupe on the outbox id", () => {
     const ctx = createExecutionContext();
     await consumeBatch(batch, env, handlers);
     expect((await getQueueResult(batch, ctx)).ackAll).toBe(true);
-    const dead = await env.DB.prepare("SELECT queue, body FROM dead_letters WHERE message_id = ?").bind(m.id).first<{ queue: string; body: string }>();
+    const dead = await env.DIRECTORY.prepare("SELECT queue, body FROM dead_letters WHERE message_id = ?").bind(m.id).first<{ queue: string; body: string }>();
     expect(dead).toMatchObject({ queue: "oms-dead-letters" });
     expect(JSON.parse(dead!.body)).toMatchObject({ id: m.id, type: "order.flaky" });
   });

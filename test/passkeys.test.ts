@@ -8,13 +8,13 @@ import { exports } from "cloudflare:workers";
 import { env } from "./shard-env";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { database } from "../src/db/client";
+import { directory } from "../src/db/client";
 import { activityLog, authChallenges, passkeys, sessions, users } from "../src/db/schema";
 import { createStore } from "./helpers";
 import { asPerson, cookieFrom, createUser, ORIGIN, positionRequiringTwoFactor, sessionFor } from "./staff-helpers";
 import { SoftAuthenticator } from "./webauthn-authenticator";
 
-const db = () => database(env);
+const db = () => directory(env);
 
 async function publicPost(path: string, body: unknown, o: { cookie?: string; origin?: string } = {}) {
   const headers: Record<string, string> = { "content-type": "application/json", origin: o.origin ?? ORIGIN };

@@ -7,7 +7,7 @@ import { api, createKey, createStore, unique } from "./helpers";
 import { asPerson, createUser, sessionFor } from "./staff-helpers";
 
 const compose = (o: Record<string, unknown> = {}, key?: string) => api("/v1/positions", { body: { name: unique("pos"), permissions: ["orders:read"], ...o }, key });
-const count = async () => (await env.DB.prepare("SELECT count(*) AS n FROM positions").first<{ n: number }>())!.n;
+const count = async () => (await env.DIRECTORY.prepare("SELECT count(*) AS n FROM positions").first<{ n: number }>())!.n;
 
 describe("listing positions", () => {
   it("shows every built-in position with its permissions, and custom ones with their holders", async () => {
@@ -139,12 +139,12 @@ describe("changing and archiving", () => {
   it("a key never holds a position that grants more than its maker", async () => {
     const keyMaker = await compose({ permissions: ["api_keys:manage", "orders:read"] });
     const maker = await createKey(keyMaker.body.id, ["*"]);
-    const before = await env.DB.prepare("SELECT count(*) AS n FROM api_keys").first<{ n: number }>();
+    const before = await env.DIRECTORY.prepare("SELECT count(*) AS n FROM api_keys").first<{ n: number }>();
     for (const role of ["admin", "analyst"]) {
       const r = await api("/v1/api-keys", { body: { name: "up", role, store_ids: ["*"] }, key: maker });
       expect(r.status, role).toBe(403);
     }
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM api_keys").first<{ n: number }>()).toEqual(before);
+    expect(await env.DIRECTORY.prepare("SELECT count(*) AS n FROM api_keys").first<{ n: number }>()).toEqual(before);
     expect((await api("/v1/api-keys", { body: { name: "same", role: keyMaker.body.id, store_ids: ["*"] }, key: maker })).status).toBe(201);
     for (const role of ["wizard", "pos_", "pos_0000000000000000000000NONE"]) {
       expect((await api("/v1/api-keys", { body: { name: "x", role, store_ids: ["*"] } })).status, role).toBe(422);

@@ -118,18 +118,14 @@ export async function writeStores(stores: readonly TestStore[]) {
   );
 }
 
-/** API keys that act as staff in generated events (never used to authenticate). */
+/** API keys that act as staff in generated events (never used to authenticate), on the directory with every key. */
 export async function writeActorKeys(keys: readonly { id: string; role: string }[]) {
   const now = Date.now();
-  await env.DB.batch(
+  await env.DIRECTORY.batch(
     keys.map((k) =>
-      env.DB.prepare("INSERT INTO api_keys (id, name, role, store_ids, key_hash, key_prefix, created_by, created_at) VALUES (?, ?, ?, '[\"*\"]', ?, 'oms_test', 'test', ?)").bind(
-        k.id,
-        `${k.role} ${k.id}`,
-        k.role,
-        `hash-${k.id}-${Math.random()}`,
-        now,
-      ),
+      env.DIRECTORY.prepare(
+        "INSERT INTO api_keys (id, name, role, store_ids, key_hash, key_prefix, created_by, created_at) VALUES (?, ?, ?, '[\"*\"]', ?, 'oms_test', 'test', ?)",
+      ).bind(k.id, `${k.role} ${k.id}`, k.role, `hash-${k.id}-${Math.random()}`, now),
     ),
   );
 }

@@ -40,12 +40,13 @@ export function localParts(tz: string, t: number) {
 export async function rawData(storeIds: readonly string[]) {
   const ids = JSON.stringify(storeIds);
   const ofStores = (sql: string) => env.DB.prepare(sql).bind(ids);
-  const [orders, events, lines, stores, keys, items, moves, warehouses, shipments, floor, audits, tracking, exceptions] = await env.DB.batch<any>([
+  // Keys (the actors' roles) live on the directory, the facts on the shard.
+  const keys = await env.DIRECTORY.prepare("SELECT id, role FROM api_keys").all();
+  const [orders, events, lines, stores, items, moves, warehouses, shipments, floor, audits, tracking, exceptions] = await env.DB.batch<any>([
     ofStores("SELECT * FROM orders WHERE store_id IN (SELECT value FROM json_each(?))"),
     ofStores("SELECT e.* FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.store_id IN (SELECT value FROM json_each(?)) ORDER BY e.order_id, e.seq"),
     ofStores("SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.store_id IN (SELECT value FROM json_each(?))"),
     ofStores("SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(?))"),
-    env.DB.prepare("SELECT id, role FROM api_keys"),
     ofStores("SELECT i.* FROM shipment_items i JOIN orders o ON o.id = i.order_id WHERE o.store_id IN (SELECT value FROM json_each(?))"),
     env.DB.prepare("SELECT * FROM stock_movements WHERE kind = 'ship'"),
     env.DB.prepare("SELECT id, currency FROM warehouses"),
@@ -60,7 +61,7 @@ export async function rawData(storeIds: readonly string[]) {
     events: events!.results as Event[],
     lines: lines!.results as Line[],
     tz: new Map<string, string>(stores!.results.map((s: any) => [s.id, s.timezone])),
-    roles: new Map<string, string>(keys!.results.map((k: any) => [k.id, k.role])),
+    roles: new Map<string, string>(keys.results.map((k: any) => [k.id, k.role])),
     items: items!.results as Item[],
     shipMoves: moves!.results as Record<string, any>[],
     warehouseCurrency: new Map<string, string>(warehouses!.results.map((w: any) => [w.id, w.currency])),

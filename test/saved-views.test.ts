@@ -5,7 +5,7 @@ import { api, createKey, createStore } from "./helpers";
 import { asPerson, createUser, sessionFor } from "./staff-helpers";
 
 const person = async (positions = ["support"]) => sessionFor((await createUser({ positions })).id);
-const rowsOf = async (userId: string) => (await env.DB.prepare("SELECT COUNT(*) AS n FROM saved_views WHERE user_id = ?").bind(userId).first<{ n: number }>())?.n ?? 0;
+const rowsOf = async (userId: string) => (await env.DIRECTORY.prepare("SELECT COUNT(*) AS n FROM saved_views WHERE user_id = ?").bind(userId).first<{ n: number }>())?.n ?? 0;
 
 describe("saved views", () => {
   it("saves, lists by page and deletes a person's views", async () => {

@@ -1,6 +1,7 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { d1Databases, isMigrated, resetDatabase } from "./databases";
+import { afterAll } from "vitest";
+import { d1Databases, directoryRowsOnShards, isMigrated, resetDatabase } from "./databases";
 
 // Import nothing of src/ here: a module first evaluated in this setup's context kept something of it, and requests
 // of later files then failed with "Cannot perform I/O on behalf of a different request" (tried with src/db/homes.ts,
@@ -17,3 +18,9 @@ const t1 = Date.now();
 // Every database that has been migrated in this runtime starts the file as the migrations left it.
 for (const [binding, db] of d1Databases()) if (binding === "DB" || binding === "DIRECTORY" || (await isMigrated(db))) await resetDatabase(db);
 if (env.TEST_SETUP_TIMING) console.log(`[setup] migrations ${t1 - t0} ms, reset ${Date.now() - t1} ms`);
+
+// Whatever the file did, people, keys, sessions and the activity log were written to the directory, never to a shard.
+afterAll(async () => {
+  const strays = await directoryRowsOnShards();
+  if (strays.length) throw new Error(`directory tables written on a shard: ${strays.join(", ")} (use directory(env), src/db/client.ts)`);
+});

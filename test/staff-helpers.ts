@@ -6,7 +6,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { env } from "./shard-env";
-import { database } from "../src/db/client";
+import { directory } from "../src/db/client";
 import { sessions, users } from "../src/db/schema";
 import { newId, randomToken, sha256Hex } from "../src/lib/ids";
 import { ABSOLUTE_MS, SESSION_COOKIE } from "../src/staff/sessions";
@@ -33,7 +33,7 @@ export async function createUser(
   const password = o.password ?? "correct horse battery staple";
   const displayName = o.displayName ?? `Test ${email.split("@")[0]}`;
   const id = newId("usr", now);
-  await database(env)
+  await directory(env)
     .insert(users)
     .values({
       id,
@@ -67,7 +67,7 @@ export async function sessionFor(userId: string, stage: "full" | "enrol" | "seco
   const token = randomToken(43);
   const id = await sha256Hex(token);
   const csrf = randomToken(32);
-  await database(env)
+  await directory(env)
     .insert(sessions)
     .values({
       id,

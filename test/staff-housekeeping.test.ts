@@ -4,12 +4,12 @@
  */
 import { env } from "./shard-env";
 import { describe, expect, it } from "vitest";
-import { housekeeping } from "../src/housekeeping";
+import { housekeepDirectory } from "../src/housekeeping";
 import { createUser, sessionFor } from "./staff-helpers";
 
 const DAY = 24 * 60 * 60 * 1000;
 const count = async (sql: string, ...binds: unknown[]) =>
-  (await env.DB.prepare(sql)
+  (await env.DIRECTORY.prepare(sql)
     .bind(...binds)
     .first<{ n: number }>())!.n;
 
@@ -19,17 +19,17 @@ describe("housekeeping of staff records", () => {
     const live = await sessionFor(person.id);
     const old = await sessionFor(person.id);
     const now = Date.now();
-    await env.DB.prepare("UPDATE sessions SET expires_at = ? WHERE id = ?")
+    await env.DIRECTORY.prepare("UPDATE sessions SET expires_at = ? WHERE id = ?")
       .bind(now - 31 * DAY, old.id)
       .run();
-    await env.DB.prepare("INSERT INTO user_tokens (id, user_id, purpose, created_at, expires_at) VALUES (?, ?, 'password_reset', ?, ?), (?, ?, 'password_reset', ?, ?)")
+    await env.DIRECTORY.prepare("INSERT INTO user_tokens (id, user_id, purpose, created_at, expires_at) VALUES (?, ?, 'password_reset', ?, ?), (?, ?, 'password_reset', ?, ?)")
       .bind(`old-${person.id}`, person.id, now - 40 * DAY, now - 40 * DAY + 3_600_000, `new-${person.id}`, person.id, now, now + 3_600_000)
       .run();
-    await env.DB.prepare("INSERT INTO auth_challenges (challenge, purpose, user_id, expires_at) VALUES (?, 'sign_in', NULL, ?), (?, 'sign_in', NULL, ?)")
+    await env.DIRECTORY.prepare("INSERT INTO auth_challenges (challenge, purpose, user_id, expires_at) VALUES (?, 'sign_in', NULL, ?), (?, 'sign_in', NULL, ?)")
       .bind(`gone-${person.id}`, now - 1, `kept-${person.id}`, now + 60_000)
       .run();
 
-    await housekeeping(env, now);
+    await housekeepDirectory(env, now);
 
     expect(await count("SELECT count(*) AS n FROM sessions WHERE id = ?", old.id)).toBe(0);
     expect(await count("SELECT count(*) AS n FROM sessions WHERE id = ?", live.id)).toBe(1);

@@ -15,8 +15,8 @@ async function invited(o: Record<string, unknown> = {}) {
 }
 
 const accept = (body: unknown, headers: Record<string, string> = {}) => api("/v1/auth/invitations/accept", { key: null, body, headers: { origin: ORIGIN, ...headers } });
-const userRow = (id: string) => env.DB.prepare("SELECT status, display_name, password_hash, version FROM users WHERE id = ?").bind(id).first<any>();
-const activity = (id: string) => env.DB.prepare("SELECT action FROM activity_log WHERE target = ? ORDER BY at, id").bind(id).all<{ action: string }>();
+const userRow = (id: string) => env.DIRECTORY.prepare("SELECT status, display_name, password_hash, version FROM users WHERE id = ?").bind(id).first<any>();
+const activity = (id: string) => env.DIRECTORY.prepare("SELECT action FROM activity_log WHERE target = ? ORDER BY at, id").bind(id).all<{ action: string }>();
 
 describe("accepting an invitation", () => {
   it("activates the person, sets their password and signs them in", async () => {
@@ -55,7 +55,7 @@ describe("accepting an invitation", () => {
 
   it("an expired link opens nothing", async () => {
     const { user, token } = await invited();
-    await env.DB.prepare("UPDATE user_tokens SET expires_at = ? WHERE user_id = ?")
+    await env.DIRECTORY.prepare("UPDATE user_tokens SET expires_at = ? WHERE user_id = ?")
       .bind(Date.now() - 1, user.id)
       .run();
     const r = await accept({ token, password: PASSWORD });
@@ -75,7 +75,7 @@ describe("accepting an invitation", () => {
     const { user, token } = await invited();
     const results = await Promise.all([1, 2, 3, 4].map((i) => accept({ token, password: `${PASSWORD} ${i}` })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400, 400]);
-    const sessions = await env.DB.prepare("SELECT count(*) AS n FROM sessions WHERE user_id = ?").bind(user.id).first<{ n: number }>();
+    const sessions = await env.DIRECTORY.prepare("SELECT count(*) AS n FROM sessions WHERE user_id = ?").bind(user.id).first<{ n: number }>();
     expect(sessions!.n).toBe(1);
   });
 

@@ -1,11 +1,11 @@
 /** The staff emails the local provider kept (src/staff/staff-mail.ts): where tests read invitation and reset links. */
 import { env } from "./shard-env";
 import { and, desc, eq } from "drizzle-orm";
-import { database } from "../src/db/client";
+import { directory } from "../src/db/client";
 import { staffEmails } from "../src/db/schema";
 
 export async function emailsTo(userId: string, purpose: "invitation" | "password_reset") {
-  return database(env)
+  return directory(env)
     .select()
     .from(staffEmails)
     .where(and(eq(staffEmails.userId, userId), eq(staffEmails.purpose, purpose)))

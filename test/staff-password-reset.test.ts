@@ -13,7 +13,7 @@ const ask = (email: unknown) => api("/v1/auth/password-resets", { key: null, bod
 /** Waits until this many reset requests are in the activity log (they are written after the answer). */
 async function waitForLog(n: number) {
   for (let i = 0; i < 100; i++) {
-    const row = await env.DB.prepare("SELECT count(*) AS n FROM activity_log WHERE action = 'password_reset_requested'").first<{ n: number }>();
+    const row = await env.DIRECTORY.prepare("SELECT count(*) AS n FROM activity_log WHERE action = 'password_reset_requested'").first<{ n: number }>();
     if (row!.n >= n) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -41,7 +41,7 @@ describe("asking for a reset", () => {
     expect((await emailsTo(gone.id, "password_reset")).length).toBe(0);
     // Asking twice within two minutes sends one email: nobody can fill a person's inbox with resets.
     expect((await emailsTo(active.id, "password_reset")).length).toBe(1);
-    const live = await env.DB.prepare("SELECT count(*) AS n, max(expires_at - created_at) AS ttl FROM user_tokens WHERE user_id = ? AND used_at IS NULL")
+    const live = await env.DIRECTORY.prepare("SELECT count(*) AS n, max(expires_at - created_at) AS ttl FROM user_tokens WHERE user_id = ? AND used_at IS NULL")
       .bind(active.id)
       .first<any>();
     expect(live).toEqual({ n: 1, ttl: 60 * 60 * 1000 });
@@ -60,7 +60,7 @@ describe("completing a reset", () => {
     const s1 = await sessionFor(u.id);
     const s2 = await sessionFor(u.id);
     const subject = throttleSubject(env, u.email);
-    await env.DB.prepare("INSERT INTO sign_in_throttle (subject, failures, locked_until, last_failure_at) VALUES (?, 9, ?, ?)")
+    await env.DIRECTORY.prepare("INSERT INTO sign_in_throttle (subject, failures, locked_until, last_failure_at) VALUES (?, 9, ?, ?)")
       .bind(subject, Date.now() + 3_600_000, Date.now())
       .run();
     await ask(u.email);
@@ -70,11 +70,11 @@ describe("completing a reset", () => {
     for (const s of [s1, s2]) expect((await asPerson(s, "/v1/orders")).status).toBe(401);
     const fresh = { cookie: cookieFrom(r.headers)!, csrf: r.body.csrf_token };
     expect((await asPerson(fresh, "/v1/orders")).status).toBe(200);
-    const row = await env.DB.prepare("SELECT password_hash FROM users WHERE id = ?").bind(u.id).first<{ password_hash: string }>();
+    const row = await env.DIRECTORY.prepare("SELECT password_hash FROM users WHERE id = ?").bind(u.id).first<{ password_hash: string }>();
     expect((await verifyPassword(NEW, row!.password_hash, costOf(env))).ok).toBe(true);
     expect((await verifyPassword(u.password, row!.password_hash, costOf(env))).ok).toBe(false);
-    expect(await env.DB.prepare("SELECT * FROM sign_in_throttle WHERE subject = ?").bind(subject).first()).toBeNull();
-    const actions = await env.DB.prepare("SELECT action FROM activity_log WHERE target = ?").bind(u.id).all<{ action: string }>();
+    expect(await env.DIRECTORY.prepare("SELECT * FROM sign_in_throttle WHERE subject = ?").bind(subject).first()).toBeNull();
+    const actions = await env.DIRECTORY.prepare("SELECT action FROM activity_log WHERE target = ?").bind(u.id).all<{ action: string }>();
     expect(actions.results.map((a) => a.action)).toEqual(expect.arrayContaining(["password_reset_requested", "password_reset"]));
   });
 
@@ -86,11 +86,11 @@ describe("completing a reset", () => {
     expect((await complete({ token, password: `${NEW}!` })).status).toBe(400);
 
     // Two minutes later a new reset email goes out (and kills the earlier link).
-    await env.DB.prepare("UPDATE user_tokens SET created_at = created_at - ? WHERE user_id = ?").bind(RESET_EMAIL_GAP_MS, u.id).run();
+    await env.DIRECTORY.prepare("UPDATE user_tokens SET created_at = created_at - ? WHERE user_id = ?").bind(RESET_EMAIL_GAP_MS, u.id).run();
     await ask(u.email);
     await waitForEmails(u.id, "password_reset", 2);
     const late = await lastToken(u.id, "password_reset");
-    await env.DB.prepare("UPDATE user_tokens SET expires_at = ? WHERE user_id = ? AND used_at IS NULL")
+    await env.DIRECTORY.prepare("UPDATE user_tokens SET expires_at = ? WHERE user_id = ? AND used_at IS NULL")
       .bind(Date.now() - 1, u.id)
       .run();
     const r = await complete({ token: late, password: NEW });

@@ -8,13 +8,13 @@ import { exports } from "cloudflare:workers";
 import { env } from "./shard-env";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { database } from "../src/db/client";
+import { directory } from "../src/db/client";
 import { activityLog, sessions, users } from "../src/db/schema";
 import { IDLE_MS } from "../src/staff/sessions";
 import { api } from "./helpers";
 import { asPerson, cookieFrom, createUser, ORIGIN, sessionFor, type TestSession } from "./staff-helpers";
 
-const db = database(env);
+const db = directory(env);
 const sessionRow = (id: string) => db.select().from(sessions).where(eq(sessions.id, id)).get();
 const alive = async (s: Pick<TestSession, "cookie" | "csrf">) => (await asPerson(s, "/v1/me")).status === 200;
 

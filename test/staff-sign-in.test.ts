@@ -8,7 +8,7 @@ import { exports } from "cloudflare:workers";
 import { env } from "./shard-env";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { database } from "../src/db/client";
+import { directory } from "../src/db/client";
 import { activityLog, positions, sessions, signInThrottle, users } from "../src/db/schema";
 import { sha256Hex } from "../src/lib/ids";
 import { throttleSubject } from "../src/staff/lockout";
@@ -16,7 +16,7 @@ import { hashPassword } from "../src/staff/password";
 import { unique } from "./helpers";
 import { asPerson, cookieFrom, createUser, ORIGIN, sessionFor } from "./staff-helpers";
 
-const db = database(env);
+const db = directory(env);
 
 async function signIn(body: unknown, headers: Record<string, string> = {}) {
   const res = await exports.default.fetch(`${ORIGIN}/v1/auth/sign-in`, {
@@ -168,7 +168,7 @@ describe("a sign-in that fails", () => {
     expect(log[0]).toMatchObject({ action: "sign_in_failed", actorId: null, actorKind: "anonymous", status: 401 });
     expect((await activityFor(deactivated.id))[0]!.detail).toMatchObject({ reason: "account_deactivated" });
     // The password typed is never written anywhere.
-    const all = await env.DB.prepare("SELECT * FROM activity_log").all();
+    const all = await env.DIRECTORY.prepare("SELECT * FROM activity_log").all();
     expect(all.results.filter((row) => JSON.stringify(row).includes("not the password at all"))).toEqual([]);
   });
 
@@ -337,7 +337,7 @@ describe("the lockout", () => {
   it("keys the count by a keyed hash of the address: the table names no one", async () => {
     const email = unknownEmail();
     await signIn({ email, password: "x" });
-    const rows = await env.DB.prepare("SELECT subject FROM sign_in_throttle").all<{ subject: string }>();
+    const rows = await env.DIRECTORY.prepare("SELECT subject FROM sign_in_throttle").all<{ subject: string }>();
     expect(rows.results.some((r) => r.subject === throttleSubject(env, email))).toBe(true);
     expect(rows.results.some((r) => r.subject.includes("@") || r.subject === email)).toBe(false);
     expect(throttleSubject(env, email)).not.toBe(await sha256Hex(email));

@@ -29,10 +29,10 @@ describe("inviting", () => {
     const [mail] = await emailsTo(r.body.id, "invitation");
     expect(mail!.subject).toContain("受邀");
     expect(mail!.body).toMatch(/^.+\/console\/invitation#token=[A-Za-z0-9_-]{43}$/m);
-    const tokens = await env.DB.prepare("SELECT id, purpose, expires_at - created_at AS ttl FROM user_tokens WHERE user_id = ?").bind(r.body.id).all<any>();
+    const tokens = await env.DIRECTORY.prepare("SELECT id, purpose, expires_at - created_at AS ttl FROM user_tokens WHERE user_id = ?").bind(r.body.id).all<any>();
     expect(tokens.results).toEqual([{ id: expect.stringMatching(/^[0-9a-f]{64}$/), purpose: "invitation", ttl: 7 * 24 * 3600 * 1000 }]);
     // The stored body is sealed at rest: the link is not in the table in clear.
-    const raw = await env.DB.prepare("SELECT body FROM staff_emails WHERE user_id = ?").bind(r.body.id).first<{ body: string }>();
+    const raw = await env.DIRECTORY.prepare("SELECT body FROM staff_emails WHERE user_id = ?").bind(r.body.id).first<{ body: string }>();
     expect(raw!.body).not.toContain("#token=");
   });
 
@@ -196,7 +196,9 @@ describe("changing", () => {
     expect(self.status).toBe(409);
     expect(self.body.code).toBe("cannot_deactivate_self");
     // Leave exactly one active admin: deactivate every other active admin straight in D1.
-    await env.DB.prepare("UPDATE users SET status = 'deactivated' WHERE id != ? AND status = 'active' AND EXISTS (SELECT 1 FROM json_each(users.positions) WHERE value = 'admin')")
+    await env.DIRECTORY.prepare(
+      "UPDATE users SET status = 'deactivated' WHERE id != ? AND status = 'active' AND EXISTS (SELECT 1 FROM json_each(users.positions) WHERE value = 'admin')",
+    )
       .bind(me.id)
       .run();
     for (const body of [{ status: "deactivated" }, { positions: ["owner"] }]) {
@@ -209,12 +211,16 @@ describe("changing", () => {
     const second = await createUser({ positions: ["admin"] });
     const both = await Promise.all([me.id, second.id].map((id) => api(`/v1/users/${id}`, { method: "PATCH", body: { status: "deactivated" } })));
     expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
-    const left = await env.DB.prepare("SELECT count(*) AS n FROM users WHERE status = 'active' AND EXISTS (SELECT 1 FROM json_each(users.positions) WHERE value = 'admin')").first<{
+    const left = await env.DIRECTORY.prepare(
+      "SELECT count(*) AS n FROM users WHERE status = 'active' AND EXISTS (SELECT 1 FROM json_each(users.positions) WHERE value = 'admin')",
+    ).first<{
       n: number;
     }>();
     expect(left!.n).toBe(1);
     // Put the other admins back for the files that run after.
-    await env.DB.prepare("UPDATE users SET status = 'active' WHERE EXISTS (SELECT 1 FROM json_each(users.positions) WHERE value = 'admin') AND password_hash IS NOT NULL").run();
+    await env.DIRECTORY.prepare(
+      "UPDATE users SET status = 'active' WHERE EXISTS (SELECT 1 FROM json_each(users.positions) WHERE value = 'admin') AND password_hash IS NOT NULL",
+    ).run();
   });
 
   it("deactivation ends the person's sessions, links and keys at once", async () => {
@@ -233,9 +239,9 @@ describe("changing", () => {
     expect(r.body.deactivated_at).not.toBeNull();
     expect((await asPerson(s, "/v1/users")).status).toBe(401);
     expect((await api("/v1/orders", { key: made.body.key })).status).toBe(401);
-    const live = await env.DB.prepare("SELECT count(*) AS n FROM user_tokens WHERE user_id = ? AND used_at IS NULL").bind(person.id).first<{ n: number }>();
+    const live = await env.DIRECTORY.prepare("SELECT count(*) AS n FROM user_tokens WHERE user_id = ? AND used_at IS NULL").bind(person.id).first<{ n: number }>();
     expect(live!.n).toBe(0);
-    const sess = await env.DB.prepare("SELECT revoked_reason FROM sessions WHERE user_id = ?").bind(person.id).all<any>();
+    const sess = await env.DIRECTORY.prepare("SELECT revoked_reason FROM sessions WHERE user_id = ?").bind(person.id).all<any>();
     expect(sess.results.map((x) => x.revoked_reason)).toEqual(["deactivated"]);
     // Back to active: signing in works again (nothing else comes back).
     expect((await api(`/v1/users/${person.id}`, { method: "PATCH", body: { status: "active" } })).body.status).toBe("active");
@@ -249,7 +255,7 @@ describe("re-sending an invitation", () => {
     const again = await api(`/v1/users/${r.body.id}/invitation`, { method: "POST" });
     expect(again.status).toBe(202);
     expect((await emailsTo(r.body.id, "invitation")).length).toBe(2);
-    const live = await env.DB.prepare("SELECT count(*) AS n FROM user_tokens WHERE user_id = ? AND used_at IS NULL").bind(r.body.id).first<{ n: number }>();
+    const live = await env.DIRECTORY.prepare("SELECT count(*) AS n FROM user_tokens WHERE user_id = ? AND used_at IS NULL").bind(r.body.id).first<{ n: number }>();
     expect(live!.n).toBe(1);
     const active = await createUser();
     const no = await api(`/v1/users/${active.id}/invitation`, { method: "POST" });

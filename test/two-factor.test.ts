@@ -8,13 +8,13 @@ import { env } from "./shard-env";
 import { eq } from "drizzle-orm";
 import { Secret, TOTP } from "otpauth";
 import { describe, expect, it } from "vitest";
-import { database } from "../src/db/client";
+import { directory } from "../src/db/client";
 import { activityLog, recoveryCodes, sessions, users } from "../src/db/schema";
 import { sha256Hex } from "../src/lib/ids";
 import { api, createKey, createStore } from "./helpers";
 import { asPerson, cookieFrom, createUser, ORIGIN, positionRequiringTwoFactor, sessionFor, type TestSession } from "./staff-helpers";
 
-const db = () => database(env);
+const db = () => directory(env);
 
 function codeAt(secret: string, email: string, offsetSteps = 0): string {
   const totp = new TOTP({ issuer: "Edge OMS", label: email, algorithm: "SHA1", digits: 6, period: 30, secret: Secret.fromBase32(secret) });
@@ -62,7 +62,7 @@ describe("setting up an authenticator app", () => {
     expect(uri.searchParams.get("digits")).toBe("6");
     expect(uri.searchParams.get("period")).toBe("30");
     // Stored sealed, and not yet on.
-    const raw = await env.DB.prepare("select totp_secret, totp_enabled_at from users where id = ?")
+    const raw = await env.DIRECTORY.prepare("select totp_secret, totp_enabled_at from users where id = ?")
       .bind(person.id)
       .first<{ totp_secret: string; totp_enabled_at: number | null }>();
     expect(raw!.totp_secret).not.toContain(started.body.secret);

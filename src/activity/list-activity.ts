@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gte, like, lt, or, type SQL } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { activityLog } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
@@ -36,7 +36,7 @@ export async function listActivity(env: ShardEnv, p: Pick<Principal, "stores">, 
     const [at, id] = after.split("|") as [string, string];
     conditions.push(or(lt(activityLog.at, Number(at)), and(eq(activityLog.at, Number(at)), lt(activityLog.id, id))));
   }
-  const rows = await database(env)
+  const rows = await directory(env)
     .select()
     .from(activityLog)
     .where(and(...conditions))

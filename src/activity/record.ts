@@ -5,7 +5,7 @@
  * Rows are never updated.
  */
 import type { Context } from "hono";
-import { chunk, d1, database } from "../db/client";
+import { chunk, directory, directoryD1 } from "../db/client";
 import { insertRows } from "../db/insert-rows";
 import { activityLog } from "../db/schema";
 import type { AppEnv, ShardEnv } from "../env";
@@ -45,7 +45,7 @@ export function activityRow(c: Context<AppEnv>, e: ActivityEntry, now = Date.now
 
 /** Writes one entry. Awaited: a sign-in or change that cannot be logged is not silently unlogged. */
 export async function recordActivity(c: Context<AppEnv>, e: ActivityEntry): Promise<void> {
-  await database(c.env).insert(activityLog).values(activityRow(c, e));
+  await directory(c.env).insert(activityLog).values(activityRow(c, e));
 }
 
 export async function recordActivityRows(env: ShardEnv, rows: ActivityRow[]): Promise<void> {
@@ -53,7 +53,7 @@ export async function recordActivityRows(env: ShardEnv, rows: ActivityRow[]): Pr
   // 12 columns a row: 8 rows keep a statement under D1's 100 bound parameters. Prepared from cached SQL text
   // (src/db/insert-rows.ts): drizzle's builder made these inserts the most expensive statements of a whole order
   // to build (bench/README.md, "Where the CPU goes").
-  const db = d1(env);
+  const db = directoryD1(env);
   await db.batch(chunk(rows, 8).map((part) => insertRows(db, activityLog, part)));
 }
 

@@ -31,11 +31,11 @@ import {
   OpenAfterSalesBody,
   OrderAfterSales,
 } from "./schemas";
-import { d1 } from "../db/client";
+import { directoryD1 } from "../db/client";
 
 const namesOf = (c: Context<AppEnv>, rows: readonly AfterSalesRow[]) =>
   actorNames(
-    d1(c.env),
+    directoryD1(c.env),
     rows.flatMap((r) => [r.openedBy, r.decidedBy]),
   );
 

@@ -17,7 +17,7 @@ import type { Sla } from "./sla";
 import { addDays, dayStart, daysBetween, offsetSegments } from "./time-zones";
 
 export type DirtyBucket = { store_id: string; day: string };
-export type PlannedUnit = Omit<FoldUnit, "guard"> & { buckets: DirtyBucket[] };
+export type PlannedUnit = Omit<FoldUnit, "guard" | "roles"> & { buckets: DirtyBucket[] };
 
 /**
  * Pure: dirty buckets to units of work. Buckets of stores without a configuration are left for later.
@@ -117,7 +117,7 @@ export async function refoldUnit(d1: D1Database, unit: FoldUnit, served: readonl
 export async function refoldDirty(
   d1: D1Database,
   configs: StoreConfigs,
-  { guard, deadline, maxDays, pick = 1000 }: { guard: SQL; deadline: number; maxDays: number; pick?: number },
+  { guard, roles, deadline, maxDays, pick = 1000 }: { guard: SQL; roles: string; deadline: number; maxDays: number; pick?: number },
 ): Promise<{ units: number; buckets: number }> {
   let units = 0;
   let buckets = 0;
@@ -133,7 +133,7 @@ export async function refoldDirty(
     for (const unit of planUnits(dirty, configs, maxDays)) {
       if (units > 0 && Date.now() >= deadline) return { units, buckets };
       const { buckets: served, ...rest } = unit;
-      await refoldUnit(d1, { ...rest, guard }, served);
+      await refoldUnit(d1, { ...rest, guard, roles }, served);
       units++;
       buckets += served.length;
     }

@@ -20,7 +20,8 @@ export type Report = {
   spec: GroupedSpec;
   /** Output columns, in order, for the chosen grouping. */
   columns(group: ReadonlySet<string>): string[];
-  present(d1: D1Reads, result: GroupedResult, group: ReadonlySet<string>): Promise<Record<string, unknown>[]>;
+  /** `people`: the directory, where the names of the people and keys in a row are read (src/activity/actor-names.ts). */
+  present(d1: D1Reads, result: GroupedResult, group: ReadonlySet<string>, people: D1Reads): Promise<Record<string, unknown>[]>;
 };
 
 const GROUP_COLUMNS: Record<string, string[]> = {
@@ -169,9 +170,9 @@ export const staffReport: Report = {
   columns(group) {
     return [...groupColumns(this.spec, group), "actor", "actor_kind", "actor_name", "role", "metric", "count", "avg_latency_ms", "max_latency_ms"];
   },
-  async present(d1, { rows }, group) {
+  async present(_d1, { rows }, group, people) {
     const names = await actorNames(
-      d1,
+      people,
       rows.map((r) => r.actor as string),
     );
     return rows.map((r) => ({
@@ -326,9 +327,9 @@ export const floorReport: Report = {
   columns(group) {
     return [...groupColumns(this.spec, group), ...FLOOR_COLUMNS];
   },
-  async present(d1, { rows }, group) {
+  async present(_d1, { rows }, group, people) {
     const names = await actorNames(
-      d1,
+      people,
       rows.map((r) => r.worker as string),
     );
     return rows.map((r) => {
@@ -439,16 +440,16 @@ export const carriersReport: Report = {
   },
 };
 
-export async function reportPage(d1: D1Reads, report: Report, q: GroupedQuery) {
+export async function reportPage(d1: D1Reads, report: Report, q: GroupedQuery, people: D1Reads) {
   const result = await queryGrouped(d1, report.spec, q);
-  return { data: await report.present(d1, result, q.group), next: result.next };
+  return { data: await report.present(d1, result, q.group, people), next: result.next };
 }
 
 /** Every page of a report, for CSV: rows as arrays in `columns` order. */
-export async function* reportPages(d1: D1Reads, report: Report, q: GroupedQuery, columns: readonly string[]) {
+export async function* reportPages(d1: D1Reads, report: Report, q: GroupedQuery, columns: readonly string[], people: D1Reads) {
   let cursor: string | undefined;
   do {
-    const { data, next } = await reportPage(d1, report, { ...q, cursor, limit: 1000 });
+    const { data, next } = await reportPage(d1, report, { ...q, cursor, limit: 1000 }, people);
     yield data.map((row) => columns.map((c) => row[c]));
     cursor = next ?? undefined;
   } while (cursor);

@@ -64,7 +64,7 @@ import {
 } from "./schemas";
 import { listOverdue, OVERDUE_COLUMNS } from "./overdue-orders";
 import { BREACH_COLUMNS, listBreaches } from "./sla-breach-list";
-import { readD1 } from "../db/client";
+import { directoryD1, readD1 } from "../db/client";
 
 export const analyticsRoutes = new OpenAPIHono<AppEnv>();
 
@@ -107,9 +107,9 @@ async function answer(c: Context<AppEnv>, report: Report, { q, filters }: { q: B
   const query = groupedQuery(p, q, filters);
   if (q.format === "csv") {
     const columns = report.columns(query.group);
-    return csvResponse(`${report.name}-${q.from}-${q.to}.csv`, columns, reportPages(readD1(c.env), report, query, columns));
+    return csvResponse(`${report.name}-${q.from}-${q.to}.csv`, columns, reportPages(readD1(c.env), report, query, columns, directoryD1(c.env)));
   }
-  const [page, fresh] = await Promise.all([reportPage(readD1(c.env), report, query), freshness(readD1(c.env), p.stores)]);
+  const [page, fresh] = await Promise.all([reportPage(readD1(c.env), report, query, directoryD1(c.env)), freshness(readD1(c.env), p.stores)]);
   return c.json({ data: page.data, next_cursor: page.next, freshness: fresh }, 200);
 }
 

@@ -16,10 +16,11 @@ import type { ShardEnv } from "../env";
 import { randomToken } from "../lib/ids";
 import { applyStoreConfigs } from "./apply-store-config";
 import { FOLDS } from "./folds";
+import { actorRoles } from "./folds/fold";
 import { acquireLease, leaseGuard, releaseLease } from "./lease";
 import { markChanges, markEverything } from "./mark-changes";
 import { refoldDirty } from "./refold-dirty";
-import { d1 as binding } from "../db/client";
+import { d1 as binding, directoryD1 } from "../db/client";
 
 export const ROLLUP_CRON = "*/5 * * * *";
 export const ROLLUP_LAG_MS = 60_000;
@@ -91,7 +92,8 @@ export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Pr
       scanned += r.orders;
       marked += r.buckets;
     }
-    const refolded = await refoldDirty(d1, configs, { guard, deadline, maxDays: options.maxDaysPerUnit ?? 7 });
+    const roles = await actorRoles(directoryD1(env));
+    const refolded = await refoldDirty(d1, configs, { guard, roles, deadline, maxDays: options.maxDaysPerUnit ?? 7 });
     const pending = await pendingBuckets(d1);
     result = {
       status: watermark >= upTo && pending === 0 ? "caught_up" : "partial",

@@ -1,8 +1,9 @@
 /** A new key: "*" stands alone, single-store roles act for one store, and no key grants beyond its own stores or warehouses. */
-import { and, eq, inArray, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { isRole, SINGLE_STORE_ROLES } from "../auth/roles";
-import { database } from "../db/client";
-import { apiKeys, positions, stores, warehouses } from "../db/schema";
+import { directory } from "../db/client";
+import { missingInScope } from "../db/homes";
+import { apiKeys, positions } from "../db/schema";
 import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
@@ -28,7 +29,7 @@ export async function createApiKey(env: ShardEnv, body: CreateApiKeyInput, opts:
   if (warehouseIds.includes("*") && warehouseIds.length > 1) return invalid("warehouse_ids", '"*" stands alone');
   if (!withinScope(p.stores, storeIds)) return { ok: false, code: "forbidden", message: "A key cannot grant stores beyond its own" };
   if (!withinScope(p.warehouses, warehouseIds)) return { ok: false, code: "forbidden", message: "A key cannot grant warehouses beyond its own" };
-  const db = database(env);
+  const db = directory(env);
   if (!isRole(body.role)) {
     const live = await db
       .select({ id: positions.id })
@@ -41,16 +42,9 @@ export async function createApiKey(env: ShardEnv, body: CreateApiKeyInput, opts:
   if (beyondGiver(p.permissions, await grantsOf(env, [body.role])).length) {
     return { ok: false, code: "forbidden", message: "A key cannot hold a position with permissions its maker does not hold" };
   }
-  if (!storeIds.includes("*")) {
-    const found = await db.select({ id: stores.id }).from(stores).where(inArray(stores.id, storeIds)).all();
-    const missing = storeIds.filter((s) => !found.some((f) => f.id === s));
-    if (missing.length) return invalid("store_ids", `no such store: ${missing.join(", ")}`);
-  }
-  if (!warehouseIds.includes("*")) {
-    const found = await db.select({ id: warehouses.id }).from(warehouses).where(inArray(warehouses.id, warehouseIds)).all();
-    const missing = warehouseIds.filter((w) => !found.some((f) => f.id === w));
-    if (missing.length) return invalid("warehouse_ids", `no such warehouse: ${missing.join(", ")}`);
-  }
+  // Stores and warehouses live on the shards, keys on the directory: each id is looked for where it lives.
+  const gone = await missingInScope(env, { storeIds: storeIds, warehouseIds: warehouseIds });
+  if (gone) return invalid(gone.field, `no such ${gone.kind}: ${gone.ids.join(", ")}`);
   const now = Date.now();
   const key = `oms_${randomToken(40)}`;
   const row: KeyRow = {

@@ -1,6 +1,6 @@
 /** API keys the principal could have made, newest first; never their secrets. */
 import { and, desc, isNull, lt } from "drizzle-orm";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { apiKeys } from "../db/schema";
 import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
@@ -10,7 +10,7 @@ import { within } from "./scope";
 
 export async function listApiKeys(env: ShardEnv, p: Principal, q: ListApiKeysFilter) {
   const after = cursorKey(q.cursor);
-  const rows = await database(env)
+  const rows = await directory(env)
     .select()
     .from(apiKeys)
     .where(and(q.include_revoked === "true" ? undefined : isNull(apiKeys.revokedAt), after ? lt(apiKeys.id, after) : undefined))

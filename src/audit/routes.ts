@@ -2,7 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { actorNames, nameIn } from "../activity/actor-names";
 import { eq } from "drizzle-orm";
-import { database, d1 } from "../db/client";
+import { database, directoryD1 } from "../db/client";
 import { stores } from "../db/schema";
 import type { AppEnv } from "../env";
 import { allows, seesStore, type Principal } from "../http/auth";
@@ -254,7 +254,7 @@ auditRoutes.openapi(
     const scope = principal.contactScope;
     const now = Date.now();
     const names = await actorNames(
-      d1(c.env),
+      directoryD1(c.env),
       page.data.map((i) => i.claim?.id),
     );
     return c.json(

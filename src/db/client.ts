@@ -76,10 +76,17 @@ export function directory(env: DirectoryEnv): Database {
   useKeyring(env);
   let db = directoryCache.get(env.DIRECTORY);
   if (!db) {
-    const binding = env.D1_TRACE === "1" || env.D1_TRACE === "full" ? tracedD1(env.DIRECTORY, { whole: env.D1_TRACE === "full" }) : env.DIRECTORY;
-    db = drizzle(binding, { schema });
+    db = drizzle(directoryD1(env), { schema });
     directoryCache.set(env.DIRECTORY, db);
   }
+  return db;
+}
+
+/** The directory's D1 binding, for statements built by hand (the activity log's inserts, actor names), traced as `d1()`. */
+export function directoryD1(env: Pick<DirectoryEnv, "DIRECTORY" | "D1_TRACE">): D1Database {
+  if (env.D1_TRACE !== "1" && env.D1_TRACE !== "full") return env.DIRECTORY;
+  let db = traced.get(env.DIRECTORY);
+  if (!db) traced.set(env.DIRECTORY, (db = tracedD1(env.DIRECTORY, { whole: env.D1_TRACE === "full" })));
   return db;
 }
 

@@ -13,11 +13,11 @@
  * miss at once both read; the directory is small and read-mostly). A tag never changes, so tags are kept for the
  * isolate's life; a store's shard changes only by a move (step 9), whose freeze outlasts the cache.
  */
-import { eq, type SQL } from "drizzle-orm";
+import { eq, inArray, type SQL } from "drizzle-orm";
 import { type IdPrefix, newTag, tagOf } from "../lib/ids";
-import { constraintFailed, type Database, directory, type DirectoryEnv } from "./client";
-import { legacyHomes, pools, shards, storeHomes, warehouseHomes } from "./schema";
-import { type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
+import { anyOf, constraintFailed, type Database, database, directory, type DirectoryEnv } from "./client";
+import { legacyHomes, pools, shards, storeHomes, stores, warehouseHomes, warehouses } from "./schema";
+import { onShard, type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
 
 /** The pool every store is placed in until placement by pool is built (step 8): shard 0's. */
 export const POOL_ZERO = "pool_s0";
@@ -211,3 +211,51 @@ export const homeNewStore = (env: DirectoryEnv, storeId: string, now = Date.now(
 
 /** `homeNewStore` for a warehouse: its pool (shard 0's until step 8) and the tag of its waves and bin transfers. */
 export const homeNewWarehouse = (env: DirectoryEnv, warehouseId: string, now = Date.now()) => homeNew(env, "warehouse", warehouseId, now);
+
+/** What `missing` reads: the directory, and the shards' bindings to look for the rows on. */
+type LookupEnv = DirectoryEnv & Partial<Record<ShardBinding, D1Database>>;
+
+/**
+ * Which of `ids` name no store (or warehouse): each is looked for on the shard its home names, shard 0 for one
+ * without a home. A home alone is not enough: it is written before its store's row, which may never have followed.
+ * One query per shard holding any of them; staff and keys are scoped to a few, so this is a round trip or two.
+ */
+export async function missing(env: LookupEnv, kind: HomeKind, ids: readonly string[]): Promise<string[]> {
+  const byShard = new Map<string, { shard: Shard; ids: string[] }>();
+  for (const id of new Set(ids)) {
+    const shard = await shardOf(env, kind === "store" ? { store: id } : { warehouse: id });
+    const group = byShard.get(shard.id) ?? { shard, ids: [] };
+    group.ids.push(id);
+    byShard.set(shard.id, group);
+  }
+  const found = new Set<string>();
+  for (const { shard, ids: some } of byShard.values()) {
+    const db = database(onShard(env, shard));
+    const table = kind === "store" ? stores : warehouses;
+    for (const row of await db
+      .select({ id: table.id })
+      .from(table)
+      .where(inArray(table.id, anyOf(some))))
+      found.add(row.id);
+  }
+  return ids.filter((id) => !found.has(id));
+}
+
+/**
+ * The first list of a person's or key's scope that names a store or warehouse that does not exist, and which ids
+ * ("*" names none); null when every one does.
+ */
+export async function missingInScope(
+  env: LookupEnv,
+  scope: { storeIds: readonly string[]; warehouseIds: readonly string[] },
+): Promise<{ field: "store_ids" | "warehouse_ids"; kind: HomeKind; ids: string[] } | null> {
+  for (const [field, kind, ids] of [
+    ["store_ids", "store", scope.storeIds],
+    ["warehouse_ids", "warehouse", scope.warehouseIds],
+  ] as const) {
+    if (ids.includes("*")) continue;
+    const gone = await missing(env, kind, ids);
+    if (gone.length) return { field, kind, ids: gone };
+  }
+  return null;
+}

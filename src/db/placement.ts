@@ -196,3 +196,27 @@ export const PLACEMENT = {
 export function tablesAt(home: Home): TableName[] {
   return (Object.keys(PLACEMENT) as TableName[]).filter((t) => PLACEMENT[t].home === home);
 }
+
+/**
+ * The directory tables the Worker reads and writes on the directory today (build step 3 of docs/SHARDING.md, its
+ * first half): people, keys, sessions, positions, saved views, the activity log and dead letters. The customers'
+ * tables follow when their joins with orders are split; until then they are read and written on shard 0, and the
+ * routing tables have been on the directory from the start. `scripts/copy-directory.mjs` copies these from shard 0
+ * when a deployment made before them upgrades, and the test setup checks after every file that no shard holds a
+ * row of one.
+ */
+export const ON_DIRECTORY = [
+  "positions",
+  "users",
+  "user_recovery_codes",
+  "passkeys",
+  "sessions",
+  "user_tokens",
+  "auth_challenges",
+  "sign_in_throttle",
+  "staff_emails",
+  "saved_views",
+  "api_keys",
+  "activity_log",
+  "dead_letters",
+] as const satisfies readonly TableName[];

@@ -12,7 +12,7 @@
 import { actorNames, nameIn } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
-import { database, d1 } from "../db/client";
+import { database, directoryD1 } from "../db/client";
 import { shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
 import type { AppEnv } from "../env";
 import { seesWarehouse, storeScope, type Principal } from "../http/auth";
@@ -410,7 +410,7 @@ floorRoutes.openapi(
       .all();
     const page = pageOf(rows, q.limit, (e) => String(e.id));
     const names = await actorNames(
-      d1(c.env),
+      directoryD1(c.env),
       page.data.map((e) => e.worker),
     );
     return c.json(

@@ -14,7 +14,7 @@ import { eq, inArray, SQL, type AnyColumn } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type Access, accessOfRole, isRole, type Permission } from "../auth/roles";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { apiKeys } from "../db/schema";
 import { sha256Hex } from "../lib/ids";
 import type { AppEnv } from "../env";
@@ -83,7 +83,7 @@ async function resolve(env: AppEnv["Bindings"], keyHash: string): Promise<Princi
   const now = Date.now();
   const hit = keyCache.get(keyHash);
   if (hit && hit.expires > now) return hit.principal;
-  const row = await database(env)
+  const row = await directory(env)
     .select({ id: apiKeys.id, name: apiKeys.name, role: apiKeys.role, storeIds: apiKeys.storeIds, warehouseIds: apiKeys.warehouseIds, revokedAt: apiKeys.revokedAt })
     .from(apiKeys)
     .where(eq(apiKeys.keyHash, keyHash))

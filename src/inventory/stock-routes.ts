@@ -2,7 +2,7 @@
 import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
-import { database, d1, readDatabase } from "../db/client";
+import { database, readDatabase, directoryD1 } from "../db/client";
 import { bins, stockCosts, stockLevels, stockMovements, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
@@ -280,7 +280,7 @@ stockRoutes.openapi(
     const [hidden, names] = await Promise.all([
       foreignRefs(c.env, p, page),
       actorNames(
-        d1(c.env),
+        directoryD1(c.env),
         page.map((m) => m.actor),
       ),
     ]);

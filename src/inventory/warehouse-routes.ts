@@ -7,7 +7,7 @@
 import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
-import { constraintFailed, database, d1 } from "../db/client";
+import { constraintFailed, database, directoryD1 } from "../db/client";
 import { bins, stores, warehouseChanges, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
@@ -269,7 +269,7 @@ warehouseRoutes.openapi(
       .all();
     const page = pageOf(rows, limit, (r) => r.id);
     const names = await actorNames(
-      d1(c.env),
+      directoryD1(c.env),
       page.data.map((r) => r.actor),
     );
     return c.json(

@@ -7,7 +7,7 @@ import { idempotencyKeyOf, replay, requestHash } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { ifMatchVersion, problemFor } from "./refusals";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
-import { database, readD1 } from "../db/client";
+import { database, directoryD1 } from "../db/client";
 import { sendOutboxSoon } from "../outbox/send";
 import { createOrder } from "./create-order";
 import { orderStub } from "./order-object";
@@ -128,7 +128,7 @@ orderRoutes.openapi(
     if (!found) throw notFound("order");
     const internalNote = c.get("principal").insider;
     const names = await actorNames(
-      readD1(c.env),
+      directoryD1(c.env),
       found.data.map((e) => e.actor),
     );
     return c.json({ ...found, data: found.data.map((e) => orderEvent(e, { internalNote, actor: nameIn(names, e.actor) })) }, 200);

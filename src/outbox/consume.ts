@@ -14,7 +14,7 @@
 import { and, eq, getTableColumns, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { chunk, constraintFailed, database, nonEmpty, type Database } from "../db/client";
+import { chunk, constraintFailed, database, directory, nonEmpty, type Database } from "../db/client";
 import { shardOf } from "../db/homes";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import { onShard, type Shard, SHARD_ZERO } from "../db/shard";
@@ -313,7 +313,8 @@ export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env,
  * refusing is marked to send by hand, so the buyer is told and the sweep stops trying.
  */
 async function keepDeadLetters(batch: MessageBatch<OutboxMessage>, env: ShardEnv, handlers: HandlerTable): Promise<void> {
-  const db = database(env);
+  // The operator's one list, whatever the message's shard: on the directory.
+  const db = directory(env);
   const now = Date.now();
   const rows = batch.messages.map((m) => ({
     id: newId("dlq", now),

@@ -8,7 +8,7 @@
  */
 import { and, inArray, isNull } from "drizzle-orm";
 import { type Access, accessOf, builtInGrant, CONTACT_SCOPES, type ContactScope, isRole, PERMISSIONS, type Permission, type PositionGrant } from "../auth/roles";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { positions } from "../db/schema";
 import type { ShardEnv } from "../env";
 
@@ -36,7 +36,7 @@ export async function grantsOf(env: ShardEnv, ids: readonly string[]): Promise<P
     return !hit || hit.expires <= now;
   });
   if (missing.length) {
-    const rows = await database(env)
+    const rows = await directory(env)
       .select({ id: positions.id, permissions: positions.permissions, contactScope: positions.contactScope })
       .from(positions)
       .where(and(inArray(positions.id, missing), isNull(positions.archivedAt)))

@@ -14,7 +14,7 @@
  */
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { builtInGrant, isRole, permissionsOf } from "../auth/roles";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { positions } from "../db/schema";
 import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
@@ -50,7 +50,7 @@ export function positionView(row: PositionRow, userCount: number) {
 const HOLDERS = sql<number>`(SELECT count(*) FROM users, json_each(users.positions) AS held WHERE held.value = "positions"."id" AND users.status != 'deactivated')`;
 
 export async function listPositions(env: ShardEnv, opts: { includeArchived: boolean }) {
-  const rows = await database(env)
+  const rows = await directory(env)
     .select({ row: positions, holders: HOLDERS })
     .from(positions)
     .where(opts.includeArchived ? undefined : isNull(positions.archivedAt))
@@ -60,7 +60,7 @@ export async function listPositions(env: ShardEnv, opts: { includeArchived: bool
 }
 
 export async function findPosition(env: ShardEnv, id: string) {
-  const r = await database(env).select({ row: positions, holders: HOLDERS }).from(positions).where(eq(positions.id, id)).get();
+  const r = await directory(env).select({ row: positions, holders: HOLDERS }).from(positions).where(eq(positions.id, id)).get();
   return r ? positionView(r.row, r.holders) : null;
 }
 
@@ -74,7 +74,7 @@ function withinGiver(p: Principal, permissions: readonly string[]): Refusal | nu
 }
 
 async function nameTaken(env: ShardEnv, name: string, except?: string): Promise<boolean> {
-  const row = await database(env)
+  const row = await directory(env)
     .select({ id: positions.id })
     .from(positions)
     .where(and(sql`lower(${positions.name}) = ${name.toLowerCase()}`, isNull(positions.archivedAt)))
@@ -88,7 +88,7 @@ export async function createPosition(env: ShardEnv, body: CreatePositionInput, o
   if (await nameTaken(env, body.name)) return invalid("name", "another position has this name");
   const now = Date.now();
   const id = newId("pos", now);
-  await database(env)
+  await directory(env)
     .insert(positions)
     .values({
       id,
@@ -110,7 +110,7 @@ export async function createPosition(env: ShardEnv, body: CreatePositionInput, o
 async function editable(env: ShardEnv, p: Principal, id: string): Promise<Result<{ row: PositionRow }>> {
   const problem = mayChange(p);
   if (problem) return problem;
-  const row = await database(env).select().from(positions).where(eq(positions.id, id)).get();
+  const row = await directory(env).select().from(positions).where(eq(positions.id, id)).get();
   if (!row) return { ok: false, status: 404, code: "not_found", detail: "No such position" };
   const grant = isRole(row.id) ? builtInGrant(row.id) : customGrant(row);
   if (beyondGiver(p.permissions, [grant]).length) return refused("This position grants permissions you do not hold: only someone who holds them may change it");
@@ -139,7 +139,7 @@ export async function updatePosition(
   if (opts.expectedVersion !== null && opts.expectedVersion !== row.version) {
     return { ok: false, status: 412, code: "version_mismatch", detail: `The position is at version ${row.version}`, version: row.version } as Refusal;
   }
-  const [changed] = await database(env)
+  const [changed] = await directory(env)
     .update(positions)
     .set({
       name: body.name ?? row.name,
@@ -163,7 +163,7 @@ export async function archivePosition(env: ShardEnv, id: string, opts: { princip
   if (!found.ok) return found;
   if (found.row.builtIn) return { ok: false, status: 409, code: "built_in", detail: "Built-in positions cannot be archived" };
   const now = Date.now();
-  await database(env)
+  await directory(env)
     .update(positions)
     .set({ archivedAt: found.row.archivedAt ?? now, updatedAt: now, version: sql`${positions.version} + 1` })
     .where(eq(positions.id, id));

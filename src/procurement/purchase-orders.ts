@@ -12,7 +12,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, constraintFailed, database, type Database, nonEmpty, d1 } from "../db/client";
+import { chunk, constraintFailed, database, type Database, nonEmpty, directoryD1 } from "../db/client";
 import {
   outbox,
   products,
@@ -190,7 +190,7 @@ export async function getPurchaseOrder(env: ShardEnv, p: Principal, id: string) 
   if (!row) return null;
   const { po, supplierName, warehouseCurrency } = row;
   // Who did it, by name, as the order timeline and the activity log show it.
-  const names = await actorNames(d1(env), [...events.map((e) => e.actor), ...receipts.map((r) => r.actor), po.createdBy]);
+  const names = await actorNames(directoryD1(env), [...events.map((e) => e.actor), ...receipts.map((r) => r.actor), po.createdBy]);
   const named = (id: string) => {
     const n = nameIn(names, id);
     return { actor_kind: n.kind, actor_name: n.name };

@@ -11,12 +11,12 @@ import { iso } from "../orders/serialize";
 import { type Claim, claimOrder, currentClaim, releaseClaim } from "./claims";
 import { addNote, listNotes } from "./notes";
 import { ClaimRelease, ClaimStatus, NewNote, OrderClaim, OrderNote, OrderNotes } from "./schemas";
-import { d1 } from "../db/client";
+import { directoryD1 } from "../db/client";
 
 export const reviewRoutes = new OpenAPIHono<AppEnv>();
 
 async function claimBody(env: AppEnv["Bindings"], claim: Claim) {
-  const names = await actorNames(d1(env), [claim.claimedBy]);
+  const names = await actorNames(directoryD1(env), [claim.claimedBy]);
   return { order_id: claim.orderId, claimed_by: { id: claim.claimedBy, name: nameIn(names, claim.claimedBy).name, until: iso(claim.until) }, claimed_at: iso(claim.claimedAt) };
 }
 
@@ -102,7 +102,7 @@ reviewRoutes.openapi(
     const notes = await listNotes(c.env, c.get("principal"), c.req.valid("param").id);
     if (!notes) throw notFound("order");
     const names = await actorNames(
-      d1(c.env),
+      directoryD1(c.env),
       notes.map((n) => n.author_id),
     );
     return c.json({ data: notes.map((n) => ({ ...n, author_name: nameIn(names, n.author_id).name, created_at: iso(n.created_at) })) }, 200);
@@ -126,7 +126,7 @@ reviewRoutes.openapi(
     const p = c.get("principal");
     const note = await addNote(c.env, p, c.req.valid("param").id, c.req.valid("json").body);
     if (!note) throw notFound("order");
-    const names = await actorNames(d1(c.env), [p.id]);
+    const names = await actorNames(directoryD1(c.env), [p.id]);
     return c.json({ ...note, author_name: nameIn(names, p.id).name, created_at: iso(note.created_at) }, 201);
   },
 );

@@ -9,7 +9,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { recordActivity } from "../activity/record";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { signInThrottle, users, userTokens } from "../db/schema";
 import type { AppEnv } from "../env";
 import { sha256Hex } from "../lib/ids";
@@ -30,7 +30,7 @@ const actorOf = (u: UserRow) => ({ id: u.id, kind: "user" as const, name: u.disp
  * it, so a weak password does not burn the link; then spends it.
  */
 async function personOf(c: Context<AppEnv>, purpose: TokenPurpose, token: string, password: string, displayName?: string) {
-  const db = database(c.env);
+  const db = directory(c.env);
   const peek = await db
     .select({ user: users })
     .from(userTokens)
@@ -53,7 +53,7 @@ export async function acceptInvitation(c: Context<AppEnv>, input: { token: strin
     return found;
   }
   const now = Date.now();
-  const [user] = await database(c.env)
+  const [user] = await directory(c.env)
     .update(users)
     .set({
       status: "active",
@@ -82,7 +82,7 @@ export async function acceptInvitation(c: Context<AppEnv>, input: { token: strin
  * the same one read either way, and the link is made and sent after it.
  */
 export async function requestPasswordReset(c: Context<AppEnv>, email: string): Promise<void> {
-  const user = await database(c.env)
+  const user = await directory(c.env)
     .select()
     .from(users)
     .where(eq(users.email, normaliseEmail(email)))
@@ -130,7 +130,7 @@ export async function completePasswordReset(c: Context<AppEnv>, input: { token: 
     return found;
   }
   const now = Date.now();
-  const db = database(c.env);
+  const db = directory(c.env);
   const [user] = await db
     .update(users)
     .set({ passwordHash: await hashPassword(input.password, costOf(c.env)), passwordChangedAt: now, lastSignInAt: now, updatedAt: now, version: sql`${users.version} + 1` })

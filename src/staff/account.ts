@@ -14,7 +14,7 @@
 import { and, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { recordActivity } from "../activity/record";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { sessions, users } from "../db/schema";
 import type { AppEnv, ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
@@ -26,7 +26,7 @@ import type { UpdateMeInput } from "./sign-in-schemas";
 /** The principal's person and session rows (the principal holds only what authorisation needs). */
 export async function ownRows(env: ShardEnv, p: Principal): Promise<{ user: UserRow; session: SessionRow } | null> {
   if (p.kind !== "user" || !p.session) return null;
-  const found = await database(env)
+  const found = await directory(env)
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -37,7 +37,7 @@ export async function ownRows(env: ShardEnv, p: Principal): Promise<{ user: User
 
 /** The person's sessions that are still live: not revoked, not past either expiry. Newest first. */
 export async function liveSessions(env: ShardEnv, userId: string, now = Date.now()): Promise<SessionRow[]> {
-  return database(env)
+  return directory(env)
     .select()
     .from(sessions)
     .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), gt(sessions.lastSeenAt, now - IDLE_MS)))
@@ -48,7 +48,7 @@ export async function liveSessions(env: ShardEnv, userId: string, now = Date.now
 
 /** Ends one of the person's sessions; false when they have no such live session. */
 export async function endSession(env: ShardEnv, userId: string, sessionId: string): Promise<boolean> {
-  const ended = await database(env)
+  const ended = await directory(env)
     .update(sessions)
     .set({ revokedAt: Date.now(), revokedReason: "ended_by_user" })
     .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
@@ -61,7 +61,7 @@ export async function endSession(env: ShardEnv, userId: string, sessionId: strin
  * theirs to change (`PATCH /v1/users/{id}` with `users:manage` is).
  */
 export async function updateOwnProfile(env: ShardEnv, userId: string, body: UpdateMeInput): Promise<UserRow | null> {
-  const [row] = await database(env)
+  const [row] = await directory(env)
     .update(users)
     .set({
       ...(body.display_name !== undefined ? { displayName: body.display_name } : {}),
@@ -105,7 +105,7 @@ export async function changePassword(
       : passwordProblem(input.new_password, { email: user.email, displayName: user.displayName });
   if (problem) return { ok: false, code: "weak", problem };
   const now = Date.now();
-  await database(env)
+  await directory(env)
     .update(users)
     .set({ passwordHash: await hashPassword(input.new_password, cost), passwordChangedAt: now, updatedAt: now, version: user.version + 1 })
     .where(eq(users.id, user.id));

@@ -17,7 +17,7 @@
  *   attempts are all counted, none is lost to a read-modify-write race.
  */
 import { eq, sql } from "drizzle-orm";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { signInThrottle } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { normaliseEmail, throttleSubject } from "./throttle-subject";
@@ -48,7 +48,7 @@ export const minutesOf = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 
 /** Milliseconds this name is locked for right now (0: go on and check the password). */
 export async function currentLock(env: ShardEnv, subject: string, now = Date.now()): Promise<number> {
-  const row = await database(env).select({ lockedUntil: signInThrottle.lockedUntil }).from(signInThrottle).where(eq(signInThrottle.subject, subject)).get();
+  const row = await directory(env).select({ lockedUntil: signInThrottle.lockedUntil }).from(signInThrottle).where(eq(signInThrottle.subject, subject)).get();
   return lockedFor(row, now);
 }
 
@@ -57,7 +57,7 @@ export async function currentLock(env: ShardEnv, subject: string, now = Date.now
  * Returns the count and the lock it set (0 when none).
  */
 export async function countFailure(env: ShardEnv, subject: string, now = Date.now()): Promise<{ failures: number; lockMs: number }> {
-  const db = database(env);
+  const db = directory(env);
   const counted = await db
     .insert(signInThrottle)
     .values({ subject, failures: 1, lockedUntil: null, lastFailureAt: now })
@@ -84,7 +84,7 @@ export async function countFailure(env: ShardEnv, subject: string, now = Date.no
 
 /** A right password: the count starts again. */
 export async function clearFailures(env: ShardEnv, subject: string): Promise<void> {
-  await database(env).delete(signInThrottle).where(eq(signInThrottle.subject, subject));
+  await directory(env).delete(signInThrottle).where(eq(signInThrottle.subject, subject));
 }
 
 /** A completed password reset: the address's lock and count are gone, as the lock's message promises. */

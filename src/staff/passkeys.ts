@@ -17,7 +17,7 @@
 import type { AuthenticationResponseJSON, RegistrationResponseJSON, verifyRegistrationResponse } from "@simplewebauthn/server";
 import { and, eq, gt, lt, or, sql } from "drizzle-orm";
 import type { Context } from "hono";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { authChallenges, passkeys, users } from "../db/schema";
 import type { AppEnv, ShardEnv } from "../env";
 import { TOTP_ISSUER } from "./two-factor";
@@ -57,7 +57,7 @@ export function relyingParty(c: Context): { rpID: string; origin: string } {
 
 async function storeChallenge(env: ShardEnv, o: { challenge: string; purpose: "register" | "sign_in"; userId: string | null }): Promise<void> {
   const now = Date.now();
-  const db = database(env);
+  const db = directory(env);
   // Abandoned ceremonies are cleared as new ones start: the table stays as small as the traffic of the last minutes.
   await db.batch([
     db.delete(authChallenges).where(lt(authChallenges.expiresAt, now)),
@@ -77,7 +77,7 @@ async function spendChallenge(env: ShardEnv, o: { clientDataJSON: unknown; purpo
   }
   if (typeof challenge !== "string" || !challenge || challenge.length > 200) return null;
   return (
-    (await database(env)
+    (await directory(env)
       .delete(authChallenges)
       .where(and(eq(authChallenges.challenge, challenge), eq(authChallenges.purpose, o.purpose), gt(authChallenges.expiresAt, Date.now())))
       .returning()
@@ -86,7 +86,7 @@ async function spendChallenge(env: ShardEnv, o: { clientDataJSON: unknown; purpo
 }
 
 export async function listPasskeys(env: ShardEnv, userId: string): Promise<PasskeyRow[]> {
-  return database(env).select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(passkeys.createdAt);
+  return directory(env).select().from(passkeys).where(eq(passkeys.userId, userId)).orderBy(passkeys.createdAt);
 }
 
 export async function registrationOptions(c: Context<AppEnv>, user: UserRow) {
@@ -142,7 +142,7 @@ export async function registerPasskey(
     createdAt: Date.now(),
     lastUsedAt: null,
   };
-  const inserted = await database(c.env).insert(passkeys).values(row).onConflictDoNothing().returning({ id: passkeys.id }).get();
+  const inserted = await directory(c.env).insert(passkeys).values(row).onConflictDoNothing().returning({ id: passkeys.id }).get();
   if (!inserted) return { ok: false, code: "duplicate", detail: "This passkey is already registered" };
   return { ok: true, passkey: row };
 }
@@ -153,7 +153,7 @@ export async function signInOptions(c: Context<AppEnv>, o: { email?: string }) {
   const { generateAuthenticationOptions } = await webauthn();
   let allow: { id: string; transports: string[] }[] | undefined;
   if (o.email) {
-    const rows = await database(c.env)
+    const rows = await directory(c.env)
       .select({ id: passkeys.id, transports: passkeys.transports })
       .from(passkeys)
       .innerJoin(users, eq(users.id, passkeys.userId))
@@ -182,7 +182,7 @@ export async function verifyPasskeySignIn(
   const response = o.response as unknown as AuthenticationResponseJSON;
   const spent = await spendChallenge(c.env, { clientDataJSON: response.response?.clientDataJSON, purpose: "sign_in" });
   if (!spent) return { ok: false, code: "challenge", detail: "The challenge is unknown, expired or already used: ask for new options" };
-  const found = await database(c.env)
+  const found = await directory(c.env)
     .select({ passkey: passkeys, user: users })
     .from(passkeys)
     .innerJoin(users, eq(users.id, passkeys.userId))
@@ -211,7 +211,7 @@ export async function verifyPasskeySignIn(
   }
   if (user.status !== "active") return { ok: false, code: "inactive", detail: "This account is not active", user };
   // The counter moves forward, checked against the row as it is now: two uses racing on one counter value cannot both pass.
-  const moved = await database(c.env)
+  const moved = await directory(c.env)
     .update(passkeys)
     .set({ counter: newCounter, lastUsedAt: Date.now() })
     .where(and(eq(passkeys.id, passkey.id), newCounter === 0 ? eq(passkeys.counter, 0) : lt(passkeys.counter, newCounter)))
@@ -228,7 +228,7 @@ export async function verifyPasskeySignIn(
  * cannot leave them with none.
  */
 export async function removePasskey(env: ShardEnv, o: { userId: string; id: string; required: boolean }): Promise<"removed" | "not_found" | "last_factor"> {
-  const db = database(env);
+  const db = directory(env);
   const others = sql`(select count(*) from ${passkeys} p where p.user_id = ${o.userId} and p.id <> ${o.id}) > 0`;
   const totp = sql`(select ${users.totpEnabledAt} from ${users} where ${users.id} = ${o.userId}) is not null`;
   const guard = o.required ? or(others, totp) : undefined;

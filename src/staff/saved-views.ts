@@ -6,7 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { and, asc, count, eq, sql } from "drizzle-orm";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { savedViews } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { Rfc3339 } from "../http/route";
@@ -53,7 +53,7 @@ type Row = typeof savedViews.$inferSelect;
 export const savedViewBody = (r: Row): z.infer<typeof SavedView> => ({ id: r.id, name: r.name, page: r.page, query: r.query, created_at: iso(r.createdAt) });
 
 export async function listSavedViews(env: ShardEnv, userId: string, page?: string): Promise<Row[]> {
-  return database(env)
+  return directory(env)
     .select()
     .from(savedViews)
     .where(and(eq(savedViews.userId, userId), page ? eq(savedViews.page, page) : undefined))
@@ -64,7 +64,7 @@ export async function listSavedViews(env: ShardEnv, userId: string, page?: strin
 export type SaveRefusal = { ok: false; code: "saved_view_exists" | "saved_views_full" };
 
 export async function saveView(env: ShardEnv, userId: string, input: z.infer<typeof SavedViewBody>): Promise<{ ok: true; view: Row } | SaveRefusal> {
-  const db = database(env);
+  const db = directory(env);
   const [[held], [same]] = await db.batch([
     db.select({ n: count() }).from(savedViews).where(eq(savedViews.userId, userId)),
     db
@@ -93,7 +93,7 @@ function insertUnderLimit(v: Row) {
 
 /** True when the person had that view (someone else's is not found, as if it did not exist). */
 export async function deleteView(env: ShardEnv, userId: string, id: string): Promise<boolean> {
-  const r = await database(env)
+  const r = await directory(env)
     .delete(savedViews)
     .where(and(eq(savedViews.id, id), eq(savedViews.userId, userId)))
     .run();

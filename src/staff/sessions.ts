@@ -20,7 +20,7 @@
 import { and, eq, isNull, ne } from "drizzle-orm";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { sessions, users, type SESSION_STAGES } from "../db/schema";
 import type { AppEnv, ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
@@ -79,7 +79,7 @@ export async function startSession(c: Context<AppEnv>, opts: { userId: string; s
     ip: clientIp(c.req.raw.headers),
     userAgent: c.req.header("user-agent")?.slice(0, 300) ?? null,
   };
-  const db = database(c.env);
+  const db = directory(c.env);
   const previous = sessionToken(c);
   const insert = db.insert(sessions).values(row);
   if (previous) {
@@ -98,7 +98,7 @@ export async function startSession(c: Context<AppEnv>, opts: { userId: string; s
 /** The session this browser presents, with its person, if it is live (not revoked, not expired, the person active). */
 export async function currentSession(env: ShardEnv, token: string | undefined, now = Date.now()): Promise<{ session: SessionRow; user: UserRow } | null> {
   if (!token || token.length > 200) return null;
-  const found = await database(env)
+  const found = await directory(env)
     .select({ session: sessions, user: users })
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
@@ -112,7 +112,7 @@ export async function currentSession(env: ShardEnv, token: string | undefined, n
 
 /** Revokes this person's sessions (all, or all but one), at once. Returns how many were still unrevoked. */
 export async function revokeSessions(env: ShardEnv, userId: string, reason: string, opts: { except?: string } = {}): Promise<number> {
-  const db = database(env);
+  const db = directory(env);
   const live = and(eq(sessions.userId, userId), isNull(sessions.revokedAt));
   const result = await db
     .update(sessions)
@@ -158,7 +158,7 @@ export async function sessionPrincipal(c: Context<AppEnv>, csrfToken = c.req.hea
     }
   }
   if (now - session.lastSeenAt >= TOUCH_MS) {
-    const touch = database(c.env).update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
+    const touch = directory(c.env).update(sessions).set({ lastSeenAt: now }).where(eq(sessions.id, session.id));
     c.executionCtx.waitUntil(touch.then(() => undefined));
   }
   const access =

@@ -18,7 +18,7 @@
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { recordActivity } from "../activity/record";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { users } from "../db/schema";
 import type { AppEnv } from "../env";
 import { authCutOffSeconds, clientIp, countAuthFailure } from "../http/rate-limit";
@@ -39,7 +39,7 @@ export async function signInWithPassword(c: Context<AppEnv>, input: { email: str
   const env = c.env;
   const ip = clientIp(c.req.raw.headers);
   const email = normaliseEmail(input.email);
-  const user = await database(env).select().from(users).where(eq(users.email, email)).get();
+  const user = await directory(env).select().from(users).where(eq(users.email, email)).get();
   const target = user?.id ?? null;
 
   const addressWait = authCutOffSeconds(ip);
@@ -73,7 +73,7 @@ export async function signInWithPassword(c: Context<AppEnv>, input: { email: str
   if (verified.needsRehash) changes.passwordHash = await hashPassword(input.password, cost);
   // Signed in is signed in once the second factor is given too; that step records it then.
   if (stage !== "second_factor") changes.lastSignInAt = now;
-  if (Object.keys(changes).length) await database(env).update(users).set(changes).where(eq(users.id, user.id));
+  if (Object.keys(changes).length) await directory(env).update(users).set(changes).where(eq(users.id, user.id));
   const session = await startSession(c, { userId: user.id, stage, method: "password" });
   await recordActivity(c, { action: "sign_in", actor: { id: user.id, kind: "user", name: user.displayName }, target: user.id, status: 200, detail: { stage, method: "password" } });
   return { ok: true, user: { ...user, ...changes }, session };

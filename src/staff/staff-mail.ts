@@ -6,7 +6,7 @@
  * where a developer or a test reads the link. With a real provider nothing
  * is kept: the link exists only in the email.
  */
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { staffEmails } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
@@ -54,7 +54,7 @@ export async function sendStaffEmail(env: ShardEnv, o: { userId: string; email: 
   const now = Date.now();
   const id = newId("eml", now);
   if (provider.name === "local") {
-    await database(env).insert(staffEmails).values({ id, userId: o.userId, purpose: o.purpose, recipient: o.email, subject: msg.subject, body: msg.text, createdAt: now });
+    await directory(env).insert(staffEmails).values({ id, userId: o.userId, purpose: o.purpose, recipient: o.email, subject: msg.subject, body: msg.text, createdAt: now });
     return;
   }
   const sent = await provider.send({ id, to: o.email, subject: msg.subject, text: msg.text });

@@ -5,7 +5,7 @@
  * without one to enrol before anything else opens; otherwise they are in.
  */
 import { and, eq, inArray, isNull } from "drizzle-orm";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { passkeys, positions, type users } from "../db/schema";
 import type { ShardEnv } from "../env";
 import type { SessionStage } from "./sessions";
@@ -13,13 +13,13 @@ import type { SessionStage } from "./sessions";
 type User = Pick<typeof users.$inferSelect, "id" | "positions" | "totpEnabledAt">;
 
 export async function hasPasskey(env: ShardEnv, userId: string): Promise<boolean> {
-  return !!(await database(env).select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, userId)).limit(1).get());
+  return !!(await directory(env).select({ id: passkeys.id }).from(passkeys).where(eq(passkeys.userId, userId)).limit(1).get());
 }
 
 /** Does any of these positions require two-factor? */
 export async function twoFactorRequired(env: ShardEnv, positionIds: readonly string[]): Promise<boolean> {
   if (!positionIds.length) return false;
-  const row = await database(env)
+  const row = await directory(env)
     .select({ id: positions.id })
     .from(positions)
     .where(and(inArray(positions.id, [...positionIds]), eq(positions.requireTwoFactor, true), isNull(positions.archivedAt)))

@@ -6,7 +6,7 @@
  */
 import { eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { sessions, users } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/problem";
@@ -17,7 +17,7 @@ import { signedInBody } from "./sign-in-routes";
 export async function ownAccount(c: Context<AppEnv>): Promise<{ session: SessionRow; user: UserRow }> {
   const sessionId = c.get("principal").session?.id;
   const found = sessionId
-    ? await database(c.env).select({ session: sessions, user: users }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, sessionId)).get()
+    ? await directory(c.env).select({ session: sessions, user: users }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, sessionId)).get()
     : undefined;
   if (!found) throw new ApiError(401, "session_expired", "Unauthorized", "The session has ended: sign in again");
   return found;
@@ -33,6 +33,6 @@ export async function finishEnrolment(c: Context<AppEnv>, session: SessionRow): 
 /** Starts the full session of a person who has given every factor, and the answer that tells the console. */
 export async function signedIn(c: Context<AppEnv>, user: UserRow, method: string) {
   const session = await startSession(c, { userId: user.id, stage: "full", method });
-  await database(c.env).update(users).set({ lastSignInAt: session.createdAt }).where(eq(users.id, user.id));
+  await directory(c.env).update(users).set({ lastSignInAt: session.createdAt }).where(eq(users.id, user.id));
   return signedInBody(user, session);
 }

@@ -16,7 +16,7 @@ import { createRoute, OpenAPIHono } from "@hono/zod-openapi";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import { recordActivity } from "../activity/record";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { sessions } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError } from "../http/problem";
@@ -40,7 +40,7 @@ export async function pendingSecondFactor(c: Context<AppEnv>): Promise<{ session
 
 /** Counts a wrong code on the session; the MAX_FAILURES-th ends it. Returns whether the session is over. */
 async function countFailure(c: Context<AppEnv>, session: SessionRow): Promise<boolean> {
-  const db = database(c.env);
+  const db = directory(c.env);
   const row = await db
     .update(sessions)
     .set({ secondFactorFailures: sql`${sessions.secondFactorFailures} + 1` })

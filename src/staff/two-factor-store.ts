@@ -5,7 +5,7 @@
  * the one whose UPDATE changed a row wins.
  */
 import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { passkeys, recoveryCodes, users } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, totpStep } from "./two-factor";
@@ -17,7 +17,7 @@ const changed = (r: unknown) => ((r as Changed).meta.changes ?? 0) > 0;
 /** A new secret, stored sealed and not yet live (a pending enrolment is simply replaced). */
 export async function startTotpEnrolment(env: ShardEnv, user: Pick<UserRow, "id" | "email">): Promise<{ secret: string; uri: string }> {
   const fresh = newTotpSecret(user.email);
-  await database(env)
+  await directory(env)
     .update(users)
     .set({ totpSecret: fresh.secret, totpLastStep: null, updatedAt: Date.now() })
     .where(and(eq(users.id, user.id), isNull(users.totpEnabledAt)));
@@ -33,7 +33,7 @@ export async function confirmTotp(env: ShardEnv, user: Pick<UserRow, "id" | "ema
   const step = totpStep({ secret: user.totpSecret, email: user.email, code });
   if (step === null) return false;
   const now = Date.now();
-  const r = await database(env)
+  const r = await directory(env)
     .update(users)
     .set({ totpEnabledAt: now, totpLastStep: step, updatedAt: now })
     .where(and(eq(users.id, user.id), isNull(users.totpEnabledAt), isNotNull(users.totpSecret), stepIsNew(step)));
@@ -45,7 +45,7 @@ export async function acceptTotpCode(env: ShardEnv, user: Pick<UserRow, "id" | "
   if (!user.totpSecret || user.totpEnabledAt === null) return false;
   const step = totpStep({ secret: user.totpSecret, email: user.email, code });
   if (step === null) return false;
-  const r = await database(env)
+  const r = await directory(env)
     .update(users)
     .set({ totpLastStep: step })
     .where(and(eq(users.id, user.id), isNotNull(users.totpEnabledAt), stepIsNew(step)));
@@ -56,7 +56,7 @@ export async function acceptTotpCode(env: ShardEnv, user: Pick<UserRow, "id" | "
 export async function spendRecoveryCode(env: ShardEnv, userId: string, input: string): Promise<boolean> {
   const code = normaliseRecoveryCode(input);
   if (!code) return false;
-  const r = await database(env)
+  const r = await directory(env)
     .update(recoveryCodes)
     .set({ usedAt: Date.now() })
     .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, await hashRecoveryCode(code)), isNull(recoveryCodes.usedAt)));
@@ -68,13 +68,13 @@ export async function replaceRecoveryCodes(env: ShardEnv, userId: string): Promi
   const codes = newRecoveryCodes();
   const now = Date.now();
   const rows = await Promise.all(codes.map(async (c) => ({ userId, codeHash: await hashRecoveryCode(c), createdAt: now, usedAt: null })));
-  const db = database(env);
+  const db = directory(env);
   await db.batch([db.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)), db.insert(recoveryCodes).values(rows)]);
   return codes;
 }
 
 export async function unusedRecoveryCodes(env: ShardEnv, userId: string): Promise<number> {
-  const rows = await database(env)
+  const rows = await directory(env)
     .select({ hash: recoveryCodes.codeHash })
     .from(recoveryCodes)
     .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)));
@@ -88,7 +88,7 @@ export async function unusedRecoveryCodes(env: ShardEnv, userId: string): Promis
  * leave the person with neither. False when refused.
  */
 export async function disableTotp(env: ShardEnv, userId: string, opts: { required: boolean }): Promise<boolean> {
-  const db = database(env);
+  const db = directory(env);
   const keepsOne = opts.required ? sql`exists (select 1 from ${passkeys} where ${passkeys.userId} = ${userId})` : sql`1`;
   const [updated] = await db.batch([
     db

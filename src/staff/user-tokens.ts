@@ -6,7 +6,7 @@
  * UPDATE, so of two concurrent uses exactly one gets the person.
  */
 import { and, eq, gt, isNull, max } from "drizzle-orm";
-import { database } from "../db/client";
+import { directory } from "../db/client";
 import { type USER_TOKEN_PURPOSES, userTokens } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { randomToken, sha256Hex } from "../lib/ids";
@@ -21,7 +21,7 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
 /** A new token for this person and purpose; earlier live ones of the same purpose die with it. */
 export async function issueToken(env: ShardEnv, userId: string, purpose: TokenPurpose, now = Date.now()): Promise<string> {
   const token = randomToken(43);
-  const db = database(env);
+  const db = directory(env);
   await db.batch([
     db
       .update(userTokens)
@@ -34,7 +34,7 @@ export async function issueToken(env: ShardEnv, userId: string, purpose: TokenPu
 
 /** When this person was last sent a token of this purpose (epoch ms), or null. */
 export async function lastIssuedAt(env: ShardEnv, userId: string, purpose: TokenPurpose): Promise<number | null> {
-  const row = await database(env)
+  const row = await directory(env)
     .select({ at: max(userTokens.createdAt) })
     .from(userTokens)
     .where(and(eq(userTokens.userId, userId), eq(userTokens.purpose, purpose)))
@@ -45,7 +45,7 @@ export async function lastIssuedAt(env: ShardEnv, userId: string, purpose: Token
 /** Spends a live token: the person it was for, or null (unknown, expired, used, or another purpose). */
 export async function spendToken(env: ShardEnv, token: string, purpose: TokenPurpose, now = Date.now()): Promise<string | null> {
   if (!token || token.length > 200) return null;
-  const [row] = await database(env)
+  const [row] = await directory(env)
     .update(userTokens)
     .set({ usedAt: now })
     .where(and(eq(userTokens.id, await sha256Hex(token)), eq(userTokens.purpose, purpose), isNull(userTokens.usedAt), gt(userTokens.expiresAt, now)))
@@ -55,7 +55,7 @@ export async function spendToken(env: ShardEnv, token: string, purpose: TokenPur
 
 /** Kills every live token of this person (deactivation). */
 export async function killTokens(env: ShardEnv, userId: string, now = Date.now()) {
-  await database(env)
+  await directory(env)
     .update(userTokens)
     .set({ usedAt: now })
     .where(and(eq(userTokens.userId, userId), isNull(userTokens.usedAt)));

@@ -10,8 +10,9 @@
  */
 import { and, desc, eq, inArray, isNull, lt, sql } from "drizzle-orm";
 import { isRole } from "../auth/roles";
-import { constraintFailed, database } from "../db/client";
-import { apiKeys, positions, stores, users, warehouses } from "../db/schema";
+import { constraintFailed, directory } from "../db/client";
+import { missingInScope } from "../db/homes";
+import { apiKeys, positions, users } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { forgetKey, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
@@ -40,7 +41,7 @@ export async function checkPositions(env: ShardEnv, p: Principal, ids: readonly 
   if (integration.length) return invalid("positions", `${integration.join(", ")} is for integrations (API keys), not people`);
   const custom = ids.filter((id) => !isRole(id));
   if (custom.length) {
-    const found = await database(env)
+    const found = await directory(env)
       .select({ id: positions.id })
       .from(positions)
       .where(and(inArray(positions.id, custom), isNull(positions.archivedAt)))
@@ -60,17 +61,9 @@ async function checkScope(env: ShardEnv, p: Principal, s: { storeIds: string[]; 
     if (ids.includes("*") && ids.length > 1) return invalid(field, '"*" stands alone');
   }
   if (!withinGiver(p, s)) return refused("You cannot give stores or warehouses beyond your own");
-  const db = database(env);
-  if (!s.storeIds.includes("*")) {
-    const found = await db.select({ id: stores.id }).from(stores).where(inArray(stores.id, s.storeIds)).all();
-    const missing = s.storeIds.filter((id) => !found.some((f) => f.id === id));
-    if (missing.length) return invalid("store_ids", `no such store: ${missing.join(", ")}`);
-  }
-  if (!s.warehouseIds.includes("*")) {
-    const found = await db.select({ id: warehouses.id }).from(warehouses).where(inArray(warehouses.id, s.warehouseIds)).all();
-    const missing = s.warehouseIds.filter((id) => !found.some((f) => f.id === id));
-    if (missing.length) return invalid("warehouse_ids", `no such warehouse: ${missing.join(", ")}`);
-  }
+  // Stores and warehouses live on the shards, people on the directory: each id is looked for where it lives.
+  const gone = await missingInScope(env, { storeIds: s.storeIds, warehouseIds: s.warehouseIds });
+  if (gone) return invalid(gone.field, `no such ${gone.kind}: ${gone.ids.join(", ")}`);
   return null;
 }
 
@@ -111,7 +104,7 @@ export async function inviteUser(env: ShardEnv, body: InviteUserInput, opts: { p
     version: 1,
   };
   try {
-    await database(env).insert(users).values(row);
+    await directory(env).insert(users).values(row);
   } catch (err) {
     if (constraintFailed(err, "users")) return conflict("email_taken", "A person with this email is already on the staff");
     throw err;
@@ -123,7 +116,7 @@ export async function inviteUser(env: ShardEnv, body: InviteUserInput, opts: { p
 export async function listUsers(env: ShardEnv, p: Principal, q: ListUsersFilter) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("usr_"));
   const like = q.q ? `%${q.q.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%` : null;
-  const rows = await database(env)
+  const rows = await directory(env)
     .select()
     .from(users)
     .where(
@@ -145,7 +138,7 @@ export async function listUsers(env: ShardEnv, p: Principal, q: ListUsersFilter)
 }
 
 export async function findUser(env: ShardEnv, p: Principal, id: string): Promise<UserRow | null> {
-  const row = await database(env).select().from(users).where(eq(users.id, id)).get();
+  const row = await directory(env).select().from(users).where(eq(users.id, id)).get();
   return row && visible(p, row) ? row : null;
 }
 
@@ -194,13 +187,13 @@ export async function updateUser(
   }
   const guardAdmin = removesLastAdmin(before, next, 0);
   const now = Date.now();
-  const [row] = await database(env)
+  const [row] = await directory(env)
     .update(users)
     .set({ ...next, updatedAt: now, version: before.version + 1, deactivatedAt: next.status === "deactivated" ? (before.deactivatedAt ?? now) : null })
     .where(and(eq(users.id, id), eq(users.version, before.version), guardAdmin ? OTHER_ACTIVE_ADMIN : undefined))
     .returning();
   if (!row) {
-    const now2 = await database(env).select({ version: users.version }).from(users).where(eq(users.id, id)).get();
+    const now2 = await directory(env).select({ version: users.version }).from(users).where(eq(users.id, id)).get();
     if (guardAdmin && now2?.version === before.version) return conflict("last_admin", "This is the last active admin: make someone else an admin first");
     return versionMismatch(now2?.version ?? before.version);
   }
@@ -216,7 +209,7 @@ function versionMismatch(version: number): Refusal & { version: number } {
 async function deactivated(env: ShardEnv, userId: string): Promise<void> {
   await revokeSessions(env, userId, "deactivated");
   await killTokens(env, userId);
-  const keys = await database(env)
+  const keys = await directory(env)
     .update(apiKeys)
     .set({ revokedAt: Date.now() })
     .where(and(eq(apiKeys.createdBy, userId), isNull(apiKeys.revokedAt)))

@@ -343,7 +343,7 @@ describe("a new packer joins", () => {
 
     let rows = [];
     for (let i = 0; i < 40 && !rows.length; i++) {
-      rows = await server.d1(`SELECT body FROM staff_emails WHERE recipient = '${email}'`);
+      rows = await server.d1(`SELECT body FROM staff_emails WHERE recipient = '${email}'`, "DIRECTORY");
       if (!rows.length) await sleep(250);
     }
     assert.equal(rows.length, 1);

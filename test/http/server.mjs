@@ -174,9 +174,9 @@ async function startOnce({ readyTimeoutMs }) {
     }
   }
 
-  /** Runs SQL against the server's local D1 through wrangler (a second reader of the same files). */
-  async function d1(sql) {
-    const r = await runWrangler(["d1", "execute", "DB", "--local", ...persistArgs(stateDir), "--command", sql, "--json"]);
+  /** Runs SQL against the server's local D1 through wrangler (a second reader of the same files): shard 0, or `binding`. */
+  async function d1(sql, binding = "DB") {
+    const r = await runWrangler(["d1", "execute", binding, "--local", ...persistArgs(stateDir), "--command", sql, "--json"]);
     if (r.code !== 0) throw new Error(`d1 execute failed (${r.code}): ${r.stdout}${r.stderr}`);
     return JSON.parse(r.stdout)[0].results;
   }

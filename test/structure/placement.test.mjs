@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { PLACEMENT } from "../../src/db/placement.ts";
+import { ON_DIRECTORY, PLACEMENT } from "../../src/db/placement.ts";
 
 const root = new URL("../../", import.meta.url).pathname;
 const schemaDir = join(root, "src/db/schema");
@@ -27,6 +27,12 @@ test("every table in the schema has a home in src/db/placement.ts", () => {
   assert.equal(new Set(declared).size, declared.length, "a table name is declared twice");
   const missing = declared.filter((t) => !(t in PLACEMENT));
   assert.deepEqual(missing, [], `place these tables in src/db/placement.ts (see docs/SHARDING.md): ${missing.join(", ")}`);
+});
+
+test("what the Worker keeps on the directory today is placed there", () => {
+  const elsewhere = ON_DIRECTORY.filter((t) => PLACEMENT[t]?.home !== "directory");
+  assert.deepEqual(elsewhere, [], "ON_DIRECTORY names tables placed on the shards");
+  assert.equal(new Set(ON_DIRECTORY).size, ON_DIRECTORY.length);
 });
 
 test("the placement names no table the schema does not have", () => {

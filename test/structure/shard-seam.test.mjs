@@ -31,6 +31,7 @@ const CHOOSERS = {
   "src/outbox/consume.ts": "queue batches: each message on its order's shard; messages about no order on shard 0 (step 6)",
   "src/partner-webhooks/dispatcher-object.ts": "the webhook dispatcher (step 6: one per shard)",
   "src/db/shard.ts": "forEachShard",
+  "src/db/homes.ts": "whether the stores and warehouses a person or key is given exist: each on its home's shard",
   "src/stores/save-store.ts": "a new store's row goes to the shard its home names (src/db/homes.ts; placement, step 8)",
   "src/inventory/warehouse-routes.ts": "a new warehouse's rows go to the shard its home names (as a store's)",
 };

@@ -33,7 +33,7 @@ export const floorWork: Fold = {
       statement(
         d1,
         sql`INSERT INTO rollup_floor_days (store_id, day, warehouse_id, worker, role, metric, count, units, duration_n, duration_sum_ms, duration_max_ms)
-        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, warehouse_id, worker, ${actorRoleSql(sql`worker`)}, metric,
+        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, warehouse_id, worker, ${actorRoleSql(sql`worker`, unit.roles)}, metric,
           COUNT(*), SUM(units), COUNT(duration_ms), COALESCE(SUM(duration_ms), 0), COALESCE(MAX(duration_ms), 0)
         FROM (
           SELECT s.store_id AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, w.warehouse_id AS warehouse_id, w.worker AS worker,

@@ -15,6 +15,7 @@
  * orders.updated_at, its own change source (`changedSlots`).
  */
 import { sql, type SQL } from "drizzle-orm";
+import type { D1Reads } from "../../db/client";
 import { statement } from "../d1";
 import type { Sla } from "../sla";
 import type { Segment } from "../time-zones";
@@ -41,6 +42,8 @@ export type FoldUnit = {
   start: number;
   end: number;
   slas: ReadonlyMap<string, Sla>;
+  /** Every key's and person's role (`actorRoles`): a JSON object for `actorRoleSql`. */
+  roles: string;
   /** A SQL condition that holds while this run owns the lease. */
   guard: SQL;
 };
@@ -101,9 +104,24 @@ export const orderWarehouseSql = (orderId: SQL) =>
   sql`COALESCE((SELECT si.warehouse_id FROM shipment_items si WHERE si.order_id = ${orderId}
     GROUP BY si.warehouse_id ORDER BY SUM(si.quantity) DESC, si.warehouse_id LIMIT 1), '')`;
 
-/** The role of an actor: its API key's, a person's first position, "admin" for the bootstrap key, "system" for the rest (timers, webhooks). */
-export const actorRoleSql = (actor: SQL) =>
-  sql`COALESCE((SELECT k.role FROM api_keys k WHERE k.id = ${actor}), (SELECT json_extract(u.positions, '$[0]') FROM users u WHERE u.id = ${actor}), CASE WHEN ${actor} = 'bootstrap' THEN 'admin' ELSE 'system' END)`;
+/**
+ * The role of an actor: its API key's, a person's first position, "admin" for the bootstrap key, "system" for the rest
+ * (timers, webhooks). Keys and people live on the directory, not beside the facts, so the run reads them first
+ * (`actorRoles`) and each statement looks the actor up in that one JSON parameter (`unit.roles`).
+ */
+export const actorRoleSql = (actor: SQL, roles: string) =>
+  sql`COALESCE((SELECT r.value FROM json_each(${roles}) r WHERE r.key = ${actor}), CASE WHEN ${actor} = 'bootstrap' THEN 'admin' ELSE 'system' END)`;
+
+/**
+ * Every key's and person's role today, as the JSON object `actorRoleSql` reads (id → role). Keys and people are a
+ * merchant's staff and integrations, a few hundred at most, so one read per rollup run carries them all.
+ */
+export async function actorRoles(directory: D1Reads): Promise<string> {
+  const { results } = await directory
+    .prepare("SELECT id, role FROM api_keys UNION ALL SELECT id, json_extract(positions, '$[0]') AS role FROM users")
+    .all<{ id: string; role: string | null }>();
+  return JSON.stringify(Object.fromEntries(results.filter((r) => r.role !== null).map((r) => [r.id, r.role])));
+}
 
 /** Inserts JSON-array rows through json_each: one bound parameter per statement, chunked to stay well under D1's limits. */
 export function insertJsonRows(d1: D1Database, table: string, columns: readonly string[], rows: readonly unknown[][], guard: SQL, { orIgnore = false } = {}) {

@@ -23,7 +23,7 @@ export const staffActions: Fold = {
       statement(
         d1,
         sql`INSERT INTO rollup_staff_days (store_id, day, actor, role, metric, count, latency_sum_ms, latency_max_ms)
-        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, actor, ${actorRoleSql(sql`actor`)}, metric, n, latency_sum, latency_max
+        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, actor, ${actorRoleSql(sql`actor`, unit.roles)}, metric, n, latency_sum, latency_max
         FROM (
           SELECT e.store_id AS store_id, e.day_number AS day_number, e.actor AS actor, e.type AS metric, COUNT(*) AS n,
             COALESCE(SUM(e.created_at - e.previous_at), 0) AS latency_sum,

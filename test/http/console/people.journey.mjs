@@ -13,7 +13,7 @@ import { ctx, newPage, shot, shotsEverywhere, signIn, WIDTHS } from "./harness.m
 async function invitationToken(email) {
   let rows = [];
   for (let i = 0; i < 40 && !rows.length; i++) {
-    rows = await ctx.server.d1(`SELECT body FROM staff_emails WHERE recipient = '${email}' AND purpose = 'invitation' ORDER BY id DESC`);
+    rows = await ctx.server.d1(`SELECT body FROM staff_emails WHERE recipient = '${email}' AND purpose = 'invitation' ORDER BY id DESC`, "DIRECTORY");
     if (!rows.length) await sleep(250);
   }
   assert.ok(rows.length, `an invitation email to ${email}`);
