@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig, defineProject } from "vitest/config";
 import { d1Bindings } from "./scripts/d1-bindings.mjs";
-import { ON_DIRECTORY } from "./src/db/placement";
+import { ON_DIRECTORY } from "./src/db/placement.ts";
 import { readFixtures } from "./test/read-fixtures.mjs";
 import { prebundled } from "./test/prebundle.mjs";
 import { testWorkers } from "./test/test-workers.mjs";

@@ -62,6 +62,7 @@ import { twoFactorSignInRoutes } from "./staff/two-factor-sign-in";
 import { connectApi } from "./console/api";
 import { consoleRoutes } from "./console/routes";
 import { d1 } from "./db/client";
+import { onItsShard } from "./http/route-shard";
 import { routeLabel, traceEntry } from "./db/trace";
 
 export const app = new OpenAPIHono<AppEnv>({
@@ -84,11 +85,15 @@ app.use("/v1/auth/*", authSameOrigin);
 // Every write by a person or key is logged after the response (src/activity/middleware.ts says what is not, and why);
 // it wraps jsonBodies so a refused body is logged too.
 app.use("/v1/*", (c, next) => (c.req.path.startsWith("/v1/auth/") ? next() : authenticate(c, next)), activityLogging, jsonBodies);
+// Then the request moves to the shard of the store it names (src/http/route-shard.ts): after authentication, which
+// reads the directory and needs no shard, and before the reads' session, which belongs to one database.
+app.use("/v1/*", onItsShard);
+app.use("/webhooks/*", onItsShard);
 // Read replicas: a GET's stale-tolerant reads on one D1 session from the client's x-d1-bookmark, and the bookmark
 // back in the answer (src/http/bookmark.ts). After authentication, which stays on the primary.
 app.use("/v1/*", apiBookmarks);
 // The customer's own pages need no key: a limit per client IP keeps token guessing and floods off them.
-app.use("/o/*", customerPageLimit);
+app.use("/o/*", customerPageLimit, onItsShard);
 
 app.route("/", orderRoutes);
 app.route("/", storeRoutes);

@@ -92,7 +92,7 @@ function onceARun(env: ShardEnv, job: () => Promise<unknown>): Promise<unknown> 
 }
 
 export default {
-  // Every request runs on shard 0 until routes find their store's shard (docs/SHARDING.md section 9, step 5).
+  // Every request starts on shard 0; once authenticated it moves to the shard of the store it names (src/http/route-shard.ts).
   fetch: (request, env, ctx) => app.fetch(request, onShard(env, SHARD_ZERO), ctx),
 
   // Each message on its order's shard (consumeBatch).

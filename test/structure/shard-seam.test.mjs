@@ -26,7 +26,8 @@ test("no code outside src/db/shard.ts reaches a shard's D1 binding by name", () 
 
 // Where a shard is chosen today, and the build step that makes each find the right one (SHARDING.md section 9).
 const CHOOSERS = {
-  "src/index.ts": "fetch (step 5: routes), crons (forEachShard)",
+  "src/index.ts": "fetch (shard 0, until the request names its store), crons (forEachShard)",
+  "src/http/route-shard.ts": "a request: the shard of the store, warehouse or tagged id it names (step 5)",
   "src/orders/order-object.ts": "the order's object: its order id's shard (src/db/homes.ts)",
   "src/outbox/consume.ts": "queue batches: each message on its order's shard; messages about no order on shard 0 (step 6)",
   "src/partner-webhooks/dispatcher-object.ts": "the webhook dispatcher (step 6: one per shard)",

@@ -1,0 +1,84 @@
+/**
+ * Puts a request on the shard of the store it is about (docs/SHARDING.md sections 5 and 9, build step 5). The fetch
+ * handler starts every request on shard 0; this moves `c.env` to the shard of the first of these the request names:
+ *
+ * - a store or a warehouse in the path: `/v1/stores/{id}/…`, `/v1/warehouses/{id}/…`, `/webhooks/3pl/{id}`;
+ * - an id with a tag in the path: an order, shipment, request, invoice… of a store, or a wave or transfer of a
+ *   warehouse (`/v1/orders/ord_…-TAG…`, `/o/order/{id}/…`, `/webhooks/channels/{connection}`);
+ * - `store_id` in the JSON body (intake, and whatever else is made for one store) or in the query (a list narrowed
+ *   to one store);
+ * - an id without a tag in the path (made before tags): shard 0, unless `legacy_homes` names its store.
+ *
+ * Anything else stays on shard 0: lists across stores until they fan out over the shards (step 7), ids of records
+ * that carry no tag (products, suppliers, bins…), the customers (still on shard 0, step 3), tracking webhooks (a
+ * tracking number names no store until `tracking_routes`, step 6). People, keys, sessions and the activity log are
+ * on the directory whatever the shard (`directory(env)`), so authentication runs before this and is unaffected.
+ * Every answer comes from `shardOf`'s cache after the first: a Map lookup on the hot path.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { shardOf } from "../db/homes";
+import { onShard, type Shard } from "../db/shard";
+import type { AppEnv } from "../env";
+import { tagOf } from "../lib/ids";
+
+/** An id as the API makes them, with or without a tag: the only path segments worth a lookup. */
+const ID = /^[a-z]{2,4}_(?:[0-9A-Z]{26}|[0-9A-Z]{10}-[0-9A-Z]{16})$/;
+
+/** Where a path names a store or a warehouse by position: `[prefix, kind]`. */
+const OWNER_PATHS: [string, "store" | "warehouse"][] = [
+  ["/v1/stores/", "store"],
+  ["/v1/warehouses/", "warehouse"],
+  ["/webhooks/3pl/", "warehouse"],
+];
+
+/**
+ * The path segment after `prefix`, decoded; "" when it cannot name anything (percent-escapes that are not UTF-8, or
+ * text that is not well-formed): the route itself answers those with its 4xx.
+ */
+function firstSegment(path: string, prefix: string): string {
+  const raw = path.slice(prefix.length).split("/", 1)[0] ?? "";
+  try {
+    const segment = decodeURIComponent(raw);
+    return segment.isWellFormed() ? segment : "";
+  } catch {
+    return "";
+  }
+}
+
+/** What the request names, in the order above; null for a request about no one store. Pure. */
+export function ownerInPath(path: string): { store: string } | { warehouse: string } | { id: string } | null {
+  for (const [prefix, kind] of OWNER_PATHS) {
+    if (!path.startsWith(prefix)) continue;
+    const id = firstSegment(path, prefix);
+    if (id) return kind === "store" ? { store: id } : { warehouse: id };
+  }
+  for (const segment of path.split("/")) {
+    if (ID.test(segment)) return { id: segment };
+  }
+  return null;
+}
+
+/** `store_id` of a JSON body the request's `jsonBodies` already read, or of the query. */
+async function storeNamed(c: Context<AppEnv>): Promise<string | null> {
+  const cached = (c.req.bodyCache as Record<string, Promise<unknown> | undefined>).json;
+  if (cached) {
+    const body = await cached;
+    if (body && typeof body === "object" && "store_id" in body && typeof body.store_id === "string") return body.store_id;
+  }
+  return c.req.query("store_id") ?? null;
+}
+
+async function shardOfRequest(c: Context<AppEnv>): Promise<Shard | null> {
+  const named = ownerInPath(c.req.path);
+  if (named && !("id" in named && tagOf(named.id) === null)) return shardOf(c.env, named);
+  const store = await storeNamed(c);
+  if (store) return shardOf(c.env, { store });
+  // Last, an untagged id: its store's shard if legacy_homes names it (no read at all while that table is empty).
+  return named ? shardOf(c.env, named) : null;
+}
+
+export const onItsShard: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const shard = await shardOfRequest(c);
+  if (shard && shard.id !== c.env.shard.id) c.env = onShard(c.env, shard);
+  await next();
+};
