@@ -2,19 +2,30 @@
 // the running server), so the bench can tell whether the queue consumers kept
 // up with a scenario, and wait for them before the next one starts.
 import { DatabaseSync } from "node:sqlite";
-import { d1File } from "../../scripts/d1-bindings.mjs";
+import { d1Bindings, d1File } from "../../scripts/d1-bindings.mjs";
 import { sleep } from "./procs.mjs";
 
+/** The shards' bindings of wrangler.toml: every D1 database but the directory, which has no outbox of its own. */
+const shardBindings = () => d1Bindings().filter((b) => b !== "DIRECTORY");
+
 export function outboxWatcher(persistDir) {
-  // Shard 0 (`DB`): miniflare keeps one .sqlite per D1 database, and everything still lives on DB (docs/SHARDING.md).
-  const db = new DatabaseSync(d1File(persistDir, "DB"), { readOnly: true });
-  const owedStatement = db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL");
-  const owed = () => Number(owedStatement.get().n);
-  const resentStatement = db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE created_at >= ? AND attempts > 0");
+  // Every shard's file (miniflare keeps one .sqlite per D1 database): a store placed on shard 1 owes its rows there.
+  // A shard without a file (a revision from before it, measured with BENCH_REF) has nothing to watch.
+  const dbs = shardBindings().flatMap((binding) => {
+    try {
+      return [new DatabaseSync(d1File(persistDir, binding), { readOnly: true })];
+    } catch (err) {
+      if (binding === "DB") throw err;
+      return [];
+    }
+  });
+  const owedStatements = dbs.map((db) => db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL"));
+  const owed = () => owedStatements.reduce((sum, st) => sum + Number(st.get().n), 0);
+  const resentStatements = dbs.map((db) => db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE created_at >= ? AND attempts > 0"));
   return {
     owed,
     /** Rows written since `since` (epoch ms) whose direct send was lost: the cron sweep had to send them again. */
-    resent: (since) => Number(resentStatement.get(since).n),
+    resent: (since) => resentStatements.reduce((sum, st) => sum + Number(st.get(since).n), 0),
     /** Waits until nothing is owed; resolves to the seconds it took and what was left if it gave up. */
     async drain(timeoutMs) {
       const t0 = Date.now();
@@ -25,6 +36,8 @@ export function outboxWatcher(persistDir) {
       }
       return { seconds: (Date.now() - t0) / 1000, left };
     },
-    close: () => db.close(),
+    close: () => {
+      for (const db of dbs) db.close();
+    },
   };
 }
