@@ -51,6 +51,13 @@ export type OutboxMessage = {
   order_id: string | null;
   payload: Record<string, unknown>;
   created_at: number;
+  /**
+   * The shard whose outbox holds the row (docs/SHARDING.md, step 6): where a message about no order (a purchase
+   * order, a channel's delivery, a transfer) is handled. A message about an order is handled on its order's shard
+   * instead, found from the order id, which follows the order through a move. Absent from messages sent before
+   * shards: shard 0.
+   */
+  shard?: string;
 };
 
 export type AppEnv = {

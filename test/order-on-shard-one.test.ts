@@ -5,6 +5,7 @@
  * shard 0 until the directory's tables leave it (step 3), so the order is made through the domain function here.
  */
 import { createExecutionContext, createMessageBatch, createScheduledController, getQueueResult } from "cloudflare:test";
+import { consumeBatch, type HandlerTable } from "../src/outbox/consume";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forgetHomes } from "../src/db/homes";
 import { onShard, type Shard } from "../src/db/shard";
@@ -89,6 +90,40 @@ describe("an order of a store on shard 1", () => {
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM consumed_messages WHERE message_id = ?").bind(received!.id).first("n")).toBe(0);
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM consumed_messages WHERE message_id = ?").bind(stray.id).first("n")).toBe(1);
     for (const table of ["orders", "order_events"]) expect(await rowsOn(env.DB, table, id), table).toBe(0);
+  });
+
+  it("a message about no order is handled on the shard whose outbox sent it; one naming a shard this Worker lacks is retried", async () => {
+    const seen: Record<string, string> = {};
+    const handlers: HandlerTable = {
+      "webhooks:test.no_order": async (onIt, m) => {
+        seen[m.id] = onIt.shard.id;
+        return [];
+      },
+    };
+    const message = (id: string, shard?: string): OutboxMessage => ({
+      id,
+      type: "test.no_order",
+      order_id: null,
+      payload: {},
+      created_at: Date.now(),
+      ...(shard ? { shard } : {}),
+    });
+    const [one, legacy, lost] = [message(unique("obx_one"), "s1"), message(unique("obx_legacy")), message(unique("obx_lost"), "s9")];
+    const batch = createMessageBatch<OutboxMessage>("oms-webhooks", [
+      { id: "m1", timestamp: new Date(), attempts: 1, body: one },
+      { id: "m2", timestamp: new Date(), attempts: 1, body: legacy },
+      { id: "m3", timestamp: new Date(), attempts: 1, body: lost },
+    ]);
+    const ctx = createExecutionContext();
+    await consumeBatch(batch, env, handlers);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
+    expect(result.retryMessages.map((r) => r.msgId)).toEqual(["m3"]);
+    expect(seen).toEqual({ [one.id]: "s1", [legacy.id]: "s0" });
+    const receipts = (db: D1Database, id: string) => db.prepare("SELECT COUNT(*) AS n FROM consumed_messages WHERE message_id = ?").bind(id).first("n");
+    expect([await receipts(env.DB_1, one.id), await receipts(env.DB, one.id)]).toEqual([1, 0]);
+    expect([await receipts(env.DB, legacy.id), await receipts(env.DB_1, legacy.id)]).toEqual([1, 0]);
+    expect([await receipts(env.DB, lost.id), await receipts(env.DB_1, lost.id)]).toEqual([0, 0]);
   });
 
   it("has its owed outbox rows resent by the minute cron's sweep on shard 1", async () => {

@@ -11,6 +11,8 @@ import { tagOf } from "../src/lib/ids";
 import { ownerInPath } from "../src/http/route-shard";
 import { migrateEveryDatabase } from "./databases";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, transition, unique } from "./helpers";
+import { allocate, allocatedOrder, approvedOrder, createBin, createWarehouse, ledgerOk, receive } from "./processing-helpers";
+import { moveNewPoolToShardOne } from "./shard-helpers";
 import { env } from "./shard-env";
 
 const store = unique("st_one");
@@ -117,5 +119,38 @@ describe("a store on shard 1, through the API", () => {
     expect(await count(env.DB, "SELECT COUNT(*) AS n FROM orders WHERE id = ?", order.id)).toBe(1);
     expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM orders WHERE id = ?", order.id)).toBe(0);
     expect((await transition(order.id, "approve")).status).toBe(200);
+  });
+});
+
+describe("a pool on shard 1: a store and the warehouse that serves it", () => {
+  it("receives stock, allocates, races two orders for the last unit and starts a wave there, with nothing on shard 0", async () => {
+    const shop = await createStore();
+    await createProduct(shop.id, "POOL-1", { price: "5.00" });
+    const wh = await createWarehouse({ store_ids: [shop.id] });
+    await createBin(wh.id, "A-01", { pick_sequence: 10 });
+    await moveNewPoolToShardOne({ stores: [shop.id], warehouses: [wh.id] });
+    expect(await count(env.DB, "SELECT COUNT(*) AS n FROM warehouses WHERE id = ?", wh.id)).toBe(0);
+
+    await receive(wh.id, [{ sku: "POOL-1", bin: "A-01", quantity: 3 }]);
+    expect(await count(env.DB_1, "SELECT SUM(on_hand) AS n FROM stock_levels WHERE warehouse_id = ? AND sku = 'POOL-1'", wh.id)).toBe(3);
+    const line = (quantity: number) => ({ lines: [{ sku: "POOL-1", quantity, unit_price: "5.00" }] });
+    const { order } = await allocatedOrder(shop.id, line(2));
+    expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM shipments WHERE order_id = ?", order.id)).toBe(1);
+
+    // Two orders for the last unit, allocated at once: one gets it, the other waits for stock; nothing oversold.
+    const [a, b] = await Promise.all([approvedOrder(shop.id, line(1)), approvedOrder(shop.id, line(1))]);
+    const results = await Promise.all([allocate(a.id), allocate(b.id)]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(results.map((r) => r.body.status).sort()).toEqual(["allocated", "backordered"]);
+    expect(await count(env.DB_1, "SELECT SUM(reserved) AS n FROM stock_levels WHERE warehouse_id = ? AND sku = 'POOL-1'", wh.id)).toBe(3);
+    expect((await ledgerOk(wh.id)).ok).toBe(true);
+
+    const wave = await api("/v1/waves", { body: { warehouse_id: wh.id, group_by: "carrier" } });
+    expect(wave.status, JSON.stringify(wave.body)).toBe(201);
+    expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM waves WHERE id = ?", wave.body.data[0].id)).toBe(1);
+    for (const table of ["orders", "shipments", "stock_levels", "waves"]) {
+      const column = table === "orders" || table === "shipments" ? "store_id" : "warehouse_id";
+      expect(await count(env.DB, `SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = ?`, column === "store_id" ? shop.id : wh.id), table).toBe(0);
+    }
   });
 });

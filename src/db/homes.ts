@@ -89,6 +89,15 @@ export async function shardsInUse(env: DirectoryEnv, now = Date.now()): Promise<
   return shardsSeen.shards;
 }
 
+/**
+ * The shard a message names by its id (`OutboxMessage.shard`), from the shards in use; null for one this Worker does
+ * not reach (a deploy's mistake, or a shard removed since), which the caller must not handle elsewhere.
+ */
+export async function shardNamed(env: DirectoryEnv, id: string, now = Date.now()): Promise<Shard | null> {
+  if (id === SHARD_ZERO.id) return SHARD_ZERO;
+  return (await shardsInUse(env, now)).find((s) => s.id === id) ?? null;
+}
+
 let legacyHomesSeen: { any: boolean; at: number } | null = null;
 
 /**

@@ -6,7 +6,7 @@
  * - an id with a tag in the path: an order, shipment, request, invoice… of a store, or a wave or transfer of a
  *   warehouse (`/v1/orders/ord_…-TAG…`, `/o/order/{id}/…`, `/webhooks/channels/{connection}`);
  * - `store_id` in the JSON body (intake, and whatever else is made for one store) or in the query (a list narrowed
- *   to one store);
+ *   to one store), else `warehouse_id` there (a wave, a warehouse's stock);
  * - an id without a tag in the path (made before tags): shard 0, unless `legacy_homes` names its store.
  *
  * Anything else stays on shard 0: lists across stores until they fan out over the shards (step 7), ids of records
@@ -58,21 +58,25 @@ export function ownerInPath(path: string): { store: string } | { warehouse: stri
   return null;
 }
 
-/** `store_id` of a JSON body the request's `jsonBodies` already read, or of the query. */
-async function storeNamed(c: Context<AppEnv>): Promise<string | null> {
+/** `store_id` (else `warehouse_id`) of the JSON body `jsonBodies` already read, or of the query. */
+async function ownerNamed(c: Context<AppEnv>): Promise<{ store: string } | { warehouse: string } | null> {
   const cached = (c.req.bodyCache as Record<string, Promise<unknown> | undefined>).json;
-  if (cached) {
-    const body = await cached;
-    if (body && typeof body === "object" && "store_id" in body && typeof body.store_id === "string") return body.store_id;
-  }
-  return c.req.query("store_id") ?? null;
+  const body = cached ? await cached : null;
+  const field = (name: string) => {
+    const v = body && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
+    return typeof v === "string" ? v : (c.req.query(name) ?? null);
+  };
+  const store = field("store_id");
+  if (store) return { store };
+  const warehouse = field("warehouse_id");
+  return warehouse ? { warehouse } : null;
 }
 
 async function shardOfRequest(c: Context<AppEnv>): Promise<Shard | null> {
   const named = ownerInPath(c.req.path);
   if (named && !("id" in named && tagOf(named.id) === null)) return shardOf(c.env, named);
-  const store = await storeNamed(c);
-  if (store) return shardOf(c.env, { store });
+  const owner = await ownerNamed(c);
+  if (owner) return shardOf(c.env, owner);
   // Last, an untagged id: its store's shard if legacy_homes names it (no read at all while that table is empty).
   return named ? shardOf(c.env, named) : null;
 }

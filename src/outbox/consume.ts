@@ -15,7 +15,7 @@ import { and, eq, getTableColumns, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
 import { chunk, constraintFailed, database, directory, nonEmpty, type Database } from "../db/client";
-import { shardOf } from "../db/homes";
+import { shardNamed, shardOf } from "../db/homes";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import { onShard, type Shard, SHARD_ZERO } from "../db/shard";
 import type { Env, OutboxMessage, ShardEnv } from "../env";
@@ -258,15 +258,30 @@ export async function consumeMessages(
  * shard its order's id names (src/db/homes.ts), one commit per shard the batch touches. A message about no order
  * (a purchase order, a channel's sync) is shard 0's until messages carry their store (docs/SHARDING.md, step 6).
  */
+/**
+ * Where a message is handled: on its order's shard (found from the order id, which follows the order through a
+ * move), else on the shard whose outbox sent it, else (sent before shards) on shard 0. Null: a shard this Worker does
+ * not reach.
+ */
+function shardFor(env: Env, m: OutboxMessage): Promise<Shard | null> | Shard {
+  if (m.order_id) return shardOf(env, { id: m.order_id });
+  return m.shard ? shardNamed(env, m.shard) : SHARD_ZERO;
+}
+
 async function consumeOnShards(env: Env, consumer: Consumer, messages: readonly OutboxMessage[], handlers: HandlerTable) {
-  const shards = await Promise.all(messages.map((m) => (m.order_id ? shardOf(env, { id: m.order_id }) : SHARD_ZERO)));
+  const shards = await Promise.all(messages.map((m) => shardFor(env, m)));
   const groups = new Map<string, { shard: Shard; indexes: number[] }>();
+  const results: Awaited<ReturnType<typeof consumeMessages>> = [];
   shards.forEach((shard, i) => {
+    // Failed, so retried and in the end kept as a dead letter: handling it on another shard would write it there.
+    if (!shard) {
+      results[i] = { error: new Error(`message ${messages[i]!.id} names shard ${messages[i]!.shard}, which this Worker does not reach`) };
+      return;
+    }
     const group = groups.get(shard.id);
     if (group) group.indexes.push(i);
     else groups.set(shard.id, { shard, indexes: [i] });
   });
-  const results: Awaited<ReturnType<typeof consumeMessages>> = [];
   await Promise.all(
     [...groups.values()].map(async ({ shard, indexes }) => {
       const done = await consumeMessages(
@@ -282,8 +297,9 @@ async function consumeOnShards(env: Env, consumer: Consumer, messages: readonly 
 }
 
 export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {
-  // Dead letters are kept on shard 0 until the directory keeps them (build step 3).
-  if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, onShard(env, SHARD_ZERO), handlers);
+  // Dead letters are kept on the directory; a handler that settles one (a purchase order to send by hand) runs on
+  // the message's shard.
+  if (batch.queue === DEAD_LETTER_QUEUE) return keepDeadLetters(batch, env, handlers);
   const consumer = QUEUE_CONSUMER[batch.queue];
   if (!consumer) {
     console.error(`no consumer for queue ${batch.queue}`);
@@ -312,7 +328,7 @@ export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env,
  * again later), unless a `dead_letters:<type>` handler settles it: a purchase order its supplier's webhook keeps
  * refusing is marked to send by hand, so the buyer is told and the sweep stops trying.
  */
-async function keepDeadLetters(batch: MessageBatch<OutboxMessage>, env: ShardEnv, handlers: HandlerTable): Promise<void> {
+async function keepDeadLetters(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {
   // The operator's one list, whatever the message's shard: on the directory.
   const db = directory(env);
   const now = Date.now();
@@ -327,7 +343,10 @@ async function keepDeadLetters(batch: MessageBatch<OutboxMessage>, env: ShardEnv
   for (const m of batch.messages) {
     if (!handlers[`dead_letters:${m.body?.type}`]) continue;
     try {
-      await commitOne(env, "dead_letters", m.body, await handle(handlers, env, "dead_letters", m.body, batchContext([m.body])));
+      const shard = await shardFor(env, m.body);
+      if (!shard) throw new Error(`it names shard ${m.body.shard}, which this Worker does not reach`);
+      const onIt = onShard(env, shard);
+      await commitOne(onIt, "dead_letters", m.body, await handle(handlers, onIt, "dead_letters", m.body, batchContext([m.body])));
     } catch (err) {
       console.error(`dead letter ${m.body.id} (${m.body.type}): its handler failed; kept for an operator`, err);
     }

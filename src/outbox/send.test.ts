@@ -1,15 +1,18 @@
 import { describe, expect, it } from "vitest";
-import type { Env } from "../env";
+import type { OnShard, Shard } from "../db/shard";
+import type { Env, OutboxMessage } from "../env";
 import { COALESCE_MS, sendOutbox, sendOutboxSoon } from "./send";
 import type { OutboxRow } from "./topics";
 
 /** Queues that record each sendBatch (or fail it): how many round trips the queue service would see. */
-function recordingQueues(fail = false) {
+function recordingQueues(fail = false, shard: Shard = { id: "s0", binding: "DB" }) {
   const calls: { queue: string; ids: string[] }[] = [];
+  const sent: OutboxMessage[] = [];
   const queue = (name: string) => ({
-    async sendBatch(messages: { body: { id: string } }[]) {
+    async sendBatch(messages: { body: OutboxMessage }[]) {
       if (fail) throw new Error(`${name} is down`);
       calls.push({ queue: name, ids: messages.map((m) => m.body.id) });
+      sent.push(...messages.map((m) => m.body));
     },
   });
   const env = {
@@ -17,8 +20,9 @@ function recordingQueues(fail = false) {
     NOTIFICATIONS_QUEUE: queue("notifications"),
     WEBHOOKS_QUEUE: queue("webhooks"),
     LOGISTICS_QUEUE: queue("logistics"),
-  } as unknown as Env;
-  return { env, calls };
+    shard,
+  } as unknown as OnShard<Env>;
+  return { env, calls, sent };
 }
 
 let n = 0;
@@ -75,5 +79,21 @@ describe("sending the outbox", () => {
     const down = recordingQueues(true);
     await expect(sendOutboxSoon(down.env, [row("fulfilment")])).rejects.toThrow("fulfilment is down");
     expect(up.calls).toHaveLength(1);
+  });
+
+  it("each message names the shard whose outbox holds its row, also when a gathering mixes two shards' rows", async () => {
+    const zero = recordingQueues();
+    const one = { ...zero.env, shard: { id: "s1", binding: "DB_1" } } as OnShard<Env>;
+    const [a, b] = [row("fulfilment"), row("fulfilment")];
+    const lead = sendOutboxSoon(zero.env, [a]);
+    await sendOutboxSoon(one, [b]);
+    await lead;
+    expect(zero.sent.map((m) => [m.id, m.shard])).toEqual([
+      [a.id, "s0"],
+      [b.id, "s1"],
+    ]);
+    const c = row("notifications");
+    await sendOutbox(one, [c]);
+    expect(zero.sent.at(-1)).toMatchObject({ id: c.id, shard: "s1" });
   });
 });

@@ -10,14 +10,19 @@
  * orders would otherwise pay one each, for messages whose consumers take them
  * in batches anyway.
  */
+import type { OnShard } from "../db/shard";
 import type { Env, OutboxMessage } from "../env";
 import type { outbox } from "../db/schema";
 import type { Topic } from "./topics";
 
 type Sendable = Pick<typeof outbox.$inferSelect, "id" | "orderId" | "topic" | "type" | "payload" | "createdAt">;
+/** A row handed over for sending, with the shard whose outbox holds it. */
+type Stamped = Sendable & { shard: string };
 
-export function toMessage(row: Sendable): OutboxMessage {
-  return { id: row.id, type: row.type, order_id: row.orderId, payload: row.payload, created_at: row.createdAt };
+export function toMessage(row: Sendable, shard?: string): OutboxMessage {
+  const message: OutboxMessage = { id: row.id, type: row.type, order_id: row.orderId, payload: row.payload, created_at: row.createdAt };
+  if (shard) message.shard = shard;
+  return message;
 }
 
 export function queueFor(env: Env, topic: Topic): Queue<OutboxMessage> {
@@ -31,9 +36,16 @@ export function queueFor(env: Env, topic: Topic): Queue<OutboxMessage> {
   return queues[topic];
 }
 
-/** Sends rows grouped by topic; resolves to the ids that the queues accepted. */
-export async function sendOutbox(env: Env, rows: readonly Sendable[]): Promise<string[]> {
-  const byTopic = new Map<Topic, Sendable[]>();
+/** Sends rows grouped by topic, each message naming its row's shard (`env`'s); resolves to the ids the queues accepted. */
+export function sendOutbox(env: OnShard<Env>, rows: readonly Sendable[]): Promise<string[]> {
+  return sendStamped(
+    env,
+    rows.map((r) => ({ ...r, shard: env.shard.id })),
+  );
+}
+
+async function sendStamped(env: Env, rows: readonly Stamped[]): Promise<string[]> {
+  const byTopic = new Map<Topic, Stamped[]>();
   for (const r of rows) byTopic.set(r.topic, [...(byTopic.get(r.topic) ?? []), r]);
   const sent: string[] = [];
   await Promise.all(
@@ -41,7 +53,7 @@ export async function sendOutbox(env: Env, rows: readonly Sendable[]): Promise<s
       // sendBatch takes at most 100 messages.
       for (let i = 0; i < group.length; i += 100) {
         const part = group.slice(i, i + 100);
-        await queueFor(env, topic).sendBatch(part.map((r) => ({ body: toMessage(r), contentType: "json" })));
+        await queueFor(env, topic).sendBatch(part.map((r) => ({ body: toMessage(r, r.shard), contentType: "json" })));
         sent.push(...part.map((r) => r.id));
       }
     }),
@@ -53,7 +65,7 @@ export async function sendOutbox(env: Env, rows: readonly Sendable[]): Promise<s
 export const COALESCE_MS = 5;
 const GATHER_MAX = 100;
 
-let gathering: Sendable[] | null = null;
+let gathering: Stamped[] | null = null;
 
 /**
  * Sends `rows` together with whatever else this instance hands over within
@@ -63,16 +75,18 @@ let gathering: Sendable[] | null = null;
  * in a Worker: that request may end first.) Joined rows whose send fails
  * are resent by the sweep, like any row whose send was lost.
  */
-export function sendOutboxSoon(env: Env, rows: readonly Sendable[]): Promise<unknown> {
+export function sendOutboxSoon(env: OnShard<Env>, rows: readonly Sendable[]): Promise<unknown> {
   if (rows.length === 0) return Promise.resolve();
-  if (gathering && gathering.length + rows.length <= GATHER_MAX) {
-    gathering.push(...rows);
+  // Stamped now: a gathering carries rows of requests on different shards.
+  const stamped = rows.map((r) => ({ ...r, shard: env.shard.id }));
+  if (gathering && gathering.length + stamped.length <= GATHER_MAX) {
+    gathering.push(...stamped);
     return Promise.resolve();
   }
-  const mine = [...rows];
+  const mine = stamped;
   gathering = mine;
   return new Promise((resolve) => setTimeout(resolve, COALESCE_MS)).then(() => {
     if (gathering === mine) gathering = null;
-    return sendOutbox(env, mine);
+    return sendStamped(env, mine);
   });
 }

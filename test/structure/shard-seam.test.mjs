@@ -29,7 +29,7 @@ const CHOOSERS = {
   "src/index.ts": "fetch (shard 0, until the request names its store), crons (forEachShard)",
   "src/http/route-shard.ts": "a request: the shard of the store, warehouse or tagged id it names (step 5)",
   "src/orders/order-object.ts": "the order's object: its order id's shard (src/db/homes.ts)",
-  "src/outbox/consume.ts": "queue batches: each message on its order's shard; messages about no order on shard 0 (step 6)",
+  "src/outbox/consume.ts": "queue batches: each message on its order's shard, or the shard whose outbox sent it (step 6)",
   "src/partner-webhooks/dispatcher-object.ts": "the webhook dispatcher (step 6: one per shard)",
   "src/db/shard.ts": "forEachShard",
   "src/db/homes.ts": "whether the stores and warehouses a person or key is given exist: each on its home's shard",

@@ -1,0 +1,69 @@
+/**
+ * Placing stores and warehouses on shard 1 (`DB_1`) for tests, as docs/SHARDING.md says to until placement is on:
+ * made through the API on shard 0, then, before they hold any order, their rows copied to `DB_1`, deleted from `DB`
+ * and their homes pointed at a pool on shard 1. Not the move script (step 9): it refuses a pool with rows that
+ * belong to it only through another table (an order's lines, a shipment's items), which a new pool has none of.
+ */
+import { forgetHomes } from "../src/db/homes";
+import { PLACEMENT } from "../src/db/placement";
+import { env } from "./shard-env";
+
+type Owner = "store" | "warehouse";
+
+/**
+ * The tables whose rows name their store or warehouse themselves, in the placement's (foreign-key) order. Not the
+ * event feed: its rows are numbered per database (the move script renumbers them) and the copied rows' triggers
+ * write the new pool's own on shard 1.
+ */
+const direct = Object.entries(PLACEMENT).flatMap(([table, p]) =>
+  (p.home === "store" || p.home === "warehouse") && "by" in p && !("via" in p) && table !== "events" ? [{ table, home: p.home as Owner, by: p.by as string }] : [],
+);
+const viaTables = Object.entries(PLACEMENT).flatMap(([table, p]) =>
+  (p.home === "store" || p.home === "warehouse") && "via" in p ? [{ table, home: p.home as Owner, by: p.by as string, via: p.via as string }] : [],
+);
+
+const ownerColumn = (table: string) => (PLACEMENT[table as keyof typeof PLACEMENT] as { by?: string }).by ?? "id";
+
+/** The shard and a pool on it in the directory (idempotent). */
+export async function shardOnePool(pool = "pool_one") {
+  const now = Date.now();
+  await env.DIRECTORY.batch([
+    env.DIRECTORY.prepare("INSERT OR IGNORE INTO shards (id, binding, created_at, updated_at) VALUES ('s1', 'DB_1', ?1, ?1)").bind(now),
+    env.DIRECTORY.prepare("INSERT OR IGNORE INTO pools (id, shard_id, created_at, updated_at) VALUES (?1, 's1', ?2, ?2)").bind(pool, now),
+  ]);
+  return pool;
+}
+
+/** Moves new stores and warehouses (their own rows, none through another table) from shard 0 to a pool on shard 1. */
+export async function moveNewPoolToShardOne(o: { stores: string[]; warehouses: string[] }, pool = "pool_one") {
+  await shardOnePool(pool);
+  const ids = { store: JSON.stringify(o.stores), warehouse: JSON.stringify(o.warehouses) };
+  for (const t of viaTables) {
+    const owned = await env.DB.prepare(
+      `SELECT COUNT(*) AS n FROM "${t.table}" x JOIN "${t.via}" v ON v.id = x."${t.by}" WHERE v."${ownerColumn(t.via)}" IN (SELECT value FROM json_each(?))`,
+    )
+      .bind(ids[t.home])
+      .first<number>("n");
+    if (owned) throw new Error(`${t.table} holds ${owned} rows of the pool: not a new pool`);
+  }
+  const inserts: D1PreparedStatement[] = [];
+  const deletes: D1PreparedStatement[] = [];
+  for (const t of direct) {
+    const where = `"${t.by}" IN (SELECT value FROM json_each(?))`;
+    const { results } = await env.DB.prepare(`SELECT * FROM "${t.table}" WHERE ${where}`).bind(ids[t.home]).all<Record<string, unknown>>();
+    for (const row of results) {
+      const cols = Object.keys(row);
+      inserts.push(
+        env.DB_1.prepare(`INSERT INTO "${t.table}" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${cols.map(() => "?").join(", ")})`).bind(...cols.map((c) => row[c])),
+      );
+    }
+    deletes.unshift(env.DB.prepare(`DELETE FROM "${t.table}" WHERE ${where}`).bind(ids[t.home]));
+  }
+  await env.DB_1.batch([env.DB_1.prepare("PRAGMA defer_foreign_keys = ON"), ...inserts]);
+  await env.DB.batch([env.DB.prepare("PRAGMA defer_foreign_keys = ON"), ...deletes]);
+  await env.DIRECTORY.batch([
+    env.DIRECTORY.prepare("UPDATE store_homes SET pool_id = ? WHERE store_id IN (SELECT value FROM json_each(?))").bind(pool, ids.store),
+    env.DIRECTORY.prepare("UPDATE warehouse_homes SET pool_id = ? WHERE warehouse_id IN (SELECT value FROM json_each(?))").bind(pool, ids.warehouse),
+  ]);
+  forgetHomes();
+}
