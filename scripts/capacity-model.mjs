@@ -164,6 +164,8 @@ export function model(opts) {
   const queueMsgs = o.peak * m.queueMessagesPerOrder;
   const queuesNeeded = Math.ceil((o.peak * m.queueMessagesPerOrder * m.busiestQueueShare) / p.queueMessagesPerSecond / m.shardUtilisation);
   const dispatcherRate = o.peak * m.webhookDeliveriesPerOrder;
+  // One dispatcher object per shard (sharding step 6): the busiest one serves the busiest shard's orders.
+  const dispatcherRatePerObject = busiest * m.webhookDeliveriesPerOrder;
 
   const ordersPerMonth = o.peak * m.averageToPeak * SECONDS_PER_MONTH;
   const hotOrders = o.peak * m.averageToPeak * m.hotDays * 86_400;
@@ -210,7 +212,8 @@ export function model(opts) {
       queue_messages_per_second: queueMsgs,
       queues_per_kind_needed: queuesNeeded,
       dispatcher_requests_per_second: dispatcherRate,
-      dispatcher_over_one_object: dispatcherRate > p.doRequestsPerSecondPerObject,
+      dispatcher_requests_per_second_busiest_object: dispatcherRatePerObject,
+      dispatcher_over_one_object: dispatcherRatePerObject > p.doRequestsPerSecondPerObject,
       order_object_requests_per_second: o.peak * m.doRequestsPerOrder,
     },
     month: { orders: ordersPerMonth, cost_usd: { ...cost, total } },
@@ -234,7 +237,7 @@ function print(r) {
     `  stores needing more than a shard  ${n(f.stores_too_big_for_one_shard)}${f.largest_stores.length ? ` (largest: ${n(f.largest_stores[0].orders_per_second, 1)} orders/s on ${f.largest_stores[0].shards} shards; sharding by store alone cannot hold them)` : ""}`,
     `  hot storage                       ${n(f.hot_storage_gb)} GB${f.hot_storage_over_account_limit ? "  OVER D1's 1 TB per account: a limit increase or several accounts" : ""}`,
     `  queue messages/s                  ${n(f.queue_messages_per_second)}; queues per kind needed: ${n(f.queues_per_kind_needed)} (5,000 msg/s each)`,
-    `  webhook dispatcher requests/s     ${n(f.dispatcher_requests_per_second)}${f.dispatcher_over_one_object ? "  OVER one object's 1,000/s: the single dispatcher object must be split" : ""}`,
+    `  webhook dispatcher requests/s     ${n(f.dispatcher_requests_per_second)} over one object per shard, ${n(f.dispatcher_requests_per_second_busiest_object)} at the busiest${f.dispatcher_over_one_object ? "  OVER one object's 1,000/s: that shard's dispatcher must be split" : ""}`,
     `  order object requests/s           ${n(f.order_object_requests_per_second)} (spread over one object per order)`,
     "",
     `monthly cost at ${n(r.inputs.averageToPeak * 100)}% of peak on average (${n(r.month.orders / 1e6)} M orders/month), USD`,

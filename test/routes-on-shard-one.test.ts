@@ -5,7 +5,7 @@
  * land on shard 1 and nothing of them on shard 0; keys of another store are refused there as anywhere; a store of
  * shard 0 beside it is untouched.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { forgetHomes } from "../src/db/homes";
 import { tagOf } from "../src/lib/ids";
 import { ownerInPath } from "../src/http/route-shard";
@@ -152,5 +152,27 @@ describe("a pool on shard 1: a store and the warehouse that serves it", () => {
       const column = table === "orders" || table === "shipments" ? "store_id" : "warehouse_id";
       expect(await count(env.DB, `SELECT COUNT(*) AS n FROM ${table} WHERE ${column} = ?`, column === "store_id" ? shop.id : wh.id), table).toBe(0);
     }
+  });
+});
+
+describe("partner webhooks of a store on shard 1", () => {
+  it("its subscription lives on shard 1 with the store's tag, and shard 1's dispatcher alone delivers its order's events", async () => {
+    const scope = `receiver~${crypto.randomUUID()}`;
+    const sub = await api("/v1/webhook-subscriptions", { body: { store_id: store, url: `${inject("standInUrl")}/${scope}/hook`, event_types: ["order.created"] } });
+    expect(sub.status, JSON.stringify(sub.body)).toBe(201);
+    expect(tagOf(sub.body.id)).toBe("RTE1");
+    expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM webhook_subscriptions WHERE id = ?", sub.body.id)).toBe(1);
+    expect((await api(`/v1/webhook-subscriptions/${sub.body.id}`)).status).toBe(200);
+    const order = await createOrder(store);
+    await vi.waitFor(
+      async () => {
+        const got = (await (await fetch(`${inject("standInUrl")}/_control/${scope}/requests`)).json()) as { body: string }[];
+        expect(got.map((r) => JSON.parse(r.body).data.order_id)).toContain(order.id);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = ? AND status = 'delivered'", sub.body.id)).toBeGreaterThan(0);
+    expect(await count(env.DB, "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE subscription_id = ?", sub.body.id)).toBe(0);
+    expect((await api(`/v1/webhook-subscriptions/${sub.body.id}`, { method: "DELETE" })).status).toBeLessThan(300);
   });
 });

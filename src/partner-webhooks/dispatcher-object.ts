@@ -1,7 +1,8 @@
 /**
- * The webhook dispatcher: one Durable Object for the whole system (named
- * "dispatcher"), whose alarm runs dispatch passes (src/partner-webhooks/
- * dispatch.ts) in a loop while any subscription is active.
+ * The webhook dispatcher: one Durable Object per shard (shard 0's named
+ * "dispatcher", shard N's "dispatcher:sN"), whose alarm runs dispatch passes
+ * (src/partner-webhooks/dispatch.ts) over its shard's events in a loop while
+ * any of its subscriptions is active.
  *
  * Why this and not the oms-webhooks queue: the feed is written by SQLite
  * triggers inside every writer's own transaction, so no code path knows an
@@ -9,7 +10,7 @@
  * queue cannot poll, and the minute cron would add up to a minute of
  * latency. The alarm loop reads the feed every POLL_MS (one indexed read
  * when nothing is new) and loops at once while there is work, so an event
- * reaches its receivers within about a second. A singleton is enough: one
+ * reaches its receivers within about a second. One per shard is enough: one
  * pass sends up to 50 requests at once, and passes are safe to overlap
  * (claims), so a slow receiver does not hold the others back for longer
  * than its 15 s timeout.
@@ -20,14 +21,19 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env, ShardEnv } from "../env";
+import { shardNamed } from "../db/homes";
 import { onShard, SHARD_ZERO } from "../db/shard";
 import { dispatchWebhooks } from "./dispatch";
 
 const POLL_MS = 1_000;
 
+/** Shard 0's dispatcher keeps the name it had before shards, so its alarm carries on through the upgrade. */
+const nameFor = (shard: string) => (shard === SHARD_ZERO.id ? "dispatcher" : `dispatcher:${shard}`);
+
 export class WebhookDispatcher extends DurableObject<Env> {
-  /** Starts the loop if it is not running. */
-  async poke(): Promise<void> {
+  /** Starts the loop if it is not running; `shard`: whose events this object fans out (its name says it too). */
+  async poke(shard: string = SHARD_ZERO.id): Promise<void> {
+    if ((await this.ctx.storage.get<string>("shard")) !== shard) await this.ctx.storage.put("shard", shard);
     const alarm = await this.ctx.storage.getAlarm();
     if (alarm === null || alarm > Date.now() + POLL_MS) await this.ctx.storage.setAlarm(Date.now());
   }
@@ -35,8 +41,11 @@ export class WebhookDispatcher extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     let result: Awaited<ReturnType<typeof dispatchWebhooks>>;
     try {
-      // Shard 0's events until there is one dispatcher per shard (docs/SHARDING.md section 9, step 6).
-      result = await dispatchWebhooks(onShard(this.env, SHARD_ZERO));
+      // One dispatcher per shard (docs/SHARDING.md, step 6): events are numbered per database, and so is the cursor.
+      const id = (await this.ctx.storage.get<string>("shard")) ?? SHARD_ZERO.id;
+      const shard = await shardNamed(this.env, id);
+      if (!shard) throw new Error(`shard ${id} is not one this Worker reaches`);
+      result = await dispatchWebhooks(onShard(this.env, shard));
     } catch (err) {
       console.error("webhook dispatch pass failed; next pass in 10 s", err);
       await this.ctx.storage.setAlarm(Date.now() + 10 * POLL_MS);
@@ -48,9 +57,9 @@ export class WebhookDispatcher extends DurableObject<Env> {
   }
 }
 
-/** Starts the dispatcher (best effort: the minute cron starts it too). */
+/** Starts the dispatcher of `env`'s shard (best effort: the minute cron starts each shard's too). */
 export async function startDispatcher(env: ShardEnv): Promise<void> {
-  await env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName("dispatcher"))
-    .poke()
+  await env.WEBHOOK_DISPATCHER.get(env.WEBHOOK_DISPATCHER.idFromName(nameFor(env.shard.id)))
+    .poke(env.shard.id)
     .catch((err: unknown) => console.warn("webhook dispatcher not started; the minute cron starts it", err));
 }

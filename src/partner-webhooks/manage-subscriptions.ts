@@ -11,6 +11,7 @@ import type { ShardEnv } from "../env";
 import { assertStoreInScope, storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
 import { newId } from "../lib/ids";
+import { storeTag } from "../db/homes";
 import type { CreateSubscriptionInput, ListSubscriptionsFilter, UpdateSubscriptionInput } from "./schemas";
 
 export type SubscriptionRow = typeof webhookSubscriptions.$inferSelect;
@@ -30,7 +31,8 @@ export async function createSubscription(env: ShardEnv, body: CreateSubscription
   const [row] = await db
     .insert(webhookSubscriptions)
     .values({
-      id: newId("whs", now),
+      // With the store's tag: requests naming the subscription reach its store's shard (src/http/route-shard.ts).
+      id: newId("whs", now, await storeTag(env, body.store_id)),
       storeId: body.store_id,
       url: body.url,
       eventTypes: [...new Set(body.event_types)],

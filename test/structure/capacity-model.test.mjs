@@ -45,7 +45,9 @@ test("the model is deterministic, its costs add up, and a tiny fleet pays only t
   assert.ok(Math.abs(Object.values(parts).reduce((x, y) => x + y, 0) - total) < 1e-6);
   assert.ok(a.fleet.shards >= a.fleet.shards_if_only_writer_time_counted);
   assert.ok(a.fleet.shards >= a.fleet.shards_if_only_storage_counted);
-  assert.equal(a.fleet.dispatcher_over_one_object, true);
+  // One dispatcher per shard: the busiest serves the busiest shard's orders, far under one object's limit.
+  assert.equal(a.fleet.dispatcher_requests_per_second_busiest_object, a.fleet.busiest_shard_orders_per_second * ASSUMED.webhookDeliveriesPerOrder.value);
+  assert.equal(a.fleet.dispatcher_over_one_object, false);
 
   const tiny = model({ peak: 0.01, stores: 3, zipf: 1 });
   assert.equal(tiny.fleet.shards, 1);
