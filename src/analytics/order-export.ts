@@ -5,6 +5,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
+import { byShardOfIds } from "../db/fan-out";
 import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { fromMinor } from "../lib/money";
@@ -63,18 +64,27 @@ export async function* orderExportPages(env: ShardEnv, p: Principal, q: z.infer<
   let cursor: string | undefined;
   do {
     const { data: page, next_cursor: next } = await listOrders(env, p, { ...q, limit: PAGE, cursor });
-    const missing = [...new Set(page.map((o) => o.storeId))].filter((s) => !zones.has(s));
-    if (missing.length) {
-      const rows = await all<{ id: string; timezone: string }>(d1(env), sql`SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(${JSON.stringify(missing)}))`);
-      for (const r of rows) zones.set(r.id, isTimeZone(r.timezone) ? r.timezone : "UTC");
-    }
-    const lines = page.length
-      ? await all<{ order_id: string; n: number; units: number }>(
-          d1(env),
+    // A page across stores may hold orders of several shards: each order's lines and store are read where it lives.
+    const unzoned = page.filter((o) => !zones.has(o.storeId));
+    const stores = await byShardOfIds(
+      env,
+      unzoned.map((o) => o.id),
+      (onIt, ids) => {
+        const wanted = [...new Set(unzoned.filter((o) => ids.includes(o.id)).map((o) => o.storeId))];
+        return all<{ id: string; timezone: string }>(d1(onIt), sql`SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(${JSON.stringify(wanted)}))`);
+      },
+    );
+    for (const r of stores) zones.set(r.id, isTimeZone(r.timezone) ? r.timezone : "UTC");
+    const lines = await byShardOfIds(
+      env,
+      page.map((o) => o.id),
+      (onIt, ids) =>
+        all<{ order_id: string; n: number; units: number }>(
+          d1(onIt),
           sql`SELECT order_id, COUNT(*) AS n, SUM(quantity) AS units FROM order_lines
-            WHERE order_id IN (SELECT value FROM json_each(${JSON.stringify(page.map((o) => o.id))})) GROUP BY order_id`,
-        )
-      : [];
+          WHERE order_id IN (SELECT value FROM json_each(${JSON.stringify(ids)})) GROUP BY order_id`,
+        ),
+    );
     const counts = new Map(lines.map((l) => [l.order_id, l]));
     const scope = p.contactScope;
     yield page.map((o) => orderCells(o, { tz: zones.get(o.storeId) ?? "UTC", lines: counts.get(o.id), scope }));

@@ -9,7 +9,8 @@
  *   to one store), else `warehouse_id` there (a wave, a warehouse's stock);
  * - an id without a tag in the path (made before tags): shard 0, unless `legacy_homes` names its store.
  *
- * Anything else stays on shard 0: lists across stores until they fan out over the shards (step 7), ids of records
+ * Anything else stays on shard 0: lists across stores (the order list asks every shard itself, src/db/fan-out.ts;
+ * the other lists are shard 0's until they do, step 7), ids of records
  * that carry no tag (products, suppliers, bins…), the customers (still on shard 0, step 3), tracking webhooks (a
  * tracking number names no store until `tracking_routes`, step 6). People, keys, sessions and the activity log are
  * on the directory whatever the shard (`directory(env)`), so authentication runs before this and is unaffected.
@@ -20,6 +21,9 @@ import { shardOf } from "../db/homes";
 import { onShard, type Shard } from "../db/shard";
 import type { AppEnv } from "../env";
 import { tagOf } from "../lib/ids";
+
+/** The longest store or warehouse id there is (the API's limit): anything longer names none, and costs no lookup. */
+const MAX_OWNER_ID = 64;
 
 /** An id as the API makes them, with or without a tag: the only path segments worth a lookup. */
 const ID = /^[a-z]{2,4}_(?:[0-9A-Z]{26}|[0-9A-Z]{10}-[0-9A-Z]{16})$/;
@@ -39,7 +43,7 @@ function firstSegment(path: string, prefix: string): string {
   const raw = path.slice(prefix.length).split("/", 1)[0] ?? "";
   try {
     const segment = decodeURIComponent(raw);
-    return segment.isWellFormed() ? segment : "";
+    return segment.isWellFormed() && segment.length <= MAX_OWNER_ID ? segment : "";
   } catch {
     return "";
   }
@@ -64,7 +68,8 @@ async function ownerNamed(c: Context<AppEnv>): Promise<{ store: string } | { war
   const body = cached ? await cached : null;
   const field = (name: string) => {
     const v = body && typeof body === "object" ? (body as Record<string, unknown>)[name] : undefined;
-    return typeof v === "string" ? v : (c.req.query(name) ?? null);
+    const named = typeof v === "string" ? v : (c.req.query(name) ?? null);
+    return named && named.length <= MAX_OWNER_ID ? named : null;
   };
   const store = field("store_id");
   if (store) return { store };

@@ -11,6 +11,7 @@ import { emailIndex, phoneIndex } from "../db/contact-index";
 import { orderEvents, orderHoldReasons, orderLines, orders, stores } from "../db/schema";
 import { idFloor } from "../lib/ids";
 import { currenciesByExponent } from "../lib/money";
+import { acrossShards } from "../db/fan-out";
 import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
@@ -110,7 +111,25 @@ function totalCompared(op: ">=" | "<=", decimal: string): SQL {
   return sql`${orders.totalAmount} ${sql.raw(op)} (CASE${sql.join(whens, sql``)} ELSE ${scaleDecimal(decimal, 2)} END)`;
 }
 
+/**
+ * A page of the orders the principal may see, newest first. Narrowed to one store, the request is already on that
+ * store's shard (src/http/route-shard.ts); otherwise every shard holding one of the principal's stores is asked for a
+ * page after the cursor and the pages are merged by id (src/db/fan-out.ts).
+ */
 export async function listOrders(env: ShardEnv, p: Principal, q: z.infer<typeof ListOrdersQuery>) {
+  const rows = q.store_id
+    ? await pageRows(env, p, q)
+    : await acrossShards(
+        env,
+        p.stores,
+        (onIt) => pageRows(onIt, p, q),
+        (o) => o.id,
+      );
+  return pageOf(rows, q.limit, (o) => o.id);
+}
+
+/** One shard's part of a page: up to `limit + 1` orders after the cursor, newest first. */
+async function pageRows(env: ShardEnv, p: Principal, q: z.infer<typeof ListOrdersQuery>) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("ord_"));
   const search = q.q ? await searchFor(env, p, q.q, q.store_id) : undefined;
   // With a search whose terms seek, every other filter is tested on the search's few rows: `+column` keeps SQLite from
@@ -160,14 +179,13 @@ export async function listOrders(env: ShardEnv, p: Principal, q: z.infer<typeof 
           .limit(q.limit + 1),
       )
     : where;
-  const rows = await db
+  return db
     .select()
     .from(orders)
     .where(page)
     .orderBy(desc(orders.id))
     .limit(q.limit + 1)
     .all();
-  return pageOf(rows, q.limit, (o) => o.id);
 }
 
 export async function listOrderEvents(env: ShardEnv, id: string, opts: { principal: Principal; cursor?: string; limit: number }) {

@@ -1,0 +1,51 @@
+/**
+ * Lists across shards (docs/SHARDING.md section 4 and build step 7): a list that names no one store asks every shard
+ * that may hold one of the caller's stores for a page, and merges the pages by their key. Ids begin with their
+ * creation time and are unique across databases (src/lib/ids.ts), so merging by id gives one order across shards,
+ * and the cursor stays the last id: each shard is asked for its rows after it.
+ *
+ * A caller with one shard in play (every deployment until placement is on) runs its one query on the request's own
+ * env, as before: no second round trip, the request's read-replica session kept.
+ */
+import type { ShardEnv } from "../env";
+import type { Principal } from "../http/auth";
+import { shardOf, shardsInUse } from "./homes";
+import { onShard, type Shard } from "./shard";
+
+/** The shards that may hold rows of `stores`: every shard in use for "*", else each store's. */
+export async function shardsHolding(env: ShardEnv, stores: Principal["stores"]): Promise<Shard[]> {
+  if (stores === "*") return [...(await shardsInUse(env))];
+  const found = new Map<string, Shard>();
+  for (const store of stores) {
+    const shard = await shardOf(env, { store });
+    found.set(shard.id, shard);
+  }
+  return [...found.values()];
+}
+
+/**
+ * `query` on each shard holding any of `stores` (on `env` itself when that is the only one), every shard's rows
+ * together, newest first by `key`: the caller asks each for `limit + 1` rows and pages the first `limit + 1` of these.
+ */
+export async function acrossShards<Row>(env: ShardEnv, stores: Principal["stores"], query: (onIt: ShardEnv) => Promise<Row[]>, key: (row: Row) => string): Promise<Row[]> {
+  const shards = await shardsHolding(env, stores);
+  if (shards.length <= 1 && (shards[0]?.id ?? env.shard.id) === env.shard.id) return query(env);
+  const pages = await Promise.all(shards.map((shard) => query(shard.id === env.shard.id ? env : onShard(env, shard))));
+  return pages.flat().sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
+}
+
+/**
+ * Records named by id (orders of a merged page, say) read where each lives: the ids grouped by their shard (the tag
+ * in each id, src/db/homes.ts), `read` once per shard with its ids, the answers together.
+ */
+export async function byShardOfIds<Row>(env: ShardEnv, ids: readonly string[], read: (onIt: ShardEnv, ids: string[]) => Promise<Row[]>): Promise<Row[]> {
+  const groups = new Map<string, { shard: Shard; ids: string[] }>();
+  for (const id of ids) {
+    const shard = await shardOf(env, { id });
+    const group = groups.get(shard.id) ?? { shard, ids: [] };
+    group.ids.push(id);
+    groups.set(shard.id, group);
+  }
+  const parts = await Promise.all([...groups.values()].map((g) => read(g.shard.id === env.shard.id ? env : onShard(env, g.shard), g.ids)));
+  return parts.flat();
+}
