@@ -254,11 +254,6 @@ export async function consumeMessages(
 }
 
 /**
- * `consumeMessages` on each message's shard: a message about an order is handled, receipted and committed on the
- * shard its order's id names (src/db/homes.ts), one commit per shard the batch touches. A message about no order
- * (a purchase order, a channel's sync) is shard 0's until messages carry their store (docs/SHARDING.md, step 6).
- */
-/**
  * Where a message is handled: on its order's shard (found from the order id, which follows the order through a
  * move), else on the shard whose outbox sent it, else (sent before shards) on shard 0. Null: a shard this Worker does
  * not reach.
@@ -268,6 +263,10 @@ function shardFor(env: Env, m: OutboxMessage): Promise<Shard | null> | Shard {
   return m.shard ? shardNamed(env, m.shard) : SHARD_ZERO;
 }
 
+/**
+ * `consumeMessages` on each message's shard (`shardFor`): handled, receipted and committed there, one commit per
+ * shard the batch touches.
+ */
 async function consumeOnShards(env: Env, consumer: Consumer, messages: readonly OutboxMessage[], handlers: HandlerTable) {
   const shards = await Promise.all(messages.map((m) => shardFor(env, m)));
   const groups = new Map<string, { shard: Shard; indexes: number[] }>();
