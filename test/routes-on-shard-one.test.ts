@@ -61,8 +61,15 @@ describe("what a request names", () => {
 
 describe("a store on shard 1, through the API", () => {
   it("takes its catalogue and orders on shard 1, with the store's tag, and reads them back", async () => {
-    await createProduct(store, "ONE-1", { price: "12.00" });
+    const product = await createProduct(store, "ONE-1", { price: "12.00" });
     expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM products WHERE store_id = ? AND sku = 'ONE-1'", store)).toBe(1);
+    // Its id carries the store's tag, so a request naming it alone reaches shard 1.
+    expect(tagOf(product.id)).toBe("RTE1");
+    expect((await api(`/v1/products/${product.id}`)).body).toMatchObject({ id: product.id, sku: "ONE-1" });
+    const supplier = await api("/v1/suppliers", { body: { store_id: store, name: "Tea farm", currency: "USD" } });
+    expect(supplier.status, JSON.stringify(supplier.body)).toBe(201);
+    expect(tagOf(supplier.body.id)).toBe("RTE1");
+    expect((await api(`/v1/suppliers/${supplier.body.id}`)).status).toBe(200);
     const order = await createOrder(store, { lines: [{ sku: "ONE-1", quantity: 2, unit_price: "12.00" }] });
     expect(tagOf(order.id)).toBe("RTE1");
     expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM orders WHERE id = ?", order.id)).toBe(1);

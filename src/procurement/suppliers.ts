@@ -12,6 +12,7 @@ import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { newId } from "../lib/ids";
+import { storeTag } from "../db/homes";
 import { fromMinor, toMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import type { CreateSupplier, PutSupplierItem, UpdateSupplier } from "./schemas";
@@ -90,7 +91,15 @@ export async function createSupplier(env: ShardEnv, body: z.infer<typeof CreateS
   const now = Date.now();
   const [row] = await db
     .insert(suppliers)
-    .values({ id: newId("sup", now), storeId: body.store_id, currency: body.currency, ...columns(body), name: body.name, createdAt: now, updatedAt: now })
+    .values({
+      id: newId("sup", now, await storeTag(env, body.store_id)),
+      storeId: body.store_id,
+      currency: body.currency,
+      ...columns(body),
+      name: body.name,
+      createdAt: now,
+      updatedAt: now,
+    })
     .returning();
   return { ok: true, row: row! };
 }

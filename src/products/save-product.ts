@@ -9,6 +9,7 @@ import type { ShardEnv } from "../env";
 import { seesStore, type Principal } from "../http/auth";
 import type { FieldError } from "../http/problem";
 import { newId } from "../lib/ids";
+import { storeTag } from "../db/homes";
 import { toMinor } from "../lib/money";
 import { forgetProduct } from "./catalogue";
 import type { CreateProductInput, UpdateProductInput } from "./schemas";
@@ -33,7 +34,8 @@ export async function createProduct(
   if (!price.ok) return price;
   const now = Date.now();
   const row: ProductRow = {
-    id: newId("prd", now),
+    // With the store's tag: requests naming the product reach its store's shard (src/http/route-shard.ts).
+    id: newId("prd", now, await storeTag(env, body.store_id)),
     storeId: body.store_id,
     sku: body.sku,
     name: body.name,
