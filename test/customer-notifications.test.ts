@@ -39,7 +39,7 @@ describe("customer messages", () => {
     expect(m).toMatchObject({ template: "order.on_hold", language: "zh-CN", channel: "email", recipient: "ada@example.com", status: "sent", provider: "local" });
     expect(m.subject).toContain("关于您的订单");
     expect(m.body).toContain("请确认收货地址");
-    const link = /http:\/\/127\.0\.0\.1:8787(\/o\/[0-9A-Za-z]{32})/.exec(m.body)![1]!;
+    const link = /http:\/\/127\.0\.0\.1:8787(\/o\/(?:[0-9A-Z]{4}\.)?[0-9A-Za-z]{32})/.exec(m.body)![1]!;
     const page = await (await openLink(link)).get();
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
@@ -171,7 +171,7 @@ describe("customer messages", () => {
       const [message] = (await api(`/v1/notifications?order_id=${placed[i]!.id}`)).body.data;
       expect(message).toMatchObject({ template: "order.approved", recipient: `batch.${i}@example.com`, status: "sent" });
       expect(message.body).toContain(`Batch Customer ${i}`);
-      const link = /\/o\/[0-9A-Za-z]{32}/.exec(message.body)![0];
+      const link = /\/o\/(?:[0-9A-Z]{4}\.)?[0-9A-Za-z]{32}/.exec(message.body)![0];
       const page = await (await openLink(link)).get();
       expect(page.status).toBe(200);
       expect(page.body).toContain(placed[i]!.external_id);
@@ -183,7 +183,7 @@ describe("customer messages", () => {
     const support = await createKey("support", [store.id]);
     const link = await api(`/v1/orders/${o.id}/customer-link`, { method: "POST", key: support });
     expect(link.status).toBe(201);
-    expect(link.body.url).toMatch(/\/o\/[0-9A-Za-z]{32}$/);
+    expect(link.body.url).toMatch(/\/o\/(?:[0-9A-Z]{4}\.)?[0-9A-Za-z]{32}$/);
     expect(Date.parse(link.body.expires_at)).toBeGreaterThan(Date.now() + 29 * 86_400_000);
     expect((await (await openLink(link.body.url)).get()).status).toBe(200);
     const other = await createStore();

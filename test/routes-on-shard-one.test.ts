@@ -10,6 +10,7 @@ import { forgetHomes } from "../src/db/homes";
 import { tagOf } from "../src/lib/ids";
 import { ownerInPath } from "../src/http/route-shard";
 import { csvObjects } from "./csv-parse";
+import { mintLink, openLink } from "./customer-visit";
 import { migrateEveryDatabase } from "./databases";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, transition, unique } from "./helpers";
 import { allocate, allocatedOrder, approvedOrder, createBin, createWarehouse, ledgerOk, receive } from "./processing-helpers";
@@ -230,5 +231,22 @@ describe("the order export across shards", () => {
     const byId = Object.fromEntries(csvObjects(r.body).map((x) => [x.id, x]));
     expect(byId[mine.id]).toMatchObject({ store_id: store, line_count: "1", units: "3" });
     expect(byId[theirs.id]).toMatchObject({ store_id: other.id, line_count: "1", units: "2" });
+  });
+});
+
+describe("the customer's link to an order on shard 1", () => {
+  it("carries the store's tag, opens the order's page there, and the page's form acts there", async () => {
+    const order = await createOrder(store);
+    const link = await mintLink(order.id);
+    expect(new URL(link).pathname).toMatch(/^\/o\/RTE1\.[0-9A-Za-z]{32}$/);
+    expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM customer_tokens WHERE order_id = ?", order.id)).toBe(1);
+    const visit = await openLink(link);
+    expect(visit.location).toBe(`/o/order/${order.id}`);
+    const page = await visit.get();
+    expect(page.status).toBe(200);
+    expect(String(page.body)).toContain(order.number ?? order.id.slice(-6));
+    // The same token under another store's tag reaches another shard, where it opens nothing.
+    const token = new URL(link).pathname.split(".")[1]!;
+    expect((await api(`/o/ZZZZ.${token}`, { key: null })).status).toBe(404);
   });
 });

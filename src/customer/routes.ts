@@ -20,7 +20,7 @@ import { orderStub } from "../orders/order-object";
 import { loadOrderPage, loadVisitedPage } from "./load-order-page";
 import { forbiddenPage, notFoundPage, orderPage, t, type PageModel } from "./page";
 import { AddressForm, AfterSalesForm, ContactForm } from "./schemas";
-import { openToken } from "./tokens";
+import { openToken, splitLink } from "./tokens";
 import { isCrossSitePost, PAGE_HEADERS, pagePath, SESSION_COOKIE, sessionFor, startSession } from "./session";
 import { runAfterSales } from "../after-sales/run-after-sales";
 import { cookieBookmarks } from "../http/bookmark";
@@ -44,7 +44,8 @@ customerRoutes.use("/o/*", cookieBookmarks({ path: "/o", reads: true }));
 
 /** The link from a message: the token becomes a cookie, the customer lands on a URL without it. */
 customerRoutes.get("/o/:token", async (c) => {
-  const token = c.req.param("token");
+  // The store tag before the dot took the visit to the order's shard (src/http/route-shard.ts); the token is the rest.
+  const { token } = splitLink(c.req.param("token"));
   const opened = await openToken(c.env, token);
   if (!opened) return c.html(notFoundPage(langOf(c)), 404);
   startSession(c, token, opened);

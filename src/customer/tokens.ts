@@ -1,5 +1,7 @@
 /**
- * Links to the customer's own order page: `/o/<token>`. The token is 190 bits
+ * Links to the customer's own order page: `/o/<tag>.<token>`, or `/o/<token>` for an order whose id has no store
+ * tag (made before tags). The tag sends the visit to the order's shard (src/http/route-shard.ts): a token's hash
+ * names no store, and its row lives on the order's shard. The token is 190 bits
  * of randomness, only its hash is stored, and each one expires; a new one
  * is minted for every message, so old emails stop working in time.
  *
@@ -13,7 +15,7 @@ import { database, type Database } from "../db/client";
 import { inBatch, perDatabase } from "../db/prepared";
 import { customerTokens } from "../db/schema";
 import type { ShardEnv } from "../env";
-import { randomToken, sha256Hex } from "../lib/ids";
+import { randomToken, sha256Hex, TAG, tagOf } from "../lib/ids";
 
 export const TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
@@ -23,7 +25,7 @@ export async function mintCustomerLink(env: ShardEnv, orderId: string, { db, now
   const expiresAt = now + TOKEN_TTL_MS;
   const row = { tokenHash: await sha256Hex(token), orderId, expiresAt, createdAt: now, reply };
   return {
-    url: `${(env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "")}/o/${token}`,
+    url: `${(env.PUBLIC_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "")}/o/${linkPath(orderId, token)}`,
     expiresAt,
     row,
     statement: db.insert(customerTokens).values(row),
@@ -31,6 +33,20 @@ export async function mintCustomerLink(env: ShardEnv, orderId: string, { db, now
 }
 
 export const isTokenShape = (token: string) => /^[0-9A-Za-z]{32}$/.test(token);
+
+/** The link's last segment: the order's store tag and a dot before the token, when the order's id has a tag. Pure. */
+export function linkPath(orderId: string, token: string): string {
+  const tag = tagOf(orderId);
+  return tag ? `${tag}.${token}` : token;
+}
+
+/** A link's last segment split into its store tag (null for a link without one) and its token. Pure. */
+export function splitLink(segment: string): { tag: string | null; token: string } {
+  const dot = segment.indexOf(".");
+  if (dot === -1) return { tag: null, token: segment };
+  const tag = segment.slice(0, dot);
+  return TAG.test(tag) ? { tag, token: segment.slice(dot + 1) } : { tag: null, token: segment };
+}
 
 /**
  * What a token opens: its order, when it expires, and whether it is current (the only kind that acts): no link

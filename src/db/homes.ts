@@ -23,7 +23,8 @@ import { onShard, type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } fr
 export const POOL_ZERO = "pool_s0";
 export const CACHE_MS = 30_000;
 
-export type Key = { store: string } | { warehouse: string } | { id: string };
+/** `storeTag`: a store known only by its tag (the customer's link, `/o/<tag>.<token>`). */
+export type Key = { store: string } | { warehouse: string } | { id: string } | { storeTag: string };
 
 /** Ids that carry their warehouse's tag rather than a store's: a wave's and a bin transfer's belong to no one store. */
 const WAREHOUSE_TAGGED: readonly IdPrefix[] = ["wv", "trf"];
@@ -117,16 +118,18 @@ async function anyLegacyHomes(db: Database, now: number): Promise<boolean> {
  * transfers the warehouse's), a legacy id by `legacy_homes`.
  */
 export async function shardOf(env: DirectoryEnv, key: Key, now = Date.now()): Promise<Shard> {
-  const tag = "id" in key ? tagOf(key.id) : null;
-  const cacheKey = "store" in key ? `s:${key.store}` : "warehouse" in key ? `w:${key.warehouse}` : tag ? `${tagKind(key.id) === "store" ? "t" : "u"}:${tag}` : `i:${key.id}`;
+  const tag = "id" in key ? tagOf(key.id) : "storeTag" in key ? key.storeTag : null;
+  const tagged = "storeTag" in key ? "store" : "id" in key && tag ? tagKind(key.id) : null;
+  const cacheKey =
+    "store" in key ? `s:${key.store}` : "warehouse" in key ? `w:${key.warehouse}` : tag ? `${tagged === "store" ? "t" : "u"}:${tag}` : `i:${(key as { id: string }).id}`;
   const hit = shardCache.get(cacheKey);
   if (hit && now - hit.at < CACHE_MS) return hit.shard;
   const db = directory(env);
   let shard: Shard | null;
   if ("store" in key) shard = await homeShard(db, storeHomes, eq(storeHomes.storeId, key.store));
   else if ("warehouse" in key) shard = await homeShard(db, warehouseHomes, eq(warehouseHomes.warehouseId, key.warehouse));
-  else if (tag) shard = tagKind(key.id) === "store" ? await homeShard(db, storeHomes, eq(storeHomes.tag, tag)) : await homeShard(db, warehouseHomes, eq(warehouseHomes.tag, tag));
-  else if (!(await anyLegacyHomes(db, now))) shard = null;
+  else if (tag) shard = tagged === "store" ? await homeShard(db, storeHomes, eq(storeHomes.tag, tag)) : await homeShard(db, warehouseHomes, eq(warehouseHomes.tag, tag));
+  else if (!("id" in key) || !(await anyLegacyHomes(db, now))) shard = null;
   else {
     const [legacy] = await db.select({ storeId: legacyHomes.storeId }).from(legacyHomes).where(eq(legacyHomes.id, key.id)).limit(1);
     shard = legacy ? await homeShard(db, storeHomes, eq(storeHomes.storeId, legacy.storeId)) : null;

@@ -4,7 +4,8 @@
  *
  * - a store or a warehouse in the path: `/v1/stores/{id}/…`, `/v1/warehouses/{id}/…`, `/webhooks/3pl/{id}`;
  * - an id with a tag in the path: an order, shipment, request, invoice… of a store, or a wave or transfer of a
- *   warehouse (`/v1/orders/ord_…-TAG…`, `/o/order/{id}/…`, `/webhooks/channels/{connection}`);
+ *   warehouse (`/v1/orders/ord_…-TAG…`, `/o/order/{id}/…`, `/webhooks/channels/{connection}`), or a store's tag
+ *   alone in the customer's link (`/o/{tag}.{token}`);
  * - `store_id` in the JSON body (intake, and whatever else is made for one store) or in the query (a list narrowed
  *   to one store), else `warehouse_id` there (a wave, a warehouse's stock);
  * - an id without a tag in the path (made before tags): shard 0, unless `legacy_homes` names its store.
@@ -12,7 +13,7 @@
  * Anything else stays on shard 0: lists across stores (the order list asks every shard itself, src/db/fan-out.ts;
  * the other lists are shard 0's until they do, step 7), ids of records
  * that carry no tag (products, suppliers, bins…), the customers (still on shard 0, step 3), tracking webhooks (a
- * tracking number names no store until `tracking_routes`, step 6). People, keys, sessions and the activity log are
+ * tracking number names no store until `tracking_routes`, step 6), customer links sent before they carried a tag. People, keys, sessions and the activity log are
  * on the directory whatever the shard (`directory(env)`), so authentication runs before this and is unaffected.
  * Every answer comes from `shardOf`'s cache after the first: a Map lookup on the hot path.
  */
@@ -20,6 +21,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { shardOf } from "../db/homes";
 import { onShard, type Shard } from "../db/shard";
 import type { AppEnv } from "../env";
+import { splitLink } from "../customer/tokens";
 import { tagOf } from "../lib/ids";
 
 /** The longest store or warehouse id there is (the API's limit): anything longer names none, and costs no lookup. */
@@ -50,7 +52,12 @@ function firstSegment(path: string, prefix: string): string {
 }
 
 /** What the request names, in the order above; null for a request about no one store. Pure. */
-export function ownerInPath(path: string): { store: string } | { warehouse: string } | { id: string } | null {
+export function ownerInPath(path: string): { store: string } | { warehouse: string } | { id: string } | { storeTag: string } | null {
+  // The customer's link: `/o/<tag>.<token>` names its order's store by the tag alone (src/customer/tokens.ts).
+  if (path.startsWith("/o/") && !path.startsWith("/o/order/")) {
+    const { tag } = splitLink(firstSegment(path, "/o/"));
+    return tag ? { storeTag: tag } : null;
+  }
   for (const [prefix, kind] of OWNER_PATHS) {
     if (!path.startsWith(prefix)) continue;
     const id = firstSegment(path, prefix);

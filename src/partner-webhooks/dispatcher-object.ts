@@ -44,7 +44,12 @@ export class WebhookDispatcher extends DurableObject<Env> {
       // One dispatcher per shard (docs/SHARDING.md, step 6): events are numbered per database, and so is the cursor.
       const id = (await this.ctx.storage.get<string>("shard")) ?? SHARD_ZERO.id;
       const shard = await shardNamed(this.env, id);
-      if (!shard) throw new Error(`shard ${id} is not one this Worker reaches`);
+      if (!shard) {
+        // Its shard is gone from the directory (or from this Worker's bindings): the loop stops; the minute cron of
+        // the shard, should it come back, starts it again.
+        console.error(`webhook dispatcher for shard ${id}: no such shard in use; stopped`);
+        return;
+      }
       result = await dispatchWebhooks(onShard(this.env, shard));
     } catch (err) {
       console.error("webhook dispatch pass failed; next pass in 10 s", err);

@@ -65,7 +65,7 @@ test("a customer fixes their postcode on a phone and the order is confirmed", { 
     if (!message) await sleep(200);
   }
   assert.ok(message, "the customer was asked to check the order");
-  const path = /\/o\/[0-9A-Za-z]{32}/.exec(message.body)[0];
+  const path = /\/o\/(?:[0-9A-Z]{4}\.)?[0-9A-Za-z]{32}/.exec(message.body)[0];
 
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, javaScriptEnabled: false });
   const page = await context.newPage();
@@ -193,7 +193,7 @@ test("a Chinese order without an external id fits 360 and 390 px phones in Engli
   }
   assert.equal(status, "on_hold");
   // The link from the message that asks the customer to check the order.
-  const path = /\/o\/[0-9A-Za-z]{32}/.exec((await messageOf(id, "order.on_hold")).body)[0];
+  const path = /\/o\/(?:[0-9A-Z]{4}\.)?[0-9A-Za-z]{32}/.exec((await messageOf(id, "order.on_hold")).body)[0];
   const token = path.split("/").pop();
 
   const shots = "/tmp/shots";
