@@ -18,6 +18,7 @@ import { CreateOrderBody } from "../src/orders/schemas";
 import { toMessage } from "../src/outbox/send";
 import { migrateEveryDatabase } from "./databases";
 import { orderBody, unique } from "./helpers";
+import { storeOnShardOne } from "./shard-helpers";
 import { env } from "./shard-env";
 
 const ONE: Shard = { id: "s1", binding: "DB_1" };
@@ -27,13 +28,7 @@ const store = unique("st_one");
 beforeAll(async () => {
   await migrateEveryDatabase();
   forgetHomes();
-  const now = Date.now();
-  await env.DIRECTORY.batch([
-    env.DIRECTORY.prepare("INSERT INTO shards (id, binding, created_at, updated_at) VALUES ('s1', 'DB_1', ?1, ?1)").bind(now),
-    env.DIRECTORY.prepare("INSERT INTO pools (id, shard_id, created_at, updated_at) VALUES ('pool_one', 's1', ?1, ?1)").bind(now),
-    env.DIRECTORY.prepare("INSERT INTO store_homes (store_id, pool_id, tag, created_at) VALUES (?1, 'pool_one', 'SHD1', ?2)").bind(store, now),
-  ]);
-  await env.DB_1.prepare("INSERT INTO stores (id, name, currency, created_at, updated_at) VALUES (?1, 'On shard one', 'USD', ?2, ?2)").bind(store, now).run();
+  await storeOnShardOne(store, "SHD1");
 });
 
 const rowsOn = (db: D1Database, table: string, orderId: string) =>

@@ -14,7 +14,7 @@ import { mintLink, openLink } from "./customer-visit";
 import { migrateEveryDatabase } from "./databases";
 import { api, createKey, createOrder, createProduct, createStore, orderBody, transition, unique } from "./helpers";
 import { allocate, allocatedOrder, approvedOrder, createBin, createWarehouse, ledgerOk, receive } from "./processing-helpers";
-import { moveNewPoolToShardOne } from "./shard-helpers";
+import { moveNewPoolToShardOne, storeOnShardOne } from "./shard-helpers";
 import { env } from "./shard-env";
 
 const store = unique("st_one");
@@ -23,13 +23,7 @@ let other: { id: string };
 beforeAll(async () => {
   await migrateEveryDatabase();
   forgetHomes();
-  const now = Date.now();
-  await env.DIRECTORY.batch([
-    env.DIRECTORY.prepare("INSERT INTO shards (id, binding, created_at, updated_at) VALUES ('s1', 'DB_1', ?1, ?1)").bind(now),
-    env.DIRECTORY.prepare("INSERT INTO pools (id, shard_id, created_at, updated_at) VALUES ('pool_one', 's1', ?1, ?1)").bind(now),
-    env.DIRECTORY.prepare("INSERT INTO store_homes (store_id, pool_id, tag, created_at) VALUES (?1, 'pool_one', 'RTE1', ?2)").bind(store, now),
-  ]);
-  await env.DB_1.prepare("INSERT INTO stores (id, name, currency, created_at, updated_at) VALUES (?1, 'On shard one', 'USD', ?2, ?2)").bind(store, now).run();
+  await storeOnShardOne(store, "RTE1");
   other = await createStore();
 });
 

@@ -67,3 +67,22 @@ export async function moveNewPoolToShardOne(o: { stores: string[]; warehouses: s
   ]);
   forgetHomes();
 }
+
+/**
+ * A store placed on shard 1 by hand, before anything names it (the Worker caches where a store lives): its home with
+ * `tag` in a pool there and, unless `row` is false (a home whose store was never written), its row on `DB_1`.
+ */
+export async function storeOnShardOne(storeId: string, tag: string, { row = true, pool = "pool_one" } = {}) {
+  await shardOnePool(pool);
+  const now = Date.now();
+  await env.DIRECTORY.prepare("INSERT INTO store_homes (store_id, pool_id, tag, created_at) VALUES (?1, ?2, ?3, ?4)").bind(storeId, pool, tag, now).run();
+  if (row) await env.DB_1.prepare("INSERT INTO stores (id, name, currency, created_at, updated_at) VALUES (?1, 'On shard one', 'USD', ?2, ?2)").bind(storeId, now).run();
+}
+
+/** A warehouse placed on shard 1 by hand: its home with `tag` in a pool there and its row on `DB_1`. */
+export async function warehouseOnShardOne(warehouseId: string, tag: string, { pool = "pool_one" } = {}) {
+  await shardOnePool(pool);
+  const now = Date.now();
+  await env.DIRECTORY.prepare("INSERT INTO warehouse_homes (warehouse_id, pool_id, tag, created_at) VALUES (?1, ?2, ?3, ?4)").bind(warehouseId, pool, tag, now).run();
+  await env.DB_1.prepare("INSERT INTO warehouses (id, name, country, created_at) VALUES (?1, 'On shard one', 'US', ?2)").bind(warehouseId, now).run();
+}

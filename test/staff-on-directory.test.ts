@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forgetHomes } from "../src/db/homes";
 import { migrateEveryDatabase } from "./databases";
 import { api, createStore, unique } from "./helpers";
+import { storeOnShardOne, warehouseOnShardOne } from "./shard-helpers";
 import { env } from "./shard-env";
 
 const storeOnOne = unique("st_one");
@@ -21,18 +22,9 @@ const legacy = unique("st_legacy");
 beforeAll(async () => {
   await migrateEveryDatabase();
   forgetHomes();
-  const now = Date.now();
-  await env.DIRECTORY.batch([
-    env.DIRECTORY.prepare("INSERT INTO shards (id, binding, created_at, updated_at) VALUES ('s1', 'DB_1', ?1, ?1)").bind(now),
-    env.DIRECTORY.prepare("INSERT INTO pools (id, shard_id, created_at, updated_at) VALUES ('pool_one', 's1', ?1, ?1)").bind(now),
-    env.DIRECTORY.prepare("INSERT INTO store_homes (store_id, pool_id, tag, created_at) VALUES (?1, 'pool_one', 'SDR1', ?2)").bind(storeOnOne, now),
-    env.DIRECTORY.prepare("INSERT INTO store_homes (store_id, pool_id, tag, created_at) VALUES (?1, 'pool_one', 'SDR2', ?2)").bind(homeOnly, now),
-    env.DIRECTORY.prepare("INSERT INTO warehouse_homes (warehouse_id, pool_id, tag, created_at) VALUES (?1, 'pool_one', 'WDR1', ?2)").bind(warehouseOnOne, now),
-  ]);
-  await env.DB_1.batch([
-    env.DB_1.prepare("INSERT INTO stores (id, name, currency, created_at, updated_at) VALUES (?1, 'On shard one', 'USD', ?2, ?2)").bind(storeOnOne, now),
-    env.DB_1.prepare("INSERT INTO warehouses (id, name, country, created_at) VALUES (?1, 'On shard one', 'US', ?2)").bind(warehouseOnOne, now),
-  ]);
+  await storeOnShardOne(storeOnOne, "SDR1");
+  await storeOnShardOne(homeOnly, "SDR2", { row: false });
+  await warehouseOnShardOne(warehouseOnOne, "WDR1");
   await env.DB.prepare("INSERT INTO stores (id, name, currency, created_at, updated_at) VALUES (?1, 'Legacy', 'USD', ?2, ?2)").bind(legacy, Date.now()).run();
 });
 
