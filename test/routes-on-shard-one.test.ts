@@ -139,6 +139,13 @@ describe("a pool on shard 1: a store and the warehouse that serves it", () => {
     const line = (quantity: number) => ({ lines: [{ sku: "POOL-1", quantity, unit_price: "5.00" }] });
     const { order } = await allocatedOrder(shop.id, line(2));
     expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM shipments WHERE order_id = ?", order.id)).toBe(1);
+    // Listed with its items, whether the list names the warehouse (routed to shard 1) or no one (asked of every shard).
+    for (const query of [`warehouse_id=${wh.id}`, "limit=200"]) {
+      const listed = await api(`/v1/shipments?${query}`);
+      expect(listed.status).toBe(200);
+      const mine = listed.body.data.filter((x: { order_id?: string; items?: { order_id: string }[] }) => x.items?.some((i) => i.order_id === order.id));
+      expect(mine, query).toHaveLength(1);
+    }
 
     // Two orders for the last unit, allocated at once: one gets it, the other waits for stock; nothing oversold.
     const [a, b] = await Promise.all([approvedOrder(shop.id, line(1)), approvedOrder(shop.id, line(1))]);

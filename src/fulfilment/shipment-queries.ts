@@ -4,6 +4,8 @@
  */
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql, type SQL } from "drizzle-orm";
 import { chunk, type Database, database } from "../db/client";
+import { acrossShards, byShardOfIds } from "../db/fan-out";
+import type { ShardEnv } from "../env";
 import { inBatch, type Item, perShape, type ScopeShape, scopedTo, scopeShape, scopeValues } from "../db/prepared";
 import { bins, fulfilmentExceptions, shipmentItems, shipments, shipmentTracking } from "../db/schema";
 import { storeScope, type Principal } from "../http/auth";
@@ -166,12 +168,42 @@ export async function shipmentsOfOrder(env: Env, p: Principal, orderId: string) 
   return withDetails(env, rows);
 }
 
-export async function listShipments(env: Env, p: Principal, q: z.infer<typeof ListShipmentsQuery>) {
+/**
+ * A page of the shipments the principal may see, newest first. Narrowed to a store or a warehouse, the request is
+ * already on its shard (src/http/route-shard.ts); otherwise each shard holding one of the principal's stores is asked
+ * and the pages merge by id (src/db/fan-out.ts), each shipment's details read on its own shard.
+ */
+export async function listShipments(env: ShardEnv, p: Principal, q: z.infer<typeof ListShipmentsQuery>) {
   const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
   if (after === null || (after !== undefined && !after.startsWith("shp_"))) {
     throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
   }
-  const rows = await database(env)
+  const rows =
+    q.store_id || q.warehouse_id
+      ? await shipmentPageRows(env, p, q, after)
+      : await acrossShards(
+          env,
+          p.stores,
+          (onIt) => shipmentPageRows(onIt, p, q, after),
+          (s) => s.id,
+        );
+  const page = rows.slice(0, q.limit);
+  const bodies = await byShardOfIds(
+    env,
+    page.map((s) => s.id),
+    (onIt, ids) =>
+      withDetails(
+        onIt,
+        page.filter((s) => ids.includes(s.id)),
+      ),
+  );
+  const byId = new Map(bodies.map((b) => [b.id, b]));
+  return { data: page.map((s) => byId.get(s.id)!), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null };
+}
+
+/** One shard's part of a page: up to `limit + 1` shipments after the cursor, newest first. */
+function shipmentPageRows(env: ShardEnv, p: Principal, q: z.infer<typeof ListShipmentsQuery>, after: string | undefined) {
+  return database(env)
     .select()
     .from(shipments)
     .where(
@@ -189,6 +221,4 @@ export async function listShipments(env: Env, p: Principal, q: z.infer<typeof Li
     .orderBy(desc(shipments.id))
     .limit(q.limit + 1)
     .all();
-  const page = rows.slice(0, q.limit);
-  return { data: await withDetails(env, page), next_cursor: rows.length > q.limit ? encodeCursor(page.at(-1)!.id) : null };
 }
