@@ -5,12 +5,12 @@
  * and the cursor stays the last id: each shard is asked for its rows after it.
  *
  * A caller with one shard in play (every deployment until placement is on) runs its one query on the request's own
- * env, as before: no second round trip, the request's read-replica session kept.
+ * env, as before (`byShard` keeps it): no second round trip, the request's read-replica session kept.
  */
 import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { shardOf, shardsInUse } from "./homes";
-import { onShard, type Shard } from "./shard";
+import { byShard, type Shard } from "./shard";
 
 /** The shards that may hold rows of `stores`: every shard in use for "*", else each store's. */
 export async function shardsHolding(env: ShardEnv, stores: Principal["stores"]): Promise<Shard[]> {
@@ -24,28 +24,18 @@ export async function shardsHolding(env: ShardEnv, stores: Principal["stores"]):
 }
 
 /**
- * `query` on each shard holding any of `stores` (on `env` itself when that is the only one), every shard's rows
+ * `query` on each shard holding any of `stores` (on `env` itself for its own shard), every shard's rows
  * together, newest first by `key`: the caller asks each for `limit + 1` rows and pages the first `limit + 1` of these.
  */
 export async function acrossShards<Row>(env: ShardEnv, stores: Principal["stores"], query: (onIt: ShardEnv) => Promise<Row[]>, key: (row: Row) => string): Promise<Row[]> {
-  const shards = await shardsHolding(env, stores);
-  if (shards.length <= 1 && (shards[0]?.id ?? env.shard.id) === env.shard.id) return query(env);
-  const pages = await Promise.all(shards.map((shard) => query(shard.id === env.shard.id ? env : onShard(env, shard))));
-  return pages.flat().sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
+  const rows = await byShard(env, await shardsHolding(env, stores), (shard) => shard, query);
+  return rows.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
 }
 
 /**
  * Records named by id (orders of a merged page, say) read where each lives: the ids grouped by their shard (the tag
  * in each id, src/db/homes.ts), `read` once per shard with its ids, the answers together.
  */
-export async function byShardOfIds<Row>(env: ShardEnv, ids: readonly string[], read: (onIt: ShardEnv, ids: string[]) => Promise<Row[]>): Promise<Row[]> {
-  const groups = new Map<string, { shard: Shard; ids: string[] }>();
-  for (const id of ids) {
-    const shard = await shardOf(env, { id });
-    const group = groups.get(shard.id) ?? { shard, ids: [] };
-    group.ids.push(id);
-    groups.set(shard.id, group);
-  }
-  const parts = await Promise.all([...groups.values()].map((g) => read(g.shard.id === env.shard.id ? env : onShard(env, g.shard), g.ids)));
-  return parts.flat();
+export function byShardOfIds<Row>(env: ShardEnv, ids: readonly string[], read: (onIt: ShardEnv, ids: string[]) => Promise<Row[]>): Promise<Row[]> {
+  return byShard(env, ids, (id) => shardOf(env, { id }), read);
 }

@@ -17,7 +17,7 @@ import { eq, inArray, type SQL } from "drizzle-orm";
 import { type IdPrefix, newTag, tagOf } from "../lib/ids";
 import { anyOf, constraintFailed, type Database, database, directory, type DirectoryEnv } from "./client";
 import { legacyHomes, pools, shards, storeHomes, stores, warehouseHomes, warehouses } from "./schema";
-import { onShard, type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
+import { byShard, type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
 
 /** The pool every store is placed in until placement by pool is built (step 8): shard 0's. */
 export const POOL_ZERO = "pool_s0";
@@ -233,24 +233,20 @@ type LookupEnv = DirectoryEnv & Partial<Record<ShardBinding, D1Database>>;
  * One query per shard holding any of them; staff and keys are scoped to a few, so this is a round trip or two.
  */
 export async function missing(env: LookupEnv, kind: HomeKind, ids: readonly string[]): Promise<string[]> {
-  const byShard = new Map<string, { shard: Shard; ids: string[] }>();
-  for (const id of new Set(ids)) {
-    const shard = await shardOf(env, kind === "store" ? { store: id } : { warehouse: id });
-    const group = byShard.get(shard.id) ?? { shard, ids: [] };
-    group.ids.push(id);
-    byShard.set(shard.id, group);
-  }
-  const found = new Set<string>();
-  for (const { shard, ids: some } of byShard.values()) {
-    const db = database(onShard(env, shard));
-    const table = kind === "store" ? stores : warehouses;
-    for (const row of await db
-      .select({ id: table.id })
-      .from(table)
-      .where(inArray(table.id, anyOf(some))))
-      found.add(row.id);
-  }
-  return ids.filter((id) => !found.has(id));
+  const table = kind === "store" ? stores : warehouses;
+  const found = await byShard(
+    env,
+    [...new Set(ids)],
+    (id) => shardOf(env, kind === "store" ? { store: id } : { warehouse: id }),
+    async (onIt, some) =>
+      (
+        await database(onIt)
+          .select({ id: table.id })
+          .from(table)
+          .where(inArray(table.id, anyOf(some)))
+      ).map((r) => r.id),
+  );
+  return ids.filter((id) => !found.includes(id));
 }
 
 /**

@@ -65,3 +65,24 @@ export async function forEachShard<E extends object>(env: E, job: (env: OnShard<
   }
   if (failed) throw failed.error;
 }
+
+/**
+ * `run` once per shard among `items` (`shardFor` says where each lives), with the env on that shard (`env` itself
+ * when it is there already, keeping its request's read session) and that shard's items; every answer together.
+ */
+export async function byShard<E extends object, T, R>(
+  env: E & { readonly shard?: Shard },
+  items: readonly T[],
+  shardFor: (item: T) => Shard | Promise<Shard>,
+  run: (onIt: OnShard<E>, items: T[]) => Promise<R[]>,
+): Promise<R[]> {
+  const groups = new Map<string, { shard: Shard; items: T[] }>();
+  for (const item of items) {
+    const shard = await shardFor(item);
+    const group = groups.get(shard.id);
+    if (group) group.items.push(item);
+    else groups.set(shard.id, { shard, items: [item] });
+  }
+  const parts = await Promise.all([...groups.values()].map((g) => run(g.shard.id === env.shard?.id ? (env as OnShard<E>) : onShard(env, g.shard), g.items)));
+  return parts.flat();
+}
