@@ -388,7 +388,9 @@ try {
   log(`a run with nothing to do: ${again}ms`);
 
   // The customers' cron once, on its own (it walks every order the bench loaded, which came without customer links).
-  const linked = () => stateDb.prepare("SELECT COUNT(*) AS n FROM customer_links").get().n;
+  // Customers live on the directory (docs/SHARDING.md, build step 3).
+  const directoryDb = new DatabaseSync(d1File(state, "DIRECTORY"), { readOnly: true, timeout: 10_000 });
+  const linked = () => directoryDb.prepare("SELECT COUNT(*) AS n FROM customer_links").get().n;
   const linksBefore = linked();
   const t = Date.now();
   const customers = await fireRollup(base, CUSTOMER_CRON).catch((e) => {

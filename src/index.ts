@@ -79,11 +79,10 @@ export const CRONS: Record<string, (env: ShardEnv, scheduledTime: number) => Pro
   "17 * * * *": (env, t) => Promise.all([housekeeping(env, t), flagStaleTracking(env, t), onceARun(env, () => housekeepDirectory(env, t))]),
   "30 3 * * *": (env, t) => archiveOrders(env, { now: t }),
   [ROLLUP_CRON]: (env, t) => Promise.all([runRollups(env, { now: t }), reconcileChannels(env, { now: t })]),
-  // Customers (their links, figures and RFM segments) every 5 minutes too, but between the rollup runs: both work the one
-  // database, and while the customers' backfill walks older orders it takes its whole budget (15 s) each run.
-  // Shard 0's only: the sync writes customers, which stay on shard 0 until the directory holds them (docs/SHARDING.md,
-  // step 3); on another shard it would write them there.
-  [CUSTOMER_CRON]: (env, t) => onceARun(env, () => syncCustomers(env, { now: t })),
+  // Customers (their links, figures and RFM segments) every 5 minutes too, but between the rollup runs: both work the
+  // shards, and while the customers' backfill walks older orders it takes its whole budget (15 s) each run. Once a run:
+  // customers live on the directory, and the sync walks each shard's orders itself, then recounts once.
+  [CUSTOMER_CRON]: (env, t) => onceARun(env, async () => syncCustomers(env, await shardsInUse(env), { now: t })),
 };
 
 /** A cron's work on the directory, not on a shard: done once a run, on shard 0's turn of `forEachShard`. */

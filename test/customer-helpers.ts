@@ -2,11 +2,19 @@
 import { env } from "./shard-env";
 import { linkChangedOrders } from "../src/customers/link-orders";
 import { recountDirty } from "../src/customers/refresh-customers";
+import { shardsInUse } from "../src/db/homes";
+import { forEachShard } from "../src/db/shard";
 import { unique } from "./helpers";
 
-/** What the rollup cron does for customers, now and until caught up (without the lag, and without the backfill's walk of every order). */
+/** What the customers' cron does, now and until caught up (without the lag, and without the backfill's walk of every order): each shard's orders linked, then the recount. */
 export async function sync() {
-  while ((await linkChangedOrders(env, { upTo: Date.now() + 1000, limit: 200 })) > 0);
+  await forEachShard(
+    env,
+    async (onIt) => {
+      while ((await linkChangedOrders(onIt, { upTo: Date.now() + 1000, limit: 200 })) > 0);
+    },
+    await shardsInUse(env),
+  );
   while ((await recountDirty(env, { limit: 200 })) > 0);
 }
 

@@ -23,11 +23,20 @@ const one = async (q: string) => {
 };
 const profile = async (id: string, key?: string) => api(`/v1/customers/${id}`, key ? { key } : {});
 const linksOf = async (customerId: string) =>
-  (await env.DB.prepare("SELECT order_id FROM customer_links WHERE customer_id = ? ORDER BY order_id").bind(customerId).all<{ order_id: string }>()).results.map((r) => r.order_id);
-const count = async (sql: string, ...binds: unknown[]) =>
-  (await env.DB.prepare(sql)
-    .bind(...binds)
-    .first<{ n: number }>())!.n;
+  (await env.DIRECTORY.prepare("SELECT order_id FROM customer_links WHERE customer_id = ? ORDER BY order_id").bind(customerId).all<{ order_id: string }>()).results.map(
+    (r) => r.order_id,
+  );
+const countOn =
+  (db: D1Database) =>
+  async (sql: string, ...binds: unknown[]) =>
+    (await db
+      .prepare(sql)
+      .bind(...binds)
+      .first<{ n: number }>())!.n;
+/** On shard 0 (the orders of these tests' stores). */
+const count = countOn(env.DB);
+/** On the directory (customers, identities, links, events). */
+const countDir = countOn(env.DIRECTORY);
 
 beforeAll(async () => {
   storeA = await createStore(unique("cust-a"));
@@ -92,10 +101,10 @@ describe("recognition", () => {
     await createOrder(storeA.id, customerOf(p));
     await sync();
     const c = await one(p.email);
-    const before = await count("SELECT COUNT(*) AS n FROM customer_links WHERE customer_id = ?", c.id);
-    await env.DB.prepare("UPDATE customer_sync_state SET updated_at = updated_at - 60000 WHERE id = 1").run();
+    const before = await countDir("SELECT COUNT(*) AS n FROM customer_links WHERE customer_id = ?", c.id);
+    await env.DIRECTORY.prepare("UPDATE customer_sync_state SET updated_at = updated_at - 60000 WHERE shard_id = 's0'").run();
     await sync();
-    expect(await count("SELECT COUNT(*) AS n FROM customer_links WHERE customer_id = ?", c.id)).toBe(before);
+    expect(await countDir("SELECT COUNT(*) AS n FROM customer_links WHERE customer_id = ?", c.id)).toBe(before);
     expect(await find(p.email)).toHaveLength(1);
   });
 
@@ -105,13 +114,13 @@ describe("recognition", () => {
     await sync();
     const c = await one(p.email);
     // As an order written before migration 0031: no merchant indexes, no link.
-    await env.DB.batch([
-      env.DB.prepare("DELETE FROM customer_links WHERE order_id = ?").bind(o.id),
-      env.DB.prepare("DELETE FROM customer_identities WHERE customer_id = ?").bind(c.id),
-      env.DB.prepare("UPDATE orders SET customer_email_merchant_index = NULL, customer_phone_merchant_index = NULL WHERE id = ?").bind(o.id),
+    await env.DIRECTORY.batch([
+      env.DIRECTORY.prepare("DELETE FROM customer_links WHERE order_id = ?").bind(o.id),
+      env.DIRECTORY.prepare("DELETE FROM customer_identities WHERE customer_id = ?").bind(c.id),
       // Just below the order: its id less its last character (that character could be "0", the id's smallest).
-      env.DB.prepare("UPDATE customer_sync_state SET backfill_after = ? WHERE id = 1").bind(o.id.slice(0, -1)),
+      env.DIRECTORY.prepare("UPDATE customer_sync_state SET backfill_after = ? WHERE shard_id = 's0'").bind(o.id.slice(0, -1)),
     ]);
+    await env.DB.prepare("UPDATE orders SET customer_email_merchant_index = NULL, customer_phone_merchant_index = NULL WHERE id = ?").bind(o.id).run();
     await backfillLinks(env, { limit: 5 });
     await sync();
     expect(await count("SELECT COUNT(*) AS n FROM orders WHERE id = ? AND customer_email_merchant_index IS NOT NULL", o.id)).toBe(1);
@@ -158,7 +167,7 @@ describe("merge and unmerge", () => {
     const history = (await profile(ca.id)).body.events.map((e: any) => e.type);
     expect(history).toEqual(expect.arrayContaining(["unmerged", "merged", "created"]));
     // Nothing lost, nothing doubled.
-    expect(await count("SELECT COUNT(*) AS n FROM customer_links WHERE order_id IN (?, ?, ?)", a1.id, b1.id, b2.id)).toBe(3);
+    expect(await countDir("SELECT COUNT(*) AS n FROM customer_links WHERE order_id IN (?, ?, ?)", a1.id, b1.id, b2.id)).toBe(3);
   });
 
   it("of two merges of the same customers at once, one wins and the other is a clear 409", async () => {
@@ -177,7 +186,7 @@ describe("merge and unmerge", () => {
     expect(answers.find((r) => r.status === 409)!.body.code).toBe("customer_not_active");
     const winner = answers.find((r) => r.status === 200)!.body.id;
     expect(await linksOf(winner)).toHaveLength(2);
-    expect(await count("SELECT COUNT(*) AS n FROM customer_events WHERE type = 'merged' AND customer_id IN (?, ?)", ca.id, cb.id)).toBe(1);
+    expect(await countDir("SELECT COUNT(*) AS n FROM customer_events WHERE type = 'merged' AND customer_id IN (?, ?)", ca.id, cb.id)).toBe(1);
   });
 
   it("an order arriving while a merge commits is neither lost nor doubled", async () => {
@@ -191,7 +200,7 @@ describe("merge and unmerge", () => {
     const [merged] = await Promise.all([api(`/v1/customers/${ca.id}/merge`, { body: { customer_id: cb.id } }), sync()]);
     expect(merged.status).toBe(200);
     await sync();
-    expect(await count("SELECT COUNT(*) AS n FROM customer_links WHERE order_id = ?", late.id)).toBe(1);
+    expect(await countDir("SELECT COUNT(*) AS n FROM customer_links WHERE order_id = ?", late.id)).toBe(1);
     expect(await linksOf(ca.id)).toContain(late.id);
     expect(await linksOf(cb.id)).toEqual([]);
   });
@@ -245,7 +254,7 @@ describe("privacy", () => {
       ),
     ).toBe(0);
     expect(await count("SELECT COUNT(*) AS n FROM notifications WHERE order_id IN (?, ?) AND recipient IS NOT NULL", o1.id, o2.id)).toBe(0);
-    expect(await count("SELECT COUNT(*) AS n FROM customer_identities WHERE customer_id = ?", c.id)).toBe(0);
+    expect(await countDir("SELECT COUNT(*) AS n FROM customer_identities WHERE customer_id = ?", c.id)).toBe(0);
 
     const gone = await profile(c.id);
     expect(gone.body).toMatchObject({ status: "erased", contact: {}, tags: [] });

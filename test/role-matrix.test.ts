@@ -222,7 +222,7 @@ async function customPosition(permission: string) {
 async function matrixCustomer(): Promise<string> {
   const order = await createOrder(store.id, { customer: { name: "Matrix Customer", email: `${unique("m").replace(/[^a-z0-9-]/gi, "")}@example.com` } });
   while ((await linkChangedOrders(env, { upTo: Date.now() + 1000, limit: 200 })) > 0);
-  const link = await env.DB.prepare("SELECT customer_id FROM customer_links WHERE order_id = ?").bind(order.id).first<{ customer_id: string }>();
+  const link = await env.DIRECTORY.prepare("SELECT customer_id FROM customer_links WHERE order_id = ?").bind(order.id).first<{ customer_id: string }>();
   if (!link) throw new Error(`no customer for ${order.id}`);
   return link.customer_id;
 }

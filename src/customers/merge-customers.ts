@@ -17,11 +17,10 @@
  */
 import { sql } from "drizzle-orm";
 import { batch, first, statement } from "../analytics/d1";
-import type { ShardEnv } from "../env";
 import { newId, randomToken } from "../lib/ids";
 import { normaliseTags } from "./customer-rules";
 import { mergedTree } from "./read-customers";
-import { d1 as binding } from "../db/client";
+import { type DirectoryEnv, directoryD1 } from "../db/client";
 
 export type MergeRefusal = { ok: false; code: "not_found" | "customer_not_active" | "not_merged" | "version_mismatch"; message: string };
 
@@ -39,10 +38,10 @@ type State = { id: string; status: string; merged_into: string | null; tags: str
 const stateOf = (d1: D1Database, id: string) => first<State>(d1, sql`SELECT id, status, merged_into, tags, version FROM customers WHERE id = ${id}`);
 
 export async function mergeCustomers(
-  env: ShardEnv,
+  env: DirectoryEnv,
   { targetId, sourceId, actor, ifMatch }: { targetId: string; sourceId: string; actor: string; ifMatch?: number | null },
 ): Promise<{ ok: true } | MergeRefusal> {
-  const d1 = binding(env);
+  const d1 = directoryD1(env);
   const [target, source] = await Promise.all([stateOf(d1, targetId), stateOf(d1, sourceId)]);
   if (!target || !source) return { ok: false, code: "not_found", message: "no such customer" };
   if (ifMatch != null && ifMatch !== target.version) return { ok: false, code: "version_mismatch", message: "the customer changed since it was read" };
@@ -84,12 +83,12 @@ async function rootOf(d1: D1Database, id: string): Promise<string | null> {
   return r?.id ?? null;
 }
 
-export async function rootCustomer(env: ShardEnv, id: string): Promise<string | null> {
-  return rootOf(binding(env), id);
+export async function rootCustomer(env: DirectoryEnv, id: string): Promise<string | null> {
+  return rootOf(directoryD1(env), id);
 }
 
-export async function unmergeCustomer(env: ShardEnv, { id, actor }: { id: string; actor: string }): Promise<{ ok: true; from: string } | MergeRefusal> {
-  const d1 = binding(env);
+export async function unmergeCustomer(env: DirectoryEnv, { id, actor }: { id: string; actor: string }): Promise<{ ok: true; from: string } | MergeRefusal> {
+  const d1 = directoryD1(env);
   const c = await stateOf(d1, id);
   if (!c) return { ok: false, code: "not_found", message: "no such customer" };
   if (c.status !== "merged" || !c.merged_into) return { ok: false, code: "not_merged", message: `customer ${id} is ${c.status}, not merged into another` };
@@ -114,10 +113,10 @@ export async function unmergeCustomer(env: ShardEnv, { id, actor }: { id: string
 
 /** Tags replaced, a note added: one batch, guarded by the version when the caller sent If-Match. */
 export async function updateCustomer(
-  env: ShardEnv,
+  env: DirectoryEnv,
   { id, tags, note, actor, ifMatch }: { id: string; tags?: string[] | undefined; note?: string | undefined; actor: string; ifMatch?: number | null },
 ): Promise<{ ok: true } | MergeRefusal> {
-  const d1 = binding(env);
+  const d1 = directoryD1(env);
   const c = await stateOf(d1, id);
   if (!c) return { ok: false, code: "not_found", message: "no such customer" };
   const op = randomToken(12);

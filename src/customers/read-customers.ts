@@ -1,7 +1,13 @@
-/** Reading customers: the list and search, one customer's profile, what a privacy export holds. */
+/**
+ * Reading customers: the list and search, one customer's profile, what a privacy export holds. Customers and their
+ * links are on the directory; a link names its order's store and carries the facts the figures count, so lists,
+ * search and scope read the directory alone. What only the orders hold (their contact, lines, after-sales, messages,
+ * invoices) is read on each order's shard, by the ids the links give (`byShardOfIds`).
+ */
 import { and, desc, eq, inArray, lt, type SQL, sql } from "drizzle-orm";
 import { all } from "../analytics/d1";
-import { anyOf, d1 as binding, database } from "../db/client";
+import { anyOf, database, directory, directoryD1 } from "../db/client";
+import { byShardOfIds } from "../db/fan-out";
 import { merchantEmailIndex, merchantPhoneIndex } from "../db/contact-index";
 import { afterSalesRequests, blocklistEntries, customerEvents, customerLinks, customers, invoices, notifications, orderLines, orders } from "../db/schema";
 import type { ShardEnv } from "../env";
@@ -27,11 +33,12 @@ function searchCondition(p: Principal, q: string, country: string | undefined): 
   if (kind !== "name") {
     const index = kind === "email" ? merchantEmailIndex(q) : merchantPhoneIndex(q, country ?? null);
     const owner = sql`${customers.id} IN (SELECT customer_id FROM customer_identities WHERE kind = ${kind} AND value_index = ${index})`;
-    const inStores = orderStoreScope(p, sql`o.store_id`);
+    const inStores = orderStoreScope(p, sql`l.store_id`);
     if (!inStores) return owner;
-    // A store-scoped reader finds a customer only by an email or phone used on an order of their stores: the identity may come from another store's order.
-    const column = kind === "email" ? sql`o.customer_email_merchant_index` : sql`o.customer_phone_merchant_index`;
-    return sql`${owner} AND EXISTS (SELECT 1 FROM customer_links l JOIN orders o ON o.id = l.order_id WHERE l.customer_id = ${customers.id} AND ${column} = ${index} AND ${inStores})`;
+    // A store-scoped reader finds a customer only by an email or phone used on an order of their stores: the identity may
+    // come from another store's order. A link holds the merchant indexes its order was recognised by.
+    const column = kind === "email" ? sql`l.email_index` : sql`l.phone_index`;
+    return sql`${owner} AND EXISTS (SELECT 1 FROM customer_links l WHERE l.customer_id = ${customers.id} AND ${column} = ${index} AND ${inStores})`;
   }
   const words = nameTerms(q);
   // Every word of the query among the name's (the first term is the whole query, which a longer name need not hold).
@@ -45,7 +52,7 @@ export async function listCustomers(env: ShardEnv, p: Principal, f: ListFilter):
 }
 
 async function customerRows(env: ShardEnv, p: Principal, f: ListFilter): Promise<CustomerRow[]> {
-  return database(env)
+  return directory(env)
     .select()
     .from(customers)
     .where(
@@ -72,18 +79,16 @@ async function customerRows(env: ShardEnv, p: Principal, f: ListFilter): Promise
  * customer among all the merchant's, is not shown to them.
  */
 export async function withScopedFigures(env: ShardEnv, p: Principal, rows: CustomerRow[]): Promise<CustomerRow[]> {
-  const inStores = orderStoreScope(p, sql`o.store_id`);
+  const inStores = orderStoreScope(p, sql`l.store_id`);
   if (!inStores || !rows.length) return rows;
   const ids = rows.map((r) => r.id);
-  // The contact shown is the newest order's: for them, the newest of their stores' orders.
-  const newest = sql`(SELECT order_id FROM (SELECT o.id AS order_id, ROW_NUMBER() OVER (PARTITION BY l.customer_id ORDER BY o.created_at DESC, o.id DESC) AS rn
-      FROM customer_links l JOIN orders o ON o.id = l.order_id WHERE l.customer_id IN ${anyOf(ids)} AND ${inStores}) WHERE rn = 1)`;
-  const contactsRead = database(env)
-    .select({ customerId: customerLinks.customerId, name: orders.customerName, email: orders.customerEmail, phone: orders.customerPhone, address: orders.shippingAddress })
-    .from(orders)
-    .innerJoin(customerLinks, eq(customerLinks.orderId, orders.id))
-    .where(inArray(orders.id, newest))
-    .all();
+  const dir = directoryD1(env);
+  // The contact shown is the newest order's: for them, the newest of their stores' orders, read on its shard.
+  const newestRead = all<{ customer_id: string; order_id: string }>(
+    dir,
+    sql`SELECT customer_id, order_id FROM (SELECT l.customer_id, l.order_id, ROW_NUMBER() OVER (PARTITION BY l.customer_id ORDER BY l.order_created_at DESC, l.order_id DESC) AS rn
+        FROM customer_links l WHERE l.customer_id IN ${anyOf(ids)} AND ${inStores}) WHERE rn = 1`,
+  );
   const groupsRead = all<{
     customer_id: string;
     status: string;
@@ -94,14 +99,26 @@ export async function withScopedFigures(env: ShardEnv, p: Principal, rows: Custo
     first_at: number;
     last_at: number;
   }>(
-    binding(env),
-    sql`SELECT l.customer_id, o.status, o.payment_status, o.currency, COUNT(*) AS n, SUM(o.total_amount) AS total, MIN(o.created_at) AS first_at, MAX(o.created_at) AS last_at
-        FROM customer_links l JOIN orders o ON o.id = l.order_id
+    dir,
+    sql`SELECT l.customer_id, l.order_status AS status, l.payment_status, l.currency, COUNT(*) AS n, SUM(l.total_amount) AS total,
+          MIN(l.order_created_at) AS first_at, MAX(l.order_created_at) AS last_at
+        FROM customer_links l
         WHERE l.customer_id IN ${anyOf(ids)} AND ${inStores}
-        GROUP BY l.customer_id, o.status, o.payment_status, o.currency`,
+        GROUP BY l.customer_id, l.order_status, l.payment_status, l.currency`,
   );
-  const [groups, contacts] = await Promise.all([groupsRead, contactsRead]);
-  const contactOf = new Map(contacts.map((c) => [c.customerId, c]));
+  const [groups, newest] = await Promise.all([groupsRead, newestRead]);
+  const contacts = await byShardOfIds(
+    env,
+    newest.map((n) => n.order_id),
+    (onIt, orderIds) =>
+      database(onIt)
+        .select({ id: orders.id, name: orders.customerName, email: orders.customerEmail, phone: orders.customerPhone, address: orders.shippingAddress })
+        .from(orders)
+        .where(inArray(orders.id, anyOf(orderIds)))
+        .all(),
+  );
+  const contactOfOrder = new Map(contacts.map((c) => [c.id, c]));
+  const contactOf = new Map(newest.map((n) => [n.customer_id, contactOfOrder.get(n.order_id)]));
   const byCustomer = new Map<string, OrderGroup[]>();
   for (const g of groups) {
     const list = byCustomer.get(g.customer_id) ?? [];
@@ -140,7 +157,7 @@ function withFigures(r: CustomerRow, s: CustomerStats, contact: OrderContact | u
 
 export async function findCustomer(env: ShardEnv, p: Principal, id: string): Promise<CustomerRow | null> {
   return (
-    (await database(env)
+    (await directory(env)
       .select()
       .from(customers)
       .where(and(eq(customers.id, id), customerScope(p)))
@@ -164,39 +181,49 @@ export const mergedTree = (id: string) => sql`(WITH RECURSIVE d(id) AS (SELECT $
 export async function customerProfile(env: ShardEnv, p: Principal, id: string): Promise<Profile | null> {
   const customer = await findCustomer(env, p, id);
   if (!customer) return null;
-  const db = database(env);
-  const linked = db.select({ id: customerLinks.orderId }).from(customerLinks).where(eq(customerLinks.customerId, id));
-  const [orderRows, afterSales, blocked, events, merged] = await db.batch([
-    db
-      .select()
-      .from(orders)
-      .where(and(inArray(orders.id, linked), orderStoreScope(p, sql`${orders.storeId}`)))
-      .orderBy(desc(orders.createdAt)),
-    db
-      .select()
-      .from(afterSalesRequests)
-      .where(and(inArray(afterSalesRequests.orderId, linked), orderStoreScope(p, sql`${afterSalesRequests.storeId}`)))
-      .orderBy(desc(afterSalesRequests.id)),
-    // Blocked in a store under any email or phone the customer ordered with there: matched through the orders' own per-store indexes.
-    db
-      .selectDistinct({ id: blocklistEntries.id, storeId: blocklistEntries.storeId, kind: blocklistEntries.kind })
-      .from(blocklistEntries)
-      .innerJoin(
-        orders,
-        and(
-          eq(orders.storeId, blocklistEntries.storeId),
-          sql`((${blocklistEntries.kind} = 'email' AND ${blocklistEntries.valueIndex} = ${orders.customerEmailIndex}) OR (${blocklistEntries.kind} = 'phone' AND ${blocklistEntries.valueIndex} = ${orders.customerPhoneIndex}))`,
-        ),
-      )
-      .where(and(inArray(orders.id, linked), orderStoreScope(p, sql`${orders.storeId}`))),
-    db
+  const dir = directory(env);
+  const [links, events, merged] = await dir.batch([
+    dir
+      .select({ id: customerLinks.orderId })
+      .from(customerLinks)
+      .where(and(eq(customerLinks.customerId, id), orderStoreScope(p, sql`${customerLinks.storeId}`))),
+    dir
       .select()
       .from(customerEvents)
       .where(sql`${customerEvents.customerId} IN ${mergedTree(id)}`)
       .orderBy(desc(customerEvents.id))
       .limit(200),
-    db.select({ id: customers.id }).from(customers).where(eq(customers.mergedInto, id)),
+    dir.select({ id: customers.id }).from(customers).where(eq(customers.mergedInto, id)),
   ]);
+  // The linked orders, their after-sales requests and the blocklist entries that match them, on each order's shard.
+  const parts = await byShardOfIds(
+    env,
+    links.map((l) => l.id),
+    async (onIt, orderIds) => {
+      const db = database(onIt);
+      const ids = anyOf(orderIds);
+      const [o, a, b] = await db.batch([
+        db.select().from(orders).where(inArray(orders.id, ids)),
+        db.select().from(afterSalesRequests).where(inArray(afterSalesRequests.orderId, ids)),
+        // Blocked in a store under any email or phone the customer ordered with there: matched through the orders' own per-store indexes.
+        db
+          .selectDistinct({ id: blocklistEntries.id, storeId: blocklistEntries.storeId, kind: blocklistEntries.kind })
+          .from(blocklistEntries)
+          .innerJoin(
+            orders,
+            and(
+              eq(orders.storeId, blocklistEntries.storeId),
+              sql`((${blocklistEntries.kind} = 'email' AND ${blocklistEntries.valueIndex} = ${orders.customerEmailIndex}) OR (${blocklistEntries.kind} = 'phone' AND ${blocklistEntries.valueIndex} = ${orders.customerPhoneIndex}))`,
+            ),
+          )
+          .where(inArray(orders.id, ids)),
+      ]);
+      return [{ orders: o, afterSales: a, blocked: b }];
+    },
+  );
+  const orderRows = parts.flatMap((x) => x.orders).sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+  const afterSales = parts.flatMap((x) => x.afterSales).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
+  const blocked = [...new Map(parts.flatMap((x) => x.blocked).map((b) => [b.id, b])).values()];
   const stats = customerStats(orderRows);
   // The summary's figures too: the stored ones are merchant-wide.
   const newestOrder = orderRows[0];
@@ -215,41 +242,32 @@ export async function customerProfile(env: ShardEnv, p: Principal, id: string): 
 export async function customerExport(env: ShardEnv, p: Principal, id: string) {
   const profile = await customerProfile(env, p, id);
   if (!profile) return null;
-  const db = database(env);
-  const ids = profile.orders.map((o) => o.id);
-  const [lines, messages, invoiceRows] = ids.length
-    ? await db.batch([
-        db
-          .select()
-          .from(orderLines)
-          .where(inArray(orderLines.orderId, anyOf(ids))),
-        db
-          .select()
-          .from(notifications)
-          .where(inArray(notifications.orderId, anyOf(ids))),
-        db
-          .select()
-          .from(invoices)
-          .where(inArray(invoices.orderId, anyOf(ids))),
-      ])
-    : [[], [], []];
+  const parts = await byShardOfIds(
+    env,
+    profile.orders.map((o) => o.id),
+    async (onIt, orderIds) => {
+      const db = database(onIt);
+      const ids = anyOf(orderIds);
+      const [l, m, i] = await db.batch([
+        db.select().from(orderLines).where(inArray(orderLines.orderId, ids)),
+        db.select().from(notifications).where(inArray(notifications.orderId, ids)),
+        db.select().from(invoices).where(inArray(invoices.orderId, ids)),
+      ]);
+      return [{ lines: l, messages: m, invoices: i }];
+    },
+  );
+  const lines = parts.flatMap((x) => x.lines);
+  const messages = parts.flatMap((x) => x.messages);
+  const invoiceRows = parts.flatMap((x) => x.invoices);
   return { profile, lines, messages, invoices: invoiceRows };
 }
 
 /** The stores of every order now linked to these customers: what a merge, unmerge or erase reaches. */
 export async function storesOf(env: ShardEnv, customerIds: readonly string[]): Promise<string[]> {
-  const rows = await database(env)
-    .selectDistinct({ storeId: orders.storeId })
-    .from(orders)
-    .where(
-      inArray(
-        orders.id,
-        database(env)
-          .select({ id: customerLinks.orderId })
-          .from(customerLinks)
-          .where(inArray(customerLinks.customerId, anyOf([...customerIds]))),
-      ),
-    )
+  const rows = await directory(env)
+    .selectDistinct({ storeId: customerLinks.storeId })
+    .from(customerLinks)
+    .where(inArray(customerLinks.customerId, anyOf([...customerIds])))
     .all();
   return rows.map((r) => r.storeId);
 }

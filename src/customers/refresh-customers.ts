@@ -2,7 +2,8 @@
  * The customers' figures and RFM segments, kept by the rollups
  * (src/analytics/run-rollups.ts) without scanning every customer each run:
  *   - customers whose orders changed (`dirty` > 0) are recounted from their
- *     linked orders;
+ *     links, which carry each order's facts (./link-orders.ts): all on the
+ *     directory, whichever shards the orders are on;
  *   - recency moves with the calendar, so the customers recomputed longest
  *     ago (over a day) are rescored a slice at a time from their stored
  *     figures; every customer is rescored about daily whatever happens.
@@ -11,10 +12,9 @@
  */
 import { sql } from "drizzle-orm";
 import { all, batch, statement } from "../analytics/d1";
-import type { ShardEnv } from "../env";
+import { type DirectoryEnv, directoryD1 } from "../db/client";
 import { customerStats, type OrderFacts } from "./customer-rules";
 import { rfmOf } from "./rfm";
-import { d1 as binding } from "../db/client";
 
 export const REFRESH_BATCH = 100;
 const DAY_MS = 86_400_000;
@@ -49,15 +49,15 @@ async function rescore(d1: D1Database, rows: readonly (Figures & { set: ReturnTy
 }
 
 /** Recounts customers whose orders changed; returns how many. */
-export async function recountDirty(env: ShardEnv, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
-  const d1 = binding(env);
+export async function recountDirty(env: DirectoryEnv, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
+  const d1 = directoryD1(env);
   const dirty = await all<{ id: string; status: string; dirty: number }>(d1, sql`SELECT id, status, dirty FROM customers WHERE dirty > 0 LIMIT ${limit}`);
   if (!dirty.length) return 0;
   const ids = dirty.map((d) => d.id);
   const facts = await all<{ customer_id: string; status: string; payment_status: string; currency: string; total_amount: number; created_at: number }>(
     d1,
-    sql`SELECT l.customer_id, o.status, o.payment_status, o.currency, o.total_amount, o.created_at FROM customer_links l JOIN orders o ON o.id = l.order_id
-        WHERE l.customer_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
+    sql`SELECT customer_id, order_status AS status, payment_status, currency, total_amount, order_created_at AS created_at FROM customer_links
+        WHERE customer_id IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`,
   );
   const byCustomer = new Map<string, OrderFacts[]>();
   for (const f of facts) {
@@ -84,8 +84,8 @@ export async function recountDirty(env: ShardEnv, { now = Date.now(), limit = RE
 }
 
 /** Rescores the active customers scored longest ago (more than a day): recency changes with the date alone. */
-export async function rescoreStale(env: ShardEnv, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
-  const d1 = binding(env);
+export async function rescoreStale(env: DirectoryEnv, { now = Date.now(), limit = REFRESH_BATCH }: { now?: number; limit?: number } = {}): Promise<number> {
+  const d1 = directoryD1(env);
   const stale = await all<{
     id: string;
     status: string;

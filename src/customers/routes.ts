@@ -30,7 +30,7 @@ import {
   MergeBody,
   PatchCustomerBody,
 } from "./schemas";
-import { d1 as binding } from "../db/client";
+import { directoryD1 } from "../db/client";
 
 const TAG = ["Customers"];
 
@@ -232,7 +232,7 @@ customersRoutes.openapi(
     const x = await customerExport(c.env, p, id);
     if (!x) throw notFound("customer");
     const now = Date.now();
-    await binding(c.env)
+    await directoryD1(c.env)
       .prepare("INSERT INTO customer_events (id, customer_id, type, actor, created_at) VALUES (?, ?, 'exported', ?, ?)")
       .bind(newId("cev", now), id, p.id, now)
       .run();

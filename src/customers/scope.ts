@@ -13,11 +13,11 @@ type Scoped = Pick<Principal, "stores">;
 
 const storeList = (p: Scoped) => JSON.stringify(p.stores === "*" ? [] : p.stores);
 
-/** The customers this principal sees (undefined: all). */
+/** The customers this principal sees (undefined: all), by the stores their links name: all on the directory. */
 export function customerScope(p: Scoped): SQL | undefined {
   if (p.stores === "*") return undefined;
-  return sql`EXISTS (SELECT 1 FROM customer_links l JOIN orders o ON o.id = l.order_id
-    WHERE (l.customer_id = ${customers.id} OR l.home_customer_id = ${customers.id}) AND o.store_id IN (SELECT value FROM json_each(${storeList(p)})))`;
+  return sql`EXISTS (SELECT 1 FROM customer_links l
+    WHERE (l.customer_id = ${customers.id} OR l.home_customer_id = ${customers.id}) AND l.store_id IN (SELECT value FROM json_each(${storeList(p)})))`;
 }
 
 /** Of a customer's orders, those this principal sees (a condition on `orders`' `store_id` column given). */

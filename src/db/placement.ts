@@ -58,10 +58,10 @@ export const PLACEMENT = {
   customer_identities: { home: "directory", why: "the merchant-wide index → customer map a merge rewrites with customers in one batch" },
   customer_links: {
     home: "directory",
-    why: "merge and unmerge move links and customers in one batch; the FK to orders cannot cross databases and is dropped",
+    why: "merge and unmerge move links and customers in one batch; no FK to orders (it cannot cross databases): a link carries its order's store and facts",
   },
   customer_events: { home: "directory" },
-  customer_sync_state: { home: "directory", why: "the linker's cursor over orders: one row per shard once sharded (today one row, id 1)" },
+  customer_sync_state: { home: "directory", why: "the linker's cursor over each shard's orders: one row per shard (`shard_id`)" },
   dead_letters: { home: "directory", why: "the operator's one list of messages that exhausted their retries, whatever their store" },
   // The routing tables (src/db/schema/directory.ts; SHARDING.md section 3): the map from a store, a warehouse, a
   // tracking number or an old id to its shard. Not read at run time yet (build step 1).
@@ -198,10 +198,9 @@ export function tablesAt(home: Home): TableName[] {
 }
 
 /**
- * The directory tables the Worker reads and writes on the directory today (build step 3 of docs/SHARDING.md, its
- * first half): people, keys, sessions, positions, saved views, the activity log and dead letters. The customers'
- * tables follow when their joins with orders are split; until then they are read and written on shard 0, and the
- * routing tables have been on the directory from the start. `scripts/copy-directory.mjs` copies these from shard 0
+ * The directory tables the Worker reads and writes on the directory (build step 3 of docs/SHARDING.md): people, keys,
+ * sessions, positions, saved views, the activity log, dead letters and the customers (whose links carry the facts of
+ * their orders, so no read joins a shard). The routing tables have been on the directory from the start. `scripts/copy-directory.mjs` copies these from shard 0
  * when a deployment made before them upgrades, and the test setup checks after every file that no shard holds a
  * row of one.
  */
@@ -219,4 +218,10 @@ export const ON_DIRECTORY = [
   "api_keys",
   "activity_log",
   "dead_letters",
+  // Customers: a customer before what points at it, for the upgrade's copy (scripts/copy-directory.mjs).
+  "customers",
+  "customer_identities",
+  "customer_links",
+  "customer_events",
+  "customer_sync_state",
 ] as const satisfies readonly TableName[];

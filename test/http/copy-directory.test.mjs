@@ -31,7 +31,7 @@ test("literals and statements: text quoted and escaped, numbers and nulls as the
   assert.deepEqual(insertsFor("users", [{ _rowid: 7, id: "usr_a", version: 1 }]), [`INSERT OR IGNORE INTO "users" ("id", "version") VALUES ('usr_a', 1);`]);
 });
 
-test("copies shard 0's people, keys, sessions and mail to the directory, then on a second run only what is new", { timeout: 600_000 }, async () => {
+test("copies shard 0's people, keys, sessions, mail and customers to the directory, then on a second run only what is new", { timeout: 600_000 }, async () => {
   await migrateLocal({ persistDir: dir });
   // As a deployment from before the move holds them: on shard 0. The mail's text has what a naive splitter trips on.
   await sql(
@@ -42,11 +42,23 @@ test("copies shard 0's people, keys, sessions and mail to the directory, then on
      INSERT INTO staff_emails (id, user_id, purpose, recipient, subject, body, created_at) VALUES ('sm_old', 'usr_old', 'invitation', 'usr_old@staff.example', 'Hello', 'line one;
 INSERT INTO "users" VALUES (x);
 it''s three', 1);
-     INSERT INTO activity_log (id, at, actor_id, actor_kind, action, status) VALUES ('act_old', 1, 'usr_old', 'user', 'sign_in', 200)`,
+     INSERT INTO activity_log (id, at, actor_id, actor_kind, action, status) VALUES ('act_old', 1, 'usr_old', 'user', 'sign_in', 200);
+     INSERT INTO customers (id, status, created_at, updated_at) VALUES ('cst_old', 'active', 1, 1);
+     INSERT INTO customer_identities (kind, value_index, customer_id, home_customer_id, created_at) VALUES ('email', 'ix-old', 'cst_old', 'cst_old', 1);
+     INSERT INTO customer_links (order_id, store_id, customer_id, home_customer_id, email_index, linked_at, order_created_at, order_status, payment_status, currency, total_amount, order_updated_at)
+       VALUES ('ord_old', 'st_old', 'cst_old', 'cst_old', 'ix-old', 1, 1, 'delivered', 'paid', 'USD', 1450, 2);
+     INSERT INTO customer_events (id, customer_id, type, actor, created_at) VALUES ('cev_old', 'cst_old', 'created', 'system', 1);
+     INSERT INTO customer_sync_state (id, shard_id, updated_at, order_id, backfill_after) VALUES (1, 's0', 2, 'ord_old', 'ord_old')`,
   );
   const logged = [];
   const first = await copyDirectory({ persistDir: dir, log: (line) => logged.push(line) });
-  for (const t of ["users", "sessions", "api_keys", "staff_emails", "activity_log"]) assert.equal(first.to.get(t), first.from.get(t), t);
+  for (const t of ["users", "sessions", "api_keys", "staff_emails", "activity_log", "customers", "customer_identities", "customer_links", "customer_events"])
+    assert.equal(first.to.get(t), first.from.get(t), t);
+  // The customers with their links (a customer before what points at it) and the linker's place in shard 0's orders.
+  assert.deepEqual(await sql("DIRECTORY", "SELECT order_id, store_id, customer_id, order_status, total_amount FROM customer_links"), [
+    { order_id: "ord_old", store_id: "st_old", customer_id: "cst_old", order_status: "delivered", total_amount: 1450 },
+  ]);
+  assert.deepEqual(await sql("DIRECTORY", "SELECT shard_id, order_id FROM customer_sync_state"), [{ shard_id: "s0", order_id: "ord_old" }]);
   assert.equal(first.to.get("users"), 1);
   assert.deepEqual(await sql("DIRECTORY", "SELECT display_name, version FROM users"), [{ display_name: "Old; person", version: 1 }]);
   assert.deepEqual(await sql("DIRECTORY", "SELECT body FROM staff_emails"), [{ body: 'line one;\nINSERT INTO "users" VALUES (x);\nit\'s three' }]);

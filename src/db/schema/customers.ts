@@ -17,7 +17,6 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { AddressFacts } from "../../orders/project-order";
 import { encryptedJson, encryptedText } from "../encrypted";
-import { orders } from "./orders";
 
 export const CUSTOMER_STATUSES = ["active", "merged", "erased"] as const;
 export const RFM_SEGMENTS = ["champions", "loyal", "promising", "new", "needs_attention", "at_risk", "hibernating", "lost"] as const;
@@ -90,13 +89,17 @@ export const customerIdentities = sqliteTable(
   ],
 );
 
-/** Which customer each order belongs to, and the identities it was recognised by (a changed contact relinks it). */
+/**
+ * Which customer each order belongs to, and the identities it was recognised by (a changed contact relinks it).
+ * Links live on the directory and orders on their store's shard, so a link carries what the customer pages count
+ * and scope by: the order's store, time, status and total, copied by the linker from every change of the order
+ * (src/customers/link-orders.ts). No foreign key to `orders`: it cannot point into another database.
+ */
 export const customerLinks = sqliteTable(
   "customer_links",
   {
-    orderId: text("order_id")
-      .primaryKey()
-      .references(() => orders.id),
+    orderId: text("order_id").primaryKey(),
+    storeId: text("store_id").notNull(),
     customerId: text("customer_id")
       .notNull()
       .references(() => customers.id),
@@ -104,8 +107,20 @@ export const customerLinks = sqliteTable(
     emailIndex: text("email_index"),
     phoneIndex: text("phone_index"),
     linkedAt: integer("linked_at").notNull(),
+    // The order as the linker last read it: "newest order wins" and the figures compare these.
+    orderCreatedAt: integer("order_created_at").notNull(),
+    orderStatus: text("order_status").notNull(),
+    paymentStatus: text("payment_status").notNull(),
+    currency: text("currency").notNull(),
+    totalAmount: integer("total_amount").notNull(),
+    /** The order's `updated_at` these facts are from: a slower linker never writes older facts over newer ones. */
+    orderUpdatedAt: integer("order_updated_at").notNull(),
   },
-  (t) => [index("customer_links_customer_idx").on(t.customerId, t.orderId), index("customer_links_home_idx").on(t.homeCustomerId)],
+  (t) => [
+    index("customer_links_customer_idx").on(t.customerId, t.orderId),
+    index("customer_links_home_idx").on(t.homeCustomerId),
+    index("customer_links_store_idx").on(t.storeId, t.customerId),
+  ],
 );
 
 export const CUSTOMER_EVENT_TYPES = ["created", "merged", "merged_into", "unmerged", "tags_changed", "note_added", "erased", "exported"] as const;
@@ -128,9 +143,11 @@ export const customerEvents = sqliteTable(
   (t) => [index("customer_events_customer_idx").on(t.customerId, t.id)],
 );
 
-/** Where the linker stands in the orders changed since its last run (one row). */
+/** Where the linker stands in each shard's orders changed since its last run (one row per shard). */
 export const customerSyncState = sqliteTable("customer_sync_state", {
   id: integer("id").primaryKey(),
+  /** The shard whose orders this row walks (`shards.id`); the row from before sharding is shard 0's. */
+  shardId: text("shard_id").notNull().default("s0").unique(),
   updatedAt: integer("updated_at").notNull(),
   orderId: text("order_id").notNull(),
   /** The backfill's place in all orders by id: older orders get their merchant indexes and links from it. */
