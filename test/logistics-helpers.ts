@@ -80,9 +80,9 @@ export const trackingRows = (where: string, ...binds: unknown[]) =>
     .all<Record<string, any>>()
     .then((r) => r.results);
 
-export async function processed(eventRowId: string) {
+export async function processed(eventRowId: string, db: D1Database = env.DB) {
   return waitFor(async () => {
-    const row = await env.DB.prepare("SELECT * FROM tracking_events WHERE id = ?").bind(eventRowId).first<Record<string, any>>();
+    const row = await db.prepare("SELECT * FROM tracking_events WHERE id = ?").bind(eventRowId).first<Record<string, any>>();
     if (!row?.processed_at) throw new Error(`tracking event ${eventRowId} not processed yet`);
     return row;
   });
@@ -92,36 +92,36 @@ export async function processed(eventRowId: string) {
  * Brings an allocated shipment to `packed` as processing's pick and pack
  * would: goods move from their bins to OUTBOUND (still reserved), every
  * unit is packed, the parcel is weighed. (Pick and pack routes live on the
- * processing branch; this writes the same rows.)
+ * processing branch; this writes the same rows.) `db`: the shard the shipment is on.
  */
-export async function packShipment(shipmentId: string, packages = [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 800 }]) {
+export async function packShipment(shipmentId: string, packages = [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 800 }], db: D1Database = env.DB) {
   const now = Date.now();
-  const items = await env.DB.prepare("SELECT * FROM shipment_items WHERE shipment_id = ? AND cancelled_at IS NULL").bind(shipmentId).all<Record<string, any>>();
+  const items = await db.prepare("SELECT * FROM shipment_items WHERE shipment_id = ? AND cancelled_at IS NULL").bind(shipmentId).all<Record<string, any>>();
   const stmts: D1PreparedStatement[] = [];
   for (const i of items.results) {
     const q = i.reserved_qty as number;
-    const outbound = await env.DB.prepare("SELECT id FROM bins WHERE warehouse_id = ? AND kind = 'outbound'").bind(i.warehouse_id).first<{ id: string }>();
+    const outbound = await db.prepare("SELECT id FROM bins WHERE warehouse_id = ? AND kind = 'outbound'").bind(i.warehouse_id).first<{ id: string }>();
     stmts.push(
-      env.DB.prepare("UPDATE stock_levels SET on_hand = on_hand - ?1, reserved = reserved - ?1 WHERE bin_id = ?2 AND sku = ?3").bind(q, i.bin_id, i.sku),
-      env.DB.prepare(
-        "INSERT INTO stock_levels (bin_id, sku, warehouse_id, on_hand, reserved, updated_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5) ON CONFLICT (bin_id, sku) DO UPDATE SET on_hand = on_hand + ?4, reserved = reserved + ?4",
-      ).bind(outbound!.id, i.sku, i.warehouse_id, q, now),
-      env.DB.prepare(
-        "INSERT INTO stock_movements (warehouse_id, bin_id, sku, kind, on_hand_delta, reserved_delta, actor, ref_type, ref_id, created_at) VALUES (?1, ?2, ?3, 'pick', ?4, ?4, 'test', 'shipment', ?5, ?6), (?1, ?7, ?3, 'pick', ?8, ?8, 'test', 'shipment', ?5, ?6)",
-      ).bind(i.warehouse_id, i.bin_id, i.sku, -q, shipmentId, now, outbound!.id, q),
-      env.DB.prepare("UPDATE shipment_items SET reserved_qty = 0, picked_qty = picked_qty + ?1, packed_qty = packed_qty + ?1 WHERE id = ?2").bind(q, i.id),
+      db.prepare("UPDATE stock_levels SET on_hand = on_hand - ?1, reserved = reserved - ?1 WHERE bin_id = ?2 AND sku = ?3").bind(q, i.bin_id, i.sku),
+      db
+        .prepare(
+          "INSERT INTO stock_levels (bin_id, sku, warehouse_id, on_hand, reserved, updated_at) VALUES (?1, ?2, ?3, ?4, ?4, ?5) ON CONFLICT (bin_id, sku) DO UPDATE SET on_hand = on_hand + ?4, reserved = reserved + ?4",
+        )
+        .bind(outbound!.id, i.sku, i.warehouse_id, q, now),
+      db
+        .prepare(
+          "INSERT INTO stock_movements (warehouse_id, bin_id, sku, kind, on_hand_delta, reserved_delta, actor, ref_type, ref_id, created_at) VALUES (?1, ?2, ?3, 'pick', ?4, ?4, 'test', 'shipment', ?5, ?6), (?1, ?7, ?3, 'pick', ?8, ?8, 'test', 'shipment', ?5, ?6)",
+        )
+        .bind(i.warehouse_id, i.bin_id, i.sku, -q, shipmentId, now, outbound!.id, q),
+      db.prepare("UPDATE shipment_items SET reserved_qty = 0, picked_qty = picked_qty + ?1, packed_qty = packed_qty + ?1 WHERE id = ?2").bind(q, i.id),
     );
   }
   stmts.push(
-    env.DB.prepare("UPDATE shipments SET status = 'packed', packages = ?, packed_at = ?, ready_for_label_at = ?, updated_at = ? WHERE id = ?").bind(
-      JSON.stringify(packages),
-      now,
-      now,
-      now,
-      shipmentId,
-    ),
+    db
+      .prepare("UPDATE shipments SET status = 'packed', packages = ?, packed_at = ?, ready_for_label_at = ?, updated_at = ? WHERE id = ?")
+      .bind(JSON.stringify(packages), now, now, now, shipmentId),
   );
-  await env.DB.batch(stmts);
+  await db.batch(stmts);
 }
 
 /** An order of one unit of a fresh SKU, allocated and packed: its shipment is ready for a label. */
@@ -155,8 +155,9 @@ export async function labelDirectly(shipmentId: string, trackingNumber: string, 
   ]);
 }
 
-export const shipmentStatus = (id: string) =>
-  env.DB.prepare("SELECT s.status, t.status AS tracking_status, t.status_at, t.peak_rank FROM shipments s LEFT JOIN shipment_tracking t ON t.shipment_id = s.id WHERE s.id = ?")
+export const shipmentStatus = (id: string, db: D1Database = env.DB) =>
+  db
+    .prepare("SELECT s.status, t.status AS tracking_status, t.status_at, t.peak_rank FROM shipments s LEFT JOIN shipment_tracking t ON t.shipment_id = s.id WHERE s.id = ?")
     .bind(id)
     .first<{ status: string; tracking_status: string | null; status_at: number | null; peak_rank: number }>();
 

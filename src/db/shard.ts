@@ -86,3 +86,12 @@ export async function byShard<E extends object, T, R>(
   const parts = await Promise.all([...groups.values()].map((g) => run(g.shard.id === env.shard?.id ? (env as OnShard<E>) : onShard(env, g.shard), g.items)));
   return parts.flat();
 }
+
+/**
+ * `run` on `shard`: for work whose shard is known only once a request's body is read (a carrier's tracking webhook
+ * names a parcel, whose route says the store) or that hands records over to another shard. `env` itself when it is
+ * there already.
+ */
+export function onlyOn<E extends object, R>(env: E & { readonly shard?: Shard }, shard: Shard, run: (onIt: OnShard<E>) => Promise<R>): Promise<R> {
+  return run(shard.id === env.shard?.id ? (env as OnShard<E>) : onShard(env, shard));
+}

@@ -12,8 +12,8 @@
  *
  * Anything else stays on shard 0: lists across stores (the order list asks every shard itself, src/db/fan-out.ts;
  * the other lists are shard 0's until they do, step 7), ids of records
- * that carry no tag (bins, zones, package types…), tracking webhooks (a tracking number names no store until
- * `tracking_routes`, step 6), customer links sent before they carried a tag. People, keys, sessions, the activity log
+ * that carry no tag (bins, zones, package types…), customer links sent before they carried a tag. Tracking webhooks
+ * name no store: their handler finds the shard by the parcel's route (src/logistics/tracking-route.ts). People, keys, sessions, the activity log
  * and the customers are on the directory whatever the shard (`directory(env)`), so authentication runs before this
  * and is unaffected, and a customer's orders are read on their own shards.
  * Every answer comes from `shardOf`'s cache after the first: a Map lookup on the hot path.

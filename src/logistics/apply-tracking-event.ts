@@ -31,7 +31,7 @@ import { handOver } from "./hand-over";
 import { raiseException, type ExceptionKind } from "./logistics-exceptions";
 import { ordersFrom, ordersOfShipment, ordersOfShipmentQueries } from "./order-shipments";
 import { settleOrder, settleReads, settleRowsAt } from "./settle-order";
-import { advanceTracking, RAISES_EXCEPTION, SHIPMENT_STATUS_FOR } from "./tracking-status";
+import { advanceTracking, normaliseCarrier, RAISES_EXCEPTION, SHIPMENT_STATUS_FOR } from "./tracking-status";
 
 export const TRACKING_ACTOR = "system:tracking";
 
@@ -54,8 +54,6 @@ const TRACKING_STATE = {
   version: shipmentTracking.version,
 };
 type TrackingRow = Pick<typeof shipmentTracking.$inferSelect, keyof typeof TRACKING_STATE>;
-
-const normaliseCarrier = (c: string | null | undefined) => (c ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
 
 /**
  * The shipment an event is about. Carriers recycle tracking numbers, so among

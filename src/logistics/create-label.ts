@@ -22,6 +22,7 @@ import type { LabelAddress } from "./label-pdf";
 import { defaultCarrierPolicy } from "./default-carrier-policy";
 import { logisticsConfigFrom, logisticsConfigQuery } from "./load-logistics-config";
 import { rematchTrackingEvents, waitingForLabelQuery } from "./rematch-tracking-events";
+import { routeTracking, takeEarlyEvents } from "./tracking-route";
 import { toBase64 } from "./webhooks/signatures";
 
 export type TrackingRow = typeof shipmentTracking.$inferSelect;
@@ -119,6 +120,17 @@ export async function createLabel(
 
   const now = Date.now();
   const label = bought.value;
+  // The parcel's route first (the carrier's webhooks name no store), so no event for it lands on another shard after
+  // it; then the events that reached shard 0 before it (./tracking-route.ts). A label whose route cannot be written
+  // is cancelled, as one that cannot be recorded is: its tracking would never reach this shard.
+  try {
+    await routeTracking(env, { trackingNumber: label.trackingNumber, carrier: carrier.code, storeId: s.storeId, now });
+    await takeEarlyEvents(env, label.trackingNumber, now);
+  } catch (err) {
+    const cancelled = await adapter.cancel(label.carrierRef);
+    if (!cancelled.ok) console.error(`label ${label.trackingNumber} for ${s.id} was bought but not routed, and cancelling it failed: ${cancelled.message}`);
+    throw err;
+  }
   const row: TrackingRow = {
     shipmentId: s.id,
     storeId: s.storeId,

@@ -64,6 +64,9 @@ export function advanceTracking(current: TrackingState, event: TrackingEventFact
   return { apply: true, next: { status: event.status, statusAt: at, peak: rank } };
 }
 
+/** A carrier's name as compared across partners and our carrier codes ("USPS", "usps", "U.S.P.S."). */
+export const normaliseCarrier = (c: string | null | undefined) => (c ?? "").toLowerCase().replace(/[^a-z0-9]/g, "");
+
 export function isTrackingStatus(value: string): value is TrackingStatus {
   return (TRACKING_STATUSES as readonly string[]).includes(value);
 }

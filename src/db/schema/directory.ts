@@ -4,8 +4,9 @@
  * migration set goes everywhere (section 7); on a shard they stay empty.
  *
  * In use since build step 4: creating a store or a warehouse writes its home (`shards`, `pools`, `store_homes`,
- * `warehouse_homes`, src/db/homes.ts), and `shardOf` reads them, though nothing routes by the answer yet (step 5).
- * `tracking_routes` and `legacy_homes` are not written by the Worker yet (steps 6 and 9). There are no foreign keys to `stores` or
+ * `warehouse_homes`, src/db/homes.ts), and `shardOf` reads them; requests route by the answer since step 5. Each label
+ * writes its `tracking_routes` row since step 6 (src/logistics/tracking-route.ts); `legacy_homes` is not written by the
+ * Worker yet (step 9). There are no foreign keys to `stores` or
  * `warehouses`: those rows are on the shards, and a key cannot point into another database.
  */
 import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";

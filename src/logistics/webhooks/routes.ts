@@ -5,6 +5,8 @@
  * verified before the body is even parsed. Once the event is stored the
  * partner gets its 2xx at once; applying it to the shipment continues from
  * the logistics queue, so a partner never retries because we were slow.
+ * The event is stored on the shard of the store whose label carries its
+ * tracking number (src/logistics/tracking-route.ts).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../env";
@@ -12,7 +14,9 @@ import { parseJsonBytes, readBodyLimited } from "../../http/body";
 import { webhookProblems } from "../../http/route";
 import { ApiError, validationFailed } from "../../http/problem";
 import { sendOutboxSoon } from "../../outbox/send";
+import { onlyOn } from "../../db/shard";
 import { ingestTrackingEvent } from "../ingest-tracking-event";
+import { trackingShard } from "../tracking-route";
 import { maxEventAgeDays, staleEvent } from "./event-age";
 import { TRACKING_PARTNERS } from "./partners";
 import { TrackingWebhookBody, TrackingWebhookParams, TrackingWebhookReceipt } from "./schemas";
@@ -111,10 +115,14 @@ trackingWebhookRoutes.post("/webhooks/tracking/:partner", async function receive
     return c.json({ received: true, ignored: stale }, 200);
   }
 
-  const stored = await ingestTrackingEvent(c.env, { partner: partner.name, update: parsed.update, rawBody: text, now });
+  // Stored and applied on the shard of the store whose label carries the number (its route on the directory), shard 0 without one.
+  const shard = await trackingShard(c.env, parsed.update.trackingNumber, parsed.update.carrier);
+  const stored = await onlyOn(c.env, shard, (onIt) => ingestTrackingEvent(onIt, { partner: partner.name, update: parsed.update, rawBody: text, now }));
   if (stored.duplicate) return c.json({ received: true, duplicate: true }, 200);
   // Best effort: if this send is lost, the outbox sweep sends the row later.
-  c.executionCtx.waitUntil(sendOutboxSoon(c.env, [stored.outbox]).catch((err) => console.warn("tracking event send failed; the sweep resends it", err)));
+  c.executionCtx.waitUntil(
+    onlyOn(c.env, shard, (onIt) => sendOutboxSoon(onIt, [stored.outbox])).catch((err) => console.warn("tracking event send failed; the sweep resends it", err)),
+  );
   return c.json({ received: true, duplicate: false, id: stored.id }, 200);
 });
 
