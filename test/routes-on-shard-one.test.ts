@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { forgetHomes } from "../src/db/homes";
-import { tagOf } from "../src/lib/ids";
+import { type IdPrefix, newId, tagOf } from "../src/lib/ids";
 import { ownerInPath } from "../src/http/route-shard";
 import { csvObjects } from "./csv-parse";
 import { mintLink, openLink } from "./customer-visit";
@@ -249,5 +249,102 @@ describe("the customer's link to an order on shard 1", () => {
     // The same token under another store's tag reaches another shard, where it opens nothing.
     const token = new URL(link).pathname.split(".")[1]!;
     expect((await api(`/o/ZZZZ.${token}`, { key: null })).status).toBe(404);
+  });
+});
+
+describe("the other lists across shards", () => {
+  /** Every id of a list, walked one row a page: the rows of both shards merged by id, none twice. */
+  async function walk(path: string, key?: string) {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const sep = path.includes("?") ? "&" : "?";
+      const r = await api(`${path}${sep}limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, key ? { key } : {});
+      expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBe(200);
+      seen.push(...r.body.data.map((x: { id: string }) => x.id));
+      cursor = r.body.next_cursor;
+    } while (cursor && seen.length < 500);
+    expect(new Set(seen).size, `${path} repeats a row`).toBe(seen.length);
+    return seen;
+  }
+
+  it("after-sales, invoices, messages, service tasks, settlements, tracking events and delivery exceptions: both shards' rows, newest first, no gap or repeat", async () => {
+    const here = await createOrder(store, { lines: [{ sku: "ONE-1", quantity: 1, unit_price: "12.00" }] });
+    await createProduct(other.id, "TEA-1");
+    const there = await createOrder(other.id);
+    const now = Date.now();
+    /** One row of each list for an order, written on that order's shard as its stage would. */
+    const rows = (db: D1Database, o: { id: string; store_id: string }, n: number) => {
+      const id = (prefix: IdPrefix) => newId(prefix, now + n);
+      const ids = { as: id("as"), inv: id("inv"), ntf: id("ntf"), svc: id("svc"), stl: id("stl"), tev: id("tev"), lex: id("lex") };
+      return {
+        ids,
+        write: db.batch([
+          db
+            .prepare(
+              "INSERT INTO after_sales_requests (id, order_id, store_id, kind, status, reason, lines, opened_by, currency, created_at, updated_at) VALUES (?, ?, ?, 'return', 'open', 'too big', '[]', 'test', 'USD', ?, ?)",
+            )
+            .bind(ids.as, o.id, o.store_id, now, now),
+          db
+            .prepare(
+              "INSERT INTO invoices (id, store_id, order_id, number, number_text, currency, total_amount, document, issued_by, issued_at) VALUES (?, ?, ?, ?, ?, 'USD', 100, '{}', 'test', ?)",
+            )
+            .bind(ids.inv, o.store_id, o.id, 900_000 + n, `T-${n}`, now),
+          db
+            .prepare(
+              "INSERT INTO notifications (id, message_id, order_id, store_id, template, language, channel, subject, body, status, provider, attempts, created_at) VALUES (?, ?, ?, ?, 'order.confirmed', 'en', 'email', 's', 'b', 'sent', 'test', 1, ?)",
+            )
+            .bind(ids.ntf, ids.ntf, o.id, o.store_id, now),
+          db
+            .prepare(
+              "INSERT INTO service_tasks (id, order_id, store_id, line_no, sku, name, quantity, status, created_at, updated_at) VALUES (?, ?, ?, 1, 'SVC', 'Fitting', 1, 'open', ?, ?)",
+            )
+            .bind(ids.svc, o.id, o.store_id, now, now),
+          db
+            .prepare(
+              "INSERT INTO settlements (id, store_id, format, status, line_count, imported_by, created_at, file_sha256) VALUES (?, ?, 'generic', 'imported', 0, 'test', ?, ?)",
+            )
+            .bind(ids.stl, o.store_id, now, ids.stl),
+          db
+            .prepare(
+              "INSERT INTO tracking_events (id, partner, event_id, tracking_number, partner_status, status, occurred_at, received_at, body, outcome, processed_at) VALUES (?, 'manual', ?, ?, 'x', 'in_transit', ?, ?, '{}', 'unmatched', ?)",
+            )
+            .bind(ids.tev, ids.tev, `TN${ids.tev}`, now, now, now),
+          db
+            .prepare("INSERT INTO logistics_exceptions (id, shipment_id, order_id, store_id, kind, status, created_at) VALUES (?, ?, ?, ?, 'exception', 'open', ?)")
+            .bind(ids.lex, `shp_${ids.lex}`, o.id, o.store_id, now),
+        ]),
+      };
+    };
+    const one = rows(env.DB_1, here, 1);
+    const zero = rows(env.DB, there, 2);
+    await Promise.all([one.write, zero.write]);
+    const lists = {
+      as: "/v1/after-sales",
+      inv: "/v1/invoices",
+      ntf: "/v1/notifications",
+      svc: "/v1/service-tasks",
+      stl: "/v1/settlements",
+      tev: "/v1/tracking-events",
+      lex: "/v1/logistics/exceptions",
+    } as const;
+    for (const [kind, path] of Object.entries(lists) as [keyof typeof lists, string][]) {
+      const seen = await walk(path);
+      // Both rows, the newer (shard 0's, made a millisecond later) first.
+      expect(
+        seen.filter((x) => x === one.ids[kind] || x === zero.ids[kind]),
+        path,
+      ).toEqual([zero.ids[kind], one.ids[kind]]);
+    }
+    // Oldest first too, where a list offers it.
+    const oldest = await walk("/v1/after-sales?sort=oldest");
+    expect(oldest.filter((x) => x === one.ids.as || x === zero.ids.as)).toEqual([one.ids.as, zero.ids.as]);
+    // Narrowed to the shard 1 store, or seen by its own key, only its rows.
+    const keyOne = await createKey("support", [store]);
+    for (const path of [`/v1/after-sales?store_id=${store}`, "/v1/after-sales"]) {
+      const seen = await walk(path, path.includes("store_id") ? undefined : keyOne);
+      expect(seen).toContain(one.ids.as);
+      expect(seen).not.toContain(zero.ids.as);
+    }
   });
 });

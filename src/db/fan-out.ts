@@ -25,11 +25,34 @@ export async function shardsHolding(env: ShardEnv, stores: Principal["stores"]):
 
 /**
  * `query` on each shard holding any of `stores` (on `env` itself for its own shard), every shard's rows
- * together, newest first by `key`: the caller asks each for `limit + 1` rows and pages the first `limit + 1` of these.
+ * together, newest first by `key` (oldest first for `asc`): the caller asks each for `limit + 1` rows after its
+ * cursor and pages the first `limit + 1` of these.
  */
-export async function acrossShards<Row>(env: ShardEnv, stores: Principal["stores"], query: (onIt: ShardEnv) => Promise<Row[]>, key: (row: Row) => string): Promise<Row[]> {
+export async function acrossShards<Row>(
+  env: ShardEnv,
+  stores: Principal["stores"],
+  query: (onIt: ShardEnv) => Promise<Row[]>,
+  key: (row: Row) => string,
+  dir: "asc" | "desc" = "desc",
+): Promise<Row[]> {
   const rows = await byShard(env, await shardsHolding(env, stores), (shard) => shard, query);
-  return rows.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0));
+  const sign = dir === "desc" ? 1 : -1;
+  return rows.sort((a, b) => (key(a) < key(b) ? sign : key(a) > key(b) ? -sign : 0));
+}
+
+/**
+ * A list's rows for one page: narrowed to a store or warehouse (`narrowed`), the request is already on its shard
+ * (src/http/route-shard.ts) and `query` runs there alone; otherwise `acrossShards`.
+ */
+export function listedAcross<Row>(
+  env: ShardEnv,
+  p: Pick<Principal, "stores">,
+  narrowed: unknown,
+  query: (onIt: ShardEnv) => Promise<Row[]>,
+  key: (row: Row) => string,
+  dir: "asc" | "desc" = "desc",
+): Promise<Row[]> {
+  return narrowed ? query(env) : acrossShards(env, p.stores, query, key, dir);
 }
 
 /**

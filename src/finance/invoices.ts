@@ -9,6 +9,7 @@
  */
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
+import { listedAcross } from "../db/fan-out";
 import { invoices, orderLines, orders, stores } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
@@ -81,7 +82,18 @@ export async function invoiceOfOrder(env: ShardEnv, p: Principal, orderId: strin
 }
 
 /** The invoices a key's stores issued, newest first (without their documents: a list carries no personal data). */
+/** Newest first; unless narrowed to a store, from every shard holding one of the principal's stores (src/db/fan-out.ts). */
 export async function listInvoices(env: ShardEnv, p: Principal, q: { storeId?: string; before?: string; limit: number }) {
+  return listedAcross(
+    env,
+    p,
+    q.storeId,
+    (onIt) => invoicePage(onIt, p, q),
+    (i) => i.id,
+  );
+}
+
+function invoicePage(env: ShardEnv, p: Principal, q: { storeId?: string; before?: string; limit: number }) {
   return database(env)
     .select({
       id: invoices.id,

@@ -7,6 +7,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
+import { listedAcross } from "../db/fan-out";
 import { settlementLines, settlements, type SettlementLineStatus } from "../db/schema";
 import type { ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
@@ -43,15 +44,23 @@ export async function settlementOf(env: ShardEnv, p: Principal, id: string): Pro
 }
 
 export async function listSettlements(env: ShardEnv, p: Principal, q: { storeId?: string | undefined; cursor: string | null; limit: number }) {
-  const db = database(env);
   const stores = q.storeId ? [q.storeId] : p.stores;
   if (stores !== "*" && p.stores !== "*" && !stores.every((s) => p.stores.includes(s))) return [];
-  return db
-    .select()
-    .from(settlements)
-    .where(and(stores === "*" ? undefined : inArray(settlements.storeId, [...stores]), q.cursor ? lt(settlements.id, q.cursor) : undefined, isNotNull(settlements.fileSha256)))
-    .orderBy(desc(settlements.id))
-    .limit(q.limit + 1);
+  // Unless narrowed to a store, from every shard holding one of the principal's stores (src/db/fan-out.ts).
+  return listedAcross(
+    env,
+    p,
+    q.storeId,
+    (onIt) =>
+      database(onIt)
+        .select()
+        .from(settlements)
+        .where(and(stores === "*" ? undefined : inArray(settlements.storeId, [...stores]), q.cursor ? lt(settlements.id, q.cursor) : undefined, isNotNull(settlements.fileSha256)))
+        .orderBy(desc(settlements.id))
+        .limit(q.limit + 1)
+        .all(),
+    (r) => r.id,
+  );
 }
 
 export async function linesOf(env: ShardEnv, settlementId: string, q: { status?: LineFilter | undefined; after: number; limit: number }) {

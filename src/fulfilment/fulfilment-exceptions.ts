@@ -10,6 +10,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import { database } from "../db/client";
+import { listedAcross } from "../db/fan-out";
 import { fulfilmentExceptions, shipments } from "../db/schema";
 import type { Principal } from "../http/auth";
 import { iso } from "../orders/serialize";
@@ -49,24 +50,32 @@ export async function listFulfilmentExceptions(
   q: z.infer<typeof ListFulfilmentExceptionsQuery>,
   { principal: p, after }: { principal: Principal; after: string | undefined },
 ): Promise<Row[]> {
-  return database(env)
-    .select(columns)
-    .from(fulfilmentExceptions)
-    .innerJoin(shipments, eq(shipments.id, fulfilmentExceptions.shipmentId))
-    .where(
-      and(
-        shipmentScope(p),
-        q.status ? eq(fulfilmentExceptions.status, q.status) : undefined,
-        q.kind ? inArray(fulfilmentExceptions.kind, q.kind) : undefined,
-        q.warehouse_id ? eq(shipments.warehouseId, q.warehouse_id) : undefined,
-        q.store_id ? eq(shipments.storeId, q.store_id) : undefined,
-        q.order_id ? sql`(${shipments.orderId} = ${q.order_id} OR ${shipments.id} IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${q.order_id}))` : undefined,
-        after ? lt(fulfilmentExceptions.id, after) : undefined,
-      ),
-    )
-    .orderBy(desc(fulfilmentExceptions.id))
-    .limit(q.limit + 1)
-    .all();
+  // Unless narrowed to a store or warehouse, from every shard holding one of the principal's stores (src/db/fan-out.ts).
+  return listedAcross(
+    env,
+    p,
+    q.store_id ?? q.warehouse_id,
+    (onIt) =>
+      database(onIt)
+        .select(columns)
+        .from(fulfilmentExceptions)
+        .innerJoin(shipments, eq(shipments.id, fulfilmentExceptions.shipmentId))
+        .where(
+          and(
+            shipmentScope(p),
+            q.status ? eq(fulfilmentExceptions.status, q.status) : undefined,
+            q.kind ? inArray(fulfilmentExceptions.kind, q.kind) : undefined,
+            q.warehouse_id ? eq(shipments.warehouseId, q.warehouse_id) : undefined,
+            q.store_id ? eq(shipments.storeId, q.store_id) : undefined,
+            q.order_id ? sql`(${shipments.orderId} = ${q.order_id} OR ${shipments.id} IN (SELECT shipment_id FROM shipment_items WHERE order_id = ${q.order_id}))` : undefined,
+            after ? lt(fulfilmentExceptions.id, after) : undefined,
+          ),
+        )
+        .orderBy(desc(fulfilmentExceptions.id))
+        .limit(q.limit + 1)
+        .all(),
+    (r) => r.e.id,
+  );
 }
 
 export async function getFulfilmentException(env: Env, p: Principal, id: string): Promise<Row | null> {

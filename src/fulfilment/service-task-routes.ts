@@ -3,6 +3,7 @@ import { storeScope } from "../http/auth";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, lt } from "drizzle-orm";
 import { database } from "../db/client";
+import { listedAcross } from "../db/fan-out";
 import { serviceTasks } from "../db/schema";
 import type { AppEnv } from "../env";
 import { ApiError, notFound, validationFailed } from "../http/problem";
@@ -50,22 +51,30 @@ serviceTaskRoutes.openapi(
     const q = c.req.valid("query");
     const after = cursorKey(q.cursor, (k) => k.startsWith("svc_"));
     const p = c.get("principal");
-    const rows = await database(c.env)
-      .select()
-      .from(serviceTasks)
-      .where(
-        and(
-          storeScope(p, serviceTasks.storeId),
-          q.status ? inArray(serviceTasks.status, q.status) : undefined,
-          q.assignee ? eq(serviceTasks.assignee, q.assignee) : undefined,
-          q.order_id ? eq(serviceTasks.orderId, q.order_id) : undefined,
-          q.store_id ? eq(serviceTasks.storeId, q.store_id) : undefined,
-          after ? lt(serviceTasks.id, after) : undefined,
-        ),
-      )
-      .orderBy(desc(serviceTasks.id))
-      .limit(q.limit + 1)
-      .all();
+    // Unless narrowed to a store, from every shard holding one of the principal's stores (src/db/fan-out.ts).
+    const rows = await listedAcross(
+      c.env,
+      p,
+      q.store_id,
+      (onIt) =>
+        database(onIt)
+          .select()
+          .from(serviceTasks)
+          .where(
+            and(
+              storeScope(p, serviceTasks.storeId),
+              q.status ? inArray(serviceTasks.status, q.status) : undefined,
+              q.assignee ? eq(serviceTasks.assignee, q.assignee) : undefined,
+              q.order_id ? eq(serviceTasks.orderId, q.order_id) : undefined,
+              q.store_id ? eq(serviceTasks.storeId, q.store_id) : undefined,
+              after ? lt(serviceTasks.id, after) : undefined,
+            ),
+          )
+          .orderBy(desc(serviceTasks.id))
+          .limit(q.limit + 1)
+          .all(),
+      (r) => r.id,
+    );
     const page = pageOf(rows, q.limit, (r) => r.id);
     return c.json({ data: page.data.map(taskBody), next_cursor: page.next_cursor }, 200);
   },

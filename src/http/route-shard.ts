@@ -10,8 +10,8 @@
  *   to one store), else `warehouse_id` there (a wave, a warehouse's stock);
  * - an id without a tag in the path (made before tags): shard 0, unless `legacy_homes` names its store.
  *
- * Anything else stays on shard 0: lists across stores (the order list asks every shard itself, src/db/fan-out.ts;
- * the other lists are shard 0's until they do, step 7), ids of records
+ * Anything else stays on shard 0: lists across stores (most ask every shard themselves, src/db/fan-out.ts; the rest
+ * are shard 0's until they do, step 7), ids of records
  * that carry no tag (bins, zones, package types…), customer links sent before they carried a tag. Tracking webhooks
  * name no store: their handler finds the shard by the parcel's route (src/logistics/tracking-route.ts). People, keys, sessions, the activity log
  * and the customers are on the directory whatever the shard (`directory(env)`), so authentication runs before this

@@ -7,6 +7,8 @@
  */
 import { and, desc, eq, inArray, lt, sql, type SQL } from "drizzle-orm";
 import { database, type Database } from "../db/client";
+import { listedAcross } from "../db/fan-out";
+import type { ShardEnv } from "../env";
 import { logisticsExceptions, type LOGISTICS_EXCEPTION_KINDS } from "../db/schema";
 import { storeScope, type Principal } from "../http/auth";
 import { newId, tagOf } from "../lib/ids";
@@ -47,25 +49,32 @@ export type ListExceptionsQuery = {
   limit: number;
 };
 
-export async function listExceptions(env: ShardScope, q: ListExceptionsQuery, { principal: p, after }: { principal: Principal; after: string | undefined }) {
-  const rows = await database(env)
-    .select()
-    .from(logisticsExceptions)
-    .where(
-      and(
-        storeScope(p, logisticsExceptions.storeId),
-        q.status ? eq(logisticsExceptions.status, q.status) : undefined,
-        q.kind ? inArray(logisticsExceptions.kind, q.kind) : undefined,
-        q.store_id ? eq(logisticsExceptions.storeId, q.store_id) : undefined,
-        q.order_id ? eq(logisticsExceptions.orderId, q.order_id) : undefined,
-        q.shipment_id ? eq(logisticsExceptions.shipmentId, q.shipment_id) : undefined,
-        after ? lt(logisticsExceptions.id, after) : undefined,
-      ),
-    )
-    .orderBy(desc(logisticsExceptions.id))
-    .limit(q.limit + 1)
-    .all();
-  return rows;
+/** Newest first; unless narrowed to a store, from every shard holding one of the principal's stores (src/db/fan-out.ts). */
+export async function listExceptions(env: ShardEnv, q: ListExceptionsQuery, { principal: p, after }: { principal: Principal; after: string | undefined }) {
+  return listedAcross(
+    env,
+    p,
+    q.store_id,
+    (onIt) =>
+      database(onIt)
+        .select()
+        .from(logisticsExceptions)
+        .where(
+          and(
+            storeScope(p, logisticsExceptions.storeId),
+            q.status ? eq(logisticsExceptions.status, q.status) : undefined,
+            q.kind ? inArray(logisticsExceptions.kind, q.kind) : undefined,
+            q.store_id ? eq(logisticsExceptions.storeId, q.store_id) : undefined,
+            q.order_id ? eq(logisticsExceptions.orderId, q.order_id) : undefined,
+            q.shipment_id ? eq(logisticsExceptions.shipmentId, q.shipment_id) : undefined,
+            after ? lt(logisticsExceptions.id, after) : undefined,
+          ),
+        )
+        .orderBy(desc(logisticsExceptions.id))
+        .limit(q.limit + 1)
+        .all(),
+    (r) => r.id,
+  );
 }
 
 export type ResolveResult = { ok: true; row: ExceptionRow } | { ok: false; code: "not_found" } | { ok: false; code: "already_resolved"; row: ExceptionRow };

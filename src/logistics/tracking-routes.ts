@@ -2,6 +2,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import { type Database, database } from "../db/client";
+import { listedAcross } from "../db/fan-out";
 import { inBatch, perDatabase } from "../db/prepared";
 import { logisticsExceptions, shipments, shipmentTracking, trackingEvents } from "../db/schema";
 import type { AppEnv } from "../env";
@@ -169,23 +170,30 @@ trackingRoutes.openapi(
     const q = c.req.valid("query");
     const p = c.get("principal");
     const after = cursorKey(q.cursor, (k) => k.startsWith("tev_"));
-    const db = database(c.env);
-    const rows = await db
-      .select({ e: trackingEvents })
-      .from(trackingEvents)
-      .leftJoin(shipments, eq(shipments.id, trackingEvents.shipmentId))
-      .where(
-        and(
-          storeScope(p, shipments.storeId),
-          q.outcome === "pending" ? isNull(trackingEvents.processedAt) : q.outcome ? eq(trackingEvents.outcome, q.outcome) : undefined,
-          q.partner ? eq(trackingEvents.partner, q.partner) : undefined,
-          q.tracking_number ? eq(trackingEvents.trackingNumber, q.tracking_number) : undefined,
-          after ? lt(trackingEvents.id, after) : undefined,
-        ),
-      )
-      .orderBy(desc(trackingEvents.id))
-      .limit(q.limit + 1)
-      .all();
+    // Events are stored on their parcel's store's shard (src/logistics/tracking-route.ts): every shard holding one of the principal's stores is asked.
+    const rows = await listedAcross(
+      c.env,
+      p,
+      undefined,
+      (onIt) =>
+        database(onIt)
+          .select({ e: trackingEvents })
+          .from(trackingEvents)
+          .leftJoin(shipments, eq(shipments.id, trackingEvents.shipmentId))
+          .where(
+            and(
+              storeScope(p, shipments.storeId),
+              q.outcome === "pending" ? isNull(trackingEvents.processedAt) : q.outcome ? eq(trackingEvents.outcome, q.outcome) : undefined,
+              q.partner ? eq(trackingEvents.partner, q.partner) : undefined,
+              q.tracking_number ? eq(trackingEvents.trackingNumber, q.tracking_number) : undefined,
+              after ? lt(trackingEvents.id, after) : undefined,
+            ),
+          )
+          .orderBy(desc(trackingEvents.id))
+          .limit(q.limit + 1)
+          .all(),
+      (r) => r.e.id,
+    );
     const page = pageOf(rows, q.limit, (r) => r.e.id);
     return c.json({ data: page.data.map((r) => trackingEventBody(r.e)), next_cursor: page.next_cursor }, 200);
   },

@@ -13,6 +13,7 @@ import type { z } from "@hono/zod-openapi";
 import { and, asc, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, constraintFailed, database, type Database, nonEmpty, directoryD1 } from "../db/client";
+import { listedAcross } from "../db/fan-out";
 import {
   outbox,
   products,
@@ -275,30 +276,37 @@ export async function listPurchaseOrders(
   p: Principal,
   q: { storeId?: string; supplierId?: string; warehouseId?: string; statuses?: PurchaseOrderStatus[]; before?: string; limit: number },
 ) {
-  const db = database(env);
-  const rows = await db
-    .select({
-      po: purchaseOrders,
-      supplierName: suppliers.name,
-      total: sql<number>`(SELECT COALESCE(SUM(${purchaseOrderLines.quantity} * ${purchaseOrderLines.unitCost}), 0) FROM ${purchaseOrderLines} WHERE ${purchaseOrderLines.purchaseOrderId} = ${purchaseOrders.id})`,
-      units: sql<number>`(SELECT COALESCE(SUM(${purchaseOrderLines.quantity}), 0) FROM ${purchaseOrderLines} WHERE ${purchaseOrderLines.purchaseOrderId} = ${purchaseOrders.id})`,
-      received: sql<number>`(SELECT COALESCE(SUM(${purchaseOrderLines.receivedQty}), 0) FROM ${purchaseOrderLines} WHERE ${purchaseOrderLines.purchaseOrderId} = ${purchaseOrders.id})`,
-    })
-    .from(purchaseOrders)
-    .innerJoin(suppliers, eq(suppliers.id, purchaseOrders.supplierId))
-    .where(
-      and(
-        purchaseOrderScope(p),
-        q.storeId === undefined ? undefined : eq(purchaseOrders.storeId, q.storeId),
-        q.supplierId === undefined ? undefined : eq(purchaseOrders.supplierId, q.supplierId),
-        q.warehouseId === undefined ? undefined : eq(purchaseOrders.warehouseId, q.warehouseId),
-        q.statuses === undefined ? undefined : inArray(purchaseOrders.status, q.statuses),
-        q.before === undefined ? undefined : lt(purchaseOrders.id, q.before),
-      ),
-    )
-    .orderBy(desc(purchaseOrders.id))
-    .limit(q.limit + 1)
-    .all();
+  // Unless narrowed to a store or warehouse, from every shard holding one of the principal's stores (src/db/fan-out.ts).
+  const rows = await listedAcross(
+    env,
+    p,
+    q.storeId ?? q.warehouseId,
+    (onIt) =>
+      database(onIt)
+        .select({
+          po: purchaseOrders,
+          supplierName: suppliers.name,
+          total: sql<number>`(SELECT COALESCE(SUM(${purchaseOrderLines.quantity} * ${purchaseOrderLines.unitCost}), 0) FROM ${purchaseOrderLines} WHERE ${purchaseOrderLines.purchaseOrderId} = ${purchaseOrders.id})`,
+          units: sql<number>`(SELECT COALESCE(SUM(${purchaseOrderLines.quantity}), 0) FROM ${purchaseOrderLines} WHERE ${purchaseOrderLines.purchaseOrderId} = ${purchaseOrders.id})`,
+          received: sql<number>`(SELECT COALESCE(SUM(${purchaseOrderLines.receivedQty}), 0) FROM ${purchaseOrderLines} WHERE ${purchaseOrderLines.purchaseOrderId} = ${purchaseOrders.id})`,
+        })
+        .from(purchaseOrders)
+        .innerJoin(suppliers, eq(suppliers.id, purchaseOrders.supplierId))
+        .where(
+          and(
+            purchaseOrderScope(p),
+            q.storeId === undefined ? undefined : eq(purchaseOrders.storeId, q.storeId),
+            q.supplierId === undefined ? undefined : eq(purchaseOrders.supplierId, q.supplierId),
+            q.warehouseId === undefined ? undefined : eq(purchaseOrders.warehouseId, q.warehouseId),
+            q.statuses === undefined ? undefined : inArray(purchaseOrders.status, q.statuses),
+            q.before === undefined ? undefined : lt(purchaseOrders.id, q.before),
+          ),
+        )
+        .orderBy(desc(purchaseOrders.id))
+        .limit(q.limit + 1)
+        .all(),
+    (r) => r.po.id,
+  );
   return rows.map((r) => ({
     ...summaryBody(r.po, r.supplierName, []),
     total: fromMinor(Number(r.total), r.po.currency),
