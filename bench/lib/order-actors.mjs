@@ -225,7 +225,8 @@ export function waveReleaser({ call, key, warehouseId, pollMs }) {
 
 // ---- one order, checkout to completed ------------------------------------------
 
-const LINK = /https?:\/\/[^\s]+\/o\/[0-9A-Za-z]{32}/;
+// `/o/<store tag>.<token>`, or `/o/<token>` for a store made before tags (src/customer/tokens.ts).
+const LINK = /https?:\/\/[^\s]+\/o\/(?:[0-9A-Z]{4}\.)?[0-9A-Za-z]{32}/;
 
 /**
  * One order's journey through every actor. `ctx` holds the keys, the catalogue

@@ -16,14 +16,24 @@
 import { sql } from "drizzle-orm";
 import { all, batch, statement } from "../analytics/d1";
 import { d1, directoryD1, type DirectoryEnv } from "../db/client";
-import { shardOf } from "../db/homes";
+import { shardOf, shardsInUse } from "../db/homes";
 import { onlyOn, type Shard, SHARD_ZERO } from "../db/shard";
 import type { ShardEnv } from "../env";
 import { normaliseCarrier } from "./tracking-status";
 import { REMATCH_WINDOW_MS } from "./rematch-tracking-events";
 
+/**
+ * Whether parcels need routes: a label on a shard other than 0, or more than one shard in use. With one shard every
+ * event is shard 0's, so a deployment on one database pays nothing for routes (no write per label, no read per
+ * event); labels from then have no route and stay shard 0's, which their stores are until a move writes theirs.
+ */
+async function routed(env: DirectoryEnv, shard: Shard = SHARD_ZERO): Promise<boolean> {
+  return shard.id !== SHARD_ZERO.id || (await shardsInUse(env)).length > 1;
+}
+
 /** Records that `trackingNumber` of `carrier` is a parcel of `storeId`: written before the label's batch, so no event for it can be routed elsewhere after. */
-export async function routeTracking(env: DirectoryEnv, r: { trackingNumber: string; carrier: string; storeId: string; now: number }): Promise<void> {
+export async function routeTracking(env: ShardEnv, r: { trackingNumber: string; carrier: string; storeId: string; now: number }): Promise<void> {
+  if (!(await routed(env, env.shard))) return;
   await directoryD1(env)
     .prepare(
       `INSERT INTO tracking_routes (tracking_number, carrier, store_id, created_at) VALUES (?1, ?2, ?3, ?4)
@@ -45,6 +55,7 @@ export function routeFor(routes: readonly { carrier: string; store_id: string; c
 
 /** The shard a partner's event about this parcel is stored and applied on. */
 export async function trackingShard(env: DirectoryEnv, trackingNumber: string, carrier: string | null): Promise<Shard> {
+  if (!(await routed(env))) return SHARD_ZERO;
   const routes = (
     await directoryD1(env)
       .prepare("SELECT carrier, store_id, created_at FROM tracking_routes WHERE tracking_number = ? LIMIT 20")
