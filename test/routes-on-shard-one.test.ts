@@ -25,6 +25,7 @@ beforeAll(async () => {
   forgetHomes();
   await storeOnShardOne(store, "RTE1");
   other = await createStore();
+  await createProduct(other.id, "TEA-1");
 });
 
 // The shards and homes made here are cached per isolate (src/db/homes.ts): the next file starts without them.
@@ -270,7 +271,6 @@ describe("the other lists across shards", () => {
 
   it("after-sales, invoices, messages, service tasks, settlements, tracking events and delivery exceptions: both shards' rows, newest first, no gap or repeat", async () => {
     const here = await createOrder(store, { lines: [{ sku: "ONE-1", quantity: 1, unit_price: "12.00" }] });
-    await createProduct(other.id, "TEA-1");
     const there = await createOrder(other.id);
     const now = Date.now();
     /** One row of each list for an order, written on that order's shard as its stage would. */
@@ -346,5 +346,51 @@ describe("the other lists across shards", () => {
       expect(seen).toContain(one.ids.as);
       expect(seen).not.toContain(zero.ids.as);
     }
+  });
+});
+
+describe("the change feed across shards", () => {
+  /** The feed from `after` to its end, `limit` at a time: each event with its order, and the cursor to resume from. */
+  async function feed(after: string, limit: number, key?: string) {
+    const seen: { type: string; order_id: string | null; seq: number }[] = [];
+    let cursor = after;
+    for (let pages = 0; pages < 400; pages++) {
+      const r = await api(`/v1/events?limit=${limit}${cursor ? `&after=${encodeURIComponent(cursor)}` : ""}`, key ? { key } : {});
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      seen.push(...r.body.data);
+      cursor = r.body.next_cursor;
+      if (!r.body.has_more) break;
+    }
+    return { seen, cursor };
+  }
+  const ofOrder = (seen: { type: string; order_id: string | null }[], id: string) => seen.filter((e) => e.order_id === id).map((e) => e.type);
+
+  it("reads both shards' events, each shard in its order, each once, and resumes on both from one cursor", async () => {
+    const start = (await feed("", 500)).cursor;
+    const here = await createOrder(store, { lines: [{ sku: "ONE-1", quantity: 1, unit_price: "12.00" }] });
+    const there = await createOrder(other.id);
+    const first = await feed(start, 1);
+    expect(ofOrder(first.seen, here.id)).toContain("order.created");
+    expect(ofOrder(first.seen, there.id)).toContain("order.created");
+    // Each event once, though two shards number theirs alike.
+    const keys = first.seen.map((e) => `${e.order_id} ${e.type} ${e.seq}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(Buffer.from(first.cursor, "base64url").toString()).toMatch(/^e\d+,s1:\d+$/);
+
+    // Changes on both shards after that cursor: a poller resuming from it gets them, and nothing it had.
+    expect((await transition(here.id, "hold", { reason: "check the address" })).status).toBe(200);
+    expect((await transition(there.id, "hold", { reason: "check the address" })).status).toBe(200);
+    const next = await feed(first.cursor, 1);
+    expect(ofOrder(next.seen, here.id)).toEqual(["order.status_changed"]);
+    expect(ofOrder(next.seen, there.id)).toEqual(["order.status_changed"]);
+    // Nothing new: the same cursor back, and an empty page.
+    const idle = await api(`/v1/events?after=${encodeURIComponent(next.cursor)}`);
+    expect(idle.body).toMatchObject({ data: [], has_more: false, next_cursor: next.cursor });
+
+    // A key of the shard 1 store reads its store's events from shard 1 alone.
+    const keyOne = await createKey("channel", [store]);
+    const mine = await feed("", 500, keyOne);
+    expect(ofOrder(mine.seen, here.id)).toEqual(["order.created", "order.status_changed"]);
+    expect(mine.seen.every((e) => e.order_id === null || tagOf(e.order_id) === "RTE1")).toBe(true);
   });
 });

@@ -4,7 +4,7 @@ import { Rfc3339 } from "../http/route";
 import { EVENT_TYPES, validPattern } from "./event-types";
 
 export const ListEventsQuery = z.object({
-  after: z.string().max(200).optional().openapi({ description: "Opaque cursor: the `next_cursor` of the previous page. Without it the feed starts at the oldest event kept." }),
+  after: z.string().max(2000).optional().openapi({ description: "Opaque cursor: the `next_cursor` of the previous page. Without it the feed starts at the oldest event kept." }),
   type: z
     .string()
     .max(500)
@@ -24,7 +24,10 @@ export type ListEventsFilter = z.infer<typeof ListEventsQuery>;
 
 export const FeedEvent = z
   .object({
-    seq: z.number().int().openapi({ description: "Position in the feed: commit order, strictly increasing" }),
+    seq: z
+      .number()
+      .int()
+      .openapi({ description: "Position in the feed of the database holding the store: commit order, strictly increasing there (each D1 shard numbers its own)" }),
     type: z.string(),
     store_id: z.string().openapi({ description: 'The store; "*" for stock of a warehouse that serves every store' }),
     order_id: z.string().nullable(),
