@@ -394,3 +394,48 @@ describe("the change feed across shards", () => {
     expect(mine.seen.every((e) => e.order_id === null || tagOf(e.order_id) === "RTE1")).toBe(true);
   });
 });
+
+describe("a warehouse of a store on shard 1", () => {
+  it("joins its store's stock pool there, and allocates its orders from it", async () => {
+    const wh = await createWarehouse({ store_ids: [store] });
+    expect(await env.DIRECTORY.prepare("SELECT pool_id FROM warehouse_homes WHERE warehouse_id = ?").bind(wh.id).first("pool_id")).toBe("pool_one");
+    expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM warehouses WHERE id = ?", wh.id)).toBe(1);
+    expect(await count(env.DB, "SELECT COUNT(*) AS n FROM warehouses WHERE id = ?", wh.id)).toBe(0);
+    await createBin(wh.id, "B-01", { pick_sequence: 10 });
+    await createProduct(store, "POOLED-1", { price: "3.00" });
+    await receive(wh.id, [{ sku: "POOLED-1", bin: "B-01", quantity: 2 }]);
+    expect((await api(`/v1/stores/${store}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } })).status).toBe(200);
+    const { order } = await allocatedOrder(store, { lines: [{ sku: "POOLED-1", quantity: 2, unit_price: "3.00" }] });
+    expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM shipments WHERE order_id = ? AND warehouse_id = ?", order.id, wh.id)).toBe(1);
+    expect(await ledgerOk(wh.id)).toMatchObject({ ok: true, mismatches: [] });
+  });
+
+  it("cannot serve stores of two pools: 409 pool_split, nothing written, on creation or on a change of its stores", async () => {
+    const before = await Promise.all([
+      count(env.DB, "SELECT COUNT(*) AS n FROM warehouses"),
+      count(env.DB_1, "SELECT COUNT(*) AS n FROM warehouses"),
+      count(env.DIRECTORY, "SELECT COUNT(*) AS n FROM warehouse_homes"),
+    ]);
+    const refused = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: [store, other.id] } });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get("content-type")).toContain("application/problem+json");
+    expect(refused.body).toMatchObject({ code: "pool_split" });
+    expect(refused.body.detail).toContain("pool_one");
+    expect(
+      await Promise.all([
+        count(env.DB, "SELECT COUNT(*) AS n FROM warehouses"),
+        count(env.DB_1, "SELECT COUNT(*) AS n FROM warehouses"),
+        count(env.DIRECTORY, "SELECT COUNT(*) AS n FROM warehouse_homes"),
+      ]),
+    ).toEqual(before);
+
+    const wh = await createWarehouse({ store_ids: [store] });
+    const widened = await api(`/v1/warehouses/${wh.id}`, { method: "PATCH", body: { store_ids: [store, other.id] } });
+    expect(widened.status).toBe(409);
+    expect(widened.body).toMatchObject({ code: "pool_split" });
+    // Nor can it move to the other pool's stores alone: its stock is in this one.
+    const moved = await api(`/v1/warehouses/${wh.id}`, { method: "PATCH", body: { store_ids: [other.id] } });
+    expect(moved.status).toBe(409);
+    expect((await api(`/v1/warehouses/${wh.id}`)).body.store_ids).toEqual([store]);
+  });
+});

@@ -201,13 +201,13 @@ export async function homeWithTag(
   throw new Error(`${table}: no free tag after 8 draws; the directory's tags are nearly used up`);
 }
 
-async function homeNew(env: DirectoryEnv, kind: HomeKind, owner: string, now: number): Promise<{ tag: string; shard: Shard }> {
+async function homeNew(env: DirectoryEnv, kind: HomeKind, owner: string, now: number, pool = POOL_ZERO): Promise<{ tag: string; shard: Shard }> {
   const db = directory(env);
   await ensurePoolZero(db, now);
   const insert = (tag: string) =>
     kind === "store"
-      ? db.insert(storeHomes).values({ storeId: owner, poolId: POOL_ZERO, tag, createdAt: now }).onConflictDoNothing({ target: storeHomes.storeId })
-      : db.insert(warehouseHomes).values({ warehouseId: owner, poolId: POOL_ZERO, tag, createdAt: now }).onConflictDoNothing({ target: warehouseHomes.warehouseId });
+      ? db.insert(storeHomes).values({ storeId: owner, poolId: pool, tag, createdAt: now }).onConflictDoNothing({ target: storeHomes.storeId })
+      : db.insert(warehouseHomes).values({ warehouseId: owner, poolId: pool, tag, createdAt: now }).onConflictDoNothing({ target: warehouseHomes.warehouseId });
   const tag = await homeWithTag(HOMES[kind].name, insert, () => readTag(db, kind, owner));
   const key = `${HOMES[kind].key}:${owner}`;
   remember(tagCache, key, tag);
@@ -221,8 +221,36 @@ async function homeNew(env: DirectoryEnv, kind: HomeKind, owner: string, now: nu
  */
 export const homeNewStore = (env: DirectoryEnv, storeId: string, now = Date.now()) => homeNew(env, "store", storeId, now);
 
-/** `homeNewStore` for a warehouse: its pool (shard 0's until step 8) and the tag of its waves and bin transfers. */
-export const homeNewWarehouse = (env: DirectoryEnv, warehouseId: string, now = Date.now()) => homeNew(env, "warehouse", warehouseId, now);
+/**
+ * `homeNewStore` for a warehouse: in `pool`, the pool of the stores it serves (`poolOfStores`), and the tag of its
+ * waves and bin transfers.
+ */
+export const homeNewWarehouse = (env: DirectoryEnv, warehouseId: string, now = Date.now(), pool = POOL_ZERO) => homeNew(env, "warehouse", warehouseId, now, pool);
+
+/**
+ * The stock pool a warehouse of these stores belongs in (docs/SHARDING.md, section 2): the one pool all of them live
+ * in (a store without a home is pool 0's, on shard 0), or `split` with each pool named when they live in more than
+ * one, which a warehouse cannot serve: its stock is reserved in the same batch as each store's orders. A warehouse of
+ * every store ("*") is pool 0's.
+ */
+export async function poolOfStores(env: DirectoryEnv, storeIds: readonly string[]): Promise<{ pool: string } | { split: Record<string, string> }> {
+  const named = [...new Set(storeIds.filter((s) => s !== "*"))];
+  if (!named.length) return { pool: POOL_ZERO };
+  const homes = await directory(env)
+    .select({ storeId: storeHomes.storeId, poolId: storeHomes.poolId })
+    .from(storeHomes)
+    .where(inArray(storeHomes.storeId, anyOf(named)));
+  const poolOf = new Map(homes.map((h) => [h.storeId, h.poolId]));
+  const byStore = Object.fromEntries(named.map((s) => [s, poolOf.get(s) ?? POOL_ZERO]));
+  const pools = new Set(Object.values(byStore));
+  return pools.size === 1 ? { pool: [...pools][0]! } : { split: byStore };
+}
+
+/** The pool a warehouse is in: its home's, pool 0's without one. */
+export async function poolOfWarehouse(env: DirectoryEnv, warehouseId: string): Promise<string> {
+  const [home] = await directory(env).select({ poolId: warehouseHomes.poolId }).from(warehouseHomes).where(eq(warehouseHomes.warehouseId, warehouseId)).limit(1);
+  return home?.poolId ?? POOL_ZERO;
+}
 
 /** What `missing` reads: the directory, and the shards' bindings to look for the rows on. */
 type LookupEnv = DirectoryEnv & Partial<Record<ShardBinding, D1Database>>;

@@ -6,9 +6,9 @@
  */
 import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, inArray, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, lt, or, sql } from "drizzle-orm";
 import { constraintFailed, database, directoryD1 } from "../db/client";
-import { bins, stores, warehouseChanges, warehouses, zones } from "../db/schema";
+import { bins, warehouseChanges, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
 import { ApiError, forbidden, validationFailed } from "../http/problem";
@@ -35,7 +35,7 @@ import {
 } from "./schemas";
 import { assertMayManage, managedWarehouseOr404, warehouseOr404, warehouseScope, warehouseStoreScope, type WarehouseRow } from "./scope";
 import { changedFields } from "./warehouse-stores";
-import { homeNewWarehouse } from "../db/homes";
+import { homeNewWarehouse, missing, poolOfStores, poolOfWarehouse } from "../db/homes";
 import { onShard } from "../db/shard";
 
 /** A bins-list cursor: the zero-padded pick sequence and the code of the last bin seen. */
@@ -60,21 +60,35 @@ const configOf = (w: WarehouseRow) => ({
 
 const warehouseBody = (w: WarehouseRow) => ({ id: w.id, ...configOf(w), created_at: iso(w.createdAt), updated_at: iso(w.updatedAt) });
 
-/** Every store named must exist (422 naming each missing one). */
+/** Every store named must exist, each looked for on its own shard (422 naming each missing one). */
 async function assertStoresExist(env: AppEnv["Bindings"], storeIds: readonly string[]): Promise<void> {
   const named = storeIds.filter((s) => s !== "*");
   if (!named.length) return;
-  const found = new Set(
-    (
-      await database(env)
-        .select({ id: stores.id })
-        .from(stores)
-        .where(inArray(stores.id, [...named]))
-        .all()
-    ).map((r) => r.id),
-  );
-  const errors = storeIds.flatMap((s, i) => (s === "*" || found.has(s) ? [] : [{ field: `store_ids.${i}`, message: `no such store ${s}` }]));
+  const gone = new Set(await missing(env, "store", named));
+  const errors = storeIds.flatMap((s, i) => (s !== "*" && gone.has(s) ? [{ field: `store_ids.${i}`, message: `no such store ${s}` }] : []));
   if (errors.length) throw validationFailed(errors);
+}
+
+/**
+ * The stock pool the warehouse's stores live in (docs/SHARDING.md, section 2). A warehouse reserves stock in the
+ * same batch as each of its stores' orders, so it cannot serve stores of two pools: 409 `pool_split`, naming each
+ * store's pool, and nothing written. `current`: the warehouse's own pool, which a change of its stores cannot leave.
+ */
+async function poolFor(env: AppEnv["Bindings"], storeIds: readonly string[], current?: string): Promise<string> {
+  const found = await poolOfStores(env, storeIds);
+  const split =
+    "split" in found ? found.split : current !== undefined && found.pool !== current ? { ...Object.fromEntries(storeIds.map((s) => [s, found.pool])), warehouse: current } : null;
+  if (split) {
+    throw new ApiError(
+      409,
+      "pool_split",
+      "Stores of different stock pools",
+      `A warehouse serves stores of one stock pool only, and these are in several: ${Object.entries(split)
+        .map(([who, pool]) => `${who} in ${pool}`)
+        .join(", ")}. Move them into one pool first (docs/SHARDING.md).`,
+    );
+  }
+  return (found as { pool: string }).pool;
 }
 
 /** A change record for a layout addition (a zone, a bin): `from` null, `to` what was added. */
@@ -116,9 +130,10 @@ warehouseRoutes.openapi(
     permission: "warehouses:manage",
     tags: ["Warehouses"],
     summary: "Create a warehouse (own or third-party)",
-    description: "Creates its OUTBOUND bin too. A third-party warehouse gets a webhook secret, shown only in this response.",
+    description:
+      "Creates its OUTBOUND bin too. A third-party warehouse gets a webhook secret, shown only in this response. The warehouse joins the stock pool of its stores (docs/SHARDING.md); stores of two pools cannot share one: 409 `pool_split`.",
     request: { body: jsonBody(CreateWarehouse) },
-    responses: { 201: jsonResponse(CreatedWarehouse, "The warehouse"), ...problems(413, 415, 422) },
+    responses: { 201: jsonResponse(CreatedWarehouse, "The warehouse"), ...problems(409, 413, 415, 422) },
   }),
   async (c) => {
     const p = c.get("principal");
@@ -126,6 +141,7 @@ warehouseRoutes.openapi(
     const body = c.req.valid("json");
     assertMayManage(p, body.store_ids);
     await assertStoresExist(c.env, body.store_ids);
+    const pool = await poolFor(c.env, body.store_ids);
     const now = Date.now();
     const row: WarehouseRow = {
       id: newId("wh", now),
@@ -143,8 +159,8 @@ warehouseRoutes.openapi(
       createdAt: now,
       updatedAt: now,
     };
-    // Its home first (shard 0's pool until placement, and the tag of its waves), then its rows on the home's shard.
-    const home = await homeNewWarehouse(c.env, row.id, now);
+    // Its home first (the pool of its stores, and the tag of its waves), then its rows on the home's shard.
+    const home = await homeNewWarehouse(c.env, row.id, now, pool);
     const db = database(onShard(c.env, home.shard));
     await db.batch([
       db.insert(warehouses).values(row),
@@ -202,7 +218,7 @@ warehouseRoutes.openapi(
     tags: ["Warehouses"],
     summary: "Update a warehouse",
     description:
-      "An inactive warehouse is left out of allocation; its stock stays where it is. A shared warehouse (of several stores, or of every store) is changed only by a key for every store, and `store_ids` only within the key's own stores. Every change is recorded (`GET /v1/warehouses/{id}/changes`).",
+      "An inactive warehouse is left out of allocation; its stock stays where it is. A shared warehouse (of several stores, or of every store) is changed only by a key for every store, and `store_ids` only within the key's own stores, and only to stores of the warehouse's stock pool (409 `pool_split`). Every change is recorded (`GET /v1/warehouses/{id}/changes`).",
     request: { params: WarehouseIdParam, body: jsonBody(UpdateWarehouse) },
     responses: { 200: jsonResponse(Warehouse, "The warehouse"), ...problems(404, 409, 413, 415, 422) },
   }),
@@ -217,6 +233,7 @@ warehouseRoutes.openapi(
     if (store_ids !== undefined) {
       assertMayManage(p, store_ids);
       await assertStoresExist(c.env, store_ids);
+      await poolFor(c.env, store_ids, await poolOfWarehouse(c.env, wh.id));
     }
     const changes = changedFields(configOf(wh), patch);
     if (!Object.keys(changes).length) return c.json(warehouseBody(wh), 200);
