@@ -336,6 +336,18 @@ describe("the other lists across shards", () => {
         path,
       ).toEqual([zero.ids[kind], one.ids[kind]]);
     }
+    // The catalogue, suppliers and stores of both shards, by the same walk.
+    const products = [await createProduct(store, unique("BOTH")), await createProduct(other.id, unique("BOTH"))].map((x) => x.id as string);
+    const suppliers: string[] = [];
+    for (const s of [store, other.id]) suppliers.push((await api("/v1/suppliers", { body: { store_id: s, name: "Both farm", currency: "USD" } })).body.id);
+    for (const [path, ids] of [
+      ["/v1/products", products],
+      ["/v1/suppliers", suppliers],
+      ["/v1/stores", [store, other.id]],
+    ] as const) {
+      const seen = await walk(path);
+      for (const id of ids) expect(seen, path).toContain(id);
+    }
     // Oldest first too, where a list offers it.
     const oldest = await walk("/v1/after-sales?sort=oldest");
     expect(oldest.filter((x) => x === one.ids.as || x === zero.ids.as)).toEqual([one.ids.as, zero.ids.as]);

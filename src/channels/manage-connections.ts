@@ -5,6 +5,7 @@
  */
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { chunk, constraintFailed, database } from "../db/client";
+import { listedAcross } from "../db/fan-out";
 import { channelConnections, channelInbox, channelSkuMap } from "../db/schema";
 import type { ChannelPushes, PlatformFeeSchedule } from "../db/schema/channels";
 import { fromMinor, toMinor } from "../lib/money";
@@ -91,21 +92,29 @@ export async function getConnection(env: ShardEnv, p: Pick<Principal, "stores">,
 
 export async function listConnections(env: ShardEnv, p: Pick<Principal, "stores">, q: { cursor?: string; limit: number; store_id?: string; platform?: string; status?: string }) {
   const after = cursorKey(q.cursor, (k) => k.startsWith("chn_"));
-  const rows = await database(env)
-    .select()
-    .from(channelConnections)
-    .where(
-      and(
-        storeScope(p, channelConnections.storeId),
-        q.store_id ? eq(channelConnections.storeId, q.store_id) : undefined,
-        q.platform ? eq(channelConnections.platform, q.platform as ConnectionRow["platform"]) : undefined,
-        q.status ? eq(channelConnections.status, q.status as ConnectionRow["status"]) : undefined,
-        after ? gt(channelConnections.id, after) : undefined,
-      ),
-    )
-    .orderBy(asc(channelConnections.id))
-    .limit(q.limit + 1)
-    .all();
+  const rows = await listedAcross(
+    env,
+    p,
+    q.store_id,
+    (onIt) =>
+      database(onIt)
+        .select()
+        .from(channelConnections)
+        .where(
+          and(
+            storeScope(p, channelConnections.storeId),
+            q.store_id ? eq(channelConnections.storeId, q.store_id) : undefined,
+            q.platform ? eq(channelConnections.platform, q.platform as ConnectionRow["platform"]) : undefined,
+            q.status ? eq(channelConnections.status, q.status as ConnectionRow["status"]) : undefined,
+            after ? gt(channelConnections.id, after) : undefined,
+          ),
+        )
+        .orderBy(asc(channelConnections.id))
+        .limit(q.limit + 1)
+        .all(),
+    (r) => r.id,
+    "asc",
+  );
   return pageOf(rows, q.limit, (r) => r.id);
 }
 

@@ -7,6 +7,7 @@
 import type { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt } from "drizzle-orm";
 import { database } from "../db/client";
+import { listedAcross } from "../db/fan-out";
 import { products, stores, supplierItems, suppliers } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { storeScope, type Principal } from "../http/auth";
@@ -115,20 +116,28 @@ export async function visibleSupplier(env: ShardEnv, p: Principal, id: string): 
 }
 
 export async function listSuppliers(env: ShardEnv, p: Principal, q: { storeId?: string; active?: boolean; after?: string; limit: number }): Promise<SupplierRow[]> {
-  return database(env)
-    .select()
-    .from(suppliers)
-    .where(
-      and(
-        storeScope(p, suppliers.storeId),
-        q.storeId === undefined ? undefined : eq(suppliers.storeId, q.storeId),
-        q.active === undefined ? undefined : eq(suppliers.active, q.active),
-        q.after === undefined ? undefined : gt(suppliers.id, q.after),
-      ),
-    )
-    .orderBy(asc(suppliers.id))
-    .limit(q.limit + 1)
-    .all();
+  return listedAcross(
+    env,
+    p,
+    q.storeId,
+    (onIt) =>
+      database(onIt)
+        .select()
+        .from(suppliers)
+        .where(
+          and(
+            storeScope(p, suppliers.storeId),
+            q.storeId === undefined ? undefined : eq(suppliers.storeId, q.storeId),
+            q.active === undefined ? undefined : eq(suppliers.active, q.active),
+            q.after === undefined ? undefined : gt(suppliers.id, q.after),
+          ),
+        )
+        .orderBy(asc(suppliers.id))
+        .limit(q.limit + 1)
+        .all(),
+    (r) => r.id,
+    "asc",
+  );
 }
 
 export async function updateSupplier(env: ShardEnv, s: SupplierRow, changes: z.infer<typeof UpdateSupplier>): Promise<SupplierRow> {
