@@ -420,6 +420,14 @@ describe("a warehouse of a store on shard 1", () => {
     const { order } = await allocatedOrder(store, { lines: [{ sku: "POOLED-1", quantity: 2, unit_price: "3.00" }] });
     expect(await count(env.DB_1, "SELECT COUNT(*) AS n FROM shipments WHERE order_id = ? AND warehouse_id = ?", order.id, wh.id)).toBe(1);
     expect(await ledgerOk(wh.id)).toMatchObject({ ok: true, mismatches: [] });
+    // Listed with no filter from shard 1, beside shard 0's: the warehouse, and its wave with its progress read there.
+    const zeroWh = await createWarehouse({ store_ids: [other.id] });
+    const listed = (await api("/v1/warehouses?limit=200")).body.data.map((w: { id: string }) => w.id);
+    expect(listed).toEqual(expect.arrayContaining([wh.id, zeroWh.id]));
+    const wave = await api("/v1/waves", { body: { warehouse_id: wh.id, group_by: "carrier" } });
+    expect(wave.status, JSON.stringify(wave.body)).toBe(201);
+    const waves = (await api("/v1/waves?limit=200")).body.data as { id: string; progress: { units: number } }[];
+    expect(waves.find((w) => w.id === wave.body.data[0].id)?.progress).toMatchObject({ units: 2 });
   });
 
   it("cannot serve stores of two pools: 409 pool_split, nothing written, on creation or on a change of its stores", async () => {

@@ -13,6 +13,7 @@ import { actorNames, nameIn } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { database, directoryD1 } from "../db/client";
+import { byShardOfIds, listedAcross } from "../db/fan-out";
 import { shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
 import type { AppEnv } from "../env";
 import { seesWarehouse, storeScope, type Principal } from "../http/auth";
@@ -200,26 +201,37 @@ floorRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const after = cursorKey(q.cursor, (k) => k.startsWith("wv_"));
-    const rows = await database(c.env)
-      .select()
-      .from(waves)
-      .where(
-        and(
-          warehouseScope(c.get("principal"), waves.warehouseId),
-          waveStoreScope(c.env, c.get("principal")),
-          q.warehouse_id ? eq(waves.warehouseId, q.warehouse_id) : undefined,
-          q.status ? eq(waves.status, q.status) : undefined,
-          after ? lt(waves.id, after) : undefined,
-        ),
-      )
-      .orderBy(desc(waves.id))
-      .limit(q.limit + 1)
-      .all();
-    const page = pageOf(rows, q.limit, (w) => w.id);
-    const progress = await waveProgress(
+    const p = c.get("principal");
+    // Unless narrowed to a warehouse, from every shard holding one of the principal's stores; each wave's progress on its own.
+    const rows = await listedAcross(
       c.env,
-      c.get("principal"),
-      page.data.map((w) => w.id),
+      p,
+      q.warehouse_id,
+      (onIt) =>
+        database(onIt)
+          .select()
+          .from(waves)
+          .where(
+            and(
+              warehouseScope(p, waves.warehouseId),
+              waveStoreScope(onIt, p),
+              q.warehouse_id ? eq(waves.warehouseId, q.warehouse_id) : undefined,
+              q.status ? eq(waves.status, q.status) : undefined,
+              after ? lt(waves.id, after) : undefined,
+            ),
+          )
+          .orderBy(desc(waves.id))
+          .limit(q.limit + 1)
+          .all(),
+      (w) => w.id,
+    );
+    const page = pageOf(rows, q.limit, (w) => w.id);
+    const progress = new Map(
+      await byShardOfIds(
+        c.env,
+        page.data.map((w) => w.id),
+        async (onIt, ids) => [...(await waveProgress(onIt, p, ids))],
+      ),
     );
     return c.json(
       {

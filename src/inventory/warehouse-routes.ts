@@ -8,6 +8,7 @@ import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, lt, or, sql } from "drizzle-orm";
 import { constraintFailed, database, directoryD1 } from "../db/client";
+import { listedAcross } from "../db/fan-out";
 import { bins, warehouseChanges, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
@@ -185,13 +186,22 @@ warehouseRoutes.openapi(
     const { cursor, limit } = c.req.valid("query");
     const after = cursor === undefined ? undefined : decodeCursor(cursor);
     if (after === null) throw validationFailed([{ field: "cursor", message: "is not a cursor from this list" }], 400);
-    const rows = await database(c.env)
-      .select()
-      .from(warehouses)
-      .where(and(warehouseScope(c.get("principal"), warehouses.id), warehouseStoreScope(c.get("principal")), after ? lt(warehouses.id, after) : undefined))
-      .orderBy(desc(warehouses.id))
-      .limit(limit + 1)
-      .all();
+    const p = c.get("principal");
+    // Each warehouse is on its pool's shard: every shard holding one of the principal's stores is asked.
+    const rows = await listedAcross(
+      c.env,
+      p,
+      undefined,
+      (onIt) =>
+        database(onIt)
+          .select()
+          .from(warehouses)
+          .where(and(warehouseScope(p, warehouses.id), warehouseStoreScope(p), after ? lt(warehouses.id, after) : undefined))
+          .orderBy(desc(warehouses.id))
+          .limit(limit + 1)
+          .all(),
+      (w) => w.id,
+    );
     const page = rows.slice(0, limit);
     return c.json({ data: page.map(warehouseBody), next_cursor: rows.length > limit ? encodeCursor(page.at(-1)!.id) : null }, 200);
   },

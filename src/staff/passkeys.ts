@@ -26,9 +26,14 @@ import type { UserRow } from "./sessions";
 /**
  * The WebAuthn library and its ASN.1/X.509 dependencies are loaded on the
  * first passkey request, not with the app: most requests never need them
- * (and the test runner's isolates each load the app).
+ * (and the test runner's isolates each load the app). What is kept is the
+ * loaded library, never the loading promise: a promise made in one request
+ * and awaited in another fails ("Cannot perform I/O on behalf of a different
+ * request"), which two passkey requests at once met in the full test run.
  */
-const webauthn = () => Promise.all([import("@simplewebauthn/server"), import("@simplewebauthn/server/helpers")]).then(([server, helpers]) => ({ ...server, ...helpers }));
+const load = () => Promise.all([import("@simplewebauthn/server"), import("@simplewebauthn/server/helpers")]).then(([server, helpers]) => ({ ...server, ...helpers }));
+let loaded: Awaited<ReturnType<typeof load>> | undefined;
+const webauthn = async () => (loaded ??= await load());
 
 /** How long a browser has to answer a challenge. */
 export const CHALLENGE_MS = 5 * 60 * 1000;
