@@ -165,3 +165,19 @@ export const orderStatus = async (id: string) => (await api(`/v1/orders/${id}`))
 
 /** A fresh tracking number (digits, like USPS's) so tests do not see each other's events. */
 export const freshTrackingNumber = () => `94001${String(Date.now()).slice(-9)}${String(Math.floor(Math.random() * 1e8)).padStart(8, "0")}`;
+
+/**
+ * Points the store's first carrier at a carrier's HTTP API and returns the `fetch` that API answers with: every label
+ * bought carries `trackingNumber`, so a test can send a partner's event about it before the label exists.
+ */
+export async function carrierIssuing(storeId: string, trackingNumber: string) {
+  const config = (await api(`/v1/stores/${storeId}/logistics`)).body.config;
+  config.carriers[0].adapter = { type: "http", endpoint: "https://carrier.example", key_secret: "CARRIER_KEY_TEST" };
+  const put = await api(`/v1/stores/${storeId}/logistics`, { method: "PUT", body: config });
+  if (put.status !== 200) throw new Error(`logistics: ${put.status} ${JSON.stringify(put.body)}`);
+  return (async () =>
+    Response.json(
+      { id: `car_${trackingNumber}`, tracking_number: trackingNumber, label: { content_type: "application/pdf", data: btoa("%PDF-1.7 x") } },
+      { status: 201 },
+    )) as unknown as typeof globalThis.fetch;
+}

@@ -11,7 +11,7 @@ import { createLabel } from "../src/logistics/create-label";
 import { routeFor } from "../src/logistics/tracking-route";
 import { migrateEveryDatabase } from "./databases";
 import { api, createProduct, createStore, principalOf, unique } from "./helpers";
-import { deliverSigned, FIXTURE_TRACKING_NUMBER, fixture, freshTrackingNumber, packShipment, processed, rewrite, shipmentStatus } from "./logistics-helpers";
+import { carrierIssuing, deliverSigned, FIXTURE_TRACKING_NUMBER, fixture, freshTrackingNumber, packShipment, processed, rewrite, shipmentStatus } from "./logistics-helpers";
 import { allocatedOrder, createBin, createWarehouse, receive, waitFor } from "./processing-helpers";
 import { moveNewPoolToShardOne } from "./shard-helpers";
 import { env } from "./shard-env";
@@ -101,14 +101,7 @@ describe("a carrier's events about a parcel of a store on shard 1", () => {
     expect(await processed(early.body.id)).toMatchObject({ outcome: "unmatched" });
 
     const { order, shipmentId } = await packedOnShardOne();
-    const fetch = (async () =>
-      Response.json(
-        { id: `car_${trackingNumber}`, tracking_number: trackingNumber, label: { content_type: "application/pdf", data: btoa("%PDF-1.7 x") } },
-        { status: 201 },
-      )) as unknown as typeof globalThis.fetch;
-    const config = (await api(`/v1/stores/${shop.id}/logistics`)).body.config;
-    config.carriers[0].adapter = { type: "http", endpoint: "https://carrier.example", key_secret: "CARRIER_KEY_TEST" };
-    expect((await api(`/v1/stores/${shop.id}/logistics`, { method: "PUT", body: config })).status).toBe(200);
+    const fetch = await carrierIssuing(shop.id, trackingNumber);
     try {
       const r = await createLabel(onShardOne, shipmentId, { principal: principalOf("admin", "test"), input: {}, deps: { fetch } });
       expect(r.ok).toBe(true);

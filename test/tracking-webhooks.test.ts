@@ -14,7 +14,7 @@ import { aftership } from "../src/logistics/webhooks/aftership";
 import type { Env } from "../src/env";
 import { createLabel } from "../src/logistics/create-label";
 import { open, parseKeyring } from "../src/lib/pii-crypto";
-import { api, createStore, principalOf } from "./helpers";
+import { createStore, principalOf } from "./helpers";
 import {
   bytes,
   deliverSigned,
@@ -32,6 +32,7 @@ import {
   sign,
   text,
   trackingRows,
+  carrierIssuing,
 } from "./logistics-helpers";
 import { count, waitFor } from "./processing-helpers";
 
@@ -291,14 +292,7 @@ describe.each(PARTNERS)("%s signatures", (partner) => {
     const early = await deliverSigned(partner, derived(partner, "inTransit", trackingNumber));
     expect(await processed(early.body.id)).toMatchObject({ outcome: "unmatched" });
     const { order, shipmentId } = await packedOrder(store.id);
-    const fetch = (async () =>
-      Response.json(
-        { id: `car_${trackingNumber}`, tracking_number: trackingNumber, label: { content_type: "application/pdf", data: btoa("%PDF-1.7 x") } },
-        { status: 201 },
-      )) as unknown as typeof globalThis.fetch;
-    const config = (await api(`/v1/stores/${store.id}/logistics`)).body.config;
-    config.carriers[0].adapter = { type: "http", endpoint: "https://carrier.example", key_secret: "CARRIER_KEY_TEST" };
-    expect((await api(`/v1/stores/${store.id}/logistics`, { method: "PUT", body: config })).status).toBe(200);
+    const fetch = await carrierIssuing(store.id, trackingNumber);
     try {
       const r = await createLabel(env, shipmentId, { principal: principalOf("admin", "test"), input: {}, deps: { fetch } });
       expect(r.ok).toBe(true);
