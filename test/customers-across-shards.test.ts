@@ -119,6 +119,21 @@ describe("a customer who buys in stores on two shards", () => {
     expect((await found(p.email))[0].contact.customer.name).toBe("Ada Later");
   });
 
+  it("keeps an order's link, and follows its facts, after an edit took its email and phone away", async () => {
+    const p = person();
+    const o = await createOrder(storeOne, buyer(p));
+    await sync();
+    const [c] = await found(p.email);
+    // As an edit leaves it: no contact, so no merchant indexes; then cancelled.
+    await env.DB_1.prepare("UPDATE orders SET customer_email = NULL, customer_email_merchant_index = NULL, customer_email_index = NULL, updated_at = updated_at + 1 WHERE id = ?")
+      .bind(o.id)
+      .run();
+    expect((await transition(o.id, "cancel", { reason: "changed mind" })).status).toBe(200);
+    await sync();
+    expect((await links("order_id = ?", o.id))[0]).toMatchObject({ customer_id: c.id, order_status: "cancelled" });
+    expect((await profile(c.id)).body).toMatchObject({ spent: [] });
+  });
+
   it("erases the customer's orders on both shards, and what hangs off them there", async () => {
     const p = person();
     const zero = await createOrder(storeZero.id, buyer(p));

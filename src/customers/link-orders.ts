@@ -106,21 +106,30 @@ function linkStatements(dir: D1Database, o: Scanned, now: number): D1PreparedSta
           WHERE (customer_links.email_index IS NOT excluded.email_index OR customer_links.phone_index IS NOT excluded.phone_index)
             AND customer_links.order_updated_at <= excluded.order_updated_at`,
     ),
-    // The order's facts as of this read, over older ones only: the figures are counted from them.
-    statement(
-      dir,
-      sql`UPDATE customer_links SET order_status = ${o.status}, payment_status = ${o.payment_status}, currency = ${o.currency}, total_amount = ${o.total_amount},
-            order_updated_at = ${o.updated_at}
-          WHERE order_id = ${o.id} AND order_updated_at < ${o.updated_at}`,
-    ),
-    // The figures are recounted; the name, contact and address shown are the newest order's (copied sealed as they are).
-    statement(dir, sql`UPDATE customers SET dirty = dirty + 1, updated_at = ${now} WHERE id = ${current}`),
+    ...factStatements(dir, o, now),
+    // The name, contact and address shown are the newest order's (copied sealed as they are).
     statement(
       dir,
       sql`UPDATE customers SET name = ${o.customer_name}, email = ${o.customer_email}, phone = ${o.customer_phone}, address = ${o.shipping_address}, name_terms = ${terms}
           WHERE id = ${current} AND status = 'active'
             AND NOT EXISTS (SELECT 1 FROM customer_links l WHERE l.customer_id = customers.id AND l.order_created_at > ${o.created_at})`,
     ),
+  ];
+}
+
+/**
+ * The order's facts as of this read, over older ones only (the figures are counted from them), and its customer's
+ * figures to be recounted. Also for an order that lost its email and phone: it keeps its link, and its facts.
+ */
+function factStatements(dir: D1Database, o: Scanned, now: number): D1PreparedStatement[] {
+  return [
+    statement(
+      dir,
+      sql`UPDATE customer_links SET order_status = ${o.status}, payment_status = ${o.payment_status}, currency = ${o.currency}, total_amount = ${o.total_amount},
+            order_updated_at = ${o.updated_at}
+          WHERE order_id = ${o.id} AND order_updated_at < ${o.updated_at}`,
+    ),
+    statement(dir, sql`UPDATE customers SET dirty = dirty + 1, updated_at = ${now} WHERE id = (SELECT customer_id FROM customer_links WHERE order_id = ${o.id})`),
   ];
 }
 
@@ -153,7 +162,7 @@ export async function linkChangedOrders(env: ShardEnv, { upTo, limit = LINK_BATC
   const now = Date.now();
   const last = rows[rows.length - 1]!;
   await batch(dir, [
-    ...rows.filter((r) => r.e !== null || r.p !== null).flatMap((r) => linkStatements(dir, r, now)),
+    ...rows.flatMap((r) => (r.e !== null || r.p !== null ? linkStatements(dir, r, now) : factStatements(dir, r, now))),
     statement(dir, sql`UPDATE customer_sync_state SET updated_at = ${last.updated_at}, order_id = ${last.id} WHERE shard_id = ${env.shard.id}`),
   ]);
   return rows.length;
