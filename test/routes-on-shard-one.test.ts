@@ -348,6 +348,10 @@ describe("the other lists across shards", () => {
       const seen = await walk(path);
       for (const id of ids) expect(seen, path).toContain(id);
     }
+    // The review queue: held orders of both shards, longest held first.
+    for (const o of [here, there]) expect((await transition(o.id, "hold", { reason: "check the address" })).status).toBe(200);
+    const queue = (await api("/v1/review-queue?limit=200")).body.data.map((i: { order: { id: string } }) => i.order.id);
+    expect(queue.filter((id: string) => id === here.id || id === there.id)).toEqual([here.id, there.id]);
     // Oldest first too, where a list offers it.
     const oldest = await walk("/v1/after-sales?sort=oldest");
     expect(oldest.filter((x) => x === one.ids.as || x === zero.ids.as)).toEqual([one.ids.as, zero.ids.as]);
