@@ -453,6 +453,12 @@ describe("a warehouse of a store on shard 1", () => {
       ]),
     ).toEqual(before);
 
+    // A warehouse of every store, while one store lives in another pool: the same.
+    const everyStore = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: ["*"] } });
+    expect(everyStore.status).toBe(409);
+    expect(everyStore.body).toMatchObject({ code: "pool_split" });
+    expect(everyStore.body.detail).toContain(`${store} in pool_one`);
+
     const wh = await createWarehouse({ store_ids: [store] });
     const widened = await api(`/v1/warehouses/${wh.id}`, { method: "PATCH", body: { store_ids: [store, other.id] } });
     expect(widened.status).toBe(409);
@@ -460,6 +466,7 @@ describe("a warehouse of a store on shard 1", () => {
     // Nor can it move to the other pool's stores alone: its stock is in this one.
     const moved = await api(`/v1/warehouses/${wh.id}`, { method: "PATCH", body: { store_ids: [other.id] } });
     expect(moved.status).toBe(409);
+    expect((await api(`/v1/warehouses/${wh.id}`, { method: "PATCH", body: { store_ids: ["*"] } })).status).toBe(409);
     expect((await api(`/v1/warehouses/${wh.id}`)).body.store_ids).toEqual([store]);
   });
 });

@@ -13,7 +13,7 @@
  * miss at once both read; the directory is small and read-mostly). A tag never changes, so tags are kept for the
  * isolate's life; a store's shard changes only by a move (step 9), whose freeze outlasts the cache.
  */
-import { eq, inArray, type SQL } from "drizzle-orm";
+import { eq, inArray, ne, type SQL } from "drizzle-orm";
 import { type IdPrefix, newTag, tagOf } from "../lib/ids";
 import { anyOf, constraintFailed, type Database, database, directory, type DirectoryEnv } from "./client";
 import { legacyHomes, pools, shards, storeHomes, stores, warehouseHomes, warehouses } from "./schema";
@@ -231,10 +231,14 @@ export const homeNewWarehouse = (env: DirectoryEnv, warehouseId: string, now = D
  * The stock pool a warehouse of these stores belongs in (docs/SHARDING.md, section 2): the one pool all of them live
  * in (a store without a home is pool 0's, on shard 0), or `split` with each pool named when they live in more than
  * one, which a warehouse cannot serve: its stock is reserved in the same batch as each store's orders. A warehouse of
- * every store ("*") is pool 0's.
+ * every store ("*") is pool 0's, and needs every store there: a store placed in another pool splits it.
  */
 export async function poolOfStores(env: DirectoryEnv, storeIds: readonly string[]): Promise<{ pool: string } | { split: Record<string, string> }> {
-  const named = [...new Set(storeIds.filter((s) => s !== "*"))];
+  if (storeIds.includes("*")) {
+    const elsewhere = await directory(env).select({ storeId: storeHomes.storeId, poolId: storeHomes.poolId }).from(storeHomes).where(ne(storeHomes.poolId, POOL_ZERO)).limit(5);
+    return elsewhere.length ? { split: { "*": POOL_ZERO, ...Object.fromEntries(elsewhere.map((h) => [h.storeId, h.poolId])) } } : { pool: POOL_ZERO };
+  }
+  const named = [...new Set(storeIds)];
   if (!named.length) return { pool: POOL_ZERO };
   const homes = await directory(env)
     .select({ storeId: storeHomes.storeId, poolId: storeHomes.poolId })
