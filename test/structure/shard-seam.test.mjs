@@ -31,7 +31,7 @@ const CHOOSERS = {
   "src/orders/order-object.ts": "the order's object: its order id's shard (src/db/homes.ts)",
   "src/outbox/consume.ts": "queue batches: each message on its order's shard, or the shard whose outbox sent it (step 6)",
   "src/partner-webhooks/dispatcher-object.ts": "the webhook dispatcher (step 6: one per shard)",
-  "src/db/shard.ts": "forEachShard, byShard (what lives on several shards, each part on its own)",
+  "src/db/shard.ts": "forEachShard, byShard (what lives on several shards, each part on its own), onlyOn (a shard known from a body)",
   "src/stores/save-store.ts": "a new store's row goes to the shard its home names (src/db/homes.ts; placement, step 8)",
   "src/inventory/warehouse-routes.ts": "a new warehouse's rows go to the shard its home names (as a store's)",
 };
