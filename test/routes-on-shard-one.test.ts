@@ -432,6 +432,13 @@ describe("a warehouse of a store on shard 1", () => {
     expect(wave.status, JSON.stringify(wave.body)).toBe(201);
     const waves = (await api("/v1/waves?limit=200")).body.data as { id: string; progress: { units: number } }[];
     expect(waves.find((w) => w.id === wave.body.data[0].id)?.progress).toMatchObject({ units: 2 });
+    // One SKU's stock across warehouses on both shards.
+    await createBin(zeroWh.id, "Z-01", { pick_sequence: 10 });
+    await receive(zeroWh.id, [{ sku: "POOLED-1", bin: "Z-01", quantity: 5 }]);
+    const stock = await api("/v1/stock?sku=POOLED-1");
+    expect(stock.status, JSON.stringify(stock.body)).toBe(200);
+    const byWarehouse = Object.fromEntries(stock.body.warehouses.map((w: { warehouse_id: string; on_hand: number }) => [w.warehouse_id, w.on_hand]));
+    expect(byWarehouse).toMatchObject({ [wh.id]: 2, [zeroWh.id]: 5 });
   });
 
   it("cannot serve stores of two pools: 409 pool_split, nothing written, on creation or on a change of its stores", async () => {

@@ -3,6 +3,7 @@ import { actorNames, namedActor } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, inArray, lt, sql } from "drizzle-orm";
 import { database, readDatabase, directoryD1 } from "../db/client";
+import { acrossShards } from "../db/fan-out";
 import { bins, stockCosts, stockLevels, stockMovements, warehouses, zones } from "../db/schema";
 import type { AppEnv } from "../env";
 import { idempotent } from "../http/idempotency";
@@ -208,26 +209,35 @@ stockRoutes.openapi(
     const { sku } = c.req.valid("query");
     const p = c.get("principal");
     // What a storefront shows as available: may be a little stale (a read replica); reserving is decided on the primary.
-    const db = readDatabase(c.env);
+    // Each warehouse's stock is on its pool's shard: every shard holding one of the key's stores is asked.
     const ofMyStores = warehouseStoreScope(p);
-    const rows = await db
-      .select({
-        warehouseId: stockLevels.warehouseId,
-        onHand: sql<number>`SUM(${stockLevels.onHand})`.mapWith(Number),
-        reserved: sql<number>`SUM(${stockLevels.reserved})`.mapWith(Number),
-      })
-      .from(stockLevels)
-      .where(
-        and(
-          eq(stockLevels.sku, sku),
-          warehouseScope(p, stockLevels.warehouseId),
-          // Warehouses of other stores only are not this key's to see.
-          ofMyStores ? inArray(stockLevels.warehouseId, db.select({ id: warehouses.id }).from(warehouses).where(ofMyStores)) : undefined,
-        ),
-      )
-      .groupBy(stockLevels.warehouseId)
-      .orderBy(asc(stockLevels.warehouseId))
-      .all();
+    const rows = await acrossShards(
+      c.env,
+      p.stores,
+      (onIt) => {
+        const db = readDatabase(onIt);
+        return db
+          .select({
+            warehouseId: stockLevels.warehouseId,
+            onHand: sql<number>`SUM(${stockLevels.onHand})`.mapWith(Number),
+            reserved: sql<number>`SUM(${stockLevels.reserved})`.mapWith(Number),
+          })
+          .from(stockLevels)
+          .where(
+            and(
+              eq(stockLevels.sku, sku),
+              warehouseScope(p, stockLevels.warehouseId),
+              // Warehouses of other stores only are not this key's to see.
+              ofMyStores ? inArray(stockLevels.warehouseId, db.select({ id: warehouses.id }).from(warehouses).where(ofMyStores)) : undefined,
+            ),
+          )
+          .groupBy(stockLevels.warehouseId)
+          .orderBy(asc(stockLevels.warehouseId))
+          .all();
+      },
+      (r) => r.warehouseId,
+      "asc",
+    );
     const list = rows.map((r) => ({ warehouse_id: r.warehouseId, on_hand: r.onHand, reserved: r.reserved, available: r.onHand - r.reserved }));
     const sum = (k: "on_hand" | "reserved" | "available") => list.reduce((s, r) => s + r[k], 0);
     return c.json({ sku, warehouses: list, on_hand: sum("on_hand"), reserved: sum("reserved"), available: sum("available") }, 200);
