@@ -67,6 +67,8 @@ export async function eraseCustomer(
       .sort((a, b) => (a.order_id < b.order_id ? -1 : 1))
       .slice(0, perCall + 1);
   let erasedAt: number;
+  // What an unfinished erasure found left to do: read once, and worked on below.
+  let resumed: { order_id: string }[] = [];
   if (customer.status === "active") {
     const orderIds = await linked();
     const invoiceCounts = await byShardOfIds(env, orderIds, async (onIt, ids) => [
@@ -75,14 +77,14 @@ export async function eraseCustomer(
     const r = await takeCustomer(dir, { id, actor, reason, invoices: invoiceCounts.reduce((a, b) => a + b, 0) });
     if (!r) return { ok: false, code: "customer_not_active", message: `customer ${id} was merged or erased at the same moment` };
     erasedAt = r;
-  } else if (customer.status === "erased" && customer.erased_at !== null && (await pending()).length > 0) {
+  } else if (customer.status === "erased" && customer.erased_at !== null && (resumed = await pending()).length > 0) {
     // An erasure left unfinished (more orders than one call takes, or a call that failed half-way): go on.
     erasedAt = customer.erased_at;
   } else {
     return { ok: false, code: "customer_not_active", message: `customer ${id} is ${customer.status}: erase the customer it was merged into, or unmerge it first` };
   }
 
-  const todo = await pending();
+  const todo = resumed.length ? resumed : await pending();
   const ids = todo.slice(0, perCall).map((r) => r.order_id);
   for (const part of chunk(ids, ERASE_PARALLEL)) {
     const results = await Promise.all(part.map((orderId) => eraseOrder(env, { orderId, customerId: id, actor })));

@@ -77,20 +77,20 @@ async function assertStoresExist(env: AppEnv["Bindings"], storeIds: readonly str
  */
 async function poolFor(env: AppEnv["Bindings"], storeIds: readonly string[], current?: string): Promise<string> {
   const found = await poolOfStores(env, storeIds);
-  const split =
-    "split" in found ? found.split : current !== undefined && found.pool !== current ? { ...Object.fromEntries(storeIds.map((s) => [s, found.pool])), warehouse: current } : null;
-  if (split) {
-    throw new ApiError(
-      409,
-      "pool_split",
-      "Stores of different stock pools",
-      `A warehouse serves stores of one stock pool only, and these are in several: ${Object.entries(split)
-        .map(([who, pool]) => `${who} in ${pool}`)
-        .join(", ")}. Move them into one pool first (docs/SHARDING.md).`,
-    );
-  }
-  return (found as { pool: string }).pool;
+  if ("split" in found) throw poolSplit(found.split);
+  if (current !== undefined && found.pool !== current) throw poolSplit({ ...Object.fromEntries(storeIds.map((s) => [s, found.pool])), warehouse: current });
+  return found.pool;
 }
+
+const poolSplit = (pools: Record<string, string>) =>
+  new ApiError(
+    409,
+    "pool_split",
+    "Stores of different stock pools",
+    `A warehouse serves stores of one stock pool only, and these are in several: ${Object.entries(pools)
+      .map(([who, pool]) => `${who} in ${pool}`)
+      .join(", ")}. Move them into one pool first (docs/SHARDING.md).`,
+  );
 
 /** A change record for a layout addition (a zone, a bin): `from` null, `to` what was added. */
 function layoutChange(o: { wh: WarehouseRow; actor: string; now: number; added: Record<string, unknown> }): typeof warehouseChanges.$inferInsert {
