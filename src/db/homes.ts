@@ -90,6 +90,11 @@ export async function shardsInUse(env: DirectoryEnv, now = Date.now()): Promise<
   return shardsSeen.shards;
 }
 
+/** Drops this isolate's answer of `shardsInUse`, after it registered a shard (other isolates' expire in `CACHE_MS`). */
+export function shardsChanged(): void {
+  shardsSeen = null;
+}
+
 /**
  * The shard a message names by its id (`OutboxMessage.shard`), from the shards in use; null for one this Worker does
  * not reach (a deploy's mistake, or a shard removed since), which the caller must not handle elsewhere.
@@ -216,10 +221,11 @@ async function homeNew(env: DirectoryEnv, kind: HomeKind, owner: string, now: nu
 }
 
 /**
- * Gives a new store its home before its row is written: shard 0's pool (until step 8) and a free tag. Idempotent
- * (a retried creation finds the home it made). Returns the store's tag and the shard its rows go to.
+ * Gives a new store its home before its row is written: in `pool` (src/stores/place-store.ts chooses it; shard 0's
+ * by default) and with a free tag. Idempotent (a retried creation finds the home it made). Returns the store's tag
+ * and the shard its rows go to.
  */
-export const homeNewStore = (env: DirectoryEnv, storeId: string, now = Date.now()) => homeNew(env, "store", storeId, now);
+export const homeNewStore = (env: DirectoryEnv, storeId: string, now = Date.now(), pool = POOL_ZERO) => homeNew(env, "store", storeId, now, pool);
 
 /**
  * `homeNewStore` for a warehouse: in `pool`, the pool of the stores it serves (`poolOfStores`), and the tag of its
@@ -228,26 +234,51 @@ export const homeNewStore = (env: DirectoryEnv, storeId: string, now = Date.now(
 export const homeNewWarehouse = (env: DirectoryEnv, warehouseId: string, now = Date.now(), pool = POOL_ZERO) => homeNew(env, "warehouse", warehouseId, now, pool);
 
 /**
- * The stock pool a warehouse of these stores belongs in (docs/SHARDING.md, section 2): the one pool all of them live
- * in (a store without a home is pool 0's, on shard 0), or `split` with each pool named when they live in more than
- * one, which a warehouse cannot serve: its stock is reserved in the same batch as each store's orders. A warehouse of
- * every store ("*") is pool 0's, and needs every store there: a store placed in another pool splits it.
+ * The stock pool a warehouse of these stores belongs in (docs/SHARDING.md, section 2). Its stores' pools (a store
+ * without a home is pool 0's, on shard 0) and `current`, the warehouse's own pool when it exists, must all be on one
+ * shard: then the answer is the pool they become (`current`, else pool 0 if among them, else the first by id) and
+ * the others, which the caller joins into it (`joinPools`, src/db/pools.ts). Pools on two shards are `split`, with
+ * each store's pool named: a warehouse reserves stock in the same batch as each store's orders, so it cannot serve
+ * stores on two databases. A warehouse of every store ("*") is pool 0's, and needs every store on shard 0.
  */
-export async function poolOfStores(env: DirectoryEnv, storeIds: readonly string[]): Promise<{ pool: string } | { split: Record<string, string> }> {
-  if (storeIds.includes("*")) {
-    const elsewhere = await directory(env).select({ storeId: storeHomes.storeId, poolId: storeHomes.poolId }).from(storeHomes).where(ne(storeHomes.poolId, POOL_ZERO)).limit(5);
-    return elsewhere.length ? { split: { "*": POOL_ZERO, ...Object.fromEntries(elsewhere.map((h) => [h.storeId, h.poolId])) } } : { pool: POOL_ZERO };
-  }
-  const named = [...new Set(storeIds)];
-  if (!named.length) return { pool: POOL_ZERO };
-  const homes = await directory(env)
-    .select({ storeId: storeHomes.storeId, poolId: storeHomes.poolId })
-    .from(storeHomes)
-    .where(inArray(storeHomes.storeId, anyOf(named)));
+export async function poolOfStores(
+  env: DirectoryEnv,
+  storeIds: readonly string[],
+  current?: string,
+): Promise<{ pool: string; joins: string[] } | { split: Record<string, string> }> {
+  const db = directory(env);
+  const every = storeIds.includes("*");
+  const named = [...new Set(storeIds.filter((s) => s !== "*"))];
+  const homes = every
+    ? await db.select({ storeId: storeHomes.storeId, poolId: storeHomes.poolId }).from(storeHomes).where(ne(storeHomes.poolId, POOL_ZERO))
+    : named.length
+      ? await db
+          .select({ storeId: storeHomes.storeId, poolId: storeHomes.poolId })
+          .from(storeHomes)
+          .where(inArray(storeHomes.storeId, anyOf(named)))
+      : [];
   const poolOf = new Map(homes.map((h) => [h.storeId, h.poolId]));
-  const byStore = Object.fromEntries(named.map((s) => [s, poolOf.get(s) ?? POOL_ZERO]));
-  const pools = new Set(Object.values(byStore));
-  return pools.size === 1 ? { pool: [...pools][0]! } : { split: byStore };
+  const byStore: Record<string, string> = every ? Object.fromEntries(poolOf) : Object.fromEntries(named.map((s) => [s, poolOf.get(s) ?? POOL_ZERO]));
+  const involved = new Set([...Object.values(byStore), ...(every ? [POOL_ZERO] : []), ...(current ? [current] : [])]);
+  const target = current ?? (involved.has(POOL_ZERO) || !involved.size ? POOL_ZERO : [...involved].sort()[0]!);
+  if (every && target !== POOL_ZERO) return { split: { "*": POOL_ZERO, warehouse: target } };
+  const rows = await db
+    .select({ id: pools.id, shardId: pools.shardId })
+    .from(pools)
+    .where(inArray(pools.id, anyOf([...involved])));
+  const shardOfPool = new Map(rows.map((r) => [r.id, r.shardId]));
+  shardOfPool.set(POOL_ZERO, shardOfPool.get(POOL_ZERO) ?? SHARD_ZERO.id);
+  const home = shardOfPool.get(target);
+  const elsewhere = [...involved].filter((p) => shardOfPool.get(p) !== home);
+  if (elsewhere.length) {
+    const shown = every
+      ? Object.entries(byStore)
+          .filter(([, p]) => elsewhere.includes(p))
+          .slice(0, 5)
+      : Object.entries(byStore);
+    return { split: { ...(every ? { "*": POOL_ZERO } : {}), ...Object.fromEntries(shown), ...(current ? { warehouse: current } : {}) } };
+  }
+  return { pool: target, joins: [...involved].filter((p) => p !== target) };
 }
 
 /** The pool a warehouse is in: its home's, pool 0's without one. */

@@ -37,6 +37,7 @@ import {
 import { assertMayManage, managedWarehouseOr404, warehouseOr404, warehouseScope, warehouseStoreScope, type WarehouseRow } from "./scope";
 import { changedFields } from "./warehouse-stores";
 import { homeNewWarehouse, missing, poolOfStores, poolOfWarehouse } from "../db/homes";
+import { joinPools } from "../db/pools";
 import { onShard } from "../db/shard";
 
 /** A bins-list cursor: the zero-padded pick sequence and the code of the last bin seen. */
@@ -72,13 +73,15 @@ async function assertStoresExist(env: AppEnv["Bindings"], storeIds: readonly str
 
 /**
  * The stock pool the warehouse's stores live in (docs/SHARDING.md, section 2). A warehouse reserves stock in the
- * same batch as each of its stores' orders, so it cannot serve stores of two pools: 409 `pool_split`, naming each
- * store's pool, and nothing written. `current`: the warehouse's own pool, which a change of its stores cannot leave.
+ * same batch as each of its stores' orders, so its stores' pools must be on one shard: there they are joined into
+ * one (only the directory changes; a warehouse write that then fails leaves them joined, which is harmless), and on
+ * two shards the change is refused with 409 `pool_split`, naming each store's pool, and nothing written. `current`:
+ * the warehouse's own pool, which a change of its stores cannot leave.
  */
 async function poolFor(env: AppEnv["Bindings"], storeIds: readonly string[], current?: string): Promise<string> {
-  const found = await poolOfStores(env, storeIds);
+  const found = await poolOfStores(env, storeIds, current);
   if ("split" in found) throw poolSplit(found.split);
-  if (current !== undefined && found.pool !== current) throw poolSplit({ ...Object.fromEntries(storeIds.map((s) => [s, found.pool])), warehouse: current });
+  await joinPools(env, found.pool, found.joins);
   return found.pool;
 }
 
@@ -87,9 +90,9 @@ const poolSplit = (pools: Record<string, string>) =>
     409,
     "pool_split",
     "Stores of different stock pools",
-    `A warehouse serves stores of one stock pool only, and these are in several: ${Object.entries(pools)
+    `A warehouse serves stores of one stock pool only, and these are in pools on different databases: ${Object.entries(pools)
       .map(([who, pool]) => `${who} in ${pool}`)
-      .join(", ")}. Move them into one pool first (docs/SHARDING.md).`,
+      .join(", ")}. Move them onto one shard first (docs/SHARDING.md).`,
   );
 
 /** A change record for a layout addition (a zone, a bin): `from` null, `to` what was added. */
@@ -132,7 +135,7 @@ warehouseRoutes.openapi(
     tags: ["Warehouses"],
     summary: "Create a warehouse (own or third-party)",
     description:
-      "Creates its OUTBOUND bin too. A third-party warehouse gets a webhook secret, shown only in this response. The warehouse joins the stock pool of its stores (docs/SHARDING.md); stores of two pools cannot share one: 409 `pool_split`.",
+      "Creates its OUTBOUND bin too. A third-party warehouse gets a webhook secret, shown only in this response. The warehouse joins the stock pool of its stores, joining their pools when they are on one database (docs/SHARDING.md); stores on two databases cannot share one: 409 `pool_split`.",
     request: { body: jsonBody(CreateWarehouse) },
     responses: { 201: jsonResponse(CreatedWarehouse, "The warehouse"), ...problems(409, 413, 415, 422) },
   }),
@@ -228,7 +231,7 @@ warehouseRoutes.openapi(
     tags: ["Warehouses"],
     summary: "Update a warehouse",
     description:
-      "An inactive warehouse is left out of allocation; its stock stays where it is. A shared warehouse (of several stores, or of every store) is changed only by a key for every store, and `store_ids` only within the key's own stores, and only to stores of the warehouse's stock pool (409 `pool_split`). Every change is recorded (`GET /v1/warehouses/{id}/changes`).",
+      "An inactive warehouse is left out of allocation; its stock stays where it is. A shared warehouse (of several stores, or of every store) is changed only by a key for every store, and `store_ids` only within the key's own stores, and only to stores on the database of the warehouse's stock pool, whose pools it joins (else 409 `pool_split`). Every change is recorded (`GET /v1/warehouses/{id}/changes`).",
     request: { params: WarehouseIdParam, body: jsonBody(UpdateWarehouse) },
     responses: { 200: jsonResponse(Warehouse, "The warehouse"), ...problems(404, 409, 413, 415, 422) },
   }),

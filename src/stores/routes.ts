@@ -38,8 +38,10 @@ storeRoutes.openapi(
     permission: "stores:manage",
     tags: ["Stores"],
     summary: "Create a store",
+    description:
+      "`stock` says whose warehouses the store can share, and so which database it lives on (docs/SHARDING.md): the main stock pool, a pool of its own on the database with the most room, or another store's pool. A pool of its own is refused while a warehouse serves every store (409 `pool_split`, nothing written).",
     request: { body: jsonBody(CreateStore) },
-    responses: { 201: jsonResponse(Store, "The store"), ...problems(413, 415, 422) },
+    responses: { 201: jsonResponse(Store, "The store"), ...problems(409, 413, 415, 422) },
   }),
   async (c) => {
     if (c.get("principal").stores !== "*") throw forbidden("Only an admin key for every store may create stores");

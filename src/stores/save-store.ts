@@ -7,6 +7,7 @@ import { stores } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { forgetOrderRules } from "./order-rules-cache";
+import { placeStore } from "./place-store";
 import type { CreateStoreInput, UpdateStoreInput } from "./schemas";
 
 export type StoreRow = typeof stores.$inferSelect;
@@ -20,8 +21,10 @@ const columns = ({
   archive_after_days,
   return_window_days,
   backorder_priority,
+  // Placement, not a column: read by `placeStore` at creation only.
+  stock: _stock,
   ...rest
-}: CreateStoreInput | UpdateStoreInput) => ({
+}: CreateStoreInput | (UpdateStoreInput & { stock?: undefined })) => ({
   ...rest,
   ...(backorder_priority === undefined ? {} : { backorderPriority: backorder_priority }),
   ...(complete_after_days === undefined ? {} : { completeAfterDays: complete_after_days }),
@@ -33,14 +36,15 @@ const columns = ({
 });
 
 /**
- * A new store gets its home in the directory first (src/db/homes.ts: a pool, so a shard, and the tag its ids will
- * carry), then its row, on the shard the home names: a store whose row exists always has a home. A failure between
- * the two leaves a home with no store, which nothing reads.
+ * A new store gets its home in the directory first (src/db/homes.ts: the pool `placeStore` chose, so a shard, and the
+ * tag its ids will carry), then its row, on the shard the home names: a store whose row exists always has a home. A
+ * failure between the two leaves a home with no store (and perhaps an empty pool), which nothing reads.
  */
 export async function createStore(env: ShardEnv, body: CreateStoreInput): Promise<StoreRow> {
   const now = Date.now();
   const id = newId("st", now);
-  const home = await homeNewStore(env, id, now);
+  const pool = await placeStore(env, id, body.stock, now);
+  const home = await homeNewStore(env, id, now, pool);
   const [row] = await database(onShard(env, home.shard))
     .insert(stores)
     .values({ id, ...columns(body), name: body.name, currency: body.currency, createdAt: now, updatedAt: now })

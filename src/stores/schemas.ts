@@ -62,6 +62,13 @@ export const Invoicing = z
   .strict()
   .openapi("StoreInvoicing");
 
+export const Stock = z
+  .union([z.enum(["shared", "own"]), z.object({ with_store: z.string().min(1).max(64).openapi({ description: "The store whose stock pool this one joins" }) }).strict()])
+  .openapi("StoreStock", {
+    description:
+      'Which warehouses\' stock the store can share, which decides the database it lives on (docs/SHARDING.md): `shared`, the main stock pool, with every warehouse of every store ("*"); `own`, a pool of its own on the database with the most room (refused with 409 `pool_split` while a warehouse of every store exists); `{"with_store": id}`, that store\'s pool. Unset: the deployment\'s `STORE_PLACEMENT` (`shared` unless set to `spread`, which gives a store its own pool when no warehouse of every store exists). Set once, at creation.',
+  });
+
 export const Store = z
   .object({
     id: z.string(),
@@ -95,6 +102,7 @@ export const CreateStore = z
     return_window_days: ReturnWindowDays.optional(),
     backorder_priority: BackorderPriority.optional(),
     invoicing: Invoicing.nullable().optional(),
+    stock: Stock.optional(),
   })
   .openapi("CreateStore");
 export const UpdateStore = z
@@ -124,6 +132,7 @@ export const StoreIdParam = z.object({
 });
 export type CreateStoreInput = z.infer<typeof CreateStore>;
 export type UpdateStoreInput = z.infer<typeof UpdateStore>;
+export type StockInput = z.infer<typeof Stock>;
 
 export const StoreListQuery = z.object(ListQuery);
 
