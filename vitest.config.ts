@@ -59,6 +59,9 @@ const workerdProject = (name: string, isolate: boolean, include: string[], exclu
             // Staff passwords hash at a test cost (src/staff/password.ts): hundreds of sign-ins would otherwise take minutes.
             // The production cost has its own test (src/staff/password.workerd.test.ts).
             PASSWORD_SCRYPT_COST: "1024,8,1",
+            // Stores go to both shards (a store with no warehouse of every store gets a pool of its own on the shard
+            // with the fewest stores), so no test can assume one database (docs/SHARDING.md, build step 8).
+            STORE_PLACEMENT: "spread",
           },
         },
       }),

@@ -1,11 +1,8 @@
 // The D1 databases of the test runtime: every binding wrangler.toml declares (DB, DB_1, DIRECTORY; read from the
 // file by vitest.config.ts), how each is migrated, and how each is put back to what the migrations left.
 //
-// `DB` (shard 0, where every store's rows still live: docs/SHARDING.md) and `DIRECTORY` (stores' homes) are migrated
-// in every file by test/setup.ts. `DB_1` only in a file that calls `migrateEveryDatabase()`: nothing reads it yet,
-// and migrating every database in every file cost about one to two seconds more per file on the 2-core machine
-// (numbers in docs/SHARDING.md, section 7). test/setup.ts resets every database that has been migrated, whichever
-// file did it.
+// Every one is migrated and reset before each file by test/setup.ts: the suite places stores on both shards
+// (docs/SHARDING.md, build step 8).
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "./shard-env";
 

@@ -41,8 +41,13 @@ export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-
  * asked: the audit runs from the queue, and tests of the lifecycle itself
  * should not race it.
  */
-export async function createStore(name = unique("store"), currency = "USD", options: { autoAudit?: boolean } = {}) {
-  const r = await api("/v1/stores", { body: { name, currency, auto_audit: options.autoAudit ?? false } });
+/**
+ * A store, placed as the suite's deployment places them ("spread": a pool of its own on the shard with the fewest
+ * stores, so a file's stores alternate between the shards) unless `stock` says otherwise: `{ with_store }` for stores
+ * that will share a warehouse (a warehouse serves stores of one pool, docs/SHARDING.md), `"shared"` for the main pool.
+ */
+export async function createStore(name = unique("store"), currency = "USD", options: { autoAudit?: boolean; stock?: "shared" | "own" | { with_store: string } } = {}) {
+  const r = await api("/v1/stores", { body: { name, currency, auto_audit: options.autoAudit ?? false, ...(options.stock ? { stock: options.stock } : {}) } });
   if (r.status !== 201) throw new Error(`store: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body as { id: string; currency: string };
 }

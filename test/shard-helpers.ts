@@ -4,7 +4,7 @@
  * and their homes pointed at a pool on shard 1. Not the move script (step 9): it refuses a pool with rows that
  * belong to it only through another table (an order's lines, a shipment's items), which a new pool has none of.
  */
-import { forgetHomes } from "../src/db/homes";
+import { forgetHomes, type Key, shardOf } from "../src/db/homes";
 import { PLACEMENT } from "../src/db/placement";
 import { env } from "./shard-env";
 
@@ -85,4 +85,13 @@ export async function warehouseOnShardOne(warehouseId: string, tag: string, { po
   const now = Date.now();
   await env.DIRECTORY.prepare("INSERT INTO warehouse_homes (warehouse_id, pool_id, tag, created_at) VALUES (?1, ?2, ?3, ?4)").bind(warehouseId, pool, tag, now).run();
   await env.DB_1.prepare("INSERT INTO warehouses (id, name, country, created_at) VALUES (?1, 'On shard one', 'US', ?2)").bind(warehouseId, now).run();
+}
+
+/**
+ * The database that holds what `key` names (a store's rows, a warehouse's, or the record an id names), found as the
+ * Worker finds it: for a test that reads or writes rows itself, now that the suite's stores live on both shards.
+ */
+export async function dbOf(key: Key): Promise<D1Database> {
+  const shard = await shardOf(env, key);
+  return env[shard.binding];
 }
