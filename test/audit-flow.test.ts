@@ -5,6 +5,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "./shard-env";
+import { dbOf, envOf } from "./shard-helpers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { consumeMessage } from "../src/outbox/consume";
 import { QUEUE_HANDLERS } from "../src/index";
@@ -103,10 +104,11 @@ describe("automatic audit", () => {
   it("does not audit new orders of a store that decides by hand, and a redelivered message changes nothing", async () => {
     const manual = await createStore(unique("manual"));
     const created = await api("/v1/orders", { body: orderBody(manual.id, { payment_status: "paid" }) });
-    const outboxId = (await env.DB.prepare("SELECT id FROM outbox WHERE order_id = ?").bind(created.body.id).first<{ id: string }>())!.id;
+    const db = await dbOf({ id: created.body.id });
+    const outboxId = (await db.prepare("SELECT id FROM outbox WHERE order_id = ?").bind(created.body.id).first<{ id: string }>())!.id;
     await vi.waitFor(
       async () => {
-        const row = await env.DB.prepare("SELECT delivered_at FROM outbox WHERE id = ?").bind(outboxId).first<{ delivered_at: number | null }>();
+        const row = await db.prepare("SELECT delivered_at FROM outbox WHERE id = ?").bind(outboxId).first<{ delivered_at: number | null }>();
         expect(row!.delivered_at).not.toBeNull();
       },
       { timeout: 10_000, interval: 50 },
@@ -115,7 +117,7 @@ describe("automatic audit", () => {
 
     const auto = await createAndWait(paid(), (o) => o.status === "approved");
     const message = { id: `obx_redelivered_${auto.id}`, type: "order.received", order_id: auto.id, payload: {}, created_at: Date.now() };
-    expect(await consumeMessage(env, "fulfilment", message, QUEUE_HANDLERS)).toBe("done");
+    expect(await consumeMessage(await envOf({ id: auto.id }), "fulfilment", message, QUEUE_HANDLERS)).toBe("done");
     expect((await events(auto.id)).length).toBe(2);
   });
 });

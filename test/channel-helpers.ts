@@ -9,6 +9,8 @@ import { env } from "./shard-env";
 import { expect, vi } from "vitest";
 import { api, createStore } from "./helpers";
 import { bytes, fixture, text } from "./logistics-helpers";
+import type { Key } from "../src/db/homes";
+import { dbOf } from "./shard-helpers";
 
 export const SHOPIFY_SECRET = "shpss_fixture_0123456789abcdef";
 export const SHOP = "northfold-outfitters.myshopify.com";
@@ -100,3 +102,14 @@ export const rowsOf = async (sql: string, ...binds: unknown[]) =>
       .bind(...binds)
       .all<Record<string, any>>()
   ).results;
+
+/** As `rowsOf`, on the database that holds what `key` names (a store's rows, or the record an id names): its shard. */
+export async function rowsAt(key: Key, sql: string, ...binds: unknown[]) {
+  const db = await dbOf(key);
+  return (
+    await db
+      .prepare(sql)
+      .bind(...binds)
+      .all<Record<string, any>>()
+  ).results;
+}

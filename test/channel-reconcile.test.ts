@@ -5,7 +5,6 @@
  * what it did. The take-in is injected here (its own tests are the intake's);
  * the platform, the network, D1 and the queue are real.
  */
-import { env } from "./shard-env";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import type { PlatformConnection, PlatformOrder } from "../src/channels/platforms/platform";
@@ -15,6 +14,7 @@ import { database } from "../src/db/client";
 import { channelOrders, channelSyncRuns, channelSyncState } from "../src/db/schema";
 import { insertConnection, linkOrder, shopifyOrder, standInShop } from "./channel-sync-helpers";
 import { ADMIN, api, createKey, createStore, unique } from "./helpers";
+import { envOf } from "./shard-helpers";
 
 const raw = (o: PlatformOrder) => o.raw as { id: number | string; updated_at: string };
 const identify: Identify = (_adapter, o) => ({ externalId: String(raw(o).id), updatedAt: Date.parse(raw(o).updated_at) });
@@ -51,7 +51,9 @@ async function setup(options: { pageSize?: number } = {}) {
   const store = await createStore();
   const c = await insertConnection(store.id, { apiBaseUrl: shop.apiBaseUrl, createdAt: Date.parse("2026-11-01T00:00:00Z") });
   if (options.pageSize) await shop.set({ page_size: options.pageSize });
-  return { shop, store, ...c, ...recordingTakeIn(c.row.id) };
+  // The env on the store's shard, as the Worker's entry points (the cron, the channels queue) hand it to this work.
+  const env = await envOf({ store: store.id });
+  return { shop, store, env, ...c, ...recordingTakeIn(c.row.id) };
 }
 
 const NOV = { from: Date.parse("2026-11-01T00:00:00Z"), to: Date.parse("2026-11-02T00:00:00Z") };
@@ -67,8 +69,8 @@ describe("reconciliation", () => {
     await link("102", Date.parse(at(2))); // as we have it
     await link("103", Date.parse(at(1))); // we missed its last update
     await link("104", Date.parse(at(9))); // a webhook brought a newer state than the page shows
-    const { run } = await requestBackfill(env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test" });
-    const done = await workRun(env, run.id, { takeIn: s.takeIn, identify });
+    const { run } = await requestBackfill(s.env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test" });
+    const done = await workRun(s.env, run.id, { takeIn: s.takeIn, identify });
     expect(s.taken.sort()).toEqual(["101", "103"]);
     expect(done).toMatchObject({ status: "done", pages: 1, seen: 4, created: 1, updated: 1, unchanged: 2, skipped: 0, errors: 0, cursor: null });
     expect(done!.finishedAt).not.toBeNull();
@@ -79,22 +81,22 @@ describe("reconciliation", () => {
     const s = await setup({ pageSize: 2 });
     const orders = Array.from({ length: 5 }, (_, i) => shopifyOrder(String(200 + i), at(i + 1)));
     await s.shop.set({ orders });
-    const { run } = await requestBackfill(env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test" });
+    const { run } = await requestBackfill(s.env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test" });
     const opts = { takeIn: s.takeIn, identify, pagesPerStep: 1 };
 
-    const first = await workRun(env, run.id, opts);
+    const first = await workRun(s.env, run.id, opts);
     expect(first).toMatchObject({ status: "running", pages: 1, seen: 2 });
     expect(first!.cursor).toBeTruthy();
 
     await s.shop.set({ fail: [{ status: 429, retry_after: "3.0" }] });
-    const limited = await workRun(env, run.id, opts);
+    const limited = await workRun(s.env, run.id, opts);
     expect(limited).toMatchObject({ status: "waiting", pages: 1, cursor: first!.cursor });
     expect(limited!.resumeAt! - Date.now()).toBeGreaterThan(1000);
     // Parked: a step before the platform's Retry-After does nothing.
-    expect(await workRun(env, run.id, opts)).toBeNull();
+    expect(await workRun(s.env, run.id, opts)).toBeNull();
 
     const later = { ...opts, pagesPerStep: 10, now: limited!.resumeAt! + 1 };
-    const done = await workRun(env, run.id, later);
+    const done = await workRun(s.env, run.id, later);
     expect(done).toMatchObject({ status: "done", pages: 3, seen: 5, created: 5, errors: 0 });
     expect(s.taken).toEqual(orders.map((o) => String(o.id)));
 
@@ -108,12 +110,12 @@ describe("reconciliation", () => {
   it("parks a run while the platform is down and fails it when the platform refuses us, saying why", async () => {
     const s = await setup();
     await s.shop.set({ orders: [shopifyOrder("301", at(1))], fail: [{ status: 503 }] });
-    const { run } = await requestBackfill(env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test" });
-    const down = await workRun(env, run.id, { takeIn: s.takeIn, identify });
+    const { run } = await requestBackfill(s.env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test" });
+    const down = await workRun(s.env, run.id, { takeIn: s.takeIn, identify });
     expect(down).toMatchObject({ status: "waiting", errors: 1 });
     expect(down!.errorLog[0]!.message).toContain("503");
     await s.shop.set({ access_token: "rotated" });
-    const refused = await workRun(env, run.id, { takeIn: s.takeIn, identify, now: down!.resumeAt! + 1 });
+    const refused = await workRun(s.env, run.id, { takeIn: s.takeIn, identify, now: down!.resumeAt! + 1 });
     expect(refused).toMatchObject({ status: "failed", errors: 2 });
     expect(refused!.errorLog[1]!.message).toContain("401");
     expect(s.taken).toEqual([]);
@@ -122,12 +124,12 @@ describe("reconciliation", () => {
   it("counts an order that fails to take in as an error and goes on with the others", async () => {
     const s = await setup();
     await s.shop.set({ orders: [shopifyOrder("401", at(1)), shopifyOrder("402", at(2))] });
-    const { run } = await requestBackfill(env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test" });
+    const { run } = await requestBackfill(s.env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test" });
     const takeIn: TakeIn = async (e, c, o, opts) => {
       if (String(raw(o).id) === "401") throw new Error("no such SKU");
       return s.takeIn(e, c, o, opts);
     };
-    const done = await workRun(env, run.id, { takeIn, identify });
+    const done = await workRun(s.env, run.id, { takeIn, identify });
     expect(done).toMatchObject({ status: "done", seen: 2, created: 1, errors: 1 });
     expect(done!.errorLog).toEqual([expect.objectContaining({ externalId: "401", message: "no such SKU" })]);
   });
@@ -137,16 +139,16 @@ describe("reconciliation", () => {
     // Changed a minute before the first run's end: the next run's overlap sees it again.
     await s.shop.set({ orders: [shopifyOrder("501", new Date(NOV.to - 60_000).toISOString())] });
     const now = NOV.to;
-    await reconcileChannels(env, { takeIn: s.takeIn, identify, now });
-    const runs = await database(env).select().from(channelSyncRuns).where(eq(channelSyncRuns.connectionId, s.row.id)).all();
+    await reconcileChannels(s.env, { takeIn: s.takeIn, identify, now });
+    const runs = await database(s.env).select().from(channelSyncRuns).where(eq(channelSyncRuns.connectionId, s.row.id)).all();
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ kind: "scheduled", status: "done", created: 1, windowUntil: now });
     expect(runs[0]!.windowFrom).toBeLessThan(s.row.createdAt);
-    const state = await database(env).select().from(channelSyncState).where(eq(channelSyncState.connectionId, s.row.id)).get();
+    const state = await database(s.env).select().from(channelSyncState).where(eq(channelSyncState.connectionId, s.row.id)).get();
     expect(state?.watermark).toBe(now);
 
-    await reconcileChannels(env, { takeIn: s.takeIn, identify, now: now + 300_000 });
-    const next = await database(env).select().from(channelSyncRuns).where(eq(channelSyncRuns.connectionId, s.row.id)).orderBy(channelSyncRuns.id).all();
+    await reconcileChannels(s.env, { takeIn: s.takeIn, identify, now: now + 300_000 });
+    const next = await database(s.env).select().from(channelSyncRuns).where(eq(channelSyncRuns.connectionId, s.row.id)).orderBy(channelSyncRuns.id).all();
     expect(next).toHaveLength(2);
     // The overlap looks at the order again; it is unchanged, so it is not taken twice.
     expect(next[1]).toMatchObject({ status: "done", windowUntil: now + 300_000, seen: 1, unchanged: 1, created: 0 });
@@ -226,7 +228,7 @@ describe("the backfill and sync-run routes", () => {
   it("lists runs newest first, a page at a time", async () => {
     const s = await setup();
     const ids: string[] = [];
-    for (let i = 0; i < 3; i++) ids.push((await requestBackfill(env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test", now: Date.now() + i })).run.id);
+    for (let i = 0; i < 3; i++) ids.push((await requestBackfill(s.env, { connection: s.row, from: NOV.from, to: NOV.to, actor: "test", now: Date.now() + i })).run.id);
     const first = await api(`/v1/channel-connections/${s.row.id}/sync-runs?limit=2`);
     expect(first.body.data.map((r: any) => r.id)).toEqual([ids[2], ids[1]]);
     const second = await api(`/v1/channel-connections/${s.row.id}/sync-runs?limit=2&cursor=${first.body.next_cursor}`);

@@ -1,10 +1,12 @@
 /** Test helpers for channels: a connection pointed at a fresh stand-in Shopify scope, its orders, and reading what the stand-in recorded. */
-import { env } from "./shard-env";
 import { inject } from "vitest";
 import { database } from "../src/db/client";
 import { type ChannelPushes, channelConnections, channelOrders } from "../src/db/schema";
 import { newId } from "../src/lib/ids";
 import { platformConnection } from "../src/channels/connections";
+import { storeTag } from "../src/db/homes";
+import { env } from "./shard-env";
+import { envOf } from "./shard-helpers";
 
 export const TOKEN = "shpat_test";
 
@@ -43,7 +45,8 @@ export async function insertConnection(
 ) {
   const now = Date.now();
   const row = {
-    id: newId("chn", now),
+    // Tagged with its store, as the Worker makes it (src/channels/manage-connections.ts), so it is found on its shard.
+    id: newId("chn", now, await storeTag(env, storeId)),
     storeId,
     platform: "shopify" as const,
     name: "Shopify",
@@ -60,13 +63,15 @@ export async function insertConnection(
     updatedAt: now,
     platformFee: null,
   };
-  await database(env).insert(channelConnections).values(row);
+  await database(await envOf({ store: storeId }))
+    .insert(channelConnections)
+    .values(row);
   return { row, connection: platformConnection(row) };
 }
 
 export async function linkOrder(a: { connectionId: string; storeId: string; orderId: string; externalId: string; platformUpdatedAt: number }) {
   const now = Date.now();
-  await database(env)
+  await database(await envOf({ store: a.storeId }))
     .insert(channelOrders)
     .values({ ...a, externalName: null, createdAt: now, updatedAt: now });
 }

@@ -16,7 +16,7 @@ import {
   type InboxRow,
   inboxOf,
   postChannelWebhook,
-  rowsOf,
+  rowsAt,
   SHOP,
   SHOPIFY_FILES,
   SHOPIFY_SECRET,
@@ -29,8 +29,8 @@ import {
 
 const orderOf = async (id: string) => (await api(`/v1/orders/${id}`)).body;
 const sha256Hex = async (b: Uint8Array) => [...new Uint8Array(await crypto.subtle.digest("SHA-256", b))].map((x) => x.toString(16).padStart(2, "0")).join("");
-const holdCodes = async (orderId: string) => (await rowsOf("SELECT code FROM order_hold_reasons WHERE order_id = ? ORDER BY code", orderId)).map((r) => r.code);
-const ordersOfStore = async (storeId: string) => rowsOf("SELECT id, external_id, status FROM orders WHERE store_id = ?", storeId);
+const holdCodes = async (orderId: string) => (await rowsAt({ id: orderId }, "SELECT code FROM order_hold_reasons WHERE order_id = ? ORDER BY code", orderId)).map((r) => r.code);
+const ordersOfStore = async (storeId: string) => rowsAt({ store: storeId }, "SELECT id, external_id, status FROM orders WHERE store_id = ?", storeId);
 
 /** Our catalogue has Shopify's SKUs for #1042, so its lines need no map entries. */
 async function stockedConnection(opts: { autoAudit?: boolean } = {}) {
@@ -73,11 +73,11 @@ describe("a Shopify order arrives by webhook", () => {
     ]);
 
     // The body is kept sealed (it names the customer), and opens to the exact bytes Shopify signed.
-    const [stored] = await rowsOf("SELECT body FROM channel_inbox WHERE id = ?", entry!.id);
+    const [stored] = await rowsAt({ store: c.storeId }, "SELECT body FROM channel_inbox WHERE id = ?", entry!.id);
     expect(stored!.body).not.toContain("Maya");
     const opened = new TextEncoder().encode(open(stored!.body));
     expect(await sha256Hex(opened)).toBe(SIGNATURES["shopify-orders-create.json"]!.body_sha256);
-    const [link] = await rowsOf("SELECT * FROM channel_orders WHERE connection_id = ?", c.id);
+    const [link] = await rowsAt({ store: c.storeId }, "SELECT * FROM channel_orders WHERE connection_id = ?", c.id);
     expect(link).toMatchObject({ external_id: "5893406212113", order_id: o.id, external_name: "#1042", platform_updated_at: Date.parse("2025-06-14T10:21:39-04:00") });
   });
 
@@ -89,7 +89,7 @@ describe("a Shopify order arrives by webhook", () => {
     const o = await orderOf(entry!.order_id!);
     expect(o.external_id).toBe("820982911946154508");
     expect(o.total_amount).toBe("71.27");
-    expect((await rowsOf("SELECT external_id FROM channel_orders WHERE connection_id = ?", c.id))[0]!.external_id).toBe("820982911946154508");
+    expect((await rowsAt({ store: c.storeId }, "SELECT external_id FROM channel_orders WHERE connection_id = ?", c.id))[0]!.external_id).toBe("820982911946154508");
   });
 
   it("takes every Shopify fixture in: verified, stored once, worked", async () => {
@@ -121,7 +121,7 @@ describe("a Shopify order arrives by webhook", () => {
     expect(r.status).toBe(401);
     expect(r.headers.get("content-type")).toBe("application/problem+json");
     expect(r.body.code).toBe("invalid_signature");
-    expect(await rowsOf("SELECT id FROM channel_inbox WHERE connection_id = ?", c.id)).toEqual([]);
+    expect(await rowsAt({ store: c.storeId }, "SELECT id FROM channel_inbox WHERE connection_id = ?", c.id)).toEqual([]);
     expect(await ordersOfStore(c.storeId)).toEqual([]);
   });
 
@@ -133,7 +133,7 @@ describe("a Shopify order arrives by webhook", () => {
     const r = await postChannelWebhook(c.id, shopifyFixture("shopify-orders-create.json"));
     expect(r.status).toBe(503);
     expect(r.headers.get("retry-after")).toBe("3600");
-    expect(await rowsOf("SELECT id FROM channel_inbox WHERE connection_id = ?", c.id)).toEqual([]);
+    expect(await rowsAt({ store: c.storeId }, "SELECT id FROM channel_inbox WHERE connection_id = ?", c.id)).toEqual([]);
     expect((await api(`/v1/channel-connections/${c.id}`, { method: "PATCH", body: { status: "active" } })).status).toBe(200);
     expect((await postChannelWebhook(c.id, shopifyFixture("shopify-orders-create.json"))).status).toBe(200);
   });
@@ -286,6 +286,7 @@ describe("changes after approval and after release", () => {
   it("intercepts the parcels of an order released to the warehouse when the platform changes it", async () => {
     const c = await stockedConnection();
     await stockedWarehouse({
+      fields: { store_ids: [c.storeId] },
       bins: ["CH-01"],
       stock: [
         ["CH-01", "SOCK-MER-CHR-M", 10],
@@ -303,7 +304,7 @@ describe("changes after approval and after release", () => {
     const rows = await worked(c.id, 2);
     expect(rows[0], JSON.stringify(rows[0])).toMatchObject({ outcome: "updated", order_id: orderId });
     expect(rows[0]!.detail).toContain("intercepted");
-    const shipments = await rowsOf("SELECT status, intercept_reason FROM shipments WHERE order_id = ?", orderId);
+    const shipments = await rowsAt({ id: orderId }, "SELECT status, intercept_reason FROM shipments WHERE order_id = ?", orderId);
     expect(shipments.length).toBeGreaterThan(0);
     for (const s of shipments) expect(s).toMatchObject({ status: "intercepted", intercept_reason: expect.stringContaining("changed on Shopify after release") });
     // Nothing of the change is applied behind the warehouse's back.

@@ -5,13 +5,13 @@
  * form's success and each kind of bad input (a 4xx page with the problem
  * beside its field, and nothing written), and both languages.
  */
-import { env } from "./shard-env";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { transport } from "../src/lib/outbound-transport";
 import { verify } from "../src/lib/standard-webhooks";
 import { api, createProduct, createStore, unique } from "./helpers";
 import { flashOf, openPage, postForm, signedIn, textOf } from "./console-helpers";
-import { count, level, stockedWarehouse, waitFor } from "./processing-helpers";
+import { countIn, level, stockedWarehouse, waitFor } from "./processing-helpers";
+import { dbOf } from "./shard-helpers";
 
 /** A store with two products, a warehouse of ours with bins A-01 and B-01, and a supplier whose list prices the tea. */
 async function site(o: { currency?: string; tolerance?: number } = {}) {
@@ -51,7 +51,8 @@ async function purchaseOrder(s: Site, o: { submit?: boolean } = {}) {
 
 const order = async (id: string) => (await api(`/v1/purchase-orders/${id}`)).body;
 const received = async (id: string) => ((await order(id)).lines as { received_qty: number }[]).map((l) => l.received_qty);
-const ordersOf = (supplierId: string) => count("purchase_orders", "supplier_id = ?", supplierId);
+/** A supplier's purchase orders, counted on the shard of its store (the supplier's id carries the store's tag). */
+const ordersOf = async (supplierId: string) => countIn(await dbOf({ id: supplierId }), "purchase_orders", "supplier_id = ?", supplierId);
 
 describe("who sees purchasing", () => {
   it("is in the menu of every position that may read purchasing, and its pages open for them", async () => {
@@ -164,7 +165,7 @@ describe("suppliers", () => {
     expect(text).toContain(message);
     expect(r.html).toContain('value="NET 30"');
     expect(r.html).toContain('aria-invalid="true"');
-    expect(await count("suppliers", "store_id = ?", store.id)).toBe(0);
+    expect(await countIn(await dbOf({ store: store.id }), "suppliers", "store_id = ?", store.id)).toBe(0);
   });
 
   it("changes a supplier's details, deactivates it (the list says so) and activates it again", async () => {
@@ -510,7 +511,8 @@ describe("how orders reach the supplier", () => {
   afterAll(() => {
     transport.fetch = realFetch;
   });
-  const secretOf = async (id: string) => (await env.DB.prepare("SELECT webhook_secret AS s FROM suppliers WHERE id = ?").bind(id).first<{ s: string | null }>())?.s ?? null;
+  const secretOf = async (id: string) =>
+    (await (await dbOf({ id })).prepare("SELECT webhook_secret AS s FROM suppliers WHERE id = ?").bind(id).first<{ s: string | null }>())?.s ?? null;
   const sentOf = async (id: string) => (await order(id)) as { sent_via: string | null; sent_to: string | null; sent_at: string | null };
 
   it("setting a webhook address shows its new signing secret once, with how to verify it; orders are signed with that secret", async () => {

@@ -246,7 +246,7 @@ describe("adjusting and counting", () => {
 
 describe("interceptions", () => {
   it("lists a shipment stopped by a cancellation mid-pick; putting the goods back cancels it and restocks the bin", async () => {
-    const f = await floorShipment("picked");
+    const f = await floorShipment("picked", { storeOnly: true });
     const order = (await api(`/v1/shipments/${f.shipmentId}`)).body.order_id as string;
     const cancel = await api(`/v1/orders/${order}/transitions`, { body: { event: "cancel", reason: "customer changed their mind" } });
     expect(cancel.status).toBe(200);
@@ -266,7 +266,7 @@ describe("interceptions", () => {
   });
 
   it("a lead stops a shipment by its id and releases it again", async () => {
-    const f = await floorShipment("waved");
+    const f = await floorShipment("waved", { storeOnly: true });
     const { session } = await signedIn(["warehouse_lead"]);
     const stop = await postForm("/console/stock/interceptions/intercept", session, { warehouse: f.warehouseId, shipment: f.shipmentId, reason: "customer called" });
     expect(stop.status).toBe(303);
@@ -296,7 +296,7 @@ describe("interceptions", () => {
   });
 
   it("an analyst reads the list but gets no buttons, and may not resolve", async () => {
-    const f = await floorShipment("intercepted");
+    const f = await floorShipment("intercepted", { storeOnly: true });
     const { session } = await signedIn(["analyst"]);
     const page = await openPage(`/console/stock/interceptions?warehouse=${f.warehouseId}`, session);
     expect(page.status).toBe(200);

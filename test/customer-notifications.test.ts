@@ -4,6 +4,7 @@
  * page, however often the queue delivers it.
  */
 import { env } from "./shard-env";
+import { dbOf, envOf } from "./shard-helpers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { consumeMessage } from "../src/outbox/consume";
@@ -64,10 +65,11 @@ describe("customer messages", () => {
     const o = await createOrder(store.id);
     await transition(o.id, "approve");
     await messagesFor(o.id, 1);
-    const row = await env.DB.prepare("SELECT id, type, payload, created_at FROM outbox WHERE order_id = ? AND topic = 'notifications'").bind(o.id).first<any>();
+    const db = await dbOf({ id: o.id });
+    const row = await db.prepare("SELECT id, type, payload, created_at FROM outbox WHERE order_id = ? AND topic = 'notifications'").bind(o.id).first<any>();
     const message = { id: row.id, type: row.type, order_id: o.id, payload: JSON.parse(row.payload), created_at: row.created_at };
-    expect(await consumeMessage(env, "notifications", message, QUEUE_HANDLERS)).toBe("duplicate");
-    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM notifications WHERE message_id = ?").bind(row.id).first<{ n: number }>();
+    expect(await consumeMessage(await envOf({ id: o.id }), "notifications", message, QUEUE_HANDLERS)).toBe("duplicate");
+    const n = await db.prepare("SELECT COUNT(*) AS n FROM notifications WHERE message_id = ?").bind(row.id).first<{ n: number }>();
     expect(n!.n).toBe(1);
   });
 
@@ -82,7 +84,10 @@ describe("customer messages", () => {
     const [m] = await messagesFor(o.id, 1);
     expect(m).toMatchObject({ template: "order.on_hold", status: "skipped", recipient: null, error: "the order has no email address" });
     // The approval was delivered to the consumer, and deliberately produced no message.
-    const approved = await env.DB.prepare("SELECT delivered_at FROM outbox WHERE order_id = ? AND topic = 'notifications' AND type = 'order.approved'").bind(o.id).first<any>();
+    const approved = await (await dbOf({ id: o.id }))
+      .prepare("SELECT delivered_at FROM outbox WHERE order_id = ? AND topic = 'notifications' AND type = 'order.approved'")
+      .bind(o.id)
+      .first<any>();
     expect(approved.delivered_at).not.toBeNull();
     expect((await api(`/v1/notifications?order_id=${o.id}`)).body.data).toHaveLength(1);
   });
@@ -102,12 +107,16 @@ describe("customer messages", () => {
     const messages = [];
     for (const [orderId, type, payload] of rows) {
       const id = newId("obx");
-      await env.DB.prepare(
-        "INSERT INTO order_hold_reasons (order_id, code, message, params, created_at) SELECT ?, 'region_missing', 'Check the flat number', '[{\"country\":\"US\"}]', ? WHERE ? = 'order.on_hold'",
-      )
+      // Each on its order's shard: the two stores here may be on different ones.
+      const db = await dbOf({ id: orderId });
+      await db
+        .prepare(
+          "INSERT INTO order_hold_reasons (order_id, code, message, params, created_at) SELECT ?, 'region_missing', 'Check the flat number', '[{\"country\":\"US\"}]', ? WHERE ? = 'order.on_hold'",
+        )
         .bind(orderId, Date.now(), type)
         .run();
-      await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'notifications', ?, ?, ?, 0)")
+      await db
+        .prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'notifications', ?, ?, ?, 0)")
         .bind(id, orderId, type, JSON.stringify(payload), Date.now())
         .run();
       messages.push({ id, type, order_id: orderId, payload, created_at: Date.now() });
@@ -139,17 +148,19 @@ describe("customer messages", () => {
       ),
     );
     const messages = [];
+    const db = await dbOf({ store: store.id });
     for (const order of placed) {
       const id = newId("obx");
-      await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'notifications', 'order.approved', '{}', ?, 0)")
+      await db
+        .prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'notifications', 'order.approved', '{}', ?, 0)")
         .bind(id, order.id, Date.now())
         .run();
       messages.push({ id, type: "order.approved", order_id: order.id, payload: {}, created_at: Date.now() });
     }
     const batches: number[] = [];
     // Counts the statements of each D1 batch, and runs it on the real D1.
-    const run = env.DB.batch.bind(env.DB);
-    const spy = vi.spyOn(env.DB, "batch").mockImplementation((statements) => {
+    const run = db.batch.bind(db);
+    const spy = vi.spyOn(db, "batch").mockImplementation((statements) => {
       batches.push(statements.length);
       return run(statements);
     });

@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { openPage, postForm, signedIn } from "./console-helpers";
 import { mintLink, openLink } from "./customer-visit";
 import { api, createOrder, createProduct, createStore, orderBody, unique } from "./helpers";
+import { dbOf } from "./shard-helpers";
 
 const BOOKMARK = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}$/;
 const bookmarkOf = (r: { headers: Headers }) => r.headers.get("x-d1-bookmark");
@@ -75,8 +76,10 @@ describe("x-d1-bookmark on the API", () => {
 
   it("a write whose bookmark cannot be had still answers as it succeeded, without one", async () => {
     const s = await createStore(unique("no-bookmark"));
-    const withSession = env.DB.withSession.bind(env.DB);
-    vi.spyOn(env.DB, "withSession").mockImplementation((from) => {
+    // The store's own shard: its write's session is opened there.
+    const db = await dbOf({ store: s.id });
+    const withSession = db.withSession.bind(db);
+    vi.spyOn(db, "withSession").mockImplementation((from) => {
       if (from === "first-primary") throw new Error("D1 is unreachable for a moment");
       return withSession(from);
     });

@@ -106,9 +106,9 @@ describe("the directory's routing tables", () => {
   });
 });
 
-describe("the Worker keeps every store's rows on DB", () => {
+describe("the Worker keeps a store of the main stock pool on DB", () => {
   it("a store and its order are written to DB; the directory gets only the store's home; DB_1 gets nothing", async () => {
-    const store = await createStore();
+    const store = await createStore(undefined, undefined, { stock: "shared" });
     const order = await createOrder(store.id);
     expect(await env.DB.prepare("SELECT id FROM orders WHERE id = ?").bind(order.id).first("id")).toBe(order.id);
     expect(await env.DIRECTORY.prepare("SELECT pool_id FROM store_homes WHERE store_id = ?").bind(store.id).first("pool_id")).toBe("pool_s0");

@@ -9,6 +9,7 @@ import { api, createKey, createOrder, createProduct, createStore, unique } from 
 import { packedOrder } from "./logistics-helpers";
 import { caughtUp } from "./rollup-fixtures";
 import { linkOrder } from "./channel-sync-helpers";
+import { dbOf } from "./shard-helpers";
 
 let store: { id: string };
 
@@ -17,8 +18,10 @@ beforeAll(async () => {
 });
 
 const pay = (orderId: string, body: Record<string, unknown>, key?: string) => api(`/v1/orders/${orderId}/payment`, { body, ...(key ? { key } : {}) });
-const entries = (orderId: string) =>
-  env.DB.prepare("SELECT kind, amount, currency, reference, sku, quantity, source FROM ledger_entries WHERE order_id = ? ORDER BY created_at, kind")
+// Read on the order's shard: the file's stores live on both.
+const entries = async (orderId: string) =>
+  (await dbOf({ id: orderId }))
+    .prepare("SELECT kind, amount, currency, reference, sku, quantity, source FROM ledger_entries WHERE order_id = ? ORDER BY created_at, kind")
     .bind(orderId)
     .all<{ kind: string; amount: number; currency: string; reference: string | null; sku: string | null; quantity: number | null; source: string }>()
     .then((r) => r.results);
@@ -120,7 +123,7 @@ describe("the money ledger", () => {
   });
 
   it("records the label's rate as shipping cost and the goods' moving-average cost at handover", async () => {
-    const { order, shipmentId, sku } = await packedOrder(store.id, { quantity: 2 });
+    const { order, shipmentId, sku } = await packedOrder(store.id, { quantity: 2, warehouse: { store_ids: [store.id] } });
     const label = await api(`/v1/shipments/${shipmentId}/label`, { body: {} });
     expect(label.status, JSON.stringify(label.body)).toBe(201);
     const handed = await api(`/v1/shipments/${shipmentId}/handover`, { body: {} });
@@ -146,7 +149,7 @@ describe("the money ledger", () => {
   });
 
   it("records an after-sales refund with its reference, once", async () => {
-    const { order, shipmentId } = await packedOrder(store.id);
+    const { order, shipmentId } = await packedOrder(store.id, { warehouse: { store_ids: [store.id] } });
     await pay(order.id, { payment_status: "paid", reference: "ch_refund_me" });
     await api(`/v1/shipments/${shipmentId}/label`, { body: {} });
     await api(`/v1/shipments/${shipmentId}/handover`, { body: {} });
@@ -196,8 +199,9 @@ describe("the money ledger", () => {
 describe("correcting the ledger", () => {
   const correct = (orderId: string, body: Record<string, unknown>, init: { key?: string; headers?: Record<string, string> } = {}) =>
     api(`/v1/orders/${orderId}/ledger/corrections`, { body, ...init });
-  const all = (orderId: string) =>
-    env.DB.prepare("SELECT id, kind, amount, reference, source, source_key, reverses, actor, reason FROM ledger_entries WHERE order_id = ? ORDER BY created_at, source_key")
+  const all = async (orderId: string) =>
+    (await dbOf({ id: orderId }))
+      .prepare("SELECT id, kind, amount, reference, source, source_key, reverses, actor, reason FROM ledger_entries WHERE order_id = ? ORDER BY created_at, source_key")
       .bind(orderId)
       .all<{
         id: string;
@@ -365,8 +369,9 @@ describe("platform fees from a connection's schedule", () => {
     await linkOrder({ connectionId, storeId, orderId: o.id, externalId: unique("ext"), platformUpdatedAt: Date.now() });
     return o;
   }
-  const fees = (orderId: string) =>
-    env.DB.prepare("SELECT amount, currency, reference, source, source_key FROM ledger_entries WHERE order_id = ? AND kind = 'platform_fee'")
+  const fees = async (orderId: string) =>
+    (await dbOf({ id: orderId }))
+      .prepare("SELECT amount, currency, reference, source, source_key FROM ledger_entries WHERE order_id = ? AND kind = 'platform_fee'")
       .bind(orderId)
       .all()
       .then((r) => r.results);
@@ -431,8 +436,9 @@ describe("platform fees from a connection's schedule", () => {
       const created = await connection(s.id, fee);
       expect(created.status, JSON.stringify(fee)).toBe(422);
     }
-    const row = await env.DB.prepare("SELECT platform_fee, version FROM channel_connections WHERE id = ?").bind(c.body.id).first();
+    const db = await dbOf({ store: s.id });
+    const row = await db.prepare("SELECT platform_fee, version FROM channel_connections WHERE id = ?").bind(c.body.id).first();
     expect(row).toEqual({ platform_fee: null, version: 1 });
-    expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM channel_connections WHERE store_id = ?").bind(s.id).first<{ n: number }>())!.n).toBe(1);
+    expect((await db.prepare("SELECT COUNT(*) AS n FROM channel_connections WHERE store_id = ?").bind(s.id).first<{ n: number }>())!.n).toBe(1);
   });
 });

@@ -8,6 +8,7 @@ import { env } from "./shard-env";
 import { newId } from "../src/lib/ids";
 import { allocatedOrder, stockedWarehouse, waitFor } from "./processing-helpers";
 import { api, unique } from "./helpers";
+import { dbOf } from "./shard-helpers";
 
 export const FIXTURE_TRACKING_NUMBER = "9400136208303389427536";
 
@@ -124,10 +125,17 @@ export async function packShipment(shipmentId: string, packages = [{ length_mm: 
   await db.batch(stmts);
 }
 
-/** An order of one unit of a fresh SKU, allocated and packed: its shipment is ready for a label. */
-export async function packedOrder(storeId: string, opts: { quantity?: number; address?: Record<string, unknown>; weightGrams?: number; channel?: string } = {}) {
+/**
+ * An order of one unit of a fresh SKU, allocated and packed: its shipment is ready for a label. `warehouse` are the
+ * new warehouse's fields (e.g. `{ store_ids: [storeId] }` where the file's stores live on different shards, so a `*`
+ * warehouse would be refused as `pool_split`).
+ */
+export async function packedOrder(
+  storeId: string,
+  opts: { quantity?: number; address?: Record<string, unknown>; weightGrams?: number; channel?: string; warehouse?: Record<string, unknown> } = {},
+) {
   const sku = unique("LOG");
-  const wh = await stockedWarehouse({ bins: ["A-01"], stock: [["A-01", sku, 50]] });
+  const wh = await stockedWarehouse({ ...(opts.warehouse ? { fields: opts.warehouse } : {}), bins: ["A-01"], stock: [["A-01", sku, 50]] });
   await api(`/v1/stores/${storeId}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
   const { order, allocation } = await allocatedOrder(storeId, {
     ...(opts.channel ? { channel: opts.channel } : {}),
@@ -135,7 +143,7 @@ export async function packedOrder(storeId: string, opts: { quantity?: number; ad
     shipping_address: { name: "Maya Chen", line1: "350 5th Ave", city: "New York", region: "NY", postal_code: "10118", country: "US", ...opts.address },
   });
   const shipmentId = allocation.shipments[0].id as string;
-  await packShipment(shipmentId, [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: opts.weightGrams ?? 800 }]);
+  await packShipment(shipmentId, [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: opts.weightGrams ?? 800 }], await dbOf({ store: storeId }));
   return { order, shipmentId, sku, warehouse: wh };
 }
 

@@ -10,6 +10,9 @@
  * twice, so the assertions hold whichever of them sends.)
  */
 import { env } from "./shard-env";
+import { dbOf } from "./shard-helpers";
+import { CACHE_MS, shardsInUse } from "../src/db/homes";
+import { onShard } from "../src/db/shard";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { DISABLE_AFTER_MS, dispatchWebhooks, RETRY_DELAYS_MS } from "../src/partner-webhooks/dispatch";
@@ -23,10 +26,16 @@ const control = (scope: string, action: string, body?: unknown) =>
   fetch(`${base()}/_control/${scope}/${action}`, body === undefined ? {} : { method: "POST", body: JSON.stringify(body) });
 const received = async (scope: string) => (await (await control(scope, "requests")).json()) as Received[];
 
-const count = async (table: string, where = "1=1", ...binds: unknown[]) =>
-  (await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)
-    .bind(...binds)
-    .first<{ n: number }>())!.n;
+/** Rows on both shards. */
+const count = async (table: string, where = "1=1", ...binds: unknown[]) => {
+  let n = 0;
+  for (const db of [env.DB, env.DB_1])
+    n += (await db
+      .prepare(`SELECT count(*) AS n FROM ${table} WHERE ${where}`)
+      .bind(...binds)
+      .first<{ n: number }>())!.n;
+  return n;
+};
 
 async function subscribe(storeId: string, scope: string, eventTypes = ["order.*"], key?: string) {
   const r = await api("/v1/webhook-subscriptions", { body: { store_id: storeId, url: `${base()}/${scope}/hook`, event_types: eventTypes, description: "ERP" }, key });
@@ -35,10 +44,13 @@ async function subscribe(storeId: string, scope: string, eventTypes = ["order.*"
 }
 
 /** Runs dispatch passes at `now` until nothing more is due then. */
+/** Runs every shard's dispatcher pass until none has anything left: this file's stores are on both shards. */
 async function drain(now: number) {
-  for (let i = 0; i < 20; i++) {
-    const r = await dispatchWebhooks(env, { now });
-    if (r.attempted === 0 && r.fannedOut === 0) return;
+  for (const shard of await shardsInUse(env, Date.now() + CACHE_MS)) {
+    for (let i = 0; i < 20; i++) {
+      const r = await dispatchWebhooks(onShard(env, shard), { now });
+      if (r.attempted === 0 && r.fannedOut === 0) break;
+    }
   }
 }
 
@@ -74,7 +86,7 @@ describe("subscribing", () => {
     const list = await api(`/v1/webhook-subscriptions?store_id=${store.id}`);
     expect(list.body.data.map((s: { id: string }) => s.id)).toContain(sub.id);
     expect(JSON.stringify(list.body)).not.toContain(sub.secret);
-    const stored = await env.DB.prepare("SELECT secret FROM webhook_subscriptions WHERE id = ?").bind(sub.id).first<{ secret: string }>();
+    const stored = await (await dbOf({ id: sub.id })).prepare("SELECT secret FROM webhook_subscriptions WHERE id = ?").bind(sub.id).first<{ secret: string }>();
     expect(stored!.secret).not.toContain(sub.secret.slice(6));
 
     const rotated = await api(`/v1/webhook-subscriptions/${sub.id}/rotate-secret`, { method: "POST" });
@@ -90,7 +102,8 @@ describe("subscribing", () => {
     expect(verifyAll(mine, rotated.body.secret)[0]!.payload.type).toBe("order.created");
     expect(verifyAll(mine, sub.secret)[0]!.payload.type).toBe("order.created");
     // A day later (the overlap's end moved back, as the dispatcher's own loop runs on the real clock).
-    await env.DB.prepare("UPDATE webhook_subscriptions SET previous_secret_until = ? WHERE id = ?")
+    await (await dbOf({ id: sub.id }))
+      .prepare("UPDATE webhook_subscriptions SET previous_secret_until = ? WHERE id = ?")
       .bind(Date.now() - 1, sub.id)
       .run();
     const later = await createOrder(store.id);

@@ -2,6 +2,7 @@
 import { env } from "./shard-env";
 import { vi } from "vitest";
 import { api, createOrder, createStore, transition, unique } from "./helpers";
+import { dbOf } from "./shard-helpers";
 
 export async function createWarehouse(fields: Record<string, unknown> = {}) {
   const r = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", region: "NJ", ...fields } });
@@ -51,8 +52,11 @@ export async function stockedWarehouse(opts: {
   return wh;
 }
 
+/** A SKU's stock at a warehouse, read on the shard that holds the warehouse (`DB` for one without a home). */
 export async function level(whId: string, sku: string) {
-  const row = await env.DB.prepare("SELECT COALESCE(SUM(on_hand),0) AS on_hand, COALESCE(SUM(reserved),0) AS reserved FROM stock_levels WHERE warehouse_id = ? AND sku = ?")
+  const db = await dbOf({ warehouse: whId });
+  const row = await db
+    .prepare("SELECT COALESCE(SUM(on_hand),0) AS on_hand, COALESCE(SUM(reserved),0) AS reserved FROM stock_levels WHERE warehouse_id = ? AND sku = ?")
     .bind(whId, sku)
     .first<{ on_hand: number; reserved: number }>();
   return row!;
@@ -60,6 +64,14 @@ export async function level(whId: string, sku: string) {
 
 export const count = (table: string, where = "1=1", ...binds: unknown[]) =>
   env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)
+    .bind(...binds)
+    .first<{ n: number }>()
+    .then((r) => r!.n);
+
+/** `count` on one database: the shard `dbOf` names for the rows asked about. */
+export const countIn = (db: D1Database, table: string, where = "1=1", ...binds: unknown[]) =>
+  db
+    .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`)
     .bind(...binds)
     .first<{ n: number }>()
     .then((r) => r!.n);
@@ -97,11 +109,21 @@ export const line = (sku: string, quantity: number, unit_price = "10.00") => ({ 
 /**
  * A shipment of its own store and warehouse, brought to `stage` on the floor:
  * pending (allocated), waved (in a wave), picked, scanned (ready to pack) or intercepted.
+ * The warehouse serves every store, unless `storeOnly`: then only the new store, in that store's pool (on whichever
+ * shard placement put it), for a file whose stores are on both shards, where a warehouse of every store is refused.
  */
-export async function floorShipment(stage: "pending" | "waved" | "picked" | "scanned" | "intercepted") {
+export async function floorShipment(stage: "pending" | "waved" | "picked" | "scanned" | "intercepted", opts: { storeOnly?: boolean } = {}) {
   const sku = unique("FLOOR");
-  const wh = await stockedWarehouse({ bins: ["F-01"], stock: [["F-01", sku, 5]] });
-  const store = await createStore();
+  const stocked = (fields?: Record<string, unknown>) => stockedWarehouse({ fields, bins: ["F-01"], stock: [["F-01", sku, 5]] });
+  let wh: Awaited<ReturnType<typeof stocked>>;
+  let store: { id: string };
+  if (opts.storeOnly) {
+    store = await createStore();
+    wh = await stocked({ store_ids: [store.id] });
+  } else {
+    wh = await stocked();
+    store = await createStore();
+  }
   await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [wh.id] } });
   const { allocation } = await allocatedOrder(store.id, { lines: [line(sku, 1)] });
   const shipmentId: string = allocation.shipments[0].id;

@@ -15,6 +15,7 @@ import { consumeBatch } from "../src/outbox/consume";
 import { verify } from "../src/lib/standard-webhooks";
 import { ADMIN, api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
 import { pdfFonts, pdfText } from "./pdf-helpers";
+import { dbOf } from "./shard-helpers";
 import { count, createBin, createWarehouse, level, waitFor } from "./processing-helpers";
 
 let store: { id: string };
@@ -25,7 +26,8 @@ let skuB: string;
 
 beforeAll(async () => {
   store = await createStore();
-  other = await createStore();
+  // Served by the warehouse of every store below, so in the first store's pool (docs/SHARDING.md section 2).
+  other = await createStore(undefined, undefined, { stock: { with_store: store.id } });
   skuA = unique("PA");
   skuB = unique("PB");
   await createProduct(store.id, skuA, { weight_grams: 200 });
@@ -354,7 +356,8 @@ describe("receipts", () => {
     expect((await receipt(po2.id, { lines: [{ line_no: 1, bin: "R-01", quantity: 10 }], fx_rate: "1" })).status).toBe(201);
     expect(await costOf(a)).toBe("6.63");
     // Each line is a receive movement of the ledger, naming the order.
-    const moves = await env.DB.prepare("SELECT sku, on_hand_delta, unit_cost, ref_type, ref_id FROM stock_movements WHERE warehouse_id = ? AND sku = ? ORDER BY id")
+    const moves = await (await dbOf({ warehouse: wh.id }))
+      .prepare("SELECT sku, on_hand_delta, unit_cost, ref_type, ref_id FROM stock_movements WHERE warehouse_id = ? AND sku = ? ORDER BY id")
       .bind(wh.id, a)
       .all();
     expect(moves.results).toEqual([
@@ -462,7 +465,10 @@ describe("receipts", () => {
     expect(after.receipts).toHaveLength(4);
     expect(after.events.map((e: { seq: number }) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await level(wh.id, sku)).toEqual({ on_hand: 20, reserved: 0 });
-    const ledger = await env.DB.prepare("SELECT COALESCE(SUM(on_hand_delta), 0) AS n FROM stock_movements WHERE sku = ?").bind(sku).first<{ n: number }>();
+    const ledger = await (await dbOf({ warehouse: wh.id }))
+      .prepare("SELECT COALESCE(SUM(on_hand_delta), 0) AS n FROM stock_movements WHERE sku = ?")
+      .bind(sku)
+      .first<{ n: number }>();
     expect(ledger!.n).toBe(20);
     // One more at the same time as two others would pass the tolerance: the ones decided after are refused.
     const po2 = await purchaseOrder(s.id, [{ sku, quantity: 10, unit_cost: "1.00" }]);
@@ -576,7 +582,8 @@ describe("sending a submitted order to its supplier", () => {
 
   it("keeps the signing secret when the same address is saved again, and draws a new one for a new address or a rotation", async () => {
     const s = await api("/v1/suppliers", { body: { store_id: store.id, name: unique("edi"), currency: "USD", webhook_url: "https://supplier.example/a" } });
-    const secretOf = async () => (await env.DB.prepare("SELECT webhook_secret FROM suppliers WHERE id = ?").bind(s.body.id).first<{ webhook_secret: string }>())!.webhook_secret;
+    const secretOf = async () =>
+      (await (await dbOf({ store: store.id })).prepare("SELECT webhook_secret FROM suppliers WHERE id = ?").bind(s.body.id).first<{ webhook_secret: string }>())!.webhook_secret;
     const sealed = await secretOf();
     const same = await api(`/v1/suppliers/${s.body.id}`, { method: "PATCH", body: { webhook_url: "https://supplier.example/a", name: "renamed" } });
     expect(same.status).toBe(200);
@@ -609,7 +616,9 @@ describe("sending a submitted order to its supplier", () => {
   it("marks an order to send by hand once its supplier's webhook has refused every retry", async () => {
     const s = await api("/v1/suppliers", { body: { store_id: store.id, name: unique("down"), currency: "USD", webhook_url: "https://supplier.example/down" } });
     const po = await purchaseOrder(s.body.id, [{ sku: skuA, quantity: 1, unit_cost: "1.00" }]);
-    const row = await env.DB.prepare("SELECT id, type, order_id, payload, created_at FROM outbox WHERE type = 'purchase_order.send' AND payload LIKE ?")
+    const db = await dbOf({ store: store.id });
+    const row = await db
+      .prepare("SELECT id, type, order_id, payload, created_at FROM outbox WHERE type = 'purchase_order.send' AND payload LIKE ?")
       .bind(`%${po.id}%`)
       .first<{ id: string; type: string; order_id: string | null; payload: string; created_at: number }>();
     const message: OutboxMessage = { id: row!.id, type: row!.type, order_id: row!.order_id, payload: JSON.parse(row!.payload), created_at: row!.created_at };
@@ -624,7 +633,7 @@ describe("sending a submitted order to its supplier", () => {
     const sent = await sentVia(po.id);
     expect(sent).toMatchObject({ sent_via: "manual" });
     expect(sent.sent_at).not.toBeNull();
-    expect(await env.DB.prepare("SELECT delivered_at FROM outbox WHERE id = ?").bind(message.id).first("delivered_at")).not.toBeNull();
+    expect(await db.prepare("SELECT delivered_at FROM outbox WHERE id = ?").bind(message.id).first("delivered_at")).not.toBeNull();
     expect(await env.DIRECTORY.prepare("SELECT COUNT(*) AS n FROM dead_letters WHERE message_id = ?").bind(message.id).first("n")).toBeGreaterThanOrEqual(1);
   });
 
@@ -708,6 +717,7 @@ describe("reports", () => {
 
   it("covers any number of warehouses: more than D1 binds in one statement", async () => {
     // 101 warehouses in one batch of rows: the report names them in one bound parameter, not one each.
+    // Written without homes, so pool 0's: shard 0 (`DB`) is where the Worker looks for them.
     const now = Date.now();
     const ids = Array.from({ length: 101 }, (_, i) => `wh_many_${unique("x")}_${i}`);
     await env.DB.batch(

@@ -6,6 +6,7 @@
  */
 import { forgetHomes, type Key, shardOf } from "../src/db/homes";
 import { PLACEMENT } from "../src/db/placement";
+import { onShard } from "../src/db/shard";
 import { env } from "./shard-env";
 
 type Owner = "store" | "warehouse";
@@ -94,4 +95,9 @@ export async function warehouseOnShardOne(warehouseId: string, tag: string, { po
 export async function dbOf(key: Key): Promise<D1Database> {
   const shard = await shardOf(env, key);
   return env[shard.binding];
+}
+
+/** The Worker's env on the shard of what `key` names: for a test that calls a consumer or a job itself. */
+export async function envOf(key: Key) {
+  return onShard(env, await shardOf(env, key));
 }

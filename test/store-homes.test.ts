@@ -31,8 +31,8 @@ beforeEach(() => forgetHomes());
 afterAll(() => forgetHomes());
 
 describe("a new store's home", () => {
-  it("is shard 0's pool and a tag of its own, and the store's orders and shipments carry that tag", async () => {
-    const store = await createStore();
+  it("in the main stock pool is shard 0's pool and a tag of its own, and the store's orders and shipments carry that tag", async () => {
+    const store = await createStore(undefined, undefined, { stock: "shared" });
     const home = await dir().prepare("SELECT pool_id, tag FROM store_homes WHERE store_id = ?").bind(store.id).first<{ pool_id: string; tag: string }>();
     expect(home?.pool_id).toBe(POOL_ZERO);
     expect(home?.tag).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}$/);
@@ -81,10 +81,10 @@ describe("drawing a tag", () => {
 });
 
 describe("a new warehouse's home", () => {
-  it("is shard 0's pool and a tag of its own, which its waves carry (a wave belongs to no one store)", async () => {
-    const store = await createStore();
+  it("of a store of the main pool is shard 0's pool and a tag of its own, which its waves carry (a wave belongs to no one store)", async () => {
+    const store = await createStore(undefined, undefined, { stock: "shared" });
     const sku = unique("HOME");
-    const wh = await stockedWarehouse({ bins: ["A-01"], stock: [["A-01", sku, 5]] });
+    const wh = await stockedWarehouse({ fields: { store_ids: [store.id] }, bins: ["A-01"], stock: [["A-01", sku, 5]] });
     const tag = await dir().prepare("SELECT tag FROM warehouse_homes WHERE warehouse_id = ? AND pool_id = ?").bind(wh.id, POOL_ZERO).first<string>("tag");
     expect(tag).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}$/);
     expect(await warehouseTag(env, wh.id)).toBe(tag);

@@ -80,17 +80,25 @@ describe("the shard with the most room", () => {
 });
 
 describe("a new store's stock pool", () => {
-  it("is the main pool on shard 0 unless the creation says otherwise", async () => {
-    const r = await newStore();
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    expect(await placed(r.body.id)).toEqual({ pool: POOL_ZERO, shard: "s0", rows: [1, 0] });
+  it('is the main pool on shard 0 under the deployment\'s default ("shared"), and whenever the creation asks', async () => {
+    const byDefault = await createStoreIn(
+      { ...onShard(env, SHARD_ZERO), STORE_PLACEMENT: "shared" },
+      { name: unique("store"), currency: "USD", timezone: "UTC", language: "en", auto_audit: false },
+    );
+    expect(await placed(byDefault.id)).toEqual({ pool: POOL_ZERO, shard: "s0", rows: [1, 0] });
+    // Unset, as wrangler.toml ships it.
+    const unset = await createStoreIn(
+      { ...onShard(env, SHARD_ZERO), STORE_PLACEMENT: undefined },
+      { name: unique("store"), currency: "USD", timezone: "UTC", language: "en", auto_audit: false },
+    );
+    expect((await placed(unset.id)).pool).toBe(POOL_ZERO);
     const shared = await newStore("shared");
-    expect(shared.status).toBe(201);
-    expect((await placed(shared.body.id)).pool).toBe(POOL_ZERO);
+    expect(shared.status, JSON.stringify(shared.body)).toBe(201);
+    expect(await placed(shared.body.id)).toEqual({ pool: POOL_ZERO, shard: "s0", rows: [1, 0] });
   });
 
   it("of its own goes to the shard with the fewest stores, registering the Worker's shards, and works there", async () => {
-    await newStore();
+    await newStore("shared");
     const before = { s0: await storesOn("s0"), s1: await storesOn("s1") };
     const r = await newStore("own");
     expect(r.status, JSON.stringify(r.body)).toBe(201);
@@ -164,8 +172,8 @@ describe("a new store's stock pool", () => {
     expect(await shardOf(env, { store: sister.body.id })).toEqual({ id: "s1", binding: "DB_1" });
     const wh = await createWarehouse({ store_ids: [brand, sister.body.id] });
     expect(await first(env.DIRECTORY, "SELECT pool_id FROM warehouse_homes WHERE warehouse_id = ?", wh.id)).toEqual({ pool_id: `pool_${brand.slice(3)}` });
-    // A store of the main pool joins a pool of its own store on shard 0.
-    const main = (await newStore()).body.id;
+    // A store of the main pool brings the new one into the main pool.
+    const main = (await newStore("shared")).body.id;
     const joined = await newStore({ with_store: main });
     expect((await placed(joined.body.id)).pool).toBe(POOL_ZERO);
   });
@@ -185,7 +193,7 @@ describe("a new store's stock pool", () => {
   });
 
   it("is refused to a key that is not an admin of every store", async () => {
-    const some = (await newStore()).body.id;
+    const some = (await newStore("shared")).body.id;
     const before = await written();
     for (const key of [await createKey("admin", [some]), await createKey("support", ["*"])]) {
       const r = await api("/v1/stores", { key, body: { name: unique("store"), currency: "USD", stock: "own" } });
@@ -247,7 +255,7 @@ describe("stores sharing a warehouse", () => {
     } finally {
       await setShardState("s0", "open");
     }
-    const near = (await newStore()).body.id;
+    const near = (await newStore("shared")).body.id;
     const before = await Promise.all([written(), n(env.DIRECTORY, "SELECT COUNT(*) AS n FROM warehouse_homes"), n(env.DB, "SELECT COUNT(*) AS n FROM warehouses")]);
     const refused = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: [near, far] } });
     expect(refused.status).toBe(409);

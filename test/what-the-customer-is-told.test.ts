@@ -6,6 +6,7 @@
  * order page.
  */
 import { env } from "./shard-env";
+import { dbOf, envOf } from "./shard-helpers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { consumeMessage } from "../src/outbox/consume";
 import { QUEUE_HANDLERS } from "../src/index";
@@ -148,9 +149,8 @@ describe("in the customer's language", () => {
     const order = await createOrder(manual.id, { locale: "zh-CN", external_id: unique("old") });
     expect((await transitionWith(order.id, { event: "hold", reason: "address" })).status).toBe(200);
     // As an older release wrote it: an English message, no params.
-    await env.DB.prepare(
-      "INSERT INTO order_hold_reasons (order_id, code, message, created_at) VALUES (?, 'postal_code_invalid', '\"2000\" is not a CN postal code (like 200001)', ?)",
-    )
+    await (await dbOf({ id: order.id }))
+      .prepare("INSERT INTO order_hold_reasons (order_id, code, message, created_at) VALUES (?, 'postal_code_invalid', '\"2000\" is not a CN postal code (like 200001)', ?)")
       .bind(order.id, Date.now())
       .run();
     const page = await customerPage(order.id);
@@ -281,11 +281,12 @@ describe("shipment troubles", () => {
     const order = await createOrder(manual.id, { locale: "zh-CN", external_id: unique("parcel") });
     const id = newId("obx");
     const payload = { reason: "EXC-17 CONSIGNEE REFUSED / driver: customer rude", data: { status: "failed_attempt", tracking: { number: "1Z999", url: null, carrier: "ups" } } };
-    await env.DB.prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'notifications', 'shipment.exception', ?, ?, 0)")
+    await (await dbOf({ id: order.id }))
+      .prepare("INSERT INTO outbox (id, order_id, topic, type, payload, created_at, attempts) VALUES (?, ?, 'notifications', 'shipment.exception', ?, ?, 0)")
       .bind(id, order.id, JSON.stringify(payload), Date.now())
       .run();
     const message = { id, type: "shipment.exception", order_id: order.id, payload, created_at: Date.now() };
-    expect(await consumeMessage(env, "notifications", message, QUEUE_HANDLERS)).toBe("done");
+    expect(await consumeMessage(await envOf({ id: order.id }), "notifications", message, QUEUE_HANDLERS)).toBe("done");
     const m = await messageOf(order.id, "shipment.exception");
     expect(m.body).toContain("派送异常：快递员未能成功投递。");
     expect(m.body).toContain("1Z999");

@@ -8,7 +8,7 @@ import type { D1Reads } from "../db/client";
 import { sql, type SQL } from "drizzle-orm";
 import type { Principal } from "../http/auth";
 import { all } from "./d1";
-import { decodeKey, encodeKey, rowValue, storeScope } from "./report-query";
+import { decodeKey, encodeKey, firstOfPages, rowValue, storeScope } from "./report-query";
 import { DEFAULT_SLA, type Span } from "./sla";
 import { isTimeZone, localIso } from "./time-zones";
 
@@ -38,7 +38,8 @@ type Row = { order_id: string; store_id: string; channel: string; status: string
 
 const literal = (n: number | null) => sql.raw(n === null ? "NULL" : String(Math.trunc(n)));
 
-export async function listOverdue(d1: D1Reads, q: OverdueQuery) {
+/** A page of overdue orders over `shards` (src/analytics/report-shards.ts), merged by their key. */
+export async function listOverdue(shards: readonly D1Reads[], q: OverdueQuery) {
   const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, 3);
   const spans = (Object.keys(OPEN) as Span[]).filter((s) => !q.spans || q.spans.includes(s));
   const scope = storeScope(q.stores, { wanted: q.storeIds, column: "o.store_id" });
@@ -56,14 +57,16 @@ export async function listOverdue(d1: D1Reads, q: OverdueQuery) {
         ${open.extra ? sql.raw(`AND ${open.extra}`) : sql``} ${scope ? sql`AND ${scope}` : sql``}`;
   });
   if (!parts.length) return { data: [], next: null };
-  const rows = await all<Row>(
-    d1,
-    sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)})
-      WHERE target_ms IS NOT NULL AND since IS NOT NULL AND since + target_ms < ${q.now}
-        ${after ? sql`AND (since, order_id, span) > ${rowValue(after)}` : sql``}
-      ORDER BY since, order_id, span LIMIT ${q.limit + 1}`,
-  );
-  const page = rows.slice(0, q.limit);
+  const read = (d1: D1Reads) =>
+    all<Row>(
+      d1,
+      sql`SELECT * FROM (${sql.join(parts, sql` UNION ALL `)})
+        WHERE target_ms IS NOT NULL AND since IS NOT NULL AND since + target_ms < ${q.now}
+          ${after ? sql`AND (since, order_id, span) > ${rowValue(after)}` : sql``}
+        ORDER BY since, order_id, span LIMIT ${q.limit + 1}`,
+    );
+  const key = (r: Row) => [r.since, r.order_id, r.span];
+  const { rows: page, more } = firstOfPages(await Promise.all(shards.map(read)), key, q.limit);
   const last = page.at(-1);
   return {
     data: page.map(({ timezone, ...r }) => ({
@@ -71,6 +74,6 @@ export async function listOverdue(d1: D1Reads, q: OverdueQuery) {
       since: localIso(isTimeZone(timezone) ? timezone : "UTC", r.since),
       overdue_ms: q.now - r.since - r.target_ms,
     })),
-    next: rows.length > q.limit && last ? encodeKey([last.since, last.order_id, last.span]) : null,
+    next: more && last ? encodeKey(key(last)) : null,
   };
 }

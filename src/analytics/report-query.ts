@@ -24,6 +24,9 @@ export type Dim = {
   always?: boolean;
 };
 
+/** How two shards' partial rows of one group combine into the measure's value (docs/SHARDING.md, build step 7). */
+export type Merge = (a: RawRow, b: RawRow, name: string) => string | number | null;
+
 export type GroupedSpec = {
   table: (group: ReadonlySet<string>) => string;
   /** In sort order. */
@@ -33,6 +36,8 @@ export type GroupedSpec = {
   /** Query parameter -> column it filters (a list of accepted values). */
   filters: Readonly<Record<string, string>>;
   where?: (q: GroupedQuery) => SQL | undefined;
+  /** For a measure whose aggregate is not a plain SUM, COUNT, MIN or MAX: how two shards' values of a group combine. */
+  merge?: Readonly<Record<string, Merge>>;
 };
 
 export type GroupedQuery = {
@@ -91,10 +96,10 @@ export const rowValue = (values: readonly unknown[]) =>
     sql`, `,
   )})`;
 
-export async function queryGrouped(d1: D1Reads, spec: GroupedSpec, q: GroupedQuery): Promise<GroupedResult> {
+/** The page query's parts: the dimensions grouped by, the filter (without the cursor) and the key columns. */
+function pageShape(spec: GroupedSpec, q: GroupedQuery) {
   const dims = spec.dims.filter((d) => d.always || q.group.has(d.name));
   const keys = sql.raw(`(${dims.map((d) => d.column).join(", ")})`);
-  const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, dims.length);
   const conditions = [
     sql`day BETWEEN ${q.from} AND ${q.to}`,
     storeScope(q.stores, { wanted: q.filters.store_id }),
@@ -104,12 +109,18 @@ export async function queryGrouped(d1: D1Reads, spec: GroupedSpec, q: GroupedQue
     }),
     spec.where?.(q),
   ].filter((c): c is SQL => c !== undefined);
-  const where = sql.join(conditions, sql` AND `);
+  return { dims, keys, where: sql.join(conditions, sql` AND `) };
+}
+
+/** Up to `limit + 1` groups after the cursor, in key order, from one database. */
+async function groupedRows(d1: D1Reads, spec: GroupedSpec, q: GroupedQuery, shape: ReturnType<typeof pageShape>): Promise<RawRow[]> {
+  const { dims, keys, where } = shape;
+  const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, dims.length);
   const select = [
     ...dims.flatMap((d) => [`${d.column} AS "${d.name}"`, ...(d.label ? [`MIN(${d.label}) AS "${d.name}_label"`] : [])]),
     ...Object.entries(spec.measures).map(([name, agg]) => `${agg} AS "${name}"`),
   ].join(", ");
-  const rows = await all<RawRow>(
+  return all<RawRow>(
     d1,
     sql`SELECT ${sql.raw(select)} FROM ${sql.identifier(spec.table(q.group))}
       WHERE ${where}${after ? sql` AND ${keys} > ${rowValue(after)}` : sql``}
@@ -117,11 +128,88 @@ export async function queryGrouped(d1: D1Reads, spec: GroupedSpec, q: GroupedQue
       ORDER BY ${sql.raw(dims.map((d) => d.column).join(", "))}
       LIMIT ${q.limit + 1}`,
   );
-  const page = rows.slice(0, q.limit);
+}
+
+/** SQLite's order of row values, element by element: NULL first, then numbers, then text (by code unit). */
+export function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
+  const rank = (v: unknown) => (v === null || v === undefined ? 0 : typeof v === "number" ? 1 : 2);
+  for (let i = 0; i < a.length; i++) {
+    const [x, y] = [a[i], b[i]];
+    if (rank(x) !== rank(y)) return rank(x) - rank(y);
+    if (x === y || rank(x) === 0) continue;
+    return (x as number | string) < (y as number | string) ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * The first `limit` rows of several shards' pages of one keyset query (each its first `limit + 1` after the same
+ * cursor), in key order, and whether there are more. Keys are unique across shards (they hold an order id).
+ */
+export function firstOfPages<R>(pages: readonly R[][], keyOf: (r: R) => readonly unknown[], limit: number): { rows: R[]; more: boolean } {
+  const rows = pages.length === 1 ? [...pages[0]!] : pages.flat().sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  return { rows: rows.slice(0, limit), more: rows.length > limit };
+}
+
+const AGGREGATE = /^(SUM|COUNT|MIN|MAX)\(/;
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const both = (f: (x: number, y: number) => number) => (x: unknown, y: unknown) => {
+  const [a, b] = [num(x), num(y)];
+  return a === null ? b : b === null ? a : f(a, b);
+};
+const MERGES: Record<string, (x: unknown, y: unknown) => number | null> = { SUM: both((x, y) => x + y), COUNT: both((x, y) => x + y), MIN: both(Math.min), MAX: both(Math.max) };
+
+/**
+ * How a measure's values from two shards combine: by the spec's `merge`, else by its aggregate (sums and counts
+ * add, MIN and MAX keep the smaller and the larger; NULL, an aggregate over no value, gives way to the other).
+ */
+export function mergerOf(spec: Pick<GroupedSpec, "measures" | "merge">, name: string): Merge {
+  const own = spec.merge?.[name];
+  if (own) return own;
+  const kind = AGGREGATE.exec(spec.measures[name] ?? "")?.[1];
+  if (!kind) throw new Error(`report measure ${name} (${spec.measures[name]}) needs a merge across shards (GroupedSpec.merge)`);
+  const merge = MERGES[kind]!;
+  return (a, b) => merge(a[name], b[name]);
+}
+
+/**
+ * One page from the shards' pages of one query: groups with the same key added together (`mergerOf`), in key order,
+ * the first `limit` of them, and whether there are more. Each shard gave its first `limit + 1` groups after the same
+ * cursor, so the first `limit` keys of them all are complete: a shard holding one of them holds it among its first.
+ */
+export function mergeGroupedPages(pages: readonly RawRow[][], dims: readonly Dim[], spec: Pick<GroupedSpec, "measures" | "merge">, limit: number) {
   const keyOf = (r: RawRow) => dims.map((d) => r[d.name]);
+  const labels = dims.filter((d) => d.label).map((d) => `${d.name}_label`);
+  const merges = Object.keys(spec.measures).map((m) => [m, mergerOf(spec, m)] as const);
+  const byKey = new Map<string, RawRow>();
+  for (const row of pages.flat()) {
+    const id = JSON.stringify(keyOf(row));
+    const seen = byKey.get(id);
+    if (!seen) {
+      byKey.set(id, { ...row });
+      continue;
+    }
+    const merged: RawRow = { ...seen };
+    for (const [m, merge] of merges) merged[m] = merge(seen, row, m);
+    for (const l of labels) merged[l] = seen[l] === null || (row[l] !== null && compareKeys([row[l]], [seen[l]]) < 0) ? row[l]! : seen[l]!;
+    byKey.set(id, merged);
+  }
+  const rows = [...byKey.values()].sort((a, b) => compareKeys(keyOf(a), keyOf(b)));
+  return { rows: rows.slice(0, limit), more: rows.length > limit };
+}
+
+/**
+ * A page of a grouped report over `shards` (one read each, side by side; docs/SHARDING.md build step 7): the
+ * databases holding the caller's stores. With one, its rows as they come.
+ */
+export async function queryGrouped(shards: readonly D1Reads[], spec: GroupedSpec, q: GroupedQuery): Promise<GroupedResult> {
+  const shape = pageShape(spec, q);
+  const pages = await Promise.all(shards.map((d1) => groupedRows(d1, spec, q, shape)));
+  const { rows: page, more } = pages.length === 1 ? { rows: pages[0]!.slice(0, q.limit), more: pages[0]!.length > q.limit } : mergeGroupedPages(pages, shape.dims, spec, q.limit);
+  const keyOf = (r: RawRow) => shape.dims.map((d) => r[d.name]);
   return {
     rows: page,
-    next: rows.length > q.limit ? encodeKey(keyOf(page.at(-1)!)) : null,
-    page: { dims, where, keys, first: page[0] ? keyOf(page[0]) : null, last: page.at(-1) ? keyOf(page.at(-1)!) : null },
+    next: more ? encodeKey(keyOf(page.at(-1)!)) : null,
+    page: { dims: shape.dims, where: shape.where, keys: shape.keys, first: page[0] ? keyOf(page[0]) : null, last: page.at(-1) ? keyOf(page.at(-1)!) : null },
   };
 }

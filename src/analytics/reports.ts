@@ -20,8 +20,11 @@ export type Report = {
   spec: GroupedSpec;
   /** Output columns, in order, for the chosen grouping. */
   columns(group: ReadonlySet<string>): string[];
-  /** `people`: the directory, where the names of the people and keys in a row are read (src/activity/actor-names.ts). */
-  present(d1: D1Reads, result: GroupedResult, group: ReadonlySet<string>, people: D1Reads): Promise<Record<string, unknown>[]>;
+  /**
+   * `shards`: the databases the page was read from, for follow-up reads over it; `people`: the directory, where the
+   * names of the people and keys in a row are read (src/activity/actor-names.ts).
+   */
+  present(shards: readonly D1Reads[], result: GroupedResult, group: ReadonlySet<string>, people: D1Reads): Promise<Record<string, unknown>[]>;
 };
 
 const GROUP_COLUMNS: Record<string, string[]> = {
@@ -113,8 +116,8 @@ export const processingTimesReport: Report = {
   columns(group) {
     return [...groupColumns(this.spec, group), "span", "count", "avg_ms", "p50_ms", "p90_ms", "max_ms", "sla_breaches", "exact"];
   },
-  async present(d1, { rows, page }, group) {
-    const merged = rows.some((r) => n(r.parts) > 1) ? await mergedBins(d1, page) : new Map<string, Map<number, number>>();
+  async present(shards, { rows, page }, group) {
+    const merged = rows.some((r) => n(r.parts) > 1) ? await mergedBins(shards, page) : new Map<string, Map<number, number>>();
     return rows.map((r) => {
       const exact = n(r.parts) === 1;
       const bins = merged.get(JSON.stringify(page.dims.map((d) => r[d.name]))) ?? new Map();
@@ -133,21 +136,22 @@ export const processingTimesReport: Report = {
   },
 };
 
-/** The histograms of every stored row behind the page's groups, summed per group. */
-async function mergedBins(d1: D1Reads, page: GroupedResult["page"]) {
+/** The histograms of every stored row behind the page's groups, summed per group over every shard read. */
+async function mergedBins(shards: readonly D1Reads[], page: GroupedResult["page"]) {
   const select = page.dims.map((d) => `${d.column} AS "${d.name}"`).join(", ");
-  const rows = await all<RawRow>(
-    d1,
-    sql`SELECT ${sql.raw(select)}, j.key AS bin, SUM(j.value) AS n
-      FROM rollup_durations, json_each(rollup_durations.histogram) j
-      WHERE ${page.where} AND ${page.keys} >= ${rowValue(page.first!)} AND ${page.keys} <= ${rowValue(page.last!)}
-      GROUP BY ${sql.raw(page.dims.map((d) => d.column).join(", "))}, j.key`,
-  );
+  const read = (d1: D1Reads) =>
+    all<RawRow>(
+      d1,
+      sql`SELECT ${sql.raw(select)}, j.key AS bin, SUM(j.value) AS n
+        FROM rollup_durations, json_each(rollup_durations.histogram) j
+        WHERE ${page.where} AND ${page.keys} >= ${rowValue(page.first!)} AND ${page.keys} <= ${rowValue(page.last!)}
+        GROUP BY ${sql.raw(page.dims.map((d) => d.column).join(", "))}, j.key`,
+    );
   const out = new Map<string, Map<number, number>>();
-  for (const r of rows) {
+  for (const r of (await Promise.all(shards.map(read))).flat()) {
     const key = JSON.stringify(page.dims.map((d) => r[d.name]));
     const bins = out.get(key) ?? new Map<number, number>();
-    bins.set(Number(r.bin), n(r.n));
+    bins.set(Number(r.bin), (bins.get(Number(r.bin)) ?? 0) + n(r.n));
     out.set(key, bins);
   }
   return out;
@@ -227,6 +231,17 @@ export const skuReport: Report = {
       ...sums([...SKU_UNITS, ...SKU_REVENUE]),
       // A cost only when something shipped and every row that shipped has one: a partial sum would understate it.
       cost_shipped: "CASE WHEN SUM(units_shipped) = 0 OR SUM(units_shipped > 0 AND cost_shipped IS NULL) > 0 THEN NULL ELSE SUM(COALESCE(cost_shipped, 0)) END",
+    },
+    // The same rule over two shards' parts: a part that shipped nothing adds nothing, one that shipped without a cost unknowns it.
+    merge: {
+      cost_shipped: (a, b) =>
+        n(a.units_shipped) === 0
+          ? (b.cost_shipped ?? null)
+          : n(b.units_shipped) === 0
+            ? (a.cost_shipped ?? null)
+            : a.cost_shipped == null || b.cost_shipped == null
+              ? null
+              : n(a.cost_shipped) + n(b.cost_shipped),
     },
     filters: { sku: "sku", currency: "currency" },
   },
@@ -440,16 +455,17 @@ export const carriersReport: Report = {
   },
 };
 
-export async function reportPage(d1: D1Reads, report: Report, q: GroupedQuery, people: D1Reads) {
-  const result = await queryGrouped(d1, report.spec, q);
-  return { data: await report.present(d1, result, q.group, people), next: result.next };
+/** A page of a report over `shards`, the databases holding the caller's stores (src/analytics/report-shards.ts). */
+export async function reportPage(shards: readonly D1Reads[], report: Report, q: GroupedQuery, people: D1Reads) {
+  const result = await queryGrouped(shards, report.spec, q);
+  return { data: await report.present(shards, result, q.group, people), next: result.next };
 }
 
 /** Every page of a report, for CSV: rows as arrays in `columns` order. */
-export async function* reportPages(d1: D1Reads, report: Report, q: GroupedQuery, columns: readonly string[], people: D1Reads) {
+export async function* reportPages(shards: readonly D1Reads[], report: Report, q: GroupedQuery, columns: readonly string[], people: D1Reads) {
   let cursor: string | undefined;
   do {
-    const { data, next } = await reportPage(d1, report, { ...q, cursor, limit: 1000 }, people);
+    const { data, next } = await reportPage(shards, report, { ...q, cursor, limit: 1000 }, people);
     yield data.map((row) => columns.map((c) => row[c]));
     cursor = next ?? undefined;
   } while (cursor);

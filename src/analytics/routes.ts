@@ -64,7 +64,10 @@ import {
 } from "./schemas";
 import { listOverdue, OVERDUE_COLUMNS } from "./overdue-orders";
 import { BREACH_COLUMNS, listBreaches } from "./sla-breach-list";
-import { directoryD1, readD1 } from "../db/client";
+import { directoryD1 } from "../db/client";
+import { reportShards } from "./report-shards";
+import { shardsInUse } from "../db/homes";
+import { onShard } from "../db/shard";
 
 export const analyticsRoutes = new OpenAPIHono<AppEnv>();
 
@@ -105,11 +108,12 @@ function groupedQuery(p: Principal, q: Base, filters: Record<string, string[] | 
 async function answer(c: Context<AppEnv>, report: Report, { q, filters }: { q: Base; filters: Record<string, string[] | undefined> }) {
   const p = c.get("principal");
   const query = groupedQuery(p, q, filters);
+  const shards = await reportShards(c.env, p.stores, q.store_id);
   if (q.format === "csv") {
     const columns = report.columns(query.group);
-    return csvResponse(`${report.name}-${q.from}-${q.to}.csv`, columns, reportPages(readD1(c.env), report, query, columns, directoryD1(c.env)));
+    return csvResponse(`${report.name}-${q.from}-${q.to}.csv`, columns, reportPages(shards, report, query, columns, directoryD1(c.env)));
   }
-  const [page, fresh] = await Promise.all([reportPage(readD1(c.env), report, query, directoryD1(c.env)), freshness(readD1(c.env), p.stores)]);
+  const [page, fresh] = await Promise.all([reportPage(shards, report, query, directoryD1(c.env)), freshness(shards, p.stores)]);
   return c.json({ data: page.data, next_cursor: page.next, freshness: fresh }, 200);
 }
 
@@ -203,18 +207,19 @@ analyticsRoutes.openapi(
     const q = c.req.valid("query");
     const p = c.get("principal");
     const base = { stores: p.stores, from: q.from, to: q.to, storeIds: q.store_id, channels: q.channel, spans: q.span };
+    const shards = await reportShards(c.env, p.stores, q.store_id);
     if (q.format === "csv") {
       async function* pages() {
         let cursor: string | undefined;
         do {
-          const page = await listBreaches(readD1(c.env), { ...base, cursor, limit: 1000 });
+          const page = await listBreaches(shards, { ...base, cursor, limit: 1000 });
           yield page.data.map((b) => BREACH_COLUMNS.map((k) => b[k as keyof typeof b]));
           cursor = page.next ?? undefined;
         } while (cursor);
       }
       return (await csvResponse(`sla-breaches-${q.from}-${q.to}.csv`, BREACH_COLUMNS, pages())) as never;
     }
-    const [page, fresh] = await Promise.all([listBreaches(readD1(c.env), { ...base, cursor: q.cursor, limit: q.limit }), freshness(readD1(c.env), p.stores)]);
+    const [page, fresh] = await Promise.all([listBreaches(shards, { ...base, cursor: q.cursor, limit: q.limit }), freshness(shards, p.stores)]);
     return c.json({ data: page.data as z.infer<typeof SlaBreachesReport>["data"], next_cursor: page.next, freshness: fresh }, 200);
   },
 );
@@ -233,18 +238,19 @@ analyticsRoutes.openapi(
   async (c) => {
     const q = c.req.valid("query");
     const base = { stores: c.get("principal").stores, now: Date.now(), storeIds: q.store_id, spans: q.span };
+    const shards = await reportShards(c.env, base.stores, q.store_id);
     if (q.format === "csv") {
       async function* pages() {
         let cursor: string | undefined;
         do {
-          const page = await listOverdue(readD1(c.env), { ...base, cursor, limit: 1000 });
+          const page = await listOverdue(shards, { ...base, cursor, limit: 1000 });
           yield page.data.map((o) => OVERDUE_COLUMNS.map((k) => o[k as keyof typeof o]));
           cursor = page.next ?? undefined;
         } while (cursor);
       }
       return (await csvResponse(`overdue-orders-${new Date(base.now).toISOString().slice(0, 10)}.csv`, OVERDUE_COLUMNS, pages())) as never;
     }
-    const page = await listOverdue(readD1(c.env), { ...base, cursor: q.cursor, limit: q.limit });
+    const page = await listOverdue(shards, { ...base, cursor: q.cursor, limit: q.limit });
     return c.json({ data: page.data as z.infer<typeof OverdueOrders>["data"], next_cursor: page.next }, 200);
   },
 );
@@ -318,7 +324,10 @@ analyticsRoutes.openapi(
     summary: "How current the rollups are",
     responses: { 200: { description: "Watermark and pending work", content: { "application/json": { schema: Freshness } } }, ...problems() },
   }),
-  async (c) => c.json(await freshness(readD1(c.env), c.get("principal").stores), 200),
+  async (c) => {
+    const stores = c.get("principal").stores;
+    return c.json(await freshness(await reportShards(c.env, stores), stores), 200);
+  },
 );
 
 analyticsRoutes.openapi(
@@ -360,8 +369,12 @@ analyticsRoutes.openapi(
   async (c) => {
     c.req.valid("json");
     if (c.get("principal").stores !== "*") throw forbidden("Only a key for every store may rebuild the rollups");
-    if (!(await rebuildRollups(c.env))) {
-      throw new ApiError(409, "rollup_running", "A rollup run is in progress", "Try again when it has finished", {}, { "retry-after": "30" });
+    // Each shard keeps its own rollups: every one is emptied. One whose run holds the lease is left for a retry, which
+    // empties the others again, harmlessly.
+    const busy: string[] = [];
+    for (const shard of await shardsInUse(c.env)) if (!(await rebuildRollups(onShard(c.env, shard)))) busy.push(shard.id);
+    if (busy.length) {
+      throw new ApiError(409, "rollup_running", "A rollup run is in progress", `Try again when it has finished (on ${busy.join(", ")})`, {}, { "retry-after": "30" });
     }
     return c.json({ status: "rebuild_requested" as const }, 202);
   },

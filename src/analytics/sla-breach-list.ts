@@ -3,7 +3,7 @@ import type { D1Reads } from "../db/client";
 import { sql } from "drizzle-orm";
 import type { Principal } from "../http/auth";
 import { all } from "./d1";
-import { decodeKey, encodeKey, rowValue, storeScope } from "./report-query";
+import { decodeKey, encodeKey, firstOfPages, rowValue, storeScope } from "./report-query";
 import { localIso } from "./time-zones";
 
 export type BreachQuery = {
@@ -34,7 +34,8 @@ export const BREACH_COLUMNS = ["order_id", "store_id", "channel", "span", "day",
 
 const json = (values: readonly string[]) => JSON.stringify(values);
 
-export async function listBreaches(d1: D1Reads, q: BreachQuery) {
+/** A page of breaches over `shards` (src/analytics/report-shards.ts), merged by their key. */
+export async function listBreaches(shards: readonly D1Reads[], q: BreachQuery) {
   const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, 3);
   const conditions = [
     sql`b.day BETWEEN ${q.from} AND ${q.to}`,
@@ -43,17 +44,19 @@ export async function listBreaches(d1: D1Reads, q: BreachQuery) {
     q.spans ? sql`b.span IN (SELECT value FROM json_each(${json(q.spans)}))` : undefined,
     after ? sql`(b.day, b.order_id, b.span) > ${rowValue(after)}` : undefined,
   ].filter((c) => c !== undefined);
-  const rows = await all<Row>(
-    d1,
-    sql`SELECT b.order_id, b.store_id, b.channel, b.span, b.day, b.started_at, b.ended_at, b.duration_ms, b.target_ms, r.timezone
-      FROM rollup_sla_breaches b JOIN rollup_stores r ON r.store_id = b.store_id
-      WHERE ${sql.join(conditions, sql` AND `)}
-      ORDER BY b.day, b.order_id, b.span LIMIT ${q.limit + 1}`,
-  );
-  const page = rows.slice(0, q.limit);
+  const read = (d1: D1Reads) =>
+    all<Row>(
+      d1,
+      sql`SELECT b.order_id, b.store_id, b.channel, b.span, b.day, b.started_at, b.ended_at, b.duration_ms, b.target_ms, r.timezone
+        FROM rollup_sla_breaches b JOIN rollup_stores r ON r.store_id = b.store_id
+        WHERE ${sql.join(conditions, sql` AND `)}
+        ORDER BY b.day, b.order_id, b.span LIMIT ${q.limit + 1}`,
+    );
+  const key = (b: Row) => [b.day, b.order_id, b.span];
+  const { rows: page, more } = firstOfPages(await Promise.all(shards.map(read)), key, q.limit);
   const last = page.at(-1);
   return {
     data: page.map(({ timezone, ...b }) => ({ ...b, started_at: localIso(timezone, b.started_at), ended_at: localIso(timezone, b.ended_at) })),
-    next: rows.length > q.limit && last ? encodeKey([last.day, last.order_id, last.span]) : null,
+    next: more && last ? encodeKey(key(last)) : null,
   };
 }
