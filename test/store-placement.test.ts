@@ -265,6 +265,49 @@ describe("stores sharing a warehouse", () => {
   });
 });
 
+describe("transfers between warehouses", () => {
+  it("of a pool on shard 1 are sent, listed, read and received there; to another database's warehouse, refused with 409", async () => {
+    await setShardState("s0", "full");
+    let brand: string;
+    try {
+      brand = (await newStore("own")).body.id;
+    } finally {
+      await setShardState("s0", "open");
+    }
+    const [a, b] = [await createWarehouse({ store_ids: [brand] }), await createWarehouse({ store_ids: [brand] })];
+    for (const [wh, bin] of [
+      [a, "TA-01"],
+      [b, "TB-01"],
+    ] as const)
+      await createBin(wh.id, bin, { pick_sequence: 10 });
+    await createProduct(brand, "MOVE-1");
+    await receive(a.id, [{ sku: "MOVE-1", bin: "TA-01", quantity: 6 }]);
+    const sent = await api("/v1/transfers", { body: { from_warehouse_id: a.id, to_warehouse_id: b.id, lines: [{ sku: "MOVE-1", from_bin: "TA-01", quantity: 4 }] } });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    expect(tagOf(sent.body.id)).toBe(await first<{ tag: string }>(env.DIRECTORY, "SELECT tag FROM warehouse_homes WHERE warehouse_id = ?", a.id).then((r) => r!.tag));
+    expect(await n(env.DB_1, "SELECT COUNT(*) AS n FROM stock_transfers WHERE id = ?", sent.body.id)).toBe(1);
+    expect((await api(`/v1/transfers/${sent.body.id}`)).body).toMatchObject({ status: "in_transit" });
+    const listed = (await api("/v1/transfers?limit=200")).body.data as { id: string; lines: unknown[] }[];
+    expect(listed.find((t) => t.id === sent.body.id)?.lines).toHaveLength(1);
+    const received = await api(`/v1/transfers/${sent.body.id}/receipts`, { body: { lines: [{ line_no: 1, quantity: 4, bin: "TB-01" }] } });
+    expect(received.status, JSON.stringify(received.body)).toBe(201);
+    expect(received.body.status).toBe("received");
+    expect(await ledgerOk(a.id)).toMatchObject({ ok: true });
+    expect(await ledgerOk(b.id)).toMatchObject({ ok: true });
+
+    const home = (await newStore("shared")).body.id;
+    const far = await createWarehouse({ store_ids: [home] });
+    const before = await n(env.DB_1, "SELECT COUNT(*) AS n FROM stock_movements WHERE warehouse_id = ?", a.id);
+    const refused = await api("/v1/transfers", { body: { from_warehouse_id: a.id, to_warehouse_id: far.id, lines: [{ sku: "MOVE-1", from_bin: "TA-01", quantity: 1 }] } });
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get("content-type")).toContain("application/problem+json");
+    expect(refused.body).toMatchObject({ code: "pool_split" });
+    expect(await n(env.DB_1, "SELECT COUNT(*) AS n FROM stock_movements WHERE warehouse_id = ?", a.id)).toBe(before);
+    expect(await n(env.DB_1, "SELECT COUNT(*) AS n FROM stock_transfers WHERE from_warehouse_id = ?", a.id)).toBe(1);
+  });
+});
+
+// Last: once a warehouse of every store exists, no store of this file can have a pool of its own.
 describe("a warehouse of every store", () => {
   it("joins shard 0's pools into the main one, and then a store of its own is refused with 409, nothing written", async () => {
     await setShardState("s1", "full");

@@ -26,8 +26,11 @@ export const CACHE_MS = 30_000;
 /** `storeTag`: a store known only by its tag (the customer's link, `/o/<tag>.<token>`). */
 export type Key = { store: string } | { warehouse: string } | { id: string } | { storeTag: string };
 
-/** Ids that carry their warehouse's tag rather than a store's: a wave's and a bin transfer's belong to no one store. */
-const WAREHOUSE_TAGGED: readonly IdPrefix[] = ["wv", "trf"];
+/**
+ * Ids that carry their warehouse's tag rather than a store's: a wave's, a bin transfer's and a transfer between
+ * warehouses' (its source's) belong to no one store.
+ */
+const WAREHOUSE_TAGGED: readonly IdPrefix[] = ["wv", "trf", "stt"];
 const tagKind = (id: string): "store" | "warehouse" => (WAREHOUSE_TAGGED.includes(id.slice(0, id.indexOf("_")) as IdPrefix) ? "warehouse" : "store");
 
 /** Entries kept per cache before it starts again: enough for every store of a big merchant, bounded for a platform. */

@@ -70,7 +70,7 @@ export function ownerInPath(path: string): { store: string } | { warehouse: stri
   return null;
 }
 
-/** `store_id` (else `warehouse_id`) of the JSON body `jsonBodies` already read, or of the query. */
+/** `store_id` (else `warehouse_id`, else `from_warehouse_id`) of the JSON body `jsonBodies` already read, or of the query. */
 async function ownerNamed(c: Context<AppEnv>): Promise<{ store: string } | { warehouse: string } | null> {
   const cached = (c.req.bodyCache as Record<string, Promise<unknown> | undefined>).json;
   const body = cached ? await cached : null;
@@ -81,7 +81,8 @@ async function ownerNamed(c: Context<AppEnv>): Promise<{ store: string } | { war
   };
   const store = field("store_id");
   if (store) return { store };
-  const warehouse = field("warehouse_id");
+  // A transfer is sent from its source's database: its stock leaves there, in the same batch as the transfer.
+  const warehouse = field("warehouse_id") ?? field("from_warehouse_id");
   return warehouse ? { warehouse } : null;
 }
 

@@ -15,6 +15,7 @@ import { receivePurchaseOrder } from "./receive-purchase-order";
 import { getTransfer, linesOfTransfers, listTransfers, receiveTransfer, sendTransfer, transferBody } from "./transfers";
 import { STOCK_COLUMNS, SUPPLIER_COLUMNS, stockReport, supplierReport } from "./reports";
 import { csvResponse } from "../analytics/csv";
+import { byShardOfIds, listedAcross } from "../db/fan-out";
 import { purchaseOrderDocument } from "./send-purchase-order";
 import { draftsFromSuggestions, replenishment } from "./replenishment";
 import { DEFAULT_PARAMS } from "./replenishment-rules";
@@ -543,17 +544,28 @@ procurementRoutes.openapi(
     const q = c.req.valid("query");
     const p = c.get("principal");
     const before = cursorKey(q.cursor, (k) => k.startsWith("stt_"));
-    const rows = await listTransfers(c.env, p, {
-      ...(q.warehouse_id === undefined ? {} : { warehouseId: q.warehouse_id }),
-      ...(q.status === undefined ? {} : { statuses: q.status }),
-      ...(before === undefined ? {} : { before }),
-      limit: q.limit,
-    });
-    const page = pageOf(rows, q.limit, (t) => t.id);
-    // The page is already scoped (listTransfers' WHERE): only its lines remain to read.
-    const lines = await linesOfTransfers(
+    // Narrowed to a warehouse, on its database (src/http/route-shard.ts); else on each holding the key's stores.
+    const rows = await listedAcross(
       c.env,
-      page.data.map((t) => t.id),
+      p,
+      q.warehouse_id,
+      (onIt) =>
+        listTransfers(onIt, p, {
+          ...(q.warehouse_id === undefined ? {} : { warehouseId: q.warehouse_id }),
+          ...(q.status === undefined ? {} : { statuses: q.status }),
+          ...(before === undefined ? {} : { before }),
+          limit: q.limit,
+        }),
+      (t) => t.id,
+    );
+    const page = pageOf(rows, q.limit, (t) => t.id);
+    // The page is already scoped (listTransfers' WHERE): only its lines remain to read, each on its transfer's shard.
+    const lines = new Map(
+      await byShardOfIds(
+        c.env,
+        page.data.map((t) => t.id),
+        async (onIt, ids) => [...(await linesOfTransfers(onIt, ids))],
+      ),
     );
     return c.json({ data: page.data.map((t) => transferBody(t, lines.get(t.id) ?? [])), next_cursor: page.next_cursor }, 200);
   },

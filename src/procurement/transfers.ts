@@ -13,6 +13,7 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { anyOf, chunk, constraintFailed, database, nonEmpty } from "../db/client";
+import { missing as missingHomes, warehouseTag } from "../db/homes";
 import { bins, outbox, stockCosts, stockLevels, stockTransferLines, stockTransfers, type TRANSFER_STATUSES, warehouses } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { seesWarehouse, type Principal } from "../http/auth";
@@ -47,6 +48,15 @@ export async function sendTransfer(env: ShardEnv, p: Principal, input: SendInput
   ]);
   const from = whRows.find((w) => w.id === input.from_warehouse_id);
   const to = whRows.find((w) => w.id === input.to_warehouse_id);
+  // The request runs on the source's database (src/http/route-shard.ts). A destination on another one is a stock pool
+  // there: sending and receiving would be two databases' batches, which is not built (docs/SHARDING.md, step 10).
+  if (visible(p, from) && !to && !(await missingHomes(env, "warehouse", [input.to_warehouse_id])).length) {
+    return {
+      ok: false,
+      code: "pool_split",
+      message: `${input.to_warehouse_id} keeps its stock on another database than ${from.id} (another stock pool): transfers between them are not supported yet`,
+    };
+  }
   const errors: FieldError[] = [];
   if (!visible(p, from)) errors.push({ field: "from_warehouse_id", message: "no such warehouse" });
   else if (from.kind !== "own") errors.push({ field: "from_warehouse_id", message: "a 3PL's stock moves by its own process" });
@@ -83,7 +93,8 @@ export async function sendTransfer(env: ShardEnv, p: Principal, input: SendInput
   const missing = lines.filter((l) => !levels.some((v) => v.binId === l.bin.id && v.sku === l.sku));
   if (missing.length) return shortage(missing.map((l) => `${l.sku} in ${l.from_bin}`));
   const now = Date.now();
-  const id = newId("stt", now);
+  // The source's tag: the transfer lives on its database, and its id alone finds it there.
+  const id = newId("stt", now, await warehouseTag(env, from.id));
   const costOf = new Map(costs.map((c) => [c.sku, c]));
   const movements: MovementInput[] = lines.map((l) => ({
     warehouseId: from.id,
