@@ -5,13 +5,13 @@
  * audit-findings, carriers, skus, orders} as JSON and CSV and compared with
  * plain SQL over the raw tables; bad input, refused roles, store isolation.
  */
-import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { generateOrders } from "../bench/lib/generate-orders.mjs";
 import { fromMinor, toMinor } from "../src/lib/money";
 import { csvObjects, parseCsv } from "./csv-parse";
 import { api, createKey, createStore, expectInvalidQuery } from "./helpers";
 import { caughtUp, writeActorKeys, writeOrders, writeWarehouses } from "./rollup-fixtures";
+import { dbOf } from "./shard-helpers";
 
 const START = Date.parse("2026-04-01T00:00:00Z");
 const END = Date.parse("2026-04-21T00:00:00Z");
@@ -34,17 +34,20 @@ const q = (params: Record<string, string>) => new URLSearchParams(params).toStri
 const stores = () => JSON.stringify([a.id, b.id]);
 
 async function rawAll<T = Record<string, any>>(sql: string): Promise<T[]> {
-  return (await env.DB.prepare(sql).bind(stores()).all<T>()).results;
+  // Both stores are in one pool (below), so on one database.
+  return (await (await dbOf({ store: a.id })).prepare(sql).bind(stores()).all<T>()).results;
 }
 
 beforeAll(async () => {
   a = await createStore();
-  b = await createStore();
+  // The generated orders of both stores ship from both warehouses, so the two stores share a stock pool (a warehouse
+  // serves the stores of one pool: docs/SHARDING.md); test/analytics-reports.test.ts reads reports across two shards.
+  b = await createStore(undefined, undefined, { stock: { with_store: a.id } });
   expect((await api(`/v1/stores/${b.id}`, { method: "PATCH", body: { timezone: "Europe/Berlin" } })).status).toBe(200);
   analyst = await createKey("analyst", ["*"]);
   analystA = await createKey("analyst", [a.id]);
   await writeActorKeys(WORKERS);
-  await writeWarehouses(WAREHOUSES);
+  await writeWarehouses(WAREHOUSES, await dbOf({ store: a.id }));
   await writeOrders([
     ...generateOrders({
       seed: 66,

@@ -11,6 +11,7 @@ import { fromMinor } from "../src/lib/money";
 import { api, createKey, createOrder, createProduct, createStore, expectInvalidQuery, transition } from "./helpers";
 import { csvObjects, parseCsv } from "./csv-parse";
 import { caughtUp, writeOrders } from "./rollup-fixtures";
+import { dbOf } from "./shard-helpers";
 
 const WINDOW = { from: "2026-03-01", to: "2026-03-20" };
 const START = Date.parse("2026-03-01T06:00:00Z");
@@ -27,6 +28,7 @@ const apiOrders: { id: string }[] = [];
 
 beforeAll(async () => {
   ny = await createStore();
+  // A pool of its own, on the other shard from ny's: the reports over both stores read and merge both databases.
   utc = await createStore();
   expect((await api(`/v1/stores/${ny.id}`, { method: "PATCH", body: { timezone: "America/New_York" } })).status).toBe(200);
   await createProduct(ny.id, "TEA-1", { name: "Sencha" });
@@ -75,9 +77,8 @@ describe("orders report", () => {
   it("totals per store and currency equal the raw orders, money as decimal strings, with freshness", async () => {
     const r = await api(`/v1/reports/orders?${q({ ...WINDOW, group_by: "store", store_id: utc.id })}`, { key: analyst });
     expect(r.status).toBe(200);
-    const raw = await env.DB.prepare(
-      "SELECT currency, COUNT(*) AS n, SUM(subtotal_amount) AS gross, SUM(total_amount) AS net FROM orders WHERE store_id = ? GROUP BY currency ORDER BY currency",
-    )
+    const raw = await (await dbOf({ store: utc.id }))
+      .prepare("SELECT currency, COUNT(*) AS n, SUM(subtotal_amount) AS gross, SUM(total_amount) AS net FROM orders WHERE store_id = ? GROUP BY currency ORDER BY currency")
       .bind(utc.id)
       .all<{ currency: string; n: number; gross: number; net: number }>();
     expect(r.body.data.map((d: any) => [d.store_id, d.currency, d.received, d.gross_amount, d.net_amount])).toEqual(
@@ -160,7 +161,8 @@ describe("processing times and SLA breaches", () => {
     expect(days.body.data.length).toBeGreaterThan(5);
     expect(days.body.data.every((d: any) => d.exact === true)).toBe(true);
 
-    const durations = await env.DB.prepare(`
+    const durations = await (await dbOf({ store: utc.id }))
+      .prepare(`
       SELECT s.created_at - (SELECT MAX(a.created_at) FROM order_events a WHERE a.order_id = s.order_id AND a.type = 'approve' AND a.seq < s.seq) AS ms
       FROM order_events s JOIN orders o ON o.id = s.order_id WHERE o.store_id = ? AND s.type = 'ship' ORDER BY ms`)
       .bind(utc.id)
@@ -226,9 +228,10 @@ describe("processing times and SLA breaches", () => {
       [ny.id]: { received_to_approved: 86_400_000, approved_to_shipped: 172_800_000, shipped_to_delivered: null, received_to_completed: null },
     };
     const now = Date.now();
-    const raw = await env.DB.prepare("SELECT * FROM orders WHERE store_id IN (?, ?)").bind(utc.id, ny.id).all<any>();
+    const raw: any[] = [];
+    for (const store of [utc.id, ny.id]) raw.push(...(await (await dbOf({ store })).prepare("SELECT * FROM orders WHERE store_id = ?").bind(store).all<any>()).results);
     const expected: string[] = [];
-    for (const o of raw.results) {
+    for (const o of raw) {
       const t = targets[o.store_id]!;
       const late = (span: string, since: number | null) => since !== null && t[span] !== null && since + t[span]! < now;
       if (["received", "on_hold"].includes(o.status) && late("received_to_approved", o.created_at)) expected.push(`${o.id} received_to_approved`);
@@ -262,7 +265,7 @@ describe("processing times and SLA breaches", () => {
         .sort(),
     ).toEqual(
       expected
-        .filter((e) => e.endsWith("approved_to_shipped") && raw.results.find((o) => o.id === e.split(" ")[0])!.store_id === ny.id)
+        .filter((e) => e.endsWith("approved_to_shipped") && raw.find((o) => o.id === e.split(" ")[0])!.store_id === ny.id)
         .map((e) => e.split(" ")[0])
         .sort(),
     );
@@ -340,7 +343,10 @@ describe("order export", () => {
 
   it("pages through thousands of orders with the list's filters", async () => {
     const r = await api(`/v1/reports/order-export?store_id=${utc.id}&status=completed,delivered`, { key: analyst });
-    const raw = await env.DB.prepare("SELECT id FROM orders WHERE store_id = ? AND status IN ('completed', 'delivered') ORDER BY id DESC").bind(utc.id).all<{ id: string }>();
+    const raw = await (await dbOf({ store: utc.id }))
+      .prepare("SELECT id FROM orders WHERE store_id = ? AND status IN ('completed', 'delivered') ORDER BY id DESC")
+      .bind(utc.id)
+      .all<{ id: string }>();
     expect(raw.results.length).toBeGreaterThan(200);
     expect(csvObjects(r.body).map((x) => x.id)).toEqual(raw.results.map((x) => x.id));
     const empty = await api(`/v1/reports/order-export?store_id=st_none`, { key: analyst });
@@ -422,6 +428,7 @@ describe("rebuild", () => {
     const scopedAdmin = await createKey("admin", [ny.id]);
     expect((await api("/v1/reports/rebuild", { body: { confirm: true }, key: scopedAdmin })).status).toBe(403);
 
+    // A run holding shard 0's lease: the rebuild empties what it can and asks for a retry.
     await env.DB.prepare("UPDATE rollup_state SET lease_owner = 'busy', lease_until = ? WHERE id = 1")
       .bind(Date.now() + 60_000)
       .run();

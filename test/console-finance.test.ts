@@ -7,13 +7,13 @@
  * languages.
  */
 import { exports } from "cloudflare:workers";
-import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createOrder, createProduct, createStore, unique } from "./helpers";
 import { flashOf, openPage, type Page, postForm, signedIn, textOf } from "./console-helpers";
 import { caughtUp } from "./rollup-fixtures";
 import { stripeFile } from "./settlement-file.mjs";
 import { ORIGIN } from "./staff-helpers";
+import { dbOf } from "./shard-helpers";
 
 const ZH = { cookie: "oms_console_lang=zh-CN" };
 type Session = Awaited<ReturnType<typeof signedIn>>["session"];
@@ -40,7 +40,8 @@ async function paidOrder(storeId: string, o: { channel?: string; quantity?: numb
   const reference = o.reference ?? `ch_${order.id}`;
   const r = await api(`/v1/orders/${order.id}/payment`, { body: { payment_status: "paid", reference, ...(o.fee ? { fee: o.fee } : {}) } });
   if (r.status !== 200) throw new Error(JSON.stringify(r.body));
-  const e = await env.DB.prepare("SELECT amount, created_at FROM ledger_entries WHERE order_id = ? AND kind = 'captured'")
+  const e = await (await dbOf({ store: storeId }))
+    .prepare("SELECT amount, created_at FROM ledger_entries WHERE order_id = ? AND kind = 'captured'")
     .bind(order.id)
     .first<{ amount: number; created_at: number }>();
   return { orderId: order.id as string, reference, amount: e!.amount, at: e!.created_at };
@@ -62,8 +63,9 @@ async function upload(session: Session, fields: { store_id: string; format: stri
   return { status: res.status, html: await res.text(), location: res.headers.get("location"), headers: res.headers };
 }
 
-const settlementsOf = (storeId: string) =>
-  env.DB.prepare("SELECT count(*) AS n FROM settlements WHERE store_id = ?")
+const settlementsOf = async (storeId: string) =>
+  (await dbOf({ store: storeId }))
+    .prepare("SELECT count(*) AS n FROM settlements WHERE store_id = ?")
     .bind(storeId)
     .first<{ n: number }>()
     .then((r) => r!.n);
@@ -260,13 +262,15 @@ describe("the order's ledger card", () => {
 });
 
 describe("correcting a ledger entry", () => {
-  const feeOf = (orderId: string) =>
-    env.DB.prepare("SELECT id FROM ledger_entries WHERE order_id = ? AND kind = 'payment_fee'")
+  const feeOf = async (orderId: string) =>
+    (await dbOf({ id: orderId }))
+      .prepare("SELECT id FROM ledger_entries WHERE order_id = ? AND kind = 'payment_fee'")
       .bind(orderId)
       .first<{ id: string }>()
       .then((r) => r!.id);
-  const corrections = (orderId: string) =>
-    env.DB.prepare("SELECT amount, reason, reverses FROM ledger_entries WHERE order_id = ? AND source = 'correction' ORDER BY amount")
+  const corrections = async (orderId: string) =>
+    (await dbOf({ id: orderId }))
+      .prepare("SELECT amount, reason, reverses FROM ledger_entries WHERE order_id = ? AND source = 'correction' ORDER BY amount")
       .bind(orderId)
       .all<{ amount: number; reason: string; reverses: string | null }>()
       .then((r) => r.results);

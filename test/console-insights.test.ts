@@ -14,6 +14,7 @@ import { openPage, signedIn, textOf } from "./console-helpers";
 import { parseCsv } from "./csv-parse";
 import { api, createOrder, createProduct, createStore, transition } from "./helpers";
 import { caughtUp, writeOrders, writeWarehouses } from "./rollup-fixtures";
+import { dbOf } from "./shard-helpers";
 
 const NOW = { from: "2026-03-11", to: "2026-03-20" };
 const BEFORE = { from: "2026-03-01", to: "2026-03-10" };
@@ -81,7 +82,8 @@ beforeAll(async () => {
       fulfilment: { warehouses: [WAREHOUSE], workers: ["bootstrap"] },
     }),
   ]);
-  await writeWarehouses([WAREHOUSE]);
+  // On the other store's database, with the orders that ship from it.
+  await writeWarehouses([WAREHOUSE], await dbOf({ store: other.id }));
   await caughtUp();
   owner = await signedIn(["owner"]);
   analyst = await signedIn(["analyst"]);

@@ -412,18 +412,22 @@ describe("console settings: routing, carriers, warehouses", () => {
     const { session } = await admin();
     const bad = await postForm("/console/settings/warehouses", session, { name: "North", kind: "own", country: "XX", currency: "USD" });
     expect(bad.status).toBe(422);
-    const r = await postForm("/console/settings/warehouses", session, {
-      name: "North hub",
-      kind: "own",
-      country: "us",
-      region: "WA",
-      currency: "USD",
-      weight_tolerance_pct: "4",
-      weight_tolerance_grams: "15",
-    });
+    // Two stores with stock of their own, on the two databases: a warehouse of both (or of every store) cannot be.
+    const [north, south] = [await createStore(undefined, undefined, { stock: "own" }), await createStore(undefined, undefined, { stock: "own" })];
+    const fields = { name: "North hub", kind: "own", country: "us", region: "WA", currency: "USD", weight_tolerance_pct: "4", weight_tolerance_grams: "15" };
+    const form = await openPage("/console/settings/warehouses", session);
+    expect(form.html).toContain(`name="store_ids" value="${north.id}"`);
+    expect(form.html).toMatch(/name="store_ids" value="\*" checked/);
+    const split = await postForm("/console/settings/warehouses", session, { ...fields, store_ids: [north.id, south.id] });
+    expect(split.status).toBe(409);
+    expect(textOf(split.html)).toContain("keep their stock on different databases");
+    // The form comes back as it was sent.
+    expect(split.html).toMatch(new RegExp(`value="${north.id}" checked`));
+    expect((await api("/v1/warehouses?limit=200")).body.data.some((w: { name: string }) => w.name === "North hub")).toBe(false);
+    const r = await postForm("/console/settings/warehouses", session, { ...fields, store_ids: [north.id] });
     expect(r.status, textOf(r.html)).toBe(303);
     const id = r.location!.split("/").pop()!;
-    expect((await api(`/v1/warehouses/${id}`)).body).toMatchObject({ name: "North hub", country: "US", weight_tolerance_pct: 4 });
+    expect((await api(`/v1/warehouses/${id}`)).body).toMatchObject({ name: "North hub", country: "US", weight_tolerance_pct: 4, store_ids: [north.id] });
     const edit = await postForm(`/console/settings/warehouses/${id}`, session, {
       name: "North hub 2",
       region: "WA",

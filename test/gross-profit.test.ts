@@ -5,25 +5,28 @@
  * order-level row add up exactly to the daily finance summary; a refold
  * counts nothing twice; finance reads it, the other positions do not.
  */
-import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { api, createKey, createOrder, createStore, expectInvalidQuery, unique } from "./helpers";
 import { freshTrackingNumber, labelDirectly, packShipment } from "./logistics-helpers";
 import { allocatedOrder, createBin, createWarehouse, receive } from "./processing-helpers";
 import { runRollups } from "../src/analytics/run-rollups";
 import { caughtUp, rollupRows } from "./rollup-fixtures";
+import { dbOf, envOf } from "./shard-helpers";
 
 type Line = { sku: string; quantity: number; unit_price: string; unit_cost: string };
 
 const US_ADDRESS = { name: "Maya Chen", line1: "350 5th Ave", city: "New York", region: "NY", postal_code: "10118", country: "US" };
 
-/** An order of `lines` from a fresh warehouse that keeps costs in the store's currency: paid (with a fee), labelled and handed over. */
+/**
+ * An order of `lines` from a fresh warehouse of the store's (in its stock pool) that keeps costs in the store's currency:
+ * paid (with a fee), labelled and handed over.
+ */
 async function shippedOrder(
   storeId: string,
   currency: string,
   o: { lines: Line[]; discount: string; shipping: string; tax: string; fee: string; channel?: string; buyLabel?: boolean },
 ) {
-  const wh = await createWarehouse({ currency });
+  const wh = await createWarehouse({ currency, store_ids: [storeId] });
   await createBin(wh.id, "A-01");
   await receive(
     wh.id,
@@ -76,6 +79,7 @@ const stores: Record<"JPY" | "USD" | "KWD", { id: string }> = {} as never;
 const sku: Record<string, string> = {};
 
 beforeAll(async () => {
+  // A pool each: JPY and KWD on one shard, USD on the other, so the refold and the rebuild run on both.
   for (const c of ["JPY", "USD", "KWD"] as const) stores[c] = await createStore(unique(`gp-${c}`), c);
   for (const name of ["J1", "J2", "U1", "U2", "U3", "K1", "K2"]) sku[name] = unique(`GP-${name}`);
 
@@ -141,7 +145,8 @@ describe("gross profit per SKU", () => {
   it("splits the capture over the SKUs by net line revenue, puts a return's refund on the SKU returned, and keeps shipping, tax, fees and labels at the order level (USD)", async () => {
     const r = await report(`${range}&store_id=${stores.USD.id}&channel=web`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    const label = await env.DB.prepare("SELECT -SUM(amount) AS cost FROM ledger_entries WHERE store_id = ? AND kind = 'shipping_cost'")
+    const label = await (await dbOf({ store: stores.USD.id }))
+      .prepare("SELECT -SUM(amount) AS cost FROM ledger_entries WHERE store_id = ? AND kind = 'shipping_cost'")
       .bind(stores.USD.id)
       .first<{ cost: number }>();
     expect(label!.cost).toBeGreaterThan(0);
@@ -225,11 +230,13 @@ describe("gross profit per SKU", () => {
     const before = await rollupRows("rollup_gross_profit_days", ids, "store_id, day, channel, currency, sku");
     expect(before.length).toBe(3 + 6 + 3);
     const now = Date.now();
-    await env.DB.batch(
-      ids.flatMap((id) => [-1, 0, 1].map((d) => env.DB.prepare("INSERT OR IGNORE INTO rollup_dirty (store_id, day, marked_at) VALUES (?, ?, ?)").bind(id, shift(d), now))),
-    );
-    // Two runs at once: one holds the lease, the other does nothing; then once more for good measure.
-    const runs = await Promise.all([runRollups(env, { lagMs: 0 }), runRollups(env, { lagMs: 0 })]);
+    for (const id of ids) {
+      const db = await dbOf({ store: id });
+      await db.batch([-1, 0, 1].map((d) => db.prepare("INSERT OR IGNORE INTO rollup_dirty (store_id, day, marked_at) VALUES (?, ?, ?)").bind(id, shift(d), now)));
+    }
+    // Two runs at once on one store's shard: one holds the lease, the other does nothing; then once more everywhere.
+    const onIt = await envOf({ store: stores.JPY.id });
+    const runs = await Promise.all([runRollups(onIt, { lagMs: 0 }), runRollups(onIt, { lagMs: 0 })]);
     expect(runs.map((r) => r.status)).toContain("busy");
     await caughtUp();
     await caughtUp();
@@ -255,10 +262,12 @@ describe("gross profit per SKU", () => {
     expect((await api(`/v1/orders/${o.id}/payment`, { body: { payment_status: "paid", amount: "40.00", reference: `ch_${o.id}` } })).status).toBe(200);
     // The capture was recorded yesterday (noon UTC): its day is not the day of the order's events.
     const yesterday = shift(-1);
-    await env.DB.prepare("UPDATE ledger_entries SET created_at = ? WHERE order_id = ?")
+    const db = await dbOf({ store: s.id });
+    await db
+      .prepare("UPDATE ledger_entries SET created_at = ? WHERE order_id = ?")
       .bind(Date.parse(`${yesterday}T12:00:00Z`), o.id)
       .run();
-    await env.DB.prepare("INSERT OR IGNORE INTO rollup_dirty (store_id, day, marked_at) VALUES (?, ?, ?)").bind(s.id, yesterday, Date.now()).run();
+    await db.prepare("INSERT OR IGNORE INTO rollup_dirty (store_id, day, marked_at) VALUES (?, ?, ?)").bind(s.id, yesterday, Date.now()).run();
     await caughtUp();
     const split = async () =>
       Object.fromEntries(((await report(`from=${yesterday}&to=${yesterday}&store_id=${s.id}`)).body.data as any[]).map((x) => [x.sku ?? "(order)", x.revenue]));

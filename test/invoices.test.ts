@@ -1,10 +1,10 @@
 /** Invoices: one per accepted order, numbered per store without gaps, kept as issued, read as JSON and PDF. */
 import { exports } from "cloudflare:workers";
-import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, api, createKey, createOrder, createProduct, createStore, transition, unique } from "./helpers";
 import { pdfFonts, pdfText } from "./pdf-helpers";
 import { approvedOrder } from "./processing-helpers";
+import { dbOf } from "./shard-helpers";
 
 let store: { id: string };
 
@@ -16,7 +16,10 @@ beforeAll(async () => {
 const issue = (orderId: string, key?: string) => api(`/v1/orders/${orderId}/invoice`, { method: "POST", ...(key ? { key } : {}) });
 const rowsOf = async (storeId: string) =>
   (
-    await env.DB.prepare("SELECT order_id, number, number_text FROM invoices WHERE store_id = ? ORDER BY number")
+    await (
+      await dbOf({ store: storeId })
+    )
+      .prepare("SELECT order_id, number, number_text FROM invoices WHERE store_id = ? ORDER BY number")
       .bind(storeId)
       .all<{ order_id: string; number: number; number_text: string }>()
   ).results;
@@ -139,7 +142,7 @@ describe("invoices", () => {
     const [owner, analyst, finance] = await Promise.all([createKey("owner", ["*"]), createKey("analyst", ["*"]), createKey("finance", ["*"])]);
     expect((await issue(o.id, owner)).status).toBe(403);
     expect((await issue(o.id, analyst)).status).toBe(403);
-    expect(await env.DB.prepare("SELECT count(*) AS n FROM invoices WHERE order_id = ?").bind(o.id).first("n")).toBe(0);
+    expect(await (await dbOf({ id: o.id })).prepare("SELECT count(*) AS n FROM invoices WHERE order_id = ?").bind(o.id).first("n")).toBe(0);
     expect((await issue(o.id, finance)).status).toBe(201);
     expect((await api(`/v1/orders/${o.id}/invoice`, { key: owner })).status).toBe(200);
     expect((await api(`/v1/orders/${o.id}/invoice`, { key: analyst })).status).toBe(403);

@@ -8,7 +8,8 @@ import { env } from "./shard-env";
 import { newId } from "../src/lib/ids";
 import { allocatedOrder, stockedWarehouse, waitFor } from "./processing-helpers";
 import { api, unique } from "./helpers";
-import { dbOf } from "./shard-helpers";
+import { dbOf, envOf } from "./shard-helpers";
+import { routeTracking } from "../src/logistics/tracking-route";
 
 export const FIXTURE_TRACKING_NUMBER = "9400136208303389427536";
 
@@ -95,7 +96,9 @@ export async function processed(eventRowId: string, db: D1Database = env.DB) {
  * unit is packed, the parcel is weighed. (Pick and pack routes live on the
  * processing branch; this writes the same rows.) `db`: the shard the shipment is on.
  */
-export async function packShipment(shipmentId: string, packages = [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 800 }], db: D1Database = env.DB) {
+export async function packShipment(shipmentId: string, packages = [{ length_mm: 300, width_mm: 200, height_mm: 100, weight_grams: 800 }], on?: D1Database) {
+  // Where the shipment lives (its id's tag), unless the caller says.
+  const db = on ?? (await dbOf({ id: shipmentId }));
   const now = Date.now();
   const items = await db.prepare("SELECT * FROM shipment_items WHERE shipment_id = ? AND cancelled_at IS NULL").bind(shipmentId).all<Record<string, any>>();
   const stmts: D1PreparedStatement[] = [];
@@ -152,19 +155,25 @@ export async function packedOrder(
  * partners' fixtures) straight in D1, so webhook tests can use any number.
  */
 export async function labelDirectly(shipmentId: string, trackingNumber: string, carrier = "usps") {
-  const s = await env.DB.prepare("SELECT store_id, order_id FROM shipments WHERE id = ?").bind(shipmentId).first<{ store_id: string; order_id: string }>();
+  // On the shipment's shard, with its tracking route as a bought label writes it, so webhooks for the number find it.
+  const onIt = await envOf({ id: shipmentId });
+  const db = await dbOf({ id: shipmentId });
+  const s = await db.prepare("SELECT store_id, order_id FROM shipments WHERE id = ?").bind(shipmentId).first<{ store_id: string; order_id: string }>();
   const now = Date.now();
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO shipment_tracking (shipment_id, store_id, order_id, carrier, service, adapter, carrier_ref, tracking_number, tracking_url, rate_amount, currency, package_count, explanation, last_update_at, labelled_by, labelled_at)
+  await routeTracking(onIt, { trackingNumber, carrier, storeId: s!.store_id, now });
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO shipment_tracking (shipment_id, store_id, order_id, carrier, service, adapter, carrier_ref, tracking_number, tracking_url, rate_amount, currency, package_count, explanation, last_update_at, labelled_by, labelled_at)
        VALUES (?, ?, ?, ?, 'ground', 'external', ?, ?, ?, 500, 'USD', 1, '{}', ?, 'test', ?)`,
-    ).bind(shipmentId, s!.store_id, s!.order_id, carrier, newId("tev"), trackingNumber, `https://track.example/${trackingNumber}`, now, now),
-    env.DB.prepare("UPDATE shipments SET status = 'labelled', carrier = ?, updated_at = ? WHERE id = ?").bind(carrier, now, shipmentId),
+      )
+      .bind(shipmentId, s!.store_id, s!.order_id, carrier, newId("tev"), trackingNumber, `https://track.example/${trackingNumber}`, now, now),
+    db.prepare("UPDATE shipments SET status = 'labelled', carrier = ?, updated_at = ? WHERE id = ?").bind(carrier, now, shipmentId),
   ]);
 }
 
-export const shipmentStatus = (id: string, db: D1Database = env.DB) =>
-  db
+export const shipmentStatus = async (id: string, on?: D1Database) =>
+  (on ?? (await dbOf({ id })))
     .prepare("SELECT s.status, t.status AS tracking_status, t.status_at, t.peak_rank FROM shipments s LEFT JOIN shipment_tracking t ON t.shipment_id = s.id WHERE s.id = ?")
     .bind(id)
     .first<{ status: string; tracking_status: string | null; status_at: number | null; peak_rank: number }>();

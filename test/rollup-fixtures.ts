@@ -3,6 +3,8 @@ import { createExecutionContext, createScheduledController } from "cloudflare:te
 import { exports } from "cloudflare:workers";
 import { env } from "./shard-env";
 import { ROLLUP_CRON, ROLLUP_LAG_MS, runRollups } from "../src/analytics/run-rollups";
+import { shardOf, shardsInUse } from "../src/db/homes";
+import { onShard } from "../src/db/shard";
 import worker from "../src/index";
 import type { FactTable, GeneratedOrder } from "../bench/lib/generate-orders.mjs";
 
@@ -44,9 +46,9 @@ const LINE_COLUMNS = ["order_id", "line_no", "sku", "name", "type", "quantity", 
 const EVENT_COLUMNS = ["id", "order_id", "seq", "type", "from_status", "to_status", "actor", "reason", "data", "created_at"];
 
 /** `INSERT ... SELECT` from a JSON array of objects: one bound parameter per statement. */
-function insertJson(table: string, columns: string[], rows: object[], onConflict: string) {
+function insertJson(table: string, columns: string[], rows: object[], onConflict: string, db: D1Database = env.DB) {
   const values = columns.map((c) => `json_extract(value, '$.${c}')`).join(", ");
-  return env.DB.prepare(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${values} FROM json_each(?1) WHERE true ${onConflict}`).bind(JSON.stringify(rows));
+  return db.prepare(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${values} FROM json_each(?1) WHERE true ${onConflict}`).bind(JSON.stringify(rows));
 }
 
 const upsert = (columns: readonly string[], key: string) =>
@@ -66,46 +68,69 @@ const FACT_TABLES: [FactTable, string | null][] = [
   ["logistics_exceptions", null],
 ];
 
-/** Inserts orders, or brings existing ones up to date (new events, new state), the way the order object would; with their facts. */
+/** The shard binding of each order's store (a store with no home is shard 0's, as the Worker finds it), in first-seen order. */
+async function byStoreShard(generated: readonly GeneratedOrder[]): Promise<{ db: D1Database; orders: GeneratedOrder[] }[]> {
+  const groups = new Map<string, { db: D1Database; orders: GeneratedOrder[] }>();
+  for (const g of generated) {
+    const shard = await shardOf(env, { store: g.order.store_id });
+    let group = groups.get(shard.id);
+    if (!group) groups.set(shard.id, (group = { db: env[shard.binding], orders: [] }));
+    group.orders.push(g);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Inserts orders, or brings existing ones up to date (new events, new state), the way the order object would; with their facts.
+ * Each order goes to its store's shard: the stores of one call may live on different databases.
+ */
 export async function writeOrders(generated: readonly GeneratedOrder[]) {
-  for (let i = 0; i < generated.length; i += 400) {
-    const part = generated.slice(i, i + 400);
-    const facts = FACT_TABLES.flatMap(([table, key]) => {
-      const rows = part.flatMap((g) => g.facts?.[table] ?? []);
-      if (!rows.length) return [];
-      const columns = Object.keys(rows[0]!);
-      return [insertJson(table, columns, rows, key ? upsert(columns, key) : "ON CONFLICT DO NOTHING")];
-    });
-    await env.DB.batch([
-      insertJson(
-        "orders",
-        ORDER_COLUMNS,
-        part.map((g) => g.order),
-        upsert(ORDER_COLUMNS, "id"),
-      ),
-      insertJson(
-        "order_lines",
-        LINE_COLUMNS,
-        part.flatMap((g) => g.lines),
-        "ON CONFLICT DO NOTHING",
-      ),
-      // The process event gains its allocation data in the wave that sees it; events are otherwise immutable.
-      insertJson(
-        "order_events",
-        EVENT_COLUMNS,
-        part.flatMap((g) => g.events),
-        "ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-      ),
-      ...facts,
-    ]);
+  for (const { db, orders } of await byStoreShard(generated)) {
+    for (let i = 0; i < orders.length; i += 400) {
+      const part = orders.slice(i, i + 400);
+      const facts = FACT_TABLES.flatMap(([table, key]) => {
+        const rows = part.flatMap((g) => g.facts?.[table] ?? []);
+        if (!rows.length) return [];
+        const columns = Object.keys(rows[0]!);
+        return [insertJson(table, columns, rows, key ? upsert(columns, key) : "ON CONFLICT DO NOTHING", db)];
+      });
+      await db.batch([
+        insertJson(
+          "orders",
+          ORDER_COLUMNS,
+          part.map((g) => g.order),
+          upsert(ORDER_COLUMNS, "id"),
+          db,
+        ),
+        insertJson(
+          "order_lines",
+          LINE_COLUMNS,
+          part.flatMap((g) => g.lines),
+          "ON CONFLICT DO NOTHING",
+          db,
+        ),
+        // The process event gains its allocation data in the wave that sees it; events are otherwise immutable.
+        insertJson(
+          "order_events",
+          EVENT_COLUMNS,
+          part.flatMap((g) => g.events),
+          "ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+          db,
+        ),
+        ...facts,
+      ]);
+    }
   }
 }
 
-/** Warehouses the generated allocations use: the currency their stock costs are kept in matters to margins. */
-export async function writeWarehouses(warehouses: readonly { id: string; currency: string; name?: string }[]) {
+/**
+ * Warehouses the generated allocations use: the currency their stock costs are kept in matters to margins. Written
+ * to `db` (shard 0's unless given: the shard of the stores whose orders ship from them), with no home in the directory.
+ */
+export async function writeWarehouses(warehouses: readonly { id: string; currency: string; name?: string }[], db: D1Database = env.DB) {
   const now = Date.now();
-  await env.DB.batch(
-    warehouses.map((w) => env.DB.prepare("INSERT INTO warehouses (id, name, country, currency, created_at) VALUES (?, ?, 'US', ?, ?)").bind(w.id, w.name ?? w.id, w.currency, now)),
+  await db.batch(
+    warehouses.map((w) => db.prepare("INSERT INTO warehouses (id, name, country, currency, created_at) VALUES (?, ?, 'US', ?, ?)").bind(w.id, w.name ?? w.id, w.currency, now)),
   );
 }
 
@@ -155,22 +180,41 @@ export async function rollUntilCaughtUp(scheduledTime = Date.now(), maxRuns = 50
   throw new Error(`rollups did not catch up in ${maxRuns} runs: ${JSON.stringify(await rollupState())}`);
 }
 
-/** Runs the rollups without lag until nothing is left, waiting out a run that holds the lease. */
+/** Runs the rollups without lag until nothing is left, waiting out a run that holds the lease: on every shard in use, as the cron does. */
 export async function caughtUp() {
-  for (let i = 0; i < 100; i++) {
-    const r = await runRollups(env, { lagMs: 0 });
-    if (r.status === "caught_up") return;
-    if (r.status === "busy") await new Promise((res) => setTimeout(res, 50));
+  for (const shard of await shardsInUse(env)) {
+    const onIt = onShard(env, shard);
+    let done = false;
+    for (let i = 0; i < 100 && !done; i++) {
+      const r = await runRollups(onIt, { lagMs: 0 });
+      if (r.status === "caught_up") done = true;
+      else if (r.status === "busy") await new Promise((res) => setTimeout(res, 50));
+    }
+    if (!done) throw new Error(`rollups did not catch up on shard ${shard.id}`);
   }
-  throw new Error("rollups did not catch up");
 }
 
-/** Every row of a rollup table for the given stores, in a stable order. */
+/**
+ * Every row of a rollup table for the given stores, in a stable order: read on each store's shard (the stores of one
+ * shard in `orderBy` order, the shards in the order their first store is given).
+ */
 export async function rollupRows(table: string, storeIds: readonly string[], orderBy: string) {
-  const r = await env.DB.prepare(`SELECT * FROM ${table} WHERE store_id IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy}`)
-    .bind(JSON.stringify(storeIds))
-    .all<Record<string, unknown>>();
-  return r.results;
+  const shards = new Map<string, { db: D1Database; stores: string[] }>();
+  for (const id of storeIds) {
+    const shard = await shardOf(env, { store: id });
+    let group = shards.get(shard.id);
+    if (!group) shards.set(shard.id, (group = { db: env[shard.binding], stores: [] }));
+    group.stores.push(id);
+  }
+  const out: Record<string, unknown>[] = [];
+  for (const { db, stores } of shards.size ? shards.values() : [{ db: env.DB, stores: [] as string[] }]) {
+    const r = await db
+      .prepare(`SELECT * FROM ${table} WHERE store_id IN (SELECT value FROM json_each(?)) ORDER BY ${orderBy}`)
+      .bind(JSON.stringify(stores))
+      .all<Record<string, unknown>>();
+    out.push(...r.results);
+  }
+  return out;
 }
 
 export { exports };

@@ -5,10 +5,10 @@
  * people resolving one line get one success.
  */
 import { exports } from "cloudflare:workers";
-import { env } from "./shard-env";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, api, createKey, createOrder, createProduct, createStore, unique } from "./helpers";
 import { SHOPIFY_HEADER, stripeFile } from "./settlement-file.mjs";
+import { dbOf } from "./shard-helpers";
 
 let store: { id: string };
 let sku: string;
@@ -37,7 +37,8 @@ async function paidOrders(storeId: string, count: number, tag: string) {
     const reference = `ch_${tag}_${i}`;
     const r = await api(`/v1/orders/${o.id}/payment`, { body: { payment_status: "paid", reference } });
     if (r.status !== 200) throw new Error(JSON.stringify(r.body));
-    const e = await env.DB.prepare("SELECT amount, created_at FROM ledger_entries WHERE order_id = ? AND kind = 'captured'")
+    const e = await (await dbOf({ store: storeId }))
+      .prepare("SELECT amount, created_at FROM ledger_entries WHERE order_id = ? AND kind = 'captured'")
       .bind(o.id)
       .first<{ amount: number; created_at: number }>();
     out.push({ orderId: o.id, reference, amount: e!.amount, at: e!.created_at });
@@ -60,6 +61,7 @@ async function linesBy(settlementId: string, status: string) {
 describe("settlement reconciliation", () => {
   it("finds every planted mismatch of a Stripe balance file and nothing else", async () => {
     const s = await createStore(unique("stripe"));
+    const db = await dbOf({ store: s.id });
     await createProduct(s.id, sku);
     const captures = await paidOrders(s.id, 29, unique("c"));
     const file = stripeFile({ captures, notOurs: 3, differsEvery: 7, missingEvery: 5 });
@@ -89,7 +91,8 @@ describe("settlement reconciliation", () => {
     expect(unmatched).toHaveLength(file.expected.amount_differs.length + file.expected.missing_from_settlement.length + file.expected.not_ours.length);
 
     // The providers' fees of matched payments went into the ledger, once.
-    const fees = await env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE store_id = ? AND kind = 'payment_fee' AND source = 'settlement'")
+    const fees = await db
+      .prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE store_id = ? AND kind = 'payment_fee' AND source = 'settlement'")
       .bind(s.id)
       .first<{ n: number }>();
     expect(fees!.n).toBe(file.expected.matched.length + file.expected.amount_differs.length);
@@ -97,6 +100,7 @@ describe("settlement reconciliation", () => {
 
   it("imports the same file once, whether sent again later or twice at the same moment", async () => {
     const s = await createStore(unique("twice"));
+    const db = await dbOf({ store: s.id });
     await createProduct(s.id, sku);
     const captures = await paidOrders(s.id, 6, unique("t"));
     const file = stripeFile({ captures, missingEvery: 4 });
@@ -106,9 +110,10 @@ describe("settlement reconciliation", () => {
     const again = await upload(s.id, "stripe_balance", file.csv);
     expect(again.status).toBe(200);
     expect(again.body.id).toBe(a.body.id);
-    const counts = await env.DB.prepare(
-      "SELECT (SELECT COUNT(*) FROM settlements WHERE store_id = ?1) AS settlements, (SELECT COUNT(*) FROM ledger_entries WHERE store_id = ?1 AND source = 'settlement') AS fees",
-    )
+    const counts = await db
+      .prepare(
+        "SELECT (SELECT COUNT(*) FROM settlements WHERE store_id = ?1) AS settlements, (SELECT COUNT(*) FROM ledger_entries WHERE store_id = ?1 AND source = 'settlement') AS fees",
+      )
       .bind(s.id)
       .first<{ settlements: number; fees: number }>();
     expect(counts).toEqual({ settlements: 1, fees: 5 });
@@ -117,6 +122,7 @@ describe("settlement reconciliation", () => {
 
   it("books a payment's fee from the file once, whichever file names its transaction, and never one the payment report gave", async () => {
     const s = await createStore(unique("fees"));
+    const db = await dbOf({ store: s.id });
     await createProduct(s.id, sku);
     const captures = await paidOrders(s.id, 2, unique("f"));
     // A third payment whose report gave its fee already.
@@ -131,7 +137,8 @@ describe("settlement reconciliation", () => {
     const [a, b] = await Promise.all([upload(s.id, "stripe_balance", wide.csv), upload(s.id, "stripe_balance", narrow.csv)]);
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(a.body.id).not.toBe(b.body.id);
-    const fees = await env.DB.prepare("SELECT order_id, amount, reference, source, source_key FROM ledger_entries WHERE store_id = ? AND kind = 'payment_fee' ORDER BY reference")
+    const fees = await db
+      .prepare("SELECT order_id, amount, reference, source, source_key FROM ledger_entries WHERE store_id = ? AND kind = 'payment_fee' ORDER BY reference")
       .bind(s.id)
       .all<{ order_id: string; amount: number; reference: string; source: string; source_key: string }>();
     const feeOf = (c: { amount: number }) => -(Math.round(c.amount * 0.029) + 30);
@@ -149,6 +156,7 @@ describe("settlement reconciliation", () => {
 
   it("resumes an import that died between claiming its file and matching it, when the same file is posted after the lease", async () => {
     const s = await createStore(unique("stale"));
+    const db = await dbOf({ store: s.id });
     await createProduct(s.id, sku);
     const captures = await paidOrders(s.id, 6, unique("st"));
     const file = stripeFile({ captures, missingEvery: 4, notOurs: 1 });
@@ -156,18 +164,19 @@ describe("settlement reconciliation", () => {
     expect(first.status).toBe(201);
     const judged = first.body.counts;
     const feesOf = () =>
-      env.DB.prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE store_id = ? AND source = 'settlement'")
+      db
+        .prepare("SELECT COUNT(*) AS n FROM ledger_entries WHERE store_id = ? AND source = 'settlement'")
         .bind(s.id)
         .first<{ n: number }>()
         .then((r) => r!.n);
     const fees = await feesOf();
     // Plant the state a Worker dying after the claim leaves: every line stored and pending, nothing judged, still importing.
     const plant = (createdAt: number) =>
-      env.DB.batch([
-        env.DB.prepare("DELETE FROM settlement_lines WHERE settlement_id = ? AND status = 'missing_from_settlement'").bind(first.body.id),
-        env.DB.prepare("UPDATE settlement_lines SET status = 'pending', order_id = NULL, expected_amount = NULL WHERE settlement_id = ?").bind(first.body.id),
-        env.DB.prepare("DELETE FROM ledger_entries WHERE store_id = ? AND source = 'settlement'").bind(s.id),
-        env.DB.prepare("UPDATE settlements SET status = 'importing', reconciled_at = NULL, created_at = ? WHERE id = ?").bind(createdAt, first.body.id),
+      db.batch([
+        db.prepare("DELETE FROM settlement_lines WHERE settlement_id = ? AND status = 'missing_from_settlement'").bind(first.body.id),
+        db.prepare("UPDATE settlement_lines SET status = 'pending', order_id = NULL, expected_amount = NULL WHERE settlement_id = ?").bind(first.body.id),
+        db.prepare("DELETE FROM ledger_entries WHERE store_id = ? AND source = 'settlement'").bind(s.id),
+        db.prepare("UPDATE settlements SET status = 'importing', reconciled_at = NULL, created_at = ? WHERE id = ?").bind(createdAt, first.body.id),
       ]);
     // Within the lease the first import may still be running: answered as it stands, not taken over.
     await plant(Date.now() - 30_000);
@@ -182,7 +191,7 @@ describe("settlement reconciliation", () => {
       expect(r.body).toMatchObject({ id: first.body.id, status: "reconciled", counts: judged });
     }
     expect(await feesOf()).toBe(fees);
-    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM settlements WHERE store_id = ?").bind(s.id).first<{ n: number }>();
+    const n = await db.prepare("SELECT COUNT(*) AS n FROM settlements WHERE store_id = ?").bind(s.id).first<{ n: number }>();
     expect(n!.n).toBe(1);
     const missing = await linesBy(first.body.id, "missing_from_settlement");
     expect(missing.map((l) => l.reference).sort()).toEqual([...file.expected.missing_from_settlement].sort());
@@ -190,24 +199,29 @@ describe("settlement reconciliation", () => {
 
   it("sweeps away an import that died before claiming its file, and imports the file anew", async () => {
     const s = await createStore(unique("dead"));
+    const db = await dbOf({ store: s.id });
     await createProduct(s.id, sku);
     const captures = await paidOrders(s.id, 2, unique("d"));
     const file = stripeFile({ captures });
     // A dead import of long ago: half its lines written, no file hash; and one of a moment ago, perhaps still running.
-    await env.DB.batch([
-      env.DB.prepare(
-        "INSERT INTO settlements (id, store_id, format, status, file_sha256, line_count, imported_by, created_at) VALUES ('stl_DEAD0000000000000000000000', ?1, 'stripe_balance', 'importing', NULL, 0, 'key_x', ?2), ('stl_LIVE0000000000000000000000', ?1, 'stripe_balance', 'importing', NULL, 0, 'key_x', ?3)",
-      ).bind(s.id, Date.now() - 10 * 60_000, Date.now() - 5_000),
-      env.DB.prepare(
-        "INSERT INTO settlement_lines (settlement_id, line_no, kind, type, transaction_id, reference, amount, fee, currency, occurred_at, status) VALUES ('stl_DEAD0000000000000000000000', 1, 'captured', 'charge', 'txn_1', ?1, 100, 3, 'USD', NULL, 'pending')",
-      ).bind(captures[0]!.reference),
+    await db.batch([
+      db
+        .prepare(
+          "INSERT INTO settlements (id, store_id, format, status, file_sha256, line_count, imported_by, created_at) VALUES ('stl_DEAD0000000000000000000000', ?1, 'stripe_balance', 'importing', NULL, 0, 'key_x', ?2), ('stl_LIVE0000000000000000000000', ?1, 'stripe_balance', 'importing', NULL, 0, 'key_x', ?3)",
+        )
+        .bind(s.id, Date.now() - 10 * 60_000, Date.now() - 5_000),
+      db
+        .prepare(
+          "INSERT INTO settlement_lines (settlement_id, line_no, kind, type, transaction_id, reference, amount, fee, currency, occurred_at, status) VALUES ('stl_DEAD0000000000000000000000', 1, 'captured', 'charge', 'txn_1', ?1, 100, 3, 'USD', NULL, 'pending')",
+        )
+        .bind(captures[0]!.reference),
     ]);
     const r = await upload(s.id, "stripe_balance", file.csv);
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.status).toBe("reconciled");
-    const left = await env.DB.prepare("SELECT id FROM settlements WHERE store_id = ? ORDER BY id").bind(s.id).all<{ id: string }>();
+    const left = await db.prepare("SELECT id FROM settlements WHERE store_id = ? ORDER BY id").bind(s.id).all<{ id: string }>();
     expect(left.results.map((x) => x.id).sort()).toEqual([r.body.id, "stl_LIVE0000000000000000000000"].sort());
-    const orphan = await env.DB.prepare("SELECT COUNT(*) AS n FROM settlement_lines WHERE settlement_id = 'stl_DEAD0000000000000000000000'").first<{ n: number }>();
+    const orphan = await db.prepare("SELECT COUNT(*) AS n FROM settlement_lines WHERE settlement_id = 'stl_DEAD0000000000000000000000'").first<{ n: number }>();
     expect(orphan!.n).toBe(0);
   });
 
@@ -254,6 +268,7 @@ describe("settlement reconciliation", () => {
 
   it("refuses a file with a bad row, naming it, and writes nothing", async () => {
     const s = await createStore(unique("bad"));
+    const db = await dbOf({ store: s.id });
     const bad = `${stripeFile({ captures: [{ reference: "ch_x", amount: 100, at: Date.now() }] }).csv}txn_9,charge,ch_y,1.234,0,0,1.234,usd,2026-11-20 10:00,,,,,,,\n`;
     const r = await upload(s.id, "stripe_balance", bad);
     expect(r.status).toBe(422);
@@ -267,7 +282,7 @@ describe("settlement reconciliation", () => {
     expect((await upload(s.id, "paypal", "x")).status).toBe(400);
     expect((await upload(s.id, "stripe_balance", "{}", ADMIN, "application/json")).status).toBe(415);
     expect((await upload("st_nope", "stripe_balance", "x")).status).toBe(404);
-    const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM settlements WHERE store_id = ?").bind(s.id).first<{ n: number }>();
+    const n = await db.prepare("SELECT COUNT(*) AS n FROM settlements WHERE store_id = ?").bind(s.id).first<{ n: number }>();
     expect(n!.n).toBe(0);
   });
 

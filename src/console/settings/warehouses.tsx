@@ -8,7 +8,7 @@ import { Hono } from "hono";
 import type { CreatedWarehouse, PackageType, Warehouse } from "../../inventory/schemas";
 import { api, type Problem } from "../api";
 import type { ConsoleContext, ConsoleEnv } from "../context";
-import { doneRedirect, formValue, need, notFoundPage, uiOf } from "../guard";
+import { doneRedirect, formValue, formValues, need, notFoundPage, uiOf } from "../guard";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { fieldProblems } from "../problems";
@@ -21,14 +21,30 @@ type Status = 200 | 400 | 403 | 404 | 409 | 422;
 
 export const warehousePages = new Hono<ConsoleEnv>();
 
-type NewValues = Record<"name" | "kind" | "country" | "region" | "currency" | "webhook_url" | "weight_tolerance_pct" | "weight_tolerance_grams", string>;
+type NewValues = Record<"name" | "kind" | "country" | "region" | "currency" | "webhook_url" | "weight_tolerance_pct" | "weight_tolerance_grams", string> & {
+  store_ids: string[];
+};
 
 async function listPage(c: ConsoleContext, opts: { values?: NewValues; problem?: Problem; status?: Status } = {}) {
   const ui = uiOf(c);
   const t = TEXT[ui.lang];
-  const r = await api<{ data: WarehouseBody[] }>(c, "/v1/warehouses", { query: { limit: 200 } });
+  const [r, s] = await Promise.all([
+    api<{ data: WarehouseBody[] }>(c, "/v1/warehouses", { query: { limit: 200 } }),
+    api<{ data: { id: string; name: string }[] }>(c, "/v1/stores", { query: { limit: 200 } }),
+  ]);
   const list = r.ok ? r.body.data : [];
-  const v = opts.values ?? { name: "", kind: "own", country: "", region: "", currency: "USD", webhook_url: "", weight_tolerance_pct: "5", weight_tolerance_grams: "20" };
+  const stores = s.ok ? s.body.data : [];
+  const v = opts.values ?? {
+    name: "",
+    kind: "own",
+    country: "",
+    region: "",
+    currency: "USD",
+    webhook_url: "",
+    weight_tolerance_pct: "5",
+    weight_tolerance_grams: "20",
+    store_ids: ["*"],
+  };
   const errors = opts.problem ? fieldProblems(opts.problem) : {};
   return renderPage(
     c,
@@ -106,6 +122,21 @@ async function listPage(c: ConsoleContext, opts: { values?: NewValues; problem?:
               <input id="w-grams" name="weight_tolerance_grams" type="number" min={0} max={100000} value={v.weight_tolerance_grams} />
             </Field>
           </div>
+          <fieldset aria-describedby="w-stores-hint">
+            <legend>{t.store_ids}</legend>
+            <p id="w-stores-hint" class="muted" style="margin:0 0 6px">
+              {t.store_ids_hint}
+            </p>
+            {[{ id: "*", name: t.every_store }, ...stores].map((st) => (
+              <span style="margin-right:12px;display:inline-block">
+                <input type="checkbox" id={`w-store-${st.id}`} name="store_ids" value={st.id} checked={v.store_ids.includes(st.id)} />{" "}
+                <label for={`w-store-${st.id}`} style="display:inline">
+                  {st.name}
+                </label>
+              </span>
+            ))}
+            {errors.store_ids ? <p class="error-text">{errors.store_ids}</p> : null}
+          </fieldset>
           <button type="submit">{t.create_warehouse}</button>
         </form>
       </section>
@@ -119,9 +150,11 @@ warehousePages.post("/console/settings/warehouses", async (c) => {
   const refused = need(c, "warehouses:manage");
   if (refused) return refused;
   const keys = ["name", "kind", "country", "region", "currency", "webhook_url", "weight_tolerance_pct", "weight_tolerance_grams"] as const;
-  const values = Object.fromEntries(keys.map((k) => [k, formValue(c, k)])) as NewValues;
+  const values = { ...Object.fromEntries(keys.map((k) => [k, formValue(c, k)])), store_ids: formValues(c, "store_ids") } as NewValues;
   const body = {
     name: values.name,
+    // "Every store" wins over any store ticked beside it; none ticked is the API's default, every store.
+    ...(values.store_ids.length ? { store_ids: values.store_ids.includes("*") ? ["*"] : values.store_ids } : {}),
     kind: values.kind,
     country: values.country.toUpperCase(),
     ...(values.region ? { region: values.region } : {}),
