@@ -129,7 +129,7 @@ async function pool(items, c, fn) {
 const SKUS = ["TEA-1", "MUG-1", "KETTLE-1", "FILTER-1", "CUP-1"];
 async function setup(name, unitsPerSku) {
   const store = await api("/v1/stores", { body: { name, currency: "USD" } });
-  const wh = await api("/v1/warehouses", { body: { name: `${name} warehouse`, country: "US", region: "NJ" } });
+  const wh = await api("/v1/warehouses", { body: { name: `${name} warehouse`, country: "US", region: "NJ", store_ids: [store.id] } });
   for (const [i, code] of ["A-01", "A-02", "B-01"].entries()) await api(`/v1/warehouses/${wh.id}/bins`, { body: { code, pick_sequence: (i + 1) * 10 } });
   if (unitsPerSku > 0) {
     await api(`/v1/warehouses/${wh.id}/receipts`, {
@@ -207,7 +207,7 @@ const results = {
 {
   // Approved while the store routes to nowhere (backordered), so the queue does not allocate them first.
   const { store, wh } = await setup("bench direct", 1_000_000);
-  const nowhere = await api("/v1/warehouses", { body: { name: "empty", country: "US" } });
+  const nowhere = await api("/v1/warehouses", { body: { name: "empty", country: "US", store_ids: [store.id] } });
   await api(`/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [nowhere.id] } });
   const ids = await createOrders(store.id, N);
   await pool(ids, C, (id) => api(`/v1/orders/${id}/transitions`, { body: { event: "approve" } }));

@@ -24,7 +24,29 @@ export const DEMO_PRODUCTS = [
   { id: "prd_demo_setup_1", sku: "SETUP-1", name: "Kettle installation", type: "service", price: 2500, weightGrams: 0 },
 ];
 
-export const DEMO_WAREHOUSE = { id: "wh_main", name: "Main warehouse", kind: "own", country: "US", region: "NJ" };
+/** Ships for the demo store alone: a warehouse of every store ("*") would have to serve the second brand too. */
+export const DEMO_WAREHOUSE = { id: "wh_main", name: "Main warehouse", kind: "own", country: "US", region: "NJ", storeIds: [DEMO_STORE.id] };
+
+/**
+ * A second brand with stock of its own, on shard 1 (`DB_1`): its own stock pool, warehouse and catalogue, so the
+ * local system runs on two databases as a deployment with separate brands does (docs/SHARDING.md). Its home and its
+ * warehouse's are on the directory with fixed tags; ids the API reads by themselves (products) carry the store's tag,
+ * as the Worker would make them, so a request naming one alone finds shard 1.
+ */
+export const DEMO_BRAND = {
+  store: { id: "st_demo_kettle", name: "Kettle & Co. (EU)", currency: "EUR", timezone: "Europe/Berlin", tag: "KETT" },
+  shard: { id: "s1", binding: "DB_1" },
+  pool: "pool_demo_kettle",
+  warehouse: { id: "wh_kettle_eu", name: "Rotterdam warehouse", kind: "own", country: "NL", region: null, currency: "EUR", tag: "KWHS" },
+  bins: [
+    { id: "bin_demo_kettle_outbound", code: "OUTBOUND", kind: "outbound", pickSequence: 0 },
+    { id: "bin_demo_kettle_b01", code: "B-01", kind: "storage", pickSequence: 10 },
+  ],
+  products: [
+    { id: "prd_00DEMO0000-KETT000000000001", sku: "KETTLE-EU", name: "Gooseneck kettle 1L (EU plug)", price: 7900, weightGrams: 1200 },
+    { id: "prd_00DEMO0000-KETT000000000002", sku: "TEAPOT-EU", name: "Cast iron teapot 0.8L", price: 5400, weightGrams: 1600 },
+  ],
+};
 
 /**
  * Its bins: every warehouse has an OUTBOUND bin where picked goods wait for packing (the API creates it with the
@@ -303,16 +325,57 @@ export function seedSql(now = Date.now()) {
         updated_at: now,
       }),
     ),
-    insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, created_at: now }),
+    insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, store_ids: JSON.stringify(w.storeIds), created_at: now }),
+    // Seeded before the second brand as a warehouse of every store: its stores named, so the brand's pool may exist.
+    `UPDATE warehouses SET store_ids = ${q(JSON.stringify(w.storeIds))} WHERE id = ${q(w.id)} AND store_ids = '["*"]';`,
     // OR IGNORE on (warehouse, code): a database seeded before the bins existed gets them on the next start.
     ...DEMO_BINS.map((b) => insert("bins", { id: b.id, warehouse_id: w.id, code: b.code, kind: b.kind, pick_sequence: b.pickSequence, active: 1, created_at: now })),
     ...purchasingSql(now),
   ]);
 }
 
+/** The second brand's store, catalogue and warehouse as SQL, for shard 1 (`DB_1`). */
+export function brandSql(now = Date.now()) {
+  const { store: s, warehouse: w } = DEMO_BRAND;
+  return lines([
+    insert("stores", { id: s.id, name: s.name, currency: s.currency, timezone: s.timezone, language: "en", created_at: now, updated_at: now }),
+    ...DEMO_BRAND.products.map((p) =>
+      insert("products", {
+        id: p.id,
+        store_id: s.id,
+        sku: p.sku,
+        name: p.name,
+        type: "goods",
+        price: p.price,
+        currency: s.currency,
+        weight_grams: p.weightGrams,
+        active: 1,
+        created_at: now,
+        updated_at: now,
+      }),
+    ),
+    insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, currency: w.currency, store_ids: JSON.stringify([s.id]), created_at: now }),
+    ...DEMO_BRAND.bins.map((b) => insert("bins", { id: b.id, warehouse_id: w.id, code: b.code, kind: b.kind, pick_sequence: b.pickSequence, active: 1, created_at: now })),
+  ]);
+}
+
+/** Where the second brand lives: shard 1 registered, its pool there, and the homes of its store and warehouse. */
+function brandHomesSql(now) {
+  const b = DEMO_BRAND;
+  return [
+    insert("shards", { id: "s0", binding: "DB", state: "open", created_at: now, updated_at: now }),
+    insert("shards", { id: b.shard.id, binding: b.shard.binding, state: "open", created_at: now, updated_at: now }),
+    insert("pools", { id: "pool_s0", shard_id: "s0", state: "live", version: 1, created_at: now, updated_at: now }),
+    insert("pools", { id: b.pool, shard_id: b.shard.id, state: "live", version: 1, created_at: now, updated_at: now }),
+    insert("store_homes", { store_id: b.store.id, pool_id: b.pool, tag: b.store.tag, created_at: now }),
+    insert("warehouse_homes", { warehouse_id: b.warehouse.id, pool_id: b.pool, tag: b.warehouse.tag, created_at: now }),
+  ];
+}
+
 /** The seed's people and keys as SQL: they live on the directory database (docs/SHARDING.md section 1), not a shard. */
 export function directorySeedSql(now = Date.now()) {
   return lines([
+    ...brandHomesSql(now),
     ...DEMO_KEYS.map((k) =>
       insert("api_keys", {
         id: k.id,
@@ -356,6 +419,7 @@ export async function seed({ persistDir = null, onSpawn } = {}) {
     let r;
     for (const [binding, text] of [
       ["DB", seedSql(now)],
+      ["DB_1", brandSql(now)],
       ["DIRECTORY", directorySeedSql(now)],
     ]) {
       writeFileSync(file, text);
@@ -382,7 +446,9 @@ if (isMain) {
   const persistDir = process.env.OMS_PERSIST_DIR ? resolve(process.env.OMS_PERSIST_DIR) : null;
   try {
     await seed({ persistDir });
-    console.log(`Seeded ${DEMO_STORE.id} (${DEMO_PRODUCTS.length} products), ${DEMO_WAREHOUSE.id} and demo keys:`);
+    console.log(
+      `Seeded ${DEMO_STORE.id} (${DEMO_PRODUCTS.length} products), ${DEMO_WAREHOUSE.id} on DB, ${DEMO_BRAND.store.id} and ${DEMO_BRAND.warehouse.id} on DB_1, and demo keys:`,
+    );
     for (const k of DEMO_KEYS) console.log(`  ${k.role.padEnd(8)} ${k.storeIds.join(",").padEnd(8)} ${k.key}`);
     console.log(`Demo staff (password ${DEMO_PASSWORD}):`);
     for (const u of DEMO_STAFF) console.log(`  ${u.position.padEnd(15)} ${u.email}`);

@@ -1,14 +1,3 @@
-/**
- * Read replicas through the D1 Sessions API (issue #18): a GET's reads that may be a little stale run on one D1
- * session, the answer carries its bookmark in `x-d1-bookmark`, and a client that sends back the bookmark of its own
- * write reads that write. The console and the customer's page keep it in a cookie.
- *
- * What runs here is the plumbing on the real local D1: bookmarks are real (the local database's own), sessions are
- * opened from them, and the headers and cookies round-trip. What cannot run here: local D1 has no replicas (every
- * session is served by the primary and a bookmark never makes a read wait), so that a replica behind a bookmark
- * waits for it, and what a lagging replica shows without one, are Cloudflare's to keep (docs/deployment.md).
- */
-import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { openPage, postForm, signedIn } from "./console-helpers";
 import { mintLink, openLink } from "./customer-visit";

@@ -1,11 +1,3 @@
-/**
- * What the customer is told: only what they can fix or confirm, in their
- * language, and what staff explicitly wrote for them. Internal findings (an
- * amount check, a possible duplicate, a blocklist), staff reasons and
- * internal notes stay on the staff side: never in an email, never on the
- * order page.
- */
-import { env } from "./shard-env";
 import { dbOf, envOf } from "./shard-helpers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { consumeMessage } from "../src/outbox/consume";

@@ -67,7 +67,7 @@ import { BREACH_COLUMNS, listBreaches } from "./sla-breach-list";
 import { directoryD1 } from "../db/client";
 import { reportShards } from "./report-shards";
 import { shardsInUse } from "../db/homes";
-import { onShard } from "../db/shard";
+import { forEachShard } from "../db/shard";
 
 export const analyticsRoutes = new OpenAPIHono<AppEnv>();
 
@@ -372,7 +372,13 @@ analyticsRoutes.openapi(
     // Each shard keeps its own rollups: every one is emptied. One whose run holds the lease is left for a retry, which
     // empties the others again, harmlessly.
     const busy: string[] = [];
-    for (const shard of await shardsInUse(c.env)) if (!(await rebuildRollups(onShard(c.env, shard)))) busy.push(shard.id);
+    await forEachShard(
+      c.env,
+      async (onIt) => {
+        if (!(await rebuildRollups(onIt))) busy.push(onIt.shard.id);
+      },
+      await shardsInUse(c.env),
+    );
     if (busy.length) {
       throw new ApiError(409, "rollup_running", "A rollup run is in progress", `Try again when it has finished (on ${busy.join(", ")})`, {}, { "retry-after": "30" });
     }

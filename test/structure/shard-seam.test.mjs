@@ -34,6 +34,8 @@ const CHOOSERS = {
   "src/db/shard.ts": "forEachShard, byShard (what lives on several shards, each part on its own), onlyOn (a shard known from a body)",
   "src/stores/save-store.ts": "a new store's row goes to the shard its home names (src/db/homes.ts; placement, step 8)",
   "src/inventory/warehouse-routes.ts": "a new warehouse's rows go to the shard its home names (as a store's)",
+  "src/stores/place-store.ts": "a store of its own pool: shard 0, pool 0's, is asked for a warehouse of every store (step 8)",
+  "src/analytics/report-shards.ts": "a report: each shard holding one of the caller's stores, merged (step 7)",
 };
 
 test("a shard is chosen only at the entry points listed here", () => {

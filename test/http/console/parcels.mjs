@@ -18,7 +18,7 @@ export async function labelledParcel(server, { tag = "journey", sku = "MUG-1", q
   let warehouse = beside?.warehouse;
   if (!store) {
     store = await ok(server, "/v1/stores", { body: { name: `Desk ${suffix}`, currency: "USD", timezone: "America/New_York", auto_audit: false } });
-    warehouse = await ok(server, "/v1/warehouses", { body: { name: `Dock ${suffix}`, country: "US", region: "NJ" } });
+    warehouse = await ok(server, "/v1/warehouses", { body: { name: `Dock ${suffix}`, country: "US", region: "NJ", store_ids: [store.id] } });
     await ok(server, `/v1/warehouses/${warehouse.id}/bins`, { body: { code: "A-01", pick_sequence: 10 } });
     await ok(server, `/v1/warehouses/${warehouse.id}/receipts`, { body: { lines: [{ sku, bin: "A-01", quantity: 10, unit_cost: "2.00" }] } });
     await ok(server, `/v1/stores/${store.id}/routing-policy`, { method: "PUT", body: { default_warehouses: [warehouse.id] } });
