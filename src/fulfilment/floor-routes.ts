@@ -13,14 +13,16 @@ import { actorNames, nameIn } from "../activity/actor-names";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, desc, eq, inArray, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { database, directoryD1 } from "../db/client";
-import { byShardOfIds, listedAcross } from "../db/fan-out";
+import { byShardOfIds, listedAcross, shardsHolding } from "../db/fan-out";
+import { byShard } from "../db/shard";
+import { mergeNewest, PLACES, placesKey, placesOf } from "../db/shard-places";
 import { shipmentItems, shipments, warehouseEvents, waves } from "../db/schema";
 import type { AppEnv } from "../env";
 import { seesWarehouse, storeScope, type Principal } from "../http/auth";
 import { idempotent } from "../http/idempotency";
 import { ApiError, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, listOf, problems } from "../http/route";
-import { cursorKey, pageOf } from "../http/pagination";
+import { cursorKey, encodeCursor, pageOf } from "../http/pagination";
 import { visibleWarehouse, warehouseScope, type WarehouseRow } from "../inventory/scope";
 import { servesAnyOf } from "../inventory/warehouse-stores";
 import { iso } from "../orders/serialize";
@@ -401,26 +403,39 @@ floorRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const key = cursorKey(q.cursor, (k) => /^[1-9][0-9]{0,15}$/.test(k) && Number.isSafeInteger(Number(k)));
-    const after = key === undefined ? undefined : Number(key);
-    const rows = await database(c.env)
-      .select()
-      .from(warehouseEvents)
-      .where(
-        and(
-          warehouseScope(c.get("principal"), warehouseEvents.warehouseId),
-          eventStoreScope(c.env, c.get("principal")),
-          q.warehouse_id ? eq(warehouseEvents.warehouseId, q.warehouse_id) : undefined,
-          q.worker ? eq(warehouseEvents.worker, q.worker) : undefined,
-          q.shipment_id ? eq(warehouseEvents.shipmentId, q.shipment_id) : undefined,
-          q.kind ? inArray(warehouseEvents.kind, q.kind) : undefined,
-          after !== undefined ? lt(warehouseEvents.id, after) : undefined,
-        ),
-      )
-      .orderBy(desc(warehouseEvents.id))
-      .limit(q.limit + 1)
-      .all();
-    const page = pageOf(rows, q.limit, (e) => String(e.id));
+    const p = c.get("principal");
+    // Ids count per database: the cursor holds a place on each shard read (src/db/shard-places.ts).
+    const before = placesOf(cursorKey(q.cursor, (k) => PLACES.test(k) && [...placesOf(k).values()].every(Number.isSafeInteger)));
+    const shards = q.warehouse_id ? [c.env.shard] : await shardsHolding(c.env, p.stores);
+    const parts = await byShard(
+      c.env,
+      shards,
+      (shard) => shard,
+      async (onIt) => {
+        const below = before.get(onIt.shard.id);
+        if (below === 0) return [{ shard: onIt.shard.id, rows: [] }];
+        const rows = await database(onIt)
+          .select()
+          .from(warehouseEvents)
+          .where(
+            and(
+              warehouseScope(p, warehouseEvents.warehouseId),
+              eventStoreScope(onIt, p),
+              q.warehouse_id ? eq(warehouseEvents.warehouseId, q.warehouse_id) : undefined,
+              q.worker ? eq(warehouseEvents.worker, q.worker) : undefined,
+              q.shipment_id ? eq(warehouseEvents.shipmentId, q.shipment_id) : undefined,
+              q.kind ? inArray(warehouseEvents.kind, q.kind) : undefined,
+              below !== undefined ? lt(warehouseEvents.id, below) : undefined,
+            ),
+          )
+          .orderBy(desc(warehouseEvents.id))
+          .limit(q.limit + 1)
+          .all();
+        return [{ shard: onIt.shard.id, rows }];
+      },
+    );
+    const merged = mergeNewest(parts, before, (e) => e.createdAt, q.limit);
+    const page = { data: merged.rows, next_cursor: merged.more ? encodeCursor(placesKey(merged.places)) : null };
     const names = await actorNames(
       directoryD1(c.env),
       page.data.map((e) => e.worker),

@@ -138,6 +138,10 @@ export function ageBuckets(onHand: number, receipts: readonly { at: number; qty:
 }
 
 /** Per warehouse and SKU, for the warehouses the key sees (one of them with `warehouseId`). */
+/** The stock report's order: by warehouse, then SKU (each shard's rows, and the rows of every shard together). */
+export const byWarehouseAndSku = (a: { warehouse_id: string; sku: string }, b: { warehouse_id: string; sku: string }) =>
+  a.warehouse_id.localeCompare(b.warehouse_id) || a.sku.localeCompare(b.sku);
+
 export async function stockReport(env: ShardEnv, p: Principal, q: { warehouseId?: string; now?: number }) {
   const db = database(env);
   const now = q.now ?? Date.now();
@@ -176,7 +180,7 @@ export async function stockReport(env: ShardEnv, p: Principal, q: { warehouseId?
   return levels
     .map((l) => ({ ...l, onHand: Number(l.onHand), reserved: Number(l.reserved) }))
     .filter((l) => l.onHand !== 0 || l.reserved !== 0)
-    .sort((a, b) => a.warehouseId.localeCompare(b.warehouseId) || a.sku.localeCompare(b.sku))
+    .sort((a, b) => byWarehouseAndSku({ warehouse_id: a.warehouseId, sku: a.sku }, { warehouse_id: b.warehouseId, sku: b.sku }))
     .map((l) => {
       const k = key(l.warehouseId, l.sku);
       const cost = costOf.get(k);

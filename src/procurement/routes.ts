@@ -13,9 +13,10 @@ import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
 import { receivePurchaseOrder } from "./receive-purchase-order";
 import { getTransfer, linesOfTransfers, listTransfers, receiveTransfer, sendTransfer, transferBody } from "./transfers";
-import { STOCK_COLUMNS, SUPPLIER_COLUMNS, stockReport, supplierReport } from "./reports";
+import { byWarehouseAndSku, STOCK_COLUMNS, SUPPLIER_COLUMNS, stockReport, supplierReport } from "./reports";
 import { csvResponse } from "../analytics/csv";
-import { byShardOfIds, listedAcross } from "../db/fan-out";
+import { compareKeys } from "../analytics/report-query";
+import { acrossShards, byShardOfIds, listedAcross } from "../db/fan-out";
 import { purchaseOrderDocument } from "./send-purchase-order";
 import { draftsFromSuggestions, replenishment } from "./replenishment";
 import { DEFAULT_PARAMS } from "./replenishment-rules";
@@ -470,7 +471,18 @@ procurementRoutes.openapi(
     const q = c.req.valid("query");
     const from = Date.parse(`${q.from}T00:00:00Z`);
     const to = Date.parse(`${q.to}T00:00:00Z`) + 86_400_000;
-    const rows = await supplierReport(c.env, c.get("principal"), { ...(q.store_id ? { storeId: q.store_id } : {}), from, to });
+    const p = c.get("principal");
+    // One store: on its database. Else every database holding the key's stores, in the report's order (name, then id).
+    const rows = q.store_id
+      ? await supplierReport(c.env, p, { storeId: q.store_id, from, to })
+      : (
+          await acrossShards(
+            c.env,
+            p.stores,
+            (onIt) => supplierReport(onIt, p, { from, to }),
+            (r) => r.supplier_id,
+          )
+        ).sort((a, b) => compareKeys([a.supplier_name, a.supplier_id], [b.supplier_name, b.supplier_id]));
     if (q.format === "csv") return (await csvResponse(`suppliers-${q.from}-${q.to}.csv`, SUPPLIER_COLUMNS, onePage(rows, SUPPLIER_COLUMNS))) as never;
     return c.json({ data: rows }, 200);
   },
@@ -493,7 +505,18 @@ procurementRoutes.openapi(
   }),
   async (c) => {
     const q = c.req.valid("query");
-    const rows = await stockReport(c.env, c.get("principal"), q.warehouse_id ? { warehouseId: q.warehouse_id } : {});
+    const p = c.get("principal");
+    // One warehouse: on its database (src/http/route-shard.ts). Else every database holding the key's stores, together.
+    const rows = q.warehouse_id
+      ? await stockReport(c.env, p, { warehouseId: q.warehouse_id })
+      : (
+          await acrossShards(
+            c.env,
+            p.stores,
+            (onIt) => stockReport(onIt, p, {}),
+            (r) => r.warehouse_id,
+          )
+        ).sort(byWarehouseAndSku);
     if (q.format === "csv") return (await csvResponse(`stock-${new Date().toISOString().slice(0, 10)}.csv`, STOCK_COLUMNS, onePage(rows, STOCK_COLUMNS))) as never;
     return c.json({ data: rows }, 200);
   },
