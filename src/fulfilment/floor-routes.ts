@@ -405,7 +405,8 @@ floorRoutes.openapi(
     const q = c.req.valid("query");
     const p = c.get("principal");
     // Ids count per database: the cursor holds a place on each shard read (src/db/shard-places.ts).
-    const before = placesOf(cursorKey(q.cursor, (k) => PLACES.test(k) && [...placesOf(k).values()].every(Number.isSafeInteger)));
+    // A cursor is only handed out while some shard has more: one whose every place is 0 is not one of ours.
+    const before = placesOf(cursorKey(q.cursor, (k) => PLACES.test(k) && [...placesOf(k).values()].every(Number.isSafeInteger) && [...placesOf(k).values()].some((v) => v > 0)));
     const shards = q.warehouse_id ? [c.env.shard] : await shardsHolding(c.env, p.stores);
     const parts = await byShard(
       c.env,
