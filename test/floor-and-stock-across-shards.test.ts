@@ -92,7 +92,7 @@ describe("the stock and supplier reports", () => {
   });
 
   it("list the suppliers of stores on both shards, by name", async () => {
-    const made = [];
+    const made: string[] = [];
     for (const [p, name] of [
       [pairs[0]!, "Beta teaware"],
       [pairs[1]!, "Alpha kettles"],
