@@ -284,6 +284,18 @@ export async function poolOfStores(
   return { pool: target, joins: [...involved].filter((p) => p !== target) };
 }
 
+/**
+ * Takes back a home written for a creation that was then refused (a store's, or a warehouse's with `kind`), and
+ * `pool` with it when given (the pool was the creation's own). Nothing else points at either yet.
+ */
+export async function withdrawHome(env: DirectoryEnv, owner: string, pool: string | null, kind: HomeKind = "store"): Promise<void> {
+  const db = directory(env);
+  const h = HOMES[kind];
+  await db.batch([db.delete(h.table).where(eq(h.owner, owner)), ...(pool ? [db.delete(pools).where(eq(pools.id, pool))] : [])]);
+  tagCache.delete(`${h.key}:${owner}`);
+  shardCache.delete(`${h.key}:${owner}`);
+}
+
 /** The pool a warehouse is in: its home's, pool 0's without one. */
 export async function poolOfWarehouse(env: DirectoryEnv, warehouseId: string): Promise<string> {
   const [home] = await directory(env).select({ poolId: warehouseHomes.poolId }).from(warehouseHomes).where(eq(warehouseHomes.warehouseId, warehouseId)).limit(1);

@@ -36,7 +36,7 @@ import {
 } from "./schemas";
 import { assertMayManage, managedWarehouseOr404, warehouseOr404, warehouseScope, warehouseStoreScope, type WarehouseRow } from "./scope";
 import { changedFields } from "./warehouse-stores";
-import { homeNewWarehouse, missing, poolOfStores, poolOfWarehouse } from "../db/homes";
+import { homeNewWarehouse, missing, poolOfStores, poolOfWarehouse, withdrawHome } from "../db/homes";
 import { joinPools } from "../db/pools";
 import { onShard } from "../db/shard";
 
@@ -171,6 +171,23 @@ warehouseRoutes.openapi(
       db.insert(warehouseChanges).values({ id: newId("whc", now), warehouseId: row.id, action: "create", actor: p.id, changes: changedFields({}, configOf(row)), createdAt: now }),
       db.insert(bins).values({ id: newId("bin", now), warehouseId: row.id, zoneId: null, code: OUTBOUND_BIN, kind: "outbound", pickSequence: 0, active: true, createdAt: now }),
     ]);
+    // A warehouse of every store looks again, now that its row is written, for a store placed in another pool
+    // meanwhile: that store's creation looks for this row after writing its home (src/stores/place-store.ts), so of
+    // the two at least one sees the other. A pool on shard 0 joins the main pool, as before the write; one on another
+    // shard makes this warehouse withdraw, nothing of it left.
+    if (row.storeIds.includes("*")) {
+      const found = await poolOfStores(c.env, ["*"]);
+      if ("pool" in found) await joinPools(c.env, found.pool, found.joins);
+      else {
+        await db.batch([
+          db.delete(bins).where(eq(bins.warehouseId, row.id)),
+          db.delete(warehouseChanges).where(eq(warehouseChanges.warehouseId, row.id)),
+          db.delete(warehouses).where(eq(warehouses.id, row.id)),
+        ]);
+        await withdrawHome(c.env, row.id, null, "warehouse");
+        throw poolSplit(found.split);
+      }
+    }
     return c.json({ ...warehouseBody(row), webhook_secret: row.webhookSecret }, 201, { location: `/v1/warehouses/${row.id}` });
   },
 );

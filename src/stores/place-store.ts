@@ -13,7 +13,7 @@
  */
 import { sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { missing, POOL_ZERO, poolOfStores } from "../db/homes";
+import { missing, POOL_ZERO, poolOfStores, withdrawHome } from "../db/homes";
 import { openPool, roomiestShard } from "../db/pools";
 import { warehouses } from "../db/schema";
 import { onShard, SHARD_ZERO } from "../db/shard";
@@ -34,21 +34,24 @@ async function everyStoreWarehouse(env: ShardEnv): Promise<string | null> {
   return row?.id ?? null;
 }
 
+const ownPool = (storeId: string) => `pool_${storeId.slice("st_".length)}`;
+
+const besideEveryStoreWarehouse = (every: string) =>
+  new ApiError(
+    409,
+    "pool_split",
+    "A warehouse serves every store",
+    `Warehouse ${every} serves every store ("*"), so a new store shares its stock pool: create it with stock "shared", or give ${every} a list of stores first.`,
+  );
+
 /** The pool of a new store `storeId` (opened here when it is a pool of its own). */
 export async function placeStore(env: ShardEnv, storeId: string, stock: StockInput | undefined, now = Date.now()): Promise<string> {
   const asked = stock ?? (env.STORE_PLACEMENT === "spread" ? ((await everyStoreWarehouse(env)) ? "shared" : "own") : "shared");
   if (asked === "shared") return POOL_ZERO;
   if (asked === "own") {
     const every = await everyStoreWarehouse(env);
-    if (every) {
-      throw new ApiError(
-        409,
-        "pool_split",
-        "A warehouse serves every store",
-        `Warehouse ${every} serves every store ("*"), so a new store shares its stock pool: create it with stock "shared", or give ${every} a list of stores first.`,
-      );
-    }
-    const pool = `pool_${storeId.slice("st_".length)}`;
+    if (every) throw besideEveryStoreWarehouse(every);
+    const pool = ownPool(storeId);
     await openPool(env, pool, await roomiestShard(env, now), now);
     return pool;
   }
@@ -58,4 +61,19 @@ export async function placeStore(env: ShardEnv, storeId: string, stock: StockInp
   const found = await poolOfStores(env, [asked.with_store]);
   // One store is in one pool: never a split.
   return "pool" in found ? found.pool : POOL_ZERO;
+}
+
+/**
+ * After a store's home is written in `pool`, and before its row: a store outside the main pool beside a warehouse of
+ * every store is refused once more, in case that warehouse was created since `placeStore` looked. The warehouse's
+ * creation looks for such stores after writing its own row (src/inventory/warehouse-routes.ts), so of the two made
+ * at once at least one sees the other and withdraws. Withdrawing here deletes the home, and the pool if it was the
+ * store's own.
+ */
+export async function confirmPlacement(env: ShardEnv, storeId: string, pool: string): Promise<void> {
+  if (pool === POOL_ZERO) return;
+  const every = await everyStoreWarehouse(env);
+  if (!every) return;
+  await withdrawHome(env, storeId, pool === ownPool(storeId) ? pool : null);
+  throw besideEveryStoreWarehouse(every);
 }

@@ -7,7 +7,7 @@ import { stores } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
 import { forgetOrderRules } from "./order-rules-cache";
-import { placeStore } from "./place-store";
+import { confirmPlacement, placeStore } from "./place-store";
 import type { CreateStoreInput, UpdateStoreInput } from "./schemas";
 
 export type StoreRow = typeof stores.$inferSelect;
@@ -45,6 +45,7 @@ export async function createStore(env: ShardEnv, body: CreateStoreInput): Promis
   const id = newId("st", now);
   const pool = await placeStore(env, id, body.stock, now);
   const home = await homeNewStore(env, id, now, pool);
+  await confirmPlacement(env, id, pool);
   const [row] = await database(onShard(env, home.shard))
     .insert(stores)
     .values({ id, ...columns(body), name: body.name, currency: body.currency, createdAt: now, updatedAt: now })
