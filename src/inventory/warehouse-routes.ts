@@ -85,15 +85,20 @@ async function poolFor(env: AppEnv["Bindings"], storeIds: readonly string[], cur
   return found.pool;
 }
 
-const poolSplit = (pools: Record<string, string>) =>
-  new ApiError(
+const poolSplit = (pools: Record<string, string>) => {
+  const { "*": every, ...named } = pools;
+  const listed = Object.entries(named)
+    .map(([who, pool]) => `${who} in ${pool}`)
+    .join(", ");
+  return new ApiError(
     409,
     "pool_split",
     "Stores of different stock pools",
-    `A warehouse serves stores of one stock pool only, and these are in pools on different databases: ${Object.entries(pools)
-      .map(([who, pool]) => `${who} in ${pool}`)
-      .join(", ")}. Move them onto one shard first (docs/SHARDING.md).`,
+    every
+      ? `A warehouse of every store would serve stores whose stock is kept on another database (${listed}): name the stores it ships for in store_ids instead (docs/SHARDING.md).`
+      : `A warehouse serves stores of one stock pool only, and these are in pools on different databases: ${listed}. Move them onto one shard first (docs/SHARDING.md).`,
   );
+};
 
 /** A change record for a layout addition (a zone, a bin): `from` null, `to` what was added. */
 function layoutChange(o: { wh: WarehouseRow; actor: string; now: number; added: Record<string, unknown> }): typeof warehouseChanges.$inferInsert {
