@@ -21,6 +21,7 @@ import { fulfilmentStage } from "./fulfilment/fulfilment-stage";
 import { REROUTE_STAGE, rerouteStage } from "./fulfilment/reroute-stage";
 import { retryBackorders } from "./fulfilment/allocate-order";
 import { procurementHandlers } from "./procurement/backorders";
+import { transferHandlers } from "./procurement/transfers-between";
 import { purchaseOrderSendHandlers } from "./procurement/send-purchase-order";
 import { logisticsStage } from "./logistics/logistics-stage";
 import { flagStaleTracking } from "./logistics/flag-stale-tracking";
@@ -69,6 +70,7 @@ export const QUEUE_HANDLERS: HandlerTable = {
   ...channelSyncHandlers,
   ...channelHandlers,
   ...procurementHandlers,
+  ...transferHandlers,
   ...purchaseOrderSendHandlers,
 };
 

@@ -7,12 +7,13 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
 import { assertStoreInScope } from "../http/auth";
 import { idempotent } from "../http/idempotency";
-import { cursorKey, pageOf } from "../http/pagination";
+import { cursorKey, encodeCursor, pageOf } from "../http/pagination";
 import { ApiError, forbidden, notFound, validationFailed } from "../http/problem";
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
 import { receivePurchaseOrder } from "./receive-purchase-order";
 import { getTransfer, linesOfTransfers, listTransfers, receiveTransfer, sendTransfer, transferBody } from "./transfers";
+import { oneRowPerTransfer, transferEnv } from "./transfers-between";
 import { byWarehouseAndSku, STOCK_COLUMNS, SUPPLIER_COLUMNS, stockReport, supplierReport } from "./reports";
 import { csvResponse } from "../analytics/csv";
 import { compareKeys } from "../analytics/report-query";
@@ -568,20 +569,27 @@ procurementRoutes.openapi(
     const p = c.get("principal");
     const before = cursorKey(q.cursor, (k) => k.startsWith("stt_"));
     // Narrowed to a warehouse, on its database (src/http/route-shard.ts); else on each holding the key's stores.
+    let full = false;
     const rows = await listedAcross(
       c.env,
       p,
       q.warehouse_id,
-      (onIt) =>
-        listTransfers(onIt, p, {
+      async (onIt) => {
+        const some = await listTransfers(onIt, p, {
           ...(q.warehouse_id === undefined ? {} : { warehouseId: q.warehouse_id }),
           ...(q.status === undefined ? {} : { statuses: q.status }),
           ...(before === undefined ? {} : { before }),
           limit: q.limit,
-        }),
+        });
+        if (some.length > q.limit) full = true;
+        return some;
+      },
       (t) => t.id,
     );
-    const page = pageOf(rows, q.limit, (t) => t.id);
+    // A transfer between two databases read on both is listed once; a database with more rows still means a next page.
+    const once = oneRowPerTransfer(rows);
+    const page = pageOf(once, q.limit, (t) => t.id);
+    if (full && !page.next_cursor && page.data.length) page.next_cursor = encodeCursor(page.data.at(-1)!.id);
     // The page is already scoped (listTransfers' WHERE): only its lines remain to read, each on its transfer's shard.
     const lines = new Map(
       await byShardOfIds(
@@ -605,7 +613,9 @@ procurementRoutes.openapi(
     responses: { 200: jsonResponse(StockTransfer, "The transfer"), ...problems(404) },
   }),
   async (c) => {
-    const t = await getTransfer(c.env, c.get("principal"), c.req.valid("param").id);
+    const { id } = c.req.valid("param");
+    // Between two databases, the destination's row once it is there: it knows what came in.
+    const t = await getTransfer((await transferEnv(c.env, id)).env, c.get("principal"), id);
     if (!t) throw notFound("transfer");
     return c.json(transferBody(t.transfer, t.lines), 200);
   },
@@ -627,8 +637,13 @@ procurementRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const { id } = c.req.valid("param");
-    transferOrThrow(await receiveTransfer(c.env, p, id, c.req.valid("json"), p.id));
-    const t = (await getTransfer(c.env, p, id))!;
+    // Received where the goods arrive: between two databases, against the destination's row.
+    const at = await transferEnv(c.env, id);
+    if (!at.arrived) {
+      throw new ApiError(409, "not_arrived", "Not arrived yet", "The transfer is still being recorded at its destination: try again in a few seconds", {}, { "retry-after": "5" });
+    }
+    transferOrThrow(await receiveTransfer(at.env, p, id, c.req.valid("json"), p.id));
+    const t = (await getTransfer(at.env, p, id))!;
     return c.json(transferBody(t.transfer, t.lines), 201);
   },
 );

@@ -13,7 +13,7 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { anyOf, chunk, constraintFailed, database, nonEmpty } from "../db/client";
-import { missing as missingHomes, warehouseTag } from "../db/homes";
+import { warehouseTag } from "../db/homes";
 import { bins, outbox, stockCosts, stockLevels, stockTransferLines, stockTransfers, type TRANSFER_STATUSES, warehouses } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { seesWarehouse, type Principal } from "../http/auth";
@@ -25,6 +25,7 @@ import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { sendOutbox } from "../outbox/send";
 import { stockReceivedMessage } from "./backorders";
+import { transferReceivedMessage, transferSentMessage, warehouseAnywhere, warehouseAway } from "./transfers-between";
 
 type Refusal = { ok: false; code: string; message: string; extra?: Record<string, unknown> };
 type Invalid = { ok: false; code: "invalid"; errors: FieldError[] };
@@ -47,16 +48,11 @@ export async function sendTransfer(env: ShardEnv, p: Principal, input: SendInput
       .where(and(eq(bins.warehouseId, input.from_warehouse_id), inArray(bins.code, anyOf([...new Set(input.lines.map((l) => l.from_bin))])))),
   ]);
   const from = whRows.find((w) => w.id === input.from_warehouse_id);
-  const to = whRows.find((w) => w.id === input.to_warehouse_id);
-  // The request runs on the source's database (src/http/route-shard.ts). A destination on another one is a stock pool
-  // there: sending and receiving would be two databases' batches, which is not built (docs/SHARDING.md, step 10).
-  if (visible(p, from) && !to && !(await missingHomes(env, "warehouse", [input.to_warehouse_id])).length) {
-    return {
-      ok: false,
-      code: "pool_split",
-      message: `${input.to_warehouse_id} keeps its stock on another database than ${from.id} (another stock pool): transfers between them are not supported yet`,
-    };
-  }
+  // The request runs on the source's database (src/http/route-shard.ts). A destination on another one (another stock
+  // pool) is read there: the transfer is then two rows, this database's and the destination's (transfers-between.ts).
+  const here = whRows.find((w) => w.id === input.to_warehouse_id);
+  const away = here ? null : await warehouseAway(env, input.to_warehouse_id);
+  const to = here ?? away?.row;
   const errors: FieldError[] = [];
   if (!visible(p, from)) errors.push({ field: "from_warehouse_id", message: "no such warehouse" });
   else if (from.kind !== "own") errors.push({ field: "from_warehouse_id", message: "a 3PL's stock moves by its own process" });
@@ -96,6 +92,7 @@ export async function sendTransfer(env: ShardEnv, p: Principal, input: SendInput
   // The source's tag: the transfer lives on its database, and its id alone finds it there.
   const id = newId("stt", now, await warehouseTag(env, from.id));
   const costOf = new Map(costs.map((c) => [c.sku, c]));
+  const sent = away ? transferSentMessage(now, id) : null;
   const movements: MovementInput[] = lines.map((l) => ({
     warehouseId: from.id,
     binId: l.bin.id,
@@ -112,7 +109,18 @@ export async function sendTransfer(env: ShardEnv, p: Principal, input: SendInput
   try {
     await db.batch(
       nonEmpty<BatchItem<"sqlite">>([
-        db.insert(stockTransfers).values({ id, fromWarehouseId: from.id, toWarehouseId: to.id, status: "in_transit", note: input.note ?? null, createdBy: actor, createdAt: now }),
+        db.insert(stockTransfers).values({
+          id,
+          fromWarehouseId: from.id,
+          toWarehouseId: to.id,
+          status: "in_transit",
+          note: input.note ?? null,
+          createdBy: actor,
+          createdAt: now,
+          side: sent ? "source" : "both",
+        }),
+        // To another database: the message that writes the destination's row there, owed in this batch.
+        ...(sent ? [db.insert(outbox).values(sent)] : []),
         // Eight columns a line, 100 bound values a statement: 12 lines an insert.
         ...chunk(lines, 12).map((part) =>
           db.insert(stockTransferLines).values(
@@ -135,6 +143,7 @@ export async function sendTransfer(env: ShardEnv, p: Principal, input: SendInput
     if (isStockShortage(err)) return shortage(lines.map((l) => `${l.sku} in ${l.from_bin}`));
     throw err;
   }
+  if (sent) await sendOutbox(env, [sent]).catch((err) => console.warn(`transfer.sent for ${id}: send failed; the sweep resends it`, err));
   return { ok: true, id };
 }
 
@@ -187,15 +196,14 @@ async function visibleWarehouseIds(env: ShardEnv, p: Principal): Promise<Set<str
 
 export async function getTransfer(env: ShardEnv, p: Principal, id: string) {
   const db = database(env);
-  const [rows, lines, whs] = await db.batch([
+  const [rows, lines] = await db.batch([
     db.select().from(stockTransfers).where(eq(stockTransfers.id, id)),
     db.select().from(stockTransferLines).where(eq(stockTransferLines.transferId, id)).orderBy(asc(stockTransferLines.lineNo)),
-    db.select().from(warehouses),
   ]);
   const t = rows[0];
   if (!t) return null;
-  const from = whs.find((w) => w.id === t.fromWarehouseId);
-  const to = whs.find((w) => w.id === t.toWarehouseId);
+  // One end may be on another database (a transfer between pools): each warehouse is read where it lives.
+  const [from, to] = await Promise.all([warehouseAnywhere(env, t.fromWarehouseId), warehouseAnywhere(env, t.toWarehouseId)]);
   // Both ends read it: the source to follow what it sent, the destination to receive it.
   if (!from || !to || (!visible(p, from) && !visible(p, to))) return null;
   return { transfer: t, lines, from, to };
@@ -289,6 +297,8 @@ export async function receiveTransfer(
       createdAt: now,
     });
   }
+  // The destination's row of a transfer between databases: the source's row learns what came in.
+  const told = t.side === "destination" ? transferReceivedMessage(now, t.id) : null;
   const message = stockReceivedMessage(now, {
     warehouseId: to.id,
     storeId: null,
@@ -305,7 +315,7 @@ export async function receiveTransfer(
         receivedAt: sql`CASE WHEN ${allIn(t.id)} THEN ${now} ELSE NULL END`,
       })
       .where(eq(stockTransfers.id, t.id)),
-    db.insert(outbox).values(message),
+    db.insert(outbox).values(told ? [message, told] : [message]),
   );
   try {
     await db.batch(nonEmpty(statements));
@@ -313,7 +323,7 @@ export async function receiveTransfer(
     if (constraintFailed(err, "stock_transfer_lines_received_within_sent")) return overReceipt(lines.map((l) => l.sku));
     throw err;
   }
-  await sendOutbox(env, [message]).catch((err) => console.warn(`stock.received for ${t.id}: send failed; the sweep resends it`, err));
+  await sendOutbox(env, told ? [message, told] : [message]).catch((err) => console.warn(`stock.received for ${t.id}: send failed; the sweep resends it`, err));
   return { ok: true };
 }
 

@@ -36,6 +36,7 @@ const CHOOSERS = {
   "src/inventory/warehouse-routes.ts": "a new warehouse's rows go to the shard its home names (as a store's)",
   "src/stores/place-store.ts": "a store of its own pool: shard 0, pool 0's, is asked for a warehouse of every store (step 8)",
   "src/analytics/report-shards.ts": "a report: each shard holding one of the caller's stores, merged (step 7)",
+  "src/procurement/transfers-between.ts": "a transfer between two databases: each end's row on its warehouse's shard (step 10)",
 };
 
 test("a shard is chosen only at the entry points listed here", () => {

@@ -169,6 +169,14 @@ export const purchaseOrderReceipts = sqliteTable(
 export const TRANSFER_STATUSES = ["in_transit", "partially_received", "received"] as const;
 
 /**
+ * Which end of a transfer this row is. `both`: the two warehouses are on one database and this row is the transfer.
+ * Between databases (docs/SHARDING.md, build step 10) the transfer is two rows with one id: `source` on the sending
+ * warehouse's database (what left, and what the destination has said it received), `destination` on the receiving
+ * one's (what is on its way there, and what came in).
+ */
+export const TRANSFER_SIDES = ["both", "source", "destination"] as const;
+
+/**
  * Stock sent from one of our warehouses to another: it leaves the source's
  * bins when sent (transfer_out movements) and is in transit, counted on
  * neither warehouse's shelves but on order for the destination, until
@@ -185,8 +193,13 @@ export const stockTransfers = sqliteTable(
     createdBy: text("created_by").notNull(),
     createdAt: integer("created_at").notNull(),
     receivedAt: integer("received_at"),
+    side: text("side", { enum: TRANSFER_SIDES }).notNull().default("both"),
   },
-  (t) => [index("stock_transfers_to").on(t.toWarehouseId, t.status), index("stock_transfers_from").on(t.fromWarehouseId, t.createdAt)],
+  (t) => [
+    index("stock_transfers_to").on(t.toWarehouseId, t.status),
+    index("stock_transfers_from").on(t.fromWarehouseId, t.createdAt),
+    check("stock_transfers_side", sql`${t.side} IN ('both', 'source', 'destination')`),
+  ],
 );
 
 export const stockTransferLines = sqliteTable(
