@@ -8,7 +8,8 @@
  * destination's average (when both keep costs in the same currency), and
  * wakes the backorders waiting for them, as a purchase order's receipt does.
  * A line never receives more than was sent (a CHECK): two receipts of the
- * last units at once cannot both count.
+ * last units at once cannot both count. Between warehouses on two databases
+ * the transfer is two rows joined through the outbox (transfers-between.ts).
  */
 import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
