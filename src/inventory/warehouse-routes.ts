@@ -36,8 +36,8 @@ import {
 } from "./schemas";
 import { assertMayManage, managedWarehouseOr404, warehouseOr404, warehouseScope, warehouseStoreScope, type WarehouseRow } from "./scope";
 import { changedFields } from "./warehouse-stores";
-import { homeNewWarehouse, missing, poolOfStores, poolOfWarehouse, withdrawHome } from "../db/homes";
-import { joinPools } from "../db/pools";
+import { homeNewWarehouse, missing, poolOfWarehouse } from "../db/homes";
+import { confirmEveryStoreChange, confirmNewEveryStore, poolFor } from "./warehouse-pools";
 import { onShard } from "../db/shard";
 
 /** A bins-list cursor: the zero-padded pick sequence and the code of the last bin seen. */
@@ -70,35 +70,6 @@ async function assertStoresExist(env: AppEnv["Bindings"], storeIds: readonly str
   const errors = storeIds.flatMap((s, i) => (s !== "*" && gone.has(s) ? [{ field: `store_ids.${i}`, message: `no such store ${s}` }] : []));
   if (errors.length) throw validationFailed(errors);
 }
-
-/**
- * The stock pool the warehouse's stores live in (docs/SHARDING.md, section 2). A warehouse reserves stock in the
- * same batch as each of its stores' orders, so its stores' pools must be on one shard: there they are joined into
- * one (only the directory changes; a warehouse write that then fails leaves them joined, which is harmless), and on
- * two shards the change is refused with 409 `pool_split`, naming each store's pool, and nothing written. `current`:
- * the warehouse's own pool, which a change of its stores cannot leave.
- */
-async function poolFor(env: AppEnv["Bindings"], storeIds: readonly string[], current?: string): Promise<string> {
-  const found = await poolOfStores(env, storeIds, current);
-  if ("split" in found) throw poolSplit(found.split);
-  await joinPools(env, found.pool, found.joins);
-  return found.pool;
-}
-
-const poolSplit = (pools: Record<string, string>) => {
-  const { "*": every, ...named } = pools;
-  const listed = Object.entries(named)
-    .map(([who, pool]) => `${who} in ${pool}`)
-    .join(", ");
-  return new ApiError(
-    409,
-    "pool_split",
-    "Stores of different stock pools",
-    every
-      ? `A warehouse of every store would serve stores whose stock is kept on another database (${listed}): name the stores it ships for in store_ids instead (docs/SHARDING.md).`
-      : `A warehouse serves stores of one stock pool only, and these are in pools on different databases: ${listed}. Move them onto one shard first (docs/SHARDING.md).`,
-  );
-};
 
 /** A change record for a layout addition (a zone, a bin): `from` null, `to` what was added. */
 function layoutChange(o: { wh: WarehouseRow; actor: string; now: number; added: Record<string, unknown> }): typeof warehouseChanges.$inferInsert {
@@ -176,23 +147,7 @@ warehouseRoutes.openapi(
       db.insert(warehouseChanges).values({ id: newId("whc", now), warehouseId: row.id, action: "create", actor: p.id, changes: changedFields({}, configOf(row)), createdAt: now }),
       db.insert(bins).values({ id: newId("bin", now), warehouseId: row.id, zoneId: null, code: OUTBOUND_BIN, kind: "outbound", pickSequence: 0, active: true, createdAt: now }),
     ]);
-    // A warehouse of every store looks again, now that its row is written, for a store placed in another pool
-    // meanwhile: that store's creation looks for this row after writing its home (src/stores/place-store.ts), so of
-    // the two at least one sees the other. A pool on shard 0 joins the main pool, as before the write; one on another
-    // shard makes this warehouse withdraw, nothing of it left.
-    if (row.storeIds.includes("*")) {
-      const found = await poolOfStores(c.env, ["*"]);
-      if ("pool" in found) await joinPools(c.env, found.pool, found.joins);
-      else {
-        await db.batch([
-          db.delete(bins).where(eq(bins.warehouseId, row.id)),
-          db.delete(warehouseChanges).where(eq(warehouseChanges.warehouseId, row.id)),
-          db.delete(warehouses).where(eq(warehouses.id, row.id)),
-        ]);
-        await withdrawHome(c.env, row.id, null, "warehouse");
-        throw poolSplit(found.split);
-      }
-    }
+    if (row.storeIds.includes("*")) await confirmNewEveryStore(onShard(c.env, home.shard), row.id);
     return c.json({ ...warehouseBody(row), webhook_secret: row.webhookSecret }, 201, { location: `/v1/warehouses/${row.id}` });
   },
 );
@@ -294,6 +249,7 @@ warehouseRoutes.openapi(
         .returning(),
     ]);
     if (!updated.length) throw new ApiError(409, "conflict", "Changed meanwhile", "The warehouse was changed by someone else meanwhile; read it again and retry");
+    if (store_ids?.includes("*") && !wh.storeIds.includes("*")) await confirmEveryStoreChange(c.env, { warehouse: wh, actor: p.id, changedAt: now });
     return c.json(warehouseBody(updated[0]!), 200);
   },
 );
