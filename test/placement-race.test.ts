@@ -21,6 +21,19 @@ const n = async (db: D1Database, sql: string, ...binds: unknown[]) =>
     .bind(...binds)
     .first<number>("n"))!;
 const everyStoreWarehouses = () => n(env.DB, `SELECT COUNT(*) AS n FROM warehouses WHERE store_ids LIKE '%"*"%'`);
+/** The next round starts as the first did: no warehouse of every store, no store homes, no pool but the main one. */
+async function startAgain() {
+  for (const db of [env.DB, env.DB_1]) {
+    await db.prepare(`DELETE FROM bins WHERE warehouse_id IN (SELECT id FROM warehouses WHERE store_ids LIKE '%"*"%')`).run();
+    await db.prepare(`DELETE FROM warehouse_changes WHERE warehouse_id IN (SELECT id FROM warehouses WHERE store_ids LIKE '%"*"%')`).run();
+    await db.prepare(`DELETE FROM warehouses WHERE store_ids LIKE '%"*"%'`).run();
+  }
+  await env.DIRECTORY.prepare("DELETE FROM store_homes").run();
+  await env.DIRECTORY.prepare("DELETE FROM pools WHERE id <> ?").bind(POOL_ZERO).run();
+  await env.DIRECTORY.prepare("UPDATE shards SET state = 'open'").run();
+  forgetHomes();
+}
+
 const storesOutsidePoolZero = () => n(env.DIRECTORY, "SELECT COUNT(*) AS n FROM store_homes WHERE pool_id <> ?", POOL_ZERO);
 
 describe("a store of its own pool and a warehouse of every store, made at once", () => {
@@ -57,16 +70,7 @@ describe("a store of its own pool and a warehouse of every store, made at once",
             POOL_ZERO,
           ),
         ).toBe(0);
-      // The next round starts as this one did: neither there.
-      for (const db of [env.DB, env.DB_1]) {
-        await db.prepare(`DELETE FROM bins WHERE warehouse_id IN (SELECT id FROM warehouses WHERE store_ids LIKE '%"*"%')`).run();
-        await db.prepare(`DELETE FROM warehouse_changes WHERE warehouse_id IN (SELECT id FROM warehouses WHERE store_ids LIKE '%"*"%')`).run();
-        await db.prepare(`DELETE FROM warehouses WHERE store_ids LIKE '%"*"%'`).run();
-      }
-      await env.DIRECTORY.prepare("DELETE FROM store_homes").run();
-      await env.DIRECTORY.prepare("DELETE FROM pools WHERE id <> ?").bind(POOL_ZERO).run();
-      await env.DIRECTORY.prepare("UPDATE shards SET state = 'open'").run();
-      forgetHomes();
+      await startAgain();
     }
   });
 
@@ -115,15 +119,7 @@ describe("a warehouse made one of every store while a store of its own pool is m
       const changes = (await api(`/v1/warehouses/${wh.body.id}/changes?limit=10`)).body.data as { changes: { store_ids?: { to: unknown } } }[];
       const last = changes.find((ch) => ch.changes.store_ids);
       if (last) expect(last.changes.store_ids!.to).toEqual(now);
-      for (const db of [env.DB, env.DB_1]) {
-        await db.prepare(`DELETE FROM bins WHERE warehouse_id IN (SELECT id FROM warehouses WHERE store_ids LIKE '%"*"%')`).run();
-        await db.prepare(`DELETE FROM warehouse_changes WHERE warehouse_id IN (SELECT id FROM warehouses WHERE store_ids LIKE '%"*"%')`).run();
-        await db.prepare(`DELETE FROM warehouses WHERE store_ids LIKE '%"*"%'`).run();
-      }
-      await env.DIRECTORY.prepare("DELETE FROM store_homes").run();
-      await env.DIRECTORY.prepare("DELETE FROM pools WHERE id <> ?").bind(POOL_ZERO).run();
-      await env.DIRECTORY.prepare("UPDATE shards SET state = 'open'").run();
-      forgetHomes();
+      await startAgain();
     }
   });
 });

@@ -57,6 +57,17 @@ const written = () =>
 
 const setShardState = (id: string, state: "open" | "full") => env.DIRECTORY.prepare("UPDATE shards SET state = ? WHERE id = ?").bind(state, id).run();
 
+/** A store of its own pool on `shard`: the other shard marked full while it is placed. */
+async function ownStoreOn(shard: "s0" | "s1"): Promise<string> {
+  const other = shard === "s0" ? "s1" : "s0";
+  await setShardState(other, "full");
+  try {
+    return (await newStore("own")).body.id;
+  } finally {
+    await setShardState(other, "open");
+  }
+}
+
 describe("the shard with the most room", () => {
   it("is the one with the fewest stores, the lowest numbered of equals, none when there is none", () => {
     expect(
@@ -159,13 +170,7 @@ describe("a new store's stock pool", () => {
   });
 
   it("with another store joins that store's pool and shares its warehouse", async () => {
-    await setShardState("s0", "full");
-    let brand: string;
-    try {
-      brand = (await newStore("own")).body.id;
-    } finally {
-      await setShardState("s0", "open");
-    }
+    const brand = await ownStoreOn("s1");
     const sister = await newStore({ with_store: brand });
     expect(sister.status, JSON.stringify(sister.body)).toBe(201);
     expect(await placed(sister.body.id)).toEqual({ pool: `pool_${brand.slice(3)}`, shard: "s1", rows: [0, 1] });
@@ -219,15 +224,7 @@ describe("a new store's stock pool", () => {
 
 describe("stores sharing a warehouse", () => {
   it("in pools on one shard are joined into one pool by the warehouse", async () => {
-    await setShardState("s0", "full");
-    let a: string;
-    let b: string;
-    try {
-      a = (await newStore("own")).body.id;
-      b = (await newStore("own")).body.id;
-    } finally {
-      await setShardState("s0", "open");
-    }
+    const [a, b] = [await ownStoreOn("s1"), await ownStoreOn("s1")];
     expect((await placed(a)).shard).toBe("s1");
     expect((await placed(b)).shard).toBe("s1");
     const wh = await createWarehouse({ store_ids: [a] });
@@ -248,13 +245,7 @@ describe("stores sharing a warehouse", () => {
   });
 
   it("on two shards are refused with 409 pool_split, nothing written", async () => {
-    await setShardState("s0", "full");
-    let far: string;
-    try {
-      far = (await newStore("own")).body.id;
-    } finally {
-      await setShardState("s0", "open");
-    }
+    const far = await ownStoreOn("s1");
     const near = (await newStore("shared")).body.id;
     const before = await Promise.all([written(), n(env.DIRECTORY, "SELECT COUNT(*) AS n FROM warehouse_homes"), n(env.DB, "SELECT COUNT(*) AS n FROM warehouses")]);
     const refused = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: [near, far] } });
@@ -267,13 +258,7 @@ describe("stores sharing a warehouse", () => {
 
 describe("transfers between warehouses", () => {
   it("of a pool on shard 1 are sent, listed, read and received there; one to another database's warehouse is sent", async () => {
-    await setShardState("s0", "full");
-    let brand: string;
-    try {
-      brand = (await newStore("own")).body.id;
-    } finally {
-      await setShardState("s0", "open");
-    }
+    const brand = await ownStoreOn("s1");
     const [a, b] = [await createWarehouse({ store_ids: [brand] }), await createWarehouse({ store_ids: [brand] })];
     for (const [wh, bin] of [
       [a, "TA-01"],
@@ -307,13 +292,7 @@ describe("transfers between warehouses", () => {
 // Last: once a warehouse of every store exists, no store of this file can have a pool of its own.
 describe("a warehouse of every store", () => {
   it("joins shard 0's pools into the main one, and then a store of its own is refused with 409, nothing written", async () => {
-    await setShardState("s1", "full");
-    let own: string;
-    try {
-      own = (await newStore("own")).body.id;
-    } finally {
-      await setShardState("s1", "open");
-    }
+    const own = await ownStoreOn("s0");
     expect(await placed(own)).toMatchObject({ pool: `pool_${own.slice(3)}`, shard: "s0" });
     // Shard 1 holds pools of their own from the tests above: a warehouse of every store cannot serve them.
     const split = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: ["*"] } });
