@@ -1,5 +1,7 @@
 /**
- * Placing stores and warehouses on shard 1 (`DB_1`) for tests, as docs/SHARDING.md says to until placement is on:
+ * Shards in tests. `dbOf` and `envOf` find where a store's, warehouse's or id's rows live, as the Worker does: the
+ * suite places its stores on both shards (vitest.config.ts). The older helpers place stores and warehouses on shard 1
+ * by hand, as the tests written before placement do (`stock` on `POST /v1/stores` does it through the API now):
  * made through the API on shard 0, then, before they hold any order, their rows copied to `DB_1`, deleted from `DB`
  * and their homes pointed at a pool on shard 1. Not the move script (step 9): it refuses a pool with rows that
  * belong to it only through another table (an order's lines, a shipment's items), which a new pool has none of.

@@ -4,9 +4,9 @@
  * or a warehouse, or for an id that carries a tag (src/lib/ids.ts); `storeTag` and `warehouseTag` give the tag new
  * ids carry.
  *
- * Placement is not on yet (build step 8): a new store or warehouse goes into `POOL_ZERO`, the pool of everything on
- * shard 0, so its rows stay where they are today (a pool may hold more than one connected set of stores and
- * warehouses; it may not split one). A store with no home (made before homes, or written straight to a database,
+ * A new store goes into the pool src/stores/place-store.ts chooses (`POOL_ZERO`, the main pool on shard 0, unless it
+ * has stock of its own or shares another store's), a new warehouse into its stores' pool (`poolOfStores`; a pool may
+ * hold more than one connected set of stores and warehouses, and may not split one). A store with no home (made before homes, or written straight to a database,
  * as the demo seed does) and an id without a tag are "legacy": shard 0, unless `legacy_homes` names their store.
  *
  * Answers are cached per isolate for `CACHE_MS`, finished answers only, never a pending lookup (two callers that
