@@ -12,8 +12,8 @@ import { ApiError, forbidden, notFound, validationFailed } from "../http/problem
 import { apiRoute, jsonBody, jsonResponse, problems } from "../http/route";
 import { type ChangeResult, createPurchaseOrder, getPurchaseOrder, listPurchaseOrders, transitionPurchaseOrder, updatePurchaseOrder } from "./purchase-orders";
 import { receivePurchaseOrder } from "./receive-purchase-order";
-import { getTransfer, linesOfTransfers, listTransfers, receiveTransfer, sendTransfer, transferBody } from "./transfers";
-import { oneRowPerTransfer, transferEnv } from "./transfers-between";
+import { getTransfer, linesOfTransfers, listTransfers, readTransfer, receiveTransfer, sendTransfer, transferBody } from "./transfers";
+import { oneRowPerTransfer } from "./transfers-between";
 import { byWarehouseAndSku, STOCK_COLUMNS, SUPPLIER_COLUMNS, stockReport, supplierReport } from "./reports";
 import { csvResponse } from "../analytics/csv";
 import { compareKeys } from "../analytics/report-query";
@@ -613,9 +613,7 @@ procurementRoutes.openapi(
     responses: { 200: jsonResponse(StockTransfer, "The transfer"), ...problems(404) },
   }),
   async (c) => {
-    const { id } = c.req.valid("param");
-    // Between two databases, the destination's row once it is there: it knows what came in.
-    const t = await getTransfer((await transferEnv(c.env, id)).env, c.get("principal"), id);
+    const t = await readTransfer(c.env, c.get("principal"), c.req.valid("param").id);
     if (!t) throw notFound("transfer");
     return c.json(transferBody(t.transfer, t.lines), 200);
   },
@@ -638,7 +636,8 @@ procurementRoutes.openapi(
     const p = c.get("principal");
     const { id } = c.req.valid("param");
     // Received where the goods arrive: between two databases, against the destination's row.
-    const at = await transferEnv(c.env, id);
+    const at = await readTransfer(c.env, p, id);
+    if (!at) throw notFound("transfer");
     if (!at.arrived) {
       throw new ApiError(409, "not_arrived", "Not arrived yet", "The transfer is still being recorded at its destination: try again in a few seconds", {}, { "retry-after": "5" });
     }

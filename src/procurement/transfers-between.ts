@@ -6,7 +6,7 @@
  *    and a `transfer.sent` message is owed, all in one batch (src/procurement/transfers.ts).
  * 2. Its consumer writes the `destination` row and lines on the destination's database, as they were sent (insert or
  *    ignore: a redelivery writes nothing more). From then on the destination's replenishment counts them as on order.
- * 3. A receipt runs on the destination's database against its row (`transferEnv`): the units go into its bins with
+ * 3. A receipt runs on the destination's database against its row (`readTransfer`): the units go into its bins with
  *    their cost, and a `transfer.received` message is owed in the same batch.
  * 4. Its consumer sets the source row's received counts and status to the destination's, never lower (a late or
  *    repeated message cannot take one back).
@@ -28,7 +28,7 @@ type WarehouseRow = typeof warehouses.$inferSelect;
 type TransferRow = typeof stockTransfers.$inferSelect;
 
 /** The env on the database a warehouse lives on. */
-const envOfWarehouse = async (env: ShardEnv, warehouseId: string) => onShard(env, await shardOf(env, { warehouse: warehouseId }));
+export const envOfWarehouse = async (env: ShardEnv, warehouseId: string) => onShard(env, await shardOf(env, { warehouse: warehouseId }));
 
 /** A warehouse read on its own database, wherever the request is. */
 export async function warehouseAnywhere(env: ShardEnv, id: string): Promise<WarehouseRow | undefined> {
@@ -124,19 +124,6 @@ export const transferHandlers = {
   "fulfilment:transfer.sent": writeDestinationRow,
   "fulfilment:transfer.received": tellSourceOfReceipt,
 } as const;
-
-/**
- * Where a transfer is read and received: the destination's database once its row is there, for a transfer the
- * request's database holds as its `source` (the id names the source); otherwise the request's own. `arrived` false:
- * the destination's row is not written yet (its message is on the way).
- */
-export async function transferEnv(env: ShardEnv, id: string): Promise<{ env: ShardEnv; arrived: boolean }> {
-  const [row] = await database(env).select({ side: stockTransfers.side, to: stockTransfers.toWarehouseId }).from(stockTransfers).where(eq(stockTransfers.id, id)).limit(1);
-  if (row?.side !== "source") return { env, arrived: true };
-  const there = await envOfWarehouse(env, row.to);
-  const [mirror] = await database(there).select({ id: stockTransfers.id }).from(stockTransfers).where(eq(stockTransfers.id, id)).limit(1);
-  return mirror ? { env: there, arrived: true } : { env, arrived: false };
-}
 
 /**
  * A list read from several databases holds both rows of a transfer between them: the destination's stays (it knows

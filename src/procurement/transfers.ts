@@ -26,7 +26,7 @@ import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { sendOutbox } from "../outbox/send";
 import { stockReceivedMessage } from "./backorders";
-import { transferReceivedMessage, transferSentMessage, warehouseAnywhere, warehouseAway } from "./transfers-between";
+import { envOfWarehouse, transferReceivedMessage, transferSentMessage, warehouseAnywhere, warehouseAway } from "./transfers-between";
 
 type Refusal = { ok: false; code: string; message: string; extra?: Record<string, unknown> };
 type Invalid = { ok: false; code: "invalid"; errors: FieldError[] };
@@ -197,17 +197,36 @@ async function visibleWarehouseIds(env: ShardEnv, p: Principal): Promise<Set<str
 
 export async function getTransfer(env: ShardEnv, p: Principal, id: string) {
   const db = database(env);
-  const [rows, lines] = await db.batch([
+  const [rows, lines, whs] = await db.batch([
     db.select().from(stockTransfers).where(eq(stockTransfers.id, id)),
     db.select().from(stockTransferLines).where(eq(stockTransferLines.transferId, id)).orderBy(asc(stockTransferLines.lineNo)),
+    // Its two warehouses, when they are here: both, unless the transfer is between databases.
+    db
+      .select()
+      .from(warehouses)
+      .where(inArray(warehouses.id, sql`(SELECT from_warehouse_id FROM stock_transfers WHERE id = ${id} UNION ALL SELECT to_warehouse_id FROM stock_transfers WHERE id = ${id})`)),
   ]);
   const t = rows[0];
   if (!t) return null;
-  // One end may be on another database (a transfer between pools): each warehouse is read where it lives.
-  const [from, to] = await Promise.all([warehouseAnywhere(env, t.fromWarehouseId), warehouseAnywhere(env, t.toWarehouseId)]);
+  // The end on another database (a transfer between pools) is read where it lives.
+  const [from, to] = await Promise.all([t.fromWarehouseId, t.toWarehouseId].map(async (w) => whs.find((x) => x.id === w) ?? (await warehouseAnywhere(env, w))));
   // Both ends read it: the source to follow what it sent, the destination to receive it.
   if (!from || !to || (!visible(p, from) && !visible(p, to))) return null;
   return { transfer: t, lines, from, to };
+}
+
+/**
+ * A transfer as a request reads and receives it. Between two databases the id names the source, whose row says where
+ * the goods go: the destination's row is read there once it is written (it knows what came in), and `env` is that
+ * database's, where a receipt runs. `arrived` false: the destination's row is not written yet (its message is on the
+ * way). Null when there is no such transfer for this key.
+ */
+export async function readTransfer(env: ShardEnv, p: Principal, id: string) {
+  const here = await getTransfer(env, p, id);
+  if (here?.transfer.side !== "source") return here && { ...here, env, arrived: true };
+  const there = await envOfWarehouse(env, here.transfer.toWarehouseId);
+  const mirror = await getTransfer(there, p, id);
+  return mirror ? { ...mirror, env: there, arrived: true } : { ...here, env, arrived: false };
 }
 
 export function transferBody(t: typeof stockTransfers.$inferSelect, lines: (typeof stockTransferLines.$inferSelect)[]) {

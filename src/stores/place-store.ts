@@ -46,10 +46,12 @@ const besideEveryStoreWarehouse = (every: string) =>
 
 /** The pool of a new store `storeId` (opened here when it is a pool of its own). */
 export async function placeStore(env: ShardEnv, storeId: string, stock: StockInput | undefined, now = Date.now()): Promise<string> {
-  const asked = stock ?? (env.STORE_PLACEMENT === "spread" ? ((await everyStoreWarehouse(env)) ? "shared" : "own") : "shared");
+  // Asked once: under "spread" it decides the default, and an own pool is refused beside it.
+  const mayBeOwn = stock === "own" || (stock === undefined && env.STORE_PLACEMENT === "spread");
+  const every = mayBeOwn ? await everyStoreWarehouse(env) : null;
+  const asked = stock ?? (env.STORE_PLACEMENT === "spread" && !every ? "own" : "shared");
   if (asked === "shared") return POOL_ZERO;
   if (asked === "own") {
-    const every = await everyStoreWarehouse(env);
     if (every) throw besideEveryStoreWarehouse(every);
     const pool = ownPool(storeId);
     await openPool(env, pool, await roomiestShard(env, now), now);
