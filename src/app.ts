@@ -61,7 +61,9 @@ import { twoFactorRoutes } from "./staff/two-factor-routes";
 import { twoFactorSignInRoutes } from "./staff/two-factor-sign-in";
 import { connectApi } from "./console/api";
 import { consoleRoutes } from "./console/routes";
-import { d1 } from "./db/client";
+import { d1, poolMoving } from "./db/client";
+import { forgetHomes } from "./db/homes";
+import { poolRoutes } from "./pools/routes";
 import { onItsShard } from "./http/route-shard";
 import { routeLabel, traceEntry } from "./db/trace";
 
@@ -97,6 +99,7 @@ app.use("/o/*", customerPageLimit, onItsShard);
 
 app.route("/", orderRoutes);
 app.route("/", storeRoutes);
+app.route("/", poolRoutes);
 app.route("/", productRoutes);
 app.route("/", apiKeyRoutes);
 app.route("/", orderChangeRoutes);
@@ -184,6 +187,16 @@ app.onError((err, c) => {
   // Hono's own validators speak HTTPException (e.g. a body that is not JSON).
   if (err instanceof HTTPException && err.status < 500) {
     return problemResponse(c, new ApiError(err.status as 400, err.status === 415 ? "unsupported_media_type" : "bad_request", "Bad request", err.message));
+  }
+  // A write to a pool that is being moved between databases (src/db/schema/pool-moves.ts): nothing was written, and
+  // the same request succeeds once the move switches, seconds later.
+  if (poolMoving(err)) {
+    // The route this isolate cached may be the old database's: ask the directory again next time.
+    forgetHomes();
+    return problemResponse(
+      c,
+      new ApiError(503, "pool_moving", "Moving to another database", "This store is being moved between databases; try again in a few seconds", {}, { "retry-after": "5" }),
+    );
   }
   console.error(`unhandled error on ${c.req.method} ${c.req.path} (request ${c.get("requestId")})`, err);
   return problemResponse(c, new ApiError(500, "internal_error", "Internal error", `Something failed on our side; quote request ${c.get("requestId")}`));

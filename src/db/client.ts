@@ -232,6 +232,16 @@ export function constraintFailed(err: unknown, what: string): boolean {
   return msg.includes("constraint failed") && msg.includes(what);
 }
 
+/**
+ * Whether a write was refused because its store or warehouse is being moved to another database: the guard
+ * triggers of migration 0041 (src/db/schema/pool-moves.ts) abort it with this message. Nothing of its batch was
+ * written; the same request succeeds once the move has switched (seconds), so callers answer 503 or retry.
+ */
+export function poolMoving(err: unknown): boolean {
+  const msg = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+  return msg.includes("pool_moving");
+}
+
 /** `db.batch` wants a non-empty tuple; statement lists built in code are arrays. */
 export function nonEmpty<T>(items: T[]): [T, ...T[]] {
   if (items.length === 0) throw new Error("empty batch");

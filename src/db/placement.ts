@@ -16,7 +16,8 @@
  * Invariants: every table has exactly one home (the type below refuses a missing or unknown table name); a `store`
  * or `warehouse` entry says how a row finds its owner, which is what the store-move script copies by.
  *
- * Node's type stripping imports this file as it is (the structure test does), so it holds data and types only.
+ * Node's type stripping imports this file as it is (the structure test and scripts/move-guards.mjs do), so it holds
+ * data, types and pure functions of them only, and imports nothing but types.
  */
 import type { Table } from "drizzle-orm";
 import type * as schema from "./schema";
@@ -33,6 +34,8 @@ export type Placement = {
   by?: string;
   /** The table `by` points into when the row does not name its owner itself; that table's own `by` names it (one hop). */
   via?: TableName;
+  /** A second column naming an owner: the row belongs to both (a transfer to a warehouse of another pool). */
+  also?: string;
   /** Why it lives there, where that is not obvious. */
   why?: string;
 };
@@ -71,6 +74,7 @@ export const PLACEMENT = {
   warehouse_homes: { home: "directory", why: "warehouse → pool, for routes and 3PL webhooks that name only a warehouse" },
   tracking_routes: { home: "directory", why: "a carrier's webhook names only the tracking number: number → store, before any shard is known" },
   legacy_homes: { home: "directory", why: "ids made before store tags, of stores that moved off shard 0: id → store" },
+  pool_moves: { home: "directory", why: "a move's phase and progress, read by every step of the move whichever isolate runs it" },
 
   // --- a store's own data -----------------------------------------------------------------------------------------
   stores: {
@@ -177,7 +181,8 @@ export const PLACEMENT = {
   stock_transfers: {
     home: "warehouse",
     by: "from_warehouse_id",
-    why: "sent from one warehouse and received at another: between two pools the send and the receipt are on two shards",
+    also: "to_warehouse_id",
+    why: "sent from one warehouse and received at another: between two pools the send and the receipt are on two shards, each row a copy of the other's pool's too",
   },
   stock_transfer_lines: { home: "warehouse", by: "transfer_id", via: "stock_transfers" },
 
@@ -190,7 +195,22 @@ export const PLACEMENT = {
   rollup_state: { home: "shard", why: "the change scan's watermark and lease over this database's orders (one row)" },
   rollup_unit_events: { home: "shard", why: "the rollup run's working copy of one unit's order events, emptied by each run: never moved, rebuilt by the next run" },
   webhook_dispatch_cursor: { home: "shard", why: "how far this database's events have been fanned out (one row): seq is per database" },
+  moving_owners: { home: "shard", why: "the owners whose rows this database's guard triggers refuse to write during a move (src/db/schema/pool-moves.ts)" },
+  move_writer: { home: "shard", why: "holds no row outside the move's own copy batches" },
+  moved_rows: { home: "shard", why: "a moved pool's log rows' keys on this database by their keys on the source: those keys are per database" },
 } as const satisfies Record<TableName, Placement>;
+
+/**
+ * How a row of `table` names its owners, as SQL: the columns of the row itself, or the columns of the `via` row its
+ * `by` points to (whose key is `id`). What a move copies by (src/pools/copy-rows.ts) and what the guard triggers of
+ * migration 0041 check (scripts/move-guards.mjs), so both read one definition.
+ */
+export function ownerPath(table: TableName): { columns: string[]; via?: { table: TableName; by: string } } {
+  const p: Placement = PLACEMENT[table];
+  if (!p.by || (p.home !== "store" && p.home !== "warehouse")) throw new Error(`${table} is not owned by a store or a warehouse`);
+  if (!p.via) return { columns: p.also ? [p.by, p.also] : [p.by] };
+  return { columns: ownerPath(p.via).columns, via: { table: p.via, by: p.by } };
+}
 
 /** The tables with the given home. */
 export function tablesAt(home: Home): TableName[] {

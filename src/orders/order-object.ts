@@ -23,9 +23,9 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, constraintFailed, type Database, database, nonEmpty } from "../db/client";
+import { chunk, constraintFailed, type Database, database, nonEmpty, poolMoving } from "../db/client";
 import { inBatch, insertRow, perDatabase } from "../db/prepared";
-import { shardOf } from "../db/homes";
+import { forgetHomes, shardOf } from "../db/homes";
 import { onShard, SHARD_ZERO } from "../db/shard";
 import { traceEntry } from "../db/trace";
 import { orderEvents, orderHoldReasons, orderLines, orders, outbox } from "../db/schema";
@@ -145,10 +145,11 @@ export abstract class OrderKernel extends DurableObject<Env> {
   protected abstract readonly stages: Stages;
   /**
    * The env on the order's shard (docs/SHARDING.md section 5): found from the order's id, by its store tag
-   * (src/db/homes.ts), before the object's first command runs, and kept; an object serves one order all its life.
+   * (src/db/homes.ts), before each command. The answer is cached per isolate, so asking costs nothing, and a pool
+   * moved to another database (src/pools/move-pool.ts) is followed: a write to the old one is refused by its guards
+   * (`pool_moving`), which drops the cached answers, so the next command asks the directory again.
    */
   protected shardEnv: ShardEnv;
-  private shardFoundFor: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -156,9 +157,21 @@ export abstract class OrderKernel extends DurableObject<Env> {
   }
 
   private async findShard(orderId: string): Promise<void> {
-    if (this.shardFoundFor === orderId) return;
-    this.shardEnv = onShard(this.env, await shardOf(this.env, { id: orderId }));
-    this.shardFoundFor = orderId;
+    const shardEnv = onShard(this.env, await shardOf(this.env, { id: orderId }));
+    // Another database: what this object read on the old one is not what it will write against.
+    if (shardEnv !== this.shardEnv) this.snapshot = null;
+    this.shardEnv = shardEnv;
+  }
+
+  /** Runs a command's work; a write refused because the pool is moving drops the cached routes for the next try. */
+  private async onItsShard<T>(orderId: string, work: () => Promise<T>): Promise<T> {
+    await this.findShard(orderId);
+    try {
+      return await work();
+    } catch (err) {
+      if (poolMoving(err)) forgetHomes();
+      throw err;
+    }
   }
   private snapshot: OrderSnapshot | null = null;
   private tail: Promise<unknown> = Promise.resolve();
@@ -176,10 +189,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
       traceEntry(
         this.shardEnv,
         () => `object:${cmd.event}`,
-        async () => {
-          await this.findShard(cmd.orderId);
-          return this.applyTransition(cmd);
-        },
+        () => this.onItsShard(cmd.orderId, () => this.applyTransition(cmd)),
       ),
     );
   }
@@ -190,10 +200,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
       traceEntry(
         this.shardEnv,
         () => `object:${cmd.stage}`,
-        async () => {
-          await this.findShard(cmd.orderId);
-          return this.applyChange(cmd);
-        },
+        () => this.onItsShard(cmd.orderId, () => this.applyChange(cmd)),
       ),
     );
   }
@@ -583,8 +590,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
       await this.setTimer("completeAt", null);
     }
     if (flushAt !== undefined && flushAt <= now) {
-      await this.findShard(orderId);
-      await this.resend(orderId);
+      await this.onItsShard(orderId, () => this.resend(orderId));
     }
   }
 

@@ -44,10 +44,18 @@ const EXCERPT_CHARS = 200;
 
 type Db = ReturnType<typeof database>;
 
+/** Subscriptions of stores that are not on the move between databases (their deliveries wait for the switch). */
+const notMoving = sql`${webhookSubscriptions.storeId} NOT IN (SELECT owner_id FROM moving_owners)`;
+
 /** When the next attempt is due after `attempts` failed ones, or null when the schedule is spent. */
 export function nextAttemptAfter(attempts: number, now: number): number | null {
   const delay = RETRY_DELAYS_MS[attempts - 1];
   return delay === undefined ? null : now + delay;
+}
+
+/** Whether a subscription gets a delivery of an event: one after its start, of its store (or every store's), of its types. */
+export function subscriptionWants(s: { storeId: string; startSeq: number; eventTypes: readonly string[] }, e: { seq: number; storeId: string; type: string }): boolean {
+  return e.seq > s.startSeq && (e.storeId === s.storeId || e.storeId === "*") && matchesAny(s.eventTypes, e.type);
 }
 
 /** Turns new events into deliveries; returns how many events it read. */
@@ -56,8 +64,11 @@ async function fanOut(db: Db, now: number): Promise<number> {
   const [subs, fresh] = await db.batch([
     db
       .select({ id: webhookSubscriptions.id, storeId: webhookSubscriptions.storeId, eventTypes: webhookSubscriptions.eventTypes, startSeq: webhookSubscriptions.startSeq })
-      // Paused and disabled ones too: their deliveries wait, and go out once they are active again.
-      .from(webhookSubscriptions),
+      // Paused and disabled ones too: their deliveries wait, and go out once they are active again. Not those of a
+      // store being moved between databases (src/pools/move-pool.ts): the move fans out its events and carries the
+      // deliveries across itself, and its guards would refuse these writes.
+      .from(webhookSubscriptions)
+      .where(notMoving),
     db
       .select({ seq: events.seq, storeId: events.storeId, type: events.type })
       .from(events)
@@ -75,7 +86,7 @@ async function fanOut(db: Db, now: number): Promise<number> {
   if (!fresh.length) return 0;
   const rows = fresh.flatMap((e) =>
     subs
-      .filter((s) => e.seq > s.startSeq && (e.storeId === s.storeId || e.storeId === "*") && matchesAny(s.eventTypes, e.type))
+      .filter((s) => subscriptionWants(s, e))
       .map((s) => ({ id: newId("msg", now), subscriptionId: s.id, eventSeq: e.seq, status: "pending" as const, attempts: 0, nextAttemptAt: now, createdAt: now })),
   );
   const last = fresh[fresh.length - 1]!.seq;
@@ -170,7 +181,7 @@ async function claimDue(db: Db, now: number, limit: number): Promise<Due[]> {
     .from(webhookDeliveries)
     .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId))
     .innerJoin(events, eq(events.seq, webhookDeliveries.eventSeq))
-    .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now), eq(webhookSubscriptions.status, "active")))
+    .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now), eq(webhookSubscriptions.status, "active"), notMoving))
     .orderBy(asc(webhookDeliveries.nextAttemptAt))
     .limit(limit)
     .all();

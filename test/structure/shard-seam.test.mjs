@@ -37,6 +37,7 @@ const CHOOSERS = {
   "src/stores/place-store.ts": "a store of its own pool: shard 0, pool 0's, is asked for a warehouse of every store (step 8)",
   "src/analytics/report-shards.ts": "a report: each shard holding one of the caller's stores, merged (step 7)",
   "src/procurement/transfers-between.ts": "a transfer between two databases: each end's row on its warehouse's shard (step 10)",
+  "src/pools/move-pool.ts": "a pool's move: the source and the target shard it names (step 9)",
 };
 
 test("a shard is chosen only at the entry points listed here", () => {

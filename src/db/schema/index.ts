@@ -30,3 +30,4 @@ export * from "./procurement";
 export * from "./finance";
 export * from "./customers";
 export * from "./directory";
+export * from "./pool-moves";

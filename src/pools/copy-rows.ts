@@ -1,0 +1,239 @@
+/**
+ * Copying a pool's rows from one database to another (docs/SHARDING.md section 8), one bounded chunk at a time, so
+ * the move can run as short requests and pick up where the last one stopped.
+ *
+ * A table keyed by its own columns is made equal, not appended to: each chunk of the source's rows (by primary key)
+ * is compared with the target's rows in the same key range, and only what differs is written (upserted, or deleted
+ * where the source no longer has the row). So the first pass copies, later passes catch up with what changed
+ * meanwhile, and a pass that writes nothing proves the two sides equal. The logs, keyed by a number each database
+ * draws (`LOGS`), are append-only: their new rows are copied and numbered again, with the map kept in `moved_rows`.
+ *
+ * Every write runs inside `move_writer` (src/db/schema/pool-moves.ts), so the guards let it through and the event
+ * triggers stay silent: a copied order is not a new order.
+ */
+import { ownerPath, PLACEMENT, type TableName } from "../db/placement";
+
+/** The logs: table → its key, drawn by each database (AUTOINCREMENT). No row points to them but deliveries to events. */
+export const LOGS = { events: "seq", stock_movements: "id", warehouse_events: "id", webhook_attempts: "id" } as const satisfies Partial<Record<TableName, string>>;
+type Log = keyof typeof LOGS;
+const isLog = (t: TableName): t is Log => t in LOGS;
+
+/**
+ * Parents before children (foreign keys, and `via` paths, which need the parent to find a child), events before the
+ * deliveries that name them. Every other owned table follows in placement's order. Deleting goes the other way.
+ */
+const PARENTS_FIRST: readonly TableName[] = [
+  "stores",
+  "warehouses",
+  "zones",
+  "bins",
+  "orders",
+  "shipments",
+  "channel_connections",
+  "channel_pushes",
+  "settlements",
+  "suppliers",
+  "purchase_orders",
+  "stock_counts",
+  "stock_transfers",
+  "events",
+  "webhook_subscriptions",
+];
+
+/** Every table a store or a warehouse owns, in the order a copy must go. */
+export const OWNED_TABLES: readonly TableName[] = [
+  ...PARENTS_FIRST,
+  ...(Object.keys(PLACEMENT) as TableName[]).filter((t) => (PLACEMENT[t].home === "store" || PLACEMENT[t].home === "warehouse") && !PARENTS_FIRST.includes(t)),
+];
+
+/** A pool's owners: a store's table is filtered by its stores, a warehouse's by its warehouses. */
+export type Owners = { pool: string; stores: readonly string[]; warehouses: readonly string[] };
+
+const ownersFor = (table: TableName, o: Owners) => JSON.stringify(PLACEMENT[table].home === "store" ? o.stores : o.warehouses);
+
+const q = (name: string) => `"${name}"`;
+
+/** `t`'s rows that belong to the owners in the JSON array bound as `?1`. */
+export function ownedWhere(table: TableName): string {
+  const path = ownerPath(table);
+  const inOwners = (col: string) => `${col} IN (SELECT value FROM json_each(?1))`;
+  if (!path.via) return `(${path.columns.map((c) => inOwners(`t.${q(c)}`)).join(" OR ")})`;
+  return `t.${q(path.via.by)} IN (SELECT v."id" FROM ${q(path.via.table)} v WHERE ${path.columns.map((c) => inOwners(`v.${q(c)}`)).join(" OR ")})`;
+}
+
+type Shape = { columns: string[]; key: string[] };
+const shapes = new Map<string, Shape>();
+
+/** A table's columns and primary key, as the database says (read once per isolate: every database has one schema). */
+async function shapeOf(db: D1Database, table: TableName): Promise<Shape> {
+  const known = shapes.get(table);
+  if (known) return known;
+  const { results } = await db.prepare(`PRAGMA table_info(${q(table)})`).all<{ name: string; pk: number }>();
+  const shape = {
+    columns: results.map((r) => r.name),
+    key: results
+      .filter((r) => r.pk > 0)
+      .sort((a, b) => a.pk - b.pk)
+      .map((r) => r.name),
+  };
+  if (!shape.key.length) throw new Error(`${table} has no primary key: a move cannot tell its rows apart`);
+  shapes.set(table, shape);
+  return shape;
+}
+
+/** D1 binds at most 100 parameters a statement. */
+const MAX_PARAMS = 100;
+
+/** Wraps statements in the move's own batch: guards let it through, event triggers stay silent. */
+export function asMove(db: D1Database, statements: D1PreparedStatement[]): D1PreparedStatement[] {
+  return [db.prepare("INSERT INTO move_writer (id) VALUES (1)"), ...statements, db.prepare("DELETE FROM move_writer")];
+}
+
+/** Where a table's pass stands: after this key (null: from the start). */
+export type Cursor = unknown[] | null;
+
+export type ChunkResult = { next: Cursor; done: boolean; written: number };
+
+/** What the copy of some columns depends on: a delivery's event and a subscription's start are numbered per database. */
+type Translate = (source: D1Database, target: D1Database, shape: Shape, rows: unknown[][], owners: Owners) => Promise<unknown[][]>;
+
+/**
+ * A delivery names its event by `seq`, which is the target's own numbering for a copied event. A delivery whose event
+ * is not copied yet waits for a later pass; one whose event is gone (pruned on the source) has nothing to name.
+ */
+const translateDeliveries: Translate = async (_source, target, shape, rows, owners) => {
+  const at = shape.columns.indexOf("event_seq");
+  const seqs = await logMap(
+    target,
+    owners.pool,
+    "events",
+    rows.map((r) => r[at] as number),
+  );
+  return rows.flatMap((r) => {
+    const to = seqs.get(r[at] as number);
+    return to === undefined ? [] : [r.map((v, i) => (i === at ? to : v))];
+  });
+};
+
+/**
+ * A subscription gets deliveries for events after its `start_seq`. Every copied event was fanned out on the source
+ * before the move froze it (src/pools/move-pool.ts), and its deliveries are copied, so on the target a moved
+ * subscription starts after the last copied event: nothing is delivered twice.
+ */
+const translateSubscriptions: Translate = async (_source, target, shape, rows, owners) => {
+  const at = shape.columns.indexOf("start_seq");
+  const horizon = await target.prepare("SELECT coalesce(max(to_id), 0) AS n FROM moved_rows WHERE pool_id = ?1 AND log = 'events'").bind(owners.pool).first<{ n: number }>();
+  return rows.map((r) => r.map((v, i) => (i === at ? Math.max(horizon?.n ?? 0, 0) : v)));
+};
+
+const TRANSLATE: Partial<Record<TableName, Translate>> = { webhook_deliveries: translateDeliveries, webhook_subscriptions: translateSubscriptions };
+
+/** The target's ids of the given source ids of one log. */
+async function logMap(target: D1Database, pool: string, log: Log, fromIds: readonly number[]): Promise<Map<number, number>> {
+  if (!fromIds.length) return new Map();
+  const { results } = await target
+    .prepare("SELECT from_id, to_id FROM moved_rows WHERE pool_id = ?1 AND log = ?2 AND from_id IN (SELECT value FROM json_each(?3))")
+    .bind(pool, log, JSON.stringify(fromIds))
+    .all<{ from_id: number; to_id: number }>();
+  return new Map(results.map((r) => [r.from_id, r.to_id]));
+}
+
+const keyText = (row: unknown[], keyAt: number[]) => JSON.stringify(keyAt.map((i) => row[i]));
+const keyAfter = (key: string[], from: number) => `(${key.map((k) => `t.${q(k)}`).join(", ")}) > (${key.map((_, i) => `?${from + i}`).join(", ")})`;
+const keyUpTo = (key: string[], from: number) => `(${key.map((k) => `t.${q(k)}`).join(", ")}) <= (${key.map((_, i) => `?${from + i}`).join(", ")})`;
+
+/**
+ * Makes one chunk of `table` equal on the target: the source's next `limit` rows after `after`, against the
+ * target's rows in the same key range. Returns where the next chunk starts and how many rows it wrote.
+ */
+export async function syncChunk(source: D1Database, target: D1Database, table: TableName, owners: Owners, after: Cursor, limit: number): Promise<ChunkResult> {
+  if (isLog(table)) return copyLogChunk(source, target, table, owners, limit);
+  const shape = await shapeOf(source, table);
+  const cols = shape.columns.map((c) => `t.${q(c)}`).join(", ");
+  const order = shape.key.map((k) => `t.${q(k)}`).join(", ");
+  const from = `FROM ${q(table)} t WHERE ${ownedWhere(table)}`;
+  const owned = ownersFor(table, owners);
+  const afterSql = after ? ` AND ${keyAfter(shape.key, 2)}` : "";
+  const src = await source
+    .prepare(`SELECT ${cols} ${from}${afterSql} ORDER BY ${order} LIMIT ${limit}`)
+    .bind(owned, ...(after ?? []))
+    .raw();
+  const keyAt = shape.key.map((k) => shape.columns.indexOf(k));
+  const done = src.length < limit;
+  const last = done ? null : keyAt.map((i) => src[src.length - 1]![i]);
+  const upTo = last ? ` AND ${keyUpTo(shape.key, 2 + (after?.length ?? 0))}` : "";
+  const tgt = await target
+    .prepare(`SELECT ${cols} ${from}${afterSql}${upTo} ORDER BY ${order}`)
+    .bind(owned, ...(after ?? []), ...(last ?? []))
+    .raw();
+  const wanted = TRANSLATE[table] ? await TRANSLATE[table](source, target, shape, src, owners) : src;
+  const there = new Map(tgt.map((r) => [keyText(r, keyAt), JSON.stringify(r)]));
+  const changed = wanted.filter((r) => there.get(keyText(r, keyAt)) !== JSON.stringify(r));
+  const kept = new Set(src.map((r) => keyText(r, keyAt)));
+  const gone = tgt.filter((r) => !kept.has(keyText(r, keyAt)));
+  const writes = [...gone.map((r) => deleteRow(target, table, shape, r, keyAt)), ...upserts(target, table, shape, changed)];
+  if (writes.length) await target.batch(asMove(target, writes));
+  return { next: last, done, written: changed.length + gone.length };
+}
+
+function deleteRow(db: D1Database, table: TableName, shape: Shape, row: unknown[], keyAt: number[]): D1PreparedStatement {
+  return db.prepare(`DELETE FROM ${q(table)} WHERE ${shape.key.map((k, i) => `${q(k)} = ?${i + 1}`).join(" AND ")}`).bind(...keyAt.map((i) => row[i]));
+}
+
+/** Insert or update by primary key, as many rows a statement as D1's parameter limit allows. */
+function upserts(db: D1Database, table: TableName, shape: Shape, rows: unknown[][]): D1PreparedStatement[] {
+  if (!rows.length) return [];
+  const per = Math.max(1, Math.floor(MAX_PARAMS / shape.columns.length));
+  const update = shape.columns.filter((c) => !shape.key.includes(c));
+  const onConflict = update.length
+    ? `ON CONFLICT (${shape.key.map(q).join(", ")}) DO UPDATE SET ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(", ")}`
+    : "ON CONFLICT DO NOTHING";
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += per) {
+    const part = rows.slice(i, i + per);
+    const values = part.map(() => `(${shape.columns.map(() => "?").join(", ")})`).join(", ");
+    statements.push(db.prepare(`INSERT INTO ${q(table)} (${shape.columns.map(q).join(", ")}) VALUES ${values} ${onConflict}`).bind(...part.flat()));
+  }
+  return statements;
+}
+
+/**
+ * Copies the next `limit` rows of a log the target does not have yet, numbered again there. Where to start is read
+ * from the target (`moved_rows`), so a chunk whose batch committed is never copied twice, whatever the caller kept.
+ */
+async function copyLogChunk(source: D1Database, target: D1Database, log: Log, owners: Owners, limit: number): Promise<ChunkResult> {
+  const shape = await shapeOf(source, log);
+  const key = LOGS[log];
+  const at = await target.prepare("SELECT coalesce(max(from_id), 0) AS n FROM moved_rows WHERE pool_id = ?1 AND log = ?2").bind(owners.pool, log).first<{ n: number }>();
+  const copied = shape.columns.filter((c) => c !== key);
+  const src = await source
+    .prepare(`SELECT t.${q(key)}, ${copied.map((c) => `t.${q(c)}`).join(", ")} FROM ${q(log)} t WHERE ${ownedWhere(log)} AND t.${q(key)} > ?2 ORDER BY t.${q(key)} LIMIT ${limit}`)
+    .bind(ownersFor(log, owners), at?.n ?? 0)
+    .raw();
+  // An attempt names its delivery by id, which a copy keeps: only events are named by their number.
+  const rows = src;
+  const insert = `INSERT INTO ${q(log)} (${copied.map(q).join(", ")}) VALUES (${copied.map(() => "?").join(", ")})`;
+  const writes = rows.flatMap((r) => [
+    target.prepare(insert).bind(...r.slice(1)),
+    target.prepare("INSERT INTO moved_rows (pool_id, log, from_id, to_id) VALUES (?1, ?2, ?3, last_insert_rowid())").bind(owners.pool, log, r[0]),
+  ]);
+  if (writes.length) await target.batch(asMove(target, writes));
+  return { next: null, done: src.length < limit, written: rows.length };
+}
+
+/** How many of the pool's rows `table` holds on a database, to compare the two sides of a log after the copy. */
+export async function countOwned(db: D1Database, table: TableName, owners: Owners): Promise<number> {
+  const row = await db
+    .prepare(`SELECT count(*) AS n FROM ${q(table)} t WHERE ${ownedWhere(table)}`)
+    .bind(ownersFor(table, owners))
+    .first<{ n: number }>();
+  return row?.n ?? 0;
+}
+
+/** Deletes up to `limit` of the pool's rows of `table` (the source's copy, after the switch); returns how many. */
+export async function deleteChunk(db: D1Database, table: TableName, owners: Owners, limit: number): Promise<number> {
+  const [, res] = await db.batch(
+    asMove(db, [db.prepare(`DELETE FROM ${q(table)} WHERE rowid IN (SELECT t.rowid FROM ${q(table)} t WHERE ${ownedWhere(table)} LIMIT ${limit})`).bind(ownersFor(table, owners))]),
+  );
+  return res?.meta.changes ?? 0;
+}

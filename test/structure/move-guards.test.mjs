@@ -1,0 +1,42 @@
+// The freeze of a pool move is kept by guard triggers (src/db/schema/pool-moves.ts): every table a store or a
+// warehouse owns must have them, as scripts/move-guards.mjs prints them from src/db/placement.ts today, and every
+// event trigger must stay silent for the move's own copy batches. A table added without its guards, or an owner
+// path changed without new guards, fails here.
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { guardsOf, OWNED } from "../../scripts/move-guards.mjs";
+
+const root = new URL("../../", import.meta.url).pathname;
+const migrations = readdirSync(join(root, "migrations"))
+  .filter((n) => n.endsWith(".sql"))
+  .sort()
+  .map((n) => readFileSync(join(root, "migrations", n), "utf8"));
+
+/** The last definition of each trigger across the migrations, in order (a later DROP and CREATE replaces it). */
+function triggers() {
+  const defs = new Map();
+  for (const text of migrations) {
+    for (const m of text.matchAll(/DROP TRIGGER `([a-z0-9_]+)`;/g)) defs.delete(m[1]);
+    for (const m of text.matchAll(/CREATE TRIGGER `([a-z0-9_]+)`[\s\S]*?\nEND;/g)) defs.set(m[1], m[0]);
+  }
+  return defs;
+}
+
+test("every table a store or a warehouse owns has its three move guards, as placement says", () => {
+  const defs = triggers();
+  assert.ok(OWNED.length >= 70, `only ${OWNED.length} owned tables: placement no longer reads as expected`);
+  for (const table of OWNED) {
+    for (const guard of guardsOf(table)) {
+      const name = /CREATE TRIGGER `([a-z0-9_]+)`/.exec(guard)[1];
+      assert.equal(defs.get(name), guard, `${name} is missing or differs from scripts/move-guards.mjs: add it in a new migration`);
+    }
+  }
+});
+
+test("every event trigger is silent for the move's own batches", () => {
+  const events = [...triggers()].filter(([name]) => name.startsWith("events_"));
+  assert.ok(events.length >= 10);
+  for (const [name, def] of events) assert.match(def, /NOT EXISTS \(SELECT 1 FROM `move_writer`\)/, `${name} would write events for copied rows`);
+});
