@@ -50,7 +50,7 @@ END;
 DROP TRIGGER `events_order_changed`;
 --> statement-breakpoint
 CREATE TRIGGER `events_order_changed` AFTER UPDATE OF `status`, `payment_status`, `version` ON `orders`
-WHEN old.status IS NOT new.status OR old.payment_status IS NOT new.payment_status OR old.version IS NOT new.version
+WHEN (old.status IS NOT new.status OR old.payment_status IS NOT new.payment_status OR old.version IS NOT new.version)
 	AND NOT EXISTS (SELECT 1 FROM `move_writer`)
 BEGIN
 	INSERT INTO `events` (`store_id`, `type`, `order_id`, `resource_id`, `order_version`, `data`, `created_at`)
@@ -71,7 +71,7 @@ END;
 DROP TRIGGER `events_shipment_status`;
 --> statement-breakpoint
 CREATE TRIGGER `events_shipment_status` AFTER UPDATE OF `status` ON `shipments`
-WHEN old.status IS NOT new.status
+WHEN (old.status IS NOT new.status)
 	AND NOT EXISTS (SELECT 1 FROM `move_writer`)
 BEGIN
 	INSERT INTO `events` (`store_id`, `type`, `order_id`, `resource_id`, `order_version`, `data`, `created_at`)
@@ -82,7 +82,7 @@ END;
 DROP TRIGGER `events_tracking_recorded`;
 --> statement-breakpoint
 CREATE TRIGGER `events_tracking_recorded` AFTER INSERT ON `tracking_events`
-WHEN new.processed_at IS NOT NULL AND new.shipment_id IS NOT NULL
+WHEN (new.processed_at IS NOT NULL AND new.shipment_id IS NOT NULL)
 	AND NOT EXISTS (SELECT 1 FROM `move_writer`)
 BEGIN
 	INSERT INTO `events` (`store_id`, `type`, `order_id`, `resource_id`, `order_version`, `data`, `created_at`)
@@ -94,7 +94,7 @@ END;
 DROP TRIGGER `events_tracking_processed`;
 --> statement-breakpoint
 CREATE TRIGGER `events_tracking_processed` AFTER UPDATE OF `processed_at` ON `tracking_events`
-WHEN old.processed_at IS NULL AND new.processed_at IS NOT NULL AND new.shipment_id IS NOT NULL
+WHEN (old.processed_at IS NULL AND new.processed_at IS NOT NULL AND new.shipment_id IS NOT NULL)
 	AND NOT EXISTS (SELECT 1 FROM `move_writer`)
 BEGIN
 	INSERT INTO `events` (`store_id`, `type`, `order_id`, `resource_id`, `order_version`, `data`, `created_at`)
@@ -116,7 +116,7 @@ END;
 DROP TRIGGER `events_after_sales_status`;
 --> statement-breakpoint
 CREATE TRIGGER `events_after_sales_status` AFTER UPDATE OF `status` ON `after_sales_requests`
-WHEN old.status IS NOT new.status
+WHEN (old.status IS NOT new.status)
 	AND NOT EXISTS (SELECT 1 FROM `move_writer`)
 BEGIN
 	INSERT INTO `events` (`store_id`, `type`, `order_id`, `resource_id`, `order_version`, `data`, `created_at`)
@@ -127,7 +127,7 @@ END;
 DROP TRIGGER `events_stock_created`;
 --> statement-breakpoint
 CREATE TRIGGER `events_stock_created` AFTER INSERT ON `stock_levels`
-WHEN new.on_hand <> 0 OR new.reserved <> 0
+WHEN (new.on_hand <> 0 OR new.reserved <> 0)
 	AND NOT EXISTS (SELECT 1 FROM `move_writer`)
 BEGIN
 	INSERT INTO `events` (`store_id`, `type`, `order_id`, `resource_id`, `order_version`, `data`, `created_at`)
@@ -139,7 +139,7 @@ END;
 DROP TRIGGER `events_stock_changed`;
 --> statement-breakpoint
 CREATE TRIGGER `events_stock_changed` AFTER UPDATE OF `on_hand`, `reserved` ON `stock_levels`
-WHEN old.on_hand IS NOT new.on_hand OR old.reserved IS NOT new.reserved
+WHEN (old.on_hand IS NOT new.on_hand OR old.reserved IS NOT new.reserved)
 	AND NOT EXISTS (SELECT 1 FROM `move_writer`)
 BEGIN
 	INSERT INTO `events` (`store_id`, `type`, `order_id`, `resource_id`, `order_version`, `data`, `created_at`)

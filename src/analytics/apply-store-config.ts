@@ -54,15 +54,19 @@ async function daysWithData(d1: D1Database, storeId: string, timezone: string): 
   return days;
 }
 
-export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number): Promise<{ configs: StoreConfigs; rebuilt: string[] }> {
-  const rows = await all<Row>(
+export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number): Promise<{ configs: StoreConfigs; rebuilt: string[]; moving: Set<string> }> {
+  const all_ = await all<Row & { moving: number }>(
     d1,
     sql`
     SELECT s.id, s.timezone, l.store_id IS NOT NULL AS has_sla,
       l.received_to_approved_ms, l.approved_to_shipped_ms, l.shipped_to_delivered_ms, l.received_to_completed_ms,
-      r.config AS applied
+      r.config AS applied, s.id IN (SELECT owner_id FROM moving_owners) AS moving
     FROM stores s LEFT JOIN store_slas l ON l.store_id = s.id LEFT JOIN rollup_stores r ON r.store_id = s.id`,
   );
+  // A store on the move between databases is rolled up by neither side until the switch (src/pools/move-pool.ts):
+  // only the move writes its rows, and the switch marks the days the source had not rolled up.
+  const moving = new Set(all_.filter((r) => r.moving).map((r) => r.id));
+  const rows = all_.filter((r) => !r.moving);
   const configs: StoreConfigs = new Map();
   const fresh: unknown[][] = [];
   const rebuilt: string[] = [];
@@ -101,5 +105,5 @@ export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number)
   if (fresh.length) {
     await batch(d1, insertJsonRows(d1, "rollup_stores", ["store_id", "timezone", "config", "applied_at"], fresh, guard, { orIgnore: true }));
   }
-  return { configs, rebuilt };
+  return { configs, rebuilt, moving };
 }

@@ -20,10 +20,12 @@ import { daysBetween, localDay } from "./time-zones";
 export type MarkResult = { watermark: number; orders: number; buckets: number; unknownStores: string[] };
 
 /** Pure: (store, slot) pairs to the (store, day) buckets they fall in. Both ends of a slot are checked, to be safe for odd offsets. */
-export function bucketsOf(slots: readonly { store_id: string; slot: number }[], configs: StoreConfigs) {
+export function bucketsOf(slots: readonly { store_id: string; slot: number }[], configs: StoreConfigs, moving: ReadonlySet<string> = new Set()) {
   const buckets = new Map<string, [string, string]>();
   const unknown = new Set<string>();
   for (const { store_id, slot } of slots) {
+    // A store on the move: the switch marks its days on the database it goes to.
+    if (moving.has(store_id)) continue;
     const config = configs.get(store_id);
     if (!config) {
       unknown.add(store_id);
@@ -40,7 +42,7 @@ export function bucketsOf(slots: readonly { store_id: string; slot: number }[], 
 export async function markChanges(
   d1: D1Database,
   configs: StoreConfigs,
-  { from, to, limit, guard, now }: { from: number; to: number; limit: number; guard: SQL; now: number },
+  { from, to, limit, guard, now, moving }: { from: number; to: number; limit: number; guard: SQL; now: number; moving?: ReadonlySet<string> },
 ): Promise<MarkResult> {
   const boundary = await statement(
     d1,
@@ -66,7 +68,7 @@ export async function markChanges(
     ...sources,
   ]);
   const slots = [found!, ...more].flatMap((r) => r.results as { store_id: string; slot: number }[]);
-  const { buckets, unknownStores } = bucketsOf(slots, configs);
+  const { buckets, unknownStores } = bucketsOf(slots, configs, moving);
   // A store created after this run read the configurations: leave the watermark for the next run.
   if (unknownStores.length) return { watermark: from, orders: 0, buckets: 0, unknownStores };
   await batch(d1, [
@@ -99,7 +101,7 @@ export const MARK_EVERYTHING_MAX = 200_000;
 export async function markEverything(
   d1: D1Database,
   configs: StoreConfigs,
-  { to, guard, now, max = MARK_EVERYTHING_MAX }: { to: number; guard: SQL; now: number; max?: number },
+  { to, guard, now, max = MARK_EVERYTHING_MAX, moving = new Set() }: { to: number; guard: SQL; now: number; max?: number; moving?: ReadonlySet<string> },
 ): Promise<MarkResult | null> {
   const sources = [sql`SELECT MIN(created_at) AS t FROM orders`, sql`SELECT MIN(created_at) AS t FROM order_events`, ...FOLDS.flatMap((f) => (f.earliestAt ? [f.earliestAt] : []))];
   const [counted, stores, ...found] = await batch(d1, [
@@ -108,7 +110,7 @@ export async function markEverything(
     ...sources.map((q) => statement(d1, q)),
   ]);
   // A store created after this run read the configurations: the caller reads them again, as for the scan.
-  const unknownStores = (stores!.results as { id: string }[]).map((s) => s.id).filter((id) => !configs.has(id));
+  const unknownStores = (stores!.results as { id: string }[]).map((s) => s.id).filter((id) => !configs.has(id) && !moving.has(id));
   if (unknownStores.length) return { watermark: 0, orders: 0, buckets: 0, unknownStores };
   const times = found.map((r) => (r.results[0] as { t: number | null } | undefined)?.t).filter((t): t is number => typeof t === "number" && t <= to);
   const spans = times.length ? [...configs].map(([store, c]) => [store, localDay(c.timezone, Math.min(...times)), localDay(c.timezone, to)] as const) : [];

@@ -55,7 +55,8 @@ export type RollupRun =
     };
 
 async function pendingBuckets(d1: D1Database): Promise<number> {
-  return (await first<{ n: number }>(d1, sql`SELECT COUNT(*) AS n FROM rollup_dirty`))?.n ?? 0;
+  // A moving store's marks wait for its switch (applyStoreConfigs): they do not keep this database from being caught up.
+  return (await first<{ n: number }>(d1, sql`SELECT COUNT(*) AS n FROM rollup_dirty WHERE store_id NOT IN (SELECT owner_id FROM moving_owners)`))?.n ?? 0;
 }
 
 export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Promise<RollupRun> {
@@ -69,7 +70,7 @@ export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Pr
   const guard = leaseGuard(owner);
   let result: RollupRun | undefined;
   try {
-    let { configs, rebuilt } = await applyStoreConfigs(d1, guard, started);
+    let { configs, rebuilt, moving } = await applyStoreConfigs(d1, guard, started);
     let watermark = lease.watermark;
     let scanned = 0;
     let marked = 0;
@@ -79,13 +80,13 @@ export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Pr
     let markAll = watermark === 0 && !options.scanFromScratch;
     // At least one scan step per run, however little budget is left: every run makes progress.
     for (let step = 0; watermark < upTo && (step === 0 || Date.now() < deadline); step++) {
-      const all = markAll ? await markEverything(d1, configs, { to: upTo, guard, now: started }) : null;
+      const all = markAll ? await markEverything(d1, configs, { to: upTo, guard, now: started, moving }) : null;
       markAll &&= all !== null;
-      const r = all ?? (await markChanges(d1, configs, { from: watermark, to: upTo, limit: options.scanLimit ?? 5000, guard, now: started }));
+      const r = all ?? (await markChanges(d1, configs, { from: watermark, to: upTo, limit: options.scanLimit ?? 5000, guard, now: started, moving }));
       if (r.unknownStores.length) {
         if (retried) break;
         retried = true;
-        ({ configs } = await applyStoreConfigs(d1, guard, started));
+        ({ configs, moving } = await applyStoreConfigs(d1, guard, started));
         continue;
       }
       watermark = r.watermark;

@@ -11,7 +11,7 @@
  */
 import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, database, nonEmpty } from "../db/client";
+import { chunk, database, nonEmpty, notMoving } from "../db/client";
 import { afterSalesRequests, channelConnections, channelOrders, channelPushes, outbox, type PushKind, shipmentItems, shipmentTracking } from "../db/schema";
 import type { OutboxMessage, ShardEnv } from "../env";
 import { newId, tagOf } from "../lib/ids";
@@ -154,6 +154,7 @@ export async function planHandedOverPushes(env: ShardEnv, options: { now?: numbe
     .where(
       and(
         gt(shipmentTracking.handedOverAt, now - PARCEL_LOOKBACK_MS),
+        notMoving(channelConnections.storeId),
         sql`json_extract(${channelConnections.pushes}, '$.fulfillments') = 1`,
         sql`NOT EXISTS (SELECT 1 FROM ${channelPushes} p WHERE p.connection_id = ${channelOrders.connectionId} AND p.kind = 'fulfillment' AND p.ref = ${shipmentTracking.shipmentId})`,
       ),

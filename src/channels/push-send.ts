@@ -8,7 +8,7 @@
  * (done, stop and show, try again later) is ./push-rules.ts.
  */
 import { and, desc, eq, inArray, isNull, lt, lte, or, sql } from "drizzle-orm";
-import { database } from "../db/client";
+import { database, notMoving } from "../db/client";
 import { channelPushAttempts, channelPushes, channelSkuMap, outbox } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
@@ -146,10 +146,13 @@ export async function sendDuePushes(env: ShardEnv, options: SendOptions = {}): P
     .select({ id: channelPushes.id })
     .from(channelPushes)
     .where(
-      or(
-        and(eq(channelPushes.status, "retrying"), lte(channelPushes.nextAttemptAt, now)),
-        and(eq(channelPushes.status, "sending"), lt(channelPushes.leaseUntil, now)),
-        and(eq(channelPushes.status, "pending"), lt(channelPushes.createdAt, now - ORPHAN_AFTER_MS)),
+      and(
+        or(
+          and(eq(channelPushes.status, "retrying"), lte(channelPushes.nextAttemptAt, now)),
+          and(eq(channelPushes.status, "sending"), lt(channelPushes.leaseUntil, now)),
+          and(eq(channelPushes.status, "pending"), lt(channelPushes.createdAt, now - ORPHAN_AFTER_MS)),
+        ),
+        notMoving(channelPushes.storeId),
       ),
     )
     .orderBy(channelPushes.id)

@@ -19,7 +19,7 @@
  * update), so a cron tick and a queue delivery never pull the same pages.
  */
 import { and, desc, eq, inArray, isNull, lte, lt, or, sql } from "drizzle-orm";
-import { chunk, database } from "../db/client";
+import { chunk, database, notMoving } from "../db/client";
 import { channelConnections, channelOrders, channelSyncRuns, channelSyncState, type SyncRunError } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { newId } from "../lib/ids";
@@ -117,6 +117,7 @@ async function openScheduledRuns(env: ShardEnv, now: number): Promise<void> {
     .where(
       and(
         eq(channelConnections.status, "active"),
+        notMoving(channelConnections.storeId),
         sql`NOT EXISTS (SELECT 1 FROM ${channelSyncRuns} r WHERE r.connection_id = ${channelConnections.id} AND r.kind = 'scheduled' AND r.status IN ('queued', 'running', 'waiting'))`,
       ),
     )
@@ -138,7 +139,7 @@ export async function reconcileChannels(env: ShardEnv, options: ReconcileOptions
   const due = await database(env)
     .select({ id: channelSyncRuns.id })
     .from(channelSyncRuns)
-    .where(and(inArray(channelSyncRuns.status, [...OPEN]), or(isNull(channelSyncRuns.resumeAt), lte(channelSyncRuns.resumeAt, now))))
+    .where(and(inArray(channelSyncRuns.status, [...OPEN]), or(isNull(channelSyncRuns.resumeAt), lte(channelSyncRuns.resumeAt, now)), notMoving(channelSyncRuns.storeId)))
     .orderBy(channelSyncRuns.id)
     .limit(RUNS_PER_TICK)
     .all();

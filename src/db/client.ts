@@ -19,7 +19,7 @@
  * through here.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { sql } from "drizzle-orm";
+import { sql, type SQLWrapper } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { useKeyring } from "../lib/pii-crypto";
 import * as schema from "./schema";
@@ -241,6 +241,13 @@ export function poolMoving(err: unknown): boolean {
   const msg = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
   return msg.includes("pool_moving");
 }
+
+/**
+ * Rows of an owner (a store or a warehouse id) that is not on the move between databases: what a cron may work on.
+ * During a move the pool's rows are on two databases and only the move writes them (src/db/schema/pool-moves.ts):
+ * a cron working them would be refused, failing its whole batch, or act on a copy as well as on the original.
+ */
+export const notMoving = (owner: SQLWrapper) => sql`${owner} NOT IN (SELECT owner_id FROM moving_owners)`;
 
 /** `db.batch` wants a non-empty tuple; statement lists built in code are arrays. */
 export function nonEmpty<T>(items: T[]): [T, ...T[]] {

@@ -13,10 +13,10 @@
  * miss at once both read; the directory is small and read-mostly). A tag never changes, so tags are kept for the
  * isolate's life; a store's shard changes only by a move (step 9), whose freeze outlasts the cache.
  */
-import { eq, inArray, ne, type SQL } from "drizzle-orm";
+import { and, eq, inArray, ne, type SQL } from "drizzle-orm";
 import { type IdPrefix, newTag, tagOf } from "../lib/ids";
 import { anyOf, constraintFailed, type Database, database, directory, type DirectoryEnv } from "./client";
-import { legacyHomes, pools, shards, storeHomes, stores, warehouseHomes, warehouses } from "./schema";
+import { legacyHomes, poolMoves, pools, shards, storeHomes, stores, warehouseHomes, warehouses } from "./schema";
 import { byShard, type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
 
 /** The pool every store is placed in until placement by pool is built (step 8): shard 0's. */
@@ -145,6 +145,19 @@ export async function shardOf(env: DirectoryEnv, key: Key, now = Date.now()): Pr
   const answer = shard ?? SHARD_ZERO;
   remember(shardCache, cacheKey, { shard: answer, at: now });
   return answer;
+}
+
+/**
+ * Where the pools that moved off `from` went (src/pools/move-pool.ts), when they all went to one shard: where a
+ * message sent from `from` about no order belongs once `from` refuses it. Null when none moved, or they went to
+ * several shards.
+ */
+export async function movedAwayTo(env: DirectoryEnv, from: string): Promise<Shard | null> {
+  const rows = await directory(env)
+    .selectDistinct({ to: poolMoves.toShard })
+    .from(poolMoves)
+    .where(and(eq(poolMoves.fromShard, from), inArray(poolMoves.phase, ["switched", "cleaned"])));
+  return rows.length === 1 ? shardNamed(env, rows[0]!.to) : null;
 }
 
 /** The two kinds of home: a store's and a warehouse's, each with its table, its owner column and its cache keys. */

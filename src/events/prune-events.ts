@@ -4,20 +4,34 @@
  * stay away. A delivery still pending for an event that is gone (its
  * subscription was off for a month) goes with it: there is nothing left to send.
  */
-import { and, inArray, lt, sql } from "drizzle-orm";
-import { database } from "../db/client";
+import { and, inArray, lt, type SQLWrapper, sql } from "drizzle-orm";
+import { database, notMoving } from "../db/client";
 import { events, webhookAttempts, webhookDeliveries } from "../db/schema";
 import type { ShardEnv } from "../env";
 
 export const EVENT_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
+/** A subscription whose store is not on the move between databases (a move copies its log as it is). */
+const notMovingSubscription = (subscriptionId: SQLWrapper) =>
+  sql`${subscriptionId} NOT IN (SELECT id FROM webhook_subscriptions WHERE store_id IN (SELECT owner_id FROM moving_owners))`;
+
 export async function pruneEvents(env: ShardEnv, now = Date.now()): Promise<void> {
   const db = database(env);
   const cutoff = now - EVENT_TTL_MS;
   await db.batch([
-    db.delete(events).where(lt(events.createdAt, cutoff)),
-    db.delete(webhookAttempts).where(lt(webhookAttempts.attemptedAt, cutoff)),
-    db.delete(webhookDeliveries).where(and(lt(webhookDeliveries.createdAt, cutoff), inArray(webhookDeliveries.status, ["delivered", "failed"]))),
-    db.delete(webhookDeliveries).where(and(lt(webhookDeliveries.createdAt, cutoff), sql`NOT EXISTS (SELECT 1 FROM ${events} WHERE ${events.seq} = ${webhookDeliveries.eventSeq})`)),
+    db.delete(events).where(and(lt(events.createdAt, cutoff), notMoving(events.storeId))),
+    db.delete(webhookAttempts).where(and(lt(webhookAttempts.attemptedAt, cutoff), notMovingSubscription(webhookAttempts.subscriptionId))),
+    db
+      .delete(webhookDeliveries)
+      .where(and(lt(webhookDeliveries.createdAt, cutoff), inArray(webhookDeliveries.status, ["delivered", "failed"]), notMovingSubscription(webhookDeliveries.subscriptionId))),
+    db
+      .delete(webhookDeliveries)
+      .where(
+        and(
+          lt(webhookDeliveries.createdAt, cutoff),
+          sql`NOT EXISTS (SELECT 1 FROM ${events} WHERE ${events.seq} = ${webhookDeliveries.eventSeq})`,
+          notMovingSubscription(webhookDeliveries.subscriptionId),
+        ),
+      ),
   ]);
 }

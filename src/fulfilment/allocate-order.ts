@@ -13,7 +13,7 @@
  */
 import { and, asc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, database, nonEmpty } from "../db/client";
+import { chunk, database, nonEmpty, notMoving } from "../db/client";
 import { allocations, orderLines, orders } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { newId, tagOf } from "../lib/ids";
@@ -151,7 +151,7 @@ export async function retryBackorders(env: ShardEnv, now = Date.now(), limit = 2
   const due = await database(env)
     .select({ orderId: allocations.orderId, attempts: allocations.attempts, lastAttemptAt: allocations.lastAttemptAt })
     .from(allocations)
-    .where(and(eq(allocations.status, "backordered"), lt(allocations.lastAttemptAt, now - 60_000)))
+    .where(and(eq(allocations.status, "backordered"), lt(allocations.lastAttemptAt, now - 60_000), notMoving(allocations.storeId)))
     .orderBy(asc(allocations.lastAttemptAt))
     .limit(limit * 4)
     .all();

@@ -7,7 +7,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { database, nonEmpty } from "../db/client";
+import { database, nonEmpty, notMoving } from "../db/client";
 import type { ShardEnv } from "../env";
 import { raiseException } from "./logistics-exceptions";
 
@@ -22,7 +22,7 @@ export async function flagStaleTracking(env: ShardEnv, now = Date.now(), limit =
     FROM shipment_tracking t
     JOIN shipments s ON s.id = t.shipment_id
     LEFT JOIN store_logistics sl ON sl.store_id = t.store_id
-    WHERE t.handed_over_at IS NOT NULL
+    WHERE t.handed_over_at IS NOT NULL AND ${notMoving(sql`t.store_id`)}
       AND (t.status IS NULL OR t.status NOT IN ('delivered', 'returned_to_sender'))
       AND s.status IN ('shipped', 'in_transit', 'out_for_delivery', 'exception')
       AND t.last_update_at < ${now} - COALESCE(json_extract(sl.config, '$.stale_tracking_days'), ${DEFAULT_STALE_DAYS}) * ${DAY_MS}

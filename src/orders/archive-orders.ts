@@ -6,7 +6,7 @@
  * change of the order: it writes `archived_at` only, no event, no version.
  */
 import { sql } from "drizzle-orm";
-import { database } from "../db/client";
+import { database, notMoving } from "../db/client";
 import type { ShardEnv } from "../env";
 
 const BATCH = 500;
@@ -21,7 +21,7 @@ export async function archiveOrders(env: ShardEnv, { now = Date.now() }: { now?:
       UPDATE orders SET archived_at = ${now}
       WHERE id IN (
         SELECT o.id FROM orders o JOIN stores s ON s.id = o.store_id
-        WHERE o.archived_at IS NULL
+        WHERE o.archived_at IS NULL AND ${notMoving(sql`o.store_id`)}
           AND o.status IN ('completed', 'cancelled')
           AND coalesce(o.completed_at, o.cancelled_at, o.updated_at) <= ${now} - s.archive_after_days * 86400000
         LIMIT ${BATCH}

@@ -14,8 +14,8 @@
 import { and, eq, getTableColumns, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { chunk, constraintFailed, database, directory, nonEmpty, type Database } from "../db/client";
-import { shardNamed, shardOf } from "../db/homes";
+import { chunk, constraintFailed, database, directory, nonEmpty, poolMoving, type Database } from "../db/client";
+import { forgetHomes, movedAwayTo, shardNamed, shardOf } from "../db/homes";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import { onShard, type Shard, SHARD_ZERO } from "../db/shard";
 import type { Env, OutboxMessage, ShardEnv } from "../env";
@@ -292,7 +292,41 @@ async function consumeOnShards(env: Env, consumer: Consumer, messages: readonly 
       for (const [k, i] of indexes.entries()) results[i] = done[k]!;
     }),
   );
+  await forwardMoved(env, consumer, messages, shards, results, handlers);
   return results;
+}
+
+/**
+ * A message about no order goes to the shard whose outbox sent it. If its store's pool has moved away since
+ * (src/pools/move-pool.ts), that shard's guards refused it: it is handled where the pool went, when every pool
+ * that left that shard went to one place (a message names no store, so with two places it cannot tell which; it is
+ * retried and, at worst, kept as a dead letter for an operator).
+ */
+async function forwardMoved(
+  env: Env,
+  consumer: Consumer,
+  messages: readonly OutboxMessage[],
+  shards: readonly (Shard | null)[],
+  results: Awaited<ReturnType<typeof consumeMessages>>,
+  handlers: HandlerTable,
+): Promise<void> {
+  // Any refusal: the routes this isolate cached may name a pool's old shard, so their retries ask the directory again.
+  if (!results.some((r) => typeof r === "object" && poolMoving(r.error))) return;
+  forgetHomes();
+  const refused = results.flatMap((r, i) => (typeof r === "object" && !messages[i]!.order_id && poolMoving(r.error) && shards[i] ? [i] : []));
+  const bySource = new Map<string, number[]>();
+  for (const i of refused) bySource.set(shards[i]!.id, [...(bySource.get(shards[i]!.id) ?? []), i]);
+  for (const [from, indexes] of bySource) {
+    const to = await movedAwayTo(env, from);
+    if (!to) continue;
+    const done = await consumeMessages(
+      onShard(env, to),
+      consumer,
+      indexes.map((i) => messages[i]!),
+      handlers,
+    );
+    for (const [k, i] of indexes.entries()) results[i] = done[k]!;
+  }
 }
 
 export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {

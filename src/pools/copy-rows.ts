@@ -81,6 +81,45 @@ async function shapeOf(db: D1Database, table: TableName): Promise<Shape> {
   return shape;
 }
 
+/** A foreign key between two owned tables: `child.column` names `parent.parentColumn`. */
+type ForeignKey = { child: TableName; column: string; parent: TableName; parentColumn: string };
+let foreignKeys: ForeignKey[] | null = null;
+
+/** Every foreign key among the owned tables, as the database declares them (read once per isolate, in one batch). */
+async function keysBetween(db: D1Database): Promise<ForeignKey[]> {
+  if (foreignKeys) return foreignKeys;
+  const lists = await db.batch<{ from: string; table: string; to: string }>(OWNED_TABLES.map((t) => db.prepare(`PRAGMA foreign_key_list(${q(t)})`)));
+  const owned = new Set<string>(OWNED_TABLES);
+  foreignKeys = OWNED_TABLES.flatMap((child, i) =>
+    lists[i]!.results.filter((k) => owned.has(k.table)).map((k) => ({ child, column: k.from, parent: k.table as TableName, parentColumn: k.to })),
+  );
+  return foreignKeys;
+}
+
+/** The rows that point at a parent row, by a foreign key or by a `via` path: what goes when the parent goes. */
+function childrenOf(parent: TableName, keys: readonly ForeignKey[]): { table: TableName; column: string; parentColumn: string }[] {
+  const byKey = keys.filter((k) => k.parent === parent).map((k) => ({ table: k.child, column: k.column, parentColumn: k.parentColumn }));
+  const byVia = OWNED_TABLES.filter((t) => (PLACEMENT[t] as { via?: string }).via === parent && !byKey.some((k) => k.table === t)).map((t) => ({
+    table: t,
+    column: (PLACEMENT[t] as { by: string }).by,
+    parentColumn: "id",
+  }));
+  return [...byKey, ...byVia];
+}
+
+/**
+ * Deletes on the target what the source deleted: a row and, first, every row under it. The source could only have
+ * deleted the parent after its children (the keys are NO ACTION), so they are gone there too; rows under a `via`
+ * parent would be left where nothing finds them.
+ */
+function cascade(db: D1Database, table: TableName, where: string, binds: unknown[], keys: readonly ForeignKey[], depth = 0): D1PreparedStatement[] {
+  if (depth > 4) throw new Error(`${table}: rows nested deeper than a move expects`);
+  const under = childrenOf(table, keys).flatMap((c) =>
+    cascade(db, c.table, `${q(c.column)} IN (SELECT ${q(c.parentColumn)} FROM ${q(table)} WHERE ${where})`, binds, keys, depth + 1),
+  );
+  return [...under, db.prepare(`DELETE FROM ${q(table)} WHERE ${where}`).bind(...binds)];
+}
+
 /** D1 binds at most 100 parameters a statement. */
 const MAX_PARAMS = 100;
 
@@ -168,16 +207,48 @@ export async function syncChunk(source: D1Database, target: D1Database, table: T
     .raw();
   const wanted = TRANSLATE[table] ? await TRANSLATE[table](source, target, shape, src, owners) : src;
   const there = new Map(tgt.map((r) => [keyText(r, keyAt), JSON.stringify(r)]));
-  const changed = wanted.filter((r) => there.get(keyText(r, keyAt)) !== JSON.stringify(r));
+  const differing = wanted.filter((r) => there.get(keyText(r, keyAt)) !== JSON.stringify(r));
+  const keys = await keysBetween(source);
+  // A row whose parent is newer than the parent table's chunk waits for the next pass, which copies the parent first.
+  const changed = await withParentsThere(target, table, shape, differing, keys);
   const kept = new Set(src.map((r) => keyText(r, keyAt)));
   const gone = tgt.filter((r) => !kept.has(keyText(r, keyAt)));
-  const writes = [...gone.map((r) => deleteRow(target, table, shape, r, keyAt)), ...upserts(target, table, shape, changed)];
-  if (writes.length) await target.batch(asMove(target, writes));
-  return { next: last, done, written: changed.length + gone.length };
+  const writes = [
+    ...gone.flatMap((r) =>
+      cascade(
+        target,
+        table,
+        shape.key.map((k, i) => `${q(k)} = ?${i + 1}`).join(" AND "),
+        keyAt.map((i) => r[i]),
+        keys,
+      ),
+    ),
+    ...upserts(target, table, shape, changed),
+  ];
+  if (writes.length) {
+    await target.batch(asMove(target, writes)).catch((err: unknown) => {
+      throw new Error(`copying ${table} to the target failed`, { cause: err });
+    });
+  }
+  // Rows held back for their parents count as written: the pass is not clean until they are copied.
+  return { next: last, done, written: differing.length + gone.length };
 }
 
-function deleteRow(db: D1Database, table: TableName, shape: Shape, row: unknown[], keyAt: number[]): D1PreparedStatement {
-  return db.prepare(`DELETE FROM ${q(table)} WHERE ${shape.key.map((k, i) => `${q(k)} = ?${i + 1}`).join(" AND ")}`).bind(...keyAt.map((i) => row[i]));
+/** The rows whose parents (by the owned foreign keys) are on the target already. */
+async function withParentsThere(target: D1Database, table: TableName, shape: Shape, rows: unknown[][], keys: readonly ForeignKey[]): Promise<unknown[][]> {
+  let ready = rows;
+  for (const k of keys.filter((f) => f.child === table)) {
+    const at = shape.columns.indexOf(k.column);
+    const wanted = [...new Set(ready.map((r) => r[at]).filter((v) => v !== null))];
+    if (!wanted.length) continue;
+    const { results } = await target
+      .prepare(`SELECT ${q(k.parentColumn)} AS v FROM ${q(k.parent)} WHERE ${q(k.parentColumn)} IN (SELECT value FROM json_each(?1))`)
+      .bind(JSON.stringify(wanted))
+      .all<{ v: unknown }>();
+    const present = new Set(results.map((r) => r.v));
+    ready = ready.filter((r) => r[at] === null || present.has(r[at]));
+  }
+  return ready;
 }
 
 /** Insert or update by primary key, as many rows a statement as D1's parameter limit allows. */

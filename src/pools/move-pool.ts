@@ -62,6 +62,8 @@ type Progress = {
   /** Frozen: the source's dispatch cursor at the freeze, and whether the pool's later events were fanned out. */
   fannedTo?: number;
   fanned?: boolean;
+  /** Frozen: the source's rollup watermark at the freeze; its runs skip the pool from then on. */
+  rolledTo?: number;
   /** After the switch: the table the clean-up deletes from (OWNED_TABLES backwards), and `moved_rows` last. */
   cleaning?: number;
 };
@@ -239,7 +241,7 @@ async function guard(db: D1Database, owners: Owners, side: "source" | "target", 
   return db.batch([
     db
       .prepare(
-        `INSERT INTO moving_owners (owner_id, pool_id, side, created_at) SELECT value, ?2, ?3, ?4 FROM json_each(?1)
+        `INSERT INTO moving_owners (owner_id, pool_id, side, created_at) SELECT value, ?2, ?3, ?4 FROM json_each(?1) WHERE true
           ON CONFLICT (owner_id) DO UPDATE SET pool_id = excluded.pool_id, side = excluded.side, created_at = excluded.created_at`,
       )
       .bind(ids, owners.pool, side, now),
@@ -278,20 +280,24 @@ async function copyStep(env: Env, row: MoveRow, p: Progress, owners: Owners, sou
   // A whole pass is done.
   const written = p.written;
   const passes = row.passes + 1;
-  const next = { ...freshPass(now, p.passStartedAt - 60_000), lastPass: written, fannedTo: p.fannedTo, fanned: p.fanned };
+  const next = { ...freshPass(now, p.passStartedAt - 60_000), lastPass: written, fannedTo: p.fannedTo, fanned: p.fanned, rolledTo: p.rolledTo };
   if (row.phase === "copying") {
     if (written > FREEZE_AT_ROWS && passes < MAX_ONLINE_PASSES) return viewOf(await save(env, row, next, { passes }, now), owners);
     return viewOf(await freeze(env, row, next, owners, source, passes, now), owners);
   }
   if (written > 0) return viewOf(await save(env, row, next, { passes }, now), owners);
   await verify(source, target, owners);
-  return viewOf(await switchOver(env, row, next, owners, source, target, passes, now), owners);
+  return viewOf(await switchOver(env, row, next, owners, target, passes, now), owners);
 }
 
 /** The source refuses every write to the pool from here; its dispatch cursor at this instant is kept. */
 async function freeze(env: Env, row: MoveRow, next: Progress, owners: Owners, source: D1Database, passes: number, now: number): Promise<MoveRow> {
-  const [, cursor] = await guard(source, owners, "source", now, [source.prepare("SELECT coalesce((SELECT last_seq FROM webhook_dispatch_cursor WHERE id = 1), 0) AS n")]);
+  const [, cursor, rollups] = await guard(source, owners, "source", now, [
+    source.prepare("SELECT coalesce((SELECT last_seq FROM webhook_dispatch_cursor WHERE id = 1), 0) AS n"),
+    source.prepare("SELECT coalesce((SELECT watermark FROM rollup_state WHERE id = 1), 0) AS n"),
+  ]);
   next.fannedTo = (cursor!.results[0] as { n: number }).n;
+  next.rolledTo = (rollups!.results[0] as { n: number }).n;
   next.fanned = false;
   const db = directory(env);
   await db.update(pools).set({ state: "frozen", updatedAt: now }).where(eq(pools.id, row.poolId));
@@ -366,14 +372,13 @@ async function verify(source: D1Database, target: D1Database, owners: Owners): P
  * The switch: the rollups on the target are told to refold the days the source had not rolled up, the target's
  * guards are lifted, and the directory names the target.
  */
-async function switchOver(env: Env, row: MoveRow, next: Progress, owners: Owners, source: D1Database, target: D1Database, passes: number, now: number): Promise<MoveRow> {
-  const watermark = await source.prepare("SELECT coalesce((SELECT watermark FROM rollup_state WHERE id = 1), 0) AS w").first<{ w: number }>();
+async function switchOver(env: Env, row: MoveRow, next: Progress, owners: Owners, target: D1Database, passes: number, now: number): Promise<MoveRow> {
   const { results: zones } = await target
     .prepare("SELECT id, timezone FROM stores WHERE id IN (SELECT value FROM json_each(?1))")
     .bind(JSON.stringify(owners.stores))
     .all<{ id: string; timezone: string }>();
   // From the day of the source's watermark (a day before at most a year back) to today, in each store's time zone.
-  const from = Math.max(watermark?.w ?? 0, now - 366 * 24 * 60 * 60 * 1000) - 24 * 60 * 60 * 1000;
+  const from = Math.max(next.rolledTo ?? 0, now - 366 * 24 * 60 * 60 * 1000) - 24 * 60 * 60 * 1000;
   const spans = JSON.stringify(zones.map((z) => [z.id, localDay(z.timezone, from), localDay(z.timezone, now)]));
   await target.batch(
     asMove(target, [
