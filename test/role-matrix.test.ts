@@ -292,6 +292,13 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path };
     case "POST /v1/reports/rebuild":
       return { path, body: { confirm: true } };
+    case "GET /v1/pools":
+      return { path };
+    // The main pool never moves (409 `pool_zero`), and has no move to show (404): the matrix moves nothing.
+    case "GET /v1/pools/{id}/move":
+      return { path: path.replace("{id}", "pool_s0"), inputMayRefuse: true };
+    case "POST /v1/pools/{id}/move":
+      return { path: path.replace("{id}", "pool_s0"), body: { to_shard: "s1" }, lifecycleMayRefuse: true };
     case "GET /v1/stores/{id}/sla":
       return { path: path.replace("{id}", store.id) };
     case "PUT /v1/stores/{id}/sla":
