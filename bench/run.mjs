@@ -881,10 +881,24 @@ async function orderList() {
   return list;
 }
 
+/**
+ * A stock pool moved to the other shard under load (bench/pool-move.mjs), on a server of its own, added to
+ * results.json as `pool_move`: how long the copy and the freeze took, and intake before and during. BENCH_MOVE=0 skips it.
+ */
+async function poolMove() {
+  if (process.env.BENCH_MOVE === "0") return null;
+  log("pool move: a pool of 2,000 orders moved to the other shard while storefronts order");
+  const { poolMoveBench } = await import("./pool-move.mjs");
+  const r = await poolMoveBench({ log: (m) => log(`pool move: ${m}`) });
+  writeFileSync(RESULTS, `${JSON.stringify({ ...readJsonSafe(RESULTS), pool_move: r }, null, 2)}\n`);
+  return r;
+}
+
 try {
   await main();
   await stopAll();
   const recon = await reconciliation();
+  await poolMove();
   await orderList();
   // Whole orders that failed their checks, or a reconciliation that missed a planted mismatch, mean the system lost a
   // correctness property: the run fails.
