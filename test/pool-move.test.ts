@@ -18,6 +18,7 @@ import { CACHE_MS, forgetHomes, shardsInUse } from "../src/db/homes";
 import { onShard, SHARD_ZERO } from "../src/db/shard";
 import { dispatchWebhooks } from "../src/partner-webhooks/dispatch";
 import { moveStep, type MoveView } from "../src/pools/move-pool";
+import { keyOf } from "../src/db/placement";
 import { countOwned, OWNED_TABLES } from "../src/pools/copy-rows";
 import { migrateEveryDatabase } from "./databases";
 import { api, createKey, createProduct, orderBody, transition, unique } from "./helpers";
@@ -108,6 +109,17 @@ async function place(refusals: { n: number }) {
 }
 
 describe("moving a pool", () => {
+  it("names each owned table's rows by the primary key the database has (what the guards log a change by)", async () => {
+    for (const table of OWNED_TABLES) {
+      const { results } = await env.DB.prepare(`PRAGMA table_info("${table}")`).all<{ name: string; pk: number }>();
+      const key = results
+        .filter((c) => c.pk > 0)
+        .sort((a, b) => a.pk - b.pk)
+        .map((c) => c.name);
+      expect(key, table).toEqual([...keyOf(table)]);
+    }
+  });
+
   it("refuses what it cannot do, with nothing written", async () => {
     const moves = () => n(env.DIRECTORY, "SELECT count(*) AS n FROM pool_moves");
     const before = await moves();
@@ -211,7 +223,7 @@ describe("moving a pool", () => {
     const phases = [...new Set(views.map((v) => v.phase))];
     expect(phases).toEqual(["copying", "frozen", "switched"]);
     const last = views.at(-1)!;
-    expect(last).toMatchObject({ from_shard: "s0", to_shard: "s1", stores: [store], warehouses: [warehouse], last_pass_written: 0 });
+    expect(last).toMatchObject({ from_shard: "s0", to_shard: "s1", stores: [store], warehouses: [warehouse], changes_left: 0 });
     expect(last.frozen_ms).toBeGreaterThanOrEqual(0);
     expect(await env.DIRECTORY.prepare("SELECT shard_id, state, version FROM pools WHERE id = ?").bind(pool).first()).toMatchObject({ shard_id: "s1", state: "live", version: 2 });
 

@@ -8,6 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
+import { HELD_BY_A_MOVE } from "../db/client";
 import { all, batch, first, statement } from "./d1";
 import { FOLDS } from "./folds";
 import { insertJsonRows } from "./folds/fold";
@@ -60,7 +61,7 @@ export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number)
     sql`
     SELECT s.id, s.timezone, l.store_id IS NOT NULL AS has_sla,
       l.received_to_approved_ms, l.approved_to_shipped_ms, l.shipped_to_delivered_ms, l.received_to_completed_ms,
-      r.config AS applied, s.id IN (SELECT owner_id FROM moving_owners) AS moving
+      r.config AS applied, s.id IN (${HELD_BY_A_MOVE}) AS moving
     FROM stores s LEFT JOIN store_slas l ON l.store_id = s.id LEFT JOIN rollup_stores r ON r.store_id = s.id`,
   );
   // A store on the move between databases is rolled up by neither side until the switch (src/pools/move-pool.ts):

@@ -20,7 +20,7 @@ import { actorRoles } from "./folds/fold";
 import { acquireLease, leaseGuard, releaseLease } from "./lease";
 import { markChanges, markEverything } from "./mark-changes";
 import { refoldDirty } from "./refold-dirty";
-import { d1 as binding, directoryD1 } from "../db/client";
+import { d1 as binding, directoryD1, HELD_BY_A_MOVE } from "../db/client";
 
 export const ROLLUP_CRON = "*/5 * * * *";
 export const ROLLUP_LAG_MS = 60_000;
@@ -56,7 +56,7 @@ export type RollupRun =
 
 async function pendingBuckets(d1: D1Database): Promise<number> {
   // A moving store's marks wait for its switch (applyStoreConfigs): they do not keep this database from being caught up.
-  return (await first<{ n: number }>(d1, sql`SELECT COUNT(*) AS n FROM rollup_dirty WHERE store_id NOT IN (SELECT owner_id FROM moving_owners)`))?.n ?? 0;
+  return (await first<{ n: number }>(d1, sql`SELECT COUNT(*) AS n FROM rollup_dirty WHERE store_id NOT IN (${HELD_BY_A_MOVE})`))?.n ?? 0;
 }
 
 export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Promise<RollupRun> {

@@ -247,7 +247,13 @@ export function poolMoving(err: unknown): boolean {
  * During a move the pool's rows are on two databases and only the move writes them (src/db/schema/pool-moves.ts):
  * a cron working them would be refused, failing its whole batch, or act on a copy as well as on the original.
  */
-export const notMoving = (owner: SQLWrapper) => sql`${owner} NOT IN (SELECT owner_id FROM moving_owners)`;
+export const notMoving = (owner: SQLWrapper) => sql`${owner} NOT IN (${HELD_BY_A_MOVE})`;
+
+/**
+ * The owners whose rows only a move writes on this database: frozen on their source, arriving on their target. A
+ * pool being copied from here (`copying`) is served as usual, so it is not among them.
+ */
+export const HELD_BY_A_MOVE = sql.raw("SELECT owner_id FROM moving_owners WHERE side <> 'copying'");
 
 /** `db.batch` wants a non-empty tuple; statement lists built in code are arrays. */
 export function nonEmpty<T>(items: T[]): [T, ...T[]] {

@@ -36,6 +36,8 @@ export type Placement = {
   via?: TableName;
   /** A second column naming an owner: the row belongs to both (a transfer to a warehouse of another pool). */
   also?: string;
+  /** `store`/`warehouse`: the primary key's columns when it is not `id` (what a move names a changed row by). */
+  key?: readonly string[];
   /** Why it lives there, where that is not obvious. */
   why?: string;
 };
@@ -84,18 +86,18 @@ export const PLACEMENT = {
   },
   products: { home: "store", by: "store_id" },
   orders: { home: "store", by: "store_id" },
-  order_lines: { home: "store", by: "order_id", via: "orders" },
+  order_lines: { key: ["order_id", "line_no"], home: "store", by: "order_id", via: "orders" },
   order_events: { home: "store", by: "order_id", via: "orders" },
-  order_hold_reasons: { home: "store", by: "order_id", via: "orders" },
-  order_claims: { home: "store", by: "order_id", via: "orders" },
+  order_hold_reasons: { key: ["order_id", "code"], home: "store", by: "order_id", via: "orders" },
+  order_claims: { key: ["order_id"], home: "store", by: "order_id", via: "orders" },
   order_notes: { home: "store", by: "store_id" },
-  audit_rule_sets: { home: "store", by: "store_id" },
+  audit_rule_sets: { key: ["store_id"], home: "store", by: "store_id" },
   audit_results: { home: "store", by: "order_id", via: "orders" },
   blocklist_entries: { home: "store", by: "store_id" },
   notifications: { home: "store", by: "store_id" },
-  customer_tokens: { home: "store", by: "order_id", via: "orders", why: "the customer's link must carry its shard: the token hash alone names no store" },
-  routing_policies: { home: "store", by: "store_id" },
-  allocations: { home: "store", by: "store_id" },
+  customer_tokens: { key: ["token_hash"], home: "store", by: "order_id", via: "orders", why: "the customer's link must carry its shard: the token hash alone names no store" },
+  routing_policies: { key: ["store_id"], home: "store", by: "store_id" },
+  allocations: { key: ["order_id"], home: "store", by: "store_id" },
   shipments: {
     home: "store",
     by: "store_id",
@@ -109,10 +111,10 @@ export const PLACEMENT = {
   },
   fulfilment_exceptions: { home: "store", by: "shipment_id", via: "shipments" },
   service_tasks: { home: "store", by: "store_id" },
-  store_slas: { home: "store", by: "store_id" },
-  store_logistics: { home: "store", by: "store_id" },
-  shipment_tracking: { home: "store", by: "store_id" },
-  shipment_labels: { home: "store", by: "shipment_id", via: "shipments" },
+  store_slas: { key: ["store_id"], home: "store", by: "store_id" },
+  store_logistics: { key: ["store_id"], home: "store", by: "store_id" },
+  shipment_tracking: { key: ["shipment_id"], home: "store", by: "store_id" },
+  shipment_labels: { key: ["shipment_id"], home: "store", by: "shipment_id", via: "shipments" },
   tracking_events: {
     home: "store",
     by: "shipment_id",
@@ -122,15 +124,16 @@ export const PLACEMENT = {
   logistics_exceptions: { home: "store", by: "store_id" },
   after_sales_requests: { home: "store", by: "store_id" },
   channel_connections: { home: "store", by: "store_id", why: "a platform webhook names only the connection (in its path): new connection ids carry their store's tag" },
-  channel_sku_map: { home: "store", by: "connection_id", via: "channel_connections" },
-  channel_orders: { home: "store", by: "store_id" },
+  channel_sku_map: { key: ["connection_id", "platform_key"], home: "store", by: "connection_id", via: "channel_connections" },
+  channel_orders: { key: ["connection_id", "external_id"], home: "store", by: "store_id" },
   channel_inbox: { home: "store", by: "store_id" },
-  channel_refunds: { home: "store", by: "connection_id", via: "channel_connections" },
-  channel_sync_state: { home: "store", by: "connection_id", via: "channel_connections" },
+  channel_refunds: { key: ["connection_id", "refund_id"], home: "store", by: "connection_id", via: "channel_connections" },
+  channel_sync_state: { key: ["connection_id"], home: "store", by: "connection_id", via: "channel_connections" },
   channel_sync_runs: { home: "store", by: "store_id" },
   channel_pushes: { home: "store", by: "store_id" },
-  channel_push_attempts: { home: "store", by: "push_id", via: "channel_pushes" },
+  channel_push_attempts: { key: ["push_id", "attempt"], home: "store", by: "push_id", via: "channel_pushes" },
   events: {
+    key: ["seq"],
     home: "store",
     by: "store_id",
     why: "written by triggers in the batch of the change it records; seq is per database, so the feed's cursor becomes one seq per shard. A stock event gets a row per store its warehouse names, or one with store_id '*' for a ['*'] warehouse: the move copies those with that warehouse's pool",
@@ -142,39 +145,39 @@ export const PLACEMENT = {
   invoices: { home: "store", by: "store_id", why: "numbers run per store without gaps: drawn inside the insert from the store's own rows" },
   ledger_entries: { home: "store", by: "store_id", why: "each entry is written in the batch of the fact it records (capture, label, handover)" },
   settlements: { home: "store", by: "store_id" },
-  settlement_lines: { home: "store", by: "settlement_id", via: "settlements" },
+  settlement_lines: { key: ["settlement_id", "line_no"], home: "store", by: "settlement_id", via: "settlements" },
   suppliers: { home: "store", by: "store_id" },
-  supplier_items: { home: "store", by: "supplier_id", via: "suppliers" },
+  supplier_items: { key: ["supplier_id", "sku"], home: "store", by: "supplier_id", via: "suppliers" },
   purchase_orders: { home: "store", by: "store_id", why: "receiving writes its lines with the warehouse's stock in one batch: the warehouse must be in the store's pool" },
-  purchase_order_lines: { home: "store", by: "purchase_order_id", via: "purchase_orders" },
+  purchase_order_lines: { key: ["purchase_order_id", "line_no"], home: "store", by: "purchase_order_id", via: "purchase_orders" },
   purchase_order_events: { home: "store", by: "purchase_order_id", via: "purchase_orders" },
   purchase_order_receipts: { home: "store", by: "purchase_order_id", via: "purchase_orders" },
   // Rollups are derived per (store, local day): each shard rolls up its own stores; reports fan out and add up.
-  rollup_stores: { home: "store", by: "store_id" },
-  rollup_dirty: { home: "store", by: "store_id" },
-  rollup_order_hours: { home: "store", by: "store_id" },
-  rollup_order_days: { home: "store", by: "store_id" },
-  rollup_durations: { home: "store", by: "store_id" },
-  rollup_sla_breaches: { home: "store", by: "store_id" },
-  rollup_staff_days: { home: "store", by: "store_id" },
-  rollup_reason_days: { home: "store", by: "store_id" },
-  rollup_sku_days: { home: "store", by: "store_id" },
-  rollup_floor_days: { home: "store", by: "store_id" },
-  rollup_audit_days: { home: "store", by: "store_id" },
-  rollup_carrier_days: { home: "store", by: "store_id" },
-  rollup_gross_profit_days: { home: "store", by: "store_id" },
-  rollup_finance_days: { home: "store", by: "store_id" },
+  rollup_stores: { key: ["store_id"], home: "store", by: "store_id" },
+  rollup_dirty: { key: ["store_id", "day"], home: "store", by: "store_id" },
+  rollup_order_hours: { key: ["store_id", "day", "hour_start", "channel", "warehouse_id", "currency"], home: "store", by: "store_id" },
+  rollup_order_days: { key: ["store_id", "day", "channel", "warehouse_id", "currency"], home: "store", by: "store_id" },
+  rollup_durations: { key: ["store_id", "day", "span", "channel"], home: "store", by: "store_id" },
+  rollup_sla_breaches: { key: ["order_id", "span"], home: "store", by: "store_id" },
+  rollup_staff_days: { key: ["store_id", "day", "actor", "metric"], home: "store", by: "store_id" },
+  rollup_reason_days: { key: ["store_id", "day", "event", "reason"], home: "store", by: "store_id" },
+  rollup_sku_days: { key: ["store_id", "day", "warehouse_id", "sku", "currency"], home: "store", by: "store_id" },
+  rollup_floor_days: { key: ["store_id", "day", "warehouse_id", "worker", "metric"], home: "store", by: "store_id" },
+  rollup_audit_days: { key: ["store_id", "day", "outcome", "code", "severity"], home: "store", by: "store_id" },
+  rollup_carrier_days: { key: ["store_id", "day", "carrier", "service"], home: "store", by: "store_id" },
+  rollup_gross_profit_days: { key: ["store_id", "day", "channel", "currency", "sku"], home: "store", by: "store_id" },
+  rollup_finance_days: { key: ["store_id", "day", "channel", "currency"], home: "store", by: "store_id" },
 
   // --- a warehouse's own data: on the shard of the pool of stores it serves ---------------------------------------
   warehouses: { home: "warehouse", by: "id", why: "store_ids decides the pool; the stock triggers read it in the stock batch" },
   warehouse_changes: { home: "warehouse", by: "warehouse_id" },
   zones: { home: "warehouse", by: "warehouse_id" },
   bins: { home: "warehouse", by: "warehouse_id" },
-  stock_levels: { home: "warehouse", by: "warehouse_id", why: "reserved by CHECKs inside the batch that writes the order's shipment items" },
+  stock_levels: { key: ["bin_id", "sku"], home: "warehouse", by: "warehouse_id", why: "reserved by CHECKs inside the batch that writes the order's shipment items" },
   stock_movements: { home: "warehouse", by: "warehouse_id" },
-  stock_costs: { home: "warehouse", by: "warehouse_id" },
+  stock_costs: { key: ["warehouse_id", "sku"], home: "warehouse", by: "warehouse_id" },
   stock_counts: { home: "warehouse", by: "warehouse_id" },
-  stock_count_lines: { home: "warehouse", by: "count_id", via: "stock_counts" },
+  stock_count_lines: { key: ["count_id", "bin_id", "sku"], home: "warehouse", by: "count_id", via: "stock_counts" },
   package_types: { home: "warehouse", by: "warehouse_id" },
   waves: { home: "warehouse", by: "warehouse_id", why: "a wave gathers the shipments of every store the warehouse serves" },
   warehouse_events: { home: "warehouse", by: "warehouse_id" },
@@ -184,7 +187,7 @@ export const PLACEMENT = {
     also: "to_warehouse_id",
     why: "sent from one warehouse and received at another: between two pools the send and the receipt are on two shards, each row a copy of the other's pool's too",
   },
-  stock_transfer_lines: { home: "warehouse", by: "transfer_id", via: "stock_transfers" },
+  stock_transfer_lines: { key: ["transfer_id", "line_no"], home: "warehouse", by: "transfer_id", via: "stock_transfers" },
 
   // --- every database's own machinery -----------------------------------------------------------------------------
   outbox: { home: "shard", why: "written in the batch of the change that owes it, on that change's database; the sweep runs per database" },
@@ -197,6 +200,7 @@ export const PLACEMENT = {
   webhook_dispatch_cursor: { home: "shard", why: "how far this database's events have been fanned out (one row): seq is per database" },
   moving_owners: { home: "shard", why: "the owners whose rows this database's guard triggers refuse to write during a move (src/db/schema/pool-moves.ts)" },
   move_writer: { home: "shard", why: "holds no row outside the move's own copy batches" },
+  move_changes: { home: "shard", why: "the keys of a copying pool's rows written on this database since its copy began: the move's catch-up" },
   moved_rows: { home: "shard", why: "a moved pool's log rows' keys on this database by their keys on the source: those keys are per database" },
 } as const satisfies Record<TableName, Placement>;
 
@@ -211,6 +215,9 @@ export function ownerPath(table: TableName): { columns: string[]; via?: { table:
   if (!p.via) return { columns: p.also ? [p.by, p.also] : [p.by] };
   return { columns: ownerPath(p.via).columns, via: { table: p.via, by: p.by } };
 }
+
+/** The primary key's columns of an owned table: `key`, else `id`. */
+export const keyOf = (table: TableName): readonly string[] => (PLACEMENT[table] as Placement).key ?? ["id"];
 
 /** The tables with the given home. */
 export function tablesAt(home: Home): TableName[] {

@@ -5,15 +5,14 @@
  * subscription was off for a month) goes with it: there is nothing left to send.
  */
 import { and, inArray, lt, type SQLWrapper, sql } from "drizzle-orm";
-import { database, notMoving } from "../db/client";
+import { database, HELD_BY_A_MOVE, notMoving } from "../db/client";
 import { events, webhookAttempts, webhookDeliveries } from "../db/schema";
 import type { ShardEnv } from "../env";
 
 export const EVENT_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 /** A subscription whose store is not on the move between databases (a move copies its log as it is). */
-const notMovingSubscription = (subscriptionId: SQLWrapper) =>
-  sql`${subscriptionId} NOT IN (SELECT id FROM webhook_subscriptions WHERE store_id IN (SELECT owner_id FROM moving_owners))`;
+const notMovingSubscription = (subscriptionId: SQLWrapper) => sql`${subscriptionId} NOT IN (SELECT id FROM webhook_subscriptions WHERE store_id IN (${HELD_BY_A_MOVE}))`;
 
 export async function pruneEvents(env: ShardEnv, now = Date.now()): Promise<void> {
   const db = database(env);

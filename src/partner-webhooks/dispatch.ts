@@ -27,7 +27,7 @@
  */
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, database, nonEmpty } from "../db/client";
+import { chunk, database, HELD_BY_A_MOVE, nonEmpty } from "../db/client";
 import { events, merchantNotices, webhookAttempts, webhookDeliveries, webhookDispatchCursor, webhookSubscriptions } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { matchesAny } from "../events/event-types";
@@ -45,7 +45,7 @@ const EXCERPT_CHARS = 200;
 type Db = ReturnType<typeof database>;
 
 /** Subscriptions of stores that are not on the move between databases (their deliveries wait for the switch). */
-const notMoving = sql`${webhookSubscriptions.storeId} NOT IN (SELECT owner_id FROM moving_owners)`;
+const notMoving = sql`${webhookSubscriptions.storeId} NOT IN (${HELD_BY_A_MOVE})`;
 
 /** When the next attempt is due after `attempts` failed ones, or null when the schedule is spent. */
 export function nextAttemptAfter(attempts: number, now: number): number | null {

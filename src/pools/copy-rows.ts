@@ -133,14 +133,18 @@ export type Cursor = unknown[] | null;
 
 export type ChunkResult = { next: Cursor; done: boolean; written: number };
 
-/** What the copy of some columns depends on: a delivery's event and a subscription's start are numbered per database. */
-type Translate = (source: D1Database, target: D1Database, shape: Shape, rows: unknown[][], owners: Owners) => Promise<unknown[][]>;
+/**
+ * What the copy of some columns depends on: a delivery's event and a subscription's start are numbered per
+ * database. Returns the rows as the target should have them, and those that cannot be copied yet (held back).
+ */
+type Translate = (target: D1Database, shape: Shape, rows: unknown[][], owners: Owners, final: boolean) => Promise<{ rows: unknown[][]; held: unknown[][] }>;
 
 /**
- * A delivery names its event by `seq`, which is the target's own numbering for a copied event. A delivery whose event
- * is not copied yet waits for a later pass; one whose event is gone (pruned on the source) has nothing to name.
+ * A delivery names its event by `seq`, which is the target's own numbering for a copied event. A delivery whose
+ * event is not copied yet waits; once every event is (`final`), one whose event is still missing names one pruned
+ * on the source, and has nothing to name.
  */
-const translateDeliveries: Translate = async (_source, target, shape, rows, owners) => {
+const translateDeliveries: Translate = async (target, shape, rows, owners, final) => {
   const at = shape.columns.indexOf("event_seq");
   const seqs = await logMap(
     target,
@@ -148,10 +152,11 @@ const translateDeliveries: Translate = async (_source, target, shape, rows, owne
     "events",
     rows.map((r) => r[at] as number),
   );
-  return rows.flatMap((r) => {
-    const to = seqs.get(r[at] as number);
-    return to === undefined ? [] : [r.map((v, i) => (i === at ? to : v))];
-  });
+  const mapped = rows.filter((r) => seqs.has(r[at] as number));
+  return {
+    rows: mapped.map((r) => r.map((v, i) => (i === at ? seqs.get(r[at] as number) : v))),
+    held: final ? [] : rows.filter((r) => !seqs.has(r[at] as number)),
+  };
 };
 
 /**
@@ -159,10 +164,10 @@ const translateDeliveries: Translate = async (_source, target, shape, rows, owne
  * before the move froze it (src/pools/move-pool.ts), and its deliveries are copied, so on the target a moved
  * subscription starts after the last copied event: nothing is delivered twice.
  */
-const translateSubscriptions: Translate = async (_source, target, shape, rows, owners) => {
+const translateSubscriptions: Translate = async (target, shape, rows, owners) => {
   const at = shape.columns.indexOf("start_seq");
   const horizon = await target.prepare("SELECT coalesce(max(to_id), 0) AS n FROM moved_rows WHERE pool_id = ?1 AND log = 'events'").bind(owners.pool).first<{ n: number }>();
-  return rows.map((r) => r.map((v, i) => (i === at ? Math.max(horizon?.n ?? 0, 0) : v)));
+  return { rows: rows.map((r) => r.map((v, i) => (i === at ? (horizon?.n ?? 0) : v))), held: [] };
 };
 
 const TRANSLATE: Partial<Record<TableName, Translate>> = { webhook_deliveries: translateDeliveries, webhook_subscriptions: translateSubscriptions };
@@ -177,13 +182,15 @@ async function logMap(target: D1Database, pool: string, log: Log, fromIds: reado
   return new Map(results.map((r) => [r.from_id, r.to_id]));
 }
 
-const keyText = (row: unknown[], keyAt: number[]) => JSON.stringify(keyAt.map((i) => row[i]));
+/** A row's key as the guard triggers log it (`json_array` of the key's columns). */
+export const keyText = (row: unknown[], keyAt: number[]) => JSON.stringify(keyAt.map((i) => row[i]));
 const keyAfter = (key: string[], from: number) => `(${key.map((k) => `t.${q(k)}`).join(", ")}) > (${key.map((_, i) => `?${from + i}`).join(", ")})`;
 const keyUpTo = (key: string[], from: number) => `(${key.map((k) => `t.${q(k)}`).join(", ")}) <= (${key.map((_, i) => `?${from + i}`).join(", ")})`;
 
 /**
  * Makes one chunk of `table` equal on the target: the source's next `limit` rows after `after`, against the
- * target's rows in the same key range. Returns where the next chunk starts and how many rows it wrote.
+ * target's rows in the same key range. Returns where the next chunk starts and how many rows it wrote (rows held back
+ * count: the pass is not clean until they are copied).
  */
 export async function syncChunk(source: D1Database, target: D1Database, table: TableName, owners: Owners, after: Cursor, limit: number): Promise<ChunkResult> {
   if (isLog(table)) return copyLogChunk(source, target, table, owners, limit);
@@ -205,12 +212,40 @@ export async function syncChunk(source: D1Database, target: D1Database, table: T
     .prepare(`SELECT ${cols} ${from}${afterSql}${upTo} ORDER BY ${order}`)
     .bind(owned, ...(after ?? []), ...(last ?? []))
     .raw();
-  const wanted = TRANSLATE[table] ? await TRANSLATE[table](source, target, shape, src, owners) : src;
+  const r = await reconcile(source, target, table, owners, shape, src, tgt, false);
+  return { next: last, done, written: r.written + r.held.size };
+}
+
+/**
+ * Makes the rows of `table` with the given keys (from `move_changes`) equal on the target: copied, changed, or
+ * deleted with what is under them. Returns the keys held back (a parent not copied yet, an event not numbered yet):
+ * their entries stay for the next round.
+ */
+export async function syncKeys(source: D1Database, target: D1Database, table: TableName, owners: Owners, keys: readonly string[], final: boolean) {
+  const shape = await shapeOf(source, table);
+  const cols = shape.columns.map((c) => `t.${q(c)}`).join(", ");
+  const byKey = `FROM ${q(table)} t WHERE (${shape.key.map((k) => `t.${q(k)}`).join(", ")}) IN (SELECT ${shape.key
+    .map((_, i) => `json_extract(value, '$[${i}]')`)
+    .join(", ")} FROM json_each(?1))`;
+  const list = `[${keys.join(",")}]`;
+  const [src, tgt] = await Promise.all([source.prepare(`SELECT ${cols} ${byKey}`).bind(list).raw(), target.prepare(`SELECT ${cols} ${byKey}`).bind(list).raw()]);
+  return reconcile(source, target, table, owners, shape, src, tgt, final);
+}
+
+/**
+ * Writes what makes the target's rows `tgt` equal to the source's rows `src` (the same keys or key range): upserts
+ * what differs, deletes what the source no longer has, with every row under it. Returns the rows written and the
+ * keys held back.
+ */
+async function reconcile(source: D1Database, target: D1Database, table: TableName, owners: Owners, shape: Shape, src: unknown[][], tgt: unknown[][], final: boolean) {
+  const keyAt = shape.key.map((k) => shape.columns.indexOf(k));
+  const translated = TRANSLATE[table] ? await TRANSLATE[table](target, shape, src, owners, final) : { rows: src, held: [] };
   const there = new Map(tgt.map((r) => [keyText(r, keyAt), JSON.stringify(r)]));
-  const differing = wanted.filter((r) => there.get(keyText(r, keyAt)) !== JSON.stringify(r));
+  const differing = translated.rows.filter((r) => there.get(keyText(r, keyAt)) !== JSON.stringify(r));
   const keys = await keysBetween(source);
-  // A row whose parent is newer than the parent table's chunk waits for the next pass, which copies the parent first.
+  // A row whose parent is newer than the parent's copy waits for the next round, which copies the parent first.
   const changed = await withParentsThere(target, table, shape, differing, keys);
+  const held = new Set([...translated.held, ...differing.filter((r) => !changed.includes(r))].map((r) => keyText(r, keyAt)));
   const kept = new Set(src.map((r) => keyText(r, keyAt)));
   const gone = tgt.filter((r) => !kept.has(keyText(r, keyAt)));
   const writes = [
@@ -230,8 +265,7 @@ export async function syncChunk(source: D1Database, target: D1Database, table: T
       throw new Error(`copying ${table} to the target failed`, { cause: err });
     });
   }
-  // Rows held back for their parents count as written: the pass is not clean until they are copied.
-  return { next: last, done, written: differing.length + gone.length };
+  return { written: changed.length + gone.length, held };
 }
 
 /** The rows whose parents (by the owned foreign keys) are on the target already. */
@@ -292,7 +326,19 @@ async function copyLogChunk(source: D1Database, target: D1Database, log: Log, ow
   return { next: null, done: src.length < limit, written: rows.length };
 }
 
-/** How many of the pool's rows `table` holds on a database, to compare the two sides of a log after the copy. */
+/**
+ * How many of the pool's rows each owned table holds on a database (OWNED_TABLES' order), in one batch: the two sides
+ * compared before the switch. A delivery whose event was pruned has nothing to name on the target and is not copied.
+ */
+export async function countsOf(db: D1Database, owners: Owners): Promise<number[]> {
+  const also: Partial<Record<TableName, string>> = { webhook_deliveries: " AND t.event_seq IN (SELECT seq FROM events)" };
+  const counts = await db.batch<{ n: number }>(
+    OWNED_TABLES.map((t) => db.prepare(`SELECT count(*) AS n FROM ${q(t)} t WHERE ${ownedWhere(t)}${also[t] ?? ""}`).bind(ownersFor(t, owners))),
+  );
+  return counts.map((c) => c.results[0]?.n ?? 0);
+}
+
+/** How many of the pool's rows `table` holds on a database. */
 export async function countOwned(db: D1Database, table: TableName, owners: Owners): Promise<number> {
   const row = await db
     .prepare(`SELECT count(*) AS n FROM ${q(table)} t WHERE ${ownedWhere(table)}`)

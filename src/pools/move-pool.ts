@@ -28,20 +28,26 @@ import type { Env } from "../env";
 import { ApiError } from "../http/problem";
 import { subscriptionWants } from "../partner-webhooks/dispatch";
 import { newId } from "../lib/ids";
-import { asMove, countOwned, type Cursor, deleteChunk, LOGS, type Owners, OWNED_TABLES, syncChunk } from "./copy-rows";
+import type { TableName } from "../db/placement";
+import { asMove, countsOf, type Cursor, deleteChunk, LOGS, type Owners, OWNED_TABLES, syncChunk, syncKeys } from "./copy-rows";
 
 /** Rows compared per chunk, and chunks per call: a call stays far inside a Worker's limits on D1 queries. */
 const ROWS_PER_CHUNK = 200;
 const CHUNKS_PER_CALL = 40;
-/** The online copy freezes the pool once a pass writes this few rows, or after this many passes whatever it wrote. */
-const FREEZE_AT_ROWS = 200;
-const MAX_ONLINE_PASSES = 4;
+/** Logged changes read per chunk of the catch-up. */
+const CHANGES_PER_CHUNK = 500;
+/**
+ * The copy freezes the pool once a round of the catch-up leaves this few changes behind it, or after this many
+ * rounds whatever it leaves (writes outrunning the copy): the freeze then drains the rest.
+ */
+const FREEZE_AT_CHANGES = 200;
+const MAX_ONLINE_ROUNDS = 30;
 
 /**
  * Shard machinery the move carries too, though no store owns it: the records that keep a retried request, a
  * redelivered queue message or a partner's repeated webhook from acting twice once it reaches the target. Copied
  * for every store of the source (a record names no store; another's is harmless there), as far back as a retry
- * plausibly comes.
+ * plausibly comes: once after the first pass, and again, from a minute before that pass began, while frozen.
  */
 const CARRIED = [
   { table: "idempotency_keys", time: "created_at", key: ["principal_id", "key"], keep: IDEMPOTENCY_TTL_MS },
@@ -50,21 +56,30 @@ const CARRIED = [
 ] as const;
 
 type Progress = {
-  /** Index into the pass's tables (OWNED_TABLES, then CARRIED), and the key the next chunk starts after. */
+  /** The first pass: an index into OWNED_TABLES then CARRIED, and the key the next chunk starts after. */
   table: number;
   after: Cursor;
-  /** Rows written so far in this pass, and in the last whole pass (null before one finished). */
+  /** Rows the first pass wrote. */
   written: number;
-  lastPass: number | null;
-  /** When this pass started, and from when the carried tables are copied in it. */
+  /** When the first pass started, and from when it carries the CARRIED tables. */
   passStartedAt: number;
   carrySince: number;
+  /** The catch-up (after the first pass): the last `move_changes` id read in this round, and rows it wrote. */
+  changesAfter: number;
+  roundWritten: number;
+  /** Rows the last whole round (or the first pass) wrote, and the changes still logged after it. */
+  lastPass: number | null;
+  backlog: number | null;
+  /** Rounds of the catch-up, online and frozen. */
+  rounds: number;
   /** Frozen: the source's dispatch cursor at the freeze, and whether the pool's later events were fanned out. */
   fannedTo?: number;
   fanned?: boolean;
   /** Frozen: the source's rollup watermark at the freeze; its runs skip the pool from then on. */
   rolledTo?: number;
-  /** After the switch: the table the clean-up deletes from (OWNED_TABLES backwards), and `moved_rows` last. */
+  /** Frozen, once nothing is logged: the carried tables and the subscriptions copied last (index, key), then verified. */
+  finish?: { table: number; after: Cursor };
+  /** After the switch: the table the clean-up deletes from (OWNED_TABLES backwards). */
   cleaning?: number;
 };
 
@@ -73,10 +88,13 @@ export type MoveView = {
   from_shard: string;
   to_shard: string;
   phase: (typeof poolMoves.$inferSelect)["phase"];
+  /** 1 once the first full copy is done, then each round of the catch-up adds one. */
   passes: number;
-  /** Rows the last whole pass wrote: 0 in the frozen phase means the two sides are equal. */
+  /** Rows the first pass or the last round of the catch-up wrote. */
   last_pass_written: number | null;
-  /** The table the move is working on. */
+  /** Changes to the pool logged on the source and not yet copied, after the last round. */
+  changes_left: number | null;
+  /** What the move is working on: a table of the first pass or of the clean-up, `move_changes` while catching up. */
   at_table: string | null;
   stores: string[];
   warehouses: string[];
@@ -91,15 +109,19 @@ type MoveRow = typeof poolMoves.$inferSelect;
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 const PASS_TABLES = OWNED_TABLES.length + CARRIED.length;
+/** Copied again at the very end: a subscription's start depends on every event being copied (src/pools/copy-rows.ts). */
+const LAST_TABLES = [...CARRIED.map((c) => c.table), "webhook_subscriptions"] as const;
+
+function atTable(row: MoveRow, p: Progress): string | null {
+  if (row.phase === "cleaned") return null;
+  if (row.phase === "switched") return OWNED_TABLES[OWNED_TABLES.length - 1 - (p.cleaning ?? 0)] ?? null;
+  if (p.finish) return LAST_TABLES[p.finish.table] ?? "verify";
+  if (row.passes > 0) return "move_changes";
+  return (p.table < OWNED_TABLES.length ? OWNED_TABLES[p.table] : CARRIED[p.table - OWNED_TABLES.length]?.table) ?? null;
+}
 
 function viewOf(row: MoveRow, owners: Owners): MoveView {
   const p = JSON.parse(row.progress) as Progress;
-  const at =
-    row.phase === "switched"
-      ? OWNED_TABLES[OWNED_TABLES.length - 1 - (p.cleaning ?? 0)]
-      : p.table < OWNED_TABLES.length
-        ? OWNED_TABLES[p.table]
-        : CARRIED[p.table - OWNED_TABLES.length]?.table;
   return {
     pool_id: row.poolId,
     from_shard: row.fromShard,
@@ -107,7 +129,8 @@ function viewOf(row: MoveRow, owners: Owners): MoveView {
     phase: row.phase,
     passes: row.passes,
     last_pass_written: p.lastPass,
-    at_table: row.phase === "cleaned" ? null : (at ?? null),
+    changes_left: p.backlog,
+    at_table: atTable(row, p),
     stores: [...owners.stores],
     warehouses: [...owners.warehouses],
     started_at: iso(row.startedAt)!,
@@ -117,7 +140,18 @@ function viewOf(row: MoveRow, owners: Owners): MoveView {
   };
 }
 
-const freshPass = (now: number, carrySince: number): Progress => ({ table: 0, after: null, written: 0, lastPass: null, passStartedAt: now, carrySince });
+const firstPass = (now: number, carrySince: number): Progress => ({
+  table: 0,
+  after: null,
+  written: 0,
+  passStartedAt: now,
+  carrySince,
+  changesAfter: 0,
+  roundWritten: 0,
+  lastPass: null,
+  backlog: null,
+  rounds: 0,
+});
 
 async function ownersOf(env: DirectoryEnv, pool: string): Promise<Owners> {
   const db = directory(env);
@@ -179,9 +213,11 @@ async function startMove(env: Env, pool: string, to: string, now: number, finish
   const source = await shardOrFail(env, found.shardId);
   const owners = await ownersOf(env, pool);
   await refuseWhatCannotMove(sideOf(env, source), owners);
-  // The target's guards first: from now on only the move writes the pool's rows there.
+  // The target's guards: from now on only the move writes the pool's rows there. Then the source logs every change
+  // to the pool, before the first pass reads a row: a row changed after it was copied is copied again.
   await guard(sideOf(env, target), owners, "target", now);
-  const progress = freshPass(now, now - Math.max(...CARRIED.map((c) => c.keep)));
+  await guard(sideOf(env, source), owners, "copying", now);
+  const progress = firstPass(now, now - Math.max(...CARRIED.map((c) => c.keep)));
   const values = {
     poolId: pool,
     fromShard: source.id,
@@ -236,7 +272,7 @@ async function refuseWhatCannotMove(source: D1Database, owners: Owners): Promise
 }
 
 /** Marks the pool's owners on one side: their rows there are written by the move alone from now on. */
-async function guard(db: D1Database, owners: Owners, side: "source" | "target", now: number, also: D1PreparedStatement[] = []) {
+async function guard(db: D1Database, owners: Owners, side: "copying" | "target", now: number) {
   const ids = JSON.stringify([...owners.stores, ...owners.warehouses]);
   return db.batch([
     db
@@ -245,7 +281,6 @@ async function guard(db: D1Database, owners: Owners, side: "source" | "target", 
           ON CONFLICT (owner_id) DO UPDATE SET pool_id = excluded.pool_id, side = excluded.side, created_at = excluded.created_at`,
       )
       .bind(ids, owners.pool, side, now),
-    ...also,
   ]);
 }
 
@@ -261,10 +296,49 @@ async function save(env: Env, row: MoveRow, progress: Progress, changes: Partial
 async function copyStep(env: Env, row: MoveRow, p: Progress, owners: Owners, sourceShard: Shard, targetShard: Shard, now: number): Promise<MoveView> {
   const source = sideOf(env, sourceShard);
   const target = sideOf(env, targetShard);
-  if (row.phase === "frozen" && !p.fanned) {
+  if (row.passes === 0) return firstPassStep(env, row, p, owners, source, target, now);
+  const frozen = row.phase === "frozen";
+  let budget = CHUNKS_PER_CALL;
+  if (frozen && !p.fanned) {
     await fanOutPool(source, owners, p.fannedTo ?? 0, now);
     p.fanned = true;
   }
+  // The logs first: a delivery is copied once its event is numbered on the target.
+  for (const log of Object.keys(LOGS) as (keyof typeof LOGS)[]) {
+    for (let done = false; !done && budget > 0; budget--) {
+      const r = await syncChunk(source, target, log, owners, null, ROWS_PER_CHUNK);
+      p.roundWritten += r.written;
+      done = r.done;
+    }
+  }
+  if (budget === 0) return viewOf(await save(env, row, p, {}, now), owners);
+  if (p.finish) return finishStep(env, row, p, owners, source, target, budget, now);
+  let roundDone = false;
+  for (; budget > 0 && !roundDone; budget--) {
+    const r = await catchUp(source, target, owners, p.changesAfter, frozen);
+    p.roundWritten += r.written;
+    p.changesAfter = r.after;
+    roundDone = r.done;
+  }
+  if (!roundDone) return viewOf(await save(env, row, p, {}, now), owners);
+  // A round is done: what is still logged is what changed meanwhile, and what was held back.
+  const left = await source.prepare("SELECT count(*) AS n FROM move_changes WHERE pool_id = ?1").bind(owners.pool).first<{ n: number }>();
+  const next: Progress = { ...p, changesAfter: 0, roundWritten: 0, lastPass: p.roundWritten, backlog: left?.n ?? 0, rounds: p.rounds + 1 };
+  const passes = row.passes + 1;
+  if (!frozen) {
+    if (next.backlog! > FREEZE_AT_CHANGES && next.rounds < MAX_ONLINE_ROUNDS) return viewOf(await save(env, row, next, { passes }, now), owners);
+    return viewOf(await freeze(env, row, { ...next, rounds: 0 }, owners, source, passes, now), owners);
+  }
+  if (next.backlog! > 0) {
+    // Frozen, nothing new is logged: what stays is held back for a row the source does not have either.
+    if (next.rounds > 20) throw new Error(`move of ${owners.pool}: ${next.backlog} changes cannot be copied; the pool stays frozen`);
+    return viewOf(await save(env, row, next, { passes }, now), owners);
+  }
+  return viewOf(await save(env, row, { ...next, finish: { table: 0, after: null } }, { passes }, now), owners);
+}
+
+/** The first pass: every owned table compared chunk by chunk and copied, then the carried tables. */
+async function firstPassStep(env: Env, row: MoveRow, p: Progress, owners: Owners, source: D1Database, target: D1Database, now: number): Promise<MoveView> {
   for (let chunks = 0; chunks < CHUNKS_PER_CALL && p.table < PASS_TABLES; chunks++) {
     const r =
       p.table < OWNED_TABLES.length
@@ -277,22 +351,57 @@ async function copyStep(env: Env, row: MoveRow, p: Progress, owners: Owners, sou
     } else p.after = r.next;
   }
   if (p.table < PASS_TABLES) return viewOf(await save(env, row, p, {}, now), owners);
-  // A whole pass is done.
-  const written = p.written;
-  const passes = row.passes + 1;
-  const next = { ...freshPass(now, p.passStartedAt - 60_000), lastPass: written, fannedTo: p.fannedTo, fanned: p.fanned, rolledTo: p.rolledTo };
-  if (row.phase === "copying") {
-    if (written > FREEZE_AT_ROWS && passes < MAX_ONLINE_PASSES) return viewOf(await save(env, row, next, { passes }, now), owners);
-    return viewOf(await freeze(env, row, next, owners, source, passes, now), owners);
-  }
-  if (written > 0) return viewOf(await save(env, row, next, { passes }, now), owners);
-  await verify(source, target, owners);
-  return viewOf(await switchOver(env, row, next, owners, target, passes, now), owners);
+  return viewOf(await save(env, row, { ...p, lastPass: p.written, carrySince: p.passStartedAt - 60_000 }, { passes: 1 }, now), owners);
 }
 
-/** The source refuses every write to the pool from here; its dispatch cursor at this instant is kept. */
+/**
+ * One chunk of the catch-up: the next logged changes after `after`, each table's rows made equal on the target by key
+ * (parents first), and their entries deleted but for the keys held back. `done` once the log has been read through.
+ */
+async function catchUp(source: D1Database, target: D1Database, owners: Owners, after: number, final: boolean) {
+  const { results } = await source
+    .prepare("SELECT id, tbl, key FROM move_changes WHERE pool_id = ?1 AND id > ?2 ORDER BY id LIMIT ?3")
+    .bind(owners.pool, after, CHANGES_PER_CHUNK)
+    .all<{ id: number; tbl: TableName; key: string }>();
+  if (!results.length) return { after, done: true, written: 0 };
+  // Keys as `keyText` writes them, whatever spacing the trigger's json_array used.
+  const norm = (key: string) => JSON.stringify(JSON.parse(key));
+  let written = 0;
+  const held = new Set<string>();
+  for (const table of OWNED_TABLES) {
+    const keys = [...new Set(results.filter((c) => c.tbl === table).map((c) => norm(c.key)))];
+    if (!keys.length) continue;
+    const r = await syncKeys(source, target, table, owners, keys, final);
+    written += r.written;
+    for (const k of r.held) held.add(`${table} ${k}`);
+  }
+  const settled = results.filter((c) => !held.has(`${c.tbl} ${norm(c.key)}`)).map((c) => c.id);
+  if (settled.length) await source.prepare("DELETE FROM move_changes WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(settled)).run();
+  return { after: results[results.length - 1]!.id, done: results.length < CHANGES_PER_CHUNK, written };
+}
+
+/** Frozen and caught up: the carried tables since the first pass, the subscriptions' starts, the proof, the switch. */
+async function finishStep(env: Env, row: MoveRow, p: Progress, owners: Owners, source: D1Database, target: D1Database, budget: number, now: number): Promise<MoveView> {
+  const f = p.finish!;
+  for (; budget > 0 && f.table < LAST_TABLES.length; budget--) {
+    const r =
+      f.table < CARRIED.length
+        ? await carryChunk(source, target, CARRIED[f.table]!, p.carrySince, f.after, ROWS_PER_CHUNK)
+        : await syncChunk(source, target, "webhook_subscriptions", owners, f.after, ROWS_PER_CHUNK);
+    if (r.done) {
+      f.table += 1;
+      f.after = null;
+    } else f.after = r.next;
+  }
+  if (f.table < LAST_TABLES.length) return viewOf(await save(env, row, p, {}, now), owners);
+  await verify(source, target, owners);
+  return viewOf(await switchOver(env, row, p, owners, target, row.passes, now), owners);
+}
+
+/** The source refuses every write to the pool from here; its dispatch cursor and rollup watermark at this instant are kept. */
 async function freeze(env: Env, row: MoveRow, next: Progress, owners: Owners, source: D1Database, passes: number, now: number): Promise<MoveRow> {
-  const [, cursor, rollups] = await guard(source, owners, "source", now, [
+  const [, cursor, rollups] = await source.batch([
+    source.prepare("UPDATE moving_owners SET side = 'source', created_at = ?2 WHERE pool_id = ?1 AND side = 'copying'").bind(owners.pool, now),
     source.prepare("SELECT coalesce((SELECT last_seq FROM webhook_dispatch_cursor WHERE id = 1), 0) AS n"),
     source.prepare("SELECT coalesce((SELECT watermark FROM rollup_state WHERE id = 1), 0) AS n"),
   ]);
@@ -327,13 +436,16 @@ async function fanOutPool(source: D1Database, owners: Owners, from: number, now:
     const rows = results.flatMap((e) => subs.filter((s) => subscriptionWants(s, e)).map((s) => [newId("msg", now), s.id, e.seq, now]));
     const insert =
       "INSERT INTO webhook_deliveries (id, subscription_id, event_seq, status, attempts, next_attempt_at, created_at) VALUES (?1, ?2, ?3, 'pending', 0, ?4, ?4) ON CONFLICT DO NOTHING";
-    if (rows.length)
+    // The move's own writes are not logged by the guards: these are, for the catch-up to copy.
+    const logged = "INSERT INTO move_changes (pool_id, tbl, key) VALUES (?1, 'webhook_deliveries', json_array(?2))";
+    if (rows.length) {
       await source.batch(
         asMove(
           source,
-          rows.map((r) => source.prepare(insert).bind(...r)),
+          rows.flatMap((r) => [source.prepare(insert).bind(...r), source.prepare(logged).bind(owners.pool, r[0])]),
         ),
       );
+    }
     after = results[results.length - 1]!.seq;
   }
 }
@@ -360,12 +472,14 @@ async function carryChunk(source: D1Database, target: D1Database, c: (typeof CAR
   return { next: done || !last ? null : c.key.map((k) => last[k]), done, written: 0 };
 }
 
-/** The logs have every row on both sides (the keyed tables were proven equal by the pass that wrote nothing). */
+/**
+ * The proof before the switch: every owned table holds as many of the pool's rows on the target as on the source.
+ * The catch-up copied every row the triggers logged, so a difference is a bug: the pool stays frozen.
+ */
 async function verify(source: D1Database, target: D1Database, owners: Owners): Promise<void> {
-  for (const log of Object.keys(LOGS) as (keyof typeof LOGS)[]) {
-    const [here, there] = await Promise.all([countOwned(source, log, owners), countOwned(target, log, owners)]);
-    if (here !== there) throw new Error(`move of ${owners.pool}: ${log} has ${here} rows on the source and ${there} on the target; the pool stays frozen`);
-  }
+  const [here, there] = await Promise.all([countsOf(source, owners), countsOf(target, owners)]);
+  const differ = OWNED_TABLES.filter((t, i) => here[i] !== there[i]).map((t) => `${t} ${here[OWNED_TABLES.indexOf(t)]} vs ${there[OWNED_TABLES.indexOf(t)]}`);
+  if (differ.length) throw new Error(`move of ${owners.pool}: the pool's rows differ (source vs target): ${differ.join("; ")}; the pool stays frozen`);
 }
 
 /**
@@ -423,6 +537,7 @@ async function cleanUp(env: Env, row: MoveRow, p: Progress, owners: Owners, sour
   }
   if (cleaning < OWNED_TABLES.length) return viewOf(await save(env, row, { ...p, cleaning }, {}, now), owners);
   await sideOf(env, targetShard).prepare("DELETE FROM moved_rows WHERE pool_id = ?1").bind(owners.pool).run();
+  await source.prepare("DELETE FROM move_changes WHERE pool_id = ?1").bind(owners.pool).run();
   return viewOf(await save(env, row, { ...p, cleaning }, { phase: "cleaned" }, now), owners);
 }
 

@@ -7,15 +7,16 @@
  * stale cached shard, a queue consumer, a cron or an order object holding its shard cannot write a frozen pool's
  * rows on the source, nor a pool's rows on the target before the switch.
  */
-import { check, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { sql } from "drizzle-orm";
 
-export const MOVING_SIDES = ["source", "target"] as const;
+export const MOVING_SIDES = ["copying", "source", "target"] as const;
 
 /**
  * The stores and warehouses of a pool on the move, on each database it touches. On the target from the start of the
- * copy until the switch (only the move writes their rows there); on the source from the freeze on, and for good
- * after the switch: a writer that still routes there fails instead of writing where nobody reads.
+ * copy until the switch, `target`: only the move writes their rows there. On the source, `copying` while the pool is
+ * copied (their writes go on, and each changed row's key is logged in `move_changes`), then `source` from the freeze
+ * on, and for good after the switch: a writer that still routes there fails instead of writing where nobody reads.
  */
 export const movingOwners = sqliteTable(
   "moving_owners",
@@ -26,7 +27,25 @@ export const movingOwners = sqliteTable(
     side: text("side", { enum: MOVING_SIDES }).notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (t) => [check("moving_owners_side", sql`${t.side} IN ('source', 'target')`)],
+  (t) => [check("moving_owners_side", sql`${t.side} IN ('copying', 'source', 'target')`)],
+);
+
+/**
+ * On the source while its pool is copied: the key of every row of the pool written since the copy began, logged by the
+ * guard triggers in the same statement as the write. The move copies these rows again and deletes their entries, so
+ * catching up costs what changed, not the pool's size, and the freeze only waits for the last few.
+ */
+export const moveChanges = sqliteTable(
+  "move_changes",
+  {
+    id: integer("id").primaryKey(),
+    poolId: text("pool_id").notNull(),
+    /** The table the row is in. */
+    tbl: text("tbl").notNull(),
+    /** Its primary key's values, as a JSON array in the key's column order (src/db/placement.ts `keyOf`). */
+    key: text("key").notNull(),
+  },
+  (t) => [index("move_changes_pool").on(t.poolId, t.id)],
 );
 
 /**
