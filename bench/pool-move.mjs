@@ -97,7 +97,7 @@ export async function poolMoveBench({ orders = ORDERS, clients = CLIENTS, log = 
         const r = await server.api(`/v1/pools/${pool.id}/move`, { body: { to_shard: to } });
         if (r.status !== 200) throw new Error(`move: ${r.status} ${r.text}`);
         view = r.body;
-        steps.push({ at: Date.now() - started, phase: view.phase, passes: view.passes, last_pass_written: view.last_pass_written });
+        steps.push({ at: Date.now() - started, phase: view.phase, passes: view.passes, last_pass_written: view.last_pass_written, at_table: view.at_table });
         if (view.phase === "switched") break;
       }
     } finally {
@@ -129,6 +129,13 @@ export async function poolMoveBench({ orders = ORDERS, clients = CLIENTS, log = 
 
     const firstFrozen = steps.find((s) => s.phase === "frozen");
     const passes = steps.filter((s, i) => i === 0 || s.passes !== steps[i - 1].passes).map((s) => s.last_pass_written);
+    const longest = steps.reduce(
+      (m, st, i) => {
+        const took = st.at - (i ? steps[i - 1].at : 0);
+        return took > m.ms ? { ms: took, phase: st.phase, at_table: st.at_table } : m;
+      },
+      { ms: 0 },
+    );
     const rate = (s) => Math.round((s.waits.length / ((s.ended - s.started) / 1000)) * 10) / 10;
     const result = {
       measured_at: new Date().toISOString(),
@@ -140,6 +147,8 @@ export async function poolMoveBench({ orders = ORDERS, clients = CLIENTS, log = 
       switch_ms: switchedAt,
       cleaned_ms: cleanedAt,
       passes: view.passes,
+      steps: steps.length,
+      longest_step: longest,
       rows_per_pass: passes.filter((p) => p !== null),
       intake_before: { orders_per_s: rate(seeding), p50_ms: pct(seeding.latencies, 50), p99_ms: pct(seeding.latencies, 99) },
       intake_during: {

@@ -20,7 +20,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { IDEMPOTENCY_TTL_MS } from "../http/idempotency";
 import { localDay } from "../analytics/time-zones";
-import { d1, directory, type DirectoryEnv } from "../db/client";
+import { constraintFailed, d1, directory, type DirectoryEnv } from "../db/client";
 import { CACHE_MS, forgetHomes, POOL_ZERO, shardNamed } from "../db/homes";
 import { poolMoves, pools, shards, storeHomes, warehouseHomes } from "../db/schema";
 import { onShard, type Shard } from "../db/shard";
@@ -42,17 +42,22 @@ const CHANGES_PER_CHUNK = 500;
  */
 const FREEZE_AT_CHANGES = 200;
 const MAX_ONLINE_ROUNDS = 30;
+/** How far before the last round's start each round copies the carried records again: the isolates' clocks differ. */
+const CARRY_MARGIN_MS = 5_000;
 
 /**
  * Shard machinery the move carries too, though no store owns it: the records that keep a retried request, a
  * redelivered queue message or a partner's repeated webhook from acting twice once it reaches the target. Copied
  * for every store of the source (a record names no store; another's is harmless there), as far back as a retry
- * plausibly comes: once after the first pass, and again, from a minute before that pass began, while frozen.
+ * plausibly comes in the first pass, then in each round of the catch-up what is newer than the last round's start
+ * (`carrySince`). An idempotency record still being answered (status 0) is not copied: its request either finishes
+ * (and a later round copies the answer: `carrySince` stays before the oldest such claim) or fails and the record is
+ * deleted, and a copy of the claim would answer "in progress" on the target for a day.
  */
 const CARRIED = [
-  { table: "idempotency_keys", time: "created_at", key: ["principal_id", "key"], keep: IDEMPOTENCY_TTL_MS },
-  { table: "consumed_messages", time: "consumed_at", key: ["consumer", "message_id"], keep: 24 * 60 * 60 * 1000 },
-  { table: "inbound_webhooks", time: "received_at", key: ["source", "event_id"], keep: 3 * 24 * 60 * 60 * 1000 },
+  { table: "idempotency_keys", time: "created_at", key: ["principal_id", "key"], keep: IDEMPOTENCY_TTL_MS, only: " AND status <> 0" },
+  { table: "consumed_messages", time: "consumed_at", key: ["consumer", "message_id"], keep: 24 * 60 * 60 * 1000, only: "" },
+  { table: "inbound_webhooks", time: "received_at", key: ["source", "event_id"], keep: 3 * 24 * 60 * 60 * 1000, only: "" },
 ] as const;
 
 type Progress = {
@@ -61,9 +66,12 @@ type Progress = {
   after: Cursor;
   /** Rows the first pass wrote. */
   written: number;
-  /** When the first pass started, and from when it carries the CARRIED tables. */
+  /** When the first pass started, and from when it (then the current round) carries the CARRIED tables. */
   passStartedAt: number;
   carrySince: number;
+  /** The catch-up's current round: when it began, and where its copy of the CARRIED tables stands (index, key). */
+  roundStartedAt?: number;
+  carry?: { table: number; after: Cursor };
   /** The catch-up (after the first pass): the last `move_changes` id read in this round, and rows it wrote. */
   changesAfter: number;
   roundWritten: number;
@@ -77,8 +85,8 @@ type Progress = {
   fanned?: boolean;
   /** Frozen: the source's rollup watermark at the freeze; its runs skip the pool from then on. */
   rolledTo?: number;
-  /** Frozen, once nothing is logged: the carried tables and the subscriptions copied last (index, key), then verified. */
-  finish?: { table: number; after: Cursor };
+  /** Frozen, once nothing is logged: the subscriptions copied last (their key), then the proof. */
+  finish?: { after: Cursor };
   /** After the switch: the table the clean-up deletes from (OWNED_TABLES backwards). */
   cleaning?: number;
 };
@@ -109,13 +117,11 @@ type MoveRow = typeof poolMoves.$inferSelect;
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 const PASS_TABLES = OWNED_TABLES.length + CARRIED.length;
-/** Copied again at the very end: a subscription's start depends on every event being copied (src/pools/copy-rows.ts). */
-const LAST_TABLES = [...CARRIED.map((c) => c.table), "webhook_subscriptions"] as const;
 
 function atTable(row: MoveRow, p: Progress): string | null {
   if (row.phase === "cleaned") return null;
   if (row.phase === "switched") return OWNED_TABLES[OWNED_TABLES.length - 1 - (p.cleaning ?? 0)] ?? null;
-  if (p.finish) return LAST_TABLES[p.finish.table] ?? "verify";
+  if (p.finish) return "webhook_subscriptions";
   if (row.passes > 0) return "move_changes";
   return (p.table < OWNED_TABLES.length ? OWNED_TABLES[p.table] : CARRIED[p.table - OWNED_TABLES.length]?.table) ?? null;
 }
@@ -230,10 +236,16 @@ async function startMove(env: Env, pool: string, to: string, now: number, finish
     switchedAt: null,
     updatedAt: now,
   };
-  await db.batch([
-    finished ? db.update(poolMoves).set(values).where(eq(poolMoves.poolId, pool)) : db.insert(poolMoves).values(values),
-    db.update(pools).set({ state: "moving", updatedAt: now }).where(eq(pools.id, pool)),
-  ]);
+  try {
+    await db.batch([
+      finished ? db.update(poolMoves).set(values).where(eq(poolMoves.poolId, pool)) : db.insert(poolMoves).values(values),
+      db.update(pools).set({ state: "moving", updatedAt: now }).where(eq(pools.id, pool)),
+    ]);
+  } catch (err) {
+    // Two starts at once: the other one's row is there, and its guards are the same as these.
+    if (constraintFailed(err, "pool_moves")) throw new ApiError(409, "move_in_progress", "Already moving", `Pool ${pool} started moving meanwhile`);
+    throw err;
+  }
   return viewOf({ ...values }, owners);
 }
 
@@ -271,7 +283,10 @@ async function refuseWhatCannotMove(source: D1Database, owners: Owners): Promise
   }
 }
 
-/** Marks the pool's owners on one side: their rows there are written by the move alone from now on. */
+/**
+ * Marks the pool's owners on one side: on the target (`target`) only the move writes their rows from now on; on the
+ * source (`copying`) every change to them is logged from now on.
+ */
 async function guard(db: D1Database, owners: Owners, side: "copying" | "target", now: number) {
   const ids = JSON.stringify([...owners.stores, ...owners.warehouses]);
   return db.batch([
@@ -313,6 +328,14 @@ async function copyStep(env: Env, row: MoveRow, p: Progress, owners: Owners, sou
   }
   if (budget === 0) return viewOf(await save(env, row, p, {}, now), owners);
   if (p.finish) return finishStep(env, row, p, owners, source, target, budget, now);
+  // Then the records that name no store, from a minute before the last round began.
+  p.roundStartedAt ??= now;
+  p.carry ??= { table: 0, after: null };
+  for (; budget > 0 && p.carry.table < CARRIED.length; budget--) {
+    const r = await carryChunk(source, target, CARRIED[p.carry.table]!, p.carrySince, p.carry.after, ROWS_PER_CHUNK);
+    p.carry = r.done ? { table: p.carry.table + 1, after: null } : { table: p.carry.table, after: r.next };
+  }
+  if (budget === 0) return viewOf(await save(env, row, p, {}, now), owners);
   let roundDone = false;
   for (; budget > 0 && !roundDone; budget--) {
     const r = await catchUp(source, target, owners, p.changesAfter, frozen);
@@ -323,7 +346,17 @@ async function copyStep(env: Env, row: MoveRow, p: Progress, owners: Owners, sou
   if (!roundDone) return viewOf(await save(env, row, p, {}, now), owners);
   // A round is done: what is still logged is what changed meanwhile, and what was held back.
   const left = await source.prepare("SELECT count(*) AS n FROM move_changes WHERE pool_id = ?1").bind(owners.pool).first<{ n: number }>();
-  const next: Progress = { ...p, changesAfter: 0, roundWritten: 0, lastPass: p.roundWritten, backlog: left?.n ?? 0, rounds: p.rounds + 1 };
+  const next: Progress = {
+    ...p,
+    changesAfter: 0,
+    roundWritten: 0,
+    lastPass: p.roundWritten,
+    backlog: left?.n ?? 0,
+    rounds: p.rounds + 1,
+    carrySince: await carryFrom(source, p.roundStartedAt ?? now, now),
+    roundStartedAt: now,
+    carry: { table: 0, after: null },
+  };
   const passes = row.passes + 1;
   if (!frozen) {
     if (next.backlog! > FREEZE_AT_CHANGES && next.rounds < MAX_ONLINE_ROUNDS) return viewOf(await save(env, row, next, { passes }, now), owners);
@@ -334,7 +367,7 @@ async function copyStep(env: Env, row: MoveRow, p: Progress, owners: Owners, sou
     if (next.rounds > 20) throw new Error(`move of ${owners.pool}: ${next.backlog} changes cannot be copied; the pool stays frozen`);
     return viewOf(await save(env, row, next, { passes }, now), owners);
   }
-  return viewOf(await save(env, row, { ...next, finish: { table: 0, after: null } }, { passes }, now), owners);
+  return viewOf(await save(env, row, { ...next, finish: { after: null } }, { passes }, now), owners);
 }
 
 /** The first pass: every owned table compared chunk by chunk and copied, then the carried tables. */
@@ -351,7 +384,20 @@ async function firstPassStep(env: Env, row: MoveRow, p: Progress, owners: Owners
     } else p.after = r.next;
   }
   if (p.table < PASS_TABLES) return viewOf(await save(env, row, p, {}, now), owners);
-  return viewOf(await save(env, row, { ...p, lastPass: p.written, carrySince: p.passStartedAt - 60_000 }, { passes: 1 }, now), owners);
+  return viewOf(await save(env, row, { ...p, lastPass: p.written, carrySince: await carryFrom(source, p.passStartedAt, now) }, { passes: 1 }, now), owners);
+}
+
+/**
+ * From when the next round copies the carried records: a few seconds before `start` (the isolates' clocks differ),
+ * and no later than a request still being answered, whose answer comes after this round read it. A claim older than
+ * five minutes belongs to a request that died: it never finishes.
+ */
+async function carryFrom(source: D1Database, start: number, now: number): Promise<number> {
+  const open = await source
+    .prepare("SELECT min(created_at) AS n FROM idempotency_keys WHERE status = 0 AND created_at > ?1")
+    .bind(now - 5 * 60_000)
+    .first<{ n: number | null }>();
+  return Math.min(start - CARRY_MARGIN_MS, open?.n ?? Number.POSITIVE_INFINITY);
 }
 
 /**
@@ -380,20 +426,19 @@ async function catchUp(source: D1Database, target: D1Database, owners: Owners, a
   return { after: results[results.length - 1]!.id, done: results.length < CHANGES_PER_CHUNK, written };
 }
 
-/** Frozen and caught up: the carried tables since the first pass, the subscriptions' starts, the proof, the switch. */
+/**
+ * Frozen and caught up (the last round carried the records too): the subscriptions, whose start depends on every
+ * event being copied (src/pools/copy-rows.ts), then the proof and the switch.
+ */
 async function finishStep(env: Env, row: MoveRow, p: Progress, owners: Owners, source: D1Database, target: D1Database, budget: number, now: number): Promise<MoveView> {
   const f = p.finish!;
-  for (; budget > 0 && f.table < LAST_TABLES.length; budget--) {
-    const r =
-      f.table < CARRIED.length
-        ? await carryChunk(source, target, CARRIED[f.table]!, p.carrySince, f.after, ROWS_PER_CHUNK)
-        : await syncChunk(source, target, "webhook_subscriptions", owners, f.after, ROWS_PER_CHUNK);
-    if (r.done) {
-      f.table += 1;
-      f.after = null;
-    } else f.after = r.next;
+  let done = false;
+  for (; budget > 0 && !done; budget--) {
+    const r = await syncChunk(source, target, "webhook_subscriptions", owners, f.after, ROWS_PER_CHUNK);
+    f.after = r.next;
+    done = r.done;
   }
-  if (f.table < LAST_TABLES.length) return viewOf(await save(env, row, p, {}, now), owners);
+  if (!done) return viewOf(await save(env, row, p, {}, now), owners);
   await verify(source, target, owners);
   return viewOf(await switchOver(env, row, p, owners, target, row.passes, now), owners);
 }
@@ -455,7 +500,7 @@ async function carryChunk(source: D1Database, target: D1Database, c: (typeof CAR
   const key = c.key.map((k) => `"${k}"`).join(", ");
   const afterSql = after ? ` AND (${key}) > (${c.key.map((_, i) => `?${i + 2}`).join(", ")})` : "";
   const res = await source
-    .prepare(`SELECT * FROM "${c.table}" WHERE "${c.time}" >= ?1${afterSql} ORDER BY ${key} LIMIT ${limit}`)
+    .prepare(`SELECT * FROM "${c.table}" WHERE "${c.time}" >= ?1${c.only}${afterSql} ORDER BY ${key} LIMIT ${limit}`)
     .bind(since, ...(after ?? []))
     .all<Record<string, unknown>>();
   const rows = res.results;
@@ -478,7 +523,7 @@ async function carryChunk(source: D1Database, target: D1Database, c: (typeof CAR
  */
 async function verify(source: D1Database, target: D1Database, owners: Owners): Promise<void> {
   const [here, there] = await Promise.all([countsOf(source, owners), countsOf(target, owners)]);
-  const differ = OWNED_TABLES.filter((t, i) => here[i] !== there[i]).map((t) => `${t} ${here[OWNED_TABLES.indexOf(t)]} vs ${there[OWNED_TABLES.indexOf(t)]}`);
+  const differ = OWNED_TABLES.flatMap((t, i) => (here[i] === there[i] ? [] : [`${t} ${here[i]} vs ${there[i]}`]));
   if (differ.length) throw new Error(`move of ${owners.pool}: the pool's rows differ (source vs target): ${differ.join("; ")}; the pool stays frozen`);
 }
 
