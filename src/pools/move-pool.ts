@@ -43,7 +43,7 @@ const CHANGES_PER_CHUNK = 500;
 const FREEZE_AT_CHANGES = 200;
 const MAX_ONLINE_ROUNDS = 30;
 /** How far before the last round's start each round copies the carried records again: the isolates' clocks differ. */
-const CARRY_MARGIN_MS = 5_000;
+const CARRY_MARGIN_MS = 2_000;
 
 /**
  * Shard machinery the move carries too, though no store owns it: the records that keep a retried request, a
