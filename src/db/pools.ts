@@ -46,13 +46,7 @@ export const boundShards = (env: BoundEnv): Shard[] => SHARD_BINDINGS.filter((b)
  */
 export async function roomiestShard(env: BoundEnv, now = Date.now()): Promise<Shard> {
   const db = directory(env);
-  const bound = boundShards(env);
-  const registered = await db
-    .insert(shards)
-    .values(bound.map((s) => ({ id: s.id, binding: s.binding, state: "open" as const, createdAt: now, updatedAt: now })))
-    .onConflictDoNothing()
-    .returning({ id: shards.id });
-  if (registered.length) shardsChanged();
+  const bound = await registerBoundShards(env, now);
   const loads = await db
     .select({ id: shards.id, binding: shards.binding, stores: sql<number>`count(${storeHomes.storeId})` })
     .from(shards)
@@ -66,6 +60,21 @@ export async function roomiestShard(env: BoundEnv, now = Date.now()): Promise<Sh
   if (!id) throw new Error("no open shard this Worker is bound to: every shard in the directory is full or draining");
   const binding = reachable.find((l) => l.id === id)!.binding as ShardBinding;
   return id === SHARD_ZERO.id && binding === SHARD_ZERO.binding ? SHARD_ZERO : { id, binding };
+}
+
+/**
+ * Registers every shard this Worker is bound to in the directory, `open` (idempotent: a shard an operator marked
+ * `full` or `draining` keeps its state), so it can be placed on, moved to and swept. Returns the bound shards.
+ */
+export async function registerBoundShards(env: BoundEnv, now = Date.now()): Promise<Shard[]> {
+  const bound = boundShards(env);
+  const registered = await directory(env)
+    .insert(shards)
+    .values(bound.map((s) => ({ id: s.id, binding: s.binding, state: "open" as const, createdAt: now, updatedAt: now })))
+    .onConflictDoNothing()
+    .returning({ id: shards.id });
+  if (registered.length) shardsChanged();
+  return bound;
 }
 
 /** A new, empty pool on `shard`. */

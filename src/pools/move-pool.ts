@@ -22,6 +22,7 @@ import { IDEMPOTENCY_TTL_MS } from "../http/idempotency";
 import { localDay } from "../analytics/time-zones";
 import { constraintFailed, d1, directory, type DirectoryEnv } from "../db/client";
 import { CACHE_MS, forgetHomes, POOL_ZERO, shardNamed } from "../db/homes";
+import { registerBoundShards } from "../db/pools";
 import { poolMoves, pools, shards, storeHomes, warehouseHomes } from "../db/schema";
 import { onShard, type Shard } from "../db/shard";
 import type { Env } from "../env";
@@ -212,6 +213,7 @@ async function startMove(env: Env, pool: string, to: string, now: number, finish
     );
   }
   if (found.state !== "live") throw new ApiError(409, "pool_not_live", "Pool not live", `Pool ${pool} is ${found.state}`);
+  await registerBoundShards(env, now);
   const target = await shardOrFail(env, to);
   if (found.shardId === target.id) throw new ApiError(409, "same_shard", "Already there", `Pool ${pool} is on ${to} already`);
   const [targetRow] = await db.select({ state: shards.state }).from(shards).where(eq(shards.id, target.id)).limit(1);
@@ -587,15 +589,17 @@ async function cleanUp(env: Env, row: MoveRow, p: Progress, owners: Owners, sour
 }
 
 /** Every pool with its shard, state, stores and warehouses: what an operator looks at before and during a move. */
-export async function listPools(env: DirectoryEnv) {
+export async function listPools(env: Env) {
   const db = directory(env);
-  const [rows, stores, warehouses, moves] = await db.batch([
+  await registerBoundShards(env);
+  const [rows, stores, warehouses, moves, shardRows] = await db.batch([
     db.select().from(pools).orderBy(pools.id),
     db.select({ poolId: storeHomes.poolId, id: storeHomes.storeId }).from(storeHomes),
     db.select({ poolId: warehouseHomes.poolId, id: warehouseHomes.warehouseId }).from(warehouseHomes),
     db.select({ poolId: poolMoves.poolId, phase: poolMoves.phase, toShard: poolMoves.toShard }).from(poolMoves),
+    db.select({ id: shards.id, state: shards.state }).from(shards).orderBy(shards.id),
   ]);
-  return rows.map((p) => {
+  const list = rows.map((p) => {
     const move = moves.find((m) => m.poolId === p.id && m.phase !== "cleaned");
     return {
       id: p.id,
@@ -607,4 +611,12 @@ export async function listPools(env: DirectoryEnv) {
       move: move ? { phase: move.phase, to_shard: move.toShard } : null,
     };
   });
+  // Each database this Worker reaches, with how many pools and stores it holds: where a pool can go.
+  const shardList = shardRows.map((s) => ({
+    id: s.id,
+    state: s.state,
+    pools: list.filter((p) => p.shard_id === s.id).length,
+    stores: list.filter((p) => p.shard_id === s.id).reduce((n, p) => n + p.stores.length, 0),
+  }));
+  return { data: list, shards: shardList };
 }

@@ -25,7 +25,7 @@ poolRoutes.openapi(
   }),
   async (c) => {
     if (c.get("principal").stores !== "*") throw forbidden(EVERY_STORE);
-    return c.json({ data: await listPools(c.env) }, 200);
+    return c.json(await listPools(c.env), 200);
   },
 );
 

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { MOVE_PHASES, POOL_STATES } from "../db/schema";
+import { MOVE_PHASES, POOL_STATES, SHARD_STATES } from "../db/schema";
 import { Rfc3339 } from "../http/route";
 
 export const PoolIdParam = z.object({
@@ -47,4 +47,18 @@ export const Pool = z
   })
   .openapi("Pool");
 
-export const PoolList = z.object({ data: z.array(Pool) }).openapi("PoolList");
+export const PoolList = z
+  .object({
+    data: z.array(Pool),
+    shards: z
+      .array(
+        z.object({
+          id: z.string(),
+          state: z.enum(SHARD_STATES).openapi({ description: "`open` for new pools, `full`, `draining`" }),
+          pools: z.number().int(),
+          stores: z.number().int(),
+        }),
+      )
+      .openapi({ description: "Each database this Worker reaches: where a pool can go" }),
+  })
+  .openapi("PoolList");

@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { ConsoleEnv } from "../context";
 import { auditRulePages } from "./audit-rules";
+import { databasePages } from "./databases";
 import { integrationPages } from "./integrations";
 import { logisticsSettingsPages } from "./logistics";
 import { storePages } from "./stores";
@@ -19,3 +20,4 @@ settingsPages.route("/", auditRulePages);
 settingsPages.route("/", logisticsSettingsPages);
 settingsPages.route("/", warehousePages);
 settingsPages.route("/", integrationPages);
+settingsPages.route("/", databasePages);

@@ -24,7 +24,7 @@ type StoreBody = z.infer<typeof Store>;
 
 export const storePages = new Hono<ConsoleEnv>();
 
-const INDEX: { key: keyof (typeof TEXT)["en"]; hint: keyof (typeof TEXT)["en"]; path: string; anyOf: Permission[] }[] = [
+const INDEX: { key: keyof (typeof TEXT)["en"]; hint: keyof (typeof TEXT)["en"]; path: string; anyOf: Permission[]; everyStore?: boolean }[] = [
   { key: "stores", hint: "stores_hint", path: "/console/settings/stores", anyOf: ["stores:manage", "audit:manage", "routing:manage", "carriers:manage"] },
   { key: "warehouses", hint: "warehouses_hint", path: "/console/settings/warehouses", anyOf: ["warehouses:manage"] },
   { key: "channels", hint: "channels_hint", path: "/console/settings/channels", anyOf: ["channels:manage"] },
@@ -32,12 +32,13 @@ const INDEX: { key: keyof (typeof TEXT)["en"]; hint: keyof (typeof TEXT)["en"]; 
   { key: "people", hint: "people_hint", path: "/console/settings/people", anyOf: ["users:read"] },
   { key: "api_keys", hint: "api_keys_hint", path: "/console/settings/api-keys", anyOf: ["api_keys:manage"] },
   { key: "activity", hint: "activity_hint", path: "/console/settings/activity", anyOf: ["activity:read"] },
+  { key: "databases", hint: "databases_hint", path: "/console/settings/databases", anyOf: ["stores:manage"], everyStore: true },
 ];
 
 storePages.get("/console/settings", (c) => {
   const ui = uiOf(c);
   const t = TEXT[ui.lang];
-  const mine = INDEX.filter((i) => i.anyOf.some((p) => allows(ui.principal, p)));
+  const mine = INDEX.filter((i) => i.anyOf.some((p) => allows(ui.principal, p)) && (!i.everyStore || ui.principal.stores === "*"));
   if (!mine.length) return need(c, "stores:manage") ?? notFoundPage(c);
   return renderPage(
     c,
