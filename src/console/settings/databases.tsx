@@ -48,7 +48,8 @@ const TEXT = dictionary(
     moved: "{pool} is on {to}. Writes waited {ms} ms.",
     moved_clean: "{pool} is on {to}, and the old copy is removed.",
     still: "{pool} is still moving ({phase}). Press “Go on”.",
-    shard_line: "{pools} pools · {stores} stores · {state}",
+    shard_line: "Pools: {pools} · stores: {stores} · {state}",
+    legacy: "{names} (from before pools)",
     shard_open: "open",
     shard_full: "full",
     shard_draining: "draining",
@@ -81,7 +82,8 @@ const TEXT = dictionary(
     moved: "{pool} 已迁到 {to}。写入等待了 {ms} 毫秒。",
     moved_clean: "{pool} 已迁到 {to}，旧副本已删除。",
     still: "{pool} 仍在迁移（{phase}）。请点“继续”。",
-    shard_line: "{pools} 个库存池 · {stores} 个店铺 · {state}",
+    shard_line: "库存池：{pools} · 店铺：{stores} · {state}",
+    legacy: "{names}（早于库存池）",
     shard_open: "开放",
     shard_full: "已满",
     shard_draining: "清空中",
@@ -102,8 +104,16 @@ async function page(c: ConsoleContext, opts: { problem?: Problem; status?: 200 |
   const t = TEXT[ui.lang];
   const [p, s] = await Promise.all([api<Pools>(c, "/v1/pools"), api<{ data: { id: string; name: string }[] }>(c, "/v1/stores", { query: { limit: 200 } })]);
   const pools = p.ok ? p.body.data : [];
-  const shards = p.ok ? p.body.shards : [];
   const names = new Map((s.ok ? s.body.data : []).map((st) => [st.id, st.name]));
+  // Stores made before pools have no pool entry: they are the main pool's, on shard 0.
+  const pooled = new Set(pools.flatMap((pool) => pool.stores));
+  const legacy = [...names.keys()].filter((id) => !pooled.has(id));
+  const shards = (p.ok ? p.body.shards : []).map((sh) => (sh.id === "s0" ? { ...sh, stores: sh.stores + legacy.length } : sh));
+  const storesOf = (pool: Pools["data"][number]) => {
+    const listed = pool.stores.map((id) => names.get(id) ?? id);
+    if (pool.id === "pool_s0" && legacy.length) listed.push(fill(t.legacy, { names: legacy.map((id) => names.get(id) ?? id).join(", ") }));
+    return listed.length ? listed.join(", ") : t.none;
+  };
   return renderPage(
     c,
     ui,
@@ -126,7 +136,8 @@ async function page(c: ConsoleContext, opts: { problem?: Problem; status?: 200 |
       </div>
       <h2>{t.pools}</h2>
       <div class="table-wrap">
-        <table class="stack">
+        {/* stock-stack: cells wrap long ids and text on a phone (src/console/assets.ts) */}
+        <table class="stack stock-stack">
           <thead>
             <tr>
               <th>{t.pool}</th>
@@ -150,7 +161,7 @@ async function page(c: ConsoleContext, opts: { problem?: Problem; status?: 200 |
                     <span class={`badge ${pool.state === "live" ? "ok" : "warn"}`}>{t[`state_${pool.state}`]}</span>
                     {pool.move ? <div class="muted">{fill(t[`phase_${pool.move.phase === "cleaned" ? "switched" : pool.move.phase}`], { to: pool.move.to_shard })}</div> : null}
                   </td>
-                  <td data-label={t.stores}>{pool.stores.length ? pool.stores.map((id) => names.get(id) ?? id).join(", ") : t.none}</td>
+                  <td data-label={t.stores}>{storesOf(pool)}</td>
                   <td data-label={t.warehouses}>{pool.warehouses.length ? pool.warehouses.join(", ") : t.none}</td>
                   <td data-label={t.move}>
                     {pool.id === "pool_s0" ? (
