@@ -56,7 +56,7 @@ async function daysWithData(d1: D1Database, storeId: string, timezone: string): 
 }
 
 export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number): Promise<{ configs: StoreConfigs; rebuilt: string[]; moving: Set<string> }> {
-  const all_ = await all<Row & { moving: number }>(
+  const read = await all<Row & { moving: number }>(
     d1,
     sql`
     SELECT s.id, s.timezone, l.store_id IS NOT NULL AS has_sla,
@@ -66,8 +66,8 @@ export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number)
   );
   // A store on the move between databases is rolled up by neither side until the switch (src/pools/move-pool.ts):
   // only the move writes its rows, and the switch marks the days the source had not rolled up.
-  const moving = new Set(all_.filter((r) => r.moving).map((r) => r.id));
-  const rows = all_.filter((r) => !r.moving);
+  const moving = new Set(read.filter((r) => r.moving).map((r) => r.id));
+  const rows = read.filter((r) => !r.moving);
   const configs: StoreConfigs = new Map();
   const fresh: unknown[][] = [];
   const rebuilt: string[] = [];

@@ -13,7 +13,7 @@
  * miss at once both read; the directory is small and read-mostly). A tag never changes, so tags are kept for the
  * isolate's life; a store's shard changes only by a move (step 9), whose freeze outlasts the cache.
  */
-import { and, eq, inArray, ne, type SQL } from "drizzle-orm";
+import { eq, inArray, ne, type SQL } from "drizzle-orm";
 import { type IdPrefix, newTag, tagOf } from "../lib/ids";
 import { anyOf, constraintFailed, type Database, database, directory, type DirectoryEnv } from "./client";
 import { legacyHomes, poolMoves, pools, shards, storeHomes, stores, warehouseHomes, warehouses } from "./schema";
@@ -149,15 +149,14 @@ export async function shardOf(env: DirectoryEnv, key: Key, now = Date.now()): Pr
 
 /**
  * Where the pools that moved off `from` went (src/pools/move-pool.ts), when they all went to one shard: where a
- * message sent from `from` about no order belongs once `from` refuses it. Null when none moved, or they went to
- * several shards.
+ * message sent from `from` about no order belongs once `from` refuses it. Null when none moved, when they went to
+ * several shards, or while a move off `from` is under way (the refusal may be that pool's, which is not there yet).
  */
 export async function movedAwayTo(env: DirectoryEnv, from: string): Promise<Shard | null> {
-  const rows = await directory(env)
-    .selectDistinct({ to: poolMoves.toShard })
-    .from(poolMoves)
-    .where(and(eq(poolMoves.fromShard, from), inArray(poolMoves.phase, ["switched", "cleaned"])));
-  return rows.length === 1 ? shardNamed(env, rows[0]!.to) : null;
+  const rows = await directory(env).selectDistinct({ to: poolMoves.toShard, phase: poolMoves.phase }).from(poolMoves).where(eq(poolMoves.fromShard, from));
+  if (rows.some((r) => r.phase === "copying" || r.phase === "frozen")) return null;
+  const targets = new Set(rows.map((r) => r.to));
+  return targets.size === 1 ? shardNamed(env, [...targets][0]!) : null;
 }
 
 /** The two kinds of home: a store's and a warehouse's, each with its table, its owner column and its cache keys. */
