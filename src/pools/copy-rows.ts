@@ -2,11 +2,12 @@
  * Copying a pool's rows from one database to another (docs/SHARDING.md section 8), one bounded chunk at a time, so
  * the move can run as short requests and pick up where the last one stopped.
  *
- * A table keyed by its own columns is made equal, not appended to: each chunk of the source's rows (by primary key)
- * is compared with the target's rows in the same key range, and only what differs is written (upserted, or deleted
- * where the source no longer has the row). So the first pass copies, later passes catch up with what changed
- * meanwhile, and a pass that writes nothing proves the two sides equal. The logs, keyed by a number each database
- * draws (`LOGS`), are append-only: their new rows are copied and numbered again, with the map kept in `moved_rows`.
+ * A table keyed by its own columns is made equal, not appended to: the first pass compares each chunk of the
+ * source's rows (by primary key) with the target's rows in the same key range (`syncChunk`), and the catch-up the
+ * rows whose keys the guard triggers logged in `move_changes` (`syncKeys`); only what differs is written (upserted,
+ * or deleted with what is under it where the source no longer has the row). The logs, keyed by a number each
+ * database draws (`LOGS`), are append-only: their new rows are copied and numbered again, with the map kept in
+ * `moved_rows`.
  *
  * Every write runs inside `move_writer` (src/db/schema/pool-moves.ts), so the guards let it through and the event
  * triggers stay silent: a copied order is not a new order.

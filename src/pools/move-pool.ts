@@ -4,19 +4,21 @@
  * a bounded share of the work and saving where it stopped in the directory's `pool_moves` row, so no call runs into
  * a Worker's limits and any isolate can take the next one.
  *
- * - **copying**: the pool is served from its shard as usual while its rows are copied to the target, pass after
- *   pass (src/pools/copy-rows.ts), each pass writing only what changed since the last. The target's guards refuse
- *   anyone else's writes to the pool's rows there (`moving_owners`, side `target`).
- * - **frozen**: once a pass finds little left to copy, the source's guards start refusing every write to the pool
- *   (side `source`): requests answer 503 `pool_moving` with Retry-After, queue messages retry, crons try again on
- *   their next run. The events the source's dispatcher had not fanned out yet are fanned out to the pool's
- *   subscriptions, then passes run until one writes nothing: the two sides are equal.
+ * - **copying**: the pool is served from its shard as usual. The source logs every change to its rows from the start
+ *   (`moving_owners` side `copying`: the guard triggers write each changed row's key to `move_changes`); a first pass
+ *   copies every row (src/pools/copy-rows.ts), then rounds of the catch-up copy the logged rows again, and the logs'
+ *   new rows. The target's guards refuse anyone else's writes to the pool's rows there (side `target`).
+ * - **frozen**: once a round leaves little logged, the source's guards start refusing every write to the pool (side
+ *   `source`): requests answer 503 `pool_moving` with Retry-After, queue messages retry, crons try again on their
+ *   next run. The events the source's dispatcher had not fanned out yet are fanned out to the pool's subscriptions,
+ *   rounds drain what is still logged, and every owned table is counted on both sides: they must be equal.
  * - **switched**: the directory names the target, the target's guards are lifted and the rollups are told to
  *   refold the days the source had not rolled up yet. Each isolate's cached route expires within `CACHE_MS`; until
  *   then a write routed to the source is refused there and drops the cache, and its retry goes to the target.
  * - **cleaned**: the source's copy is deleted. Its guards stay (`side = 'source'`), so a writer that still routes
  *   there fails rather than writing where nobody reads.
  */
+import type { z } from "@hono/zod-openapi";
 import { and, eq, sql } from "drizzle-orm";
 import { IDEMPOTENCY_TTL_MS } from "../http/idempotency";
 import { localDay } from "../analytics/time-zones";
@@ -30,6 +32,7 @@ import { ApiError } from "../http/problem";
 import { subscriptionWants } from "../partner-webhooks/dispatch";
 import { newId } from "../lib/ids";
 import type { TableName } from "../db/placement";
+import type { Move } from "./schemas";
 import { asMove, countsOf, type Cursor, deleteChunk, LOGS, type Owners, OWNED_TABLES, syncChunk, syncKeys } from "./copy-rows";
 
 /** Rows compared per chunk, and chunks per call: a call stays far inside a Worker's limits on D1 queries. */
@@ -92,27 +95,8 @@ type Progress = {
   cleaning?: number;
 };
 
-export type MoveView = {
-  pool_id: string;
-  from_shard: string;
-  to_shard: string;
-  phase: (typeof poolMoves.$inferSelect)["phase"];
-  /** 1 once the first full copy is done, then each round of the catch-up adds one. */
-  passes: number;
-  /** Rows the first pass or the last round of the catch-up wrote. */
-  last_pass_written: number | null;
-  /** Changes to the pool logged on the source and not yet copied, after the last round. */
-  changes_left: number | null;
-  /** What the move is working on: a table of the first pass or of the clean-up, `move_changes` while catching up. */
-  at_table: string | null;
-  stores: string[];
-  warehouses: string[];
-  started_at: string;
-  frozen_at: string | null;
-  switched_at: string | null;
-  /** How long writes to the pool were refused: from the freeze to the switch. */
-  frozen_ms: number | null;
-};
+/** Where a move stands, as the API answers it (src/pools/schemas.ts). */
+export type MoveView = z.infer<typeof Move>;
 
 type MoveRow = typeof poolMoves.$inferSelect;
 
