@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Moves a stock pool to another shard (docs/SHARDING.md section 8; src/pools/move-pool.ts does the work):
 //
-//   npm run pool:move -- <pool> <to-shard> [--url URL] [--key KEY]
+//   npm run pool:move -- <pool> <to-shard> [--url URL] [--key KEY] [--pause MS]
 //   npm run pool:move -- --list [--url URL] [--key KEY]
 //
 // The Worker copies the pool's rows while it is still served, freezes it once little is left to copy (writes to its
@@ -10,17 +10,19 @@
 // bounded share of that; this script calls it until the move is `cleaned`, printing each step, and at the end how
 // long writes were refused. Stopped at any point, running it again carries on where the move stands.
 //
-// URL defaults to the local server of `npm start` (http://127.0.0.1:8787), KEY to $OMS_ADMIN_KEY or the local
+// --pause waits MS between the calls while the pool is copied (not while it is frozen), leaving the databases more
+// time for the pool's own traffic: a slower copy, a lighter one. URL defaults to the local server of `npm start` (http://127.0.0.1:8787), KEY to $OMS_ADMIN_KEY or the local
 // BOOTSTRAP_ADMIN_KEY; it must be a key for every store that may manage stores.
 import { readFileSync } from "node:fs";
 
 function argsOf(argv) {
-  const out = { positional: [], url: process.env.OMS_URL ?? "http://127.0.0.1:8787", key: process.env.OMS_ADMIN_KEY ?? localKey(), list: false };
+  const out = { positional: [], url: process.env.OMS_URL ?? "http://127.0.0.1:8787", key: process.env.OMS_ADMIN_KEY ?? localKey(), list: false, pause: 0 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--url") out.url = argv[++i];
     else if (a === "--key") out.key = argv[++i];
     else if (a === "--list") out.list = true;
+    else if (a === "--pause") out.pause = Number(argv[++i]);
     else out.positional.push(a);
   }
   return out;
@@ -73,6 +75,7 @@ async function main() {
     }
     // Switched: the old copy is deleted once every isolate's cached route has expired (30 s).
     if (m.phase === "switched") await sleep(2000);
+    else if (m.phase === "copying" && args.pause > 0) await sleep(args.pause);
   }
 }
 
