@@ -301,6 +301,25 @@ function purchasingSql(now) {
   return out;
 }
 
+/** A seeded product of store `s` (goods unless it says otherwise), priced in the store's currency. */
+const productRow = (s, p, now) =>
+  insert("products", {
+    id: p.id,
+    store_id: s.id,
+    sku: p.sku,
+    name: p.name,
+    type: p.type ?? "goods",
+    price: p.price,
+    currency: s.currency,
+    weight_grams: p.weightGrams,
+    active: 1,
+    created_at: now,
+    updated_at: now,
+  });
+
+/** A seeded bin of warehouse `w`. */
+const binRow = (w, b, now) => insert("bins", { id: b.id, warehouse_id: w.id, code: b.code, kind: b.kind, pick_sequence: b.pickSequence, active: 1, created_at: now });
+
 /** Statements as one SQL file's text. */
 const lines = (statements) => `${statements.join("\n")}\n`;
 
@@ -310,26 +329,12 @@ export function seedSql(now = Date.now()) {
   const w = DEMO_WAREHOUSE;
   return lines([
     insert("stores", { id: s.id, name: s.name, currency: s.currency, timezone: s.timezone, created_at: now, updated_at: now }),
-    ...DEMO_PRODUCTS.map((p) =>
-      insert("products", {
-        id: p.id,
-        store_id: s.id,
-        sku: p.sku,
-        name: p.name,
-        type: p.type,
-        price: p.price,
-        currency: s.currency,
-        weight_grams: p.weightGrams,
-        active: 1,
-        created_at: now,
-        updated_at: now,
-      }),
-    ),
+    ...DEMO_PRODUCTS.map((p) => productRow(s, p, now)),
     insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, store_ids: JSON.stringify(w.storeIds), created_at: now }),
     // Seeded before the second brand as a warehouse of every store: its stores named, so the brand's pool may exist.
     `UPDATE warehouses SET store_ids = ${q(JSON.stringify(w.storeIds))} WHERE id = ${q(w.id)} AND store_ids = '["*"]';`,
     // OR IGNORE on (warehouse, code): a database seeded before the bins existed gets them on the next start.
-    ...DEMO_BINS.map((b) => insert("bins", { id: b.id, warehouse_id: w.id, code: b.code, kind: b.kind, pick_sequence: b.pickSequence, active: 1, created_at: now })),
+    ...DEMO_BINS.map((b) => binRow(w, b, now)),
     ...purchasingSql(now),
   ]);
 }
@@ -339,23 +344,9 @@ export function brandSql(now = Date.now()) {
   const { store: s, warehouse: w } = DEMO_BRAND;
   return lines([
     insert("stores", { id: s.id, name: s.name, currency: s.currency, timezone: s.timezone, language: "en", created_at: now, updated_at: now }),
-    ...DEMO_BRAND.products.map((p) =>
-      insert("products", {
-        id: p.id,
-        store_id: s.id,
-        sku: p.sku,
-        name: p.name,
-        type: "goods",
-        price: p.price,
-        currency: s.currency,
-        weight_grams: p.weightGrams,
-        active: 1,
-        created_at: now,
-        updated_at: now,
-      }),
-    ),
+    ...DEMO_BRAND.products.map((p) => productRow(s, p, now)),
     insert("warehouses", { id: w.id, name: w.name, kind: w.kind, country: w.country, region: w.region, currency: w.currency, store_ids: JSON.stringify([s.id]), created_at: now }),
-    ...DEMO_BRAND.bins.map((b) => insert("bins", { id: b.id, warehouse_id: w.id, code: b.code, kind: b.kind, pick_sequence: b.pickSequence, active: 1, created_at: now })),
+    ...DEMO_BRAND.bins.map((b) => binRow(w, b, now)),
   ]);
 }
 
