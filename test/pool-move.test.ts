@@ -136,6 +136,10 @@ describe("moving a pool", () => {
     expect(bad.headers.get("content-type")).toContain("application/problem+json");
     const missing = await api("/v1/pools/pool_nope/move", { body: { to_shard: "s1" } });
     expect(missing.status).toBe(404);
+    // No move yet: nothing to show.
+    const none = await api(`/v1/pools/${pool}/move`);
+    expect(none.status).toBe(404);
+    expect(none.headers.get("content-type")).toContain("application/problem+json");
     const storeKey = await createKey("admin", [store]);
     const scoped = await api(`/v1/pools/${pool}/move`, { body: { to_shard: "s1" }, key: storeKey });
     expect(scoped.status).toBe(403);
@@ -226,6 +230,12 @@ describe("moving a pool", () => {
     expect(last).toMatchObject({ from_shard: "s0", to_shard: "s1", stores: [store], warehouses: [warehouse], changes_left: 0 });
     expect(last.frozen_ms).toBeGreaterThanOrEqual(0);
     expect(await env.DIRECTORY.prepare("SELECT shard_id, state, version FROM pools WHERE id = ?").bind(pool).first()).toMatchObject({ shard_id: "s1", state: "live", version: 2 });
+    const shown = await api(`/v1/pools/${pool}/move`);
+    expect(shown.status).toBe(200);
+    expect(shown.body).toMatchObject({ phase: "switched", from_shard: "s0", to_shard: "s1", frozen_ms: last.frozen_ms });
+    const listedAfter = (await api("/v1/pools")).body;
+    expect(listedAfter.data.find((p: { id: string }) => p.id === pool)).toMatchObject({ shard_id: "s1", move: { phase: "switched", to_shard: "s1" } });
+    expect(listedAfter.shards.map((s: { id: string }) => s.id)).toEqual(["s0", "s1"]);
 
     // Every order the storefront was told of is on shard 1, once, and each retried key still answers it.
     const ids = [...new Set(placed.map((p) => p.id))];

@@ -227,8 +227,11 @@ export async function primaryBookmark(env: ShardScope & { D1_TRACE?: string }): 
 }
 
 /** D1 reports constraint failures only in the message text; these name what failed. */
+/** An error's message with its cause's: D1 puts SQLite's own words in the cause. */
+const errorText = (err: unknown) => (err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err));
+
 export function constraintFailed(err: unknown, what: string): boolean {
-  const msg = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
+  const msg = errorText(err);
   return msg.includes("constraint failed") && msg.includes(what);
 }
 
@@ -238,8 +241,7 @@ export function constraintFailed(err: unknown, what: string): boolean {
  * written; the same request succeeds once the move has switched (seconds), so callers answer 503 or retry.
  */
 export function poolMoving(err: unknown): boolean {
-  const msg = err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? "")}` : String(err);
-  return msg.includes("pool_moving");
+  return errorText(err).includes("pool_moving");
 }
 
 /**

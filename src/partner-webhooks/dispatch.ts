@@ -27,7 +27,7 @@
  */
 import { and, asc, eq, gt, inArray, lte, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, database, HELD_BY_A_MOVE, nonEmpty } from "../db/client";
+import { chunk, database, nonEmpty, notMoving } from "../db/client";
 import { events, merchantNotices, webhookAttempts, webhookDeliveries, webhookDispatchCursor, webhookSubscriptions } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { matchesAny } from "../events/event-types";
@@ -45,7 +45,7 @@ const EXCERPT_CHARS = 200;
 type Db = ReturnType<typeof database>;
 
 /** Subscriptions of stores that are not on the move between databases (their deliveries wait for the switch). */
-const notMoving = sql`${webhookSubscriptions.storeId} NOT IN (${HELD_BY_A_MOVE})`;
+const subscriptionNotMoving = notMoving(webhookSubscriptions.storeId);
 
 /** When the next attempt is due after `attempts` failed ones, or null when the schedule is spent. */
 export function nextAttemptAfter(attempts: number, now: number): number | null {
@@ -68,7 +68,7 @@ async function fanOut(db: Db, now: number): Promise<number> {
       // store being moved between databases (src/pools/move-pool.ts): the move fans out its events and carries the
       // deliveries across itself, and its guards would refuse these writes.
       .from(webhookSubscriptions)
-      .where(notMoving),
+      .where(subscriptionNotMoving),
     db
       .select({ seq: events.seq, storeId: events.storeId, type: events.type })
       .from(events)
@@ -181,7 +181,7 @@ async function claimDue(db: Db, now: number, limit: number): Promise<Due[]> {
     .from(webhookDeliveries)
     .innerJoin(webhookSubscriptions, eq(webhookSubscriptions.id, webhookDeliveries.subscriptionId))
     .innerJoin(events, eq(events.seq, webhookDeliveries.eventSeq))
-    .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now), eq(webhookSubscriptions.status, "active"), notMoving))
+    .where(and(eq(webhookDeliveries.status, "pending"), lte(webhookDeliveries.nextAttemptAt, now), eq(webhookSubscriptions.status, "active"), subscriptionNotMoving))
     .orderBy(asc(webhookDeliveries.nextAttemptAt))
     .limit(limit)
     .all();

@@ -24,7 +24,7 @@ import { IDEMPOTENCY_TTL_MS } from "../http/idempotency";
 import { localDay } from "../analytics/time-zones";
 import { constraintFailed, d1, directory, type DirectoryEnv } from "../db/client";
 import { CACHE_MS, forgetHomes, POOL_ZERO, shardNamed } from "../db/homes";
-import { registerBoundShards } from "../db/pools";
+import { boundShards, registerBoundShards } from "../db/pools";
 import { poolMoves, pools, shards, storeHomes, warehouseHomes } from "../db/schema";
 import { onShard, type Shard } from "../db/shard";
 import type { Env } from "../env";
@@ -575,7 +575,6 @@ async function cleanUp(env: Env, row: MoveRow, p: Progress, owners: Owners, sour
 /** Every pool with its shard, state, stores and warehouses: what an operator looks at before and during a move. */
 export async function listPools(env: Env) {
   const db = directory(env);
-  await registerBoundShards(env);
   const [rows, stores, warehouses, moves, shardRows] = await db.batch([
     db.select().from(pools).orderBy(pools.id),
     db.select({ poolId: storeHomes.poolId, id: storeHomes.storeId }).from(storeHomes),
@@ -595,10 +594,11 @@ export async function listPools(env: Env) {
       move: move ? { phase: move.phase, to_shard: move.toShard } : null,
     };
   });
-  // Each database this Worker reaches, with how many pools and stores it holds: where a pool can go.
-  const shardList = shardRows.map((s) => ({
+  // Each database this Worker is bound to, with how many pools and stores it holds: where a pool can go. A bound
+  // shard not registered yet is open (a placement or a move registers it; a read writes nothing).
+  const shardList = boundShards(env).map((s) => ({
     id: s.id,
-    state: s.state,
+    state: shardRows.find((r) => r.id === s.id)?.state ?? ("open" as const),
     pools: list.filter((p) => p.shard_id === s.id).length,
     stores: list.filter((p) => p.shard_id === s.id).reduce((n, p) => n + p.stores.length, 0),
   }));
