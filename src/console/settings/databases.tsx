@@ -7,7 +7,8 @@
 import type { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import type { Move, PoolList } from "../../pools/schemas";
-import { CACHE_MS } from "../../db/homes";
+import { CACHE_MS, POOL_ZERO } from "../../db/homes";
+import { SHARD_ZERO } from "../../db/shard";
 import { api, type Problem } from "../api";
 import type { ConsoleContext, ConsoleEnv } from "../context";
 import { doneRedirect, formValue, forbiddenPage, need, uiOf } from "../guard";
@@ -108,10 +109,10 @@ async function page(c: ConsoleContext, opts: { problem?: Problem; status?: 200 |
   // Stores made before pools have no pool entry: they are the main pool's, on shard 0.
   const pooled = new Set(pools.flatMap((pool) => pool.stores));
   const legacy = [...names.keys()].filter((id) => !pooled.has(id));
-  const shards = (p.ok ? p.body.shards : []).map((sh) => (sh.id === "s0" ? { ...sh, stores: sh.stores + legacy.length } : sh));
+  const shards = (p.ok ? p.body.shards : []).map((sh) => (sh.id === SHARD_ZERO.id ? { ...sh, stores: sh.stores + legacy.length } : sh));
   const storesOf = (pool: Pools["data"][number]) => {
     const listed = pool.stores.map((id) => names.get(id) ?? id);
-    if (pool.id === "pool_s0" && legacy.length) listed.push(fill(t.legacy, { names: legacy.map((id) => names.get(id) ?? id).join(", ") }));
+    if (pool.id === POOL_ZERO && legacy.length) listed.push(fill(t.legacy, { names: legacy.map((id) => names.get(id) ?? id).join(", ") }));
     return listed.length ? listed.join(", ") : t.none;
   };
   return renderPage(
@@ -164,7 +165,7 @@ async function page(c: ConsoleContext, opts: { problem?: Problem; status?: 200 |
                   <td data-label={t.stores}>{storesOf(pool)}</td>
                   <td data-label={t.warehouses}>{pool.warehouses.length ? pool.warehouses.join(", ") : t.none}</td>
                   <td data-label={t.move}>
-                    {pool.id === "pool_s0" ? (
+                    {pool.id === POOL_ZERO ? (
                       <span class="muted">{t.main_pool}</span>
                     ) : pool.move ? (
                       <form method="post" action={`/console/settings/databases/${encodeURIComponent(pool.id)}/move`}>
