@@ -74,7 +74,10 @@ export const QUEUE_HANDLERS: HandlerTable = {
   ...purchaseOrderSendHandlers,
 };
 
-/** Cron expressions from wrangler.toml, and what each one runs: on every shard, one after another (`forEachShard`). */
+/**
+ * Cron expressions from wrangler.toml, and what each one runs: on every shard in use, `CRON_SHARDS_AT_ONCE` shards at a
+ * time (`forEachShard`).
+ */
 export const CRONS: Record<string, (env: ShardEnv, scheduledTime: number) => Promise<unknown>> = {
   "* * * * *": (env, t) =>
     Promise.all([sweepOutbox(env, t), retryBackorders(env, t), planHandedOverPushes(env, { now: t }).then(() => sendDuePushes(env, { now: t })), startDispatcher(env)]),
@@ -86,6 +89,16 @@ export const CRONS: Record<string, (env: ShardEnv, scheduledTime: number) => Pro
   // customers live on the directory, and the sync walks each shard's orders itself, then recounts once.
   [CUSTOMER_CRON]: (env, t) => onceARun(env, async () => syncCustomers(env, await shardsInUse(env), { now: t })),
 };
+
+/**
+ * Each shard's run waits on its own database, so shards one after another made an invocation as long as the sum of
+ * its shards' runs: a rollup may take its 20 s budget on each, and 15 shards would fill the 5 minutes before the
+ * next run. At most six: an invocation has at most six outbound connections waiting for an answer at once (the
+ * jobs' queue sends and partner calls among them), and more shards at a time would only queue there. Beyond a few
+ * dozen shards one invocation cannot walk them all: each shard's timers then belong to an object of its own
+ * (docs/SHARDING.md, crons).
+ */
+export const CRON_SHARDS_AT_ONCE = 6;
 
 /** A cron's work on the directory, not on a shard: done once a run, on shard 0's turn of `forEachShard`. */
 function onceARun(env: ShardEnv, job: () => Promise<unknown>): Promise<unknown> {
@@ -114,7 +127,7 @@ export default {
     await traceEntry(
       env,
       () => `cron:${controller.cron}`,
-      async () => forEachShard(env, (onIt) => job(onIt, controller.scheduledTime), await shardsInUse(env)),
+      async () => forEachShard(env, (onIt) => job(onIt, controller.scheduledTime), await shardsInUse(env), { atOnce: CRON_SHARDS_AT_ONCE }),
     );
   },
 } satisfies ExportedHandler<Env, OutboxMessage>;

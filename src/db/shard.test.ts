@@ -65,4 +65,31 @@ describe("forEachShard", () => {
     await expect(failing).rejects.toThrow("shard s0 failed");
     expect(ran).toEqual(["s0", "s1"]);
   });
+
+  it("runs `atOnce` shards at a time, never more, and still throws the first shard's failure", async () => {
+    const shards: Shard[] = [SHARD_ZERO, ...[1, 2, 3, 4].map((n) => ({ id: `s${n}`, binding: `DB_${n}` }))];
+    let running = 0;
+    let most = 0;
+    const started: string[] = [];
+    const ended: string[] = [];
+    const run = forEachShard(
+      {},
+      async (env) => {
+        running++;
+        most = Math.max(most, running);
+        started.push(env.shard.id);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        ended.push(env.shard.id);
+        if (env.shard.id === "s3" || env.shard.id === "s1") throw new Error(`shard ${env.shard.id} failed`);
+      },
+      shards,
+      { atOnce: 2 },
+    );
+    await expect(run).rejects.toThrow("shard s1 failed");
+    expect(started).toEqual(["s0", "s1", "s2", "s3", "s4"]);
+    expect(ended.sort()).toEqual(["s0", "s1", "s2", "s3", "s4"]);
+    // Two ran together (one after another would never have two running), and never three.
+    expect(most).toBe(2);
+  });
 });

@@ -59,19 +59,30 @@ export function shardBinding(env: ShardScope): D1Database {
 }
 
 /**
- * Runs `job` once per shard of `shards` (the crons give `shardsInUse`, src/db/homes.ts), one after another: each gets
- * the env on its shard. A failure on one shard does not stop the others; the first is thrown after all ran, so the
- * cron still reports it.
+ * Runs `job` once per shard of `shards` (the crons give `shardsInUse`, src/db/homes.ts): each gets the env on its
+ * shard. `atOnce` shards at a time, in the order given (1, the default: one after another). A failure on one shard
+ * does not stop the others; the first (in the order given) is thrown after all ran, so the cron still reports it.
  */
-export async function forEachShard<E extends object>(env: E, job: (env: OnShard<E>) => Promise<unknown>, shards: readonly Shard[]): Promise<void> {
-  let failed: { error: unknown } | null = null;
-  for (const shard of shards) {
-    try {
-      await job(onShard(env, shard));
-    } catch (error) {
-      failed ??= { error };
+export async function forEachShard<E extends object>(
+  env: E,
+  job: (env: OnShard<E>) => Promise<unknown>,
+  shards: readonly Shard[],
+  { atOnce = 1 }: { atOnce?: number } = {},
+): Promise<void> {
+  const failures: ({ error: unknown } | undefined)[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < shards.length) {
+      const i = next++;
+      try {
+        await job(onShard(env, shards[i]!));
+      } catch (error) {
+        failures[i] = { error };
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(atOnce, shards.length)) }, worker));
+  const failed = failures.find((f) => f !== undefined);
   if (failed) throw failed.error;
 }
 
