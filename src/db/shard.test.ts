@@ -67,7 +67,7 @@ describe("forEachShard", () => {
   });
 
   it("runs `atOnce` shards at a time, never more, and still throws the first shard's failure", async () => {
-    const shards: Shard[] = [SHARD_ZERO, ...[1, 2, 3, 4].map((n) => ({ id: `s${n}`, binding: `DB_${n}` }))];
+    const shards: Shard[] = [SHARD_ZERO, ...[1, 2, 3, 4].map((n) => ({ id: `s${n}`, binding: n % 2 ? ("DB_1" as const) : ("DB" as const) }))];
     let running = 0;
     let most = 0;
     const started: string[] = [];
