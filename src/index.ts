@@ -98,7 +98,7 @@ export const CRONS: Record<string, (env: ShardEnv, scheduledTime: number) => Pro
  * dozen shards one invocation cannot walk them all: each shard's timers then belong to an object of its own
  * (docs/SHARDING.md, crons).
  */
-export const CRON_SHARDS_AT_ONCE = 6;
+const CRON_SHARDS_AT_ONCE = 6;
 
 /** A cron's work on the directory, not on a shard: done once a run, on shard 0's turn of `forEachShard`. */
 function onceARun(env: ShardEnv, job: () => Promise<unknown>): Promise<unknown> {
