@@ -1,7 +1,7 @@
 import { applyD1Migrations } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterAll } from "vitest";
-import { d1Databases, directoryRowsOnShards, resetDatabase } from "./databases";
+import { d1Databases, directoryRowsOnShards, floorEventStores, resetDatabase } from "./databases";
 
 // Import nothing of src/ here: a module first evaluated in this setup's context kept something of it, and requests
 // of later files then failed with "Cannot perform I/O on behalf of a different request" (tried with src/db/homes.ts,
@@ -22,4 +22,7 @@ if (env.TEST_SETUP_TIMING) console.log(`[setup] migrations ${t1 - t0} ms, reset 
 afterAll(async () => {
   const strays = await directoryRowsOnShards();
   if (strays.length) throw new Error(`directory tables written on a shard: ${strays.join(", ")} (use directory(env), src/db/client.ts)`);
+  // A floor event counts in the store it names (src/analytics/folds/floor-work.ts): never another store's.
+  const { wrong } = await floorEventStores();
+  if (wrong) throw new Error(`${wrong} floor events name another store than their shipment's (warehouse_events.store_id)`);
 });

@@ -240,6 +240,8 @@ export function factRows(plan, t) {
       duration_ms: f.duration_ms,
       data: JSON.stringify(f.data),
       created_at: f.at,
+      // As the floor writes it: the shipment's store (its order's).
+      store_id: o.store_id,
     });
   }
   for (const x of plan.exceptions.filter((x) => seen(x.at))) {

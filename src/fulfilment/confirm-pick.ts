@@ -93,7 +93,7 @@ export async function confirmPick(
     await recordScanMismatch(
       db,
       { stage: "pick", code: input.scanned, expected: item.sku, durationMs: input.duration_ms },
-      { at: { warehouseId: item.warehouseId, shipmentId: item.shipmentId, waveId: wave.id }, worker },
+      { at: { warehouseId: item.warehouseId, shipmentId: item.shipmentId, waveId: wave.id, storeId: row.storeId }, worker },
     );
     return { ok: false, code: "wrong_item", message: `scanned ${input.scanned}, the line is ${item.sku}` };
   }
@@ -159,6 +159,7 @@ export async function confirmPick(
     db.insert(warehouseEvents).values({
       warehouseId: item.warehouseId,
       shipmentId: item.shipmentId,
+      storeId: row.storeId,
       waveId: wave.id,
       kind: shortQty > 0 ? "short_pick" : "pick",
       worker,

@@ -28,7 +28,7 @@ export async function interceptShipment(env: Env, s: ShipmentRow, { reason, acto
   const [updated] = await db.batch([
     moveShipments(db, { event: "intercept", where: eq(shipments.id, s.id), set: stopped(reason, now), now }).returning({ id: shipments.id }),
     db.insert(warehouseEvents).select(
-      sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, 'intercept', ${actor}, NULL, ${JSON.stringify({ reason })}, ${now}
+      sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, 'intercept', ${actor}, NULL, ${JSON.stringify({ reason })}, ${now}, ${s.storeId}
         WHERE EXISTS (SELECT 1 FROM shipments WHERE id = ${s.id} AND status = 'intercepted' AND intercepted_at = ${now})`,
     ),
   ]);
@@ -122,6 +122,7 @@ export async function resolveInterception(
     db.insert(warehouseEvents).values({
       warehouseId: s.warehouseId,
       shipmentId: s.id,
+      storeId: s.storeId,
       waveId: s.waveId,
       kind: toRestock.length ? "restock" : "resolve",
       worker: actor,

@@ -63,6 +63,7 @@ export async function mergeShipments(env: Env, ids: readonly string[], actor: st
       db.insert(warehouseEvents).values({
         warehouseId: target.warehouseId,
         shipmentId: target.id,
+        storeId: target.storeId,
         waveId: null,
         kind: "merge",
         worker: actor,
@@ -112,7 +113,17 @@ export async function unmergeShipment(env: Env, target: ShipmentRow, actor: stri
     }),
     db
       .insert(warehouseEvents)
-      .values({ warehouseId: target.warehouseId, shipmentId: target.id, waveId: null, kind: "unmerge", worker: actor, durationMs: null, data: { unmerged: ids }, createdAt: now }),
+      .values({
+        warehouseId: target.warehouseId,
+        shipmentId: target.id,
+        storeId: target.storeId,
+        waveId: null,
+        kind: "unmerge",
+        worker: actor,
+        durationMs: null,
+        data: { unmerged: ids },
+        createdAt: now,
+      }),
   ];
   try {
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);

@@ -62,7 +62,7 @@ export async function scanForPack(
     await recordScanMismatch(
       db,
       { stage: "pack", code: input.code, durationMs: input.duration_ms },
-      { at: { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId }, worker },
+      { at: { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId, storeId: s.storeId }, worker },
     );
     return { ok: false, code: "wrong_item", message: notInShipment(input.code) };
   }
@@ -80,6 +80,7 @@ export async function scanForPack(
       db.insert(warehouseEvents).values({
         warehouseId: s.warehouseId,
         shipmentId: s.id,
+        storeId: s.storeId,
         waveId: s.waveId,
         kind: "pack_scan",
         worker,
@@ -218,7 +219,7 @@ export async function packShipment(
     // Recorded only if this pack is the one that committed (an interception may have won the race).
     db
       .insert(warehouseEvents)
-      .select(sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, ${kind}, ${worker}, ${durationMs}, ${JSON.stringify(data)}, ${now} WHERE ${packedNow}`);
+      .select(sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, ${kind}, ${worker}, ${durationMs}, ${JSON.stringify(data)}, ${now}, ${s.storeId} WHERE ${packedNow}`);
   const statements: BatchItem<"sqlite">[] = [
     moveShipments(db, {
       event: "pack",

@@ -65,7 +65,7 @@ export async function scanBatchForPack(
   const packed = new Map(items.map((i) => [i.id, i.packedQty]));
   const added = new Map<string, number>();
   const now = Date.now();
-  const at = { warehouseId: s.warehouseId, shipmentId: s.id, waveId: s.waveId, worker, createdAt: now };
+  const at = { warehouseId: s.warehouseId, shipmentId: s.id, storeId: s.storeId, waveId: s.waveId, worker, createdAt: now };
   const events: (typeof warehouseEvents.$inferInsert)[] = [];
   const decided = scans.map((x) => {
     const sku = skuOf.get(x.code) ?? null;

@@ -56,7 +56,7 @@ export function skusFromCatalogue(codes: readonly string[], skus: readonly strin
 export async function recordScanMismatch(
   db: Database,
   input: { stage: "pick" | "pack"; code: string; expected?: string; durationMs?: number | undefined },
-  { at, worker }: { at: { warehouseId: string; shipmentId: string; waveId: string | null }; worker: string },
+  { at, worker }: { at: { warehouseId: string; shipmentId: string; waveId: string | null; storeId: string }; worker: string },
 ): Promise<void> {
   await db.insert(warehouseEvents).values({
     ...at,

@@ -21,7 +21,9 @@ import { dayOfNumberSql } from "../bucket-sql";
 import { actorRoleSql, dayNumberIn, deleteUnitRows, SLOT_MS, unitRangeWhere, type Fold } from "./fold";
 
 const at = sql`w.created_at`;
-const store = sql`s.store_id`;
+// The event's own store (written with it since migration 0042); an older event's is its shipment's, joined only then.
+const store = sql`COALESCE(w.store_id, s.store_id)`;
+const withStore = sql`warehouse_events w LEFT JOIN shipments s ON w.store_id IS NULL AND s.id = w.shipment_id`;
 
 export const floorWork: Fold = {
   name: "floor-work",
@@ -36,7 +38,7 @@ export const floorWork: Fold = {
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, warehouse_id, worker, ${actorRoleSql(sql`worker`, unit.roles)}, metric,
           COUNT(*), SUM(units), COUNT(duration_ms), COALESCE(SUM(duration_ms), 0), COALESCE(MAX(duration_ms), 0)
         FROM (
-          SELECT s.store_id AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, w.warehouse_id AS warehouse_id, w.worker AS worker,
+          SELECT ${store} AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, w.warehouse_id AS warehouse_id, w.worker AS worker,
             CASE WHEN p.part = 1 THEN (CASE w.kind WHEN 'short_pick' THEN 'short_pick' ELSE 'weight_override' END)
               WHEN w.kind = 'short_pick' THEN 'pick' ELSE w.kind END AS metric,
             CASE WHEN p.part = 1 THEN (CASE w.kind WHEN 'short_pick' THEN COALESCE(json_extract(w.data, '$.short'), 0) ELSE 1 END)
@@ -44,7 +46,7 @@ export const floorWork: Fold = {
               WHEN w.kind = 'pack' THEN COALESCE(json_extract(w.data, '$.packages'), 0)
               ELSE 0 END AS units,
             CASE WHEN p.part = 0 THEN w.duration_ms END AS duration_ms
-          FROM warehouse_events w CROSS JOIN shipments s ON s.id = w.shipment_id CROSS JOIN (SELECT 0 AS part UNION ALL SELECT 1) p
+          FROM ${withStore} CROSS JOIN (SELECT 0 AS part UNION ALL SELECT 1) p
           WHERE ${unitRangeWhere(unit, at, store)}
             AND (p.part = 0 OR w.kind = 'short_pick' OR (w.kind = 'pack' AND json_extract(w.data, '$.override') IS NOT NULL))
         )
@@ -54,9 +56,9 @@ export const floorWork: Fold = {
     ];
   },
   changedSlots(from, to) {
-    return sql`SELECT s.store_id AS store_id, w.created_at / ${SLOT_MS} AS slot
-      FROM warehouse_events w CROSS JOIN shipments s ON s.id = w.shipment_id
-      WHERE w.created_at > ${from} AND w.created_at <= ${to}`;
+    return sql`SELECT ${store} AS store_id, w.created_at / ${SLOT_MS} AS slot
+      FROM ${withStore}
+      WHERE w.created_at > ${from} AND w.created_at <= ${to} AND ${store} IS NOT NULL`;
   },
   earliestAt: sql`SELECT MIN(created_at) AS t FROM warehouse_events`,
 };

@@ -197,6 +197,12 @@ export const warehouseEvents = sqliteTable(
     durationMs: integer("duration_ms"),
     data: text("data", { mode: "json" }).$type<Record<string, unknown>>(),
     createdAt: integer("created_at").notNull(),
+    /**
+     * The store of the event's shipment, as it was when written (a shipment never changes store): the floor's
+     * rollup counts each event in its store without a search of `shipments` per event. Null on events written
+     * before the column (2026-12-06) and on events without a shipment; the rollup looks those up.
+     */
+    storeId: text("store_id"),
   },
   (t) => [
     index("warehouse_events_wh_idx").on(t.warehouseId, t.id),
