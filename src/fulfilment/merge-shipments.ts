@@ -111,19 +111,17 @@ export async function unmergeShipment(env: Env, target: ShipmentRow, actor: stri
       where: sql`${shipments.id} = ${target.id} AND NOT EXISTS (SELECT 1 FROM shipment_items x WHERE x.shipment_id = shipments.id AND x.cancelled_at IS NULL)`,
       now,
     }),
-    db
-      .insert(warehouseEvents)
-      .values({
-        warehouseId: target.warehouseId,
-        shipmentId: target.id,
-        storeId: target.storeId,
-        waveId: null,
-        kind: "unmerge",
-        worker: actor,
-        durationMs: null,
-        data: { unmerged: ids },
-        createdAt: now,
-      }),
+    db.insert(warehouseEvents).values({
+      warehouseId: target.warehouseId,
+      shipmentId: target.id,
+      storeId: target.storeId,
+      waveId: null,
+      kind: "unmerge",
+      worker: actor,
+      durationMs: null,
+      data: { unmerged: ids },
+      createdAt: now,
+    }),
   ];
   try {
     await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
