@@ -123,3 +123,13 @@ export async function floorEventStores(): Promise<{ wrong: number; missing: numb
   }
   return out;
 }
+
+/** The kinds of floor event with a shipment on every shard: what a test of the work log wrote. */
+export async function floorEventKinds(): Promise<string[]> {
+  const kinds = new Set<string>();
+  for (const [binding, db] of d1Databases()) {
+    if (binding === "DIRECTORY" || !(await isMigrated(db))) continue;
+    for (const r of (await db.prepare("SELECT DISTINCT kind FROM warehouse_events WHERE shipment_id IS NOT NULL").all<{ kind: string }>()).results) kinds.add(r.kind);
+  }
+  return [...kinds].sort();
+}
