@@ -125,8 +125,9 @@ export const orderEvents = sqliteTable(
   },
   (t) => [
     uniqueIndex("order_events_order_seq_uq").on(t.orderId, t.seq),
-    // Analytics refolds a time range of events.
-    index("order_events_created_idx").on(t.createdAt),
+    // Analytics refolds a time range of events. With the order: the rollup's staging finds a unit's orders in the
+    // index alone, without reading each event's row (a sixth of the staging; docs/analytics.md).
+    index("order_events_created_idx").on(t.createdAt, t.orderId),
   ],
 );
 
