@@ -263,6 +263,9 @@ function shardFor(env: Env, m: OutboxMessage): Promise<Shard | null> | Shard {
   return m.shard ? shardNamed(env, m.shard) : SHARD_ZERO;
 }
 
+/** Each message's answer, at its place in the batch. */
+type Results = Awaited<ReturnType<typeof consumeMessages>>;
+
 /**
  * `consumeMessages` on each message's shard (`shardFor`): handled, receipted and committed there, one commit per
  * shard the batch touches.
@@ -270,7 +273,7 @@ function shardFor(env: Env, m: OutboxMessage): Promise<Shard | null> | Shard {
 async function consumeOnShards(env: Env, consumer: Consumer, messages: readonly OutboxMessage[], handlers: HandlerTable) {
   const shards = await Promise.all(messages.map((m) => shardFor(env, m)));
   const groups = new Map<string, { shard: Shard; indexes: number[] }>();
-  const results: Awaited<ReturnType<typeof consumeMessages>> = [];
+  const results: Results = [];
   shards.forEach((shard, i) => {
     // Failed, so retried and in the end kept as a dead letter: handling it on another shard would write it there.
     if (!shard) {
@@ -281,19 +284,28 @@ async function consumeOnShards(env: Env, consumer: Consumer, messages: readonly 
     if (group) group.indexes.push(i);
     else groups.set(shard.id, { shard, indexes: [i] });
   });
-  await Promise.all(
-    [...groups.values()].map(async ({ shard, indexes }) => {
-      const done = await consumeMessages(
-        onShard(env, shard),
-        consumer,
-        indexes.map((i) => messages[i]!),
-        handlers,
-      );
-      for (const [k, i] of indexes.entries()) results[i] = done[k]!;
-    }),
-  );
+  await Promise.all([...groups.values()].map(({ shard, indexes }) => consumeAt(env, shard, consumer, messages, indexes, handlers, results)));
   await forwardMoved(env, consumer, messages, shards, results, handlers);
   return results;
+}
+
+/** `consumeMessages` on `shard` for the messages at `indexes`, each answer put in `results` at its message's place. */
+async function consumeAt(
+  env: Env,
+  shard: Shard,
+  consumer: Consumer,
+  messages: readonly OutboxMessage[],
+  indexes: readonly number[],
+  handlers: HandlerTable,
+  results: Results,
+): Promise<void> {
+  const done = await consumeMessages(
+    onShard(env, shard),
+    consumer,
+    indexes.map((i) => messages[i]!),
+    handlers,
+  );
+  for (const [k, i] of indexes.entries()) results[i] = done[k]!;
 }
 
 /**
@@ -307,7 +319,7 @@ async function forwardMoved(
   consumer: Consumer,
   messages: readonly OutboxMessage[],
   shards: readonly (Shard | null)[],
-  results: Awaited<ReturnType<typeof consumeMessages>>,
+  results: Results,
   handlers: HandlerTable,
 ): Promise<void> {
   // Any refusal: the routes this isolate cached may name a pool's old shard, so their retries ask the directory again.
@@ -318,14 +330,7 @@ async function forwardMoved(
   for (const i of refused) bySource.set(shards[i]!.id, [...(bySource.get(shards[i]!.id) ?? []), i]);
   for (const [from, indexes] of bySource) {
     const to = await movedAwayTo(env, from);
-    if (!to) continue;
-    const done = await consumeMessages(
-      onShard(env, to),
-      consumer,
-      indexes.map((i) => messages[i]!),
-      handlers,
-    );
-    for (const [k, i] of indexes.entries()) results[i] = done[k]!;
+    if (to) await consumeAt(env, to, consumer, messages, indexes, handlers, results);
   }
 }
 
