@@ -44,7 +44,9 @@ describe("Settings › Databases", () => {
     const text = textOf(page.html);
     expect(text).toContain(pool);
     expect(text).toContain(store.name);
-    expect(text).toContain("The main pool stays");
+    // With no store from before pools, the main pool moves like any other.
+    expect(text).not.toContain("The main pool stays");
+    expect(page.html).toMatch(/action="\/console\/settings\/databases\/pool_s0\/move"/);
     expect(page.html).toContain(`data-shard="s1"`);
 
     const moved = await postForm(`/console/settings/databases/${pool}/move`, session, { to_shard: "s1" });
@@ -75,8 +77,17 @@ describe("Settings › Databases", () => {
     expect(textOf(same.html)).toContain(`Pool ${pool} is on s0 already`);
     const unknown = await postForm(`/console/settings/databases/${pool}/move`, session, { to_shard: "s9" });
     expect(unknown.status).toBe(422);
+    // A store from before pools keeps the main pool on s0: the page says so, and the API refuses it.
+    const legacy = `st_legacy${crypto.randomUUID().slice(0, 8)}`;
+    await env.DB.prepare("INSERT INTO stores (id, name, currency, created_at, updated_at) VALUES (?1, 'Old Tea House', 'USD', ?2, ?2)").bind(legacy, Date.now()).run();
+    const listed = textOf((await openPage("/console/settings/databases", session)).html);
+    expect(listed).toContain("Old Tea House (from before pools)");
+    expect(listed).toContain("The main pool stays on s0");
     const main = await postForm("/console/settings/databases/pool_s0/move", session, { to_shard: "s1" });
+    await env.DB.prepare("DELETE FROM stores WHERE id = ?").bind(legacy).run();
     expect(main.status).toBe(409);
+    expect(textOf(main.html)).toContain(`${legacy} was made before stock pools`);
+    expect(await shardOfPool("pool_s0")).toBe("s0");
     expect(await shardOfPool(pool)).toBe("s0");
     expect(await env.DIRECTORY.prepare("SELECT count(*) AS n FROM pool_moves WHERE pool_id = ?").bind(pool).first("n")).toBe(0);
   });

@@ -123,9 +123,15 @@ describe("moving a pool", () => {
   it("refuses what it cannot do, with nothing written", async () => {
     const moves = () => n(env.DIRECTORY, "SELECT count(*) AS n FROM pool_moves");
     const before = await moves();
+    // A store from before pools (its row on shard 0, no home) keeps the main pool there.
+    const legacy = `st_legacy${crypto.randomUUID().slice(0, 8)}`;
+    await env.DB.prepare("INSERT INTO stores (id, name, currency, created_at, updated_at) VALUES (?1, 'Legacy', 'USD', ?2, ?2)").bind(legacy, Date.now()).run();
     const zero = await api("/v1/pools/pool_s0/move", { body: { to_shard: "s1" } });
+    await env.DB.prepare("DELETE FROM stores WHERE id = ?").bind(legacy).run();
     expect(zero.status).toBe(409);
     expect(zero.body.code).toBe("pool_zero");
+    expect(zero.body.detail).toContain(legacy);
+    expect(await env.DIRECTORY.prepare("SELECT state FROM pools WHERE id = 'pool_s0'").first("state")).toBe("live");
     const same = await api(`/v1/pools/${pool}/move`, { body: { to_shard: "s0" } });
     expect(same.status).toBe(409);
     expect(same.body.code).toBe("same_shard");

@@ -294,11 +294,11 @@ async function sample(method: string, path: string, actor: Actor): Promise<Sampl
       return { path, body: { confirm: true } };
     case "GET /v1/pools":
       return { path };
-    // The main pool never moves (409 `pool_zero`), and has no move to show (404): the matrix moves nothing.
+    // The main pool, asked to move where it is (409 `same_shard`), has no move to show (404): the matrix moves nothing.
     case "GET /v1/pools/{id}/move":
       return { path: path.replace("{id}", "pool_s0"), inputMayRefuse: true };
     case "POST /v1/pools/{id}/move":
-      return { path: path.replace("{id}", "pool_s0"), body: { to_shard: "s1" }, lifecycleMayRefuse: true };
+      return { path: path.replace("{id}", "pool_s0"), body: { to_shard: "s0" }, lifecycleMayRefuse: true };
     case "GET /v1/stores/{id}/sla":
       return { path: path.replace("{id}", store.id) };
     case "PUT /v1/stores/{id}/sla":

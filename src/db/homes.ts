@@ -4,7 +4,7 @@
  * or a warehouse, or for an id that carries a tag (src/lib/ids.ts); `storeTag` and `warehouseTag` give the tag new
  * ids carry.
  *
- * A new store goes into the pool src/stores/place-store.ts chooses (`POOL_ZERO`, the main pool on shard 0, unless it
+ * A new store goes into the pool src/stores/place-store.ts chooses (`POOL_ZERO`, the main pool, made on shard 0, unless it
  * has stock of its own or shares another store's), a new warehouse into its stores' pool (`poolOfStores`; a pool may
  * hold more than one connected set of stores and warehouses, and may not split one). A store with no home (made before homes, or written straight to a database,
  * as the demo seed does) and an id without a tag are "legacy": shard 0, unless `legacy_homes` names their store.
@@ -13,13 +13,13 @@
  * miss at once both read; the directory is small and read-mostly). A tag never changes, so tags are kept for the
  * isolate's life; a store's shard changes only by a move (step 9), whose freeze outlasts the cache.
  */
-import { eq, inArray, ne, type SQL } from "drizzle-orm";
+import { eq, inArray, ne, type SQL, sql } from "drizzle-orm";
 import { type IdPrefix, newTag, tagOf } from "../lib/ids";
 import { anyOf, constraintFailed, type Database, database, directory, type DirectoryEnv } from "./client";
 import { legacyHomes, poolMoves, pools, shards, storeHomes, stores, warehouseHomes, warehouses } from "./schema";
-import { byShard, type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
+import { byShard, onShard, type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
 
-/** The pool every store is placed in until placement by pool is built (step 8): shard 0's. */
+/** The main pool: stores placed with `shared` stock, and the warehouses of every store. Made on shard 0; it may move. */
 export const POOL_ZERO = "pool_s0";
 export const CACHE_MS = 30_000;
 
@@ -69,6 +69,17 @@ async function homeShard(db: Database, homes: typeof storeHomes | typeof warehou
     .where(where)
     .limit(1);
   return row ? shardFrom(row) : null;
+}
+
+/** The shard a pool is on (shard 0 for the main pool before the directory has it: it is made with the first home). */
+export async function shardOfPool(env: DirectoryEnv, pool: string): Promise<Shard> {
+  const [row] = await directory(env)
+    .select({ id: shards.id, binding: shards.binding })
+    .from(pools)
+    .innerJoin(shards, eq(shards.id, pools.shardId))
+    .where(eq(pools.id, pool))
+    .limit(1);
+  return row ? shardFrom(row) : SHARD_ZERO;
 }
 
 let shardsSeen: { shards: readonly Shard[]; at: number } | null = null;
@@ -221,24 +232,43 @@ export async function homeWithTag(
   throw new Error(`${table}: no free tag after 8 draws; the directory's tags are nearly used up`);
 }
 
+/**
+ * The refusal of a pool that is not `live`: a move (src/pools/move-pool.ts) read its stores and warehouses when it
+ * started, so one that joined it now would be left behind on the old database. The API answers 503 `pool_moving`
+ * with Retry-After (src/app.ts), and the same request succeeds once the move has switched.
+ */
+export const poolNotLive = (pool: string) => new Error(`pool_moving: pool ${pool} is moving to another database; a store or warehouse joins it once it has`);
+
 async function homeNew(env: DirectoryEnv, kind: HomeKind, owner: string, now: number, pool = POOL_ZERO): Promise<{ tag: string; shard: Shard }> {
   const db = directory(env);
   await ensurePoolZero(db, now);
+  const h = HOMES[kind];
+  // Written only while the pool is live, in the same statement: a move marks its pool `moving` before it reads
+  // the pool's homes, so every home is either read by the move or refused here.
   const insert = (tag: string) =>
-    kind === "store"
-      ? db.insert(storeHomes).values({ storeId: owner, poolId: pool, tag, createdAt: now }).onConflictDoNothing({ target: storeHomes.storeId })
-      : db.insert(warehouseHomes).values({ warehouseId: owner, poolId: pool, tag, createdAt: now }).onConflictDoNothing({ target: warehouseHomes.warehouseId });
-  const tag = await homeWithTag(HOMES[kind].name, insert, () => readTag(db, kind, owner));
-  const key = `${HOMES[kind].key}:${owner}`;
+    db.run(
+      sql`INSERT INTO ${h.table} (${sql.identifier(h.owner.name)}, pool_id, tag, created_at)
+        SELECT ${owner}, ${pool}, ${tag}, ${now} WHERE EXISTS (SELECT 1 FROM ${pools} WHERE ${pools.id} = ${pool} AND ${pools.state} = 'live')
+        ON CONFLICT (${sql.identifier(h.owner.name)}) DO NOTHING`,
+    );
+  const read = async () => {
+    const tag = await readTag(db, kind, owner);
+    if (tag) return tag;
+    const [found] = await db.select({ state: pools.state }).from(pools).where(eq(pools.id, pool)).limit(1);
+    if (found && found.state !== "live") throw poolNotLive(pool);
+    return undefined;
+  };
+  const tag = await homeWithTag(h.name, insert, read);
+  const key = `${h.key}:${owner}`;
   remember(tagCache, key, tag);
   shardCache.delete(key);
   return { tag, shard: await shardOf(env, kind === "store" ? { store: owner } : { warehouse: owner }, now) };
 }
 
 /**
- * Gives a new store its home before its row is written: in `pool` (src/stores/place-store.ts chooses it; shard 0's
- * by default) and with a free tag. Idempotent (a retried creation finds the home it made). Returns the store's tag
- * and the shard its rows go to.
+ * Gives a new store its home before its row is written: in `pool` (src/stores/place-store.ts chooses it; the main
+ * pool by default) and with a free tag. Idempotent (a retried creation finds the home it made). Returns the store's
+ * tag and the shard its rows go to. A pool that is moving takes no new home (`poolNotLive`).
  */
 export const homeNewStore = (env: DirectoryEnv, storeId: string, now = Date.now(), pool = POOL_ZERO) => homeNew(env, "store", storeId, now, pool);
 
@@ -250,11 +280,12 @@ export const homeNewWarehouse = (env: DirectoryEnv, warehouseId: string, now = D
 
 /**
  * The stock pool a warehouse of these stores belongs in (docs/SHARDING.md, section 2). Its stores' pools (a store
- * without a home is pool 0's, on shard 0) and `current`, the warehouse's own pool when it exists, must all be on one
- * shard: then the answer is the pool they become (`current`, else pool 0 if among them, else the first by id) and
- * the others, which the caller joins into it (`joinPools`, src/db/pools.ts). Pools on two shards are `split`, with
- * each store's pool named: a warehouse reserves stock in the same batch as each store's orders, so it cannot serve
- * stores on two databases. A warehouse of every store ("*") is pool 0's, and needs every store on shard 0.
+ * without a home is pool 0's: they are on shard 0, and pool 0 moves only when there is none) and `current`, the
+ * warehouse's own pool when it exists, must all be on one shard: then the answer is the pool they become (`current`,
+ * else pool 0 if among them, else the first by id) and the others, which the caller joins into it (`joinPools`,
+ * src/db/pools.ts). Pools on two shards are `split`, with each store's pool named: a warehouse reserves stock in the
+ * same batch as each store's orders, so it cannot serve stores on two databases. A warehouse of every store ("*") is
+ * pool 0's, and needs every store on pool 0's shard.
  */
 export async function poolOfStores(
   env: DirectoryEnv,
@@ -337,6 +368,38 @@ export async function missing(env: LookupEnv, kind: HomeKind, ids: readonly stri
       ).map((r) => r.id),
   );
   return ids.filter((id) => !found.includes(id));
+}
+
+/**
+ * A store or warehouse on shard 0 with no home, if any: made before homes, or written straight to the database as
+ * the demo seed does. Its ids carry no tag, so every lookup sends them to shard 0 (`shardOf`), and `legacy_homes`,
+ * which could name them elsewhere, is not written: while one exists the main pool stays on shard 0 with it
+ * (src/pools/move-pool.ts). Reads shard 0's ids a page at a time and each page's homes from the directory.
+ */
+export async function homelessOnShardZero(env: LookupEnv): Promise<string | null> {
+  const zero = database(onShard(env, SHARD_ZERO));
+  const db = directory(env);
+  for (const kind of ["store", "warehouse"] as const) {
+    const table = kind === "store" ? stores : warehouses;
+    const h = HOMES[kind];
+    let after = "";
+    for (;;) {
+      const page = (await zero.select({ id: table.id }).from(table).where(sql`${table.id} > ${after}`).orderBy(table.id).limit(500)).map((r) => r.id);
+      if (!page.length) break;
+      const homed = new Set(
+        (
+          await db
+            .select({ id: h.owner })
+            .from(h.table)
+            .where(inArray(h.owner, anyOf(page)))
+        ).map((r) => r.id),
+      );
+      const homeless = page.find((id) => !homed.has(id));
+      if (homeless) return homeless;
+      after = page[page.length - 1]!;
+    }
+  }
+  return null;
 }
 
 /**

@@ -11,9 +11,9 @@
  *   homes change, since their rows are in the same database already. Pools on two shards cannot join until a move
  *   puts them together (step 9): `poolOfStores` (src/db/homes.ts) answers `split`, and the caller refuses with 409.
  */
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { anyOf, directory, type DirectoryEnv } from "./client";
-import { shardsChanged } from "./homes";
+import { poolNotLive, shardsChanged } from "./homes";
 import { pools, shards, storeHomes, warehouseHomes } from "./schema";
 import { SHARD_BINDINGS, SHARD_ZERO, type Shard, type ShardBinding } from "./shard";
 
@@ -85,21 +85,31 @@ export async function openPool(env: DirectoryEnv, id: string, shard: Shard, now 
 /**
  * Joins the pools `from` into `into`, all on one shard (the caller checked): their stores' and warehouses' homes
  * name `into`, and the emptied pools are deleted, in one batch. No row moves and no route changes, so nothing a
- * request has cached goes stale.
+ * request has cached goes stale. Only live pools join: a moving pool's stores and warehouses were read when its move
+ * started, and the batch reads the pools' states in the same transaction as it writes (`poolNotLive` otherwise,
+ * nothing changed).
  */
 export async function joinPools(env: DirectoryEnv, into: string, from: readonly string[]): Promise<void> {
   const others = from.filter((p) => p !== into);
   if (!others.length) return;
   const db = directory(env);
-  await db.batch([
+  const involved = [into, ...others];
+  const allLive = sql`NOT EXISTS (SELECT 1 FROM ${pools} WHERE ${pools.id} IN ${anyOf(involved)} AND ${pools.state} <> 'live')`;
+  const [states] = await db.batch([
+    db
+      .select({ id: pools.id, state: pools.state })
+      .from(pools)
+      .where(inArray(pools.id, anyOf(involved))),
     db
       .update(storeHomes)
       .set({ poolId: into })
-      .where(inArray(storeHomes.poolId, anyOf(others))),
+      .where(and(inArray(storeHomes.poolId, anyOf(others)), allLive)),
     db
       .update(warehouseHomes)
       .set({ poolId: into })
-      .where(inArray(warehouseHomes.poolId, anyOf(others))),
-    db.delete(pools).where(inArray(pools.id, anyOf(others))),
+      .where(and(inArray(warehouseHomes.poolId, anyOf(others)), allLive)),
+    db.delete(pools).where(and(inArray(pools.id, anyOf(others)), allLive)),
   ]);
+  const moving = states.find((p) => p.state !== "live");
+  if (moving) throw poolNotLive(moving.id);
 }

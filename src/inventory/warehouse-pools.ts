@@ -2,7 +2,7 @@
  * A warehouse and the stock pools of its stores (docs/SHARDING.md, section 2): it reserves stock in the same batch as
  * each of its stores' orders, so every store it serves lives on its database. Stores of pools on one shard are joined
  * into one pool; stores on two shards are refused with 409 `pool_split`. A warehouse of every store ("*") is the main
- * pool's and needs every store on shard 0; a store of its own pool placed at the same moment is caught by each side
+ * pool's and needs every store on its shard; a store of its own pool placed at the same moment is caught by each side
  * looking again after it writes (src/stores/place-store.ts is the store's side).
  */
 import { and, eq, sql } from "drizzle-orm";
@@ -46,7 +46,7 @@ export async function poolFor(env: ShardEnv, storeIds: readonly string[], curren
 
 /**
  * A new warehouse of every store, its rows written (`env` on its shard): looks again for a store placed in another
- * pool meanwhile. A pool on shard 0 joins the main pool, as before the write; one on another shard makes the
+ * pool meanwhile. A pool on the main pool's shard joins it, as before the write; one on another shard makes the
  * warehouse withdraw, nothing of it left, with the 409.
  */
 export async function confirmNewEveryStore(env: ShardEnv, warehouseId: string): Promise<void> {

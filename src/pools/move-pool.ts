@@ -23,10 +23,10 @@ import { and, eq, sql } from "drizzle-orm";
 import { IDEMPOTENCY_TTL_MS } from "../http/idempotency";
 import { localDay } from "../analytics/time-zones";
 import { constraintFailed, d1, directory, type DirectoryEnv } from "../db/client";
-import { CACHE_MS, forgetHomes, POOL_ZERO, shardNamed } from "../db/homes";
+import { CACHE_MS, forgetHomes, homelessOnShardZero, POOL_ZERO, shardNamed } from "../db/homes";
 import { boundShards, registerBoundShards } from "../db/pools";
 import { poolMoves, pools, shards, storeHomes, warehouseHomes } from "../db/schema";
-import { onShard, type Shard } from "../db/shard";
+import { onShard, type Shard, SHARD_ZERO } from "../db/shard";
 import type { Env } from "../env";
 import { ApiError } from "../http/problem";
 import { subscriptionWants } from "../partner-webhooks/dispatch";
@@ -48,6 +48,8 @@ const FREEZE_AT_CHANGES = 200;
 const MAX_ONLINE_ROUNDS = 30;
 /** How far before the last round's start each round copies the carried records again: the isolates' clocks differ. */
 const CARRY_MARGIN_MS = 2_000;
+/** A start takes a few directory and shard statements: one still `moving` with no move row after this has stopped. */
+const START_TIMEOUT_MS = 60_000;
 
 /**
  * Shard machinery the move carries too, though no store owns it: the records that keep a retried request, a
@@ -186,27 +188,43 @@ export async function moveStep(env: Env, pool: string, to: string, now = Date.no
 
 async function startMove(env: Env, pool: string, to: string, now: number, finished: MoveRow | null): Promise<MoveView> {
   const db = directory(env);
-  const [found] = await db.select({ id: pools.id, shardId: pools.shardId, state: pools.state }).from(pools).where(eq(pools.id, pool)).limit(1);
+  const [found] = await db.select({ id: pools.id, shardId: pools.shardId, state: pools.state, updatedAt: pools.updatedAt }).from(pools).where(eq(pools.id, pool)).limit(1);
   if (!found) throw new ApiError(404, "not_found", "Not found", `No pool ${pool}`);
-  if (pool === POOL_ZERO) {
-    throw new ApiError(
-      409,
-      "pool_zero",
-      "The main pool cannot move",
-      "The main pool holds the stores made before pools, whose rows no directory entry names; move a store of its own pool instead",
-    );
-  }
-  if (found.state !== "live") throw new ApiError(409, "pool_not_live", "Pool not live", `Pool ${pool} is ${found.state}`);
+  // A start that stopped between its claim and its move row left the pool `moving` with no move: taken over.
+  const abandoned = found.state === "moving" && found.updatedAt < now - START_TIMEOUT_MS;
+  // Not live with no move row: another start is between its claim and its row.
+  if (found.state !== "live" && !abandoned) throw new ApiError(409, "move_in_progress", "Already moving", `Pool ${pool} is starting a move`);
   await registerBoundShards(env, now);
   const target = await shardOrFail(env, to);
   if (found.shardId === target.id) throw new ApiError(409, "same_shard", "Already there", `Pool ${pool} is on ${to} already`);
   const [targetRow] = await db.select({ state: shards.state }).from(shards).where(eq(shards.id, target.id)).limit(1);
   if (targetRow?.state === "draining") throw new ApiError(409, "shard_draining", "Shard draining", `${to} is being emptied; choose another shard`);
   const source = await shardOrFail(env, found.shardId);
+  if (pool === POOL_ZERO && source.id === SHARD_ZERO.id) await refuseHomeless(env);
+  await refuseWhatCannotMove(sideOf(env, source), await ownersOf(env, pool));
+  // The claim: from the moment the pool is `moving`, no store or warehouse joins it (a new home or a join of pools
+  // is refused, src/db/homes.ts), so the owners read next are all the move has to carry. Of two starts at once,
+  // one claims it.
+  const claimed = await db
+    .update(pools)
+    .set({ state: "moving", updatedAt: now })
+    .where(and(eq(pools.id, pool), eq(pools.state, found.state), eq(pools.updatedAt, found.updatedAt)))
+    .returning({ id: pools.id });
+  if (!claimed.length) throw new ApiError(409, "move_in_progress", "Already moving", `Pool ${pool} started moving meanwhile`);
   const owners = await ownersOf(env, pool);
-  await refuseWhatCannotMove(sideOf(env, source), owners);
+  try {
+    // Again, with the owners that joined before the claim.
+    await refuseWhatCannotMove(sideOf(env, source), owners);
+  } catch (err) {
+    await db
+      .update(pools)
+      .set({ state: "live", updatedAt: now })
+      .where(and(eq(pools.id, pool), eq(pools.state, "moving"), eq(pools.updatedAt, now)));
+    throw err;
+  }
   // The target's guards: from now on only the move writes the pool's rows there. Then the source logs every change
-  // to the pool, before the first pass reads a row: a row changed after it was copied is copied again.
+  // to the pool, before the first pass reads a row: a row changed after it was copied is copied again. The move's
+  // row comes last, so a call that finds it finds the guards in place.
   await guard(sideOf(env, target), owners, "target", now);
   await guard(sideOf(env, source), owners, "copying", now);
   const progress = firstPass(now, now - Math.max(...CARRIED.map((c) => c.keep)));
@@ -223,16 +241,28 @@ async function startMove(env: Env, pool: string, to: string, now: number, finish
     updatedAt: now,
   };
   try {
-    await db.batch([
-      finished ? db.update(poolMoves).set(values).where(eq(poolMoves.poolId, pool)) : db.insert(poolMoves).values(values),
-      db.update(pools).set({ state: "moving", updatedAt: now }).where(eq(pools.id, pool)),
-    ]);
+    await (finished ? db.update(poolMoves).set(values).where(eq(poolMoves.poolId, pool)) : db.insert(poolMoves).values(values));
   } catch (err) {
-    // Two starts at once: the other one's row is there, and its guards are the same as these.
+    // A start that stalled past START_TIMEOUT_MS, taken over meanwhile: the other start's row stands.
     if (constraintFailed(err, "pool_moves")) throw new ApiError(409, "move_in_progress", "Already moving", `Pool ${pool} started moving meanwhile`);
     throw err;
   }
   return viewOf({ ...values }, owners);
+}
+
+/**
+ * The main pool on shard 0 moves only when shard 0 holds no store or warehouse without a home: their ids carry no
+ * tag, so every route sends them to shard 0 whatever the directory says (src/db/homes.ts, `homelessOnShardZero`).
+ */
+async function refuseHomeless(env: Env): Promise<void> {
+  const homeless = await homelessOnShardZero(env);
+  if (!homeless) return;
+  throw new ApiError(
+    409,
+    "pool_zero",
+    "The main pool cannot move yet",
+    `${homeless} was made before stock pools: its ids name no database, so it stays on s0, and the main pool with it. Move a pool of its own instead`,
+  );
 }
 
 /**

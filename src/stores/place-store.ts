@@ -3,7 +3,7 @@
  * stores"). Stores that share a warehouse must share a pool: the warehouse's stock is reserved in the same batch as
  * each store's orders. So the merchant says what the store shares, not where it goes:
  *
- * - `shared`: the main pool (pool 0, on shard 0), with every warehouse of every store ("*");
+ * - `shared`: the main pool (pool 0, on shard 0 unless it was moved), with every warehouse of every store ("*");
  * - `own`: a pool of its own on the shard with the most room (src/db/pools.ts). A warehouse of every store would
  *   serve it from another pool, so while one exists this is refused (409 `pool_split`);
  * - `{ with_store }`: that store's pool, to share its warehouses.
@@ -13,20 +13,20 @@
  */
 import { sql } from "drizzle-orm";
 import { database } from "../db/client";
-import { missing, POOL_ZERO, poolOfStores, withdrawHome } from "../db/homes";
+import { missing, POOL_ZERO, poolOfStores, shardOfPool, withdrawHome } from "../db/homes";
 import { openPool, roomiestShard } from "../db/pools";
 import { warehouses } from "../db/schema";
-import { onShard, SHARD_ZERO } from "../db/shard";
+import { onShard } from "../db/shard";
 import type { ShardEnv } from "../env";
 import { ApiError, validationFailed } from "../http/problem";
 import type { StockInput } from "./schemas";
 
 /**
- * A warehouse of every store, if any: they are pool 0's (`poolOfStores`), which lives on shard 0. Inactive ones
- * count, since they can be switched on again.
+ * A warehouse of every store, if any: they are the main pool's (`poolOfStores`), so on its shard (shard 0 unless it
+ * moved). Inactive ones count, since they can be switched on again.
  */
 async function everyStoreWarehouse(env: ShardEnv): Promise<string | null> {
-  const [row] = await database(onShard(env, SHARD_ZERO))
+  const [row] = await database(onShard(env, await shardOfPool(env, POOL_ZERO)))
     .select({ id: warehouses.id })
     .from(warehouses)
     .where(sql`EXISTS (SELECT 1 FROM json_each(${warehouses.storeIds}) WHERE value = '*')`)

@@ -38,7 +38,7 @@ const TEXT = dictionary(
     go_on: "Go on",
     finish: "Remove the old copy",
     none: "none",
-    main_pool: "The main pool stays: its oldest stores have no pool entry to move by.",
+    main_pool: "The main pool stays on s0 while it holds stores from before pools: their records name no database.",
     no_other: "No other database to move to.",
     state_live: "In service",
     state_moving: "Being copied",
@@ -72,7 +72,7 @@ const TEXT = dictionary(
     go_on: "继续",
     finish: "删除旧副本",
     none: "无",
-    main_pool: "主库存池不迁移：其最早的店铺没有可据以迁移的库存池记录。",
+    main_pool: "主库存池含有早于库存池的店铺，其记录未标明数据库，因此留在 s0。",
     no_other: "没有可迁往的其他数据库。",
     state_live: "服务中",
     state_moving: "复制中",
@@ -109,10 +109,12 @@ async function page(c: ConsoleContext, opts: { problem?: Problem; status?: 200 |
   // Stores made before pools have no pool entry: they are the main pool's, on shard 0.
   const pooled = new Set(pools.flatMap((pool) => pool.stores));
   const legacy = [...names.keys()].filter((id) => !pooled.has(id));
+  // They keep the main pool on shard 0 (the API refuses its move while one exists there).
+  const stuck = (pool: Pools["data"][number]) => pool.id === POOL_ZERO && pool.shard_id === SHARD_ZERO.id && legacy.length > 0;
   const shards = (p.ok ? p.body.shards : []).map((sh) => (sh.id === SHARD_ZERO.id ? { ...sh, stores: sh.stores + legacy.length } : sh));
   const storesOf = (pool: Pools["data"][number]) => {
     const listed = pool.stores.map((id) => names.get(id) ?? id);
-    if (pool.id === POOL_ZERO && legacy.length) listed.push(fill(t.legacy, { names: legacy.map((id) => names.get(id) ?? id).join(", ") }));
+    if (stuck(pool)) listed.push(fill(t.legacy, { names: legacy.map((id) => names.get(id) ?? id).join(", ") }));
     return listed.length ? listed.join(", ") : t.none;
   };
   return renderPage(
@@ -165,7 +167,7 @@ async function page(c: ConsoleContext, opts: { problem?: Problem; status?: 200 |
                   <td data-label={t.stores}>{storesOf(pool)}</td>
                   <td data-label={t.warehouses}>{pool.warehouses.length ? pool.warehouses.join(", ") : t.none}</td>
                   <td data-label={t.move}>
-                    {pool.id === POOL_ZERO ? (
+                    {stuck(pool) ? (
                       <span class="muted">{t.main_pool}</span>
                     ) : pool.move ? (
                       <form method="post" action={`/console/settings/databases/${encodeURIComponent(pool.id)}/move`}>
