@@ -2,7 +2,8 @@
  * Moving the main pool (`pool_s0`, docs/SHARDING.md section 8): where every store placed with `shared` stock lives,
  * and so where a deployment that never chose otherwise keeps all its stores. It moves like any pool once shard 0
  * holds no store or warehouse from before pools (test/pool-move.test.ts covers the refusal and the move's machinery
- * under load). Here: two stores sharing a warehouse move together; while the pool moves nothing joins it (a new
+ * under load). Here: two stores sharing a warehouse, and a warehouse of every store with its stock events (which
+ * name the store "*"), move together; while the pool moves nothing joins it (a new
  * store, a new warehouse, a join of pools), with nothing written; afterwards the main pool's rules follow it to its
  * new shard: new `shared` stores and warehouses of every store go there, and a store of its own pool is refused
  * beside such a warehouse, found on the main pool's new shard. Two starts at once make one move.
@@ -53,6 +54,11 @@ describe("moving the main pool", () => {
       { sku: "TEA-1", bin, quantity: 50 },
       { sku: "MUG-1", bin, quantity: 50 },
     ]);
+    // And a warehouse of every store, with stock: its stock events name the store "*", and move with the pool.
+    const every = (await createWarehouse({ store_ids: ["*"] })).id;
+    await receive(every, [{ sku: "TEA-1", bin: (await createBin(every, "E-01")).code, quantity: 5 }]);
+    const everyEvents = await n(env.DB, "SELECT count(*) AS n FROM events WHERE store_id = '*'");
+    expect(everyEvents).toBeGreaterThan(0);
     expect(await shardOfPool(POOL_ZERO)).toBe("s0");
     const teaOrder = await createOrder(tea, { lines: [line("TEA-1", 2)] });
     expect((await transition(teaOrder.id, "approve")).status).toBe(200);
@@ -68,10 +74,10 @@ describe("moving the main pool", () => {
     expect(first.body).toMatchObject({ phase: "copying", from_shard: "s0", to_shard: "s1" });
     for (const r of starts) expect(r.status === 200 || r.body.code === "move_in_progress", JSON.stringify(r.body)).toBe(true);
     expect(await n(env.DIRECTORY, "SELECT count(*) AS n FROM pool_moves WHERE pool_id = ?", POOL_ZERO)).toBe(1);
-    expect(await n(env.DB, "SELECT count(*) AS n FROM moving_owners WHERE pool_id = ? AND side = 'copying'", POOL_ZERO)).toBe(3);
-    expect(await n(env.DB_1, "SELECT count(*) AS n FROM moving_owners WHERE pool_id = ? AND side = 'target'", POOL_ZERO)).toBe(3);
+    expect(await n(env.DB, "SELECT count(*) AS n FROM moving_owners WHERE pool_id = ? AND side = 'copying'", POOL_ZERO)).toBe(5);
+    expect(await n(env.DB_1, "SELECT count(*) AS n FROM moving_owners WHERE pool_id = ? AND side = 'target'", POOL_ZERO)).toBe(5);
     expect([...first.body.stores].sort()).toEqual([tea, mugs].sort());
-    expect(first.body.warehouses).toEqual([wh]);
+    expect(first.body.warehouses).toEqual([wh, every].sort());
 
     // While it moves, nothing joins it: the move read its stores and warehouses when it started.
     const homesBefore = await homesIn(POOL_ZERO);
@@ -108,7 +114,13 @@ describe("moving the main pool", () => {
       expect(await n(env.DB, "SELECT count(*) AS n FROM orders WHERE store_id = ?", store)).toBe(0);
       expect(await n(env.DB_1, "SELECT count(*) AS n FROM orders WHERE store_id = ?", store)).toBe(1);
     }
-    expect(await n(env.DB, "SELECT count(*) AS n FROM warehouses WHERE id = ?", wh)).toBe(0);
+    for (const w of [wh, every]) {
+      expect(await n(env.DB, "SELECT count(*) AS n FROM warehouses WHERE id = ?", w)).toBe(0);
+      expect(await n(env.DB_1, "SELECT count(*) AS n FROM warehouses WHERE id = ?", w)).toBe(1);
+    }
+    expect(await n(env.DB, "SELECT count(*) AS n FROM events WHERE store_id = '*'")).toBe(0);
+    expect(await n(env.DB_1, "SELECT count(*) AS n FROM events WHERE store_id = '*'")).toBe(everyEvents);
+    expect(await ledgerOk(every)).toMatchObject({ ok: true });
     expect((await api(`/v1/orders/${teaOrder.id}`)).body.status).toBe("processing");
     expect((await allocate(mugOrder.id)).body.status).toBe("allocated");
     expect(await ledgerOk(wh)).toMatchObject({ ok: true });
@@ -124,13 +136,13 @@ describe("moving the main pool", () => {
     expect(await n(env.DB, "SELECT count(*) AS n FROM stores WHERE id = ?", retried.body.id)).toBe(0);
     await expect(joinPools(env, POOL_ZERO, ["pool_beside"])).resolves.toBeUndefined();
 
-    // A warehouse of every store is the main pool's: on shard 1 now, and found there when a store of its own pool
-    // would be placed beside it.
-    const every = await createWarehouse({ store_ids: ["*"] });
-    expect(await n(env.DB_1, "SELECT count(*) AS n FROM warehouses WHERE id = ?", every.id)).toBe(1);
+    // The warehouse of every store is found on shard 1 when a store of its own pool would be placed beside it, and
+    // a new one is made there.
     const own = await api("/v1/stores", { body: { name: unique("Own Brand"), currency: "USD", stock: "own" } });
     expect(own.status, JSON.stringify(own.body)).toBe(409);
     expect(own.body.code).toBe("pool_split");
-    expect(own.body.detail).toContain(every.id);
+    expect(own.body.detail).toContain(every);
+    const another = await createWarehouse({ store_ids: ["*"] });
+    expect(await n(env.DB_1, "SELECT count(*) AS n FROM warehouses WHERE id = ?", another.id)).toBe(1);
   });
 });

@@ -124,7 +124,7 @@ function viewOf(row: MoveRow, owners: Owners): MoveView {
     last_pass_written: p.lastPass,
     changes_left: p.backlog,
     at_table: atTable(row, p),
-    stores: [...owners.stores],
+    stores: owners.stores.filter((id) => id !== EVERY_STORE),
     warehouses: [...owners.warehouses],
     started_at: iso(row.startedAt)!,
     frozen_at: iso(row.frozenAt),
@@ -146,13 +146,23 @@ const firstPass = (now: number, carrySince: number): Progress => ({
   rounds: 0,
 });
 
+/**
+ * The owner of what a warehouse of every store writes for no one store: its stock events name the store "*"
+ * (migration 0016's triggers, one event for the whole warehouse). Such warehouses are the main pool's only
+ * (src/db/homes.ts, `poolOfStores`), so the main pool carries "*" as one of its stores: its rows are copied, guarded
+ * and fanned out with the pool's (`subscriptionWants` gives them to every subscription). No other pool's store is on
+ * the main pool's shard while such a warehouse exists: a pool beside it there is joined into it, one elsewhere
+ * refused (`pool_split`).
+ */
+const EVERY_STORE = "*";
+
 async function ownersOf(env: DirectoryEnv, pool: string): Promise<Owners> {
   const db = directory(env);
   const [stores, warehouses] = await db.batch([
     db.select({ id: storeHomes.storeId }).from(storeHomes).where(eq(storeHomes.poolId, pool)).orderBy(storeHomes.storeId),
     db.select({ id: warehouseHomes.warehouseId }).from(warehouseHomes).where(eq(warehouseHomes.poolId, pool)).orderBy(warehouseHomes.warehouseId),
   ]);
-  return { pool, stores: stores.map((s) => s.id), warehouses: warehouses.map((w) => w.id) };
+  return { pool, stores: [...stores.map((s) => s.id), ...(pool === POOL_ZERO ? [EVERY_STORE] : [])], warehouses: warehouses.map((w) => w.id) };
 }
 
 async function shardOrFail(env: Env, id: string): Promise<Shard> {
@@ -266,36 +276,19 @@ async function refuseHomeless(env: Env): Promise<void> {
 }
 
 /**
- * What a move cannot carry yet: a warehouse for every store (its stock events name no store) and a transfer in
- * transit between one of the pool's warehouses and a warehouse of another pool on the same database (one row that
- * would have to be on both databases; docs/SHARDING.md step 10).
+ * What a move cannot carry yet: a transfer in transit between one of the pool's warehouses and a warehouse of another
+ * pool on the same database (one row that would have to be on both databases; docs/SHARDING.md step 10).
  */
 async function refuseWhatCannotMove(source: D1Database, owners: Owners): Promise<void> {
-  const whs = JSON.stringify(owners.warehouses);
-  const [everyStore, inTransit] = await source.batch<{ id: string }>([
-    source.prepare(`SELECT w.id FROM warehouses w, json_each(w.store_ids) j WHERE w.id IN (SELECT value FROM json_each(?1)) AND j.value = '*' LIMIT 1`).bind(whs),
-    source
-      .prepare(
-        `SELECT id FROM stock_transfers WHERE side = 'both' AND status <> 'received'
-          AND ((from_warehouse_id IN (SELECT value FROM json_each(?1))) <> (to_warehouse_id IN (SELECT value FROM json_each(?1)))) LIMIT 1`,
-      )
-      .bind(whs),
-  ]);
-  if (everyStore!.results.length) {
-    throw new ApiError(
-      409,
-      "every_store_warehouse",
-      "Cannot move a warehouse of every store",
-      `Warehouse ${everyStore!.results[0]!.id} ships for every store: it stays with the main pool`,
-    );
-  }
-  if (inTransit!.results.length) {
-    throw new ApiError(
-      409,
-      "transfer_in_transit",
-      "A transfer is in transit",
-      `Transfer ${inTransit!.results[0]!.id} is between this pool and another on the same database: receive it first`,
-    );
+  const inTransit = await source
+    .prepare(
+      `SELECT id FROM stock_transfers WHERE side = 'both' AND status <> 'received'
+        AND ((from_warehouse_id IN (SELECT value FROM json_each(?1))) <> (to_warehouse_id IN (SELECT value FROM json_each(?1)))) LIMIT 1`,
+    )
+    .bind(JSON.stringify(owners.warehouses))
+    .first<{ id: string }>();
+  if (inTransit) {
+    throw new ApiError(409, "transfer_in_transit", "A transfer is in transit", `Transfer ${inTransit.id} is between this pool and another on the same database: receive it first`);
   }
 }
 

@@ -55,7 +55,7 @@ poolRoutes.openapi(
     tags: ["Stores"],
     summary: "Start moving a pool to another shard, or take the move's next step",
     description:
-      "Each call does a bounded share of the move and answers where it stands; call again until `phase` is `cleaned` (scripts/move-pool.mjs does). While `frozen`, writes to the pool's stores and warehouses answer 503 `pool_moving` with Retry-After. While it moves, no store or warehouse joins the pool (503 `pool_moving`). Refused with 409: the main pool while shard 0 holds a store or warehouse from before pools (`pool_zero`), a pool already moving elsewhere (`move_in_progress`), one with a warehouse of every store or a transfer in transit to another pool on its database, the shard it is on (`same_shard`).",
+      "Each call does a bounded share of the move and answers where it stands; call again until `phase` is `cleaned` (scripts/move-pool.mjs does). While `frozen`, writes to the pool's stores and warehouses answer 503 `pool_moving` with Retry-After. While it moves, no store or warehouse joins the pool (503 `pool_moving`). Refused with 409: the main pool while shard 0 holds a store or warehouse from before pools (`pool_zero`), a pool already moving elsewhere (`move_in_progress`), one with a transfer in transit to another pool on its database, the shard it is on (`same_shard`).",
     request: { params: PoolIdParam, body: jsonBody(MovePool) },
     responses: { 200: jsonResponse(Move, "Where the move stands"), ...problems(404, 409, 413, 415, 422) },
   }),
