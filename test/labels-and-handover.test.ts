@@ -263,8 +263,14 @@ describe("label refusals", () => {
     const results = await Promise.all([0, 1, 2, 3].map(() => api(`/v1/shipments/${shipmentId}/label`, { body: {} })));
     // Each answer with its code, should this ever fail again (it did once in a full run, and not since alone).
     const answers = JSON.stringify(results.map((r) => [r.status, r.body?.code, r.body?.detail]));
-    expect(results.filter((r) => r.status === 201), answers).toHaveLength(1);
-    expect(results.filter((r) => r.status === 409), answers).toHaveLength(3);
+    expect(
+      results.filter((r) => r.status === 201),
+      answers,
+    ).toHaveLength(1);
+    expect(
+      results.filter((r) => r.status === 409),
+      answers,
+    ).toHaveLength(3);
     expect(await count("shipment_tracking", "shipment_id = ?", shipmentId)).toBe(1);
   });
 

@@ -6,7 +6,7 @@
  * looking again after it writes (src/stores/place-store.ts is the store's side).
  */
 import { and, eq, sql } from "drizzle-orm";
-import { database } from "../db/client";
+import { database, poolMoving } from "../db/client";
 import { poolOfStores, poolOfWarehouse, withdrawHome } from "../db/homes";
 import { joinPools } from "../db/pools";
 import { bins, warehouseChanges, warehouses } from "../db/schema";
@@ -47,11 +47,11 @@ export async function poolFor(env: ShardEnv, storeIds: readonly string[], curren
 /**
  * A new warehouse of every store, its rows written (`env` on its shard): looks again for a store placed in another
  * pool meanwhile. A pool on the main pool's shard joins it, as before the write; one on another shard makes the
- * warehouse withdraw, nothing of it left, with the 409.
+ * warehouse withdraw, nothing of it left, with the 409 (with the 503 of `poolNotLive` when one of them is moving).
  */
 export async function confirmNewEveryStore(env: ShardEnv, warehouseId: string): Promise<void> {
-  const found = await poolOfStores(env, ["*"]);
-  if ("pool" in found) return joinPools(env, found.pool, found.joins);
+  const refusal = await joinedOrRefusal(env, await poolOfStores(env, ["*"]));
+  if (!refusal) return;
   const db = database(env);
   await db.batch([
     db.delete(bins).where(eq(bins.warehouseId, warehouseId)),
@@ -59,18 +59,33 @@ export async function confirmNewEveryStore(env: ShardEnv, warehouseId: string): 
     db.delete(warehouses).where(eq(warehouses.id, warehouseId)),
   ]);
   await withdrawHome(env, warehouseId, null, "warehouse");
-  throw poolSplit(found.split);
+  throw refusal;
+}
+
+/**
+ * Joins the pools a warehouse of every store found after its write, or says why it cannot stand: pools on two shards
+ * (`pool_split`), or one of them moving (`poolNotLive`, src/db/pools.ts: its stores would leave without the warehouse).
+ */
+async function joinedOrRefusal(env: ShardEnv, found: Awaited<ReturnType<typeof poolOfStores>>): Promise<Error | null> {
+  if ("split" in found) return poolSplit(found.split);
+  try {
+    await joinPools(env, found.pool, found.joins);
+    return null;
+  } catch (err) {
+    if (poolMoving(err)) return err as Error;
+    throw err;
+  }
 }
 
 /**
  * A warehouse just made one of every store (its change committed at `changedAt`, `env` on its shard): the same look
  * again. On another shard it goes back to the stores it had, recorded as a change of its own (unless someone changed
- * it since), with the 409.
+ * it since), with the 409 (or, when a pool to join is moving, the 503).
  */
 export async function confirmEveryStoreChange(env: ShardEnv, o: { warehouse: WarehouseRow; actor: string; changedAt: number }): Promise<void> {
   const { warehouse: wh, actor, changedAt } = o;
-  const found = await poolOfStores(env, ["*"], await poolOfWarehouse(env, wh.id));
-  if ("pool" in found) return joinPools(env, found.pool, found.joins);
+  const refusal = await joinedOrRefusal(env, await poolOfStores(env, ["*"], await poolOfWarehouse(env, wh.id)));
+  if (!refusal) return;
   const db = database(env);
   const back = changedAt + 1;
   const ours = and(eq(warehouses.id, wh.id), eq(warehouses.updatedAt, changedAt));
@@ -81,5 +96,5 @@ export async function confirmEveryStoreChange(env: ShardEnv, o: { warehouse: War
       .select(sql`SELECT ${newId("whc", back)}, ${wh.id}, 'update', ${actor}, ${JSON.stringify(changes)}, ${back} WHERE EXISTS (SELECT 1 FROM ${warehouses} WHERE ${ours})`),
     db.update(warehouses).set({ storeIds: wh.storeIds, updatedAt: back }).where(ours),
   ]);
-  throw poolSplit(found.split);
+  throw refusal;
 }
