@@ -17,7 +17,7 @@ import { eq, inArray, ne, type SQL, sql } from "drizzle-orm";
 import { type IdPrefix, newTag, tagOf } from "../lib/ids";
 import { anyOf, constraintFailed, type Database, database, directory, type DirectoryEnv } from "./client";
 import { legacyHomes, poolMoves, pools, shards, storeHomes, stores, warehouseHomes, warehouses } from "./schema";
-import { byShard, onShard, type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
+import { byShard, type Shard, SHARD_BINDINGS, SHARD_ZERO, type ShardBinding } from "./shard";
 
 /** The main pool: stores placed with `shared` stock, and the warehouses of every store. Made on shard 0; it may move. */
 export const POOL_ZERO = "pool_s0";
@@ -368,38 +368,6 @@ export async function missing(env: LookupEnv, kind: HomeKind, ids: readonly stri
       ).map((r) => r.id),
   );
   return ids.filter((id) => !found.includes(id));
-}
-
-/**
- * A store or warehouse on shard 0 with no home, if any: made before homes, or written straight to the database as
- * the demo seed does. Its ids carry no tag, so every lookup sends them to shard 0 (`shardOf`), and `legacy_homes`,
- * which could name them elsewhere, is not written: while one exists the main pool stays on shard 0 with it
- * (src/pools/move-pool.ts). Reads shard 0's ids a page at a time and each page's homes from the directory.
- */
-export async function homelessOnShardZero(env: LookupEnv): Promise<string | null> {
-  const zero = database(onShard(env, SHARD_ZERO));
-  const db = directory(env);
-  for (const kind of ["store", "warehouse"] as const) {
-    const table = kind === "store" ? stores : warehouses;
-    const h = HOMES[kind];
-    let after = "";
-    for (;;) {
-      const page = (await zero.select({ id: table.id }).from(table).where(sql`${table.id} > ${after}`).orderBy(table.id).limit(500)).map((r) => r.id);
-      if (!page.length) break;
-      const homed = new Set(
-        (
-          await db
-            .select({ id: h.owner })
-            .from(h.table)
-            .where(inArray(h.owner, anyOf(page)))
-        ).map((r) => r.id),
-      );
-      const homeless = page.find((id) => !homed.has(id));
-      if (homeless) return homeless;
-      after = page[page.length - 1]!;
-    }
-  }
-  return null;
 }
 
 /**

@@ -19,13 +19,13 @@
  *   there fails rather than writing where nobody reads.
  */
 import type { z } from "@hono/zod-openapi";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, sql } from "drizzle-orm";
 import { IDEMPOTENCY_TTL_MS } from "../http/idempotency";
 import { localDay } from "../analytics/time-zones";
-import { constraintFailed, d1, directory, type DirectoryEnv } from "../db/client";
-import { CACHE_MS, forgetHomes, homelessOnShardZero, POOL_ZERO, shardNamed } from "../db/homes";
+import { anyOf, constraintFailed, d1, database, directory, type DirectoryEnv } from "../db/client";
+import { CACHE_MS, forgetHomes, POOL_ZERO, shardNamed } from "../db/homes";
 import { boundShards, registerBoundShards } from "../db/pools";
-import { poolMoves, pools, shards, storeHomes, warehouseHomes } from "../db/schema";
+import { poolMoves, pools, shards, storeHomes, stores as storeRows, warehouseHomes, warehouses as warehouseRows } from "../db/schema";
 import { onShard, type Shard, SHARD_ZERO } from "../db/shard";
 import type { Env } from "../env";
 import { ApiError } from "../http/problem";
@@ -261,8 +261,41 @@ async function startMove(env: Env, pool: string, to: string, now: number, finish
 }
 
 /**
+ * A store or warehouse on shard 0 with no home, if any: made before homes, or written straight to the database as
+ * the demo seed does. Its ids carry no tag, so every lookup sends them to shard 0 (`shardOf`, src/db/homes.ts), and
+ * `legacy_homes`, which could name them elsewhere, is not written. Reads shard 0's ids a page at a time and each
+ * page's homes from the directory.
+ */
+async function homelessOnShardZero(env: Env): Promise<string | null> {
+  const zero = database(onShard(env, SHARD_ZERO));
+  const db = directory(env);
+  const kinds = [
+    { table: storeRows, homes: storeHomes, owner: storeHomes.storeId },
+    { table: warehouseRows, homes: warehouseHomes, owner: warehouseHomes.warehouseId },
+  ] as const;
+  for (const { table, homes, owner } of kinds) {
+    for (let after = ""; ; ) {
+      const page = (await zero.select({ id: table.id }).from(table).where(gt(table.id, after)).orderBy(table.id).limit(500)).map((r) => r.id);
+      if (!page.length) break;
+      const homed = new Set(
+        (
+          await db
+            .select({ id: owner })
+            .from(homes)
+            .where(inArray(owner, anyOf(page)))
+        ).map((r) => r.id),
+      );
+      const homeless = page.find((id) => !homed.has(id));
+      if (homeless) return homeless;
+      after = page[page.length - 1]!;
+    }
+  }
+  return null;
+}
+
+/**
  * The main pool on shard 0 moves only when shard 0 holds no store or warehouse without a home: their ids carry no
- * tag, so every route sends them to shard 0 whatever the directory says (src/db/homes.ts, `homelessOnShardZero`).
+ * tag, so every route sends them to shard 0 whatever the directory says.
  */
 async function refuseHomeless(env: Env): Promise<void> {
   const homeless = await homelessOnShardZero(env);
