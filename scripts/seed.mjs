@@ -13,19 +13,27 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { persistArgs, runWrangler } from "./wrangler.mjs";
 
-export const DEMO_STORE = { id: "st_demo", name: "Demo Store", currency: "USD", timezone: "America/New_York" };
+/**
+ * The demo's first brand, in the main stock pool (`pool_s0`) on shard 0 with its warehouse, as a store created with
+ * `stock: "shared"` would be. Its home gives it a tag, and the ids the API reads by themselves (products, the
+ * supplier, purchase orders) carry it, as the Worker would make them: so a request naming one alone finds the pool's
+ * shard, and the main pool can move to another database like any pool (docs/SHARDING.md section 8).
+ */
+export const DEMO_STORE = { id: "st_demo", name: "Demo Store", currency: "USD", timezone: "America/New_York", tag: "DEM0" };
+/** A seeded id of the demo store: `00DEMO0000` sorts before (is older than) any id made later, then the store's tag. */
+const demoId = (prefix, n) => `${prefix}_00DEMO0000-${DEMO_STORE.tag}${String(n).padStart(12, "0")}`;
 
 /** Prices in minor units (cents). */
 export const DEMO_PRODUCTS = [
-  { id: "prd_demo_tea_1", sku: "TEA-1", name: "Sencha green tea 100g", type: "goods", price: 1250, weightGrams: 120 },
-  { id: "prd_demo_mug_1", sku: "MUG-1", name: "Stoneware mug 350ml", type: "goods", price: 1800, weightGrams: 420 },
-  { id: "prd_demo_kettle_1", sku: "KETTLE-1", name: "Electric kettle 1.7L", type: "goods", price: 6900, weightGrams: 1450 },
-  { id: "prd_demo_filter_1", sku: "FILTER-1", name: "Paper tea filters (100)", type: "goods", price: 450, weightGrams: 60 },
-  { id: "prd_demo_setup_1", sku: "SETUP-1", name: "Kettle installation", type: "service", price: 2500, weightGrams: 0 },
+  { id: demoId("prd", 1), sku: "TEA-1", name: "Sencha green tea 100g", type: "goods", price: 1250, weightGrams: 120 },
+  { id: demoId("prd", 2), sku: "MUG-1", name: "Stoneware mug 350ml", type: "goods", price: 1800, weightGrams: 420 },
+  { id: demoId("prd", 3), sku: "KETTLE-1", name: "Electric kettle 1.7L", type: "goods", price: 6900, weightGrams: 1450 },
+  { id: demoId("prd", 4), sku: "FILTER-1", name: "Paper tea filters (100)", type: "goods", price: 450, weightGrams: 60 },
+  { id: demoId("prd", 5), sku: "SETUP-1", name: "Kettle installation", type: "service", price: 2500, weightGrams: 0 },
 ];
 
 /** Ships for the demo store alone: a warehouse of every store ("*") would have to serve the second brand too. */
-export const DEMO_WAREHOUSE = { id: "wh_main", name: "Main warehouse", kind: "own", country: "US", region: "NJ", storeIds: [DEMO_STORE.id] };
+export const DEMO_WAREHOUSE = { id: "wh_main", name: "Main warehouse", kind: "own", country: "US", region: "NJ", storeIds: [DEMO_STORE.id], tag: "DMWH" };
 
 /**
  * A second brand with stock of its own, on shard 1 (`DB_1`): its own stock pool, warehouse and catalogue, so the
@@ -70,7 +78,7 @@ export const DEMO_BINS = [
  * database that keeps no inventory until someone receives some.
  */
 export const DEMO_SUPPLIER = {
-  id: "sup_00DEMOWESTLAKE",
+  id: `sup_00DEMO0000-${DEMO_STORE.tag}0000WESTLAKE`,
   name: "West Lake Teaware Co.",
   currency: "CNY",
   contactName: "Chen Li",
@@ -90,7 +98,7 @@ const DAY = 86_400_000;
 /** The orders: `received` units of each line arrived in one receipt (converted at `fxRate`, `freight` cents spread by value). */
 export const DEMO_PURCHASE_ORDERS = [
   {
-    id: "po_00DEMO0001",
+    id: demoId("po", 1),
     status: "partially_received",
     createdDaysAgo: 20,
     note: "Spring range: kettles and filters",
@@ -98,10 +106,10 @@ export const DEMO_PURCHASE_ORDERS = [
       { sku: "KETTLE-1", quantity: 20, received: 12 },
       { sku: "FILTER-1", quantity: 200, received: 0 },
     ],
-    receipt: { id: "prc_00DEMO0001", daysAgo: 2, fxRate: "0.1385", freight: 1200, reference: "WLT-ASN-0117" },
+    receipt: { id: demoId("prc", 1), daysAgo: 2, fxRate: "0.1385", freight: 1200, reference: "WLT-ASN-0117" },
   },
   {
-    id: "po_00DEMO0002",
+    id: demoId("po", 2),
     status: "submitted",
     createdDaysAgo: 3,
     note: null,
@@ -350,14 +358,19 @@ export function brandSql(now = Date.now()) {
   ]);
 }
 
-/** Where the second brand lives: shard 1 registered, its pool there, and the homes of its store and warehouse. */
-function brandHomesSql(now) {
+/**
+ * Where the brands live: both shards registered, the main pool on shard 0 with the first brand's store and warehouse,
+ * the second brand's pool on shard 1 with its own.
+ */
+function homesSql(now) {
   const b = DEMO_BRAND;
   return [
     insert("shards", { id: "s0", binding: "DB", state: "open", created_at: now, updated_at: now }),
     insert("shards", { id: b.shard.id, binding: b.shard.binding, state: "open", created_at: now, updated_at: now }),
     insert("pools", { id: "pool_s0", shard_id: "s0", state: "live", version: 1, created_at: now, updated_at: now }),
     insert("pools", { id: b.pool, shard_id: b.shard.id, state: "live", version: 1, created_at: now, updated_at: now }),
+    insert("store_homes", { store_id: DEMO_STORE.id, pool_id: "pool_s0", tag: DEMO_STORE.tag, created_at: now }),
+    insert("warehouse_homes", { warehouse_id: DEMO_WAREHOUSE.id, pool_id: "pool_s0", tag: DEMO_WAREHOUSE.tag, created_at: now }),
     insert("store_homes", { store_id: b.store.id, pool_id: b.pool, tag: b.store.tag, created_at: now }),
     insert("warehouse_homes", { warehouse_id: b.warehouse.id, pool_id: b.pool, tag: b.warehouse.tag, created_at: now }),
   ];
@@ -366,7 +379,7 @@ function brandHomesSql(now) {
 /** The seed's people and keys as SQL: they live on the directory database (docs/SHARDING.md section 1), not a shard. */
 export function directorySeedSql(now = Date.now()) {
   return lines([
-    ...brandHomesSql(now),
+    ...homesSql(now),
     ...DEMO_KEYS.map((k) =>
       insert("api_keys", {
         id: k.id,

@@ -6,8 +6,9 @@
  *
  * A new store goes into the pool src/stores/place-store.ts chooses (`POOL_ZERO`, the main pool, made on shard 0, unless it
  * has stock of its own or shares another store's), a new warehouse into its stores' pool (`poolOfStores`; a pool may
- * hold more than one connected set of stores and warehouses, and may not split one). A store with no home (made before homes, or written straight to a database,
- * as the demo seed does) and an id without a tag are "legacy": shard 0, unless `legacy_homes` names their store.
+ * hold more than one connected set of stores and warehouses, and may not split one). A store with no home (made before
+ * homes, or written straight to a database without one) and an id without a tag are "legacy": shard 0, unless
+ * `legacy_homes` names their store.
  *
  * Answers are cached per isolate for `CACHE_MS`, finished answers only, never a pending lookup (two callers that
  * miss at once both read; the directory is small and read-mostly). A tag never changes, so tags are kept for the

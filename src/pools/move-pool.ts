@@ -261,8 +261,8 @@ async function startMove(env: Env, pool: string, to: string, now: number, finish
 }
 
 /**
- * A store or warehouse on shard 0 with no home, if any: made before homes, or written straight to the database as
- * the demo seed does. Its ids carry no tag, so every lookup sends them to shard 0 (`shardOf`, src/db/homes.ts), and
+ * A store or warehouse on shard 0 with no home, if any: made before homes, or written straight to the database
+ * without one. Its ids carry no tag, so every lookup sends them to shard 0 (`shardOf`, src/db/homes.ts), and
  * `legacy_homes`, which could name them elsewhere, is not written. Reads shard 0's ids a page at a time and each
  * page's homes from the directory.
  */

@@ -5,12 +5,12 @@
 import assert from "node:assert/strict";
 import { test } from "./harness.mjs";
 import { ctx, newPage, shot, shotsEverywhere, signIn, WIDTHS } from "./harness.mjs";
+import { DEMO_PURCHASE_ORDERS, DEMO_SUPPLIER as SEEDED_SUPPLIER } from "../../../scripts/seed.mjs";
 
 const tag = Date.now().toString(36).toUpperCase();
 const SUPPLIER = `Journey Teaware ${tag}`;
-const DEMO_SUPPLIER = "sup_00DEMOWESTLAKE";
-const DEMO_PARTLY = "po_00DEMO0001";
-const DEMO_SUBMITTED = "po_00DEMO0002";
+const DEMO_SUPPLIER = SEEDED_SUPPLIER.id;
+const [DEMO_PARTLY, DEMO_SUBMITTED] = DEMO_PURCHASE_ORDERS.map((po) => po.id);
 
 const byId = (page, id) => page.locator(`[id="${id}"]`);
 
