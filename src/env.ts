@@ -55,7 +55,8 @@ export type OutboxMessage = {
    * The shard whose outbox holds the row (docs/SHARDING.md, step 6): where a message about no order (a purchase
    * order, a channel's delivery, a transfer) is handled. A message about an order is handled on its order's shard
    * instead, found from the order id, which follows the order through a move. Absent from messages sent before
-   * shards: shard 0.
+   * shards: shard 0. If that shard refuses it (its pool moved away), what the payload names decides
+   * (src/outbox/consume.ts, `forwardMoved`).
    */
   shard?: string;
 };

@@ -3,9 +3,15 @@
  * when it started, so a store or warehouse that joined it later would be left behind on the old database. A new store
  * in it, a warehouse that would join it to another pool, and a warehouse of every store (which joins every pool on
  * its shard) answer 503 `pool_moving` with nothing written; once the move has switched, the same requests are judged
- * on where the pools are.
+ * on where the pools are. And a queue message about no order, refused on the shard that sent it, follows what it
+ * names to its new shard.
  */
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { database } from "../src/db/client";
+import { products } from "../src/db/schema";
+import type { OutboxMessage } from "../src/env";
+import { consumeBatch, type HandlerTable } from "../src/outbox/consume";
 import { forgetHomes } from "../src/db/homes";
 import { moveStep } from "../src/pools/move-pool";
 import { migrateEveryDatabase } from "./databases";
@@ -88,5 +94,72 @@ describe("a pool that is moving", () => {
     const sister = await api("/v1/stores", { body: { name: unique("Sister Tea"), currency: "USD", stock: { with_store: moving.id } } });
     expect(sister.status, JSON.stringify(sister.body)).toBe(201);
     expect(await n(env.DB_1, "SELECT count(*) AS n FROM stores WHERE id = ?", sister.body.id)).toBe(1);
+  });
+
+  it("a message about no order, refused where it was sent, is handled where what it names has moved", async () => {
+    // The pools of the test above: one moved to shard 1; now the other starts moving off shard 0 too, so "where did
+    // the pools of shard 0 go" has no answer until it finishes. A message names its owner instead.
+    const pools = (
+      await env.DIRECTORY.prepare("SELECT s.store_id AS store, s.pool_id AS pool, p.shard_id AS shard FROM store_homes s JOIN pools p ON p.id = s.pool_id").all<{
+        store: string;
+        pool: string;
+        shard: string;
+      }>()
+    ).results;
+    const moved = pools.find((p) => p.shard === "s1")!;
+    const staying = pools.find((p) => p.shard === "s0" && p.pool !== "pool_s0")!;
+    const product = await api("/v1/products", { body: { store_id: moved.store, sku: unique("TEA"), name: "Moved tea", price: "4.00" } });
+    expect(product.status, JSON.stringify(product.body)).toBe(201);
+    expect((await moveStep(env, staying.pool, "s1")).phase).toBe("copying");
+
+    const seen: { id: string; shard: string }[] = [];
+    const handlers: HandlerTable = {
+      "webhooks:test.renamed": async (onIt, message) => {
+        seen.push({ id: message.id, shard: onIt.shard.id });
+        // A write of the moved store's: refused by the guards where it no longer lives.
+        const now = Date.now();
+        return [
+          database(onIt)
+            .insert(products)
+            .values({
+              id: `prd_${message.id}`,
+              storeId: moved.store,
+              sku: message.id,
+              name: "Written by a message",
+              type: "goods",
+              price: 400,
+              currency: "USD",
+              createdAt: now,
+              updatedAt: now,
+            }),
+        ];
+      },
+    };
+    const message = (id: string, payload: Record<string, unknown>): OutboxMessage => ({ id, type: "test.renamed", order_id: null, payload, created_at: Date.now(), shard: "s0" });
+    const byTag = message(unique("obx_tag"), { product_id: product.body.id });
+    const byStore = message(unique("obx_store"), { store_id: moved.store });
+    const nameless = message(unique("obx_none"), {});
+    const batch = createMessageBatch<OutboxMessage>(
+      "oms-webhooks",
+      [byTag, byStore, nameless].map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
+    const ctx = createExecutionContext();
+    await consumeBatch(batch, env, handlers);
+    const result = await getQueueResult(batch, ctx);
+    // The two that name their owner are handled on shard 1, once each; the one that names nothing waits for the move.
+    expect(result.explicitAcks.sort()).toEqual(["m0", "m1"]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m2"]);
+    expect(
+      seen
+        .filter((s) => s.shard === "s1")
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([byTag.id, byStore.id].sort());
+    for (const m of [byTag, byStore]) {
+      expect(await n(env.DB_1, "SELECT count(*) AS n FROM consumed_messages WHERE message_id = ?", m.id)).toBe(1);
+      expect(await n(env.DB_1, "SELECT count(*) AS n FROM products WHERE sku = ?", m.id)).toBe(1);
+    }
+    expect(await n(env.DB, "SELECT count(*) AS n FROM products WHERE sku IN (?, ?, ?)", byTag.id, byStore.id, nameless.id)).toBe(0);
+    expect(await n(env.DB, "SELECT count(*) AS n FROM consumed_messages WHERE message_id IN (?, ?, ?)", byTag.id, byStore.id, nameless.id)).toBe(0);
   });
 });

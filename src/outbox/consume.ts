@@ -19,7 +19,7 @@ import { forgetHomes, movedAwayTo, shardNamed, shardOf } from "../db/homes";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import { onShard, type Shard, SHARD_ZERO } from "../db/shard";
 import type { Env, OutboxMessage, ShardEnv } from "../env";
-import { newId } from "../lib/ids";
+import { newId, tagOf } from "../lib/ids";
 import { sendOutboxSoon } from "./send";
 import type { OutboxRow } from "./topics";
 
@@ -310,9 +310,10 @@ async function consumeAt(
 
 /**
  * A message about no order goes to the shard whose outbox sent it. If its store's pool has moved away since
- * (src/pools/move-pool.ts), that shard's guards refused it: it is handled where the pool went, when every pool
- * that left that shard went to one place (a message names no store, so with two places it cannot tell which; it is
- * retried and, at worst, kept as a dead letter for an operator).
+ * (src/pools/move-pool.ts), that shard's guards refused it: it is handled where its owner is now, found from what the
+ * payload names (`ownerShard`: a store, a warehouse, or an id with a tag, such as a purchase order's or a
+ * transfer's), else where the pools that left that shard went, when they all went to one place. Otherwise it is
+ * retried and, at worst, kept as a dead letter for an operator.
  */
 async function forwardMoved(
   env: Env,
@@ -326,12 +327,33 @@ async function forwardMoved(
   if (!results.some((r) => typeof r === "object" && poolMoving(r.error))) return;
   forgetHomes();
   const refused = results.flatMap((r, i) => (typeof r === "object" && !messages[i]!.order_id && poolMoving(r.error) && shards[i] ? [i] : []));
-  const bySource = new Map<string, number[]>();
-  for (const i of refused) bySource.set(shards[i]!.id, [...(bySource.get(shards[i]!.id) ?? []), i]);
-  for (const [from, indexes] of bySource) {
-    const to = await movedAwayTo(env, from);
-    if (to) await consumeAt(env, to, consumer, messages, indexes, handlers, results);
+  const byTarget = new Map<string, { shard: Shard; indexes: number[] }>();
+  const away = new Map<string, Shard | null>();
+  for (const i of refused) {
+    const from = shards[i]!.id;
+    let to = await ownerShard(env, messages[i]!);
+    if (!to || to.id === from) {
+      if (!away.has(from)) away.set(from, await movedAwayTo(env, from));
+      to = away.get(from) ?? null;
+    }
+    if (!to || to.id === from) continue;
+    const group = byTarget.get(to.id);
+    if (group) group.indexes.push(i);
+    else byTarget.set(to.id, { shard: to, indexes: [i] });
   }
+  for (const { shard, indexes } of byTarget.values()) await consumeAt(env, shard, consumer, messages, indexes, handlers, results);
+}
+
+/** The shard of what a message's payload names: its `store_id`, else its `warehouse_id`, else the first id with a tag. */
+async function ownerShard(env: Env, m: OutboxMessage): Promise<Shard | null> {
+  const payload = m.payload ?? {};
+  const named = (key: string) => (typeof payload[key] === "string" ? (payload[key] as string) : null);
+  const store = named("store_id");
+  if (store) return shardOf(env, { store });
+  const warehouse = named("warehouse_id");
+  if (warehouse) return shardOf(env, { warehouse });
+  const tagged = Object.values(payload).find((v): v is string => typeof v === "string" && tagOf(v) !== null);
+  return tagged ? shardOf(env, { id: tagged }) : null;
 }
 
 export async function consumeBatch(batch: MessageBatch<OutboxMessage>, env: Env, handlers: HandlerTable): Promise<void> {
