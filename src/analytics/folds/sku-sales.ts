@@ -26,7 +26,9 @@ import { deleteUnitRows, type Fold } from "./fold";
 import { UNIT_EVENTS } from "./unit-events";
 
 // Each part is computed once (MATERIALIZED): flattened into the outer query, the allocation's running sum and the unit
-// cost were evaluated once per use, nine and three times per part.
+// cost were evaluated once per use, nine and three times per part. An item holding its whole line skips the running
+// sum: its revenue is the line's total whatever came before it (floor(t * (C + q) / q) - floor(t * C / q) = t), so
+// any C will do, and its own quantity is one.
 
 /** 0 ordered, 1 cancelled, 2 shipped. */
 const KINDS = ["ordered", "cancelled", "shipped"] as const;
@@ -54,7 +56,8 @@ export const skuSales: Fold = {
             CASE WHEN e.type = 'received' THEN 0 WHEN e.to_status = 'cancelled' THEN 1 ELSE 2 END AS kind,
             COALESCE(si.warehouse_id, '') AS warehouse_id, COALESCE(si.quantity, l.quantity) AS units,
             l.quantity AS quantity, l.total_amount AS total,
-            (SELECT SUM(x.quantity) FROM shipment_items x WHERE x.order_id = si.order_id AND x.line_no = si.line_no AND x.id <= si.id) AS cum,
+            CASE WHEN si.quantity = l.quantity THEN si.quantity
+              ELSE (SELECT SUM(x.quantity) FROM shipment_items x WHERE x.order_id = si.order_id AND x.line_no = si.line_no AND x.id <= si.id) END AS cum,
             CASE WHEN e.to_status = 'shipped' THEN ${shippedUnitCost} END AS unit_cost
           FROM ${UNIT_EVENTS} CROSS JOIN order_lines l ON l.order_id = e.order_id
             LEFT JOIN shipment_items si ON si.order_id = l.order_id AND si.line_no = l.line_no
