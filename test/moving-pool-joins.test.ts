@@ -14,6 +14,7 @@ import type { OutboxMessage } from "../src/env";
 import { consumeBatch, type HandlerTable } from "../src/outbox/consume";
 import { forgetHomes } from "../src/db/homes";
 import { moveStep } from "../src/pools/move-pool";
+import { postForm, signedIn, textOf } from "./console-helpers";
 import { migrateEveryDatabase } from "./databases";
 import { api, unique } from "./helpers";
 import { env } from "./shard-env";
@@ -74,6 +75,13 @@ describe("a pool that is moving", () => {
     refusedIs503(await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: [staying.id, moving.id] } }));
     // A warehouse of every store would join every pool on shard 0 into the main pool, the moving one among them.
     refusedIs503(await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: ["*"] } }));
+    // The console's new-warehouse form says it in words, in both languages, with nothing written.
+    const { session } = await signedIn(["admin"]);
+    const form = { name: unique("wh"), kind: "own", country: "US", currency: "USD", store_ids: [moving.id] };
+    const page = await postForm("/console/settings/warehouses", session, form);
+    expect(textOf(page.html)).toContain("These stores are moving to another database: try again once the move is done");
+    const zh = await postForm("/console/settings/warehouses", session, form, { headers: { cookie: "oms_console_lang=zh-CN" } });
+    expect(textOf(zh.html)).toContain("这些店铺正在迁移到另一个数据库");
     expect(await written()).toEqual(before);
     // The pool that is not moving still takes what is its own.
     const ownWarehouse = await api("/v1/warehouses", { body: { name: unique("wh"), country: "US", store_ids: [staying.id] } });
