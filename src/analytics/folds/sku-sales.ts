@@ -27,8 +27,8 @@ import { UNIT_EVENTS } from "./unit-events";
 
 // Each part is computed once (MATERIALIZED): flattened into the outer query, the allocation's running sum and the unit
 // cost were evaluated once per use, nine and three times per part. An item holding its whole line skips the running
-// sum: its revenue is the line's total whatever came before it (floor(t * (C + q) / q) - floor(t * C / q) = t), so
-// any C will do, and its own quantity is one.
+// sum: its revenue is the line's total whatever came before it (floor(t * (C + q) / q) - floor(t * C / q) = t for any
+// C), so its own quantity stands in for the sum.
 
 /** 0 ordered, 1 cancelled, 2 shipped. */
 const KINDS = ["ordered", "cancelled", "shipped"] as const;
