@@ -272,7 +272,7 @@ type Results = Awaited<ReturnType<typeof consumeMessages>>;
  */
 async function consumeOnShards(env: Env, consumer: Consumer, messages: readonly OutboxMessage[], handlers: HandlerTable) {
   const shards = await Promise.all(messages.map((m) => shardFor(env, m)));
-  const groups = new Map<string, { shard: Shard; indexes: number[] }>();
+  const groups: ShardGroups = new Map();
   const results: Results = [];
   shards.forEach((shard, i) => {
     // Failed, so retried and in the end kept as a dead letter: handling it on another shard would write it there.
@@ -280,13 +280,20 @@ async function consumeOnShards(env: Env, consumer: Consumer, messages: readonly 
       results[i] = { error: new Error(`message ${messages[i]!.id} names shard ${messages[i]!.shard}, which this Worker does not reach`) };
       return;
     }
-    const group = groups.get(shard.id);
-    if (group) group.indexes.push(i);
-    else groups.set(shard.id, { shard, indexes: [i] });
+    addToGroup(groups, shard, i);
   });
   await Promise.all([...groups.values()].map(({ shard, indexes }) => consumeAt(env, shard, consumer, messages, indexes, handlers, results)));
   await forwardMoved(env, consumer, messages, shards, results, handlers);
   return results;
+}
+
+/** The messages of a batch (by their index) that go to each shard. */
+type ShardGroups = Map<string, { shard: Shard; indexes: number[] }>;
+
+function addToGroup(groups: ShardGroups, shard: Shard, i: number): void {
+  const group = groups.get(shard.id);
+  if (group) group.indexes.push(i);
+  else groups.set(shard.id, { shard, indexes: [i] });
 }
 
 /** `consumeMessages` on `shard` for the messages at `indexes`, each answer put in `results` at its message's place. */
@@ -327,7 +334,7 @@ async function forwardMoved(
   if (!results.some((r) => typeof r === "object" && poolMoving(r.error))) return;
   forgetHomes();
   const refused = results.flatMap((r, i) => (typeof r === "object" && !messages[i]!.order_id && poolMoving(r.error) && shards[i] ? [i] : []));
-  const byTarget = new Map<string, { shard: Shard; indexes: number[] }>();
+  const byTarget: ShardGroups = new Map();
   const away = new Map<string, Shard | null>();
   for (const i of refused) {
     const from = shards[i]!.id;
@@ -337,9 +344,7 @@ async function forwardMoved(
       to = away.get(from) ?? null;
     }
     if (!to || to.id === from) continue;
-    const group = byTarget.get(to.id);
-    if (group) group.indexes.push(i);
-    else byTarget.set(to.id, { shard: to, indexes: [i] });
+    addToGroup(byTarget, to, i);
   }
   for (const { shard, indexes } of byTarget.values()) await consumeAt(env, shard, consumer, messages, indexes, handlers, results);
 }
