@@ -11,7 +11,7 @@
  * tags, or for stores that have none) are "legacy": they live on shard 0
  * unless `legacy_homes` says otherwise.
  */
-import { sha256 } from "@noble/hashes/sha2.js";
+import { createHash } from "node:crypto";
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 export type IdPrefix =
@@ -139,19 +139,13 @@ export function randomToken(length = 32): string {
   return out;
 }
 
-const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
-const utf8 = new TextEncoder();
-
 /**
- * Hashes every API key, idempotent body and customer link on their hot paths, hence the table. Synchronous
- * SHA-256 in JS (@noble/hashes, audited, already ours for scrypt) rather than WebCrypto: for these short inputs
- * `crypto.subtle.digest`'s trip through the runtime and its promise cost far more than the hashing, and showed as
- * about 3 % of a whole order's CPU in the profile (bench/whole-order.mjs, BENCH_PROFILE=1). Still returns a
- * promise, so callers need not care.
+ * Hashes every API key, idempotent body and customer link on their hot paths. Synchronous SHA-256 from the
+ * runtime's native `node:crypto` rather than WebCrypto: for these short inputs `crypto.subtle.digest`'s trip
+ * through the runtime and its promise cost far more than the hashing, and showed as about 3 % of a whole order's
+ * CPU in the profile (bench/whole-order.mjs, BENCH_PROFILE=1); SHA-256 in JS (@noble/hashes), used before, took
+ * several times the native one. Still returns a promise, so callers need not care.
  */
 export async function sha256Hex(input: string): Promise<string> {
-  const digest = sha256(utf8.encode(input));
-  let out = "";
-  for (let i = 0; i < digest.length; i++) out += HEX[digest[i]!];
-  return out;
+  return createHash("sha256").update(input, "utf8").digest("hex");
 }

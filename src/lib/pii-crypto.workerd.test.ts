@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { blindIndex, customerKey, isSealed, open, parseKeyring, seal, sealedWith, useKeyring } from "./pii-crypto";
+import { blindIndex, customerKey, isSealed, merchantIndex, open, parseKeyring, seal, sealedWith, useKeyring } from "./pii-crypto";
 
 const K_OLD = "WX49WWECEzWj5RnB8OmAkSkgWDdxfymBreT0jVOfqTI=";
 const K_NEW = "+SOFbqgfOeQVnH9jlFtpJYM6/UsGisfniPSl7lKt/DA=";
@@ -39,6 +39,17 @@ describe("sealing customer data", () => {
     expect(() => open(tampered, rotated)).toThrow();
   });
 
+  it("opens what was sealed before the cipher became the runtime's own (the same bytes at rest)", () => {
+    // Sealed under K_OLD by the JS AES-GCM (@noble/ciphers) this module used until 2026-12-06.
+    expect(open("enc1:old:y9Iljmb2XozmbsBoRc_sFwHaH8PaWNIouE0kZhA4wMVyQnqoCnL9ePjfi3lFpsnuYZ5c-qZpXn1J3WQZGlPBvkLs7A", rotated)).toBe("Ada Lovelace, 12 St James's Square 🫖");
+    expect(open("enc1:old:7NP9RR6VU1xer4u4Hsj1M5bnswlrbLrhNK9iag", rotated)).toBe("");
+    // A label PDF is tens of kilobytes: a large value seals and opens whole.
+    const big = `${"%PDF-1.7 ".repeat(5000)}✓`;
+    expect(open(seal(big, rotated), rotated)).toBe(big);
+    // Too short to hold a nonce and a tag: an error, not garbage.
+    expect(() => open("enc1:old:AAAA", rotated)).toThrow();
+  });
+
   it("will not store plaintext when no key is configured", () => {
     expect(() => seal("ada@example.com", parseKeyring("", INDEX))).toThrow(/PII_KEYS is not set/);
   });
@@ -62,6 +73,13 @@ describe("blind indexes and customer keys", () => {
     expect(k).toMatch(/^cus_[A-Za-z0-9_-]{22}$/);
     expect(customerKey("st_1", "email:ada@example.com", rotated)).toBe(k);
     expect(customerKey("st_2", "email:ada@example.com", rotated)).not.toBe(k);
+  });
+
+  it("are the same values as before the HMAC became the runtime's own (lookups by value keep matching)", () => {
+    // Computed by the JS HMAC-SHA256 (@noble/hashes) this module used until 2026-12-06.
+    expect(blindIndex("email", "st_1", "ada@example.com", rotated)).toBe("QVskwrXkDXB36IyRtzugjsKNi-Tw--Pmqhrm2_jRprY");
+    expect(customerKey("st_1", "ada@example.com", rotated)).toBe("cus_bjEILfT7AlR8igYL2tjtqA");
+    expect(merchantIndex("name", "ada", rotated)).toBe("kenSRBjQp87W4ehV4J2rgcPpnhAA3ELmK7_wv3sDFzA");
   });
 
   it("do not change when the encryption keys rotate (they have their own key)", () => {
