@@ -277,6 +277,7 @@ async function runPass(env, { name, orders, actors, gapMs }) {
   const drain = await env.outbox.drain(DRAIN_TIMEOUT_MS);
   const cpuDrained = serverCpu(groups);
   const resent = env.outbox.resent(t0);
+  const messages = env.outbox.byTopic(t0);
   const machine = meter.end();
   log(`${name}: actors done in ${((tEnd - t0) / 1000).toFixed(1)} s, outbox drained ${drain.left ? `NOT (${drain.left} left)` : `in ${drain.seconds.toFixed(1)} s`}; verifying`);
 
@@ -321,6 +322,8 @@ async function runPass(env, { name, orders, actors, gapMs }) {
     // Outbox rows of this pass whose direct send was lost and that the minute cron's sweep sent again: each one
     // delayed its order by 30 s to 90 s. There should be none.
     outbox_rows_resent_by_sweep: resent,
+    // Queue messages the pass set off (outbox rows by topic), per completed order: what a queue is sized and billed by.
+    queue_messages_per_order: completed ? Object.fromEntries(Object.entries(messages).map(([topic, n]) => [topic, round(n / completed, 2)])) : null,
     requests: {
       total: rec.requests.length,
       per_order: completed ? round(rec.requests.length / completed, 2) : null,
@@ -421,6 +424,19 @@ export function orderReport(r) {
     ["  action / poll / mailbox", (p) => ["action", "poll", "mailbox"].map((k) => fmt(p.requests.per_order_by_kind[k], 1)).join(" / ")],
     ["lifecycle p50 / p99 ms (checkout -> completed)", (p) => pair(p.lifecycle_ms)],
     ...STEPS.map(([label]) => [`  ${label}`, (p) => pair(p.steps_ms[label])]),
+    [
+      "queue messages / order",
+      (p) =>
+        p.queue_messages_per_order
+          ? fmt(
+              Object.values(p.queue_messages_per_order).reduce((a, b) => a + b, 0),
+              1,
+            )
+          : "-",
+    ],
+    ...Object.keys(r.load.queue_messages_per_order ?? {})
+      .sort()
+      .map((topic) => [`  ${topic}`, (p) => fmt(p.queue_messages_per_order?.[topic], 1)]),
     ["outbox drained after the last order, s", (p) => fmt(p.outbox_drain_s, 1)],
     ["outbox sends lost, resent by the minute cron", (p) => String(p.outbox_rows_resent_by_sweep)],
     ["verified", (p) => (p.verification.ok ? "ok" : `FAILED (${p.verification.orders_failed} orders)`)],

@@ -51,19 +51,38 @@ export const PUBLISHED = {
 
 /** What this project's benches measured on the development machine (2 cores, local wrangler dev). */
 export const MEASURED = {
-  d1StatementsPerOrder: { value: 188.7, source: "npm run bench:order, BENCH_D1_TRACE=1, 30 orders at 1d5c542 (bench/README.md)" },
-  d1RoundTripsPerOrder: { value: 74.5, source: "npm run bench:order, BENCH_D1_TRACE=1, 30 orders at 1d5c542 (bench/README.md)" },
-  requestsPerOrder: { value: 16.1, source: "npm run bench:order: actor requests per completed order (14.0 actions, the rest polls)" },
+  d1StatementsPerOrder: { value: 155.4, source: "npm run bench:order, BENCH_D1_TRACE=1, 200 orders at 64 actors, 2026-12-06 (bench/README.md)" },
+  d1RoundTripsPerOrder: { value: 38.9, source: "npm run bench:order, BENCH_D1_TRACE=1, 200 orders at 64 actors, 2026-12-06 (bench/README.md)" },
+  requestsPerOrder: { value: 14.6, source: "npm run bench:order: actor requests per completed order (13.5 actions, 1 mailbox read, 0.1 polls), 2026-12-06" },
   replicaShare: {
-    value: 0.073,
+    value: 0.077,
     source:
-      "npm run bench:order, BENCH_D1_TRACE=1, 30 orders, 2026-12-05 on branch sessions: 12.0 of 165.3 statements per order on read sessions (`@...~replica`, all of them the customer's page); the bench makes no other read that may be stale (no staff lists, no storefront polls)",
+      "npm run bench:order, BENCH_D1_TRACE=1, 200 orders, 2026-12-06: 12.0 of 155.4 statements per order on read sessions (`@...~replica`, all of them the customer's page); the bench makes no other read that may be stale (no staff lists, no storefront polls)",
   },
   storedBytesPerOrder: {
     value: 5971,
     source:
       "bench/rollup.mjs's local D1 file with 100,000 orders, their lines, events and fulfilment facts, indexes included: 597,131,264 bytes (no activity log, outbox or notices: a floor)",
   },
+  rowsWrittenPerOrder: {
+    value: 406.7,
+    source:
+      "npm run bench:order, BENCH_D1_TRACE=1, 200 orders, 2026-12-06: D1's meta.rows_written summed per completed order (index entries included, as D1 bills them; local D1's accounting)",
+  },
+  rowsReadPerOrder: {
+    value: 1151.3,
+    source:
+      "npm run bench:order, BENCH_D1_TRACE=1, 200 orders, 2026-12-06: D1's meta.rows_read summed per completed order; answers without meta (first(), raw()) are not counted, so a floor",
+  },
+  doRequestsPerOrder: {
+    value: 5,
+    source: "npm run bench:order, BENCH_D1_TRACE=1, 2026-12-06: calls into the order's object per completed order (audit, allocation, ship, deliver, complete)",
+  },
+  queueMessagesPerOrder: {
+    value: 8,
+    source: "npm run bench:order, 2026-12-06: outbox rows per completed order (fulfilment 2, notifications 4, logistics 2)",
+  },
+  busiestQueueShare: { value: 0.5, source: "npm run bench:order, 2026-12-06: notifications take 4 of an order's 8 queue messages" },
 };
 
 /** Guesses, each to be replaced by a measurement (docs/SCALING.md, "What to measure next"). */
@@ -77,13 +96,8 @@ export const ASSUMED = {
   storageFill: { value: 0.8, why: "the share of D1's 10 GB a shard may fill" },
   averageToPeak: { value: 0.1, why: "average orders/s over a month as a share of the peak" },
   hotDays: { value: 90, why: "days an order stays in D1 before it is archived elsewhere" },
-  rowsWrittenPerOrder: { value: 150, why: "D1 rows written per order, index rows included (about two per writing statement)" },
-  rowsReadPerOrder: { value: 600, why: "D1 rows read per order (indexed lookups, a few rows each)" },
-  doRequestsPerOrder: { value: 10, why: "order object requests per order: intake audit, 5 transitions, allocation, picks, page reads" },
   doActiveMsPerRequest: { value: 30, why: "wall time an order object stays billed per request (duration is wall clock)" },
   doStoredBytesPerOrder: { value: 20_000, why: "an order object's SQLite storage while the order is hot" },
-  queueMessagesPerOrder: { value: 12, why: "queue messages per order over its life, over the 5 queues" },
-  busiestQueueShare: { value: 0.35, why: "share of an order's messages that go to its busiest queue (notifications)" },
   webhookDeliveriesPerOrder: { value: 4, why: "partner webhook deliveries per order through the dispatcher object" },
   workerCpuMsPerOrder: { value: 60, why: "Worker CPU per order, every request and consumer (D1 time is not Worker CPU)" },
   messagesPerConsumerInvocation: { value: 10, why: "messages per queue consumer batch, each batch one billed invocation" },
@@ -145,6 +159,9 @@ export function model(opts) {
     requestsPerOrder: o.requestsPerOrder ?? MEASURED.requestsPerOrder.value,
     replicaShare: o.replicaShare ?? MEASURED.replicaShare.value,
     storedBytesPerOrder: o.storedBytesPerOrder ?? MEASURED.storedBytesPerOrder.value,
+    ...Object.fromEntries(
+      ["rowsWrittenPerOrder", "rowsReadPerOrder", "doRequestsPerOrder", "queueMessagesPerOrder", "busiestQueueShare"].map((k) => [k, o[k] ?? MEASURED[k].value]),
+    ),
     ...Object.fromEntries(Object.entries(ASSUMED).map(([k, v]) => [k, o[k] ?? v.value])),
   };
   const p = Object.fromEntries(Object.entries(PUBLISHED).map(([k, v]) => [k, v.value]));

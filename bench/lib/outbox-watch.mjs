@@ -22,10 +22,17 @@ export function outboxWatcher(persistDir) {
   const owedStatements = dbs.map((db) => db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE delivered_at IS NULL"));
   const owed = () => owedStatements.reduce((sum, st) => sum + Number(st.get().n), 0);
   const resentStatements = dbs.map((db) => db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE created_at >= ? AND attempts > 0"));
+  const topicStatements = dbs.map((db) => db.prepare("SELECT topic, COUNT(*) AS n FROM outbox WHERE created_at >= ? GROUP BY topic"));
   return {
     owed,
     /** Rows written since `since` (epoch ms) whose direct send was lost: the cron sweep had to send them again. */
     resent: (since) => resentStatements.reduce((sum, st) => sum + Number(st.get(since).n), 0),
+    /** Rows written since `since`, by topic (the queue each is sent to): the messages the work set off. */
+    byTopic(since) {
+      const out = {};
+      for (const st of topicStatements) for (const r of st.all(since)) out[r.topic] = (out[r.topic] ?? 0) + Number(r.n);
+      return out;
+    },
     /** Waits until nothing is owed; resolves to the seconds it took and what was left if it gave up. */
     async drain(timeoutMs) {
       const t0 = Date.now();

@@ -10,7 +10,8 @@
  * request's read session (src/db/client.ts `readDatabase`), which D1 may
  * serve from a read replica, is named `@<entry>~replica`: what replicas take
  * off the primary, counted apart. After each answer, `[d1]= <bytes>` and
- * `[d1]~ <ms>` lines give the bytes of its rows and its time in the database.
+ * `[d1]~ <ms>` lines give the bytes of its rows and its time in the database, and `[d1]# <read> <written>` the rows
+ * D1 bills; `[d1]@ @<entry>` marks each run of an entry.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 
@@ -22,7 +23,11 @@ const entries = new AsyncLocalStorage<string>();
  */
 export function traceEntry<T>(env: object, label: () => string, fn: () => T): T {
   const trace = (env as { D1_TRACE?: string }).D1_TRACE;
-  return trace === "1" || trace === "full" ? entries.run(label(), fn) : fn();
+  if (trace !== "1" && trace !== "full") return fn();
+  const name = label();
+  // `[d1]@ <entry>`: one line per run of an entry, so a bench counts requests, order-object calls and queue batches.
+  console.warn(`[d1]@ @${name.replace(/\s+/g, "_")}`);
+  return entries.run(name, fn);
 }
 
 const entry = (replica = false) => `@${(entries.getStore() ?? "unlabelled").replace(/\s+/g, "_")}${replica ? "~replica" : ""}`;
@@ -31,7 +36,7 @@ const entry = (replica = false) => `@${(entries.getStore() ?? "unlabelled").repl
 export function routeLabel(method: string, path: string): string {
   return `${method} ${path
     .split("/")
-    .map((seg) => (/^[a-z]{2,5}_[0-9A-Za-z]{8,}$|^\d+$|^[A-Za-z0-9_-]{20,}$/.test(seg) ? "{id}" : seg))
+    .map((seg) => (/^[a-z]{2,5}_[0-9A-Za-z]{8,}$|^\d+$|^[A-Za-z0-9_.-]{20,}$/.test(seg) ? "{id}" : seg))
     .join("/")}`;
 }
 const TRACED_SQL = Symbol("traced sql");
@@ -53,8 +58,11 @@ function logAnswer(result: unknown, sql: string, label: string) {
   console.warn(`[d1]= ${rows == null ? 0 : JSON.stringify(rows).length} ${label} ${shape(sql)}`);
   // `[d1]~ <ms> @<entry> <sql>`: the time D1 says the statement took in the database (`meta.duration`), apart from the
   // binding's transport and the Worker's own work: where a cron's time goes (bench/rollup.mjs --trace).
-  const duration = (result as { meta?: { duration?: unknown } } | null)?.meta?.duration;
-  if (typeof duration === "number") console.warn(`[d1]~ ${duration} ${label} ${shape(sql)}`);
+  const meta = (result as { meta?: { duration?: unknown; rows_read?: unknown; rows_written?: unknown } } | null)?.meta;
+  if (typeof meta?.duration === "number") console.warn(`[d1]~ ${meta.duration} ${label} ${shape(sql)}`);
+  // `[d1]# <rows read> <rows written> @<entry> <sql>`: what D1 bills (rows written, index entries included, and rows
+  // read), as the local D1 reports them in `meta`. Answers without meta (`first()`, `raw()`) are not counted.
+  if (typeof meta?.rows_written === "number" && typeof meta.rows_read === "number") console.warn(`[d1]# ${meta.rows_read} ${meta.rows_written} ${label} ${shape(sql)}`);
 }
 
 function tracedStatement(stmt: D1PreparedStatement, sql: string, replica: boolean, params: unknown[] = []): D1PreparedStatement {

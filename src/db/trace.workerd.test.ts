@@ -24,8 +24,10 @@ describe("the D1 trace", () => {
       "[d1] + SELECT ?1 AS s",
       "[d1]= 9 @unlabelled SELECT 1 AS n",
       expect.stringMatching(/^\[d1\]~ \d+(\.\d+)? @unlabelled SELECT 1 AS n$/),
+      "[d1]# 0 0 @unlabelled SELECT 1 AS n",
       "[d1]= 11 @unlabelled SELECT ?1 AS s",
       expect.stringMatching(/^\[d1\]~ \d+(\.\d+)? @unlabelled SELECT \?1 AS s$/),
+      "[d1]# 0 0 @unlabelled SELECT ?1 AS s",
     ]);
   });
 
@@ -44,9 +46,28 @@ describe("the D1 trace", () => {
       () => db.prepare("SELECT 2 AS n").first(),
     );
     expect(lines.filter((l) => !l.startsWith("[d1]=") && !l.startsWith("[d1]~"))).toEqual([
+      "[d1]@ @POST_/v1/shipments/{id}/pack",
       "[d1] 1 @POST_/v1/shipments/{id}/pack SELECT 1 AS n",
       "[d1] 1 @unlabelled SELECT 2 AS n",
     ]);
+    // A customer's link carries a token with a dot: every link is the one route.
+    expect(routeLabel("GET", "/o/7HSP.l2wpd1QTRdVVMkO4aY2OGYhvQfC326hX")).toBe("GET /o/{id}");
+  });
+
+  it("counts the rows a write wrote, its index entries included, as D1 bills them", async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, "warn").mockImplementation((line: string) => void lines.push(...line.split("\n")));
+    const db = tracedD1(env.DB);
+    await db.prepare("CREATE TABLE IF NOT EXISTS trace_rows (id INTEGER PRIMARY KEY, k TEXT)").run();
+    await db.prepare("CREATE INDEX IF NOT EXISTS trace_rows_k ON trace_rows (k)").run();
+    lines.length = 0;
+    await db.prepare("INSERT INTO trace_rows (k) VALUES ('a'), ('b')").run();
+    const billed = lines.filter((l) => l.startsWith("[d1]#"));
+    expect(billed).toHaveLength(1);
+    const [, read, written] = /^\[d1\]# (\d+) (\d+) @unlabelled INSERT INTO trace_rows/.exec(billed[0]!) ?? [];
+    // Two rows and their two index entries.
+    expect(Number(written)).toBe(4);
+    expect(Number(read)).toBeGreaterThanOrEqual(0);
   });
 
   it("serves drizzle, batches included", async () => {
@@ -55,12 +76,14 @@ describe("the D1 trace", () => {
     const db = drizzle(tracedD1(env.DB), { schema });
     const [stores, orders] = await db.batch([db.select({ id: schema.stores.id }).from(schema.stores).limit(1), db.select({ id: schema.orders.id }).from(schema.orders).limit(1)]);
     expect(Array.isArray(stores) && Array.isArray(orders)).toBe(true);
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(8);
     expect(lines.slice(2)).toEqual([
       expect.stringMatching(/^\[d1\]= \d+ @unlabelled select "id" from "stores"/),
       expect.stringMatching(/^\[d1\]~ [\d.]+ @unlabelled select "id" from "stores"/),
+      expect.stringMatching(/^\[d1\]# \d+ 0 @unlabelled select "id" from "stores"/),
       expect.stringMatching(/^\[d1\]= \d+ @unlabelled select "id" from "orders"/),
       expect.stringMatching(/^\[d1\]~ [\d.]+ @unlabelled select "id" from "orders"/),
+      expect.stringMatching(/^\[d1\]# \d+ 0 @unlabelled select "id" from "orders"/),
     ]);
     expect(lines[0]).toMatch(/^\[d1\] 2 @unlabelled select "id" from "stores" limit \?$/);
     expect(lines[1]).toMatch(/^\[d1\] \+ select "id" from "orders" limit \?$/);
