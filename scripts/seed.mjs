@@ -1,7 +1,9 @@
 // Demo data for local work: a store with a small catalogue, a warehouse and
 // two API keys with fixed, public, clearly-demo secrets. Idempotent: every
 // row is INSERT OR IGNORE, so running it again changes nothing (and never
-// overwrites what you edited through the API).
+// overwrites what you edited through the API). Each brand's rows go to the
+// database its stock pool is on now, so a demo pool moved from Settings ›
+// Databases is seeded where it went (the old database refuses its writes).
 //
 //   npm run db:seed                 (local D1 in .wrangler/state)
 //   OMS_PERSIST_DIR=/tmp/x npm run db:seed
@@ -11,7 +13,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { persistArgs, runWrangler } from "./wrangler.mjs";
+import { d1File } from "./d1-bindings.mjs";
+import { persistArgs, ROOT, runWrangler } from "./wrangler.mjs";
 
 /**
  * The demo's first brand, in the main stock pool (`pool_s0`) on shard 0 with its warehouse, as a store created with
@@ -358,6 +361,9 @@ export function brandSql(now = Date.now()) {
   ]);
 }
 
+/** The main stock pool: every store created with `stock: "shared"` joins it (docs/SHARDING.md section 2). */
+const MAIN_POOL = "pool_s0";
+
 /**
  * Where the brands live: both shards registered, the main pool on shard 0 with the first brand's store and warehouse,
  * the second brand's pool on shard 1 with its own.
@@ -367,10 +373,10 @@ function homesSql(now) {
   return [
     insert("shards", { id: "s0", binding: "DB", state: "open", created_at: now, updated_at: now }),
     insert("shards", { id: b.shard.id, binding: b.shard.binding, state: "open", created_at: now, updated_at: now }),
-    insert("pools", { id: "pool_s0", shard_id: "s0", state: "live", version: 1, created_at: now, updated_at: now }),
+    insert("pools", { id: MAIN_POOL, shard_id: "s0", state: "live", version: 1, created_at: now, updated_at: now }),
     insert("pools", { id: b.pool, shard_id: b.shard.id, state: "live", version: 1, created_at: now, updated_at: now }),
-    insert("store_homes", { store_id: DEMO_STORE.id, pool_id: "pool_s0", tag: DEMO_STORE.tag, created_at: now }),
-    insert("warehouse_homes", { warehouse_id: DEMO_WAREHOUSE.id, pool_id: "pool_s0", tag: DEMO_WAREHOUSE.tag, created_at: now }),
+    insert("store_homes", { store_id: DEMO_STORE.id, pool_id: MAIN_POOL, tag: DEMO_STORE.tag, created_at: now }),
+    insert("warehouse_homes", { warehouse_id: DEMO_WAREHOUSE.id, pool_id: MAIN_POOL, tag: DEMO_WAREHOUSE.tag, created_at: now }),
     insert("store_homes", { store_id: b.store.id, pool_id: b.pool, tag: b.store.tag, created_at: now }),
     insert("warehouse_homes", { warehouse_id: b.warehouse.id, pool_id: b.pool, tag: b.warehouse.tag, created_at: now }),
   ];
@@ -414,25 +420,51 @@ export function directorySeedSql(now = Date.now()) {
   ]);
 }
 
-/** Applies the seed to the local D1 (in `persistDir`, or wrangler's default state). */
+/**
+ * The database binding each demo pool lives on, as the directory says now. The first seed puts the main pool on `DB`
+ * and the second brand's on `DB_1`, but the Databases page (or `POST /v1/pools/{id}/move`) may have moved either
+ * since: the old database then refuses writes for the pool's stores (its move guards), and the pool's rows belong
+ * where it went. A pool in the middle of a move is refused: run the seed again once the move is done.
+ */
+export async function demoPoolBindings(persistDir) {
+  const { DatabaseSync } = await import("node:sqlite");
+  const db = new DatabaseSync(d1File(persistDir ?? join(ROOT, ".wrangler", "state"), "DIRECTORY"), { readOnly: true });
+  try {
+    const rows = db
+      .prepare("SELECT p.id AS pool, p.state AS state, s.binding AS binding FROM pools p JOIN shards s ON s.id = p.shard_id WHERE p.id IN (?, ?)")
+      .all(MAIN_POOL, DEMO_BRAND.pool);
+    const moving = rows.filter((r) => r.state !== "live");
+    if (moving.length) throw new Error(`the demo pool ${moving.map((r) => r.pool).join(", ")} is moving to another database: seed again once the move is done`);
+    const of = (pool, fallback) => rows.find((r) => r.pool === pool)?.binding ?? fallback;
+    return { main: of(MAIN_POOL, "DB"), brand: of(DEMO_BRAND.pool, DEMO_BRAND.shard.binding) };
+  } finally {
+    db.close();
+  }
+}
+
+/** Applies the seed to the local D1 (in `persistDir`, or wrangler's default state); answers where each brand went. */
 export async function seed({ persistDir = null, onSpawn } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oms-seed-"));
   const file = join(dir, "seed.sql");
+  const run = async (binding, text) => {
+    writeFileSync(file, text);
+    const r = await runWrangler(["d1", "execute", binding, "--local", ...persistArgs(persistDir), "--file", file], { onSpawn });
+    if (r.code !== 0) throw new Error(`seeding ${binding} failed (wrangler exited ${r.code ?? r.signal}):\n${r.stdout}${r.stderr}`);
+    return r;
+  };
   try {
     const now = Date.now();
-    let r;
-    for (const [binding, text] of [
-      ["DB", seedSql(now)],
-      ["DB_1", brandSql(now)],
-      ["DIRECTORY", directorySeedSql(now)],
-    ]) {
-      writeFileSync(file, text);
-      r = await runWrangler(["d1", "execute", binding, "--local", ...persistArgs(persistDir), "--file", file], { onSpawn });
-      if (r.code !== 0) {
-        throw new Error(`seeding ${binding} failed (wrangler exited ${r.code ?? r.signal}):\n${r.stdout}${r.stderr}`);
-      }
+    // The directory first: its homes are INSERT OR IGNORE, so a pool already placed (and perhaps moved) stays where
+    // it is, and each brand's rows then go to the database its pool is on now.
+    await run("DIRECTORY", directorySeedSql(now));
+    const on = await demoPoolBindings(persistDir);
+    // One file when both pools share a database: the main brand first, as on two.
+    if (on.main === on.brand) await run(on.main, seedSql(now) + brandSql(now));
+    else {
+      await run(on.main, seedSql(now));
+      await run(on.brand, brandSql(now));
     }
-    return r;
+    return on;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -449,9 +481,9 @@ const isMain = (() => {
 if (isMain) {
   const persistDir = process.env.OMS_PERSIST_DIR ? resolve(process.env.OMS_PERSIST_DIR) : null;
   try {
-    await seed({ persistDir });
+    const on = await seed({ persistDir });
     console.log(
-      `Seeded ${DEMO_STORE.id} (${DEMO_PRODUCTS.length} products), ${DEMO_WAREHOUSE.id} on DB, ${DEMO_BRAND.store.id} and ${DEMO_BRAND.warehouse.id} on DB_1, and demo keys:`,
+      `Seeded ${DEMO_STORE.id} (${DEMO_PRODUCTS.length} products), ${DEMO_WAREHOUSE.id} on ${on.main}, ${DEMO_BRAND.store.id} and ${DEMO_BRAND.warehouse.id} on ${on.brand}, and demo keys:`,
     );
     for (const k of DEMO_KEYS) console.log(`  ${k.role.padEnd(8)} ${k.storeIds.join(",").padEnd(8)} ${k.key}`);
     console.log(`Demo staff (password ${DEMO_PASSWORD}):`);

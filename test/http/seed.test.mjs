@@ -1,0 +1,79 @@
+// The demo's seed (scripts/seed.mjs) runs at every `npm start` and `npm run db:seed`, on state the merchant has been
+// using: a brand's pool may have moved to another database since (Settings › Databases, docs/SHARDING.md section 8).
+// The old database then refuses writes for the pool's stores, so the seed must put each brand where its pool is now.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, test } from "node:test";
+import { migrateLocal } from "../../scripts/local-migrations.mjs";
+import { DEMO_STORE, seed } from "../../scripts/seed.mjs";
+import { persistArgs, runWrangler } from "../../scripts/wrangler.mjs";
+
+const BRAND = { store: "st_demo_kettle", warehouse: "wh_kettle_eu", pool: "pool_demo_kettle" };
+
+const dirs = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+async function sql(dir, binding, command) {
+  const r = await runWrangler(["d1", "execute", binding, "--local", ...persistArgs(dir), "--json", "--command", command]);
+  assert.equal(r.code, 0, `${binding}: ${command}\n${r.stdout}${r.stderr}`);
+  return JSON.parse(r.stdout)[0].results;
+}
+const count = async (dir, binding, table, where) => (await sql(dir, binding, `SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`))[0].n;
+
+test("the seed puts each demo brand on the database its pool is on now, also after the pool moved", { timeout: 600_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "oms-seed-test-"));
+  dirs.push(dir);
+  await migrateLocal({ persistDir: dir });
+
+  // A fresh state: the main brand on DB, the second brand on DB_1.
+  assert.deepEqual(await seed({ persistDir: dir }), { main: "DB", brand: "DB_1" });
+  assert.equal(await count(dir, "DB_1", "stores", `id = '${BRAND.store}'`), 1);
+  assert.equal(await count(dir, "DB", "stores", `id = '${BRAND.store}'`), 0);
+  assert.equal(await count(dir, "DB", "stores", `id = '${DEMO_STORE.id}'`), 1);
+
+  // What a finished move of the brand's pool to s0 leaves (src/pools/move-pool.ts, "cleaned"): the directory places
+  // the pool on s0, and the old database has lost the pool's rows but keeps its guards, which refuse every write for
+  // the pool's stores and warehouses there.
+  for (const table of ["products", "bins"])
+    await sql(dir, "DB_1", `DELETE FROM ${table} WHERE ${table === "bins" ? `warehouse_id = '${BRAND.warehouse}'` : `store_id = '${BRAND.store}'`}`);
+  await sql(dir, "DB_1", `DELETE FROM warehouses WHERE id = '${BRAND.warehouse}'`);
+  await sql(dir, "DB_1", `DELETE FROM stores WHERE id = '${BRAND.store}'`);
+  await sql(
+    dir,
+    "DB_1",
+    `INSERT INTO moving_owners (owner_id, pool_id, side, created_at) VALUES ('${BRAND.store}', '${BRAND.pool}', 'source', 1), ('${BRAND.warehouse}', '${BRAND.pool}', 'source', 1)`,
+  );
+  await sql(dir, "DIRECTORY", `UPDATE pools SET shard_id = 's0', version = version + 1 WHERE id = '${BRAND.pool}'`);
+  // The guards are what made the seed fail here before it read the directory: a write on the old database is refused.
+  const refused = await runWrangler([
+    "d1",
+    "execute",
+    "DB_1",
+    "--local",
+    ...persistArgs(dir),
+    "--command",
+    `INSERT INTO stores (id, name, currency, timezone, created_at, updated_at) VALUES ('${BRAND.store}', 'x', 'EUR', 'UTC', 1, 1)`,
+  ]);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stdout + refused.stderr, /pool_moving/);
+
+  // The seed follows the pool: both brands on DB, nothing written to DB_1, and again the same (idempotent).
+  for (let run = 0; run < 2; run++) {
+    assert.deepEqual(await seed({ persistDir: dir }), { main: "DB", brand: "DB" });
+    assert.equal(await count(dir, "DB", "stores", `id = '${BRAND.store}'`), 1);
+    assert.equal(await count(dir, "DB", "warehouses", `id = '${BRAND.warehouse}'`), 1);
+    assert.ok((await count(dir, "DB", "products", `store_id = '${BRAND.store}'`)) > 0);
+    assert.equal(await count(dir, "DB_1", "stores", `id = '${BRAND.store}'`), 0);
+    assert.equal(await count(dir, "DB_1", "products", `store_id = '${BRAND.store}'`), 0);
+  }
+
+  // While a demo pool is moving, the seed says so and writes no brand anywhere.
+  await sql(dir, "DIRECTORY", `UPDATE pools SET state = 'moving' WHERE id = '${BRAND.pool}'`);
+  const productsBefore = await count(dir, "DB", "products", "1 = 1");
+  await assert.rejects(seed({ persistDir: dir }), /pool_demo_kettle is moving to another database: seed again once the move is done/);
+  assert.equal(await count(dir, "DB", "products", "1 = 1"), productsBefore);
+});
