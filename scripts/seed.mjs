@@ -421,10 +421,10 @@ export function directorySeedSql(now = Date.now()) {
 }
 
 /**
- * The database binding each demo pool lives on, as the directory says now. The first seed puts the main pool on `DB`
- * and the second brand's on `DB_1`, but the Databases page (or `POST /v1/pools/{id}/move`) may have moved either
- * since: the old database then refuses writes for the pool's stores (its move guards), and the pool's rows belong
- * where it went. A pool in the middle of a move is refused: run the seed again once the move is done.
+ * The database binding each demo pool lives on, as the directory says now, or null for a pool in the middle of a
+ * move. The first seed puts the main pool on `DB` and the second brand's on `DB_1`, but the Databases page (or
+ * `POST /v1/pools/{id}/move`) may have moved either since: the old database then refuses writes for the pool's stores
+ * (its move guards), and the pool's rows belong where it went.
  */
 export async function demoPoolBindings(persistDir) {
   const { DatabaseSync } = await import("node:sqlite");
@@ -433,24 +433,29 @@ export async function demoPoolBindings(persistDir) {
     const rows = db
       .prepare("SELECT p.id AS pool, p.state AS state, s.binding AS binding FROM pools p JOIN shards s ON s.id = p.shard_id WHERE p.id IN (?, ?)")
       .all(MAIN_POOL, DEMO_BRAND.pool);
-    const moving = rows.filter((r) => r.state !== "live");
-    if (moving.length) throw new Error(`the demo pool ${moving.map((r) => r.pool).join(", ")} is moving to another database: seed again once the move is done`);
-    const of = (pool, fallback) => rows.find((r) => r.pool === pool)?.binding ?? fallback;
+    const of = (pool, fallback) => {
+      const row = rows.find((r) => r.pool === pool);
+      if (!row) return fallback;
+      return row.state === "live" ? row.binding : null;
+    };
     return { main: of(MAIN_POOL, "DB"), brand: of(DEMO_BRAND.pool, DEMO_BRAND.shard.binding) };
   } finally {
     db.close();
   }
 }
 
-/** Applies the seed to the local D1 (in `persistDir`, or wrangler's default state); answers where each brand went. */
-export async function seed({ persistDir = null, onSpawn } = {}) {
+/**
+ * Applies the seed to the local D1 (in `persistDir`, or wrangler's default state); answers where each brand went
+ * (null: not seeded this time). A brand whose pool is in the middle of a move is left as it is, with a note: it was
+ * seeded before it could move, and the server must start to finish the move.
+ */
+export async function seed({ persistDir = null, onSpawn, log = console.warn } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "oms-seed-"));
   const file = join(dir, "seed.sql");
   const run = async (binding, text) => {
     writeFileSync(file, text);
     const r = await runWrangler(["d1", "execute", binding, "--local", ...persistArgs(persistDir), "--file", file], { onSpawn });
     if (r.code !== 0) throw new Error(`seeding ${binding} failed (wrangler exited ${r.code ?? r.signal}):\n${r.stdout}${r.stderr}`);
-    return r;
   };
   try {
     const now = Date.now();
@@ -458,12 +463,13 @@ export async function seed({ persistDir = null, onSpawn } = {}) {
     // it is, and each brand's rows then go to the database its pool is on now.
     await run("DIRECTORY", directorySeedSql(now));
     const on = await demoPoolBindings(persistDir);
-    // One file when both pools share a database: the main brand first, as on two.
-    if (on.main === on.brand) await run(on.main, seedSql(now) + brandSql(now));
-    else {
-      await run(on.main, seedSql(now));
-      await run(on.brand, brandSql(now));
-    }
+    if (on.main === null) log(`seed: ${DEMO_STORE.id}'s pool ${MAIN_POOL} is moving to another database; its demo data is left as it is`);
+    if (on.brand === null) log(`seed: ${DEMO_BRAND.store.id}'s pool ${DEMO_BRAND.pool} is moving to another database; its demo data is left as it is`);
+    // By database, the main brand first (its warehouse names the second brand's store).
+    const files = new Map();
+    if (on.main) files.set(on.main, seedSql(now));
+    if (on.brand) files.set(on.brand, (files.get(on.brand) ?? "") + brandSql(now));
+    for (const [binding, text] of files) await run(binding, text);
     return on;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -482,8 +488,9 @@ if (isMain) {
   const persistDir = process.env.OMS_PERSIST_DIR ? resolve(process.env.OMS_PERSIST_DIR) : null;
   try {
     const on = await seed({ persistDir });
+    const where = (binding) => (binding ? `on ${binding}` : "left as they are (moving)");
     console.log(
-      `Seeded ${DEMO_STORE.id} (${DEMO_PRODUCTS.length} products), ${DEMO_WAREHOUSE.id} on ${on.main}, ${DEMO_BRAND.store.id} and ${DEMO_BRAND.warehouse.id} on ${on.brand}, and demo keys:`,
+      `Seeded ${DEMO_STORE.id} (${DEMO_PRODUCTS.length} products), ${DEMO_WAREHOUSE.id} ${where(on.main)}, ${DEMO_BRAND.store.id} and ${DEMO_BRAND.warehouse.id} ${where(on.brand)}, and demo keys:`,
     );
     for (const k of DEMO_KEYS) console.log(`  ${k.role.padEnd(8)} ${k.storeIds.join(",").padEnd(8)} ${k.key}`);
     console.log(`Demo staff (password ${DEMO_PASSWORD}):`);

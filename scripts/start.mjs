@@ -142,7 +142,7 @@ await step("migrations", async () => {
   const how = await migrateLocal({ persistDir, onSpawn: track, log });
   if (how === "template") log("migrations: copied the migrated databases from .wrangler/migrated/");
 });
-await step("seed", () => seed({ persistDir, onSpawn: track }));
+await step("seed", () => seed({ persistDir, onSpawn: track, log }));
 if (stopping) await new Promise(() => {}); // the signal handler exits
 
 // ---- 4. wrangler dev ------------------------------------------------------
