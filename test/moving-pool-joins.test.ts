@@ -79,6 +79,8 @@ describe("a pool that is moving", () => {
     const { session } = await signedIn(["admin"]);
     const form = { name: unique("wh"), kind: "own", country: "US", currency: "USD", store_ids: [moving.id] };
     const page = await postForm("/console/settings/warehouses", session, form);
+    // A 503 like the API's: the form was fine, the moment was not.
+    expect(page.status).toBe(503);
     expect(textOf(page.html)).toContain("These stores are moving to another database: try again once the move is done");
     const zh = await postForm("/console/settings/warehouses", session, form, { headers: { cookie: "oms_console_lang=zh-CN" } });
     expect(textOf(zh.html)).toContain("这些店铺正在迁移到另一个数据库");

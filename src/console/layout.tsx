@@ -17,7 +17,7 @@ export type PageOptions = {
   scripts?: ("chart" | "webauthn")[];
   /** For pages before sign-in: no menu. */
   bare?: boolean;
-  status?: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500;
+  status?: 200 | 400 | 401 | 403 | 404 | 409 | 422 | 429 | 500 | 503;
 };
 
 export function Csrf({ ui }: { ui: Ui }) {

@@ -19,7 +19,7 @@ import { Csrf, renderPage } from "../layout";
 import { fieldProblems } from "../problems";
 import { orderStatusLabel } from "../text";
 import { allKinds, errorsByInput, PARAM_INPUTS, type Rule, rulesOfForm } from "./audit-rules-form";
-import { type Errors, fieldMessage, ProblemBox, pretty, rawValues, refusedStatus, StoreTabs } from "./parts";
+import { type Errors, fieldMessage, ProblemBox, pretty, rawValues, refusedStatus, StoreTabs, type FormPageStatus } from "./parts";
 import { TEXT, word } from "./text";
 
 type StoreBody = z.infer<typeof Store>;
@@ -38,7 +38,7 @@ type View = {
   dryRun?: { explanation?: Explanation; problem?: Problem; orderId: string };
   json?: string;
   blockProblem?: Problem;
-  status?: 200 | 400 | 403 | 404 | 409 | 422;
+  status?: FormPageStatus;
 };
 
 async function loadAll(c: ConsoleContext, storeId: string) {

@@ -14,7 +14,7 @@ import type { ConsoleContext, ConsoleEnv } from "../context";
 import { doneRedirect, formValue, forbiddenPage, need, uiOf } from "../guard";
 import { dictionary, fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
-import { Crumbs, ProblemBox, refusedStatus } from "./parts";
+import { Crumbs, ProblemBox, refusedStatus, type FormPageStatus } from "./parts";
 
 type Pools = z.infer<typeof PoolList>;
 type MoveBody = z.infer<typeof Move>;
@@ -100,7 +100,7 @@ function refused(c: ConsoleContext): Promise<Response> | null {
   return need(c, "stores:manage") ?? (uiOf(c).principal.stores === "*" ? null : forbiddenPage(c));
 }
 
-async function page(c: ConsoleContext, opts: { problem?: Problem; status?: 200 | 400 | 403 | 404 | 409 | 422 } = {}) {
+async function page(c: ConsoleContext, opts: { problem?: Problem; status?: FormPageStatus } = {}) {
   const ui = uiOf(c);
   const t = TEXT[ui.lang];
   const [p, s] = await Promise.all([api<Pools>(c, "/v1/pools"), api<{ data: { id: string; name: string }[] }>(c, "/v1/stores", { query: { limit: 200 } })]);

@@ -17,7 +17,7 @@ import { doneRedirect, formValue, formValues, need, notFoundPage, uiOf } from ".
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { fieldProblems } from "../problems";
-import { Check, Crumbs, Field, ProblemBox, refusedStatus } from "./parts";
+import { Check, Crumbs, Field, ProblemBox, refusedStatus, type FormPageStatus } from "./parts";
 import { TEXT, word } from "./text";
 
 type Connection = z.infer<typeof ChannelConnection>;
@@ -38,7 +38,7 @@ type SyncRun = {
   created_at?: string;
   finished_at?: string | null;
 };
-type Status = 200 | 400 | 403 | 404 | 409 | 422;
+type Status = FormPageStatus;
 
 export const integrationPages = new Hono<ConsoleEnv>();
 

@@ -18,7 +18,7 @@ import { money } from "../format";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { fieldProblems } from "../problems";
-import { Check, type Errors, Field, fieldMessage, numberOrText, ProblemBox, pretty, refusedStatus, StoreTabs } from "./parts";
+import { Check, type Errors, Field, fieldMessage, numberOrText, ProblemBox, pretty, refusedStatus, StoreTabs, type FormPageStatus } from "./parts";
 import { TEXT, word } from "./text";
 
 type StoreBody = z.infer<typeof Store>;
@@ -30,7 +30,7 @@ type Choice = z.infer<typeof CarrierChoiceResult>;
 
 export const logisticsSettingsPages = new Hono<ConsoleEnv>();
 
-type Status = 200 | 400 | 403 | 404 | 409 | 422;
+type Status = FormPageStatus;
 const storeIdOf = (c: ConsoleContext) => encodeURIComponent(c.req.param("id") ?? "");
 
 /** "TEA-1 2" lines to the API's lines; a line without a number is one unit. */

@@ -71,9 +71,13 @@ export function ProblemBox({ problem, lang }: { problem: Problem | undefined; la
 }
 
 /** The status code of a refused form: what the API said, kept to the ones a page may answer. */
-export function refusedStatus(status: number): 400 | 403 | 404 | 409 | 422 {
-  return status === 403 || status === 404 || status === 409 || status === 400 ? status : 422;
+/** The page's status for a refusal by the API: its own where a form's page has one to say (a pool that is moving is a 503: try again), else 422. */
+export function refusedStatus(status: number): 400 | 403 | 404 | 409 | 422 | 503 {
+  return status === 403 || status === 404 || status === 409 || status === 400 || status === 503 ? status : 422;
 }
+
+/** What a settings page answers: 200, or the status of the API's refusal it shows (`refusedStatus`). */
+export type FormPageStatus = 200 | ReturnType<typeof refusedStatus>;
 
 const STORE_TABS: { key: "store_settings" | "audit_rules" | "routing" | "logistics" | "sla"; path: string; permission: Permission }[] = [
   { key: "store_settings", path: "", permission: "stores:manage" },

@@ -16,7 +16,7 @@ import { doneRedirect, formValue, formValues, need, notFoundPage, uiOf } from ".
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { fieldProblems } from "../problems";
-import { Check, Crumbs, type Errors, Field, ProblemBox, rawValues, refusedStatus, StoreTabs } from "./parts";
+import { Check, Crumbs, type Errors, Field, ProblemBox, rawValues, refusedStatus, StoreTabs, type FormPageStatus } from "./parts";
 import { changesOf, type StoreValues, valuesOfForm, valuesOfStore } from "./store-form";
 import { TEXT, word } from "./text";
 
@@ -109,7 +109,7 @@ function GeneralFields({
   );
 }
 
-function storeListPage(c: ConsoleContext, stores: StoreBody[], opts: { values?: StoreValues; problem?: Problem; status?: 200 | 400 | 403 | 404 | 409 | 422 } = {}) {
+function storeListPage(c: ConsoleContext, stores: StoreBody[], opts: { values?: StoreValues; problem?: Problem; status?: FormPageStatus } = {}) {
   const ui = uiOf(c);
   const t = TEXT[ui.lang];
   const errors = opts.problem ? fieldProblems(opts.problem) : {};
@@ -186,7 +186,7 @@ storePages.post("/console/settings/stores", async (c) => {
   return doneRedirect(c, `/console/settings/stores/${r.body.id}`, { kind: "ok", text: TEXT[uiOf(c).lang].store_created });
 });
 
-function storeEditPage(c: ConsoleContext, store: StoreBody, opts: { values?: StoreValues; problem?: Problem; status?: 200 | 400 | 403 | 404 | 409 | 422 } = {}) {
+function storeEditPage(c: ConsoleContext, store: StoreBody, opts: { values?: StoreValues; problem?: Problem; status?: FormPageStatus } = {}) {
   const ui = uiOf(c);
   const t = TEXT[ui.lang];
   const v = opts.values ?? valuesOfStore(store);
@@ -315,12 +315,7 @@ storePages.post("/console/settings/stores/:id", async (c) => {
 const SPANS = ["received_to_approved_minutes", "approved_to_shipped_minutes", "shipped_to_delivered_minutes", "received_to_completed_minutes"] as const;
 type Sla = z.infer<typeof StoreSla>;
 
-function slaPage(
-  c: ConsoleContext,
-  store: StoreBody,
-  sla: Record<string, string>,
-  opts: { problem?: Problem; status?: 200 | 400 | 403 | 404 | 409 | 422; isDefault?: boolean } = {},
-) {
+function slaPage(c: ConsoleContext, store: StoreBody, sla: Record<string, string>, opts: { problem?: Problem; status?: FormPageStatus; isDefault?: boolean } = {}) {
   const ui = uiOf(c);
   const t = TEXT[ui.lang];
   const errors = opts.problem ? fieldProblems(opts.problem) : {};

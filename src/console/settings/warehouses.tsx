@@ -12,12 +12,12 @@ import { doneRedirect, formValue, formValues, need, notFoundPage, uiOf } from ".
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { fieldProblems } from "../problems";
-import { Check, Crumbs, Field, numberOrText, ProblemBox, refusedStatus } from "./parts";
+import { Check, Crumbs, Field, numberOrText, ProblemBox, refusedStatus, type FormPageStatus } from "./parts";
 import { TEXT, word } from "./text";
 
 type WarehouseBody = z.infer<typeof Warehouse>;
 type PackageTypeBody = z.infer<typeof PackageType>;
-type Status = 200 | 400 | 403 | 404 | 409 | 422;
+type Status = FormPageStatus;
 
 export const warehousePages = new Hono<ConsoleEnv>();
 
