@@ -14,6 +14,12 @@ import { aftership } from "../src/logistics/webhooks/aftership";
 import type { Env } from "../src/env";
 import { createLabel } from "../src/logistics/create-label";
 import { open, parseKeyring } from "../src/lib/pii-crypto";
+import { ingestTrackingEvent } from "../src/logistics/ingest-tracking-event";
+import { logisticsHandlers } from "../src/logistics/handlers";
+import { consumeMessages } from "../src/outbox/consume";
+import { tracedD1 } from "../src/db/trace";
+import type { TrackingStatus } from "../src/db/schema";
+import { vi } from "vitest";
 import { createStore, principalOf } from "./helpers";
 import {
   bytes,
@@ -174,6 +180,67 @@ describe("one parcel's story, with the partners' exact sample bodies", () => {
       "aftership:delivered:kept",
       "shippo:delivered:kept",
     ]);
+  }, 60_000);
+});
+
+describe("a queue batch of tracking events", () => {
+  it("reads every event of the batch in one round trip, then applies each as alone, two about one parcel included", async () => {
+    const a = await parcel();
+    const b = await parcel();
+    const c = await parcel();
+    const at = Date.now() - 60_000;
+    const update = (trackingNumber: string, status: TrackingStatus, minutes: number) => ({
+      eventId: `evt_${crypto.randomUUID().replace(/-/g, "")}`,
+      trackingNumber,
+      carrier: "usps",
+      partnerStatus: status,
+      status,
+      message: null,
+      location: null,
+      occurredAt: at + minutes * 60_000,
+    });
+    // Stored as the webhook route stores them; the batch is handed to the logistics consumer as the queue would.
+    const updates = [
+      update(a.trackingNumber, "in_transit", 0),
+      update(b.trackingNumber, "in_transit", 0),
+      update(a.trackingNumber, "delivered", 5),
+      update(c.trackingNumber, "delivered", 0),
+    ];
+    const stored = [];
+    for (const u of updates) {
+      const r = await ingestTrackingEvent(env, { partner: "easypost", update: u, rawBody: JSON.stringify(u) });
+      if (r.duplicate) throw new Error("stored twice");
+      stored.push(r);
+    }
+    const messages = stored.map((r) => ({ id: r.outbox.id, type: r.outbox.type, order_id: null, payload: r.outbox.payload, created_at: r.outbox.createdAt }));
+
+    // The shard's binding traced: each round trip is one `[d1] <statements> ...` line.
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "warn").mockImplementation((line: string) => void lines.push(...String(line).split("\n")));
+    let results;
+    try {
+      results = await consumeMessages({ ...env, DB: tracedD1(env.DB) } as typeof env, "logistics", messages, logisticsHandlers);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(results).toEqual(["done", "done", "done", "done"]);
+    const eventReads = lines.filter((l) => /^\[d1\] \d+ @\S+ select "id", "partner", "event_id"/.test(l));
+    expect(eventReads, lines.join("\n")).toEqual([expect.stringMatching(/^\[d1\] 20 /)]);
+
+    // Each as if alone. The two about one parcel ran at once, as two deliveries of the queue may: whichever came
+    // second saw the other's change (its guard lost, it read again), so the delivery moved the parcel either way and
+    // the earlier in-transit is applied or kept in the timeline, never lost.
+    const outcomes = [];
+    for (const r of stored) outcomes.push((await processed(r.id)).outcome);
+    expect(outcomes[0]).toMatch(/^(applied|kept)$/);
+    expect(outcomes.slice(1)).toEqual(["applied", "applied", "applied"]);
+    expect(await shipmentStatus(a.shipmentId)).toMatchObject({ status: "delivered", tracking_status: "delivered" });
+    expect(await shipmentStatus(b.shipmentId)).toMatchObject({ status: "in_transit", tracking_status: "in_transit" });
+    expect(await shipmentStatus(c.shipmentId)).toMatchObject({ status: "delivered", tracking_status: "delivered" });
+    expect((await trackingRows("shipment_id = ?", a.shipmentId)).map((e) => e.status)).toEqual(["in_transit", "delivered"]);
+    await waitFor(async () => expect(await orderStatus(a.orderId)).toBe("delivered"));
+    await waitFor(async () => expect(await orderStatus(b.orderId)).toBe("shipped"));
+    await waitFor(async () => expect(await orderStatus(c.orderId)).toBe("delivered"));
   }, 60_000);
 });
 
