@@ -52,7 +52,7 @@ export const PUBLISHED = {
 /** What this project's benches measured on the development machine (2 cores, local wrangler dev). */
 export const MEASURED = {
   d1StatementsPerOrder: { value: 155.4, source: "npm run bench:order, BENCH_D1_TRACE=1, 200 orders at 64 actors, 2026-12-06 (bench/README.md)" },
-  d1RoundTripsPerOrder: { value: 38.9, source: "npm run bench:order, BENCH_D1_TRACE=1, 200 orders at 64 actors, 2026-12-06 (bench/README.md)" },
+  d1RoundTripsPerOrder: { value: 36.7, source: "npm run bench:order, BENCH_D1_TRACE=1, 200 orders at 64 actors, 2026-12-06 at cfd8252 (bench/README.md)" },
   requestsPerOrder: { value: 14.6, source: "npm run bench:order: actor requests per completed order (13.5 actions, 1 mailbox read, 0.1 polls), 2026-12-06" },
   replicaShare: {
     value: 0.077,
