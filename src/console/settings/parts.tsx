@@ -70,8 +70,7 @@ export function ProblemBox({ problem, lang }: { problem: Problem | undefined; la
   );
 }
 
-/** The status code of a refused form: what the API said, kept to the ones a page may answer. */
-/** The page's status for a refusal by the API: its own where a form's page has one to say (a pool that is moving is a 503: try again), else 422. */
+/** The status code of a refused form: what the API said, kept to the ones a page may answer (a pool that is moving is a 503: try again), else 422. */
 export function refusedStatus(status: number): 400 | 403 | 404 | 409 | 422 | 503 {
   return status === 403 || status === 404 || status === 409 || status === 400 || status === 503 ? status : 422;
 }
