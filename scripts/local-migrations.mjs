@@ -15,12 +15,12 @@ import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { d1Bindings } from "./d1-bindings.mjs";
-import { persistArgs, ROOT, runWrangler } from "./wrangler.mjs";
+import { persistArgs, ROOT, runWrangler, stateDir } from "./wrangler.mjs";
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Where miniflare keeps local D1 databases under a state directory. */
-const d1Dir = (stateDir) => join(stateDir, "v3", "d1");
+const d1Dir = (state) => join(state, "v3", "d1");
 
 /**
  * Migrates every database a wrangler.toml binds with wrangler, one call per database (wrangler's own order). `config`:
@@ -136,12 +136,12 @@ async function migratedTemplate({ onSpawn, log, config }) {
  * Answers how: "template" (a fresh directory, copied) or "wrangler".
  */
 export async function migrateLocal({ persistDir, onSpawn, log, config }) {
-  const stateDir = persistDir ?? join(ROOT, ".wrangler", "state");
-  if (existsSync(d1Dir(stateDir)) || process.env.OMS_NO_MIGRATION_TEMPLATE === "1") {
+  const state = stateDir(persistDir);
+  if (existsSync(d1Dir(state)) || process.env.OMS_NO_MIGRATION_TEMPLATE === "1") {
     await applyWithWrangler(persistDir, onSpawn, config);
     return "wrangler";
   }
   const template = await migratedTemplate({ onSpawn, log, config });
-  cpSync(d1Dir(template), d1Dir(stateDir), { recursive: true });
+  cpSync(d1Dir(template), d1Dir(state), { recursive: true });
   return "template";
 }

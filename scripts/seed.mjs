@@ -14,7 +14,7 @@ import { join, resolve } from "node:path";
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { d1File } from "./d1-bindings.mjs";
-import { persistArgs, ROOT, runWrangler } from "./wrangler.mjs";
+import { persistArgs, runWrangler, stateDir } from "./wrangler.mjs";
 
 /**
  * The demo's first brand, in the main stock pool (`pool_s0`) on shard 0 with its warehouse, as a store created with
@@ -428,7 +428,7 @@ export function directorySeedSql(now = Date.now()) {
  */
 export async function demoPoolBindings(persistDir) {
   const { DatabaseSync } = await import("node:sqlite");
-  const db = new DatabaseSync(d1File(persistDir ?? join(ROOT, ".wrangler", "state"), "DIRECTORY"), { readOnly: true });
+  const db = new DatabaseSync(d1File(stateDir(persistDir), "DIRECTORY"), { readOnly: true });
   try {
     const rows = db
       .prepare("SELECT p.id AS pool, p.state AS state, s.binding AS binding FROM pools p JOIN shards s ON s.id = p.shard_id WHERE p.id IN (?, ?)")

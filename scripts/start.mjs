@@ -20,7 +20,7 @@ import { join, resolve } from "node:path";
 import { cronMatches, msToNextMinute, parseCron, readCrons } from "./cron.mjs";
 import { migrateLocal } from "./local-migrations.mjs";
 import { DEMO_KEYS, DEMO_PASSWORD, DEMO_PURCHASE_ORDERS, DEMO_STAFF, DEMO_STORE, DEMO_SUPPLIER, seed } from "./seed.mjs";
-import { localPublicUrl, persistArgs, ROOT, spawnWrangler } from "./wrangler.mjs";
+import { localPublicUrl, persistArgs, ROOT, spawnWrangler, stateDir } from "./wrangler.mjs";
 
 const log = (msg) => console.log(`[start] ${msg}`);
 
@@ -250,7 +250,7 @@ if (!stopping) {
     `  Staff      one demo sign-in per position, password ${DEMO_PASSWORD} (docs/console.md, docs/staff.md):`,
     ...DEMO_STAFF.map((u) => `               ${u.email.padEnd(30)} ${u.position}`),
     `  Crons      ${cronNote}`,
-    `  State      ${persistDir ?? join(ROOT, ".wrangler/state")}`,
+    `  State      ${stateDir(persistDir)}`,
     "",
     `  Try: curl -H "Authorization: Bearer ${DEMO_KEYS[0].key}" ${base}/v1/orders`,
     "",

@@ -64,6 +64,9 @@ export function persistArgs(persistDir) {
   return persistDir ? ["--persist-to", persistDir] : [];
 }
 
+/** The state directory wrangler uses: the one chosen, else its default. */
+export const stateDir = (persistDir) => persistDir ?? join(ROOT, ".wrangler", "state");
+
 /**
  * Where customers' links point for a local server: PUBLIC_URL when it is set (in the environment or in .dev.vars),
  * else this server's own address, so `PORT=8912 npm start` writes links to port 8912, not to wrangler.toml's 8787.
