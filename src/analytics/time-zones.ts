@@ -79,8 +79,21 @@ export function intlOffsetMs(tz: string, t: number): number {
   return wall - (t - (((t % 1000) + 1000) % 1000));
 }
 
-/** YYYY-MM-DD of a UTC-epoch-ms "wall clock" value. */
-const dateOf = (wall: number) => new Date(wall).toISOString().slice(0, 10);
+/**
+ * YYYY-MM-DD of a UTC-epoch-ms "wall clock" value. Each day's date is made once, not a Date and an ISO string per
+ * call: the carrier fold asks up to four times per parcel, for thousands of parcels a unit. Bounded like the offsets.
+ */
+const dates = new Map<number, string>();
+function dateOf(wall: number): string {
+  const n = Math.floor(wall / DAY_MS);
+  let date = dates.get(n);
+  if (date === undefined) {
+    date = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    if (dates.size >= DAY_OFFSETS_MAX) dates.clear();
+    dates.set(n, date);
+  }
+  return date;
+}
 
 export function localDay(tz: string, t: number): string {
   return dateOf(t + offsetMs(tz, t));

@@ -13,7 +13,8 @@
  * over the store's SLA target are listed in rollup_sla_breaches.
  */
 import { sql } from "drizzle-orm";
-import { all } from "../d1";
+import { statement } from "../d1";
+import { Groups } from "../groups";
 import { summarize } from "../percentiles";
 import { SPAN_OF_EVENT, type Sla, type Span } from "../sla";
 import { DAY_MS } from "../bucket-sql";
@@ -35,9 +36,11 @@ export const ALL_CHANNELS = "*";
 const DURATION_COLUMNS = ["store_id", "day", "span", "channel", "count", "sum_ms", "max_ms", "p50_ms", "p90_ms", "breaches", "histogram"];
 const BREACH_COLUMNS = ["order_id", "span", "store_id", "day", "channel", "started_at", "ended_at", "duration_ms", "target_ms"];
 
+type Group = { key: [string, string, Span, string]; values: number[]; breaches: number };
+
 /** Pure: samples to rollup rows (as column arrays) and SLA breaches. */
 export function durationRows(samples: readonly Sample[], slas: ReadonlyMap<string, Sla>) {
-  const groups = new Map<string, { key: [string, string, Span, string]; values: number[]; breaches: number }>();
+  const groups = new Groups((key): Group => ({ key: key as Group["key"], values: [], breaches: 0 }));
   const breaches: unknown[][] = [];
   for (const s of samples) {
     const span = SPAN_OF_EVENT[s.type];
@@ -46,35 +49,48 @@ export function durationRows(samples: readonly Sample[], slas: ReadonlyMap<strin
     const target = slas.get(s.store_id)?.[span] ?? null;
     const late = target !== null && ms > target;
     if (late) breaches.push([s.order_id, span, s.store_id, s.day, s.channel, s.started_at, s.ended_at, ms, target]);
-    for (const channel of [s.channel, ALL_CHANNELS]) {
-      const id = JSON.stringify([s.store_id, s.day, span, channel]);
-      let g = groups.get(id);
-      if (!g) groups.set(id, (g = { key: [s.store_id, s.day, span, channel], values: [], breaches: 0 }));
+    for (const g of [groups.get(s.store_id, s.day, span, s.channel), groups.get(s.store_id, s.day, span, ALL_CHANNELS)]) {
       g.values.push(ms);
       if (late) g.breaches++;
     }
   }
-  const rows = [...groups.values()].map((g) => {
+  const rows = groups.all.map((g) => {
     const x = summarize(g.values);
     return [...g.key, x.count, x.sumMs, x.maxMs, x.p50Ms, x.p90Ms, g.breaches, JSON.stringify(x.histogram)];
   });
   return { rows, breaches };
 }
 
+type SampleRow = [store_id: string, order_id: string, channel: string, day_number: number, type: string, ended_at: number, started_at: number];
+
 export const processingTimes: Fold = {
   name: "processing-times",
   tables: ["rollup_durations", "rollup_sla_breaches"],
   async refold(d1, unit) {
     // span_started_at and approved_before were looked up once, when the unit's events were staged (unit-events.ts).
-    const rows = await all<Omit<Sample, "day"> & { day_number: number }>(
+    // Rows as arrays (raw), only those with a start, and each day's date made once: a unit reads tens of thousands of
+    // samples, and building them cost more than the query (bench/rollup.mjs, issue #18's work).
+    const rows = await statement(
       d1,
       sql`
-      SELECT e.store_id AS store_id, e.order_id AS order_id, e.channel AS channel, e.day_number AS day_number, e.type AS type,
-        e.created_at AS ended_at, e.span_started_at AS started_at
+      SELECT e.store_id, e.order_id, e.channel, e.day_number, e.type, e.created_at, e.span_started_at
       FROM ${UNIT_EVENTS}
-      WHERE e.type IN ('approve', 'ship', 'deliver', 'complete') AND NOT (e.type = 'approve' AND e.approved_before)`,
+      WHERE e.type IN ('approve', 'ship', 'deliver', 'complete') AND NOT (e.type = 'approve' AND e.approved_before)
+        AND e.span_started_at IS NOT NULL`,
+    ).raw<SampleRow>();
+    const days = new Map<number, string>();
+    const dayOf = (n: number) => days.get(n) ?? days.set(n, new Date(n * DAY_MS).toISOString().slice(0, 10)).get(n)!;
+    const samples = rows.map(
+      ([store_id, order_id, channel, day_number, type, ended_at, started_at]): Sample => ({
+        store_id,
+        order_id,
+        channel,
+        day: dayOf(day_number),
+        type,
+        started_at,
+        ended_at,
+      }),
     );
-    const samples = rows.map(({ day_number, ...r }) => ({ ...r, day: new Date(day_number * DAY_MS).toISOString().slice(0, 10) }));
     const { rows: durations, breaches } = durationRows(samples, unit.slas);
     return [
       deleteUnitRows(d1, "rollup_durations", unit),
