@@ -84,8 +84,10 @@ export function intlOffsetMs(tz: string, t: number): number {
  * call: the carrier fold asks up to four times per parcel, for thousands of parcels a unit. Bounded like the offsets.
  */
 const dates = new Map<number, string>();
-function dateOf(wall: number): string {
-  const n = Math.floor(wall / DAY_MS);
+const dateOf = (wall: number) => dayOfNumber(Math.floor(wall / DAY_MS));
+
+/** YYYY-MM-DD of a local day number (whole days since 1970-01-01, as the rollups' SQL groups by them). */
+export function dayOfNumber(n: number): string {
   let date = dates.get(n);
   if (date === undefined) {
     date = new Date(n * DAY_MS).toISOString().slice(0, 10);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, dayStart, daysBetween, hourStart, intlOffsetMs, isDay, localDay, localIso, offsetMs, offsetSegments } from "./time-zones";
+import { addDays, dayOfNumber, dayStart, daysBetween, hourStart, intlOffsetMs, isDay, localDay, localIso, offsetMs, offsetSegments } from "./time-zones";
 
 const H = 3_600_000;
 const utc = (iso: string) => Date.parse(iso);
@@ -37,6 +37,14 @@ describe("offsets and local days", () => {
     expect(localDay("America/New_York", utc("2026-03-09T04:30:00Z"))).toBe("2026-03-09");
     expect(localDay("Asia/Kolkata", utc("2026-03-08T18:29:59Z"))).toBe("2026-03-08");
     expect(localDay("Asia/Kolkata", utc("2026-03-08T18:30:00Z"))).toBe("2026-03-09");
+  });
+
+  it("names a day number's date, before 1970 too, and the same way twice (it is cached)", () => {
+    expect(dayOfNumber(0)).toBe("1970-01-01");
+    expect(dayOfNumber(-1)).toBe("1969-12-31");
+    expect(dayOfNumber(Math.floor(utc("2026-03-08T00:00:00Z") / 86_400_000))).toBe("2026-03-08");
+    expect(dayOfNumber(20520)).toBe(dayOfNumber(20520));
+    expect(localDay("UTC", utc("2026-03-08T23:59:59Z"))).toBe("2026-03-08");
   });
 
   it("days in DST changes are 23 and 25 hours long", () => {

@@ -144,8 +144,10 @@ export async function readFirstOfEvents(env: ShardEnv, eventRowIds: readonly str
   if (!ids.length) return new Map();
   const db = database(env);
   const q = firstReads(db);
-  const rows = (await db.batch(nonEmpty(ids.flatMap((id) => [...firstReadsOf(q, id)])))) as unknown[];
-  return new Map(ids.map((id, i) => [id, rows.slice(i * 5, i * 5 + 5) as unknown as FirstReads]));
+  const reads = ids.map((id) => firstReadsOf(q, id));
+  const rows = (await db.batch(nonEmpty(reads.flat()))) as unknown[];
+  const n = reads[0]!.length;
+  return new Map(ids.map((id, i) => [id, rows.slice(i * n, i * n + n) as unknown as FirstReads]));
 }
 
 export type ApplyOptions = {

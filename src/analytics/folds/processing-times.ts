@@ -17,7 +17,7 @@ import { statement } from "../d1";
 import { Groups } from "../groups";
 import { summarize } from "../percentiles";
 import { SPAN_OF_EVENT, type Sla, type Span } from "../sla";
-import { DAY_MS } from "../bucket-sql";
+import { dayOfNumber } from "../time-zones";
 import { deleteUnitRows, insertJsonRows, type Fold } from "./fold";
 import { UNIT_EVENTS } from "./unit-events";
 
@@ -78,14 +78,12 @@ export const processingTimes: Fold = {
       WHERE e.type IN ('approve', 'ship', 'deliver', 'complete') AND NOT (e.type = 'approve' AND e.approved_before)
         AND e.span_started_at IS NOT NULL`,
     ).raw<SampleRow>();
-    const days = new Map<number, string>();
-    const dayOf = (n: number) => days.get(n) ?? days.set(n, new Date(n * DAY_MS).toISOString().slice(0, 10)).get(n)!;
     const samples = rows.map(
       ([store_id, order_id, channel, day_number, type, ended_at, started_at]): Sample => ({
         store_id,
         order_id,
         channel,
-        day: dayOf(day_number),
+        day: dayOfNumber(day_number),
         type,
         started_at,
         ended_at,
