@@ -1,10 +1,10 @@
 // Where a full rollup's database time goes, fold by fold and statement by
 // statement, on the data of a kept rollup bench (`node bench/rollup.mjs --keep`):
 //
-//   npx tsx bench/rollup-profile.ts DIR [--units N] [--from DAY] [--at INSTANT] [--explain] [--days 7]
+//   npx tsx bench/rollup-profile.ts DIR [--units N] [--from DAY] [--at INSTANT] [--explain] [--days 7] [--pick 1000]
 //
 // It plans the units a full rebuild refolds (every store, every local day with
-// events, at most --days days per unit), builds each fold's statements with the
+// events, at most --days days per unit, read --pick buckets at a time as a run reads them), builds each fold's statements with the
 // code of this checkout, and runs them with node:sqlite on a copy of the bench's
 // D1 file, inside a transaction that is rolled back (so runs compare on the same
 // data). Prints each fold's CPU time per unit and in total, its SQL apart from
@@ -20,6 +20,7 @@ import { sql } from "drizzle-orm";
 import { d1File } from "../scripts/d1-bindings.mjs";
 import type { StoreConfigs } from "../src/analytics/apply-store-config";
 import { FOLDS } from "../src/analytics/folds";
+import { actorRoles } from "../src/analytics/folds/fold";
 import { markChanges } from "../src/analytics/mark-changes";
 import { planUnits, type DirtyBucket } from "../src/analytics/refold-dirty";
 import { DEFAULT_SLA } from "../src/analytics/sla";
@@ -33,6 +34,7 @@ const { values: args, positionals } = parseArgs({
     at: { type: "string" },
     explain: { type: "boolean", default: false },
     days: { type: "string", default: "7" },
+    pick: { type: "string", default: "1000" },
     scan: { type: "boolean", default: false },
   },
 });
@@ -121,11 +123,26 @@ for (const [store_id, { timezone }] of configs) {
   if (args.at) dirty.push({ store_id, day: localDay(timezone, Date.parse(args.at)) });
   else for (let d = localDay(timezone, range.lo), last = localDay(timezone, range.hi); d <= last; d = addDays(d, 1)) dirty.push({ store_id, day: d });
 }
-let units = planUnits(dirty, configs, Number(args.days));
+// As refoldDirty plans them: dirty buckets read `--pick` at a time in (day, store) order, each pick planned on its own.
+let units: ReturnType<typeof planUnits> = [];
+const pick = Number(args.pick) || Number.POSITIVE_INFINITY;
+let remaining = [...dirty].sort((a, b) => a.day.localeCompare(b.day) || a.store_id.localeCompare(b.store_id));
+while (remaining.length) {
+  const picked = remaining.slice(0, pick);
+  const planned = planUnits(picked, configs, Number(args.days), { partial: picked.length === pick });
+  const served = new Set(planned.flatMap((u) => u.buckets.map((b) => `${b.store_id} ${b.day}`)));
+  remaining = remaining.filter((b) => !served.has(`${b.store_id} ${b.day}`));
+  units.push(...planned);
+}
 // --from DAY: only the units from that local day on (a day's refold alone is what an incremental run of that day does).
 if (args.from) units = units.filter((u) => u.lastDay >= args.from!);
 if (args.units) units = units.slice(0, Number(args.units));
 const guard = sql`1 = 1`;
+// Who is who (the staff and floor folds name each actor's role), read from the directory as a run reads it.
+const directory = new DatabaseSync(d1File(join(positionals[0], "state"), "DIRECTORY"), { readOnly: true });
+const roles = await actorRoles({
+  prepare: (text: string) => ({ all: async () => ({ results: directory.prepare(text).all() }) }),
+} as unknown as Parameters<typeof actorRoles>[0]);
 
 if (args.scan) {
   // The change scan of a full rebuild, in the run's steps of 5000 orders.
@@ -142,7 +159,7 @@ if (args.scan) {
 console.log(`${configs.size} stores, ${dirty.length} (store, day) buckets, ${units.length} units of at most ${args.days} days`);
 const started = cpuMs();
 for (const [i, { buckets: _served, ...rest }] of units.entries()) {
-  const unit = { ...rest, guard };
+  const unit = { ...rest, guard, roles };
   explain = args.explain && i === 0;
   const before = new Map(times);
   db.exec("BEGIN");

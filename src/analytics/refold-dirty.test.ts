@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { StoreConfigs } from "./apply-store-config";
 import { bucketsOf } from "./mark-changes";
-import { planUnits } from "./refold-dirty";
+import { mostlyOverlap, planUnits } from "./refold-dirty";
 import { DEFAULT_SLA } from "./sla";
 
 const configs: StoreConfigs = new Map([
@@ -77,6 +77,55 @@ describe("planUnits", () => {
       ["2026-03-10", "2026-03-12", ["st_ny1"], 2],
       ["2026-03-11", "2026-03-11", ["st_ny2"], 1],
     ]);
+  });
+});
+
+describe("planUnits from scratch", () => {
+  // Every store dirty on every day with data: a week of New York's days, and Kolkata's from a local day later.
+  const week = (store: string, from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => ({ store_id: store, day: `2026-03-${String(from + i).padStart(2, "0")}` }));
+  const dirty = [...week("st_ny1", 2, 15), ...week("st_ny2", 2, 15), ...week("st_in", 3, 16)];
+
+  it("gives the stores whose days mostly overlap one unit over the days of both", () => {
+    const units = planUnits(dirty, configs, 7);
+    expect(units.map((u) => [u.firstDay, u.lastDay, u.storeIds, u.buckets.length])).toEqual([
+      ["2026-03-02", "2026-03-08", ["st_in", "st_ny1", "st_ny2"], 7 + 7 + 6],
+      ["2026-03-09", "2026-03-15", ["st_in", "st_ny1", "st_ny2"], 7 + 7 + 7],
+      ["2026-03-16", "2026-03-16", ["st_in"], 1],
+    ]);
+    // Each store in its own zone over the unit's days.
+    expect(units[0]!.zones.map((z) => [z.timezone, z.storeIds, new Date(z.start).toISOString()])).toEqual([
+      ["Asia/Kolkata", ["st_in"], "2026-03-01T18:30:00.000Z"],
+      ["America/New_York", ["st_ny1", "st_ny2"], "2026-03-02T05:00:00.000Z"],
+    ]);
+    expect(units.flatMap((u) => u.buckets).length).toBe(dirty.length);
+  });
+
+  it("leaves a partial pick's last run for the next pick, unless it is the only run", () => {
+    // A pick stopped after 30 buckets, in the order refoldDirty reads them (day, store): its last run lacks days and stores.
+    const pick = [...dirty].sort((a, b) => a.day.localeCompare(b.day) || a.store_id.localeCompare(b.store_id)).slice(0, 30);
+    const units = planUnits(pick, configs, 7, { partial: true });
+    expect(units.map((u) => [u.firstDay, u.lastDay, u.storeIds])).toEqual([["2026-03-02", "2026-03-08", ["st_in", "st_ny1", "st_ny2"]]]);
+    // The rest, picked next, starts where that run did: the same units as from all the buckets at once.
+    const served = new Set(units.flatMap((u) => u.buckets.map((b) => `${b.store_id} ${b.day}`)));
+    const rest = planUnits(
+      dirty.filter((b) => !served.has(`${b.store_id} ${b.day}`)),
+      configs,
+      7,
+    );
+    expect([...units, ...rest].map((u) => [u.firstDay, u.lastDay, u.storeIds])).toEqual(planUnits(dirty, configs, 7).map((u) => [u.firstDay, u.lastDay, u.storeIds]));
+    // A pick of a single run is refolded as it is: every run makes progress.
+    const one = planUnits(pick.slice(0, 5), configs, 7, { partial: true });
+    expect(one.flatMap((u) => u.buckets)).toHaveLength(5);
+  });
+
+  it("mostlyOverlap: more than half of the days of both together", () => {
+    const span = (firstDay: string, lastDay: string) => ({ firstDay: `2026-03-${firstDay}`, lastDay: `2026-03-${lastDay}` });
+    expect(mostlyOverlap(span("02", "08"), span("03", "08"))).toBe(true);
+    expect(mostlyOverlap(span("10", "11"), span("11", "12"))).toBe(false);
+    expect(mostlyOverlap(span("10", "10"), span("11", "11"))).toBe(false);
+    expect(mostlyOverlap(span("10", "12"), span("11", "11"))).toBe(false);
+    expect(mostlyOverlap(span("10", "12"), span("11", "12"))).toBe(true);
   });
 });
 

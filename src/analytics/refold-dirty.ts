@@ -26,19 +26,31 @@ export type PlannedUnit = Omit<FoldUnit, "guard" | "roles"> & { buckets: DirtyBu
  * days share a unit over just those days. Stores in different time zones are often on different local days at the
  * same instant: after orders arrive at 20:00 UTC, Sydney's stores are dirty on the next day and New York's on this
  * one. One unit for the run would refold both days for every store, twice the work of what changed; an incremental
- * run then took 1.25 s of database CPU where its one-day runs took 0.8 s (bench/rollup-profile.ts --at). From
- * scratch every store is dirty on every day, so a run splits only at the data's first and last days.
+ * run then took 1.25 s of database CPU where its one-day runs took 0.8 s (bench/rollup-profile.ts --at).
+ *
+ * Groups whose days mostly overlap share one unit all the same, over the days of both (a store refolds a clean day
+ * or two, which changes nothing). The staging and the floor and audit folds read every event of the unit's time
+ * range, whatever its store, and keep the unit's stores' events: two units over nearly the same days read those
+ * days twice. From scratch, the stores whose data starts a local day later (east of the others) made a second unit
+ * of six days beside the first week's seven, and the same at the end.
+ *
+ * `partial`: the buckets are the first of more (a pick stopped by its limit), so their last days may lack some
+ * stores. The last run is then left for the next pick, which starts with its days, unless it is the only run; a run
+ * cut short made a unit for the stores picked and, after the next pick, another over the same days for the rest.
  */
-export function planUnits(dirty: readonly DirtyBucket[], configs: StoreConfigs, maxDays: number): PlannedUnit[] {
+export function planUnits(dirty: readonly DirtyBucket[], configs: StoreConfigs, maxDays: number, { partial = false } = {}): PlannedUnit[] {
   const known = dirty.filter((b) => configs.has(b.store_id));
-  const days = [...new Set(known.map((b) => b.day))].sort();
-  const units: PlannedUnit[] = [];
-  let run: string[] = [];
-  const flush = () => {
-    if (!run.length) return;
+  const runs: string[][] = [];
+  for (const day of [...new Set(known.map((b) => b.day))].sort()) {
+    const run = runs.at(-1);
+    if (run && run.length < maxDays && daysBetween(run.at(-1)!, day) === 1) run.push(day);
+    else runs.push([day]);
+  }
+  if (partial && runs.length > 1) runs.pop();
+  return runs.flatMap((run) => {
     const inRun = known.filter((b) => b.day >= run[0]! && b.day <= run.at(-1)!);
     // Each store's first and last dirty day in the run (the run's days in order: a store's first sighting is its
-    // first day, its last its last); the stores with the same two days make one unit.
+    // first day, its last its last); the stores with the same two days make one group.
     const span = new Map<string, [string, string]>();
     for (const day of run) {
       for (const b of inRun) {
@@ -48,30 +60,47 @@ export function planUnits(dirty: readonly DirtyBucket[], configs: StoreConfigs, 
         else span.set(b.store_id, [day, day]);
       }
     }
-    const groups = new Map<string, string[]>();
-    for (const [store, [first, last]] of span) groups.set(`${first} ${last}`, [...(groups.get(`${first} ${last}`) ?? []), store]);
-    for (const key of [...groups.keys()].sort()) {
-      const [firstDay, lastDay] = key.split(" ") as [string, string];
-      const storeIds = groups.get(key)!.sort();
-      const mine = new Set(storeIds);
-      units.push(
-        unitOf(
-          storeIds,
-          firstDay,
-          lastDay,
-          configs,
-          inRun.filter((b) => mine.has(b.store_id)),
-        ),
-      );
+    const groups = new Map<string, DaySpan & { storeIds: string[] }>();
+    for (const [store, [firstDay, lastDay]] of span) {
+      const key = `${firstDay} ${lastDay}`;
+      const group = groups.get(key) ?? { firstDay, lastDay, storeIds: [] };
+      group.storeIds.push(store);
+      groups.set(key, group);
     }
-    run = [];
-  };
-  for (const day of days) {
-    if (run.length && (run.length >= maxDays || daysBetween(run.at(-1)!, day) !== 1)) flush();
-    run.push(day);
-  }
-  flush();
-  return units;
+    const shared: (DaySpan & { storeIds: string[] })[] = [];
+    for (const key of [...groups.keys()].sort()) {
+      const group = groups.get(key)!;
+      const into = shared.find((u) => mostlyOverlap(u, group));
+      if (!into) {
+        shared.push(group);
+        continue;
+      }
+      into.firstDay = [group.firstDay, into.firstDay].sort()[0]!;
+      into.lastDay = [group.lastDay, into.lastDay].sort()[1]!;
+      into.storeIds.push(...group.storeIds);
+    }
+    return shared.map(({ firstDay, lastDay, storeIds }) => {
+      const mine = new Set(storeIds);
+      return unitOf(
+        storeIds.sort(),
+        firstDay,
+        lastDay,
+        configs,
+        inRun.filter((b) => mine.has(b.store_id)),
+      );
+    });
+  });
+}
+
+type DaySpan = { firstDay: string; lastDay: string };
+
+/** Whether two spans of days share more than half the days of both together. */
+export function mostlyOverlap(a: DaySpan, b: DaySpan): boolean {
+  // ISO days sort as text.
+  const [first, from] = [a.firstDay, b.firstDay].sort() as [string, string];
+  const [to, last] = [a.lastDay, b.lastDay].sort() as [string, string];
+  if (from > to) return false;
+  return 2 * (daysBetween(from, to) + 1) > daysBetween(first, last) + 1;
 }
 
 /** The unit refolding `storeIds` over the local days [firstDay, lastDay], each store in its own zone. */
@@ -130,7 +159,7 @@ export async function refoldDirty(
       WHERE ${storeIn(sql`store_id`, known)} ORDER BY day, store_id LIMIT ${pick}`,
     );
     if (!dirty.length) break;
-    for (const unit of planUnits(dirty, configs, maxDays)) {
+    for (const unit of planUnits(dirty, configs, maxDays, { partial: dirty.length === pick })) {
       if (units > 0 && Date.now() >= deadline) return { units, buckets };
       const { buckets: served, ...rest } = unit;
       await refoldUnit(d1, { ...rest, guard, roles }, served);

@@ -36,6 +36,8 @@ export type RollupOptions = {
   scanLimit?: number;
   /** Local days per unit of refold work. */
   maxDaysPerUnit?: number;
+  /** Dirty buckets read at a time to plan units from. */
+  pick?: number;
   /** From scratch too, scan the changes instead of marking every day (`markEverything`): the tests compare the two. */
   scanFromScratch?: boolean;
 };
@@ -94,7 +96,7 @@ export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Pr
       marked += r.buckets;
     }
     const roles = await actorRoles(directoryD1(env));
-    const refolded = await refoldDirty(d1, configs, { guard, roles, deadline, maxDays: options.maxDaysPerUnit ?? 7 });
+    const refolded = await refoldDirty(d1, configs, { guard, roles, deadline, maxDays: options.maxDaysPerUnit ?? 7, pick: options.pick });
     const pending = await pendingBuckets(d1);
     result = {
       status: watermark >= upTo && pending === 0 ? "caught_up" : "partial",
