@@ -4,7 +4,8 @@
 //   npx tsx bench/rollup-profile.ts DIR [--units N] [--from DAY] [--at INSTANT] [--explain] [--days 7] [--pick 1000]
 //
 // It plans the units a full rebuild refolds (every store, every local day with
-// events, at most --days days per unit, read --pick buckets at a time as a run reads them), builds each fold's statements with the
+// events, at most --days days per unit, the dirty buckets read --pick at a
+// time as a run reads them), builds each fold's statements with the
 // code of this checkout, and runs them with node:sqlite on a copy of the bench's
 // D1 file, inside a transaction that is rolled back (so runs compare on the same
 // data). Prints each fold's CPU time per unit and in total, its SQL apart from
