@@ -4,11 +4,16 @@
  * work the review queue, and every decision is on the record.
  */
 import { runInDurableObject } from "cloudflare:test";
+import { and, eq } from "drizzle-orm";
 import { env } from "./shard-env";
 import { dbOf, envOf } from "./shard-helpers";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { consumeMessage } from "../src/outbox/consume";
 import { QUEUE_HANDLERS } from "../src/index";
+import { auditOrder } from "../src/audit/audit-stage";
+import { database } from "../src/db/client";
+import { orderKeys } from "../src/db/order-keys";
+import { orderLines, orders, outbox } from "../src/db/schema";
 import { api, createKey, createProduct, createStore, orderBody, transition, unique } from "./helpers";
 
 let store: { id: string };
@@ -371,5 +376,70 @@ describe("rules as data", () => {
     expect((await api(`/v1/stores/${s.id}/blocklist/${add.body.id}`, { method: "DELETE" })).status).toBe(200);
     expect((await api(`/v1/stores/${s.id}/blocklist/${add.body.id}`, { method: "DELETE" })).status).toBe(404);
     expect((await api(`/v1/stores/st_nope/blocklist`)).status).toBe(404);
+  });
+});
+
+describe("the audit's facts, read with the order", () => {
+  const ordersRow = async (id: string) => {
+    const db = database(await envOf({ id }));
+    const order = (await db.select().from(orders).where(eq(orders.id, id)).get())!;
+    const lines = await db.select().from(orderLines).where(eq(orderLines.orderId, id)).all();
+    return { order, lines };
+  };
+
+  it("intake sends the order's keys: the same as read back from its sealed row, its stored indexes among them, and no PII", async () => {
+    const local = unique("Kim.Keys");
+    const created = await api("/v1/orders", {
+      body: paid({
+        customer: { name: "Kim Keys", email: `${local}@Example.com`, phone: "+1 (415) 555-0123" },
+        shipping_address: { name: "Kim Keys", line1: "1 Market Street", city: "San Francisco", region: "CA", postal_code: "94105", country: "US" },
+        lines: [
+          { sku: "TEA-1", quantity: 1, unit_price: "12.50" },
+          { sku: "TEA-1", quantity: 2, unit_price: "12.50" },
+        ],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const message = await database(await envOf({ id }))
+      .select({ payload: outbox.payload })
+      .from(outbox)
+      .where(and(eq(outbox.orderId, id), eq(outbox.type, "order.received")))
+      .get();
+    const { order, lines } = await ordersRow(id);
+    const keys = message!.payload.audit_keys;
+    expect(keys).toEqual(orderKeys({ order, lines }));
+    expect(keys).toMatchObject({ store_id: store.id, skus: ["TEA-1"], since: order.createdAt - 30 * 86_400_000, email: order.customerEmailIndex, phone: order.customerPhoneIndex });
+    expect((keys as { phone_keys: string[] }).phone_keys).toContain(order.customerPhoneIndex);
+    const sent = JSON.stringify(message!.payload).toLowerCase();
+    for (const plain of [local.toLowerCase(), "5550123", "market street", "94105"]) expect(sent).not.toContain(plain);
+  });
+
+  it("an audit uses keys only with the version they were computed at: other versions are skipped, and without one the order's own facts count", async () => {
+    const manual = await createStore(unique("keys"));
+    await createProduct(manual.id, "TEA-1", { price: "12.50" });
+    const blocked = `${unique("blocked")}@example.com`;
+    expect((await api(`/v1/stores/${manual.id}/blocklist`, { body: { kind: "email", email: blocked } })).status).toBe(201);
+    const newOrder = async () => {
+      const body = orderBody(manual.id, {
+        payment_status: "paid",
+        customer: { name: "Kim", email: `${unique("kim")}@example.com` },
+        lines: [{ sku: "TEA-1", quantity: 1, unit_price: "12.50" }],
+      });
+      const id = (await api("/v1/orders", { body })).body.id as string;
+      const { order, lines } = await ordersRow(id);
+      // The keys of another customer, a blocked one: which facts the audit reads shows in its outcome.
+      return { id, env: await envOf({ id }), keys: orderKeys({ order: { ...order, customerEmail: blocked }, lines }) };
+    };
+    const cmd = { trigger: "manual", actor: "system:audit", stores: "*" as const };
+
+    const a = await newOrder();
+    expect(await auditOrder(a.env, { ...cmd, orderId: a.id, atVersion: 2, keys: a.keys })).toMatchObject({ ok: false, code: "skipped" });
+    // Read with the order at the version they describe, the facts are the keys' (the blocked customer's).
+    expect(await auditOrder(a.env, { ...cmd, orderId: a.id, atVersion: 1, keys: a.keys })).toMatchObject({ ok: true, order: { status: "cancelled", version: 2 } });
+
+    const b = await newOrder();
+    // Nothing to check them against: the object gathers the order's own facts, and its own customer is not blocked.
+    expect(await auditOrder(b.env, { ...cmd, orderId: b.id, atVersion: null, keys: b.keys })).toMatchObject({ ok: true, order: { status: "approved", version: 2 } });
   });
 });

@@ -9,6 +9,8 @@
 import type { ShardEnv } from "../env";
 import { orderStub } from "../orders/order-object";
 import type { ChangeResult, OrderStage, Scope } from "../orders/stage";
+import type { OrderKeys } from "../db/order-keys";
+import { gatherQueries, type GatherRows } from "./gather";
 import { type AuditPlan, planAudit } from "./run-audit";
 
 export const AUDIT_STAGE = "audit";
@@ -19,16 +21,26 @@ export type AuditInput = {
   trigger: string;
   /** Audit only if the order is still at this version (the outbox message's), else it was handled already. */
   atVersion: number | null;
+  /** The order's keys at `atVersion`, as intake computed them: the facts are then read with the order itself. */
+  keys?: OrderKeys;
 };
 
 export const auditStage: OrderStage<AuditInput, AuditSummary> = {
   readsWholeOrder: true,
+  // Keys describe one version of the order: without it to check them against, they are not used.
+  prefetch: (db, input, orderId) => (input.keys && input.atVersion !== null ? gatherQueries(db, orderId, input.keys) : null),
   async plan(ctx, input) {
     const full = await ctx.full();
     if (input.atVersion !== null && full.order.version !== input.atVersion) {
       return { ok: false, code: "skipped", message: `the order is at version ${full.order.version}, not ${input.atVersion}` };
     }
-    const plan = await planAudit(ctx.env, full, { trigger: input.trigger, currentHolds: full.holds.map((h) => h.code) });
+    // The order is at the version the keys were computed from, so the facts read with it are the ones `gather` would read.
+    const rows = (await ctx.prefetched()) as GatherRows | null;
+    const plan = await planAudit(ctx.env, full, {
+      trigger: input.trigger,
+      currentHolds: full.holds.map((h) => h.code),
+      ...(rows && input.keys ? { prefetched: { keys: input.keys, rows } } : {}),
+    });
     if (!plan.change) return { ok: false, code: "skipped", message: plan.skipped };
     return { ok: true, proposal: plan.change, result: plan.summary };
   },
@@ -39,11 +51,11 @@ export function auditOrder(
   env: ShardEnv,
   cmd: AuditInput & { orderId: string; actor: string; stores: Scope; mayDoFinanceCheck?: boolean; wholeOrder?: boolean },
 ): Promise<ChangeResult<AuditSummary>> {
-  const { orderId, actor, stores, mayDoFinanceCheck, trigger, atVersion, wholeOrder } = cmd;
+  const { orderId, actor, stores, mayDoFinanceCheck, trigger, atVersion, keys, wholeOrder } = cmd;
   return orderStub(env, orderId).change({
     orderId,
     stage: AUDIT_STAGE,
-    input: { trigger, atVersion },
+    input: { trigger, atVersion, ...(keys ? { keys } : {}) },
     actor,
     stores,
     expectedVersion: null,

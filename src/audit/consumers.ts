@@ -10,6 +10,7 @@ import { stores } from "../db/schema";
 import type { OutboxMessage, ShardEnv } from "../env";
 import type { Handler } from "../outbox/consume";
 import { auditOrder } from "./audit-stage";
+import { OrderKeys } from "../db/order-keys";
 
 /** Which of these stores audit new orders: one read for a queue batch's intake messages. */
 async function autoAuditOf(env: ShardEnv, storeIds: readonly string[]): Promise<Map<string, boolean>> {
@@ -44,7 +45,9 @@ const auditNewOrder: Handler = async function auditNewOrder(env, message, batch)
     );
     if (auto.get(storeId) === false) return [];
   }
-  const result = await auditOrder(env, { orderId, trigger: "intake", actor: "system:audit", stores: "*", atVersion: 1 });
+  // Intake's keys let the object read the facts with the order; a message without them (or older) is audited all the same.
+  const keys = OrderKeys.safeParse((message.payload as { audit_keys?: unknown } | null)?.audit_keys).data;
+  const result = await auditOrder(env, { orderId, trigger: "intake", actor: "system:audit", stores: "*", atVersion: 1, ...(keys ? { keys } : {}) });
   if (!result.ok && result.code === "not_found") console.warn(`audit: order ${orderId} not found`);
   return [];
 };

@@ -15,7 +15,8 @@ import { TRANSITIONS } from "../orders/lifecycle";
 import type { HoldReason, Proposal } from "../orders/stage";
 import type { OrderLineRow, OrderRow } from "../orders/serialize";
 import { blockingFindings, evaluate, type AuditDecision } from "./evaluate";
-import { gather } from "./gather";
+import type { OrderKeys } from "../db/order-keys";
+import { gather, gathered, type GatherRows } from "./gather";
 import type { Finding } from "./types";
 
 export type AuditPlan = {
@@ -51,7 +52,12 @@ const summaryOf = (findings: readonly Finding[]) =>
 export async function planAudit(
   env: ShardEnv,
   subject: { order: OrderRow; lines: OrderLineRow[] },
-  opts: { trigger: string; currentHolds: readonly string[] },
+  opts: {
+    trigger: string;
+    currentHolds: readonly string[];
+    /** The facts, already read with the order (the audit stage's prefetch), for keys of this very version of it. */
+    prefetched?: { keys: OrderKeys; rows: GatherRows };
+  },
 ): Promise<(AuditPlan & { change: Proposal }) | { change: null; skipped: string }> {
   const { trigger, currentHolds } = opts;
   const { order } = subject;
@@ -59,7 +65,7 @@ export async function planAudit(
   // An approved order was decided already: only a change to it (an edit) is reason to look again.
   if (order.status === "approved" && !trigger.startsWith("edit")) return { change: null, skipped: "an approved order is audited again only when it is edited" };
   const started = Date.now();
-  const { ctx, rules, ruleSetVersion, autoAudit } = await gather(env, subject, { now: started });
+  const { ctx, rules, ruleSetVersion, autoAudit } = opts.prefetched ? gathered(opts.prefetched.keys, opts.prefetched.rows, started) : await gather(env, subject, { now: started });
   // Intake's consumer already skips stores that decide new orders by hand; this catches messages that did not say the store.
   if (trigger === "intake" && !autoAudit) return { change: null, skipped: "the store decides new orders by hand" };
   const evaluated = evaluate(subject, ctx, rules);

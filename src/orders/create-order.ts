@@ -9,6 +9,7 @@
 import { and, eq } from "drizzle-orm";
 import { chunk, constraintFailed, database, d1 } from "../db/client";
 import { contactIndexes } from "../db/contact-index";
+import { orderKeys } from "../db/order-keys";
 import { storeTag } from "../db/homes";
 import { insertRows } from "../db/insert-rows";
 import { idempotencyKeys, ledgerEntries, orderEvents, orderLines, orders, outbox } from "../db/schema";
@@ -66,7 +67,8 @@ export async function createOrder(
 
   const body = orderWithLines(order, lines, opts.scope);
   const headers = { location: `/v1/orders/${order.id}`, etag: etag(order.version) };
-  const rows = outboxRowsFor(order.id, "received", now, { store_id: order.storeId, channel: order.channel });
+  // The audit's keys ride along, so the order's object reads the audit's facts in the round trip that reads the order.
+  const rows = outboxRowsFor(order.id, "received", now, { store_id: order.storeId, channel: order.channel, audit_keys: orderKeys({ order, lines }) });
   // An order that arrives paid (or authorised) is booked as a payment report of its total would book it, under
   // the same key: a report of the same payment later adds nothing.
   const entries = paymentEntries({

@@ -216,17 +216,25 @@ export abstract class OrderKernel extends DurableObject<Env> {
     return this.snapshot;
   }
 
-  /** The order with its lines and current hold reasons, in one round trip; refreshes the snapshot. */
-  private async loadFull(orderId: string): Promise<FullOrder | null> {
+  /**
+   * The order with its lines and current hold reasons, in one round trip; refreshes the snapshot. A stage's
+   * `prefetch` statements ride along (`prefetched`: their answers, in order).
+   */
+  private async loadFull(orderId: string, extra: readonly BatchItem<"sqlite">[] = []): Promise<(FullOrder & { prefetched: unknown[] }) | null> {
     const db = database(this.shardEnv);
     const q = fullOrderQueries(db);
-    const [order, lines, holds] = await db.batch([inBatch(q.order, { orderId }), inBatch(q.lines, { orderId }), inBatch(q.holds, { orderId })]);
+    const [order, lines, holds, ...prefetched] = (await db.batch([inBatch(q.order, { orderId }), inBatch(q.lines, { orderId }), inBatch(q.holds, { orderId }), ...extra])) as [
+      FullOrder["order"][],
+      FullOrder["lines"],
+      FullOrder["holds"],
+      ...unknown[],
+    ];
     if (!order[0]) return null;
     this.snapshot = snapshotOf(
       order[0],
       holds.some((h) => h.code === FINANCE_REVIEW),
     );
-    return { order: order[0], lines, holds };
+    return { order: order[0], lines, holds, prefetched };
   }
 
   /** What the guards of `event` need, read only for events that have such guards: the stages' facts in one batch. */
@@ -453,9 +461,16 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const stage = this.stages[cmd.stage]?.plan ? this.stages[cmd.stage]! : null;
     if (!stage) throw new Error(`no stage "${cmd.stage}" plans order changes`);
     for (let round = 0; round < 2; round++) {
+      const extra = stage.prefetch?.(database(this.shardEnv), cmd.input, cmd.orderId) ?? null;
       // Waking for a stage that reads the whole order anyway (an audit, an edit): one round trip, not the row and then the whole.
-      let full: Promise<FullOrder | null> | null = stage.readsWholeOrder && this.snapshot?.id !== cmd.orderId ? this.loadFull(cmd.orderId) : null;
+      let full = stage.readsWholeOrder && this.snapshot?.id !== cmd.orderId ? this.loadFull(cmd.orderId, extra ?? []) : null;
       if (full) await full;
+      const readFull = async () => {
+        full ??= this.loadFull(cmd.orderId, extra ?? []);
+        const f = await full;
+        if (!f) throw new Error(`order ${cmd.orderId} vanished`);
+        return f;
+      };
       const snap = await this.current(cmd.orderId);
       if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
       if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) return { ok: false, code: "version_mismatch", version: snap.version };
@@ -466,12 +481,8 @@ export abstract class OrderKernel extends DurableObject<Env> {
         actor: cmd.actor,
         stores: cmd.stores,
         now: Date.now(),
-        full: async () => {
-          full ??= this.loadFull(cmd.orderId);
-          const f = await full;
-          if (!f) throw new Error(`order ${cmd.orderId} vanished`);
-          return f;
-        },
+        full: readFull,
+        prefetched: async () => (extra ? (await readFull()).prefetched : null),
         refuse: (reason, message) => this.refusal(this.snapshot ?? snap, this.snapshot ?? snap, { code: reason, message }),
       };
       const plan = await stage.plan!(ctx, cmd.input);

@@ -118,6 +118,8 @@ export type PlanContext = {
   now: number;
   /** The whole order with lines and hold reasons, read once for this change. */
   full(): Promise<FullOrder>;
+  /** The answers of the stage's `prefetch` statements, read in the same round trip as `full()`; null without them. */
+  prefetched(): Promise<readonly unknown[] | null>;
   /** A refusal that tells the caller the order's status, version and allowed events. */
   refuse(reason: string, message: string): Refused;
 };
@@ -164,6 +166,12 @@ export type OrderStage<I = never, R = unknown, F = never> = {
   plan?(ctx: PlanContext, input: I): Promise<Plan<R, F>>;
   /** The plan always reads the whole order (`ctx.full()`): an object waking for it reads it at once, not the row first. */
   readsWholeOrder?: boolean;
+  /**
+   * Statements the plan will need whatever the order turns out to hold, when its input says enough to build them
+   * (null when it does not): read in the same round trip as the whole order, their answers are `ctx.prefetched()`.
+   * The plan checks that what the input described is still the order it read (its version) before trusting them.
+   */
+  prefetch?(db: Database, input: I, orderId: string): readonly BatchItem<"sqlite">[] | null;
   facts?: FactLoaders;
   effects?: Partial<Record<LifecycleEvent, (ctx: EffectContext) => Promise<Effects> | Effects>>;
 };
