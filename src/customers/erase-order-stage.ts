@@ -7,8 +7,8 @@
  * the version moves, so a staff edit holding the old ETag gets a 412.
  * Idempotent: an order already erased is skipped, its version untouched.
  */
-import { eq } from "drizzle-orm";
-import { orders } from "../db/schema";
+import { and, eq, sql } from "drizzle-orm";
+import { orders, outbox } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { orderStub } from "../orders/order-object";
 import type { ChangeResult, OrderStage } from "../orders/stage";
@@ -53,6 +53,13 @@ export const eraseOrderStage: OrderStage<EraseOrderInput, null> = {
           note: null,
           personalDataErasedAt: ctx.now,
         },
+        // The outbox keeps delivered rows: intake's audit message carried the same blind indexes (src/db/order-keys.ts).
+        writes: [
+          ctx.db
+            .update(outbox)
+            .set({ payload: sql`json_remove(${outbox.payload}, '$.audit_keys')` })
+            .where(and(eq(outbox.orderId, ctx.order.id), eq(outbox.type, "order.received"))),
+        ],
         outbox: [],
       },
     };
