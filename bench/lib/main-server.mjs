@@ -1,7 +1,8 @@
 // The main worker as the benches run it: from a copy of its code taken at start (the working tree, or a git
 // revision with BENCH_REF), on a free port, with a fresh state directory and its D1 migrations applied.
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { migrateLocal } from "../../scripts/local-migrations.mjs";
 import { freePort, HOST, ROOT, spawnWrangler, waitReady } from "./procs.mjs";
@@ -41,10 +42,34 @@ export function snapshotMain(dir, ref) {
     for (const file of readdirSync(join(ROOT, "src"), { recursive: true })) {
       if (String(file).endsWith(".generated.ts") && !existsSync(join(dir, "src", file))) cpSync(join(ROOT, "src", file), join(dir, "src", file));
     }
+    refDependencies(dir, ref);
   } else {
     for (const entry of entries) cpSync(join(ROOT, entry), join(dir, entry), { recursive: true });
   }
   return { config: join(dir, "wrangler.toml"), code };
+}
+
+/**
+ * A commit whose runtime dependencies differ from the project's (a library since dropped, as @noble/ciphers was,
+ * or another version) gets its own: its `dependencies`, installed from its lockfile once per lockfile under
+ * `bench/.state/deps-<hash>` (the npm registry is reachable here) and linked into the copy, where the bundler finds
+ * them before the project's. The tools (wrangler, the bundler) stay the project's.
+ */
+function refDependencies(dir, ref) {
+  const show = (file) => execFileSync("git", ["show", `${ref}:${file}`], { cwd: ROOT, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const pkg = show("package.json");
+  const runtime = (text) => JSON.stringify(JSON.parse(text).dependencies ?? {});
+  if (runtime(pkg) === runtime(readFileSync(join(ROOT, "package.json"), "utf8"))) return;
+  const lock = show("package-lock.json");
+  const cache = join(dirname(dir), `deps-${createHash("sha256").update(pkg).update(lock).digest("hex").slice(0, 12)}`);
+  if (!existsSync(join(cache, "node_modules"))) {
+    rmSync(cache, { recursive: true, force: true });
+    mkdirSync(cache, { recursive: true });
+    writeFileSync(join(cache, "package.json"), pkg);
+    writeFileSync(join(cache, "package-lock.json"), lock);
+    execFileSync("npm", ["ci", "--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund"], { cwd: cache, stdio: ["ignore", "ignore", "inherit"] });
+  }
+  symlinkSync(join(cache, "node_modules"), join(dir, "node_modules"), "dir");
 }
 
 /**
