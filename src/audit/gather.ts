@@ -2,7 +2,9 @@
  * Gathers what the rules need to know beyond the order itself, in one D1
  * round trip: whether the store audits new orders at all, its rule set, the catalogue entries of its SKUs (read
  * fresh, not from the intake cache), recent orders of the same customer and
- * blocklist matches; then stock, where inventory is kept.
+ * blocklist matches; then stock, where inventory is kept. The statements are built from the order's keys
+ * (src/db/order-keys.ts); for a new order, from the keys intake sent, they ride in the batch that reads the order
+ * (the audit stage's `prefetch`), and `gathered` reads their answers either way.
  */
 import { and, eq, gte, inArray, ne, or, sql } from "drizzle-orm";
 import { database, type Database } from "../db/client";
