@@ -63,7 +63,7 @@ export function gatherQueries(db: Database, orderId: string, keys: OrderKeys) {
           or(
             keys.email ? and(eq(blocklistEntries.kind, "email"), eq(blocklistEntries.valueIndex, keys.email)) : undefined,
             keys.phone ? and(eq(blocklistEntries.kind, "phone"), inArray(blocklistEntries.valueIndex, keys.phone_keys)) : undefined,
-            and(eq(blocklistEntries.kind, "address"), eq(blocklistEntries.valueIndex, keys.address)),
+            and(eq(blocklistEntries.kind, "address"), inArray(blocklistEntries.valueIndex, keys.address_keys)),
           ),
         ),
       ),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { legacyPhoneKey, maskedMobile, normaliseEmail, normalisePhone } from "./normalise";
+import { legacyAddressKey, legacyPhoneKey, maskedMobile, normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
 
 describe("one customer's phone, however it was typed", () => {
   it.each([
@@ -76,5 +76,26 @@ describe("the forms stored before", () => {
   });
   it("emails compare without case or spaces", () => {
     expect(normaliseEmail("  Ada@Example.COM ")).toBe("ada@example.com");
+  });
+});
+
+describe("one address, however it was typed", () => {
+  it("folds case, spacing and punctuation, and compacts the postal code", () => {
+    const blocked = normaliseAddress({ line1: "7 Fraud Lane", postal_code: "LS1 4AP", country: "GB" });
+    expect(blocked).toBe("7 fraud lane|ls14ap|gb");
+    for (const typed of [
+      { line1: "7  FRAUD LANE.", postal_code: "ls14ap", country: "gb" },
+      { line1: "7, Fraud-Lane", postal_code: " LS1  4AP ", country: "GB" },
+    ])
+      expect(normaliseAddress(typed)).toBe(blocked);
+    expect(normaliseAddress({ line1: "1 Market St", postal_code: "94105-1234", country: "US" })).toBe(
+      normaliseAddress({ line1: "1 Market St", postal_code: "94105 1234", country: "US" }),
+    );
+    expect(normaliseAddress({ line1: "7 Fraud Lane", postal_code: "LS1 4AQ", country: "GB" })).not.toBe(blocked);
+  });
+
+  it("keeps the form older entries were stored in: the postal code's inner space as typed", () => {
+    expect(legacyAddressKey({ line1: "7 Fraud Lane", postal_code: "LS1 4AP", country: "GB" })).toBe("7 fraud lane|ls1 4ap|gb");
+    expect(legacyAddressKey({ line1: "7 Fraud Lane", postal_code: "LS14AP", country: "GB" })).toBe("7 fraud lane|ls14ap|gb");
   });
 });

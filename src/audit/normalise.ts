@@ -44,13 +44,20 @@ export function normalisePhone(phone: string, country?: string | null): string {
   return legacyPhoneKey(phone);
 }
 
-/** First line, postal code and country, lowercased with runs of spaces and punctuation folded. */
-export const normaliseAddress = (a: { line1?: string | null; postal_code?: string | null; country?: string | null }) =>
-  [a.line1, a.postal_code, a.country]
-    .map((p) =>
-      (p ?? "")
-        .toLowerCase()
-        .replace(/[\s.,#-]+/g, " ")
-        .trim(),
-    )
-    .join("|");
+type AddressParts = { line1?: string | null; postal_code?: string | null; country?: string | null };
+
+/** Lowercased, with runs of spaces and punctuation folded to one space. */
+const folded = (p: string | null | undefined) =>
+  (p ?? "")
+    .toLowerCase()
+    .replace(/[\s.,#-]+/g, " ")
+    .trim();
+
+/**
+ * First line, postal code and country, folded; the postal code without any space or punctuation, so `LS1 4AP`,
+ * `ls14ap` and `94105-1234` / `94105 1234` are each one code however they were typed.
+ */
+export const normaliseAddress = (a: AddressParts) => [folded(a.line1), folded(a.postal_code).replaceAll(" ", ""), folded(a.country)].join("|");
+
+/** The form stored before postal codes were compacted (a space kept inside): what older blocklist entries hold. */
+export const legacyAddressKey = (a: AddressParts) => [a.line1, a.postal_code, a.country].map(folded).join("|");

@@ -7,7 +7,7 @@
  * order: the same normalisation, so the email and phone keys equal the order's own indexes.
  */
 import { z } from "@hono/zod-openapi";
-import { legacyPhoneKey, normaliseAddress, normaliseEmail, normalisePhone } from "../audit/normalise";
+import { legacyAddressKey, legacyPhoneKey, normaliseAddress, normaliseEmail, normalisePhone } from "../audit/normalise";
 import { blindIndex } from "../lib/pii-crypto";
 import type { orderLines, orders } from "./schema";
 
@@ -23,7 +23,7 @@ export const OrderKeys = z.object({
   email: z.string().nullable(),
   phone: z.string().nullable(),
   phone_keys: z.array(z.string()).max(2),
-  address: z.string(),
+  address_keys: z.array(z.string()).min(1).max(2),
 });
 export type OrderKeys = z.infer<typeof OrderKeys>;
 
@@ -37,6 +37,8 @@ export function orderKeys({ order, lines }: KeyedOrder): OrderKeys {
   const phone = order.customerPhone ? normalisePhone(order.customerPhone, order.shippingAddress.country) : null;
   // Blocklist entries stored before phones were parsed hold the digits as typed: they still match a number typed the same way.
   const phoneKeys = order.customerPhone ? [...new Set([phone!, legacyPhoneKey(order.customerPhone)])] : [];
+  // Likewise addresses stored before postal codes were compacted: they match an address typed with the same spacing.
+  const addressKeys = [...new Set([normaliseAddress(order.shippingAddress), legacyAddressKey(order.shippingAddress)])];
   return {
     store_id: order.storeId,
     skus: [...new Set(lines.map((l) => l.sku))].slice(0, MAX_SKUS),
@@ -44,6 +46,6 @@ export function orderKeys({ order, lines }: KeyedOrder): OrderKeys {
     email: email ? blindIndex("email", order.storeId, email) : null,
     phone: phone ? blindIndex("phone", order.storeId, phone) : null,
     phone_keys: phoneKeys.map((k) => blindIndex("phone", order.storeId, k)),
-    address: blindIndex("address", order.storeId, normaliseAddress(order.shippingAddress)),
+    address_keys: addressKeys.map((k) => blindIndex("address", order.storeId, k)),
   };
 }
