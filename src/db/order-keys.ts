@@ -7,8 +7,9 @@
  * order: the same normalisation, so the email and phone keys equal the order's own indexes.
  */
 import { z } from "@hono/zod-openapi";
-import { legacyAddressKey, legacyPhoneKey, normaliseAddress, normaliseEmail, normalisePhone } from "../audit/normalise";
+import { legacyAddressKey, legacyPhoneKey, normaliseAddress } from "../audit/normalise";
 import { blindIndex } from "../lib/pii-crypto";
+import { type ContactIndexes, emailIndex, phoneIndex } from "./contact-index";
 import type { orderLines, orders } from "./schema";
 
 /** The longest duplicate window any store may set; the rule narrows it to the store's own. */
@@ -32,20 +33,25 @@ type KeyedOrder = {
   lines: readonly Pick<typeof orderLines.$inferSelect, "sku">[];
 };
 
-export function orderKeys({ order, lines }: KeyedOrder): OrderKeys {
-  const email = order.customerEmail ? normaliseEmail(order.customerEmail) : null;
-  const phone = order.customerPhone ? normalisePhone(order.customerPhone, order.shippingAddress.country) : null;
+/**
+ * `known`: the order's email and phone indexes when the caller has just computed them from the same values
+ * (`contactIndexes`, as intake does), so intake parses and digests the contact once.
+ */
+export function orderKeys({ order, lines }: KeyedOrder, known?: Pick<ContactIndexes, "customerEmailIndex" | "customerPhoneIndex">): OrderKeys {
+  const { storeId, customerEmail, customerPhone, shippingAddress } = order;
+  const email = known ? known.customerEmailIndex : customerEmail ? emailIndex(storeId, customerEmail) : null;
+  const phone = known ? known.customerPhoneIndex : customerPhone ? phoneIndex(storeId, customerPhone, shippingAddress.country) : null;
   // Blocklist entries stored before phones were parsed hold the digits as typed: they still match a number typed the same way.
-  const phoneKeys = order.customerPhone ? [...new Set([phone!, legacyPhoneKey(order.customerPhone)])] : [];
+  const phoneKeys = phone && customerPhone ? [...new Set([phone, blindIndex("phone", storeId, legacyPhoneKey(customerPhone))])] : [];
   // Likewise addresses stored before postal codes were compacted: they match an address typed with the same spacing.
-  const addressKeys = [...new Set([normaliseAddress(order.shippingAddress), legacyAddressKey(order.shippingAddress)])];
+  const addressKeys = [...new Set([normaliseAddress(shippingAddress), legacyAddressKey(shippingAddress)])];
   return {
-    store_id: order.storeId,
+    store_id: storeId,
     skus: [...new Set(lines.map((l) => l.sku))].slice(0, MAX_SKUS),
     since: order.createdAt - LONGEST_DUPLICATE_WINDOW_MS,
-    email: email ? blindIndex("email", order.storeId, email) : null,
-    phone: phone ? blindIndex("phone", order.storeId, phone) : null,
-    phone_keys: phoneKeys.map((k) => blindIndex("phone", order.storeId, k)),
-    address_keys: addressKeys.map((k) => blindIndex("address", order.storeId, k)),
+    email,
+    phone,
+    phone_keys: phoneKeys,
+    address_keys: addressKeys.map((k) => blindIndex("address", storeId, k)),
   };
 }

@@ -68,7 +68,7 @@ export async function createOrder(
   const body = orderWithLines(order, lines, opts.scope);
   const headers = { location: `/v1/orders/${order.id}`, etag: etag(order.version) };
   // The audit's keys ride along, so the order's object reads the audit's facts in the round trip that reads the order.
-  const rows = outboxRowsFor(order.id, "received", now, { store_id: order.storeId, channel: order.channel, audit_keys: orderKeys({ order, lines }) });
+  const rows = outboxRowsFor(order.id, "received", now, { store_id: order.storeId, channel: order.channel, audit_keys: orderKeys({ order, lines }, order) });
   // An order that arrives paid (or authorised) is booked as a payment report of its total would book it, under
   // the same key: a report of the same payment later adds nothing.
   const entries = paymentEntries({
