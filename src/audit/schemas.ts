@@ -94,7 +94,11 @@ export const BlockEntry = z
     id: z.string(),
     store_id: z.string(),
     kind: z.enum(["email", "phone", "address"]),
-    value: z.string(),
+    value: z.string().openapi({
+      description:
+        "What the audit compares, normalised: an email lowercased, a phone in international form (E.164), an address as `line 1|postal code|country` lowercased, spacing and punctuation folded, the postal code without spaces",
+      example: "7 fraud lane|ls14ap|gb",
+    }),
     note: z.string().nullable(),
     created_by: z.string(),
     created_at: Rfc3339,
