@@ -6,9 +6,12 @@
  * scanning a parcel stopped at the dock) is booked with a recall exception;
  * an order with a service is delivered only when the work is done.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { env } from "./shard-env";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { tracedD1 } from "../src/db/trace";
+import { dbOf } from "./shard-helpers";
 import { transport } from "../src/fulfilment/dispatch-3pl";
 import { signedHeaders } from "../src/lib/standard-webhooks";
 import { api, createProduct, createStore, performServiceTasks, serviceTasksOf, transition, unique } from "./helpers";
@@ -89,6 +92,55 @@ describe("a goods order follows its shipments", () => {
     expect(early.body).toMatchObject({ code: "shipments_not_delivered", shipments: [{ id: shipmentId, status: "shipped" }] });
     await carrierScan(tn, "delivered");
     await waitFor(async () => expect(await orderStatus(order.id)).toBe("delivered"));
+  });
+});
+
+/**
+ * Runs `fn` with the order's object woken afresh (its snapshot forgotten, as after an eviction) and its D1 bindings
+ * traced: the round trips it made, as `[d1] <statements> @<entry> <sql>` lines (src/db/trace.ts).
+ */
+async function coldObjectTrips(orderId: string, fn: () => Promise<unknown>): Promise<string[]> {
+  const stub = env.ORDER.get(env.ORDER.idFromName(orderId));
+  type Kernel = { env: Record<string, unknown>; snapshot: unknown };
+  const lines: string[] = [];
+  const untraced = await runInDurableObject(stub, (instance) => {
+    const object = instance as unknown as Kernel;
+    const before = object.env;
+    object.env = Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v && typeof (v as D1Database).batch === "function" ? tracedD1(v as D1Database) : v]));
+    object.snapshot = null;
+    return before;
+  });
+  const spy = vi.spyOn(console, "warn").mockImplementation((line: string) => void lines.push(...String(line).split("\n")));
+  try {
+    await fn();
+  } finally {
+    spy.mockRestore();
+    await runInDurableObject(stub, (instance) => void ((instance as unknown as Kernel).env = untraced));
+  }
+  return lines.filter((l) => /^\[d1\] \d+ @/.test(l));
+}
+
+describe("an order object waking for ship or deliver", () => {
+  it("reads the order and its shipments in one round trip, and decides on what it read", async () => {
+    const { sku, store } = await shop();
+    const { order, allocation } = await allocatedOrder(store.id, { lines: [line(sku, 1)] });
+    const shipmentId = allocation.shipments[0].id;
+    let answer: Awaited<ReturnType<typeof transition>> | undefined;
+    const refused = await coldObjectTrips(order.id, async () => (answer = await transition(order.id, "ship")));
+    expect(answer!.body).toMatchObject({ code: "shipments_not_handed_over", shipments: [{ id: shipmentId, status: "pending" }] });
+    const objectTrips = (trips: string[]) => trips.filter((l) => / (select "id", "store_id", "channel", "status"|select distinct "shipments"|insert into "order_events")/.test(l));
+    // The snapshot and the shipments together; no second read of the shipments, and nothing written.
+    expect(objectTrips(refused), refused.join("\n")).toEqual([expect.stringMatching(/^\[d1\] 2 @\S+ select "id", "store_id", "channel", "status"/)]);
+
+    // Handed over behind the object's back: waking again, it reads the parcel as it is now and ships.
+    const db = await dbOf({ id: shipmentId });
+    await db.prepare("UPDATE shipments SET status = 'shipped', shipped_at = ?1, updated_at = ?1 WHERE id = ?2").bind(Date.now(), shipmentId).run();
+    const shipped = await coldObjectTrips(order.id, async () => (answer = await transition(order.id, "ship")));
+    expect(answer!.status, JSON.stringify(answer!.body)).toBe(200);
+    expect(answer!.body.status).toBe("shipped");
+    expect(objectTrips(shipped).map((l) => l.replace(/^\[d1\] (\d+) @\S+ (\S+ \S+).*$/, "$1 $2"))).toEqual(['2 select "id",', expect.stringMatching(/^\d+ insert into/)]);
+    // Warm, it knows the order and reads only the facts: deliver is refused while the parcel is on its way.
+    expect((await transition(order.id, "deliver")).body).toMatchObject({ code: "shipments_not_delivered", shipments: [{ id: shipmentId, status: "shipped" }] });
   });
 });
 

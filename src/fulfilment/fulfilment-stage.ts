@@ -29,12 +29,12 @@ type ShipmentFactRow = { id: string; status: ShipmentStatus; interceptedFrom: st
 
 /** The order's live shipments, as the lifecycle's guards see them. */
 const shipmentFacts: FactLoader<"shipments"> = {
-  query: (db, order) =>
+  query: (db, orderId) =>
     db
       .selectDistinct({ id: shipments.id, status: shipments.status, interceptedFrom: shipments.interceptedFrom })
       .from(shipments)
       .innerJoin(shipmentItems, eq(shipmentItems.shipmentId, shipments.id))
-      .where(and(eq(shipmentItems.orderId, order.id), isNull(shipmentItems.cancelledAt)))
+      .where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt)))
       .orderBy(asc(shipments.id)),
   from: (rows: ShipmentFactRow[]): ShipmentFact[] =>
     rows.map((r) => ({
@@ -47,7 +47,7 @@ const shipmentFacts: FactLoader<"shipments"> = {
 
 /** The order's service tasks but the cancelled ones. */
 const taskFacts: FactLoader<"tasks"> = {
-  query: (db, order) => db.select({ id: serviceTasks.id, status: serviceTasks.status }).from(serviceTasks).where(eq(serviceTasks.orderId, order.id)).orderBy(asc(serviceTasks.id)),
+  query: (db, orderId) => db.select({ id: serviceTasks.id, status: serviceTasks.status }).from(serviceTasks).where(eq(serviceTasks.orderId, orderId)).orderBy(asc(serviceTasks.id)),
   from: (rows: { id: string; status: string }[]): TaskFact[] => rows.filter((t) => t.status !== "cancelled").map((t) => ({ ...t, done: t.status === "done" })),
 };
 

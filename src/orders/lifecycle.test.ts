@@ -3,6 +3,7 @@ import {
   allowedEvents,
   decide,
   factsNeeded,
+  factsOfEvent,
   type GuardFacts,
   IN_PLACE_EVENTS,
   ORDER_EVENTS,
@@ -154,6 +155,15 @@ describe("a goods order follows its shipments", () => {
     expect(factsNeeded("on_hold", "approve")).toEqual(["review"]);
     expect(factsNeeded("approved", "hold")).toEqual([]);
     expect(factsNeeded("received", "ship")).toEqual([]);
+  });
+
+  it("knows, before the status is read, every fact an event may need: a waking object reads them with the order", () => {
+    for (const event of [...ORDER_EVENTS, ...IN_PLACE_EVENTS]) {
+      const any = factsOfEvent(event);
+      for (const status of ORDER_STATUSES) for (const kind of factsNeeded(status, event)) expect(any, `${event} from ${status}`).toContain(kind);
+    }
+    expect(factsOfEvent("ship")).toEqual(["shipments"]);
+    expect(factsOfEvent("hold")).toEqual([]);
   });
 });
 

@@ -34,7 +34,20 @@ import { newId } from "../lib/ids";
 import { sendOutbox, sendOutboxSoon } from "../outbox/send";
 import { type OutboxRow, outboxRowsFor } from "../outbox/topics";
 import { orderRulesOf } from "../stores/order-rules-cache";
-import { allowedEvents, type Decision, decide, factsNeeded, type GuardFacts, isOrderEvent, type LifecycleEvent, MILESTONE, type OrderStatus, type VetoDetail } from "./lifecycle";
+import {
+  allowedEvents,
+  type Decision,
+  decide,
+  type FactKind,
+  factsNeeded,
+  factsOfEvent,
+  type GuardFacts,
+  isOrderEvent,
+  type LifecycleEvent,
+  MILESTONE,
+  type OrderStatus,
+  type VetoDetail,
+} from "./lifecycle";
 import { resumeDelay } from "./completion";
 import { FINANCE_REVIEW } from "./review";
 import type {
@@ -124,6 +137,11 @@ const fullOrderQueries = perDatabase((db: Database) => ({
   holds: db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderIdParam)).prepare(),
 }));
 
+/** The kinds of guard fact a stage reads from D1 (review's facts are the snapshot's and the store's rules). */
+type LoadedFact = Exclude<FactKind, "review">;
+/** Guard facts read with the snapshot they belong to. */
+type ReadFacts = Partial<Pick<GuardFacts, LoadedFact>>;
+
 type Committed = { row: OrderHead; whole?: OrderRow } | { stale: true } | { refused: { reason: string; message: string } };
 /** Who asks for a change: their id for the timeline, and whether they may do two-level review's finance check. */
 type Caller = { actor: string; mayDoFinanceCheck?: boolean | undefined; wholeOrder?: boolean | undefined };
@@ -210,6 +228,37 @@ export abstract class OrderKernel extends DurableObject<Env> {
     return row ? snapshotOf(row.order, row.financePending) : null;
   }
 
+  /**
+   * The snapshot of an object that is not holding one, and the facts `event`'s guards may need, in one round trip:
+   * waking for `ship` or `deliver` reads the order and its shipments together. The facts are read for every status
+   * the event leaves from; they are the order's as of the snapshot, so they count only with it (a second round,
+   * after the snapshot proved stale, reads both again).
+   */
+  private async wake(orderId: string, event: LifecycleEvent): Promise<{ snap: OrderSnapshot | null; facts: ReadFacts }> {
+    if (this.snapshot?.id === orderId) return { snap: this.snapshot, facts: {} };
+    const db = database(this.shardEnv);
+    const loaders = this.factLoaders(factsOfEvent(event));
+    if (!loaders.length) return { snap: await this.current(orderId), facts: {} };
+    const [rows, ...answers] = (await db.batch([inBatch(snapshotQuery(db), { orderId }), ...loaders.map(([, l]) => l.query(db, orderId))])) as [
+      { order: SnapshotRow; financePending: boolean }[],
+      ...unknown[][],
+    ];
+    const row = rows[0];
+    this.snapshot = row ? snapshotOf(row.order, row.financePending) : null;
+    const facts: ReadFacts = {};
+    for (const [i, [kind, loader]] of loaders.entries()) Object.assign(facts, { [kind]: loader.from(answers[i]!) });
+    return { snap: this.snapshot, facts };
+  }
+
+  /** The stages' loaders of these kinds of fact (one stage knows each kind: the fulfilment stage, shipments and tasks). */
+  private factLoaders(kinds: readonly FactKind[]): [LoadedFact, FactLoader<LoadedFact>][] {
+    return kinds.flatMap((kind) => {
+      if (kind === "review") return [];
+      const loader = Object.values(this.stages).find((stage) => stage.facts?.[kind])?.facts?.[kind] as FactLoader<LoadedFact> | undefined;
+      return loader ? [[kind, loader] as [LoadedFact, FactLoader<LoadedFact>]] : [];
+    });
+  }
+
   private async current(orderId: string): Promise<OrderSnapshot | null> {
     if (this.snapshot?.id === orderId) return this.snapshot;
     this.snapshot = await this.load(orderId);
@@ -237,23 +286,21 @@ export abstract class OrderKernel extends DurableObject<Env> {
     return { order: order[0], lines, holds, prefetched };
   }
 
-  /** What the guards of `event` need, read only for events that have such guards: the stages' facts in one batch. */
-  private async guardFacts(snap: OrderSnapshot, event: LifecycleEvent, caller: Caller): Promise<GuardFacts> {
+  /**
+   * What the guards of `event` need, read only for events that have such guards: the stages' facts in one batch.
+   * `read`: facts already read with this snapshot (`wake`), not read again.
+   */
+  private async guardFacts(snap: OrderSnapshot, event: LifecycleEvent, caller: Caller, read: ReadFacts = {}): Promise<GuardFacts> {
     const facts: GuardFacts = { ...snap };
     const kinds = factsNeeded(snap.status, event);
-    // One stage knows each kind of fact (the fulfilment stage: shipments and service tasks).
-    const loaderOf = <K extends "shipments" | "tasks">(kind: K) => Object.values(this.stages).find((stage) => stage.facts?.[kind])?.facts?.[kind] as FactLoader<K> | undefined;
-    const shipmentsLoader = kinds.includes("shipments") ? loaderOf("shipments") : undefined;
-    const tasksLoader = kinds.includes("tasks") ? loaderOf("tasks") : undefined;
+    const loaders = this.factLoaders(kinds.filter((k) => k === "review" || read[k] === undefined));
+    for (const kind of kinds) if (kind !== "review" && read[kind] !== undefined) Object.assign(facts, { [kind]: read[kind] });
     const db = database(this.shardEnv);
-    const queries = [shipmentsLoader?.query(db, snap), tasksLoader?.query(db, snap)].filter((q) => q !== undefined);
     const [rows, review] = await Promise.all([
-      queries.length ? db.batch(nonEmpty(queries)) : Promise.resolve([]),
+      loaders.length ? db.batch(nonEmpty(loaders.map(([, l]) => l.query(db, snap.id)))) : Promise.resolve([]),
       kinds.includes("review") && snap.status === "on_hold" ? this.reviewFacts(snap, caller) : Promise.resolve(undefined),
     ]);
-    let i = 0;
-    if (shipmentsLoader) facts.shipments = shipmentsLoader.from(rows[i++] as unknown[]);
-    if (tasksLoader) facts.tasks = tasksLoader.from(rows[i++] as unknown[]);
+    for (const [i, [kind, loader]] of loaders.entries()) Object.assign(facts, { [kind]: loader.from(rows[i] as unknown[]) });
     if (review) facts.review = review;
     return facts;
   }
@@ -331,9 +378,9 @@ export abstract class OrderKernel extends DurableObject<Env> {
   private async decideAndCommit(
     snap: OrderSnapshot,
     proposal: Proposal,
-    { caller, input }: { caller: Caller; input: Record<string, unknown> },
+    { caller, input, read }: { caller: Caller; input: Record<string, unknown>; read?: ReadFacts },
   ): Promise<{ row: OrderHead; whole?: OrderRow } | { stale: true } | Refused> {
-    const facts = await this.guardFacts(snap, proposal.event, caller);
+    const facts = await this.guardFacts(snap, proposal.event, caller, read);
     const d = decide(facts, proposal.event);
     if (!d.ok) return this.refusal(snap, facts, d);
     const heldMs = snap.status === "on_hold" && snap.heldAt ? Date.now() - snap.heldAt : null;
@@ -432,9 +479,13 @@ export abstract class OrderKernel extends DurableObject<Env> {
   private async applyTransition(cmd: TransitionCommand): Promise<TransitionResult> {
     // Two rounds at most: the second only after our snapshot proved stale.
     for (let round = 0; round < 2; round++) {
-      const snap = await this.current(cmd.orderId);
+      if (!isOrderEvent(cmd.event)) {
+        const snap = await this.current(cmd.orderId);
+        if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
+        return this.refusal(snap, snap, { code: "unknown_event", message: `unknown event "${cmd.event}"` });
+      }
+      const { snap, facts: read } = await this.wake(cmd.orderId, cmd.event);
       if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
-      if (!isOrderEvent(cmd.event)) return this.refusal(snap, snap, { code: "unknown_event", message: `unknown event "${cmd.event}"` });
       if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) return { ok: false, code: "version_mismatch", version: snap.version };
       const event = cmd.event;
       const r = await this.decideAndCommit(
@@ -448,7 +499,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
           data: { ...cmd.data, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: Date.now() - snap.heldAt } : {}) },
           ...(event === "hold" ? { holdReasons: [{ code: "manual", message: cmd.reason ?? "held by staff" }] } : {}),
         },
-        { caller: cmd, input: cmd.data ?? {} },
+        { caller: cmd, input: cmd.data ?? {}, read },
       );
       if ("row" in r) return { ok: true, order: r.row, ...(r.whole ? { whole: r.whole } : {}) };
       if ("stale" in r) continue;

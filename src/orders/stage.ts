@@ -156,7 +156,8 @@ export type Effects = {
  * event whose guards need several kinds reads them all in one round trip.
  */
 export type FactLoader<K extends Exclude<FactKind, "review">> = {
-  query: (db: Database, order: OrderSnapshot) => BatchItem<"sqlite">;
+  /** By the order's id alone, so an object waking reads the facts in the round trip that reads the order. */
+  query: (db: Database, orderId: string) => BatchItem<"sqlite">;
   // biome-ignore lint/suspicious/noExplicitAny: the rows are the query's own; each loader reads what its query selects.
   from: (rows: any[]) => NonNullable<GuardFacts[K]>;
 };
