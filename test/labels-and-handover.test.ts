@@ -109,6 +109,32 @@ describe("labels from the sandbox carrier (a store without a config of its own)"
     expect(scan(bars)).toBe(r.body.tracking_number);
   });
 
+  it("buys and prints in one request when asked (include_pdf): the answer carries the PDF it stored, and a replay carries it again", async () => {
+    const { shipmentId } = await packedOrder(store.id);
+    const bad = await api(`/v1/shipments/${shipmentId}/label`, { body: { include_pdf: "yes" } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { field: string }) => e.field)).toContain("include_pdf");
+    expect(await count("shipment_tracking", "shipment_id = ?", shipmentId)).toBe(0);
+
+    const headers = { "idempotency-key": `print-${shipmentId}` };
+    const r = await api(`/v1/shipments/${shipmentId}/label`, { body: { include_pdf: true }, headers });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const printed = Uint8Array.from(atob(r.body.label_pdf), (ch) => ch.charCodeAt(0));
+    expect(new TextDecoder().decode(printed.subarray(0, 5))).toBe("%PDF-");
+    // The very bytes GET label.pdf serves, whose barcode is the parcel's number.
+    expect(printed).toEqual((await pdfOf(shipmentId)).bytes);
+    expect(scan(await barsOnPage(printed, 0))).toBe(r.body.tracking_number);
+    const replay = await api(`/v1/shipments/${shipmentId}/label`, { body: { include_pdf: true }, headers });
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body.label_pdf).toBe(r.body.label_pdf);
+    expect(await count("shipment_tracking", "shipment_id = ?", shipmentId)).toBe(1);
+    // Without it, the answer stays small: the PDF is a GET of label_url away.
+    const { shipmentId: other } = await packedOrder(store.id);
+    const plain = await api(`/v1/shipments/${other}/label`, { body: {} });
+    expect(plain.status).toBe(201);
+    expect(plain.body).not.toHaveProperty("label_pdf");
+  });
+
   it("prints a Chinese address in the embedded Chinese font, not as ?", async () => {
     const { shipmentId } = await packedOrder(store.id, {
       address: { name: "张三", line1: "浦东新区世纪大道100号", city: "上海市", region: "上海", postal_code: "200120", country: "CN" },

@@ -278,10 +278,11 @@ export async function journey(ctx, o) {
     key: keys.packer,
     body: { packages: [{ package_type: ctx.packageType.code, weight_grams: grams }], duration_ms: 15000 },
   });
-  const label = (await call("POST /v1/shipments/{id}/label", `/v1/shipments/${o.shipmentId}/label`, { key: keys.packer, body: {}, expect: [201] })).body;
+  // Bought and printed in one request; code from before `include_pdf` ignores it, and the station then GETs the PDF.
+  const label = (await call("POST /v1/shipments/{id}/label", `/v1/shipments/${o.shipmentId}/label`, { key: keys.packer, body: { include_pdf: true }, expect: [201] })).body;
   o.trackingNumber = label.tracking_number;
-  const pdf = (await call("GET /v1/shipments/{id}/label.pdf", label.label_url, { key: keys.packer, raw: true })).body;
-  if (pdf.subarray(0, 5).toString("latin1") !== "%PDF-") throw new ActorError("GET /v1/shipments/{id}/label.pdf", 200, `${label.label_url} is not a PDF`);
+  const pdf = label.label_pdf ? Buffer.from(label.label_pdf, "base64") : (await call("GET /v1/shipments/{id}/label.pdf", label.label_url, { key: keys.packer, raw: true })).body;
+  if (pdf.subarray(0, 5).toString("latin1") !== "%PDF-") throw new ActorError("POST /v1/shipments/{id}/label", 201, `${o.shipmentId}: the label printed is not a PDF`);
   o.labelBytes = pdf.length;
 
   at("handover");

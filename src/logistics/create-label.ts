@@ -28,7 +28,7 @@ import { toBase64 } from "./webhooks/signatures";
 export type TrackingRow = typeof shipmentTracking.$inferSelect;
 
 export type LabelResult =
-  | { ok: true; tracking: TrackingRow }
+  | { ok: true; tracking: TrackingRow /** The printable PDF as stored, base64. */; pdfBase64: string }
   | { ok: false; code: "not_found" }
   | { ok: false; code: "already_labelled" | "not_packed" | "intercepted" | "conflict" | "carrier_unavailable" | "carrier_refused"; message: string }
   | { ok: false; code: "no_eligible_service" | "forced_not_eligible"; message: string; explanation: ChoiceExplanation; currency: string };
@@ -159,12 +159,13 @@ export async function createLabel(
   };
   // NULL unless this batch's update labelled the shipment: the NOT NULL key then fails the batch.
   const mine = sql`(SELECT ${shipments.id} FROM ${shipments} WHERE ${shipments.id} = ${s.id} AND ${shipments.status} = 'labelled' AND ${shipments.updatedAt} = ${now} AND ${shipments.carrier} = ${carrier.code})`;
+  const pdfBase64 = toBase64(label.label);
   let waiting: { id: string }[];
   try {
     const written = await db.batch([
       moveShipments(db, { event: "label", where: eq(shipments.id, s.id), set: { carrier: carrier.code }, now }),
       db.insert(shipmentTracking).values({ ...row, shipmentId: mine }),
-      db.insert(shipmentLabels).values({ shipmentId: mine, contentType: "application/pdf", data: toBase64(label.label), createdAt: now }),
+      db.insert(shipmentLabels).values({ shipmentId: mine, contentType: "application/pdf", data: pdfBase64, createdAt: now }),
       // What the label cost, on the ledger of the shipment's order, only if this batch labelled it.
       insertLedgerSelect(
         db,
@@ -182,5 +183,5 @@ export async function createLabel(
     return { ok: false, code: "conflict", message: "the shipment changed while the label was bought (intercepted or labelled by someone else); the label was cancelled" };
   }
   if (waiting.length) await rematchTrackingEvents(env, row.trackingNumber, { now, waiting });
-  return { ok: true, tracking: row };
+  return { ok: true, tracking: row, pdfBase64 };
 }

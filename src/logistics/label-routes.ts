@@ -41,7 +41,7 @@ labelRoutes.openapi(
     tags: ["Logistics"],
     summary: "Choose a carrier and buy the label of a packed shipment (packed -> labelled)",
     description:
-      "The store's carrier policy chooses (or give `carrier` and `service`); the label is bought through the carrier's adapter and kept as a printable 4x6 PDF. `Idempotency-Key` replays the first answer.",
+      "The store's carrier policy chooses (or give `carrier` and `service`); the label is bought through the carrier's adapter and kept as a printable 4x6 PDF. `include_pdf: true` answers with the PDF too (`label_pdf`, base64), so a station buys and prints in one request. `Idempotency-Key` replays the first answer.",
     request: { params: ShipmentIdParam, body: jsonBody(LabelBody) },
     responses: { 201: jsonResponse(Label, "The label"), ...problems(404, 409, 413, 415, 422, 502) },
   }),
@@ -49,7 +49,7 @@ labelRoutes.openapi(
     const id = c.req.valid("param").id;
     const b = c.req.valid("json");
     const r = await createLabel(c.env, id, { principal: c.get("principal"), input: { carrier: b.carrier, service: b.service } });
-    if (r.ok) return c.json(labelBody(r.tracking), 201, { location: `/v1/shipments/${id}/label` });
+    if (r.ok) return c.json({ ...labelBody(r.tracking), ...(b.include_pdf ? { label_pdf: r.pdfBase64 } : {}) }, 201, { location: `/v1/shipments/${id}/label` });
     if (r.code === "not_found") throw notFound("shipment");
     const extra = "explanation" in r ? { explanation: explanationBody(r.explanation, r.currency) } : {};
     throw new ApiError(STATUS[r.code] ?? 409, r.code, r.code === "carrier_unavailable" ? "Carrier unavailable" : "Label not created", r.message, extra);

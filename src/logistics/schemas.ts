@@ -85,6 +85,10 @@ export const LabelBody = z
   .object({
     carrier: Code.optional().openapi({ description: "Use this carrier and service (both or neither); otherwise the store's policy chooses" }),
     service: Code.optional(),
+    include_pdf: z
+      .boolean()
+      .optional()
+      .openapi({ description: "Answer with the printable PDF too (`label_pdf`, base64): a packing station buys and prints in one request instead of two" }),
   })
   .refine((b) => (b.carrier === undefined) === (b.service === undefined), { message: "give carrier and service together", path: ["service"] })
   .openapi("CreateLabel");
@@ -102,6 +106,7 @@ export const Label = z
     currency: z.string(),
     packages: z.number().int(),
     label_url: z.string().openapi({ description: "GET it for the printable 4x6 PDF" }),
+    label_pdf: z.string().optional().openapi({ description: "The same PDF, base64: only in the answer of a purchase that asked for it (`include_pdf`)" }),
     labelled_by: z.string(),
     labelled_at: Rfc3339,
     handed_over_at: Rfc3339.nullable(),
