@@ -433,6 +433,111 @@ describe("pack scans in a batch", () => {
   });
 });
 
+describe("a pack that brings its scans", () => {
+  async function pickedParcel(lines: unknown[]) {
+    const { shipment, wave } = await wavedOrder(lines);
+    for (const l of wave.pick_list) expect((await pick(wave.id, { item_id: l.item_id, scanned: l.sku, quantity: l.to_pick })).status).toBe(200);
+    return shipment.id as string;
+  }
+  const packedOf = async (shipmentId: string) => Object.fromEntries(((await api(`/v1/shipments/${shipmentId}`)).body.items as any[]).map((i) => [i.sku, [i.packed, i.picked]]));
+  /** The parcel's work log, oldest first, as kinds with what identifies each scan. */
+  const workLog = async (shipmentId: string) =>
+    ((await api(`/v1/warehouse-events?shipment_id=${shipmentId}&limit=200`, { key: floor })).body.data as any[])
+      .reverse()
+      .filter((e) => e.kind !== "pick")
+      .map((e) => [e.kind, e.duration_ms, e.data.sku ?? e.data.code ?? null]);
+  const status = async (shipmentId: string) => (await api(`/v1/shipments/${shipmentId}`)).body.status;
+
+  it("scans and packs the parcel in one request, with the same counts and work log as scans and then a pack", async () => {
+    const lines = [line(SKU.mug, 2), line(SKU.tea, 1)];
+    const scans = [{ code: SKU.mug, duration_ms: 700 }, { code: await barcode() }, { code: SKU.mug, duration_ms: 900 }];
+    const twoSteps = await pickedParcel(lines);
+    expect((await api(`/v1/shipments/${twoSteps}/pack-scans`, { body: { scans }, key: floor })).body.remaining).toBe(0);
+    expect((await pack(twoSteps, { packages: [box(900)], duration_ms: 5000 })).status).toBe(200);
+
+    const oneStep = await pickedParcel(lines);
+    const r = await pack(oneStep, { scans, packages: [box(900)], duration_ms: 5000 });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    expect(r.body).toMatchObject({ id: oneStep, status: "packed" });
+    expect(await packedOf(oneStep)).toEqual({ [SKU.mug]: [2, 2], [SKU.tea]: [1, 1] });
+    expect(await workLog(oneStep)).toEqual(await workLog(twoSteps));
+    expect((await workLog(oneStep)).map((e) => e[0])).toEqual(["pack_scan", "pack_scan", "pack_scan", "weigh", "pack"]);
+    // Packed is packed: scans sent again are refused like any scan of a packed parcel, and count nothing.
+    expect((await pack(oneStep, { scans, packages: [box(900)] })).body.code).toBe("not_packable");
+  });
+
+  it("one refused scan refuses the pack and counts nothing; a wrong item is still logged as a mismatch", async () => {
+    const id = await pickedParcel([line(SKU.mug, 2), line(SKU.tea, 1)]);
+    const wrong = await pack(id, { scans: [{ code: SKU.mug }, { code: "NOT-HERE", duration_ms: 300 }, { code: SKU.mug }, { code: SKU.tea }], packages: [box(900)] });
+    expect(wrong.status).toBe(409);
+    expect(wrong.headers.get("content-type")).toContain("application/problem+json");
+    expect(wrong.body).toMatchObject({
+      code: "scan_refused",
+      detail: "1 of the 4 scans was refused: nothing was packed",
+      results: [
+        { code: SKU.mug, ok: true, sku: SKU.mug },
+        { code: "NOT-HERE", ok: false, problem: { code: "wrong_item", detail: "NOT-HERE is not in this shipment" } },
+        { code: SKU.mug, ok: true, sku: SKU.mug },
+        { code: SKU.tea, ok: true, sku: SKU.tea },
+      ],
+    });
+    expect(await packedOf(id)).toEqual({ [SKU.mug]: [0, 2], [SKU.tea]: [0, 1] });
+    expect(await workLog(id)).toEqual([["scan_mismatch", 300, "NOT-HERE"]]);
+    expect(await status(id)).toBe("picking");
+
+    // More than was picked: refused as alone (not a mismatch), nothing written.
+    const over = await pack(id, { scans: [SKU.mug, SKU.mug, SKU.mug, SKU.tea].map((code) => ({ code })), packages: [box(900)] });
+    expect(over.body).toMatchObject({ code: "scan_refused", results: [{ ok: true }, { ok: true }, { ok: false, problem: { code: "already_scanned" } }, { ok: true }] });
+    // Scans that leave units unscanned: the pack's own refusal, and nothing counted either.
+    const short = await pack(id, { scans: [{ code: SKU.mug }, { code: SKU.tea }], packages: [box(900)] });
+    expect(short.body).toMatchObject({ code: "missing_items", missing: [{ sku: SKU.mug, units: 1 }] });
+    const heavy = await pack(id, { scans: [SKU.mug, SKU.mug, SKU.tea].map((code) => ({ code })), packages: [box(5000)] });
+    expect(heavy.body.code).toBe("weight_mismatch");
+    expect(await packedOf(id)).toEqual({ [SKU.mug]: [0, 2], [SKU.tea]: [0, 1] });
+    expect(await workLog(id)).toEqual([["scan_mismatch", 300, "NOT-HERE"]]);
+    // The scans already counted and the rest brought by the pack.
+    expect((await scan(id, SKU.mug)).status).toBe(200);
+    expect((await pack(id, { scans: [{ code: SKU.mug }, { code: SKU.tea }], packages: [box(900)] })).body.status).toBe("packed");
+    expect(await packedOf(id)).toEqual({ [SKU.mug]: [2, 2], [SKU.tea]: [1, 1] });
+  });
+
+  it("refuses bad scans whole with a 422 naming the field, and writes nothing; the same keys as a pack", async () => {
+    const id = await pickedParcel([line(SKU.mug, 1)]);
+    const before = await count("warehouse_events");
+    const cases: [unknown, string][] = [
+      [{ scans: [], packages: [box(400)] }, "scans"],
+      [{ scans: Array.from({ length: 201 }, () => ({ code: SKU.mug })), packages: [box(400)] }, "scans"],
+      [{ scans: [{ code: " " }], packages: [box(400)] }, "scans.0.code"],
+      [{ scans: [{ code: SKU.mug, duration_ms: -1 }], packages: [box(400)] }, "scans.0.duration_ms"],
+      [{ scans: [{ code: SKU.mug }] }, "packages"],
+    ];
+    for (const [body, field] of cases) {
+      const r = await pack(id, body as Record<string, unknown>);
+      expect(r.status, JSON.stringify(body).slice(0, 80)).toBe(422);
+      expect(r.body.errors.map((e: any) => e.field)).toContain(field);
+    }
+    const body = { scans: [{ code: SKU.mug }], packages: [box(400)] };
+    for (const role of ["support", "channel"]) {
+      const key = (await api("/v1/api-keys", { body: { name: role, role, store_ids: [store.id] } })).body.key;
+      expect((await pack(id, body, key)).status, role).toBe(403);
+    }
+    expect((await pack(id, body, otherFloor)).status).toBe(404);
+    expect(await count("warehouse_events")).toBe(before);
+    expect(await packedOf(id)).toEqual({ [SKU.mug]: [0, 1] });
+    expect(await status(id)).toBe("picking");
+  });
+
+  it("two stations packing the same parcel with its scans at once: one packs, the other writes nothing", async () => {
+    const id = await pickedParcel([line(SKU.mug, 2), line(SKU.tea, 1)]);
+    const body = { scans: [SKU.mug, SKU.tea, SKU.mug].map((code) => ({ code })), packages: [box(900)] };
+    const answers = await Promise.all([pack(id, body), pack(id, body)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(["conflict", "not_packable"]).toContain(answers.find((a) => a.status === 409)!.body.code);
+    expect(await packedOf(id)).toEqual({ [SKU.mug]: [2, 2], [SKU.tea]: [1, 1] });
+    expect((await workLog(id)).map((e) => e[0])).toEqual(["pack_scan", "pack_scan", "pack_scan", "weigh", "pack"]);
+  });
+});
+
 describe("the floor's work log", () => {
   it("names the store of each event's shipment, for every kind of event this file wrote", async () => {
     expect((await floorEventKinds()).filter((k) => ["intercept", "pack", "pack_scan", "pick", "resolve", "restock", "scan_mismatch", "short_pick", "weigh"].includes(k))).toEqual([

@@ -264,11 +264,12 @@ export async function journey(ctx, o) {
   }
 
   at("packing");
-  // The station reads each unit's barcode; it sends the parcel's scans at once, as a buffering station does (BENCH_SINGLE_SCANS=1: one request per scan).
+  // The station reads each unit's barcode. By default it sends them with the pack, as a station closing the parcel
+  // does; "batch": in one pack-scans request first; "single": one request per scan, as a handheld without a buffer.
   const scans = lines.flatMap((l) => Array.from({ length: l.to_pick }, () => ({ code: catalogue.get(l.sku).barcode, duration_ms: 800 })));
-  if (ctx.singleScans) {
+  if (ctx.scans === "single") {
     for (const scan of scans) await call("POST /v1/shipments/{id}/pack-scans", `/v1/shipments/${o.shipmentId}/pack-scans`, { key: keys.packer, body: scan });
-  } else {
+  } else if (ctx.scans === "batch") {
     const r = await call("POST /v1/shipments/{id}/pack-scans", `/v1/shipments/${o.shipmentId}/pack-scans`, { key: keys.packer, body: { scans } });
     if (r.body.remaining !== 0 || r.body.results.some((x) => !x.ok))
       throw new ActorError("POST /v1/shipments/{id}/pack-scans", r.status, `${o.shipmentId}: ${JSON.stringify(r.body)}`);
@@ -276,7 +277,7 @@ export async function journey(ctx, o) {
   const grams = lines.reduce((g, l) => g + catalogue.get(l.sku).weight_grams * l.to_pick, ctx.packageType.tare_grams);
   await call("POST /v1/shipments/{id}/pack", `/v1/shipments/${o.shipmentId}/pack`, {
     key: keys.packer,
-    body: { packages: [{ package_type: ctx.packageType.code, weight_grams: grams }], duration_ms: 15000 },
+    body: { ...(ctx.scans === "pack" ? { scans } : {}), packages: [{ package_type: ctx.packageType.code, weight_grams: grams }], duration_ms: 15000 },
   });
   // Bought and printed in one request; code from before `include_pdf` ignores it, and the station then GETs the PDF.
   const label = (await call("POST /v1/shipments/{id}/label", `/v1/shipments/${o.shipmentId}/label`, { key: keys.packer, body: { include_pdf: true }, expect: [201] })).body;

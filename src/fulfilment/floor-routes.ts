@@ -339,7 +339,7 @@ floorRoutes.openapi(
     tags: ["Warehouse floor"],
     summary: "Pack and weigh: the shipment becomes ready for its label",
     description:
-      "Every picked unit must have been scanned (409 `missing_items`); the measured weight must be within the warehouse's tolerance of the expected weight, the goods' catalogue weight plus the tare of each package's `package_type` (409 `weight_mismatch`), unless `weight_override_reason` says why. A package type the warehouse does not have (or retired) is a 422 naming the package.",
+      "Every picked unit must have been scanned, before or with `scans` in this request (409 `missing_items`; a refused scan of `scans` is a 409 `scan_refused` with each scan's answer, and nothing is counted or packed); the measured weight must be within the warehouse's tolerance of the expected weight, the goods' catalogue weight plus the tare of each package's `package_type` (409 `weight_mismatch`), unless `weight_override_reason` says why. A package type the warehouse does not have (or retired) is a 422 naming the package.",
     request: { params: ShipmentIdParam, body: jsonBody(PackBody) },
     responses: { 200: jsonResponse(Shipment, "The packed shipment"), ...problems(404, 409, 413, 415, 422) },
   }),

@@ -18,7 +18,8 @@ import { activePackageTypesQuery } from "../inventory/package-types";
 import type { WarehouseRow } from "../inventory/scope";
 import type { FieldError } from "../http/problem";
 import type { PackBody } from "./schemas";
-import { recordScanMismatch, skuForScan } from "./scan";
+import { allScanned, decideScans, type DecidedScan, notInShipment, workLogRow } from "./parcel-scans";
+import { catalogueForScans, recordScanMismatch, skuForScan, skusFromCatalogue } from "./scan";
 import { moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
 import type { ShardScope } from "../db/shard";
@@ -33,10 +34,6 @@ export const packRefusal = (s: ShipmentRow): Refusal | null =>
     : s.status !== "picking"
       ? { ok: false, code: "not_packable", message: `a ${s.status} shipment cannot be packed` }
       : null;
-
-/** What a refused pack scan says, alone or in a batch (src/fulfilment/scan-pack-batch.ts). */
-export const notInShipment = (code: string) => `${code} is not in this shipment`;
-export const allScanned = (sku: string) => `every picked ${sku} is already scanned`;
 
 /** The shipment's items still to ship (a cancelled line is not packed), read once per scan or batch of scans. */
 export const packableItems = (db: Database, shipmentId: string) => packableItemsQuery(db, shipmentId).all();
@@ -152,17 +149,18 @@ export async function packShipment(
   { visible, input, worker, answer = [] }: { visible: (wh: WarehouseRow) => boolean; input: PackInput; worker: string; answer?: readonly BatchItem<"sqlite">[] },
 ): Promise<PackResult | null> {
   const db = database(env);
-  const codes = [...new Set(input.packages.flatMap((p) => (p.package_type === undefined ? [] : [p.package_type])))].slice(0, 90);
+  const typeCodes = [...new Set(input.packages.flatMap((p) => (p.package_type === undefined ? [] : [p.package_type])))].slice(0, 90);
   const id = target.id;
   const live = and(eq(shipmentItems.shipmentId, id), isNull(shipmentItems.cancelledAt));
   const of = (column: typeof shipments.warehouseId | typeof shipments.storeId) => sql`(SELECT ${column} FROM ${shipments} WHERE ${shipments.id} = ${id})`;
-  const [sRows, whRows, typeRows, items, openExceptions, catalogue] = await db.batch([
+  const codes = [...new Set((input.scans ?? []).map((x) => x.code))];
+  const [sRows, whRows, typeRows, items, openExceptions, catalogue, ...scanned] = await db.batch([
     target.read,
     db
       .select()
       .from(warehouses)
       .where(eq(warehouses.id, of(shipments.warehouseId))),
-    activePackageTypesQuery(db, of(shipments.warehouseId), codes),
+    activePackageTypesQuery(db, of(shipments.warehouseId), typeCodes),
     packableItemsQuery(db, id),
     db
       .select({ id: fulfilmentExceptions.id })
@@ -172,6 +170,8 @@ export async function packShipment(
       .select({ sku: products.sku, weight: products.weightGrams })
       .from(products)
       .where(and(eq(products.storeId, of(shipments.storeId)), inArray(products.sku, db.selectDistinct({ sku: shipmentItems.sku }).from(shipmentItems).where(live)))),
+    // What each code the station scanned is in the store's catalogue (none without scans).
+    ...(codes.length ? catalogueForScans(db, codes, db.select({ id: shipments.storeId }).from(shipments).where(eq(shipments.id, id))) : []),
   ]);
   const s = sRows[0];
   if (!s) return null;
@@ -184,7 +184,26 @@ export async function packShipment(
   if (refusal) return refusal;
   const unpicked = items.filter((i) => i.reservedQty > 0);
   if (unpicked.length) return { ok: false, code: "not_picked", message: `still to pick: ${unpicked.map((i) => `${i.reservedQty} x ${i.sku}`).join(", ")}` };
-  const missing = items.filter((i) => i.packedQty < i.pickedQty);
+  // The station's scans first, as if sent before the pack; one refused refuses the pack (a wrong item is still logged).
+  const now = Date.now();
+  const at = { warehouseId: s.warehouseId, shipmentId: s.id, storeId: s.storeId, waveId: s.waveId, worker, createdAt: now };
+  const { decided, added } = input.scans
+    ? decideScans(input.scans, items, skusFromCatalogue(codes, [...new Set(items.map((i) => i.sku))], scanned.flat()))
+    : { decided: [] as DecidedScan[], added: new Map<string, number>() };
+  if (decided.some((d) => d.problem)) {
+    const mismatches = decided.filter((d) => d.problem?.code === "wrong_item").flatMap((d) => workLogRow(d, at));
+    if (mismatches.length) await db.insert(warehouseEvents).values(mismatches);
+    const results = decided.map((d) => (d.problem ? { code: d.scan.code, ok: false, problem: d.problem } : { code: d.scan.code, ok: true, item_id: d.item!.id, sku: d.sku! }));
+    const refused = results.filter((r) => !r.ok).length;
+    return {
+      ok: false,
+      code: "scan_refused",
+      message: `${refused} of the ${decided.length} scans ${refused === 1 ? "was" : "were"} refused: nothing was packed`,
+      extra: { results },
+    };
+  }
+  const counted = items.map((i) => ({ ...i, packedQty: i.packedQty + (added.get(i.id) ?? 0) }));
+  const missing = counted.filter((i) => i.packedQty < i.pickedQty);
   if (missing.length) {
     return {
       ok: false,
@@ -213,13 +232,13 @@ export async function packShipment(
     };
   }
 
-  const now = Date.now();
   const packedNow = sql`EXISTS (SELECT 1 FROM shipments WHERE id = ${s.id} AND packed_at = ${now})`;
   const event = (kind: "weigh" | "pack", data: Record<string, unknown>, durationMs: number | null) =>
     // Recorded only if this pack is the one that committed (an interception may have won the race).
     db
       .insert(warehouseEvents)
       .select(sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, ${kind}, ${worker}, ${durationMs}, ${JSON.stringify(data)}, ${now}, ${s.storeId} WHERE ${packedNow}`);
+  const scanRows = decided.flatMap((d) => workLogRow(d, at));
   const statements: BatchItem<"sqlite">[] = [
     moveShipments(db, {
       event: "pack",
@@ -227,6 +246,23 @@ export async function packShipment(
       set: { packages: resolved.packages, expectedWeightGrams: expected, weightOverrideReason: input.weight_override_reason ?? null, packedAt: now, readyForLabelAt: now },
       now,
     }),
+    // The scans this request brought, counted only if this pack committed; packed_qty <= picked_qty (a CHECK) fails
+    // the whole batch if another station counted some of these units meanwhile.
+    ...[...added].map(([itemId, n]) =>
+      db
+        .update(shipmentItems)
+        .set({ packedQty: sql`${shipmentItems.packedQty} + ${n}` })
+        .where(and(eq(shipmentItems.id, itemId), packedNow)),
+    ),
+    ...(scanRows.length
+      ? [
+          db
+            .insert(warehouseEvents)
+            .select(
+              sql`SELECT NULL, ${s.warehouseId}, ${s.id}, ${s.waveId}, 'pack_scan', ${worker}, json_extract(j.value, '$[0]'), json_extract(j.value, '$[1]'), ${now}, ${s.storeId} FROM json_each(${JSON.stringify(scanRows.map((r) => [r.durationMs, r.data]))}) j WHERE ${packedNow} ORDER BY j.key`,
+            ),
+        ]
+      : []),
     ...resolved.packages.map((p, i) =>
       event(
         "weigh",
@@ -256,11 +292,19 @@ export async function packShipment(
     );
   }
   // Read back in the same batch, after the writes: whether this pack is the one that committed, then the answer.
-  const results = await db.batch([
-    ...(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]),
-    db.select({ packedAt: shipments.packedAt }).from(shipments).where(eq(shipments.id, s.id)),
-    ...answer,
-  ]);
+  let results: unknown[];
+  try {
+    results = await db.batch([
+      ...(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]),
+      db.select({ packedAt: shipments.packedAt }).from(shipments).where(eq(shipments.id, s.id)),
+      ...answer,
+    ]);
+  } catch (err) {
+    if (added.size && constraintFailed(err, "shipment_items_packed_within_picked")) {
+      return { ok: false, code: "conflict", message: "another station scanned units of this parcel meanwhile; nothing was packed: reload it" };
+    }
+    throw err;
+  }
   const after = (results[statements.length] as { packedAt: number | null }[])[0];
   if (after?.packedAt !== now) return { ok: false, code: "conflict", message: "the shipment changed while packing (intercepted?); reload it" };
   return { ok: true, expected, measured, tolerance, answer: results.slice(statements.length + 1) };

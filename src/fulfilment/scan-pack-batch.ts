@@ -18,14 +18,13 @@ import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import type { Item } from "../db/prepared";
 import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
-import { allScanned, notInShipment, packableItems, packableItemsQuery, packRefusal, scanForPack } from "./pack-shipment";
+import { packableItems, packableItemsQuery, packRefusal, scanForPack } from "./pack-shipment";
+import { decideScans, type Scan, type ScanRefusal, workLogRow } from "./parcel-scans";
 import { catalogueForScans, skusFromCatalogue } from "./scan";
 import type { ShipmentRow } from "./shipment-queries";
 import type { ShardScope } from "../db/shard";
 
 type Env = ShardScope;
-type Scan = { code: string; duration_ms?: number | undefined };
-type ScanRefusal = { code: "wrong_item" | "already_scanned"; detail: string };
 export type ScanOutcome =
   | { code: string; ok: true; item_id: string; sku: string; packed: number; picked: number; remaining: number }
   | { code: string; ok: false; problem: ScanRefusal };
@@ -33,9 +32,6 @@ export type BatchScanResult = { ok: true; results: ScanOutcome[]; packed: number
 
 /** Work-log rows per insert: each binds 8 values, under D1's 100 bound parameters. */
 const EVENTS_PER_INSERT = 12;
-
-const wrongItem = (code: string): ScanRefusal => ({ code: "wrong_item", detail: notInShipment(code) });
-const alreadyScanned = (sku: string): ScanRefusal => ({ code: "already_scanned", detail: allScanned(sku) });
 
 /**
  * `shipment`: its id and the read of its row in the station's scope (the route's), which runs in the same round trip
@@ -61,25 +57,10 @@ export async function scanBatchForPack(
     catalogue.flat(),
   );
 
-  // The scans in order against the counts as read: which item each one counts on, or why it is refused.
-  const packed = new Map(items.map((i) => [i.id, i.packedQty]));
-  const added = new Map<string, number>();
+  const { decided, added } = decideScans(scans, items, skuOf);
   const now = Date.now();
   const at = { warehouseId: s.warehouseId, shipmentId: s.id, storeId: s.storeId, waveId: s.waveId, worker, createdAt: now };
-  const events: (typeof warehouseEvents.$inferInsert)[] = [];
-  const decided = scans.map((x) => {
-    const sku = skuOf.get(x.code) ?? null;
-    if (!sku) {
-      events.push({ ...at, kind: "scan_mismatch", durationMs: x.duration_ms ?? null, data: { stage: "pack", code: x.code } });
-      return { scan: x, problem: wrongItem(x.code) };
-    }
-    const item = items.find((i) => i.sku === sku && packed.get(i.id)! < i.pickedQty);
-    if (!item) return { scan: x, problem: alreadyScanned(sku) };
-    packed.set(item.id, packed.get(item.id)! + 1);
-    added.set(item.id, (added.get(item.id) ?? 0) + 1);
-    events.push({ ...at, kind: "pack_scan", durationMs: x.duration_ms ?? null, data: { item_id: item.id, sku, code: x.code } });
-    return { scan: x, item, sku };
-  });
+  const events = decided.flatMap((d) => workLogRow(d, at));
 
   const updates = [...added].map(([id, n]) =>
     db

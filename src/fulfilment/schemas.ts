@@ -432,6 +432,14 @@ export const PackBody = z
     weight_override_reason: z.string().trim().min(1).max(500).optional().openapi({ description: "Accept a weight outside the tolerance, saying why" }),
     accept_short: z.boolean().default(false).openapi({ description: "Ship what was picked although the shipment was short-picked" }),
     duration_ms: DurationMs,
+    scans: z
+      .array(PackScan)
+      .min(1)
+      .max(MAX_PACK_SCANS)
+      .optional()
+      .openapi({
+        description: `The parcel's scans (1 to ${MAX_PACK_SCANS}, in the order read), counted first as \`POST .../pack-scans\` would count them, then the pack, in one write: a station closes a parcel in one request. One refused scan (a wrong item, more than was picked) refuses the pack (409 \`scan_refused\`, each scan's answer in \`results\`): nothing is counted or packed, and a wrong item is logged as a \`scan_mismatch\` as always.`,
+      }),
   })
   .openapi("Pack");
 
