@@ -10,6 +10,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { env } from "./shard-env";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { onShard, type Shard } from "../src/db/shard";
 import { tracedD1 } from "../src/db/trace";
 import { dbOf } from "./shard-helpers";
 import { transport } from "../src/fulfilment/dispatch-3pl";
@@ -96,18 +97,21 @@ describe("a goods order follows its shipments", () => {
 });
 
 /**
- * Runs `fn` with the order's object woken afresh (its snapshot forgotten, as after an eviction) and its D1 bindings
- * traced: the round trips it made, as `[d1] <statements> @<entry> <sql>` lines (src/db/trace.ts).
+ * Runs `fn` with the order's object traced (its D1 bindings wrapped), woken afresh unless `warm` (its snapshot
+ * forgotten, as after an eviction): the round trips it made, as `[d1] <statements> @<entry> <sql>` lines, and the
+ * statements after the first of each batch as `[d1] + <sql>` (src/db/trace.ts).
  */
-async function coldObjectTrips(orderId: string, fn: () => Promise<unknown>): Promise<string[]> {
+async function objectTrips(orderId: string, fn: () => Promise<unknown>, { warm = false } = {}): Promise<string[]> {
   const stub = env.ORDER.get(env.ORDER.idFromName(orderId));
-  type Kernel = { env: Record<string, unknown>; snapshot: unknown };
+  type Kernel = { env: Record<string, unknown>; shardEnv: { shard: Shard }; snapshot: unknown };
   const lines: string[] = [];
+  // The object follows its env's shard (onShard, as each command does): the same shard, its bindings traced.
   const untraced = await runInDurableObject(stub, (instance) => {
     const object = instance as unknown as Kernel;
-    const before = object.env;
-    object.env = Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v && typeof (v as D1Database).batch === "function" ? tracedD1(v as D1Database) : v]));
-    object.snapshot = null;
+    const before = { env: object.env, shard: object.shardEnv.shard };
+    object.env = Object.fromEntries(Object.entries(before.env).map(([k, v]) => [k, v && typeof (v as D1Database).batch === "function" ? tracedD1(v as D1Database) : v]));
+    object.shardEnv = onShard(object.env, before.shard);
+    if (!warm) object.snapshot = null;
     return before;
   });
   const spy = vi.spyOn(console, "warn").mockImplementation((line: string) => void lines.push(...String(line).split("\n")));
@@ -115,10 +119,15 @@ async function coldObjectTrips(orderId: string, fn: () => Promise<unknown>): Pro
     await fn();
   } finally {
     spy.mockRestore();
-    await runInDurableObject(stub, (instance) => void ((instance as unknown as Kernel).env = untraced));
+    await runInDurableObject(stub, (instance) => {
+      const object = instance as unknown as Kernel;
+      object.env = untraced.env;
+      object.shardEnv = onShard(untraced.env, untraced.shard);
+    });
   }
-  return lines.filter((l) => /^\[d1\] \d+ @/.test(l));
+  return lines.filter((l) => /^\[d1\] (\d+ @|\+ )/.test(l));
 }
+const coldObjectTrips = async (orderId: string, fn: () => Promise<unknown>) => (await objectTrips(orderId, fn)).filter((l) => !l.startsWith("[d1] + "));
 
 describe("an order object waking for ship or deliver", () => {
   it("reads the order and its shipments in one round trip, and decides on what it read", async () => {
@@ -141,6 +150,82 @@ describe("an order object waking for ship or deliver", () => {
     expect(objectTrips(shipped).map((l) => l.replace(/^\[d1\] (\d+) @\S+ (\S+ \S+).*$/, "$1 $2"))).toEqual(['2 select "id",', expect.stringMatching(/^\d+ insert into/)]);
     // Warm, it knows the order and reads only the facts: deliver is refused while the parcel is on its way.
     expect((await transition(order.id, "deliver")).body).toMatchObject({ code: "shipments_not_delivered", shipments: [{ id: shipmentId, status: "shipped" }] });
+  });
+});
+
+describe("facts a caller gives the order object", () => {
+  /** The order's object, called as the logistics stage calls it after a parcel moved, with the facts it read. */
+  const settleWith = (orderId: string, event: "ship" | "deliver", facts: Record<string, unknown[]>) =>
+    env.ORDER.get(env.ORDER.idFromName(orderId)).transition({ orderId, event, reason: null, actor: "test", stores: "*", expectedVersion: null, facts });
+  const shipmentRow = (id: string, status: string) => ({ id, status, interceptedFrom: null });
+  async function parcelOf(store: { id: string }, sku: string) {
+    const { order, allocation } = await allocatedOrder(store.id, { lines: [line(sku, 1)] });
+    const shipmentId: string = allocation.shipments[0].id;
+    // Warm: the object holds the order's snapshot, as after allocating it.
+    expect((await api(`/v1/orders/${order.id}`)).body.status).toBe("processing");
+    const db = await dbOf({ id: shipmentId });
+    const move = (status: string) => db.prepare("UPDATE shipments SET status = ?1, updated_at = ?2 WHERE id = ?3").bind(status, Date.now(), shipmentId).run();
+    return { order, shipmentId, move };
+  }
+  /** The round trips about the order and its facts (not, say, the store's rules the completion timer reads once per isolate). */
+  const batches = (trips: string[]) =>
+    trips
+      .filter(
+        (l) =>
+          !l.startsWith("[d1] + ") &&
+          / (update "orders"|insert into "order_events"|select distinct "shipments"|select "id", "status" from "service_tasks"|select "id", "store_id", "channel")/.test(l),
+      )
+      .map((l) => l.replace(/^\[d1\] (\d+) @\S+ (\S+ \S+).*$/, "$1 $2"));
+
+  it("facts that hold: one round trip, its first statement checking them; ship and deliver each commit on them", async () => {
+    const { sku, store } = await shop();
+    const { order, shipmentId, move } = await parcelOf(store, sku);
+    await move("shipped");
+    let r: Awaited<ReturnType<typeof settleWith>> | undefined;
+    const shipTrips = await objectTrips(order.id, async () => (r = await settleWith(order.id, "ship", { shipments: [shipmentRow(shipmentId, "shipped")], tasks: [] })), {
+      warm: true,
+    });
+    expect(r).toMatchObject({ ok: true, order: { status: "shipped" } });
+    // Only the commit: the check of the shipments (ship needs no tasks), then the event.
+    expect(batches(shipTrips), shipTrips.join("\n")).toEqual([expect.stringMatching(/^\d+ update "orders"/)]);
+    expect(shipTrips[1]).toMatch(/^\[d1\] \+ insert into "order_events"/);
+
+    await move("delivered");
+    const deliverTrips = await objectTrips(order.id, async () => (r = await settleWith(order.id, "deliver", { shipments: [shipmentRow(shipmentId, "delivered")], tasks: [] })), {
+      warm: true,
+    });
+    expect(r).toMatchObject({ ok: true, order: { status: "delivered" } });
+    expect(batches(deliverTrips)).toEqual([expect.stringMatching(/^\d+ update "orders"/)]);
+    // Deliver needs both: the shipments' check and the tasks' (none), then the event.
+    expect(deliverTrips.slice(1, 3)).toEqual([expect.stringMatching(/^\[d1\] \+ update "orders"/), expect.stringMatching(/^\[d1\] \+ insert into "order_events"/)]);
+  });
+
+  it("facts that no longer hold write nothing: the object reads them itself and decides on what is so", async () => {
+    const { sku, store } = await shop();
+    const { order, shipmentId } = await parcelOf(store, sku);
+    const before = (await api(`/v1/orders/${order.id}`)).body.version;
+    let r: Awaited<ReturnType<typeof settleWith>> | undefined;
+    // Told the parcel left while it is still pending: the commit's check fails, nothing is written, and the object's
+    // own read of the shipments refuses the ship.
+    const trips = await objectTrips(order.id, async () => (r = await settleWith(order.id, "ship", { shipments: [shipmentRow(shipmentId, "shipped")] })), { warm: true });
+    expect(r).toMatchObject({ ok: false, reason: "shipments_not_handed_over" });
+    expect(batches(trips)).toEqual([expect.stringMatching(/^\d+ update "orders"/), expect.stringMatching(/^1 select distinct/)]);
+    expect((await api(`/v1/orders/${order.id}`)).body).toMatchObject({ status: "processing", version: before });
+    expect(await count("order_events", "order_id = ? AND type = 'ship'", order.id)).toBe(0);
+    // A parcel the caller did not know of (a second one, or one rerouted): the same.
+    const extra = await settleWith(order.id, "ship", { shipments: [] });
+    expect(extra).toMatchObject({ ok: false, reason: "shipments_not_handed_over" });
+  });
+
+  it("facts that refuse are not trusted: a veto is decided again on the object's own read", async () => {
+    const { sku, store } = await shop();
+    const { order, shipmentId, move } = await parcelOf(store, sku);
+    await move("shipped");
+    // Read before the parcel left: pending. The object reads again and ships.
+    const r = await settleWith(order.id, "ship", { shipments: [shipmentRow(shipmentId, "pending")] });
+    expect(r).toMatchObject({ ok: true, order: { status: "shipped" } });
+    // An event the status forbids is refused at once, whatever the facts.
+    expect(await settleWith(order.id, "ship", { shipments: [shipmentRow(shipmentId, "shipped")] })).toMatchObject({ ok: false, reason: "illegal_transition" });
   });
 });
 

@@ -12,44 +12,17 @@
  *   shipments still on the floor and either consumes their stock (it left
  *   from here: `ship` movements) or releases it (`stock: "release"`).
  */
-import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed } from "../db/client";
-import { bins, serviceTasks, shipmentItems, shipments } from "../db/schema";
+import { bins, shipmentItems, shipments } from "../db/schema";
 import { addOnHand, changeLevel, insertMovements, isStockShortage, type MovementInput } from "../inventory/stock";
 import { newId } from "../lib/ids";
-import type { ShipmentFact, TaskFact } from "../orders/lifecycle";
-import type { EffectContext, Effects, FactLoader, OrderStage } from "../orders/stage";
+import type { EffectContext, Effects, OrderStage } from "../orders/stage";
+import { ORDER_FACTS } from "./order-facts";
 import type { OutboxRow } from "../outbox/topics";
 import { releaseOrderWrites } from "./release-order";
-import { moveShipments, phaseOf, type ShipmentStatus } from "./shipment-lifecycle";
-
-/** The shipments holding the order's live items (after a merge, another order's shipment may hold some). */
-type ShipmentFactRow = { id: string; status: ShipmentStatus; interceptedFrom: string | null };
-
-/** The order's live shipments, as the lifecycle's guards see them. */
-const shipmentFacts: FactLoader<"shipments"> = {
-  query: (db, orderId) =>
-    db
-      .selectDistinct({ id: shipments.id, status: shipments.status, interceptedFrom: shipments.interceptedFrom })
-      .from(shipments)
-      .innerJoin(shipmentItems, eq(shipmentItems.shipmentId, shipments.id))
-      .where(and(eq(shipmentItems.orderId, orderId), isNull(shipmentItems.cancelledAt)))
-      .orderBy(asc(shipments.id)),
-  from: (rows: ShipmentFactRow[]): ShipmentFact[] =>
-    rows.map((r) => ({
-      id: r.id,
-      status: r.status,
-      phase: phaseOf(r.status),
-      labelled: r.status === "labelled" || (r.status === "intercepted" && r.interceptedFrom === "labelled"),
-    })),
-};
-
-/** The order's service tasks but the cancelled ones. */
-const taskFacts: FactLoader<"tasks"> = {
-  query: (db, orderId) => db.select({ id: serviceTasks.id, status: serviceTasks.status }).from(serviceTasks).where(eq(serviceTasks.orderId, orderId)).orderBy(asc(serviceTasks.id)),
-  from: (rows: { id: string; status: string }[]): TaskFact[] => rows.filter((t) => t.status !== "cancelled").map((t) => ({ ...t, done: t.status === "done" })),
-};
+import { moveShipments, type ShipmentStatus } from "./shipment-lifecycle";
 
 async function cancelEffects(ctx: EffectContext): Promise<Effects> {
   // A received order has nothing in the warehouse yet; from approved on it may have tasks, a backorder or shipments.
@@ -162,6 +135,6 @@ async function fulfilExternally(ctx: EffectContext): Promise<Effects> {
 }
 
 export const fulfilmentStage: OrderStage = {
-  facts: { shipments: shipmentFacts, tasks: taskFacts },
+  facts: ORDER_FACTS,
   effects: { cancel: cancelEffects, reject: cancelEffects, fulfil_externally: fulfilExternally },
 };

@@ -30,7 +30,7 @@ import { moveShipments } from "../fulfilment/shipment-lifecycle";
 import { handOver } from "./hand-over";
 import { raiseException, type ExceptionKind } from "./logistics-exceptions";
 import { ordersFrom, ordersOfShipment, ordersOfShipmentQueries } from "./order-shipments";
-import { settleOrder, settleReads, settleRowsAt } from "./settle-order";
+import { SETTLE_READS, settleOrder, settleReads, settleRowsAt } from "./settle-order";
 import { advanceTracking, normaliseCarrier, RAISES_EXCEPTION, SHIPMENT_STATUS_FOR } from "./tracking-status";
 
 export const TRACKING_ACTOR = "system:tracking";
@@ -331,5 +331,5 @@ async function settleShipment(env: ShardEnv, shipmentId: string, actor: string):
 
 /** Settles `orderIds` from their `settleReads` rows, which start at `at` in this event's batch `results`. */
 async function settleOrders(env: ShardEnv, actor: string, orderIds: string[], results: readonly unknown[], at: number): Promise<void> {
-  for (const [i, orderId] of orderIds.entries()) await settleOrder(env, orderId, actor, settleRowsAt(results, at + i * 3));
+  for (const [i, orderId] of orderIds.entries()) await settleOrder(env, orderId, actor, settleRowsAt(results, at + i * SETTLE_READS));
 }

@@ -24,7 +24,7 @@ import { randomToken } from "../lib/ids";
 import { handedOver, moveShipments } from "../fulfilment/shipment-lifecycle";
 import { raiseException } from "./logistics-exceptions";
 import { ordersFrom, ordersOfShipmentQueries } from "./order-shipments";
-import { settleOrder, settleReads, settleRowsAt } from "./settle-order";
+import { SETTLE_READS, settleOrder, settleReads, settleRowsAt } from "./settle-order";
 
 export type HandOverResult =
   | { ok: true; shipmentId: string; handedOverAt: number; ordersShipped: string[] }
@@ -206,7 +206,7 @@ export async function handOver(env: ShardEnv, shipmentId: string, options: { act
 
   const ordersShipped: string[] = [];
   for (const [i, orderId] of orderIds.entries()) {
-    if ((await settleOrder(env, orderId, actor, settleRowsAt(results, firstRead + 1 + i * 3))).shipped) ordersShipped.push(orderId);
+    if ((await settleOrder(env, orderId, actor, settleRowsAt(results, firstRead + 1 + i * SETTLE_READS))).shipped) ordersShipped.push(orderId);
   }
   return { ok: true, shipmentId, handedOverAt: now, ordersShipped };
 }

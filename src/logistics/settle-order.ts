@@ -14,6 +14,8 @@ import { inBatch, perDatabase } from "../db/prepared";
 import { orders, serviceTasks } from "../db/schema";
 import type { ShardEnv } from "../env";
 import { handedOver } from "../fulfilment/shipment-lifecycle";
+import { ORDER_FACTS } from "../fulfilment/order-facts";
+import { factRead } from "../orders/facts";
 import { orderStub } from "../orders/order-object";
 import { liveParcelsQuery } from "./order-shipments";
 
@@ -26,8 +28,18 @@ export type SettleResult = { shipped: boolean; delivered: boolean };
  */
 export function settleReads(db: Database, orderId: string) {
   const q = settleQueries(db);
-  return [inBatch(q.order, { orderId }), inBatch(q.openTask, { orderId }), inBatch(q.parcels, { orderId })] as const;
+  return [
+    inBatch(q.order, { orderId }),
+    inBatch(q.openTask, { orderId }),
+    inBatch(q.parcels, { orderId }),
+    // What the order object's guards read, given to it: it ships or delivers on them in one round trip (src/orders/facts.ts).
+    factRead(db, ORDER_FACTS.shipments, orderId),
+    factRead(db, ORDER_FACTS.tasks, orderId),
+  ] as const;
 }
+
+/** How many statements `settleReads` puts in a batch. */
+export const SETTLE_READS = 5;
 
 /** Built once per binding (src/db/prepared.ts): read after every handover and every tracking event, for each order. */
 const settleQueries = perDatabase((db: Database) => {
@@ -45,16 +57,17 @@ const settleQueries = perDatabase((db: Database) => {
 });
 
 type Reads = ReturnType<typeof settleReads>;
-export type SettleRows = [Reads[0]["_"]["result"], Reads[1]["_"]["result"], Reads[2]["_"]["result"]];
+export type SettleRows = [Reads[0]["_"]["result"], Reads[1]["_"]["result"], Reads[2]["_"]["result"], unknown[], unknown[]];
 
 /** The rows of `settleReads` from a batch's results, `at` the index of the first of them. */
-export const settleRowsAt = (results: readonly unknown[], at: number): SettleRows => results.slice(at, at + 3) as SettleRows;
+export const settleRowsAt = (results: readonly unknown[], at: number): SettleRows => results.slice(at, at + SETTLE_READS) as SettleRows;
 
 export async function settleOrder(env: ShardEnv, orderId: string, actor: string, read?: SettleRows): Promise<SettleResult> {
   const out = { shipped: false, delivered: false };
   const db = database(env);
   // The order, whether a service task is open, and its live parcels, in one round trip (or the caller's).
-  const [orderRows, openTasks, parcels] = read ?? (await db.batch(settleReads(db, orderId)));
+  const [orderRows, openTasks, parcels, shipmentFacts, taskFacts] = read ?? (await db.batch(settleReads(db, orderId)));
+  const facts = { shipments: shipmentFacts, tasks: taskFacts };
   const order = orderRows[0];
   if (!order) return out;
   const live = order.requiresShipping ? parcels : [];
@@ -73,6 +86,7 @@ export async function settleOrder(env: ShardEnv, orderId: string, actor: string,
       actor,
       stores: "*",
       expectedVersion: null,
+      facts,
       data: {
         tracking: tracking(latest),
         shipment_ids: live.map((s) => s.shipment.id),
@@ -96,6 +110,7 @@ export async function settleOrder(env: ShardEnv, orderId: string, actor: string,
       actor,
       stores: "*",
       expectedVersion: null,
+      facts,
       data: order.requiresShipping ? { shipment_ids: live.map((s) => s.shipment.id) } : {},
     });
     if (r.ok) out.delivered = true;

@@ -50,11 +50,14 @@ import {
 } from "./lifecycle";
 import { resumeDelay } from "./completion";
 import { FINANCE_REVIEW } from "./review";
+import { factRead, factsMoved, factsStillHold } from "./facts";
 import type {
   ChangeCommand,
   ChangeResult,
   Effects,
   FactLoader,
+  FactRows,
+  LoadedFact,
   FullOrder,
   OrderRow,
   OrderSnapshot,
@@ -137,9 +140,7 @@ const fullOrderQueries = perDatabase((db: Database) => ({
   holds: db.select().from(orderHoldReasons).where(eq(orderHoldReasons.orderId, orderIdParam)).prepare(),
 }));
 
-/** The kinds of guard fact a stage reads from D1 (review's facts are the snapshot's and the store's rules). */
-type LoadedFact = Exclude<FactKind, "review">;
-/** Guard facts read with the snapshot they belong to. */
+/** Guard facts read with the snapshot they belong to, or given by the caller. */
 type ReadFacts = Partial<Pick<GuardFacts, LoadedFact>>;
 
 type Committed = { row: OrderHead; whole?: OrderRow } | { stale: true } | { refused: { reason: string; message: string } };
@@ -231,23 +232,21 @@ export abstract class OrderKernel extends DurableObject<Env> {
   /**
    * The snapshot of an object that is not holding one, and the facts `event`'s guards may need, in one round trip:
    * waking for `ship` or `deliver` reads the order and its shipments together. The facts are read for every status
-   * the event leaves from; they are the order's as of the snapshot, so they count only with it (a second round,
-   * after the snapshot proved stale, reads both again).
+   * the event leaves from (but the kinds the caller `gave`); they are the order's as of the snapshot, so they count
+   * only with it (a second round, after the snapshot proved stale, reads both again).
    */
-  private async wake(orderId: string, event: LifecycleEvent): Promise<{ snap: OrderSnapshot | null; facts: ReadFacts }> {
+  private async wake(orderId: string, event: LifecycleEvent, gave: FactRows): Promise<{ snap: OrderSnapshot | null; facts: ReadFacts }> {
     if (this.snapshot?.id === orderId) return { snap: this.snapshot, facts: {} };
     const db = database(this.shardEnv);
-    const loaders = this.factLoaders(factsOfEvent(event));
+    const loaders = this.factLoaders(factsOfEvent(event)).filter(([kind]) => gave[kind] === undefined);
     if (!loaders.length) return { snap: await this.current(orderId), facts: {} };
-    const [rows, ...answers] = (await db.batch([inBatch(snapshotQuery(db), { orderId }), ...loaders.map(([, l]) => l.query(db, orderId))])) as [
+    const [rows, ...answers] = (await db.batch([inBatch(snapshotQuery(db), { orderId }), ...loaders.map(([, l]) => factRead(db, l, orderId))])) as [
       { order: SnapshotRow; financePending: boolean }[],
       ...unknown[][],
     ];
     const row = rows[0];
     this.snapshot = row ? snapshotOf(row.order, row.financePending) : null;
-    const facts: ReadFacts = {};
-    for (const [i, [kind, loader]] of loaders.entries()) Object.assign(facts, { [kind]: loader.from(answers[i]!) });
-    return { snap: this.snapshot, facts };
+    return { snap: this.snapshot, facts: this.factsFrom(loaders, answers) };
   }
 
   /** The stages' loaders of these kinds of fact (one stage knows each kind: the fulfilment stage, shipments and tasks). */
@@ -257,6 +256,13 @@ export abstract class OrderKernel extends DurableObject<Env> {
       const loader = Object.values(this.stages).find((stage) => stage.facts?.[kind])?.facts?.[kind] as FactLoader<LoadedFact> | undefined;
       return loader ? [[kind, loader] as [LoadedFact, FactLoader<LoadedFact>]] : [];
     });
+  }
+
+  /** The facts of `loaders` from their rows, in order. */
+  private factsFrom(loaders: readonly [LoadedFact, FactLoader<LoadedFact>][], rows: readonly unknown[]): ReadFacts {
+    const facts: ReadFacts = {};
+    for (const [i, [kind, loader]] of loaders.entries()) Object.assign(facts, { [kind]: loader.from(rows[i] as unknown[]) });
+    return facts;
   }
 
   private async current(orderId: string): Promise<OrderSnapshot | null> {
@@ -288,19 +294,19 @@ export abstract class OrderKernel extends DurableObject<Env> {
 
   /**
    * What the guards of `event` need, read only for events that have such guards: the stages' facts in one batch.
-   * `read`: facts already read with this snapshot (`wake`), not read again.
+   * `read`: facts already read with this snapshot (`wake`) or given by the caller, not read again.
    */
   private async guardFacts(snap: OrderSnapshot, event: LifecycleEvent, caller: Caller, read: ReadFacts = {}): Promise<GuardFacts> {
     const facts: GuardFacts = { ...snap };
     const kinds = factsNeeded(snap.status, event);
-    const loaders = this.factLoaders(kinds.filter((k) => k === "review" || read[k] === undefined));
+    const loaders = this.factLoaders(kinds.filter((k) => k !== "review" && read[k] === undefined));
     for (const kind of kinds) if (kind !== "review" && read[kind] !== undefined) Object.assign(facts, { [kind]: read[kind] });
     const db = database(this.shardEnv);
     const [rows, review] = await Promise.all([
-      loaders.length ? db.batch(nonEmpty(loaders.map(([, l]) => l.query(db, snap.id)))) : Promise.resolve([]),
+      loaders.length ? db.batch(nonEmpty(loaders.map(([, l]) => factRead(db, l, snap.id)))) : Promise.resolve([]),
       kinds.includes("review") && snap.status === "on_hold" ? this.reviewFacts(snap, caller) : Promise.resolve(undefined),
     ]);
-    for (const [i, [kind, loader]] of loaders.entries()) Object.assign(facts, { [kind]: loader.from(rows[i] as unknown[]) });
+    Object.assign(facts, this.factsFrom(loaders, rows));
     if (review) facts.review = review;
     return facts;
   }
@@ -378,7 +384,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   private async decideAndCommit(
     snap: OrderSnapshot,
     proposal: Proposal,
-    { caller, input, read }: { caller: Caller; input: Record<string, unknown>; read?: ReadFacts },
+    { caller, input, read, checks = [] }: { caller: Caller; input: Record<string, unknown>; read?: ReadFacts; checks?: readonly BatchItem<"sqlite">[] },
   ): Promise<{ row: OrderHead; whole?: OrderRow } | { stale: true } | Refused> {
     const facts = await this.guardFacts(snap, proposal.event, caller, read);
     const d = decide(facts, proposal.event);
@@ -386,7 +392,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const heldMs = snap.status === "on_hold" && snap.heldAt ? Date.now() - snap.heldAt : null;
     const p = d.event === "pass_review" && proposal.event !== "pass_review" ? reviewPassed(proposal, heldMs) : proposal;
     const effects = await this.effectsOf({ snap, decision: d, proposal: p, facts, caller, input });
-    const r = await this.commit(snap, { decision: d, proposal: p, effects, actor: caller.actor, whole: caller.wholeOrder === true });
+    const r = await this.commit(snap, { decision: d, proposal: p, effects, actor: caller.actor, whole: caller.wholeOrder === true, checks });
     if ("refused" in r) return this.refusal(snap, facts, { code: r.refused.reason, message: r.refused.message });
     if ("row" in r) await this.followTimers(snap, r.row);
     return r;
@@ -395,7 +401,7 @@ export abstract class OrderKernel extends DurableObject<Env> {
   /** Writes one decided change as one batch. */
   private async commit(
     snap: OrderSnapshot,
-    c: { decision: Extract<Decision, { ok: true }>; proposal: Proposal; effects: Effects[]; actor: string; whole: boolean },
+    c: { decision: Extract<Decision, { ok: true }>; proposal: Proposal; effects: Effects[]; actor: string; whole: boolean; checks?: readonly BatchItem<"sqlite">[] },
   ): Promise<Committed> {
     const { decision: d, proposal: p, effects, actor } = c;
     const now = Date.now();
@@ -417,6 +423,8 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const holdReasons = p.holdReasons ?? (snap.status === "on_hold" && statusChanges ? [] : undefined);
     const db = database(this.shardEnv);
     const statements: BatchItem<"sqlite">[] = [
+      // First: facts a caller read must still hold (src/orders/facts.ts), or nothing of the change is written.
+      ...(c.checks ?? []),
       insertRow(db, orderEvents, [
         {
           id: newId("evt", now),
@@ -463,6 +471,8 @@ export abstract class OrderKernel extends DurableObject<Env> {
         this.snapshot = null;
         return { stale: true };
       }
+      // The order is as the snapshot says; its shipments or tasks moved since the caller read them.
+      if (c.checks?.length && factsMoved(err)) return { stale: true };
       for (const refusal of [p.refusal, ...effects.map((e) => e.refusal)]) {
         const refused = refusal?.(err);
         if (refused) return { refused };
@@ -484,8 +494,20 @@ export abstract class OrderKernel extends DurableObject<Env> {
         if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
         return this.refusal(snap, snap, { code: "unknown_event", message: `unknown event "${cmd.event}"` });
       }
-      const { snap, facts: read } = await this.wake(cmd.orderId, cmd.event);
+      // The caller's facts count in the first round only: a second one follows a commit they (or the version) failed.
+      const gave = round === 0 ? (cmd.facts ?? {}) : {};
+      const { snap, facts: woke } = await this.wake(cmd.orderId, cmd.event, gave);
       if (!snap || !inScope(cmd.stores, snap.storeId)) return { ok: false, code: "not_found" };
+      const given = this.factLoaders(factsNeeded(snap.status, cmd.event)).filter(([kind]) => gave[kind] !== undefined);
+      const read = {
+        ...woke,
+        ...this.factsFrom(
+          given,
+          given.map(([kind]) => gave[kind]),
+        ),
+      };
+      const db = database(this.shardEnv);
+      const checks = given.map(([kind, loader]) => factsStillHold(db, loader, snap.id, gave[kind]!));
       if (cmd.expectedVersion !== null && cmd.expectedVersion !== snap.version) return { ok: false, code: "version_mismatch", version: snap.version };
       const event = cmd.event;
       const r = await this.decideAndCommit(
@@ -499,10 +521,12 @@ export abstract class OrderKernel extends DurableObject<Env> {
           data: { ...cmd.data, ...(snap.status === "on_hold" && snap.heldAt ? { held_ms: Date.now() - snap.heldAt } : {}) },
           ...(event === "hold" ? { holdReasons: [{ code: "manual", message: cmd.reason ?? "held by staff" }] } : {}),
         },
-        { caller: cmd, input: cmd.data ?? {}, read },
+        { caller: cmd, input: cmd.data ?? {}, read, checks },
       );
       if ("row" in r) return { ok: true, order: r.row, ...(r.whole ? { whole: r.whole } : {}) };
       if ("stale" in r) continue;
+      // Facts the caller gave speed a change up; they never refuse one: a guard's veto is decided again on the object's own.
+      if (checks.length && r.ok === false && r.code === "refused" && r.reason !== "illegal_transition") continue;
       return r;
     }
     return this.versionNow(cmd.orderId);

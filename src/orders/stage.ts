@@ -17,6 +17,7 @@
  * Expected failures are values (`ok: false`), never exceptions: error
  * classes do not survive the Durable Object RPC boundary.
  */
+import type { Placeholder, SQL, SQLWrapper } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteUpdateSetSource } from "drizzle-orm/sqlite-core";
 import type { Database } from "../db/client";
@@ -153,15 +154,30 @@ export type Effects = {
 
 /**
  * How a stage reads one kind of guard fact: its query, and the facts from the query's rows. Queries, so an
- * event whose guards need several kinds reads them all in one round trip.
+ * event whose guards need several kinds reads them all in one round trip (src/orders/facts.ts prepares them once
+ * per binding).
  */
 export type FactLoader<K extends Exclude<FactKind, "review">> = {
-  /** By the order's id alone, so an object waking reads the facts in the round trip that reads the order. */
-  query: (db: Database, orderId: string) => BatchItem<"sqlite">;
+  /**
+   * The rows by the order's id alone (a placeholder: prepared once), so an object waking reads them in the round
+   * trip that reads the order, and a caller in a batch of its own.
+   */
+  query: (db: Database, orderId: Placeholder) => SQLWrapper & { prepare(): PreparedRead };
   // biome-ignore lint/suspicious/noExplicitAny: the rows are the query's own; each loader reads what its query selects.
   from: (rows: any[]) => NonNullable<GuardFacts[K]>;
+  /**
+   * One row as a JSON array: in SQL over the query's columns (its rows named `f`), and the same from a row in
+   * JavaScript. How a commit checks that rows a caller read are still the order's (src/orders/facts.ts).
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: as `from`.
+  identity: { sql: SQL; of: (row: any) => unknown[] };
 };
+type PreparedRead = { all(values?: Record<string, unknown>): Promise<unknown>; getQuery(): { sql: string; params: unknown[] } };
 export type FactLoaders = { [K in Exclude<FactKind, "review">]?: FactLoader<K> };
+/** The kinds of guard fact a stage reads from D1 (review's facts are the snapshot's and the store's rules). */
+export type LoadedFact = Exclude<FactKind, "review">;
+/** Rows of fact queries, by kind, as read. */
+export type FactRows = Partial<Record<LoadedFact, unknown[]>>;
 
 export type OrderStage<I = never, R = unknown, F = never> = {
   plan?(ctx: PlanContext, input: I): Promise<Plan<R, F>>;
@@ -200,6 +216,12 @@ export type TransitionCommand = {
   mayDoFinanceCheck?: boolean;
   /** Answer with the whole order row as well (`whole`): for a caller that shows it. */
   wholeOrder?: boolean;
+  /**
+   * Rows of the stages' fact queries the caller read in a batch of its own (`factRead`, src/orders/facts.ts), so
+   * the object need not read them again: it decides on them and its commit checks that they still hold; if they
+   * do not, nothing is written and it reads them itself and decides again.
+   */
+  facts?: FactRows;
 };
 
 /**

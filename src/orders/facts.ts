@@ -1,0 +1,58 @@
+/**
+ * Guard facts (an order's shipments, its service tasks: src/orders/stage.ts `FactLoader`) read once per binding's
+ * prepared statement, by the object or by a caller in its own batch; and the check a commit makes when it decided on
+ * rows a caller read: a statement that fails the whole batch unless the fact query, run inside the commit, gives the
+ * same rows. A caller that has just written a shipment (a handover, a carrier's delivery) reads the facts in its own
+ * batch, so the order object ships or delivers in one round trip instead of two.
+ */
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { inBatch, type Item } from "../db/prepared";
+import { orders } from "../db/schema";
+import type { FactLoader, LoadedFact } from "./stage";
+
+type AnyLoader = FactLoader<LoadedFact>;
+type Prepared = ReturnType<ReturnType<AnyLoader["query"]>["prepare"]>;
+
+/** One prepared statement per loader and binding. */
+function perLoader<Q>(build: (db: Database, loader: AnyLoader) => Q) {
+  const built = new WeakMap<AnyLoader, WeakMap<Database, Q>>();
+  return (db: Database, loader: AnyLoader): Q => {
+    let byDb = built.get(loader);
+    if (!byDb) built.set(loader, (byDb = new WeakMap()));
+    let q = byDb.get(db);
+    if (q === undefined) byDb.set(db, (q = build(db, loader)));
+    return q;
+  };
+}
+
+const readOf = perLoader((db, loader) => loader.query(db, sql.placeholder("orderId")).prepare());
+
+/** The loader's rows for `orderId`, as an item of a batch. */
+export function factRead<K extends LoadedFact>(db: Database, loader: FactLoader<K>, orderId: string): Item<unknown[]> {
+  return inBatch(readOf(db, loader as AnyLoader) as Prepared, { orderId }) as Item<unknown[]>;
+}
+
+/**
+ * NOT NULL fails it, so the batch rolls back, unless the order's fact rows are exactly those given (as many, and
+ * each of them among them): an update of the order that matches nothing when they hold.
+ */
+const checkOf = perLoader((db, loader) => {
+  const rows = loader.query(db, sql.placeholder("orderId"));
+  const same: SQL = sql`(SELECT count(*) FROM (${rows}) f) = ${sql.placeholder("count")}
+    AND NOT EXISTS (SELECT 1 FROM (${rows}) f WHERE ${loader.identity.sql} NOT IN (SELECT value FROM json_each(${sql.placeholder("rows")})))`;
+  return db
+    .update(orders)
+    .set({ version: sql`NULL` })
+    .where(and(eq(orders.id, sql.placeholder("orderId")), sql`NOT (${same})`))
+    .prepare();
+});
+
+/** The statement that fails a commit when the rows a caller read are no longer the order's (`factsMoved`). */
+export function factsStillHold<K extends LoadedFact>(db: Database, loader: FactLoader<K>, orderId: string, rows: readonly unknown[]): Item<D1Result> {
+  return inBatch(checkOf(db, loader as AnyLoader) as unknown as Prepared, { orderId, count: rows.length, rows: JSON.stringify(rows.map(loader.identity.of)) }) as Item<D1Result>;
+}
+
+/** Whether a commit failed on `factsStillHold`. */
+export const factsMoved = (err: unknown) =>
+  /NOT NULL constraint failed: orders\.version/.test(`${err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err)}`);
