@@ -2,7 +2,8 @@
  * Catalogue lookups for the intake path. Intake needs each SKU's name and
  * type (goods must ship, services need not). Answers are kept in the isolate
  * for CATALOGUE_CACHE_MS so that a storefront's burst of orders costs one D1
- * read, not one per order; a product change made through this isolate clears
+ * read, not one per order (also when the window ends under a burst: lookups
+ * of SKUs already being read wait for that read); a product change made through this isolate clears
  * its entries at once, other isolates see it within the window. The audit
  * stage re-reads the catalogue for its price and availability checks.
  */
@@ -22,20 +23,42 @@ export function forgetProduct(storeId: string, sku: string): void {
   cache.delete(cacheKey(storeId, sku));
 }
 
+/** Reads under way, by cache key: concurrent lookups of the same SKUs share one read (a burst after the window). */
+const reading = new Map<string, Promise<ReadonlyMap<string, CatalogueEntry | null>>>();
+
 export async function lookupSkus(env: ShardScope, storeId: string, skus: readonly string[]): Promise<Map<string, CatalogueEntry | null>> {
   const now = Date.now();
   const out = new Map<string, CatalogueEntry | null>();
   const missing: string[] = [];
+  const waits = new Set<Promise<ReadonlyMap<string, CatalogueEntry | null>>>();
   for (const sku of new Set(skus)) {
-    const hit = cache.get(cacheKey(storeId, sku));
+    const key = cacheKey(storeId, sku);
+    const hit = cache.get(key);
+    const pending = reading.get(key);
     if (hit && hit.expires > now) out.set(sku, hit.entry);
+    else if (pending) waits.add(pending);
     else missing.push(sku);
   }
-  if (missing.length === 0) return out;
+  if (missing.length) {
+    const read = readSkus(env, storeId, missing);
+    const keys = missing.map((sku) => cacheKey(storeId, sku));
+    for (const key of keys) reading.set(key, read);
+    const done = () => {
+      for (const key of keys) if (reading.get(key) === read) reading.delete(key);
+    };
+    read.then(done, done);
+    waits.add(read);
+  }
+  // Each read answers for the SKUs it was started for; a SKU another lookup is reading comes from that read.
+  for (const answer of await Promise.all(waits)) for (const sku of skus) if (!out.has(sku) && answer.has(sku)) out.set(sku, answer.get(sku)!);
+  return out;
+}
+
+async function readSkus(env: ShardScope, storeId: string, skus: readonly string[]): Promise<ReadonlyMap<string, CatalogueEntry | null>> {
   const db = database(env);
   const rows = (
     await Promise.all(
-      chunk(missing, 90).map((part) =>
+      chunk([...skus], 90).map((part) =>
         db
           .select({ sku: products.sku, name: products.name, type: products.type, active: products.active })
           .from(products)
@@ -45,11 +68,13 @@ export async function lookupSkus(env: ShardScope, storeId: string, skus: readonl
     )
   ).flat();
   const found = new Map(rows.map((r) => [r.sku, { name: r.name, type: r.type, active: r.active }]));
+  const expires = Date.now() + CATALOGUE_CACHE_MS;
   if (cache.size > 50_000) cache.clear();
-  for (const sku of missing) {
+  const answer = new Map<string, CatalogueEntry | null>();
+  for (const sku of skus) {
     const entry = found.get(sku) ?? null;
-    cache.set(cacheKey(storeId, sku), { entry, expires: now + CATALOGUE_CACHE_MS });
-    out.set(sku, entry);
+    cache.set(cacheKey(storeId, sku), { entry, expires });
+    answer.set(sku, entry);
   }
-  return out;
+  return answer;
 }
