@@ -371,7 +371,10 @@ export async function wholeOrder(server, settings = orderSettings(), { log = con
   const schemas = (await asAdmin(recorder())("GET /openapi.json", "/openapi.json")).body?.components?.schemas ?? {};
   const can = { pack: !!schemas.Pack?.properties?.scans, batch: !!schemas.PackScanBody?.properties?.scans, single: true };
   const scans = can[settings.scans] ? settings.scans : can.batch && settings.scans === "pack" ? "batch" : "single";
-  if (scans !== settings.scans) log(`whole order: this code cannot take the scans ${settings.scans === "pack" ? "with the pack" : "in a batch"}; the packer sends them ${scans === "batch" ? "in a batch first" : "one by one"}`);
+  if (scans !== settings.scans)
+    log(
+      `whole order: this code cannot take the scans ${settings.scans === "pack" ? "with the pack" : "in a batch"}; the packer sends them ${scans === "batch" ? "in a batch first" : "one by one"}`,
+    );
   const env = { base: server.base, asAdmin, log, settings, shop, tag, groups: server.groups, outbox: outboxWatcher(server.persist), scans };
   const cron = minuteCron(server.base);
   try {

@@ -65,7 +65,7 @@ export const settleRowsAt = (results: readonly unknown[], at: number): SettleRow
 export async function settleOrder(env: ShardEnv, orderId: string, actor: string, read?: SettleRows): Promise<SettleResult> {
   const out = { shipped: false, delivered: false };
   const db = database(env);
-  // The order, whether a service task is open, and its live parcels, in one round trip (or the caller's).
+  // The order, whether a service task is open, its live parcels and the guards' facts, in one round trip (or the caller's).
   const [orderRows, openTasks, parcels, shipmentFacts, taskFacts] = read ?? (await db.batch(settleReads(db, orderId)));
   const facts = { shipments: shipmentFacts, tasks: taskFacts };
   const order = orderRows[0];
