@@ -5,10 +5,10 @@
  * same rows. A caller that has just written a shipment (a handover, a carrier's delivery) reads the facts in its own
  * batch, so the order object ships or delivers in one round trip instead of two.
  */
-import { and, eq, type SQL, sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { inBatch, type Item } from "../db/prepared";
-import { orders } from "../db/schema";
+import { orderEvents } from "../db/schema";
 import type { FactLoader, LoadedFact } from "./stage";
 
 type AnyLoader = FactLoader<LoadedFact>;
@@ -35,16 +35,18 @@ export function factRead<K extends LoadedFact>(db: Database, loader: FactLoader<
 
 /**
  * NOT NULL fails it, so the batch rolls back, unless the order's fact rows are exactly those given (as many, and
- * each of them among them): an update of the order that matches nothing when they hold.
+ * each of them among them): an event without a `seq`, inserted only when they do not hold. When they hold it inserts
+ * nothing, and it never writes the order row (test/structure/one-writer.test.mjs).
  */
 const checkOf = perLoader((db, loader) => {
   const rows = loader.query(db, sql.placeholder("orderId"));
   const same: SQL = sql`(SELECT count(*) FROM (${rows}) f) = ${sql.placeholder("count")}
     AND NOT EXISTS (SELECT 1 FROM (${rows}) f WHERE ${loader.identity.sql} NOT IN (SELECT value FROM json_each(${sql.placeholder("rows")})))`;
+  // The columns of order_events in order: id, order_id, seq, type, from_status, to_status, actor, reason,
+  // internal_note, customer_message, data, created_at.
   return db
-    .update(orders)
-    .set({ version: sql`NULL` })
-    .where(and(eq(orders.id, sql.placeholder("orderId")), sql`NOT (${same})`))
+    .insert(orderEvents)
+    .select(sql`SELECT 'facts_moved', ${sql.placeholder("orderId")}, NULL, 'facts_moved', NULL, 'received', 'kernel', NULL, NULL, NULL, NULL, 0 WHERE NOT (${same})`)
     .prepare();
 });
 
@@ -55,4 +57,4 @@ export function factsStillHold<K extends LoadedFact>(db: Database, loader: FactL
 
 /** Whether a commit failed on `factsStillHold`. */
 export const factsMoved = (err: unknown) =>
-  /NOT NULL constraint failed: orders\.version/.test(`${err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err)}`);
+  /NOT NULL constraint failed: order_events\.seq/.test(`${err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err)}`);
