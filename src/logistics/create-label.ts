@@ -27,8 +27,9 @@ import { toBase64 } from "./webhooks/signatures";
 
 export type TrackingRow = typeof shipmentTracking.$inferSelect;
 
+/** A label bought and recorded comes with its printable PDF as stored (`pdfBase64`, base64), for a caller that prints at once. */
 export type LabelResult =
-  | { ok: true; tracking: TrackingRow /** The printable PDF as stored, base64. */; pdfBase64: string }
+  | { ok: true; tracking: TrackingRow; pdfBase64: string }
   | { ok: false; code: "not_found" }
   | { ok: false; code: "already_labelled" | "not_packed" | "intercepted" | "conflict" | "carrier_unavailable" | "carrier_refused"; message: string }
   | { ok: false; code: "no_eligible_service" | "forced_not_eligible"; message: string; explanation: ChoiceExplanation; currency: string };
