@@ -3,7 +3,7 @@
  * scan (short picks become exceptions), pack by scan with weight check,
  * interception by cancellation or by hand, restocking, and the work log.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { floorEventKinds, floorEventStores } from "./databases";
 import { api, createProduct, createStore, transition, unique } from "./helpers";
 import { allocatedOrder, count, createBin, createWarehouse, createZone, ledgerOk, level, line, receive, waitFor } from "./processing-helpers";
@@ -525,6 +525,22 @@ describe("a pack that brings its scans", () => {
     expect(await count("warehouse_events")).toBe(before);
     expect(await packedOf(id)).toEqual({ [SKU.mug]: [0, 1] });
     expect(await status(id)).toBe("picking");
+  });
+
+  it("a double click in one millisecond packs once: the second is refused and logs nothing", async () => {
+    const id = await pickedParcel([line(SKU.mug, 1)]);
+    expect((await scan(id, SKU.mug)).status).toBe(200);
+    // Both requests read the same Date.now(), as two requests between the same two I/O events do in Workers.
+    const clock = vi.spyOn(Date, "now").mockReturnValue(Date.now());
+    let answers;
+    try {
+      answers = await Promise.all([pack(id, { packages: [box(400)] }), pack(id, { packages: [box(400)] })]);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(["conflict", "not_packable"]).toContain(answers.find((a) => a.status === 409)!.body.code);
+    expect((await workLog(id)).map((e) => e[0])).toEqual(["pack_scan", "weigh", "pack"]);
   });
 
   it("two stations packing the same parcel with its scans at once: one packs, the other writes nothing", async () => {

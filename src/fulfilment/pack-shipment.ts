@@ -23,6 +23,7 @@ import { catalogueForScans, recordScanMismatch, skuForScan, skusFromCatalogue } 
 import { moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
 import type { ShardScope } from "../db/shard";
+import { uniqueNow } from "../lib/clock";
 
 type Env = ShardScope;
 type Refusal = { ok: false; code: string; message: string; extra?: Record<string, unknown> };
@@ -185,7 +186,8 @@ export async function packShipment(
   const unpicked = items.filter((i) => i.reservedQty > 0);
   if (unpicked.length) return { ok: false, code: "not_picked", message: `still to pick: ${unpicked.map((i) => `${i.reservedQty} x ${i.sku}`).join(", ")}` };
   // The station's scans first, as if sent before the pack; one refused refuses the pack (a wrong item is still logged).
-  const now = Date.now();
+  // The pack knows its own commit by this instant (`packedNow`): one of its own, even beside a pack in the same ms.
+  const now = uniqueNow();
   const at = { warehouseId: s.warehouseId, shipmentId: s.id, storeId: s.storeId, waveId: s.waveId, worker, createdAt: now };
   const { decided, added } = input.scans
     ? decideScans(input.scans, items, skusFromCatalogue(codes, [...new Set(items.map((i) => i.sku))], scanned.flat()))
