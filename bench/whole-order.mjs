@@ -48,9 +48,9 @@ export function orderSettings() {
     carrier_delay_ms: CARRIER_DELAY_MS,
     profile: process.env.BENCH_PROFILE === "1",
     d1_trace: process.env.BENCH_D1_TRACE === "1",
-    // How the packer sends a parcel's scans: with the pack itself (the default, "pack"; code whose pack takes no scans
-    // gets "batch"), in one pack-scans request before the pack ("batch"), or one request per unit ("single", also
-    // BENCH_SINGLE_SCANS=1).
+    // How the packer sends a parcel's scans: with the pack itself (the default, "pack"), in one pack-scans request
+    // before the pack ("batch"), or one request per unit ("single", also BENCH_SINGLE_SCANS=1). Code that cannot take
+    // the form asked falls back to the next (wholeOrder reads what its OpenAPI offers).
     scans: process.env.BENCH_SINGLE_SCANS === "1" ? "single" : scanMode(process.env.BENCH_SCANS ?? "pack"),
     local_observability: localObservability(),
   };
