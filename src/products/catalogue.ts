@@ -21,6 +21,8 @@ const cacheKey = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;
 
 export function forgetProduct(storeId: string, sku: string): void {
   cache.delete(cacheKey(storeId, sku));
+  // A read under way may have read the product before the change: later lookups read again, and it is not cached.
+  reading.delete(cacheKey(storeId, sku));
 }
 
 /** Reads under way, by cache key: concurrent lookups of the same SKUs share one read (a burst after the window). */
@@ -40,13 +42,26 @@ export async function lookupSkus(env: ShardScope, storeId: string, skus: readonl
     else missing.push(sku);
   }
   if (missing.length) {
-    const read = readSkus(env, storeId, missing);
     const keys = missing.map((sku) => cacheKey(storeId, sku));
+    // Each SKU is kept only while this read is still the one under way for it (`forgetProduct` ends that).
+    const ours = (key: string) => reading.get(key) === read;
+    const read = readSkus(env, storeId, missing).then(
+      (answer) => {
+        const expires = Date.now() + CATALOGUE_CACHE_MS;
+        if (cache.size > 50_000) cache.clear();
+        for (const [sku, entry] of answer) {
+          const key = cacheKey(storeId, sku);
+          if (ours(key)) cache.set(key, { entry, expires });
+        }
+        for (const key of keys) if (ours(key)) reading.delete(key);
+        return answer;
+      },
+      (err: unknown) => {
+        for (const key of keys) if (ours(key)) reading.delete(key);
+        throw err;
+      },
+    );
     for (const key of keys) reading.set(key, read);
-    const done = () => {
-      for (const key of keys) if (reading.get(key) === read) reading.delete(key);
-    };
-    read.then(done, done);
     waits.add(read);
   }
   // Each read answers for the SKUs it was started for; a SKU another lookup is reading comes from that read.
@@ -68,13 +83,5 @@ async function readSkus(env: ShardScope, storeId: string, skus: readonly string[
     )
   ).flat();
   const found = new Map(rows.map((r) => [r.sku, { name: r.name, type: r.type, active: r.active }]));
-  const expires = Date.now() + CATALOGUE_CACHE_MS;
-  if (cache.size > 50_000) cache.clear();
-  const answer = new Map<string, CatalogueEntry | null>();
-  for (const sku of skus) {
-    const entry = found.get(sku) ?? null;
-    cache.set(cacheKey(storeId, sku), { entry, expires });
-    answer.set(sku, entry);
-  }
-  return answer;
+  return new Map(skus.map((sku) => [sku, found.get(sku) ?? null]));
 }

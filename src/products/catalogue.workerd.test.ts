@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createProduct, createStore, unique } from "../../test/helpers";
 import { envOf } from "../../test/shard-helpers";
-import { CATALOGUE_CACHE_MS, lookupSkus } from "./catalogue";
+import { CATALOGUE_CACHE_MS, forgetProduct, lookupSkus } from "./catalogue";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -60,5 +60,20 @@ describe("the intake's catalogue lookups", () => {
     vi.mocked(binding.prepare).mockImplementation(prepare);
     expect((await lookupSkus(env, store.id, [tea])).get(tea)).toMatchObject({ name: "Tea" });
     expect(reads()).toBe(1);
+  });
+
+  it("a product changed while it is being read is read again, and the read under way is not cached", async () => {
+    const { store, tea, env, reads } = await shop();
+    const binding = env[env.shard.binding] as D1Database;
+    // A lookup's read is under way when the product changes (save-product forgets it in this isolate).
+    const before = lookupSkus(env, store.id, [tea]);
+    forgetProduct(store.id, tea);
+    await binding.prepare("UPDATE products SET name = 'Sencha' WHERE store_id = ? AND sku = ?").bind(store.id, tea).run();
+    expect((await lookupSkus(env, store.id, [tea])).get(tea)).toMatchObject({ name: "Sencha" });
+    await before;
+    expect(reads()).toBe(2);
+    // What is cached is the read made after the change.
+    expect((await lookupSkus(env, store.id, [tea])).get(tea)).toMatchObject({ name: "Sencha" });
+    expect(reads()).toBe(2);
   });
 });
