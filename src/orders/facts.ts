@@ -7,22 +7,20 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { inBatch, type Item } from "../db/prepared";
+import { inBatch, type Item, perDatabase } from "../db/prepared";
 import { orderEvents } from "../db/schema";
 import type { FactLoader, LoadedFact } from "./stage";
 
 type AnyLoader = FactLoader<LoadedFact>;
 type Prepared = ReturnType<ReturnType<AnyLoader["query"]>["prepare"]>;
 
-/** One prepared statement per loader and binding. */
+/** One prepared statement per loader and binding: `perDatabase`, for each loader. */
 function perLoader<Q>(build: (db: Database, loader: AnyLoader) => Q) {
-  const built = new WeakMap<AnyLoader, WeakMap<Database, Q>>();
+  const byLoader = new WeakMap<AnyLoader, (db: Database) => Q>();
   return (db: Database, loader: AnyLoader): Q => {
-    let byDb = built.get(loader);
-    if (!byDb) built.set(loader, (byDb = new WeakMap()));
-    let q = byDb.get(db);
-    if (q === undefined) byDb.set(db, (q = build(db, loader)));
-    return q;
+    let of = byLoader.get(loader);
+    if (!of) byLoader.set(loader, (of = perDatabase((d) => build(d, loader))));
+    return of(db);
   };
 }
 
