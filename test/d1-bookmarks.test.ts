@@ -201,13 +201,31 @@ describe("the customer's page keeps the bookmark in a cookie", () => {
     expect(forged.status).toBe(403);
     expect(bookmarkCookie(forged.headers)).toBeNull();
 
+    // The form's answer sends the page it leads to the primary (no round trip of its own for the primary's bookmark)...
     const confirmed = await visit.post("/confirm", { version: String(held.version), confirm: "1" }, { cookie: `${visit.cookie}; oms_d1_bookmark=${cookieValue(read)}` });
     expect(confirmed.status).toBe(303);
-    const written = cookieValue(bookmarkCookie(confirmed.headers)!);
-    expect(written > cookieValue(read)).toBe(true);
-    const after = await visit.get("?done=confirm", { cookie: `${visit.cookie}; oms_d1_bookmark=${written}` });
+    expect(bookmarkCookie(confirmed.headers)).toMatch(/^oms_d1_bookmark=first-primary; Max-Age=300; Path=\/o; HttpOnly; SameSite=Lax$/);
+    // ...which shows the change and hands back a bookmark newer than the one before the form.
+    const after = await visit.get("?done=confirm", { cookie: `${visit.cookie}; oms_d1_bookmark=first-primary` });
     expect(after.status).toBe(200);
     expect(after.body).toContain('data-status="approved"');
+    const next = cookieValue(bookmarkCookie(after.headers)!);
+    expect(next).toMatch(BOOKMARK);
+    expect(next > cookieValue(read)).toBe(true);
+  });
+
+  it("a form refused as invalid wrote nothing and leaves the cookie as it was", async () => {
+    const order = await createOrder(store.id);
+    const visit = await openLink(await mintLink(order.id));
+    const page = await visit.get();
+    const read = cookieValue(bookmarkCookie(page.headers)!);
+    const refused = await visit.post(
+      "/address",
+      { version: String(order.version), name: "", line1: "", city: "", postal_code: "", country: "" },
+      { cookie: `${visit.cookie}; oms_d1_bookmark=${read}` },
+    );
+    expect(refused.status).toBe(422);
+    expect(bookmarkCookie(refused.headers)).toBeNull();
   });
 
   it("a cookie that is not a bookmark is ignored", async () => {

@@ -97,16 +97,25 @@ export const apiBookmarks: MiddlewareHandler = async function apiBookmarks(c, ne
 
 declare module "hono" {
   interface ContextVariableMap {
-    /** The newest bookmark a browser's request has seen (its cookie, then the API's answers); see cookieBookmarks. */
+    /**
+     * The newest bookmark a browser's request has seen (its cookie, then the API's answers), or `first-primary` once
+     * a form of the customer's page has written; see cookieBookmarks.
+     */
     d1Bookmark: string | null;
   }
 }
 
 /**
  * For pages a browser opens (the console, the customer's page): the bookmark lives in a cookie scoped to `path`.
- * `reads`: the pages read D1 themselves (the customer's page), so GETs get the session and successful posts the
- * primary's bookmark; the console reads through the API, whose answers update `c.get("d1Bookmark")` instead
- * (src/console/api.ts). The cookie is written only when the bookmark moved.
+ * `reads`: the pages read D1 themselves (the customer's page), so GETs get the session; the console reads through
+ * the API, whose answers update `c.get("d1Bookmark")` instead (src/console/api.ts). The cookie is written only when
+ * the bookmark moved.
+ *
+ * After a form of such a page succeeds, the cookie says `first-primary` rather than the primary's bookmark: the
+ * page the form leads to (the redirect the browser follows at once) starts its session on the primary, which has
+ * the write, and its answer's bookmark replaces the constraint. Asking the primary for its bookmark after the write
+ * would cost the form a round trip of its own (a `SELECT 1`), and the page would still have had to wait for a
+ * replica as new as that bookmark.
  */
 export function cookieBookmarks({ path, reads }: { path: string; reads: boolean }): MiddlewareHandler {
   return async function cookieBookmarksMiddleware(c, next) {
@@ -114,11 +123,11 @@ export function cookieBookmarks({ path, reads }: { path: string; reads: boolean 
     const had = isBookmark(from) ? from : null;
     c.set("d1Bookmark", had);
     if (reads && SAFE.has(c.req.method)) {
-      const opened = await openReads(c.env, had ?? "first-unconstrained", next);
+      const opened = await openReads(c.env, from === "first-primary" ? from : (had ?? "first-unconstrained"), next);
       c.set("d1Bookmark", newerBookmark(c.get("d1Bookmark"), opened.bookmark));
     } else {
       await onPrimary(next);
-      if (reads && succeeded(c.res)) c.set("d1Bookmark", newerBookmark(c.get("d1Bookmark"), await bookmarkAfterWrite(c)));
+      if (reads && succeeded(c.res)) c.set("d1Bookmark", "first-primary");
     }
     const now = c.get("d1Bookmark");
     if (now && now !== had) {
