@@ -19,7 +19,7 @@
  * through here.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { sql, type SQLWrapper } from "drizzle-orm";
+import { getTableColumns, sql, type SQLWrapper, type Table } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { useKeyring } from "../lib/pii-crypto";
 import * as schema from "./schema";
@@ -269,6 +269,13 @@ export function chunk<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * Rows of `table` one multi-row insert may carry: drizzle binds every column of every row (an id it leaves to the
+ * database is written `null`, unbound), and D1 binds at most 100 parameters a statement. Counted from the table, so
+ * a column added later cannot push a fixed row count over the limit (local D1 does not enforce it; Cloudflare's does).
+ */
+export const rowsPerInsert = (table: Table) => Math.max(1, Math.floor(100 / Object.keys(getTableColumns(table)).length));
 
 /**
  * `values` as one bound JSON parameter for `inArray(column, anyOf(values))`: any number of them, where a plain

@@ -11,14 +11,14 @@
 import type { z } from "@hono/zod-openapi";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { constraintFailed, database, type Database } from "../db/client";
+import { constraintFailed, database, type Database, nonEmpty } from "../db/client";
 import type { Item } from "../db/prepared";
 import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEvents, warehouses } from "../db/schema";
 import { activePackageTypesQuery } from "../inventory/package-types";
 import type { WarehouseRow } from "../inventory/scope";
 import type { FieldError } from "../http/problem";
 import type { PackBody } from "./schemas";
-import { allScanned, decideScans, type DecidedScan, notInShipment, workLogRow } from "./parcel-scans";
+import { allScanned, decideScans, type DecidedScan, notInShipment, workLogInserts, workLogRow } from "./parcel-scans";
 import { catalogueForScans, recordScanMismatch, skuForScan, skusFromCatalogue } from "./scan";
 import { moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
@@ -194,7 +194,8 @@ export async function packShipment(
     : { decided: [] as DecidedScan[], added: new Map<string, number>() };
   if (decided.some((d) => d.problem)) {
     const mismatches = decided.filter((d) => d.problem?.code === "wrong_item").flatMap((d) => workLogRow(d, at));
-    if (mismatches.length) await db.insert(warehouseEvents).values(mismatches);
+    const logged = workLogInserts(db, mismatches);
+    if (logged.length) await db.batch(nonEmpty(logged));
     const results = decided.map((d) => (d.problem ? { code: d.scan.code, ok: false, problem: d.problem } : { code: d.scan.code, ok: true, item_id: d.item!.id, sku: d.sku! }));
     const refused = results.filter((r) => !r.ok).length;
     return {

@@ -3,7 +3,8 @@
  * (src/fulfilment/scan-pack-batch.ts) and a pack that brings its scans (src/fulfilment/pack-shipment.ts), so both
  * count exactly as the same scans sent one by one.
  */
-import type { warehouseEvents } from "../db/schema";
+import { chunk, type Database, rowsPerInsert } from "../db/client";
+import { warehouseEvents } from "../db/schema";
 
 export type Scan = { code: string; duration_ms?: number | undefined };
 export type ScanRefusal = { code: "wrong_item" | "already_scanned"; detail: string };
@@ -44,4 +45,9 @@ export function workLogRow(d: DecidedScan, at: Omit<typeof warehouseEvents.$infe
   if (d.item) return [{ ...at, kind: "pack_scan", durationMs, data: { item_id: d.item.id, sku: d.sku, code: d.scan.code } }];
   if (d.problem?.code === "wrong_item") return [{ ...at, kind: "scan_mismatch", durationMs, data: { stage: "pack", code: d.scan.code } }];
   return [];
+}
+
+/** The inserts of these work-log rows, as many statements as D1's bound-parameter limit needs (a batch may bring 200 scans). */
+export function workLogInserts(db: Database, rows: (typeof warehouseEvents.$inferInsert)[]) {
+  return chunk(rows, rowsPerInsert(warehouseEvents)).map((part) => db.insert(warehouseEvents).values(part));
 }

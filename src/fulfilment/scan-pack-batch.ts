@@ -17,9 +17,9 @@ import { eq, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { constraintFailed, database } from "../db/client";
 import type { Item } from "../db/prepared";
-import { shipmentItems, shipments, warehouseEvents } from "../db/schema";
+import { shipmentItems, shipments } from "../db/schema";
 import { packableItems, packableItemsQuery, packRefusal, scanForPack } from "./pack-shipment";
-import { decideScans, type Scan, type ScanRefusal, workLogRow } from "./parcel-scans";
+import { decideScans, type Scan, type ScanRefusal, workLogInserts, workLogRow } from "./parcel-scans";
 import { catalogueForScans, skusFromCatalogue } from "./scan";
 import type { ShipmentRow } from "./shipment-queries";
 import type { ShardScope } from "../db/shard";
@@ -29,9 +29,6 @@ export type ScanOutcome =
   | { code: string; ok: true; item_id: string; sku: string; packed: number; picked: number; remaining: number }
   | { code: string; ok: false; problem: ScanRefusal };
 export type BatchScanResult = { ok: true; results: ScanOutcome[]; packed: number; remaining: number };
-
-/** Work-log rows per insert: each binds 8 values, under D1's 100 bound parameters. */
-const EVENTS_PER_INSERT = 12;
 
 /**
  * `shipment`: its id and the read of its row in the station's scope (the route's), which runs in the same round trip
@@ -69,8 +66,7 @@ export async function scanBatchForPack(
       .where(eq(shipmentItems.id, id))
       .returning({ id: shipmentItems.id, packedQty: shipmentItems.packedQty, pickedQty: shipmentItems.pickedQty }),
   );
-  const inserts = [];
-  for (let i = 0; i < events.length; i += EVENTS_PER_INSERT) inserts.push(db.insert(warehouseEvents).values(events.slice(i, i + EVENTS_PER_INSERT)));
+  const inserts = workLogInserts(db, events);
   const statements: BatchItem<"sqlite">[] = [...updates, ...inserts];
   let written: { id: string; packedQty: number; pickedQty: number }[] = [];
   if (statements.length) {

@@ -8,7 +8,7 @@
  */
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { chunk, constraintFailed, type Database } from "../db/client";
+import { chunk, constraintFailed, type Database, rowsPerInsert } from "../db/client";
 import { bins, stockCosts, stockLevels, stockMovements, type MovementKind } from "../db/schema";
 
 export type MovementInput = {
@@ -26,11 +26,8 @@ export type MovementInput = {
   createdAt: number;
 };
 
-// 12 columns a row: 8 rows keep a statement under D1's 100 bound parameters.
-const MOVEMENTS_PER_INSERT = 8;
-
 export function insertMovements(db: Database, rows: MovementInput[]): BatchItem<"sqlite">[] {
-  return chunk(rows, MOVEMENTS_PER_INSERT).map((part) =>
+  return chunk(rows, rowsPerInsert(stockMovements)).map((part) =>
     db.insert(stockMovements).values(
       part.map((m) => ({
         ...m,

@@ -11,10 +11,10 @@
  * message nobody handles yet is still receipted, so the outbox shows it was
  * delivered.
  */
-import { and, eq, getTableColumns, inArray } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SQLiteTable } from "drizzle-orm/sqlite-core";
-import { chunk, constraintFailed, database, directory, nonEmpty, poolMoving, type Database } from "../db/client";
+import { chunk, constraintFailed, database, directory, nonEmpty, poolMoving, rowsPerInsert, type Database } from "../db/client";
 import { forgetHomes, movedAwayTo, shardNamed, shardOf } from "../db/homes";
 import { consumedMessages, deadLetters, outbox } from "../db/schema";
 import { onShard, type Shard, SHARD_ZERO } from "../db/shard";
@@ -72,8 +72,7 @@ function statementsOf(db: Database, writes: readonly Write[]): BatchItem<"sqlite
     list.push(w.row);
   }
   for (const [table, byRule] of rows) {
-    // Drizzle binds every column of every row: as many rows a statement as keep it under D1's 100 parameters.
-    const perStatement = Math.max(1, Math.floor(100 / Object.keys(getTableColumns(table)).length));
+    const perStatement = rowsPerInsert(table);
     for (const [ignoreConflicts, list] of byRule) {
       for (const part of chunk(list, perStatement)) {
         const insert = db.insert(table).values(part as never);
