@@ -254,12 +254,12 @@ export type Decision =
   | { ok: true; event: LifecycleEvent; from: OrderStatus; to: OrderStatus }
   | { ok: false; code: string; message: string; allowed: OrderEvent[]; extra?: VetoDetail };
 
-/** The facts the guards of `event` (and of what it may turn into) need from `status`. */
 /** The facts `event`'s guards may need, whatever the order's status: what an object waking for it reads with the order. */
 export function factsOfEvent(event: LifecycleEvent): FactKind[] {
   return [...new Set((TRANSITIONS[event].guards ?? []).flatMap((g) => (g.needs ? [g.needs] : [])))];
 }
 
+/** The facts the guards of `event` (and of what it may turn into) need from `status`. */
 export function factsNeeded(status: OrderStatus, event: LifecycleEvent): FactKind[] {
   const t = TRANSITIONS[event];
   if (!t.from.includes(status)) return [];
