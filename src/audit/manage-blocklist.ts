@@ -6,7 +6,7 @@ import { blindIndex } from "../lib/pii-crypto";
 import type { ShardEnv } from "../env";
 import { cursorKey, pageOf } from "../http/pagination";
 import { newId } from "../lib/ids";
-import { normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
+import { BLOCK_VALUE_FORM, normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
 import type { NewBlockEntryInput } from "./schemas";
 
 export type BlockRow = typeof blocklistEntries.$inferSelect;
@@ -44,6 +44,7 @@ export async function blockCustomer(
     value,
     // What the audit looks the value up by, and what makes an entry unique: the value itself is sealed at rest.
     valueIndex: blindIndex(b.kind, storeId, value),
+    valueForm: BLOCK_VALUE_FORM,
     note: b.note ?? null,
     createdBy: opts.actor,
     createdAt: now,

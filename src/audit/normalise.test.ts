@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { legacyAddressKey, legacyPhoneKey, maskedMobile, normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
+import { currentBlockValue, legacyAddressKey, legacyPhoneKey, maskedMobile, normaliseAddress, normaliseEmail, normalisePhone } from "./normalise";
 
 describe("one customer's phone, however it was typed", () => {
   it.each([
@@ -97,5 +97,19 @@ describe("one address, however it was typed", () => {
   it("keeps the form older entries were stored in: the postal code's inner space as typed", () => {
     expect(legacyAddressKey({ line1: "7 Fraud Lane", postal_code: "LS1 4AP", country: "GB" })).toBe("7 fraud lane|ls1 4ap|gb");
     expect(legacyAddressKey({ line1: "7 Fraud Lane", postal_code: "LS14AP", country: "GB" })).toBe("7 fraud lane|ls14ap|gb");
+  });
+
+  it("brings a stored entry to the current form: an address's postal code compacted, as normaliseAddress gives it", () => {
+    for (const postal_code of ["LS1 4AP", "ls1  4ap", "LS14AP"]) {
+      const parts = { line1: "7 Fraud Lane", postal_code, country: "GB" };
+      expect(currentBlockValue("address", legacyAddressKey(parts))).toBe(normaliseAddress(parts));
+      expect(currentBlockValue("address", normaliseAddress(parts))).toBe(normaliseAddress(parts));
+    }
+    // The first line may hold a "|": the postal code and the country are the last two parts.
+    expect(currentBlockValue("address", "flat 2|7 fraud lane|ls1 4ap|gb")).toBe("flat 2|7 fraud lane|ls14ap|gb");
+    expect(currentBlockValue("address", "no postcode||ie")).toBe("no postcode||ie");
+    expect(currentBlockValue("address", "not an address")).toBe("not an address");
+    expect(currentBlockValue("email", "a b@example.com")).toBe("a b@example.com");
+    expect(currentBlockValue("phone", "020 7946")).toBe("020 7946");
   });
 });

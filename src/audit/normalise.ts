@@ -61,3 +61,25 @@ export const normaliseAddress = (a: AddressParts) => [folded(a.line1), folded(a.
 
 /** The form stored before postal codes were compacted (a space kept inside): what older blocklist entries hold. */
 export const legacyAddressKey = (a: AddressParts) => [a.line1, a.postal_code, a.country].map(folded).join("|");
+
+/**
+ * The normalisation a blocklist entry is stored in (`blocklist_entries.value_form`): 2 since postal codes are
+ * compacted. Entries without one were stored before, and are brought to it by `currentBlockValue`.
+ */
+export const BLOCK_VALUE_FORM = 2;
+
+/**
+ * A stored blocklist value in the current form. Only addresses changed: a stored address (`normaliseAddress` or
+ * `legacyAddressKey`: already folded) gets its postal code compacted; the country and postal code are its last two
+ * parts, so a `|` typed in the first line stays in it. Emails did not change, and phones cannot: a number stored as
+ * typed without its country prefix cannot be read without the country it was typed for, which was not kept (it
+ * still matches the same typing, `legacyPhoneKey`), and one stored with its prefix reads as it did.
+ */
+export function currentBlockValue(kind: "email" | "phone" | "address", value: string): string {
+  if (kind !== "address") return value;
+  const parts = value.split("|");
+  if (parts.length < 3) return value;
+  const country = parts.pop()!;
+  const postal = parts.pop()!;
+  return [parts.join("|"), postal.replaceAll(" ", ""), country].join("|");
+}

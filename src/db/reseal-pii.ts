@@ -15,6 +15,7 @@ import type { ShardEnv } from "../env";
 import { type BlindKind, blindIndex, keyring, open, SEALED_PREFIX, seal } from "../lib/pii-crypto";
 import { database, d1 } from "./client";
 import { contactIndexes } from "./contact-index";
+import { BLOCK_VALUE_FORM, currentBlockValue } from "../audit/normalise";
 
 type Row = Record<string, string | number | null>;
 
@@ -24,8 +25,20 @@ type Spec = {
   sealed: string[];
   /** Further columns the indexes need, read as they are. */
   extra?: string[];
-  /** Blind index columns to (re)compute from the opened values, and when one is missing. */
-  indexes?: { missing: string; compute: (opened: Row) => Row };
+  /**
+   * Columns to (re)compute from the opened values, and when a row needs it (`missing`). A sealed column among them is
+   * its new plaintext, sealed before it is written.
+   */
+  indexes?: {
+    missing: string;
+    compute: (opened: Row) => Row;
+    /**
+     * When what `compute` gives can collide with another row's unique index: what marks the row done if it does (the
+     * row is then only re-sealed, with these set; `missing` must then be false). Without it a collision would fail
+     * the whole batch, and a row merely skipped would be picked again by every run.
+     */
+    settled?: (raw: Row) => Row;
+  };
 };
 
 const SPECS: Spec[] = [
@@ -54,8 +67,20 @@ const SPECS: Spec[] = [
     table: "blocklist_entries",
     key: ["id"],
     sealed: ["value"],
-    extra: ["store_id", "kind"],
-    indexes: { missing: "value_index IS NULL", compute: (b) => ({ value_index: blindIndex(b.kind as BlindKind, String(b.store_id), String(b.value)) }) },
+    extra: ["store_id", "kind", "value_index"],
+    // Also brings entries stored before the current normalisation to it (an address's postal code compacted), so they
+    // match however the code is typed. An entry whose new form another entry of the store already holds keeps its
+    // old form: that other entry matches every typing it did. One without an index whose value another entry holds
+    // (two entries stored alike before values were indexed) is a duplicate: it gets an index nothing looks up.
+    indexes: {
+      missing: `value_index IS NULL OR value_form IS NOT ${BLOCK_VALUE_FORM}`,
+      compute: (b) => {
+        const kind = b.kind as BlindKind;
+        const value = currentBlockValue(kind, String(b.value));
+        return { value, value_index: blindIndex(kind, String(b.store_id), value), value_form: BLOCK_VALUE_FORM };
+      },
+      settled: (b) => ({ value_form: BLOCK_VALUE_FORM, value_index: b.value_index ?? `duplicate:${b.id}` }),
+    },
   },
   { table: "warehouses", key: ["id"], sealed: ["webhook_secret"] },
   { table: "webhook_subscriptions", key: ["id"], sealed: ["secret", "previous_secret"] },
@@ -94,16 +119,21 @@ export async function resealPii(env: ShardEnv, { limit = RESEAL_BATCH }: { limit
         console.error(`reseal ${spec.table} ${spec.key.map((c) => raw[c]).join("/")}: ${err instanceof Error ? err.message : String(err)}`);
         return [];
       }
-      const set: Row = {};
-      for (const c of spec.sealed) set[c] = opened[c] === null ? null : seal(String(opened[c]));
-      Object.assign(set, spec.indexes?.compute(opened));
-      const setCols = Object.keys(set);
-      const sql = `UPDATE ${spec.table} SET ${setCols.map((c) => `${c} = ?`).join(", ")} WHERE ${[...spec.key, ...spec.sealed].map((c) => `${c} IS ?`).join(" AND ")}`;
-      return [
+      const computed = spec.indexes?.compute(opened) ?? {};
+      const sealed = (values: Row) => Object.fromEntries(spec.sealed.map((c) => [c, values[c] === null ? null : seal(String(values[c]))]));
+      const set: Row = { ...computed, ...sealed({ ...opened, ...computed }) };
+      // Guarded by the values read: a row changed meanwhile is left to a later run.
+      const update = (or: string, cols: Row) =>
         d1(env)
-          .prepare(sql)
-          .bind(...setCols.map((c) => set[c]), ...spec.key.map((c) => raw[c]), ...spec.sealed.map((c) => raw[c])),
-      ];
+          .prepare(
+            `UPDATE ${or}${spec.table} SET ${Object.keys(cols)
+              .map((c) => `${c} = ?`)
+              .join(", ")} WHERE ${[...spec.key, ...spec.sealed].map((c) => `${c} IS ?`).join(" AND ")}`,
+          )
+          .bind(...Object.values(cols), ...spec.key.map((c) => raw[c]), ...spec.sealed.map((c) => raw[c]));
+      const settled = spec.indexes?.settled;
+      // A collision skips the first (OR IGNORE) and leaves the row as read, so the second, guarded the same way, applies.
+      return settled ? [update("OR IGNORE ", set), update("", { ...sealed(opened), ...settled(raw) })] : [update("", set)];
     });
     if (!updates.length) continue;
     const outcome = await d1(env).batch(updates);

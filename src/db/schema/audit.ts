@@ -52,6 +52,11 @@ export const blocklistEntries = sqliteTable(
     value: encryptedText("value").notNull(),
     /** Blind index (src/lib/pii-crypto.ts) of the normalised value: what the audit and the uniqueness check compare. */
     valueIndex: text("value_index"),
+    /**
+     * Which normalisation `value` is in (`BLOCK_VALUE_FORM`, src/audit/normalise.ts): null for entries stored before
+     * postal codes were compacted, which the hourly re-encryption job brings to the current form (src/db/reseal-pii.ts).
+     */
+    valueForm: integer("value_form"),
     note: text("note"),
     createdBy: text("created_by").notNull(),
     createdAt: integer("created_at").notNull(),

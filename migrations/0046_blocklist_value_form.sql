@@ -1,0 +1,1 @@
+ALTER TABLE `blocklist_entries` ADD `value_form` integer;
