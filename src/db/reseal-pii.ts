@@ -70,8 +70,9 @@ const SPECS: Spec[] = [
     extra: ["store_id", "kind", "value_index"],
     // Also brings entries stored before the current normalisation to it (an address's postal code compacted), so they
     // match however the code is typed. An entry whose new form another entry of the store already holds keeps its
-    // old form: that other entry matches every typing it did. One without an index whose value another entry holds
-    // (two entries stored alike before values were indexed) is a duplicate: it gets an index nothing looks up.
+    // old form: that other entry matches every typing it did. One without an index whose new form another entry holds
+    // (two entries stored alike before values were indexed, or an old entry beside its new form after the index key
+    // changed) gets an index nothing looks up, for the same reason.
     indexes: {
       missing: `value_index IS NULL OR value_form IS NOT ${BLOCK_VALUE_FORM}`,
       compute: (b) => {
