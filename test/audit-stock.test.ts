@@ -1,6 +1,6 @@
 /** The audit's stock rule against the real inventory: an order no warehouse can fill is held; one that fits is approved. */
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { api, createProduct, createStore, orderBody, unique } from "./helpers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { auditedOrder, createProduct, createStore, orderBody, unique } from "./helpers";
 import { stockedWarehouse } from "./processing-helpers";
 
 let store: { id: string };
@@ -11,20 +11,10 @@ beforeAll(async () => {
   await createProduct(store.id, KETTLE, { price: "69.00" });
 });
 
-async function audited(quantity: number) {
-  const created = await api("/v1/orders", {
-    body: orderBody(store.id, { payment_status: "paid", customer: { name: "K", email: `${unique("k")}@example.com` }, lines: [{ sku: KETTLE, quantity, unit_price: "69.00" }] }),
-  });
-  let order: any;
-  await vi.waitFor(
-    async () => {
-      order = (await api(`/v1/orders/${created.body.id}`)).body;
-      expect(order.status).not.toBe("received");
-    },
-    { timeout: 10_000, interval: 50 },
+const audited = (quantity: number) =>
+  auditedOrder(
+    orderBody(store.id, { payment_status: "paid", customer: { name: "K", email: `${unique("k")}@example.com` }, lines: [{ sku: KETTLE, quantity, unit_price: "69.00" }] }),
   );
-  return order;
-}
 
 describe("stock rule", () => {
   it("skips while no inventory is kept, then checks every warehouse's available units", async () => {

@@ -4,10 +4,10 @@
  * another entry already holds stays as it is (that one matches for it), and entries already in the current form keep
  * their value and index. Each run's batch completes, and a run after the last finds nothing to do.
  */
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { resealPii } from "../src/db/reseal-pii";
 import { blindIndex, open } from "../src/lib/pii-crypto";
-import { api, createProduct, createStore, orderBody, unique } from "./helpers";
+import { api, auditedOrder, createProduct, createStore, orderBody, unique } from "./helpers";
 import { dbOf, envOf } from "./shard-helpers";
 
 let store: { id: string };
@@ -44,27 +44,16 @@ async function drain() {
   throw new Error("the re-encryption job did not finish");
 }
 
-async function audited(line1: string, postal_code: string) {
-  const created = await api("/v1/orders", {
-    body: orderBody(store.id, {
+const audited = (line1: string, postal_code: string): Promise<{ status: string; status_reason: string | null }> =>
+  auditedOrder(
+    orderBody(store.id, {
       payment_status: "paid",
       customer: { name: "Eve", email: `${unique("eve")}@example.com` },
       shipping_address: { name: "Eve", line1, city: "Leeds", postal_code, country: "GB" },
       lines: [{ sku: "TEA-1", quantity: 1, unit_price: "12.50" }],
       shipping_amount: "0",
     }),
-  });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  let o: any;
-  await vi.waitFor(
-    async () => {
-      o = (await api(`/v1/orders/${created.body.id}`)).body;
-      expect(o.status).not.toBe("received");
-    },
-    { timeout: 10_000, interval: 50 },
   );
-  return o as { status: string; status_reason: string | null };
-}
 
 // Letters and digits only in a street's unique part, so its folded form is plain to write down here.
 const street = (name: string) => `${name} ${unique("s").replaceAll("-", "")}`;

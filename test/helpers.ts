@@ -99,6 +99,21 @@ export function expectInvalidQuery(r: Awaited<ReturnType<typeof api>>, field: st
   expect(r.body.errors.map((e: any) => e.field)).toContain(field === "cursor" ? field : `query.${field}`);
 }
 
+/** An order created through the API (201 expected) and read again once the audit from the queue has decided it. */
+export async function auditedOrder(body: unknown) {
+  const created = await api("/v1/orders", { body });
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  let order: any;
+  await vi.waitFor(
+    async () => {
+      order = (await api(`/v1/orders/${created.body.id}`)).body;
+      expect(order.status).not.toBe("received");
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+  return order;
+}
+
 /** The service tasks the approval opens for an order's service lines (from the queue: waited for). */
 export async function serviceTasksOf(orderId: string, count = 1) {
   let tasks: { id: string; status: string }[] = [];

@@ -5,9 +5,9 @@
  * valid and keep their extension.
  */
 import { env } from "./shard-env";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { resealPii } from "../src/db/reseal-pii";
-import { api, createProduct, createStore, orderBody, unique } from "./helpers";
+import { api, auditedOrder, createProduct, createStore, orderBody, unique } from "./helpers";
 
 let store: { id: string };
 
@@ -24,19 +24,7 @@ const order = (phone: string, address = US, over: Record<string, unknown> = {}) 
     ...over,
   });
 
-async function audited(body: unknown) {
-  const created = await api("/v1/orders", { body });
-  expect(created.status, JSON.stringify(created.body)).toBe(201);
-  let o: any;
-  await vi.waitFor(
-    async () => {
-      o = (await api(`/v1/orders/${created.body.id}`)).body;
-      expect(o.status).not.toBe("received");
-    },
-    { timeout: 10_000, interval: 50 },
-  );
-  return o;
-}
+const audited = auditedOrder;
 
 const block = (body: Record<string, unknown>) => api(`/v1/stores/${store.id}/blocklist`, { body: { kind: "phone", ...body } });
 
