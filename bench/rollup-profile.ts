@@ -19,6 +19,7 @@ import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { d1File } from "../scripts/d1-bindings.mjs";
+import { layOutByTime } from "./lib/time-layout.mjs";
 import type { StoreConfigs } from "../src/analytics/apply-store-config";
 import { FOLDS } from "../src/analytics/folds";
 import { actorRoles } from "../src/analytics/folds/fold";
@@ -45,6 +46,9 @@ const source = d1File(join(positionals[0], "state"), "DB");
 const work = mkdtempSync(join(tmpdir(), "oms-rollup-profile-"));
 copyFileSync(source, join(work, "db.sqlite"));
 process.on("exit", () => rmSync(work, { recursive: true, force: true }));
+// Data kept before the bench laid its rows out as a live database holds them is laid out so here too, as the bench does.
+const loaded = JSON.parse(readFileSync(join(positionals[0], "loaded.json"), "utf8")) as { layout?: string };
+if (loaded.layout !== "time") console.log(`${layOutByTime(join(work, "db.sqlite"))} rows laid out in the order they are written live`);
 const db = new DatabaseSync(join(work, "db.sqlite"));
 // Migrations of this checkout the bench's data has not had yet (as wrangler records them).
 const applied = new Set((db.prepare("SELECT name FROM d1_migrations").all() as { name: string }[]).map((m) => m.name));

@@ -16,7 +16,8 @@
 // Everything runs locally against a throwaway state directory and talks only
 // to 127.0.0.1: migrations, the generated orders and what processing and
 // logistics recorded for them (allocations, floor work, ship costs, audits,
-// tracking) loaded with `wrangler d1 execute --file` (chunked), then
+// tracking) loaded with `wrangler d1 execute --file` (chunked) and laid out
+// in the order a live database writes them (lib/time-layout.mjs), then
 // `wrangler dev`, whose rollup
 // cron is fired through /cdn-cgi/local/scheduled until the rollups have
 // caught up. Writes bench/rollup-results.json and prints a table.
@@ -473,7 +474,7 @@ try {
   const results = {
     measured_at: new Date().toISOString(),
     machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
-    data: { ...counts, stores: STORES, days: DAYS },
+    data: { ...counts, stores: STORES, days: DAYS, layout: "time" },
     load_ms: loadMs,
     full_rollup: {
       ms: full.ms,
