@@ -9,7 +9,9 @@
 // code of this checkout, and runs them with node:sqlite on a copy of the bench's
 // D1 file, inside a transaction that is rolled back (so runs compare on the same
 // data). Prints each fold's CPU time per unit and in total, its SQL apart from
-// its own JavaScript (`<fold> js`); --explain adds SQLite's
+// its own JavaScript (`<fold> js`), and on Linux the pages its SQL read beyond
+// SQLite's 2 MB cache (read system calls: workerd made as many in a full rollup
+// of the same data); --explain adds SQLite's
 // EXPLAIN QUERY PLAN of every statement of the first unit. node:sqlite is not
 // workerd's SQLite build: compare versions of the code by ratios in one run.
 import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -74,6 +76,19 @@ const cpuMs = () => {
 };
 const stmtTimes: [string, number][] = [];
 const add = (name: string, ms: number) => times.set(name, (times.get(name) ?? 0) + ms);
+/**
+ * Read system calls of this process so far (Linux; null elsewhere). SQLite's page cache is 2 MB, so each page a
+ * statement reads beyond it is one `pread`; workerd made as many in a full rollup of the same data. This is how the
+ * loaded layout's scattered rows showed (docs/analytics.md, "The bench's rows in the order a live database writes them").
+ */
+const readCalls = (): number | null => {
+  try {
+    return Number(/syscr: (\d+)/.exec(readFileSync("/proc/self/io", "utf8"))?.[1] ?? Number.NaN);
+  } catch {
+    return null;
+  }
+};
+const reads = new Map<string, number>();
 
 function exec(text: string, params: unknown[], mode: "all" | "run", name: string) {
   if (explain) {
@@ -82,10 +97,15 @@ function exec(text: string, params: unknown[], mode: "all" | "run", name: string
     plans.push(`-- ${name}\n${text.replace(/\s+/g, " ").slice(0, 400)}\n${plan.map((p) => `   ${p.detail}`).join("\n")}`);
   }
   const t = cpuMs();
+  const r0 = readCalls();
   const stmt = db.prepare(text);
   if (explain) stmtTimes.push([name, 0]);
   const out = mode === "all" ? stmt.all(...(params as SQLInputValue[])) : stmt.run(...(params as SQLInputValue[]));
-  add(name === "change scan write" || name === "change scan read" ? `${name}: ${text.replace(/\s+/g, " ").trim().slice(0, 90)}` : name, cpuMs() - t);
+  const r1 = readCalls();
+  const key = name === "change scan write" || name === "change scan read" ? `${name}: ${text.replace(/\s+/g, " ").trim().slice(0, 90)}` : name;
+  add(key, cpuMs() - t);
+  // The read of /proc/self/io itself is one read call.
+  if (r0 !== null && r1 !== null) reads.set(key, (reads.get(key) ?? 0) + r1 - r0 - 1);
   if (explain) stmtTimes.at(-1)![1] = cpuMs() - t;
   return out;
 }
@@ -189,7 +209,10 @@ for (const [i, { buckets: _served, ...rest }] of units.entries()) {
   console.log(`unit ${i} ${unit.firstDay}..${unit.lastDay}: ${unitMs.toFixed(0)} ms  ${parts.map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ")}`);
 }
 console.log(`\ntotal ${(cpuMs() - started).toFixed(0)} ms CPU`);
-for (const [k, v] of [...times].sort((a, b) => b[1] - a[1])) console.log(`  ${k.padEnd(32)} ${v.toFixed(0).padStart(8)} ms`);
+for (const [k, v] of [...times].sort((a, b) => b[1] - a[1])) {
+  const r = reads.get(k);
+  console.log(`  ${k.padEnd(32)} ${v.toFixed(0).padStart(8)} ms${r === undefined ? "" : `${String(r).padStart(11)} page reads`}`);
+}
 if (plans.length) {
   console.log(`\n${plans.map((p, i) => `${p}\n   (${stmtTimes[i]![1].toFixed(0)} ms)`).join("\n\n")}`);
   writeFileSync(join(tmpdir(), "rollup-profile-statements.json"), JSON.stringify(dumped));
