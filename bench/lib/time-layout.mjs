@@ -42,11 +42,13 @@ export function layOutByTime(file) {
     for (const [table, order] of WRITTEN_AT) {
       const info = db.prepare(`SELECT name, type, pk FROM pragma_table_info('${table}')`).all();
       const columns = info.map((c) => `"${c.name}"`);
-      const integerKey = info.find((c) => c.pk === 1 && c.type.toUpperCase() === "INTEGER" && info.filter((k) => k.pk > 0).length === 1);
+      const key = info.filter((c) => c.pk > 0);
+      // An INTEGER primary key is the rowid: the rows lie in its order, so it is drawn again in the new order.
+      const integerKey = key.length === 1 && key[0].type.toUpperCase() === "INTEGER" ? `"${key[0].name}"` : null;
       db.exec(`CREATE TEMP TABLE relayout AS SELECT * FROM "${table}" ORDER BY ${order}`);
       db.exec(`DELETE FROM "${table}"`);
       // The temp table keeps the order it was filled in (its own rowids), so `ORDER BY rowid` is the order above.
-      const values = integerKey ? columns.map((c) => (c === `"${integerKey.name}"` ? "row_number() OVER (ORDER BY rowid)" : c)) : columns;
+      const values = columns.map((c) => (c === integerKey ? "row_number() OVER (ORDER BY rowid)" : c));
       rows += Number(db.prepare(`INSERT INTO "${table}" (${columns.join(", ")}) SELECT ${values.join(", ")} FROM temp.relayout ORDER BY rowid`).run().changes);
       db.exec("DROP TABLE temp.relayout");
     }
