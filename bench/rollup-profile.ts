@@ -27,6 +27,7 @@ import { FOLDS } from "../src/analytics/folds";
 import { actorRoles } from "../src/analytics/folds/fold";
 import { markChanges } from "../src/analytics/mark-changes";
 import { planUnits, type DirtyBucket } from "../src/analytics/refold-dirty";
+import { noneOnTheMove } from "../src/db/client";
 import { DEFAULT_SLA } from "../src/analytics/sla";
 import { addDays, localDay } from "../src/analytics/time-zones";
 
@@ -190,7 +191,8 @@ if (args.scan) {
 console.log(`${configs.size} stores, ${dirty.length} (store, day) buckets, ${units.length} units of at most ${args.days} days`);
 const started = cpuMs();
 for (const [i, { buckets: _served, ...rest }] of units.entries()) {
-  const unit = { ...rest, guard, roles };
+  // Guarded as refoldDirty guards each unit (no lease here: nothing else writes this copy).
+  const unit = { ...rest, guard: sql`${guard} AND ${noneOnTheMove(rest.storeIds)}`, roles };
   explain = args.explain && i === 0;
   const before = new Map(times);
   db.exec("BEGIN");

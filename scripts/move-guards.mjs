@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // Prints the SQL of the move guards (docs/SHARDING.md section 8; src/db/schema/pool-moves.ts): on every table a store
-// or a warehouse owns, a trigger before each insert, update and delete that, when the row's owner is in
-// `moving_owners` and the move itself is not writing (`move_writer`):
+// or a warehouse owns but the rollup rows (`derived` in placement.ts; migration 0047 dropped theirs), a trigger before
+// each insert, update and delete that, when the row's owner is in `moving_owners` and the move itself is not writing
+// (`move_writer`):
 // - refuses the write (`pool_moving`) when the owner is frozen there (`source`) or arriving (`target`);
 // - logs the row's key in `move_changes` when its pool is being copied from there (`copying`), so the move copies it
 //   again. The logs (events, stock movements…) are copied by their own numbering, and only refuse.
-// Migration 0041 holds this output, and test/structure/move-guards.test.mjs checks it still matches
+// Migration 0041 holds this output, and test/structure/move-guards.test.mjs checks the migrations still match
 // src/db/placement.ts. A table added later needs its guards in its own migration: `node scripts/move-guards.mjs
 // <table>` prints them.
 import { keyOf, ownerPath, PLACEMENT } from "../src/db/placement.ts";
@@ -55,7 +56,10 @@ export function guardsOf(table) {
 /** Every table a store or a warehouse owns, in PLACEMENT's order. */
 export const OWNED = Object.keys(PLACEMENT).filter((t) => PLACEMENT[t].home === "store" || PLACEMENT[t].home === "warehouse");
 
+/** The owned tables with guards: all but the rollup rows (`derived`), which the rollup runs keep still during a move themselves. */
+export const GUARDED = OWNED.filter((t) => !PLACEMENT[t].derived);
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const tables = process.argv.length > 2 ? process.argv.slice(2) : OWNED;
+  const tables = process.argv.length > 2 ? process.argv.slice(2) : GUARDED;
   process.stdout.write(`${tables.flatMap(guardsOf).join("\n--> statement-breakpoint\n")}\n`);
 }

@@ -10,10 +10,12 @@ import { asOf, generateOrders, type GeneratedOrder } from "../bench/lib/generate
 import { applyStoreConfigs } from "../src/analytics/apply-store-config";
 import { acquireLease, leaseGuard, releaseLease } from "../src/analytics/lease";
 import { markEverything } from "../src/analytics/mark-changes";
-import { refoldUnit } from "../src/analytics/refold-dirty";
+import { FOLDS } from "../src/analytics/folds";
+import { refoldDirty, refoldUnit } from "../src/analytics/refold-dirty";
 import { rebuildRollups, ROLLUP_LAG_MS, runRollups } from "../src/analytics/run-rollups";
 import { DEFAULT_SLA, type Span } from "../src/analytics/sla";
 import { daysBetween, dayStart, localDay, offsetSegments } from "../src/analytics/time-zones";
+import { PLACEMENT, type Placement } from "../src/db/placement";
 import {
   comparable,
   expectedAudits,
@@ -443,5 +445,76 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     const berlin = got.breaches.filter((b) => b.store_id === "st_roll_ber");
     expect(berlin.length).not.toBe(before);
     expect(new Set(berlin.map((b) => b.span))).toEqual(new Set(["received_to_approved", "shipped_to_delivered"]));
+  });
+
+  it("a store being copied to another database is marked but not refolded, and no run writes its rollup rows, even one that read its stores before", async () => {
+    // The rollup rows are the tables placement calls derived: they have no move guards, so these runs keep them still.
+    const derived = Object.entries(PLACEMENT as Record<string, Placement>).filter(([, p]) => p.derived);
+    expect(derived.map(([t]) => t).sort()).toEqual(FOLDS.flatMap((f) => f.tables).sort());
+
+    const berlinRows = async () => Object.fromEntries(Object.entries(await snapshot()).map(([k, rows]) => [k, rows.filter((r) => r.store_id === "st_roll_ber")]));
+    const before = await berlinRows();
+    expect(before.days!.length).toBeGreaterThan(10);
+    const at = (h: number) => Date.parse(`2026-02-02T${String(h).padStart(2, "0")}:00:00Z`);
+    const received = (id: string, store: string, currency: string) => [
+      env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
+          subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
+        VALUES (?1, ?2, 'web', 'received', 1, 'paid', 1, 'A', '{}', ?3, 1000, 0, 0, 0, 1000, ?4, ?4)`).bind(id, store, currency, at(10)),
+      env.DB.prepare("INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES (?, 1, 'SKU-M', 'M', 'goods', 1, 1000, 1000)").bind(
+        id,
+      ),
+      env.DB.prepare(
+        "INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?1, ?2, 1, 'received', NULL, 'received', 'bootstrap', ?3)",
+      ).bind(`evt_${id}`, id, at(10)),
+    ];
+    const day = async (store: string) => (await rollupRows("rollup_order_days", [store], "day")).filter((r) => r.day === "2026-02-02").map((r) => r.received);
+    const marks = async () => (await env.DB.prepare("SELECT day FROM rollup_dirty WHERE store_id = 'st_roll_ber' ORDER BY day").all<{ day: string }>()).results.map((r) => r.day);
+
+    // Runs until caught up: a moving store's marks wait for its target and do not count.
+    const caughtUpWhileMoving = async () => {
+      for (let i = 0; i < 20; i++) if ((await runRollups(env, { now: at(12) })).status === "caught_up") return;
+      throw new Error("the rollups did not catch up");
+    };
+
+    // A move's start (src/pools/move-pool.ts): Berlin is being copied from here, and still served here.
+    await env.DB.prepare("INSERT INTO moving_owners (owner_id, pool_id, side, created_at) VALUES ('st_roll_ber', 'pool_roll_test', 'copying', 0)").run();
+    await env.DB.batch([...received("ord_roll_mv_ber", "st_roll_ber", "EUR"), ...received("ord_roll_mv_utc", "st_roll_utc", "USD")]);
+    // Caught up: Berlin's new day is marked (the copy carries the mark), not refolded; the UTC store rolls up as usual.
+    await caughtUpWhileMoving();
+    expect(await marks()).toEqual(["2026-02-02"]);
+    expect(await day("st_roll_utc")).toEqual([1]);
+    expect(await berlinRows()).toEqual(before);
+
+    // A run that read its stores before the move began plans Berlin's unit: the unit's writes check the move as they
+    // happen, so nothing of it is written, its mark stays, and the run stops instead of planning it again.
+    const owner = "test-read-before-the-move";
+    expect(await acquireLease(env.DB, owner, Date.now())).not.toBeNull();
+    const { configs, copying } = await applyStoreConfigs(env.DB, leaseGuard(owner), Date.now());
+    expect([...copying]).toEqual(["st_roll_ber"]);
+    const stale = await refoldDirty(env.DB, configs, { guard: leaseGuard(owner), roles: "{}", deadline: Date.now() + 60_000, maxDays: 7 });
+    await releaseLease(env.DB, owner, { now: Date.now(), lastRun: { status: "test" } });
+    expect(stale).toEqual({ units: 0, buckets: 0 });
+    expect(await marks()).toEqual(["2026-02-02"]);
+    expect(await berlinRows()).toEqual(before);
+
+    // A new time zone waits for the target, which finds the old one applied; a rebuild leaves Berlin's rows and marks.
+    await env.DB.prepare("UPDATE stores SET timezone = 'Pacific/Chatham' WHERE id = 'st_roll_ber'").run();
+    const run = await runRollups(env, { now: at(12) });
+    expect(run).toMatchObject({ status: "caught_up", rebuilt_stores: [] });
+    await env.DB.prepare("UPDATE stores SET timezone = 'Europe/Berlin' WHERE id = 'st_roll_ber'").run();
+    expect(await rebuildRollups(env)).toBe(true);
+    await caughtUpWhileMoving();
+    expect(await day("st_roll_utc")).toEqual([1]);
+    expect(await berlinRows()).toEqual(before);
+    // Marked again, every day from its first to today, by the rebuild's run: for its target to refold.
+    const again = await marks();
+    expect(again[0]! <= "2025-10-15" && again.at(-1) === "2026-02-02").toBe(true);
+    expect(again.length).toBe(daysBetween(again[0]!, "2026-02-02") + 1);
+
+    // The move over (here: its rows lifted), the marks are refolded and Berlin's rows are those of its raw data again.
+    await env.DB.batch([env.DB.prepare("DELETE FROM moving_owners WHERE pool_id = 'pool_roll_test'"), env.DB.prepare("DELETE FROM move_changes WHERE pool_id = 'pool_roll_test'")]);
+    await rollUntilCaughtUp(at(12) + ROLLUP_LAG_MS);
+    expect(await day("st_roll_ber")).toEqual([1]);
+    await expectRollupsMatchRawData();
   });
 });

@@ -8,7 +8,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
-import { HELD_BY_A_MOVE } from "../db/client";
+import { HELD_BY_A_MOVE, noneOnTheMove, ON_THE_MOVE } from "../db/client";
 import { all, batch, first, statement } from "./d1";
 import { FOLDS } from "./folds";
 import { insertJsonRows } from "./folds/fold";
@@ -55,18 +55,25 @@ async function daysWithData(d1: D1Database, storeId: string, timezone: string): 
   return days;
 }
 
-export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number): Promise<{ configs: StoreConfigs; rebuilt: string[]; moving: Set<string> }> {
-  const read = await all<Row & { moving: number }>(
+/**
+ * `configs`: every store the run marks changes of. `moving`: the stores only a move writes here (frozen on their
+ * source, arriving on their target), which neither side rolls up. `copying`: the stores being copied from here, which
+ * are still marked (their marks are guarded, so the copy carries them) but not refolded: their rollup rows stay as
+ * the copy found them, and the target refolds the marks after the switch.
+ */
+export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number): Promise<{ configs: StoreConfigs; rebuilt: string[]; moving: Set<string>; copying: Set<string> }> {
+  const read = await all<Row & { moving: number; on_the_move: number }>(
     d1,
     sql`
     SELECT s.id, s.timezone, l.store_id IS NOT NULL AS has_sla,
       l.received_to_approved_ms, l.approved_to_shipped_ms, l.shipped_to_delivered_ms, l.received_to_completed_ms,
-      r.config AS applied, s.id IN (${HELD_BY_A_MOVE}) AS moving
+      r.config AS applied, s.id IN (${HELD_BY_A_MOVE}) AS moving, s.id IN (${ON_THE_MOVE}) AS on_the_move
     FROM stores s LEFT JOIN store_slas l ON l.store_id = s.id LEFT JOIN rollup_stores r ON r.store_id = s.id`,
   );
   // A store on the move between databases is rolled up by neither side until the switch (src/pools/move-pool.ts):
   // only the move writes its rows, and the switch marks the days the source had not rolled up.
   const moving = new Set(read.filter((r) => r.moving).map((r) => r.id));
+  const copying = new Set(read.filter((r) => r.on_the_move && !r.moving).map((r) => r.id));
   const rows = read.filter((r) => !r.moving);
   const configs: StoreConfigs = new Map();
   const fresh: unknown[][] = [];
@@ -75,7 +82,8 @@ export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number)
     const config = configOf(row);
     const text = JSON.stringify(config);
     configs.set(row.id, config);
-    if (row.applied === text) continue;
+    // A store being copied is rebuilt under its new configuration by its target, which finds the old one applied.
+    if (row.applied === text || copying.has(row.id)) continue;
     if (row.applied === null) {
       // Never rolled up: nothing to drop, and the change scan marks its days.
       fresh.push([row.id, config.timezone, text, now]);
@@ -83,14 +91,16 @@ export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number)
     }
     const days = await daysWithData(d1, row.id, config.timezone);
     const tables = [...FOLDS.flatMap((f) => f.tables), "rollup_dirty"];
-    await batch(d1, [
-      ...tables.map((t) => statement(d1, sql`DELETE FROM ${sql.identifier(t)} WHERE store_id = ${row.id} AND ${guard}`)),
+    // Nothing at all if the store's move began since the read: the rollup rows have no guard triggers to log the deletes.
+    const still = sql`${guard} AND ${noneOnTheMove([row.id])}`;
+    const done = await batch(d1, [
+      ...tables.map((t) => statement(d1, sql`DELETE FROM ${sql.identifier(t)} WHERE store_id = ${row.id} AND ${still}`)),
       ...insertJsonRows(
         d1,
         "rollup_dirty",
         ["store_id", "day", "marked_at"],
         days.map((d) => [row.id, d, now]),
-        guard,
+        still,
         {
           orIgnore: true,
         },
@@ -98,13 +108,13 @@ export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number)
       statement(
         d1,
         sql`UPDATE rollup_stores SET timezone = ${config.timezone}, config = ${text}, applied_at = ${now}
-        WHERE store_id = ${row.id} AND ${guard}`,
+        WHERE store_id = ${row.id} AND ${still}`,
       ),
     ]);
-    rebuilt.push(row.id);
+    if (done.at(-1)?.meta.changes) rebuilt.push(row.id);
   }
   if (fresh.length) {
     await batch(d1, insertJsonRows(d1, "rollup_stores", ["store_id", "timezone", "config", "applied_at"], fresh, guard, { orIgnore: true }));
   }
-  return { configs, rebuilt, moving };
+  return { configs, rebuilt, moving, copying };
 }

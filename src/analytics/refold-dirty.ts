@@ -8,6 +8,7 @@
  * that was not dirty: recomputing a clean bucket changes nothing.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { noneOnTheMove } from "../db/client";
 import { all, batch, statement } from "./d1";
 import type { StoreConfigs } from "./apply-store-config";
 import { FOLDS, type FoldUnit } from "./folds";
@@ -127,7 +128,8 @@ function unitOf(storeIds: readonly string[], firstDay: string, lastDay: string, 
   };
 }
 
-export async function refoldUnit(d1: D1Database, unit: FoldUnit, served: readonly DirtyBucket[]): Promise<void> {
+/** Whether the unit was written: not when its guard failed (the lease lost, or one of its stores began to move). */
+export async function refoldUnit(d1: D1Database, unit: FoldUnit, served: readonly DirtyBucket[]): Promise<boolean> {
   // The unit's order events, with their orders' facts and buckets, once for all the folds that count them (unit-events.ts).
   await batch(d1, stageUnitEvents(d1, unit));
   const statements = (await Promise.all(FOLDS.map((f) => f.refold(d1, unit)))).flat();
@@ -140,7 +142,9 @@ export async function refoldUnit(d1: D1Database, unit: FoldUnit, served: readonl
         AND ${unit.guard}`,
     ),
   );
-  await batch(d1, statements);
+  const results = await batch(d1, statements);
+  // The marks it served were read just before, by the one run holding the lease: none removed means none written.
+  return (results.at(-1)?.meta.changes ?? 0) > 0;
 }
 
 export async function refoldDirty(
@@ -162,7 +166,9 @@ export async function refoldDirty(
     for (const unit of planUnits(dirty, configs, maxDays, { partial: dirty.length === pick })) {
       if (units > 0 && Date.now() >= deadline) return { units, buckets };
       const { buckets: served, ...rest } = unit;
-      await refoldUnit(d1, { ...rest, guard, roles }, served);
+      // The rollup rows have no move guards: a store whose move began after this run read its stores is left alone.
+      // Then, or when the lease is lost, the run stops: the same marks would be planned again until its deadline.
+      if (!(await refoldUnit(d1, { ...rest, guard: sql`${guard} AND ${noneOnTheMove(rest.storeIds)}`, roles }, served))) return { units, buckets };
       units++;
       buckets += served.length;
     }

@@ -14,13 +14,13 @@ import { sql } from "drizzle-orm";
 import { batch, first, statement } from "./d1";
 import type { ShardEnv } from "../env";
 import { randomToken } from "../lib/ids";
-import { applyStoreConfigs } from "./apply-store-config";
+import { applyStoreConfigs, type StoreConfigs } from "./apply-store-config";
 import { FOLDS } from "./folds";
 import { actorRoles } from "./folds/fold";
 import { acquireLease, leaseGuard, releaseLease } from "./lease";
 import { markChanges, markEverything } from "./mark-changes";
 import { refoldDirty } from "./refold-dirty";
-import { d1 as binding, directoryD1, HELD_BY_A_MOVE } from "../db/client";
+import { d1 as binding, directoryD1, ON_THE_MOVE } from "../db/client";
 
 export const ROLLUP_CRON = "*/5 * * * *";
 export const ROLLUP_LAG_MS = 60_000;
@@ -57,8 +57,9 @@ export type RollupRun =
     };
 
 async function pendingBuckets(d1: D1Database): Promise<number> {
-  // A moving store's marks wait for its switch (applyStoreConfigs): they do not keep this database from being caught up.
-  return (await first<{ n: number }>(d1, sql`SELECT COUNT(*) AS n FROM rollup_dirty WHERE store_id NOT IN (${HELD_BY_A_MOVE})`))?.n ?? 0;
+  // A moving store's marks wait for its switch (applyStoreConfigs), those made while it is copied on its target: they
+  // do not keep this database from being caught up.
+  return (await first<{ n: number }>(d1, sql`SELECT COUNT(*) AS n FROM rollup_dirty WHERE store_id NOT IN (${ON_THE_MOVE})`))?.n ?? 0;
 }
 
 export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Promise<RollupRun> {
@@ -72,7 +73,7 @@ export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Pr
   const guard = leaseGuard(owner);
   let result: RollupRun | undefined;
   try {
-    let { configs, rebuilt, moving } = await applyStoreConfigs(d1, guard, started);
+    let { configs, rebuilt, moving, copying } = await applyStoreConfigs(d1, guard, started);
     let watermark = lease.watermark;
     let scanned = 0;
     let marked = 0;
@@ -88,7 +89,7 @@ export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Pr
       if (r.unknownStores.length) {
         if (retried) break;
         retried = true;
-        ({ configs, moving } = await applyStoreConfigs(d1, guard, started));
+        ({ configs, moving, copying } = await applyStoreConfigs(d1, guard, started));
         continue;
       }
       watermark = r.watermark;
@@ -96,7 +97,9 @@ export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Pr
       marked += r.buckets;
     }
     const roles = await actorRoles(directoryD1(env));
-    const refolded = await refoldDirty(d1, configs, { guard, roles, deadline, maxDays: options.maxDaysPerUnit ?? 7, pick: options.pick });
+    // A store being copied is marked above but not refolded: its rollup rows stay as the copy finds them.
+    const refoldable: StoreConfigs = new Map([...configs].filter(([id]) => !copying.has(id)));
+    const refolded = await refoldDirty(d1, refoldable, { guard, roles, deadline, maxDays: options.maxDaysPerUnit ?? 7, pick: options.pick });
     const pending = await pendingBuckets(d1);
     result = {
       status: watermark >= upTo && pending === 0 ? "caught_up" : "partial",
@@ -118,6 +121,9 @@ export async function runRollups(env: ShardEnv, options: RollupOptions = {}): Pr
 /**
  * Drops every rollup row and rewinds the watermark: the following runs
  * recompute everything from raw data. Refused (false) while a run holds the lease.
+ * A store on the move keeps its rows and marks: one being copied is marked
+ * again from its first day by the next run, and its target refolds those marks;
+ * one frozen here or arriving is refolded by its target from the freeze only.
  */
 export async function rebuildRollups(env: ShardEnv): Promise<boolean> {
   const d1 = binding(env);
@@ -126,7 +132,7 @@ export async function rebuildRollups(env: ShardEnv): Promise<boolean> {
   const guard = leaseGuard(owner);
   const tables = [...FOLDS.flatMap((f) => f.tables), "rollup_dirty", "rollup_stores"];
   await batch(d1, [
-    ...tables.map((t) => statement(d1, sql`DELETE FROM ${sql.identifier(t)} WHERE ${guard}`)),
+    ...tables.map((t) => statement(d1, sql`DELETE FROM ${sql.identifier(t)} WHERE ${guard} AND store_id NOT IN (${ON_THE_MOVE})`)),
     statement(d1, sql`UPDATE rollup_state SET watermark = 0 WHERE id = 1 AND ${guard}`),
   ]);
   await releaseLease(d1, owner, { now: Date.now(), lastRun: { status: "rebuild_requested" } });

@@ -257,6 +257,19 @@ export const notMoving = (owner: SQLWrapper) => sql`${owner} NOT IN (${HELD_BY_A
  */
 export const HELD_BY_A_MOVE = sql.raw("SELECT owner_id FROM moving_owners WHERE side <> 'copying'");
 
+/**
+ * Holds while none of `ownerIds` is on the move to or from this database, in any phase, being copied included: the
+ * condition on every write of the rollup rows, which have no guard triggers (`derived` in src/db/placement.ts). Checked
+ * by the statement as it writes, since a run may have read its stores before a move began; a batch is one
+ * transaction, so either the batch commits before the move's start and the copy reads what it wrote, or it writes
+ * nothing.
+ */
+export const noneOnTheMove = (ownerIds: readonly string[]) =>
+  sql`NOT EXISTS (SELECT 1 FROM moving_owners WHERE owner_id IN (SELECT value FROM json_each(${JSON.stringify(ownerIds)})))`;
+
+/** Every owner on the move to or from this database, whatever the phase. */
+export const ON_THE_MOVE = sql.raw("SELECT owner_id FROM moving_owners");
+
 /** `db.batch` wants a non-empty tuple; statement lists built in code are arrays. */
 export function nonEmpty<T>(items: T[]): [T, ...T[]] {
   if (items.length === 0) throw new Error("empty batch");

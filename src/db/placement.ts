@@ -40,6 +40,14 @@ export type Placement = {
   key?: readonly string[];
   /** Why it lives there, where that is not obvious. */
   why?: string;
+  /**
+   * `store`: rows only a rollup run writes, recomputed from the store's raw data. A move copies them like any owned
+   * row but puts no guard triggers on them (scripts/move-guards.mjs): the rollup runs write none of a store's rows
+   * from the moment its move starts (`NOT_MOVING`, checked by each batch as it writes, src/analytics/refold-dirty.ts),
+   * so the copy finds them as they stay, and the target refolds what was marked meanwhile. A trigger runs for every
+   * row written even when nothing moves: on these tables, 7.5% of a refold's database time (docs/analytics.md).
+   */
+  derived?: true;
 };
 
 export const PLACEMENT = {
@@ -152,21 +160,23 @@ export const PLACEMENT = {
   purchase_order_lines: { key: ["purchase_order_id", "line_no"], home: "store", by: "purchase_order_id", via: "purchase_orders" },
   purchase_order_events: { home: "store", by: "purchase_order_id", via: "purchase_orders" },
   purchase_order_receipts: { home: "store", by: "purchase_order_id", via: "purchase_orders" },
-  // Rollups are derived per (store, local day): each shard rolls up its own stores; reports fan out and add up.
+  // Rollups are derived per (store, local day): each shard rolls up its own stores; reports fan out and add up. The
+  // configuration they were built with and their dirty marks are guarded like any owned row; the rollup rows are
+  // `derived`.
   rollup_stores: { key: ["store_id"], home: "store", by: "store_id" },
   rollup_dirty: { key: ["store_id", "day"], home: "store", by: "store_id" },
-  rollup_order_hours: { key: ["store_id", "day", "hour_start", "channel", "warehouse_id", "currency"], home: "store", by: "store_id" },
-  rollup_order_days: { key: ["store_id", "day", "channel", "warehouse_id", "currency"], home: "store", by: "store_id" },
-  rollup_durations: { key: ["store_id", "day", "span", "channel"], home: "store", by: "store_id" },
-  rollup_sla_breaches: { key: ["order_id", "span"], home: "store", by: "store_id" },
-  rollup_staff_days: { key: ["store_id", "day", "actor", "metric"], home: "store", by: "store_id" },
-  rollup_reason_days: { key: ["store_id", "day", "event", "reason"], home: "store", by: "store_id" },
-  rollup_sku_days: { key: ["store_id", "day", "warehouse_id", "sku", "currency"], home: "store", by: "store_id" },
-  rollup_floor_days: { key: ["store_id", "day", "warehouse_id", "worker", "metric"], home: "store", by: "store_id" },
-  rollup_audit_days: { key: ["store_id", "day", "outcome", "code", "severity"], home: "store", by: "store_id" },
-  rollup_carrier_days: { key: ["store_id", "day", "carrier", "service"], home: "store", by: "store_id" },
-  rollup_gross_profit_days: { key: ["store_id", "day", "channel", "currency", "sku"], home: "store", by: "store_id" },
-  rollup_finance_days: { key: ["store_id", "day", "channel", "currency"], home: "store", by: "store_id" },
+  rollup_order_hours: { key: ["store_id", "day", "hour_start", "channel", "warehouse_id", "currency"], home: "store", by: "store_id", derived: true },
+  rollup_order_days: { key: ["store_id", "day", "channel", "warehouse_id", "currency"], home: "store", by: "store_id", derived: true },
+  rollup_durations: { key: ["store_id", "day", "span", "channel"], home: "store", by: "store_id", derived: true },
+  rollup_sla_breaches: { key: ["order_id", "span"], home: "store", by: "store_id", derived: true },
+  rollup_staff_days: { key: ["store_id", "day", "actor", "metric"], home: "store", by: "store_id", derived: true },
+  rollup_reason_days: { key: ["store_id", "day", "event", "reason"], home: "store", by: "store_id", derived: true },
+  rollup_sku_days: { key: ["store_id", "day", "warehouse_id", "sku", "currency"], home: "store", by: "store_id", derived: true },
+  rollup_floor_days: { key: ["store_id", "day", "warehouse_id", "worker", "metric"], home: "store", by: "store_id", derived: true },
+  rollup_audit_days: { key: ["store_id", "day", "outcome", "code", "severity"], home: "store", by: "store_id", derived: true },
+  rollup_carrier_days: { key: ["store_id", "day", "carrier", "service"], home: "store", by: "store_id", derived: true },
+  rollup_gross_profit_days: { key: ["store_id", "day", "channel", "currency", "sku"], home: "store", by: "store_id", derived: true },
+  rollup_finance_days: { key: ["store_id", "day", "channel", "currency"], home: "store", by: "store_id", derived: true },
 
   // --- a warehouse's own data: on the shard of the pool of stores it serves ---------------------------------------
   warehouses: { home: "warehouse", by: "id", why: "store_ids decides the pool; the stock triggers read it in the stock batch" },

@@ -8,7 +8,9 @@
  *
  * Every write carries `unit.guard`: it holds only while this run owns the
  * rollup lease, so a run that lost its lease (it stalled past the expiry and
- * another took over) writes nothing.
+ * another took over) writes nothing, and while none of the unit's stores is
+ * on the move between databases (the rollup rows have no move guards of
+ * their own: `derived` in src/db/placement.ts).
  *
  * A new source of facts plugs in as one more fold in folds/index.ts, with
  * its own tables keyed by (store_id, day) and, when its changes do not bump
@@ -44,7 +46,7 @@ export type FoldUnit = {
   slas: ReadonlyMap<string, Sla>;
   /** Every key's and person's role (`actorRoles`): a JSON object for `actorRoleSql`. */
   roles: string;
-  /** A SQL condition that holds while this run owns the lease. */
+  /** A SQL condition that holds while this run owns the lease and none of the unit's stores is on the move. */
   guard: SQL;
 };
 
