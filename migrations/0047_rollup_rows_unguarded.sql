@@ -1,8 +1,8 @@
 -- The rollup rows lose their pool-move guards (docs/SHARDING.md section 8): only a rollup run writes them, and the runs
 -- write none of a moving store's rows themselves (src/analytics/refold-dirty.ts), while each guard ran for every row a
--- refold wrote, 7.5% of its database time with no move under way (docs/analytics.md). The configuration the rollups
--- were built with (rollup_stores) and the dirty marks (rollup_dirty) keep theirs: marks made during a copy are logged
--- and carried to the target, which refolds them.
+-- refold wrote, with no move under way too (docs/analytics.md). The configuration the rollups were built with
+-- (rollup_stores) and the dirty marks (rollup_dirty) keep theirs: marks made during a copy are logged and carried to
+-- the target, which refolds them.
 DROP TRIGGER `move_guard_rollup_order_hours_insert`;
 --> statement-breakpoint
 DROP TRIGGER `move_guard_rollup_order_hours_update`;

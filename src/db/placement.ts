@@ -43,9 +43,9 @@ export type Placement = {
   /**
    * `store`: rows only a rollup run writes, recomputed from the store's raw data. A move copies them like any owned
    * row but puts no guard triggers on them (scripts/move-guards.mjs): the rollup runs write none of a store's rows
-   * from the moment its move starts (`NOT_MOVING`, checked by each batch as it writes, src/analytics/refold-dirty.ts),
+   * from the moment its move starts (`noneOnTheMove`, checked by each batch as it writes, src/analytics/refold-dirty.ts),
    * so the copy finds them as they stay, and the target refolds what was marked meanwhile. A trigger runs for every
-   * row written even when nothing moves: on these tables, 7.5% of a refold's database time (docs/analytics.md).
+   * row written even when nothing moves, and a refold writes tens of thousands (docs/analytics.md).
    */
   derived?: true;
 };
