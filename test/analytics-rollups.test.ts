@@ -279,7 +279,10 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     const start = dayStart(tz, "2025-11-02");
     const end = dayStart(tz, "2025-11-03");
     await env.DB.prepare("INSERT INTO rollup_dirty (store_id, day, marked_at) VALUES ('st_roll_nyc', '2025-11-02', 0)").run();
-    await refoldUnit(
+    const staged = await env.DB.prepare("SELECT COUNT(*) AS n FROM rollup_unit_events").first<{ n: number }>();
+    expect(staged!.n).toBeGreaterThan(0);
+    // Refused at its first statement (the working table is emptied without a WHERE, after the lease is asserted).
+    const wrote = await refoldUnit(
       env.DB,
       {
         storeIds: ["st_roll_nyc"],
@@ -295,6 +298,8 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
       },
       [{ store_id: "st_roll_nyc", day: "2025-11-02" }],
     );
+    expect(wrote).toBe(false);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM rollup_unit_events").first<{ n: number }>()).toEqual(staged);
     expect(await snapshot()).toEqual(before);
     expect((await rollupState()).dirty).toBe(1);
     await rollUntilCaughtUp(END + ROLLUP_LAG_MS);

@@ -8,6 +8,7 @@
  * that was not dirty: recomputing a clean bucket changes nothing.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { assertionFailed } from "../db/assert";
 import { noneOnTheMove } from "../db/client";
 import { all, batch, statement } from "./d1";
 import type { StoreConfigs } from "./apply-store-config";
@@ -131,7 +132,12 @@ function unitOf(storeIds: readonly string[], firstDay: string, lastDay: string, 
 /** Whether the unit was written: not when its guard failed (the lease lost, or one of its stores began to move). */
 export async function refoldUnit(d1: D1Database, unit: FoldUnit, served: readonly DirtyBucket[]): Promise<boolean> {
   // The unit's order events, with their orders' facts and buckets, once for all the folds that count them (unit-events.ts).
-  await batch(d1, stageUnitEvents(d1, unit));
+  try {
+    await batch(d1, stageUnitEvents(d1, unit));
+  } catch (err) {
+    if (assertionFailed(err)) return false;
+    throw err;
+  }
   const statements = (await Promise.all(FOLDS.map((f) => f.refold(d1, unit)))).flat();
   const keys = JSON.stringify(served.map((b) => [b.store_id, b.day]));
   statements.push(

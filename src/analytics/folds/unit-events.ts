@@ -28,7 +28,7 @@
  *     every event.
  *
  * The table is written by the run holding the lease only (`unit.guard`, like
- * every rollup write) and emptied first, so it holds exactly the unit being
+ * every rollup write, asserted first) and emptied first, so it holds exactly the unit being
  * refolded. A run that lost its lease writes nothing here, and nothing of
  * what it reads lands anywhere either: the folds' writes carry the same guard.
  */
@@ -58,7 +58,13 @@ function perZone(unit: FoldUnit, zone: SQL, of: (z: FoldUnit["zones"][number]) =
   return sql`(CASE ${zone}${sql.join(unit.zones.map((z, i) => sql` WHEN ${int(i)} THEN ${of(z)}`))} END)`;
 }
 
-/** Empties the working table and writes the unit's events into it: run as one batch before the folds read it. */
+/**
+ * Empties the working table and writes the unit's events into it: run as one batch before the folds read it. The
+ * guard is asserted first, failing the batch when it does not hold (`assertionFailed`), so that the table is emptied
+ * by a DELETE without a WHERE: SQLite then drops its pages at once instead of deleting the previous unit's tens of
+ * thousands of rows one by one (24-28 ms against 1 ms a unit in node:sqlite, before the pages each deletion rewrites
+ * are written out).
+ */
 export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedStatement[] {
   const at = sql`h.created_at`;
   const zone = sql`o.zone`;
@@ -66,7 +72,8 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
   // The latest event of a type before this one: the order's history may start before the unit.
   const latestBefore = (type: string) => sql.raw(`(SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = '${type}')`);
   return [
-    statement(d1, sql`DELETE FROM rollup_unit_events WHERE ${unit.guard}`),
+    statement(d1, sql`INSERT INTO batch_assertions (name, ok) SELECT 'rollup_unit_guard', 0 WHERE NOT (${unit.guard})`),
+    statement(d1, sql`DELETE FROM rollup_unit_events`),
     statement(
       d1,
       sql`INSERT INTO rollup_unit_events (store_id, order_id, seq, type, from_status, to_status, actor, reason, created_at, offset_ms, day_number, hour_start,
