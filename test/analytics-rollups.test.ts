@@ -452,6 +452,37 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect(new Set(berlin.map((b) => b.span))).toEqual(new Set(["received_to_approved", "shipped_to_delivered"]));
   });
 
+  it("a store's new time zone keeps what was recorded after its last order change: the floor's work, days later", async () => {
+    await writeStores([{ id: "st_roll_tzfloor", name: "Floor shop", currency: "USD", timezone: "UTC" }]);
+    const day = (d: number, h = 12) => Date.parse(`2026-01-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00Z`);
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
+          subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
+        VALUES ('ord_roll_tzfloor', 'st_roll_tzfloor', 'web', 'received', 1, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?1, ?1)`).bind(day(20, 10)),
+      env.DB.prepare(
+        "INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_tzfloor', 1, 'SKU-F', 'F', 'goods', 1, 1000, 1000)",
+      ),
+      env.DB.prepare(
+        "INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES ('evt_roll_tzfloor_1', 'ord_roll_tzfloor', 1, 'received', NULL, 'received', 'bootstrap', ?)",
+      ).bind(day(20, 10)),
+    ]);
+    await rollUntilCaughtUp(day(21));
+    // Packed three days later, at 23:00 UTC: the floor's log does not change the order.
+    await env.DB.prepare(
+      `INSERT INTO warehouse_events (warehouse_id, shipment_id, kind, worker, duration_ms, data, created_at, store_id)
+        VALUES ('wh_roll_east', 'shp_roll_tzfloor', 'pack', 'key_roll_floor_1', 5000, '{"packages":1}', ?, 'st_roll_tzfloor')`,
+    )
+      .bind(day(23, 23))
+      .run();
+    await rollUntilCaughtUp(day(25));
+    const floor = async () => (await rollupRows("rollup_floor_days", ["st_roll_tzfloor"], "day, metric")).map((r) => [r.day, r.metric, r.count]);
+    expect(await floor()).toEqual([["2026-01-23", "pack", 1]]);
+    // The store's rows are rebuilt in Tokyo's days, where 23:00 UTC on the 23rd is the 24th: the pack is not lost.
+    await env.DB.prepare("UPDATE stores SET timezone = 'Asia/Tokyo' WHERE id = 'st_roll_tzfloor'").run();
+    await rollUntilCaughtUp(day(25));
+    expect(await floor()).toEqual([["2026-01-24", "pack", 1]]);
+  });
+
   it("a store being copied to another database is marked but not refolded, and no run writes its rollup rows, even one that read its stores before", async () => {
     // The rollup rows are the tables placement calls derived: they have no move guards, so these runs keep them still.
     const derived = Object.entries(PLACEMENT as Record<string, Placement>).filter(([, p]) => p.derived);

@@ -46,13 +46,36 @@ function configOf(row: Row): StoreConfig {
   return { timezone, sla };
 }
 
-/** Every local day from the store's first order to its latest change. */
+/**
+ * A day of the store's facts under its old zone lies at most this many days from the same instant's day under the
+ * new one: the zones in use run from UTC-12 to UTC+14, 26 hours apart.
+ */
+const ZONE_SHIFT_DAYS = 2;
+
+/**
+ * Every local day (in `timezone`) the store's rollups may hold a fact on: each day from its first order to its
+ * latest order change, and the days around each day its rollup rows or dirty marks name under the configuration
+ * being replaced. Those cover what is recorded after an order's last change without changing it (floor work,
+ * tracking, exceptions), already rolled up or marked; what has not been scanned yet is marked by the scan, in the
+ * new zone.
+ */
 async function daysWithData(d1: D1Database, storeId: string, timezone: string): Promise<string[]> {
   const r = await first<{ lo: number | null; hi: number | null }>(d1, sql`SELECT MIN(created_at) AS lo, MAX(updated_at) AS hi FROM orders WHERE store_id = ${storeId}`);
-  if (!r || r.lo === null || r.hi === null) return [];
-  const days: string[] = [];
-  for (let d = localDay(timezone, r.lo), last = localDay(timezone, r.hi); d <= last; d = addDays(d, 1)) days.push(d);
-  return days;
+  const days = new Set<string>();
+  if (r && r.lo !== null && r.hi !== null) {
+    for (let d = localDay(timezone, r.lo), last = localDay(timezone, r.hi); d <= last; d = addDays(d, 1)) days.add(d);
+  }
+  // The hour rows name the days the day rows do. Each table's key or an index starts with (store_id, day). One read
+  // each, in one batch: D1 allows a compound SELECT only a few terms.
+  const tables = [...FOLDS.flatMap((f) => f.tables).filter((t) => t !== "rollup_order_hours"), "rollup_dirty"];
+  const named = await batch(
+    d1,
+    tables.map((t) => statement(d1, sql`SELECT DISTINCT day FROM ${sql.identifier(t)} WHERE store_id = ${storeId}`)),
+  );
+  for (const { results } of named) {
+    for (const { day } of results as { day: string }[]) for (let k = -ZONE_SHIFT_DAYS; k <= ZONE_SHIFT_DAYS; k++) days.add(addDays(day, k));
+  }
+  return [...days].sort();
 }
 
 /**
