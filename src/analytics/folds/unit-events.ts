@@ -28,9 +28,10 @@
  *     every event.
  *
  * The table is written by the run holding the lease only (`unit.guard`, like
- * every rollup write, asserted first) and emptied first, so it holds exactly the unit being
- * refolded. A run that lost its lease writes nothing here, and nothing of
- * what it reads lands anywhere either: the folds' writes carry the same guard.
+ * every rollup write, here asserted first) and emptied first, so it holds
+ * exactly the unit being refolded. A run that lost its lease writes nothing
+ * here, and nothing of what it reads lands anywhere either: the folds' writes
+ * carry the same guard.
  */
 import { sql, type SQL } from "drizzle-orm";
 import { statement } from "../d1";
