@@ -112,7 +112,7 @@ export async function resolveInterception(
     interceptedAt: null,
     interceptReason: null,
     interceptedFrom: null,
-    ...(from === "packed" ? { packedAt: null, readyForLabelAt: null, packages: null, expectedWeightGrams: null, weightOverrideReason: null } : {}),
+    ...(from === "packed" ? { packedAt: null, packToken: null, readyForLabelAt: null, packages: null, expectedWeightGrams: null, weightOverrideReason: null } : {}),
   };
   statements.push(
     ...insertMovements(db, moves),

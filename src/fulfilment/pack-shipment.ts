@@ -17,13 +17,13 @@ import { fulfilmentExceptions, products, shipmentItems, shipments, warehouseEven
 import { activePackageTypesQuery } from "../inventory/package-types";
 import type { WarehouseRow } from "../inventory/scope";
 import type { FieldError } from "../http/problem";
+import { randomToken } from "../lib/ids";
 import type { PackBody } from "./schemas";
 import { allScanned, decideScans, type DecidedScan, notInShipment, workLogInserts, workLogRow } from "./parcel-scans";
 import { catalogueForScans, recordScanMismatch, skuForScan, skusFromCatalogue } from "./scan";
 import { moveShipments } from "./shipment-lifecycle";
 import type { ShipmentRow } from "./shipment-queries";
 import type { ShardScope } from "../db/shard";
-import { uniqueNow } from "../lib/clock";
 
 type Env = ShardScope;
 type Refusal = { ok: false; code: string; message: string; extra?: Record<string, unknown> };
@@ -186,8 +186,10 @@ export async function packShipment(
   const unpicked = items.filter((i) => i.reservedQty > 0);
   if (unpicked.length) return { ok: false, code: "not_picked", message: `still to pick: ${unpicked.map((i) => `${i.reservedQty} x ${i.sku}`).join(", ")}` };
   // The station's scans first, as if sent before the pack; one refused refuses the pack (a wrong item is still logged).
-  // The pack knows its own commit by this instant (`packedNow`): one of its own, even beside a pack in the same ms.
-  const now = uniqueNow();
+  // The pack knows its own commit by its token (`packedNow`), not by its instant: two packs of one parcel on two
+  // isolates can stamp the same millisecond (a double click), and then both would believe they packed it.
+  const now = Date.now();
+  const token = randomToken(16);
   const at = { warehouseId: s.warehouseId, shipmentId: s.id, storeId: s.storeId, waveId: s.waveId, worker, createdAt: now };
   const { decided, added } = input.scans
     ? decideScans(input.scans, items, skusFromCatalogue(codes, [...new Set(items.map((i) => i.sku))], scanned.flat()))
@@ -235,7 +237,7 @@ export async function packShipment(
     };
   }
 
-  const packedNow = sql`EXISTS (SELECT 1 FROM shipments WHERE id = ${s.id} AND packed_at = ${now})`;
+  const packedNow = sql`EXISTS (SELECT 1 FROM shipments WHERE id = ${s.id} AND pack_token = ${token})`;
   const event = (kind: "weigh" | "pack", data: Record<string, unknown>, durationMs: number | null) =>
     // Recorded only if this pack is the one that committed (an interception may have won the race).
     db
@@ -246,7 +248,14 @@ export async function packShipment(
     moveShipments(db, {
       event: "pack",
       where: eq(shipments.id, s.id),
-      set: { packages: resolved.packages, expectedWeightGrams: expected, weightOverrideReason: input.weight_override_reason ?? null, packedAt: now, readyForLabelAt: now },
+      set: {
+        packages: resolved.packages,
+        expectedWeightGrams: expected,
+        weightOverrideReason: input.weight_override_reason ?? null,
+        packedAt: now,
+        packToken: token,
+        readyForLabelAt: now,
+      },
       now,
     }),
     // The scans this request brought, counted only if this pack committed; packed_qty <= picked_qty (a CHECK) fails
@@ -299,7 +308,7 @@ export async function packShipment(
   try {
     results = await db.batch([
       ...(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]),
-      db.select({ packedAt: shipments.packedAt }).from(shipments).where(eq(shipments.id, s.id)),
+      db.select({ packToken: shipments.packToken }).from(shipments).where(eq(shipments.id, s.id)),
       ...answer,
     ]);
   } catch (err) {
@@ -308,7 +317,7 @@ export async function packShipment(
     }
     throw err;
   }
-  const after = (results[statements.length] as { packedAt: number | null }[])[0];
-  if (after?.packedAt !== now) return { ok: false, code: "conflict", message: "the shipment changed while packing (intercepted?); reload it" };
+  const after = (results[statements.length] as { packToken: string | null }[])[0];
+  if (after?.packToken !== token) return { ok: false, code: "conflict", message: "the shipment changed while packing (intercepted?); reload it" };
   return { ok: true, expected, measured, tolerance, answer: results.slice(statements.length + 1) };
 }

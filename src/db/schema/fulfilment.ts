@@ -89,6 +89,11 @@ export const shipments = sqliteTable(
     packages: text("packages", { mode: "json" }).$type<Record<string, unknown>[]>(),
     weightOverrideReason: text("weight_override_reason"),
     packedAt: integer("packed_at"),
+    /**
+     * Drawn by the pack that packed it: the pack's batch knows its own commit by it. Its instant would not do: two
+     * packs of one parcel on two isolates can stamp the same millisecond.
+     */
+    packToken: text("pack_token"),
     /** Packed and verified: the logistics stage may print its label. */
     readyForLabelAt: integer("ready_for_label_at"),
     shippedAt: integer("shipped_at"),
