@@ -9,8 +9,8 @@
 import { sql } from "drizzle-orm";
 import type { SQL } from "drizzle-orm";
 import { HELD_BY_A_MOVE, noneOnTheMove, ON_THE_MOVE } from "../db/client";
-import { all, batch, first, statement } from "./d1";
-import { FOLDS } from "./folds";
+import { all, batch, statement } from "./d1";
+import { ROLLUP_TABLES } from "./folds";
 import { insertJsonRows } from "./folds/fold";
 import { DEFAULT_SLA, type Sla } from "./sla";
 import { addDays, isTimeZone, localDay } from "./time-zones";
@@ -60,18 +60,18 @@ const ZONE_SHIFT_DAYS = 2;
  * new zone.
  */
 async function daysWithData(d1: D1Database, storeId: string, timezone: string): Promise<string[]> {
-  const r = await first<{ lo: number | null; hi: number | null }>(d1, sql`SELECT MIN(created_at) AS lo, MAX(updated_at) AS hi FROM orders WHERE store_id = ${storeId}`);
+  // The hour rows name the days the day rows do. Each table's key or an index starts with (store_id, day). One read
+  // each, with the orders', in one batch: D1 allows a compound SELECT only a few terms.
+  const tables = [...ROLLUP_TABLES.filter((t) => t !== "rollup_order_hours"), "rollup_dirty"];
+  const [span, ...named] = await batch(d1, [
+    statement(d1, sql`SELECT MIN(created_at) AS lo, MAX(updated_at) AS hi FROM orders WHERE store_id = ${storeId}`),
+    ...tables.map((t) => statement(d1, sql`SELECT DISTINCT day FROM ${sql.identifier(t)} WHERE store_id = ${storeId}`)),
+  ]);
   const days = new Set<string>();
+  const r = span?.results[0] as { lo: number | null; hi: number | null } | undefined;
   if (r && r.lo !== null && r.hi !== null) {
     for (let d = localDay(timezone, r.lo), last = localDay(timezone, r.hi); d <= last; d = addDays(d, 1)) days.add(d);
   }
-  // The hour rows name the days the day rows do. Each table's key or an index starts with (store_id, day). One read
-  // each, in one batch: D1 allows a compound SELECT only a few terms.
-  const tables = [...FOLDS.flatMap((f) => f.tables).filter((t) => t !== "rollup_order_hours"), "rollup_dirty"];
-  const named = await batch(
-    d1,
-    tables.map((t) => statement(d1, sql`SELECT DISTINCT day FROM ${sql.identifier(t)} WHERE store_id = ${storeId}`)),
-  );
   for (const { results } of named) {
     for (const { day } of results as { day: string }[]) for (let k = -ZONE_SHIFT_DAYS; k <= ZONE_SHIFT_DAYS; k++) days.add(addDays(day, k));
   }
@@ -113,7 +113,7 @@ export async function applyStoreConfigs(d1: D1Database, guard: SQL, now: number)
       continue;
     }
     const days = await daysWithData(d1, row.id, config.timezone);
-    const tables = [...FOLDS.flatMap((f) => f.tables), "rollup_dirty"];
+    const tables = [...ROLLUP_TABLES, "rollup_dirty"];
     // Nothing at all if the store's move began since the read: the rollup rows have no guard triggers to log the deletes.
     const still = sql`${guard} AND ${noneOnTheMove([row.id])}`;
     const done = await batch(d1, [

@@ -15,7 +15,7 @@ import { batch, first, statement } from "./d1";
 import type { ShardEnv } from "../env";
 import { randomToken } from "../lib/ids";
 import { applyStoreConfigs, type StoreConfigs } from "./apply-store-config";
-import { FOLDS } from "./folds";
+import { ROLLUP_TABLES } from "./folds";
 import { actorRoles } from "./folds/fold";
 import { acquireLease, leaseGuard, releaseLease } from "./lease";
 import { markChanges, markEverything } from "./mark-changes";
@@ -130,7 +130,7 @@ export async function rebuildRollups(env: ShardEnv): Promise<boolean> {
   const owner = randomToken(16);
   if (!(await acquireLease(d1, owner, Date.now()))) return false;
   const guard = leaseGuard(owner);
-  const tables = [...FOLDS.flatMap((f) => f.tables), "rollup_dirty", "rollup_stores"];
+  const tables = [...ROLLUP_TABLES, "rollup_dirty", "rollup_stores"];
   await batch(d1, [
     ...tables.map((t) => statement(d1, sql`DELETE FROM ${sql.identifier(t)} WHERE ${guard} AND store_id NOT IN (${ON_THE_MOVE})`)),
     statement(d1, sql`UPDATE rollup_state SET watermark = 0 WHERE id = 1 AND ${guard}`),

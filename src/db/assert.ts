@@ -12,8 +12,15 @@ import { batchAssertions } from "./schema";
 import { constraintFailed } from "./client";
 
 export function assertInBatch(db: Database, name: string, violated: SQL) {
-  return db.insert(batchAssertions).select(sql`SELECT ${name}, 0 WHERE ${violated}`);
+  return db.insert(batchAssertions).select(assertionRow(name, violated));
 }
+
+/** The same assertion as a statement of its own, for batches built from SQL (the rollups' `statement`). */
+export function assertInBatchSql(name: string, violated: SQL): SQL {
+  return sql`INSERT INTO ${batchAssertions} (name, ok) ${assertionRow(name, violated)}`;
+}
+
+const assertionRow = (name: string, violated: SQL) => sql`SELECT ${name}, 0 WHERE ${violated}`;
 
 export function assertionFailed(err: unknown): boolean {
   return constraintFailed(err, "batch_assertion_failed");

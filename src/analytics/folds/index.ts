@@ -13,4 +13,7 @@ import { staffActions } from "./staff-actions";
 
 export const FOLDS: readonly Fold[] = [orderCounts, processingTimes, staffActions, holdReasons, skuSales, floorWork, auditFindings, carrierPerformance, finance, grossProfit];
 
+/** Every rollup table, each written by one fold (`derived` in src/db/placement.ts). */
+export const ROLLUP_TABLES: readonly string[] = FOLDS.flatMap((f) => f.tables);
+
 export type { Fold, FoldUnit } from "./fold";

@@ -34,6 +34,7 @@
  * carry the same guard.
  */
 import { sql, type SQL } from "drizzle-orm";
+import { assertInBatchSql } from "../../db/assert";
 import { statement } from "../d1";
 import { bySegment, dayNumberSql, hourStartSql, inStores } from "../bucket-sql";
 import { orderWarehouseSql, type FoldUnit } from "./fold";
@@ -73,7 +74,7 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
   // The latest event of a type before this one: the order's history may start before the unit.
   const latestBefore = (type: string) => sql.raw(`(SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = '${type}')`);
   return [
-    statement(d1, sql`INSERT INTO batch_assertions (name, ok) SELECT 'rollup_unit_guard', 0 WHERE NOT (${unit.guard})`),
+    statement(d1, assertInBatchSql("rollup_unit_guard", sql`NOT (${unit.guard})`)),
     statement(d1, sql`DELETE FROM rollup_unit_events`),
     statement(
       d1,
