@@ -13,88 +13,94 @@
  * over the store's SLA target are listed in rollup_sla_breaches.
  */
 import { sql } from "drizzle-orm";
+import { dayOfNumberSql } from "../bucket-sql";
 import { statement } from "../d1";
 import { Groups } from "../groups";
 import { summarize } from "../percentiles";
-import { SPAN_OF_EVENT, type Sla, type Span } from "../sla";
+import { SPAN_END_EVENT, SPAN_OF_EVENT, SPANS, type Sla, type Span } from "../sla";
 import { dayOfNumber } from "../time-zones";
 import { deleteUnitRows, insertJsonRows, type Fold } from "./fold";
 import { UNIT_EVENTS } from "./unit-events";
 
-export type Sample = {
-  store_id: string;
-  order_id: string;
-  channel: string;
-  day: string;
-  type: string;
-  started_at: number | null;
-  ended_at: number;
-};
+/** The durations of one (store, day, span, channel), in any order. */
+export type SpanDurations = { store_id: string; day: string; span: Span; channel: string; durations: readonly number[] };
 
 export const ALL_CHANNELS = "*";
 
 const DURATION_COLUMNS = ["store_id", "day", "span", "channel", "count", "sum_ms", "max_ms", "p50_ms", "p90_ms", "breaches", "histogram"];
-const BREACH_COLUMNS = ["order_id", "span", "store_id", "day", "channel", "started_at", "ended_at", "duration_ms", "target_ms"];
 
-type Group = { key: [string, string, Span, string]; values: number[]; breaches: number };
-
-/** Pure: samples to rollup rows (as column arrays) and SLA breaches. */
-export function durationRows(samples: readonly Sample[], slas: ReadonlyMap<string, Sla>) {
-  const groups = new Groups((key): Group => ({ key: key as Group["key"], values: [], breaches: 0 }));
-  const breaches: unknown[][] = [];
-  for (const s of samples) {
-    const span = SPAN_OF_EVENT[s.type];
-    if (!span || s.started_at === null) continue;
-    const ms = s.ended_at - s.started_at;
-    const target = slas.get(s.store_id)?.[span] ?? null;
-    const late = target !== null && ms > target;
-    if (late) breaches.push([s.order_id, span, s.store_id, s.day, s.channel, s.started_at, s.ended_at, ms, target]);
-    for (const g of [groups.get(s.store_id, s.day, span, s.channel), groups.get(s.store_id, s.day, span, ALL_CHANNELS)]) {
-      g.values.push(ms);
-      if (late) g.breaches++;
-    }
-  }
-  const rows = groups.all.map((g) => {
-    const x = summarize(g.values);
-    return [...g.key, x.count, x.sumMs, x.maxMs, x.p50Ms, x.p90Ms, g.breaches, JSON.stringify(x.histogram)];
+/** Pure: each channel's durations to rollup rows (as column arrays), with a row per (store, day, span) over all channels. */
+export function durationRows(groups: readonly SpanDurations[], slas: ReadonlyMap<string, Sla>): unknown[][] {
+  const acrossChannels = new Groups((key) => ({ key, parts: [] as (readonly number[])[] }));
+  const row = (store: string, day: string, span: Span, channel: string, durations: ArrayLike<number>) => {
+    const x = summarize(durations);
+    const target = slas.get(store)?.[span] ?? null;
+    let breaches = 0;
+    if (target !== null) for (let i = 0; i < durations.length; i++) if (durations[i]! > target) breaches++;
+    return [store, day, span, channel, x.count, x.sumMs, x.maxMs, x.p50Ms, x.p90Ms, breaches, JSON.stringify(x.histogram)];
+  };
+  const rows = groups.map((g) => {
+    acrossChannels.get(g.store_id, g.day, g.span).parts.push(g.durations);
+    return row(g.store_id, g.day, g.span, g.channel, g.durations);
   });
-  return { rows, breaches };
+  for (const { key, parts } of acrossChannels.all) rows.push(row(key[0]!, key[1]!, key[2] as Span, ALL_CHANNELS, parts.flat()));
+  return rows;
 }
 
-type SampleRow = [store_id: string, order_id: string, channel: string, day_number: number, type: string, ended_at: number, started_at: number];
+/** The events that end a span and have a start: the samples. */
+const SAMPLES = sql`e.type IN ('approve', 'ship', 'deliver', 'complete') AND NOT (e.type = 'approve' AND e.approved_before)
+  AND e.span_started_at IS NOT NULL`;
+const spanOfType = sql.raw(`CASE e.type ${SPANS.map((s) => `WHEN '${SPAN_END_EVENT[s]}' THEN '${s}'`).join(" ")} END`);
+
+type GroupRow = [store_id: string, day_number: number, type: string, channel: string, durations: string];
 
 export const processingTimes: Fold = {
   name: "processing-times",
   tables: ["rollup_durations", "rollup_sla_breaches"],
   async refold(d1, unit) {
     // span_started_at and approved_before were looked up once, when the unit's events were staged (unit-events.ts).
-    // Rows as arrays (raw), only those with a start, and each day's date made once: a unit reads tens of thousands of
-    // samples, and building them cost more than the query (bench/rollup.mjs, issue #18's work).
-    const rows = await statement(
+    // Exact percentiles need every duration, but not one row each: a unit has tens of thousands of samples, and
+    // carrying each as a row from the database to the Worker cost more than the query (issue #18's bench). Each group
+    // comes as one row with its durations in one string; the breaches never leave the database.
+    const groups = await statement(
       d1,
       sql`
-      SELECT e.store_id, e.order_id, e.channel, e.day_number, e.type, e.created_at, e.span_started_at
+      SELECT e.store_id, e.day_number, e.type, e.channel, group_concat(e.created_at - e.span_started_at)
       FROM ${UNIT_EVENTS}
-      WHERE e.type IN ('approve', 'ship', 'deliver', 'complete') AND NOT (e.type = 'approve' AND e.approved_before)
-        AND e.span_started_at IS NOT NULL`,
-    ).raw<SampleRow>();
-    const samples = rows.map(
-      ([store_id, order_id, channel, day_number, type, ended_at, started_at]): Sample => ({
+      WHERE ${SAMPLES}
+      GROUP BY e.store_id, e.day_number, e.type, e.channel`,
+    ).raw<GroupRow>();
+    const durations = durationRows(
+      groups.map(([store_id, day_number, type, channel, list]) => ({
         store_id,
-        order_id,
-        channel,
         day: dayOfNumber(day_number),
-        type,
-        started_at,
-        ended_at,
-      }),
+        span: SPAN_OF_EVENT[type]!,
+        channel,
+        durations: list.split(",").map(Number),
+      })),
+      unit.slas,
     );
-    const { rows: durations, breaches } = durationRows(samples, unit.slas);
+    // Each store's targets, read per sample by `->` and `->>` as the actors' roles are (fold.ts actorRoleSql).
+    const targets = JSON.stringify(Object.fromEntries(unit.slas));
     return [
       deleteUnitRows(d1, "rollup_durations", unit),
       deleteUnitRows(d1, "rollup_sla_breaches", unit),
       ...insertJsonRows(d1, "rollup_durations", DURATION_COLUMNS, durations, unit.guard),
-      ...insertJsonRows(d1, "rollup_sla_breaches", BREACH_COLUMNS, breaches, unit.guard),
+      statement(
+        d1,
+        sql`INSERT INTO rollup_sla_breaches (order_id, span, store_id, day, channel, started_at, ended_at, duration_ms, target_ms)
+        SELECT order_id, span, store_id, ${dayOfNumberSql(sql`day_number`)}, channel, started_at, ended_at, ended_at - started_at, target_ms
+        FROM (
+          SELECT *, (${targets} -> store_id) ->> span AS target_ms
+          FROM (
+            SELECT e.order_id AS order_id, ${spanOfType} AS span, e.store_id AS store_id, e.day_number AS day_number, e.channel AS channel,
+              e.span_started_at AS started_at, e.created_at AS ended_at
+            FROM ${UNIT_EVENTS}
+            WHERE ${SAMPLES}
+          )
+        )
+        WHERE ended_at - started_at > target_ms AND ${unit.guard}`,
+      ),
     ];
   },
 };
