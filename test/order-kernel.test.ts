@@ -205,6 +205,30 @@ describe("facts a caller gives the order object", () => {
     expect(deliverTrips.slice(1, 3)).toEqual([expect.stringMatching(CHECK), expect.stringMatching(EVENT)]);
   });
 
+  it("each event carries the order's history as it found it (previous event, latest approval and shipment), as a lookup finds it", async () => {
+    const { sku, store } = await shop();
+    const { order, shipmentId, move } = await parcelOf(store, sku);
+    await move("shipped");
+    expect(await settleWith(order.id, "ship", { shipments: [shipmentRow(shipmentId, "shipped")], tasks: [] })).toMatchObject({ ok: true });
+    await move("delivered");
+    expect(await settleWith(order.id, "deliver", { shipments: [shipmentRow(shipmentId, "delivered")], tasks: [] })).toMatchObject({ ok: true });
+    const db = await dbOf({ id: order.id });
+    const { results } = await db
+      .prepare(
+        `SELECT e.type, e.previous_at, e.last_approved_at, e.last_shipped_at,
+          (SELECT p.created_at FROM order_events p WHERE p.order_id = e.order_id AND p.seq = e.seq - 1) AS want_previous,
+          (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve') AS want_approved,
+          (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'ship') AS want_shipped
+        FROM order_events e WHERE e.order_id = ?1 ORDER BY e.seq`,
+      )
+      .bind(order.id)
+      .all<Record<string, string | number | null>>();
+    expect(results.map((r) => r.type)).toEqual(["received", "approve", "process", "ship", "deliver"]);
+    for (const r of results) expect([r.type, r.previous_at, r.last_approved_at, r.last_shipped_at]).toEqual([r.type, r.want_previous, r.want_approved, r.want_shipped]);
+    // Not all empty: the delivery knows its shipment and the approval before it.
+    expect(results.at(-1)).toMatchObject({ previous_at: expect.any(Number), last_approved_at: expect.any(Number), last_shipped_at: expect.any(Number) });
+  });
+
   it("facts that no longer hold write nothing: the object reads them itself and decides on what is so", async () => {
     const { sku, store } = await shop();
     const { order, shipmentId } = await parcelOf(store, sku);

@@ -103,6 +103,8 @@ export function* generateOrders({
     const events = [];
     let t = created;
     let status = "received";
+    // The latest event of a type so far (events are in time order): the history the order object writes on each event.
+    const latest = (type) => events.findLast((e) => e.type === type)?.created_at ?? null;
     const push = (type, to, actor, reason = null) => {
       events.push({
         id: idFor("evt", t, rand),
@@ -115,6 +117,9 @@ export function* generateOrders({
         reason,
         data: null,
         created_at: t,
+        previous_at: events.at(-1)?.created_at ?? null,
+        last_approved_at: latest("approve"),
+        last_shipped_at: latest("ship"),
       });
       status = to;
     };

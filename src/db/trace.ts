@@ -43,9 +43,10 @@ const TRACED_SQL = Symbol("traced sql");
 /** The binding's own statement behind a traced one (batch wants its own objects). */
 const UNWRAP = Symbol("unwrap");
 let whole = false;
+// Long enough to tell an insert's VALUES from its SELECT past the column list of the widest table (order_events).
 const shape = (sql: string) => {
   const one = sql.replace(/\s+/g, " ").trim();
-  return whole ? one : one.slice(0, 200);
+  return whole ? one : one.slice(0, 300);
 };
 
 /**

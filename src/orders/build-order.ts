@@ -155,6 +155,10 @@ export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyM
         customerMessage: null,
         data: { channel: input.channel, external_id: input.external_id ?? null },
         createdAt: now,
+        // The order's first event: no history before it (src/orders/event-history.ts).
+        previousAt: null,
+        lastApprovedAt: null,
+        lastShippedAt: null,
       },
     },
   };

@@ -41,10 +41,12 @@ const checkOf = perLoader((db, loader) => {
   const same: SQL = sql`(SELECT count(*) FROM (${rows}) f) = ${sql.placeholder("count")}
     AND NOT EXISTS (SELECT 1 FROM (${rows}) f WHERE ${loader.identity.sql} NOT IN (SELECT value FROM json_each(${sql.placeholder("rows")})))`;
   // The columns of order_events in order: id, order_id, seq, type, from_status, to_status, actor, reason,
-  // internal_note, customer_message, data, created_at.
+  // internal_note, customer_message, data, created_at, previous_at, last_approved_at, last_shipped_at.
   return db
     .insert(orderEvents)
-    .select(sql`SELECT 'facts_moved', ${sql.placeholder("orderId")}, NULL, 'facts_moved', NULL, 'received', 'kernel', NULL, NULL, NULL, NULL, 0 WHERE NOT (${same})`)
+    .select(
+      sql`SELECT 'facts_moved', ${sql.placeholder("orderId")}, NULL, 'facts_moved', NULL, 'received', 'kernel', NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL WHERE NOT (${same})`,
+    )
     .prepare();
 });
 

@@ -25,6 +25,7 @@ import { and, asc, desc, eq, isNull, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import { chunk, constraintFailed, type Database, database, nonEmpty, poolMoving } from "../db/client";
 import { inBatch, insertRow, perDatabase } from "../db/prepared";
+import { historyAsOf } from "./event-history";
 import { forgetHomes, shardOf } from "../db/homes";
 import { onShard, SHARD_ZERO } from "../db/shard";
 import { traceEntry } from "../db/trace";
@@ -425,22 +426,22 @@ export abstract class OrderKernel extends DurableObject<Env> {
     const statements: BatchItem<"sqlite">[] = [
       // First: facts a caller read must still hold (src/orders/facts.ts), or nothing of the change is written.
       ...(c.checks ?? []),
-      insertRow(db, orderEvents, [
-        {
-          id: newId("evt", now),
-          orderId: snap.id,
-          seq: version,
-          type,
-          fromStatus: snap.status,
-          toStatus: to,
-          actor,
-          reason: p.reason,
-          internalNote: p.internalNote ?? null,
-          customerMessage: p.customerMessage ?? null,
-          data,
-          createdAt: now,
-        },
-      ]),
+      db.insert(orderEvents).values({
+        id: newId("evt", now),
+        orderId: snap.id,
+        seq: version,
+        type,
+        fromStatus: snap.status,
+        toStatus: to,
+        actor,
+        reason: p.reason,
+        internalNote: p.internalNote ?? null,
+        customerMessage: p.customerMessage ?? null,
+        data,
+        createdAt: now,
+        // Read in this batch, from the order's earlier events: what the rollups would otherwise look up per refold.
+        ...historyAsOf(snap.id, version),
+      }),
       // 9 columns a row: 11 rows a statement stay under D1's 100 bound parameters.
       ...chunk(rows, 11).map((part) => insertRow(db, outbox, part)),
       // Only a held order has hold reasons (leaving on_hold clears them), so only its need deleting.

@@ -16,16 +16,17 @@
  *     (store, …) index once per store and touched order (a fifth of the
  *     staging's CPU on the bench's data, and it then reads the unit's
  *     events by the time index);
- *   - what an event needs of the order's earlier events is looked up in
- *     the (order, seq) index only where a fold uses it: the previous
- *     event's time for every event (one search), the latest approval
- *     before a shipment, the latest shipment before a delivery, whether an
- *     approval had one before it. Earlier events may lie before the unit:
- *     the history is the order's, not the unit's. Window functions over
- *     each touched order's whole history gave the same answers at a third
- *     more of the staging's cost (bench/rollup-profile.ts): they read the
- *     histories' events outside the unit too, and computed every value for
- *     every event.
+ *   - what an event needs of the order's earlier events (the previous
+ *     event's time for every event, the latest approval before a shipment,
+ *     the latest shipment before a delivery, whether an approval had one
+ *     before it) was written on the event when it was committed
+ *     (src/orders/event-history.ts): looking it up here, per event and per
+ *     refold, was a sixth of the staging's CPU. Events written before those
+ *     columns existed have it looked up in the (order, seq) index. Earlier
+ *     events may lie before the unit: the history is the order's, not the
+ *     unit's. Window functions over each touched order's whole history gave
+ *     the same answers at a third more of the staging's cost than the
+ *     lookups (bench/rollup-profile.ts).
  *
  * The table is written by the run holding the lease only (`unit.guard`, like
  * every rollup write, here asserted first) and emptied first, so it holds
@@ -71,8 +72,13 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
   const at = sql`h.created_at`;
   const zone = sql`o.zone`;
   const off = perZone(unit, zone, (z) => bySegment(at, z.segments));
-  // The latest event of a type before this one: the order's history may start before the unit.
-  const latestBefore = (type: string) => sql.raw(`(SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = '${type}')`);
+  // The order's history as the event found it, written with the event (src/orders/event-history.ts). An event written
+  // before those columns existed (previous_at NULL after the first event) has it looked up in the order's earlier
+  // events, which may lie before the unit: the history is the order's, not the unit's.
+  const WRITTEN = "(e.seq = 1 OR e.previous_at IS NOT NULL)";
+  const written = sql.raw(WRITTEN);
+  const latestBefore = (type: string, column: string) =>
+    sql.raw(`CASE WHEN ${WRITTEN} THEN e.${column} ELSE (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = '${type}') END`);
   return [
     statement(d1, assertInBatchSql("rollup_unit_guard", sql`NOT (${unit.guard})`)),
     statement(d1, sql`DELETE FROM rollup_unit_events`),
@@ -95,9 +101,9 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
         h AS (
           SELECT e.order_id AS order_id, e.seq AS seq, e.type AS type, e.from_status AS from_status, e.to_status AS to_status,
             e.actor AS actor, e.reason AS reason, e.created_at AS created_at,
-            (SELECT p.created_at FROM order_events p WHERE p.order_id = e.order_id AND p.seq = e.seq - 1) AS previous_at,
-            CASE e.type WHEN 'ship' THEN ${latestBefore("approve")} WHEN 'deliver' THEN ${latestBefore("ship")} END AS span_from,
-            CASE WHEN e.type = 'approve' THEN EXISTS (SELECT 1 FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = 'approve') ELSE 0 END AS approved_before
+            CASE WHEN ${written} THEN e.previous_at ELSE (SELECT p.created_at FROM order_events p WHERE p.order_id = e.order_id AND p.seq = e.seq - 1) END AS previous_at,
+            CASE e.type WHEN 'ship' THEN ${latestBefore("approve", "last_approved_at")} WHEN 'deliver' THEN ${latestBefore("ship", "last_shipped_at")} END AS span_from,
+            CASE WHEN e.type = 'approve' THEN (${latestBefore("approve", "last_approved_at")}) IS NOT NULL ELSE 0 END AS approved_before
           FROM order_events e
           WHERE e.created_at >= ${unit.start} AND e.created_at < ${unit.end} AND e.order_id IN (SELECT order_id FROM o)
         )
