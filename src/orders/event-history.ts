@@ -14,11 +14,15 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 
-/** The columns of an event of order `orderId` at `seq`, for its insert (seq 1, the order's first, has no history). */
-export function historyAsOf(orderId: string, seq: number): { previousAt: SQL; lastApprovedAt: SQL; lastShippedAt: SQL } {
+/**
+ * The history of the event at `seq` of order `orderId`, looked up in the order's earlier events: values when the
+ * event is written (the seq 1 event, the order's first, has none), or columns (`e.order_id`, `e.seq`) for events
+ * written before these columns existed, which the rollups' staging looks up (src/analytics/folds/unit-events.ts).
+ */
+export function historyAsOf(orderId: string | SQL, seq: number | SQL): { previousAt: SQL; lastApprovedAt: SQL; lastShippedAt: SQL } {
   const latest = (type: string) => sql`(SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = ${orderId} AND p.seq < ${seq} AND p.type = ${type})`;
   return {
-    previousAt: sql`(SELECT p.created_at FROM order_events p WHERE p.order_id = ${orderId} AND p.seq = ${seq - 1})`,
+    previousAt: sql`(SELECT p.created_at FROM order_events p WHERE p.order_id = ${orderId} AND p.seq = ${seq} - 1)`,
     lastApprovedAt: latest("approve"),
     lastShippedAt: latest("ship"),
   };

@@ -38,6 +38,7 @@ import { sql, type SQL } from "drizzle-orm";
 import { assertInBatchSql } from "../../db/assert";
 import { statement } from "../d1";
 import { bySegment, dayNumberSql, hourStartSql, inStores } from "../bucket-sql";
+import { historyAsOf } from "../../orders/event-history";
 import { orderWarehouseSql, type FoldUnit } from "./fold";
 
 /** What the event folds read from, as `e`. */
@@ -75,10 +76,9 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
   // The order's history as the event found it, written with the event (src/orders/event-history.ts). An event written
   // before those columns existed (previous_at NULL after the first event) has it looked up in the order's earlier
   // events, which may lie before the unit: the history is the order's, not the unit's.
-  const WRITTEN = "(e.seq = 1 OR e.previous_at IS NOT NULL)";
-  const written = sql.raw(WRITTEN);
-  const latestBefore = (type: string, column: string) =>
-    sql.raw(`CASE WHEN ${WRITTEN} THEN e.${column} ELSE (SELECT MAX(p.created_at) FROM order_events p WHERE p.order_id = e.order_id AND p.seq < e.seq AND p.type = '${type}') END`);
+  const written = sql`(e.seq = 1 OR e.previous_at IS NOT NULL)`;
+  const lookedUp = historyAsOf(sql`e.order_id`, sql`e.seq`);
+  const history = (column: string, lookup: SQL) => sql`CASE WHEN ${written} THEN ${sql.raw(`e.${column}`)} ELSE ${lookup} END`;
   return [
     statement(d1, assertInBatchSql("rollup_unit_guard", sql`NOT (${unit.guard})`)),
     statement(d1, sql`DELETE FROM rollup_unit_events`),
@@ -101,9 +101,9 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
         h AS (
           SELECT e.order_id AS order_id, e.seq AS seq, e.type AS type, e.from_status AS from_status, e.to_status AS to_status,
             e.actor AS actor, e.reason AS reason, e.created_at AS created_at,
-            CASE WHEN ${written} THEN e.previous_at ELSE (SELECT p.created_at FROM order_events p WHERE p.order_id = e.order_id AND p.seq = e.seq - 1) END AS previous_at,
-            CASE e.type WHEN 'ship' THEN ${latestBefore("approve", "last_approved_at")} WHEN 'deliver' THEN ${latestBefore("ship", "last_shipped_at")} END AS span_from,
-            CASE WHEN e.type = 'approve' THEN (${latestBefore("approve", "last_approved_at")}) IS NOT NULL ELSE 0 END AS approved_before
+            ${history("previous_at", lookedUp.previousAt)} AS previous_at,
+            CASE e.type WHEN 'ship' THEN ${history("last_approved_at", lookedUp.lastApprovedAt)} WHEN 'deliver' THEN ${history("last_shipped_at", lookedUp.lastShippedAt)} END AS span_from,
+            CASE WHEN e.type = 'approve' THEN (${history("last_approved_at", lookedUp.lastApprovedAt)}) IS NOT NULL ELSE 0 END AS approved_before
           FROM order_events e
           WHERE e.created_at >= ${unit.start} AND e.created_at < ${unit.end} AND e.order_id IN (SELECT order_id FROM o)
         )
