@@ -553,4 +553,56 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect(await day("st_roll_ber")).toEqual([1]);
     await expectRollupsMatchRawData();
   });
+
+  it("a re-route days later moves the order and its lines to the warehouse that took the goods, on every day they count in", async () => {
+    const store = "st_roll_reroute";
+    await writeStores([{ id: store, name: "Re-route shop", currency: "USD", timezone: "UTC" }]);
+    const day = (d: number, h = 12) => Date.parse(`2026-03-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00Z`);
+    const event = (seq: number, type: string, from: string | null, to: string, at: number) =>
+      env.DB.prepare("INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_rr', ?, ?, ?, ?, 'bootstrap', ?)").bind(
+        `evt_roll_rr_${seq}`,
+        seq,
+        type,
+        from,
+        to,
+        at,
+      );
+    const item = (id: string, shipment: string, warehouse: string, at: number) =>
+      env.DB.prepare(`INSERT INTO shipment_items (id, shipment_id, origin_shipment_id, order_id, line_no, sku, warehouse_id, bin_id, quantity, reserved_qty, created_at)
+        VALUES (?, ?, ?, 'ord_roll_rr', 1, 'SKU-RR', ?, 'bin_x', 2, 2, ?)`).bind(id, shipment, shipment, warehouse, at);
+    // Received on the 1st, approved on the 2nd, allocated on the 3rd to east (the smaller id: a tie between the
+    // refused items and the new ones would keep it).
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
+          subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
+        VALUES ('ord_roll_rr', ?, 'web', 'processing', 3, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?, ?)`).bind(store, day(1), day(3)),
+      env.DB.prepare(
+        "INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_rr', 1, 'SKU-RR', 'R', 'goods', 2, 500, 1000)",
+      ),
+      event(1, "received", null, "received", day(1)),
+      event(2, "approve", "received", "approved", day(2)),
+      event(3, "process", "approved", "processing", day(3)),
+      item("si_roll_rr_1", "shp_roll_rr_1", "wh_roll_east", day(3)),
+    ]);
+    await rollUntilCaughtUp(day(4));
+    const approvedOn2 = async () => (await rollupRows("rollup_order_days", [store], "day")).filter((r) => r.day === "2026-03-02").map((r) => [r.warehouse_id, r.approved]);
+    expect(await approvedOn2()).toEqual([["wh_roll_east", 1]]);
+    // On the 5th east refuses the goods and a re-route sends them to west, as src/fulfilment/reroute-stage.ts writes it.
+    await env.DB.batch([
+      env.DB.prepare("UPDATE orders SET version = 4, updated_at = ? WHERE id = 'ord_roll_rr'").bind(day(5)),
+      event(4, "reroute", "processing", "processing", day(5)),
+      env.DB.prepare("UPDATE shipment_items SET cancelled_at = ?, rerouted_at = ? WHERE shipment_id = 'shp_roll_rr_1'").bind(day(5), day(5)),
+      item("si_roll_rr_2", "shp_roll_rr_2", "wh_roll_west", day(5)),
+      env.DB.prepare(`INSERT INTO fulfilment_exceptions (id, shipment_id, kind, status, resolution, rerouted_to, created_by, resolved_by, created_at, resolved_at)
+        VALUES ('fx_roll_rr', 'shp_roll_rr_1', 'dispatch_rejected', 'resolved', 'rerouted', '["shp_roll_rr_2"]', 'system', 'bootstrap', ?, ?)`).bind(day(5), day(5)),
+    ]);
+    await rollUntilCaughtUp(day(20));
+    // The approval of the 2nd (a day nothing else marks) follows the goods, and the line's 2 units count once.
+    expect(await approvedOn2()).toEqual([["wh_roll_west", 1]]);
+    const skus = await rollupRows("rollup_sku_days", [store], "day, warehouse_id");
+    expect(skus.map((r) => [r.day, r.warehouse_id, r.units_ordered, r.revenue_ordered])).toEqual([["2026-03-01", "wh_roll_west", 2, 1000]]);
+    const raw = await rawData([store]);
+    expect(comparable(skus)).toEqual(expectedSkus(raw));
+    expect(comparable(await rollupRows("rollup_order_hours", [store], "hour_start"))).toEqual(expectedOrderHours(raw));
+  });
 });

@@ -215,6 +215,17 @@ describe("re-routing by hand", () => {
     const moves = await api(`/v1/warehouses/${s.own!.id}/movements?kind=reserve`);
     expect(moves.body.data).toMatchObject([{ sku: s.sku, reserved_delta: 2, ref_id: s.order.id }]);
     await ledgersOk(s.own, s.tpl);
+    // The refused items stay as the 3PL shipment's record, marked re-routed (out of the order's allocation for the
+    // rollups); the new ones are live.
+    const items = await env.DB.prepare(
+      "SELECT shipment_id, cancelled_at IS NOT NULL AS cancelled, rerouted_at IS NOT NULL AS rerouted FROM shipment_items WHERE order_id = ? ORDER BY shipment_id = ?",
+    )
+      .bind(s.order.id, newId)
+      .all();
+    expect(items.results).toEqual([
+      { shipment_id: s.shipmentId, cancelled: 1, rerouted: 1 },
+      { shipment_id: newId, cancelled: 0, rerouted: 0 },
+    ]);
 
     // Shipping the order by hand is refused while the new parcel is on the floor; the floor ships it.
     expect((await api(`/v1/orders/${s.order.id}/transitions`, { body: { event: "ship" } })).body.code).toBe("shipments_not_handed_over");

@@ -42,7 +42,7 @@ export async function rawData(storeIds: readonly string[]) {
   const ofStores = (sql: string) => env.DB.prepare(sql).bind(ids);
   // Keys (the actors' roles) live on the directory, the facts on the shard.
   const keys = await env.DIRECTORY.prepare("SELECT id, role FROM api_keys").all();
-  const [orders, events, lines, stores, items, moves, warehouses, shipments, floor, audits, tracking, exceptions] = await env.DB.batch<any>([
+  const [orders, events, lines, stores, items, moves, warehouses, shipments, floor, audits, tracking, exceptions, rerouted] = await env.DB.batch<any>([
     ofStores("SELECT * FROM orders WHERE store_id IN (SELECT value FROM json_each(?))"),
     ofStores("SELECT e.* FROM order_events e JOIN orders o ON o.id = e.order_id WHERE o.store_id IN (SELECT value FROM json_each(?)) ORDER BY e.order_id, e.seq"),
     ofStores("SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE o.store_id IN (SELECT value FROM json_each(?))"),
@@ -55,14 +55,17 @@ export async function rawData(storeIds: readonly string[]) {
     ofStores("SELECT a.* FROM audit_results a JOIN orders o ON o.id = a.order_id WHERE o.store_id IN (SELECT value FROM json_each(?))"),
     ofStores("SELECT * FROM shipment_tracking WHERE store_id IN (SELECT value FROM json_each(?))"),
     ofStores("SELECT * FROM logistics_exceptions WHERE store_id IN (SELECT value FROM json_each(?))"),
+    // Shipments whose refused goods a re-route moved to new shipments: their items are no longer the order's allocation.
+    env.DB.prepare("SELECT shipment_id FROM fulfilment_exceptions WHERE resolution = 'rerouted'"),
   ]);
+  const replaced = new Set<string>(rerouted!.results.map((r: any) => r.shipment_id));
   return {
     orders: new Map<string, Order>(orders!.results.map((o: Order) => [o.id, o])),
     events: events!.results as Event[],
     lines: lines!.results as Line[],
     tz: new Map<string, string>(stores!.results.map((s: any) => [s.id, s.timezone])),
     roles: new Map<string, string>(keys.results.map((k: any) => [k.id, k.role])),
-    items: items!.results as Item[],
+    items: (items!.results as Item[]).filter((i) => !replaced.has(i.shipment_id)),
     shipMoves: moves!.results as Record<string, any>[],
     warehouseCurrency: new Map<string, string>(warehouses!.results.map((w: any) => [w.id, w.currency])),
     shipmentStore: new Map<string, string>(shipments!.results.map((s: any) => [s.id, s.store_id])),

@@ -70,9 +70,10 @@ export const rerouteStage: OrderStage<RerouteInput, string[]> = {
             .set({ status: "resolved", resolution: "rerouted", resolutionNote: input.note, reroutedTo: ids, resolvedBy: actor, resolvedAt: now })
             .where(and(eq(fulfilmentExceptions.id, input.exceptionId), eq(fulfilmentExceptions.status, "open"))),
           // The goods now travel in the new shipments: the refused one owes nothing more, and the order ships without it.
+          // Its items stay as its record, marked re-routed: they are no longer the order's allocation (the rollups).
           db
             .update(shipmentItems)
-            .set({ cancelledAt: now })
+            .set({ cancelledAt: now, reroutedAt: now })
             .where(and(eq(shipmentItems.shipmentId, input.fromShipmentId), isNull(shipmentItems.cancelledAt))),
         ],
         extraOutbox: placed.outbox,

@@ -100,10 +100,13 @@ export const dayNumberIn = (unit: FoldUnit, at: SQL, store: SQL) => dayNumberSql
  * its units in (ties: the smallest warehouse id), "" while it has none
  * (not processed yet, services only, cancelled before allocation).
  * shipment_items rows are written with the order's `process` event and never
- * deleted or moved between warehouses, so the answer is fixed from then on.
+ * deleted or moved between warehouses. Only a re-route changes the
+ * allocation: it marks the refused shipment's items re-routed (they no
+ * longer count) and writes new ones, with its `reroute` event, so the
+ * answer is fixed from the `process` event to the next `reroute`.
  */
 export const orderWarehouseSql = (orderId: SQL) =>
-  sql`COALESCE((SELECT si.warehouse_id FROM shipment_items si WHERE si.order_id = ${orderId}
+  sql`COALESCE((SELECT si.warehouse_id FROM shipment_items si WHERE si.order_id = ${orderId} AND si.rerouted_at IS NULL
     GROUP BY si.warehouse_id ORDER BY SUM(si.quantity) DESC, si.warehouse_id LIMIT 1), '')`;
 
 /**

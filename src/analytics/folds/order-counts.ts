@@ -7,8 +7,10 @@
  * Warehouse: an order counts, in every bucket it touches, under the
  * warehouse its allocation put most of its units in (orderWarehouseSql),
  * from the moment it is allocated; until then, and for orders never
- * allocated, under "". Allocation is the `process` event, so the change
- * source below re-marks every day the order has events in when it happens.
+ * allocated, under "". Allocation is the `process` event, and a re-route
+ * (the `reroute` event) can move the order to another warehouse, so the
+ * change source below re-marks every day the order has events in when
+ * either happens.
  *
  * Reads the unit's events as unit-events.ts staged them (with their order's
  * amounts, warehouse, offset and hour).
@@ -87,11 +89,12 @@ export const orderCounts: Fold = {
       ),
     ];
   },
-  // Allocation (the process event) gives an order its warehouse: every bucket the order counts in moves, not only today's.
+  // Allocation (the process event) gives an order its warehouse, a re-route may change it: every bucket the order counts
+  // in moves, not only today's.
   changedSlots(from, to) {
     return sql`SELECT o.store_id AS store_id, e.created_at / ${SLOT_MS} AS slot
       FROM order_events p CROSS JOIN order_events e ON e.order_id = p.order_id CROSS JOIN orders o ON o.id = p.order_id
-      WHERE p.created_at > ${from} AND p.created_at <= ${to} AND p.type = 'process'`;
+      WHERE p.created_at > ${from} AND p.created_at <= ${to} AND p.type IN ('process', 'reroute')`;
   },
   earliestAt: sql`SELECT MIN(created_at) AS t FROM order_events`,
 };

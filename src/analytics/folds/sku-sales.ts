@@ -5,7 +5,9 @@
  * before order-level discounts.
  *
  * Warehouse: each line is split over the allocation items that hold it
- * (shipment_items: one per warehouse bin the line was reserved in), units as
+ * (shipment_items: one per warehouse bin the line was reserved in, leaving
+ * out items a re-route replaced: they are the refused shipment's record, and
+ * the new items hold the same units), units as
  * allocated and revenue pro rata, exactly (item i of a line gets
  * floor(total * C_i / q) - floor(total * C_(i-1) / q), C = units allocated up
  * to and including it, in item id order), so the parts add up to the line.
@@ -57,10 +59,10 @@ export const skuSales: Fold = {
             COALESCE(si.warehouse_id, '') AS warehouse_id, COALESCE(si.quantity, l.quantity) AS units,
             l.quantity AS quantity, l.total_amount AS total,
             CASE WHEN si.quantity = l.quantity THEN si.quantity
-              ELSE (SELECT SUM(x.quantity) FROM shipment_items x WHERE x.order_id = si.order_id AND x.line_no = si.line_no AND x.id <= si.id) END AS cum,
+              ELSE (SELECT SUM(x.quantity) FROM shipment_items x WHERE x.order_id = si.order_id AND x.line_no = si.line_no AND x.rerouted_at IS NULL AND x.id <= si.id) END AS cum,
             CASE WHEN e.to_status = 'shipped' THEN ${shippedUnitCost} END AS unit_cost
           FROM ${UNIT_EVENTS} CROSS JOIN order_lines l ON l.order_id = e.order_id
-            LEFT JOIN shipment_items si ON si.order_id = l.order_id AND si.line_no = l.line_no
+            LEFT JOIN shipment_items si ON si.order_id = l.order_id AND si.line_no = l.line_no AND si.rerouted_at IS NULL
           WHERE e.type = 'received' OR (e.to_status IN ('cancelled', 'shipped') AND e.entered)
         )
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, warehouse_id, sku, currency, ${sql.join(measures, sql`, `)},

@@ -130,8 +130,14 @@ export const shipmentItems = sqliteTable(
     pickedQty: integer("picked_qty").notNull().default(0),
     shortQty: integer("short_qty").notNull().default(0),
     packedQty: integer("packed_qty").notNull().default(0),
-    /** The item's order was cancelled: it is skipped by picking and packing, and restocked if picked. */
+    /** The item's order was cancelled, or its goods were re-routed: it is skipped by picking and packing, and restocked if picked. */
     cancelledAt: integer("cancelled_at"),
+    /**
+     * Set with cancelled_at when a re-route moved the item's goods to new shipments (its 3PL refused them): the item
+     * stays as the refused shipment's record, but it is no longer part of the order's allocation, so the rollups leave
+     * it out (an order's warehouse, a line's split over warehouses). Null on every other item, cancelled or not.
+     */
+    reroutedAt: integer("rerouted_at"),
     createdAt: integer("created_at").notNull(),
   },
   (t) => [
