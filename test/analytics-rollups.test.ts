@@ -78,6 +78,19 @@ async function snapshot() {
   };
 }
 
+/** An order's event written by hand, as the order object writes it (without the history columns: the staging looks them up). */
+const orderEvent = (orderId: string, e: { seq: number; type: string; from: string | null; to: string; at: number; actor?: string }) =>
+  env.DB.prepare("INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").bind(
+    `evt_${orderId}_${e.seq}`,
+    orderId,
+    e.seq,
+    e.type,
+    e.from,
+    e.to,
+    e.actor ?? "bootstrap",
+    e.at,
+  );
+
 /** Every rollup table equals the reference computed from the raw rows now in D1. */
 async function expectRollupsMatchRawData() {
   const raw = await rawData(STORE_IDS);
@@ -323,10 +336,7 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
   it("an allocation days after an order's other events moves all of them to its warehouse, including days nobody else touched", async () => {
     await writeStores([{ id: "st_roll_alloc", name: "Allocation shop", currency: "USD", timezone: "UTC" }]);
     const day = (d: number, h = 12) => Date.parse(`2025-12-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00Z`);
-    const event = (seq: number, type: string, to: string, at: number) =>
-      env.DB.prepare(
-        "INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_alloc', ?, ?, NULL, ?, 'bootstrap', ?)",
-      ).bind(`evt_roll_alloc_${seq}`, seq, type, to, at);
+    const event = (seq: number, type: string, to: string, at: number) => orderEvent("ord_roll_alloc", { seq, type, from: null, to, at });
     await env.DB.batch([
       env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
           subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
@@ -358,15 +368,7 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
   it("events that keep the order's status (edits, after-sales requests) are no milestone: nothing counts twice", async () => {
     await writeStores([{ id: "st_roll_same", name: "Same-status shop", currency: "USD", timezone: "UTC" }]);
     const at = (h: number) => Date.parse(`2025-12-24T${String(h).padStart(2, "0")}:00:00Z`);
-    const event = (seq: number, type: string, from: string | null, to: string) =>
-      env.DB.prepare("INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_same', ?, ?, ?, ?, 'bootstrap', ?)").bind(
-        `evt_roll_same_${seq}`,
-        seq,
-        type,
-        from,
-        to,
-        at(seq),
-      );
+    const event = (seq: number, type: string, from: string | null, to: string) => orderEvent("ord_roll_same", { seq, type, from, to, at: at(seq) });
     await env.DB.batch([
       env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
           subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
@@ -393,9 +395,7 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     await writeStores([{ id: "st_roll_late", name: "Late shop", currency: "USD", timezone: "UTC" }]);
     const at = (h: number, m = 0, s = 0) => Date.parse(`2026-01-10T${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}Z`);
     const event = (seq: number, type: string, from: string | null, to: string, when: number) =>
-      env.DB.prepare(
-        "INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_late', ?, ?, ?, ?, 'key_roll_aud_1', ?)",
-      ).bind(`evt_roll_late_${seq}`, seq, type, from, to, when);
+      orderEvent("ord_roll_late", { seq, type, from, to, at: when, actor: "key_roll_aud_1" });
     await env.DB.batch([
       env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
           subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
@@ -558,15 +558,7 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     const store = "st_roll_reroute";
     await writeStores([{ id: store, name: "Re-route shop", currency: "USD", timezone: "UTC" }]);
     const day = (d: number, h = 12) => Date.parse(`2026-03-${String(d).padStart(2, "0")}T${String(h).padStart(2, "0")}:00:00Z`);
-    const event = (seq: number, type: string, from: string | null, to: string, at: number) =>
-      env.DB.prepare("INSERT INTO order_events (id, order_id, seq, type, from_status, to_status, actor, created_at) VALUES (?, 'ord_roll_rr', ?, ?, ?, ?, 'bootstrap', ?)").bind(
-        `evt_roll_rr_${seq}`,
-        seq,
-        type,
-        from,
-        to,
-        at,
-      );
+    const event = (seq: number, type: string, from: string | null, to: string, at: number) => orderEvent("ord_roll_rr", { seq, type, from, to, at });
     const item = (id: string, shipment: string, warehouse: string, at: number) =>
       env.DB.prepare(`INSERT INTO shipment_items (id, shipment_id, origin_shipment_id, order_id, line_no, sku, warehouse_id, bin_id, quantity, reserved_qty, created_at)
         VALUES (?, ?, ?, 'ord_roll_rr', 1, 'SKU-RR', ?, 'bin_x', 2, 2, ?)`).bind(id, shipment, shipment, warehouse, at);
