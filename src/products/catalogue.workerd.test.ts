@@ -44,7 +44,7 @@ describe("the intake's catalogue lookups", () => {
     expect(reads()).toBe(6);
   });
 
-  it("overlapping lookups share what is being read and read only the rest; an unknown SKU is null", async () => {
+  it("overlapping lookups each read what they miss; an unknown SKU is null", async () => {
     const { store, tea, mug, env, reads } = await shop();
     const [one, two] = await Promise.all([lookupSkus(env, store.id, [tea]), lookupSkus(env, store.id, [tea, mug, "NOPE"])]);
     expect(reads()).toBe(2);
