@@ -25,7 +25,7 @@ import { CARRIER_EXCEPTION_KINDS } from "../../db/schema";
 import { statement } from "../d1";
 import { dayNumberSql, dayOfNumberSql, offsetSql } from "../bucket-sql";
 import { offsetSegments } from "../time-zones";
-import { dayNumberIn, deleteUnitRows, SLOT_MS, unitRangeWhere, type Fold, type FoldUnit } from "./fold";
+import { countWhere, dayNumberIn, deleteUnitRows, SLOT_MS, sumWhere, unitRangeWhere, type Fold, type FoldUnit } from "./fold";
 
 // In SQL, like the other folds. It read every parcel of a unit into the Worker (about 13,000 on the bench's data) and
 // grouped them there, with each parcel's local days from Intl's offsets. The database's share is about the same either
@@ -58,7 +58,8 @@ export const carrierPerformance: Fold = {
     const promisedDays = sql`(SELECT json_extract(v.value, '$.transit_days.max') FROM json_each(t.explanation, '$.services') v
       WHERE json_extract(v.value, '$.chosen') = 1 AND json_extract(v.value, '$.carrier') = t.carrier
         AND json_extract(v.value, '$.service') = t.service LIMIT 1)`;
-    const exceptionCounts = CARRIER_EXCEPTION_KINDS.map((k) => sql`SUM(kind = 2 AND exception = ${k})`);
+    const exceptionCounts = CARRIER_EXCEPTION_KINDS.map((k) => countWhere(sql`kind = 2 AND exception = ${k}`));
+    const deliveredWithTransit = sql`kind = 1 AND transit IS NOT NULL`;
     const at = sql`x.created_at`;
     const raisedBy = sql`x.store_id`;
     const moment = sql`CASE WHEN m.moment = 0 THEN t.handed_over_at ELSE t.delivered_at END`;
@@ -68,9 +69,9 @@ export const carrierPerformance: Fold = {
         d1,
         sql`INSERT INTO rollup_carrier_days (store_id, day, carrier, service, shipped, delivered, on_time, late, transit_n, transit_sum_ms, transit_max_ms,
           ${sql.raw(CARRIER_EXCEPTION_KINDS.join(", "))})
-        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, carrier, service, SUM(kind = 0), SUM(kind = 1), SUM(kind = 1 AND judged = 1),
-          SUM(kind = 1 AND judged = 0), SUM(kind = 1 AND transit IS NOT NULL), SUM(CASE WHEN kind = 1 AND transit IS NOT NULL THEN transit ELSE 0 END),
-          MAX(CASE WHEN kind = 1 AND transit IS NOT NULL THEN transit ELSE 0 END), ${sql.join(exceptionCounts, sql`, `)}
+        SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, carrier, service, ${countWhere(sql`kind = 0`)}, ${countWhere(sql`kind = 1`)},
+          ${countWhere(sql`kind = 1 AND judged = 1`)}, ${countWhere(sql`kind = 1 AND judged = 0`)}, ${countWhere(deliveredWithTransit)},
+          ${sumWhere(sql`transit`, deliveredWithTransit)}, MAX(CASE WHEN ${deliveredWithTransit} THEN transit ELSE 0 END), ${sql.join(exceptionCounts, sql`, `)}
         FROM (
           SELECT store_id, day_number, carrier, service, kind, transit,
             CASE WHEN kind = 0 OR transit IS NULL OR promised IS NULL THEN NULL WHEN day_number - handover_day <= promised THEN 1 ELSE 0 END AS judged,

@@ -110,6 +110,16 @@ export const orderWarehouseSql = (orderId: SQL) =>
     GROUP BY si.warehouse_id ORDER BY SUM(si.quantity) DESC, si.warehouse_id LIMIT 1), '')`;
 
 /**
+ * Conditional aggregates. `COUNT(*) FILTER (WHERE c)` steps the aggregate only for the rows that meet `c`, where
+ * `SUM(c)` or `SUM(CASE WHEN c THEN v ELSE 0 END)` steps it for every row: order counts' hour rows, sixteen such
+ * measures over each unit's events, took 183-187 ms against 204-209 ms for the bench's first unit (node:sqlite, the
+ * same rows).
+ */
+export const countWhere = (cond: SQL) => sql`COUNT(*) FILTER (WHERE ${cond})`;
+/** The sum of `value` over the rows that meet `cond`, 0 when none. */
+export const sumWhere = (value: SQL, cond: SQL) => sql`COALESCE(SUM(${value}) FILTER (WHERE ${cond}), 0)`;
+
+/**
  * The role of an actor: its API key's, a person's first position, "admin" for the bootstrap key, "system" for the rest
  * (timers, webhooks). Keys and people live on the directory, not beside the facts, so the run reads them first
  * (`actorRoles`) and each statement looks the actor up in that one JSON parameter (`unit.roles`).

@@ -18,7 +18,7 @@
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { hourDaySql, hourLabelSql } from "../bucket-sql";
-import { deleteUnitRows, SLOT_MS, storeIn, type Fold } from "./fold";
+import { countWhere, deleteUnitRows, SLOT_MS, storeIn, sumWhere, type Fold } from "./fold";
 import { UNIT_EVENTS } from "./unit-events";
 
 const MEASURES = [
@@ -48,7 +48,8 @@ export const orderCounts: Fold = {
   async refold(d1, unit) {
     const hs = sql`hour_start`;
     const off = sql`offset_ms`;
-    const entered = (status: string) => sql.raw(`(e.to_status = '${status}' AND e.entered)`);
+    const entered = (status: string) => sql.raw(`e.to_status = '${status}' AND e.entered`);
+    const received = sql`e.type = 'received'`;
     return [
       deleteUnitRows(d1, "rollup_order_hours", unit),
       deleteUnitRows(d1, "rollup_order_days", unit),
@@ -59,21 +60,21 @@ export const orderCounts: Fold = {
         FROM (
           SELECT e.store_id AS store_id, e.offset_ms AS offset_ms, e.hour_start AS hour_start, e.channel AS channel,
             e.warehouse_id AS warehouse_id, e.currency AS currency,
-            SUM(e.type = 'received') AS received,
-            SUM(${entered("approved")}) AS approved,
-            SUM(${entered("on_hold")}) AS held,
-            SUM(${entered("processing")}) AS processing,
-            SUM(${entered("shipped")}) AS shipped,
-            SUM(${entered("delivered")}) AS delivered,
-            SUM(${entered("completed")}) AS completed,
-            SUM(${entered("cancelled")}) AS cancelled,
-            SUM(e.type = 'reject') AS rejected,
-            SUM(CASE WHEN e.type = 'received' THEN e.subtotal_amount ELSE 0 END) AS gross_amount,
-            SUM(CASE WHEN e.type = 'received' THEN e.discount_amount ELSE 0 END) AS discount_amount,
-            SUM(CASE WHEN e.type = 'received' THEN e.shipping_amount ELSE 0 END) AS shipping_amount,
-            SUM(CASE WHEN e.type = 'received' THEN e.tax_amount ELSE 0 END) AS tax_amount,
-            SUM(CASE WHEN e.type = 'received' THEN e.total_amount ELSE 0 END) AS net_amount,
-            SUM(CASE WHEN ${entered("cancelled")} THEN e.total_amount ELSE 0 END) AS cancelled_amount
+            ${countWhere(received)} AS received,
+            ${countWhere(entered("approved"))} AS approved,
+            ${countWhere(entered("on_hold"))} AS held,
+            ${countWhere(entered("processing"))} AS processing,
+            ${countWhere(entered("shipped"))} AS shipped,
+            ${countWhere(entered("delivered"))} AS delivered,
+            ${countWhere(entered("completed"))} AS completed,
+            ${countWhere(entered("cancelled"))} AS cancelled,
+            ${countWhere(sql`e.type = 'reject'`)} AS rejected,
+            ${sumWhere(sql`e.subtotal_amount`, received)} AS gross_amount,
+            ${sumWhere(sql`e.discount_amount`, received)} AS discount_amount,
+            ${sumWhere(sql`e.shipping_amount`, received)} AS shipping_amount,
+            ${sumWhere(sql`e.tax_amount`, received)} AS tax_amount,
+            ${sumWhere(sql`e.total_amount`, received)} AS net_amount,
+            ${sumWhere(sql`e.total_amount`, entered("cancelled"))} AS cancelled_amount
           FROM ${UNIT_EVENTS}
           GROUP BY e.store_id, e.offset_ms, e.hour_start, e.channel, e.warehouse_id, e.currency
         )

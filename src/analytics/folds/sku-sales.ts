@@ -24,7 +24,7 @@
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
-import { deleteUnitRows, type Fold } from "./fold";
+import { countWhere, deleteUnitRows, sumWhere, type Fold } from "./fold";
 import { UNIT_EVENTS } from "./unit-events";
 
 // The sales are sorted by order before their lines and items are looked up: the unit's events are staged in time order,
@@ -48,8 +48,9 @@ export const skuSales: Fold = {
   name: "sku-sales",
   tables: ["rollup_sku_days"],
   async refold(d1, unit) {
-    const sum = (kind: number, value: string) => sql.raw(`SUM(CASE WHEN kind = ${kind} THEN ${value} ELSE 0 END)`);
-    const measures = KINDS.flatMap((_, k) => [sum(k, "units"), sum(k, "revenue")]);
+    const ofKind = (kind: number) => sql.raw(`kind = ${kind}`);
+    const measures = KINDS.flatMap((_, k) => [sumWhere(sql`units`, ofKind(k)), sumWhere(sql`revenue`, ofKind(k))]);
+    const shipped = ofKind(2);
     return [
       deleteUnitRows(d1, "rollup_sku_days", unit),
       statement(
@@ -74,7 +75,7 @@ export const skuSales: Fold = {
             LEFT JOIN shipment_items si ON si.order_id = l.order_id AND si.line_no = l.line_no AND si.rerouted_at IS NULL
         )
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, warehouse_id, sku, currency, ${sql.join(measures, sql`, `)},
-          CASE WHEN SUM(kind = 2) = 0 OR SUM(kind = 2 AND unit_cost IS NULL) > 0 THEN NULL ELSE SUM(CASE WHEN kind = 2 THEN units * unit_cost ELSE 0 END) END
+          CASE WHEN ${countWhere(shipped)} = 0 OR ${countWhere(sql`${shipped} AND unit_cost IS NULL`)} > 0 THEN NULL ELSE ${sumWhere(sql`units * unit_cost`, shipped)} END
         FROM (
           SELECT store_id, day_number, warehouse_id, sku, currency, kind, units, unit_cost,
             CASE WHEN cum IS NULL THEN total ELSE total * cum / quantity - total * (cum - units) / quantity END AS revenue
