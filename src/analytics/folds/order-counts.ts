@@ -13,7 +13,10 @@
  * either happens.
  *
  * Reads the unit's events as unit-events.ts staged them (with their order's
- * amounts, warehouse, offset and hour).
+ * amounts, warehouse, offset and hour). The hour rows are grouped in the
+ * order of their table's key (the hour last, then the offset, which the hour
+ * of a store fixes), so they are written in key order and the day rows read
+ * them in it, without sorting (src/db/schema/analytics.ts).
  */
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
@@ -76,7 +79,7 @@ export const orderCounts: Fold = {
             ${sumWhere(sql`e.total_amount`, received)} AS net_amount,
             ${sumWhere(sql`e.total_amount`, entered("cancelled"))} AS cancelled_amount
           FROM ${UNIT_EVENTS}
-          GROUP BY e.store_id, e.offset_ms, e.hour_start, e.channel, e.warehouse_id, e.currency
+          GROUP BY e.store_id, e.day_number, e.channel, e.warehouse_id, e.currency, e.hour_start, e.offset_ms
         )
         WHERE ${unit.guard}`,
       ),
