@@ -207,6 +207,7 @@ export const PLACEMENT = {
   batch_assertions: { home: "shard", why: "holds no row: the CHECK that fails a batch from inside, needed by every database's batches" },
   rollup_state: { home: "shard", why: "the change scan's watermark and lease over this database's orders (one row)" },
   rollup_unit_events: { home: "shard", why: "the rollup run's working copy of one unit's order events, emptied by each run: never moved, rebuilt by the next run" },
+  rollup_unit_offsets: { home: "shard", why: "the rollup run's working copy of one unit's local time per store, emptied by each run: never moved, rebuilt by the next run" },
   webhook_dispatch_cursor: { home: "shard", why: "how far this database's events have been fanned out (one row): seq is per database" },
   moving_owners: { home: "shard", why: "the owners whose rows this database's guard triggers refuse to write during a move (src/db/schema/pool-moves.ts)" },
   move_writer: { home: "shard", why: "holds no row outside the move's own copy batches" },

@@ -13,7 +13,7 @@
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
-import { dayNumberIn, deleteUnitRows, SLOT_MS, unitRangeWhere, type Fold } from "./fold";
+import { deleteUnitRows, inUnitTime, localDayNumber, SLOT_MS, withinUnit, type Fold } from "./fold";
 
 const at = sql`a.created_at`;
 const store = sql`o.store_id`;
@@ -29,11 +29,11 @@ export const auditFindings: Fold = {
         sql`INSERT INTO rollup_audit_days (store_id, day, outcome, code, severity, audits, findings)
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, outcome, code, severity, COUNT(DISTINCT audit_id), SUM(found)
         FROM (
-          SELECT o.store_id AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, a.outcome AS outcome, a.id AS audit_id,
+          SELECT o.store_id AS store_id, ${localDayNumber(at)} AS day_number, a.outcome AS outcome, a.id AS audit_id,
             COALESCE(json_extract(f.value, '$.code'), '') AS code, COALESCE(json_extract(f.value, '$.severity'), '') AS severity,
             f.key IS NOT NULL AS found
-          FROM audit_results a CROSS JOIN orders o ON o.id = a.order_id LEFT JOIN json_each(a.findings) f
-          WHERE ${unitRangeWhere(unit, at, store)}
+          FROM audit_results a CROSS JOIN orders o ON o.id = a.order_id ${inUnitTime(at, store)} LEFT JOIN json_each(a.findings) f
+          WHERE ${withinUnit(unit, at)}
         )
         WHERE ${unit.guard}
         GROUP BY store_id, day_number, outcome, code, severity`,

@@ -20,12 +20,12 @@
  * times come from carriers and may lie in the past, so the scan marks the
  * days of the handover and the delivery, not of the update.
  */
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { CARRIER_EXCEPTION_KINDS } from "../../db/schema";
 import { statement } from "../d1";
 import { dayNumberSql, dayOfNumberSql, offsetSql } from "../bucket-sql";
 import { offsetSegments } from "../time-zones";
-import { countWhere, dayNumberIn, deleteUnitRows, SLOT_MS, sumWhere, unitRangeWhere, type Fold, type FoldUnit } from "./fold";
+import { countWhere, deleteUnitRows, inUnitTime, localDayNumber, SLOT_MS, sumWhere, withinUnit, type Fold, type FoldUnit } from "./fold";
 
 // In SQL, like the other folds. It read every parcel of a unit into the Worker (about 13,000 on the bench's data) and
 // grouped them there, with each parcel's local days from Intl's offsets. The database's share is about the same either
@@ -40,8 +40,6 @@ import { countWhere, dayNumberIn, deleteUnitRows, SLOT_MS, sumWhere, unitRangeWh
 const HANDOVER_LOOKBACK_MS = 100 * 86_400_000;
 
 const zonesFrom = (unit: FoldUnit, from: number) => unit.zones.map((z) => ({ storeIds: z.storeIds, segments: offsetSegments(z.timezone, from, z.end) }));
-
-const between = (column: SQL, unit: FoldUnit) => sql`${column} >= ${unit.start} AND ${column} < ${unit.end}`;
 
 /** 0: a parcel's handover, 1: its delivery. Each parcel is read once for both, whichever fall in the unit. */
 const MOMENTS = sql`(SELECT 0 AS moment UNION ALL SELECT 1)`;
@@ -77,16 +75,16 @@ export const carrierPerformance: Fold = {
             CASE WHEN kind = 0 OR transit IS NULL OR promised IS NULL THEN NULL WHEN day_number - handover_day <= promised THEN 1 ELSE 0 END AS judged,
             NULL AS exception
           FROM (
-            SELECT t.store_id AS store_id, ${dayNumberIn(unit, moment, store)} AS day_number, t.carrier AS carrier, t.service AS service,
+            SELECT t.store_id AS store_id, ${localDayNumber(moment)} AS day_number, t.carrier AS carrier, t.service AS service,
               m.moment AS kind, CASE WHEN m.moment = 1 THEN t.delivered_at - t.handed_over_at END AS transit,
               CASE WHEN m.moment = 1 THEN ${handoverDay} END AS handover_day, CASE WHEN m.moment = 1 THEN ${promisedDays} END AS promised
-            FROM shipment_tracking t CROSS JOIN ${MOMENTS} m
-            WHERE (${between(handedOver, unit)} OR ${between(delivered, unit)}) AND ${unitRangeWhere(unit, moment, store)}
+            FROM shipment_tracking t CROSS JOIN ${MOMENTS} m ${inUnitTime(moment, store)}
+            WHERE (${withinUnit(unit, handedOver)} OR ${withinUnit(unit, delivered)})
           )
           UNION ALL
-          SELECT x.store_id, ${dayNumberIn(unit, at, raisedBy)}, COALESCE(t.carrier, s.carrier, ''), COALESCE(t.service, ''), 2, NULL, NULL, x.kind
-          FROM logistics_exceptions x LEFT JOIN shipment_tracking t ON t.shipment_id = x.shipment_id LEFT JOIN shipments s ON s.id = x.shipment_id
-          WHERE ${unitRangeWhere(unit, at, raisedBy)}
+          SELECT x.store_id, ${localDayNumber(at)}, COALESCE(t.carrier, s.carrier, ''), COALESCE(t.service, ''), 2, NULL, NULL, x.kind
+          FROM logistics_exceptions x ${inUnitTime(at, raisedBy)} LEFT JOIN shipment_tracking t ON t.shipment_id = x.shipment_id LEFT JOIN shipments s ON s.id = x.shipment_id
+          WHERE ${withinUnit(unit, at)}
         )
         WHERE ${unit.guard}
         GROUP BY store_id, day_number, carrier, service`,

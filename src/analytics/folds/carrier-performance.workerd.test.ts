@@ -5,6 +5,7 @@ import { DEFAULT_SLA } from "../sla";
 import { addDays, dayStart, offsetSegments } from "../time-zones";
 import { carrierPerformance } from "./carrier-performance";
 import type { FoldUnit } from "./fold";
+import { stageUnitEvents } from "./unit-events";
 
 const STORE = "st_carrier_fold_ny";
 const TZ = "America/New_York";
@@ -48,6 +49,8 @@ function exception(kind: string, at: string) {
 }
 
 async function fold(unit: FoldUnit) {
+  // Staged first, as a run does: the fold reads the unit's local time from the working tables.
+  await env.DB.batch(stageUnitEvents(env.DB, unit));
   await env.DB.batch(await carrierPerformance.refold(env.DB, unit));
   const { results } = await env.DB.prepare(
     `SELECT day, shipped, delivered, on_time, late, transit_n, transit_sum_ms, transit_max_ms, failed_attempt, stale_tracking

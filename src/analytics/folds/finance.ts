@@ -12,7 +12,7 @@
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
-import { dayNumberIn, deleteUnitRows, SLOT_MS, unitRangeWhere, type Fold } from "./fold";
+import { deleteUnitRows, inUnitTime, localDayNumber, SLOT_MS, withinUnit, type Fold } from "./fold";
 
 const at = sql`le.created_at`;
 const store = sql`le.store_id`;
@@ -29,7 +29,7 @@ export const finance: Fold = {
         sql`INSERT INTO rollup_finance_days (store_id, day, channel, currency, orders, revenue, refunds, fees, shipping, cost_of_goods, gross_profit)
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, channel, currency, orders, revenue, refunds, fees, shipping, cost_of_goods, gross_profit
         FROM (
-          SELECT le.store_id AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, o.channel AS channel, le.currency AS currency,
+          SELECT le.store_id AS store_id, ${localDayNumber(at)} AS day_number, o.channel AS channel, le.currency AS currency,
             COUNT(DISTINCT le.order_id) AS orders,
             ${sumOf("'captured'")} AS revenue,
             ${sumOf("'refunded'")} AS refunds,
@@ -37,8 +37,8 @@ export const finance: Fold = {
             ${sumOf("'shipping_cost'")} AS shipping,
             ${sumOf("'cost_of_goods'")} AS cost_of_goods,
             SUM(CASE WHEN le.kind <> 'authorised' THEN le.amount ELSE 0 END) AS gross_profit
-          FROM ledger_entries le CROSS JOIN orders o ON o.id = le.order_id
-          WHERE ${unitRangeWhere(unit, at, store)}
+          FROM ledger_entries le ${inUnitTime(at, store)} CROSS JOIN orders o ON o.id = le.order_id
+          WHERE ${withinUnit(unit, at)}
           GROUP BY le.store_id, day_number, o.channel, le.currency
         )
         WHERE ${unit.guard}`,

@@ -18,7 +18,7 @@
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
-import { actorRoleSql, dayNumberIn, deleteUnitRows, SLOT_MS, unitRangeWhere, type Fold } from "./fold";
+import { actorRoleSql, deleteUnitRows, inUnitTime, localDayNumber, SLOT_MS, withinUnit, type Fold } from "./fold";
 
 const at = sql`w.created_at`;
 // The event's own store (written with it since migration 0042); an older event's is its shipment's, joined only then.
@@ -38,7 +38,7 @@ export const floorWork: Fold = {
         SELECT store_id, ${dayOfNumberSql(sql`day_number`)}, warehouse_id, worker, ${actorRoleSql(sql`worker`, unit.roles)}, metric,
           COUNT(*), SUM(units), COUNT(duration_ms), COALESCE(SUM(duration_ms), 0), COALESCE(MAX(duration_ms), 0)
         FROM (
-          SELECT ${store} AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, w.warehouse_id AS warehouse_id, w.worker AS worker,
+          SELECT ${store} AS store_id, ${localDayNumber(at)} AS day_number, w.warehouse_id AS warehouse_id, w.worker AS worker,
             CASE WHEN p.part = 1 THEN (CASE w.kind WHEN 'short_pick' THEN 'short_pick' ELSE 'weight_override' END)
               WHEN w.kind = 'short_pick' THEN 'pick' ELSE w.kind END AS metric,
             CASE WHEN p.part = 1 THEN (CASE w.kind WHEN 'short_pick' THEN COALESCE(json_extract(w.data, '$.short'), 0) ELSE 1 END)
@@ -46,8 +46,8 @@ export const floorWork: Fold = {
               WHEN w.kind = 'pack' THEN COALESCE(json_extract(w.data, '$.packages'), 0)
               ELSE 0 END AS units,
             CASE WHEN p.part = 0 THEN w.duration_ms END AS duration_ms
-          FROM ${withStore} CROSS JOIN (SELECT 0 AS part UNION ALL SELECT 1) p
-          WHERE ${unitRangeWhere(unit, at, store)}
+          FROM ${withStore} ${inUnitTime(at, store)} CROSS JOIN (SELECT 0 AS part UNION ALL SELECT 1) p
+          WHERE ${withinUnit(unit, at)}
             AND (p.part = 0 OR w.kind = 'short_pick' OR (w.kind = 'pack' AND json_extract(w.data, '$.override') IS NOT NULL))
         )
         WHERE ${unit.guard}

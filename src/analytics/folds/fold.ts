@@ -21,7 +21,7 @@ import type { D1Reads } from "../../db/client";
 import { statement } from "../d1";
 import type { Sla } from "../sla";
 import type { Segment } from "../time-zones";
-import { dayNumberSql, inStores, offsetSql } from "../bucket-sql";
+import { dayNumberSql, inStores } from "../bucket-sql";
 
 /** The stores of one time zone in a unit, and the instants of the unit's days in that zone. */
 export type ZonePart = {
@@ -84,16 +84,27 @@ export function deleteUnitRows(d1: D1Database, table: string, unit: FoldUnit) {
   );
 }
 
-/** Rows whose instant `at` falls in the unit's local days of the store `store` belongs to. */
-export function unitRangeWhere(unit: FoldUnit, at: SQL, store: SQL): SQL {
-  const within = sql`${at} >= ${unit.start} AND ${at} < ${unit.end}`;
-  if (unit.zones.length === 1) return sql`${within} AND ${inStores(store, unit.storeIds)}`;
-  const zones = unit.zones.map((z) => sql`(${inStores(store, z.storeIds)} AND ${at} >= ${z.start} AND ${at} < ${z.end})`);
-  return sql`${within} AND (${sql.join(zones, sql` OR `)})`;
-}
+/**
+ * The unit's local time, as a join: each fact meets the row of `rollup_unit_offsets` (written with the unit's staged
+ * events, unit-events.ts) that holds its store and instant `at`: one row per store of the unit and stretch of one UTC
+ * offset over the unit's local days of that store. A fact of a store outside the unit, or outside its store's local
+ * days of the unit, meets none and is left out; the row's offset gives the fact's local day (`localDayNumber`).
+ *
+ * Written as conditions per zone instead (the store in each zone's list of stores, then the instant in that zone's
+ * range, and the offset as a CASE over the same lists), each fact was tested against the lists one by one: with the
+ * bench's 8 zones, floor work took 184-197 ms for a 7-day unit, 143-161 ms with the join (node:sqlite, issue #18's
+ * bench data). `as` names the joined row where a statement joins it twice.
+ */
+export const inUnitTime = (at: SQL, store: SQL, as = "z") => {
+  const z = sql.raw(as);
+  return sql`CROSS JOIN rollup_unit_offsets ${z} ON ${z}.store_id = ${store} AND ${at} >= ${z}.from_ms AND ${at} < ${z}.to_ms`;
+};
 
-/** The local day number of an instant of the unit (rows filtered by unitRangeWhere): group by it, then dayOfNumberSql. */
-export const dayNumberIn = (unit: FoldUnit, at: SQL, store: SQL) => dayNumberSql(at, offsetSql(at, store, unit.zones));
+/** The local day number of a fact joined by `inUnitTime` (as `as`): group by it, then dayOfNumberSql. */
+export const localDayNumber = (at: SQL, as = "z") => dayNumberSql(at, sql.raw(`${as}.offset_ms`));
+
+/** The unit's instants, for the time index the facts are read by (`inUnitTime` then keeps each store's own days). */
+export const withinUnit = (unit: FoldUnit, at: SQL) => sql`${at} >= ${unit.start} AND ${at} < ${unit.end}`;
 
 /**
  * The warehouse an order counts under: the one its allocation put most of

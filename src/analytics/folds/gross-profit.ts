@@ -31,7 +31,7 @@ import { sql } from "drizzle-orm";
 import { all } from "../d1";
 import { DAY_MS } from "../bucket-sql";
 import { orderParts, splitOverOrder, splitOverUnits, type OrderLine } from "../gross-profit-split";
-import { dayNumberIn, deleteUnitRows, insertJsonRows, SLOT_MS, unitRangeWhere, type Fold, type FoldUnit } from "./fold";
+import { deleteUnitRows, inUnitTime, insertJsonRows, localDayNumber, SLOT_MS, withinUnit, type Fold, type FoldUnit } from "./fold";
 
 const at = sql`le.created_at`;
 const store = sql`le.store_id`;
@@ -94,12 +94,12 @@ async function addUnitSplits(d1: D1Database, unit: FoldUnit, rows: Map<string, G
   for (;;) {
     const page = await all<SplitRow>(
       d1,
-      sql`SELECT le.id AS id, le.created_at AS created_at, le.store_id AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, o.channel AS channel, le.currency AS currency,
+      sql`SELECT le.id AS id, le.created_at AS created_at, le.store_id AS store_id, ${localDayNumber(at)} AS day_number, o.channel AS channel, le.currency AS currency,
           le.kind AS kind, le.amount AS amount, o.discount_amount AS discount, o.shipping_amount AS shipping, o.tax_amount AS tax,
           (SELECT json_group_array(json_array(l.sku, l.quantity, l.total_amount)) FROM (SELECT * FROM order_lines l WHERE l.order_id = le.order_id ORDER BY l.line_no) l) AS lines,
           CASE WHEN le.kind = 'refunded' THEN (SELECT r.lines FROM after_sales_requests r WHERE r.id = ${refundRequestId}) END AS named
-        FROM ledger_entries le CROSS JOIN orders o ON o.id = le.order_id
-        WHERE ${unitRangeWhere(unit, at, store)} AND le.kind IN ('captured', 'refunded') AND (le.created_at, le.id) > (${after[0]}, ${after[1]})
+        FROM ledger_entries le ${inUnitTime(at, store)} CROSS JOIN orders o ON o.id = le.order_id
+        WHERE ${withinUnit(unit, at)} AND le.kind IN ('captured', 'refunded') AND (le.created_at, le.id) > (${after[0]}, ${after[1]})
         ORDER BY le.created_at, le.id LIMIT ${PAGE}`,
     );
     addSplits(rows, page);
@@ -118,15 +118,15 @@ export const grossProfit: Fold = {
     const [direct] = await Promise.all([
       all<DirectRow>(
         d1,
-        sql`SELECT le.store_id AS store_id, ${dayNumberIn(unit, at, store)} AS day_number, o.channel AS channel, le.currency AS currency,
+        sql`SELECT le.store_id AS store_id, ${localDayNumber(at)} AS day_number, o.channel AS channel, le.currency AS currency,
             CASE WHEN le.kind = 'cost_of_goods' THEN COALESCE(le.sku, '') ELSE '' END AS sku,
             SUM(CASE WHEN le.kind = 'cost_of_goods' THEN COALESCE(le.quantity, 0) ELSE 0 END) AS units_shipped,
             ${sumOf("'payment_fee', 'platform_fee'")} AS fees,
             ${sumOf("'shipping_cost'")} AS shipping,
             ${sumOf("'cost_of_goods'")} AS cost_of_goods,
             SUM(le.amount) AS gross_profit
-          FROM ledger_entries le CROSS JOIN orders o ON o.id = le.order_id
-          WHERE ${unitRangeWhere(unit, at, store)} AND le.kind NOT IN ('captured', 'refunded', 'authorised')
+          FROM ledger_entries le ${inUnitTime(at, store)} CROSS JOIN orders o ON o.id = le.order_id
+          WHERE ${withinUnit(unit, at)} AND le.kind NOT IN ('captured', 'refunded', 'authorised')
           GROUP BY le.store_id, day_number, o.channel, le.currency, 5`,
       ),
       addUnitSplits(d1, unit, rows),

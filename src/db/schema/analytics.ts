@@ -52,6 +52,23 @@ export const rollupDirty = sqliteTable(
 );
 
 /**
+ * Working table of the rollup run: the local time of the unit being refolded, one row per store of the unit and
+ * stretch of one UTC offset over the unit's local days of that store ([from_ms, to_ms)). Written with the unit's
+ * staged events and emptied by the next unit (analytics/folds/unit-events.ts); the folds that read facts by time join
+ * each fact to its row (analytics/folds/fold.ts inUnitTime).
+ */
+export const rollupUnitOffsets = sqliteTable(
+  "rollup_unit_offsets",
+  {
+    storeId: text("store_id").notNull(),
+    fromMs: integer("from_ms").notNull(),
+    toMs: integer("to_ms").notNull(),
+    offsetMs: integer("offset_ms").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.fromMs] })],
+);
+
+/**
  * The rollup's working table, not a rollup: the order events of the unit
  * being refolded, each with the facts of its order and the bucket it falls
  * in, written once per unit (folds/unit-events.ts) and read by every order
