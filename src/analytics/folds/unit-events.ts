@@ -10,7 +10,10 @@
  * event of the unit with all of that into `rollup_unit_events` (a working
  * table holding one unit at a time), and the folds read it with a plain scan:
  *
- *   - the facts of each order (store, zone, channel, currency, amounts,
+ *   - each event's offset, local day and hour come from the unit's local
+ *     time per store (`rollup_unit_offsets`, written first in the same
+ *     batch, fold.ts inUnitTime), as for the folds that read facts by time;
+ *   - the facts of each order (store, channel, currency, amounts,
  *     primary warehouse) are read once per order, not per event, by its
  *     primary key: the unary `+` on the store keeps SQLite from probing the
  *     (store, …) index once per store and touched order (a fifth of the
@@ -44,30 +47,12 @@
 import { sql, type SQL } from "drizzle-orm";
 import { assertInBatchSql } from "../../db/assert";
 import { statement } from "../d1";
-import { bySegment, dayNumberSql, hourStartSql, inStores } from "../bucket-sql";
+import { dayNumberSql, hourStartSql, inStores } from "../bucket-sql";
 import { historyAsOf } from "../../orders/event-history";
-import { orderWarehouseSql, type FoldUnit } from "./fold";
+import { inUnitTime, orderWarehouseSql, type FoldUnit } from "./fold";
 
 /** What the event folds read from, as `e`. */
 export const UNIT_EVENTS = sql`rollup_unit_events e`;
-
-const int = (n: number): SQL => {
-  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${n}`);
-  return sql.raw(String(n));
-};
-
-/** The index of the unit's zone a store is in (stores outside the unit are filtered out before). */
-function zoneIndex(unit: FoldUnit, store: SQL): SQL {
-  if (unit.zones.length === 1) return sql`0`;
-  const branches = unit.zones.slice(0, -1).map((z, i) => sql` WHEN ${inStores(store, z.storeIds)} THEN ${int(i)}`);
-  return sql`(CASE${sql.join(branches)} ELSE ${int(unit.zones.length - 1)} END)`;
-}
-
-/** Per zone index `zone`: a value of each zone, inlined (they are computed, never input). */
-function perZone(unit: FoldUnit, zone: SQL, of: (z: FoldUnit["zones"][number]) => SQL): SQL {
-  if (unit.zones.length === 1) return of(unit.zones[0]!);
-  return sql`(CASE ${zone}${sql.join(unit.zones.map((z, i) => sql` WHEN ${int(i)} THEN ${of(z)}`))} END)`;
-}
 
 /**
  * Empties the working tables and writes the unit's local time per store and its events into them: run as one batch
@@ -79,8 +64,7 @@ function perZone(unit: FoldUnit, zone: SQL, of: (z: FoldUnit["zones"][number]) =
  */
 export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedStatement[] {
   const at = sql`h.created_at`;
-  const zone = sql`o.zone`;
-  const off = perZone(unit, zone, (z) => bySegment(at, z.segments));
+  const off = sql`z.offset_ms`;
   // The order's history as the event found it, written with the event (src/orders/event-history.ts). An event written
   // before those columns existed (previous_at NULL after the first event) has it looked up in the order's earlier
   // events, which may lie before the unit: the history is the order's, not the unit's.
@@ -107,7 +91,7 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
           SELECT DISTINCT order_id FROM order_events WHERE created_at >= ${unit.start} AND created_at < ${unit.end}
         ),
         o AS MATERIALIZED (
-          SELECT o.id AS order_id, o.store_id AS store_id, ${zoneIndex(unit, sql`o.store_id`)} AS zone, o.channel AS channel, o.currency AS currency,
+          SELECT o.id AS order_id, o.store_id AS store_id, o.channel AS channel, o.currency AS currency,
             o.created_at AS created_at, o.subtotal_amount AS subtotal_amount, o.discount_amount AS discount_amount,
             o.shipping_amount AS shipping_amount, o.tax_amount AS tax_amount, o.total_amount AS total_amount,
             ${orderWarehouseSql(sql`o.id`)} AS warehouse_id
@@ -130,8 +114,8 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
           CASE h.type WHEN 'approve' THEN o.created_at WHEN 'complete' THEN o.created_at ELSE h.span_from END,
           h.approved_before,
           o.subtotal_amount, o.discount_amount, o.shipping_amount, o.tax_amount, o.total_amount
-        FROM h CROSS JOIN o ON o.order_id = h.order_id
-        WHERE ${at} >= ${perZone(unit, zone, (z) => int(z.start))} AND ${at} < ${perZone(unit, zone, (z) => int(z.end))} AND ${unit.guard}`,
+        FROM h CROSS JOIN o ON o.order_id = h.order_id ${inUnitTime(at, sql`o.store_id`)}
+        WHERE ${unit.guard}`,
     ),
   ];
 }
