@@ -354,7 +354,8 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect(await approvedOn2()).toEqual([["", 1]]);
     // Allocated on the 5th: the approval of the 2nd (a day no other change marks) now counts under the warehouse.
     await env.DB.batch([
-      env.DB.prepare("UPDATE orders SET status = 'processing', version = 3, updated_at = ? WHERE id = 'ord_roll_alloc'").bind(day(5)),
+      // The process keeps the order's primary warehouse on it, as src/fulfilment/allocation-effect.ts does.
+      env.DB.prepare("UPDATE orders SET status = 'processing', version = 3, updated_at = ?, primary_warehouse_id = 'wh_roll_east' WHERE id = 'ord_roll_alloc'").bind(day(5)),
       event(3, "process", "processing", day(5)),
       env.DB.prepare(`INSERT INTO shipment_items (id, shipment_id, origin_shipment_id, order_id, line_no, sku, warehouse_id, bin_id, quantity, reserved_qty, created_at)
         VALUES ('si_roll_alloc', 'shp_roll_alloc', 'shp_roll_alloc', 'ord_roll_alloc', 1, 'SKU-A', 'wh_roll_east', 'bin_x', 2, 2, ?)`).bind(day(5)),
@@ -566,8 +567,8 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     // refused items and the new ones would keep it).
     await env.DB.batch([
       env.DB.prepare(`INSERT INTO orders (id, store_id, channel, status, version, payment_status, requires_shipping, customer_name, shipping_address, currency,
-          subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at)
-        VALUES ('ord_roll_rr', ?, 'web', 'processing', 3, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?, ?)`).bind(store, day(1), day(3)),
+          subtotal_amount, shipping_amount, discount_amount, tax_amount, total_amount, created_at, updated_at, primary_warehouse_id)
+        VALUES ('ord_roll_rr', ?, 'web', 'processing', 3, 'paid', 1, 'A', '{}', 'USD', 1000, 0, 0, 0, 1000, ?, ?, 'wh_roll_east')`).bind(store, day(1), day(3)),
       env.DB.prepare(
         "INSERT INTO order_lines (order_id, line_no, sku, name, type, quantity, unit_price, total_amount) VALUES ('ord_roll_rr', 1, 'SKU-RR', 'R', 'goods', 2, 500, 1000)",
       ),
@@ -581,7 +582,7 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect(await approvedOn2()).toEqual([["wh_roll_east", 1]]);
     // On the 5th east refuses the goods and a re-route sends them to west, as src/fulfilment/reroute-stage.ts writes it.
     await env.DB.batch([
-      env.DB.prepare("UPDATE orders SET version = 4, updated_at = ? WHERE id = 'ord_roll_rr'").bind(day(5)),
+      env.DB.prepare("UPDATE orders SET version = 4, updated_at = ?, primary_warehouse_id = 'wh_roll_west' WHERE id = 'ord_roll_rr'").bind(day(5)),
       event(4, "reroute", "processing", "processing", day(5)),
       env.DB.prepare("UPDATE shipment_items SET cancelled_at = ?, rerouted_at = ? WHERE shipment_id = 'shp_roll_rr_1'").bind(day(5), day(5)),
       item("si_roll_rr_2", "shp_roll_rr_2", "wh_roll_west", day(5)),

@@ -186,6 +186,9 @@ describe("listing and reading", () => {
 describe("re-routing by hand", () => {
   it("to our own warehouse: a pending shipment with stock reserved, the exception resolved, a reroute on the timeline; the order ships from it", async () => {
     const s = await scenario({ own: 5 });
+    // The order's primary warehouse (src/fulfilment/primary-warehouse.ts), kept on it by the allocation: the 3PL's.
+    const primary = async () => (await env.DB.prepare("SELECT primary_warehouse_id AS id FROM orders WHERE id = ?").bind(s.order.id).first<{ id: string }>())?.id;
+    expect(await primary()).toBe(s.tpl.id);
     const e = await rejectAt(s.tpl, s.shipmentId);
     const eventsBefore = (await orderEvents(s.order.id)).length;
     const r = await resolve(e.id, { action: "reroute", note: "ship it from New Jersey" });
@@ -226,6 +229,8 @@ describe("re-routing by hand", () => {
       { shipment_id: s.shipmentId, cancelled: 1, rerouted: 1 },
       { shipment_id: newId, cancelled: 0, rerouted: 0 },
     ]);
+    // The re-route moved the order's primary warehouse with the goods.
+    expect(await primary()).toBe(s.own!.id);
 
     // Shipping the order by hand is refused while the new parcel is on the floor; the floor ships it.
     expect((await api(`/v1/orders/${s.order.id}/transitions`, { body: { event: "ship" } })).body.code).toBe("shipments_not_handed_over");

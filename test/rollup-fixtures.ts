@@ -41,6 +41,7 @@ const ORDER_COLUMNS = [
   "completed_at",
   "cancelled_at",
   "archived_at",
+  "primary_warehouse_id",
 ];
 const LINE_COLUMNS = ["order_id", "line_no", "sku", "name", "type", "quantity", "unit_price", "total_amount"];
 const EVENT_COLUMNS = ["id", "order_id", "seq", "type", "from_status", "to_status", "actor", "reason", "data", "created_at", "previous_at", "last_approved_at", "last_shipped_at"];

@@ -196,6 +196,7 @@ export function* generateOrders({
       completed_at: null,
       cancelled_at: null,
       archived_at: null,
+      primary_warehouse_id: null,
     };
     const generated = { order: applyEvents(order, events), lines, events };
     if (!fulfilment) {
@@ -203,7 +204,8 @@ export function* generateOrders({
       continue;
     }
     const plan = planFacts(generated, { ...fulfilment, index: n, seed });
-    yield { ...generated, plan, facts: factRows(plan, end) };
+    const facts = factRows(plan, end);
+    yield { ...generated, order: withPrimaryWarehouse(generated.order, facts), plan, facts };
   }
 }
 
@@ -228,5 +230,19 @@ export function asOf({ order, lines, events, plan }, t) {
   const base = { ...order, status: "received", version: 1, updated_at: order.created_at, status_reason: null };
   for (const m of Object.values(MILESTONE)) base[m] = null;
   const now = { order: applyEvents(base, seen), lines, events: seen };
-  return plan ? { ...now, plan, facts: factRows(plan, t) } : now;
+  if (!plan) return now;
+  const facts = factRows(plan, t);
+  return { ...now, order: withPrimaryWarehouse(now.order, facts), plan, facts };
+}
+
+/**
+ * The order with its primary warehouse as its allocation keeps it (src/fulfilment/primary-warehouse.ts): the
+ * warehouse of most of its allocated units, ties to the smallest id; null before allocation.
+ */
+function withPrimaryWarehouse(order, facts) {
+  const units = new Map();
+  for (const i of facts.shipment_items ?? []) units.set(i.warehouse_id, (units.get(i.warehouse_id) ?? 0) + i.quantity);
+  let best = null;
+  for (const [id, n] of units) if (best === null || n > units.get(best) || (n === units.get(best) && id < best)) best = id;
+  return { ...order, primary_warehouse_id: best };
 }

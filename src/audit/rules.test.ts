@@ -50,6 +50,7 @@ function subject(o: Partial<OrderRow> = {}, lines: Partial<OrderLineRow>[] = [{}
       completedAt: null,
       cancelledAt: null,
       archivedAt: null,
+      primaryWarehouseId: null,
       personalDataErasedAt: null,
       openAfterSales: 0,
       ...o,

@@ -19,6 +19,7 @@ import { orderStub } from "../orders/order-object";
 import type { ChangeResult, OrderStage } from "../orders/stage";
 import type { OutboxRow } from "../outbox/topics";
 import type { Explanation } from "./routing-policy";
+import { primaryWarehouse } from "./primary-warehouse";
 import { newShipment } from "./shipment-lifecycle";
 
 export const ALLOCATION_STAGE = "allocation";
@@ -141,7 +142,16 @@ export const allocationStage: OrderStage<AllocateEffectData, string[]> = {
     return {
       ok: true,
       result: data.shipments.map((s) => s.id),
-      proposal: { event: "process", reason: null, data: w.eventData, after: w.statements, extraOutbox: w.outbox, refusal: insufficientStock },
+      proposal: {
+        event: "process",
+        reason: null,
+        data: w.eventData,
+        // Set with the order's own update: these are all its items (an order is allocated once, from approved).
+        patch: { primaryWarehouseId: primaryWarehouse(data.shipments.flatMap((s) => s.items.map((i) => ({ warehouseId: s.warehouseId, quantity: i.quantity })))) },
+        after: w.statements,
+        extraOutbox: w.outbox,
+        refusal: insufficientStock,
+      },
     };
   },
 };

@@ -13,6 +13,7 @@
  *   CHECK and the whole change is refused (`insufficient_stock`): nothing
  *   is written, and the caller plans again.
  */
+import { primaryWarehouseSql } from "./primary-warehouse";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { assertInBatch, assertionFailed } from "../db/assert";
 import { fulfilmentExceptions, shipmentItems } from "../db/schema";
@@ -60,6 +61,14 @@ export const rerouteStage: OrderStage<RerouteInput, string[]> = {
           excluded_warehouses: input.excluded,
           shipments: placed.eventData.shipments,
           summary: input.explanation.summary,
+        },
+        // Where most of the order's units are once the goods have moved: worked out in the order's own update, from its
+        // items as they are and the ones this batch writes after it.
+        patch: {
+          primaryWarehouseId: primaryWarehouseSql(sql`${ctx.order.id}`, {
+            refused: input.fromShipmentId,
+            added: input.shipments.flatMap((s) => s.items.map((i) => ({ warehouseId: s.warehouseId, quantity: i.quantity }))),
+          }),
         },
         writes: [assertInBatch(db, "fulfilment exception open", sql`NOT EXISTS (SELECT 1 FROM fulfilment_exceptions WHERE id = ${input.exceptionId} AND status = 'open')`)],
         // After the order's update: a stock CHECK failure then refuses the change whole.

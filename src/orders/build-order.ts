@@ -138,6 +138,7 @@ export function buildOrder(input: CreateOrderInput, opts: { catalogue: ReadonlyM
         completedAt: null,
         cancelledAt: null,
         archivedAt: null,
+        primaryWarehouseId: null,
         personalDataErasedAt: null,
         openAfterSales: 0,
       },

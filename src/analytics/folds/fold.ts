@@ -107,20 +107,6 @@ export const localDayNumber = (at: SQL, as = "z") => dayNumberSql(at, sql.raw(`$
 export const withinUnit = (unit: FoldUnit, at: SQL) => sql`${at} >= ${unit.start} AND ${at} < ${unit.end}`;
 
 /**
- * The warehouse an order counts under: the one its allocation put most of
- * its units in (ties: the smallest warehouse id), "" while it has none
- * (not processed yet, services only, cancelled before allocation).
- * shipment_items rows are written with the order's `process` event and never
- * deleted or moved between warehouses. Only a re-route changes the
- * allocation: it marks the refused shipment's items re-routed (they no
- * longer count) and writes new ones, with its `reroute` event, so the
- * answer is fixed from the `process` event to the next `reroute`.
- */
-export const orderWarehouseSql = (orderId: SQL) =>
-  sql`COALESCE((SELECT si.warehouse_id FROM shipment_items si WHERE si.order_id = ${orderId} AND si.rerouted_at IS NULL
-    GROUP BY si.warehouse_id ORDER BY SUM(si.quantity) DESC, si.warehouse_id LIMIT 1), '')`;
-
-/**
  * Conditional aggregates. `COUNT(*) FILTER (WHERE c)` steps the aggregate only for the rows that meet `c`, where
  * `SUM(c)` or `SUM(CASE WHEN c THEN v ELSE 0 END)` steps it for every row: order counts' hour rows, sixteen such
  * measures over each unit's events, took 183-187 ms against 204-209 ms for the bench's first unit (node:sqlite, the

@@ -5,7 +5,8 @@
  * currency. The day rows are summed from the hour rows in the same batch.
  *
  * Warehouse: an order counts, in every bucket it touches, under the
- * warehouse its allocation put most of its units in (orderWarehouseSql),
+ * warehouse its allocation put most of its units in (kept on the order:
+ * src/fulfilment/primary-warehouse.ts),
  * from the moment it is allocated; until then, and for orders never
  * allocated, under "". Allocation is the `process` event, and a re-route
  * (the `reroute` event) can move the order to another warehouse, so the

@@ -49,7 +49,7 @@ import { assertInBatchSql } from "../../db/assert";
 import { statement } from "../d1";
 import { dayNumberSql, hourStartSql, inStores } from "../bucket-sql";
 import { historyAsOf } from "../../orders/event-history";
-import { inUnitTime, orderWarehouseSql, type FoldUnit } from "./fold";
+import { inUnitTime, type FoldUnit } from "./fold";
 
 /** What the event folds read from, as `e`. */
 export const UNIT_EVENTS = sql`rollup_unit_events e`;
@@ -94,7 +94,7 @@ export function stageUnitEvents(d1: D1Database, unit: FoldUnit): D1PreparedState
           SELECT o.id AS order_id, o.store_id AS store_id, o.channel AS channel, o.currency AS currency,
             o.created_at AS created_at, o.subtotal_amount AS subtotal_amount, o.discount_amount AS discount_amount,
             o.shipping_amount AS shipping_amount, o.tax_amount AS tax_amount, o.total_amount AS total_amount,
-            ${orderWarehouseSql(sql`o.id`)} AS warehouse_id
+            COALESCE(o.primary_warehouse_id, '') AS warehouse_id
           FROM orders o
           WHERE o.id IN (SELECT order_id FROM touched) AND ${inStores(sql`+o.store_id`, unit.storeIds)}
         ),

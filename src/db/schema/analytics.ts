@@ -91,7 +91,7 @@ export const rollupUnitEvents = sqliteTable("rollup_unit_events", {
   hourStart: integer("hour_start").notNull(),
   channel: text("channel").notNull(),
   currency: text("currency").notNull(),
-  /** The order's primary warehouse ("" until allocated), as folds/fold.ts orderWarehouseSql. */
+  /** The order's primary warehouse ("" until allocated): src/fulfilment/primary-warehouse.ts. */
   warehouseId: text("warehouse_id").notNull(),
   /** Transitions only: the event moved the order into to_status. */
   entered: integer("entered").notNull(),

@@ -142,14 +142,12 @@ export const shipmentItems = sqliteTable(
   },
   (t) => [
     index("shipment_items_shipment_idx").on(t.shipmentId),
-    // Covering for an order's primary warehouse (analytics/folds/fold.ts orderWarehouseSql): the rollup staging asks it
-    // for every order a unit touches, and with only the order in the index each answer read the items' rows and sorted
-    // them (one 7-day unit's order facts: 155-178 ms, 110-122 ms covered; node:sqlite, issue #18's bench data). With
-    // rerouted_at, which the answer leaves out, for the same reason (one unit's staging: 210-218 ms without it, 189-200).
-    // Then line, shipment and SKU, which SKU sales reads for each sale's items (analytics/folds/sku-sales.ts): after the
-    // four the answer needs, so its order is kept. One unit's SKU sales: 189 ms and 12,354 page reads beyond the cache
-    // without them, 177-178 ms and 7,230 with them; the staging 186-192 ms against 191-193 (the wider entries).
-    index("shipment_items_order_idx").on(t.orderId, t.warehouseId, t.quantity, t.reroutedAt, t.lineNo, t.shipmentId, t.sku),
+    // An order's items, covering what SKU sales reads of each sale's items (analytics/folds/sku-sales.ts: found by
+    // order and line) and what an order's primary warehouse is worked out from (fulfilment/primary-warehouse.ts). One
+    // 7-day unit's SKU sales (node:sqlite, issue #18's bench data): 208-217 ms and 20,960 page reads beyond the cache
+    // with the order's items found by the order alone (and the shipments' costs by their reference), 171-173 ms and
+    // 7,227 covered, the line second.
+    index("shipment_items_order_idx").on(t.orderId, t.lineNo, t.warehouseId, t.quantity, t.reroutedAt, t.shipmentId, t.sku),
     check("shipment_items_reserved_nonneg", sql`${t.reservedQty} >= 0`),
     check("shipment_items_counts_nonneg", sql`${t.pickedQty} >= 0 AND ${t.shortQty} >= 0 AND ${t.packedQty} >= 0`),
     check("shipment_items_within_quantity", sql`${t.reservedQty} + ${t.pickedQty} + ${t.shortQty} <= ${t.quantity}`),

@@ -62,6 +62,8 @@ export const orders = sqliteTable(
     completedAt: integer("completed_at"),
     cancelledAt: integer("cancelled_at"),
     archivedAt: integer("archived_at"),
+    /** The warehouse its allocation put most of its units in; NULL until allocated (fulfilment/primary-warehouse.ts). */
+    primaryWarehouseId: text("primary_warehouse_id"),
     /** When the customer's personal data on this order was erased (src/customers/erase-order-stage.ts): edits of the contact or address are refused from then on. */
     personalDataErasedAt: integer("personal_data_erased_at"),
     /** After-sales requests not yet closed: while any is open, the order does not complete (kept by the order object). */

@@ -1,0 +1,2 @@
+DROP INDEX `shipment_items_order_idx`;--> statement-breakpoint
+CREATE INDEX `shipment_items_order_idx` ON `shipment_items` (`order_id`,`line_no`,`warehouse_id`,`quantity`,`rerouted_at`,`shipment_id`,`sku`);
