@@ -93,15 +93,12 @@ export function deleteUnitRows(d1: D1Database, table: string, unit: FoldUnit) {
  * Written as conditions per zone instead (the store in each zone's list of stores, then the instant in that zone's
  * range, and the offset as a CASE over the same lists), each fact was tested against the lists one by one: with the
  * bench's 8 zones, floor work took 184-197 ms for a 7-day unit, 143-161 ms with the join (node:sqlite, issue #18's
- * bench data). `as` names the joined row where a statement joins it twice.
+ * bench data). The joined row is `z`.
  */
-export const inUnitTime = (at: SQL, store: SQL, as = "z") => {
-  const z = sql.raw(as);
-  return sql`CROSS JOIN rollup_unit_offsets ${z} ON ${z}.store_id = ${store} AND ${at} >= ${z}.from_ms AND ${at} < ${z}.to_ms`;
-};
+export const inUnitTime = (at: SQL, store: SQL) => sql`CROSS JOIN rollup_unit_offsets z ON z.store_id = ${store} AND ${at} >= z.from_ms AND ${at} < z.to_ms`;
 
-/** The local day number of a fact joined by `inUnitTime` (as `as`): group by it, then dayOfNumberSql. */
-export const localDayNumber = (at: SQL, as = "z") => dayNumberSql(at, sql.raw(`${as}.offset_ms`));
+/** The local day number of a fact joined by `inUnitTime`: group by it, then dayOfNumberSql. */
+export const localDayNumber = (at: SQL) => dayNumberSql(at, sql`z.offset_ms`);
 
 /** The unit's instants, for the time index the facts are read by (`inUnitTime` then keeps each store's own days). */
 export const withinUnit = (unit: FoldUnit, at: SQL) => sql`${at} >= ${unit.start} AND ${at} < ${unit.end}`;
