@@ -12,11 +12,10 @@
 import { sql } from "drizzle-orm";
 import { statement } from "../d1";
 import { dayOfNumberSql } from "../bucket-sql";
-import { deleteUnitRows, inUnitTime, localDayNumber, SLOT_MS, withinUnit, type Fold } from "./fold";
+import { deleteUnitRows, inUnitTime, ledgerSum, localDayNumber, SLOT_MS, withinUnit, type Fold } from "./fold";
 
 const at = sql`le.created_at`;
 const store = sql`le.store_id`;
-const sumOf = (kinds: string) => sql.raw(`SUM(CASE WHEN le.kind IN (${kinds}) THEN le.amount ELSE 0 END)`);
 
 export const finance: Fold = {
   name: "finance",
@@ -31,11 +30,11 @@ export const finance: Fold = {
         FROM (
           SELECT le.store_id AS store_id, ${localDayNumber(at)} AS day_number, o.channel AS channel, le.currency AS currency,
             COUNT(DISTINCT le.order_id) AS orders,
-            ${sumOf("'captured'")} AS revenue,
-            ${sumOf("'refunded'")} AS refunds,
-            ${sumOf("'payment_fee', 'platform_fee'")} AS fees,
-            ${sumOf("'shipping_cost'")} AS shipping,
-            ${sumOf("'cost_of_goods'")} AS cost_of_goods,
+            ${ledgerSum("captured")} AS revenue,
+            ${ledgerSum("refunded")} AS refunds,
+            ${ledgerSum("payment_fee", "platform_fee")} AS fees,
+            ${ledgerSum("shipping_cost")} AS shipping,
+            ${ledgerSum("cost_of_goods")} AS cost_of_goods,
             SUM(CASE WHEN le.kind <> 'authorised' THEN le.amount ELSE 0 END) AS gross_profit
           FROM ledger_entries le ${inUnitTime(at, store)} CROSS JOIN orders o ON o.id = le.order_id
           WHERE ${withinUnit(unit, at)}

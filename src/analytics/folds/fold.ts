@@ -113,6 +113,9 @@ export const countWhere = (cond: SQL) => sql`COUNT(*) FILTER (WHERE ${cond})`;
 /** The sum of `value` over the rows that meet `cond`, 0 when none. */
 export const sumWhere = (value: SQL, cond: SQL) => sql`COALESCE(SUM(${value}) FILTER (WHERE ${cond}), 0)`;
 
+/** The amounts of the ledger entries (`le`) of these kinds (constants of the ledger's kinds, inlined), 0 when none. */
+export const ledgerSum = (...kinds: string[]) => sumWhere(sql`le.amount`, sql.raw(`le.kind IN (${kinds.map((k) => `'${k}'`).join(", ")})`));
+
 /**
  * The role of an actor: its API key's, a person's first position, "admin" for the bootstrap key, "system" for the rest
  * (timers, webhooks). Keys and people live on the directory, not beside the facts, so the run reads them first

@@ -31,7 +31,7 @@ import { sql } from "drizzle-orm";
 import { all } from "../d1";
 import { DAY_MS } from "../bucket-sql";
 import { orderParts, splitOverOrder, splitOverUnits, type OrderLine } from "../gross-profit-split";
-import { deleteUnitRows, inUnitTime, insertJsonRows, localDayNumber, SLOT_MS, withinUnit, type Fold, type FoldUnit } from "./fold";
+import { deleteUnitRows, inUnitTime, ledgerSum, insertJsonRows, localDayNumber, SLOT_MS, withinUnit, type Fold, type FoldUnit } from "./fold";
 
 const at = sql`le.created_at`;
 const store = sql`le.store_id`;
@@ -108,8 +108,6 @@ async function addUnitSplits(d1: D1Database, unit: FoldUnit, rows: Map<string, G
   }
 }
 
-const sumOf = (kinds: string) => sql.raw(`SUM(CASE WHEN le.kind IN (${kinds}) THEN le.amount ELSE 0 END)`);
-
 export const grossProfit: Fold = {
   name: "gross-profit",
   tables: ["rollup_gross_profit_days"],
@@ -121,9 +119,9 @@ export const grossProfit: Fold = {
         sql`SELECT le.store_id AS store_id, ${localDayNumber(at)} AS day_number, o.channel AS channel, le.currency AS currency,
             CASE WHEN le.kind = 'cost_of_goods' THEN COALESCE(le.sku, '') ELSE '' END AS sku,
             SUM(CASE WHEN le.kind = 'cost_of_goods' THEN COALESCE(le.quantity, 0) ELSE 0 END) AS units_shipped,
-            ${sumOf("'payment_fee', 'platform_fee'")} AS fees,
-            ${sumOf("'shipping_cost'")} AS shipping,
-            ${sumOf("'cost_of_goods'")} AS cost_of_goods,
+            ${ledgerSum("payment_fee", "platform_fee")} AS fees,
+            ${ledgerSum("shipping_cost")} AS shipping,
+            ${ledgerSum("cost_of_goods")} AS cost_of_goods,
             SUM(le.amount) AS gross_profit
           FROM ledger_entries le ${inUnitTime(at, store)} CROSS JOIN orders o ON o.id = le.order_id
           WHERE ${withinUnit(unit, at)} AND le.kind NOT IN ('captured', 'refunded', 'authorised')
