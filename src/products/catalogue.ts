@@ -24,13 +24,20 @@ export type CatalogueEntry = { name: string; type: "goods" | "service"; active: 
 const cache = new Map<string, { entry: CatalogueEntry | null; expires: number }>();
 const cacheKey = (storeId: string, sku: string) => `${storeId}\u0000${sku}`;
 
-/** Bumped by each product change made through this isolate: a read begun before it is not cached. */
+/**
+ * Bumped by each product change made through this isolate: a read begun before it is not cached. When the counts
+ * are dropped (too many SKUs changed), the epoch moves on instead, so a read under way then is not cached either.
+ */
 const changes = new Map<string, number>();
+let epoch = 0;
 
 export function forgetProduct(storeId: string, sku: string): void {
   const key = cacheKey(storeId, sku);
   cache.delete(key);
-  if (changes.size > 50_000) changes.clear();
+  if (changes.size > 50_000) {
+    changes.clear();
+    epoch++;
+  }
   changes.set(key, (changes.get(key) ?? 0) + 1);
 }
 
@@ -45,6 +52,7 @@ export async function lookupSkus(env: ShardScope, storeId: string, skus: readonl
   }
   if (!missing.length) return out;
   // A product changed while it was being read may have been read before the change: answered, but not cached.
+  const seenEpoch = epoch;
   const seen = missing.map((sku) => changes.get(cacheKey(storeId, sku)) ?? 0);
   const answer = await readSkus(env, storeId, missing);
   const expires = Date.now() + CATALOGUE_CACHE_MS;
@@ -53,7 +61,7 @@ export async function lookupSkus(env: ShardScope, storeId: string, skus: readonl
     const entry = answer.get(sku) ?? null;
     out.set(sku, entry);
     const key = cacheKey(storeId, sku);
-    if ((changes.get(key) ?? 0) === seen[i]) cache.set(key, { entry, expires });
+    if (epoch === seenEpoch && (changes.get(key) ?? 0) === seen[i]) cache.set(key, { entry, expires });
   });
   return out;
 }
