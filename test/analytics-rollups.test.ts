@@ -11,6 +11,10 @@ import { applyStoreConfigs } from "../src/analytics/apply-store-config";
 import { acquireLease, leaseGuard, releaseLease } from "../src/analytics/lease";
 import { markEverything } from "../src/analytics/mark-changes";
 import { ROLLUP_TABLES } from "../src/analytics/folds";
+import { orderHoursSql } from "../src/analytics/folds/order-counts";
+import ORDER_HOURS_0053 from "../migrations/0053_order_hours_hour_last.sql?raw";
+import ORDER_HOURS_0057 from "../migrations/0057_order_hours_per_day.sql?raw";
+import { d1Databases } from "./databases";
 import { refoldDirty, refoldUnit } from "../src/analytics/refold-dirty";
 import { rebuildRollups, ROLLUP_LAG_MS, runRollups } from "../src/analytics/run-rollups";
 import { DEFAULT_SLA, type Span } from "../src/analytics/sla";
@@ -65,7 +69,7 @@ const target = (storeId: string, span: string) => ({ ...DEFAULT_SLA, ...slaTarge
 
 async function snapshot() {
   return {
-    hours: await rollupRows("rollup_order_hours", STORE_IDS, "store_id, hour_start, channel, warehouse_id, currency"),
+    hours: await rollupRows(orderHoursSql, STORE_IDS, "store_id, hour_start, channel, warehouse_id, currency"),
     days: await rollupRows("rollup_order_days", STORE_IDS, "store_id, day, channel, warehouse_id, currency"),
     durations: await rollupRows("rollup_durations", STORE_IDS, "store_id, day, span, channel"),
     breaches: await rollupRows("rollup_sla_breaches", STORE_IDS, "order_id, span"),
@@ -96,7 +100,7 @@ async function expectRollupsMatchRawData() {
   const raw = await rawData(STORE_IDS);
   const got = await snapshot();
   const hours = expectedOrderHours(raw);
-  expect(comparable(got.hours)).toEqual(hours);
+  expect(comparable(got.hours, ["offset_ms"])).toEqual(hours);
   expect(comparable(got.days)).toEqual(expectedOrderDays(hours));
   const durations = expectedDurations(raw, target);
   expect(comparable(got.durations, ["histogram"])).toEqual(durations.rows);
@@ -179,7 +183,7 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
   });
 
   it("keep New York's repeated 01:00 of 2025-11-02 as two hours, and that day 25 hours long", async () => {
-    const hours = (await rollupRows("rollup_order_hours", ["st_roll_nyc"], "hour_start")).filter((h) => h.day === "2025-11-02");
+    const hours = (await rollupRows(orderHoursSql, ["st_roll_nyc"], "hour_start")).filter((h) => h.day === "2025-11-02");
     const labels = [...new Set(hours.map((h) => h.hour_label))];
     expect(labels).toContain("2025-11-02T01:00-04:00");
     expect(labels).toContain("2025-11-02T01:00-05:00");
@@ -227,6 +231,43 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect((await snapshot()).days).toEqual([]);
     await rollUntilCaughtUp(END + ROLLUP_LAG_MS);
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("hour rows kept one per hour, as before migration 0057, convert to the same hours, in hour order, beside the day sums", async () => {
+    const order = "store_id, hour_start, channel, warehouse_id, currency";
+    const before = await rollupRows(orderHoursSql, STORE_IDS, order);
+    expect(new Set(before.map((h) => String(h.hour_label).slice(-6)))).toEqual(new Set(["+00:00", "-04:00", "-05:00", "+05:30", "+01:00", "+02:00"]));
+    // The table as migration 0053 left it, holding the same hours one row each; then 0057 as written.
+    const oldTable = ORDER_HOURS_0053.split("--> statement-breakpoint")[0]!
+      .replace(/^--.*$/gm, "")
+      .replace("__new_rollup_order_hours", "rollup_order_hours");
+    const statements = (db: D1Database, text: string) =>
+      text
+        .split("--> statement-breakpoint")
+        .map((s) => s.trim())
+        .filter((s) => s !== "")
+        .map((s) => db.prepare(s));
+    for (const [, db] of d1Databases()) {
+      const { results: hours } = await db.prepare(`SELECT * FROM ${orderHoursSql}`).all<Record<string, unknown>>();
+      await db.batch([db.prepare("DROP TABLE rollup_order_hours"), db.prepare(oldTable)]);
+      for (let i = 0; i < hours.length; i += 500) {
+        const part = hours.slice(i, i + 500);
+        // The old rows had the label and not the offset.
+        const columns = Object.keys(part[0]!).filter((c) => c !== "offset_ms");
+        await db
+          .prepare(`INSERT INTO rollup_order_hours (${columns.join(", ")}) SELECT ${columns.map((c) => `value ->> '${c}'`).join(", ")} FROM json_each(?)`)
+          .bind(JSON.stringify(part))
+          .run();
+      }
+      await db.batch(statements(db, ORDER_HOURS_0057));
+    }
+    expect(await rollupRows(orderHoursSql, STORE_IDS, order)).toEqual(before);
+    // The day's sums are the day rows', and its entries come in hour order.
+    const converted = await rollupRows("rollup_order_hours", STORE_IDS, "store_id, day, channel, warehouse_id, currency");
+    expect(comparable(converted, ["hours"])).toEqual(comparable(await rollupRows("rollup_order_days", STORE_IDS, "store_id, day, channel, warehouse_id, currency")));
+    const starts = converted.map((r) => (JSON.parse(String(r.hours)) as number[][]).map((h) => h[0]!));
+    expect(starts.every((s) => s.every((t, i) => i === 0 || t > s[i - 1]!))).toBe(true);
+    expect(starts.some((s) => s.length > 1)).toBe(true);
   });
 
   it("bounded runs (tiny budget, small scan steps, few buckets planned at a time) reach the same rows over more runs", async () => {
@@ -426,7 +467,7 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     // Folded incrementally (three runs' worth of changes) or rebuilt from scratch: the same rows, for every store.
     const incremental = await snapshot();
     const tables: [string, string][] = [
-      ["rollup_order_hours", "hour_start, channel, warehouse_id, currency"],
+      [orderHoursSql, "hour_start, channel, warehouse_id, currency"],
       ["rollup_staff_days", "day, actor, metric"],
       ["rollup_durations", "day, span, channel"],
       ["rollup_sku_days", "day, warehouse_id, sku, currency"],
@@ -596,6 +637,6 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     expect(skus.map((r) => [r.day, r.warehouse_id, r.units_ordered, r.revenue_ordered])).toEqual([["2026-03-01", "wh_roll_west", 2, 1000]]);
     const raw = await rawData([store]);
     expect(comparable(skus)).toEqual(expectedSkus(raw));
-    expect(comparable(await rollupRows("rollup_order_hours", [store], "hour_start"))).toEqual(expectedOrderHours(raw));
+    expect(comparable(await rollupRows(orderHoursSql, [store], "hour_start"), ["offset_ms"])).toEqual(expectedOrderHours(raw));
   });
 });

@@ -40,3 +40,7 @@ declare module "*.csv?raw" {
   const text: string;
   export default text;
 }
+declare module "*.sql?raw" {
+  const text: string;
+  export default text;
+}

@@ -11,7 +11,7 @@
  * row was most of a fold's cost.
  */
 import { sql, type SQL } from "drizzle-orm";
-import { offsetLabel, type Segment } from "./time-zones";
+import type { Segment } from "./time-zones";
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 86_400_000;
@@ -52,12 +52,9 @@ export const dayOfNumberSql = (dayNumber: SQL) => sql`date(${dayNumber} * 86400,
 /** The UTC instant at which the row's local hour began. */
 export const hourStartSql = (column: SQL, offset: SQL) => sql`(${column} - ((${column} + ${offset}) % ${int(HOUR_MS)}))`;
 
-/** Local date of an hour start with its offset. */
-export const hourDaySql = (hourStart: SQL, offset: SQL) => sql`date((${hourStart} + ${offset}) / 1000, 'unixepoch')`;
+/** An offset in ms as RFC 3339 writes it, +05:30 or -04:00 (time-zones.ts offsetLabel), for a column or expression. */
+const offsetLabelSql = (offset: string) =>
+  `(CASE WHEN ${offset} < 0 THEN '-' ELSE '+' END || printf('%02d:%02d', abs(${offset}) / ${HOUR_MS}, abs(${offset}) % ${HOUR_MS} / 60000))`;
 
-/** The local hour with its offset: 2026-11-01T01:00-05:00. */
-export function hourLabelSql(hourStart: SQL, offset: SQL, zones: readonly ZoneSql[]): SQL {
-  const offsets = [...new Set(zones.flatMap((z) => z.segments.map((s) => s.offsetMs)))];
-  const label = sql`(CASE ${offset}${sql.join(offsets.map((o) => sql` WHEN ${int(o)} THEN ${sql.raw(`'${offsetLabel(o)}'`)}`))} END)`;
-  return sql`(strftime('%Y-%m-%dT%H:00', (${hourStart} + ${offset}) / 1000, 'unixepoch') || ${label})`;
-}
+/** The local hour with its offset, 2026-11-01T01:00-05:00, of an hour start and the offset then (columns or expressions). */
+export const hourLabelSql = (hourStart: string, offset: string) => `(strftime('%Y-%m-%dT%H:00', (${hourStart} + ${offset}) / 1000, 'unixepoch') || ${offsetLabelSql(offset)})`;

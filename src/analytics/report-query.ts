@@ -18,7 +18,7 @@ export type Dim = {
   /** The group_by name. */
   name: string;
   column: string;
-  /** A column that only labels the key (the same for every row of a group), selected alongside. */
+  /** An aggregate that only labels the key (the same for every row of a group), selected alongside: `MIN(day_label)`. */
   label?: string;
   /** Always grouped by, whatever group_by says. */
   always?: boolean;
@@ -28,7 +28,8 @@ export type Dim = {
 export type Merge = (a: RawRow, b: RawRow, name: string) => string | number | null;
 
 export type GroupedSpec = {
-  table: (group: ReadonlySet<string>) => string;
+  /** The rollup table read for a grouping, or a subquery giving its rows (order-counts.ts `orderHoursSql`). */
+  table: (group: ReadonlySet<string>) => string | SQL;
   /** In sort order. */
   dims: readonly Dim[];
   /** Output name -> aggregate over the table. */
@@ -117,12 +118,13 @@ async function groupedRows(d1: D1Reads, spec: GroupedSpec, q: GroupedQuery, shap
   const { dims, keys, where } = shape;
   const after = q.cursor === undefined ? undefined : decodeKey(q.cursor, dims.length);
   const select = [
-    ...dims.flatMap((d) => [`${d.column} AS "${d.name}"`, ...(d.label ? [`MIN(${d.label}) AS "${d.name}_label"`] : [])]),
+    ...dims.flatMap((d) => [`${d.column} AS "${d.name}"`, ...(d.label ? [`${d.label} AS "${d.name}_label"`] : [])]),
     ...Object.entries(spec.measures).map(([name, agg]) => `${agg} AS "${name}"`),
   ].join(", ");
+  const source = spec.table(q.group);
   return all<RawRow>(
     d1,
-    sql`SELECT ${sql.raw(select)} FROM ${sql.identifier(spec.table(q.group))}
+    sql`SELECT ${sql.raw(select)} FROM ${typeof source === "string" ? sql.identifier(source) : source}
       WHERE ${where}${after ? sql` AND ${keys} > ${rowValue(after)}` : sql``}
       GROUP BY ${sql.raw(dims.map((d) => d.column).join(", "))}
       ORDER BY ${sql.raw(dims.map((d) => d.column).join(", "))}

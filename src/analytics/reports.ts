@@ -12,6 +12,8 @@ import { CARRIER_EXCEPTION_KINDS } from "../db/schema";
 import { fromMinor } from "../lib/money";
 import { iso } from "../orders/serialize";
 import { all } from "./d1";
+import { hourLabelSql } from "./bucket-sql";
+import { orderHoursSql } from "./folds/order-counts";
 import { percentileFromBins } from "./percentiles";
 import { queryGrouped, rowValue, type GroupedQuery, type GroupedResult, type GroupedSpec, type RawRow } from "./report-query";
 
@@ -63,10 +65,11 @@ const AMOUNTS = ["gross_amount", "discount_amount", "shipping_amount", "tax_amou
 export const ordersReport: Report = {
   name: "orders",
   spec: {
-    table: (group) => (group.has("hour") ? "rollup_order_hours" : "rollup_order_days"),
+    table: (group) => (group.has("hour") ? sql.raw(orderHoursSql) : "rollup_order_days"),
     dims: [
       { name: "day", column: "day" },
-      { name: "hour", column: "hour_start", label: "hour_label" },
+      // Labelled once per hour, not once per stored hour it sums (the offset is the same for each).
+      { name: "hour", column: "hour_start", label: hourLabelSql("hour_start", "MIN(offset_ms)") },
       { name: "store", column: "store_id" },
       { name: "channel", column: "channel" },
       { name: "warehouse", column: "warehouse_id" },

@@ -165,7 +165,7 @@ export const PLACEMENT = {
   // `derived`.
   rollup_stores: { key: ["store_id"], home: "store", by: "store_id" },
   rollup_dirty: { key: ["store_id", "day"], home: "store", by: "store_id" },
-  rollup_order_hours: { key: ["store_id", "day", "channel", "warehouse_id", "currency", "hour_start"], home: "store", by: "store_id", derived: true },
+  rollup_order_hours: { key: ["store_id", "day", "channel", "warehouse_id", "currency"], home: "store", by: "store_id", derived: true },
   rollup_order_days: { key: ["store_id", "day", "channel", "warehouse_id", "currency"], home: "store", by: "store_id", derived: true },
   rollup_durations: { key: ["store_id", "day", "span", "channel"], home: "store", by: "store_id", derived: true },
   rollup_sla_breaches: { key: ["order_id", "span"], home: "store", by: "store_id", derived: true },

@@ -127,24 +127,29 @@ const orderMeasures = () => ({
   cancelledAmount: integer("cancelled_amount").notNull(),
 });
 
-/** Order flow per local hour. `hour_start` is the UTC instant the local hour begins (unique across DST). */
+/**
+ * Order flow per local hour: one row per local day and (channel, warehouse, currency), the day's sums (which the day
+ * rows are copied from) and its hours in `hours`, a JSON array with one entry per hour that had events, in hour order:
+ * [hour_start, offset_ms, ...the measures in `HOUR_MEASURES` order] (analytics/folds/order-counts.ts). `hour_start` is
+ * the UTC instant the local hour begins (unique across DST), `offset_ms` the store's offset then. Reports read the
+ * hours through `orderHoursSql`, one row per hour as before.
+ *
+ * A row per hour took most of the rollup's order counts: the bench's hours average 1.6 events, so the table gained
+ * nearly a row per event, each written with its key twice (the table and its primary key) and summed again for the
+ * day rows (issue #18; docs/analytics.md).
+ */
 export const rollupOrderHours = sqliteTable(
   "rollup_order_hours",
   {
     storeId: text("store_id").notNull(),
     day: text("day").notNull(),
-    hourStart: integer("hour_start").notNull(),
-    /** The local hour with its offset, e.g. 2026-11-01T01:00-05:00. */
-    hourLabel: text("hour_label").notNull(),
     channel: text("channel").notNull(),
     warehouseId: text("warehouse_id").notNull(),
     currency: text("currency").notNull(),
     ...orderMeasures(),
+    hours: text("hours").notNull(),
   },
-  // The hour last: the day rows are summed from a day's hours in key order, without sorting them (analytics/folds/
-  // order-counts.ts). One 7-day unit of issue #18's bench data (node:sqlite): the day rows 55-56 ms with the hour third,
-  // 27-28 ms with it last; the hour rows the same (185-190 against 188-189 ms), written in the new key order.
-  (t) => [primaryKey({ columns: [t.storeId, t.day, t.channel, t.warehouseId, t.currency, t.hourStart] }), index("rollup_order_hours_day_idx").on(t.day)],
+  (t) => [primaryKey({ columns: [t.storeId, t.day, t.channel, t.warehouseId, t.currency] }), index("rollup_order_hours_day_idx").on(t.day)],
 );
 
 /** Order flow per local day: the sum of the day's hours, kept so long ranges read few rows. */
