@@ -22,7 +22,7 @@
 // cron is fired through /cdn-cgi/local/scheduled until the rollups have
 // caught up. Writes bench/rollup-results.json and prints a table.
 import { spawn } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, cpSync, existsSync, fsyncSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -215,6 +215,23 @@ async function loadData(end) {
 }
 
 /** The loaded rows, rewritten in the order a live database would hold them (bench/lib/time-layout.mjs). */
+/**
+ * Writes the data directory's files out to the disk before the timed runs: the copy (--reuse), the layout and the
+ * migrations leave much of the D1 file's hundreds of megabytes in the page cache, unwritten, and the server's first
+ * sync of that file would wait for them inside the full rollup.
+ */
+function flushToDisk(root) {
+  for (const entry of readdirSync(root, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const fd = openSync(join(entry.parentPath, entry.name), "r+");
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
 function relayout() {
   const t = Date.now();
   const rows = layOutByTime(d1File(state, "DB"));
@@ -234,7 +251,7 @@ function freePort() {
   });
 }
 
-async function startDev(port) {
+async function startDev(port, keyArgs) {
   const argv = [
     wranglerEntry(),
     "dev",
@@ -249,7 +266,7 @@ async function startDev(port) {
     "--show-interactive-dev-session=false",
     "--var",
     `BOOTSTRAP_ADMIN_KEY:${ADMIN_KEY}`,
-    ...throwawayKeyArgs(),
+    ...keyArgs,
     ...(args.trace ? ["--var", "D1_TRACE:1"] : []),
   ];
   dev = spawn(nodeBinary(), argv, { cwd: ROOT, env: wranglerEnv({ NO_COLOR: "1" }), stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -366,10 +383,16 @@ try {
   let end;
   let counts;
   let loadMs = null;
+  // The server's PII keys (throwaway, like the data) are kept with the data: what the API sealed in the kept run (the
+  // orders it took, their customers) is read again with them. New keys on reuse failed the order export (a 500).
+  let keyArgs = throwawayKeyArgs();
   if (args.reuse) {
     if (!existsSync(join(args.reuse, "loaded.json"))) throw new Error(`${args.reuse} has no loaded.json: keep a run of this bench with --keep`);
     let layout;
-    ({ end, counts, layout } = JSON.parse(readFileSync(join(args.reuse, "loaded.json"), "utf8")));
+    let kept;
+    ({ end, counts, layout, keyArgs: kept } = JSON.parse(readFileSync(join(args.reuse, "loaded.json"), "utf8")));
+    if (kept) keyArgs = kept;
+    else log("the kept data has no PII keys (kept before they were): what its run sealed cannot be read, and the order export fails");
     log(`reusing ${counts.orders} orders from ${args.reuse}`);
     // Data kept before the bench laid its rows out by time is laid out so in the copy (lib/time-layout.mjs).
     if (layout !== "time") relayout();
@@ -380,11 +403,12 @@ try {
     counts = await loadData(end);
     relayout();
     loadMs = Date.now() - tLoad;
-    writeFileSync(loadedFile, JSON.stringify({ end, counts, layout: "time" }));
+    writeFileSync(loadedFile, JSON.stringify({ end, counts, layout: "time", keyArgs }));
     log(`loaded ${counts.orders} orders, ${counts.lines} lines, ${counts.events} events, ${counts.facts} fact rows in ${(loadMs / 1000).toFixed(1)}s`);
   }
 
-  const base = await startDev(await freePort());
+  flushToDisk(state);
+  const base = await startDev(await freePort(), keyArgs);
   log(`wrangler dev on ${base}`);
   if (args.reuse) {
     await get(base, "/v1/reports/rebuild", { method: "POST", body: '{"confirm":true}', headers: { "content-type": "application/json" } });
