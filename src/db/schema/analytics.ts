@@ -130,7 +130,7 @@ const orderMeasures = () => ({
 /**
  * Order flow per local hour: one row per local day and (channel, warehouse, currency), the day's sums (which the day
  * rows are copied from) and its hours in `hours`, a JSON array with one entry per hour that had events, in hour order:
- * [hour_start, offset_ms, ...the measures in `HOUR_MEASURES` order] (analytics/folds/order-counts.ts). `hour_start` is
+ * [hour_start, offset_ms, ...the measures in the order of `MEASURES` in analytics/folds/order-counts.ts]. `hour_start` is
  * the UTC instant the local hour begins (unique across DST), `offset_ms` the store's offset then. Reports read the
  * hours through `orderHoursSql`, one row per hour as before.
  *
