@@ -12,8 +12,6 @@ import { acquireLease, leaseGuard, releaseLease } from "../src/analytics/lease";
 import { markEverything } from "../src/analytics/mark-changes";
 import { ROLLUP_TABLES } from "../src/analytics/folds";
 import { orderHoursSql } from "../src/analytics/folds/order-counts";
-import ORDER_HOURS_0053 from "../migrations/0053_order_hours_hour_last.sql?raw";
-import ORDER_HOURS_0057 from "../migrations/0057_order_hours_per_day.sql?raw";
 import { d1Databases } from "./databases";
 import { refoldDirty, refoldUnit } from "../src/analytics/refold-dirty";
 import { rebuildRollups, ROLLUP_LAG_MS, runRollups } from "../src/analytics/run-rollups";
@@ -237,16 +235,9 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
     const order = "store_id, hour_start, channel, warehouse_id, currency";
     const before = await rollupRows(orderHoursSql, STORE_IDS, order);
     expect(new Set(before.map((h) => String(h.hour_label).slice(-6)))).toEqual(new Set(["+00:00", "-04:00", "-05:00", "+05:30", "+01:00", "+02:00"]));
-    // The table as migration 0053 left it, holding the same hours one row each; then 0057 as written.
-    const oldTable = ORDER_HOURS_0053.split("--> statement-breakpoint")[0]!
-      .replace(/^--.*$/gm, "")
-      .replace("__new_rollup_order_hours", "rollup_order_hours");
-    const statements = (db: D1Database, text: string) =>
-      text
-        .split("--> statement-breakpoint")
-        .map((s) => s.trim())
-        .filter((s) => s !== "")
-        .map((s) => db.prepare(s));
+    // The table as migration 0053 left it, holding the same hours one row each; then 0057's statements as written.
+    const migration = (prefix: string) => env.TEST_MIGRATIONS.find((m) => m.name.startsWith(prefix))!.queries;
+    const oldTable = migration("0053_")[0]!.replace("__new_rollup_order_hours", "rollup_order_hours");
     for (const [, db] of d1Databases()) {
       const { results: hours } = await db.prepare(`SELECT * FROM ${orderHoursSql}`).all<Record<string, unknown>>();
       await db.batch([db.prepare("DROP TABLE rollup_order_hours"), db.prepare(oldTable)]);
@@ -259,7 +250,7 @@ describe("rollups from generated orders", { timeout: 120_000 }, () => {
           .bind(JSON.stringify(part))
           .run();
       }
-      await db.batch(statements(db, ORDER_HOURS_0057));
+      await db.batch(migration("0057_").map((q) => db.prepare(q)));
     }
     expect(await rollupRows(orderHoursSql, STORE_IDS, order)).toEqual(before);
     // The day's sums are the day rows', and its entries come in hour order.

@@ -40,7 +40,3 @@ declare module "*.csv?raw" {
   const text: string;
   export default text;
 }
-declare module "*.sql?raw" {
-  const text: string;
-  export default text;
-}

@@ -18,7 +18,7 @@ export type Dim = {
   /** The group_by name. */
   name: string;
   column: string;
-  /** An aggregate that only labels the key (the same for every row of a group), selected alongside: `MIN(day_label)`. */
+  /** An aggregate that only labels the key (the same for every row of a group), selected alongside (reports.ts: the hour's). */
   label?: string;
   /** Always grouped by, whatever group_by says. */
   always?: boolean;
