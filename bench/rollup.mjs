@@ -33,6 +33,7 @@ import { migrateLocal } from "../scripts/local-migrations.mjs";
 import { nodeBinary, ROOT, runWrangler, throwawayKeyArgs, wranglerEntry, wranglerEnv } from "../scripts/wrangler.mjs";
 import { databaseTime } from "./lib/d1-trace.mjs";
 import { generateOrders } from "./lib/generate-orders.mjs";
+import { startServer } from "./lib/main-server.mjs";
 import { layOutByTime } from "./lib/time-layout.mjs";
 
 const { values: args } = parseArgs({
@@ -357,6 +358,34 @@ async function rollUntilCaughtUp(base, upTo) {
   }
 }
 
+/**
+ * The rollup's floor (bench/floor, POST /rollup-floor): one D1 batch summing as many events as the bench holds into
+ * day rows per store and type, on the same runtime and disk. It is the least a full rollup of those events could do,
+ * and it moves with this machine's speed as the rollup does: the rollup's time is reported as a ratio to it as well.
+ */
+async function startFloor(events) {
+  const srv = await startServer({ stateDir: dir, name: "floor", configArgs: ["--config", join(ROOT, "bench/floor/wrangler.toml")], readyPath: "/hello", log });
+  const res = await fetch(`${srv.base}/rollup-floor/seed`, { method: "POST", body: JSON.stringify({ events, stores: STORES, days: DAYS }) });
+  if (res.status !== 201) throw new Error(`seeding the rollup floor: ${res.status} ${await res.text()}`);
+  flushToDisk(srv.persist);
+  return srv;
+}
+
+/** The floor's own times (the Worker's, around its batch), `n` runs in a row. */
+async function floorRuns(srv, n = 3) {
+  const ms = [];
+  for (let i = 0; i < n; i++) {
+    const res = await fetch(`${srv.base}/rollup-floor`, { method: "POST", signal: AbortSignal.timeout(120_000) });
+    if (!res.ok) throw new Error(`the rollup floor: ${res.status} ${await res.text()}`);
+    ms.push((await res.json()).ms);
+  }
+  return ms;
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 const pct = (sorted, p) => sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function latency(base, name, path, n = REQUESTS) {
@@ -407,6 +436,7 @@ try {
     log(`loaded ${counts.orders} orders, ${counts.lines} lines, ${counts.events} events, ${counts.facts} fact rows in ${(loadMs / 1000).toFixed(1)}s`);
   }
 
+  const floor = await startFloor(counts.events);
   flushToDisk(state);
   const base = await startDev(await freePort(), keyArgs);
   log(`wrangler dev on ${base}`);
@@ -414,11 +444,15 @@ try {
     await get(base, "/v1/reports/rebuild", { method: "POST", body: '{"confirm":true}', headers: { "content-type": "application/json" } });
     log("rollups dropped (rebuild): the full rollup starts from scratch");
   }
+  const floorBefore = await floorRuns(floor);
   const loadBefore = (await import("node:os")).loadavg()[0];
   const full = await rollUntilCaughtUp(base, end);
   const loadDuring = [loadBefore, (await import("node:os")).loadavg()[0]];
+  const floorMs = [...floorBefore, ...(await floorRuns(floor))];
+  const floorMedian = median(floorMs);
+  log(`rollup floor (${counts.events} events summed into day rows in one batch): ${floorMs.join(", ")} ms, 3 runs before the full rollup and 3 after`);
   log(
-    `full rollup: ${(full.ms / 1000).toFixed(1)}s over ${full.runs} cron runs (the rollup's own runs: ${(full.rollupMs / 1000).toFixed(1)}s); load average ${loadDuring.map((l) => l.toFixed(1)).join(" -> ")}`,
+    `full rollup: ${(full.ms / 1000).toFixed(1)}s over ${full.runs} cron runs (the rollup's own runs: ${(full.rollupMs / 1000).toFixed(1)}s, ${(full.rollupMs / floorMedian).toFixed(1)}x the floor's median ${floorMedian} ms); load average ${loadDuring.map((l) => l.toFixed(1)).join(" -> ")}`,
   );
   // Printed now: with --trace the customers cron below may not answer within its wait, and the bench stops there.
   if (args.trace) printDatabaseTime("full rollup", full, full.database);
@@ -506,6 +540,8 @@ try {
       orders_per_second: Math.round(counts.orders / (full.ms / 1000)),
       rollup_runs_ms: full.rollupMs,
       rollup_orders_per_second: Math.round(counts.orders / (full.rollupMs / 1000)),
+      floor_ms: floorMs,
+      ratio_to_floor: +(full.rollupMs / floorMedian).toFixed(2),
     },
     full_rollup_load_average: loadDuring,
     idle_run_ms: again,
@@ -522,6 +558,9 @@ try {
   console.log(`Rollups, ${counts.orders} orders (${counts.events} events, ${counts.facts} fact rows) in ${STORES} stores over ${DAYS} days`);
   console.log(
     `  full rollup from scratch   ${(full.ms / 1000).toFixed(1)} s  (${full.runs} cron runs, ${results.full_rollup.orders_per_second} orders/s; the rollup's own runs ${(full.rollupMs / 1000).toFixed(1)} s)`,
+  );
+  console.log(
+    `  rollup floor               ${floorMedian} ms median of ${floorMs.length} (${floorMs.join(", ")}); the rollup's own runs are ${results.full_rollup.ratio_to_floor}x the floor`,
   );
   console.log(`  run with nothing to do     ${again} ms`);
   console.log(`  a customers cron run       ${customers} ms (${customerRun.linked_orders} orders linked)`);
