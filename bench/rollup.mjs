@@ -372,7 +372,7 @@ async function startFloor(events) {
 }
 
 /** The floor's own times (the Worker's, around its batch), `n` runs in a row. */
-async function floorRuns(srv, n = 3) {
+async function floorRuns(srv, n = 5) {
   const ms = [];
   for (let i = 0; i < n; i++) {
     const res = await fetch(`${srv.base}/rollup-floor`, { method: "POST", signal: AbortSignal.timeout(120_000) });
@@ -450,7 +450,9 @@ try {
   const loadDuring = [loadBefore, (await import("node:os")).loadavg()[0]];
   const floorMs = [...floorBefore, ...(await floorRuns(floor))];
   const floorMedian = median(floorMs);
-  log(`rollup floor (${counts.events} events summed into day rows in one batch): ${floorMs.join(", ")} ms, 3 runs before the full rollup and 3 after`);
+  log(
+    `rollup floor (${counts.events} events summed into day rows in one batch): ${floorMs.join(", ")} ms, ${floorBefore.length} runs before the full rollup and ${floorMs.length - floorBefore.length} after`,
+  );
   log(
     `full rollup: ${(full.ms / 1000).toFixed(1)}s over ${full.runs} cron runs (the rollup's own runs: ${(full.rollupMs / 1000).toFixed(1)}s, ${(full.rollupMs / floorMedian).toFixed(1)}x the floor's median ${floorMedian} ms); load average ${loadDuring.map((l) => l.toFixed(1)).join(" -> ")}`,
   );
