@@ -20,7 +20,10 @@
 // in the order a live database writes them (lib/time-layout.mjs), then
 // `wrangler dev`, whose rollup
 // cron is fired through /cdn-cgi/local/scheduled until the rollups have
-// caught up. Writes bench/rollup-results.json and prints a table.
+// caught up. Beside it, the floor worker (bench/floor) sums as many events in
+// one D1 batch, five times before the full rollup and five after: the rollup
+// is reported as a ratio to that floor too, since this machine's speed moves
+// more than a change does. Writes bench/rollup-results.json and prints a table.
 import { spawn } from "node:child_process";
 import { closeSync, cpSync, existsSync, fsyncSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
