@@ -218,7 +218,6 @@ async function loadData(end) {
   return counts;
 }
 
-/** The loaded rows, rewritten in the order a live database would hold them (bench/lib/time-layout.mjs). */
 /**
  * Writes the data directory's files out to the disk before the timed runs: the copy (--reuse), the layout and the
  * migrations leave much of the D1 file's hundreds of megabytes in the page cache, unwritten, and the server's first
@@ -236,6 +235,7 @@ function flushToDisk(root) {
   }
 }
 
+/** The loaded rows, rewritten in the order a live database would hold them (bench/lib/time-layout.mjs). */
 function relayout() {
   const t = Date.now();
   const rows = layOutByTime(d1File(state, "DB"));
