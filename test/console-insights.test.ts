@@ -236,6 +236,9 @@ describe("the reports", () => {
     expect((page.html.match(/<tr>/g) ?? []).length - 1).toBe(api_.body.data.length);
     const times = await openPage(`/console/reports/processing-times?${q({ ...NOW, store: store.id })}`, analyst.session, ZH);
     expect(textOf(times.html)).toContain("收到 → 审核通过");
+    // The comma hint belongs to each field that takes several values, not to whichever field the grid put last.
+    expect(times.html).toMatch(/<p class="hint" id="f-channel-hint">多个值用逗号分隔<\/p>\s*<input id="f-channel" name="channel" value="" aria-describedby="f-channel-hint"\/?>/);
+    expect(times.html).not.toContain('id="f-span-hint"');
   });
 
   it("names the warehouse in a report grouped by warehouse, for readers who may list warehouses", async () => {

@@ -181,7 +181,7 @@ describe("exceptions", () => {
       .run();
     const admin = await signedIn(["admin"]);
     const page = await openPage("/console/logistics/exceptions", admin.session);
-    expect(textOf(page.html)).toContain("1 units were not found in the bin when picking.");
+    expect(textOf(page.html)).toContain("1 unit was not found in the bin when picking.");
     const noNote = await postForm(`/console/logistics/exceptions/${id}/resolve`, admin.session, { action: "dismiss", note: "" });
     expect(noNote.status).toBe(422);
     const r = await postForm(`/console/logistics/exceptions/${id}/resolve`, admin.session, { action: "dismiss", note: "found it on the shelf below" });

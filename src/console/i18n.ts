@@ -21,6 +21,15 @@ export function fill(text: string, values: Record<string, string | number>): str
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }
 
+/**
+ * A text with a count in it, filled: `<key>_one` when the count is 1 and the texts have one ("1 day"), else `<key>`
+ * ("{n} days"). `values` may hold more placeholders, or `n` as the page shows it (a formatted number).
+ */
+export function fillCount<T extends Record<string, string>>(texts: T, key: keyof T & string, n: number, values: Record<string, string | number> = {}): string {
+  const all = texts as Record<string, string>;
+  return fill((n === 1 ? all[`${key}_one`] : undefined) ?? all[key]!, { n, ...values });
+}
+
 /** The language a browser asks for, from Accept-Language: any Chinese is zh-CN, else English. */
 export function langFromAcceptLanguage(header: string | undefined): Lang {
   if (!header) return "en";

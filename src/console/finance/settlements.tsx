@@ -12,7 +12,7 @@ import { api, type ApiAnswer, withQuery } from "../api";
 import { type ConsoleContext, type StoreFacts, storesOf } from "../context";
 import { count, date, dateTime } from "../format";
 import { doneRedirect, formValue } from "../guard";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { DataTable } from "../insights/view";
 import { Csrf, TopProblem } from "../layout";
 import { problemText } from "../problems";
@@ -161,7 +161,10 @@ export async function importSettlement(c: ConsoleContext): Promise<Response> {
   });
   if (r.ok) {
     const counts = r.body.counts;
-    const text = r.status === 201 ? fill(f.imported_now, { lines: count(r.body.line_count, ui.lang), open: count(counts?.unresolved ?? 0, ui.lang) }) : f.imported_before;
+    const text =
+      r.status === 201
+        ? fillCount(f, "imported_now", r.body.line_count, { lines: count(r.body.line_count, ui.lang), open: count(counts?.unresolved ?? 0, ui.lang) })
+        : f.imported_before;
     return doneRedirect(c, `/console/finance/settlements/${r.body.id}`, { kind: r.status === 201 ? "ok" : "warn", text });
   }
   if (r.status === 422 && r.body.errors?.length) {

@@ -12,7 +12,7 @@ import { api, apiRaw, withQuery, type Problem } from "../api";
 import type { ConsoleContext, Ui } from "../context";
 import { count, dateTime, duration, money } from "../format";
 import { need, notFoundPage, uiOf } from "../guard";
-import { fill, type Lang } from "../i18n";
+import { fill, fillCount, type Lang } from "../i18n";
 import { StoreSelect } from "../fields";
 import { renderPage } from "../layout";
 import { problemText } from "../problems";
@@ -208,17 +208,19 @@ function ReportForm({
                 ))}
               </select>
             ) : (
-              <input id={`f-${f.name}`} name={f.name} value={ask.filters[f.name] ?? ""} aria-describedby="values-hint" />
+              // The hint goes between the label and the box: the filters line their boxes up at the bottom, and a hint
+              // under one box would lift it above its neighbours.
+              <>
+                <p class="hint" id={`f-${f.name}-hint`}>
+                  {tx.values_comma}
+                </p>
+                <input id={`f-${f.name}`} name={f.name} value={ask.filters[f.name] ?? ""} aria-describedby={`f-${f.name}-hint`} />
+              </>
             )}
           </div>
         ))}
       </div>
       {def.utcDays ? <p class="hint">{tx.utc_days}</p> : null}
-      {def.filters.some((f) => f.kind === "text" || (f.kind === "warehouse" && !warehouses.size)) ? (
-        <p class="hint" id="values-hint">
-          {tx.values_comma}
-        </p>
-      ) : null}
       {def.dims.length ? (
         <fieldset class="group-by">
           <legend>{tx.group_by}</legend>
@@ -274,7 +276,7 @@ export async function reportPage(c: ConsoleContext): Promise<Response> {
             <span class="hint">{tx.download_hint}</span>
           </div>
           {def.id === "stock" ? <Valuation rows={r.body.data as StockRow[]} warehouses={warehouses} lang={ui.lang} tx={tx} /> : null}
-          <p class="muted">{fill(tx.rows_shown, { n: count(r.body.data.length, ui.lang) })}</p>
+          <p class="muted">{fillCount(tx, "rows_shown", r.body.data.length, { n: count(r.body.data.length, ui.lang) })}</p>
           <DataTable
             head={columns.map(([name, kind]) => ({ label: columnLabel(ui.lang, name), num: ["count", "money", "ms", "rate"].includes(kind) }))}
             rows={r.body.data.map((row) => columns.map(([name, kind]) => cell(kind, name, row, ctx)))}
@@ -438,7 +440,7 @@ async function orderExportPage(c: ConsoleContext): Promise<Response> {
         </div>
         {preview.ok ? (
           <>
-            <h2>{fill(tx.preview, { n: preview.body.data.length })}</h2>
+            <h2>{fillCount(tx, "preview", preview.body.data.length)}</h2>
             <DataTable
               head={[
                 { label: columnLabel(ui.lang, "order_id") },

@@ -161,7 +161,7 @@ async function exceptionsPage(c: ConsoleContext, opts: { trouble?: RowTrouble; s
               <h3>
                 <span class={`badge ${e.status === "open" ? "bad" : "ok"}`}>{exceptionKindLabel(t, e.kind)}</span>
               </h3>
-              <p>{fill(lookup(t, `explain_${e.kind}`, ""), { n: e.quantity })}</p>
+              <p>{fill(lookup(t, `explain_${e.kind}${e.quantity === 1 ? "_one" : ""}`, lookup(t, `explain_${e.kind}`, "")), { n: e.quantity })}</p>
               {e.note ? <p class="muted">{e.note}</p> : null}
               <dl class="facts" style="grid-template-columns:max-content minmax(0,1fr);overflow-wrap:anywhere">
                 <dt>{t.raised}</dt>

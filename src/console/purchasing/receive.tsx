@@ -12,7 +12,7 @@ import type { ConsoleContext } from "../context";
 import { Field, ScanInput } from "../fields";
 import { count } from "../format";
 import { doneRedirect, formValue, notFoundPage } from "../guard";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { Csrf, TopProblem } from "../layout";
 import { cleanCode, formFieldOf, parseReceipt, type ReceiveForm } from "./forms";
 import { purchasingPage, type Refusal, refusalOf, screenOf, statusLabel, warehousesOf, wordsOf } from "./frame";
@@ -182,5 +182,5 @@ export async function receiveGoods(c: ConsoleContext, id: string): Promise<Respo
   }
   const lines = parsed.body.lines.map((l) => `${l.quantity} × ${o.lines.find((x) => x.line_no === l.line_no)?.sku ?? l.line_no} → ${cleanCode(l.bin)}`).join(", ");
   const units = parsed.body.lines.reduce((t, l) => t + l.quantity, 0);
-  return doneRedirect(c, orderLink(id), { kind: "ok", text: fill(p.received_ok, { units: count(units, ui.lang), lines, status: statusLabel(p, r.body.status) }) });
+  return doneRedirect(c, orderLink(id), { kind: "ok", text: fillCount(p, "received_ok", units, { units: count(units, ui.lang), lines, status: statusLabel(p, r.body.status) }) });
 }

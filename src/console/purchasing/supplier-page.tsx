@@ -12,7 +12,7 @@ import { type ConsoleContext, storesOf } from "../context";
 import { Field } from "../fields";
 import { money } from "../format";
 import { doneRedirect, formValue, notFoundPage } from "../guard";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { Csrf, TopProblem } from "../layout";
 import { type ItemForm, parseSupplierChange, parseSupplierItem, parseWebhookChange, type SupplierForm } from "./forms";
 import { purchasingPage, type Refusal, refusalOf, screenOf, type SupplierView, wordsOf } from "./frame";
@@ -107,9 +107,9 @@ export async function supplierPage(
           <dt>{p.payment_terms}</dt>
           <dd>{s.payment_terms ?? "—"}</dd>
           <dt>{p.payment_days}</dt>
-          <dd>{fill(p.days_n, { n: s.payment_days })}</dd>
+          <dd>{fillCount(p, "days_n", s.payment_days)}</dd>
           <dt>{p.lead_time}</dt>
-          <dd>{fill(p.days_n, { n: s.lead_time_days })}</dd>
+          <dd>{fillCount(p, "days_n", s.lead_time_days)}</dd>
           <dt>{p.tolerance}</dt>
           <dd>{fill(p.percent_n, { n: s.over_receipt_pct })}</dd>
           {s.note ? (
@@ -188,7 +188,7 @@ export async function supplierPage(
                     <td data-label={p.pack_size} class="num">
                       {i.pack_size}
                     </td>
-                    <td data-label={p.lead_time}>{i.lead_time_days === null ? fill(p.suppliers_days, { n: s.lead_time_days }) : fill(p.days_n, { n: i.lead_time_days })}</td>
+                    <td data-label={p.lead_time}>{i.lead_time_days === null ? fillCount(p, "suppliers_days", s.lead_time_days) : fillCount(p, "days_n", i.lead_time_days)}</td>
                     <td data-label={p.preferred} data-preferred={i.preferred ? "true" : "false"}>
                       {i.preferred ? <span class="badge ok">{p.preferred_yes}</span> : "—"}
                     </td>
@@ -237,7 +237,7 @@ export async function supplierPage(
                 id="i-lead_time_days"
                 name="lead_time_days"
                 label={p.lead_time_days}
-                hint={fill(p.item_lead_time_hint, { n: s.lead_time_days })}
+                hint={fillCount(p, "item_lead_time_hint", s.lead_time_days)}
                 value={iv.lead_time_days}
                 error={ie.lead_time_days}
                 inputmode="numeric"

@@ -9,7 +9,7 @@ import { api } from "../api";
 import { type ConsoleContext, storesOf } from "../context";
 import { Field } from "../fields";
 import { doneRedirect, formValue } from "../guard";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { Csrf, TopProblem } from "../layout";
 import { parseNewSupplier, type SupplierForm } from "./forms";
 import { purchasingPage, type Refusal, refusalOf, type Screen, screenOf, type SupplierView, wordsOf } from "./frame";
@@ -91,7 +91,7 @@ export async function suppliersPage(c: ConsoleContext, opts: { form?: SupplierFo
                   <td data-label={p.currency} class="mono">
                     {s.currency}
                   </td>
-                  <td data-label={p.lead_time}>{fill(p.days_n, { n: s.lead_time_days })}</td>
+                  <td data-label={p.lead_time}>{fillCount(p, "days_n", s.lead_time_days)}</td>
                   <td data-label={ui.t.status}>
                     <span class={`badge ${s.active ? "ok" : ""}`.trim()}>{s.active ? p.active : p.inactive}</span>
                   </td>

@@ -14,7 +14,7 @@ import { api, type Problem } from "../api";
 import type { ConsoleContext, ConsoleEnv } from "../context";
 import { dateTime } from "../format";
 import { doneRedirect, formValue, formValues, need, notFoundPage, uiOf } from "../guard";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { fieldProblems } from "../problems";
 import { Check, Crumbs, Field, ProblemBox, refusedStatus, type FormPageStatus } from "./parts";
@@ -668,6 +668,6 @@ integrationPages.post("/console/settings/webhooks/:id/replay", async (c) => {
   return doneRedirect(
     c,
     `/console/settings/webhooks/${id}`,
-    r?.ok ? { kind: "ok", text: fill(t.replay_queued, { n: r.body.queued }) } : { kind: "bad", text: r?.body.detail ?? t.not_saved },
+    r?.ok ? { kind: "ok", text: fillCount(t, "replay_queued", r.body.queued) } : { kind: "bad", text: r?.body.detail ?? t.not_saved },
   );
 });

@@ -12,7 +12,7 @@ import { type ConsoleContext, formatsOf } from "../context";
 import { Field } from "../fields";
 import { count, dateTime, money } from "../format";
 import { doneRedirect, formValue, notFoundPage } from "../guard";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { Csrf, TopProblem } from "../layout";
 import { problemText } from "../problems";
 import { namesOf } from "../purchasing/frame";
@@ -168,6 +168,6 @@ export async function receiveTransfer(c: ConsoleContext, screen: StockScreen, id
   const bin = parsed.body.lines[0]!.bin;
   return doneRedirect(c, whLink(`/console/stock/transfers/${encodeURIComponent(id)}`, screen.wh.id), {
     kind: "ok",
-    text: fill(s.received_transfer_ok, { id, units: count(units, ui.lang), bin }),
+    text: fillCount(s, "received_transfer_ok", units, { id, units: count(units, ui.lang), bin }),
   });
 }

@@ -15,7 +15,7 @@ import { type ConsoleContext, formatsOf } from "../context";
 import { Field } from "../fields";
 import { count, dateTime } from "../format";
 import { doneRedirect, formValue } from "../guard";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { Csrf, TopProblem } from "../layout";
 import { problemText } from "../problems";
 import { namesOf } from "../purchasing/frame";
@@ -270,6 +270,6 @@ export async function sendTransfer(c: ConsoleContext, screen: StockScreen): Prom
   if (!r.ok) return newTransferPage(c, screen, { form, refusal: refusalOf(screen, r, { rowOfLine: parsed.rowOfLine, lines: parsed.body.lines }) });
   return doneRedirect(c, whLink(`/console/stock/transfers/${encodeURIComponent(r.body.id)}`, wh.id), {
     kind: "ok",
-    text: fill(s.sent_ok, { id: r.body.id, units: count(r.body.units, screen.ui.lang), to: warehouseName(screen, r.body.to_warehouse_id) }),
+    text: fillCount(s, "sent_ok", r.body.units, { id: r.body.id, units: count(r.body.units, screen.ui.lang), to: warehouseName(screen, r.body.to_warehouse_id) }),
   });
 }
