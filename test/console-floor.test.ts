@@ -114,6 +114,7 @@ describe("picking by scan", () => {
     const text = textOf(first.html);
     // A-01-01 comes before A-02-01 on the path although the mug is the order's second line.
     expect(text).toMatch(/Current pick Bin A-01-01 SKU MUG-\S+ Product Stoneware mug To pick 1 · 0 of 1 done/);
+    expect(text).toContain("0 of 3 units picked in this wave");
     expect(first.html).toMatch(/<input id="scan-code" name="code" class="scan" data-scan="true" autofocus="" autocomplete="off"/);
     expect(first.html).toContain('<label for="scan-code">');
     const mugLine = (await waveLines(wave.id)).find((l) => l.sku === SKU.mug);
@@ -164,6 +165,8 @@ describe("picking by scan", () => {
     const zh = await openPage(`/console/waves/${wave.id}/pick`, who.picker, { cookie: "oms_console_lang=zh-CN" });
     expect(zh.html).toContain('<html lang="zh-CN">');
     expect(textOf(zh.html)).toContain("当前拣货 库位 A-01-01");
+    expect(textOf(zh.html)).toContain("本波次已拣 0 / 1 件");
+    expect(textOf((await openPage(`/console/waves/${wave.id}/pick`, who.picker)).html)).toMatch(/0 of 1 unit picked in this wave/);
     const list = await openPage("/console/waves", who.picker, { cookie: "oms_console_lang=zh-CN" });
     expect(textOf(list.html)).toContain("待拣货");
   });

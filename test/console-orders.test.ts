@@ -141,7 +141,7 @@ describe("bulk actions", () => {
     expect(flashOf(none.headers)).toEqual({ kind: "bad", text: "Give a reason for holding." });
     expect((await api(`/v1/orders/${a.id}`)).body.status).toBe("received");
     const ok = await postForm("/console/orders/bulk", session, { action: "hold", reason: "fraud check", ids: [a.id], back: "/console/orders" });
-    expect(flashOf(ok.headers)).toEqual({ kind: "ok", text: "1 of 1 orders done." });
+    expect(flashOf(ok.headers)).toEqual({ kind: "ok", text: "1 of 1 order done." });
     expect((await api(`/v1/orders/${a.id}`)).body).toMatchObject({ status: "on_hold", status_reason: "fraud check" });
     const nothing = await postForm("/console/orders/bulk", session, { action: "approve", back: "/console/orders" });
     expect(flashOf(nothing.headers)?.text).toBe("Tick at least one order first.");

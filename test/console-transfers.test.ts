@@ -72,7 +72,10 @@ describe("the transfers list", () => {
     const { session } = await signedIn(["warehouse_lead"]);
     const text = textOf((await openPage(`/console/stock/transfers?warehouse=${a.id}`, session, { cookie: "oms_console_lang=zh-CN" })).html);
     for (const word of ["调拨", "在途", "调出仓", "调入仓", "发出时间", "新建调拨", "补货"]) expect(text).toContain(word);
+    expect(text).toContain("1 行，1 件");
     expect(text).not.toMatch(/In transit|Sent by/);
+    // One line of one unit, in English: each count its own singular.
+    expect(textOf((await openPage(`/console/stock/transfers?warehouse=${a.id}`, session)).html)).toMatch(/1 line, 1 unit(?!s)/);
   });
 });
 

@@ -11,7 +11,7 @@ import { api } from "../api";
 import type { ConsoleContext, Flash } from "../context";
 import { doneRedirect, formValue, need, notFoundPage, uiOf } from "../guard";
 import { ScanInput } from "../fields";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { problemText } from "../problems";
 import { ScanResult } from "./scan-result";
@@ -43,7 +43,7 @@ async function renderPick(c: ConsoleContext, wave: WaveBody, result: Flash | und
         {f.pick_title} <span class="mono muted floor-id">{wave.id}</span>
       </h1>
       <ScanResult result={result} />
-      <p class="muted">{fill(f.units_done, units)}</p>
+      <p class="muted">{fillCount(f, "units_done", units.total, units)}</p>
       <progress class="floor-progress" max={Math.max(1, units.total)} value={units.done} aria-label={f.progress} />
       {line ? (
         <PickCard c={c} line={line} name={name} action={action} />

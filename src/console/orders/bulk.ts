@@ -8,7 +8,7 @@ import type { OrderTracking } from "../../logistics/schemas";
 import { api, apiRaw } from "../api";
 import type { ConsoleContext } from "../context";
 import { uiOf } from "../guard";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { problemText } from "../problems";
 import { inBatches } from "./filters";
 import { ORDERS_TEXT } from "./text";
@@ -29,7 +29,7 @@ export async function bulkTransition(
     return r.ok ? null : fill(w.bulk_failed, { order: id, why: problemText(r.body, ui.lang) });
   });
   const failures = results.filter((r): r is string => r !== null);
-  const text = [fill(w.bulk_done, { ok: ids.length - failures.length, n: ids.length }), ...failures].join(" ");
+  const text = [fillCount(w, "bulk_done", ids.length, { ok: ids.length - failures.length }), ...failures].join(" ");
   return { kind: failures.length === 0 ? "ok" : failures.length === ids.length ? "bad" : "warn", text: text.slice(0, 500) };
 }
 

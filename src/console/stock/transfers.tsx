@@ -108,7 +108,10 @@ export async function transfersPage(c: ConsoleContext, screen: StockScreen): Pro
                   <td data-label={s.to_wh}>{t.to_warehouse_id === wh.id ? <strong>{name(t.to_warehouse_id)}</strong> : name(t.to_warehouse_id)}</td>
                   <td data-label={s.lines}>
                     <div>
-                      {fill(t.lines.length === 1 ? s.lines_units_one : s.lines_units, { lines: count(t.lines.length, ui.lang), units: count(t.units, ui.lang) })}
+                      {fill(s.lines_units, {
+                        lines: fillCount(s, "lines_n", t.lines.length, { n: count(t.lines.length, ui.lang) }),
+                        units: fillCount(s, "units_n", t.units, { n: count(t.units, ui.lang) }),
+                      })}
                       {t.received_units > 0 && t.status !== "received" ? (
                         <span class="muted"> {fill(s.received_of, { received: count(t.received_units, ui.lang), units: count(t.units, ui.lang) })}</span>
                       ) : null}
