@@ -17,6 +17,22 @@ describe("replenishment suggestions (hand-computed)", () => {
     expect(suggest(facts({ supplier: { ...supplier, packSize: 10 } })).explanation).toContain("48 rounded up to the minimum 12 and packs of 10");
   });
 
+  it("says one day in the singular", () => {
+    // 84 in 28 days = 3/day; safety 1 day = 3; reorder point 3 x 1 + 3 = 6; position 5 - 0 + 0 = 5 <= 6;
+    // target 6 + 3 x 1 = 9; need 4, rounded up to the minimum 1 and packs of 1: 4.
+    const s = suggest(facts({ onHand: 5, reserved: 0, onOrder: 0, supplier: { ...supplier, leadTimeDays: 1, minOrderQty: 1, packSize: 1 } }), {
+      windowDays: 28,
+      safetyDays: 1,
+      coverDays: 1,
+    });
+    expect(s.explanation).toBe(
+      "sells 3/day (84 in 28 days); position 5 = available 5 + on order 0 - backordered 0, at or below the reorder point 6 = 1 day's lead time + 1 day's safety stock; order 4 from Leaf & Co to reach 9 (1 day's cover past the reorder point)",
+    );
+    expect(suggest(facts({ unitsSold: 0, onHand: 5 }), { windowDays: 1, safetyDays: 7, coverDays: 14 }).explanation).toBe(
+      "no sales in 1 day and nothing backordered: nothing to order",
+    );
+  });
+
   it("wait while the position is above the reorder point", () => {
     const s = suggest(facts({ onHand: 100 }));
     expect(s).toMatchObject({ action: "none", quantity: 0, position: 105 });

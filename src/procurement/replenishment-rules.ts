@@ -72,6 +72,10 @@ export function roundToTerms(quantity: number, terms: Pick<SupplierTerms, "minOr
   return Math.ceil(atLeast / terms.packSize) * terms.packSize;
 }
 
+/** "1 day", "10 days"; with `'s` for "1 day's lead time", "10 days' lead time". */
+const days = (n: number) => (n === 1 ? "1 day" : `${n} days`);
+const daysOf = (n: number) => (n === 1 ? "1 day's" : `${n} days'`);
+
 export function suggest(f: SkuFacts, p: ReplenishmentParams = DEFAULT_PARAMS): Suggestion {
   const velocity = f.unitsSold / p.windowDays;
   const lead = f.supplier?.leadTimeDays ?? null;
@@ -93,7 +97,7 @@ export function suggest(f: SkuFacts, p: ReplenishmentParams = DEFAULT_PARAMS): S
     leadTimeDays: lead,
     supplier: f.supplier,
   };
-  const sells = `sells ${round2(velocity)}/day (${f.unitsSold} in ${p.windowDays} days)`;
+  const sells = `sells ${round2(velocity)}/day (${f.unitsSold} in ${days(p.windowDays)})`;
   const pos = `position ${position} = available ${available} + on order ${f.onOrder} - backordered ${f.backordered}`;
   const needsAny = velocity > 0 || f.backordered > 0;
   if (!needsAny || position > reorderPoint || (velocity === 0 && position >= 0)) {
@@ -104,12 +108,13 @@ export function suggest(f: SkuFacts, p: ReplenishmentParams = DEFAULT_PARAMS): S
       transferFrom: null,
       explanation:
         velocity === 0 && f.backordered === 0
-          ? `no sales in ${p.windowDays} days and nothing backordered: nothing to order`
+          ? `no sales in ${days(p.windowDays)} and nothing backordered: nothing to order`
           : `${sells}; ${pos} is above the reorder point ${reorderPoint}: nothing to order yet`,
     };
   }
   const need = Math.max(target - position, f.backordered > 0 ? -position : 0, 1);
-  const rop = lead === null ? `safety stock ${safetyStock} (${p.safetyDays} days)` : `reorder point ${reorderPoint} = ${lead} days' lead time + ${p.safetyDays} days' safety stock`;
+  const rop =
+    lead === null ? `safety stock ${safetyStock} (${days(p.safetyDays)})` : `reorder point ${reorderPoint} = ${daysOf(lead)} lead time + ${daysOf(p.safetyDays)} safety stock`;
   const why = `${sells}; ${pos}, at or below the ${rop}`;
   // Another warehouse holding more than it needs itself (its own reorder point and cover) moves stock faster than a supplier.
   const surplusOf = (w: SkuFacts["elsewhere"][number]) => {
@@ -123,7 +128,7 @@ export function suggest(f: SkuFacts, p: ReplenishmentParams = DEFAULT_PARAMS): S
       action: "transfer",
       quantity: need,
       transferFrom: donor.w.warehouseId,
-      explanation: `${why}; ${donor.w.warehouseId} has ${donor.surplus} more than it needs: move ${need} to reach ${target} (${p.coverDays} days' cover past the reorder point)`,
+      explanation: `${why}; ${donor.w.warehouseId} has ${donor.surplus} more than it needs: move ${need} to reach ${target} (${daysOf(p.coverDays)} cover past the reorder point)`,
     };
   }
   if (!f.supplier) {
@@ -136,6 +141,6 @@ export function suggest(f: SkuFacts, p: ReplenishmentParams = DEFAULT_PARAMS): S
     action: "order",
     quantity,
     transferFrom: null,
-    explanation: `${why}; order ${quantity} from ${f.supplier.supplierName}${terms} to reach ${target} (${p.coverDays} days' cover past the reorder point)`,
+    explanation: `${why}; order ${quantity} from ${f.supplier.supplierName}${terms} to reach ${target} (${daysOf(p.coverDays)} cover past the reorder point)`,
   };
 }
