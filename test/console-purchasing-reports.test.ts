@@ -84,6 +84,8 @@ describe("the Suppliers report", () => {
     expect(text).toContain(`${reliable.name} USD 5 3 1 33.3% 25 21 84% 2 $38.00`);
     expect(text).toContain(`${idle.name} USD 0 0 0 – 0 0 – 0 $0.00`);
     expect(text).toContain("The days are UTC days");
+    // Units are counted over the complete orders (the fill rate's), and the headings say so: 5 submitted, 25 units.
+    expect(text).toContain("Units ordered, complete orders Units received, complete orders Fill rate");
     // An analyst reads purchasing: the supplier's name opens its page.
     expect(page.html).toContain(`href="/console/purchasing/suppliers/${reliable.id}"`);
   });

@@ -456,6 +456,8 @@ describe("receiving", () => {
     const { session } = await signedIn(["warehouse"]);
     const form = await openPage(`/console/purchasing/orders/${po}/receive`, session);
     expect(textOf(form.html)).toContain("Exchange rate (USD per 1 CNY)");
+    // The hint says which way the rate goes, with no example number that holds for one pair only.
+    expect(textOf(form.html)).toContain("The rate on the day, how many USD one CNY buys");
     const fields = { "line_no.0": "1", "bin.0": "B-01", "quantity.0": "10" };
     const noRate = await postForm(`/console/purchasing/orders/${po}/receive`, session, fields);
     expect(noRate.status).toBe(422);

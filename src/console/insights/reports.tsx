@@ -278,7 +278,7 @@ export async function reportPage(c: ConsoleContext): Promise<Response> {
           {def.id === "stock" ? <Valuation rows={r.body.data as StockRow[]} warehouses={warehouses} lang={ui.lang} tx={tx} /> : null}
           <p class="muted">{fillCount(tx, "rows_shown", r.body.data.length, { n: count(r.body.data.length, ui.lang) })}</p>
           <DataTable
-            head={columns.map(([name, kind]) => ({ label: columnLabel(ui.lang, name), num: ["count", "money", "ms", "rate"].includes(kind) }))}
+            head={columns.map(([name, kind]) => ({ label: columnLabel(ui.lang, name, def.id), num: ["count", "money", "ms", "rate"].includes(kind) }))}
             rows={r.body.data.map((row) => columns.map(([name, kind]) => cell(kind, name, row, ctx)))}
             empty={def.ranged ? tx.nothing_period : ui.t.nothing_here}
             caption={title}

@@ -327,6 +327,9 @@ const COLUMNS = dictionary(
     reason: "Reason",
     sku: "SKU",
     units_ordered: "Units ordered",
+    // The suppliers report counts units over the orders that are complete (its fill rate), not every order submitted.
+    "suppliers.units_ordered": "Units ordered, complete orders",
+    "suppliers.units_received": "Units received, complete orders",
     revenue_ordered: "Revenue ordered",
     units_cancelled: "Units cancelled",
     revenue_cancelled: "Revenue cancelled",
@@ -441,6 +444,8 @@ const COLUMNS = dictionary(
     reason: "原因",
     sku: "SKU",
     units_ordered: "订购件数",
+    "suppliers.units_ordered": "已完成采购单订购件数",
+    "suppliers.units_received": "已完成采购单到货件数",
     revenue_ordered: "订购金额",
     units_cancelled: "取消件数",
     revenue_cancelled: "取消金额",
@@ -639,7 +644,12 @@ const CODES = dictionary(
   },
 );
 
-export const columnLabel = (lang: Lang, name: string) => (COLUMNS[lang] as Record<string, string>)[name] ?? name;
+/** A column's name in words; `report` first looks for that report's own ("suppliers.units_ordered"), where one column
+ * name means something narrower in one report than in the others. */
+export const columnLabel = (lang: Lang, name: string, report?: string) => {
+  const all = COLUMNS[lang] as Record<string, string>;
+  return (report === undefined ? undefined : all[`${report}.${name}`]) ?? all[name] ?? name;
+};
 
 export type CodeKind = "span" | "outcome" | "severity" | "channel" | "role" | "kind" | "code" | "metric" | "event" | "status";
 
