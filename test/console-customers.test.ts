@@ -221,6 +221,14 @@ describe("merge and unmerge", () => {
     expect(r.status).toBe(303);
     expect(flashOf(r.headers)?.text).toBe(`Merged ${b.p.name} into this customer.`);
     expect((await profile(a.id)).orders).toHaveLength(4);
+    // The survivor's history: its own merge, and the merged customer's events marked as that customer's; never
+    // "Merged into" the survivor itself, which is the merged customer's mirror of the same merge.
+    const survivor = await openPage(`/console/customers/${a.id}`, session);
+    const history = textOf(/<ol class="plain customer-history">[\s\S]*?<\/ol>/.exec(survivor.html)![0]);
+    expect(history).toContain(`Merged ${b.id} into this customer`);
+    expect(history).not.toContain(`Merged into ${a.id}`);
+    expect(history).toContain(`from ${b.id}`);
+    expect(history).not.toContain(`from ${a.id}`);
     const mergedPage = await openPage(`/console/customers/${b.id}`, session);
     expect(textOf(mergedPage.html)).toMatch(new RegExp(`Merged into ${a.id} ?\\.`));
     expect(mergedPage.html).toContain(`href="/console/customers/${a.id}"`);

@@ -221,19 +221,33 @@ function AfterSales({ screen, p, tz }: { screen: Screen; p: ProfileView; tz: str
 
 function History({ screen, p, tz, personName, seesNotes }: { screen: Screen; p: ProfileView; tz: string; personName: (id: string) => string; seesNotes: boolean }) {
   const { ui, s } = screen;
+  // The history holds the merged customers' events too, each marked as theirs. A merged customer's "merged into"
+  // this one is left out here: this customer's own "merged … into this customer" says it, and read on this page it
+  // would say "Merged into" this very customer.
+  const events = p.events.filter((e) => !(e.type === "merged_into" && e.customer_id !== p.id && e.other_customer_id === p.id));
   return (
     <section class="card" aria-labelledby="h-history">
       <h2 id="h-history">{s.history_title}</h2>
-      {p.events.length === 0 ? (
+      {events.length === 0 ? (
         <p>{s.no_history}</p>
       ) : (
         <ol class="plain customer-history">
-          {p.events.map((e) => {
+          {events.map((e) => {
             const [before, after] = ((s as Record<string, string>)[EVENT_KEYS[e.type] ?? ""] ?? e.type).split("{other}");
             const tags = (v: unknown) => (Array.isArray(v) && v.length ? v.join(", ") : s.none);
+            const [ofBefore, ofAfter] = s.ev_of_merged.split("{id}");
             return (
               <li data-event={e.type}>
-                <span class="muted">{`${dateTime(e.created_at, tz, ui.lang)} · ${personName(e.actor)}`}</span>
+                <span class="muted">
+                  {`${dateTime(e.created_at, tz, ui.lang)} · ${personName(e.actor)}`}
+                  {e.customer_id === p.id ? null : (
+                    <>
+                      {` · ${ofBefore}`}
+                      <a href={customerPath(e.customer_id)}>{e.customer_id}</a>
+                      {ofAfter}
+                    </>
+                  )}
+                </span>
                 <br />
                 <strong>
                   {before}
