@@ -41,6 +41,9 @@ describe("the dock", () => {
     expect(text).toContain(a.tracking);
     expect(text).toContain(b.shipmentId);
     expect(page.html).toContain(`href="/console/orders/${a.order.id}"`);
+    // One "Select all" for the list; each parcel's own box is "Select", not another "Select all" on a phone's card.
+    expect(page.html.match(/Select all/g)).toHaveLength(1);
+    expect(page.html).toContain('<td data-label="Select">');
 
     const zh = await openPage(`/console/logistics?store=${store.id}`, logistics.session, { cookie: "oms_console_lang=zh-CN" });
     expect(zh.status).toBe(200);

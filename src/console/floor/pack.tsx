@@ -13,7 +13,7 @@ import { api, apiRaw } from "../api";
 import type { ConsoleContext, Flash } from "../context";
 import { doneRedirect, formValue, need, notFoundPage, uiOf } from "../guard";
 import { ScanInput } from "../fields";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { fieldProblems, problemText } from "../problems";
 import { shipmentStatusLabel } from "../text";
@@ -159,7 +159,7 @@ async function renderShipment(c: ConsoleContext, s: ShipmentBody, o: { result?: 
       {!stop && s.status === "picking" ? (
         <>
           <p>
-            <strong>{left ? fill(f.left_to_scan, { n: left }) : f.all_scanned}</strong>
+            <strong>{left ? fillCount(f, "left_to_scan", left) : f.all_scanned}</strong>
           </p>
           {left ? (
             <form method="post" action={`/console/pack/${s.id}/scan`} class="card">
@@ -323,7 +323,7 @@ export async function packScan(c: ConsoleContext) {
     const text = r.body.code === "wrong_item" ? fill(f.wrong_pack, { code }) : r.body.code === "already_scanned" ? fill(f.already_scanned, { code }) : problemText(r.body, ui.lang);
     return renderShipment(c, (await shipmentOf(c, s.id)) ?? s, { result: { kind: "bad", text }, status: r.status === 422 ? 422 : r.status === 404 ? 404 : 409 });
   }
-  return doneRedirect(c, `/console/pack/${s.id}`, { kind: "ok", text: fill(f.scanned_ok, { sku: r.body.sku, n: r.body.remaining }) });
+  return doneRedirect(c, `/console/pack/${s.id}`, { kind: "ok", text: fillCount(f, "scanned_ok", r.body.remaining, { sku: r.body.sku }) });
 }
 
 /** Weigh and pack: the weight as the scale shows it, in a package type (or measured by hand). */

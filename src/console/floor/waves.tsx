@@ -6,7 +6,7 @@ import type { Warehouse } from "../../inventory/schemas";
 import { api } from "../api";
 import { type ConsoleContext, formatsOf } from "../context";
 import { doneRedirect, formValue, need, uiOf } from "../guard";
-import { fill } from "../i18n";
+import { fill, fillCount } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { dateTime } from "../format";
 import { problemText } from "../problems";
@@ -154,5 +154,5 @@ export async function releaseWave(c: ConsoleContext) {
   });
   if (!r.ok) return wavesPage(c, { text: problemText(r.body, ui.lang), fields: {}, status: r.status === 409 ? 409 : 422 });
   if (!r.body.data.length) return doneRedirect(c, "/console/waves", { kind: "warn", text: f.nothing_to_release });
-  return doneRedirect(c, "/console/waves", { kind: "ok", text: fill(f.released, { n: r.body.data.length }) });
+  return doneRedirect(c, "/console/waves", { kind: "ok", text: fillCount(f, "released", r.body.data.length) });
 }

@@ -133,7 +133,7 @@ async function dockPage(c: ConsoleContext, opts: { results?: Result[]; problem?:
                     <thead>
                       <tr>
                         <th scope="col">
-                          <span class="visually-hidden">{t.select_all}</span>
+                          <span class="visually-hidden">{t.select_column}</span>
                         </th>
                         <th scope="col">{t.tracking_number}</th>
                         <th scope="col">{t.shipment}</th>
@@ -150,7 +150,7 @@ async function dockPage(c: ConsoleContext, opts: { results?: Result[]; problem?:
                     <tbody>
                       {parcels.map((s) => (
                         <tr>
-                          <td data-label={t.select_all}>
+                          <td data-label={t.select_column}>
                             <input type="checkbox" name="shipment" value={s.id} id={`pick-${s.id}`} aria-label={fill(t.select_one, { id: s.tracking_number ?? s.id })} />
                           </td>
                           <td data-label={t.tracking_number} class="mono" style="overflow-wrap:anywhere;min-width:0">
