@@ -209,6 +209,10 @@ describe("one order's page", () => {
     const approve = await postForm(`/console/orders/${o.id}/transition`, session, { event: "approve" });
     expect(flashOf(approve.headers)?.text).toBe("Done: Approve.");
     expect((await api(`/v1/orders/${o.id}`)).body.status).toBe("approved");
+    // The timeline tells what happened ("Held", "Approved"), not the buttons that did it.
+    const timeline = textOf((await openPage(`/console/orders/${o.id}`, session)).html);
+    expect(timeline).toMatch(/Held On hold .*Approved Approved/);
+    expect(textOf((await openPage(`/console/orders/${o.id}`, session, { cookie: "oms_console_lang=zh-CN" })).html)).toMatch(/已挂起 挂起 .*审核通过 已审核/);
     // Approving again is not legal now: the page says so, keeping the order as it is.
     const again = await postForm(`/console/orders/${o.id}/transition`, session, { event: "approve" });
     expect(again.status).toBe(409);

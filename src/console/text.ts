@@ -90,6 +90,17 @@ export const COMMON = dictionary(
     event_fulfil_externally: "Fulfilled elsewhere",
     event_deliver: "Mark delivered",
     event_complete: "Complete",
+    // What happened, for the order's timeline (the event_ texts above are the buttons that make it happen).
+    happened_approve: "Approved",
+    happened_hold: "Held",
+    happened_reject: "Rejected",
+    happened_cancel: "Cancelled",
+    happened_process: "Processing started",
+    happened_ship: "Shipped",
+    happened_fulfil_externally: "Fulfilled elsewhere",
+    happened_deliver: "Delivered",
+    happened_complete: "Completed",
+    happened_review_passed: "Passed review",
     // Timeline events that are not transitions (the order page names them by these).
     event_edited: "Edited",
     event_personal_data_erased: "Customer's personal data erased",
@@ -203,6 +214,16 @@ export const COMMON = dictionary(
     event_fulfil_externally: "外部履约",
     event_deliver: "标记签收",
     event_complete: "完成",
+    happened_approve: "审核通过",
+    happened_hold: "已挂起",
+    happened_reject: "已驳回",
+    happened_cancel: "已取消",
+    happened_process: "开始处理",
+    happened_ship: "已发货",
+    happened_fulfil_externally: "外部履约",
+    happened_deliver: "已签收",
+    happened_complete: "已完成",
+    happened_review_passed: "复核通过",
     event_edited: "已编辑",
     event_personal_data_erased: "客户个人数据已删除",
     event_customer_confirmed: "客户已确认",
@@ -241,5 +262,7 @@ export type CommonText = (typeof COMMON)[Lang];
 export const sectionLabel = (t: CommonText, id: SectionId) => t[`section_${id}`];
 export const orderStatusLabel = (t: CommonText, s: OrderStatus | string) => (t as Record<string, string>)[`status_${s}`] ?? s;
 export const orderEventLabel = (t: CommonText, e: OrderEvent | string) => (t as Record<string, string>)[`event_${e}`] ?? e;
+/** An event as the order's timeline tells it: what happened ("Approved"), not the button ("Approve"). */
+export const orderHappenedLabel = (t: CommonText, e: string) => (t as Record<string, string>)[`happened_${e}`] ?? orderEventLabel(t, e);
 export const shipmentStatusLabel = (t: CommonText, s: ShipmentStatus | string) => (t as Record<string, string>)[`shipment_${s}`] ?? s;
 export const paymentStatusLabel = (t: CommonText, s: string) => (t as Record<string, string>)[`payment_${s}`] ?? s;

@@ -19,7 +19,7 @@ import { dateTime, money } from "../format";
 import { need, notFoundPage, uiOf } from "../guard";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
-import { orderEventLabel, orderStatusLabel, paymentStatusLabel, shipmentStatusLabel } from "../text";
+import { orderEventLabel, orderHappenedLabel, orderStatusLabel, paymentStatusLabel, shipmentStatusLabel } from "../text";
 import { customerLine, orderRef, StatusBadge } from "./shared";
 import { ORDERS_TEXT } from "./text";
 import { idPattern } from "../../lib/ids";
@@ -107,7 +107,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
   const storeName = stores.find((s) => s.id === o.store_id)?.name ?? o.store_id;
   const labelOf = new Map((tracking?.ok ? tracking.body.shipments : []).map((s) => [s.shipment_id, s]));
   // The creation event (`received`) and other non-staff events are named by their status when they have no label.
-  const eventLabel = (type: string) => (orderEventLabel(ui.t, type) !== type ? orderEventLabel(ui.t, type) : orderStatusLabel(ui.t, type));
+  const eventLabel = (type: string) => (orderHappenedLabel(ui.t, type) !== type ? orderHappenedLabel(ui.t, type) : orderStatusLabel(ui.t, type));
   const addr = o.shipping_address as Record<string, string | null | undefined>;
 
   return renderPage(
