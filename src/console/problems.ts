@@ -76,13 +76,35 @@ const CODES = dictionary(
   },
 );
 
+/**
+ * Codes whose line says all there is to say: the API's detail repeats it in English ("The email or password is not
+ * right") and adds nothing a Chinese reader needs. The other codes' details name what was refused (the SKU short of
+ * stock, the transition, the object), so they follow the line.
+ */
+const COMPLETE = new Set([
+  "current_password_wrong",
+  "invalid_code",
+  "invalid_token",
+  "already_resolved",
+  "sign_in_failed",
+  "sign_in_locked",
+  "rate_limited",
+  "two_factor_failed",
+  "session_expired",
+  "csrf_failed",
+  "two_factor_required",
+  "last_admin",
+  "cannot_deactivate_self",
+  "wrong_proof",
+]);
+
 /** One line for a refusal: our words for its code where we have them, then the API's detail. */
 export function problemText(problem: Problem, lang: Lang): string {
   const ours = problem.code ? (CODES[lang] as Record<string, string>)[problem.code] : undefined;
   const detail = problem.detail ?? problem.title ?? "";
   if (!ours) return detail || CODES[lang].internal_error;
   // In English our line and the API's detail say the same thing twice; in Chinese the detail adds the specifics.
-  return lang === "en" || !detail ? ours : `${ours}（${detail}）`;
+  return lang === "en" || !detail || COMPLETE.has(problem.code!) ? ours : `${ours}（${detail}）`;
 }
 
 /** Field-level messages of a 422, keyed by the field ("shipping_address.postal_code"). */
