@@ -114,6 +114,10 @@ describe("the review queue", () => {
 describe("the order screen", () => {
   it("shows the claim, the findings beside the dry run, lines, address and contact; claim and release work", async () => {
     const o = await heldOrder();
+    // The order's own page names the finding in words too, never by its code.
+    const orderPage = await openPage(`/console/orders/${o.id}`, ada.session);
+    expect(textOf(orderPage.html)).toContain("The postal code does not fit the country");
+    expect(orderPage.html).not.toContain(">postal_code_invalid<");
     const page = await openPage(`/console/review/${o.id}`, ada.session);
     expect(page.status).toBe(200);
     const text = textOf(page.html);

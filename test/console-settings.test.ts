@@ -428,6 +428,10 @@ describe("console settings: routing, carriers, warehouses", () => {
     expect(r.status, textOf(r.html)).toBe(303);
     const id = r.location!.split("/").pop()!;
     expect((await api(`/v1/warehouses/${id}`)).body).toMatchObject({ name: "North hub", country: "US", weight_tolerance_pct: 4, store_ids: [north.id] });
+    // The list names the stores a warehouse ships for, not their ids.
+    const row = /<tr>(?:(?!<\/tr>)[\s\S])*North hub(?:(?!<\/tr>)[\s\S])*<\/tr>/.exec((await openPage("/console/settings/warehouses", session)).html)![0];
+    expect(textOf(row)).toContain(north.name);
+    expect(row).not.toContain(north.id.replace(/^st_/, ""));
     const edit = await postForm(`/console/settings/warehouses/${id}`, session, {
       name: "North hub 2",
       region: "WA",

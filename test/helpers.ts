@@ -49,7 +49,7 @@ export const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}-
 export async function createStore(name = unique("store"), currency = "USD", options: { autoAudit?: boolean; stock?: "shared" | "own" | { with_store: string } } = {}) {
   const r = await api("/v1/stores", { body: { name, currency, auto_audit: options.autoAudit ?? false, ...(options.stock ? { stock: options.stock } : {}) } });
   if (r.status !== 201) throw new Error(`store: ${r.status} ${JSON.stringify(r.body)}`);
-  return r.body as { id: string; currency: string };
+  return r.body as { id: string; name: string; currency: string };
 }
 
 export async function createKey(role: string, storeIds: string[]) {

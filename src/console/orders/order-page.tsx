@@ -19,6 +19,7 @@ import { dateTime, money } from "../format";
 import { need, notFoundPage, uiOf } from "../guard";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
+import { reasonText } from "../review/reasons";
 import { orderEventLabel, orderHappenedLabel, orderStatusLabel, paymentStatusLabel, shipmentStatusLabel } from "../text";
 import { customerLine, orderRef, StatusBadge } from "./shared";
 import { ORDERS_TEXT } from "./text";
@@ -256,8 +257,8 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
               {audits.body.data.flatMap((a) =>
                 a.findings.map((f) => (
                   <li>
-                    <span class={`badge ${f.severity === "reject" ? "bad" : f.severity === "hold" ? "warn" : ""}`}>{f.code}</span> {f.message}{" "}
-                    <span class="muted">{at(a.created_at)}</span>
+                    <span class={`badge ${f.severity === "reject" ? "bad" : f.severity === "hold" ? "warn" : ""}`}>{reasonText(f.code, ui.lang)}</span>{" "}
+                    <span lang="en">{f.message}</span> <span class="muted">{at(a.created_at)}</span>
                   </li>
                 )),
               )}

@@ -34,6 +34,8 @@ async function listPage(c: ConsoleContext, opts: { values?: NewValues; problem?:
   ]);
   const list = r.ok ? r.body.data : [];
   const stores = s.ok ? s.body.data : [];
+  // Stores by name; one the reader may not list keeps its id.
+  const storeName = new Map(stores.map((st) => [st.id, st.name]));
   const v = opts.values ?? {
     name: "",
     kind: "own",
@@ -76,7 +78,7 @@ async function listPage(c: ConsoleContext, opts: { values?: NewValues; problem?:
                   <td data-label={ui.t.status}>
                     <span class={`badge ${w.active ? "ok" : ""}`}>{w.active ? t.active : t.inactive}</span>
                   </td>
-                  <td data-label={t.store_ids}>{w.store_ids.includes("*") ? t.every_store : w.store_ids.join(", ")}</td>
+                  <td data-label={t.store_ids}>{w.store_ids.includes("*") ? t.every_store : w.store_ids.map((id) => storeName.get(id) ?? id).join(", ")}</td>
                 </tr>
               ))}
             </tbody>
