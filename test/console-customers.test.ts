@@ -186,6 +186,9 @@ describe("tags and notes", () => {
     const after = await openPage(`/console/customers/${c.id}`, session);
     expect(textOf(after.html)).toContain("Prefers WeChat");
     expect(textOf(after.html)).toContain(user.displayName);
+    expect(textOf(after.html)).toMatch(/Tags changed ?: — → vip, wholesale/);
+    const zh = await openPage(`/console/customers/${c.id}`, session, { cookie: "oms_console_lang=zh-CN" });
+    expect(textOf(zh.html)).toMatch(/修改了标签 ?：\S+ → vip, wholesale/);
   });
 
   it("refuses a stale form, too many tags and an empty note with words where they belong, and writes nothing", async () => {

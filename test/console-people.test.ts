@@ -312,6 +312,8 @@ describe("settings: positions", () => {
     expect(textOf(page.html)).toContain("Warehouse lead");
     expect(page.html).toContain('value="orders:read"');
     expect(textOf(page.html)).toContain("Orders: see");
+    // A built-in position has a Change link (its description, its two-factor): the page says what stays fixed.
+    expect(textOf(page.html)).toContain("A built-in position keeps its permissions (its description and two-factor can change)");
 
     const name = unique("returns desk");
     const bad = await postForm("/console/settings/positions", session, { name, permissions: ["orders:read", "orders:fly"] });

@@ -24,11 +24,17 @@ describe("templates", () => {
     }
   });
 
+  it("puts staff's words after their label, with a full-width colon in Chinese", () => {
+    const resolved = { ...facts, message: "Refunded in full.", request: { kind: "return", resolution: "refund", refund: "12.50 USD" } };
+    expect(AFTER_SALES_TEMPLATES["after_sales.resolved"]!.en(resolved).text).toContain("\n\nNote: Refunded in full.");
+    expect(AFTER_SALES_TEMPLATES["after_sales.resolved"]!["zh-CN"]({ ...resolved, message: "已全额退款。" }).text).toContain("\n\n备注：已全额退款。");
+  });
+
   it("a hold lists what to fix; a shipment its tracking; in Chinese too", () => {
     expect(render("order.on_hold", "en", facts)!.text).toContain("- Postal code looks wrong");
     expect(render("order.on_hold", "zh-CN", facts)!.subject).toBe("Tea House：请确认您的订单 #1001");
     expect(render("order.shipped", "en", facts)!.text).toContain("Tracking: 9400136208303389427536 (https://t.example/9400)");
-    expect(render("order.shipped", "zh-CN", facts)!.text).toContain("运单号: 9400136208303389427536");
+    expect(render("order.shipped", "zh-CN", facts)!.text).toContain("运单号：9400136208303389427536");
     expect(render("order.unknown", "en", facts)).toBeNull();
   });
 

@@ -46,7 +46,9 @@ const TROUBLE: Record<Language, Record<ShipmentTrouble | "other", string>> = {
   },
   "zh-CN": { failed_attempt: "快递员未能成功投递", exception: "包裹在运输途中受阻", returned_to_sender: "包裹正在退回给我们", other: "包裹在运输途中受阻" },
 };
-const trackingLine = (f: MessageFacts, label: string) => (f.tracking ? `\n${label}: ${f.tracking.number}${f.tracking.url ? ` (${f.tracking.url})` : ""}` : "");
+/** "Tracking: …", "运单号：…": a label and its colon, full-width after Chinese. */
+const labelled = (label: string) => `${label}${/[\u4e00-\u9fff]$/.test(label) ? "：" : ": "}`;
+const trackingLine = (f: MessageFacts, label: string) => (f.tracking ? `\n${labelled(label)}${f.tracking.number}${f.tracking.url ? ` (${f.tracking.url})` : ""}` : "");
 
 export const TEMPLATES: Record<string, Record<Language, Template>> = {
   // With reasons the customer can act on, they are asked; with none (a check of ours), they are only told, unless staff wrote to them.
@@ -160,7 +162,8 @@ const RESOLUTION_EN: Record<string, string> = { refund: "refunded", replacement:
 const RESOLUTION_ZH: Record<string, string> = { refund: "已退款", replacement: "已补发", repair: "已维修", no_action: "已处理完毕" };
 const kindEn = (f: MessageFacts) => KIND_EN[f.request?.kind ?? ""] ?? "request";
 const kindZh = (f: MessageFacts) => KIND_ZH[f.request?.kind ?? ""] ?? "售后申请";
-const noteLine = (f: MessageFacts, label: string) => (f.message ? `\n\n${label}: ${f.message}` : "");
+/** The staff's words under their label: "Why: …", "原因：…". */
+const noteLine = (f: MessageFacts, label: string) => (f.message ? `\n\n${labelled(label)}${f.message}` : "");
 
 /**
  * Answers to a customer's own after-sales request. A customer who asked is

@@ -254,7 +254,7 @@ function History({ screen, p, tz, personName, seesNotes }: { screen: Screen; p: 
                   {after !== undefined && e.other_customer_id ? <a href={customerPath(e.other_customer_id)}>{e.other_customer_id}</a> : null}
                   {after}
                 </strong>
-                {e.type === "tags_changed" && e.data ? `: ${tags(e.data.from)} → ${tags(e.data.to)}` : null}
+                {e.type === "tags_changed" && e.data ? `${ui.lang === "zh-CN" ? "：" : ": "}${tags(e.data.from)} → ${tags(e.data.to)}` : null}
                 {e.body ? <p class="note-text">{e.body}</p> : e.type === "note_added" && !seesNotes ? <p class="muted">{s.note_hidden}</p> : null}
               </li>
             );

@@ -121,7 +121,7 @@ export const TEXT = dictionary(
     more: "Next page",
     first_page: "First page",
     // Positions
-    positions_intro: "Built-in positions are fixed; compose your own from permissions.",
+    positions_intro: "A built-in position keeps its permissions (its description and two-factor can change); compose your own from permissions.",
     built_in: "Built-in",
     custom: "Custom",
     people_count: "People",
@@ -286,7 +286,7 @@ export const TEXT = dictionary(
     none_found: "没有符合条件的人员。",
     more: "下一页",
     first_page: "第一页",
-    positions_intro: "内置岗位不可更改；您可以用权限组合自定义岗位。",
+    positions_intro: "内置岗位的权限不可更改（说明和两步验证要求可以修改）；您可以用权限组合自定义岗位。",
     built_in: "内置",
     custom: "自定义",
     people_count: "人数",
