@@ -212,7 +212,11 @@ describe("one order's page", () => {
     // The timeline tells what happened ("Held", "Approved"), not the buttons that did it.
     const timeline = textOf((await openPage(`/console/orders/${o.id}`, session)).html);
     expect(timeline).toMatch(/Held On hold .*Approved Approved/);
-    expect(textOf((await openPage(`/console/orders/${o.id}`, session, { cookie: "oms_console_lang=zh-CN" })).html)).toMatch(/已挂起 挂起 .*审核通过 已审核/);
+    const zhTimeline = textOf((await openPage(`/console/orders/${o.id}`, session, { cookie: "oms_console_lang=zh-CN" })).html);
+    expect(zhTimeline).toMatch(/已挂起 挂起 .*审核通过 已审核/);
+    // The order came in through the bootstrap key: named in Chinese on a Chinese page.
+    expect(zhTimeline).toContain("初始管理员密钥");
+    expect(zhTimeline).not.toContain("bootstrap admin key");
     // Approving again is not legal now: the page says so, keeping the order as it is.
     const again = await postForm(`/console/orders/${o.id}/transition`, session, { event: "approve" });
     expect(again.status).toBe(409);

@@ -339,6 +339,15 @@ describe("console settings: audit rules", () => {
 });
 
 describe("console settings: routing, carriers, warehouses", () => {
+  it("says so when no warehouse ships for the store, instead of an empty box to tick", async () => {
+    // A store with stock of its own: no warehouse of every store (those keep the shared stock) ships for it.
+    const store = await createStore(undefined, undefined, { stock: "own" });
+    const { session } = await admin();
+    const page = await openPage(`/console/settings/stores/${store.id}/routing`, session);
+    expect(textOf(page.html)).toContain("No warehouse ships for this store yet");
+    expect(page.html).not.toContain('name="default_warehouses"');
+  });
+
   it("saves the routing policy and plans a dry run", async () => {
     const store = await createStore();
     const wh = (await api("/v1/warehouses", { body: { name: "Shanghai", country: "CN", store_ids: [store.id] } })).body;

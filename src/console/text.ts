@@ -266,3 +266,33 @@ export const orderEventLabel = (t: CommonText, e: OrderEvent | string) => (t as 
 export const orderHappenedLabel = (t: CommonText, e: string) => (t as Record<string, string>)[`happened_${e}`] ?? orderEventLabel(t, e);
 export const shipmentStatusLabel = (t: CommonText, s: ShipmentStatus | string) => (t as Record<string, string>)[`shipment_${s}`] ?? s;
 export const paymentStatusLabel = (t: CommonText, s: string) => (t as Record<string, string>)[`payment_${s}`] ?? s;
+
+/** What the system's own actors are called in Chinese (`system:audit` and the like: src/activity/actor-names.ts). */
+const SYSTEM_ZH: Record<string, string> = {
+  audit: "自动审核",
+  timer: "定时任务",
+  tracking: "物流跟踪",
+  reroute: "改派",
+  receipt: "收货",
+  "merge-policy": "合单规则",
+  cancellation: "取消",
+  allocation: "库存分配",
+  "backorder-retry": "缺货重试",
+};
+
+/**
+ * Who did something, for a timeline or a ledger: people and keys by the name the API gave; in Chinese, the actors that
+ * are not people (the bootstrap key, the customer, the system's jobs, a channel connection) in Chinese rather than the
+ * API's English words for them.
+ */
+export function actorLabel(lang: Lang, id: string, name?: string | null): string {
+  if (lang === "en") return name ?? id;
+  if (id === "bootstrap") return "初始管理员密钥";
+  if (id === "customer") return "顾客";
+  if (id === "system") return "系统";
+  const colon = id.indexOf(":");
+  const [prefix, rest] = colon < 0 ? [id, ""] : [id.slice(0, colon), id.slice(colon + 1)];
+  if (prefix === "system") return `系统（${SYSTEM_ZH[rest] ?? rest}）`;
+  if (prefix === "channel") return `渠道连接 ${rest}`;
+  return name ?? id;
+}

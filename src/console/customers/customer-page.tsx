@@ -13,6 +13,7 @@ import { type ConsoleContext, formatsOf, storesOf } from "../context";
 import { count, date, dateTime, money } from "../format";
 import { notFoundPage } from "../guard";
 import { fill } from "../i18n";
+import { actorLabel } from "../text";
 import { Csrf, TopProblem } from "../layout";
 import { StatusBadge } from "../orders/shared";
 import { namesOf } from "../purchasing/frame";
@@ -239,7 +240,7 @@ function History({ screen, p, tz, personName, seesNotes }: { screen: Screen; p: 
             return (
               <li data-event={e.type}>
                 <span class="muted">
-                  {`${dateTime(e.created_at, tz, ui.lang)} · ${personName(e.actor)}`}
+                  {`${dateTime(e.created_at, tz, ui.lang)} · ${actorLabel(ui.lang, e.actor, personName(e.actor))}`}
                   {e.customer_id === p.id ? null : (
                     <>
                       {` · ${ofBefore}`}

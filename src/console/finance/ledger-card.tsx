@@ -72,11 +72,12 @@ export function LedgerCard(props: { orderId: string; ledger: ApiAnswer<LedgerVie
                   </>
                 ) : null}
               </span>,
-              <>
+              // One box: on a phone's card the cell's parts sit side by side, and the notes squeezed the source to a letter a line.
+              <span>
                 {wordOf(f, "source", e.source)}
                 {e.reverses ? <span class="hint ledger-note">{f.reverses}</span> : null}
                 {e.reason ? <span class="hint ledger-note ledger-reason">{e.reason}</span> : null}
-              </>,
+              </span>,
               e.reference ? <span class="mono">{e.reference}</span> : e.sku ? <span class="mono">{`${e.sku} × ${e.quantity ?? ""}`}</span> : "–",
               cash(e.amount, e.currency),
               dateTime(e.created_at, timeZone, lang),

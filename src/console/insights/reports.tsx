@@ -179,6 +179,8 @@ function ReportForm({
 }) {
   return (
     <form method="get" action={`/console/reports/${def.id}`} class="card" aria-label={tx.filters}>
+      {/* The days' note goes above the fields: below them it sat under the last one (the store), not the dates. */}
+      {def.utcDays ? <p class="hint">{tx.utc_days}</p> : null}
       <div class="filters">
         {def.ranged ? (
           <>
@@ -220,7 +222,6 @@ function ReportForm({
           </div>
         ))}
       </div>
-      {def.utcDays ? <p class="hint">{tx.utc_days}</p> : null}
       {def.dims.length ? (
         <fieldset class="group-by">
           <legend>{tx.group_by}</legend>

@@ -219,6 +219,10 @@ function FilterForm({ c, filters, stores }: { c: ConsoleContext; filters: Filter
   return (
     <search>
       <form method="get" action="/console/orders" class="card">
+        {/* Above the fields, not below: after the grid it sat under whichever field ended it (SKU), not the dates and totals it is about. */}
+        <p class="hint">
+          <span id="dates-hint">{w.dates_hint}</span> <span id="amount-hint">{w.amount_hint}</span>
+        </p>
         <div class="filters">
           {input("q", w.search_label, "search", { maxlength: 100 })}
           <div class="field">
@@ -242,9 +246,6 @@ function FilterForm({ c, filters, stores }: { c: ConsoleContext; filters: Filter
           {input("customer", w.customer, "text", { maxlength: 254 })}
           {input("reason", w.reason, "text", { maxlength: 64 })}
         </div>
-        <p class="hint">
-          <span id="dates-hint">{w.dates_hint}</span> <span id="amount-hint">{w.amount_hint}</span>
-        </p>
         <div class="actions">
           <button type="submit">{ui.t.apply}</button>
           <a href="/console/orders">{ui.t.reset}</a>

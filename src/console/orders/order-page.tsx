@@ -20,7 +20,7 @@ import { need, notFoundPage, uiOf } from "../guard";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
 import { reasonText } from "../review/reasons";
-import { orderEventLabel, orderHappenedLabel, orderStatusLabel, paymentStatusLabel, shipmentStatusLabel } from "../text";
+import { actorLabel, orderEventLabel, orderHappenedLabel, orderStatusLabel, paymentStatusLabel, shipmentStatusLabel } from "../text";
 import { customerLine, orderRef, StatusBadge } from "./shared";
 import { ORDERS_TEXT } from "./text";
 import { idPattern } from "../../lib/ids";
@@ -288,7 +288,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
                   <td data-label={w.when}>{at(e.created_at)}</td>
                   <td data-label={w.event}>{eventLabel(e.type)}</td>
                   <td data-label={ui.t.status}>{orderStatusLabel(ui.t, e.to_status)}</td>
-                  <td data-label={w.by}>{e.actor_name ?? e.actor}</td>
+                  <td data-label={w.by}>{actorLabel(ui.lang, e.actor, e.actor_name)}</td>
                   <td data-label={ui.t.reason}>{[e.reason, e.internal_note].filter(Boolean).join(" · ")}</td>
                 </tr>
               ))}

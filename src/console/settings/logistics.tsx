@@ -165,7 +165,8 @@ function routingPage(c: ConsoleContext, data: NonNullable<Awaited<ReturnType<typ
         <form method="post" action={base} class="card">
           <Csrf ui={ui} />
           <div class="grid">
-            <Field id="ship_complete" label={t.ship_complete} error={errors.ship_complete} lang={ui.lang}>
+            {/* Its choices are sentences: the whole row, so none is cut off in its box. */}
+            <Field id="ship_complete" label={t.ship_complete} error={errors.ship_complete} lang={ui.lang} wide>
               <select id="ship_complete" name="ship_complete">
                 {(["prefer", "require"] as const).map((s) => (
                   <option value={s} selected={s === v.ship_complete}>
@@ -189,6 +190,7 @@ function routingPage(c: ConsoleContext, data: NonNullable<Awaited<ReturnType<typ
             <legend>{t.default_warehouses}</legend>
             <p class="hint">{t.default_warehouses_hint}</p>
             {errors.default_warehouses ? <p class="error-text">{fieldMessage(errors.default_warehouses, ui.lang)}</p> : null}
+            {ordered.length === 0 ? <p class="muted">{t.no_warehouses_for_store}</p> : null}
             {ordered.map((w) => (
               <div class="filters">
                 <div class="field">

@@ -19,9 +19,10 @@ export function fieldMessage(message: string, lang: Lang): string {
   return lang === "en" ? message : `此项有误（${message}）`;
 }
 
-export function Field(p: { id: string; label: string; error?: string | undefined; hint?: string | undefined; lang: Lang; children: Child }) {
+/** One labelled field of a settings form; `wide` takes the grid's whole row. */
+export function Field(p: { id: string; label: string; error?: string | undefined; hint?: string | undefined; lang: Lang; wide?: boolean; children: Child }) {
   return (
-    <div class="field">
+    <div class="field" style={p.wide ? "grid-column:1/-1" : undefined}>
       <label for={p.id}>{p.label}</label>
       {p.children}
       {p.hint ? (

@@ -244,6 +244,7 @@ export const TEXT = dictionary(
     reactivate: "Use again",
     no_package_types: "No package types yet: packers weigh against the goods only.",
     no_warehouses: "No warehouses yet.",
+    no_warehouses_for_store: "No warehouse ships for this store yet: add one, or let one ship for it, in Settings › Warehouses.",
     // Channels
     connect: "Connect a shop",
     platform: "Platform",
@@ -552,6 +553,7 @@ export const TEXT = dictionary(
     reactivate: "重新启用",
     no_package_types: "暂无包装类型：打包时只按货品重量核对。",
     no_warehouses: "暂无仓库。",
+    no_warehouses_for_store: "还没有为本店铺发货的仓库：请在 设置 › 仓库 中新增，或让现有仓库为本店铺发货。",
     connect: "连接店铺",
     platform: "平台",
     shop_domain: "店铺域名",

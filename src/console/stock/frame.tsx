@@ -103,7 +103,7 @@ function WarehousePicker({ screen, action }: { screen: StockScreen; action: stri
 export function stockPage(
   c: ConsoleContext,
   screen: StockScreen,
-  opts: { title: string; status?: 200 | 400 | 403 | 404 | 409 | 422; picker?: boolean },
+  opts: { title: string; status?: 200 | 400 | 403 | 404 | 409 | 422; picker?: boolean; intro?: string },
   body: Child,
 ): Promise<Response> {
   return renderPage(
@@ -113,6 +113,8 @@ export function stockPage(
     <>
       <h1 class="stock-title">{opts.title}</h1>
       <Tabs screen={screen} />
+      {/* What the page is for, above the warehouse switch: below it, it read as the switch's hint. */}
+      {opts.intro ? <p class="muted">{opts.intro}</p> : null}
       {opts.picker === false ? null : <WarehousePicker screen={screen} action={screen.ui.path} />}
       {body}
     </>,

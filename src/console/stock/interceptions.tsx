@@ -49,14 +49,13 @@ export async function interceptionsPage(
   return stockPage(
     c,
     screen,
-    { title: s.interceptions_title, ...(opts.status ? { status: opts.status } : {}) },
+    { title: s.interceptions_title, intro: s.interceptions_intro, ...(opts.status ? { status: opts.status } : {}) },
     <>
       {opts.status ? (
         <div class="flash bad" role="alert">
           {e.top ?? s.fix_below}
         </div>
       ) : null}
-      <p class="hint">{s.interceptions_intro}</p>
       {rows.length === 0 ? (
         <p class="card">{s.interceptions_empty}</p>
       ) : (

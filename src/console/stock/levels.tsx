@@ -6,6 +6,7 @@ import type { ConsoleContext } from "../context";
 import { formatsOf } from "../context";
 import { count, dateTime } from "../format";
 import { fill } from "../i18n";
+import { actorLabel } from "../text";
 import { MOVEMENT_KINDS } from "../../db/schema";
 import { type StockScreen, stockPage, whLink } from "./frame";
 import type { StockText } from "./text";
@@ -196,7 +197,7 @@ export async function movementsPage(c: ConsoleContext, screen: StockScreen): Pro
                     {m.on_hand_delta !== 0 ? signed(m.on_hand_delta, ui.lang) : ""}
                     {m.reserved_delta !== 0 ? <span class="muted"> {fill(s.reserved_change, { n: signed(m.reserved_delta, ui.lang) })}</span> : null}
                   </td>
-                  <td data-label={s.who}>{m.actor_name ?? m.actor}</td>
+                  <td data-label={s.who}>{actorLabel(ui.lang, m.actor, m.actor_name)}</td>
                   <td data-label={ui.t.reason}>{m.reason ?? ""}</td>
                 </tr>
               ))}

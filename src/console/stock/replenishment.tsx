@@ -88,7 +88,7 @@ export async function replenishmentPage(
   return stockPage(
     c,
     screen,
-    { title: s.replenishment_title, status },
+    { title: s.replenishment_title, status, intro: s.replenishment_intro },
     <>
       {problem ? (
         <div class="flash bad" role="alert">
@@ -114,7 +114,6 @@ export async function replenishmentPage(
           </ul>
         </div>
       ) : null}
-      <p class="hint">{s.replenishment_intro}</p>
       <form method="get" action="/console/stock/replenishment" class="filters card">
         <input type="hidden" name="warehouse" value={wh.id} />
         {stores.length > 1 ? (

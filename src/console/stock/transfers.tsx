@@ -52,9 +52,8 @@ export async function transfersPage(c: ConsoleContext, screen: StockScreen): Pro
   return stockPage(
     c,
     screen,
-    { title: s.transfers_title },
+    { title: s.transfers_title, intro: s.transfers_intro },
     <>
-      <p class="hint">{s.transfers_intro}</p>
       <form method="get" action="/console/stock/transfers" class="filters card">
         <input type="hidden" name="warehouse" value={wh.id} />
         <div class="field">
@@ -200,13 +199,6 @@ export async function newTransferPage(c: ConsoleContext, screen: StockScreen, op
             </p>
           ) : null}
         </div>
-        {stocked && asked.sku ? (
-          <p class="hint">
-            {stocked.length
-              ? fill(s.stocked_in, { sku: asked.sku, bins: stocked.map((b) => `${b.bin} (${count(b.available, ui.lang)})`).join(", ") })
-              : fill(s.not_stocked, { sku: asked.sku })}
-          </p>
-        ) : null}
         {e.lines ? <p class="error-text">{e.lines}</p> : null}
         {form.rows.map((r, i) => (
           <fieldset class="transfer-line">
@@ -214,6 +206,14 @@ export async function newTransferPage(c: ConsoleContext, screen: StockScreen, op
             <Field id={`sku.${i}`} label={ui.t.sku} value={r.sku} error={e[`sku.${i}`]} scan focus={i === 0 && !r.sku} next />
             <Field id={`from_bin.${i}`} label={s.from_bin} value={r.from_bin} error={e[`from_bin.${i}`]} scan next />
             <Field id={`quantity.${i}`} label={ui.t.quantity} value={r.quantity} error={e[`quantity.${i}`]} inputmode="numeric" next />
+            {/* Where the SKU asked for lies, in the line it fills (above the line it read as a hint for the destination). */}
+            {i === 0 && stocked && asked.sku ? (
+              <p class="hint" style="grid-column:1/-1">
+                {stocked.length
+                  ? fill(s.stocked_in, { sku: asked.sku, bins: stocked.map((b) => `${b.bin} (${count(b.available, ui.lang)})`).join(", ") })
+                  : fill(s.not_stocked, { sku: asked.sku })}
+              </p>
+            ) : null}
           </fieldset>
         ))}
         <Field id="note" label={s.note} value={form.note} error={e.note} />
