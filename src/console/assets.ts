@@ -31,7 +31,7 @@ h1{font-size:1.5rem;margin:4px 0 16px}h2{font-size:1.15rem;margin:20px 0 8px}
 table{border-collapse:collapse;width:100%;background:var(--card)}th,td{text-align:left;padding:8px;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:13px;color:var(--muted);font-weight:600;white-space:nowrap}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .table-wrap{overflow-x:auto;border:1px solid var(--line);border-radius:var(--radius)}
-@media (max-width:640px){table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}table.stack td{display:flex;gap:8px;border:0;padding:3px 8px}table.stack td::before{content:attr(data-label);color:var(--muted);min-width:7.5em;font-size:13px;flex:none}table.stack td>*{min-width:0;overflow-wrap:anywhere}table.stack td.num{text-align:left}}
+@media (max-width:640px){table.stack thead{display:none}table.stack tr{display:block;border-bottom:1px solid var(--line);padding:6px 0}table.stack td{display:flex;gap:8px;border:0;padding:3px 8px}table.stack td::before{content:attr(data-label);color:var(--muted);min-width:7.5em;font-size:13px}table.stack td>*{min-width:0;overflow-wrap:anywhere}table.stack td.num{text-align:left}}
 label{display:block;font-weight:600;font-size:14px;margin:8px 0 4px}
 input,select,textarea{font:inherit;padding:8px;border:1px solid #98a2b3;border-radius:6px;background:#fff;color:var(--ink);max-width:100%}
 input[type=checkbox],input[type=radio]{width:20px;height:20px;vertical-align:middle}

@@ -257,7 +257,10 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
               {audits.body.data.flatMap((a) =>
                 a.findings.map((f) => (
                   <li>
-                    <span class={`badge ${f.severity === "reject" ? "bad" : f.severity === "hold" ? "warn" : ""}`}>{reasonText(f.code, ui.lang)}</span>{" "}
+                    {/* A finding's name is a phrase ("Possibly a duplicate of another order"): its badge may wrap on a phone. */}
+                    <span class={`badge ${f.severity === "reject" ? "bad" : f.severity === "hold" ? "warn" : ""}`} style="white-space:normal">
+                      {reasonText(f.code, ui.lang)}
+                    </span>{" "}
                     <span lang="en">{f.message}</span> <span class="muted">{at(a.created_at)}</span>
                   </li>
                 )),
@@ -286,8 +289,13 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
               {(events.ok ? events.body.data : []).map((e) => (
                 <tr>
                   <td data-label={w.when}>{at(e.created_at)}</td>
-                  <td data-label={w.event}>{eventLabel(e.type)}</td>
-                  <td data-label={ui.t.status}>{orderStatusLabel(ui.t, e.to_status)}</td>
+                  {/* Short words that a long reason beside them squeezed to a character a line (已接/收). */}
+                  <td data-label={w.event} style="white-space:nowrap">
+                    {eventLabel(e.type)}
+                  </td>
+                  <td data-label={ui.t.status} style="white-space:nowrap">
+                    {orderStatusLabel(ui.t, e.to_status)}
+                  </td>
                   <td data-label={w.by}>{actorLabel(ui.lang, e.actor, e.actor_name)}</td>
                   <td data-label={ui.t.reason}>{[e.reason, e.internal_note].filter(Boolean).join(" · ")}</td>
                 </tr>
