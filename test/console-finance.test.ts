@@ -363,7 +363,7 @@ describe("settlements", () => {
   it("imports a payout file and lands on its page; the same file again opens the first import", async () => {
     const { session } = await signedIn(["finance"]);
     const s = await importedSettlement(session);
-    expect(s.flash).toEqual({ kind: "ok", text: `Imported and reconciled: ${s.file.lines} rows, 1 to work.` });
+    expect(s.flash).toEqual({ kind: "ok", text: `Imported and matched: ${s.file.lines} rows, 1 to work.` });
     const again = await upload(session, { store_id: s.store.id, format: "stripe_balance" }, s.file.csv);
     expect(again.status).toBe(303);
     expect(again.location).toBe(`/console/finance/settlements/${s.id}`);
@@ -373,6 +373,10 @@ describe("settlements", () => {
     expect(list.status).toBe(200);
     expect(list.html).toContain(`href="/console/finance/settlements/${s.id}"`);
     expect(list.html).toContain('enctype="multipart/form-data"');
+    // Its rows are matched, one still to work: "Matched", not a "Reconciled" that reads as finished.
+    const page = textOf((await openPage(`/console/finance/settlements/${s.id}`, session)).html);
+    expect(page).toContain("Matched");
+    expect(page).not.toContain("Reconciled");
   });
 
   it("refuses a file with bad rows, naming them in both languages, and keeps nothing", async () => {

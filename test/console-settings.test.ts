@@ -480,6 +480,9 @@ describe("console settings: integrations", () => {
       pushes: ["fulfillments"],
     });
     expect(bad.status).toBe(422);
+    // The platforms as their makers spell them; the form sends the API's value.
+    expect(bad.html).toMatch(/<option value="shopify" selected="">Shopify<\/option>/);
+    expect(bad.html).toContain('<option value="woocommerce">WooCommerce</option>');
     expect(bad.html).toContain('id="ch-api-error"');
     expect(bad.html).not.toContain("shpat_x");
     expect(await count()).toBe(0);

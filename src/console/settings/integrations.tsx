@@ -64,6 +64,10 @@ function StoreSelect({ stores, id, value, label }: { stores: StoreBody[]; id: st
 
 // ---- Channel connections ----
 
+/** A platform as its makers spell it ("shopify" is the API's value). */
+const PLATFORM_NAMES: Record<string, string> = { shopify: "Shopify", woocommerce: "WooCommerce", bigcommerce: "BigCommerce" };
+const platformName = (p: string) => PLATFORM_NAMES[p] ?? p;
+
 type ConnectValues = Record<"store_id" | "platform" | "name" | "shop_domain" | "api_base_url", string>;
 
 async function channelsPage(c: ConsoleContext, opts: { values?: ConnectValues; problem?: Problem; status?: Status } = {}) {
@@ -99,7 +103,7 @@ async function channelsPage(c: ConsoleContext, opts: { values?: ConnectValues; p
                   <td data-label={t.name}>
                     <a href={`/console/settings/channels/${r.id}`}>{r.name}</a> <span class="muted">{r.shop_domain}</span>
                   </td>
-                  <td data-label={t.platform}>{r.platform}</td>
+                  <td data-label={t.platform}>{platformName(r.platform)}</td>
                   <td data-label={ui.t.store}>{names.get(r.store_id) ?? r.store_id}</td>
                   <td data-label={ui.t.status}>
                     <span class={`badge ${r.status === "active" ? "ok" : "warn"}`}>{r.status === "active" ? t.active : t.paused}</span>
@@ -126,7 +130,7 @@ async function channelsPage(c: ConsoleContext, opts: { values?: ConnectValues; p
               <select id="ch-platform" name="platform">
                 {CHANNEL_PLATFORMS.map((p) => (
                   <option value={p} selected={p === v.platform}>
-                    {p}
+                    {platformName(p)}
                   </option>
                 ))}
               </select>
@@ -239,7 +243,7 @@ async function channelPage(c: ConsoleContext, opts: { skuText?: string; problem?
       <section class="card">
         <dl class="facts">
           <dt>{t.platform}</dt>
-          <dd>{ch.platform}</dd>
+          <dd>{platformName(ch.platform)}</dd>
           <dt>{t.shop_domain}</dt>
           <dd>{ch.shop_domain}</dd>
           <dt>{t.webhook_address}</dt>
