@@ -43,7 +43,7 @@ button,.button{font:inherit;font-weight:600;display:inline-flex;align-items:cent
 button.secondary,.button.secondary{background:#fff;color:var(--brand)}button.danger{background:var(--bad);border-color:var(--bad)}
 button:disabled{opacity:.5;cursor:not-allowed}
 .actions{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
-.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end}.filters .field{margin:0;min-width:140px;flex:1 1 140px}
+.filters{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-end}.filters .field{margin:0;min-width:140px;flex:1 1 140px}@media (max-width:640px){.filters .field:has(>select){flex-basis:100%}}
 .badge{display:inline-block;padding:2px 8px;border-radius:999px;font-size:13px;font-weight:600;background:#eef2f6;color:#344054;white-space:nowrap}
 .badge.ok{background:var(--ok-bg);color:var(--ok)}.badge.warn{background:var(--warn-bg);color:var(--warn)}.badge.bad{background:var(--bad-bg);color:var(--bad)}
 .muted{color:var(--muted)}.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace}

@@ -493,7 +493,10 @@ function topSkus(d: Loaded, lang: Lang, tx: InsightsText) {
               { label: columnLabel(lang, "margin_shipped"), num: true },
             ]}
             rows={top.map((s) => [
-              <span class="mono">{s.sku}</span>,
+              // A SKU is one code: "FILTER-1" broke at its hyphen in the narrow column.
+              <span class="mono" style="white-space:nowrap">
+                {s.sku}
+              </span>,
               count(s.units_ordered, lang),
               money(s.revenue_ordered, s.currency, lang),
               count(s.units_shipped, lang),
