@@ -118,6 +118,10 @@ describe("the order screen", () => {
     const orderPage = await openPage(`/console/orders/${o.id}`, ada.session);
     expect(textOf(orderPage.html)).toContain("The postal code does not fit the country");
     expect(orderPage.html).not.toContain(">postal_code_invalid<");
+    // In Chinese the finding's detail is said from its code and params, not the API's English.
+    const zhReview = textOf((await openPage(`/console/review/${o.id}`, ada.session, { cookie: "oms_console_lang=zh-CN" })).html);
+    expect(zhReview).toContain("“1234”不是美国的邮政编码");
+    expect(zhReview).not.toContain("is not a US postal code");
     const page = await openPage(`/console/review/${o.id}`, ada.session);
     expect(page.status).toBe(200);
     const text = textOf(page.html);

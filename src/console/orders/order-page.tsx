@@ -19,6 +19,7 @@ import { dateTime, money } from "../format";
 import { need, notFoundPage, uiOf } from "../guard";
 import { fill } from "../i18n";
 import { Csrf, renderPage } from "../layout";
+import { findingDetail } from "../review/finding-words";
 import { reasonText } from "../review/reasons";
 import { actorLabel, orderEventLabel, orderHappenedLabel, orderStatusLabel, paymentStatusLabel, shipmentStatusLabel } from "../text";
 import { customerLine, orderRef, StatusBadge } from "./shared";
@@ -261,7 +262,7 @@ export async function orderPage(c: ConsoleContext, id: string, opts: { problem?:
                     <span class={`badge ${f.severity === "reject" ? "bad" : f.severity === "hold" ? "warn" : ""}`} style="white-space:normal">
                       {reasonText(f.code, ui.lang)}
                     </span>{" "}
-                    <span lang="en">{f.message}</span> <span class="muted">{at(a.created_at)}</span>
+                    <span lang={findingDetail(f, ui.lang).lang}>{findingDetail(f, ui.lang).text}</span> <span class="muted">{at(a.created_at)}</span>
                   </li>
                 )),
               )}

@@ -20,6 +20,7 @@ import { problemText } from "../problems";
 import { orderStatusLabel } from "../text";
 import { ClaimBadge, orderRef } from "./parts";
 import { reasonText } from "./reasons";
+import { findingDetail } from "./finding-words";
 import { REVIEW } from "./text";
 
 export type OrderView = z.infer<typeof Order>;
@@ -58,8 +59,8 @@ function Findings({ w, lang, findings }: { w: (typeof REVIEW)["en"]; lang: "en" 
         <li>
           <span class={`badge ${f.severity === "reject" ? "bad" : f.severity === "hold" ? "warn" : ""}`}>{w[`severity_${f.severity}`]}</span>{" "}
           <strong>{reasonText(f.code, lang)}</strong>
-          <div class="hint" lang="en">
-            {f.message}
+          <div class="hint" lang={findingDetail(f, lang).lang}>
+            {findingDetail(f, lang).text}
           </div>
         </li>
       ))}

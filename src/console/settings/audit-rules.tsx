@@ -6,7 +6,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
-import { customerTextOf } from "../../audit/finding-text";
+import { findingDetail } from "../review/finding-words";
 import type { AuditExplanation, BlockEntry, RuleSetSchema } from "../../audit/schemas";
 import { SEVERITIES } from "../../audit/types";
 import type { Store } from "../../stores/schemas";
@@ -139,7 +139,9 @@ function DryRunResult({ run, lang }: { run: NonNullable<View["dryRun"]>; lang: "
           {e.findings.map((f) => (
             <li>
               <span class={`badge ${f.severity === "reject" ? "bad" : f.severity === "info" ? "" : "warn"}`}>{word(t, `severity_${f.severity}`, f.severity)}</span>{" "}
-              {word(t, `rule_${f.rule}`, f.rule)}: {lang === "en" ? f.message : (customerTextOf({ code: f.code, params: f.params ? [f.params] : null }, lang)[0] ?? f.message)}
+              {word(t, `rule_${f.rule}`, f.rule)}
+              {lang === "en" ? ": " : "："}
+              <span lang={findingDetail(f, lang).lang}>{findingDetail(f, lang).text}</span>
             </li>
           ))}
         </ul>
