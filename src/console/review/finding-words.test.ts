@@ -6,6 +6,8 @@ const zh = (code: string, params: Record<string, string | number> | undefined, m
 describe("a finding's detail for staff in Chinese", () => {
   it("says it from the code and its params", () => {
     expect(zh("postal_code_invalid", { postal_code: "1234", country: "US", example: "94105" })).toEqual({ text: "“1234”不是美国的邮政编码（例如 94105）", lang: "zh-CN" });
+    // The rule's example names two forms with an English "or".
+    expect(zh("postal_code_invalid", { postal_code: "1011", country: "US", example: "94105 or 94105-1234" }).text).toBe("“1011”不是美国的邮政编码（例如 94105 或 94105-1234）");
     expect(zh("possible_duplicate", { order_id: "ord_1" }).text).toBe("与 ord_1 的顾客和商品相同");
     expect(zh("stock_insufficient", { sku: "TEA-1", wanted: 3, available: 0 }).text).toBe("TEA-1 需要 3 件，所有仓库共有 0 件可用");
     expect(zh("sku_unknown", { sku: "TEA-9" }).text).toBe("商品目录中没有 SKU TEA-9");

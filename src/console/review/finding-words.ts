@@ -25,7 +25,8 @@ function country(code: string | number | undefined): string {
 /** Each code's Chinese, or undefined when a param it needs is missing (the English message is used then). */
 const ZH: Record<string, (p: Params) => string | undefined> = {
   address_incomplete: (p) => (p.field ? `收货地址缺少${FIELD_ZH[p.field] ?? p.field}` : undefined),
-  postal_code_invalid: (p) => (p.postal_code ? `“${p.postal_code}”不是${country(p.country)}的邮政编码${p.example ? `（例如 ${p.example}）` : ""}` : undefined),
+  postal_code_invalid: (p) =>
+    p.postal_code ? `“${p.postal_code}”不是${country(p.country)}的邮政编码${p.example ? `（例如 ${String(p.example).replaceAll(" or ", " 或 ")}）` : ""}` : undefined,
   region_missing: (p) => `${country(p.country)}的地址需要填写省、州或都道府县`,
   contact_missing: () => "没有可以联系顾客的邮箱或电话",
   phone_invalid: (p) => (p.phone ? `“${p.phone}”不像${country(p.country)}的电话号码` : undefined),
