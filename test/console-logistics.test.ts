@@ -193,6 +193,26 @@ describe("exceptions", () => {
   });
 });
 
+describe("times on the exceptions page", () => {
+  it("tells each exception in its own store's time zone, not the first store's", async () => {
+    const tokyo = (await api("/v1/stores", { body: { name: unique("Tokyo"), currency: "JPY", timezone: "Asia/Tokyo" } })).body;
+    const p = await packedOrder(tokyo.id);
+    const id = newId("exc");
+    const item = await env.DB.prepare("SELECT id FROM shipment_items WHERE shipment_id = ?").bind(p.shipmentId).first<{ id: string }>();
+    // 03:00 UTC is noon in Tokyo.
+    await env.DB.prepare(
+      "INSERT INTO fulfilment_exceptions (id, shipment_id, item_id, kind, status, quantity, note, created_by, created_at) VALUES (?, ?, ?, 'short_pick', 'open', 2, 'bin empty', 'test', ?)",
+    )
+      .bind(id, p.shipmentId, item!.id, Date.UTC(2026, 0, 15, 3, 0))
+      .run();
+    const admin = await signedIn(["admin"]);
+    const card = /<article class="card" id="[^"]+">(?:(?!<\/article>)[\s\S])*<\/article>/g;
+    const html = (await openPage("/console/logistics/exceptions", admin.session)).html;
+    const mine = [...html.matchAll(card)].map((m) => m[0]).find((a) => a.includes(`id="${id}"`))!;
+    expect(textOf(mine)).toContain("Jan 15, 2026, 12:00");
+  });
+});
+
 describe("who may", () => {
   it("refuses pickers and packers; analysts and support read exceptions but not the dock; logistics cannot dismiss floor exceptions", async () => {
     const a = await labelled();

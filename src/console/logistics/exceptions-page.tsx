@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { api } from "../api";
-import { type ConsoleContext, type ConsoleEnv, formatsOf } from "../context";
+import { type ConsoleContext, type ConsoleEnv, formatsOf, storesOf } from "../context";
 import { doneRedirect, formValue, need, notFoundPage, uiOf } from "../guard";
 import { dateTime } from "../format";
 import { fill } from "../i18n";
@@ -75,15 +75,18 @@ async function exceptionsPage(c: ConsoleContext, opts: { trouble?: RowTrouble; s
   const show = c.req.query("show") === "resolved" ? "resolved" : "open";
   const readsCarrier = may(ui, "logistics_exceptions:read");
   const readsFloor = may(ui, "fulfilment_exceptions:read");
-  const [carrier, floor, formats] = await Promise.all([
+  const [carrier, floor, formats, stores] = await Promise.all([
     readsCarrier ? api<{ data: LogisticsExceptionT[] }>(c, "/v1/logistics/exceptions", { query: { status: show, limit: 100 } }) : null,
     readsFloor ? api<{ data: FulfilmentExceptionT[] }>(c, "/v1/fulfilment-exceptions", { query: { status: show, limit: 100 } }) : null,
     formatsOf(c),
+    storesOf(c),
   ]);
   const carrierRows = carrier?.ok ? carrier.body.data : [];
   const floorRows = floor?.ok ? floor.body.data : [];
   const empty = show === "open" ? t.none_open : t.none_resolved;
-  const when = (at: string) => dateTime(at, formats.timeZone, ui.lang);
+  // Each exception in its store's time zone, as the shipment's own page tells the same events.
+  const zoneOf = new Map(stores.map((st) => [st.id, st.timezone]));
+  const when = (at: string, storeId: string) => dateTime(at, zoneOf.get(storeId) ?? formats.timeZone, ui.lang);
   const troubleFor = (id: string) => (opts.trouble?.id === id ? opts.trouble : undefined);
   return renderPage(
     c,
@@ -126,7 +129,7 @@ async function exceptionsPage(c: ConsoleContext, opts: { trouble?: RowTrouble; s
               {e.detail ? <p class="muted">{e.detail}</p> : null}
               <dl class="facts" style="grid-template-columns:max-content minmax(0,1fr);overflow-wrap:anywhere">
                 <dt>{t.raised}</dt>
-                <dd>{when(e.created_at)}</dd>
+                <dd>{when(e.created_at, e.store_id)}</dd>
                 <dt>{t.shipment}</dt>
                 <dd class="mono">
                   <a href={`/console/logistics/shipments/${e.shipment_id}`}>{e.shipment_id}</a>
@@ -139,7 +142,7 @@ async function exceptionsPage(c: ConsoleContext, opts: { trouble?: RowTrouble; s
                   <>
                     <dt>{t.resolution}</dt>
                     <dd>
-                      {e.resolution} <span class="muted">({fill(t.resolved_by, { who: e.resolved_by ?? "", at: e.resolved_at ? when(e.resolved_at) : "" })})</span>
+                      {e.resolution} <span class="muted">({fill(t.resolved_by, { who: e.resolved_by ?? "", at: e.resolved_at ? when(e.resolved_at, e.store_id) : "" })})</span>
                     </dd>
                   </>
                 ) : null}
@@ -165,7 +168,7 @@ async function exceptionsPage(c: ConsoleContext, opts: { trouble?: RowTrouble; s
               {e.note ? <p class="muted">{e.note}</p> : null}
               <dl class="facts" style="grid-template-columns:max-content minmax(0,1fr);overflow-wrap:anywhere">
                 <dt>{t.raised}</dt>
-                <dd>{when(e.created_at)}</dd>
+                <dd>{when(e.created_at, e.store_id)}</dd>
                 <dt>{t.shipment}</dt>
                 <dd class="mono">
                   <a href={`/console/logistics/shipments/${e.shipment_id}`}>{e.shipment_id}</a>

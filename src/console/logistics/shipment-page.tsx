@@ -150,8 +150,11 @@ async function shipmentPage(c: ConsoleContext, id: string, opts: { trouble?: Tro
                 })
               : fill(t.policy_cannot, { message: dry.message ?? "" })}
           </p>
+          {/* The policy's reasoning is the API's English (the line above says the choice in the reader's words). */}
           <p class="hint">
-            {t.why}: {dry.explanation.summary}
+            {t.why}
+            {ui.lang === "en" ? ": " : "："}
+            <span lang="en">{dry.explanation.summary}</span>
           </p>
           <h3>{t.all_services}</h3>
           <div class="table-wrap">
