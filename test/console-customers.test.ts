@@ -189,6 +189,13 @@ describe("tags and notes", () => {
     expect(textOf(after.html)).toMatch(/Tags changed ?: — → vip, wholesale/);
     const zh = await openPage(`/console/customers/${c.id}`, session, { cookie: "oms_console_lang=zh-CN" });
     expect(textOf(zh.html)).toMatch(/修改了标签 ?：\S+ → vip, wholesale/);
+    // Another support person, who may not list staff (no users:read), reads who wrote the note by name.
+    const other = await signedIn(["support"]);
+    const read = await openPage(`/console/customers/${c.id}`, other.session);
+    expect(textOf(read.html)).toContain(`· ${user.displayName} Note`);
+    expect(read.html).not.toContain(`· ${user.id}`);
+    const api_ = (await api(`/v1/customers/${c.id}`)).body.events.find((e: { type: string }) => e.type === "note_added");
+    expect(api_).toMatchObject({ actor: user.id, actor_kind: "user", actor_name: user.displayName });
   });
 
   it("refuses a stale form, too many tags and an empty note with words where they belong, and writes nothing", async () => {

@@ -5,6 +5,7 @@
  * `pseudonymous` positions is the customer's id, which says nothing of them.
  */
 import type { z } from "@hono/zod-openapi";
+import { type ActorName, namedActor } from "../activity/actor-names";
 import type { ContactScope } from "../auth/roles";
 import { fromMinor } from "../lib/money";
 import { projectCustomer, seesMessages } from "../orders/project-order";
@@ -41,7 +42,8 @@ export function customerSummary(c: CustomerRow, scope: ContactScope): z.infer<ty
   };
 }
 
-export function customerProfileView(p: Profile, scope: ContactScope): z.infer<typeof CustomerProfile> {
+/** The profile as the API answers it; `names` names each event's actor (actorNames, one lookup per response). */
+export function customerProfileView(p: Profile, scope: ContactScope, names: ReadonlyMap<string, ActorName>): z.infer<typeof CustomerProfile> {
   return {
     ...customerSummary(p.customer, scope),
     version: p.customer.version,
@@ -78,6 +80,7 @@ export function customerProfileView(p: Profile, scope: ContactScope): z.infer<ty
       customer_id: e.customerId,
       type: e.type,
       actor: e.actor,
+      ...namedActor(names, e.actor),
       other_customer_id: e.otherCustomerId,
       // Notes are staff's words about a person: contact data, like the customer's messages.
       body: seesMessages(scope) ? e.body : null,

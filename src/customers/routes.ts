@@ -5,6 +5,8 @@
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { csvResponse } from "../analytics/csv";
+import { actorNames } from "../activity/actor-names";
+import type { ContactScope } from "../auth/roles";
 import type { AppEnv, ShardEnv } from "../env";
 import type { Principal } from "../http/auth";
 import { cursorKey, pageOf } from "../http/pagination";
@@ -15,7 +17,7 @@ import { newId } from "../lib/ids";
 import { eraseCustomer } from "./erase-customer";
 import { csvColumns, csvRow, customerProfileView, customerSummary } from "./customer-view";
 import { type MergeRefusal, mergeCustomers, rootCustomer, unmergeCustomer, updateCustomer } from "./merge-customers";
-import { customerExport, customerProfile, findCustomer, listCustomers, storesOf } from "./read-customers";
+import { customerExport, customerProfile, findCustomer, listCustomers, type Profile, storesOf } from "./read-customers";
 import { storesBeyond } from "./scope";
 import {
   CsvText,
@@ -58,6 +60,15 @@ async function mustReachAll(env: ShardEnv, p: Principal, customerIds: string[]):
 function segmentFilterAllowed(p: Principal, segment: string | undefined): void {
   if (segment !== undefined && p.stores !== "*")
     throw validationFailed([{ field: "segment", message: "segments rank customers across every store; a key or person scoped to stores cannot filter by them" }]);
+}
+
+/** The profile's JSON, its events' actors named (people and keys live on the directory). */
+async function profileView(env: ShardEnv, profile: Profile, scope: ContactScope) {
+  const names = await actorNames(
+    directoryD1(env),
+    profile.events.map((e) => e.actor),
+  );
+  return customerProfileView(profile, scope, names);
 }
 
 async function profileResponse(env: ShardEnv, p: Principal, id: string) {
@@ -132,7 +143,7 @@ customersRoutes.openapi(
   async (c) => {
     const p = c.get("principal");
     const profile = await profileResponse(c.env, p, c.req.valid("param").id);
-    return c.json(customerProfileView(profile, p.contactScope), 200, { etag: etag(profile.customer.version) });
+    return c.json(await profileView(c.env, profile, p.contactScope), 200, { etag: etag(profile.customer.version) });
   },
 );
 
@@ -156,7 +167,7 @@ customersRoutes.openapi(
     const r = await updateCustomer(c.env, { id, tags: body.tags, note: body.note, actor: p.id, ifMatch });
     if (!r.ok) refused(r);
     const profile = await profileResponse(c.env, p, id);
-    return c.json(customerProfileView(profile, p.contactScope), 200, { etag: etag(profile.customer.version) });
+    return c.json(await profileView(c.env, profile, p.contactScope), 200, { etag: etag(profile.customer.version) });
   },
 );
 
@@ -185,7 +196,7 @@ customersRoutes.openapi(
     const r = await mergeCustomers(c.env, { targetId: id, sourceId, actor: p.id, ifMatch });
     if (!r.ok) refused(r);
     const profile = await profileResponse(c.env, p, id);
-    return c.json(customerProfileView(profile, p.contactScope), 200, { etag: etag(profile.customer.version) });
+    return c.json(await profileView(c.env, profile, p.contactScope), 200, { etag: etag(profile.customer.version) });
   },
 );
 
@@ -209,7 +220,7 @@ customersRoutes.openapi(
     const r = await unmergeCustomer(c.env, { id, actor: p.id });
     if (!r.ok) refused(r);
     const profile = await profileResponse(c.env, p, id);
-    return c.json(customerProfileView(profile, p.contactScope), 200, { etag: etag(profile.customer.version) });
+    return c.json(await profileView(c.env, profile, p.contactScope), 200, { etag: etag(profile.customer.version) });
   },
 );
 
@@ -240,7 +251,7 @@ customersRoutes.openapi(
     return c.json(
       {
         exported_at: iso(now),
-        customer: customerProfileView(x.profile, p.contactScope),
+        customer: await profileView(c.env, x.profile, p.contactScope),
         orders: x.profile.orders.map((o) => ({ ...o, lines: lines(o.id) })),
         messages: x.messages,
         invoices: x.invoices,

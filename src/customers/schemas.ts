@@ -1,6 +1,7 @@
 /** Customers over HTTP: what goes in and comes out (src/customers/routes.ts). */
 import { z } from "@hono/zod-openapi";
 import { CUSTOMER_EVENT_TYPES, CUSTOMER_STATUSES, RFM_SEGMENTS } from "../db/schema/customers";
+import { ActorNameFields } from "../activity/schemas";
 import { ListQuery, listOf, Rfc3339 } from "../http/route";
 import { Amount, OrderSummary } from "../orders/schemas";
 import { MAX_TAGS } from "./customer-rules";
@@ -75,6 +76,7 @@ const CustomerEvent = z.object({
   customer_id: z.string(),
   type: z.enum(CUSTOMER_EVENT_TYPES),
   actor: z.string(),
+  ...ActorNameFields,
   other_customer_id: z.string().nullable(),
   body: z.string().nullable().openapi({ description: "A note's text or an erasure's reason; null once erased, and for positions that do not see contact details" }),
   data: z.record(z.string(), z.unknown()).nullable(),

@@ -16,7 +16,6 @@ import { fill } from "../i18n";
 import { actorLabel } from "../text";
 import { Csrf, TopProblem } from "../layout";
 import { StatusBadge } from "../orders/shared";
-import { namesOf } from "../purchasing/frame";
 import {
   Amounts,
   type CustomerRow,
@@ -220,7 +219,7 @@ function AfterSales({ screen, p, tz }: { screen: Screen; p: ProfileView; tz: str
   );
 }
 
-function History({ screen, p, tz, personName, seesNotes }: { screen: Screen; p: ProfileView; tz: string; personName: (id: string) => string; seesNotes: boolean }) {
+function History({ screen, p, tz, seesNotes }: { screen: Screen; p: ProfileView; tz: string; seesNotes: boolean }) {
   const { ui, s } = screen;
   // The history holds the merged customers' events too, each marked as theirs. A merged customer's "merged into"
   // this one is left out here: this customer's own "merged … into this customer" says it, and read on this page it
@@ -240,7 +239,7 @@ function History({ screen, p, tz, personName, seesNotes }: { screen: Screen; p: 
             return (
               <li data-event={e.type}>
                 <span class="muted">
-                  {`${dateTime(e.created_at, tz, ui.lang)} · ${actorLabel(ui.lang, e.actor, personName(e.actor))}`}
+                  {`${dateTime(e.created_at, tz, ui.lang)} · ${actorLabel(ui.lang, e.actor, e.actor_name)}`}
                   {e.customer_id === p.id ? null : (
                     <>
                       {` · ${ofBefore}`}
@@ -371,13 +370,10 @@ export async function customerPage(c: ConsoleContext, id: string, opts: { form?:
   const p = loaded;
   const mayManage = allows(ui.principal, "customers:manage");
   const mergeQ = (c.req.query("merge_q") ?? "").trim().slice(0, 200);
-  const [formats, stores, personName, found] = await Promise.all([
+  // The events' actors come named by the API (actor_name): a reader without users:read sees names, not ids.
+  const [formats, stores, found] = await Promise.all([
     formatsOf(c),
     storesOf(c),
-    namesOf(
-      c,
-      p.events.map((e) => e.actor),
-    ),
     mayManage && p.status === "active" && mergeQ
       ? api<{ data: CustomerRow[] }>(c, "/v1/customers", { query: { q: mergeQ, status: "active", limit: 20 } }).then((r) => (r.ok ? r.body.data.filter((o) => o.id !== p.id) : []))
       : Promise.resolve(null),
@@ -428,7 +424,7 @@ export async function customerPage(c: ConsoleContext, id: string, opts: { form?:
       <Orders screen={screen} p={p} tz={tz} storeName={storeName} />
       <AfterSales screen={screen} p={p} tz={tz} />
       <div class="customers-split">
-        <History screen={screen} p={p} tz={tz} personName={personName} seesNotes={seesContact} />
+        <History screen={screen} p={p} tz={tz} seesNotes={seesContact} />
         <div>
           {mayManage && active ? <TagsAndNotes screen={screen} p={p} form={opts.form ?? {}} refusal={opts.form ? opts.refusal : undefined} /> : null}
           {mayManage && active ? <Merge screen={screen} p={p} q={mergeQ} found={found} /> : null}
