@@ -282,6 +282,11 @@ describe("privacy export and erasure", () => {
     expect(body.customer.id).toBe(c.id);
     expect(body.orders).toHaveLength(2);
     expect(textOf((await openPage(`/console/customers/${c.id}`, session)).html)).toContain("Privacy export downloaded");
+    // Staff's words about the customer go with it, staff's names do not: the history names no person.
+    await postForm(`/console/customers/${c.id}/note`, session, { note: "Called back" });
+    const again = JSON.parse((await openPage(`/console/customers/${c.id}/export`, session)).html);
+    const note = again.customer.events.find((e: { type: string }) => e.type === "note_added");
+    expect(note).toMatchObject({ actor_kind: "user", actor_name: null });
   });
 
   it("erases after a confirmation with a required reason; the page then shows the erased state", async () => {

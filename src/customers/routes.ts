@@ -251,7 +251,8 @@ customersRoutes.openapi(
     return c.json(
       {
         exported_at: iso(now),
-        customer: await profileView(c.env, x.profile, p.contactScope),
+        // What is held about the customer goes to the customer: staff's names stay out of it (ids and kinds only, as before).
+        customer: customerProfileView(x.profile, p.contactScope, new Map()),
         orders: x.profile.orders.map((o) => ({ ...o, lines: lines(o.id) })),
         messages: x.messages,
         invoices: x.invoices,
