@@ -251,7 +251,7 @@ customersRoutes.openapi(
     return c.json(
       {
         exported_at: iso(now),
-        // What is held about the customer goes to the customer: staff's names stay out of it (ids and kinds only, as before).
+        // What is held about the customer goes to the customer: staff's names stay out of it (people and keys by id and kind).
         customer: customerProfileView(x.profile, p.contactScope, new Map()),
         orders: x.profile.orders.map((o) => ({ ...o, lines: lines(o.id) })),
         messages: x.messages,
